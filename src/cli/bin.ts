@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import { main } from './main.js';
+import type { CliIo } from './command.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const io: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  readStdin,
+  cwd: process.cwd(),
+  env: process.env,
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+process.exitCode = await main(process.argv.slice(2), io);

@@ -1,0 +1,128 @@
+import type { Decision, DecisionInput } from '../schemas/types.generated.js';
+
+export type { Decision, DecisionInput };
+export type Mode = 'allow' | 'shadow' | 'deny';
+export type OperationClass = 'read' | 'write' | 'destructive';
+export type Enforcement = 'normal' | 'shadow-all' | 'lockdown';
+export type Violation = Decision['violations'][number];
+
+export const MODES: readonly Mode[] = ['allow', 'shadow', 'deny'];
+export const CLASSES: readonly OperationClass[] = ['read', 'write', 'destructive'];
+export const SEVERITY: Readonly<Record<Mode, number>> = { allow: 0, shadow: 1, deny: 2 };
+
+export const IR_VERSION = 1;
+
+/**
+ * An operation selector after resolution: `names` holds explicit names plus every catalog
+ * operation of a selected class; `classes` still applies to operations missing from the catalog,
+ * which are classified by name at evaluation time.
+ */
+export interface IrOperationSet {
+  any: boolean;
+  names: string[];
+  classes: OperationClass[];
+}
+
+export interface IrOperation {
+  name: string;
+  class: OperationClass;
+  type: string;
+  reversible: boolean | null;
+  resource: { kind: string; idArg: string | null; environmentArg: string | null; projectArg: string | null } | null;
+  http: { method: string; path: string } | null;
+}
+
+export interface IrApi {
+  name: string;
+  protocol: 'graphql' | 'http' | 'mcp';
+  hosts: string[];
+  endpoint: string | null;
+  environments: string[];
+  /** Most protected first; [0] is assumed for a missing or unknown environment. */
+  protectedEnvironments: string[];
+  defaults: Record<OperationClass, Mode>;
+  tokens: {
+    headers: { name: string; scheme: string | null }[];
+    missing: Mode;
+    unknown: Mode;
+    requireExpiry: boolean;
+    checkScopesFor: OperationClass[];
+  };
+  identity: { attemptHeader: string | null; originatorBaggageKey: string; tenantBaggageKey: string };
+  /** Sorted by name. */
+  operations: IrOperation[];
+}
+
+export interface IrMatch {
+  operations: IrOperationSet | null;
+  environments: string[] | null;
+  resources: { kinds: string[] | null; ids: string[] | null; projects: string[] | null } | null;
+  tokens: string[] | null;
+  identity: {
+    originator: IdentityCondition | null;
+    tenant: IdentityCondition | null;
+    verified: boolean | null;
+  } | null;
+  attempt: { min: number | null; max: number | null } | null;
+}
+
+export type IdentityCondition = { present: true } | { present: false } | { in: string[] };
+
+export interface IrRule {
+  /** `<policy>/<rule>` */
+  id: string;
+  mode: Mode;
+  reason: string | null;
+  match: IrMatch;
+}
+
+export interface IrPolicy {
+  name: string;
+  api: string;
+  owners: string[];
+  /** In declared order: the first matching rule at the decision's severity names the decision. */
+  rules: IrRule[];
+}
+
+export interface IrGrant {
+  /** Raw selectors as written (`name`, `class:x`, `*`): grants live in data.json where operators may patch them. */
+  operations: string[];
+  environments: string[];
+  projects: string[] | null;
+  resources: string[] | null;
+}
+
+export interface IrToken {
+  name: string;
+  api: string;
+  fingerprint: string;
+  /** RFC 3339 in UTC (`Z`), fraction without trailing zeros; null when the token never expires. */
+  expires: string | null;
+  grants: IrGrant[];
+}
+
+export interface IrOverrides {
+  enforcement: Enforcement;
+  reason: string | null;
+  expires: string | null;
+}
+
+/** The whole policy set, normalized: what the compiler, the bundle and the diff consume. */
+export interface Ir {
+  irVersion: typeof IR_VERSION;
+  /** Sorted by name. */
+  apis: IrApi[];
+  /** Sorted by name. */
+  policies: IrPolicy[];
+  /** Sorted by fingerprint. */
+  tokens: IrToken[];
+  overrides: IrOverrides;
+}
+
+/** The bundle's data document (`data.json`): what may change without recompiling the module. */
+export interface BundleData {
+  blastguard: {
+    tokens: Record<string, { name: string; api: string; expires: string | null; grants: IrGrant[] }>;
+    overrides: IrOverrides;
+  };
+}

@@ -1,0 +1,53 @@
+import type {
+  ApiDocument,
+  OverridesDocument,
+  PolicyDocument,
+  ReplayDocument,
+  TestSuiteDocument,
+  TokenDocument,
+} from '../schemas/types.generated.js';
+import type { Kind } from '../schemas/index.js';
+
+/** A span in a source file; lines and columns 1-based, end exclusive. */
+export interface SourceSpan {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export type JsonPath = readonly (string | number)[];
+
+export interface KindDocuments {
+  Api: ApiDocument;
+  Policy: PolicyDocument;
+  Token: TokenDocument;
+  Overrides: OverridesDocument;
+  Replay: ReplayDocument;
+  TestSuite: TestSuiteDocument;
+}
+
+/** One YAML document that passed its kind's JSON Schema. */
+export interface LoadedDocument<K extends Kind = Kind> {
+  kind: K;
+  name: string;
+  value: KindDocuments[K];
+  /** Path relative to the working directory, `/` separated. */
+  file: string;
+  /** 0-based index of the document within its file. */
+  index: number;
+  /** The span of the node at `path` (e.g. ['spec', 'rules', 0, 'id']), or of its nearest existing ancestor. */
+  locate(path: JsonPath, part?: 'key' | 'value'): SourceSpan;
+}
+
+/** Every schema-valid document found under a directory, grouped by kind, in file then document order. */
+export interface PolicySet {
+  root: string;
+  apis: LoadedDocument<'Api'>[];
+  policies: LoadedDocument<'Policy'>[];
+  tokens: LoadedDocument<'Token'>[];
+  overrides: LoadedDocument<'Overrides'>[];
+  replays: LoadedDocument<'Replay'>[];
+  testSuites: LoadedDocument<'TestSuite'>[];
+}

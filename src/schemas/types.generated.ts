@@ -1,0 +1,668 @@
+/* eslint-disable */
+// Generated from schemas/*.schema.json by src/schemas/generate.ts. Do not edit by hand:
+// run `npm run gen:types`; test/schemas/types-drift.test.ts fails when this file is stale.
+
+// ---- api.schema.json
+/**
+ * An upstream API: where it lives, which operations it has and how dangerous each one is.
+ */
+export interface ApiDocument {
+  /**
+   * The only API version of the blastguard policy language.
+   */
+  apiVersion: 'blastguard.dev/v1';
+  kind: 'Api';
+  metadata: Metadata;
+  spec: {
+    /**
+     * How calls to this API are parsed.
+     */
+    protocol: 'graphql' | 'http' | 'mcp';
+    /**
+     * Hostnames the enforcer recognises as this API.
+     *
+     * @minItems 1
+     */
+    hosts: [string, ...string[]];
+    /**
+     * Path of the GraphQL or MCP endpoint, e.g. /graphql/v2.
+     */
+    endpoint?: string;
+    /**
+     * Every environment resources of this API can belong to. An environment not listed here is unknown.
+     *
+     * @minItems 1
+     */
+    environments: [string, ...string[]];
+    /**
+     * The protected environments, most protected first. A call whose environment is missing or unknown is evaluated as if it targeted the first one.
+     *
+     * @minItems 1
+     */
+    protectedEnvironments: [string, ...string[]];
+    /**
+     * The mode of an operation no rule matched, by class.
+     */
+    defaults: {
+      /**
+       * allow lets the call through; shadow lets it through and logs would_deny; deny blocks it.
+       */
+      read: 'allow' | 'shadow' | 'deny';
+      /**
+       * allow lets the call through; shadow lets it through and logs would_deny; deny blocks it.
+       */
+      write: 'allow' | 'shadow' | 'deny';
+      /**
+       * allow lets the call through; shadow lets it through and logs would_deny; deny blocks it.
+       */
+      destructive: 'allow' | 'shadow' | 'deny';
+    };
+    tokens?: {
+      /**
+       * Request headers that carry a credential, in the order they are tried. Default: Authorization with scheme Bearer.
+       *
+       * @minItems 1
+       */
+      headers?: [
+        {
+          name: string;
+          /**
+           * Auth scheme prefix, e.g. Bearer.
+           */
+          scheme?: string;
+        },
+        ...{
+          name: string;
+          /**
+           * Auth scheme prefix, e.g. Bearer.
+           */
+          scheme?: string;
+        }[]
+      ];
+      /**
+       * allow lets the call through; shadow lets it through and logs would_deny; deny blocks it.
+       */
+      missing?: 'allow' | 'shadow' | 'deny';
+      /**
+       * allow lets the call through; shadow lets it through and logs would_deny; deny blocks it.
+       */
+      unknown?: 'allow' | 'shadow' | 'deny';
+      /**
+       * Whether every Token of this API must declare `expires`. Default true.
+       */
+      requireExpiry?: boolean;
+      /**
+       * Operation classes for which a declared token needs a grant covering the call. Default: every class.
+       */
+      checkScopesFor?: ('read' | 'write' | 'destructive')[];
+    };
+    identity?: {
+      /**
+       * Header carrying the retry attempt number (1 = first try).
+       */
+      attemptHeader?: string;
+      /**
+       * W3C baggage key holding the originator. Default `originator`.
+       */
+      originatorBaggageKey?: string;
+      /**
+       * W3C baggage key holding the tenant. Default `tenant`.
+       */
+      tenantBaggageKey?: string;
+    };
+    operations: {
+      [k: string]: Operation | undefined;
+    };
+  };
+}
+export interface Metadata {
+  /**
+   * A DNS-label style name: lowercase letters, digits and '-', 1-63 characters.
+   */
+  name: string;
+  /**
+   * Teams or people responsible, e.g. "@acme/platform".
+   */
+  owners?: string[];
+  description?: string;
+  labels?: {
+    [k: string]: string | undefined;
+  };
+}
+export interface Operation {
+  class: 'read' | 'write' | 'destructive';
+  /**
+   * Default: mutation for graphql write/destructive, query for graphql read, tool for mcp, request for http.
+   */
+  type?: 'query' | 'mutation' | 'subscription' | 'tool' | 'request';
+  reversible?: boolean;
+  description?: string;
+  resource?: {
+    kind: string;
+    /**
+     * Argument holding the target resource id; a dotted path reaches into input objects (input.environmentId).
+     */
+    idArg?: string;
+    /**
+     * Argument holding the environment id, when the call names one.
+     */
+    environmentArg?: string;
+    /**
+     * Argument holding the project id, when the call names one.
+     */
+    projectArg?: string;
+  };
+  http?: {
+    method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    /**
+     * Path template, e.g. /v1/volumes/{id}.
+     */
+    path: string;
+  };
+}
+
+// ---- policy.schema.json
+/**
+ * `present`, `absent`, or a list of accepted values.
+ */
+export type IdentityValue = ('present' | 'absent') | [string, ...string[]];
+
+/**
+ * An ordered list of rules for one API. Every matching rule contributes its mode; the most severe wins (deny > shadow > allow).
+ */
+export interface PolicyDocument {
+  /**
+   * The only API version of the blastguard policy language.
+   */
+  apiVersion: 'blastguard.dev/v1';
+  kind: 'Policy';
+  metadata: Metadata;
+  spec: {
+    /**
+     * A DNS-label style name: lowercase letters, digits and '-', 1-63 characters.
+     */
+    api: string;
+    /**
+     * @minItems 1
+     */
+    rules: [Rule, ...Rule[]];
+  };
+}
+export interface Rule {
+  /**
+   * A DNS-label style name: lowercase letters, digits and '-', 1-63 characters.
+   */
+  id: string;
+  description?: string;
+  match?: Match;
+  /**
+   * allow lets the call through; shadow lets it through and logs would_deny; deny blocks it.
+   */
+  mode: 'allow' | 'shadow' | 'deny';
+  /**
+   * Shown in decisions. Required for deny and shadow rules.
+   */
+  reason?: string;
+}
+/**
+ * Every condition given must hold (AND); within a list any entry may match (OR). An absent condition always holds.
+ */
+export interface Match {
+  /**
+   * @minItems 1
+   *
+   * Items: An operation name, `class:read|write|destructive`, or `*` for every operation.
+   */
+  operations?: [string, ...string[]];
+  /**
+   * Effective environments: an unknown or missing environment counts as the API's most protected one.
+   *
+   * @minItems 1
+   */
+  environments?: [string, ...string[]];
+  resources?: {
+    /**
+     * @minItems 1
+     */
+    kinds?: [string, ...string[]];
+    /**
+     * @minItems 1
+     */
+    ids?: [string, ...string[]];
+    /**
+     * @minItems 1
+     */
+    projects?: [string, ...string[]];
+  };
+  /**
+   * metadata.name of declared Tokens; holds when the call's token is one of them.
+   *
+   * @minItems 1
+   *
+   * Items: A DNS-label style name: lowercase letters, digits and '-', 1-63 characters.
+   */
+  tokens?: [string, ...string[]];
+  identity?: {
+    originator?: IdentityValue;
+    tenant?: IdentityValue;
+    /**
+     * Whether the enforcer authenticated the identity (e.g. a verified SPIFFE or OAuth actor) rather than reading a hint such as W3C baggage.
+     */
+    verified?: boolean;
+  };
+  /**
+   * Retry attempt number, 1 for the first try. Inclusive bounds.
+   */
+  attempt?: {
+    min?: number;
+    max?: number;
+  };
+}
+
+// ---- token.schema.json
+/**
+ * One credential, identified by the SHA-256 fingerprint of its value, and what it may do.
+ */
+export interface TokenDocument {
+  /**
+   * The only API version of the blastguard policy language.
+   */
+  apiVersion: 'blastguard.dev/v1';
+  kind: 'Token';
+  metadata: Metadata;
+  spec: {
+    /**
+     * A DNS-label style name: lowercase letters, digits and '-', 1-63 characters.
+     */
+    api: string;
+    /**
+     * sha256:<64 lowercase hex> of the token value. Never the value itself.
+     */
+    fingerprint: string;
+    /**
+     * What the provider calls this credential, e.g. account, workspace, project.
+     */
+    type?: string;
+    /**
+     * Why the token exists, in one sentence.
+     */
+    purpose?: string;
+    /**
+     * An RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z.
+     */
+    expires?: string;
+    /**
+     * What the token may do. A call needs one grant that covers its operation, environment and resource.
+     */
+    grants: Grant[];
+  };
+}
+export interface Grant {
+  /**
+   * @minItems 1
+   *
+   * Items: An operation name, `class:read|write|destructive`, or `*` for every operation.
+   */
+  operations: [string, ...string[]];
+  /**
+   * Effective environments, or `*`.
+   *
+   * @minItems 1
+   */
+  environments: [string, ...string[]];
+  /**
+   * @minItems 1
+   */
+  projects?: [string, ...string[]];
+  /**
+   * Resource ids.
+   *
+   * @minItems 1
+   */
+  resources?: [string, ...string[]];
+}
+
+// ---- overrides.schema.json
+/**
+ * The global panic flag, applied after every rule.
+ */
+export interface OverridesDocument {
+  /**
+   * The only API version of the blastguard policy language.
+   */
+  apiVersion: 'blastguard.dev/v1';
+  kind: 'Overrides';
+  metadata: Metadata;
+  spec: {
+    /**
+     * normal: decisions as the policies say; shadow-all: every deny becomes shadow; lockdown: every destructive operation is denied.
+     */
+    enforcement: 'normal' | 'shadow-all' | 'lockdown';
+    /**
+     * Why enforcement is not normal. Required unless enforcement is normal.
+     */
+    reason?: string;
+    /**
+     * When the override lapses back to normal. Required unless enforcement is normal.
+     */
+    expires?: string;
+    setBy?: string;
+  };
+}
+/**
+ * A recorded incident: the HTTP calls as they happened, what the enforcer knew, and the decision each call must get.
+ */
+export interface ReplayDocument {
+  /**
+   * The only API version of the blastguard policy language.
+   */
+  apiVersion: 'blastguard.dev/v1';
+  kind: 'Replay';
+  metadata: Metadata;
+  spec: {
+    title: string;
+    /**
+     * Day of the incident (YYYY-MM-DD).
+     */
+    date: string;
+    summary?: string;
+    /**
+     * @minItems 1
+     */
+    sources: [
+      {
+        url: string;
+        title?: string;
+        /**
+         * How the fact was sourced.
+         */
+        confidence?: 'primary' | 'vendor-docs' | 'secondary';
+        note?: string;
+      },
+      ...{
+        url: string;
+        title?: string;
+        /**
+         * How the fact was sourced.
+         */
+        confidence?: 'primary' | 'vendor-docs' | 'secondary';
+        note?: string;
+      }[]
+    ];
+    /**
+     * What the enforcer knew: resource id → environment and project.
+     */
+    inventory?: {
+      resources?: {
+        id: string;
+        kind: string;
+        environment?: string;
+        project?: string;
+        name?: string;
+      }[];
+    };
+    /**
+     * Fake token values used in the recorded requests; only their sha256 fingerprints reach the policy.
+     */
+    tokens?: {
+      /**
+       * Referenced in requests as ${token:NAME}.
+       */
+      name: string;
+      /**
+       * Must start with `fake-`: replays never hold real credentials.
+       */
+      value: string;
+      /**
+       * A DNS-label style name: lowercase letters, digits and '-', 1-63 characters.
+       */
+      declaredAs?: string;
+    }[];
+    /**
+     * Replace the policy repository's Overrides for this replay.
+     */
+    overrides?: {
+      /**
+       * normal: decisions as the policies say; shadow-all: every deny becomes shadow; lockdown: every destructive operation is denied.
+       */
+      enforcement: 'normal' | 'shadow-all' | 'lockdown';
+      reason?: string;
+      /**
+       * An RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z.
+       */
+      expires?: string;
+    };
+    /**
+     * @minItems 1
+     */
+    steps: [Step, ...Step[]];
+  };
+}
+export interface Step {
+  name: string;
+  note?: string;
+  /**
+   * An RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z.
+   */
+  time: string;
+  request: {
+    method: string;
+    url: string;
+    headers?: {
+      [k: string]: string | undefined;
+    };
+    /**
+     * The raw body as sent.
+     */
+    body?: string;
+    /**
+     * The body as JSON, sent serialized (use instead of body).
+     */
+    json?: {
+      [k: string]: unknown | undefined;
+    };
+  };
+  /**
+   * One expected decision per operation the request performs, in request order.
+   *
+   * @minItems 1
+   */
+  expect: [Expectation, ...Expectation[]];
+}
+export interface Expectation {
+  operation: string;
+  /**
+   * allow lets the call through; shadow lets it through and logs would_deny; deny blocks it.
+   */
+  mode: 'allow' | 'shadow' | 'deny';
+  allow?: boolean;
+  would_deny?: boolean;
+  enforced?: boolean;
+  rule?: string;
+  environment?: string;
+  environment_assumed?: boolean;
+  /**
+   * When given, the decision's violations must be exactly these (order ignored).
+   */
+  violations?: {
+    kind: string;
+    rule?: string;
+    mode?: 'shadow' | 'deny';
+    token?: string;
+  }[];
+}
+
+// ---- test-suite.schema.json
+/**
+ * Decision unit tests: inputs as an enforcer would send them, and the decision each must get.
+ */
+export interface TestSuiteDocument {
+  /**
+   * The only API version of the blastguard policy language.
+   */
+  apiVersion: 'blastguard.dev/v1';
+  kind: 'TestSuite';
+  metadata: Metadata;
+  spec: {
+    overrides?: {
+      /**
+       * normal: decisions as the policies say; shadow-all: every deny becomes shadow; lockdown: every destructive operation is denied.
+       */
+      enforcement: 'normal' | 'shadow-all' | 'lockdown';
+      reason?: string;
+      /**
+       * An RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z.
+       */
+      expires?: string;
+    };
+    /**
+     * @minItems 1
+     */
+    cases: [
+      {
+        name: string;
+        /**
+         * A decision input (schemas/decision-input.schema.json).
+         */
+        input: {};
+        expect: {
+          /**
+           * allow lets the call through; shadow lets it through and logs would_deny; deny blocks it.
+           */
+          mode: 'allow' | 'shadow' | 'deny';
+          allow?: boolean;
+          would_deny?: boolean;
+          enforced?: boolean;
+          rule?: string;
+          environment?: string;
+          environment_assumed?: boolean;
+          reasons?: string[];
+          violations?: {
+            kind: string;
+            rule?: string;
+            mode?: 'shadow' | 'deny';
+            token?: string;
+          }[];
+        };
+      },
+      ...{
+        name: string;
+        /**
+         * A decision input (schemas/decision-input.schema.json).
+         */
+        input: {};
+        expect: {
+          /**
+           * allow lets the call through; shadow lets it through and logs would_deny; deny blocks it.
+           */
+          mode: 'allow' | 'shadow' | 'deny';
+          allow?: boolean;
+          would_deny?: boolean;
+          enforced?: boolean;
+          rule?: string;
+          environment?: string;
+          environment_assumed?: boolean;
+          reasons?: string[];
+          violations?: {
+            kind: string;
+            rule?: string;
+            mode?: 'shadow' | 'deny';
+            token?: string;
+          }[];
+        };
+      }[]
+    ];
+  };
+}
+/**
+ * What an enforcer sends for one operation. Unknown fields are ignored; a known field of the wrong type makes the decision deny (input:invalid). null counts as absent.
+ */
+export interface DecisionInput {
+  api: string;
+  operation: {
+    name: string;
+    type?: string | null;
+  };
+  resource?: {
+    kind?: string | null;
+    id?: string | null;
+    environment?: string | null;
+    project?: string | null;
+  } | null;
+  token?: {
+    fingerprint?: string | null;
+  } | null;
+  identity?: {
+    originator?: string | null;
+    tenant?: string | null;
+    causation?: string | null;
+    verified?: boolean | null;
+  } | null;
+  attempt?: number | null;
+  /**
+   * An RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z.
+   */
+  time: string;
+}
+
+// ---- decision.schema.json
+/**
+ * The value of the entrypoint blastguard/decision.
+ */
+export interface Decision {
+  /**
+   * false only when mode is deny.
+   */
+  allow: boolean;
+  /**
+   * allow lets the call through; shadow lets it through and logs would_deny; deny blocks it.
+   */
+  mode: 'allow' | 'shadow' | 'deny';
+  /**
+   * true when the call is blocked (mode deny).
+   */
+  enforced: boolean;
+  /**
+   * true when mode is deny or shadow.
+   */
+  would_deny: boolean;
+  /**
+   * The finding that decided: <policy>/<rule>, default:<class>, token:<missing|unknown|expired|scope>, overrides:lockdown, api:unknown or input:invalid.
+   */
+  rule: string;
+  /**
+   * Reasons of the findings at the decision's severity, deciding finding first.
+   */
+  reasons: string[];
+  /**
+   * Every deny or shadow finding.
+   */
+  violations: {
+    kind:
+      | 'rule'
+      | 'default'
+      | 'token-missing'
+      | 'token-unknown'
+      | 'token-expired'
+      | 'token-scope'
+      | 'lockdown'
+      | 'unknown-api'
+      | 'invalid-input';
+    rule: string;
+    mode: 'shadow' | 'deny';
+    token?: string;
+  }[];
+  /**
+   * The effective environment the call was evaluated in.
+   */
+  environment: string | null;
+  /**
+   * true when the input's environment was missing or unknown and the most protected one was assumed.
+   */
+  environment_assumed: boolean;
+  class: ('read' | 'write' | 'destructive') | null;
+  /**
+   * The panic flag in effect at the input's time.
+   */
+  enforcement: ('normal' | 'shadow-all' | 'lockdown') | null;
+}
