@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../core/canonical-json.js';
+import { normalizeTimestamp } from '../core/time.js';
+import type { PolicySet } from '../load/types.js';
+import type { Match, Operation } from '../schemas/types.generated.js';
+import {
+  CLASSES,
+  IR_VERSION,
+  type IdentityCondition,
+  type Ir,
+  type IrApi,
+  type IrGrant,
+  type IrMatch,
+  type IrOperation,
+  type IrOperationSet,
+  type IrOverrides,
+  type IrPolicy,
+  type IrToken,
+  type OperationClass,
+} from './types.js';
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const sortedUnique = (xs: readonly string[]): string[] => [...new Set(xs)].sort(byString);
+const classOrder = (xs: readonly OperationClass[]): OperationClass[] => CLASSES.filter((c) => xs.includes(c));
+
+/**
+ * Normalizes a schema-valid policy set into the IR. It assumes cross-document validation passed
+ * (callers check diagnostics first); where a broken set still reaches it, the first document of a
+ * name wins so the result stays deterministic.
+ */
+export function buildIr(set: PolicySet): Ir {
+  const apis = new Map<string, IrApi>();
+  for (const doc of set.apis) {
+    if (!apis.has(doc.name)) apis.set(doc.name, buildApi(doc.name, doc.value.spec));
+  }
+
+  const policies = new Map<string, IrPolicy>();
+  for (const doc of set.policies) {
+    if (policies.has(doc.name)) continue;
+    const spec = doc.value.spec;
+    const api = apis.get(spec.api);
+    const seen = new Set<string>();
+    policies.set(doc.name, {
+      name: doc.name,
+      api: spec.api,
+      owners: [...(doc.value.metadata.owners ?? [])],
+      rules: spec.rules
+        .filter((r) => !seen.has(r.id) && seen.add(r.id))
+        .map((r) => ({
+          id: `${doc.name}/${r.id}`,
+          mode: r.mode,
+          reason: r.reason ?? null,
+          match: buildMatch(r.match, api),
+        })),
+    });
+  }
+
+  const tokens = new Map<string, IrToken>();
+  for (const doc of set.tokens) {
+    const spec = doc.value.spec;
+    if (tokens.has(spec.fingerprint)) continue;
+    tokens.set(spec.fingerprint, {
+      name: doc.name,
+      api: spec.api,
+      fingerprint: spec.fingerprint,
+      expires: spec.expires === undefined ? null : normalizeTimestamp(spec.expires),
+      grants: spec.grants.map(
+        (g): IrGrant => ({
+          operations: sortedUnique(g.operations),
+          environments: sortedUnique(g.environments),
+          projects: g.projects ? sortedUnique(g.projects) : null,
+          resources: g.resources ? sortedUnique(g.resources) : null,
+        }),
+      ),
+    });
+  }
+
+  const o = set.overrides[0]?.value.spec;
+  const overrides: IrOverrides = {
+    enforcement: o?.enforcement ?? 'normal',
+    reason: o?.reason ?? null,
+    expires: o?.expires === undefined ? null : normalizeTimestamp(o.expires),
+  };
+
+  return {
+    irVersion: IR_VERSION,
+    apis: [...apis.values()].sort((a, b) => byString(a.name, b.name)),
+    policies: [...policies.values()].sort((a, b) => byString(a.name, b.name)),
+    tokens: [...tokens.values()].sort((a, b) => byString(a.fingerprint, b.fingerprint)),
+    overrides,
+  };
+}
+
+type ApiSpec = PolicySet['apis'][number]['value']['spec'];
+
+function buildApi(name: string, spec: ApiSpec): IrApi {
+  const operations = Object.entries(spec.operations)
+    .filter((e): e is [string, Operation] => e[1] !== undefined)
+    .map(([opName, op]) => buildOperation(opName, op, spec.protocol))
+    .sort((a, b) => byString(a.name, b.name));
+  const t = spec.tokens ?? {};
+  return {
+    name,
+    protocol: spec.protocol,
+    hosts: sortedUnique(spec.hosts),
+    endpoint: spec.endpoint ?? null,
+    environments: [...spec.environments],
+    protectedEnvironments: [...spec.protectedEnvironments],
+    defaults: { read: spec.defaults.read, write: spec.defaults.write, destructive: spec.defaults.destructive },
+    tokens: {
+      headers: (t.headers ?? [{ name: 'Authorization', scheme: 'Bearer' }]).map((h) => ({ name: h.name, scheme: h.scheme ?? null })),
+      missing: t.missing ?? 'deny',
+      unknown: t.unknown ?? 'deny',
+      requireExpiry: t.requireExpiry ?? true,
+      checkScopesFor: classOrder(t.checkScopesFor ?? CLASSES),
+    },
+    identity: {
+      attemptHeader: spec.identity?.attemptHeader ?? null,
+      originatorBaggageKey: spec.identity?.originatorBaggageKey ?? 'originator',
+      tenantBaggageKey: spec.identity?.tenantBaggageKey ?? 'tenant',
+    },
+    operations,
+  };
+}
+
+function defaultType(protocol: ApiSpec['protocol'], cls: OperationClass): string {
+  if (protocol === 'mcp') return 'tool';
+  if (protocol === 'http') return 'request';
+  return cls === 'read' ? 'query' : 'mutation';
+}
+
+function buildOperation(name: string, op: Operation, protocol: ApiSpec['protocol']): IrOperation {
+  return {
+    name,
+    class: op.class,
+    type: op.type ?? defaultType(protocol, op.class),
+    reversible: op.reversible ?? null,
+    resource: op.resource
+      ? {
+          kind: op.resource.kind,
+          idArg: op.resource.idArg ?? null,
+          environmentArg: op.resource.environmentArg ?? null,
+          projectArg: op.resource.projectArg ?? null,
+        }
+      : null,
+    http: op.http ? { method: op.http.method, path: op.http.path } : null,
+  };
+}
+
+/** Resolves selectors against the API's catalog; see IrOperationSet for why classes are kept. */
+export function resolveOperations(selectors: readonly string[], api: IrApi | undefined): IrOperationSet {
+  const classes: OperationClass[] = [];
+  const names: string[] = [];
+  for (const s of selectors) {
+    if (s.startsWith('class:')) classes.push(s.slice('class:'.length) as OperationClass);
+    else if (s !== '*') names.push(s);
+  }
+  for (const op of api?.operations ?? []) if (classes.includes(op.class)) names.push(op.name);
+  return { any: selectors.includes('*'), names: sortedUnique(names), classes: classOrder(classes) };
+}
+
+function identityCondition(v: 'present' | 'absent' | readonly string[] | undefined): IdentityCondition | null {
+  if (v === undefined) return null;
+  if (v === 'present') return { present: true };
+  if (v === 'absent') return { present: false };
+  return { in: sortedUnique(v) };
+}
+
+function buildMatch(m: Match | undefined, api: IrApi | undefined): IrMatch {
+  return {
+    operations: m?.operations ? resolveOperations(m.operations, api) : null,
+    environments: m?.environments ? sortedUnique(m.environments) : null,
+    resources: m?.resources
+      ? {
+          kinds: m.resources.kinds ? sortedUnique(m.resources.kinds) : null,
+          ids: m.resources.ids ? sortedUnique(m.resources.ids) : null,
+          projects: m.resources.projects ? sortedUnique(m.resources.projects) : null,
+        }
+      : null,
+    tokens: m?.tokens ? sortedUnique(m.tokens) : null,
+    identity: m?.identity
+      ? {
+          originator: identityCondition(m.identity.originator),
+          tenant: identityCondition(m.identity.tenant),
+          verified: m.identity.verified ?? null,
+        }
+      : null,
+    attempt: m?.attempt ? { min: m.attempt.min ?? null, max: m.attempt.max ?? null } : null,
+  };
+}
+
+/** A stable digest of the IR: sha256 over its canonical JSON. */
+export function irDigest(ir: Ir): string {
+  return 'sha256:' + createHash('sha256').update(canonicalJson(ir)).digest('hex');
+}
