@@ -1,0 +1,672 @@
+// The decision engine: interprets the compiled program (see src/compile/program.ts for the
+// layout) against one input and the bundle data, and builds the Decision value.
+//
+// Everything runs over raw memory: strings are (pointer, length) pairs into the input, the data
+// or the program blob; the only allocations are the decision value itself and the few reason
+// strings that embed input text, all on the runtime heap that opa_eval resets per call.
+import {
+  value_type, bool_get, string_ptr, string_len, number_plain_int, array_len, array_get, object_get,
+  make_null, make_bool, make_string, make_array, array_push, make_object, object_insert,
+  make_number_i32, TYPE_NULL, TYPE_BOOLEAN, TYPE_STRING, TYPE_ARRAY, TYPE_OBJECT,
+} from "../value";
+import { alloc, mem_copy } from "../alloc";
+import { opa_abort_msg } from "../env";
+import * as F from "./fixed";
+import {
+  has_program, ref_addr, str_ptr, str_len, fs_ptr, fs_len, API_COUNT, API_TABLE,
+} from "./program";
+import { bytes_eq, bytes_cmp, fixed_eq, parse_time, time_sec, time_ns, classify_by_name } from "./text";
+
+const MODE_ALLOW: i32 = 0;
+const MODE_SHADOW: i32 = 1;
+const MODE_DENY: i32 = 2;
+const ENF_NORMAL: i32 = 0;
+const ENF_SHADOW_ALL: i32 = 1;
+const ENF_LOCKDOWN: i32 = 2;
+const CLASS_DESTRUCTIVE: i32 = 2;
+const TOKEN_MISSING: i32 = 0;
+const TOKEN_UNKNOWN: i32 = 1;
+const TOKEN_KNOWN: i32 = 2;
+
+// Program record layouts (offsets in bytes), mirrored from src/compile/program.ts.
+const API_NAME: usize = 0;
+const API_ENVS: usize = 4;
+const API_PROTECTED: usize = 8;
+const API_DEFAULTS: usize = 12; // u8 read, write, destructive, tokens.missing
+const API_TOKENS_UNKNOWN: usize = 16; // u8
+const API_CHECK_MASK: usize = 17; // u8
+const API_UNKNOWN_REASON: usize = 20;
+const API_OP_COUNT: usize = 24;
+const API_OP_TABLE: usize = 28;
+const API_LISTS: usize = 32; // 3 × u32, by class
+const OP_SIZE: usize = 20; // name, class (3 = by name), lists[3]
+const RULE_ID: usize = 0;
+const RULE_REASON: usize = 4;
+const RULE_MODE: usize = 8;
+const RULE_ORIGINATOR: usize = 9;
+const RULE_TENANT: usize = 10;
+const RULE_VERIFIED: usize = 11;
+const RULE_ENVS: usize = 12;
+const RULE_KINDS: usize = 16;
+const RULE_IDS: usize = 20;
+const RULE_PROJECTS: usize = 24;
+const RULE_TOKENS: usize = 28;
+const RULE_ORIGINATOR_SET: usize = 32;
+const RULE_TENANT_SET: usize = 36;
+const RULE_HAS_ATTEMPT: usize = 40;
+const RULE_MIN: usize = 48;
+const RULE_MAX: usize = 56;
+const COND_PRESENT: u8 = 1;
+const COND_ABSENT: u8 = 2;
+const COND_IN: u8 = 3;
+
+// A finding: [u8 violation kind][u8 mode][pad 2][rule ptr][rule len][reason ptr][reason len]
+// [token ptr][token len, -1 none]
+const FINDING_SIZE: usize = 28;
+
+// ---- per-decision state ----------------------------------------------------------------------
+let api_p: usize = 0;
+let api_l: i32 = 0;
+let op_p: usize = 0;
+let op_l: i32 = 0;
+let type_p: usize = 0;
+let type_l: i32 = -1;
+let kind_p: usize = 0;
+let kind_l: i32 = -1;
+let id_p: usize = 0;
+let id_l: i32 = -1;
+let env_in_p: usize = 0;
+let env_in_l: i32 = -1;
+let project_p: usize = 0;
+let project_l: i32 = -1;
+let fp_p: usize = 0;
+let fp_l: i32 = -1;
+let orig_p: usize = 0;
+let orig_l: i32 = -1;
+let tenant_p: usize = 0;
+let tenant_l: i32 = -1;
+let verified: bool = false;
+let attempt: i64 = 1;
+let now_sec: i64 = 0;
+let now_ns: i32 = 0;
+
+let env_p: usize = 0;
+let env_l: i32 = 0;
+let cls: i32 = 0;
+
+let enf: i32 = ENF_NORMAL;
+let enf_reason_p: usize = 0;
+let enf_reason_l: i32 = -1;
+
+let tok_state: i32 = TOKEN_MISSING;
+let tok_name_p: usize = 0;
+let tok_name_l: i32 = 0;
+let tok_expires_p: usize = 0;
+let tok_expires_l: i32 = -1;
+let tok_exp_sec: i64 = 0;
+let tok_exp_ns: i32 = 0;
+let tok_grants: usize = 0;
+
+let s_p: usize = 0;
+let s_l: i32 = -1;
+
+// ---- input access ----------------------------------------------------------------------------
+
+// Null counts as absent everywhere in the input.
+function field(obj: usize, key: i32): usize {
+  const v = object_get(obj, fs_ptr(key), fs_len(key));
+  if (v != 0 && value_type(v) == TYPE_NULL) return 0;
+  return v;
+}
+
+// Reads an optional string into s_p/s_l (s_l = -1 when absent); false on a wrong type.
+function opt_string(obj: usize, key: i32): bool {
+  const v = field(obj, key);
+  if (v == 0) {
+    s_p = 0;
+    s_l = -1;
+    return true;
+  }
+  if (value_type(v) != TYPE_STRING) return false;
+  s_p = string_ptr(v);
+  s_l = string_len(v);
+  return true;
+}
+
+/** README step 1, first failing check wins; returns the reason's fixed string or -1. */
+function check_input(input: usize): i32 {
+  if (value_type(input) != TYPE_OBJECT) return F.R_INPUT_OBJECT;
+  let v = field(input, F.K_API);
+  if (v == 0) return F.R_API_MISSING;
+  if (value_type(v) != TYPE_STRING || string_len(v) == 0) return F.R_API_STRING;
+  api_p = string_ptr(v);
+  api_l = string_len(v);
+
+  const op = field(input, F.K_OPERATION);
+  if (op == 0) return F.R_OPERATION_MISSING;
+  if (value_type(op) != TYPE_OBJECT) return F.R_OPERATION_OBJECT;
+  v = field(op, F.K_NAME);
+  if (v == 0) return F.R_OPERATION_NAME_MISSING;
+  if (value_type(v) != TYPE_STRING || string_len(v) == 0) return F.R_OPERATION_NAME_STRING;
+  op_p = string_ptr(v);
+  op_l = string_len(v);
+  if (!opt_string(op, F.K_TYPE)) return F.R_OPERATION_TYPE_STRING;
+  type_p = s_p;
+  type_l = s_l;
+
+  v = field(input, F.K_TIME);
+  if (v == 0) return F.R_TIME_MISSING;
+  if (value_type(v) != TYPE_STRING || !parse_time(string_ptr(v), string_len(v))) return F.R_TIME_RFC3339;
+  now_sec = time_sec;
+  now_ns = time_ns;
+
+  kind_l = -1;
+  id_l = -1;
+  env_in_l = -1;
+  project_l = -1;
+  const res = field(input, F.K_RESOURCE);
+  if (res != 0) {
+    if (value_type(res) != TYPE_OBJECT) return F.R_RESOURCE_OBJECT;
+    if (!opt_string(res, F.K_KIND)) return F.R_RESOURCE_KIND_STRING;
+    kind_p = s_p;
+    kind_l = s_l;
+    if (!opt_string(res, F.K_ID)) return F.R_RESOURCE_ID_STRING;
+    id_p = s_p;
+    id_l = s_l;
+    if (!opt_string(res, F.K_ENVIRONMENT)) return F.R_RESOURCE_ENVIRONMENT_STRING;
+    env_in_p = s_p;
+    env_in_l = s_l;
+    if (!opt_string(res, F.K_PROJECT)) return F.R_RESOURCE_PROJECT_STRING;
+    project_p = s_p;
+    project_l = s_l;
+  }
+
+  fp_l = -1;
+  const tok = field(input, F.K_TOKEN);
+  if (tok != 0) {
+    if (value_type(tok) != TYPE_OBJECT) return F.R_TOKEN_OBJECT;
+    if (!opt_string(tok, F.K_FINGERPRINT)) return F.R_TOKEN_FINGERPRINT_STRING;
+    fp_p = s_p;
+    fp_l = s_l;
+  }
+
+  orig_l = -1;
+  tenant_l = -1;
+  verified = false;
+  const ident = field(input, F.K_IDENTITY);
+  if (ident != 0) {
+    if (value_type(ident) != TYPE_OBJECT) return F.R_IDENTITY_OBJECT;
+    if (!opt_string(ident, F.K_ORIGINATOR)) return F.R_IDENTITY_ORIGINATOR_STRING;
+    orig_p = s_p;
+    orig_l = s_l;
+    if (!opt_string(ident, F.K_TENANT)) return F.R_IDENTITY_TENANT_STRING;
+    tenant_p = s_p;
+    tenant_l = s_l;
+    if (!opt_string(ident, F.K_CAUSATION)) return F.R_IDENTITY_CAUSATION_STRING;
+    v = field(ident, F.K_VERIFIED);
+    if (v != 0) {
+      if (value_type(v) != TYPE_BOOLEAN) return F.R_IDENTITY_VERIFIED_BOOLEAN;
+      verified = bool_get(v);
+    }
+  }
+
+  attempt = 1;
+  v = field(input, F.K_ATTEMPT);
+  if (v != 0) {
+    const n = number_plain_int(v);
+    if (n < 1 || n > 1000000000) return F.R_ATTEMPT_INTEGER;
+    attempt = n;
+  }
+  return -1;
+}
+
+// ---- program lookups -------------------------------------------------------------------------
+
+function find_api(p: usize, n: i32): usize {
+  let lo = 0;
+  let hi = API_COUNT - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const rec = ref_addr(load<u32>(API_TABLE + (<usize>mid << 2)));
+    const name = load<u32>(rec + API_NAME);
+    const c = bytes_cmp(str_ptr(name), str_len(name), p, n);
+    if (c == 0) return rec;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return 0;
+}
+
+// A string set is [u32 count][strref × count], sorted byte-wise.
+function set_has(set: u32, p: usize, n: i32): bool {
+  const base = ref_addr(set);
+  let lo = 0;
+  let hi = load<i32>(base) - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = load<u32>(base + 4 + (<usize>mid << 2));
+    const c = bytes_cmp(str_ptr(s), str_len(s), p, n);
+    if (c == 0) return true;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+function find_op(api: usize): usize {
+  const table = ref_addr(load<u32>(api + API_OP_TABLE));
+  let lo = 0;
+  let hi = load<i32>(api + API_OP_COUNT) - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = table + <usize>mid * OP_SIZE;
+    const name = load<u32>(e);
+    const c = bytes_cmp(str_ptr(name), str_len(name), op_p, op_l);
+    if (c == 0) return e;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return 0;
+}
+
+// ---- data access -----------------------------------------------------------------------------
+
+function data_section(data: usize, key: i32): usize {
+  if (data == 0 || value_type(data) != TYPE_OBJECT) return 0;
+  const bg = object_get(data, fs_ptr(F.K_BLASTGUARD), fs_len(F.K_BLASTGUARD));
+  if (bg == 0 || value_type(bg) != TYPE_OBJECT) return 0;
+  const v = object_get(bg, fs_ptr(key), fs_len(key));
+  if (v == 0 || value_type(v) != TYPE_OBJECT) return 0;
+  return v;
+}
+
+@inline function at_or_after(sec: i64, ns: i32): bool {
+  return now_sec > sec || (now_sec == sec && now_ns >= ns);
+}
+
+// Missing or malformed overrides mean normal; so does an override whose `expires` has passed.
+function read_overrides(data: usize): void {
+  enf = ENF_NORMAL;
+  enf_reason_l = -1;
+  const ov = data_section(data, F.K_OVERRIDES);
+  if (ov == 0) return;
+  const e = object_get(ov, fs_ptr(F.K_ENFORCEMENT), fs_len(F.K_ENFORCEMENT));
+  if (e == 0 || value_type(e) != TYPE_STRING) return;
+  const ep = string_ptr(e);
+  const el = string_len(e);
+  let mode = -1;
+  if (fixed_eq(ep, el, F.ENF_NORMAL)) mode = ENF_NORMAL;
+  else if (fixed_eq(ep, el, F.ENF_SHADOW_ALL)) mode = ENF_SHADOW_ALL;
+  else if (fixed_eq(ep, el, F.ENF_LOCKDOWN)) mode = ENF_LOCKDOWN;
+  if (mode <= ENF_NORMAL) return;
+  if (!opt_string(ov, F.K_REASON)) return;
+  const rp = s_p;
+  const rl = s_l;
+  if (!opt_string(ov, F.K_EXPIRES)) return;
+  if (s_l >= 0) {
+    if (!parse_time(s_p, s_l)) return;
+    if (at_or_after(time_sec, time_ns)) return;
+  }
+  enf = mode;
+  enf_reason_p = rp;
+  enf_reason_l = rl;
+}
+
+function is_string_array(v: usize, optional: bool): bool {
+  if (v == 0 || value_type(v) == TYPE_NULL) return optional;
+  if (value_type(v) != TYPE_ARRAY) return false;
+  const n = array_len(v);
+  for (let i = 0; i < n; i++) {
+    if (value_type(array_get(v, i)) != TYPE_STRING) return false;
+  }
+  return true;
+}
+
+function grants_valid(grants: usize): bool {
+  if (grants == 0 || value_type(grants) != TYPE_ARRAY) return false;
+  const n = array_len(grants);
+  for (let i = 0; i < n; i++) {
+    const g = array_get(grants, i);
+    if (value_type(g) != TYPE_OBJECT) return false;
+    if (!is_string_array(object_get(g, fs_ptr(F.K_OPERATIONS), fs_len(F.K_OPERATIONS)), false)) return false;
+    if (!is_string_array(object_get(g, fs_ptr(F.K_ENVIRONMENTS), fs_len(F.K_ENVIRONMENTS)), false)) return false;
+    if (!is_string_array(object_get(g, fs_ptr(F.K_PROJECTS), fs_len(F.K_PROJECTS)), true)) return false;
+    if (!is_string_array(object_get(g, fs_ptr(F.K_RESOURCES), fs_len(F.K_RESOURCES)), true)) return false;
+  }
+  return true;
+}
+
+// A data entry that is not a well-formed token of this API makes the token unknown.
+function read_token(data: usize): void {
+  if (fp_l < 0) {
+    tok_state = TOKEN_MISSING;
+    return;
+  }
+  tok_state = TOKEN_UNKNOWN;
+  const tokens = data_section(data, F.K_TOKENS);
+  if (tokens == 0) return;
+  const t = object_get(tokens, fp_p, fp_l);
+  if (t == 0 || value_type(t) != TYPE_OBJECT) return;
+  const name = object_get(t, fs_ptr(F.K_NAME), fs_len(F.K_NAME));
+  if (name == 0 || value_type(name) != TYPE_STRING) return;
+  const api = object_get(t, fs_ptr(F.K_API), fs_len(F.K_API));
+  if (api == 0 || value_type(api) != TYPE_STRING) return;
+  if (!bytes_eq(string_ptr(api), string_len(api), api_p, api_l)) return;
+  if (!opt_string(t, F.K_EXPIRES)) return;
+  tok_expires_l = s_l;
+  tok_expires_p = s_p;
+  if (s_l >= 0) {
+    if (!parse_time(s_p, s_l)) return;
+    tok_exp_sec = time_sec;
+    tok_exp_ns = time_ns;
+  }
+  const grants = object_get(t, fs_ptr(F.K_GRANTS), fs_len(F.K_GRANTS));
+  if (!grants_valid(grants)) return;
+  tok_grants = grants;
+  tok_name_p = string_ptr(name);
+  tok_name_l = string_len(name);
+  tok_state = TOKEN_KNOWN;
+}
+
+function array_has(arr: usize, p: usize, n: i32, wildcard: bool): bool {
+  const len = array_len(arr);
+  for (let i = 0; i < len; i++) {
+    const s = array_get(arr, i);
+    const sp = string_ptr(s);
+    const sl = string_len(s);
+    if (bytes_eq(sp, sl, p, n)) return true;
+    if (wildcard && fixed_eq(sp, sl, F.G_ANY)) return true;
+  }
+  return false;
+}
+
+function selects_operation(ops: usize): bool {
+  const len = array_len(ops);
+  const classSel = F.G_CLASS_READ + cls;
+  for (let i = 0; i < len; i++) {
+    const s = array_get(ops, i);
+    const sp = string_ptr(s);
+    const sl = string_len(s);
+    if (bytes_eq(sp, sl, op_p, op_l) || fixed_eq(sp, sl, F.G_ANY) || fixed_eq(sp, sl, classSel)) return true;
+  }
+  return false;
+}
+
+// Only for `projects` and `resources`: given means the input's value must be listed.
+function optional_list_covers(g: usize, key: i32, p: usize, n: i32): bool {
+  const list = object_get(g, fs_ptr(key), fs_len(key));
+  if (list == 0 || value_type(list) == TYPE_NULL) return true;
+  if (n < 0) return false;
+  return array_has(list, p, n, false);
+}
+
+function grant_covers(): bool {
+  const n = array_len(tok_grants);
+  for (let i = 0; i < n; i++) {
+    const g = array_get(tok_grants, i);
+    if (!selects_operation(object_get(g, fs_ptr(F.K_OPERATIONS), fs_len(F.K_OPERATIONS)))) continue;
+    if (!array_has(object_get(g, fs_ptr(F.K_ENVIRONMENTS), fs_len(F.K_ENVIRONMENTS)), env_p, env_l, true)) continue;
+    if (!optional_list_covers(g, F.K_PROJECTS, project_p, project_l)) continue;
+    if (!optional_list_covers(g, F.K_RESOURCES, id_p, id_l)) continue;
+    return true;
+  }
+  return false;
+}
+
+// ---- rules -----------------------------------------------------------------------------------
+
+function cond_holds(kind: u8, set: u32, p: usize, n: i32): bool {
+  if (kind == COND_PRESENT) return n >= 0;
+  if (kind == COND_ABSENT) return n < 0;
+  if (kind == COND_IN) return n >= 0 && set_has(set, p, n);
+  return true;
+}
+
+function list_holds(set: u32, p: usize, n: i32): bool {
+  if (set == 0) return true;
+  return n >= 0 && set_has(set, p, n);
+}
+
+function rule_matches(r: usize): bool {
+  if (!list_holds(load<u32>(r + RULE_ENVS), env_p, env_l)) return false;
+  if (!list_holds(load<u32>(r + RULE_KINDS), kind_p, kind_l)) return false;
+  if (!list_holds(load<u32>(r + RULE_IDS), id_p, id_l)) return false;
+  if (!list_holds(load<u32>(r + RULE_PROJECTS), project_p, project_l)) return false;
+  const tokens = load<u32>(r + RULE_TOKENS);
+  if (tokens != 0 && (tok_state != TOKEN_KNOWN || !set_has(tokens, tok_name_p, tok_name_l))) return false;
+  if (!cond_holds(load<u8>(r + RULE_ORIGINATOR), load<u32>(r + RULE_ORIGINATOR_SET), orig_p, orig_l)) return false;
+  if (!cond_holds(load<u8>(r + RULE_TENANT), load<u32>(r + RULE_TENANT_SET), tenant_p, tenant_l)) return false;
+  const v = load<u8>(r + RULE_VERIFIED);
+  if (v != 0 && (v == 2) != verified) return false;
+  if (load<u32>(r + RULE_HAS_ATTEMPT) != 0) {
+    const a = <f64>attempt;
+    if (a < load<f64>(r + RULE_MIN) || a > load<f64>(r + RULE_MAX)) return false;
+  }
+  return true;
+}
+
+// ---- findings and the decision value -----------------------------------------------------
+
+let findings: usize = 0;
+let finding_count: i32 = 0;
+
+function add_finding(kind: i32, mode: i32, rp: usize, rl: i32, why_p: usize, why_l: i32, tp: usize, tl: i32): void {
+  const f = findings + <usize>finding_count * FINDING_SIZE;
+  store<u8>(f, <u8>kind);
+  store<u8>(f + 1, <u8>mode);
+  store<u32>(f + 4, <u32>rp);
+  store<i32>(f + 8, rl);
+  store<u32>(f + 12, <u32>why_p);
+  store<i32>(f + 16, why_l);
+  store<u32>(f + 20, <u32>tp);
+  store<i32>(f + 24, tl);
+  finding_count++;
+}
+
+function add_fixed_finding(kind: i32, mode: i32, rule: i32, reason: i32): void {
+  add_finding(kind, mode, fs_ptr(rule), fs_len(rule), fs_ptr(reason), fs_len(reason), 0, -1);
+}
+
+// Joins up to six byte ranges into a fresh heap string (parts with length <= 0 are skipped).
+function join(a: usize, al: i32, b: usize, bl: i32, c: usize, cl: i32, d: usize, dl: i32, e: usize, el: i32, f: usize, fl: i32): usize {
+  const total = max(al, 0) + max(bl, 0) + max(cl, 0) + max(dl, 0) + max(el, 0) + max(fl, 0);
+  const buf = alloc(<usize>(total > 0 ? total : 1));
+  let at = buf;
+  if (al > 0) { mem_copy(at, a, <usize>al); at += <usize>al; }
+  if (bl > 0) { mem_copy(at, b, <usize>bl); at += <usize>bl; }
+  if (cl > 0) { mem_copy(at, c, <usize>cl); at += <usize>cl; }
+  if (dl > 0) { mem_copy(at, d, <usize>dl); at += <usize>dl; }
+  if (el > 0) { mem_copy(at, e, <usize>el); at += <usize>el; }
+  if (fl > 0) { mem_copy(at, f, <usize>fl); at += <usize>fl; }
+  join_len = total;
+  return buf;
+}
+let join_len: i32 = 0;
+
+@inline function fixed_value(i: i32): usize {
+  return make_string(fs_ptr(i), fs_len(i));
+}
+
+@inline function put(obj: usize, key: i32, v: usize): void {
+  object_insert(obj, fs_ptr(key), fs_len(key), v);
+}
+
+function violation(kind: i32, mode: i32, rp: usize, rl: i32, tp: usize, tl: i32): usize {
+  const o = make_object(tl >= 0 ? 4 : 3);
+  put(o, F.K_KIND, fixed_value(kind));
+  put(o, F.K_RULE, make_string(rp, rl));
+  put(o, F.K_MODE, fixed_value(F.MODE_ALLOW + mode));
+  if (tl >= 0) put(o, F.K_TOKEN, make_string(tp, tl));
+  return o;
+}
+
+function decision_value(mode: i32, rule: usize, reasons: usize, violations: usize, env: usize, assumed: bool, klass: usize, enforcement: usize): usize {
+  const o = make_object(11);
+  put(o, F.K_ALLOW, make_bool(mode != MODE_DENY));
+  put(o, F.K_MODE, fixed_value(F.MODE_ALLOW + mode));
+  put(o, F.K_ENFORCED, make_bool(mode == MODE_DENY));
+  put(o, F.K_WOULD_DENY, make_bool(mode != MODE_ALLOW));
+  put(o, F.K_RULE, rule);
+  put(o, F.K_REASONS, reasons);
+  put(o, F.K_VIOLATIONS, violations);
+  put(o, F.K_ENVIRONMENT, env);
+  put(o, F.K_ENVIRONMENT_ASSUMED, make_bool(assumed));
+  put(o, F.K_CLASS, klass);
+  put(o, F.K_ENFORCEMENT, enforcement);
+  return o;
+}
+
+// input:invalid and api:unknown: deny, never softened, no environment/class/enforcement.
+function early_deny(kind: i32, rule: i32, reason: usize): usize {
+  const reasons = make_array(1);
+  array_push(reasons, reason);
+  const violations = make_array(1);
+  array_push(violations, violation(kind, MODE_DENY, fs_ptr(rule), fs_len(rule), 0, -1));
+  return decision_value(MODE_DENY, fixed_value(rule), reasons, violations, make_null(), false, make_null(), make_null());
+}
+
+function invalid(reason: i32): usize {
+  return early_deny(F.V_INVALID_INPUT, F.F_INPUT_INVALID, fixed_value(reason));
+}
+
+/** The `blastguard/decision` value for an input (0 = undefined input); 0 without a program. */
+export function decide(input: usize, data: usize): usize {
+  if (!has_program()) return 0;
+  if (input == 0) return invalid(F.R_INPUT_MISSING);
+  const bad = check_input(input);
+  if (bad >= 0) return invalid(bad);
+
+  const api = find_api(api_p, api_l);
+  if (api == 0) {
+    const why = join(fs_ptr(F.P_API_OPEN), fs_len(F.P_API_OPEN), api_p, api_l, fs_ptr(F.P_API_CLOSE), fs_len(F.P_API_CLOSE), 0, 0, 0, 0, 0, 0);
+    return early_deny(F.V_UNKNOWN_API, F.F_API_UNKNOWN, make_string(why, join_len));
+  }
+
+  // Classification: the catalog, else the name; uncatalogued names that rules mention have
+  // their own entries (class 3) so their candidate lists include those rules.
+  const op = find_op(api);
+  let lists = api + API_LISTS;
+  if (op != 0 && load<u32>(op + 4) < 3) {
+    cls = load<i32>(op + 4);
+  } else {
+    cls = classify_by_name(op_p, op_l, type_p, type_l);
+  }
+  if (op != 0) lists = op + 8;
+  const candidates = ref_addr(load<u32>(lists + (<usize>cls << 2)));
+
+  // Effective environment.
+  let assumed = false;
+  const envs = load<u32>(api + API_ENVS);
+  if (env_in_l >= 0 && set_has(envs, env_in_p, env_in_l)) {
+    env_p = env_in_p;
+    env_l = env_in_l;
+  } else {
+    const prot = load<u32>(api + API_PROTECTED);
+    env_p = str_ptr(prot);
+    env_l = str_len(prot);
+    assumed = true;
+  }
+
+  read_overrides(data);
+  read_token(data);
+
+  const count = load<i32>(candidates);
+  findings = alloc(<usize>(count + 3) * FINDING_SIZE);
+  finding_count = 0;
+
+  if (enf == ENF_LOCKDOWN && cls == CLASS_DESTRUCTIVE) {
+    if (enf_reason_l >= 0) {
+      add_finding(F.V_LOCKDOWN, MODE_DENY, fs_ptr(F.F_LOCKDOWN), fs_len(F.F_LOCKDOWN), enf_reason_p, enf_reason_l, 0, -1);
+    } else {
+      add_fixed_finding(F.V_LOCKDOWN, MODE_DENY, F.F_LOCKDOWN, F.R_LOCKDOWN);
+    }
+  }
+
+  let matched = 0;
+  for (let i = 0; i < count; i++) {
+    const r = ref_addr(load<u32>(candidates + 4 + (<usize>i << 2)));
+    if (!rule_matches(r)) continue;
+    const id = load<u32>(r + RULE_ID);
+    const why = load<u32>(r + RULE_REASON);
+    add_finding(F.V_RULE, <i32>load<u8>(r + RULE_MODE), str_ptr(id), str_len(id), str_ptr(why), str_len(why), 0, -1);
+    matched++;
+  }
+
+  if (matched == 0) {
+    const mode = <i32>load<u8>(api + API_DEFAULTS + <usize>cls);
+    add_fixed_finding(F.V_DEFAULT, mode, F.F_DEFAULT_READ + cls, F.R_DEFAULT_READ_ALLOW + cls * 3 + mode);
+  }
+
+  if (tok_state == TOKEN_MISSING) {
+    add_fixed_finding(F.V_TOKEN_MISSING, <i32>load<u8>(api + API_DEFAULTS + 3), F.F_TOKEN_MISSING, F.R_TOKEN_MISSING);
+  } else if (tok_state == TOKEN_UNKNOWN) {
+    const why = load<u32>(api + API_UNKNOWN_REASON);
+    add_finding(F.V_TOKEN_UNKNOWN, <i32>load<u8>(api + API_TOKENS_UNKNOWN), fs_ptr(F.F_TOKEN_UNKNOWN), fs_len(F.F_TOKEN_UNKNOWN), str_ptr(why), str_len(why), 0, -1);
+  } else if (tok_expires_l >= 0 && at_or_after(tok_exp_sec, tok_exp_ns)) {
+    const why = join(fs_ptr(F.P_TOKEN), fs_len(F.P_TOKEN), tok_name_p, tok_name_l, fs_ptr(F.P_EXPIRED_AT), fs_len(F.P_EXPIRED_AT), tok_expires_p, tok_expires_l, 0, 0, 0, 0);
+    add_finding(F.V_TOKEN_EXPIRED, MODE_DENY, fs_ptr(F.F_TOKEN_EXPIRED), fs_len(F.F_TOKEN_EXPIRED), why, join_len, tok_name_p, tok_name_l);
+  } else if ((load<u8>(api + API_CHECK_MASK) & (1 << <u8>cls)) != 0 && !grant_covers()) {
+    const why = join(fs_ptr(F.P_TOKEN), fs_len(F.P_TOKEN), tok_name_p, tok_name_l, fs_ptr(F.P_NO_GRANT), fs_len(F.P_NO_GRANT), op_p, op_l, fs_ptr(F.P_IN), fs_len(F.P_IN), env_p, env_l);
+    add_finding(F.V_TOKEN_SCOPE, MODE_DENY, fs_ptr(F.F_TOKEN_SCOPE), fs_len(F.F_TOKEN_SCOPE), why, join_len, tok_name_p, tok_name_l);
+  }
+
+  // Verdict: the most severe finding; the first at that severity names the decision.
+  let severity = MODE_ALLOW;
+  let nviol = 0;
+  for (let i = 0; i < finding_count; i++) {
+    const m = <i32>load<u8>(findings + <usize>i * FINDING_SIZE + 1);
+    if (m > severity) severity = m;
+    if (m != MODE_ALLOW) nviol++;
+  }
+  let rule: usize = 0;
+  const reasons = make_array(1);
+  const violations = make_array(nviol);
+  for (let i = 0; i < finding_count; i++) {
+    const f = findings + <usize>i * FINDING_SIZE;
+    const m = <i32>load<u8>(f + 1);
+    const rp = <usize>load<u32>(f + 4);
+    const rl = load<i32>(f + 8);
+    if (m == severity) {
+      if (rule == 0) rule = make_string(rp, rl);
+      array_push(reasons, make_string(<usize>load<u32>(f + 12), load<i32>(f + 16)));
+    }
+    if (m != MODE_ALLOW) {
+      array_push(violations, violation(<i32>load<u8>(f), m, rp, rl, <usize>load<u32>(f + 20), load<i32>(f + 24)));
+    }
+  }
+
+  const mode = enf == ENF_SHADOW_ALL && severity == MODE_DENY ? MODE_SHADOW : severity;
+  return decision_value(
+    mode, rule, reasons, violations, make_string(env_p, env_l), assumed,
+    fixed_value(F.CLASS_READ + cls), fixed_value(F.ENF_NORMAL + enf),
+  );
+}
+
+/** The `blastguard/allow` value: the decision's boolean. */
+export function allow_value(decision: usize): usize {
+  if (decision == 0) return 0;
+  return object_get(decision, fs_ptr(F.K_ALLOW), fs_len(F.K_ALLOW));
+}
+
+/** `entrypoints()`: {"blastguard/decision": 0, "blastguard/allow": 1}. */
+export function make_entrypoints(): usize {
+  const o = make_object(2);
+  if (!has_program()) return o;
+  put(o, F.E_DECISION, make_number_i32(0));
+  put(o, F.E_ALLOW, make_number_i32(1));
+  return o;
+}
+
+/** OPA's response to an entrypoint id the module does not have. */
+export function illegal_entrypoint(): void {
+  opa_abort_msg(fs_ptr(F.A_ILLEGAL_ENTRYPOINT));
+}
+
+/** Entrypoint dispatch: 0 decision, 1 allow. */
+export function run_entrypoint(entrypoint: i32, data: usize, input: usize): usize {
+  if (!has_program()) return 0;
+  if (entrypoint == 0) return decide(input, data);
+  if (entrypoint == 1) return allow_value(decide(input, data));
+  illegal_entrypoint();
+  return 0;
+}
