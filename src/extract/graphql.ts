@@ -1,0 +1,242 @@
+import { Kind, parse, print } from 'graphql';
+import type {
+  DocumentNode,
+  FieldNode,
+  FragmentDefinitionNode,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  TypeNode,
+  ValueNode,
+} from 'graphql';
+import { EXTRACT_CODES } from './codes.js';
+import type { ExtractError } from './types.js';
+
+/** One GraphQL request: the members of a JSON body or of GET parameters, not yet checked. */
+export interface GraphqlRequest {
+  query: unknown;
+  variables: unknown;
+  operationName: unknown;
+}
+
+/** One root field the selected operation executes. */
+export interface RootField {
+  name: string;
+  responseKey: string;
+  operationType: 'query' | 'mutation' | 'subscription';
+  /** The field's arguments with variables substituted (Int literals kept as their digits). */
+  args: Record<string, unknown>;
+}
+
+export type GraphqlResult = { fields: RootField[] } | { error: ExtractError };
+
+// Bounds parsing work on hostile documents; far above any real client operation.
+const MAX_TOKENS = 50_000;
+const MAX_DEPTH = 200;
+
+class ExtractFailure extends Error {
+  constructor(readonly failure: ExtractError) {
+    super(failure.message);
+  }
+}
+
+function fail(code: string, message: string): never {
+  throw new ExtractFailure({ code, message });
+}
+
+/**
+ * The root fields of the operation a GraphQL request selects, through aliases, fragment spreads
+ * and inline fragments. Directives (`@skip`, `@include`) are deliberately ignored: a field that
+ * might run is treated as running, so a policy can only over-approximate what a call does.
+ */
+export function graphqlRootFields(request: GraphqlRequest): GraphqlResult {
+  try {
+    return { fields: rootFields(request) };
+  } catch (e) {
+    if (e instanceof ExtractFailure) return { error: e.failure };
+    // Deeply nested documents can exhaust the parser's stack; that is a malformed request, not a crash.
+    if (e instanceof RangeError) return { error: { code: EXTRACT_CODES.graphqlSyntax, message: 'graphql document is nested too deeply' } };
+    throw e;
+  }
+}
+
+function rootFields(request: GraphqlRequest): RootField[] {
+  const { query, operationName } = request;
+  if (query === undefined || query === null || (typeof query === 'string' && query.trim() === '')) {
+    fail(EXTRACT_CODES.missingQuery, 'the request has no graphql `query`');
+  }
+  if (typeof query !== 'string') fail(EXTRACT_CODES.invalidBody, 'graphql `query` must be a string');
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+    fail(EXTRACT_CODES.invalidBody, '`operationName` must be a string');
+  }
+  const variables = readVariables(request.variables);
+
+  let document: DocumentNode;
+  try {
+    document = parse(query, { noLocation: true, maxTokens: MAX_TOKENS });
+  } catch (e) {
+    if (e instanceof RangeError) throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    fail(EXTRACT_CODES.graphqlSyntax, `graphql ${oneLine(message).slice(0, 200).replace(/^syntax error/i, 'syntax error')}`);
+  }
+
+  const operations: OperationDefinitionNode[] = [];
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
+    else if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    else fail(EXTRACT_CODES.graphqlSyntax, 'the graphql document contains a type system definition, which cannot be executed');
+  }
+
+  const operation = selectOperation(operations, typeof operationName === 'string' && operationName !== '' ? operationName : null);
+  const resolved = resolveVariables(operation, variables);
+
+  const fields: RootField[] = [];
+  const seen = new Set<string>();
+  collect(operation.selectionSet, fragments, new Set(), 0, (node) => {
+    const name = node.name.value;
+    const responseKey = node.alias?.value ?? name;
+    // GraphQL merges fields with one response key into one execution; the same key with other
+    // arguments is a validation error upstream, which we still report as two operations.
+    const signature = `${responseKey}\u0000${name}\u0000${(node.arguments ?? []).map((a) => print(a)).join(',')}`;
+    if (seen.has(signature)) return;
+    seen.add(signature);
+    const args: Record<string, unknown> = {};
+    for (const argument of node.arguments ?? []) {
+      args[argument.name.value] = valueOf(argument.value, resolved, operation);
+    }
+    fields.push({ name, responseKey, operationType: operation.operation as RootField['operationType'], args });
+  });
+  if (fields.length === 0) fail(EXTRACT_CODES.noOperation, 'the selected graphql operation selects no field');
+  return fields;
+}
+
+function readVariables(raw: unknown): Record<string, unknown> {
+  if (raw === undefined || raw === null) return {};
+  let value: unknown = raw;
+  // Some clients send `variables` as a JSON string, as GET requests always do.
+  if (typeof value === 'string') {
+    if (value.trim() === '') return {};
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      fail(EXTRACT_CODES.invalidBody, 'graphql `variables` is not valid json');
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail(EXTRACT_CODES.missingVariable, 'graphql `variables` must be an object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function selectOperation(operations: OperationDefinitionNode[], name: string | null): OperationDefinitionNode {
+  if (name !== null) {
+    const found = operations.find((o) => o.name?.value === name);
+    if (!found) fail(EXTRACT_CODES.operationNotFound, `graphql operation \`${name}\` is not in the document`);
+    return found;
+  }
+  const [only] = operations;
+  if (only === undefined) fail(EXTRACT_CODES.noOperation, 'the graphql document contains no operation');
+  if (operations.length > 1) {
+    fail(EXTRACT_CODES.operationNotFound, 'the graphql document has several operations and the request names none in `operationName`');
+  }
+  return only;
+}
+
+/**
+ * The operation's variables as the server would coerce them: supplied values, else defaults, else
+ * null; a non-null variable left without a value fails the whole request, as it does upstream.
+ */
+function resolveVariables(operation: OperationDefinitionNode, supplied: Record<string, unknown>): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    const has = Object.prototype.hasOwnProperty.call(supplied, name) && supplied[name] !== undefined;
+    let value: unknown = null;
+    if (has) value = supplied[name];
+    else if (definition.defaultValue) value = valueOf(definition.defaultValue, new Map(), operation);
+    else if (isNonNull(definition.type)) fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but has no value`);
+    if (value === null && isNonNull(definition.type)) {
+      fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but is null`);
+    }
+    out.set(name, value);
+  }
+  return out;
+}
+
+function isNonNull(type: TypeNode): boolean {
+  return type.kind === Kind.NON_NULL_TYPE;
+}
+
+function valueOf(node: ValueNode, variables: ReadonlyMap<string, unknown>, operation: OperationDefinitionNode): unknown {
+  switch (node.kind) {
+    case Kind.VARIABLE: {
+      const name = node.name.value;
+      if (!variables.has(name)) {
+        const declared = (operation.variableDefinitions ?? []).some((d) => d.variable.name.value === name);
+        if (!declared) fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is used but not declared by the operation`);
+        return null;
+      }
+      return variables.get(name);
+    }
+    case Kind.INT:
+      return node.value;
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.STRING:
+    case Kind.ENUM:
+      return node.value;
+    case Kind.BOOLEAN:
+      return node.value;
+    case Kind.NULL:
+      return null;
+    case Kind.LIST:
+      return node.values.map((v) => valueOf(v, variables, operation));
+    case Kind.OBJECT: {
+      const out: Record<string, unknown> = {};
+      for (const field of node.fields) out[field.name.value] = valueOf(field.value, variables, operation);
+      return out;
+    }
+  }
+}
+
+function collect(
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  visiting: Set<string>,
+  depth: number,
+  onField: (field: FieldNode) => void,
+): void {
+  if (depth > MAX_DEPTH) fail(EXTRACT_CODES.graphqlSyntax, 'graphql fragments are nested too deeply');
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      onField(selection);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      collect(selection.selectionSet, fragments, visiting, depth + 1, onField);
+    } else {
+      const name = selection.name.value;
+      const fragment = fragments.get(name);
+      if (!fragment) fail(EXTRACT_CODES.unknownFragment, `graphql fragment \`${name}\` is not defined`);
+      // A fragment cycle is rejected upstream; its fields are already collected on the first visit.
+      if (visiting.has(name)) continue;
+      visiting.add(name);
+      collect(fragment.selectionSet, fragments, visiting, depth + 1, onField);
+      visiting.delete(name);
+    }
+  }
+}
+
+function oneLine(text: string): string {
+  const first = text.split('\n')[0] ?? '';
+  return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+/** The value at a dotted argument path (`input.serviceId`), or undefined when the path is absent. */
+export function argumentAt(args: Readonly<Record<string, unknown>>, path: string): unknown {
+  let current: unknown = args;
+  for (const segment of path.split('.')) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    if (!Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}

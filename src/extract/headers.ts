@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import type { IrApi } from '../ir/types.js';
+import type { HttpHeaders } from './types.js';
+
+/** Header name (lowercase) → every value it was sent with, in order. */
+export type HeaderMap = ReadonlyMap<string, readonly string[]>;
+
+export function normalizeHeaders(headers: HttpHeaders | undefined): HeaderMap {
+  const out = new Map<string, string[]>();
+  if (!headers) return out;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    const list = out.get(key) ?? [];
+    if (typeof value === 'string') list.push(value);
+    else for (const v of value) if (typeof v === 'string') list.push(v);
+    out.set(key, list);
+  }
+  return out;
+}
+
+export function headerValues(headers: HeaderMap, name: string): readonly string[] {
+  return headers.get(name.toLowerCase()) ?? [];
+}
+
+export function fingerprintOf(value: string): string {
+  return `sha256:${createHash('sha256').update(value, 'utf8').digest('hex')}`;
+}
+
+export type TokenResult = { fingerprint: string } | { fingerprint: null } | { conflict: string };
+
+/**
+ * The first configured credential header that carries a token, hashed on the spot so the raw
+ * value never leaves this function. A header sent twice with different values is a conflict:
+ * which one the upstream honours is unknowable, so the caller treats the request as unparseable.
+ */
+export function extractToken(headers: HeaderMap, config: IrApi['tokens']['headers']): TokenResult {
+  for (const { name, scheme } of config) {
+    const values = headerValues(headers, name);
+    const tokens = new Set<string>();
+    for (const raw of values) {
+      const token = stripScheme(raw, scheme);
+      if (token !== null) tokens.add(token);
+    }
+    if (tokens.size > 1) return { conflict: name };
+    const [token] = tokens;
+    if (token !== undefined) return { fingerprint: fingerprintOf(token) };
+  }
+  return { fingerprint: null };
+}
+
+function stripScheme(raw: string, scheme: string | null): string | null {
+  const value = raw.trim();
+  if (scheme === null) return value === '' ? null : value;
+  // Auth schemes are case-insensitive (RFC 9110 §11.1); a value in another scheme is not this credential.
+  const space = value.search(/[ \t]/);
+  if (space < 0) return null;
+  if (value.slice(0, space).toLowerCase() !== scheme.toLowerCase()) return null;
+  const token = value.slice(space).trim();
+  return token === '' ? null : token;
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(.*)$/s;
+
+/**
+ * A W3C `traceparent` validated as Trace Context says: lowercase hex, version `ff` invalid,
+ * all-zero trace or parent ids invalid, version 00 exactly 55 characters; a higher version is
+ * read at the fixed positions and its trailing fields dropped. Anything invalid is ignored (null).
+ */
+export function parseTraceparent(headers: HeaderMap): string | null {
+  const values = headerValues(headers, 'traceparent');
+  if (values.length !== 1) return null;
+  const value = (values[0] ?? '').trim();
+  const m = TRACEPARENT.exec(value);
+  if (!m) return null;
+  const [, version, traceId, parentId, flags, rest] = m as unknown as [string, string, string, string, string, string];
+  if (version === 'ff') return null;
+  if (/^0+$/.test(traceId) || /^0+$/.test(parentId)) return null;
+  if (version === '00') return rest === '' ? value : null;
+  if (rest !== '' && !rest.startsWith('-')) return null;
+  return `${version}-${traceId}-${parentId}-${flags}`;
+}
+
+// RFC 7230 token characters, the baggage key syntax.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * W3C baggage list-members, percent-decoded, first occurrence of a key winning. Members that do
+ * not parse are skipped: baggage is an unauthenticated hint, and one bad member must not hide the rest.
+ */
+export function parseBaggage(headers: HeaderMap): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const header of headerValues(headers, 'baggage')) {
+    for (const member of header.split(',')) {
+      const [pair] = member.split(';');
+      if (pair === undefined) continue;
+      const eq = pair.indexOf('=');
+      if (eq < 0) continue;
+      const key = pair.slice(0, eq).trim();
+      const rawValue = pair.slice(eq + 1).trim();
+      if (!TOKEN.test(key) || out.has(key)) continue;
+      const value = percentDecode(rawValue);
+      if (value === null) continue;
+      out.set(key, value);
+    }
+  }
+  return out;
+}
+
+function percentDecode(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+}
+
+export type AttemptResult = { attempt: number | null } | { malformed: string };
+
+/** The retry attempt: a decimal integer from 1 to 1,000,000,000, sent once (or repeated identically). */
+export function parseAttempt(headers: HeaderMap, header: string | null): AttemptResult {
+  if (header === null) return { attempt: null };
+  const values = [...new Set(headerValues(headers, header).map((v) => v.trim()))];
+  if (values.length === 0) return { attempt: null };
+  const [value] = values;
+  if (values.length > 1 || value === undefined || !/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > 1_000_000_000) {
+    return { malformed: values.join(', ') };
+  }
+  return { attempt: Number(value) };
+}

@@ -1,0 +1,415 @@
+import type { Ir, IrApi, IrOperation } from '../ir/types.js';
+import type { DecisionInput } from '../schemas/types.generated.js';
+import { EXTRACT_CODES } from './codes.js';
+import { argumentAt, graphqlRootFields } from './graphql.js';
+import type { GraphqlRequest } from './graphql.js';
+import {
+  extractToken,
+  headerValues,
+  normalizeHeaders,
+  parseAttempt,
+  parseBaggage,
+  parseTraceparent,
+} from './headers.js';
+import type { HeaderMap } from './headers.js';
+import type {
+  ExtractError,
+  ExtractOptions,
+  ExtractedInput,
+  ExtractedOperation,
+  HttpRequest,
+  Inventory,
+  InventoryEntry,
+} from './types.js';
+
+export { EXTRACT_CODES } from './codes.js';
+export type { ExtractCode } from './codes.js';
+export { fingerprintOf } from './headers.js';
+export type * from './types.js';
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** An operation found in the request, before it becomes a decision input. */
+interface Found {
+  name: string;
+  type: string;
+  args: Readonly<Record<string, unknown>>;
+  alias?: string;
+}
+
+/** What every input of one request shares: who calls, which attempt, when. */
+interface Context {
+  api: string;
+  time: string;
+  token?: { fingerprint: string };
+  identity?: NonNullable<DecisionInput['identity']>;
+  attempt?: number;
+}
+
+/**
+ * Turns one HTTP request into one decision input per operation it performs, in request order.
+ * Pure: no I/O, no clock. It never throws for anything a client can send: a request it cannot
+ * understand yields exactly one input without `operation`, which every policy denies
+ * (`input:invalid`). Credentials are reduced to `sha256:` fingerprints before anything is returned.
+ */
+export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: ExtractOptions): ExtractedOperation[] {
+  const time = typeof options.time === 'string' ? options.time : options.time.toISOString();
+  const headers = normalizeHeaders(request.headers);
+
+  const url = parseUrl(request.url, headers);
+  if (!url) return [failed({ api: 'unknown', time }, EXTRACT_CODES.invalidUrl, 'the request url cannot be parsed')];
+  const host = url.hostname.toLowerCase().replace(/\.$/, '');
+  const api = ir.apis.find((a) => a.hosts.some((h) => h.toLowerCase() === host));
+  if (!api) return [failed({ api: host || 'unknown', time }, EXTRACT_CODES.unknownHost, `host \`${host}\` belongs to no declared api`)];
+
+  const context: Context = { api: api.name, time };
+  const token = extractToken(headers, api.tokens.headers);
+  if ('conflict' in token) {
+    return [failed(context, EXTRACT_CODES.conflictingHeader, `header \`${token.conflict}\` is sent several times with different values`)];
+  }
+  if (token.fingerprint !== null) context.token = { fingerprint: token.fingerprint };
+  context.identity = identityOf(headers, api);
+  const attempt = parseAttempt(headers, api.identity.attemptHeader);
+  if ('malformed' in attempt) {
+    return [
+      failed(
+        context,
+        EXTRACT_CODES.malformedAttempt,
+        `header \`${api.identity.attemptHeader ?? ''}\` must be an integer from 1 to 1000000000, got \`${attempt.malformed.slice(0, 40)}\``,
+      ),
+    ];
+  }
+  if (attempt.attempt !== null) context.attempt = attempt.attempt;
+
+  const method = request.method.toUpperCase();
+  const body = readBody(request.body, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  if ('error' in body) return [failed(context, body.error.code, body.error.message)];
+
+  const groups = api.protocol === 'graphql'
+    ? graphqlOperations(api, method, url, headers, body.text)
+    : api.protocol === 'mcp'
+      ? mcpOperations(api, method, url, headers, body.text)
+      : httpOperations(api, method, url, headers, body.text);
+
+  const out: ExtractedOperation[] = [];
+  for (const group of groups) {
+    if ('error' in group) {
+      out.push(failed(context, group.error.code, group.error.message));
+      continue;
+    }
+    for (const found of group.found) out.push(toInput(api, found, context, options.inventory));
+  }
+  return out;
+}
+
+function failed(context: Context, code: string, message: string): ExtractedOperation {
+  const input: ExtractedInput = {
+    api: context.api,
+    ...(context.token ? { token: context.token } : {}),
+    ...(context.identity ? { identity: context.identity } : {}),
+    ...(context.attempt !== undefined ? { attempt: context.attempt } : {}),
+    time: context.time,
+    error: message,
+  };
+  return { input, operation: null, error: { code, message } };
+}
+
+function parseUrl(raw: string, headers: HeaderMap): URL | null {
+  try {
+    if (raw.startsWith('/')) {
+      const [host] = headerValues(headers, 'host');
+      if (host === undefined) return null;
+      return new URL(raw, `http://${host.trim()}`);
+    }
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+function identityOf(headers: HeaderMap, api: IrApi): NonNullable<DecisionInput['identity']> {
+  const identity: NonNullable<DecisionInput['identity']> = {};
+  const baggage = parseBaggage(headers);
+  const originator = baggage.get(api.identity.originatorBaggageKey);
+  const tenant = baggage.get(api.identity.tenantBaggageKey);
+  if (originator) identity.originator = originator;
+  if (tenant) identity.tenant = tenant;
+  const causation = parseTraceparent(headers);
+  if (causation) identity.causation = causation;
+  // Baggage is unauthenticated: whoever sends the request writes it, so it is only ever a claim.
+  identity.verified = false;
+  return identity;
+}
+
+type BodyResult = { text: string } | { error: ExtractError };
+
+function readBody(body: HttpRequest['body'], limit: number): BodyResult {
+  if (body === undefined || body === null) return { text: '' };
+  const size = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+  if (size > limit) {
+    return { error: { code: EXTRACT_CODES.bodyTooLarge, message: `the request body has ${size} bytes, more than the limit of ${limit}` } };
+  }
+  if (typeof body === 'string') return { text: body };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body) };
+  } catch {
+    return { error: { code: EXTRACT_CODES.invalidBody, message: 'the request body is not valid utf-8' } };
+  }
+}
+
+type Group = { found: Found[] } | { error: ExtractError };
+
+function err(code: string, message: string): Group {
+  return { error: { code, message } };
+}
+
+function mediaType(headers: HeaderMap): string | null {
+  const [value] = headerValues(headers, 'content-type');
+  if (value === undefined) return null;
+  return (value.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+function isJson(type: string): boolean {
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+function pathMatchesEndpoint(url: URL, endpoint: string | null): boolean {
+  if (endpoint === null) return true;
+  const strip = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p);
+  return strip(url.pathname) === strip(endpoint);
+}
+
+function parseJson(text: string): { value: unknown } | { error: ExtractError } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return { error: { code: EXTRACT_CODES.invalidBody, message: 'the request body is not valid json' } };
+  }
+}
+
+function graphqlOperations(api: IrApi, method: string, url: URL, headers: HeaderMap, text: string): Group[] {
+  if (!pathMatchesEndpoint(url, api.endpoint)) {
+    return [err(EXTRACT_CODES.wrongEndpoint, `path \`${url.pathname}\` is not the graphql endpoint \`${api.endpoint ?? ''}\``)];
+  }
+  if (method === 'GET') {
+    const params = url.searchParams;
+    return [graphqlGroup({ query: params.get('query'), variables: params.get('variables'), operationName: params.get('operationName') })];
+  }
+  if (method !== 'POST') return [err(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry a graphql operation`)];
+  const type = mediaType(headers);
+  if (type === 'application/graphql') {
+    const params = url.searchParams;
+    return [graphqlGroup({ query: text, variables: params.get('variables'), operationName: params.get('operationName') })];
+  }
+  // A missing content type is read as JSON: clients that omit it still get their body executed upstream.
+  if (type !== null && !isJson(type)) {
+    return [err(EXTRACT_CODES.unsupportedContentType, `content type \`${type}\` is not a graphql request`)];
+  }
+  if (text.trim() === '') return [err(EXTRACT_CODES.missingQuery, 'the request body is empty')];
+  const json = parseJson(text);
+  if ('error' in json) return [json];
+  const body = json.value;
+  if (Array.isArray(body)) {
+    if (body.length === 0) return [err(EXTRACT_CODES.noOperation, 'the batched request is an empty array')];
+    return body.map((entry) => graphqlGroup(entry));
+  }
+  return [graphqlGroup(body)];
+}
+
+function graphqlGroup(entry: unknown): Group {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return err(EXTRACT_CODES.invalidBody, 'a graphql request must be a json object');
+  }
+  const record = entry as Record<string, unknown>;
+  const request: GraphqlRequest = { query: record.query, variables: record.variables, operationName: record.operationName };
+  const result = graphqlRootFields(request);
+  if ('error' in result) return result;
+  return {
+    found: result.fields.map((f) => {
+      // Introspection reads the schema whatever the operation type, so it is classified as a read.
+      const type = f.name.startsWith('__') ? 'query' : f.operationType;
+      const found: Found = { name: f.name, type, args: f.args };
+      if (f.responseKey !== f.name) found.alias = f.responseKey;
+      return found;
+    }),
+  };
+}
+
+/**
+ * MCP over streamable HTTP: each JSON-RPC `tools/call` is the named tool with its arguments;
+ * other methods (`initialize`, `tools/list`, notifications) only exchange protocol metadata and
+ * are reported as reads named by their method.
+ */
+function mcpOperations(api: IrApi, method: string, url: URL, headers: HeaderMap, text: string): Group[] {
+  if (!pathMatchesEndpoint(url, api.endpoint)) {
+    return [err(EXTRACT_CODES.wrongEndpoint, `path \`${url.pathname}\` is not the mcp endpoint \`${api.endpoint ?? ''}\``)];
+  }
+  if (method !== 'POST') return [err(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry an mcp message`)];
+  const type = mediaType(headers);
+  if (type !== null && !isJson(type)) {
+    return [err(EXTRACT_CODES.unsupportedContentType, `content type \`${type}\` is not a json-rpc message`)];
+  }
+  const json = parseJson(text);
+  if ('error' in json) return [json];
+  const messages = Array.isArray(json.value) ? json.value : [json.value];
+  if (messages.length === 0) return [err(EXTRACT_CODES.noOperation, 'the json-rpc batch is an empty array')];
+  return messages.map((message): Group => {
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      return err(EXTRACT_CODES.invalidBody, 'a json-rpc message must be a json object');
+    }
+    const record = message as Record<string, unknown>;
+    if (typeof record.method !== 'string' || record.method === '') {
+      // A response or an error object sent by the client performs nothing upstream.
+      if ('result' in record || 'error' in record) return { found: [{ name: 'jsonrpc/response', type: 'query', args: {} }] };
+      return err(EXTRACT_CODES.invalidBody, 'a json-rpc request must have a string `method`');
+    }
+    if (record.method !== 'tools/call') return { found: [{ name: record.method, type: 'query', args: {} }] };
+    const params = record.params;
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+      return err(EXTRACT_CODES.invalidBody, '`tools/call` must have object `params`');
+    }
+    const { name, arguments: args } = params as Record<string, unknown>;
+    if (typeof name !== 'string' || name === '') return err(EXTRACT_CODES.missingQuery, '`tools/call` must name a tool in `params.name`');
+    if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+      return err(EXTRACT_CODES.invalidBody, '`params.arguments` must be an object');
+    }
+    return { found: [{ name, type: 'tool', args: (args ?? {}) as Record<string, unknown> }] };
+  });
+}
+
+/**
+ * A REST call is the catalog operation whose `http` route matches method and path; `{name}`
+ * path segments become arguments, as do query parameters and the fields of a JSON object body.
+ */
+function httpOperations(api: IrApi, method: string, url: URL, headers: HeaderMap, text: string): Group[] {
+  const segments = splitPath(url.pathname);
+  let best: { op: IrOperation; params: Record<string, string>; literal: number } | null = null;
+  for (const op of api.operations) {
+    if (!op.http || op.http.method !== method) continue;
+    const template = splitPath(op.http.path);
+    if (template.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    let literal = 0;
+    let ok = true;
+    template.forEach((part, i) => {
+      const actual = segments[i] ?? '';
+      const m = /^\{([^}]+)\}$/.exec(part);
+      if (m?.[1] !== undefined) params[m[1]] = safeDecode(actual);
+      else if (part === actual) literal++;
+      else ok = false;
+    });
+    if (ok && (!best || literal > best.literal)) best = { op, params, literal };
+  }
+  if (!best) return [err(EXTRACT_CODES.wrongEndpoint, `no operation of api \`${api.name}\` matches \`${method} ${url.pathname}\``)];
+  const args: Record<string, unknown> = {};
+  for (const [k, v] of url.searchParams) if (!(k in args)) args[k] = v;
+  const type = mediaType(headers);
+  if (text.trim() !== '' && (type === null || isJson(type))) {
+    const json = parseJson(text);
+    if ('error' in json) return [json];
+    if (typeof json.value === 'object' && json.value !== null && !Array.isArray(json.value)) Object.assign(args, json.value);
+  }
+  Object.assign(args, best.params);
+  return [{ found: [{ name: best.op.name, type: best.op.type, args }] }];
+}
+
+function splitPath(path: string): string[] {
+  return path.split('/').filter((s) => s !== '');
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function lookup<V>(source: ReadonlyMap<string, V> | Readonly<Record<string, V>> | undefined, key: string): V | undefined {
+  if (!source) return undefined;
+  if (source instanceof Map) return (source as ReadonlyMap<string, V>).get(key);
+  const record = source as Readonly<Record<string, V>>;
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+/** Ids are strings; an integer literal or number is accepted as its digits, anything else is no id. */
+function asId(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  return null;
+}
+
+function toInput(api: IrApi, found: Found, context: Context, inventory: Inventory | undefined): ExtractedOperation {
+  const op = api.operations.find((o) => o.name === found.name);
+  const resource = resourceOf(api, op, found.args, inventory);
+  const input: ExtractedInput = {
+    api: context.api,
+    operation: { name: found.name, type: found.type },
+    ...(resource ? { resource } : {}),
+    ...(context.token ? { token: context.token } : {}),
+    ...(context.identity ? { identity: context.identity } : {}),
+    ...(context.attempt !== undefined ? { attempt: context.attempt } : {}),
+    time: context.time,
+  };
+  const result: ExtractedOperation = { input, operation: found.name };
+  if (found.alias !== undefined) result.alias = found.alias;
+  return result;
+}
+
+function resourceOf(
+  api: IrApi,
+  op: IrOperation | undefined,
+  args: Readonly<Record<string, unknown>>,
+  inventory: Inventory | undefined,
+): NonNullable<DecisionInput['resource']> | undefined {
+  // An operation missing from the catalog has no known resource argument: its environment stays
+  // unknown, which the policy reads as the most protected one.
+  if (!op?.resource) return undefined;
+  const spec = op.resource;
+  const resource: NonNullable<DecisionInput['resource']> = { kind: spec.kind };
+  const id = spec.idArg ? asId(argumentAt(args, spec.idArg)) : null;
+  const entry: InventoryEntry | undefined = id === null ? undefined : lookup(inventory?.resources, id);
+  if (id !== null) resource.id = id;
+
+  const fromId = entry?.environment ?? (spec.kind === 'environment' && id !== null ? environmentName(api, id, inventory) : undefined);
+  const envArg = spec.environmentArg ? asId(argumentAt(args, spec.environmentArg)) : null;
+  const fromArg = envArg === null ? undefined : environmentName(api, envArg, inventory);
+  const environment = chooseEnvironment(api, fromArg, fromId);
+  if (environment !== undefined) resource.environment = environment;
+
+  const projectArg = spec.projectArg ? asId(argumentAt(args, spec.projectArg)) : null;
+  const project = projectArg !== null ? projectName(projectArg, inventory) : (entry?.project ?? (spec.kind === 'project' && id !== null ? projectName(id, inventory) : undefined));
+  if (project !== undefined) resource.project = project;
+  return resource;
+}
+
+function environmentName(api: IrApi, id: string, inventory: Inventory | undefined): string | undefined {
+  const named = lookup(inventory?.environments, id);
+  if (named !== undefined) return named;
+  const entry = lookup(inventory?.resources, id);
+  if (entry?.kind === 'environment' && entry.environment !== undefined) return entry.environment;
+  // Some callers pass the environment's name where an id is expected; accept only declared names.
+  return api.environments.includes(id) ? id : undefined;
+}
+
+function projectName(id: string, inventory: Inventory | undefined): string {
+  const named = lookup(inventory?.projects, id);
+  if (named !== undefined) return named;
+  const entry = lookup(inventory?.resources, id);
+  return entry?.kind === 'project' && entry.project !== undefined ? entry.project : id;
+}
+
+/**
+ * The call's environment argument says where it acts; the inventory says where the resource
+ * lives. When both are known and disagree, the more protected one wins.
+ */
+function chooseEnvironment(api: IrApi, fromArg: string | undefined, fromId: string | undefined): string | undefined {
+  if (fromArg === undefined) return fromId;
+  if (fromId === undefined || fromId === fromArg) return fromArg;
+  const rank = (e: string): number => {
+    const i = api.protectedEnvironments.indexOf(e);
+    return i < 0 ? Number.POSITIVE_INFINITY : i;
+  };
+  return rank(fromId) < rank(fromArg) ? fromId : fromArg;
+}

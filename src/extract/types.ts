@@ -1,0 +1,67 @@
+import type { DecisionInput } from '../schemas/types.generated.js';
+
+/** Header values as a proxy or a recording holds them: names in any case, repeated headers as arrays. */
+export type HttpHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** One HTTP request as the enforcer saw it. */
+export interface HttpRequest {
+  method: string;
+  /** Absolute (`https://host/path?query`), or origin-form (`/path?query`) with the host in a `Host` header. */
+  url: string;
+  headers?: HttpHeaders;
+  /** The raw body; bytes are decoded as UTF-8. */
+  body?: string | Uint8Array | null;
+}
+
+/** What the enforcer knows about one resource id. */
+export interface InventoryEntry {
+  kind: string;
+  environment?: string;
+  project?: string;
+}
+
+/**
+ * What the enforcer knows beyond the request: resource ids, environment ids (Railway passes
+ * environment UUIDs, policies speak of environment names) and project ids.
+ */
+export interface Inventory {
+  /** Resource id → what it is and where it lives. */
+  resources?: ReadonlyMap<string, InventoryEntry> | Readonly<Record<string, InventoryEntry>>;
+  /** Environment id → environment name. */
+  environments?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+  /** Project id → project name (the name Token grants list). */
+  projects?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+}
+
+export interface ExtractOptions {
+  /** The decision time, RFC 3339 (or a Date, converted to UTC). */
+  time: string | Date;
+  inventory?: Inventory;
+  /** Bodies larger than this many bytes are not parsed (the request is denied). Default 1 MiB. */
+  maxBodyBytes?: number;
+}
+
+/**
+ * A decision input as extraction produces it. When the request could not be understood,
+ * `operation` is absent (so the policy answers `input:invalid`, deny) and `error` says why.
+ */
+export type ExtractedInput = Omit<DecisionInput, 'operation'> & {
+  operation?: DecisionInput['operation'];
+  error?: string;
+};
+
+export interface ExtractError {
+  /** Stable code in BG401–BG419 (see README "Request extraction"). */
+  code: string;
+  message: string;
+}
+
+/** One operation the request performs, or one unparseable request (`operation: null`). */
+export interface ExtractedOperation {
+  input: ExtractedInput;
+  /** The operation name (GraphQL root field, MCP tool, HTTP route), null when unparseable. */
+  operation: string | null;
+  /** The response key (alias) of a GraphQL root field, when it differs from the name. */
+  alias?: string;
+  error?: ExtractError;
+}
