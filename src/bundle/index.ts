@@ -1,0 +1,42 @@
+/** OPA bundle format: tar read/write, manifest, file hashing. Knows nothing of signing keys or the CLI. */
+export {
+  BLASTGUARD_ROOT,
+  DATA_PATH,
+  MANIFEST_PATH,
+  REGO_VERSION,
+  SIGNATURES_PATH,
+  WASM_PATH,
+  bundleFiles,
+  bundleFromEntries,
+  packBundle,
+  readBundle,
+  wasmForEntrypoint,
+} from './bundle.js';
+export type { Bundle, BundleContent, ReadBundleOptions } from './bundle.js';
+export { DEFAULT_READ_LIMITS, gunzipBounded, gzipDeterministic, readTarGz, writeTar } from './tar.js';
+export type { BundleEntry, ReadLimits } from './tar.js';
+export { effectiveRoots, isUnderRoot, manifestFromJson, serializeManifest, validateManifest } from './manifest.js';
+export type { Manifest, WasmResolver } from './manifest.js';
+export {
+  HASH_ALGORITHMS,
+  WEAK_HASH_ALGORITHMS,
+  digestInput,
+  hashBundleFile,
+  isHashAlgorithm,
+  isStructuredFile,
+  parseStructuredFile,
+} from './hash.js';
+export type { HashAlgorithm } from './hash.js';
+export { JsonSyntaxError, parseJsonPreservingNumbers } from './json.js';
+export { bundlePathFromEntryName } from './paths.js';
+export {
+  DEFAULT_SIGNING_ALGORITHM,
+  SIGNING_ALGORITHMS,
+  algorithmFamily,
+  algorithmHashBytes,
+  isSigningAlgorithm,
+  keyMismatch,
+  looksLikePem,
+  parseSigningAlgorithm,
+} from './algorithms.js';
+export type { SigningAlgorithm } from './algorithms.js';

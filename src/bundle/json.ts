@@ -1,0 +1,230 @@
+import { JsonNumberLiteral, type CanonicalValue } from '../core/canonical-json.js';
+
+/**
+ * A strict JSON parser that reads the way OPA's `util.Unmarshal` (Go `encoding/json` with
+ * `UseNumber`) reads bundle files: numbers stay as their literal text so `1.50` hashes as `1.50`,
+ * a duplicate key keeps its last value, lone surrogate escapes become U+FFFD, and anything after
+ * the value other than whitespace is an error. `JSON.parse` does none of the first three.
+ */
+
+export class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+    this.name = 'JsonSyntaxError';
+  }
+}
+
+/** Go's decoder refuses documents nested deeper than this; so do we, which also bounds recursion. */
+const MAX_DEPTH = 10_000;
+
+export type JsonObject = { [key: string]: CanonicalValue };
+
+export function parseJsonPreservingNumbers(text: string): CanonicalValue {
+  const parser = new Parser(text);
+  parser.skipWhitespace();
+  const value = parser.value(0);
+  parser.skipWhitespace();
+  if (!parser.atEnd()) parser.fail('unexpected data after the top-level value');
+  return value;
+}
+
+const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+
+class Parser {
+  private pos = 0;
+
+  constructor(private readonly text: string) {}
+
+  atEnd(): boolean {
+    return this.pos >= this.text.length;
+  }
+
+  fail(message: string): never {
+    throw new JsonSyntaxError(`${message} at offset ${this.pos}`, this.pos);
+  }
+
+  skipWhitespace(): void {
+    const t = this.text;
+    while (this.pos < t.length) {
+      const c = t.charCodeAt(this.pos);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) this.pos++;
+      else break;
+    }
+  }
+
+  value(depth: number): CanonicalValue {
+    if (depth > MAX_DEPTH) this.fail('document nested too deeply');
+    const c = this.text[this.pos];
+    switch (c) {
+      case '{':
+        return this.object(depth + 1);
+      case '[':
+        return this.array(depth + 1);
+      case '"':
+        return this.string();
+      case 't':
+        return this.literal('true', true);
+      case 'f':
+        return this.literal('false', false);
+      case 'n':
+        return this.literal('null', null);
+      case undefined:
+        return this.fail('unexpected end of input');
+      default:
+        return this.number();
+    }
+  }
+
+  private literal<T extends CanonicalValue>(word: string, value: T): T {
+    if (!this.text.startsWith(word, this.pos)) this.fail('invalid literal');
+    this.pos += word.length;
+    return value;
+  }
+
+  private number(): JsonNumberLiteral {
+    NUMBER.lastIndex = this.pos;
+    const m = NUMBER.exec(this.text);
+    if (!m || m[0].length === 0) this.fail('invalid character');
+    this.pos += m[0].length;
+    return new JsonNumberLiteral(m[0]);
+  }
+
+  private object(depth: number): JsonObject {
+    this.pos++;
+    // A null-prototype object so `__proto__` is an ordinary key, as it is in Go.
+    const out = Object.create(null) as JsonObject;
+    this.skipWhitespace();
+    if (this.text[this.pos] === '}') {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.skipWhitespace();
+      if (this.text[this.pos] !== '"') this.fail('expected a string key');
+      const key = this.string();
+      this.skipWhitespace();
+      if (this.text[this.pos] !== ':') this.fail("expected ':'");
+      this.pos++;
+      this.skipWhitespace();
+      // Go's decoder overwrites, so the last duplicate wins.
+      out[key] = this.value(depth);
+      this.skipWhitespace();
+      const c = this.text[this.pos];
+      this.pos++;
+      if (c === '}') return out;
+      if (c !== ',') {
+        this.pos--;
+        this.fail("expected ',' or '}'");
+      }
+    }
+  }
+
+  private array(depth: number): CanonicalValue[] {
+    this.pos++;
+    const out: CanonicalValue[] = [];
+    this.skipWhitespace();
+    if (this.text[this.pos] === ']') {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.skipWhitespace();
+      out.push(this.value(depth));
+      this.skipWhitespace();
+      const c = this.text[this.pos];
+      this.pos++;
+      if (c === ']') return out;
+      if (c !== ',') {
+        this.pos--;
+        this.fail("expected ',' or ']'");
+      }
+    }
+  }
+
+  private string(): string {
+    const t = this.text;
+    this.pos++;
+    let out = '';
+    let start = this.pos;
+    for (;;) {
+      if (this.pos >= t.length) this.fail('unterminated string');
+      const c = t.charCodeAt(this.pos);
+      if (c === 0x22) {
+        out += t.slice(start, this.pos);
+        this.pos++;
+        return replaceLoneSurrogates(out);
+      }
+      if (c < 0x20) this.fail('control character in string');
+      if (c !== 0x5c) {
+        this.pos++;
+        continue;
+      }
+      out += t.slice(start, this.pos);
+      const e = t[this.pos + 1];
+      this.pos += 2;
+      switch (e) {
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'u': {
+          const hex = t.slice(this.pos, this.pos + 4);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('invalid unicode escape');
+          out += String.fromCharCode(parseInt(hex, 16));
+          this.pos += 4;
+          break;
+        }
+        default:
+          this.pos -= 1;
+          this.fail('invalid escape');
+      }
+      start = this.pos;
+    }
+  }
+}
+
+/** Go decodes an unpaired surrogate escape to U+FFFD; doing it here keeps `"\ud800"` and `"\ufffd"` the same key, as in Go. */
+function replaceLoneSurrogates(s: string): string {
+  if (!/[\ud800-\udfff]/.test(s)) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        out += s[i]! + s[i + 1]!;
+        i++;
+        continue;
+      }
+      out += '\ufffd';
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      out += '\ufffd';
+    } else {
+      out += s[i]!;
+    }
+  }
+  return out;
+}

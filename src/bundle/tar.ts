@@ -1,0 +1,211 @@
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
+import tarStream from 'tar-stream';
+import { BlastguardError } from '../core/errors.js';
+import { bundlePathFromEntryName } from './paths.js';
+
+/** A regular file inside a bundle; `path` has no leading `/`. */
+export interface BundleEntry {
+  readonly path: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface ReadLimits {
+  /** Largest single file. */
+  maxFileBytes: number;
+  /** Sum of all file sizes. */
+  maxTotalBytes: number;
+  /** Largest decompressed tar stream (headers included): the gzip-bomb guard. */
+  maxDecompressedBytes: number;
+  /** Most tar entries of any type. */
+  maxEntries: number;
+}
+
+export const DEFAULT_READ_LIMITS: Readonly<ReadLimits> = Object.freeze({
+  maxFileBytes: 128 * 1024 * 1024,
+  maxTotalBytes: 256 * 1024 * 1024,
+  maxDecompressedBytes: 264 * 1024 * 1024,
+  maxEntries: 4096,
+});
+
+// ---- writing -------------------------------------------------------------------------------------
+
+const BLOCK = 512;
+
+/**
+ * A deterministic ustar archive: entries in the given order, named `/` + path, mode 0600, uid/gid
+ * 0, empty owner names, mtime 0 — the same bytes for the same files on every machine.
+ */
+export function writeTar(entries: readonly BundleEntry[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const entry of entries) {
+    parts.push(tarHeader('/' + entry.path, entry.bytes.length));
+    parts.push(entry.bytes);
+    const pad = (BLOCK - (entry.bytes.length % BLOCK)) % BLOCK;
+    if (pad > 0) parts.push(new Uint8Array(pad));
+  }
+  parts.push(new Uint8Array(BLOCK * 2));
+  return Buffer.concat(parts);
+}
+
+function tarHeader(name: string, size: number): Uint8Array {
+  const h = Buffer.alloc(BLOCK);
+  const nameBytes = Buffer.from(name, 'utf8');
+  if (nameBytes.length <= 100) {
+    nameBytes.copy(h, 0);
+  } else {
+    // ustar splits long names at a `/` into prefix (155) and name (100).
+    const cut = name.lastIndexOf('/', name.length - 1);
+    const prefix = Buffer.from(name.slice(0, cut), 'utf8');
+    const rest = Buffer.from(name.slice(cut + 1), 'utf8');
+    if (cut <= 0 || prefix.length > 155 || rest.length > 100) {
+      throw new BlastguardError('BG200', `bundle path \`${name}\` is too long for a tar entry`);
+    }
+    rest.copy(h, 0);
+    prefix.copy(h, 345);
+  }
+  octal(h, 100, 8, 0o600);
+  octal(h, 108, 8, 0);
+  octal(h, 116, 8, 0);
+  octal(h, 124, 12, size);
+  octal(h, 136, 12, 0);
+  h.fill(0x20, 148, 156);
+  h[156] = 0x30; // '0' regular file
+  h.write('ustar\u0000', 257, 'latin1');
+  h.write('00', 263, 'latin1');
+  octal(h, 329, 8, 0);
+  octal(h, 337, 8, 0);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(sum.toString(8).padStart(6, '0') + '\u0000 ', 148, 'latin1');
+  return h;
+}
+
+function octal(h: Buffer, offset: number, width: number, value: number): void {
+  const digits = value.toString(8);
+  if (digits.length > width - 1) throw new BlastguardError('BG200', `bundle file of ${value} bytes is too large for a tar entry`);
+  h.write(digits.padStart(width - 1, '0') + '\u0000', offset, 'latin1');
+}
+
+/**
+ * gzip with a fixed level, header mtime 0 and OS byte 255 ("unknown", what Go writes) so the
+ * output does not depend on the machine. The deflate stream itself comes from Node's bundled zlib:
+ * identical for the same Node release; the tar inside is identical everywhere.
+ */
+export function gzipDeterministic(bytes: Uint8Array): Uint8Array {
+  const out = gzipSync(bytes, { level: 9, memLevel: 8, windowBits: 15, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
+  out.writeUInt32LE(0, 4);
+  out[9] = 0xff;
+  return out;
+}
+
+// ---- reading -------------------------------------------------------------------------------------
+
+/** Decompresses a gzip stream, refusing to produce more than `maxBytes`. */
+export function gunzipBounded(bytes: Uint8Array, maxBytes: number): Buffer {
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
+    throw new BlastguardError('BG210', 'bundle is not gzip-compressed', {
+      help: 'an OPA bundle is a `.tar.gz` file; build one with `blastguard build --out bundle.tar.gz`',
+    });
+  }
+  try {
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
+  } catch (e) {
+    if (e instanceof RangeError || (e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new BlastguardError('BG211', `bundle decompresses to more than ${maxBytes} bytes`, {
+        help: 'this is either a gzip bomb or a bundle larger than the configured limit',
+        cause: e,
+      });
+    }
+    throw new BlastguardError('BG212', `bundle gzip stream is corrupt: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
+  }
+}
+
+const LINK_TYPES = new Set(['symlink', 'link']);
+
+/** Reads every regular file of a gzip tar, enforcing the limits and path rules. Directory entries are skipped. */
+export async function readTarGz(bytes: Uint8Array, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<BundleEntry[]> {
+  const tar = gunzipBounded(bytes, limits.maxDecompressedBytes);
+  const entries: BundleEntry[] = [];
+  const seen = new Set<string>();
+  let count = 0;
+  let total = 0;
+
+  const extract = tarStream.extract();
+  const finished = new Promise<void>((resolve, reject) => {
+    extract.on('finish', resolve);
+    extract.on('close', resolve);
+    extract.on('error', reject);
+  });
+  let failure: unknown;
+  const fail = (error: unknown): void => {
+    failure ??= error;
+    extract.destroy(error instanceof Error ? error : new Error(String(error)));
+  };
+
+  extract.on('entry', (header, stream, next) => {
+    try {
+      count++;
+      if (count > limits.maxEntries) {
+        throw new BlastguardError('BG222', `bundle has more than ${limits.maxEntries} entries`);
+      }
+      const type = header.type ?? 'file';
+      if (LINK_TYPES.has(type)) {
+        throw new BlastguardError('BG214', `bundle entry \`${header.name}\` is a ${type === 'link' ? 'hard link' : 'symbolic link'}`, {
+          help: 'bundles may contain regular files only',
+        });
+      }
+      if (type === 'directory') {
+        bundlePathFromEntryName(header.name, { directory: true });
+        if ((header.size ?? 0) > 0) {
+          throw new BlastguardError('BG223', `bundle directory entry \`${header.name}\` carries content`);
+        }
+        stream.on('end', next);
+        stream.resume();
+        return;
+      }
+      if (type !== 'file') {
+        throw new BlastguardError('BG215', `bundle entry \`${header.name}\` has unsupported type \`${type}\``, {
+          help: 'bundles may contain regular files only',
+        });
+      }
+      const path = bundlePathFromEntryName(header.name);
+      if (seen.has(path)) {
+        throw new BlastguardError('BG219', `bundle contains \`${path}\` more than once`, {
+          help: 'a reader could pick either copy; a bundle must name each file once',
+        });
+      }
+      seen.add(path);
+      const size = header.size ?? 0;
+      if (size > limits.maxFileBytes) {
+        throw new BlastguardError('BG220', `bundle file \`${path}\` is ${size} bytes, more than the limit of ${limits.maxFileBytes}`);
+      }
+      total += size;
+      if (total > limits.maxTotalBytes) {
+        throw new BlastguardError('BG221', `bundle files add up to more than the limit of ${limits.maxTotalBytes} bytes`);
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+      stream.on('end', () => {
+        entries.push({ path, bytes: Buffer.concat(chunks) });
+        next();
+      });
+    } catch (e) {
+      stream.resume();
+      fail(e);
+    }
+  });
+
+  extract.end(tar);
+  try {
+    await finished;
+  } catch (e) {
+    if (failure !== undefined) throw failure;
+    throw new BlastguardError('BG213', `bundle tar archive is truncated or corrupt: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
+  }
+  if (failure !== undefined) throw failure;
+  return entries;
+}
