@@ -75,7 +75,7 @@ export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: Ext
       failed(
         context,
         EXTRACT_CODES.malformedAttempt,
-        `header \`${api.identity.attemptHeader ?? ''}\` must be an integer from 1 to 1000000000, got \`${attempt.malformed.slice(0, 40)}\``,
+        `header \`${api.identity.attemptHeader ?? ''}\` must be an integer from 1 to 1000000000, got ${showNumber(attempt.malformed)}`,
       ),
     ];
   }
@@ -164,10 +164,23 @@ function err(code: string, message: string): Group {
   return { error: { code, message } };
 }
 
+/** The media type, lowercase without parameters; several different ones are never a supported type. */
 function mediaType(headers: HeaderMap): string | null {
-  const [value] = headerValues(headers, 'content-type');
-  if (value === undefined) return null;
-  return (value.split(';')[0] ?? '').trim().toLowerCase();
+  const types = new Set(headerValues(headers, 'content-type').map((v) => (v.split(';')[0] ?? '').trim().toLowerCase()));
+  if (types.size === 0) return null;
+  if (types.size > 1) return [...types].join(', ');
+  const [type] = types;
+  return type ?? null;
+}
+
+// Header values reach error messages and decision logs only when they look like what the header
+// should hold: a misplaced credential must never be echoed.
+function showMediaType(type: string): string {
+  return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type) ? `\`${type}\`` : 'of an unexpected form';
+}
+
+function showNumber(value: string): string {
+  return /^[-+0-9., ]{1,24}$/.test(value) ? `\`${value}\`` : 'a non-numeric value';
 }
 
 function isJson(type: string): boolean {
@@ -204,7 +217,7 @@ function graphqlOperations(api: IrApi, method: string, url: URL, headers: Header
   }
   // A missing content type is read as JSON: clients that omit it still get their body executed upstream.
   if (type !== null && !isJson(type)) {
-    return [err(EXTRACT_CODES.unsupportedContentType, `content type \`${type}\` is not a graphql request`)];
+    return [err(EXTRACT_CODES.unsupportedContentType, `content type ${showMediaType(type)} is not a graphql request`)];
   }
   if (text.trim() === '') return [err(EXTRACT_CODES.missingQuery, 'the request body is empty')];
   const json = parseJson(text);
@@ -248,7 +261,7 @@ function mcpOperations(api: IrApi, method: string, url: URL, headers: HeaderMap,
   if (method !== 'POST') return [err(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry an mcp message`)];
   const type = mediaType(headers);
   if (type !== null && !isJson(type)) {
-    return [err(EXTRACT_CODES.unsupportedContentType, `content type \`${type}\` is not a json-rpc message`)];
+    return [err(EXTRACT_CODES.unsupportedContentType, `content type ${showMediaType(type)} is not a json-rpc message`)];
   }
   const json = parseJson(text);
   if ('error' in json) return [json];

@@ -1,0 +1,454 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { EXTRACT_CODES, extractDecisionInputs, fingerprintOf } from '../../src/extract/index.js';
+import type { ExtractOptions, HttpRequest } from '../../src/extract/index.js';
+import { evaluate } from '../../src/evaluate/index.js';
+import type { Ir } from '../../src/ir/types.js';
+import { DEPLOY_FP, DEPLOY_TOKEN, DOMAINS_FP, DOMAINS_TOKEN, TIME, TRACEPARENT, URL_APP, URL_COM, exampleIr } from './fixture.js';
+
+let ir: Ir;
+beforeAll(async () => {
+  ir = await exampleIr();
+});
+
+const inventory: ExtractOptions['inventory'] = {
+  resources: {
+    'vol-prod': { kind: 'volume', environment: 'production', project: 'pocketos' },
+    'vol-staging': { kind: 'volume', environment: 'staging', project: 'pocketos' },
+    'svc-web': { kind: 'service', project: 'pocketos' },
+    'svc-prod-only': { kind: 'service', environment: 'production', project: 'pocketos' },
+  },
+  environments: { 'env-prod-uuid': 'production', 'env-staging-uuid': 'staging' },
+  projects: { 'proj-uuid': 'pocketos' },
+};
+
+function post(body: unknown, headers: Record<string, string> = {}, url = URL_COM): HttpRequest {
+  return {
+    method: 'POST',
+    url,
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${DOMAINS_TOKEN}`, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  };
+}
+
+function run(request: HttpRequest, options: Partial<ExtractOptions> = {}) {
+  return extractDecisionInputs(request, ir, { time: TIME, inventory, ...options });
+}
+
+function ops(request: HttpRequest): (string | null)[] {
+  return run(request).map((r) => r.operation);
+}
+
+function errorCode(request: HttpRequest, options: Partial<ExtractOptions> = {}): string | undefined {
+  const out = run(request, options);
+  expect(out).toHaveLength(1);
+  const [only] = out;
+  expect(only?.operation).toBeNull();
+  expect(only?.input.operation).toBeUndefined();
+  expect(typeof only?.input.error).toBe('string');
+  // The policy must deny it: no operation means input:invalid.
+  const decision = evaluate(ir, only?.input);
+  expect(decision.mode).toBe('deny');
+  expect(decision.rule).toBe('input:invalid');
+  return only?.error?.code;
+}
+
+describe('graphql forms', () => {
+  test('the PocketOS inline-literal mutation', () => {
+    const out = run(post({ query: 'mutation { volumeDelete(volumeId: "vol-prod") }' }, {}, URL_APP));
+    expect(out).toHaveLength(1);
+    expect(out[0]?.input).toEqual({
+      api: 'railway',
+      operation: { name: 'volumeDelete', type: 'mutation' },
+      resource: { kind: 'volume', id: 'vol-prod', environment: 'production', project: 'pocketos' },
+      token: { fingerprint: DOMAINS_FP },
+      identity: { verified: false },
+      time: TIME,
+    });
+  });
+
+  test('variables, operationName and the CLI body shape', () => {
+    const out = run(
+      post({
+        query: 'mutation VolumeDelete($id: String!) {\n  volumeDelete(volumeId: $id)\n}',
+        variables: { id: 'vol-staging' },
+        operationName: 'VolumeDelete',
+      }),
+    );
+    expect(out[0]?.input.resource).toEqual({ kind: 'volume', id: 'vol-staging', environment: 'staging', project: 'pocketos' });
+  });
+
+  test('aliases report the field name, every root field in document order', () => {
+    const out = run(post({ query: 'mutation { tidy: volumeDelete(volumeId: "vol-prod") r: serviceInstanceRedeploy(serviceId: "svc-web", environmentId: "env-staging-uuid") }' }));
+    expect(out.map((o) => o.operation)).toEqual(['volumeDelete', 'serviceInstanceRedeploy']);
+    expect(out[0]?.alias).toBe('tidy');
+    expect(out[1]?.input.resource).toEqual({ kind: 'service', id: 'svc-web', environment: 'staging', project: 'pocketos' });
+  });
+
+  test('the same field twice under two aliases is two operations', () => {
+    expect(ops(post({ query: 'mutation { a: volumeDelete(volumeId: "vol-prod") b: volumeDelete(volumeId: "vol-staging") }' }))).toEqual([
+      'volumeDelete',
+      'volumeDelete',
+    ]);
+  });
+
+  test('fragment spreads and inline fragments, nested, with a cycle', () => {
+    const query = `
+      mutation M { ...A ... on Mutation { inner: volumeDelete(volumeId: "vol-prod") } }
+      fragment A on Mutation { customDomainDelete(id: "d1") ...B }
+      fragment B on Mutation { ... { projectDelete(id: "p1") } ...A }`;
+    expect(ops(post({ query }))).toEqual(['customDomainDelete', 'projectDelete', 'volumeDelete']);
+  });
+
+  test('fields merged by GraphQL (same key, same arguments) are one operation', () => {
+    const query = 'mutation { volumeDelete(volumeId: "vol-prod") ... on Mutation { volumeDelete(volumeId: "vol-prod") } }';
+    expect(ops(post({ query }))).toEqual(['volumeDelete']);
+  });
+
+  test('operationName selects one of several operations', () => {
+    const query = 'query Look { me { id } } mutation Wipe { volumeDelete(volumeId: "vol-prod") }';
+    expect(ops(post({ query, operationName: 'Wipe' }))).toEqual(['volumeDelete']);
+    expect(ops(post({ query, operationName: 'Look' }))).toEqual(['me']);
+  });
+
+  test('queries yield read-typed inputs for every root field, introspection included', () => {
+    const out = run(post({ query: '{ me { id } projects { edges { node { id } } } __schema { types { name } } __type(name: "Volume") { name } }' }));
+    expect(out.map((o) => [o.operation, o.input.operation?.type])).toEqual([
+      ['me', 'query'],
+      ['projects', 'query'],
+      ['__schema', 'query'],
+      ['__type', 'query'],
+    ]);
+    for (const o of out) expect(evaluate(ir, o.input).class).toBe('read');
+  });
+
+  test('introspection inside a mutation document is still a read', () => {
+    const out = run(post({ query: 'mutation { __typename }' }));
+    expect(out[0]?.input.operation).toEqual({ name: '__typename', type: 'query' });
+  });
+
+  test('batched json arrays: every request in order; a bad member denies only itself', () => {
+    const out = run(
+      post([
+        { query: 'query { me { id } }' },
+        { query: 'mutation { volumeDelete(volumeId: "vol-prod") }' },
+        { query: 'mutation {' },
+      ]),
+    );
+    expect(out.map((o) => o.operation)).toEqual(['me', 'volumeDelete', null]);
+    expect(out[2]?.error?.code).toBe(EXTRACT_CODES.graphqlSyntax);
+  });
+
+  test('GET with query, variables and operationName parameters', () => {
+    const params = new URLSearchParams({
+      query: 'query A { me { id } } mutation B($v: String!) { volumeDelete(volumeId: $v) }',
+      variables: JSON.stringify({ v: 'vol-prod' }),
+      operationName: 'B',
+    });
+    const out = run({ method: 'GET', url: `${URL_COM}?${params.toString()}`, headers: { authorization: `Bearer ${DOMAINS_TOKEN}` } });
+    expect(out.map((o) => o.operation)).toEqual(['volumeDelete']);
+    expect(out[0]?.input.resource?.environment).toBe('production');
+  });
+
+  test('application/graphql bodies and a missing content type', () => {
+    expect(ops({ method: 'POST', url: URL_COM, headers: { 'content-type': 'application/graphql' }, body: '{ me { id } }' })).toEqual(['me']);
+    expect(ops({ method: 'POST', url: URL_COM, body: JSON.stringify({ query: '{ me { id } }' }) })).toEqual(['me']);
+    expect(ops({ method: 'POST', url: URL_COM, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"query":"{ me { id } }"}' })).toEqual([
+      'me',
+    ]);
+  });
+
+  test('bytes bodies are decoded as utf-8', () => {
+    const body = new TextEncoder().encode(JSON.stringify({ query: '{ me { id } }' }));
+    expect(ops({ method: 'POST', url: URL_COM, body })).toEqual(['me']);
+  });
+});
+
+describe('resource arguments', () => {
+  test('nested input paths from literals and from a variable object', () => {
+    const literal = run(
+      post({
+        query:
+          'mutation { customDomainCreate(input: { domain: "a.example", environmentId: "env-staging-uuid", projectId: "proj-uuid", serviceId: "svc-web" }) { id } }',
+      }),
+    );
+    expect(literal[0]?.input.resource).toEqual({ kind: 'service', id: 'svc-web', environment: 'staging', project: 'pocketos' });
+    const variable = run(
+      post({
+        query: 'mutation C($input: CustomDomainCreateInput!) { customDomainCreate(input: $input) { id } }',
+        variables: { input: { domain: 'a.example', environmentId: 'env-prod-uuid', projectId: 'proj-uuid', serviceId: 'svc-web' } },
+      }),
+    );
+    expect(variable[0]?.input.resource).toEqual({ kind: 'service', id: 'svc-web', environment: 'production', project: 'pocketos' });
+    const mixed = run(
+      post({
+        query: 'mutation C($s: String!) { customDomainCreate(input: { serviceId: $s, environmentId: "staging", projectId: "proj-uuid", domain: "x" }) { id } }',
+        variables: { s: 'svc-web' },
+      }),
+    );
+    expect(mixed[0]?.input.resource).toEqual({ kind: 'service', id: 'svc-web', environment: 'staging', project: 'pocketos' });
+  });
+
+  test('an id missing from the inventory leaves the environment out, so the policy assumes production', () => {
+    const out = run(post({ query: 'mutation { volumeDelete(volumeId: "vol-nobody-knows") }' }));
+    expect(out[0]?.input.resource).toEqual({ kind: 'volume', id: 'vol-nobody-knows' });
+    const decision = evaluate(ir, out[0]?.input);
+    expect(decision.environment).toBe('production');
+    expect(decision.environment_assumed).toBe(true);
+  });
+
+  test('an environment argument that disagrees with the inventory: the more protected wins', () => {
+    const out = run(post({ query: 'mutation { serviceInstanceRedeploy(serviceId: "svc-prod-only", environmentId: "env-staging-uuid") }' }));
+    expect(out[0]?.input.resource?.environment).toBe('production');
+  });
+
+  test('an unknown environment id is left out', () => {
+    const out = run(post({ query: 'mutation { serviceInstanceRedeploy(serviceId: "svc-web", environmentId: "env-unknown") }' }));
+    expect(out[0]?.input.resource).toEqual({ kind: 'service', id: 'svc-web', project: 'pocketos' });
+  });
+
+  test('an operation missing from the catalog has no resource', () => {
+    const out = run(post({ query: 'mutation { volumeInstanceDelete(id: "vol-staging") }' }));
+    expect(out[0]?.input.resource).toBeUndefined();
+    expect(evaluate(ir, out[0]?.input).class).toBe('destructive');
+  });
+
+  test('non-string ids: integers become their digits, lists and objects are no id', () => {
+    expect(run(post({ query: 'mutation { volumeDelete(volumeId: 42) }' }))[0]?.input.resource?.id).toBe('42');
+    expect(run(post({ query: 'mutation { volumeDelete(volumeId: ["vol-staging"]) }' }))[0]?.input.resource).toEqual({ kind: 'volume' });
+  });
+
+  test('a nullable variable left out is null; a default value is used', () => {
+    const out = run(post({ query: 'mutation D($id: String = "vol-staging") { volumeDelete(volumeId: $id) }' }));
+    expect(out[0]?.input.resource?.id).toBe('vol-staging');
+    const nullable = run(post({ query: 'mutation D($id: String) { volumeDelete(volumeId: $id) }' }));
+    expect(nullable[0]?.input.resource).toEqual({ kind: 'volume' });
+  });
+});
+
+describe('headers', () => {
+  test('credential header names are case-insensitive and the scheme is stripped', () => {
+    for (const headers of [
+      { AUTHORIZATION: `Bearer ${DOMAINS_TOKEN}` },
+      { authorization: `bearer   ${DOMAINS_TOKEN}  ` },
+      { Authorization: [`Bearer ${DOMAINS_TOKEN}`] },
+    ]) {
+      const out = run({ method: 'POST', url: URL_COM, headers, body: '{"query":"{ me { id } }"}' });
+      expect(out[0]?.input.token).toEqual({ fingerprint: DOMAINS_FP });
+    }
+  });
+
+  test('the configured header order decides; Project-Access-Token has no scheme', () => {
+    const out = run({
+      method: 'POST',
+      url: URL_COM,
+      headers: { 'project-access-token': DEPLOY_TOKEN, authorization: `Bearer ${DOMAINS_TOKEN}` },
+      body: '{"query":"{ me { id } }"}',
+    });
+    expect(out[0]?.input.token).toEqual({ fingerprint: DEPLOY_FP });
+  });
+
+  test('another auth scheme or an empty value is no token', () => {
+    for (const authorization of [`Basic ${DOMAINS_TOKEN}`, 'Bearer', 'Bearer    ', DOMAINS_TOKEN]) {
+      const out = run({ method: 'POST', url: URL_COM, headers: { authorization }, body: '{"query":"{ me { id } }"}' });
+      expect(out[0]?.input.token).toBeUndefined();
+    }
+  });
+
+  test('a credential header repeated with different values makes the request unparseable', () => {
+    expect(
+      errorCode({
+        method: 'POST',
+        url: URL_COM,
+        headers: { authorization: [`Bearer ${DOMAINS_TOKEN}`, 'Bearer fake-other'] },
+        body: '{"query":"{ me { id } }"}',
+      }),
+    ).toBe(EXTRACT_CODES.conflictingHeader);
+  });
+
+  test('the raw token value appears nowhere in the output', () => {
+    const requests: HttpRequest[] = [
+      post({ query: 'mutation { volumeDelete(volumeId: "vol-prod") }' }),
+      post('not json'),
+      post({ query: 'mutation {' }),
+      { method: 'POST', url: URL_COM, headers: { 'project-access-token': DEPLOY_TOKEN, 'x-blastguard-attempt': 'x' } },
+      { method: 'POST', url: URL_COM, headers: { authorization: [`Bearer ${DOMAINS_TOKEN}`, `Bearer ${DEPLOY_TOKEN}`] } },
+    ];
+    for (const request of requests) {
+      const text = JSON.stringify(run(request));
+      expect(text).not.toContain(DOMAINS_TOKEN);
+      expect(text).not.toContain(DEPLOY_TOKEN);
+    }
+    expect(fingerprintOf(DOMAINS_TOKEN)).toBe(DOMAINS_FP);
+  });
+
+  test('traceparent: valid headers become causation, invalid ones are ignored', () => {
+    const causation = (value: string | string[]) =>
+      run(post({ query: '{ me { id } }' }, {}, URL_COM)).length &&
+      run({ method: 'POST', url: URL_COM, headers: { traceparent: value }, body: '{"query":"{ me { id } }"}' })[0]?.input.identity?.causation;
+    expect(causation(TRACEPARENT)).toBe(TRACEPARENT);
+    expect(causation(` ${TRACEPARENT} `)).toBe(TRACEPARENT);
+    // A future version is read at fixed positions, trailing fields dropped.
+    expect(causation(`01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra`)).toBe(
+      '01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    );
+    for (const invalid of [
+      TRACEPARENT.toUpperCase(),
+      'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      '00-00000000000000000000000000000000-00f067aa0ba902b7-01',
+      '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01',
+      `${TRACEPARENT}-extra`,
+      '00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01',
+      '01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x',
+      [TRACEPARENT, '00-4bf92f3577b34da6a3ce929d0e0e4737-00f067aa0ba902b7-01'],
+      'garbage',
+    ]) {
+      expect(causation(invalid), JSON.stringify(invalid)).toBeUndefined();
+    }
+  });
+
+  test('baggage: percent-decoded originator and tenant, a hint (verified false), bad members skipped', () => {
+    const identity = (baggage: string | string[]) =>
+      run({ method: 'POST', url: URL_COM, headers: { baggage, traceparent: TRACEPARENT }, body: '{"query":"{ me { id } }"}' })[0]?.input.identity;
+    expect(identity('originator=user%3Ajer, tenant = pocketos ;ttl=1,other=x')).toEqual({
+      originator: 'user:jer',
+      tenant: 'pocketos',
+      causation: TRACEPARENT,
+      verified: false,
+    });
+    expect(identity(['other=1', 'originator=user:a,originator=user:b'])).toMatchObject({ originator: 'user:a' });
+    expect(identity('originator=%E0%A4%A,tenant=t')).toEqual({ tenant: 't', causation: TRACEPARENT, verified: false });
+    expect(identity('originator=,bad key=1,=x')).toEqual({ causation: TRACEPARENT, verified: false });
+  });
+
+  test('baggage keys follow the api identity configuration', () => {
+    const custom: Ir = structuredClone(ir);
+    const api = custom.apis[0];
+    if (!api) throw new Error('no api');
+    api.identity.originatorBaggageKey = 'user';
+    api.identity.tenantBaggageKey = 'org';
+    const out = extractDecisionInputs(
+      { method: 'POST', url: URL_COM, headers: { baggage: 'originator=x,user=alice,org=acme' }, body: '{"query":"{ me { id } }"}' },
+      custom,
+      { time: TIME },
+    );
+    expect(out[0]?.input.identity).toEqual({ originator: 'alice', tenant: 'acme', verified: false });
+  });
+
+  test('attempt: a positive integer; anything else makes the request unparseable', () => {
+    const attempt = (value: string | string[]) =>
+      run({ method: 'POST', url: URL_COM, headers: { 'x-blastguard-attempt': value }, body: '{"query":"{ me { id } }"}' });
+    expect(attempt('2')[0]?.input.attempt).toBe(2);
+    expect(attempt(['3', '3'])[0]?.input.attempt).toBe(3);
+    expect(attempt('1000000000')[0]?.input.attempt).toBe(1_000_000_000);
+    for (const bad of ['0', '-1', '1.5', 'two', '', '01', '1000000001', '99999999999', ['1', '2']]) {
+      const out = attempt(bad);
+      expect(out, JSON.stringify(bad)).toHaveLength(1);
+      expect(out[0]?.error?.code, JSON.stringify(bad)).toBe(EXTRACT_CODES.malformedAttempt);
+    }
+  });
+
+  test('origin-form urls take the host from the Host header', () => {
+    expect(ops({ method: 'POST', url: '/graphql/v2', headers: { host: 'backboard.railway.com:443' }, body: '{"query":"{ me { id } }"}' })).toEqual(['me']);
+  });
+});
+
+describe('unparseable requests yield exactly one input the policy denies', () => {
+  const cases: [string, HttpRequest, string][] = [
+    ['bad json', post('{"query": '), EXTRACT_CODES.invalidBody],
+    ['json that is not an object', post('"mutation { volumeDelete(volumeId: \\"x\\") }"'), EXTRACT_CODES.invalidBody],
+    ['graphql syntax error', post({ query: 'mutation { volumeDelete(volumeId: "x" }' }), EXTRACT_CODES.graphqlSyntax],
+    ['unknown operationName', post({ query: 'mutation A { me } ', operationName: 'B' }), EXTRACT_CODES.operationNotFound],
+    ['several operations and no name', post({ query: 'query A { me } mutation B { volumeDelete(volumeId: "x") }' }), EXTRACT_CODES.operationNotFound],
+    ['missing query', post({ variables: {} }), EXTRACT_CODES.missingQuery],
+    ['empty query', post({ query: '  ' }), EXTRACT_CODES.missingQuery],
+    ['persisted query hash only', post({ extensions: { persistedQuery: { version: 1, sha256Hash: 'ab' } } }), EXTRACT_CODES.missingQuery],
+    ['empty body', post(''), EXTRACT_CODES.missingQuery],
+    ['query not a string', post({ query: 42 }), EXTRACT_CODES.invalidBody],
+    ['operationName not a string', post({ query: '{ me }', operationName: 1 }), EXTRACT_CODES.invalidBody],
+    ['variables not an object', post({ query: '{ me }', variables: [1] }), EXTRACT_CODES.missingVariable],
+    ['required variable missing', post({ query: 'mutation D($id: String!) { volumeDelete(volumeId: $id) }' }), EXTRACT_CODES.missingVariable],
+    ['required variable null', post({ query: 'mutation D($id: String!) { volumeDelete(volumeId: $id) }', variables: { id: null } }), EXTRACT_CODES.missingVariable],
+    ['undeclared variable', post({ query: 'mutation { volumeDelete(volumeId: $id) }', variables: { id: 'x' } }), EXTRACT_CODES.missingVariable],
+    ['unknown fragment', post({ query: 'mutation { ...Nope }' }), EXTRACT_CODES.unknownFragment],
+    ['fragments only', post({ query: 'fragment F on Mutation { me }' }), EXTRACT_CODES.noOperation],
+    ['type definitions', post({ query: 'type Q { a: Int } query { me }' }), EXTRACT_CODES.graphqlSyntax],
+    ['empty batch', post([]), EXTRACT_CODES.noOperation],
+    ['unsupported content type', post({ query: '{ me }' }, { 'content-type': 'application/x-www-form-urlencoded' }), EXTRACT_CODES.unsupportedContentType],
+    ['wrong path', post({ query: '{ me }' }, {}, 'https://backboard.railway.com/graphql/v1'), EXTRACT_CODES.wrongEndpoint],
+    ['unknown host', post({ query: '{ me }' }, {}, 'https://api.example.com/graphql/v2'), EXTRACT_CODES.unknownHost],
+    ['bad url', post({ query: '{ me }' }, {}, 'not a url'), EXTRACT_CODES.invalidUrl],
+    ['ftp url', post({ query: '{ me }' }, {}, 'ftp://backboard.railway.com/graphql/v2'), EXTRACT_CODES.invalidUrl],
+    ['origin-form without host', post({ query: '{ me }' }, {}, '/graphql/v2'), EXTRACT_CODES.invalidUrl],
+    ['PUT', { method: 'PUT', url: URL_COM, body: '{"query":"{ me }"}' }, EXTRACT_CODES.unsupportedMethod],
+    ['GET without query', { method: 'GET', url: URL_COM }, EXTRACT_CODES.missingQuery],
+    ['invalid utf-8', { method: 'POST', url: URL_COM, body: new Uint8Array([0x7b, 0xff, 0x7d]) }, EXTRACT_CODES.invalidBody],
+  ];
+  test.each(cases)('%s', (_name, request, code) => {
+    expect(errorCode(request)).toBe(code);
+  });
+
+  test('a body over the size limit', () => {
+    const body = JSON.stringify({ query: `{ me { id } } # ${'x'.repeat(200)}` });
+    expect(errorCode(post(body), { maxBodyBytes: 100 })).toBe(EXTRACT_CODES.bodyTooLarge);
+  });
+
+  test('a hostile, deeply nested document', () => {
+    const query = `mutation { ${'... on Mutation { '.repeat(5000)}volumeDelete(volumeId: "x")${' }'.repeat(5000)} }`;
+    const out = run(post({ query }));
+    expect(out).toHaveLength(1);
+    expect(evaluate(ir, out[0]?.input).mode).toBe('deny');
+  });
+
+  test('the error input keeps the token fingerprint and identity for the decision log', () => {
+    const out = run(post('nope', { baggage: 'originator=user:jer' }));
+    expect(out[0]?.input).toMatchObject({ api: 'railway', token: { fingerprint: DOMAINS_FP }, identity: { originator: 'user:jer' }, time: TIME });
+  });
+});
+
+describe('other protocols', () => {
+  test('mcp tools/call is the tool; other methods are reads', () => {
+    const mcp: Ir = structuredClone(ir);
+    const api = mcp.apis[0];
+    if (!api) throw new Error('no api');
+    api.protocol = 'mcp';
+    api.endpoint = '/mcp';
+    api.operations.push({ name: 'remove_volume', class: 'destructive', type: 'tool', reversible: false, resource: { kind: 'volume', idArg: 'volume_id', environmentArg: null, projectArg: null }, http: null });
+    const out = extractDecisionInputs(
+      {
+        method: 'POST',
+        url: 'https://backboard.railway.com/mcp',
+        body: JSON.stringify([
+          { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'remove_volume', arguments: { volume_id: 'vol-prod', confirm: true } } },
+          { jsonrpc: '2.0', id: 8, method: 'tools/list' },
+          { jsonrpc: '2.0', id: 9, method: 'tools/call', params: {} },
+        ]),
+      },
+      mcp,
+      { time: TIME, inventory },
+    );
+    expect(out.map((o) => o.operation)).toEqual(['remove_volume', 'tools/list', null]);
+    expect(out[0]?.input.resource).toEqual({ kind: 'volume', id: 'vol-prod', environment: 'production', project: 'pocketos' });
+    expect(out[1]?.input.operation?.type).toBe('query');
+  });
+
+  test('http routes match method and path templates', () => {
+    const rest: Ir = structuredClone(ir);
+    const api = rest.apis[0];
+    if (!api) throw new Error('no api');
+    api.protocol = 'http';
+    api.operations = [
+      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'DELETE', path: '/v1/volumes/{id}' } },
+      { name: 'deleteLatest', class: 'destructive', type: 'request', reversible: false, resource: null, http: { method: 'DELETE', path: '/v1/volumes/latest' } },
+    ];
+    const call = (method: string, path: string) =>
+      extractDecisionInputs({ method, url: `https://backboard.railway.com${path}` }, rest, { time: TIME, inventory });
+    expect(call('DELETE', '/v1/volumes/vol-prod')[0]?.input.resource).toEqual({ kind: 'volume', id: 'vol-prod', environment: 'production', project: 'pocketos' });
+    expect(call('DELETE', '/v1/volumes/latest')[0]?.operation).toBe('deleteLatest');
+    expect(call('GET', '/v1/volumes/vol-prod')[0]?.error?.code).toBe(EXTRACT_CODES.wrongEndpoint);
+  });
+});
+
+test('a Date time is serialized as RFC 3339 UTC', () => {
+  const out = run(post({ query: '{ me { id } }' }), { time: new Date(Date.UTC(2026, 3, 24, 21, 0, 0)) });
+  expect(out[0]?.input.time).toBe('2026-04-24T21:00:00.000Z');
+});
