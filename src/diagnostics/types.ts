@@ -22,3 +22,12 @@ export interface CodeInfo {
   severity: Severity;
   title: string;
 }
+
+/** Where a diagnostic points: a span, lines and columns 1-based, end exclusive. */
+export interface DiagnosticLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}

@@ -1,0 +1,75 @@
+import type { CodeInfo, Severity } from './types.js';
+
+function entries(list: readonly [string, Severity, string][]): Record<string, CodeInfo> {
+  const out: Record<string, CodeInfo> = {};
+  for (const [code, severity, title] of list) out[code] = { code, severity, title };
+  return out;
+}
+
+/**
+ * Every diagnostic code blastguard reports, its default severity and a one-line title. The
+ * README's diagnostics table is generated from and checked against this registry, and
+ * test/diagnostics/codes.test.ts fails when a code used in src/ is missing here.
+ *
+ * Ranges: BG001–BG099 load, parse, schema and cross-document validation; BG1xx compile and
+ * evaluation; BG2xx bundle and signing; BG3xx verification; BG4xx replay, test and extract;
+ * BG9xx CLI usage.
+ */
+export const CODES: Record<string, CodeInfo> = entries([
+  // Finding and reading files.
+  ['BG001', 'error', 'policy directory does not exist'],
+  ['BG002', 'error', 'policy path is not a directory'],
+  ['BG003', 'error', 'no policy files in the directory'],
+  ['BG004', 'error', 'file cannot be read'],
+  ['BG005', 'error', 'file is too large'],
+  ['BG006', 'error', 'symbolic link loop'],
+  ['BG007', 'error', 'file is not valid UTF-8'],
+  // YAML.
+  ['BG008', 'error', 'YAML syntax error'],
+  ['BG009', 'error', 'duplicate key in a mapping'],
+  ['BG010', 'error', 'tab used for indentation'],
+  ['BG011', 'error', 'too many YAML aliases'],
+  ['BG012', 'error', 'document is not a mapping'],
+  ['BG013', 'error', 'document has no `kind`'],
+  ['BG014', 'error', 'unknown `kind`'],
+  ['BG015', 'error', 'missing or unsupported `apiVersion`'],
+  ['BG016', 'warning', 'file contains no documents'],
+  ['BG017', 'warning', 'YAML warning (e.g. an unresolved tag)'],
+  ['BG018', 'error', 'mapping key is not a scalar'],
+  // JSON Schema.
+  ['BG020', 'error', 'missing required property'],
+  ['BG021', 'error', 'unknown property'],
+  ['BG022', 'error', 'value has the wrong type'],
+  ['BG023', 'error', 'value is not one of the allowed values'],
+  ['BG024', 'error', 'value does not have the required format'],
+  ['BG025', 'error', 'value is too small, too large, too short or too long'],
+  ['BG026', 'error', 'list contains duplicate entries'],
+  ['BG027', 'error', 'properties that cannot be used together'],
+  ['BG028', 'error', 'value matches none of the accepted forms'],
+  // Cross-document rules.
+  ['BG040', 'error', 'reference to an undeclared `Api`'],
+  ['BG041', 'error', 'duplicate `metadata.name` within a kind'],
+  ['BG042', 'error', 'duplicate rule id within a policy'],
+  ['BG043', 'error', 'two tokens declare the same fingerprint'],
+  ['BG044', 'warning', 'operation is not in the API catalog'],
+  ['BG045', 'warning', '`class:` selector matches no catalog operation'],
+  ['BG046', 'error', 'environment is not declared by the API'],
+  ['BG047', 'error', 'protected environment is not declared by the API'],
+  ['BG048', 'error', 'malformed token fingerprint'],
+  ['BG049', 'error', 'token has expired'],
+  ['BG050', 'warning', 'token expires within 14 days'],
+  ['BG051', 'error', 'token has no `expires`'],
+  ['BG052', 'error', '`match.tokens` names an undeclared token'],
+  ['BG053', 'error', 'more than one `Overrides` document'],
+  ['BG054', 'error', 'override without `reason` or `expires`'],
+  ['BG055', 'warning', 'override has expired'],
+  ['BG056', 'error', 'value looks like a raw credential'],
+  ['BG057', 'warning', 'rule is unreachable'],
+  ['BG058', 'warning', '`match.tokens` names a token of another API'],
+  ['BG059', 'error', 'rule can never match (`attempt.min` > `attempt.max`)'],
+  ['BG060', 'error', 'invalid date-time'],
+]);
+
+export function codeInfo(code: string): CodeInfo | undefined {
+  return CODES[code];
+}

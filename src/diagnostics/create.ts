@@ -1,0 +1,64 @@
+import { CODES } from './codes.js';
+import type { Diagnostic, DiagnosticLocation, Severity } from './types.js';
+
+/**
+ * Builds a diagnostic whose severity is the code's registered one unless `severity` overrides it.
+ * An unregistered code is a programming error, so it throws rather than reporting something
+ * undocumented.
+ */
+export function diagnostic(
+  code: string,
+  message: string,
+  at: DiagnosticLocation,
+  help?: string,
+  severity?: Severity,
+): Diagnostic {
+  const info = CODES[code];
+  if (!info) throw new Error(`diagnostic code ${code} is not registered in src/diagnostics/codes.ts`);
+  const d: Diagnostic = {
+    code,
+    severity: severity ?? info.severity,
+    message,
+    file: at.file,
+    line: at.line,
+    column: at.column,
+    endLine: at.endLine,
+    endColumn: at.endColumn,
+  };
+  if (help !== undefined) d.help = help;
+  return d;
+}
+
+/** The location of a whole file, for problems that have no better place (1:1). */
+export function fileStart(file: string): DiagnosticLocation {
+  return { file, line: 1, column: 1, endLine: 1, endColumn: 1 };
+}
+
+/** Orders by file, line, column, then code and message, so output is stable across runs. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    cmp(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    cmp(a.code, b.code) ||
+    cmp(a.message, b.message)
+  );
+}
+
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(compareDiagnostics);
+}
+
+export function countDiagnostics(diagnostics: readonly Diagnostic[]): { errorCount: number; warningCount: number } {
+  let errorCount = 0;
+  let warningCount = 0;
+  for (const d of diagnostics) {
+    if (d.severity === 'error') errorCount++;
+    else if (d.severity === 'warning') warningCount++;
+  }
+  return { errorCount, warningCount };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,84 @@
+/**
+ * Recognises strings that look like raw credentials, so that validation can reject them and no
+ * diagnostic ever echoes one back in full.
+ */
+
+export interface CredentialMatch {
+  /** What it looks like, e.g. `a GitHub token`. */
+  what: string;
+}
+
+const PREFIXES: readonly [RegExp, string][] = [
+  [/^gh[pousr]_[A-Za-z0-9]{20,}/, 'a GitHub token'],
+  [/^github_pat_[A-Za-z0-9_]{20,}/, 'a GitHub fine-grained token'],
+  [/^glpat-[A-Za-z0-9_-]{16,}/, 'a GitLab token'],
+  [/^xox[abpr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
+  [/^(sk|rk)_(live|test)_[A-Za-z0-9]{16,}/, 'a Stripe key'],
+  [/^sk-(proj-|ant-)?[A-Za-z0-9_-]{20,}/, 'an API secret key'],
+  [/^(AKIA|ASIA)[A-Z0-9]{16}$/, 'an AWS access key id'],
+  [/^AIza[0-9A-Za-z_-]{35}$/, 'a Google API key'],
+  [/^npm_[A-Za-z0-9]{30,}/, 'an npm token'],
+  [/^pypi-[A-Za-z0-9_-]{30,}/, 'a PyPI token'],
+  [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/, 'a private key'],
+  [/^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*$/, 'a JSON Web Token'],
+];
+
+const FINGERPRINT = /^sha256:[0-9a-f]{64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HEX = /^(0x)?[0-9a-fA-F]+$/;
+const URLISH = /^[a-z][a-z0-9+.-]*:\/\//i;
+const PATHISH = /^(\.{0,2}|~)\//;
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(value: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  const n = [...value].length;
+  for (const c of counts.values()) {
+    const p = c / n;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/**
+ * Whether `value` looks like a secret: a known token prefix, a private key block, a JWT, or a long
+ * random-looking string (≥ 24 characters, no whitespace, letters of both cases and digits, frequent
+ * switches between letter case and digits, high entropy). URLs, absolute or relative paths, UUIDs,
+ * hex digests and `sha256:` fingerprints are not credentials.
+ */
+export function looksLikeCredential(value: string): CredentialMatch | undefined {
+  const trimmed = value.trim();
+  if (trimmed.length < 16) return undefined;
+  if (FINGERPRINT.test(trimmed)) return undefined;
+  for (const [re, what] of PREFIXES) {
+    if (re.test(trimmed)) return { what };
+  }
+  if (trimmed.length < 24 || /\s/.test(trimmed)) return undefined;
+  if (URLISH.test(trimmed) || PATHISH.test(trimmed) || UUID.test(trimmed) || HEX.test(trimmed)) return undefined;
+  if (trimmed.startsWith('sha256:') || trimmed.startsWith('sha512:')) return undefined;
+  const lower = /[a-z]/.test(trimmed);
+  const upper = /[A-Z]/.test(trimmed);
+  const digit = /[0-9]/.test(trimmed);
+  if (!(lower && upper && digit)) return undefined;
+  // Identifiers such as `customDomainCreateForProject2` are mixed-case too, but made of words:
+  // random strings switch case and class far more often.
+  const switches = classSwitches(trimmed);
+  if (switches / trimmed.length < 0.3) return undefined;
+  return shannonEntropy(trimmed) >= 4 ? { what: 'a secret' } : undefined;
+}
+
+function classSwitches(value: string): number {
+  const cls = (ch: string): number => (/[a-z]/.test(ch) ? 0 : /[A-Z]/.test(ch) ? 1 : /[0-9]/.test(ch) ? 2 : 3);
+  let n = 0;
+  for (let i = 1; i < value.length; i++) if (cls(value[i] ?? '') !== cls(value[i - 1] ?? '')) n++;
+  return n;
+}
+
+/** A short, safe rendering of a secret: its first four characters, then `…`. */
+export function maskSecret(value: string): string {
+  const trimmed = value.trim();
+  if (trimmed.startsWith('-----BEGIN')) return '-----BEGIN…';
+  return `${trimmed.slice(0, 4)}…`;
+}

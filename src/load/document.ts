@@ -1,0 +1,92 @@
+import { diagnostic } from '../diagnostics/create.js';
+import { didYouMean, listCode } from '../diagnostics/suggest.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { KINDS } from '../schemas/index.js';
+import type { Kind } from '../schemas/index.js';
+import { schemaDiagnostics, showValue } from './schema.js';
+import type { LoadedDocument } from './types.js';
+import type { YamlDocument } from './yaml.js';
+
+export const API_VERSION = 'blastguard.dev/v1';
+
+/**
+ * Checks a parsed document's envelope (mapping, `apiVersion`, `kind`) and its kind's schema.
+ * Returns the loaded document only when there is nothing wrong with it, so that cross-document
+ * rules and the compiler only ever see schema-valid values.
+ */
+export function checkDocument(file: string, doc: YamlDocument): { document?: LoadedDocument; diagnostics: Diagnostic[] } {
+  const { value, locate } = doc;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const what = Array.isArray(value) ? 'a list' : value === null ? 'empty' : `the ${typeof value} \`${showValue(value)}\``;
+    return {
+      diagnostics: [
+        diagnostic(
+          'BG012',
+          `document is ${what}, not a mapping`,
+          locate([]),
+          'a policy document is a mapping with `apiVersion`, `kind`, `metadata` and `spec`',
+        ),
+      ],
+    };
+  }
+  const record = value as Record<string, unknown>;
+  const diagnostics: Diagnostic[] = [];
+
+  let apiVersionReported = false;
+  if (!('apiVersion' in record)) {
+    apiVersionReported = true;
+    diagnostics.push(
+      diagnostic('BG015', 'document has no `apiVersion`', locate([]), `add \`apiVersion: ${API_VERSION}\``),
+    );
+  } else if (record.apiVersion !== API_VERSION) {
+    apiVersionReported = true;
+    diagnostics.push(
+      diagnostic(
+        'BG015',
+        `unsupported apiVersion \`${showValue(record.apiVersion)}\``,
+        locate(['apiVersion']),
+        `use \`apiVersion: ${API_VERSION}\``,
+      ),
+    );
+  }
+
+  const kind = record.kind;
+  if (kind === undefined || kind === null) {
+    diagnostics.push(
+      diagnostic(
+        'BG013',
+        'document has no `kind`',
+        'kind' in record ? locate(['kind'], 'key') : locate([]),
+        `add \`kind:\` with one of ${listCode(KINDS, 'or')}`,
+      ),
+    );
+    return { diagnostics };
+  }
+  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) {
+    const suggestion = typeof kind === 'string' ? didYouMean(kind, KINDS) : undefined;
+    diagnostics.push(
+      diagnostic(
+        'BG014',
+        `unknown kind \`${showValue(kind)}\``,
+        locate(['kind']),
+        suggestion ?? `use one of ${listCode(KINDS, 'or')}`,
+      ),
+    );
+    return { diagnostics };
+  }
+
+  const k = kind as Kind;
+  diagnostics.push(...schemaDiagnostics(k, value, locate, { skipApiVersion: apiVersionReported }));
+  if (diagnostics.length > 0) return { diagnostics };
+
+  const metadata = record.metadata as { name: string };
+  const document = {
+    kind: k,
+    name: metadata.name,
+    value,
+    file,
+    index: doc.index,
+    locate,
+  } as LoadedDocument;
+  return { document, diagnostics };
+}

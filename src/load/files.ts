@@ -1,0 +1,170 @@
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { diagnostic, fileStart } from '../diagnostics/create.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+
+/** Files larger than this are refused: policies are small, and YAML parsing is memory-hungry. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+const YAML_FILE = /\.ya?ml$/i;
+
+export interface FoundFile {
+  /** Absolute path. */
+  abs: string;
+  /** Relative to the working directory, `/` separated: the form every diagnostic uses. */
+  rel: string;
+}
+
+/** `abs` relative to `cwd`, `/` separated; `.` for `cwd` itself. */
+export function relativePath(cwd: string, abs: string): string {
+  const rel = path.relative(cwd, abs);
+  return rel === '' ? '.' : rel.split(path.sep).join('/');
+}
+
+/**
+ * Every `*.yaml` / `*.yml` file under `dir`, recursively, sorted by path. Hidden entries (names
+ * starting with `.`, such as `.git` or `.github`) and `node_modules` are skipped so that pointing
+ * at a repository root does not read CI workflows. Symbolic links are followed; a link back to a
+ * directory being read is reported instead of recursing forever.
+ */
+export async function findPolicyFiles(dir: string, cwd: string): Promise<{ files: FoundFile[]; diagnostics: Diagnostic[] }> {
+  const abs = path.resolve(cwd, dir);
+  const relDir = relativePath(cwd, abs);
+  const diagnostics: Diagnostic[] = [];
+  const files: FoundFile[] = [];
+  try {
+    const st = await stat(abs);
+    if (!st.isDirectory()) {
+      diagnostics.push(
+        diagnostic(
+          'BG002',
+          `\`${relDir}\` is a file, not a directory`,
+          fileStart(relDir),
+          `pass the directory that contains it: \`${relativePath(cwd, path.dirname(abs))}\``,
+        ),
+      );
+      return { files, diagnostics };
+    }
+  } catch (e) {
+    diagnostics.push(rootError(e, relDir));
+    return { files, diagnostics };
+  }
+
+  const visited = new Set<string>();
+  const walk = async (current: string, ancestors: readonly string[]): Promise<void> => {
+    let real: string;
+    try {
+      real = await realpath(current);
+    } catch (e) {
+      diagnostics.push(entryError(e, relativePath(cwd, current)));
+      return;
+    }
+    if (ancestors.includes(real)) {
+      diagnostics.push(
+        diagnostic(
+          'BG006',
+          `symbolic link loop: \`${relativePath(cwd, current)}\` leads back to \`${relativePath(cwd, real)}\``,
+          fileStart(relativePath(cwd, current)),
+          'remove the link or point it outside the policy directory',
+        ),
+      );
+      return;
+    }
+    // Two links to the same directory would load every document twice and report duplicates.
+    if (visited.has(real)) return;
+    visited.add(real);
+    let entries: string[];
+    try {
+      entries = (await readdir(current)).sort();
+    } catch (e) {
+      diagnostics.push(entryError(e, relativePath(cwd, current)));
+      return;
+    }
+    for (const name of entries) {
+      if (name.startsWith('.') || name === 'node_modules') continue;
+      const child = path.join(current, name);
+      const rel = relativePath(cwd, child);
+      let isDir: boolean;
+      let isFile: boolean;
+      try {
+        const link = await lstat(child);
+        const target = link.isSymbolicLink() ? await stat(child) : link;
+        isDir = target.isDirectory();
+        isFile = target.isFile();
+      } catch (e) {
+        if (YAML_FILE.test(name) || codeOf(e) === 'ELOOP') diagnostics.push(entryError(e, rel));
+        continue;
+      }
+      if (isDir) await walk(child, [...ancestors, real]);
+      else if (isFile && YAML_FILE.test(name)) files.push({ abs: child, rel });
+    }
+  };
+  await walk(abs, []);
+
+  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  if (files.length === 0 && diagnostics.length === 0) {
+    diagnostics.push(
+      diagnostic(
+        'BG003',
+        `no \`*.yaml\` or \`*.yml\` files in \`${relDir}\``,
+        fileStart(relDir),
+        'policy files are YAML documents with `apiVersion: blastguard.dev/v1`; see the README for examples',
+      ),
+    );
+  }
+  return { files, diagnostics };
+}
+
+/** Reads a file, refusing oversized ones. Returns the bytes or a diagnostic. */
+export async function readPolicyFile(file: FoundFile): Promise<{ bytes: Uint8Array } | { diagnostic: Diagnostic }> {
+  try {
+    const st = await stat(file.abs);
+    if (st.size > MAX_FILE_BYTES) {
+      return {
+        diagnostic: diagnostic(
+          'BG005',
+          `\`${file.rel}\` is ${(st.size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MB`,
+          fileStart(file.rel),
+          'split it into several files',
+        ),
+      };
+    }
+    return { bytes: await readFile(file.abs) };
+  } catch (e) {
+    return { diagnostic: entryError(e, file.rel) };
+  }
+}
+
+function codeOf(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}
+
+function rootError(e: unknown, relDir: string): Diagnostic {
+  const code = codeOf(e);
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return diagnostic(
+      'BG001',
+      `policy directory \`${relDir}\` does not exist`,
+      fileStart(relDir),
+      'check the path; it is resolved against the current directory',
+    );
+  }
+  return entryError(e, relDir);
+}
+
+function entryError(e: unknown, rel: string): Diagnostic {
+  const code = codeOf(e);
+  switch (code) {
+    case 'ELOOP':
+      return diagnostic('BG006', `symbolic link loop at \`${rel}\``, fileStart(rel), 'remove the link or point it at a real file');
+    case 'ENOENT':
+      return diagnostic('BG004', `cannot read \`${rel}\`: it is a broken symbolic link`, fileStart(rel), 'remove the link or fix its target');
+    case 'EACCES':
+    case 'EPERM':
+      return diagnostic('BG004', `cannot read \`${rel}\`: permission denied`, fileStart(rel), 'make the file readable by the user running blastguard');
+    case 'EISDIR':
+      return diagnostic('BG004', `cannot read \`${rel}\`: it is a directory`, fileStart(rel));
+    default:
+      return diagnostic('BG004', `cannot read \`${rel}\`${code ? ` (${code})` : ''}`, fileStart(rel));
+  }
+}

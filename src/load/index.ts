@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { diagnostic, fileStart } from '../diagnostics/create.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { checkDocument } from './document.js';
+import { findPolicyFiles, readPolicyFile, relativePath } from './files.js';
+import type { FoundFile } from './files.js';
+import { decodeUtf8 } from './text.js';
+import type { LoadedDocument, PolicySet } from './types.js';
+import { parseYaml } from './yaml.js';
+
+export type { JsonPath, KindDocuments, LoadedDocument, PolicySet, SourceSpan } from './types.js';
+export { API_VERSION } from './document.js';
+export { MAX_FILE_BYTES } from './files.js';
+export { MAX_ALIAS_COUNT } from './yaml.js';
+
+export interface LoadResult {
+  set: PolicySet;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Loads every `*.yaml` / `*.yml` file under `dir` (sorted by path). Never throws for anything a
+ * user can cause: missing directories, unreadable or malformed files and schema violations all
+ * become located diagnostics, and only schema-valid documents enter the set.
+ */
+export async function loadPolicySet(dir: string, options: { cwd?: string } = {}): Promise<LoadResult> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const root = relativePath(cwd, path.resolve(cwd, dir));
+  const set = emptyPolicySet(root);
+  const { files, diagnostics } = await findPolicyFiles(dir, cwd);
+  for (const file of files) {
+    const loaded = await loadFoundFile(file);
+    diagnostics.push(...loaded.diagnostics);
+    for (const document of loaded.documents) addDocument(set, document);
+  }
+  return { set, diagnostics };
+}
+
+/** Loads the documents of one file (a replay fixture, say), with paths relative to `cwd`. */
+export async function loadDocumentsFromFile(
+  file: string,
+  options: { cwd?: string } = {},
+): Promise<{ documents: LoadedDocument[]; diagnostics: Diagnostic[] }> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const abs = path.resolve(cwd, file);
+  return loadFoundFile({ abs, rel: relativePath(cwd, abs) });
+}
+
+/** Parses and checks the documents of one file's text; `file` is only used in locations. */
+export function loadDocumentsFromText(file: string, text: string): { documents: LoadedDocument[]; diagnostics: Diagnostic[] } {
+  const parsed = parseYaml(file, text);
+  const diagnostics = [...parsed.diagnostics];
+  const documents: LoadedDocument[] = [];
+  if (parsed.nonEmptyCount === 0) {
+    diagnostics.push(
+      diagnostic('BG016', `\`${file}\` contains no documents`, fileStart(file), 'delete the file or add a document'),
+    );
+  }
+  for (const doc of parsed.documents) {
+    const checked = checkDocument(file, doc);
+    diagnostics.push(...checked.diagnostics);
+    if (checked.document) documents.push(checked.document);
+  }
+  return { documents, diagnostics };
+}
+
+/** Groups documents by kind, keeping file then document order. */
+export function emptyPolicySet(root: string): PolicySet {
+  return { root, apis: [], policies: [], tokens: [], overrides: [], replays: [], testSuites: [] };
+}
+
+export function addDocument(set: PolicySet, document: LoadedDocument): void {
+  switch (document.kind) {
+    case 'Api':
+      set.apis.push(document as LoadedDocument<'Api'>);
+      break;
+    case 'Policy':
+      set.policies.push(document as LoadedDocument<'Policy'>);
+      break;
+    case 'Token':
+      set.tokens.push(document as LoadedDocument<'Token'>);
+      break;
+    case 'Overrides':
+      set.overrides.push(document as LoadedDocument<'Overrides'>);
+      break;
+    case 'Replay':
+      set.replays.push(document as LoadedDocument<'Replay'>);
+      break;
+    case 'TestSuite':
+      set.testSuites.push(document as LoadedDocument<'TestSuite'>);
+      break;
+  }
+}
+
+async function loadFoundFile(file: FoundFile): Promise<{ documents: LoadedDocument[]; diagnostics: Diagnostic[] }> {
+  const read = await readPolicyFile(file);
+  if ('diagnostic' in read) return { documents: [], diagnostics: [read.diagnostic] };
+  const decoded = decodeUtf8(read.bytes);
+  if (!decoded.ok) {
+    const at = { file: file.rel, line: decoded.line, column: decoded.column, endLine: decoded.line, endColumn: decoded.column + 1 };
+    const byte = read.bytes[decoded.offset] ?? 0;
+    return {
+      documents: [],
+      diagnostics: [
+        diagnostic(
+          'BG007',
+          `\`${file.rel}\` is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, '0')} at offset ${decoded.offset})`,
+          at,
+          'save the file as UTF-8',
+        ),
+      ],
+    };
+  }
+  return loadDocumentsFromText(file.rel, decoded.text);
+}
+
+/** Reads a text file for code frames; undefined when it cannot be read as UTF-8. */
+export async function readSourceText(abs: string): Promise<string | undefined> {
+  try {
+    const decoded = decodeUtf8(await readFile(abs));
+    return decoded.ok ? decoded.text : undefined;
+  } catch {
+    return undefined;
+  }
+}
