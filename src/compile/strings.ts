@@ -9,10 +9,12 @@
 const INPUT_FIELD_REASONS: readonly [string, string, string][] = [
   ['R_API_MISSING', 'api', 'is missing'],
   ['R_API_STRING', 'api', 'must be a string'],
+  ['R_API_NONEMPTY', 'api', 'must be a non-empty string'],
   ['R_OPERATION_MISSING', 'operation', 'is missing'],
   ['R_OPERATION_OBJECT', 'operation', 'must be an object'],
   ['R_OPERATION_NAME_MISSING', 'operation.name', 'is missing'],
   ['R_OPERATION_NAME_STRING', 'operation.name', 'must be a string'],
+  ['R_OPERATION_NAME_NONEMPTY', 'operation.name', 'must be a non-empty string'],
   ['R_OPERATION_TYPE_STRING', 'operation.type', 'must be a string'],
   ['R_RESOURCE_OBJECT', 'resource', 'must be an object'],
   ['R_RESOURCE_KIND_STRING', 'resource.kind', 'must be a string'],

@@ -2,7 +2,7 @@
 import {
   ctx_entrypoint, ctx_input, ctx_data, ctx_set_result, result_set,
   opa_eval_begin, opa_eval_end,
-} from "./abi";
+} from "./root";
 import { run_entrypoint, make_entrypoints } from "./engine/engine";
 import { program_load, program_end } from "./engine/program";
 

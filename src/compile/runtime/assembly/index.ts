@@ -2,7 +2,7 @@
 // program interpreter. Top-level code below runs in the Wasm start function, so the module is
 // ready as soon as a host instantiates it (OPA hosts never call an init export).
 export * from "./abi";
-import { alloc_init } from "./alloc";
+import { alloc_init } from "./root";
 import { program_init, program_heap_start } from "./decision";
 
 program_init();

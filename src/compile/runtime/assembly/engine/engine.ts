@@ -138,7 +138,8 @@ function check_input(input: usize): i32 {
   if (value_type(input) != TYPE_OBJECT) return F.R_INPUT_OBJECT;
   let v = field(input, F.K_API);
   if (v == 0) return F.R_API_MISSING;
-  if (value_type(v) != TYPE_STRING || string_len(v) == 0) return F.R_API_STRING;
+  if (value_type(v) != TYPE_STRING) return F.R_API_STRING;
+  if (string_len(v) == 0) return F.R_API_NONEMPTY;
   api_p = string_ptr(v);
   api_l = string_len(v);
 
@@ -147,18 +148,13 @@ function check_input(input: usize): i32 {
   if (value_type(op) != TYPE_OBJECT) return F.R_OPERATION_OBJECT;
   v = field(op, F.K_NAME);
   if (v == 0) return F.R_OPERATION_NAME_MISSING;
-  if (value_type(v) != TYPE_STRING || string_len(v) == 0) return F.R_OPERATION_NAME_STRING;
+  if (value_type(v) != TYPE_STRING) return F.R_OPERATION_NAME_STRING;
+  if (string_len(v) == 0) return F.R_OPERATION_NAME_NONEMPTY;
   op_p = string_ptr(v);
   op_l = string_len(v);
   if (!opt_string(op, F.K_TYPE)) return F.R_OPERATION_TYPE_STRING;
   type_p = s_p;
   type_l = s_l;
-
-  v = field(input, F.K_TIME);
-  if (v == 0) return F.R_TIME_MISSING;
-  if (value_type(v) != TYPE_STRING || !parse_time(string_ptr(v), string_len(v))) return F.R_TIME_RFC3339;
-  now_sec = time_sec;
-  now_ns = time_ns;
 
   kind_l = -1;
   id_l = -1;
@@ -187,7 +183,7 @@ function check_input(input: usize): i32 {
     if (value_type(tok) != TYPE_OBJECT) return F.R_TOKEN_OBJECT;
     if (!opt_string(tok, F.K_FINGERPRINT)) return F.R_TOKEN_FINGERPRINT_STRING;
     fp_p = s_p;
-    fp_l = s_l;
+    fp_l = s_l == 0 ? -1 : s_l;
   }
 
   orig_l = -1;
@@ -198,10 +194,10 @@ function check_input(input: usize): i32 {
     if (value_type(ident) != TYPE_OBJECT) return F.R_IDENTITY_OBJECT;
     if (!opt_string(ident, F.K_ORIGINATOR)) return F.R_IDENTITY_ORIGINATOR_STRING;
     orig_p = s_p;
-    orig_l = s_l;
+    orig_l = s_l == 0 ? -1 : s_l;
     if (!opt_string(ident, F.K_TENANT)) return F.R_IDENTITY_TENANT_STRING;
     tenant_p = s_p;
-    tenant_l = s_l;
+    tenant_l = s_l == 0 ? -1 : s_l;
     if (!opt_string(ident, F.K_CAUSATION)) return F.R_IDENTITY_CAUSATION_STRING;
     v = field(ident, F.K_VERIFIED);
     if (v != 0) {
@@ -217,6 +213,12 @@ function check_input(input: usize): i32 {
     if (n < 1 || n > 1000000000) return F.R_ATTEMPT_INTEGER;
     attempt = n;
   }
+
+  v = field(input, F.K_TIME);
+  if (v == 0) return F.R_TIME_MISSING;
+  if (value_type(v) != TYPE_STRING || !parse_time(string_ptr(v), string_len(v))) return F.R_TIME_RFC3339;
+  now_sec = time_sec;
+  now_ns = time_ns;
   return -1;
 }
 
@@ -301,7 +303,7 @@ function read_overrides(data: usize): void {
   if (mode <= ENF_NORMAL) return;
   if (!opt_string(ov, F.K_REASON)) return;
   const rp = s_p;
-  const rl = s_l;
+  const rl = s_l == 0 ? -1 : s_l;
   if (!opt_string(ov, F.K_EXPIRES)) return;
   if (s_l >= 0) {
     if (!parse_time(s_p, s_l)) return;
@@ -310,30 +312,6 @@ function read_overrides(data: usize): void {
   enf = mode;
   enf_reason_p = rp;
   enf_reason_l = rl;
-}
-
-function is_string_array(v: usize, optional: bool): bool {
-  if (v == 0 || value_type(v) == TYPE_NULL) return optional;
-  if (value_type(v) != TYPE_ARRAY) return false;
-  const n = array_len(v);
-  for (let i = 0; i < n; i++) {
-    if (value_type(array_get(v, i)) != TYPE_STRING) return false;
-  }
-  return true;
-}
-
-function grants_valid(grants: usize): bool {
-  if (grants == 0 || value_type(grants) != TYPE_ARRAY) return false;
-  const n = array_len(grants);
-  for (let i = 0; i < n; i++) {
-    const g = array_get(grants, i);
-    if (value_type(g) != TYPE_OBJECT) return false;
-    if (!is_string_array(object_get(g, fs_ptr(F.K_OPERATIONS), fs_len(F.K_OPERATIONS)), false)) return false;
-    if (!is_string_array(object_get(g, fs_ptr(F.K_ENVIRONMENTS), fs_len(F.K_ENVIRONMENTS)), false)) return false;
-    if (!is_string_array(object_get(g, fs_ptr(F.K_PROJECTS), fs_len(F.K_PROJECTS)), true)) return false;
-    if (!is_string_array(object_get(g, fs_ptr(F.K_RESOURCES), fs_len(F.K_RESOURCES)), true)) return false;
-  }
-  return true;
 }
 
 // A data entry that is not a well-formed token of this API makes the token unknown.
@@ -360,18 +338,22 @@ function read_token(data: usize): void {
     tok_exp_sec = time_sec;
     tok_exp_ns = time_ns;
   }
+  // Grants need only be an array: a malformed grant simply covers nothing.
   const grants = object_get(t, fs_ptr(F.K_GRANTS), fs_len(F.K_GRANTS));
-  if (!grants_valid(grants)) return;
+  if (grants == 0 || value_type(grants) != TYPE_ARRAY) return;
   tok_grants = grants;
   tok_name_p = string_ptr(name);
   tok_name_l = string_len(name);
   tok_state = TOKEN_KNOWN;
 }
 
+// Non-string entries never match.
 function array_has(arr: usize, p: usize, n: i32, wildcard: bool): bool {
+  if (arr == 0 || value_type(arr) != TYPE_ARRAY) return false;
   const len = array_len(arr);
   for (let i = 0; i < len; i++) {
     const s = array_get(arr, i);
+    if (value_type(s) != TYPE_STRING) continue;
     const sp = string_ptr(s);
     const sl = string_len(s);
     if (bytes_eq(sp, sl, p, n)) return true;
@@ -381,10 +363,12 @@ function array_has(arr: usize, p: usize, n: i32, wildcard: bool): bool {
 }
 
 function selects_operation(ops: usize): bool {
+  if (ops == 0 || value_type(ops) != TYPE_ARRAY) return false;
   const len = array_len(ops);
   const classSel = F.G_CLASS_READ + cls;
   for (let i = 0; i < len; i++) {
     const s = array_get(ops, i);
+    if (value_type(s) != TYPE_STRING) continue;
     const sp = string_ptr(s);
     const sl = string_len(s);
     if (bytes_eq(sp, sl, op_p, op_l) || fixed_eq(sp, sl, F.G_ANY) || fixed_eq(sp, sl, classSel)) return true;
@@ -392,7 +376,7 @@ function selects_operation(ops: usize): bool {
   return false;
 }
 
-// Only for `projects` and `resources`: given means the input's value must be listed.
+// Only for `projects` and `resources`: given (not null) means the input's value must be listed.
 function optional_list_covers(g: usize, key: i32, p: usize, n: i32): bool {
   const list = object_get(g, fs_ptr(key), fs_len(key));
   if (list == 0 || value_type(list) == TYPE_NULL) return true;
@@ -404,6 +388,7 @@ function grant_covers(): bool {
   const n = array_len(tok_grants);
   for (let i = 0; i < n; i++) {
     const g = array_get(tok_grants, i);
+    if (value_type(g) != TYPE_OBJECT) continue;
     if (!selects_operation(object_get(g, fs_ptr(F.K_OPERATIONS), fs_len(F.K_OPERATIONS)))) continue;
     if (!array_has(object_get(g, fs_ptr(F.K_ENVIRONMENTS), fs_len(F.K_ENVIRONMENTS)), env_p, env_l, true)) continue;
     if (!optional_list_covers(g, F.K_PROJECTS, project_p, project_l)) continue;
@@ -470,7 +455,7 @@ function add_fixed_finding(kind: i32, mode: i32, rule: i32, reason: i32): void {
 // Joins up to six byte ranges into a fresh heap string (parts with length <= 0 are skipped).
 function join(a: usize, al: i32, b: usize, bl: i32, c: usize, cl: i32, d: usize, dl: i32, e: usize, el: i32, f: usize, fl: i32): usize {
   const total = max(al, 0) + max(bl, 0) + max(cl, 0) + max(dl, 0) + max(el, 0) + max(fl, 0);
-  const buf = alloc(<usize>(total > 0 ? total : 1));
+  const buf = alloc(total > 0 ? <usize>total : 1);
   let at = buf;
   if (al > 0) { mem_copy(at, a, <usize>al); at += <usize>al; }
   if (bl > 0) { mem_copy(at, b, <usize>bl); at += <usize>bl; }

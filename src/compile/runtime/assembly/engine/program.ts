@@ -23,7 +23,8 @@ export let API_TABLE: usize = 0;
 export function program_load(): void {
   const base = <usize>load<u32>(MARKER + 16);
   const len = <usize>load<u32>(MARKER + 20);
-  if (base == 0) return;
+  // The linker places the program past all static data; anything else is not a program of ours.
+  if (base < __heap_base || len < 32) return;
   if (load<u32>(base) != PROGRAM_MAGIC || load<u32>(base, 4) != PROGRAM_VERSION) return;
   if (load<i32>(base, 16) != FIXED_COUNT) return;
   P = base;
@@ -34,9 +35,10 @@ export function program_load(): void {
   API_TABLE = base + <usize>load<u32>(base, 24);
 }
 
+/** First address past the static data and the program: where the heap may start. */
 export function program_end(): usize {
   if (P != 0) return P + PLEN;
-  return MARKER + 24;
+  return __heap_base;
 }
 
 export function has_program(): bool {

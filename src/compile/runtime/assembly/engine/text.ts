@@ -70,7 +70,7 @@ function days_from_civil(y0: i32, m: i32, d: i32): i64 {
 }
 
 /**
- * `YYYY-MM-DDTHH:MM:SS[.fraction]` then `Z` or `±HH:MM`, with a real calendar date, hours 0-23,
+ * `YYYY-MM-DDTHH:MM:SS[.fraction]` (`T` or `t`) then `Z`, `z` or `±HH:MM`, with a real calendar date, hours 0-23,
  * minutes and seconds 0-59 (no leap second) and an offset up to 23:59.
  */
 export function parse_time(p: usize, n: i32): bool {
@@ -79,7 +79,7 @@ export function parse_time(p: usize, n: i32): bool {
   const y1 = two(p, 2);
   if (y0 < 0 || y1 < 0) return false;
   const year = y0 * 100 + y1;
-  if (load<u8>(p + 4) != 45 || load<u8>(p + 7) != 45 || load<u8>(p + 10) != 84) return false;
+  if (load<u8>(p + 4) != 45 || load<u8>(p + 7) != 45 || (load<u8>(p + 10) | 32) != 116) return false;
   if (load<u8>(p + 13) != 58 || load<u8>(p + 16) != 58) return false;
   const month = two(p, 5);
   const day = two(p, 8);
@@ -105,7 +105,7 @@ export function parse_time(p: usize, n: i32): bool {
   if (i >= n) return false;
   const z = load<u8>(p + <usize>i);
   let offset = 0;
-  if (z == 90) {
+  if (z == 90 || z == 122) {
     if (i + 1 != n) return false;
   } else if (z == 43 || z == 45) {
     if (i + 6 != n || load<u8>(p + <usize>(i + 3)) != 58) return false;
