@@ -1,0 +1,88 @@
+import { BlastguardError } from '../core/errors.js';
+
+/**
+ * Go's `filepath.Match` on `/`-separated paths, which OPA uses for `exclude_files`: `*` and `?`
+ * never cross `/`, `[...]` classes with `^` negation and ranges, `\` escapes. The whole name must
+ * match. A malformed pattern is an error (Go's ErrBadPattern), not a silent non-match.
+ */
+export function compileExcludePattern(pattern: string): (path: string) => boolean {
+  // By code point, so `?` matches one character as Go matches one rune.
+  const chars = Array.from(pattern);
+  let re = '^';
+  let i = 0;
+  const bad = (): never => {
+    throw new BlastguardError('BG317', `exclude pattern \`${pattern}\` is malformed`, {
+      help: 'patterns use `*`, `?`, `[a-z]`, `[^a-z]` and `\\` escapes; `*` does not cross `/`',
+    });
+  };
+  while (i < chars.length) {
+    const c = chars[i]!;
+    if (c === '*') {
+      re += '[^/]*';
+      i++;
+    } else if (c === '?') {
+      re += '[^/]';
+      i++;
+    } else if (c === '\\') {
+      if (i + 1 >= chars.length) bad();
+      re += escapeRe(chars[i + 1]!);
+      i += 2;
+    } else if (c === '[') {
+      i++;
+      let negate = false;
+      if (chars[i] === '^') {
+        negate = true;
+        i++;
+      }
+      let cls = '';
+      let first = true;
+      for (;;) {
+        if (i >= chars.length) bad();
+        if (chars[i] === ']' && !first) {
+          i++;
+          break;
+        }
+        first = false;
+        let lo = chars[i]!;
+        if (lo === '\\') {
+          i++;
+          if (i >= chars.length) bad();
+          lo = chars[i]!;
+        } else if (lo === '-' || lo === ']') {
+          bad();
+        }
+        i++;
+        let hi = lo;
+        if (chars[i] === '-') {
+          i++;
+          if (i >= chars.length) bad();
+          hi = chars[i]!;
+          if (hi === '\\') {
+            i++;
+            if (i >= chars.length) bad();
+            hi = chars[i]!;
+          } else if (hi === ']' || hi === '-') {
+            bad();
+          }
+          i++;
+          if (hi < lo) bad();
+        }
+        cls += `${escapeClass(lo)}-${escapeClass(hi)}`;
+      }
+      re += negate ? `[^${cls}]` : `[${cls}]`;
+    } else {
+      re += escapeRe(c);
+      i++;
+    }
+  }
+  const regex = new RegExp(re + '$', 'su');
+  return (path) => regex.test(path);
+}
+
+function escapeRe(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+function escapeClass(c: string): string {
+  return c.replace(/[\\\]^-]/g, '\\$&');
+}

@@ -1,0 +1,69 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { BlastguardError } from '../core/errors.js';
+import { algorithmFamily, algorithmHashBytes, keyMismatch, looksLikePem, type SigningAlgorithm } from '../bundle/index.js';
+
+const CREATE = Symbol('VerificationKey');
+
+/**
+ * A public key (or HMAC secret) bound to the one algorithm it verifies. The algorithm comes from
+ * here — the operator's configuration — and never from a token header. Built by
+ * `loadVerificationKey` only.
+ */
+export class VerificationKey {
+  constructor(
+    token: typeof CREATE,
+    readonly alg: SigningAlgorithm,
+    readonly key: KeyObject | Uint8Array,
+    /** The scope this key expects when the verification config sets none (OPA's `keys[id].scope`). */
+    readonly scope: string | undefined,
+  ) {
+    if (token !== CREATE) throw new TypeError('use loadVerificationKey() to make a VerificationKey');
+  }
+}
+
+/**
+ * Loads a verification key for `alg`: a PEM public key (SPKI) for RS/PS/ES, the raw secret bytes
+ * for HS. A PEM "secret" for HS is refused: that is the RSA-public-key-as-HMAC-secret confusion.
+ */
+export function loadVerificationKey(
+  material: string | Uint8Array,
+  alg: SigningAlgorithm,
+  options: { scope?: string; source?: string } = {},
+): VerificationKey {
+  const source = options.source ?? 'verification key';
+  const bytes = typeof material === 'string' ? Buffer.from(material, 'utf8') : material;
+  if (algorithmFamily(alg) === 'HS') {
+    if (looksLikePem(bytes)) {
+      throw new BlastguardError('BG315', `${source} is a pem key, but ${alg} needs a shared secret`, {
+        help: 'pass --signing-alg with the algorithm the bundle was signed with (for a public key: RS256, PS256, ES256, …)',
+      });
+    }
+    const min = algorithmHashBytes(alg);
+    if (bytes.length < min) {
+      throw new BlastguardError('BG315', `${source} is ${bytes.length} bytes; ${alg} needs a secret of at least ${min} bytes`);
+    }
+    return new VerificationKey(CREATE, alg, Uint8Array.from(bytes), options.scope);
+  }
+  const text = Buffer.from(bytes).toString('latin1');
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
+    throw new BlastguardError('BG315', `${source} is a private key`, {
+      help: 'verify with the public key (`verification-key.pem` from `blastguard keygen`); keep the private key with the signer',
+    });
+  }
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: Buffer.from(bytes), format: 'pem' });
+  } catch (e) {
+    throw new BlastguardError('BG315', `${source} is not a pem public key`, {
+      help: 'pass an spki pem (`-----BEGIN PUBLIC KEY-----`), or a secret file with --signing-alg HS256',
+      cause: e,
+    });
+  }
+  const problem = keyMismatch(key, alg);
+  if (problem !== null) {
+    throw new BlastguardError('BG315', `${source} does not fit the algorithm: ${problem}`, {
+      help: 'pass --signing-alg with the algorithm the bundle was signed with',
+    });
+  }
+  return new VerificationKey(CREATE, alg, key, options.scope);
+}

@@ -1,0 +1,211 @@
+import { constants, createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { compactVerify, errors as joseErrors } from 'jose';
+import { BlastguardError } from '../core/errors.js';
+import {
+  HASH_ALGORITHMS,
+  WEAK_HASH_ALGORITHMS,
+  algorithmFamily,
+  digestInput,
+  isHashAlgorithm,
+  readBundle,
+  type Bundle,
+  type ReadBundleOptions,
+  type SigningAlgorithm,
+} from '../bundle/index.js';
+import { compileExcludePattern } from './glob.js';
+import { decodeCompactJws, type DecodedJws } from './jws.js';
+import type { VerificationKey } from './keys.js';
+
+/**
+ * OPA's bundle verification (`bundle.Read` → `checkSignaturesAndDescriptors`, `verify.go`), one
+ * check per step, each failing with its own code. Deliberately stricter than OPA where OPA is
+ * lenient in a way that has bitten it: a configured key always requires a signature (no key-id
+ * condition, cf. GHSA-g2pf-6v5v-qcc8), the token's `alg` must equal the configured one, custom
+ * signer plugins and weak hashes are refused.
+ */
+export interface VerificationConfig {
+  /** Trusted keys by key id. Must not be empty: there is no "verify nothing" configuration. */
+  keys: Readonly<Record<string, VerificationKey>>;
+  /** The key id to use, whatever the token says (OPA's `signing.keyid` / `--verification-key-id`). */
+  keyId?: string;
+  /** Required `scope` claim; defaults to the key's own scope. Both unset matches only a token without scope. */
+  scope?: string;
+  /** Go `filepath.Match` globs of bundle paths (no leading `/`) that need not be signed. */
+  excludeFiles?: readonly string[];
+}
+
+export interface VerificationResult {
+  keyId: string;
+  algorithm: SigningAlgorithm;
+  scope: string | undefined;
+  /** Bundle paths whose digests matched, in the order the signature lists them. */
+  files: string[];
+  /** Bundle paths skipped by an exclude pattern. */
+  excluded: string[];
+  revision: string;
+  issuer: string | undefined;
+  issuedAt: number | undefined;
+}
+
+/** A single trusted key under one id (the CLI's `--verification-key` + `--key-id`, default `default`). */
+export function singleKeyConfig(
+  key: VerificationKey,
+  options: { keyId?: string; scope?: string; excludeFiles?: readonly string[] } = {},
+): VerificationConfig {
+  const keyId = options.keyId ?? 'default';
+  return { keys: { [keyId]: key }, keyId, scope: options.scope, excludeFiles: options.excludeFiles };
+}
+
+function reject(code: string, message: string, help?: string): BlastguardError {
+  return new BlastguardError(code, message, help === undefined ? {} : { help });
+}
+
+// ---- the pipeline --------------------------------------------------------------------------------
+
+function requireKeys(config: VerificationConfig): void {
+  if (Object.keys(config.keys).length === 0) {
+    throw reject('BG300', 'no verification key configured', 'give a verification key; to load a bundle without one, skip verification explicitly');
+  }
+}
+
+function requireSignaturesFile(bundle: Bundle): Uint8Array {
+  if (bundle.signatures === null) {
+    throw reject('BG301', 'bundle is not signed: it has no `.signatures.json`', 'a verification key was given, so an unsigned bundle is rejected; sign it with `blastguard build --signing-key`');
+  }
+  return bundle.signatures;
+}
+
+function singleJwt(signatures: Uint8Array): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(signatures));
+  } catch {
+    throw reject('BG302', '`.signatures.json` is not valid json');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw reject('BG302', '`.signatures.json` is not a json object');
+  const { signatures: list, plugin } = parsed as Record<string, unknown>;
+  if (plugin !== undefined && plugin !== null && plugin !== '') {
+    throw reject('BG318', `bundle was signed by custom signer plugin \`${String(plugin)}\`, which blastguard cannot verify`);
+  }
+  if (list !== undefined && list !== null && !Array.isArray(list)) throw reject('BG302', '`.signatures.json` field `signatures` is not an array');
+  const jwts = (list ?? []) as unknown[];
+  if (jwts.length === 0) throw reject('BG303', '`.signatures.json` has no jwt (expected exactly one)');
+  if (jwts.length > 1) throw reject('BG304', `\`.signatures.json\` has ${jwts.length} jwts (expected exactly one)`);
+  if (typeof jwts[0] !== 'string') throw reject('BG305', 'bundle signature is malformed: the jwt is not a string');
+  return jwts[0];
+}
+
+function resolveKey(jws: DecodedJws, config: VerificationConfig): { keyId: string; key: VerificationKey } {
+  const headerKid = typeof jws.header.kid === 'string' && jws.header.kid !== '' ? jws.header.kid : undefined;
+  const keyId = config.keyId || headerKid || jws.payload.keyid || '';
+  if (keyId === '') throw reject('BG306', 'bundle signature names no key id and none is configured', 'configure the key id to verify with');
+  const key = Object.prototype.hasOwnProperty.call(config.keys, keyId) ? config.keys[keyId] : undefined;
+  if (key === undefined) throw reject('BG307', `no verification key with id \`${keyId}\``, `known key ids: ${Object.keys(config.keys).map((k) => `\`${k}\``).join(', ')}`);
+  return { keyId, key };
+}
+
+/** The configured algorithm decides; a token claiming another (`none`, HS256 against an RSA key, …) is refused before any crypto. */
+function checkAlgorithm(jws: DecodedJws, key: VerificationKey): void {
+  if (jws.header.alg !== key.alg) {
+    throw reject('BG308', `bundle signature uses \`${String(jws.header.alg)}\` but the verification key is configured for \`${key.alg}\``, 'pass --signing-alg with the algorithm the bundle was signed with');
+  }
+}
+
+const PSS_HASH: Record<string, string> = { PS256: 'sha256', PS384: 'sha384', PS512: 'sha512' };
+
+async function checkSignature(token: string, jws: DecodedJws, key: VerificationKey): Promise<void> {
+  let ok: boolean;
+  if (algorithmFamily(key.alg) === 'PS') {
+    // OPA signs PS* with the maximum salt length; WebCrypto (and so jose) insists on a salt as long
+    // as the hash. OpenSSL's auto-detection accepts both, as Go's verifier does.
+    ok = cryptoVerify(
+      PSS_HASH[key.alg]!,
+      jws.signingInput,
+      { key: key.key as KeyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+      jws.signature,
+    );
+  } else {
+    try {
+      await compactVerify(token, key.key, { algorithms: [key.alg] });
+      ok = true;
+    } catch (e) {
+      if (e instanceof joseErrors.JWSSignatureVerificationFailed) ok = false;
+      else if (e instanceof joseErrors.JOSEError) throw reject('BG305', `bundle signature is malformed: ${e.message.toLowerCase()}`);
+      else throw reject('BG315', `verification key cannot verify ${key.alg}: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`);
+    }
+  }
+  if (!ok) throw reject('BG309', 'bundle signature does not verify with the configured key', 'the bundle was signed with another key, or the signature was altered');
+}
+
+function checkScope(jws: DecodedJws, key: VerificationKey, config: VerificationConfig): string | undefined {
+  const expected = config.scope ?? key.scope;
+  const actual = jws.payload.scope;
+  if ((expected ?? '') !== (actual ?? '')) {
+    throw reject('BG310', `bundle signature scope \`${actual ?? ''}\` does not match the expected scope \`${expected ?? ''}\``);
+  }
+  return actual;
+}
+
+function checkFiles(jws: DecodedJws, bundle: Bundle, config: VerificationConfig): { files: string[]; excluded: string[] } {
+  const listed = new Map<string, { hash: string; algorithm: string }>();
+  for (const f of jws.payload.files) {
+    if (listed.has(f.name)) throw reject('BG316', `bundle signature lists \`${f.name}\` more than once`);
+    listed.set(f.name, f);
+  }
+  const excludes = (config.excludeFiles ?? []).map(compileExcludePattern);
+  const covered = new Set<string>();
+  const excluded: string[] = [];
+  for (const [path, bytes] of bundle.files) {
+    if (excludes.some((m) => m(path))) {
+      excluded.push(path);
+      continue;
+    }
+    const entry = listed.get(path);
+    if (entry === undefined) throw reject('BG311', `bundle file \`${path}\` is not covered by the signature`, 'every file must be signed; re-sign the bundle, or exclude the file explicitly');
+    if (entry.algorithm === '') throw reject('BG314', `bundle signature gives no hash algorithm for \`${path}\``);
+    if (!isHashAlgorithm(entry.algorithm)) {
+      const weak = WEAK_HASH_ALGORITHMS.includes(entry.algorithm);
+      throw reject('BG314', `bundle signature hashes \`${path}\` with ${weak ? 'weak' : 'unsupported'} algorithm \`${entry.algorithm}\``, `supported: ${Object.keys(HASH_ALGORITHMS).join(', ')}`);
+    }
+    const actual = createHash(HASH_ALGORITHMS[entry.algorithm]).update(digestInput(path, bytes)).digest('hex');
+    if (actual !== entry.hash.toLowerCase()) {
+      throw reject('BG313', `bundle file \`${path}\` does not match its signed digest (want ${entry.hash}, got ${actual})`, 'the file was changed after signing');
+    }
+    covered.add(path);
+  }
+  const missing = [...listed.keys()].filter((name) => !bundle.files.has(name));
+  if (missing.length > 0) {
+    throw reject('BG312', `signed file(s) ${missing.map((m) => `\`${m}\``).join(', ')} missing from the bundle`, 'a file was removed or renamed after signing');
+  }
+  return { files: jws.payload.files.map((f) => f.name).filter((n) => covered.has(n)), excluded };
+}
+
+/**
+ * Verifies a bundle's signature against trusted keys. Resolves with what was verified, or throws
+ * BlastguardError BG300–BG318. Never returns for an unsigned bundle.
+ */
+export async function verifyBundle(bundle: Bundle, config: VerificationConfig): Promise<VerificationResult> {
+  requireKeys(config);
+  const token = singleJwt(requireSignaturesFile(bundle));
+  const jws = decodeCompactJws(token);
+  const { keyId, key } = resolveKey(jws, config);
+  checkAlgorithm(jws, key);
+  await checkSignature(token, jws, key);
+  const scope = checkScope(jws, key, config);
+  const { files, excluded } = checkFiles(jws, bundle, config);
+  return { keyId, algorithm: key.alg, scope, files, excluded, revision: bundle.revision, issuer: jws.payload.iss, issuedAt: jws.payload.iat };
+}
+
+/**
+ * How a caller loads a bundle: verified against a config, or — only by saying so — not at all.
+ * There is no default that skips verification.
+ */
+export type OpenBundleOptions = ReadBundleOptions & ({ verification: VerificationConfig } | { skipVerification: true });
+
+/** Reads and (unless told `skipVerification: true`) verifies a bundle; `verification` is null only when skipped. */
+export async function openBundle(bytes: Uint8Array, options: OpenBundleOptions): Promise<{ bundle: Bundle; verification: VerificationResult | null }> {
+  const bundle = await readBundle(bytes, options);
+  if ('verification' in options) return { bundle, verification: await verifyBundle(bundle, options.verification) };
+  if (options.skipVerification !== true) throw reject('BG300', 'no verification key configured');
+  return { bundle, verification: null };
+}
