@@ -48,7 +48,7 @@ describe('OPA shapes', () => {
       '{"revision":"0123456789abcdef0123456789abcdef01234567","roots":["blastguard"],"wasm":[{"entrypoint":"blastguard/decision","module":"/policy.wasm"},{"entrypoint":"blastguard/allow","module":"/policy.wasm"}],"rego_version":1,"metadata":{"compiler":"blastguard 0.1.0","ir_digest":"sha256:00"}}\n',
     );
     const sigText = Buffer.from(bundle.signatures!).toString();
-    expect(sigText).toMatch(/^\{\n "signatures": \[\n  "[A-Za-z0-9_.-]+"\n \]\n\}$/);
+    expect(sigText).toMatch(/^\{\n "signatures": \[\n {2}"[A-Za-z0-9_.-]+"\n \]\n\}$/);
     const jwt = (JSON.parse(sigText) as { signatures: string[] }).signatures[0]!;
     const [h, p] = jwt.split('.') as [string, string];
     expect(Buffer.from(h, 'base64url').toString()).toBe('{"alg":"RS256","kid":"default"}');
