@@ -709,3 +709,6 @@ export function value_free(v: usize): void {
   }
   free(v);
 }
+
+// The engine's contract lists the abort helper with the value API.
+export { opa_abort_msg } from "./env";
