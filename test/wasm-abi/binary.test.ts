@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRuntime } from '../../src/compile/runtime/build.js';
 import { runtimeWasm } from './fixtures.js';
+import { Wasm } from './wasm-api.js';
 import {
   exportEntries, functionTypeIndices, globals, imports, nonMvpOpcodes, types,
 } from './wasm-binary.js';
@@ -45,12 +46,12 @@ const EXPORT_SIGNATURES: Record<string, [number, number]> = {
 };
 
 function checkModule(bytes: Uint8Array): void {
-  const module = new WebAssembly.Module(bytes);
+  const module = new Wasm.Module(bytes);
   const sigs = types(bytes);
   const imported = imports(bytes);
 
   // Imports: env.memory (no maximum, small minimum) and only the ABI's functions, exactly typed.
-  expect(WebAssembly.Module.imports(module).every((i) => i.module === 'env')).toBe(true);
+  expect(Wasm.Module.imports(module).every((i) => i.module === 'env')).toBe(true);
   const memory = imported.filter((i) => i.kind === 2);
   expect(memory).toHaveLength(1);
   expect(memory[0]?.name).toBe('memory');
@@ -96,7 +97,7 @@ function checkModule(bytes: Uint8Array): void {
   for (const t of sigs) expect(t.results.length).toBeLessThanOrEqual(1);
   expect(nonMvpOpcodes(bytes)).toEqual([]);
   // No start-time surprises: a data-count section (id 12) only exists with bulk memory.
-  expect(WebAssembly.Module.customSections(module, 'name')).toHaveLength(0);
+  expect(Wasm.Module.customSections(module, 'name')).toHaveLength(0);
 }
 
 describe('runtime binary shape', () => {

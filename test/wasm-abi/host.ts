@@ -1,14 +1,16 @@
 // A minimal OPA Wasm host for the conformance suites: instantiates a module with exactly the
 // imports OPA hosts provide and exposes typed access to the ABI exports.
+import { Wasm } from './wasm-api.js';
+import type { WasmGlobal, WasmMemory, WasmModule } from './wasm-api.js';
 
 export class OpaAbort extends Error {
   override readonly name = 'OpaAbort';
 }
 
 export interface AbiExports {
-  readonly memory: WebAssembly.Memory;
-  readonly opa_wasm_abi_version: WebAssembly.Global;
-  readonly opa_wasm_abi_minor_version: WebAssembly.Global;
+  readonly memory: WasmMemory;
+  readonly opa_wasm_abi_version: WasmGlobal;
+  readonly opa_wasm_abi_minor_version: WasmGlobal;
   eval(ctx: number): number;
   builtins(): number;
   entrypoints(): number;
@@ -38,16 +40,16 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export class TestHost {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   readonly exports: AbiExports;
   readonly printed: string[] = [];
 
-  constructor(module: WebAssembly.Module, initialPages = 5) {
-    this.memory = new WebAssembly.Memory({ initial: initialPages });
+  constructor(module: WasmModule, initialPages = 5) {
+    this.memory = new Wasm.Memory({ initial: initialPages });
     const builtin = (): number => {
       throw new Error('no host built-ins are expected');
     };
-    const instance = new WebAssembly.Instance(module, {
+    const instance = new Wasm.Instance(module, {
       env: {
         memory: this.memory,
         opa_abort: (addr: number): never => {
@@ -117,6 +119,6 @@ export class TestHost {
   }
 }
 
-export function compile(bytes: Uint8Array): WebAssembly.Module {
-  return new WebAssembly.Module(bytes);
+export function compile(bytes: Uint8Array): WasmModule {
+  return new Wasm.Module(bytes);
 }
