@@ -33,10 +33,21 @@ export function parseRegoTerm(text: string): Term {
     return false;
   };
   const string = (): string => {
-    const m = /^"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/.exec(text.slice(pos));
-    if (!m) return fail('bad string');
-    pos += m[0].length;
-    return JSON.parse(m[0]) as string;
+    const start = pos;
+    pos++;
+    for (;;) {
+      const c = text.charCodeAt(pos);
+      if (Number.isNaN(c) || c < 0x20) fail('bad string');
+      if (c === 0x22) break;
+      if (c === 0x5c) {
+        const e = text[pos + 1] ?? '';
+        if ('"\\/bfnrt'.includes(e)) pos += 2;
+        else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) pos += 6;
+        else fail('bad escape');
+      } else pos++;
+    }
+    pos++;
+    return JSON.parse(text.slice(start, pos)) as string;
   };
   const term = (): Term => {
     ws();
