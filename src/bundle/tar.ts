@@ -145,6 +145,8 @@ export async function readTarGz(bytes: Uint8Array, limits: ReadLimits = DEFAULT_
   };
 
   extract.on('entry', (header, stream, next) => {
+    // Destroying the archive destroys the open entry too; its error is the archive's, reported once.
+    stream.on('error', () => undefined);
     try {
       count++;
       if (count > limits.maxEntries) {
