@@ -1,0 +1,100 @@
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { JsonPath, LoadedDocument, PolicySet } from '../load/types.js';
+import type { ApiDocument, PolicyDocument, TokenDocument } from '../schemas/types.generated.js';
+
+export type Rule = PolicyDocument['spec']['rules'][number];
+export type Match = NonNullable<Rule['match']>;
+export type Grant = TokenDocument['spec']['grants'][number];
+export type OperationClass = 'read' | 'write' | 'destructive';
+
+/** What every cross-document rule sees: the loaded set, the clock, and indexes over it. */
+export interface RuleContext {
+  set: PolicySet;
+  now: Date;
+  /** The first `Api` of each name (duplicates are reported by their own rule). */
+  apis: ReadonlyMap<string, LoadedDocument<'Api'>>;
+  /** The first `Token` of each name. */
+  tokens: ReadonlyMap<string, LoadedDocument<'Token'>>;
+}
+
+/** One cross-document check. `name` is also its file name under src/validate/rules/. */
+export interface ValidationRule {
+  name: string;
+  /** Every code it can report. */
+  codes: readonly string[];
+  check(ctx: RuleContext): Diagnostic[];
+}
+
+export function createContext(set: PolicySet, now: Date): RuleContext {
+  const apis = new Map<string, LoadedDocument<'Api'>>();
+  for (const api of set.apis) if (!apis.has(api.name)) apis.set(api.name, api);
+  const tokens = new Map<string, LoadedDocument<'Token'>>();
+  for (const t of set.tokens) if (!tokens.has(t.name)) tokens.set(t.name, t);
+  return { set, now, apis, tokens };
+}
+
+/** Every document of the set, in kind then file order. */
+export function allDocuments(set: PolicySet): LoadedDocument[] {
+  return [...set.apis, ...set.policies, ...set.tokens, ...set.overrides, ...set.replays, ...set.testSuites];
+}
+
+/** An operation selector as written, where it was written, and the API it selects from. */
+export interface SelectorSite {
+  doc: LoadedDocument<'Policy'> | LoadedDocument<'Token'>;
+  api: string;
+  selector: string;
+  path: JsonPath;
+}
+
+/** Every operation selector of every policy rule and token grant. */
+export function operationSelectors(set: PolicySet): SelectorSite[] {
+  const out: SelectorSite[] = [];
+  for (const doc of set.policies) {
+    doc.value.spec.rules.forEach((rule, r) => {
+      rule.match?.operations?.forEach((selector, i) => {
+        out.push({ doc, api: doc.value.spec.api, selector, path: ['spec', 'rules', r, 'match', 'operations', i] });
+      });
+    });
+  }
+  for (const doc of set.tokens) {
+    doc.value.spec.grants.forEach((grant, g) => {
+      grant.operations.forEach((selector, i) => {
+        out.push({ doc, api: doc.value.spec.api, selector, path: ['spec', 'grants', g, 'operations', i] });
+      });
+    });
+  }
+  return out;
+}
+
+/** The catalog of an API: operation name → class. */
+export function catalog(api: ApiDocument): Map<string, OperationClass> {
+  const out = new Map<string, OperationClass>();
+  for (const [name, op] of Object.entries(api.spec.operations)) if (op) out.set(name, op.class);
+  return out;
+}
+
+/** `file:line` of a place, for "first declared at" messages. */
+export function placeOf(doc: LoadedDocument, path: JsonPath): string {
+  const span = doc.locate(path);
+  return `${span.file}:${span.line}`;
+}
+
+/** Milliseconds since the epoch of a schema-valid RFC 3339 timestamp, or undefined when it is not a real date. */
+export function parseTimestamp(value: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(value);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > daysInMonth) return undefined;
+  let offset = 0;
+  if (m[8] !== 'Z') {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return undefined;
+    offset = (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  }
+  const fraction = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
+  return utc - offset;
+}

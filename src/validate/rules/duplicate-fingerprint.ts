@@ -1,0 +1,32 @@
+import { diagnostic } from '../../diagnostics/create.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import type { LoadedDocument } from '../../load/types.js';
+import { placeOf } from '../context.js';
+import type { ValidationRule } from '../context.js';
+
+/** One credential, one Token: a fingerprint declared twice would make its grants ambiguous. */
+export const duplicateFingerprint: ValidationRule = {
+  name: 'duplicate-fingerprint',
+  codes: ['BG043'],
+  check({ set }) {
+    const out: Diagnostic[] = [];
+    const first = new Map<string, LoadedDocument<'Token'>>();
+    for (const doc of set.tokens) {
+      const fp = doc.value.spec.fingerprint.toLowerCase();
+      const earlier = first.get(fp);
+      if (!earlier) {
+        first.set(fp, doc);
+        continue;
+      }
+      out.push(
+        diagnostic(
+          'BG043',
+          `token \`${doc.name}\` has the same fingerprint as token \`${earlier.name}\` (${placeOf(earlier, ['spec', 'fingerprint'])})`,
+          doc.locate(['spec', 'fingerprint']),
+          'declare each credential once and put all of its grants in that Token',
+        ),
+      );
+    }
+    return out;
+  },
+};

@@ -1,0 +1,29 @@
+import { diagnostic } from '../../diagnostics/create.js';
+import { looksLikeCredential } from '../../diagnostics/credentials.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import type { ValidationRule } from '../context.js';
+
+export const FINGERPRINT_PATTERN = /^sha256:[0-9a-f]{64}$/;
+export const FINGERPRINT_HELP =
+  'a fingerprint is `sha256:` followed by the 64 lowercase hex digits of the token\'s SHA-256: `printf %s "$TOKEN" | sha256sum`';
+
+/** Fingerprints must be exactly what enforcers compute, or the token can never be recognised. */
+export const fingerprintFormat: ValidationRule = {
+  name: 'fingerprint-format',
+  codes: ['BG048'],
+  check({ set }) {
+    const out: Diagnostic[] = [];
+    for (const doc of set.tokens) {
+      const fp = doc.value.spec.fingerprint;
+      // A raw token in this field is reported (masked) by raw-credential; do not echo it here.
+      if (FINGERPRINT_PATTERN.test(fp) || looksLikeCredential(fp)) continue;
+      const what = /^sha256:[0-9a-fA-F]{64}$/.test(fp)
+        ? 'uses uppercase hex digits'
+        : fp.startsWith('sha256:')
+          ? `has ${fp.length - 7} characters after \`sha256:\`, not 64 hex digits`
+          : 'does not start with `sha256:`';
+      out.push(diagnostic('BG048', `fingerprint of token \`${doc.name}\` ${what}`, doc.locate(['spec', 'fingerprint']), FINGERPRINT_HELP));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,41 @@
+import type { ValidationRule } from '../context.js';
+import { attemptRange } from './attempt-range.js';
+import { classSelector } from './class-selector.js';
+import { duplicateFingerprint } from './duplicate-fingerprint.js';
+import { duplicateName } from './duplicate-name.js';
+import { duplicateRuleId } from './duplicate-rule-id.js';
+import { fingerprintFormat } from './fingerprint-format.js';
+import { invalidTimestamp } from './invalid-timestamp.js';
+import { overrideJustification } from './override-justification.js';
+import { protectedEnvironments } from './protected-environments.js';
+import { rawCredential } from './raw-credential.js';
+import { singleOverrides } from './single-overrides.js';
+import { tokenExpiry } from './token-expiry.js';
+import { tokenRequiresExpiry } from './token-requires-expiry.js';
+import { undeclaredToken } from './undeclared-token.js';
+import { unknownApi } from './unknown-api.js';
+import { unknownEnvironment } from './unknown-environment.js';
+import { unknownOperation } from './unknown-operation.js';
+import { unreachableRule } from './unreachable-rule.js';
+
+/** Every cross-document rule, in code order. */
+export const RULES: readonly ValidationRule[] = [
+  unknownApi,
+  duplicateName,
+  duplicateRuleId,
+  duplicateFingerprint,
+  unknownOperation,
+  classSelector,
+  unknownEnvironment,
+  protectedEnvironments,
+  fingerprintFormat,
+  tokenExpiry,
+  tokenRequiresExpiry,
+  undeclaredToken,
+  singleOverrides,
+  overrideJustification,
+  rawCredential,
+  unreachableRule,
+  attemptRange,
+  invalidTimestamp,
+];

@@ -1,0 +1,68 @@
+import { diagnostic } from '../../diagnostics/create.js';
+import { looksLikeCredential, maskSecret } from '../../diagnostics/credentials.js';
+import type { CredentialMatch } from '../../diagnostics/credentials.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import type { JsonPath } from '../../load/types.js';
+import { displayPath } from '../../load/schema.js';
+import { allDocuments } from '../context.js';
+import type { ValidationRule } from '../context.js';
+
+/** A credential found inside a longer string (`Bearer ghp_…`), and the piece that matched. */
+export function findCredential(value: string): { match: CredentialMatch; piece: string } | undefined {
+  const whole = looksLikeCredential(value);
+  if (whole) return { match: whole, piece: value };
+  for (const piece of value.split(/[\s"'`=,;()<>]+/)) {
+    const match = looksLikeCredential(piece);
+    if (match) return { match, piece };
+  }
+  return undefined;
+}
+
+/**
+ * Policies live in Git and are read by many: a committed credential is leaked. Every string of
+ * every document is checked, keys included; only replay `tokens[].value` is exempt, because the
+ * schema already forces those to be `fake-` values.
+ */
+export const rawCredential: ValidationRule = {
+  name: 'raw-credential',
+  codes: ['BG056'],
+  check({ set }) {
+    const out: Diagnostic[] = [];
+    for (const doc of allDocuments(set)) {
+      const exempt = (path: JsonPath): boolean =>
+        (path.length === 2 && path[0] === 'metadata' && path[1] === 'name') ||
+        (doc.kind === 'Replay' && path.length === 4 && path[0] === 'spec' && path[1] === 'tokens' && path[3] === 'value');
+      const report = (path: JsonPath, part: 'key' | 'value', found: { match: CredentialMatch; piece: string }): void => {
+        out.push(
+          diagnostic(
+            'BG056',
+            `\`${displayPath(path) || 'document'}\` ${part === 'key' ? 'has a key that looks' : 'looks'} like a credential (${found.match.what}: \`${maskSecret(found.piece)}\`)`,
+            doc.locate(path, part),
+            'never commit credentials: declare its sha256 fingerprint in a Token instead (`printf %s "$TOKEN" | sha256sum`), and revoke this one, since it is now in your history',
+          ),
+        );
+      };
+      // Iterative walk: documents may be deeply nested (replay request bodies are free-form).
+      const stack: { value: unknown; path: JsonPath }[] = [{ value: doc.value, path: [] }];
+      while (stack.length > 0) {
+        const { value, path } = stack.pop() as { value: unknown; path: JsonPath };
+        if (typeof value === 'string') {
+          if (exempt(path)) continue;
+          const found = findCredential(value);
+          if (found) report(path, 'value', found);
+        } else if (Array.isArray(value)) {
+          for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i] as unknown, path: [...path, i] });
+        } else if (typeof value === 'object' && value !== null) {
+          const entries = Object.entries(value as Record<string, unknown>);
+          for (let i = entries.length - 1; i >= 0; i--) {
+            const [key, child] = entries[i] as [string, unknown];
+            const found = findCredential(key);
+            if (found) report([...path, key], 'key', found);
+            stack.push({ value: child, path: [...path, key] });
+          }
+        }
+      }
+    }
+    return out;
+  },
+};

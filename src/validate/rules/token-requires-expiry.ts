@@ -1,0 +1,26 @@
+import { diagnostic } from '../../diagnostics/create.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import type { ValidationRule } from '../context.js';
+
+/** Long-lived credentials caused the incident this tool exists for: expiry is required by default. */
+export const tokenRequiresExpiry: ValidationRule = {
+  name: 'token-requires-expiry',
+  codes: ['BG051'],
+  check({ set, apis }) {
+    const out: Diagnostic[] = [];
+    for (const doc of set.tokens) {
+      if (doc.value.spec.expires !== undefined) continue;
+      const api = apis.get(doc.value.spec.api);
+      if (api?.value.spec.tokens?.requireExpiry === false) continue;
+      out.push(
+        diagnostic(
+          'BG051',
+          `token \`${doc.name}\` has no \`expires\``,
+          doc.locate(['spec', 'expires']),
+          `add \`expires:\` (e.g. \`2027-01-31T00:00:00Z\`), or set \`tokens.requireExpiry: false\` in api \`${doc.value.spec.api}\``,
+        ),
+      );
+    }
+    return out;
+  },
+};

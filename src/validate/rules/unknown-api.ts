@@ -1,0 +1,28 @@
+import { diagnostic } from '../../diagnostics/create.js';
+import { didYouMean, listCode } from '../../diagnostics/suggest.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import type { ValidationRule } from '../context.js';
+
+/** `spec.api` of a Policy or Token must name a declared `Api`. */
+export const unknownApi: ValidationRule = {
+  name: 'unknown-api',
+  codes: ['BG040'],
+  check({ set, apis }) {
+    const out: Diagnostic[] = [];
+    const names = [...apis.keys()];
+    for (const doc of [...set.policies, ...set.tokens]) {
+      const api = doc.value.spec.api;
+      if (apis.has(api)) continue;
+      out.push(
+        diagnostic(
+          'BG040',
+          `${doc.kind.toLowerCase()} \`${doc.name}\` refers to api \`${api}\`, which no \`Api\` declares`,
+          doc.locate(['spec', 'api']),
+          didYouMean(api, names) ??
+            (names.length > 0 ? `declared apis: ${listCode(names)}` : 'declare it in an `Api` document (conventionally under `policies/apis/`)'),
+        ),
+      );
+    }
+    return out;
+  },
+};

@@ -1,0 +1,43 @@
+import { classifyOperationName } from '../../core/classify.js';
+import { diagnostic } from '../../diagnostics/create.js';
+import { didYouMean } from '../../diagnostics/suggest.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import { catalog, operationSelectors } from '../context.js';
+import type { ValidationRule } from '../context.js';
+
+/**
+ * An operation named in a rule or grant that the API catalog does not list is legal (it is
+ * classified by name at decision time) but is usually a typo, so warn and say what it becomes.
+ */
+export const unknownOperation: ValidationRule = {
+  name: 'unknown-operation',
+  codes: ['BG044'],
+  check({ set, apis }) {
+    const out: Diagnostic[] = [];
+    for (const site of operationSelectors(set)) {
+      const { selector } = site;
+      if (selector === '*' || selector.startsWith('class:')) continue;
+      const api = apis.get(site.api);
+      if (!api) continue;
+      const operations = catalog(api.value);
+      if (operations.has(selector)) continue;
+      const byName = classifyOperationName(selector, null);
+      const becomes =
+        byName === 'destructive'
+          ? 'it will be classified as destructive by its name'
+          : api.value.spec.protocol === 'graphql'
+            ? 'it will be classified as write by its name (read when called as a query)'
+            : 'it will be classified as write by its name';
+      out.push(
+        diagnostic(
+          'BG044',
+          `operation \`${selector}\` is not in api \`${site.api}\`; ${becomes}`,
+          site.doc.locate(site.path),
+          didYouMean(selector, operations.keys()) ??
+            `add it to \`spec.operations\` of api \`${site.api}\` with its class`,
+        ),
+      );
+    }
+    return out;
+  },
+};

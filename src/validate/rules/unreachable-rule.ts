@@ -1,0 +1,111 @@
+import { classifyOperationName } from '../../core/classify.js';
+import { diagnostic } from '../../diagnostics/create.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import type { ApiDocument } from '../../schemas/types.generated.js';
+import type { Match, OperationClass, Rule, ValidationRule } from '../context.js';
+
+const SEVERITY = { allow: 0, shadow: 1, deny: 2 } as const;
+
+type IdentityValue = 'present' | 'absent' | string[] | undefined;
+
+/**
+ * Whether every call rule `b` matches is also matched by rule `a`. Sound but not complete: when in
+ * doubt it answers false, so a warning always means the rule really is unreachable.
+ */
+export function covers(a: Match | undefined, b: Match | undefined, api: ApiDocument): boolean {
+  const A = a ?? {};
+  const B = b ?? {};
+  return (
+    coversOperations(A.operations, B.operations, api) &&
+    coversEnvironments(A.environments, B.environments, api) &&
+    coversList(A.resources?.kinds, B.resources?.kinds) &&
+    coversList(A.resources?.ids, B.resources?.ids) &&
+    coversList(A.resources?.projects, B.resources?.projects) &&
+    coversList(A.tokens, B.tokens) &&
+    coversIdentity(A.identity?.originator, B.identity?.originator) &&
+    coversIdentity(A.identity?.tenant, B.identity?.tenant) &&
+    (A.identity?.verified === undefined || A.identity.verified === B.identity?.verified) &&
+    coversAttempt(A.attempt, B.attempt)
+  );
+}
+
+function coversOperations(a: string[] | undefined, b: string[] | undefined, api: ApiDocument): boolean {
+  if (a === undefined || a.includes('*')) return true;
+  if (b === undefined) return false;
+  const classes = new Set(a.filter((s) => s.startsWith('class:')).map((s) => s.slice(6) as OperationClass));
+  const names = new Set(a.filter((s) => !s.startsWith('class:')));
+  return b.every((selector) => {
+    if (selector === '*') return false;
+    if (selector.startsWith('class:')) return classes.has(selector.slice(6) as OperationClass);
+    if (names.has(selector)) return true;
+    const op = api.spec.operations[selector];
+    if (op) return classes.has(op.class);
+    // Uncatalogued: destructive by name whatever its type; otherwise read or write by type.
+    if (classifyOperationName(selector, null) === 'destructive') return classes.has('destructive');
+    return classes.has('read') && classes.has('write');
+  });
+}
+
+// Effective environments are always declared ones, so listing all of them is the same as none.
+function coversEnvironments(a: string[] | undefined, b: string[] | undefined, api: ApiDocument): boolean {
+  if (a === undefined || api.spec.environments.every((e) => a.includes(e))) return true;
+  if (b === undefined) return false;
+  return b.every((e) => a.includes(e));
+}
+
+function coversList(a: string[] | undefined, b: string[] | undefined): boolean {
+  if (a === undefined) return true;
+  if (b === undefined) return false;
+  return b.every((v) => a.includes(v));
+}
+
+function coversIdentity(a: IdentityValue, b: IdentityValue): boolean {
+  if (a === undefined) return true;
+  if (b === undefined) return false;
+  if (a === 'present') return b === 'present' || Array.isArray(b);
+  if (a === 'absent') return b === 'absent';
+  return Array.isArray(b) && b.every((v) => a.includes(v));
+}
+
+function coversAttempt(a: Match['attempt'], b: Match['attempt']): boolean {
+  if (a === undefined) return true;
+  const aMin = a.min ?? 1;
+  const aMax = a.max ?? Infinity;
+  const bMin = b?.min ?? 1;
+  const bMax = b?.max ?? Infinity;
+  return aMin <= bMin && aMax >= bMax;
+}
+
+/**
+ * A rule is unreachable when an earlier rule of the same policy matches every call it matches
+ * with a mode at least as severe: the earlier rule then always names the decision.
+ */
+export const unreachableRule: ValidationRule = {
+  name: 'unreachable-rule',
+  codes: ['BG057'],
+  check({ set, apis }) {
+    const out: Diagnostic[] = [];
+    for (const doc of set.policies) {
+      const api = apis.get(doc.value.spec.api);
+      if (!api) continue;
+      const rules: Rule[] = doc.value.spec.rules;
+      rules.forEach((b, j) => {
+        const i = rules.findIndex((a, k) => k < j && SEVERITY[a.mode] >= SEVERITY[b.mode] && covers(a.match, b.match, api.value));
+        const a = rules[i];
+        if (!a) return;
+        const line = doc.locate(['spec', 'rules', i, 'id']).line;
+        out.push(
+          diagnostic(
+            'BG057',
+            `rule \`${b.id}\` is unreachable: rule \`${a.id}\` (line ${line}) matches every call it matches with mode \`${a.mode}\`, so \`${a.id}\` always decides`,
+            doc.locate(['spec', 'rules', j, 'id']),
+            a.mode === b.mode
+              ? `move \`${b.id}\` before \`${a.id}\` if it should decide, narrow \`${a.id}\`, or remove \`${b.id}\``
+              : `\`${a.mode}\` outweighs \`${b.mode}\` whatever the order: narrow \`${a.id}\` or remove \`${b.id}\``,
+          ),
+        );
+      });
+    }
+    return out;
+  },
+};
