@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import tarStream from 'tar-stream';
+import tarStream, { type Headers } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { bundleFiles, gzipDeterministic, readBundle, readTarGz, writeTar } from '../../src/bundle/index.js';
 import { codeOf, syntheticContent } from './fixtures.js';
 
-type Header = tarStream.Headers;
+type Header = Headers;
 
 /** A tar written by a general-purpose writer, so we can craft entries our own writer never makes. */
 async function craft(entries: { header: Header; body?: Uint8Array }[]): Promise<Buffer> {
@@ -15,7 +15,10 @@ async function craft(entries: { header: Header; body?: Uint8Array }[]): Promise<
     pack.on('end', resolve);
     pack.on('error', reject);
   });
-  for (const e of entries) pack.entry(e.header, e.body === undefined ? undefined : Buffer.from(e.body));
+  for (const e of entries) {
+    if (e.body === undefined) pack.entry(e.header);
+    else pack.entry(e.header, Buffer.from(e.body));
+  }
   pack.finalize();
   await done;
   return Buffer.concat(chunks);
