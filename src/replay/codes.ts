@@ -1,0 +1,33 @@
+import type { Diagnostic, DiagnosticLocation, Severity } from '../diagnostics/types.js';
+
+/**
+ * Codes of `blastguard test` (BG420–BG449; BG401–BG419 are extraction's, see src/extract/codes.ts).
+ * Titles are what the README's diagnostics table lists.
+ */
+export const TEST_CODES: Readonly<Record<string, { severity: Severity; title: string }>> = {
+  BG420: { severity: 'error', title: 'a replay step or test case got a different decision than expected' },
+  BG421: { severity: 'error', title: '`${token:NAME}` names no token of the replay' },
+  BG422: { severity: 'error', title: 'a replay token does not fingerprint to the Token it is `declaredAs`' },
+  BG423: { severity: 'warning', title: 'no Replay or TestSuite under the tests directory' },
+  BG424: { severity: 'warning', title: 'a rule no replay step or test case decided or matched' },
+  BG425: { severity: 'error', title: 'rule coverage is below `--min-coverage`' },
+  BG426: { severity: 'error', title: 'invalid `--min-coverage` or `--format`' },
+  BG427: { severity: 'error', title: 'two Replay or TestSuite documents share a name' },
+  BG428: { severity: 'error', title: 'the bundle could not be built or loaded for testing' },
+};
+
+export function testDiagnostic(code: keyof typeof TEST_CODES & string, message: string, at: DiagnosticLocation, help?: string): Diagnostic {
+  const info = TEST_CODES[code];
+  const d: Diagnostic = {
+    code,
+    severity: info?.severity ?? 'error',
+    message,
+    file: at.file,
+    line: at.line,
+    column: at.column,
+    endLine: at.endLine,
+    endColumn: at.endColumn,
+  };
+  if (help !== undefined) d.help = help;
+  return d;
+}

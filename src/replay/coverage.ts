@@ -1,0 +1,70 @@
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { PolicySet } from '../load/index.js';
+import { testDiagnostic } from './codes.js';
+import type { CaseResult } from './run.js';
+
+export interface RuleCoverage {
+  /** Every rule as `<policy>/<rule>`, in policy-file then rule order. */
+  rules: { id: string; covered: boolean; file: string; line: number; column: number }[];
+  covered: number;
+  total: number;
+  /** 100 when there are no rules. */
+  percent: number;
+}
+
+/**
+ * Which rules some replay step or test case exercised: a rule counts when it decided a decision
+ * or appears among its violations (so a deny rule outweighed by another deny still counts; an
+ * allow rule only counts when it decided).
+ */
+export function ruleCoverage(set: PolicySet, results: readonly CaseResult[]): RuleCoverage {
+  const hit = new Set<string>();
+  for (const r of results) {
+    if (!r.actual) continue;
+    hit.add(r.actual.rule);
+    for (const v of r.actual.violations) hit.add(v.rule);
+  }
+  const rules: RuleCoverage['rules'] = [];
+  for (const policy of set.policies) {
+    policy.value.spec.rules.forEach((rule, i) => {
+      const id = `${policy.name}/${rule.id}`;
+      const at = policy.locate(['spec', 'rules', i, 'id'], 'value');
+      rules.push({ id, covered: hit.has(id), file: at.file, line: at.line, column: at.column });
+    });
+  }
+  const covered = rules.filter((r) => r.covered).length;
+  const total = rules.length;
+  return { rules, covered, total, percent: total === 0 ? 100 : (covered / total) * 100 };
+}
+
+export function coverageDiagnostics(coverage: RuleCoverage, minCoverage: number | null): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const rule of coverage.rules) {
+    if (rule.covered) continue;
+    out.push(
+      testDiagnostic(
+        'BG424',
+        `rule \`${rule.id}\` is not exercised by any replay step or test case`,
+        { file: rule.file, line: rule.line, column: rule.column, endLine: rule.line, endColumn: rule.column + rule.id.length - rule.id.indexOf('/') - 1 },
+        'add a TestSuite case under test/policies/ whose input this rule decides or matches',
+      ),
+    );
+  }
+  if (minCoverage !== null && coverage.percent < minCoverage) {
+    const first = coverage.rules.find((r) => !r.covered);
+    out.push(
+      testDiagnostic(
+        'BG425',
+        `rule coverage is ${formatPercent(coverage.percent)}, below the required ${formatPercent(minCoverage)}`,
+        first
+          ? { file: first.file, line: first.line, column: first.column, endLine: first.line, endColumn: first.column }
+          : { file: '.', line: 1, column: 1, endLine: 1, endColumn: 1 },
+      ),
+    );
+  }
+  return out;
+}
+
+export function formatPercent(value: number): string {
+  return `${Number.isInteger(value) ? value : value.toFixed(1)}%`;
+}

@@ -1,0 +1,81 @@
+import { isBlastguardError } from '../core/errors.js';
+import { fileStart, sortDiagnostics } from '../diagnostics/create.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { buildIr } from '../ir/build.js';
+import { loadPolicySet } from '../load/index.js';
+import { testDiagnostic } from './codes.js';
+import { coverageDiagnostics, ruleCoverage } from './coverage.js';
+import { buildTestBundle } from './engine.js';
+import type { TestReport } from './report.js';
+import { loadTestFixtures, runReplay, runTestSuite } from './run.js';
+import type { CaseResult } from './run.js';
+
+export { TEST_CODES } from './codes.js';
+export { compareDecision, violationsMatch } from './compare.js';
+export type { ExpectedDecision, FieldDiff } from './compare.js';
+export { coverageDiagnostics, formatPercent, ruleCoverage } from './coverage.js';
+export type { RuleCoverage } from './coverage.js';
+export { DECISION_ENTRYPOINT, buildTestBundle, withOverrides } from './engine.js';
+export type { EngineFor, OverridesSpec, TestBundle } from './engine.js';
+export { replayInventory } from './inventory.js';
+export { caseTitle, counts, formatGithub, formatHuman, formatJson, formatJunit } from './report.js';
+export type { TestFormat, TestReport, TestReportJson } from './report.js';
+export { NO_OPERATION, UNPARSEABLE, loadTestFixtures, runReplay, runTestSuite } from './run.js';
+export type { CaseResult, FixtureRun, TestFixtures } from './run.js';
+
+export interface RunTestsOptions {
+  /** The policy directory. */
+  dir: string;
+  /** Where Replay and TestSuite files are looked for, recursively. */
+  tests: string;
+  cwd?: string;
+  /** Fail below this rule coverage (0–100); null never fails on coverage. */
+  minCoverage?: number | null;
+}
+
+/**
+ * `blastguard test` without the printing: loads and checks the policies, builds the bundle once
+ * in memory, runs every replay step and test case against its Wasm, and measures rule coverage.
+ * Never throws for anything in the user's files.
+ */
+export async function runTests(options: RunTestsOptions): Promise<TestReport> {
+  const cwd = options.cwd ?? process.cwd();
+  const loaded = await loadPolicySet(options.dir, { cwd });
+  const policyDiagnostics = loaded.diagnostics;
+  if (policyDiagnostics.some((d) => d.severity === 'error')) {
+    return { diagnostics: sortDiagnostics(policyDiagnostics), results: [], coverage: null, revision: null, ok: false };
+  }
+  const ir = buildIr(loaded.set);
+  let bundle: Awaited<ReturnType<typeof buildTestBundle>>;
+  try {
+    bundle = await buildTestBundle(ir);
+  } catch (e) {
+    if (!isBlastguardError(e)) throw e;
+    const at = fileStart(loaded.set.root);
+    const d = testDiagnostic('BG428', `the bundle cannot be built for testing: ${e.code} ${e.message}`, at, e.help);
+    return { diagnostics: [...policyDiagnostics, d], results: [], coverage: null, revision: null, ok: false };
+  }
+
+  const fixtures = await loadTestFixtures(options.tests, { cwd });
+  const diagnostics: Diagnostic[] = [...policyDiagnostics, ...fixtures.diagnostics];
+  if (fixtures.replays.length + fixtures.suites.length === 0 && !fixtures.diagnostics.some((d) => d.severity === 'error')) {
+    diagnostics.push(
+      testDiagnostic('BG423', `no Replay or TestSuite found under \`${options.tests}\``, fileStart(options.tests), 'add replays under test/incidents/ and suites under test/policies/'),
+    );
+  }
+  const results: CaseResult[] = [];
+  for (const replay of fixtures.replays) {
+    const run = await runReplay(replay, ir, bundle.engineFor);
+    results.push(...run.results);
+    diagnostics.push(...run.diagnostics);
+  }
+  for (const suite of fixtures.suites) {
+    const run = await runTestSuite(suite, bundle.engineFor);
+    results.push(...run.results);
+    diagnostics.push(...run.diagnostics);
+  }
+  const coverage = ruleCoverage(loaded.set, results);
+  diagnostics.push(...coverageDiagnostics(coverage, options.minCoverage ?? null));
+  const ok = results.every((r) => r.passed) && !diagnostics.some((d) => d.severity === 'error');
+  return { diagnostics: sortDiagnostics(diagnostics), results, coverage, revision: bundle.revision, ok };
+}

@@ -1,0 +1,198 @@
+import { escapeData, escapeProperty, formatDiagnostics } from '../diagnostics/format.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { RuleCoverage } from './coverage.js';
+import { formatPercent } from './coverage.js';
+import type { FieldDiff } from './compare.js';
+import type { CaseResult } from './run.js';
+
+export type TestFormat = 'human' | 'json' | 'github';
+
+export interface TestReport {
+  /** Policy, fixture and coverage findings (failures are in `results`). */
+  diagnostics: Diagnostic[];
+  results: CaseResult[];
+  /** null when the policies did not validate, so nothing ran. */
+  coverage: RuleCoverage | null;
+  /** The bundle revision the fixtures ran against. */
+  revision: string | null;
+  ok: boolean;
+}
+
+export function counts(report: TestReport): { passed: number; failed: number; total: number } {
+  const failed = report.results.filter((r) => !r.passed).length;
+  return { passed: report.results.length - failed, failed, total: report.results.length };
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return '(absent)';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+function expectedText(r: CaseResult): string {
+  return r.expected ? r.expected.mode : '—';
+}
+
+function actualText(r: CaseResult): string {
+  return r.actual ? r.actual.mode : '—';
+}
+
+function diffLines(diffs: readonly FieldDiff[]): string[] {
+  return diffs.map((d) => `${d.field}: expected ${show(d.expected)}, got ${show(d.actual)}`);
+}
+
+/** `fixture › step › operation`, how a failure is named everywhere. */
+export function caseTitle(r: CaseResult): string {
+  return `${r.fixture} › ${r.step} › ${r.operation}`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length))) ?? [];
+  return rows.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ').trimEnd()).join('\n');
+}
+
+export function formatHuman(report: TestReport, options: { color?: boolean; readSource?: (file: string) => string | undefined } = {}): string {
+  const paint = (code: string, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  let out = '';
+  if (report.results.length > 0) {
+    const rows = [['', 'FIXTURE', 'STEP', 'OPERATION', 'EXPECTED', 'ACTUAL', 'RULE']];
+    for (const r of report.results) {
+      rows.push([r.passed ? 'ok' : 'FAIL', r.fixture, r.step, r.operation, expectedText(r), actualText(r), r.actual?.rule ?? '—']);
+    }
+    out += `${table(rows)
+      .split('\n')
+      .map((line) => (line.startsWith('FAIL') ? paint('31', line) : line))
+      .join('\n')}\n`;
+  }
+  const failures = report.results.filter((r) => !r.passed);
+  if (failures.length > 0) {
+    out += `\n${paint('1', 'Failures')}\n`;
+    for (const r of failures) {
+      out += `\n${paint('1;31', 'FAIL')} ${r.file}:${r.line}:${r.column} ${caseTitle(r)}\n`;
+      for (const line of diffLines(r.diffs)) out += `  ${line}\n`;
+      if (r.actual && r.actual.reasons.length > 0) out += `  ${paint('2', `reasons: ${r.actual.reasons.join(' | ')}`)}\n`;
+    }
+  }
+  if (report.coverage) {
+    const c = report.coverage;
+    out += `\nrule coverage: ${c.covered}/${c.total} rules (${formatPercent(c.percent)})\n`;
+  }
+  const diagnostics = formatDiagnostics(report.diagnostics, 'human', { color: options.color ?? false, readSource: options.readSource, maxErrors: 0 });
+  if (report.diagnostics.length > 0) out += `\n${diagnostics}`;
+  const n = counts(report);
+  const status = report.ok ? paint('1;32', 'PASS') : paint('1;31', 'FAIL');
+  out += `\n${status} ${n.passed} passed, ${n.failed} failed, ${n.total} decisions checked\n`;
+  return out;
+}
+
+/** The stable shape of `--format json`. */
+export interface TestReportJson {
+  ok: boolean;
+  revision: string | null;
+  summary: { passed: number; failed: number; total: number };
+  results: {
+    kind: CaseResult['kind'];
+    fixture: string;
+    file: string;
+    line: number;
+    column: number;
+    step: string;
+    index: number;
+    operation: string;
+    passed: boolean;
+    expected: CaseResult['expected'];
+    actual: CaseResult['actual'];
+    diffs: FieldDiff[];
+  }[];
+  coverage: RuleCoverage | null;
+  diagnostics: Diagnostic[];
+}
+
+export function formatJson(report: TestReport): string {
+  const body: TestReportJson = {
+    ok: report.ok,
+    revision: report.revision,
+    summary: counts(report),
+    results: report.results.map((r) => ({
+      kind: r.kind,
+      fixture: r.fixture,
+      file: r.file,
+      line: r.line,
+      column: r.column,
+      step: r.step,
+      index: r.index,
+      operation: r.operation,
+      passed: r.passed,
+      expected: r.expected,
+      actual: r.actual,
+      diffs: r.diffs,
+    })),
+    coverage: report.coverage,
+    diagnostics: report.diagnostics,
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+/** GitHub workflow commands: failures annotate the fixture at the step's expectation. */
+export function formatGithub(report: TestReport): string {
+  const lines: string[] = [];
+  for (const r of report.results) {
+    if (r.passed) continue;
+    const props = [`file=${escapeProperty(r.file)}`, `line=${r.line}`, `col=${r.column}`, `title=${escapeProperty(`BG420 ${caseTitle(r)}`)}`].join(',');
+    lines.push(`::error ${props}::${escapeData([`${caseTitle(r)}: decision differs from the expectation`, ...diffLines(r.diffs)].join('\n'))}`);
+  }
+  const diagnostics = formatDiagnostics(report.diagnostics, 'github', { maxErrors: 0 });
+  const n = counts(report);
+  const coverage = report.coverage ? `; rule coverage ${formatPercent(report.coverage.percent)}` : '';
+  return `${lines.map((l) => `${l}\n`).join('')}${diagnostics}${report.ok ? 'PASS' : 'FAIL'} ${n.passed} passed, ${n.failed} failed${coverage}\n`;
+}
+
+function xml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    // XML 1.0 cannot carry most control characters, even escaped.
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+}
+
+/** JUnit XML: one testsuite per Replay/TestSuite, one testcase per checked decision. */
+export function formatJunit(report: TestReport): string {
+  const byFixture = new Map<string, CaseResult[]>();
+  for (const r of report.results) {
+    const key = `${r.kind}/${r.fixture}`;
+    const list = byFixture.get(key) ?? [];
+    list.push(r);
+    byFixture.set(key, list);
+  }
+  const n = counts(report);
+  const errors = report.diagnostics.filter((d) => d.severity === 'error');
+  let out = '<?xml version="1.0" encoding="UTF-8"?>\n';
+  out += `<testsuites name="blastguard" tests="${n.total + (errors.length > 0 ? 1 : 0)}" failures="${n.failed}" errors="${errors.length > 0 ? 1 : 0}">\n`;
+  for (const [key, results] of byFixture) {
+    const first = results[0];
+    if (!first) continue;
+    const failed = results.filter((r) => !r.passed).length;
+    out += `  <testsuite name="${xml(key)}" tests="${results.length}" failures="${failed}" errors="0" file="${xml(first.file)}">\n`;
+    for (const r of results) {
+      const name = r.kind === 'Replay' ? `${r.step} › ${r.operation}${r.index > 0 ? ` #${r.index + 1}` : ''}` : r.step;
+      out += `    <testcase classname="${xml(r.fixture)}" name="${xml(name)}" file="${xml(r.file)}" line="${r.line}">\n`;
+      if (!r.passed) {
+        const message = diffLines(r.diffs).join('; ');
+        out += `      <failure message="${xml(message)}" type="BG420">${xml(`${r.file}:${r.line}:${r.column} ${caseTitle(r)}\n${diffLines(r.diffs).join('\n')}`)}</failure>\n`;
+      }
+      out += '    </testcase>\n';
+    }
+    out += '  </testsuite>\n';
+  }
+  if (errors.length > 0) {
+    out += `  <testsuite name="blastguard/diagnostics" tests="1" failures="0" errors="1">\n`;
+    out += `    <testcase classname="blastguard" name="policies and fixtures load">\n`;
+    out += `      <error message="${xml(`${errors.length} error(s)`)}">${xml(errors.map((d) => `${d.file}:${d.line}:${d.column}: ${d.code} ${d.message}`).join('\n'))}</error>\n`;
+    out += '    </testcase>\n  </testsuite>\n';
+  }
+  out += '</testsuites>\n';
+  return out;
+}

@@ -1,0 +1,224 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { extractDecisionInputs, fingerprintOf } from '../extract/index.js';
+import type { HttpRequest } from '../extract/index.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { Decision, Ir } from '../ir/types.js';
+import { loadDocumentsFromText } from '../load/index.js';
+import type { LoadedDocument, SourceSpan } from '../load/index.js';
+import { findPolicyFiles } from '../load/files.js';
+import { decodeUtf8 } from '../load/text.js';
+import { testDiagnostic } from './codes.js';
+import { compareDecision } from './compare.js';
+import type { ExpectedDecision, FieldDiff } from './compare.js';
+import type { EngineFor } from './engine.js';
+import { replayInventory } from './inventory.js';
+
+/** The operation label of a request extraction could not understand (an `input:invalid` decision). */
+export const UNPARSEABLE = '(unparseable)';
+/** The operation label of a test case whose input has no operation name. */
+export const NO_OPERATION = '(none)';
+
+/** One checked decision: a replay step's operation or a test case. */
+export interface CaseResult {
+  kind: 'Replay' | 'TestSuite';
+  /** metadata.name of the Replay or TestSuite. */
+  fixture: string;
+  file: string;
+  line: number;
+  column: number;
+  /** The step's or the case's name. */
+  step: string;
+  /** Position of the operation within its step (0 for test cases). */
+  index: number;
+  /** The operation the request performed (or the input names); `(unparseable)` when extraction failed. */
+  operation: string;
+  /** null: the request performed an operation the step did not expect. */
+  expected: ExpectedDecision | null;
+  /** null: the step expected an operation the request did not perform. */
+  actual: Decision | null;
+  /** The decision input that was sent (never holds a raw token). */
+  input: unknown;
+  passed: boolean;
+  diffs: FieldDiff[];
+}
+
+export interface TestFixtures {
+  replays: LoadedDocument<'Replay'>[];
+  suites: LoadedDocument<'TestSuite'>[];
+  diagnostics: Diagnostic[];
+}
+
+const FIXTURE_KIND = /^\s*kind\s*:\s*["']?(Replay|TestSuite)["']?\s*(#.*)?$/m;
+
+/**
+ * Every Replay and TestSuite under `dir`, recursively. Only files that declare one of those kinds
+ * are read, so a tests directory may hold other YAML (fixtures of other tools, broken policies
+ * used by unit tests) without failing `blastguard test`.
+ */
+export async function loadTestFixtures(dir: string, options: { cwd?: string } = {}): Promise<TestFixtures> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const { files, diagnostics } = await findPolicyFiles(dir, cwd);
+  const replays: LoadedDocument<'Replay'>[] = [];
+  const suites: LoadedDocument<'TestSuite'>[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      const decoded = decodeUtf8(await readFile(file.abs));
+      if (!decoded.ok) continue;
+      text = decoded.text;
+    } catch {
+      continue;
+    }
+    if (!FIXTURE_KIND.test(text)) continue;
+    const loaded = loadDocumentsFromText(file.rel, text);
+    diagnostics.push(...loaded.diagnostics);
+    for (const document of loaded.documents) {
+      if (document.kind === 'Replay') replays.push(document as LoadedDocument<'Replay'>);
+      else if (document.kind === 'TestSuite') suites.push(document as LoadedDocument<'TestSuite'>);
+    }
+  }
+  const seen = new Map<string, LoadedDocument>();
+  for (const document of [...replays, ...suites]) {
+    const key = `${document.kind}/${document.name}`;
+    const first = seen.get(key);
+    if (first) {
+      diagnostics.push(
+        testDiagnostic(
+          'BG427',
+          `${document.kind} \`${document.name}\` is also defined in \`${first.file}\``,
+          document.locate(['metadata', 'name']),
+          'give every replay and test suite its own metadata.name: results and junit reports are keyed by it',
+        ),
+      );
+    } else {
+      seen.set(key, document);
+    }
+  }
+  return { replays, suites, diagnostics };
+}
+
+export interface FixtureRun {
+  results: CaseResult[];
+  diagnostics: Diagnostic[];
+}
+
+const TOKEN_REF = /\$\{token:([^}]*)\}/g;
+
+/** Runs a replay's steps in order: extraction as the proxy does it, then the bundle's decision. */
+export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engineFor: EngineFor): Promise<FixtureRun> {
+  const spec = document.value.spec;
+  const diagnostics: Diagnostic[] = [];
+  const results: CaseResult[] = [];
+  const tokens = new Map<string, string>();
+  (spec.tokens ?? []).forEach((token, i) => {
+    tokens.set(token.name, token.value);
+    if (token.declaredAs === undefined) return;
+    const declared = ir.tokens.find((t) => t.name === token.declaredAs);
+    const at = document.locate(['spec', 'tokens', i, 'declaredAs'], 'value');
+    if (!declared) {
+      diagnostics.push(testDiagnostic('BG422', `replay token \`${token.name}\` is declared as \`${token.declaredAs}\`, but no Token has that name`, at));
+    } else if (declared.fingerprint !== fingerprintOf(token.value)) {
+      diagnostics.push(
+        testDiagnostic(
+          'BG422',
+          `replay token \`${token.name}\` does not fingerprint to Token \`${declared.name}\` (\`${declared.fingerprint}\`)`,
+          at,
+          'the fake value must hash to the Token\'s fingerprint: printf %s "$VALUE" | sha256sum',
+        ),
+      );
+    }
+  });
+  const inventory = replayInventory(spec.inventory);
+  const engine = await engineFor(spec.overrides ?? null);
+
+  for (const [s, step] of spec.steps.entries()) {
+    const headers: Record<string, string> = {};
+    let unresolved = false;
+    for (const [name, value] of Object.entries(step.request.headers ?? {})) {
+      if (value === undefined) continue;
+      headers[name] = value.replace(TOKEN_REF, (whole, ref: string) => {
+        const fake = tokens.get(ref);
+        if (fake !== undefined) return fake;
+        unresolved = true;
+        diagnostics.push(
+          testDiagnostic(
+            'BG421',
+            `\`${whole}\` names no token of this replay`,
+            document.locate(['spec', 'steps', s, 'request', 'headers', name], 'value'),
+            tokens.size > 0 ? `declared tokens: ${[...tokens.keys()].map((t) => `\`${t}\``).join(', ')}` : 'declare it under spec.tokens',
+          ),
+        );
+        return whole;
+      });
+    }
+    if (unresolved) continue;
+    const body = step.request.body ?? (step.request.json === undefined ? undefined : JSON.stringify(step.request.json));
+    const request: HttpRequest = { method: step.request.method, url: step.request.url, headers };
+    if (body !== undefined) request.body = body;
+    const extracted = extractDecisionInputs(request, ir, { time: step.time, inventory });
+    const count = Math.max(extracted.length, step.expect.length);
+    for (let i = 0; i < count; i++) {
+      const found = extracted[i];
+      const expected = step.expect[i] ?? null;
+      const at: SourceSpan = expected ? document.locate(['spec', 'steps', s, 'expect', i]) : document.locate(['spec', 'steps', s, 'name'], 'value');
+      const operation = found ? (found.operation ?? UNPARSEABLE) : (expected?.operation ?? UNPARSEABLE);
+      const actual = found ? engine.decide(found.input) : null;
+      let diffs: FieldDiff[];
+      if (!found) diffs = [{ field: 'operation', expected: expected?.operation, actual: 'nothing: the request performs fewer operations' }];
+      else if (!expected) diffs = [{ field: 'operation', expected: 'nothing: the step expects fewer operations', actual: operation }];
+      else diffs = compareDecision(expected, actual as Decision, operation);
+      results.push({
+        kind: 'Replay',
+        fixture: document.name,
+        file: document.file,
+        line: at.line,
+        column: at.column,
+        step: step.name,
+        index: i,
+        operation,
+        expected,
+        actual,
+        input: found?.input ?? null,
+        passed: diffs.length === 0,
+        diffs,
+      });
+    }
+  }
+  return { results, diagnostics };
+}
+
+/** Runs a suite's cases: each input straight to the bundle, no HTTP. */
+export async function runTestSuite(document: LoadedDocument<'TestSuite'>, engineFor: EngineFor): Promise<FixtureRun> {
+  const spec = document.value.spec;
+  const engine = await engineFor(spec.overrides ?? null);
+  const results: CaseResult[] = spec.cases.map((testCase, i) => {
+    const at = document.locate(['spec', 'cases', i]);
+    const actual = engine.decide(testCase.input);
+    const diffs = compareDecision(testCase.expect, actual);
+    return {
+      kind: 'TestSuite',
+      fixture: document.name,
+      file: document.file,
+      line: at.line,
+      column: at.column,
+      step: testCase.name,
+      index: 0,
+      operation: operationOf(testCase.input),
+      expected: testCase.expect,
+      actual,
+      input: testCase.input,
+      passed: diffs.length === 0,
+      diffs,
+    };
+  });
+  return { results, diagnostics: [] };
+}
+
+function operationOf(input: unknown): string {
+  if (typeof input !== 'object' || input === null) return NO_OPERATION;
+  const operation = (input as Record<string, unknown>)['operation'];
+  if (typeof operation !== 'object' || operation === null) return NO_OPERATION;
+  const name = (operation as Record<string, unknown>)['name'];
+  return typeof name === 'string' && name !== '' ? name : NO_OPERATION;
+}
