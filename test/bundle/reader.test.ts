@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import tarStream, { type Headers } from 'tar-stream';
+import tarStream, { type Header as TarHeader } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { bundleFiles, gzipDeterministic, readBundle, readTarGz, writeTar } from '../../src/bundle/index.js';
 import { codeOf, syntheticContent } from './fixtures.js';
 
-type Header = Headers;
+type Header = Partial<TarHeader> & Pick<TarHeader, 'name'>;
 
 /** A tar written by a general-purpose writer, so we can craft entries our own writer never makes. */
 async function craft(entries: { header: Header; body?: Uint8Array }[]): Promise<Buffer> {
