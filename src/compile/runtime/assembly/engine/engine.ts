@@ -7,7 +7,7 @@
 import {
   value_type, bool_get, string_ptr, string_len, number_plain_int, array_len, array_get, object_get,
   make_null, make_bool, make_string, make_array, array_push, make_object, object_insert,
-  make_number_i32, TYPE_NULL, TYPE_BOOLEAN, TYPE_STRING, TYPE_ARRAY, TYPE_OBJECT,
+  make_number_i32, TYPE_NULL, TYPE_NUMBER, TYPE_BOOLEAN, TYPE_STRING, TYPE_ARRAY, TYPE_OBJECT,
 } from "../value";
 import { alloc, mem_copy } from "../alloc";
 import { opa_abort_msg } from "../env";
@@ -209,6 +209,7 @@ function check_input(input: usize): i32 {
   attempt = 1;
   v = field(input, F.K_ATTEMPT);
   if (v != 0) {
+    if (value_type(v) != TYPE_NUMBER) return F.R_ATTEMPT_INTEGER;
     const n = number_plain_int(v);
     if (n < 1 || n > 1000000000) return F.R_ATTEMPT_INTEGER;
     attempt = n;
