@@ -81,6 +81,17 @@ export class GoStyleHost {
     return this.evalText(input === undefined ? new Uint8Array(0) : encoder.encode(JSON.stringify(input)), entrypoint);
   }
 
+  /** What the module's own parser makes of `bytes` (opa_value_parse → opa_json_dump); undefined if it fails. */
+  parsed(bytes: Uint8Array): unknown {
+    const base = this.x['opa_heap_ptr_get']!();
+    const addr = this.x['opa_malloc']!(bytes.length);
+    new Uint8Array(this.memory.buffer).set(bytes, addr);
+    const v = this.x['opa_value_parse']!(addr, bytes.length);
+    const text = v === 0 ? undefined : this.cString(this.x['opa_json_dump']!(v));
+    this.x['opa_heap_ptr_set']!(base);
+    return text === undefined ? undefined : JSON.parse(text);
+  }
+
   memoryBytes(): number {
     return this.memory.buffer.byteLength;
   }
