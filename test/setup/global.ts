@@ -1,11 +1,10 @@
 // vitest globalSetup: builds what the suites need from source before any test runs.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ASSEMBLY_DIR, REPO_ROOT, ROOTS, buildRuntime } from '../../src/compile/runtime/build.js';
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 
 declare module 'vitest' {
   interface ProvidedContext {
@@ -34,6 +33,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }),
   );
   project.provide('runtimeWasm', built);
+  // src/compile/link.ts reads the runtime from here, so suites never depend on a stale dist/.
+  const production = built['policy-runtime'];
+  if (production !== undefined) process.env['BLASTGUARD_RUNTIME_WASM'] = production;
   project.provide('runtimeBuildErrors', errors);
   return async () => {
     await rm(outDir, { recursive: true, force: true });

@@ -109,9 +109,12 @@ describe('runtime binary shape', () => {
     checkModule(runtimeWasm('policy-runtime'));
   });
 
-  it('builds deterministically (same source → identical bytes)', async () => {
-    const again = await buildRuntime({ entry: 'testing/echo.ts' });
+  it('builds deterministically and without any AssemblyScript runtime allocation', async () => {
+    const again = await buildRuntime({ entry: 'testing/echo.ts', text: true });
     expect(Buffer.from(again.wasm).equals(Buffer.from(runtimeWasm('echo')))).toBe(true);
+    // The heap is the runtime's own: no managed allocator, GC or string/array runtime is linked.
+    expect(again.wat).toBeDefined();
+    expect(again.wat).not.toMatch(/~lib\/rt\/|__new|__alloc|~lib\/string|~lib\/array|~lib\/map/);
   });
 
   it('the opcode scanner does flag non-MVP code', () => {

@@ -4,7 +4,8 @@
  * maximum (re-exported as `memory`), no AssemblyScript runtime (the runtime has its own heap),
  * AssemblyScript aborts routed to `env.opa_abort`, and only Wasm MVP features.
  *
- * `node dist/compile/runtime/build.js [outDir]` writes one `.wasm` per root (see ROOTS).
+ * `node dist/compile/runtime/build.js [outFile]` builds the production root into
+ * `dist/runtime/blastguard.wasm`, where the linker (src/compile/link.ts) looks for it.
  */
 import asc from 'assemblyscript/asc';
 import { existsSync } from 'node:fs';
@@ -100,30 +101,20 @@ export async function buildRuntime(options: RuntimeBuildOptions): Promise<Runtim
   return { wasm, wat: typeof wat === 'string' ? wat : undefined };
 }
 
-/** Builds every root that exists on disk into `outDir`; returns the written paths by root name. */
-export async function buildRoots(outDir: string): Promise<Record<string, string>> {
-  await mkdir(outDir, { recursive: true });
-  const written: Record<string, string> = {};
-  for (const [name, entry] of Object.entries(ROOTS)) {
-    if (!existsSync(join(REPO_ROOT, ASSEMBLY_DIR, entry))) continue;
-    const { wasm } = await buildRuntime({ entry });
-    const path = join(outDir, `${name}.wasm`);
-    await writeFile(path, wasm);
-    written[name] = path;
-  }
-  return written;
-}
+/** Where `npm run build` puts the production runtime (read by src/compile/link.ts). */
+export const RUNTIME_OUT = join(REPO_ROOT, 'dist', 'runtime', 'blastguard.wasm');
 
 const invokedPath = process.argv[1];
 if (invokedPath !== undefined && import.meta.url === pathToFileURL(resolve(invokedPath)).href) {
-  const outDir = resolve(process.argv[2] ?? join(REPO_ROOT, 'dist', 'compile', 'runtime'));
-  buildRoots(outDir).then(
-    (written) => {
-      for (const [name, path] of Object.entries(written)) process.stdout.write(`${name}: ${path}\n`);
-    },
-    (err: unknown) => {
+  const outFile = resolve(process.argv[2] ?? RUNTIME_OUT);
+  buildRuntime({ entry: ROOTS['policy-runtime'] ?? 'index.ts' })
+    .then(async ({ wasm }) => {
+      await mkdir(dirname(outFile), { recursive: true });
+      await writeFile(outFile, wasm);
+      process.stdout.write(`runtime: ${outFile} (${wasm.length} bytes)\n`);
+    })
+    .catch((err: unknown) => {
       process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = 1;
-    },
-  );
+    });
 }
