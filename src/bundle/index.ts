@@ -13,6 +13,7 @@ export {
   wasmForEntrypoint,
 } from './bundle.js';
 export type { Bundle, BundleContent, ReadBundleOptions } from './bundle.js';
+export { readBundleDirectory } from './directory.js';
 export { DEFAULT_READ_LIMITS, gunzipBounded, gzipDeterministic, readTarGz, writeTar } from './tar.js';
 export type { BundleEntry, ReadLimits } from './tar.js';
 export { effectiveRoots, isUnderRoot, manifestFromJson, serializeManifest, validateManifest } from './manifest.js';
