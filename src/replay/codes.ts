@@ -14,6 +14,7 @@ export const TEST_CODES: Readonly<Record<string, { severity: Severity; title: st
   BG426: { severity: 'error', title: 'invalid `--min-coverage` or `--format`' },
   BG427: { severity: 'error', title: 'two Replay or TestSuite documents share a name' },
   BG428: { severity: 'error', title: 'the bundle could not be built or loaded for testing' },
+  BG429: { severity: 'error', title: 'the JUnit report cannot be written' },
 };
 
 export function testDiagnostic(code: keyof typeof TEST_CODES & string, message: string, at: DiagnosticLocation, help?: string): Diagnostic {

@@ -1,4 +1,9 @@
 import type { CommandModule } from '../command.js';
+import { buildCommand } from './build.js';
+import { evalCommand } from './eval.js';
+import { keygenCommand } from './keygen.js';
+import { verifyCommand } from './verify.js';
+import { testCommand } from './test.js';
 
 /** Every command of the CLI, in `--help` order. */
-export const COMMANDS: CommandModule[] = [];
+export const COMMANDS: CommandModule[] = [buildCommand, evalCommand, testCommand, verifyCommand, keygenCommand];
