@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import { KINDS } from '../schemas/index.js';
 import type { Kind } from '../schemas/index.js';
 import { schemaDiagnostics, showValue } from './schema.js';
-import type { LoadedDocument } from './types.js';
+import type { LoadedDocument, RejectedDocument } from './types.js';
 import type { YamlDocument } from './yaml.js';
 
 export const API_VERSION = 'blastguard.dev/v1';
@@ -14,7 +14,10 @@ export const API_VERSION = 'blastguard.dev/v1';
  * Returns the loaded document only when there is nothing wrong with it, so that cross-document
  * rules and the compiler only ever see schema-valid values.
  */
-export function checkDocument(file: string, doc: YamlDocument): { document?: LoadedDocument; diagnostics: Diagnostic[] } {
+export function checkDocument(
+  file: string,
+  doc: YamlDocument,
+): { document?: LoadedDocument; rejected?: RejectedDocument; diagnostics: Diagnostic[] } {
   const { value, locate } = doc;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const what = Array.isArray(value) ? 'a list' : value === null ? 'empty' : `the ${typeof value} \`${showValue(value)}\``;
@@ -77,7 +80,11 @@ export function checkDocument(file: string, doc: YamlDocument): { document?: Loa
 
   const k = kind as Kind;
   diagnostics.push(...schemaDiagnostics(k, value, locate, { skipApiVersion: apiVersionReported }));
-  if (diagnostics.length > 0) return { diagnostics };
+  if (diagnostics.length > 0) {
+    const meta = record.metadata;
+    const name = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>).name : undefined;
+    return typeof name === 'string' ? { diagnostics, rejected: { kind: k, name, file } } : { diagnostics };
+  }
 
   const metadata = record.metadata as { name: string };
   const document = {

@@ -6,10 +6,10 @@ import { checkDocument } from './document.js';
 import { findPolicyFiles, readPolicyFile, relativePath } from './files.js';
 import type { FoundFile } from './files.js';
 import { decodeUtf8 } from './text.js';
-import type { LoadedDocument, PolicySet } from './types.js';
+import type { LoadedDocument, PolicySet, RejectedDocument } from './types.js';
 import { parseYaml } from './yaml.js';
 
-export type { JsonPath, KindDocuments, LoadedDocument, PolicySet, SourceSpan } from './types.js';
+export type { JsonPath, KindDocuments, LoadedDocument, PolicySet, RejectedDocument, SourceSpan } from './types.js';
 export { API_VERSION } from './document.js';
 export { MAX_FILE_BYTES } from './files.js';
 export { MAX_ALIAS_COUNT } from './yaml.js';
@@ -33,6 +33,7 @@ export async function loadPolicySet(dir: string, options: { cwd?: string } = {})
     const loaded = await loadFoundFile(file);
     diagnostics.push(...loaded.diagnostics);
     for (const document of loaded.documents) addDocument(set, document);
+    set.rejected?.push(...loaded.rejected);
   }
   return { set, diagnostics };
 }
@@ -41,17 +42,21 @@ export async function loadPolicySet(dir: string, options: { cwd?: string } = {})
 export async function loadDocumentsFromFile(
   file: string,
   options: { cwd?: string } = {},
-): Promise<{ documents: LoadedDocument[]; diagnostics: Diagnostic[] }> {
+): Promise<{ documents: LoadedDocument[]; diagnostics: Diagnostic[]; rejected: RejectedDocument[] }> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const abs = path.resolve(cwd, file);
   return loadFoundFile({ abs, rel: relativePath(cwd, abs) });
 }
 
 /** Parses and checks the documents of one file's text; `file` is only used in locations. */
-export function loadDocumentsFromText(file: string, text: string): { documents: LoadedDocument[]; diagnostics: Diagnostic[] } {
+export function loadDocumentsFromText(
+  file: string,
+  text: string,
+): { documents: LoadedDocument[]; diagnostics: Diagnostic[]; rejected: RejectedDocument[] } {
   const parsed = parseYaml(file, text);
   const diagnostics = [...parsed.diagnostics];
   const documents: LoadedDocument[] = [];
+  const rejected: RejectedDocument[] = [];
   if (parsed.nonEmptyCount === 0) {
     diagnostics.push(
       diagnostic('BG016', `\`${file}\` contains no documents`, fileStart(file), 'delete the file or add a document'),
@@ -61,13 +66,14 @@ export function loadDocumentsFromText(file: string, text: string): { documents: 
     const checked = checkDocument(file, doc);
     diagnostics.push(...checked.diagnostics);
     if (checked.document) documents.push(checked.document);
+    if (checked.rejected) rejected.push(checked.rejected);
   }
-  return { documents, diagnostics };
+  return { documents, diagnostics, rejected };
 }
 
 /** Groups documents by kind, keeping file then document order. */
 export function emptyPolicySet(root: string): PolicySet {
-  return { root, apis: [], policies: [], tokens: [], overrides: [], replays: [], testSuites: [] };
+  return { root, apis: [], policies: [], tokens: [], overrides: [], replays: [], testSuites: [], rejected: [] };
 }
 
 export function addDocument(set: PolicySet, document: LoadedDocument): void {
@@ -93,15 +99,18 @@ export function addDocument(set: PolicySet, document: LoadedDocument): void {
   }
 }
 
-async function loadFoundFile(file: FoundFile): Promise<{ documents: LoadedDocument[]; diagnostics: Diagnostic[] }> {
+async function loadFoundFile(
+  file: FoundFile,
+): Promise<{ documents: LoadedDocument[]; diagnostics: Diagnostic[]; rejected: RejectedDocument[] }> {
   const read = await readPolicyFile(file);
-  if ('diagnostic' in read) return { documents: [], diagnostics: [read.diagnostic] };
+  if ('diagnostic' in read) return { documents: [], diagnostics: [read.diagnostic], rejected: [] };
   const decoded = decodeUtf8(read.bytes);
   if (!decoded.ok) {
     const at = { file: file.rel, line: decoded.line, column: decoded.column, endLine: decoded.line, endColumn: decoded.column + 1 };
     const byte = read.bytes[decoded.offset] ?? 0;
     return {
       documents: [],
+      rejected: [],
       diagnostics: [
         diagnostic(
           'BG007',

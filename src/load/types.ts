@@ -41,6 +41,13 @@ export interface LoadedDocument<K extends Kind = Kind> {
   locate(path: JsonPath, part?: 'key' | 'value'): SourceSpan;
 }
 
+/** A document that had a recognisable kind and name but failed validation, so it is not in the set. */
+export interface RejectedDocument {
+  kind: Kind;
+  name: string;
+  file: string;
+}
+
 /** Every schema-valid document found under a directory, grouped by kind, in file then document order. */
 export interface PolicySet {
   root: string;
@@ -50,4 +57,9 @@ export interface PolicySet {
   overrides: LoadedDocument<'Overrides'>[];
   replays: LoadedDocument<'Replay'>[];
   testSuites: LoadedDocument<'TestSuite'>[];
+  /**
+   * Documents left out because they are invalid (already reported). Rules use it to avoid a
+   * second, misleading "not declared" error for references to them.
+   */
+  rejected?: RejectedDocument[];
 }

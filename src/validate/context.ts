@@ -33,6 +33,11 @@ export function createContext(set: PolicySet, now: Date): RuleContext {
   return { set, now, apis, tokens };
 }
 
+/** Whether a document of this kind and name exists but was rejected (and already reported). */
+export function isRejected(set: PolicySet, kind: string, name: string): boolean {
+  return (set.rejected ?? []).some((r) => r.kind === kind && r.name === name);
+}
+
 /** Every document of the set, in kind then file order. */
 export function allDocuments(set: PolicySet): LoadedDocument[] {
   return [...set.apis, ...set.policies, ...set.tokens, ...set.overrides, ...set.replays, ...set.testSuites];

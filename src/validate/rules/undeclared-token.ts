@@ -1,6 +1,7 @@
 import { diagnostic } from '../../diagnostics/create.js';
 import { didYouMean, listCode } from '../../diagnostics/suggest.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { isRejected } from '../context.js';
 import type { ValidationRule } from '../context.js';
 
 /**
@@ -19,6 +20,7 @@ export const undeclaredToken: ValidationRule = {
           const at = doc.locate(['spec', 'rules', r, 'match', 'tokens', i]);
           const token = tokens.get(name);
           if (!token) {
+            if (isRejected(set, 'Token', name)) return;
             const sameApi = [...tokens.values()].filter((t) => t.value.spec.api === apiName).map((t) => t.name);
             out.push(
               diagnostic(

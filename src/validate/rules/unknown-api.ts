@@ -1,9 +1,10 @@
 import { diagnostic } from '../../diagnostics/create.js';
 import { didYouMean, listCode } from '../../diagnostics/suggest.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { isRejected } from '../context.js';
 import type { ValidationRule } from '../context.js';
 
-/** `spec.api` of a Policy or Token must name a declared `Api`. */
+/** `spec.api` of a Policy or Token must name a declared `Api` (an invalid one is reported where it is). */
 export const unknownApi: ValidationRule = {
   name: 'unknown-api',
   codes: ['BG040'],
@@ -12,7 +13,7 @@ export const unknownApi: ValidationRule = {
     const names = [...apis.keys()];
     for (const doc of [...set.policies, ...set.tokens]) {
       const api = doc.value.spec.api;
-      if (apis.has(api)) continue;
+      if (apis.has(api) || isRejected(set, 'Api', api)) continue;
       out.push(
         diagnostic(
           'BG040',
