@@ -1,0 +1,56 @@
+import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { errorCode, runCli, workspace } from '../bundle/cli.js';
+
+const mode = async (file: string): Promise<number> => (await stat(file)).mode & 0o777;
+
+describe('blastguard keygen', () => {
+  it.each([['ES256'], ['ES384'], ['ES512'], ['PS256'], ['RS256']])('%s: key pair whose keys build and verify a bundle', async (alg) => {
+    const dir = await workspace();
+    const r = await runCli(['keygen', '--alg', alg, '--out', 'keys'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const priv = path.join(dir, 'keys/signing-key.pem');
+    const pub = path.join(dir, 'keys/verification-key.pem');
+    expect(await readFile(priv, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(await readFile(pub, 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    expect(await mode(priv)).toBe(0o600);
+    expect(await mode(pub)).toBe(0o600);
+    const flags = alg === 'RS256' ? [] : ['--signing-alg', alg];
+    expect(r.stdout).toContain(`--signing-key keys/signing-key.pem${alg === 'RS256' ? '' : ` --signing-alg ${alg}`}`);
+    const build = await runCli(['build', '--out', 'b.tar.gz', '--revision', 'r', '--signing-key', 'keys/signing-key.pem', ...flags], { cwd: dir });
+    expect(build.code).toBe(0);
+    const verify = await runCli(['verify', 'b.tar.gz', '--verification-key', 'keys/verification-key.pem', ...flags], { cwd: dir });
+    expect(verify.code).toBe(0);
+  });
+
+  it.each([['HS256', 86], ['HS384', 128], ['HS512', 171]])('%s: a random secret that both signs and verifies', async (alg, length) => {
+    const dir = await workspace();
+    expect((await runCli(['keygen', '--alg', alg, '--out', 'keys'], { cwd: dir })).code).toBe(0);
+    const secret = path.join(dir, 'keys/hmac-secret.key');
+    expect(await readFile(secret, 'utf8')).toMatch(new RegExp(`^[A-Za-z0-9_-]{${length}}$`));
+    expect(await mode(secret)).toBe(0o600);
+    const flags = ['--signing-alg', alg];
+    expect((await runCli(['build', '--out', 'b.tar.gz', '--revision', 'r', '--signing-key', 'keys/hmac-secret.key', ...flags], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['verify', 'b.tar.gz', '--verification-key', 'keys/hmac-secret.key', ...flags], { cwd: dir })).code).toBe(0);
+  });
+
+  it('never overwrites', async () => {
+    const dir = await workspace();
+    await mkdir(path.join(dir, 'keys'));
+    await writeFile(path.join(dir, 'keys/verification-key.pem'), 'old');
+    const r = await runCli(['keygen', '--alg', 'ES256', '--out', 'keys'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(errorCode(r)).toBe('BG281');
+    expect(await readFile(path.join(dir, 'keys/verification-key.pem'), 'utf8')).toBe('old');
+    await expect(stat(path.join(dir, 'keys/signing-key.pem'))).rejects.toThrow();
+  });
+
+  it('refuses unknown algorithms', async () => {
+    const dir = await workspace();
+    for (const alg of ['none', 'EdDSA', 'HS1']) {
+      const r = await runCli(['keygen', '--alg', alg, '--out', 'keys'], { cwd: dir });
+      expect(errorCode(r)).toBe('BG280');
+    }
+  });
+});
