@@ -72,7 +72,7 @@ export const testCommand: CommandModule = {
   register(program: Command, io: CliIo, setExit: (code: number) => void): void {
     program
       .command('test')
-      .description('validate the policies, build the bundle in memory, and run every incident replay and decision test against its wasm')
+      .description('Validate the policies, build the bundle in memory, and run every incident replay and decision test against its Wasm')
       .option('--dir <dir>', 'policy directory', 'policies')
       .option('--tests <dir>', 'directory searched recursively for Replay and TestSuite files', 'test')
       .option('--junit <file>', 'also write a JUnit XML report')
