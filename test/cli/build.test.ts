@@ -169,3 +169,18 @@ describe('blastguard build', () => {
     expect(errorCode(bad)).toBe('BG310');
   });
 });
+
+describe('blastguard build --format json', () => {
+  it('keeps stdout parseable: diagnostics json there, the summary on stderr', async () => {
+    const dir = await workspace();
+    const ok = await runCli(['build', '--out', 'b.tar.gz', '--revision', 'r', '--format', 'json'], { cwd: dir });
+    expect(ok.code).toBe(0);
+    expect((JSON.parse(ok.stdout) as { errorCount: number }).errorCount).toBe(0);
+    expect(ok.stderr).toMatch(/^built b\.tar\.gz/);
+    const api = path.join(dir, 'policies/apis/railway.yaml');
+    await writeFile(api, (await readFile(api, 'utf8')).replace('kind: Api', 'kind: Apii'));
+    const bad = await runCli(['build', '--out', 'c.tar.gz', '--revision', 'r', '--format', 'json'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect((JSON.parse(bad.stdout) as { errorCount: number }).errorCount).toBeGreaterThan(0);
+  });
+});

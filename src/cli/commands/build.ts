@@ -183,7 +183,8 @@ export const buildCommand: CommandModule = {
         const signing = await signingFromFlags(options, io);
         const dir = path.resolve(io.cwd, options.dir);
         const checked = await checkPolicyDir(dir, { cwd: io.cwd });
-        if (checked.diagnostics.length > 0) {
+        // Machine formats own stdout (json is printed even when empty, so scripts can always parse it); people read stderr.
+        if (checked.diagnostics.length > 0 || options.format === 'json') {
           const text = formatDiagnostics(checked.diagnostics, options.format, { color: io.isTTY, readSource: sourceReader(io) });
           (options.format === 'human' ? io.stderr : io.stdout)(text);
         }
@@ -215,7 +216,7 @@ export const buildCommand: CommandModule = {
         }
         const signed = signing === undefined ? 'unsigned' : `signed ${signing.key.alg}${signing.keyId === undefined ? '' : ` key \`${signing.keyId}\``}`;
         const digest = bytes === undefined ? '' : `, sha256 ${createHash('sha256').update(bytes).digest('hex')}`;
-        io.stdout(`built ${options.out}: revision ${revision === '' ? '(none)' : revision}, ${signed}${digest}\n`);
+        (options.format === 'json' ? io.stderr : io.stdout)(`built ${options.out}: revision ${revision === '' ? '(none)' : revision}, ${signed}${digest}\n`);
         setExit(0);
       });
   },
