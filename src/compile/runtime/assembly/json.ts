@@ -11,6 +11,7 @@
 
 import { alloc, free, mem_copy } from "./alloc";
 import { abort_ascii } from "./env";
+import { shortest_digits, shortest_exp10 } from "./float";
 import {
   TYPE_ARRAY, TYPE_BOOLEAN, TYPE_NULL, TYPE_NUMBER, TYPE_OBJECT, TYPE_SET, TYPE_STRING,
   NUM_INT, NUM_F64,
@@ -462,48 +463,49 @@ function emit_i64(w: usize, x: i64): void {
   store<u32>(w, load<u32>(w, 4) - (20 - n), 4);
 }
 
-// Integral doubles print as integers; others as 17 significant digits in exponent form with
-// trailing zeros trimmed (always a valid JSON and Rego number). Non-finite values have no JSON
-// form and print as null.
+// Doubles print in the shortest form that reads back to the same double, in JavaScript's layout
+// (plain up to 1e21, exponent form beyond): always a valid JSON and Rego number. Non-finite
+// values have no JSON form and print as null.
 function emit_f64(w: usize, x: f64): void {
   if (!isFinite(x)) {
     emit_ascii(w, "null");
     return;
   }
-  if (x == Math.floor(x) && Math.abs(x) < 1e18) {
-    emit_i64(w, <i64>x);
+  if (x == 0) {
+    emit_byte(w, 0x30);
     return;
   }
   if (x < 0) {
     emit_byte(w, 0x2d);
     x = -x;
   }
-  let e = <i32>Math.floor(Math.log10(x));
-  let m = <u64>Math.round(e >= 16 ? x / Math.pow(10, <f64>(e - 16)) : x * Math.pow(10, <f64>(16 - e)));
-  if (m >= 100000000000000000) {
-    m = (m + 5) / 10;
-    e++;
-  } else if (m < 10000000000000000) {
-    m *= 10;
-    e--;
-  }
-  const digits = alloc(17);
-  for (let i = 16; i >= 0; i--) {
-    store<u8>(digits + <usize>i, <u8>(0x30 + <i32>(m % 10)));
-    m /= 10;
-  }
-  let last = 16;
-  while (last > 0 && load<u8>(digits + <usize>last) == 0x30) last--;
-  emit_byte(w, load<u8>(digits));
-  if (last > 0) {
-    emit_byte(w, 0x2e);
-    emit_bytes(w, digits + 1, last);
+  const digits = alloc(800);
+  const n = shortest_digits(x, digits);
+  const e = shortest_exp10();
+  if (e > 0 && e <= 21) {
+    if (n <= e) {
+      emit_bytes(w, digits, n);
+      for (let i = n; i < e; i++) emit_byte(w, 0x30);
+    } else {
+      emit_bytes(w, digits, e);
+      emit_byte(w, 0x2e);
+      emit_bytes(w, digits + <usize>e, n - e);
+    }
+  } else if (e <= 0 && e > -6) {
+    emit_ascii(w, "0.");
+    for (let i = e; i < 0; i++) emit_byte(w, 0x30);
+    emit_bytes(w, digits, n);
+  } else {
+    emit_byte(w, load<u8>(digits));
+    if (n > 1) {
+      emit_byte(w, 0x2e);
+      emit_bytes(w, digits + 1, n - 1);
+    }
+    emit_byte(w, 0x65);
+    if (e - 1 >= 0) emit_byte(w, 0x2b);
+    emit_i64(w, <i64>(e - 1));
   }
   free(digits);
-  if (e != 0) {
-    emit_byte(w, 0x65);
-    emit_i64(w, <i64>e);
-  }
 }
 
 // OPA's JSON string writer: `\\`, `"`, `\n`, `\r`, `\t` short escapes, other bytes below 0x20 as

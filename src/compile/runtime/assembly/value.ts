@@ -15,6 +15,7 @@
 // `*_finalize` once, so building an n-entry object costs O(n log n), not O(n^2).
 
 import { alloc, free, heap_base_get, mem_copy, mem_move } from "./alloc";
+import { parse_f64 } from "./float";
 
 export const TYPE_NULL: u8 = 1;
 export const TYPE_BOOLEAN: u8 = 2;
@@ -137,95 +138,6 @@ export function number_to_f64(v: usize): f64 {
   if (kind == NUM_INT) return <f64>load<i32>(v, 4);
   if (kind == NUM_F64) return load<f64>(v, 8);
   return parse_f64(number_ref_ptr(v), number_ref_len(v));
-}
-
-// Exact for up to 15-16 significant digits with a decimal exponent in [-22, 22] (the classic
-// fast path: both operands are exact doubles, so one rounding). Other literals are approximated
-// within a few ulps, which is enough for comparisons in decision programs.
-export function parse_f64(p: usize, len: i32): f64 {
-  let i = 0;
-  let neg = false;
-  if (len > 0 && load<u8>(p) == 0x2d) {
-    neg = true;
-    i = 1;
-  }
-  let mant: u64 = 0;
-  let digits = 0;
-  let exp10: i32 = 0;
-  let any = false;
-  for (; i < len; i++) {
-    const c = <i32>load<u8>(p + <usize>i) - 0x30;
-    if (c < 0 || c > 9) break;
-    any = true;
-    if (digits < 19) {
-      mant = mant * 10 + <u64>c;
-      if (mant != 0) digits++;
-    } else {
-      exp10++;
-    }
-  }
-  if (i < len && load<u8>(p + <usize>i) == 0x2e) {
-    i++;
-    for (; i < len; i++) {
-      const c = <i32>load<u8>(p + <usize>i) - 0x30;
-      if (c < 0 || c > 9) break;
-      any = true;
-      if (digits < 19) {
-        mant = mant * 10 + <u64>c;
-        if (mant != 0) digits++;
-        exp10--;
-      }
-    }
-  }
-  if (!any) return NaN;
-  if (i < len && (load<u8>(p + <usize>i) | 0x20) == 0x65) {
-    i++;
-    let eneg = false;
-    if (i < len && (load<u8>(p + <usize>i) == 0x2b || load<u8>(p + <usize>i) == 0x2d)) {
-      eneg = load<u8>(p + <usize>i) == 0x2d;
-      i++;
-    }
-    let e: i32 = 0;
-    let edigits = false;
-    for (; i < len; i++) {
-      const c = <i32>load<u8>(p + <usize>i) - 0x30;
-      if (c < 0 || c > 9) break;
-      edigits = true;
-      if (e < 100000) e = e * 10 + c;
-    }
-    if (!edigits) return NaN;
-    exp10 += eneg ? -e : e;
-  }
-  if (i != len) return NaN;
-  let x = <f64>mant;
-  if (mant == 0) {
-    x = 0;
-  } else if (mant < (<u64>1 << 53) && exp10 >= -22 && exp10 <= 22) {
-    x = exp10 >= 0 ? x * pow10(exp10) : x / pow10(-exp10);
-  } else if (exp10 > 308 + 20) {
-    x = Infinity;
-  } else if (exp10 < -343) {
-    x = 0;
-  } else if (exp10 >= 0) {
-    x = x * pow10(exp10);
-  } else if (exp10 >= -308) {
-    x = x / pow10(-exp10);
-  } else {
-    x = (x / pow10(308)) / pow10(-exp10 - 308);
-  }
-  return neg ? -x : x;
-}
-
-function pow10(e: i32): f64 {
-  let r: f64 = 1;
-  let b: f64 = 10;
-  let n = e;
-  while (n > 0) {
-    if (n & 1) r *= b;
-    b *= b;
-    n >>= 1;
-  }
-  return r;
 }
 
 // ---------------------------------------------------------------------------------------------

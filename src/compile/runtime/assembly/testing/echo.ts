@@ -1,6 +1,8 @@
 // Test root of the generic runtime: entrypoint 0 `echo/input` returns the input, 1 `echo/data`
 // returns the data, so host suites can check every ABI round-trip without a decision engine.
+// It also exports the internal value API as `test_*` functions (see internals.ts).
 export * from "../abi";
+export * from "./internals";
 import {
   alloc_init, check_entrypoint, ctx_data, ctx_entrypoint, ctx_input, ctx_set_result,
   entrypoints_object, opa_eval_begin, opa_eval_end, result_set,
