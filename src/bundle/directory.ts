@@ -2,6 +2,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BlastguardError } from '../core/errors.js';
 import { bundleFromEntries, type Bundle } from './bundle.js';
+import { bundlePathFromEntryName } from './paths.js';
 import { DEFAULT_READ_LIMITS, type BundleEntry, type ReadLimits } from './tar.js';
 
 /**
@@ -38,7 +39,7 @@ export async function readBundleDirectory(dir: string, options: { limits?: Parti
       if (total > limits.maxTotalBytes) {
         throw new BlastguardError('BG221', `bundle files add up to more than the limit of ${limits.maxTotalBytes} bytes`);
       }
-      entries.push({ path: relPath, bytes: await readFile(abs) });
+      entries.push({ path: bundlePathFromEntryName(relPath), bytes: await readFile(abs) });
     }
   };
   await walk('');
