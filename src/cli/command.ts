@@ -1,4 +1,11 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
+import { DEFAULT_MAX_ERRORS, formatDiagnostics } from '../diagnostics/format.js';
+import type { DiagnosticFormat } from '../diagnostics/format.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { parseTimestamp } from '../validate/context.js';
 
 /** Where a command writes; tests pass buffers, the binary passes the process streams. */
 export interface CliIo {
@@ -19,4 +26,55 @@ export interface CliIo {
 export interface CommandModule {
   name: string;
   register(program: Command, io: CliIo, setExit: (code: number) => void): void;
+}
+
+/** Colours on a terminal, unless `NO_COLOR` is set; `FORCE_COLOR` (not `0`) forces them. */
+export function useColor(io: CliIo): boolean {
+  const force = io.env['FORCE_COLOR'];
+  if (force !== undefined && force !== '' && force !== '0') return true;
+  return io.isTTY && (io.env['NO_COLOR'] === undefined || io.env['NO_COLOR'] === '');
+}
+
+/** Source text for code frames, relative to the working directory; unreadable files get no frame. */
+export function readSourceFrom(io: CliIo): (file: string) => string | undefined {
+  return (file) => {
+    try {
+      return readFileSync(path.resolve(io.cwd, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/**
+ * Prints diagnostics the way every command does: machine formats (`json`, `github`) on stdout,
+ * where CI tooling reads them; the human format on stderr, so stdout stays for a command's result.
+ */
+export function printDiagnostics(
+  io: CliIo,
+  diagnostics: Diagnostic[],
+  format: DiagnosticFormat,
+  options: { maxErrors?: number } = {},
+): void {
+  const text = formatDiagnostics(diagnostics, format, {
+    color: useColor(io),
+    readSource: readSourceFrom(io),
+    maxErrors: options.maxErrors ?? DEFAULT_MAX_ERRORS,
+  });
+  if (text === '') return;
+  if (format === 'human') io.stderr(text);
+  else io.stdout(text);
+}
+
+/** Commander argument parser for a non-negative integer flag (a bad value is a usage error, exit 2). */
+export function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a non-negative integer');
+  return Number(value);
+}
+
+/** Commander argument parser for an RFC 3339 date-time flag (a bad value is a usage error, exit 2). */
+export function parseInstant(value: string): Date {
+  const ms = parseTimestamp(value);
+  if (ms === undefined) throw new InvalidArgumentError('must be an RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z');
+  return new Date(ms);
 }

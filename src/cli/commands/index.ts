@@ -1,9 +1,19 @@
 import type { CommandModule } from '../command.js';
 import { buildCommand } from './build.js';
 import { evalCommand } from './eval.js';
+import { irCommand } from './ir.js';
 import { keygenCommand } from './keygen.js';
 import { verifyCommand } from './verify.js';
 import { testCommand } from './test.js';
+import { validateCommand } from './validate.js';
 
 /** Every command of the CLI, in `--help` order. */
-export const COMMANDS: CommandModule[] = [buildCommand, evalCommand, testCommand, verifyCommand, keygenCommand];
+export const COMMANDS: CommandModule[] = [
+  validateCommand,
+  irCommand,
+  buildCommand,
+  evalCommand,
+  testCommand,
+  verifyCommand,
+  keygenCommand,
+];
