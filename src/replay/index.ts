@@ -2,11 +2,11 @@ import { isBlastguardError } from '../core/errors.js';
 import { fileStart, sortDiagnostics } from '../diagnostics/create.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { buildIr } from '../ir/build.js';
-import { loadPolicySet } from '../load/index.js';
+import { checkPolicyDir } from '../validate/index.js';
 import { testDiagnostic } from './codes.js';
 import { coverageDiagnostics, ruleCoverage } from './coverage.js';
 import { buildTestBundle } from './engine.js';
-import type { TestReport } from './report.js';
+import type { FixtureSummary, TestReport } from './report.js';
 import { loadTestFixtures, runReplay, runTestSuite } from './run.js';
 import type { CaseResult } from './run.js';
 
@@ -19,7 +19,7 @@ export { DECISION_ENTRYPOINT, buildTestBundle, withOverrides } from './engine.js
 export type { EngineFor, OverridesSpec, TestBundle } from './engine.js';
 export { replayInventory } from './inventory.js';
 export { caseTitle, counts, formatGithub, formatHuman, formatJson, formatJunit } from './report.js';
-export type { TestFormat, TestReport, TestReportJson } from './report.js';
+export type { FixtureSummary, TestFormat, TestReport, TestReportJson } from './report.js';
 export { NO_OPERATION, UNPARSEABLE, loadTestFixtures, runReplay, runTestSuite } from './run.js';
 export type { CaseResult, FixtureRun, TestFixtures } from './run.js';
 
@@ -31,6 +31,8 @@ export interface RunTestsOptions {
   cwd?: string;
   /** Fail below this rule coverage (0–100); null never fails on coverage. */
   minCoverage?: number | null;
+  /** The validation clock (token expiry warnings); default now. */
+  now?: Date;
 }
 
 /**
@@ -40,10 +42,10 @@ export interface RunTestsOptions {
  */
 export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   const cwd = options.cwd ?? process.cwd();
-  const loaded = await loadPolicySet(options.dir, { cwd });
+  const loaded = await checkPolicyDir(options.dir, options.now === undefined ? { cwd } : { cwd, now: options.now });
   const policyDiagnostics = loaded.diagnostics;
-  if (policyDiagnostics.some((d) => d.severity === 'error')) {
-    return { diagnostics: sortDiagnostics(policyDiagnostics), results: [], coverage: null, revision: null, ok: false };
+  if (loaded.errorCount > 0) {
+    return { diagnostics: policyDiagnostics, results: [], fixtures: [], coverage: null, revision: null, ok: false };
   }
   const ir = buildIr(loaded.set);
   let bundle: Awaited<ReturnType<typeof buildTestBundle>>;
@@ -53,7 +55,7 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
     if (!isBlastguardError(e)) throw e;
     const at = fileStart(loaded.set.root);
     const d = testDiagnostic('BG428', `the bundle cannot be built for testing: ${e.code} ${e.message}`, at, e.help);
-    return { diagnostics: [...policyDiagnostics, d], results: [], coverage: null, revision: null, ok: false };
+    return { diagnostics: [...policyDiagnostics, d], results: [], fixtures: [], coverage: null, revision: null, ok: false };
   }
 
   const fixtures = await loadTestFixtures(options.tests, { cwd });
@@ -64,6 +66,10 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
     );
   }
   const results: CaseResult[] = [];
+  const summaries: FixtureSummary[] = [
+    ...fixtures.replays.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.spec.title })),
+    ...fixtures.suites.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.metadata.description ?? `${d.value.spec.cases.length} decision tests` })),
+  ];
   for (const replay of fixtures.replays) {
     const run = await runReplay(replay, ir, bundle.engineFor);
     results.push(...run.results);
@@ -77,5 +83,5 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   const coverage = ruleCoverage(loaded.set, results);
   diagnostics.push(...coverageDiagnostics(coverage, options.minCoverage ?? null));
   const ok = results.every((r) => r.passed) && !diagnostics.some((d) => d.severity === 'error');
-  return { diagnostics: sortDiagnostics(diagnostics), results, coverage, revision: bundle.revision, ok };
+  return { diagnostics: sortDiagnostics(diagnostics), results, fixtures: summaries, coverage, revision: bundle.revision, ok };
 }

@@ -7,10 +7,20 @@ import type { CaseResult } from './run.js';
 
 export type TestFormat = 'human' | 'json' | 'github';
 
+/** One Replay or TestSuite that ran. */
+export interface FixtureSummary {
+  kind: 'Replay' | 'TestSuite';
+  name: string;
+  file: string;
+  /** The replay's `spec.title`, or the suite's `metadata.description`. */
+  title: string;
+}
+
 export interface TestReport {
   /** Policy, fixture and coverage findings (failures are in `results`). */
   diagnostics: Diagnostic[];
   results: CaseResult[];
+  fixtures: FixtureSummary[];
   /** null when the policies did not validate, so nothing ran. */
   coverage: RuleCoverage | null;
   /** The bundle revision the fixtures ran against. */
@@ -73,6 +83,18 @@ export function formatHuman(report: TestReport, options: { color?: boolean; read
       if (r.actual && r.actual.reasons.length > 0) out += `  ${paint('2', `reasons: ${r.actual.reasons.join(' | ')}`)}\n`;
     }
   }
+  if (report.fixtures.length > 0) {
+    out += '\n';
+    const rows = report.fixtures.map((f) => {
+      const mine = report.results.filter((r) => r.kind === f.kind && r.fixture === f.name);
+      const failed = mine.filter((r) => !r.passed).length;
+      return { f, failed, text: `${failed > 0 ? 'FAIL' : 'ok  '} ${mine.length - failed}/${mine.length}` };
+    });
+    const width = Math.max(...rows.map((r) => r.text.length));
+    for (const { f, failed, text } of rows) {
+      out += `${paint(failed > 0 ? '31' : '32', text.padEnd(width))}  ${f.kind === 'Replay' ? 'replay' : 'suite '} ${f.name}: ${f.title}\n`;
+    }
+  }
   if (report.coverage) {
     const c = report.coverage;
     out += `\nrule coverage: ${c.covered}/${c.total} rules (${formatPercent(c.percent)})\n`;
@@ -90,6 +112,7 @@ export interface TestReportJson {
   ok: boolean;
   revision: string | null;
   summary: { passed: number; failed: number; total: number };
+  fixtures: FixtureSummary[];
   results: {
     kind: CaseResult['kind'];
     fixture: string;
@@ -113,6 +136,7 @@ export function formatJson(report: TestReport): string {
     ok: report.ok,
     revision: report.revision,
     summary: counts(report),
+    fixtures: report.fixtures,
     results: report.results.map((r) => ({
       kind: r.kind,
       fixture: r.fixture,

@@ -155,6 +155,7 @@ test('junit xml escapes what fixtures contain', () => {
     revision: 'r',
     coverage: null,
     diagnostics: [],
+    fixtures: [],
     results: [
       {
         kind: 'Replay',
