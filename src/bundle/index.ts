@@ -41,3 +41,4 @@ export {
   parseSigningAlgorithm,
 } from './algorithms.js';
 export type { SigningAlgorithm } from './algorithms.js';
+export { BUNDLE_ERROR_CODES } from './codes.js';

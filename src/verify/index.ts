@@ -5,3 +5,4 @@ export type { OpenBundleOptions, VerificationConfig, VerificationResult } from '
 export { decodeCompactJws } from './jws.js';
 export type { DecodedJws, SignaturePayload, SignedFile } from './jws.js';
 export { compileExcludePattern } from './glob.js';
+export { VERIFY_ERROR_CODES } from './codes.js';
