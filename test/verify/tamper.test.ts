@@ -1,8 +1,10 @@
 import { CompactSign } from 'jose';
 import { createPrivateKey } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   bundleFiles,
+  digestInput,
   gzipDeterministic,
   hashBundleFile,
   readBundle,
@@ -265,5 +267,27 @@ describe('exclude patterns (Go filepath.Match)', () => {
 
   it.each([['[a-'], ['['], ['\\'], ['[]'], ['[z-a]']])('%s is malformed', async (pattern) => {
     expect(await codeOf(() => compileExcludePattern(pattern))).toBe('BG317');
+  });
+});
+
+describe('any single-bit flip', () => {
+  it('is rejected unless it leaves the canonical content unchanged', async () => {
+    const files = signed.filter((e) => e.path !== '.signatures.json');
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: files.length - 1 }), fc.nat(), fc.nat({ max: 7 }), async (which, offset, bit) => {
+        const target = files[which]!;
+        const at = offset % target.bytes.length;
+        const bytes = Buffer.from(target.bytes);
+        bytes[at] = bytes[at]! ^ (1 << bit);
+        const code = await verdict(replace(signed, target.path, bytes));
+        if (code === 'ok') {
+          // Only a change that canonicalizes to the same JSON (e.g. hex case in a \u escape) may pass.
+          expect(Buffer.from(digestInput(target.path, bytes)).equals(Buffer.from(digestInput(target.path, target.bytes)))).toBe(true);
+        } else {
+          expect(code).toMatch(/^BG(2[13]\d|31[13])$/);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
