@@ -1,0 +1,60 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { CODES } from '../../src/diagnostics/codes.js';
+import { RULES } from '../../src/validate/index.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const abs = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...sources(abs));
+    else if (entry.name.endsWith('.ts')) out.push(abs);
+  }
+  return out;
+}
+
+function codesUsedIn(dir: string): Map<string, string> {
+  const used = new Map<string, string>();
+  for (const file of sources(dir)) {
+    // Codes as string literals or registry keys; comments naming range bounds do not count.
+    for (const m of readFileSync(file, 'utf8').matchAll(/['"`](BG\d{3})['"`]|^\s*(BG\d{3}):/gm)) {
+      const code = m[1] ?? m[2] ?? '';
+      if (!used.has(code)) used.set(code, path.relative(REPO, file));
+    }
+  }
+  return used;
+}
+
+describe('diagnostic code registry', () => {
+  it('registers every code used in src/', () => {
+    const missing = [...codesUsedIn(path.join(REPO, 'src'))].filter(([code]) => !CODES[code]).map(([code, file]) => `${code} (${file})`);
+    expect(missing, 'add these to src/diagnostics/codes.ts').toEqual([]);
+  });
+
+  it('has well-formed entries: key = code, severity, lowercase one-line title', () => {
+    for (const [key, info] of Object.entries(CODES)) {
+      expect(info.code).toBe(key);
+      expect(key).toMatch(/^BG\d{3}$/);
+      expect(['error', 'warning', 'info']).toContain(info.severity);
+      expect(info.title).not.toMatch(/\n|\.$/);
+      expect(info.title.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('keeps validation codes in BG001-BG099 and every validation code used', () => {
+    const used = codesUsedIn(path.join(REPO, 'src', 'load'));
+    for (const [code] of codesUsedIn(path.join(REPO, 'src', 'validate'))) used.set(code, '');
+    for (const code of used.keys()) expect(code).toMatch(/^BG0\d\d$/);
+    const registered = Object.keys(CODES).filter((c) => /^BG0\d\d$/.test(c));
+    expect(registered.filter((c) => !used.has(c))).toEqual([]);
+  });
+
+  it('lists each rule code once', () => {
+    const codes = RULES.flatMap((r) => r.codes);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+});
