@@ -396,12 +396,12 @@ export function shortest_digits(x: f64, out: usize): i32 {
     store<u8>(out + <usize>(n - 1 - i), t);
   }
   const exact_exp = n + point; // value = 0.digits * 10^exact_exp
-  // Shortest prefix (rounded half up on the exact digits) that round-trips.
+  // Shortest prefix (rounded to nearest, ties to even, on the exact digits) that round-trips.
   const tmp = alloc(32);
   for (let p = 1; p <= 17 && p <= n; p++) {
     let e = exact_exp;
     for (let i = 0; i < p; i++) store<u8>(tmp + <usize>i, load<u8>(out + <usize>i));
-    if (p < n && load<u8>(out + <usize>p) >= 0x35) {
+    if (p < n && round_up_at(out, n, p)) {
       // Round up, propagating carries.
       let i = p - 1;
       while (i >= 0 && load<u8>(tmp + <usize>i) == 0x39) {
@@ -431,6 +431,17 @@ export function shortest_digits(x: f64, out: usize): i32 {
   while (q > 1 && load<u8>(out + <usize>(q - 1)) == 0x30) q--;
   printed_exp10 = exact_exp;
   return q;
+}
+
+// Whether keeping `p` of the `n` exact digits rounds up: above half, or exactly half with an
+// odd last kept digit.
+function round_up_at(digits: usize, n: i32, p: i32): bool {
+  const d = load<u8>(digits + <usize>p);
+  if (d != 0x35) return d > 0x35;
+  for (let i = p + 1; i < n; i++) {
+    if (load<u8>(digits + <usize>i) != 0x30) return true;
+  }
+  return ((load<u8>(digits + <usize>(p - 1)) - 0x30) & 1) != 0;
 }
 
 function candidate_equals(digits: usize, n: i32, e: i32, x: f64): bool {
