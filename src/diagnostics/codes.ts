@@ -121,3 +121,11 @@ export const CODES: Record<string, CodeInfo> = {
 export function codeInfo(code: string): CodeInfo | undefined {
   return CODES[code];
 }
+
+/** The README's diagnostics table, generated so that the documentation cannot drift from the registry. */
+export function codesMarkdownTable(): string {
+  const rows = Object.values(CODES)
+    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+    .map((c) => `| ${c.code} | ${c.severity} | ${c.title.replace(/\|/g, '\\|')} |`);
+  return ['| code | severity | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}

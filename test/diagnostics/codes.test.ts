@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CODES } from '../../src/diagnostics/codes.js';
+import { CODES, codesMarkdownTable } from '../../src/diagnostics/codes.js';
 import { RULES } from '../../src/validate/index.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -56,5 +56,14 @@ describe('diagnostic code registry', () => {
   it('lists each rule code once', () => {
     const codes = RULES.flatMap((r) => r.codes);
     expect(new Set(codes).size).toBe(codes.length);
+  });
+});
+
+describe('README diagnostics table', () => {
+  // The lead merges README; once the table is there it must list exactly the registry.
+  const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+  const hasTable = readme.includes('| code | severity | meaning |');
+  it.runIf(hasTable)('matches the registry (regenerate it with codesMarkdownTable())', () => {
+    expect(readme).toContain(codesMarkdownTable());
   });
 });
