@@ -18,8 +18,8 @@ export type { RuleCoverage } from './coverage.js';
 export { DECISION_ENTRYPOINT, buildTestBundle, withOverrides } from './engine.js';
 export type { EngineFor, OverridesSpec, TestBundle } from './engine.js';
 export { replayInventory } from './inventory.js';
-export { caseTitle, counts, formatGithub, formatHuman, formatJson, formatJunit } from './report.js';
-export type { FixtureSummary, TestFormat, TestReport, TestReportJson } from './report.js';
+export { caseTitle, counts, formatGithub, formatHuman, formatHumanResults, formatHumanVerdict, formatJson, formatJunit } from './report.js';
+export type { FixtureSummary, HumanOptions, TestFormat, TestReport, TestReportJson } from './report.js';
 export { NO_OPERATION, UNPARSEABLE, loadTestFixtures, runReplay, runTestSuite } from './run.js';
 export type { CaseResult, FixtureRun, TestFixtures } from './run.js';
 

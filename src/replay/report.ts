@@ -61,8 +61,18 @@ function table(rows: string[][]): string {
   return rows.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ').trimEnd()).join('\n');
 }
 
-export function formatHuman(report: TestReport, options: { color?: boolean; readSource?: (file: string) => string | undefined } = {}): string {
-  const paint = (code: string, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+export interface HumanOptions {
+  color?: boolean;
+  readSource?: (file: string) => string | undefined;
+}
+
+function painter(color: boolean | undefined): (code: string, text: string) => string {
+  return (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+}
+
+/** The results table, failure diffs, per-fixture lines and coverage: everything but diagnostics and the verdict. */
+export function formatHumanResults(report: TestReport, options: HumanOptions = {}): string {
+  const paint = painter(options.color);
   let out = '';
   if (report.results.length > 0) {
     const rows = [['', 'FIXTURE', 'STEP', 'OPERATION', 'EXPECTED', 'ACTUAL', 'RULE']];
@@ -99,12 +109,24 @@ export function formatHuman(report: TestReport, options: { color?: boolean; read
     const c = report.coverage;
     out += `\nrule coverage: ${c.covered}/${c.total} rules (${formatPercent(c.percent)})\n`;
   }
-  const diagnostics = formatDiagnostics(report.diagnostics, 'human', { color: options.color ?? false, readSource: options.readSource, maxErrors: 0 });
-  if (report.diagnostics.length > 0) out += `\n${diagnostics}`;
+  return out;
+}
+
+/** The last line: PASS or FAIL with the counts. */
+export function formatHumanVerdict(report: TestReport, options: HumanOptions = {}): string {
+  const paint = painter(options.color);
   const n = counts(report);
   const status = report.ok ? paint('1;32', 'PASS') : paint('1;31', 'FAIL');
-  out += `\n${status} ${n.passed} passed, ${n.failed} failed, ${n.total} decisions checked\n`;
-  return out;
+  return `\n${status} ${n.passed} passed, ${n.failed} failed, ${n.total} decisions checked\n`;
+}
+
+/** The whole human report in one string (results, diagnostics, verdict). */
+export function formatHuman(report: TestReport, options: HumanOptions = {}): string {
+  const diagnostics =
+    report.diagnostics.length > 0
+      ? `\n${formatDiagnostics(report.diagnostics, 'human', { color: options.color ?? false, readSource: options.readSource, maxErrors: 0 })}`
+      : '';
+  return `${formatHumanResults(report, options)}${diagnostics}${formatHumanVerdict(report, options)}`;
 }
 
 /** The stable shape of `--format json`. */

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { BlastguardError } from '../../core/errors.js';
-import { formatGithub, formatHuman, formatJson, formatJunit, runTests } from '../../replay/index.js';
+import { formatGithub, formatHumanResults, formatHumanVerdict, formatJson, formatJunit, runTests } from '../../replay/index.js';
 import type { TestFormat } from '../../replay/index.js';
+import { parseInstant, printDiagnostics, useColor } from '../command.js';
 import type { CliIo, CommandModule } from '../command.js';
 
 interface TestFlags {
@@ -13,44 +13,34 @@ interface TestFlags {
   tests: string;
   junit?: string;
   format: TestFormat;
-  minCoverage?: string;
+  minCoverage?: number;
+  now?: Date;
 }
 
-function parseCoverage(value: string | undefined): number | null {
-  if (value === undefined) return null;
+/** Commander parser for `--min-coverage` (a bad value is a usage error, exit 2). */
+export function parseCoverage(value: string): number {
   const text = value.trim().replace(/%$/, '');
   const n = Number(text);
-  if (text === '' || !Number.isFinite(n) || n < 0 || n > 100) {
-    throw new BlastguardError('BG426', `\`--min-coverage\` must be a percentage from 0 to 100, got \`${value}\``, {
-      help: 'for example --min-coverage 90',
-    });
-  }
+  if (text === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('must be a percentage from 0 to 100, e.g. 90');
   return n;
 }
 
 async function run(flags: TestFlags, io: CliIo): Promise<number> {
-  let minCoverage: number | null;
-  try {
-    minCoverage = parseCoverage(flags.minCoverage);
-  } catch (e) {
-    // A malformed flag is a usage error (exit 2), reported like commander's own.
-    if (!(e instanceof BlastguardError)) throw e;
-    io.stderr(`error ${e.code} ${e.message}\n${e.help ? `  help: ${e.help}\n` : ''}`);
-    return 2;
-  }
-  const report = await runTests({ dir: flags.dir, tests: flags.tests, cwd: io.cwd, minCoverage });
+  const report = await runTests({
+    dir: flags.dir,
+    tests: flags.tests,
+    cwd: io.cwd,
+    minCoverage: flags.minCoverage ?? null,
+    ...(flags.now === undefined ? {} : { now: flags.now }),
+  });
   if (flags.format === 'json') io.stdout(formatJson(report));
   else if (flags.format === 'github') io.stdout(formatGithub(report));
   else {
-    const color = io.isTTY && io.env['NO_COLOR'] === undefined;
-    const readSource = (file: string): string | undefined => {
-      try {
-        return readFileSync(path.resolve(io.cwd, file), 'utf8');
-      } catch {
-        return undefined;
-      }
-    };
-    io.stdout(formatHuman(report, { color, readSource }));
+    const color = useColor(io);
+    io.stdout(formatHumanResults(report, { color }));
+    // Diagnostics go where every command prints them (stderr for people); the verdict comes last.
+    printDiagnostics(io, report.diagnostics, 'human', { maxErrors: 0 });
+    io.stdout(formatHumanVerdict(report, { color }));
   }
   if (flags.junit !== undefined) {
     const target = path.resolve(io.cwd, flags.junit);
@@ -77,7 +67,20 @@ export const testCommand: CommandModule = {
       .option('--tests <dir>', 'directory searched recursively for Replay and TestSuite files', 'test')
       .option('--junit <file>', 'also write a JUnit XML report')
       .addOption(new Option('--format <format>', 'output format').choices(['human', 'json', 'github']).default('human'))
-      .option('--min-coverage <pct>', 'fail when fewer than this percentage of rules are exercised')
+      .option('--min-coverage <pct>', 'fail when fewer than this percentage of rules are exercised', parseCoverage)
+      .option('--now <time>', 'validate token and override expiry as of this RFC 3339 time (default: the clock)', parseInstant)
+      .addHelpText(
+        'after',
+        [
+          '',
+          'Examples:',
+          '  $ blastguard test                                  # policies/ against every fixture under test/',
+          '  $ blastguard test --min-coverage 100 --junit reports/blastguard.xml',
+          '  $ blastguard test --format github                  # annotate failing steps on the pull request',
+          '',
+          'Exit status: 0 every decision as expected, 1 a failure, an error or coverage below --min-coverage, 2 usage.',
+        ].join('\n'),
+      )
       .action(async (flags: TestFlags) => {
         setExit(await run(flags, io));
       });
