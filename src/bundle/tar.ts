@@ -122,10 +122,18 @@ export function gunzipBounded(bytes: Uint8Array, maxBytes: number): Buffer {
   }
 }
 
+/** gzip never grows data by more than a few bytes per 16 KiB block, so a larger file cannot be a bundle within the limit. */
+export function checkCompressedSize(size: number, limits: ReadLimits = DEFAULT_READ_LIMITS): void {
+  if (size > limits.maxDecompressedBytes + 1024 * 1024) {
+    throw new BlastguardError('BG221', `bundle file is ${size} bytes, more than the limit of ${limits.maxDecompressedBytes}`);
+  }
+}
+
 const LINK_TYPES = new Set(['symlink', 'link']);
 
 /** Reads every regular file of a gzip tar, enforcing the limits and path rules. Directory entries are skipped. */
 export async function readTarGz(bytes: Uint8Array, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<BundleEntry[]> {
+  checkCompressedSize(bytes.length, limits);
   const tar = gunzipBounded(bytes, limits.maxDecompressedBytes);
   const entries: BundleEntry[] = [];
   const seen = new Set<string>();

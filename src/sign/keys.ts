@@ -44,7 +44,7 @@ export function loadSigningKey(material: string | Uint8Array, alg: SigningAlgori
     key = createPrivateKey({ key: Buffer.from(bytes), format: 'pem' });
   } catch (e) {
     throw new BlastguardError('BG251', `${source} is not a pem private key`, {
-      help: 'pass a PKCS#8, PKCS#1 or SEC1 pem private key; the public key goes to `blastguard verify`',
+      help: 'pass an unencrypted PKCS#8, PKCS#1 or SEC1 pem private key; the public key goes to `blastguard verify`',
       cause: e,
     });
   }

@@ -147,3 +147,10 @@ describe('readBundle', () => {
     expect(await codeOf(async () => readBundle(await craftGz(entries)))).toBe(code);
   });
 });
+
+describe('compressed size', () => {
+  it('refuses an input larger than the decompressed cap before inflating it', async () => {
+    const limits = { maxFileBytes: 1e6, maxTotalBytes: 1e6, maxDecompressedBytes: 1000, maxEntries: 10 };
+    expect(await codeOf(() => readTarGz(Buffer.alloc(2 * 1024 * 1024, 0x1f), limits))).toBe('BG221');
+  });
+});

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { BlastguardError, isBlastguardError } from '../../core/errors.js';
-import { DEFAULT_SIGNING_ALGORITHM, parseSigningAlgorithm, readBundle, readBundleDirectory, type Bundle } from '../../bundle/index.js';
+import { DEFAULT_SIGNING_ALGORITHM, checkCompressedSize, parseSigningAlgorithm, readBundle, readBundleDirectory, type Bundle } from '../../bundle/index.js';
 import { loadVerificationKey, singleKeyConfig, verifyBundle, type VerificationConfig, type VerificationResult } from '../../verify/index.js';
 import type { CliIo, CommandModule } from '../command.js';
 
@@ -44,13 +44,15 @@ export async function verificationConfigFromFlags(flags: VerificationFlags, io: 
 /** A bundle from a `.tar.gz` file or a bundle directory. */
 export async function readBundleFromPath(file: string, io: CliIo): Promise<Bundle> {
   const abs = path.resolve(io.cwd, file);
-  let isDir: boolean;
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
-    isDir = (await stat(abs)).isDirectory();
+    info = await stat(abs);
   } catch (e) {
     throw new BlastguardError('BG240', `cannot read bundle \`${file}\`: ${errnoText(e)}`, { file, cause: e });
   }
-  if (isDir) return readBundleDirectory(abs);
+  if (info.isDirectory()) return readBundleDirectory(abs);
+  // Before reading it into memory: an oversized file is refused unread.
+  checkCompressedSize(info.size);
   let bytes: Buffer;
   try {
     bytes = await readFile(abs);
