@@ -2,7 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { diagnostic } from '../diagnostics/create.js';
 import { looksLikeCredential, maskSecret } from '../diagnostics/credentials.js';
-import { didYouMean, listCode } from '../diagnostics/suggest.js';
+import { closest, didYouMean, listCode } from '../diagnostics/suggest.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { KIND_SCHEMAS, allSchemaFiles, readSchema } from '../schemas/index.js';
 import type { Kind } from '../schemas/index.js';
@@ -103,7 +103,20 @@ function collapse(errors: ErrorObject[]): ErrorObject[] {
     rest = rest.filter((e) => !inBranch(e) && (plausible === undefined || e !== alt));
     if (plausible) rest.push(...plausible);
   }
-  return rest;
+  // `specs:` instead of `spec:` is one mistake, not a missing and an unknown property.
+  const misspelled = new Set<string>();
+  for (const e of rest) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const prop = String((e.params as { additionalProperty?: unknown }).additionalProperty);
+    const parent = isObject(e.parentSchema) && isObject(e.parentSchema.properties) ? Object.keys(e.parentSchema.properties) : [];
+    const meant = closest(prop, parent);
+    if (meant !== undefined) misspelled.add(`${e.instancePath}\u0000${meant}`);
+  }
+  return rest.filter(
+    (e) =>
+      e.keyword !== 'required' ||
+      !misspelled.has(`${e.instancePath}\u0000${String((e.params as { missingProperty?: unknown }).missingProperty)}`),
+  );
 }
 
 function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> {
@@ -146,9 +159,12 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
         const expected = String(params.type)
           .split(',')
           .map((t) => typeName(t));
+        const actual = jsonType(e.data);
         yield diagnostic(
           'BG022',
-          `\`${where || 'document'}\` must be ${expected.join(' or ')}, not ${typeName(jsonType(e.data))}`,
+          actual === 'null'
+            ? `\`${where || 'document'}\` is empty; it must be ${expected.join(' or ')}`
+            : `\`${where || 'document'}\` must be ${expected.join(' or ')}, not ${typeName(actual)}`,
           locate(path, 'value'),
         );
         break;

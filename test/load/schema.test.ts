@@ -128,3 +128,17 @@ describe('schema diagnostics', () => {
     expect(diagnostics[0]?.message).toContain('ghp_…');
   });
 });
+
+describe('schema diagnostics: one problem, one diagnostic', () => {
+  it('reports a misspelled required property once, as unknown with a suggestion', () => {
+    const { diagnostics } = load(API_RAILWAY.replace('  protocol: graphql', '  protocl: graphql'));
+    expect(where(diagnostics)).toEqual(['BG021@5:3']);
+    expect(diagnostics[0]?.help).toBe('did you mean `protocol`?');
+  });
+
+  it('says a value is empty rather than of type null', () => {
+    const { diagnostics } = load(policy('p', '    - id: r1', '      mode: allow').replace('api: railway', 'api:'));
+    expect(where(diagnostics)).toEqual(['BG022@5:3']);
+    expect(diagnostics[0]?.message).toBe('`spec.api` is empty; it must be a string');
+  });
+});
