@@ -224,11 +224,14 @@ export function formatJunit(report: TestReport): string {
     out += `  <testsuite name="${xml(key)}" tests="${results.length}" failures="${failed}" errors="0" file="${xml(first.file)}">\n`;
     for (const r of results) {
       const name = r.kind === 'Replay' ? `${r.step} › ${r.operation}${r.index > 0 ? ` #${r.index + 1}` : ''}` : r.step;
-      out += `    <testcase classname="${xml(r.fixture)}" name="${xml(name)}" file="${xml(r.file)}" line="${r.line}">\n`;
-      if (!r.passed) {
-        const message = diffLines(r.diffs).join('; ');
-        out += `      <failure message="${xml(message)}" type="BG420">${xml(`${r.file}:${r.line}:${r.column} ${caseTitle(r)}\n${diffLines(r.diffs).join('\n')}`)}</failure>\n`;
+      const open = `    <testcase classname="${xml(r.fixture)}" name="${xml(name)}" file="${xml(r.file)}" line="${r.line}"`;
+      if (r.passed) {
+        out += `${open}/>\n`;
+        continue;
       }
+      const message = diffLines(r.diffs).join('; ');
+      out += `${open}>\n`;
+      out += `      <failure message="${xml(message)}" type="BG420">${xml(`${r.file}:${r.line}:${r.column} ${caseTitle(r)}\n${diffLines(r.diffs).join('\n')}`)}</failure>\n`;
       out += '    </testcase>\n';
     }
     out += '  </testsuite>\n';
