@@ -70,6 +70,11 @@ function checkModule(bytes: Uint8Array): void {
   expect(imported.filter((i) => i.kind !== 0 && i.kind !== 2)).toEqual([]);
 
   // Exports: every ABI function with its exact signature, `memory`, the two immutable globals.
+  const reflected = new Map(Wasm.Module.exports(module).map((e) => [e.name, e.kind]));
+  for (const name of Object.keys(EXPORT_SIGNATURES)) expect(reflected.get(name), name).toBe('function');
+  expect(reflected.get('memory')).toBe('memory');
+  expect(reflected.get('opa_wasm_abi_version')).toBe('global');
+  expect(reflected.get('opa_wasm_abi_minor_version')).toBe('global');
   const exported = exportEntries(bytes);
   const funcTypes = [...funcImports.map((i) => i.typeIndex ?? -1), ...functionTypeIndices(bytes)];
   for (const [name, [params, results]] of Object.entries(EXPORT_SIGNATURES)) {
