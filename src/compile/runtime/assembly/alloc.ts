@@ -145,21 +145,6 @@ export function free(ptr: usize): void {
   push_free(block, size);
 }
 
-/** Payload size of a live block (as rounded by `alloc`). */
-export function block_size(ptr: usize): usize {
-  return <usize>load<u32>(ptr - HEADER);
-}
-
-/** Grows or shrinks a block, copying `keep` bytes; frees the old block. */
-export function realloc_copy(ptr: usize, keep: usize, size: usize): usize {
-  const p = alloc(size);
-  if (ptr != 0) {
-    mem_copy(p, ptr, keep < size ? keep : size);
-    free(ptr);
-  }
-  return p;
-}
-
 export function heap_ptr_get(): usize {
   return heap_ptr;
 }
@@ -205,19 +190,6 @@ export function heap_blocks_restore(): void {
 
 export function heap_stash_clear(): void {
   clear_heads(stash_heads);
-}
-
-/** Number of blocks on the free lists (tests and diagnostics). */
-export function heap_free_blocks(): i32 {
-  let n = 0;
-  for (let i = 0; i < LISTS; i++) {
-    let b = <usize>load<u32>(free_heads + (<usize>i << 2));
-    while (b != 0) {
-      n++;
-      b = <usize>load<u32>(b + HEADER);
-    }
-  }
-  return n;
 }
 
 // Byte loops instead of memory.copy/memory.fill: the module must stay within Wasm MVP (no
