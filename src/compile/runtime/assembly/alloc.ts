@@ -208,6 +208,14 @@ export function mem_move(dst: usize, src: usize, n: usize): void {
     return;
   }
   let i = n;
+  if (((dst | src | n) & 3) == 0) {
+    // Collection buffers are arrays of u32 pointers: move whole words.
+    while (i > 0) {
+      i -= 4;
+      store<u32>(dst + i, load<u32>(src + i));
+    }
+    return;
+  }
   while (i > 0) {
     i--;
     store<u8>(dst + i, load<u8>(src + i));
