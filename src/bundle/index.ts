@@ -29,7 +29,7 @@ export {
 } from './hash.js';
 export type { HashAlgorithm } from './hash.js';
 export { JsonSyntaxError, parseJsonPreservingNumbers } from './json.js';
-export { bundlePathFromEntryName } from './paths.js';
+export { bundlePathFromEntryName, printable } from './paths.js';
 export {
   DEFAULT_SIGNING_ALGORITHM,
   SIGNING_ALGORITHMS,

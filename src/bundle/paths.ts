@@ -35,7 +35,11 @@ export function bundlePathFromEntryName(name: string, options: { directory?: boo
   return path;
 }
 
-function printable(name: string): string {
+/** An untrusted value (entry name, claim) for a one-line message: control characters escaped, length capped. */
+export function printable(value: string): string {
   // eslint-disable-next-line no-control-regex
-  return name.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const escaped = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
+    c.charCodeAt(0) > 0xff ? `\\u${c.charCodeAt(0).toString(16)}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+  return escaped.length > 200 ? `${escaped.slice(0, 200)}…` : escaped;
 }

@@ -1,7 +1,7 @@
 import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import tarStream from 'tar-stream';
 import { BlastguardError } from '../core/errors.js';
-import { bundlePathFromEntryName } from './paths.js';
+import { bundlePathFromEntryName, printable } from './paths.js';
 
 /** A regular file inside a bundle; `path` has no leading `/`. */
 export interface BundleEntry {
@@ -162,21 +162,21 @@ export async function readTarGz(bytes: Uint8Array, limits: ReadLimits = DEFAULT_
       }
       const type = header.type ?? 'file';
       if (LINK_TYPES.has(type)) {
-        throw new BlastguardError('BG214', `bundle entry \`${header.name}\` is a ${type === 'link' ? 'hard link' : 'symbolic link'}`, {
+        throw new BlastguardError('BG214', `bundle entry \`${printable(header.name)}\` is a ${type === 'link' ? 'hard link' : 'symbolic link'}`, {
           help: 'bundles may contain regular files only',
         });
       }
       if (type === 'directory') {
         bundlePathFromEntryName(header.name, { directory: true });
         if ((header.size ?? 0) > 0) {
-          throw new BlastguardError('BG223', `bundle directory entry \`${header.name}\` carries content`);
+          throw new BlastguardError('BG223', `bundle directory entry \`${printable(header.name)}\` carries content`);
         }
         stream.on('end', next);
         stream.resume();
         return;
       }
       if (type !== 'file') {
-        throw new BlastguardError('BG215', `bundle entry \`${header.name}\` has unsupported type \`${type}\``, {
+        throw new BlastguardError('BG215', `bundle entry \`${printable(header.name)}\` has unsupported type \`${type}\``, {
           help: 'bundles may contain regular files only',
         });
       }

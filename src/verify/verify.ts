@@ -7,6 +7,7 @@ import {
   algorithmFamily,
   digestInput,
   isHashAlgorithm,
+  printable,
   readBundle,
   type Bundle,
   type ReadBundleOptions,
@@ -85,7 +86,7 @@ function singleJwt(signatures: Uint8Array): string {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw reject('BG302', '`.signatures.json` is not a json object');
   const { signatures: list, plugin } = parsed as Record<string, unknown>;
   if (plugin !== undefined && plugin !== null && plugin !== '') {
-    throw reject('BG318', `bundle was signed by custom signer plugin \`${String(plugin)}\`, which blastguard cannot verify`);
+    throw reject('BG318', `bundle was signed by custom signer plugin \`${printable(String(plugin))}\`, which blastguard cannot verify`);
   }
   if (list !== undefined && list !== null && !Array.isArray(list)) throw reject('BG302', '`.signatures.json` field `signatures` is not an array');
   const jwts = (list ?? []) as unknown[];
@@ -100,14 +101,14 @@ function resolveKey(jws: DecodedJws, config: VerificationConfig): { keyId: strin
   const keyId = config.keyId || headerKid || jws.payload.keyid || '';
   if (keyId === '') throw reject('BG306', 'bundle signature names no key id and none is configured', 'configure the key id to verify with');
   const key = Object.prototype.hasOwnProperty.call(config.keys, keyId) ? config.keys[keyId] : undefined;
-  if (key === undefined) throw reject('BG307', `no verification key with id \`${keyId}\``, `known key ids: ${Object.keys(config.keys).map((k) => `\`${k}\``).join(', ')}`);
+  if (key === undefined) throw reject('BG307', `no verification key with id \`${printable(keyId)}\``, `known key ids: ${Object.keys(config.keys).map((k) => `\`${k}\``).join(', ')}`);
   return { keyId, key };
 }
 
 /** The configured algorithm decides; a token claiming another (`none`, HS256 against an RSA key, …) is refused before any crypto. */
 function checkAlgorithm(jws: DecodedJws, key: VerificationKey): void {
   if (jws.header.alg !== key.alg) {
-    throw reject('BG308', `bundle signature uses \`${String(jws.header.alg)}\` but the verification key is configured for \`${key.alg}\``, 'pass --signing-alg with the algorithm the bundle was signed with');
+    throw reject('BG308', `bundle signature uses \`${printable(String(jws.header.alg))}\` but the verification key is configured for \`${key.alg}\``, 'pass --signing-alg with the algorithm the bundle was signed with');
   }
 }
 
@@ -141,7 +142,7 @@ function checkScope(jws: DecodedJws, key: VerificationKey, config: VerificationC
   const expected = config.scope ?? key.scope;
   const actual = jws.payload.scope;
   if ((expected ?? '') !== (actual ?? '')) {
-    throw reject('BG310', `bundle signature scope \`${actual ?? ''}\` does not match the expected scope \`${expected ?? ''}\``);
+    throw reject('BG310', `bundle signature scope \`${printable(actual ?? '')}\` does not match the expected scope \`${expected ?? ''}\``);
   }
   return actual;
 }
@@ -149,7 +150,7 @@ function checkScope(jws: DecodedJws, key: VerificationKey, config: VerificationC
 function checkFiles(jws: DecodedJws, bundle: Bundle, config: VerificationConfig): { files: string[]; excluded: string[] } {
   const listed = new Map<string, { hash: string; algorithm: string }>();
   for (const f of jws.payload.files) {
-    if (listed.has(f.name)) throw reject('BG316', `bundle signature lists \`${f.name}\` more than once`);
+    if (listed.has(f.name)) throw reject('BG316', `bundle signature lists \`${printable(f.name)}\` more than once`);
     listed.set(f.name, f);
   }
   const excludes = (config.excludeFiles ?? []).map(compileExcludePattern);
@@ -165,17 +166,17 @@ function checkFiles(jws: DecodedJws, bundle: Bundle, config: VerificationConfig)
     if (entry.algorithm === '') throw reject('BG314', `bundle signature gives no hash algorithm for \`${path}\``);
     if (!isHashAlgorithm(entry.algorithm)) {
       const weak = WEAK_HASH_ALGORITHMS.includes(entry.algorithm);
-      throw reject('BG314', `bundle signature hashes \`${path}\` with ${weak ? 'weak' : 'unsupported'} algorithm \`${entry.algorithm}\``, `supported: ${Object.keys(HASH_ALGORITHMS).join(', ')}`);
+      throw reject('BG314', `bundle signature hashes \`${path}\` with ${weak ? 'weak' : 'unsupported'} algorithm \`${printable(entry.algorithm)}\``, `supported: ${Object.keys(HASH_ALGORITHMS).join(', ')}`);
     }
     const actual = createHash(HASH_ALGORITHMS[entry.algorithm]).update(digestInput(path, bytes)).digest('hex');
     if (actual !== entry.hash.toLowerCase()) {
-      throw reject('BG313', `bundle file \`${path}\` does not match its signed digest (want ${entry.hash}, got ${actual})`, 'the file was changed after signing');
+      throw reject('BG313', `bundle file \`${path}\` does not match its signed digest (want ${printable(entry.hash)}, got ${actual})`, 'the file was changed after signing');
     }
     covered.add(path);
   }
   const missing = [...listed.keys()].filter((name) => !bundle.files.has(name));
   if (missing.length > 0) {
-    throw reject('BG312', `signed file(s) ${missing.map((m) => `\`${m}\``).join(', ')} missing from the bundle`, 'a file was removed or renamed after signing');
+    throw reject('BG312', `signed file(s) ${missing.map((m) => `\`${printable(m)}\``).join(', ')} missing from the bundle`, 'a file was removed or renamed after signing');
   }
   return { files: jws.payload.files.map((f) => f.name).filter((n) => covered.has(n)), excluded };
 }

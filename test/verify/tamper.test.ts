@@ -291,3 +291,17 @@ describe('any single-bit flip', () => {
     );
   });
 });
+
+describe('messages', () => {
+  it('keep untrusted names on one line', async () => {
+    try {
+      const h = Buffer.from(JSON.stringify({ alg: 'RS256\nforged: yes' })).toString('base64url');
+      const [, p, s] = jwtOf(signed).split('.') as [string, string, string];
+      await verifyBundle(await readBundle(repack(withJwts(signed, [`${h}.${p}.${s}`]))), config());
+      expect.unreachable();
+    } catch (e) {
+      expect((e as Error).message).not.toContain('\n');
+      expect((e as Error).message).toContain('RS256\\x0aforged');
+    }
+  });
+});
