@@ -82,11 +82,12 @@ export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: Ext
   if (attempt.attempt !== null) context.attempt = attempt.attempt;
 
   const method = request.method.toUpperCase();
-  const body = readBody(request.body, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const body = readBody(request.body, limit);
   if ('error' in body) return [failed(context, body.error.code, body.error.message)];
 
   const groups = api.protocol === 'graphql'
-    ? graphqlOperations(api, method, url, headers, body.text)
+    ? graphqlOperations(api, method, url, headers, body.text, limit)
     : api.protocol === 'mcp'
       ? mcpOperations(api, method, url, headers, body.text)
       : httpOperations(api, method, url, headers, body.text);
@@ -201,11 +202,15 @@ function parseJson(text: string): { value: unknown } | { error: ExtractError } {
   }
 }
 
-function graphqlOperations(api: IrApi, method: string, url: URL, headers: HeaderMap, text: string): Group[] {
+function graphqlOperations(api: IrApi, method: string, url: URL, headers: HeaderMap, text: string, limit: number): Group[] {
   if (!pathMatchesEndpoint(url, api.endpoint)) {
     return [err(EXTRACT_CODES.wrongEndpoint, `path \`${url.pathname}\` is not the graphql endpoint \`${api.endpoint ?? ''}\``)];
   }
   if (method === 'GET') {
+    // A GET carries its document in the URL: the same size bound applies as to a body.
+    if (url.search.length > limit) {
+      return [err(EXTRACT_CODES.bodyTooLarge, `the request query string has ${url.search.length} characters, more than the limit of ${limit}`)];
+    }
     const params = url.searchParams;
     return [graphqlGroup({ query: params.get('query'), variables: params.get('variables'), operationName: params.get('operationName') })];
   }

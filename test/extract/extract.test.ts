@@ -392,6 +392,11 @@ describe('unparseable requests yield exactly one input the policy denies', () =>
     expect(errorCode(post(body), { maxBodyBytes: 100 })).toBe(EXTRACT_CODES.bodyTooLarge);
   });
 
+  test('a GET query string over the size limit', () => {
+    const url = `${URL_COM}?query=${encodeURIComponent(`{ me { id } } # ${'x'.repeat(200)}`)}`;
+    expect(errorCode({ method: 'GET', url }, { maxBodyBytes: 100 })).toBe(EXTRACT_CODES.bodyTooLarge);
+  });
+
   test('a hostile, deeply nested document', () => {
     const query = `mutation { ${'... on Mutation { '.repeat(5000)}volumeDelete(volumeId: "x")${' }'.repeat(5000)} }`;
     const out = run(post({ query }));
