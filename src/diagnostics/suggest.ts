@@ -19,13 +19,17 @@ export function editDistance(a: string, b: string): number {
 /**
  * The candidate closest to `input`, when it is close enough to be a plausible typo: within a third
  * of the longer length (at least 1, at most 3 edits), comparing case-insensitively first so that
- * `policy` suggests `Policy`. Ties go to the earlier candidate, so callers control the order.
+ * `policy` suggests `Policy`. Failing that, the one candidate sharing the longest prefix of at
+ * least 3 characters that reads as an abbreviation or a variant ending (`prod` → `production`,
+ * `denied` → `deny`). Ties go to the earlier candidate,
+ * so callers control the order.
  */
 export function closest(input: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   const lower = input.toLowerCase();
-  for (const candidate of candidates) {
+  const list = [...candidates];
+  for (const candidate of list) {
     if (candidate === input) continue;
     const d = candidate.toLowerCase() === lower ? 0.5 : editDistance(lower, candidate.toLowerCase());
     const limit = Math.min(3, Math.max(1, Math.floor(Math.max(input.length, candidate.length) / 3)));
@@ -34,7 +38,31 @@ export function closest(input: string, candidates: Iterable<string>): string | u
       bestDistance = d;
     }
   }
-  return best;
+  return best ?? byPrefix(lower, list);
+}
+
+function byPrefix(lower: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestLength = 2;
+  let tie = false;
+  for (const candidate of candidates) {
+    const c = candidate.toLowerCase();
+    if (c === lower) continue;
+    let n = 0;
+    while (n < c.length && n < lower.length && c[n] === lower[n]) n++;
+    // An abbreviation (`prod`), or a different ending of at most 3 characters (`denied`); a longer
+    // input that merely starts like a candidate (`projectCreate` vs `project`) is another name.
+    const plausible = n === lower.length || (lower.length - n <= 3 && c.length - n <= 3);
+    if (!plausible) continue;
+    if (n > bestLength) {
+      best = candidate;
+      bestLength = n;
+      tie = false;
+    } else if (n === bestLength && best !== undefined) {
+      tie = true;
+    }
+  }
+  return tie ? undefined : best;
 }
 
 /** `did you mean `x`?` or undefined. */
