@@ -11,6 +11,7 @@ export const TEST_CODES: Readonly<Record<string, { severity: Severity; title: st
   BG423: { severity: 'warning', title: 'no Replay or TestSuite under the tests directory' },
   BG424: { severity: 'warning', title: 'a rule no replay step or test case decided or matched' },
   BG425: { severity: 'error', title: 'rule coverage is below `--min-coverage`' },
+  BG426: { severity: 'error', title: 'the tests directory does not exist or is not a directory' },
   BG427: { severity: 'error', title: 'two Replay or TestSuite documents share a name' },
   BG428: { severity: 'error', title: 'the bundle could not be built or loaded for testing' },
   BG429: { severity: 'error', title: 'the JUnit report cannot be written' },

@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { isBlastguardError } from '../core/errors.js';
 import { fileStart, sortDiagnostics } from '../diagnostics/create.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -58,6 +60,20 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
     return { diagnostics: [...policyDiagnostics, d], results: [], fixtures: [], coverage: null, revision: null, ok: false };
   }
 
+  const testsDir = path.resolve(cwd, options.tests);
+  const kind = await stat(testsDir).then(
+    (st) => (st.isDirectory() ? 'dir' : 'file'),
+    () => 'missing',
+  );
+  if (kind !== 'dir') {
+    const d = testDiagnostic(
+      'BG426',
+      kind === 'missing' ? `tests directory \`${options.tests}\` does not exist` : `tests path \`${options.tests}\` is not a directory`,
+      fileStart(options.tests),
+      'pass the directory holding your Replay and TestSuite files with --tests (default `test`)',
+    );
+    return { diagnostics: sortDiagnostics([...policyDiagnostics, d]), results: [], fixtures: [], coverage: null, revision: bundle.revision, ok: false };
+  }
   const fixtures = await loadTestFixtures(options.tests, { cwd });
   const diagnostics: Diagnostic[] = [...policyDiagnostics, ...fixtures.diagnostics];
   if (fixtures.replays.length + fixtures.suites.length === 0 && !fixtures.diagnostics.some((d) => d.severity === 'error')) {
@@ -81,7 +97,9 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
     diagnostics.push(...run.diagnostics);
   }
   const coverage = ruleCoverage(loaded.set, results);
-  diagnostics.push(...coverageDiagnostics(coverage, options.minCoverage ?? null));
+  // With nothing run, one warning per rule would only repeat BG423.
+  const coverageFindings = coverageDiagnostics(coverage, options.minCoverage ?? null);
+  diagnostics.push(...(results.length === 0 ? coverageFindings.filter((d) => d.code !== 'BG424') : coverageFindings));
   const ok = results.every((r) => r.passed) && !diagnostics.some((d) => d.severity === 'error');
   return { diagnostics: sortDiagnostics(diagnostics), results, fixtures: summaries, coverage, revision: bundle.revision, ok };
 }

@@ -177,8 +177,15 @@ describe('blastguard test', () => {
     await writeFile(path.join(root, 'other.yaml'), 'not: a fixture\n');
     const { code, stdout } = await cli(['test', '--tests', '.', '--format', 'json'], root);
     const body = JSON.parse(stdout) as TestReportJson;
-    expect(body.diagnostics.map((d) => d.code)).toContain('BG423');
+    expect(body.diagnostics.map((d) => d.code)).toEqual(['BG423']);
     expect(code).toBe(0);
+  });
+
+  test('a missing tests directory is an error, reported once', async () => {
+    const { code, stdout } = await cli(['test', '--tests', 'no-such-dir', '--format', 'json']);
+    expect(code).toBe(1);
+    const body = JSON.parse(stdout) as TestReportJson;
+    expect(body.diagnostics.map((d) => d.code)).toEqual(['BG426']);
   });
 
   test('an unknown --format is a usage error', async () => {
