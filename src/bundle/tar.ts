@@ -1,6 +1,7 @@
-import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import tarStream from 'tar-stream';
 import { BlastguardError } from '../core/errors.js';
+import { gzipDeterministicBytes } from './deflate.js';
 import { bundlePathFromEntryName, printable } from './paths.js';
 
 /** A regular file inside a bundle; `path` has no leading `/`. */
@@ -86,16 +87,9 @@ function octal(h: Buffer, offset: number, width: number, value: number): void {
   h.write(digits.padStart(width - 1, '0') + '\u0000', offset, 'latin1');
 }
 
-/**
- * gzip with a fixed level, header mtime 0 and OS byte 255 ("unknown", what Go writes) so the
- * output does not depend on the machine. The deflate stream itself comes from Node's bundled zlib:
- * identical for the same Node release; the tar inside is identical everywhere.
- */
+/** The gzip of a tar, identical on every machine and Node release (see deflate.ts for why not zlib). */
 export function gzipDeterministic(bytes: Uint8Array): Uint8Array {
-  const out = gzipSync(bytes, { level: 9, memLevel: 8, windowBits: 15, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
-  out.writeUInt32LE(0, 4);
-  out[9] = 0xff;
-  return out;
+  return gzipDeterministicBytes(bytes);
 }
 
 // ---- reading -------------------------------------------------------------------------------------
