@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, fileStart } from '../diagnostics/create.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -122,14 +121,4 @@ async function loadFoundFile(
     };
   }
   return loadDocumentsFromText(file.rel, decoded.text);
-}
-
-/** Reads a text file for code frames; undefined when it cannot be read as UTF-8. */
-export async function readSourceText(abs: string): Promise<string | undefined> {
-  try {
-    const decoded = decodeUtf8(await readFile(abs));
-    return decoded.ok ? decoded.text : undefined;
-  } catch {
-    return undefined;
-  }
 }
