@@ -35,6 +35,8 @@ interface Found {
   type: string;
   args: Readonly<Record<string, unknown>>;
   alias?: string;
+  /** Trace context carried in the message itself (MCP `params._meta`), used when the headers carry none. */
+  meta?: { traceparent?: string; baggage?: string };
 }
 
 /** What every input of one request shares: who calls, which attempt, when. */
@@ -141,6 +143,28 @@ function identityOf(headers: HeaderMap, api: IrApi): NonNullable<DecisionInput['
   // Baggage is unauthenticated: whoever sends the request writes it, so it is only ever a claim.
   identity.verified = false;
   return identity;
+}
+
+/** Header identity, completed field by field from trace context the message carries. */
+function withMessageIdentity(
+  fromHeaders: NonNullable<DecisionInput['identity']>,
+  meta: NonNullable<Found['meta']>,
+  api: IrApi,
+): NonNullable<DecisionInput['identity']> {
+  const headers = normalizeHeaders({
+    ...(meta.traceparent === undefined ? {} : { traceparent: meta.traceparent }),
+    ...(meta.baggage === undefined ? {} : { baggage: meta.baggage }),
+  });
+  const fromMessage = identityOf(headers, api);
+  const merged: NonNullable<DecisionInput['identity']> = {};
+  const originator = fromHeaders.originator ?? fromMessage.originator;
+  const tenant = fromHeaders.tenant ?? fromMessage.tenant;
+  const causation = fromHeaders.causation ?? fromMessage.causation;
+  if (originator) merged.originator = originator;
+  if (tenant) merged.tenant = tenant;
+  if (causation) merged.causation = causation;
+  merged.verified = false;
+  return merged;
 }
 
 type BodyResult = { text: string } | { error: ExtractError };
@@ -292,7 +316,17 @@ function mcpOperations(api: IrApi, method: string, url: URL, headers: HeaderMap,
     if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
       return err(EXTRACT_CODES.invalidBody, '`params.arguments` must be an object');
     }
-    return { found: [{ name, type: 'tool', args: (args ?? {}) as Record<string, unknown> }] };
+    const found: Found = { name, type: 'tool', args: (args ?? {}) as Record<string, unknown> };
+    const meta = (params as Record<string, unknown>)['_meta'];
+    if (typeof meta === 'object' && meta !== null && !Array.isArray(meta)) {
+      // MCP reserves `_meta.traceparent` and `_meta.baggage` for W3C trace propagation on messages.
+      const { traceparent, baggage } = meta as Record<string, unknown>;
+      found.meta = {
+        ...(typeof traceparent === 'string' ? { traceparent } : {}),
+        ...(typeof baggage === 'string' ? { baggage } : {}),
+      };
+    }
+    return { found: [found] };
   });
 }
 
@@ -361,12 +395,13 @@ function asId(value: unknown): string | null {
 function toInput(api: IrApi, found: Found, context: Context, inventory: Inventory | undefined): ExtractedOperation {
   const op = api.operations.find((o) => o.name === found.name);
   const resource = resourceOf(api, op, found.args, inventory);
+  const identity = found.meta && context.identity ? withMessageIdentity(context.identity, found.meta, api) : context.identity;
   const input: ExtractedInput = {
     api: context.api,
     operation: { name: found.name, type: found.type },
     ...(resource ? { resource } : {}),
     ...(context.token ? { token: context.token } : {}),
-    ...(context.identity ? { identity: context.identity } : {}),
+    ...(identity ? { identity } : {}),
     ...(context.attempt !== undefined ? { attempt: context.attempt } : {}),
     time: context.time,
   };

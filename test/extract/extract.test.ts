@@ -434,6 +434,23 @@ describe('other protocols', () => {
     expect(out.map((o) => o.operation)).toEqual(['remove_volume', 'tools/list', null]);
     expect(out[0]?.input.resource).toEqual({ kind: 'volume', id: 'vol-prod', environment: 'production', project: 'pocketos' });
     expect(out[1]?.input.operation?.type).toBe('query');
+    // MCP carries W3C trace context in params._meta; headers win where both are given.
+    const withMeta = extractDecisionInputs(
+      {
+        method: 'POST',
+        url: 'https://backboard.railway.com/mcp',
+        headers: { baggage: 'tenant=from-header' },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'remove_volume', arguments: { volume_id: 'vol-prod' }, _meta: { traceparent: TRACEPARENT, baggage: 'originator=user%3Ajer,tenant=from-meta' } },
+        }),
+      },
+      mcp,
+      { time: TIME, inventory },
+    );
+    expect(withMeta[0]?.input.identity).toEqual({ originator: 'user:jer', tenant: 'from-header', causation: TRACEPARENT, verified: false });
   });
 
   test('http routes match method and path templates', () => {
