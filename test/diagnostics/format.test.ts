@@ -72,6 +72,23 @@ describe('human format', () => {
     expect(out).toContain(`  1 |   purpose: ghp_${'*'.repeat(secret.length - 4)}\n    |            ${'^'.repeat(secret.length)}\n`);
   });
 
+  it('windows long lines around the span, keeping carets aligned', () => {
+    const line = `${'a'.repeat(300)}TARGET${'b'.repeat(300)}`;
+    const d = { ...unknownProp, line: 1, column: 301, endLine: 1, endColumn: 307 };
+    const frame = formatDiagnostics([d], 'human', { readSource: () => line }).split('\n');
+    const text = frame[1] ?? '';
+    const carets = frame[2] ?? '';
+    expect(text.length).toBeLessThan(140);
+    expect(text.indexOf('TARGET')).toBe(carets.indexOf('^'));
+    expect(carets.replace(/^\s*\|\s*/, '')).toBe('^^^^^^');
+  });
+
+  it('shows tabs as single spaces so carets line up', () => {
+    const d = { ...unknownProp, line: 1, column: 3, endLine: 1, endColumn: 4 };
+    const out = formatDiagnostics([d], 'human', { readSource: () => '\t\tx: 1' });
+    expect(out).toContain('  1 |   x: 1\n    |   ^\n');
+  });
+
   it('caps the number shown and counts the rest', () => {
     const many = Array.from({ length: 5 }, (_, i) => ({ ...unknownProp, line: i + 1 }));
     const out = formatDiagnostics(many, 'human', { maxErrors: 2 });
