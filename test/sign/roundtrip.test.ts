@@ -103,6 +103,10 @@ describe('reproducible builds', () => {
     expect(sha256(a)).toBe(sha256(b));
   });
 
+  it('an unsigned bundle of fixed content has a fixed digest (any machine, any release)', async () => {
+    expect(sha256(await buildBundle(syntheticContent()))).toBe('2e36dfdbc0ad4aa874df64e8b00a3cab4010d4e12ea17ab23691af7a86d7c0cd');
+  });
+
   it('PS/ES: only the signature differs', async () => {
     for (const alg of ['PS256', 'ES256'] as const) {
       const key = loadSigningKey(testKeys(alg).signing, alg);
