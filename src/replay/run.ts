@@ -12,6 +12,8 @@ import { testDiagnostic } from './codes.js';
 import { compareDecision } from './compare.js';
 import type { ExpectedDecision, FieldDiff } from './compare.js';
 import type { EngineFor } from './engine.js';
+import type { DecisionEngine } from '../compile/sdk.js';
+import { isBlastguardError } from '../core/errors.js';
 import { replayInventory } from './inventory.js';
 
 /** The operation label of a request extraction could not understand (an `input:invalid` decision). */
@@ -163,9 +165,11 @@ export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engi
       const expected = step.expect[i] ?? null;
       const at: SourceSpan = expected ? document.locate(['spec', 'steps', s, 'expect', i]) : document.locate(['spec', 'steps', s, 'name'], 'value');
       const operation = found ? (found.operation ?? UNPARSEABLE) : (expected?.operation ?? UNPARSEABLE);
-      const actual = found ? engine.decide(found.input) : null;
+      const decided = found ? decide(engine, found.input) : null;
+      const actual = decided && 'decision' in decided ? decided.decision : null;
       let diffs: FieldDiff[];
-      if (!found) diffs = [{ field: 'operation', expected: expected?.operation, actual: 'nothing: the request performs fewer operations' }];
+      if (decided && 'failure' in decided) diffs = [decided.failure];
+      else if (!found) diffs = [{ field: 'operation', expected: expected?.operation, actual: 'nothing: the request performs fewer operations' }];
       else if (!expected) diffs = [{ field: 'operation', expected: 'nothing: the step expects fewer operations', actual: operation }];
       else diffs = compareDecision(expected, actual as Decision, operation);
       results.push({
@@ -194,8 +198,9 @@ export async function runTestSuite(document: LoadedDocument<'TestSuite'>, engine
   const engine = await engineFor(spec.overrides ?? null);
   const results: CaseResult[] = spec.cases.map((testCase, i) => {
     const at = document.locate(['spec', 'cases', i]);
-    const actual = engine.decide(testCase.input);
-    const diffs = compareDecision(testCase.expect, actual);
+    const decided = decide(engine, testCase.input);
+    const actual = 'decision' in decided ? decided.decision : null;
+    const diffs = 'decision' in decided ? compareDecision(testCase.expect, decided.decision) : [decided.failure];
     return {
       kind: 'TestSuite',
       fixture: document.name,
@@ -213,6 +218,16 @@ export async function runTestSuite(document: LoadedDocument<'TestSuite'>, engine
     };
   });
   return { results, diagnostics: [] };
+}
+
+/** A decision, or the engine's refusal (e.g. an input too deep to evaluate) as a failed field. */
+function decide(engine: Pick<DecisionEngine, 'decide'>, input: unknown): { decision: Decision } | { failure: FieldDiff } {
+  try {
+    return { decision: engine.decide(input) };
+  } catch (e) {
+    if (!isBlastguardError(e)) throw e;
+    return { failure: { field: 'decision', expected: 'a decision', actual: `error ${e.code} ${e.message}` } };
+  }
 }
 
 function operationOf(input: unknown): string {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
+import { BlastguardError } from '../../src/core/errors.js';
 import { evaluate } from '../../src/evaluate/index.js';
 import { buildIr } from '../../src/ir/build.js';
 import { bundleDataFromIr } from '../../src/ir/data.js';
@@ -147,6 +148,20 @@ spec:
       blastguard: { tokens: {}, overrides: { enforcement: 'lockdown', reason: null, expires: '2029-12-31T22:00:00Z' } },
     });
   });
+});
+
+test('an engine that refuses an input fails that case instead of the run', async () => {
+  const { documents } = loadDocumentsFromText(
+    'test/policies/inline.yaml',
+    'apiVersion: blastguard.dev/v1\nkind: TestSuite\nmetadata: { name: refused }\nspec:\n  cases:\n    - { name: c, input: { api: railway }, expect: { mode: deny } }\n',
+  );
+  const run = await runTestSuite(documents[0] as LoadedDocument<'TestSuite'>, async () => ({
+    decide: () => {
+      throw new BlastguardError('BG121', 'the policy aborted: too deep');
+    },
+  }));
+  expect(run.results[0]?.passed).toBe(false);
+  expect(run.results[0]?.diffs).toEqual([{ field: 'decision', expected: 'a decision', actual: 'error BG121 the policy aborted: too deep' }]);
 });
 
 test('junit xml escapes what fixtures contain', () => {
