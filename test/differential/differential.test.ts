@@ -68,4 +68,21 @@ describe('Wasm decisions equal the reference evaluator', () => {
       { numRuns: 30 },
     );
   });
+
+  it('the opa_eval fast path writes exactly the bytes the context path (values + opa_json_dump) gives', () => {
+    fc.assert(
+      fc.property(irArb, dataPlanArb, fc.array(inputArb, { minLength: 60, maxLength: 60 }), (ir, plan, inputs) => {
+        const { wasm } = compileIr(ir);
+        const host = new GoStyleHost(wasm, dataFor(ir, plan), memoryMinPages(wasm));
+        for (const input of inputs) {
+          for (const entrypoint of [0, 1]) {
+            const context = host.evalContext(input, entrypoint);
+            expect(host.evalRaw(input, entrypoint, 0)).toBe(context);
+            expect(host.evalRaw(input, entrypoint, 1)).toBe(`{${context.slice(1, -1)}}`);
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
 });

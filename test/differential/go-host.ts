@@ -77,6 +77,33 @@ export class GoStyleHost {
     return binding.result;
   }
 
+  /** The raw NUL-terminated output of opa_eval for JSON input (format 0 = JSON, 1 = Rego value text). */
+  evalRaw(input: unknown, entrypoint: number, format: number): string {
+    const bytes = input === undefined ? new Uint8Array(0) : encoder.encode(JSON.stringify(input));
+    const delta = this.evalHeapPtr + bytes.length - this.memory.buffer.byteLength;
+    if (delta > 0) this.memory.grow(Math.ceil(delta / 65536));
+    new Uint8Array(this.memory.buffer).set(bytes, this.evalHeapPtr);
+    return this.cString(this.x['opa_eval']!(0, entrypoint, this.dataAddr, this.evalHeapPtr, bytes.length, this.evalHeapPtr + bytes.length, format));
+  }
+
+  /** The pre-1.2 context path (what the npm SDK does for ABI minor < 2): values, eval, opa_json_dump. */
+  evalContext(input: unknown, entrypoint: number): string {
+    this.x['opa_heap_ptr_set']!(this.evalHeapPtr);
+    let inputAddr = 0;
+    if (input !== undefined) {
+      const text = encoder.encode(JSON.stringify(input));
+      const raw = this.x['opa_malloc']!(text.length);
+      new Uint8Array(this.memory.buffer).set(text, raw);
+      inputAddr = this.x['opa_json_parse']!(raw, text.length);
+    }
+    const ctx = this.x['opa_eval_ctx_new']!();
+    this.x['opa_eval_ctx_set_input']!(ctx, inputAddr);
+    this.x['opa_eval_ctx_set_data']!(ctx, this.dataAddr);
+    this.x['opa_eval_ctx_set_entrypoint']!(ctx, entrypoint);
+    this.x['eval']!(ctx);
+    return this.cString(this.x['opa_json_dump']!(this.x['opa_eval_ctx_get_result']!(ctx)));
+  }
+
   eval(input: unknown, entrypoint: number): unknown {
     return this.evalText(input === undefined ? new Uint8Array(0) : encoder.encode(JSON.stringify(input)), entrypoint);
   }

@@ -3,7 +3,8 @@ import {
   ctx_entrypoint, ctx_input, ctx_data, ctx_set_result, result_set,
   opa_eval_begin, opa_eval_end,
 } from "./root";
-import { run_entrypoint, make_entrypoints } from "./engine/engine";
+import { run_entrypoint, make_entrypoints, decide_text, illegal_entrypoint } from "./engine/engine";
+import { has_program } from "./engine/program";
 import { program_load, program_end } from "./engine/program";
 
 export function program_init(): void {
@@ -22,7 +23,10 @@ export function eval(ctx: usize): i32 {
 
 export function opa_eval(reserved: i32, entrypoint: i32, data: usize, input_addr: usize, input_len: i32, heap_ptr: usize, format: i32): usize {
   const input = opa_eval_begin(reserved, heap_ptr, input_addr, input_len);
-  return opa_eval_end(result_set(run_entrypoint(entrypoint, data, input)), format);
+  if (!has_program()) return opa_eval_end(result_set(0), format);
+  if (entrypoint != 0 && entrypoint != 1) illegal_entrypoint();
+  // The fast path writes the result text directly; the context path (eval) builds values.
+  return decide_text(entrypoint, input, data, format);
 }
 
 export function entrypoints(): usize {

@@ -477,55 +477,41 @@ let join_len: i32 = 0;
   object_insert(obj, fs_ptr(key), fs_len(key), v);
 }
 
-function violation(kind: i32, mode: i32, rp: usize, rl: i32, tp: usize, tl: i32): usize {
-  const o = make_object(tl >= 0 ? 4 : 3);
-  put(o, F.K_KIND, fixed_value(kind));
-  put(o, F.K_RULE, make_string(rp, rl));
-  put(o, F.K_MODE, fixed_value(F.MODE_ALLOW + mode));
-  if (tl >= 0) put(o, F.K_TOKEN, make_string(tp, tl));
-  return o;
+// ---- the decision ----------------------------------------------------------------------------
+
+// input:invalid and api:unknown: no environment, class or enforcement, and never softened.
+let null_context: bool = false;
+let assumed: bool = false;
+let severity: i32 = 0;
+let out_mode: i32 = 0;
+let nviol: i32 = 0;
+
+function early(kind: i32, rule: i32, why_p: usize, why_l: i32): void {
+  findings = alloc(FINDING_SIZE);
+  finding_count = 0;
+  add_finding(kind, MODE_DENY, fs_ptr(rule), fs_len(rule), why_p, why_l, 0, -1);
+  null_context = true;
+  enf = ENF_NORMAL;
 }
 
-function decision_value(mode: i32, rule: usize, reasons: usize, violations: usize, env: usize, assumed: bool, klass: usize, enforcement: usize): usize {
-  const o = make_object(11);
-  put(o, F.K_ALLOW, make_bool(mode != MODE_DENY));
-  put(o, F.K_MODE, fixed_value(F.MODE_ALLOW + mode));
-  put(o, F.K_ENFORCED, make_bool(mode == MODE_DENY));
-  put(o, F.K_WOULD_DENY, make_bool(mode != MODE_ALLOW));
-  put(o, F.K_RULE, rule);
-  put(o, F.K_REASONS, reasons);
-  put(o, F.K_VIOLATIONS, violations);
-  put(o, F.K_ENVIRONMENT, env);
-  put(o, F.K_ENVIRONMENT_ASSUMED, make_bool(assumed));
-  put(o, F.K_CLASS, klass);
-  put(o, F.K_ENFORCEMENT, enforcement);
-  return o;
-}
-
-// input:invalid and api:unknown: deny, never softened, no environment/class/enforcement.
-function early_deny(kind: i32, rule: i32, reason: usize): usize {
-  const reasons = make_array(1);
-  array_push(reasons, reason);
-  const violations = make_array(1);
-  array_push(violations, violation(kind, MODE_DENY, fs_ptr(rule), fs_len(rule), 0, -1));
-  return decision_value(MODE_DENY, fixed_value(rule), reasons, violations, make_null(), false, make_null(), make_null());
-}
-
-function invalid(reason: i32): usize {
-  return early_deny(F.V_INVALID_INPUT, F.F_INPUT_INVALID, fixed_value(reason));
-}
-
-/** The `blastguard/decision` value for an input (0 = undefined input); 0 without a program. */
-export function decide(input: usize, data: usize): usize {
-  if (!has_program()) return 0;
-  if (input == 0) return invalid(F.R_INPUT_MISSING);
+// README "Evaluation" steps 1-6: fills the findings in README order.
+function collect(input: usize, data: usize): void {
+  null_context = false;
+  if (input == 0) {
+    early(F.V_INVALID_INPUT, F.F_INPUT_INVALID, fs_ptr(F.R_INPUT_MISSING), fs_len(F.R_INPUT_MISSING));
+    return;
+  }
   const bad = check_input(input);
-  if (bad >= 0) return invalid(bad);
+  if (bad >= 0) {
+    early(F.V_INVALID_INPUT, F.F_INPUT_INVALID, fs_ptr(bad), fs_len(bad));
+    return;
+  }
 
   const api = find_api(api_p, api_l);
   if (api == 0) {
     const why = join(fs_ptr(F.P_API_OPEN), fs_len(F.P_API_OPEN), api_p, api_l, fs_ptr(F.P_API_CLOSE), fs_len(F.P_API_CLOSE), 0, 0, 0, 0, 0, 0);
-    return early_deny(F.V_UNKNOWN_API, F.F_API_UNKNOWN, make_string(why, join_len));
+    early(F.V_UNKNOWN_API, F.F_API_UNKNOWN, why, join_len);
+    return;
   }
 
   // Classification: the catalog, else the name; uncatalogued names that rules mention have
@@ -541,7 +527,7 @@ export function decide(input: usize, data: usize): usize {
   const candidates = ref_addr(load<u32>(lists + (<usize>cls << 2)));
 
   // Effective environment.
-  let assumed = false;
+  assumed = false;
   const envs = load<u32>(api + API_ENVS);
   if (env_in_l >= 0 && set_has(envs, env_in_p, env_in_l)) {
     env_p = env_in_p;
@@ -595,37 +581,239 @@ export function decide(input: usize, data: usize): usize {
     const why = join(fs_ptr(F.P_TOKEN), fs_len(F.P_TOKEN), tok_name_p, tok_name_l, fs_ptr(F.P_NO_GRANT), fs_len(F.P_NO_GRANT), op_p, op_l, fs_ptr(F.P_IN), fs_len(F.P_IN), env_p, env_l);
     add_finding(F.V_TOKEN_SCOPE, MODE_DENY, fs_ptr(F.F_TOKEN_SCOPE), fs_len(F.F_TOKEN_SCOPE), why, join_len, tok_name_p, tok_name_l);
   }
+}
 
-  // Verdict: the most severe finding; the first at that severity names the decision.
-  let severity = MODE_ALLOW;
-  let nviol = 0;
+// Steps 6-7: the most severe finding decides; shadow-all turns a deny verdict into shadow.
+function verdict(): void {
+  severity = MODE_ALLOW;
+  nviol = 0;
   for (let i = 0; i < finding_count; i++) {
     const m = <i32>load<u8>(findings + <usize>i * FINDING_SIZE + 1);
     if (m > severity) severity = m;
     if (m != MODE_ALLOW) nviol++;
   }
+  out_mode = enf == ENF_SHADOW_ALL && severity == MODE_DENY ? MODE_SHADOW : severity;
+}
+
+@inline function f_addr(i: i32): usize {
+  return findings + <usize>i * FINDING_SIZE;
+}
+
+// ---- the decision as a value (the `eval` / context path) --------------------------------------
+
+function violation_value(f: usize): usize {
+  const tl = load<i32>(f + 24);
+  const o = make_object(tl >= 0 ? 4 : 3);
+  put(o, F.K_KIND, fixed_value(<i32>load<u8>(f)));
+  put(o, F.K_RULE, make_string(<usize>load<u32>(f + 4), load<i32>(f + 8)));
+  put(o, F.K_MODE, fixed_value(F.MODE_ALLOW + <i32>load<u8>(f + 1)));
+  if (tl >= 0) put(o, F.K_TOKEN, make_string(<usize>load<u32>(f + 20), tl));
+  return o;
+}
+
+function decision_value(): usize {
   let rule: usize = 0;
   const reasons = make_array(1);
   const violations = make_array(nviol);
   for (let i = 0; i < finding_count; i++) {
-    const f = findings + <usize>i * FINDING_SIZE;
+    const f = f_addr(i);
     const m = <i32>load<u8>(f + 1);
-    const rp = <usize>load<u32>(f + 4);
-    const rl = load<i32>(f + 8);
     if (m == severity) {
-      if (rule == 0) rule = make_string(rp, rl);
+      if (rule == 0) rule = make_string(<usize>load<u32>(f + 4), load<i32>(f + 8));
       array_push(reasons, make_string(<usize>load<u32>(f + 12), load<i32>(f + 16)));
     }
-    if (m != MODE_ALLOW) {
-      array_push(violations, violation(<i32>load<u8>(f), m, rp, rl, <usize>load<u32>(f + 20), load<i32>(f + 24)));
+    if (m != MODE_ALLOW) array_push(violations, violation_value(f));
+  }
+  const o = make_object(11);
+  put(o, F.K_ALLOW, make_bool(out_mode != MODE_DENY));
+  put(o, F.K_MODE, fixed_value(F.MODE_ALLOW + out_mode));
+  put(o, F.K_ENFORCED, make_bool(out_mode == MODE_DENY));
+  put(o, F.K_WOULD_DENY, make_bool(out_mode != MODE_ALLOW));
+  put(o, F.K_RULE, rule);
+  put(o, F.K_REASONS, reasons);
+  put(o, F.K_VIOLATIONS, violations);
+  put(o, F.K_ENVIRONMENT, null_context ? make_null() : make_string(env_p, env_l));
+  put(o, F.K_ENVIRONMENT_ASSUMED, make_bool(!null_context && assumed));
+  put(o, F.K_CLASS, null_context ? make_null() : fixed_value(F.CLASS_READ + cls));
+  put(o, F.K_ENFORCEMENT, null_context ? make_null() : fixed_value(F.ENF_NORMAL + enf));
+  return o;
+}
+
+/** The `blastguard/decision` value for an input (0 = undefined input); 0 without a program. */
+export function decide(input: usize, data: usize): usize {
+  if (!has_program()) return 0;
+  collect(input, data);
+  verdict();
+  return decision_value();
+}
+
+// ---- the decision as text (the opa_eval fast path) ------------------------------------------
+// Written straight from the findings: the same bytes the runtime's dump of decision_value()
+// would produce (keys sorted byte-wise, its string escaping), without building the value tree.
+
+let wb: usize = 0;
+let wcap: usize = 0;
+let wlen: usize = 0;
+
+function w_reserve(n: usize): void {
+  if (wlen + n <= wcap) return;
+  let cap = wcap * 2;
+  if (cap < wlen + n) cap = wlen + n;
+  const next = alloc(cap);
+  mem_copy(next, wb, wlen);
+  wb = next;
+  wcap = cap;
+}
+
+@inline function w_byte(c: u32): void {
+  w_reserve(1);
+  store<u8>(wb + wlen, <u8>c);
+  wlen++;
+}
+
+function w_raw(p: usize, n: i32): void {
+  w_reserve(<usize>n);
+  mem_copy(wb + wlen, p, <usize>n);
+  wlen += <usize>n;
+}
+
+@inline function hex_digit(d: u32): u32 {
+  return d < 10 ? 0x30 + d : 0x61 + d - 10;
+}
+
+// JSON string with the runtime's escaping: \\ \" \n \r \t, other bytes below 0x20 as \u00xx.
+function w_str(p: usize, n: i32): void {
+  w_reserve(<usize>n + 2);
+  w_byte(0x22);
+  let run = p;
+  const e = p + <usize>n;
+  for (let q = p; q < e; q++) {
+    const c = <u32>load<u8>(q);
+    if (c >= 0x20 && c != 0x5c && c != 0x22) continue;
+    if (q > run) w_raw(run, <i32>(q - run));
+    run = q + 1;
+    w_byte(0x5c);
+    if (c == 0x5c || c == 0x22) w_byte(c);
+    else if (c == 0x0a) w_byte(0x6e);
+    else if (c == 0x0d) w_byte(0x72);
+    else if (c == 0x09) w_byte(0x74);
+    else {
+      w_byte(0x75);
+      w_byte(0x30);
+      w_byte(0x30);
+      w_byte(hex_digit(c >> 4));
+      w_byte(hex_digit(c & 15));
     }
   }
+  if (e > run) w_raw(run, <i32>(e - run));
+  w_byte(0x22);
+}
 
-  const mode = enf == ENF_SHADOW_ALL && severity == MODE_DENY ? MODE_SHADOW : severity;
-  return decision_value(
-    mode, rule, reasons, violations, make_string(env_p, env_l), assumed,
-    fixed_value(F.CLASS_READ + cls), fixed_value(F.ENF_NORMAL + enf),
-  );
+// Fixed strings are plain ASCII without characters that need escaping.
+function w_fixed(i: i32): void {
+  w_byte(0x22);
+  w_raw(fs_ptr(i), fs_len(i));
+  w_byte(0x22);
+}
+
+function w_key(i: i32, first: bool): void {
+  if (!first) w_byte(0x2c);
+  w_fixed(i);
+  w_byte(0x3a);
+}
+
+function w_bool(b: bool): void {
+  if (b) {
+    w_byte(0x74); w_byte(0x72); w_byte(0x75); w_byte(0x65);
+  } else {
+    w_byte(0x66); w_byte(0x61); w_byte(0x6c); w_byte(0x73); w_byte(0x65);
+  }
+}
+
+function w_null(): void {
+  w_byte(0x6e); w_byte(0x75); w_byte(0x6c); w_byte(0x6c);
+}
+
+function w_decision(): void {
+  w_byte(0x7b);
+  w_key(F.K_ALLOW, true);
+  w_bool(out_mode != MODE_DENY);
+  w_key(F.K_CLASS, false);
+  if (null_context) w_null(); else w_fixed(F.CLASS_READ + cls);
+  w_key(F.K_ENFORCED, false);
+  w_bool(out_mode == MODE_DENY);
+  w_key(F.K_ENFORCEMENT, false);
+  if (null_context) w_null(); else w_fixed(F.ENF_NORMAL + enf);
+  w_key(F.K_ENVIRONMENT, false);
+  if (null_context) w_null(); else w_str(env_p, env_l);
+  w_key(F.K_ENVIRONMENT_ASSUMED, false);
+  w_bool(!null_context && assumed);
+  w_key(F.K_MODE, false);
+  w_fixed(F.MODE_ALLOW + out_mode);
+  w_key(F.K_REASONS, false);
+  w_byte(0x5b);
+  let first = true;
+  let rule: usize = 0;
+  for (let i = 0; i < finding_count; i++) {
+    const f = f_addr(i);
+    if (<i32>load<u8>(f + 1) != severity) continue;
+    if (rule == 0) rule = f;
+    if (!first) w_byte(0x2c);
+    first = false;
+    w_str(<usize>load<u32>(f + 12), load<i32>(f + 16));
+  }
+  w_byte(0x5d);
+  w_key(F.K_RULE, false);
+  w_str(<usize>load<u32>(rule + 4), load<i32>(rule + 8));
+  w_key(F.K_VIOLATIONS, false);
+  w_byte(0x5b);
+  first = true;
+  for (let i = 0; i < finding_count; i++) {
+    const f = f_addr(i);
+    const m = <i32>load<u8>(f + 1);
+    if (m == MODE_ALLOW) continue;
+    if (!first) w_byte(0x2c);
+    first = false;
+    w_byte(0x7b);
+    w_key(F.K_KIND, true);
+    w_fixed(<i32>load<u8>(f));
+    w_key(F.K_MODE, false);
+    w_fixed(F.MODE_ALLOW + m);
+    w_key(F.K_RULE, false);
+    w_str(<usize>load<u32>(f + 4), load<i32>(f + 8));
+    const tl = load<i32>(f + 24);
+    if (tl >= 0) {
+      w_key(F.K_TOKEN, false);
+      w_str(<usize>load<u32>(f + 20), tl);
+    }
+    w_byte(0x7d);
+  }
+  w_byte(0x5d);
+  w_key(F.K_WOULD_DENY, false);
+  w_bool(out_mode != MODE_ALLOW);
+  w_byte(0x7d);
+}
+
+/**
+ * opa_eval's output for entrypoints 0 and 1 (NUL-terminated): format 0 is the JSON result set
+ * `[{"result":…}]`, anything else the Rego value text `{{"result":…}}`. The decision holds only
+ * strings, booleans, null, arrays and objects, whose Rego text is their JSON text.
+ */
+export function decide_text(entrypoint: i32, input: usize, data: usize, format: i32): usize {
+  collect(input, data);
+  verdict();
+  wcap = 1024;
+  wb = alloc(wcap);
+  wlen = 0;
+  w_byte(format == 0 ? 0x5b : 0x7b);
+  w_byte(0x7b);
+  w_byte(0x22); w_byte(0x72); w_byte(0x65); w_byte(0x73); w_byte(0x75); w_byte(0x6c); w_byte(0x74); w_byte(0x22);
+  w_byte(0x3a);
+  if (entrypoint == 0) w_decision(); else w_bool(out_mode != MODE_DENY);
+  w_byte(0x7d);
+  w_byte(format == 0 ? 0x5d : 0x7d);
+  w_byte(0);
+  return wb;
 }
 
 /** The `blastguard/allow` value: the decision's boolean. */
@@ -648,7 +836,7 @@ export function illegal_entrypoint(): void {
   opa_abort_msg(fs_ptr(F.A_ILLEGAL_ENTRYPOINT));
 }
 
-/** Entrypoint dispatch: 0 decision, 1 allow. */
+/** Entrypoint dispatch for the context path: 0 decision, 1 allow. */
 export function run_entrypoint(entrypoint: i32, data: usize, input: usize): usize {
   if (!has_program()) return 0;
   if (entrypoint == 0) return decide(input, data);
