@@ -20,4 +20,5 @@ export const VERIFY_ERROR_CODES: Readonly<Record<string, string>> = {
   BG317: 'an `--exclude-files` pattern is malformed',
   BG318: 'the bundle was signed by a custom signer plugin',
   BG319: 'the verification key file cannot be read',
+  BG320: 'an `--exclude-files` pattern matches a file the policy is loaded from (data, manifest, wasm, rego)',
 };

@@ -158,6 +158,9 @@ function checkFiles(jws: DecodedJws, bundle: Bundle, config: VerificationConfig)
   const excluded: string[] = [];
   for (const [path, bytes] of bundle.files) {
     if (excludes.some((m) => m(path))) {
+      if (decidesPolicy(path, bundle)) {
+        throw reject('BG320', `exclude pattern matches \`${path}\`, which the policy is loaded from; it must stay signed`, 'exclude only files OPA does not load, such as documentation');
+      }
       excluded.push(path);
       continue;
     }
@@ -179,6 +182,14 @@ function checkFiles(jws: DecodedJws, bundle: Bundle, config: VerificationConfig)
     throw reject('BG312', `signed file(s) ${missing.map((m) => `\`${printable(m)}\``).join(', ')} missing from the bundle`, 'a file was removed or renamed after signing');
   }
   return { files: jws.payload.files.map((f) => f.name).filter((n) => covered.has(n)), excluded };
+}
+
+const LOADED_BASENAMES = new Set(['data.json', 'data.yaml', 'data.yml', '.manifest', 'policy.wasm', 'plan.json', 'patch.json']);
+
+/** Files OPA loads as policy or data: excluding one from the signature would let it be swapped freely. */
+function decidesPolicy(path: string, bundle: Bundle): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return LOADED_BASENAMES.has(base) || base.endsWith('.rego') || path.endsWith('.manifest') || bundle.wasmModules.has('/' + path);
 }
 
 /**

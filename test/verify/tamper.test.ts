@@ -105,6 +105,9 @@ describe('tamper matrix', () => {
     );
     expect(result.excluded).toEqual(['docs/README.md']);
     expect(await verdict([...signed, { path: 'docs/README.md', bytes: Buffer.from('hi') }], config({ excludeFiles: ['*.md'] }))).toBe('BG311');
+    expect(await verdict(signed, config({ excludeFiles: ['*'] }))).toBe('BG320');
+    expect(await verdict(signed, config({ excludeFiles: ['policy.wasm'] }))).toBe('BG320');
+    expect(await verdict([...signed, { path: 'x/policy.rego', bytes: Buffer.from('package x') }], config({ excludeFiles: ['x/*'] }))).toBe('BG320');
   });
 
   it('dropped file → signed file missing', async () => {
