@@ -22,15 +22,21 @@ const PAGE = 65536;
 // src/compile/link.ts and dist/compile/link.js both sit two levels below the package root.
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Where the built runtime is looked for: `dist/runtime/blastguard.wasm`, then asc build.ts's default output. */
+/** Where the built runtime is looked for first. */
 export const RUNTIME_WASM = path.join(PACKAGE_ROOT, 'dist', 'runtime', 'blastguard.wasm');
-const RUNTIME_FALLBACK = path.join(PACKAGE_ROOT, 'dist', 'compile', 'runtime', 'policy-runtime.wasm');
+// What `node dist/compile/runtime/build.js [outDir]` writes (root name `policy-runtime`), with
+// `dist/runtime` or its default output directory.
+const RUNTIME_CANDIDATES = [
+  RUNTIME_WASM,
+  path.join(PACKAGE_ROOT, 'dist', 'runtime', 'policy-runtime.wasm'),
+  path.join(PACKAGE_ROOT, 'dist', 'compile', 'runtime', 'policy-runtime.wasm'),
+];
 
-/** `BLASTGUARD_RUNTIME_WASM` (tests point it at the runtime their global setup built), else the dist copies. */
+/** `BLASTGUARD_RUNTIME_WASM` (tests point it at the runtime their global setup built), else the first built copy in dist/. */
 export function runtimePath(): string {
   const fromEnv = process.env['BLASTGUARD_RUNTIME_WASM'];
   if (fromEnv) return fromEnv;
-  return existsSync(RUNTIME_WASM) || !existsSync(RUNTIME_FALLBACK) ? RUNTIME_WASM : RUNTIME_FALLBACK;
+  return RUNTIME_CANDIDATES.find((p) => existsSync(p)) ?? RUNTIME_WASM;
 }
 
 let cachedRuntime: { path: string; bytes: Uint8Array } | null = null;

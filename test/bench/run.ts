@@ -25,7 +25,6 @@ function ensureRuntime(): void {
   if (existsSync(runtimePath())) return;
   // `npm run build` compiles TypeScript only; the runtime comes from the AssemblyScript build.
   execFileSync(process.execPath, [path.join(ROOT, 'dist', 'compile', 'runtime', 'build.js'), path.dirname(RUNTIME_WASM)], { stdio: 'inherit' });
-  process.env['BLASTGUARD_RUNTIME_WASM'] = path.join(path.dirname(RUNTIME_WASM), 'policy-runtime.wasm');
 }
 
 /** A policy set of `n` rules: mostly per-operation rules with conditions, a few class rules. */
