@@ -33,6 +33,12 @@ export function splitOperationName(name: string): string[] {
   return name.split(BOUNDARY).filter((w) => w.length > 0);
 }
 
+// ASCII only, as the Wasm engine does: String#toLowerCase maps some non-ASCII letters onto ASCII
+// (the Kelvin sign U+212A becomes `k`), which would make `REVO\u212AE` destructive here only.
+function asciiLower(word: string): string {
+  return word.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+}
+
 /**
  * The class of an operation missing from the catalog: `destructive` when any word of its name is a
  * destructive verb, otherwise `read` for operation type `query` and `write` for anything else
@@ -40,7 +46,7 @@ export function splitOperationName(name: string): string[] {
  */
 export function classifyOperationName(name: string, type: string | null): NameClass {
   for (const word of splitOperationName(name)) {
-    if (VERBS.has(word.toLowerCase())) return 'destructive';
+    if (VERBS.has(asciiLower(word))) return 'destructive';
   }
   return type === 'query' ? 'read' : 'write';
 }

@@ -55,3 +55,10 @@ describe('classifyOperationName', () => {
     expect(classifyOperationName(name, type)).toBe(cls);
   });
 });
+
+describe('classifyOperationName lowercases ASCII only, like the Wasm engine', () => {
+  it('a Kelvin sign does not spell `revoke`', () => {
+    expect(classifyOperationName('tokenREVO\u212AE', 'mutation')).toBe('write');
+    expect(classifyOperationName('tokenREVOKE', 'mutation')).toBe('destructive');
+  });
+});
