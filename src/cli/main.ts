@@ -2,8 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { isBlastguardError } from '../core/errors.js';
 import type { CliIo } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { VERSION } from '../core/version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 /** Runs the CLI and resolves to the process exit code. Never throws for a user mistake. */
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -22,6 +22,7 @@ import {
 import { loadSigningKey, signBundleFiles, type SigningOptions } from '../../sign/index.js';
 import type { CliIo, CommandModule } from '../command.js';
 import { errnoText } from './verify.js';
+import { VERSION } from '../../core/version.js';
 
 const run = promisify(execFile);
 
@@ -196,7 +197,6 @@ export const buildCommand: CommandModule = {
         const revision = options.revision ?? (await gitRevision(dir, io));
         const ir = buildIr(checked.set);
         const compiled = compileIr(ir);
-        const { VERSION } = await import('../main.js');
         const content: BundleContent = {
           wasm: compiled.wasm,
           data: compiled.data,
