@@ -189,6 +189,26 @@ describe('README examples through the official SDK', () => {
     }
   });
 
+  it('escapes every output string, even when each byte needs \\u00xx', async () => {
+    const nasty = '\u0001"\\\n\r\t\u001f'.repeat(200);
+    const custom: Ir = structuredClone(ir);
+    const policy = custom.policies[0]!;
+    policy.rules = policy.rules.map((r) => ({ ...r, reason: `${nasty}${r.reason ?? ''}` }));
+    const { wasm, data } = compileIr(custom);
+    const token = Object.values(data.blastguard.tokens)[0]!;
+    token.name = nasty;
+    token.expires = '2026-01-01T00:00:00Z';
+    const engine = await loadDecisionEngine(wasm, data);
+    for (const input of [
+      { ...volumeDelete },
+      { ...volumeDelete, api: nasty },
+      { ...volumeDelete, time: '2026-01-02T00:00:00Z', operation: { name: `x${nasty}Delete` } },
+      { ...volumeDelete, time: '2025-01-02T00:00:00Z', operation: { name: `x${nasty}Create` }, resource: { environment: 'staging' } },
+    ]) {
+      expect(engine.decide(input)).toEqual(evaluate(custom, input, data));
+    }
+  });
+
   it('reports undefined input as `input is missing` and falsy inputs as what they are', async () => {
     const { wasm, data } = compileIr(ir);
     const engine = await loadDecisionEngine(wasm, data);

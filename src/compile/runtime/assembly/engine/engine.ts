@@ -651,28 +651,27 @@ export function decide(input: usize, data: usize): usize {
 // Written straight from the findings: the same bytes the runtime's dump of decision_value()
 // would produce (keys sorted byte-wise, its string escaping), without building the value tree.
 
+// The buffer is sized once per decision for the worst case (every string byte escaped as
+// \u00xx), so the writers below never check capacity.
 let wb: usize = 0;
-let wcap: usize = 0;
 let wlen: usize = 0;
 
-function w_reserve(n: usize): void {
-  if (wlen + n <= wcap) return;
-  let cap = wcap * 2;
-  if (cap < wlen + n) cap = wlen + n;
-  const next = alloc(cap);
-  mem_copy(next, wb, wlen);
-  wb = next;
-  wcap = cap;
+function output_bound(): usize {
+  let n: usize = 640 + (<usize>max(env_l, 0)) * 6;
+  for (let i = 0; i < finding_count; i++) {
+    const f = findings + <usize>i * FINDING_SIZE;
+    // The deciding finding's rule is written twice: as `rule` and in its violation.
+    n += 96 + (<usize>load<i32>(f + 8) * 2 + <usize>load<i32>(f + 16) + <usize>max(load<i32>(f + 24), 0)) * 6;
+  }
+  return n;
 }
 
 @inline function w_byte(c: u32): void {
-  w_reserve(1);
   store<u8>(wb + wlen, <u8>c);
   wlen++;
 }
 
-function w_raw(p: usize, n: i32): void {
-  w_reserve(<usize>n);
+@inline function w_raw(p: usize, n: i32): void {
   mem_copy(wb + wlen, p, <usize>n);
   wlen += <usize>n;
 }
@@ -683,30 +682,30 @@ function w_raw(p: usize, n: i32): void {
 
 // JSON string with the runtime's escaping: \\ \" \n \r \t, other bytes below 0x20 as \u00xx.
 function w_str(p: usize, n: i32): void {
-  w_reserve(<usize>n + 2);
-  w_byte(0x22);
-  let run = p;
+  let out = wb + wlen;
+  store<u8>(out++, 0x22);
   const e = p + <usize>n;
   for (let q = p; q < e; q++) {
     const c = <u32>load<u8>(q);
-    if (c >= 0x20 && c != 0x5c && c != 0x22) continue;
-    if (q > run) w_raw(run, <i32>(q - run));
-    run = q + 1;
-    w_byte(0x5c);
-    if (c == 0x5c || c == 0x22) w_byte(c);
-    else if (c == 0x0a) w_byte(0x6e);
-    else if (c == 0x0d) w_byte(0x72);
-    else if (c == 0x09) w_byte(0x74);
+    if (c >= 0x20 && c != 0x5c && c != 0x22) {
+      store<u8>(out++, <u8>c);
+      continue;
+    }
+    store<u8>(out++, 0x5c);
+    if (c == 0x5c || c == 0x22) store<u8>(out++, <u8>c);
+    else if (c == 0x0a) store<u8>(out++, 0x6e);
+    else if (c == 0x0d) store<u8>(out++, 0x72);
+    else if (c == 0x09) store<u8>(out++, 0x74);
     else {
-      w_byte(0x75);
-      w_byte(0x30);
-      w_byte(0x30);
-      w_byte(hex_digit(c >> 4));
-      w_byte(hex_digit(c & 15));
+      store<u8>(out++, 0x75);
+      store<u8>(out++, 0x30);
+      store<u8>(out++, 0x30);
+      store<u8>(out++, <u8>hex_digit(c >> 4));
+      store<u8>(out++, <u8>hex_digit(c & 15));
     }
   }
-  if (e > run) w_raw(run, <i32>(e - run));
-  w_byte(0x22);
+  store<u8>(out++, 0x22);
+  wlen = out - wb;
 }
 
 // Fixed strings are plain ASCII without characters that need escaping.
@@ -724,14 +723,18 @@ function w_key(i: i32, first: bool): void {
 
 function w_bool(b: bool): void {
   if (b) {
-    w_byte(0x74); w_byte(0x72); w_byte(0x75); w_byte(0x65);
+    store<u32>(wb + wlen, 0x65757274); // "true"
+    wlen += 4;
   } else {
-    w_byte(0x66); w_byte(0x61); w_byte(0x6c); w_byte(0x73); w_byte(0x65);
+    store<u32>(wb + wlen, 0x736c6166); // "fals"
+    store<u8>(wb + wlen + 4, 0x65);
+    wlen += 5;
   }
 }
 
 function w_null(): void {
-  w_byte(0x6e); w_byte(0x75); w_byte(0x6c); w_byte(0x6c);
+  store<u32>(wb + wlen, 0x6c6c756e); // "null"
+  wlen += 4;
 }
 
 function w_decision(): void {
@@ -802,8 +805,7 @@ function w_decision(): void {
 export function decide_text(entrypoint: i32, input: usize, data: usize, format: i32): usize {
   collect(input, data);
   verdict();
-  wcap = 1024;
-  wb = alloc(wcap);
+  wb = alloc(output_bound());
   wlen = 0;
   w_byte(format == 0 ? 0x5b : 0x7b);
   w_byte(0x7b);
