@@ -671,9 +671,26 @@ function output_bound(): usize {
   wlen++;
 }
 
+// Unaligned 8-byte moves are legal in Wasm and the buffer has slack for the tail.
+function copy_bytes(dst: usize, src: usize, n: usize): void {
+  let i: usize = 0;
+  for (; i + 8 <= n; i += 8) store<u64>(dst + i, load<u64>(src + i));
+  for (; i < n; i++) store<u8>(dst + i, load<u8>(src + i));
+}
+
 @inline function w_raw(p: usize, n: i32): void {
-  mem_copy(wb + wlen, p, <usize>n);
+  copy_bytes(wb + wlen, p, <usize>n);
   wlen += <usize>n;
+}
+
+const ONES: u64 = 0x0101010101010101;
+const HIGHS: u64 = 0x8080808080808080;
+
+// True when any of the 8 bytes is below 0x20, a quote or a backslash (exact for existence).
+@inline function needs_escape(x: u64): bool {
+  const q = x ^ (ONES * 0x22);
+  const b = x ^ (ONES * 0x5c);
+  return ((((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS) != 0;
 }
 
 @inline function hex_digit(d: u32): u32 {
@@ -685,7 +702,16 @@ function w_str(p: usize, n: i32): void {
   let out = wb + wlen;
   store<u8>(out++, 0x22);
   const e = p + <usize>n;
-  for (let q = p; q < e; q++) {
+  let q = p;
+  // Runs of 8 plain bytes are copied whole; a chunk with anything to escape goes byte by byte.
+  while (q + 8 <= e) {
+    const x = load<u64>(q);
+    if (needs_escape(x)) break;
+    store<u64>(out, x);
+    out += 8;
+    q += 8;
+  }
+  for (; q < e; q++) {
     const c = <u32>load<u8>(q);
     if (c >= 0x20 && c != 0x5c && c != 0x22) {
       store<u8>(out++, <u8>c);
