@@ -77,6 +77,16 @@ export class GoStyleHost {
     return binding.result;
   }
 
+  /**
+   * opa_eval on pre-encoded input bytes, locating (not decoding) the output: the module's own
+   * cost without the host's JSON work. Returns the output length in bytes.
+   */
+  evalBytes(input: Uint8Array, entrypoint: number, format: number): number {
+    new Uint8Array(this.memory.buffer, this.evalHeapPtr, input.length).set(input);
+    const addr = this.x['opa_eval']!(0, entrypoint, this.dataAddr, this.evalHeapPtr, input.length, this.evalHeapPtr + input.length, format);
+    return new Uint8Array(this.memory.buffer).indexOf(0, addr) - addr;
+  }
+
   /** The raw NUL-terminated output of opa_eval for JSON input (format 0 = JSON, 1 = Rego value text). */
   evalRaw(input: unknown, entrypoint: number, format: number): string {
     const bytes = input === undefined ? new Uint8Array(0) : encoder.encode(JSON.stringify(input));
