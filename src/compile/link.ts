@@ -1,5 +1,5 @@
 /**
- * Links a decision program into the prebuilt runtime module (`dist/compile/runtime/policy-runtime.wasm`):
+ * Links a decision program into the prebuilt runtime module (`dist/runtime/blastguard.wasm`):
  * the program becomes one more active data segment past the runtime's static data, the engine's
  * marker (16 magic bytes in static data, see `engine/program.ts`) receives the program's address
  * and length, and the memory import's minimum grows to cover it. No other byte changes, so the
@@ -22,20 +22,12 @@ const PAGE = 65536;
 // src/compile/link.ts and dist/compile/link.js both sit two levels below the package root.
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** What `npm run build` writes (`node dist/compile/runtime/build.js`, root `policy-runtime`). */
-export const RUNTIME_WASM = path.join(PACKAGE_ROOT, 'dist', 'compile', 'runtime', 'policy-runtime.wasm');
-// Also accepted: the runtime built into dist/runtime/ (`build.js dist/runtime`).
-const RUNTIME_CANDIDATES = [
-  RUNTIME_WASM,
-  path.join(PACKAGE_ROOT, 'dist', 'runtime', 'policy-runtime.wasm'),
-  path.join(PACKAGE_ROOT, 'dist', 'runtime', 'blastguard.wasm'),
-];
+/** Where `npm run build` writes the compiled runtime (src/compile/runtime/build.ts). */
+export const RUNTIME_WASM = path.join(PACKAGE_ROOT, 'dist', 'runtime', 'blastguard.wasm');
 
-/** `BLASTGUARD_RUNTIME_WASM` (tests point it at the runtime their global setup built), else the first built copy in dist/. */
+/** `BLASTGUARD_RUNTIME_WASM` (tests and the bundled Action point it at their own copy), else dist/. */
 export function runtimePath(): string {
-  const fromEnv = process.env['BLASTGUARD_RUNTIME_WASM'];
-  if (fromEnv) return fromEnv;
-  return RUNTIME_CANDIDATES.find((p) => existsSync(p)) ?? RUNTIME_WASM;
+  return process.env['BLASTGUARD_RUNTIME_WASM'] || RUNTIME_WASM;
 }
 
 let cachedRuntime: { path: string; bytes: Uint8Array } | null = null;

@@ -1,23 +1,17 @@
-import { BUNDLE_ERROR_CODES } from '../bundle/codes.js';
-import { TEST_CODES } from '../replay/codes.js';
-import { VERIFY_ERROR_CODES } from '../verify/codes.js';
 import type { CodeInfo, Severity } from './types.js';
 
-function entries(list: readonly [string, Severity, string][]): Record<string, CodeInfo> {
+export function entries(list: readonly [string, Severity, string][]): Record<string, CodeInfo> {
   const out: Record<string, CodeInfo> = {};
   for (const [code, severity, title] of list) out[code] = { code, severity, title };
   return out;
 }
 
 /**
- * Every diagnostic code blastguard reports, its default severity and a one-line title. The
- * README's diagnostics table is checked against this registry, and test/diagnostics/codes.test.ts
- * fails when a code used in src/ is missing here.
- *
- * Ranges: BG0xx load, parse, schema and cross-document validation; BG1xx compile and evaluation;
- * BG2xx bundle, signing and the build/eval/keygen commands (src/bundle/codes.ts); BG3xx
- * verification (src/verify/codes.ts); BG4xx request extraction and replay/test
- * (src/replay/codes.ts); BG9xx CLI usage.
+ * Load, parse, schema and cross-document validation codes (BG001–BG099) with their default
+ * severity and a one-line title. Other ranges live with their layers: BG1xx src/compile/codes.ts,
+ * BG2xx src/bundle/codes.ts, BG3xx src/verify/codes.ts, BG401–BG419 src/extract/codes.ts,
+ * BG42x src/replay/codes.ts; src/cli/codes.ts joins them for the README table, and
+ * test/diagnostics/codes.test.ts fails when a code used in src/ is in none of them.
  */
 const VALIDATION_CODES = entries([
   // Finding and reading files.
@@ -74,58 +68,9 @@ const VALIDATION_CODES = entries([
   ['BG060', 'error', 'invalid date-time'],
 ]);
 
-// Codes of layers without a registry of their own; their owners may refine these titles here.
-const OTHER_CODES = entries([
-  // Compile and evaluation.
-  ['BG101', 'error', 'an API has no protected environments'],
-  ['BG110', 'error', 'the Wasm runtime is missing'],
-  ['BG111', 'error', 'the Wasm runtime is not a blastguard runtime'],
-  ['BG120', 'error', 'the policy module cannot be loaded'],
-  ['BG121', 'error', 'the policy aborted during evaluation'],
-  ['BG122', 'error', 'the policy returned no decision'],
-  // Request extraction (src/extract/codes.ts): the call is denied as `input:invalid`.
-  ['BG401', 'error', 'request host belongs to no `Api`'],
-  ['BG402', 'error', 'request path is not the API endpoint or a known route'],
-  ['BG403', 'error', 'request method cannot carry an operation'],
-  ['BG404', 'error', 'unsupported request content type'],
-  ['BG405', 'error', 'request body is too large'],
-  ['BG406', 'error', 'request body is malformed'],
-  ['BG407', 'error', 'GraphQL request has no query'],
-  ['BG408', 'error', 'GraphQL syntax error'],
-  ['BG409', 'error', 'GraphQL operation not found'],
-  ['BG410', 'error', 'GraphQL variable missing'],
-  ['BG411', 'error', 'malformed attempt header'],
-  ['BG412', 'error', 'request URL cannot be parsed'],
-  ['BG413', 'error', 'credential header sent several times with different values'],
-  ['BG414', 'error', 'unknown GraphQL fragment'],
-  ['BG415', 'error', 'request selects no operation'],
-]);
-
-function fromRegistry(registry: Readonly<Record<string, { severity: Severity; title: string } | string>>): Record<string, CodeInfo> {
-  return Object.fromEntries(
-    Object.entries(registry).map(([code, info]) => [
-      code,
-      typeof info === 'string' ? { code, severity: 'error' as const, title: info } : { code, ...info },
-    ]),
-  );
-}
-
-export const CODES: Record<string, CodeInfo> = {
-  ...VALIDATION_CODES,
-  ...OTHER_CODES,
-  ...fromRegistry(BUNDLE_ERROR_CODES),
-  ...fromRegistry(VERIFY_ERROR_CODES),
-  ...fromRegistry(TEST_CODES),
-};
+/** The load and validation codes (BG001–BG099). Every layer keeps its own registry; src/cli/codes.ts joins them. */
+export const CODES: Record<string, CodeInfo> = VALIDATION_CODES;
 
 export function codeInfo(code: string): CodeInfo | undefined {
   return CODES[code];
-}
-
-/** The README's diagnostics table, generated so that the documentation cannot drift from the registry. */
-export function codesMarkdownTable(): string {
-  const rows = Object.values(CODES)
-    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
-    .map((c) => `| ${c.code} | ${c.severity} | ${c.title.replace(/\|/g, '\\|')} |`);
-  return ['| code | severity | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -30,3 +30,22 @@ export const EXTRACT_CODES = {
 } as const;
 
 export type ExtractCode = (typeof EXTRACT_CODES)[keyof typeof EXTRACT_CODES];
+
+/** Titles for the README's diagnostics table: every code means the call is denied as `input:invalid`. */
+export const EXTRACT_CODE_TITLES: Readonly<Record<ExtractCode, string>> = {
+  BG401: 'request host belongs to no `Api`',
+  BG402: 'request path is not the API endpoint or a known route',
+  BG403: 'request method cannot carry an operation',
+  BG404: 'unsupported request content type',
+  BG405: 'request body is too large',
+  BG406: 'request body is malformed',
+  BG407: 'GraphQL request has no query',
+  BG408: 'GraphQL syntax error',
+  BG409: 'GraphQL operation not found',
+  BG410: 'GraphQL variable missing',
+  BG411: 'malformed attempt header',
+  BG412: 'request URL cannot be parsed',
+  BG413: 'credential header sent several times with different values',
+  BG414: 'unknown GraphQL fragment',
+  BG415: 'request selects no operation',
+};

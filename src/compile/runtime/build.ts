@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { RUNTIME_WASM } from '../link.js';
 
 /** Repository root; this file runs as src/compile/runtime/build.ts or dist/compile/runtime/build.js. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -101,8 +102,8 @@ export async function buildRuntime(options: RuntimeBuildOptions): Promise<Runtim
   return { wasm, wat: typeof wat === 'string' ? wat : undefined };
 }
 
-/** Where `npm run build` puts the production runtime (read by src/compile/link.ts). */
-export const RUNTIME_OUT = join(REPO_ROOT, 'dist', 'runtime', 'blastguard.wasm');
+/** Where `npm run build` puts the production runtime: the one path src/compile/link.ts reads. */
+export const RUNTIME_OUT = RUNTIME_WASM;
 
 const invokedPath = process.argv[1];
 if (invokedPath !== undefined && import.meta.url === pathToFileURL(resolve(invokedPath)).href) {
