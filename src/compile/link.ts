@@ -61,16 +61,25 @@ function badRuntime(why: string): BlastguardError {
   });
 }
 
-// Rewrites the memory import's minimum; every other import byte is copied.
-function raiseMemoryMin(body: Uint8Array, minPages: number): Uint8Array {
+/** Where the memory import's limits sit in an import section body, skipping the other imports. */
+interface MemoryLimits {
+  flags: number;
+  flagsAt: number;
+  min: number;
+  minAt: number;
+  minEnd: number;
+}
+
+function findMemoryImport(body: Uint8Array): MemoryLimits | null {
   const r = new Reader(body);
   const count = r.u32();
   for (let i = 0; i < count; i++) {
     r.name();
     r.name();
     const kind = r.byte();
-    if (kind === 0) r.u32();
-    else if (kind === 1) {
+    if (kind === 0) {
+      r.u32();
+    } else if (kind === 1) {
       r.byte();
       const flags = r.u32();
       r.u32();
@@ -83,16 +92,22 @@ function raiseMemoryMin(body: Uint8Array, minPages: number): Uint8Array {
       const flags = r.u32();
       const minAt = r.pos;
       const min = r.u32();
-      const minEnd = r.pos;
-      if (flags & 1) throw badRuntime('its memory import declares a maximum');
-      if (flagsAt + 1 !== minAt) throw badRuntime('unexpected memory limits encoding');
-      const next = Math.max(min, minPages);
-      return Uint8Array.from([...body.subarray(0, minAt), ...u32leb(next), ...body.subarray(minEnd)]);
+      return { flags, flagsAt, min, minAt, minEnd: r.pos };
     } else {
       throw badRuntime(`unknown import kind ${kind}`);
     }
   }
-  throw badRuntime('it does not import its memory');
+  return null;
+}
+
+// Rewrites the memory import's minimum; every other import byte is copied.
+function raiseMemoryMin(body: Uint8Array, minPages: number): Uint8Array {
+  const m = findMemoryImport(body);
+  if (!m) throw badRuntime('it does not import its memory');
+  if (m.flags & 1) throw badRuntime('its memory import declares a maximum');
+  if (m.flagsAt + 1 !== m.minAt) throw badRuntime('unexpected memory limits encoding');
+  const next = Math.max(m.min, minPages);
+  return Uint8Array.from([...body.subarray(0, m.minAt), ...u32leb(next), ...body.subarray(m.minEnd)]);
 }
 
 export interface LinkedModule {
@@ -146,27 +161,6 @@ export function linkProgram(runtime: Uint8Array, program: Uint8Array): LinkedMod
 
 /** The memory import's minimum of a module (pages); what a host must at least provide. */
 export function memoryMinPages(wasm: Uint8Array): number {
-  const imports = readSections(wasm).find((s) => s.id === SECTION.import);
-  if (!imports) return 0;
-  const r = new Reader(imports.body);
-  const count = r.u32();
-  for (let i = 0; i < count; i++) {
-    r.name();
-    r.name();
-    const kind = r.byte();
-    if (kind === 0) r.u32();
-    else if (kind === 1) {
-      r.byte();
-      const flags = r.u32();
-      r.u32();
-      if (flags & 1) r.u32();
-    } else if (kind === 3) {
-      r.byte();
-      r.byte();
-    } else if (kind === 2) {
-      r.u32();
-      return r.u32();
-    }
-  }
-  return 0;
+  const imports = readSections(wasm).find((sec) => sec.id === SECTION.import);
+  return imports ? (findMemoryImport(imports.body)?.min ?? 0) : 0;
 }
