@@ -12,6 +12,8 @@ export const SIGNATURES_PATH = '.signatures.json';
 export const BLASTGUARD_ROOT = 'blastguard';
 export const REGO_VERSION = 1;
 
+const BG200_HELP = 'this is a bug in the compiler output; please report it with the policies that cause it';
+
 /** What a bundle is made of, before it becomes files. */
 export interface BundleContent {
   wasm: Uint8Array;
@@ -31,9 +33,9 @@ export interface BundleContent {
  */
 export function bundleFiles(content: BundleContent): BundleEntry[] {
   if (typeof content.data !== 'object' || content.data === null || Array.isArray(content.data)) {
-    throw new BlastguardError('BG200', 'bundle data must be a json object');
+    throw new BlastguardError('BG200', 'bundle data must be a json object', { help: BG200_HELP });
   }
-  if (content.entrypoints.length === 0) throw new BlastguardError('BG200', 'a bundle needs at least one entrypoint');
+  if (content.entrypoints.length === 0) throw new BlastguardError('BG200', 'a bundle needs at least one entrypoint', { help: BG200_HELP });
   const manifest: Manifest = {
     revision: content.revision,
     roots: [...(content.roots ?? [BLASTGUARD_ROOT])],
@@ -45,18 +47,18 @@ export function bundleFiles(content: BundleContent): BundleEntry[] {
   try {
     data = Buffer.from(canonicalJson(content.data) + '\n', 'utf8');
   } catch (e) {
-    throw new BlastguardError('BG200', `bundle data is not serializable as json: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new BlastguardError('BG200', `bundle data is not serializable as json: ${e instanceof Error ? e.message : String(e)}`, { help: BG200_HELP, cause: e });
   }
   const dataTree = parseStructuredFile(DATA_PATH, data);
   for (const w of manifest.wasm ?? []) {
     if (!/^[^/]+(\/[^/]+)*$/.test(w.entrypoint)) {
-      throw new BlastguardError('BG200', `entrypoint \`${w.entrypoint}\` must be a slash path like \`blastguard/decision\``);
+      throw new BlastguardError('BG200', `entrypoint \`${w.entrypoint}\` must be a slash path like \`blastguard/decision\``, { help: BG200_HELP });
     }
   }
   try {
     validateManifest(manifest, { wasmPaths: new Set(['/' + WASM_PATH]), data: dataTree });
   } catch (e) {
-    if (e instanceof BlastguardError) throw new BlastguardError('BG200', e.message, { cause: e });
+    if (e instanceof BlastguardError) throw new BlastguardError('BG200', e.message, { help: e.help ?? BG200_HELP, cause: e });
     throw e;
   }
   return [
@@ -91,7 +93,10 @@ export interface Bundle {
   dataTree: CanonicalValue;
   /** The merged data as plain JS values: what an engine is given. */
   data: unknown;
-  /** Wasm modules by bundle path with the leading `/` (as the manifest names them). */
+  /**
+   * Wasm modules by entry name exactly as the archive gives it (`/policy.wasm` as OPA writes it, or
+   * `policy.wasm` from another writer): OPA matches `.manifest` `wasm[].module` against it verbatim.
+   */
   wasmModules: ReadonlyMap<string, Uint8Array>;
   /** Entrypoint → bundle path of its module. */
   entrypoints: ReadonlyMap<string, string>;
@@ -114,10 +119,14 @@ export async function readBundle(bytes: Uint8Array, options: ReadBundleOptions =
 /** The same checks as `readBundle` for files already in memory (a directory bundle, a test). */
 export function bundleFromEntries(entries: readonly BundleEntry[]): Bundle {
   const files = new Map<string, Uint8Array>();
+  const names = new Map<string, string>();
   let signatures: Uint8Array | null = null;
   for (const e of entries) {
     if (e.path === SIGNATURES_PATH) signatures = e.bytes;
-    else files.set(e.path, e.bytes);
+    else {
+      files.set(e.path, e.bytes);
+      names.set(e.path, e.name ?? '/' + e.path);
+    }
   }
   if ([...files.keys()].some((p) => basename(p) === 'patch.json')) {
     throw new BlastguardError('BG239', 'bundle is a delta bundle (`patch.json`); only snapshot bundles are supported', {
@@ -135,7 +144,9 @@ export function bundleFromEntries(entries: readonly BundleEntry[]): Bundle {
       const dir = path.slice(0, Math.max(0, path.length - base.length - 1));
       dataTree = mountData(dataTree, dir, parseStructuredFile(path, content), path);
     } else if (base === WASM_PATH) {
-      wasmModules.set('/' + path, content);
+      // Keyed by the entry name as written, not a normalized path: OPA activates a bundle only when
+      // `wasm[].module` equals the name exactly (`/policy.wasm` ≠ `policy.wasm`).
+      wasmModules.set(names.get(path) ?? '/' + path, content);
     }
   }
   validateManifest(manifest, { wasmPaths: new Set(wasmModules.keys()), data: dataTree });
@@ -159,7 +170,9 @@ export function wasmForEntrypoint(bundle: Bundle, entrypoint: string): Uint8Arra
   const wasm = module === undefined ? undefined : bundle.wasmModules.get(module);
   if (wasm === undefined) {
     const known = [...bundle.entrypoints.keys()].map((e) => `\`${e}\``).join(', ') || 'none';
-    throw new BlastguardError('BG238', `bundle has no wasm entrypoint \`${entrypoint}\` (it has ${known})`);
+    throw new BlastguardError('BG238', `bundle has no wasm entrypoint \`${entrypoint}\` (it has ${known})`, {
+      help: 'evaluate one of the entrypoints the bundle has, or rebuild it with `blastguard build`',
+    });
   }
   return wasm;
 }
@@ -177,7 +190,7 @@ function isObject(v: CanonicalValue | undefined): v is MutableObject {
 /** OPA mounts `<dir>/data.json` at `data.<dir>`; the root file must be an object; overlaps merge, conflicts fail. */
 function mountData(tree: CanonicalValue, dir: string, value: CanonicalValue, file: string): CanonicalValue {
   if (dir === '' && !isObject(value)) {
-    throw new BlastguardError('BG237', `bundle file \`${file}\` must hold a json object at the root`, { file });
+    throw new BlastguardError('BG237', `bundle file \`${file}\` must hold a json object at the root`, { file, help: 'OPA mounts the root `data.json` at `data`, so it must be an object' });
   }
   let wrapped = value;
   for (const segment of (dir === '' ? [] : dir.split('/')).reverse()) {
@@ -198,5 +211,8 @@ function merge(a: CanonicalValue, b: CanonicalValue, path: string, file: string)
     }
     return out;
   }
-  throw new BlastguardError('BG237', `bundle file \`${file}\` conflicts with other data at \`${path}\``, { file });
+  throw new BlastguardError('BG237', `bundle file \`${file}\` conflicts with other data at \`${path}\``, {
+    file,
+    help: 'two data files set the same path; OPA refuses such a bundle. Keep one of them',
+  });
 }

@@ -49,7 +49,7 @@ export function parseStructuredFile(path: string, bytes: Uint8Array): CanonicalV
   try {
     text = strictUtf8.decode(body);
   } catch (e) {
-    throw new BlastguardError('BG231', `bundle file \`${path}\` is not valid utf-8`, { file: path, cause: e });
+    throw new BlastguardError('BG231', `bundle file \`${path}\` is not valid utf-8`, { file: path, help: 'OPA reads `data.json` and `.manifest` as utf-8 json; rebuild the bundle', cause: e });
   }
   try {
     return parseJsonPreservingNumbers(text);
@@ -61,7 +61,7 @@ export function parseStructuredFile(path: string, bytes: Uint8Array): CanonicalV
       yaml
         ? `bundle file \`${path}\` is yaml; only json content is supported (${e.message})`
         : `bundle file \`${path}\` is not valid json: ${e.message}`,
-      { file: path, help: yaml ? 'write the data as json in `data.json`' : undefined, cause: e },
+      { file: path, help: yaml ? 'write the data as json in `data.json`' : 'OPA refuses a bundle whose `data.json` or `.manifest` is not json; rebuild the bundle', cause: e },
     );
   }
 }

@@ -1,5 +1,6 @@
 import { JsonNumberLiteral, type CanonicalValue } from '../core/canonical-json.js';
 import { BlastguardError } from '../core/errors.js';
+import { printable } from './paths.js';
 
 /** `.manifest` (OPA `bundle.Manifest`), in OPA's field order, which is also the order we write. */
 export interface Manifest {
@@ -25,8 +26,11 @@ export function serializeManifest(manifest: Manifest): Uint8Array {
   return Buffer.from(JSON.stringify(ordered) + '\n', 'utf8');
 }
 
+const MANIFEST_HELP = 'see the `.manifest` layout in the README (Bundles); OPA refuses a manifest with fields of the wrong type';
+const ROOTS_HELP = 'OPA activates a bundle only when its entrypoints and data lie under its manifest roots (`blastguard` for a blastguard bundle)';
+
 function invalid(message: string): BlastguardError {
-  return new BlastguardError('BG232', `\`.manifest\` ${message}`, { file: '.manifest' });
+  return new BlastguardError('BG232', `\`.manifest\` ${message}`, { file: '.manifest', help: MANIFEST_HELP });
 }
 
 function isObject(v: CanonicalValue | undefined): v is { readonly [key: string]: CanonicalValue | undefined } {
@@ -107,23 +111,31 @@ export function validateManifest(manifest: Manifest, files: { wasmPaths: Readonl
       const a = roots[i]!;
       const b = roots[j]!;
       if (isUnderRoot(a, b) || isUnderRoot(b, a)) {
-        throw new BlastguardError('BG233', `\`.manifest\` has overlapping roots \`${a}\` and \`${b}\``, { file: '.manifest' });
+        throw new BlastguardError('BG233', `\`.manifest\` has overlapping roots \`${a}\` and \`${b}\``, {
+          file: '.manifest',
+          help: 'OPA refuses a manifest whose roots overlap (one is a prefix of the other); keep the shorter one',
+        });
       }
     }
   }
   const claimed = new Set<string>();
   for (const w of manifest.wasm ?? []) {
     if (!files.wasmPaths.has(w.module)) {
-      throw new BlastguardError('BG234', `\`.manifest\` references wasm module \`${w.module}\` but the bundle has no such file`, {
+      const trim = (p: string): string => p.replace(/^\/+/, '');
+      const near = [...files.wasmPaths].find((p) => trim(p) === trim(w.module));
+      const why = near === undefined ? 'the bundle has no such file' : `the bundle's entry is named \`${printable(near)}\`, and OPA compares the names exactly`;
+      throw new BlastguardError('BG234', `\`.manifest\` references wasm module \`${printable(w.module)}\` but ${why}`, {
         file: '.manifest',
+        help: 'each `wasm[].module` must be the exact entry name of a `policy.wasm` in the bundle (OPA writes `/policy.wasm` for both); rebuild with `blastguard build`',
       });
     }
     if (!roots.some((r) => isUnderRoot(w.entrypoint, r))) {
-      throw new BlastguardError('BG235', `\`.manifest\` entrypoint \`${w.entrypoint}\` is outside the bundle roots`, { file: '.manifest' });
+      throw new BlastguardError('BG235', `\`.manifest\` entrypoint \`${w.entrypoint}\` is outside the bundle roots`, { file: '.manifest', help: ROOTS_HELP });
     }
     if (claimed.has(w.entrypoint)) {
       throw new BlastguardError('BG232', `\`.manifest\` entrypoint \`${w.entrypoint}\` is claimed by more than one module`, {
         file: '.manifest',
+        help: 'OPA allows each entrypoint in one `wasm` resolver only',
       });
     }
     claimed.add(w.entrypoint);
@@ -143,5 +155,6 @@ function checkDataUnderRoots(node: CanonicalValue, path: string, roots: readonly
   }
   throw new BlastguardError('BG235', `bundle data at \`${path === '' ? 'data' : `data.${path.replace(/\//g, '.')}`}\` is outside the bundle roots`, {
     file: '.manifest',
+    help: ROOTS_HELP,
   });
 }

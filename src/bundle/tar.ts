@@ -8,6 +8,12 @@ import { bundlePathFromEntryName, printable } from './paths.js';
 export interface BundleEntry {
   readonly path: string;
   readonly bytes: Uint8Array;
+  /**
+   * The name exactly as the archive (or OPA's directory loader) gives it, e.g. `/policy.wasm` or
+   * `policy.wasm`: OPA compares `.manifest` `wasm[].module` with this verbatim. Absent for files
+   * made in memory, which are written as `/` + `path`.
+   */
+  readonly name?: string;
 }
 
 export interface ReadLimits {
@@ -20,6 +26,9 @@ export interface ReadLimits {
   /** Most tar entries of any type. */
   maxEntries: number;
 }
+
+/** Help for a bundle over a size or count limit. */
+export const LIMIT_HELP = 'a blastguard bundle is a few files of modest size; this one is not a bundle blastguard wrote, or was tampered with';
 
 export const DEFAULT_READ_LIMITS: Readonly<ReadLimits> = Object.freeze({
   maxFileBytes: 128 * 1024 * 1024,
@@ -59,7 +68,7 @@ function tarHeader(name: string, size: number): Uint8Array {
     const prefix = Buffer.from(name.slice(0, cut), 'utf8');
     const rest = Buffer.from(name.slice(cut + 1), 'utf8');
     if (cut <= 0 || prefix.length > 155 || rest.length > 100) {
-      throw new BlastguardError('BG200', `bundle path \`${name}\` is too long for a tar entry`);
+      throw new BlastguardError('BG200', `bundle path \`${name}\` is too long for a tar entry`, { help: 'use shorter paths (at most 255 bytes)' });
     }
     rest.copy(h, 0);
     prefix.copy(h, 345);
@@ -83,7 +92,7 @@ function tarHeader(name: string, size: number): Uint8Array {
 
 function octal(h: Buffer, offset: number, width: number, value: number): void {
   const digits = value.toString(8);
-  if (digits.length > width - 1) throw new BlastguardError('BG200', `bundle file of ${value} bytes is too large for a tar entry`);
+  if (digits.length > width - 1) throw new BlastguardError('BG200', `bundle file of ${value} bytes is too large for a tar entry`, { help: LIMIT_HELP });
   h.write(digits.padStart(width - 1, '0') + '\u0000', offset, 'latin1');
 }
 
@@ -119,7 +128,7 @@ export function gunzipBounded(bytes: Uint8Array, maxBytes: number): Buffer {
 /** gzip never grows data by more than a few bytes per 16 KiB block, so a larger file cannot be a bundle within the limit. */
 export function checkCompressedSize(size: number, limits: ReadLimits = DEFAULT_READ_LIMITS): void {
   if (size > limits.maxDecompressedBytes + 1024 * 1024) {
-    throw new BlastguardError('BG221', `bundle file is ${size} bytes, more than the limit of ${limits.maxDecompressedBytes}`);
+    throw new BlastguardError('BG221', `bundle file is ${size} bytes, more than the limit of ${limits.maxDecompressedBytes}`, { help: LIMIT_HELP });
   }
 }
 
@@ -152,7 +161,7 @@ export async function readTarGz(bytes: Uint8Array, limits: ReadLimits = DEFAULT_
     try {
       count++;
       if (count > limits.maxEntries) {
-        throw new BlastguardError('BG222', `bundle has more than ${limits.maxEntries} entries`);
+        throw new BlastguardError('BG222', `bundle has more than ${limits.maxEntries} entries`, { help: LIMIT_HELP });
       }
       const type = header.type ?? 'file';
       if (LINK_TYPES.has(type)) {
@@ -163,7 +172,9 @@ export async function readTarGz(bytes: Uint8Array, limits: ReadLimits = DEFAULT_
       if (type === 'directory') {
         bundlePathFromEntryName(header.name, { directory: true });
         if ((header.size ?? 0) > 0) {
-          throw new BlastguardError('BG223', `bundle directory entry \`${printable(header.name)}\` carries content`);
+          throw new BlastguardError('BG223', `bundle directory entry \`${printable(header.name)}\` carries content`, {
+            help: 'a directory entry with content is read differently by different tar readers; bundles may not have one',
+          });
         }
         stream.on('end', next);
         stream.resume();
@@ -183,16 +194,16 @@ export async function readTarGz(bytes: Uint8Array, limits: ReadLimits = DEFAULT_
       seen.add(path);
       const size = header.size ?? 0;
       if (size > limits.maxFileBytes) {
-        throw new BlastguardError('BG220', `bundle file \`${path}\` is ${size} bytes, more than the limit of ${limits.maxFileBytes}`);
+        throw new BlastguardError('BG220', `bundle file \`${path}\` is ${size} bytes, more than the limit of ${limits.maxFileBytes}`, { help: LIMIT_HELP });
       }
       total += size;
       if (total > limits.maxTotalBytes) {
-        throw new BlastguardError('BG221', `bundle files add up to more than the limit of ${limits.maxTotalBytes} bytes`);
+        throw new BlastguardError('BG221', `bundle files add up to more than the limit of ${limits.maxTotalBytes} bytes`, { help: LIMIT_HELP });
       }
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
       stream.on('end', () => {
-        entries.push({ path, bytes: Buffer.concat(chunks) });
+        entries.push({ path, name: header.name, bytes: Buffer.concat(chunks) });
         next();
       });
     } catch (e) {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
+import { printable } from '../bundle/index.js';
+import { BlastguardError, isBlastguardError } from '../core/errors.js';
 import { DEFAULT_MAX_ERRORS, formatDiagnostics } from '../diagnostics/format.js';
 import type { DiagnosticFormat } from '../diagnostics/format.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -77,4 +79,49 @@ export function parseInstant(value: string): Date {
   const ms = parseTimestamp(value);
   if (ms === undefined) throw new InvalidArgumentError('must be an RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z');
   return new Date(ms);
+}
+
+/**
+ * A usage error: a flag value that is contradictory, invalid or unsupported. Reported like any
+ * coded error (`error BGxxx message` + `help:`), but `main` exits 2 for it, as for an unknown flag.
+ */
+export class UsageError extends BlastguardError {
+  readonly usage = true;
+
+  constructor(code: string, message: string, options: { help?: string; cause?: unknown } = {}) {
+    super(code, message, options);
+    this.name = 'UsageError';
+  }
+}
+
+export function isUsageError(e: unknown): e is UsageError {
+  return e instanceof UsageError;
+}
+
+/** Runs `check` and re-raises a coded error it throws as a usage error (exit 2), keeping code, message and help. */
+export function asUsage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (isBlastguardError(e) && !isUsageError(e)) throw new UsageError(e.code, e.message, { help: e.help, cause: e });
+    throw e;
+  }
+}
+
+/**
+ * Checks a free-text flag that ends up in output, a token or the manifest (`--revision`,
+ * `--key-id`, `--scope`): no control characters (a newline would forge output lines), and not
+ * empty unless `allowEmpty`. Throws a usage error with `code`.
+ */
+export function checkFlagText(flag: string, value: string | undefined, code: string, options: { allowEmpty?: boolean; emptyHelp?: string } = {}): void {
+  if (value === undefined) return;
+  if (value === '' && !options.allowEmpty) {
+    throw new UsageError(code, `${flag} must not be empty`, { help: options.emptyHelp ?? `give a value, or leave ${flag} out` });
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) {
+    throw new UsageError(code, `${flag} \`${printable(value)}\` contains a control character`, {
+      help: `${flag} is written into the bundle and into output lines; use printable characters only (no newlines or tabs)`,
+    });
+  }
 }

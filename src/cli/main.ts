@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isBlastguardError } from '../core/errors.js';
-import type { CliIo } from './command.js';
+import { isUsageError, type CliIo } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { VERSION } from '../core/version.js';
 
@@ -37,8 +37,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (isBlastguardError(e)) {
       const where = e.file ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ` : '';
       io.stderr(`${where}error ${e.code} ${e.message}\n`);
-      if (e.help) io.stderr(`  help: ${e.help}\n`);
-      return 1;
+      // Every error gets a help line; the fallback points at the command's own help.
+      const command = argv.find((a) => !a.startsWith('-'));
+      io.stderr(`  help: ${e.help || `run \`blastguard ${command ?? ''}${command ? ' ' : ''}--help\` for the flags and examples`}\n`);
+      // A usage error (contradictory or invalid flag values) exits 2, like an unknown flag.
+      return isUsageError(e) ? 2 : 1;
     }
     const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
     io.stderr(`internal error: blastguard failed unexpectedly; please report this with the output below\n${message}\n`);

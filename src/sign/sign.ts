@@ -45,7 +45,9 @@ export function signaturePayload(files: readonly BundleEntry[], options: Omit<Si
   }
   const names = new Set<string>();
   const fileItems = files.map((f) => {
-    if (names.has(f.path)) throw new BlastguardError('BG200', `bundle file \`${f.path}\` is listed twice`);
+    if (names.has(f.path)) {
+      throw new BlastguardError('BG200', `bundle file \`${f.path}\` is listed twice`, { help: 'a bundle names each file once; pass each file to the signer once' });
+    }
     names.add(f.path);
     return `{"name":${goJsonString(f.path)},"hash":"${hashBundleFile(f.path, f.bytes)}","algorithm":"SHA-256"}`;
   });

@@ -40,7 +40,9 @@ export function loadVerificationKey(
     }
     const min = algorithmHashBytes(alg);
     if (bytes.length < min) {
-      throw new BlastguardError('BG315', `${source} is ${bytes.length} bytes; ${alg} needs a secret of at least ${min} bytes`);
+      throw new BlastguardError('BG315', `${source} is ${bytes.length} bytes; ${alg} needs a secret of at least ${min} bytes`, {
+        help: 'pass the secret file the bundle was signed with (`blastguard keygen --alg HS256` makes one)',
+      });
     }
     return new VerificationKey(CREATE, alg, Uint8Array.from(bytes), options.scope);
   }

@@ -61,6 +61,8 @@ function reject(code: string, message: string, help?: string): BlastguardError {
   return new BlastguardError(code, message, help === undefined ? {} : { help });
 }
 
+const SIGNATURES_HELP = 'OPA writes `{"signatures": ["<jwt>"]}`; re-sign the bundle with `blastguard build --signing-key`';
+
 // ---- the pipeline --------------------------------------------------------------------------------
 
 function requireKeys(config: VerificationConfig): void {
@@ -81,18 +83,18 @@ function singleJwt(signatures: Uint8Array): string {
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(signatures));
   } catch {
-    throw reject('BG302', '`.signatures.json` is not valid json');
+    throw reject('BG302', '`.signatures.json` is not valid json', SIGNATURES_HELP);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw reject('BG302', '`.signatures.json` is not a json object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw reject('BG302', '`.signatures.json` is not a json object', SIGNATURES_HELP);
   const { signatures: list, plugin } = parsed as Record<string, unknown>;
   if (plugin !== undefined && plugin !== null && plugin !== '') {
-    throw reject('BG318', `bundle was signed by custom signer plugin \`${printable(String(plugin))}\`, which blastguard cannot verify`);
+    throw reject('BG318', `bundle was signed by custom signer plugin \`${printable(String(plugin))}\`, which blastguard cannot verify`, 'sign the bundle with `blastguard build --signing-key` (or `opa build`/`opa sign` without --signing-plugin)');
   }
-  if (list !== undefined && list !== null && !Array.isArray(list)) throw reject('BG302', '`.signatures.json` field `signatures` is not an array');
+  if (list !== undefined && list !== null && !Array.isArray(list)) throw reject('BG302', '`.signatures.json` field `signatures` is not an array', SIGNATURES_HELP);
   const jwts = (list ?? []) as unknown[];
-  if (jwts.length === 0) throw reject('BG303', '`.signatures.json` has no jwt (expected exactly one)');
-  if (jwts.length > 1) throw reject('BG304', `\`.signatures.json\` has ${jwts.length} jwts (expected exactly one)`);
-  if (typeof jwts[0] !== 'string') throw reject('BG305', 'bundle signature is malformed: the jwt is not a string');
+  if (jwts.length === 0) throw reject('BG303', '`.signatures.json` has no jwt (expected exactly one)', 'OPA verifies exactly one jwt; re-sign the bundle');
+  if (jwts.length > 1) throw reject('BG304', `\`.signatures.json\` has ${jwts.length} jwts (expected exactly one)`, 'OPA supports exactly one jwt per bundle; re-sign the bundle once');
+  if (typeof jwts[0] !== 'string') throw reject('BG305', 'bundle signature is malformed: the jwt is not a string', SIGNATURES_HELP);
   return jwts[0];
 }
 
@@ -131,8 +133,8 @@ async function checkSignature(token: string, jws: DecodedJws, key: VerificationK
       ok = true;
     } catch (e) {
       if (e instanceof joseErrors.JWSSignatureVerificationFailed) ok = false;
-      else if (e instanceof joseErrors.JOSEError) throw reject('BG305', `bundle signature is malformed: ${e.message.toLowerCase()}`);
-      else throw reject('BG315', `verification key cannot verify ${key.alg}: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`);
+      else if (e instanceof joseErrors.JOSEError) throw reject('BG305', `bundle signature is malformed: ${e.message.toLowerCase()}`, 'the token was altered or not written by an OPA-compatible signer; re-sign the bundle');
+      else throw reject('BG315', `verification key cannot verify ${key.alg}: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`, 'pass the public key that matches the signing key, with --signing-alg set to its algorithm');
     }
   }
   if (!ok) throw reject('BG309', 'bundle signature does not verify with the configured key', 'the bundle was signed with another key, or the signature was altered');
@@ -142,7 +144,13 @@ function checkScope(jws: DecodedJws, key: VerificationKey, config: VerificationC
   const expected = config.scope ?? key.scope;
   const actual = jws.payload.scope;
   if ((expected ?? '') !== (actual ?? '')) {
-    throw reject('BG310', `bundle signature scope \`${printable(actual ?? '')}\` does not match the expected scope \`${expected ?? ''}\``);
+    const want = (expected ?? '') === '' ? 'no scope was expected' : `the expected scope is \`${printable(expected ?? '')}\``;
+    const got = (actual ?? '') === '' ? 'bundle signature has no scope' : `bundle signature scope \`${printable(actual ?? '')}\` does not match`;
+    throw reject(
+      'BG310',
+      `${got}; ${want}`,
+      (expected ?? '') === '' ? 'pass --scope with the scope the bundle was signed for' : 'sign the bundle with this --scope, or verify with the scope it was signed for',
+    );
   }
   return actual;
 }
@@ -150,7 +158,7 @@ function checkScope(jws: DecodedJws, key: VerificationKey, config: VerificationC
 function checkFiles(jws: DecodedJws, bundle: Bundle, config: VerificationConfig): { files: string[]; excluded: string[] } {
   const listed = new Map<string, { hash: string; algorithm: string }>();
   for (const f of jws.payload.files) {
-    if (listed.has(f.name)) throw reject('BG316', `bundle signature lists \`${printable(f.name)}\` more than once`);
+    if (listed.has(f.name)) throw reject('BG316', `bundle signature lists \`${printable(f.name)}\` more than once`, 'OPA would check only one of the entries; re-sign the bundle');
     listed.set(f.name, f);
   }
   const excludes = (config.excludeFiles ?? []).map(compileExcludePattern);
@@ -166,7 +174,7 @@ function checkFiles(jws: DecodedJws, bundle: Bundle, config: VerificationConfig)
     }
     const entry = listed.get(path);
     if (entry === undefined) throw reject('BG311', `bundle file \`${path}\` is not covered by the signature`, 'every file must be signed; re-sign the bundle, or exclude the file explicitly');
-    if (entry.algorithm === '') throw reject('BG314', `bundle signature gives no hash algorithm for \`${path}\``);
+    if (entry.algorithm === '') throw reject('BG314', `bundle signature gives no hash algorithm for \`${path}\``, `supported: ${Object.keys(HASH_ALGORITHMS).join(', ')}; re-sign the bundle`);
     if (!isHashAlgorithm(entry.algorithm)) {
       const weak = WEAK_HASH_ALGORITHMS.includes(entry.algorithm);
       throw reject('BG314', `bundle signature hashes \`${path}\` with ${weak ? 'weak' : 'unsupported'} algorithm \`${printable(entry.algorithm)}\``, `supported: ${Object.keys(HASH_ALGORITHMS).join(', ')}`);
@@ -189,7 +197,12 @@ const LOADED_BASENAMES = new Set(['data.json', 'data.yaml', 'data.yml', '.manife
 /** Files OPA loads as policy or data: excluding one from the signature would let it be swapped freely. */
 function decidesPolicy(path: string, bundle: Bundle): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);
-  return LOADED_BASENAMES.has(base) || base.endsWith('.rego') || path.endsWith('.manifest') || bundle.wasmModules.has('/' + path);
+  return (
+    LOADED_BASENAMES.has(base) ||
+    base.endsWith('.rego') ||
+    path.endsWith('.manifest') ||
+    [...bundle.wasmModules.keys()].some((name) => name.replace(/^\//, '') === path)
+  );
 }
 
 /**
@@ -218,6 +231,6 @@ export type OpenBundleOptions = ReadBundleOptions & ({ verification: Verificatio
 export async function openBundle(bytes: Uint8Array, options: OpenBundleOptions): Promise<{ bundle: Bundle; verification: VerificationResult | null }> {
   const bundle = await readBundle(bytes, options);
   if ('verification' in options) return { bundle, verification: await verifyBundle(bundle, options.verification) };
-  if (options.skipVerification !== true) throw reject('BG300', 'no verification key configured');
+  if (options.skipVerification !== true) throw reject('BG300', 'no verification key configured', 'pass `verification`, or `skipVerification: true` to load the bundle unverified');
   return { bundle, verification: null };
 }
