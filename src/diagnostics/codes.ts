@@ -22,6 +22,7 @@ const VALIDATION_CODES = entries([
   ['BG005', 'error', 'file is too large'],
   ['BG006', 'error', 'symbolic link loop'],
   ['BG007', 'error', 'file is not valid UTF-8'],
+  ['BG019', 'error', 'symbolic link leads outside the directory being loaded (not followed)'],
   // YAML.
   ['BG008', 'error', 'YAML syntax error'],
   ['BG009', 'error', 'duplicate key in a mapping'],
@@ -67,6 +68,12 @@ const VALIDATION_CODES = entries([
   ['BG059', 'error', 'rule can never match (`attempt.min` > `attempt.max`)'],
   ['BG060', 'error', 'invalid date-time'],
 ]);
+
+/**
+ * Codes about a file (or directory) whose content was not read: a code frame for them would have
+ * to read it now, through a link that may lead anywhere (BG019), so formatters never show one.
+ */
+export const UNREAD_FILE_CODES: ReadonlySet<string> = new Set(['BG001', 'BG002', 'BG003', 'BG004', 'BG005', 'BG006', 'BG019']);
 
 /** The load and validation codes (BG001–BG099). Every layer keeps its own registry; src/cli/codes.ts joins them. */
 export const CODES: Record<string, CodeInfo> = VALIDATION_CODES;

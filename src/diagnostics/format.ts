@@ -1,3 +1,4 @@
+import { UNREAD_FILE_CODES } from './codes.js';
 import { countDiagnostics } from './create.js';
 import { looksLikeCredential } from './credentials.js';
 import type { Diagnostic } from './types.js';
@@ -7,7 +8,11 @@ export type DiagnosticFormat = 'human' | 'json' | 'github';
 export interface FormatOptions {
   /** ANSI colours in the human format. Default false. */
   color?: boolean;
-  /** Source text of a file, for code frames in the human format. */
+  /**
+   * Source text of a file, for code frames in the human format. Give the text the loader read
+   * (not a fresh read of the path): a frame must never show content from outside the directory.
+   * Diagnostics about files that were not read (UNREAD_FILE_CODES) never get a frame.
+   */
   readSource?: (file: string) => string | undefined;
   /** Show at most this many diagnostics (0 = all). Default 100. */
   maxErrors?: number;
@@ -51,7 +56,7 @@ export function formatDiagnostics(diagnostics: Diagnostic[], format: DiagnosticF
         if (!sources.has(file)) sources.set(file, options.readSource?.(file)?.split(/\r?\n|\r/));
         return sources.get(file);
       };
-      const blocks = shown.map((d) => humanBlock(d, linesOf(d.file), paint));
+      const blocks = shown.map((d) => humanBlock(d, UNREAD_FILE_CODES.has(d.code) ? undefined : linesOf(d.file), paint));
       if (hidden > 0) blocks.push(`${hidden} more ${hidden === 1 ? 'problem' : 'problems'} not shown (raise --max-errors to see them)\n`);
       return `${blocks.join('\n')}\n${paint.bold(summary(counts.errorCount, counts.warningCount))}\n`;
     }

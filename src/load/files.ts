@@ -13,6 +13,30 @@ export interface FoundFile {
   abs: string;
   /** Relative to the working directory, `/` separated: the form every diagnostic uses. */
   rel: string;
+  /**
+   * The real path checked to lie inside the directory being scanned, when known: reading it
+   * (rather than `abs`) means a link swapped after the scan cannot lead elsewhere.
+   */
+  real?: string;
+}
+
+/** Whether the real path `real` is `root` or lies below it (both already resolved with realpath). */
+export function isInside(root: string, real: string): boolean {
+  const rel = path.relative(root, real);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/**
+ * The diagnostic for a symbolic link that resolves outside the directory being loaded. It names
+ * neither the target nor anything in it: the target is never read, and its path may be private.
+ */
+export function outsideLinkDiagnostic(rel: string, relDir: string): Diagnostic {
+  return diagnostic(
+    'BG019',
+    `\`${rel}\` is a symbolic link that leads outside \`${relDir}\`; it is not read`,
+    fileStart(rel),
+    `policy files must live inside \`${relDir}\`: copy the file in, or link to a path inside the directory`,
+  );
 }
 
 /** `abs` relative to `cwd`, `/` separated; `.` for `cwd` itself. */
@@ -24,8 +48,11 @@ export function relativePath(cwd: string, abs: string): string {
 /**
  * Every `*.yaml` / `*.yml` file under `dir`, recursively, sorted by path. Hidden entries (names
  * starting with `.`, such as `.git` or `.github`) and `node_modules` are skipped so that pointing
- * at a repository root does not read CI workflows. Symbolic links are followed; a link back to a
- * directory being read is reported instead of recursing forever.
+ * at a repository root does not read CI workflows. Symbolic links are followed only when their real
+ * path lies inside the real path of `dir`: a link leading outside (`env.yaml -> /proc/self/environ`)
+ * is reported (BG019) at the link and its target is never read, so a pull request cannot make CI
+ * print files from elsewhere. A link back to a directory being read is reported instead of
+ * recursing forever.
  */
 export async function findPolicyFiles(dir: string, cwd: string): Promise<{ files: FoundFile[]; diagnostics: Diagnostic[] }> {
   const abs = path.resolve(cwd, dir);
@@ -50,6 +77,14 @@ export async function findPolicyFiles(dir: string, cwd: string): Promise<{ files
     return { files, diagnostics };
   }
 
+  let rootReal: string;
+  try {
+    rootReal = await realpath(abs);
+  } catch (e) {
+    diagnostics.push(rootError(e, relDir));
+    return { files, diagnostics };
+  }
+
   const visited = new Set<string>();
   const walk = async (current: string, ancestors: readonly string[]): Promise<void> => {
     let real: string;
@@ -65,7 +100,7 @@ export async function findPolicyFiles(dir: string, cwd: string): Promise<{ files
           'BG006',
           `symbolic link loop: \`${relativePath(cwd, current)}\` leads back to \`${relativePath(cwd, real)}\``,
           fileStart(relativePath(cwd, current)),
-          'remove the link or point it outside the policy directory',
+          'remove the link: it points at a directory that contains it',
         ),
       );
       return;
@@ -86,9 +121,20 @@ export async function findPolicyFiles(dir: string, cwd: string): Promise<{ files
       const rel = relativePath(cwd, child);
       let isDir: boolean;
       let isFile: boolean;
+      let childReal: string | undefined;
       try {
         const link = await lstat(child);
-        const target = link.isSymbolicLink() ? await stat(child) : link;
+        let target = link;
+        if (link.isSymbolicLink()) {
+          // Resolve the link's path first: nothing outside the directory is ever opened. A link that
+          // would be read (a yaml name, or a directory to walk) is reported; others are ignored.
+          childReal = await realpath(child);
+          target = await stat(childReal);
+          if (!isInside(rootReal, childReal)) {
+            if (YAML_FILE.test(name) || target.isDirectory()) diagnostics.push(outsideLinkDiagnostic(rel, relDir));
+            continue;
+          }
+        }
         isDir = target.isDirectory();
         isFile = target.isFile();
       } catch (e) {
@@ -96,7 +142,7 @@ export async function findPolicyFiles(dir: string, cwd: string): Promise<{ files
         continue;
       }
       if (isDir) await walk(child, [...ancestors, real]);
-      else if (isFile && YAML_FILE.test(name)) files.push({ abs: child, rel });
+      else if (isFile && YAML_FILE.test(name)) files.push({ abs: child, rel, real: childReal ?? path.join(real, name) });
     }
   };
   await walk(abs, []);
@@ -118,7 +164,8 @@ export async function findPolicyFiles(dir: string, cwd: string): Promise<{ files
 /** Reads a file, refusing oversized ones. Returns the bytes or a diagnostic. */
 export async function readPolicyFile(file: FoundFile): Promise<{ bytes: Uint8Array } | { diagnostic: Diagnostic }> {
   try {
-    const st = await stat(file.abs);
+    const source = file.real ?? file.abs;
+    const st = await stat(source);
     if (st.size > MAX_FILE_BYTES) {
       return {
         diagnostic: diagnostic(
@@ -129,7 +176,7 @@ export async function readPolicyFile(file: FoundFile): Promise<{ bytes: Uint8Arr
         ),
       };
     }
-    return { bytes: await readFile(file.abs) };
+    return { bytes: await readFile(source) };
   } catch (e) {
     return { diagnostic: entryError(e, file.rel) };
   }

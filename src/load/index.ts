@@ -1,8 +1,9 @@
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, fileStart } from '../diagnostics/create.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { checkDocument } from './document.js';
-import { findPolicyFiles, readPolicyFile, relativePath } from './files.js';
+import { findPolicyFiles, isInside, outsideLinkDiagnostic, readPolicyFile, relativePath } from './files.js';
 import type { FoundFile } from './files.js';
 import { decodeUtf8 } from './text.js';
 import type { LoadedDocument, PolicySet, RejectedDocument } from './types.js';
@@ -16,7 +17,14 @@ export { MAX_ALIAS_COUNT } from './yaml.js';
 export interface LoadResult {
   set: PolicySet;
   diagnostics: Diagnostic[];
+  /**
+   * The decoded text of every file that was read, by its relative path: the only text code
+   * frames may show (re-reading a path at print time could follow a link somewhere else).
+   */
+  sources: Map<string, string>;
 }
+
+type FileLoad = { documents: LoadedDocument[]; diagnostics: Diagnostic[]; rejected: RejectedDocument[]; text?: string };
 
 /**
  * Loads every `*.yaml` / `*.yml` file under `dir` (sorted by path). Never throws for anything a
@@ -28,23 +36,41 @@ export async function loadPolicySet(dir: string, options: { cwd?: string } = {})
   const root = relativePath(cwd, path.resolve(cwd, dir));
   const set = emptyPolicySet(root);
   const { files, diagnostics } = await findPolicyFiles(dir, cwd);
+  const sources = new Map<string, string>();
   for (const file of files) {
     const loaded = await loadFoundFile(file);
     diagnostics.push(...loaded.diagnostics);
     for (const document of loaded.documents) addDocument(set, document);
     set.rejected?.push(...loaded.rejected);
+    if (loaded.text !== undefined) sources.set(file.rel, loaded.text);
   }
-  return { set, diagnostics };
+  return { set, diagnostics, sources };
 }
 
-/** Loads the documents of one file (a replay fixture, say), with paths relative to `cwd`. */
-export async function loadDocumentsFromFile(
-  file: string,
-  options: { cwd?: string } = {},
-): Promise<{ documents: LoadedDocument[]; diagnostics: Diagnostic[]; rejected: RejectedDocument[] }> {
+/**
+ * Loads the documents of one file (a replay fixture, say), with paths relative to `cwd`. It reads
+ * whatever `file` names, following links: pass `within` (the directory the caller is scanning,
+ * relative to `cwd`) and a file whose real path lies outside that directory's real path is
+ * refused with BG019 instead, unread, exactly as `loadPolicySet` refuses links. `text` is what was
+ * read, for code frames.
+ */
+export async function loadDocumentsFromFile(file: string, options: { cwd?: string; within?: string } = {}): Promise<FileLoad> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const abs = path.resolve(cwd, file);
-  return loadFoundFile({ abs, rel: relativePath(cwd, abs) });
+  const rel = relativePath(cwd, abs);
+  if (options.within === undefined) return loadFoundFile({ abs, rel });
+  const dirAbs = path.resolve(cwd, options.within);
+  let real: string;
+  let rootReal: string;
+  try {
+    rootReal = await realpath(dirAbs);
+    real = await realpath(abs);
+  } catch {
+    // Missing or unreadable: reading reports it (BG004) without following anything.
+    return loadFoundFile({ abs, rel });
+  }
+  if (!isInside(rootReal, real)) return { documents: [], rejected: [], diagnostics: [outsideLinkDiagnostic(rel, relativePath(cwd, dirAbs))] };
+  return loadFoundFile({ abs, rel, real });
 }
 
 /** Parses and checks the documents of one file's text; `file` is only used in locations. */
@@ -98,9 +124,7 @@ export function addDocument(set: PolicySet, document: LoadedDocument): void {
   }
 }
 
-async function loadFoundFile(
-  file: FoundFile,
-): Promise<{ documents: LoadedDocument[]; diagnostics: Diagnostic[]; rejected: RejectedDocument[] }> {
+async function loadFoundFile(file: FoundFile): Promise<FileLoad> {
   const read = await readPolicyFile(file);
   if ('diagnostic' in read) return { documents: [], diagnostics: [read.diagnostic], rejected: [] };
   const decoded = decodeUtf8(read.bytes);
@@ -120,5 +144,5 @@ async function loadFoundFile(
       ],
     };
   }
-  return loadDocumentsFromText(file.rel, decoded.text);
+  return { ...loadDocumentsFromText(file.rel, decoded.text), text: decoded.text };
 }

@@ -20,6 +20,8 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
   errorCount: number;
   warningCount: number;
+  /** The text of every file read, by relative path: what code frames may show (see LoadResult). */
+  sources: ReadonlyMap<string, string>;
 }
 
 /** Loads a policy directory and validates it: everything `blastguard validate` reports. */
@@ -27,5 +29,5 @@ export async function checkPolicyDir(dir: string, options: { cwd?: string; now?:
   const loaded = await loadPolicySet(dir, options.cwd === undefined ? {} : { cwd: options.cwd });
   const validated = validatePolicySet(loaded.set, options.now === undefined ? {} : { now: options.now });
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...validated]);
-  return { set: loaded.set, diagnostics, ...countDiagnostics(diagnostics) };
+  return { set: loaded.set, diagnostics, ...countDiagnostics(diagnostics), sources: loaded.sources };
 }

@@ -111,4 +111,43 @@ describe('blastguard validate', () => {
     expect(stderr).toMatch(/^error: /);
     expect(stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('refuses a link leading outside the policy directory and never prints what it points at', async () => {
+    const secret = 'MY_SECRET=s3cr3t-value-from-the-environment';
+    const cwd = await writeTree({
+      'elsewhere/env.yaml': `${secret}\n`,
+      'policies/apis/railway.yaml': API_RAILWAY,
+      'policies/env.yaml': { symlink: '../elsewhere/env.yaml' },
+    });
+    for (const format of ['human', 'json', 'github']) {
+      const { code, stdout, stderr } = await runCli(['validate', '--format', format], { cwd });
+      expect(code).toBe(1);
+      expect(stdout + stderr).not.toContain('s3cr3t');
+      expect(stdout + stderr).toContain('BG019');
+    }
+    const human = await runCli(['validate'], { cwd });
+    expect(human.stderr).toContain(
+      [
+        'policies/env.yaml:1:1: error BG019 `policies/env.yaml` is a symbolic link that leads outside `policies`; it is not read',
+        '  help: policy files must live inside `policies`: copy the file in, or link to a path inside the directory',
+      ].join('\n'),
+    );
+    const ir = await runCli(['ir'], { cwd });
+    expect(ir.code).toBe(1);
+    expect(ir.stdout + ir.stderr).not.toContain('s3cr3t');
+  });
+
+  it.runIf(process.platform === 'linux')('does not print the process environment through a link to /proc/self/environ', async () => {
+    const cwd = await writeTree({ 'policies/apis/railway.yaml': API_RAILWAY, 'policies/env.yaml': { symlink: '/proc/self/environ' } });
+    const { code, stdout, stderr } = await runCli(['validate'], { cwd });
+    expect(code).toBe(1);
+    expect(stdout + stderr).not.toMatch(/PATH=|HOME=/);
+    expect(stderr).toContain('policies/env.yaml:1:1: error BG019');
+  });
+
+  it('shows code frames from the text it read, which has no byte order mark', async () => {
+    const cwd = await writeTree({ 'policies/apis/railway.yaml': `\uFEFF${API_RAILWAY.replace('protocol: graphql', 'protocol: grpc')}` });
+    const { stderr } = await runCli(['validate'], { cwd });
+    expect(stderr).toContain(['  5 |   protocol: grpc', '    |             ^^^^'].join('\n'));
+  });
 });

@@ -28,6 +28,14 @@ const warning: Diagnostic = {
 const readSource = (file: string) => (file === 'policies/p.yaml' ? SOURCE : undefined);
 
 describe('human format', () => {
+  it('never shows a code frame for a file whose content was not read (a refused link, an unreadable file)', () => {
+    for (const code of ['BG004', 'BG005', 'BG006', 'BG019']) {
+      const d: Diagnostic = { code, severity: 'error', message: 'm', file: 'policies/env.yaml', line: 1, column: 1, endLine: 1, endColumn: 1 };
+      const out = formatDiagnostics([d], 'human', { readSource: () => 'MY_SECRET=x\n' });
+      expect(out).toBe(`policies/env.yaml:1:1: error ${code} m\n\n1 error, 0 warnings\n`);
+    }
+  });
+
   it('prints location, severity, code, message, a code frame and help, then a summary', () => {
     expect(formatDiagnostics([unknownProp, warning], 'human', { readSource })).toBe(
       [

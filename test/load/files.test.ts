@@ -1,7 +1,7 @@
 import { chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_FILE_BYTES, loadPolicySet } from '../../src/load/index.js';
+import { MAX_FILE_BYTES, loadDocumentsFromFile, loadPolicySet } from '../../src/load/index.js';
 import { whereIn } from '../helpers/diagnostics.js';
 import { writeTree } from '../helpers/fs.js';
 import { API_RAILWAY, policy, token } from '../helpers/policies.js';
@@ -103,5 +103,66 @@ describe('loadPolicySet', () => {
     await chmod(path.join(root, 'p/secret.yaml'), 0o000);
     const { diagnostics } = await loadPolicySet('p', { cwd: root });
     expect(whereIn(diagnostics)).toEqual(['p/secret.yaml:BG004@1:1']);
+  });
+
+  it('refuses links that lead outside the directory, at the link, without reading the target', async () => {
+    const root = await writeTree({
+      'outside/secret.yaml': 'password: hunter2-do-not-print\n',
+      'outside/dir/x.yaml': API_RAILWAY,
+      'outside/notes.txt': 'x',
+      'p/api.yaml': API_RAILWAY,
+      'p/env.yaml': { symlink: '../outside/secret.yaml' },
+      'p/shared': { symlink: '../outside/dir' },
+      'p/notes': { symlink: '../outside/notes.txt' },
+      'p/abs.yaml': { symlink: '/etc/passwd' },
+    });
+    const { set, diagnostics, sources } = await loadPolicySet('p', { cwd: root });
+    expect(whereIn(diagnostics)).toEqual(['p/abs.yaml:BG019@1:1', 'p/env.yaml:BG019@1:1', 'p/shared:BG019@1:1']);
+    expect(diagnostics[1]?.message).toBe('`p/env.yaml` is a symbolic link that leads outside `p`; it is not read');
+    expect(set.apis.map((d) => d.file)).toEqual(['p/api.yaml']);
+    expect([...sources.keys()]).toEqual(['p/api.yaml']);
+    expect(JSON.stringify(diagnostics)).not.toMatch(/outside\/|hunter2|etc/);
+  });
+
+  it.runIf(process.platform === 'linux')('refuses a link to /proc/self/environ', async () => {
+    const root = await writeTree({ 'p/api.yaml': API_RAILWAY, 'p/env.yaml': { symlink: '/proc/self/environ' } });
+    const { diagnostics, sources } = await loadPolicySet('p', { cwd: root });
+    expect(whereIn(diagnostics)).toEqual(['p/env.yaml:BG019@1:1']);
+    expect(sources.has('p/env.yaml')).toBe(false);
+  });
+
+  it('follows links that stay inside the directory, also through a linked policy directory', async () => {
+    const root = await writeTree({
+      'real/apis/railway.yaml': API_RAILWAY,
+      'real/team/p.yaml': policy('p', ...RULE),
+      'real/linked.yaml': { symlink: 'team/p.yaml' },
+      'p': { symlink: 'real' },
+    });
+    const { set, diagnostics } = await loadPolicySet('p', { cwd: root });
+    expect(diagnostics).toEqual([]);
+    expect(set.apis).toHaveLength(1);
+    expect(set.policies.map((d) => d.file)).toEqual(['p/linked.yaml', 'p/team/p.yaml']);
+  });
+
+  it('reports a link loop with help that does not suggest leaving the directory', async () => {
+    const root = await writeTree({ 'p/api.yaml': API_RAILWAY, 'p/sub/back': { symlink: '..' } });
+    const { diagnostics } = await loadPolicySet('p', { cwd: root });
+    expect(diagnostics[0]?.help).not.toMatch(/outside/);
+  });
+});
+
+describe('loadDocumentsFromFile', () => {
+  it('refuses a file whose real path is outside `within`, and reads one inside', async () => {
+    const root = await writeTree({
+      'outside/secret.yaml': 'password: hunter2-do-not-print\n',
+      'tests/leak.yaml': { symlink: '../outside/secret.yaml' },
+      'tests/api.yaml': API_RAILWAY,
+    });
+    const refused = await loadDocumentsFromFile('tests/leak.yaml', { cwd: root, within: 'tests' });
+    expect(whereIn(refused.diagnostics)).toEqual(['tests/leak.yaml:BG019@1:1']);
+    expect(refused.text).toBeUndefined();
+    const read = await loadDocumentsFromFile('tests/api.yaml', { cwd: root, within: 'tests' });
+    expect(read.diagnostics).toEqual([]);
+    expect(read.documents).toHaveLength(1);
   });
 });

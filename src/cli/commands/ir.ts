@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { buildIr, irDigest } from '../../ir/build.js';
 import { checkPolicyDir } from '../../validate/index.js';
-import { parseInstant, printDiagnostics } from '../command.js';
+import { parseInstant } from '../command.js';
 import type { CommandModule } from '../command.js';
+import { printCheckDiagnostics } from './validate.js';
 
 interface IrFlags {
   dir: string;
@@ -33,7 +34,7 @@ export const irCommand: CommandModule = {
       .action(async (flags: IrFlags) => {
         const result = await checkPolicyDir(flags.dir, flags.now === undefined ? { cwd: io.cwd } : { cwd: io.cwd, now: flags.now });
         // Diagnostics go to stderr in every case: stdout carries only the IR document.
-        printDiagnostics(io, result.diagnostics, 'human');
+        printCheckDiagnostics(io, result, 'human');
         if (result.errorCount > 0) {
           setExit(1);
           return;
