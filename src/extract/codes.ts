@@ -22,11 +22,24 @@ export const EXTRACT_CODES = {
   missingVariable: 'BG410',
   malformedAttempt: 'BG411',
   invalidUrl: 'BG412',
-  /** A credential header appears more than once with different values. */
+  /** A credential header appears more than once with different values, or two credential headers carry different credentials. */
   conflictingHeader: 'BG413',
   unknownFragment: 'BG414',
   /** The document selects no operation at all (e.g. only fragments, or an empty batch). */
   noOperation: 'BG415',
+  /**
+   * An argument names another environment or project than the inventory records for the resource
+   * (e.g. a service of one project with another `projectId`): which one the server acts on is unknowable.
+   */
+  conflictingResource: 'BG416',
+  /**
+   * GraphQL parameters given in several places: `query`, `variables` or `operationName` in the URL
+   * of a POST, repeated in the URL of a GET, or a GET that also has a body. Servers disagree on
+   * which copy wins.
+   */
+  ambiguousGraphqlRequest: 'BG417',
+  /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */
+  methodOverride: 'BG418',
 } as const;
 
 export type ExtractCode = (typeof EXTRACT_CODES)[keyof typeof EXTRACT_CODES];
@@ -45,7 +58,10 @@ export const EXTRACT_CODE_TITLES: Readonly<Record<ExtractCode, string>> = {
   BG410: 'GraphQL variable missing',
   BG411: 'malformed attempt header',
   BG412: 'request URL cannot be parsed',
-  BG413: 'credential header sent several times with different values',
+  BG413: 'credential headers carry different values',
   BG414: 'unknown GraphQL fragment',
   BG415: 'request selects no operation',
+  BG416: 'request arguments disagree with the inventory about the resource',
+  BG417: 'GraphQL parameters given in several places',
+  BG418: 'request asks for an HTTP method override',
 };

@@ -30,23 +30,32 @@ export function fingerprintOf(value: string): string {
 export type TokenResult = { fingerprint: string } | { fingerprint: null } | { conflict: string };
 
 /**
- * The first configured credential header that carries a token, hashed on the spot so the raw
- * value never leaves this function. A header sent twice with different values is a conflict:
- * which one the upstream honours is unknowable, so the caller treats the request as unparseable.
+ * The credential the configured headers carry, hashed on the spot so the raw value never leaves
+ * this function. Every configured header is read: a header sent twice with different values, or
+ * two configured headers carrying different credentials, is a conflict. Which one the upstream
+ * honours is unknowable (a server may prefer another header than the configuration's first), so
+ * the caller treats the request as unparseable. The same credential in several places is one token.
  */
 export function extractToken(headers: HeaderMap, config: IrApi['tokens']['headers']): TokenResult {
+  const tokens = new Set<string>();
+  const carriers: string[] = [];
   for (const { name, scheme } of config) {
-    const values = headerValues(headers, name);
-    const tokens = new Set<string>();
-    for (const raw of values) {
+    const own = new Set<string>();
+    for (const raw of headerValues(headers, name)) {
       const token = stripScheme(raw, scheme);
-      if (token !== null) tokens.add(token);
+      if (token !== null) own.add(token);
     }
-    if (tokens.size > 1) return { conflict: name };
-    const [token] = tokens;
-    if (token !== undefined) return { fingerprint: fingerprintOf(token) };
+    if (own.size > 1) return { conflict: `header \`${name}\` is sent several times with different values` };
+    for (const token of own) {
+      tokens.add(token);
+      carriers.push(name);
+    }
   }
-  return { fingerprint: null };
+  if (tokens.size > 1) {
+    return { conflict: `headers ${carriers.map((c) => `\`${c}\``).join(' and ')} carry different credentials` };
+  }
+  const [token] = tokens;
+  return token === undefined ? { fingerprint: null } : { fingerprint: fingerprintOf(token) };
 }
 
 function stripScheme(raw: string, scheme: string | null): string | null {

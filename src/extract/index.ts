@@ -67,7 +67,7 @@ export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: Ext
   const context: Context = { api: api.name, time };
   const token = extractToken(headers, api.tokens.headers);
   if ('conflict' in token) {
-    return [failed(context, EXTRACT_CODES.conflictingHeader, `header \`${token.conflict}\` is sent several times with different values`)];
+    return [failed(context, EXTRACT_CODES.conflictingHeader, token.conflict)];
   }
   if (token.fingerprint !== null) context.token = { fingerprint: token.fingerprint };
   context.identity = identityOf(headers, api);
@@ -87,6 +87,9 @@ export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: Ext
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const body = readBody(request.body, limit);
   if ('error' in body) return [failed(context, body.error.code, body.error.message)];
+
+  const override = methodOverride(headers, url, body.text);
+  if (override !== null) return [failed(context, EXTRACT_CODES.methodOverride, override)];
 
   const groups = api.protocol === 'graphql'
     ? graphqlOperations(api, method, url, headers, body.text, limit)
@@ -230,20 +233,35 @@ function graphqlOperations(api: IrApi, method: string, url: URL, headers: Header
   if (!pathMatchesEndpoint(url, api.endpoint)) {
     return [err(EXTRACT_CODES.wrongEndpoint, `path \`${url.pathname}\` is not the graphql endpoint \`${api.endpoint ?? ''}\``)];
   }
+  const params = url.searchParams;
   if (method === 'GET') {
     // A GET carries its document in the URL: the same size bound applies as to a body.
     if (url.search.length > limit) {
       return [err(EXTRACT_CODES.bodyTooLarge, `the request query string has ${url.search.length} characters, more than the limit of ${limit}`)];
     }
-    const params = url.searchParams;
+    // Servers differ on which copy of a repeated parameter they read, and some read a GET's body.
+    const repeated = GRAPHQL_PARAMS.filter((name) => params.getAll(name).length > 1);
+    if (repeated.length > 0) {
+      return [err(EXTRACT_CODES.ambiguousGraphqlRequest, `the url repeats ${repeated.map((n) => `\`${n}\``).join(', ')}: servers differ on which copy they read`)];
+    }
+    if (text.trim() !== '') {
+      return [err(EXTRACT_CODES.ambiguousGraphqlRequest, 'a GET request with a body: servers differ on whether they read the url or the body')];
+    }
     return [graphqlGroup({ query: params.get('query'), variables: params.get('variables'), operationName: params.get('operationName') })];
   }
   if (method !== 'POST') return [err(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry a graphql operation`)];
-  const type = mediaType(headers);
-  if (type === 'application/graphql') {
-    const params = url.searchParams;
-    return [graphqlGroup({ query: text, variables: params.get('variables'), operationName: params.get('operationName') })];
+  // Some servers merge url parameters into a POST (and let them win), others ignore them.
+  const inUrl = GRAPHQL_PARAMS.filter((name) => params.has(name));
+  if (inUrl.length > 0) {
+    return [
+      err(
+        EXTRACT_CODES.ambiguousGraphqlRequest,
+        `a POST request with ${inUrl.map((n) => `\`${n}\``).join(', ')} in its url: servers differ on whether the url or the body wins`,
+      ),
+    ];
   }
+  const type = mediaType(headers);
+  if (type === 'application/graphql') return [graphqlGroup({ query: text, variables: undefined, operationName: undefined })];
   // A missing content type is read as JSON: clients that omit it still get their body executed upstream.
   if (type !== null && !isJson(type)) {
     return [err(EXTRACT_CODES.unsupportedContentType, `content type ${showMediaType(type)} is not a graphql request`)];
@@ -257,6 +275,43 @@ function graphqlOperations(api: IrApi, method: string, url: URL, headers: Header
     return body.map((entry) => graphqlGroup(entry));
   }
   return [graphqlGroup(body)];
+}
+
+/** Where GraphQL over HTTP puts a request's members in a URL. */
+const GRAPHQL_PARAMS = ['query', 'variables', 'operationName'] as const;
+
+/** Headers frameworks read to run a request as another method than the one it was sent with. */
+const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'] as const;
+
+/**
+ * Why the request may be run as another method than its own, or null. Frameworks (Rails, Laravel,
+ * Express method-override, ASP.NET, Google APIs) honour these; whether this upstream or a proxy in
+ * between does is unknowable, so any of them makes the request unparseable.
+ */
+function methodOverride(headers: HeaderMap, url: URL, text: string): string | null {
+  for (const name of OVERRIDE_HEADERS) {
+    if (headerValues(headers, name).length > 0) return `header \`${name}\` may make the server run the request as another method`;
+  }
+  if ([...url.searchParams.keys()].some(isMethodParam)) return 'url parameter `_method` may make the server run the request as another method';
+  if (text.trim() === '') return null;
+  const type = mediaType(headers);
+  let inBody = false;
+  if (type === 'application/x-www-form-urlencoded') {
+    inBody = [...new URLSearchParams(text).keys()].some(isMethodParam);
+  } else if (type !== null && type.startsWith('multipart/')) {
+    inBody = /name\s*=\s*"?_method"?/i.test(text);
+  } else {
+    const json = parseJson(text);
+    if ('value' in json) {
+      const members = Array.isArray(json.value) ? (json.value as unknown[]) : [json.value];
+      inBody = members.some((m) => typeof m === 'object' && m !== null && !Array.isArray(m) && Object.keys(m).some(isMethodParam));
+    }
+  }
+  return inBody ? 'body parameter `_method` may make the server run the request as another method' : null;
+}
+
+function isMethodParam(name: string): boolean {
+  return name.toLowerCase() === '_method';
 }
 
 function graphqlGroup(entry: unknown): Group {
@@ -395,6 +450,9 @@ function asId(value: unknown): string | null {
 function toInput(api: IrApi, found: Found, context: Context, inventory: Inventory | undefined): ExtractedOperation {
   const op = api.operations.find((o) => o.name === found.name);
   const resource = resourceOf(api, op, found.args, inventory);
+  if (resource !== undefined && 'error' in resource) {
+    return failed(context, resource.error.code, `\`${found.name}\`: ${resource.error.message}`);
+  }
   const identity = found.meta && context.identity ? withMessageIdentity(context.identity, found.meta, api) : context.identity;
   const input: ExtractedInput = {
     api: context.api,
@@ -410,12 +468,20 @@ function toInput(api: IrApi, found: Found, context: Context, inventory: Inventor
   return result;
 }
 
+/**
+ * The resource an operation acts on. Arguments are claims of the caller; the inventory is what the
+ * enforcer knows. When an argument names another environment or project than the inventory
+ * records for the resource, the server acts on one of them and the enforcer cannot tell which: the
+ * request is unparseable (deny), never decided in the argument's favour. An argument the inventory
+ * cannot resolve leaves the field to the inventory, or out (the most protected environment is
+ * then assumed), never to a guess.
+ */
 function resourceOf(
   api: IrApi,
   op: IrOperation | undefined,
   args: Readonly<Record<string, unknown>>,
   inventory: Inventory | undefined,
-): NonNullable<DecisionInput['resource']> | undefined {
+): NonNullable<DecisionInput['resource']> | { error: ExtractError } | undefined {
   // An operation missing from the catalog has no known resource argument: its environment stays
   // unknown, which the policy reads as the most protected one.
   if (!op?.resource) return undefined;
@@ -427,14 +493,42 @@ function resourceOf(
 
   const fromId = entry?.environment ?? (spec.kind === 'environment' && id !== null ? environmentName(api, id, inventory) : undefined);
   const envArg = spec.environmentArg ? asId(argumentAt(args, spec.environmentArg)) : null;
-  const fromArg = envArg === null ? undefined : environmentName(api, envArg, inventory);
-  const environment = chooseEnvironment(api, fromArg, fromId);
-  if (environment !== undefined) resource.environment = environment;
+  if (envArg !== null) {
+    const fromArg = environmentName(api, envArg, inventory);
+    if (fromArg === undefined) {
+      // The call acts in an environment the enforcer does not know: it may be the protected one,
+      // whatever the inventory says of the resource, so the environment is left out (assumed).
+    } else if (fromId !== undefined && fromId !== fromArg) {
+      return conflict(`argument \`${spec.environmentArg ?? ''}\` names environment ${showId(fromArg)}, but the inventory records ${showId(id, 'the resource')} in ${showId(fromId)}`);
+    } else {
+      resource.environment = fromArg;
+    }
+  } else if (fromId !== undefined) {
+    resource.environment = fromId;
+  }
 
+  const fromInventory = entry?.project ?? (spec.kind === 'project' && id !== null ? projectName(id, inventory) : undefined);
   const projectArg = spec.projectArg ? asId(argumentAt(args, spec.projectArg)) : null;
-  const project = projectArg !== null ? projectName(projectArg, inventory) : (entry?.project ?? (spec.kind === 'project' && id !== null ? projectName(id, inventory) : undefined));
-  if (project !== undefined) resource.project = project;
+  if (projectArg !== null) {
+    const fromArg = projectName(projectArg, inventory);
+    if (fromInventory !== undefined && fromInventory !== fromArg) {
+      return conflict(`argument \`${spec.projectArg ?? ''}\` names project ${showId(fromArg)}, but the inventory records ${showId(id, 'the resource')} in ${showId(fromInventory)}`);
+    }
+    resource.project = fromArg;
+  } else if (fromInventory !== undefined) {
+    resource.project = fromInventory;
+  }
   return resource;
+}
+
+function conflict(message: string): { error: ExtractError } {
+  return { error: { code: EXTRACT_CODES.conflictingResource, message } };
+}
+
+// Ids and names can be the caller's own text: shown only when they look like ids, so a misplaced
+// credential is never echoed into an error or a decision log.
+function showId(id: string | null, otherwise = 'a value not shown'): string {
+  return id !== null && /^[A-Za-z0-9_.:-]{1,64}$/.test(id) && !/[A-Za-z0-9]{40,}/.test(id) ? `\`${id}\`` : otherwise;
 }
 
 function environmentName(api: IrApi, id: string, inventory: Inventory | undefined): string | undefined {
@@ -451,18 +545,4 @@ function projectName(id: string, inventory: Inventory | undefined): string {
   if (named !== undefined) return named;
   const entry = lookup(inventory?.resources, id);
   return entry?.kind === 'project' && entry.project !== undefined ? entry.project : id;
-}
-
-/**
- * The call's environment argument says where it acts; the inventory says where the resource
- * lives. When both are known and disagree, the more protected one wins.
- */
-function chooseEnvironment(api: IrApi, fromArg: string | undefined, fromId: string | undefined): string | undefined {
-  if (fromArg === undefined) return fromId;
-  if (fromId === undefined || fromId === fromArg) return fromArg;
-  const rank = (e: string): number => {
-    const i = api.protectedEnvironments.indexOf(e);
-    return i < 0 ? Number.POSITIVE_INFINITY : i;
-  };
-  return rank(fromId) < rank(fromArg) ? fromId : fromArg;
 }

@@ -16,8 +16,11 @@ const inventory: ExtractOptions['inventory'] = {
     'vol-staging': { kind: 'volume', environment: 'staging', project: 'pocketos' },
     'svc-web': { kind: 'service', project: 'pocketos' },
     'svc-prod-only': { kind: 'service', environment: 'production', project: 'pocketos' },
+    'svc-staging-only': { kind: 'service', environment: 'staging', project: 'pocketos' },
+    'svc-other': { kind: 'service', environment: 'staging', project: 'other-customer' },
+    'env-other': { kind: 'environment', environment: 'staging', project: 'other-customer' },
   },
-  environments: { 'env-prod-uuid': 'production', 'env-staging-uuid': 'staging' },
+  environments: { 'env-prod-uuid': 'production', 'env-staging-uuid': 'staging', 'env-dev-uuid': 'development' },
   projects: { 'proj-uuid': 'pocketos' },
 };
 
@@ -196,9 +199,70 @@ describe('resource arguments', () => {
     expect(decision.environment_assumed).toBe(true);
   });
 
-  test('an environment argument that disagrees with the inventory: the more protected wins', () => {
-    const out = run(post({ query: 'mutation { serviceInstanceRedeploy(serviceId: "svc-prod-only", environmentId: "env-staging-uuid") }' }));
-    expect(out[0]?.input.resource?.environment).toBe('production');
+  test('an environment argument that disagrees with the inventory makes the request unparseable', () => {
+    // Either way round: the server acts in one of them and the enforcer cannot tell which.
+    expect(errorCode(post({ query: 'mutation { serviceInstanceRedeploy(serviceId: "svc-prod-only", environmentId: "env-staging-uuid") }' }))).toBe(
+      EXTRACT_CODES.conflictingResource,
+    );
+    expect(errorCode(post({ query: 'mutation { serviceInstanceRedeploy(serviceId: "svc-staging-only", environmentId: "development") }' }))).toBe(
+      EXTRACT_CODES.conflictingResource,
+    );
+    const [only] = run(post({ query: 'mutation { serviceInstanceRedeploy(serviceId: "svc-prod-only", environmentId: "env-staging-uuid") }' }));
+    expect(only?.error?.message).toBe(
+      '`serviceInstanceRedeploy`: argument `environmentId` names environment `staging`, but the inventory records `svc-prod-only` in `production`',
+    );
+    // Agreeing is fine.
+    expect(run(post({ query: 'mutation { serviceInstanceRedeploy(serviceId: "svc-prod-only", environmentId: "env-prod-uuid") }' }))[0]?.input.resource).toEqual({
+      kind: 'service',
+      id: 'svc-prod-only',
+      environment: 'production',
+      project: 'pocketos',
+    });
+  });
+
+  test('an environment argument the inventory does not know leaves the environment out, whatever the resource records', () => {
+    const out = run(post({ query: 'mutation { serviceInstanceRedeploy(serviceId: "svc-staging-only", environmentId: "env-unknown") }' }));
+    expect(out[0]?.input.resource).toEqual({ kind: 'service', id: 'svc-staging-only', project: 'pocketos' });
+    expect(evaluate(ir, out[0]?.input).environment_assumed).toBe(true);
+  });
+
+  test('a project argument that disagrees with the inventory makes the request unparseable', () => {
+    // A token scoped to pocketos must not reach another customer's service by naming its own project.
+    const request = post({
+      query: 'mutation { customDomainCreate(input: { serviceId: "svc-other", projectId: "pocketos", environmentId: "env-staging-uuid", domain: "x" }) { id } }',
+    });
+    expect(errorCode(request)).toBe(EXTRACT_CODES.conflictingResource);
+    expect(run(request)[0]?.error?.message).toBe(
+      '`customDomainCreate`: argument `input.projectId` names project `pocketos`, but the inventory records `svc-other` in `other-customer`',
+    );
+    // Through the inventory's project ids too, and for environment-kind resources.
+    expect(errorCode(post({ query: 'mutation { customDomainCreate(input: { serviceId: "svc-other", projectId: "proj-uuid", domain: "x" }) { id } }' }))).toBe(
+      EXTRACT_CODES.conflictingResource,
+    );
+    expect(
+      errorCode(post({ query: 'mutation { variableUpsert(input: { environmentId: "env-other", projectId: "proj-uuid", name: "A", value: "b" }) }' })),
+    ).toBe(EXTRACT_CODES.conflictingResource);
+    // Agreeing (by id or by name) is fine; an argument alone still names the project.
+    expect(run(post({ query: 'mutation { customDomainCreate(input: { serviceId: "svc-web", projectId: "proj-uuid", domain: "x" }) { id } }' }))[0]?.input.resource).toEqual({
+      kind: 'service',
+      id: 'svc-web',
+      project: 'pocketos',
+    });
+    expect(run(post({ query: 'mutation { customDomainCreate(input: { serviceId: "svc-new", projectId: "proj-uuid", domain: "x" }) { id } }' }))[0]?.input.resource).toEqual({
+      kind: 'service',
+      id: 'svc-new',
+      project: 'pocketos',
+    });
+  });
+
+  test('a resource conflict in one root field denies only that field', () => {
+    const out = run(
+      post({ query: 'mutation { me { id } customDomainCreate(input: { serviceId: "svc-other", projectId: "pocketos", domain: "x" }) { id } }' }),
+    );
+    expect(out.map((o) => [o.operation, o.error?.code])).toEqual([
+      ['me', undefined],
+      [null, EXTRACT_CODES.conflictingResource],
+    ]);
   });
 
   test('an unknown environment id is left out', () => {
@@ -237,14 +301,28 @@ describe('headers', () => {
     }
   });
 
-  test('the configured header order decides; Project-Access-Token has no scheme', () => {
-    const out = run({
+  test('Project-Access-Token has no scheme', () => {
+    const out = run({ method: 'POST', url: URL_COM, headers: { 'project-access-token': DEPLOY_TOKEN }, body: '{"query":"{ me { id } }"}' });
+    expect(out[0]?.input.token).toEqual({ fingerprint: DEPLOY_FP });
+  });
+
+  test('two credential headers carrying different credentials make the request unparseable', () => {
+    // A declared project token next to an undeclared bearer must not hide the bearer from tokens.unknown.
+    const request: HttpRequest = {
       method: 'POST',
       url: URL_COM,
-      headers: { 'project-access-token': DEPLOY_TOKEN, authorization: `Bearer ${DOMAINS_TOKEN}` },
-      body: '{"query":"{ me { id } }"}',
-    });
-    expect(out[0]?.input.token).toEqual({ fingerprint: DEPLOY_FP });
+      headers: { 'project-access-token': DEPLOY_TOKEN, authorization: 'Bearer fake-undeclared-account-token' },
+      body: '{"query":"mutation { volumeDelete(volumeId: \\"vol-staging\\") }"}',
+    };
+    expect(errorCode(request)).toBe(EXTRACT_CODES.conflictingHeader);
+    const [only] = run(request);
+    expect(only?.error?.message).toBe('headers `Project-Access-Token` and `Authorization` carry different credentials');
+    expect(JSON.stringify(only)).not.toContain('fake-undeclared-account-token');
+    // The same credential in both is one token.
+    const same = run({ ...request, headers: { 'project-access-token': DEPLOY_TOKEN, authorization: `Bearer ${DEPLOY_TOKEN}` } });
+    expect(same[0]?.input.token).toEqual({ fingerprint: DEPLOY_FP });
+    // A value in another scheme is not a credential of the Authorization header, so there is no conflict.
+    expect(run({ ...request, headers: { 'project-access-token': DEPLOY_TOKEN, authorization: 'Basic abc' } })[0]?.input.token).toEqual({ fingerprint: DEPLOY_FP });
   });
 
   test('another auth scheme or an empty value is no token', () => {
@@ -385,6 +463,53 @@ describe('unparseable requests yield exactly one input the policy denies', () =>
   ];
   test.each(cases)('%s', (_name, request, code) => {
     expect(errorCode(request)).toBe(code);
+  });
+
+  test('graphql parameters in the url of a POST, or repeated in the url of a GET', () => {
+    const q = (query: string) => encodeURIComponent(query);
+    const benign = q('{ me { id } }');
+    const wipe = q('mutation { volumeDelete(volumeId: "vol-prod") }');
+    const body = JSON.stringify({ query: '{ me { id } }' });
+    // Some servers let url parameters win over the body, others ignore them.
+    for (const url of [`${URL_COM}?query=${wipe}`, `${URL_COM}?operationName=B`, `${URL_COM}?variables=%7B%7D`]) {
+      expect(errorCode({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body }), url).toBe(EXTRACT_CODES.ambiguousGraphqlRequest);
+      expect(errorCode({ method: 'POST', url, headers: { 'content-type': 'application/graphql' }, body: '{ me { id } }' }), url).toBe(
+        EXTRACT_CODES.ambiguousGraphqlRequest,
+      );
+    }
+    // Servers differ on which copy of a repeated parameter they read.
+    for (const search of [`query=${benign}&query=${wipe}`, `query=${benign}&operationName=A&operationName=B`, `query=${benign}&variables=%7B%7D&variables=%7B%7D`]) {
+      expect(errorCode({ method: 'GET', url: `${URL_COM}?${search}` }), search).toBe(EXTRACT_CODES.ambiguousGraphqlRequest);
+    }
+    // A GET with a body: some servers read the body.
+    expect(errorCode({ method: 'GET', url: `${URL_COM}?query=${benign}`, body: JSON.stringify({ query: 'mutation { volumeDelete(volumeId: "vol-prod") }' }) })).toBe(
+      EXTRACT_CODES.ambiguousGraphqlRequest,
+    );
+    // Other url parameters are not graphql's.
+    expect(ops({ method: 'POST', url: `${URL_COM}?trace=1`, body })).toEqual(['me']);
+    expect(ops({ method: 'GET', url: `${URL_COM}?query=${benign}&trace=1&trace=2` })).toEqual(['me']);
+  });
+
+  test('an http method override, in a header or a _method parameter, makes any request unparseable', () => {
+    const body = JSON.stringify({ query: '{ me { id } }' });
+    for (const header of ['X-HTTP-Method-Override', 'x-http-method', 'X-Method-Override']) {
+      for (const value of ['DELETE', 'POST', '']) {
+        expect(errorCode({ method: 'POST', url: URL_COM, headers: { [header]: value }, body }), `${header}: ${value}`).toBe(EXTRACT_CODES.methodOverride);
+      }
+      expect(errorCode({ method: 'GET', url: `${URL_COM}?query=${encodeURIComponent('{ me { id } }')}`, headers: { [header]: 'POST' } })).toBe(
+        EXTRACT_CODES.methodOverride,
+      );
+    }
+    expect(errorCode({ method: 'POST', url: `${URL_COM}?_method=DELETE`, body })).toBe(EXTRACT_CODES.methodOverride);
+    expect(errorCode({ method: 'GET', url: `${URL_COM}?query=${encodeURIComponent('{ me { id } }')}&_METHOD=POST` })).toBe(EXTRACT_CODES.methodOverride);
+    expect(errorCode(post({ query: '{ me { id } }', _method: 'DELETE' }))).toBe(EXTRACT_CODES.methodOverride);
+    expect(errorCode(post([{ query: '{ me { id } }' }, { query: '{ me { id } }', _method: 'PUT' }]))).toBe(EXTRACT_CODES.methodOverride);
+    expect(errorCode(post('query=x&_method=DELETE', { 'Content-Type': 'application/x-www-form-urlencoded' }))).toBe(EXTRACT_CODES.methodOverride);
+    expect(
+      errorCode(post('--b\r\nContent-Disposition: form-data; name="_method"\r\n\r\nDELETE\r\n--b--', { 'Content-Type': 'multipart/form-data; boundary=b' })),
+    ).toBe(EXTRACT_CODES.methodOverride);
+    // A `_method` deeper in the document is an argument, not an override.
+    expect(ops(post({ query: '{ me { id } }', variables: { _method: 'x' } }))).toEqual(['me']);
   });
 
   test('a body over the size limit', () => {
