@@ -15,6 +15,11 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Reads all of standard input (for `-` arguments). */
   readStdin: () => Promise<string>;
+  /**
+   * Reads all of standard input as raw bytes, when the host can (`eval --input -` checks UTF-8 and
+   * hands the exact bytes to the module). Without it, `readStdin` is used.
+   */
+  readStdinBytes?: () => Promise<Uint8Array>;
   cwd: string;
   env: Record<string, string | undefined>;
   /** Whether stderr is a terminal (colours, code frames). */

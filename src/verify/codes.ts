@@ -21,4 +21,6 @@ export const VERIFY_ERROR_CODES: Readonly<Record<string, string>> = {
   BG318: 'the bundle was signed by a custom signer plugin',
   BG319: 'the verification key file cannot be read',
   BG320: 'an `--exclude-files` pattern matches a file the policy is loaded from (data, manifest, wasm, rego)',
+  BG321: 'unsupported verification algorithm (`--signing-alg`)',
+  BG322: '`--key-id` is empty, or `--key-id` / `--scope` has a control character',
 };

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Option, type Command } from 'commander';
@@ -11,16 +11,20 @@ import { buildIr, irDigest } from '../../ir/build.js';
 import { compileIr } from '../../compile/index.js';
 import { checkPolicyDir } from '../../validate/index.js';
 import {
+  DATA_PATH,
   DEFAULT_SIGNING_ALGORITHM,
+  MANIFEST_PATH,
   SIGNATURES_PATH,
+  WASM_PATH,
   bundleFiles,
   packBundle,
   parseSigningAlgorithm,
+  printable,
   type BundleContent,
   type BundleEntry,
 } from '../../bundle/index.js';
 import { loadSigningKey, signBundleFiles, type SigningOptions } from '../../sign/index.js';
-import type { CliIo, CommandModule } from '../command.js';
+import { UsageError, asUsage, checkFlagText, type CliIo, type CommandModule } from '../command.js';
 import { errnoText } from './verify.js';
 import { VERSION } from '../../core/version.js';
 
@@ -59,19 +63,21 @@ export function isTarballPath(out: string): boolean {
 async function signingFromFlags(options: BuildOptions, io: CliIo): Promise<SigningOptions | undefined> {
   const hasKey = options.signingKey !== undefined || options.signingKeyEnv !== undefined;
   if (options.signingKey !== undefined && options.signingKeyEnv !== undefined) {
-    throw new BlastguardError('BG255', 'give either --signing-key or --signing-key-env, not both');
+    throw new UsageError('BG255', 'give either --signing-key or --signing-key-env, not both', {
+      help: '--signing-key reads a file, --signing-key-env an environment variable; keep one',
+    });
   }
   if (!hasKey) {
     const stray = (['signingAlg', 'keyId', 'scope', 'claimsFile'] as const).filter((k) => options[k] !== undefined);
     if (stray.length > 0) {
       const flag = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-      throw new BlastguardError('BG255', `${stray.map(flag).join(', ')} given without a signing key; the bundle would not be signed`, {
+      throw new UsageError('BG255', `${stray.map(flag).join(', ')} given without a signing key; the bundle would not be signed`, {
         help: 'add --signing-key FILE or --signing-key-env VAR',
       });
     }
     return undefined;
   }
-  const alg = parseSigningAlgorithm(options.signingAlg ?? DEFAULT_SIGNING_ALGORITHM, 'BG250');
+  const alg = asUsage(() => parseSigningAlgorithm(options.signingAlg ?? DEFAULT_SIGNING_ALGORITHM, 'BG250'));
   let material: Uint8Array;
   let source: string;
   if (options.signingKeyEnv !== undefined) {
@@ -89,7 +95,11 @@ async function signingFromFlags(options: BuildOptions, io: CliIo): Promise<Signi
     try {
       material = await readFile(path.resolve(io.cwd, file));
     } catch (e) {
-      throw new BlastguardError('BG254', `cannot read signing key \`${file}\`: ${errnoText(e)}`, { file, cause: e });
+      throw new BlastguardError('BG254', `cannot read signing key \`${file}\`: ${errnoText(e)}`, {
+        file,
+        help: 'pass the PEM private key file (`signing-key.pem` from `blastguard keygen`), or --signing-key-env VAR',
+        cause: e,
+      });
     }
   }
   const key = loadSigningKey(material, alg, source);
@@ -99,10 +109,17 @@ async function signingFromFlags(options: BuildOptions, io: CliIo): Promise<Signi
     try {
       parsed = JSON.parse(await readFile(path.resolve(io.cwd, options.claimsFile), 'utf8'));
     } catch (e) {
-      throw new BlastguardError('BG253', `cannot read claims file \`${options.claimsFile}\`: ${errnoText(e)}`, { file: options.claimsFile, cause: e });
+      throw new BlastguardError('BG253', `cannot read claims file \`${options.claimsFile}\`: ${errnoText(e)}`, {
+        file: options.claimsFile,
+        help: 'the claims file is a json object of extra jwt claims, e.g. `{"iss": "ci"}`',
+        cause: e,
+      });
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new BlastguardError('BG253', `claims file \`${options.claimsFile}\` must hold a json object`, { file: options.claimsFile });
+      throw new BlastguardError('BG253', `claims file \`${options.claimsFile}\` must hold a json object`, {
+        file: options.claimsFile,
+        help: 'write the extra jwt claims as one json object, e.g. `{"iss": "ci"}`',
+      });
     }
     claims = parsed as Record<string, unknown>;
   }
@@ -131,6 +148,74 @@ async function gitRevision(dir: string, io: CliIo): Promise<string> {
   return head;
 }
 
+/** The files a bundle directory written by `build` holds; nothing else may be in a directory we write into. */
+const OUTPUT_FILES = new Set([DATA_PATH, WASM_PATH, MANIFEST_PATH, SIGNATURES_PATH]);
+/** A temporary file `writeAtomically` left behind when a build was killed mid-write. */
+const STALE_TEMP = /^\.(data\.json|policy\.wasm|\.manifest|\.signatures\.json)\.\d+\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * An existing `--out` directory must look like a bundle directory we wrote: only our four files,
+ * as regular files. Anything else would end up in the bundle (unsigned, or as data), so the
+ * directory is refused rather than silently mixed (BG262). Our own stale temporary files are removed.
+ */
+async function checkOutputDirectory(out: string, shown: string): Promise<void> {
+  const foreign: string[] = [];
+  for (const name of (await readdir(out)).sort()) {
+    if (STALE_TEMP.test(name)) {
+      await rm(path.join(out, name), { force: true });
+      continue;
+    }
+    const info = await lstat(path.join(out, name));
+    if (!OUTPUT_FILES.has(name) || !info.isFile()) foreign.push(info.isDirectory() ? `${name}/` : name);
+  }
+  if (foreign.length > 0) {
+    const listed = foreign.slice(0, 5).map((f) => `\`${printable(f)}\``).join(', ') + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : '');
+    throw new BlastguardError('BG262', `\`${shown}\` is not a bundle directory blastguard wrote: it also holds ${listed}`, {
+      help: 'every file in a bundle directory becomes part of the bundle; build into a new or empty directory, or remove those files (blastguard only replaces data.json, policy.wasm, .manifest and .signatures.json)',
+    });
+  }
+}
+
+/** Resolves symbolic links of the longest existing ancestor, so `out` and the policy directory compare as the same places. */
+async function canonicalPath(p: string): Promise<string> {
+  const rest: string[] = [];
+  let current = p;
+  for (;;) {
+    try {
+      return path.join(await realpath(current), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return p;
+      rest.push(path.basename(current));
+      current = parent;
+    }
+  }
+}
+
+function within(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * `--out` must name a bundle file or a bundle directory of its own: not empty, not the current
+ * directory, and not the policy directory or anything inside or around it (a usage error, BG263).
+ */
+async function checkOutPath(options: BuildOptions, io: CliIo): Promise<void> {
+  const help = 'name a bundle file (`--out bundle.tar.gz`) or a directory of its own (`--out bundle`), outside the policy directory';
+  if (options.out.trim() === '') throw new UsageError('BG263', '--out must not be empty', { help });
+  const out = await canonicalPath(path.resolve(io.cwd, options.out));
+  const dir = await canonicalPath(path.resolve(io.cwd, options.dir));
+  const cwd = await canonicalPath(path.resolve(io.cwd));
+  if (out === cwd) throw new UsageError('BG263', `--out \`${printable(options.out)}\` is the current directory`, { help });
+  if (within(out, dir)) {
+    throw new UsageError('BG263', `--out \`${printable(options.out)}\` is ${out === dir ? 'the policy directory' : 'inside the policy directory'} \`${printable(options.dir)}\``, { help });
+  }
+  if (!isTarballPath(options.out) && within(dir, out)) {
+    throw new UsageError('BG263', `--out \`${printable(options.out)}\` contains the policy directory \`${printable(options.dir)}\``, { help });
+  }
+}
+
 /** Writes via a temporary sibling and a rename, so readers see the old file or the new one, never half of one. */
 async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -143,7 +228,7 @@ async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
   }
 }
 
-async function writeOutput(out: string, files: readonly BundleEntry[], signatures: Uint8Array | undefined): Promise<Uint8Array | undefined> {
+async function writeOutput(out: string, shown: string, files: readonly BundleEntry[], signatures: Uint8Array | undefined): Promise<Uint8Array | undefined> {
   if (isTarballPath(out)) {
     const bytes = packBundle(files, signatures);
     await mkdir(path.dirname(out), { recursive: true });
@@ -152,10 +237,11 @@ async function writeOutput(out: string, files: readonly BundleEntry[], signature
   }
   const existing = await stat(out).catch(() => undefined);
   if (existing !== undefined && !existing.isDirectory()) {
-    throw new BlastguardError('BG261', `\`${out}\` exists and is not a directory`, {
+    throw new BlastguardError('BG261', `\`${shown}\` exists and is not a directory`, {
       help: 'name the output `*.tar.gz` for a bundle file, or a directory for an unpacked bundle',
     });
   }
+  if (existing !== undefined) await checkOutputDirectory(out, shown);
   await mkdir(out, { recursive: true });
   for (const f of files) await writeAtomically(path.join(out, f.path), f.bytes);
   if (signatures !== undefined) await writeAtomically(path.join(out, SIGNATURES_PATH), signatures);
@@ -181,6 +267,12 @@ export const buildCommand: CommandModule = {
       .option('--scope <scope>', 'the `scope` claim verifiers may require')
       .option('--claims-file <file>', 'JSON object of extra JWT claims (as `opa build --claims-file`)')
       .action(async (options: BuildOptions) => {
+        await checkOutPath(options, io);
+        checkFlagText('--revision', options.revision, 'BG264', { allowEmpty: true });
+        checkFlagText('--key-id', options.keyId, 'BG264', {
+          emptyHelp: 'leave --key-id out for key id `default` (as `opa build`); to sign without a key id, pass --claims-file',
+        });
+        checkFlagText('--scope', options.scope, 'BG264', { allowEmpty: true });
         const signing = await signingFromFlags(options, io);
         const dir = path.resolve(io.cwd, options.dir);
         const checked = await checkPolicyDir(dir, { cwd: io.cwd });
@@ -209,10 +301,13 @@ export const buildCommand: CommandModule = {
         const out = path.resolve(io.cwd, options.out);
         let bytes: Uint8Array | undefined;
         try {
-          bytes = await writeOutput(out, files, signatures);
+          bytes = await writeOutput(out, options.out, files, signatures);
         } catch (e) {
           if (e instanceof BlastguardError) throw e;
-          throw new BlastguardError('BG261', `cannot write bundle \`${options.out}\`: ${errnoText(e)}`, { cause: e });
+          throw new BlastguardError('BG261', `cannot write bundle \`${options.out}\`: ${errnoText(e)}`, {
+            help: 'check that the --out location is writable and has free space',
+            cause: e,
+          });
         }
         const signed = signing === undefined ? 'unsigned' : `signed ${signing.key.alg}${signing.keyId === undefined ? '' : ` key \`${signing.keyId}\``}`;
         const digest = bytes === undefined ? '' : `, sha256 ${createHash('sha256').update(bytes).digest('hex')}`;

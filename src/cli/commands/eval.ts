@@ -1,18 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option } from 'commander';
-import { BlastguardError } from '../../core/errors.js';
+import { BlastguardError, isBlastguardError } from '../../core/errors.js';
 import { formatDiagnostics, type DiagnosticFormat } from '../../diagnostics/format.js';
 import { buildIr } from '../../ir/build.js';
 import { compileIr } from '../../compile/index.js';
 import { loadDecisionEngine } from '../../compile/sdk.js';
 import { checkPolicyDir } from '../../validate/index.js';
-import { wasmForEntrypoint } from '../../bundle/index.js';
+import { printable, wasmForEntrypoint } from '../../bundle/index.js';
 import { verifyBundle } from '../../verify/index.js';
-import type { CliIo, CommandModule } from '../command.js';
+import { UsageError, type CliIo, type CommandModule } from '../command.js';
 import { sourceReader } from './build.js';
 import {
   addVerificationOptions,
+  checkVerificationFlags,
   errnoText,
   readBundleFromPath,
   rejected,
@@ -32,36 +33,58 @@ interface EvalOptions extends VerificationFlags {
   format: DiagnosticFormat;
 }
 
-async function readInput(input: string, io: CliIo): Promise<unknown> {
-  let text: string;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The input exactly as a host would send it: the file's (or stdin's) bytes, checked to be UTF-8
+ * and JSON, then passed to the module unchanged. Parsing and re-serialising would change what the
+ * module sees (`1.0` becomes `1`, invalid UTF-8 becomes U+FFFD), so `eval` could accept an input
+ * the module itself rejects.
+ */
+async function readInput(input: string, io: CliIo): Promise<ArrayBuffer> {
+  const where = input === '-' ? 'standard input' : `\`${input}\``;
+  const file = input === '-' ? undefined : input;
+  let bytes: Uint8Array;
   if (input === '-') {
-    text = await io.readStdin();
+    bytes = io.readStdinBytes !== undefined ? await io.readStdinBytes() : Buffer.from(await io.readStdin(), 'utf8');
   } else {
     try {
-      text = await readFile(path.resolve(io.cwd, input), 'utf8');
+      bytes = await readFile(path.resolve(io.cwd, input));
     } catch (e) {
-      throw new BlastguardError('BG270', `cannot read input \`${input}\`: ${errnoText(e)}`, { file: input, cause: e });
+      throw new BlastguardError('BG270', `cannot read input \`${input}\`: ${errnoText(e)}`, {
+        file: input,
+        help: 'pass the path of a decision input json file, or `--input -` to read standard input',
+        cause: e,
+      });
     }
   }
+  let text: string;
   try {
-    return JSON.parse(text);
+    text = strictUtf8.decode(bytes);
   } catch (e) {
-    const where = input === '-' ? 'standard input' : `\`${input}\``;
+    throw new BlastguardError('BG274', `input from ${where} is not valid utf-8`, {
+      file,
+      help: 'save the input as utf-8; the policy module aborts on invalid utf-8, which an enforcer treats as deny',
+      cause: e,
+    });
+  }
+  try {
+    JSON.parse(text);
+  } catch (e) {
     throw new BlastguardError('BG271', `input from ${where} is not valid json: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`, {
-      file: input === '-' ? undefined : input,
+      file,
       help: 'the input is one decision input document (see schemas/decision-input.schema.json)',
       cause: e,
     });
   }
+  // An exact copy: a Buffer from readFile may be a view into a larger pooled ArrayBuffer.
+  return Uint8Array.from(bytes).buffer;
 }
 
 /** The module and data to evaluate: compiled from a policy directory, or taken from a bundle after its signature check. */
 async function policyFrom(options: EvalOptions, io: CliIo, setExit: (code: number) => void): Promise<{ wasm: Uint8Array; data: unknown } | undefined> {
   if (options.bundle !== undefined) {
     const file = options.bundle;
-    if (options.verificationKey !== undefined && options.skipVerify) {
-      throw new BlastguardError('BG275', '--verification-key and --skip-verify contradict each other');
-    }
     const config = options.verificationKey === undefined ? undefined : await verificationConfigFromFlags(options, io);
     const bundle = await readBundleFromPath(file, io);
     if (config !== undefined) {
@@ -93,6 +116,43 @@ async function policyFrom(options: EvalOptions, io: CliIo, setExit: (code: numbe
   return { wasm: compiled.wasm, data: compiled.data };
 }
 
+/** Contradictory or invalid flags are usage errors (exit 2), found before anything is read. */
+function checkEvalFlags(options: EvalOptions): void {
+  if (options.dir !== undefined && options.bundle !== undefined) {
+    throw new UsageError('BG275', 'give either --dir or --bundle, not both', {
+      help: '--dir compiles the policies, --bundle evaluates a built bundle; pick one',
+    });
+  }
+  const verificationFlags = (['keyId', 'signingAlg', 'scope', 'excludeFiles'] as const).filter((k) => options[k] !== undefined).map(flagName);
+  if (options.bundle === undefined) {
+    const stray = [...(options.verificationKey !== undefined ? ['--verification-key'] : []), ...(options.skipVerify ? ['--skip-verify'] : []), ...verificationFlags];
+    if (stray.length > 0) {
+      throw new UsageError('BG275', `${stray.join(', ')} apply to --bundle only`, {
+        help: 'a policy directory (--dir) is compiled, not verified; add --bundle FILE to evaluate a signed bundle',
+      });
+    }
+  } else if (options.verificationKey !== undefined && options.skipVerify) {
+    throw new UsageError('BG275', '--verification-key and --skip-verify contradict each other', {
+      help: 'keep --verification-key to check the signature, or --skip-verify to evaluate the bundle unchecked, not both',
+    });
+  } else if (options.verificationKey === undefined && verificationFlags.length > 0) {
+    throw new UsageError('BG275', `${verificationFlags.join(', ')} given without --verification-key; nothing would be verified with ${verificationFlags.length === 1 ? 'it' : 'them'}`, {
+      help: 'add --verification-key FILE',
+    });
+  }
+  if (options.entrypoint !== DECISION_ENTRYPOINT && options.entrypoint !== ALLOW_ENTRYPOINT) {
+    throw new UsageError('BG272', `unknown entrypoint \`${printable(options.entrypoint)}\``, {
+      help: `use \`${DECISION_ENTRYPOINT}\` (the decision) or \`${ALLOW_ENTRYPOINT}\` (its allow flag)`,
+    });
+  }
+  if (options.input === '') throw new UsageError('BG270', '--input must not be empty', { help: 'pass a json file, or `-` for standard input' });
+  if (options.verificationKey !== undefined) checkVerificationFlags(options);
+}
+
+function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 export const evalCommand: CommandModule = {
   name: 'eval',
   register(program, io, setExit) {
@@ -106,23 +166,25 @@ export const evalCommand: CommandModule = {
       .option('--skip-verify', 'evaluate a signed bundle without checking its signature')
       .addOption(new Option('--format <format>', 'diagnostics format').choices(['human', 'json', 'github']).default('human'));
     addVerificationOptions(command, false).action(async (options: EvalOptions) => {
-      if (options.dir !== undefined && options.bundle !== undefined) {
-        throw new BlastguardError('BG275', 'give either --dir or --bundle, not both');
-      }
-      if (options.bundle === undefined && (options.verificationKey !== undefined || options.skipVerify)) {
-        throw new BlastguardError('BG275', '--verification-key and --skip-verify apply to --bundle only');
-      }
-      if (options.entrypoint !== DECISION_ENTRYPOINT && options.entrypoint !== ALLOW_ENTRYPOINT) {
-        throw new BlastguardError('BG272', `unknown entrypoint \`${options.entrypoint}\``, {
-          help: `use \`${DECISION_ENTRYPOINT}\` (the decision) or \`${ALLOW_ENTRYPOINT}\` (its allow flag)`,
-        });
-      }
+      checkEvalFlags(options);
       // Read the input first: a typo in its path should not cost a compile.
       const input = await readInput(options.input, io);
       const policy = await policyFrom(options, io, setExit);
       if (policy === undefined) return;
       const engine = await loadDecisionEngine(policy.wasm, policy.data);
-      const result = options.entrypoint === ALLOW_ENTRYPOINT ? engine.allow(input) : engine.decide(input);
+      let result: unknown;
+      try {
+        // The raw bytes as an ArrayBuffer: the SDK writes them into the module's memory unchanged.
+        result = options.entrypoint === ALLOW_ENTRYPOINT ? engine.allow(input) : engine.decide(input);
+      } catch (e) {
+        if (isBlastguardError(e) && e.code === 'BG121') {
+          throw new BlastguardError('BG121', e.message, {
+            help: 'the module could not process this input (e.g. a lone `\\u` surrogate escape); an enforcer treats an abort as deny',
+            cause: e,
+          });
+        }
+        throw e;
+      }
       io.stdout(`${JSON.stringify(result, null, 2)}\n`);
       setExit(0);
     });

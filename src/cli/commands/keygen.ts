@@ -1,9 +1,9 @@
 import { generateKeyPair, randomBytes } from 'node:crypto';
-import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BlastguardError } from '../../core/errors.js';
 import { DEFAULT_SIGNING_ALGORITHM, algorithmFamily, algorithmHashBytes, parseSigningAlgorithm, type SigningAlgorithm } from '../../bundle/index.js';
-import type { CommandModule } from '../command.js';
+import { UsageError, asUsage, type CommandModule } from '../command.js';
 import { errnoText } from './verify.js';
 
 export const SIGNING_KEY_FILE = 'signing-key.pem';
@@ -42,8 +42,17 @@ export const keygenCommand: CommandModule = {
       .option('--alg <alg>', 'RS256…RS512, PS256…PS512, ES256…ES512 or HS256…HS512', DEFAULT_SIGNING_ALGORITHM)
       .requiredOption('--out <dir>', 'directory for the key files (created if missing)')
       .action(async (options: KeygenOptions) => {
-        const alg = parseSigningAlgorithm(options.alg, 'BG280');
+        const alg = asUsage(() => parseSigningAlgorithm(options.alg, 'BG280'));
+        if (options.out.trim() === '') {
+          throw new UsageError('BG282', '--out must not be empty', { help: 'name a directory for the key files, e.g. `--out keys`' });
+        }
         const dir = path.resolve(io.cwd, options.out);
+        const existing = await stat(dir).catch(() => undefined);
+        if (existing !== undefined && !existing.isDirectory()) {
+          throw new BlastguardError('BG282', `cannot write keys to \`${options.out}\`: it exists and is not a directory`, {
+            help: 'name a directory for --out; keygen creates it when it does not exist',
+          });
+        }
         const files = await material(alg);
         for (const name of Object.keys(files)) {
           const exists = await access(path.join(dir, name)).then(
@@ -65,7 +74,19 @@ export const keygenCommand: CommandModule = {
             await chmod(file, 0o600);
           }
         } catch (e) {
-          throw new BlastguardError('BG282', `cannot write keys to \`${options.out}\`: ${errnoText(e)}`, { cause: e });
+          const code = (e as { code?: unknown }).code;
+          if (code === 'EEXIST') {
+            // A key file appeared between the check and the write: still never overwritten.
+            throw new BlastguardError('BG281', `a key file in \`${options.out}\` appeared while keygen ran; nothing was overwritten`, {
+              help: 'choose another --out directory, or move the old keys away first',
+              cause: e,
+            });
+          }
+          const why = code === 'ENOTDIR' ? 'a part of the path is not a directory' : errnoText(e);
+          throw new BlastguardError('BG282', `cannot write keys to \`${options.out}\`: ${why}`, {
+            help: 'choose a --out directory you can write to; keygen creates it (mode 0700) when missing',
+            cause: e,
+          });
         }
         const shown = (name: string): string => path.join(options.out, name);
         const algFlag = alg === DEFAULT_SIGNING_ALGORITHM ? '' : ` --signing-alg ${alg}`;
