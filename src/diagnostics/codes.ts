@@ -35,6 +35,7 @@ const VALIDATION_CODES = entries([
   ['BG016', 'warning', 'file contains no documents'],
   ['BG017', 'warning', 'YAML warning (e.g. an unresolved tag)'],
   ['BG018', 'error', 'mapping key is not a scalar'],
+  ['BG061', 'error', 'YAML nesting too deep'],
   // JSON Schema.
   ['BG020', 'error', 'missing required property'],
   ['BG021', 'error', 'unknown property'],

@@ -1,4 +1,4 @@
-import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
+import { CST, Composer, LineCounter, Parser, isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import { diagnostic } from '../diagnostics/create.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -9,6 +9,13 @@ import type { JsonPath, SourceSpan } from './types.js';
  * turns a "billion laughs" document into a located error instead of gigabytes of memory.
  */
 export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Lists and mappings a document may nest. Real documents (even replay request bodies) stay far
+ * below it; the YAML composer and everything after it recurse per level, so a deeper document is
+ * refused, at the collection that crosses the limit, before it is composed (BG061).
+ */
+export const MAX_NESTING_DEPTH = 64;
 
 /** One well-formed YAML document: its plain value and a way back to source spans. */
 export interface YamlDocument {
@@ -36,18 +43,28 @@ export function parseYaml(file: string, text: string): YamlParseResult {
     return { file, line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
   };
   let docs: Doc[];
+  // Offsets of the collection that crosses MAX_NESTING_DEPTH, by document index.
+  const tooDeep = new Map<number, number>();
   try {
-    docs = parseAllDocuments(source, {
-      lineCounter,
-      uniqueKeys: true,
-      prettyErrors: false,
-    }) as Doc[];
+    const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(source));
+    let docIndex = 0;
+    // Too-deep documents are composed as empty ones, keeping every later document's index.
+    const fed = tokens.map((token) => {
+      if (token.type !== 'document') return token;
+      const at = tooDeepAt(token.value);
+      if (at !== undefined) tooDeep.set(docIndex, at);
+      docIndex++;
+      if (at === undefined) return token;
+      const { value: _deep, ...shallow } = token;
+      return shallow;
+    });
+    docs = Array.from(new Composer({ uniqueKeys: true, prettyErrors: false }).compose(fed)) as Doc[];
   } catch (e) {
-    // The parser recurses per nesting level; only absurd inputs (thousands of levels) get here.
+    // The guard above keeps the parser's recursion shallow; this is a last resort.
     const why = e instanceof RangeError ? 'the document is nested too deeply' : 'the yaml parser failed';
     return {
       documents: [],
-      diagnostics: [diagnostic('BG008', `yaml syntax error: ${why}`, spanAt(0, 0))],
+      diagnostics: [diagnostic(e instanceof RangeError ? 'BG061' : 'BG008', `yaml syntax error: ${why}`, spanAt(0, 0))],
       nonEmptyCount: 1,
     };
   }
@@ -56,6 +73,12 @@ export function parseYaml(file: string, text: string): YamlParseResult {
   const diagnostics: Diagnostic[] = [];
   let nonEmptyCount = 0;
   docs.forEach((doc, index) => {
+    const deepAt = tooDeep.get(index);
+    if (deepAt !== undefined) {
+      nonEmptyCount++;
+      diagnostics.push(nestingDiagnostic(spanAt(deepAt, deepAt + 1)));
+      return;
+    }
     // `---` followed by nothing (or only comments) parses as an implicit null of zero width.
     const c = doc.contents;
     const empty =
@@ -81,12 +104,67 @@ export function parseYaml(file: string, text: string): YamlParseResult {
       diagnostics.push(aliasDiagnostic(doc, e, spanAt));
       return;
     }
+    // Aliases can stack shallow pieces into a deep value.
+    if (valueDepth(value) > MAX_NESTING_DEPTH) {
+      diagnostics.push(nestingDiagnostic(firstAliasSpan(doc, spanAt), ' once its aliases are expanded'));
+      return;
+    }
     documents.push({ index, value, locate: makeLocator(doc, spanAt) });
   });
   return { documents, diagnostics, nonEmptyCount };
 }
 
 type SpanAt = (start: number, end: number) => SourceSpan;
+
+function nestingDiagnostic(at: SourceSpan, after = ''): Diagnostic {
+  return diagnostic(
+    'BG061',
+    `yaml nesting too deep: more than ${MAX_NESTING_DEPTH} levels of lists and mappings${after}`,
+    at,
+    'policy documents are shallow; flatten this structure',
+  );
+}
+
+/** Offset of the first collection (in source order) nested deeper than MAX_NESTING_DEPTH. Iterative. */
+function tooDeepAt(root: CST.Token | undefined): number | undefined {
+  const stack: [CST.Token, number][] = root ? [[root, 1]] : [];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [token, depth] = top;
+    if (!CST.isCollection(token)) continue;
+    if (depth > MAX_NESTING_DEPTH) return token.type === 'flow-collection' ? token.start.offset : token.offset;
+    for (let i = token.items.length - 1; i >= 0; i--) {
+      const item = token.items[i];
+      if (item?.value) stack.push([item.value, depth + 1]);
+      if (item?.key) stack.push([item.key, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/** Levels of arrays and objects in a plain value (1 for a flat mapping). Iterative. */
+function valueDepth(root: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [value, depth] = top;
+    if (typeof value !== 'object' || value === null) continue;
+    max = Math.max(max, depth);
+    if (max > MAX_NESTING_DEPTH) return max;
+    for (const child of Object.values(value as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return max;
+}
+
+function firstAliasSpan(doc: Doc, spanAt: SpanAt): SourceSpan {
+  let first: YamlNode | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      first = node;
+      return visit.BREAK;
+    },
+  });
+  return first?.range ? spanAt(first.range[0], first.range[1]) : spanAt(0, 0);
+}
 
 function yamlErrorDiagnostic(doc: Doc, code: string, message: string, pos: [number, number], spanAt: SpanAt): Diagnostic {
   switch (code) {
@@ -103,13 +181,10 @@ function yamlErrorDiagnostic(doc: Doc, code: string, message: string, pos: [numb
     }
     case 'TAB_AS_INDENT':
       return diagnostic('BG010', 'tab used for indentation', spanAt(pos[0], pos[1]), 'indent yaml with spaces');
+    // Only composing reports this, when it runs out of stack: nesting, never aliases (those are
+    // counted when the document is converted, in aliasDiagnostic).
     case 'RESOURCE_EXHAUSTION':
-      return diagnostic(
-        'BG011',
-        `too many aliases (more than ${MAX_ALIAS_COUNT})`,
-        spanAt(pos[0], pos[1]),
-        'write the values out instead of expanding anchors',
-      );
+      return nestingDiagnostic(spanAt(pos[0], pos[0] + 1));
     default:
       return diagnostic('BG008', `yaml syntax error: ${oneLine(message)}`, spanAt(pos[0], pos[1]));
   }
@@ -117,14 +192,8 @@ function yamlErrorDiagnostic(doc: Doc, code: string, message: string, pos: [numb
 
 function aliasDiagnostic(doc: Doc, e: unknown, spanAt: SpanAt): Diagnostic {
   const message = e instanceof Error ? e.message : String(e);
-  let first: YamlNode | undefined;
-  visit(doc, {
-    Alias(_key, node) {
-      first = node;
-      return visit.BREAK;
-    },
-  });
-  const at = first?.range ? spanAt(first.range[0], first.range[1]) : spanAt(0, 0);
+  const at = firstAliasSpan(doc, spanAt);
+  if (e instanceof RangeError) return nestingDiagnostic(at, ' once its aliases are expanded');
   if (/excessive alias count/i.test(message)) {
     return diagnostic(
       'BG011',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadDocumentsFromText } from '../../src/load/index.js';
+import { MAX_NESTING_DEPTH } from '../../src/load/yaml.js';
 import { where } from '../helpers/diagnostics.js';
 import { yaml } from '../helpers/fs.js';
 import { API_RAILWAY } from '../helpers/policies.js';
@@ -84,6 +85,36 @@ describe('yaml parsing', () => {
     const { diagnostics } = load(deep);
     expect(diagnostics.length).toBeGreaterThan(0);
     expect(diagnostics.every((d) => d.code.startsWith('BG0'))).toBe(true);
+  });
+
+  it('reports deep nesting as nesting (BG061) where the limit is crossed, never as aliases', () => {
+    for (const n of [MAX_NESTING_DEPTH + 1, 1000, 20000]) {
+      const flowSeq = load(`a: ${'['.repeat(n)}${']'.repeat(n)}\n`).diagnostics;
+      expect(where(flowSeq)).toEqual([`BG061@1:${4 + MAX_NESTING_DEPTH - 1}`]);
+      expect(flowSeq[0]?.message).toBe(`yaml nesting too deep: more than ${MAX_NESTING_DEPTH} levels of lists and mappings`);
+      expect(flowSeq[0]?.message).not.toMatch(/alias/);
+      const flowMap = load(`a: ${'{b: '.repeat(n)}1${'}'.repeat(n)}\n`).diagnostics;
+      expect(where(flowMap)).toEqual([`BG061@1:${4 + 4 * (MAX_NESTING_DEPTH - 1)}`]);
+      const block = load(`${Array.from({ length: n }, (_, i) => `${' '.repeat(i)}a:`).join('\n')} 1\n`).diagnostics;
+      expect(where(block)).toEqual([`BG061@${MAX_NESTING_DEPTH + 1}:${MAX_NESTING_DEPTH + 1}`]);
+    }
+  });
+
+  it('loads nesting up to the limit, and keeps the other documents of a file with a too-deep one', () => {
+    const ok = MAX_NESTING_DEPTH - 1;
+    expect(where(load(`a: ${'['.repeat(ok)}${']'.repeat(ok)}\n`).diagnostics)).toEqual(['BG015@1:1', 'BG013@1:1']);
+    const deep = `a: ${'['.repeat(500)}${']'.repeat(500)}\n`;
+    const { diagnostics, documents } = load(`${deep}---\n${API_RAILWAY}`);
+    expect(where(diagnostics)).toEqual([`BG061@1:${4 + MAX_NESTING_DEPTH - 1}`]);
+    expect(documents.map((d) => `${d.name}#${d.index}`)).toEqual(['railway#1']);
+  });
+
+  it('reports nesting that only aliases make too deep at the first alias', () => {
+    const half = Math.ceil(MAX_NESTING_DEPTH / 2) + 1;
+    const text = yaml(`a: &a ${'['.repeat(half)}${']'.repeat(half)}`, `b: ${'['.repeat(half)}*a${']'.repeat(half)}`);
+    const { diagnostics } = load(text);
+    expect(where(diagnostics)).toEqual([`BG061@2:${4 + half}`]);
+    expect(diagnostics[0]?.message).toContain('once its aliases are expanded');
   });
 });
 
