@@ -15,6 +15,9 @@ export const TEST_CODES: Readonly<Record<string, { severity: Severity; title: st
   BG427: { severity: 'error', title: 'two Replay or TestSuite documents share a name' },
   BG428: { severity: 'error', title: 'the bundle could not be built or loaded for testing' },
   BG429: { severity: 'error', title: 'the JUnit report cannot be written' },
+  BG430: { severity: 'error', title: 'two cases of a TestSuite or two steps of a Replay share a name' },
+  BG431: { severity: 'error', title: 'an expectation names a violation kind no decision has' },
+  BG432: { severity: 'error', title: 'an expectation names a rule no policy declares' },
 };
 
 export function testDiagnostic(code: keyof typeof TEST_CODES & string, message: string, at: DiagnosticLocation, help?: string): Diagnostic {

@@ -8,6 +8,7 @@ import { checkPolicyDir } from '../validate/index.js';
 import { testDiagnostic } from './codes.js';
 import { coverageDiagnostics, ruleCoverage } from './coverage.js';
 import { buildTestBundle } from './engine.js';
+import { checkExpectations, ruleIds } from './expectations.js';
 import type { FixtureSummary, TestReport } from './report.js';
 import { loadTestFixtures, runReplay, runTestSuite } from './run.js';
 import type { CaseResult } from './run.js';
@@ -19,6 +20,7 @@ export { coverageDiagnostics, formatPercent, ruleCoverage } from './coverage.js'
 export type { RuleCoverage } from './coverage.js';
 export { DECISION_ENTRYPOINT, buildTestBundle, withOverrides } from './engine.js';
 export type { EngineFor, OverridesSpec, TestBundle } from './engine.js';
+export { SYSTEM_RULE_IDS, VIOLATION_KINDS, checkExpectations, ruleIds } from './expectations.js';
 export { replayInventory } from './inventory.js';
 export { caseTitle, counts, formatGithub, formatHuman, formatHumanResults, formatHumanVerdict, formatJson, formatJunit } from './report.js';
 export type { FixtureSummary, HumanOptions, TestFormat, TestReport, TestReportJson } from './report.js';
@@ -44,6 +46,23 @@ export interface RunTestsOptions {
  */
 export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   const cwd = options.cwd ?? process.cwd();
+  // A missing tests directory is the one thing to say: validating policies first would bury it
+  // under their findings (or a BG003 when --dir is wrong too) and coverage warnings.
+  const testsDir = path.resolve(cwd, options.tests);
+  const kind = await stat(testsDir).then(
+    (st) => (st.isDirectory() ? 'dir' : 'file'),
+    () => 'missing',
+  );
+  if (kind !== 'dir') {
+    const d = testDiagnostic(
+      'BG426',
+      kind === 'missing' ? `tests directory \`${options.tests}\` does not exist` : `tests path \`${options.tests}\` is not a directory`,
+      fileStart(options.tests),
+      'pass the directory holding your Replay and TestSuite files with --tests (default `test`)',
+    );
+    return { diagnostics: [d], results: [], fixtures: [], coverage: null, revision: null, ok: false };
+  }
+
   const loaded = await checkPolicyDir(options.dir, options.now === undefined ? { cwd } : { cwd, now: options.now });
   const policyDiagnostics = loaded.diagnostics;
   if (loaded.errorCount > 0) {
@@ -60,20 +79,6 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
     return { diagnostics: [...policyDiagnostics, d], results: [], fixtures: [], coverage: null, revision: null, ok: false };
   }
 
-  const testsDir = path.resolve(cwd, options.tests);
-  const kind = await stat(testsDir).then(
-    (st) => (st.isDirectory() ? 'dir' : 'file'),
-    () => 'missing',
-  );
-  if (kind !== 'dir') {
-    const d = testDiagnostic(
-      'BG426',
-      kind === 'missing' ? `tests directory \`${options.tests}\` does not exist` : `tests path \`${options.tests}\` is not a directory`,
-      fileStart(options.tests),
-      'pass the directory holding your Replay and TestSuite files with --tests (default `test`)',
-    );
-    return { diagnostics: sortDiagnostics([...policyDiagnostics, d]), results: [], fixtures: [], coverage: null, revision: bundle.revision, ok: false };
-  }
   const fixtures = await loadTestFixtures(options.tests, { cwd });
   const diagnostics: Diagnostic[] = [...policyDiagnostics, ...fixtures.diagnostics];
   if (fixtures.replays.length + fixtures.suites.length === 0 && !fixtures.diagnostics.some((d) => d.severity === 'error')) {
@@ -81,6 +86,8 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
       testDiagnostic('BG423', `no Replay or TestSuite found under \`${options.tests}\``, fileStart(options.tests), 'add replays under test/incidents/ and suites under test/policies/'),
     );
   }
+  const rules = ruleIds(loaded.set);
+  for (const document of [...fixtures.replays, ...fixtures.suites]) diagnostics.push(...checkExpectations(document, rules));
   const results: CaseResult[] = [];
   const summaries: FixtureSummary[] = [
     ...fixtures.replays.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.spec.title })),

@@ -47,8 +47,20 @@ function actualText(r: CaseResult): string {
   return r.actual ? r.actual.mode : '—';
 }
 
-function diffLines(diffs: readonly FieldDiff[]): string[] {
-  return diffs.map((d) => `${d.field}: expected ${show(d.expected)}, got ${show(d.actual)}`);
+/** A failure's field diffs, then why extraction could not read the request, when it could not. */
+function diffLines(r: Pick<CaseResult, 'diffs' | 'extractError'>): string[] {
+  const lines = r.diffs.map((d) => `${d.field}: expected ${show(d.expected)}, got ${show(d.actual)}`);
+  if (r.extractError) lines.push(`unparseable: ${extractText(r.extractError)}`);
+  return lines;
+}
+
+function extractText(error: NonNullable<CaseResult['extractError']>): string {
+  return `${error.code} ${error.message}`;
+}
+
+function ruleText(r: CaseResult): string {
+  if (!r.actual) return '—';
+  return r.extractError ? `${r.actual.rule} (${r.extractError.code})` : r.actual.rule;
 }
 
 /** `fixture › step › operation`, how a failure is named everywhere. */
@@ -77,7 +89,7 @@ export function formatHumanResults(report: TestReport, options: HumanOptions = {
   if (report.results.length > 0) {
     const rows = [['', 'FIXTURE', 'STEP', 'OPERATION', 'EXPECTED', 'ACTUAL', 'RULE']];
     for (const r of report.results) {
-      rows.push([r.passed ? 'ok' : 'FAIL', r.fixture, r.step, r.operation, expectedText(r), actualText(r), r.actual?.rule ?? '—']);
+      rows.push([r.passed ? 'ok' : 'FAIL', r.fixture, r.step, r.operation, expectedText(r), actualText(r), ruleText(r)]);
     }
     out += `${table(rows)
       .split('\n')
@@ -89,7 +101,7 @@ export function formatHumanResults(report: TestReport, options: HumanOptions = {
     out += `\n${paint('1', 'Failures')}\n`;
     for (const r of failures) {
       out += `\n${paint('1;31', 'FAIL')} ${r.file}:${r.line}:${r.column} ${caseTitle(r)}\n`;
-      for (const line of diffLines(r.diffs)) out += `  ${line}\n`;
+      for (const line of diffLines(r)) out += `  ${line}\n`;
       if (r.actual && r.actual.reasons.length > 0) out += `  ${paint('2', `reasons: ${r.actual.reasons.join(' | ')}`)}\n`;
     }
   }
@@ -147,6 +159,8 @@ export interface TestReportJson {
     passed: boolean;
     expected: CaseResult['expected'];
     actual: CaseResult['actual'];
+    /** Why the step's request was unparseable (the extractor's code and message); null when it was not. */
+    extractError: CaseResult['extractError'];
     diffs: FieldDiff[];
   }[];
   coverage: RuleCoverage | null;
@@ -171,6 +185,7 @@ export function formatJson(report: TestReport): string {
       passed: r.passed,
       expected: r.expected,
       actual: r.actual,
+      extractError: r.extractError,
       diffs: r.diffs,
     })),
     coverage: report.coverage,
@@ -185,7 +200,7 @@ export function formatGithub(report: TestReport): string {
   for (const r of report.results) {
     if (r.passed) continue;
     const props = [`file=${escapeProperty(r.file)}`, `line=${r.line}`, `col=${r.column}`, `title=${escapeProperty(`BG420 ${caseTitle(r)}`)}`].join(',');
-    lines.push(`::error ${props}::${escapeData([`${caseTitle(r)}: decision differs from the expectation`, ...diffLines(r.diffs)].join('\n'))}`);
+    lines.push(`::error ${props}::${escapeData([`${caseTitle(r)}: decision differs from the expectation`, ...diffLines(r)].join('\n'))}`);
   }
   const diagnostics = formatDiagnostics(report.diagnostics, 'github', { maxErrors: 0 });
   const n = counts(report);
@@ -193,15 +208,34 @@ export function formatGithub(report: TestReport): string {
   return `${lines.map((l) => `${l}\n`).join('')}${diagnostics}${report.ok ? 'PASS' : 'FAIL'} ${n.passed} passed, ${n.failed} failed${coverage}\n`;
 }
 
-function xml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // XML 1.0 cannot carry most control characters, even escaped.
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+const XML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+// Attribute-value normalisation turns literal tab, newline and return into spaces; references survive.
+const XML_ATTRIBUTE_WHITESPACE: Readonly<Record<string, string>> = { '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+
+/**
+ * Text safe in an XML 1.0 element (or, with `attribute`, an attribute value). Characters outside
+ * the Char production (C0 controls but tab, newline and return; U+FFFE, U+FFFF; lone surrogates)
+ * cannot appear even as character references, so they are written as visible `\u{…}` escapes.
+ */
+export function xml(text: string, attribute = true): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        out += text.slice(i, i + 2);
+        i++;
+        continue;
+      }
+    }
+    const ch = text.charAt(i);
+    const replaced = XML_ENTITIES[ch] ?? (attribute ? XML_ATTRIBUTE_WHITESPACE[ch] : undefined);
+    if (replaced !== undefined) out += replaced;
+    else if (ch === '\t' || ch === '\n' || ch === '\r' || (unit >= 0x20 && unit <= 0xd7ff) || (unit >= 0xe000 && unit <= 0xfffd)) out += ch;
+    else out += `\\u{${unit.toString(16).padStart(4, '0')}}`;
+  }
+  return out;
 }
 
 /** JUnit XML: one testsuite per Replay/TestSuite, one testcase per checked decision. */
@@ -229,9 +263,9 @@ export function formatJunit(report: TestReport): string {
         out += `${open}/>\n`;
         continue;
       }
-      const message = diffLines(r.diffs).join('; ');
+      const message = diffLines(r).join('; ');
       out += `${open}>\n`;
-      out += `      <failure message="${xml(message)}" type="BG420">${xml(`${r.file}:${r.line}:${r.column} ${caseTitle(r)}\n${diffLines(r.diffs).join('\n')}`)}</failure>\n`;
+      out += `      <failure message="${xml(message)}" type="BG420">${xml(`${r.file}:${r.line}:${r.column} ${caseTitle(r)}\n${diffLines(r).join('\n')}`, false)}</failure>\n`;
       out += '    </testcase>\n';
     }
     out += '  </testsuite>\n';
@@ -239,7 +273,7 @@ export function formatJunit(report: TestReport): string {
   if (errors.length > 0) {
     out += `  <testsuite name="blastguard/diagnostics" tests="1" failures="0" errors="1">\n`;
     out += `    <testcase classname="blastguard" name="policies and fixtures load">\n`;
-    out += `      <error message="${xml(`${errors.length} error(s)`)}">${xml(errors.map((d) => `${d.file}:${d.line}:${d.column}: ${d.code} ${d.message}`).join('\n'))}</error>\n`;
+    out += `      <error message="${xml(`${errors.length} error(s)`)}">${xml(errors.map((d) => `${d.file}:${d.line}:${d.column}: ${d.code} ${d.message}`).join('\n'), false)}</error>\n`;
     out += '    </testcase>\n  </testsuite>\n';
   }
   out += '</testsuites>\n';

@@ -4,8 +4,8 @@ import { extractDecisionInputs, fingerprintOf } from '../extract/index.js';
 import type { HttpRequest } from '../extract/index.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { Decision, Ir } from '../ir/types.js';
-import { loadDocumentsFromText } from '../load/index.js';
-import type { LoadedDocument, SourceSpan } from '../load/index.js';
+import { emptyPolicySet, loadDocumentsFromText } from '../load/index.js';
+import type { LoadedDocument, PolicySet, SourceSpan } from '../load/index.js';
 import { findPolicyFiles } from '../load/files.js';
 import { decodeUtf8 } from '../load/text.js';
 import { testDiagnostic } from './codes.js';
@@ -14,6 +14,8 @@ import type { ExpectedDecision, FieldDiff } from './compare.js';
 import type { EngineFor } from './engine.js';
 import type { DecisionEngine } from '../compile/sdk.js';
 import { isBlastguardError } from '../core/errors.js';
+import { createContext, placeOf } from '../validate/context.js';
+import { rawCredential } from '../validate/rules/raw-credential.js';
 import { replayInventory } from './inventory.js';
 
 /** The operation label of a request extraction could not understand (an `input:invalid` decision). */
@@ -41,6 +43,8 @@ export interface CaseResult {
   actual: Decision | null;
   /** The decision input that was sent (never holds a raw token). */
   input: unknown;
+  /** Why extraction could not understand the step's request (the `input:invalid` cause); null otherwise. */
+  extractError: { code: string; message: string } | null;
   passed: boolean;
   diffs: FieldDiff[];
 }
@@ -80,24 +84,57 @@ export async function loadTestFixtures(dir: string, options: { cwd?: string } = 
       else if (document.kind === 'TestSuite') suites.push(document as LoadedDocument<'TestSuite'>);
     }
   }
+  // Fixtures are checked for committed credentials as policies are (BG056), duplicates included.
+  const scanned: PolicySet = { ...emptyPolicySet(dir), replays: [...replays], testSuites: [...suites] };
+  diagnostics.push(...rawCredential.check(createContext(scanned, new Date(0))));
+
+  // Results, summaries and junit suites are keyed by kind and name: a second fixture of a name is
+  // reported and not run, so its results never merge into the first one's.
   const seen = new Map<string, LoadedDocument>();
-  for (const document of [...replays, ...suites]) {
+  const unique = (document: LoadedDocument): boolean => {
     const key = `${document.kind}/${document.name}`;
     const first = seen.get(key);
-    if (first) {
-      diagnostics.push(
-        testDiagnostic(
-          'BG427',
-          `${document.kind} \`${document.name}\` is also defined in \`${first.file}\``,
-          document.locate(['metadata', 'name']),
-          'give every replay and test suite its own metadata.name: results and junit reports are keyed by it',
-        ),
-      );
-    } else {
+    if (!first) {
       seen.set(key, document);
+      return true;
     }
-  }
-  return { replays, suites, diagnostics };
+    diagnostics.push(
+      testDiagnostic(
+        'BG427',
+        `${document.kind} \`${document.name}\` is already defined at ${placeOf(first, ['metadata', 'name'])}; this one is not run`,
+        document.locate(['metadata', 'name'], 'value'),
+        'give every replay and test suite its own metadata.name: results and junit reports are keyed by it',
+      ),
+    );
+    return false;
+  };
+  const keptReplays = replays.filter(unique);
+  const keptSuites = suites.filter(unique);
+  for (const replay of keptReplays) diagnostics.push(...duplicateNames(replay, replay.value.spec.steps, 'steps', 'step'));
+  for (const suite of keptSuites) diagnostics.push(...duplicateNames(suite, suite.value.spec.cases, 'cases', 'case'));
+  return { replays: keptReplays, suites: keptSuites, diagnostics };
+}
+
+/** A step or case named like an earlier one of its fixture: their results could not be told apart. */
+function duplicateNames(document: LoadedDocument, entries: readonly { name: string }[], field: 'steps' | 'cases', noun: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    const first = seen.get(entry.name);
+    if (first === undefined) {
+      seen.set(entry.name, i);
+      return;
+    }
+    out.push(
+      testDiagnostic(
+        'BG430',
+        `${noun} \`${entry.name}\` of ${document.kind} \`${document.name}\` is already defined at ${placeOf(document, ['spec', field, first, 'name'])}`,
+        document.locate(['spec', field, i, 'name'], 'value'),
+        `give every ${noun} its own name: results and junit test cases are keyed by it`,
+      ),
+    );
+  });
+  return out;
 }
 
 export interface FixtureRun {
@@ -184,6 +221,7 @@ export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engi
         expected,
         actual,
         input: found?.input ?? null,
+        extractError: found?.error ? { code: found.error.code, message: found.error.message } : null,
         passed: diffs.length === 0,
         diffs,
       });
@@ -213,6 +251,7 @@ export async function runTestSuite(document: LoadedDocument<'TestSuite'>, engine
       expected: testCase.expect,
       actual,
       input: testCase.input,
+      extractError: null,
       passed: diffs.length === 0,
       diffs,
     };

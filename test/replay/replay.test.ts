@@ -184,13 +184,14 @@ test('junit xml escapes what fixtures contain', () => {
         expected: { mode: 'deny' },
         actual: { ...DENY, mode: 'allow' },
         input: {},
+        extractError: null,
         passed: false,
         diffs: [{ field: 'mode', expected: 'deny', actual: 'allow' }],
       },
     ],
   });
   expect(xml).toContain('<testsuite name="Replay/f&lt;&amp;&gt;&quot;" tests="1" failures="1"');
-  expect(xml).toContain('name="step &quot;quoted&quot;  › op"');
+  expect(xml).toContain('name="step &quot;quoted&quot; \\u{0001} › op"');
   expect(xml).toContain('<failure message="mode: expected deny, got allow" type="BG420">');
   expect(xml).not.toContain('\u0001');
 });
