@@ -29,6 +29,46 @@ const HEX = /^(0x)?[0-9a-fA-F]+$/;
 const URLISH = /^[a-z][a-z0-9+.-]*:\/\//i;
 const PATHISH = /^(\.{0,2}|~)\//;
 
+/** Characters of a token as written in headers: base64, base64url and the usual separators. */
+const TOKEN_CHARS = /^[A-Za-z0-9._~+/=-]+$/;
+const DIGEST = /^[a-z0-9]+:[0-9a-f]+$/i;
+
+/**
+ * An HTTP authorization scheme followed by a credential, anywhere in a string
+ * (`Bearer 9b2f6c1e-4d7a-…`, `Basic dXNlcjpwYXNz`, `Authorization: Token …`). Group 3 is the value.
+ */
+const AUTH_SCHEME = /\b(Bearer|Basic|Token)(\s+)([A-Za-z0-9._~+/=-]{16,})/gi;
+
+/** Whether a value following an auth scheme is a credential rather than a word (`Bearer tokens…`). */
+function tokenLike(value: string): boolean {
+  if (!TOKEN_CHARS.test(value)) return false;
+  const letter = /[A-Za-z]/.test(value);
+  const digit = /[0-9]/.test(value);
+  return (letter && digit) || (letter && /[a-z]/.test(value) && /[A-Z]/.test(value) && value.length >= 20) || /[A-Za-z0-9]={1,2}$/.test(value);
+}
+
+/** The credentials written after an authorization scheme in `text`: their offsets and values. */
+export function authSchemeCredentials(text: string): { index: number; value: string }[] {
+  const out: { index: number; value: string }[] = [];
+  for (const m of text.matchAll(AUTH_SCHEME)) {
+    const value = m[3] ?? '';
+    if (tokenLike(value)) out.push({ index: (m.index ?? 0) + (m[1] ?? '').length + (m[2] ?? '').length, value });
+  }
+  return out;
+}
+
+/**
+ * Whether a value meant to be a `sha256:` fingerprint looks like the token itself: not a digest
+ * form (`sha256:…`, `md5:…`, a bare 64-digit hex digest), but a run of token characters long
+ * enough to be a credential — a credential-shaped string, a UUID, a hex or base64 secret.
+ */
+export function looksLikeTokenValue(value: string): boolean {
+  const v = value.trim();
+  if (looksLikeCredential(v)) return true;
+  if (v.length < 16 || DIGEST.test(v) || /^[0-9a-fA-F]{64}$/.test(v) || !TOKEN_CHARS.test(v)) return false;
+  return UUID.test(v) || tokenLike(v) || /^[0-9a-fA-F]+$/.test(v);
+}
+
 /** Shannon entropy in bits per character. */
 export function shannonEntropy(value: string): number {
   const counts = new Map<string, number>();
@@ -55,6 +95,8 @@ export function looksLikeCredential(value: string): CredentialMatch | undefined 
   for (const [re, what] of PREFIXES) {
     if (re.test(trimmed)) return { what };
   }
+  const scheme = /^(Bearer|Basic|Token)\s+(\S+)$/i.exec(trimmed);
+  if (scheme && authSchemeCredentials(trimmed).length > 0) return { what: `a ${scheme[1] ?? ''} credential` };
   if (trimmed.length < 24 || /\s/.test(trimmed)) return undefined;
   if (URLISH.test(trimmed) || PATHISH.test(trimmed) || UUID.test(trimmed) || HEX.test(trimmed)) return undefined;
   if (trimmed.startsWith('sha256:') || trimmed.startsWith('sha512:')) return undefined;

@@ -1,6 +1,6 @@
 import { UNREAD_FILE_CODES } from './codes.js';
 import { countDiagnostics } from './create.js';
-import { looksLikeCredential } from './credentials.js';
+import { authSchemeCredentials, looksLikeCredential, looksLikeTokenValue } from './credentials.js';
 import type { Diagnostic } from './types.js';
 
 export type DiagnosticFormat = 'human' | 'json' | 'github';
@@ -126,14 +126,24 @@ function humanBlock(d: Diagnostic, lines: string[] | undefined, paint: Painter):
 
 // A code frame must never print a secret the user committed: mask anything credential-shaped
 // while keeping its length, so the carets stay aligned.
+// A value after an authorization scheme (`Bearer 9b2f6c1e-…`) and a `fingerprint:` that holds the
+// token itself (a UUID, say) are masked even when they would not look like credentials alone.
 function redact(line: string): string {
   if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY/.test(line)) return line;
-  return line.replace(/[^\s"'`,{}[\]]{16,}/g, (token) => {
+  const mask = (text: string, from: number, length: number): string =>
+    text.slice(0, from + Math.min(4, length)) + '*'.repeat(Math.max(0, length - 4)) + text.slice(from + length);
+  let out = line.replace(/[^\s"'`,{}[\]]{16,}/g, (token) => {
     const bare = token.replace(/^[^A-Za-z0-9-]+/, '');
     if (!looksLikeCredential(bare)) return token;
     const keep = token.length - bare.length + Math.min(4, bare.length);
     return token.slice(0, keep) + '*'.repeat(token.length - keep);
   });
+  for (const { index, value } of authSchemeCredentials(out)) out = mask(out, index, value.length);
+  for (const m of out.matchAll(/\bfingerprint["']?\s*:\s*["']?([^\s"'`,{}[\]#]+)/g)) {
+    const value = m[1] ?? '';
+    if (looksLikeTokenValue(value)) out = mask(out, (m.index ?? 0) + m[0].length - value.length, value.length);
+  }
+  return out;
 }
 
 function githubCommand(d: Diagnostic): string {

@@ -28,6 +28,15 @@ const warning: Diagnostic = {
 const readSource = (file: string) => (file === 'policies/p.yaml' ? SOURCE : undefined);
 
 describe('human format', () => {
+  it('masks a credential after an auth scheme and a raw token in a fingerprint in code frames', () => {
+    const source = ['      reason: "Bearer 9b2f6c1e-4d7a-4b8e-a1f3-6c2d9e8f7a10"', '  fingerprint: 9b2f6c1e-4d7a-4b8e-a1f3-6c2d9e8f7a10', ''].join('\n');
+    const at = (line: number): Diagnostic => ({ code: 'BG056', severity: 'error', message: 'm', file: 'f.yaml', line, column: 3, endLine: line, endColumn: 5 });
+    const out = formatDiagnostics([at(1), at(2)], 'human', { readSource: () => source });
+    expect(out).not.toContain('4d7a');
+    expect(out).toContain('  1 |       reason: "Bearer 9b2f********************************"');
+    expect(out).toContain('  2 |   fingerprint: 9b2f********************************');
+  });
+
   it('never shows a code frame for a file whose content was not read (a refused link, an unreadable file)', () => {
     for (const code of ['BG004', 'BG005', 'BG006', 'BG019']) {
       const d: Diagnostic = { code, severity: 'error', message: 'm', file: 'policies/env.yaml', line: 1, column: 1, endLine: 1, endColumn: 1 };

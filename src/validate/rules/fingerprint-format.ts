@@ -1,11 +1,13 @@
 import { diagnostic } from '../../diagnostics/create.js';
-import { looksLikeCredential } from '../../diagnostics/credentials.js';
+import { looksLikeCredential, looksLikeTokenValue, maskSecret } from '../../diagnostics/credentials.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ValidationRule } from '../context.js';
 
 export const FINGERPRINT_PATTERN = /^sha256:[0-9a-f]{64}$/;
 export const FINGERPRINT_HELP =
   'a fingerprint is `sha256:` followed by the 64 lowercase hex digits of the token\'s SHA-256: `printf %s "$TOKEN" | sha256sum`';
+export const RAW_TOKEN_FINGERPRINT_HELP =
+  'this looks like the token itself: revoke it and declare its sha256 fingerprint (`printf %s "$TOKEN" | sha256sum`): the value is now in your history';
 
 /** Fingerprints must be exactly what enforcers compute, or the token can never be recognised. */
 export const fingerprintFormat: ValidationRule = {
@@ -17,6 +19,17 @@ export const fingerprintFormat: ValidationRule = {
       const fp = doc.value.spec.fingerprint;
       // A raw token in this field is reported (masked) by raw-credential; do not echo it here.
       if (FINGERPRINT_PATTERN.test(fp) || looksLikeCredential(fp)) continue;
+      if (looksLikeTokenValue(fp)) {
+        out.push(
+          diagnostic(
+            'BG048',
+            `fingerprint of token \`${doc.name}\` is \`${maskSecret(fp)}\`, not \`sha256:\` and 64 hex digits`,
+            doc.locate(['spec', 'fingerprint']),
+            RAW_TOKEN_FINGERPRINT_HELP,
+          ),
+        );
+        continue;
+      }
       const what = /^sha256:[0-9a-fA-F]{64}$/.test(fp)
         ? 'uses uppercase hex digits'
         : fp.startsWith('sha256:')

@@ -1,5 +1,5 @@
 import { diagnostic } from '../../diagnostics/create.js';
-import { looksLikeCredential, maskSecret } from '../../diagnostics/credentials.js';
+import { authSchemeCredentials, looksLikeCredential, maskSecret } from '../../diagnostics/credentials.js';
 import type { CredentialMatch } from '../../diagnostics/credentials.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { JsonPath } from '../../load/types.js';
@@ -7,14 +7,20 @@ import { displayPath } from '../../load/schema.js';
 import { allDocuments } from '../context.js';
 import type { ValidationRule } from '../context.js';
 
-/** A credential found inside a longer string (`Bearer ghp_…`), and the piece that matched. */
+/**
+ * A credential found inside a longer string (`Bearer ghp_…`), and the piece that matched. Any
+ * token-like value after an authorization scheme counts (`Bearer 9b2f6c1e-4d7a-…`), even one that
+ * alone would not look like a credential (a UUID), and the piece is then the value alone.
+ */
 export function findCredential(value: string): { match: CredentialMatch; piece: string } | undefined {
-  const whole = looksLikeCredential(value);
-  if (whole) return { match: whole, piece: value };
   for (const piece of value.split(/[\s"'`=,;()<>]+/)) {
     const match = looksLikeCredential(piece);
     if (match) return { match, piece };
   }
+  const scheme = authSchemeCredentials(value)[0];
+  if (scheme) return { match: { what: 'a credential after an authorization scheme' }, piece: scheme.value };
+  const whole = looksLikeCredential(value);
+  if (whole) return { match: whole, piece: value };
   return undefined;
 }
 

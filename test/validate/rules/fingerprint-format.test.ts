@@ -29,4 +29,20 @@ describe('fingerprint-format', () => {
     expect(whereIn(out)).toEqual(['a.yaml:BG056@6:16']);
     expect(out[0]?.message).not.toContain('aB3dE5');
   });
+
+  it('reports a fingerprint that is the token itself (a UUID, a hex secret) masked, with revoke help', () => {
+    const values = ['9b2f6c1e-4d7a-4b8e-a1f3-6c2d9e8f7a10', '0123456789abcdef0123456789abcdef', 'tok-2f6c1e4d7a4b8ea1'];
+    for (const value of values) {
+      const out = check({ 'api.yaml': API_RAILWAY, 'a.yaml': token('a', value) }, ['BG048', 'BG056']);
+      expect(whereIn(out), value).toEqual(['a.yaml:BG048@6:16']);
+      expect(out[0]?.message).toBe(`fingerprint of token \`a\` is \`${value.slice(0, 4)}…\`, not \`sha256:\` and 64 hex digits`);
+      expect(out[0]?.help).toMatch(/^this looks like the token itself: revoke it and declare its sha256 fingerprint/);
+    }
+  });
+
+  it('keeps the plain help for a digest that only lacks its prefix', () => {
+    const out = check({ 'api.yaml': API_RAILWAY, 'a.yaml': token('a', 'a'.repeat(64)) }, ['BG048']);
+    expect(out[0]?.message).toBe('fingerprint of token `a` does not start with `sha256:`');
+    expect(out[0]?.help).toContain('printf %s "$TOKEN" | sha256sum');
+  });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { looksLikeCredential } from '../../../src/diagnostics/credentials.js';
 import { whereIn } from '../../helpers/diagnostics.js';
 import { yaml } from '../../helpers/fs.js';
-import { API_RAILWAY, token } from '../../helpers/policies.js';
+import { API_RAILWAY, policy, token } from '../../helpers/policies.js';
 import { check } from '../../helpers/validate.js';
 
 // Built at run time so that secret scanners do not flag this test file itself.
@@ -25,6 +25,7 @@ describe('looksLikeCredential', () => {
     `-----BEGIN RSA ${'PRIVATE'} KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----`,
     fake('eyJ', 'hbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'),
     'x7Kp2Qm9Vz4Rt8Lw3Nb6Yc1Hd5Fg0Js',
+    'Bearer 9b2f6c1e-4d7a-4b8e-a1f3-6c2d9e8f7a10',
   ])('flags %s', (value) => {
     expect(looksLikeCredential(value)).toBeDefined();
   });
@@ -41,6 +42,8 @@ describe('looksLikeCredential', () => {
     'railway-production',
     'fake-ci-token-for-replay',
     'X-Blastguard-Attempt',
+    'Bearer ${token:domains}',
+    'Bearer authentication-required',
   ])('does not flag %s', (value) => {
     expect(looksLikeCredential(value)).toBeUndefined();
   });
@@ -75,6 +78,33 @@ describe('raw-credential', () => {
     );
     const out = check({ 'r.yaml': replay }, ['BG056']);
     expect(whereIn(out)).toEqual(['r.yaml:BG056@12:76']);
+  });
+
+  it('reports a token-like value after an authorization scheme, even a UUID, masked', () => {
+    const uuid = '9b2f6c1e-4d7a-4b8e-a1f3-6c2d9e8f7a10';
+    const rules = (reason: string) =>
+      policy('p', '    - id: r1', '      match: { operations: [volumeDelete] }', '      mode: deny', `      reason: ${reason}`);
+    for (const reason of [`"Bearer ${uuid}"`, `"call it with Authorization: Token ${uuid}"`, '"Basic dXNlcjpwYXNzd29yZA=="', `"bearer ${uuid}"`]) {
+      const out = check({ 'api.yaml': API_RAILWAY, 'p.yaml': rules(reason) }, ['BG056']);
+      expect(whereIn(out), reason).toEqual(['p.yaml:BG056@10:15']);
+      expect(out[0]?.message).not.toContain('4d7a');
+      expect(out[0]?.message).not.toContain('cjpw');
+    }
+    expect(check({ 'api.yaml': API_RAILWAY, 'p.yaml': rules(`"Bearer ${uuid}"`) }, ['BG056'])[0]?.message).toBe(
+      '`spec.rules[0].reason` looks like a credential (a credential after an authorization scheme: `9b2f…`)',
+    );
+  });
+
+  it('leaves UUIDs elsewhere, and prose about bearer tokens, alone', () => {
+    const uuid = '9b2f6c1e-4d7a-4b8e-a1f3-6c2d9e8f7a10';
+    const p = policy(
+      'p',
+      '    - id: r1',
+      `      match: { operations: [volumeDelete], resources: { ids: ["${uuid}"], projects: [${uuid}] } }`,
+      '      mode: deny',
+      `      reason: "Bearer tokens for volume ${uuid} must not delete it; Token authentication-required"`,
+    );
+    expect(check({ 'api.yaml': API_RAILWAY, 'p.yaml': p }, ['BG056'])).toEqual([]);
   });
 
   it('accepts the example-style documents', () => {
