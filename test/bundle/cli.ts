@@ -14,7 +14,10 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process with captured output (the bundle suites' own copy of the shared helper). */
-export async function runCli(argv: string[], options: { cwd?: string; env?: Record<string, string>; stdin?: string } = {}): Promise<CliResult> {
+export async function runCli(
+  argv: string[],
+  options: { cwd?: string; env?: Record<string, string>; stdin?: string; stdinBytes?: Uint8Array } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -25,6 +28,7 @@ export async function runCli(argv: string[], options: { cwd?: string; env?: Reco
       stderr += t;
     },
     readStdin: async () => options.stdin ?? '',
+    ...(options.stdinBytes === undefined ? {} : { readStdinBytes: async () => options.stdinBytes! }),
     cwd: options.cwd ?? REPO,
     env: options.env ?? {},
     isTTY: false,

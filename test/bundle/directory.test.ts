@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,15 @@ describe('readBundleDirectory', () => {
     const bundle = await readBundleDirectory(await bundleDir());
     expect([...bundle.files.keys()].sort()).toEqual(['.manifest', 'data.json', 'policy.wasm']);
     expect(bundle.entrypoints.get('blastguard/decision')).toBe('/policy.wasm');
+  });
+
+  it('names files as OPA\'s directory loader does (`/` + relative path), so `wasm[].module` must be `/policy.wasm`', async () => {
+    const dir = await bundleDir(async (d) => {
+      const manifest = JSON.parse(await readFile(path.join(d, '.manifest'), 'utf8')) as { wasm: { module: string }[] };
+      for (const w of manifest.wasm) w.module = 'policy.wasm';
+      await writeFile(path.join(d, '.manifest'), JSON.stringify(manifest));
+    });
+    expect(await codeOf(() => readBundleDirectory(dir))).toBe('BG234');
   });
 
   it('refuses symbolic links', async () => {

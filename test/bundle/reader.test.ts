@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import tarStream, { type Header as TarHeader } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { bundleFiles, gzipDeterministic, readBundle, readTarGz, writeTar } from '../../src/bundle/index.js';
+import { bundleFiles, bundleFromEntries, gzipDeterministic, readBundle, readTarGz, wasmForEntrypoint, writeTar } from '../../src/bundle/index.js';
 import { codeOf, syntheticContent } from './fixtures.js';
 
 type Header = Partial<TarHeader> & Pick<TarHeader, 'name'>;
@@ -145,6 +145,38 @@ describe('readBundle', () => {
     ['delta bundle', [file('/patch.json', '{"data":[]}')], 'BG239'],
   ])('rejects %s', async (_what, entries, code) => {
     expect(await codeOf(async () => readBundle(await craftGz(entries)))).toBe(code);
+  });
+});
+
+describe('wasm module names (opa-compat §2.1, §2.4: compared verbatim)', () => {
+  const manifest = (module: string): string =>
+    JSON.stringify({ revision: '', roots: ['blastguard'], wasm: [{ entrypoint: 'blastguard/decision', module }] });
+  const wasm = '\u0000asm';
+
+  it('rejects entries without the leading `/` when the manifest names `/policy.wasm` (OPA would not activate it)', async () => {
+    const bytes = await craftGz([file('data.json'), file('policy.wasm', wasm), file('.manifest', manifest('/policy.wasm'))]);
+    expect(await codeOf(() => readBundle(bytes))).toBe('BG234');
+    const e = await readBundle(bytes).catch((x: unknown) => x as Error);
+    expect((e as Error).message).toContain('`policy.wasm`');
+  });
+
+  it('rejects `/policy.wasm` when the manifest names `policy.wasm`', async () => {
+    const bytes = await craftGz([file('/data.json'), file('/policy.wasm', wasm), file('/.manifest', manifest('policy.wasm'))]);
+    expect(await codeOf(() => readBundle(bytes))).toBe('BG234');
+  });
+
+  it('accepts names that match exactly, with or without the slash', async () => {
+    for (const [prefix, module] of [['/', '/policy.wasm'], ['', 'policy.wasm']]) {
+      const bundle = await readBundle(await craftGz([file(`${prefix}data.json`), file(`${prefix}policy.wasm`, wasm), file(`${prefix}.manifest`, manifest(module!))]));
+      expect(Buffer.from(wasmForEntrypoint(bundle, 'blastguard/decision')).toString()).toBe(wasm);
+      expect([...bundle.files.keys()].sort()).toEqual(['.manifest', 'data.json', 'policy.wasm']);
+    }
+  });
+
+  it('treats in-memory entries without a name as written by writeTar (`/` + path)', async () => {
+    const files = bundleFiles(syntheticContent());
+    expect(bundleFromEntries(files).wasmModules.has('/policy.wasm')).toBe(true);
+    expect(await codeOf(() => bundleFromEntries(files.map((f) => ({ ...f, name: f.path }))))).toBe('BG234');
   });
 });
 

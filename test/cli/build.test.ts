@@ -137,21 +137,25 @@ describe('blastguard build', () => {
   it('refuses signing flags that would be ignored or contradict', async () => {
     const dir = await workspace();
     const keys = await withKeys(dir);
-    const cases: [string[], string][] = [
-      [['--key-id', 'k'], 'BG255'],
-      [['--scope', 's'], 'BG255'],
-      [['--signing-alg', 'ES256'], 'BG255'],
-      [['--signing-key', keys.signing, '--signing-key-env', 'X'], 'BG255'],
-      [['--signing-key', keys.signing, '--signing-alg', 'none'], 'BG250'],
-      [['--signing-key', keys.signing, '--signing-alg', 'ES256'], 'BG251'],
-      [['--signing-key', keys.verification], 'BG251'],
-      [['--signing-key', keys.signing, '--signing-alg', 'HS256'], 'BG252'],
-      [['--signing-key', 'missing.pem'], 'BG254'],
-      [['--signing-key', keys.signing, '--claims-file', 'missing.json'], 'BG253'],
+    // Contradictory or invalid flag values are usage errors (exit 2); problems in files exit 1.
+    const cases: [string[], string, number][] = [
+      [['--key-id', 'k'], 'BG255', 2],
+      [['--scope', 's'], 'BG255', 2],
+      [['--signing-alg', 'ES256'], 'BG255', 2],
+      [['--signing-alg', 'XX'], 'BG255', 2],
+      [['--signing-key', keys.signing, '--signing-key-env', 'X'], 'BG255', 2],
+      [['--signing-key', keys.signing, '--signing-alg', 'none'], 'BG250', 2],
+      [['--signing-key', keys.signing, '--signing-alg', 'XX'], 'BG250', 2],
+      [['--signing-key', keys.signing, '--signing-alg', 'ES256'], 'BG251', 1],
+      [['--signing-key', keys.verification], 'BG251', 1],
+      [['--signing-key', keys.signing, '--signing-alg', 'HS256'], 'BG252', 1],
+      [['--signing-key', 'missing.pem'], 'BG254', 1],
+      [['--signing-key', keys.signing, '--claims-file', 'missing.json'], 'BG253', 1],
     ];
-    for (const [flags, code] of cases) {
+    for (const [flags, code, exit] of cases) {
       const r = await runCli(['build', '--out', 'x.tar.gz', '--revision', 'r', ...flags], { cwd: dir });
-      expect([flags.join(' '), errorCode(r), r.code]).toEqual([flags.join(' '), code, 1]);
+      expect([flags.join(' '), errorCode(r), r.code]).toEqual([flags.join(' '), code, exit]);
+      expect(r.stderr).toMatch(/\n {2}help: \S/);
     }
     await expect(stat(path.join(dir, 'x.tar.gz'))).rejects.toThrow();
   });

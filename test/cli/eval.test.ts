@@ -88,13 +88,31 @@ describe('blastguard eval', () => {
     [['--input', 'broken.json'], 'BG271'],
     [['--input', '-'], 'BG271'],
     [['--input', 'missing.json'], 'BG270'],
-    [['--input', 'input.json', '--entrypoint', 'blastguard/other'], 'BG272'],
-    [['--input', 'input.json', '--bundle', 'signed.tar.gz', '--dir', 'policies'], 'BG275'],
-    [['--input', 'input.json', '--skip-verify'], 'BG275'],
     [['--input', 'input.json', '--bundle', 'missing.tar.gz'], 'BG240'],
-  ])('%s → %s', async (flags, code) => {
+  ])('%s → %s, exit 1, with help', async (flags, code) => {
     const r = await runCli(['eval', ...flags], { cwd: dir, stdin: 'not json' });
     expect(r.code).toBe(1);
     expect(errorCode(r)).toBe(code);
+    expect(r.stderr).toMatch(/\n {2}help: \S/);
+  });
+
+  it.each([
+    [['--input', 'input.json', '--entrypoint', 'blastguard/other'], 'BG272'],
+    [['--input', 'input.json', '--bundle', 'signed.tar.gz', '--dir', 'policies'], 'BG275'],
+    [['--input', 'input.json', '--skip-verify'], 'BG275'],
+    [['--input', 'input.json', '--verification-key', 'verification.pem'], 'BG275'],
+    [['--input', 'input.json', '--bundle', 'signed.tar.gz', '--skip-verify', '--verification-key', 'verification.pem'], 'BG275'],
+    [['--input', 'input.json', '--bundle', 'signed.tar.gz', '--skip-verify', '--scope', 'prod'], 'BG275'],
+    [['--input', 'input.json', '--bundle', 'signed.tar.gz', '--key-id', 'prod'], 'BG275'],
+    [['--input', 'input.json', '--bundle', 'signed.tar.gz', '--verification-key', 'verification.pem', '--signing-alg', 'none'], 'BG321'],
+    [['--input', 'input.json', '--bundle', 'signed.tar.gz', '--verification-key', 'verification.pem', '--signing-alg', 'ES256', '--key-id', ''], 'BG322'],
+    [['--input', 'input.json', '--bundle', 'signed.tar.gz', '--verification-key', 'verification.pem', '--signing-alg', 'ES256', '--scope', 'a\nverified'], 'BG322'],
+    [['--input', ''], 'BG270'],
+  ])('usage: %s → %s, exit 2, with help', async (flags, code) => {
+    const r = await runCli(['eval', ...flags], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(errorCode(r)).toBe(code);
+    expect(r.stderr).toMatch(/\n {2}help: \S/);
+    expect(r.stdout).toBe('');
   });
 });

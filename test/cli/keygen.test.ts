@@ -46,11 +46,29 @@ describe('blastguard keygen', () => {
     await expect(stat(path.join(dir, 'keys/signing-key.pem'))).rejects.toThrow();
   });
 
-  it('refuses unknown algorithms', async () => {
+  it('refuses unknown algorithms as a usage error (exit 2) with help', async () => {
     const dir = await workspace();
     for (const alg of ['none', 'EdDSA', 'HS1']) {
       const r = await runCli(['keygen', '--alg', alg, '--out', 'keys'], { cwd: dir });
-      expect(errorCode(r)).toBe('BG280');
+      expect([r.code, errorCode(r)]).toEqual([2, 'BG280']);
+      expect(r.stderr).toMatch(/\n {2}help: use one of RS256/);
     }
+    await expect(stat(path.join(dir, 'keys'))).rejects.toThrow();
+  });
+
+  it('explains an --out that is a file in its own words, with help (no raw errno text)', async () => {
+    const dir = await workspace();
+    await writeFile(path.join(dir, 'keys'), 'not a directory');
+    const r = await runCli(['keygen', '--alg', 'ES256', '--out', 'keys'], { cwd: dir });
+    expect([r.code, errorCode(r)]).toEqual([1, 'BG282']);
+    expect(r.stderr).toContain('cannot write keys to `keys`: it exists and is not a directory');
+    expect(r.stderr).toMatch(/\n {2}help: \S/);
+    expect(r.stderr.toLowerCase()).not.toMatch(/eexist|enotdir|mkdir|open '/);
+    const nested = await runCli(['keygen', '--alg', 'ES256', '--out', 'keys/sub'], { cwd: dir });
+    expect([nested.code, errorCode(nested)]).toEqual([1, 'BG282']);
+    expect(nested.stderr).toContain('a part of the path is not a directory');
+    expect(nested.stderr.toLowerCase()).not.toMatch(/eexist|enotdir|mkdir|open '/);
+    const empty = await runCli(['keygen', '--alg', 'ES256', '--out', ''], { cwd: dir });
+    expect([empty.code, errorCode(empty)]).toEqual([2, 'BG282']);
   });
 });

@@ -29,4 +29,10 @@ describe('blastguard (main)', () => {
     expect(unknown.stderr).toContain("error: unknown command 'valdate'");
     expect((await runCli(['--bogus'])).code).toBe(2);
   });
+
+  it('exits 2 for a coded usage error and keeps the code and a help line', async () => {
+    const r = await runCli(['eval', '--dir', 'a', '--bundle', 'b', '--input', 'c']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error BG275 give either --dir or --bundle, not both\n {2}help: \S/);
+  });
 });

@@ -179,7 +179,7 @@ export const evalCommand: CommandModule = {
       } catch (e) {
         if (isBlastguardError(e) && e.code === 'BG121') {
           throw new BlastguardError('BG121', e.message, {
-            help: 'the module could not process this input (e.g. a lone `\\u` surrogate escape); an enforcer treats an abort as deny',
+            help: 'the module aborted on this input (e.g. a lone `\\u` surrogate escape); an enforcer treats an abort as deny, so this call would be denied',
             cause: e,
           });
         }
