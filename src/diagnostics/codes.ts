@@ -64,9 +64,9 @@ const VALIDATION_CODES = entries([
   ['BG054', 'error', 'override without `reason` or `expires`'],
   ['BG055', 'warning', 'override has expired'],
   ['BG056', 'error', 'value looks like a raw credential'],
-  ['BG057', 'warning', 'rule is unreachable'],
+  ['BG057', 'warning', 'rule can never decide (an earlier rule of the policy matches all its calls, at least as severe)'],
   ['BG058', 'warning', '`match.tokens` names a token of another API'],
-  ['BG059', 'error', 'rule can never match (`attempt.min` > `attempt.max`)'],
+  ['BG059', 'error', 'rule can never match (`attempt.min` > `attempt.max`, or > 1000000000, the largest input `attempt`)'],
   ['BG060', 'error', 'invalid date-time'],
 ]);
 

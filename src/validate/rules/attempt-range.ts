@@ -1,8 +1,21 @@
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
-import type { ValidationRule } from '../context.js';
+import type { Rule, ValidationRule } from '../context.js';
 
-/** `attempt: { min: 3, max: 2 }` holds for no call, so the rule is dead code. */
+/** The largest `attempt` an input may carry (README, "Input check"); a larger one fails the check. */
+export const MAX_ATTEMPT = 1_000_000_000;
+
+/** Whether a rule's `attempt` condition holds for no valid input. */
+export function attemptNeverHolds(rule: Rule): boolean {
+  const attempt = rule.match?.attempt;
+  if (attempt === undefined) return false;
+  return (attempt.min !== undefined && attempt.min > MAX_ATTEMPT) || (attempt.min !== undefined && attempt.max !== undefined && attempt.min > attempt.max);
+}
+
+/**
+ * `attempt: { min: 3, max: 2 }` holds for no call, and neither does a `min` above the largest
+ * attempt an input may carry (a larger `attempt` fails the input check): the rule is dead code.
+ */
 export const attemptRange: ValidationRule = {
   name: 'attempt-range',
   codes: ['BG059'],
@@ -11,6 +24,17 @@ export const attemptRange: ValidationRule = {
     for (const doc of set.policies) {
       doc.value.spec.rules.forEach((rule, r) => {
         const attempt = rule.match?.attempt;
+        if (attempt?.min !== undefined && attempt.min > MAX_ATTEMPT) {
+          out.push(
+            diagnostic(
+              'BG059',
+              `rule \`${rule.id}\` can never match: \`attempt.min\` ${attempt.min} is above ${MAX_ATTEMPT}, the largest attempt an input may carry`,
+              doc.locate(['spec', 'rules', r, 'match', 'attempt', 'min']),
+              `a call with a larger \`attempt\` fails the input check and is denied as \`input:invalid\`; lower \`min\` or remove the rule`,
+            ),
+          );
+          return;
+        }
         if (attempt?.min === undefined || attempt.max === undefined || attempt.min <= attempt.max) return;
         out.push(
           diagnostic(

@@ -3,6 +3,7 @@ import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ApiDocument } from '../../schemas/types.generated.js';
 import type { Match, OperationClass, Rule, ValidationRule } from '../context.js';
+import { attemptNeverHolds } from './attempt-range.js';
 
 const SEVERITY = { allow: 0, shadow: 1, deny: 2 } as const;
 
@@ -10,7 +11,7 @@ type IdentityValue = 'present' | 'absent' | string[] | undefined;
 
 /**
  * Whether every call rule `b` matches is also matched by rule `a`. Sound but not complete: when in
- * doubt it answers false, so a warning always means the rule really is unreachable.
+ * doubt it answers false, so a warning always means the rule really can never decide.
  */
 export function covers(a: Match | undefined, b: Match | undefined, api: ApiDocument): boolean {
   const A = a ?? {};
@@ -77,8 +78,10 @@ function coversAttempt(a: Match['attempt'], b: Match['attempt']): boolean {
 }
 
 /**
- * A rule is unreachable when an earlier rule of the same policy matches every call it matches
- * with a mode at least as severe: the earlier rule then always names the decision.
+ * A rule can never decide when an earlier rule of the same policy matches every call it matches
+ * with a mode at least as severe: whenever it matches, the earlier one (or something before it)
+ * is the decision's `rule`. It is not dead: it still shows in `violations` (deny and shadow) and,
+ * at the verdict's severity, its reason in `reasons`. Rules that match nothing at all are BG059's.
  */
 export const unreachableRule: ValidationRule = {
   name: 'unreachable-rule',
@@ -90,18 +93,24 @@ export const unreachableRule: ValidationRule = {
       if (!api) continue;
       const rules: Rule[] = doc.value.spec.rules;
       rules.forEach((b, j) => {
+        if (attemptNeverHolds(b)) return;
         const i = rules.findIndex((a, k) => k < j && SEVERITY[a.mode] >= SEVERITY[b.mode] && covers(a.match, b.match, api.value));
         const a = rules[i];
         if (!a) return;
         const line = doc.locate(['spec', 'rules', i, 'id']).line;
+        const severity = a.mode === b.mode ? `the same mode (\`${a.mode}\`)` : `a more severe mode (\`${a.mode}\`)`;
+        // Where `b` still shows when it matches: allow findings are never violations, and its
+        // reason is among `reasons` only when its mode is the verdict's.
+        const stillIn = b.mode === 'allow' ? (a.mode === 'allow' ? '`reasons`' : undefined) : a.mode === b.mode ? '`violations` and `reasons`' : '`violations`';
+        const still = stillIn ? `\`${b.id}\` still appears in ${stillIn} when it matches, but never as the decision's \`rule\`; ` : '';
         out.push(
           diagnostic(
             'BG057',
-            `rule \`${b.id}\` is unreachable: rule \`${a.id}\` (line ${line}) matches every call it matches with mode \`${a.mode}\`, so \`${a.id}\` always decides`,
+            `rule \`${b.id}\` can never decide: rule \`${a.id}\` (line ${line}) matches every call it matches, with ${severity}`,
             doc.locate(['spec', 'rules', j, 'id']),
             a.mode === b.mode
-              ? `move \`${b.id}\` before \`${a.id}\` if it should decide, narrow \`${a.id}\`, or remove \`${b.id}\``
-              : `\`${a.mode}\` outweighs \`${b.mode}\` whatever the order: narrow \`${a.id}\` or remove \`${b.id}\``,
+              ? `${still}move \`${b.id}\` before \`${a.id}\` if it should decide, narrow \`${a.id}\`, or remove \`${b.id}\``
+              : `${still}\`${a.mode}\` outweighs \`${b.mode}\` whatever the order: narrow \`${a.id}\` or remove \`${b.id}\``,
           ),
         );
       });

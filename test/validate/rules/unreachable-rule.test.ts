@@ -19,15 +19,34 @@ describe('unreachable-rule', () => {
     );
     expect(whereIn(out)).toEqual(['p.yaml:BG057@11:11']);
     expect(out[0]?.message).toBe(
-      'rule `volume-prod` is unreachable: rule `all-destructive` (line 7) matches every call it matches with mode `deny`, so `all-destructive` always decides',
+      'rule `volume-prod` can never decide: rule `all-destructive` (line 7) matches every call it matches, with the same mode (`deny`)',
     );
+    expect(out[0]?.help).toBe(
+      "`volume-prod` still appears in `violations` and `reasons` when it matches, but never as the decision's `rule`; move `volume-prod` before `all-destructive` if it should decide, narrow `all-destructive`, or remove `volume-prod`",
+    );
+    expect(out[0]?.message).not.toMatch(/unreachable/);
     expect(out[0]?.severity).toBe('warning');
   });
 
   it('treats a less severe later rule as unreachable, and says order does not help', () => {
     const out = run(...rule('deny-all', 'deny'), ...rule('allow-domains', 'allow', '{ operations: [customDomainCreate] }'));
     expect(whereIn(out)).toEqual(['p.yaml:BG057@10:11']);
+    expect(out[0]?.message).toBe(
+      'rule `allow-domains` can never decide: rule `deny-all` (line 7) matches every call it matches, with a more severe mode (`deny`)',
+    );
     expect(out[0]?.help).toBe('`deny` outweighs `allow` whatever the order: narrow `deny-all` or remove `allow-domains`');
+  });
+
+  it('says a shadowed shadow rule still shows in violations under a deny rule', () => {
+    const out = run(...rule('deny-all', 'deny'), ...rule('shadow-delete', 'shadow', '{ operations: [volumeDelete] }'));
+    expect(whereIn(out)).toEqual(['p.yaml:BG057@10:11']);
+    expect(out[0]?.help).toBe(
+      "`shadow-delete` still appears in `violations` when it matches, but never as the decision's `rule`; `deny` outweighs `shadow` whatever the order: narrow `deny-all` or remove `shadow-delete`",
+    );
+  });
+
+  it('leaves rules that can never match to BG059', () => {
+    expect(run(...rule('a', 'deny'), ...rule('b', 'deny', '{ attempt: { min: 2000000000 } }'))).toEqual([]);
   });
 
   it('does not report a more severe later rule', () => {
