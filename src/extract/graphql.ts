@@ -9,6 +9,7 @@ import type {
   ValueNode,
 } from 'graphql';
 import { EXTRACT_CODES } from './codes.js';
+import { duplicateJsonKey } from './json.js';
 import type { ExtractError } from './types.js';
 
 /** One GraphQL request: the members of a JSON body or of GET parameters, not yet checked. */
@@ -102,6 +103,10 @@ function rootFields(request: GraphqlRequest): RootField[] {
     seen.add(signature);
     const args: Record<string, unknown> = {};
     for (const argument of node.arguments ?? []) {
+      // Servers reject repeated names in validation; one that skips it may keep either copy.
+      if (Object.prototype.hasOwnProperty.call(args, argument.name.value)) {
+        fail(EXTRACT_CODES.graphqlSyntax, `graphql field \`${name}\` is given argument \`${argument.name.value}\` twice`);
+      }
       args[argument.name.value] = valueOf(argument.value, resolved, operation);
     }
     fields.push({ name, responseKey, operationType: operation.operation as RootField['operationType'], args });
@@ -116,10 +121,14 @@ function readVariables(raw: unknown): Record<string, unknown> {
   // Some clients send `variables` as a JSON string, as GET requests always do.
   if (typeof value === 'string') {
     if (value.trim() === '') return {};
+    const text = value;
     try {
-      value = JSON.parse(value) as unknown;
+      value = JSON.parse(text) as unknown;
     } catch {
       fail(EXTRACT_CODES.invalidBody, 'graphql `variables` is not valid json');
+    }
+    if (duplicateJsonKey(text) !== null) {
+      fail(EXTRACT_CODES.invalidBody, 'graphql `variables` repeats a member name in one object: parsers differ on which copy they keep');
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -150,6 +159,7 @@ function resolveVariables(operation: OperationDefinitionNode, supplied: Record<s
   const out = new Map<string, unknown>();
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
+    if (out.has(name)) fail(EXTRACT_CODES.graphqlSyntax, `graphql variable \`$${name}\` is declared twice`);
     const has = Object.prototype.hasOwnProperty.call(supplied, name) && supplied[name] !== undefined;
     let value: unknown = null;
     if (has) value = supplied[name];
@@ -193,7 +203,12 @@ function valueOf(node: ValueNode, variables: ReadonlyMap<string, unknown>, opera
       return node.values.map((v) => valueOf(v, variables, operation));
     case Kind.OBJECT: {
       const out: Record<string, unknown> = {};
-      for (const field of node.fields) out[field.name.value] = valueOf(field.value, variables, operation);
+      for (const field of node.fields) {
+        if (Object.prototype.hasOwnProperty.call(out, field.name.value)) {
+          fail(EXTRACT_CODES.graphqlSyntax, `graphql input object gives field \`${field.name.value}\` twice`);
+        }
+        out[field.name.value] = valueOf(field.value, variables, operation);
+      }
       return out;
     }
   }

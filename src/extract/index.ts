@@ -2,6 +2,7 @@ import type { Ir, IrApi, IrOperation } from '../ir/types.js';
 import type { DecisionInput } from '../schemas/types.generated.js';
 import { EXTRACT_CODES } from './codes.js';
 import { argumentAt, graphqlRootFields } from './graphql.js';
+import { duplicateJsonKey } from './json.js';
 import type { GraphqlRequest } from './graphql.js';
 import {
   extractToken,
@@ -222,11 +223,21 @@ function pathMatchesEndpoint(url: URL, endpoint: string | null): boolean {
 }
 
 function parseJson(text: string): { value: unknown } | { error: ExtractError } {
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch {
     return { error: { code: EXTRACT_CODES.invalidBody, message: 'the request body is not valid json' } };
   }
+  const duplicate = duplicateJsonKey(text);
+  if (duplicate !== null) {
+    return { error: { code: EXTRACT_CODES.invalidBody, message: `the json body repeats ${showKey(duplicate)} in one object: parsers differ on which copy they keep` } };
+  }
+  return { value };
+}
+
+function showKey(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$-]{0,63}$/.test(name) && !/[A-Za-z0-9]{40,}/.test(name) ? `the member \`${name}\`` : 'a member name';
 }
 
 function graphqlOperations(api: IrApi, method: string, url: URL, headers: HeaderMap, text: string, limit: number): Group[] {

@@ -512,6 +512,34 @@ describe('unparseable requests yield exactly one input the policy denies', () =>
     expect(ops(post({ query: '{ me { id } }', variables: { _method: 'x' } }))).toEqual(['me']);
   });
 
+  test('a json member repeated in one object: parsers differ on which copy they keep', () => {
+    const body = '{"query":"mutation { volumeDelete(volumeId: \\"vol-prod\\") }","query":"{ me { id } }"}';
+    expect(errorCode(post(body))).toBe(EXTRACT_CODES.invalidBody);
+    expect(run(post(body))[0]?.error?.message).toBe('the json body repeats the member `query` in one object: parsers differ on which copy they keep');
+    // Through escapes, inside variables, inside batches; and in GET variables.
+    expect(errorCode(post('{"query":"{ me { id } }","\\u0071uery":"{ me { id } }"}'))).toBe(EXTRACT_CODES.invalidBody);
+    expect(errorCode(post('{"query":"mutation D($id: String!) { volumeDelete(volumeId: $id) }","variables":{"id":"vol-prod","id":"vol-staging"}}'))).toBe(
+      EXTRACT_CODES.invalidBody,
+    );
+    expect(errorCode(post('[{"query":"{ me { id } }"},{"query":"{ me { id } }","operationName":"A","operationName":"B"}]'))).toBe(EXTRACT_CODES.invalidBody);
+    const variables = encodeURIComponent('{"id":"vol-prod","id":"vol-staging"}');
+    const query = encodeURIComponent('mutation D($id: String!) { volumeDelete(volumeId: $id) }');
+    expect(errorCode({ method: 'GET', url: `${URL_COM}?query=${query}&variables=${variables}` })).toBe(EXTRACT_CODES.invalidBody);
+    // The same name in different objects, or as a value, is fine.
+    expect(ops(post('{"query":"query Q($a: String, $b: String) { me { id } }","variables":{"a":"query","b":{"a":1}},"extensions":{"query":1}}'))).toEqual(['me']);
+    expect(ops(post('[{"query":"{ me { id } }"},{"query":"{ me { id } }"}]'))).toEqual(['me', 'me']);
+  });
+
+  test('graphql names repeated where a server without validation could keep either copy', () => {
+    expect(errorCode(post({ query: 'mutation { volumeDelete(volumeId: "vol-staging", volumeId: "vol-prod") }' }))).toBe(EXTRACT_CODES.graphqlSyntax);
+    expect(
+      errorCode(post({ query: 'mutation { customDomainCreate(input: { serviceId: "svc-web", serviceId: "svc-other", domain: "x" }) { id } }' })),
+    ).toBe(EXTRACT_CODES.graphqlSyntax);
+    expect(errorCode(post({ query: 'mutation D($id: String = "vol-staging", $id: String = "vol-prod") { volumeDelete(volumeId: $id) }' }))).toBe(
+      EXTRACT_CODES.graphqlSyntax,
+    );
+  });
+
   test('a body over the size limit', () => {
     const body = JSON.stringify({ query: `{ me { id } } # ${'x'.repeat(200)}` });
     expect(errorCode(post(body), { maxBodyBytes: 100 })).toBe(EXTRACT_CODES.bodyTooLarge);
