@@ -33,11 +33,12 @@ export const EXTRACT_CODES = {
    */
   conflictingResource: 'BG416',
   /**
-   * GraphQL parameters given in several places: `query`, `variables` or `operationName` in the URL
-   * of a POST, repeated in the URL of a GET, or a GET that also has a body. Servers disagree on
-   * which copy wins.
+   * Request parameters given in several places with nothing to say which wins: GraphQL `query`,
+   * `variables` or `operationName` in the URL of a POST, repeated in the URL of a GET, or a GET
+   * that also has a body; an HTTP route argument given differently in the path, the query string
+   * or the body; a path two catalog routes match equally well.
    */
-  ambiguousGraphqlRequest: 'BG417',
+  ambiguousParameters: 'BG417',
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */
   methodOverride: 'BG418',
 } as const;
@@ -62,6 +63,6 @@ export const EXTRACT_CODE_TITLES: Readonly<Record<ExtractCode, string>> = {
   BG414: 'unknown GraphQL fragment',
   BG415: 'request selects no operation',
   BG416: 'request arguments disagree with the inventory about the resource',
-  BG417: 'GraphQL parameters given in several places',
+  BG417: 'request parameters given in several places',
   BG418: 'request asks for an HTTP method override',
 };

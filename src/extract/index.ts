@@ -231,13 +231,13 @@ function parseJson(text: string): { value: unknown } | { error: ExtractError } {
   }
   const duplicate = duplicateJsonKey(text);
   if (duplicate !== null) {
-    return { error: { code: EXTRACT_CODES.invalidBody, message: `the json body repeats ${showKey(duplicate)} in one object: parsers differ on which copy they keep` } };
+    return { error: { code: EXTRACT_CODES.invalidBody, message: `the json body repeats ${showKey(duplicate, 'the member', 'a member name')} in one object: parsers differ on which copy they keep` } };
   }
   return { value };
 }
 
-function showKey(name: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$-]{0,63}$/.test(name) && !/[A-Za-z0-9]{40,}/.test(name) ? `the member \`${name}\`` : 'a member name';
+function showKey(name: string, known: string, unknown: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$-]{0,63}$/.test(name) && !/[A-Za-z0-9]{40,}/.test(name) ? `${known} \`${name}\`` : unknown;
 }
 
 function graphqlOperations(api: IrApi, method: string, url: URL, headers: HeaderMap, text: string, limit: number): Group[] {
@@ -253,10 +253,10 @@ function graphqlOperations(api: IrApi, method: string, url: URL, headers: Header
     // Servers differ on which copy of a repeated parameter they read, and some read a GET's body.
     const repeated = GRAPHQL_PARAMS.filter((name) => params.getAll(name).length > 1);
     if (repeated.length > 0) {
-      return [err(EXTRACT_CODES.ambiguousGraphqlRequest, `the url repeats ${repeated.map((n) => `\`${n}\``).join(', ')}: servers differ on which copy they read`)];
+      return [err(EXTRACT_CODES.ambiguousParameters, `the url repeats ${repeated.map((n) => `\`${n}\``).join(', ')}: servers differ on which copy they read`)];
     }
     if (text.trim() !== '') {
-      return [err(EXTRACT_CODES.ambiguousGraphqlRequest, 'a GET request with a body: servers differ on whether they read the url or the body')];
+      return [err(EXTRACT_CODES.ambiguousParameters, 'a GET request with a body: servers differ on whether they read the url or the body')];
     }
     return [graphqlGroup({ query: params.get('query'), variables: params.get('variables'), operationName: params.get('operationName') })];
   }
@@ -266,7 +266,7 @@ function graphqlOperations(api: IrApi, method: string, url: URL, headers: Header
   if (inUrl.length > 0) {
     return [
       err(
-        EXTRACT_CODES.ambiguousGraphqlRequest,
+        EXTRACT_CODES.ambiguousParameters,
         `a POST request with ${inUrl.map((n) => `\`${n}\``).join(', ')} in its url: servers differ on whether the url or the body wins`,
       ),
     ];
@@ -403,6 +403,7 @@ function mcpOperations(api: IrApi, method: string, url: URL, headers: HeaderMap,
 function httpOperations(api: IrApi, method: string, url: URL, headers: HeaderMap, text: string): Group[] {
   const segments = splitPath(url.pathname);
   let best: { op: IrOperation; params: Record<string, string>; literal: number } | null = null;
+  let tied: IrOperation | null = null;
   for (const op of api.operations) {
     if (!op.http || op.http.method !== method) continue;
     const template = splitPath(op.http.path);
@@ -417,18 +418,54 @@ function httpOperations(api: IrApi, method: string, url: URL, headers: HeaderMap
       else if (part === actual) literal++;
       else ok = false;
     });
-    if (ok && (!best || literal > best.literal)) best = { op, params, literal };
+    if (!ok) continue;
+    if (!best || literal > best.literal) {
+      best = { op, params, literal };
+      tied = null;
+    } else if (literal === best.literal) {
+      tied = op;
+    }
   }
   if (!best) return [err(EXTRACT_CODES.wrongEndpoint, `no operation of api \`${api.name}\` matches \`${method} ${url.pathname}\``)];
-  const args: Record<string, unknown> = {};
-  for (const [k, v] of url.searchParams) if (!(k in args)) args[k] = v;
+  // Which route a server's router prefers is its own rule; the enforcer does not guess.
+  if (tied) {
+    return [err(EXTRACT_CODES.ambiguousParameters, `\`${method} ${url.pathname}\` matches operations \`${best.op.name}\` and \`${tied.name}\` equally well`)];
+  }
+  // Arguments come from the query string, the body's fields and the path; frameworks merge them in
+  // different orders, so a resource argument (or a path parameter) given twice differently is ambiguous.
+  const sources: [string, Record<string, unknown>][] = [];
+  const query: Record<string, unknown> = {};
+  const repeated = new Set<string>();
+  for (const [k, v] of url.searchParams) {
+    if (Object.prototype.hasOwnProperty.call(query, k)) {
+      if (query[k] !== v) repeated.add(k);
+    } else {
+      query[k] = v;
+    }
+  }
+  sources.push(['query string', query]);
   const type = mediaType(headers);
   if (text.trim() !== '' && (type === null || isJson(type))) {
     const json = parseJson(text);
     if ('error' in json) return [json];
-    if (typeof json.value === 'object' && json.value !== null && !Array.isArray(json.value)) Object.assign(args, json.value);
+    if (typeof json.value === 'object' && json.value !== null && !Array.isArray(json.value)) sources.push(['body', json.value as Record<string, unknown>]);
   }
-  Object.assign(args, best.params);
+  sources.push(['path', best.params]);
+  const spec = best.op.resource;
+  const guarded = new Set<string>([
+    ...Object.keys(best.params),
+    ...[spec?.idArg, spec?.environmentArg, spec?.projectArg].flatMap((p) => (p ? [p.split('.')[0] ?? p] : [])),
+  ]);
+  const args: Record<string, unknown> = {};
+  for (const [where, values] of sources) {
+    for (const [k, v] of Object.entries(values)) {
+      const clash = Object.prototype.hasOwnProperty.call(args, k) && JSON.stringify(args[k]) !== JSON.stringify(v);
+      if (guarded.has(k) && (clash || (where === 'query string' && repeated.has(k)))) {
+        return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(k, 'argument', 'an argument')} is given several times with different values`)];
+      }
+      args[k] = v;
+    }
+  }
   return [{ found: [{ name: best.op.name, type: best.op.type, args }] }];
 }
 

@@ -472,18 +472,18 @@ describe('unparseable requests yield exactly one input the policy denies', () =>
     const body = JSON.stringify({ query: '{ me { id } }' });
     // Some servers let url parameters win over the body, others ignore them.
     for (const url of [`${URL_COM}?query=${wipe}`, `${URL_COM}?operationName=B`, `${URL_COM}?variables=%7B%7D`]) {
-      expect(errorCode({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body }), url).toBe(EXTRACT_CODES.ambiguousGraphqlRequest);
+      expect(errorCode({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body }), url).toBe(EXTRACT_CODES.ambiguousParameters);
       expect(errorCode({ method: 'POST', url, headers: { 'content-type': 'application/graphql' }, body: '{ me { id } }' }), url).toBe(
-        EXTRACT_CODES.ambiguousGraphqlRequest,
+        EXTRACT_CODES.ambiguousParameters,
       );
     }
     // Servers differ on which copy of a repeated parameter they read.
     for (const search of [`query=${benign}&query=${wipe}`, `query=${benign}&operationName=A&operationName=B`, `query=${benign}&variables=%7B%7D&variables=%7B%7D`]) {
-      expect(errorCode({ method: 'GET', url: `${URL_COM}?${search}` }), search).toBe(EXTRACT_CODES.ambiguousGraphqlRequest);
+      expect(errorCode({ method: 'GET', url: `${URL_COM}?${search}` }), search).toBe(EXTRACT_CODES.ambiguousParameters);
     }
     // A GET with a body: some servers read the body.
     expect(errorCode({ method: 'GET', url: `${URL_COM}?query=${benign}`, body: JSON.stringify({ query: 'mutation { volumeDelete(volumeId: "vol-prod") }' }) })).toBe(
-      EXTRACT_CODES.ambiguousGraphqlRequest,
+      EXTRACT_CODES.ambiguousParameters,
     );
     // Other url parameters are not graphql's.
     expect(ops({ method: 'POST', url: `${URL_COM}?trace=1`, body })).toEqual(['me']);
@@ -620,6 +620,46 @@ describe('other protocols', () => {
     expect(call('DELETE', '/v1/volumes/vol-prod')[0]?.input.resource).toEqual({ kind: 'volume', id: 'vol-prod', environment: 'production', project: 'pocketos' });
     expect(call('DELETE', '/v1/volumes/latest')[0]?.operation).toBe('deleteLatest');
     expect(call('GET', '/v1/volumes/vol-prod')[0]?.error?.code).toBe(EXTRACT_CODES.wrongEndpoint);
+  });
+
+  test('http arguments given differently in the path, the query string or the body are unparseable', () => {
+    const rest: Ir = structuredClone(ir);
+    const api = rest.apis[0];
+    if (!api) throw new Error('no api');
+    api.protocol = 'http';
+    api.operations = [
+      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'DELETE', path: '/v1/volumes/{id}' } },
+      { name: 'deleteService', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'service', idArg: 'service.id', environmentArg: 'env', projectArg: null }, http: { method: 'DELETE', path: '/v1/services' } },
+      { name: 'getA', class: 'read', type: 'request', reversible: false, resource: null, http: { method: 'GET', path: '/v1/{a}/x' } },
+      { name: 'getB', class: 'destructive', type: 'request', reversible: false, resource: null, http: { method: 'GET', path: '/v1/x/{b}' } },
+    ];
+    const call = (method: string, path: string, body?: unknown) =>
+      extractDecisionInputs(
+        { method, url: `https://backboard.railway.com${path}`, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
+        rest,
+        { time: TIME, inventory },
+      );
+    const code = (method: string, path: string, body?: unknown) => {
+      const out = call(method, path, body);
+      expect(out).toHaveLength(1);
+      return out[0]?.error?.code;
+    };
+    expect(code('DELETE', '/v1/volumes/vol-staging?id=vol-prod')).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('DELETE', '/v1/volumes/vol-staging', { id: 'vol-prod' })).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('DELETE', '/v1/services?env=staging&env=production', { service: { id: 'svc-web' } })).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('DELETE', '/v1/services?env=staging', { env: 'production', service: { id: 'svc-web' } })).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('DELETE', '/v1/services?service=a', { service: { id: 'svc-web' } })).toBe(EXTRACT_CODES.ambiguousParameters);
+    // Two routes matching equally well: the server's router decides, so the enforcer does not.
+    expect(code('GET', '/v1/x/x')).toBe(EXTRACT_CODES.ambiguousParameters);
+    // The same value twice, or other arguments repeated, are fine.
+    expect(call('DELETE', '/v1/volumes/vol-prod?id=vol-prod', { id: 'vol-prod', tag: 'a' })[0]?.input.resource?.id).toBe('vol-prod');
+    expect(call('DELETE', '/v1/services?tag=a&tag=b', { env: 'staging', service: { id: 'svc-web' } })[0]?.input.resource).toEqual({
+      kind: 'service',
+      id: 'svc-web',
+      environment: 'staging',
+      project: 'pocketos',
+    });
+    expect(call('GET', '/v1/y/x')[0]?.operation).toBe('getA');
   });
 });
 

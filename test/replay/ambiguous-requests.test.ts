@@ -27,8 +27,8 @@ test('the ambiguous-requests replay: each ambiguity is one unparseable input, wi
     ['the same call on the pocketos service is allowed', true, 'customDomainCreate', null, 'railway-staging/domains'],
     ['a staging environment argument on a production-only service', true, UNPARSEABLE, EXTRACT_CODES.conflictingResource, 'input:invalid'],
     ['a declared project token next to an undeclared bearer', true, UNPARSEABLE, EXTRACT_CODES.conflictingHeader, 'input:invalid'],
-    ['a POST whose url carries another query than its body', true, UNPARSEABLE, EXTRACT_CODES.ambiguousGraphqlRequest, 'input:invalid'],
-    ['a GET with the query parameter twice', true, UNPARSEABLE, EXTRACT_CODES.ambiguousGraphqlRequest, 'input:invalid'],
+    ['a POST whose url carries another query than its body', true, UNPARSEABLE, EXTRACT_CODES.ambiguousParameters, 'input:invalid'],
+    ['a GET with the query parameter twice', true, UNPARSEABLE, EXTRACT_CODES.ambiguousParameters, 'input:invalid'],
     ['a read asking to be run as DELETE', true, UNPARSEABLE, EXTRACT_CODES.methodOverride, 'input:invalid'],
     ['a _method url parameter', true, UNPARSEABLE, EXTRACT_CODES.methodOverride, 'input:invalid'],
   ]);
