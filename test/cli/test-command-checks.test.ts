@@ -88,6 +88,11 @@ describe('blastguard test checks', () => {
     expect(stderr).toMatch(/test\/incidents\/leak\.yaml:11:\d+: error BG056 `spec\.steps\[0\]\.request\.headers\.Authorization` looks like a credential \(a GitHub token: `ghp_…`\)/);
     expect(stdout + stderr).not.toContain(GITHUB_TOKEN);
     expect(stdout).toMatch(/FAIL \d+ passed/);
+    // The fixture is not run, so no name or value of it reaches the results.
+    expect(stdout).not.toMatch(/\bleak\b/);
+    const junit = path.join(root, 'junit.xml');
+    await cli(['test', '--junit', junit, '--format', 'json'], root);
+    expect(await readFile(junit, 'utf8')).not.toContain(GITHUB_TOKEN);
   });
 
   test('an unparseable request says why in the failure', async () => {

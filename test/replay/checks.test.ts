@@ -67,6 +67,9 @@ describe('raw credentials in fixtures (BG056)', () => {
     expect(header?.message).toContain('`spec.steps[0].request.headers.Authorization` looks like a credential (a GitHub token: `ghp_…`)');
     expect(JSON.stringify(fixtures.diagnostics)).not.toContain(GITHUB_TOKEN);
     expect(JSON.stringify(fixtures.diagnostics)).not.toContain('fake-railway');
+    // Their names and values would be printed in results and reports: they are not run.
+    expect(fixtures.replays).toEqual([]);
+    expect(fixtures.suites).toEqual([]);
   });
 });
 
