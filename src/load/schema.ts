@@ -122,11 +122,17 @@ function collapse(errors: ErrorObject[]): ErrorObject[] {
 function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> {
   for (const e of errors) {
     const path = pointerToPath(e.instancePath);
+    // Below a merge key, which is reported itself, every other problem is noise.
+    if (path.includes(MERGE_KEY)) continue;
     const where = displayPath(path);
     const params = e.params as Record<string, unknown>;
     const parent = isObject(e.parentSchema) ? e.parentSchema : {};
     // Errors inside `propertyNames` are about a key, which ajv reports on the parent object.
     const propertyName = (e as { propertyName?: string }).propertyName;
+    if (propertyName === MERGE_KEY) {
+      yield mergeKeyDiagnostic(where, locate([...path, propertyName], 'key'));
+      continue;
+    }
     if (propertyName !== undefined) {
       yield diagnostic(
         'BG024',
@@ -148,6 +154,10 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
       }
       case 'additionalProperties': {
         const prop = String(params.additionalProperty);
+        if (prop === MERGE_KEY) {
+          yield mergeKeyDiagnostic(where, locate([...path, prop], 'key'));
+          break;
+        }
         const allowed = isObject(parent.properties) ? Object.keys(parent.properties) : [];
         const help =
           didYouMean(prop, allowed) ??
@@ -255,6 +265,19 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
   }
 }
 
+// YAML 1.1 merge keys (`<<: *base`) are not part of YAML 1.2, which is what we parse: `<<` would
+// be a plain key named `<<`, so it is refused with a message that says what it is.
+const MERGE_KEY = '<<';
+
+function mergeKeyDiagnostic(where: string, at: SourceSpan): Diagnostic {
+  return diagnostic(
+    'BG021',
+    `yaml merge keys (\`<<\`) are not supported${where ? ` (in \`${where}\`)` : ''}`,
+    at,
+    'write the properties out; an alias (`*name`) can still stand for a whole value',
+  );
+}
+
 function describeCondition(ifSchema: unknown): string | undefined {
   if (!isObject(ifSchema) || !isObject(ifSchema.properties)) return undefined;
   const parts: string[] = [];
@@ -353,6 +376,12 @@ function typeName(t: string): string {
       return 'a boolean';
     case 'null':
       return 'empty';
+    case 'binary':
+      return 'binary data (a `!!binary` value)';
+    case 'timestamp':
+      return 'a `!!timestamp` value';
+    case 'tagged':
+      return 'a tagged `!!set` or `!!omap` value';
     default:
       return t;
   }
@@ -360,6 +389,9 @@ function typeName(t: string): string {
 
 function jsonType(v: unknown): string {
   if (v === null || v === undefined) return 'null';
+  if (v instanceof Uint8Array) return 'binary';
+  if (v instanceof Date) return 'timestamp';
+  if (v instanceof Map || v instanceof Set) return 'tagged';
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
   return typeof v;

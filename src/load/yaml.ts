@@ -185,9 +185,67 @@ function yamlErrorDiagnostic(doc: Doc, code: string, message: string, pos: [numb
     // counted when the document is converted, in aliasDiagnostic).
     case 'RESOURCE_EXHAUSTION':
       return nestingDiagnostic(spanAt(pos[0], pos[0] + 1));
-    default:
+    default: {
+      const flow = /^flow (map|sequence) (must end|in block collection)/i.exec(message);
+      const open = flow ? unclosedFlowAt(doc, flow[1] === 'map', pos[0]) : undefined;
+      if (flow && open !== undefined) {
+        const [what, close] = flow[1] === 'map' ? ['mapping', '}'] : ['list', ']'];
+        return diagnostic(
+          'BG008',
+          `yaml syntax error: this flow ${what} is not closed with \`${close}\``,
+          spanAt(open, open + 1),
+          `close it with \`${close}\` (a flow ${what} continued on the next lines must be indented more than its key), or write it as an indented block`,
+        );
+      }
+      const quote = /^missing closing (["'])quote/i.exec(message)?.[1];
+      const opening = quote ? unclosedQuoteAt(doc, quote, pos[0]) : undefined;
+      if (quote && opening !== undefined) {
+        return diagnostic(
+          'BG008',
+          `yaml syntax error: this ${quote === '"' ? 'double' : 'single'}-quoted string is not closed`,
+          spanAt(opening, opening + 1),
+          `close it with \`${quote}\``,
+        );
+      }
       return diagnostic('BG008', `yaml syntax error: ${oneLine(message)}`, spanAt(pos[0], pos[1]));
+    }
   }
+}
+
+/** The offset of the opening quote of the quoted scalar that runs up to `offset` unclosed. */
+function unclosedQuoteAt(doc: Doc, quote: string, offset: number): number | undefined {
+  const type = quote === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      const range = node.range;
+      if (node.type === type && range && range[0] < offset && range[1] >= offset && (found === undefined || range[0] > found)) found = range[0];
+    },
+  });
+  return found;
+}
+
+/**
+ * The offset of the opening bracket of the flow collection an "is not closed" error is about:
+ * the innermost flow mapping (or list) that ends where the error is reported. The parser reports
+ * it where it noticed, at the start of the next line, which is far from the mistake.
+ */
+function unclosedFlowAt(doc: Doc, map: boolean, offset: number): number | undefined {
+  let found: number | undefined;
+  const check = (node: YamlNode): void => {
+    const range = node.range;
+    if (!range || !(isCollection(node) && node.flow)) return;
+    if (range[0] < offset && range[1] === offset && (found === undefined || range[0] > found)) found = range[0];
+  };
+  visit(doc, {
+    Map(_key, node) {
+      if (map) check(node);
+    },
+    Seq(_key, node) {
+      if (!map) check(node);
+    },
+  });
+  return found;
 }
 
 function aliasDiagnostic(doc: Doc, e: unknown, spanAt: SpanAt): Diagnostic {
@@ -249,12 +307,12 @@ function makeLocator(doc: Doc, spanAt: SpanAt): YamlDocument['locate'] {
     node?.range ? spanAt(node.range[0], node.range[1]) : undefined;
   const deref = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);
 
+  // The document itself (a missing `apiVersion`, `kind`, `metadata` or `spec`): its start, the
+  // first key of its mapping, so that a file of several documents points at the right one.
   const rootSpan = (): SourceSpan => {
     const root = doc.contents;
     if (isMap(root)) {
-      const kindPair = root.items.find((p) => isScalar(p.key) && p.key.value === 'kind');
-      const pair = kindPair ?? root.items[0];
-      const span = nodeSpan(pair?.key as YamlNode | undefined);
+      const span = nodeSpan(root.items[0]?.key as YamlNode | undefined);
       if (span) return span;
     }
     return nodeSpan(root as YamlNode | null) ?? spanAt(0, 0);

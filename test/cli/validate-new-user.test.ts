@@ -16,7 +16,12 @@ const CASES: [string, Tree, string][] = [
   ['no policy directory at all', { 'README.md': '# hi' }, 'policies:1:1: error BG001'],
   ['a file where the directory should be', { policies: API_RAILWAY }, 'policies:1:1: error BG002'],
   ['tabs for indentation', base({ 'policies/p.yaml': 'spec:\n\trules: []\n' }), 'policies/p.yaml:2:1: error BG010'],
-  ['an unterminated string', base({ 'policies/p.yaml': 'metadata: { name: "x }\n' }), 'policies/p.yaml:2:1: error BG008'],
+  ['an unterminated string', base({ 'policies/p.yaml': 'metadata: { name: "x }\n' }), 'policies/p.yaml:1:19: error BG008'],
+  [
+    'an unclosed flow mapping',
+    base({ 'policies/t.yaml': token('t').replace('metadata: { name: t }', 'metadata: { name: t-two') }),
+    'policies/t.yaml:3:11: error BG008',
+  ],
   ['a duplicate key', base({ 'policies/p.yaml': `${policy('p', ...RULE)}metadata: { name: q }\n` }), 'policies/p.yaml:10:1: error BG009'],
   [
     'a Kubernetes manifest',
@@ -25,7 +30,8 @@ const CASES: [string, Tree, string][] = [
   ],
   ['a document without kind', base({ 'policies/p.yaml': yaml('apiVersion: blastguard.dev/v1', 'metadata: { name: p }') }), 'policies/p.yaml:1:1: error BG013'],
   ['a lowercase kind', base({ 'policies/p.yaml': policy('p', ...RULE).replace('kind: Policy', 'kind: policy') }), 'policies/p.yaml:2:7: error BG014'],
-  ['a policy without spec', base({ 'policies/p.yaml': yaml('apiVersion: blastguard.dev/v1', 'kind: Policy', 'metadata: { name: p }') }), 'policies/p.yaml:2:1: error BG020'],
+  ['a policy without spec', base({ 'policies/p.yaml': yaml('apiVersion: blastguard.dev/v1', 'kind: Policy', 'metadata: { name: p }') }), 'policies/p.yaml:1:1: error BG020'],
+  ['a nested too deep document', base({ 'policies/p.yaml': `a: ${'['.repeat(5000)}${']'.repeat(5000)}\n` }), 'policies/p.yaml:1:67: error BG061'],
   ['mode `block`', base({ 'policies/p.yaml': policy('p', '    - id: r1', '      mode: block') }), 'policies/p.yaml:8:13: error BG023'],
   ['a deny rule without reason', base({ 'policies/p.yaml': policy('p', '    - id: r1', '      mode: deny') }), 'policies/p.yaml:7:7: error BG020'],
   [

@@ -14,10 +14,29 @@ describe('schema diagnostics', () => {
     expect(documents).toEqual([]);
   });
 
-  it('locates a missing top-level property at the kind', () => {
+  it('locates a missing top-level property at the start of its document', () => {
     const { diagnostics } = load(yaml('apiVersion: blastguard.dev/v1', 'kind: Overrides', 'metadata: { name: global }'));
-    expect(where(diagnostics)).toEqual(['BG020@2:1']);
+    expect(where(diagnostics)).toEqual(['BG020@1:1']);
     expect(diagnostics[0]?.message).toBe('missing required property `spec`');
+    const second = load(`${API_RAILWAY}---\n# a comment\nkind: Overrides\napiVersion: blastguard.dev/v1\n`).diagnostics;
+    expect(where(second)).toEqual(['BG020@17:1', 'BG020@17:1']);
+    expect(second.map((d) => d.message)).toEqual(['missing required property `metadata`', 'missing required property `spec`']);
+  });
+
+  it('names a `!!binary` value as binary data, not a mapping', () => {
+    const { diagnostics } = load(yaml('apiVersion: blastguard.dev/v1', 'kind: Overrides', 'metadata: { name: !!binary aGVsbG8= }', 'spec: { enforcement: normal }'));
+    expect(where(diagnostics)).toEqual(['BG022@3:28']);
+    expect(diagnostics[0]?.message).toBe('`metadata.name` must be a string, not binary data (a `!!binary` value)');
+  });
+
+  it('says yaml merge keys are not supported', () => {
+    const { diagnostics } = load(
+      yaml('apiVersion: blastguard.dev/v1', 'kind: Overrides', 'metadata: { name: global }', 'spec:', '  <<: { enforcement: normal }', '  enforcement: normal'),
+    );
+    expect(where(diagnostics)).toEqual(['BG021@5:3']);
+    expect(diagnostics[0]?.message).toBe('yaml merge keys (`<<`) are not supported (in `spec`)');
+    const ops = load(API_RAILWAY.replace('  operations:\n', '  operations:\n    <<: { x: { class: read } }\n')).diagnostics;
+    expect(where(ops)).toEqual(['BG021@11:5']);
   });
 
   it('explains conditional requirements (reason for deny rules) at the rule', () => {

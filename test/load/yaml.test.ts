@@ -27,9 +27,19 @@ describe('yaml parsing', () => {
     expect(documents).toEqual([]);
   });
 
-  it('reports an unterminated string', () => {
+  it('reports an unterminated string at its opening quote', () => {
     const { diagnostics } = load('a: "foo\nb: 2\n');
-    expect(diagnostics.map((d) => d.code)).toEqual(['BG008']);
+    expect(where(diagnostics)).toEqual(['BG008@1:4']);
+    expect(diagnostics[0]?.message).toBe('yaml syntax error: this double-quoted string is not closed');
+  });
+
+  it('reports an unclosed flow mapping or list at its opening bracket, not on the next line', () => {
+    const map = load(yaml('apiVersion: blastguard.dev/v1', 'kind: Token', 'metadata: { name: t-two', 'spec:', '  api: railway'));
+    expect(where(map.diagnostics)).toEqual(['BG008@3:11']);
+    expect(map.diagnostics[0]?.message).toBe('yaml syntax error: this flow mapping is not closed with `}`');
+    expect(where(load('metadata: { name: t-two\n').diagnostics)).toEqual(['BG008@1:11']);
+    expect(where(load('a: [1, 2\nb: 3\n').diagnostics)).toEqual(['BG008@1:4']);
+    expect(where(load('{ a: 1\n').diagnostics)).toEqual(['BG008@1:1']);
   });
 
   it('reports an unterminated flow sequence', () => {

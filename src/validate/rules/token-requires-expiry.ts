@@ -17,7 +17,9 @@ export const tokenRequiresExpiry: ValidationRule = {
           'BG051',
           `token \`${doc.name}\` has no \`expires\``,
           doc.locate(['spec', 'expires']),
-          `add \`expires:\` (e.g. \`2027-01-31T00:00:00Z\`), or set \`tokens.requireExpiry: false\` in api \`${doc.value.spec.api}\``,
+          api
+            ? `add \`expires:\` (e.g. \`2027-01-31T00:00:00Z\`), or set \`tokens.requireExpiry: false\` in api \`${api.name}\``
+            : 'add `expires:` (e.g. `2027-01-31T00:00:00Z`)',
         ),
       );
     }

@@ -10,6 +10,13 @@ describe('token-requires-expiry', () => {
     const out = check({ 'api.yaml': API_RAILWAY, 't.yaml': noExpiry }, ['BG051']);
     expect(whereIn(out)).toEqual(['t.yaml:BG051@4:1']);
     expect(out[0]?.message).toBe('token `t` has no `expires`');
+    expect(out[0]?.help).toBe('add `expires:` (e.g. `2027-01-31T00:00:00Z`), or set `tokens.requireExpiry: false` in api `railway`');
+  });
+
+  it('does not suggest editing an api that does not exist', () => {
+    const out = check({ 'api.yaml': API_RAILWAY, 't.yaml': noExpiry.replace('api: railway', 'api: railwy') }, ['BG051']);
+    expect(whereIn(out)).toEqual(['t.yaml:BG051@4:1']);
+    expect(out[0]?.help).toBe('add `expires:` (e.g. `2027-01-31T00:00:00Z`)');
   });
 
   it('allows no expiry when the api says so', () => {
