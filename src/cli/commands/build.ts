@@ -170,7 +170,7 @@ async function checkOutputDirectory(out: string, shown: string): Promise<void> {
   }
   if (foreign.length > 0) {
     const listed = foreign.slice(0, 5).map((f) => `\`${printable(f)}\``).join(', ') + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : '');
-    throw new BlastguardError('BG262', `\`${shown}\` is not a bundle directory blastguard wrote: it also holds ${listed}`, {
+    throw new BlastguardError('BG262', `\`${printable(shown)}\` is not a bundle directory blastguard wrote: it also holds ${listed}`, {
       help: 'every file in a bundle directory becomes part of the bundle; build into a new or empty directory, or remove those files (blastguard only replaces data.json, policy.wasm, .manifest and .signatures.json)',
     });
   }
@@ -237,7 +237,7 @@ async function writeOutput(out: string, shown: string, files: readonly BundleEnt
   }
   const existing = await stat(out).catch(() => undefined);
   if (existing !== undefined && !existing.isDirectory()) {
-    throw new BlastguardError('BG261', `\`${shown}\` exists and is not a directory`, {
+    throw new BlastguardError('BG261', `\`${printable(shown)}\` exists and is not a directory`, {
       help: 'name the output `*.tar.gz` for a bundle file, or a directory for an unpacked bundle',
     });
   }
@@ -304,14 +304,14 @@ export const buildCommand: CommandModule = {
           bytes = await writeOutput(out, options.out, files, signatures);
         } catch (e) {
           if (e instanceof BlastguardError) throw e;
-          throw new BlastguardError('BG261', `cannot write bundle \`${options.out}\`: ${errnoText(e)}`, {
+          throw new BlastguardError('BG261', `cannot write bundle \`${printable(options.out)}\`: ${errnoText(e)}`, {
             help: 'check that the --out location is writable and has free space',
             cause: e,
           });
         }
         const signed = signing === undefined ? 'unsigned' : `signed ${signing.key.alg}${signing.keyId === undefined ? '' : ` key \`${signing.keyId}\``}`;
         const digest = bytes === undefined ? '' : `, sha256 ${createHash('sha256').update(bytes).digest('hex')}`;
-        (options.format === 'json' ? io.stderr : io.stdout)(`built ${options.out}: revision ${revision === '' ? '(none)' : revision}, ${signed}${digest}\n`);
+        (options.format === 'json' ? io.stderr : io.stdout)(`built ${printable(options.out)}: revision ${revision === '' ? '(none)' : revision}, ${signed}${digest}\n`);
         setExit(0);
       });
   },

@@ -7,6 +7,7 @@ import {
   checkCompressedSize,
   parseSigningAlgorithm,
   readBundle,
+  printable,
   readBundleDirectory,
   type Bundle,
   type SigningAlgorithm,
@@ -80,7 +81,14 @@ export async function readBundleFromPath(file: string, io: CliIo): Promise<Bundl
   } catch (e) {
     throw new BlastguardError('BG240', `cannot read bundle \`${file}\`: ${errnoText(e)}`, { file, help: BUNDLE_PATH_HELP, cause: e });
   }
-  if (info.isDirectory()) return readBundleDirectory(abs);
+  if (info.isDirectory()) {
+    try {
+      return await readBundleDirectory(abs);
+    } catch (e) {
+      if (isBlastguardError(e)) throw e;
+      throw new BlastguardError('BG240', `cannot read bundle directory \`${file}\`: ${errnoText(e)}`, { file, help: BUNDLE_PATH_HELP, cause: e });
+    }
+  }
   // Before reading it into memory: an oversized file is refused unread.
   checkCompressedSize(info.size);
   let bytes: Buffer;
@@ -122,8 +130,8 @@ export function errnoText(e: unknown): string {
 export function describeVerification(file: string, result: VerificationResult): string {
   const excluded = result.excluded.length > 0 ? `; excluded: ${result.excluded.join(', ')}` : '';
   return (
-    `verified ${file}: revision ${result.revision === '' ? '(none)' : result.revision}, key \`${result.keyId}\` (${result.algorithm})` +
-    `${result.scope === undefined ? '' : `, scope \`${result.scope}\``}, ${result.files.length} files covered: ${result.files.join(', ')}${excluded}`
+    `verified ${printable(file)}: revision ${result.revision === '' ? '(none)' : printable(result.revision)}, key \`${printable(result.keyId)}\` (${result.algorithm})` +
+    `${result.scope === undefined ? '' : `, scope \`${printable(result.scope)}\``}, ${result.files.length} files covered: ${result.files.join(', ')}${excluded}`
   );
 }
 
