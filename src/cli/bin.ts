@@ -2,10 +2,10 @@
 import { main } from './main.js';
 import type { CliIo } from './command.js';
 
-async function readStdin(): Promise<string> {
+async function readStdinBytes(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 // `blastguard ir | head -c 100` closes the pipe early; that is the reader's choice, not a crash.
@@ -19,7 +19,9 @@ for (const stream of [process.stdout, process.stderr]) {
 const io: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
-  readStdin,
+  readStdin: async () => Buffer.from(await readStdinBytes()).toString('utf8'),
+  // eval hands the module the bytes as sent, so invalid UTF-8 is judged, not silently replaced.
+  readStdinBytes,
   cwd: process.cwd(),
   env: process.env,
   isTTY: Boolean(process.stderr.isTTY),
