@@ -39,12 +39,16 @@ const DIGEST = /^[a-z0-9]+:[0-9a-f]+$/i;
  */
 const AUTH_SCHEME = /\b(Bearer|Basic|Token)(\s+)([A-Za-z0-9._~+/=-]{16,})/gi;
 
-/** Whether a value following an auth scheme is a credential rather than a word (`Bearer tokens…`). */
+/**
+ * Whether a value following an auth scheme is a credential rather than words or a name
+ * (`Bearer tokens…`, `token ci-domains-2027`): a UUID, a hex or padded base64 string, something
+ * credential-shaped, or a piece (between `-`, `_`, `.`) of 8+ characters mixing letters and digits.
+ */
 function tokenLike(value: string): boolean {
   if (!TOKEN_CHARS.test(value)) return false;
-  const letter = /[A-Za-z]/.test(value);
-  const digit = /[0-9]/.test(value);
-  return (letter && digit) || (letter && /[a-z]/.test(value) && /[A-Z]/.test(value) && value.length >= 20) || /[A-Za-z0-9]={1,2}$/.test(value);
+  if (UUID.test(value) || /^[0-9a-fA-F]{16,}$/.test(value) || /^[A-Za-z0-9+/]{12,}={1,2}$/.test(value)) return true;
+  if (looksLikeCredential(value)) return true;
+  return value.split(/[-_.~+/=]+/).some((piece) => piece.length >= 8 && /[A-Za-z]/.test(piece) && /[0-9]/.test(piece));
 }
 
 /** The credentials written after an authorization scheme in `text`: their offsets and values. */

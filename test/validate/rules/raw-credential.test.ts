@@ -44,6 +44,7 @@ describe('looksLikeCredential', () => {
     'X-Blastguard-Attempt',
     'Bearer ${token:domains}',
     'Bearer authentication-required',
+    'token ci-domains-production-2027',
   ])('does not flag %s', (value) => {
     expect(looksLikeCredential(value)).toBeUndefined();
   });
@@ -102,7 +103,7 @@ describe('raw-credential', () => {
       '    - id: r1',
       `      match: { operations: [volumeDelete], resources: { ids: ["${uuid}"], projects: [${uuid}] } }`,
       '      mode: deny',
-      `      reason: "Bearer tokens for volume ${uuid} must not delete it; Token authentication-required"`,
+      `      reason: "Bearer tokens for volume ${uuid} must not delete it; Token authentication-required; token ci-domains-2027-01"`,
     );
     expect(check({ 'api.yaml': API_RAILWAY, 'p.yaml': p }, ['BG056'])).toEqual([]);
   });
