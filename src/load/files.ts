@@ -110,7 +110,8 @@ export async function findPolicyFiles(dir: string, cwd: string): Promise<{ files
     visited.add(real);
     let entries: string[];
     try {
-      entries = (await readdir(current)).sort();
+      // Through the checked real path, so a link swapped meanwhile cannot redirect the walk.
+      entries = (await readdir(real)).sort();
     } catch (e) {
       diagnostics.push(entryError(e, relativePath(cwd, current)));
       return;
@@ -118,17 +119,18 @@ export async function findPolicyFiles(dir: string, cwd: string): Promise<{ files
     for (const name of entries) {
       if (name.startsWith('.') || name === 'node_modules') continue;
       const child = path.join(current, name);
+      const childFs = path.join(real, name);
       const rel = relativePath(cwd, child);
       let isDir: boolean;
       let isFile: boolean;
       let childReal: string | undefined;
       try {
-        const link = await lstat(child);
+        const link = await lstat(childFs);
         let target = link;
         if (link.isSymbolicLink()) {
           // Resolve the link's path first: nothing outside the directory is ever opened. A link that
           // would be read (a yaml name, or a directory to walk) is reported; others are ignored.
-          childReal = await realpath(child);
+          childReal = await realpath(childFs);
           target = await stat(childReal);
           if (!isInside(rootReal, childReal)) {
             if (YAML_FILE.test(name) || target.isDirectory()) diagnostics.push(outsideLinkDiagnostic(rel, relDir));
@@ -142,7 +144,7 @@ export async function findPolicyFiles(dir: string, cwd: string): Promise<{ files
         continue;
       }
       if (isDir) await walk(child, [...ancestors, real]);
-      else if (isFile && YAML_FILE.test(name)) files.push({ abs: child, rel, real: childReal ?? path.join(real, name) });
+      else if (isFile && YAML_FILE.test(name)) files.push({ abs: child, rel, real: childReal ?? childFs });
     }
   };
   await walk(abs, []);
