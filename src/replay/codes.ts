@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics/create.js';
 import type { Diagnostic, DiagnosticLocation, Severity } from '../diagnostics/types.js';
 
 /**
@@ -21,17 +22,5 @@ export const TEST_CODES: Readonly<Record<string, { severity: Severity; title: st
 };
 
 export function testDiagnostic(code: keyof typeof TEST_CODES & string, message: string, at: DiagnosticLocation, help?: string): Diagnostic {
-  const info = TEST_CODES[code];
-  const d: Diagnostic = {
-    code,
-    severity: info?.severity ?? 'error',
-    message,
-    file: at.file,
-    line: at.line,
-    column: at.column,
-    endLine: at.endLine,
-    endColumn: at.endColumn,
-  };
-  if (help !== undefined) d.help = help;
-  return d;
+  return diagnostic(code, message, at, help, TEST_CODES[code]?.severity ?? 'error');
 }

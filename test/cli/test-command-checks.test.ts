@@ -1,31 +1,11 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/command.js';
+import { REPO, copyExampleRepo, runCli } from '../helpers/cli.js';
 import type { TestReportJson } from '../../src/replay/index.js';
 
-const REPO = path.resolve(import.meta.dirname, '..', '..');
-
-async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readStdin: async () => '',
-    cwd,
-    env: {},
-    isTTY: false,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], cwd: string = REPO) => runCli(argv, { cwd });
 
 let work: string;
 beforeAll(async () => {
@@ -35,13 +15,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-async function copyRepo(name: string): Promise<string> {
-  const root = path.join(work, name);
-  await cp(path.join(REPO, 'policies'), path.join(root, 'policies'), { recursive: true });
-  await cp(path.join(REPO, 'test', 'incidents'), path.join(root, 'test', 'incidents'), { recursive: true });
-  await cp(path.join(REPO, 'test', 'policies'), path.join(root, 'test', 'policies'), { recursive: true });
-  return root;
-}
+/** A copy of the example repository and its fixtures that a test may break. */
+const copyRepo = (name: string): Promise<string> => copyExampleRepo(path.join(work, name));
 
 // Built from pieces so that this file holds no credential-shaped literal.
 const GITHUB_TOKEN = ['ghp', '_', 'R4nd0mL00k1ngT0k3nV4lu3Xy9Zq8Wp7Vn6'].join('');

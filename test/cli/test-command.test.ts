@@ -1,31 +1,11 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/command.js';
+import { REPO, copyExampleRepo, runCli } from '../helpers/cli.js';
 import type { TestReportJson } from '../../src/replay/index.js';
 
-const REPO = path.resolve(import.meta.dirname, '..', '..');
-
-async function cli(argv: string[], cwd = REPO): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readStdin: async () => '',
-    cwd,
-    env: {},
-    isTTY: false,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], cwd: string = REPO) => runCli(argv, { cwd });
 
 let work: string;
 beforeAll(async () => {
@@ -36,13 +16,7 @@ afterAll(async () => {
 });
 
 /** A copy of the example repository and its fixtures that a test may break. */
-async function copyRepo(name: string): Promise<string> {
-  const root = path.join(work, name);
-  await cp(path.join(REPO, 'policies'), path.join(root, 'policies'), { recursive: true });
-  await cp(path.join(REPO, 'test', 'incidents'), path.join(root, 'test', 'incidents'), { recursive: true });
-  await cp(path.join(REPO, 'test', 'policies'), path.join(root, 'test', 'policies'), { recursive: true });
-  return root;
-}
+const copyRepo = (name: string): Promise<string> => copyExampleRepo(path.join(work, name));
 
 describe('blastguard test', () => {
   test('the example repository passes every replay and suite with full rule coverage', async () => {

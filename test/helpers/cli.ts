@@ -1,3 +1,5 @@
+import { cp } from 'node:fs/promises';
+import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/command.js';
 
@@ -15,6 +17,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Standard input for `-` arguments (default: empty). */
   stdin?: string;
+  /** Standard input as raw bytes, for commands that read bytes (`eval --input -`). */
+  stdinBytes?: Uint8Array;
   /** Pretend stderr is a terminal (default: false, so no colours). */
   isTTY?: boolean;
 }
@@ -35,10 +39,21 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
       stderr += t;
     },
     readStdin: () => Promise.resolve(options.stdin ?? ''),
+    ...(options.stdinBytes === undefined ? {} : { readStdinBytes: () => Promise.resolve(options.stdinBytes!) }),
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? {},
     isTTY: options.isTTY ?? false,
   };
   const code = await main(args, io);
   return { code, stdout, stderr };
+}
+
+export const REPO = path.resolve(import.meta.dirname, '..', '..');
+
+/** Copies the example repository (policies, incident replays, decision tests) under `root`, for tests that break it. */
+export async function copyExampleRepo(root: string): Promise<string> {
+  for (const part of ['policies', 'test/incidents', 'test/policies']) {
+    await cp(path.join(REPO, part), path.join(root, part), { recursive: true });
+  }
+  return root;
 }
