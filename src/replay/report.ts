@@ -68,6 +68,11 @@ export function caseTitle(r: CaseResult): string {
   return `${r.fixture} › ${r.step} › ${r.operation}`;
 }
 
+// Keeps the table readable in a 150-column terminal; failure diffs and JSON carry the full names.
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length))) ?? [];
   return rows.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ').trimEnd()).join('\n');
@@ -89,7 +94,7 @@ export function formatHumanResults(report: TestReport, options: HumanOptions = {
   if (report.results.length > 0) {
     const rows = [['', 'FIXTURE', 'STEP', 'OPERATION', 'EXPECTED', 'ACTUAL', 'RULE']];
     for (const r of report.results) {
-      rows.push([r.passed ? 'ok' : 'FAIL', r.fixture, r.step, r.operation, expectedText(r), actualText(r), ruleText(r)]);
+      rows.push([r.passed ? 'ok' : 'FAIL', clip(r.fixture, 28), clip(r.step, 44), clip(r.operation, 28), expectedText(r), actualText(r), ruleText(r)]);
     }
     out += `${table(rows)
       .split('\n')
