@@ -557,15 +557,17 @@ function resourceOf(
 
   const fromInventory = entry?.project ?? (spec.kind === 'project' && id !== null ? projectName(id, inventory) : undefined);
   const projectArg = spec.projectArg ? asId(argumentAt(args, spec.projectArg)) : null;
-  if (projectArg !== null) {
-    const fromArg = projectName(projectArg, inventory);
-    if (fromInventory !== undefined && fromInventory !== fromArg) {
-      return conflict(`argument \`${spec.projectArg ?? ''}\` names project ${showId(fromArg)}, but the inventory records ${showId(id, 'the resource')} in ${showId(fromInventory)}`);
-    }
-    resource.project = fromArg;
-  } else if (fromInventory !== undefined) {
-    resource.project = fromInventory;
+  // An id the inventory does not map is compared as written, so naming the project directly agrees.
+  const fromArg = projectArg === null ? undefined : (projectName(projectArg, inventory) ?? projectArg);
+  if (fromArg !== undefined && fromInventory !== undefined && fromInventory !== fromArg) {
+    return conflict(`argument \`${spec.projectArg ?? ''}\` names project ${showId(fromArg)}, but the inventory records ${showId(id, 'the resource')} in ${showId(fromInventory)}`);
   }
+  // A project is what the inventory knows. An argument stands in only when the operation names no
+  // resource id and the inventory knows the project it names: otherwise it is the caller's own
+  // claim, and a project-scoped grant must not be satisfied by a claim.
+  const claimed = id === null && projectArg !== null ? projectName(projectArg, inventory) : undefined;
+  const project = fromInventory ?? claimed;
+  if (project !== undefined) resource.project = project;
   return resource;
 }
 
@@ -588,9 +590,10 @@ function environmentName(api: IrApi, id: string, inventory: Inventory | undefine
   return api.environments.includes(id) ? id : undefined;
 }
 
-function projectName(id: string, inventory: Inventory | undefined): string {
+/** The project an id names, when the inventory knows it; an unknown id names nothing the policy can trust. */
+function projectName(id: string, inventory: Inventory | undefined): string | undefined {
   const named = lookup(inventory?.projects, id);
   if (named !== undefined) return named;
   const entry = lookup(inventory?.resources, id);
-  return entry?.kind === 'project' && entry.project !== undefined ? entry.project : id;
+  return entry?.kind === 'project' ? entry.project : undefined;
 }

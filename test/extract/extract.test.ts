@@ -242,17 +242,24 @@ describe('resource arguments', () => {
     expect(
       errorCode(post({ query: 'mutation { variableUpsert(input: { environmentId: "env-other", projectId: "proj-uuid", name: "A", value: "b" }) }' })),
     ).toBe(EXTRACT_CODES.conflictingResource);
-    // Agreeing (by id or by name) is fine; an argument alone still names the project.
+    // Agreeing (by id or by name) is fine.
     expect(run(post({ query: 'mutation { customDomainCreate(input: { serviceId: "svc-web", projectId: "proj-uuid", domain: "x" }) { id } }' }))[0]?.input.resource).toEqual({
       kind: 'service',
       id: 'svc-web',
       project: 'pocketos',
     });
+    // For a resource the inventory does not know, the project argument is only the caller's claim:
+    // it is left out, so no project-scoped grant covers the call.
     expect(run(post({ query: 'mutation { customDomainCreate(input: { serviceId: "svc-new", projectId: "proj-uuid", domain: "x" }) { id } }' }))[0]?.input.resource).toEqual({
       kind: 'service',
       id: 'svc-new',
-      project: 'pocketos',
     });
+  });
+
+  test('a project-scoped token cannot reach an unknown resource by claiming its own project', () => {
+    const out = run(post({ query: 'mutation { customDomainCreate(input: { serviceId: "svc-unknown", projectId: "pocketos", environmentId: "env-staging-uuid", domain: "x" }) { id } }' }));
+    expect(out[0]?.input.resource?.project).toBeUndefined();
+    expect(evaluate(ir, out[0]?.input).rule).toBe('token:scope');
   });
 
   test('a resource conflict in one root field denies only that field', () => {
