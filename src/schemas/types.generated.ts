@@ -522,9 +522,11 @@ export interface TestSuiteDocument {
       {
         name: string;
         /**
-         * A decision input (schemas/decision-input.schema.json).
+         * A decision input (schemas/decision-input.schema.json), sent as-is: any JSON value, so malformed inputs can be tested too.
          */
-        input: {};
+        input: {
+          [k: string]: unknown | undefined;
+        };
         expect: {
           /**
            * allow lets the call through; shadow lets it through and logs would_deny; deny blocks it.
@@ -548,9 +550,11 @@ export interface TestSuiteDocument {
       ...{
         name: string;
         /**
-         * A decision input (schemas/decision-input.schema.json).
+         * A decision input (schemas/decision-input.schema.json), sent as-is: any JSON value, so malformed inputs can be tested too.
          */
-        input: {};
+        input: {
+          [k: string]: unknown | undefined;
+        };
         expect: {
           /**
            * allow lets the call through; shadow lets it through and logs would_deny; deny blocks it.
