@@ -1,3 +1,4 @@
+import { parseRfc3339 } from '../core/time.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { JsonPath, LoadedDocument, PolicySet } from '../load/types.js';
 import type { ApiDocument, PolicyDocument, TokenDocument } from '../schemas/types.generated.js';
@@ -84,22 +85,11 @@ export function placeOf(doc: LoadedDocument, path: JsonPath): string {
   return `${span.file}:${span.line}`;
 }
 
-/** Milliseconds since the epoch of a schema-valid RFC 3339 timestamp, or undefined when it is not a real date. */
+/**
+ * Milliseconds since the epoch of an RFC 3339 timestamp, or undefined when it is not a real date.
+ * The same parser as the evaluator's, so "expired" means the same thing in validation and decisions.
+ */
 export function parseTimestamp(value: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(value);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day > daysInMonth) return undefined;
-  let offset = 0;
-  if (m[8] !== 'Z') {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 23 || om > 59) return undefined;
-    offset = (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
-  }
-  const fraction = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
-  return utc - offset;
+  const t = parseRfc3339(value);
+  return t === null ? undefined : t.seconds * 1000 + Math.floor(t.nanos / 1e6);
 }
