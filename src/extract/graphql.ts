@@ -138,6 +138,20 @@ function readVariables(raw: unknown): Record<string, unknown> {
 }
 
 function selectOperation(operations: OperationDefinitionNode[], name: string | null): OperationDefinitionNode {
+  // Servers that skip validation disagree on which of two same-named operations runs (graphql-js
+  // `execute` runs the last, a first-match lookup the first), so a repeated name is never decided.
+  const names = new Set<string>();
+  for (const operation of operations) {
+    const own = operation.name?.value;
+    if (own === undefined) continue;
+    if (names.has(own)) fail(EXTRACT_CODES.operationNotFound, `the graphql document defines ${showName(own)} more than once`);
+    names.add(own);
+  }
+  // An anonymous operation must be alone (LoneAnonymousOperation): which one a server without
+  // validation runs for an `operationName`, or for none, is its own rule.
+  if (operations.length > 1 && operations.some((o) => o.name === undefined)) {
+    fail(EXTRACT_CODES.operationNotFound, 'the graphql document has an anonymous operation next to other operations');
+  }
   if (name !== null) {
     const found = operations.find((o) => o.name?.value === name);
     if (!found) fail(EXTRACT_CODES.operationNotFound, `graphql operation \`${name}\` is not in the document`);
@@ -238,6 +252,11 @@ function collect(
       visiting.delete(name);
     }
   }
+}
+
+// Operation names are the caller's text: shown only when they cannot be a pasted credential.
+function showName(name: string): string {
+  return name.length <= 64 && !/[A-Za-z0-9]{40,}/.test(name) ? `operation \`${name}\`` : 'an operation name';
 }
 
 function oneLine(text: string): string {

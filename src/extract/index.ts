@@ -258,11 +258,15 @@ function graphqlOperations(api: IrApi, method: string, url: URL, headers: Header
     if (text.trim() !== '') {
       return [err(EXTRACT_CODES.ambiguousParameters, 'a GET request with a body: servers differ on whether they read the url or the body')];
     }
+    const persisted = PERSISTED_PARAMS.filter((name) =>
+      name === 'extensions' ? params.getAll(name).some((v) => v.includes('persistedQuery')) : params.has(name),
+    );
+    if (params.has('query') && persisted.length > 0) return [persistedNextToQuery(persisted)];
     return [graphqlGroup({ query: params.get('query'), variables: params.get('variables'), operationName: params.get('operationName') })];
   }
   if (method !== 'POST') return [err(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry a graphql operation`)];
   // Some servers merge url parameters into a POST (and let them win), others ignore them.
-  const inUrl = GRAPHQL_PARAMS.filter((name) => params.has(name));
+  const inUrl = [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS].filter((name) => params.has(name));
   if (inUrl.length > 0) {
     return [
       err(
@@ -290,6 +294,37 @@ function graphqlOperations(api: IrApi, method: string, url: URL, headers: Header
 
 /** Where GraphQL over HTTP puts a request's members in a URL. */
 const GRAPHQL_PARAMS = ['query', 'variables', 'operationName'] as const;
+
+/**
+ * Members that name a stored (persisted, trusted) document: Apollo's `extensions.persistedQuery`,
+ * GraphQL over HTTP's `documentId`, Relay's `doc_id` / `id`, `queryId`. A server that supports them
+ * may run the stored document and ignore `query`, so both together are never decided by `query`.
+ */
+const PERSISTED_PARAMS = ['documentId', 'doc_id', 'id', 'queryId', 'extensions'] as const;
+
+function persistedNextToQuery(members: readonly string[]): Group {
+  return err(
+    EXTRACT_CODES.ambiguousParameters,
+    `the request has \`query\` and ${members.map((m) => `\`${m}\``).join(', ')}: a server with stored documents may run the stored one and ignore \`query\``,
+  );
+}
+
+/** The persisted-document members next to `query` in one JSON request object. */
+function persistedMembers(record: Readonly<Record<string, unknown>>): string[] {
+  const out: string[] = [];
+  for (const name of ['documentId', 'doc_id', 'queryId'] as const) {
+    if (record[name] !== undefined && record[name] !== null) out.push(name);
+  }
+  if (typeof record.id === 'string') out.push('id');
+  const extensions = record.extensions;
+  if (typeof extensions === 'object' && extensions !== null && !Array.isArray(extensions)) {
+    const stored = (extensions as Record<string, unknown>)['persistedQuery'];
+    if (stored !== undefined && stored !== null) out.push('extensions.persistedQuery');
+  } else if (typeof extensions === 'string' && extensions.includes('persistedQuery')) {
+    out.push('extensions.persistedQuery');
+  }
+  return out;
+}
 
 /** Headers frameworks read to run a request as another method than the one it was sent with. */
 const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'] as const;
@@ -330,6 +365,10 @@ function graphqlGroup(entry: unknown): Group {
     return err(EXTRACT_CODES.invalidBody, 'a graphql request must be a json object');
   }
   const record = entry as Record<string, unknown>;
+  if (record.query !== undefined && record.query !== null) {
+    const persisted = persistedMembers(record);
+    if (persisted.length > 0) return persistedNextToQuery(persisted);
+  }
   const request: GraphqlRequest = { query: record.query, variables: record.variables, operationName: record.operationName };
   const result = graphqlRootFields(request);
   if ('error' in result) return result;

@@ -674,3 +674,44 @@ test('a Date time is serialized as RFC 3339 UTC', () => {
   const out = run(post({ query: '{ me { id } }' }), { time: new Date(Date.UTC(2026, 3, 24, 21, 0, 0)) });
   expect(out[0]?.input.time).toBe('2026-04-24T21:00:00.000Z');
 });
+
+describe('graphql documents a server could run another way', () => {
+  test('two operations of one name, or an anonymous operation next to others, are unparseable (BG409)', () => {
+    // graphql-js `execute` runs the last `A`; a first-match lookup runs the first.
+    const duplicate = post({ query: 'query A { me { id } } mutation A { volumeDelete(volumeId: "vol-prod") }', operationName: 'A' });
+    expect(errorCode(duplicate)).toBe(EXTRACT_CODES.operationNotFound);
+    expect(run(duplicate)[0]?.error?.message).toBe('the graphql document defines operation `A` more than once');
+    expect(errorCode(post({ query: 'query A { me { id } } query A { me { id } }' }))).toBe(EXTRACT_CODES.operationNotFound);
+    expect(errorCode(post({ query: '{ me { id } } mutation { volumeDelete(volumeId: "vol-prod") }' }))).toBe(EXTRACT_CODES.operationNotFound);
+    expect(errorCode(post({ query: '{ me { id } } mutation B { volumeDelete(volumeId: "vol-prod") }', operationName: 'B' }))).toBe(EXTRACT_CODES.operationNotFound);
+    expect(errorCode(post({ query: 'query A { me { id } } { volumeDelete(volumeId: "vol-prod") }', operationName: 'A' }))).toBe(EXTRACT_CODES.operationNotFound);
+    // Distinct names still select.
+    expect(ops(post({ query: 'query A { me { id } } mutation B { volumeDelete(volumeId: "vol-prod") }', operationName: 'B' }))).toEqual(['volumeDelete']);
+  });
+
+  test('a stored-document id next to `query` is unparseable (BG417): the server may run the stored one', () => {
+    const query = '{ me { id } }';
+    for (const extra of [
+      { documentId: 'sha256:abc' },
+      { doc_id: '123' },
+      { doc_id: 123 },
+      { id: 'abc' },
+      { queryId: 'q1' },
+      { extensions: { persistedQuery: { version: 1, sha256Hash: 'ab' } } },
+    ]) {
+      expect(errorCode(post({ query, ...extra })), JSON.stringify(extra)).toBe(EXTRACT_CODES.ambiguousParameters);
+    }
+    const q = encodeURIComponent(query);
+    for (const extra of ['documentId=x', 'doc_id=1', 'id=abc', 'queryId=q', `extensions=${encodeURIComponent('{"persistedQuery":{"version":1,"sha256Hash":"ab"}}')}`]) {
+      expect(errorCode({ method: 'GET', url: `${URL_COM}?query=${q}&${extra}` }), extra).toBe(EXTRACT_CODES.ambiguousParameters);
+      expect(errorCode({ method: 'POST', url: `${URL_COM}?${extra}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }), extra).toBe(
+        EXTRACT_CODES.ambiguousParameters,
+      );
+    }
+    // Other extensions, a numeric `id`, or a null member are not stored documents.
+    expect(ops(post({ query, extensions: { tracing: true }, id: 7, documentId: null }))).toEqual(['me']);
+    expect(ops({ method: 'GET', url: `${URL_COM}?query=${q}&extensions=${encodeURIComponent('{"tracing":true}')}` })).toEqual(['me']);
+    // In a batch, only the element that has both is denied.
+    expect(run(post([{ query }, { query, documentId: 'x' }])).map((r) => r.error?.code ?? r.operation)).toEqual(['me', EXTRACT_CODES.ambiguousParameters]);
+  });
+});

@@ -31,6 +31,9 @@ test('the ambiguous-requests replay: each ambiguity is one unparseable input, wi
     ['a GET with the query parameter twice', true, UNPARSEABLE, EXTRACT_CODES.ambiguousParameters, 'input:invalid'],
     ['a read asking to be run as DELETE', true, UNPARSEABLE, EXTRACT_CODES.methodOverride, 'input:invalid'],
     ['a _method url parameter', true, UNPARSEABLE, EXTRACT_CODES.methodOverride, 'input:invalid'],
+    ['two operations named A, a read first and the volume delete last', true, UNPARSEABLE, EXTRACT_CODES.operationNotFound, 'input:invalid'],
+    ['a benign query next to a persisted-document hash', true, UNPARSEABLE, EXTRACT_CODES.ambiguousParameters, 'input:invalid'],
+    ['a benign GET query next to a documentId', true, UNPARSEABLE, EXTRACT_CODES.ambiguousParameters, 'input:invalid'],
   ]);
   for (const r of run.results) expect(r.actual).toEqual(evaluate(ir, r.input, bundleDataFromIr(ir)));
   expect(JSON.stringify(run.results)).not.toContain('fake-undeclared-account-token');
