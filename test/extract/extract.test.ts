@@ -328,15 +328,46 @@ describe('headers', () => {
     // The same credential in both is one token.
     const same = run({ ...request, headers: { 'project-access-token': DEPLOY_TOKEN, authorization: `Bearer ${DEPLOY_TOKEN}` } });
     expect(same[0]?.input.token).toEqual({ fingerprint: DEPLOY_FP });
-    // A value in another scheme is not a credential of the Authorization header, so there is no conflict.
-    expect(run({ ...request, headers: { 'project-access-token': DEPLOY_TOKEN, authorization: 'Basic abc' } })[0]?.input.token).toEqual({ fingerprint: DEPLOY_FP });
+    // A value in another scheme is still a credential a lenient server may accept: it conflicts.
+    for (const authorization of ['Basic abc', 'fake-other-token', 'Token xyz', 'Bearerxyz', 'Bearer\u00a0xyz']) {
+      expect(errorCode({ ...request, headers: { 'project-access-token': DEPLOY_TOKEN, authorization } }), authorization).toBe(EXTRACT_CODES.conflictingHeader);
+    }
   });
 
-  test('another auth scheme or an empty value is no token', () => {
-    for (const authorization of [`Basic ${DOMAINS_TOKEN}`, 'Bearer', 'Bearer    ', DOMAINS_TOKEN]) {
-      const out = run({ method: 'POST', url: URL_COM, headers: { authorization }, body: '{"query":"{ me { id } }"}' });
-      expect(out[0]?.input.token).toBeUndefined();
+  test('a value without the configured scheme is a credential, fingerprinted whole; an empty one is none', () => {
+    // A lenient server may accept `Authorization: <token>`: it is that token, never "no credential".
+    for (const authorization of [`Basic ${DOMAINS_TOKEN}`, 'fake-other-token', 'Token xyz', 'Bearerxyz', 'Bearer\u00a0xyz', `  ${DOMAINS_TOKEN}\t`]) {
+      const out = run({ method: 'POST', url: URL_COM, headers: { authorization }, body: '{"query":"mutation { volumeDelete(volumeId: \\"vol-staging\\") }"}' });
+      expect(out[0]?.input.token, authorization).toEqual({ fingerprint: fingerprintOf(authorization.replace(/^[ \t]+|[ \t]+$/g, '')) });
+      expect(JSON.stringify(out)).not.toContain(authorization.trim());
     }
+    // So a bare declared token is that token, and an undeclared value is token:unknown (deny).
+    expect(run({ method: 'POST', url: URL_COM, headers: { authorization: DOMAINS_TOKEN }, body: '{"query":"{ me { id } }"}' })[0]?.input.token).toEqual({
+      fingerprint: DOMAINS_FP,
+    });
+    const unknown = run({ method: 'POST', url: URL_COM, headers: { authorization: 'Token xyz' }, body: '{"query":"mutation { volumeDelete(volumeId: \\"vol-staging\\") }"}' });
+    const decision = evaluate(ir, unknown[0]?.input);
+    expect(decision.mode).toBe('deny');
+    expect(decision.violations.map((v) => v.rule)).toContain('token:unknown');
+    for (const authorization of ['Bearer', 'Bearer    ', 'bearer\t', '', '   ']) {
+      const out = run({ method: 'POST', url: URL_COM, headers: { authorization }, body: '{"query":"{ me { id } }"}' });
+      expect(out[0]?.input.token, JSON.stringify(authorization)).toBeUndefined();
+    }
+  });
+
+  test('header names CGI-style servers read as one: `_` and `-` alike, any case', () => {
+    const body = '{"query":"{ me { id } }"}';
+    expect(
+      errorCode({ method: 'POST', url: URL_COM, headers: { 'Project-Access-Token': DEPLOY_TOKEN, Project_Access_Token: 'fake-other-project-token' }, body }),
+    ).toBe(EXTRACT_CODES.conflictingHeader);
+    expect(errorCode({ method: 'POST', url: URL_COM, headers: { 'project_access_token': DEPLOY_TOKEN, authorization: `Bearer ${DOMAINS_TOKEN}` }, body })).toBe(
+      EXTRACT_CODES.conflictingHeader,
+    );
+    // Alone, or with the same value, the underscore form is the same credential.
+    expect(run({ method: 'POST', url: URL_COM, headers: { PROJECT_ACCESS_TOKEN: DEPLOY_TOKEN }, body })[0]?.input.token).toEqual({ fingerprint: DEPLOY_FP });
+    expect(run({ method: 'POST', url: URL_COM, headers: { 'Project-Access-Token': DEPLOY_TOKEN, Project_Access_Token: DEPLOY_TOKEN }, body })[0]?.input.token).toEqual({
+      fingerprint: DEPLOY_FP,
+    });
   });
 
   test('a credential header repeated with different values makes the request unparseable', () => {

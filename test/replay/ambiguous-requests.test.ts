@@ -34,6 +34,8 @@ test('the ambiguous-requests replay: each ambiguity is one unparseable input, wi
     ['two operations named A, a read first and the volume delete last', true, UNPARSEABLE, EXTRACT_CODES.operationNotFound, 'input:invalid'],
     ['a benign query next to a persisted-document hash', true, UNPARSEABLE, EXTRACT_CODES.ambiguousParameters, 'input:invalid'],
     ['a benign GET query next to a documentId', true, UNPARSEABLE, EXTRACT_CODES.ambiguousParameters, 'input:invalid'],
+    ['a declared project token next to a schemeless Authorization value', true, UNPARSEABLE, EXTRACT_CODES.conflictingHeader, 'input:invalid'],
+    ['the project token under Project-Access-Token and Project_Access_Token with different values', true, UNPARSEABLE, EXTRACT_CODES.conflictingHeader, 'input:invalid'],
   ]);
   for (const r of run.results) expect(r.actual).toEqual(evaluate(ir, r.input, bundleDataFromIr(ir)));
   expect(JSON.stringify(run.results)).not.toContain('fake-undeclared-account-token');
