@@ -108,5 +108,16 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   const coverageFindings = coverageDiagnostics(coverage, options.minCoverage ?? null);
   diagnostics.push(...(results.length === 0 ? coverageFindings.filter((d) => d.code !== 'BG424') : coverageFindings));
   const ok = results.every((r) => r.passed) && !diagnostics.some((d) => d.severity === 'error');
-  return { diagnostics: sortDiagnostics(diagnostics), results, fixtures: summaries, coverage, revision: bundle.revision, ok };
+  return { diagnostics: sortDiagnostics(distinct(diagnostics)), results, fixtures: summaries, coverage, revision: bundle.revision, ok };
+}
+
+/** Each finding once: fixtures under the policy directory are checked by validation and by the fixture loader alike. */
+function distinct(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = JSON.stringify([d.code, d.file, d.line, d.column, d.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -261,8 +261,14 @@ export function formatJunit(report: TestReport): string {
     if (!first) continue;
     const failed = results.filter((r) => !r.passed).length;
     out += `  <testsuite name="${xml(key)}" tests="${results.length}" failures="${failed}" errors="0" file="${xml(first.file)}">\n`;
+    const nameOf = (r: CaseResult): string => (r.kind === 'Replay' ? `${r.step} › ${r.operation}${r.index > 0 ? ` #${r.index + 1}` : ''}` : r.step);
+    // Steps or cases sharing a name (BG430) keep one test case each: report viewers key test cases
+    // by classname and name and would show only one, so a repeated name is told apart by its line.
+    const uses = new Map<string, number>();
+    for (const r of results) uses.set(nameOf(r), (uses.get(nameOf(r)) ?? 0) + 1);
     for (const r of results) {
-      const name = r.kind === 'Replay' ? `${r.step} › ${r.operation}${r.index > 0 ? ` #${r.index + 1}` : ''}` : r.step;
+      const plain = nameOf(r);
+      const name = (uses.get(plain) ?? 0) > 1 ? `${plain} (line ${r.line})` : plain;
       const open = `    <testcase classname="${xml(r.fixture)}" name="${xml(name)}" file="${xml(r.file)}" line="${r.line}"`;
       if (r.passed) {
         out += `${open}/>\n`;

@@ -15,6 +15,7 @@ import type { EngineFor } from './engine.js';
 import type { DecisionEngine } from '../compile/sdk.js';
 import { isBlastguardError } from '../core/errors.js';
 import { createContext, placeOf } from '../validate/context.js';
+import { invalidTimestamp } from '../validate/rules/invalid-timestamp.js';
 import { rawCredential } from '../validate/rules/raw-credential.js';
 import { replayInventory } from './inventory.js';
 
@@ -119,6 +120,12 @@ export async function loadTestFixtures(dir: string, options: { cwd?: string } = 
   };
   const keptReplays = replays.filter(unique);
   const keptSuites = suites.filter(unique);
+  // A step time (or a date, or an overrides expiry) of the right shape that is no real instant
+  // (`2026-02-30T…`): the validator's own check, so `blastguard test` says it where it says BG060.
+  const dated: PolicySet = emptyPolicySet(dir);
+  dated.replays.push(...keptReplays);
+  dated.testSuites.push(...keptSuites);
+  diagnostics.push(...invalidTimestamp.check(createContext(dated, new Date(0))));
   for (const replay of keptReplays) diagnostics.push(...duplicateNames(replay, replay.value.spec.steps, 'steps', 'step'));
   for (const suite of keptSuites) diagnostics.push(...duplicateNames(suite, suite.value.spec.cases, 'cases', 'case'));
   return { replays: keptReplays, suites: keptSuites, diagnostics };

@@ -1,0 +1,80 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { copyExampleRepo, runCli } from '../helpers/cli.js';
+import type { TestReportJson } from '../../src/replay/index.js';
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'blastguard-test-command-fixture-checks-'));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+const REPLAY = (name: string, steps: string[]): string =>
+  [
+    'apiVersion: blastguard.dev/v1',
+    'kind: Replay',
+    `metadata: { name: ${name} }`,
+    'spec:',
+    '  title: t',
+    '  date: "2026-04-24"',
+    '  sources: [{ url: https://example.com }]',
+    '  steps:',
+    ...steps,
+    '',
+  ].join('\n');
+
+const STEP = (name: string, time: string, mode: string): string[] => [
+  `    - name: ${name}`,
+  `      time: "${time}"`,
+  '      request: { method: POST, url: https://backboard.railway.com/graphql/v2, json: { query: "{ me { id } }" } }',
+  `      expect: [{ operation: me, mode: ${mode} }]`,
+];
+
+describe('blastguard test: replay file checks', () => {
+  test('a step time of the right shape that is no real date is the validator\'s located BG060', async () => {
+    const root = await copyExampleRepo(path.join(work, 'bad-time'));
+    await writeFile(path.join(root, 'test', 'incidents', 'bad-time.yaml'), REPLAY('bad-time', STEP('feb 30', '2026-02-30T00:00:00Z', 'deny')));
+    const { code, stdout } = await runCli(['test', '--format', 'json'], { cwd: root });
+    expect(code).toBe(1);
+    const body = JSON.parse(stdout) as TestReportJson;
+    const found = body.diagnostics.filter((d) => d.code === 'BG060');
+    expect(found.map((d) => [d.file, d.line, d.severity, d.message])).toEqual([
+      ['test/incidents/bad-time.yaml', 10, 'error', '`2026-02-30T00:00:00Z` is not a valid date-time'],
+    ]);
+    expect(body.ok).toBe(false);
+    const human = await runCli(['test'], { cwd: root });
+    expect(human.code).toBe(1);
+    expect(human.stderr).toMatch(/test\/incidents\/bad-time\.yaml:10:\d+: error BG060 `2026-02-30T00:00:00Z` is not a valid date-time/);
+  });
+
+  test('two steps of one name (BG430): both results stay in the table, json and junit', async () => {
+    const root = await copyExampleRepo(path.join(work, 'same-step'));
+    await writeFile(
+      path.join(root, 'test', 'incidents', 'same-step.yaml'),
+      REPLAY('same-step', [...STEP('twice', '2026-04-24T00:00:00Z', 'deny'), ...STEP('twice', '2026-04-24T00:01:00Z', 'allow')]),
+    );
+    const junit = path.join(root, 'junit.xml');
+    const { code, stdout } = await runCli(['test', '--format', 'json', '--junit', junit], { cwd: root });
+    expect(code).toBe(1);
+    const body = JSON.parse(stdout) as TestReportJson;
+    expect(body.diagnostics.filter((d) => d.code === 'BG430').map((d) => [d.file, d.line])).toEqual([['test/incidents/same-step.yaml', 13]]);
+    const mine = body.results.filter((r) => r.fixture === 'same-step');
+    expect(mine.map((r) => [r.step, r.line, r.expected?.mode])).toEqual([
+      ['twice', 12, 'deny'],
+      ['twice', 16, 'allow'],
+    ]);
+    const human = await runCli(['test'], { cwd: root });
+    const rows = human.stdout.split('\n').filter((l) => /\bsame-step\s+twice\b/.test(l));
+    expect(rows).toHaveLength(2);
+    expect(human.stdout).toMatch(/replay same-step: t/);
+    const xml = await readFile(junit, 'utf8');
+    expect(xml.match(/<testcase classname="same-step"/g)).toHaveLength(2);
+    // Report viewers key test cases by classname and name: the repeated name is told apart by its line.
+    expect(xml).toContain('<testcase classname="same-step" name="twice › me (line 12)"');
+    expect(xml).toContain('<testcase classname="same-step" name="twice › me (line 16)"');
+  });
+});
