@@ -470,42 +470,143 @@ function httpOperations(api: IrApi, method: string, url: URL, headers: HeaderMap
   if (tied) {
     return [err(EXTRACT_CODES.ambiguousParameters, `\`${method} ${url.pathname}\` matches operations \`${best.op.name}\` and \`${tied.name}\` equally well`)];
   }
-  // Arguments come from the query string, the body's fields and the path; frameworks merge them in
-  // different orders, so a resource argument (or a path parameter) given twice differently is ambiguous.
-  const sources: [string, Record<string, unknown>][] = [];
-  const query: Record<string, unknown> = {};
-  const repeated = new Set<string>();
-  for (const [k, v] of url.searchParams) {
-    if (Object.prototype.hasOwnProperty.call(query, k)) {
-      if (query[k] !== v) repeated.add(k);
-    } else {
-      query[k] = v;
-    }
-  }
-  sources.push(['query string', query]);
-  const type = mediaType(headers);
-  if (text.trim() !== '' && (type === null || isJson(type))) {
-    const json = parseJson(text);
-    if ('error' in json) return [json];
-    if (typeof json.value === 'object' && json.value !== null && !Array.isArray(json.value)) sources.push(['body', json.value as Record<string, unknown>]);
-  }
-  sources.push(['path', best.params]);
+  // Arguments come from the path, the query string and the body; frameworks merge them in
+  // different orders (and some read only one of them), so a name given in two places with
+  // different values is ambiguous, as is a resource argument repeated differently in one place.
   const spec = best.op.resource;
   const guarded = new Set<string>([
     ...Object.keys(best.params),
     ...[spec?.idArg, spec?.environmentArg, spec?.projectArg].flatMap((p) => (p ? [p.split('.')[0] ?? p] : [])),
   ]);
+  const body = httpBodyParameters(headers, text);
+  if ('error' in body) return [{ error: body.error }];
+  const places: Place[] = [
+    { where: 'path', pairs: Object.entries(best.params).map(([name, value]) => ({ name, value })) },
+    { where: 'query string', pairs: [...url.searchParams].map(([name, value]) => ({ name, value })) },
+    { where: 'body', pairs: body.pairs },
+  ];
+  const seen = new Map<string, { where: string; value: string }>();
   const args: Record<string, unknown> = {};
-  for (const [where, values] of sources) {
-    for (const [k, v] of Object.entries(values)) {
-      const clash = Object.prototype.hasOwnProperty.call(args, k) && JSON.stringify(args[k]) !== JSON.stringify(v);
-      if (guarded.has(k) && (clash || (where === 'query string' && repeated.has(k)))) {
-        return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(k, 'argument', 'an argument')} is given several times with different values`)];
+  for (const { where, pairs } of places) {
+    const own = new Map<string, unknown[]>();
+    for (const { name, value } of pairs) {
+      const base = parameterBase(name);
+      // `id[]`, `id[0]`, `id[x]`, `id.x` are `id` to qs, Rack, PHP and Spring, and another name to
+      // Go, Python or Node's URLSearchParams: for a resource argument the enforcer cannot know which.
+      if (base !== name && guarded.has(base)) {
+        return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(base, 'argument', 'an argument')} is given in a bracket or dotted form, which servers read differently`)];
       }
-      args[k] = v;
+      const list = own.get(base) ?? [];
+      list.push(base === name ? value : { [name]: value });
+      own.set(base, list);
+    }
+    for (const [name, values] of own) {
+      const distinct = new Set(values.map(canonical));
+      if (distinct.size > 1 && guarded.has(name)) {
+        return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(name, 'argument', 'an argument')} is given several times with different values`)];
+      }
+      const [only] = distinct;
+      const value = distinct.size === 1 && only !== undefined ? only : canonical(values.map(canonical));
+      const earlier = seen.get(name);
+      if (earlier && earlier.value !== value) {
+        return [
+          err(
+            EXTRACT_CODES.ambiguousParameters,
+            `${showKey(name, 'argument', 'an argument')} is given in the ${earlier.where} and the ${where} with different values: servers differ on which wins`,
+          ),
+        ];
+      }
+      if (!earlier) seen.set(name, { where, value });
+      if (!Object.prototype.hasOwnProperty.call(args, name) && values.length > 0) args[name] = values[0];
     }
   }
   return [{ found: [{ name: best.op.name, type: best.op.type, args }] }];
+}
+
+interface Place {
+  where: string;
+  pairs: { name: string; value: unknown }[];
+}
+
+/** The parameter a (qs, Rack, PHP or Spring style) bracket or dotted name addresses: `id[x]`, `id.x` → `id`. */
+function parameterBase(name: string): string {
+  const cut = name.search(/[[.]/);
+  return cut > 0 ? name.slice(0, cut) : name;
+}
+
+/** A value as servers compare it: scalars by their text (`5` and `"5"` are one value), the rest as json. */
+function canonical(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+/**
+ * The named parameters of an HTTP API request's body, whatever its content type: the members of a
+ * JSON object, urlencoded form fields, multipart form-data fields. A non-empty body the enforcer
+ * cannot read for parameters (text/plain, octet-stream, no content type) may still carry them for
+ * the server (which may sniff JSON, or read a form), so it is unparseable.
+ */
+function httpBodyParameters(headers: HeaderMap, text: string): { pairs: Place['pairs'] } | { error: ExtractError } {
+  if (text.trim() === '') return { pairs: [] };
+  const type = mediaType(headers);
+  if (type === null) {
+    return { error: { code: EXTRACT_CODES.unsupportedContentType, message: 'the request has a body but no content type: servers differ on how they read it' } };
+  }
+  if (isJson(type)) {
+    const json = parseJson(text);
+    if ('error' in json) return json;
+    const value = json.value;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { pairs: [] };
+    return { pairs: Object.entries(value as Record<string, unknown>).map(([name, v]) => ({ name, value: v })) };
+  }
+  if (type === 'application/x-www-form-urlencoded') {
+    return { pairs: [...new URLSearchParams(text)].map(([name, value]) => ({ name, value })) };
+  }
+  if (type === 'multipart/form-data') {
+    const fields = multipartFields(headers, text);
+    if (fields === null) return { error: { code: EXTRACT_CODES.invalidBody, message: 'the multipart body cannot be read into named fields' } };
+    return { pairs: fields };
+  }
+  return { error: { code: EXTRACT_CODES.unsupportedContentType, message: `content type ${showMediaType(type)} cannot be read for request parameters` } };
+}
+
+/**
+ * The fields of a `multipart/form-data` body (RFC 7578), or null when any part cannot be read
+ * unambiguously: no boundary, a part without exactly one plain `name`, an unterminated body. A file
+ * part's value is its content, marked as a file so it never equals a plain field.
+ */
+function multipartFields(headers: HeaderMap, text: string): Place['pairs'] | null {
+  const [raw] = headerValues(headers, 'content-type');
+  const boundary = raw === undefined ? null : /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(raw);
+  const delimiter = boundary?.[1] ?? boundary?.[2];
+  if (delimiter === undefined) return null;
+  const chunks = text.split(`--${delimiter}`);
+  if (chunks.length < 3) return null;
+  const pairs: Place['pairs'] = [];
+  let closed = false;
+  for (const chunk of chunks.slice(1)) {
+    if (chunk.startsWith('--')) {
+      closed = true;
+      break;
+    }
+    const part = chunk.replace(/^\r?\n/, '');
+    const split = /\r?\n\r?\n/.exec(part);
+    if (!split) return null;
+    const head = part.slice(0, split.index).split(/\r?\n/);
+    const content = part.slice(split.index + split[0].length).replace(/\r?\n$/, '');
+    const dispositions = head.filter((line) => /^content-disposition\s*:/i.test(line));
+    if (dispositions.length !== 1) return null;
+    const disposition = dispositions[0] ?? '';
+    if (/[;\s]name\*\s*=/i.test(disposition)) return null;
+    const names = [...disposition.matchAll(/;\s*name\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s"]+))/gi)];
+    if (names.length !== 1) return null;
+    const name = names[0]?.[1] ?? names[0]?.[2];
+    if (name === undefined || name === '' || name.includes('\\')) return null;
+    const file = /;\s*filename\*?\s*=/i.test(disposition);
+    pairs.push({ name, value: file ? { file: content } : content });
+  }
+  return closed ? pairs : null;
 }
 
 function splitPath(path: string): string[] {

@@ -673,7 +673,11 @@ describe('other protocols', () => {
     ];
     const call = (method: string, path: string, body?: unknown) =>
       extractDecisionInputs(
-        { method, url: `https://backboard.railway.com${path}`, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
+        {
+          method,
+          url: `https://backboard.railway.com${path}`,
+          ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+        },
         rest,
         { time: TIME, inventory },
       );
@@ -744,5 +748,91 @@ describe('graphql documents a server could run another way', () => {
     expect(ops({ method: 'GET', url: `${URL_COM}?query=${q}&extensions=${encodeURIComponent('{"tracing":true}')}` })).toEqual(['me']);
     // In a batch, only the element that has both is denied.
     expect(run(post([{ query }, { query, documentId: 'x' }])).map((r) => r.error?.code ?? r.operation)).toEqual(['me', EXTRACT_CODES.ambiguousParameters]);
+  });
+});
+
+describe('http api parameters in the body, whatever its content type', () => {
+  function restIr(): Ir {
+    const rest: Ir = structuredClone(ir);
+    const api = rest.apis[0];
+    if (!api) throw new Error('no api');
+    api.protocol = 'http';
+    api.operations = [
+      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/volumes/delete' } },
+      { name: 'deleteById', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'DELETE', path: '/v1/volumes/{id}' } },
+      { name: 'deleteService', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'service', idArg: 'service.id', environmentArg: 'env', projectArg: null }, http: { method: 'DELETE', path: '/v1/services' } },
+    ];
+    return rest;
+  }
+  const call = (method: string, path: string, contentType: string | null, body?: string) =>
+    extractDecisionInputs(
+      {
+        method,
+        url: `https://backboard.railway.com${path}`,
+        headers: contentType === null ? {} : { 'content-type': contentType },
+        ...(body === undefined ? {} : { body }),
+      },
+      restIr(),
+      { time: TIME, inventory },
+    );
+  const code = (method: string, path: string, contentType: string | null, body?: string) => {
+    const out = call(method, path, contentType, body);
+    expect(out).toHaveLength(1);
+    const decision = evaluate(restIr(), out[0]?.input);
+    if (out[0]?.error) expect(decision.rule).toBe('input:invalid');
+    return out[0]?.error?.code;
+  };
+  const FORM = 'application/x-www-form-urlencoded';
+  const multipart = (fields: [string, string][], extra = ''): string =>
+    `${fields.map(([name, value]) => `--b\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n\r\n${value}\r\n`).join('')}--b--\r\n`;
+
+  test('a form field, a multipart field or a json member differing from the query string is unparseable (BG417)', () => {
+    // The reviewer's case: the body names production, the query string staging.
+    expect(code('POST', '/v1/volumes/delete?id=vol-staging', FORM, 'id=vol-prod')).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('POST', '/v1/volumes/delete?id=vol-staging', 'multipart/form-data; boundary=b', multipart([['id', 'vol-prod']]))).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('POST', '/v1/volumes/delete?id=vol-staging', 'application/json', '{"id":"vol-prod"}')).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('DELETE', '/v1/volumes/vol-staging', FORM, 'id=vol-prod')).toBe(EXTRACT_CODES.ambiguousParameters);
+    // Any name, not only resource arguments, given in two places differently.
+    expect(code('POST', '/v1/volumes/delete?id=vol-prod&force=false', FORM, 'force=true')).toBe(EXTRACT_CODES.ambiguousParameters);
+    // The same value in two places is one parameter.
+    expect(call('POST', '/v1/volumes/delete?id=vol-prod', FORM, 'id=vol-prod&force=1')[0]?.input.resource?.id).toBe('vol-prod');
+    expect(call('POST', '/v1/volumes/delete?id=vol-prod&id=vol-prod', 'application/json', '{"id":"vol-prod"}')[0]?.input.resource?.id).toBe('vol-prod');
+    expect(call('POST', '/v1/volumes/delete?n=5&id=vol-prod', 'application/json', '{"n":5}')[0]?.operation).toBe('deleteVolume');
+  });
+
+  test('a resource id only in a form or multipart body is read', () => {
+    expect(call('POST', '/v1/volumes/delete', FORM, 'id=vol-prod')[0]?.input.resource).toEqual({ kind: 'volume', id: 'vol-prod', environment: 'production', project: 'pocketos' });
+    expect(call('POST', '/v1/volumes/delete', 'multipart/form-data; boundary="b"', multipart([['id', 'vol-prod']]))[0]?.input.resource?.environment).toBe('production');
+    expect(code('POST', '/v1/volumes/delete', FORM, 'id=vol-staging&id=vol-prod')).toBe(EXTRACT_CODES.ambiguousParameters);
+  });
+
+  test('a non-empty body the enforcer cannot read for parameters is unparseable (BG404)', () => {
+    // text/plain whose text is JSON: a server that sniffs reads `id` from it.
+    expect(code('POST', '/v1/volumes/delete?id=vol-staging', 'text/plain', '{"id":"vol-prod"}')).toBe(EXTRACT_CODES.unsupportedContentType);
+    expect(code('POST', '/v1/volumes/delete?id=vol-staging', null, '{"id":"vol-prod"}')).toBe(EXTRACT_CODES.unsupportedContentType);
+    expect(code('POST', '/v1/volumes/delete?id=vol-staging', 'application/octet-stream', 'id=vol-prod')).toBe(EXTRACT_CODES.unsupportedContentType);
+    expect(code('POST', '/v1/volumes/delete?id=vol-staging', 'multipart/mixed; boundary=b', multipart([['id', 'vol-prod']]))).toBe(EXTRACT_CODES.unsupportedContentType);
+    // A multipart body that cannot be read into named fields.
+    expect(code('POST', '/v1/volumes/delete', 'multipart/form-data', multipart([['id', 'vol-prod']]))).toBe(EXTRACT_CODES.invalidBody);
+    expect(code('POST', '/v1/volumes/delete', 'multipart/form-data; boundary=b', '--b\r\nContent-Disposition: form-data; name="id"\r\n\r\nvol-prod')).toBe(EXTRACT_CODES.invalidBody);
+    expect(code('POST', '/v1/volumes/delete', 'multipart/form-data; boundary=b', multipart([['id', 'vol-prod']], '; name="other"'))).toBe(EXTRACT_CODES.invalidBody);
+    // Empty bodies are fine whatever the type.
+    expect(call('POST', '/v1/volumes/delete?id=vol-staging', 'text/plain', '  ')[0]?.input.resource?.id).toBe('vol-staging');
+    expect(call('POST', '/v1/volumes/delete?id=vol-staging', null)[0]?.input.resource?.id).toBe('vol-staging');
+  });
+
+  test('bracket and dotted forms address the parameter they name', () => {
+    // `?id[]=a` is `id` to qs: next to a json `id` it conflicts.
+    expect(code('POST', '/v1/volumes/delete?id[]=vol-staging', 'application/json', '{"id":"vol-prod"}')).toBe(EXTRACT_CODES.ambiguousParameters);
+    // For a resource argument, any bracket or dotted form is read differently by different servers.
+    for (const form of ['id[]', 'id[0]', 'id[x]', 'id.x']) {
+      expect(code('POST', `/v1/volumes/delete?${encodeURIComponent(form)}=vol-prod`, null), form).toBe(EXTRACT_CODES.ambiguousParameters);
+      expect(code('POST', '/v1/volumes/delete', FORM, `${encodeURIComponent(form)}=vol-prod`), form).toBe(EXTRACT_CODES.ambiguousParameters);
+    }
+    // `service[id]` is `service.id` to qs: the environment argument alone must not decide staging.
+    expect(code('DELETE', '/v1/services?env=staging&service[id]=svc-prod-only', null)).toBe(EXTRACT_CODES.ambiguousParameters);
+    // Other parameters in bracket form conflict with their plain form elsewhere.
+    expect(code('POST', '/v1/volumes/delete?id=vol-prod&tag[]=a', FORM, 'tag=a')).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(call('POST', '/v1/volumes/delete?id=vol-prod&tag[]=a&tag[]=b', null)[0]?.operation).toBe('deleteVolume');
   });
 });
