@@ -10,19 +10,31 @@ export const EXTRACT_CODES = {
   wrongEndpoint: 'BG402',
   /** The method cannot carry an operation for this protocol. */
   unsupportedMethod: 'BG403',
+  /**
+   * A content type the protocol cannot carry; for an HTTP API, a non-empty body whose parameters
+   * cannot be read (text/plain, octet-stream, no content type): the server may still read them.
+   */
   unsupportedContentType: 'BG404',
   bodyTooLarge: 'BG405',
   /** Malformed JSON, or JSON that is not a request object. */
   invalidBody: 'BG406',
   missingQuery: 'BG407',
   graphqlSyntax: 'BG408',
-  /** `operationName` names no operation, or several operations and no name. */
+  /**
+   * `operationName` names no operation, or several operations and no name; or the document defines
+   * an operation name twice, or has an anonymous operation next to others (servers without
+   * validation differ on which one runs).
+   */
   operationNotFound: 'BG409',
   /** A variable is referenced but neither supplied nor defaulted, or `variables` is not an object. */
   missingVariable: 'BG410',
   malformedAttempt: 'BG411',
   invalidUrl: 'BG412',
-  /** A credential header appears more than once with different values, or two credential headers carry different credentials. */
+  /**
+   * A credential header appears more than once with different values (its `_` and `-` spellings
+   * included), or two credential headers carry different credentials (a value without the
+   * configured scheme counts as a credential).
+   */
   conflictingHeader: 'BG413',
   unknownFragment: 'BG414',
   /** The document selects no operation at all (e.g. only fragments, or an empty batch). */
@@ -35,8 +47,11 @@ export const EXTRACT_CODES = {
   /**
    * Request parameters given in several places with nothing to say which wins: GraphQL `query`,
    * `variables` or `operationName` in the URL of a POST, repeated in the URL of a GET, or a GET
-   * that also has a body; an HTTP route argument given differently in the path, the query string
-   * or the body; a path two catalog routes match equally well.
+   * that also has a body; `query` next to a stored-document id (`documentId`, `doc_id`, `id`,
+   * `queryId`, `extensions.persistedQuery`); an HTTP API parameter given in two of the path, the
+   * query string and the body with different values (any body type; bracket/dotted forms and case
+   * variants address the same name), a resource argument repeated differently or spelled in such
+   * a form; a path two catalog routes match equally well.
    */
   ambiguousParameters: 'BG417',
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */

@@ -335,8 +335,10 @@ const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-o
  * between does is unknowable, so any of them makes the request unparseable.
  */
 function methodOverride(headers: HeaderMap, url: URL, text: string): string | null {
-  for (const name of OVERRIDE_HEADERS) {
-    if (headerValues(headers, name).length > 0) return `header \`${name}\` may make the server run the request as another method`;
+  // CGI, Rack and PHP servers read `X_HTTP_Method_Override` as `X-HTTP-Method-Override`.
+  for (const sent of headers.keys()) {
+    const name = OVERRIDE_HEADERS.find((o) => o === sent.replace(/_/g, '-'));
+    if (name !== undefined) return `header \`${name}\` may make the server run the request as another method`;
   }
   if ([...url.searchParams.keys()].some(isMethodParam)) return 'url parameter `_method` may make the server run the request as another method';
   if (text.trim() === '') return null;
@@ -485,29 +487,35 @@ function httpOperations(api: IrApi, method: string, url: URL, headers: HeaderMap
     { where: 'query string', pairs: [...url.searchParams].map(([name, value]) => ({ name, value })) },
     { where: 'body', pairs: body.pairs },
   ];
+  // Names are compared without case (ASP.NET and Spring bind `ID` to `id`), and bracket or dotted
+  // forms by the name they address.
+  const guardedBy = new Map([...guarded].map((g) => [g.toLowerCase(), g]));
   const seen = new Map<string, { where: string; value: string }>();
   const args: Record<string, unknown> = {};
   for (const { where, pairs } of places) {
-    const own = new Map<string, unknown[]>();
+    const own = new Map<string, { name: string; values: unknown[] }>();
     for (const { name, value } of pairs) {
       const base = parameterBase(name);
+      const key = base.toLowerCase();
       // `id[]`, `id[0]`, `id[x]`, `id.x` are `id` to qs, Rack, PHP and Spring, and another name to
-      // Go, Python or Node's URLSearchParams: for a resource argument the enforcer cannot know which.
-      if (base !== name && guarded.has(base)) {
-        return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(base, 'argument', 'an argument')} is given in a bracket or dotted form, which servers read differently`)];
+      // Go, Python or Node's URLSearchParams; `ID` is `id` to some binders only: for a resource
+      // argument the enforcer cannot know which reading the server has.
+      const guard = guardedBy.get(key);
+      if (guard !== undefined && name !== guard) {
+        return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(guard, 'argument', 'an argument')} is given in another spelling (case, brackets or dots), which servers read differently`)];
       }
-      const list = own.get(base) ?? [];
-      list.push(base === name ? value : { [name]: value });
-      own.set(base, list);
+      const entry = own.get(key) ?? { name: base, values: [] };
+      entry.values.push(base === name ? value : { [name]: value });
+      own.set(key, entry);
     }
-    for (const [name, values] of own) {
+    for (const [key, { name, values }] of own) {
       const distinct = new Set(values.map(canonical));
-      if (distinct.size > 1 && guarded.has(name)) {
+      if (distinct.size > 1 && guardedBy.has(key)) {
         return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(name, 'argument', 'an argument')} is given several times with different values`)];
       }
       const [only] = distinct;
       const value = distinct.size === 1 && only !== undefined ? only : canonical(values.map(canonical));
-      const earlier = seen.get(name);
+      const earlier = seen.get(key);
       if (earlier && earlier.value !== value) {
         return [
           err(
@@ -516,7 +524,7 @@ function httpOperations(api: IrApi, method: string, url: URL, headers: HeaderMap
           ),
         ];
       }
-      if (!earlier) seen.set(name, { where, value });
+      if (!earlier) seen.set(key, { where, value });
       if (!Object.prototype.hasOwnProperty.call(args, name) && values.length > 0) args[name] = values[0];
     }
   }

@@ -538,6 +538,8 @@ describe('unparseable requests yield exactly one input the policy denies', () =>
         EXTRACT_CODES.methodOverride,
       );
     }
+    // CGI-style servers read `_` as `-` in header names.
+    expect(errorCode({ method: 'POST', url: URL_COM, headers: { X_HTTP_Method_Override: 'DELETE' }, body })).toBe(EXTRACT_CODES.methodOverride);
     expect(errorCode({ method: 'POST', url: `${URL_COM}?_method=DELETE`, body })).toBe(EXTRACT_CODES.methodOverride);
     expect(errorCode({ method: 'GET', url: `${URL_COM}?query=${encodeURIComponent('{ me { id } }')}&_METHOD=POST` })).toBe(EXTRACT_CODES.methodOverride);
     expect(errorCode(post({ query: '{ me { id } }', _method: 'DELETE' }))).toBe(EXTRACT_CODES.methodOverride);
@@ -834,5 +836,12 @@ describe('http api parameters in the body, whatever its content type', () => {
     // Other parameters in bracket form conflict with their plain form elsewhere.
     expect(code('POST', '/v1/volumes/delete?id=vol-prod&tag[]=a', FORM, 'tag=a')).toBe(EXTRACT_CODES.ambiguousParameters);
     expect(call('POST', '/v1/volumes/delete?id=vol-prod&tag[]=a&tag[]=b', null)[0]?.operation).toBe('deleteVolume');
+  });
+
+  test('names are compared without case: `ID` is `id` to some binders', () => {
+    expect(code('POST', '/v1/volumes/delete?ID=vol-prod', null)).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('POST', '/v1/volumes/delete?id=vol-staging', 'application/json', '{"Id":"vol-prod"}')).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('POST', '/v1/volumes/delete?id=vol-prod&Force=1', FORM, 'force=2')).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(call('POST', '/v1/volumes/delete?id=vol-prod&Force=1', FORM, 'force=1')[0]?.operation).toBe('deleteVolume');
   });
 });
