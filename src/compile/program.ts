@@ -8,7 +8,7 @@
  *            api count, api table (sorted byte-wise by name), total length
  *   api      name, environments (string set), protectedEnvironments[0], u8 defaults
  *            read/write/destructive, u8 tokens.missing, u8 tokens.unknown, u8 checkScopesFor
- *            mask, 2 pad, unknown-token reason, op count, op table, candidate lists by class
+ *            mask, u8 tokens.requireExpiry, 1 pad, unknown-token reason, op count, op table, candidate lists by class
  *            for operations neither catalogued nor named by a rule
  *   op       name, class (0-2; 3 = classify by name), candidate lists by class
  *   list     count, rule offsets in evaluation order (policy-name order, then rule order)
@@ -262,7 +262,7 @@ class ProgramEncoder {
     w.u8(MODE_CODE[api.tokens.missing]);
     w.u8(MODE_CODE[api.tokens.unknown]);
     w.u8(checkMask);
-    w.u8(0);
+    w.u8(api.tokens.requireExpiry ? 1 : 0);
     w.u8(0);
     w.u32(unknownReason);
     w.u32(entries.length);

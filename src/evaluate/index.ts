@@ -140,6 +140,9 @@ function effectiveOverrides(data: unknown, time: Instant): { enforcement: Enforc
   const { enforcement, reason, expires } = o;
   if (typeof enforcement !== 'string' || !ENFORCEMENTS.includes(enforcement)) return normal;
   if (!absent(reason) && typeof reason !== 'string') return normal;
+  // shadow-all softens every deny, so it only counts with a reason and an end; lockdown only
+  // tightens, so it applies even without them.
+  if (enforcement === 'shadow-all' && (typeof reason !== 'string' || reason === '' || absent(expires))) return normal;
   if (!absent(expires)) {
     const at = typeof expires === 'string' ? parseRfc3339(expires) : null;
     if (!at || compareInstants(time, at) >= 0) return normal;
@@ -148,13 +151,13 @@ function effectiveOverrides(data: unknown, time: Instant): { enforcement: Enforc
 }
 
 /** The declared token for this fingerprint and API; malformed records count as undeclared. */
-function lookupToken(data: unknown, fingerprint: string, api: string): TokenRecord | null {
+function lookupToken(data: unknown, fingerprint: string, api: string, requireExpiry: boolean): TokenRecord | null {
   const tokens = isObject(data) && isObject(data['blastguard']) ? data['blastguard']['tokens'] : undefined;
   if (!isObject(tokens) || !Object.prototype.hasOwnProperty.call(tokens, fingerprint)) return null;
   const t = tokens[fingerprint];
   if (!isObject(t) || typeof t['name'] !== 'string' || t['api'] !== api || !Array.isArray(t['grants'])) return null;
   const expires = t['expires'];
-  if (absent(expires)) return { name: t['name'], expires: null, expiresAt: null, grants: t['grants'] };
+  if (absent(expires)) return requireExpiry ? null : { name: t['name'], expires: null, expiresAt: null, grants: t['grants'] };
   const at = typeof expires === 'string' ? parseRfc3339(expires) : null;
   if (!at) return null;
   return { name: t['name'], expires: expires as string, expiresAt: at, grants: t['grants'] };
@@ -246,7 +249,7 @@ export function evaluate(ir: Ir, input: unknown, data: unknown = bundleDataFromI
   const envKnown = declaredEnv !== null && api.environments.includes(declaredEnv);
   const env = envKnown ? declaredEnv : api.protectedEnvironments[0]!;
   const overrides = effectiveOverrides(data, checked.time);
-  const token = checked.fingerprint === null ? null : lookupToken(data, checked.fingerprint, api.name);
+  const token = checked.fingerprint === null ? null : lookupToken(data, checked.fingerprint, api.name, api.tokens.requireExpiry);
 
   const findings: Finding[] = [];
   if (overrides.enforcement === 'lockdown' && cls === 'destructive') {

@@ -64,6 +64,7 @@ const apiArb = (name: string): fc.Arbitrary<IrApi> =>
       missing: mode,
       unknown: mode,
       checkScopesFor: fc.subarray(CLASSES),
+      requireExpiry: fc.boolean(),
       operations: fc.uniqueArray(
         fc.record({ name: fc.constantFrom(...OPS), class: klass, type: fc.constantFrom('mutation', 'query') }),
         { selector: (o) => o.name, maxLength: 9 },
@@ -77,7 +78,7 @@ const apiArb = (name: string): fc.Arbitrary<IrApi> =>
       environments: a.environments,
       protectedEnvironments: a.protectedEnvironments,
       defaults: a.defaults,
-      tokens: { headers: [], missing: a.missing, unknown: a.unknown, requireExpiry: false, checkScopesFor: a.checkScopesFor },
+      tokens: { headers: [], missing: a.missing, unknown: a.unknown, requireExpiry: a.requireExpiry, checkScopesFor: a.checkScopesFor },
       identity: { attemptHeader: null, originatorBaggageKey: 'originator', tenantBaggageKey: 'tenant' },
       operations: a.operations
         .map((o): IrOperation => ({ name: o.name, class: o.class, type: o.type, reversible: null, resource: null, http: null }))

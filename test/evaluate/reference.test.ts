@@ -300,6 +300,22 @@ describe('reference evaluator: overrides', () => {
     expect(d.enforcement).toBe('normal');
   });
 
+  it('shadow-all in data counts only with a reason and an expiry; lockdown applies without them', () => {
+    const data = (overrides: Record<string, unknown>) => ({ ...bundleDataFromIr(ir), blastguard: { ...bundleDataFromIr(ir).blastguard, overrides } });
+    expect(decide(base({ identity: null }), data({ enforcement: 'shadow-all' })).mode).toBe('deny');
+    expect(decide(base({ identity: null }), data({ enforcement: 'shadow-all', reason: 'r' })).mode).toBe('deny');
+    expect(decide(base({ identity: null }), data({ enforcement: 'shadow-all', reason: 'r', expires: '2027-01-01T00:00:00Z' })).mode).toBe('shadow');
+    expect(decide(base({ operation: { name: 'volumeDelete' }, resource: { environment: 'staging' }, token: { fingerprint: DEPLOY_FP } }), data({ enforcement: 'lockdown' })).rule).toBe(
+      'overrides:lockdown',
+    );
+  });
+
+  it('a token record without expires counts as undeclared when the API requires expiry', () => {
+    const data = bundleDataFromIr(ir) as unknown as { blastguard: { tokens: Record<string, { expires: string | null }> } };
+    data.blastguard.tokens[DOMAINS_FP]!.expires = null;
+    expect(decide(base({ operation: { name: 'projects' } }), data).rule).toBe('token:unknown');
+  });
+
   it('malformed overrides in data are ignored', () => {
     const data = { blastguard: { tokens: {}, overrides: { enforcement: 'panic' } } };
     expect(decide(base({ token: null }), data).enforcement).toBe('normal');

@@ -35,6 +35,7 @@ const API_PROTECTED: usize = 8;
 const API_DEFAULTS: usize = 12; // u8 read, write, destructive, tokens.missing
 const API_TOKENS_UNKNOWN: usize = 16; // u8
 const API_CHECK_MASK: usize = 17; // u8
+const API_REQUIRE_EXPIRY: usize = 18; // u8
 const API_UNKNOWN_REASON: usize = 20;
 const API_OP_COUNT: usize = 24;
 const API_OP_TABLE: usize = 28;
@@ -306,6 +307,9 @@ function read_overrides(data: usize): void {
   const rp = s_p;
   const rl = s_l == 0 ? -1 : s_l;
   if (!opt_string(ov, F.K_EXPIRES)) return;
+  // shadow-all softens every deny, so it only counts with a reason and an end; lockdown only
+  // tightens, so it applies even without them.
+  if (mode == ENF_SHADOW_ALL && (rl < 0 || s_l < 0)) return;
   if (s_l >= 0) {
     if (!parse_time(s_p, s_l)) return;
     if (at_or_after(time_sec, time_ns)) return;
@@ -316,7 +320,7 @@ function read_overrides(data: usize): void {
 }
 
 // A data entry that is not a well-formed token of this API makes the token unknown.
-function read_token(data: usize): void {
+function read_token(data: usize, apiRecord: usize): void {
   if (fp_l < 0) {
     tok_state = TOKEN_MISSING;
     return;
@@ -332,6 +336,8 @@ function read_token(data: usize): void {
   if (api == 0 || value_type(api) != TYPE_STRING) return;
   if (!bytes_eq(string_ptr(api), string_len(api), api_p, api_l)) return;
   if (!opt_string(t, F.K_EXPIRES)) return;
+  // An API that requires expiry does not accept a record that never expires.
+  if (s_l < 0 && load<u8>(apiRecord + API_REQUIRE_EXPIRY) != 0) return;
   tok_expires_l = s_l;
   tok_expires_p = s_p;
   if (s_l >= 0) {
@@ -540,7 +546,7 @@ function collect(input: usize, data: usize): void {
   }
 
   read_overrides(data);
-  read_token(data);
+  read_token(data, api);
 
   const count = load<i32>(candidates);
   findings = alloc(<usize>(count + 3) * FINDING_SIZE);
