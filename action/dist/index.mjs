@@ -68618,6 +68618,62 @@ function escapeProperty2(s) {
   return escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
+// src/core/time.ts
+var RFC3339 = /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))$/;
+function isLeapYear(y) {
+  return y % 4 === 0 && y % 100 !== 0 || y % 400 === 0;
+}
+function daysInMonth(y, m) {
+  return [31, isLeapYear(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] ?? 0;
+}
+function daysFromCivil(y, m, d) {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+function parseRfc3339(text) {
+  const m = RFC3339.exec(text);
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number);
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
+  let offset = 0;
+  if (!m[8]) {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return null;
+    offset = (oh * 60 + om) * 60 * (m[9] === "-" ? -1 : 1);
+  }
+  const nanos = m[7] ? Number(m[7].padEnd(9, "0")) : 0;
+  const seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
+  return { seconds, nanos };
+}
+function formatInstant(t) {
+  const days = Math.floor(t.seconds / 86400);
+  const secOfDay = t.seconds - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const pad = (n, w = 2) => String(n).padStart(w, "0");
+  const hh = Math.floor(secOfDay / 3600);
+  const mm = Math.floor(secOfDay % 3600 / 60);
+  const ss = secOfDay % 60;
+  const frac = t.nanos ? "." + String(t.nanos).padStart(9, "0").replace(/0+$/, "") : "";
+  return `${pad(y, 4)}-${pad(m)}-${pad(d)}T${pad(hh)}:${pad(mm)}:${pad(ss)}${frac}Z`;
+}
+function normalizeTimestamp(text) {
+  const t = parseRfc3339(text);
+  return t ? formatInstant(t) : null;
+}
+
 // src/validate/context.ts
 function createContext(set, now) {
   const apis = /* @__PURE__ */ new Map();
@@ -68660,22 +68716,8 @@ function placeOf(doc, path15) {
   return `${span.file}:${span.line}`;
 }
 function parseTimestamp(value) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(value);
-  if (!m) return void 0;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return void 0;
-  const daysInMonth2 = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day > daysInMonth2) return void 0;
-  let offset = 0;
-  if (m[8] !== "Z") {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 23 || om > 59) return void 0;
-    offset = (m[9] === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
-  }
-  const fraction = m[7] ? Math.floor(Number(`0${m[7]}`) * 1e3) : 0;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
-  return utc - offset;
+  const t = parseRfc3339(value);
+  return t === null ? void 0 : t.seconds * 1e3 + Math.floor(t.nanos / 1e6);
 }
 
 // src/cli/command.ts
@@ -68752,62 +68794,6 @@ import { promisify } from "node:util";
 
 // src/ir/build.ts
 import { createHash as createHash2 } from "node:crypto";
-
-// src/core/time.ts
-var RFC3339 = /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))$/;
-function isLeapYear(y) {
-  return y % 4 === 0 && y % 100 !== 0 || y % 400 === 0;
-}
-function daysInMonth(y, m) {
-  return [31, isLeapYear(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] ?? 0;
-}
-function daysFromCivil(y, m, d) {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-function parseRfc3339(text) {
-  const m = RFC3339.exec(text);
-  if (!m) return null;
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
-  let offset = 0;
-  if (!m[8]) {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 23 || om > 59) return null;
-    offset = (oh * 60 + om) * 60 * (m[9] === "-" ? -1 : 1);
-  }
-  const nanos = m[7] ? Number(m[7].padEnd(9, "0")) : 0;
-  const seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
-  return { seconds, nanos };
-}
-function formatInstant(t) {
-  const days = Math.floor(t.seconds / 86400);
-  const secOfDay = t.seconds - days * 86400;
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  const pad = (n, w = 2) => String(n).padStart(w, "0");
-  const hh = Math.floor(secOfDay / 3600);
-  const mm = Math.floor(secOfDay % 3600 / 60);
-  const ss = secOfDay % 60;
-  const frac = t.nanos ? "." + String(t.nanos).padStart(9, "0").replace(/0+$/, "") : "";
-  return `${pad(y, 4)}-${pad(m)}-${pad(d)}T${pad(hh)}:${pad(mm)}:${pad(ss)}${frac}Z`;
-}
-function normalizeTimestamp(text) {
-  const t = parseRfc3339(text);
-  return t ? formatInstant(t) : null;
-}
 
 // src/ir/types.ts
 var CLASSES = ["read", "write", "destructive"];
@@ -69619,7 +69605,7 @@ var ProgramEncoder = class {
     w.u8(MODE_CODE[api.tokens.missing]);
     w.u8(MODE_CODE[api.tokens.unknown]);
     w.u8(checkMask);
-    w.u8(0);
+    w.u8(api.tokens.requireExpiry ? 1 : 0);
     w.u8(0);
     w.u32(unknownReason);
     w.u32(entries2.length);
@@ -73245,19 +73231,7 @@ var TEST_CODES = {
   BG432: { severity: "error", title: "an expectation names a rule no policy declares" }
 };
 function testDiagnostic(code, message3, at, help) {
-  const info = TEST_CODES[code];
-  const d = {
-    code,
-    severity: info?.severity ?? "error",
-    message: message3,
-    file: at.file,
-    line: at.line,
-    column: at.column,
-    endLine: at.endLine,
-    endColumn: at.endColumn
-  };
-  if (help !== void 0) d.help = help;
-  return d;
+  return diagnostic(code, message3, at, help, TEST_CODES[code]?.severity ?? "error");
 }
 
 // src/replay/coverage.ts
@@ -73431,19 +73405,31 @@ var EXTRACT_CODES = {
   wrongEndpoint: "BG402",
   /** The method cannot carry an operation for this protocol. */
   unsupportedMethod: "BG403",
+  /**
+   * A content type the protocol cannot carry; for an HTTP API, a non-empty body whose parameters
+   * cannot be read (text/plain, octet-stream, no content type): the server may still read them.
+   */
   unsupportedContentType: "BG404",
   bodyTooLarge: "BG405",
   /** Malformed JSON, or JSON that is not a request object. */
   invalidBody: "BG406",
   missingQuery: "BG407",
   graphqlSyntax: "BG408",
-  /** `operationName` names no operation, or several operations and no name. */
+  /**
+   * `operationName` names no operation, or several operations and no name; or the document defines
+   * an operation name twice, or has an anonymous operation next to others (servers without
+   * validation differ on which one runs).
+   */
   operationNotFound: "BG409",
   /** A variable is referenced but neither supplied nor defaulted, or `variables` is not an object. */
   missingVariable: "BG410",
   malformedAttempt: "BG411",
   invalidUrl: "BG412",
-  /** A credential header appears more than once with different values, or two credential headers carry different credentials. */
+  /**
+   * A credential header appears more than once with different values (its `_` and `-` spellings
+   * included), or two credential headers carry different credentials (a value without the
+   * configured scheme counts as a credential).
+   */
   conflictingHeader: "BG413",
   unknownFragment: "BG414",
   /** The document selects no operation at all (e.g. only fragments, or an empty batch). */
@@ -73456,8 +73442,11 @@ var EXTRACT_CODES = {
   /**
    * Request parameters given in several places with nothing to say which wins: GraphQL `query`,
    * `variables` or `operationName` in the URL of a POST, repeated in the URL of a GET, or a GET
-   * that also has a body; an HTTP route argument given differently in the path, the query string
-   * or the body; a path two catalog routes match equally well.
+   * that also has a body; `query` next to a stored-document id (`documentId`, `doc_id`, `id`,
+   * `queryId`, `extensions.persistedQuery`); an HTTP API parameter given in two of the path, the
+   * query string and the body with different values (any body type; bracket/dotted forms and case
+   * variants address the same name), a resource argument repeated differently or spelled in such
+   * a form; a path two catalog routes match equally well.
    */
   ambiguousParameters: "BG417",
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */
@@ -73590,6 +73579,16 @@ function readVariables(raw) {
   return value;
 }
 function selectOperation(operations, name) {
+  const names = /* @__PURE__ */ new Set();
+  for (const operation of operations) {
+    const own = operation.name?.value;
+    if (own === void 0) continue;
+    if (names.has(own)) fail(EXTRACT_CODES.operationNotFound, `the graphql document defines ${showName(own)} more than once`);
+    names.add(own);
+  }
+  if (operations.length > 1 && operations.some((o) => o.name === void 0)) {
+    fail(EXTRACT_CODES.operationNotFound, "the graphql document has an anonymous operation next to other operations");
+  }
   if (name !== null) {
     const found = operations.find((o) => o.name?.value === name);
     if (!found) fail(EXTRACT_CODES.operationNotFound, `graphql operation \`${name}\` is not in the document`);
@@ -73676,6 +73675,9 @@ function collect(selectionSet, fragments, visiting, depth, onField) {
     }
   }
 }
+function showName(name) {
+  return name.length <= 64 && !/[A-Za-z0-9]{40,}/.test(name) ? `operation \`${name}\`` : "an operation name";
+}
 function oneLine3(text) {
   const first = text.split("\n")[0] ?? "";
   return first.charAt(0).toLowerCase() + first.slice(1);
@@ -73711,14 +73713,21 @@ function headerValues(headers, name) {
 function fingerprintOf(value) {
   return `sha256:${createHash5("sha256").update(value, "utf8").digest("hex")}`;
 }
+function cgiName(name) {
+  return name.toLowerCase().replace(/_/g, "-");
+}
 function extractToken(headers, config) {
   const tokens = /* @__PURE__ */ new Set();
   const carriers = [];
   for (const { name, scheme } of config) {
     const own = /* @__PURE__ */ new Set();
-    for (const raw of headerValues(headers, name)) {
-      const token2 = stripScheme(raw, scheme);
-      if (token2 !== null) own.add(token2);
+    const key = cgiName(name);
+    for (const [sent, values] of headers) {
+      if (cgiName(sent) !== key) continue;
+      for (const raw of values) {
+        const token2 = credentialOf(raw, scheme);
+        if (token2 !== null) own.add(token2);
+      }
     }
     if (own.size > 1) return { conflict: `header \`${name}\` is sent several times with different values` };
     for (const token2 of own) {
@@ -73732,13 +73741,17 @@ function extractToken(headers, config) {
   const [token] = tokens;
   return token === void 0 ? { fingerprint: null } : { fingerprint: fingerprintOf(token) };
 }
-function stripScheme(raw, scheme) {
-  const value = raw.trim();
-  if (scheme === null) return value === "" ? null : value;
+function trimOws(value) {
+  return value.replace(/^[ \t]+|[ \t]+$/g, "");
+}
+function credentialOf(raw, scheme) {
+  const value = trimOws(raw);
+  if (value === "") return null;
+  if (scheme === null) return value;
   const space = value.search(/[ \t]/);
-  if (space < 0) return null;
-  if (value.slice(0, space).toLowerCase() !== scheme.toLowerCase()) return null;
-  const token = value.slice(space).trim();
+  const head = space < 0 ? value : value.slice(0, space);
+  if (head.toLowerCase() !== scheme.toLowerCase()) return value;
+  const token = space < 0 ? "" : trimOws(value.slice(space));
   return token === "" ? null : token;
 }
 var TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(.*)$/s;
@@ -73958,10 +73971,14 @@ function graphqlOperations(api, method, url, headers, text, limit) {
     if (text.trim() !== "") {
       return [err(EXTRACT_CODES.ambiguousParameters, "a GET request with a body: servers differ on whether they read the url or the body")];
     }
+    const persisted = PERSISTED_PARAMS.filter(
+      (name) => name === "extensions" ? params.getAll(name).some((v) => v.includes("persistedQuery")) : params.has(name)
+    );
+    if (params.has("query") && persisted.length > 0) return [persistedNextToQuery(persisted)];
     return [graphqlGroup({ query: params.get("query"), variables: params.get("variables"), operationName: params.get("operationName") })];
   }
   if (method !== "POST") return [err(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry a graphql operation`)];
-  const inUrl = GRAPHQL_PARAMS.filter((name) => params.has(name));
+  const inUrl = [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS].filter((name) => params.has(name));
   if (inUrl.length > 0) {
     return [
       err(
@@ -73986,10 +74003,33 @@ function graphqlOperations(api, method, url, headers, text, limit) {
   return [graphqlGroup(body)];
 }
 var GRAPHQL_PARAMS = ["query", "variables", "operationName"];
+var PERSISTED_PARAMS = ["documentId", "doc_id", "id", "queryId", "extensions"];
+function persistedNextToQuery(members) {
+  return err(
+    EXTRACT_CODES.ambiguousParameters,
+    `the request has \`query\` and ${members.map((m) => `\`${m}\``).join(", ")}: a server with stored documents may run the stored one and ignore \`query\``
+  );
+}
+function persistedMembers(record) {
+  const out = [];
+  for (const name of ["documentId", "doc_id", "queryId"]) {
+    if (record[name] !== void 0 && record[name] !== null) out.push(name);
+  }
+  if (typeof record.id === "string") out.push("id");
+  const extensions = record.extensions;
+  if (typeof extensions === "object" && extensions !== null && !Array.isArray(extensions)) {
+    const stored = extensions["persistedQuery"];
+    if (stored !== void 0 && stored !== null) out.push("extensions.persistedQuery");
+  } else if (typeof extensions === "string" && extensions.includes("persistedQuery")) {
+    out.push("extensions.persistedQuery");
+  }
+  return out;
+}
 var OVERRIDE_HEADERS = ["x-http-method-override", "x-http-method", "x-method-override"];
 function methodOverride(headers, url, text) {
-  for (const name of OVERRIDE_HEADERS) {
-    if (headerValues(headers, name).length > 0) return `header \`${name}\` may make the server run the request as another method`;
+  for (const sent of headers.keys()) {
+    const name = OVERRIDE_HEADERS.find((o) => o === sent.replace(/_/g, "-"));
+    if (name !== void 0) return `header \`${name}\` may make the server run the request as another method`;
   }
   if ([...url.searchParams.keys()].some(isMethodParam)) return "url parameter `_method` may make the server run the request as another method";
   if (text.trim() === "") return null;
@@ -74016,6 +74056,10 @@ function graphqlGroup(entry) {
     return err(EXTRACT_CODES.invalidBody, "a graphql request must be a json object");
   }
   const record = entry;
+  if (record.query !== void 0 && record.query !== null) {
+    const persisted = persistedMembers(record);
+    if (persisted.length > 0) return persistedNextToQuery(persisted);
+  }
   const request = { query: record.query, variables: record.variables, operationName: record.operationName };
   const result = graphqlRootFields(request);
   if ("error" in result) return result;
@@ -74102,40 +74146,119 @@ function httpOperations(api, method, url, headers, text) {
   if (tied) {
     return [err(EXTRACT_CODES.ambiguousParameters, `\`${method} ${url.pathname}\` matches operations \`${best.op.name}\` and \`${tied.name}\` equally well`)];
   }
-  const sources = [];
-  const query = {};
-  const repeated = /* @__PURE__ */ new Set();
-  for (const [k, v] of url.searchParams) {
-    if (Object.prototype.hasOwnProperty.call(query, k)) {
-      if (query[k] !== v) repeated.add(k);
-    } else {
-      query[k] = v;
-    }
-  }
-  sources.push(["query string", query]);
-  const type = mediaType(headers);
-  if (text.trim() !== "" && (type === null || isJson(type))) {
-    const json = parseJson(text);
-    if ("error" in json) return [json];
-    if (typeof json.value === "object" && json.value !== null && !Array.isArray(json.value)) sources.push(["body", json.value]);
-  }
-  sources.push(["path", best.params]);
   const spec = best.op.resource;
   const guarded = /* @__PURE__ */ new Set([
     ...Object.keys(best.params),
     ...[spec?.idArg, spec?.environmentArg, spec?.projectArg].flatMap((p) => p ? [p.split(".")[0] ?? p] : [])
   ]);
+  const body = httpBodyParameters(headers, text);
+  if ("error" in body) return [{ error: body.error }];
+  const places = [
+    { where: "path", pairs: Object.entries(best.params).map(([name, value]) => ({ name, value })) },
+    { where: "query string", pairs: [...url.searchParams].map(([name, value]) => ({ name, value })) },
+    { where: "body", pairs: body.pairs }
+  ];
+  const guardedBy = new Map([...guarded].map((g) => [g.toLowerCase(), g]));
+  const seen = /* @__PURE__ */ new Map();
   const args = {};
-  for (const [where, values] of sources) {
-    for (const [k, v] of Object.entries(values)) {
-      const clash = Object.prototype.hasOwnProperty.call(args, k) && JSON.stringify(args[k]) !== JSON.stringify(v);
-      if (guarded.has(k) && (clash || where === "query string" && repeated.has(k))) {
-        return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(k, "argument", "an argument")} is given several times with different values`)];
+  for (const { where, pairs } of places) {
+    const own = /* @__PURE__ */ new Map();
+    for (const { name, value } of pairs) {
+      const base = parameterBase(name);
+      const key = base.toLowerCase();
+      const guard = guardedBy.get(key);
+      if (guard !== void 0 && name !== guard) {
+        return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(guard, "argument", "an argument")} is given in another spelling (case, brackets or dots), which servers read differently`)];
       }
-      args[k] = v;
+      const entry = own.get(key) ?? { name: base, values: [] };
+      entry.values.push(base === name ? value : { [name]: value });
+      own.set(key, entry);
+    }
+    for (const [key, { name, values }] of own) {
+      const distinct2 = new Set(values.map(canonical));
+      if (distinct2.size > 1 && guardedBy.has(key)) {
+        return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(name, "argument", "an argument")} is given several times with different values`)];
+      }
+      const [only] = distinct2;
+      const value = distinct2.size === 1 && only !== void 0 ? only : canonical(values.map(canonical));
+      const earlier = seen.get(key);
+      if (earlier && earlier.value !== value) {
+        return [
+          err(
+            EXTRACT_CODES.ambiguousParameters,
+            `${showKey(name, "argument", "an argument")} is given in the ${earlier.where} and the ${where} with different values: servers differ on which wins`
+          )
+        ];
+      }
+      if (!earlier) seen.set(key, { where, value });
+      if (!Object.prototype.hasOwnProperty.call(args, name) && values.length > 0) args[name] = values[0];
     }
   }
   return [{ found: [{ name: best.op.name, type: best.op.type, args }] }];
+}
+function parameterBase(name) {
+  const cut = name.search(/[[.]/);
+  return cut > 0 ? name.slice(0, cut) : name;
+}
+function canonical(value) {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value) ?? "undefined";
+}
+function httpBodyParameters(headers, text) {
+  if (text.trim() === "") return { pairs: [] };
+  const type = mediaType(headers);
+  if (type === null) {
+    return { error: { code: EXTRACT_CODES.unsupportedContentType, message: "the request has a body but no content type: servers differ on how they read it" } };
+  }
+  if (isJson(type)) {
+    const json = parseJson(text);
+    if ("error" in json) return json;
+    const value = json.value;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return { pairs: [] };
+    return { pairs: Object.entries(value).map(([name, v]) => ({ name, value: v })) };
+  }
+  if (type === "application/x-www-form-urlencoded") {
+    return { pairs: [...new URLSearchParams(text)].map(([name, value]) => ({ name, value })) };
+  }
+  if (type === "multipart/form-data") {
+    const fields = multipartFields(headers, text);
+    if (fields === null) return { error: { code: EXTRACT_CODES.invalidBody, message: "the multipart body cannot be read into named fields" } };
+    return { pairs: fields };
+  }
+  return { error: { code: EXTRACT_CODES.unsupportedContentType, message: `content type ${showMediaType(type)} cannot be read for request parameters` } };
+}
+function multipartFields(headers, text) {
+  const [raw] = headerValues(headers, "content-type");
+  const boundary = raw === void 0 ? null : /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(raw);
+  const delimiter = boundary?.[1] ?? boundary?.[2];
+  if (delimiter === void 0) return null;
+  const chunks = text.split(`--${delimiter}`);
+  if (chunks.length < 3) return null;
+  const pairs = [];
+  let closed = false;
+  for (const chunk of chunks.slice(1)) {
+    if (chunk.startsWith("--")) {
+      closed = true;
+      break;
+    }
+    const part = chunk.replace(/^\r?\n/, "");
+    const split = /\r?\n\r?\n/.exec(part);
+    if (!split) return null;
+    const head = part.slice(0, split.index).split(/\r?\n/);
+    const content = part.slice(split.index + split[0].length).replace(/\r?\n$/, "");
+    const dispositions = head.filter((line) => /^content-disposition\s*:/i.test(line));
+    if (dispositions.length !== 1) return null;
+    const disposition = dispositions[0] ?? "";
+    if (/[;\s]name\*\s*=/i.test(disposition)) return null;
+    const names = [...disposition.matchAll(/;\s*name\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s"]+))/gi)];
+    if (names.length !== 1) return null;
+    const name = names[0]?.[1] ?? names[0]?.[2];
+    if (name === void 0 || name === "" || name.includes("\\")) return null;
+    const file = /;\s*filename\*?\s*=/i.test(disposition);
+    pairs.push({ name, value: file ? { file: content } : content });
+  }
+  return closed ? pairs : null;
 }
 function splitPath(path15) {
   return path15.split("/").filter((s) => s !== "");
@@ -74188,27 +74311,25 @@ function resourceOf(api, op, args, inventory) {
   const fromId = entry?.environment ?? (spec.kind === "environment" && id !== null ? environmentName(api, id, inventory) : void 0);
   const envArg = spec.environmentArg ? asId(argumentAt(args, spec.environmentArg)) : null;
   if (envArg !== null) {
-    const fromArg = environmentName(api, envArg, inventory);
-    if (fromArg === void 0) {
-    } else if (fromId !== void 0 && fromId !== fromArg) {
-      return conflict(`argument \`${spec.environmentArg ?? ""}\` names environment ${showId(fromArg)}, but the inventory records ${showId(id, "the resource")} in ${showId(fromId)}`);
+    const fromArg2 = environmentName(api, envArg, inventory);
+    if (fromArg2 === void 0) {
+    } else if (fromId !== void 0 && fromId !== fromArg2) {
+      return conflict(`argument \`${spec.environmentArg ?? ""}\` names environment ${showId(fromArg2)}, but the inventory records ${showId(id, "the resource")} in ${showId(fromId)}`);
     } else {
-      resource.environment = fromArg;
+      resource.environment = fromArg2;
     }
   } else if (fromId !== void 0) {
     resource.environment = fromId;
   }
   const fromInventory = entry?.project ?? (spec.kind === "project" && id !== null ? projectName(id, inventory) : void 0);
   const projectArg = spec.projectArg ? asId(argumentAt(args, spec.projectArg)) : null;
-  if (projectArg !== null) {
-    const fromArg = projectName(projectArg, inventory);
-    if (fromInventory !== void 0 && fromInventory !== fromArg) {
-      return conflict(`argument \`${spec.projectArg ?? ""}\` names project ${showId(fromArg)}, but the inventory records ${showId(id, "the resource")} in ${showId(fromInventory)}`);
-    }
-    resource.project = fromArg;
-  } else if (fromInventory !== void 0) {
-    resource.project = fromInventory;
+  const fromArg = projectArg === null ? void 0 : projectName(projectArg, inventory) ?? projectArg;
+  if (fromArg !== void 0 && fromInventory !== void 0 && fromInventory !== fromArg) {
+    return conflict(`argument \`${spec.projectArg ?? ""}\` names project ${showId(fromArg)}, but the inventory records ${showId(id, "the resource")} in ${showId(fromInventory)}`);
   }
+  const claimed = id === null && projectArg !== null ? projectName(projectArg, inventory) : void 0;
+  const project = fromInventory ?? claimed;
+  if (project !== void 0) resource.project = project;
   return resource;
 }
 function conflict(message3) {
@@ -74228,7 +74349,7 @@ function projectName(id, inventory) {
   const named = lookup(inventory?.projects, id);
   if (named !== void 0) return named;
   const entry = lookup(inventory?.resources, id);
-  return entry?.kind === "project" && entry.project !== void 0 ? entry.project : id;
+  return entry?.kind === "project" ? entry.project : void 0;
 }
 
 // src/replay/compare.ts
@@ -74338,6 +74459,10 @@ async function loadTestFixtures(dir, options = {}) {
   };
   const keptReplays = replays.filter(unique);
   const keptSuites = suites.filter(unique);
+  const dated = emptyPolicySet(dir);
+  dated.replays.push(...keptReplays);
+  dated.testSuites.push(...keptSuites);
+  diagnostics.push(...invalidTimestamp.check(createContext(dated, /* @__PURE__ */ new Date(0))));
   for (const replay of keptReplays) diagnostics.push(...duplicateNames(replay, replay.value.spec.steps, "steps", "step"));
   for (const suite of keptSuites) diagnostics.push(...duplicateNames(suite, suite.value.spec.cases, "cases", "case"));
   return { replays: keptReplays, suites: keptSuites, diagnostics };
@@ -74520,6 +74645,9 @@ function ruleText(r) {
 function caseTitle(r) {
   return `${r.fixture} \u203A ${r.step} \u203A ${r.operation}`;
 }
+function clip(text, max) {
+  return text.length > max ? `${text.slice(0, max - 1)}\u2026` : text;
+}
 function table2(rows) {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length))) ?? [];
   return rows.map((row) => row.map((cell, c) => c === row.length - 1 ? cell : cell.padEnd(widths[c] ?? 0)).join("  ").trimEnd()).join("\n");
@@ -74533,7 +74661,7 @@ function formatHumanResults(report, options = {}) {
   if (report.results.length > 0) {
     const rows = [["", "FIXTURE", "STEP", "OPERATION", "EXPECTED", "ACTUAL", "RULE"]];
     for (const r of report.results) {
-      rows.push([r.passed ? "ok" : "FAIL", r.fixture, r.step, r.operation, expectedText(r), actualText(r), ruleText(r)]);
+      rows.push([r.passed ? "ok" : "FAIL", clip(r.fixture, 28), clip(r.step, 44), clip(r.operation, 28), expectedText(r), actualText(r), ruleText(r)]);
     }
     out += `${table2(rows).split("\n").map((line) => line.startsWith("FAIL") ? paint("31", line) : line).join("\n")}
 `;
@@ -74664,8 +74792,12 @@ function formatJunit(report) {
     const failed2 = results.filter((r) => !r.passed).length;
     out += `  <testsuite name="${xml(key)}" tests="${results.length}" failures="${failed2}" errors="0" file="${xml(first.file)}">
 `;
+    const nameOf = (r) => r.kind === "Replay" ? `${r.step} \u203A ${r.operation}${r.index > 0 ? ` #${r.index + 1}` : ""}` : r.step;
+    const uses = /* @__PURE__ */ new Map();
+    for (const r of results) uses.set(nameOf(r), (uses.get(nameOf(r)) ?? 0) + 1);
     for (const r of results) {
-      const name = r.kind === "Replay" ? `${r.step} \u203A ${r.operation}${r.index > 0 ? ` #${r.index + 1}` : ""}` : r.step;
+      const plain = nameOf(r);
+      const name = (uses.get(plain) ?? 0) > 1 ? `${plain} (line ${r.line})` : plain;
       const open2 = `    <testcase classname="${xml(r.fixture)}" name="${xml(name)}" file="${xml(r.file)}" line="${r.line}"`;
       if (r.passed) {
         out += `${open2}/>
@@ -74755,7 +74887,16 @@ async function runTests(options) {
   const coverageFindings = coverageDiagnostics(coverage, options.minCoverage ?? null);
   diagnostics.push(...results.length === 0 ? coverageFindings.filter((d) => d.code !== "BG424") : coverageFindings);
   const ok = results.every((r) => r.passed) && !diagnostics.some((d) => d.severity === "error");
-  return { diagnostics: sortDiagnostics(diagnostics), results, fixtures: summaries, coverage, revision: bundle.revision, ok };
+  return { diagnostics: sortDiagnostics(distinct(diagnostics)), results, fixtures: summaries, coverage, revision: bundle.revision, ok };
+}
+function distinct(diagnostics) {
+  const seen = /* @__PURE__ */ new Set();
+  return diagnostics.filter((d) => {
+    const key = JSON.stringify([d.code, d.file, d.line, d.column, d.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 // src/cli/commands/test.ts
