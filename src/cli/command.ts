@@ -88,7 +88,7 @@ export function parseInstant(value: string): Date {
 
 /**
  * A usage error: a flag value that is contradictory, invalid or unsupported. Reported like any
- * coded error (`error BGxxx message` + `help:`), but `main` exits 2 for it, as for an unknown flag.
+ * coded error (`error BGnnn message` + `help:`), but `main` exits 2 for it, as for an unknown flag.
  */
 export class UsageError extends BlastguardError {
   readonly usage = true;

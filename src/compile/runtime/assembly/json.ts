@@ -235,7 +235,7 @@ function encode_utf8(out: usize, cp: u32): usize {
 }
 
 // The lexer already checked the escapes and control bytes; decoding never grows the text
-// (\uXXXX is 6 bytes for at most 3, a surrogate pair 12 for 4), so the raw length bounds it.
+// (a \u escape is 6 bytes for at most 3, a surrogate pair 12 for 4), so the raw length bounds it.
 function parse_escaped_string(p: usize, e: usize): usize {
   const v = make_string_inline(<i32>(e - p));
   const start = string_ptr(v);
