@@ -13,6 +13,7 @@ export const EXTRACT_CODES = {
   /**
    * A content type the protocol cannot carry; for an HTTP API, a non-empty body whose parameters
    * cannot be read (text/plain, octet-stream, no content type): the server may still read them.
+   * Also a body with a `Content-Encoding` other than `identity` (the server may inflate it).
    */
   unsupportedContentType: 'BG404',
   bodyTooLarge: 'BG405',

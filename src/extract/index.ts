@@ -88,6 +88,17 @@ export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: Ext
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const body = readBody(request.body, limit);
   if ('error' in body) return [failed(context, body.error.code, body.error.message)];
+  // A server that inflates `Content-Encoding: gzip` (Express, nginx modules) reads other bytes than
+  // the ones the enforcer would parse: only an identity-encoded body is read.
+  if (body.text !== '') {
+    const codings = headerValues(headers, 'content-encoding')
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim().toLowerCase())
+      .filter((v) => v !== '' && v !== 'identity');
+    if (codings.length > 0) {
+      return [failed(context, EXTRACT_CODES.unsupportedContentType, 'the request body has a content encoding other than `identity`: the server may decode it into other bytes')];
+    }
+  }
 
   const override = methodOverride(headers, url, body.text);
   if (override !== null) return [failed(context, EXTRACT_CODES.methodOverride, override)];

@@ -845,3 +845,14 @@ describe('http api parameters in the body, whatever its content type', () => {
     expect(call('POST', '/v1/volumes/delete?id=vol-prod&Force=1', FORM, 'force=1')[0]?.operation).toBe('deleteVolume');
   });
 });
+
+describe('reviewer fail-opens: requests a server could read more dangerously', () => {
+  test('a body with a content encoding other than identity is unparseable (BG404)', () => {
+    const body = { query: 'query { me { id } }' };
+    for (const encoding of ['gzip', 'deflate', 'br', 'GZIP', 'identity, gzip']) {
+      expect(errorCode(post(body, { 'Content-Encoding': encoding })), encoding).toBe(EXTRACT_CODES.unsupportedContentType);
+    }
+    expect(ops(post(body, { 'Content-Encoding': 'identity' }))).toEqual(['me']);
+    expect(ops(post(body))).toEqual(['me']);
+  });
+});
