@@ -84,7 +84,13 @@ function rootFields(request: GraphqlRequest): RootField[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
-    else if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    else if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      // Servers without validation keep either copy (a Map keeps the last, a list search the first).
+      if (fragments.has(definition.name.value)) {
+        fail(EXTRACT_CODES.graphqlSyntax, 'the graphql document defines a fragment name twice: servers differ on which one they use');
+      }
+      fragments.set(definition.name.value, definition);
+    }
     else fail(EXTRACT_CODES.graphqlSyntax, 'the graphql document contains a type system definition, which cannot be executed');
   }
 
@@ -274,3 +280,4 @@ export function argumentAt(args: Readonly<Record<string, unknown>>, path: string
   }
   return current;
 }
+

@@ -855,4 +855,12 @@ describe('reviewer fail-opens: requests a server could read more dangerously', (
     expect(ops(post(body, { 'Content-Encoding': 'identity' }))).toEqual(['me']);
     expect(ops(post(body))).toEqual(['me']);
   });
+
+  test('a fragment name defined twice is unparseable (BG408)', () => {
+    const query =
+      'mutation { ...F } fragment F on Mutation { volumeDelete(volumeId: "vol-staging") } fragment F on Mutation { volumeDelete(volumeId: "vol-prod") }';
+    expect(errorCode(post({ query }))).toBe(EXTRACT_CODES.graphqlSyntax);
+    const once = 'mutation { ...F } fragment F on Mutation { volumeDelete(volumeId: "vol-staging") } fragment G on Mutation { volumeDelete(volumeId: "vol-prod") }';
+    expect(ops(post({ query: once }))).toEqual(['volumeDelete']);
+  });
 });
