@@ -60,7 +60,7 @@ export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: Ext
   const headers = normalizeHeaders(request.headers);
 
   const url = parseUrl(request.url, headers);
-  if (!url) return [failed({ api: 'unknown', time }, EXTRACT_CODES.invalidUrl, 'the request url cannot be parsed')];
+  if (typeof url === 'string') return [failed({ api: 'unknown', time }, EXTRACT_CODES.invalidUrl, url)];
   const host = url.hostname.toLowerCase().replace(/\.$/, '');
   const api = ir.apis.find((a) => a.hosts.some((h) => h.toLowerCase() === host));
   if (!api) return [failed({ api: host || 'unknown', time }, EXTRACT_CODES.unknownHost, `host \`${host}\` belongs to no declared api`)];
@@ -132,18 +132,48 @@ function failed(context: Context, code: string, message: string): ExtractedOpera
   return { input, operation: null, error: { code, message } };
 }
 
-function parseUrl(raw: string, headers: HeaderMap): URL | null {
+/**
+ * The request URL, or why it is unparseable. Which host a request goes to must read one way: one
+ * `Host` header, agreeing with an absolute-form URL's authority (servers behind a proxy may route
+ * by either), and no userinfo (`user@host`), which parsers split at different `@`s.
+ */
+function parseUrl(raw: string, headers: HeaderMap): URL | string {
+  const hosts = headerValues(headers, 'host');
+  if (hosts.length > 1 || hosts.some((h) => h.includes(','))) return 'the request has several `Host` headers: servers differ on which one they read';
+  const [hostHeader] = hosts;
+  const header = hostHeader?.trim();
+  if (header !== undefined && (header === '' || /[@/\\?#\s]/.test(header))) {
+    return 'the `Host` header is not a plain host and port (userinfo, a path or spaces): servers read it differently';
+  }
+  let url: URL;
   try {
     if (raw.startsWith('/')) {
-      const [host] = headerValues(headers, 'host');
-      if (host === undefined) return null;
-      return new URL(raw, `http://${host.trim()}`);
+      if (header === undefined) return 'the request url cannot be parsed';
+      url = new URL(raw, `http://${header}`);
+    } else {
+      url = new URL(raw);
     }
-    const url = new URL(raw);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
   } catch {
-    return null;
+    return 'the request url cannot be parsed';
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'the request url cannot be parsed';
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/*([^/?#]*)/.exec(raw)?.[1] ?? '';
+  if (url.username !== '' || url.password !== '' || (!raw.startsWith('/') && authority.includes('@'))) {
+    return 'the request url carries userinfo (`user@host`): parsers differ on which host it names';
+  }
+  if (!raw.startsWith('/') && header !== undefined) {
+    let fromHeader: URL;
+    try {
+      fromHeader = new URL(`${url.protocol}//${header}`);
+    } catch {
+      return 'the `Host` header cannot be parsed';
+    }
+    const plain = (u: URL): string => `${u.hostname.toLowerCase().replace(/\.$/, '')}:${u.port}`;
+    if (plain(fromHeader) !== plain(url)) {
+      return 'the `Host` header names another host than the request url: servers differ on which one they route by';
+    }
+  }
+  return url;
 }
 
 function identityOf(headers: HeaderMap, api: IrApi): NonNullable<DecisionInput['identity']> {

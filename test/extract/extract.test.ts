@@ -863,4 +863,23 @@ describe('reviewer fail-opens: requests a server could read more dangerously', (
     const once = 'mutation { ...F } fragment F on Mutation { volumeDelete(volumeId: "vol-staging") } fragment G on Mutation { volumeDelete(volumeId: "vol-prod") }';
     expect(ops(post({ query: once }))).toEqual(['volumeDelete']);
   });
+
+  test('several Host headers, a Host disagreeing with the url, or userinfo is unparseable (BG412)', () => {
+    const body = { query: 'mutation { volumeDelete(volumeId: "vol-staging") }' };
+    const withHeaders = (headers: HttpRequest['headers'], url = URL_COM): HttpRequest => ({ ...post(body, {}, url), headers: { ...post(body).headers, ...headers } });
+    expect(errorCode(withHeaders({ Host: ['backboard.railway.com', 'evil.example'] }))).toBe(EXTRACT_CODES.invalidUrl);
+    expect(errorCode(withHeaders({ Host: 'backboard.railway.com, evil.example' }))).toBe(EXTRACT_CODES.invalidUrl);
+    expect(errorCode(withHeaders({ Host: 'evil.example' }))).toBe(EXTRACT_CODES.invalidUrl);
+    expect(errorCode(withHeaders({ Host: 'backboard.railway.com:8443' }))).toBe(EXTRACT_CODES.invalidUrl);
+    expect(errorCode(withHeaders({ Host: 'user@backboard.railway.com' }))).toBe(EXTRACT_CODES.invalidUrl);
+    expect(errorCode(withHeaders({ Host: 'user@backboard.railway.com' }, '/graphql/v2'))).toBe(EXTRACT_CODES.invalidUrl);
+    expect(errorCode(withHeaders({}, 'https://evil.example@backboard.railway.com/graphql/v2'))).toBe(EXTRACT_CODES.invalidUrl);
+    expect(errorCode(withHeaders({}, 'https://user:pw@backboard.railway.com/graphql/v2'))).toBe(EXTRACT_CODES.invalidUrl);
+    expect(errorCode(withHeaders({}, 'https://backboard.railway.com\\@evil.example/graphql/v2'))).toBe(EXTRACT_CODES.invalidUrl);
+    // The same host, in another case, with a trailing dot or the default port, agrees.
+    for (const host of ['backboard.railway.com', 'Backboard.Railway.COM', 'backboard.railway.com.', 'backboard.railway.com:443']) {
+      expect(ops(withHeaders({ Host: host })), host).toEqual(['volumeDelete']);
+    }
+    expect(ops(withHeaders({ Host: 'backboard.railway.com' }, '/graphql/v2'))).toEqual(['volumeDelete']);
+  });
 });
