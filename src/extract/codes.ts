@@ -52,7 +52,9 @@ export const EXTRACT_CODES = {
    * `queryId`, `extensions.persistedQuery`); an HTTP API parameter given in two of the path, the
    * query string and the body with different values (any body type; bracket/dotted forms and case
    * variants address the same name), a resource argument repeated differently or spelled in such
-   * a form; a path two catalog routes match equally well.
+   * a form; a path two catalog routes match equally well; a JSON member (GraphQL request members,
+   * JSON-RPC `method`/`params`/`params.name`/`params.arguments`/`params._meta`, members on the path
+   * to a REST resource argument) spelled in another case, or twice in cases Go folds alike.
    */
   ambiguousParameters: 'BG417',
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */

@@ -2,7 +2,7 @@ import type { Ir, IrApi, IrOperation } from '../ir/types.js';
 import type { DecisionInput } from '../schemas/types.generated.js';
 import { EXTRACT_CODES } from './codes.js';
 import { argumentAt, graphqlRootFields } from './graphql.js';
-import { duplicateJsonKey } from './json.js';
+import { duplicateJsonKey, foldConflict, goFold } from './json.js';
 import type { GraphqlRequest } from './graphql.js';
 import {
   extractToken,
@@ -343,6 +343,16 @@ const GRAPHQL_PARAMS = ['query', 'variables', 'operationName'] as const;
  */
 const PERSISTED_PARAMS = ['documentId', 'doc_id', 'id', 'queryId', 'extensions'] as const;
 
+/** Request members a case-insensitive (Go) server reads whatever their case. */
+const GRAPHQL_MEMBERS = [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS] as const;
+
+function caseConflict(name: string): Group {
+  return err(
+    EXTRACT_CODES.ambiguousParameters,
+    `${showKey(name, 'member', 'a member')} is spelled in another case, or twice in different cases: servers that match names without case (Go's encoding/json) read it differently`,
+  );
+}
+
 function persistedNextToQuery(members: readonly string[]): Group {
   return err(
     EXTRACT_CODES.ambiguousParameters,
@@ -408,6 +418,8 @@ function graphqlGroup(entry: unknown): Group {
     return err(EXTRACT_CODES.invalidBody, 'a graphql request must be a json object');
   }
   const record = entry as Record<string, unknown>;
+  const folded = foldConflict(record, GRAPHQL_MEMBERS);
+  if (folded !== null) return caseConflict(folded);
   if (record.query !== undefined && record.query !== null) {
     const persisted = persistedMembers(record);
     if (persisted.length > 0) return persistedNextToQuery(persisted);
@@ -449,6 +461,13 @@ function mcpOperations(api: IrApi, method: string, url: URL, headers: HeaderMap,
       return err(EXTRACT_CODES.invalidBody, 'a json-rpc message must be a json object');
     }
     const record = message as Record<string, unknown>;
+    const folded = foldConflict(record, ['method', 'params']);
+    if (folded !== null) return caseConflict(folded);
+    const rawParams = record.params;
+    if (typeof rawParams === 'object' && rawParams !== null && !Array.isArray(rawParams)) {
+      const inParams = foldConflict(rawParams as Record<string, unknown>, ['name', 'arguments', '_meta']);
+      if (inParams !== null) return caseConflict(`params.${inParams}`);
+    }
     if (typeof record.method !== 'string' || record.method === '') {
       // A response or an error object sent by the client performs nothing upstream.
       if ('result' in record || 'error' in record) return { found: [{ name: 'jsonrpc/response', type: 'query', args: {} }] };
@@ -530,20 +549,29 @@ function httpOperations(api: IrApi, method: string, url: URL, headers: HeaderMap
   ];
   // Names are compared without case (ASP.NET and Spring bind `ID` to `id`), and bracket or dotted
   // forms by the name they address.
-  const guardedBy = new Map([...guarded].map((g) => [g.toLowerCase(), g]));
+  const guardedBy = new Map([...guarded].map((g) => [goFold(g), g]));
+  // Below the top level, every member on the path to a resource argument must read one way too.
+  const nested = [spec?.idArg, spec?.environmentArg, spec?.projectArg].flatMap((p) => (p?.includes('.') ? [p.split('.')] : []));
   const seen = new Map<string, { where: string; value: string }>();
   const args: Record<string, unknown> = {};
   for (const { where, pairs } of places) {
     const own = new Map<string, { name: string; values: unknown[] }>();
     for (const { name, value } of pairs) {
       const base = parameterBase(name);
-      const key = base.toLowerCase();
+      const key = goFold(base);
       // `id[]`, `id[0]`, `id[x]`, `id.x` are `id` to qs, Rack, PHP and Spring, and another name to
       // Go, Python or Node's URLSearchParams; `ID` is `id` to some binders only: for a resource
       // argument the enforcer cannot know which reading the server has.
       const guard = guardedBy.get(key);
       if (guard !== undefined && name !== guard) {
         return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(guard, 'argument', 'an argument')} is given in another spelling (case, brackets or dots), which servers read differently`)];
+      }
+      for (const path of nested) {
+        if (path[0] !== name) continue;
+        const spelled = nestedFoldConflict(value, path.slice(1));
+        if (spelled !== null) {
+          return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(spelled, 'member', 'a member')} on the path to argument ${'`'}${path.join('.')}${'`'} is spelled in another case, or twice in different cases: servers that match names without case read it differently`)];
+        }
       }
       const entry = own.get(key) ?? { name: base, values: [] };
       entry.values.push(base === name ? value : { [name]: value });
@@ -570,6 +598,19 @@ function httpOperations(api: IrApi, method: string, url: URL, headers: HeaderMap
     }
   }
   return [{ found: [{ name: best.op.name, type: best.op.type, args }] }];
+}
+
+/** A member on `path` inside `value` spelled so a case-insensitive server may read another one. */
+function nestedFoldConflict(value: unknown, path: readonly string[]): string | null {
+  let current = value;
+  for (const segment of path) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return null;
+    const record = current as Record<string, unknown>;
+    const conflict = foldConflict(record, [segment]);
+    if (conflict !== null) return conflict;
+    current = record[segment];
+  }
+  return null;
 }
 
 interface Place {

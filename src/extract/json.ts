@@ -36,3 +36,29 @@ export function duplicateJsonKey(text: string): string | null {
   }
   return null;
 }
+
+/**
+ * A member name as Go's encoding/json matches it (gqlgen, mcp-go): without ASCII case, with `ſ`
+ * as `s` and the Kelvin sign as `k`. Such servers keep the last member that matches a field.
+ */
+export function goFold(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/\u017F/g, 's').replace(/\u212A/g, 'k');
+}
+
+/**
+ * The first member of `record` that a case-insensitive server may read as another member: one
+ * that folds like a `known` name but is spelled otherwise, or two members that fold alike. Null
+ * when every member reads one way.
+ */
+export function foldConflict(record: Readonly<Record<string, unknown>>, known: readonly string[]): string | null {
+  const knownBy = new Map(known.map((k) => [goFold(k), k]));
+  const seen = new Set<string>();
+  for (const name of Object.keys(record)) {
+    const folded = goFold(name);
+    const expected = knownBy.get(folded);
+    if (expected !== undefined && expected !== name) return expected;
+    if (seen.has(folded)) return expected ?? name;
+    seen.add(folded);
+  }
+  return null;
+}

@@ -882,4 +882,66 @@ describe('reviewer fail-opens: requests a server could read more dangerously', (
     }
     expect(ops(withHeaders({ Host: 'backboard.railway.com' }, '/graphql/v2'))).toEqual(['volumeDelete']);
   });
+
+  test('member names a Go server folds onto a guarded member are unparseable (BG417)', () => {
+    const mutation = 'mutation { volumeDelete(volumeId: "vol-prod") }';
+    const harmless = 'query { me { id } }';
+    // gqlgen matches `Query` to `query` (the last one wins); `ſ` folds to `s`, the Kelvin sign to `k`.
+    expect(errorCode(post(`{"query":${JSON.stringify(harmless)},"Query":${JSON.stringify(mutation)}}`))).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(errorCode(post({ QUERY: mutation }))).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(errorCode(post({ query: mutation, OperationName: 'X' }))).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(errorCode(post({ query: harmless, ID: 'stored' }))).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(errorCode(post({ query: harmless, variableſ: {} }))).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(errorCode(post({ query: harmless, Key: 1, key: 2 }))).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(errorCode(post([{ query: harmless, Query: mutation }]))).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(ops(post({ query: harmless, other: 1 }))).toEqual(['me']);
+
+    const mcp = (message: unknown): HttpRequest => ({
+      method: 'POST',
+      url: 'https://mcp.railway.com/mcp',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(message),
+    });
+    const mcpCode = (message: unknown): string | undefined => {
+      const rest: Ir = structuredClone(ir);
+      const api = rest.apis[0];
+      if (!api) throw new Error('no api');
+      api.protocol = 'mcp';
+      const out = extractDecisionInputs({ ...mcp(message), url: URL_COM }, rest, { time: TIME, inventory });
+      expect(out).toHaveLength(1);
+      return out[0]?.error?.code;
+    };
+    const call = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'volumeDelete', arguments: { volumeId: 'vol-prod' } } };
+    expect(mcpCode(call)).toBeUndefined();
+    expect(mcpCode({ ...call, Method: 'tools/list' })).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(mcpCode({ ...call, PARAMS: {} })).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(mcpCode({ ...call, params: { ...call.params, Name: 'me' } })).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(mcpCode({ ...call, params: { ...call.params, Arguments: { volumeId: 'vol-staging' } } })).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(mcpCode({ ...call, params: { ...call.params, _Meta: {} } })).toBe(EXTRACT_CODES.ambiguousParameters);
+  });
+
+  test('REST json members on the path to a resource argument must read one way (BG417)', () => {
+    const rest: Ir = structuredClone(ir);
+    const api = rest.apis[0];
+    if (!api) throw new Error('no api');
+    api.protocol = 'http';
+    api.operations = [
+      { name: 'deleteService', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'service', idArg: 'input.serviceId', environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/services/delete' } },
+    ];
+    const code = (body: string): string | undefined => {
+      const out = extractDecisionInputs(
+        { method: 'POST', url: 'https://backboard.railway.com/v1/services/delete', headers: { 'content-type': 'application/json' }, body },
+        rest,
+        { time: TIME, inventory },
+      );
+      expect(out).toHaveLength(1);
+      if (out[0]?.error) expect(evaluate(rest, out[0].input).rule).toBe('input:invalid');
+      return out[0]?.error?.code;
+    };
+    expect(code('{"input":{"serviceId":"svc-staging-only"}}')).toBeUndefined();
+    expect(code('{"input":{"serviceId":"svc-staging-only","ServiceId":"svc-prod-only"}}')).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('{"input":{"serviceid":"svc-prod-only"}}')).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('{"input":{"serviceId":"svc-staging-only"},"Input":{"serviceId":"svc-prod-only"}}')).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('{"input":{"\u017FerviceId":"svc-prod-only"}}')).toBe(EXTRACT_CODES.ambiguousParameters);
+  });
 });
