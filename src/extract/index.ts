@@ -663,7 +663,8 @@ function httpBodyParameters(headers: HeaderMap, text: string): { pairs: Place['p
 
 /**
  * The fields of a `multipart/form-data` body (RFC 7578), or null when any part cannot be read
- * unambiguously: no boundary, a part without exactly one plain `name`, an unterminated body. A file
+ * unambiguously: no boundary, a part without exactly one plain `name`, an unterminated body, a
+ * delimiter not at a line start, parts after the close delimiter. A file
  * part's value is its content, marked as a file so it never equals a plain field.
  */
 function multipartFields(headers: HeaderMap, text: string): Place['pairs'] | null {
@@ -671,16 +672,28 @@ function multipartFields(headers: HeaderMap, text: string): Place['pairs'] | nul
   const boundary = raw === undefined ? null : /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(raw);
   const delimiter = boundary?.[1] ?? boundary?.[2];
   if (delimiter === undefined) return null;
-  const chunks = text.split(`--${delimiter}`);
-  if (chunks.length < 3) return null;
+  // A delimiter counts only at the start of the body or after CRLF, followed by `--` or the end of
+  // its line (RFC 2046). `--boundary` anywhere else (inside a value, after a bare LF, as the prefix
+  // of a longer line) is read as a delimiter by some parsers and as data by others.
+  const marker = `--${delimiter}`;
+  const starts: number[] = [];
+  for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + marker.length)) {
+    if (at !== 0 && text.slice(at - 2, at) !== '\r\n') return null;
+    if (!/^(?:--)?[ \t]*(?:\r\n|$)/.test(text.slice(at + marker.length, at + marker.length + 200))) return null;
+    starts.push(at);
+  }
+  const chunks = starts.map((at, i) => text.slice(at + marker.length, starts[i + 1] ?? text.length));
+  if (chunks.length < 2) return null;
   const pairs: Place['pairs'] = [];
   let closed = false;
-  for (const chunk of chunks.slice(1)) {
+  for (const [i, chunk] of chunks.entries()) {
     if (chunk.startsWith('--')) {
+      // Parts after the close delimiter are data to some parsers and fields to others.
+      if (i !== chunks.length - 1) return null;
       closed = true;
       break;
     }
-    const part = chunk.replace(/^\r?\n/, '');
+    const part = chunk.replace(/^[ \t]*\r\n/, '');
     const split = /\r?\n\r?\n/.exec(part);
     if (!split) return null;
     const head = part.slice(0, split.index).split(/\r?\n/);

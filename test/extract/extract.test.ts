@@ -944,4 +944,34 @@ describe('reviewer fail-opens: requests a server could read more dangerously', (
     expect(code('{"input":{"serviceId":"svc-staging-only"},"Input":{"serviceId":"svc-prod-only"}}')).toBe(EXTRACT_CODES.ambiguousParameters);
     expect(code('{"input":{"\u017FerviceId":"svc-prod-only"}}')).toBe(EXTRACT_CODES.ambiguousParameters);
   });
+
+  test('a multipart boundary anywhere but a line start, or parts after the close, is unparseable (BG406)', () => {
+    const rest: Ir = structuredClone(ir);
+    const api = rest.apis[0];
+    if (!api) throw new Error('no api');
+    api.protocol = 'http';
+    api.operations = [
+      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/volumes/delete' } },
+    ];
+    const code = (body: string): string | undefined => {
+      const out = extractDecisionInputs(
+        { method: 'POST', url: 'https://backboard.railway.com/v1/volumes/delete', headers: { 'content-type': 'multipart/form-data; boundary=b' }, body },
+        rest,
+        { time: TIME, inventory },
+      );
+      expect(out).toHaveLength(1);
+      if (out[0]?.error) expect(evaluate(rest, out[0].input).rule).toBe('input:invalid');
+      return out[0]?.error?.code ?? out[0]?.input.resource?.id ?? undefined;
+    };
+    const part = (name: string, value: string): string => `--b\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    expect(code(`${part('id', 'vol-staging')}--b--\r\n`)).toBe('vol-staging');
+    expect(code(`${part('id', 'vol-staging')}--b--`)).toBe('vol-staging');
+    // A delimiter inside a value: a lenient parser starts a new part there.
+    expect(code(`${part('note', 'x--b\r\nContent-Disposition: form-data; name="id"\r\n\r\nvol-prod')}${part('id', 'vol-staging')}--b--\r\n`)).toBe(EXTRACT_CODES.invalidBody);
+    // After a bare LF, or as the prefix of a longer line.
+    expect(code(`${part('note', 'x\n--b\nContent-Disposition: form-data; name="id"\n\nvol-prod')}${part('id', 'vol-staging')}--b--\r\n`)).toBe(EXTRACT_CODES.invalidBody);
+    expect(code(`${part('note', 'x\r\n--bx')}${part('id', 'vol-staging')}--b--\r\n`)).toBe(EXTRACT_CODES.invalidBody);
+    // Parts after the close delimiter.
+    expect(code(`${part('id', 'vol-staging')}--b--\r\n${part('id', 'vol-prod')}--b--\r\n`)).toBe(EXTRACT_CODES.invalidBody);
+  });
 });
