@@ -54,7 +54,9 @@ export const EXTRACT_CODES = {
    * variants address the same name), a resource argument repeated differently or spelled in such
    * a form; a path two catalog routes match equally well; a JSON member (GraphQL request members,
    * JSON-RPC `method`/`params`/`params.name`/`params.arguments`/`params._meta`, members on the path
-   * to a REST resource argument) spelled in another case, or twice in cases Go folds alike.
+   * to a REST resource argument) spelled in another case, or twice in cases Go folds alike; a `;`
+   * in a query string or form body, or a parameter name padded with (or a guarded name split by)
+   * whitespace.
    */
   ambiguousParameters: 'BG417',
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */

@@ -291,6 +291,8 @@ function graphqlOperations(api: IrApi, method: string, url: URL, headers: Header
     if (url.search.length > limit) {
       return [err(EXTRACT_CODES.bodyTooLarge, `the request query string has ${url.search.length} characters, more than the limit of ${limit}`)];
     }
+    const names = parameterNameProblem(url.search, [...params.keys()], [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS]);
+    if (names !== null) return [err(EXTRACT_CODES.ambiguousParameters, names)];
     // Servers differ on which copy of a repeated parameter they read, and some read a GET's body.
     const repeated = GRAPHQL_PARAMS.filter((name) => params.getAll(name).length > 1);
     if (repeated.length > 0) {
@@ -542,6 +544,10 @@ function httpOperations(api: IrApi, method: string, url: URL, headers: HeaderMap
   ]);
   const body = httpBodyParameters(headers, text);
   if ('error' in body) return [{ error: body.error }];
+  const inQuery = parameterNameProblem(url.search, [...url.searchParams.keys()], [...guarded]);
+  if (inQuery !== null) return [err(EXTRACT_CODES.ambiguousParameters, inQuery)];
+  const inBody = parameterNameProblem(mediaType(headers) === 'application/x-www-form-urlencoded' ? text : '', body.pairs.map((p) => p.name), [...guarded]);
+  if (inBody !== null) return [err(EXTRACT_CODES.ambiguousParameters, inBody)];
   const places: Place[] = [
     { where: 'path', pairs: Object.entries(best.params).map(([name, value]) => ({ name, value })) },
     { where: 'query string', pairs: [...url.searchParams].map(([name, value]) => ({ name, value })) },
@@ -609,6 +615,34 @@ function nestedFoldConflict(value: unknown, path: readonly string[]): string | n
     const conflict = foldConflict(record, [segment]);
     if (conflict !== null) return conflict;
     current = record[segment];
+  }
+  return null;
+}
+
+/** Whitespace and control characters: what servers may trim from, or drop in, a parameter name. */
+function isSpace(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return code <= 0x20 || code === 0x7f || /\s/.test(char);
+}
+
+/**
+ * Why parameter names may read differently on some server, or null: a `;` in a query string or
+ * form body (Rack 2 and old CGI parsers split on it, others keep it in the value); a name with
+ * leading or trailing whitespace (trimmed by some frameworks); a name that is a guarded one but for
+ * whitespace.
+ */
+function parameterNameProblem(raw: string, names: readonly string[], guarded: readonly string[]): string | null {
+  if (raw.includes(';')) return 'the parameters contain `;`, which some servers read as a separator and others as data';
+  const guards = new Set(guarded.map(goFold));
+  for (const name of names) {
+    const chars = [...name];
+    if (chars.length > 0 && (isSpace(chars[0] ?? '') || isSpace(chars[chars.length - 1] ?? ''))) {
+      return 'a parameter name has leading or trailing whitespace, which some servers trim';
+    }
+    const bare = chars.filter((c) => !isSpace(c)).join('');
+    if (bare !== name && guards.has(goFold(bare))) {
+      return `${showKey(bare, 'parameter', 'a parameter')} is spelled with whitespace, which some servers drop`;
+    }
   }
   return null;
 }

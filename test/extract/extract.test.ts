@@ -974,4 +974,45 @@ describe('reviewer fail-opens: requests a server could read more dangerously', (
     // Parts after the close delimiter.
     expect(code(`${part('id', 'vol-staging')}--b--\r\n${part('id', 'vol-prod')}--b--\r\n`)).toBe(EXTRACT_CODES.invalidBody);
   });
+
+  test('a `;` in the parameters, or parameter names padded with whitespace, are unparseable (BG417)', () => {
+    const rest: Ir = structuredClone(ir);
+    const api = rest.apis[0];
+    if (!api) throw new Error('no api');
+    api.protocol = 'http';
+    api.operations = [
+      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/volumes/delete' } },
+    ];
+    const code = (query: string, body?: string): string | undefined => {
+      const out = extractDecisionInputs(
+        {
+          method: 'POST',
+          url: `https://backboard.railway.com/v1/volumes/delete${query}`,
+          headers: body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' },
+          ...(body === undefined ? {} : { body }),
+        },
+        rest,
+        { time: TIME, inventory },
+      );
+      expect(out).toHaveLength(1);
+      if (out[0]?.error) expect(evaluate(rest, out[0].input).rule).toBe('input:invalid');
+      return out[0]?.error?.code ?? out[0]?.input.resource?.id ?? undefined;
+    };
+    expect(code('?id=vol-staging')).toBe('vol-staging');
+    expect(code('', 'id=vol-staging&note=a%3Bb')).toBe('vol-staging');
+    // Rack 2 reads `id=vol-prod` as a parameter of its own.
+    expect(code('?note=x;id=vol-prod&id=vol-staging')).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('', 'note=x;id=vol-prod&id=vol-staging')).toBe(EXTRACT_CODES.ambiguousParameters);
+    // Names some servers trim, or whose inner whitespace they drop.
+    expect(code('?id=vol-staging&id%20=vol-prod')).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('?%20id=vol-prod')).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('', 'id=vol-staging&id+=vol-prod')).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('', 'id=vol-staging&i%09d=vol-prod')).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(code('?note%20x=1&id=vol-staging')).toBe('vol-staging');
+    // A graphql GET reads its parameters from the query string too.
+    const get = (search: string): HttpRequest => ({ method: 'GET', url: `${URL_COM}${search}`, headers: { Authorization: `Bearer ${DOMAINS_TOKEN}` } });
+    expect(ops(get(`?query=${encodeURIComponent('query { me { id } }')}`))).toEqual(['me']);
+    expect(errorCode(get(`?query=${encodeURIComponent('query { me { id } }')};query=x`))).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(errorCode(get(`?query=${encodeURIComponent('query { me { id } }')}&query%20=x`))).toBe(EXTRACT_CODES.ambiguousParameters);
+  });
 });
