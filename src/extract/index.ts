@@ -368,7 +368,8 @@ function persistedMembers(record: Readonly<Record<string, unknown>>): string[] {
   for (const name of ['documentId', 'doc_id', 'queryId'] as const) {
     if (record[name] !== undefined && record[name] !== null) out.push(name);
   }
-  if (typeof record.id === 'string') out.push('id');
+  // Relay's `id` is a string, but a server may take a number as the same stored-document key.
+  if (typeof record.id === 'string' || typeof record.id === 'number') out.push('id');
   const extensions = record.extensions;
   if (typeof extensions === 'object' && extensions !== null && !Array.isArray(extensions)) {
     const stored = (extensions as Record<string, unknown>)['persistedQuery'];

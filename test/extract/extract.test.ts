@@ -745,8 +745,8 @@ describe('graphql documents a server could run another way', () => {
         EXTRACT_CODES.ambiguousParameters,
       );
     }
-    // Other extensions, a numeric `id`, or a null member are not stored documents.
-    expect(ops(post({ query, extensions: { tracing: true }, id: 7, documentId: null }))).toEqual(['me']);
+    // Other extensions or a null member are not stored documents (a numeric `id` is: see below).
+    expect(ops(post({ query, extensions: { tracing: true }, documentId: null }))).toEqual(['me']);
     expect(ops({ method: 'GET', url: `${URL_COM}?query=${q}&extensions=${encodeURIComponent('{"tracing":true}')}` })).toEqual(['me']);
     // In a batch, only the element that has both is denied.
     expect(run(post([{ query }, { query, documentId: 'x' }])).map((r) => r.error?.code ?? r.operation)).toEqual(['me', EXTRACT_CODES.ambiguousParameters]);
@@ -1014,5 +1014,13 @@ describe('reviewer fail-opens: requests a server could read more dangerously', (
     expect(ops(get(`?query=${encodeURIComponent('query { me { id } }')}`))).toEqual(['me']);
     expect(errorCode(get(`?query=${encodeURIComponent('query { me { id } }')};query=x`))).toBe(EXTRACT_CODES.ambiguousParameters);
     expect(errorCode(get(`?query=${encodeURIComponent('query { me { id } }')}&query%20=x`))).toBe(EXTRACT_CODES.ambiguousParameters);
+  });
+
+  test('a numeric `id` next to `query` names a stored document too (BG417)', () => {
+    const query = 'query { me { id } }';
+    expect(errorCode(post({ query, id: 42 }))).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(errorCode(post({ query, id: 0 }))).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(errorCode(post({ query, id: 'doc' }))).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(ops(post({ query, id: null }))).toEqual(['me']);
   });
 });
