@@ -309,6 +309,8 @@ function graphqlOperations(api: IrApi, method: string, url: URL, headers: Header
   }
   if (method !== 'POST') return [err(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry a graphql operation`)];
   // Some servers merge url parameters into a POST (and let them win), others ignore them.
+  const urlNames = parameterNameProblem(url.search, [...params.keys()], [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS]);
+  if (urlNames !== null) return [err(EXTRACT_CODES.ambiguousParameters, urlNames)];
   const inUrl = [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS].filter((name) => params.has(name));
   if (inUrl.length > 0) {
     return [

@@ -1014,6 +1014,10 @@ describe('reviewer fail-opens: requests a server could read more dangerously', (
     expect(ops(get(`?query=${encodeURIComponent('query { me { id } }')}`))).toEqual(['me']);
     expect(errorCode(get(`?query=${encodeURIComponent('query { me { id } }')};query=x`))).toBe(EXTRACT_CODES.ambiguousParameters);
     expect(errorCode(get(`?query=${encodeURIComponent('query { me { id } }')}&query%20=x`))).toBe(EXTRACT_CODES.ambiguousParameters);
+    // A graphql POST whose url a Rack 2 server would read as carrying `query`.
+    expect(errorCode(post({ query: 'query { me { id } }' }, {}, `${URL_COM}?a=1;query=x`))).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(errorCode(post({ query: 'query { me { id } }' }, {}, `${URL_COM}?query%20=x`))).toBe(EXTRACT_CODES.ambiguousParameters);
+    expect(ops(post({ query: 'query { me { id } }' }, {}, `${URL_COM}?trace=1`))).toEqual(['me']);
   });
 
   test('a numeric `id` next to `query` names a stored document too (BG417)', () => {
