@@ -73408,6 +73408,7 @@ var EXTRACT_CODES = {
   /**
    * A content type the protocol cannot carry; for an HTTP API, a non-empty body whose parameters
    * cannot be read (text/plain, octet-stream, no content type): the server may still read them.
+   * Also a body with a `Content-Encoding` other than `identity` (the server may inflate it).
    */
   unsupportedContentType: "BG404",
   bodyTooLarge: "BG405",
@@ -73446,7 +73447,11 @@ var EXTRACT_CODES = {
    * `queryId`, `extensions.persistedQuery`); an HTTP API parameter given in two of the path, the
    * query string and the body with different values (any body type; bracket/dotted forms and case
    * variants address the same name), a resource argument repeated differently or spelled in such
-   * a form; a path two catalog routes match equally well.
+   * a form; a path two catalog routes match equally well; a JSON member (GraphQL request members,
+   * JSON-RPC `method`/`params`/`params.name`/`params.arguments`/`params._meta`, members on the path
+   * to a REST resource argument) spelled in another case, or twice in cases Go folds alike; a `;`
+   * in a query string or form body, or a parameter name padded with (or a guarded name split by)
+   * whitespace.
    */
   ambiguousParameters: "BG417",
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */
@@ -73485,6 +73490,21 @@ function duplicateJsonKey(text) {
       const top = frames[frames.length - 1];
       expectKey = top !== void 0 && top !== null;
     }
+  }
+  return null;
+}
+function goFold(name) {
+  return name.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/\u017F/g, "s").replace(/\u212A/g, "k");
+}
+function foldConflict(record, known) {
+  const knownBy = new Map(known.map((k) => [goFold(k), k]));
+  const seen = /* @__PURE__ */ new Set();
+  for (const name of Object.keys(record)) {
+    const folded = goFold(name);
+    const expected = knownBy.get(folded);
+    if (expected !== void 0 && expected !== name) return expected;
+    if (seen.has(folded)) return expected ?? name;
+    seen.add(folded);
   }
   return null;
 }
@@ -73533,8 +73553,12 @@ function rootFields(request) {
   const fragments = /* @__PURE__ */ new Map();
   for (const definition of document.definitions) {
     if (definition.kind === import_graphql.Kind.OPERATION_DEFINITION) operations.push(definition);
-    else if (definition.kind === import_graphql.Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    else fail(EXTRACT_CODES.graphqlSyntax, "the graphql document contains a type system definition, which cannot be executed");
+    else if (definition.kind === import_graphql.Kind.FRAGMENT_DEFINITION) {
+      if (fragments.has(definition.name.value)) {
+        fail(EXTRACT_CODES.graphqlSyntax, "the graphql document defines a fragment name twice: servers differ on which one they use");
+      }
+      fragments.set(definition.name.value, definition);
+    } else fail(EXTRACT_CODES.graphqlSyntax, "the graphql document contains a type system definition, which cannot be executed");
   }
   const operation = selectOperation(operations, typeof operationName === "string" && operationName !== "" ? operationName : null);
   const resolved = resolveVariables(operation, variables);
@@ -73811,7 +73835,7 @@ function extractDecisionInputs(request, ir, options) {
   const time = typeof options.time === "string" ? options.time : options.time.toISOString();
   const headers = normalizeHeaders(request.headers);
   const url = parseUrl(request.url, headers);
-  if (!url) return [failed({ api: "unknown", time }, EXTRACT_CODES.invalidUrl, "the request url cannot be parsed")];
+  if (typeof url === "string") return [failed({ api: "unknown", time }, EXTRACT_CODES.invalidUrl, url)];
   const host = url.hostname.toLowerCase().replace(/\.$/, "");
   const api = ir.apis.find((a) => a.hosts.some((h) => h.toLowerCase() === host));
   if (!api) return [failed({ api: host || "unknown", time }, EXTRACT_CODES.unknownHost, `host \`${host}\` belongs to no declared api`)];
@@ -73837,6 +73861,12 @@ function extractDecisionInputs(request, ir, options) {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const body = readBody(request.body, limit);
   if ("error" in body) return [failed(context, body.error.code, body.error.message)];
+  if (body.text !== "") {
+    const codings = headerValues(headers, "content-encoding").flatMap((v) => v.split(",")).map((v) => v.trim().toLowerCase()).filter((v) => v !== "" && v !== "identity");
+    if (codings.length > 0) {
+      return [failed(context, EXTRACT_CODES.unsupportedContentType, "the request body has a content encoding other than `identity`: the server may decode it into other bytes")];
+    }
+  }
   const override = methodOverride(headers, url, body.text);
   if (override !== null) return [failed(context, EXTRACT_CODES.methodOverride, override)];
   const groups = api.protocol === "graphql" ? graphqlOperations(api, method, url, headers, body.text, limit) : api.protocol === "mcp" ? mcpOperations(api, method, url, headers, body.text) : httpOperations(api, method, url, headers, body.text);
@@ -73862,17 +73892,42 @@ function failed(context, code, message3) {
   return { input, operation: null, error: { code, message: message3 } };
 }
 function parseUrl(raw, headers) {
+  const hosts = headerValues(headers, "host");
+  if (hosts.length > 1 || hosts.some((h) => h.includes(","))) return "the request has several `Host` headers: servers differ on which one they read";
+  const [hostHeader] = hosts;
+  const header = hostHeader?.trim();
+  if (header !== void 0 && (header === "" || /[@/\\?#\s]/.test(header))) {
+    return "the `Host` header is not a plain host and port (userinfo, a path or spaces): servers read it differently";
+  }
+  let url;
   try {
     if (raw.startsWith("/")) {
-      const [host] = headerValues(headers, "host");
-      if (host === void 0) return null;
-      return new URL(raw, `http://${host.trim()}`);
+      if (header === void 0) return "the request url cannot be parsed";
+      url = new URL(raw, `http://${header}`);
+    } else {
+      url = new URL(raw);
     }
-    const url = new URL(raw);
-    return url.protocol === "http:" || url.protocol === "https:" ? url : null;
   } catch {
-    return null;
+    return "the request url cannot be parsed";
   }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return "the request url cannot be parsed";
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/*([^/?#]*)/.exec(raw)?.[1] ?? "";
+  if (url.username !== "" || url.password !== "" || !raw.startsWith("/") && authority.includes("@")) {
+    return "the request url carries userinfo (`user@host`): parsers differ on which host it names";
+  }
+  if (!raw.startsWith("/") && header !== void 0) {
+    let fromHeader;
+    try {
+      fromHeader = new URL(`${url.protocol}//${header}`);
+    } catch {
+      return "the `Host` header cannot be parsed";
+    }
+    const plain = (u) => `${u.hostname.toLowerCase().replace(/\.$/, "")}:${u.port}`;
+    if (plain(fromHeader) !== plain(url)) {
+      return "the `Host` header names another host than the request url: servers differ on which one they route by";
+    }
+  }
+  return url;
 }
 function identityOf(headers, api) {
   const identity = {};
@@ -73964,6 +74019,8 @@ function graphqlOperations(api, method, url, headers, text, limit) {
     if (url.search.length > limit) {
       return [err(EXTRACT_CODES.bodyTooLarge, `the request query string has ${url.search.length} characters, more than the limit of ${limit}`)];
     }
+    const names = parameterNameProblem(url.search, [...params.keys()], [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS]);
+    if (names !== null) return [err(EXTRACT_CODES.ambiguousParameters, names)];
     const repeated = GRAPHQL_PARAMS.filter((name) => params.getAll(name).length > 1);
     if (repeated.length > 0) {
       return [err(EXTRACT_CODES.ambiguousParameters, `the url repeats ${repeated.map((n) => `\`${n}\``).join(", ")}: servers differ on which copy they read`)];
@@ -73978,6 +74035,8 @@ function graphqlOperations(api, method, url, headers, text, limit) {
     return [graphqlGroup({ query: params.get("query"), variables: params.get("variables"), operationName: params.get("operationName") })];
   }
   if (method !== "POST") return [err(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry a graphql operation`)];
+  const urlNames = parameterNameProblem(url.search, [...params.keys()], [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS]);
+  if (urlNames !== null) return [err(EXTRACT_CODES.ambiguousParameters, urlNames)];
   const inUrl = [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS].filter((name) => params.has(name));
   if (inUrl.length > 0) {
     return [
@@ -74004,6 +74063,13 @@ function graphqlOperations(api, method, url, headers, text, limit) {
 }
 var GRAPHQL_PARAMS = ["query", "variables", "operationName"];
 var PERSISTED_PARAMS = ["documentId", "doc_id", "id", "queryId", "extensions"];
+var GRAPHQL_MEMBERS = [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS];
+function caseConflict(name) {
+  return err(
+    EXTRACT_CODES.ambiguousParameters,
+    `${showKey(name, "member", "a member")} is spelled in another case, or twice in different cases: servers that match names without case (Go's encoding/json) read it differently`
+  );
+}
 function persistedNextToQuery(members) {
   return err(
     EXTRACT_CODES.ambiguousParameters,
@@ -74015,7 +74081,7 @@ function persistedMembers(record) {
   for (const name of ["documentId", "doc_id", "queryId"]) {
     if (record[name] !== void 0 && record[name] !== null) out.push(name);
   }
-  if (typeof record.id === "string") out.push("id");
+  if (typeof record.id === "string" || typeof record.id === "number") out.push("id");
   const extensions = record.extensions;
   if (typeof extensions === "object" && extensions !== null && !Array.isArray(extensions)) {
     const stored = extensions["persistedQuery"];
@@ -74056,6 +74122,8 @@ function graphqlGroup(entry) {
     return err(EXTRACT_CODES.invalidBody, "a graphql request must be a json object");
   }
   const record = entry;
+  const folded = foldConflict(record, GRAPHQL_MEMBERS);
+  if (folded !== null) return caseConflict(folded);
   if (record.query !== void 0 && record.query !== null) {
     const persisted = persistedMembers(record);
     if (persisted.length > 0) return persistedNextToQuery(persisted);
@@ -74090,6 +74158,13 @@ function mcpOperations(api, method, url, headers, text) {
       return err(EXTRACT_CODES.invalidBody, "a json-rpc message must be a json object");
     }
     const record = message3;
+    const folded = foldConflict(record, ["method", "params"]);
+    if (folded !== null) return caseConflict(folded);
+    const rawParams = record.params;
+    if (typeof rawParams === "object" && rawParams !== null && !Array.isArray(rawParams)) {
+      const inParams = foldConflict(rawParams, ["name", "arguments", "_meta"]);
+      if (inParams !== null) return caseConflict(`params.${inParams}`);
+    }
     if (typeof record.method !== "string" || record.method === "") {
       if ("result" in record || "error" in record) return { found: [{ name: "jsonrpc/response", type: "query", args: {} }] };
       return err(EXTRACT_CODES.invalidBody, "a json-rpc request must have a string `method`");
@@ -74153,22 +74228,34 @@ function httpOperations(api, method, url, headers, text) {
   ]);
   const body = httpBodyParameters(headers, text);
   if ("error" in body) return [{ error: body.error }];
+  const inQuery = parameterNameProblem(url.search, [...url.searchParams.keys()], [...guarded]);
+  if (inQuery !== null) return [err(EXTRACT_CODES.ambiguousParameters, inQuery)];
+  const inBody = parameterNameProblem(mediaType(headers) === "application/x-www-form-urlencoded" ? text : "", body.pairs.map((p) => p.name), [...guarded]);
+  if (inBody !== null) return [err(EXTRACT_CODES.ambiguousParameters, inBody)];
   const places = [
     { where: "path", pairs: Object.entries(best.params).map(([name, value]) => ({ name, value })) },
     { where: "query string", pairs: [...url.searchParams].map(([name, value]) => ({ name, value })) },
     { where: "body", pairs: body.pairs }
   ];
-  const guardedBy = new Map([...guarded].map((g) => [g.toLowerCase(), g]));
+  const guardedBy = new Map([...guarded].map((g) => [goFold(g), g]));
+  const nested = [spec?.idArg, spec?.environmentArg, spec?.projectArg].flatMap((p) => p?.includes(".") ? [p.split(".")] : []);
   const seen = /* @__PURE__ */ new Map();
   const args = {};
   for (const { where, pairs } of places) {
     const own = /* @__PURE__ */ new Map();
     for (const { name, value } of pairs) {
       const base = parameterBase(name);
-      const key = base.toLowerCase();
+      const key = goFold(base);
       const guard = guardedBy.get(key);
       if (guard !== void 0 && name !== guard) {
         return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(guard, "argument", "an argument")} is given in another spelling (case, brackets or dots), which servers read differently`)];
+      }
+      for (const path15 of nested) {
+        if (path15[0] !== name) continue;
+        const spelled = nestedFoldConflict(value, path15.slice(1));
+        if (spelled !== null) {
+          return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(spelled, "member", "a member")} on the path to argument ${"`"}${path15.join(".")}${"`"} is spelled in another case, or twice in different cases: servers that match names without case read it differently`)];
+        }
       }
       const entry = own.get(key) ?? { name: base, values: [] };
       entry.values.push(base === name ? value : { [name]: value });
@@ -74195,6 +74282,36 @@ function httpOperations(api, method, url, headers, text) {
     }
   }
   return [{ found: [{ name: best.op.name, type: best.op.type, args }] }];
+}
+function nestedFoldConflict(value, path15) {
+  let current = value;
+  for (const segment of path15) {
+    if (typeof current !== "object" || current === null || Array.isArray(current)) return null;
+    const record = current;
+    const conflict2 = foldConflict(record, [segment]);
+    if (conflict2 !== null) return conflict2;
+    current = record[segment];
+  }
+  return null;
+}
+function isSpace(char) {
+  const code = char.codePointAt(0) ?? 0;
+  return code <= 32 || code === 127 || /\s/.test(char);
+}
+function parameterNameProblem(raw, names, guarded) {
+  if (raw.includes(";")) return "the parameters contain `;`, which some servers read as a separator and others as data";
+  const guards = new Set(guarded.map(goFold));
+  for (const name of names) {
+    const chars = [...name];
+    if (chars.length > 0 && (isSpace(chars[0] ?? "") || isSpace(chars[chars.length - 1] ?? ""))) {
+      return "a parameter name has leading or trailing whitespace, which some servers trim";
+    }
+    const bare = chars.filter((c) => !isSpace(c)).join("");
+    if (bare !== name && guards.has(goFold(bare))) {
+      return `${showKey(bare, "parameter", "a parameter")} is spelled with whitespace, which some servers drop`;
+    }
+  }
+  return null;
 }
 function parameterBase(name) {
   const cut = name.search(/[[.]/);
@@ -74233,16 +74350,24 @@ function multipartFields(headers, text) {
   const boundary = raw === void 0 ? null : /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(raw);
   const delimiter = boundary?.[1] ?? boundary?.[2];
   if (delimiter === void 0) return null;
-  const chunks = text.split(`--${delimiter}`);
-  if (chunks.length < 3) return null;
+  const marker = `--${delimiter}`;
+  const starts = [];
+  for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + marker.length)) {
+    if (at !== 0 && text.slice(at - 2, at) !== "\r\n") return null;
+    if (!/^(?:--)?[ \t]*(?:\r\n|$)/.test(text.slice(at + marker.length, at + marker.length + 200))) return null;
+    starts.push(at);
+  }
+  const chunks = starts.map((at, i) => text.slice(at + marker.length, starts[i + 1] ?? text.length));
+  if (chunks.length < 2) return null;
   const pairs = [];
   let closed = false;
-  for (const chunk of chunks.slice(1)) {
+  for (const [i, chunk] of chunks.entries()) {
     if (chunk.startsWith("--")) {
+      if (i !== chunks.length - 1) return null;
       closed = true;
       break;
     }
-    const part = chunk.replace(/^\r?\n/, "");
+    const part = chunk.replace(/^[ \t]*\r\n/, "");
     const split = /\r?\n\r?\n/.exec(part);
     if (!split) return null;
     const head = part.slice(0, split.index).split(/\r?\n/);
