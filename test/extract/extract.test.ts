@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { EXTRACT_CODES, extractDecisionInputs, fingerprintOf } from '../../src/extract/index.js';
 import type { ExtractOptions, HttpRequest } from '../../src/extract/index.js';
 import { evaluate } from '../../src/evaluate/index.js';
-import type { Ir } from '../../src/ir/types.js';
+import type { Ir, IrOperation } from '../../src/ir/types.js';
 import { DEPLOY_FP, DEPLOY_TOKEN, DOMAINS_FP, DOMAINS_TOKEN, TIME, TRACEPARENT, URL_APP, URL_COM, exampleIr } from './fixture.js';
 
 let ir: Ir;
@@ -23,6 +23,16 @@ const inventory: ExtractOptions['inventory'] = {
   environments: { 'env-prod-uuid': 'production', 'env-staging-uuid': 'staging', 'env-dev-uuid': 'development' },
   projects: { 'proj-uuid': 'pocketos' },
 };
+
+/** The example IR with its first API turned into a REST (`protocol: http`) API with these routes. */
+function httpIr(operations: IrOperation[]): Ir {
+  const rest: Ir = structuredClone(ir);
+  const api = rest.apis[0];
+  if (!api) throw new Error('no api');
+  api.protocol = 'http';
+  api.operations = operations;
+  return rest;
+}
 
 function post(body: unknown, headers: Record<string, string> = {}, url = URL_COM): HttpRequest {
   return {
@@ -647,14 +657,10 @@ describe('other protocols', () => {
   });
 
   test('http routes match method and path templates', () => {
-    const rest: Ir = structuredClone(ir);
-    const api = rest.apis[0];
-    if (!api) throw new Error('no api');
-    api.protocol = 'http';
-    api.operations = [
+    const rest = httpIr([
       { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'DELETE', path: '/v1/volumes/{id}' } },
       { name: 'deleteLatest', class: 'destructive', type: 'request', reversible: false, resource: null, http: { method: 'DELETE', path: '/v1/volumes/latest' } },
-    ];
+    ]);
     const call = (method: string, path: string) =>
       extractDecisionInputs({ method, url: `https://backboard.railway.com${path}` }, rest, { time: TIME, inventory });
     expect(call('DELETE', '/v1/volumes/vol-prod')[0]?.input.resource).toEqual({ kind: 'volume', id: 'vol-prod', environment: 'production', project: 'pocketos' });
@@ -663,16 +669,12 @@ describe('other protocols', () => {
   });
 
   test('http arguments given differently in the path, the query string or the body are unparseable', () => {
-    const rest: Ir = structuredClone(ir);
-    const api = rest.apis[0];
-    if (!api) throw new Error('no api');
-    api.protocol = 'http';
-    api.operations = [
+    const rest = httpIr([
       { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'DELETE', path: '/v1/volumes/{id}' } },
       { name: 'deleteService', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'service', idArg: 'service.id', environmentArg: 'env', projectArg: null }, http: { method: 'DELETE', path: '/v1/services' } },
       { name: 'getA', class: 'read', type: 'request', reversible: false, resource: null, http: { method: 'GET', path: '/v1/{a}/x' } },
       { name: 'getB', class: 'destructive', type: 'request', reversible: false, resource: null, http: { method: 'GET', path: '/v1/x/{b}' } },
-    ];
+    ]);
     const call = (method: string, path: string, body?: unknown) =>
       extractDecisionInputs(
         {
@@ -755,16 +757,11 @@ describe('graphql documents a server could run another way', () => {
 
 describe('http api parameters in the body, whatever its content type', () => {
   function restIr(): Ir {
-    const rest: Ir = structuredClone(ir);
-    const api = rest.apis[0];
-    if (!api) throw new Error('no api');
-    api.protocol = 'http';
-    api.operations = [
+    return httpIr([
       { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/volumes/delete' } },
       { name: 'deleteById', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'DELETE', path: '/v1/volumes/{id}' } },
       { name: 'deleteService', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'service', idArg: 'service.id', environmentArg: 'env', projectArg: null }, http: { method: 'DELETE', path: '/v1/services' } },
-    ];
-    return rest;
+    ]);
   }
   const call = (method: string, path: string, contentType: string | null, body?: string) =>
     extractDecisionInputs(
@@ -921,13 +918,9 @@ describe('reviewer fail-opens: requests a server could read more dangerously', (
   });
 
   test('REST json members on the path to a resource argument must read one way (BG417)', () => {
-    const rest: Ir = structuredClone(ir);
-    const api = rest.apis[0];
-    if (!api) throw new Error('no api');
-    api.protocol = 'http';
-    api.operations = [
+    const rest = httpIr([
       { name: 'deleteService', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'service', idArg: 'input.serviceId', environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/services/delete' } },
-    ];
+    ]);
     const code = (body: string): string | undefined => {
       const out = extractDecisionInputs(
         { method: 'POST', url: 'https://backboard.railway.com/v1/services/delete', headers: { 'content-type': 'application/json' }, body },
@@ -946,13 +939,9 @@ describe('reviewer fail-opens: requests a server could read more dangerously', (
   });
 
   test('a multipart boundary anywhere but a line start, or parts after the close, is unparseable (BG406)', () => {
-    const rest: Ir = structuredClone(ir);
-    const api = rest.apis[0];
-    if (!api) throw new Error('no api');
-    api.protocol = 'http';
-    api.operations = [
+    const rest = httpIr([
       { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/volumes/delete' } },
-    ];
+    ]);
     const code = (body: string): string | undefined => {
       const out = extractDecisionInputs(
         { method: 'POST', url: 'https://backboard.railway.com/v1/volumes/delete', headers: { 'content-type': 'multipart/form-data; boundary=b' }, body },
@@ -976,13 +965,9 @@ describe('reviewer fail-opens: requests a server could read more dangerously', (
   });
 
   test('a `;` in the parameters, or parameter names padded with whitespace, are unparseable (BG417)', () => {
-    const rest: Ir = structuredClone(ir);
-    const api = rest.apis[0];
-    if (!api) throw new Error('no api');
-    api.protocol = 'http';
-    api.operations = [
+    const rest = httpIr([
       { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/volumes/delete' } },
-    ];
+    ]);
     const code = (query: string, body?: string): string | undefined => {
       const out = extractDecisionInputs(
         {
