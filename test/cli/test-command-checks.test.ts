@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { REPO, copyExampleRepo, runCli } from '../helpers/cli.js';
+import { REPO, copyExampleRepo, replayYaml, runCli } from '../helpers/cli.js';
 import type { TestReportJson } from '../../src/replay/index.js';
 
 const cli = (argv: string[], cwd: string = REPO) => runCli(argv, { cwd });
@@ -21,19 +21,6 @@ const copyRepo = (name: string): Promise<string> => copyExampleRepo(path.join(wo
 // Built from pieces so that this file holds no credential-shaped literal.
 const GITHUB_TOKEN = ['ghp', '_', 'R4nd0mL00k1ngT0k3nV4lu3Xy9Zq8Wp7Vn6'].join('');
 
-const REPLAY = (name: string, steps: string[]): string =>
-  [
-    'apiVersion: blastguard.dev/v1',
-    'kind: Replay',
-    `metadata: { name: ${name} }`,
-    'spec:',
-    '  title: t',
-    '  date: "2026-04-24"',
-    '  sources: [{ url: https://example.com }]',
-    '  steps:',
-    ...steps,
-    '',
-  ].join('\n');
 
 describe('blastguard test checks', () => {
   test('a missing tests directory is BG426 alone, even where the policies would not load', async () => {
@@ -57,7 +44,7 @@ describe('blastguard test checks', () => {
       `      request: { method: POST, url: https://backboard.railway.com/graphql/v2, headers: { Authorization: "Bearer ${GITHUB_TOKEN}" }, json: { query: "{ me { id } }" } }`,
       '      expect: [{ operation: me, mode: deny }]',
     ];
-    await writeFile(path.join(root, 'test', 'incidents', 'leak.yaml'), REPLAY('leak', step));
+    await writeFile(path.join(root, 'test', 'incidents', 'leak.yaml'), replayYaml('leak', step));
     const { code, stdout, stderr } = await cli(['test'], root);
     expect(code).toBe(1);
     expect(stderr).toMatch(/test\/incidents\/leak\.yaml:11:\d+: error BG056 `spec\.steps\[0\]\.request\.headers\.Authorization` looks like a credential \(a GitHub token: `ghp_…`\)/);
@@ -78,7 +65,7 @@ describe('blastguard test checks', () => {
       '      request: { method: POST, url: https://api.example.com/graphql/v2, json: { query: "{ me { id } }" } }',
       '      expect: [{ operation: me, mode: allow }]',
     ];
-    await writeFile(path.join(root, 'test', 'incidents', 'why.yaml'), REPLAY('why', step));
+    await writeFile(path.join(root, 'test', 'incidents', 'why.yaml'), replayYaml('why', step));
     const junit = path.join(root, 'out', 'junit.xml');
     const { code, stdout } = await cli(['test', '--junit', junit], root);
     expect(code).toBe(1);

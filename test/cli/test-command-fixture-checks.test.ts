@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { copyExampleRepo, runCli } from '../helpers/cli.js';
+import { copyExampleRepo, replayYaml, runCli } from '../helpers/cli.js';
 import type { TestReportJson } from '../../src/replay/index.js';
 
 let work: string;
@@ -13,19 +13,6 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const REPLAY = (name: string, steps: string[]): string =>
-  [
-    'apiVersion: blastguard.dev/v1',
-    'kind: Replay',
-    `metadata: { name: ${name} }`,
-    'spec:',
-    '  title: t',
-    '  date: "2026-04-24"',
-    '  sources: [{ url: https://example.com }]',
-    '  steps:',
-    ...steps,
-    '',
-  ].join('\n');
 
 const STEP = (name: string, time: string, mode: string): string[] => [
   `    - name: ${name}`,
@@ -37,7 +24,7 @@ const STEP = (name: string, time: string, mode: string): string[] => [
 describe('blastguard test: replay file checks', () => {
   test('a step time of the right shape that is no real date is the validator\'s located BG060', async () => {
     const root = await copyExampleRepo(path.join(work, 'bad-time'));
-    await writeFile(path.join(root, 'test', 'incidents', 'bad-time.yaml'), REPLAY('bad-time', STEP('feb 30', '2026-02-30T00:00:00Z', 'deny')));
+    await writeFile(path.join(root, 'test', 'incidents', 'bad-time.yaml'), replayYaml('bad-time', STEP('feb 30', '2026-02-30T00:00:00Z', 'deny')));
     const { code, stdout } = await runCli(['test', '--format', 'json'], { cwd: root });
     expect(code).toBe(1);
     const body = JSON.parse(stdout) as TestReportJson;
@@ -55,7 +42,7 @@ describe('blastguard test: replay file checks', () => {
     const root = await copyExampleRepo(path.join(work, 'same-step'));
     await writeFile(
       path.join(root, 'test', 'incidents', 'same-step.yaml'),
-      REPLAY('same-step', [...STEP('twice', '2026-04-24T00:00:00Z', 'deny'), ...STEP('twice', '2026-04-24T00:01:00Z', 'allow')]),
+      replayYaml('same-step', [...STEP('twice', '2026-04-24T00:00:00Z', 'deny'), ...STEP('twice', '2026-04-24T00:01:00Z', 'allow')]),
     );
     const junit = path.join(root, 'junit.xml');
     const { code, stdout } = await runCli(['test', '--format', 'json', '--junit', junit], { cwd: root });

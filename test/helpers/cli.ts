@@ -57,3 +57,19 @@ export async function copyExampleRepo(root: string): Promise<string> {
   }
   return root;
 }
+
+/** A minimal Replay document with the given step lines (already indented under `steps:`). */
+export function replayYaml(name: string, steps: string[]): string {
+  return [
+    'apiVersion: blastguard.dev/v1',
+    'kind: Replay',
+    `metadata: { name: ${name} }`,
+    'spec:',
+    '  title: t',
+    '  date: "2026-04-24"',
+    '  sources: [{ url: https://example.com }]',
+    '  steps:',
+    ...steps,
+    '',
+  ].join('\n');
+}
