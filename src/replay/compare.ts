@@ -1,18 +1,12 @@
 import type { Decision } from '../ir/types.js';
+import type { Expectation, TestSuiteDocument } from '../schemas/types.generated.js';
 
-/** What a replay step or a test case expects of one decision; absent fields are not checked. */
-export interface ExpectedDecision {
-  operation?: string;
-  mode: Decision['mode'];
-  allow?: boolean;
-  would_deny?: boolean;
-  enforced?: boolean;
-  rule?: string;
-  environment?: string;
-  environment_assumed?: boolean;
-  reasons?: string[];
-  violations?: { kind: string; rule?: string; mode?: 'shadow' | 'deny'; token?: string }[];
-}
+/**
+ * What a replay step or a test case expects of one decision; absent fields are not checked. The
+ * union of the two schemas' expectation shapes, so a schema change reaches the comparison.
+ */
+export type ExpectedDecision = Omit<Expectation, 'operation'> &
+  Omit<TestSuiteDocument['spec']['cases'][number]['expect'], 'mode'> & { operation?: string };
 
 export interface FieldDiff {
   field: string;
