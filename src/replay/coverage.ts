@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { PolicySet } from '../load/index.js';
 import { testDiagnostic } from './codes.js';
-import type { CaseResult } from './run.js';
+import type { CaseResult } from './types.js';
 
 export interface RuleCoverage {
   /** Every rule as `<policy>/<rule>`, in policy-file then rule order. */

@@ -2,27 +2,21 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option } from 'commander';
 import { BlastguardError, isBlastguardError } from '../../core/errors.js';
-import { formatDiagnostics, type DiagnosticFormat } from '../../diagnostics/format.js';
-import { buildIr } from '../../ir/build.js';
+import type { DiagnosticFormat } from '../../diagnostics/format.js';
 import { compileIr } from '../../compile/index.js';
-import { loadDecisionEngine } from '../../compile/sdk.js';
-import { checkPolicyDir } from '../../validate/index.js';
+import { ALLOW_ENTRYPOINT, DECISION_ENTRYPOINT, loadDecisionEngine } from '../../engine/index.js';
 import { printable, wasmForEntrypoint } from '../../bundle/index.js';
+import { checkPolicies } from '../../toolchain/index.js';
 import { verifyBundle } from '../../verify/index.js';
-import { UsageError, type CliIo, type CommandModule } from '../command.js';
-import { sourceReader } from './build.js';
+import { UsageError, errnoText, flagName, printDiagnostics, type CliIo, type CommandModule } from '../command.js';
 import {
   addVerificationOptions,
   checkVerificationFlags,
-  errnoText,
   readBundleFromPath,
   rejected,
   verificationConfigFromFlags,
   type VerificationFlags,
-} from './verify.js';
-
-export const DECISION_ENTRYPOINT = 'blastguard/decision';
-export const ALLOW_ENTRYPOINT = 'blastguard/allow';
+} from '../verification.js';
 
 interface EvalOptions extends VerificationFlags {
   dir?: string;
@@ -105,14 +99,14 @@ async function policyFrom(options: EvalOptions, io: CliIo, setExit: (code: numbe
     return { wasm: wasmForEntrypoint(bundle, options.entrypoint), data: bundle.data };
   }
   const dir = path.resolve(io.cwd, options.dir ?? 'policies');
-  const checked = await checkPolicyDir(dir, { cwd: io.cwd });
-  if (checked.errorCount > 0) {
-    io.stderr(formatDiagnostics(checked.diagnostics, options.format, { color: io.isTTY, readSource: sourceReader(io) }));
+  const checked = await checkPolicies({ dir, cwd: io.cwd });
+  if (checked.ir === null) {
+    printDiagnostics(io, checked.diagnostics, options.format, checked.sources);
     io.stderr(`error: policies in \`${options.dir ?? 'policies'}\` have ${checked.errorCount} error(s)\n`);
     setExit(1);
     return undefined;
   }
-  const compiled = compileIr(buildIr(checked.set));
+  const compiled = compileIr(checked.ir);
   return { wasm: compiled.wasm, data: compiled.data };
 }
 
@@ -147,10 +141,6 @@ function checkEvalFlags(options: EvalOptions): void {
   }
   if (options.input === '') throw new UsageError('BG270', '--input must not be empty', { help: 'pass a json file, or `-` for standard input' });
   if (options.verificationKey !== undefined) checkVerificationFlags(options);
-}
-
-function flagName(key: string): string {
-  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 export const evalCommand: CommandModule = {

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { BlastguardError } from '../../core/errors.js';
-import { formatGithub, formatHumanResults, formatHumanVerdict, formatJson, formatJunit, runTests } from '../../replay/index.js';
-import type { TestFormat } from '../../replay/index.js';
+import { formatGithub, formatHumanResults, formatHumanVerdict, formatJson, formatJunit } from '../../report/index.js';
+import type { TestFormat } from '../../report/index.js';
+import { parsePercent, runTests } from '../../toolchain/index.js';
 import { parseInstant, printDiagnostics, useColor } from '../command.js';
 import type { CliIo, CommandModule } from '../command.js';
 
@@ -19,9 +20,8 @@ interface TestFlags {
 
 /** Commander parser for `--min-coverage` (a bad value is a usage error, exit 2). */
 export function parseCoverage(value: string): number {
-  const text = value.trim().replace(/%$/, '');
-  const n = Number(text);
-  if (text === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('must be a percentage from 0 to 100, e.g. 90');
+  const n = parsePercent(value);
+  if (n === undefined) throw new InvalidArgumentError('must be a percentage from 0 to 100, e.g. 90');
   return n;
 }
 
@@ -39,7 +39,7 @@ async function run(flags: TestFlags, io: CliIo): Promise<number> {
     const color = useColor(io);
     io.stdout(formatHumanResults(report, { color }));
     // Diagnostics go where every command prints them (stderr for people); the verdict comes last.
-    printDiagnostics(io, report.diagnostics, 'human', { maxErrors: 0 });
+    printDiagnostics(io, report.diagnostics, 'human', report.sources, { maxErrors: 0 });
     io.stdout(formatHumanVerdict(report, { color }));
   }
   if (flags.junit !== undefined) {

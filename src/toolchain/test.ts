@@ -1,0 +1,152 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { readBundle, type Bundle } from '../bundle/index.js';
+import { isBlastguardError } from '../core/errors.js';
+import { fileStart, sortDiagnostics } from '../diagnostics/create.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { irDigest } from '../ir/build.js';
+import type { Ir } from '../ir/types.js';
+import {
+  checkExpectations,
+  coverageDiagnostics,
+  loadTestFixtures,
+  ruleCoverage,
+  ruleIds,
+  runReplay,
+  runTestSuite,
+  testDiagnostic,
+  type CaseResult,
+  type EngineFor,
+  type FixtureSummary,
+  type TestReport,
+} from '../replay/index.js';
+import { buildBundle, packBuiltBundle } from './bundle.js';
+import { checkPolicies } from './check.js';
+import { bundleEngines } from './engines.js';
+
+/** The bundle replays run against, as a host would hold it. */
+export interface TestBundle {
+  /** The bundle as `blastguard build` would write it, unsigned (`.tar.gz` bytes). */
+  bytes: Uint8Array;
+  /** The IR digest: a test run's revision names what was compiled, not a commit. */
+  revision: string;
+  bundle: Bundle;
+  engineFor: EngineFor;
+}
+
+/**
+ * Builds the bundle with `buildBundle` (the way `blastguard build` does), packs it, reads it back
+ * and runs its `policy.wasm` with its `data.json` through the official OPA Wasm SDK: replays
+ * exercise the artifact that ships, not the TypeScript reference.
+ */
+export async function loadTestBundle(ir: Ir): Promise<TestBundle> {
+  const revision = irDigest(ir);
+  const bytes = packBuiltBundle(await buildBundle(ir, { revision }));
+  const bundle = await readBundle(bytes);
+  return { bytes, revision, bundle, engineFor: bundleEngines(bundle) };
+}
+
+export interface RunTestsOptions {
+  /** The policy directory, relative to `cwd`. */
+  dir: string;
+  /** Where Replay and TestSuite files are looked for, recursively. */
+  tests: string;
+  cwd: string;
+  /** Fail below this rule coverage (0–100); null never fails on coverage. */
+  minCoverage?: number | null;
+  /** The validation clock (token expiry warnings); default now. */
+  now?: Date;
+}
+
+/** A coverage percentage from 0 to 100 (`90`, `90%`, `99.5`); undefined when the text is none. */
+export function parsePercent(value: string): number | undefined {
+  const text = value.trim().replace(/%$/, '');
+  const n = Number(text);
+  return text === '' || !Number.isFinite(n) || n < 0 || n > 100 ? undefined : n;
+}
+
+function failed(diagnostics: Diagnostic[], sources: ReadonlyMap<string, string>): TestReport {
+  return { diagnostics, sources, results: [], fixtures: [], coverage: null, revision: null, ok: false };
+}
+
+/**
+ * `blastguard test` without the printing: loads and checks the policies, builds the bundle once
+ * in memory, runs every replay step and test case against its Wasm, and measures rule coverage.
+ * Never throws for anything in the user's files.
+ */
+export async function runTests(options: RunTestsOptions): Promise<TestReport> {
+  const cwd = options.cwd;
+  // A missing tests directory is the one thing to say: validating policies first would bury it
+  // under their findings (or a BG003 when --dir is wrong too) and coverage warnings.
+  const testsDir = path.resolve(cwd, options.tests);
+  const kind = await stat(testsDir).then(
+    (st) => (st.isDirectory() ? 'dir' : 'file'),
+    () => 'missing',
+  );
+  if (kind !== 'dir') {
+    const d = testDiagnostic(
+      'BG426',
+      kind === 'missing' ? `tests directory \`${options.tests}\` does not exist` : `tests path \`${options.tests}\` is not a directory`,
+      fileStart(options.tests),
+      'pass the directory holding your Replay and TestSuite files with --tests (default `test`)',
+    );
+    return failed([d], new Map());
+  }
+
+  const loaded = await checkPolicies(options.now === undefined ? { dir: options.dir, cwd } : { dir: options.dir, cwd, now: options.now });
+  const policyDiagnostics = loaded.diagnostics;
+  if (loaded.ir === null) return failed(policyDiagnostics, loaded.sources);
+  const ir = loaded.ir;
+  let bundle: TestBundle;
+  try {
+    bundle = await loadTestBundle(ir);
+  } catch (e) {
+    if (!isBlastguardError(e)) throw e;
+    const at = fileStart(loaded.set.root);
+    const d = testDiagnostic('BG428', `the bundle cannot be built for testing: ${e.code} ${e.message}`, at, e.help);
+    return failed([...policyDiagnostics, d], loaded.sources);
+  }
+
+  const fixtures = await loadTestFixtures(options.tests, { cwd });
+  const sources = new Map([...loaded.sources, ...fixtures.sources]);
+  const diagnostics: Diagnostic[] = [...policyDiagnostics, ...fixtures.diagnostics];
+  if (fixtures.replays.length + fixtures.suites.length === 0 && !fixtures.diagnostics.some((d) => d.severity === 'error')) {
+    diagnostics.push(
+      testDiagnostic('BG423', `no Replay or TestSuite found under \`${options.tests}\``, fileStart(options.tests), 'add replays under test/incidents/ and suites under test/policies/'),
+    );
+  }
+  const rules = ruleIds(loaded.set);
+  for (const document of [...fixtures.replays, ...fixtures.suites]) diagnostics.push(...checkExpectations(document, rules));
+  const results: CaseResult[] = [];
+  const summaries: FixtureSummary[] = [
+    ...fixtures.replays.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.spec.title })),
+    ...fixtures.suites.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.metadata.description ?? `${d.value.spec.cases.length} decision tests` })),
+  ];
+  for (const replay of fixtures.replays) {
+    const run = await runReplay(replay, ir, bundle.engineFor);
+    results.push(...run.results);
+    diagnostics.push(...run.diagnostics);
+  }
+  for (const suite of fixtures.suites) {
+    const run = await runTestSuite(suite, bundle.engineFor);
+    results.push(...run.results);
+    diagnostics.push(...run.diagnostics);
+  }
+  const coverage = ruleCoverage(loaded.set, results);
+  // With nothing run, one warning per rule would only repeat BG423.
+  const coverageFindings = coverageDiagnostics(coverage, options.minCoverage ?? null);
+  diagnostics.push(...(results.length === 0 ? coverageFindings.filter((d) => d.code !== 'BG424') : coverageFindings));
+  const ok = results.every((r) => r.passed) && !diagnostics.some((d) => d.severity === 'error');
+  return { diagnostics: sortDiagnostics(distinct(diagnostics)), sources, results, fixtures: summaries, coverage, revision: bundle.revision, ok };
+}
+
+/** Each finding once: fixtures under the policy directory are checked by validation and by the fixture loader alike. */
+function distinct(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = JSON.stringify([d.code, d.file, d.line, d.column, d.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
