@@ -7,6 +7,6 @@ export { SYSTEM_RULE_IDS, VIOLATION_KINDS, checkExpectations, ruleIds } from './
 export { loadTestFixtures } from './fixtures.js';
 export type { TestFixtures } from './fixtures.js';
 export { replayInventory } from './inventory.js';
-export { NO_OPERATION, UNPARSEABLE, runReplay, runTestSuite } from './run.js';
+export { NOT_RUN, NO_OPERATION, UNPARSEABLE, runReplay, runTestSuite } from './run.js';
 export type { FixtureRun } from './run.js';
 export type { CaseResult, EngineFor, FixtureSummary, OverridesSpec, TestReport } from './types.js';

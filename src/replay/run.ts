@@ -15,6 +15,8 @@ import type { CaseResult, EngineFor } from './types.js';
 export const UNPARSEABLE = '(unparseable)';
 /** The operation label of a test case whose input has no operation name. */
 export const NO_OPERATION = '(none)';
+/** The operation label of a replay step whose request could not be made (BG421), when it expects none by name. */
+export const NOT_RUN = '(not run)';
 
 export interface FixtureRun {
   results: CaseResult[];
@@ -70,7 +72,29 @@ export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engi
         return whole;
       });
     }
-    if (unresolved) continue;
+    if (unresolved) {
+      // The request cannot be sent, so nothing was decided: the step still gets its row, as a
+      // failure, so the table, the fixture line and the summary count it.
+      const at = document.locate(['spec', 'steps', s, 'name'], 'value');
+      const expected = step.expect[0] ?? null;
+      results.push({
+        kind: 'Replay',
+        fixture: document.name,
+        file: document.file,
+        line: at.line,
+        column: at.column,
+        step: step.name,
+        index: 0,
+        operation: expected?.operation ?? NOT_RUN,
+        expected,
+        actual: null,
+        input: null,
+        extractError: null,
+        passed: false,
+        diffs: [{ field: 'request', expected: 'every `${token:NAME}` a token of this replay', actual: 'not run: BG421 a token reference names no token' }],
+      });
+      continue;
+    }
     const body = step.request.body ?? (step.request.json === undefined ? undefined : JSON.stringify(step.request.json));
     const request: HttpRequest = { method: step.request.method, url: step.request.url, headers };
     if (body !== undefined) request.body = body;
