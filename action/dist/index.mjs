@@ -65169,13 +65169,14 @@ var TEST_CODES = {
   BG423: { severity: "warning", title: "no Replay or TestSuite under the tests directory" },
   BG424: { severity: "warning", title: "a rule no replay step or test case decided or matched" },
   BG425: { severity: "error", title: "rule coverage is below `--min-coverage`" },
-  BG426: { severity: "error", title: "the tests directory does not exist or is not a directory" },
+  BG426: { severity: "error", title: "the tests path does not exist" },
   BG427: { severity: "error", title: "two Replay or TestSuite documents share a name" },
   BG428: { severity: "error", title: "the bundle could not be built or loaded for testing" },
   BG429: { severity: "error", title: "the JUnit report cannot be written" },
   BG430: { severity: "error", title: "two cases of a TestSuite or two steps of a Replay share a name" },
   BG431: { severity: "error", title: "an expectation names a violation kind no decision has" },
-  BG432: { severity: "error", title: "an expectation names a rule no policy declares" }
+  BG432: { severity: "error", title: "an expectation names a rule no policy declares" },
+  BG433: { severity: "error", title: "the `--fixture` / `--step` filter matches no replay step or test case" }
 };
 function testDiagnostic(code, message3, at, help) {
   return diagnostic(code, message3, at, help, TEST_CODES[code]?.severity ?? "error");
@@ -65236,7 +65237,7 @@ function ruleCoverage(set, results) {
   const total = rules.length;
   return { rules, covered, total, percent: total === 0 ? 100 : covered / total * 100 };
 }
-function coverageDiagnostics(coverage, minCoverage) {
+function coverageDiagnostics(coverage, minCoverage, suiteHome2) {
   const out = [];
   for (const rule of coverage.rules) {
     if (rule.covered) continue;
@@ -65245,7 +65246,7 @@ function coverageDiagnostics(coverage, minCoverage) {
         "BG424",
         `rule \`${rule.id}\` is not exercised by any replay step or test case`,
         { file: rule.file, line: rule.line, column: rule.column, endLine: rule.line, endColumn: rule.column + rule.id.length - rule.id.indexOf("/") - 1 },
-        "add a TestSuite case under test/policies/ whose input this rule decides or matches"
+        `add a TestSuite case under \`${suiteHome2}\` whose input this rule decides or matches`
       )
     );
   }
@@ -65406,7 +65407,7 @@ function nearest(value, candidates) {
 }
 
 // src/replay/fixtures.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
 import path4 from "node:path";
 
 // src/load/index.ts
@@ -66672,7 +66673,7 @@ var FIXTURE_KIND = /^\s*kind\s*:\s*["']?(Replay|TestSuite)["']?\s*(#.*)?$/m;
 async function loadTestFixtures(dir, options) {
   const cwd = path4.resolve(options.cwd);
   const sources = /* @__PURE__ */ new Map();
-  const { files, diagnostics } = await findPolicyFiles(dir, cwd);
+  const { files, diagnostics } = await fixtureFiles(dir, cwd);
   let replays = [];
   let suites = [];
   for (const file of files) {
@@ -66730,6 +66731,15 @@ async function loadTestFixtures(dir, options) {
   for (const replay of keptReplays) diagnostics.push(...duplicateNames(replay, replay.value.spec.steps, "steps", "step"));
   for (const suite of keptSuites) diagnostics.push(...duplicateNames(suite, suite.value.spec.cases, "cases", "case"));
   return { replays: keptReplays, suites: keptSuites, diagnostics, sources };
+}
+async function fixtureFiles(target, cwd) {
+  const abs = path4.resolve(cwd, target);
+  const isFile = await stat3(abs).then(
+    (st) => st.isFile(),
+    () => false
+  );
+  if (isFile) return { files: [{ abs, rel: relativePath(cwd, abs) }], diagnostics: [] };
+  return findPolicyFiles(target, cwd);
 }
 function duplicateNames(document, entries2, field, noun) {
   const out = [];
@@ -67851,8 +67861,9 @@ function projectName(id, inventory) {
 // src/replay/run.ts
 var UNPARSEABLE = "(unparseable)";
 var NO_OPERATION = "(none)";
+var NOT_RUN = "(not run)";
 var TOKEN_REF = /\$\{token:([^}]*)\}/g;
-async function runReplay(document, ir, engineFor) {
+async function runReplay(document, ir, engineFor, options = {}) {
   const spec = document.value.spec;
   const diagnostics = [];
   const results = [];
@@ -67878,6 +67889,7 @@ async function runReplay(document, ir, engineFor) {
   const inventory = replayInventory(spec.inventory);
   const engine = await engineFor(spec.overrides ?? null);
   for (const [s, step] of spec.steps.entries()) {
+    if (options.only && !options.only(step.name)) continue;
     const headers = {};
     let unresolved = false;
     for (const [name, value] of Object.entries(step.request.headers ?? {})) {
@@ -67897,7 +67909,27 @@ async function runReplay(document, ir, engineFor) {
         return whole;
       });
     }
-    if (unresolved) continue;
+    if (unresolved) {
+      const at = document.locate(["spec", "steps", s, "name"], "value");
+      const expected = step.expect[0] ?? null;
+      results.push({
+        kind: "Replay",
+        fixture: document.name,
+        file: document.file,
+        line: at.line,
+        column: at.column,
+        step: step.name,
+        index: 0,
+        operation: expected?.operation ?? NOT_RUN,
+        expected,
+        actual: null,
+        input: null,
+        extractError: null,
+        passed: false,
+        diffs: [{ field: "request", expected: "every `${token:NAME}` a token of this replay", actual: "not run: BG421 a token reference names no token" }]
+      });
+      continue;
+    }
     const body = step.request.body ?? (step.request.json === void 0 ? void 0 : JSON.stringify(step.request.json));
     const request = { method: step.request.method, url: step.request.url, headers };
     if (body !== void 0) request.body = body;
@@ -67935,15 +67967,16 @@ async function runReplay(document, ir, engineFor) {
   }
   return { results, diagnostics };
 }
-async function runTestSuite(document, engineFor) {
+async function runTestSuite(document, engineFor, options = {}) {
   const spec = document.value.spec;
   const engine = await engineFor(spec.overrides ?? null);
-  const results = spec.cases.map((testCase, i) => {
+  const results = spec.cases.flatMap((testCase, i) => {
+    if (options.only && !options.only(testCase.name)) return [];
     const at = document.locate(["spec", "cases", i]);
     const decided = decide(engine, testCase.input);
     const actual = "decision" in decided ? decided.decision : null;
     const diffs = "decision" in decided ? compareDecision(testCase.expect, decided.decision) : [decided.failure];
-    return {
+    return [{
       kind: "TestSuite",
       fixture: document.name,
       file: document.file,
@@ -67958,7 +67991,7 @@ async function runTestSuite(document, engineFor) {
       extractError: null,
       passed: diffs.length === 0,
       diffs
-    };
+    }];
   });
   return { results, diagnostics: [] };
 }
@@ -70049,7 +70082,7 @@ function errnoText(e) {
 
 // src/toolchain/output.ts
 import { randomBytes } from "node:crypto";
-import { lstat as lstat3, mkdir as mkdir2, readdir as readdir3, realpath as realpath2, rename as rename2, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { lstat as lstat3, mkdir as mkdir2, readdir as readdir3, realpath as realpath2, rename as rename2, rm as rm2, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
 import path6 from "node:path";
 function isTarballPath(out) {
   return /\.(tar\.gz|tgz)$/i.test(out);
@@ -70123,7 +70156,7 @@ async function writeOutput(out, shown, built) {
     await writeAtomically(out, bytes);
     return bytes;
   }
-  const existing = await stat3(out).catch(() => void 0);
+  const existing = await stat4(out).catch(() => void 0);
   if (existing !== void 0 && !existing.isDirectory()) {
     throw new BlastguardError("BG261", `\`${printable(shown)}\` exists and is not a directory`, {
       help: "name the output `*.tar.gz` for a bundle file, or a directory for an unpacked bundle"
@@ -70353,7 +70386,7 @@ function withOverrides(data, overrides) {
 }
 
 // src/toolchain/test.ts
-import { stat as stat4 } from "node:fs/promises";
+import { stat as stat5 } from "node:fs/promises";
 import path8 from "node:path";
 async function loadTestBundle(ir) {
   const revision = irDigest(ir);
@@ -70372,16 +70405,16 @@ function failed2(diagnostics, sources) {
 async function runTests(options) {
   const cwd = options.cwd;
   const testsDir = path8.resolve(cwd, options.tests);
-  const kind = await stat4(testsDir).then(
-    (st) => st.isDirectory() ? "dir" : "file",
+  const target = await stat5(testsDir).then(
+    (st) => st.isDirectory() ? "directory" : "file",
     () => "missing"
   );
-  if (kind !== "dir") {
+  if (target === "missing") {
     const d = testDiagnostic(
       "BG426",
-      kind === "missing" ? `tests directory \`${options.tests}\` does not exist` : `tests path \`${options.tests}\` is not a directory`,
+      `tests path \`${options.tests}\` does not exist`,
       fileStart(options.tests),
-      "pass the directory holding your Replay and TestSuite files with --tests (default `test`)"
+      "pass the directory (or one file) holding your Replay and TestSuite files with --tests (default `test`)"
     );
     return failed2([d], /* @__PURE__ */ new Map());
   }
@@ -70406,28 +70439,54 @@ async function runTests(options) {
       testDiagnostic("BG423", `no Replay or TestSuite found under \`${options.tests}\``, fileStart(options.tests), "add replays under test/incidents/ and suites under test/policies/")
     );
   }
+  const partial = options.fixture !== void 0 || options.step !== void 0 || target === "file";
+  const picked = (d) => options.fixture === void 0 || d.name === options.fixture;
+  const replays = fixtures.replays.filter(picked);
+  const suites = fixtures.suites.filter(picked);
+  const step = options.step;
+  const run3 = step === void 0 ? {} : { only: (name) => name.includes(step) };
   const rules = ruleIds(loaded.set);
-  for (const document of [...fixtures.replays, ...fixtures.suites]) diagnostics.push(...checkExpectations(document, rules));
+  for (const document of [...replays, ...suites]) diagnostics.push(...checkExpectations(document, rules));
   const results = [];
-  const summaries = [
-    ...fixtures.replays.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.spec.title })),
-    ...fixtures.suites.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.metadata.description ?? `${d.value.spec.cases.length} decision tests` }))
-  ];
-  for (const replay of fixtures.replays) {
-    const run3 = await runReplay(replay, ir, bundle.engineFor);
-    results.push(...run3.results);
-    diagnostics.push(...run3.diagnostics);
+  for (const replay of replays) {
+    const ran2 = await runReplay(replay, ir, bundle.engineFor, run3);
+    results.push(...ran2.results);
+    diagnostics.push(...ran2.diagnostics);
   }
-  for (const suite of fixtures.suites) {
-    const run3 = await runTestSuite(suite, bundle.engineFor);
-    results.push(...run3.results);
-    diagnostics.push(...run3.diagnostics);
+  for (const suite of suites) {
+    const ran2 = await runTestSuite(suite, bundle.engineFor, run3);
+    results.push(...ran2.results);
+    diagnostics.push(...ran2.diagnostics);
+  }
+  const ran = new Set(results.map((r) => `${r.kind}/${r.fixture}`));
+  const summaries = [
+    ...replays.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.spec.title })),
+    ...suites.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.metadata.description ?? `${d.value.spec.cases.length} decision tests` }))
+  ].filter((f) => !partial || ran.has(`${f.kind}/${f.name}`));
+  if ((options.fixture !== void 0 || options.step !== void 0) && results.length === 0) {
+    diagnostics.push(noMatch(options, [...fixtures.replays, ...fixtures.suites].map((d) => d.name)));
   }
   const coverage = ruleCoverage(loaded.set, results);
-  const coverageFindings = coverageDiagnostics(coverage, options.minCoverage ?? null);
-  diagnostics.push(...results.length === 0 ? coverageFindings.filter((d) => d.code !== "BG424") : coverageFindings);
+  if (!partial) {
+    const coverageFindings = coverageDiagnostics(coverage, options.minCoverage ?? null, suiteHome(fixtures.suites, options.tests));
+    diagnostics.push(...results.length === 0 ? coverageFindings.filter((d) => d.code !== "BG424") : coverageFindings);
+  }
   const ok = results.every((r) => r.passed) && !diagnostics.some((d) => d.severity === "error");
   return { diagnostics: sortDiagnostics(distinct(diagnostics)), sources, results, fixtures: summaries, coverage, revision: bundle.revision, ok };
+}
+function suiteHome(suites, tests) {
+  const first = suites[0];
+  return first === void 0 ? tests : path8.posix.dirname(first.file);
+}
+function noMatch(options, names) {
+  const parts = [
+    ...options.fixture === void 0 ? [] : [`fixture \`${options.fixture}\``],
+    ...options.step === void 0 ? [] : [`steps containing \`${options.step}\``]
+  ];
+  const fixtureKnown = options.fixture === void 0 || names.includes(options.fixture);
+  const near = options.fixture === void 0 || fixtureKnown ? void 0 : closest(options.fixture, names);
+  const help = near !== void 0 ? `did you mean \`${near}\`?` : fixtureKnown ? "the step filter matches a part of a step or case name, case-sensitively" : `fixtures: ${names.map((n) => `\`${n}\``).join(", ") || "(none)"}`;
+  return testDiagnostic("BG433", `no replay step or test case matches ${parts.join(" and ")}`, fileStart(options.tests), help);
 }
 function distinct(diagnostics) {
   const seen = /* @__PURE__ */ new Set();

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { emptyPolicySet, loadDocumentsFromText } from '../load/index.js';
 import type { LoadedDocument, PolicySet } from '../load/index.js';
-import { findPolicyFiles } from '../load/files.js';
+import { findPolicyFiles, relativePath, type FoundFile } from '../load/files.js';
 import { decodeUtf8 } from '../load/text.js';
 import { createContext, placeOf } from '../validate/context.js';
 import { invalidTimestamp } from '../validate/rules/invalid-timestamp.js';
@@ -21,14 +21,14 @@ export interface TestFixtures {
 const FIXTURE_KIND = /^\s*kind\s*:\s*["']?(Replay|TestSuite)["']?\s*(#.*)?$/m;
 
 /**
- * Every Replay and TestSuite under `dir`, recursively. Only files that declare one of those kinds
+ * Every Replay and TestSuite under `dir`, recursively, or in `dir` when it names a file. Only files that declare one of those kinds
  * are read, so a tests directory may hold other YAML (fixtures of other tools, broken policies
  * used by unit tests) without failing `blastguard test`.
  */
 export async function loadTestFixtures(dir: string, options: { cwd: string }): Promise<TestFixtures> {
   const cwd = path.resolve(options.cwd);
   const sources = new Map<string, string>();
-  const { files, diagnostics } = await findPolicyFiles(dir, cwd);
+  const { files, diagnostics } = await fixtureFiles(dir, cwd);
   let replays: LoadedDocument<'Replay'>[] = [];
   let suites: LoadedDocument<'TestSuite'>[] = [];
   for (const file of files) {
@@ -93,6 +93,17 @@ export async function loadTestFixtures(dir: string, options: { cwd: string }): P
   for (const replay of keptReplays) diagnostics.push(...duplicateNames(replay, replay.value.spec.steps, 'steps', 'step'));
   for (const suite of keptSuites) diagnostics.push(...duplicateNames(suite, suite.value.spec.cases, 'cases', 'case'));
   return { replays: keptReplays, suites: keptSuites, diagnostics, sources };
+}
+
+/** The files to read: every YAML file under a directory, or the one file named (`--tests test/incidents/x.yaml`). */
+async function fixtureFiles(target: string, cwd: string): Promise<{ files: FoundFile[]; diagnostics: Diagnostic[] }> {
+  const abs = path.resolve(cwd, target);
+  const isFile = await stat(abs).then(
+    (st) => st.isFile(),
+    () => false,
+  );
+  if (isFile) return { files: [{ abs, rel: relativePath(cwd, abs) }], diagnostics: [] };
+  return findPolicyFiles(target, cwd);
 }
 
 /** A step or case named like an earlier one of its fixture: their results could not be told apart. */

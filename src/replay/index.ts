@@ -8,5 +8,5 @@ export { loadTestFixtures } from './fixtures.js';
 export type { TestFixtures } from './fixtures.js';
 export { replayInventory } from './inventory.js';
 export { NOT_RUN, NO_OPERATION, UNPARSEABLE, runReplay, runTestSuite } from './run.js';
-export type { FixtureRun } from './run.js';
+export type { FixtureRun, RunOptions } from './run.js';
 export type { CaseResult, EngineFor, FixtureSummary, OverridesSpec, TestReport } from './types.js';

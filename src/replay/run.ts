@@ -18,6 +18,11 @@ export const NO_OPERATION = '(none)';
 /** The operation label of a replay step whose request could not be made (BG421), when it expects none by name. */
 export const NOT_RUN = '(not run)';
 
+export interface RunOptions {
+  /** Run only the steps or cases whose name this accepts (`blastguard test --step`). */
+  only?: (name: string) => boolean;
+}
+
 export interface FixtureRun {
   results: CaseResult[];
   diagnostics: Diagnostic[];
@@ -26,7 +31,7 @@ export interface FixtureRun {
 const TOKEN_REF = /\$\{token:([^}]*)\}/g;
 
 /** Runs a replay's steps in order: extraction as the proxy does it, then the bundle's decision. */
-export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engineFor: EngineFor): Promise<FixtureRun> {
+export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engineFor: EngineFor, options: RunOptions = {}): Promise<FixtureRun> {
   const spec = document.value.spec;
   const diagnostics: Diagnostic[] = [];
   const results: CaseResult[] = [];
@@ -53,6 +58,7 @@ export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engi
   const engine = await engineFor(spec.overrides ?? null);
 
   for (const [s, step] of spec.steps.entries()) {
+    if (options.only && !options.only(step.name)) continue;
     const headers: Record<string, string> = {};
     let unresolved = false;
     for (const [name, value] of Object.entries(step.request.headers ?? {})) {
@@ -134,15 +140,16 @@ export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engi
 }
 
 /** Runs a suite's cases: each input straight to the bundle, no HTTP. */
-export async function runTestSuite(document: LoadedDocument<'TestSuite'>, engineFor: EngineFor): Promise<FixtureRun> {
+export async function runTestSuite(document: LoadedDocument<'TestSuite'>, engineFor: EngineFor, options: RunOptions = {}): Promise<FixtureRun> {
   const spec = document.value.spec;
   const engine = await engineFor(spec.overrides ?? null);
-  const results: CaseResult[] = spec.cases.map((testCase, i) => {
+  const results: CaseResult[] = spec.cases.flatMap((testCase, i): CaseResult[] => {
+    if (options.only && !options.only(testCase.name)) return [];
     const at = document.locate(['spec', 'cases', i]);
     const decided = decide(engine, testCase.input);
     const actual = 'decision' in decided ? decided.decision : null;
     const diffs = 'decision' in decided ? compareDecision(testCase.expect, decided.decision) : [decided.failure];
-    return {
+    return [{
       kind: 'TestSuite',
       fixture: document.name,
       file: document.file,
@@ -157,7 +164,7 @@ export async function runTestSuite(document: LoadedDocument<'TestSuite'>, engine
       extractError: null,
       passed: diffs.length === 0,
       diffs,
-    };
+    }];
   });
   return { results, diagnostics: [] };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readBundle, type Bundle } from '../bundle/index.js';
 import { isBlastguardError } from '../core/errors.js';
 import { fileStart, sortDiagnostics } from '../diagnostics/create.js';
+import { closest } from '../diagnostics/suggest.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { irDigest } from '../ir/build.js';
 import type { Ir } from '../ir/types.js';
@@ -52,7 +53,11 @@ export interface RunTestsOptions {
   /** Where Replay and TestSuite files are looked for, recursively. */
   tests: string;
   cwd: string;
-  /** Fail below this rule coverage (0–100); null never fails on coverage. */
+  /** Run only the Replay or TestSuite of this `metadata.name`. */
+  fixture?: string;
+  /** Run only the steps and cases whose name contains this text. */
+  step?: string;
+  /** Fail below this rule coverage (0–100); null never fails on coverage. A partial run is not measured. */
   minCoverage?: number | null;
   /** The validation clock (token expiry warnings); default now. */
   now?: Date;
@@ -79,16 +84,16 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   // A missing tests directory is the one thing to say: validating policies first would bury it
   // under their findings (or a BG003 when --dir is wrong too) and coverage warnings.
   const testsDir = path.resolve(cwd, options.tests);
-  const kind = await stat(testsDir).then(
-    (st) => (st.isDirectory() ? 'dir' : 'file'),
+  const target = await stat(testsDir).then(
+    (st) => (st.isDirectory() ? 'directory' : 'file'),
     () => 'missing',
   );
-  if (kind !== 'dir') {
+  if (target === 'missing') {
     const d = testDiagnostic(
       'BG426',
-      kind === 'missing' ? `tests directory \`${options.tests}\` does not exist` : `tests path \`${options.tests}\` is not a directory`,
+      `tests path \`${options.tests}\` does not exist`,
       fileStart(options.tests),
-      'pass the directory holding your Replay and TestSuite files with --tests (default `test`)',
+      'pass the directory (or one file) holding your Replay and TestSuite files with --tests (default `test`)',
     );
     return failed([d], new Map());
   }
@@ -115,29 +120,66 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
       testDiagnostic('BG423', `no Replay or TestSuite found under \`${options.tests}\``, fileStart(options.tests), 'add replays under test/incidents/ and suites under test/policies/'),
     );
   }
+  // A filter, or one file instead of a directory, runs part of the fixtures: coverage then says
+  // nothing about the policies, so it is neither warned about nor enforced.
+  const partial = options.fixture !== undefined || options.step !== undefined || target === 'file';
+  const picked = (d: { name: string }): boolean => options.fixture === undefined || d.name === options.fixture;
+  const replays = fixtures.replays.filter(picked);
+  const suites = fixtures.suites.filter(picked);
+  const step = options.step;
+  const run = step === undefined ? {} : { only: (name: string): boolean => name.includes(step) };
   const rules = ruleIds(loaded.set);
-  for (const document of [...fixtures.replays, ...fixtures.suites]) diagnostics.push(...checkExpectations(document, rules));
+  for (const document of [...replays, ...suites]) diagnostics.push(...checkExpectations(document, rules));
   const results: CaseResult[] = [];
-  const summaries: FixtureSummary[] = [
-    ...fixtures.replays.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.spec.title })),
-    ...fixtures.suites.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.metadata.description ?? `${d.value.spec.cases.length} decision tests` })),
-  ];
-  for (const replay of fixtures.replays) {
-    const run = await runReplay(replay, ir, bundle.engineFor);
-    results.push(...run.results);
-    diagnostics.push(...run.diagnostics);
+  for (const replay of replays) {
+    const ran = await runReplay(replay, ir, bundle.engineFor, run);
+    results.push(...ran.results);
+    diagnostics.push(...ran.diagnostics);
   }
-  for (const suite of fixtures.suites) {
-    const run = await runTestSuite(suite, bundle.engineFor);
-    results.push(...run.results);
-    diagnostics.push(...run.diagnostics);
+  for (const suite of suites) {
+    const ran = await runTestSuite(suite, bundle.engineFor, run);
+    results.push(...ran.results);
+    diagnostics.push(...ran.diagnostics);
+  }
+  const ran = new Set(results.map((r) => `${r.kind}/${r.fixture}`));
+  const summaries: FixtureSummary[] = [
+    ...replays.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.spec.title })),
+    ...suites.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.metadata.description ?? `${d.value.spec.cases.length} decision tests` })),
+  ].filter((f) => !partial || ran.has(`${f.kind}/${f.name}`));
+  if ((options.fixture !== undefined || options.step !== undefined) && results.length === 0) {
+    diagnostics.push(noMatch(options, [...fixtures.replays, ...fixtures.suites].map((d) => d.name)));
   }
   const coverage = ruleCoverage(loaded.set, results);
-  // With nothing run, one warning per rule would only repeat BG423.
-  const coverageFindings = coverageDiagnostics(coverage, options.minCoverage ?? null);
-  diagnostics.push(...(results.length === 0 ? coverageFindings.filter((d) => d.code !== 'BG424') : coverageFindings));
+  // With nothing run, one warning per rule would only repeat BG423; a partial run was not asked to cover every rule.
+  if (!partial) {
+    const coverageFindings = coverageDiagnostics(coverage, options.minCoverage ?? null, suiteHome(fixtures.suites, options.tests));
+    diagnostics.push(...(results.length === 0 ? coverageFindings.filter((d) => d.code !== 'BG424') : coverageFindings));
+  }
   const ok = results.every((r) => r.passed) && !diagnostics.some((d) => d.severity === 'error');
   return { diagnostics: sortDiagnostics(distinct(diagnostics)), sources, results, fixtures: summaries, coverage, revision: bundle.revision, ok };
+}
+
+/** Where the repository keeps its TestSuites (the directory of the first one), else the tests path. */
+function suiteHome(suites: readonly { file: string }[], tests: string): string {
+  const first = suites[0];
+  return first === undefined ? tests : path.posix.dirname(first.file);
+}
+
+/** BG433: a filter that selects nothing would otherwise pass with nothing checked. */
+function noMatch(options: RunTestsOptions, names: readonly string[]): Diagnostic {
+  const parts = [
+    ...(options.fixture === undefined ? [] : [`fixture \`${options.fixture}\``]),
+    ...(options.step === undefined ? [] : [`steps containing \`${options.step}\``]),
+  ];
+  const fixtureKnown = options.fixture === undefined || names.includes(options.fixture);
+  const near = options.fixture === undefined || fixtureKnown ? undefined : closest(options.fixture, names);
+  const help =
+    near !== undefined
+      ? `did you mean \`${near}\`?`
+      : fixtureKnown
+        ? 'the step filter matches a part of a step or case name, case-sensitively'
+        : `fixtures: ${names.map((n) => `\`${n}\``).join(', ') || '(none)'}`;
+  return testDiagnostic('BG433', `no replay step or test case matches ${parts.join(' and ')}`, fileStart(options.tests), help);
 }
 
 /** Each finding once: fixtures under the policy directory are checked by validation and by the fixture loader alike. */
