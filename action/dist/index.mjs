@@ -70432,47 +70432,69 @@ async function runTests(options) {
     return failed2([...policyDiagnostics, d], loaded.sources);
   }
   const fixtures = await loadTestFixtures(options.tests, { cwd });
-  const sources = new Map([...loaded.sources, ...fixtures.sources]);
   const diagnostics = [...policyDiagnostics, ...fixtures.diagnostics];
   if (fixtures.replays.length + fixtures.suites.length === 0 && !fixtures.diagnostics.some((d) => d.severity === "error")) {
     diagnostics.push(
       testDiagnostic("BG423", `no Replay or TestSuite found under \`${options.tests}\``, fileStart(options.tests), "add replays under test/incidents/ and suites under test/policies/")
     );
   }
-  const partial = options.fixture !== void 0 || options.step !== void 0 || target === "file";
-  const picked = (d) => options.fixture === void 0 || d.name === options.fixture;
-  const replays = fixtures.replays.filter(picked);
-  const suites = fixtures.suites.filter(picked);
-  const step = options.step;
-  const run3 = step === void 0 ? {} : { only: (name) => name.includes(step) };
+  const selection = select(fixtures, options);
   const rules = ruleIds(loaded.set);
-  for (const document of [...replays, ...suites]) diagnostics.push(...checkExpectations(document, rules));
-  const results = [];
-  for (const replay of replays) {
-    const ran2 = await runReplay(replay, ir, bundle.engineFor, run3);
-    results.push(...ran2.results);
-    diagnostics.push(...ran2.diagnostics);
-  }
-  for (const suite of suites) {
-    const ran2 = await runTestSuite(suite, bundle.engineFor, run3);
-    results.push(...ran2.results);
-    diagnostics.push(...ran2.diagnostics);
-  }
-  const ran = new Set(results.map((r) => `${r.kind}/${r.fixture}`));
-  const summaries = [
-    ...replays.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.spec.title })),
-    ...suites.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.metadata.description ?? `${d.value.spec.cases.length} decision tests` }))
-  ].filter((f) => !partial || ran.has(`${f.kind}/${f.name}`));
-  if ((options.fixture !== void 0 || options.step !== void 0) && results.length === 0) {
-    diagnostics.push(noMatch(options, [...fixtures.replays, ...fixtures.suites].map((d) => d.name)));
-  }
+  for (const document of [...selection.replays, ...selection.suites]) diagnostics.push(...checkExpectations(document, rules));
+  const ran = await runSelected(selection, ir, bundle.engineFor);
+  diagnostics.push(...ran.diagnostics);
+  const results = ran.results;
+  const filtered = options.fixture !== void 0 || options.step !== void 0;
+  if (filtered && results.length === 0) diagnostics.push(noMatch(options, [...fixtures.replays, ...fixtures.suites].map((d) => d.name)));
+  const partial = filtered || target === "file";
   const coverage = ruleCoverage(loaded.set, results);
   if (!partial) {
-    const coverageFindings = coverageDiagnostics(coverage, options.minCoverage ?? null, suiteHome(fixtures.suites, options.tests));
-    diagnostics.push(...results.length === 0 ? coverageFindings.filter((d) => d.code !== "BG424") : coverageFindings);
+    const findings = coverageDiagnostics(coverage, options.minCoverage ?? null, suiteHome(fixtures.suites, options.tests));
+    diagnostics.push(...results.length === 0 ? findings.filter((d) => d.code !== "BG424") : findings);
   }
   const ok = results.every((r) => r.passed) && !diagnostics.some((d) => d.severity === "error");
-  return { diagnostics: sortDiagnostics(distinct(diagnostics)), sources, results, fixtures: summaries, coverage, revision: bundle.revision, ok };
+  return {
+    diagnostics: sortDiagnostics(distinct(diagnostics)),
+    sources: new Map([...loaded.sources, ...fixtures.sources]),
+    results,
+    fixtures: summaries(selection, partial ? results : null),
+    coverage,
+    revision: bundle.revision,
+    ok
+  };
+}
+function select(fixtures, options) {
+  const picked = (d) => options.fixture === void 0 || d.name === options.fixture;
+  const step = options.step;
+  return {
+    replays: fixtures.replays.filter(picked),
+    suites: fixtures.suites.filter(picked),
+    run: step === void 0 ? {} : { only: (name) => name.includes(step) }
+  };
+}
+async function runSelected(selection, ir, engineFor) {
+  const results = [];
+  const diagnostics = [];
+  for (const replay of selection.replays) {
+    const ran = await runReplay(replay, ir, engineFor, selection.run);
+    results.push(...ran.results);
+    diagnostics.push(...ran.diagnostics);
+  }
+  for (const suite of selection.suites) {
+    const ran = await runTestSuite(suite, engineFor, selection.run);
+    results.push(...ran.results);
+    diagnostics.push(...ran.diagnostics);
+  }
+  return { results, diagnostics };
+}
+function summaries(selection, ranOnly) {
+  const all = [
+    ...selection.replays.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.spec.title })),
+    ...selection.suites.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.metadata.description ?? `${d.value.spec.cases.length} decision tests` }))
+  ];
+  if (ranOnly === null) return all;
+  const ran = new Set(ranOnly.map((r) => `${r.kind}/${r.fixture}`));
+  return all.filter((f) => ran.has(`${f.kind}/${f.name}`));
 }
 function suiteHome(suites, tests) {
   const first = suites[0];

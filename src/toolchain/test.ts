@@ -19,6 +19,8 @@ import {
   type CaseResult,
   type EngineFor,
   type FixtureSummary,
+  type RunOptions,
+  type TestFixtures,
   type TestReport,
 } from '../replay/index.js';
 import { buildBundle, packBuiltBundle } from './bundle.js';
@@ -113,50 +115,84 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   }
 
   const fixtures = await loadTestFixtures(options.tests, { cwd });
-  const sources = new Map([...loaded.sources, ...fixtures.sources]);
   const diagnostics: Diagnostic[] = [...policyDiagnostics, ...fixtures.diagnostics];
   if (fixtures.replays.length + fixtures.suites.length === 0 && !fixtures.diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push(
       testDiagnostic('BG423', `no Replay or TestSuite found under \`${options.tests}\``, fileStart(options.tests), 'add replays under test/incidents/ and suites under test/policies/'),
     );
   }
+  const selection = select(fixtures, options);
+  const rules = ruleIds(loaded.set);
+  for (const document of [...selection.replays, ...selection.suites]) diagnostics.push(...checkExpectations(document, rules));
+  const ran = await runSelected(selection, ir, bundle.engineFor);
+  diagnostics.push(...ran.diagnostics);
+  const results = ran.results;
+  const filtered = options.fixture !== undefined || options.step !== undefined;
+  if (filtered && results.length === 0) diagnostics.push(noMatch(options, [...fixtures.replays, ...fixtures.suites].map((d) => d.name)));
   // A filter, or one file instead of a directory, runs part of the fixtures: coverage then says
   // nothing about the policies, so it is neither warned about nor enforced.
-  const partial = options.fixture !== undefined || options.step !== undefined || target === 'file';
-  const picked = (d: { name: string }): boolean => options.fixture === undefined || d.name === options.fixture;
-  const replays = fixtures.replays.filter(picked);
-  const suites = fixtures.suites.filter(picked);
-  const step = options.step;
-  const run = step === undefined ? {} : { only: (name: string): boolean => name.includes(step) };
-  const rules = ruleIds(loaded.set);
-  for (const document of [...replays, ...suites]) diagnostics.push(...checkExpectations(document, rules));
-  const results: CaseResult[] = [];
-  for (const replay of replays) {
-    const ran = await runReplay(replay, ir, bundle.engineFor, run);
-    results.push(...ran.results);
-    diagnostics.push(...ran.diagnostics);
-  }
-  for (const suite of suites) {
-    const ran = await runTestSuite(suite, bundle.engineFor, run);
-    results.push(...ran.results);
-    diagnostics.push(...ran.diagnostics);
-  }
-  const ran = new Set(results.map((r) => `${r.kind}/${r.fixture}`));
-  const summaries: FixtureSummary[] = [
-    ...replays.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.spec.title })),
-    ...suites.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.metadata.description ?? `${d.value.spec.cases.length} decision tests` })),
-  ].filter((f) => !partial || ran.has(`${f.kind}/${f.name}`));
-  if ((options.fixture !== undefined || options.step !== undefined) && results.length === 0) {
-    diagnostics.push(noMatch(options, [...fixtures.replays, ...fixtures.suites].map((d) => d.name)));
-  }
+  const partial = filtered || target === 'file';
   const coverage = ruleCoverage(loaded.set, results);
-  // With nothing run, one warning per rule would only repeat BG423; a partial run was not asked to cover every rule.
   if (!partial) {
-    const coverageFindings = coverageDiagnostics(coverage, options.minCoverage ?? null, suiteHome(fixtures.suites, options.tests));
-    diagnostics.push(...(results.length === 0 ? coverageFindings.filter((d) => d.code !== 'BG424') : coverageFindings));
+    const findings = coverageDiagnostics(coverage, options.minCoverage ?? null, suiteHome(fixtures.suites, options.tests));
+    // With nothing run, one warning per rule would only repeat BG423.
+    diagnostics.push(...(results.length === 0 ? findings.filter((d) => d.code !== 'BG424') : findings));
   }
   const ok = results.every((r) => r.passed) && !diagnostics.some((d) => d.severity === 'error');
-  return { diagnostics: sortDiagnostics(distinct(diagnostics)), sources, results, fixtures: summaries, coverage, revision: bundle.revision, ok };
+  return {
+    diagnostics: sortDiagnostics(distinct(diagnostics)),
+    sources: new Map([...loaded.sources, ...fixtures.sources]),
+    results,
+    fixtures: summaries(selection, partial ? results : null),
+    coverage,
+    revision: bundle.revision,
+    ok,
+  };
+}
+
+interface Selection {
+  replays: TestFixtures['replays'];
+  suites: TestFixtures['suites'];
+  run: RunOptions;
+}
+
+/** The fixtures `--fixture` names (all without it), and the step filter `--step` gives. */
+function select(fixtures: TestFixtures, options: RunTestsOptions): Selection {
+  const picked = (d: { name: string }): boolean => options.fixture === undefined || d.name === options.fixture;
+  const step = options.step;
+  return {
+    replays: fixtures.replays.filter(picked),
+    suites: fixtures.suites.filter(picked),
+    run: step === undefined ? {} : { only: (name: string): boolean => name.includes(step) },
+  };
+}
+
+/** Every selected replay step and test case, against the bundle's engines. */
+async function runSelected(selection: Selection, ir: Ir, engineFor: EngineFor): Promise<{ results: CaseResult[]; diagnostics: Diagnostic[] }> {
+  const results: CaseResult[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const replay of selection.replays) {
+    const ran = await runReplay(replay, ir, engineFor, selection.run);
+    results.push(...ran.results);
+    diagnostics.push(...ran.diagnostics);
+  }
+  for (const suite of selection.suites) {
+    const ran = await runTestSuite(suite, engineFor, selection.run);
+    results.push(...ran.results);
+    diagnostics.push(...ran.diagnostics);
+  }
+  return { results, diagnostics };
+}
+
+/** One line per fixture; in a partial run only the fixtures something ran of (`ranOnly`). */
+function summaries(selection: Selection, ranOnly: readonly CaseResult[] | null): FixtureSummary[] {
+  const all: FixtureSummary[] = [
+    ...selection.replays.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.spec.title })),
+    ...selection.suites.map((d) => ({ kind: d.kind, name: d.name, file: d.file, title: d.value.metadata.description ?? `${d.value.spec.cases.length} decision tests` })),
+  ];
+  if (ranOnly === null) return all;
+  const ran = new Set(ranOnly.map((r) => `${r.kind}/${r.fixture}`));
+  return all.filter((f) => ran.has(`${f.kind}/${f.name}`));
 }
 
 /** Where the repository keeps its TestSuites (the directory of the first one), else the tests path. */
