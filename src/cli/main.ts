@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isBlastguardError } from '../core/errors.js';
+import { formatError } from '../report/index.js';
 import { isUsageError, type CliIo } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { VERSION } from '../core/version.js';
@@ -35,11 +36,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
     if (isBlastguardError(e)) {
-      const where = e.file ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ` : '';
-      io.stderr(`${where}error ${e.code} ${e.message}\n`);
       // Every error gets a help line; the fallback points at the command's own help.
       const command = argv.find((a) => !a.startsWith('-'));
-      io.stderr(`  help: ${e.help || `run \`blastguard ${command ?? ''}${command ? ' ' : ''}--help\` for the flags and examples`}\n`);
+      io.stderr(formatError(e, `run \`blastguard ${command ?? ''}${command ? ' ' : ''}--help\` for the flags and examples`));
       // A usage error (contradictory or invalid flag values) exits 2, like an unknown flag.
       return isUsageError(e) ? 2 : 1;
     }

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { PolicySet } from '../load/index.js';
 import { testDiagnostic } from './codes.js';
-import type { CaseResult } from './run.js';
+import type { CaseResult } from './types.js';
 
 export interface RuleCoverage {
   /** Every rule as `<policy>/<rule>`, in policy-file then rule order. */
@@ -37,7 +37,11 @@ export function ruleCoverage(set: PolicySet, results: readonly CaseResult[]): Ru
   return { rules, covered, total, percent: total === 0 ? 100 : (covered / total) * 100 };
 }
 
-export function coverageDiagnostics(coverage: RuleCoverage, minCoverage: number | null): Diagnostic[] {
+/**
+ * A warning per rule nothing exercised, and an error below `minCoverage`. `suiteHome` is where the
+ * help sends the user to add a case: the directory the repository's TestSuites live in.
+ */
+export function coverageDiagnostics(coverage: RuleCoverage, minCoverage: number | null, suiteHome: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const rule of coverage.rules) {
     if (rule.covered) continue;
@@ -46,7 +50,7 @@ export function coverageDiagnostics(coverage: RuleCoverage, minCoverage: number 
         'BG424',
         `rule \`${rule.id}\` is not exercised by any replay step or test case`,
         { file: rule.file, line: rule.line, column: rule.column, endLine: rule.line, endColumn: rule.column + rule.id.length - rule.id.indexOf('/') - 1 },
-        'add a TestSuite case under test/policies/ whose input this rule decides or matches',
+        `add a TestSuite case under \`${suiteHome}\` whose input this rule decides or matches`,
       ),
     );
   }

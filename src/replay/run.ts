@@ -1,156 +1,26 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { extractDecisionInputs, fingerprintOf } from '../extract/index.js';
 import type { HttpRequest } from '../extract/index.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import type { DecisionEngine } from '../engine/index.js';
 import type { Decision, Ir } from '../ir/types.js';
-import { emptyPolicySet, loadDocumentsFromText } from '../load/index.js';
-import type { LoadedDocument, PolicySet, SourceSpan } from '../load/index.js';
-import { findPolicyFiles } from '../load/files.js';
-import { decodeUtf8 } from '../load/text.js';
+import type { LoadedDocument, SourceSpan } from '../load/index.js';
+import { isBlastguardError } from '../core/errors.js';
 import { testDiagnostic } from './codes.js';
 import { compareDecision } from './compare.js';
-import type { ExpectedDecision, FieldDiff } from './compare.js';
-import type { EngineFor } from './engine.js';
-import type { DecisionEngine } from '../compile/sdk.js';
-import { isBlastguardError } from '../core/errors.js';
-import { createContext, placeOf } from '../validate/context.js';
-import { invalidTimestamp } from '../validate/rules/invalid-timestamp.js';
-import { rawCredential } from '../validate/rules/raw-credential.js';
+import type { FieldDiff } from './compare.js';
 import { replayInventory } from './inventory.js';
+import type { CaseResult, EngineFor } from './types.js';
 
 /** The operation label of a request extraction could not understand (an `input:invalid` decision). */
 export const UNPARSEABLE = '(unparseable)';
 /** The operation label of a test case whose input has no operation name. */
 export const NO_OPERATION = '(none)';
+/** The operation label of a replay step whose request could not be made (BG421), when it expects none by name. */
+export const NOT_RUN = '(not run)';
 
-/** One checked decision: a replay step's operation or a test case. */
-export interface CaseResult {
-  kind: 'Replay' | 'TestSuite';
-  /** metadata.name of the Replay or TestSuite. */
-  fixture: string;
-  file: string;
-  line: number;
-  column: number;
-  /** The step's or the case's name. */
-  step: string;
-  /** Position of the operation within its step (0 for test cases). */
-  index: number;
-  /** The operation the request performed (or the input names); `(unparseable)` when extraction failed. */
-  operation: string;
-  /** null: the request performed an operation the step did not expect. */
-  expected: ExpectedDecision | null;
-  /** null: the step expected an operation the request did not perform. */
-  actual: Decision | null;
-  /** The decision input that was sent (never holds a raw token). */
-  input: unknown;
-  /** Why extraction could not understand the step's request (the `input:invalid` cause); null otherwise. */
-  extractError: { code: string; message: string } | null;
-  passed: boolean;
-  diffs: FieldDiff[];
-}
-
-export interface TestFixtures {
-  replays: LoadedDocument<'Replay'>[];
-  suites: LoadedDocument<'TestSuite'>[];
-  diagnostics: Diagnostic[];
-}
-
-const FIXTURE_KIND = /^\s*kind\s*:\s*["']?(Replay|TestSuite)["']?\s*(#.*)?$/m;
-
-/**
- * Every Replay and TestSuite under `dir`, recursively. Only files that declare one of those kinds
- * are read, so a tests directory may hold other YAML (fixtures of other tools, broken policies
- * used by unit tests) without failing `blastguard test`.
- */
-export async function loadTestFixtures(dir: string, options: { cwd?: string } = {}): Promise<TestFixtures> {
-  const cwd = path.resolve(options.cwd ?? process.cwd());
-  const { files, diagnostics } = await findPolicyFiles(dir, cwd);
-  let replays: LoadedDocument<'Replay'>[] = [];
-  let suites: LoadedDocument<'TestSuite'>[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      const decoded = decodeUtf8(await readFile(file.abs));
-      if (!decoded.ok) continue;
-      text = decoded.text;
-    } catch {
-      continue;
-    }
-    if (!FIXTURE_KIND.test(text)) continue;
-    const loaded = loadDocumentsFromText(file.rel, text);
-    diagnostics.push(...loaded.diagnostics);
-    for (const document of loaded.documents) {
-      if (document.kind === 'Replay') replays.push(document as LoadedDocument<'Replay'>);
-      else if (document.kind === 'TestSuite') suites.push(document as LoadedDocument<'TestSuite'>);
-    }
-  }
-  // Fixtures are checked for committed credentials as policies are (BG056), duplicates included.
-  // A fixture holding one is not run: its names and values would be printed in results and reports.
-  const leaks = (document: LoadedDocument): boolean => {
-    const set: PolicySet = emptyPolicySet(dir);
-    if (document.kind === 'Replay') set.replays.push(document as LoadedDocument<'Replay'>);
-    else set.testSuites.push(document as LoadedDocument<'TestSuite'>);
-    const found = rawCredential.check(createContext(set, new Date(0)));
-    diagnostics.push(...found);
-    return found.length > 0;
-  };
-  replays = replays.filter((document) => !leaks(document));
-  suites = suites.filter((document) => !leaks(document));
-
-  // Results, summaries and junit suites are keyed by kind and name: a second fixture of a name is
-  // reported and not run, so its results never merge into the first one's.
-  const seen = new Map<string, LoadedDocument>();
-  const unique = (document: LoadedDocument): boolean => {
-    const key = `${document.kind}/${document.name}`;
-    const first = seen.get(key);
-    if (!first) {
-      seen.set(key, document);
-      return true;
-    }
-    diagnostics.push(
-      testDiagnostic(
-        'BG427',
-        `${document.kind} \`${document.name}\` is already defined at ${placeOf(first, ['metadata', 'name'])}; this one is not run`,
-        document.locate(['metadata', 'name'], 'value'),
-        'give every replay and test suite its own metadata.name: results and junit reports are keyed by it',
-      ),
-    );
-    return false;
-  };
-  const keptReplays = replays.filter(unique);
-  const keptSuites = suites.filter(unique);
-  // A step time (or a date, or an overrides expiry) of the right shape that is no real instant
-  // (`2026-02-30T…`): the validator's own check, so `blastguard test` says it where it says BG060.
-  const dated: PolicySet = emptyPolicySet(dir);
-  dated.replays.push(...keptReplays);
-  dated.testSuites.push(...keptSuites);
-  diagnostics.push(...invalidTimestamp.check(createContext(dated, new Date(0))));
-  for (const replay of keptReplays) diagnostics.push(...duplicateNames(replay, replay.value.spec.steps, 'steps', 'step'));
-  for (const suite of keptSuites) diagnostics.push(...duplicateNames(suite, suite.value.spec.cases, 'cases', 'case'));
-  return { replays: keptReplays, suites: keptSuites, diagnostics };
-}
-
-/** A step or case named like an earlier one of its fixture: their results could not be told apart. */
-function duplicateNames(document: LoadedDocument, entries: readonly { name: string }[], field: 'steps' | 'cases', noun: string): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const seen = new Map<string, number>();
-  entries.forEach((entry, i) => {
-    const first = seen.get(entry.name);
-    if (first === undefined) {
-      seen.set(entry.name, i);
-      return;
-    }
-    out.push(
-      testDiagnostic(
-        'BG430',
-        `${noun} \`${entry.name}\` of ${document.kind} \`${document.name}\` is already defined at ${placeOf(document, ['spec', field, first, 'name'])}`,
-        document.locate(['spec', field, i, 'name'], 'value'),
-        `give every ${noun} its own name: results and junit test cases are keyed by it`,
-      ),
-    );
-  });
-  return out;
+export interface RunOptions {
+  /** Run only the steps or cases whose name this accepts (`blastguard test --step`). */
+  only?: (name: string) => boolean;
 }
 
 export interface FixtureRun {
@@ -161,7 +31,7 @@ export interface FixtureRun {
 const TOKEN_REF = /\$\{token:([^}]*)\}/g;
 
 /** Runs a replay's steps in order: extraction as the proxy does it, then the bundle's decision. */
-export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engineFor: EngineFor): Promise<FixtureRun> {
+export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engineFor: EngineFor, options: RunOptions = {}): Promise<FixtureRun> {
   const spec = document.value.spec;
   const diagnostics: Diagnostic[] = [];
   const results: CaseResult[] = [];
@@ -188,6 +58,7 @@ export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engi
   const engine = await engineFor(spec.overrides ?? null);
 
   for (const [s, step] of spec.steps.entries()) {
+    if (options.only && !options.only(step.name)) continue;
     const headers: Record<string, string> = {};
     let unresolved = false;
     for (const [name, value] of Object.entries(step.request.headers ?? {})) {
@@ -207,7 +78,29 @@ export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engi
         return whole;
       });
     }
-    if (unresolved) continue;
+    if (unresolved) {
+      // The request cannot be sent, so nothing was decided: the step still gets its row, as a
+      // failure, so the table, the fixture line and the summary count it.
+      const at = document.locate(['spec', 'steps', s, 'name'], 'value');
+      const expected = step.expect[0] ?? null;
+      results.push({
+        kind: 'Replay',
+        fixture: document.name,
+        file: document.file,
+        line: at.line,
+        column: at.column,
+        step: step.name,
+        index: 0,
+        operation: expected?.operation ?? NOT_RUN,
+        expected,
+        actual: null,
+        input: null,
+        extractError: null,
+        passed: false,
+        diffs: [{ field: 'request', expected: 'every `${token:NAME}` a token of this replay', actual: 'not run: BG421 a token reference names no token' }],
+      });
+      continue;
+    }
     const body = step.request.body ?? (step.request.json === undefined ? undefined : JSON.stringify(step.request.json));
     const request: HttpRequest = { method: step.request.method, url: step.request.url, headers };
     if (body !== undefined) request.body = body;
@@ -247,15 +140,16 @@ export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engi
 }
 
 /** Runs a suite's cases: each input straight to the bundle, no HTTP. */
-export async function runTestSuite(document: LoadedDocument<'TestSuite'>, engineFor: EngineFor): Promise<FixtureRun> {
+export async function runTestSuite(document: LoadedDocument<'TestSuite'>, engineFor: EngineFor, options: RunOptions = {}): Promise<FixtureRun> {
   const spec = document.value.spec;
   const engine = await engineFor(spec.overrides ?? null);
-  const results: CaseResult[] = spec.cases.map((testCase, i) => {
+  const results: CaseResult[] = spec.cases.flatMap((testCase, i): CaseResult[] => {
+    if (options.only && !options.only(testCase.name)) return [];
     const at = document.locate(['spec', 'cases', i]);
     const decided = decide(engine, testCase.input);
     const actual = 'decision' in decided ? decided.decision : null;
     const diffs = 'decision' in decided ? compareDecision(testCase.expect, decided.decision) : [decided.failure];
-    return {
+    return [{
       kind: 'TestSuite',
       fixture: document.name,
       file: document.file,
@@ -270,7 +164,7 @@ export async function runTestSuite(document: LoadedDocument<'TestSuite'>, engine
       extractError: null,
       passed: diffs.length === 0,
       diffs,
-    };
+    }];
   });
   return { results, diagnostics: [] };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = path.resolve(import.meta.dirname, '..', '..', 'src');
+const ACTION_SRC = path.resolve(import.meta.dirname, '..', '..', 'action', 'src');
 
 /**
  * The pipeline's layers and what each may import. Imports flow one way: core knows nothing of the
@@ -20,10 +21,25 @@ const ALLOWED: Record<string, readonly string[]> = {
   bundle: ['core'],
   sign: ['core', 'bundle'],
   verify: ['core', 'bundle'],
+  engine: ['core', 'ir', 'bundle', 'verify'],
   extract: ['core', 'schemas', 'ir'],
-  replay: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'extract'],
-  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'extract', 'replay'],
+  replay: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'engine', 'extract'],
+  // `bundle` only for `printable`, until the one rule for echoing user text lives in core.
+  report: ['core', 'diagnostics', 'bundle', 'replay'],
+  toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay'],
+  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain'],
 };
+/** The GitHub Action drives the toolchain and prints with the report layer, like a CLI command without flags. */
+const ACTION_ALLOWED: readonly string[] = ['core', 'diagnostics', 'report', 'toolchain'];
+
+/** What an enforcer ships: these layers never import the toolchain half (as sigstore `verify` ships without `sign`). */
+const RUNTIME = ['engine', 'distribute', 'enforce', 'proxy', 'guard'];
+const TOOLCHAIN_HALF = ['load', 'validate', 'compile', 'sign', 'toolchain', 'replay', 'diff', 'report'];
+
+/** Configuration is passed in: only the CLI and the Action read the process environment or working directory. */
+const PROCESS_STATE = /\bprocess\.(env|cwd)\b/;
+/** Files that still read process state, owned by other layers' refactors; this list may only shrink. */
+const PROCESS_STATE_KNOWN = ['compile/link.ts', 'load/index.ts', 'schemas/generate.ts'];
 /** Only the CLI talks to the outside world; no layer opens sockets. */
 const NETWORK = /from 'node:(http|https|net|tls|dgram|http2)'|from '(undici|@actions\/[a-z]+)'/;
 
@@ -35,12 +51,13 @@ function tsFiles(dir: string): string[] {
   });
 }
 
-function importsOf(layer: string): Map<string, string[]> {
+function importsOf(layer: string, root = path.join(SRC, layer)): Map<string, string[]> {
   const found = new Map<string, string[]>();
-  for (const file of tsFiles(path.join(SRC, layer))) {
+  for (const file of tsFiles(root)) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/from '(\.[^']+)'/g)) {
       const target = path.relative(SRC, path.resolve(path.dirname(file), m[1]!)).split(path.sep)[0]!;
+      if (target === '..') continue;
       if (target === layer) continue;
       found.set(target, [...(found.get(target) ?? []), path.relative(SRC, file)]);
     }
@@ -65,6 +82,35 @@ describe('layering', () => {
       .flatMap((l) => tsFiles(path.join(SRC, l)))
       .filter((f) => NETWORK.test(readFileSync(f, 'utf8')))
       .map((f) => path.relative(SRC, f));
+    expect(offenders).toEqual([]);
+  });
+
+  it('the Action imports only the toolchain, the report layer, core and diagnostics', () => {
+    const illegal = [...importsOf('action', ACTION_SRC)].filter(([target]) => !ACTION_ALLOWED.includes(target)).map(([t, files]) => `${t} (from ${files.join(', ')})`);
+    expect(illegal).toEqual([]);
+  });
+
+  it('runtime-side layers never import the toolchain half', () => {
+    const illegal = RUNTIME.flatMap((layer) => (ALLOWED[layer] ?? []).filter((target) => TOOLCHAIN_HALF.includes(target)).map((t) => `${layer} → ${t}`));
+    expect(illegal).toEqual([]);
+  });
+
+  it('only the CLI and the Action read process.env or process.cwd()', () => {
+    const offenders = Object.keys(ALLOWED)
+      .filter((l) => l !== 'cli')
+      .flatMap((l) => tsFiles(path.join(SRC, l)))
+      .filter((f) => PROCESS_STATE.test(readFileSync(f, 'utf8')))
+      .map((f) => path.relative(SRC, f).split(path.sep).join('/'));
+    expect(offenders.filter((f) => !PROCESS_STATE_KNOWN.includes(f))).toEqual([]);
+    // A known offender that was cleaned up leaves the list.
+    expect(PROCESS_STATE_KNOWN.filter((f) => !offenders.includes(f))).toEqual([]);
+  });
+
+  it('a CLI command never imports a sibling command (shared helpers live in src/cli/)', () => {
+    const dir = path.join(SRC, 'cli', 'commands');
+    const offenders = readdirSync(dir)
+      .filter((name) => name.endsWith('.ts') && name !== 'index.ts')
+      .flatMap((name) => [...readFileSync(path.join(dir, name), 'utf8').matchAll(/from '\.\/([^']+)'/g)].map((m) => `${name} → ${m[1]}`));
     expect(offenders).toEqual([]);
   });
 });

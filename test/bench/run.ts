@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { preparsePolicySet, statefulIsAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
 import { compileIr } from '../../src/compile/index.js';
 import { RUNTIME_WASM, memoryMinPages, runtimePath } from '../../src/compile/link.js';
-import { loadDecisionEngine } from '../../src/compile/sdk.js';
+import { loadDecisionEngine } from '../../src/engine/sdk.js';
 import { evaluate } from '../../src/evaluate/index.js';
 import { bundleDataFromIr } from '../../src/ir/data.js';
 import { GoStyleHost } from '../differential/go-host.js';

@@ -65,3 +65,29 @@ describe('eval input bytes', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+describe('eval: a json syntax error is located at line:column', () => {
+  it('points at the line and column, with a code frame, for a file', async () => {
+    await writeFile(path.join(dir, 'syntax.json'), '{\n  "api": "railway",\n  "time" "2026-04-25T21:14:03Z"\n}\n');
+    const r = await runCli(['eval', '--input', 'syntax.json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(errorCode(r)).toBe('BG271');
+    expect(r.stderr).toMatch(/^syntax\.json:3:10: error BG271 /m);
+    expect(r.stderr).toMatch(/^ {2}3 \| {3}"time" "2026/m);
+    expect(r.stderr).toMatch(/^ {4}\| {10}\^$/m);
+    expect(r.stderr).not.toMatch(/position \d+/);
+  });
+
+  it('names standard input, and reports the end of a truncated document', async () => {
+    const r = await runCli(['eval', '--input', '-'], { cwd: dir, stdin: '{"api":\n' });
+    expect(errorCode(r)).toBe('BG271');
+    expect(r.stderr).toMatch(/^<stdin>:2:1: error BG271 /m);
+  });
+
+  it('gives machine formats the location too', async () => {
+    const r = await runCli(['eval', '--input', 'syntax.json', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const body = JSON.parse(r.stdout) as { diagnostics: { code: string; file: string; line: number; column: number }[] };
+    expect(body.diagnostics.map((d) => [d.code, d.file, d.line, d.column])).toEqual([['BG271', 'syntax.json', 3, 10]]);
+  });
+});

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { copyExampleRepo, replayYaml, runCli } from '../helpers/cli.js';
-import type { TestReportJson } from '../../src/replay/index.js';
+import type { TestReportJson } from '../../src/report/index.js';
 
 let work: string;
 beforeAll(async () => {

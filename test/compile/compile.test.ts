@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileIr } from '../../src/compile/index.js';
 import { linkProgram, memoryMinPages, readRuntime } from '../../src/compile/link.js';
 import { encodeProgram } from '../../src/compile/program.js';
-import { loadDecisionEngine } from '../../src/compile/sdk.js';
+import { loadDecisionEngine } from '../../src/engine/sdk.js';
 import { renderFixedConstants } from '../../src/compile/strings.js';
 import { isBlastguardError } from '../../src/core/errors.js';
 import { evaluate } from '../../src/evaluate/index.js';

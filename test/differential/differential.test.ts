@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileIr } from '../../src/compile/index.js';
 import { memoryMinPages } from '../../src/compile/link.js';
-import { loadDecisionEngine } from '../../src/compile/sdk.js';
+import { loadDecisionEngine } from '../../src/engine/sdk.js';
 import { evaluate } from '../../src/evaluate/index.js';
 import { useBuiltRuntime } from '../compile/support.js';
 import { GoStyleHost } from './go-host.js';

@@ -5,19 +5,20 @@ import { buildIr } from '../../src/ir/build.js';
 import { bundleDataFromIr } from '../../src/ir/data.js';
 import type { Ir } from '../../src/ir/types.js';
 import { loadPolicySet } from '../../src/load/index.js';
-import { UNPARSEABLE, buildTestBundle, loadTestFixtures, runReplay } from '../../src/replay/index.js';
-import type { TestBundle } from '../../src/replay/index.js';
+import { UNPARSEABLE, loadTestFixtures, runReplay } from '../../src/replay/index.js';
+import { loadTestBundle } from '../../src/toolchain/index.js';
+import type { TestBundle } from '../../src/toolchain/index.js';
 
 let ir: Ir;
 let bundle: TestBundle;
 beforeAll(async () => {
   const { set } = await loadPolicySet('policies');
   ir = buildIr(set);
-  bundle = await buildTestBundle(ir);
+  bundle = await loadTestBundle(ir);
 });
 
 test('the ambiguous-requests replay: each ambiguity is one unparseable input, with the extractor saying why', async () => {
-  const fixtures = await loadTestFixtures('test/incidents');
+  const fixtures = await loadTestFixtures('test/incidents', { cwd: process.cwd() });
   const doc = fixtures.replays.find((r) => r.name === 'ambiguous-requests');
   if (!doc) throw new Error('test/incidents/ambiguous-requests.yaml is missing');
   const run = await runReplay(doc, ir, bundle.engineFor);

@@ -6,8 +6,11 @@ import type { Decision } from '../../src/ir/types.js';
 import { loadDocumentsFromText, loadPolicySet } from '../../src/load/index.js';
 import type { LoadedDocument } from '../../src/load/index.js';
 import { buildIr } from '../../src/ir/build.js';
-import { SYSTEM_RULE_IDS, buildTestBundle, checkExpectations, formatGithub, formatHuman, formatJson, formatJunit, loadTestFixtures, ruleIds, runReplay } from '../../src/replay/index.js';
-import type { CaseResult, TestReport, TestReportJson } from '../../src/replay/index.js';
+import { SYSTEM_RULE_IDS, checkExpectations, loadTestFixtures, ruleIds, runReplay } from '../../src/replay/index.js';
+import type { CaseResult, TestReport } from '../../src/replay/index.js';
+import { formatGithub, formatHuman, formatJson, formatJunit } from '../../src/report/index.js';
+import type { TestReportJson } from '../../src/report/index.js';
+import { loadTestBundle } from '../../src/toolchain/index.js';
 
 let work: string;
 beforeAll(async () => {
@@ -148,14 +151,14 @@ const DENY: Decision = {
 };
 
 function report(results: CaseResult[]): TestReport {
-  return { ok: false, revision: 'r', coverage: null, diagnostics: [], fixtures: [], results };
+  return { ok: false, revision: 'r', coverage: null, diagnostics: [], sources: new Map(), fixtures: [], results };
 }
 
 describe('why a request was unparseable', () => {
   test('runReplay records the extractor error, and every format shows it', async () => {
     const { set } = await loadPolicySet('policies');
     const ir = buildIr(set);
-    const bundle = await buildTestBundle(ir);
+    const bundle = await loadTestBundle(ir);
     const { documents } = loadDocumentsFromText(
       'test/incidents/why.yaml',
       [

@@ -6,25 +6,17 @@ import { bundleDataFromIr } from '../../src/ir/data.js';
 import type { Decision, Ir } from '../../src/ir/types.js';
 import { loadDocumentsFromText, loadPolicySet } from '../../src/load/index.js';
 import type { LoadedDocument } from '../../src/load/index.js';
-import {
-  UNPARSEABLE,
-  buildTestBundle,
-  compareDecision,
-  formatJunit,
-  loadTestFixtures,
-  runReplay,
-  runTestSuite,
-  violationsMatch,
-  withOverrides,
-} from '../../src/replay/index.js';
-import type { TestBundle } from '../../src/replay/index.js';
+import { UNPARSEABLE, compareDecision, loadTestFixtures, runReplay, runTestSuite, violationsMatch } from '../../src/replay/index.js';
+import { formatJunit } from '../../src/report/index.js';
+import { loadTestBundle, withOverrides } from '../../src/toolchain/index.js';
+import type { TestBundle } from '../../src/toolchain/index.js';
 
 let ir: Ir;
 let bundle: TestBundle;
 beforeAll(async () => {
   const { set } = await loadPolicySet('policies');
   ir = buildIr(set);
-  bundle = await buildTestBundle(ir);
+  bundle = await loadTestBundle(ir);
 });
 
 function replay(yamlText: string): LoadedDocument<'Replay'> {
@@ -79,7 +71,7 @@ describe('comparing decisions', () => {
 
 describe('running fixtures against the bundle', () => {
   test('every decision of the repository fixtures equals the reference evaluator', async () => {
-    const fixtures = await loadTestFixtures('test');
+    const fixtures = await loadTestFixtures('test', { cwd: process.cwd() });
     expect(fixtures.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(fixtures.replays.length).toBeGreaterThanOrEqual(8);
     let checked = 0;
@@ -168,6 +160,7 @@ test('junit xml escapes what fixtures contain', () => {
   const xml = formatJunit({
     ok: false,
     revision: 'r',
+    sources: new Map(),
     coverage: null,
     diagnostics: [],
     fixtures: [],

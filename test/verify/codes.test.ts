@@ -5,7 +5,7 @@ import { BUNDLE_ERROR_CODES } from '../../src/bundle/index.js';
 import { VERIFY_ERROR_CODES } from '../../src/verify/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const SOURCES = ['src/bundle', 'src/sign', 'src/verify', 'src/cli/commands/build.ts', 'src/cli/commands/eval.ts', 'src/cli/commands/verify.ts', 'src/cli/commands/keygen.ts'];
+const SOURCES = ['src/bundle', 'src/sign', 'src/verify', 'src/cli', 'src/toolchain'];
 
 async function files(rel: string): Promise<string[]> {
   if (rel.endsWith('.ts')) return [rel];

@@ -2,27 +2,23 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option } from 'commander';
 import { BlastguardError, isBlastguardError } from '../../core/errors.js';
-import { formatDiagnostics, type DiagnosticFormat } from '../../diagnostics/format.js';
-import { buildIr } from '../../ir/build.js';
+import type { DiagnosticFormat } from '../../diagnostics/format.js';
 import { compileIr } from '../../compile/index.js';
-import { loadDecisionEngine } from '../../compile/sdk.js';
-import { checkPolicyDir } from '../../validate/index.js';
-import { printable, wasmForEntrypoint } from '../../bundle/index.js';
+import { ALLOW_ENTRYPOINT, DECISION_ENTRYPOINT, loadDecisionEngine } from '../../engine/index.js';
+import { JsonSyntaxError, parseJsonPreservingNumbers, printable, wasmForEntrypoint } from '../../bundle/index.js';
+import { diagnostic } from '../../diagnostics/create.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import { checkPolicies } from '../../toolchain/index.js';
 import { verifyBundle } from '../../verify/index.js';
-import { UsageError, type CliIo, type CommandModule } from '../command.js';
-import { sourceReader } from './build.js';
+import { UsageError, errnoText, flagName, printDiagnostics, type CliIo, type CommandModule } from '../command.js';
 import {
   addVerificationOptions,
   checkVerificationFlags,
-  errnoText,
   readBundleFromPath,
   rejected,
   verificationConfigFromFlags,
   type VerificationFlags,
-} from './verify.js';
-
-export const DECISION_ENTRYPOINT = 'blastguard/decision';
-export const ALLOW_ENTRYPOINT = 'blastguard/allow';
+} from '../verification.js';
 
 interface EvalOptions extends VerificationFlags {
   dir?: string;
@@ -41,7 +37,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * module sees (`1.0` becomes `1`, invalid UTF-8 becomes U+FFFD), so `eval` could accept an input
  * the module itself rejects.
  */
-async function readInput(input: string, io: CliIo): Promise<ArrayBuffer> {
+async function readInput(input: string, io: CliIo): Promise<{ bytes: ArrayBuffer } | { syntax: Diagnostic; text: string }> {
   const where = input === '-' ? 'standard input' : `\`${input}\``;
   const file = input === '-' ? undefined : input;
   let bytes: Uint8Array;
@@ -71,15 +67,37 @@ async function readInput(input: string, io: CliIo): Promise<ArrayBuffer> {
   try {
     JSON.parse(text);
   } catch (e) {
-    throw new BlastguardError('BG271', `input from ${where} is not valid json: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`, {
-      file,
-      help: 'the input is one decision input document (see schemas/decision-input.schema.json)',
-      cause: e,
-    });
+    return { syntax: jsonSyntaxDiagnostic(input === '-' ? STDIN : input, where, text, e), text };
   }
   // An exact copy: a Buffer from readFile may be a view into a larger pooled ArrayBuffer.
-  return Uint8Array.from(bytes).buffer;
+  return { bytes: Uint8Array.from(bytes).buffer };
 }
+
+/** How diagnostics name standard input. */
+const STDIN = '<stdin>';
+
+/**
+ * A JSON syntax error located at `line:column`, like every other located problem (so it gets a
+ * code frame). `JSON.parse` only sometimes says where; the strict bundle reader always does.
+ */
+function jsonSyntaxDiagnostic(file: string, where: string, text: string, parseError: unknown): Diagnostic {
+  let offset = text.length;
+  let reason = parseError instanceof Error ? parseError.message.toLowerCase() : String(parseError);
+  try {
+    parseJsonPreservingNumbers(text);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) {
+      offset = e.offset;
+      reason = e.message.replace(/ at offset \d+$/, '');
+    }
+  }
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return diagnostic('BG271', `input from ${where} is not valid json: ${reason}`, { file, line, column, endLine: line, endColumn: column + 1 }, INPUT_HELP);
+}
+
+const INPUT_HELP = 'the input is one decision input document (see schemas/decision-input.schema.json)';
 
 /** The module and data to evaluate: compiled from a policy directory, or taken from a bundle after its signature check. */
 async function policyFrom(options: EvalOptions, io: CliIo, setExit: (code: number) => void): Promise<{ wasm: Uint8Array; data: unknown } | undefined> {
@@ -105,14 +123,14 @@ async function policyFrom(options: EvalOptions, io: CliIo, setExit: (code: numbe
     return { wasm: wasmForEntrypoint(bundle, options.entrypoint), data: bundle.data };
   }
   const dir = path.resolve(io.cwd, options.dir ?? 'policies');
-  const checked = await checkPolicyDir(dir, { cwd: io.cwd });
-  if (checked.errorCount > 0) {
-    io.stderr(formatDiagnostics(checked.diagnostics, options.format, { color: io.isTTY, readSource: sourceReader(io) }));
+  const checked = await checkPolicies({ dir, cwd: io.cwd });
+  if (checked.ir === null) {
+    printDiagnostics(io, checked.diagnostics, options.format, checked.sources);
     io.stderr(`error: policies in \`${options.dir ?? 'policies'}\` have ${checked.errorCount} error(s)\n`);
     setExit(1);
     return undefined;
   }
-  const compiled = compileIr(buildIr(checked.set));
+  const compiled = compileIr(checked.ir);
   return { wasm: compiled.wasm, data: compiled.data };
 }
 
@@ -149,10 +167,6 @@ function checkEvalFlags(options: EvalOptions): void {
   if (options.verificationKey !== undefined) checkVerificationFlags(options);
 }
 
-function flagName(key: string): string {
-  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
-
 export const evalCommand: CommandModule = {
   name: 'eval',
   register(program, io, setExit) {
@@ -168,7 +182,13 @@ export const evalCommand: CommandModule = {
     addVerificationOptions(command, false).action(async (options: EvalOptions) => {
       checkEvalFlags(options);
       // Read the input first: a typo in its path should not cost a compile.
-      const input = await readInput(options.input, io);
+      const read = await readInput(options.input, io);
+      if ('syntax' in read) {
+        printDiagnostics(io, [read.syntax], options.format, new Map([[read.syntax.file, read.text]]));
+        setExit(1);
+        return;
+      }
+      const input = read.bytes;
       const policy = await policyFrom(options, io, setExit);
       if (policy === undefined) return;
       const engine = await loadDecisionEngine(policy.wasm, policy.data);

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { buildIr, irDigest } from '../../ir/build.js';
-import { checkPolicyDir } from '../../validate/index.js';
-import { parseInstant } from '../command.js';
+import { irDigest } from '../../ir/build.js';
+import { checkPolicies } from '../../toolchain/index.js';
+import { parseInstant, printDiagnostics } from '../command.js';
 import type { CommandModule } from '../command.js';
-import { printCheckDiagnostics } from './validate.js';
 
 interface IrFlags {
   dir: string;
@@ -32,14 +31,14 @@ export const irCommand: CommandModule = {
       .option('--now <time>', 'check token and override expiry as of this RFC 3339 time (default: the clock)', parseInstant)
       .addHelpText('after', EXAMPLES)
       .action(async (flags: IrFlags) => {
-        const result = await checkPolicyDir(flags.dir, flags.now === undefined ? { cwd: io.cwd } : { cwd: io.cwd, now: flags.now });
+        const result = await checkPolicies({ dir: flags.dir, cwd: io.cwd, ...(flags.now === undefined ? {} : { now: flags.now }) });
         // Diagnostics go to stderr in every case: stdout carries only the IR document.
-        printCheckDiagnostics(io, result, 'human');
-        if (result.errorCount > 0) {
+        printDiagnostics(io, result.diagnostics, 'human', result.sources);
+        const ir = result.ir;
+        if (ir === null) {
           setExit(1);
           return;
         }
-        const ir = buildIr(result.set);
         const body = { digest: irDigest(ir), ir };
         io.stdout(`${flags.pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body)}\n`);
         setExit(0);

@@ -3,8 +3,7 @@ import { access, chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BlastguardError } from '../../core/errors.js';
 import { DEFAULT_SIGNING_ALGORITHM, algorithmFamily, algorithmHashBytes, parseSigningAlgorithm, type SigningAlgorithm } from '../../bundle/index.js';
-import { UsageError, asUsage, type CommandModule } from '../command.js';
-import { errnoText } from './verify.js';
+import { UsageError, asUsage, errnoText, type CommandModule } from '../command.js';
 
 export const SIGNING_KEY_FILE = 'signing-key.pem';
 export const VERIFICATION_KEY_FILE = 'verification-key.pem';

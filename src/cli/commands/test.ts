@@ -3,14 +3,17 @@ import path from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { BlastguardError } from '../../core/errors.js';
-import { formatGithub, formatHumanResults, formatHumanVerdict, formatJson, formatJunit, runTests } from '../../replay/index.js';
-import type { TestFormat } from '../../replay/index.js';
+import { formatGithub, formatHumanResults, formatHumanVerdict, formatJson, formatJunit } from '../../report/index.js';
+import type { TestFormat } from '../../report/index.js';
+import { parsePercent, runTests } from '../../toolchain/index.js';
 import { parseInstant, printDiagnostics, useColor } from '../command.js';
 import type { CliIo, CommandModule } from '../command.js';
 
 interface TestFlags {
   dir: string;
   tests: string;
+  fixture?: string;
+  step?: string;
   junit?: string;
   format: TestFormat;
   minCoverage?: number;
@@ -19,9 +22,8 @@ interface TestFlags {
 
 /** Commander parser for `--min-coverage` (a bad value is a usage error, exit 2). */
 export function parseCoverage(value: string): number {
-  const text = value.trim().replace(/%$/, '');
-  const n = Number(text);
-  if (text === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('must be a percentage from 0 to 100, e.g. 90');
+  const n = parsePercent(value);
+  if (n === undefined) throw new InvalidArgumentError('must be a percentage from 0 to 100, e.g. 90');
   return n;
 }
 
@@ -31,6 +33,8 @@ async function run(flags: TestFlags, io: CliIo): Promise<number> {
     tests: flags.tests,
     cwd: io.cwd,
     minCoverage: flags.minCoverage ?? null,
+    ...(flags.fixture === undefined ? {} : { fixture: flags.fixture }),
+    ...(flags.step === undefined ? {} : { step: flags.step }),
     ...(flags.now === undefined ? {} : { now: flags.now }),
   });
   if (flags.format === 'json') io.stdout(formatJson(report));
@@ -39,7 +43,7 @@ async function run(flags: TestFlags, io: CliIo): Promise<number> {
     const color = useColor(io);
     io.stdout(formatHumanResults(report, { color }));
     // Diagnostics go where every command prints them (stderr for people); the verdict comes last.
-    printDiagnostics(io, report.diagnostics, 'human', { maxErrors: 0 });
+    printDiagnostics(io, report.diagnostics, 'human', report.sources, { maxErrors: 0 });
     io.stdout(formatHumanVerdict(report, { color }));
   }
   if (flags.junit !== undefined) {
@@ -64,7 +68,9 @@ export const testCommand: CommandModule = {
       .command('test')
       .description('Validate the policies, build the bundle in memory, and run every incident replay and decision test against its Wasm')
       .option('--dir <dir>', 'policy directory', 'policies')
-      .option('--tests <dir>', 'directory searched recursively for Replay and TestSuite files', 'test')
+      .option('--tests <path>', 'directory searched recursively for Replay and TestSuite files, or one such file', 'test')
+      .option('--fixture <name>', 'run only the Replay or TestSuite of this metadata.name')
+      .option('--step <text>', 'run only the steps and cases whose name contains this text')
       .option('--junit <file>', 'also write a JUnit XML report')
       .addOption(new Option('--format <format>', 'output format').choices(['human', 'json', 'github']).default('human'))
       .option('--min-coverage <pct>', 'fail when fewer than this percentage of rules are exercised', parseCoverage)
@@ -77,6 +83,10 @@ export const testCommand: CommandModule = {
           '  $ blastguard test                                  # policies/ against every fixture under test/',
           '  $ blastguard test --min-coverage 100 --junit reports/blastguard.xml',
           '  $ blastguard test --format github                  # annotate failing steps on the pull request',
+          '  $ blastguard test --tests test/incidents/pocketos-volume-delete.yaml',
+          '  $ blastguard test --fixture pocketos-volume-delete --step volumeDelete',
+          '',
+          'A run of one file or with --fixture/--step is partial: rule coverage is neither warned about nor enforced.',
           '',
           'Exit status: 0 every decision as expected, 1 a failure, an error or coverage below --min-coverage, 2 usage.',
         ].join('\n'),

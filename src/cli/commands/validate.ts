@@ -1,11 +1,10 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { DEFAULT_MAX_ERRORS, formatDiagnostics, summary } from '../../diagnostics/format.js';
+import { DEFAULT_MAX_ERRORS, summary } from '../../diagnostics/format.js';
 import type { DiagnosticFormat } from '../../diagnostics/format.js';
-import { checkPolicyDir } from '../../validate/index.js';
-import type { CheckResult } from '../../validate/index.js';
-import { parseCount, parseInstant, useColor } from '../command.js';
-import type { CliIo, CommandModule } from '../command.js';
+import { checkPolicies } from '../../toolchain/index.js';
+import { parseCount, parseInstant, printDiagnostics } from '../command.js';
+import type { CommandModule } from '../command.js';
 
 interface ValidateFlags {
   dir: string;
@@ -13,22 +12,6 @@ interface ValidateFlags {
   maxErrors: number;
   now?: Date;
   failOnWarn?: boolean;
-}
-
-/**
- * Prints a check's diagnostics like printDiagnostics does, except that code frames show only the
- * text the loader read from inside the policy directory, never a fresh read of a path (which a
- * symbolic link could send to `/proc/self/environ`).
- */
-export function printCheckDiagnostics(io: CliIo, result: CheckResult, format: DiagnosticFormat, maxErrors = DEFAULT_MAX_ERRORS): void {
-  const text = formatDiagnostics(result.diagnostics, format, {
-    color: useColor(io),
-    readSource: (file) => result.sources.get(file),
-    maxErrors,
-  });
-  if (text === '') return;
-  if (format === 'human') io.stderr(text);
-  else io.stdout(text);
 }
 
 const EXAMPLES = `
@@ -55,8 +38,8 @@ export const validateCommand: CommandModule = {
       .option('--fail-on-warn', 'exit 1 when there are warnings')
       .addHelpText('after', EXAMPLES)
       .action(async (flags: ValidateFlags) => {
-        const result = await checkPolicyDir(flags.dir, flags.now === undefined ? { cwd: io.cwd } : { cwd: io.cwd, now: flags.now });
-        printCheckDiagnostics(io, result, flags.format, flags.maxErrors);
+        const result = await checkPolicies({ dir: flags.dir, cwd: io.cwd, ...(flags.now === undefined ? {} : { now: flags.now }) });
+        printDiagnostics(io, result.diagnostics, flags.format, result.sources, { maxErrors: flags.maxErrors });
         if (flags.format === 'human') {
           const documents =
             result.set.apis.length +

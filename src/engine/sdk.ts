@@ -1,11 +1,16 @@
 /**
  * The decision engine through the official OPA npm SDK (`@open-policy-agent/opa-wasm`): what the
- * CLI, replay and tests use to run a compiled `policy.wasm` exactly as an OPA Wasm host would.
+ * CLI, replay, tests and enforcers use to run a compiled `policy.wasm` exactly as an OPA Wasm host
+ * would.
  */
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { BlastguardError } from '../core/errors.js';
 import type { Decision } from '../ir/types.js';
-import { memoryMinPages } from './link.js';
+import { memoryMinPages } from './memory.js';
+
+/** The bundle entrypoint of the whole decision, and of its `allow` flag (entrypoints 0 and 1 of the module). */
+export const DECISION_ENTRYPOINT = 'blastguard/decision';
+export const ALLOW_ENTRYPOINT = 'blastguard/allow';
 
 export interface DecisionEngine {
   decide(input: unknown): Decision;

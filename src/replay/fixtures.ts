@@ -1,0 +1,130 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { emptyPolicySet, loadDocumentsFromText } from '../load/index.js';
+import type { LoadedDocument, PolicySet } from '../load/index.js';
+import { findPolicyFiles, relativePath, type FoundFile } from '../load/files.js';
+import { decodeUtf8 } from '../load/text.js';
+import { createContext, placeOf } from '../validate/context.js';
+import { invalidTimestamp } from '../validate/rules/invalid-timestamp.js';
+import { rawCredential } from '../validate/rules/raw-credential.js';
+import { testDiagnostic } from './codes.js';
+
+export interface TestFixtures {
+  replays: LoadedDocument<'Replay'>[];
+  suites: LoadedDocument<'TestSuite'>[];
+  diagnostics: Diagnostic[];
+  /** The text of every fixture file read, by the name its diagnostics carry (for code frames). */
+  sources: Map<string, string>;
+}
+
+const FIXTURE_KIND = /^\s*kind\s*:\s*["']?(Replay|TestSuite)["']?\s*(#.*)?$/m;
+
+/**
+ * Every Replay and TestSuite under `dir`, recursively, or in `dir` when it names a file. Only files that declare one of those kinds
+ * are read, so a tests directory may hold other YAML (fixtures of other tools, broken policies
+ * used by unit tests) without failing `blastguard test`.
+ */
+export async function loadTestFixtures(dir: string, options: { cwd: string }): Promise<TestFixtures> {
+  const cwd = path.resolve(options.cwd);
+  const sources = new Map<string, string>();
+  const { files, diagnostics } = await fixtureFiles(dir, cwd);
+  let replays: LoadedDocument<'Replay'>[] = [];
+  let suites: LoadedDocument<'TestSuite'>[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      const decoded = decodeUtf8(await readFile(file.abs));
+      if (!decoded.ok) continue;
+      text = decoded.text;
+    } catch {
+      continue;
+    }
+    if (!FIXTURE_KIND.test(text)) continue;
+    sources.set(file.rel, text);
+    const loaded = loadDocumentsFromText(file.rel, text);
+    diagnostics.push(...loaded.diagnostics);
+    for (const document of loaded.documents) {
+      if (document.kind === 'Replay') replays.push(document as LoadedDocument<'Replay'>);
+      else if (document.kind === 'TestSuite') suites.push(document as LoadedDocument<'TestSuite'>);
+    }
+  }
+  // Fixtures are checked for committed credentials as policies are (BG056), duplicates included.
+  // A fixture holding one is not run: its names and values would be printed in results and reports.
+  const leaks = (document: LoadedDocument): boolean => {
+    const set: PolicySet = emptyPolicySet(dir);
+    if (document.kind === 'Replay') set.replays.push(document as LoadedDocument<'Replay'>);
+    else set.testSuites.push(document as LoadedDocument<'TestSuite'>);
+    const found = rawCredential.check(createContext(set, new Date(0)));
+    diagnostics.push(...found);
+    return found.length > 0;
+  };
+  replays = replays.filter((document) => !leaks(document));
+  suites = suites.filter((document) => !leaks(document));
+
+  // Results, summaries and junit suites are keyed by kind and name: a second fixture of a name is
+  // reported and not run, so its results never merge into the first one's.
+  const seen = new Map<string, LoadedDocument>();
+  const unique = (document: LoadedDocument): boolean => {
+    const key = `${document.kind}/${document.name}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, document);
+      return true;
+    }
+    diagnostics.push(
+      testDiagnostic(
+        'BG427',
+        `${document.kind} \`${document.name}\` is already defined at ${placeOf(first, ['metadata', 'name'])}; this one is not run`,
+        document.locate(['metadata', 'name'], 'value'),
+        'give every replay and test suite its own metadata.name: results and junit reports are keyed by it',
+      ),
+    );
+    return false;
+  };
+  const keptReplays = replays.filter(unique);
+  const keptSuites = suites.filter(unique);
+  // A step time (or a date, or an overrides expiry) of the right shape that is no real instant
+  // (`2026-02-30T…`): the validator's own check, so `blastguard test` says it where it says BG060.
+  const dated: PolicySet = emptyPolicySet(dir);
+  dated.replays.push(...keptReplays);
+  dated.testSuites.push(...keptSuites);
+  diagnostics.push(...invalidTimestamp.check(createContext(dated, new Date(0))));
+  for (const replay of keptReplays) diagnostics.push(...duplicateNames(replay, replay.value.spec.steps, 'steps', 'step'));
+  for (const suite of keptSuites) diagnostics.push(...duplicateNames(suite, suite.value.spec.cases, 'cases', 'case'));
+  return { replays: keptReplays, suites: keptSuites, diagnostics, sources };
+}
+
+/** The files to read: every YAML file under a directory, or the one file named (`--tests test/incidents/x.yaml`). */
+async function fixtureFiles(target: string, cwd: string): Promise<{ files: FoundFile[]; diagnostics: Diagnostic[] }> {
+  const abs = path.resolve(cwd, target);
+  const isFile = await stat(abs).then(
+    (st) => st.isFile(),
+    () => false,
+  );
+  if (isFile) return { files: [{ abs, rel: relativePath(cwd, abs) }], diagnostics: [] };
+  return findPolicyFiles(target, cwd);
+}
+
+/** A step or case named like an earlier one of its fixture: their results could not be told apart. */
+function duplicateNames(document: LoadedDocument, entries: readonly { name: string }[], field: 'steps' | 'cases', noun: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    const first = seen.get(entry.name);
+    if (first === undefined) {
+      seen.set(entry.name, i);
+      return;
+    }
+    out.push(
+      testDiagnostic(
+        'BG430',
+        `${noun} \`${entry.name}\` of ${document.kind} \`${document.name}\` is already defined at ${placeOf(document, ['spec', field, first, 'name'])}`,
+        document.locate(['spec', field, i, 'name'], 'value'),
+        `give every ${noun} its own name: results and junit test cases are keyed by it`,
+      ),
+    );
+  });
+  return out;
+}
+

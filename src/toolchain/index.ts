@@ -1,0 +1,20 @@
+/**
+ * The programmatic API of blastguard's toolchain: what the CLI commands and the GitHub Action
+ * call. Each function takes its configuration as values (directories, a working directory, key
+ * material) and returns structured results; printing is the caller's, in src/report/ and the CLI.
+ */
+export { buildBundle, packBuiltBundle, sha256Hex } from './bundle.js';
+export type { BuildBundleOptions, BuiltBundle } from './bundle.js';
+export { buildPolicies, checkBuildOptions } from './build-policies.js';
+export type { BuildPoliciesHooks, BuildPoliciesOptions, BuildPoliciesResult } from './build-policies.js';
+export { checkPolicies } from './check.js';
+export type { CheckPoliciesOptions, PolicyCheck } from './check.js';
+export { bundleEngines, withOverrides } from './engines.js';
+export { UsageError, asUsage, checkOptionText, errnoText, isUsageError } from './errors.js';
+export { checkOutPath, isTarballPath, writeBundle } from './output.js';
+export type { WrittenBundle } from './output.js';
+export { gitRevision } from './revision.js';
+export { signingAlgorithm, signingOptions } from './signing.js';
+export type { SigningInput } from './signing.js';
+export { loadTestBundle, parsePercent, runTests } from './test.js';
+export type { RunTestsOptions, TestBundle } from './test.js';

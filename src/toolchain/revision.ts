@@ -1,0 +1,25 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { BlastguardError } from '../core/errors.js';
+
+const run = promisify(execFile);
+
+/** `git rev-parse HEAD` of the policy directory; `warn` hears when the directory has uncommitted changes. */
+export async function gitRevision(dir: string, warn: (message: string) => void): Promise<string> {
+  let head: string;
+  try {
+    head = (await run('git', ['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
+  } catch (e) {
+    throw new BlastguardError('BG260', `cannot determine the bundle revision: \`${dir}\` is not in a git checkout with a commit`, {
+      help: 'pass --revision (for example --revision "$GITHUB_SHA"); an empty revision is allowed with --revision ""',
+      cause: e,
+    });
+  }
+  try {
+    const status = (await run('git', ['status', '--porcelain', '--', '.'], { cwd: dir })).stdout;
+    if (status.trim() !== '') warn(`\`${dir}\` has uncommitted changes; revision ${head} does not describe them`);
+  } catch {
+    // The revision is known; a failing status only loses the warning.
+  }
+  return head;
+}
