@@ -68369,7 +68369,8 @@ var VALIDATION_CODES = entries([
   ["BG057", "warning", "rule can never decide (an earlier rule of the policy matches all its calls, at least as severe)"],
   ["BG058", "warning", "`match.tokens` names a token of another API"],
   ["BG059", "error", "rule can never match (`attempt.min` > `attempt.max`, or > 1000000000, the largest input `attempt`)"],
-  ["BG060", "error", "invalid date-time"]
+  ["BG060", "error", "invalid date-time"],
+  ["BG062", "warning", "`Replay` or `TestSuite` in the policy directory (never run)"]
 ]);
 var UNREAD_FILE_CODES = /* @__PURE__ */ new Set(["BG001", "BG002", "BG003", "BG004", "BG005", "BG006", "BG019"]);
 var CODES = VALIDATION_CODES;
@@ -68683,7 +68684,7 @@ function createContext(set, now) {
   return { set, now, apis, tokens };
 }
 function isRejected(set, kind, name) {
-  return (set.rejected ?? []).some((r) => r.kind === kind && r.name === name);
+  return (set.rejected ?? []).some((r) => r.kind === kind && (r.name === void 0 || r.name === name));
 }
 function allDocuments(set) {
   return [...set.apis, ...set.policies, ...set.tokens, ...set.overrides, ...set.replays, ...set.testSuites];
@@ -70432,11 +70433,13 @@ function parseYaml(file, text) {
     return {
       documents: [],
       diagnostics: [diagnostic(e instanceof RangeError ? "BG061" : "BG008", `yaml syntax error: ${why}`, spanAt(0, 0))],
-      nonEmptyCount: 1
+      nonEmptyCount: 1,
+      broken: []
     };
   }
   const documents = [];
   const diagnostics = [];
+  const broken = [];
   let nonEmptyCount = 0;
   docs.forEach((doc, index) => {
     const deepAt = tooDeep.get(index);
@@ -70453,7 +70456,8 @@ function parseYaml(file, text) {
       diagnostics.push(diagnostic("BG017", `yaml warning: ${oneLine2(w.message)}`, spanAt(w.pos[0], w.pos[1])));
     }
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) diagnostics.push(yamlErrorDiagnostic(doc, e.code, e.message, e.pos, spanAt));
+      diagnostics.push(...rootCauseFirst(doc.errors.map((e) => yamlErrorDiagnostic(doc, e.code, e.message, e.pos, spanAt))));
+      broken.push({ index, ...identityOf(doc) });
       return;
     }
     const keyProblems = nonScalarKeys(doc, spanAt);
@@ -70474,7 +70478,28 @@ function parseYaml(file, text) {
     }
     documents.push({ index, value, locate: makeLocator(doc, spanAt) });
   });
-  return { documents, diagnostics, nonEmptyCount };
+  return { documents, diagnostics, nonEmptyCount, broken };
+}
+function rootCauseFirst(found) {
+  const first = found.findIndex((d) => d.code === "BG008");
+  if (first < 0 || first === found.length - 1) return found;
+  const rest = found.length - first - 1;
+  const root = found[first];
+  const kept = { ...root, message: `${root.message} (and ${rest === 1 ? "1 later error" : `${rest} later errors`} in this document, likely caused by this one)` };
+  return [...found.slice(0, first), kept];
+}
+function identityOf(doc) {
+  let value;
+  doc.options.logLevel = "silent";
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return {};
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
+  const { kind, metadata } = value;
+  const name = typeof metadata === "object" && metadata !== null ? metadata.name : void 0;
+  return { ...typeof kind === "string" ? { kind } : {}, ...typeof name === "string" ? { name } : {} };
 }
 function nestingDiagnostic(at, after = "") {
   return diagnostic(
@@ -70559,6 +70584,14 @@ function yamlErrorDiagnostic(doc, code, message3, pos, spanAt) {
           `yaml syntax error: this ${quote === '"' ? "double" : "single"}-quoted string is not closed`,
           spanAt(opening, opening + 1),
           `close it with \`${quote}\``
+        );
+      }
+      if (code === "BAD_INDENT" || /same column/.test(message3)) {
+        return diagnostic(
+          "BG008",
+          `yaml syntax error: ${oneLine2(message3)}`,
+          spanAt(pos[0], pos[1]),
+          "indent this line with as many spaces as the other keys of its mapping (or list entries of its list)"
         );
       }
       return diagnostic("BG008", `yaml syntax error: ${oneLine2(message3)}`, spanAt(pos[0], pos[1]));
@@ -70720,6 +70753,11 @@ function loadDocumentsFromText(file, text) {
     diagnostics.push(
       diagnostic("BG016", `\`${file}\` contains no documents`, fileStart(file), "delete the file or add a document")
     );
+  }
+  for (const broken of parsed.broken) {
+    if (broken.kind !== void 0 && KINDS.includes(broken.kind)) {
+      rejected2.push({ kind: broken.kind, ...broken.name === void 0 ? {} : { name: broken.name }, file });
+    }
   }
   for (const doc of parsed.documents) {
     const checked = checkDocument(file, doc);
@@ -70988,6 +71026,27 @@ var invalidTimestamp = {
           `\`${shown}\` is not a valid date-time`,
           site.doc.locate(site.path),
           "check the month, day and time fields (e.g. February has 28 or 29 days, hours go to 23)"
+        )
+      );
+    }
+    return out;
+  }
+};
+
+// src/validate/rules/misplaced-fixture.ts
+var misplacedFixture = {
+  name: "misplaced-fixture",
+  codes: ["BG062"],
+  check({ set }) {
+    const out = [];
+    for (const doc of [...set.replays, ...set.testSuites]) {
+      const home = doc.kind === "Replay" ? "test/incidents/" : "test/policies/";
+      out.push(
+        diagnostic(
+          "BG062",
+          `${doc.kind} \`${doc.name}\` is in the policy directory \`${set.root}\`, where it is never run`,
+          doc.locate(["kind"], "value"),
+          `move it under the tests directory (conventionally \`${home}\`): \`blastguard test --tests test\` runs what is there`
         )
       );
     }
@@ -71447,7 +71506,8 @@ var RULES = [
   rawCredential,
   unreachableRule,
   attemptRange,
-  invalidTimestamp
+  invalidTimestamp,
+  misplacedFixture
 ];
 
 // src/validate/index.ts
@@ -73845,7 +73905,7 @@ function extractDecisionInputs(request, ir, options) {
     return [failed(context, EXTRACT_CODES.conflictingHeader, token.conflict)];
   }
   if (token.fingerprint !== null) context.token = { fingerprint: token.fingerprint };
-  context.identity = identityOf(headers, api);
+  context.identity = identityOf2(headers, api);
   const attempt = parseAttempt(headers, api.identity.attemptHeader);
   if ("malformed" in attempt) {
     return [
@@ -73929,7 +73989,7 @@ function parseUrl(raw, headers) {
   }
   return url;
 }
-function identityOf(headers, api) {
+function identityOf2(headers, api) {
   const identity = {};
   const baggage = parseBaggage(headers);
   const originator = baggage.get(api.identity.originatorBaggageKey);
@@ -73946,7 +74006,7 @@ function withMessageIdentity(fromHeaders, meta, api) {
     ...meta.traceparent === void 0 ? {} : { traceparent: meta.traceparent },
     ...meta.baggage === void 0 ? {} : { baggage: meta.baggage }
   });
-  const fromMessage = identityOf(headers, api);
+  const fromMessage = identityOf2(headers, api);
   const merged = {};
   const originator = fromHeaders.originator ?? fromMessage.originator;
   const tenant = fromHeaders.tenant ?? fromMessage.tenant;

@@ -150,6 +150,8 @@ function rootCauseFirst(found: Diagnostic[]): Diagnostic[] {
 /** The top-level `kind` and `metadata.name` of a document with syntax errors, if they survived. */
 function identityOf(doc: Doc): { kind?: string; name?: string } {
   let value: unknown;
+  // Broken documents can have collection keys, which yaml would warn about on the process.
+  doc.options.logLevel = 'silent';
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch {
