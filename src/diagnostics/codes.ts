@@ -68,6 +68,7 @@ const VALIDATION_CODES = entries([
   ['BG058', 'warning', '`match.tokens` names a token of another API'],
   ['BG059', 'error', 'rule can never match (`attempt.min` > `attempt.max`, or > 1000000000, the largest input `attempt`)'],
   ['BG060', 'error', 'invalid date-time'],
+  ['BG062', 'warning', '`Replay` or `TestSuite` in the policy directory (never run)'],
 ]);
 
 /**

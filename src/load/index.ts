@@ -8,6 +8,8 @@ import type { FoundFile } from './files.js';
 import { decodeUtf8 } from './text.js';
 import type { LoadedDocument, PolicySet, RejectedDocument } from './types.js';
 import { parseYaml } from './yaml.js';
+import { KINDS } from '../schemas/index.js';
+import type { Kind } from '../schemas/index.js';
 
 export type { JsonPath, KindDocuments, LoadedDocument, PolicySet, RejectedDocument, SourceSpan } from './types.js';
 export { API_VERSION } from './document.js';
@@ -86,6 +88,11 @@ export function loadDocumentsFromText(
     diagnostics.push(
       diagnostic('BG016', `\`${file}\` contains no documents`, fileStart(file), 'delete the file or add a document'),
     );
+  }
+  for (const broken of parsed.broken) {
+    if (broken.kind !== undefined && (KINDS as readonly string[]).includes(broken.kind)) {
+      rejected.push({ kind: broken.kind as Kind, ...(broken.name === undefined ? {} : { name: broken.name }), file });
+    }
   }
   for (const doc of parsed.documents) {
     const checked = checkDocument(file, doc);

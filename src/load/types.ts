@@ -41,10 +41,14 @@ export interface LoadedDocument<K extends Kind = Kind> {
   locate(path: JsonPath, part?: 'key' | 'value'): SourceSpan;
 }
 
-/** A document that had a recognisable kind and name but failed validation, so it is not in the set. */
+/**
+ * A document that had a recognisable kind but failed validation (or had syntax errors), so it is
+ * not in the set. `name` is absent when it could not be read: such a document may be the one
+ * declaring any name of its kind.
+ */
 export interface RejectedDocument {
   kind: Kind;
-  name: string;
+  name?: string;
   file: string;
 }
 

@@ -29,6 +29,19 @@ export interface YamlParseResult {
   diagnostics: Diagnostic[];
   /** Documents in the file including broken ones, excluding empty ones (`---` with nothing after). */
   nonEmptyCount: number;
+  /**
+   * What the parser could still read of documents with syntax errors: their top-level `kind` and
+   * `metadata.name`, when those survived. Not validated; only for telling cross-document rules
+   * that a document of that kind (and name) exists, so they do not pile errors on the root cause.
+   */
+  broken: BrokenDocument[];
+}
+
+/** The identity of a document that has syntax errors, as far as it could be read. */
+export interface BrokenDocument {
+  index: number;
+  kind?: string;
+  name?: string;
 }
 
 type Doc = Document.Parsed;
@@ -66,11 +79,13 @@ export function parseYaml(file: string, text: string): YamlParseResult {
       documents: [],
       diagnostics: [diagnostic(e instanceof RangeError ? 'BG061' : 'BG008', `yaml syntax error: ${why}`, spanAt(0, 0))],
       nonEmptyCount: 1,
+      broken: [],
     };
   }
 
   const documents: YamlDocument[] = [];
   const diagnostics: Diagnostic[] = [];
+  const broken: BrokenDocument[] = [];
   let nonEmptyCount = 0;
   docs.forEach((doc, index) => {
     const deepAt = tooDeep.get(index);
@@ -89,7 +104,8 @@ export function parseYaml(file: string, text: string): YamlParseResult {
       diagnostics.push(diagnostic('BG017', `yaml warning: ${oneLine(w.message)}`, spanAt(w.pos[0], w.pos[1])));
     }
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) diagnostics.push(yamlErrorDiagnostic(doc, e.code, e.message, e.pos, spanAt));
+      diagnostics.push(...rootCauseFirst(doc.errors.map((e) => yamlErrorDiagnostic(doc, e.code, e.message, e.pos, spanAt))));
+      broken.push({ index, ...identityOf(doc) });
       return;
     }
     const keyProblems = nonScalarKeys(doc, spanAt);
@@ -111,7 +127,40 @@ export function parseYaml(file: string, text: string): YamlParseResult {
     }
     documents.push({ index, value, locate: makeLocator(doc, spanAt) });
   });
-  return { documents, diagnostics, nonEmptyCount };
+  return { documents, diagnostics, nonEmptyCount, broken };
+}
+
+/**
+ * After the first syntax error the parser is out of step with what the author meant: one line
+ * indented by a space makes every following key of its mapping "not start at the same column",
+ * and keys land in the wrong mapping (so "duplicate key" follows). Report the problems up to and
+ * including the first syntax error (in the order the parser found them), and only count the rest.
+ */
+function rootCauseFirst(found: Diagnostic[]): Diagnostic[] {
+  // The parser's order, not the reported places: an unclosed quote is reported at its opening
+  // quote, after the flow mapping around it that it left unclosed, but it is the cause.
+  const first = found.findIndex((d) => d.code === 'BG008');
+  if (first < 0 || first === found.length - 1) return found;
+  const rest = found.length - first - 1;
+  const root = found[first]!;
+  const kept = { ...root, message: `${root.message} (and ${rest === 1 ? '1 later error' : `${rest} later errors`} in this document, likely caused by this one)` };
+  return [...found.slice(0, first), kept];
+}
+
+/** The top-level `kind` and `metadata.name` of a document with syntax errors, if they survived. */
+function identityOf(doc: Doc): { kind?: string; name?: string } {
+  let value: unknown;
+  // Broken documents can have collection keys, which yaml would warn about on the process.
+  doc.options.logLevel = 'silent';
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return {};
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const { kind, metadata } = value as Record<string, unknown>;
+  const name = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>).name : undefined;
+  return { ...(typeof kind === 'string' ? { kind } : {}), ...(typeof name === 'string' ? { name } : {}) };
 }
 
 type SpanAt = (start: number, end: number) => SourceSpan;
@@ -205,6 +254,14 @@ function yamlErrorDiagnostic(doc: Doc, code: string, message: string, pos: [numb
           `yaml syntax error: this ${quote === '"' ? 'double' : 'single'}-quoted string is not closed`,
           spanAt(opening, opening + 1),
           `close it with \`${quote}\``,
+        );
+      }
+      if (code === 'BAD_INDENT' || /same column/.test(message)) {
+        return diagnostic(
+          'BG008',
+          `yaml syntax error: ${oneLine(message)}`,
+          spanAt(pos[0], pos[1]),
+          'indent this line with as many spaces as the other keys of its mapping (or list entries of its list)',
         );
       }
       return diagnostic('BG008', `yaml syntax error: ${oneLine(message)}`, spanAt(pos[0], pos[1]));

@@ -1,4 +1,3 @@
-/* eslint-disable */
 // Generated from schemas/*.schema.json by src/schemas/generate.ts. Do not edit by hand:
 // run `npm run gen:types`; test/schemas/types-drift.test.ts fails when this file is stale.
 

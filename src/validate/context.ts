@@ -34,9 +34,12 @@ export function createContext(set: PolicySet, now: Date): RuleContext {
   return { set, now, apis, tokens };
 }
 
-/** Whether a document of this kind and name exists but was rejected (and already reported). */
+/**
+ * Whether a document of this kind and name exists but was rejected (and already reported); one
+ * whose name could not be read may be the one, so it counts for every name of its kind.
+ */
 export function isRejected(set: PolicySet, kind: string, name: string): boolean {
-  return (set.rejected ?? []).some((r) => r.kind === kind && r.name === name);
+  return (set.rejected ?? []).some((r) => r.kind === kind && (r.name === undefined || r.name === name));
 }
 
 /** Every document of the set, in kind then file order. */

@@ -6,6 +6,7 @@ import { duplicateName } from './duplicate-name.js';
 import { duplicateRuleId } from './duplicate-rule-id.js';
 import { fingerprintFormat } from './fingerprint-format.js';
 import { invalidTimestamp } from './invalid-timestamp.js';
+import { misplacedFixture } from './misplaced-fixture.js';
 import { overrideJustification } from './override-justification.js';
 import { protectedEnvironments } from './protected-environments.js';
 import { rawCredential } from './raw-credential.js';
@@ -38,4 +39,5 @@ export const RULES: readonly ValidationRule[] = [
   unreachableRule,
   attemptRange,
   invalidTimestamp,
+  misplacedFixture,
 ];
