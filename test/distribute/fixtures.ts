@@ -21,7 +21,8 @@ export interface Binary {
 export function binary(file: string, pkg: string): Binary {
   const present = existsSync(file);
   if (!present && !IN_CI) {
-    console.warn(`[blastguard tests] SKIPPING tests that need \`${file}\`: not installed (apt-get install ${pkg}); in CI (CI=true) they run and fail instead`);
+    // assemblyscript's global `console` declaration hides Node's `warn` from tsc; it is there at run time.
+    (console as unknown as Console).warn(`[blastguard tests] SKIPPING tests that need \`${file}\`: not installed (apt-get install ${pkg}); in CI (CI=true) they run and fail instead`);
   }
   return { path: file, skip: !present && !IN_CI };
 }

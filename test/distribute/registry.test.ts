@@ -16,6 +16,7 @@ import {
   sha256Digest,
 } from '../../src/distribute/index.js';
 import { codeOf } from '../bundle/fixtures.js';
+import { startGateway } from './gateway.js';
 import { binary, freePort, removeDir, requirePresent, signedBundles, startDaemon, tempDir, IN_CI, type Daemon, type SignedBundles } from './fixtures.js';
 
 /** Debian's docker-registry (CNCF distribution 2.8): the registry API every hosted registry implements. */
@@ -114,6 +115,23 @@ describe.skipIf(registry.skip)('oci push and pull against docker-registry', () =
     const missing = await new OciSource({ reference: at(`policies/blastguard@sha256:${'0'.repeat(64)}`), ...options }).check();
     expect(missing.error?.code).toBe('BG512');
     expect((await new OciSource({ reference: at('nobody/here:v1'), ...options }).check()).error?.code).toBe('BG512');
+  });
+  it('answers bearer token challenges (basic credentials for push, anonymous pull) and never sends the token to blob storage', async () => {
+    const gateway = await startGateway(`http://${host}`, { basic: { username: 'ci', password: 'hunter2' }, anonymousPull: true });
+    try {
+      const ref = `oci://${gateway.host}/secure/policy:v1`;
+      expect(await codeOf(() => pushOciBundle(bundles.raw, { reference: ref, ...options }))).toBe('BG519');
+      const pushed = await pushOciBundle(bundles.raw, { reference: ref, ...options, credentials: { basic: { username: 'ci', password: 'hunter2' } } });
+      expect(gateway.tokenRequests.at(-1)).toEqual({ scope: 'repository:secure/policy:pull,push', authorization: `Basic ${Buffer.from('ci:hunter2').toString('base64')}` });
+      const pulled = await pull(new OciSource({ reference: ref, ...options }), { verification: bundles.verification });
+      expect(pulled.digest).toBe(pushed.layer.digest);
+      expect(gateway.tokenRequests.at(-1)).toEqual({ scope: 'repository:secure/policy:pull', authorization: undefined });
+      expect(gateway.storageAuthorizations).toEqual([undefined]);
+      const withCredentials = await new OciSource({ reference: ref, ...options, credentials: { basic: { username: 'ci', password: 'wrong' } } }).check();
+      expect(withCredentials.error?.code).toBe('BG519');
+    } finally {
+      await gateway.close();
+    }
   });
 });
 
