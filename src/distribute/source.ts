@@ -36,7 +36,7 @@ export interface Source {
   etag: string;
   /** Checks once. Never rejects: failures come back as `update.error`. */
   check(signal?: AbortSignal): Promise<Update>;
-  /** Polls until `stop()`, calling `listener` after every check (awaited before the next one). */
+  /** Polls until `stop()`, calling `listener` after every check (awaited before the next one; its errors do not stop polling). */
   start(listener: (update: Update) => void | Promise<void>): void;
   stop(): Promise<void>;
 }
@@ -99,7 +99,12 @@ export abstract class PollingSource implements Source {
       while (!controller.signal.aborted) {
         const update = await this.check(controller.signal);
         if (controller.signal.aborted) break;
-        await listener(update);
+        try {
+          await listener(update);
+        } catch {
+          // The listener owns its failures (an activation error is its to report); polling goes on,
+          // because a source that stopped on one bad bundle would never see the fixed one.
+        }
         try {
           await delay(this.nextDelayMs(update), undefined, { signal: controller.signal });
         } catch {

@@ -62,6 +62,21 @@ describe('file source', () => {
     expect(updates.at(-1)!.size).toBe(bundles.raw.byteLength);
   });
 
+  it('keeps polling when the listener throws', async () => {
+    const file = path.join(dir, 'listener.tar.gz');
+    await writeFile(file, bundles.raw);
+    const source = new FileSource({ path: file, polling: { minDelaySeconds: 0.02, maxDelaySeconds: 0.05 } });
+    let calls = 0;
+    await new Promise<void>((resolve) => {
+      source.start(() => {
+        if (++calls === 3) resolve();
+        throw new Error('activation failed');
+      });
+    });
+    await source.stop();
+    expect(calls).toBeGreaterThanOrEqual(3);
+  });
+
   it('validates its configuration', () => {
     expect(() => new FileSource({} as never)).toThrow(expect.objectContaining({ code: 'BG500', message: expect.stringContaining('`source.path` is required') }));
     expect(() => new FileSource({ path: 'x', maxBundleBytes: -1 })).toThrow(expect.objectContaining({ code: 'BG500', message: expect.stringContaining('`source.maxBundleBytes`') }));

@@ -36,7 +36,10 @@ function forward(req: IncomingMessage, res: ServerResponse, upstream: string, pa
   req.pipe(out);
 }
 
-export async function startGateway(upstream: string, options: { basic?: { username: string; password: string }; anonymousPull?: boolean }): Promise<Gateway> {
+export async function startGateway(
+  upstream: string,
+  options: { basic?: { username: string; password: string }; anonymousPull?: boolean; scheme?: 'bearer' | 'basic' },
+): Promise<Gateway> {
   const tokenRequests: Gateway['tokenRequests'] = [];
   const storageAuthorizations: Gateway['storageAuthorizations'] = [];
   const issued = new Map<string, string>();
@@ -64,6 +67,18 @@ export async function startGateway(upstream: string, options: { basic?: { userna
       issued.set(token, scope);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ token, expires_in: 300 }));
+      return;
+    }
+    if (options.scheme === 'basic') {
+      const basic = `Basic ${Buffer.from(`${options.basic?.username}:${options.basic?.password}`).toString('base64')}`;
+      if (req.headers.authorization !== basic) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="registry"' });
+        res.end();
+        return;
+      }
+      const headers = { ...req.headers };
+      delete headers.authorization;
+      forward(req, res, upstream, `${url.pathname}${url.search}`, headers);
       return;
     }
     const repository = /^\/v2\/(.+?)\/(manifests|blobs|tags)\//.exec(url.pathname)?.[1];

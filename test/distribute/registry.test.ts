@@ -133,6 +133,20 @@ describe.skipIf(registry.skip)('oci push and pull against docker-registry', () =
       await gateway.close();
     }
   });
+  it('answers a basic challenge with basic credentials', async () => {
+    const basic = { username: 'ci', password: 'hunter2' };
+    const gateway = await startGateway(`http://${host}`, { basic, scheme: 'basic' });
+    try {
+      const ref = `oci://${gateway.host}/basic/policy:v1`;
+      expect(await codeOf(() => pushOciBundle(bundles.raw, { reference: ref, ...options }))).toBe('BG519');
+      await pushOciBundle(bundles.raw, { reference: ref, ...options, credentials: { basic } });
+      expect((await new OciSource({ reference: ref, ...options }).check()).error?.code).toBe('BG519');
+      const pulled = await pull(new OciSource({ reference: ref, ...options, credentials: { basic } }), { verification: bundles.verification });
+      expect(pulled.revision).toBe('r1');
+    } finally {
+      await gateway.close();
+    }
+  });
 });
 
 describe('oci references', () => {
