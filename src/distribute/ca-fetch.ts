@@ -16,6 +16,8 @@ export function fetchTrustingCa(ca: string | Uint8Array | readonly (string | Uin
       const url = new URL(input);
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const headers = new Headers(init.headers);
+      // A known length instead of chunked encoding: some registries refuse chunked blob uploads.
+      if (init.body instanceof Uint8Array) headers.set('content-length', String(init.body.byteLength));
       const req = send(url, {
         method: init.method ?? 'GET',
         headers: Object.fromEntries(headers.entries()),

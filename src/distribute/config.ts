@@ -48,6 +48,17 @@ export function knownKeys(field: string, value: unknown, keys: readonly string[]
   return value as Record<string, unknown>;
 }
 
+/** An object of string values (headers, annotations), each value checked like any string option. */
+export function stringMap(field: string, value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw configError(field, `must be an object, not ${describe(value)}`);
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v !== 'string') throw configError(`${field}.${key}`, `must be a string, not ${describe(v)}`);
+    out[key] = optionalString(`${field}.${key}`, v)!;
+  }
+  return out;
+}
+
 export interface ValidPolling {
   minDelaySeconds: number;
   maxDelaySeconds: number;

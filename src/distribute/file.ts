@@ -26,6 +26,7 @@ export class FileSource extends PollingSource {
   private readonly file: string;
   private readonly maxBytes: number;
   private lastStamp = '';
+  private lastDigest = '';
 
   constructor(config: FileSourceConfig) {
     const c = knownKeys('source', config, ['path', 'polling', 'maxBundleBytes']);
@@ -50,15 +51,18 @@ export class FileSource extends PollingSource {
       throw unreadable(this.location, e);
     }
     // A directory's own mtime misses edits inside it: directories are re-read every time.
-    if (!isDirectory && etag !== '' && stamp === this.lastStamp) return { etag };
+    // Unchanged only if the caller still holds the etag of what we last read: one that restored an
+    // older etag after a failed activation gets the bytes again, as OPA's SetCache intends.
+    if (!isDirectory && etag !== '' && stamp === this.lastStamp && etag === this.lastDigest) return { etag };
     let raw: Uint8Array;
     try {
       raw = isDirectory ? await this.packDirectory() : await readFile(this.file);
     } catch (e) {
       throw unreadable(this.location, e);
     }
-    this.lastStamp = stamp;
     const digest = createHash('sha256').update(raw).digest('hex');
+    this.lastStamp = stamp;
+    this.lastDigest = digest;
     return digest === etag ? { etag } : { raw, etag: digest };
   }
 

@@ -6,9 +6,9 @@ import {
   configError,
   knownKeys,
   optionalNumber,
-  optionalString,
   requireSecureUrl,
   requiredString,
+  stringMap,
   validateCredentials,
   validatePolling,
   type Credentials,
@@ -89,12 +89,12 @@ export class HttpSource extends PollingSource {
     this.authorization = credentials === undefined ? undefined : { origin: url.origin, value: authorizationValue(credentials) };
     this.headers = {};
     if (c['headers'] !== undefined) {
-      for (const [name, value] of Object.entries(knownKeys('source.headers', c['headers'], Object.keys(c['headers'] as object)))) {
+      for (const [name, value] of Object.entries(stringMap('source.headers', c['headers']))) {
         if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw configError(`source.headers.${name}`, 'is not a valid http header name');
         if (/^(authorization|if-none-match|prefer|host|content-length)$/i.test(name)) {
           throw configError(`source.headers.${name}`, 'is set by blastguard itself', name.toLowerCase() === 'authorization' ? 'put credentials in `source.credentials`' : undefined);
         }
-        this.headers[name] = optionalString(`source.headers.${name}`, value) ?? '';
+        this.headers[name] = value;
       }
     }
     const caCert = c['caCert'];

@@ -1,6 +1,6 @@
 import { printable } from '../bundle/index.js';
 import { DISTRIBUTE_CODES, DistributeError } from './codes.js';
-import { configError, knownKeys, optionalBoolean, optionalNumber, requiredString, validateCredentials, validatePolling, type Credentials } from './config.js';
+import { configError, knownKeys, optionalBoolean, optionalNumber, requiredString, stringMap, validateCredentials, validatePolling, type Credentials } from './config.js';
 import { formatOciReference, parseOciReference, SHA256_DIGEST, type OciReference } from './oci-reference.js';
 import { OCI_BUNDLE_LAYER, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST, RegistryClient, type Descriptor } from './oci-registry.js';
 import { PollingSource, type FetchResult, type PollingConfig } from './source.js';
@@ -150,10 +150,7 @@ export interface OciPushResult {
 }
 
 function annotationsOf(value: unknown): Record<string, string> | undefined {
-  if (value === undefined) return undefined;
-  const a = knownKeys('push.annotations', value, Object.keys(value as object));
-  for (const [k, v] of Object.entries(a)) if (typeof v !== 'string') throw configError(`push.annotations.${k}`, 'must be a string');
-  return a as Record<string, string>;
+  return value === undefined ? undefined : stringMap('push.annotations', value);
 }
 
 /**

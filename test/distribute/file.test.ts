@@ -32,6 +32,9 @@ describe('file source', () => {
     await writeFile(file, bundles.raw2);
     const changed = await source.check();
     expect(Buffer.from(changed.raw!)).toEqual(Buffer.from(bundles.raw2));
+    // An activation failed: the caller restores the previous etag (OPA's SetCache) and gets the bytes again.
+    source.etag = first.etag;
+    expect(Buffer.from((await source.check()).raw!)).toEqual(Buffer.from(bundles.raw2));
   });
 
   it('packs a bundle directory into a tarball that verifies', async () => {

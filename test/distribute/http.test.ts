@@ -275,6 +275,8 @@ describe('http source configuration', () => {
       [{ url: 'https://b.example/x', credentials: { bearer: {} } }, 'BG500', /`source\.credentials\.bearer\.token` is required/],
       [{ url: 'https://b.example/x', credentials: { bearer: { token: 't' }, basic: { username: 'u', password: 'p' } } }, 'BG500', /both/],
       [{ url: 'https://b.example/x', headers: { Authorization: 'x' } }, 'BG500', /`source\.headers\.Authorization`/],
+      [{ url: 'https://b.example/x', headers: null }, 'BG500', /`source\.headers` must be an object/],
+      [{ url: 'https://b.example/x', headers: { 'x-team': 3 } }, 'BG500', /`source\.headers\.x-team` must be a string/],
       [{ url: 'https://b.example/x', caCert: 'not pem' }, 'BG500', /`source\.caCert`/],
       [{ url: 'https://b.example/x', timeoutSeconds: 'soon' }, 'BG500', /`source\.timeoutSeconds` must be a number/],
       [{ url: 'http://b.example/x' }, 'BG503', /not loopback/],
