@@ -7,7 +7,7 @@
 export { DISTRIBUTE_CODES, DISTRIBUTE_ERROR_CODES, DistributeError, HTTPError } from './codes.js';
 export type { DistributeCode } from './codes.js';
 export type { Credentials } from './config.js';
-export { DEFAULT_MAX_DELAY_SECONDS, DEFAULT_MIN_DELAY_SECONDS, PollingSource } from './source.js';
+export { DEFAULT_MAX_DELAY_SECONDS, DEFAULT_MIN_DELAY_SECONDS, LONG_POLL_MIN_HOLD_MS, PollingSource } from './source.js';
 export type { FetchResult, PollingConfig, Source, SourceKind, Update } from './source.js';
 export { FileSource, createFileSource } from './file.js';
 export type { FileSourceConfig } from './file.js';

@@ -61,6 +61,12 @@ export interface FetchResult {
   longPoll?: boolean;
 }
 
+/**
+ * A long poll that comes back unchanged sooner than this was not held: the server ignores `wait`,
+ * and asking again at once would hammer it. The regular delay applies until it holds again.
+ */
+export const LONG_POLL_MIN_HOLD_MS = 1_000;
+
 export abstract class PollingSource implements Source {
   abstract readonly kind: SourceKind;
   abstract readonly location: string;
@@ -69,6 +75,7 @@ export abstract class PollingSource implements Source {
   private controller: AbortController | undefined;
   private failures = 0;
   private longPoll = false;
+  private lastDurationMs = 0;
 
   constructor(
     protected readonly polling: Required<Pick<PollingConfig, 'minDelaySeconds' | 'maxDelaySeconds'>>,
@@ -78,8 +85,10 @@ export abstract class PollingSource implements Source {
   protected abstract fetchOnce(etag: string, signal: AbortSignal | undefined): Promise<FetchResult>;
 
   async check(signal?: AbortSignal): Promise<Update> {
+    const started = performance.now();
     try {
       const result = await this.fetchOnce(this.etag, signal);
+      this.lastDurationMs = performance.now() - started;
       this.failures = 0;
       this.longPoll = result.longPoll === true;
       this.etag = result.etag;
@@ -121,10 +130,10 @@ export abstract class PollingSource implements Source {
     this.controller = undefined;
   }
 
-  /** OPA's schedule: at once while long polling; exponential backoff from the minimum after errors; else a random wait in [min, max]. */
+  /** OPA's schedule: at once while long polling (and the server really holds); exponential backoff from the minimum after errors; else a random wait in [min, max]. */
   nextDelayMs(update: Update): number {
     const { minDelaySeconds: min, maxDelaySeconds: max } = this.polling;
-    if (update.error === undefined && this.longPoll) return 0;
+    if (update.error === undefined && this.longPoll && (update.raw !== undefined || this.lastDurationMs >= LONG_POLL_MIN_HOLD_MS)) return 0;
     if (update.error !== undefined) {
       const step = Math.min(max, min * 2 ** Math.max(0, this.failures - 1));
       return Math.round(1000 * (step / 2 + (this.random() * step) / 2));

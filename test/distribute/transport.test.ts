@@ -69,7 +69,9 @@ describe('poll schedule', () => {
   it('waits in [min, max], backs off after errors, and asks again at once while long polling', async () => {
     let status = 404;
     const fetch = async (): Promise<Response> =>
-      status === 404 ? new Response(null, { status }) : new Response('bundle', { status, headers: { 'content-type': 'application/vnd.openpolicyagent.bundles' } });
+      status === 200
+        ? new Response('bundle', { status, headers: { 'content-type': 'application/vnd.openpolicyagent.bundles' } })
+        : new Response(null, { status, headers: { 'content-type': 'application/vnd.openpolicyagent.bundles' } });
     const source = new HttpSource({ url: 'https://bundles.example/b', retries: 0, fetch, polling: { minDelaySeconds: 10, maxDelaySeconds: 40, longPollingTimeoutSeconds: 30 } });
     const ok = { etag: '', size: 0 };
     const between = (ms: number, low: number, high: number): boolean => ms >= low && ms <= high;
@@ -86,6 +88,11 @@ describe('poll schedule', () => {
     expect(backoff).toEqual([true, true, true, true]);
     status = 200;
     expect(source.nextDelayMs(await source.check())).toBe(0);
+    // A server that answers 304 at once although asked to wait is not long polling: no tight loop.
+    status = 304;
+    const unchanged = await source.check();
+    expect(unchanged.raw).toBeUndefined();
+    expect(between(source.nextDelayMs(unchanged), 10_000, 40_000)).toBe(true);
     const plain = new HttpSource({ url: 'https://bundles.example/b', polling: { minDelaySeconds: 10, maxDelaySeconds: 20 } });
     expect(between(plain.nextDelayMs(ok), 10_000, 20_000)).toBe(true);
   });
