@@ -1,0 +1,100 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { DISTRIBUTE_CODES, DistributeError } from './codes.js';
+import { configError, requiredString } from './config.js';
+
+/**
+ * The last good bundle on disk, where OPA keeps it (`<persistDir>/bundles/<name>/bundle.tar.gz`):
+ * the exact bytes that were verified, signature inside, so re-verifying them at start gives the
+ * same answer (OPA #3472 rewrote files on persist and broke that). Every write goes to a temp file
+ * in the same directory, is fsynced, renamed over the old file and the directory fsynced: a crash
+ * leaves the old bundle or the new one, never half of one.
+ */
+export const BUNDLE_FILE = 'bundle.tar.gz';
+/** The etag and digest beside the tarball; a mismatch with the tarball (crash between the two renames) drops the etag, not the bundle. */
+export const META_FILE = 'bundle.json';
+/** Same name rule as OPA's bundle names, minus anything that could leave the directory. */
+const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+export interface PersistedBundle {
+  raw: Uint8Array;
+  /** The etag it was downloaded with ('' when unknown): the first check can then answer 304. */
+  etag: string;
+  /** `sha256:<hex>` of `raw`. */
+  digest: string;
+  file: string;
+}
+
+export function persistedBundlePath(persistDir: string, name: string): string {
+  const dir = requiredString('persistDir', persistDir);
+  if (!NAME.test(name)) throw configError('name', `\`${name}\` is not a valid bundle name (letters, digits, \`.\`, \`_\`, \`-\`; not starting with \`.\`)`);
+  return path.join(path.resolve(dir), 'bundles', name, BUNDLE_FILE);
+}
+
+async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (e) {
+    await rm(temp, { force: true });
+    throw e;
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes `raw` (already verified by the caller) as the last good bundle `name`. */
+export async function persistBundle(persistDir: string, name: string, raw: Uint8Array, etag = ''): Promise<PersistedBundle> {
+  const file = persistedBundlePath(persistDir, name);
+  const digest = `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  try {
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await writeAtomic(file, raw);
+    await writeAtomic(path.join(path.dirname(file), META_FILE), Buffer.from(JSON.stringify({ digest, etag }) + '\n'));
+    await syncDirectory(path.dirname(file));
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw new DistributeError(DISTRIBUTE_CODES.persistFailed, `cannot persist bundle \`${name}\` to \`${path.dirname(file)}\` (${typeof code === 'string' ? code : String(e)})`, {
+      help: 'check that the persistence directory exists and is writable; the bundle stays active in memory',
+      cause: e,
+    });
+  }
+  return { raw, etag, digest, file };
+}
+
+/** The persisted bundle `name`, or null when there is none. Not verified: verify it before use, as if downloaded. */
+export async function loadPersistedBundle(persistDir: string, name: string): Promise<PersistedBundle | null> {
+  const file = persistedBundlePath(persistDir, name);
+  let raw: Uint8Array;
+  try {
+    raw = await readFile(file);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOENT') return null;
+    throw new DistributeError(DISTRIBUTE_CODES.persistedUnreadable, `cannot read persisted bundle \`${file}\` (${typeof code === 'string' ? code : String(e)})`, { help: 'check the permissions of the persistence directory', cause: e });
+  }
+  const digest = `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  let etag = '';
+  try {
+    const meta = JSON.parse(await readFile(path.join(path.dirname(file), META_FILE), 'utf8')) as { digest?: unknown; etag?: unknown };
+    if (meta.digest === digest && typeof meta.etag === 'string') etag = meta.etag;
+  } catch {
+    // No or unreadable metadata: the bundle is still good, the first check just downloads it again.
+  }
+  return { raw, etag, digest, file };
+}
