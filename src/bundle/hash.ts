@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, type CanonicalValue } from '../core/canonical-json.js';
 import { BlastguardError } from '../core/errors.js';
-import { JsonSyntaxError, parseJsonPreservingNumbers } from './json.js';
+import { JsonSyntaxError, parseJsonPreservingNumbers } from '../core/json.js';
 
 /**
  * OPA's bundle file digests (`v1/bundle/hash.go`): structured files are hashed over their canonical

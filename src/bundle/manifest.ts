@@ -1,6 +1,6 @@
 import { JsonNumberLiteral, type CanonicalValue } from '../core/canonical-json.js';
 import { BlastguardError } from '../core/errors.js';
-import { printable } from './paths.js';
+import { escape as printable } from '../core/untrusted.js';
 
 /** `.manifest` (OPA `bundle.Manifest`), in OPA's field order, which is also the order we write. */
 export interface Manifest {

@@ -1,4 +1,5 @@
 import { BlastguardError } from '../core/errors.js';
+import { escape as printable } from '../core/untrusted.js';
 
 /**
  * Tar entry names → bundle paths. OPA writes `/data.json`; signatures name the file `data.json`.
@@ -33,13 +34,4 @@ export function bundlePathFromEntryName(name: string, options: { directory?: boo
     });
   }
   return path;
-}
-
-/** An untrusted value (entry name, claim) for a one-line message: control characters escaped, length capped. */
-export function printable(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  const escaped = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
-    c.charCodeAt(0) > 0xff ? `\\u${c.charCodeAt(0).toString(16)}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-  return escaped.length > 200 ? `${escaped.slice(0, 200)}…` : escaped;
 }

@@ -2,7 +2,8 @@ import { gunzipSync } from 'node:zlib';
 import tarStream from 'tar-stream';
 import { BlastguardError } from '../core/errors.js';
 import { gzipDeterministicBytes } from './deflate.js';
-import { bundlePathFromEntryName, printable } from './paths.js';
+import { escape as printable } from '../core/untrusted.js';
+import { bundlePathFromEntryName } from './paths.js';
 
 /** A regular file inside a bundle; `path` has no leading `/`. */
 export interface BundleEntry {

@@ -1,9 +1,10 @@
+import { excerpt } from '../core/untrusted.js';
 import { diagnostic } from '../diagnostics/create.js';
 import { didYouMean, listCode } from '../diagnostics/suggest.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { KINDS } from '../schemas/index.js';
 import type { Kind } from '../schemas/index.js';
-import { schemaDiagnostics, showValue } from './schema.js';
+import { schemaDiagnostics } from './schema.js';
 import type { LoadedDocument, RejectedDocument } from './types.js';
 import type { YamlDocument } from './yaml.js';
 
@@ -20,7 +21,7 @@ export function checkDocument(
 ): { document?: LoadedDocument; rejected?: RejectedDocument; diagnostics: Diagnostic[] } {
   const { value, locate } = doc;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    const what = Array.isArray(value) ? 'a list' : value === null ? 'empty' : `the ${typeof value} \`${showValue(value)}\``;
+    const what = Array.isArray(value) ? 'a list' : value === null ? 'empty' : `the ${typeof value} \`${excerpt(value)}\``;
     return {
       diagnostics: [
         diagnostic(
@@ -46,7 +47,7 @@ export function checkDocument(
     diagnostics.push(
       diagnostic(
         'BG015',
-        `unsupported apiVersion \`${showValue(record.apiVersion)}\``,
+        `unsupported apiVersion \`${excerpt(record.apiVersion)}\``,
         locate(['apiVersion']),
         `use \`apiVersion: ${API_VERSION}\``,
       ),
@@ -70,7 +71,7 @@ export function checkDocument(
     diagnostics.push(
       diagnostic(
         'BG014',
-        `unknown kind \`${showValue(kind)}\``,
+        `unknown kind \`${excerpt(kind)}\``,
         locate(['kind']),
         suggestion ?? `use one of ${listCode(KINDS, 'or')}`,
       ),

@@ -1,7 +1,9 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { diagnostic } from '../diagnostics/create.js';
-import { looksLikeCredential, maskSecret } from '../diagnostics/credentials.js';
+import { collapseWhitespace } from '../core/one-line.js';
+import { isRecord } from '../core/record.js';
+import { excerpt } from '../core/untrusted.js';
 import { closest, didYouMean, listCode } from '../diagnostics/suggest.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { KIND_SCHEMAS, allSchemaFiles, readSchema } from '../schemas/index.js';
@@ -136,7 +138,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
     if (propertyName !== undefined) {
       yield diagnostic(
         'BG024',
-        `\`${where || 'document'}\` has invalid key \`${showValue(propertyName)}\``,
+        `\`${where || 'document'}\` has invalid key \`${excerpt(propertyName)}\``,
         locate([...path, propertyName], 'key'),
         e.keyword === 'pattern' ? describePattern(String(params.pattern), e.parentSchema) : e.message,
       );
@@ -184,7 +186,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
         const allowed = (e.keyword === 'enum' ? (params.allowedValues as unknown[]) : [params.allowedValue]).map((v) =>
           typeof v === 'string' ? v : JSON.stringify(v),
         );
-        const actual = showValue(e.data);
+        const actual = excerpt(e.data);
         const suggestion = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
         const list = `allowed value${allowed.length === 1 ? '' : 's'}: ${listCode(allowed)}`;
         yield diagnostic(
@@ -199,7 +201,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
         const pattern = String(params.pattern);
         yield diagnostic(
           'BG024',
-          `\`${where}\` has invalid value \`${showValue(e.data)}\``,
+          `\`${where}\` has invalid value \`${excerpt(e.data)}\``,
           locate(path, 'value'),
           describePattern(pattern, e.parentSchema),
         );
@@ -211,7 +213,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
         const item = Array.isArray(e.data) ? (e.data as unknown[])[j] : undefined;
         yield diagnostic(
           'BG026',
-          `\`${where}\` lists \`${showValue(item)}\` more than once`,
+          `\`${where}\` lists \`${excerpt(item)}\` more than once`,
           locate([...path, Math.max(i, j)], 'value'),
           'remove the repeated entry',
         );
@@ -251,7 +253,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
           'BG028',
           `\`${where || 'document'}\` must be ${forms.length > 0 ? joinOr(forms) : 'one of the accepted forms'}`,
           locate(path, 'value'),
-          typeof parent.description === 'string' ? oneLine(parent.description).replace(/\.$/, '') : undefined,
+          typeof parent.description === 'string' ? collapseWhitespace(parent.description).replace(/\.$/, '') : undefined,
         );
         break;
       }
@@ -292,7 +294,7 @@ function describeCondition(ifSchema: unknown): string | undefined {
 function propertyDescription(parent: SchemaObject, prop: string): string | undefined {
   const props = isObject(parent.properties) ? parent.properties : undefined;
   const s = props?.[prop];
-  return isObject(s) && typeof s.description === 'string' ? oneLine(s.description) : undefined;
+  return isObject(s) && typeof s.description === 'string' ? collapseWhitespace(s.description) : undefined;
 }
 
 // Well-known patterns, explained in words; others fall back to their description or the regex.
@@ -316,7 +318,7 @@ const PATTERNS: Record<string, string> = {
 function describePattern(pattern: string, parentSchema: unknown): string {
   const known = PATTERNS[pattern];
   if (known) return known;
-  if (isObject(parentSchema) && typeof parentSchema.description === 'string') return oneLine(parentSchema.description);
+  if (isObject(parentSchema) && typeof parentSchema.description === 'string') return collapseWhitespace(parentSchema.description);
   return `must match the pattern \`${pattern}\``;
 }
 
@@ -397,14 +399,6 @@ function jsonType(v: unknown): string {
   return typeof v;
 }
 
-/** A value for a message: short, single-line, and masked when it looks like a secret. */
-export function showValue(v: unknown): string {
-  const text = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
-  if (typeof v === 'string' && looksLikeCredential(v)) return maskSecret(v);
-  const single = text.replace(/[\r\n\t]+/g, ' ').replace(/`/g, "'");
-  return single.length > 40 ? `${single.slice(0, 39)}…` : single;
-}
-
 /** `spec.rules[0].match` from a JSON path. */
 export function displayPath(path: JsonPath): string {
   let out = '';
@@ -426,9 +420,5 @@ function pointerToPath(pointer: string): (string | number)[] {
 }
 
 function isObject(v: unknown): v is SchemaObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return isRecord(v);
 }

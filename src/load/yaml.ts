@@ -1,5 +1,6 @@
 import { CST, Composer, LineCounter, Parser, isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
+import { oneLine as firstLine } from '../core/one-line.js';
 import { diagnostic } from '../diagnostics/create.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { JsonPath, SourceSpan } from './types.js';
@@ -358,8 +359,7 @@ function makeLocator(doc: Doc, spanAt: SpanAt): YamlDocument['locate'] {
   };
 }
 
+/** The yaml library's message without the position it appends (the diagnostic carries it). */
 function oneLine(message: string): string {
-  const first = message.split('\n')[0]?.trim() ?? '';
-  const text = first.replace(/\s+at line \d+, column \d+:?$/, '');
-  return text.charAt(0).toLowerCase() + text.slice(1);
+  return firstLine(message).replace(/\s+at line \d+, column \d+:?$/, '');
 }

@@ -1,5 +1,5 @@
 import { diagnostic } from '../../diagnostics/create.js';
-import { looksLikeCredential, looksLikeTokenValue, maskSecret } from '../../diagnostics/credentials.js';
+import { looksLikeCredential, looksLikeTokenValue, maskSecret } from '../../core/credentials.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ValidationRule } from '../context.js';
 

@@ -1,6 +1,6 @@
 import { diagnostic } from '../../diagnostics/create.js';
-import { authSchemeCredentials, looksLikeCredential, maskSecret } from '../../diagnostics/credentials.js';
-import type { CredentialMatch } from '../../diagnostics/credentials.js';
+import { authSchemeCredentials, looksLikeCredential, maskSecret } from '../../core/credentials.js';
+import type { CredentialMatch } from '../../core/credentials.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { JsonPath } from '../../load/types.js';
 import { displayPath } from '../../load/schema.js';

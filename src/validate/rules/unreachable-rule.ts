@@ -1,11 +1,10 @@
 import { classifyOperationName } from '../../core/classify.js';
+import { SEVERITY } from '../../core/modes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ApiDocument } from '../../schemas/types.generated.js';
 import type { Match, OperationClass, Rule, ValidationRule } from '../context.js';
 import { attemptNeverHolds } from './attempt-range.js';
-
-const SEVERITY = { allow: 0, shadow: 1, deny: 2 } as const;
 
 type IdentityValue = 'present' | 'absent' | string[] | undefined;
 

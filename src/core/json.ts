@@ -1,10 +1,14 @@
-import { JsonNumberLiteral, type CanonicalValue } from '../core/canonical-json.js';
+import { JsonNumberLiteral, type CanonicalValue } from './canonical-json.js';
 
 /**
- * A strict JSON parser that reads the way OPA's `util.Unmarshal` (Go `encoding/json` with
+ * A strict JSON reader that reads the way OPA's `util.Unmarshal` (Go `encoding/json` with
  * `UseNumber`) reads bundle files: numbers stay as their literal text so `1.50` hashes as `1.50`,
  * a duplicate key keeps its last value, lone surrogate escapes become U+FFFD, and anything after
  * the value other than whitespace is an error. `JSON.parse` does none of the first three.
+ *
+ * The same reader finds the duplicate member names of a request body (`duplicates: 'reject'`):
+ * parsers disagree on `{"query": A, "query": B}` (JavaScript, Go and Python keep the last, others
+ * the first or reject the document), so an enforcer cannot know which copy the server reads.
  */
 
 export class JsonSyntaxError extends Error {
@@ -20,10 +24,24 @@ export class JsonSyntaxError extends Error {
 /** Go's decoder refuses documents nested deeper than this; so do we, which also bounds recursion. */
 const MAX_DEPTH = 10_000;
 
+/** A member name an object repeats, when the reader was asked to reject duplicates. */
+export class JsonDuplicateKeyError extends JsonSyntaxError {
+  constructor(
+    readonly key: string,
+    offset: number,
+  ) {
+    super(`duplicate member name at offset ${offset}`, offset);
+    this.name = 'JsonDuplicateKeyError';
+  }
+}
+
 export type JsonObject = { [key: string]: CanonicalValue };
 
-export function parseJsonPreservingNumbers(text: string): CanonicalValue {
-  const parser = new Parser(text);
+/** What to do with a member name an object repeats: keep the last (Go, OPA), or stop. */
+export type DuplicatePolicy = 'last' | 'reject';
+
+export function parseJsonPreservingNumbers(text: string, options: { duplicates?: DuplicatePolicy } = {}): CanonicalValue {
+  const parser = new Parser(text, options.duplicates ?? 'last');
   parser.skipWhitespace();
   const value = parser.value(0);
   parser.skipWhitespace();
@@ -36,7 +54,10 @@ const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 class Parser {
   private pos = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly duplicates: DuplicatePolicy,
+  ) {}
 
   atEnd(): boolean {
     return this.pos >= this.text.length;
@@ -104,7 +125,9 @@ class Parser {
     for (;;) {
       this.skipWhitespace();
       if (this.text[this.pos] !== '"') this.fail('expected a string key');
+      const at = this.pos;
       const key = this.string();
+      if (this.duplicates === 'reject' && key in out) throw new JsonDuplicateKeyError(key, at);
       this.skipWhitespace();
       if (this.text[this.pos] !== ':') this.fail("expected ':'");
       this.pos++;
@@ -227,4 +250,19 @@ function replaceLoneSurrogates(s: string): string {
     }
   }
   return out;
+}
+
+/**
+ * The first member name that one object of a JSON text repeats, or null. Names compare as Go
+ * decodes them. Throws `JsonSyntaxError` for text this reader cannot read (not JSON, nested
+ * deeper than Go reads): a caller that must decide about it treats it as unreadable.
+ */
+export function firstDuplicateKey(text: string): string | null {
+  try {
+    parseJsonPreservingNumbers(text, { duplicates: 'reject' });
+  } catch (e) {
+    if (e instanceof JsonDuplicateKeyError) return e.key;
+    throw e;
+  }
+  return null;
 }
