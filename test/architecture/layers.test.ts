@@ -20,7 +20,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   bundle: ['core'],
   sign: ['core', 'bundle'],
   verify: ['core', 'bundle'],
-  extract: ['core', 'schemas', 'ir'],
+  identity: ['core'],
+  extract: ['core', 'schemas', 'ir', 'identity'],
   replay: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'extract'],
   cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'extract', 'replay'],
 };
