@@ -1,3 +1,5 @@
+import type { CodeOf, CodeRegistry, CodeTitles } from '../core/errors.js';
+
 /**
  * Why a request could not be turned into decision inputs. Each code yields one input without
  * `operation`, which the policy denies as `input:invalid`: an enforcer that cannot tell what a
@@ -61,12 +63,13 @@ export const EXTRACT_CODES = {
   ambiguousParameters: 'BG417',
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */
   methodOverride: 'BG418',
-} as const;
+} as const satisfies CodeRegistry;
 
-export type ExtractCode = (typeof EXTRACT_CODES)[keyof typeof EXTRACT_CODES];
+/** A closed union: extraction decides, so a caller can `switch` over every code exhaustively. */
+export type ExtractCode = CodeOf<typeof EXTRACT_CODES>;
 
 /** Titles for the README's diagnostics table: every code means the call is denied as `input:invalid`. */
-export const EXTRACT_CODE_TITLES: Readonly<Record<ExtractCode, string>> = {
+export const EXTRACT_CODE_TITLES: CodeTitles<typeof EXTRACT_CODES> = {
   BG401: 'request host belongs to no `Api`',
   BG402: 'request path is not the API endpoint or a known route',
   BG403: 'request method cannot carry an operation',
