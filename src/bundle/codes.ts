@@ -2,7 +2,61 @@
  * Error codes BG200–BG299: bundle writing and reading, signing, and the build / eval / keygen
  * commands. Stable: tests assert them and the README lists these titles.
  */
-export const BUNDLE_ERROR_CODES: Readonly<Record<string, string>> = {
+import type { CodeOf, CodeRegistry, CodeTitles } from '../core/errors.js';
+
+export const BUNDLE_CODES = {
+  unwritable: 'BG200',
+  notGzip: 'BG210',
+  decompressedTooLarge: 'BG211',
+  corruptGzip: 'BG212',
+  corruptTar: 'BG213',
+  link: 'BG214',
+  notRegularFile: 'BG215',
+  escapesBundle: 'BG216',
+  nonCanonicalPath: 'BG217',
+  controlCharacterInName: 'BG218',
+  duplicateEntry: 'BG219',
+  fileTooLarge: 'BG220',
+  totalTooLarge: 'BG221',
+  tooManyEntries: 'BG222',
+  directoryWithContent: 'BG223',
+  invalidJson: 'BG230',
+  invalidUtf8: 'BG231',
+  manifestField: 'BG232',
+  overlappingRoots: 'BG233',
+  missingWasmModule: 'BG234',
+  outsideRoots: 'BG235',
+  yamlData: 'BG236',
+  conflictingData: 'BG237',
+  noWasmEntrypoint: 'BG238',
+  deltaBundle: 'BG239',
+  unreadable: 'BG240',
+  unsupportedSigningAlgorithm: 'BG250',
+  signingKey: 'BG251',
+  hmacSecret: 'BG252',
+  claimsFile: 'BG253',
+  signingKeyUnreadable: 'BG254',
+  signingFlags: 'BG255',
+  noRevision: 'BG260',
+  writeFailed: 'BG261',
+  foreignOutDirectory: 'BG262',
+  outDirectory: 'BG263',
+  buildFlagValue: 'BG264',
+  evalInputUnreadable: 'BG270',
+  evalInputJson: 'BG271',
+  unknownEntrypoint: 'BG272',
+  unverifiedSignedBundle: 'BG273',
+  evalInputUtf8: 'BG274',
+  evalFlags: 'BG275',
+  unsupportedKeygenAlgorithm: 'BG280',
+  keyFileExists: 'BG281',
+  keyFilesUnwritable: 'BG282',
+} as const satisfies CodeRegistry;
+
+export type BundleCode = CodeOf<typeof BUNDLE_CODES>;
+
+/** Titles for the README's diagnostics table. */
+export const BUNDLE_CODE_TITLES: CodeTitles<typeof BUNDLE_CODES> = {
   BG200: 'the bundle content cannot be written as an OPA bundle (data not an object, no entrypoint, entrypoint or data outside the roots)',
   BG210: 'the bundle is not gzip-compressed',
   BG211: 'the bundle decompresses to more than the limit (gzip bomb guard)',

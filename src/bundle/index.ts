@@ -43,4 +43,5 @@ export {
   parseSigningAlgorithm,
 } from './algorithms.js';
 export type { SigningAlgorithm } from './algorithms.js';
-export { BUNDLE_ERROR_CODES } from './codes.js';
+export { BUNDLE_CODES, BUNDLE_CODE_TITLES } from './codes.js';
+export type { BundleCode } from './codes.js';

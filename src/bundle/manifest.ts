@@ -1,6 +1,7 @@
 import { JsonNumberLiteral, type CanonicalValue } from '../core/canonical-json.js';
 import { BlastguardError } from '../core/errors.js';
 import { escape as printable } from '../core/untrusted.js';
+import { BUNDLE_CODES } from './codes.js';
 
 /** `.manifest` (OPA `bundle.Manifest`), in OPA's field order, which is also the order we write. */
 export interface Manifest {
@@ -30,7 +31,7 @@ const MANIFEST_HELP = 'see the `.manifest` layout in the README (Bundles); OPA r
 const ROOTS_HELP = 'OPA activates a bundle only when its entrypoints and data lie under its manifest roots (`blastguard` for a blastguard bundle)';
 
 function invalid(message: string): BlastguardError {
-  return new BlastguardError('BG232', `\`.manifest\` ${message}`, { file: '.manifest', help: MANIFEST_HELP });
+  return new BlastguardError(BUNDLE_CODES.manifestField, `\`.manifest\` ${message}`, { file: '.manifest', help: MANIFEST_HELP });
 }
 
 function isObject(v: CanonicalValue | undefined): v is { readonly [key: string]: CanonicalValue | undefined } {
@@ -111,7 +112,7 @@ export function validateManifest(manifest: Manifest, files: { wasmPaths: Readonl
       const a = roots[i]!;
       const b = roots[j]!;
       if (isUnderRoot(a, b) || isUnderRoot(b, a)) {
-        throw new BlastguardError('BG233', `\`.manifest\` has overlapping roots \`${a}\` and \`${b}\``, {
+        throw new BlastguardError(BUNDLE_CODES.overlappingRoots, `\`.manifest\` has overlapping roots \`${a}\` and \`${b}\``, {
           file: '.manifest',
           help: 'OPA refuses a manifest whose roots overlap (one is a prefix of the other); keep the shorter one',
         });
@@ -124,16 +125,16 @@ export function validateManifest(manifest: Manifest, files: { wasmPaths: Readonl
       const trim = (p: string): string => p.replace(/^\/+/, '');
       const near = [...files.wasmPaths].find((p) => trim(p) === trim(w.module));
       const why = near === undefined ? 'the bundle has no such file' : `the bundle's entry is named \`${printable(near)}\`, and OPA compares the names exactly`;
-      throw new BlastguardError('BG234', `\`.manifest\` references wasm module \`${printable(w.module)}\` but ${why}`, {
+      throw new BlastguardError(BUNDLE_CODES.missingWasmModule, `\`.manifest\` references wasm module \`${printable(w.module)}\` but ${why}`, {
         file: '.manifest',
         help: 'each `wasm[].module` must be the exact entry name of a `policy.wasm` in the bundle (OPA writes `/policy.wasm` for both); rebuild with `blastguard build`',
       });
     }
     if (!roots.some((r) => isUnderRoot(w.entrypoint, r))) {
-      throw new BlastguardError('BG235', `\`.manifest\` entrypoint \`${w.entrypoint}\` is outside the bundle roots`, { file: '.manifest', help: ROOTS_HELP });
+      throw new BlastguardError(BUNDLE_CODES.outsideRoots, `\`.manifest\` entrypoint \`${w.entrypoint}\` is outside the bundle roots`, { file: '.manifest', help: ROOTS_HELP });
     }
     if (claimed.has(w.entrypoint)) {
-      throw new BlastguardError('BG232', `\`.manifest\` entrypoint \`${w.entrypoint}\` is claimed by more than one module`, {
+      throw new BlastguardError(BUNDLE_CODES.manifestField, `\`.manifest\` entrypoint \`${w.entrypoint}\` is claimed by more than one module`, {
         file: '.manifest',
         help: 'OPA allows each entrypoint in one `wasm` resolver only',
       });
@@ -153,7 +154,7 @@ function checkDataUnderRoots(node: CanonicalValue, path: string, roots: readonly
     }
     return;
   }
-  throw new BlastguardError('BG235', `bundle data at \`${path === '' ? 'data' : `data.${path.replace(/\//g, '.')}`}\` is outside the bundle roots`, {
+  throw new BlastguardError(BUNDLE_CODES.outsideRoots, `bundle data at \`${path === '' ? 'data' : `data.${path.replace(/\//g, '.')}`}\` is outside the bundle roots`, {
     file: '.manifest',
     help: ROOTS_HELP,
   });

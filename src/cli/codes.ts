@@ -1,10 +1,10 @@
-import { BUNDLE_ERROR_CODES } from '../bundle/codes.js';
-import { COMPILE_CODES } from '../compile/codes.js';
+import { BUNDLE_CODE_TITLES as BUNDLE_ERROR_CODES } from '../bundle/codes.js';
+import { COMPILE_CODE_TITLES as COMPILE_CODES } from '../compile/codes.js';
 import { CODES as VALIDATION_CODES } from '../diagnostics/codes.js';
 import type { CodeInfo, Severity } from '../diagnostics/types.js';
 import { EXTRACT_CODE_TITLES } from '../extract/codes.js';
 import { TEST_CODES } from '../replay/codes.js';
-import { VERIFY_ERROR_CODES } from '../verify/codes.js';
+import { VERIFY_CODE_TITLES as VERIFY_ERROR_CODES } from '../verify/codes.js';
 
 type Registry = Readonly<Record<string, { severity: Severity; title: string } | string>>;
 

@@ -1,6 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { BlastguardError } from '../core/errors.js';
 import { algorithmFamily, algorithmHashBytes, keyMismatch, looksLikePem, type SigningAlgorithm } from '../bundle/index.js';
+import { BUNDLE_CODES } from '../bundle/codes.js';
 
 /**
  * A private key (or HMAC secret) bound to the one algorithm it signs with. Built only by
@@ -27,13 +28,13 @@ export function loadSigningKey(material: string | Uint8Array, alg: SigningAlgori
   const bytes = typeof material === 'string' ? Buffer.from(material, 'utf8') : material;
   if (algorithmFamily(alg) === 'HS') {
     if (looksLikePem(bytes)) {
-      throw new BlastguardError('BG252', `${source} is a pem key, but ${alg} needs a shared secret`, {
+      throw new BlastguardError(BUNDLE_CODES.hmacSecret, `${source} is a pem key, but ${alg} needs a shared secret`, {
         help: 'use a random secret (`blastguard keygen --alg HS256`) or an asymmetric algorithm with --signing-alg',
       });
     }
     const min = algorithmHashBytes(alg);
     if (bytes.length < min) {
-      throw new BlastguardError('BG252', `${source} is ${bytes.length} bytes; ${alg} needs a secret of at least ${min} bytes`, {
+      throw new BlastguardError(BUNDLE_CODES.hmacSecret, `${source} is ${bytes.length} bytes; ${alg} needs a secret of at least ${min} bytes`, {
         help: `generate one with \`blastguard keygen --alg ${alg} --out DIR\``,
       });
     }
@@ -43,14 +44,14 @@ export function loadSigningKey(material: string | Uint8Array, alg: SigningAlgori
   try {
     key = createPrivateKey({ key: Buffer.from(bytes), format: 'pem' });
   } catch (e) {
-    throw new BlastguardError('BG251', `${source} is not a pem private key`, {
+    throw new BlastguardError(BUNDLE_CODES.signingKey, `${source} is not a pem private key`, {
       help: 'pass an unencrypted PKCS#8, PKCS#1 or SEC1 pem private key; the public key goes to `blastguard verify`',
       cause: e,
     });
   }
   const problem = keyMismatch(key, alg);
   if (problem !== null) {
-    throw new BlastguardError('BG251', `${source} does not fit the algorithm: ${problem}`, {
+    throw new BlastguardError(BUNDLE_CODES.signingKey, `${source} does not fit the algorithm: ${problem}`, {
       help: 'pick the matching --signing-alg or generate a key with `blastguard keygen`',
     });
   }

@@ -1,5 +1,37 @@
+import type { CodeOf, CodeRegistry, CodeTitles } from '../core/errors.js';
+
 /** Error codes BG300–BG399: bundle verification, one per failed check. Stable; the README lists these titles. */
-export const VERIFY_ERROR_CODES: Readonly<Record<string, string>> = {
+export const VERIFY_CODES = {
+  noVerificationKey: 'BG300',
+  unsigned: 'BG301',
+  signaturesFile: 'BG302',
+  noJwt: 'BG303',
+  severalJwts: 'BG304',
+  malformedJwt: 'BG305',
+  noKeyId: 'BG306',
+  unknownKeyId: 'BG307',
+  algorithmMismatch: 'BG308',
+  badSignature: 'BG309',
+  scopeMismatch: 'BG310',
+  uncoveredFile: 'BG311',
+  missingSignedFile: 'BG312',
+  digestMismatch: 'BG313',
+  hashAlgorithm: 'BG314',
+  verificationKey: 'BG315',
+  fileListedTwice: 'BG316',
+  malformedExcludePattern: 'BG317',
+  signerPlugin: 'BG318',
+  verificationKeyUnreadable: 'BG319',
+  excludesPolicyFile: 'BG320',
+  unsupportedVerificationAlgorithm: 'BG321',
+  verifyFlagValue: 'BG322',
+} as const satisfies CodeRegistry;
+
+/** A closed union: activation decides on these, so a caller can `switch` over every code exhaustively. */
+export type VerifyCode = CodeOf<typeof VERIFY_CODES>;
+
+/** Titles for the README's diagnostics table. */
+export const VERIFY_CODE_TITLES: CodeTitles<typeof VERIFY_CODES> = {
   BG300: 'no verification key configured',
   BG301: 'a verification key is configured but the bundle has no `.signatures.json`',
   BG302: '`.signatures.json` is not a JSON object with a `signatures` array',

@@ -1,4 +1,5 @@
 import { BlastguardError } from '../core/errors.js';
+import { VERIFY_CODES } from './codes.js';
 
 /**
  * Go's `filepath.Match` on `/`-separated paths, which OPA uses for `exclude_files`: `*` and `?`
@@ -11,7 +12,7 @@ export function compileExcludePattern(pattern: string): (path: string) => boolea
   let re = '^';
   let i = 0;
   const bad = (): never => {
-    throw new BlastguardError('BG317', `exclude pattern \`${pattern}\` is malformed`, {
+    throw new BlastguardError(VERIFY_CODES.malformedExcludePattern, `exclude pattern \`${pattern}\` is malformed`, {
       help: 'patterns use `*`, `?`, `[a-z]`, `[^a-z]` and `\\` escapes; `*` does not cross `/`',
     });
   };

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { BlastguardError } from '../core/errors.js';
 import { algorithmFamily, algorithmHashBytes, keyMismatch, looksLikePem, type SigningAlgorithm } from '../bundle/index.js';
+import { VERIFY_CODES } from './codes.js';
 
 const CREATE = Symbol('VerificationKey');
 
@@ -34,13 +35,13 @@ export function loadVerificationKey(
   const bytes = typeof material === 'string' ? Buffer.from(material, 'utf8') : material;
   if (algorithmFamily(alg) === 'HS') {
     if (looksLikePem(bytes)) {
-      throw new BlastguardError('BG315', `${source} is a pem key, but ${alg} needs a shared secret`, {
+      throw new BlastguardError(VERIFY_CODES.verificationKey, `${source} is a pem key, but ${alg} needs a shared secret`, {
         help: 'pass --signing-alg with the algorithm the bundle was signed with (for a public key: RS256, PS256, ES256, …)',
       });
     }
     const min = algorithmHashBytes(alg);
     if (bytes.length < min) {
-      throw new BlastguardError('BG315', `${source} is ${bytes.length} bytes; ${alg} needs a secret of at least ${min} bytes`, {
+      throw new BlastguardError(VERIFY_CODES.verificationKey, `${source} is ${bytes.length} bytes; ${alg} needs a secret of at least ${min} bytes`, {
         help: 'pass the secret file the bundle was signed with (`blastguard keygen --alg HS256` makes one)',
       });
     }
@@ -48,7 +49,7 @@ export function loadVerificationKey(
   }
   const text = Buffer.from(bytes).toString('latin1');
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
-    throw new BlastguardError('BG315', `${source} is a private key`, {
+    throw new BlastguardError(VERIFY_CODES.verificationKey, `${source} is a private key`, {
       help: 'verify with the public key (`verification-key.pem` from `blastguard keygen`); keep the private key with the signer',
     });
   }
@@ -56,14 +57,14 @@ export function loadVerificationKey(
   try {
     key = createPublicKey({ key: Buffer.from(bytes), format: 'pem' });
   } catch (e) {
-    throw new BlastguardError('BG315', `${source} is not a pem public key`, {
+    throw new BlastguardError(VERIFY_CODES.verificationKey, `${source} is not a pem public key`, {
       help: 'pass an spki pem (`-----BEGIN PUBLIC KEY-----`), or a secret file with --signing-alg HS256',
       cause: e,
     });
   }
   const problem = keyMismatch(key, alg);
   if (problem !== null) {
-    throw new BlastguardError('BG315', `${source} does not fit the algorithm: ${problem}`, {
+    throw new BlastguardError(VERIFY_CODES.verificationKey, `${source} does not fit the algorithm: ${problem}`, {
       help: 'pass --signing-alg with the algorithm the bundle was signed with',
     });
   }
