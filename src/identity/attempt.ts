@@ -1,10 +1,8 @@
+import { MAX_ATTEMPT } from '../core/attempt.js';
 import { headerValues } from '../core/headers.js';
 import type { HeaderMap } from '../core/headers.js';
 
 export type AttemptResult = { attempt: number | null } | { malformed: string };
-
-/** The largest attempt a request may claim; policies compare `attempt` as an integer. */
-export const MAX_ATTEMPT = 1_000_000_000;
 
 /** The retry attempt: a decimal integer from 1 to 1,000,000,000, sent once (or repeated identically). */
 export function parseAttempt(headers: HeaderMap, header: string | null): AttemptResult {

@@ -3,7 +3,8 @@ import type { HeaderMap } from '../core/headers.js';
 import { parseBaggage } from './baggage.js';
 import { parseTraceparent } from './traceparent.js';
 
-export { MAX_ATTEMPT, parseAttempt } from './attempt.js';
+export { MAX_ATTEMPT } from '../core/attempt.js';
+export { parseAttempt } from './attempt.js';
 export type { AttemptResult } from './attempt.js';
 export { parseBaggage } from './baggage.js';
 export { parseTraceparent } from './traceparent.js';

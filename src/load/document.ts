@@ -1,4 +1,5 @@
 import { excerpt } from '../core/untrusted.js';
+import { VALIDATION_CODES } from '../diagnostics/codes.js';
 import { diagnostic } from '../diagnostics/create.js';
 import { didYouMean, listCode } from '../diagnostics/suggest.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -25,7 +26,7 @@ export function checkDocument(
     return {
       diagnostics: [
         diagnostic(
-          'BG012',
+          VALIDATION_CODES.notMapping,
           `document is ${what}, not a mapping`,
           locate([]),
           'a policy document is a mapping with `apiVersion`, `kind`, `metadata` and `spec`',
@@ -40,13 +41,13 @@ export function checkDocument(
   if (!('apiVersion' in record)) {
     apiVersionReported = true;
     diagnostics.push(
-      diagnostic('BG015', 'document has no `apiVersion`', locate([]), `add \`apiVersion: ${API_VERSION}\``),
+      diagnostic(VALIDATION_CODES.apiVersion, 'document has no `apiVersion`', locate([]), `add \`apiVersion: ${API_VERSION}\``),
     );
   } else if (record.apiVersion !== API_VERSION) {
     apiVersionReported = true;
     diagnostics.push(
       diagnostic(
-        'BG015',
+        VALIDATION_CODES.apiVersion,
         `unsupported apiVersion \`${excerpt(record.apiVersion)}\``,
         locate(['apiVersion']),
         `use \`apiVersion: ${API_VERSION}\``,
@@ -58,7 +59,7 @@ export function checkDocument(
   if (kind === undefined || kind === null) {
     diagnostics.push(
       diagnostic(
-        'BG013',
+        VALIDATION_CODES.missingKind,
         'document has no `kind`',
         'kind' in record ? locate(['kind'], 'key') : locate([]),
         `add \`kind:\` with one of ${listCode(KINDS, 'or')}`,
@@ -70,7 +71,7 @@ export function checkDocument(
     const suggestion = typeof kind === 'string' ? didYouMean(kind, KINDS) : undefined;
     diagnostics.push(
       diagnostic(
-        'BG014',
+        VALIDATION_CODES.unknownKind,
         `unknown kind \`${excerpt(kind)}\``,
         locate(['kind']),
         suggestion ?? `use one of ${listCode(KINDS, 'or')}`,

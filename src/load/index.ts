@@ -1,5 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { VALIDATION_CODES } from '../diagnostics/codes.js';
 import { diagnostic, fileStart } from '../diagnostics/create.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { checkDocument } from './document.js';
@@ -84,7 +85,7 @@ export function loadDocumentsFromText(
   const rejected: RejectedDocument[] = [];
   if (parsed.nonEmptyCount === 0) {
     diagnostics.push(
-      diagnostic('BG016', `\`${file}\` contains no documents`, fileStart(file), 'delete the file or add a document'),
+      diagnostic(VALIDATION_CODES.noDocuments, `\`${file}\` contains no documents`, fileStart(file), 'delete the file or add a document'),
     );
   }
   for (const doc of parsed.documents) {
@@ -136,7 +137,7 @@ async function loadFoundFile(file: FoundFile): Promise<FileLoad> {
       rejected: [],
       diagnostics: [
         diagnostic(
-          'BG007',
+          VALIDATION_CODES.invalidUtf8,
           `\`${file.rel}\` is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, '0')} at offset ${decoded.offset})`,
           at,
           'save the file as UTF-8',

@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { VALIDATION_CODES } from '../diagnostics/codes.js';
 import { diagnostic } from '../diagnostics/create.js';
 import { collapseWhitespace } from '../core/one-line.js';
 import { isRecord } from '../core/record.js';
@@ -137,7 +138,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
     }
     if (propertyName !== undefined) {
       yield diagnostic(
-        'BG024',
+        VALIDATION_CODES.wrongFormat,
         `\`${where || 'document'}\` has invalid key \`${excerpt(propertyName)}\``,
         locate([...path, propertyName], 'key'),
         e.keyword === 'pattern' ? describePattern(String(params.pattern), e.parentSchema) : e.message,
@@ -151,7 +152,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
         const because = cond ? describeCondition(cond.if) : undefined;
         const message = `missing required property \`${missing}\`${where ? ` in \`${where}\`` : ''}${because ? ` (required when ${because})` : ''}`;
         const description = propertyDescription(parent, missing);
-        yield diagnostic('BG020', message, locate(path, 'key'), description ? `\`${missing}\`: ${description}` : undefined);
+        yield diagnostic(VALIDATION_CODES.missingProperty, message, locate(path, 'key'), description ? `\`${missing}\`: ${description}` : undefined);
         break;
       }
       case 'additionalProperties': {
@@ -164,7 +165,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
         const help =
           didYouMean(prop, allowed) ??
           (allowed.length > 0 ? `allowed properties${where ? ` of \`${where}\`` : ''}: ${listCode(allowed)}` : undefined);
-        yield diagnostic('BG021', `unknown property \`${prop}\`${where ? ` in \`${where}\`` : ''}`, locate([...path, prop], 'key'), help);
+        yield diagnostic(VALIDATION_CODES.unknownProperty, `unknown property \`${prop}\`${where ? ` in \`${where}\`` : ''}`, locate([...path, prop], 'key'), help);
         break;
       }
       case 'type': {
@@ -173,7 +174,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
           .map((t) => typeName(t));
         const actual = jsonType(e.data);
         yield diagnostic(
-          'BG022',
+          VALIDATION_CODES.wrongType,
           actual === 'null'
             ? `\`${where || 'document'}\` is empty; it must be ${expected.join(' or ')}`
             : `\`${where || 'document'}\` must be ${expected.join(' or ')}, not ${typeName(actual)}`,
@@ -190,7 +191,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
         const suggestion = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
         const list = `allowed value${allowed.length === 1 ? '' : 's'}: ${listCode(allowed)}`;
         yield diagnostic(
-          'BG023',
+          VALIDATION_CODES.notAllowedValue,
           `\`${where}\` has invalid value \`${actual}\``,
           locate(path, 'value'),
           suggestion ? `${suggestion} ${list}` : list,
@@ -200,7 +201,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
       case 'pattern': {
         const pattern = String(params.pattern);
         yield diagnostic(
-          'BG024',
+          VALIDATION_CODES.wrongFormat,
           `\`${where}\` has invalid value \`${excerpt(e.data)}\``,
           locate(path, 'value'),
           describePattern(pattern, e.parentSchema),
@@ -212,7 +213,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
         const i = Number(params.i);
         const item = Array.isArray(e.data) ? (e.data as unknown[])[j] : undefined;
         yield diagnostic(
-          'BG026',
+          VALIDATION_CODES.duplicateEntries,
           `\`${where}\` lists \`${excerpt(item)}\` more than once`,
           locate([...path, Math.max(i, j)], 'value'),
           'remove the repeated entry',
@@ -229,14 +230,14 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
       case 'maximum':
       case 'exclusiveMinimum':
       case 'exclusiveMaximum':
-        yield diagnostic('BG025', `\`${where || 'document'}\` ${boundText(e.keyword, params)}`, locate(path, 'value'));
+        yield diagnostic(VALIDATION_CODES.outOfRange, `\`${where || 'document'}\` ${boundText(e.keyword, params)}`, locate(path, 'value'));
         break;
       case 'not': {
         const schema = isObject(e.schema) ? e.schema : {};
         const together = Array.isArray(schema.required) ? schema.required.map(String) : [];
         const last = together[together.length - 1];
         yield diagnostic(
-          'BG027',
+          VALIDATION_CODES.exclusiveProperties,
           together.length > 1
             ? `${listCode(together)} cannot be used together${where ? ` in \`${where}\`` : ''}`
             : `\`${where}\` has a form that is not allowed`,
@@ -250,7 +251,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
         const branches = Array.isArray(e.schema) ? (e.schema as unknown[]) : [];
         const forms = branches.flatMap(describeForm);
         yield diagnostic(
-          'BG028',
+          VALIDATION_CODES.noFormMatches,
           `\`${where || 'document'}\` must be ${forms.length > 0 ? joinOr(forms) : 'one of the accepted forms'}`,
           locate(path, 'value'),
           typeof parent.description === 'string' ? collapseWhitespace(parent.description).replace(/\.$/, '') : undefined,
@@ -259,7 +260,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
       }
       default:
         yield diagnostic(
-          'BG028',
+          VALIDATION_CODES.noFormMatches,
           `\`${where || 'document'}\` is invalid: ${e.message ?? e.keyword}`,
           locate(path, 'value'),
         );
@@ -273,7 +274,7 @@ const MERGE_KEY = '<<';
 
 function mergeKeyDiagnostic(where: string, at: SourceSpan): Diagnostic {
   return diagnostic(
-    'BG021',
+    VALIDATION_CODES.unknownProperty,
     `yaml merge keys (\`<<\`) are not supported${where ? ` (in \`${where}\`)` : ''}`,
     at,
     'write the properties out; an alias (`*name`) can still stand for a whole value',

@@ -3,7 +3,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ALL_CODES as CODES, codesMarkdownTable } from '../../src/cli/codes.js';
+import { BUNDLE_CODES } from '../../src/bundle/codes.js';
+import { COMPILE_CODES } from '../../src/compile/codes.js';
+import { VALIDATION_CODES } from '../../src/diagnostics/codes.js';
+import { EXTRACT_CODES } from '../../src/extract/codes.js';
 import { RULES } from '../../src/validate/index.js';
+import { VERIFY_CODES } from '../../src/verify/codes.js';
+
+/** The layers' registries of named codes, as source code names them (`BUNDLE_CODES.claimsFile`). */
+const NAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = { BUNDLE_CODES, COMPILE_CODES, VALIDATION_CODES, EXTRACT_CODES, VERIFY_CODES };
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -23,6 +31,10 @@ function codesUsedIn(dir: string): Map<string, string> {
     // Codes as string literals or registry keys; comments naming range bounds do not count.
     for (const m of readFileSync(file, 'utf8').matchAll(/['"`](BG\d{3})['"`]|^\s*(BG\d{3}):/gm)) {
       const code = m[1] ?? m[2] ?? '';
+      if (!used.has(code)) used.set(code, path.relative(REPO, file));
+    }
+    for (const m of readFileSync(file, 'utf8').matchAll(/\b([A-Z]+_CODES)\.(\w+)/g)) {
+      const code = NAMED[m[1] ?? '']?.[m[2] ?? ''] ?? `${m[1]}.${m[2]} (no such code)`;
       if (!used.has(code)) used.set(code, path.relative(REPO, file));
     }
   }
