@@ -41,7 +41,8 @@ export {
   keyMismatch,
   looksLikePem,
   parseSigningAlgorithm,
+  readKeyMaterial,
 } from './algorithms.js';
-export type { SigningAlgorithm } from './algorithms.js';
+export type { KeyProblem, SigningAlgorithm } from './algorithms.js';
 export { BUNDLE_CODES, BUNDLE_CODE_TITLES } from './codes.js';
 export type { BundleCode } from './codes.js';

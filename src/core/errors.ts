@@ -32,13 +32,27 @@ export function isBlastguardError(e: unknown): e is BlastguardError {
 
 /**
  * The one shape of a layer's code registry: stable names for stable codes, `as const` so each
- * layer's codes form a closed union (`CodeOf<typeof EXTRACT_CODES>`), with a one-line title per
- * code for the README's table.
+ * layer's codes form a closed union (`CodeOf<typeof EXTRACT_CODES>`).
  */
 export type CodeRegistry = Readonly<Record<string, `BG${number}`>>;
 
 /** The code union of a registry. */
 export type CodeOf<R extends CodeRegistry> = R[keyof R];
 
-/** Titles of every code of a registry: a missing or stray title is a type error. */
-export type CodeTitles<R extends CodeRegistry> = Readonly<Record<CodeOf<R>, string>>;
+/** A layer's codes as written once: name → [code, one-line title for the README's table]. */
+type CodeTable = Readonly<Record<string, readonly [`BG${number}`, string]>>;
+
+/** The codes of a table by name (`BUNDLE_CODES.claimsFile`), and their titles by code. */
+export interface Registry<T extends CodeTable> {
+  codes: { readonly [K in keyof T]: T[K][0] };
+  titles: Readonly<Record<T[keyof T][0], string>>;
+}
+
+/** A layer's registry from its one table, so a code cannot lack a title or a title a code. */
+export function codeRegistry<const T extends CodeTable>(table: T): Registry<T> {
+  const entries = Object.entries(table);
+  return {
+    codes: Object.fromEntries(entries.map(([name, [code]]) => [name, code])),
+    titles: Object.fromEntries(entries.map(([, [code, title]]) => [code, title])),
+  } as Registry<T>;
+}

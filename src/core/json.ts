@@ -114,16 +114,9 @@ class Parser {
   }
 
   private object(depth: number): JsonObject {
-    this.pos++;
     // A null-prototype object so `__proto__` is an ordinary key, as it is in Go.
     const out = Object.create(null) as JsonObject;
-    this.skipWhitespace();
-    if (this.text[this.pos] === '}') {
-      this.pos++;
-      return out;
-    }
-    for (;;) {
-      this.skipWhitespace();
+    this.sequence('}', () => {
       if (this.text[this.pos] !== '"') this.fail('expected a string key');
       const at = this.pos;
       const key = this.string();
@@ -134,35 +127,36 @@ class Parser {
       this.skipWhitespace();
       // Go's decoder overwrites, so the last duplicate wins.
       out[key] = this.value(depth);
-      this.skipWhitespace();
-      const c = this.text[this.pos];
-      this.pos++;
-      if (c === '}') return out;
-      if (c !== ',') {
-        this.pos--;
-        this.fail("expected ',' or '}'");
-      }
-    }
+    });
+    return out;
   }
 
   private array(depth: number): CanonicalValue[] {
-    this.pos++;
     const out: CanonicalValue[] = [];
+    this.sequence(']', () => {
+      out.push(this.value(depth));
+    });
+    return out;
+  }
+
+  /** `[` or `{`, then items separated by `,` up to `close`; `item` reads one item at its first character. */
+  private sequence(close: '}' | ']', item: () => void): void {
+    this.pos++;
     this.skipWhitespace();
-    if (this.text[this.pos] === ']') {
+    if (this.text[this.pos] === close) {
       this.pos++;
-      return out;
+      return;
     }
     for (;;) {
       this.skipWhitespace();
-      out.push(this.value(depth));
+      item();
       this.skipWhitespace();
       const c = this.text[this.pos];
       this.pos++;
-      if (c === ']') return out;
+      if (c === close) return;
       if (c !== ',') {
         this.pos--;
-        this.fail("expected ',' or ']'");
+        this.fail(`expected ',' or '${close}'`);
       }
     }
   }
@@ -231,25 +225,7 @@ class Parser {
 
 /** Go decodes an unpaired surrogate escape to U+FFFD; doing it here keeps `"\ud800"` and `"\ufffd"` the same key, as in Go. */
 function replaceLoneSurrogates(s: string): string {
-  if (!/[\ud800-\udfff]/.test(s)) return s;
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        out += s[i]! + s[i + 1]!;
-        i++;
-        continue;
-      }
-      out += '\ufffd';
-    } else if (c >= 0xdc00 && c <= 0xdfff) {
-      out += '\ufffd';
-    } else {
-      out += s[i]!;
-    }
-  }
-  return out;
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
 /**
@@ -265,4 +241,16 @@ export function firstDuplicateKey(text: string): string | null {
     throw e;
   }
   return null;
+}
+
+/**
+ * A JSON text as JavaScript reads it (`JSON.parse`), with the first member name one of its
+ * objects repeats; null for text `JSON.parse` or Go's decoder cannot read.
+ */
+export function parseJsonNotingDuplicates(text: string): { value: unknown; duplicate: string | null } | null {
+  try {
+    return { value: JSON.parse(text) as unknown, duplicate: firstDuplicateKey(text) };
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,6 @@
 import { headerValues } from '../core/headers.js';
 import type { HeaderMap } from '../core/headers.js';
-import { firstDuplicateKey } from '../core/json.js';
+import { parseJsonNotingDuplicates } from '../core/json.js';
 import { isRecord } from '../core/record.js';
 import { labelled } from '../core/untrusted.js';
 import { EXTRACT_CODES } from './codes.js';
@@ -133,19 +133,12 @@ export function pathMatchesEndpoint(url: URL, endpoint: string | null): boolean 
 
 /** A JSON body as servers read it: JSON, and no object that repeats a member name. */
 export function readJson(text: string): unknown {
-  let value: unknown;
-  let duplicate: string | null;
-  try {
-    value = JSON.parse(text) as unknown;
-    duplicate = firstDuplicateKey(text);
-  } catch {
-    // Text `JSON.parse` accepts but Go's decoder would not (nested past its depth) is unreadable too.
-    return fail(EXTRACT_CODES.invalidBody, 'the request body is not valid json');
+  // Text `JSON.parse` accepts but Go's decoder would not (nested past its depth) is unreadable too.
+  const json = parseJsonNotingDuplicates(text) ?? fail(EXTRACT_CODES.invalidBody, 'the request body is not valid json');
+  if (json.duplicate !== null) {
+    fail(EXTRACT_CODES.invalidBody, `the json body repeats ${labelled('the member', json.duplicate, 'key', 'a member name')} in one object: parsers differ on which copy they keep`);
   }
-  if (duplicate !== null) {
-    fail(EXTRACT_CODES.invalidBody, `the json body repeats ${labelled('the member', duplicate, 'key', 'a member name')} in one object: parsers differ on which copy they keep`);
-  }
-  return value;
+  return json.value;
 }
 
 /** Headers frameworks read to run a request as another method than the one it was sent with. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { VALIDATION_CODES } from '../diagnostics/codes.js';
 import { diagnostic, fileStart } from '../diagnostics/create.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import type { Kind } from '../schemas/index.js';
 import { checkDocument } from './document.js';
 import { findPolicyFiles, isInside, outsideLinkDiagnostic, readPolicyFile, relativePath } from './files.js';
 import type { FoundFile } from './files.js';
@@ -102,27 +103,18 @@ export function emptyPolicySet(root: string): PolicySet {
   return { root, apis: [], policies: [], tokens: [], overrides: [], replays: [], testSuites: [], rejected: [] };
 }
 
+/** The list of a policy set that holds each kind. */
+const LIST_OF: Readonly<Record<Kind, 'apis' | 'policies' | 'tokens' | 'overrides' | 'replays' | 'testSuites'>> = {
+  Api: 'apis',
+  Policy: 'policies',
+  Token: 'tokens',
+  Overrides: 'overrides',
+  Replay: 'replays',
+  TestSuite: 'testSuites',
+};
+
 export function addDocument(set: PolicySet, document: LoadedDocument): void {
-  switch (document.kind) {
-    case 'Api':
-      set.apis.push(document as LoadedDocument<'Api'>);
-      break;
-    case 'Policy':
-      set.policies.push(document as LoadedDocument<'Policy'>);
-      break;
-    case 'Token':
-      set.tokens.push(document as LoadedDocument<'Token'>);
-      break;
-    case 'Overrides':
-      set.overrides.push(document as LoadedDocument<'Overrides'>);
-      break;
-    case 'Replay':
-      set.replays.push(document as LoadedDocument<'Replay'>);
-      break;
-    case 'TestSuite':
-      set.testSuites.push(document as LoadedDocument<'TestSuite'>);
-      break;
-  }
+  (set[LIST_OF[document.kind]] as LoadedDocument[]).push(document);
 }
 
 async function loadFoundFile(file: FoundFile): Promise<FileLoad> {

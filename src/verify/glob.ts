@@ -16,6 +16,19 @@ export function compileExcludePattern(pattern: string): (path: string) => boolea
       help: 'patterns use `*`, `?`, `[a-z]`, `[^a-z]` and `\\` escapes; `*` does not cross `/`',
     });
   };
+  /** One end of a class range (Go's `getEsc`): `\` escapes the next character; a bare `-` or `]` is malformed. */
+  const classChar = (): string => {
+    if (i >= chars.length) bad();
+    let c = chars[i]!;
+    if (c === '-' || c === ']') bad();
+    if (c === '\\') {
+      i++;
+      if (i >= chars.length) bad();
+      c = chars[i]!;
+    }
+    i++;
+    return c;
+  };
   while (i < chars.length) {
     const c = chars[i]!;
     if (c === '*') {
@@ -44,28 +57,11 @@ export function compileExcludePattern(pattern: string): (path: string) => boolea
           break;
         }
         first = false;
-        let lo = chars[i]!;
-        if (lo === '\\') {
-          i++;
-          if (i >= chars.length) bad();
-          lo = chars[i]!;
-        } else if (lo === '-' || lo === ']') {
-          bad();
-        }
-        i++;
+        const lo = classChar();
         let hi = lo;
         if (chars[i] === '-') {
           i++;
-          if (i >= chars.length) bad();
-          hi = chars[i]!;
-          if (hi === '\\') {
-            i++;
-            if (i >= chars.length) bad();
-            hi = chars[i]!;
-          } else if (hi === ']' || hi === '-') {
-            bad();
-          }
-          i++;
+          hi = classChar();
           if (hi < lo) bad();
         }
         cls += `${escapeClass(lo)}-${escapeClass(hi)}`;

@@ -8,7 +8,7 @@ import type {
   TypeNode,
   ValueNode,
 } from 'graphql';
-import { firstDuplicateKey } from '../../../core/json.js';
+import { parseJsonNotingDuplicates } from '../../../core/json.js';
 import { oneLine } from '../../../core/one-line.js';
 import { hasOwn, isRecord } from '../../../core/record.js';
 import { labelled } from '../../../core/untrusted.js';
@@ -132,17 +132,11 @@ function readVariables(raw: unknown): Record<string, unknown> {
   // Some clients send `variables` as a JSON string, as GET requests always do.
   if (typeof value === 'string') {
     if (value.trim() === '') return {};
-    const text = value;
-    let duplicate: string | null;
-    try {
-      value = JSON.parse(text) as unknown;
-      duplicate = firstDuplicateKey(text);
-    } catch {
-      return fail(EXTRACT_CODES.invalidBody, 'graphql `variables` is not valid json');
-    }
-    if (duplicate !== null) {
+    const json = parseJsonNotingDuplicates(value) ?? fail(EXTRACT_CODES.invalidBody, 'graphql `variables` is not valid json');
+    if (json.duplicate !== null) {
       fail(EXTRACT_CODES.invalidBody, 'graphql `variables` repeats a member name in one object: parsers differ on which copy they keep');
     }
+    value = json.value;
   }
   if (!isRecord(value)) fail(EXTRACT_CODES.missingVariable, 'graphql `variables` must be an object');
   return value;
