@@ -1,4 +1,4 @@
-import { canonicalJson, JsonNumberLiteral, type CanonicalValue } from '../core/canonical-json.js';
+import { canonicalJson, isCanonicalObject, type CanonicalObject, type CanonicalValue } from '../core/canonical-json.js';
 import { BlastguardError } from '../core/errors.js';
 import { parseStructuredFile } from './hash.js';
 import { manifestFromJson, serializeManifest, toPlain, validateManifest, type Manifest } from './manifest.js';
@@ -182,20 +182,14 @@ function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-type MutableObject = { [key: string]: CanonicalValue };
-
-function isObject(v: CanonicalValue | undefined): v is MutableObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumberLiteral);
-}
-
 /** OPA mounts `<dir>/data.json` at `data.<dir>`; the root file must be an object; overlaps merge, conflicts fail. */
 function mountData(tree: CanonicalValue, dir: string, value: CanonicalValue, file: string): CanonicalValue {
-  if (dir === '' && !isObject(value)) {
+  if (dir === '' && !isCanonicalObject(value)) {
     throw new BlastguardError(BUNDLE_CODES.conflictingData, `bundle file \`${file}\` must hold a json object at the root`, { file, help: 'OPA mounts the root `data.json` at `data`, so it must be an object' });
   }
   let wrapped = value;
   for (const segment of (dir === '' ? [] : dir.split('/')).reverse()) {
-    const o = Object.create(null) as MutableObject;
+    const o = Object.create(null) as CanonicalObject;
     o[segment] = wrapped;
     wrapped = o;
   }
@@ -203,8 +197,8 @@ function mountData(tree: CanonicalValue, dir: string, value: CanonicalValue, fil
 }
 
 function merge(a: CanonicalValue, b: CanonicalValue, path: string, file: string): CanonicalValue {
-  if (isObject(a) && isObject(b)) {
-    const out = Object.create(null) as MutableObject;
+  if (isCanonicalObject(a) && isCanonicalObject(b)) {
+    const out = Object.create(null) as CanonicalObject;
     for (const [k, v] of Object.entries(a)) out[k] = v;
     for (const [k, v] of Object.entries(b)) {
       const existing = out[k];

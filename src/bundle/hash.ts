@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, type CanonicalValue } from '../core/canonical-json.js';
 import { BlastguardError } from '../core/errors.js';
 import { JsonSyntaxError, parseJsonPreservingNumbers } from '../core/json.js';
+import { hasOwn } from '../core/record.js';
 import { BUNDLE_CODES } from './codes.js';
 
 /**
@@ -25,7 +26,7 @@ export type HashAlgorithm = keyof typeof HASH_ALGORITHMS;
 export const WEAK_HASH_ALGORITHMS: readonly string[] = ['MD5', 'SHA-1'];
 
 export function isHashAlgorithm(name: string): name is HashAlgorithm {
-  return Object.prototype.hasOwnProperty.call(HASH_ALGORITHMS, name);
+  return hasOwn(HASH_ALGORITHMS, name);
 }
 
 const STRUCTURED_BASENAMES = new Set(['data.json', 'data.yaml', 'signatures.json', '.manifest']);

@@ -1,4 +1,4 @@
-import { JsonNumberLiteral, type CanonicalValue } from '../core/canonical-json.js';
+import { JsonNumberLiteral, isCanonicalObject, type CanonicalValue } from '../core/canonical-json.js';
 import { BlastguardError } from '../core/errors.js';
 import { escape as printable } from '../core/untrusted.js';
 import { BUNDLE_CODES } from './codes.js';
@@ -34,13 +34,9 @@ function invalid(message: string): BlastguardError {
   return new BlastguardError(BUNDLE_CODES.manifestField, `\`.manifest\` ${message}`, { file: '.manifest', help: MANIFEST_HELP });
 }
 
-function isObject(v: CanonicalValue | undefined): v is { readonly [key: string]: CanonicalValue | undefined } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumberLiteral);
-}
-
 /** Turns the parsed `.manifest` into a `Manifest`, checking field types. Unknown fields are ignored as OPA ignores them. */
 export function manifestFromJson(value: CanonicalValue): Manifest {
-  if (!isObject(value)) throw invalid('must be a json object');
+  if (!isCanonicalObject(value)) throw invalid('must be a json object');
   const revision = value.revision ?? '';
   if (typeof revision !== 'string') throw invalid('field `revision` must be a string');
   const manifest: Manifest = { revision };
@@ -53,7 +49,7 @@ export function manifestFromJson(value: CanonicalValue): Manifest {
   if (value.wasm !== undefined && value.wasm !== null) {
     if (!Array.isArray(value.wasm)) throw invalid('field `wasm` must be an array');
     manifest.wasm = (value.wasm as readonly CanonicalValue[]).map((w, i) => {
-      if (!isObject(w) || typeof w.entrypoint !== 'string' || typeof w.module !== 'string') {
+      if (!isCanonicalObject(w) || typeof w.entrypoint !== 'string' || typeof w.module !== 'string') {
         throw invalid(`field \`wasm[${i}]\` must have string \`entrypoint\` and \`module\``);
       }
       return { entrypoint: w.entrypoint, module: w.module };
@@ -65,7 +61,7 @@ export function manifestFromJson(value: CanonicalValue): Manifest {
     manifest.rego_version = Number(rv.text);
   }
   if (value.metadata !== undefined && value.metadata !== null) {
-    if (!isObject(value.metadata)) throw invalid('field `metadata` must be an object');
+    if (!isCanonicalObject(value.metadata)) throw invalid('field `metadata` must be an object');
     manifest.metadata = toPlain(value.metadata) as Record<string, unknown>;
   }
   return manifest;
@@ -75,7 +71,7 @@ export function manifestFromJson(value: CanonicalValue): Manifest {
 export function toPlain(value: CanonicalValue | undefined): unknown {
   if (value instanceof JsonNumberLiteral) return Number(value.text);
   if (Array.isArray(value)) return value.map((v: CanonicalValue) => toPlain(v));
-  if (isObject(value)) {
+  if (isCanonicalObject(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       Object.defineProperty(out, k, { value: toPlain(v), enumerable: true, writable: true, configurable: true });
@@ -148,7 +144,7 @@ export function validateManifest(manifest: Manifest, files: { wasmPaths: Readonl
 function checkDataUnderRoots(node: CanonicalValue, path: string, roots: readonly string[]): void {
   if (roots.some((r) => isUnderRoot(path, r))) return;
   const abovePrefix = roots.some((r) => isUnderRoot(r, path));
-  if (abovePrefix && isObject(node)) {
+  if (abovePrefix && isCanonicalObject(node)) {
     for (const [k, v] of Object.entries(node)) {
       if (v !== undefined) checkDataUnderRoots(v, path === '' ? k : `${path}/${k}`, roots);
     }

@@ -1,6 +1,7 @@
 import { constants, createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { compactVerify, errors as joseErrors } from 'jose';
 import { BlastguardError } from '../core/errors.js';
+import { hasOwn } from '../core/record.js';
 import {
   HASH_ALGORITHMS,
   WEAK_HASH_ALGORITHMS,
@@ -104,7 +105,7 @@ function resolveKey(jws: DecodedJws, config: VerificationConfig): { keyId: strin
   const headerKid = typeof jws.header.kid === 'string' && jws.header.kid !== '' ? jws.header.kid : undefined;
   const keyId = config.keyId || headerKid || jws.payload.keyid || '';
   if (keyId === '') throw reject(VERIFY_CODES.noKeyId, 'bundle signature names no key id and none is configured', 'configure the key id to verify with');
-  const key = Object.prototype.hasOwnProperty.call(config.keys, keyId) ? config.keys[keyId] : undefined;
+  const key = hasOwn(config.keys, keyId) ? config.keys[keyId] : undefined;
   if (key === undefined) throw reject(VERIFY_CODES.unknownKeyId, `no verification key with id \`${printable(keyId)}\``, `known key ids: ${Object.keys(config.keys).map((k) => `\`${k}\``).join(', ')}`);
   return { keyId, key };
 }
