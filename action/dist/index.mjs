@@ -41,7 +41,7 @@ var require_tunnel = __commonJS({
     "use strict";
     var net = __require("net");
     var tls = __require("tls");
-    var http = __require("http");
+    var http2 = __require("http");
     var https = __require("https");
     var events = __require("events");
     var assert = __require("assert");
@@ -52,12 +52,12 @@ var require_tunnel = __commonJS({
     exports.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http.request;
+      agent.request = http2.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http.request;
+      agent.request = http2.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -78,7 +78,7 @@ var require_tunnel = __commonJS({
       var self = this;
       self.options = options || {};
       self.proxyOptions = self.options.proxy || {};
-      self.maxSockets = self.options.maxSockets || http.Agent.defaultMaxSockets;
+      self.maxSockets = self.options.maxSockets || http2.Agent.defaultMaxSockets;
       self.requests = [];
       self.sockets = [];
       self.on("free", function onFree(socket, host, port, localAddress) {
@@ -111,7 +111,7 @@ var require_tunnel = __commonJS({
         function onFree() {
           self.emit("free", socket, options);
         }
-        function onCloseOrRemove(err2) {
+        function onCloseOrRemove(err) {
           self.removeSocket(socket);
           socket.removeListener("free", onFree);
           socket.removeListener("close", onCloseOrRemove);
@@ -1141,7 +1141,7 @@ var require_util = __commonJS({
     function isDestroyed(body) {
       return body && !!(body.destroyed || body[kDestroyed] || stream.isDestroyed?.(body));
     }
-    function destroy(stream2, err2) {
+    function destroy(stream2, err) {
       if (stream2 == null || !isStream(stream2) || isDestroyed(stream2)) {
         return;
       }
@@ -1149,10 +1149,10 @@ var require_util = __commonJS({
         if (Object.getPrototypeOf(stream2).constructor === IncomingMessage) {
           stream2.socket = null;
         }
-        stream2.destroy(err2);
-      } else if (err2) {
+        stream2.destroy(err);
+      } else if (err) {
         queueMicrotask(() => {
-          stream2.emit("error", err2);
+          stream2.emit("error", err);
         });
       }
       if (stream2.destroyed !== true) {
@@ -1383,12 +1383,12 @@ var require_util = __commonJS({
       }
       obj[kListeners] = null;
     }
-    function errorRequest(client, request, err2) {
+    function errorRequest(client, request, err) {
       try {
-        request.onError(err2);
+        request.onError(err);
         assert(request.aborted);
-      } catch (err3) {
-        client.emit("error", err3);
+      } catch (err2) {
+        client.emit("error", err2);
       }
     }
     var kEnumerableProperty = /* @__PURE__ */ Object.create(null);
@@ -1633,8 +1633,8 @@ var require_diagnostics = __commonJS({
           reason
         );
       });
-      diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err2) => {
-        websocketDebuglog("connection errored - %s", err2.message);
+      diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err) => {
+        websocketDebuglog("connection errored - %s", err.message);
       });
       diagnosticsChannel.channel("undici:websocket:ping").subscribe((evt) => {
         websocketDebuglog("ping received");
@@ -1739,11 +1739,11 @@ var require_request = __commonJS({
             };
             this.body.on("end", this.endHandler);
           }
-          this.errorHandler = (err2) => {
+          this.errorHandler = (err) => {
             if (this.abort) {
-              this.abort(err2);
+              this.abort(err);
             } else {
-              this.error = err2;
+              this.error = err;
             }
           };
           this.body.on("error", this.errorHandler);
@@ -1808,8 +1808,8 @@ var require_request = __commonJS({
         if (this[kHandler].onBodySent) {
           try {
             return this[kHandler].onBodySent(chunk);
-          } catch (err2) {
-            this.abort(err2);
+          } catch (err) {
+            this.abort(err);
           }
         }
       }
@@ -1820,8 +1820,8 @@ var require_request = __commonJS({
         if (this[kHandler].onRequestSent) {
           try {
             return this[kHandler].onRequestSent();
-          } catch (err2) {
-            this.abort(err2);
+          } catch (err) {
+            this.abort(err);
           }
         }
       }
@@ -1846,8 +1846,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onHeaders(statusCode, headers, resume, statusText);
-        } catch (err2) {
-          this.abort(err2);
+        } catch (err) {
+          this.abort(err);
         }
       }
       onData(chunk) {
@@ -1855,8 +1855,8 @@ var require_request = __commonJS({
         assert(!this.completed);
         try {
           return this[kHandler].onData(chunk);
-        } catch (err2) {
-          this.abort(err2);
+        } catch (err) {
+          this.abort(err);
           return false;
         }
       }
@@ -1930,8 +1930,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onComplete(trailers);
-        } catch (err2) {
-          this.onError(err2);
+        } catch (err) {
+          this.onError(err);
         }
       }
       onError(error2) {
@@ -2161,8 +2161,8 @@ var require_dispatcher_base = __commonJS({
       close(callback) {
         if (callback === void 0) {
           return new Promise((resolve, reject) => {
-            this.close((err2, data) => {
-              return err2 ? reject(err2) : resolve(data);
+            this.close((err, data) => {
+              return err ? reject(err) : resolve(data);
             });
           });
         }
@@ -2194,17 +2194,17 @@ var require_dispatcher_base = __commonJS({
           queueMicrotask(onClosed);
         });
       }
-      destroy(err2, callback) {
-        if (typeof err2 === "function") {
-          callback = err2;
-          err2 = null;
+      destroy(err, callback) {
+        if (typeof err === "function") {
+          callback = err;
+          err = null;
         }
         if (callback === void 0) {
           return new Promise((resolve, reject) => {
-            this.destroy(err2, (err3, data) => {
-              return err3 ? (
+            this.destroy(err, (err2, data) => {
+              return err2 ? (
                 /* istanbul ignore next: should never error */
-                reject(err3)
+                reject(err2)
               ) : resolve(data);
             });
           });
@@ -2220,8 +2220,8 @@ var require_dispatcher_base = __commonJS({
           }
           return;
         }
-        if (!err2) {
-          err2 = new ClientDestroyedError();
+        if (!err) {
+          err = new ClientDestroyedError();
         }
         this[kDestroyed] = true;
         this[kOnDestroyed] = this[kOnDestroyed] || [];
@@ -2233,7 +2233,7 @@ var require_dispatcher_base = __commonJS({
             callbacks[i](null, null);
           }
         };
-        this[kDestroy](err2).then(() => {
+        this[kDestroy](err).then(() => {
           queueMicrotask(onDestroyed);
         });
       }
@@ -2264,11 +2264,11 @@ var require_dispatcher_base = __commonJS({
             throw new ClientClosedError();
           }
           return this[kInterceptedDispatch](opts, handler);
-        } catch (err2) {
+        } catch (err) {
           if (typeof handler.onError !== "function") {
             throw new InvalidArgumentError("invalid onError method");
           }
-          handler.onError(err2);
+          handler.onError(err);
           return false;
         }
       }
@@ -2629,12 +2629,12 @@ var require_connect = __commonJS({
             callback = null;
             cb(null, this);
           }
-        }).on("error", function(err2) {
+        }).on("error", function(err) {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
             const cb = callback;
             callback = null;
-            cb(err2);
+            cb(err);
           }
         });
         return socket;
@@ -3684,15 +3684,15 @@ var require_webidl = __commonJS({
     webidl.brandCheck = function(V, I, opts) {
       if (opts?.strict !== false) {
         if (!(V instanceof I)) {
-          const err2 = new TypeError("Illegal invocation");
-          err2.code = "ERR_INVALID_THIS";
-          throw err2;
+          const err = new TypeError("Illegal invocation");
+          err.code = "ERR_INVALID_THIS";
+          throw err;
         }
       } else {
         if (V?.[Symbol.toStringTag] !== I.prototype[Symbol.toStringTag]) {
-          const err2 = new TypeError("Illegal invocation");
-          err2.code = "ERR_INVALID_THIS";
-          throw err2;
+          const err = new TypeError("Illegal invocation");
+          err.code = "ERR_INVALID_THIS";
+          throw err;
         }
       }
     };
@@ -4589,7 +4589,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function entries2() {
+          value: function entries() {
             webidl.brandCheck(this, object);
             return makeIterator(this, "key+value");
           }
@@ -4645,9 +4645,9 @@ var require_util2 = __commonJS({
       try {
         controller.close();
         controller.byobRequest?.respond(0);
-      } catch (err2) {
-        if (!err2.message.includes("Controller is already closed") && !err2.message.includes("ReadableStream is already closed")) {
-          throw err2;
+      } catch (err) {
+        if (!err.message.includes("Controller is already closed") && !err.message.includes("ReadableStream is already closed")) {
+          throw err;
         }
       }
     }
@@ -4780,7 +4780,7 @@ var require_util2 = __commonJS({
           this._inflateStream = (chunk[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
-          this._inflateStream.on("error", (err2) => this.destroy(err2));
+          this._inflateStream.on("error", (err) => this.destroy(err));
         }
         this._inflateStream.write(chunk, encoding, callback);
       }
@@ -5500,7 +5500,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape3 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5508,14 +5508,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape3(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape3(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape3(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5657,9 +5657,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries2 = new URLSearchParams(value.toString());
+                  const entries = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name, value2] of entries2) {
+                  for (const [name, value2] of entries) {
                     fd.append(name, value2);
                   }
                   return fd;
@@ -5948,8 +5948,8 @@ var require_client_h1 = __commonJS({
             currentBufferRef = data;
             currentParser = this;
             ret = llhttp.llhttp_execute(this.ptr, currentBufferPtr, data.length);
-          } catch (err2) {
-            throw err2;
+          } catch (err) {
+            throw err;
           } finally {
             currentParser = null;
             currentBufferRef = null;
@@ -5966,8 +5966,8 @@ var require_client_h1 = __commonJS({
               throw this.createError(ret, body);
             }
           }
-        } catch (err2) {
-          util.destroy(socket, err2);
+        } catch (err) {
+          util.destroy(socket, err);
         }
       }
       finish() {
@@ -6284,9 +6284,9 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
       socket[kParser] = new Parser3(client, socket, llhttpInstance);
-      addListener(socket, "error", function(err2) {
+      addListener(socket, "error", function(err) {
         const parser = this[kParser];
-        if (err2.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
+        if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
           const parserErr = parser.finish();
           if (parserErr) {
             this[kError] = parserErr;
@@ -6294,8 +6294,8 @@ var require_client_h1 = __commonJS({
           }
           return;
         }
-        this[kError] = err2;
-        this[kClient][kOnError](err2);
+        this[kError] = err;
+        this[kClient][kOnError](err);
       });
       addListener(socket, "readable", function() {
         const parser = this[kParser];
@@ -6325,7 +6325,7 @@ var require_client_h1 = __commonJS({
           this[kParser].destroy();
           this[kParser] = null;
         }
-        const err2 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
+        const err = this[kError] || new SocketError("closed", util.getSocketInfo(this));
         client2[kSocket] = null;
         client2[kHTTPContext] = null;
         if (client2.destroyed) {
@@ -6333,16 +6333,16 @@ var require_client_h1 = __commonJS({
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
-            util.errorRequest(client2, request, err2);
+            util.errorRequest(client2, request, err);
           }
-        } else if (client2[kRunning] > 0 && err2.code !== "UND_ERR_INFO") {
+        } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
           const request = client2[kQueue][client2[kRunningIdx]];
           client2[kQueue][client2[kRunningIdx]++] = null;
-          util.errorRequest(client2, request, err2);
+          util.errorRequest(client2, request, err);
         }
         client2[kPendingIdx] = client2[kRunningIdx];
         assert(client2[kRunning] === 0);
-        client2.emit("disconnect", client2[kUrl], [client2], err2);
+        client2.emit("disconnect", client2[kUrl], [client2], err);
         client2[kResume]();
       });
       let closed = false;
@@ -6358,11 +6358,11 @@ var require_client_h1 = __commonJS({
         resume() {
           resumeH1(client);
         },
-        destroy(err2, callback) {
+        destroy(err, callback) {
           if (closed) {
             queueMicrotask(callback);
           } else {
-            socket.destroy(err2).on("close", callback);
+            socket.destroy(err).on("close", callback);
           }
         },
         get destroyed() {
@@ -6516,8 +6516,8 @@ var require_client_h1 = __commonJS({
       };
       try {
         request.onConnect(abort);
-      } catch (err2) {
-        util.errorRequest(client, request, err2);
+      } catch (err) {
+        util.errorRequest(client, request, err);
       }
       if (request.aborted) {
         return false;
@@ -6603,8 +6603,8 @@ upgrade: ${upgrade}\r
           if (!writer.write(chunk) && this.pause) {
             this.pause();
           }
-        } catch (err2) {
-          util.destroy(this, err2);
+        } catch (err) {
+          util.destroy(this, err);
         }
       };
       const onDrain = function() {
@@ -6620,11 +6620,11 @@ upgrade: ${upgrade}\r
           body.removeListener("error", onFinished);
         });
         if (!finished) {
-          const err2 = new RequestAbortedError();
-          queueMicrotask(() => onFinished(err2));
+          const err = new RequestAbortedError();
+          queueMicrotask(() => onFinished(err));
         }
       };
-      const onFinished = function(err2) {
+      const onFinished = function(err) {
         if (finished) {
           return;
         }
@@ -6632,16 +6632,16 @@ upgrade: ${upgrade}\r
         assert(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
         body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
-        if (!err2) {
+        if (!err) {
           try {
             writer.end();
           } catch (er) {
-            err2 = er;
+            err = er;
           }
         }
-        writer.destroy(err2);
-        if (err2 && (err2.code !== "UND_ERR_INFO" || err2.message !== "reset")) {
-          util.destroy(body, err2);
+        writer.destroy(err);
+        if (err && (err.code !== "UND_ERR_INFO" || err.message !== "reset")) {
+          util.destroy(body, err);
         } else {
           util.destroy(body);
         }
@@ -6687,8 +6687,8 @@ upgrade: ${upgrade}\r
         }
         request.onRequestSent();
         client[kResume]();
-      } catch (err2) {
-        abort(err2);
+      } catch (err) {
+        abort(err);
       }
     }
     async function writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload) {
@@ -6710,8 +6710,8 @@ upgrade: ${upgrade}\r
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err2) {
-        abort(err2);
+      } catch (err) {
+        abort(err);
       }
     }
     async function writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload) {
@@ -6744,8 +6744,8 @@ upgrade: ${upgrade}\r
           }
         }
         writer.end();
-      } catch (err2) {
-        writer.destroy(err2);
+      } catch (err) {
+        writer.destroy(err);
       } finally {
         socket.off("close", onDrain).off("drain", onDrain);
       }
@@ -6848,12 +6848,12 @@ ${len.toString(16)}\r
         }
         client[kResume]();
       }
-      destroy(err2) {
+      destroy(err) {
         const { socket, client, abort } = this;
         socket[kWriting] = false;
-        if (err2) {
+        if (err) {
           assert(client[kRunning] <= 1, "pipeline should only contain this request");
-          abort(err2);
+          abort(err);
         }
       }
     };
@@ -6953,36 +6953,36 @@ var require_client_h2 = __commonJS({
       util.addListener(session, "close", function() {
         const { [kClient]: client2 } = this;
         const { [kSocket]: socket2 } = client2;
-        const err2 = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket2));
+        const err = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket2));
         client2[kHTTP2Session] = null;
         if (client2.destroyed) {
           assert(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
-            util.errorRequest(client2, request, err2);
+            util.errorRequest(client2, request, err);
           }
         }
       });
       session.unref();
       client[kHTTP2Session] = session;
       socket[kHTTP2Session] = session;
-      util.addListener(socket, "error", function(err2) {
-        this[kError] = err2;
-        this[kClient][kOnError](err2);
+      util.addListener(socket, "error", function(err) {
+        this[kError] = err;
+        this[kClient][kOnError](err);
       });
       util.addListener(socket, "end", function() {
         util.destroy(this, new SocketError("other side closed", util.getSocketInfo(this)));
       });
       util.addListener(socket, "close", function() {
-        const err2 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
+        const err = this[kError] || new SocketError("closed", util.getSocketInfo(this));
         client[kSocket] = null;
         if (this[kHTTP2Session] != null) {
-          this[kHTTP2Session].destroy(err2);
+          this[kHTTP2Session].destroy(err);
         }
         client[kPendingIdx] = client[kRunningIdx];
         assert(client[kRunning] === 0);
-        client.emit("disconnect", client[kUrl], [client], err2);
+        client.emit("disconnect", client[kUrl], [client], err);
         client[kResume]();
       });
       let closed = false;
@@ -6998,11 +6998,11 @@ var require_client_h2 = __commonJS({
         resume() {
           resumeH2(client);
         },
-        destroy(err2, callback) {
+        destroy(err, callback) {
           if (closed) {
             queueMicrotask(callback);
           } else {
-            socket.destroy(err2).on("close", callback);
+            socket.destroy(err).on("close", callback);
           }
         },
         get destroyed() {
@@ -7025,40 +7025,40 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function onHttp2SessionError(err2) {
-      this[kSocket][kError] = err2;
-      this[kClient][kOnError](err2);
+    function onHttp2SessionError(err) {
+      this[kSocket][kError] = err;
+      this[kClient][kOnError](err);
     }
     function onHttp2FrameError(type, code, id) {
       if (id === 0) {
-        const err2 = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
-        this[kSocket][kError] = err2;
-        this[kClient][kOnError](err2);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        this[kSocket][kError] = err;
+        this[kClient][kOnError](err);
       }
     }
     function onHttp2SessionEnd() {
-      const err2 = new SocketError("other side closed", util.getSocketInfo(this[kSocket]));
-      this.destroy(err2);
-      util.destroy(this[kSocket], err2);
+      const err = new SocketError("other side closed", util.getSocketInfo(this[kSocket]));
+      this.destroy(err);
+      util.destroy(this[kSocket], err);
     }
     function onHTTP2GoAway(code) {
-      const err2 = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
       if (this[kHTTP2Session] != null) {
-        this[kHTTP2Session].destroy(err2);
+        this[kHTTP2Session].destroy(err);
         this[kHTTP2Session] = null;
       }
-      util.destroy(this[kSocket], err2);
+      util.destroy(this[kSocket], err);
       if (client[kRunningIdx] < client[kQueue].length) {
         const request = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request, err2);
+        util.errorRequest(client, request, err);
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert(client[kRunning] === 0);
-      client.emit("disconnect", client[kUrl], [client], err2);
+      client.emit("disconnect", client[kUrl], [client], err);
       client[kResume]();
     }
     function shouldSendContentLength(method) {
@@ -7113,8 +7113,8 @@ var require_client_h2 = __commonJS({
       };
       try {
         request.onConnect(abort);
-      } catch (err2) {
-        util.errorRequest(client, request, err2);
+      } catch (err) {
+        util.errorRequest(client, request, err);
       }
       if (request.aborted) {
         return false;
@@ -7212,9 +7212,9 @@ var require_client_h2 = __commonJS({
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
         request.onResponseStarted();
         if (request.aborted) {
-          const err2 = new RequestAbortedError();
-          util.errorRequest(client, request, err2);
-          util.destroy(stream, err2);
+          const err = new RequestAbortedError();
+          util.errorRequest(client, request, err);
+          util.destroy(stream, err);
           return;
         }
         if (request.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
@@ -7244,8 +7244,8 @@ var require_client_h2 = __commonJS({
           session.unref();
         }
       });
-      stream.once("error", function(err2) {
-        abort(err2);
+      stream.once("error", function(err) {
+        abort(err);
       });
       stream.once("frameError", (type, code) => {
         abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
@@ -7349,10 +7349,10 @@ var require_client_h2 = __commonJS({
       const pipe = pipeline(
         body,
         h2stream,
-        (err2) => {
-          if (err2) {
-            util.destroy(pipe, err2);
-            abort(err2);
+        (err) => {
+          if (err) {
+            util.destroy(pipe, err);
+            abort(err);
           } else {
             util.removeAllListeners(pipe);
             request.onRequestSent();
@@ -7385,8 +7385,8 @@ var require_client_h2 = __commonJS({
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err2) {
-        abort(err2);
+      } catch (err) {
+        abort(err);
       }
     }
     async function writeIterable(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
@@ -7425,8 +7425,8 @@ var require_client_h2 = __commonJS({
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err2) {
-        abort(err2);
+      } catch (err) {
+        abort(err);
       } finally {
         h2stream.off("close", onDrain).off("drain", onDrain);
       }
@@ -7622,7 +7622,7 @@ var require_client = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var net = __require("node:net");
-    var http = __require("node:http");
+    var http2 = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
@@ -7811,7 +7811,7 @@ var require_client = __commonJS({
         this[kUrl] = util.parseOrigin(url);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -7835,7 +7835,7 @@ var require_client = __commonJS({
         this[kRunningIdx] = 0;
         this[kPendingIdx] = 0;
         this[kResume] = (sync) => resume(this, sync);
-        this[kOnError] = (err2) => onError(this, err2);
+        this[kOnError] = (err) => onError(this, err);
       }
       get pipelining() {
         return this[kPipelining];
@@ -7891,12 +7891,12 @@ var require_client = __commonJS({
           }
         });
       }
-      async [kDestroy](err2) {
+      async [kDestroy](err) {
         return new Promise((resolve) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
-            util.errorRequest(this, request, err2);
+            util.errorRequest(this, request, err);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
@@ -7906,7 +7906,7 @@ var require_client = __commonJS({
             resolve(null);
           };
           if (this[kHTTPContext]) {
-            this[kHTTPContext].destroy(err2, callback);
+            this[kHTTPContext].destroy(err, callback);
             this[kHTTPContext] = null;
           } else {
             queueMicrotask(callback);
@@ -7916,13 +7916,13 @@ var require_client = __commonJS({
       }
     };
     var createRedirectInterceptor = require_redirect_interceptor();
-    function onError(client, err2) {
-      if (client[kRunning] === 0 && err2.code !== "UND_ERR_INFO" && err2.code !== "UND_ERR_SOCKET") {
+    function onError(client, err) {
+      if (client[kRunning] === 0 && err.code !== "UND_ERR_INFO" && err.code !== "UND_ERR_SOCKET") {
         assert(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i = 0; i < requests.length; i++) {
           const request = requests[i];
-          util.errorRequest(client, request, err2);
+          util.errorRequest(client, request, err);
         }
         assert(client[kSize] === 0);
       }
@@ -7962,9 +7962,9 @@ var require_client = __commonJS({
             port,
             servername: client[kServerName],
             localAddress: client[kLocalAddress]
-          }, (err2, socket2) => {
-            if (err2) {
-              reject(err2);
+          }, (err, socket2) => {
+            if (err) {
+              reject(err);
             } else {
               resolve(socket2);
             }
@@ -7977,9 +7977,9 @@ var require_client = __commonJS({
         assert(socket);
         try {
           client[kHTTPContext] = socket.alpnProtocol === "h2" ? await connectH2(client, socket) : await connectH1(client, socket);
-        } catch (err2) {
+        } catch (err) {
           socket.destroy().on("error", noop);
-          throw err2;
+          throw err;
         }
         client[kConnecting] = false;
         socket[kCounter] = 0;
@@ -8002,7 +8002,7 @@ var require_client = __commonJS({
           });
         }
         client.emit("connect", client[kUrl], [client]);
-      } catch (err2) {
+      } catch (err) {
         if (client.destroyed) {
           return;
         }
@@ -8019,19 +8019,19 @@ var require_client = __commonJS({
               localAddress: client[kLocalAddress]
             },
             connector: client[kConnector],
-            error: err2
+            error: err
           });
         }
-        if (err2.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+        if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
           assert(client[kRunning] === 0);
           while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
             const request = client[kQueue][client[kPendingIdx]++];
-            util.errorRequest(client, request, err2);
+            util.errorRequest(client, request, err);
           }
         } else {
-          onError(client, err2);
+          onError(client, err);
         }
-        client.emit("connectionError", client[kUrl], [client], err2);
+        client.emit("connectionError", client[kUrl], [client], err);
       }
       client[kResume]();
     }
@@ -8257,11 +8257,11 @@ var require_pool_base = __commonJS({
         this[kOnConnect] = (origin, targets) => {
           pool.emit("connect", origin, [pool, ...targets]);
         };
-        this[kOnDisconnect] = (origin, targets, err2) => {
-          pool.emit("disconnect", origin, [pool, ...targets], err2);
+        this[kOnDisconnect] = (origin, targets, err) => {
+          pool.emit("disconnect", origin, [pool, ...targets], err);
         };
-        this[kOnConnectionError] = (origin, targets, err2) => {
-          pool.emit("connectionError", origin, [pool, ...targets], err2);
+        this[kOnConnectionError] = (origin, targets, err) => {
+          pool.emit("connectionError", origin, [pool, ...targets], err);
         };
         this[kStats] = new PoolStats(this);
       }
@@ -8307,15 +8307,15 @@ var require_pool_base = __commonJS({
           });
         }
       }
-      async [kDestroy](err2) {
+      async [kDestroy](err) {
         while (true) {
           const item = this[kQueue].shift();
           if (!item) {
             break;
           }
-          item.handler.onError(err2);
+          item.handler.onError(err);
         }
-        await Promise.all(this[kClients].map((c) => c.destroy(err2)));
+        await Promise.all(this[kClients].map((c) => c.destroy(err)));
       }
       [kDispatch](opts, handler) {
         const dispatcher = this[kGetDispatcher]();
@@ -8528,8 +8528,8 @@ var require_balanced_pool = __commonJS({
           this._updateBalancedPoolStats();
         });
         pool.on("disconnect", (...args) => {
-          const err2 = args[2];
-          if (err2 && err2.code === "UND_ERR_SOCKET") {
+          const err = args[2];
+          if (err && err.code === "UND_ERR_SOCKET") {
             pool[kWeight] = Math.max(1, pool[kWeight] - this[kErrorPenalty]);
             this._updateBalancedPoolStats();
           }
@@ -8648,11 +8648,11 @@ var require_agent = __commonJS({
         this[kOnConnect] = (origin, targets) => {
           this.emit("connect", origin, [this, ...targets]);
         };
-        this[kOnDisconnect] = (origin, targets, err2) => {
-          this.emit("disconnect", origin, [this, ...targets], err2);
+        this[kOnDisconnect] = (origin, targets, err) => {
+          this.emit("disconnect", origin, [this, ...targets], err);
         };
-        this[kOnConnectionError] = (origin, targets, err2) => {
-          this.emit("connectionError", origin, [this, ...targets], err2);
+        this[kOnConnectionError] = (origin, targets, err) => {
+          this.emit("connectionError", origin, [this, ...targets], err);
         };
       }
       get [kRunning]() {
@@ -8684,10 +8684,10 @@ var require_agent = __commonJS({
         this[kClients].clear();
         await Promise.all(closePromises);
       }
-      async [kDestroy](err2) {
+      async [kDestroy](err) {
         const destroyPromises = [];
         for (const client of this[kClients].values()) {
-          destroyPromises.push(client.destroy(err2));
+          destroyPromises.push(client.destroy(err));
         }
         this[kClients].clear();
         await Promise.all(destroyPromises);
@@ -8771,8 +8771,8 @@ var require_proxy_agent = __commonJS({
       async [kClose]() {
         return this.#client.close();
       }
-      async [kDestroy](err2) {
-        return this.#client.destroy(err2);
+      async [kDestroy](err) {
+        return this.#client.destroy(err);
       }
     };
     var ProxyAgent2 = class extends DispatcherBase {
@@ -8853,11 +8853,11 @@ var require_proxy_agent = __commonJS({
                 servername = opts2.servername;
               }
               this[kConnectEndpoint]({ ...opts2, servername, httpSocket: socket }, callback);
-            } catch (err2) {
-              if (err2.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-                callback(new SecureProxyConnectionError(err2));
+            } catch (err) {
+              if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+                callback(new SecureProxyConnectionError(err));
               } else {
-                callback(err2);
+                callback(err);
               }
             }
           }
@@ -8976,13 +8976,13 @@ var require_env_http_proxy_agent = __commonJS({
           await this[kHttpsProxyAgent].close();
         }
       }
-      async [kDestroy](err2) {
-        await this[kNoProxyAgent].destroy(err2);
+      async [kDestroy](err) {
+        await this[kNoProxyAgent].destroy(err);
         if (!this[kHttpProxyAgent][kDestroyed]) {
-          await this[kHttpProxyAgent].destroy(err2);
+          await this[kHttpProxyAgent].destroy(err);
         }
         if (!this[kHttpsProxyAgent][kDestroyed]) {
-          await this[kHttpsProxyAgent].destroy(err2);
+          await this[kHttpsProxyAgent].destroy(err);
         }
       }
       #getProxyAgentForUrl(url) {
@@ -9185,8 +9185,8 @@ var require_retry_handler = __commonJS({
       onBodySent(chunk) {
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
-      static [kRetryHandlerDefaultRetry](err2, { state, opts }, cb) {
-        const { statusCode, code, headers } = err2;
+      static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
+        const { statusCode, code, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9199,19 +9199,19 @@ var require_retry_handler = __commonJS({
         } = retryOptions;
         const { counter } = state;
         if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
-          cb(err2);
+          cb(err);
           return;
         }
         if (Array.isArray(methods) && !methods.includes(method)) {
-          cb(err2);
+          cb(err);
           return;
         }
         if (statusCode != null && Array.isArray(statusCodes) && !statusCodes.includes(statusCode)) {
-          cb(err2);
+          cb(err);
           return;
         }
         if (counter > maxRetries) {
-          cb(err2);
+          cb(err);
           return;
         }
         let retryAfterHeader = headers?.["retry-after"];
@@ -9343,11 +9343,11 @@ var require_retry_handler = __commonJS({
             statusMessage
           );
         }
-        const err2 = new RequestRetryError("Request failed", statusCode, {
+        const err = new RequestRetryError("Request failed", statusCode, {
           headers,
           data: { count: this.retryCount }
         });
-        this.abort(err2);
+        this.abort(err);
         return false;
       }
       onData(chunk) {
@@ -9358,9 +9358,9 @@ var require_retry_handler = __commonJS({
         this.retryCount = 0;
         return this.handler.onComplete(rawTrailers);
       }
-      onError(err2) {
+      onError(err) {
         if (this.aborted || isDisturbed(this.opts.body) || this.headersSent && this.resume == null) {
-          return this.handler.onError(err2);
+          return this.handler.onError(err);
         }
         if (this.retryCount - this.retryCountCheckpoint > 0) {
           this.retryCount = this.retryCountCheckpoint + (this.retryCount - this.retryCountCheckpoint);
@@ -9368,16 +9368,16 @@ var require_retry_handler = __commonJS({
           this.retryCount += 1;
         }
         this.retryOpts.retry(
-          err2,
+          err,
           {
             state: { counter: this.retryCount },
             opts: { retryOptions: this.retryOpts, ...this.opts }
           },
           onRetry.bind(this)
         );
-        function onRetry(err3) {
-          if (err3 != null || this.aborted || isDisturbed(this.opts.body)) {
-            return this.handler.onError(err3);
+        function onRetry(err2) {
+          if (err2 != null || this.aborted || isDisturbed(this.opts.body)) {
+            return this.handler.onError(err2);
           }
           if (this.start !== 0) {
             const headers = { range: `bytes=${this.start}-${this.end ?? ""}` };
@@ -9395,8 +9395,8 @@ var require_retry_handler = __commonJS({
           try {
             this.retryCountCheckpoint = this.retryCount;
             this.dispatch(this.opts, this);
-          } catch (err4) {
-            this.handler.onError(err4);
+          } catch (err3) {
+            this.handler.onError(err3);
           }
         }
       }
@@ -9479,22 +9479,22 @@ var require_readable = __commonJS({
         this[kContentLength] = contentLength;
         this[kReading] = false;
       }
-      destroy(err2) {
-        if (!err2 && !this._readableState.endEmitted) {
-          err2 = new RequestAbortedError();
+      destroy(err) {
+        if (!err && !this._readableState.endEmitted) {
+          err = new RequestAbortedError();
         }
-        if (err2) {
+        if (err) {
           this[kAbort]();
         }
-        return super.destroy(err2);
+        return super.destroy(err);
       }
-      _destroy(err2, callback) {
+      _destroy(err, callback) {
         if (!this[kReading]) {
           setImmediate(() => {
-            callback(err2);
+            callback(err);
           });
         } else {
-          callback(err2);
+          callback(err);
         }
       }
       on(ev, ...args) {
@@ -9608,8 +9608,8 @@ var require_readable = __commonJS({
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
-            stream.on("error", (err2) => {
-              reject(err2);
+            stream.on("error", (err) => {
+              reject(err);
             }).on("close", () => {
               reject(new TypeError("unusable"));
             });
@@ -9626,8 +9626,8 @@ var require_readable = __commonJS({
               length: 0,
               body: []
             };
-            stream.on("error", function(err2) {
-              consumeFinish(this[kConsume], err2);
+            stream.on("error", function(err) {
+              consumeFinish(this[kConsume], err);
             }).on("close", function() {
               if (this[kConsume].body !== null) {
                 consumeFinish(this[kConsume], new RequestAbortedError());
@@ -9705,20 +9705,20 @@ var require_readable = __commonJS({
           resolve(chunksConcat(body, length));
         }
         consumeFinish(consume2);
-      } catch (err2) {
-        stream.destroy(err2);
+      } catch (err) {
+        stream.destroy(err);
       }
     }
     function consumePush(consume2, chunk) {
       consume2.length += chunk.length;
       consume2.body.push(chunk);
     }
-    function consumeFinish(consume2, err2) {
+    function consumeFinish(consume2, err) {
       if (consume2.body === null) {
         return;
       }
-      if (err2) {
-        consume2.reject(err2);
+      if (err) {
+        consume2.reject(err);
       } else {
         consume2.resolve();
       }
@@ -9827,11 +9827,11 @@ var require_api_request = __commonJS({
             throw new InvalidArgumentError("invalid onInfo callback");
           }
           super("UNDICI_REQUEST");
-        } catch (err2) {
+        } catch (err) {
           if (util.isStream(body)) {
-            util.destroy(body.on("error", util.nop), err2);
+            util.destroy(body.on("error", util.nop), err);
           }
-          throw err2;
+          throw err;
         }
         this.method = method;
         this.responseHeaders = responseHeaders || null;
@@ -9849,8 +9849,8 @@ var require_api_request = __commonJS({
         this.reason = null;
         this.removeAbortListener = null;
         if (util.isStream(body)) {
-          body.on("error", (err2) => {
-            this.onError(err2);
+          body.on("error", (err) => {
+            this.onError(err);
           });
         }
         if (this.signal) {
@@ -9932,23 +9932,23 @@ var require_api_request = __commonJS({
         util.parseHeaders(trailers, this.trailers);
         this.res.push(null);
       }
-      onError(err2) {
+      onError(err) {
         const { res, callback, body, opaque } = this;
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback, null, err2, { opaque });
+            this.runInAsyncScope(callback, null, err, { opaque });
           });
         }
         if (res) {
           this.res = null;
           queueMicrotask(() => {
-            util.destroy(res, err2);
+            util.destroy(res, err);
           });
         }
         if (body) {
           this.body = null;
-          util.destroy(body, err2);
+          util.destroy(body, err);
         }
         if (this.removeAbortListener) {
           res?.off("close", this.removeAbortListener);
@@ -9960,19 +9960,19 @@ var require_api_request = __commonJS({
     function request(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve, reject) => {
-          request.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve(data);
+          request.call(this, opts, (err, data) => {
+            return err ? reject(err) : resolve(data);
           });
         });
       }
       try {
         this.dispatch(opts, new RequestHandler(opts, callback));
-      } catch (err2) {
+      } catch (err) {
         if (typeof callback !== "function") {
-          throw err2;
+          throw err;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback(err2, { opaque }));
+        queueMicrotask(() => callback(err, { opaque }));
       }
     }
     module.exports = request;
@@ -10065,11 +10065,11 @@ var require_api_stream = __commonJS({
             throw new InvalidArgumentError("invalid onInfo callback");
           }
           super("UNDICI_STREAM");
-        } catch (err2) {
+        } catch (err) {
           if (util.isStream(body)) {
-            util.destroy(body.on("error", util.nop), err2);
+            util.destroy(body.on("error", util.nop), err);
           }
-          throw err2;
+          throw err;
         }
         this.responseHeaders = responseHeaders || null;
         this.opaque = opaque || null;
@@ -10083,8 +10083,8 @@ var require_api_stream = __commonJS({
         this.onInfo = onInfo || null;
         this.throwOnError = throwOnError || false;
         if (util.isStream(body)) {
-          body.on("error", (err2) => {
-            this.onError(err2);
+          body.on("error", (err) => {
+            this.onError(err);
           });
         }
         addSignal(this, signal);
@@ -10132,15 +10132,15 @@ var require_api_stream = __commonJS({
           if (!res || typeof res.write !== "function" || typeof res.end !== "function" || typeof res.on !== "function") {
             throw new InvalidReturnValueError("expected Writable");
           }
-          finished(res, { readable: false }, (err2) => {
+          finished(res, { readable: false }, (err) => {
             const { callback: callback2, res: res2, opaque: opaque2, trailers, abort } = this;
             this.res = null;
-            if (err2 || !res2.readable) {
-              util.destroy(res2, err2);
+            if (err || !res2.readable) {
+              util.destroy(res2, err);
             }
             this.callback = null;
-            this.runInAsyncScope(callback2, null, err2 || null, { opaque: opaque2, trailers });
-            if (err2) {
+            this.runInAsyncScope(callback2, null, err || null, { opaque: opaque2, trailers });
+            if (err) {
               abort();
             }
           });
@@ -10163,41 +10163,41 @@ var require_api_stream = __commonJS({
         this.trailers = util.parseHeaders(trailers);
         res.end();
       }
-      onError(err2) {
+      onError(err) {
         const { res, callback, opaque, body } = this;
         removeSignal(this);
         this.factory = null;
         if (res) {
           this.res = null;
-          util.destroy(res, err2);
+          util.destroy(res, err);
         } else if (callback) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback, null, err2, { opaque });
+            this.runInAsyncScope(callback, null, err, { opaque });
           });
         }
         if (body) {
           this.body = null;
-          util.destroy(body, err2);
+          util.destroy(body, err);
         }
       }
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
         return new Promise((resolve, reject) => {
-          stream.call(this, opts, factory, (err2, data) => {
-            return err2 ? reject(err2) : resolve(data);
+          stream.call(this, opts, factory, (err, data) => {
+            return err ? reject(err) : resolve(data);
           });
         });
       }
       try {
         this.dispatch(opts, new StreamHandler(opts, factory, callback));
-      } catch (err2) {
+      } catch (err) {
         if (typeof callback !== "function") {
-          throw err2;
+          throw err;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback(err2, { opaque }));
+        queueMicrotask(() => callback(err, { opaque }));
       }
     }
     module.exports = stream;
@@ -10235,9 +10235,9 @@ var require_api_pipeline = __commonJS({
           resume();
         }
       }
-      _destroy(err2, callback) {
+      _destroy(err, callback) {
         this._read();
-        callback(err2);
+        callback(err);
       }
     };
     var PipelineResponse = class extends Readable {
@@ -10248,11 +10248,11 @@ var require_api_pipeline = __commonJS({
       _read() {
         this[kResume]();
       }
-      _destroy(err2, callback) {
-        if (!err2 && !this._readableState.endEmitted) {
-          err2 = new RequestAbortedError();
+      _destroy(err, callback) {
+        if (!err && !this._readableState.endEmitted) {
+          err = new RequestAbortedError();
         }
-        callback(err2);
+        callback(err);
       }
     };
     var PipelineHandler = class extends AsyncResource {
@@ -10298,19 +10298,19 @@ var require_api_pipeline = __commonJS({
               req[kResume] = callback;
             }
           },
-          destroy: (err2, callback) => {
+          destroy: (err, callback) => {
             const { body, req, res, ret, abort } = this;
-            if (!err2 && !ret._readableState.endEmitted) {
-              err2 = new RequestAbortedError();
+            if (!err && !ret._readableState.endEmitted) {
+              err = new RequestAbortedError();
             }
-            if (abort && err2) {
+            if (abort && err) {
               abort();
             }
-            util.destroy(body, err2);
-            util.destroy(req, err2);
-            util.destroy(res, err2);
+            util.destroy(body, err);
+            util.destroy(req, err);
+            util.destroy(res, err);
             removeSignal(this);
-            callback(err2);
+            callback(err);
           }
         }).on("prefinish", () => {
           const { req } = this;
@@ -10351,9 +10351,9 @@ var require_api_pipeline = __commonJS({
             body: this.res,
             context
           });
-        } catch (err2) {
+        } catch (err) {
           this.res.on("error", util.nop);
-          throw err2;
+          throw err;
         }
         if (!body || typeof body.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
@@ -10363,9 +10363,9 @@ var require_api_pipeline = __commonJS({
           if (!ret.push(chunk) && body2.pause) {
             body2.pause();
           }
-        }).on("error", (err2) => {
+        }).on("error", (err) => {
           const { ret } = this;
-          util.destroy(ret, err2);
+          util.destroy(ret, err);
         }).on("end", () => {
           const { ret } = this;
           ret.push(null);
@@ -10385,10 +10385,10 @@ var require_api_pipeline = __commonJS({
         const { res } = this;
         res.push(null);
       }
-      onError(err2) {
+      onError(err) {
         const { ret } = this;
         this.handler = null;
-        util.destroy(ret, err2);
+        util.destroy(ret, err);
       }
     };
     function pipeline(opts, handler) {
@@ -10396,8 +10396,8 @@ var require_api_pipeline = __commonJS({
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
         return pipelineHandler.ret;
-      } catch (err2) {
-        return new PassThrough().destroy(err2);
+      } catch (err) {
+        return new PassThrough().destroy(err);
       }
     }
     module.exports = pipeline;
@@ -10458,13 +10458,13 @@ var require_api_upgrade = __commonJS({
           context
         });
       }
-      onError(err2) {
+      onError(err) {
         const { callback, opaque } = this;
         removeSignal(this);
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback, null, err2, { opaque });
+            this.runInAsyncScope(callback, null, err, { opaque });
           });
         }
       }
@@ -10472,8 +10472,8 @@ var require_api_upgrade = __commonJS({
     function upgrade(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve, reject) => {
-          upgrade.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve(data);
+          upgrade.call(this, opts, (err, data) => {
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -10484,12 +10484,12 @@ var require_api_upgrade = __commonJS({
           method: opts.method || "GET",
           upgrade: opts.protocol || "Websocket"
         }, upgradeHandler);
-      } catch (err2) {
+      } catch (err) {
         if (typeof callback !== "function") {
-          throw err2;
+          throw err;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback(err2, { opaque }));
+        queueMicrotask(() => callback(err, { opaque }));
       }
     }
     module.exports = upgrade;
@@ -10552,13 +10552,13 @@ var require_api_connect = __commonJS({
           context
         });
       }
-      onError(err2) {
+      onError(err) {
         const { callback, opaque } = this;
         removeSignal(this);
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback, null, err2, { opaque });
+            this.runInAsyncScope(callback, null, err, { opaque });
           });
         }
       }
@@ -10566,20 +10566,20 @@ var require_api_connect = __commonJS({
     function connect(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve, reject) => {
-          connect.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve(data);
+          connect.call(this, opts, (err, data) => {
+            return err ? reject(err) : resolve(data);
           });
         });
       }
       try {
         const connectHandler = new ConnectHandler(opts, callback);
         this.dispatch({ ...opts, method: "CONNECT" }, connectHandler);
-      } catch (err2) {
+      } catch (err) {
         if (typeof callback !== "function") {
-          throw err2;
+          throw err;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback(err2, { opaque }));
+        queueMicrotask(() => callback(err, { opaque }));
       }
     }
     module.exports = connect;
@@ -10705,11 +10705,11 @@ var require_mock_utils = __commonJS({
     }
     function buildHeadersFromArray(headers) {
       const clone = headers.slice();
-      const entries2 = [];
+      const entries = [];
       for (let index = 0; index < clone.length; index += 2) {
-        entries2.push([clone[index], clone[index + 1]]);
+        entries.push([clone[index], clone[index + 1]]);
       }
-      return Object.fromEntries(entries2);
+      return Object.fromEntries(entries);
     }
     function matchHeaders(mockDispatch2, headers) {
       if (typeof mockDispatch2.headers === "function") {
@@ -10874,7 +10874,7 @@ var require_mock_utils = __commonJS({
         const responseData = getResponseData(body);
         const responseHeaders = generateKeyValues(headers);
         const responseTrailers = generateKeyValues(trailers);
-        handler.onConnect?.((err2) => handler.onError(err2), null);
+        handler.onConnect?.((err) => handler.onError(err), null);
         handler.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
         handler.onData?.(Buffer.from(responseData));
         handler.onComplete?.(responseTrailers);
@@ -11588,12 +11588,12 @@ var require_dump = __commonJS({
           statusMessage
         );
       }
-      onError(err2) {
+      onError(err) {
         if (this.#dumped) {
           return;
         }
-        err2 = this.#reason ?? err2;
-        this.#handler.onError(err2);
+        err = this.#reason ?? err;
+        this.#handler.onError(err);
       }
       onData(chunk) {
         this.#size = this.#size + chunk.length;
@@ -11641,7 +11641,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP } = __require("node:net");
-    var { lookup: lookup2 } = __require("node:dns");
+    var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11680,9 +11680,9 @@ var require_dns = __commonJS({
           maxItems: this.#maxItems
         };
         if (ips == null) {
-          this.lookup(origin, newOpts, (err2, addresses) => {
-            if (err2 || addresses == null || addresses.length === 0) {
-              cb(err2 ?? new InformationalError("No DNS entries found"));
+          this.lookup(origin, newOpts, (err, addresses) => {
+            if (err || addresses == null || addresses.length === 0) {
+              cb(err ?? new InformationalError("No DNS entries found"));
               return;
             }
             this.setRecords(origin, addresses);
@@ -11731,16 +11731,16 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup2(
+        lookup(
           origin.hostname,
           {
             all: true,
             family: this.dualStack === false ? this.affinity : 0,
             order: "ipv4first"
           },
-          (err2, addresses) => {
-            if (err2) {
-              return cb(err2);
+          (err, addresses) => {
+            if (err) {
+              return cb(err);
             }
             const results = /* @__PURE__ */ new Map();
             for (const addr of addresses) {
@@ -11825,14 +11825,14 @@ var require_dns = __commonJS({
         this.#state = state;
         this.#dispatch = dispatch;
       }
-      onError(err2) {
-        switch (err2.code) {
+      onError(err) {
+        switch (err.code) {
           case "ETIMEDOUT":
           case "ECONNREFUSED": {
             if (this.#state.dualStack) {
-              this.#state.runLookup(this.#origin, this.#opts, (err3, newOrigin) => {
-                if (err3) {
-                  return this.#handler.onError(err3);
+              this.#state.runLookup(this.#origin, this.#opts, (err2, newOrigin) => {
+                if (err2) {
+                  return this.#handler.onError(err2);
                 }
                 const dispatchOpts = {
                   ...this.#opts,
@@ -11842,14 +11842,14 @@ var require_dns = __commonJS({
               });
               return;
             }
-            this.#handler.onError(err2);
+            this.#handler.onError(err);
             return;
           }
           case "ENOTFOUND":
             this.#state.deleteRecord(this.#origin);
           // eslint-disable-next-line no-fallthrough
           default:
-            this.#handler.onError(err2);
+            this.#handler.onError(err);
             break;
         }
       }
@@ -11898,9 +11898,9 @@ var require_dns = __commonJS({
           if (isIP(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler);
           }
-          instance2.runLookup(origin, origDispatchOpts, (err2, newOrigin) => {
-            if (err2) {
-              return handler.onError(err2);
+          instance2.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
+            if (err) {
+              return handler.onError(err);
             }
             let dispatchOpts = null;
             dispatchOpts = {
@@ -12428,8 +12428,8 @@ var require_response = __commonJS({
         let parsedURL;
         try {
           parsedURL = new URL(url, relevantRealm.settingsObject.baseUrl);
-        } catch (err2) {
-          throw new TypeError(`Failed to parse URL from ${url}`, { cause: err2 });
+        } catch (err) {
+          throw new TypeError(`Failed to parse URL from ${url}`, { cause: err });
         }
         if (!redirectStatusSet.has(status)) {
           throw new RangeError(`Invalid status code ${status}`);
@@ -12657,9 +12657,9 @@ var require_response = __commonJS({
         assert(false);
       }
     }
-    function makeAppropriateNetworkError(fetchParams, err2 = null) {
+    function makeAppropriateNetworkError(fetchParams, err = null) {
       assert(isCancelled(fetchParams));
-      return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err2 })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err2 }));
+      return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err }));
     }
     function initializeResponse(response, init, body) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
@@ -12891,8 +12891,8 @@ var require_request2 = __commonJS({
           let parsedURL;
           try {
             parsedURL = new URL(input2, baseUrl);
-          } catch (err2) {
-            throw new TypeError("Failed to parse URL from " + input2, { cause: err2 });
+          } catch (err) {
+            throw new TypeError("Failed to parse URL from " + input2, { cause: err });
           }
           if (parsedURL.username || parsedURL.password) {
             throw new TypeError(
@@ -12982,8 +12982,8 @@ var require_request2 = __commonJS({
             let parsedReferrer;
             try {
               parsedReferrer = new URL(referrer, baseUrl);
-            } catch (err2) {
-              throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err2 });
+            } catch (err) {
+              throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
               request.referrer = "client";
@@ -13702,11 +13702,11 @@ var require_fetch = __commonJS({
         p.reject(error2);
       }
       if (request.body != null && isReadable(request.body?.stream)) {
-        request.body.stream.cancel(error2).catch((err2) => {
-          if (err2.code === "ERR_INVALID_STATE") {
+        request.body.stream.cancel(error2).catch((err) => {
+          if (err.code === "ERR_INVALID_STATE") {
             return;
           }
-          throw err2;
+          throw err;
         });
       }
       if (responseObject == null) {
@@ -13714,11 +13714,11 @@ var require_fetch = __commonJS({
       }
       const response = responseObject[kState];
       if (response.body != null && isReadable(response.body?.stream)) {
-        response.body.stream.cancel(error2).catch((err2) => {
-          if (err2.code === "ERR_INVALID_STATE") {
+        response.body.stream.cancel(error2).catch((err) => {
+          if (err.code === "ERR_INVALID_STATE") {
             return;
           }
-          throw err2;
+          throw err;
         });
       }
     }
@@ -13783,8 +13783,8 @@ var require_fetch = __commonJS({
       }
       if (subresourceSet.has(request.destination)) {
       }
-      mainFetch(fetchParams).catch((err2) => {
-        fetchParams.controller.terminate(err2);
+      mainFetch(fetchParams).catch((err) => {
+        fetchParams.controller.terminate(err);
       });
       return fetchParams.controller;
     }
@@ -13969,7 +13969,7 @@ var require_fetch = __commonJS({
         }
         case "http:":
         case "https:": {
-          return httpFetch(fetchParams).catch((err2) => makeNetworkError(err2));
+          return httpFetch(fetchParams).catch((err) => makeNetworkError(err));
         }
         default: {
           return Promise.resolve(makeNetworkError("unknown scheme"));
@@ -14094,8 +14094,8 @@ var require_fetch = __commonJS({
         if (locationURL == null) {
           return response;
         }
-      } catch (err2) {
-        return Promise.resolve(makeNetworkError(err2));
+      } catch (err) {
+        return Promise.resolve(makeNetworkError(err));
       }
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
@@ -14266,11 +14266,11 @@ var require_fetch = __commonJS({
       fetchParams.controller.connection = {
         abort: null,
         destroyed: false,
-        destroy(err2, abort = true) {
+        destroy(err, abort = true) {
           if (!this.destroyed) {
             this.destroyed = true;
             if (abort) {
-              this.abort?.(err2 ?? new DOMException("The operation was aborted.", "AbortError"));
+              this.abort?.(err ?? new DOMException("The operation was aborted.", "AbortError"));
             }
           }
         }
@@ -14321,8 +14321,8 @@ var require_fetch = __commonJS({
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
-          } catch (err2) {
-            processBodyError(err2);
+          } catch (err) {
+            processBodyError(err);
           }
         })();
       }
@@ -14335,12 +14335,12 @@ var require_fetch = __commonJS({
           fetchParams.controller.next = () => iterator.next();
           response = makeResponse({ status, statusText, headersList });
         }
-      } catch (err2) {
-        if (err2.name === "AbortError") {
+      } catch (err) {
+        if (err.name === "AbortError") {
           fetchParams.controller.connection.destroy();
-          return makeAppropriateNetworkError(fetchParams, err2);
+          return makeAppropriateNetworkError(fetchParams, err);
         }
-        return makeNetworkError(err2);
+        return makeNetworkError(err);
       }
       const pullAlgorithm = async () => {
         await fetchParams.controller.resume();
@@ -14378,11 +14378,11 @@ var require_fetch = __commonJS({
               break;
             }
             bytes = done ? void 0 : value;
-          } catch (err2) {
+          } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
             } else {
-              bytes = err2;
+              bytes = err;
               isFailure = true;
             }
           }
@@ -14510,9 +14510,9 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err2) => {
-                  if (err2) {
-                    this.onError(err2);
+                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
+                  if (err) {
+                    this.onError(err);
                   }
                 }).on("error", onError) : this.body.on("error", onError)
               });
@@ -17380,8 +17380,8 @@ var require_permessage_deflate = __commonJS({
           }
           try {
             this.#inflate = createInflateRaw({ windowBits });
-          } catch (err2) {
-            callback(err2);
+          } catch (err) {
+            callback(err);
             return;
           }
           this.#inflate[kBuffer] = [];
@@ -17397,9 +17397,9 @@ var require_permessage_deflate = __commonJS({
             }
             this.#inflate[kBuffer].push(data);
           });
-          this.#inflate.on("error", (err2) => {
+          this.#inflate.on("error", (err) => {
             this.#inflate = null;
-            callback(err2);
+            callback(err);
           });
         }
         this.#inflate.write(chunk);
@@ -17764,8 +17764,8 @@ var require_receiver = __commonJS({
             const closeFrame = new WebsocketFrameSend(body2);
             this.ws[kResponse].socket.write(
               closeFrame.createFrame(opcodes.CLOSE),
-              (err2) => {
-                if (!err2) {
+              (err) => {
+                if (!err) {
                   this.ws[kSentClose] = sentCloseFrameState.SENT;
                 }
               }
@@ -18257,16 +18257,16 @@ var require_websocket = __commonJS({
     function onParserDrain() {
       this.ws[kResponse].socket.resume();
     }
-    function onParserError(err2) {
+    function onParserError(err) {
       let message3;
       let code;
-      if (err2 instanceof CloseEvent) {
-        message3 = err2.reason;
-        code = err2.code;
+      if (err instanceof CloseEvent) {
+        message3 = err.reason;
+        code = err.code;
       } else {
-        message3 = err2.message;
+        message3 = err.message;
       }
-      fireEvent("error", this, () => new ErrorEvent("error", { error: err2, message: message3 }));
+      fireEvent("error", this, () => new ErrorEvent("error", { error: err, message: message3 }));
       closeWebSocketConnection(this, code);
     }
     module.exports = {
@@ -19103,11 +19103,11 @@ var require_undici = __commonJS({
     module.exports.fetch = async function fetch(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
-      } catch (err2) {
-        if (err2 && typeof err2 === "object") {
-          Error.captureStackTrace(err2);
+      } catch (err) {
+        if (err && typeof err === "object") {
+          Error.captureStackTrace(err);
         }
-        throw err2;
+        throw err;
       }
     };
     module.exports.Headers = require_headers().Headers;
@@ -19146,2432 +19146,6 @@ var require_undici = __commonJS({
     module.exports.mockErrors = mockErrors;
     var { EventSource } = require_eventsource();
     module.exports.EventSource = EventSource;
-  }
-});
-
-// node_modules/events-universal/default.js
-var require_default = __commonJS({
-  "node_modules/events-universal/default.js"(exports, module) {
-    module.exports = __require("events");
-  }
-});
-
-// node_modules/fast-fifo/fixed-size.js
-var require_fixed_size = __commonJS({
-  "node_modules/fast-fifo/fixed-size.js"(exports, module) {
-    module.exports = class FixedFIFO {
-      constructor(hwm) {
-        if (!(hwm > 0) || (hwm - 1 & hwm) !== 0) throw new Error("Max size for a FixedFIFO should be a power of two");
-        this.buffer = new Array(hwm);
-        this.mask = hwm - 1;
-        this.top = 0;
-        this.btm = 0;
-        this.next = null;
-      }
-      clear() {
-        this.top = this.btm = 0;
-        this.next = null;
-        this.buffer.fill(void 0);
-      }
-      push(data) {
-        if (this.buffer[this.top] !== void 0) return false;
-        this.buffer[this.top] = data;
-        this.top = this.top + 1 & this.mask;
-        return true;
-      }
-      shift() {
-        const last = this.buffer[this.btm];
-        if (last === void 0) return void 0;
-        this.buffer[this.btm] = void 0;
-        this.btm = this.btm + 1 & this.mask;
-        return last;
-      }
-      peek() {
-        return this.buffer[this.btm];
-      }
-      isEmpty() {
-        return this.buffer[this.btm] === void 0;
-      }
-    };
-  }
-});
-
-// node_modules/fast-fifo/index.js
-var require_fast_fifo = __commonJS({
-  "node_modules/fast-fifo/index.js"(exports, module) {
-    var FixedFIFO = require_fixed_size();
-    module.exports = class FastFIFO {
-      constructor(hwm) {
-        this.hwm = hwm || 16;
-        this.head = new FixedFIFO(this.hwm);
-        this.tail = this.head;
-        this.length = 0;
-      }
-      clear() {
-        this.head = this.tail;
-        this.head.clear();
-        this.length = 0;
-      }
-      push(val) {
-        this.length++;
-        if (!this.head.push(val)) {
-          const prev = this.head;
-          this.head = prev.next = new FixedFIFO(2 * this.head.buffer.length);
-          this.head.push(val);
-        }
-      }
-      shift() {
-        if (this.length !== 0) this.length--;
-        const val = this.tail.shift();
-        if (val === void 0 && this.tail.next) {
-          const next = this.tail.next;
-          this.tail.next = null;
-          this.tail = next;
-          return this.tail.shift();
-        }
-        return val;
-      }
-      peek() {
-        const val = this.tail.peek();
-        if (val === void 0 && this.tail.next) return this.tail.next.peek();
-        return val;
-      }
-      isEmpty() {
-        return this.length === 0;
-      }
-    };
-  }
-});
-
-// node_modules/b4a/index.js
-var require_b4a = __commonJS({
-  "node_modules/b4a/index.js"(exports, module) {
-    function isBuffer(value) {
-      return Buffer.isBuffer(value) || value instanceof Uint8Array;
-    }
-    function isEncoding(encoding) {
-      return Buffer.isEncoding(encoding);
-    }
-    function alloc(size, fill2, encoding) {
-      return Buffer.alloc(size, fill2, encoding);
-    }
-    function allocUnsafe(size) {
-      return Buffer.allocUnsafe(size);
-    }
-    function allocUnsafeSlow(size) {
-      return Buffer.allocUnsafeSlow(size);
-    }
-    function byteLength(string, encoding) {
-      return Buffer.byteLength(string, encoding);
-    }
-    function compare(a, b) {
-      return Buffer.compare(a, b);
-    }
-    function concat2(buffers, totalLength) {
-      return Buffer.concat(buffers, totalLength);
-    }
-    function copy(source, target, targetStart, start, end) {
-      return toBuffer(source).copy(target, targetStart, start, end);
-    }
-    function equals(a, b) {
-      return toBuffer(a).equals(b);
-    }
-    function fill(buffer, value, offset, end, encoding) {
-      return toBuffer(buffer).fill(value, offset, end, encoding);
-    }
-    function from(value, encodingOrOffset, length) {
-      return Buffer.from(value, encodingOrOffset, length);
-    }
-    function includes(buffer, value, byteOffset, encoding) {
-      return toBuffer(buffer).includes(value, byteOffset, encoding);
-    }
-    function indexOf2(buffer, value, byfeOffset, encoding) {
-      return toBuffer(buffer).indexOf(value, byfeOffset, encoding);
-    }
-    function lastIndexOf(buffer, value, byteOffset, encoding) {
-      return toBuffer(buffer).lastIndexOf(value, byteOffset, encoding);
-    }
-    function swap16(buffer) {
-      return toBuffer(buffer).swap16();
-    }
-    function swap32(buffer) {
-      return toBuffer(buffer).swap32();
-    }
-    function swap64(buffer) {
-      return toBuffer(buffer).swap64();
-    }
-    function toBuffer(buffer) {
-      if (Buffer.isBuffer(buffer)) return buffer;
-      return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    }
-    function toString(buffer, encoding, start, end) {
-      return toBuffer(buffer).toString(encoding, start, end);
-    }
-    function toHex(buffer, start, end) {
-      return toBuffer(buffer).toString("hex", start, end);
-    }
-    function write2(buffer, string, offset, length, encoding) {
-      return toBuffer(buffer).write(string, offset, length, encoding);
-    }
-    function readDoubleBE(buffer, offset) {
-      return toBuffer(buffer).readDoubleBE(offset);
-    }
-    function readDoubleLE(buffer, offset) {
-      return toBuffer(buffer).readDoubleLE(offset);
-    }
-    function readFloatBE(buffer, offset) {
-      return toBuffer(buffer).readFloatBE(offset);
-    }
-    function readFloatLE(buffer, offset) {
-      return toBuffer(buffer).readFloatLE(offset);
-    }
-    function readInt32BE(buffer, offset) {
-      return toBuffer(buffer).readInt32BE(offset);
-    }
-    function readInt32LE(buffer, offset) {
-      return toBuffer(buffer).readInt32LE(offset);
-    }
-    function readUInt32BE(buffer, offset) {
-      return toBuffer(buffer).readUInt32BE(offset);
-    }
-    function readUInt32LE(buffer, offset) {
-      return toBuffer(buffer).readUInt32LE(offset);
-    }
-    function writeDoubleBE(buffer, value, offset) {
-      return toBuffer(buffer).writeDoubleBE(value, offset);
-    }
-    function writeDoubleLE(buffer, value, offset) {
-      return toBuffer(buffer).writeDoubleLE(value, offset);
-    }
-    function writeFloatBE(buffer, value, offset) {
-      return toBuffer(buffer).writeFloatBE(value, offset);
-    }
-    function writeFloatLE(buffer, value, offset) {
-      return toBuffer(buffer).writeFloatLE(value, offset);
-    }
-    function writeInt32BE(buffer, value, offset) {
-      return toBuffer(buffer).writeInt32BE(value, offset);
-    }
-    function writeInt32LE(buffer, value, offset) {
-      return toBuffer(buffer).writeInt32LE(value, offset);
-    }
-    function writeUInt32BE(buffer, value, offset) {
-      return toBuffer(buffer).writeUInt32BE(value, offset);
-    }
-    function writeUInt32LE(buffer, value, offset) {
-      return toBuffer(buffer).writeUInt32LE(value, offset);
-    }
-    module.exports = {
-      isBuffer,
-      isEncoding,
-      alloc,
-      allocUnsafe,
-      allocUnsafeSlow,
-      byteLength,
-      compare,
-      concat: concat2,
-      copy,
-      equals,
-      fill,
-      from,
-      includes,
-      indexOf: indexOf2,
-      lastIndexOf,
-      swap16,
-      swap32,
-      swap64,
-      toBuffer,
-      toString,
-      toHex,
-      write: write2,
-      readDoubleBE,
-      readDoubleLE,
-      readFloatBE,
-      readFloatLE,
-      readInt32BE,
-      readInt32LE,
-      readUInt32BE,
-      readUInt32LE,
-      writeDoubleBE,
-      writeDoubleLE,
-      writeFloatBE,
-      writeFloatLE,
-      writeInt32BE,
-      writeInt32LE,
-      writeUInt32BE,
-      writeUInt32LE
-    };
-  }
-});
-
-// node_modules/text-decoder/lib/pass-through-decoder.js
-var require_pass_through_decoder = __commonJS({
-  "node_modules/text-decoder/lib/pass-through-decoder.js"(exports, module) {
-    var b4a = require_b4a();
-    module.exports = class PassThroughDecoder {
-      constructor(encoding) {
-        this.encoding = encoding;
-      }
-      get remaining() {
-        return 0;
-      }
-      decode(data) {
-        return b4a.toString(data, this.encoding);
-      }
-      flush() {
-        return "";
-      }
-    };
-  }
-});
-
-// node_modules/text-decoder/lib/utf8-decoder.js
-var require_utf8_decoder = __commonJS({
-  "node_modules/text-decoder/lib/utf8-decoder.js"(exports, module) {
-    var b4a = require_b4a();
-    module.exports = class UTF8Decoder {
-      constructor() {
-        this._reset();
-      }
-      get remaining() {
-        return this.bytesSeen;
-      }
-      decode(data) {
-        if (data.byteLength === 0) return "";
-        if (this.bytesNeeded === 0 && trailingIncomplete(data, 0) === 0) {
-          this.bytesSeen = trailingBytesSeen(data);
-          return b4a.toString(data, "utf8");
-        }
-        let result = "";
-        let start = 0;
-        if (this.bytesNeeded > 0) {
-          while (start < data.byteLength) {
-            const byte = data[start];
-            if (byte < this.lowerBoundary || byte > this.upperBoundary) {
-              result += "\uFFFD";
-              this._reset();
-              break;
-            }
-            this.lowerBoundary = 128;
-            this.upperBoundary = 191;
-            this.codePoint = this.codePoint << 6 | byte & 63;
-            this.bytesSeen++;
-            start++;
-            if (this.bytesSeen === this.bytesNeeded) {
-              result += String.fromCodePoint(this.codePoint);
-              this._reset();
-              break;
-            }
-          }
-          if (this.bytesNeeded > 0) return result;
-        }
-        const trailing = trailingIncomplete(data, start);
-        const end = data.byteLength - trailing;
-        if (end > start) result += b4a.toString(data, "utf8", start, end);
-        for (let i = end; i < data.byteLength; i++) {
-          const byte = data[i];
-          if (this.bytesNeeded === 0) {
-            if (byte <= 127) {
-              this.bytesSeen = 0;
-              result += String.fromCharCode(byte);
-            } else if (byte >= 194 && byte <= 223) {
-              this.bytesNeeded = 2;
-              this.bytesSeen = 1;
-              this.codePoint = byte & 31;
-            } else if (byte >= 224 && byte <= 239) {
-              if (byte === 224) this.lowerBoundary = 160;
-              else if (byte === 237) this.upperBoundary = 159;
-              this.bytesNeeded = 3;
-              this.bytesSeen = 1;
-              this.codePoint = byte & 15;
-            } else if (byte >= 240 && byte <= 244) {
-              if (byte === 240) this.lowerBoundary = 144;
-              else if (byte === 244) this.upperBoundary = 143;
-              this.bytesNeeded = 4;
-              this.bytesSeen = 1;
-              this.codePoint = byte & 7;
-            } else {
-              this.bytesSeen = 1;
-              result += "\uFFFD";
-            }
-            continue;
-          }
-          if (byte < this.lowerBoundary || byte > this.upperBoundary) {
-            result += "\uFFFD";
-            i--;
-            this._reset();
-            continue;
-          }
-          this.lowerBoundary = 128;
-          this.upperBoundary = 191;
-          this.codePoint = this.codePoint << 6 | byte & 63;
-          this.bytesSeen++;
-          if (this.bytesSeen === this.bytesNeeded) {
-            result += String.fromCodePoint(this.codePoint);
-            this._reset();
-          }
-        }
-        return result;
-      }
-      flush() {
-        const result = this.bytesNeeded > 0 ? "\uFFFD" : "";
-        this._reset();
-        return result;
-      }
-      _reset() {
-        this.codePoint = 0;
-        this.bytesNeeded = 0;
-        this.bytesSeen = 0;
-        this.lowerBoundary = 128;
-        this.upperBoundary = 191;
-      }
-    };
-    function trailingIncomplete(data, start) {
-      const len = data.byteLength;
-      if (len <= start) return 0;
-      const limit = Math.max(start, len - 4);
-      let i = len - 1;
-      while (i > limit && (data[i] & 192) === 128) i--;
-      if (i < start) return 0;
-      const byte = data[i];
-      let needed;
-      if (byte <= 127) return 0;
-      if (byte >= 194 && byte <= 223) needed = 2;
-      else if (byte >= 224 && byte <= 239) needed = 3;
-      else if (byte >= 240 && byte <= 244) needed = 4;
-      else return 0;
-      const available = len - i;
-      return available < needed ? available : 0;
-    }
-    function trailingBytesSeen(data) {
-      const len = data.byteLength;
-      if (len === 0) return 0;
-      const last = data[len - 1];
-      if (last <= 127) return 0;
-      if ((last & 192) !== 128) return 1;
-      const limit = Math.max(0, len - 4);
-      let i = len - 2;
-      while (i >= limit && (data[i] & 192) === 128) i--;
-      if (i < 0) return 1;
-      const first = data[i];
-      let needed;
-      if (first >= 194 && first <= 223) needed = 2;
-      else if (first >= 224 && first <= 239) needed = 3;
-      else if (first >= 240 && first <= 244) needed = 4;
-      else return 1;
-      if (len - i !== needed) return 1;
-      if (needed >= 3) {
-        const second = data[i + 1];
-        if (first === 224 && second < 160) return 1;
-        if (first === 237 && second > 159) return 1;
-        if (first === 240 && second < 144) return 1;
-        if (first === 244 && second > 143) return 1;
-      }
-      return 0;
-    }
-  }
-});
-
-// node_modules/text-decoder/index.js
-var require_text_decoder = __commonJS({
-  "node_modules/text-decoder/index.js"(exports, module) {
-    var PassThroughDecoder = require_pass_through_decoder();
-    var UTF8Decoder = require_utf8_decoder();
-    module.exports = class TextDecoder {
-      constructor(encoding = "utf8") {
-        this.encoding = normalizeEncoding(encoding);
-        switch (this.encoding) {
-          case "utf8":
-            this.decoder = new UTF8Decoder();
-            break;
-          case "utf16le":
-          case "base64":
-            throw new Error("Unsupported encoding: " + this.encoding);
-          default:
-            this.decoder = new PassThroughDecoder(this.encoding);
-        }
-      }
-      get remaining() {
-        return this.decoder.remaining;
-      }
-      push(data) {
-        if (typeof data === "string") return data;
-        return this.decoder.decode(data);
-      }
-      // For Node.js compatibility
-      write(data) {
-        return this.push(data);
-      }
-      end(data) {
-        let result = "";
-        if (data) result = this.push(data);
-        result += this.decoder.flush();
-        return result;
-      }
-    };
-    function normalizeEncoding(encoding) {
-      encoding = encoding.toLowerCase();
-      switch (encoding) {
-        case "utf8":
-        case "utf-8":
-          return "utf8";
-        case "ucs2":
-        case "ucs-2":
-        case "utf16le":
-        case "utf-16le":
-          return "utf16le";
-        case "latin1":
-        case "binary":
-          return "latin1";
-        case "base64":
-        case "ascii":
-        case "hex":
-          return encoding;
-        default:
-          throw new Error("Unknown encoding: " + encoding);
-      }
-    }
-  }
-});
-
-// node_modules/streamx/lib/errors.js
-var require_errors2 = __commonJS({
-  "node_modules/streamx/lib/errors.js"(exports, module) {
-    module.exports = class StreamError extends Error {
-      constructor(msg, code, fn = StreamError) {
-        super(msg);
-        this.code = code;
-        if (Error.captureStackTrace) {
-          Error.captureStackTrace(this, fn);
-        }
-      }
-      static isStreamDestroyed(err2) {
-        return err2 && err2.code === "STREAM_DESTROYED";
-      }
-      static isPrematureClose(err2) {
-        return err2 && err2.code === "PREMATURE_CLOSE";
-      }
-      static isAborted(err2) {
-        return err2 && err2.code === "ABORTED";
-      }
-      static isBadArgument(err2) {
-        return err2 && err2.code === "BAD_ARGUMENT";
-      }
-      get name() {
-        return "StreamError";
-      }
-      static STREAM_DESTROYED() {
-        return new StreamError("Stream was destroyed", "STREAM_DESTROYED", StreamError.STREAM_DESTROYED);
-      }
-      static PREMATURE_CLOSE(msg = "Premature close") {
-        return new StreamError(msg, "PREMATURE_CLOSE", StreamError.PREMATURE_CLOSE);
-      }
-      static ABORTED() {
-        return new StreamError("Stream aborted", "ABORTED", StreamError.ABORTED);
-      }
-      static BAD_ARGUMENT(msg = "Bad argument") {
-        return new StreamError(msg, "BAD_ARGUMENT", StreamError.BAD_ARGUMENT);
-      }
-    };
-  }
-});
-
-// node_modules/streamx/index.js
-var require_streamx = __commonJS({
-  "node_modules/streamx/index.js"(exports, module) {
-    var { EventEmitter } = require_default();
-    var FIFO = require_fast_fifo();
-    var TextDecoder2 = require_text_decoder();
-    var StreamError = require_errors2();
-    var qmt = typeof queueMicrotask === "undefined" ? (fn) => global.process.nextTick(fn) : queueMicrotask;
-    var MAX = (1 << 29) - 1;
-    var OPENING = 1;
-    var PREDESTROYING = 2;
-    var DESTROYING = 4;
-    var DESTROYED = 8;
-    var NOT_OPENING = MAX ^ OPENING;
-    var NOT_PREDESTROYING = MAX ^ PREDESTROYING;
-    var READ_ACTIVE = 1 << 4;
-    var READ_UPDATING = 2 << 4;
-    var READ_PRIMARY = 4 << 4;
-    var READ_QUEUED = 8 << 4;
-    var READ_RESUMED = 16 << 4;
-    var READ_PIPE_DRAINED = 32 << 4;
-    var READ_ENDING = 64 << 4;
-    var READ_EMIT_DATA = 128 << 4;
-    var READ_EMIT_READABLE = 256 << 4;
-    var READ_EMITTED_READABLE = 512 << 4;
-    var READ_DONE = 1024 << 4;
-    var READ_NEXT_TICK = 2048 << 4;
-    var READ_NEEDS_PUSH = 4096 << 4;
-    var READ_READ_AHEAD = 8192 << 4;
-    var READ_FLOWING = READ_RESUMED | READ_PIPE_DRAINED;
-    var READ_ACTIVE_AND_NEEDS_PUSH = READ_ACTIVE | READ_NEEDS_PUSH;
-    var READ_PRIMARY_AND_ACTIVE = READ_PRIMARY | READ_ACTIVE;
-    var READ_EMIT_READABLE_AND_QUEUED = READ_EMIT_READABLE | READ_QUEUED;
-    var READ_RESUMED_READ_AHEAD = READ_RESUMED | READ_READ_AHEAD;
-    var READ_NOT_ACTIVE = MAX ^ READ_ACTIVE;
-    var READ_NON_PRIMARY = MAX ^ READ_PRIMARY;
-    var READ_NON_PRIMARY_AND_PUSHED = MAX ^ (READ_PRIMARY | READ_NEEDS_PUSH);
-    var READ_PUSHED = MAX ^ READ_NEEDS_PUSH;
-    var READ_PAUSED = MAX ^ READ_RESUMED;
-    var READ_NOT_QUEUED = MAX ^ (READ_QUEUED | READ_EMITTED_READABLE);
-    var READ_NOT_ENDING = MAX ^ READ_ENDING;
-    var READ_PIPE_NOT_DRAINED = MAX ^ READ_FLOWING;
-    var READ_NOT_NEXT_TICK = MAX ^ READ_NEXT_TICK;
-    var READ_NOT_UPDATING = MAX ^ READ_UPDATING;
-    var READ_NO_READ_AHEAD = MAX ^ READ_READ_AHEAD;
-    var READ_PAUSED_NO_READ_AHEAD = MAX ^ READ_RESUMED_READ_AHEAD;
-    var WRITE_ACTIVE = 1 << 18;
-    var WRITE_UPDATING = 2 << 18;
-    var WRITE_PRIMARY = 4 << 18;
-    var WRITE_QUEUED = 8 << 18;
-    var WRITE_UNDRAINED = 16 << 18;
-    var WRITE_DONE = 32 << 18;
-    var WRITE_EMIT_DRAIN = 64 << 18;
-    var WRITE_NEXT_TICK = 128 << 18;
-    var WRITE_WRITING = 256 << 18;
-    var WRITE_FINISHING = 512 << 18;
-    var WRITE_CORKED = 1024 << 18;
-    var WRITE_NOT_ACTIVE = MAX ^ (WRITE_ACTIVE | WRITE_WRITING);
-    var WRITE_NON_PRIMARY = MAX ^ WRITE_PRIMARY;
-    var WRITE_NOT_FINISHING = MAX ^ (WRITE_ACTIVE | WRITE_FINISHING);
-    var WRITE_DRAINED = MAX ^ WRITE_UNDRAINED;
-    var WRITE_NOT_QUEUED = MAX ^ WRITE_QUEUED;
-    var WRITE_NOT_NEXT_TICK = MAX ^ WRITE_NEXT_TICK;
-    var WRITE_NOT_UPDATING = MAX ^ WRITE_UPDATING;
-    var WRITE_NOT_CORKED = MAX ^ WRITE_CORKED;
-    var ACTIVE = READ_ACTIVE | WRITE_ACTIVE;
-    var NOT_ACTIVE = MAX ^ ACTIVE;
-    var DONE = READ_DONE | WRITE_DONE;
-    var DESTROY_STATUS = DESTROYING | DESTROYED | PREDESTROYING;
-    var OPEN_STATUS = DESTROY_STATUS | OPENING;
-    var AUTO_DESTROY = DESTROY_STATUS | DONE;
-    var NON_PRIMARY = WRITE_NON_PRIMARY & READ_NON_PRIMARY;
-    var ACTIVE_OR_TICKING = WRITE_NEXT_TICK | READ_NEXT_TICK;
-    var TICKING = ACTIVE_OR_TICKING & NOT_ACTIVE;
-    var IS_OPENING = OPEN_STATUS | TICKING;
-    var READ_PRIMARY_STATUS = OPEN_STATUS | READ_ENDING | READ_DONE;
-    var READ_STATUS = OPEN_STATUS | READ_DONE | READ_QUEUED;
-    var READ_ENDING_STATUS = OPEN_STATUS | READ_ENDING | READ_QUEUED;
-    var READ_READABLE_STATUS = OPEN_STATUS | READ_EMIT_READABLE | READ_QUEUED | READ_EMITTED_READABLE;
-    var SHOULD_NOT_READ = OPEN_STATUS | READ_ACTIVE | READ_ENDING | READ_DONE | READ_NEEDS_PUSH | READ_READ_AHEAD;
-    var READ_BACKPRESSURE_STATUS = DESTROY_STATUS | READ_ENDING | READ_DONE;
-    var READ_UPDATE_SYNC_STATUS = READ_UPDATING | OPEN_STATUS | READ_NEXT_TICK | READ_PRIMARY;
-    var READ_NEXT_TICK_OR_OPENING = READ_NEXT_TICK | OPENING;
-    var WRITE_PRIMARY_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_DONE;
-    var WRITE_QUEUED_AND_UNDRAINED = WRITE_QUEUED | WRITE_UNDRAINED;
-    var WRITE_QUEUED_AND_ACTIVE = WRITE_QUEUED | WRITE_ACTIVE;
-    var WRITE_DRAIN_STATUS = WRITE_QUEUED | WRITE_UNDRAINED | OPEN_STATUS | WRITE_ACTIVE;
-    var WRITE_STATUS = OPEN_STATUS | WRITE_ACTIVE | WRITE_QUEUED | WRITE_CORKED;
-    var WRITE_PRIMARY_AND_ACTIVE = WRITE_PRIMARY | WRITE_ACTIVE;
-    var WRITE_ACTIVE_AND_WRITING = WRITE_ACTIVE | WRITE_WRITING;
-    var WRITE_FINISHING_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_QUEUED_AND_ACTIVE | WRITE_DONE;
-    var WRITE_BACKPRESSURE_STATUS = WRITE_UNDRAINED | DESTROY_STATUS | WRITE_FINISHING | WRITE_DONE;
-    var WRITE_UPDATE_SYNC_STATUS = WRITE_UPDATING | OPEN_STATUS | WRITE_NEXT_TICK | WRITE_PRIMARY;
-    var WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS;
-    var asyncIterator = Symbol.asyncIterator || /* @__PURE__ */ Symbol("asyncIterator");
-    var WritableState = class {
-      constructor(stream, { highWaterMark = 16384, map = null, mapWritable, byteLength, byteLengthWritable } = {}) {
-        this.stream = stream;
-        this.queue = new FIFO();
-        this.highWaterMark = highWaterMark;
-        this.buffered = 0;
-        this.error = null;
-        this.pipeline = null;
-        this.drains = null;
-        this.byteLength = byteLengthWritable || byteLength || defaultByteLength;
-        this.map = mapWritable || map;
-        this.afterWrite = afterWrite.bind(this);
-        this.afterUpdateNextTick = updateWriteNT.bind(this);
-      }
-      get ending() {
-        return (this.stream._duplexState & WRITE_FINISHING) !== 0;
-      }
-      get ended() {
-        return (this.stream._duplexState & WRITE_DONE) !== 0;
-      }
-      push(data) {
-        if ((this.stream._duplexState & WRITE_DROP_DATA) !== 0) return false;
-        if (this.map !== null) data = this.map(data);
-        this.buffered += this.byteLength(data);
-        this.queue.push(data);
-        if (this.buffered < this.highWaterMark) {
-          this.stream._duplexState |= WRITE_QUEUED;
-          return true;
-        }
-        this.stream._duplexState |= WRITE_QUEUED_AND_UNDRAINED;
-        return false;
-      }
-      shift() {
-        const data = this.queue.shift();
-        this.buffered -= this.byteLength(data);
-        if (this.buffered === 0) this.stream._duplexState &= WRITE_NOT_QUEUED;
-        return data;
-      }
-      end(data) {
-        if (typeof data === "function") {
-          this.stream.once("finish", data);
-        } else if (data !== void 0 && data !== null) {
-          this.push(data);
-        }
-        this.stream._duplexState = (this.stream._duplexState | WRITE_FINISHING) & WRITE_NON_PRIMARY;
-      }
-      autoBatch(data, cb) {
-        const buffer = [];
-        const stream = this.stream;
-        buffer.push(data);
-        while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
-          buffer.push(stream._writableState.shift());
-        }
-        if ((stream._duplexState & OPEN_STATUS) !== 0) return cb(null);
-        stream._writev(buffer, cb);
-      }
-      update() {
-        const stream = this.stream;
-        stream._duplexState |= WRITE_UPDATING;
-        do {
-          while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
-            const data = this.shift();
-            stream._duplexState |= WRITE_ACTIVE_AND_WRITING;
-            stream._write(data, this.afterWrite);
-          }
-          if ((stream._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary();
-        } while (this.continueUpdate() === true);
-        stream._duplexState &= WRITE_NOT_UPDATING;
-      }
-      updateNonPrimary() {
-        const stream = this.stream;
-        if ((stream._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
-          stream._duplexState = stream._duplexState | WRITE_ACTIVE;
-          stream._final(afterFinal.bind(this));
-          return;
-        }
-        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
-          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
-            stream._duplexState |= ACTIVE;
-            stream._destroy(afterDestroy.bind(this));
-          }
-          return;
-        }
-        if ((stream._duplexState & IS_OPENING) === OPENING) {
-          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
-          stream._open(afterOpen.bind(this));
-        }
-      }
-      continueUpdate() {
-        if ((this.stream._duplexState & WRITE_NEXT_TICK) === 0) return false;
-        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
-        return true;
-      }
-      updateCallback() {
-        if ((this.stream._duplexState & WRITE_UPDATE_SYNC_STATUS) === WRITE_PRIMARY) {
-          this.update();
-        } else {
-          this.updateNextTick();
-        }
-      }
-      updateNextTick() {
-        if ((this.stream._duplexState & WRITE_NEXT_TICK) !== 0) return;
-        this.stream._duplexState |= WRITE_NEXT_TICK;
-        if ((this.stream._duplexState & WRITE_UPDATING) === 0) qmt(this.afterUpdateNextTick);
-      }
-    };
-    var ReadableState = class {
-      constructor(stream, { highWaterMark = 16384, map = null, mapReadable, byteLength, byteLengthReadable } = {}) {
-        this.stream = stream;
-        this.queue = new FIFO();
-        this.highWaterMark = highWaterMark === 0 ? 1 : highWaterMark;
-        this.buffered = 0;
-        this.readAhead = highWaterMark > 0;
-        this.error = null;
-        this.pipeline = null;
-        this.byteLength = byteLengthReadable || byteLength || defaultByteLength;
-        this.map = mapReadable || map;
-        this.pipeTo = null;
-        this.afterRead = afterRead.bind(this);
-        this.afterUpdateNextTick = updateReadNT.bind(this);
-      }
-      get ending() {
-        return (this.stream._duplexState & READ_ENDING) !== 0;
-      }
-      get ended() {
-        return (this.stream._duplexState & READ_DONE) !== 0;
-      }
-      pipe(pipeTo, cb) {
-        if (this.pipeTo !== null) throw StreamError.BAD_ARGUMENT("Can only pipe to one destination");
-        if (typeof cb !== "function") cb = null;
-        this.stream._duplexState |= READ_PIPE_DRAINED;
-        this.pipeTo = pipeTo;
-        this.pipeline = new Pipeline(this.stream, pipeTo, cb);
-        if (cb) this.stream.on("error", noop);
-        if (isStreamx(pipeTo)) {
-          pipeTo._writableState.pipeline = this.pipeline;
-          if (cb) pipeTo.on("error", noop);
-          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
-        } else {
-          const onerror = this.pipeline.done.bind(this.pipeline, pipeTo);
-          const onclose = this.pipeline.done.bind(this.pipeline, pipeTo, null);
-          pipeTo.on("error", onerror);
-          pipeTo.on("close", onclose);
-          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
-        }
-        pipeTo.on("drain", afterDrain.bind(this));
-        this.stream.emit("piping", pipeTo);
-        pipeTo.emit("pipe", this.stream);
-      }
-      push(data) {
-        const stream = this.stream;
-        if (data === null) {
-          this.highWaterMark = 0;
-          stream._duplexState = (stream._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED;
-          return false;
-        }
-        if (this.map !== null) {
-          data = this.map(data);
-          if (data === null) {
-            stream._duplexState &= READ_PUSHED;
-            return this.buffered < this.highWaterMark;
-          }
-        }
-        this.buffered += this.byteLength(data);
-        this.queue.push(data);
-        stream._duplexState = (stream._duplexState | READ_QUEUED) & READ_PUSHED;
-        return this.buffered < this.highWaterMark;
-      }
-      shift() {
-        const data = this.queue.shift();
-        this.buffered -= this.byteLength(data);
-        if (this.buffered === 0) {
-          this.stream._duplexState &= READ_NOT_QUEUED;
-        }
-        return data;
-      }
-      unshift(data) {
-        const pending = [this.map !== null ? this.map(data) : data];
-        while (this.buffered > 0) pending.push(this.shift());
-        for (let i = 0; i < pending.length - 1; i++) {
-          const data2 = pending[i];
-          this.buffered += this.byteLength(data2);
-          this.queue.push(data2);
-        }
-        this.push(pending[pending.length - 1]);
-      }
-      read() {
-        const stream = this.stream;
-        if ((stream._duplexState & READ_STATUS) === READ_QUEUED) {
-          const data = this.shift();
-          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
-            stream._duplexState &= READ_PIPE_NOT_DRAINED;
-          }
-          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
-            stream.emit("data", data);
-          }
-          return data;
-        }
-        if (this.readAhead === false) {
-          stream._duplexState |= READ_READ_AHEAD;
-          this.updateNextTick();
-        }
-        return null;
-      }
-      drain() {
-        const stream = this.stream;
-        while ((stream._duplexState & READ_STATUS) === READ_QUEUED && (stream._duplexState & READ_FLOWING) !== 0) {
-          const data = this.shift();
-          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
-            stream._duplexState &= READ_PIPE_NOT_DRAINED;
-          }
-          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
-            stream.emit("data", data);
-          }
-        }
-      }
-      update() {
-        const stream = this.stream;
-        stream._duplexState |= READ_UPDATING;
-        do {
-          this.drain();
-          while (this.buffered < this.highWaterMark && (stream._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD) {
-            stream._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH;
-            stream._read(this.afterRead);
-            this.drain();
-          }
-          if ((stream._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
-            stream._duplexState |= READ_EMITTED_READABLE;
-            stream.emit("readable");
-          }
-          if ((stream._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
-            this.updateNonPrimary();
-          }
-        } while (this.continueUpdate() === true);
-        stream._duplexState &= READ_NOT_UPDATING;
-      }
-      updateNonPrimary() {
-        const stream = this.stream;
-        if ((stream._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
-          stream._duplexState = (stream._duplexState | READ_DONE) & READ_NOT_ENDING;
-          stream.emit("end");
-          if ((stream._duplexState & AUTO_DESTROY) === DONE) {
-            stream._duplexState |= DESTROYING;
-          }
-          if (this.pipeTo !== null) {
-            this.pipeTo.end();
-          }
-        }
-        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
-          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
-            stream._duplexState |= ACTIVE;
-            stream._destroy(afterDestroy.bind(this));
-          }
-          return;
-        }
-        if ((stream._duplexState & IS_OPENING) === OPENING) {
-          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
-          stream._open(afterOpen.bind(this));
-        }
-      }
-      continueUpdate() {
-        if ((this.stream._duplexState & READ_NEXT_TICK) === 0) return false;
-        this.stream._duplexState &= READ_NOT_NEXT_TICK;
-        return true;
-      }
-      updateCallback() {
-        if ((this.stream._duplexState & READ_UPDATE_SYNC_STATUS) === READ_PRIMARY) {
-          this.update();
-        } else {
-          this.updateNextTick();
-        }
-      }
-      updateNextTickIfOpen() {
-        if ((this.stream._duplexState & READ_NEXT_TICK_OR_OPENING) !== 0) return;
-        this.stream._duplexState |= READ_NEXT_TICK;
-        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
-      }
-      updateNextTick() {
-        if ((this.stream._duplexState & READ_NEXT_TICK) !== 0) return;
-        this.stream._duplexState |= READ_NEXT_TICK;
-        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
-      }
-    };
-    var TransformState = class {
-      constructor(stream) {
-        this.data = null;
-        this.afterTransform = afterTransform.bind(stream);
-        this.afterFinal = null;
-      }
-    };
-    var Pipeline = class {
-      constructor(src, dst, cb) {
-        this.from = src;
-        this.to = dst;
-        this.afterPipe = cb;
-        this.error = null;
-        this.pipeToFinished = false;
-      }
-      finished() {
-        this.pipeToFinished = true;
-      }
-      done(stream, err2) {
-        if (err2) this.error = err2;
-        if (stream === this.to) {
-          this.to = null;
-          if (this.from !== null) {
-            if ((this.from._duplexState & READ_DONE) === 0 || !this.pipeToFinished) {
-              this.from.destroy(this.error || StreamError.PREMATURE_CLOSE("Writable stream closed"));
-            }
-            return;
-          }
-        }
-        if (stream === this.from) {
-          this.from = null;
-          if (this.to !== null) {
-            if ((stream._duplexState & READ_DONE) === 0) {
-              this.to.destroy(this.error || StreamError.PREMATURE_CLOSE("Readable stream closed"));
-            }
-            return;
-          }
-        }
-        if (this.afterPipe !== null) this.afterPipe(this.error);
-        this.to = this.from = this.afterPipe = null;
-      }
-    };
-    function afterDrain() {
-      this.stream._duplexState |= READ_PIPE_DRAINED;
-      this.updateCallback();
-    }
-    function afterFinal(err2) {
-      const stream = this.stream;
-      if (err2) stream.destroy(err2);
-      if ((stream._duplexState & DESTROY_STATUS) === 0) {
-        stream._duplexState |= WRITE_DONE;
-        stream.emit("finish");
-      }
-      if ((stream._duplexState & AUTO_DESTROY) === DONE) {
-        stream._duplexState |= DESTROYING;
-      }
-      stream._duplexState &= WRITE_NOT_FINISHING;
-      if ((stream._duplexState & WRITE_UPDATING) === 0) {
-        this.update();
-      } else {
-        this.updateNextTick();
-      }
-    }
-    function afterDestroy(err2) {
-      const stream = this.stream;
-      if (!err2 && !StreamError.isStreamDestroyed(this.error)) err2 = this.error;
-      if (err2) stream.emit("error", err2);
-      stream._duplexState |= DESTROYED;
-      stream.emit("close");
-      const rs = stream._readableState;
-      const ws = stream._writableState;
-      if (rs !== null && rs.pipeline !== null) {
-        rs.pipeline.done(stream, err2);
-      }
-      if (ws !== null) {
-        while (ws.drains !== null && ws.drains.length > 0) {
-          ws.drains.shift().resolve(false);
-        }
-        if (ws.pipeline !== null) {
-          ws.pipeline.done(stream, err2);
-        }
-      }
-    }
-    function afterWrite(err2) {
-      const stream = this.stream;
-      if (err2) stream.destroy(err2);
-      stream._duplexState &= WRITE_NOT_ACTIVE;
-      if (this.drains !== null) tickDrains(this.drains);
-      if ((stream._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
-        stream._duplexState &= WRITE_DRAINED;
-        if ((stream._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
-          stream.emit("drain");
-        }
-      }
-      this.updateCallback();
-    }
-    function afterRead(err2) {
-      if (err2) this.stream.destroy(err2);
-      this.stream._duplexState &= READ_NOT_ACTIVE;
-      if (this.readAhead === false && (this.stream._duplexState & READ_RESUMED) === 0) {
-        this.stream._duplexState &= READ_NO_READ_AHEAD;
-      }
-      this.updateCallback();
-    }
-    function updateReadNT() {
-      if ((this.stream._duplexState & READ_UPDATING) === 0) {
-        this.stream._duplexState &= READ_NOT_NEXT_TICK;
-        this.update();
-      }
-    }
-    function updateWriteNT() {
-      if ((this.stream._duplexState & WRITE_UPDATING) === 0) {
-        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
-        this.update();
-      }
-    }
-    function tickDrains(drains) {
-      for (let i = 0; i < drains.length; i++) {
-        if (--drains[i].writes === 0) {
-          drains.shift().resolve(true);
-          i--;
-        }
-      }
-    }
-    function afterOpen(err2) {
-      const stream = this.stream;
-      if (err2) stream.destroy(err2);
-      if ((stream._duplexState & DESTROYING) === 0) {
-        if ((stream._duplexState & READ_PRIMARY_STATUS) === 0) {
-          stream._duplexState |= READ_PRIMARY;
-        }
-        if ((stream._duplexState & WRITE_PRIMARY_STATUS) === 0) {
-          stream._duplexState |= WRITE_PRIMARY;
-        }
-        stream.emit("open");
-      }
-      stream._duplexState &= NOT_ACTIVE;
-      if (stream._writableState !== null) {
-        stream._writableState.updateCallback();
-      }
-      if (stream._readableState !== null) {
-        stream._readableState.updateCallback();
-      }
-    }
-    function afterTransform(err2, data) {
-      if (data !== void 0 && data !== null) this.push(data);
-      this._writableState.afterWrite(err2);
-    }
-    function newListener(name) {
-      if (this._readableState !== null) {
-        if (name === "data") {
-          this._duplexState |= READ_EMIT_DATA | READ_RESUMED_READ_AHEAD;
-          this._readableState.updateNextTick();
-        }
-        if (name === "readable") {
-          this._duplexState |= READ_EMIT_READABLE;
-          this._readableState.updateNextTick();
-        }
-      }
-      if (this._writableState !== null) {
-        if (name === "drain") {
-          this._duplexState |= WRITE_EMIT_DRAIN;
-          this._writableState.updateNextTick();
-        }
-      }
-    }
-    var Stream = class extends EventEmitter {
-      constructor(opts) {
-        super();
-        this._duplexState = 0;
-        this._readableState = null;
-        this._writableState = null;
-        if (opts) {
-          if (opts.open) this._open = opts.open;
-          if (opts.destroy) this._destroy = opts.destroy;
-          if (opts.predestroy) this._predestroy = opts.predestroy;
-          if (opts.signal) opts.signal.addEventListener("abort", abort.bind(this));
-        }
-        this.on("newListener", newListener);
-      }
-      _open(cb) {
-        cb(null);
-      }
-      _destroy(cb) {
-        cb(null);
-      }
-      _predestroy() {
-      }
-      get readable() {
-        return this._readableState !== null ? true : void 0;
-      }
-      get writable() {
-        return this._writableState !== null ? true : void 0;
-      }
-      get destroyed() {
-        return (this._duplexState & DESTROYED) !== 0;
-      }
-      get destroying() {
-        return (this._duplexState & DESTROY_STATUS) !== 0;
-      }
-      destroy(err2) {
-        if ((this._duplexState & DESTROY_STATUS) === 0) {
-          if (!err2) err2 = StreamError.STREAM_DESTROYED();
-          this._duplexState = (this._duplexState | DESTROYING) & NON_PRIMARY;
-          if (this._readableState !== null) {
-            this._readableState.highWaterMark = 0;
-            this._readableState.error = err2;
-          }
-          if (this._writableState !== null) {
-            this._writableState.highWaterMark = 0;
-            this._writableState.error = err2;
-          }
-          this._duplexState |= PREDESTROYING;
-          this._predestroy();
-          this._duplexState &= NOT_PREDESTROYING;
-          if (this._readableState !== null) {
-            this._readableState.updateNextTick();
-          }
-          if (this._writableState !== null) {
-            this._writableState.updateNextTick();
-          }
-        }
-      }
-    };
-    var Readable = class _Readable extends Stream {
-      constructor(opts) {
-        super(opts);
-        this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
-        this._readableState = new ReadableState(this, opts);
-        if (opts) {
-          if (this._readableState.readAhead === false) this._duplexState &= READ_NO_READ_AHEAD;
-          if (opts.read) this._read = opts.read;
-          if (opts.eagerOpen) this._readableState.updateNextTick();
-          if (opts.encoding) this.setEncoding(opts.encoding);
-        }
-      }
-      static deferred(fn, opts) {
-        const out = new PassThrough(opts);
-        fn().then((src) => {
-          if (src === null) return out.end();
-          if (out.destroying) return;
-          pipeline(src, out, noop);
-        }).catch((err2) => out.destroy(err2));
-        return out;
-      }
-      setEncoding(encoding) {
-        const dec = new TextDecoder2(encoding);
-        const map = this._readableState.map || echo;
-        this._readableState.map = mapOrSkip;
-        return this;
-        function mapOrSkip(data) {
-          const next = dec.push(data);
-          return next === "" && (data.byteLength !== 0 || dec.remaining > 0) ? null : map(next);
-        }
-      }
-      _read(cb) {
-        cb(null);
-      }
-      pipe(dest, cb) {
-        this._readableState.updateNextTick();
-        this._readableState.pipe(dest, cb);
-        return dest;
-      }
-      read() {
-        this._readableState.updateNextTick();
-        return this._readableState.read();
-      }
-      push(data) {
-        this._readableState.updateNextTickIfOpen();
-        return this._readableState.push(data);
-      }
-      unshift(data) {
-        this._readableState.updateNextTickIfOpen();
-        return this._readableState.unshift(data);
-      }
-      resume() {
-        this._duplexState |= READ_RESUMED_READ_AHEAD;
-        this._readableState.updateNextTick();
-        return this;
-      }
-      pause() {
-        this._duplexState &= this._readableState.readAhead === false ? READ_PAUSED_NO_READ_AHEAD : READ_PAUSED;
-        return this;
-      }
-      static _fromAsyncIterator(ite, opts) {
-        let destroy;
-        const rs = new _Readable({
-          ...opts,
-          read(cb) {
-            ite.next().then(push).then(cb.bind(null, null)).catch(cb);
-          },
-          predestroy() {
-            destroy = ite.return();
-          },
-          destroy(cb) {
-            if (!destroy) return cb(null);
-            destroy.then(cb.bind(null, null)).catch(cb);
-          }
-        });
-        return rs;
-        function push(data) {
-          if (data.done) rs.push(null);
-          else rs.push(data.value);
-        }
-      }
-      static from(data, opts) {
-        if (isReadStreamx(data)) return data;
-        if (data[asyncIterator]) return this._fromAsyncIterator(data[asyncIterator](), opts);
-        if (!Array.isArray(data)) data = data === void 0 ? [] : [data];
-        let i = 0;
-        return new _Readable({
-          ...opts,
-          read(cb) {
-            this.push(i === data.length ? null : data[i++]);
-            cb(null);
-          }
-        });
-      }
-      static isBackpressured(rs) {
-        return (rs._duplexState & READ_BACKPRESSURE_STATUS) !== 0 || rs._readableState.buffered >= rs._readableState.highWaterMark;
-      }
-      static isPaused(rs) {
-        return (rs._duplexState & READ_RESUMED) === 0;
-      }
-      [asyncIterator]() {
-        const stream = this;
-        let error2 = null;
-        let promiseResolve = null;
-        let promiseReject = null;
-        this.on("error", (err2) => {
-          error2 = err2;
-        });
-        this.on("readable", onreadable);
-        this.on("close", onclose);
-        return {
-          [asyncIterator]() {
-            return this;
-          },
-          next() {
-            return new Promise(function(resolve, reject) {
-              promiseResolve = resolve;
-              promiseReject = reject;
-              const data = stream.read();
-              if (data !== null) ondata(data);
-              else if ((stream._duplexState & DESTROYED) !== 0) ondata(null);
-            });
-          },
-          return() {
-            return destroy(null);
-          },
-          throw(err2) {
-            return destroy(err2);
-          }
-        };
-        function onreadable() {
-          if (promiseResolve !== null) ondata(stream.read());
-        }
-        function onclose() {
-          if (promiseResolve !== null) ondata(null);
-        }
-        function ondata(data) {
-          if (promiseReject === null) return;
-          if (error2) {
-            promiseReject(error2);
-          } else if (data === null && (stream._duplexState & READ_DONE) === 0) {
-            promiseReject(StreamError.STREAM_DESTROYED());
-          } else {
-            promiseResolve({ value: data, done: data === null });
-          }
-          promiseReject = promiseResolve = null;
-        }
-        function destroy(err2) {
-          stream.destroy(err2);
-          return new Promise((resolve, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve({ value: void 0, done: true });
-            stream.once("close", function() {
-              if (err2) reject(err2);
-              else resolve({ value: void 0, done: true });
-            });
-          });
-        }
-      }
-    };
-    var Writable = class extends Stream {
-      constructor(opts) {
-        super(opts);
-        this._duplexState |= OPENING | READ_DONE;
-        this._writableState = new WritableState(this, opts);
-        if (opts) {
-          if (opts.writev) this._writev = opts.writev;
-          if (opts.write) this._write = opts.write;
-          if (opts.final) this._final = opts.final;
-          if (opts.eagerOpen) this._writableState.updateNextTick();
-        }
-      }
-      cork() {
-        this._duplexState |= WRITE_CORKED;
-      }
-      uncork() {
-        this._duplexState &= WRITE_NOT_CORKED;
-        this._writableState.updateNextTick();
-      }
-      _writev(batch, cb) {
-        cb(null);
-      }
-      _write(data, cb) {
-        this._writableState.autoBatch(data, cb);
-      }
-      _final(cb) {
-        cb(null);
-      }
-      static isBackpressured(ws) {
-        return (ws._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0;
-      }
-      static drained(ws) {
-        if (ws.destroyed) return Promise.resolve(false);
-        const state = ws._writableState;
-        const pending = isWritev(ws) ? Math.min(1, state.queue.length) : state.queue.length;
-        const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
-        if (writes === 0) return Promise.resolve(true);
-        if (state.drains === null) state.drains = [];
-        return new Promise((resolve) => {
-          state.drains.push({ writes, resolve });
-        });
-      }
-      write(data) {
-        this._writableState.updateNextTick();
-        return this._writableState.push(data);
-      }
-      end(data) {
-        this._writableState.updateNextTick();
-        this._writableState.end(data);
-        return this;
-      }
-    };
-    var Duplex = class extends Readable {
-      // and Writable
-      constructor(opts) {
-        super(opts);
-        this._duplexState = OPENING | this._duplexState & READ_READ_AHEAD;
-        this._writableState = new WritableState(this, opts);
-        if (opts) {
-          if (opts.writev) this._writev = opts.writev;
-          if (opts.write) this._write = opts.write;
-          if (opts.final) this._final = opts.final;
-        }
-      }
-      cork() {
-        this._duplexState |= WRITE_CORKED;
-      }
-      uncork() {
-        this._duplexState &= WRITE_NOT_CORKED;
-        this._writableState.updateNextTick();
-      }
-      _writev(batch, cb) {
-        cb(null);
-      }
-      _write(data, cb) {
-        this._writableState.autoBatch(data, cb);
-      }
-      _final(cb) {
-        cb(null);
-      }
-      write(data) {
-        this._writableState.updateNextTick();
-        return this._writableState.push(data);
-      }
-      end(data) {
-        this._writableState.updateNextTick();
-        this._writableState.end(data);
-        return this;
-      }
-    };
-    var Transform = class extends Duplex {
-      constructor(opts) {
-        super(opts);
-        this._transformState = new TransformState(this);
-        if (opts) {
-          if (opts.transform) this._transform = opts.transform;
-          if (opts.flush) this._flush = opts.flush;
-        }
-      }
-      _write(data, cb) {
-        if (this._readableState.buffered >= this._readableState.highWaterMark) {
-          this._transformState.data = data;
-        } else {
-          this._transform(data, this._transformState.afterTransform);
-        }
-      }
-      _read(cb) {
-        if (this._transformState.data !== null) {
-          const data = this._transformState.data;
-          this._transformState.data = null;
-          cb(null);
-          this._transform(data, this._transformState.afterTransform);
-        } else {
-          cb(null);
-        }
-      }
-      destroy(err2) {
-        super.destroy(err2);
-        if (this._transformState.data !== null) {
-          this._transformState.data = null;
-          this._transformState.afterTransform();
-        }
-      }
-      _transform(data, cb) {
-        cb(null, data);
-      }
-      _flush(cb) {
-        cb(null);
-      }
-      _final(cb) {
-        this._transformState.afterFinal = cb;
-        this._flush(transformAfterFlush.bind(this));
-      }
-    };
-    var PassThrough = class extends Transform {
-    };
-    function transformAfterFlush(err2, data) {
-      const cb = this._transformState.afterFinal;
-      if (err2) return cb(err2);
-      if (data !== null && data !== void 0) this.push(data);
-      this.push(null);
-      cb(null);
-    }
-    function pipelinePromise(...streams) {
-      return new Promise((resolve, reject) => {
-        return pipeline(...streams, (err2) => {
-          if (err2) return reject(err2);
-          resolve();
-        });
-      });
-    }
-    function pipeline(stream, ...streams) {
-      const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
-      const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
-      if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
-      let src = all[0];
-      let dest = null;
-      let error2 = null;
-      for (let i = 1; i < all.length; i++) {
-        dest = all[i];
-        if (isStreamx(src)) {
-          src.pipe(dest, onerror);
-        } else {
-          errorHandle(src, true, i > 1, onerror);
-          src.pipe(dest);
-        }
-        src = dest;
-      }
-      if (done) {
-        let fin = false;
-        const autoDestroy = isStreamx(dest) || !!(dest._writableState && dest._writableState.autoDestroy);
-        dest.on("error", (err2) => {
-          if (error2 === null) error2 = err2;
-        });
-        dest.on("finish", () => {
-          fin = true;
-          if (!autoDestroy) done(error2);
-        });
-        if (autoDestroy) {
-          dest.on("close", () => done(error2 || (fin ? null : StreamError.PREMATURE_CLOSE())));
-        }
-      }
-      return dest;
-      function errorHandle(s, rd, wr, onerror2) {
-        s.on("error", onerror2);
-        s.on("close", onclose);
-        function onclose() {
-          if (rd && s._readableState && !s._readableState.ended) {
-            return onerror2(StreamError.PREMATURE_CLOSE());
-          }
-          if (wr && s._writableState && !s._writableState.ended) {
-            return onerror2(StreamError.PREMATURE_CLOSE());
-          }
-        }
-      }
-      function onerror(err2) {
-        if (!err2 || error2) return;
-        error2 = err2;
-        for (const s of all) {
-          s.destroy(err2);
-        }
-      }
-    }
-    function echo(s) {
-      return s;
-    }
-    function isStream(stream) {
-      return !!stream._readableState || !!stream._writableState;
-    }
-    function isStreamx(stream) {
-      return typeof stream._duplexState === "number" && isStream(stream);
-    }
-    function isEnding(stream) {
-      return !!stream._readableState && stream._readableState.ending;
-    }
-    function isEnded(stream) {
-      return !!stream._readableState && stream._readableState.ended;
-    }
-    function isFinishing(stream) {
-      return !!stream._writableState && stream._writableState.ending;
-    }
-    function isFinished(stream) {
-      return !!stream._writableState && stream._writableState.ended;
-    }
-    function getStreamError(stream, opts = {}) {
-      const err2 = stream._readableState && stream._readableState.error || stream._writableState && stream._writableState.error;
-      return !opts.all && StreamError.isStreamDestroyed(err2) ? null : err2;
-    }
-    function isReadStreamx(stream) {
-      return isStreamx(stream) && stream.readable;
-    }
-    function isDisturbed(stream) {
-      return (stream._duplexState & OPENING) !== OPENING || (stream._duplexState & DESTROYING) === DESTROYING || (stream._duplexState & ACTIVE_OR_TICKING) !== 0;
-    }
-    function isTypedArray(data) {
-      return typeof data === "object" && data !== null && typeof data.byteLength === "number";
-    }
-    function defaultByteLength(data) {
-      return isTypedArray(data) ? data.byteLength : 1024;
-    }
-    function noop() {
-    }
-    function abort() {
-      this.destroy(StreamError.ABORTED());
-    }
-    function isWritev(s) {
-      return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
-    }
-    module.exports = {
-      pipeline,
-      pipelinePromise,
-      isStream,
-      isStreamx,
-      isEnding,
-      isEnded,
-      isFinishing,
-      isFinished,
-      isDisturbed,
-      getStreamError,
-      Stream,
-      Writable,
-      Readable,
-      Duplex,
-      Transform,
-      // Export PassThrough for compatibility with Node.js core's stream module
-      PassThrough
-    };
-  }
-});
-
-// node_modules/tar-stream/headers.js
-var require_headers2 = __commonJS({
-  "node_modules/tar-stream/headers.js"(exports) {
-    var b4a = require_b4a();
-    var ZEROS = "0000000000000000000";
-    var SEVENS = "7777777777777777777";
-    var ZERO_OFFSET = "0".charCodeAt(0);
-    var USTAR_MAGIC = b4a.from([117, 115, 116, 97, 114, 0]);
-    var USTAR_VER = b4a.from([ZERO_OFFSET, ZERO_OFFSET]);
-    var GNU_MAGIC = b4a.from([117, 115, 116, 97, 114, 32]);
-    var GNU_VER = b4a.from([32, 0]);
-    var MASK = 4095;
-    var MAGIC_OFFSET = 257;
-    var VERSION_OFFSET = 263;
-    exports.decodeLongPath = function decodeLongPath(buf, encoding) {
-      return decodeStr(buf, 0, buf.length, encoding);
-    };
-    exports.encodePax = function encodePax(opts) {
-      let result = "";
-      if (opts.name) result += addLength(" path=" + opts.name + "\n");
-      if (opts.linkname) result += addLength(" linkpath=" + opts.linkname + "\n");
-      const pax = opts.pax;
-      if (pax) {
-        for (const key in pax) {
-          result += addLength(" " + key + "=" + pax[key] + "\n");
-        }
-      }
-      return b4a.from(result);
-    };
-    exports.decodePax = function decodePax(buf) {
-      const result = {};
-      while (buf.length) {
-        let i = 0;
-        while (i < buf.length && buf[i] !== 32) i++;
-        const len = parseInt(b4a.toString(buf.subarray(0, i)), 10);
-        if (!len) return result;
-        const b = b4a.toString(buf.subarray(i + 1, len - 1));
-        const keyIndex = b.indexOf("=");
-        if (keyIndex === -1) return result;
-        result[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
-        buf = buf.subarray(len);
-      }
-      return result;
-    };
-    exports.encode = function encode3(opts) {
-      const buf = b4a.alloc(512);
-      let name = opts.name;
-      let prefix = "";
-      if (opts.typeflag === 5 && name[name.length - 1] !== "/") name += "/";
-      if (b4a.byteLength(name) !== name.length) return null;
-      while (b4a.byteLength(name) > 100) {
-        const i = name.indexOf("/");
-        if (i === -1) return null;
-        prefix += prefix ? "/" + name.slice(0, i) : name.slice(0, i);
-        name = name.slice(i + 1);
-      }
-      if (b4a.byteLength(name) > 100 || b4a.byteLength(prefix) > 155) return null;
-      if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null;
-      b4a.write(buf, name);
-      b4a.write(buf, encodeOct(opts.mode & MASK, 6), 100);
-      b4a.write(buf, encodeOct(opts.uid, 6), 108);
-      b4a.write(buf, encodeOct(opts.gid, 6), 116);
-      encodeSize(opts.size, buf, 124);
-      b4a.write(buf, encodeOct(opts.mtime.getTime() / 1e3 | 0, 11), 136);
-      buf[156] = ZERO_OFFSET + toTypeflag(opts.type);
-      if (opts.linkname) b4a.write(buf, opts.linkname, 157);
-      b4a.copy(USTAR_MAGIC, buf, MAGIC_OFFSET);
-      b4a.copy(USTAR_VER, buf, VERSION_OFFSET);
-      if (opts.uname) b4a.write(buf, opts.uname, 265);
-      if (opts.gname) b4a.write(buf, opts.gname, 297);
-      b4a.write(buf, encodeOct(opts.devmajor || 0, 6), 329);
-      b4a.write(buf, encodeOct(opts.devminor || 0, 6), 337);
-      if (prefix) b4a.write(buf, prefix, 345);
-      b4a.write(buf, encodeOct(cksum(buf), 6), 148);
-      return buf;
-    };
-    exports.decode = function decode2(buf, filenameEncoding, allowUnknownFormat) {
-      let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
-      let name = decodeStr(buf, 0, 100, filenameEncoding);
-      const mode = decodeOct(buf, 100, 8);
-      const uid = decodeOct(buf, 108, 8);
-      const gid = decodeOct(buf, 116, 8);
-      const size = decodeOct(buf, 124, 12);
-      const mtime = decodeOct(buf, 136, 12);
-      const type = toType(typeflag);
-      const linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding);
-      const uname = decodeStr(buf, 265, 32);
-      const gname = decodeStr(buf, 297, 32);
-      const devmajor = decodeOct(buf, 329, 8);
-      const devminor = decodeOct(buf, 337, 8);
-      const c = cksum(buf);
-      if (c === 8 * 32) return null;
-      if (c !== decodeOct(buf, 148, 8)) throw new Error("Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?");
-      if (isUSTAR(buf)) {
-        if (buf[345]) name = decodeStr(buf, 345, 155, filenameEncoding) + "/" + name;
-      } else if (isGNU(buf)) {
-      } else {
-        if (!allowUnknownFormat) {
-          throw new Error("Invalid tar header: unknown format.");
-        }
-      }
-      if (typeflag === 0 && name && name[name.length - 1] === "/") typeflag = 5;
-      return {
-        name,
-        mode,
-        uid,
-        gid,
-        size,
-        byteOffset: 0,
-        mtime: new Date(1e3 * mtime),
-        type,
-        linkname,
-        uname,
-        gname,
-        devmajor,
-        devminor,
-        pax: null
-      };
-    };
-    function isUSTAR(buf) {
-      return b4a.equals(USTAR_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6));
-    }
-    function isGNU(buf) {
-      return b4a.equals(GNU_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6)) && b4a.equals(GNU_VER, buf.subarray(VERSION_OFFSET, VERSION_OFFSET + 2));
-    }
-    function clamp(index, len, defaultValue) {
-      if (typeof index !== "number") return defaultValue;
-      index = ~~index;
-      if (index >= len) return len;
-      if (index >= 0) return index;
-      index += len;
-      if (index >= 0) return index;
-      return 0;
-    }
-    function toType(flag) {
-      switch (flag) {
-        case 0:
-          return "file";
-        case 1:
-          return "link";
-        case 2:
-          return "symlink";
-        case 3:
-          return "character-device";
-        case 4:
-          return "block-device";
-        case 5:
-          return "directory";
-        case 6:
-          return "fifo";
-        case 7:
-          return "contiguous-file";
-        case 72:
-          return "pax-header";
-        case 55:
-          return "pax-global-header";
-        case 27:
-          return "gnu-long-link-path";
-        case 28:
-        case 30:
-          return "gnu-long-path";
-      }
-      return null;
-    }
-    function toTypeflag(flag) {
-      switch (flag) {
-        case "file":
-          return 0;
-        case "link":
-          return 1;
-        case "symlink":
-          return 2;
-        case "character-device":
-          return 3;
-        case "block-device":
-          return 4;
-        case "directory":
-          return 5;
-        case "fifo":
-          return 6;
-        case "contiguous-file":
-          return 7;
-        case "pax-header":
-          return 72;
-      }
-      return 0;
-    }
-    function indexOf2(block, num, offset, end) {
-      for (; offset < end; offset++) {
-        if (block[offset] === num) return offset;
-      }
-      return end;
-    }
-    function cksum(block) {
-      let sum = 8 * 32;
-      for (let i = 0; i < 148; i++) sum += block[i];
-      for (let j = 156; j < 512; j++) sum += block[j];
-      return sum;
-    }
-    function encodeOct(val, n) {
-      val = val.toString(8);
-      if (val.length > n) return SEVENS.slice(0, n) + " ";
-      return ZEROS.slice(0, n - val.length) + val + " ";
-    }
-    function encodeSizeBin(num, buf, off) {
-      buf[off] = 128;
-      for (let i = 11; i > 0; i--) {
-        buf[off + i] = num & 255;
-        num = Math.floor(num / 256);
-      }
-    }
-    function encodeSize(num, buf, off) {
-      if (num.toString(8).length > 11) {
-        encodeSizeBin(num, buf, off);
-      } else {
-        b4a.write(buf, encodeOct(num, 11), off);
-      }
-    }
-    function parse256(buf) {
-      let positive;
-      if (buf[0] === 128) positive = true;
-      else if (buf[0] === 255) positive = false;
-      else return null;
-      const tuple = [];
-      let i;
-      for (i = buf.length - 1; i > 0; i--) {
-        const byte = buf[i];
-        if (positive) tuple.push(byte);
-        else tuple.push(255 - byte);
-      }
-      let sum = 0;
-      const l = tuple.length;
-      for (i = 0; i < l; i++) {
-        sum += tuple[i] * Math.pow(256, i);
-      }
-      return positive ? sum : -1 * sum;
-    }
-    function decodeOct(val, offset, length) {
-      val = val.subarray(offset, offset + length);
-      offset = 0;
-      if (val[offset] & 128) {
-        return parse256(val);
-      } else {
-        while (offset < val.length && val[offset] === 32) offset++;
-        const end = clamp(indexOf2(val, 32, offset, val.length), val.length, val.length);
-        while (offset < end && val[offset] === 0) offset++;
-        if (end === offset) return 0;
-        return parseInt(b4a.toString(val.subarray(offset, end)), 8);
-      }
-    }
-    function decodeStr(val, offset, length, encoding) {
-      return b4a.toString(val.subarray(offset, indexOf2(val, 0, offset, offset + length)), encoding);
-    }
-    function addLength(str) {
-      const len = b4a.byteLength(str);
-      let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
-      if (len + digits >= Math.pow(10, digits)) digits++;
-      return len + digits + str;
-    }
-  }
-});
-
-// node_modules/tar-stream/extract.js
-var require_extract = __commonJS({
-  "node_modules/tar-stream/extract.js"(exports, module) {
-    var { Writable, Readable, getStreamError } = require_streamx();
-    var FIFO = require_fast_fifo();
-    var b4a = require_b4a();
-    var headers = require_headers2();
-    var EMPTY = b4a.alloc(0);
-    var MAX_HEADER_SIZE = 4 * 1024 * 1024;
-    var BufferList = class {
-      constructor() {
-        this.buffered = 0;
-        this.shifted = 0;
-        this.queue = new FIFO();
-        this._offset = 0;
-      }
-      push(buffer) {
-        this.buffered += buffer.byteLength;
-        this.queue.push(buffer);
-      }
-      shiftFirst(size) {
-        return this.buffered === 0 ? null : this._next(size);
-      }
-      shift(size) {
-        if (size > this.buffered) return null;
-        if (size === 0) return EMPTY;
-        let chunk = this._next(size);
-        if (size === chunk.byteLength) return chunk;
-        const chunks = [chunk];
-        while ((size -= chunk.byteLength) > 0) {
-          chunk = this._next(size);
-          chunks.push(chunk);
-        }
-        return b4a.concat(chunks);
-      }
-      _next(size) {
-        const buf = this.queue.peek();
-        const rem = buf.byteLength - this._offset;
-        if (size >= rem) {
-          const sub = this._offset ? buf.subarray(this._offset, buf.byteLength) : buf;
-          this.queue.shift();
-          this._offset = 0;
-          this.buffered -= rem;
-          this.shifted += rem;
-          return sub;
-        }
-        this.buffered -= size;
-        this.shifted += size;
-        return buf.subarray(this._offset, this._offset += size);
-      }
-    };
-    var Source = class extends Readable {
-      constructor(self, header, offset) {
-        super();
-        this.header = header;
-        this.offset = offset;
-        this._parent = self;
-      }
-      _read(cb) {
-        if (this.header.size === 0) {
-          this.push(null);
-        }
-        if (this._parent._stream === this) {
-          this._parent._update();
-        }
-        cb(null);
-      }
-      _predestroy() {
-        this._parent.destroy(getStreamError(this));
-      }
-      _detach() {
-        if (this._parent._stream === this) {
-          this._parent._stream = null;
-          this._parent._missing = overflow(this.header.size);
-          this._parent._update();
-        }
-      }
-      _destroy(cb) {
-        this._detach();
-        cb(null);
-      }
-    };
-    var Extract = class extends Writable {
-      constructor(opts) {
-        super(opts);
-        if (!opts) opts = {};
-        this._buffer = new BufferList();
-        this._offset = 0;
-        this._header = null;
-        this._stream = null;
-        this._missing = 0;
-        this._longHeader = false;
-        this._callback = noop;
-        this._locked = false;
-        this._finished = false;
-        this._pax = null;
-        this._paxGlobal = null;
-        this._gnuLongPath = null;
-        this._gnuLongLinkPath = null;
-        this._filenameEncoding = opts.filenameEncoding || "utf-8";
-        this._allowUnknownFormat = !!opts.allowUnknownFormat;
-        this._unlockBound = this._unlock.bind(this);
-      }
-      _unlock(err2) {
-        this._locked = false;
-        if (err2) {
-          this.destroy(err2);
-          this._continueWrite(err2);
-          return;
-        }
-        this._update();
-      }
-      _consumeHeader() {
-        if (this._locked) return false;
-        this._offset = this._buffer.shifted;
-        try {
-          this._header = headers.decode(this._buffer.shift(512), this._filenameEncoding, this._allowUnknownFormat);
-        } catch (err2) {
-          this._continueWrite(err2);
-          return false;
-        }
-        if (!this._header) return true;
-        this._header.byteOffset = this._buffer.shifted;
-        switch (this._header.type) {
-          case "gnu-long-path":
-          case "gnu-long-link-path":
-          case "pax-global-header":
-          case "pax-header":
-            this._longHeader = true;
-            this._missing = this._header.size;
-            if (this._missing > MAX_HEADER_SIZE) {
-              this._continueWrite(new Error("Header exceeds max size"));
-              return false;
-            }
-            return true;
-        }
-        this._locked = true;
-        this._applyLongHeaders();
-        if (!(this._header.size >= 0)) {
-          this._continueWrite(new Error("Invalid header"));
-          return false;
-        }
-        if (this._header.size === 0 || this._header.type === "directory") {
-          this.emit("entry", this._header, this._createStream(), this._unlockBound);
-          return true;
-        }
-        this._stream = this._createStream();
-        this._missing = this._header.size;
-        this.emit("entry", this._header, this._stream, this._unlockBound);
-        return true;
-      }
-      _applyLongHeaders() {
-        if (this._gnuLongPath) {
-          this._header.name = this._gnuLongPath;
-          this._gnuLongPath = null;
-        }
-        if (this._gnuLongLinkPath) {
-          this._header.linkname = this._gnuLongLinkPath;
-          this._gnuLongLinkPath = null;
-        }
-        if (this._pax) {
-          if (this._pax.path) this._header.name = this._pax.path;
-          if (this._pax.linkpath) this._header.linkname = this._pax.linkpath;
-          if (this._pax.size) this._header.size = parseInt(this._pax.size, 10);
-          this._header.pax = this._pax;
-          this._pax = null;
-        }
-      }
-      _decodeLongHeader(buf) {
-        switch (this._header.type) {
-          case "gnu-long-path":
-            this._gnuLongPath = headers.decodeLongPath(buf, this._filenameEncoding);
-            break;
-          case "gnu-long-link-path":
-            this._gnuLongLinkPath = headers.decodeLongPath(buf, this._filenameEncoding);
-            break;
-          case "pax-global-header":
-            this._paxGlobal = headers.decodePax(buf);
-            break;
-          case "pax-header":
-            this._pax = this._paxGlobal === null ? headers.decodePax(buf) : Object.assign({}, this._paxGlobal, headers.decodePax(buf));
-            break;
-        }
-      }
-      _consumeLongHeader() {
-        this._longHeader = false;
-        this._missing = overflow(this._header.size);
-        const buf = this._buffer.shift(this._header.size);
-        try {
-          this._decodeLongHeader(buf);
-        } catch (err2) {
-          this._continueWrite(err2);
-          return false;
-        }
-        return true;
-      }
-      _consumeStream() {
-        const buf = this._buffer.shiftFirst(this._missing);
-        if (buf === null) return false;
-        this._missing -= buf.byteLength;
-        const drained = this._stream.push(buf);
-        if (this._missing === 0) {
-          this._stream.push(null);
-          if (drained) this._stream._detach();
-          return drained && this._locked === false;
-        }
-        return drained;
-      }
-      _createStream() {
-        return new Source(this, this._header, this._offset);
-      }
-      _update() {
-        while (this._buffer.buffered > 0 && !this.destroying) {
-          if (this._missing > 0) {
-            if (this._stream !== null) {
-              if (this._consumeStream() === false) return;
-              continue;
-            }
-            if (this._longHeader === true) {
-              if (this._missing > this._buffer.buffered) break;
-              if (this._consumeLongHeader() === false) return false;
-              continue;
-            }
-            const ignore = this._buffer.shiftFirst(this._missing);
-            if (ignore !== null) this._missing -= ignore.byteLength;
-            continue;
-          }
-          if (this._buffer.buffered < 512) break;
-          if (this._stream !== null || this._consumeHeader() === false) return;
-        }
-        this._continueWrite(null);
-      }
-      _continueWrite(err2) {
-        const cb = this._callback;
-        this._callback = noop;
-        cb(err2);
-      }
-      _write(data, cb) {
-        this._callback = cb;
-        this._buffer.push(data);
-        this._update();
-      }
-      _final(cb) {
-        this._finished = this._missing === 0 && this._buffer.buffered === 0;
-        cb(this._finished ? null : new Error("Unexpected end of data"));
-      }
-      _predestroy() {
-        this._continueWrite(null);
-      }
-      _destroy(cb) {
-        if (this._stream) this._stream.destroy(getStreamError(this));
-        cb(null);
-      }
-      [Symbol.asyncIterator]() {
-        let error2 = null;
-        let promiseResolve = null;
-        let promiseReject = null;
-        let entryStream = null;
-        let entryCallback = null;
-        const extract = this;
-        this.on("entry", onentry);
-        this.on("error", (err2) => {
-          error2 = err2;
-        });
-        this.on("close", onclose);
-        return {
-          [Symbol.asyncIterator]() {
-            return this;
-          },
-          next() {
-            return new Promise(onnext);
-          },
-          return() {
-            return destroy(null);
-          },
-          throw(err2) {
-            return destroy(err2);
-          }
-        };
-        function consumeCallback(err2) {
-          if (!entryCallback) return;
-          const cb = entryCallback;
-          entryCallback = null;
-          cb(err2);
-        }
-        function onnext(resolve, reject) {
-          if (error2) {
-            return reject(error2);
-          }
-          if (entryStream) {
-            resolve({ value: entryStream, done: false });
-            entryStream = null;
-            return;
-          }
-          promiseResolve = resolve;
-          promiseReject = reject;
-          consumeCallback(null);
-          if (extract._finished && promiseResolve) {
-            promiseResolve({ value: void 0, done: true });
-            promiseResolve = promiseReject = null;
-          }
-        }
-        function onentry(header, stream, callback) {
-          entryCallback = callback;
-          stream.on("error", noop);
-          if (promiseResolve) {
-            promiseResolve({ value: stream, done: false });
-            promiseResolve = promiseReject = null;
-          } else {
-            entryStream = stream;
-          }
-        }
-        function onclose() {
-          consumeCallback(error2);
-          if (!promiseResolve) return;
-          if (error2) promiseReject(error2);
-          else promiseResolve({ value: void 0, done: true });
-          promiseResolve = promiseReject = null;
-        }
-        function destroy(err2) {
-          extract.destroy(err2);
-          consumeCallback(err2);
-          return new Promise((resolve, reject) => {
-            if (extract.destroyed) return resolve({ value: void 0, done: true });
-            extract.once("close", function() {
-              if (err2) reject(err2);
-              else resolve({ value: void 0, done: true });
-            });
-          });
-        }
-      }
-    };
-    module.exports = function extract(opts) {
-      return new Extract(opts);
-    };
-    function noop() {
-    }
-    function overflow(size) {
-      size &= 511;
-      return size && 512 - size;
-    }
-  }
-});
-
-// node_modules/tar-stream/constants.js
-var require_constants6 = __commonJS({
-  "node_modules/tar-stream/constants.js"(exports, module) {
-    var constants3 = {
-      // just for envs without fs
-      S_IFMT: 61440,
-      S_IFDIR: 16384,
-      S_IFCHR: 8192,
-      S_IFBLK: 24576,
-      S_IFIFO: 4096,
-      S_IFLNK: 40960
-    };
-    try {
-      module.exports = __require("fs").constants || constants3;
-    } catch {
-      module.exports = constants3;
-    }
-  }
-});
-
-// node_modules/tar-stream/pack.js
-var require_pack = __commonJS({
-  "node_modules/tar-stream/pack.js"(exports, module) {
-    var { Readable, Writable, getStreamError } = require_streamx();
-    var b4a = require_b4a();
-    var constants3 = require_constants6();
-    var headers = require_headers2();
-    var DMODE = 493;
-    var FMODE = 420;
-    var END_OF_TAR = b4a.alloc(1024);
-    var Sink = class extends Writable {
-      constructor(pack, header, callback) {
-        super({ mapWritable, eagerOpen: true });
-        this.written = 0;
-        this.header = header;
-        this._callback = callback;
-        this._linkname = null;
-        this._isLinkname = header.type === "symlink" && !header.linkname;
-        this._isVoid = header.type !== "file" && header.type !== "contiguous-file";
-        this._finished = false;
-        this._pack = pack;
-        this._openCallback = null;
-        if (this._pack._stream === null) this._pack._stream = this;
-        else this._pack._pending.push(this);
-      }
-      _open(cb) {
-        this._openCallback = cb;
-        if (this._pack._stream === this) this._continueOpen();
-      }
-      _continuePack(err2) {
-        if (this._callback === null) return;
-        const callback = this._callback;
-        this._callback = null;
-        callback(err2);
-      }
-      _continueOpen() {
-        if (this._pack._stream === null) this._pack._stream = this;
-        const cb = this._openCallback;
-        this._openCallback = null;
-        if (cb === null) return;
-        if (this._pack.destroying) return cb(new Error("pack stream destroyed"));
-        if (this._pack._finalized) return cb(new Error("pack stream is already finalized"));
-        this._pack._stream = this;
-        if (!this._isLinkname) {
-          this._pack._encode(this.header);
-        }
-        if (this._isVoid) {
-          this._finish();
-          this._continuePack(null);
-        }
-        cb(null);
-      }
-      _write(data, cb) {
-        if (this._isLinkname) {
-          this._linkname = this._linkname ? b4a.concat([this._linkname, data]) : data;
-          return cb(null);
-        }
-        if (this._isVoid) {
-          if (data.byteLength > 0) {
-            return cb(new Error("No body allowed for this entry"));
-          }
-          return cb();
-        }
-        this.written += data.byteLength;
-        if (this._pack.push(data)) return cb();
-        this._pack._drain = cb;
-      }
-      _finish() {
-        if (this._finished) return;
-        this._finished = true;
-        if (this._isLinkname) {
-          this.header.linkname = this._linkname ? b4a.toString(this._linkname, "utf-8") : "";
-          this._pack._encode(this.header);
-        }
-        overflow(this._pack, this.header.size);
-        this._pack._done(this);
-      }
-      _final(cb) {
-        if (this.written !== this.header.size) {
-          return cb(new Error("Size mismatch"));
-        }
-        this._finish();
-        cb(null);
-      }
-      _getError() {
-        return getStreamError(this) || new Error("tar entry destroyed");
-      }
-      _predestroy() {
-        this._pack.destroy(this._getError());
-      }
-      _destroy(cb) {
-        this._pack._done(this);
-        this._continuePack(this._finished ? null : this._getError());
-        cb();
-      }
-    };
-    var Pack = class extends Readable {
-      constructor(opts) {
-        super(opts);
-        this._drain = noop;
-        this._finalized = false;
-        this._finalizing = false;
-        this._pending = [];
-        this._stream = null;
-      }
-      entry(header, buffer, callback) {
-        if (this._finalized || this.destroying) throw new Error("already finalized or destroyed");
-        if (typeof buffer === "function") {
-          callback = buffer;
-          buffer = null;
-        }
-        if (!callback) callback = noop;
-        if (!header.size || header.type === "symlink") header.size = 0;
-        if (!header.type) header.type = modeToType(header.mode);
-        if (!header.mode) header.mode = header.type === "directory" ? DMODE : FMODE;
-        if (!header.uid) header.uid = 0;
-        if (!header.gid) header.gid = 0;
-        if (!header.mtime) header.mtime = /* @__PURE__ */ new Date();
-        if (typeof buffer === "string") buffer = b4a.from(buffer);
-        const sink = new Sink(this, header, callback);
-        if (b4a.isBuffer(buffer)) {
-          header.size = buffer.byteLength;
-          sink.write(buffer);
-          sink.end();
-          return sink;
-        }
-        if (sink._isVoid) {
-          return sink;
-        }
-        return sink;
-      }
-      finalize() {
-        if (this._stream || this._pending.length > 0) {
-          this._finalizing = true;
-          return;
-        }
-        if (this._finalized) return;
-        this._finalized = true;
-        this.push(END_OF_TAR);
-        this.push(null);
-      }
-      _done(stream) {
-        if (stream !== this._stream) return;
-        this._stream = null;
-        if (this._finalizing) this.finalize();
-        if (this._pending.length) this._pending.shift()._continueOpen();
-      }
-      _encode(header) {
-        if (!header.pax) {
-          const buf = headers.encode(header);
-          if (buf) {
-            this.push(buf);
-            return;
-          }
-        }
-        this._encodePax(header);
-      }
-      _encodePax(header) {
-        const paxHeader = headers.encodePax({
-          name: header.name,
-          linkname: header.linkname,
-          pax: header.pax
-        });
-        const newHeader = {
-          name: "PaxHeader",
-          mode: header.mode,
-          uid: header.uid,
-          gid: header.gid,
-          size: paxHeader.byteLength,
-          mtime: header.mtime,
-          type: "pax-header",
-          linkname: header.linkname && "PaxHeader",
-          uname: header.uname,
-          gname: header.gname,
-          devmajor: header.devmajor,
-          devminor: header.devminor
-        };
-        this.push(headers.encode(newHeader));
-        this.push(paxHeader);
-        overflow(this, paxHeader.byteLength);
-        newHeader.size = header.size;
-        newHeader.type = header.type;
-        this.push(headers.encode(newHeader));
-      }
-      _doDrain() {
-        const drain = this._drain;
-        this._drain = noop;
-        drain();
-      }
-      _predestroy() {
-        const err2 = getStreamError(this);
-        if (this._stream) this._stream.destroy(err2);
-        while (this._pending.length) {
-          const stream = this._pending.shift();
-          stream.destroy(err2);
-          stream._continueOpen();
-        }
-        this._doDrain();
-      }
-      _read(cb) {
-        this._doDrain();
-        cb();
-      }
-    };
-    module.exports = function pack(opts) {
-      return new Pack(opts);
-    };
-    function modeToType(mode) {
-      switch (mode & constants3.S_IFMT) {
-        case constants3.S_IFBLK:
-          return "block-device";
-        case constants3.S_IFCHR:
-          return "character-device";
-        case constants3.S_IFDIR:
-          return "directory";
-        case constants3.S_IFIFO:
-          return "fifo";
-        case constants3.S_IFLNK:
-          return "symlink";
-      }
-      return "file";
-    }
-    function noop() {
-    }
-    function overflow(self, size) {
-      size &= 511;
-      if (size) self.push(END_OF_TAR.subarray(0, 512 - size));
-    }
-    function mapWritable(buf) {
-      return b4a.isBuffer(buf) ? buf : b4a.from(buf);
-    }
-  }
-});
-
-// node_modules/tar-stream/index.js
-var require_tar_stream = __commonJS({
-  "node_modules/tar-stream/index.js"(exports) {
-    exports.extract = require_extract();
-    exports.pack = require_pack();
   }
 });
 
@@ -22801,7 +20375,7 @@ var require_names = __commonJS({
 });
 
 // node_modules/ajv/dist/compile/errors.js
-var require_errors3 = __commonJS({
+var require_errors2 = __commonJS({
   "node_modules/ajv/dist/compile/errors.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -22844,21 +20418,21 @@ var require_errors3 = __commonJS({
     function extendErrors({ gen, keyword, schemaValue, data, errsCount, it }) {
       if (errsCount === void 0)
         throw new Error("ajv implementation error");
-      const err2 = gen.name("err");
+      const err = gen.name("err");
       gen.forRange("i", errsCount, names_1.default.errors, (i) => {
-        gen.const(err2, (0, codegen_1._)`${names_1.default.vErrors}[${i}]`);
-        gen.if((0, codegen_1._)`${err2}.instancePath === undefined`, () => gen.assign((0, codegen_1._)`${err2}.instancePath`, (0, codegen_1.strConcat)(names_1.default.instancePath, it.errorPath)));
-        gen.assign((0, codegen_1._)`${err2}.schemaPath`, (0, codegen_1.str)`${it.errSchemaPath}/${keyword}`);
+        gen.const(err, (0, codegen_1._)`${names_1.default.vErrors}[${i}]`);
+        gen.if((0, codegen_1._)`${err}.instancePath === undefined`, () => gen.assign((0, codegen_1._)`${err}.instancePath`, (0, codegen_1.strConcat)(names_1.default.instancePath, it.errorPath)));
+        gen.assign((0, codegen_1._)`${err}.schemaPath`, (0, codegen_1.str)`${it.errSchemaPath}/${keyword}`);
         if (it.opts.verbose) {
-          gen.assign((0, codegen_1._)`${err2}.schema`, schemaValue);
-          gen.assign((0, codegen_1._)`${err2}.data`, data);
+          gen.assign((0, codegen_1._)`${err}.schema`, schemaValue);
+          gen.assign((0, codegen_1._)`${err}.data`, data);
         }
       });
     }
     exports.extendErrors = extendErrors;
     function addError(gen, errObj) {
-      const err2 = gen.const("err", errObj);
-      gen.if((0, codegen_1._)`${names_1.default.vErrors} === null`, () => gen.assign(names_1.default.vErrors, (0, codegen_1._)`[${err2}]`), (0, codegen_1._)`${names_1.default.vErrors}.push(${err2})`);
+      const err = gen.const("err", errObj);
+      gen.if((0, codegen_1._)`${names_1.default.vErrors} === null`, () => gen.assign(names_1.default.vErrors, (0, codegen_1._)`[${err}]`), (0, codegen_1._)`${names_1.default.vErrors}.push(${err})`);
       gen.code((0, codegen_1._)`${names_1.default.errors}++`);
     }
     function returnErrors(it, errs) {
@@ -22928,7 +20502,7 @@ var require_boolSchema = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
-    var errors_1 = require_errors3();
+    var errors_1 = require_errors2();
     var codegen_1 = require_codegen();
     var names_1 = require_names();
     var boolError = {
@@ -23035,7 +20609,7 @@ var require_dataType = __commonJS({
     exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
     var rules_1 = require_rules();
     var applicability_1 = require_applicability();
-    var errors_1 = require_errors3();
+    var errors_1 = require_errors2();
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
     var DataType;
@@ -23390,7 +20964,7 @@ var require_keyword = __commonJS({
     var codegen_1 = require_codegen();
     var names_1 = require_names();
     var code_1 = require_code2();
-    var errors_1 = require_errors3();
+    var errors_1 = require_errors2();
     function macroKeywordCode(cxt, def) {
       const { gen, keyword, schema, parentSchema, it } = cxt;
       const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
@@ -23878,7 +21452,7 @@ var require_validate = __commonJS({
     var names_1 = require_names();
     var resolve_1 = require_resolve();
     var util_1 = require_util9();
-    var errors_1 = require_errors3();
+    var errors_1 = require_errors2();
     function validateFunctionCode(it) {
       if (isSchemaObj(it)) {
         checkKeywords(it);
@@ -25306,7 +22880,7 @@ var require_schemes = __commonJS({
       urnComponent.nss = (uuidComponent.uuid || "").toLowerCase();
       return urnComponent;
     }
-    var http = (
+    var http2 = (
       /** @type {SchemeHandler} */
       {
         scheme: "http",
@@ -25319,7 +22893,7 @@ var require_schemes = __commonJS({
       /** @type {SchemeHandler} */
       {
         scheme: "https",
-        domainHost: http.domainHost,
+        domainHost: http2.domainHost,
         parse: httpParse,
         serialize: httpSerialize
       }
@@ -25363,7 +22937,7 @@ var require_schemes = __commonJS({
     var SCHEMES = (
       /** @type {Record<SchemeName, SchemeHandler>} */
       {
-        http,
+        http: http2,
         https,
         ws,
         wss,
@@ -32725,7 +30299,7 @@ var require_Document = __commonJS({
 });
 
 // node_modules/yaml/dist/errors.js
-var require_errors4 = __commonJS({
+var require_errors3 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
@@ -34131,7 +31705,7 @@ var require_composer = __commonJS({
     var node_process = __require("process");
     var directives = require_directives();
     var Document = require_Document();
-    var errors = require_errors4();
+    var errors = require_errors3();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
@@ -34338,7 +31912,7 @@ var require_cst_scalar = __commonJS({
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
-    var errors = require_errors4();
+    var errors = require_errors3();
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
@@ -35060,9 +32634,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -36242,7 +33816,7 @@ var require_public_api = __commonJS({
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
-    var errors = require_errors4();
+    var errors = require_errors3();
     var log = require_log();
     var identity = require_identity();
     var lineCounter = require_line_counter();
@@ -36340,7 +33914,7 @@ var require_dist = __commonJS({
     var composer = require_composer();
     var Document = require_Document();
     var Schema = require_Schema();
-    var errors = require_errors4();
+    var errors = require_errors3();
     var Alias = require_Alias();
     var identity = require_identity();
     var Pair = require_Pair();
@@ -37878,9 +35452,9 @@ var require_lexer2 = __commonJS({
         }
         if (code === 92) {
           value += body.slice(chunkStart, position);
-          const escape2 = body.charCodeAt(position + 1) === 117 ? body.charCodeAt(position + 2) === 123 ? readEscapedUnicodeVariableWidth(lexer, position) : readEscapedUnicodeFixedWidth(lexer, position) : readEscapedCharacter(lexer, position);
-          value += escape2.value;
-          position += escape2.size;
+          const escape3 = body.charCodeAt(position + 1) === 117 ? body.charCodeAt(position + 2) === 123 ? readEscapedUnicodeVariableWidth(lexer, position) : readEscapedUnicodeFixedWidth(lexer, position) : readEscapedCharacter(lexer, position);
+          value += escape3.value;
+          position += escape3.size;
           chunkStart = position;
           continue;
         }
@@ -38289,14 +35863,14 @@ var require_inspect = __commonJS({
       return typeof value.toJSON === "function";
     }
     function formatObject(object, seenValues) {
-      const entries2 = Object.entries(object);
-      if (entries2.length === 0) {
+      const entries = Object.entries(object);
+      if (entries.length === 0) {
         return "{}";
       }
       if (seenValues.length > MAX_RECURSIVE_DEPTH) {
         return "[" + getObjectTag(object) + "]";
       }
-      const properties = entries2.map(
+      const properties = entries.map(
         ([key, value]) => key + ": " + formatValue(value, seenValues)
       );
       return "{ " + properties.join(", ") + " }";
@@ -51769,7 +49343,7 @@ var require_graphql = __commonJS({
     Object.defineProperty(exports, "__esModule", {
       value: true
     });
-    exports.graphql = graphql;
+    exports.graphql = graphql2;
     exports.graphqlSync = graphqlSync;
     var _devAssert = require_devAssert();
     var _isPromise = require_isPromise();
@@ -51777,7 +49351,7 @@ var require_graphql = __commonJS({
     var _validate = require_validate2();
     var _validate2 = require_validate3();
     var _execute = require_execute();
-    function graphql(args) {
+    function graphql2(args) {
       return new Promise((resolve) => resolve(graphqlImpl(args)));
     }
     function graphqlSync(args) {
@@ -57175,6 +54749,2432 @@ var require_graphql2 = __commonJS({
   }
 });
 
+// node_modules/events-universal/default.js
+var require_default = __commonJS({
+  "node_modules/events-universal/default.js"(exports, module) {
+    module.exports = __require("events");
+  }
+});
+
+// node_modules/fast-fifo/fixed-size.js
+var require_fixed_size = __commonJS({
+  "node_modules/fast-fifo/fixed-size.js"(exports, module) {
+    module.exports = class FixedFIFO {
+      constructor(hwm) {
+        if (!(hwm > 0) || (hwm - 1 & hwm) !== 0) throw new Error("Max size for a FixedFIFO should be a power of two");
+        this.buffer = new Array(hwm);
+        this.mask = hwm - 1;
+        this.top = 0;
+        this.btm = 0;
+        this.next = null;
+      }
+      clear() {
+        this.top = this.btm = 0;
+        this.next = null;
+        this.buffer.fill(void 0);
+      }
+      push(data) {
+        if (this.buffer[this.top] !== void 0) return false;
+        this.buffer[this.top] = data;
+        this.top = this.top + 1 & this.mask;
+        return true;
+      }
+      shift() {
+        const last = this.buffer[this.btm];
+        if (last === void 0) return void 0;
+        this.buffer[this.btm] = void 0;
+        this.btm = this.btm + 1 & this.mask;
+        return last;
+      }
+      peek() {
+        return this.buffer[this.btm];
+      }
+      isEmpty() {
+        return this.buffer[this.btm] === void 0;
+      }
+    };
+  }
+});
+
+// node_modules/fast-fifo/index.js
+var require_fast_fifo = __commonJS({
+  "node_modules/fast-fifo/index.js"(exports, module) {
+    var FixedFIFO = require_fixed_size();
+    module.exports = class FastFIFO {
+      constructor(hwm) {
+        this.hwm = hwm || 16;
+        this.head = new FixedFIFO(this.hwm);
+        this.tail = this.head;
+        this.length = 0;
+      }
+      clear() {
+        this.head = this.tail;
+        this.head.clear();
+        this.length = 0;
+      }
+      push(val) {
+        this.length++;
+        if (!this.head.push(val)) {
+          const prev = this.head;
+          this.head = prev.next = new FixedFIFO(2 * this.head.buffer.length);
+          this.head.push(val);
+        }
+      }
+      shift() {
+        if (this.length !== 0) this.length--;
+        const val = this.tail.shift();
+        if (val === void 0 && this.tail.next) {
+          const next = this.tail.next;
+          this.tail.next = null;
+          this.tail = next;
+          return this.tail.shift();
+        }
+        return val;
+      }
+      peek() {
+        const val = this.tail.peek();
+        if (val === void 0 && this.tail.next) return this.tail.next.peek();
+        return val;
+      }
+      isEmpty() {
+        return this.length === 0;
+      }
+    };
+  }
+});
+
+// node_modules/b4a/index.js
+var require_b4a = __commonJS({
+  "node_modules/b4a/index.js"(exports, module) {
+    function isBuffer(value) {
+      return Buffer.isBuffer(value) || value instanceof Uint8Array;
+    }
+    function isEncoding(encoding) {
+      return Buffer.isEncoding(encoding);
+    }
+    function alloc(size, fill2, encoding) {
+      return Buffer.alloc(size, fill2, encoding);
+    }
+    function allocUnsafe(size) {
+      return Buffer.allocUnsafe(size);
+    }
+    function allocUnsafeSlow(size) {
+      return Buffer.allocUnsafeSlow(size);
+    }
+    function byteLength(string, encoding) {
+      return Buffer.byteLength(string, encoding);
+    }
+    function compare(a, b) {
+      return Buffer.compare(a, b);
+    }
+    function concat2(buffers, totalLength) {
+      return Buffer.concat(buffers, totalLength);
+    }
+    function copy(source, target, targetStart, start, end) {
+      return toBuffer(source).copy(target, targetStart, start, end);
+    }
+    function equals(a, b) {
+      return toBuffer(a).equals(b);
+    }
+    function fill(buffer, value, offset, end, encoding) {
+      return toBuffer(buffer).fill(value, offset, end, encoding);
+    }
+    function from(value, encodingOrOffset, length) {
+      return Buffer.from(value, encodingOrOffset, length);
+    }
+    function includes(buffer, value, byteOffset, encoding) {
+      return toBuffer(buffer).includes(value, byteOffset, encoding);
+    }
+    function indexOf2(buffer, value, byfeOffset, encoding) {
+      return toBuffer(buffer).indexOf(value, byfeOffset, encoding);
+    }
+    function lastIndexOf(buffer, value, byteOffset, encoding) {
+      return toBuffer(buffer).lastIndexOf(value, byteOffset, encoding);
+    }
+    function swap16(buffer) {
+      return toBuffer(buffer).swap16();
+    }
+    function swap32(buffer) {
+      return toBuffer(buffer).swap32();
+    }
+    function swap64(buffer) {
+      return toBuffer(buffer).swap64();
+    }
+    function toBuffer(buffer) {
+      if (Buffer.isBuffer(buffer)) return buffer;
+      return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    }
+    function toString(buffer, encoding, start, end) {
+      return toBuffer(buffer).toString(encoding, start, end);
+    }
+    function toHex(buffer, start, end) {
+      return toBuffer(buffer).toString("hex", start, end);
+    }
+    function write2(buffer, string, offset, length, encoding) {
+      return toBuffer(buffer).write(string, offset, length, encoding);
+    }
+    function readDoubleBE(buffer, offset) {
+      return toBuffer(buffer).readDoubleBE(offset);
+    }
+    function readDoubleLE(buffer, offset) {
+      return toBuffer(buffer).readDoubleLE(offset);
+    }
+    function readFloatBE(buffer, offset) {
+      return toBuffer(buffer).readFloatBE(offset);
+    }
+    function readFloatLE(buffer, offset) {
+      return toBuffer(buffer).readFloatLE(offset);
+    }
+    function readInt32BE(buffer, offset) {
+      return toBuffer(buffer).readInt32BE(offset);
+    }
+    function readInt32LE(buffer, offset) {
+      return toBuffer(buffer).readInt32LE(offset);
+    }
+    function readUInt32BE(buffer, offset) {
+      return toBuffer(buffer).readUInt32BE(offset);
+    }
+    function readUInt32LE(buffer, offset) {
+      return toBuffer(buffer).readUInt32LE(offset);
+    }
+    function writeDoubleBE(buffer, value, offset) {
+      return toBuffer(buffer).writeDoubleBE(value, offset);
+    }
+    function writeDoubleLE(buffer, value, offset) {
+      return toBuffer(buffer).writeDoubleLE(value, offset);
+    }
+    function writeFloatBE(buffer, value, offset) {
+      return toBuffer(buffer).writeFloatBE(value, offset);
+    }
+    function writeFloatLE(buffer, value, offset) {
+      return toBuffer(buffer).writeFloatLE(value, offset);
+    }
+    function writeInt32BE(buffer, value, offset) {
+      return toBuffer(buffer).writeInt32BE(value, offset);
+    }
+    function writeInt32LE(buffer, value, offset) {
+      return toBuffer(buffer).writeInt32LE(value, offset);
+    }
+    function writeUInt32BE(buffer, value, offset) {
+      return toBuffer(buffer).writeUInt32BE(value, offset);
+    }
+    function writeUInt32LE(buffer, value, offset) {
+      return toBuffer(buffer).writeUInt32LE(value, offset);
+    }
+    module.exports = {
+      isBuffer,
+      isEncoding,
+      alloc,
+      allocUnsafe,
+      allocUnsafeSlow,
+      byteLength,
+      compare,
+      concat: concat2,
+      copy,
+      equals,
+      fill,
+      from,
+      includes,
+      indexOf: indexOf2,
+      lastIndexOf,
+      swap16,
+      swap32,
+      swap64,
+      toBuffer,
+      toString,
+      toHex,
+      write: write2,
+      readDoubleBE,
+      readDoubleLE,
+      readFloatBE,
+      readFloatLE,
+      readInt32BE,
+      readInt32LE,
+      readUInt32BE,
+      readUInt32LE,
+      writeDoubleBE,
+      writeDoubleLE,
+      writeFloatBE,
+      writeFloatLE,
+      writeInt32BE,
+      writeInt32LE,
+      writeUInt32BE,
+      writeUInt32LE
+    };
+  }
+});
+
+// node_modules/text-decoder/lib/pass-through-decoder.js
+var require_pass_through_decoder = __commonJS({
+  "node_modules/text-decoder/lib/pass-through-decoder.js"(exports, module) {
+    var b4a = require_b4a();
+    module.exports = class PassThroughDecoder {
+      constructor(encoding) {
+        this.encoding = encoding;
+      }
+      get remaining() {
+        return 0;
+      }
+      decode(data) {
+        return b4a.toString(data, this.encoding);
+      }
+      flush() {
+        return "";
+      }
+    };
+  }
+});
+
+// node_modules/text-decoder/lib/utf8-decoder.js
+var require_utf8_decoder = __commonJS({
+  "node_modules/text-decoder/lib/utf8-decoder.js"(exports, module) {
+    var b4a = require_b4a();
+    module.exports = class UTF8Decoder {
+      constructor() {
+        this._reset();
+      }
+      get remaining() {
+        return this.bytesSeen;
+      }
+      decode(data) {
+        if (data.byteLength === 0) return "";
+        if (this.bytesNeeded === 0 && trailingIncomplete(data, 0) === 0) {
+          this.bytesSeen = trailingBytesSeen(data);
+          return b4a.toString(data, "utf8");
+        }
+        let result = "";
+        let start = 0;
+        if (this.bytesNeeded > 0) {
+          while (start < data.byteLength) {
+            const byte = data[start];
+            if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+              result += "\uFFFD";
+              this._reset();
+              break;
+            }
+            this.lowerBoundary = 128;
+            this.upperBoundary = 191;
+            this.codePoint = this.codePoint << 6 | byte & 63;
+            this.bytesSeen++;
+            start++;
+            if (this.bytesSeen === this.bytesNeeded) {
+              result += String.fromCodePoint(this.codePoint);
+              this._reset();
+              break;
+            }
+          }
+          if (this.bytesNeeded > 0) return result;
+        }
+        const trailing = trailingIncomplete(data, start);
+        const end = data.byteLength - trailing;
+        if (end > start) result += b4a.toString(data, "utf8", start, end);
+        for (let i = end; i < data.byteLength; i++) {
+          const byte = data[i];
+          if (this.bytesNeeded === 0) {
+            if (byte <= 127) {
+              this.bytesSeen = 0;
+              result += String.fromCharCode(byte);
+            } else if (byte >= 194 && byte <= 223) {
+              this.bytesNeeded = 2;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 31;
+            } else if (byte >= 224 && byte <= 239) {
+              if (byte === 224) this.lowerBoundary = 160;
+              else if (byte === 237) this.upperBoundary = 159;
+              this.bytesNeeded = 3;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 15;
+            } else if (byte >= 240 && byte <= 244) {
+              if (byte === 240) this.lowerBoundary = 144;
+              else if (byte === 244) this.upperBoundary = 143;
+              this.bytesNeeded = 4;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 7;
+            } else {
+              this.bytesSeen = 1;
+              result += "\uFFFD";
+            }
+            continue;
+          }
+          if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+            result += "\uFFFD";
+            i--;
+            this._reset();
+            continue;
+          }
+          this.lowerBoundary = 128;
+          this.upperBoundary = 191;
+          this.codePoint = this.codePoint << 6 | byte & 63;
+          this.bytesSeen++;
+          if (this.bytesSeen === this.bytesNeeded) {
+            result += String.fromCodePoint(this.codePoint);
+            this._reset();
+          }
+        }
+        return result;
+      }
+      flush() {
+        const result = this.bytesNeeded > 0 ? "\uFFFD" : "";
+        this._reset();
+        return result;
+      }
+      _reset() {
+        this.codePoint = 0;
+        this.bytesNeeded = 0;
+        this.bytesSeen = 0;
+        this.lowerBoundary = 128;
+        this.upperBoundary = 191;
+      }
+    };
+    function trailingIncomplete(data, start) {
+      const len = data.byteLength;
+      if (len <= start) return 0;
+      const limit = Math.max(start, len - 4);
+      let i = len - 1;
+      while (i > limit && (data[i] & 192) === 128) i--;
+      if (i < start) return 0;
+      const byte = data[i];
+      let needed;
+      if (byte <= 127) return 0;
+      if (byte >= 194 && byte <= 223) needed = 2;
+      else if (byte >= 224 && byte <= 239) needed = 3;
+      else if (byte >= 240 && byte <= 244) needed = 4;
+      else return 0;
+      const available = len - i;
+      return available < needed ? available : 0;
+    }
+    function trailingBytesSeen(data) {
+      const len = data.byteLength;
+      if (len === 0) return 0;
+      const last = data[len - 1];
+      if (last <= 127) return 0;
+      if ((last & 192) !== 128) return 1;
+      const limit = Math.max(0, len - 4);
+      let i = len - 2;
+      while (i >= limit && (data[i] & 192) === 128) i--;
+      if (i < 0) return 1;
+      const first = data[i];
+      let needed;
+      if (first >= 194 && first <= 223) needed = 2;
+      else if (first >= 224 && first <= 239) needed = 3;
+      else if (first >= 240 && first <= 244) needed = 4;
+      else return 1;
+      if (len - i !== needed) return 1;
+      if (needed >= 3) {
+        const second = data[i + 1];
+        if (first === 224 && second < 160) return 1;
+        if (first === 237 && second > 159) return 1;
+        if (first === 240 && second < 144) return 1;
+        if (first === 244 && second > 143) return 1;
+      }
+      return 0;
+    }
+  }
+});
+
+// node_modules/text-decoder/index.js
+var require_text_decoder = __commonJS({
+  "node_modules/text-decoder/index.js"(exports, module) {
+    var PassThroughDecoder = require_pass_through_decoder();
+    var UTF8Decoder = require_utf8_decoder();
+    module.exports = class TextDecoder {
+      constructor(encoding = "utf8") {
+        this.encoding = normalizeEncoding(encoding);
+        switch (this.encoding) {
+          case "utf8":
+            this.decoder = new UTF8Decoder();
+            break;
+          case "utf16le":
+          case "base64":
+            throw new Error("Unsupported encoding: " + this.encoding);
+          default:
+            this.decoder = new PassThroughDecoder(this.encoding);
+        }
+      }
+      get remaining() {
+        return this.decoder.remaining;
+      }
+      push(data) {
+        if (typeof data === "string") return data;
+        return this.decoder.decode(data);
+      }
+      // For Node.js compatibility
+      write(data) {
+        return this.push(data);
+      }
+      end(data) {
+        let result = "";
+        if (data) result = this.push(data);
+        result += this.decoder.flush();
+        return result;
+      }
+    };
+    function normalizeEncoding(encoding) {
+      encoding = encoding.toLowerCase();
+      switch (encoding) {
+        case "utf8":
+        case "utf-8":
+          return "utf8";
+        case "ucs2":
+        case "ucs-2":
+        case "utf16le":
+        case "utf-16le":
+          return "utf16le";
+        case "latin1":
+        case "binary":
+          return "latin1";
+        case "base64":
+        case "ascii":
+        case "hex":
+          return encoding;
+        default:
+          throw new Error("Unknown encoding: " + encoding);
+      }
+    }
+  }
+});
+
+// node_modules/streamx/lib/errors.js
+var require_errors4 = __commonJS({
+  "node_modules/streamx/lib/errors.js"(exports, module) {
+    module.exports = class StreamError extends Error {
+      constructor(msg, code, fn = StreamError) {
+        super(msg);
+        this.code = code;
+        if (Error.captureStackTrace) {
+          Error.captureStackTrace(this, fn);
+        }
+      }
+      static isStreamDestroyed(err) {
+        return err && err.code === "STREAM_DESTROYED";
+      }
+      static isPrematureClose(err) {
+        return err && err.code === "PREMATURE_CLOSE";
+      }
+      static isAborted(err) {
+        return err && err.code === "ABORTED";
+      }
+      static isBadArgument(err) {
+        return err && err.code === "BAD_ARGUMENT";
+      }
+      get name() {
+        return "StreamError";
+      }
+      static STREAM_DESTROYED() {
+        return new StreamError("Stream was destroyed", "STREAM_DESTROYED", StreamError.STREAM_DESTROYED);
+      }
+      static PREMATURE_CLOSE(msg = "Premature close") {
+        return new StreamError(msg, "PREMATURE_CLOSE", StreamError.PREMATURE_CLOSE);
+      }
+      static ABORTED() {
+        return new StreamError("Stream aborted", "ABORTED", StreamError.ABORTED);
+      }
+      static BAD_ARGUMENT(msg = "Bad argument") {
+        return new StreamError(msg, "BAD_ARGUMENT", StreamError.BAD_ARGUMENT);
+      }
+    };
+  }
+});
+
+// node_modules/streamx/index.js
+var require_streamx = __commonJS({
+  "node_modules/streamx/index.js"(exports, module) {
+    var { EventEmitter } = require_default();
+    var FIFO = require_fast_fifo();
+    var TextDecoder2 = require_text_decoder();
+    var StreamError = require_errors4();
+    var qmt = typeof queueMicrotask === "undefined" ? (fn) => global.process.nextTick(fn) : queueMicrotask;
+    var MAX = (1 << 29) - 1;
+    var OPENING = 1;
+    var PREDESTROYING = 2;
+    var DESTROYING = 4;
+    var DESTROYED = 8;
+    var NOT_OPENING = MAX ^ OPENING;
+    var NOT_PREDESTROYING = MAX ^ PREDESTROYING;
+    var READ_ACTIVE = 1 << 4;
+    var READ_UPDATING = 2 << 4;
+    var READ_PRIMARY = 4 << 4;
+    var READ_QUEUED = 8 << 4;
+    var READ_RESUMED = 16 << 4;
+    var READ_PIPE_DRAINED = 32 << 4;
+    var READ_ENDING = 64 << 4;
+    var READ_EMIT_DATA = 128 << 4;
+    var READ_EMIT_READABLE = 256 << 4;
+    var READ_EMITTED_READABLE = 512 << 4;
+    var READ_DONE = 1024 << 4;
+    var READ_NEXT_TICK = 2048 << 4;
+    var READ_NEEDS_PUSH = 4096 << 4;
+    var READ_READ_AHEAD = 8192 << 4;
+    var READ_FLOWING = READ_RESUMED | READ_PIPE_DRAINED;
+    var READ_ACTIVE_AND_NEEDS_PUSH = READ_ACTIVE | READ_NEEDS_PUSH;
+    var READ_PRIMARY_AND_ACTIVE = READ_PRIMARY | READ_ACTIVE;
+    var READ_EMIT_READABLE_AND_QUEUED = READ_EMIT_READABLE | READ_QUEUED;
+    var READ_RESUMED_READ_AHEAD = READ_RESUMED | READ_READ_AHEAD;
+    var READ_NOT_ACTIVE = MAX ^ READ_ACTIVE;
+    var READ_NON_PRIMARY = MAX ^ READ_PRIMARY;
+    var READ_NON_PRIMARY_AND_PUSHED = MAX ^ (READ_PRIMARY | READ_NEEDS_PUSH);
+    var READ_PUSHED = MAX ^ READ_NEEDS_PUSH;
+    var READ_PAUSED = MAX ^ READ_RESUMED;
+    var READ_NOT_QUEUED = MAX ^ (READ_QUEUED | READ_EMITTED_READABLE);
+    var READ_NOT_ENDING = MAX ^ READ_ENDING;
+    var READ_PIPE_NOT_DRAINED = MAX ^ READ_FLOWING;
+    var READ_NOT_NEXT_TICK = MAX ^ READ_NEXT_TICK;
+    var READ_NOT_UPDATING = MAX ^ READ_UPDATING;
+    var READ_NO_READ_AHEAD = MAX ^ READ_READ_AHEAD;
+    var READ_PAUSED_NO_READ_AHEAD = MAX ^ READ_RESUMED_READ_AHEAD;
+    var WRITE_ACTIVE = 1 << 18;
+    var WRITE_UPDATING = 2 << 18;
+    var WRITE_PRIMARY = 4 << 18;
+    var WRITE_QUEUED = 8 << 18;
+    var WRITE_UNDRAINED = 16 << 18;
+    var WRITE_DONE = 32 << 18;
+    var WRITE_EMIT_DRAIN = 64 << 18;
+    var WRITE_NEXT_TICK = 128 << 18;
+    var WRITE_WRITING = 256 << 18;
+    var WRITE_FINISHING = 512 << 18;
+    var WRITE_CORKED = 1024 << 18;
+    var WRITE_NOT_ACTIVE = MAX ^ (WRITE_ACTIVE | WRITE_WRITING);
+    var WRITE_NON_PRIMARY = MAX ^ WRITE_PRIMARY;
+    var WRITE_NOT_FINISHING = MAX ^ (WRITE_ACTIVE | WRITE_FINISHING);
+    var WRITE_DRAINED = MAX ^ WRITE_UNDRAINED;
+    var WRITE_NOT_QUEUED = MAX ^ WRITE_QUEUED;
+    var WRITE_NOT_NEXT_TICK = MAX ^ WRITE_NEXT_TICK;
+    var WRITE_NOT_UPDATING = MAX ^ WRITE_UPDATING;
+    var WRITE_NOT_CORKED = MAX ^ WRITE_CORKED;
+    var ACTIVE = READ_ACTIVE | WRITE_ACTIVE;
+    var NOT_ACTIVE = MAX ^ ACTIVE;
+    var DONE = READ_DONE | WRITE_DONE;
+    var DESTROY_STATUS = DESTROYING | DESTROYED | PREDESTROYING;
+    var OPEN_STATUS = DESTROY_STATUS | OPENING;
+    var AUTO_DESTROY = DESTROY_STATUS | DONE;
+    var NON_PRIMARY = WRITE_NON_PRIMARY & READ_NON_PRIMARY;
+    var ACTIVE_OR_TICKING = WRITE_NEXT_TICK | READ_NEXT_TICK;
+    var TICKING = ACTIVE_OR_TICKING & NOT_ACTIVE;
+    var IS_OPENING = OPEN_STATUS | TICKING;
+    var READ_PRIMARY_STATUS = OPEN_STATUS | READ_ENDING | READ_DONE;
+    var READ_STATUS = OPEN_STATUS | READ_DONE | READ_QUEUED;
+    var READ_ENDING_STATUS = OPEN_STATUS | READ_ENDING | READ_QUEUED;
+    var READ_READABLE_STATUS = OPEN_STATUS | READ_EMIT_READABLE | READ_QUEUED | READ_EMITTED_READABLE;
+    var SHOULD_NOT_READ = OPEN_STATUS | READ_ACTIVE | READ_ENDING | READ_DONE | READ_NEEDS_PUSH | READ_READ_AHEAD;
+    var READ_BACKPRESSURE_STATUS = DESTROY_STATUS | READ_ENDING | READ_DONE;
+    var READ_UPDATE_SYNC_STATUS = READ_UPDATING | OPEN_STATUS | READ_NEXT_TICK | READ_PRIMARY;
+    var READ_NEXT_TICK_OR_OPENING = READ_NEXT_TICK | OPENING;
+    var WRITE_PRIMARY_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_DONE;
+    var WRITE_QUEUED_AND_UNDRAINED = WRITE_QUEUED | WRITE_UNDRAINED;
+    var WRITE_QUEUED_AND_ACTIVE = WRITE_QUEUED | WRITE_ACTIVE;
+    var WRITE_DRAIN_STATUS = WRITE_QUEUED | WRITE_UNDRAINED | OPEN_STATUS | WRITE_ACTIVE;
+    var WRITE_STATUS = OPEN_STATUS | WRITE_ACTIVE | WRITE_QUEUED | WRITE_CORKED;
+    var WRITE_PRIMARY_AND_ACTIVE = WRITE_PRIMARY | WRITE_ACTIVE;
+    var WRITE_ACTIVE_AND_WRITING = WRITE_ACTIVE | WRITE_WRITING;
+    var WRITE_FINISHING_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_QUEUED_AND_ACTIVE | WRITE_DONE;
+    var WRITE_BACKPRESSURE_STATUS = WRITE_UNDRAINED | DESTROY_STATUS | WRITE_FINISHING | WRITE_DONE;
+    var WRITE_UPDATE_SYNC_STATUS = WRITE_UPDATING | OPEN_STATUS | WRITE_NEXT_TICK | WRITE_PRIMARY;
+    var WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS;
+    var asyncIterator = Symbol.asyncIterator || /* @__PURE__ */ Symbol("asyncIterator");
+    var WritableState = class {
+      constructor(stream, { highWaterMark = 16384, map = null, mapWritable, byteLength, byteLengthWritable } = {}) {
+        this.stream = stream;
+        this.queue = new FIFO();
+        this.highWaterMark = highWaterMark;
+        this.buffered = 0;
+        this.error = null;
+        this.pipeline = null;
+        this.drains = null;
+        this.byteLength = byteLengthWritable || byteLength || defaultByteLength;
+        this.map = mapWritable || map;
+        this.afterWrite = afterWrite.bind(this);
+        this.afterUpdateNextTick = updateWriteNT.bind(this);
+      }
+      get ending() {
+        return (this.stream._duplexState & WRITE_FINISHING) !== 0;
+      }
+      get ended() {
+        return (this.stream._duplexState & WRITE_DONE) !== 0;
+      }
+      push(data) {
+        if ((this.stream._duplexState & WRITE_DROP_DATA) !== 0) return false;
+        if (this.map !== null) data = this.map(data);
+        this.buffered += this.byteLength(data);
+        this.queue.push(data);
+        if (this.buffered < this.highWaterMark) {
+          this.stream._duplexState |= WRITE_QUEUED;
+          return true;
+        }
+        this.stream._duplexState |= WRITE_QUEUED_AND_UNDRAINED;
+        return false;
+      }
+      shift() {
+        const data = this.queue.shift();
+        this.buffered -= this.byteLength(data);
+        if (this.buffered === 0) this.stream._duplexState &= WRITE_NOT_QUEUED;
+        return data;
+      }
+      end(data) {
+        if (typeof data === "function") {
+          this.stream.once("finish", data);
+        } else if (data !== void 0 && data !== null) {
+          this.push(data);
+        }
+        this.stream._duplexState = (this.stream._duplexState | WRITE_FINISHING) & WRITE_NON_PRIMARY;
+      }
+      autoBatch(data, cb) {
+        const buffer = [];
+        const stream = this.stream;
+        buffer.push(data);
+        while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
+          buffer.push(stream._writableState.shift());
+        }
+        if ((stream._duplexState & OPEN_STATUS) !== 0) return cb(null);
+        stream._writev(buffer, cb);
+      }
+      update() {
+        const stream = this.stream;
+        stream._duplexState |= WRITE_UPDATING;
+        do {
+          while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
+            const data = this.shift();
+            stream._duplexState |= WRITE_ACTIVE_AND_WRITING;
+            stream._write(data, this.afterWrite);
+          }
+          if ((stream._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary();
+        } while (this.continueUpdate() === true);
+        stream._duplexState &= WRITE_NOT_UPDATING;
+      }
+      updateNonPrimary() {
+        const stream = this.stream;
+        if ((stream._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
+          stream._duplexState = stream._duplexState | WRITE_ACTIVE;
+          stream._final(afterFinal.bind(this));
+          return;
+        }
+        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+            stream._duplexState |= ACTIVE;
+            stream._destroy(afterDestroy.bind(this));
+          }
+          return;
+        }
+        if ((stream._duplexState & IS_OPENING) === OPENING) {
+          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
+          stream._open(afterOpen.bind(this));
+        }
+      }
+      continueUpdate() {
+        if ((this.stream._duplexState & WRITE_NEXT_TICK) === 0) return false;
+        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
+        return true;
+      }
+      updateCallback() {
+        if ((this.stream._duplexState & WRITE_UPDATE_SYNC_STATUS) === WRITE_PRIMARY) {
+          this.update();
+        } else {
+          this.updateNextTick();
+        }
+      }
+      updateNextTick() {
+        if ((this.stream._duplexState & WRITE_NEXT_TICK) !== 0) return;
+        this.stream._duplexState |= WRITE_NEXT_TICK;
+        if ((this.stream._duplexState & WRITE_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+    };
+    var ReadableState = class {
+      constructor(stream, { highWaterMark = 16384, map = null, mapReadable, byteLength, byteLengthReadable } = {}) {
+        this.stream = stream;
+        this.queue = new FIFO();
+        this.highWaterMark = highWaterMark === 0 ? 1 : highWaterMark;
+        this.buffered = 0;
+        this.readAhead = highWaterMark > 0;
+        this.error = null;
+        this.pipeline = null;
+        this.byteLength = byteLengthReadable || byteLength || defaultByteLength;
+        this.map = mapReadable || map;
+        this.pipeTo = null;
+        this.afterRead = afterRead.bind(this);
+        this.afterUpdateNextTick = updateReadNT.bind(this);
+      }
+      get ending() {
+        return (this.stream._duplexState & READ_ENDING) !== 0;
+      }
+      get ended() {
+        return (this.stream._duplexState & READ_DONE) !== 0;
+      }
+      pipe(pipeTo, cb) {
+        if (this.pipeTo !== null) throw StreamError.BAD_ARGUMENT("Can only pipe to one destination");
+        if (typeof cb !== "function") cb = null;
+        this.stream._duplexState |= READ_PIPE_DRAINED;
+        this.pipeTo = pipeTo;
+        this.pipeline = new Pipeline(this.stream, pipeTo, cb);
+        if (cb) this.stream.on("error", noop);
+        if (isStreamx(pipeTo)) {
+          pipeTo._writableState.pipeline = this.pipeline;
+          if (cb) pipeTo.on("error", noop);
+          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
+        } else {
+          const onerror = this.pipeline.done.bind(this.pipeline, pipeTo);
+          const onclose = this.pipeline.done.bind(this.pipeline, pipeTo, null);
+          pipeTo.on("error", onerror);
+          pipeTo.on("close", onclose);
+          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
+        }
+        pipeTo.on("drain", afterDrain.bind(this));
+        this.stream.emit("piping", pipeTo);
+        pipeTo.emit("pipe", this.stream);
+      }
+      push(data) {
+        const stream = this.stream;
+        if (data === null) {
+          this.highWaterMark = 0;
+          stream._duplexState = (stream._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED;
+          return false;
+        }
+        if (this.map !== null) {
+          data = this.map(data);
+          if (data === null) {
+            stream._duplexState &= READ_PUSHED;
+            return this.buffered < this.highWaterMark;
+          }
+        }
+        this.buffered += this.byteLength(data);
+        this.queue.push(data);
+        stream._duplexState = (stream._duplexState | READ_QUEUED) & READ_PUSHED;
+        return this.buffered < this.highWaterMark;
+      }
+      shift() {
+        const data = this.queue.shift();
+        this.buffered -= this.byteLength(data);
+        if (this.buffered === 0) {
+          this.stream._duplexState &= READ_NOT_QUEUED;
+        }
+        return data;
+      }
+      unshift(data) {
+        const pending = [this.map !== null ? this.map(data) : data];
+        while (this.buffered > 0) pending.push(this.shift());
+        for (let i = 0; i < pending.length - 1; i++) {
+          const data2 = pending[i];
+          this.buffered += this.byteLength(data2);
+          this.queue.push(data2);
+        }
+        this.push(pending[pending.length - 1]);
+      }
+      read() {
+        const stream = this.stream;
+        if ((stream._duplexState & READ_STATUS) === READ_QUEUED) {
+          const data = this.shift();
+          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
+            stream._duplexState &= READ_PIPE_NOT_DRAINED;
+          }
+          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+            stream.emit("data", data);
+          }
+          return data;
+        }
+        if (this.readAhead === false) {
+          stream._duplexState |= READ_READ_AHEAD;
+          this.updateNextTick();
+        }
+        return null;
+      }
+      drain() {
+        const stream = this.stream;
+        while ((stream._duplexState & READ_STATUS) === READ_QUEUED && (stream._duplexState & READ_FLOWING) !== 0) {
+          const data = this.shift();
+          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
+            stream._duplexState &= READ_PIPE_NOT_DRAINED;
+          }
+          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+            stream.emit("data", data);
+          }
+        }
+      }
+      update() {
+        const stream = this.stream;
+        stream._duplexState |= READ_UPDATING;
+        do {
+          this.drain();
+          while (this.buffered < this.highWaterMark && (stream._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD) {
+            stream._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH;
+            stream._read(this.afterRead);
+            this.drain();
+          }
+          if ((stream._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
+            stream._duplexState |= READ_EMITTED_READABLE;
+            stream.emit("readable");
+          }
+          if ((stream._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
+            this.updateNonPrimary();
+          }
+        } while (this.continueUpdate() === true);
+        stream._duplexState &= READ_NOT_UPDATING;
+      }
+      updateNonPrimary() {
+        const stream = this.stream;
+        if ((stream._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
+          stream._duplexState = (stream._duplexState | READ_DONE) & READ_NOT_ENDING;
+          stream.emit("end");
+          if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+            stream._duplexState |= DESTROYING;
+          }
+          if (this.pipeTo !== null) {
+            this.pipeTo.end();
+          }
+        }
+        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+            stream._duplexState |= ACTIVE;
+            stream._destroy(afterDestroy.bind(this));
+          }
+          return;
+        }
+        if ((stream._duplexState & IS_OPENING) === OPENING) {
+          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
+          stream._open(afterOpen.bind(this));
+        }
+      }
+      continueUpdate() {
+        if ((this.stream._duplexState & READ_NEXT_TICK) === 0) return false;
+        this.stream._duplexState &= READ_NOT_NEXT_TICK;
+        return true;
+      }
+      updateCallback() {
+        if ((this.stream._duplexState & READ_UPDATE_SYNC_STATUS) === READ_PRIMARY) {
+          this.update();
+        } else {
+          this.updateNextTick();
+        }
+      }
+      updateNextTickIfOpen() {
+        if ((this.stream._duplexState & READ_NEXT_TICK_OR_OPENING) !== 0) return;
+        this.stream._duplexState |= READ_NEXT_TICK;
+        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+      updateNextTick() {
+        if ((this.stream._duplexState & READ_NEXT_TICK) !== 0) return;
+        this.stream._duplexState |= READ_NEXT_TICK;
+        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+    };
+    var TransformState = class {
+      constructor(stream) {
+        this.data = null;
+        this.afterTransform = afterTransform.bind(stream);
+        this.afterFinal = null;
+      }
+    };
+    var Pipeline = class {
+      constructor(src, dst, cb) {
+        this.from = src;
+        this.to = dst;
+        this.afterPipe = cb;
+        this.error = null;
+        this.pipeToFinished = false;
+      }
+      finished() {
+        this.pipeToFinished = true;
+      }
+      done(stream, err) {
+        if (err) this.error = err;
+        if (stream === this.to) {
+          this.to = null;
+          if (this.from !== null) {
+            if ((this.from._duplexState & READ_DONE) === 0 || !this.pipeToFinished) {
+              this.from.destroy(this.error || StreamError.PREMATURE_CLOSE("Writable stream closed"));
+            }
+            return;
+          }
+        }
+        if (stream === this.from) {
+          this.from = null;
+          if (this.to !== null) {
+            if ((stream._duplexState & READ_DONE) === 0) {
+              this.to.destroy(this.error || StreamError.PREMATURE_CLOSE("Readable stream closed"));
+            }
+            return;
+          }
+        }
+        if (this.afterPipe !== null) this.afterPipe(this.error);
+        this.to = this.from = this.afterPipe = null;
+      }
+    };
+    function afterDrain() {
+      this.stream._duplexState |= READ_PIPE_DRAINED;
+      this.updateCallback();
+    }
+    function afterFinal(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      if ((stream._duplexState & DESTROY_STATUS) === 0) {
+        stream._duplexState |= WRITE_DONE;
+        stream.emit("finish");
+      }
+      if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+        stream._duplexState |= DESTROYING;
+      }
+      stream._duplexState &= WRITE_NOT_FINISHING;
+      if ((stream._duplexState & WRITE_UPDATING) === 0) {
+        this.update();
+      } else {
+        this.updateNextTick();
+      }
+    }
+    function afterDestroy(err) {
+      const stream = this.stream;
+      if (!err && !StreamError.isStreamDestroyed(this.error)) err = this.error;
+      if (err) stream.emit("error", err);
+      stream._duplexState |= DESTROYED;
+      stream.emit("close");
+      const rs = stream._readableState;
+      const ws = stream._writableState;
+      if (rs !== null && rs.pipeline !== null) {
+        rs.pipeline.done(stream, err);
+      }
+      if (ws !== null) {
+        while (ws.drains !== null && ws.drains.length > 0) {
+          ws.drains.shift().resolve(false);
+        }
+        if (ws.pipeline !== null) {
+          ws.pipeline.done(stream, err);
+        }
+      }
+    }
+    function afterWrite(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      stream._duplexState &= WRITE_NOT_ACTIVE;
+      if (this.drains !== null) tickDrains(this.drains);
+      if ((stream._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
+        stream._duplexState &= WRITE_DRAINED;
+        if ((stream._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
+          stream.emit("drain");
+        }
+      }
+      this.updateCallback();
+    }
+    function afterRead(err) {
+      if (err) this.stream.destroy(err);
+      this.stream._duplexState &= READ_NOT_ACTIVE;
+      if (this.readAhead === false && (this.stream._duplexState & READ_RESUMED) === 0) {
+        this.stream._duplexState &= READ_NO_READ_AHEAD;
+      }
+      this.updateCallback();
+    }
+    function updateReadNT() {
+      if ((this.stream._duplexState & READ_UPDATING) === 0) {
+        this.stream._duplexState &= READ_NOT_NEXT_TICK;
+        this.update();
+      }
+    }
+    function updateWriteNT() {
+      if ((this.stream._duplexState & WRITE_UPDATING) === 0) {
+        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
+        this.update();
+      }
+    }
+    function tickDrains(drains) {
+      for (let i = 0; i < drains.length; i++) {
+        if (--drains[i].writes === 0) {
+          drains.shift().resolve(true);
+          i--;
+        }
+      }
+    }
+    function afterOpen(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      if ((stream._duplexState & DESTROYING) === 0) {
+        if ((stream._duplexState & READ_PRIMARY_STATUS) === 0) {
+          stream._duplexState |= READ_PRIMARY;
+        }
+        if ((stream._duplexState & WRITE_PRIMARY_STATUS) === 0) {
+          stream._duplexState |= WRITE_PRIMARY;
+        }
+        stream.emit("open");
+      }
+      stream._duplexState &= NOT_ACTIVE;
+      if (stream._writableState !== null) {
+        stream._writableState.updateCallback();
+      }
+      if (stream._readableState !== null) {
+        stream._readableState.updateCallback();
+      }
+    }
+    function afterTransform(err, data) {
+      if (data !== void 0 && data !== null) this.push(data);
+      this._writableState.afterWrite(err);
+    }
+    function newListener(name) {
+      if (this._readableState !== null) {
+        if (name === "data") {
+          this._duplexState |= READ_EMIT_DATA | READ_RESUMED_READ_AHEAD;
+          this._readableState.updateNextTick();
+        }
+        if (name === "readable") {
+          this._duplexState |= READ_EMIT_READABLE;
+          this._readableState.updateNextTick();
+        }
+      }
+      if (this._writableState !== null) {
+        if (name === "drain") {
+          this._duplexState |= WRITE_EMIT_DRAIN;
+          this._writableState.updateNextTick();
+        }
+      }
+    }
+    var Stream = class extends EventEmitter {
+      constructor(opts) {
+        super();
+        this._duplexState = 0;
+        this._readableState = null;
+        this._writableState = null;
+        if (opts) {
+          if (opts.open) this._open = opts.open;
+          if (opts.destroy) this._destroy = opts.destroy;
+          if (opts.predestroy) this._predestroy = opts.predestroy;
+          if (opts.signal) opts.signal.addEventListener("abort", abort.bind(this));
+        }
+        this.on("newListener", newListener);
+      }
+      _open(cb) {
+        cb(null);
+      }
+      _destroy(cb) {
+        cb(null);
+      }
+      _predestroy() {
+      }
+      get readable() {
+        return this._readableState !== null ? true : void 0;
+      }
+      get writable() {
+        return this._writableState !== null ? true : void 0;
+      }
+      get destroyed() {
+        return (this._duplexState & DESTROYED) !== 0;
+      }
+      get destroying() {
+        return (this._duplexState & DESTROY_STATUS) !== 0;
+      }
+      destroy(err) {
+        if ((this._duplexState & DESTROY_STATUS) === 0) {
+          if (!err) err = StreamError.STREAM_DESTROYED();
+          this._duplexState = (this._duplexState | DESTROYING) & NON_PRIMARY;
+          if (this._readableState !== null) {
+            this._readableState.highWaterMark = 0;
+            this._readableState.error = err;
+          }
+          if (this._writableState !== null) {
+            this._writableState.highWaterMark = 0;
+            this._writableState.error = err;
+          }
+          this._duplexState |= PREDESTROYING;
+          this._predestroy();
+          this._duplexState &= NOT_PREDESTROYING;
+          if (this._readableState !== null) {
+            this._readableState.updateNextTick();
+          }
+          if (this._writableState !== null) {
+            this._writableState.updateNextTick();
+          }
+        }
+      }
+    };
+    var Readable = class _Readable extends Stream {
+      constructor(opts) {
+        super(opts);
+        this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
+        this._readableState = new ReadableState(this, opts);
+        if (opts) {
+          if (this._readableState.readAhead === false) this._duplexState &= READ_NO_READ_AHEAD;
+          if (opts.read) this._read = opts.read;
+          if (opts.eagerOpen) this._readableState.updateNextTick();
+          if (opts.encoding) this.setEncoding(opts.encoding);
+        }
+      }
+      static deferred(fn, opts) {
+        const out = new PassThrough(opts);
+        fn().then((src) => {
+          if (src === null) return out.end();
+          if (out.destroying) return;
+          pipeline(src, out, noop);
+        }).catch((err) => out.destroy(err));
+        return out;
+      }
+      setEncoding(encoding) {
+        const dec = new TextDecoder2(encoding);
+        const map = this._readableState.map || echo;
+        this._readableState.map = mapOrSkip;
+        return this;
+        function mapOrSkip(data) {
+          const next = dec.push(data);
+          return next === "" && (data.byteLength !== 0 || dec.remaining > 0) ? null : map(next);
+        }
+      }
+      _read(cb) {
+        cb(null);
+      }
+      pipe(dest, cb) {
+        this._readableState.updateNextTick();
+        this._readableState.pipe(dest, cb);
+        return dest;
+      }
+      read() {
+        this._readableState.updateNextTick();
+        return this._readableState.read();
+      }
+      push(data) {
+        this._readableState.updateNextTickIfOpen();
+        return this._readableState.push(data);
+      }
+      unshift(data) {
+        this._readableState.updateNextTickIfOpen();
+        return this._readableState.unshift(data);
+      }
+      resume() {
+        this._duplexState |= READ_RESUMED_READ_AHEAD;
+        this._readableState.updateNextTick();
+        return this;
+      }
+      pause() {
+        this._duplexState &= this._readableState.readAhead === false ? READ_PAUSED_NO_READ_AHEAD : READ_PAUSED;
+        return this;
+      }
+      static _fromAsyncIterator(ite, opts) {
+        let destroy;
+        const rs = new _Readable({
+          ...opts,
+          read(cb) {
+            ite.next().then(push).then(cb.bind(null, null)).catch(cb);
+          },
+          predestroy() {
+            destroy = ite.return();
+          },
+          destroy(cb) {
+            if (!destroy) return cb(null);
+            destroy.then(cb.bind(null, null)).catch(cb);
+          }
+        });
+        return rs;
+        function push(data) {
+          if (data.done) rs.push(null);
+          else rs.push(data.value);
+        }
+      }
+      static from(data, opts) {
+        if (isReadStreamx(data)) return data;
+        if (data[asyncIterator]) return this._fromAsyncIterator(data[asyncIterator](), opts);
+        if (!Array.isArray(data)) data = data === void 0 ? [] : [data];
+        let i = 0;
+        return new _Readable({
+          ...opts,
+          read(cb) {
+            this.push(i === data.length ? null : data[i++]);
+            cb(null);
+          }
+        });
+      }
+      static isBackpressured(rs) {
+        return (rs._duplexState & READ_BACKPRESSURE_STATUS) !== 0 || rs._readableState.buffered >= rs._readableState.highWaterMark;
+      }
+      static isPaused(rs) {
+        return (rs._duplexState & READ_RESUMED) === 0;
+      }
+      [asyncIterator]() {
+        const stream = this;
+        let error2 = null;
+        let promiseResolve = null;
+        let promiseReject = null;
+        this.on("error", (err) => {
+          error2 = err;
+        });
+        this.on("readable", onreadable);
+        this.on("close", onclose);
+        return {
+          [asyncIterator]() {
+            return this;
+          },
+          next() {
+            return new Promise(function(resolve, reject) {
+              promiseResolve = resolve;
+              promiseReject = reject;
+              const data = stream.read();
+              if (data !== null) ondata(data);
+              else if ((stream._duplexState & DESTROYED) !== 0) ondata(null);
+            });
+          },
+          return() {
+            return destroy(null);
+          },
+          throw(err) {
+            return destroy(err);
+          }
+        };
+        function onreadable() {
+          if (promiseResolve !== null) ondata(stream.read());
+        }
+        function onclose() {
+          if (promiseResolve !== null) ondata(null);
+        }
+        function ondata(data) {
+          if (promiseReject === null) return;
+          if (error2) {
+            promiseReject(error2);
+          } else if (data === null && (stream._duplexState & READ_DONE) === 0) {
+            promiseReject(StreamError.STREAM_DESTROYED());
+          } else {
+            promiseResolve({ value: data, done: data === null });
+          }
+          promiseReject = promiseResolve = null;
+        }
+        function destroy(err) {
+          stream.destroy(err);
+          return new Promise((resolve, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve({ value: void 0, done: true });
+            stream.once("close", function() {
+              if (err) reject(err);
+              else resolve({ value: void 0, done: true });
+            });
+          });
+        }
+      }
+    };
+    var Writable = class extends Stream {
+      constructor(opts) {
+        super(opts);
+        this._duplexState |= OPENING | READ_DONE;
+        this._writableState = new WritableState(this, opts);
+        if (opts) {
+          if (opts.writev) this._writev = opts.writev;
+          if (opts.write) this._write = opts.write;
+          if (opts.final) this._final = opts.final;
+          if (opts.eagerOpen) this._writableState.updateNextTick();
+        }
+      }
+      cork() {
+        this._duplexState |= WRITE_CORKED;
+      }
+      uncork() {
+        this._duplexState &= WRITE_NOT_CORKED;
+        this._writableState.updateNextTick();
+      }
+      _writev(batch, cb) {
+        cb(null);
+      }
+      _write(data, cb) {
+        this._writableState.autoBatch(data, cb);
+      }
+      _final(cb) {
+        cb(null);
+      }
+      static isBackpressured(ws) {
+        return (ws._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0;
+      }
+      static drained(ws) {
+        if (ws.destroyed) return Promise.resolve(false);
+        const state = ws._writableState;
+        const pending = isWritev(ws) ? Math.min(1, state.queue.length) : state.queue.length;
+        const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
+        if (writes === 0) return Promise.resolve(true);
+        if (state.drains === null) state.drains = [];
+        return new Promise((resolve) => {
+          state.drains.push({ writes, resolve });
+        });
+      }
+      write(data) {
+        this._writableState.updateNextTick();
+        return this._writableState.push(data);
+      }
+      end(data) {
+        this._writableState.updateNextTick();
+        this._writableState.end(data);
+        return this;
+      }
+    };
+    var Duplex = class extends Readable {
+      // and Writable
+      constructor(opts) {
+        super(opts);
+        this._duplexState = OPENING | this._duplexState & READ_READ_AHEAD;
+        this._writableState = new WritableState(this, opts);
+        if (opts) {
+          if (opts.writev) this._writev = opts.writev;
+          if (opts.write) this._write = opts.write;
+          if (opts.final) this._final = opts.final;
+        }
+      }
+      cork() {
+        this._duplexState |= WRITE_CORKED;
+      }
+      uncork() {
+        this._duplexState &= WRITE_NOT_CORKED;
+        this._writableState.updateNextTick();
+      }
+      _writev(batch, cb) {
+        cb(null);
+      }
+      _write(data, cb) {
+        this._writableState.autoBatch(data, cb);
+      }
+      _final(cb) {
+        cb(null);
+      }
+      write(data) {
+        this._writableState.updateNextTick();
+        return this._writableState.push(data);
+      }
+      end(data) {
+        this._writableState.updateNextTick();
+        this._writableState.end(data);
+        return this;
+      }
+    };
+    var Transform = class extends Duplex {
+      constructor(opts) {
+        super(opts);
+        this._transformState = new TransformState(this);
+        if (opts) {
+          if (opts.transform) this._transform = opts.transform;
+          if (opts.flush) this._flush = opts.flush;
+        }
+      }
+      _write(data, cb) {
+        if (this._readableState.buffered >= this._readableState.highWaterMark) {
+          this._transformState.data = data;
+        } else {
+          this._transform(data, this._transformState.afterTransform);
+        }
+      }
+      _read(cb) {
+        if (this._transformState.data !== null) {
+          const data = this._transformState.data;
+          this._transformState.data = null;
+          cb(null);
+          this._transform(data, this._transformState.afterTransform);
+        } else {
+          cb(null);
+        }
+      }
+      destroy(err) {
+        super.destroy(err);
+        if (this._transformState.data !== null) {
+          this._transformState.data = null;
+          this._transformState.afterTransform();
+        }
+      }
+      _transform(data, cb) {
+        cb(null, data);
+      }
+      _flush(cb) {
+        cb(null);
+      }
+      _final(cb) {
+        this._transformState.afterFinal = cb;
+        this._flush(transformAfterFlush.bind(this));
+      }
+    };
+    var PassThrough = class extends Transform {
+    };
+    function transformAfterFlush(err, data) {
+      const cb = this._transformState.afterFinal;
+      if (err) return cb(err);
+      if (data !== null && data !== void 0) this.push(data);
+      this.push(null);
+      cb(null);
+    }
+    function pipelinePromise(...streams) {
+      return new Promise((resolve, reject) => {
+        return pipeline(...streams, (err) => {
+          if (err) return reject(err);
+          resolve();
+        });
+      });
+    }
+    function pipeline(stream, ...streams) {
+      const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
+      const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
+      if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
+      let src = all[0];
+      let dest = null;
+      let error2 = null;
+      for (let i = 1; i < all.length; i++) {
+        dest = all[i];
+        if (isStreamx(src)) {
+          src.pipe(dest, onerror);
+        } else {
+          errorHandle(src, true, i > 1, onerror);
+          src.pipe(dest);
+        }
+        src = dest;
+      }
+      if (done) {
+        let fin = false;
+        const autoDestroy = isStreamx(dest) || !!(dest._writableState && dest._writableState.autoDestroy);
+        dest.on("error", (err) => {
+          if (error2 === null) error2 = err;
+        });
+        dest.on("finish", () => {
+          fin = true;
+          if (!autoDestroy) done(error2);
+        });
+        if (autoDestroy) {
+          dest.on("close", () => done(error2 || (fin ? null : StreamError.PREMATURE_CLOSE())));
+        }
+      }
+      return dest;
+      function errorHandle(s, rd, wr, onerror2) {
+        s.on("error", onerror2);
+        s.on("close", onclose);
+        function onclose() {
+          if (rd && s._readableState && !s._readableState.ended) {
+            return onerror2(StreamError.PREMATURE_CLOSE());
+          }
+          if (wr && s._writableState && !s._writableState.ended) {
+            return onerror2(StreamError.PREMATURE_CLOSE());
+          }
+        }
+      }
+      function onerror(err) {
+        if (!err || error2) return;
+        error2 = err;
+        for (const s of all) {
+          s.destroy(err);
+        }
+      }
+    }
+    function echo(s) {
+      return s;
+    }
+    function isStream(stream) {
+      return !!stream._readableState || !!stream._writableState;
+    }
+    function isStreamx(stream) {
+      return typeof stream._duplexState === "number" && isStream(stream);
+    }
+    function isEnding(stream) {
+      return !!stream._readableState && stream._readableState.ending;
+    }
+    function isEnded(stream) {
+      return !!stream._readableState && stream._readableState.ended;
+    }
+    function isFinishing(stream) {
+      return !!stream._writableState && stream._writableState.ending;
+    }
+    function isFinished(stream) {
+      return !!stream._writableState && stream._writableState.ended;
+    }
+    function getStreamError(stream, opts = {}) {
+      const err = stream._readableState && stream._readableState.error || stream._writableState && stream._writableState.error;
+      return !opts.all && StreamError.isStreamDestroyed(err) ? null : err;
+    }
+    function isReadStreamx(stream) {
+      return isStreamx(stream) && stream.readable;
+    }
+    function isDisturbed(stream) {
+      return (stream._duplexState & OPENING) !== OPENING || (stream._duplexState & DESTROYING) === DESTROYING || (stream._duplexState & ACTIVE_OR_TICKING) !== 0;
+    }
+    function isTypedArray(data) {
+      return typeof data === "object" && data !== null && typeof data.byteLength === "number";
+    }
+    function defaultByteLength(data) {
+      return isTypedArray(data) ? data.byteLength : 1024;
+    }
+    function noop() {
+    }
+    function abort() {
+      this.destroy(StreamError.ABORTED());
+    }
+    function isWritev(s) {
+      return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
+    }
+    module.exports = {
+      pipeline,
+      pipelinePromise,
+      isStream,
+      isStreamx,
+      isEnding,
+      isEnded,
+      isFinishing,
+      isFinished,
+      isDisturbed,
+      getStreamError,
+      Stream,
+      Writable,
+      Readable,
+      Duplex,
+      Transform,
+      // Export PassThrough for compatibility with Node.js core's stream module
+      PassThrough
+    };
+  }
+});
+
+// node_modules/tar-stream/headers.js
+var require_headers2 = __commonJS({
+  "node_modules/tar-stream/headers.js"(exports) {
+    var b4a = require_b4a();
+    var ZEROS = "0000000000000000000";
+    var SEVENS = "7777777777777777777";
+    var ZERO_OFFSET = "0".charCodeAt(0);
+    var USTAR_MAGIC = b4a.from([117, 115, 116, 97, 114, 0]);
+    var USTAR_VER = b4a.from([ZERO_OFFSET, ZERO_OFFSET]);
+    var GNU_MAGIC = b4a.from([117, 115, 116, 97, 114, 32]);
+    var GNU_VER = b4a.from([32, 0]);
+    var MASK = 4095;
+    var MAGIC_OFFSET = 257;
+    var VERSION_OFFSET = 263;
+    exports.decodeLongPath = function decodeLongPath(buf, encoding) {
+      return decodeStr(buf, 0, buf.length, encoding);
+    };
+    exports.encodePax = function encodePax(opts) {
+      let result = "";
+      if (opts.name) result += addLength(" path=" + opts.name + "\n");
+      if (opts.linkname) result += addLength(" linkpath=" + opts.linkname + "\n");
+      const pax = opts.pax;
+      if (pax) {
+        for (const key in pax) {
+          result += addLength(" " + key + "=" + pax[key] + "\n");
+        }
+      }
+      return b4a.from(result);
+    };
+    exports.decodePax = function decodePax(buf) {
+      const result = {};
+      while (buf.length) {
+        let i = 0;
+        while (i < buf.length && buf[i] !== 32) i++;
+        const len = parseInt(b4a.toString(buf.subarray(0, i)), 10);
+        if (!len) return result;
+        const b = b4a.toString(buf.subarray(i + 1, len - 1));
+        const keyIndex = b.indexOf("=");
+        if (keyIndex === -1) return result;
+        result[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
+        buf = buf.subarray(len);
+      }
+      return result;
+    };
+    exports.encode = function encode3(opts) {
+      const buf = b4a.alloc(512);
+      let name = opts.name;
+      let prefix = "";
+      if (opts.typeflag === 5 && name[name.length - 1] !== "/") name += "/";
+      if (b4a.byteLength(name) !== name.length) return null;
+      while (b4a.byteLength(name) > 100) {
+        const i = name.indexOf("/");
+        if (i === -1) return null;
+        prefix += prefix ? "/" + name.slice(0, i) : name.slice(0, i);
+        name = name.slice(i + 1);
+      }
+      if (b4a.byteLength(name) > 100 || b4a.byteLength(prefix) > 155) return null;
+      if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null;
+      b4a.write(buf, name);
+      b4a.write(buf, encodeOct(opts.mode & MASK, 6), 100);
+      b4a.write(buf, encodeOct(opts.uid, 6), 108);
+      b4a.write(buf, encodeOct(opts.gid, 6), 116);
+      encodeSize(opts.size, buf, 124);
+      b4a.write(buf, encodeOct(opts.mtime.getTime() / 1e3 | 0, 11), 136);
+      buf[156] = ZERO_OFFSET + toTypeflag(opts.type);
+      if (opts.linkname) b4a.write(buf, opts.linkname, 157);
+      b4a.copy(USTAR_MAGIC, buf, MAGIC_OFFSET);
+      b4a.copy(USTAR_VER, buf, VERSION_OFFSET);
+      if (opts.uname) b4a.write(buf, opts.uname, 265);
+      if (opts.gname) b4a.write(buf, opts.gname, 297);
+      b4a.write(buf, encodeOct(opts.devmajor || 0, 6), 329);
+      b4a.write(buf, encodeOct(opts.devminor || 0, 6), 337);
+      if (prefix) b4a.write(buf, prefix, 345);
+      b4a.write(buf, encodeOct(cksum(buf), 6), 148);
+      return buf;
+    };
+    exports.decode = function decode2(buf, filenameEncoding, allowUnknownFormat) {
+      let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
+      let name = decodeStr(buf, 0, 100, filenameEncoding);
+      const mode = decodeOct(buf, 100, 8);
+      const uid = decodeOct(buf, 108, 8);
+      const gid = decodeOct(buf, 116, 8);
+      const size = decodeOct(buf, 124, 12);
+      const mtime = decodeOct(buf, 136, 12);
+      const type = toType(typeflag);
+      const linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding);
+      const uname = decodeStr(buf, 265, 32);
+      const gname = decodeStr(buf, 297, 32);
+      const devmajor = decodeOct(buf, 329, 8);
+      const devminor = decodeOct(buf, 337, 8);
+      const c = cksum(buf);
+      if (c === 8 * 32) return null;
+      if (c !== decodeOct(buf, 148, 8)) throw new Error("Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?");
+      if (isUSTAR(buf)) {
+        if (buf[345]) name = decodeStr(buf, 345, 155, filenameEncoding) + "/" + name;
+      } else if (isGNU(buf)) {
+      } else {
+        if (!allowUnknownFormat) {
+          throw new Error("Invalid tar header: unknown format.");
+        }
+      }
+      if (typeflag === 0 && name && name[name.length - 1] === "/") typeflag = 5;
+      return {
+        name,
+        mode,
+        uid,
+        gid,
+        size,
+        byteOffset: 0,
+        mtime: new Date(1e3 * mtime),
+        type,
+        linkname,
+        uname,
+        gname,
+        devmajor,
+        devminor,
+        pax: null
+      };
+    };
+    function isUSTAR(buf) {
+      return b4a.equals(USTAR_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6));
+    }
+    function isGNU(buf) {
+      return b4a.equals(GNU_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6)) && b4a.equals(GNU_VER, buf.subarray(VERSION_OFFSET, VERSION_OFFSET + 2));
+    }
+    function clamp(index, len, defaultValue) {
+      if (typeof index !== "number") return defaultValue;
+      index = ~~index;
+      if (index >= len) return len;
+      if (index >= 0) return index;
+      index += len;
+      if (index >= 0) return index;
+      return 0;
+    }
+    function toType(flag) {
+      switch (flag) {
+        case 0:
+          return "file";
+        case 1:
+          return "link";
+        case 2:
+          return "symlink";
+        case 3:
+          return "character-device";
+        case 4:
+          return "block-device";
+        case 5:
+          return "directory";
+        case 6:
+          return "fifo";
+        case 7:
+          return "contiguous-file";
+        case 72:
+          return "pax-header";
+        case 55:
+          return "pax-global-header";
+        case 27:
+          return "gnu-long-link-path";
+        case 28:
+        case 30:
+          return "gnu-long-path";
+      }
+      return null;
+    }
+    function toTypeflag(flag) {
+      switch (flag) {
+        case "file":
+          return 0;
+        case "link":
+          return 1;
+        case "symlink":
+          return 2;
+        case "character-device":
+          return 3;
+        case "block-device":
+          return 4;
+        case "directory":
+          return 5;
+        case "fifo":
+          return 6;
+        case "contiguous-file":
+          return 7;
+        case "pax-header":
+          return 72;
+      }
+      return 0;
+    }
+    function indexOf2(block, num, offset, end) {
+      for (; offset < end; offset++) {
+        if (block[offset] === num) return offset;
+      }
+      return end;
+    }
+    function cksum(block) {
+      let sum = 8 * 32;
+      for (let i = 0; i < 148; i++) sum += block[i];
+      for (let j = 156; j < 512; j++) sum += block[j];
+      return sum;
+    }
+    function encodeOct(val, n) {
+      val = val.toString(8);
+      if (val.length > n) return SEVENS.slice(0, n) + " ";
+      return ZEROS.slice(0, n - val.length) + val + " ";
+    }
+    function encodeSizeBin(num, buf, off) {
+      buf[off] = 128;
+      for (let i = 11; i > 0; i--) {
+        buf[off + i] = num & 255;
+        num = Math.floor(num / 256);
+      }
+    }
+    function encodeSize(num, buf, off) {
+      if (num.toString(8).length > 11) {
+        encodeSizeBin(num, buf, off);
+      } else {
+        b4a.write(buf, encodeOct(num, 11), off);
+      }
+    }
+    function parse256(buf) {
+      let positive;
+      if (buf[0] === 128) positive = true;
+      else if (buf[0] === 255) positive = false;
+      else return null;
+      const tuple = [];
+      let i;
+      for (i = buf.length - 1; i > 0; i--) {
+        const byte = buf[i];
+        if (positive) tuple.push(byte);
+        else tuple.push(255 - byte);
+      }
+      let sum = 0;
+      const l = tuple.length;
+      for (i = 0; i < l; i++) {
+        sum += tuple[i] * Math.pow(256, i);
+      }
+      return positive ? sum : -1 * sum;
+    }
+    function decodeOct(val, offset, length) {
+      val = val.subarray(offset, offset + length);
+      offset = 0;
+      if (val[offset] & 128) {
+        return parse256(val);
+      } else {
+        while (offset < val.length && val[offset] === 32) offset++;
+        const end = clamp(indexOf2(val, 32, offset, val.length), val.length, val.length);
+        while (offset < end && val[offset] === 0) offset++;
+        if (end === offset) return 0;
+        return parseInt(b4a.toString(val.subarray(offset, end)), 8);
+      }
+    }
+    function decodeStr(val, offset, length, encoding) {
+      return b4a.toString(val.subarray(offset, indexOf2(val, 0, offset, offset + length)), encoding);
+    }
+    function addLength(str) {
+      const len = b4a.byteLength(str);
+      let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
+      if (len + digits >= Math.pow(10, digits)) digits++;
+      return len + digits + str;
+    }
+  }
+});
+
+// node_modules/tar-stream/extract.js
+var require_extract = __commonJS({
+  "node_modules/tar-stream/extract.js"(exports, module) {
+    var { Writable, Readable, getStreamError } = require_streamx();
+    var FIFO = require_fast_fifo();
+    var b4a = require_b4a();
+    var headers = require_headers2();
+    var EMPTY = b4a.alloc(0);
+    var MAX_HEADER_SIZE = 4 * 1024 * 1024;
+    var BufferList = class {
+      constructor() {
+        this.buffered = 0;
+        this.shifted = 0;
+        this.queue = new FIFO();
+        this._offset = 0;
+      }
+      push(buffer) {
+        this.buffered += buffer.byteLength;
+        this.queue.push(buffer);
+      }
+      shiftFirst(size) {
+        return this.buffered === 0 ? null : this._next(size);
+      }
+      shift(size) {
+        if (size > this.buffered) return null;
+        if (size === 0) return EMPTY;
+        let chunk = this._next(size);
+        if (size === chunk.byteLength) return chunk;
+        const chunks = [chunk];
+        while ((size -= chunk.byteLength) > 0) {
+          chunk = this._next(size);
+          chunks.push(chunk);
+        }
+        return b4a.concat(chunks);
+      }
+      _next(size) {
+        const buf = this.queue.peek();
+        const rem = buf.byteLength - this._offset;
+        if (size >= rem) {
+          const sub = this._offset ? buf.subarray(this._offset, buf.byteLength) : buf;
+          this.queue.shift();
+          this._offset = 0;
+          this.buffered -= rem;
+          this.shifted += rem;
+          return sub;
+        }
+        this.buffered -= size;
+        this.shifted += size;
+        return buf.subarray(this._offset, this._offset += size);
+      }
+    };
+    var Source = class extends Readable {
+      constructor(self, header, offset) {
+        super();
+        this.header = header;
+        this.offset = offset;
+        this._parent = self;
+      }
+      _read(cb) {
+        if (this.header.size === 0) {
+          this.push(null);
+        }
+        if (this._parent._stream === this) {
+          this._parent._update();
+        }
+        cb(null);
+      }
+      _predestroy() {
+        this._parent.destroy(getStreamError(this));
+      }
+      _detach() {
+        if (this._parent._stream === this) {
+          this._parent._stream = null;
+          this._parent._missing = overflow(this.header.size);
+          this._parent._update();
+        }
+      }
+      _destroy(cb) {
+        this._detach();
+        cb(null);
+      }
+    };
+    var Extract = class extends Writable {
+      constructor(opts) {
+        super(opts);
+        if (!opts) opts = {};
+        this._buffer = new BufferList();
+        this._offset = 0;
+        this._header = null;
+        this._stream = null;
+        this._missing = 0;
+        this._longHeader = false;
+        this._callback = noop;
+        this._locked = false;
+        this._finished = false;
+        this._pax = null;
+        this._paxGlobal = null;
+        this._gnuLongPath = null;
+        this._gnuLongLinkPath = null;
+        this._filenameEncoding = opts.filenameEncoding || "utf-8";
+        this._allowUnknownFormat = !!opts.allowUnknownFormat;
+        this._unlockBound = this._unlock.bind(this);
+      }
+      _unlock(err) {
+        this._locked = false;
+        if (err) {
+          this.destroy(err);
+          this._continueWrite(err);
+          return;
+        }
+        this._update();
+      }
+      _consumeHeader() {
+        if (this._locked) return false;
+        this._offset = this._buffer.shifted;
+        try {
+          this._header = headers.decode(this._buffer.shift(512), this._filenameEncoding, this._allowUnknownFormat);
+        } catch (err) {
+          this._continueWrite(err);
+          return false;
+        }
+        if (!this._header) return true;
+        this._header.byteOffset = this._buffer.shifted;
+        switch (this._header.type) {
+          case "gnu-long-path":
+          case "gnu-long-link-path":
+          case "pax-global-header":
+          case "pax-header":
+            this._longHeader = true;
+            this._missing = this._header.size;
+            if (this._missing > MAX_HEADER_SIZE) {
+              this._continueWrite(new Error("Header exceeds max size"));
+              return false;
+            }
+            return true;
+        }
+        this._locked = true;
+        this._applyLongHeaders();
+        if (!(this._header.size >= 0)) {
+          this._continueWrite(new Error("Invalid header"));
+          return false;
+        }
+        if (this._header.size === 0 || this._header.type === "directory") {
+          this.emit("entry", this._header, this._createStream(), this._unlockBound);
+          return true;
+        }
+        this._stream = this._createStream();
+        this._missing = this._header.size;
+        this.emit("entry", this._header, this._stream, this._unlockBound);
+        return true;
+      }
+      _applyLongHeaders() {
+        if (this._gnuLongPath) {
+          this._header.name = this._gnuLongPath;
+          this._gnuLongPath = null;
+        }
+        if (this._gnuLongLinkPath) {
+          this._header.linkname = this._gnuLongLinkPath;
+          this._gnuLongLinkPath = null;
+        }
+        if (this._pax) {
+          if (this._pax.path) this._header.name = this._pax.path;
+          if (this._pax.linkpath) this._header.linkname = this._pax.linkpath;
+          if (this._pax.size) this._header.size = parseInt(this._pax.size, 10);
+          this._header.pax = this._pax;
+          this._pax = null;
+        }
+      }
+      _decodeLongHeader(buf) {
+        switch (this._header.type) {
+          case "gnu-long-path":
+            this._gnuLongPath = headers.decodeLongPath(buf, this._filenameEncoding);
+            break;
+          case "gnu-long-link-path":
+            this._gnuLongLinkPath = headers.decodeLongPath(buf, this._filenameEncoding);
+            break;
+          case "pax-global-header":
+            this._paxGlobal = headers.decodePax(buf);
+            break;
+          case "pax-header":
+            this._pax = this._paxGlobal === null ? headers.decodePax(buf) : Object.assign({}, this._paxGlobal, headers.decodePax(buf));
+            break;
+        }
+      }
+      _consumeLongHeader() {
+        this._longHeader = false;
+        this._missing = overflow(this._header.size);
+        const buf = this._buffer.shift(this._header.size);
+        try {
+          this._decodeLongHeader(buf);
+        } catch (err) {
+          this._continueWrite(err);
+          return false;
+        }
+        return true;
+      }
+      _consumeStream() {
+        const buf = this._buffer.shiftFirst(this._missing);
+        if (buf === null) return false;
+        this._missing -= buf.byteLength;
+        const drained = this._stream.push(buf);
+        if (this._missing === 0) {
+          this._stream.push(null);
+          if (drained) this._stream._detach();
+          return drained && this._locked === false;
+        }
+        return drained;
+      }
+      _createStream() {
+        return new Source(this, this._header, this._offset);
+      }
+      _update() {
+        while (this._buffer.buffered > 0 && !this.destroying) {
+          if (this._missing > 0) {
+            if (this._stream !== null) {
+              if (this._consumeStream() === false) return;
+              continue;
+            }
+            if (this._longHeader === true) {
+              if (this._missing > this._buffer.buffered) break;
+              if (this._consumeLongHeader() === false) return false;
+              continue;
+            }
+            const ignore = this._buffer.shiftFirst(this._missing);
+            if (ignore !== null) this._missing -= ignore.byteLength;
+            continue;
+          }
+          if (this._buffer.buffered < 512) break;
+          if (this._stream !== null || this._consumeHeader() === false) return;
+        }
+        this._continueWrite(null);
+      }
+      _continueWrite(err) {
+        const cb = this._callback;
+        this._callback = noop;
+        cb(err);
+      }
+      _write(data, cb) {
+        this._callback = cb;
+        this._buffer.push(data);
+        this._update();
+      }
+      _final(cb) {
+        this._finished = this._missing === 0 && this._buffer.buffered === 0;
+        cb(this._finished ? null : new Error("Unexpected end of data"));
+      }
+      _predestroy() {
+        this._continueWrite(null);
+      }
+      _destroy(cb) {
+        if (this._stream) this._stream.destroy(getStreamError(this));
+        cb(null);
+      }
+      [Symbol.asyncIterator]() {
+        let error2 = null;
+        let promiseResolve = null;
+        let promiseReject = null;
+        let entryStream = null;
+        let entryCallback = null;
+        const extract = this;
+        this.on("entry", onentry);
+        this.on("error", (err) => {
+          error2 = err;
+        });
+        this.on("close", onclose);
+        return {
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+          next() {
+            return new Promise(onnext);
+          },
+          return() {
+            return destroy(null);
+          },
+          throw(err) {
+            return destroy(err);
+          }
+        };
+        function consumeCallback(err) {
+          if (!entryCallback) return;
+          const cb = entryCallback;
+          entryCallback = null;
+          cb(err);
+        }
+        function onnext(resolve, reject) {
+          if (error2) {
+            return reject(error2);
+          }
+          if (entryStream) {
+            resolve({ value: entryStream, done: false });
+            entryStream = null;
+            return;
+          }
+          promiseResolve = resolve;
+          promiseReject = reject;
+          consumeCallback(null);
+          if (extract._finished && promiseResolve) {
+            promiseResolve({ value: void 0, done: true });
+            promiseResolve = promiseReject = null;
+          }
+        }
+        function onentry(header, stream, callback) {
+          entryCallback = callback;
+          stream.on("error", noop);
+          if (promiseResolve) {
+            promiseResolve({ value: stream, done: false });
+            promiseResolve = promiseReject = null;
+          } else {
+            entryStream = stream;
+          }
+        }
+        function onclose() {
+          consumeCallback(error2);
+          if (!promiseResolve) return;
+          if (error2) promiseReject(error2);
+          else promiseResolve({ value: void 0, done: true });
+          promiseResolve = promiseReject = null;
+        }
+        function destroy(err) {
+          extract.destroy(err);
+          consumeCallback(err);
+          return new Promise((resolve, reject) => {
+            if (extract.destroyed) return resolve({ value: void 0, done: true });
+            extract.once("close", function() {
+              if (err) reject(err);
+              else resolve({ value: void 0, done: true });
+            });
+          });
+        }
+      }
+    };
+    module.exports = function extract(opts) {
+      return new Extract(opts);
+    };
+    function noop() {
+    }
+    function overflow(size) {
+      size &= 511;
+      return size && 512 - size;
+    }
+  }
+});
+
+// node_modules/tar-stream/constants.js
+var require_constants6 = __commonJS({
+  "node_modules/tar-stream/constants.js"(exports, module) {
+    var constants3 = {
+      // just for envs without fs
+      S_IFMT: 61440,
+      S_IFDIR: 16384,
+      S_IFCHR: 8192,
+      S_IFBLK: 24576,
+      S_IFIFO: 4096,
+      S_IFLNK: 40960
+    };
+    try {
+      module.exports = __require("fs").constants || constants3;
+    } catch {
+      module.exports = constants3;
+    }
+  }
+});
+
+// node_modules/tar-stream/pack.js
+var require_pack = __commonJS({
+  "node_modules/tar-stream/pack.js"(exports, module) {
+    var { Readable, Writable, getStreamError } = require_streamx();
+    var b4a = require_b4a();
+    var constants3 = require_constants6();
+    var headers = require_headers2();
+    var DMODE = 493;
+    var FMODE = 420;
+    var END_OF_TAR = b4a.alloc(1024);
+    var Sink = class extends Writable {
+      constructor(pack, header, callback) {
+        super({ mapWritable, eagerOpen: true });
+        this.written = 0;
+        this.header = header;
+        this._callback = callback;
+        this._linkname = null;
+        this._isLinkname = header.type === "symlink" && !header.linkname;
+        this._isVoid = header.type !== "file" && header.type !== "contiguous-file";
+        this._finished = false;
+        this._pack = pack;
+        this._openCallback = null;
+        if (this._pack._stream === null) this._pack._stream = this;
+        else this._pack._pending.push(this);
+      }
+      _open(cb) {
+        this._openCallback = cb;
+        if (this._pack._stream === this) this._continueOpen();
+      }
+      _continuePack(err) {
+        if (this._callback === null) return;
+        const callback = this._callback;
+        this._callback = null;
+        callback(err);
+      }
+      _continueOpen() {
+        if (this._pack._stream === null) this._pack._stream = this;
+        const cb = this._openCallback;
+        this._openCallback = null;
+        if (cb === null) return;
+        if (this._pack.destroying) return cb(new Error("pack stream destroyed"));
+        if (this._pack._finalized) return cb(new Error("pack stream is already finalized"));
+        this._pack._stream = this;
+        if (!this._isLinkname) {
+          this._pack._encode(this.header);
+        }
+        if (this._isVoid) {
+          this._finish();
+          this._continuePack(null);
+        }
+        cb(null);
+      }
+      _write(data, cb) {
+        if (this._isLinkname) {
+          this._linkname = this._linkname ? b4a.concat([this._linkname, data]) : data;
+          return cb(null);
+        }
+        if (this._isVoid) {
+          if (data.byteLength > 0) {
+            return cb(new Error("No body allowed for this entry"));
+          }
+          return cb();
+        }
+        this.written += data.byteLength;
+        if (this._pack.push(data)) return cb();
+        this._pack._drain = cb;
+      }
+      _finish() {
+        if (this._finished) return;
+        this._finished = true;
+        if (this._isLinkname) {
+          this.header.linkname = this._linkname ? b4a.toString(this._linkname, "utf-8") : "";
+          this._pack._encode(this.header);
+        }
+        overflow(this._pack, this.header.size);
+        this._pack._done(this);
+      }
+      _final(cb) {
+        if (this.written !== this.header.size) {
+          return cb(new Error("Size mismatch"));
+        }
+        this._finish();
+        cb(null);
+      }
+      _getError() {
+        return getStreamError(this) || new Error("tar entry destroyed");
+      }
+      _predestroy() {
+        this._pack.destroy(this._getError());
+      }
+      _destroy(cb) {
+        this._pack._done(this);
+        this._continuePack(this._finished ? null : this._getError());
+        cb();
+      }
+    };
+    var Pack = class extends Readable {
+      constructor(opts) {
+        super(opts);
+        this._drain = noop;
+        this._finalized = false;
+        this._finalizing = false;
+        this._pending = [];
+        this._stream = null;
+      }
+      entry(header, buffer, callback) {
+        if (this._finalized || this.destroying) throw new Error("already finalized or destroyed");
+        if (typeof buffer === "function") {
+          callback = buffer;
+          buffer = null;
+        }
+        if (!callback) callback = noop;
+        if (!header.size || header.type === "symlink") header.size = 0;
+        if (!header.type) header.type = modeToType(header.mode);
+        if (!header.mode) header.mode = header.type === "directory" ? DMODE : FMODE;
+        if (!header.uid) header.uid = 0;
+        if (!header.gid) header.gid = 0;
+        if (!header.mtime) header.mtime = /* @__PURE__ */ new Date();
+        if (typeof buffer === "string") buffer = b4a.from(buffer);
+        const sink = new Sink(this, header, callback);
+        if (b4a.isBuffer(buffer)) {
+          header.size = buffer.byteLength;
+          sink.write(buffer);
+          sink.end();
+          return sink;
+        }
+        if (sink._isVoid) {
+          return sink;
+        }
+        return sink;
+      }
+      finalize() {
+        if (this._stream || this._pending.length > 0) {
+          this._finalizing = true;
+          return;
+        }
+        if (this._finalized) return;
+        this._finalized = true;
+        this.push(END_OF_TAR);
+        this.push(null);
+      }
+      _done(stream) {
+        if (stream !== this._stream) return;
+        this._stream = null;
+        if (this._finalizing) this.finalize();
+        if (this._pending.length) this._pending.shift()._continueOpen();
+      }
+      _encode(header) {
+        if (!header.pax) {
+          const buf = headers.encode(header);
+          if (buf) {
+            this.push(buf);
+            return;
+          }
+        }
+        this._encodePax(header);
+      }
+      _encodePax(header) {
+        const paxHeader = headers.encodePax({
+          name: header.name,
+          linkname: header.linkname,
+          pax: header.pax
+        });
+        const newHeader = {
+          name: "PaxHeader",
+          mode: header.mode,
+          uid: header.uid,
+          gid: header.gid,
+          size: paxHeader.byteLength,
+          mtime: header.mtime,
+          type: "pax-header",
+          linkname: header.linkname && "PaxHeader",
+          uname: header.uname,
+          gname: header.gname,
+          devmajor: header.devmajor,
+          devminor: header.devminor
+        };
+        this.push(headers.encode(newHeader));
+        this.push(paxHeader);
+        overflow(this, paxHeader.byteLength);
+        newHeader.size = header.size;
+        newHeader.type = header.type;
+        this.push(headers.encode(newHeader));
+      }
+      _doDrain() {
+        const drain = this._drain;
+        this._drain = noop;
+        drain();
+      }
+      _predestroy() {
+        const err = getStreamError(this);
+        if (this._stream) this._stream.destroy(err);
+        while (this._pending.length) {
+          const stream = this._pending.shift();
+          stream.destroy(err);
+          stream._continueOpen();
+        }
+        this._doDrain();
+      }
+      _read(cb) {
+        this._doDrain();
+        cb();
+      }
+    };
+    module.exports = function pack(opts) {
+      return new Pack(opts);
+    };
+    function modeToType(mode) {
+      switch (mode & constants3.S_IFMT) {
+        case constants3.S_IFBLK:
+          return "block-device";
+        case constants3.S_IFCHR:
+          return "character-device";
+        case constants3.S_IFDIR:
+          return "directory";
+        case constants3.S_IFIFO:
+          return "fifo";
+        case constants3.S_IFLNK:
+          return "symlink";
+      }
+      return "file";
+    }
+    function noop() {
+    }
+    function overflow(self, size) {
+      size &= 511;
+      if (size) self.push(END_OF_TAR.subarray(0, 512 - size));
+    }
+    function mapWritable(buf) {
+      return b4a.isBuffer(buf) ? buf : b4a.from(buf);
+    }
+  }
+});
+
+// node_modules/tar-stream/index.js
+var require_tar_stream = __commonJS({
+  "node_modules/tar-stream/index.js"(exports) {
+    exports.extract = require_extract();
+    exports.pack = require_pack();
+  }
+});
+
 // node_modules/@open-policy-agent/opa-wasm/src/builtins/json.js
 var require_json = __commonJS({
   "node_modules/@open-policy-agent/opa-wasm/src/builtins/json.js"(exports, module) {
@@ -57185,11 +57185,11 @@ var require_json = __commonJS({
       try {
         JSON.parse(str);
         return true;
-      } catch (err2) {
-        if (err2 instanceof SyntaxError) {
+      } catch (err) {
+        if (err instanceof SyntaxError) {
           return false;
         }
-        throw err2;
+        throw err;
       }
     }
     module.exports = {
@@ -57549,9 +57549,9 @@ var require_PlainValue_516d5bc2 = __commonJS({
         }
       }
       const offset = col > 1 ? " ".repeat(col - 1) : "";
-      const err2 = "^".repeat(errLen);
+      const err = "^".repeat(errLen);
       return `${src}
-${offset}${err2}${errEnd}`;
+${offset}${err}${errEnd}`;
     }
     var Range = class _Range {
       static copy(orig) {
@@ -60601,15 +60601,15 @@ ${indent}`);
       }
       if (lastItem && lastItem.char !== char) {
         const msg = `Expected ${name} to end with ${char}`;
-        let err2;
+        let err;
         if (typeof lastItem.offset === "number") {
-          err2 = new PlainValue.YAMLSemanticError(cst, msg);
-          err2.offset = lastItem.offset + 1;
+          err = new PlainValue.YAMLSemanticError(cst, msg);
+          err.offset = lastItem.offset + 1;
         } else {
-          err2 = new PlainValue.YAMLSemanticError(lastItem, msg);
-          if (lastItem.range && lastItem.range.end) err2.offset = lastItem.range.end - lastItem.range.start;
+          err = new PlainValue.YAMLSemanticError(lastItem, msg);
+          if (lastItem.range && lastItem.range.end) err.offset = lastItem.range.end - lastItem.range.start;
         }
-        errors.push(err2);
+        errors.push(err);
       }
     }
     function checkFlowCommentSpace(errors, comment) {
@@ -61148,9 +61148,9 @@ ${ca}` : ca;
             continue;
           }
           const msg = `Flow map contains an unexpected ${char}`;
-          const err2 = new PlainValue.YAMLSyntaxError(cst, msg);
-          err2.offset = offset;
-          doc.errors.push(err2);
+          const err = new PlainValue.YAMLSyntaxError(cst, msg);
+          err.offset = offset;
+          doc.errors.push(err);
         } else if (item.type === PlainValue.Type.BLANK_LINE) {
           comments.push({
             afterKey: !!key,
@@ -61266,9 +61266,9 @@ ${ca}` : ca;
               key = items.pop();
               if (key instanceof Pair) {
                 const msg = "Chaining flow sequence pairs is invalid";
-                const err2 = new PlainValue.YAMLSemanticError(cst, msg);
-                err2.offset = offset;
-                doc.errors.push(err2);
+                const err = new PlainValue.YAMLSemanticError(cst, msg);
+                err.offset = offset;
+                doc.errors.push(err);
               }
               if (!explicitKey && typeof keyStart === "number") {
                 const keyEnd = item.range ? item.range.start : item.offset;
@@ -61290,9 +61290,9 @@ ${ca}` : ca;
             next = null;
           } else if (next === "[" || char !== "]" || i < cst.items.length - 1) {
             const msg = `Flow sequence contains an unexpected ${char}`;
-            const err2 = new PlainValue.YAMLSyntaxError(cst, msg);
-            err2.offset = offset;
-            doc.errors.push(err2);
+            const err = new PlainValue.YAMLSyntaxError(cst, msg);
+            err.offset = offset;
+            doc.errors.push(err);
           }
         } else if (item.type === PlainValue.Type.BLANK_LINE) {
           comments.push({
@@ -62880,11 +62880,11 @@ var require_yaml2 = __commonJS({
       try {
         global.YAML_SILENCE_WARNINGS = true;
         return { ok: true, result: yaml.parse(str) };
-      } catch (err2) {
-        if (err2 && errors.has(err2.name)) {
+      } catch (err) {
+        if (err && errors.has(err.name)) {
           return { ok: false, result: void 0 };
         }
-        throw err2;
+        throw err;
       } finally {
         global.YAML_SILENCE_WARNINGS = YAML_SILENCE_WARNINGS_CACHED;
       }
@@ -63788,72 +63788,141 @@ var BlastguardError = class extends Error {
 function isBlastguardError(e) {
   return e instanceof BlastguardError;
 }
+function codeRegistry(table2) {
+  const entries = Object.entries(table2);
+  return {
+    codes: Object.fromEntries(entries.map(([name, [code]]) => [name, code])),
+    titles: Object.fromEntries(entries.map(([, [code, title]]) => [code, title]))
+  };
+}
 
 // src/diagnostics/codes.ts
-function entries(list) {
-  const out = {};
-  for (const [code, severity, title] of list) out[code] = { code, severity, title };
-  return out;
-}
-var VALIDATION_CODES = entries([
+var VALIDATION_CODES = {
   // Finding and reading files.
-  ["BG001", "error", "policy directory does not exist"],
-  ["BG002", "error", "policy path is not a directory"],
-  ["BG003", "error", "no policy files in the directory"],
-  ["BG004", "error", "file cannot be read"],
-  ["BG005", "error", "file is too large"],
-  ["BG006", "error", "symbolic link loop"],
-  ["BG007", "error", "file is not valid UTF-8"],
-  ["BG019", "error", "symbolic link leads outside the directory being loaded (not followed)"],
+  directoryMissing: "BG001",
+  notDirectory: "BG002",
+  noPolicyFiles: "BG003",
+  unreadable: "BG004",
+  fileTooLarge: "BG005",
+  symlinkLoop: "BG006",
+  invalidUtf8: "BG007",
+  linkOutsideDirectory: "BG019",
   // YAML.
-  ["BG008", "error", "YAML syntax error"],
-  ["BG009", "error", "duplicate key in a mapping"],
-  ["BG010", "error", "tab used for indentation"],
-  ["BG011", "error", "too many YAML aliases"],
-  ["BG012", "error", "document is not a mapping"],
-  ["BG013", "error", "document has no `kind`"],
-  ["BG014", "error", "unknown `kind`"],
-  ["BG015", "error", "missing or unsupported `apiVersion`"],
-  ["BG016", "warning", "file contains no documents"],
-  ["BG017", "warning", "YAML warning (e.g. an unresolved tag)"],
-  ["BG018", "error", "mapping key is not a scalar"],
-  ["BG061", "error", "YAML nesting too deep"],
+  yamlSyntax: "BG008",
+  duplicateKey: "BG009",
+  tabIndentation: "BG010",
+  tooManyAliases: "BG011",
+  notMapping: "BG012",
+  missingKind: "BG013",
+  unknownKind: "BG014",
+  apiVersion: "BG015",
+  noDocuments: "BG016",
+  yamlWarning: "BG017",
+  nonScalarKey: "BG018",
+  nestingTooDeep: "BG061",
   // JSON Schema.
-  ["BG020", "error", "missing required property"],
-  ["BG021", "error", "unknown property"],
-  ["BG022", "error", "value has the wrong type"],
-  ["BG023", "error", "value is not one of the allowed values"],
-  ["BG024", "error", "value does not have the required format"],
-  ["BG025", "error", "value is too small, too large, too short or too long"],
-  ["BG026", "error", "list contains duplicate entries"],
-  ["BG027", "error", "properties that cannot be used together"],
-  ["BG028", "error", "value matches none of the accepted forms"],
+  missingProperty: "BG020",
+  unknownProperty: "BG021",
+  wrongType: "BG022",
+  notAllowedValue: "BG023",
+  wrongFormat: "BG024",
+  outOfRange: "BG025",
+  duplicateEntries: "BG026",
+  exclusiveProperties: "BG027",
+  noFormMatches: "BG028",
   // Cross-document rules.
-  ["BG040", "error", "reference to an undeclared `Api`"],
-  ["BG041", "error", "duplicate `metadata.name` within a kind"],
-  ["BG042", "error", "duplicate rule id within a policy"],
-  ["BG043", "error", "two tokens declare the same fingerprint"],
-  ["BG044", "warning", "operation is not in the API catalog"],
-  ["BG045", "warning", "`class:` selector matches no catalog operation"],
-  ["BG046", "error", "environment is not declared by the API"],
-  ["BG047", "error", "protected environment is not declared by the API"],
-  ["BG048", "error", "malformed token fingerprint"],
-  ["BG049", "error", "token has expired"],
-  ["BG050", "warning", "token expires within 14 days"],
-  ["BG051", "error", "token has no `expires`"],
-  ["BG052", "error", "`match.tokens` names an undeclared token"],
-  ["BG053", "error", "more than one `Overrides` document"],
-  ["BG054", "error", "override without `reason` or `expires`"],
-  ["BG055", "warning", "override has expired"],
-  ["BG056", "error", "value looks like a raw credential"],
-  ["BG057", "warning", "rule can never decide (an earlier rule of the policy matches all its calls, at least as severe)"],
-  ["BG058", "warning", "`match.tokens` names a token of another API"],
-  ["BG059", "error", "rule can never match (`attempt.min` > `attempt.max`, or > 1000000000, the largest input `attempt`)"],
-  ["BG060", "error", "invalid date-time"],
-  ["BG062", "warning", "`Replay` or `TestSuite` in the policy directory (never run)"]
+  undeclaredApi: "BG040",
+  duplicateName: "BG041",
+  duplicateRuleId: "BG042",
+  duplicateFingerprint: "BG043",
+  unknownOperation: "BG044",
+  emptyClassSelector: "BG045",
+  undeclaredEnvironment: "BG046",
+  undeclaredProtectedEnvironment: "BG047",
+  malformedFingerprint: "BG048",
+  tokenExpired: "BG049",
+  tokenExpiresSoon: "BG050",
+  tokenWithoutExpiry: "BG051",
+  undeclaredToken: "BG052",
+  severalOverrides: "BG053",
+  overrideWithoutJustification: "BG054",
+  overrideExpired: "BG055",
+  rawCredential: "BG056",
+  unreachableRule: "BG057",
+  tokenOfAnotherApi: "BG058",
+  attemptNeverMatches: "BG059",
+  invalidTimestamp: "BG060",
+  misplacedFixture: "BG062"
+};
+var VALIDATION_CODE_INFO = {
+  // Finding and reading files.
+  BG001: ["error", "policy directory does not exist"],
+  BG002: ["error", "policy path is not a directory"],
+  BG003: ["error", "no policy files in the directory"],
+  BG004: ["error", "file cannot be read"],
+  BG005: ["error", "file is too large"],
+  BG006: ["error", "symbolic link loop"],
+  BG007: ["error", "file is not valid UTF-8"],
+  BG019: ["error", "symbolic link leads outside the directory being loaded (not followed)"],
+  // YAML.
+  BG008: ["error", "YAML syntax error"],
+  BG009: ["error", "duplicate key in a mapping"],
+  BG010: ["error", "tab used for indentation"],
+  BG011: ["error", "too many YAML aliases"],
+  BG012: ["error", "document is not a mapping"],
+  BG013: ["error", "document has no `kind`"],
+  BG014: ["error", "unknown `kind`"],
+  BG015: ["error", "missing or unsupported `apiVersion`"],
+  BG016: ["warning", "file contains no documents"],
+  BG017: ["warning", "YAML warning (e.g. an unresolved tag)"],
+  BG018: ["error", "mapping key is not a scalar"],
+  BG061: ["error", "YAML nesting too deep"],
+  // JSON Schema.
+  BG020: ["error", "missing required property"],
+  BG021: ["error", "unknown property"],
+  BG022: ["error", "value has the wrong type"],
+  BG023: ["error", "value is not one of the allowed values"],
+  BG024: ["error", "value does not have the required format"],
+  BG025: ["error", "value is too small, too large, too short or too long"],
+  BG026: ["error", "list contains duplicate entries"],
+  BG027: ["error", "properties that cannot be used together"],
+  BG028: ["error", "value matches none of the accepted forms"],
+  // Cross-document rules.
+  BG040: ["error", "reference to an undeclared `Api`"],
+  BG041: ["error", "duplicate `metadata.name` within a kind"],
+  BG042: ["error", "duplicate rule id within a policy"],
+  BG043: ["error", "two tokens declare the same fingerprint"],
+  BG044: ["warning", "operation is not in the API catalog"],
+  BG045: ["warning", "`class:` selector matches no catalog operation"],
+  BG046: ["error", "environment is not declared by the API"],
+  BG047: ["error", "protected environment is not declared by the API"],
+  BG048: ["error", "malformed token fingerprint"],
+  BG049: ["error", "token has expired"],
+  BG050: ["warning", "token expires within 14 days"],
+  BG051: ["error", "token has no `expires`"],
+  BG052: ["error", "`match.tokens` names an undeclared token"],
+  BG053: ["error", "more than one `Overrides` document"],
+  BG054: ["error", "override without `reason` or `expires`"],
+  BG055: ["warning", "override has expired"],
+  BG056: ["error", "value looks like a raw credential"],
+  BG057: ["warning", "rule can never decide (an earlier rule of the policy matches all its calls, at least as severe)"],
+  BG058: ["warning", "`match.tokens` names a token of another API"],
+  BG059: ["error", "rule can never match (`attempt.min` > `attempt.max`, or > 1000000000, the largest input `attempt`)"],
+  BG060: ["error", "invalid date-time"],
+  BG062: ["warning", "`Replay` or `TestSuite` in the policy directory (never run)"]
+};
+var UNREAD_FILE_CODES = /* @__PURE__ */ new Set([
+  VALIDATION_CODES.directoryMissing,
+  VALIDATION_CODES.notDirectory,
+  VALIDATION_CODES.noPolicyFiles,
+  VALIDATION_CODES.unreadable,
+  VALIDATION_CODES.fileTooLarge,
+  VALIDATION_CODES.symlinkLoop,
+  VALIDATION_CODES.linkOutsideDirectory
 ]);
-var UNREAD_FILE_CODES = /* @__PURE__ */ new Set(["BG001", "BG002", "BG003", "BG004", "BG005", "BG006", "BG019"]);
-var CODES = VALIDATION_CODES;
+var CODES = Object.fromEntries(
+  Object.entries(VALIDATION_CODE_INFO).map(([code, [severity, title]]) => [code, { code, severity, title }])
+);
 
 // src/diagnostics/create.ts
 function diagnostic(code, message3, at, help, severity) {
@@ -63892,7 +63961,7 @@ function cmp(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-// src/diagnostics/credentials.ts
+// src/core/credentials.ts
 var PREFIXES = [
   [/^gh[pousr]_[A-Za-z0-9]{20,}/, "a GitHub token"],
   [/^github_pat_[A-Za-z0-9_]{20,}/, "a GitHub fine-grained token"],
@@ -64064,17 +64133,17 @@ function humanBlock(d, lines, paint) {
 }
 function redact(line) {
   if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY/.test(line)) return line;
-  const mask = (text, from, length) => text.slice(0, from + Math.min(4, length)) + "*".repeat(Math.max(0, length - 4)) + text.slice(from + length);
+  const mask2 = (text, from, length) => text.slice(0, from + Math.min(4, length)) + "*".repeat(Math.max(0, length - 4)) + text.slice(from + length);
   let out = line.replace(/[^\s"'`,{}[\]]{16,}/g, (token) => {
     const bare = token.replace(/^[^A-Za-z0-9-]+/, "");
     if (!looksLikeCredential(bare)) return token;
     const keep = token.length - bare.length + Math.min(4, bare.length);
     return token.slice(0, keep) + "*".repeat(token.length - keep);
   });
-  for (const { index, value } of authSchemeCredentials(out)) out = mask(out, index, value.length);
+  for (const { index, value } of authSchemeCredentials(out)) out = mask2(out, index, value.length);
   for (const m of out.matchAll(/\bfingerprint["']?\s*:\s*["']?([^\s"'`,{}[\]#]+)/g)) {
     const value = m[1] ?? "";
-    if (looksLikeTokenValue(value)) out = mask(out, (m.index ?? 0) + m[0].length - value.length, value.length);
+    if (looksLikeTokenValue(value)) out = mask2(out, (m.index ?? 0) + m[0].length - value.length, value.length);
   }
   return out;
 }
@@ -64099,1036 +64168,52 @@ function escapeProperty2(s) {
   return escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
-// src/core/canonical-json.ts
-var JsonNumberLiteral = class {
-  constructor(text) {
-    this.text = text;
-  }
-  text;
+// src/core/untrusted.ts
+var SHAPES = {
+  /** A media type without parameters, lowercase (RFC 9110 token characters). */
+  mediaType: /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/,
+  /** A number as a header may write it. */
+  number: /^[-+0-9., ]{1,24}$/,
+  /** A member, parameter or argument name. */
+  key: /^[A-Za-z_$][A-Za-z0-9_$-]{0,63}$/,
+  /** A resource, environment or project id, or a name standing for one. */
+  id: /^[A-Za-z0-9_.:-]{1,64}$/,
+  /** A GraphQL name (operation, field, fragment). */
+  name: /^[_A-Za-z][_0-9A-Za-z]{0,63}$/
 };
-function canonicalJson(value) {
-  const out = [];
-  write(value, out);
-  return out.join("");
+var MAX_QUOTED = 64;
+var RANDOM_RUN = /[A-Za-z0-9]{40,}/;
+function mayEcho(text, shape) {
+  return text.length <= MAX_QUOTED && SHAPES[shape].test(text) && !RANDOM_RUN.test(text) && looksLikeCredential(text) === void 0;
 }
-function write(value, out) {
-  if (value === null) {
-    out.push("null");
-  } else if (typeof value === "boolean") {
-    out.push(value ? "true" : "false");
-  } else if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new TypeError(`canonical json: non-finite number ${value}`);
-    out.push(JSON.stringify(value));
-  } else if (typeof value === "string") {
-    out.push(goJsonString(value));
-  } else if (value instanceof JsonNumberLiteral) {
-    out.push(value.text);
-  } else if (Array.isArray(value)) {
-    out.push("[");
-    value.forEach((item, i) => {
-      if (i > 0) out.push(",");
-      write(item === void 0 ? null : item, out);
-    });
-    out.push("]");
-  } else if (typeof value === "object") {
-    const entries2 = Object.entries(value).filter(([, v]) => v !== void 0);
-    entries2.sort(([a], [b]) => compareUtf8(a, b));
-    out.push("{");
-    entries2.forEach(([k, v], i) => {
-      if (i > 0) out.push(",");
-      out.push(goJsonString(k), ":");
-      write(v, out);
-    });
-    out.push("}");
-  } else {
-    throw new TypeError(`canonical json: unsupported value of type ${typeof value}`);
-  }
+function quote(text, shape, otherwise) {
+  return text !== null && mayEcho(text, shape) ? `\`${text}\`` : otherwise;
 }
-function compareUtf8(a, b) {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+function labelled(label, text, shape, otherwise) {
+  return mayEcho(text, shape) ? `${label} \`${text}\`` : otherwise;
 }
-var SHORT_ESCAPES = {
-  34: '\\"',
-  92: "\\\\",
-  10: "\\n",
-  13: "\\r",
-  9: "\\t",
-  8: "\\b",
-  12: "\\f"
-};
-function goJsonString(s) {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const short = SHORT_ESCAPES[c];
-    if (short !== void 0) {
-      out += short;
-    } else if (c < 32) {
-      out += "\\u00" + c.toString(16).padStart(2, "0");
-    } else if (c === 8232 || c === 8233) {
-      out += "\\u" + c.toString(16);
-    } else if (c >= 55296 && c <= 56319) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 56320 && next <= 57343) {
-        out += s[i] + s[i + 1];
-        i++;
-      } else {
-        out += "\uFFFD";
-      }
-    } else if (c >= 56320 && c <= 57343) {
-      out += "\uFFFD";
-    } else {
-      out += s[i];
-    }
-  }
-  return out + '"';
-}
-
-// src/bundle/hash.ts
-import { createHash } from "node:crypto";
-
-// src/bundle/json.ts
-var JsonSyntaxError = class extends Error {
-  constructor(message3, offset) {
-    super(message3);
-    this.offset = offset;
-    this.name = "JsonSyntaxError";
-  }
-  offset;
-};
-var MAX_DEPTH = 1e4;
-function parseJsonPreservingNumbers(text) {
-  const parser = new Parser(text);
-  parser.skipWhitespace();
-  const value = parser.value(0);
-  parser.skipWhitespace();
-  if (!parser.atEnd()) parser.fail("unexpected data after the top-level value");
-  return value;
-}
-var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-var Parser = class {
-  constructor(text) {
-    this.text = text;
-  }
-  text;
-  pos = 0;
-  atEnd() {
-    return this.pos >= this.text.length;
-  }
-  fail(message3) {
-    throw new JsonSyntaxError(`${message3} at offset ${this.pos}`, this.pos);
-  }
-  skipWhitespace() {
-    const t = this.text;
-    while (this.pos < t.length) {
-      const c = t.charCodeAt(this.pos);
-      if (c === 32 || c === 10 || c === 13 || c === 9) this.pos++;
-      else break;
-    }
-  }
-  value(depth) {
-    if (depth > MAX_DEPTH) this.fail("document nested too deeply");
-    const c = this.text[this.pos];
-    switch (c) {
-      case "{":
-        return this.object(depth + 1);
-      case "[":
-        return this.array(depth + 1);
-      case '"':
-        return this.string();
-      case "t":
-        return this.literal("true", true);
-      case "f":
-        return this.literal("false", false);
-      case "n":
-        return this.literal("null", null);
-      case void 0:
-        return this.fail("unexpected end of input");
-      default:
-        return this.number();
-    }
-  }
-  literal(word, value) {
-    if (!this.text.startsWith(word, this.pos)) this.fail("invalid literal");
-    this.pos += word.length;
-    return value;
-  }
-  number() {
-    NUMBER.lastIndex = this.pos;
-    const m = NUMBER.exec(this.text);
-    if (!m || m[0].length === 0) this.fail("invalid character");
-    this.pos += m[0].length;
-    return new JsonNumberLiteral(m[0]);
-  }
-  object(depth) {
-    this.pos++;
-    const out = /* @__PURE__ */ Object.create(null);
-    this.skipWhitespace();
-    if (this.text[this.pos] === "}") {
-      this.pos++;
-      return out;
-    }
-    for (; ; ) {
-      this.skipWhitespace();
-      if (this.text[this.pos] !== '"') this.fail("expected a string key");
-      const key = this.string();
-      this.skipWhitespace();
-      if (this.text[this.pos] !== ":") this.fail("expected ':'");
-      this.pos++;
-      this.skipWhitespace();
-      out[key] = this.value(depth);
-      this.skipWhitespace();
-      const c = this.text[this.pos];
-      this.pos++;
-      if (c === "}") return out;
-      if (c !== ",") {
-        this.pos--;
-        this.fail("expected ',' or '}'");
-      }
-    }
-  }
-  array(depth) {
-    this.pos++;
-    const out = [];
-    this.skipWhitespace();
-    if (this.text[this.pos] === "]") {
-      this.pos++;
-      return out;
-    }
-    for (; ; ) {
-      this.skipWhitespace();
-      out.push(this.value(depth));
-      this.skipWhitespace();
-      const c = this.text[this.pos];
-      this.pos++;
-      if (c === "]") return out;
-      if (c !== ",") {
-        this.pos--;
-        this.fail("expected ',' or ']'");
-      }
-    }
-  }
-  string() {
-    const t = this.text;
-    this.pos++;
-    let out = "";
-    let start = this.pos;
-    for (; ; ) {
-      if (this.pos >= t.length) this.fail("unterminated string");
-      const c = t.charCodeAt(this.pos);
-      if (c === 34) {
-        out += t.slice(start, this.pos);
-        this.pos++;
-        return replaceLoneSurrogates(out);
-      }
-      if (c < 32) this.fail("control character in string");
-      if (c !== 92) {
-        this.pos++;
-        continue;
-      }
-      out += t.slice(start, this.pos);
-      const e = t[this.pos + 1];
-      this.pos += 2;
-      switch (e) {
-        case '"':
-          out += '"';
-          break;
-        case "\\":
-          out += "\\";
-          break;
-        case "/":
-          out += "/";
-          break;
-        case "b":
-          out += "\b";
-          break;
-        case "f":
-          out += "\f";
-          break;
-        case "n":
-          out += "\n";
-          break;
-        case "r":
-          out += "\r";
-          break;
-        case "t":
-          out += "	";
-          break;
-        case "u": {
-          const hex = t.slice(this.pos, this.pos + 4);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail("invalid unicode escape");
-          out += String.fromCharCode(parseInt(hex, 16));
-          this.pos += 4;
-          break;
-        }
-        default:
-          this.pos -= 1;
-          this.fail("invalid escape");
-      }
-      start = this.pos;
-    }
-  }
-};
-function replaceLoneSurrogates(s) {
-  if (!/[\ud800-\udfff]/.test(s)) return s;
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 55296 && c <= 56319) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 56320 && next <= 57343) {
-        out += s[i] + s[i + 1];
-        i++;
-        continue;
-      }
-      out += "\uFFFD";
-    } else if (c >= 56320 && c <= 57343) {
-      out += "\uFFFD";
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-// src/bundle/hash.ts
-var HASH_ALGORITHMS = {
-  "SHA-224": "sha224",
-  "SHA-256": "sha256",
-  "SHA-384": "sha384",
-  "SHA-512": "sha512",
-  "SHA-512-224": "sha512-224",
-  "SHA-512-256": "sha512-256"
-};
-var STRUCTURED_BASENAMES = /* @__PURE__ */ new Set(["data.json", "data.yaml", "signatures.json", ".manifest"]);
-function isStructuredFile(path10) {
-  const slash = path10.lastIndexOf("/");
-  return STRUCTURED_BASENAMES.has(path10.slice(slash + 1));
-}
-var BOM = [239, 187, 191];
-var strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function parseStructuredFile(path10, bytes) {
-  const body = bytes.length >= 3 && BOM.every((b, i) => bytes[i] === b) ? bytes.subarray(3) : bytes;
-  let text;
-  try {
-    text = strictUtf8.decode(body);
-  } catch (e) {
-    throw new BlastguardError("BG231", `bundle file \`${path10}\` is not valid utf-8`, { file: path10, help: "OPA reads `data.json` and `.manifest` as utf-8 json; rebuild the bundle", cause: e });
-  }
-  try {
-    return parseJsonPreservingNumbers(text);
-  } catch (e) {
-    if (!(e instanceof JsonSyntaxError)) throw e;
-    const yaml = path10.endsWith(".yaml") || path10.endsWith(".yml");
-    throw new BlastguardError(
-      yaml ? "BG236" : "BG230",
-      yaml ? `bundle file \`${path10}\` is yaml; only json content is supported (${e.message})` : `bundle file \`${path10}\` is not valid json: ${e.message}`,
-      { file: path10, help: yaml ? "write the data as json in `data.json`" : "OPA refuses a bundle whose `data.json` or `.manifest` is not json; rebuild the bundle", cause: e }
-    );
-  }
-}
-function digestInput(path10, bytes) {
-  if (!isStructuredFile(path10)) return bytes;
-  return Buffer.from(canonicalJson(parseStructuredFile(path10, bytes)), "utf8");
-}
-function hashBundleFile(path10, bytes, algorithm = "SHA-256") {
-  return createHash(HASH_ALGORITHMS[algorithm]).update(digestInput(path10, bytes)).digest("hex");
-}
-
-// src/bundle/paths.ts
-function bundlePathFromEntryName(name, options = {}) {
-  const shown = printable(name);
-  if (/[\u0000-\u001f\u007f\\]/.test(name)) {
-    throw new BlastguardError("BG218", `bundle entry \`${shown}\` has a backslash, NUL or control character in its name`, {
-      help: "bundle entries must be named with forward slashes only, like `/data.json`"
-    });
-  }
-  let path10 = name.startsWith("/") ? name.slice(1) : name;
-  if (options.directory && path10.endsWith("/")) path10 = path10.slice(0, -1);
-  const segments2 = path10.split("/");
-  if (segments2.includes("..")) {
-    throw new BlastguardError("BG216", `bundle entry \`${shown}\` escapes the bundle with \`..\``, {
-      help: "a bundle must not contain paths that point outside of it"
-    });
-  }
-  if (path10.startsWith("/") || /^[A-Za-z]:/.test(path10)) {
-    throw new BlastguardError("BG217", `bundle entry \`${shown}\` is an absolute path outside the bundle root`, {
-      help: "bundle entries are named relative to the bundle root, with at most one leading `/`"
-    });
-  }
-  if (path10 === "" || segments2.some((s) => s === "" || s === ".")) {
-    throw new BlastguardError("BG217", `bundle entry \`${shown}\` is not a canonical path`, {
-      help: "name entries like `/data.json` or `/dir/data.json`: no empty or `.` segments"
-    });
-  }
-  return path10;
-}
-function printable(value) {
-  const escaped = value.replace(
+function escape2(text, max = 200) {
+  const escaped = text.replace(
     /[\u0000-\u001f\u007f\u2028\u2029]/g,
     (c) => c.charCodeAt(0) > 255 ? `\\u${c.charCodeAt(0).toString(16)}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`
   );
-  return escaped.length > 200 ? `${escaped.slice(0, 200)}\u2026` : escaped;
+  return escaped.length > max ? `${escaped.slice(0, max)}\u2026` : escaped;
 }
-
-// src/bundle/manifest.ts
-function serializeManifest(manifest) {
-  const ordered = { revision: manifest.revision };
-  if (manifest.roots !== void 0) ordered.roots = manifest.roots;
-  if (manifest.wasm !== void 0) ordered.wasm = manifest.wasm.map((w) => ({ entrypoint: w.entrypoint, module: w.module }));
-  if (manifest.rego_version !== void 0) ordered.rego_version = manifest.rego_version;
-  if (manifest.metadata !== void 0) ordered.metadata = manifest.metadata;
-  return Buffer.from(JSON.stringify(ordered) + "\n", "utf8");
+function excerpt(value) {
+  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  if (typeof value === "string" && looksLikeCredential(value)) return mask(value);
+  const single = text.replace(/[\r\n\t]+/g, " ").replace(/`/g, "'");
+  return single.length > 40 ? `${single.slice(0, 39)}\u2026` : single;
 }
-var MANIFEST_HELP = "see the `.manifest` layout in the README (Bundles); OPA refuses a manifest with fields of the wrong type";
-var ROOTS_HELP = "OPA activates a bundle only when its entrypoints and data lie under its manifest roots (`blastguard` for a blastguard bundle)";
-function invalid(message3) {
-  return new BlastguardError("BG232", `\`.manifest\` ${message3}`, { file: ".manifest", help: MANIFEST_HELP });
-}
-function isObject(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof JsonNumberLiteral);
-}
-function manifestFromJson(value) {
-  if (!isObject(value)) throw invalid("must be a json object");
-  const revision = value.revision ?? "";
-  if (typeof revision !== "string") throw invalid("field `revision` must be a string");
-  const manifest = { revision };
-  if (value.roots !== void 0 && value.roots !== null) {
-    if (!Array.isArray(value.roots) || !value.roots.every((r) => typeof r === "string")) {
-      throw invalid("field `roots` must be an array of strings");
-    }
-    manifest.roots = value.roots;
-  }
-  if (value.wasm !== void 0 && value.wasm !== null) {
-    if (!Array.isArray(value.wasm)) throw invalid("field `wasm` must be an array");
-    manifest.wasm = value.wasm.map((w, i) => {
-      if (!isObject(w) || typeof w.entrypoint !== "string" || typeof w.module !== "string") {
-        throw invalid(`field \`wasm[${i}]\` must have string \`entrypoint\` and \`module\``);
-      }
-      return { entrypoint: w.entrypoint, module: w.module };
-    });
-  }
-  if (value.rego_version !== void 0 && value.rego_version !== null) {
-    const rv = value.rego_version;
-    if (!(rv instanceof JsonNumberLiteral) || !/^[0-9]+$/.test(rv.text)) throw invalid("field `rego_version` must be an integer");
-    manifest.rego_version = Number(rv.text);
-  }
-  if (value.metadata !== void 0 && value.metadata !== null) {
-    if (!isObject(value.metadata)) throw invalid("field `metadata` must be an object");
-    manifest.metadata = toPlain(value.metadata);
-  }
-  return manifest;
-}
-function toPlain(value) {
-  if (value instanceof JsonNumberLiteral) return Number(value.text);
-  if (Array.isArray(value)) return value.map((v) => toPlain(v));
-  if (isObject(value)) {
-    const out = {};
-    for (const [k, v] of Object.entries(value)) {
-      Object.defineProperty(out, k, { value: toPlain(v), enumerable: true, writable: true, configurable: true });
-    }
-    return out;
-  }
-  return value;
-}
-function effectiveRoots(manifest) {
-  return (manifest.roots ?? [""]).map((r) => r.replace(/^\/+|\/+$/g, ""));
-}
-function segments(path10) {
-  return path10 === "" ? [] : path10.split("/");
-}
-function isUnderRoot(path10, root) {
-  const r = segments(root);
-  const p = segments(path10);
-  return r.length <= p.length && r.every((s, i) => s === p[i]);
-}
-function validateManifest(manifest, files) {
-  const roots = effectiveRoots(manifest);
-  for (let i = 0; i < roots.length; i++) {
-    for (let j = i + 1; j < roots.length; j++) {
-      const a = roots[i];
-      const b = roots[j];
-      if (isUnderRoot(a, b) || isUnderRoot(b, a)) {
-        throw new BlastguardError("BG233", `\`.manifest\` has overlapping roots \`${a}\` and \`${b}\``, {
-          file: ".manifest",
-          help: "OPA refuses a manifest whose roots overlap (one is a prefix of the other); keep the shorter one"
-        });
-      }
-    }
-  }
-  const claimed = /* @__PURE__ */ new Set();
-  for (const w of manifest.wasm ?? []) {
-    if (!files.wasmPaths.has(w.module)) {
-      const trim = (p) => p.replace(/^\/+/, "");
-      const near = [...files.wasmPaths].find((p) => trim(p) === trim(w.module));
-      const why = near === void 0 ? "the bundle has no such file" : `the bundle's entry is named \`${printable(near)}\`, and OPA compares the names exactly`;
-      throw new BlastguardError("BG234", `\`.manifest\` references wasm module \`${printable(w.module)}\` but ${why}`, {
-        file: ".manifest",
-        help: "each `wasm[].module` must be the exact entry name of a `policy.wasm` in the bundle (OPA writes `/policy.wasm` for both); rebuild with `blastguard build`"
-      });
-    }
-    if (!roots.some((r) => isUnderRoot(w.entrypoint, r))) {
-      throw new BlastguardError("BG235", `\`.manifest\` entrypoint \`${w.entrypoint}\` is outside the bundle roots`, { file: ".manifest", help: ROOTS_HELP });
-    }
-    if (claimed.has(w.entrypoint)) {
-      throw new BlastguardError("BG232", `\`.manifest\` entrypoint \`${w.entrypoint}\` is claimed by more than one module`, {
-        file: ".manifest",
-        help: "OPA allows each entrypoint in one `wasm` resolver only"
-      });
-    }
-    claimed.add(w.entrypoint);
-  }
-  checkDataUnderRoots(files.data, "", roots);
-}
-function checkDataUnderRoots(node, path10, roots) {
-  if (roots.some((r) => isUnderRoot(path10, r))) return;
-  const abovePrefix = roots.some((r) => isUnderRoot(r, path10));
-  if (abovePrefix && isObject(node)) {
-    for (const [k, v] of Object.entries(node)) {
-      if (v !== void 0) checkDataUnderRoots(v, path10 === "" ? k : `${path10}/${k}`, roots);
-    }
-    return;
-  }
-  throw new BlastguardError("BG235", `bundle data at \`${path10 === "" ? "data" : `data.${path10.replace(/\//g, ".")}`}\` is outside the bundle roots`, {
-    file: ".manifest",
-    help: ROOTS_HELP
-  });
-}
-
-// src/bundle/tar.ts
-var import_tar_stream = __toESM(require_tar_stream(), 1);
-import { gunzipSync } from "node:zlib";
-
-// src/bundle/deflate.ts
-import { inflateRawSync } from "node:zlib";
-var WINDOW = 32 * 1024;
-var MIN_MATCH = 3;
-var MAX_MATCH = 258;
-var MAX_CHAIN = 64;
-var HASH_BITS = 15;
-var HASH_SIZE = 1 << HASH_BITS;
-var LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
-var LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
-var DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
-var DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
-var LENGTH_INDEX = new Uint8Array(MAX_MATCH + 1);
-for (let i = 0; i < LENGTH_BASE.length; i++) {
-  const end = i + 1 < LENGTH_BASE.length ? LENGTH_BASE[i + 1] : MAX_MATCH + 1;
-  for (let l = LENGTH_BASE[i]; l < end; l++) LENGTH_INDEX[l] = i;
-}
-LENGTH_INDEX[MAX_MATCH] = LENGTH_BASE.length - 1;
-function distIndex(d) {
-  let lo = 0;
-  let hi = DIST_BASE.length - 1;
-  while (lo < hi) {
-    const mid = lo + hi + 1 >> 1;
-    if (DIST_BASE[mid] <= d) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-var BitWriter = class {
-  buf;
-  pos = 0;
-  acc = 0;
-  n = 0;
-  constructor(capacity) {
-    this.buf = new Uint8Array(Math.max(64, capacity));
-  }
-  /** `count` bits of `value`, least significant first (how DEFLATE packs everything but Huffman codes). */
-  bits(value, count) {
-    this.acc |= value << this.n;
-    this.n += count;
-    while (this.n >= 8) {
-      this.byte(this.acc & 255);
-      this.acc >>>= 8;
-      this.n -= 8;
-    }
-  }
-  /** A Huffman code, which DEFLATE stores most significant bit first. */
-  code(code, length) {
-    let reversed = 0;
-    for (let i = 0; i < length; i++) reversed |= (code >> i & 1) << length - 1 - i;
-    this.bits(reversed, length);
-  }
-  finish() {
-    if (this.n > 0) this.byte(this.acc & 255);
-    this.acc = 0;
-    this.n = 0;
-    return this.buf.subarray(0, this.pos);
-  }
-  byte(b) {
-    if (this.pos === this.buf.length) {
-      const grown = new Uint8Array(this.buf.length * 2);
-      grown.set(this.buf);
-      this.buf = grown;
-    }
-    this.buf[this.pos++] = b;
-  }
-};
-function literalLength(w, symbol) {
-  if (symbol < 144) w.code(48 + symbol, 8);
-  else if (symbol < 256) w.code(400 + symbol - 144, 9);
-  else if (symbol < 280) w.code(symbol - 256, 7);
-  else w.code(192 + symbol - 280, 8);
-}
-function deflateRawDeterministic(input2) {
-  const w = new BitWriter(input2.length + (input2.length >> 3) + 16);
-  w.bits(1, 1);
-  w.bits(1, 2);
-  const head = new Int32Array(HASH_SIZE).fill(-1);
-  const prev = new Int32Array(WINDOW).fill(-1);
-  const n = input2.length;
-  const hash = (i2) => (input2[i2] << 10 ^ input2[i2 + 1] << 5 ^ input2[i2 + 2]) & HASH_SIZE - 1;
-  const insert = (i2) => {
-    if (i2 + MIN_MATCH > n) return;
-    const h = hash(i2);
-    prev[i2 & WINDOW - 1] = head[h];
-    head[h] = i2;
-  };
-  let i = 0;
-  while (i < n) {
-    let bestLen = 0;
-    let bestDist = 0;
-    if (i + MIN_MATCH <= n) {
-      let candidate = head[hash(i)];
-      const limit = Math.min(MAX_MATCH, n - i);
-      for (let chain = 0; candidate >= 0 && i - candidate <= WINDOW && chain < MAX_CHAIN; chain++) {
-        if (input2[candidate + bestLen] === input2[i + bestLen]) {
-          let len = 0;
-          while (len < limit && input2[candidate + len] === input2[i + len]) len++;
-          if (len > bestLen) {
-            bestLen = len;
-            bestDist = i - candidate;
-            if (len === limit) break;
-          }
-        }
-        const next = prev[candidate & WINDOW - 1];
-        if (next >= candidate) break;
-        candidate = next;
-      }
-    }
-    if (bestLen >= MIN_MATCH) {
-      const li = LENGTH_INDEX[bestLen];
-      literalLength(w, 257 + li);
-      if (LENGTH_EXTRA[li] > 0) w.bits(bestLen - LENGTH_BASE[li], LENGTH_EXTRA[li]);
-      const di = distIndex(bestDist);
-      w.code(di, 5);
-      if (DIST_EXTRA[di] > 0) w.bits(bestDist - DIST_BASE[di], DIST_EXTRA[di]);
-      for (let k = 0; k < bestLen; k++) insert(i + k);
-      i += bestLen;
-    } else {
-      literalLength(w, input2[i]);
-      insert(i);
-      i++;
-    }
-  }
-  literalLength(w, 256);
-  return w.finish();
-}
-var CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 3988292384 ^ c >>> 1 : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-function crc32(bytes) {
-  let c = 4294967295;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 255] ^ c >>> 8;
-  return (c ^ 4294967295) >>> 0;
-}
-function gzipDeterministicBytes(input2) {
-  const body = deflateRawDeterministic(input2);
-  if (!Buffer.from(inflateRawSync(body)).equals(Buffer.from(input2.buffer, input2.byteOffset, input2.byteLength))) {
-    throw new Error("deterministic deflate produced a stream that does not inflate to its input");
-  }
-  const out = Buffer.alloc(10 + body.length + 8);
-  out.set([31, 139, 8, 0, 0, 0, 0, 0, 0, 255], 0);
-  out.set(body, 10);
-  out.writeUInt32LE(crc32(input2), 10 + body.length);
-  out.writeUInt32LE(input2.length >>> 0, 14 + body.length);
-  return out;
-}
-
-// src/bundle/tar.ts
-var LIMIT_HELP = "a blastguard bundle is a few files of modest size; this one is not a bundle blastguard wrote, or was tampered with";
-var DEFAULT_READ_LIMITS = Object.freeze({
-  maxFileBytes: 128 * 1024 * 1024,
-  maxTotalBytes: 256 * 1024 * 1024,
-  maxDecompressedBytes: 264 * 1024 * 1024,
-  maxEntries: 4096
-});
-var BLOCK = 512;
-function writeTar(entries2) {
-  const parts = [];
-  for (const entry of entries2) {
-    parts.push(tarHeader("/" + entry.path, entry.bytes.length));
-    parts.push(entry.bytes);
-    const pad = (BLOCK - entry.bytes.length % BLOCK) % BLOCK;
-    if (pad > 0) parts.push(new Uint8Array(pad));
-  }
-  parts.push(new Uint8Array(BLOCK * 2));
-  return Buffer.concat(parts);
-}
-function tarHeader(name, size) {
-  const h = Buffer.alloc(BLOCK);
-  const nameBytes = Buffer.from(name, "utf8");
-  if (nameBytes.length <= 100) {
-    nameBytes.copy(h, 0);
-  } else {
-    const cut = name.lastIndexOf("/", name.length - 1);
-    const prefix = Buffer.from(name.slice(0, cut), "utf8");
-    const rest = Buffer.from(name.slice(cut + 1), "utf8");
-    if (cut <= 0 || prefix.length > 155 || rest.length > 100) {
-      throw new BlastguardError("BG200", `bundle path \`${name}\` is too long for a tar entry`, { help: "use shorter paths (at most 255 bytes)" });
-    }
-    rest.copy(h, 0);
-    prefix.copy(h, 345);
-  }
-  octal(h, 100, 8, 384);
-  octal(h, 108, 8, 0);
-  octal(h, 116, 8, 0);
-  octal(h, 124, 12, size);
-  octal(h, 136, 12, 0);
-  h.fill(32, 148, 156);
-  h[156] = 48;
-  h.write("ustar\0", 257, "latin1");
-  h.write("00", 263, "latin1");
-  octal(h, 329, 8, 0);
-  octal(h, 337, 8, 0);
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(sum.toString(8).padStart(6, "0") + "\0 ", 148, "latin1");
-  return h;
-}
-function octal(h, offset, width, value) {
-  const digits = value.toString(8);
-  if (digits.length > width - 1) throw new BlastguardError("BG200", `bundle file of ${value} bytes is too large for a tar entry`, { help: LIMIT_HELP });
-  h.write(digits.padStart(width - 1, "0") + "\0", offset, "latin1");
-}
-function gzipDeterministic(bytes) {
-  return gzipDeterministicBytes(bytes);
-}
-function gunzipBounded(bytes, maxBytes) {
-  if (bytes.length < 2 || bytes[0] !== 31 || bytes[1] !== 139) {
-    throw new BlastguardError("BG210", "bundle is not gzip-compressed", {
-      help: "an OPA bundle is a `.tar.gz` file; build one with `blastguard build --out bundle.tar.gz`"
-    });
-  }
-  try {
-    return gunzipSync(bytes, { maxOutputLength: maxBytes });
-  } catch (e) {
-    if (e instanceof RangeError || e.code === "ERR_BUFFER_TOO_LARGE") {
-      throw new BlastguardError("BG211", `bundle decompresses to more than ${maxBytes} bytes`, {
-        help: "this is either a gzip bomb or a bundle larger than the configured limit",
-        cause: e
-      });
-    }
-    throw new BlastguardError("BG212", `bundle gzip stream is corrupt: ${e instanceof Error ? e.message : String(e)}`, {
-      cause: e
-    });
-  }
-}
-function checkCompressedSize(size, limits = DEFAULT_READ_LIMITS) {
-  if (size > limits.maxDecompressedBytes + 1024 * 1024) {
-    throw new BlastguardError("BG221", `bundle file is ${size} bytes, more than the limit of ${limits.maxDecompressedBytes}`, { help: LIMIT_HELP });
-  }
-}
-var LINK_TYPES = /* @__PURE__ */ new Set(["symlink", "link"]);
-async function readTarGz(bytes, limits = DEFAULT_READ_LIMITS) {
-  checkCompressedSize(bytes.length, limits);
-  const tar = gunzipBounded(bytes, limits.maxDecompressedBytes);
-  const entries2 = [];
-  const seen = /* @__PURE__ */ new Set();
-  let count = 0;
-  let total = 0;
-  const extract = import_tar_stream.default.extract();
-  const finished = new Promise((resolve, reject) => {
-    extract.on("finish", resolve);
-    extract.on("close", resolve);
-    extract.on("error", reject);
-  });
-  let failure;
-  const fail2 = (error2) => {
-    failure ??= error2;
-    extract.destroy(error2 instanceof Error ? error2 : new Error(String(error2)));
-  };
-  extract.on("entry", (header, stream, next) => {
-    stream.on("error", () => void 0);
-    try {
-      count++;
-      if (count > limits.maxEntries) {
-        throw new BlastguardError("BG222", `bundle has more than ${limits.maxEntries} entries`, { help: LIMIT_HELP });
-      }
-      const type = header.type ?? "file";
-      if (LINK_TYPES.has(type)) {
-        throw new BlastguardError("BG214", `bundle entry \`${printable(header.name)}\` is a ${type === "link" ? "hard link" : "symbolic link"}`, {
-          help: "bundles may contain regular files only"
-        });
-      }
-      if (type === "directory") {
-        bundlePathFromEntryName(header.name, { directory: true });
-        if ((header.size ?? 0) > 0) {
-          throw new BlastguardError("BG223", `bundle directory entry \`${printable(header.name)}\` carries content`, {
-            help: "a directory entry with content is read differently by different tar readers; bundles may not have one"
-          });
-        }
-        stream.on("end", next);
-        stream.resume();
-        return;
-      }
-      if (type !== "file") {
-        throw new BlastguardError("BG215", `bundle entry \`${printable(header.name)}\` has unsupported type \`${type}\``, {
-          help: "bundles may contain regular files only"
-        });
-      }
-      const path10 = bundlePathFromEntryName(header.name);
-      if (seen.has(path10)) {
-        throw new BlastguardError("BG219", `bundle contains \`${path10}\` more than once`, {
-          help: "a reader could pick either copy; a bundle must name each file once"
-        });
-      }
-      seen.add(path10);
-      const size = header.size ?? 0;
-      if (size > limits.maxFileBytes) {
-        throw new BlastguardError("BG220", `bundle file \`${path10}\` is ${size} bytes, more than the limit of ${limits.maxFileBytes}`, { help: LIMIT_HELP });
-      }
-      total += size;
-      if (total > limits.maxTotalBytes) {
-        throw new BlastguardError("BG221", `bundle files add up to more than the limit of ${limits.maxTotalBytes} bytes`, { help: LIMIT_HELP });
-      }
-      const chunks = [];
-      stream.on("data", (chunk) => chunks.push(chunk));
-      stream.on("end", () => {
-        entries2.push({ path: path10, name: header.name, bytes: Buffer.concat(chunks) });
-        next();
-      });
-    } catch (e) {
-      stream.resume();
-      fail2(e);
-    }
-  });
-  extract.end(tar);
-  try {
-    await finished;
-  } catch (e) {
-    if (failure !== void 0) throw failure;
-    throw new BlastguardError("BG213", `bundle tar archive is truncated or corrupt: ${e instanceof Error ? e.message : String(e)}`, {
-      cause: e
-    });
-  }
-  if (failure !== void 0) throw failure;
-  return entries2;
-}
-
-// src/bundle/bundle.ts
-var DATA_PATH = "data.json";
-var WASM_PATH = "policy.wasm";
-var MANIFEST_PATH = ".manifest";
-var SIGNATURES_PATH = ".signatures.json";
-var BLASTGUARD_ROOT = "blastguard";
-var REGO_VERSION = 1;
-var BG200_HELP = "this is a bug in the compiler output; please report it with the policies that cause it";
-function bundleFiles(content) {
-  if (typeof content.data !== "object" || content.data === null || Array.isArray(content.data)) {
-    throw new BlastguardError("BG200", "bundle data must be a json object", { help: BG200_HELP });
-  }
-  if (content.entrypoints.length === 0) throw new BlastguardError("BG200", "a bundle needs at least one entrypoint", { help: BG200_HELP });
-  const manifest = {
-    revision: content.revision,
-    roots: [...content.roots ?? [BLASTGUARD_ROOT]],
-    wasm: content.entrypoints.map((entrypoint) => ({ entrypoint, module: "/" + WASM_PATH })),
-    rego_version: REGO_VERSION
-  };
-  if (content.metadata !== void 0) manifest.metadata = content.metadata;
-  let data;
-  try {
-    data = Buffer.from(canonicalJson(content.data) + "\n", "utf8");
-  } catch (e) {
-    throw new BlastguardError("BG200", `bundle data is not serializable as json: ${e instanceof Error ? e.message : String(e)}`, { help: BG200_HELP, cause: e });
-  }
-  const dataTree = parseStructuredFile(DATA_PATH, data);
-  for (const w of manifest.wasm ?? []) {
-    if (!/^[^/]+(\/[^/]+)*$/.test(w.entrypoint)) {
-      throw new BlastguardError("BG200", `entrypoint \`${w.entrypoint}\` must be a slash path like \`blastguard/decision\``, { help: BG200_HELP });
-    }
-  }
-  try {
-    validateManifest(manifest, { wasmPaths: /* @__PURE__ */ new Set(["/" + WASM_PATH]), data: dataTree });
-  } catch (e) {
-    if (e instanceof BlastguardError) throw new BlastguardError("BG200", e.message, { help: e.help ?? BG200_HELP, cause: e });
-    throw e;
-  }
-  return [
-    { path: DATA_PATH, bytes: data },
-    { path: WASM_PATH, bytes: content.wasm },
-    { path: MANIFEST_PATH, bytes: serializeManifest(manifest) }
-  ];
-}
-function packBundle(files, signatures) {
-  const entries2 = files.filter((f) => f.path !== MANIFEST_PATH);
-  if (signatures !== void 0) entries2.push({ path: SIGNATURES_PATH, bytes: signatures });
-  const manifest = files.find((f) => f.path === MANIFEST_PATH);
-  if (manifest) entries2.push(manifest);
-  return gzipDeterministic(writeTar(entries2));
-}
-async function readBundle(bytes, options = {}) {
-  const entries2 = await readTarGz(bytes, { ...DEFAULT_READ_LIMITS, ...options.limits });
-  return bundleFromEntries(entries2);
-}
-function bundleFromEntries(entries2) {
-  const files = /* @__PURE__ */ new Map();
-  const names = /* @__PURE__ */ new Map();
-  let signatures = null;
-  for (const e of entries2) {
-    if (e.path === SIGNATURES_PATH) signatures = e.bytes;
-    else {
-      files.set(e.path, e.bytes);
-      names.set(e.path, e.name ?? "/" + e.path);
-    }
-  }
-  if ([...files.keys()].some((p) => basename(p) === "patch.json")) {
-    throw new BlastguardError("BG239", "bundle is a delta bundle (`patch.json`); only snapshot bundles are supported", {
-      help: "delta bundles carry no policy and cannot be signed; build a snapshot bundle"
-    });
-  }
-  const manifestBytes = files.get(MANIFEST_PATH);
-  const manifest = manifestBytes ? manifestFromJson(parseStructuredFile(MANIFEST_PATH, manifestBytes)) : { revision: "" };
-  let dataTree = {};
-  const wasmModules = /* @__PURE__ */ new Map();
-  for (const [path10, content] of files) {
-    const base = basename(path10);
-    if (base === "data.json" || base === "data.yaml" || base === "data.yml") {
-      const dir = path10.slice(0, Math.max(0, path10.length - base.length - 1));
-      dataTree = mountData(dataTree, dir, parseStructuredFile(path10, content), path10);
-    } else if (base === WASM_PATH) {
-      wasmModules.set(names.get(path10) ?? "/" + path10, content);
-    }
-  }
-  validateManifest(manifest, { wasmPaths: new Set(wasmModules.keys()), data: dataTree });
-  const entrypoints = /* @__PURE__ */ new Map();
-  for (const w of manifest.wasm ?? []) entrypoints.set(w.entrypoint, w.module);
-  return {
-    files,
-    signatures,
-    manifest,
-    revision: manifest.revision,
-    dataTree,
-    data: toPlain(dataTree),
-    wasmModules,
-    entrypoints
-  };
-}
-function wasmForEntrypoint(bundle, entrypoint) {
-  const module = bundle.entrypoints.get(entrypoint);
-  const wasm = module === void 0 ? void 0 : bundle.wasmModules.get(module);
-  if (wasm === void 0) {
-    const known = [...bundle.entrypoints.keys()].map((e) => `\`${e}\``).join(", ") || "none";
-    throw new BlastguardError("BG238", `bundle has no wasm entrypoint \`${entrypoint}\` (it has ${known})`, {
-      help: "evaluate one of the entrypoints the bundle has, or rebuild it with `blastguard build`"
-    });
-  }
-  return wasm;
-}
-function basename(path10) {
-  return path10.slice(path10.lastIndexOf("/") + 1);
-}
-function isObject2(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof JsonNumberLiteral);
-}
-function mountData(tree, dir, value, file) {
-  if (dir === "" && !isObject2(value)) {
-    throw new BlastguardError("BG237", `bundle file \`${file}\` must hold a json object at the root`, { file, help: "OPA mounts the root `data.json` at `data`, so it must be an object" });
-  }
-  let wrapped = value;
-  for (const segment of (dir === "" ? [] : dir.split("/")).reverse()) {
-    const o = /* @__PURE__ */ Object.create(null);
-    o[segment] = wrapped;
-    wrapped = o;
-  }
-  return merge(tree, wrapped, "", file);
-}
-function merge(a, b, path10, file) {
-  if (isObject2(a) && isObject2(b)) {
-    const out = /* @__PURE__ */ Object.create(null);
-    for (const [k, v] of Object.entries(a)) out[k] = v;
-    for (const [k, v] of Object.entries(b)) {
-      const existing = out[k];
-      out[k] = existing === void 0 ? v : merge(existing, v, path10 === "" ? k : `${path10}/${k}`, file);
-    }
-    return out;
-  }
-  throw new BlastguardError("BG237", `bundle file \`${file}\` conflicts with other data at \`${path10}\``, {
-    file,
-    help: "two data files set the same path; OPA refuses such a bundle. Keep one of them"
-  });
-}
-
-// src/bundle/algorithms.ts
-var SIGNING_ALGORITHMS = [
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "HS256",
-  "HS384",
-  "HS512"
-];
-var DEFAULT_SIGNING_ALGORITHM = "RS256";
-function isSigningAlgorithm(alg) {
-  return SIGNING_ALGORITHMS.includes(alg);
-}
-function algorithmFamily(alg) {
-  return alg.slice(0, 2);
-}
-function algorithmHashBytes(alg) {
-  return Number(alg.slice(2)) / 8;
-}
-var CURVES = { ES256: "prime256v1", ES384: "secp384r1", ES512: "secp521r1" };
-var CURVE_NAMES = { ES256: "P-256", ES384: "P-384", ES512: "P-521" };
-function parseSigningAlgorithm(name, code) {
-  const upper = name.toUpperCase();
-  if (!isSigningAlgorithm(upper)) {
-    throw new BlastguardError(code, `unsupported signing algorithm \`${name}\``, {
-      help: `use one of ${SIGNING_ALGORITHMS.join(", ")}`
-    });
-  }
-  return upper;
-}
-function keyMismatch(key, alg) {
-  const family = algorithmFamily(alg);
-  const type = key.asymmetricKeyType;
-  if (family === "RS" || family === "PS") {
-    if (type !== "rsa" && !(family === "PS" && type === "rsa-pss")) return `${alg} needs an rsa key, got ${type ?? "a symmetric key"}`;
-    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < 2048) return `${alg} needs an rsa key of at least 2048 bits, got ${bits}`;
-    return null;
-  }
-  if (family === "ES") {
-    if (type !== "ec") return `${alg} needs an ec key on ${CURVE_NAMES[alg]}, got ${type ?? "a symmetric key"}`;
-    const curve = key.asymmetricKeyDetails?.namedCurve;
-    if (curve !== CURVES[alg]) return `${alg} needs an ec key on ${CURVE_NAMES[alg]}, got curve ${curve ?? "unknown"}`;
-    return null;
-  }
-  return `${alg} uses a shared secret, not a key pair`;
-}
-function looksLikePem(bytes) {
-  return Buffer.from(bytes.subarray(0, 4096)).toString("latin1").includes("-----BEGIN ");
+function mask(value) {
+  return maskSecret(value);
 }
 
 // src/report/built.ts
 function formatBuilt(built) {
   const signed = built.signedWith === void 0 ? "unsigned" : `signed ${built.signedWith.alg}${built.signedWith.keyId === void 0 ? "" : ` key \`${built.signedWith.keyId}\``}`;
   const digest = built.sha256 === void 0 ? "" : `, sha256 ${built.sha256}`;
-  return `built ${printable(built.out)}: revision ${built.revision === "" ? "(none)" : built.revision}, ${signed}${digest}
+  return `built ${escape2(built.out)}: revision ${built.revision === "" ? "(none)" : built.revision}, ${signed}${digest}
 `;
 }
 
@@ -65444,6 +64529,25 @@ function allSchemaFiles() {
 
 // src/load/schema.ts
 var import__ = __toESM(require__(), 1);
+
+// src/core/one-line.ts
+function oneLine(message3) {
+  const first = message3.split("\n")[0]?.trim() ?? "";
+  return first.charAt(0).toLowerCase() + first.slice(1);
+}
+function collapseWhitespace(text) {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+// src/core/record.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function hasOwn(record, key) {
+  return Object.prototype.hasOwnProperty.call(record, key);
+}
+
+// src/load/schema.ts
 var ajv;
 var validators = /* @__PURE__ */ new Map();
 var thenParents = /* @__PURE__ */ new WeakMap();
@@ -65463,8 +64567,8 @@ function indexConditionals(node) {
   while (stack.length > 0) {
     const cur = stack.pop();
     if (Array.isArray(cur)) stack.push(...cur);
-    else if (isObject3(cur)) {
-      if (isObject3(cur.then) && isObject3(cur.if)) thenParents.set(cur.then, cur);
+    else if (isObject(cur)) {
+      if (isObject(cur.then) && isObject(cur.if)) thenParents.set(cur.then, cur);
       stack.push(...Object.values(cur));
     }
   }
@@ -65515,7 +64619,7 @@ function collapse(errors) {
   for (const e of rest) {
     if (e.keyword !== "additionalProperties") continue;
     const prop = String(e.params.additionalProperty);
-    const parent = isObject3(e.parentSchema) && isObject3(e.parentSchema.properties) ? Object.keys(e.parentSchema.properties) : [];
+    const parent = isObject(e.parentSchema) && isObject(e.parentSchema.properties) ? Object.keys(e.parentSchema.properties) : [];
     const meant = closest(prop, parent);
     if (meant !== void 0) misspelled.add(`${e.instancePath}\0${meant}`);
   }
@@ -65529,7 +64633,7 @@ function* explain(errors, locate) {
     if (path10.includes(MERGE_KEY)) continue;
     const where = displayPath(path10);
     const params = e.params;
-    const parent = isObject3(e.parentSchema) ? e.parentSchema : {};
+    const parent = isObject(e.parentSchema) ? e.parentSchema : {};
     const propertyName = e.propertyName;
     if (propertyName === MERGE_KEY) {
       yield mergeKeyDiagnostic(where, locate([...path10, propertyName], "key"));
@@ -65537,8 +64641,8 @@ function* explain(errors, locate) {
     }
     if (propertyName !== void 0) {
       yield diagnostic(
-        "BG024",
-        `\`${where || "document"}\` has invalid key \`${showValue(propertyName)}\``,
+        VALIDATION_CODES.wrongFormat,
+        `\`${where || "document"}\` has invalid key \`${excerpt(propertyName)}\``,
         locate([...path10, propertyName], "key"),
         e.keyword === "pattern" ? describePattern(String(params.pattern), e.parentSchema) : e.message
       );
@@ -65551,7 +64655,7 @@ function* explain(errors, locate) {
         const because = cond ? describeCondition(cond.if) : void 0;
         const message3 = `missing required property \`${missing}\`${where ? ` in \`${where}\`` : ""}${because ? ` (required when ${because})` : ""}`;
         const description = propertyDescription(parent, missing);
-        yield diagnostic("BG020", message3, locate(path10, "key"), description ? `\`${missing}\`: ${description}` : void 0);
+        yield diagnostic(VALIDATION_CODES.missingProperty, message3, locate(path10, "key"), description ? `\`${missing}\`: ${description}` : void 0);
         break;
       }
       case "additionalProperties": {
@@ -65560,16 +64664,16 @@ function* explain(errors, locate) {
           yield mergeKeyDiagnostic(where, locate([...path10, prop], "key"));
           break;
         }
-        const allowed = isObject3(parent.properties) ? Object.keys(parent.properties) : [];
+        const allowed = isObject(parent.properties) ? Object.keys(parent.properties) : [];
         const help = didYouMean(prop, allowed) ?? (allowed.length > 0 ? `allowed properties${where ? ` of \`${where}\`` : ""}: ${listCode(allowed)}` : void 0);
-        yield diagnostic("BG021", `unknown property \`${prop}\`${where ? ` in \`${where}\`` : ""}`, locate([...path10, prop], "key"), help);
+        yield diagnostic(VALIDATION_CODES.unknownProperty, `unknown property \`${prop}\`${where ? ` in \`${where}\`` : ""}`, locate([...path10, prop], "key"), help);
         break;
       }
       case "type": {
         const expected = String(params.type).split(",").map((t) => typeName(t));
         const actual = jsonType(e.data);
         yield diagnostic(
-          "BG022",
+          VALIDATION_CODES.wrongType,
           actual === "null" ? `\`${where || "document"}\` is empty; it must be ${expected.join(" or ")}` : `\`${where || "document"}\` must be ${expected.join(" or ")}, not ${typeName(actual)}`,
           locate(path10, "value")
         );
@@ -65580,11 +64684,11 @@ function* explain(errors, locate) {
         const allowed = (e.keyword === "enum" ? params.allowedValues : [params.allowedValue]).map(
           (v) => typeof v === "string" ? v : JSON.stringify(v)
         );
-        const actual = showValue(e.data);
+        const actual = excerpt(e.data);
         const suggestion = typeof e.data === "string" ? didYouMean(e.data, allowed) : void 0;
         const list = `allowed value${allowed.length === 1 ? "" : "s"}: ${listCode(allowed)}`;
         yield diagnostic(
-          "BG023",
+          VALIDATION_CODES.notAllowedValue,
           `\`${where}\` has invalid value \`${actual}\``,
           locate(path10, "value"),
           suggestion ? `${suggestion} ${list}` : list
@@ -65594,8 +64698,8 @@ function* explain(errors, locate) {
       case "pattern": {
         const pattern = String(params.pattern);
         yield diagnostic(
-          "BG024",
-          `\`${where}\` has invalid value \`${showValue(e.data)}\``,
+          VALIDATION_CODES.wrongFormat,
+          `\`${where}\` has invalid value \`${excerpt(e.data)}\``,
           locate(path10, "value"),
           describePattern(pattern, e.parentSchema)
         );
@@ -65606,8 +64710,8 @@ function* explain(errors, locate) {
         const i = Number(params.i);
         const item = Array.isArray(e.data) ? e.data[j] : void 0;
         yield diagnostic(
-          "BG026",
-          `\`${where}\` lists \`${showValue(item)}\` more than once`,
+          VALIDATION_CODES.duplicateEntries,
+          `\`${where}\` lists \`${excerpt(item)}\` more than once`,
           locate([...path10, Math.max(i, j)], "value"),
           "remove the repeated entry"
         );
@@ -65623,14 +64727,14 @@ function* explain(errors, locate) {
       case "maximum":
       case "exclusiveMinimum":
       case "exclusiveMaximum":
-        yield diagnostic("BG025", `\`${where || "document"}\` ${boundText(e.keyword, params)}`, locate(path10, "value"));
+        yield diagnostic(VALIDATION_CODES.outOfRange, `\`${where || "document"}\` ${boundText(e.keyword, params)}`, locate(path10, "value"));
         break;
       case "not": {
-        const schema = isObject3(e.schema) ? e.schema : {};
+        const schema = isObject(e.schema) ? e.schema : {};
         const together = Array.isArray(schema.required) ? schema.required.map(String) : [];
         const last = together[together.length - 1];
         yield diagnostic(
-          "BG027",
+          VALIDATION_CODES.exclusiveProperties,
           together.length > 1 ? `${listCode(together)} cannot be used together${where ? ` in \`${where}\`` : ""}` : `\`${where}\` has a form that is not allowed`,
           last !== void 0 ? locate([...path10, last], "key") : locate(path10, "value"),
           together.length > 1 ? `keep only one of ${listCode(together, "or")}` : void 0
@@ -65642,16 +64746,16 @@ function* explain(errors, locate) {
         const branches = Array.isArray(e.schema) ? e.schema : [];
         const forms = branches.flatMap(describeForm);
         yield diagnostic(
-          "BG028",
+          VALIDATION_CODES.noFormMatches,
           `\`${where || "document"}\` must be ${forms.length > 0 ? joinOr(forms) : "one of the accepted forms"}`,
           locate(path10, "value"),
-          typeof parent.description === "string" ? oneLine(parent.description).replace(/\.$/, "") : void 0
+          typeof parent.description === "string" ? collapseWhitespace(parent.description).replace(/\.$/, "") : void 0
         );
         break;
       }
       default:
         yield diagnostic(
-          "BG028",
+          VALIDATION_CODES.noFormMatches,
           `\`${where || "document"}\` is invalid: ${e.message ?? e.keyword}`,
           locate(path10, "value")
         );
@@ -65661,26 +64765,26 @@ function* explain(errors, locate) {
 var MERGE_KEY = "<<";
 function mergeKeyDiagnostic(where, at) {
   return diagnostic(
-    "BG021",
+    VALIDATION_CODES.unknownProperty,
     `yaml merge keys (\`<<\`) are not supported${where ? ` (in \`${where}\`)` : ""}`,
     at,
     "write the properties out; an alias (`*name`) can still stand for a whole value"
   );
 }
 function describeCondition(ifSchema) {
-  if (!isObject3(ifSchema) || !isObject3(ifSchema.properties)) return void 0;
+  if (!isObject(ifSchema) || !isObject(ifSchema.properties)) return void 0;
   const parts = [];
   for (const [prop, s] of Object.entries(ifSchema.properties)) {
-    if (!isObject3(s)) continue;
+    if (!isObject(s)) continue;
     if (Array.isArray(s.enum)) parts.push(`\`${prop}\` is ${listCode(s.enum.map(String), "or")}`);
     else if ("const" in s) parts.push(`\`${prop}\` is \`${String(s.const)}\``);
   }
   return parts.length > 0 ? parts.join(" and ") : void 0;
 }
 function propertyDescription(parent, prop) {
-  const props = isObject3(parent.properties) ? parent.properties : void 0;
+  const props = isObject(parent.properties) ? parent.properties : void 0;
   const s = props?.[prop];
-  return isObject3(s) && typeof s.description === "string" ? oneLine(s.description) : void 0;
+  return isObject(s) && typeof s.description === "string" ? collapseWhitespace(s.description) : void 0;
 }
 var PATTERNS = {
   "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$": "use 1-63 lowercase letters, digits and `-`, starting and ending with a letter or digit (e.g. `railway-production`)",
@@ -65698,11 +64802,11 @@ var PATTERNS = {
 function describePattern(pattern, parentSchema) {
   const known = PATTERNS[pattern];
   if (known) return known;
-  if (isObject3(parentSchema) && typeof parentSchema.description === "string") return oneLine(parentSchema.description);
+  if (isObject(parentSchema) && typeof parentSchema.description === "string") return collapseWhitespace(parentSchema.description);
   return `must match the pattern \`${pattern}\``;
 }
 function describeForm(branch) {
-  if (!isObject3(branch)) return [];
+  if (!isObject(branch)) return [];
   if (Array.isArray(branch.enum)) return branch.enum.map((v) => `\`${String(v)}\``);
   if ("const" in branch) return [`\`${String(branch.const)}\``];
   if (typeof branch.type === "string") return [typeName(branch.type)];
@@ -65773,12 +64877,6 @@ function jsonType(v) {
   if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
   return typeof v;
 }
-function showValue(v) {
-  const text = typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
-  if (typeof v === "string" && looksLikeCredential(v)) return maskSecret(v);
-  const single = text.replace(/[\r\n\t]+/g, " ").replace(/`/g, "'");
-  return single.length > 40 ? `${single.slice(0, 39)}\u2026` : single;
-}
 function displayPath(path10) {
   let out = "";
   for (const seg of path10) {
@@ -65792,11 +64890,8 @@ function pointerToPath(pointer) {
   if (pointer === "") return [];
   return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^(0|[1-9]\d*)$/.test(s) ? Number(s) : s);
 }
-function isObject3(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function oneLine(text) {
-  return text.replace(/\s+/g, " ").trim();
+function isObject(v) {
+  return isRecord(v);
 }
 
 // src/load/document.ts
@@ -65804,11 +64899,11 @@ var API_VERSION = "blastguard.dev/v1";
 function checkDocument(file, doc) {
   const { value, locate } = doc;
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    const what = Array.isArray(value) ? "a list" : value === null ? "empty" : `the ${typeof value} \`${showValue(value)}\``;
+    const what = Array.isArray(value) ? "a list" : value === null ? "empty" : `the ${typeof value} \`${excerpt(value)}\``;
     return {
       diagnostics: [
         diagnostic(
-          "BG012",
+          VALIDATION_CODES.notMapping,
           `document is ${what}, not a mapping`,
           locate([]),
           "a policy document is a mapping with `apiVersion`, `kind`, `metadata` and `spec`"
@@ -65822,14 +64917,14 @@ function checkDocument(file, doc) {
   if (!("apiVersion" in record)) {
     apiVersionReported = true;
     diagnostics.push(
-      diagnostic("BG015", "document has no `apiVersion`", locate([]), `add \`apiVersion: ${API_VERSION}\``)
+      diagnostic(VALIDATION_CODES.apiVersion, "document has no `apiVersion`", locate([]), `add \`apiVersion: ${API_VERSION}\``)
     );
   } else if (record.apiVersion !== API_VERSION) {
     apiVersionReported = true;
     diagnostics.push(
       diagnostic(
-        "BG015",
-        `unsupported apiVersion \`${showValue(record.apiVersion)}\``,
+        VALIDATION_CODES.apiVersion,
+        `unsupported apiVersion \`${excerpt(record.apiVersion)}\``,
         locate(["apiVersion"]),
         `use \`apiVersion: ${API_VERSION}\``
       )
@@ -65839,7 +64934,7 @@ function checkDocument(file, doc) {
   if (kind === void 0 || kind === null) {
     diagnostics.push(
       diagnostic(
-        "BG013",
+        VALIDATION_CODES.missingKind,
         "document has no `kind`",
         "kind" in record ? locate(["kind"], "key") : locate([]),
         `add \`kind:\` with one of ${listCode(KINDS2, "or")}`
@@ -65851,8 +64946,8 @@ function checkDocument(file, doc) {
     const suggestion = typeof kind === "string" ? didYouMean(kind, KINDS2) : void 0;
     diagnostics.push(
       diagnostic(
-        "BG014",
-        `unknown kind \`${showValue(kind)}\``,
+        VALIDATION_CODES.unknownKind,
+        `unknown kind \`${excerpt(kind)}\``,
         locate(["kind"]),
         suggestion ?? `use one of ${listCode(KINDS2, "or")}`
       )
@@ -65889,7 +64984,7 @@ function isInside(root, real) {
 }
 function outsideLinkDiagnostic(rel, relDir) {
   return diagnostic(
-    "BG019",
+    VALIDATION_CODES.linkOutsideDirectory,
     `\`${rel}\` is a symbolic link that leads outside \`${relDir}\`; it is not read`,
     fileStart(rel),
     `policy files must live inside \`${relDir}\`: copy the file in, or link to a path inside the directory`
@@ -65909,7 +65004,7 @@ async function findPolicyFiles(dir, cwd) {
     if (!st.isDirectory()) {
       diagnostics.push(
         diagnostic(
-          "BG002",
+          VALIDATION_CODES.notDirectory,
           `\`${relDir}\` is a file, not a directory`,
           fileStart(relDir),
           `pass the directory that contains it: \`${relativePath(cwd, path2.dirname(abs))}\``
@@ -65940,7 +65035,7 @@ async function findPolicyFiles(dir, cwd) {
     if (ancestors.includes(real)) {
       diagnostics.push(
         diagnostic(
-          "BG006",
+          VALIDATION_CODES.symlinkLoop,
           `symbolic link loop: \`${relativePath(cwd, current)}\` leads back to \`${relativePath(cwd, real)}\``,
           fileStart(relativePath(cwd, current)),
           "remove the link: it points at a directory that contains it"
@@ -65950,14 +65045,14 @@ async function findPolicyFiles(dir, cwd) {
     }
     if (visited.has(real)) return;
     visited.add(real);
-    let entries2;
+    let entries;
     try {
-      entries2 = (await readdir2(real)).sort();
+      entries = (await readdir2(real)).sort();
     } catch (e) {
       diagnostics.push(entryError(e, relativePath(cwd, current)));
       return;
     }
-    for (const name of entries2) {
+    for (const name of entries) {
       if (name.startsWith(".") || name === "node_modules") continue;
       const child = path2.join(current, name);
       const childFs = path2.join(real, name);
@@ -65991,7 +65086,7 @@ async function findPolicyFiles(dir, cwd) {
   if (files.length === 0 && diagnostics.length === 0) {
     diagnostics.push(
       diagnostic(
-        "BG003",
+        VALIDATION_CODES.noPolicyFiles,
         `no \`*.yaml\` or \`*.yml\` files in \`${relDir}\``,
         fileStart(relDir),
         "policy files are YAML documents with `apiVersion: blastguard.dev/v1`; see the README for examples"
@@ -66007,7 +65102,7 @@ async function readPolicyFile(file) {
     if (st.size > MAX_FILE_BYTES) {
       return {
         diagnostic: diagnostic(
-          "BG005",
+          VALIDATION_CODES.fileTooLarge,
           `\`${file.rel}\` is ${(st.size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MB`,
           fileStart(file.rel),
           "split it into several files"
@@ -66026,7 +65121,7 @@ function rootError(e, relDir) {
   const code = codeOf(e);
   if (code === "ENOENT" || code === "ENOTDIR") {
     return diagnostic(
-      "BG001",
+      VALIDATION_CODES.directoryMissing,
       `policy directory \`${relDir}\` does not exist`,
       fileStart(relDir),
       "check the path; it is resolved against the current directory"
@@ -66038,16 +65133,16 @@ function entryError(e, rel) {
   const code = codeOf(e);
   switch (code) {
     case "ELOOP":
-      return diagnostic("BG006", `symbolic link loop at \`${rel}\``, fileStart(rel), "remove the link or point it at a real file");
+      return diagnostic(VALIDATION_CODES.symlinkLoop, `symbolic link loop at \`${rel}\``, fileStart(rel), "remove the link or point it at a real file");
     case "ENOENT":
-      return diagnostic("BG004", `cannot read \`${rel}\`: it is a broken symbolic link`, fileStart(rel), "remove the link or fix its target");
+      return diagnostic(VALIDATION_CODES.unreadable, `cannot read \`${rel}\`: it is a broken symbolic link`, fileStart(rel), "remove the link or fix its target");
     case "EACCES":
     case "EPERM":
-      return diagnostic("BG004", `cannot read \`${rel}\`: permission denied`, fileStart(rel), "make the file readable by the user running blastguard");
+      return diagnostic(VALIDATION_CODES.unreadable, `cannot read \`${rel}\`: permission denied`, fileStart(rel), "make the file readable by the user running blastguard");
     case "EISDIR":
-      return diagnostic("BG004", `cannot read \`${rel}\`: it is a directory`, fileStart(rel));
+      return diagnostic(VALIDATION_CODES.unreadable, `cannot read \`${rel}\`: it is a directory`, fileStart(rel));
     default:
-      return diagnostic("BG004", `cannot read \`${rel}\`${code ? ` (${code})` : ""}`, fileStart(rel));
+      return diagnostic(VALIDATION_CODES.unreadable, `cannot read \`${rel}\`${code ? ` (${code})` : ""}`, fileStart(rel));
   }
 }
 
@@ -66129,7 +65224,7 @@ function parseYaml(file, text) {
     const why = e instanceof RangeError ? "the document is nested too deeply" : "the yaml parser failed";
     return {
       documents: [],
-      diagnostics: [diagnostic(e instanceof RangeError ? "BG061" : "BG008", `yaml syntax error: ${why}`, spanAt(0, 0))],
+      diagnostics: [diagnostic(e instanceof RangeError ? VALIDATION_CODES.nestingTooDeep : VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${why}`, spanAt(0, 0))],
       nonEmptyCount: 1,
       broken: []
     };
@@ -66150,7 +65245,7 @@ function parseYaml(file, text) {
     if (empty) return;
     nonEmptyCount++;
     for (const w of doc.warnings) {
-      diagnostics.push(diagnostic("BG017", `yaml warning: ${oneLine2(w.message)}`, spanAt(w.pos[0], w.pos[1])));
+      diagnostics.push(diagnostic(VALIDATION_CODES.yamlWarning, `yaml warning: ${oneLine2(w.message)}`, spanAt(w.pos[0], w.pos[1])));
     }
     if (doc.errors.length > 0) {
       diagnostics.push(...rootCauseFirst(doc.errors.map((e) => yamlErrorDiagnostic(doc, e.code, e.message, e.pos, spanAt))));
@@ -66178,7 +65273,7 @@ function parseYaml(file, text) {
   return { documents, diagnostics, nonEmptyCount, broken };
 }
 function rootCauseFirst(found) {
-  const first = found.findIndex((d) => d.code === "BG008");
+  const first = found.findIndex((d) => d.code === VALIDATION_CODES.yamlSyntax);
   if (first < 0 || first === found.length - 1) return found;
   const rest = found.length - first - 1;
   const root = found[first];
@@ -66200,7 +65295,7 @@ function identityOf(doc) {
 }
 function nestingDiagnostic(at, after = "") {
   return diagnostic(
-    "BG061",
+    VALIDATION_CODES.nestingTooDeep,
     `yaml nesting too deep: more than ${MAX_NESTING_DEPTH} levels of lists and mappings${after}`,
     at,
     "policy documents are shallow; flatten this structure"
@@ -66249,14 +65344,14 @@ function yamlErrorDiagnostic(doc, code, message3, pos, spanAt) {
       const range = key?.range;
       const name = key && (0, import_yaml.isScalar)(key) ? String(key.value) : void 0;
       return diagnostic(
-        "BG009",
+        VALIDATION_CODES.duplicateKey,
         name === void 0 ? "duplicate key in a mapping" : `duplicate key \`${name}\``,
         range ? spanAt(range[0], range[1]) : spanAt(pos[0], pos[1]),
         "each key may appear once per mapping; remove or merge the repeated one"
       );
     }
     case "TAB_AS_INDENT":
-      return diagnostic("BG010", "tab used for indentation", spanAt(pos[0], pos[1]), "indent yaml with spaces");
+      return diagnostic(VALIDATION_CODES.tabIndentation, "tab used for indentation", spanAt(pos[0], pos[1]), "indent yaml with spaces");
     // Only composing reports this, when it runs out of stack: nesting, never aliases (those are
     // counted when the document is converted, in aliasDiagnostic).
     case "RESOURCE_EXHAUSTION":
@@ -66267,36 +65362,36 @@ function yamlErrorDiagnostic(doc, code, message3, pos, spanAt) {
       if (flow && open2 !== void 0) {
         const [what, close] = flow[1] === "map" ? ["mapping", "}"] : ["list", "]"];
         return diagnostic(
-          "BG008",
+          VALIDATION_CODES.yamlSyntax,
           `yaml syntax error: this flow ${what} is not closed with \`${close}\``,
           spanAt(open2, open2 + 1),
           `close it with \`${close}\` (a flow ${what} continued on the next lines must be indented more than its key), or write it as an indented block`
         );
       }
-      const quote = /^missing closing (["'])quote/i.exec(message3)?.[1];
-      const opening = quote ? unclosedQuoteAt(doc, quote, pos[0]) : void 0;
-      if (quote && opening !== void 0) {
+      const quote2 = /^missing closing (["'])quote/i.exec(message3)?.[1];
+      const opening = quote2 ? unclosedQuoteAt(doc, quote2, pos[0]) : void 0;
+      if (quote2 && opening !== void 0) {
         return diagnostic(
-          "BG008",
-          `yaml syntax error: this ${quote === '"' ? "double" : "single"}-quoted string is not closed`,
+          VALIDATION_CODES.yamlSyntax,
+          `yaml syntax error: this ${quote2 === '"' ? "double" : "single"}-quoted string is not closed`,
           spanAt(opening, opening + 1),
-          `close it with \`${quote}\``
+          `close it with \`${quote2}\``
         );
       }
       if (code === "BAD_INDENT" || /same column/.test(message3)) {
         return diagnostic(
-          "BG008",
+          VALIDATION_CODES.yamlSyntax,
           `yaml syntax error: ${oneLine2(message3)}`,
           spanAt(pos[0], pos[1]),
           "indent this line with as many spaces as the other keys of its mapping (or list entries of its list)"
         );
       }
-      return diagnostic("BG008", `yaml syntax error: ${oneLine2(message3)}`, spanAt(pos[0], pos[1]));
+      return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${oneLine2(message3)}`, spanAt(pos[0], pos[1]));
     }
   }
 }
-function unclosedQuoteAt(doc, quote, offset) {
-  const type = quote === '"' ? "QUOTE_DOUBLE" : "QUOTE_SINGLE";
+function unclosedQuoteAt(doc, quote2, offset) {
+  const type = quote2 === '"' ? "QUOTE_DOUBLE" : "QUOTE_SINGLE";
   let found;
   (0, import_yaml.visit)(doc, {
     Scalar(_key, node) {
@@ -66329,16 +65424,16 @@ function aliasDiagnostic(doc, e, spanAt) {
   if (e instanceof RangeError) return nestingDiagnostic(at, " once its aliases are expanded");
   if (/excessive alias count/i.test(message3)) {
     return diagnostic(
-      "BG011",
+      VALIDATION_CODES.tooManyAliases,
       `too many aliases (more than ${MAX_ALIAS_COUNT} expansions)`,
       at,
       "write the values out instead of expanding anchors"
     );
   }
   if (/unresolved alias/i.test(message3)) {
-    return diagnostic("BG008", "yaml syntax error: alias refers to an anchor that is not defined before it", at);
+    return diagnostic(VALIDATION_CODES.yamlSyntax, "yaml syntax error: alias refers to an anchor that is not defined before it", at);
   }
-  return diagnostic("BG008", `yaml syntax error: ${oneLine2(message3)}`, at);
+  return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${oneLine2(message3)}`, at);
 }
 function nonScalarKeys(doc, spanAt) {
   const out = [];
@@ -66348,7 +65443,7 @@ function nonScalarKeys(doc, spanAt) {
         const r = pair.key.range;
         out.push(
           diagnostic(
-            "BG018",
+            VALIDATION_CODES.nonScalarKey,
             "mapping key is a list or mapping",
             r ? spanAt(r[0], r[1]) : spanAt(0, 0),
             "keys must be plain strings"
@@ -66420,9 +65515,7 @@ function makeLocator(doc, spanAt) {
   };
 }
 function oneLine2(message3) {
-  const first = message3.split("\n")[0]?.trim() ?? "";
-  const text = first.replace(/\s+at line \d+, column \d+:?$/, "");
-  return text.charAt(0).toLowerCase() + text.slice(1);
+  return oneLine(message3).replace(/\s+at line \d+, column \d+:?$/, "");
 }
 
 // src/load/index.ts
@@ -66448,7 +65541,7 @@ function loadDocumentsFromText(file, text) {
   const rejected = [];
   if (parsed.nonEmptyCount === 0) {
     diagnostics.push(
-      diagnostic("BG016", `\`${file}\` contains no documents`, fileStart(file), "delete the file or add a document")
+      diagnostic(VALIDATION_CODES.noDocuments, `\`${file}\` contains no documents`, fileStart(file), "delete the file or add a document")
     );
   }
   for (const broken of parsed.broken) {
@@ -66467,27 +65560,16 @@ function loadDocumentsFromText(file, text) {
 function emptyPolicySet(root) {
   return { root, apis: [], policies: [], tokens: [], overrides: [], replays: [], testSuites: [], rejected: [] };
 }
+var LIST_OF = {
+  Api: "apis",
+  Policy: "policies",
+  Token: "tokens",
+  Overrides: "overrides",
+  Replay: "replays",
+  TestSuite: "testSuites"
+};
 function addDocument(set, document) {
-  switch (document.kind) {
-    case "Api":
-      set.apis.push(document);
-      break;
-    case "Policy":
-      set.policies.push(document);
-      break;
-    case "Token":
-      set.tokens.push(document);
-      break;
-    case "Overrides":
-      set.overrides.push(document);
-      break;
-    case "Replay":
-      set.replays.push(document);
-      break;
-    case "TestSuite":
-      set.testSuites.push(document);
-      break;
-  }
+  set[LIST_OF[document.kind]].push(document);
 }
 async function loadFoundFile(file) {
   const read = await readPolicyFile(file);
@@ -66501,7 +65583,7 @@ async function loadFoundFile(file) {
       rejected: [],
       diagnostics: [
         diagnostic(
-          "BG007",
+          VALIDATION_CODES.invalidUtf8,
           `\`${file.rel}\` is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, "0")} at offset ${decoded.offset})`,
           at,
           "save the file as UTF-8"
@@ -66617,7 +65699,7 @@ function parseTimestamp(value) {
 // src/validate/rules/invalid-timestamp.ts
 var invalidTimestamp = {
   name: "invalid-timestamp",
-  codes: ["BG060"],
+  codes: [VALIDATION_CODES.invalidTimestamp],
   check({ set }) {
     const sites = [];
     for (const doc of set.tokens) {
@@ -66642,7 +65724,7 @@ var invalidTimestamp = {
       const shown = site.path[site.path.length - 1] === "date" ? site.value.slice(0, 10) : site.value;
       out.push(
         diagnostic(
-          "BG060",
+          VALIDATION_CODES.invalidTimestamp,
           `\`${shown}\` is not a valid date-time`,
           site.doc.locate(site.path),
           "check the month, day and time fields (e.g. February has 28 or 29 days, hours go to 23)"
@@ -66667,7 +65749,7 @@ function findCredential(value) {
 }
 var rawCredential = {
   name: "raw-credential",
-  codes: ["BG056"],
+  codes: [VALIDATION_CODES.rawCredential],
   check({ set }) {
     const out = [];
     for (const doc of allDocuments(set)) {
@@ -66675,7 +65757,7 @@ var rawCredential = {
       const report = (path10, part, found) => {
         out.push(
           diagnostic(
-            "BG056",
+            VALIDATION_CODES.rawCredential,
             `\`${displayPath(path10) || "document"}\` ${part === "key" ? "has a key that looks" : "looks"} like a credential (${found.match.what}: \`${maskSecret(found.piece)}\`)`,
             doc.locate(path10, part),
             'never commit credentials: declare its sha256 fingerprint in a Token instead (`printf %s "$TOKEN" | sha256sum`), and revoke this one, since it is now in your history'
@@ -66692,9 +65774,9 @@ var rawCredential = {
         } else if (Array.isArray(value)) {
           for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path10, i] });
         } else if (typeof value === "object" && value !== null) {
-          const entries2 = Object.entries(value);
-          for (let i = entries2.length - 1; i >= 0; i--) {
-            const [key, child] = entries2[i];
+          const entries = Object.entries(value);
+          for (let i = entries.length - 1; i >= 0; i--) {
+            const [key, child] = entries[i];
             const found = findCredential(key);
             if (found) report([...path10, key], "key", found);
             stack.push({ value: child, path: [...path10, key] });
@@ -66779,10 +65861,10 @@ async function fixtureFiles(target, cwd) {
   if (isFile) return { files: [{ abs, rel: relativePath(cwd, abs) }], diagnostics: [] };
   return findPolicyFiles(target, cwd);
 }
-function duplicateNames(document, entries2, field, noun) {
+function duplicateNames(document, entries, field, noun) {
   const out = [];
   const seen = /* @__PURE__ */ new Map();
-  entries2.forEach((entry, i) => {
+  entries.forEach((entry, i) => {
     const first = seen.get(entry.name);
     if (first === void 0) {
       seen.set(entry.name, i);
@@ -66816,49 +65898,154 @@ function replayInventory(spec) {
   return { resources, environments, projects };
 }
 
+// src/core/headers.ts
+function normalizeHeaders(headers) {
+  const out = /* @__PURE__ */ new Map();
+  if (!headers) return out;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === void 0) continue;
+    const key = name.toLowerCase();
+    const list = out.get(key) ?? [];
+    if (typeof value === "string") list.push(value);
+    else for (const v of value) if (typeof v === "string") list.push(v);
+    out.set(key, list);
+  }
+  return out;
+}
+function headerValues(headers, name) {
+  return headers.get(name.toLowerCase()) ?? [];
+}
+
+// src/identity/baggage.ts
+var TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+function parseBaggage(headers) {
+  const out = /* @__PURE__ */ new Map();
+  for (const header of headerValues(headers, "baggage")) {
+    for (const member of header.split(",")) {
+      const [pair] = member.split(";");
+      if (pair === void 0) continue;
+      const eq = pair.indexOf("=");
+      if (eq < 0) continue;
+      const key = pair.slice(0, eq).trim();
+      const rawValue = pair.slice(eq + 1).trim();
+      if (!TOKEN.test(key) || out.has(key)) continue;
+      const value = percentDecode(rawValue);
+      if (value === null) continue;
+      out.set(key, value);
+    }
+  }
+  return out;
+}
+function percentDecode(value) {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+}
+
+// src/identity/traceparent.ts
+var TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(.*)$/s;
+function parseTraceparent(headers) {
+  const values = headerValues(headers, "traceparent");
+  if (values.length !== 1) return null;
+  const value = (values[0] ?? "").trim();
+  const m = TRACEPARENT.exec(value);
+  if (!m) return null;
+  const [, version, traceId, parentId, flags, rest] = m;
+  if (version === "ff") return null;
+  if (/^0+$/.test(traceId) || /^0+$/.test(parentId)) return null;
+  if (version === "00") return rest === "" ? value : null;
+  if (rest !== "" && !rest.startsWith("-")) return null;
+  return `${version}-${traceId}-${parentId}-${flags}`;
+}
+
+// src/core/attempt.ts
+var MAX_ATTEMPT = 1e9;
+
+// src/identity/attempt.ts
+function parseAttempt(headers, header) {
+  if (header === null) return { attempt: null };
+  const values = [...new Set(headerValues(headers, header).map((v) => v.trim()))];
+  if (values.length === 0) return { attempt: null };
+  const [value] = values;
+  if (values.length > 1 || value === void 0 || !/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > MAX_ATTEMPT) {
+    return { malformed: values.join(", ") };
+  }
+  return { attempt: Number(value) };
+}
+
+// src/identity/index.ts
+function identityOf2(headers, keys) {
+  const identity = {};
+  const baggage = parseBaggage(headers);
+  const originator = baggage.get(keys.originatorBaggageKey);
+  const tenant = baggage.get(keys.tenantBaggageKey);
+  if (originator) identity.originator = originator;
+  if (tenant) identity.tenant = tenant;
+  const causation = parseTraceparent(headers);
+  if (causation) identity.causation = causation;
+  return { ...identity, verified: false };
+}
+function withMessageIdentity(fromHeaders, meta, keys) {
+  const headers = normalizeHeaders({
+    ...meta.traceparent === void 0 ? {} : { traceparent: meta.traceparent },
+    ...meta.baggage === void 0 ? {} : { baggage: meta.baggage }
+  });
+  const fromMessage = identityOf2(headers, keys);
+  const merged = {};
+  const originator = fromHeaders.originator ?? fromMessage.originator;
+  const tenant = fromHeaders.tenant ?? fromMessage.tenant;
+  const causation = fromHeaders.causation ?? fromMessage.causation;
+  if (originator) merged.originator = originator;
+  if (tenant) merged.tenant = tenant;
+  if (causation) merged.causation = causation;
+  return { ...merged, verified: false };
+}
+
 // src/extract/codes.ts
-var EXTRACT_CODES = {
+var { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
   /** The URL's host belongs to no `Api`. */
-  unknownHost: "BG401",
+  unknownHost: ["BG401", "request host belongs to no `Api`"],
   /** The path is not the API's `endpoint`, or no HTTP route matches. */
-  wrongEndpoint: "BG402",
+  wrongEndpoint: ["BG402", "request path is not the API endpoint or a known route"],
   /** The method cannot carry an operation for this protocol. */
-  unsupportedMethod: "BG403",
+  unsupportedMethod: ["BG403", "request method cannot carry an operation"],
   /**
    * A content type the protocol cannot carry; for an HTTP API, a non-empty body whose parameters
    * cannot be read (text/plain, octet-stream, no content type): the server may still read them.
    * Also a body with a `Content-Encoding` other than `identity` (the server may inflate it).
    */
-  unsupportedContentType: "BG404",
-  bodyTooLarge: "BG405",
+  unsupportedContentType: ["BG404", "unsupported request content type"],
+  bodyTooLarge: ["BG405", "request body is too large"],
   /** Malformed JSON, or JSON that is not a request object. */
-  invalidBody: "BG406",
-  missingQuery: "BG407",
-  graphqlSyntax: "BG408",
+  invalidBody: ["BG406", "request body is malformed"],
+  missingQuery: ["BG407", "GraphQL request has no query"],
+  graphqlSyntax: ["BG408", "GraphQL syntax error"],
   /**
    * `operationName` names no operation, or several operations and no name; or the document defines
    * an operation name twice, or has an anonymous operation next to others (servers without
    * validation differ on which one runs).
    */
-  operationNotFound: "BG409",
+  operationNotFound: ["BG409", "GraphQL operation not found"],
   /** A variable is referenced but neither supplied nor defaulted, or `variables` is not an object. */
-  missingVariable: "BG410",
-  malformedAttempt: "BG411",
-  invalidUrl: "BG412",
+  missingVariable: ["BG410", "GraphQL variable missing"],
+  malformedAttempt: ["BG411", "malformed attempt header"],
+  invalidUrl: ["BG412", "request URL cannot be parsed"],
   /**
    * A credential header appears more than once with different values (its `_` and `-` spellings
    * included), or two credential headers carry different credentials (a value without the
    * configured scheme counts as a credential).
    */
-  conflictingHeader: "BG413",
-  unknownFragment: "BG414",
+  conflictingHeader: ["BG413", "credential headers carry different values"],
+  unknownFragment: ["BG414", "unknown GraphQL fragment"],
   /** The document selects no operation at all (e.g. only fragments, or an empty batch). */
-  noOperation: "BG415",
+  noOperation: ["BG415", "request selects no operation"],
   /**
    * An argument names another environment or project than the inventory records for the resource
    * (e.g. a service of one project with another `projectId`): which one the server acts on is unknowable.
    */
-  conflictingResource: "BG416",
+  conflictingResource: ["BG416", "request arguments disagree with the inventory about the resource"],
   /**
    * Request parameters given in several places with nothing to say which wins: GraphQL `query`,
    * `variables` or `operationName` in the URL of a POST, repeated in the URL of a GET, or a GET
@@ -66872,46 +66059,183 @@ var EXTRACT_CODES = {
    * in a query string or form body, or a parameter name padded with (or a guarded name split by)
    * whitespace.
    */
-  ambiguousParameters: "BG417",
+  ambiguousParameters: ["BG417", "request parameters given in several places"],
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */
-  methodOverride: "BG418"
+  methodOverride: ["BG418", "request asks for an HTTP method override"]
+});
+
+// src/extract/credentials.ts
+import { createHash } from "node:crypto";
+
+// src/extract/failure.ts
+var ExtractFailure = class extends BlastguardError {
+  constructor(code, message3) {
+    super(code, message3);
+    this.name = "ExtractFailure";
+  }
 };
+function fail(code, message3) {
+  throw new ExtractFailure(code, message3);
+}
 
-// src/extract/graphql.ts
-var import_graphql = __toESM(require_graphql2(), 1);
-
-// src/extract/json.ts
-function duplicateJsonKey(text) {
-  const frames = [];
-  let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
-      const names = frames[frames.length - 1];
-      if (expectKey && names) {
-        const name = JSON.parse(text.slice(start, i + 1));
-        if (names.has(name)) return name;
-        names.add(name);
+// src/extract/credentials.ts
+function fingerprintOf(value) {
+  return `sha256:${createHash("sha256").update(value, "utf8").digest("hex")}`;
+}
+function cgiName(name) {
+  return name.toLowerCase().replace(/_/g, "-");
+}
+function extractToken(headers, config) {
+  const tokens = /* @__PURE__ */ new Set();
+  const carriers = [];
+  for (const { name, scheme } of config) {
+    const own = /* @__PURE__ */ new Set();
+    const key = cgiName(name);
+    for (const [sent, values] of headers) {
+      if (cgiName(sent) !== key) continue;
+      for (const raw of values) {
+        const token2 = credentialOf(raw, scheme);
+        if (token2 !== null) own.add(token2);
       }
-      expectKey = false;
-    } else if (ch === "{") {
-      frames.push(/* @__PURE__ */ new Set());
-      expectKey = true;
-    } else if (ch === "[") {
-      frames.push(null);
-      expectKey = false;
-    } else if (ch === "}" || ch === "]") {
-      frames.pop();
-      expectKey = false;
-    } else if (ch === ",") {
-      const top = frames[frames.length - 1];
-      expectKey = top !== void 0 && top !== null;
+    }
+    if (own.size > 1) fail(EXTRACT_CODES.conflictingHeader, `header \`${name}\` is sent several times with different values`);
+    for (const token2 of own) {
+      tokens.add(token2);
+      carriers.push(name);
     }
   }
+  if (tokens.size > 1) {
+    fail(EXTRACT_CODES.conflictingHeader, `headers ${carriers.map((c) => `\`${c}\``).join(" and ")} carry different credentials`);
+  }
+  const [token] = tokens;
+  return token === void 0 ? null : fingerprintOf(token);
+}
+function trimOws(value) {
+  return value.replace(/^[ \t]+|[ \t]+$/g, "");
+}
+function credentialOf(raw, scheme) {
+  const value = trimOws(raw);
+  if (value === "") return null;
+  if (scheme === null) return value;
+  const space = value.search(/[ \t]/);
+  const head = space < 0 ? value : value.slice(0, space);
+  if (head.toLowerCase() !== scheme.toLowerCase()) return value;
+  const token = space < 0 ? "" : trimOws(value.slice(space));
+  return token === "" ? null : token;
+}
+
+// src/extract/resource.ts
+function inventoryLookups(inventory) {
+  return { resources: lookupOf(inventory?.resources), environments: lookupOf(inventory?.environments), projects: lookupOf(inventory?.projects) };
+}
+function lookupOf(source) {
+  if (source === void 0) return { get: () => void 0 };
+  if (source instanceof Map) return source;
+  const record = source;
+  return { get: (key) => hasOwn(record, key) ? record[key] : void 0 };
+}
+function argumentAt(args, path10) {
+  let current = args;
+  for (const segment of path10.split(".")) {
+    if (!isRecord(current) || !hasOwn(current, segment)) return void 0;
+    current = current[segment];
+  }
+  return current;
+}
+function asId(value) {
+  if (typeof value === "string") return value === "" ? null : value;
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
   return null;
 }
+function resourceOf(api, op, args, inventory) {
+  if (!op?.resource) return void 0;
+  const spec = op.resource;
+  const resource = { kind: spec.kind };
+  const id = spec.idArg ? asId(argumentAt(args, spec.idArg)) : null;
+  const entry = id === null ? void 0 : inventory.resources.get(id);
+  if (id !== null) resource.id = id;
+  const fromId = entry?.environment ?? (spec.kind === "environment" && id !== null ? environmentName(api, id, inventory) : void 0);
+  const envArg = spec.environmentArg ? asId(argumentAt(args, spec.environmentArg)) : null;
+  if (envArg !== null) {
+    const fromArg2 = environmentName(api, envArg, inventory);
+    if (fromArg2 === void 0) {
+    } else if (fromId !== void 0 && fromId !== fromArg2) {
+      conflict(`argument \`${spec.environmentArg ?? ""}\` names environment ${showId(fromArg2)}, but the inventory records ${showId(id, "the resource")} in ${showId(fromId)}`);
+    } else {
+      resource.environment = fromArg2;
+    }
+  } else if (fromId !== void 0) {
+    resource.environment = fromId;
+  }
+  const fromInventory = entry?.project ?? (spec.kind === "project" && id !== null ? projectName(id, inventory) : void 0);
+  const projectArg = spec.projectArg ? asId(argumentAt(args, spec.projectArg)) : null;
+  const fromArg = projectArg === null ? void 0 : projectName(projectArg, inventory) ?? projectArg;
+  if (fromArg !== void 0 && fromInventory !== void 0 && fromInventory !== fromArg) {
+    conflict(`argument \`${spec.projectArg ?? ""}\` names project ${showId(fromArg)}, but the inventory records ${showId(id, "the resource")} in ${showId(fromInventory)}`);
+  }
+  const claimed = id === null && projectArg !== null ? projectName(projectArg, inventory) : void 0;
+  const project = fromInventory ?? claimed;
+  if (project !== void 0) resource.project = project;
+  return resource;
+}
+function conflict(message3) {
+  return fail(EXTRACT_CODES.conflictingResource, message3);
+}
+function showId(id, otherwise = "a value not shown") {
+  return quote(id, "id", otherwise);
+}
+function environmentName(api, id, inventory) {
+  const named = inventory.environments.get(id);
+  if (named !== void 0) return named;
+  const entry = inventory.resources.get(id);
+  if (entry?.kind === "environment" && entry.environment !== void 0) return entry.environment;
+  return api.environments.includes(id) ? id : void 0;
+}
+function projectName(id, inventory) {
+  const named = inventory.projects.get(id);
+  if (named !== void 0) return named;
+  const entry = inventory.resources.get(id);
+  return entry?.kind === "project" ? entry.project : void 0;
+}
+
+// src/extract/input.ts
+function failed(context, failure) {
+  const { code, message: message3 } = failure;
+  const input2 = {
+    api: context.api,
+    ...context.token ? { token: context.token } : {},
+    ...context.identity ? { identity: context.identity } : {},
+    ...context.attempt !== void 0 ? { attempt: context.attempt } : {},
+    time: context.time,
+    error: message3
+  };
+  return { input: input2, operation: null, error: { code, message: message3 } };
+}
+function toInput(api, found, context, inventory) {
+  const op = api.operations.find((o) => o.name === found.name);
+  let resource;
+  try {
+    resource = resourceOf(api, op, found.args, inventory);
+  } catch (e) {
+    if (!(e instanceof ExtractFailure)) throw e;
+    return failed(context, new ExtractFailure(e.code, `\`${found.name}\`: ${e.message}`));
+  }
+  const identity = found.meta && context.identity ? withMessageIdentity(context.identity, found.meta, api.identity) : context.identity;
+  const input2 = {
+    api: context.api,
+    operation: { name: found.name, type: found.type },
+    ...resource ? { resource } : {},
+    ...context.token ? { token: context.token } : {},
+    ...identity ? { identity } : {},
+    ...context.attempt !== void 0 ? { attempt: context.attempt } : {},
+    time: context.time
+  };
+  const result = { input: input2, operation: found.name };
+  if (found.alias !== void 0) result.alias = found.alias;
+  return result;
+}
+
+// src/extract/params.ts
 function goFold(name) {
   return name.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/\u017F/g, "s").replace(/\u212A/g, "k");
 }
@@ -66927,26 +66251,459 @@ function foldConflict(record, known) {
   }
   return null;
 }
+function checkMemberCase(record, known, prefix = "") {
+  const folded = foldConflict(record, known);
+  if (folded === null) return;
+  const name = `${prefix}${folded}`;
+  fail(
+    EXTRACT_CODES.ambiguousParameters,
+    `${labelled("member", name, "key", "a member")} is spelled in another case, or twice in different cases: servers that match names without case (Go's encoding/json) read it differently`
+  );
+}
+function isSpace(char) {
+  const code = char.codePointAt(0) ?? 0;
+  return code <= 32 || code === 127 || /\s/.test(char);
+}
+function checkParameterNames(raw, names, guarded) {
+  const ambiguous = (message3) => fail(EXTRACT_CODES.ambiguousParameters, message3);
+  if (raw.includes(";")) ambiguous("the parameters contain `;`, which some servers read as a separator and others as data");
+  const guards = new Set(guarded.map(goFold));
+  for (const name of names) {
+    const chars = [...name];
+    if (chars.length > 0 && (isSpace(chars[0] ?? "") || isSpace(chars[chars.length - 1] ?? ""))) {
+      ambiguous("a parameter name has leading or trailing whitespace, which some servers trim");
+    }
+    const bare = chars.filter((c) => !isSpace(c)).join("");
+    if (bare !== name && guards.has(goFold(bare))) {
+      ambiguous(`${labelled("parameter", bare, "key", "a parameter")} is spelled with whitespace, which some servers drop`);
+    }
+  }
+}
 
-// src/extract/graphql.ts
+// src/core/canonical-json.ts
+var JsonNumberLiteral = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+};
+function isCanonicalObject(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof JsonNumberLiteral);
+}
+function canonicalJson(value) {
+  const out = [];
+  write(value, out);
+  return out.join("");
+}
+function write(value, out) {
+  if (value === null) {
+    out.push("null");
+  } else if (typeof value === "boolean") {
+    out.push(value ? "true" : "false");
+  } else if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new TypeError(`canonical json: non-finite number ${value}`);
+    out.push(JSON.stringify(value));
+  } else if (typeof value === "string") {
+    out.push(goJsonString(value));
+  } else if (value instanceof JsonNumberLiteral) {
+    out.push(value.text);
+  } else if (Array.isArray(value)) {
+    out.push("[");
+    value.forEach((item, i) => {
+      if (i > 0) out.push(",");
+      write(item === void 0 ? null : item, out);
+    });
+    out.push("]");
+  } else if (typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== void 0);
+    entries.sort(([a], [b]) => compareUtf8(a, b));
+    out.push("{");
+    entries.forEach(([k, v], i) => {
+      if (i > 0) out.push(",");
+      out.push(goJsonString(k), ":");
+      write(v, out);
+    });
+    out.push("}");
+  } else {
+    throw new TypeError(`canonical json: unsupported value of type ${typeof value}`);
+  }
+}
+function compareUtf8(a, b) {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+var SHORT_ESCAPES = {
+  34: '\\"',
+  92: "\\\\",
+  10: "\\n",
+  13: "\\r",
+  9: "\\t",
+  8: "\\b",
+  12: "\\f"
+};
+function goJsonString(s) {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const short = SHORT_ESCAPES[c];
+    if (short !== void 0) {
+      out += short;
+    } else if (c < 32) {
+      out += "\\u00" + c.toString(16).padStart(2, "0");
+    } else if (c === 8232 || c === 8233) {
+      out += "\\u" + c.toString(16);
+    } else if (c >= 55296 && c <= 56319) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 56320 && next <= 57343) {
+        out += s[i] + s[i + 1];
+        i++;
+      } else {
+        out += "\uFFFD";
+      }
+    } else if (c >= 56320 && c <= 57343) {
+      out += "\uFFFD";
+    } else {
+      out += s[i];
+    }
+  }
+  return out + '"';
+}
+
+// src/core/json.ts
+var JsonSyntaxError = class extends Error {
+  constructor(message3, offset) {
+    super(message3);
+    this.offset = offset;
+    this.name = "JsonSyntaxError";
+  }
+  offset;
+};
+var MAX_DEPTH = 1e4;
+var JsonDuplicateKeyError = class extends JsonSyntaxError {
+  constructor(key, offset) {
+    super(`duplicate member name at offset ${offset}`, offset);
+    this.key = key;
+    this.name = "JsonDuplicateKeyError";
+  }
+  key;
+};
+function parseJsonPreservingNumbers(text, options = {}) {
+  const parser = new Parser2(text, options.duplicates ?? "last");
+  parser.skipWhitespace();
+  const value = parser.value(0);
+  parser.skipWhitespace();
+  if (!parser.atEnd()) parser.fail("unexpected data after the top-level value");
+  return value;
+}
+var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+var Parser2 = class {
+  constructor(text, duplicates) {
+    this.text = text;
+    this.duplicates = duplicates;
+  }
+  text;
+  duplicates;
+  pos = 0;
+  atEnd() {
+    return this.pos >= this.text.length;
+  }
+  fail(message3) {
+    throw new JsonSyntaxError(`${message3} at offset ${this.pos}`, this.pos);
+  }
+  skipWhitespace() {
+    const t = this.text;
+    while (this.pos < t.length) {
+      const c = t.charCodeAt(this.pos);
+      if (c === 32 || c === 10 || c === 13 || c === 9) this.pos++;
+      else break;
+    }
+  }
+  value(depth) {
+    if (depth > MAX_DEPTH) this.fail("document nested too deeply");
+    const c = this.text[this.pos];
+    switch (c) {
+      case "{":
+        return this.object(depth + 1);
+      case "[":
+        return this.array(depth + 1);
+      case '"':
+        return this.string();
+      case "t":
+        return this.literal("true", true);
+      case "f":
+        return this.literal("false", false);
+      case "n":
+        return this.literal("null", null);
+      case void 0:
+        return this.fail("unexpected end of input");
+      default:
+        return this.number();
+    }
+  }
+  literal(word, value) {
+    if (!this.text.startsWith(word, this.pos)) this.fail("invalid literal");
+    this.pos += word.length;
+    return value;
+  }
+  number() {
+    NUMBER.lastIndex = this.pos;
+    const m = NUMBER.exec(this.text);
+    if (!m || m[0].length === 0) this.fail("invalid character");
+    this.pos += m[0].length;
+    return new JsonNumberLiteral(m[0]);
+  }
+  object(depth) {
+    const out = /* @__PURE__ */ Object.create(null);
+    this.sequence("}", () => {
+      if (this.text[this.pos] !== '"') this.fail("expected a string key");
+      const at = this.pos;
+      const key = this.string();
+      if (this.duplicates === "reject" && key in out) throw new JsonDuplicateKeyError(key, at);
+      this.skipWhitespace();
+      if (this.text[this.pos] !== ":") this.fail("expected ':'");
+      this.pos++;
+      this.skipWhitespace();
+      out[key] = this.value(depth);
+    });
+    return out;
+  }
+  array(depth) {
+    const out = [];
+    this.sequence("]", () => {
+      out.push(this.value(depth));
+    });
+    return out;
+  }
+  /** `[` or `{`, then items separated by `,` up to `close`; `item` reads one item at its first character. */
+  sequence(close, item) {
+    this.pos++;
+    this.skipWhitespace();
+    if (this.text[this.pos] === close) {
+      this.pos++;
+      return;
+    }
+    for (; ; ) {
+      this.skipWhitespace();
+      item();
+      this.skipWhitespace();
+      const c = this.text[this.pos];
+      this.pos++;
+      if (c === close) return;
+      if (c !== ",") {
+        this.pos--;
+        this.fail(`expected ',' or '${close}'`);
+      }
+    }
+  }
+  string() {
+    const t = this.text;
+    this.pos++;
+    let out = "";
+    let start = this.pos;
+    for (; ; ) {
+      if (this.pos >= t.length) this.fail("unterminated string");
+      const c = t.charCodeAt(this.pos);
+      if (c === 34) {
+        out += t.slice(start, this.pos);
+        this.pos++;
+        return replaceLoneSurrogates(out);
+      }
+      if (c < 32) this.fail("control character in string");
+      if (c !== 92) {
+        this.pos++;
+        continue;
+      }
+      out += t.slice(start, this.pos);
+      const e = t[this.pos + 1];
+      this.pos += 2;
+      switch (e) {
+        case '"':
+          out += '"';
+          break;
+        case "\\":
+          out += "\\";
+          break;
+        case "/":
+          out += "/";
+          break;
+        case "b":
+          out += "\b";
+          break;
+        case "f":
+          out += "\f";
+          break;
+        case "n":
+          out += "\n";
+          break;
+        case "r":
+          out += "\r";
+          break;
+        case "t":
+          out += "	";
+          break;
+        case "u": {
+          const hex = t.slice(this.pos, this.pos + 4);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail("invalid unicode escape");
+          out += String.fromCharCode(parseInt(hex, 16));
+          this.pos += 4;
+          break;
+        }
+        default:
+          this.pos -= 1;
+          this.fail("invalid escape");
+      }
+      start = this.pos;
+    }
+  }
+};
+function replaceLoneSurrogates(s) {
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\uFFFD");
+}
+function firstDuplicateKey(text) {
+  try {
+    parseJsonPreservingNumbers(text, { duplicates: "reject" });
+  } catch (e) {
+    if (e instanceof JsonDuplicateKeyError) return e.key;
+    throw e;
+  }
+  return null;
+}
+function parseJsonNotingDuplicates(text) {
+  try {
+    return { value: JSON.parse(text), duplicate: firstDuplicateKey(text) };
+  } catch {
+    return null;
+  }
+}
+
+// src/extract/request.ts
+var DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+function hostOf(url) {
+  return url.hostname.toLowerCase().replace(/\.$/, "");
+}
+function parseUrl(raw, headers) {
+  const invalid3 = (message3) => fail(EXTRACT_CODES.invalidUrl, message3);
+  const hosts = headerValues(headers, "host");
+  if (hosts.length > 1 || hosts.some((h) => h.includes(","))) invalid3("the request has several `Host` headers: servers differ on which one they read");
+  const [hostHeader] = hosts;
+  const header = hostHeader?.trim();
+  if (header !== void 0 && (header === "" || /[@/\\?#\s]/.test(header))) {
+    invalid3("the `Host` header is not a plain host and port (userinfo, a path or spaces): servers read it differently");
+  }
+  let url;
+  try {
+    if (raw.startsWith("/")) {
+      if (header === void 0) return invalid3("the request url cannot be parsed");
+      url = new URL(raw, `http://${header}`);
+    } else {
+      url = new URL(raw);
+    }
+  } catch {
+    return invalid3("the request url cannot be parsed");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") invalid3("the request url cannot be parsed");
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/*([^/?#]*)/.exec(raw)?.[1] ?? "";
+  if (url.username !== "" || url.password !== "" || !raw.startsWith("/") && authority.includes("@")) {
+    invalid3("the request url carries userinfo (`user@host`): parsers differ on which host it names");
+  }
+  if (!raw.startsWith("/") && header !== void 0) {
+    let fromHeader;
+    try {
+      fromHeader = new URL(`${url.protocol}//${header}`);
+    } catch {
+      return invalid3("the `Host` header cannot be parsed");
+    }
+    const plain = (u) => `${hostOf(u)}:${u.port}`;
+    if (plain(fromHeader) !== plain(url)) {
+      invalid3("the `Host` header names another host than the request url: servers differ on which one they route by");
+    }
+  }
+  return url;
+}
+function normalizeRequest(request, url, headers, limit) {
+  const text = readBody(request.body, limit);
+  if (text !== "") {
+    const codings = headerValues(headers, "content-encoding").flatMap((v) => v.split(",")).map((v) => v.trim().toLowerCase()).filter((v) => v !== "" && v !== "identity");
+    if (codings.length > 0) {
+      fail(EXTRACT_CODES.unsupportedContentType, "the request body has a content encoding other than `identity`: the server may decode it into other bytes");
+    }
+  }
+  const override = methodOverride(headers, url, text);
+  if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
+  return { method: request.method.toUpperCase(), url, headers, text, limit };
+}
+function readBody(body, limit) {
+  if (body === void 0 || body === null) return "";
+  const size = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
+  if (size > limit) fail(EXTRACT_CODES.bodyTooLarge, `the request body has ${size} bytes, more than the limit of ${limit}`);
+  if (typeof body === "string") return body;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    return fail(EXTRACT_CODES.invalidBody, "the request body is not valid utf-8");
+  }
+}
+function mediaType(headers) {
+  const types = new Set(headerValues(headers, "content-type").map((v) => (v.split(";")[0] ?? "").trim().toLowerCase()));
+  if (types.size === 0) return null;
+  if (types.size > 1) return [...types].join(", ");
+  const [type] = types;
+  return type ?? null;
+}
+function isJson(type) {
+  return type === "application/json" || type.endsWith("+json");
+}
+function pathMatchesEndpoint(url, endpoint) {
+  if (endpoint === null) return true;
+  const strip = (p) => p.length > 1 ? p.replace(/\/+$/, "") : p;
+  return strip(url.pathname) === strip(endpoint);
+}
+function readJson(text) {
+  const json = parseJsonNotingDuplicates(text) ?? fail(EXTRACT_CODES.invalidBody, "the request body is not valid json");
+  if (json.duplicate !== null) {
+    fail(EXTRACT_CODES.invalidBody, `the json body repeats ${labelled("the member", json.duplicate, "key", "a member name")} in one object: parsers differ on which copy they keep`);
+  }
+  return json.value;
+}
+var OVERRIDE_HEADERS = ["x-http-method-override", "x-http-method", "x-method-override"];
+function methodOverride(headers, url, text) {
+  for (const sent of headers.keys()) {
+    const name = OVERRIDE_HEADERS.find((o) => o === sent.replace(/_/g, "-"));
+    if (name !== void 0) return `header \`${name}\` may make the server run the request as another method`;
+  }
+  if ([...url.searchParams.keys()].some(isMethodParam)) return "url parameter `_method` may make the server run the request as another method";
+  if (text.trim() === "") return null;
+  const type = mediaType(headers);
+  let inBody = false;
+  if (type === "application/x-www-form-urlencoded") {
+    inBody = [...new URLSearchParams(text).keys()].some(isMethodParam);
+  } else if (type !== null && type.startsWith("multipart/")) {
+    inBody = /name\s*=\s*"?_method"?/i.test(text);
+  } else {
+    let value;
+    try {
+      value = readJson(text);
+    } catch {
+      value = void 0;
+    }
+    const members = Array.isArray(value) ? value : [value];
+    inBody = members.some((m) => isRecord(m) && Object.keys(m).some(isMethodParam));
+  }
+  return inBody ? "body parameter `_method` may make the server run the request as another method" : null;
+}
+function isMethodParam(name) {
+  return name.toLowerCase() === "_method";
+}
+
+// src/extract/protocols/graphql/document.ts
+var import_graphql = __toESM(require_graphql2(), 1);
 var MAX_TOKENS = 5e4;
 var MAX_DEPTH2 = 200;
-var ExtractFailure = class extends Error {
-  constructor(failure) {
-    super(failure.message);
-    this.failure = failure;
-  }
-  failure;
-};
-function fail(code, message3) {
-  throw new ExtractFailure({ code, message: message3 });
-}
 function graphqlRootFields(request) {
   try {
-    return { fields: rootFields(request) };
+    return rootFields(request);
   } catch (e) {
-    if (e instanceof ExtractFailure) return { error: e.failure };
-    if (e instanceof RangeError) return { error: { code: EXTRACT_CODES.graphqlSyntax, message: "graphql document is nested too deeply" } };
+    if (e instanceof ExtractFailure) throw e;
+    if (e instanceof RangeError) fail(EXTRACT_CODES.graphqlSyntax, "graphql document is nested too deeply");
     throw e;
   }
 }
@@ -66966,7 +66723,7 @@ function rootFields(request) {
   } catch (e) {
     if (e instanceof RangeError) throw e;
     const message3 = e instanceof Error ? e.message : String(e);
-    fail(EXTRACT_CODES.graphqlSyntax, `graphql ${oneLine3(message3).slice(0, 200).replace(/^syntax error/i, "syntax error")}`);
+    fail(EXTRACT_CODES.graphqlSyntax, `graphql ${oneLine(message3).slice(0, 200).replace(/^syntax error/i, "syntax error")}`);
   }
   const operations = [];
   const fragments = /* @__PURE__ */ new Map();
@@ -66991,7 +66748,7 @@ function rootFields(request) {
     seen.add(signature);
     const args = {};
     for (const argument of node.arguments ?? []) {
-      if (Object.prototype.hasOwnProperty.call(args, argument.name.value)) {
+      if (hasOwn(args, argument.name.value)) {
         fail(EXTRACT_CODES.graphqlSyntax, `graphql field \`${name}\` is given argument \`${argument.name.value}\` twice`);
       }
       args[argument.name.value] = valueOf(argument.value, resolved, operation);
@@ -67006,19 +66763,13 @@ function readVariables(raw) {
   let value = raw;
   if (typeof value === "string") {
     if (value.trim() === "") return {};
-    const text = value;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      fail(EXTRACT_CODES.invalidBody, "graphql `variables` is not valid json");
-    }
-    if (duplicateJsonKey(text) !== null) {
+    const json = parseJsonNotingDuplicates(value) ?? fail(EXTRACT_CODES.invalidBody, "graphql `variables` is not valid json");
+    if (json.duplicate !== null) {
       fail(EXTRACT_CODES.invalidBody, "graphql `variables` repeats a member name in one object: parsers differ on which copy they keep");
     }
+    value = json.value;
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    fail(EXTRACT_CODES.missingVariable, "graphql `variables` must be an object");
-  }
+  if (!isRecord(value)) fail(EXTRACT_CODES.missingVariable, "graphql `variables` must be an object");
   return value;
 }
 function selectOperation(operations, name) {
@@ -67026,7 +66777,7 @@ function selectOperation(operations, name) {
   for (const operation of operations) {
     const own = operation.name?.value;
     if (own === void 0) continue;
-    if (names.has(own)) fail(EXTRACT_CODES.operationNotFound, `the graphql document defines ${showName(own)} more than once`);
+    if (names.has(own)) fail(EXTRACT_CODES.operationNotFound, `the graphql document defines ${labelled("operation", own, "name", "an operation name")} more than once`);
     names.add(own);
   }
   if (operations.length > 1 && operations.some((o) => o.name === void 0)) {
@@ -67034,7 +66785,7 @@ function selectOperation(operations, name) {
   }
   if (name !== null) {
     const found = operations.find((o) => o.name?.value === name);
-    if (!found) fail(EXTRACT_CODES.operationNotFound, `graphql operation \`${name}\` is not in the document`);
+    if (!found) fail(EXTRACT_CODES.operationNotFound, `${labelled("graphql operation", name, "name", "the graphql operation `operationName` names")} is not in the document`);
     return found;
   }
   const [only] = operations;
@@ -67049,7 +66800,7 @@ function resolveVariables(operation, supplied) {
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
     if (out.has(name)) fail(EXTRACT_CODES.graphqlSyntax, `graphql variable \`$${name}\` is declared twice`);
-    const has = Object.prototype.hasOwnProperty.call(supplied, name) && supplied[name] !== void 0;
+    const has = hasOwn(supplied, name) && supplied[name] !== void 0;
     let value = null;
     if (has) value = supplied[name];
     else if (definition.defaultValue) value = valueOf(definition.defaultValue, /* @__PURE__ */ new Map(), operation);
@@ -67091,7 +66842,7 @@ function valueOf(node, variables, operation) {
     case import_graphql.Kind.OBJECT: {
       const out = {};
       for (const field of node.fields) {
-        if (Object.prototype.hasOwnProperty.call(out, field.name.value)) {
+        if (hasOwn(out, field.name.value)) {
           fail(EXTRACT_CODES.graphqlSyntax, `graphql input object gives field \`${field.name.value}\` twice`);
         }
         out[field.name.value] = valueOf(field.value, variables, operation);
@@ -67118,379 +66869,73 @@ function collect(selectionSet, fragments, visiting, depth, onField) {
     }
   }
 }
-function showName(name) {
-  return name.length <= 64 && !/[A-Za-z0-9]{40,}/.test(name) ? `operation \`${name}\`` : "an operation name";
-}
-function oneLine3(text) {
-  const first = text.split("\n")[0] ?? "";
-  return first.charAt(0).toLowerCase() + first.slice(1);
-}
-function argumentAt(args, path10) {
-  let current = args;
-  for (const segment of path10.split(".")) {
-    if (typeof current !== "object" || current === null || Array.isArray(current)) return void 0;
-    if (!Object.prototype.hasOwnProperty.call(current, segment)) return void 0;
-    current = current[segment];
-  }
-  return current;
-}
 
-// src/extract/headers.ts
-import { createHash as createHash2 } from "node:crypto";
-function normalizeHeaders(headers) {
-  const out = /* @__PURE__ */ new Map();
-  if (!headers) return out;
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === void 0) continue;
-    const key = name.toLowerCase();
-    const list = out.get(key) ?? [];
-    if (typeof value === "string") list.push(value);
-    else for (const v of value) if (typeof v === "string") list.push(v);
-    out.set(key, list);
-  }
-  return out;
-}
-function headerValues(headers, name) {
-  return headers.get(name.toLowerCase()) ?? [];
-}
-function fingerprintOf(value) {
-  return `sha256:${createHash2("sha256").update(value, "utf8").digest("hex")}`;
-}
-function cgiName(name) {
-  return name.toLowerCase().replace(/_/g, "-");
-}
-function extractToken(headers, config) {
-  const tokens = /* @__PURE__ */ new Set();
-  const carriers = [];
-  for (const { name, scheme } of config) {
-    const own = /* @__PURE__ */ new Set();
-    const key = cgiName(name);
-    for (const [sent, values] of headers) {
-      if (cgiName(sent) !== key) continue;
-      for (const raw of values) {
-        const token2 = credentialOf(raw, scheme);
-        if (token2 !== null) own.add(token2);
-      }
-    }
-    if (own.size > 1) return { conflict: `header \`${name}\` is sent several times with different values` };
-    for (const token2 of own) {
-      tokens.add(token2);
-      carriers.push(name);
-    }
-  }
-  if (tokens.size > 1) {
-    return { conflict: `headers ${carriers.map((c) => `\`${c}\``).join(" and ")} carry different credentials` };
-  }
-  const [token] = tokens;
-  return token === void 0 ? { fingerprint: null } : { fingerprint: fingerprintOf(token) };
-}
-function trimOws(value) {
-  return value.replace(/^[ \t]+|[ \t]+$/g, "");
-}
-function credentialOf(raw, scheme) {
-  const value = trimOws(raw);
-  if (value === "") return null;
-  if (scheme === null) return value;
-  const space = value.search(/[ \t]/);
-  const head = space < 0 ? value : value.slice(0, space);
-  if (head.toLowerCase() !== scheme.toLowerCase()) return value;
-  const token = space < 0 ? "" : trimOws(value.slice(space));
-  return token === "" ? null : token;
-}
-var TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(.*)$/s;
-function parseTraceparent(headers) {
-  const values = headerValues(headers, "traceparent");
-  if (values.length !== 1) return null;
-  const value = (values[0] ?? "").trim();
-  const m = TRACEPARENT.exec(value);
-  if (!m) return null;
-  const [, version, traceId, parentId, flags, rest] = m;
-  if (version === "ff") return null;
-  if (/^0+$/.test(traceId) || /^0+$/.test(parentId)) return null;
-  if (version === "00") return rest === "" ? value : null;
-  if (rest !== "" && !rest.startsWith("-")) return null;
-  return `${version}-${traceId}-${parentId}-${flags}`;
-}
-var TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-function parseBaggage(headers) {
-  const out = /* @__PURE__ */ new Map();
-  for (const header of headerValues(headers, "baggage")) {
-    for (const member of header.split(",")) {
-      const [pair] = member.split(";");
-      if (pair === void 0) continue;
-      const eq = pair.indexOf("=");
-      if (eq < 0) continue;
-      const key = pair.slice(0, eq).trim();
-      const rawValue = pair.slice(eq + 1).trim();
-      if (!TOKEN.test(key) || out.has(key)) continue;
-      const value = percentDecode(rawValue);
-      if (value === null) continue;
-      out.set(key, value);
-    }
-  }
-  return out;
-}
-function percentDecode(value) {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return null;
-  }
-}
-function parseAttempt(headers, header) {
-  if (header === null) return { attempt: null };
-  const values = [...new Set(headerValues(headers, header).map((v) => v.trim()))];
-  if (values.length === 0) return { attempt: null };
-  const [value] = values;
-  if (values.length > 1 || value === void 0 || !/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > 1e9) {
-    return { malformed: values.join(", ") };
-  }
-  return { attempt: Number(value) };
-}
-
-// src/extract/index.ts
-var DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-function extractDecisionInputs(request, ir, options) {
-  const time = typeof options.time === "string" ? options.time : options.time.toISOString();
-  const headers = normalizeHeaders(request.headers);
-  const url = parseUrl(request.url, headers);
-  if (typeof url === "string") return [failed({ api: "unknown", time }, EXTRACT_CODES.invalidUrl, url)];
-  const host = url.hostname.toLowerCase().replace(/\.$/, "");
-  const api = ir.apis.find((a) => a.hosts.some((h) => h.toLowerCase() === host));
-  if (!api) return [failed({ api: host || "unknown", time }, EXTRACT_CODES.unknownHost, `host \`${host}\` belongs to no declared api`)];
-  const context = { api: api.name, time };
-  const token = extractToken(headers, api.tokens.headers);
-  if ("conflict" in token) {
-    return [failed(context, EXTRACT_CODES.conflictingHeader, token.conflict)];
-  }
-  if (token.fingerprint !== null) context.token = { fingerprint: token.fingerprint };
-  context.identity = identityOf2(headers, api);
-  const attempt = parseAttempt(headers, api.identity.attemptHeader);
-  if ("malformed" in attempt) {
-    return [
-      failed(
-        context,
-        EXTRACT_CODES.malformedAttempt,
-        `header \`${api.identity.attemptHeader ?? ""}\` must be an integer from 1 to 1000000000, got ${showNumber(attempt.malformed)}`
-      )
-    ];
-  }
-  if (attempt.attempt !== null) context.attempt = attempt.attempt;
-  const method = request.method.toUpperCase();
-  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const body = readBody(request.body, limit);
-  if ("error" in body) return [failed(context, body.error.code, body.error.message)];
-  if (body.text !== "") {
-    const codings = headerValues(headers, "content-encoding").flatMap((v) => v.split(",")).map((v) => v.trim().toLowerCase()).filter((v) => v !== "" && v !== "identity");
-    if (codings.length > 0) {
-      return [failed(context, EXTRACT_CODES.unsupportedContentType, "the request body has a content encoding other than `identity`: the server may decode it into other bytes")];
-    }
-  }
-  const override = methodOverride(headers, url, body.text);
-  if (override !== null) return [failed(context, EXTRACT_CODES.methodOverride, override)];
-  const groups = api.protocol === "graphql" ? graphqlOperations(api, method, url, headers, body.text, limit) : api.protocol === "mcp" ? mcpOperations(api, method, url, headers, body.text) : httpOperations(api, method, url, headers, body.text);
-  const out = [];
-  for (const group of groups) {
-    if ("error" in group) {
-      out.push(failed(context, group.error.code, group.error.message));
-      continue;
-    }
-    for (const found of group.found) out.push(toInput(api, found, context, options.inventory));
-  }
-  return out;
-}
-function failed(context, code, message3) {
-  const input2 = {
-    api: context.api,
-    ...context.token ? { token: context.token } : {},
-    ...context.identity ? { identity: context.identity } : {},
-    ...context.attempt !== void 0 ? { attempt: context.attempt } : {},
-    time: context.time,
-    error: message3
-  };
-  return { input: input2, operation: null, error: { code, message: message3 } };
-}
-function parseUrl(raw, headers) {
-  const hosts = headerValues(headers, "host");
-  if (hosts.length > 1 || hosts.some((h) => h.includes(","))) return "the request has several `Host` headers: servers differ on which one they read";
-  const [hostHeader] = hosts;
-  const header = hostHeader?.trim();
-  if (header !== void 0 && (header === "" || /[@/\\?#\s]/.test(header))) {
-    return "the `Host` header is not a plain host and port (userinfo, a path or spaces): servers read it differently";
-  }
-  let url;
-  try {
-    if (raw.startsWith("/")) {
-      if (header === void 0) return "the request url cannot be parsed";
-      url = new URL(raw, `http://${header}`);
-    } else {
-      url = new URL(raw);
-    }
-  } catch {
-    return "the request url cannot be parsed";
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return "the request url cannot be parsed";
-  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/*([^/?#]*)/.exec(raw)?.[1] ?? "";
-  if (url.username !== "" || url.password !== "" || !raw.startsWith("/") && authority.includes("@")) {
-    return "the request url carries userinfo (`user@host`): parsers differ on which host it names";
-  }
-  if (!raw.startsWith("/") && header !== void 0) {
-    let fromHeader;
-    try {
-      fromHeader = new URL(`${url.protocol}//${header}`);
-    } catch {
-      return "the `Host` header cannot be parsed";
-    }
-    const plain = (u) => `${u.hostname.toLowerCase().replace(/\.$/, "")}:${u.port}`;
-    if (plain(fromHeader) !== plain(url)) {
-      return "the `Host` header names another host than the request url: servers differ on which one they route by";
-    }
-  }
-  return url;
-}
-function identityOf2(headers, api) {
-  const identity = {};
-  const baggage = parseBaggage(headers);
-  const originator = baggage.get(api.identity.originatorBaggageKey);
-  const tenant = baggage.get(api.identity.tenantBaggageKey);
-  if (originator) identity.originator = originator;
-  if (tenant) identity.tenant = tenant;
-  const causation = parseTraceparent(headers);
-  if (causation) identity.causation = causation;
-  identity.verified = false;
-  return identity;
-}
-function withMessageIdentity(fromHeaders, meta, api) {
-  const headers = normalizeHeaders({
-    ...meta.traceparent === void 0 ? {} : { traceparent: meta.traceparent },
-    ...meta.baggage === void 0 ? {} : { baggage: meta.baggage }
-  });
-  const fromMessage = identityOf2(headers, api);
-  const merged = {};
-  const originator = fromHeaders.originator ?? fromMessage.originator;
-  const tenant = fromHeaders.tenant ?? fromMessage.tenant;
-  const causation = fromHeaders.causation ?? fromMessage.causation;
-  if (originator) merged.originator = originator;
-  if (tenant) merged.tenant = tenant;
-  if (causation) merged.causation = causation;
-  merged.verified = false;
-  return merged;
-}
-function readBody(body, limit) {
-  if (body === void 0 || body === null) return { text: "" };
-  const size = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
-  if (size > limit) {
-    return { error: { code: EXTRACT_CODES.bodyTooLarge, message: `the request body has ${size} bytes, more than the limit of ${limit}` } };
-  }
-  if (typeof body === "string") return { text: body };
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(body) };
-  } catch {
-    return { error: { code: EXTRACT_CODES.invalidBody, message: "the request body is not valid utf-8" } };
-  }
-}
-function err(code, message3) {
-  return { error: { code, message: message3 } };
-}
-function mediaType(headers) {
-  const types = new Set(headerValues(headers, "content-type").map((v) => (v.split(";")[0] ?? "").trim().toLowerCase()));
-  if (types.size === 0) return null;
-  if (types.size > 1) return [...types].join(", ");
-  const [type] = types;
-  return type ?? null;
-}
-function showMediaType(type) {
-  return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type) ? `\`${type}\`` : "of an unexpected form";
-}
-function showNumber(value) {
-  return /^[-+0-9., ]{1,24}$/.test(value) ? `\`${value}\`` : "a non-numeric value";
-}
-function isJson(type) {
-  return type === "application/json" || type.endsWith("+json");
-}
-function pathMatchesEndpoint(url, endpoint) {
-  if (endpoint === null) return true;
-  const strip = (p) => p.length > 1 ? p.replace(/\/+$/, "") : p;
-  return strip(url.pathname) === strip(endpoint);
-}
-function parseJson(text) {
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { error: { code: EXTRACT_CODES.invalidBody, message: "the request body is not valid json" } };
-  }
-  const duplicate = duplicateJsonKey(text);
-  if (duplicate !== null) {
-    return { error: { code: EXTRACT_CODES.invalidBody, message: `the json body repeats ${showKey(duplicate, "the member", "a member name")} in one object: parsers differ on which copy they keep` } };
-  }
-  return { value };
-}
-function showKey(name, known, unknown) {
-  return /^[A-Za-z_$][A-Za-z0-9_$-]{0,63}$/.test(name) && !/[A-Za-z0-9]{40,}/.test(name) ? `${known} \`${name}\`` : unknown;
-}
-function graphqlOperations(api, method, url, headers, text, limit) {
-  if (!pathMatchesEndpoint(url, api.endpoint)) {
-    return [err(EXTRACT_CODES.wrongEndpoint, `path \`${url.pathname}\` is not the graphql endpoint \`${api.endpoint ?? ""}\``)];
-  }
-  const params = url.searchParams;
-  if (method === "GET") {
-    if (url.search.length > limit) {
-      return [err(EXTRACT_CODES.bodyTooLarge, `the request query string has ${url.search.length} characters, more than the limit of ${limit}`)];
-    }
-    const names = parameterNameProblem(url.search, [...params.keys()], [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS]);
-    if (names !== null) return [err(EXTRACT_CODES.ambiguousParameters, names)];
-    const repeated = GRAPHQL_PARAMS.filter((name) => params.getAll(name).length > 1);
-    if (repeated.length > 0) {
-      return [err(EXTRACT_CODES.ambiguousParameters, `the url repeats ${repeated.map((n) => `\`${n}\``).join(", ")}: servers differ on which copy they read`)];
-    }
-    if (text.trim() !== "") {
-      return [err(EXTRACT_CODES.ambiguousParameters, "a GET request with a body: servers differ on whether they read the url or the body")];
-    }
-    const persisted = PERSISTED_PARAMS.filter(
-      (name) => name === "extensions" ? params.getAll(name).some((v) => v.includes("persistedQuery")) : params.has(name)
-    );
-    if (params.has("query") && persisted.length > 0) return [persistedNextToQuery(persisted)];
-    return [graphqlGroup({ query: params.get("query"), variables: params.get("variables"), operationName: params.get("operationName") })];
-  }
-  if (method !== "POST") return [err(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry a graphql operation`)];
-  const urlNames = parameterNameProblem(url.search, [...params.keys()], [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS]);
-  if (urlNames !== null) return [err(EXTRACT_CODES.ambiguousParameters, urlNames)];
-  const inUrl = [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS].filter((name) => params.has(name));
-  if (inUrl.length > 0) {
-    return [
-      err(
-        EXTRACT_CODES.ambiguousParameters,
-        `a POST request with ${inUrl.map((n) => `\`${n}\``).join(", ")} in its url: servers differ on whether the url or the body wins`
-      )
-    ];
-  }
-  const type = mediaType(headers);
-  if (type === "application/graphql") return [graphqlGroup({ query: text, variables: void 0, operationName: void 0 })];
-  if (type !== null && !isJson(type)) {
-    return [err(EXTRACT_CODES.unsupportedContentType, `content type ${showMediaType(type)} is not a graphql request`)];
-  }
-  if (text.trim() === "") return [err(EXTRACT_CODES.missingQuery, "the request body is empty")];
-  const json = parseJson(text);
-  if ("error" in json) return [json];
-  const body = json.value;
-  if (Array.isArray(body)) {
-    if (body.length === 0) return [err(EXTRACT_CODES.noOperation, "the batched request is an empty array")];
-    return body.map((entry) => graphqlGroup(entry));
-  }
-  return [graphqlGroup(body)];
-}
+// src/extract/protocols/graphql/transport.ts
 var GRAPHQL_PARAMS = ["query", "variables", "operationName"];
 var PERSISTED_PARAMS = ["documentId", "doc_id", "id", "queryId", "extensions"];
 var GRAPHQL_MEMBERS = [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS];
-function caseConflict(name) {
-  return err(
-    EXTRACT_CODES.ambiguousParameters,
-    `${showKey(name, "member", "a member")} is spelled in another case, or twice in different cases: servers that match names without case (Go's encoding/json) read it differently`
-  );
+var graphql = {
+  protocol: "graphql",
+  messages: (request, api) => graphqlRequests(request, api).map((entry) => () => graphqlOperations(entry))
+};
+function graphqlRequests(request, api) {
+  const { method, url, headers, text, limit } = request;
+  if (!pathMatchesEndpoint(url, api.endpoint)) {
+    fail(EXTRACT_CODES.wrongEndpoint, `path \`${url.pathname}\` is not the graphql endpoint \`${api.endpoint ?? ""}\``);
+  }
+  const params = url.searchParams;
+  const ambiguous = (message3) => fail(EXTRACT_CODES.ambiguousParameters, message3);
+  if (method === "GET") {
+    if (url.search.length > limit) {
+      fail(EXTRACT_CODES.bodyTooLarge, `the request query string has ${url.search.length} characters, more than the limit of ${limit}`);
+    }
+    checkParameterNames(url.search, [...params.keys()], GRAPHQL_MEMBERS);
+    const repeated = GRAPHQL_PARAMS.filter((name) => params.getAll(name).length > 1);
+    if (repeated.length > 0) ambiguous(`the url repeats ${repeated.map((n) => `\`${n}\``).join(", ")}: servers differ on which copy they read`);
+    if (text.trim() !== "") ambiguous("a GET request with a body: servers differ on whether they read the url or the body");
+    const persisted = PERSISTED_PARAMS.filter(
+      (name) => name === "extensions" ? params.getAll(name).some((v) => v.includes("persistedQuery")) : params.has(name)
+    );
+    if (params.has("query") && persisted.length > 0) persistedNextToQuery(persisted);
+    const fromUrl = { query: params.get("query"), variables: params.get("variables"), operationName: params.get("operationName") };
+    return [fromUrl];
+  }
+  if (method !== "POST") fail(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry a graphql operation`);
+  checkParameterNames(url.search, [...params.keys()], GRAPHQL_MEMBERS);
+  const inUrl = GRAPHQL_MEMBERS.filter((name) => params.has(name));
+  if (inUrl.length > 0) {
+    ambiguous(`a POST request with ${inUrl.map((n) => `\`${n}\``).join(", ")} in its url: servers differ on whether the url or the body wins`);
+  }
+  const type = mediaType(headers);
+  if (type === "application/graphql") return [{ query: text, variables: void 0, operationName: void 0 }];
+  if (type !== null && !isJson(type)) {
+    fail(EXTRACT_CODES.unsupportedContentType, `content type ${quote(type, "mediaType", "of an unexpected form")} is not a graphql request`);
+  }
+  if (text.trim() === "") fail(EXTRACT_CODES.missingQuery, "the request body is empty");
+  const body = readJson(text);
+  if (!Array.isArray(body)) return [body];
+  if (body.length === 0) fail(EXTRACT_CODES.noOperation, "the batched request is an empty array");
+  return body;
+}
+function graphqlOperations(entry) {
+  if (!isRecord(entry)) fail(EXTRACT_CODES.invalidBody, "a graphql request must be a json object");
+  checkMemberCase(entry, GRAPHQL_MEMBERS);
+  if (entry.query !== void 0 && entry.query !== null) {
+    const persisted = persistedMembers(entry);
+    if (persisted.length > 0) persistedNextToQuery(persisted);
+  }
+  return rootOperations({ query: entry.query, variables: entry.variables, operationName: entry.operationName });
+}
+function rootOperations(request) {
+  return graphqlRootFields(request).map((f) => {
+    const type = f.name.startsWith("__") ? "query" : f.operationType;
+    const found = { name: f.name, type, args: f.args };
+    if (f.responseKey !== f.name) found.alias = f.responseKey;
+    return found;
+  });
 }
 function persistedNextToQuery(members) {
-  return err(
+  return fail(
     EXTRACT_CODES.ambiguousParameters,
     `the request has \`query\` and ${members.map((m) => `\`${m}\``).join(", ")}: a server with stored documents may run the stored one and ignore \`query\``
   );
@@ -67502,7 +66947,7 @@ function persistedMembers(record) {
   }
   if (typeof record.id === "string" || typeof record.id === "number") out.push("id");
   const extensions = record.extensions;
-  if (typeof extensions === "object" && extensions !== null && !Array.isArray(extensions)) {
+  if (isRecord(extensions)) {
     const stored = extensions["persistedQuery"];
     if (stored !== void 0 && stored !== null) out.push("extensions.persistedQuery");
   } else if (typeof extensions === "string" && extensions.includes("persistedQuery")) {
@@ -67510,260 +66955,54 @@ function persistedMembers(record) {
   }
   return out;
 }
-var OVERRIDE_HEADERS = ["x-http-method-override", "x-http-method", "x-method-override"];
-function methodOverride(headers, url, text) {
-  for (const sent of headers.keys()) {
-    const name = OVERRIDE_HEADERS.find((o) => o === sent.replace(/_/g, "-"));
-    if (name !== void 0) return `header \`${name}\` may make the server run the request as another method`;
-  }
-  if ([...url.searchParams.keys()].some(isMethodParam)) return "url parameter `_method` may make the server run the request as another method";
-  if (text.trim() === "") return null;
-  const type = mediaType(headers);
-  let inBody = false;
-  if (type === "application/x-www-form-urlencoded") {
-    inBody = [...new URLSearchParams(text).keys()].some(isMethodParam);
-  } else if (type !== null && type.startsWith("multipart/")) {
-    inBody = /name\s*=\s*"?_method"?/i.test(text);
-  } else {
-    const json = parseJson(text);
-    if ("value" in json) {
-      const members = Array.isArray(json.value) ? json.value : [json.value];
-      inBody = members.some((m) => typeof m === "object" && m !== null && !Array.isArray(m) && Object.keys(m).some(isMethodParam));
-    }
-  }
-  return inBody ? "body parameter `_method` may make the server run the request as another method" : null;
-}
-function isMethodParam(name) {
-  return name.toLowerCase() === "_method";
-}
-function graphqlGroup(entry) {
-  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-    return err(EXTRACT_CODES.invalidBody, "a graphql request must be a json object");
-  }
-  const record = entry;
-  const folded = foldConflict(record, GRAPHQL_MEMBERS);
-  if (folded !== null) return caseConflict(folded);
-  if (record.query !== void 0 && record.query !== null) {
-    const persisted = persistedMembers(record);
-    if (persisted.length > 0) return persistedNextToQuery(persisted);
-  }
-  const request = { query: record.query, variables: record.variables, operationName: record.operationName };
-  const result = graphqlRootFields(request);
-  if ("error" in result) return result;
-  return {
-    found: result.fields.map((f) => {
-      const type = f.name.startsWith("__") ? "query" : f.operationType;
-      const found = { name: f.name, type, args: f.args };
-      if (f.responseKey !== f.name) found.alias = f.responseKey;
-      return found;
-    })
-  };
-}
-function mcpOperations(api, method, url, headers, text) {
+
+// src/extract/protocols/mcp.ts
+var mcp = {
+  protocol: "mcp",
+  messages: mcpMessages
+};
+function mcpMessages(request, api) {
+  const { method, url, headers, text } = request;
   if (!pathMatchesEndpoint(url, api.endpoint)) {
-    return [err(EXTRACT_CODES.wrongEndpoint, `path \`${url.pathname}\` is not the mcp endpoint \`${api.endpoint ?? ""}\``)];
+    fail(EXTRACT_CODES.wrongEndpoint, `path \`${url.pathname}\` is not the mcp endpoint \`${api.endpoint ?? ""}\``);
   }
-  if (method !== "POST") return [err(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry an mcp message`)];
+  if (method !== "POST") fail(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry an mcp message`);
   const type = mediaType(headers);
   if (type !== null && !isJson(type)) {
-    return [err(EXTRACT_CODES.unsupportedContentType, `content type ${showMediaType(type)} is not a json-rpc message`)];
+    fail(EXTRACT_CODES.unsupportedContentType, `content type ${quote(type, "mediaType", "of an unexpected form")} is not a json-rpc message`);
   }
-  const json = parseJson(text);
-  if ("error" in json) return [json];
-  const messages = Array.isArray(json.value) ? json.value : [json.value];
-  if (messages.length === 0) return [err(EXTRACT_CODES.noOperation, "the json-rpc batch is an empty array")];
-  return messages.map((message3) => {
-    if (typeof message3 !== "object" || message3 === null || Array.isArray(message3)) {
-      return err(EXTRACT_CODES.invalidBody, "a json-rpc message must be a json object");
-    }
-    const record = message3;
-    const folded = foldConflict(record, ["method", "params"]);
-    if (folded !== null) return caseConflict(folded);
-    const rawParams = record.params;
-    if (typeof rawParams === "object" && rawParams !== null && !Array.isArray(rawParams)) {
-      const inParams = foldConflict(rawParams, ["name", "arguments", "_meta"]);
-      if (inParams !== null) return caseConflict(`params.${inParams}`);
-    }
-    if (typeof record.method !== "string" || record.method === "") {
-      if ("result" in record || "error" in record) return { found: [{ name: "jsonrpc/response", type: "query", args: {} }] };
-      return err(EXTRACT_CODES.invalidBody, "a json-rpc request must have a string `method`");
-    }
-    if (record.method !== "tools/call") return { found: [{ name: record.method, type: "query", args: {} }] };
-    const params = record.params;
-    if (typeof params !== "object" || params === null || Array.isArray(params)) {
-      return err(EXTRACT_CODES.invalidBody, "`tools/call` must have object `params`");
-    }
-    const { name, arguments: args } = params;
-    if (typeof name !== "string" || name === "") return err(EXTRACT_CODES.missingQuery, "`tools/call` must name a tool in `params.name`");
-    if (args !== void 0 && (typeof args !== "object" || args === null || Array.isArray(args))) {
-      return err(EXTRACT_CODES.invalidBody, "`params.arguments` must be an object");
-    }
-    const found = { name, type: "tool", args: args ?? {} };
-    const meta = params["_meta"];
-    if (typeof meta === "object" && meta !== null && !Array.isArray(meta)) {
-      const { traceparent, baggage } = meta;
-      found.meta = {
-        ...typeof traceparent === "string" ? { traceparent } : {},
-        ...typeof baggage === "string" ? { baggage } : {}
-      };
-    }
-    return { found: [found] };
-  });
+  const body = readJson(text);
+  const messages = Array.isArray(body) ? body : [body];
+  if (messages.length === 0) fail(EXTRACT_CODES.noOperation, "the json-rpc batch is an empty array");
+  return messages.map((message3) => () => mcpOperations(message3));
 }
-function httpOperations(api, method, url, headers, text) {
-  const segments2 = splitPath(url.pathname);
-  let best = null;
-  let tied = null;
-  for (const op of api.operations) {
-    if (!op.http || op.http.method !== method) continue;
-    const template = splitPath(op.http.path);
-    if (template.length !== segments2.length) continue;
-    const params = {};
-    let literal = 0;
-    let ok = true;
-    template.forEach((part, i) => {
-      const actual = segments2[i] ?? "";
-      const m = /^\{([^}]+)\}$/.exec(part);
-      if (m?.[1] !== void 0) params[m[1]] = safeDecode(actual);
-      else if (part === actual) literal++;
-      else ok = false;
-    });
-    if (!ok) continue;
-    if (!best || literal > best.literal) {
-      best = { op, params, literal };
-      tied = null;
-    } else if (literal === best.literal) {
-      tied = op;
-    }
+function mcpOperations(message3) {
+  if (!isRecord(message3)) fail(EXTRACT_CODES.invalidBody, "a json-rpc message must be a json object");
+  checkMemberCase(message3, ["method", "params"]);
+  const params = message3.params;
+  if (isRecord(params)) checkMemberCase(params, ["name", "arguments", "_meta"], "params.");
+  if (typeof message3.method !== "string" || message3.method === "") {
+    if ("result" in message3 || "error" in message3) return [{ name: "jsonrpc/response", type: "query", args: {} }];
+    fail(EXTRACT_CODES.invalidBody, "a json-rpc request must have a string `method`");
   }
-  if (!best) return [err(EXTRACT_CODES.wrongEndpoint, `no operation of api \`${api.name}\` matches \`${method} ${url.pathname}\``)];
-  if (tied) {
-    return [err(EXTRACT_CODES.ambiguousParameters, `\`${method} ${url.pathname}\` matches operations \`${best.op.name}\` and \`${tied.name}\` equally well`)];
+  if (message3.method !== "tools/call") return [{ name: message3.method, type: "query", args: {} }];
+  if (!isRecord(params)) fail(EXTRACT_CODES.invalidBody, "`tools/call` must have object `params`");
+  const { name, arguments: args } = params;
+  if (typeof name !== "string" || name === "") fail(EXTRACT_CODES.missingQuery, "`tools/call` must name a tool in `params.name`");
+  if (args !== void 0 && !isRecord(args)) fail(EXTRACT_CODES.invalidBody, "`params.arguments` must be an object");
+  const found = { name, type: "tool", args: args ?? {} };
+  const meta = params["_meta"];
+  if (isRecord(meta)) {
+    const { traceparent, baggage } = meta;
+    found.meta = {
+      ...typeof traceparent === "string" ? { traceparent } : {},
+      ...typeof baggage === "string" ? { baggage } : {}
+    };
   }
-  const spec = best.op.resource;
-  const guarded = /* @__PURE__ */ new Set([
-    ...Object.keys(best.params),
-    ...[spec?.idArg, spec?.environmentArg, spec?.projectArg].flatMap((p) => p ? [p.split(".")[0] ?? p] : [])
-  ]);
-  const body = httpBodyParameters(headers, text);
-  if ("error" in body) return [{ error: body.error }];
-  const inQuery = parameterNameProblem(url.search, [...url.searchParams.keys()], [...guarded]);
-  if (inQuery !== null) return [err(EXTRACT_CODES.ambiguousParameters, inQuery)];
-  const inBody = parameterNameProblem(mediaType(headers) === "application/x-www-form-urlencoded" ? text : "", body.pairs.map((p) => p.name), [...guarded]);
-  if (inBody !== null) return [err(EXTRACT_CODES.ambiguousParameters, inBody)];
-  const places = [
-    { where: "path", pairs: Object.entries(best.params).map(([name, value]) => ({ name, value })) },
-    { where: "query string", pairs: [...url.searchParams].map(([name, value]) => ({ name, value })) },
-    { where: "body", pairs: body.pairs }
-  ];
-  const guardedBy = new Map([...guarded].map((g) => [goFold(g), g]));
-  const nested = [spec?.idArg, spec?.environmentArg, spec?.projectArg].flatMap((p) => p?.includes(".") ? [p.split(".")] : []);
-  const seen = /* @__PURE__ */ new Map();
-  const args = {};
-  for (const { where, pairs } of places) {
-    const own = /* @__PURE__ */ new Map();
-    for (const { name, value } of pairs) {
-      const base = parameterBase(name);
-      const key = goFold(base);
-      const guard = guardedBy.get(key);
-      if (guard !== void 0 && name !== guard) {
-        return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(guard, "argument", "an argument")} is given in another spelling (case, brackets or dots), which servers read differently`)];
-      }
-      for (const path10 of nested) {
-        if (path10[0] !== name) continue;
-        const spelled = nestedFoldConflict(value, path10.slice(1));
-        if (spelled !== null) {
-          return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(spelled, "member", "a member")} on the path to argument ${"`"}${path10.join(".")}${"`"} is spelled in another case, or twice in different cases: servers that match names without case read it differently`)];
-        }
-      }
-      const entry = own.get(key) ?? { name: base, values: [] };
-      entry.values.push(base === name ? value : { [name]: value });
-      own.set(key, entry);
-    }
-    for (const [key, { name, values }] of own) {
-      const distinct2 = new Set(values.map(canonical));
-      if (distinct2.size > 1 && guardedBy.has(key)) {
-        return [err(EXTRACT_CODES.ambiguousParameters, `${showKey(name, "argument", "an argument")} is given several times with different values`)];
-      }
-      const [only] = distinct2;
-      const value = distinct2.size === 1 && only !== void 0 ? only : canonical(values.map(canonical));
-      const earlier = seen.get(key);
-      if (earlier && earlier.value !== value) {
-        return [
-          err(
-            EXTRACT_CODES.ambiguousParameters,
-            `${showKey(name, "argument", "an argument")} is given in the ${earlier.where} and the ${where} with different values: servers differ on which wins`
-          )
-        ];
-      }
-      if (!earlier) seen.set(key, { where, value });
-      if (!Object.prototype.hasOwnProperty.call(args, name) && values.length > 0) args[name] = values[0];
-    }
-  }
-  return [{ found: [{ name: best.op.name, type: best.op.type, args }] }];
+  return [found];
 }
-function nestedFoldConflict(value, path10) {
-  let current = value;
-  for (const segment of path10) {
-    if (typeof current !== "object" || current === null || Array.isArray(current)) return null;
-    const record = current;
-    const conflict2 = foldConflict(record, [segment]);
-    if (conflict2 !== null) return conflict2;
-    current = record[segment];
-  }
-  return null;
-}
-function isSpace(char) {
-  const code = char.codePointAt(0) ?? 0;
-  return code <= 32 || code === 127 || /\s/.test(char);
-}
-function parameterNameProblem(raw, names, guarded) {
-  if (raw.includes(";")) return "the parameters contain `;`, which some servers read as a separator and others as data";
-  const guards = new Set(guarded.map(goFold));
-  for (const name of names) {
-    const chars = [...name];
-    if (chars.length > 0 && (isSpace(chars[0] ?? "") || isSpace(chars[chars.length - 1] ?? ""))) {
-      return "a parameter name has leading or trailing whitespace, which some servers trim";
-    }
-    const bare = chars.filter((c) => !isSpace(c)).join("");
-    if (bare !== name && guards.has(goFold(bare))) {
-      return `${showKey(bare, "parameter", "a parameter")} is spelled with whitespace, which some servers drop`;
-    }
-  }
-  return null;
-}
-function parameterBase(name) {
-  const cut = name.search(/[[.]/);
-  return cut > 0 ? name.slice(0, cut) : name;
-}
-function canonical(value) {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return JSON.stringify(value) ?? "undefined";
-}
-function httpBodyParameters(headers, text) {
-  if (text.trim() === "") return { pairs: [] };
-  const type = mediaType(headers);
-  if (type === null) {
-    return { error: { code: EXTRACT_CODES.unsupportedContentType, message: "the request has a body but no content type: servers differ on how they read it" } };
-  }
-  if (isJson(type)) {
-    const json = parseJson(text);
-    if ("error" in json) return json;
-    const value = json.value;
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return { pairs: [] };
-    return { pairs: Object.entries(value).map(([name, v]) => ({ name, value: v })) };
-  }
-  if (type === "application/x-www-form-urlencoded") {
-    return { pairs: [...new URLSearchParams(text)].map(([name, value]) => ({ name, value })) };
-  }
-  if (type === "multipart/form-data") {
-    const fields = multipartFields(headers, text);
-    if (fields === null) return { error: { code: EXTRACT_CODES.invalidBody, message: "the multipart body cannot be read into named fields" } };
-    return { pairs: fields };
-  }
-  return { error: { code: EXTRACT_CODES.unsupportedContentType, message: `content type ${showMediaType(type)} cannot be read for request parameters` } };
-}
+
+// src/extract/protocols/rest/multipart.ts
 function multipartFields(headers, text) {
   const [raw] = headerValues(headers, "content-type");
   const boundary = raw === void 0 ? null : /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(raw);
@@ -67804,6 +67043,146 @@ function multipartFields(headers, text) {
   }
   return closed ? pairs : null;
 }
+
+// src/extract/protocols/rest/body.ts
+function bodyParameters(headers, text) {
+  if (text.trim() === "") return [];
+  const type = mediaType(headers);
+  if (type === null) return fail(EXTRACT_CODES.unsupportedContentType, "the request has a body but no content type: servers differ on how they read it");
+  if (isJson(type)) {
+    const value = readJson(text);
+    return isRecord(value) ? Object.entries(value).map(([name, v]) => ({ name, value: v })) : [];
+  }
+  if (type === "application/x-www-form-urlencoded") return [...new URLSearchParams(text)].map(([name, value]) => ({ name, value }));
+  if (type === "multipart/form-data") {
+    return multipartFields(headers, text) ?? fail(EXTRACT_CODES.invalidBody, "the multipart body cannot be read into named fields");
+  }
+  return fail(EXTRACT_CODES.unsupportedContentType, `content type ${quote(type, "mediaType", "of an unexpected form")} cannot be read for request parameters`);
+}
+
+// src/extract/protocols/rest/params.ts
+function resourceArguments(op) {
+  const spec = op.resource;
+  return [spec?.idArg, spec?.environmentArg, spec?.projectArg].flatMap((p) => p ? [p.split(".")[0] ?? p] : []);
+}
+function mergeParameters(places, guarded, op) {
+  const ambiguous = (message3) => fail(EXTRACT_CODES.ambiguousParameters, message3);
+  const spec = op.resource;
+  const guardedBy = new Map([...guarded].map((g) => [goFold(g), g]));
+  const nested = [spec?.idArg, spec?.environmentArg, spec?.projectArg].flatMap((p) => p?.includes(".") ? [p.split(".")] : []);
+  const seen = /* @__PURE__ */ new Map();
+  const args = {};
+  for (const { where, pairs } of places) {
+    const own = /* @__PURE__ */ new Map();
+    for (const { name, value } of pairs) {
+      const base = parameterBase(name);
+      const key = goFold(base);
+      const guard = guardedBy.get(key);
+      if (guard !== void 0 && name !== guard) {
+        ambiguous(`${labelled("argument", guard, "key", "an argument")} is given in another spelling (case, brackets or dots), which servers read differently`);
+      }
+      for (const path10 of nested) {
+        if (path10[0] !== name) continue;
+        const spelled = nestedFoldConflict(value, path10.slice(1));
+        if (spelled !== null) {
+          ambiguous(`${labelled("member", spelled, "key", "a member")} on the path to argument ${"`"}${path10.join(".")}${"`"} is spelled in another case, or twice in different cases: servers that match names without case read it differently`);
+        }
+      }
+      const entry = own.get(key) ?? { name: base, values: [] };
+      entry.values.push(base === name ? value : { [name]: value });
+      own.set(key, entry);
+    }
+    for (const [key, { name, values }] of own) {
+      const distinct2 = new Set(values.map(canonical));
+      if (distinct2.size > 1 && guardedBy.has(key)) {
+        ambiguous(`${labelled("argument", name, "key", "an argument")} is given several times with different values`);
+      }
+      const [only] = distinct2;
+      const value = distinct2.size === 1 && only !== void 0 ? only : canonical(values.map(canonical));
+      const earlier = seen.get(key);
+      if (earlier && earlier.value !== value) {
+        ambiguous(`${labelled("argument", name, "key", "an argument")} is given in the ${earlier.where} and the ${where} with different values: servers differ on which wins`);
+      }
+      if (!earlier) seen.set(key, { where, value });
+      if (!hasOwn(args, name) && values.length > 0) args[name] = values[0];
+    }
+  }
+  return args;
+}
+function nestedFoldConflict(value, path10) {
+  let current = value;
+  for (const segment of path10) {
+    if (!isRecord(current)) return null;
+    const conflict2 = foldConflict(current, [segment]);
+    if (conflict2 !== null) return conflict2;
+    current = current[segment];
+  }
+  return null;
+}
+function parameterBase(name) {
+  const cut = name.search(/[[.]/);
+  return cut > 0 ? name.slice(0, cut) : name;
+}
+function canonical(value) {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value) ?? "undefined";
+}
+
+// src/extract/protocols/rest/route.ts
+var http = {
+  protocol: "http",
+  // A REST request is one message: the request itself.
+  messages: (request, api) => [() => restOperations(request, api)]
+};
+function restOperations(request, api) {
+  const { method, url, headers, text } = request;
+  const route = matchRoute(api, method, url);
+  const guarded = /* @__PURE__ */ new Set([...Object.keys(route.params), ...resourceArguments(route.op)]);
+  const body = bodyParameters(headers, text);
+  checkParameterNames(url.search, [...url.searchParams.keys()], [...guarded]);
+  checkParameterNames(mediaType(headers) === "application/x-www-form-urlencoded" ? text : "", body.map((p) => p.name), [...guarded]);
+  const args = mergeParameters(
+    [
+      { where: "path", pairs: Object.entries(route.params).map(([name, value]) => ({ name, value })) },
+      { where: "query string", pairs: [...url.searchParams].map(([name, value]) => ({ name, value })) },
+      { where: "body", pairs: body }
+    ],
+    guarded,
+    route.op
+  );
+  return [{ name: route.op.name, type: route.op.type, args }];
+}
+function matchRoute(api, method, url) {
+  const segments2 = splitPath(url.pathname);
+  let best = null;
+  let tied = null;
+  for (const op of api.operations) {
+    if (!op.http || op.http.method !== method) continue;
+    const template = splitPath(op.http.path);
+    if (template.length !== segments2.length) continue;
+    const params = {};
+    let literal = 0;
+    let ok = true;
+    template.forEach((part, i) => {
+      const actual = segments2[i] ?? "";
+      const m = /^\{([^}]+)\}$/.exec(part);
+      if (m?.[1] !== void 0) params[m[1]] = safeDecode(actual);
+      else if (part === actual) literal++;
+      else ok = false;
+    });
+    if (!ok) continue;
+    if (!best || literal > best.literal) {
+      best = { op, params, literal };
+      tied = null;
+    } else if (literal === best.literal) {
+      tied = op;
+    }
+  }
+  if (!best) return fail(EXTRACT_CODES.wrongEndpoint, `no operation of api \`${api.name}\` matches \`${method} ${url.pathname}\``);
+  if (tied) fail(EXTRACT_CODES.ambiguousParameters, `\`${method} ${url.pathname}\` matches operations \`${best.op.name}\` and \`${tied.name}\` equally well`);
+  return best;
+}
 function splitPath(path10) {
   return path10.split("/").filter((s) => s !== "");
 }
@@ -67814,86 +67193,58 @@ function safeDecode(segment) {
     return segment;
   }
 }
-function lookup(source, key) {
-  if (!source) return void 0;
-  if (source instanceof Map) return source.get(key);
-  const record = source;
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : void 0;
-}
-function asId(value) {
-  if (typeof value === "string") return value === "" ? null : value;
-  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
-  return null;
-}
-function toInput(api, found, context, inventory) {
-  const op = api.operations.find((o) => o.name === found.name);
-  const resource = resourceOf(api, op, found.args, inventory);
-  if (resource !== void 0 && "error" in resource) {
-    return failed(context, resource.error.code, `\`${found.name}\`: ${resource.error.message}`);
-  }
-  const identity = found.meta && context.identity ? withMessageIdentity(context.identity, found.meta, api) : context.identity;
-  const input2 = {
-    api: context.api,
-    operation: { name: found.name, type: found.type },
-    ...resource ? { resource } : {},
-    ...context.token ? { token: context.token } : {},
-    ...identity ? { identity } : {},
-    ...context.attempt !== void 0 ? { attempt: context.attempt } : {},
-    time: context.time
-  };
-  const result = { input: input2, operation: found.name };
-  if (found.alias !== void 0) result.alias = found.alias;
-  return result;
-}
-function resourceOf(api, op, args, inventory) {
-  if (!op?.resource) return void 0;
-  const spec = op.resource;
-  const resource = { kind: spec.kind };
-  const id = spec.idArg ? asId(argumentAt(args, spec.idArg)) : null;
-  const entry = id === null ? void 0 : lookup(inventory?.resources, id);
-  if (id !== null) resource.id = id;
-  const fromId = entry?.environment ?? (spec.kind === "environment" && id !== null ? environmentName(api, id, inventory) : void 0);
-  const envArg = spec.environmentArg ? asId(argumentAt(args, spec.environmentArg)) : null;
-  if (envArg !== null) {
-    const fromArg2 = environmentName(api, envArg, inventory);
-    if (fromArg2 === void 0) {
-    } else if (fromId !== void 0 && fromId !== fromArg2) {
-      return conflict(`argument \`${spec.environmentArg ?? ""}\` names environment ${showId(fromArg2)}, but the inventory records ${showId(id, "the resource")} in ${showId(fromId)}`);
-    } else {
-      resource.environment = fromArg2;
+
+// src/extract/protocols/index.ts
+var PROTOCOLS = {
+  graphql,
+  http,
+  mcp
+};
+
+// src/extract/index.ts
+function extractDecisionInputs(request, ir, options) {
+  const context = { api: "unknown", time: typeof options.time === "string" ? options.time : options.time.toISOString() };
+  const out = [];
+  const inventory = inventoryLookups(options.inventory);
+  try {
+    const headers = normalizeHeaders(request.headers);
+    const url = parseUrl(request.url, headers);
+    const api = apiFor(ir, hostOf(url), context);
+    readCaller(headers, api, context);
+    const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    for (const message3 of PROTOCOLS[api.protocol].messages(normalized, api)) {
+      try {
+        for (const found of message3()) out.push(toInput(api, found, context, inventory));
+      } catch (e) {
+        out.push(failed(context, asFailure(e)));
+      }
     }
-  } else if (fromId !== void 0) {
-    resource.environment = fromId;
+  } catch (e) {
+    return [failed(context, asFailure(e))];
   }
-  const fromInventory = entry?.project ?? (spec.kind === "project" && id !== null ? projectName(id, inventory) : void 0);
-  const projectArg = spec.projectArg ? asId(argumentAt(args, spec.projectArg)) : null;
-  const fromArg = projectArg === null ? void 0 : projectName(projectArg, inventory) ?? projectArg;
-  if (fromArg !== void 0 && fromInventory !== void 0 && fromInventory !== fromArg) {
-    return conflict(`argument \`${spec.projectArg ?? ""}\` names project ${showId(fromArg)}, but the inventory records ${showId(id, "the resource")} in ${showId(fromInventory)}`);
+  return out;
+}
+function asFailure(e) {
+  if (e instanceof ExtractFailure) return e;
+  throw e;
+}
+function apiFor(ir, host, context) {
+  context.api = host || "unknown";
+  const api = ir.apis.find((a) => a.hosts.some((h) => h.toLowerCase() === host));
+  if (!api) return fail(EXTRACT_CODES.unknownHost, `host \`${host}\` belongs to no declared api`);
+  context.api = api.name;
+  return api;
+}
+function readCaller(headers, api, context) {
+  const fingerprint = extractToken(headers, api.tokens.headers);
+  if (fingerprint !== null) context.token = { fingerprint };
+  context.identity = identityOf2(headers, api.identity);
+  const attempt = parseAttempt(headers, api.identity.attemptHeader);
+  if ("malformed" in attempt) {
+    const header = api.identity.attemptHeader ?? "";
+    fail(EXTRACT_CODES.malformedAttempt, `header \`${header}\` must be an integer from 1 to 1000000000, got ${quote(attempt.malformed, "number", "a non-numeric value")}`);
   }
-  const claimed = id === null && projectArg !== null ? projectName(projectArg, inventory) : void 0;
-  const project = fromInventory ?? claimed;
-  if (project !== void 0) resource.project = project;
-  return resource;
-}
-function conflict(message3) {
-  return { error: { code: EXTRACT_CODES.conflictingResource, message: message3 } };
-}
-function showId(id, otherwise = "a value not shown") {
-  return id !== null && /^[A-Za-z0-9_.:-]{1,64}$/.test(id) && !/[A-Za-z0-9]{40,}/.test(id) ? `\`${id}\`` : otherwise;
-}
-function environmentName(api, id, inventory) {
-  const named = lookup(inventory?.environments, id);
-  if (named !== void 0) return named;
-  const entry = lookup(inventory?.resources, id);
-  if (entry?.kind === "environment" && entry.environment !== void 0) return entry.environment;
-  return api.environments.includes(id) ? id : void 0;
-}
-function projectName(id, inventory) {
-  const named = lookup(inventory?.projects, id);
-  if (named !== void 0) return named;
-  const entry = lookup(inventory?.resources, id);
-  return entry?.kind === "project" ? entry.project : void 0;
+  if (attempt.attempt !== null) context.attempt = attempt.attempt;
 }
 
 // src/replay/run.ts
@@ -68068,6 +67419,795 @@ function formatGithub(report) {
 // src/toolchain/bundle.ts
 import { createHash as createHash4 } from "node:crypto";
 
+// src/bundle/hash.ts
+import { createHash as createHash2 } from "node:crypto";
+
+// src/bundle/codes.ts
+var { codes: BUNDLE_CODES, titles: BUNDLE_CODE_TITLES } = codeRegistry({
+  unwritable: ["BG200", "the bundle content cannot be written as an OPA bundle (data not an object, no entrypoint, entrypoint or data outside the roots)"],
+  notGzip: ["BG210", "the bundle is not gzip-compressed"],
+  decompressedTooLarge: ["BG211", "the bundle decompresses to more than the limit (gzip bomb guard)"],
+  corruptGzip: ["BG212", "the gzip stream is corrupt or truncated"],
+  corruptTar: ["BG213", "the tar archive is truncated or corrupt"],
+  link: ["BG214", "a bundle entry is a symbolic or hard link"],
+  notRegularFile: ["BG215", "a bundle entry is a device, fifo or other non-regular file"],
+  escapesBundle: ["BG216", "a bundle entry name escapes the bundle with `..`"],
+  nonCanonicalPath: ["BG217", "a bundle entry name is absolute or not canonical (`//x`, `C:`, empty or `.` segments)"],
+  controlCharacterInName: ["BG218", "a bundle entry name has a backslash, NUL or control character"],
+  duplicateEntry: ["BG219", "a bundle entry appears more than once"],
+  fileTooLarge: ["BG220", "a bundle file is larger than the per-file limit"],
+  totalTooLarge: ["BG221", "the bundle files add up to more than the total limit"],
+  tooManyEntries: ["BG222", "the bundle has more entries than the limit"],
+  directoryWithContent: ["BG223", "a directory entry carries content"],
+  invalidJson: ["BG230", "`data.json` or `.manifest` is not valid JSON"],
+  invalidUtf8: ["BG231", "`data.json` or `.manifest` is not valid UTF-8"],
+  manifestField: ["BG232", "`.manifest` has a field of the wrong type, or an entrypoint claimed twice"],
+  overlappingRoots: ["BG233", "`.manifest` roots overlap"],
+  missingWasmModule: ["BG234", "`.manifest` references a wasm module the bundle does not have"],
+  outsideRoots: ["BG235", "an entrypoint or data lies outside the manifest roots"],
+  yamlData: ["BG236", "`data.yaml` / `data.yml` that is not JSON (YAML data is not supported)"],
+  conflictingData: ["BG237", "data files conflict, or the root `data.json` is not an object"],
+  noWasmEntrypoint: ["BG238", "the bundle has no wasm module for the requested entrypoint"],
+  deltaBundle: ["BG239", "the bundle is a delta bundle (`patch.json`)"],
+  unreadable: ["BG240", "the bundle file or directory cannot be read"],
+  unsupportedSigningAlgorithm: ["BG250", "unsupported signing algorithm"],
+  signingKey: ["BG251", "the signing key is not a PEM private key, or does not fit the algorithm"],
+  hmacSecret: ["BG252", "the HMAC secret is a PEM key or shorter than the digest size"],
+  claimsFile: ["BG253", "the claims file cannot be read, is not a JSON object, or sets a claim OPA could not decode"],
+  signingKeyUnreadable: ["BG254", "the signing key file cannot be read, or its environment variable is unset"],
+  signingFlags: ["BG255", "contradicting or ignored signing flags (a signing flag without a key, both key sources)"],
+  noRevision: ["BG260", "no revision: not a git checkout and no `--revision`"],
+  writeFailed: ["BG261", "the bundle cannot be written"],
+  foreignOutDirectory: ["BG262", "the `--out` directory holds files blastguard did not write (only `data.json`, `policy.wasm`, `.manifest`, `.signatures.json` may be there)"],
+  outDirectory: ["BG263", "`--out` is empty, the current directory, or the policy directory (or inside or around it)"],
+  buildFlagValue: ["BG264", "`build --revision`, `--key-id` or `--scope` has a control character, or `--key-id` is empty"],
+  evalInputUnreadable: ["BG270", "the eval input file cannot be read"],
+  evalInputJson: ["BG271", "the eval input is not valid JSON"],
+  unknownEntrypoint: ["BG272", "unknown eval entrypoint"],
+  unverifiedSignedBundle: ["BG273", "a signed bundle given to eval without `--verification-key` or `--skip-verify`"],
+  evalInputUtf8: ["BG274", "the eval input is not valid UTF-8"],
+  evalFlags: ["BG275", "contradicting eval flags (`--dir` with `--bundle`, a key with `--skip-verify`, verification flags without `--bundle` or a key)"],
+  unsupportedKeygenAlgorithm: ["BG280", "unsupported keygen algorithm"],
+  keyFileExists: ["BG281", "a key file already exists (keygen never overwrites)"],
+  keyFilesUnwritable: ["BG282", "the key files cannot be written"]
+});
+
+// src/bundle/hash.ts
+var HASH_ALGORITHMS = {
+  "SHA-224": "sha224",
+  "SHA-256": "sha256",
+  "SHA-384": "sha384",
+  "SHA-512": "sha512",
+  "SHA-512-224": "sha512-224",
+  "SHA-512-256": "sha512-256"
+};
+var STRUCTURED_BASENAMES = /* @__PURE__ */ new Set(["data.json", "data.yaml", "signatures.json", ".manifest"]);
+function isStructuredFile(path10) {
+  const slash = path10.lastIndexOf("/");
+  return STRUCTURED_BASENAMES.has(path10.slice(slash + 1));
+}
+var BOM = [239, 187, 191];
+var strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function parseStructuredFile(path10, bytes) {
+  const body = bytes.length >= 3 && BOM.every((b, i) => bytes[i] === b) ? bytes.subarray(3) : bytes;
+  let text;
+  try {
+    text = strictUtf8.decode(body);
+  } catch (e) {
+    throw new BlastguardError(BUNDLE_CODES.invalidUtf8, `bundle file \`${path10}\` is not valid utf-8`, { file: path10, help: "OPA reads `data.json` and `.manifest` as utf-8 json; rebuild the bundle", cause: e });
+  }
+  try {
+    return parseJsonPreservingNumbers(text);
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    const yaml = path10.endsWith(".yaml") || path10.endsWith(".yml");
+    throw new BlastguardError(
+      yaml ? BUNDLE_CODES.yamlData : BUNDLE_CODES.invalidJson,
+      yaml ? `bundle file \`${path10}\` is yaml; only json content is supported (${e.message})` : `bundle file \`${path10}\` is not valid json: ${e.message}`,
+      { file: path10, help: yaml ? "write the data as json in `data.json`" : "OPA refuses a bundle whose `data.json` or `.manifest` is not json; rebuild the bundle", cause: e }
+    );
+  }
+}
+function digestInput(path10, bytes) {
+  if (!isStructuredFile(path10)) return bytes;
+  return Buffer.from(canonicalJson(parseStructuredFile(path10, bytes)), "utf8");
+}
+function hashBundleFile(path10, bytes, algorithm = "SHA-256") {
+  return createHash2(HASH_ALGORITHMS[algorithm]).update(digestInput(path10, bytes)).digest("hex");
+}
+
+// src/bundle/manifest.ts
+function serializeManifest(manifest) {
+  const ordered = { revision: manifest.revision };
+  if (manifest.roots !== void 0) ordered.roots = manifest.roots;
+  if (manifest.wasm !== void 0) ordered.wasm = manifest.wasm.map((w) => ({ entrypoint: w.entrypoint, module: w.module }));
+  if (manifest.rego_version !== void 0) ordered.rego_version = manifest.rego_version;
+  if (manifest.metadata !== void 0) ordered.metadata = manifest.metadata;
+  return Buffer.from(JSON.stringify(ordered) + "\n", "utf8");
+}
+var MANIFEST_HELP = "see the `.manifest` layout in the README (Bundles); OPA refuses a manifest with fields of the wrong type";
+var ROOTS_HELP = "OPA activates a bundle only when its entrypoints and data lie under its manifest roots (`blastguard` for a blastguard bundle)";
+function invalid(message3) {
+  return new BlastguardError(BUNDLE_CODES.manifestField, `\`.manifest\` ${message3}`, { file: ".manifest", help: MANIFEST_HELP });
+}
+function manifestFromJson(value) {
+  if (!isCanonicalObject(value)) throw invalid("must be a json object");
+  const revision = value.revision ?? "";
+  if (typeof revision !== "string") throw invalid("field `revision` must be a string");
+  const manifest = { revision };
+  if (value.roots !== void 0 && value.roots !== null) {
+    if (!Array.isArray(value.roots) || !value.roots.every((r) => typeof r === "string")) {
+      throw invalid("field `roots` must be an array of strings");
+    }
+    manifest.roots = value.roots;
+  }
+  if (value.wasm !== void 0 && value.wasm !== null) {
+    if (!Array.isArray(value.wasm)) throw invalid("field `wasm` must be an array");
+    manifest.wasm = value.wasm.map((w, i) => {
+      if (!isCanonicalObject(w) || typeof w.entrypoint !== "string" || typeof w.module !== "string") {
+        throw invalid(`field \`wasm[${i}]\` must have string \`entrypoint\` and \`module\``);
+      }
+      return { entrypoint: w.entrypoint, module: w.module };
+    });
+  }
+  if (value.rego_version !== void 0 && value.rego_version !== null) {
+    const rv = value.rego_version;
+    if (!(rv instanceof JsonNumberLiteral) || !/^[0-9]+$/.test(rv.text)) throw invalid("field `rego_version` must be an integer");
+    manifest.rego_version = Number(rv.text);
+  }
+  if (value.metadata !== void 0 && value.metadata !== null) {
+    if (!isCanonicalObject(value.metadata)) throw invalid("field `metadata` must be an object");
+    manifest.metadata = toPlain(value.metadata);
+  }
+  return manifest;
+}
+function toPlain(value) {
+  if (value instanceof JsonNumberLiteral) return Number(value.text);
+  if (Array.isArray(value)) return value.map((v) => toPlain(v));
+  if (isCanonicalObject(value)) {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) {
+      Object.defineProperty(out, k, { value: toPlain(v), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return value;
+}
+function effectiveRoots(manifest) {
+  return (manifest.roots ?? [""]).map((r) => r.replace(/^\/+|\/+$/g, ""));
+}
+function segments(path10) {
+  return path10 === "" ? [] : path10.split("/");
+}
+function isUnderRoot(path10, root) {
+  const r = segments(root);
+  const p = segments(path10);
+  return r.length <= p.length && r.every((s, i) => s === p[i]);
+}
+function validateManifest(manifest, files) {
+  const roots = effectiveRoots(manifest);
+  for (let i = 0; i < roots.length; i++) {
+    for (let j = i + 1; j < roots.length; j++) {
+      const a = roots[i];
+      const b = roots[j];
+      if (isUnderRoot(a, b) || isUnderRoot(b, a)) {
+        throw new BlastguardError(BUNDLE_CODES.overlappingRoots, `\`.manifest\` has overlapping roots \`${a}\` and \`${b}\``, {
+          file: ".manifest",
+          help: "OPA refuses a manifest whose roots overlap (one is a prefix of the other); keep the shorter one"
+        });
+      }
+    }
+  }
+  const claimed = /* @__PURE__ */ new Set();
+  for (const w of manifest.wasm ?? []) {
+    if (!files.wasmPaths.has(w.module)) {
+      const trim = (p) => p.replace(/^\/+/, "");
+      const near = [...files.wasmPaths].find((p) => trim(p) === trim(w.module));
+      const why = near === void 0 ? "the bundle has no such file" : `the bundle's entry is named \`${escape2(near)}\`, and OPA compares the names exactly`;
+      throw new BlastguardError(BUNDLE_CODES.missingWasmModule, `\`.manifest\` references wasm module \`${escape2(w.module)}\` but ${why}`, {
+        file: ".manifest",
+        help: "each `wasm[].module` must be the exact entry name of a `policy.wasm` in the bundle (OPA writes `/policy.wasm` for both); rebuild with `blastguard build`"
+      });
+    }
+    if (!roots.some((r) => isUnderRoot(w.entrypoint, r))) {
+      throw new BlastguardError(BUNDLE_CODES.outsideRoots, `\`.manifest\` entrypoint \`${w.entrypoint}\` is outside the bundle roots`, { file: ".manifest", help: ROOTS_HELP });
+    }
+    if (claimed.has(w.entrypoint)) {
+      throw new BlastguardError(BUNDLE_CODES.manifestField, `\`.manifest\` entrypoint \`${w.entrypoint}\` is claimed by more than one module`, {
+        file: ".manifest",
+        help: "OPA allows each entrypoint in one `wasm` resolver only"
+      });
+    }
+    claimed.add(w.entrypoint);
+  }
+  checkDataUnderRoots(files.data, "", roots);
+}
+function checkDataUnderRoots(node, path10, roots) {
+  if (roots.some((r) => isUnderRoot(path10, r))) return;
+  const abovePrefix = roots.some((r) => isUnderRoot(r, path10));
+  if (abovePrefix && isCanonicalObject(node)) {
+    for (const [k, v] of Object.entries(node)) {
+      if (v !== void 0) checkDataUnderRoots(v, path10 === "" ? k : `${path10}/${k}`, roots);
+    }
+    return;
+  }
+  throw new BlastguardError(BUNDLE_CODES.outsideRoots, `bundle data at \`${path10 === "" ? "data" : `data.${path10.replace(/\//g, ".")}`}\` is outside the bundle roots`, {
+    file: ".manifest",
+    help: ROOTS_HELP
+  });
+}
+
+// src/bundle/tar.ts
+var import_tar_stream = __toESM(require_tar_stream(), 1);
+import { gunzipSync } from "node:zlib";
+
+// src/bundle/deflate.ts
+import { inflateRawSync } from "node:zlib";
+var WINDOW = 32 * 1024;
+var MIN_MATCH = 3;
+var MAX_MATCH = 258;
+var MAX_CHAIN = 64;
+var HASH_BITS = 15;
+var HASH_SIZE = 1 << HASH_BITS;
+var LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+var LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+var DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+var DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+var LENGTH_INDEX = new Uint8Array(MAX_MATCH + 1);
+for (let i = 0; i < LENGTH_BASE.length; i++) {
+  const end = i + 1 < LENGTH_BASE.length ? LENGTH_BASE[i + 1] : MAX_MATCH + 1;
+  for (let l = LENGTH_BASE[i]; l < end; l++) LENGTH_INDEX[l] = i;
+}
+LENGTH_INDEX[MAX_MATCH] = LENGTH_BASE.length - 1;
+function distIndex(d) {
+  let lo = 0;
+  let hi = DIST_BASE.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    if (DIST_BASE[mid] <= d) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+var BitWriter = class {
+  buf;
+  pos = 0;
+  acc = 0;
+  n = 0;
+  constructor(capacity) {
+    this.buf = new Uint8Array(Math.max(64, capacity));
+  }
+  /** `count` bits of `value`, least significant first (how DEFLATE packs everything but Huffman codes). */
+  bits(value, count) {
+    this.acc |= value << this.n;
+    this.n += count;
+    while (this.n >= 8) {
+      this.byte(this.acc & 255);
+      this.acc >>>= 8;
+      this.n -= 8;
+    }
+  }
+  /** A Huffman code, which DEFLATE stores most significant bit first. */
+  code(code, length) {
+    let reversed = 0;
+    for (let i = 0; i < length; i++) reversed |= (code >> i & 1) << length - 1 - i;
+    this.bits(reversed, length);
+  }
+  finish() {
+    if (this.n > 0) this.byte(this.acc & 255);
+    this.acc = 0;
+    this.n = 0;
+    return this.buf.subarray(0, this.pos);
+  }
+  byte(b) {
+    if (this.pos === this.buf.length) {
+      const grown = new Uint8Array(this.buf.length * 2);
+      grown.set(this.buf);
+      this.buf = grown;
+    }
+    this.buf[this.pos++] = b;
+  }
+};
+function literalLength(w, symbol) {
+  if (symbol < 144) w.code(48 + symbol, 8);
+  else if (symbol < 256) w.code(400 + symbol - 144, 9);
+  else if (symbol < 280) w.code(symbol - 256, 7);
+  else w.code(192 + symbol - 280, 8);
+}
+function deflateRawDeterministic(input2) {
+  const w = new BitWriter(input2.length + (input2.length >> 3) + 16);
+  w.bits(1, 1);
+  w.bits(1, 2);
+  const head = new Int32Array(HASH_SIZE).fill(-1);
+  const prev = new Int32Array(WINDOW).fill(-1);
+  const n = input2.length;
+  const hash = (i2) => (input2[i2] << 10 ^ input2[i2 + 1] << 5 ^ input2[i2 + 2]) & HASH_SIZE - 1;
+  const insert = (i2) => {
+    if (i2 + MIN_MATCH > n) return;
+    const h = hash(i2);
+    prev[i2 & WINDOW - 1] = head[h];
+    head[h] = i2;
+  };
+  let i = 0;
+  while (i < n) {
+    let bestLen = 0;
+    let bestDist = 0;
+    if (i + MIN_MATCH <= n) {
+      let candidate = head[hash(i)];
+      const limit = Math.min(MAX_MATCH, n - i);
+      for (let chain = 0; candidate >= 0 && i - candidate <= WINDOW && chain < MAX_CHAIN; chain++) {
+        if (input2[candidate + bestLen] === input2[i + bestLen]) {
+          let len = 0;
+          while (len < limit && input2[candidate + len] === input2[i + len]) len++;
+          if (len > bestLen) {
+            bestLen = len;
+            bestDist = i - candidate;
+            if (len === limit) break;
+          }
+        }
+        const next = prev[candidate & WINDOW - 1];
+        if (next >= candidate) break;
+        candidate = next;
+      }
+    }
+    if (bestLen >= MIN_MATCH) {
+      const li = LENGTH_INDEX[bestLen];
+      literalLength(w, 257 + li);
+      if (LENGTH_EXTRA[li] > 0) w.bits(bestLen - LENGTH_BASE[li], LENGTH_EXTRA[li]);
+      const di = distIndex(bestDist);
+      w.code(di, 5);
+      if (DIST_EXTRA[di] > 0) w.bits(bestDist - DIST_BASE[di], DIST_EXTRA[di]);
+      for (let k = 0; k < bestLen; k++) insert(i + k);
+      i += bestLen;
+    } else {
+      literalLength(w, input2[i]);
+      insert(i);
+      i++;
+    }
+  }
+  literalLength(w, 256);
+  return w.finish();
+}
+var CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 3988292384 ^ c >>> 1 : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+function crc32(bytes) {
+  let c = 4294967295;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 255] ^ c >>> 8;
+  return (c ^ 4294967295) >>> 0;
+}
+function gzipDeterministicBytes(input2) {
+  const body = deflateRawDeterministic(input2);
+  if (!Buffer.from(inflateRawSync(body)).equals(Buffer.from(input2.buffer, input2.byteOffset, input2.byteLength))) {
+    throw new Error("deterministic deflate produced a stream that does not inflate to its input");
+  }
+  const out = Buffer.alloc(10 + body.length + 8);
+  out.set([31, 139, 8, 0, 0, 0, 0, 0, 0, 255], 0);
+  out.set(body, 10);
+  out.writeUInt32LE(crc32(input2), 10 + body.length);
+  out.writeUInt32LE(input2.length >>> 0, 14 + body.length);
+  return out;
+}
+
+// src/bundle/paths.ts
+function bundlePathFromEntryName(name, options = {}) {
+  const shown = escape2(name);
+  if (/[\u0000-\u001f\u007f\\]/.test(name)) {
+    throw new BlastguardError(BUNDLE_CODES.controlCharacterInName, `bundle entry \`${shown}\` has a backslash, NUL or control character in its name`, {
+      help: "bundle entries must be named with forward slashes only, like `/data.json`"
+    });
+  }
+  let path10 = name.startsWith("/") ? name.slice(1) : name;
+  if (options.directory && path10.endsWith("/")) path10 = path10.slice(0, -1);
+  const segments2 = path10.split("/");
+  if (segments2.includes("..")) {
+    throw new BlastguardError(BUNDLE_CODES.escapesBundle, `bundle entry \`${shown}\` escapes the bundle with \`..\``, {
+      help: "a bundle must not contain paths that point outside of it"
+    });
+  }
+  if (path10.startsWith("/") || /^[A-Za-z]:/.test(path10)) {
+    throw new BlastguardError(BUNDLE_CODES.nonCanonicalPath, `bundle entry \`${shown}\` is an absolute path outside the bundle root`, {
+      help: "bundle entries are named relative to the bundle root, with at most one leading `/`"
+    });
+  }
+  if (path10 === "" || segments2.some((s) => s === "" || s === ".")) {
+    throw new BlastguardError(BUNDLE_CODES.nonCanonicalPath, `bundle entry \`${shown}\` is not a canonical path`, {
+      help: "name entries like `/data.json` or `/dir/data.json`: no empty or `.` segments"
+    });
+  }
+  return path10;
+}
+
+// src/bundle/tar.ts
+var LIMIT_HELP = "a blastguard bundle is a few files of modest size; this one is not a bundle blastguard wrote, or was tampered with";
+var DEFAULT_READ_LIMITS = Object.freeze({
+  maxFileBytes: 128 * 1024 * 1024,
+  maxTotalBytes: 256 * 1024 * 1024,
+  maxDecompressedBytes: 264 * 1024 * 1024,
+  maxEntries: 4096
+});
+var BLOCK = 512;
+function writeTar(entries) {
+  const parts = [];
+  for (const entry of entries) {
+    parts.push(tarHeader("/" + entry.path, entry.bytes.length));
+    parts.push(entry.bytes);
+    const pad = (BLOCK - entry.bytes.length % BLOCK) % BLOCK;
+    if (pad > 0) parts.push(new Uint8Array(pad));
+  }
+  parts.push(new Uint8Array(BLOCK * 2));
+  return Buffer.concat(parts);
+}
+function tarHeader(name, size) {
+  const h = Buffer.alloc(BLOCK);
+  const nameBytes = Buffer.from(name, "utf8");
+  if (nameBytes.length <= 100) {
+    nameBytes.copy(h, 0);
+  } else {
+    const cut = name.lastIndexOf("/", name.length - 1);
+    const prefix = Buffer.from(name.slice(0, cut), "utf8");
+    const rest = Buffer.from(name.slice(cut + 1), "utf8");
+    if (cut <= 0 || prefix.length > 155 || rest.length > 100) {
+      throw new BlastguardError(BUNDLE_CODES.unwritable, `bundle path \`${name}\` is too long for a tar entry`, { help: "use shorter paths (at most 255 bytes)" });
+    }
+    rest.copy(h, 0);
+    prefix.copy(h, 345);
+  }
+  octal(h, 100, 8, 384);
+  octal(h, 108, 8, 0);
+  octal(h, 116, 8, 0);
+  octal(h, 124, 12, size);
+  octal(h, 136, 12, 0);
+  h.fill(32, 148, 156);
+  h[156] = 48;
+  h.write("ustar\0", 257, "latin1");
+  h.write("00", 263, "latin1");
+  octal(h, 329, 8, 0);
+  octal(h, 337, 8, 0);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(sum.toString(8).padStart(6, "0") + "\0 ", 148, "latin1");
+  return h;
+}
+function octal(h, offset, width, value) {
+  const digits = value.toString(8);
+  if (digits.length > width - 1) throw new BlastguardError(BUNDLE_CODES.unwritable, `bundle file of ${value} bytes is too large for a tar entry`, { help: LIMIT_HELP });
+  h.write(digits.padStart(width - 1, "0") + "\0", offset, "latin1");
+}
+function gzipDeterministic(bytes) {
+  return gzipDeterministicBytes(bytes);
+}
+function gunzipBounded(bytes, maxBytes) {
+  if (bytes.length < 2 || bytes[0] !== 31 || bytes[1] !== 139) {
+    throw new BlastguardError(BUNDLE_CODES.notGzip, "bundle is not gzip-compressed", {
+      help: "an OPA bundle is a `.tar.gz` file; build one with `blastguard build --out bundle.tar.gz`"
+    });
+  }
+  try {
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
+  } catch (e) {
+    if (e instanceof RangeError || e.code === "ERR_BUFFER_TOO_LARGE") {
+      throw new BlastguardError(BUNDLE_CODES.decompressedTooLarge, `bundle decompresses to more than ${maxBytes} bytes`, {
+        help: "this is either a gzip bomb or a bundle larger than the configured limit",
+        cause: e
+      });
+    }
+    throw new BlastguardError(BUNDLE_CODES.corruptGzip, `bundle gzip stream is corrupt: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e
+    });
+  }
+}
+function checkCompressedSize(size, limits = DEFAULT_READ_LIMITS) {
+  if (size > limits.maxDecompressedBytes + 1024 * 1024) {
+    throw new BlastguardError(BUNDLE_CODES.totalTooLarge, `bundle file is ${size} bytes, more than the limit of ${limits.maxDecompressedBytes}`, { help: LIMIT_HELP });
+  }
+}
+var LINK_TYPES = /* @__PURE__ */ new Set(["symlink", "link"]);
+async function readTarGz(bytes, limits = DEFAULT_READ_LIMITS) {
+  checkCompressedSize(bytes.length, limits);
+  const tar = gunzipBounded(bytes, limits.maxDecompressedBytes);
+  const entries = [];
+  const seen = /* @__PURE__ */ new Set();
+  let count = 0;
+  let total = 0;
+  const extract = import_tar_stream.default.extract();
+  const finished = new Promise((resolve, reject) => {
+    extract.on("finish", resolve);
+    extract.on("close", resolve);
+    extract.on("error", reject);
+  });
+  let failure;
+  const fail2 = (error2) => {
+    failure ??= error2;
+    extract.destroy(error2 instanceof Error ? error2 : new Error(String(error2)));
+  };
+  extract.on("entry", (header, stream, next) => {
+    stream.on("error", () => void 0);
+    try {
+      count++;
+      if (count > limits.maxEntries) {
+        throw new BlastguardError(BUNDLE_CODES.tooManyEntries, `bundle has more than ${limits.maxEntries} entries`, { help: LIMIT_HELP });
+      }
+      const type = header.type ?? "file";
+      if (LINK_TYPES.has(type)) {
+        throw new BlastguardError(BUNDLE_CODES.link, `bundle entry \`${escape2(header.name)}\` is a ${type === "link" ? "hard link" : "symbolic link"}`, {
+          help: "bundles may contain regular files only"
+        });
+      }
+      if (type === "directory") {
+        bundlePathFromEntryName(header.name, { directory: true });
+        if ((header.size ?? 0) > 0) {
+          throw new BlastguardError(BUNDLE_CODES.directoryWithContent, `bundle directory entry \`${escape2(header.name)}\` carries content`, {
+            help: "a directory entry with content is read differently by different tar readers; bundles may not have one"
+          });
+        }
+        stream.on("end", next);
+        stream.resume();
+        return;
+      }
+      if (type !== "file") {
+        throw new BlastguardError(BUNDLE_CODES.notRegularFile, `bundle entry \`${escape2(header.name)}\` has unsupported type \`${type}\``, {
+          help: "bundles may contain regular files only"
+        });
+      }
+      const path10 = bundlePathFromEntryName(header.name);
+      if (seen.has(path10)) {
+        throw new BlastguardError(BUNDLE_CODES.duplicateEntry, `bundle contains \`${path10}\` more than once`, {
+          help: "a reader could pick either copy; a bundle must name each file once"
+        });
+      }
+      seen.add(path10);
+      const size = header.size ?? 0;
+      if (size > limits.maxFileBytes) {
+        throw new BlastguardError(BUNDLE_CODES.fileTooLarge, `bundle file \`${path10}\` is ${size} bytes, more than the limit of ${limits.maxFileBytes}`, { help: LIMIT_HELP });
+      }
+      total += size;
+      if (total > limits.maxTotalBytes) {
+        throw new BlastguardError(BUNDLE_CODES.totalTooLarge, `bundle files add up to more than the limit of ${limits.maxTotalBytes} bytes`, { help: LIMIT_HELP });
+      }
+      const chunks = [];
+      stream.on("data", (chunk) => chunks.push(chunk));
+      stream.on("end", () => {
+        entries.push({ path: path10, name: header.name, bytes: Buffer.concat(chunks) });
+        next();
+      });
+    } catch (e) {
+      stream.resume();
+      fail2(e);
+    }
+  });
+  extract.end(tar);
+  try {
+    await finished;
+  } catch (e) {
+    if (failure !== void 0) throw failure;
+    throw new BlastguardError(BUNDLE_CODES.corruptTar, `bundle tar archive is truncated or corrupt: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e
+    });
+  }
+  if (failure !== void 0) throw failure;
+  return entries;
+}
+
+// src/bundle/bundle.ts
+var DATA_PATH = "data.json";
+var WASM_PATH = "policy.wasm";
+var MANIFEST_PATH = ".manifest";
+var SIGNATURES_PATH = ".signatures.json";
+var BLASTGUARD_ROOT = "blastguard";
+var REGO_VERSION = 1;
+var BG200_HELP = "this is a bug in the compiler output; please report it with the policies that cause it";
+function bundleFiles(content) {
+  if (typeof content.data !== "object" || content.data === null || Array.isArray(content.data)) {
+    throw new BlastguardError(BUNDLE_CODES.unwritable, "bundle data must be a json object", { help: BG200_HELP });
+  }
+  if (content.entrypoints.length === 0) throw new BlastguardError(BUNDLE_CODES.unwritable, "a bundle needs at least one entrypoint", { help: BG200_HELP });
+  const manifest = {
+    revision: content.revision,
+    roots: [...content.roots ?? [BLASTGUARD_ROOT]],
+    wasm: content.entrypoints.map((entrypoint) => ({ entrypoint, module: "/" + WASM_PATH })),
+    rego_version: REGO_VERSION
+  };
+  if (content.metadata !== void 0) manifest.metadata = content.metadata;
+  let data;
+  try {
+    data = Buffer.from(canonicalJson(content.data) + "\n", "utf8");
+  } catch (e) {
+    throw new BlastguardError(BUNDLE_CODES.unwritable, `bundle data is not serializable as json: ${e instanceof Error ? e.message : String(e)}`, { help: BG200_HELP, cause: e });
+  }
+  const dataTree = parseStructuredFile(DATA_PATH, data);
+  for (const w of manifest.wasm ?? []) {
+    if (!/^[^/]+(\/[^/]+)*$/.test(w.entrypoint)) {
+      throw new BlastguardError(BUNDLE_CODES.unwritable, `entrypoint \`${w.entrypoint}\` must be a slash path like \`blastguard/decision\``, { help: BG200_HELP });
+    }
+  }
+  try {
+    validateManifest(manifest, { wasmPaths: /* @__PURE__ */ new Set(["/" + WASM_PATH]), data: dataTree });
+  } catch (e) {
+    if (e instanceof BlastguardError) throw new BlastguardError(BUNDLE_CODES.unwritable, e.message, { help: e.help ?? BG200_HELP, cause: e });
+    throw e;
+  }
+  return [
+    { path: DATA_PATH, bytes: data },
+    { path: WASM_PATH, bytes: content.wasm },
+    { path: MANIFEST_PATH, bytes: serializeManifest(manifest) }
+  ];
+}
+function packBundle(files, signatures) {
+  const entries = files.filter((f) => f.path !== MANIFEST_PATH);
+  if (signatures !== void 0) entries.push({ path: SIGNATURES_PATH, bytes: signatures });
+  const manifest = files.find((f) => f.path === MANIFEST_PATH);
+  if (manifest) entries.push(manifest);
+  return gzipDeterministic(writeTar(entries));
+}
+async function readBundle(bytes, options = {}) {
+  const entries = await readTarGz(bytes, { ...DEFAULT_READ_LIMITS, ...options.limits });
+  return bundleFromEntries(entries);
+}
+function bundleFromEntries(entries) {
+  const files = /* @__PURE__ */ new Map();
+  const names = /* @__PURE__ */ new Map();
+  let signatures = null;
+  for (const e of entries) {
+    if (e.path === SIGNATURES_PATH) signatures = e.bytes;
+    else {
+      files.set(e.path, e.bytes);
+      names.set(e.path, e.name ?? "/" + e.path);
+    }
+  }
+  if ([...files.keys()].some((p) => basename(p) === "patch.json")) {
+    throw new BlastguardError(BUNDLE_CODES.deltaBundle, "bundle is a delta bundle (`patch.json`); only snapshot bundles are supported", {
+      help: "delta bundles carry no policy and cannot be signed; build a snapshot bundle"
+    });
+  }
+  const manifestBytes = files.get(MANIFEST_PATH);
+  const manifest = manifestBytes ? manifestFromJson(parseStructuredFile(MANIFEST_PATH, manifestBytes)) : { revision: "" };
+  let dataTree = {};
+  const wasmModules = /* @__PURE__ */ new Map();
+  for (const [path10, content] of files) {
+    const base = basename(path10);
+    if (base === "data.json" || base === "data.yaml" || base === "data.yml") {
+      const dir = path10.slice(0, Math.max(0, path10.length - base.length - 1));
+      dataTree = mountData(dataTree, dir, parseStructuredFile(path10, content), path10);
+    } else if (base === WASM_PATH) {
+      wasmModules.set(names.get(path10) ?? "/" + path10, content);
+    }
+  }
+  validateManifest(manifest, { wasmPaths: new Set(wasmModules.keys()), data: dataTree });
+  const entrypoints = /* @__PURE__ */ new Map();
+  for (const w of manifest.wasm ?? []) entrypoints.set(w.entrypoint, w.module);
+  return {
+    files,
+    signatures,
+    manifest,
+    revision: manifest.revision,
+    dataTree,
+    data: toPlain(dataTree),
+    wasmModules,
+    entrypoints
+  };
+}
+function wasmForEntrypoint(bundle, entrypoint) {
+  const module = bundle.entrypoints.get(entrypoint);
+  const wasm = module === void 0 ? void 0 : bundle.wasmModules.get(module);
+  if (wasm === void 0) {
+    const known = [...bundle.entrypoints.keys()].map((e) => `\`${e}\``).join(", ") || "none";
+    throw new BlastguardError(BUNDLE_CODES.noWasmEntrypoint, `bundle has no wasm entrypoint \`${entrypoint}\` (it has ${known})`, {
+      help: "evaluate one of the entrypoints the bundle has, or rebuild it with `blastguard build`"
+    });
+  }
+  return wasm;
+}
+function basename(path10) {
+  return path10.slice(path10.lastIndexOf("/") + 1);
+}
+function mountData(tree, dir, value, file) {
+  if (dir === "" && !isCanonicalObject(value)) {
+    throw new BlastguardError(BUNDLE_CODES.conflictingData, `bundle file \`${file}\` must hold a json object at the root`, { file, help: "OPA mounts the root `data.json` at `data`, so it must be an object" });
+  }
+  let wrapped = value;
+  for (const segment of (dir === "" ? [] : dir.split("/")).reverse()) {
+    const o = /* @__PURE__ */ Object.create(null);
+    o[segment] = wrapped;
+    wrapped = o;
+  }
+  return merge(tree, wrapped, "", file);
+}
+function merge(a, b, path10, file) {
+  if (isCanonicalObject(a) && isCanonicalObject(b)) {
+    const out = /* @__PURE__ */ Object.create(null);
+    for (const [k, v] of Object.entries(a)) out[k] = v;
+    for (const [k, v] of Object.entries(b)) {
+      const existing = out[k];
+      out[k] = existing === void 0 ? v : merge(existing, v, path10 === "" ? k : `${path10}/${k}`, file);
+    }
+    return out;
+  }
+  throw new BlastguardError(BUNDLE_CODES.conflictingData, `bundle file \`${file}\` conflicts with other data at \`${path10}\``, {
+    file,
+    help: "two data files set the same path; OPA refuses such a bundle. Keep one of them"
+  });
+}
+
+// src/bundle/algorithms.ts
+var SIGNING_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "HS256",
+  "HS384",
+  "HS512"
+];
+var DEFAULT_SIGNING_ALGORITHM = "RS256";
+function isSigningAlgorithm(alg) {
+  return SIGNING_ALGORITHMS.includes(alg);
+}
+function algorithmFamily(alg) {
+  return alg.slice(0, 2);
+}
+function algorithmHashBytes(alg) {
+  return Number(alg.slice(2)) / 8;
+}
+var CURVES = { ES256: "prime256v1", ES384: "secp384r1", ES512: "secp521r1" };
+var CURVE_NAMES = { ES256: "P-256", ES384: "P-384", ES512: "P-521" };
+function parseSigningAlgorithm(name, code) {
+  const upper = name.toUpperCase();
+  if (!isSigningAlgorithm(upper)) {
+    throw new BlastguardError(code, `unsupported signing algorithm \`${name}\``, {
+      help: `use one of ${SIGNING_ALGORITHMS.join(", ")}`
+    });
+  }
+  return upper;
+}
+function keyMismatch(key, alg) {
+  const family = algorithmFamily(alg);
+  const type = key.asymmetricKeyType;
+  if (family === "RS" || family === "PS") {
+    if (type !== "rsa" && !(family === "PS" && type === "rsa-pss")) return `${alg} needs an rsa key, got ${type ?? "a symmetric key"}`;
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < 2048) return `${alg} needs an rsa key of at least 2048 bits, got ${bits}`;
+    return null;
+  }
+  if (family === "ES") {
+    if (type !== "ec") return `${alg} needs an ec key on ${CURVE_NAMES[alg]}, got ${type ?? "a symmetric key"}`;
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    if (curve !== CURVES[alg]) return `${alg} needs an ec key on ${CURVE_NAMES[alg]}, got curve ${curve ?? "unknown"}`;
+    return null;
+  }
+  return `${alg} uses a shared secret, not a key pair`;
+}
+function looksLikePem(bytes) {
+  return Buffer.from(bytes.subarray(0, 4096)).toString("latin1").includes("-----BEGIN ");
+}
+function readKeyMaterial(bytes, alg, read, pemKind) {
+  if (algorithmFamily(alg) === "HS") {
+    if (looksLikePem(bytes)) return { problem: { kind: "pemSecret", message: `is a pem key, but ${alg} needs a shared secret` } };
+    const min = algorithmHashBytes(alg);
+    if (bytes.length < min) return { problem: { kind: "shortSecret", message: `is ${bytes.length} bytes; ${alg} needs a secret of at least ${min} bytes` } };
+    return { key: Uint8Array.from(bytes) };
+  }
+  let key;
+  try {
+    key = read({ key: Buffer.from(bytes), format: "pem" });
+  } catch (e) {
+    return { problem: { kind: "unreadable", message: `is not a pem ${pemKind}`, cause: e } };
+  }
+  const mismatch = keyMismatch(key, alg);
+  return mismatch === null ? { key } : { problem: { kind: "mismatch", message: `does not fit the algorithm: ${mismatch}` } };
+}
+
 // src/ir/data.ts
 function bundleDataFromIr(ir) {
   const tokens = {};
@@ -68183,8 +68323,10 @@ function writeSections(sections) {
   for (const s of sections) {
     parts.push(Uint8Array.from([s.id, ...u32leb(s.body.length)]), s.body);
   }
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
+  return concatBytes(parts);
+}
+function concatBytes(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
@@ -68215,27 +68357,21 @@ function readDataSegments(body) {
   return out;
 }
 function writeDataSegments(segments2) {
-  const parts = [...u32leb(segments2.length)];
-  const chunks = [];
-  let size = 0;
-  const head = Uint8Array.from(parts);
-  chunks.push(head);
-  size += head.length;
-  for (const s of segments2) {
-    chunks.push(s.prefix, s.bytes);
-    size += s.prefix.length + s.bytes.length;
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes([Uint8Array.from(u32leb(segments2.length)), ...segments2.flatMap((s) => [s.prefix, s.bytes])]);
 }
 function activeSegment(address, bytes) {
   return { offset: address, prefix: Uint8Array.from([0, 65, ...i32leb(address | 0), 11, ...u32leb(bytes.length)]), bytes };
 }
+
+// src/compile/codes.ts
+var { codes: COMPILE_CODES, titles: COMPILE_CODE_TITLES } = codeRegistry({
+  noProtectedEnvironments: ["BG101", "an API has no protected environments"],
+  runtimeMissing: ["BG110", "the Wasm runtime is missing (run `npm run build`)"],
+  notBlastguardRuntime: ["BG111", "the Wasm runtime is not a blastguard runtime"],
+  policyUnloadable: ["BG120", "the policy module or its data cannot be loaded"],
+  policyAborted: ["BG121", "the policy aborted during evaluation (e.g. an input it cannot parse); enforcers deny"],
+  noDecision: ["BG122", "the policy returned no decision"]
+});
 
 // src/compile/link.ts
 var PROGRAM_MARKER = Uint8Array.from([
@@ -68266,7 +68402,7 @@ var cachedRuntime = null;
 function readRuntime(file = runtimePath()) {
   if (cachedRuntime && cachedRuntime.path === file) return cachedRuntime.bytes;
   if (!existsSync2(file)) {
-    throw new BlastguardError("BG110", `the wasm runtime \`${path5.relative(process.cwd(), file) || file}\` is missing`, {
+    throw new BlastguardError(COMPILE_CODES.runtimeMissing, `the wasm runtime \`${path5.relative(process.cwd(), file) || file}\` is missing`, {
       help: "run `npm run build` (it compiles the AssemblyScript runtime into dist/runtime/)"
     });
   }
@@ -68284,7 +68420,7 @@ function indexOf(haystack, needle) {
   return -1;
 }
 function badRuntime(why) {
-  return new BlastguardError("BG111", `the wasm runtime is not a blastguard runtime: ${why}`, {
+  return new BlastguardError(COMPILE_CODES.notBlastguardRuntime, `the wasm runtime is not a blastguard runtime: ${why}`, {
     help: "rebuild it with `npm run build`"
   });
 }
@@ -68666,7 +68802,7 @@ var ProgramEncoder = class {
   api(api, rules) {
     const protectedEnv = api.protectedEnvironments[0];
     if (protectedEnv === void 0) {
-      throw new BlastguardError("BG101", `api \`${api.name}\` has no protected environments`, {
+      throw new BlastguardError(COMPILE_CODES.noProtectedEnvironments, `api \`${api.name}\` has no protected environments`, {
         help: "list at least one environment under `protectedEnvironments`; it is assumed when a call names none"
       });
     }
@@ -68693,7 +68829,7 @@ var ProgramEncoder = class {
     };
     const catalog2 = new Map(api.operations.map((o) => [o.name, o.class]));
     const opNames = sortByBytes([...catalog2.keys(), ...byName.keys()]);
-    const entries2 = opNames.map((name) => {
+    const entries = opNames.map((name) => {
       const named = byName.get(name) ?? [];
       const cls = catalog2.get(name);
       if (cls !== void 0) {
@@ -68703,11 +68839,11 @@ var ProgramEncoder = class {
       return { name, cls: BY_NAME, lists: byClass.map((c) => merged(all, named, c)) };
     });
     const defaultLists = byClass.map((c) => merged(all, c));
-    const names = entries2.map((e) => this.str(e.name));
+    const names = entries.map((e) => this.str(e.name));
     const w = this.main;
     w.align(4);
     const table2 = w.len;
-    entries2.forEach((e, i) => {
+    entries.forEach((e, i) => {
       w.u32(names[i]);
       w.u32(e.cls);
       for (const l of e.lists) w.u32(l);
@@ -68729,7 +68865,7 @@ var ProgramEncoder = class {
     w.u8(api.tokens.requireExpiry ? 1 : 0);
     w.u8(0);
     w.u32(unknownReason);
-    w.u32(entries2.length);
+    w.u32(entries.length);
     w.u32(table2);
     for (const l of defaultLists) w.u32(l);
     if (w.len - off !== API_SIZE) throw new Error("internal: api record size");
@@ -68776,8 +68912,11 @@ var VERSION = "0.1.0";
 // src/ir/build.ts
 import { createHash as createHash3 } from "node:crypto";
 
-// src/ir/types.ts
+// src/core/modes.ts
 var CLASSES2 = ["read", "write", "destructive"];
+var SEVERITY = { allow: 0, shadow: 1, deny: 2 };
+
+// src/ir/types.ts
 var IR_VERSION = 1;
 
 // src/ir/build.ts
@@ -68938,36 +69077,19 @@ var SigningKey = class {
 };
 function loadSigningKey(material, alg, source = "signing key") {
   const bytes = typeof material === "string" ? Buffer.from(material, "utf8") : material;
-  if (algorithmFamily(alg) === "HS") {
-    if (looksLikePem(bytes)) {
-      throw new BlastguardError("BG252", `${source} is a pem key, but ${alg} needs a shared secret`, {
-        help: "use a random secret (`blastguard keygen --alg HS256`) or an asymmetric algorithm with --signing-alg"
-      });
-    }
-    const min = algorithmHashBytes(alg);
-    if (bytes.length < min) {
-      throw new BlastguardError("BG252", `${source} is ${bytes.length} bytes; ${alg} needs a secret of at least ${min} bytes`, {
-        help: `generate one with \`blastguard keygen --alg ${alg} --out DIR\``
-      });
-    }
-    return new SigningKey(CREATE, alg, Uint8Array.from(bytes));
+  const read = readKeyMaterial(bytes, alg, createPrivateKey, "private key");
+  if ("problem" in read) {
+    const { kind, message: message3, cause } = read.problem;
+    const help = {
+      pemSecret: "use a random secret (`blastguard keygen --alg HS256`) or an asymmetric algorithm with --signing-alg",
+      shortSecret: `generate one with \`blastguard keygen --alg ${alg} --out DIR\``,
+      unreadable: "pass an unencrypted PKCS#8, PKCS#1 or SEC1 pem private key; the public key goes to `blastguard verify`",
+      mismatch: "pick the matching --signing-alg or generate a key with `blastguard keygen`"
+    };
+    const code = kind === "pemSecret" || kind === "shortSecret" ? BUNDLE_CODES.hmacSecret : BUNDLE_CODES.signingKey;
+    throw new BlastguardError(code, `${source} ${message3}`, { help: help[kind], ...cause === void 0 ? {} : { cause } });
   }
-  let key;
-  try {
-    key = createPrivateKey({ key: Buffer.from(bytes), format: "pem" });
-  } catch (e) {
-    throw new BlastguardError("BG251", `${source} is not a pem private key`, {
-      help: "pass an unencrypted PKCS#8, PKCS#1 or SEC1 pem private key; the public key goes to `blastguard verify`",
-      cause: e
-    });
-  }
-  const problem = keyMismatch(key, alg);
-  if (problem !== null) {
-    throw new BlastguardError("BG251", `${source} does not fit the algorithm: ${problem}`, {
-      help: "pick the matching --signing-alg or generate a key with `blastguard keygen`"
-    });
-  }
-  return new SigningKey(CREATE, alg, key);
+  return new SigningKey(CREATE, alg, read.key);
 }
 
 // node_modules/jose/dist/webapi/lib/buffer_utils.js
@@ -69056,7 +69178,7 @@ function assertUint8Array(input2, label) {
   if (!(input2 instanceof Uint8Array))
     throw new TypeError(`${label} must be an instance of Uint8Array`);
 }
-function isObject4(input2) {
+function isObject2(input2) {
   if (typeof input2 != "object" || input2 === null || Object.prototype.toString.call(input2) !== "[object Object]")
     return false;
   const prototype = Object.getPrototypeOf(input2);
@@ -69117,7 +69239,7 @@ function serializeJoseHeader(Err, header) {
   } catch (cause) {
     throw new Err("JOSE Header is not valid JSON", { cause });
   }
-  if (!isObject4(parsed))
+  if (!isObject2(parsed))
     throw new Err("JOSE Header is not a JSON object");
   return [parsed, serialized];
 }
@@ -69144,7 +69266,7 @@ async function prepareKey(entry, key, usage) {
   if (secret && key instanceof Uint8Array)
     return key;
   let normalized, keyObject;
-  if (isObject4(key)) {
+  if (isObject2(key)) {
     if (normalized = normalizeJwk(key), typeof normalized.kty != "string")
       throw invalidKeyType(alg, key, secret);
     if (!(secret ? normalized.kty === "oct" && typeof normalized.k == "string" : normalized.kty !== "oct" && (requiresPrivateKey ? normalized.kty === "AKP" && typeof normalized.priv == "string" || typeof normalized.d == "string" : normalized.d === void 0 && normalized.priv === void 0)))
@@ -69254,10 +69376,10 @@ async function rawKey(key, expected, usage, extractable = false) {
 }
 
 // node_modules/jose/dist/webapi/lib/key_descriptor.js
-function table(entries2) {
+function table(entries) {
   const out = { __proto__: null };
-  for (const alg in entries2)
-    out[alg] = { ...entries2[alg], alg };
+  for (const alg in entries)
+    out[alg] = { ...entries[alg], alg };
   return out;
 }
 
@@ -69389,7 +69511,7 @@ var CompactSign = class {
 // src/sign/sign.ts
 var STRING_CLAIMS = ["keyid", "scope", "iss"];
 function claimsError(message3) {
-  return new BlastguardError("BG253", message3, { help: "the claims file must be a json object of extra jwt claims" });
+  return new BlastguardError(BUNDLE_CODES.claimsFile, message3, { help: "the claims file must be a json object of extra jwt claims" });
 }
 function signaturePayload(files, options) {
   const claims = {};
@@ -69412,7 +69534,7 @@ function signaturePayload(files, options) {
   const names = /* @__PURE__ */ new Set();
   const fileItems = files.map((f) => {
     if (names.has(f.path)) {
-      throw new BlastguardError("BG200", `bundle file \`${f.path}\` is listed twice`, { help: "a bundle names each file once; pass each file to the signer once" });
+      throw new BlastguardError(BUNDLE_CODES.unwritable, `bundle file \`${f.path}\` is listed twice`, { help: "a bundle names each file once; pass each file to the signer once" });
     }
     names.add(f.path);
     return `{"name":${goJsonString(f.path)},"hash":"${hashBundleFile(f.path, f.bytes)}","algorithm":"SHA-256"}`;
@@ -69467,7 +69589,6 @@ function sha256Hex(bytes) {
 import path7 from "node:path";
 
 // src/validate/rules/attempt-range.ts
-var MAX_ATTEMPT = 1e9;
 function attemptNeverHolds(rule) {
   const attempt = rule.match?.attempt;
   if (attempt === void 0) return false;
@@ -69475,7 +69596,7 @@ function attemptNeverHolds(rule) {
 }
 var attemptRange = {
   name: "attempt-range",
-  codes: ["BG059"],
+  codes: [VALIDATION_CODES.attemptNeverMatches],
   check({ set }) {
     const out = [];
     for (const doc of set.policies) {
@@ -69484,7 +69605,7 @@ var attemptRange = {
         if (attempt?.min !== void 0 && attempt.min > MAX_ATTEMPT) {
           out.push(
             diagnostic(
-              "BG059",
+              VALIDATION_CODES.attemptNeverMatches,
               `rule \`${rule.id}\` can never match: \`attempt.min\` ${attempt.min} is above ${MAX_ATTEMPT}, the largest attempt an input may carry`,
               doc.locate(["spec", "rules", r, "match", "attempt", "min"]),
               `a call with a larger \`attempt\` fails the input check and is denied as \`input:invalid\`; lower \`min\` or remove the rule`
@@ -69495,7 +69616,7 @@ var attemptRange = {
         if (attempt?.min === void 0 || attempt.max === void 0 || attempt.min <= attempt.max) return;
         out.push(
           diagnostic(
-            "BG059",
+            VALIDATION_CODES.attemptNeverMatches,
             `rule \`${rule.id}\` can never match: \`attempt.min\` ${attempt.min} is greater than \`attempt.max\` ${attempt.max}`,
             doc.locate(["spec", "rules", r, "match", "attempt", "min"]),
             "bounds are inclusive; swap them or drop one"
@@ -69510,7 +69631,7 @@ var attemptRange = {
 // src/validate/rules/class-selector.ts
 var classSelector = {
   name: "class-selector",
-  codes: ["BG045"],
+  codes: [VALIDATION_CODES.emptyClassSelector],
   check({ set, apis }) {
     const out = [];
     for (const site of operationSelectors(set)) {
@@ -69521,7 +69642,7 @@ var classSelector = {
       if ([...catalog(api.value).values()].includes(cls)) continue;
       out.push(
         diagnostic(
-          "BG045",
+          VALIDATION_CODES.emptyClassSelector,
           `\`${site.selector}\` matches no operation in the catalog of api \`${site.api}\``,
           site.doc.locate(site.path),
           `it only matches operations missing from the catalog that are classified as ${cls} by name; list the ${cls} operations in the Api or remove the selector`
@@ -69535,7 +69656,7 @@ var classSelector = {
 // src/validate/rules/duplicate-fingerprint.ts
 var duplicateFingerprint = {
   name: "duplicate-fingerprint",
-  codes: ["BG043"],
+  codes: [VALIDATION_CODES.duplicateFingerprint],
   check({ set }) {
     const out = [];
     const first = /* @__PURE__ */ new Map();
@@ -69548,7 +69669,7 @@ var duplicateFingerprint = {
       }
       out.push(
         diagnostic(
-          "BG043",
+          VALIDATION_CODES.duplicateFingerprint,
           `token \`${doc.name}\` has the same fingerprint as token \`${earlier.name}\` (${placeOf(earlier, ["spec", "fingerprint"])})`,
           doc.locate(["spec", "fingerprint"]),
           "declare each credential once and put all of its grants in that Token"
@@ -69562,7 +69683,7 @@ var duplicateFingerprint = {
 // src/validate/rules/duplicate-name.ts
 var duplicateName = {
   name: "duplicate-name",
-  codes: ["BG041"],
+  codes: [VALIDATION_CODES.duplicateName],
   check({ set }) {
     const out = [];
     const first = /* @__PURE__ */ new Map();
@@ -69575,7 +69696,7 @@ var duplicateName = {
       }
       out.push(
         diagnostic(
-          "BG041",
+          VALIDATION_CODES.duplicateName,
           `duplicate ${doc.kind} name \`${doc.name}\`; it is already declared at ${placeOf(earlier, ["metadata", "name"])}`,
           doc.locate(["metadata", "name"]),
           `rename one of them: names are unique per kind`
@@ -69589,7 +69710,7 @@ var duplicateName = {
 // src/validate/rules/duplicate-rule-id.ts
 var duplicateRuleId = {
   name: "duplicate-rule-id",
-  codes: ["BG042"],
+  codes: [VALIDATION_CODES.duplicateRuleId],
   check({ set }) {
     const out = [];
     for (const doc of set.policies) {
@@ -69603,7 +69724,7 @@ var duplicateRuleId = {
         const line = doc.locate(["spec", "rules", earlier, "id"]).line;
         out.push(
           diagnostic(
-            "BG042",
+            VALIDATION_CODES.duplicateRuleId,
             `duplicate rule id \`${rule.id}\` in policy \`${doc.name}\`; the first is on line ${line}`,
             doc.locate(["spec", "rules", i, "id"]),
             `decisions name rules as \`${doc.name}/<id>\`, so ids must be unique within a policy`
@@ -69621,7 +69742,7 @@ var FINGERPRINT_HELP = 'a fingerprint is `sha256:` followed by the 64 lowercase 
 var RAW_TOKEN_FINGERPRINT_HELP = 'this looks like the token itself: revoke it and declare its sha256 fingerprint (`printf %s "$TOKEN" | sha256sum`): the value is now in your history';
 var fingerprintFormat = {
   name: "fingerprint-format",
-  codes: ["BG048"],
+  codes: [VALIDATION_CODES.malformedFingerprint],
   check({ set }) {
     const out = [];
     for (const doc of set.tokens) {
@@ -69630,7 +69751,7 @@ var fingerprintFormat = {
       if (looksLikeTokenValue(fp)) {
         out.push(
           diagnostic(
-            "BG048",
+            VALIDATION_CODES.malformedFingerprint,
             `fingerprint of token \`${doc.name}\` is \`${maskSecret(fp)}\`, not \`sha256:\` and 64 hex digits`,
             doc.locate(["spec", "fingerprint"]),
             RAW_TOKEN_FINGERPRINT_HELP
@@ -69639,7 +69760,7 @@ var fingerprintFormat = {
         continue;
       }
       const what = /^sha256:[0-9a-fA-F]{64}$/.test(fp) ? "uses uppercase hex digits" : fp.startsWith("sha256:") ? `has ${fp.length - 7} characters after \`sha256:\`, not 64 hex digits` : "does not start with `sha256:`";
-      out.push(diagnostic("BG048", `fingerprint of token \`${doc.name}\` ${what}`, doc.locate(["spec", "fingerprint"]), FINGERPRINT_HELP));
+      out.push(diagnostic(VALIDATION_CODES.malformedFingerprint, `fingerprint of token \`${doc.name}\` ${what}`, doc.locate(["spec", "fingerprint"]), FINGERPRINT_HELP));
     }
     return out;
   }
@@ -69648,14 +69769,14 @@ var fingerprintFormat = {
 // src/validate/rules/misplaced-fixture.ts
 var misplacedFixture = {
   name: "misplaced-fixture",
-  codes: ["BG062"],
+  codes: [VALIDATION_CODES.misplacedFixture],
   check({ set }) {
     const out = [];
     for (const doc of [...set.replays, ...set.testSuites]) {
       const home = doc.kind === "Replay" ? "test/incidents/" : "test/policies/";
       out.push(
         diagnostic(
-          "BG062",
+          VALIDATION_CODES.misplacedFixture,
           `${doc.kind} \`${doc.name}\` is in the policy directory \`${set.root}\`, where it is never run`,
           doc.locate(["kind"], "value"),
           `move it under the tests directory (conventionally \`${home}\`): \`blastguard test --tests test\` runs what is there`
@@ -69669,7 +69790,7 @@ var misplacedFixture = {
 // src/validate/rules/override-justification.ts
 var overrideJustification = {
   name: "override-justification",
-  codes: ["BG054", "BG055"],
+  codes: [VALIDATION_CODES.overrideWithoutJustification, VALIDATION_CODES.overrideExpired],
   check({ set, now }) {
     const out = [];
     for (const doc of set.overrides) {
@@ -69681,7 +69802,7 @@ var overrideJustification = {
       if (missing.length > 0) {
         out.push(
           diagnostic(
-            "BG054",
+            VALIDATION_CODES.overrideWithoutJustification,
             `enforcement \`${enforcement}\` needs ${missing.join(" and ")}`,
             doc.locate(["spec", "enforcement"]),
             "say why enforcement is changed and when it returns to normal, e.g. `reason: incident 123` and `expires: 2027-01-31T00:00:00Z`"
@@ -69692,7 +69813,7 @@ var overrideJustification = {
       if (at !== void 0 && at <= now.getTime()) {
         out.push(
           diagnostic(
-            "BG055",
+            VALIDATION_CODES.overrideExpired,
             `override \`${enforcement}\` expired at ${expires ?? ""}; enforcement is back to \`normal\``,
             doc.locate(["spec", "expires"]),
             "set `enforcement: normal` or extend `expires`"
@@ -69707,7 +69828,7 @@ var overrideJustification = {
 // src/validate/rules/protected-environments.ts
 var protectedEnvironments = {
   name: "protected-environments",
-  codes: ["BG047"],
+  codes: [VALIDATION_CODES.undeclaredProtectedEnvironment],
   check({ set }) {
     const out = [];
     for (const doc of set.apis) {
@@ -69716,7 +69837,7 @@ var protectedEnvironments = {
         if (declared.includes(env)) return;
         out.push(
           diagnostic(
-            "BG047",
+            VALIDATION_CODES.undeclaredProtectedEnvironment,
             `protected environment \`${env}\` is not in \`spec.environments\` of api \`${doc.name}\``,
             doc.locate(["spec", "protectedEnvironments", i]),
             didYouMean(env, declared) ?? `add it to \`spec.environments\` (now ${listCode(declared)})`
@@ -69731,13 +69852,13 @@ var protectedEnvironments = {
 // src/validate/rules/single-overrides.ts
 var singleOverrides = {
   name: "single-overrides",
-  codes: ["BG053"],
+  codes: [VALIDATION_CODES.severalOverrides],
   check({ set }) {
     const [first, ...rest] = set.overrides;
     if (!first) return [];
     return rest.map(
       (doc) => diagnostic(
-        "BG053",
+        VALIDATION_CODES.severalOverrides,
         `more than one \`Overrides\` document; the first is at ${placeOf(first, ["kind"])}`,
         doc.locate(["kind"]),
         "keep a single `Overrides` document (conventionally `policies/overrides.yaml`)"
@@ -69751,7 +69872,7 @@ var EXPIRY_WARNING_DAYS = 14;
 var DAY = 24 * 60 * 60 * 1e3;
 var tokenExpiry = {
   name: "token-expiry",
-  codes: ["BG049", "BG050"],
+  codes: [VALIDATION_CODES.tokenExpired, VALIDATION_CODES.tokenExpiresSoon],
   check({ set, now }) {
     const out = [];
     for (const doc of set.tokens) {
@@ -69763,7 +69884,7 @@ var tokenExpiry = {
       if (left <= 0) {
         out.push(
           diagnostic(
-            "BG049",
+            VALIDATION_CODES.tokenExpired,
             `token \`${doc.name}\` expired at ${expires}`,
             doc.locate(["spec", "expires"]),
             "every call with it is denied: rotate the credential and declare the new fingerprint and expiry"
@@ -69773,7 +69894,7 @@ var tokenExpiry = {
         const days = Math.ceil(left / DAY);
         out.push(
           diagnostic(
-            "BG050",
+            VALIDATION_CODES.tokenExpiresSoon,
             `token \`${doc.name}\` expires in ${days} ${days === 1 ? "day" : "days"} (${expires})`,
             doc.locate(["spec", "expires"]),
             "plan its rotation: after that time every call with it is denied"
@@ -69788,7 +69909,7 @@ var tokenExpiry = {
 // src/validate/rules/token-requires-expiry.ts
 var tokenRequiresExpiry = {
   name: "token-requires-expiry",
-  codes: ["BG051"],
+  codes: [VALIDATION_CODES.tokenWithoutExpiry],
   check({ set, apis }) {
     const out = [];
     for (const doc of set.tokens) {
@@ -69797,7 +69918,7 @@ var tokenRequiresExpiry = {
       if (api?.value.spec.tokens?.requireExpiry === false) continue;
       out.push(
         diagnostic(
-          "BG051",
+          VALIDATION_CODES.tokenWithoutExpiry,
           `token \`${doc.name}\` has no \`expires\``,
           doc.locate(["spec", "expires"]),
           api ? `add \`expires:\` (e.g. \`2027-01-31T00:00:00Z\`), or set \`tokens.requireExpiry: false\` in api \`${api.name}\`` : "add `expires:` (e.g. `2027-01-31T00:00:00Z`)"
@@ -69811,7 +69932,7 @@ var tokenRequiresExpiry = {
 // src/validate/rules/undeclared-token.ts
 var undeclaredToken = {
   name: "undeclared-token",
-  codes: ["BG052", "BG058"],
+  codes: [VALIDATION_CODES.undeclaredToken, VALIDATION_CODES.tokenOfAnotherApi],
   check({ set, tokens }) {
     const out = [];
     for (const doc of set.policies) {
@@ -69825,7 +69946,7 @@ var undeclaredToken = {
             const sameApi = [...tokens.values()].filter((t) => t.value.spec.api === apiName).map((t) => t.name);
             out.push(
               diagnostic(
-                "BG052",
+                VALIDATION_CODES.undeclaredToken,
                 `rule \`${rule.id}\` names token \`${name}\`, which no \`Token\` declares`,
                 at,
                 didYouMean(name, sameApi) ?? (sameApi.length > 0 ? `tokens of api \`${apiName}\`: ${listCode(sameApi)}` : `declare it in a \`Token\` for api \`${apiName}\``)
@@ -69834,7 +69955,7 @@ var undeclaredToken = {
           } else if (token.value.spec.api !== apiName) {
             out.push(
               diagnostic(
-                "BG058",
+                VALIDATION_CODES.tokenOfAnotherApi,
                 `token \`${name}\` belongs to api \`${token.value.spec.api}\`, so it never matches calls to api \`${apiName}\``,
                 at
               )
@@ -69850,7 +69971,7 @@ var undeclaredToken = {
 // src/validate/rules/unknown-api.ts
 var unknownApi = {
   name: "unknown-api",
-  codes: ["BG040"],
+  codes: [VALIDATION_CODES.undeclaredApi],
   check({ set, apis }) {
     const out = [];
     const names = [...apis.keys()];
@@ -69859,7 +69980,7 @@ var unknownApi = {
       if (apis.has(api) || isRejected(set, "Api", api)) continue;
       out.push(
         diagnostic(
-          "BG040",
+          VALIDATION_CODES.undeclaredApi,
           `${doc.kind.toLowerCase()} \`${doc.name}\` refers to api \`${api}\`, which no \`Api\` declares`,
           doc.locate(["spec", "api"]),
           didYouMean(api, names) ?? (names.length > 0 ? `declared apis: ${listCode(names)}` : "declare it in an `Api` document (conventionally under `policies/apis/`)")
@@ -69873,7 +69994,7 @@ var unknownApi = {
 // src/validate/rules/unknown-environment.ts
 var unknownEnvironment = {
   name: "unknown-environment",
-  codes: ["BG046"],
+  codes: [VALIDATION_CODES.undeclaredEnvironment],
   check({ set, apis }) {
     const out = [];
     const sites = [];
@@ -69899,7 +70020,7 @@ var unknownEnvironment = {
       if (declared.includes(site.env)) continue;
       out.push(
         diagnostic(
-          "BG046",
+          VALIDATION_CODES.undeclaredEnvironment,
           `environment \`${site.env}\` is not declared by api \`${site.api}\``,
           site.doc.locate(site.path),
           didYouMean(site.env, declared) ?? `declared environments: ${listCode(declared)}`
@@ -69942,7 +70063,7 @@ function classifyOperationName(name, type) {
 // src/validate/rules/unknown-operation.ts
 var unknownOperation = {
   name: "unknown-operation",
-  codes: ["BG044"],
+  codes: [VALIDATION_CODES.unknownOperation],
   check({ set, apis }) {
     const out = [];
     for (const site of operationSelectors(set)) {
@@ -69956,7 +70077,7 @@ var unknownOperation = {
       const becomes = byName === "destructive" ? "it will be classified as destructive by its name" : api.value.spec.protocol === "graphql" ? "it will be classified as write by its name (read when called as a query)" : "it will be classified as write by its name";
       out.push(
         diagnostic(
-          "BG044",
+          VALIDATION_CODES.unknownOperation,
           `operation \`${selector}\` is not in api \`${site.api}\`; ${becomes}`,
           site.doc.locate(site.path),
           didYouMean(selector, operations.keys()) ?? `add it to \`spec.operations\` of api \`${site.api}\` with its class`
@@ -69968,7 +70089,6 @@ var unknownOperation = {
 };
 
 // src/validate/rules/unreachable-rule.ts
-var SEVERITY = { allow: 0, shadow: 1, deny: 2 };
 function covers(a, b, api) {
   const A = a ?? {};
   const B = b ?? {};
@@ -70016,7 +70136,7 @@ function coversAttempt(a, b) {
 }
 var unreachableRule = {
   name: "unreachable-rule",
-  codes: ["BG057"],
+  codes: [VALIDATION_CODES.unreachableRule],
   check({ set, apis }) {
     const out = [];
     for (const doc of set.policies) {
@@ -70034,7 +70154,7 @@ var unreachableRule = {
         const still = stillIn ? `\`${b.id}\` still appears in ${stillIn} when it matches, but never as the decision's \`rule\`; ` : "";
         out.push(
           diagnostic(
-            "BG057",
+            VALIDATION_CODES.unreachableRule,
             `rule \`${b.id}\` can never decide: rule \`${a.id}\` (line ${line}) matches every call it matches, with ${severity}`,
             doc.locate(["spec", "rules", j, "id"]),
             a.mode === b.mode ? `${still}move \`${b.id}\` before \`${a.id}\` if it should decide, narrow \`${a.id}\`, or remove \`${b.id}\`` : `${still}\`${a.mode}\` outweighs \`${b.mode}\` whatever the order: narrow \`${a.id}\` or remove \`${b.id}\``
@@ -70112,7 +70232,7 @@ function checkOptionText(flag, value, code, options = {}) {
     throw new UsageError(code, `${flag} must not be empty`, { help: options.emptyHelp ?? `give a value, or leave ${flag} out` });
   }
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) {
-    throw new UsageError(code, `${flag} \`${printable(value)}\` contains a control character`, {
+    throw new UsageError(code, `${flag} \`${escape2(value)}\` contains a control character`, {
       help: `${flag} is written into the bundle and into output lines; use printable characters only (no newlines or tabs)`
     });
   }
@@ -70160,8 +70280,8 @@ async function checkOutputDirectory(out, shown) {
     if (!OUTPUT_FILES.has(name) || !info.isFile()) foreign.push(info.isDirectory() ? `${name}/` : name);
   }
   if (foreign.length > 0) {
-    const listed = foreign.slice(0, 5).map((f) => `\`${printable(f)}\``).join(", ") + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : "");
-    throw new BlastguardError("BG262", `\`${printable(shown)}\` is not a bundle directory blastguard wrote: it also holds ${listed}`, {
+    const listed = foreign.slice(0, 5).map((f) => `\`${escape2(f)}\``).join(", ") + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : "");
+    throw new BlastguardError("BG262", `\`${escape2(shown)}\` is not a bundle directory blastguard wrote: it also holds ${listed}`, {
       help: "every file in a bundle directory becomes part of the bundle; build into a new or empty directory, or remove those files (blastguard only replaces data.json, policy.wasm, .manifest and .signatures.json)"
     });
   }
@@ -70190,12 +70310,12 @@ async function checkOutPath(options) {
   const out = await canonicalPath(path6.resolve(options.cwd, options.out));
   const dir = await canonicalPath(path6.resolve(options.cwd, options.dir));
   const cwd = await canonicalPath(path6.resolve(options.cwd));
-  if (out === cwd) throw new UsageError("BG263", `--out \`${printable(options.out)}\` is the current directory`, { help });
+  if (out === cwd) throw new UsageError("BG263", `--out \`${escape2(options.out)}\` is the current directory`, { help });
   if (within(out, dir)) {
-    throw new UsageError("BG263", `--out \`${printable(options.out)}\` is ${out === dir ? "the policy directory" : "inside the policy directory"} \`${printable(options.dir)}\``, { help });
+    throw new UsageError("BG263", `--out \`${escape2(options.out)}\` is ${out === dir ? "the policy directory" : "inside the policy directory"} \`${escape2(options.dir)}\``, { help });
   }
   if (!isTarballPath(options.out) && within(dir, out)) {
-    throw new UsageError("BG263", `--out \`${printable(options.out)}\` contains the policy directory \`${printable(options.dir)}\``, { help });
+    throw new UsageError("BG263", `--out \`${escape2(options.out)}\` contains the policy directory \`${escape2(options.dir)}\``, { help });
   }
 }
 async function writeAtomically(file, bytes) {
@@ -70218,7 +70338,7 @@ async function writeOutput(out, shown, built) {
   }
   const existing = await stat4(out).catch(() => void 0);
   if (existing !== void 0 && !existing.isDirectory()) {
-    throw new BlastguardError("BG261", `\`${printable(shown)}\` exists and is not a directory`, {
+    throw new BlastguardError("BG261", `\`${escape2(shown)}\` exists and is not a directory`, {
       help: "name the output `*.tar.gz` for a bundle file, or a directory for an unpacked bundle"
     });
   }
@@ -70235,7 +70355,7 @@ async function writeBundle(built, options) {
     bytes = await writeOutput(path6.resolve(options.cwd, options.out), options.out, built);
   } catch (e) {
     if (e instanceof BlastguardError) throw e;
-    throw new BlastguardError("BG261", `cannot write bundle \`${printable(options.out)}\`: ${errnoText(e)}`, {
+    throw new BlastguardError("BG261", `cannot write bundle \`${escape2(options.out)}\`: ${errnoText(e)}`, {
       help: "check that the --out location is writable and has free space",
       cause: e
     });

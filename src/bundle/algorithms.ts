@@ -77,3 +77,38 @@ export function keyMismatch(key: KeyObject, alg: SigningAlgorithm): string | nul
 export function looksLikePem(bytes: Uint8Array): boolean {
   return Buffer.from(bytes.subarray(0, 4096)).toString('latin1').includes('-----BEGIN ');
 }
+
+/** Why key material cannot be used for an algorithm; `message` follows the material's name. */
+export interface KeyProblem {
+  /** A PEM key as an HMAC secret (the public-key-as-secret confusion), a secret shorter than the digest (RFC 2104 §3), no PEM key, or a key of another type or size. */
+  kind: 'pemSecret' | 'shortSecret' | 'unreadable' | 'mismatch';
+  message: string;
+  cause?: unknown;
+}
+
+/**
+ * Key material read for `alg` the way OPA reads it: the raw bytes for HS, a PEM key read by `read`
+ * (`createPrivateKey` to sign, `createPublicKey` to verify) for RS/PS/ES, checked against `alg`.
+ * Signer and verifier give each problem their own code and help.
+ */
+export function readKeyMaterial(
+  bytes: Uint8Array,
+  alg: SigningAlgorithm,
+  read: (input: { key: Buffer; format: 'pem' }) => KeyObject,
+  pemKind: string,
+): { key: KeyObject | Uint8Array } | { problem: KeyProblem } {
+  if (algorithmFamily(alg) === 'HS') {
+    if (looksLikePem(bytes)) return { problem: { kind: 'pemSecret', message: `is a pem key, but ${alg} needs a shared secret` } };
+    const min = algorithmHashBytes(alg);
+    if (bytes.length < min) return { problem: { kind: 'shortSecret', message: `is ${bytes.length} bytes; ${alg} needs a secret of at least ${min} bytes` } };
+    return { key: Uint8Array.from(bytes) };
+  }
+  let key: KeyObject;
+  try {
+    key = read({ key: Buffer.from(bytes), format: 'pem' });
+  } catch (e) {
+    return { problem: { kind: 'unreadable', message: `is not a pem ${pemKind}`, cause: e } };
+  }
+  const mismatch = keyMismatch(key, alg);
+  return mismatch === null ? { key } : { problem: { kind: 'mismatch', message: `does not fit the algorithm: ${mismatch}` } };
+}

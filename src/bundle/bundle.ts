@@ -1,8 +1,9 @@
-import { canonicalJson, JsonNumberLiteral, type CanonicalValue } from '../core/canonical-json.js';
+import { canonicalJson, isCanonicalObject, type CanonicalObject, type CanonicalValue } from '../core/canonical-json.js';
 import { BlastguardError } from '../core/errors.js';
 import { parseStructuredFile } from './hash.js';
 import { manifestFromJson, serializeManifest, toPlain, validateManifest, type Manifest } from './manifest.js';
 import { DEFAULT_READ_LIMITS, gzipDeterministic, readTarGz, writeTar, type BundleEntry, type ReadLimits } from './tar.js';
+import { BUNDLE_CODES } from './codes.js';
 
 export const DATA_PATH = 'data.json';
 export const WASM_PATH = 'policy.wasm';
@@ -33,9 +34,9 @@ export interface BundleContent {
  */
 export function bundleFiles(content: BundleContent): BundleEntry[] {
   if (typeof content.data !== 'object' || content.data === null || Array.isArray(content.data)) {
-    throw new BlastguardError('BG200', 'bundle data must be a json object', { help: BG200_HELP });
+    throw new BlastguardError(BUNDLE_CODES.unwritable, 'bundle data must be a json object', { help: BG200_HELP });
   }
-  if (content.entrypoints.length === 0) throw new BlastguardError('BG200', 'a bundle needs at least one entrypoint', { help: BG200_HELP });
+  if (content.entrypoints.length === 0) throw new BlastguardError(BUNDLE_CODES.unwritable, 'a bundle needs at least one entrypoint', { help: BG200_HELP });
   const manifest: Manifest = {
     revision: content.revision,
     roots: [...(content.roots ?? [BLASTGUARD_ROOT])],
@@ -47,18 +48,18 @@ export function bundleFiles(content: BundleContent): BundleEntry[] {
   try {
     data = Buffer.from(canonicalJson(content.data) + '\n', 'utf8');
   } catch (e) {
-    throw new BlastguardError('BG200', `bundle data is not serializable as json: ${e instanceof Error ? e.message : String(e)}`, { help: BG200_HELP, cause: e });
+    throw new BlastguardError(BUNDLE_CODES.unwritable, `bundle data is not serializable as json: ${e instanceof Error ? e.message : String(e)}`, { help: BG200_HELP, cause: e });
   }
   const dataTree = parseStructuredFile(DATA_PATH, data);
   for (const w of manifest.wasm ?? []) {
     if (!/^[^/]+(\/[^/]+)*$/.test(w.entrypoint)) {
-      throw new BlastguardError('BG200', `entrypoint \`${w.entrypoint}\` must be a slash path like \`blastguard/decision\``, { help: BG200_HELP });
+      throw new BlastguardError(BUNDLE_CODES.unwritable, `entrypoint \`${w.entrypoint}\` must be a slash path like \`blastguard/decision\``, { help: BG200_HELP });
     }
   }
   try {
     validateManifest(manifest, { wasmPaths: new Set(['/' + WASM_PATH]), data: dataTree });
   } catch (e) {
-    if (e instanceof BlastguardError) throw new BlastguardError('BG200', e.message, { help: e.help ?? BG200_HELP, cause: e });
+    if (e instanceof BlastguardError) throw new BlastguardError(BUNDLE_CODES.unwritable, e.message, { help: e.help ?? BG200_HELP, cause: e });
     throw e;
   }
   return [
@@ -129,7 +130,7 @@ export function bundleFromEntries(entries: readonly BundleEntry[]): Bundle {
     }
   }
   if ([...files.keys()].some((p) => basename(p) === 'patch.json')) {
-    throw new BlastguardError('BG239', 'bundle is a delta bundle (`patch.json`); only snapshot bundles are supported', {
+    throw new BlastguardError(BUNDLE_CODES.deltaBundle, 'bundle is a delta bundle (`patch.json`); only snapshot bundles are supported', {
       help: 'delta bundles carry no policy and cannot be signed; build a snapshot bundle',
     });
   }
@@ -170,7 +171,7 @@ export function wasmForEntrypoint(bundle: Bundle, entrypoint: string): Uint8Arra
   const wasm = module === undefined ? undefined : bundle.wasmModules.get(module);
   if (wasm === undefined) {
     const known = [...bundle.entrypoints.keys()].map((e) => `\`${e}\``).join(', ') || 'none';
-    throw new BlastguardError('BG238', `bundle has no wasm entrypoint \`${entrypoint}\` (it has ${known})`, {
+    throw new BlastguardError(BUNDLE_CODES.noWasmEntrypoint, `bundle has no wasm entrypoint \`${entrypoint}\` (it has ${known})`, {
       help: 'evaluate one of the entrypoints the bundle has, or rebuild it with `blastguard build`',
     });
   }
@@ -181,20 +182,14 @@ function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-type MutableObject = { [key: string]: CanonicalValue };
-
-function isObject(v: CanonicalValue | undefined): v is MutableObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumberLiteral);
-}
-
 /** OPA mounts `<dir>/data.json` at `data.<dir>`; the root file must be an object; overlaps merge, conflicts fail. */
 function mountData(tree: CanonicalValue, dir: string, value: CanonicalValue, file: string): CanonicalValue {
-  if (dir === '' && !isObject(value)) {
-    throw new BlastguardError('BG237', `bundle file \`${file}\` must hold a json object at the root`, { file, help: 'OPA mounts the root `data.json` at `data`, so it must be an object' });
+  if (dir === '' && !isCanonicalObject(value)) {
+    throw new BlastguardError(BUNDLE_CODES.conflictingData, `bundle file \`${file}\` must hold a json object at the root`, { file, help: 'OPA mounts the root `data.json` at `data`, so it must be an object' });
   }
   let wrapped = value;
   for (const segment of (dir === '' ? [] : dir.split('/')).reverse()) {
-    const o = Object.create(null) as MutableObject;
+    const o = Object.create(null) as CanonicalObject;
     o[segment] = wrapped;
     wrapped = o;
   }
@@ -202,8 +197,8 @@ function mountData(tree: CanonicalValue, dir: string, value: CanonicalValue, fil
 }
 
 function merge(a: CanonicalValue, b: CanonicalValue, path: string, file: string): CanonicalValue {
-  if (isObject(a) && isObject(b)) {
-    const out = Object.create(null) as MutableObject;
+  if (isCanonicalObject(a) && isCanonicalObject(b)) {
+    const out = Object.create(null) as CanonicalObject;
     for (const [k, v] of Object.entries(a)) out[k] = v;
     for (const [k, v] of Object.entries(b)) {
       const existing = out[k];
@@ -211,7 +206,7 @@ function merge(a: CanonicalValue, b: CanonicalValue, path: string, file: string)
     }
     return out;
   }
-  throw new BlastguardError('BG237', `bundle file \`${file}\` conflicts with other data at \`${path}\``, {
+  throw new BlastguardError(BUNDLE_CODES.conflictingData, `bundle file \`${file}\` conflicts with other data at \`${path}\``, {
     file,
     help: 'two data files set the same path; OPA refuses such a bundle. Keep one of them',
   });

@@ -2,10 +2,13 @@ import { inflateRawSync } from 'node:zlib';
 
 /**
  * A small, fully specified DEFLATE compressor (RFC 1951: greedy LZ77 over a 32 KiB window, one
- * fixed-Huffman block) and its gzip wrapper (RFC 1952). Why not zlib: Node ships Chromium's zlib,
- * whose match finder depends on CPU features and changes between releases, so the same tar could
- * compress to different bytes on a laptop and in CI. This output depends on the input alone, which
- * is what lets anyone rebuild a published bundle and compare `sha256sum`.
+ * fixed-Huffman block) and its gzip wrapper (RFC 1952). Why not zlib: its bytes depend on which
+ * zlib Node was built with (the bundled Chromium zlib or a distribution's system zlib) and, in
+ * Chromium's zlib, on the CPU (its match finder hashes with SIMD/CRC32 instructions where the CPU
+ * has them), so the same tar could compress to different bytes on a laptop and in CI. (Node 20 and
+ * 24 with the bundled zlib gave identical bytes on one machine; the release is not what varies.)
+ * This output depends on the input alone, which is what lets anyone rebuild a published bundle and
+ * compare `sha256sum`.
  */
 
 const WINDOW = 32 * 1024;

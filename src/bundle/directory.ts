@@ -4,6 +4,7 @@ import { BlastguardError } from '../core/errors.js';
 import { bundleFromEntries, type Bundle } from './bundle.js';
 import { bundlePathFromEntryName } from './paths.js';
 import { DEFAULT_READ_LIMITS, LIMIT_HELP, type BundleEntry, type ReadLimits } from './tar.js';
+import { BUNDLE_CODES } from './codes.js';
 
 /**
  * A bundle laid out as a directory (`blastguard build --out DIR`, `opa build` input): every
@@ -21,23 +22,23 @@ export async function readBundleDirectory(dir: string, options: { limits?: Parti
       const relPath = rel === '' ? name : `${rel}/${name}`;
       const abs = path.join(dir, relPath);
       const stat = await lstat(abs);
-      if (++count > limits.maxEntries) throw new BlastguardError('BG222', `bundle has more than ${limits.maxEntries} entries`, { help: LIMIT_HELP });
+      if (++count > limits.maxEntries) throw new BlastguardError(BUNDLE_CODES.tooManyEntries, `bundle has more than ${limits.maxEntries} entries`, { help: LIMIT_HELP });
       if (stat.isSymbolicLink()) {
-        throw new BlastguardError('BG214', `bundle entry \`${relPath}\` is a symbolic link`, { help: 'bundles may contain regular files only', file: abs });
+        throw new BlastguardError(BUNDLE_CODES.link, `bundle entry \`${relPath}\` is a symbolic link`, { help: 'bundles may contain regular files only', file: abs });
       }
       if (stat.isDirectory()) {
         await walk(relPath);
         continue;
       }
       if (!stat.isFile()) {
-        throw new BlastguardError('BG215', `bundle entry \`${relPath}\` is not a regular file`, { file: abs, help: 'bundles may contain regular files only' });
+        throw new BlastguardError(BUNDLE_CODES.notRegularFile, `bundle entry \`${relPath}\` is not a regular file`, { file: abs, help: 'bundles may contain regular files only' });
       }
       if (stat.size > limits.maxFileBytes) {
-        throw new BlastguardError('BG220', `bundle file \`${relPath}\` is ${stat.size} bytes, more than the limit of ${limits.maxFileBytes}`, { help: LIMIT_HELP });
+        throw new BlastguardError(BUNDLE_CODES.fileTooLarge, `bundle file \`${relPath}\` is ${stat.size} bytes, more than the limit of ${limits.maxFileBytes}`, { help: LIMIT_HELP });
       }
       total += stat.size;
       if (total > limits.maxTotalBytes) {
-        throw new BlastguardError('BG221', `bundle files add up to more than the limit of ${limits.maxTotalBytes} bytes`, { help: LIMIT_HELP });
+        throw new BlastguardError(BUNDLE_CODES.totalTooLarge, `bundle files add up to more than the limit of ${limits.maxTotalBytes} bytes`, { help: LIMIT_HELP });
       }
       // OPA's directory loader names files as if chrooted: `/` + the path relative to the bundle root.
       entries.push({ path: bundlePathFromEntryName(relPath), name: `/${relPath}`, bytes: await readFile(abs) });

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, type CanonicalValue } from '../core/canonical-json.js';
 import { BlastguardError } from '../core/errors.js';
-import { JsonSyntaxError, parseJsonPreservingNumbers } from './json.js';
+import { JsonSyntaxError, parseJsonPreservingNumbers } from '../core/json.js';
+import { hasOwn } from '../core/record.js';
+import { BUNDLE_CODES } from './codes.js';
 
 /**
  * OPA's bundle file digests (`v1/bundle/hash.go`): structured files are hashed over their canonical
@@ -24,7 +26,7 @@ export type HashAlgorithm = keyof typeof HASH_ALGORITHMS;
 export const WEAK_HASH_ALGORITHMS: readonly string[] = ['MD5', 'SHA-1'];
 
 export function isHashAlgorithm(name: string): name is HashAlgorithm {
-  return Object.prototype.hasOwnProperty.call(HASH_ALGORITHMS, name);
+  return hasOwn(HASH_ALGORITHMS, name);
 }
 
 const STRUCTURED_BASENAMES = new Set(['data.json', 'data.yaml', 'signatures.json', '.manifest']);
@@ -49,7 +51,7 @@ export function parseStructuredFile(path: string, bytes: Uint8Array): CanonicalV
   try {
     text = strictUtf8.decode(body);
   } catch (e) {
-    throw new BlastguardError('BG231', `bundle file \`${path}\` is not valid utf-8`, { file: path, help: 'OPA reads `data.json` and `.manifest` as utf-8 json; rebuild the bundle', cause: e });
+    throw new BlastguardError(BUNDLE_CODES.invalidUtf8, `bundle file \`${path}\` is not valid utf-8`, { file: path, help: 'OPA reads `data.json` and `.manifest` as utf-8 json; rebuild the bundle', cause: e });
   }
   try {
     return parseJsonPreservingNumbers(text);
@@ -57,7 +59,7 @@ export function parseStructuredFile(path: string, bytes: Uint8Array): CanonicalV
     if (!(e instanceof JsonSyntaxError)) throw e;
     const yaml = path.endsWith('.yaml') || path.endsWith('.yml');
     throw new BlastguardError(
-      yaml ? 'BG236' : 'BG230',
+      yaml ? BUNDLE_CODES.yamlData : BUNDLE_CODES.invalidJson,
       yaml
         ? `bundle file \`${path}\` is yaml; only json content is supported (${e.message})`
         : `bundle file \`${path}\` is not valid json: ${e.message}`,

@@ -28,8 +28,10 @@ export {
   parseStructuredFile,
 } from './hash.js';
 export type { HashAlgorithm } from './hash.js';
-export { JsonSyntaxError, parseJsonPreservingNumbers } from './json.js';
-export { bundlePathFromEntryName, printable } from './paths.js';
+export { JsonSyntaxError, parseJsonPreservingNumbers } from '../core/json.js';
+export { bundlePathFromEntryName } from './paths.js';
+/** An untrusted value for a one-line message (the CLI's name for `core/untrusted`'s `escape`). */
+export { escape as printable } from '../core/untrusted.js';
 export {
   DEFAULT_SIGNING_ALGORITHM,
   SIGNING_ALGORITHMS,
@@ -39,6 +41,8 @@ export {
   keyMismatch,
   looksLikePem,
   parseSigningAlgorithm,
+  readKeyMaterial,
 } from './algorithms.js';
-export type { SigningAlgorithm } from './algorithms.js';
-export { BUNDLE_ERROR_CODES } from './codes.js';
+export type { KeyProblem, SigningAlgorithm } from './algorithms.js';
+export { BUNDLE_CODES, BUNDLE_CODE_TITLES } from './codes.js';
+export type { BundleCode } from './codes.js';

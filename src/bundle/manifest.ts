@@ -1,6 +1,7 @@
-import { JsonNumberLiteral, type CanonicalValue } from '../core/canonical-json.js';
+import { JsonNumberLiteral, isCanonicalObject, type CanonicalValue } from '../core/canonical-json.js';
 import { BlastguardError } from '../core/errors.js';
-import { printable } from './paths.js';
+import { escape as printable } from '../core/untrusted.js';
+import { BUNDLE_CODES } from './codes.js';
 
 /** `.manifest` (OPA `bundle.Manifest`), in OPA's field order, which is also the order we write. */
 export interface Manifest {
@@ -30,16 +31,12 @@ const MANIFEST_HELP = 'see the `.manifest` layout in the README (Bundles); OPA r
 const ROOTS_HELP = 'OPA activates a bundle only when its entrypoints and data lie under its manifest roots (`blastguard` for a blastguard bundle)';
 
 function invalid(message: string): BlastguardError {
-  return new BlastguardError('BG232', `\`.manifest\` ${message}`, { file: '.manifest', help: MANIFEST_HELP });
-}
-
-function isObject(v: CanonicalValue | undefined): v is { readonly [key: string]: CanonicalValue | undefined } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumberLiteral);
+  return new BlastguardError(BUNDLE_CODES.manifestField, `\`.manifest\` ${message}`, { file: '.manifest', help: MANIFEST_HELP });
 }
 
 /** Turns the parsed `.manifest` into a `Manifest`, checking field types. Unknown fields are ignored as OPA ignores them. */
 export function manifestFromJson(value: CanonicalValue): Manifest {
-  if (!isObject(value)) throw invalid('must be a json object');
+  if (!isCanonicalObject(value)) throw invalid('must be a json object');
   const revision = value.revision ?? '';
   if (typeof revision !== 'string') throw invalid('field `revision` must be a string');
   const manifest: Manifest = { revision };
@@ -52,7 +49,7 @@ export function manifestFromJson(value: CanonicalValue): Manifest {
   if (value.wasm !== undefined && value.wasm !== null) {
     if (!Array.isArray(value.wasm)) throw invalid('field `wasm` must be an array');
     manifest.wasm = (value.wasm as readonly CanonicalValue[]).map((w, i) => {
-      if (!isObject(w) || typeof w.entrypoint !== 'string' || typeof w.module !== 'string') {
+      if (!isCanonicalObject(w) || typeof w.entrypoint !== 'string' || typeof w.module !== 'string') {
         throw invalid(`field \`wasm[${i}]\` must have string \`entrypoint\` and \`module\``);
       }
       return { entrypoint: w.entrypoint, module: w.module };
@@ -64,7 +61,7 @@ export function manifestFromJson(value: CanonicalValue): Manifest {
     manifest.rego_version = Number(rv.text);
   }
   if (value.metadata !== undefined && value.metadata !== null) {
-    if (!isObject(value.metadata)) throw invalid('field `metadata` must be an object');
+    if (!isCanonicalObject(value.metadata)) throw invalid('field `metadata` must be an object');
     manifest.metadata = toPlain(value.metadata) as Record<string, unknown>;
   }
   return manifest;
@@ -74,7 +71,7 @@ export function manifestFromJson(value: CanonicalValue): Manifest {
 export function toPlain(value: CanonicalValue | undefined): unknown {
   if (value instanceof JsonNumberLiteral) return Number(value.text);
   if (Array.isArray(value)) return value.map((v: CanonicalValue) => toPlain(v));
-  if (isObject(value)) {
+  if (isCanonicalObject(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       Object.defineProperty(out, k, { value: toPlain(v), enumerable: true, writable: true, configurable: true });
@@ -111,7 +108,7 @@ export function validateManifest(manifest: Manifest, files: { wasmPaths: Readonl
       const a = roots[i]!;
       const b = roots[j]!;
       if (isUnderRoot(a, b) || isUnderRoot(b, a)) {
-        throw new BlastguardError('BG233', `\`.manifest\` has overlapping roots \`${a}\` and \`${b}\``, {
+        throw new BlastguardError(BUNDLE_CODES.overlappingRoots, `\`.manifest\` has overlapping roots \`${a}\` and \`${b}\``, {
           file: '.manifest',
           help: 'OPA refuses a manifest whose roots overlap (one is a prefix of the other); keep the shorter one',
         });
@@ -124,16 +121,16 @@ export function validateManifest(manifest: Manifest, files: { wasmPaths: Readonl
       const trim = (p: string): string => p.replace(/^\/+/, '');
       const near = [...files.wasmPaths].find((p) => trim(p) === trim(w.module));
       const why = near === undefined ? 'the bundle has no such file' : `the bundle's entry is named \`${printable(near)}\`, and OPA compares the names exactly`;
-      throw new BlastguardError('BG234', `\`.manifest\` references wasm module \`${printable(w.module)}\` but ${why}`, {
+      throw new BlastguardError(BUNDLE_CODES.missingWasmModule, `\`.manifest\` references wasm module \`${printable(w.module)}\` but ${why}`, {
         file: '.manifest',
         help: 'each `wasm[].module` must be the exact entry name of a `policy.wasm` in the bundle (OPA writes `/policy.wasm` for both); rebuild with `blastguard build`',
       });
     }
     if (!roots.some((r) => isUnderRoot(w.entrypoint, r))) {
-      throw new BlastguardError('BG235', `\`.manifest\` entrypoint \`${w.entrypoint}\` is outside the bundle roots`, { file: '.manifest', help: ROOTS_HELP });
+      throw new BlastguardError(BUNDLE_CODES.outsideRoots, `\`.manifest\` entrypoint \`${w.entrypoint}\` is outside the bundle roots`, { file: '.manifest', help: ROOTS_HELP });
     }
     if (claimed.has(w.entrypoint)) {
-      throw new BlastguardError('BG232', `\`.manifest\` entrypoint \`${w.entrypoint}\` is claimed by more than one module`, {
+      throw new BlastguardError(BUNDLE_CODES.manifestField, `\`.manifest\` entrypoint \`${w.entrypoint}\` is claimed by more than one module`, {
         file: '.manifest',
         help: 'OPA allows each entrypoint in one `wasm` resolver only',
       });
@@ -147,13 +144,13 @@ export function validateManifest(manifest: Manifest, files: { wasmPaths: Readonl
 function checkDataUnderRoots(node: CanonicalValue, path: string, roots: readonly string[]): void {
   if (roots.some((r) => isUnderRoot(path, r))) return;
   const abovePrefix = roots.some((r) => isUnderRoot(r, path));
-  if (abovePrefix && isObject(node)) {
+  if (abovePrefix && isCanonicalObject(node)) {
     for (const [k, v] of Object.entries(node)) {
       if (v !== undefined) checkDataUnderRoots(v, path === '' ? k : `${path}/${k}`, roots);
     }
     return;
   }
-  throw new BlastguardError('BG235', `bundle data at \`${path === '' ? 'data' : `data.${path.replace(/\//g, '.')}`}\` is outside the bundle roots`, {
+  throw new BlastguardError(BUNDLE_CODES.outsideRoots, `bundle data at \`${path === '' ? 'data' : `data.${path.replace(/\//g, '.')}`}\` is outside the bundle roots`, {
     file: '.manifest',
     help: ROOTS_HELP,
   });

@@ -1,4 +1,6 @@
 import { BlastguardError } from '../core/errors.js';
+import { escape as printable } from '../core/untrusted.js';
+import { BUNDLE_CODES } from './codes.js';
 
 /**
  * Tar entry names → bundle paths. OPA writes `/data.json`; signatures name the file `data.json`.
@@ -10,7 +12,7 @@ export function bundlePathFromEntryName(name: string, options: { directory?: boo
   const shown = printable(name);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(name)) {
-    throw new BlastguardError('BG218', `bundle entry \`${shown}\` has a backslash, NUL or control character in its name`, {
+    throw new BlastguardError(BUNDLE_CODES.controlCharacterInName, `bundle entry \`${shown}\` has a backslash, NUL or control character in its name`, {
       help: 'bundle entries must be named with forward slashes only, like `/data.json`',
     });
   }
@@ -18,28 +20,19 @@ export function bundlePathFromEntryName(name: string, options: { directory?: boo
   if (options.directory && path.endsWith('/')) path = path.slice(0, -1);
   const segments = path.split('/');
   if (segments.includes('..')) {
-    throw new BlastguardError('BG216', `bundle entry \`${shown}\` escapes the bundle with \`..\``, {
+    throw new BlastguardError(BUNDLE_CODES.escapesBundle, `bundle entry \`${shown}\` escapes the bundle with \`..\``, {
       help: 'a bundle must not contain paths that point outside of it',
     });
   }
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) {
-    throw new BlastguardError('BG217', `bundle entry \`${shown}\` is an absolute path outside the bundle root`, {
+    throw new BlastguardError(BUNDLE_CODES.nonCanonicalPath, `bundle entry \`${shown}\` is an absolute path outside the bundle root`, {
       help: 'bundle entries are named relative to the bundle root, with at most one leading `/`',
     });
   }
   if (path === '' || segments.some((s) => s === '' || s === '.')) {
-    throw new BlastguardError('BG217', `bundle entry \`${shown}\` is not a canonical path`, {
+    throw new BlastguardError(BUNDLE_CODES.nonCanonicalPath, `bundle entry \`${shown}\` is not a canonical path`, {
       help: 'name entries like `/data.json` or `/dir/data.json`: no empty or `.` segments',
     });
   }
   return path;
-}
-
-/** An untrusted value (entry name, claim) for a one-line message: control characters escaped, length capped. */
-export function printable(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  const escaped = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
-    c.charCodeAt(0) > 0xff ? `\\u${c.charCodeAt(0).toString(16)}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-  return escaped.length > 200 ? `${escaped.slice(0, 200)}…` : escaped;
 }

@@ -2,7 +2,9 @@ import { gunzipSync } from 'node:zlib';
 import tarStream from 'tar-stream';
 import { BlastguardError } from '../core/errors.js';
 import { gzipDeterministicBytes } from './deflate.js';
-import { bundlePathFromEntryName, printable } from './paths.js';
+import { escape as printable } from '../core/untrusted.js';
+import { bundlePathFromEntryName } from './paths.js';
+import { BUNDLE_CODES } from './codes.js';
 
 /** A regular file inside a bundle; `path` has no leading `/`. */
 export interface BundleEntry {
@@ -68,7 +70,7 @@ function tarHeader(name: string, size: number): Uint8Array {
     const prefix = Buffer.from(name.slice(0, cut), 'utf8');
     const rest = Buffer.from(name.slice(cut + 1), 'utf8');
     if (cut <= 0 || prefix.length > 155 || rest.length > 100) {
-      throw new BlastguardError('BG200', `bundle path \`${name}\` is too long for a tar entry`, { help: 'use shorter paths (at most 255 bytes)' });
+      throw new BlastguardError(BUNDLE_CODES.unwritable, `bundle path \`${name}\` is too long for a tar entry`, { help: 'use shorter paths (at most 255 bytes)' });
     }
     rest.copy(h, 0);
     prefix.copy(h, 345);
@@ -92,7 +94,7 @@ function tarHeader(name: string, size: number): Uint8Array {
 
 function octal(h: Buffer, offset: number, width: number, value: number): void {
   const digits = value.toString(8);
-  if (digits.length > width - 1) throw new BlastguardError('BG200', `bundle file of ${value} bytes is too large for a tar entry`, { help: LIMIT_HELP });
+  if (digits.length > width - 1) throw new BlastguardError(BUNDLE_CODES.unwritable, `bundle file of ${value} bytes is too large for a tar entry`, { help: LIMIT_HELP });
   h.write(digits.padStart(width - 1, '0') + '\u0000', offset, 'latin1');
 }
 
@@ -106,7 +108,7 @@ export function gzipDeterministic(bytes: Uint8Array): Uint8Array {
 /** Decompresses a gzip stream, refusing to produce more than `maxBytes`. */
 export function gunzipBounded(bytes: Uint8Array, maxBytes: number): Buffer {
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
-    throw new BlastguardError('BG210', 'bundle is not gzip-compressed', {
+    throw new BlastguardError(BUNDLE_CODES.notGzip, 'bundle is not gzip-compressed', {
       help: 'an OPA bundle is a `.tar.gz` file; build one with `blastguard build --out bundle.tar.gz`',
     });
   }
@@ -114,12 +116,12 @@ export function gunzipBounded(bytes: Uint8Array, maxBytes: number): Buffer {
     return gunzipSync(bytes, { maxOutputLength: maxBytes });
   } catch (e) {
     if (e instanceof RangeError || (e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new BlastguardError('BG211', `bundle decompresses to more than ${maxBytes} bytes`, {
+      throw new BlastguardError(BUNDLE_CODES.decompressedTooLarge, `bundle decompresses to more than ${maxBytes} bytes`, {
         help: 'this is either a gzip bomb or a bundle larger than the configured limit',
         cause: e,
       });
     }
-    throw new BlastguardError('BG212', `bundle gzip stream is corrupt: ${e instanceof Error ? e.message : String(e)}`, {
+    throw new BlastguardError(BUNDLE_CODES.corruptGzip, `bundle gzip stream is corrupt: ${e instanceof Error ? e.message : String(e)}`, {
       cause: e,
     });
   }
@@ -128,7 +130,7 @@ export function gunzipBounded(bytes: Uint8Array, maxBytes: number): Buffer {
 /** gzip never grows data by more than a few bytes per 16 KiB block, so a larger file cannot be a bundle within the limit. */
 export function checkCompressedSize(size: number, limits: ReadLimits = DEFAULT_READ_LIMITS): void {
   if (size > limits.maxDecompressedBytes + 1024 * 1024) {
-    throw new BlastguardError('BG221', `bundle file is ${size} bytes, more than the limit of ${limits.maxDecompressedBytes}`, { help: LIMIT_HELP });
+    throw new BlastguardError(BUNDLE_CODES.totalTooLarge, `bundle file is ${size} bytes, more than the limit of ${limits.maxDecompressedBytes}`, { help: LIMIT_HELP });
   }
 }
 
@@ -161,18 +163,18 @@ export async function readTarGz(bytes: Uint8Array, limits: ReadLimits = DEFAULT_
     try {
       count++;
       if (count > limits.maxEntries) {
-        throw new BlastguardError('BG222', `bundle has more than ${limits.maxEntries} entries`, { help: LIMIT_HELP });
+        throw new BlastguardError(BUNDLE_CODES.tooManyEntries, `bundle has more than ${limits.maxEntries} entries`, { help: LIMIT_HELP });
       }
       const type = header.type ?? 'file';
       if (LINK_TYPES.has(type)) {
-        throw new BlastguardError('BG214', `bundle entry \`${printable(header.name)}\` is a ${type === 'link' ? 'hard link' : 'symbolic link'}`, {
+        throw new BlastguardError(BUNDLE_CODES.link, `bundle entry \`${printable(header.name)}\` is a ${type === 'link' ? 'hard link' : 'symbolic link'}`, {
           help: 'bundles may contain regular files only',
         });
       }
       if (type === 'directory') {
         bundlePathFromEntryName(header.name, { directory: true });
         if ((header.size ?? 0) > 0) {
-          throw new BlastguardError('BG223', `bundle directory entry \`${printable(header.name)}\` carries content`, {
+          throw new BlastguardError(BUNDLE_CODES.directoryWithContent, `bundle directory entry \`${printable(header.name)}\` carries content`, {
             help: 'a directory entry with content is read differently by different tar readers; bundles may not have one',
           });
         }
@@ -181,24 +183,24 @@ export async function readTarGz(bytes: Uint8Array, limits: ReadLimits = DEFAULT_
         return;
       }
       if (type !== 'file') {
-        throw new BlastguardError('BG215', `bundle entry \`${printable(header.name)}\` has unsupported type \`${type}\``, {
+        throw new BlastguardError(BUNDLE_CODES.notRegularFile, `bundle entry \`${printable(header.name)}\` has unsupported type \`${type}\``, {
           help: 'bundles may contain regular files only',
         });
       }
       const path = bundlePathFromEntryName(header.name);
       if (seen.has(path)) {
-        throw new BlastguardError('BG219', `bundle contains \`${path}\` more than once`, {
+        throw new BlastguardError(BUNDLE_CODES.duplicateEntry, `bundle contains \`${path}\` more than once`, {
           help: 'a reader could pick either copy; a bundle must name each file once',
         });
       }
       seen.add(path);
       const size = header.size ?? 0;
       if (size > limits.maxFileBytes) {
-        throw new BlastguardError('BG220', `bundle file \`${path}\` is ${size} bytes, more than the limit of ${limits.maxFileBytes}`, { help: LIMIT_HELP });
+        throw new BlastguardError(BUNDLE_CODES.fileTooLarge, `bundle file \`${path}\` is ${size} bytes, more than the limit of ${limits.maxFileBytes}`, { help: LIMIT_HELP });
       }
       total += size;
       if (total > limits.maxTotalBytes) {
-        throw new BlastguardError('BG221', `bundle files add up to more than the limit of ${limits.maxTotalBytes} bytes`, { help: LIMIT_HELP });
+        throw new BlastguardError(BUNDLE_CODES.totalTooLarge, `bundle files add up to more than the limit of ${limits.maxTotalBytes} bytes`, { help: LIMIT_HELP });
       }
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
@@ -217,7 +219,7 @@ export async function readTarGz(bytes: Uint8Array, limits: ReadLimits = DEFAULT_
     await finished;
   } catch (e) {
     if (failure !== undefined) throw failure;
-    throw new BlastguardError('BG213', `bundle tar archive is truncated or corrupt: ${e instanceof Error ? e.message : String(e)}`, {
+    throw new BlastguardError(BUNDLE_CODES.corruptTar, `bundle tar archive is truncated or corrupt: ${e instanceof Error ? e.message : String(e)}`, {
       cause: e,
     });
   }

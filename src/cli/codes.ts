@@ -1,11 +1,11 @@
-import { BUNDLE_ERROR_CODES } from '../bundle/codes.js';
-import { COMPILE_CODES } from '../compile/codes.js';
+import { BUNDLE_CODE_TITLES } from '../bundle/codes.js';
+import { COMPILE_CODE_TITLES } from '../compile/codes.js';
 import { CODES as VALIDATION_CODES } from '../diagnostics/codes.js';
-import { DISTRIBUTE_ERROR_CODES } from '../distribute/codes.js';
+import { DISTRIBUTE_CODE_TITLES } from '../distribute/codes.js';
 import type { CodeInfo, Severity } from '../diagnostics/types.js';
 import { EXTRACT_CODE_TITLES } from '../extract/codes.js';
 import { TEST_CODES } from '../replay/codes.js';
-import { VERIFY_ERROR_CODES } from '../verify/codes.js';
+import { VERIFY_CODE_TITLES } from '../verify/codes.js';
 
 type Registry = Readonly<Record<string, { severity: Severity; title: string } | string>>;
 
@@ -18,16 +18,19 @@ function fromRegistry(registry: Registry): Record<string, CodeInfo> {
   );
 }
 
-/** Every code blastguard reports, joined from each layer's own registry (the CLI sees all layers). */
-export const ALL_CODES: Readonly<Record<string, CodeInfo>> = {
-  ...VALIDATION_CODES,
-  ...fromRegistry(COMPILE_CODES),
-  ...fromRegistry(BUNDLE_ERROR_CODES),
-  ...fromRegistry(VERIFY_ERROR_CODES),
-  ...fromRegistry(EXTRACT_CODE_TITLES),
-  ...fromRegistry(TEST_CODES),
-  ...fromRegistry(DISTRIBUTE_ERROR_CODES),
+/** Each layer's codes, by layer; every code belongs to exactly one (tested). */
+export const LAYER_CODES: Readonly<Record<string, Readonly<Record<string, CodeInfo>>>> = {
+  validation: VALIDATION_CODES,
+  compile: fromRegistry(COMPILE_CODE_TITLES),
+  bundle: fromRegistry(BUNDLE_CODE_TITLES),
+  verify: fromRegistry(VERIFY_CODE_TITLES),
+  extract: fromRegistry(EXTRACT_CODE_TITLES),
+  test: fromRegistry(TEST_CODES),
+  distribute: fromRegistry(DISTRIBUTE_CODE_TITLES),
 };
+
+/** Every code blastguard reports, joined from each layer's own registry (the CLI sees all layers). */
+export const ALL_CODES: Readonly<Record<string, CodeInfo>> = Object.assign({}, ...Object.values(LAYER_CODES));
 
 /** The README's diagnostics table, generated so that the documentation cannot drift from the registries. */
 export function codesMarkdownTable(): string {

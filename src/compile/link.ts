@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { BlastguardError } from '../core/errors.js';
 import { Reader, SECTION, activeSegment, readDataSegments, readSections, u32leb, writeDataSegments, writeSections } from './wasm.js';
 import type { Section } from './wasm.js';
+import { COMPILE_CODES } from './codes.js';
 
 /** The engine's marker: "bg-program-" followed by five fixed bytes. */
 export const PROGRAM_MARKER = Uint8Array.from([
@@ -36,7 +37,7 @@ let cachedRuntime: { path: string; bytes: Uint8Array } | null = null;
 export function readRuntime(file: string = runtimePath()): Uint8Array {
   if (cachedRuntime && cachedRuntime.path === file) return cachedRuntime.bytes;
   if (!existsSync(file)) {
-    throw new BlastguardError('BG110', `the wasm runtime \`${path.relative(process.cwd(), file) || file}\` is missing`, {
+    throw new BlastguardError(COMPILE_CODES.runtimeMissing, `the wasm runtime \`${path.relative(process.cwd(), file) || file}\` is missing`, {
       help: 'run `npm run build` (it compiles the AssemblyScript runtime into dist/runtime/)',
     });
   }
@@ -56,7 +57,7 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
 }
 
 function badRuntime(why: string): BlastguardError {
-  return new BlastguardError('BG111', `the wasm runtime is not a blastguard runtime: ${why}`, {
+  return new BlastguardError(COMPILE_CODES.notBlastguardRuntime, `the wasm runtime is not a blastguard runtime: ${why}`, {
     help: 'rebuild it with `npm run build`',
   });
 }

@@ -25,6 +25,7 @@
 import { BlastguardError } from '../core/errors.js';
 import type { IdentityCondition, Ir, IrApi, IrRule, Mode, OperationClass } from '../ir/types.js';
 import { FIXED_STRINGS } from './strings.js';
+import { COMPILE_CODES } from './codes.js';
 
 export const PROGRAM_MAGIC = 0x31504742; // "BGP1"
 export const PROGRAM_VERSION = 1;
@@ -195,7 +196,7 @@ class ProgramEncoder {
   private api(api: IrApi, rules: readonly IrRule[]): number {
     const protectedEnv = api.protectedEnvironments[0];
     if (protectedEnv === undefined) {
-      throw new BlastguardError('BG101', `api \`${api.name}\` has no protected environments`, {
+      throw new BlastguardError(COMPILE_CODES.noProtectedEnvironments, `api \`${api.name}\` has no protected environments`, {
         help: 'list at least one environment under `protectedEnvironments`; it is assumed when a call names none',
       });
     }

@@ -119,8 +119,11 @@ export function writeSections(sections: readonly Section[]): Uint8Array {
   for (const s of sections) {
     parts.push(Uint8Array.from([s.id, ...u32leb(s.body.length)]), s.body);
   }
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
+  return concatBytes(parts);
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
@@ -161,23 +164,7 @@ export function readDataSegments(body: Uint8Array): DataSegment[] {
 }
 
 export function writeDataSegments(segments: readonly DataSegment[]): Uint8Array {
-  const parts: number[] = [...u32leb(segments.length)];
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const head = Uint8Array.from(parts);
-  chunks.push(head);
-  size += head.length;
-  for (const s of segments) {
-    chunks.push(s.prefix, s.bytes);
-    size += s.prefix.length + s.bytes.length;
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes([Uint8Array.from(u32leb(segments.length)), ...segments.flatMap((s) => [s.prefix, s.bytes])]);
 }
 
 /** An active segment for memory 0 at a constant address. */

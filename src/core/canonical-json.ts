@@ -19,6 +19,13 @@ export type CanonicalValue =
   | readonly CanonicalValue[]
   | { readonly [key: string]: CanonicalValue | undefined };
 
+/** A JSON object (not an array, not a number literal), writable: what a JSON reader builds. */
+export type CanonicalObject = { [key: string]: CanonicalValue };
+
+export function isCanonicalObject(v: CanonicalValue | undefined): v is CanonicalObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumberLiteral);
+}
+
 export function canonicalJson(value: unknown): string {
   const out: string[] = [];
   write(value, out);

@@ -4,7 +4,10 @@
  * function so that "will be classified as" in a warning is what the bundle then does.
  */
 
-export type NameClass = 'read' | 'write' | 'destructive';
+import type { OperationClass } from './modes.js';
+
+/** The class a name is given: the catalog's own vocabulary. */
+export type NameClass = OperationClass;
 
 /** Words that make an uncatalogued operation destructive, compared lowercased. */
 export const DESTRUCTIVE_VERBS: readonly string[] = [

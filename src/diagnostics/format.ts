@@ -1,6 +1,6 @@
 import { UNREAD_FILE_CODES } from './codes.js';
 import { countDiagnostics } from './create.js';
-import { authSchemeCredentials, looksLikeCredential, looksLikeTokenValue } from './credentials.js';
+import { authSchemeCredentials, looksLikeCredential, looksLikeTokenValue } from '../core/credentials.js';
 import type { Diagnostic } from './types.js';
 
 export type DiagnosticFormat = 'human' | 'json' | 'github';

@@ -4,7 +4,7 @@
  * bundle, and `pull` (fetch → verify → persist). The only layer besides the CLI that uses the
  * network; it never activates anything (that is `enforce/`).
  */
-export { DISTRIBUTE_CODES, DISTRIBUTE_ERROR_CODES, DistributeError, HTTPError } from './codes.js';
+export { DISTRIBUTE_CODES, DISTRIBUTE_CODE_TITLES, DistributeError, HTTPError } from './codes.js';
 export type { DistributeCode } from './codes.js';
 export type { Credentials } from './config.js';
 export { DEFAULT_MAX_DELAY_SECONDS, DEFAULT_MIN_DELAY_SECONDS, LONG_POLL_MIN_HOLD_MS, PollingSource } from './source.js';

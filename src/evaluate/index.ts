@@ -3,6 +3,7 @@
  * obviously correct over being fast — the Wasm engine is tested against it field for field.
  */
 import { classifyOperationName } from '../core/classify.js';
+import { hasOwn, isRecord } from '../core/record.js';
 import { compareInstants, parseRfc3339, type Instant } from '../core/time.js';
 import { bundleDataFromIr } from '../ir/data.js';
 import {
@@ -45,7 +46,6 @@ interface TokenRecord {
   grants: unknown[];
 }
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const absent = (v: unknown): boolean => v === undefined || v === null;
 const nonEmpty = (v: string | null): string | null => (v === null || v === '' ? null : v);
 
@@ -68,14 +68,14 @@ function obj(parent: Json, key: string, path: string, required: 'required' | 'op
     if (required === 'required') throw new InvalidInput(`input field \`${path}\` is missing`);
     return null;
   }
-  if (!isObject(v)) throw new InvalidInput(`input field \`${path}\` must be an object`);
+  if (!isRecord(v)) throw new InvalidInput(`input field \`${path}\` must be an object`);
   return v;
 }
 
 /** README "Evaluation" step 1, checks in the order listed there; the first failure is reported. */
 function checkInput(input: unknown): CheckedInput {
   if (input === undefined) throw new InvalidInput('input is missing');
-  if (!isObject(input)) throw new InvalidInput('input must be an object');
+  if (!isRecord(input)) throw new InvalidInput('input must be an object');
   const api = str(input, 'api', 'api', 'required', true)!;
   const operation = obj(input, 'operation', 'operation', 'required')!;
   const name = str(operation, 'name', 'operation.name', 'required', true)!;
@@ -135,8 +135,8 @@ const ENFORCEMENTS: readonly string[] = ['normal', 'shadow-all', 'lockdown'];
 /** The panic flag in effect at `time`; data that does not match the Overrides shape is ignored. */
 function effectiveOverrides(data: unknown, time: Instant): { enforcement: Enforcement; reason: string | null } {
   const normal = { enforcement: 'normal' as const, reason: null };
-  const o = isObject(data) && isObject(data['blastguard']) ? data['blastguard']['overrides'] : undefined;
-  if (!isObject(o)) return normal;
+  const o = isRecord(data) && isRecord(data['blastguard']) ? data['blastguard']['overrides'] : undefined;
+  if (!isRecord(o)) return normal;
   const { enforcement, reason, expires } = o;
   if (typeof enforcement !== 'string' || !ENFORCEMENTS.includes(enforcement)) return normal;
   if (!absent(reason) && typeof reason !== 'string') return normal;
@@ -152,10 +152,10 @@ function effectiveOverrides(data: unknown, time: Instant): { enforcement: Enforc
 
 /** The declared token for this fingerprint and API; malformed records count as undeclared. */
 function lookupToken(data: unknown, fingerprint: string, api: string, requireExpiry: boolean): TokenRecord | null {
-  const tokens = isObject(data) && isObject(data['blastguard']) ? data['blastguard']['tokens'] : undefined;
-  if (!isObject(tokens) || !Object.prototype.hasOwnProperty.call(tokens, fingerprint)) return null;
+  const tokens = isRecord(data) && isRecord(data['blastguard']) ? data['blastguard']['tokens'] : undefined;
+  if (!isRecord(tokens) || !hasOwn(tokens, fingerprint)) return null;
   const t = tokens[fingerprint];
-  if (!isObject(t) || typeof t['name'] !== 'string' || t['api'] !== api || !Array.isArray(t['grants'])) return null;
+  if (!isRecord(t) || typeof t['name'] !== 'string' || t['api'] !== api || !Array.isArray(t['grants'])) return null;
   const expires = t['expires'];
   if (absent(expires)) return requireExpiry ? null : { name: t['name'], expires: null, expiresAt: null, grants: t['grants'] };
   const at = typeof expires === 'string' ? parseRfc3339(expires) : null;
@@ -171,7 +171,7 @@ function selectorMatches(selector: unknown, op: string, cls: OperationClass): bo
 }
 
 function grantCovers(grant: unknown, op: string, cls: OperationClass, env: string, input: CheckedInput): boolean {
-  if (!isObject(grant)) return false;
+  if (!isRecord(grant)) return false;
   const { operations, environments, projects, resources } = grant;
   if (!Array.isArray(operations) || !operations.some((s) => selectorMatches(s, op, cls))) return false;
   if (!Array.isArray(environments) || !environments.some((e) => e === '*' || e === env)) return false;

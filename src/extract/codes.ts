@@ -1,50 +1,56 @@
+import { codeRegistry } from '../core/errors.js';
+import type { CodeOf } from '../core/errors.js';
+
+/** A closed union: extraction decides, so a caller can `switch` over every code exhaustively. */
+export type ExtractCode = CodeOf<typeof EXTRACT_CODES>;
+
 /**
  * Why a request could not be turned into decision inputs. Each code yields one input without
  * `operation`, which the policy denies as `input:invalid`: an enforcer that cannot tell what a
  * call does must not let it through.
  */
-export const EXTRACT_CODES = {
+export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
   /** The URL's host belongs to no `Api`. */
-  unknownHost: 'BG401',
+  unknownHost: ['BG401', 'request host belongs to no `Api`'],
   /** The path is not the API's `endpoint`, or no HTTP route matches. */
-  wrongEndpoint: 'BG402',
+  wrongEndpoint: ['BG402', 'request path is not the API endpoint or a known route'],
   /** The method cannot carry an operation for this protocol. */
-  unsupportedMethod: 'BG403',
+  unsupportedMethod: ['BG403', 'request method cannot carry an operation'],
   /**
    * A content type the protocol cannot carry; for an HTTP API, a non-empty body whose parameters
    * cannot be read (text/plain, octet-stream, no content type): the server may still read them.
    * Also a body with a `Content-Encoding` other than `identity` (the server may inflate it).
    */
-  unsupportedContentType: 'BG404',
-  bodyTooLarge: 'BG405',
+  unsupportedContentType: ['BG404', 'unsupported request content type'],
+  bodyTooLarge: ['BG405', 'request body is too large'],
   /** Malformed JSON, or JSON that is not a request object. */
-  invalidBody: 'BG406',
-  missingQuery: 'BG407',
-  graphqlSyntax: 'BG408',
+  invalidBody: ['BG406', 'request body is malformed'],
+  missingQuery: ['BG407', 'GraphQL request has no query'],
+  graphqlSyntax: ['BG408', 'GraphQL syntax error'],
   /**
    * `operationName` names no operation, or several operations and no name; or the document defines
    * an operation name twice, or has an anonymous operation next to others (servers without
    * validation differ on which one runs).
    */
-  operationNotFound: 'BG409',
+  operationNotFound: ['BG409', 'GraphQL operation not found'],
   /** A variable is referenced but neither supplied nor defaulted, or `variables` is not an object. */
-  missingVariable: 'BG410',
-  malformedAttempt: 'BG411',
-  invalidUrl: 'BG412',
+  missingVariable: ['BG410', 'GraphQL variable missing'],
+  malformedAttempt: ['BG411', 'malformed attempt header'],
+  invalidUrl: ['BG412', 'request URL cannot be parsed'],
   /**
    * A credential header appears more than once with different values (its `_` and `-` spellings
    * included), or two credential headers carry different credentials (a value without the
    * configured scheme counts as a credential).
    */
-  conflictingHeader: 'BG413',
-  unknownFragment: 'BG414',
+  conflictingHeader: ['BG413', 'credential headers carry different values'],
+  unknownFragment: ['BG414', 'unknown GraphQL fragment'],
   /** The document selects no operation at all (e.g. only fragments, or an empty batch). */
-  noOperation: 'BG415',
+  noOperation: ['BG415', 'request selects no operation'],
   /**
    * An argument names another environment or project than the inventory records for the resource
    * (e.g. a service of one project with another `projectId`): which one the server acts on is unknowable.
    */
-  conflictingResource: 'BG416',
+  conflictingResource: ['BG416', 'request arguments disagree with the inventory about the resource'],
   /**
    * Request parameters given in several places with nothing to say which wins: GraphQL `query`,
    * `variables` or `operationName` in the URL of a POST, repeated in the URL of a GET, or a GET
@@ -58,31 +64,7 @@ export const EXTRACT_CODES = {
    * in a query string or form body, or a parameter name padded with (or a guarded name split by)
    * whitespace.
    */
-  ambiguousParameters: 'BG417',
+  ambiguousParameters: ['BG417', 'request parameters given in several places'],
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */
-  methodOverride: 'BG418',
-} as const;
-
-export type ExtractCode = (typeof EXTRACT_CODES)[keyof typeof EXTRACT_CODES];
-
-/** Titles for the README's diagnostics table: every code means the call is denied as `input:invalid`. */
-export const EXTRACT_CODE_TITLES: Readonly<Record<ExtractCode, string>> = {
-  BG401: 'request host belongs to no `Api`',
-  BG402: 'request path is not the API endpoint or a known route',
-  BG403: 'request method cannot carry an operation',
-  BG404: 'unsupported request content type',
-  BG405: 'request body is too large',
-  BG406: 'request body is malformed',
-  BG407: 'GraphQL request has no query',
-  BG408: 'GraphQL syntax error',
-  BG409: 'GraphQL operation not found',
-  BG410: 'GraphQL variable missing',
-  BG411: 'malformed attempt header',
-  BG412: 'request URL cannot be parsed',
-  BG413: 'credential headers carry different values',
-  BG414: 'unknown GraphQL fragment',
-  BG415: 'request selects no operation',
-  BG416: 'request arguments disagree with the inventory about the resource',
-  BG417: 'request parameters given in several places',
-  BG418: 'request asks for an HTTP method override',
-};
+  methodOverride: ['BG418', 'request asks for an HTTP method override'],
+});

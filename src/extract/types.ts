@@ -1,7 +1,8 @@
+import type { HttpHeaders } from '../core/headers.js';
 import type { DecisionInput } from '../schemas/types.generated.js';
+import type { ExtractCode } from './codes.js';
 
-/** Header values as a proxy or a recording holds them: names in any case, repeated headers as arrays. */
-export type HttpHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+export type { HttpHeaders };
 
 /** One HTTP request as the enforcer saw it. */
 export interface HttpRequest {
@@ -52,7 +53,7 @@ export type ExtractedInput = Omit<DecisionInput, 'operation'> & {
 
 export interface ExtractError {
   /** Stable code in BG401–BG419 (see README "Request extraction"). */
-  code: string;
+  code: ExtractCode;
   message: string;
 }
 

@@ -1,14 +1,11 @@
+import type { Mode, OperationClass } from '../core/modes.js';
 import type { Decision, DecisionInput } from '../schemas/types.generated.js';
 
 export type { Decision, DecisionInput };
-export type Mode = 'allow' | 'shadow' | 'deny';
-export type OperationClass = 'read' | 'write' | 'destructive';
+export type { Mode, OperationClass } from '../core/modes.js';
+export { CLASSES, MODES, SEVERITY } from '../core/modes.js';
 export type Enforcement = 'normal' | 'shadow-all' | 'lockdown';
 export type Violation = Decision['violations'][number];
-
-export const MODES: readonly Mode[] = ['allow', 'shadow', 'deny'];
-export const CLASSES: readonly OperationClass[] = ['read', 'write', 'destructive'];
-export const SEVERITY: Readonly<Record<Mode, number>> = { allow: 0, shadow: 1, deny: 2 };
 
 export const IR_VERSION = 1;
 

@@ -1,9 +1,11 @@
+import { excerpt } from '../core/untrusted.js';
+import { VALIDATION_CODES } from '../diagnostics/codes.js';
 import { diagnostic } from '../diagnostics/create.js';
 import { didYouMean, listCode } from '../diagnostics/suggest.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { KINDS } from '../schemas/index.js';
 import type { Kind } from '../schemas/index.js';
-import { schemaDiagnostics, showValue } from './schema.js';
+import { schemaDiagnostics } from './schema.js';
 import type { LoadedDocument, RejectedDocument } from './types.js';
 import type { YamlDocument } from './yaml.js';
 
@@ -20,11 +22,11 @@ export function checkDocument(
 ): { document?: LoadedDocument; rejected?: RejectedDocument; diagnostics: Diagnostic[] } {
   const { value, locate } = doc;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    const what = Array.isArray(value) ? 'a list' : value === null ? 'empty' : `the ${typeof value} \`${showValue(value)}\``;
+    const what = Array.isArray(value) ? 'a list' : value === null ? 'empty' : `the ${typeof value} \`${excerpt(value)}\``;
     return {
       diagnostics: [
         diagnostic(
-          'BG012',
+          VALIDATION_CODES.notMapping,
           `document is ${what}, not a mapping`,
           locate([]),
           'a policy document is a mapping with `apiVersion`, `kind`, `metadata` and `spec`',
@@ -39,14 +41,14 @@ export function checkDocument(
   if (!('apiVersion' in record)) {
     apiVersionReported = true;
     diagnostics.push(
-      diagnostic('BG015', 'document has no `apiVersion`', locate([]), `add \`apiVersion: ${API_VERSION}\``),
+      diagnostic(VALIDATION_CODES.apiVersion, 'document has no `apiVersion`', locate([]), `add \`apiVersion: ${API_VERSION}\``),
     );
   } else if (record.apiVersion !== API_VERSION) {
     apiVersionReported = true;
     diagnostics.push(
       diagnostic(
-        'BG015',
-        `unsupported apiVersion \`${showValue(record.apiVersion)}\``,
+        VALIDATION_CODES.apiVersion,
+        `unsupported apiVersion \`${excerpt(record.apiVersion)}\``,
         locate(['apiVersion']),
         `use \`apiVersion: ${API_VERSION}\``,
       ),
@@ -57,7 +59,7 @@ export function checkDocument(
   if (kind === undefined || kind === null) {
     diagnostics.push(
       diagnostic(
-        'BG013',
+        VALIDATION_CODES.missingKind,
         'document has no `kind`',
         'kind' in record ? locate(['kind'], 'key') : locate([]),
         `add \`kind:\` with one of ${listCode(KINDS, 'or')}`,
@@ -69,8 +71,8 @@ export function checkDocument(
     const suggestion = typeof kind === 'string' ? didYouMean(kind, KINDS) : undefined;
     diagnostics.push(
       diagnostic(
-        'BG014',
-        `unknown kind \`${showValue(kind)}\``,
+        VALIDATION_CODES.unknownKind,
+        `unknown kind \`${excerpt(kind)}\``,
         locate(['kind']),
         suggestion ?? `use one of ${listCode(KINDS, 'or')}`,
       ),

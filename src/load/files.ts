@@ -1,5 +1,6 @@
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { VALIDATION_CODES } from '../diagnostics/codes.js';
 import { diagnostic, fileStart } from '../diagnostics/create.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 
@@ -32,7 +33,7 @@ export function isInside(root: string, real: string): boolean {
  */
 export function outsideLinkDiagnostic(rel: string, relDir: string): Diagnostic {
   return diagnostic(
-    'BG019',
+    VALIDATION_CODES.linkOutsideDirectory,
     `\`${rel}\` is a symbolic link that leads outside \`${relDir}\`; it is not read`,
     fileStart(rel),
     `policy files must live inside \`${relDir}\`: copy the file in, or link to a path inside the directory`,
@@ -64,7 +65,7 @@ export async function findPolicyFiles(dir: string, cwd: string): Promise<{ files
     if (!st.isDirectory()) {
       diagnostics.push(
         diagnostic(
-          'BG002',
+          VALIDATION_CODES.notDirectory,
           `\`${relDir}\` is a file, not a directory`,
           fileStart(relDir),
           `pass the directory that contains it: \`${relativePath(cwd, path.dirname(abs))}\``,
@@ -97,7 +98,7 @@ export async function findPolicyFiles(dir: string, cwd: string): Promise<{ files
     if (ancestors.includes(real)) {
       diagnostics.push(
         diagnostic(
-          'BG006',
+          VALIDATION_CODES.symlinkLoop,
           `symbolic link loop: \`${relativePath(cwd, current)}\` leads back to \`${relativePath(cwd, real)}\``,
           fileStart(relativePath(cwd, current)),
           'remove the link: it points at a directory that contains it',
@@ -153,7 +154,7 @@ export async function findPolicyFiles(dir: string, cwd: string): Promise<{ files
   if (files.length === 0 && diagnostics.length === 0) {
     diagnostics.push(
       diagnostic(
-        'BG003',
+        VALIDATION_CODES.noPolicyFiles,
         `no \`*.yaml\` or \`*.yml\` files in \`${relDir}\``,
         fileStart(relDir),
         'policy files are YAML documents with `apiVersion: blastguard.dev/v1`; see the README for examples',
@@ -171,7 +172,7 @@ export async function readPolicyFile(file: FoundFile): Promise<{ bytes: Uint8Arr
     if (st.size > MAX_FILE_BYTES) {
       return {
         diagnostic: diagnostic(
-          'BG005',
+          VALIDATION_CODES.fileTooLarge,
           `\`${file.rel}\` is ${(st.size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MB`,
           fileStart(file.rel),
           'split it into several files',
@@ -192,7 +193,7 @@ function rootError(e: unknown, relDir: string): Diagnostic {
   const code = codeOf(e);
   if (code === 'ENOENT' || code === 'ENOTDIR') {
     return diagnostic(
-      'BG001',
+      VALIDATION_CODES.directoryMissing,
       `policy directory \`${relDir}\` does not exist`,
       fileStart(relDir),
       'check the path; it is resolved against the current directory',
@@ -205,15 +206,15 @@ function entryError(e: unknown, rel: string): Diagnostic {
   const code = codeOf(e);
   switch (code) {
     case 'ELOOP':
-      return diagnostic('BG006', `symbolic link loop at \`${rel}\``, fileStart(rel), 'remove the link or point it at a real file');
+      return diagnostic(VALIDATION_CODES.symlinkLoop, `symbolic link loop at \`${rel}\``, fileStart(rel), 'remove the link or point it at a real file');
     case 'ENOENT':
-      return diagnostic('BG004', `cannot read \`${rel}\`: it is a broken symbolic link`, fileStart(rel), 'remove the link or fix its target');
+      return diagnostic(VALIDATION_CODES.unreadable, `cannot read \`${rel}\`: it is a broken symbolic link`, fileStart(rel), 'remove the link or fix its target');
     case 'EACCES':
     case 'EPERM':
-      return diagnostic('BG004', `cannot read \`${rel}\`: permission denied`, fileStart(rel), 'make the file readable by the user running blastguard');
+      return diagnostic(VALIDATION_CODES.unreadable, `cannot read \`${rel}\`: permission denied`, fileStart(rel), 'make the file readable by the user running blastguard');
     case 'EISDIR':
-      return diagnostic('BG004', `cannot read \`${rel}\`: it is a directory`, fileStart(rel));
+      return diagnostic(VALIDATION_CODES.unreadable, `cannot read \`${rel}\`: it is a directory`, fileStart(rel));
     default:
-      return diagnostic('BG004', `cannot read \`${rel}\`${code ? ` (${code})` : ''}`, fileStart(rel));
+      return diagnostic(VALIDATION_CODES.unreadable, `cannot read \`${rel}\`${code ? ` (${code})` : ''}`, fileStart(rel));
   }
 }

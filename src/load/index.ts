@@ -1,7 +1,9 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { VALIDATION_CODES } from '../diagnostics/codes.js';
 import { diagnostic, fileStart } from '../diagnostics/create.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import type { Kind } from '../schemas/index.js';
 import { checkDocument } from './document.js';
 import { findPolicyFiles, isInside, outsideLinkDiagnostic, readPolicyFile, relativePath } from './files.js';
 import type { FoundFile } from './files.js';
@@ -9,7 +11,6 @@ import { decodeUtf8 } from './text.js';
 import type { LoadedDocument, PolicySet, RejectedDocument } from './types.js';
 import { parseYaml } from './yaml.js';
 import { KINDS } from '../schemas/index.js';
-import type { Kind } from '../schemas/index.js';
 
 export type { JsonPath, KindDocuments, LoadedDocument, PolicySet, RejectedDocument, SourceSpan } from './types.js';
 export { API_VERSION } from './document.js';
@@ -86,7 +87,7 @@ export function loadDocumentsFromText(
   const rejected: RejectedDocument[] = [];
   if (parsed.nonEmptyCount === 0) {
     diagnostics.push(
-      diagnostic('BG016', `\`${file}\` contains no documents`, fileStart(file), 'delete the file or add a document'),
+      diagnostic(VALIDATION_CODES.noDocuments, `\`${file}\` contains no documents`, fileStart(file), 'delete the file or add a document'),
     );
   }
   for (const broken of parsed.broken) {
@@ -108,27 +109,18 @@ export function emptyPolicySet(root: string): PolicySet {
   return { root, apis: [], policies: [], tokens: [], overrides: [], replays: [], testSuites: [], rejected: [] };
 }
 
+/** The list of a policy set that holds each kind. */
+const LIST_OF: Readonly<Record<Kind, 'apis' | 'policies' | 'tokens' | 'overrides' | 'replays' | 'testSuites'>> = {
+  Api: 'apis',
+  Policy: 'policies',
+  Token: 'tokens',
+  Overrides: 'overrides',
+  Replay: 'replays',
+  TestSuite: 'testSuites',
+};
+
 export function addDocument(set: PolicySet, document: LoadedDocument): void {
-  switch (document.kind) {
-    case 'Api':
-      set.apis.push(document as LoadedDocument<'Api'>);
-      break;
-    case 'Policy':
-      set.policies.push(document as LoadedDocument<'Policy'>);
-      break;
-    case 'Token':
-      set.tokens.push(document as LoadedDocument<'Token'>);
-      break;
-    case 'Overrides':
-      set.overrides.push(document as LoadedDocument<'Overrides'>);
-      break;
-    case 'Replay':
-      set.replays.push(document as LoadedDocument<'Replay'>);
-      break;
-    case 'TestSuite':
-      set.testSuites.push(document as LoadedDocument<'TestSuite'>);
-      break;
-  }
+  (set[LIST_OF[document.kind]] as LoadedDocument[]).push(document);
 }
 
 async function loadFoundFile(file: FoundFile): Promise<FileLoad> {
@@ -143,7 +135,7 @@ async function loadFoundFile(file: FoundFile): Promise<FileLoad> {
       rejected: [],
       diagnostics: [
         diagnostic(
-          'BG007',
+          VALIDATION_CODES.invalidUtf8,
           `\`${file.rel}\` is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, '0')} at offset ${decoded.offset})`,
           at,
           'save the file as UTF-8',

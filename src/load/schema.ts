@@ -1,7 +1,10 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { VALIDATION_CODES } from '../diagnostics/codes.js';
 import { diagnostic } from '../diagnostics/create.js';
-import { looksLikeCredential, maskSecret } from '../diagnostics/credentials.js';
+import { collapseWhitespace } from '../core/one-line.js';
+import { isRecord } from '../core/record.js';
+import { excerpt } from '../core/untrusted.js';
 import { closest, didYouMean, listCode } from '../diagnostics/suggest.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { KIND_SCHEMAS, allSchemaFiles, readSchema } from '../schemas/index.js';
@@ -135,8 +138,8 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
     }
     if (propertyName !== undefined) {
       yield diagnostic(
-        'BG024',
-        `\`${where || 'document'}\` has invalid key \`${showValue(propertyName)}\``,
+        VALIDATION_CODES.wrongFormat,
+        `\`${where || 'document'}\` has invalid key \`${excerpt(propertyName)}\``,
         locate([...path, propertyName], 'key'),
         e.keyword === 'pattern' ? describePattern(String(params.pattern), e.parentSchema) : e.message,
       );
@@ -149,7 +152,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
         const because = cond ? describeCondition(cond.if) : undefined;
         const message = `missing required property \`${missing}\`${where ? ` in \`${where}\`` : ''}${because ? ` (required when ${because})` : ''}`;
         const description = propertyDescription(parent, missing);
-        yield diagnostic('BG020', message, locate(path, 'key'), description ? `\`${missing}\`: ${description}` : undefined);
+        yield diagnostic(VALIDATION_CODES.missingProperty, message, locate(path, 'key'), description ? `\`${missing}\`: ${description}` : undefined);
         break;
       }
       case 'additionalProperties': {
@@ -162,7 +165,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
         const help =
           didYouMean(prop, allowed) ??
           (allowed.length > 0 ? `allowed properties${where ? ` of \`${where}\`` : ''}: ${listCode(allowed)}` : undefined);
-        yield diagnostic('BG021', `unknown property \`${prop}\`${where ? ` in \`${where}\`` : ''}`, locate([...path, prop], 'key'), help);
+        yield diagnostic(VALIDATION_CODES.unknownProperty, `unknown property \`${prop}\`${where ? ` in \`${where}\`` : ''}`, locate([...path, prop], 'key'), help);
         break;
       }
       case 'type': {
@@ -171,7 +174,7 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
           .map((t) => typeName(t));
         const actual = jsonType(e.data);
         yield diagnostic(
-          'BG022',
+          VALIDATION_CODES.wrongType,
           actual === 'null'
             ? `\`${where || 'document'}\` is empty; it must be ${expected.join(' or ')}`
             : `\`${where || 'document'}\` must be ${expected.join(' or ')}, not ${typeName(actual)}`,
@@ -184,11 +187,11 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
         const allowed = (e.keyword === 'enum' ? (params.allowedValues as unknown[]) : [params.allowedValue]).map((v) =>
           typeof v === 'string' ? v : JSON.stringify(v),
         );
-        const actual = showValue(e.data);
+        const actual = excerpt(e.data);
         const suggestion = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
         const list = `allowed value${allowed.length === 1 ? '' : 's'}: ${listCode(allowed)}`;
         yield diagnostic(
-          'BG023',
+          VALIDATION_CODES.notAllowedValue,
           `\`${where}\` has invalid value \`${actual}\``,
           locate(path, 'value'),
           suggestion ? `${suggestion} ${list}` : list,
@@ -198,8 +201,8 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
       case 'pattern': {
         const pattern = String(params.pattern);
         yield diagnostic(
-          'BG024',
-          `\`${where}\` has invalid value \`${showValue(e.data)}\``,
+          VALIDATION_CODES.wrongFormat,
+          `\`${where}\` has invalid value \`${excerpt(e.data)}\``,
           locate(path, 'value'),
           describePattern(pattern, e.parentSchema),
         );
@@ -210,8 +213,8 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
         const i = Number(params.i);
         const item = Array.isArray(e.data) ? (e.data as unknown[])[j] : undefined;
         yield diagnostic(
-          'BG026',
-          `\`${where}\` lists \`${showValue(item)}\` more than once`,
+          VALIDATION_CODES.duplicateEntries,
+          `\`${where}\` lists \`${excerpt(item)}\` more than once`,
           locate([...path, Math.max(i, j)], 'value'),
           'remove the repeated entry',
         );
@@ -227,14 +230,14 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
       case 'maximum':
       case 'exclusiveMinimum':
       case 'exclusiveMaximum':
-        yield diagnostic('BG025', `\`${where || 'document'}\` ${boundText(e.keyword, params)}`, locate(path, 'value'));
+        yield diagnostic(VALIDATION_CODES.outOfRange, `\`${where || 'document'}\` ${boundText(e.keyword, params)}`, locate(path, 'value'));
         break;
       case 'not': {
         const schema = isObject(e.schema) ? e.schema : {};
         const together = Array.isArray(schema.required) ? schema.required.map(String) : [];
         const last = together[together.length - 1];
         yield diagnostic(
-          'BG027',
+          VALIDATION_CODES.exclusiveProperties,
           together.length > 1
             ? `${listCode(together)} cannot be used together${where ? ` in \`${where}\`` : ''}`
             : `\`${where}\` has a form that is not allowed`,
@@ -248,16 +251,16 @@ function* explain(errors: ErrorObject[], locate: Locate): Generator<Diagnostic> 
         const branches = Array.isArray(e.schema) ? (e.schema as unknown[]) : [];
         const forms = branches.flatMap(describeForm);
         yield diagnostic(
-          'BG028',
+          VALIDATION_CODES.noFormMatches,
           `\`${where || 'document'}\` must be ${forms.length > 0 ? joinOr(forms) : 'one of the accepted forms'}`,
           locate(path, 'value'),
-          typeof parent.description === 'string' ? oneLine(parent.description).replace(/\.$/, '') : undefined,
+          typeof parent.description === 'string' ? collapseWhitespace(parent.description).replace(/\.$/, '') : undefined,
         );
         break;
       }
       default:
         yield diagnostic(
-          'BG028',
+          VALIDATION_CODES.noFormMatches,
           `\`${where || 'document'}\` is invalid: ${e.message ?? e.keyword}`,
           locate(path, 'value'),
         );
@@ -271,7 +274,7 @@ const MERGE_KEY = '<<';
 
 function mergeKeyDiagnostic(where: string, at: SourceSpan): Diagnostic {
   return diagnostic(
-    'BG021',
+    VALIDATION_CODES.unknownProperty,
     `yaml merge keys (\`<<\`) are not supported${where ? ` (in \`${where}\`)` : ''}`,
     at,
     'write the properties out; an alias (`*name`) can still stand for a whole value',
@@ -292,7 +295,7 @@ function describeCondition(ifSchema: unknown): string | undefined {
 function propertyDescription(parent: SchemaObject, prop: string): string | undefined {
   const props = isObject(parent.properties) ? parent.properties : undefined;
   const s = props?.[prop];
-  return isObject(s) && typeof s.description === 'string' ? oneLine(s.description) : undefined;
+  return isObject(s) && typeof s.description === 'string' ? collapseWhitespace(s.description) : undefined;
 }
 
 // Well-known patterns, explained in words; others fall back to their description or the regex.
@@ -316,7 +319,7 @@ const PATTERNS: Record<string, string> = {
 function describePattern(pattern: string, parentSchema: unknown): string {
   const known = PATTERNS[pattern];
   if (known) return known;
-  if (isObject(parentSchema) && typeof parentSchema.description === 'string') return oneLine(parentSchema.description);
+  if (isObject(parentSchema) && typeof parentSchema.description === 'string') return collapseWhitespace(parentSchema.description);
   return `must match the pattern \`${pattern}\``;
 }
 
@@ -397,14 +400,6 @@ function jsonType(v: unknown): string {
   return typeof v;
 }
 
-/** A value for a message: short, single-line, and masked when it looks like a secret. */
-export function showValue(v: unknown): string {
-  const text = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
-  if (typeof v === 'string' && looksLikeCredential(v)) return maskSecret(v);
-  const single = text.replace(/[\r\n\t]+/g, ' ').replace(/`/g, "'");
-  return single.length > 40 ? `${single.slice(0, 39)}…` : single;
-}
-
 /** `spec.rules[0].match` from a JSON path. */
 export function displayPath(path: JsonPath): string {
   let out = '';
@@ -426,9 +421,5 @@ function pointerToPath(pointer: string): (string | number)[] {
 }
 
 function isObject(v: unknown): v is SchemaObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return isRecord(v);
 }

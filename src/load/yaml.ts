@@ -1,5 +1,7 @@
 import { CST, Composer, LineCounter, Parser, isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
+import { oneLine as firstLine } from '../core/one-line.js';
+import { VALIDATION_CODES } from '../diagnostics/codes.js';
 import { diagnostic } from '../diagnostics/create.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { JsonPath, SourceSpan } from './types.js';
@@ -77,7 +79,7 @@ export function parseYaml(file: string, text: string): YamlParseResult {
     const why = e instanceof RangeError ? 'the document is nested too deeply' : 'the yaml parser failed';
     return {
       documents: [],
-      diagnostics: [diagnostic(e instanceof RangeError ? 'BG061' : 'BG008', `yaml syntax error: ${why}`, spanAt(0, 0))],
+      diagnostics: [diagnostic(e instanceof RangeError ? VALIDATION_CODES.nestingTooDeep : VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${why}`, spanAt(0, 0))],
       nonEmptyCount: 1,
       broken: [],
     };
@@ -101,7 +103,7 @@ export function parseYaml(file: string, text: string): YamlParseResult {
     if (empty) return;
     nonEmptyCount++;
     for (const w of doc.warnings) {
-      diagnostics.push(diagnostic('BG017', `yaml warning: ${oneLine(w.message)}`, spanAt(w.pos[0], w.pos[1])));
+      diagnostics.push(diagnostic(VALIDATION_CODES.yamlWarning, `yaml warning: ${oneLine(w.message)}`, spanAt(w.pos[0], w.pos[1])));
     }
     if (doc.errors.length > 0) {
       diagnostics.push(...rootCauseFirst(doc.errors.map((e) => yamlErrorDiagnostic(doc, e.code, e.message, e.pos, spanAt))));
@@ -139,7 +141,7 @@ export function parseYaml(file: string, text: string): YamlParseResult {
 function rootCauseFirst(found: Diagnostic[]): Diagnostic[] {
   // The parser's order, not the reported places: an unclosed quote is reported at its opening
   // quote, after the flow mapping around it that it left unclosed, but it is the cause.
-  const first = found.findIndex((d) => d.code === 'BG008');
+  const first = found.findIndex((d) => d.code === VALIDATION_CODES.yamlSyntax);
   if (first < 0 || first === found.length - 1) return found;
   const rest = found.length - first - 1;
   const root = found[first]!;
@@ -167,7 +169,7 @@ type SpanAt = (start: number, end: number) => SourceSpan;
 
 function nestingDiagnostic(at: SourceSpan, after = ''): Diagnostic {
   return diagnostic(
-    'BG061',
+    VALIDATION_CODES.nestingTooDeep,
     `yaml nesting too deep: more than ${MAX_NESTING_DEPTH} levels of lists and mappings${after}`,
     at,
     'policy documents are shallow; flatten this structure',
@@ -222,14 +224,14 @@ function yamlErrorDiagnostic(doc: Doc, code: string, message: string, pos: [numb
       const range = key?.range;
       const name = key && isScalar(key) ? String(key.value) : undefined;
       return diagnostic(
-        'BG009',
+        VALIDATION_CODES.duplicateKey,
         name === undefined ? 'duplicate key in a mapping' : `duplicate key \`${name}\``,
         range ? spanAt(range[0], range[1]) : spanAt(pos[0], pos[1]),
         'each key may appear once per mapping; remove or merge the repeated one',
       );
     }
     case 'TAB_AS_INDENT':
-      return diagnostic('BG010', 'tab used for indentation', spanAt(pos[0], pos[1]), 'indent yaml with spaces');
+      return diagnostic(VALIDATION_CODES.tabIndentation, 'tab used for indentation', spanAt(pos[0], pos[1]), 'indent yaml with spaces');
     // Only composing reports this, when it runs out of stack: nesting, never aliases (those are
     // counted when the document is converted, in aliasDiagnostic).
     case 'RESOURCE_EXHAUSTION':
@@ -240,7 +242,7 @@ function yamlErrorDiagnostic(doc: Doc, code: string, message: string, pos: [numb
       if (flow && open !== undefined) {
         const [what, close] = flow[1] === 'map' ? ['mapping', '}'] : ['list', ']'];
         return diagnostic(
-          'BG008',
+          VALIDATION_CODES.yamlSyntax,
           `yaml syntax error: this flow ${what} is not closed with \`${close}\``,
           spanAt(open, open + 1),
           `close it with \`${close}\` (a flow ${what} continued on the next lines must be indented more than its key), or write it as an indented block`,
@@ -250,7 +252,7 @@ function yamlErrorDiagnostic(doc: Doc, code: string, message: string, pos: [numb
       const opening = quote ? unclosedQuoteAt(doc, quote, pos[0]) : undefined;
       if (quote && opening !== undefined) {
         return diagnostic(
-          'BG008',
+          VALIDATION_CODES.yamlSyntax,
           `yaml syntax error: this ${quote === '"' ? 'double' : 'single'}-quoted string is not closed`,
           spanAt(opening, opening + 1),
           `close it with \`${quote}\``,
@@ -258,13 +260,13 @@ function yamlErrorDiagnostic(doc: Doc, code: string, message: string, pos: [numb
       }
       if (code === 'BAD_INDENT' || /same column/.test(message)) {
         return diagnostic(
-          'BG008',
+          VALIDATION_CODES.yamlSyntax,
           `yaml syntax error: ${oneLine(message)}`,
           spanAt(pos[0], pos[1]),
           'indent this line with as many spaces as the other keys of its mapping (or list entries of its list)',
         );
       }
-      return diagnostic('BG008', `yaml syntax error: ${oneLine(message)}`, spanAt(pos[0], pos[1]));
+      return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${oneLine(message)}`, spanAt(pos[0], pos[1]));
     }
   }
 }
@@ -311,16 +313,16 @@ function aliasDiagnostic(doc: Doc, e: unknown, spanAt: SpanAt): Diagnostic {
   if (e instanceof RangeError) return nestingDiagnostic(at, ' once its aliases are expanded');
   if (/excessive alias count/i.test(message)) {
     return diagnostic(
-      'BG011',
+      VALIDATION_CODES.tooManyAliases,
       `too many aliases (more than ${MAX_ALIAS_COUNT} expansions)`,
       at,
       'write the values out instead of expanding anchors',
     );
   }
   if (/unresolved alias/i.test(message)) {
-    return diagnostic('BG008', 'yaml syntax error: alias refers to an anchor that is not defined before it', at);
+    return diagnostic(VALIDATION_CODES.yamlSyntax, 'yaml syntax error: alias refers to an anchor that is not defined before it', at);
   }
-  return diagnostic('BG008', `yaml syntax error: ${oneLine(message)}`, at);
+  return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${oneLine(message)}`, at);
 }
 
 // Collection keys (`? [a, b]`) have no JSON equivalent and would be silently stringified.
@@ -332,7 +334,7 @@ function nonScalarKeys(doc: Doc, spanAt: SpanAt): Diagnostic[] {
         const r = (pair.key as YamlNode).range;
         out.push(
           diagnostic(
-            'BG018',
+            VALIDATION_CODES.nonScalarKey,
             'mapping key is a list or mapping',
             r ? spanAt(r[0], r[1]) : spanAt(0, 0),
             'keys must be plain strings',
@@ -415,8 +417,7 @@ function makeLocator(doc: Doc, spanAt: SpanAt): YamlDocument['locate'] {
   };
 }
 
+/** The yaml library's message without the position it appends (the diagnostic carries it). */
 function oneLine(message: string): string {
-  const first = message.split('\n')[0]?.trim() ?? '';
-  const text = first.replace(/\s+at line \d+, column \d+:?$/, '');
-  return text.charAt(0).toLowerCase() + text.slice(1);
+  return firstLine(message).replace(/\s+at line \d+, column \d+:?$/, '');
 }

@@ -1,4 +1,4 @@
-import { printable } from '../bundle/index.js';
+import { escape } from '../core/untrusted.js';
 
 /** What a build wrote, as the one line that reports it. */
 export interface BuiltSummary {
@@ -14,5 +14,5 @@ export interface BuiltSummary {
 export function formatBuilt(built: BuiltSummary): string {
   const signed = built.signedWith === undefined ? 'unsigned' : `signed ${built.signedWith.alg}${built.signedWith.keyId === undefined ? '' : ` key \`${built.signedWith.keyId}\``}`;
   const digest = built.sha256 === undefined ? '' : `, sha256 ${built.sha256}`;
-  return `built ${printable(built.out)}: revision ${built.revision === '' ? '(none)' : built.revision}, ${signed}${digest}\n`;
+  return `built ${escape(built.out)}: revision ${built.revision === '' ? '(none)' : built.revision}, ${signed}${digest}\n`;
 }

@@ -1,6 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { BlastguardError } from '../core/errors.js';
-import { algorithmFamily, algorithmHashBytes, keyMismatch, looksLikePem, type SigningAlgorithm } from '../bundle/index.js';
+import { readKeyMaterial, type KeyProblem, type SigningAlgorithm } from '../bundle/index.js';
+import { BUNDLE_CODES } from '../bundle/codes.js';
 
 /**
  * A private key (or HMAC secret) bound to the one algorithm it signs with. Built only by
@@ -25,34 +26,17 @@ export class SigningKey {
  */
 export function loadSigningKey(material: string | Uint8Array, alg: SigningAlgorithm, source = 'signing key'): SigningKey {
   const bytes = typeof material === 'string' ? Buffer.from(material, 'utf8') : material;
-  if (algorithmFamily(alg) === 'HS') {
-    if (looksLikePem(bytes)) {
-      throw new BlastguardError('BG252', `${source} is a pem key, but ${alg} needs a shared secret`, {
-        help: 'use a random secret (`blastguard keygen --alg HS256`) or an asymmetric algorithm with --signing-alg',
-      });
-    }
-    const min = algorithmHashBytes(alg);
-    if (bytes.length < min) {
-      throw new BlastguardError('BG252', `${source} is ${bytes.length} bytes; ${alg} needs a secret of at least ${min} bytes`, {
-        help: `generate one with \`blastguard keygen --alg ${alg} --out DIR\``,
-      });
-    }
-    return new SigningKey(CREATE, alg, Uint8Array.from(bytes));
+  const read = readKeyMaterial(bytes, alg, createPrivateKey, 'private key');
+  if ('problem' in read) {
+    const { kind, message, cause } = read.problem;
+    const help: Record<KeyProblem['kind'], string> = {
+      pemSecret: 'use a random secret (`blastguard keygen --alg HS256`) or an asymmetric algorithm with --signing-alg',
+      shortSecret: `generate one with \`blastguard keygen --alg ${alg} --out DIR\``,
+      unreadable: 'pass an unencrypted PKCS#8, PKCS#1 or SEC1 pem private key; the public key goes to `blastguard verify`',
+      mismatch: 'pick the matching --signing-alg or generate a key with `blastguard keygen`',
+    };
+    const code = kind === 'pemSecret' || kind === 'shortSecret' ? BUNDLE_CODES.hmacSecret : BUNDLE_CODES.signingKey;
+    throw new BlastguardError(code, `${source} ${message}`, { help: help[kind], ...(cause === undefined ? {} : { cause }) });
   }
-  let key: KeyObject;
-  try {
-    key = createPrivateKey({ key: Buffer.from(bytes), format: 'pem' });
-  } catch (e) {
-    throw new BlastguardError('BG251', `${source} is not a pem private key`, {
-      help: 'pass an unencrypted PKCS#8, PKCS#1 or SEC1 pem private key; the public key goes to `blastguard verify`',
-      cause: e,
-    });
-  }
-  const problem = keyMismatch(key, alg);
-  if (problem !== null) {
-    throw new BlastguardError('BG251', `${source} does not fit the algorithm: ${problem}`, {
-      help: 'pick the matching --signing-alg or generate a key with `blastguard keygen`',
-    });
-  }
-  return new SigningKey(CREATE, alg, key);
+  return new SigningKey(CREATE, alg, read.key);
 }

@@ -3,6 +3,7 @@ import { canonicalJson, goJsonString } from '../core/canonical-json.js';
 import { BlastguardError } from '../core/errors.js';
 import { bundleFiles, hashBundleFile, packBundle, type BundleContent, type BundleEntry } from '../bundle/index.js';
 import type { SigningKey } from './keys.js';
+import { BUNDLE_CODES } from '../bundle/codes.js';
 
 export interface SigningOptions {
   key: SigningKey;
@@ -18,7 +19,7 @@ export interface SigningOptions {
 const STRING_CLAIMS = ['keyid', 'scope', 'iss'];
 
 function claimsError(message: string): BlastguardError {
-  return new BlastguardError('BG253', message, { help: 'the claims file must be a json object of extra jwt claims' });
+  return new BlastguardError(BUNDLE_CODES.claimsFile, message, { help: 'the claims file must be a json object of extra jwt claims' });
 }
 
 /**
@@ -46,7 +47,7 @@ export function signaturePayload(files: readonly BundleEntry[], options: Omit<Si
   const names = new Set<string>();
   const fileItems = files.map((f) => {
     if (names.has(f.path)) {
-      throw new BlastguardError('BG200', `bundle file \`${f.path}\` is listed twice`, { help: 'a bundle names each file once; pass each file to the signer once' });
+      throw new BlastguardError(BUNDLE_CODES.unwritable, `bundle file \`${f.path}\` is listed twice`, { help: 'a bundle names each file once; pass each file to the signer once' });
     }
     names.add(f.path);
     return `{"name":${goJsonString(f.path)},"hash":"${hashBundleFile(f.path, f.bytes)}","algorithm":"SHA-256"}`;

@@ -1,3 +1,4 @@
+import type { OperationClass } from '../core/modes.js';
 import { parseRfc3339 } from '../core/time.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { JsonPath, LoadedDocument, PolicySet } from '../load/types.js';
@@ -6,7 +7,7 @@ import type { ApiDocument, PolicyDocument, TokenDocument } from '../schemas/type
 export type Rule = PolicyDocument['spec']['rules'][number];
 export type Match = NonNullable<Rule['match']>;
 export type Grant = TokenDocument['spec']['grants'][number];
-export type OperationClass = 'read' | 'write' | 'destructive';
+export type { OperationClass };
 
 /** What every cross-document rule sees: the loaded set, the clock, and indexes over it. */
 export interface RuleContext {

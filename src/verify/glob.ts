@@ -1,4 +1,5 @@
 import { BlastguardError } from '../core/errors.js';
+import { VERIFY_CODES } from './codes.js';
 
 /**
  * Go's `filepath.Match` on `/`-separated paths, which OPA uses for `exclude_files`: `*` and `?`
@@ -11,9 +12,22 @@ export function compileExcludePattern(pattern: string): (path: string) => boolea
   let re = '^';
   let i = 0;
   const bad = (): never => {
-    throw new BlastguardError('BG317', `exclude pattern \`${pattern}\` is malformed`, {
+    throw new BlastguardError(VERIFY_CODES.malformedExcludePattern, `exclude pattern \`${pattern}\` is malformed`, {
       help: 'patterns use `*`, `?`, `[a-z]`, `[^a-z]` and `\\` escapes; `*` does not cross `/`',
     });
+  };
+  /** One end of a class range (Go's `getEsc`): `\` escapes the next character; a bare `-` or `]` is malformed. */
+  const classChar = (): string => {
+    if (i >= chars.length) bad();
+    let c = chars[i]!;
+    if (c === '-' || c === ']') bad();
+    if (c === '\\') {
+      i++;
+      if (i >= chars.length) bad();
+      c = chars[i]!;
+    }
+    i++;
+    return c;
   };
   while (i < chars.length) {
     const c = chars[i]!;
@@ -43,28 +57,11 @@ export function compileExcludePattern(pattern: string): (path: string) => boolea
           break;
         }
         first = false;
-        let lo = chars[i]!;
-        if (lo === '\\') {
-          i++;
-          if (i >= chars.length) bad();
-          lo = chars[i]!;
-        } else if (lo === '-' || lo === ']') {
-          bad();
-        }
-        i++;
+        const lo = classChar();
         let hi = lo;
         if (chars[i] === '-') {
           i++;
-          if (i >= chars.length) bad();
-          hi = chars[i]!;
-          if (hi === '\\') {
-            i++;
-            if (i >= chars.length) bad();
-            hi = chars[i]!;
-          } else if (hi === ']' || hi === '-') {
-            bad();
-          }
-          i++;
+          hi = classChar();
           if (hi < lo) bad();
         }
         cls += `${escapeClass(lo)}-${escapeClass(hi)}`;

@@ -5,4 +5,5 @@ export type { OpenBundleOptions, VerificationConfig, VerificationResult } from '
 export { decodeCompactJws } from './jws.js';
 export type { DecodedJws, SignaturePayload, SignedFile } from './jws.js';
 export { compileExcludePattern } from './glob.js';
-export { VERIFY_ERROR_CODES } from './codes.js';
+export { VERIFY_CODES, VERIFY_CODE_TITLES } from './codes.js';
+export type { VerifyCode } from './codes.js';

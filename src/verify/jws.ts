@@ -1,4 +1,5 @@
 import { BlastguardError } from '../core/errors.js';
+import { VERIFY_CODES } from './codes.js';
 
 /** A compact JWS taken apart, strictly: unpadded base64url, JSON header and payload. Nothing is trusted yet. */
 export interface DecodedJws {
@@ -25,7 +26,7 @@ export interface SignaturePayload {
 }
 
 function malformed(message: string): BlastguardError {
-  return new BlastguardError('BG305', `bundle signature is malformed: ${message}`, {
+  return new BlastguardError(VERIFY_CODES.malformedJwt, `bundle signature is malformed: ${message}`, {
     help: 'the jwt in `.signatures.json` must be a compact jws with unpadded base64url parts',
   });
 }

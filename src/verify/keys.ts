@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { BlastguardError } from '../core/errors.js';
-import { algorithmFamily, algorithmHashBytes, keyMismatch, looksLikePem, type SigningAlgorithm } from '../bundle/index.js';
+import { algorithmFamily, readKeyMaterial, type KeyProblem, type SigningAlgorithm } from '../bundle/index.js';
+import { VERIFY_CODES } from './codes.js';
 
 const CREATE = Symbol('VerificationKey');
 
@@ -32,40 +33,21 @@ export function loadVerificationKey(
 ): VerificationKey {
   const source = options.source ?? 'verification key';
   const bytes = typeof material === 'string' ? Buffer.from(material, 'utf8') : material;
-  if (algorithmFamily(alg) === 'HS') {
-    if (looksLikePem(bytes)) {
-      throw new BlastguardError('BG315', `${source} is a pem key, but ${alg} needs a shared secret`, {
-        help: 'pass --signing-alg with the algorithm the bundle was signed with (for a public key: RS256, PS256, ES256, …)',
-      });
-    }
-    const min = algorithmHashBytes(alg);
-    if (bytes.length < min) {
-      throw new BlastguardError('BG315', `${source} is ${bytes.length} bytes; ${alg} needs a secret of at least ${min} bytes`, {
-        help: 'pass the secret file the bundle was signed with (`blastguard keygen --alg HS256` makes one)',
-      });
-    }
-    return new VerificationKey(CREATE, alg, Uint8Array.from(bytes), options.scope);
-  }
-  const text = Buffer.from(bytes).toString('latin1');
-  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
-    throw new BlastguardError('BG315', `${source} is a private key`, {
+  if (algorithmFamily(alg) !== 'HS' && /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(Buffer.from(bytes).toString('latin1'))) {
+    throw new BlastguardError(VERIFY_CODES.verificationKey, `${source} is a private key`, {
       help: 'verify with the public key (`verification-key.pem` from `blastguard keygen`); keep the private key with the signer',
     });
   }
-  let key: KeyObject;
-  try {
-    key = createPublicKey({ key: Buffer.from(bytes), format: 'pem' });
-  } catch (e) {
-    throw new BlastguardError('BG315', `${source} is not a pem public key`, {
-      help: 'pass an spki pem (`-----BEGIN PUBLIC KEY-----`), or a secret file with --signing-alg HS256',
-      cause: e,
-    });
+  const read = readKeyMaterial(bytes, alg, createPublicKey, 'public key');
+  if ('problem' in read) {
+    const { kind, message, cause } = read.problem;
+    const help: Record<KeyProblem['kind'], string> = {
+      pemSecret: 'pass --signing-alg with the algorithm the bundle was signed with (for a public key: RS256, PS256, ES256, …)',
+      shortSecret: 'pass the secret file the bundle was signed with (`blastguard keygen --alg HS256` makes one)',
+      unreadable: 'pass an spki pem (`-----BEGIN PUBLIC KEY-----`), or a secret file with --signing-alg HS256',
+      mismatch: 'pass --signing-alg with the algorithm the bundle was signed with',
+    };
+    throw new BlastguardError(VERIFY_CODES.verificationKey, `${source} ${message}`, { help: help[kind], ...(cause === undefined ? {} : { cause }) });
   }
-  const problem = keyMismatch(key, alg);
-  if (problem !== null) {
-    throw new BlastguardError('BG315', `${source} does not fit the algorithm: ${problem}`, {
-      help: 'pass --signing-alg with the algorithm the bundle was signed with',
-    });
-  }
-  return new VerificationKey(CREATE, alg, key, options.scope);
+  return new VerificationKey(CREATE, alg, read.key, options.scope);
 }

@@ -1,6 +1,7 @@
 import { constants, createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { compactVerify, errors as joseErrors } from 'jose';
 import { BlastguardError } from '../core/errors.js';
+import { hasOwn } from '../core/record.js';
 import {
   HASH_ALGORITHMS,
   WEAK_HASH_ALGORITHMS,
@@ -16,6 +17,8 @@ import {
 import { compileExcludePattern } from './glob.js';
 import { decodeCompactJws, type DecodedJws } from './jws.js';
 import type { VerificationKey } from './keys.js';
+import { VERIFY_CODES } from './codes.js';
+import type { VerifyCode } from './codes.js';
 
 /**
  * OPA's bundle verification (`bundle.Read` → `checkSignaturesAndDescriptors`, `verify.go`), one
@@ -57,7 +60,7 @@ export function singleKeyConfig(
   return { keys: { [keyId]: key }, keyId, scope: options.scope, excludeFiles: options.excludeFiles };
 }
 
-function reject(code: string, message: string, help?: string): BlastguardError {
+function reject(code: VerifyCode, message: string, help?: string): BlastguardError<VerifyCode> {
   return new BlastguardError(code, message, help === undefined ? {} : { help });
 }
 
@@ -67,13 +70,13 @@ const SIGNATURES_HELP = 'OPA writes `{"signatures": ["<jwt>"]}`; re-sign the bun
 
 function requireKeys(config: VerificationConfig): void {
   if (Object.keys(config.keys).length === 0) {
-    throw reject('BG300', 'no verification key configured', 'give a verification key; to load a bundle without one, skip verification explicitly');
+    throw reject(VERIFY_CODES.noVerificationKey, 'no verification key configured', 'give a verification key; to load a bundle without one, skip verification explicitly');
   }
 }
 
 function requireSignaturesFile(bundle: Bundle): Uint8Array {
   if (bundle.signatures === null) {
-    throw reject('BG301', 'bundle is not signed: it has no `.signatures.json`', 'a verification key was given, so an unsigned bundle is rejected; sign it with `blastguard build --signing-key`');
+    throw reject(VERIFY_CODES.unsigned, 'bundle is not signed: it has no `.signatures.json`', 'a verification key was given, so an unsigned bundle is rejected; sign it with `blastguard build --signing-key`');
   }
   return bundle.signatures;
 }
@@ -83,34 +86,34 @@ function singleJwt(signatures: Uint8Array): string {
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(signatures));
   } catch {
-    throw reject('BG302', '`.signatures.json` is not valid json', SIGNATURES_HELP);
+    throw reject(VERIFY_CODES.signaturesFile, '`.signatures.json` is not valid json', SIGNATURES_HELP);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw reject('BG302', '`.signatures.json` is not a json object', SIGNATURES_HELP);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw reject(VERIFY_CODES.signaturesFile, '`.signatures.json` is not a json object', SIGNATURES_HELP);
   const { signatures: list, plugin } = parsed as Record<string, unknown>;
   if (plugin !== undefined && plugin !== null && plugin !== '') {
-    throw reject('BG318', `bundle was signed by custom signer plugin \`${printable(String(plugin))}\`, which blastguard cannot verify`, 'sign the bundle with `blastguard build --signing-key` (or `opa build`/`opa sign` without --signing-plugin)');
+    throw reject(VERIFY_CODES.signerPlugin, `bundle was signed by custom signer plugin \`${printable(String(plugin))}\`, which blastguard cannot verify`, 'sign the bundle with `blastguard build --signing-key` (or `opa build`/`opa sign` without --signing-plugin)');
   }
-  if (list !== undefined && list !== null && !Array.isArray(list)) throw reject('BG302', '`.signatures.json` field `signatures` is not an array', SIGNATURES_HELP);
+  if (list !== undefined && list !== null && !Array.isArray(list)) throw reject(VERIFY_CODES.signaturesFile, '`.signatures.json` field `signatures` is not an array', SIGNATURES_HELP);
   const jwts = (list ?? []) as unknown[];
-  if (jwts.length === 0) throw reject('BG303', '`.signatures.json` has no jwt (expected exactly one)', 'OPA verifies exactly one jwt; re-sign the bundle');
-  if (jwts.length > 1) throw reject('BG304', `\`.signatures.json\` has ${jwts.length} jwts (expected exactly one)`, 'OPA supports exactly one jwt per bundle; re-sign the bundle once');
-  if (typeof jwts[0] !== 'string') throw reject('BG305', 'bundle signature is malformed: the jwt is not a string', SIGNATURES_HELP);
+  if (jwts.length === 0) throw reject(VERIFY_CODES.noJwt, '`.signatures.json` has no jwt (expected exactly one)', 'OPA verifies exactly one jwt; re-sign the bundle');
+  if (jwts.length > 1) throw reject(VERIFY_CODES.severalJwts, `\`.signatures.json\` has ${jwts.length} jwts (expected exactly one)`, 'OPA supports exactly one jwt per bundle; re-sign the bundle once');
+  if (typeof jwts[0] !== 'string') throw reject(VERIFY_CODES.malformedJwt, 'bundle signature is malformed: the jwt is not a string', SIGNATURES_HELP);
   return jwts[0];
 }
 
 function resolveKey(jws: DecodedJws, config: VerificationConfig): { keyId: string; key: VerificationKey } {
   const headerKid = typeof jws.header.kid === 'string' && jws.header.kid !== '' ? jws.header.kid : undefined;
   const keyId = config.keyId || headerKid || jws.payload.keyid || '';
-  if (keyId === '') throw reject('BG306', 'bundle signature names no key id and none is configured', 'configure the key id to verify with');
-  const key = Object.prototype.hasOwnProperty.call(config.keys, keyId) ? config.keys[keyId] : undefined;
-  if (key === undefined) throw reject('BG307', `no verification key with id \`${printable(keyId)}\``, `known key ids: ${Object.keys(config.keys).map((k) => `\`${k}\``).join(', ')}`);
+  if (keyId === '') throw reject(VERIFY_CODES.noKeyId, 'bundle signature names no key id and none is configured', 'configure the key id to verify with');
+  const key = hasOwn(config.keys, keyId) ? config.keys[keyId] : undefined;
+  if (key === undefined) throw reject(VERIFY_CODES.unknownKeyId, `no verification key with id \`${printable(keyId)}\``, `known key ids: ${Object.keys(config.keys).map((k) => `\`${k}\``).join(', ')}`);
   return { keyId, key };
 }
 
 /** The configured algorithm decides; a token claiming another (`none`, HS256 against an RSA key, …) is refused before any crypto. */
 function checkAlgorithm(jws: DecodedJws, key: VerificationKey): void {
   if (jws.header.alg !== key.alg) {
-    throw reject('BG308', `bundle signature uses \`${printable(String(jws.header.alg))}\` but the verification key is configured for \`${key.alg}\``, 'pass --signing-alg with the algorithm the bundle was signed with');
+    throw reject(VERIFY_CODES.algorithmMismatch, `bundle signature uses \`${printable(String(jws.header.alg))}\` but the verification key is configured for \`${key.alg}\``, 'pass --signing-alg with the algorithm the bundle was signed with');
   }
 }
 
@@ -133,11 +136,11 @@ async function checkSignature(token: string, jws: DecodedJws, key: VerificationK
       ok = true;
     } catch (e) {
       if (e instanceof joseErrors.JWSSignatureVerificationFailed) ok = false;
-      else if (e instanceof joseErrors.JOSEError) throw reject('BG305', `bundle signature is malformed: ${e.message.toLowerCase()}`, 'the token was altered or not written by an OPA-compatible signer; re-sign the bundle');
-      else throw reject('BG315', `verification key cannot verify ${key.alg}: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`, 'pass the public key that matches the signing key, with --signing-alg set to its algorithm');
+      else if (e instanceof joseErrors.JOSEError) throw reject(VERIFY_CODES.malformedJwt, `bundle signature is malformed: ${e.message.toLowerCase()}`, 'the token was altered or not written by an OPA-compatible signer; re-sign the bundle');
+      else throw reject(VERIFY_CODES.verificationKey, `verification key cannot verify ${key.alg}: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`, 'pass the public key that matches the signing key, with --signing-alg set to its algorithm');
     }
   }
-  if (!ok) throw reject('BG309', 'bundle signature does not verify with the configured key', 'the bundle was signed with another key, or the signature was altered');
+  if (!ok) throw reject(VERIFY_CODES.badSignature, 'bundle signature does not verify with the configured key', 'the bundle was signed with another key, or the signature was altered');
 }
 
 function checkScope(jws: DecodedJws, key: VerificationKey, config: VerificationConfig): string | undefined {
@@ -147,7 +150,7 @@ function checkScope(jws: DecodedJws, key: VerificationKey, config: VerificationC
     const want = (expected ?? '') === '' ? 'no scope was expected' : `the expected scope is \`${printable(expected ?? '')}\``;
     const got = (actual ?? '') === '' ? 'bundle signature has no scope' : `bundle signature scope \`${printable(actual ?? '')}\` does not match`;
     throw reject(
-      'BG310',
+      VERIFY_CODES.scopeMismatch,
       `${got}; ${want}`,
       (expected ?? '') === '' ? 'pass --scope with the scope the bundle was signed for' : 'sign the bundle with this --scope, or verify with the scope it was signed for',
     );
@@ -158,7 +161,7 @@ function checkScope(jws: DecodedJws, key: VerificationKey, config: VerificationC
 function checkFiles(jws: DecodedJws, bundle: Bundle, config: VerificationConfig): { files: string[]; excluded: string[] } {
   const listed = new Map<string, { hash: string; algorithm: string }>();
   for (const f of jws.payload.files) {
-    if (listed.has(f.name)) throw reject('BG316', `bundle signature lists \`${printable(f.name)}\` more than once`, 'OPA would check only one of the entries; re-sign the bundle');
+    if (listed.has(f.name)) throw reject(VERIFY_CODES.fileListedTwice, `bundle signature lists \`${printable(f.name)}\` more than once`, 'OPA would check only one of the entries; re-sign the bundle');
     listed.set(f.name, f);
   }
   const excludes = (config.excludeFiles ?? []).map(compileExcludePattern);
@@ -167,27 +170,27 @@ function checkFiles(jws: DecodedJws, bundle: Bundle, config: VerificationConfig)
   for (const [path, bytes] of bundle.files) {
     if (excludes.some((m) => m(path))) {
       if (decidesPolicy(path, bundle)) {
-        throw reject('BG320', `exclude pattern matches \`${path}\`, which the policy is loaded from; it must stay signed`, 'exclude only files OPA does not load, such as documentation');
+        throw reject(VERIFY_CODES.excludesPolicyFile, `exclude pattern matches \`${path}\`, which the policy is loaded from; it must stay signed`, 'exclude only files OPA does not load, such as documentation');
       }
       excluded.push(path);
       continue;
     }
     const entry = listed.get(path);
-    if (entry === undefined) throw reject('BG311', `bundle file \`${path}\` is not covered by the signature`, 'every file must be signed; re-sign the bundle, or exclude the file explicitly');
-    if (entry.algorithm === '') throw reject('BG314', `bundle signature gives no hash algorithm for \`${path}\``, `supported: ${Object.keys(HASH_ALGORITHMS).join(', ')}; re-sign the bundle`);
+    if (entry === undefined) throw reject(VERIFY_CODES.uncoveredFile, `bundle file \`${path}\` is not covered by the signature`, 'every file must be signed; re-sign the bundle, or exclude the file explicitly');
+    if (entry.algorithm === '') throw reject(VERIFY_CODES.hashAlgorithm, `bundle signature gives no hash algorithm for \`${path}\``, `supported: ${Object.keys(HASH_ALGORITHMS).join(', ')}; re-sign the bundle`);
     if (!isHashAlgorithm(entry.algorithm)) {
       const weak = WEAK_HASH_ALGORITHMS.includes(entry.algorithm);
-      throw reject('BG314', `bundle signature hashes \`${path}\` with ${weak ? 'weak' : 'unsupported'} algorithm \`${printable(entry.algorithm)}\``, `supported: ${Object.keys(HASH_ALGORITHMS).join(', ')}`);
+      throw reject(VERIFY_CODES.hashAlgorithm, `bundle signature hashes \`${path}\` with ${weak ? 'weak' : 'unsupported'} algorithm \`${printable(entry.algorithm)}\``, `supported: ${Object.keys(HASH_ALGORITHMS).join(', ')}`);
     }
     const actual = createHash(HASH_ALGORITHMS[entry.algorithm]).update(digestInput(path, bytes)).digest('hex');
     if (actual !== entry.hash.toLowerCase()) {
-      throw reject('BG313', `bundle file \`${path}\` does not match its signed digest (want ${printable(entry.hash)}, got ${actual})`, 'the file was changed after signing');
+      throw reject(VERIFY_CODES.digestMismatch, `bundle file \`${path}\` does not match its signed digest (want ${printable(entry.hash)}, got ${actual})`, 'the file was changed after signing');
     }
     covered.add(path);
   }
   const missing = [...listed.keys()].filter((name) => !bundle.files.has(name));
   if (missing.length > 0) {
-    throw reject('BG312', `signed file(s) ${missing.map((m) => `\`${printable(m)}\``).join(', ')} missing from the bundle`, 'a file was removed or renamed after signing');
+    throw reject(VERIFY_CODES.missingSignedFile, `signed file(s) ${missing.map((m) => `\`${printable(m)}\``).join(', ')} missing from the bundle`, 'a file was removed or renamed after signing');
   }
   return { files: jws.payload.files.map((f) => f.name).filter((n) => covered.has(n)), excluded };
 }
@@ -231,6 +234,6 @@ export type OpenBundleOptions = ReadBundleOptions & ({ verification: Verificatio
 export async function openBundle(bytes: Uint8Array, options: OpenBundleOptions): Promise<{ bundle: Bundle; verification: VerificationResult | null }> {
   const bundle = await readBundle(bytes, options);
   if ('verification' in options) return { bundle, verification: await verifyBundle(bundle, options.verification) };
-  if (options.skipVerification !== true) throw reject('BG300', 'no verification key configured', 'pass `verification`, or `skipVerification: true` to load the bundle unverified');
+  if (options.skipVerification !== true) throw reject(VERIFY_CODES.noVerificationKey, 'no verification key configured', 'pass `verification`, or `skipVerification: true` to load the bundle unverified');
   return { bundle, verification: null };
 }

@@ -22,10 +22,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   sign: ['core', 'bundle'],
   verify: ['core', 'bundle'],
   engine: ['core', 'ir', 'bundle', 'verify'],
-  extract: ['core', 'schemas', 'ir'],
+  identity: ['core'],
+  extract: ['core', 'schemas', 'ir', 'identity'],
   replay: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'engine', 'extract'],
-  // `bundle` only for `printable`, until the one rule for echoing user text lives in core.
-  report: ['core', 'diagnostics', 'bundle', 'replay'],
+  report: ['core', 'diagnostics', 'replay'],
   distribute: ['core', 'bundle', 'verify'],
   toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay'],
   cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute'],

@@ -2,8 +2,17 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ALL_CODES as CODES, codesMarkdownTable } from '../../src/cli/codes.js';
+import { ALL_CODES as CODES, LAYER_CODES, codesMarkdownTable } from '../../src/cli/codes.js';
+import { BUNDLE_CODES } from '../../src/bundle/codes.js';
+import { COMPILE_CODES } from '../../src/compile/codes.js';
+import { DISTRIBUTE_CODES } from '../../src/distribute/codes.js';
+import { VALIDATION_CODES } from '../../src/diagnostics/codes.js';
+import { EXTRACT_CODES } from '../../src/extract/codes.js';
 import { RULES } from '../../src/validate/index.js';
+import { VERIFY_CODES } from '../../src/verify/codes.js';
+
+/** The layers' registries of named codes, as source code names them (`BUNDLE_CODES.claimsFile`). */
+const NAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = { BUNDLE_CODES, COMPILE_CODES, VALIDATION_CODES, EXTRACT_CODES, VERIFY_CODES, DISTRIBUTE_CODES };
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -25,6 +34,10 @@ function codesUsedIn(dir: string): Map<string, string> {
       const code = m[1] ?? m[2] ?? '';
       if (!used.has(code)) used.set(code, path.relative(REPO, file));
     }
+    for (const m of readFileSync(file, 'utf8').matchAll(/\b([A-Z]+_CODES)\.(\w+)/g)) {
+      const code = NAMED[m[1] ?? '']?.[m[2] ?? ''] ?? `${m[1]}.${m[2]} (no such code)`;
+      if (!used.has(code)) used.set(code, path.relative(REPO, file));
+    }
   }
   return used;
 }
@@ -33,6 +46,19 @@ describe('diagnostic code registry', () => {
   it('registers every code used in src/', () => {
     const missing = [...codesUsedIn(path.join(REPO, 'src'))].filter(([code]) => !CODES[code]).map(([code, file]) => `${code} (${file})`);
     expect(missing, 'add these to their layer\'s registry (see src/cli/codes.ts)').toEqual([]);
+  });
+
+  it('gives each code to one layer only (a later registry must not overwrite an earlier one)', () => {
+    const owner = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const [layer, registry] of Object.entries(LAYER_CODES)) {
+      for (const code of Object.keys(registry)) {
+        const first = owner.get(code);
+        if (first !== undefined) clashes.push(`${code}: ${first} and ${layer}`);
+        else owner.set(code, layer);
+      }
+    }
+    expect(clashes).toEqual([]);
   });
 
   it('has well-formed entries: key = code, severity, lowercase one-line title', () => {

@@ -1,9 +1,8 @@
+import { MAX_ATTEMPT } from '../../core/attempt.js';
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { Rule, ValidationRule } from '../context.js';
-
-/** The largest `attempt` an input may carry (README, "Input check"); a larger one fails the check. */
-export const MAX_ATTEMPT = 1_000_000_000;
 
 /** Whether a rule's `attempt` condition holds for no valid input. */
 export function attemptNeverHolds(rule: Rule): boolean {
@@ -18,7 +17,7 @@ export function attemptNeverHolds(rule: Rule): boolean {
  */
 export const attemptRange: ValidationRule = {
   name: 'attempt-range',
-  codes: ['BG059'],
+  codes: [VALIDATION_CODES.attemptNeverMatches],
   check({ set }) {
     const out: Diagnostic[] = [];
     for (const doc of set.policies) {
@@ -27,7 +26,7 @@ export const attemptRange: ValidationRule = {
         if (attempt?.min !== undefined && attempt.min > MAX_ATTEMPT) {
           out.push(
             diagnostic(
-              'BG059',
+              VALIDATION_CODES.attemptNeverMatches,
               `rule \`${rule.id}\` can never match: \`attempt.min\` ${attempt.min} is above ${MAX_ATTEMPT}, the largest attempt an input may carry`,
               doc.locate(['spec', 'rules', r, 'match', 'attempt', 'min']),
               `a call with a larger \`attempt\` fails the input check and is denied as \`input:invalid\`; lower \`min\` or remove the rule`,
@@ -38,7 +37,7 @@ export const attemptRange: ValidationRule = {
         if (attempt?.min === undefined || attempt.max === undefined || attempt.min <= attempt.max) return;
         out.push(
           diagnostic(
-            'BG059',
+            VALIDATION_CODES.attemptNeverMatches,
             `rule \`${rule.id}\` can never match: \`attempt.min\` ${attempt.min} is greater than \`attempt.max\` ${attempt.max}`,
             doc.locate(['spec', 'rules', r, 'match', 'attempt', 'min']),
             'bounds are inclusive; swap them or drop one',

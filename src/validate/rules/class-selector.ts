@@ -1,3 +1,4 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { catalog, operationSelectors } from '../context.js';
@@ -6,7 +7,7 @@ import type { OperationClass, ValidationRule } from '../context.js';
 /** A `class:` selector with no catalog operation of that class only ever matches uncatalogued calls. */
 export const classSelector: ValidationRule = {
   name: 'class-selector',
-  codes: ['BG045'],
+  codes: [VALIDATION_CODES.emptyClassSelector],
   check({ set, apis }) {
     const out: Diagnostic[] = [];
     for (const site of operationSelectors(set)) {
@@ -17,7 +18,7 @@ export const classSelector: ValidationRule = {
       if ([...catalog(api.value).values()].includes(cls as OperationClass)) continue;
       out.push(
         diagnostic(
-          'BG045',
+          VALIDATION_CODES.emptyClassSelector,
           `\`${site.selector}\` matches no operation in the catalog of api \`${site.api}\``,
           site.doc.locate(site.path),
           `it only matches operations missing from the catalog that are classified as ${cls} by name; list the ${cls} operations in the Api or remove the selector`,

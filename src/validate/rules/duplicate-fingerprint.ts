@@ -1,3 +1,4 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { LoadedDocument } from '../../load/types.js';
@@ -7,7 +8,7 @@ import type { ValidationRule } from '../context.js';
 /** One credential, one Token: a fingerprint declared twice would make its grants ambiguous. */
 export const duplicateFingerprint: ValidationRule = {
   name: 'duplicate-fingerprint',
-  codes: ['BG043'],
+  codes: [VALIDATION_CODES.duplicateFingerprint],
   check({ set }) {
     const out: Diagnostic[] = [];
     const first = new Map<string, LoadedDocument<'Token'>>();
@@ -20,7 +21,7 @@ export const duplicateFingerprint: ValidationRule = {
       }
       out.push(
         diagnostic(
-          'BG043',
+          VALIDATION_CODES.duplicateFingerprint,
           `token \`${doc.name}\` has the same fingerprint as token \`${earlier.name}\` (${placeOf(earlier, ['spec', 'fingerprint'])})`,
           doc.locate(['spec', 'fingerprint']),
           'declare each credential once and put all of its grants in that Token',

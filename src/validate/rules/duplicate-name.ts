@@ -1,3 +1,4 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { LoadedDocument } from '../../load/types.js';
@@ -7,7 +8,7 @@ import type { ValidationRule } from '../context.js';
 /** `metadata.name` is unique per kind: decisions, tokens and policies are referred to by it. */
 export const duplicateName: ValidationRule = {
   name: 'duplicate-name',
-  codes: ['BG041'],
+  codes: [VALIDATION_CODES.duplicateName],
   check({ set }) {
     const out: Diagnostic[] = [];
     const first = new Map<string, LoadedDocument>();
@@ -20,7 +21,7 @@ export const duplicateName: ValidationRule = {
       }
       out.push(
         diagnostic(
-          'BG041',
+          VALIDATION_CODES.duplicateName,
           `duplicate ${doc.kind} name \`${doc.name}\`; it is already declared at ${placeOf(earlier, ['metadata', 'name'])}`,
           doc.locate(['metadata', 'name']),
           `rename one of them: names are unique per kind`,

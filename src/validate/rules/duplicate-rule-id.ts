@@ -1,3 +1,4 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ValidationRule } from '../context.js';
@@ -5,7 +6,7 @@ import type { ValidationRule } from '../context.js';
 /** Rule ids are unique within a policy: decisions name rules as `<policy>/<id>`. */
 export const duplicateRuleId: ValidationRule = {
   name: 'duplicate-rule-id',
-  codes: ['BG042'],
+  codes: [VALIDATION_CODES.duplicateRuleId],
   check({ set }) {
     const out: Diagnostic[] = [];
     for (const doc of set.policies) {
@@ -19,7 +20,7 @@ export const duplicateRuleId: ValidationRule = {
         const line = doc.locate(['spec', 'rules', earlier, 'id']).line;
         out.push(
           diagnostic(
-            'BG042',
+            VALIDATION_CODES.duplicateRuleId,
             `duplicate rule id \`${rule.id}\` in policy \`${doc.name}\`; the first is on line ${line}`,
             doc.locate(['spec', 'rules', i, 'id']),
             `decisions name rules as \`${doc.name}/<id>\`, so ids must be unique within a policy`,

@@ -1,5 +1,6 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
-import { looksLikeCredential, looksLikeTokenValue, maskSecret } from '../../diagnostics/credentials.js';
+import { looksLikeCredential, looksLikeTokenValue, maskSecret } from '../../core/credentials.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ValidationRule } from '../context.js';
 
@@ -12,7 +13,7 @@ export const RAW_TOKEN_FINGERPRINT_HELP =
 /** Fingerprints must be exactly what enforcers compute, or the token can never be recognised. */
 export const fingerprintFormat: ValidationRule = {
   name: 'fingerprint-format',
-  codes: ['BG048'],
+  codes: [VALIDATION_CODES.malformedFingerprint],
   check({ set }) {
     const out: Diagnostic[] = [];
     for (const doc of set.tokens) {
@@ -22,7 +23,7 @@ export const fingerprintFormat: ValidationRule = {
       if (looksLikeTokenValue(fp)) {
         out.push(
           diagnostic(
-            'BG048',
+            VALIDATION_CODES.malformedFingerprint,
             `fingerprint of token \`${doc.name}\` is \`${maskSecret(fp)}\`, not \`sha256:\` and 64 hex digits`,
             doc.locate(['spec', 'fingerprint']),
             RAW_TOKEN_FINGERPRINT_HELP,
@@ -35,7 +36,7 @@ export const fingerprintFormat: ValidationRule = {
         : fp.startsWith('sha256:')
           ? `has ${fp.length - 7} characters after \`sha256:\`, not 64 hex digits`
           : 'does not start with `sha256:`';
-      out.push(diagnostic('BG048', `fingerprint of token \`${doc.name}\` ${what}`, doc.locate(['spec', 'fingerprint']), FINGERPRINT_HELP));
+      out.push(diagnostic(VALIDATION_CODES.malformedFingerprint, `fingerprint of token \`${doc.name}\` ${what}`, doc.locate(['spec', 'fingerprint']), FINGERPRINT_HELP));
     }
     return out;
   },

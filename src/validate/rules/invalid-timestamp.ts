@@ -1,3 +1,4 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { JsonPath, LoadedDocument } from '../../load/types.js';
@@ -10,7 +11,7 @@ import type { ValidationRule } from '../context.js';
  */
 export const invalidTimestamp: ValidationRule = {
   name: 'invalid-timestamp',
-  codes: ['BG060'],
+  codes: [VALIDATION_CODES.invalidTimestamp],
   check({ set }) {
     const sites: { doc: LoadedDocument; value: string; path: JsonPath }[] = [];
     for (const doc of set.tokens) {
@@ -35,7 +36,7 @@ export const invalidTimestamp: ValidationRule = {
       const shown = site.path[site.path.length - 1] === 'date' ? site.value.slice(0, 10) : site.value;
       out.push(
         diagnostic(
-          'BG060',
+          VALIDATION_CODES.invalidTimestamp,
           `\`${shown}\` is not a valid date-time`,
           site.doc.locate(site.path),
           'check the month, day and time fields (e.g. February has 28 or 29 days, hours go to 23)',

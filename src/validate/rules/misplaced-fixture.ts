@@ -1,3 +1,4 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ValidationRule } from '../context.js';
@@ -9,14 +10,14 @@ import type { ValidationRule } from '../context.js';
  */
 export const misplacedFixture: ValidationRule = {
   name: 'misplaced-fixture',
-  codes: ['BG062'],
+  codes: [VALIDATION_CODES.misplacedFixture],
   check({ set }) {
     const out: Diagnostic[] = [];
     for (const doc of [...set.replays, ...set.testSuites]) {
       const home = doc.kind === 'Replay' ? 'test/incidents/' : 'test/policies/';
       out.push(
         diagnostic(
-          'BG062',
+          VALIDATION_CODES.misplacedFixture,
           `${doc.kind} \`${doc.name}\` is in the policy directory \`${set.root}\`, where it is never run`,
           doc.locate(['kind'], 'value'),
           `move it under the tests directory (conventionally \`${home}\`): \`blastguard test --tests test\` runs what is there`,

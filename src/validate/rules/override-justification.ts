@@ -1,3 +1,4 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { parseTimestamp } from '../context.js';
@@ -9,7 +10,7 @@ import type { ValidationRule } from '../context.js';
  */
 export const overrideJustification: ValidationRule = {
   name: 'override-justification',
-  codes: ['BG054', 'BG055'],
+  codes: [VALIDATION_CODES.overrideWithoutJustification, VALIDATION_CODES.overrideExpired],
   check({ set, now }) {
     const out: Diagnostic[] = [];
     for (const doc of set.overrides) {
@@ -21,7 +22,7 @@ export const overrideJustification: ValidationRule = {
       if (missing.length > 0) {
         out.push(
           diagnostic(
-            'BG054',
+            VALIDATION_CODES.overrideWithoutJustification,
             `enforcement \`${enforcement}\` needs ${missing.join(' and ')}`,
             doc.locate(['spec', 'enforcement']),
             'say why enforcement is changed and when it returns to normal, e.g. `reason: incident 123` and `expires: 2027-01-31T00:00:00Z`',
@@ -32,7 +33,7 @@ export const overrideJustification: ValidationRule = {
       if (at !== undefined && at <= now.getTime()) {
         out.push(
           diagnostic(
-            'BG055',
+            VALIDATION_CODES.overrideExpired,
             `override \`${enforcement}\` expired at ${expires ?? ''}; enforcement is back to \`normal\``,
             doc.locate(['spec', 'expires']),
             'set `enforcement: normal` or extend `expires`',

@@ -1,3 +1,4 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import { didYouMean, listCode } from '../../diagnostics/suggest.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
@@ -9,7 +10,7 @@ import type { ValidationRule } from '../context.js';
  */
 export const protectedEnvironments: ValidationRule = {
   name: 'protected-environments',
-  codes: ['BG047'],
+  codes: [VALIDATION_CODES.undeclaredProtectedEnvironment],
   check({ set }) {
     const out: Diagnostic[] = [];
     for (const doc of set.apis) {
@@ -18,7 +19,7 @@ export const protectedEnvironments: ValidationRule = {
         if (declared.includes(env)) return;
         out.push(
           diagnostic(
-            'BG047',
+            VALIDATION_CODES.undeclaredProtectedEnvironment,
             `protected environment \`${env}\` is not in \`spec.environments\` of api \`${doc.name}\``,
             doc.locate(['spec', 'protectedEnvironments', i]),
             didYouMean(env, declared) ?? `add it to \`spec.environments\` (now ${listCode(declared)})`,

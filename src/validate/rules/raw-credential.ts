@@ -1,6 +1,7 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
-import { authSchemeCredentials, looksLikeCredential, maskSecret } from '../../diagnostics/credentials.js';
-import type { CredentialMatch } from '../../diagnostics/credentials.js';
+import { authSchemeCredentials, looksLikeCredential, maskSecret } from '../../core/credentials.js';
+import type { CredentialMatch } from '../../core/credentials.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { JsonPath } from '../../load/types.js';
 import { displayPath } from '../../load/schema.js';
@@ -31,7 +32,7 @@ export function findCredential(value: string): { match: CredentialMatch; piece: 
  */
 export const rawCredential: ValidationRule = {
   name: 'raw-credential',
-  codes: ['BG056'],
+  codes: [VALIDATION_CODES.rawCredential],
   check({ set }) {
     const out: Diagnostic[] = [];
     for (const doc of allDocuments(set)) {
@@ -41,7 +42,7 @@ export const rawCredential: ValidationRule = {
       const report = (path: JsonPath, part: 'key' | 'value', found: { match: CredentialMatch; piece: string }): void => {
         out.push(
           diagnostic(
-            'BG056',
+            VALIDATION_CODES.rawCredential,
             `\`${displayPath(path) || 'document'}\` ${part === 'key' ? 'has a key that looks' : 'looks'} like a credential (${found.match.what}: \`${maskSecret(found.piece)}\`)`,
             doc.locate(path, part),
             'never commit credentials: declare its sha256 fingerprint in a Token instead (`printf %s "$TOKEN" | sha256sum`), and revoke this one, since it is now in your history',

@@ -1,3 +1,4 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { parseTimestamp } from '../context.js';
@@ -12,7 +13,7 @@ const DAY = 24 * 60 * 60 * 1000;
  */
 export const tokenExpiry: ValidationRule = {
   name: 'token-expiry',
-  codes: ['BG049', 'BG050'],
+  codes: [VALIDATION_CODES.tokenExpired, VALIDATION_CODES.tokenExpiresSoon],
   check({ set, now }) {
     const out: Diagnostic[] = [];
     for (const doc of set.tokens) {
@@ -24,7 +25,7 @@ export const tokenExpiry: ValidationRule = {
       if (left <= 0) {
         out.push(
           diagnostic(
-            'BG049',
+            VALIDATION_CODES.tokenExpired,
             `token \`${doc.name}\` expired at ${expires}`,
             doc.locate(['spec', 'expires']),
             'every call with it is denied: rotate the credential and declare the new fingerprint and expiry',
@@ -34,7 +35,7 @@ export const tokenExpiry: ValidationRule = {
         const days = Math.ceil(left / DAY);
         out.push(
           diagnostic(
-            'BG050',
+            VALIDATION_CODES.tokenExpiresSoon,
             `token \`${doc.name}\` expires in ${days} ${days === 1 ? 'day' : 'days'} (${expires})`,
             doc.locate(['spec', 'expires']),
             'plan its rotation: after that time every call with it is denied',

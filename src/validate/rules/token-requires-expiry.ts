@@ -1,3 +1,4 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ValidationRule } from '../context.js';
@@ -5,7 +6,7 @@ import type { ValidationRule } from '../context.js';
 /** Long-lived credentials caused the incident this tool exists for: expiry is required by default. */
 export const tokenRequiresExpiry: ValidationRule = {
   name: 'token-requires-expiry',
-  codes: ['BG051'],
+  codes: [VALIDATION_CODES.tokenWithoutExpiry],
   check({ set, apis }) {
     const out: Diagnostic[] = [];
     for (const doc of set.tokens) {
@@ -14,7 +15,7 @@ export const tokenRequiresExpiry: ValidationRule = {
       if (api?.value.spec.tokens?.requireExpiry === false) continue;
       out.push(
         diagnostic(
-          'BG051',
+          VALIDATION_CODES.tokenWithoutExpiry,
           `token \`${doc.name}\` has no \`expires\``,
           doc.locate(['spec', 'expires']),
           api

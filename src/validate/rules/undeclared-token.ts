@@ -1,3 +1,4 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import { didYouMean, listCode } from '../../diagnostics/suggest.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
@@ -10,7 +11,7 @@ import type { ValidationRule } from '../context.js';
  */
 export const undeclaredToken: ValidationRule = {
   name: 'undeclared-token',
-  codes: ['BG052', 'BG058'],
+  codes: [VALIDATION_CODES.undeclaredToken, VALIDATION_CODES.tokenOfAnotherApi],
   check({ set, tokens }) {
     const out: Diagnostic[] = [];
     for (const doc of set.policies) {
@@ -24,7 +25,7 @@ export const undeclaredToken: ValidationRule = {
             const sameApi = [...tokens.values()].filter((t) => t.value.spec.api === apiName).map((t) => t.name);
             out.push(
               diagnostic(
-                'BG052',
+                VALIDATION_CODES.undeclaredToken,
                 `rule \`${rule.id}\` names token \`${name}\`, which no \`Token\` declares`,
                 at,
                 didYouMean(name, sameApi) ??
@@ -34,7 +35,7 @@ export const undeclaredToken: ValidationRule = {
           } else if (token.value.spec.api !== apiName) {
             out.push(
               diagnostic(
-                'BG058',
+                VALIDATION_CODES.tokenOfAnotherApi,
                 `token \`${name}\` belongs to api \`${token.value.spec.api}\`, so it never matches calls to api \`${apiName}\``,
                 at,
               ),

@@ -1,3 +1,4 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import { didYouMean, listCode } from '../../diagnostics/suggest.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
@@ -7,7 +8,7 @@ import type { ValidationRule } from '../context.js';
 /** `spec.api` of a Policy or Token must name a declared `Api` (an invalid one is reported where it is). */
 export const unknownApi: ValidationRule = {
   name: 'unknown-api',
-  codes: ['BG040'],
+  codes: [VALIDATION_CODES.undeclaredApi],
   check({ set, apis }) {
     const out: Diagnostic[] = [];
     const names = [...apis.keys()];
@@ -16,7 +17,7 @@ export const unknownApi: ValidationRule = {
       if (apis.has(api) || isRejected(set, 'Api', api)) continue;
       out.push(
         diagnostic(
-          'BG040',
+          VALIDATION_CODES.undeclaredApi,
           `${doc.kind.toLowerCase()} \`${doc.name}\` refers to api \`${api}\`, which no \`Api\` declares`,
           doc.locate(['spec', 'api']),
           didYouMean(api, names) ??

@@ -1,3 +1,4 @@
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import { didYouMean, listCode } from '../../diagnostics/suggest.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
@@ -10,7 +11,7 @@ import type { ValidationRule } from '../context.js';
  */
 export const unknownEnvironment: ValidationRule = {
   name: 'unknown-environment',
-  codes: ['BG046'],
+  codes: [VALIDATION_CODES.undeclaredEnvironment],
   check({ set, apis }) {
     const out: Diagnostic[] = [];
     const sites: { doc: LoadedDocument<'Policy'> | LoadedDocument<'Token'>; api: string; env: string; path: JsonPath }[] = [];
@@ -36,7 +37,7 @@ export const unknownEnvironment: ValidationRule = {
       if (declared.includes(site.env)) continue;
       out.push(
         diagnostic(
-          'BG046',
+          VALIDATION_CODES.undeclaredEnvironment,
           `environment \`${site.env}\` is not declared by api \`${site.api}\``,
           site.doc.locate(site.path),
           didYouMean(site.env, declared) ?? `declared environments: ${listCode(declared)}`,

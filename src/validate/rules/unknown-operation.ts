@@ -1,4 +1,5 @@
 import { classifyOperationName } from '../../core/classify.js';
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
@@ -11,7 +12,7 @@ import type { ValidationRule } from '../context.js';
  */
 export const unknownOperation: ValidationRule = {
   name: 'unknown-operation',
-  codes: ['BG044'],
+  codes: [VALIDATION_CODES.unknownOperation],
   check({ set, apis }) {
     const out: Diagnostic[] = [];
     for (const site of operationSelectors(set)) {
@@ -30,7 +31,7 @@ export const unknownOperation: ValidationRule = {
             : 'it will be classified as write by its name';
       out.push(
         diagnostic(
-          'BG044',
+          VALIDATION_CODES.unknownOperation,
           `operation \`${selector}\` is not in api \`${site.api}\`; ${becomes}`,
           site.doc.locate(site.path),
           didYouMean(selector, operations.keys()) ??

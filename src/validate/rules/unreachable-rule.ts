@@ -1,11 +1,11 @@
 import { classifyOperationName } from '../../core/classify.js';
+import { SEVERITY } from '../../core/modes.js';
+import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ApiDocument } from '../../schemas/types.generated.js';
 import type { Match, OperationClass, Rule, ValidationRule } from '../context.js';
 import { attemptNeverHolds } from './attempt-range.js';
-
-const SEVERITY = { allow: 0, shadow: 1, deny: 2 } as const;
 
 type IdentityValue = 'present' | 'absent' | string[] | undefined;
 
@@ -85,7 +85,7 @@ function coversAttempt(a: Match['attempt'], b: Match['attempt']): boolean {
  */
 export const unreachableRule: ValidationRule = {
   name: 'unreachable-rule',
-  codes: ['BG057'],
+  codes: [VALIDATION_CODES.unreachableRule],
   check({ set, apis }) {
     const out: Diagnostic[] = [];
     for (const doc of set.policies) {
@@ -105,7 +105,7 @@ export const unreachableRule: ValidationRule = {
         const still = stillIn ? `\`${b.id}\` still appears in ${stillIn} when it matches, but never as the decision's \`rule\`; ` : '';
         out.push(
           diagnostic(
-            'BG057',
+            VALIDATION_CODES.unreachableRule,
             `rule \`${b.id}\` can never decide: rule \`${a.id}\` (line ${line}) matches every call it matches, with ${severity}`,
             doc.locate(['spec', 'rules', j, 'id']),
             a.mode === b.mode

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeCredential } from '../../../src/diagnostics/credentials.js';
+import { looksLikeCredential } from '../../../src/core/credentials.js';
 import { whereIn } from '../../helpers/diagnostics.js';
 import { yaml } from '../../helpers/fs.js';
 import { API_RAILWAY, policy, token } from '../../helpers/policies.js';

@@ -8,9 +8,26 @@ import type {
   TypeNode,
   ValueNode,
 } from 'graphql';
-import { EXTRACT_CODES } from './codes.js';
-import { duplicateJsonKey } from './json.js';
-import type { ExtractError } from './types.js';
+import { parseJsonNotingDuplicates } from '../../../core/json.js';
+import { oneLine } from '../../../core/one-line.js';
+import { hasOwn, isRecord } from '../../../core/record.js';
+import { labelled } from '../../../core/untrusted.js';
+import { EXTRACT_CODES } from '../../codes.js';
+import { ExtractFailure, fail } from '../../failure.js';
+
+/*
+ * GraphQL, October 2021 (https://spec.graphql.org/October2021/), the parts that say which root
+ * fields a request runs:
+ *
+ *   Document            : Definition+
+ *   OperationDefinition : OperationType Name? VariableDefinitions? Directives? SelectionSet
+ *   Selection           : Field | FragmentSpread | InlineFragment
+ *   Field               : Alias? Name Arguments? Directives? SelectionSet?
+ *
+ * GetOperation (§6.1): the operation named by `operationName`, else the only one. CoerceVariableValues
+ * (§6.1.2): supplied value, else default, else null, a Non-Null variable without one is an error.
+ * CollectFields (§6.3.2): fragments and inline fragments are expanded into the root selection set.
+ */
 
 /** One GraphQL request: the members of a JSON body or of GET parameters, not yet checked. */
 export interface GraphqlRequest {
@@ -28,34 +45,22 @@ export interface RootField {
   args: Record<string, unknown>;
 }
 
-export type GraphqlResult = { fields: RootField[] } | { error: ExtractError };
-
 // Bounds parsing work on hostile documents; far above any real client operation.
 const MAX_TOKENS = 50_000;
 const MAX_DEPTH = 200;
-
-class ExtractFailure extends Error {
-  constructor(readonly failure: ExtractError) {
-    super(failure.message);
-  }
-}
-
-function fail(code: string, message: string): never {
-  throw new ExtractFailure({ code, message });
-}
 
 /**
  * The root fields of the operation a GraphQL request selects, through aliases, fragment spreads
  * and inline fragments. Directives (`@skip`, `@include`) are deliberately ignored: a field that
  * might run is treated as running, so a policy can only over-approximate what a call does.
  */
-export function graphqlRootFields(request: GraphqlRequest): GraphqlResult {
+export function graphqlRootFields(request: GraphqlRequest): RootField[] {
   try {
-    return { fields: rootFields(request) };
+    return rootFields(request);
   } catch (e) {
-    if (e instanceof ExtractFailure) return { error: e.failure };
+    if (e instanceof ExtractFailure) throw e;
     // Deeply nested documents can exhaust the parser's stack; that is a malformed request, not a crash.
-    if (e instanceof RangeError) return { error: { code: EXTRACT_CODES.graphqlSyntax, message: 'graphql document is nested too deeply' } };
+    if (e instanceof RangeError) fail(EXTRACT_CODES.graphqlSyntax, 'graphql document is nested too deeply');
     throw e;
   }
 }
@@ -110,7 +115,7 @@ function rootFields(request: GraphqlRequest): RootField[] {
     const args: Record<string, unknown> = {};
     for (const argument of node.arguments ?? []) {
       // Servers reject repeated names in validation; one that skips it may keep either copy.
-      if (Object.prototype.hasOwnProperty.call(args, argument.name.value)) {
+      if (hasOwn(args, argument.name.value)) {
         fail(EXTRACT_CODES.graphqlSyntax, `graphql field \`${name}\` is given argument \`${argument.name.value}\` twice`);
       }
       args[argument.name.value] = valueOf(argument.value, resolved, operation);
@@ -127,20 +132,14 @@ function readVariables(raw: unknown): Record<string, unknown> {
   // Some clients send `variables` as a JSON string, as GET requests always do.
   if (typeof value === 'string') {
     if (value.trim() === '') return {};
-    const text = value;
-    try {
-      value = JSON.parse(text) as unknown;
-    } catch {
-      fail(EXTRACT_CODES.invalidBody, 'graphql `variables` is not valid json');
-    }
-    if (duplicateJsonKey(text) !== null) {
+    const json = parseJsonNotingDuplicates(value) ?? fail(EXTRACT_CODES.invalidBody, 'graphql `variables` is not valid json');
+    if (json.duplicate !== null) {
       fail(EXTRACT_CODES.invalidBody, 'graphql `variables` repeats a member name in one object: parsers differ on which copy they keep');
     }
+    value = json.value;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail(EXTRACT_CODES.missingVariable, 'graphql `variables` must be an object');
-  }
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) fail(EXTRACT_CODES.missingVariable, 'graphql `variables` must be an object');
+  return value;
 }
 
 function selectOperation(operations: OperationDefinitionNode[], name: string | null): OperationDefinitionNode {
@@ -150,7 +149,7 @@ function selectOperation(operations: OperationDefinitionNode[], name: string | n
   for (const operation of operations) {
     const own = operation.name?.value;
     if (own === undefined) continue;
-    if (names.has(own)) fail(EXTRACT_CODES.operationNotFound, `the graphql document defines ${showName(own)} more than once`);
+    if (names.has(own)) fail(EXTRACT_CODES.operationNotFound, `the graphql document defines ${labelled('operation', own, 'name', 'an operation name')} more than once`);
     names.add(own);
   }
   // An anonymous operation must be alone (LoneAnonymousOperation): which one a server without
@@ -160,7 +159,7 @@ function selectOperation(operations: OperationDefinitionNode[], name: string | n
   }
   if (name !== null) {
     const found = operations.find((o) => o.name?.value === name);
-    if (!found) fail(EXTRACT_CODES.operationNotFound, `graphql operation \`${name}\` is not in the document`);
+    if (!found) fail(EXTRACT_CODES.operationNotFound, `${labelled('graphql operation', name, 'name', 'the graphql operation `operationName` names')} is not in the document`);
     return found;
   }
   const [only] = operations;
@@ -180,7 +179,7 @@ function resolveVariables(operation: OperationDefinitionNode, supplied: Record<s
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
     if (out.has(name)) fail(EXTRACT_CODES.graphqlSyntax, `graphql variable \`$${name}\` is declared twice`);
-    const has = Object.prototype.hasOwnProperty.call(supplied, name) && supplied[name] !== undefined;
+    const has = hasOwn(supplied, name) && supplied[name] !== undefined;
     let value: unknown = null;
     if (has) value = supplied[name];
     else if (definition.defaultValue) value = valueOf(definition.defaultValue, new Map(), operation);
@@ -224,7 +223,7 @@ function valueOf(node: ValueNode, variables: ReadonlyMap<string, unknown>, opera
     case Kind.OBJECT: {
       const out: Record<string, unknown> = {};
       for (const field of node.fields) {
-        if (Object.prototype.hasOwnProperty.call(out, field.name.value)) {
+        if (hasOwn(out, field.name.value)) {
           fail(EXTRACT_CODES.graphqlSyntax, `graphql input object gives field \`${field.name.value}\` twice`);
         }
         out[field.name.value] = valueOf(field.value, variables, operation);
@@ -260,24 +259,4 @@ function collect(
   }
 }
 
-// Operation names are the caller's text: shown only when they cannot be a pasted credential.
-function showName(name: string): string {
-  return name.length <= 64 && !/[A-Za-z0-9]{40,}/.test(name) ? `operation \`${name}\`` : 'an operation name';
-}
-
-function oneLine(text: string): string {
-  const first = text.split('\n')[0] ?? '';
-  return first.charAt(0).toLowerCase() + first.slice(1);
-}
-
-/** The value at a dotted argument path (`input.serviceId`), or undefined when the path is absent. */
-export function argumentAt(args: Readonly<Record<string, unknown>>, path: string): unknown {
-  let current: unknown = args;
-  for (const segment of path.split('.')) {
-    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
-    if (!Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
-}
 

@@ -1,10 +1,14 @@
-import { JsonNumberLiteral, type CanonicalValue } from '../core/canonical-json.js';
+import { JsonNumberLiteral, type CanonicalValue } from './canonical-json.js';
 
 /**
- * A strict JSON parser that reads the way OPA's `util.Unmarshal` (Go `encoding/json` with
+ * A strict JSON reader that reads the way OPA's `util.Unmarshal` (Go `encoding/json` with
  * `UseNumber`) reads bundle files: numbers stay as their literal text so `1.50` hashes as `1.50`,
  * a duplicate key keeps its last value, lone surrogate escapes become U+FFFD, and anything after
  * the value other than whitespace is an error. `JSON.parse` does none of the first three.
+ *
+ * The same reader finds the duplicate member names of a request body (`duplicates: 'reject'`):
+ * parsers disagree on `{"query": A, "query": B}` (JavaScript, Go and Python keep the last, others
+ * the first or reject the document), so an enforcer cannot know which copy the server reads.
  */
 
 export class JsonSyntaxError extends Error {
@@ -20,10 +24,24 @@ export class JsonSyntaxError extends Error {
 /** Go's decoder refuses documents nested deeper than this; so do we, which also bounds recursion. */
 const MAX_DEPTH = 10_000;
 
+/** A member name an object repeats, when the reader was asked to reject duplicates. */
+export class JsonDuplicateKeyError extends JsonSyntaxError {
+  constructor(
+    readonly key: string,
+    offset: number,
+  ) {
+    super(`duplicate member name at offset ${offset}`, offset);
+    this.name = 'JsonDuplicateKeyError';
+  }
+}
+
 export type JsonObject = { [key: string]: CanonicalValue };
 
-export function parseJsonPreservingNumbers(text: string): CanonicalValue {
-  const parser = new Parser(text);
+/** What to do with a member name an object repeats: keep the last (Go, OPA), or stop. */
+export type DuplicatePolicy = 'last' | 'reject';
+
+export function parseJsonPreservingNumbers(text: string, options: { duplicates?: DuplicatePolicy } = {}): CanonicalValue {
+  const parser = new Parser(text, options.duplicates ?? 'last');
   parser.skipWhitespace();
   const value = parser.value(0);
   parser.skipWhitespace();
@@ -36,7 +54,10 @@ const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 class Parser {
   private pos = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly duplicates: DuplicatePolicy,
+  ) {}
 
   atEnd(): boolean {
     return this.pos >= this.text.length;
@@ -93,53 +114,49 @@ class Parser {
   }
 
   private object(depth: number): JsonObject {
-    this.pos++;
     // A null-prototype object so `__proto__` is an ordinary key, as it is in Go.
     const out = Object.create(null) as JsonObject;
-    this.skipWhitespace();
-    if (this.text[this.pos] === '}') {
-      this.pos++;
-      return out;
-    }
-    for (;;) {
-      this.skipWhitespace();
+    this.sequence('}', () => {
       if (this.text[this.pos] !== '"') this.fail('expected a string key');
+      const at = this.pos;
       const key = this.string();
+      if (this.duplicates === 'reject' && key in out) throw new JsonDuplicateKeyError(key, at);
       this.skipWhitespace();
       if (this.text[this.pos] !== ':') this.fail("expected ':'");
       this.pos++;
       this.skipWhitespace();
       // Go's decoder overwrites, so the last duplicate wins.
       out[key] = this.value(depth);
-      this.skipWhitespace();
-      const c = this.text[this.pos];
-      this.pos++;
-      if (c === '}') return out;
-      if (c !== ',') {
-        this.pos--;
-        this.fail("expected ',' or '}'");
-      }
-    }
+    });
+    return out;
   }
 
   private array(depth: number): CanonicalValue[] {
-    this.pos++;
     const out: CanonicalValue[] = [];
+    this.sequence(']', () => {
+      out.push(this.value(depth));
+    });
+    return out;
+  }
+
+  /** `[` or `{`, then items separated by `,` up to `close`; `item` reads one item at its first character. */
+  private sequence(close: '}' | ']', item: () => void): void {
+    this.pos++;
     this.skipWhitespace();
-    if (this.text[this.pos] === ']') {
+    if (this.text[this.pos] === close) {
       this.pos++;
-      return out;
+      return;
     }
     for (;;) {
       this.skipWhitespace();
-      out.push(this.value(depth));
+      item();
       this.skipWhitespace();
       const c = this.text[this.pos];
       this.pos++;
-      if (c === ']') return out;
+      if (c === close) return;
       if (c !== ',') {
         this.pos--;
-        this.fail("expected ',' or ']'");
+        this.fail(`expected ',' or '${close}'`);
       }
     }
   }
@@ -208,23 +225,32 @@ class Parser {
 
 /** Go decodes an unpaired surrogate escape to U+FFFD; doing it here keeps `"\ud800"` and `"\ufffd"` the same key, as in Go. */
 function replaceLoneSurrogates(s: string): string {
-  if (!/[\ud800-\udfff]/.test(s)) return s;
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        out += s[i]! + s[i + 1]!;
-        i++;
-        continue;
-      }
-      out += '\ufffd';
-    } else if (c >= 0xdc00 && c <= 0xdfff) {
-      out += '\ufffd';
-    } else {
-      out += s[i]!;
-    }
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
+/**
+ * The first member name that one object of a JSON text repeats, or null. Names compare as Go
+ * decodes them. Throws `JsonSyntaxError` for text this reader cannot read (not JSON, nested
+ * deeper than Go reads): a caller that must decide about it treats it as unreadable.
+ */
+export function firstDuplicateKey(text: string): string | null {
+  try {
+    parseJsonPreservingNumbers(text, { duplicates: 'reject' });
+  } catch (e) {
+    if (e instanceof JsonDuplicateKeyError) return e.key;
+    throw e;
   }
-  return out;
+  return null;
+}
+
+/**
+ * A JSON text as JavaScript reads it (`JSON.parse`), with the first member name one of its
+ * objects repeats; null for text `JSON.parse` or Go's decoder cannot read.
+ */
+export function parseJsonNotingDuplicates(text: string): { value: unknown; duplicate: string | null } | null {
+  try {
+    return { value: JSON.parse(text) as unknown, duplicate: firstDuplicateKey(text) };
+  } catch {
+    return null;
+  }
 }

@@ -1,0 +1,75 @@
+import { labelled } from '../core/untrusted.js';
+import { EXTRACT_CODES } from './codes.js';
+import { fail } from './failure.js';
+
+/*
+ * Names as servers read them: Go's encoding/json matches JSON members without case
+ * (`json.Unmarshal`, "preferring an exact match but also accepting a case-insensitive match");
+ * query strings and form bodies are split on `&` (WHATWG URL), and on `;` too by Rack 2 and old
+ * CGI parsers; some frameworks trim parameter names.
+ */
+
+/**
+ * A member name as Go's encoding/json matches it (gqlgen, mcp-go): without ASCII case, with `ſ`
+ * as `s` and the Kelvin sign as `k`. Such servers keep the last member that matches a field.
+ */
+export function goFold(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/\u017F/g, 's').replace(/\u212A/g, 'k');
+}
+
+/**
+ * The first member of `record` that a case-insensitive server may read as another member: one
+ * that folds like a `known` name but is spelled otherwise, or two members that fold alike. Null
+ * when every member reads one way.
+ */
+export function foldConflict(record: Readonly<Record<string, unknown>>, known: readonly string[]): string | null {
+  const knownBy = new Map(known.map((k) => [goFold(k), k]));
+  const seen = new Set<string>();
+  for (const name of Object.keys(record)) {
+    const folded = goFold(name);
+    const expected = knownBy.get(folded);
+    if (expected !== undefined && expected !== name) return expected;
+    if (seen.has(folded)) return expected ?? name;
+    seen.add(folded);
+  }
+  return null;
+}
+
+/** Fails when a member of `record` may read as another one to a case-insensitive server. */
+export function checkMemberCase(record: Readonly<Record<string, unknown>>, known: readonly string[], prefix = ''): void {
+  const folded = foldConflict(record, known);
+  if (folded === null) return;
+  const name = `${prefix}${folded}`;
+  fail(
+    EXTRACT_CODES.ambiguousParameters,
+    `${labelled('member', name, 'key', 'a member')} is spelled in another case, or twice in different cases: servers that match names without case (Go's encoding/json) read it differently`,
+  );
+}
+
+/** Whitespace and control characters: what servers may trim from, or drop in, a parameter name. */
+function isSpace(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return code <= 0x20 || code === 0x7f || /\s/.test(char);
+}
+
+/**
+ * Fails when parameter names may read differently on some server: a `;` in a query string or
+ * form body (Rack 2 and old CGI parsers split on it, others keep it in the value); a name with
+ * leading or trailing whitespace (trimmed by some frameworks); a name that is a guarded one but for
+ * whitespace.
+ */
+export function checkParameterNames(raw: string, names: readonly string[], guarded: readonly string[]): void {
+  const ambiguous = (message: string): never => fail(EXTRACT_CODES.ambiguousParameters, message);
+  if (raw.includes(';')) ambiguous('the parameters contain `;`, which some servers read as a separator and others as data');
+  const guards = new Set(guarded.map(goFold));
+  for (const name of names) {
+    const chars = [...name];
+    if (chars.length > 0 && (isSpace(chars[0] ?? '') || isSpace(chars[chars.length - 1] ?? ''))) {
+      ambiguous('a parameter name has leading or trailing whitespace, which some servers trim');
+    }
+    const bare = chars.filter((c) => !isSpace(c)).join('');
+    if (bare !== name && guards.has(goFold(bare))) {
+      ambiguous(`${labelled('parameter', bare, 'key', 'a parameter')} is spelled with whitespace, which some servers drop`);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import type { IrApi } from '../../../ir/types.js';
+import { isRecord } from '../../../core/record.js';
+import { quote } from '../../../core/untrusted.js';
+import { EXTRACT_CODES } from '../../codes.js';
+import { fail } from '../../failure.js';
+import { checkMemberCase, checkParameterNames } from '../../params.js';
+import { isJson, mediaType, pathMatchesEndpoint, readJson } from '../../request.js';
+import type { NormalizedRequest } from '../../request.js';
+import type { FoundOperation, ProtocolExtractor } from '../types.js';
+import { graphqlRootFields } from './document.js';
+import type { GraphqlRequest } from './document.js';
+
+/*
+ * GraphQL over HTTP (https://graphql.github.io/graphql-over-http/draft/):
+ *
+ *   GET  /graphql?query=…&variables=…&operationName=…
+ *   POST /graphql   Content-Type: application/json     {"query": …, "variables": …, "operationName": …}
+ *   POST /graphql   Content-Type: application/graphql  <document>
+ *
+ * and what servers accept around it: a JSON array of requests (batching, Apollo and gqlgen), and
+ * a stored document named instead of `query` (persisted queries, `documentId`).
+ */
+
+/** Where GraphQL over HTTP puts a request's members in a URL. */
+const GRAPHQL_PARAMS = ['query', 'variables', 'operationName'] as const;
+
+/**
+ * Members that name a stored (persisted, trusted) document: Apollo's `extensions.persistedQuery`,
+ * GraphQL over HTTP's `documentId`, Relay's `doc_id` / `id`, `queryId`. A server that supports them
+ * may run the stored document and ignore `query`, so both together are never decided by `query`.
+ */
+const PERSISTED_PARAMS = ['documentId', 'doc_id', 'id', 'queryId', 'extensions'] as const;
+
+/** Request members a case-insensitive (Go) server reads whatever their case. */
+const GRAPHQL_MEMBERS = [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS] as const;
+
+export const graphql: ProtocolExtractor = {
+  protocol: 'graphql',
+  messages: (request, api) => graphqlRequests(request, api).map((entry) => () => graphqlOperations(entry)),
+};
+
+/** The GraphQL requests a request carries: one from a GET's url or a POST's body, or a batch. */
+function graphqlRequests(request: NormalizedRequest, api: IrApi): readonly unknown[] {
+  const { method, url, headers, text, limit } = request;
+  if (!pathMatchesEndpoint(url, api.endpoint)) {
+    fail(EXTRACT_CODES.wrongEndpoint, `path \`${url.pathname}\` is not the graphql endpoint \`${api.endpoint ?? ''}\``);
+  }
+  const params = url.searchParams;
+  const ambiguous = (message: string): never => fail(EXTRACT_CODES.ambiguousParameters, message);
+  if (method === 'GET') {
+    // A GET carries its document in the URL: the same size bound applies as to a body.
+    if (url.search.length > limit) {
+      fail(EXTRACT_CODES.bodyTooLarge, `the request query string has ${url.search.length} characters, more than the limit of ${limit}`);
+    }
+    checkParameterNames(url.search, [...params.keys()], GRAPHQL_MEMBERS);
+    // Servers differ on which copy of a repeated parameter they read, and some read a GET's body.
+    const repeated = GRAPHQL_PARAMS.filter((name) => params.getAll(name).length > 1);
+    if (repeated.length > 0) ambiguous(`the url repeats ${repeated.map((n) => `\`${n}\``).join(', ')}: servers differ on which copy they read`);
+    if (text.trim() !== '') ambiguous('a GET request with a body: servers differ on whether they read the url or the body');
+    const persisted = PERSISTED_PARAMS.filter((name) =>
+      name === 'extensions' ? params.getAll(name).some((v) => v.includes('persistedQuery')) : params.has(name),
+    );
+    if (params.has('query') && persisted.length > 0) persistedNextToQuery(persisted);
+    const fromUrl: GraphqlRequest = { query: params.get('query'), variables: params.get('variables'), operationName: params.get('operationName') };
+    return [fromUrl];
+  }
+  if (method !== 'POST') fail(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry a graphql operation`);
+  // Some servers merge url parameters into a POST (and let them win), others ignore them.
+  checkParameterNames(url.search, [...params.keys()], GRAPHQL_MEMBERS);
+  const inUrl = GRAPHQL_MEMBERS.filter((name) => params.has(name));
+  if (inUrl.length > 0) {
+    ambiguous(`a POST request with ${inUrl.map((n) => `\`${n}\``).join(', ')} in its url: servers differ on whether the url or the body wins`);
+  }
+  const type = mediaType(headers);
+  if (type === 'application/graphql') return [{ query: text, variables: undefined, operationName: undefined }];
+  // A missing content type is read as JSON: clients that omit it still get their body executed upstream.
+  if (type !== null && !isJson(type)) {
+    fail(EXTRACT_CODES.unsupportedContentType, `content type ${quote(type, 'mediaType', 'of an unexpected form')} is not a graphql request`);
+  }
+  if (text.trim() === '') fail(EXTRACT_CODES.missingQuery, 'the request body is empty');
+  const body = readJson(text);
+  if (!Array.isArray(body)) return [body];
+  if (body.length === 0) fail(EXTRACT_CODES.noOperation, 'the batched request is an empty array');
+  return body;
+}
+
+/** The root fields one GraphQL request runs, once its members read one way. */
+function graphqlOperations(entry: unknown): FoundOperation[] {
+  if (!isRecord(entry)) fail(EXTRACT_CODES.invalidBody, 'a graphql request must be a json object');
+  checkMemberCase(entry, GRAPHQL_MEMBERS);
+  if (entry.query !== undefined && entry.query !== null) {
+    const persisted = persistedMembers(entry);
+    if (persisted.length > 0) persistedNextToQuery(persisted);
+  }
+  return rootOperations({ query: entry.query, variables: entry.variables, operationName: entry.operationName });
+}
+
+function rootOperations(request: GraphqlRequest): FoundOperation[] {
+  return graphqlRootFields(request).map((f) => {
+    // Introspection reads the schema whatever the operation type, so it is classified as a read.
+    const type = f.name.startsWith('__') ? 'query' : f.operationType;
+    const found: FoundOperation = { name: f.name, type, args: f.args };
+    if (f.responseKey !== f.name) found.alias = f.responseKey;
+    return found;
+  });
+}
+
+function persistedNextToQuery(members: readonly string[]): never {
+  return fail(
+    EXTRACT_CODES.ambiguousParameters,
+    `the request has \`query\` and ${members.map((m) => `\`${m}\``).join(', ')}: a server with stored documents may run the stored one and ignore \`query\``,
+  );
+}
+
+/** The persisted-document members next to `query` in one JSON request object. */
+function persistedMembers(record: Readonly<Record<string, unknown>>): string[] {
+  const out: string[] = [];
+  for (const name of ['documentId', 'doc_id', 'queryId'] as const) {
+    if (record[name] !== undefined && record[name] !== null) out.push(name);
+  }
+  // Relay's `id` is a string, but a server may take a number as the same stored-document key.
+  if (typeof record.id === 'string' || typeof record.id === 'number') out.push('id');
+  const extensions = record.extensions;
+  if (isRecord(extensions)) {
+    const stored = extensions['persistedQuery'];
+    if (stored !== undefined && stored !== null) out.push('extensions.persistedQuery');
+  } else if (typeof extensions === 'string' && extensions.includes('persistedQuery')) {
+    out.push('extensions.persistedQuery');
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+import type { IrApi, IrOperation } from '../../../ir/types.js';
+import { EXTRACT_CODES } from '../../codes.js';
+import { fail } from '../../failure.js';
+import { checkParameterNames } from '../../params.js';
+import { mediaType } from '../../request.js';
+import type { NormalizedRequest } from '../../request.js';
+import type { FoundOperation, ProtocolExtractor } from '../types.js';
+import { bodyParameters } from './body.js';
+import { mergeParameters, resourceArguments } from './params.js';
+
+/*
+ * A REST API as its catalog declares it (OpenAPI 3.1 "Path Templating"):
+ *
+ *   <METHOD> /services/{serviceId}/volumes/{volumeId}?<query>   [body]
+ *
+ * A call is the catalog operation whose `http` route matches method and path, the most literal
+ * segments winning; `{name}` path segments become arguments, as do query parameters and the
+ * fields of the body.
+ */
+
+export const http: ProtocolExtractor = {
+  protocol: 'http',
+  // A REST request is one message: the request itself.
+  messages: (request, api) => [() => restOperations(request, api)],
+};
+
+function restOperations(request: NormalizedRequest, api: IrApi): FoundOperation[] {
+  const { method, url, headers, text } = request;
+  const route = matchRoute(api, method, url);
+  const guarded = new Set<string>([...Object.keys(route.params), ...resourceArguments(route.op)]);
+  const body = bodyParameters(headers, text);
+  checkParameterNames(url.search, [...url.searchParams.keys()], [...guarded]);
+  checkParameterNames(mediaType(headers) === 'application/x-www-form-urlencoded' ? text : '', body.map((p) => p.name), [...guarded]);
+  const args = mergeParameters(
+    [
+      { where: 'path', pairs: Object.entries(route.params).map(([name, value]) => ({ name, value })) },
+      { where: 'query string', pairs: [...url.searchParams].map(([name, value]) => ({ name, value })) },
+      { where: 'body', pairs: body },
+    ],
+    guarded,
+    route.op,
+  );
+  return [{ name: route.op.name, type: route.op.type, args }];
+}
+
+interface Route {
+  op: IrOperation;
+  /** Path template variables, percent-decoded. */
+  params: Record<string, string>;
+}
+
+/** The one operation whose route matches method and path best; which route a router prefers on a tie is its own rule. */
+function matchRoute(api: IrApi, method: string, url: URL): Route {
+  const segments = splitPath(url.pathname);
+  let best: (Route & { literal: number }) | null = null;
+  let tied: IrOperation | null = null;
+  for (const op of api.operations) {
+    if (!op.http || op.http.method !== method) continue;
+    const template = splitPath(op.http.path);
+    if (template.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    let literal = 0;
+    let ok = true;
+    template.forEach((part, i) => {
+      const actual = segments[i] ?? '';
+      const m = /^\{([^}]+)\}$/.exec(part);
+      if (m?.[1] !== undefined) params[m[1]] = safeDecode(actual);
+      else if (part === actual) literal++;
+      else ok = false;
+    });
+    if (!ok) continue;
+    if (!best || literal > best.literal) {
+      best = { op, params, literal };
+      tied = null;
+    } else if (literal === best.literal) {
+      tied = op;
+    }
+  }
+  if (!best) return fail(EXTRACT_CODES.wrongEndpoint, `no operation of api \`${api.name}\` matches \`${method} ${url.pathname}\``);
+  if (tied) fail(EXTRACT_CODES.ambiguousParameters, `\`${method} ${url.pathname}\` matches operations \`${best.op.name}\` and \`${tied.name}\` equally well`);
+  return best;
+}
+
+function splitPath(path: string): string[] {
+  return path.split('/').filter((s) => s !== '');
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,31 @@
+import type { IrApi } from '../../ir/types.js';
+import type { MessageTraceContext } from '../../identity/index.js';
+import type { NormalizedRequest } from '../request.js';
+
+/** The wire protocols an API speaks, as its catalog declares. */
+export type Protocol = IrApi['protocol'];
+
+/** An operation found in the request, before it becomes a decision input. */
+export interface FoundOperation {
+  name: string;
+  type: string;
+  args: Readonly<Record<string, unknown>>;
+  alias?: string;
+  /** Trace context carried in the message itself (MCP `params._meta`), used when the headers carry none. */
+  meta?: MessageTraceContext;
+}
+
+/** One message of a request (a batch element), read when called: its operations, or a failure for it alone. */
+export type Message = () => FoundOperation[];
+
+/**
+ * How one wire protocol names the operations in a request. Each implementation opens by quoting
+ * the wire format it reads. It throws `ExtractFailure` (through `fail`) for anything that does not
+ * read one way, and nothing else: `messages` when the request as a whole is unreadable, a message
+ * when that message is.
+ */
+export interface ProtocolExtractor {
+  readonly protocol: Protocol;
+  /** The request's messages, in request order. */
+  messages(request: NormalizedRequest, api: IrApi): readonly Message[];
+}

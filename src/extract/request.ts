@@ -1,0 +1,182 @@
+import { headerValues } from '../core/headers.js';
+import type { HeaderMap } from '../core/headers.js';
+import { parseJsonNotingDuplicates } from '../core/json.js';
+import { isRecord } from '../core/record.js';
+import { labelled } from '../core/untrusted.js';
+import { EXTRACT_CODES } from './codes.js';
+import { fail } from './failure.js';
+import type { HttpRequest } from './types.js';
+
+/*
+ * HTTP/1.1 request framing as servers read it (RFC 9110, RFC 9112): the target URI, in absolute
+ * or origin form with `Host`; the body, UTF-8, identity-encoded; the methods frameworks may run
+ * it as instead (`X-HTTP-Method-Override`, `_method`).
+ */
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** A request reduced to what every protocol reads, once it is known to read one way. */
+export interface NormalizedRequest {
+  /** Uppercase. */
+  method: string;
+  url: URL;
+  headers: HeaderMap;
+  /** The body as UTF-8 text, '' when there is none. */
+  text: string;
+  /** The size bound a body, or a GET's query string, must keep. */
+  limit: number;
+}
+
+/** The host a request names, as the API catalog lists hosts: lowercase, without a trailing dot. */
+export function hostOf(url: URL): string {
+  return url.hostname.toLowerCase().replace(/\.$/, '');
+}
+
+/**
+ * The request URL, or why it is unparseable. Which host a request goes to must read one way: one
+ * `Host` header, agreeing with an absolute-form URL's authority (servers behind a proxy may route
+ * by either), and no userinfo (`user@host`), which parsers split at different `@`s.
+ */
+export function parseUrl(raw: string, headers: HeaderMap): URL {
+  const invalid = (message: string): never => fail(EXTRACT_CODES.invalidUrl, message);
+  const hosts = headerValues(headers, 'host');
+  if (hosts.length > 1 || hosts.some((h) => h.includes(','))) invalid('the request has several `Host` headers: servers differ on which one they read');
+  const [hostHeader] = hosts;
+  const header = hostHeader?.trim();
+  if (header !== undefined && (header === '' || /[@/\\?#\s]/.test(header))) {
+    invalid('the `Host` header is not a plain host and port (userinfo, a path or spaces): servers read it differently');
+  }
+  let url: URL;
+  try {
+    if (raw.startsWith('/')) {
+      if (header === undefined) return invalid('the request url cannot be parsed');
+      url = new URL(raw, `http://${header}`);
+    } else {
+      url = new URL(raw);
+    }
+  } catch {
+    return invalid('the request url cannot be parsed');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') invalid('the request url cannot be parsed');
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/*([^/?#]*)/.exec(raw)?.[1] ?? '';
+  if (url.username !== '' || url.password !== '' || (!raw.startsWith('/') && authority.includes('@'))) {
+    invalid('the request url carries userinfo (`user@host`): parsers differ on which host it names');
+  }
+  if (!raw.startsWith('/') && header !== undefined) {
+    let fromHeader: URL;
+    try {
+      fromHeader = new URL(`${url.protocol}//${header}`);
+    } catch {
+      return invalid('the `Host` header cannot be parsed');
+    }
+    const plain = (u: URL): string => `${hostOf(u)}:${u.port}`;
+    if (plain(fromHeader) !== plain(url)) {
+      invalid('the `Host` header names another host than the request url: servers differ on which one they route by');
+    }
+  }
+  return url;
+}
+
+/**
+ * The request's method, body and headers once they read one way: a body within the limit, valid
+ * UTF-8 and identity-encoded, and nothing that asks the server to run it as another method.
+ */
+export function normalizeRequest(request: HttpRequest, url: URL, headers: HeaderMap, limit: number): NormalizedRequest {
+  const text = readBody(request.body, limit);
+  // A server that inflates `Content-Encoding: gzip` (Express, nginx modules) reads other bytes than
+  // the ones the enforcer would parse: only an identity-encoded body is read.
+  if (text !== '') {
+    const codings = headerValues(headers, 'content-encoding')
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim().toLowerCase())
+      .filter((v) => v !== '' && v !== 'identity');
+    if (codings.length > 0) {
+      fail(EXTRACT_CODES.unsupportedContentType, 'the request body has a content encoding other than `identity`: the server may decode it into other bytes');
+    }
+  }
+  const override = methodOverride(headers, url, text);
+  if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
+  return { method: request.method.toUpperCase(), url, headers, text, limit };
+}
+
+function readBody(body: HttpRequest['body'], limit: number): string {
+  if (body === undefined || body === null) return '';
+  const size = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+  if (size > limit) fail(EXTRACT_CODES.bodyTooLarge, `the request body has ${size} bytes, more than the limit of ${limit}`);
+  if (typeof body === 'string') return body;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return fail(EXTRACT_CODES.invalidBody, 'the request body is not valid utf-8');
+  }
+}
+
+/** The media type, lowercase without parameters; several different ones are never a supported type. */
+export function mediaType(headers: HeaderMap): string | null {
+  const types = new Set(headerValues(headers, 'content-type').map((v) => (v.split(';')[0] ?? '').trim().toLowerCase()));
+  if (types.size === 0) return null;
+  if (types.size > 1) return [...types].join(', ');
+  const [type] = types;
+  return type ?? null;
+}
+
+export function isJson(type: string): boolean {
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+/** Whether the path is the API's one endpoint (GraphQL, MCP); a trailing slash reads the same. */
+export function pathMatchesEndpoint(url: URL, endpoint: string | null): boolean {
+  if (endpoint === null) return true;
+  const strip = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p);
+  return strip(url.pathname) === strip(endpoint);
+}
+
+/** A JSON body as servers read it: JSON, and no object that repeats a member name. */
+export function readJson(text: string): unknown {
+  // Text `JSON.parse` accepts but Go's decoder would not (nested past its depth) is unreadable too.
+  const json = parseJsonNotingDuplicates(text) ?? fail(EXTRACT_CODES.invalidBody, 'the request body is not valid json');
+  if (json.duplicate !== null) {
+    fail(EXTRACT_CODES.invalidBody, `the json body repeats ${labelled('the member', json.duplicate, 'key', 'a member name')} in one object: parsers differ on which copy they keep`);
+  }
+  return json.value;
+}
+
+/** Headers frameworks read to run a request as another method than the one it was sent with. */
+const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'] as const;
+
+/**
+ * Why the request may be run as another method than its own, or null. Frameworks (Rails, Laravel,
+ * Express method-override, ASP.NET, Google APIs) honour these; whether this upstream or a proxy in
+ * between does is unknowable, so any of them makes the request unparseable.
+ */
+function methodOverride(headers: HeaderMap, url: URL, text: string): string | null {
+  // CGI, Rack and PHP servers read `X_HTTP_Method_Override` as `X-HTTP-Method-Override`.
+  for (const sent of headers.keys()) {
+    const name = OVERRIDE_HEADERS.find((o) => o === sent.replace(/_/g, '-'));
+    if (name !== undefined) return `header \`${name}\` may make the server run the request as another method`;
+  }
+  if ([...url.searchParams.keys()].some(isMethodParam)) return 'url parameter `_method` may make the server run the request as another method';
+  if (text.trim() === '') return null;
+  const type = mediaType(headers);
+  let inBody = false;
+  if (type === 'application/x-www-form-urlencoded') {
+    inBody = [...new URLSearchParams(text).keys()].some(isMethodParam);
+  } else if (type !== null && type.startsWith('multipart/')) {
+    inBody = /name\s*=\s*"?_method"?/i.test(text);
+  } else {
+    let value: unknown;
+    try {
+      value = readJson(text);
+    } catch {
+      // An unreadable body is refused by the protocol that reads it, with its own code.
+      value = undefined;
+    }
+    const members = Array.isArray(value) ? (value as unknown[]) : [value];
+    inBody = members.some((m) => isRecord(m) && Object.keys(m).some(isMethodParam));
+  }
+  return inBody ? 'body parameter `_method` may make the server run the request as another method' : null;
+}
+
+function isMethodParam(name: string): boolean {
+  return name.toLowerCase() === '_method';
+}

@@ -1,0 +1,125 @@
+import { hasOwn, isRecord } from '../core/record.js';
+import { quote } from '../core/untrusted.js';
+import type { IrApi, IrOperation } from '../ir/types.js';
+import type { DecisionInput } from '../schemas/types.generated.js';
+import { EXTRACT_CODES } from './codes.js';
+import { fail } from './failure.js';
+import type { Inventory, InventoryEntry } from './types.js';
+
+type Resource = NonNullable<DecisionInput['resource']>;
+
+/** A read-only map, or a plain record read by its own keys only. */
+interface Lookup<V> {
+  get(key: string): V | undefined;
+}
+
+/** The inventory as lookups, whether the caller gave Maps or records (a record's inherited keys are no ids). */
+export interface InventoryLookups {
+  resources: Lookup<InventoryEntry>;
+  environments: Lookup<string>;
+  projects: Lookup<string>;
+}
+
+export function inventoryLookups(inventory: Inventory | undefined): InventoryLookups {
+  return { resources: lookupOf(inventory?.resources), environments: lookupOf(inventory?.environments), projects: lookupOf(inventory?.projects) };
+}
+
+function lookupOf<V>(source: ReadonlyMap<string, V> | Readonly<Record<string, V>> | undefined): Lookup<V> {
+  if (source === undefined) return { get: () => undefined };
+  if (source instanceof Map) return source as ReadonlyMap<string, V>;
+  const record = source as Readonly<Record<string, V>>;
+  return { get: (key) => (hasOwn(record, key) ? record[key] : undefined) };
+}
+
+/** The value at a dotted argument path (`input.serviceId`), or undefined when the path is absent. */
+export function argumentAt(args: Readonly<Record<string, unknown>>, path: string): unknown {
+  let current: unknown = args;
+  for (const segment of path.split('.')) {
+    if (!isRecord(current) || !hasOwn(current, segment)) return undefined;
+    current = current[segment];
+  }
+  return current;
+}
+
+/** Ids are strings; an integer literal or number is accepted as its digits, anything else is no id. */
+function asId(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  return null;
+}
+
+/**
+ * The resource an operation acts on. Arguments are claims of the caller; the inventory is what the
+ * enforcer knows. When an argument names another environment or project than the inventory
+ * records for the resource, the server acts on one of them and the enforcer cannot tell which: the
+ * request is unparseable (deny), never decided in the argument's favour. An argument the inventory
+ * cannot resolve leaves the field to the inventory, or out (the most protected environment is
+ * then assumed), never to a guess.
+ */
+export function resourceOf(api: IrApi, op: IrOperation | undefined, args: Readonly<Record<string, unknown>>, inventory: InventoryLookups): Resource | undefined {
+  // An operation missing from the catalog has no known resource argument: its environment stays
+  // unknown, which the policy reads as the most protected one.
+  if (!op?.resource) return undefined;
+  const spec = op.resource;
+  const resource: Resource = { kind: spec.kind };
+  const id = spec.idArg ? asId(argumentAt(args, spec.idArg)) : null;
+  const entry = id === null ? undefined : inventory.resources.get(id);
+  if (id !== null) resource.id = id;
+
+  const fromId = entry?.environment ?? (spec.kind === 'environment' && id !== null ? environmentName(api, id, inventory) : undefined);
+  const envArg = spec.environmentArg ? asId(argumentAt(args, spec.environmentArg)) : null;
+  if (envArg !== null) {
+    const fromArg = environmentName(api, envArg, inventory);
+    if (fromArg === undefined) {
+      // The call acts in an environment the enforcer does not know: it may be the protected one,
+      // whatever the inventory says of the resource, so the environment is left out (assumed).
+    } else if (fromId !== undefined && fromId !== fromArg) {
+      conflict(`argument \`${spec.environmentArg ?? ''}\` names environment ${showId(fromArg)}, but the inventory records ${showId(id, 'the resource')} in ${showId(fromId)}`);
+    } else {
+      resource.environment = fromArg;
+    }
+  } else if (fromId !== undefined) {
+    resource.environment = fromId;
+  }
+
+  const fromInventory = entry?.project ?? (spec.kind === 'project' && id !== null ? projectName(id, inventory) : undefined);
+  const projectArg = spec.projectArg ? asId(argumentAt(args, spec.projectArg)) : null;
+  // An id the inventory does not map is compared as written, so naming the project directly agrees.
+  const fromArg = projectArg === null ? undefined : (projectName(projectArg, inventory) ?? projectArg);
+  if (fromArg !== undefined && fromInventory !== undefined && fromInventory !== fromArg) {
+    conflict(`argument \`${spec.projectArg ?? ''}\` names project ${showId(fromArg)}, but the inventory records ${showId(id, 'the resource')} in ${showId(fromInventory)}`);
+  }
+  // A project is what the inventory knows. An argument stands in only when the operation names no
+  // resource id and the inventory knows the project it names: otherwise it is the caller's own
+  // claim, and a project-scoped grant must not be satisfied by a claim.
+  const claimed = id === null && projectArg !== null ? projectName(projectArg, inventory) : undefined;
+  const project = fromInventory ?? claimed;
+  if (project !== undefined) resource.project = project;
+  return resource;
+}
+
+function conflict(message: string): never {
+  return fail(EXTRACT_CODES.conflictingResource, message);
+}
+
+// Ids and names can be the caller's own text: shown only when they look like ids.
+function showId(id: string | null, otherwise = 'a value not shown'): string {
+  return quote(id, 'id', otherwise);
+}
+
+function environmentName(api: IrApi, id: string, inventory: InventoryLookups): string | undefined {
+  const named = inventory.environments.get(id);
+  if (named !== undefined) return named;
+  const entry = inventory.resources.get(id);
+  if (entry?.kind === 'environment' && entry.environment !== undefined) return entry.environment;
+  // Some callers pass the environment's name where an id is expected; accept only declared names.
+  return api.environments.includes(id) ? id : undefined;
+}
+
+/** The project an id names, when the inventory knows it; an unknown id names nothing the policy can trust. */
+function projectName(id: string, inventory: InventoryLookups): string | undefined {
+  const named = inventory.projects.get(id);
+  if (named !== undefined) return named;
+  const entry = inventory.resources.get(id);
+  return entry?.kind === 'project' ? entry.project : undefined;
+}

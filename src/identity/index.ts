@@ -1,0 +1,62 @@
+import { normalizeHeaders } from '../core/headers.js';
+import type { HeaderMap } from '../core/headers.js';
+import { parseBaggage } from './baggage.js';
+import { parseTraceparent } from './traceparent.js';
+
+export { MAX_ATTEMPT } from '../core/attempt.js';
+export { parseAttempt } from './attempt.js';
+export type { AttemptResult } from './attempt.js';
+export { parseBaggage } from './baggage.js';
+export { parseTraceparent } from './traceparent.js';
+
+/** Who a call claims to act for, and the trace it belongs to: the decision input's `identity`. */
+export interface Identity {
+  originator?: string;
+  tenant?: string;
+  causation?: string;
+  /** Whether the enforcer authenticated the identity rather than reading a hint such as baggage. */
+  verified: boolean;
+}
+
+/** Which baggage keys an API's callers put the originator and the tenant in. */
+export interface IdentityKeys {
+  originatorBaggageKey: string;
+  tenantBaggageKey: string;
+}
+
+/** Trace context one message carries itself (MCP `params._meta`), next to the request's headers. */
+export interface MessageTraceContext {
+  traceparent?: string;
+  baggage?: string;
+}
+
+/** The identity W3C trace context headers claim. */
+export function identityOf(headers: HeaderMap, keys: IdentityKeys): Identity {
+  const identity: Partial<Identity> = {};
+  const baggage = parseBaggage(headers);
+  const originator = baggage.get(keys.originatorBaggageKey);
+  const tenant = baggage.get(keys.tenantBaggageKey);
+  if (originator) identity.originator = originator;
+  if (tenant) identity.tenant = tenant;
+  const causation = parseTraceparent(headers);
+  if (causation) identity.causation = causation;
+  // Baggage is unauthenticated: whoever sends the request writes it, so it is only ever a claim.
+  return { ...identity, verified: false };
+}
+
+/** Header identity, completed field by field from trace context the message carries. */
+export function withMessageIdentity(fromHeaders: Identity, meta: MessageTraceContext, keys: IdentityKeys): Identity {
+  const headers = normalizeHeaders({
+    ...(meta.traceparent === undefined ? {} : { traceparent: meta.traceparent }),
+    ...(meta.baggage === undefined ? {} : { baggage: meta.baggage }),
+  });
+  const fromMessage = identityOf(headers, keys);
+  const merged: Partial<Identity> = {};
+  const originator = fromHeaders.originator ?? fromMessage.originator;
+  const tenant = fromHeaders.tenant ?? fromMessage.tenant;
+  const causation = fromHeaders.causation ?? fromMessage.causation;
+  if (originator) merged.originator = originator;
+  if (tenant) merged.tenant = tenant;
+  if (causation) merged.causation = causation;
+  return { ...merged, verified: false };
+}
