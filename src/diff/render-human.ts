@@ -1,0 +1,78 @@
+import { headline, type HeadlineOptions } from './headline.js';
+import type { Conditions, DiffReport, DiffRow, SideDecision, ValueCondition } from './types.js';
+
+export interface HumanOptions extends HeadlineOptions {
+  /** Rows shown per direction before the rest is summarised (0 = all). */
+  maxRows?: number;
+}
+
+const MAX_ATTEMPT = 1_000_000_000;
+
+function values(name: string, c: ValueCondition): string {
+  const show = (v: string | null): string => (v === null ? 'absent' : `\`${v}\``);
+  if ('in' in c) return c.in.length === 1 ? `${name} ${c.in[0] === null ? 'absent' : `= ${show(c.in[0]!)}`}` : `${name} ∈ {${c.in.map(show).join(', ')}}`;
+  const listed = c.notIn.filter((v) => v !== null);
+  const present = c.notIn.includes(null) ? ' present' : '';
+  return listed.length === 0 ? `${name}${present}` : `${name}${present} not ${listed.length === 1 ? show(listed[0]!) : `in {${listed.map(show).join(', ')}}`}`;
+}
+
+/** The further conditions of a row, beyond operation, environment and token. */
+export function describeConditions(c: Conditions): string[] {
+  const out: string[] = [];
+  if (c.operationType) out.push(c.operationType.query ? 'type `query`' : 'type other than `query`');
+  if (c.time) {
+    const { from, until } = c.time;
+    out.push(from && until ? `from ${from} until ${until}` : from ? `from ${from}` : `until ${until ?? ''}`);
+  }
+  if (c.attempt) {
+    const { min, max } = c.attempt;
+    out.push(min === max ? `attempt ${min}` : max === MAX_ATTEMPT ? `attempt ≥ ${min}` : min === 1 ? `attempt ≤ ${max}` : `attempt ${min}–${max}`);
+  }
+  if (c.verified !== undefined) out.push(c.verified ? 'identity verified' : 'identity not verified');
+  if (c.originator) out.push(values('originator', c.originator));
+  if (c.tenant) out.push(values('tenant', c.tenant));
+  if (c.resourceKind) out.push(values('resource kind', c.resourceKind));
+  if (c.resourceId) out.push(values('resource id', c.resourceId));
+  if (c.project) out.push(values('project', c.project));
+  return out;
+}
+
+const side = (d: SideDecision): string => `${d.mode} by \`${d.rule}\``;
+
+/** `volumeDelete · production · token ci-domains: deny by `p/r` → allow by `q/s`` plus the further conditions. */
+export function describeRow(r: DiffRow): string {
+  const op = r.operation.startsWith('class:') ? `any other ${r.operation.slice('class:'.length)} operation` : `\`${r.operation}\``;
+  const tokens = r.token.map((t) => (t === 'unknown' || t === 'missing' ? t : `\`${t}\``)).join(', ');
+  const more = describeConditions(r.conditions);
+  return `${r.api} · ${op} · ${r.environment.join(', ')} · token ${tokens}: ${side(r.before)} → ${side(r.after)}${more.length > 0 ? ` (when ${more.join('; ')})` : ''}`;
+}
+
+const TITLES = { loosened: 'Loosened', tightened: 'Tightened', 'same-mode-other-rule': 'Same mode, other rule' } as const;
+
+/** The report for a terminal: headline first, then the changed rows, verdicts and facts. */
+export function renderHuman(report: DiffReport, options: HumanOptions = {}): string {
+  const max = options.maxRows ?? 200;
+  const lines = [headline(report, options), ''];
+  for (const direction of ['loosened', 'tightened', 'same-mode-other-rule'] as const) {
+    const rows = report.rows.filter((r) => r.direction === direction);
+    if (rows.length === 0) continue;
+    lines.push(`${TITLES[direction]} (${rows.length}):`);
+    const shown = max === 0 ? rows : rows.slice(0, max);
+    for (const r of shown) lines.push(`  ${describeRow(r)}`);
+    if (shown.length < rows.length) lines.push(`  … and ${rows.length - shown.length} more (--format json lists every row)`);
+    lines.push('');
+  }
+  const changed = report.verdicts.filter((v) => v.verdict !== 'equivalent' || v.otherRule > 0);
+  if (changed.length > 0) {
+    lines.push('Verdicts:');
+    for (const v of changed) lines.push(`  ${v.api} · ${v.operation}: ${v.verdict}${v.otherRule > 0 ? ` (${v.otherRule} cells decided by another rule)` : ''}`);
+    lines.push(`  every other operation: equivalent`, '');
+  }
+  if (report.facts.length > 0) {
+    lines.push('Policy changes:');
+    for (const f of report.facts) lines.push(`  - ${f.message}${f.effect === 'changes' ? '' : ` (${f.effect})`}`);
+    lines.push('');
+  }
+  lines.push(`base ${report.base.irDigest}`, `head ${report.head.irDigest}`, `${report.summary.cellsEvaluated} cells evaluated on both sides`);
+  return lines.join('\n') + '\n';
+}
