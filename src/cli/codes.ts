@@ -1,6 +1,7 @@
 import { BUNDLE_ERROR_CODES } from '../bundle/codes.js';
 import { COMPILE_CODES } from '../compile/codes.js';
 import { CODES as VALIDATION_CODES } from '../diagnostics/codes.js';
+import { DIFF_ERROR_CODES } from '../diff/codes.js';
 import type { CodeInfo, Severity } from '../diagnostics/types.js';
 import { EXTRACT_CODE_TITLES } from '../extract/codes.js';
 import { TEST_CODES } from '../replay/codes.js';
@@ -25,6 +26,7 @@ export const ALL_CODES: Readonly<Record<string, CodeInfo>> = {
   ...fromRegistry(VERIFY_ERROR_CODES),
   ...fromRegistry(EXTRACT_CODE_TITLES),
   ...fromRegistry(TEST_CODES),
+  ...fromRegistry(DIFF_ERROR_CODES),
 };
 
 /** The README's diagnostics table, generated so that the documentation cannot drift from the registries. */

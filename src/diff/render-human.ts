@@ -4,6 +4,8 @@ import type { Conditions, DiffReport, DiffRow, SideDecision, ValueCondition } fr
 export interface HumanOptions extends HeadlineOptions {
   /** Rows shown per direction before the rest is summarised (0 = all). */
   maxRows?: number;
+  /** How to name the two sides in the footer, e.g. `origin/main (1a2b3c4)` and `working tree`. */
+  labels?: { base: string; head: string };
 }
 
 const MAX_ATTEMPT = 1_000_000_000;
@@ -73,6 +75,7 @@ export function renderHuman(report: DiffReport, options: HumanOptions = {}): str
     for (const f of report.facts) lines.push(`  - ${f.message}${f.effect === 'changes' ? '' : ` (${f.effect})`}`);
     lines.push('');
   }
-  lines.push(`base ${report.base.irDigest}`, `head ${report.head.irDigest}`, `${report.summary.cellsEvaluated} cells evaluated on both sides`);
+  const labels = options.labels ?? { base: 'base', head: 'head' };
+  lines.push(`base ${labels.base} · IR ${report.base.irDigest}`, `head ${labels.head} · IR ${report.head.irDigest}`, `${report.summary.cellsEvaluated} cells evaluated on both sides`);
   return lines.join('\n') + '\n';
 }

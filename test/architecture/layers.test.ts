@@ -21,8 +21,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   sign: ['core', 'bundle'],
   verify: ['core', 'bundle'],
   extract: ['core', 'schemas', 'ir'],
+  diff: ['core', 'schemas', 'ir', 'evaluate'],
   replay: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'extract'],
-  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'extract', 'replay'],
+  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'extract', 'replay', 'diff'],
 };
 /** Only the CLI talks to the outside world; no layer opens sockets. */
 const NETWORK = /from 'node:(http|https|net|tls|dgram|http2)'|from '(undici|@actions\/[a-z]+)'/;
