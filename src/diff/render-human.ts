@@ -41,12 +41,28 @@ export function describeConditions(c: Conditions): string[] {
 
 const side = (d: SideDecision): string => `${d.mode} by \`${d.rule}\``;
 
+const opLabel = (op: string): string => (op.startsWith('class:') ? `any other ${op.slice('class:'.length)} operation` : `\`${op}\``);
+
 /** `volumeDelete · production · token ci-domains: deny by `p/r` → allow by `q/s`` plus the further conditions. */
-export function describeRow(r: DiffRow): string {
-  const op = r.operation.startsWith('class:') ? `any other ${r.operation.slice('class:'.length)} operation` : `\`${r.operation}\``;
+export function describeRow(r: DiffRow, operations: readonly string[] = [r.operation]): string {
+  const ops = operations.length > 6 ? `${operations.slice(0, 5).map(opLabel).join(', ')} and ${operations.length - 5} more operations` : operations.map(opLabel).join(', ');
   const tokens = r.token.map((t) => (t === 'unknown' || t === 'missing' ? t : `\`${t}\``)).join(', ');
   const more = describeConditions(r.conditions);
-  return `${r.api} · ${op} · ${r.environment.join(', ')} · token ${tokens}: ${side(r.before)} → ${side(r.after)}${more.length > 0 ? ` (when ${more.join('; ')})` : ''}`;
+  return `${r.api} · ${ops} · ${r.environment.join(', ')} · token ${tokens}: ${side(r.before)} → ${side(r.after)}${more.length > 0 ? ` (when ${more.join('; ')})` : ''}`;
+}
+
+/** Rows that differ only in their operation, shown as one line naming every operation. */
+function byOperation(rows: readonly DiffRow[]): { row: DiffRow; operations: string[] }[] {
+  const groups = new Map<string, { row: DiffRow; operations: string[] }>();
+  for (const r of rows) {
+    const rest: Partial<Conditions> = { ...r.conditions };
+    delete rest.operation;
+    const key = JSON.stringify([r.api, r.environment, r.token, rest, r.before.mode, r.before.rule, r.after.mode, r.after.rule]);
+    const g = groups.get(key);
+    if (g) g.operations.push(r.operation);
+    else groups.set(key, { row: r, operations: [r.operation] });
+  }
+  return [...groups.values()];
 }
 
 const TITLES = { loosened: 'Loosened', tightened: 'Tightened', 'same-mode-other-rule': 'Same mode, other rule' } as const;
@@ -58,10 +74,11 @@ export function renderHuman(report: DiffReport, options: HumanOptions = {}): str
   for (const direction of ['loosened', 'tightened', 'same-mode-other-rule'] as const) {
     const rows = report.rows.filter((r) => r.direction === direction);
     if (rows.length === 0) continue;
-    lines.push(`${TITLES[direction]} (${rows.length}):`);
-    const shown = max === 0 ? rows : rows.slice(0, max);
-    for (const r of shown) lines.push(`  ${describeRow(r)}`);
-    if (shown.length < rows.length) lines.push(`  … and ${rows.length - shown.length} more (--format json lists every row)`);
+    lines.push(`${TITLES[direction]} (${rows.length} ${rows.length === 1 ? 'row' : 'rows'}):`);
+    const groups = byOperation(rows);
+    const shown = max === 0 ? groups : groups.slice(0, max);
+    for (const g of shown) lines.push(`  ${describeRow(g.row, g.operations)}`);
+    if (shown.length < groups.length) lines.push(`  … and ${groups.length - shown.length} more lines (--format json lists every row)`);
     lines.push('');
   }
   const changed = report.verdicts.filter((v) => v.verdict !== 'equivalent' || v.otherRule > 0);
