@@ -21,13 +21,27 @@ interface Work {
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort(byString);
 
-function without(c: Conditions, dim: Dim): string {
-  const rest: Partial<Conditions> = { ...c };
-  delete rest[dim];
-  return JSON.stringify(rest, Object.keys(rest).sort().concat(innerKeys));
+// Each dimension's value as text, computed once per cell: the bucket keys of every merge pass.
+const texts = new WeakMap<Work, Map<Dim, string>>();
+function dimText(w: Work, dim: Dim): string {
+  let m = texts.get(w);
+  if (!m) {
+    m = new Map();
+    texts.set(w, m);
+  }
+  let t = m.get(dim);
+  if (t === undefined) {
+    t = JSON.stringify(w.conditions[dim] ?? null);
+    m.set(dim, t);
+  }
+  return t;
 }
-// Stable stringification: the keys of the conditions and of their values, in a fixed order.
-const innerKeys = ['name', 'unnamed', 'query', 'in', 'unknown', 'fingerprints', 'missing', 'from', 'until', 'min', 'max', 'notIn'];
+
+function without(w: Work, dim: Dim): string {
+  return DIMS.filter((d) => d !== dim)
+    .map((d) => dimText(w, d))
+    .join('\u0000');
+}
 
 /** Unions a bucket of cells over `dim`; intervals merge only where they touch. */
 function mergeBucket(dim: Dim, cells: Work[]): Work[] {
@@ -104,7 +118,7 @@ function mergeAll(cells: Work[]): Work[] {
     for (const dim of DIMS) {
       const buckets = new Map<string, Work[]>();
       for (const c of current) {
-        const key = without(c.conditions, dim);
+        const key = without(c, dim);
         const list = buckets.get(key);
         if (list) list.push(c);
         else buckets.set(key, [c]);

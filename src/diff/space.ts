@@ -50,12 +50,22 @@ function side(ir: Ir, apiName: string): Side {
   return { ir, api, rules, tokens: new Map(ir.tokens.map((t) => [t.fingerprint, t])) };
 }
 
+const parsed = new Map<string, boolean>();
+const parses = (text: string): boolean => {
+  let ok = parsed.get(text);
+  if (ok === undefined) {
+    ok = parseRfc3339(text) !== null;
+    parsed.set(text, ok);
+  }
+  return ok;
+};
+
 /** What the evaluator's token lookup finds for `fp` on a side: a usable record or nothing. */
 function lookup(s: Side, fp: string): IrToken | null {
   const t = s.tokens.get(fp);
   if (!t || !s.api || t.api !== s.api.name) return null;
   if (t.expires === null) return s.api.tokens.requireExpiry ? null : t;
-  return parseRfc3339(t.expires) ? t : null;
+  return parses(t.expires) ? t : null;
 }
 
 const ruleKeys = new WeakMap<IrRule, string>();
@@ -175,6 +185,8 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
   const walk: Walk = { apiName, emit, evaluated: 0 };
   const takenFps = new Set([...base.tokens, ...head.tokens].map((t) => t.fingerprint));
   const unknownFp = fresh(`sha256:${'0'.repeat(64)}`, takenFps);
+  const tokenKey = (s: Side, fp: string): string => JSON.stringify(s.tokens.get(fp) ?? null);
+  const changedTokens = new Set(space.tokens.filter((t) => tokenKey(sides[0], t.fingerprint) !== tokenKey(sides[1], t.fingerprint)).map((t) => t.fingerprint));
 
   for (const op of operationCells(space, sides)) {
     const opSides = sides.map((s) => {
@@ -194,22 +206,41 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
       });
       const envCondition: Conditions['environment'] = envAtom === null ? { in: [], unknown: true } : { in: [envAtom], unknown: false };
 
+      // When everything but the tokens reads the same on both sides, only tokens whose own record
+      // changed can decide differently: a missing, unknown or unchanged token sees identical sides.
+      const envFixed = envSides.map(({ s, cls, env, known }) =>
+        s.api
+          ? JSON.stringify([cls, env, known, s.api.defaults[cls], s.api.tokens.missing, s.api.tokens.unknown, s.api.tokens.requireExpiry, s.api.tokens.checkScopesFor.includes(cls), s.ir.overrides])
+          : 'no-api',
+      );
+      const untouched = envFixed[0] === envFixed[1] && listKey(envSides[0]!.rules, null) === listKey(envSides[1]!.rules, null);
+      if (untouched && changedTokens.size === 0) continue;
+
       // Tokens that every rule and grant of this cell treats alike are one cell.
       const groups = new Map<string, string[]>();
       for (const t of space.tokens) {
+        if (untouched && !changedTokens.has(t.fingerprint)) continue;
         const key = envSides
           .map(({ s, cls, env, rules }) => {
             const rec = lookup(s, t.fingerprint);
             if (!rec) return 'none';
             const referenced = rules.some((r) => r.match.tokens?.includes(rec.name));
-            return JSON.stringify([rec.expires, referenced ? rec.name : '', relevantGrants(rec, op.name, cls, env)]);
+            // Only what coverage reads once operation and environment are fixed: projects and resources.
+            const coverage = sortedUnique(relevantGrants(rec, op.name, cls, env).map((g) => JSON.stringify([g.projects, g.resources])));
+            return JSON.stringify([rec.expires, referenced ? rec.name : '', coverage]);
           })
           .join('|');
-        groups.set(key, [...(groups.get(key) ?? []), t.fingerprint]);
+        const list = groups.get(key);
+        if (list) list.push(t.fingerprint);
+        else groups.set(key, [t.fingerprint]);
       }
       const tokenCells: { fp: string | null; condition: Conditions['token'] }[] = [
-        { fp: null, condition: { fingerprints: [], missing: true, unknown: false } },
-        { fp: unknownFp, condition: { fingerprints: [], missing: false, unknown: true } },
+        ...(untouched
+          ? []
+          : [
+              { fp: null, condition: { fingerprints: [], missing: true, unknown: false } },
+              { fp: unknownFp, condition: { fingerprints: [], missing: false, unknown: true } },
+            ]),
         ...[...groups.values()].map((fps) => ({ fp: fps[0]!, condition: { fingerprints: fps, missing: false, unknown: false } })),
       ];
 

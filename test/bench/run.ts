@@ -13,6 +13,7 @@ import { loadDecisionEngine } from '../../src/compile/sdk.js';
 import { evaluate } from '../../src/evaluate/index.js';
 import { bundleDataFromIr } from '../../src/ir/data.js';
 import { GoStyleHost } from '../differential/go-host.js';
+import { diffBench } from './diff.js';
 import type { Ir, IrOperation, IrRule, IrToken, Mode, OperationClass } from '../../src/ir/types.js';
 
 const SIZES = [10, 100, 1_000, 10_000];
@@ -230,6 +231,7 @@ async function main(): Promise<void> {
   console.log('| rules | Wasm via SDK | p50 | p99 | allow p50 | module only p50 | p99 | reference evaluator | p50 | p99 | Cedar (stateful) | p50 | p99 | compile ms | module KiB |');
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(r);
+  await diffBench(ROOT, benchIr);
 }
 
 await main();

@@ -112,3 +112,61 @@ export const pairArb: fc.Arbitrary<{ base: Ir; head: Ir; plans: Plan[] }> = fc.t
   for (const p of plans) apply(head, donor, p);
   return { base, head, plans };
 });
+
+const OPERATION_NAMES = ['volumeDelete', 'customDomainCreate', 'projects', 'purgeCache', 'fooDelete', 'undelete', 'listThings', 'zzUnseen'];
+const VALUES = ['pocketos', 'acme', 'user:jer', 'vol_9x', 'volume', 'service', 'emoji😀', ''];
+
+/**
+ * Well-formed inputs drawn from what either side of a pair names (plus a few names neither does),
+ * so that random inputs land on the pair's differences often; built from the IRs, not from the
+ * diff's own vocabulary, so the completeness check stays independent of the code under test.
+ */
+export function inputsFor(base: Ir, head: Ir): fc.Arbitrary<Record<string, unknown>> {
+  const both = [base, head];
+  const rules = both.flatMap((ir) => ir.policies.flatMap((p) => p.rules));
+  const grants = both.flatMap((ir) => ir.tokens.flatMap((t) => t.grants));
+  const apis = [...new Set(both.flatMap((ir) => ir.apis.map((a) => a.name)))];
+  const ops = [
+    ...new Set([
+      ...OPERATION_NAMES,
+      ...both.flatMap((ir) => ir.apis.flatMap((a) => a.operations.map((o) => o.name))),
+      ...rules.flatMap((r) => r.match.operations?.names ?? []),
+      ...grants.flatMap((g) => g.operations.filter((s) => s !== '*' && !s.startsWith('class:'))),
+    ]),
+  ];
+  const envs = [...new Set(['vault', 'nowhere', ...both.flatMap((ir) => ir.apis.flatMap((a) => [...a.environments, ...a.protectedEnvironments])), ...rules.flatMap((r) => r.match.environments ?? [])])];
+  const fps = [...new Set(['', 'sha256:unseen', ...both.flatMap((ir) => ir.tokens.map((t) => t.fingerprint))])];
+  const identity = [...new Set([...VALUES, ...rules.flatMap((r) => [r.match.identity?.originator, r.match.identity?.tenant].flatMap((c) => (c && 'in' in c ? c.in : [])))])];
+  const resources = [...new Set([...VALUES, ...rules.flatMap((r) => [...(r.match.resources?.kinds ?? []), ...(r.match.resources?.ids ?? []), ...(r.match.resources?.projects ?? [])]), ...grants.flatMap((g) => [...(g.projects ?? []), ...(g.resources ?? [])])])];
+  const times = [...new Set([...TIMES, ...both.flatMap((ir) => [...ir.tokens.map((t) => t.expires), ir.overrides.expires]).filter((t): t is string => t !== null)])];
+  const attempts = [1, 2, 3, 4, 5, 1_000_000_000, ...rules.flatMap((r) => (r.match.attempt ? [r.match.attempt.min, r.match.attempt.max] : [])).filter((n): n is number => n !== null && n >= 1 && n <= 1_000_000_000)];
+  const opt = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined, freq: 4 });
+  return fc
+    .record({
+      api: fc.constantFrom(...apis, 'unknown-api'),
+      name: fc.constantFrom(...ops),
+      type: opt(fc.constantFrom('query', 'mutation', 'subscription')),
+      environment: opt(fc.constantFrom(...envs)),
+      fingerprint: opt(fc.constantFrom(...fps)),
+      originator: opt(fc.constantFrom(...identity)),
+      tenant: opt(fc.constantFrom(...identity)),
+      verified: opt(fc.boolean()),
+      attempt: opt(fc.constantFrom(...attempts)),
+      kind: opt(fc.constantFrom(...resources)),
+      id: opt(fc.constantFrom(...resources)),
+      project: opt(fc.constantFrom(...resources)),
+      time: fc.constantFrom(...times),
+    })
+    .map((r) => {
+      const drop = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+      return drop({
+        api: r.api,
+        operation: drop({ name: r.name, type: r.type }),
+        resource: drop({ kind: r.kind, id: r.id, environment: r.environment, project: r.project }),
+        token: r.fingerprint === undefined ? undefined : { fingerprint: r.fingerprint },
+        identity: drop({ originator: r.originator, tenant: r.tenant, verified: r.verified }),
+        attempt: r.attempt,
+        time: r.time,
+      });
+    });
+}
