@@ -87,6 +87,9 @@ function tokenFacts(base: Ir, head: Ir): Fact[] {
   return facts;
 }
 
+const EFFECT_OF_ADDING: Record<IrRule['mode'], Fact['effect']> = { allow: 'loosens', shadow: 'changes', deny: 'tightens' };
+const EFFECT_OF_REMOVING: Record<IrRule['mode'], Fact['effect']> = { allow: 'tightens', shadow: 'changes', deny: 'loosens' };
+
 function ruleFacts(base: Ir, head: Ir): Fact[] {
   const facts: Fact[] = [];
   const rulesOf = (ir: Ir): Map<string, IrRule> => new Map(ir.policies.flatMap((p) => p.rules.map((r) => [r.id, r] as const)));
@@ -95,7 +98,8 @@ function ruleFacts(base: Ir, head: Ir): Fact[] {
   for (const [id, r] of h) {
     const old = b.get(id);
     if (!old) {
-      facts.push({ kind: 'rule-added', subject: id, message: `rule \`${id}\` added (${r.mode})`, effect: r.mode === 'allow' ? 'changes' : 'tightens' });
+      // An allow rule that matches where none did displaces the class default, so it can loosen.
+      facts.push({ kind: 'rule-added', subject: id, message: `rule \`${id}\` added (${r.mode})`, effect: EFFECT_OF_ADDING[r.mode] });
       continue;
     }
     if (old.mode !== r.mode) {
@@ -105,7 +109,7 @@ function ruleFacts(base: Ir, head: Ir): Fact[] {
     if (!same(old.match, r.match)) facts.push({ kind: 'rule-match-changed', subject: id, message: `rule \`${id}\` matches different calls`, effect: 'changes' });
   }
   for (const [id, r] of b) {
-    if (!h.has(id)) facts.push({ kind: 'rule-removed', subject: id, message: `rule \`${id}\` removed (was ${r.mode})`, effect: r.mode === 'allow' ? 'changes' : 'loosens' });
+    if (!h.has(id)) facts.push({ kind: 'rule-removed', subject: id, message: `rule \`${id}\` removed (was ${r.mode})`, effect: EFFECT_OF_REMOVING[r.mode] });
   }
   // Order decides which rule names a decision: report policies whose kept rules changed order.
   for (const p of head.policies) {

@@ -331,11 +331,19 @@ function instants(texts: readonly (string | null | undefined)[]): Instant[] {
   return out.sort(compareInstants);
 }
 
-/** A timestamp the evaluator parses back to `t`, or null outside the years RFC 3339 can write in UTC. */
-function formatable(t: Instant): string | null {
-  const text = formatInstant(t);
-  const back = parseRfc3339(text);
-  return back && compareInstants(back, t) === 0 ? text : null;
+/**
+ * A timestamp the evaluator parses back to `t`. Instants just outside years 0000–9999 in UTC are
+ * still reachable through an offset (`9999-12-31T23:59:59-23:59`), so those are written with one.
+ */
+export function writeInstant(t: Instant): string | null {
+  for (const offset of [0, -(23 * 3600 + 59 * 60), 23 * 3600 + 59 * 60]) {
+    const utc = formatInstant({ seconds: t.seconds + offset, nanos: t.nanos });
+    const sign = offset < 0 ? '-' : '+';
+    const text = offset === 0 ? utc : `${utc.slice(0, -1)}${sign}23:59`;
+    const back = parseRfc3339(text);
+    if (back && compareInstants(back, t) === 0) return text;
+  }
+  return null;
 }
 
 function splitTime(walk: Walk, b: SideNode, h: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
@@ -349,9 +357,10 @@ function splitTime(walk: Walk, b: SideNode, h: SideNode, conditions: Conditions,
     const from = i >= 0 ? cuts[i]! : null;
     const until = i + 1 < cuts.length ? cuts[i + 1]! : null;
     const rep = from ?? { seconds: until!.nanos === 0 ? until!.seconds - 1 : until!.seconds, nanos: until!.nanos === 0 ? 999_999_999 : until!.nanos - 1 };
-    const text = formatable(rep);
+    const text = writeInstant(rep);
+    // Outside every writable timestamp: no input reaches this interval.
     if (text === null) continue;
-    const time = { from: from ? formatInstant(from) : null, until: until ? formatInstant(until) : null };
+    const time = { from: from ? writeInstant(from) : null, until: until ? writeInstant(until) : null };
     splitInner(walk, 0, b, h, { ...conditions, time }, { ...input, time: text }, pb, ph);
   }
 }
