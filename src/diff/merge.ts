@@ -16,6 +16,7 @@ interface Work {
   before: SideDecision;
   after: SideDecision;
   protected: boolean;
+  example: Record<string, unknown>;
 }
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -146,7 +147,7 @@ export function mergeCells(space: ApiSpace, cells: readonly (Cell & { protected:
   const groups = new Map<string, Work[]>();
   for (const c of cells) {
     const key = JSON.stringify([c.conditions.operation, c.before, c.after]);
-    const work: Work = { conditions: c.conditions, before: c.before, after: c.after, protected: c.protected };
+    const work: Work = { conditions: c.conditions, before: c.before, after: c.after, protected: c.protected, example: c.example };
     const list = groups.get(key);
     if (list) list.push(work);
     else groups.set(key, [work]);
@@ -164,6 +165,7 @@ export function mergeCells(space: ApiSpace, cells: readonly (Cell & { protected:
       after: w.after,
       direction: direction(w.before, w.after),
       protected: w.protected,
+      example: w.example,
     };
   });
   return rows.sort(

@@ -56,6 +56,8 @@ export interface DiffRow {
   direction: Direction;
   /** Whether the row's effective environment on the head side is a protected one (for the headline). */
   protected: boolean;
+  /** One decision input inside the row, e.g. for `blastguard eval` on either side. */
+  example: Record<string, unknown>;
 }
 
 export type Verdict = 'equivalent' | 'tighter' | 'looser' | 'incomparable';

@@ -70,6 +70,8 @@ export function checkPair(base: Ir, head: Ir, inputs: readonly unknown[], seeds:
   for (const cell of cells) check(cell.example, 'cell example');
   const chooser = new Chooser(seeds);
   for (const row of report.rows) {
+    if (rowsHolding(report, row.example).length !== 1 || !rowsHolding(report, row.example).includes(row)) fail('a row example lies outside its row', base, head, row.example, row);
+    check(row.example, 'row example');
     const space = report.apis.find((a) => a.name === row.api)!;
     for (let k = 0; k < PER_ROW; k++) {
       const input = instantiate(space, row.conditions, chooser);
