@@ -81,11 +81,13 @@ export function renderHuman(report: DiffReport, options: HumanOptions = {}): str
     if (shown.length < groups.length) lines.push(`  … and ${groups.length - shown.length} more lines (--format json lists every row)`);
     lines.push('');
   }
-  const changed = report.verdicts.filter((v) => v.verdict !== 'equivalent' || v.otherRule > 0);
-  if (changed.length > 0) {
+  const changed = report.verdicts.filter((v) => v.verdict !== 'equivalent');
+  const otherRuleOnly = report.verdicts.filter((v) => v.verdict === 'equivalent' && v.otherRule > 0).length;
+  if (changed.length > 0 || otherRuleOnly > 0) {
     lines.push('Verdicts:');
-    for (const v of changed) lines.push(`  ${v.api} · ${v.operation}: ${v.verdict}${v.otherRule > 0 ? ` (${v.otherRule} cells decided by another rule)` : ''}`);
-    lines.push(`  every other operation: equivalent`, '');
+    for (const v of changed) lines.push(`  ${v.api} · ${v.operation}: ${v.verdict}`);
+    if (otherRuleOnly > 0) lines.push(`  ${otherRuleOnly} more ${otherRuleOnly === 1 ? 'operation' : 'operations'}: equivalent, decided by another rule in some calls`);
+    lines.push('  every other operation: equivalent', '');
   }
   if (report.facts.length > 0) {
     lines.push('Policy changes:');
