@@ -72932,6 +72932,8 @@ function tokenFacts(base, head) {
   }
   return facts;
 }
+var EFFECT_OF_ADDING = { allow: "loosens", shadow: "changes", deny: "tightens" };
+var EFFECT_OF_REMOVING = { allow: "tightens", shadow: "changes", deny: "loosens" };
 function ruleFacts(base, head) {
   const facts = [];
   const rulesOf = (ir) => new Map(ir.policies.flatMap((p) => p.rules.map((r) => [r.id, r])));
@@ -72940,7 +72942,7 @@ function ruleFacts(base, head) {
   for (const [id, r] of h) {
     const old = b.get(id);
     if (!old) {
-      facts.push({ kind: "rule-added", subject: id, message: `rule \`${id}\` added (${r.mode})`, effect: r.mode === "allow" ? "changes" : "tightens" });
+      facts.push({ kind: "rule-added", subject: id, message: `rule \`${id}\` added (${r.mode})`, effect: EFFECT_OF_ADDING[r.mode] });
       continue;
     }
     if (old.mode !== r.mode) {
@@ -72950,7 +72952,7 @@ function ruleFacts(base, head) {
     if (!same(old.match, r.match)) facts.push({ kind: "rule-match-changed", subject: id, message: `rule \`${id}\` matches different calls`, effect: "changes" });
   }
   for (const [id, r] of b) {
-    if (!h.has(id)) facts.push({ kind: "rule-removed", subject: id, message: `rule \`${id}\` removed (was ${r.mode})`, effect: r.mode === "allow" ? "changes" : "loosens" });
+    if (!h.has(id)) facts.push({ kind: "rule-removed", subject: id, message: `rule \`${id}\` removed (was ${r.mode})`, effect: EFFECT_OF_REMOVING[r.mode] });
   }
   for (const p of head.policies) {
     const old = base.policies.find((q) => q.name === p.name);
@@ -73369,7 +73371,7 @@ function mergeCells(space, cells) {
   const groups = /* @__PURE__ */ new Map();
   for (const c of cells) {
     const key = JSON.stringify([c.conditions.operation, c.before, c.after]);
-    const work = { conditions: c.conditions, before: c.before, after: c.after, protected: c.protected };
+    const work = { conditions: c.conditions, before: c.before, after: c.after, protected: c.protected, example: c.example };
     const list = groups.get(key);
     if (list) list.push(work);
     else groups.set(key, [work]);
@@ -73386,7 +73388,8 @@ function mergeCells(space, cells) {
       before: w.before,
       after: w.after,
       direction: direction(w.before, w.after),
-      protected: w.protected
+      protected: w.protected,
+      example: w.example
     };
   });
   return rows.sort(
@@ -73606,10 +73609,15 @@ function instants(texts2) {
   }
   return out.sort(compareInstants);
 }
-function formatable(t) {
-  const text = formatInstant(t);
-  const back = parseRfc3339(text);
-  return back && compareInstants(back, t) === 0 ? text : null;
+function writeInstant(t) {
+  for (const offset of [0, -(23 * 3600 + 59 * 60), 23 * 3600 + 59 * 60]) {
+    const utc = formatInstant({ seconds: t.seconds + offset, nanos: t.nanos });
+    const sign = offset < 0 ? "-" : "+";
+    const text = offset === 0 ? utc : `${utc.slice(0, -1)}${sign}23:59`;
+    const back = parseRfc3339(text);
+    if (back && compareInstants(back, t) === 0) return text;
+  }
+  return null;
 }
 function splitTime(walk, b, h, conditions, input, pb, ph) {
   const cuts = instants([b.token?.expires, h.token?.expires, b.s.ir.overrides.expires, h.s.ir.overrides.expires]);
@@ -73622,9 +73630,9 @@ function splitTime(walk, b, h, conditions, input, pb, ph) {
     const from = i >= 0 ? cuts[i] : null;
     const until = i + 1 < cuts.length ? cuts[i + 1] : null;
     const rep = from ?? { seconds: until.nanos === 0 ? until.seconds - 1 : until.seconds, nanos: until.nanos === 0 ? 999999999 : until.nanos - 1 };
-    const text = formatable(rep);
+    const text = writeInstant(rep);
     if (text === null) continue;
-    const time = { from: from ? formatInstant(from) : null, until: until ? formatInstant(until) : null };
+    const time = { from: from ? writeInstant(from) : null, until: until ? writeInstant(until) : null };
     splitInner(walk, 0, b, h, { ...conditions, time }, { ...input, time: text }, pb, ph);
   }
 }
@@ -73924,11 +73932,13 @@ function renderHuman(report, options = {}) {
     if (shown.length < groups.length) lines.push(`  \u2026 and ${groups.length - shown.length} more lines (--format json lists every row)`);
     lines.push("");
   }
-  const changed = report.verdicts.filter((v) => v.verdict !== "equivalent" || v.otherRule > 0);
-  if (changed.length > 0) {
+  const changed = report.verdicts.filter((v) => v.verdict !== "equivalent");
+  const otherRuleOnly = report.verdicts.filter((v) => v.verdict === "equivalent" && v.otherRule > 0).length;
+  if (changed.length > 0 || otherRuleOnly > 0) {
     lines.push("Verdicts:");
-    for (const v of changed) lines.push(`  ${v.api} \xB7 ${v.operation}: ${v.verdict}${v.otherRule > 0 ? ` (${v.otherRule} cells decided by another rule)` : ""}`);
-    lines.push(`  every other operation: equivalent`, "");
+    for (const v of changed) lines.push(`  ${v.api} \xB7 ${v.operation}: ${v.verdict}`);
+    if (otherRuleOnly > 0) lines.push(`  ${otherRuleOnly} more ${otherRuleOnly === 1 ? "operation" : "operations"}: equivalent, decided by another rule in some calls`);
+    lines.push("  every other operation: equivalent", "");
   }
   if (report.facts.length > 0) {
     lines.push("Policy changes:");
