@@ -1,6 +1,7 @@
 import { BUNDLE_CODE_TITLES } from '../bundle/codes.js';
 import { COMPILE_CODE_TITLES } from '../compile/codes.js';
 import { CODES as VALIDATION_CODES } from '../diagnostics/codes.js';
+import { DIFF_CODE_TITLES } from '../diff/codes.js';
 import { DISTRIBUTE_CODE_TITLES } from '../distribute/codes.js';
 import type { CodeInfo, Severity } from '../diagnostics/types.js';
 import { EXTRACT_CODE_TITLES } from '../extract/codes.js';
@@ -27,6 +28,7 @@ export const LAYER_CODES: Readonly<Record<string, Readonly<Record<string, CodeIn
   extract: fromRegistry(EXTRACT_CODE_TITLES),
   test: fromRegistry(TEST_CODES),
   distribute: fromRegistry(DISTRIBUTE_CODE_TITLES),
+  diff: fromRegistry(DIFF_CODE_TITLES),
 };
 
 /** Every code blastguard reports, joined from each layer's own registry (the CLI sees all layers). */

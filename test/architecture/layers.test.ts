@@ -24,11 +24,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   engine: ['core', 'ir', 'bundle', 'verify'],
   identity: ['core'],
   extract: ['core', 'schemas', 'ir', 'identity'],
+  diff: ['core', 'schemas', 'ir', 'evaluate'],
   replay: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'engine', 'extract'],
   report: ['core', 'diagnostics', 'replay'],
   distribute: ['core', 'bundle', 'verify'],
   toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay'],
-  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute'],
+  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff'],
 };
 /** The GitHub Action drives the toolchain and prints with the report layer, like a CLI command without flags. */
 const ACTION_ALLOWED: readonly string[] = ['core', 'diagnostics', 'report', 'toolchain'];
