@@ -1,4 +1,5 @@
 import { BUNDLE_ERROR_CODES } from '../bundle/codes.js';
+import { CATALOG_CODE_TITLES } from '../catalog/codes.js';
 import { COMPILE_CODES } from '../compile/codes.js';
 import { CODES as VALIDATION_CODES } from '../diagnostics/codes.js';
 import { DISTRIBUTE_ERROR_CODES } from '../distribute/codes.js';
@@ -27,6 +28,7 @@ export const ALL_CODES: Readonly<Record<string, CodeInfo>> = {
   ...fromRegistry(EXTRACT_CODE_TITLES),
   ...fromRegistry(TEST_CODES),
   ...fromRegistry(DISTRIBUTE_ERROR_CODES),
+  ...fromRegistry(CATALOG_CODE_TITLES),
 };
 
 /** The README's diagnostics table, generated so that the documentation cannot drift from the registries. */

@@ -1,6 +1,7 @@
 import type { CommandModule } from '../command.js';
 import { buildCommand } from './build.js';
 import { evalCommand } from './eval.js';
+import { importCommand } from './import.js';
 import { irCommand } from './ir.js';
 import { keygenCommand } from './keygen.js';
 import { verifyCommand } from './verify.js';
@@ -16,4 +17,5 @@ export const COMMANDS: CommandModule[] = [
   testCommand,
   verifyCommand,
   keygenCommand,
+  importCommand,
 ];
