@@ -1,5 +1,5 @@
-import { GraphQLError, buildClientSchema, buildSchema, getNamedType, isInputObjectType, isLeafType, isNonNullType } from 'graphql';
-import type { GraphQLArgument, GraphQLField, GraphQLInputField, GraphQLObjectType, GraphQLSchema, IntrospectionQuery } from 'graphql';
+import { GraphQLError, buildASTSchema, buildClientSchema, getNamedType, isInputObjectType, isLeafType, isNonNullType, parse, visit } from 'graphql';
+import type { DocumentNode, GraphQLArgument, GraphQLField, GraphQLInputField, GraphQLObjectType, GraphQLSchema, IntrospectionQuery } from 'graphql';
 import { CATALOG_CODES, catalogError } from './codes.js';
 import { ARGUMENT_PATH, ENVIRONMENT_SUBJECTS, PROJECT_SUBJECTS, argumentSubject, graphqlClass, oneLine, resourceKind } from './guess.js';
 import { splitOperationName } from '../core/classify.js';
@@ -30,22 +30,31 @@ function schemaFrom(text: string, file: string): GraphQLSchema {
       throw catalogError(CATALOG_CODES.invalidSpec, file, `\`${file}\` is not a valid introspection result: ${e instanceof Error ? (e.message.split('\n')[0] ?? '').toLowerCase() : 'invalid'}`, 'export the introspection result again with the full introspection query (graphql-js `getIntrospectionQuery()`)');
     }
   }
+  let document: DocumentNode;
   try {
-    return buildSchema(text);
+    document = parse(text);
   } catch (e) {
-    if (e instanceof GraphQLError) {
-      const at = e.locations?.[0];
-      const syntax = e.message.startsWith('Syntax Error');
-      const first = e.message.split('\n')[0] ?? e.message;
-      throw catalogError(
-        syntax ? CATALOG_CODES.syntax : CATALOG_CODES.invalidSpec,
-        file,
-        syntax ? `\`${file}\` is not well-formed graphql sdl: ${first.replace(/^Syntax Error: /, '').replace(/\.$/, '').toLowerCase()}` : `\`${file}\` is not a valid graphql schema: ${first.replace(/\.$/, '').toLowerCase()}`,
-        syntax ? 'an SDL schema is type definitions (`type Mutation { … }`); for OpenAPI use `blastguard import openapi`' : 'fix the schema so graphql-js `buildSchema` accepts it',
-        at ? { line: at.line, column: at.column } : undefined,
-      );
+    if (!(e instanceof GraphQLError)) throw e;
+    const at = e.locations?.[0];
+    const first = (e.message.split('\n')[0] ?? e.message).replace(/^Syntax Error: /, '').replace(/\.$/, '');
+    throw catalogError(CATALOG_CODES.syntax, file, `\`${file}\` is not well-formed graphql sdl: ${first.toLowerCase()}`, 'an SDL schema is type definitions (`type Mutation { … }`); for OpenAPI use `blastguard import openapi`', at ? { line: at.line, column: at.column } : undefined);
+  }
+  try {
+    return buildASTSchema(document);
+  } catch (e) {
+    // graphql-js joins its SDL validation errors into one plain Error: the first one is reported,
+    // at the first use of the type it names when it names one.
+    const first = (e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)).replace(/\.$/, '');
+    const named = /type "([_A-Za-z][_0-9A-Za-z]*)"/.exec(first)?.[1];
+    let at: { line: number; column: number } | undefined;
+    if (named !== undefined) {
+      visit(document, {
+        NamedType(node) {
+          if (at === undefined && node.name.value === named && node.loc) at = { line: node.loc.startToken.line, column: node.loc.startToken.column };
+        },
+      });
     }
-    throw e;
+    throw catalogError(CATALOG_CODES.invalidSpec, file, `\`${file}\` is not a valid graphql schema: ${first.toLowerCase()}`, 'fix the schema so graphql-js `buildSchema` accepts it: every type used must be defined once', at);
   }
 }
 

@@ -46,7 +46,7 @@ describe('re-import', () => {
       .replace('  environments: [ production ]', '  environments: [ production, staging ]')
       .replace('    volumeGet:\n      class: read', '    # reads secrets: treat as a write\n    volumeGet:\n      class: write # decided in review')
       .replace('resource: { kind: volume, idArg: volumeId } # review: guessed from the path parameters {volumeId}\n      description', 'X')
-      .replace(/(    volumeDelete:\n      class: destructive\n      http: [^\n]*\n)      resource: [^\n]*\n/, '$1      reversible: false\n      resource: { kind: disk, idArg: volumeId } # checked\n');
+      .replace(/( {4}volumeDelete:\n {6}class: destructive\n {6}http: [^\n]*\n) {6}resource: [^\n]*\n/, '$1      reversible: false\n      resource: { kind: disk, idArg: volumeId } # checked\n');
     const r = importText({ format: 'openapi', text: v2, file: 'v2.json', existing: { text: edited, file: 'volumes.yaml' } });
     expect(r.text).toContain('    # reads secrets: treat as a write\n    volumeGet:\n      class: write # decided in review');
     expect(r.text).toContain('      reversible: false\n      resource: { kind: disk, idArg: volumeId } # checked\n');

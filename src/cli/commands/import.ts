@@ -55,7 +55,9 @@ async function readExisting(io: CliIo, out: string): Promise<string | undefined>
   try {
     return await readFile(path.resolve(io.cwd, out), 'utf8');
   } catch (e) {
-    if ((e as { code?: unknown }).code === 'ENOENT') return undefined;
+    // No catalog there yet (or a path that cannot hold one: writing it reports that, BG669).
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new BlastguardError(CATALOG_CODES.unreadable, `cannot read the existing catalog \`${out}\`: ${errnoText(e)}`, { help: 'choose an --out file you can read and write, or a new one', file: out, cause: e });
   }
 }
