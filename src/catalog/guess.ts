@@ -1,14 +1,28 @@
 import { classifyOperationName, splitOperationName } from '../core/classify.js';
+import { readSchema } from '../schemas/index.js';
 import type { GraphqlType, HttpMethod, OperationClass } from './model.js';
 
-/** `schemas/common.schema.json` `operationName`. */
-export const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-/** `schemas/api.schema.json` `idArg` (also `environmentArg`, `projectArg`). */
-export const ARGUMENT_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-/** `schemas/api.schema.json` `resource.kind`. */
-const RESOURCE_KIND = /^[a-z][a-zA-Z0-9-]*$/;
-/** `schemas/common.schema.json` `name`. */
-export const API_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** A `pattern` of the policy language's schemas: the importer writes only what they accept, today's rules included. */
+function schemaPattern(file: string, ...pointer: string[]): RegExp {
+  let node: unknown = readSchema(file);
+  for (const key of pointer) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+  if (typeof node !== 'string') throw new Error(`schemas/${file} has no pattern at ${pointer.join('/')}`);
+  return new RegExp(node, 'u');
+}
+
+/** `common.schema.json` `operationName`: an operationId that matches is used as it is. */
+export const OPERATION_NAME = schemaPattern('common.schema.json', '$defs', 'operationName', 'pattern');
+/** `common.schema.json` `name` (`metadata.name`). */
+export const API_NAME = schemaPattern('common.schema.json', '$defs', 'name', 'pattern');
+const RESOURCE = ['$defs', 'operation', 'properties', 'resource', 'properties'];
+/** `api.schema.json` `idArg` (also `environmentArg`, `projectArg`). */
+export const ARGUMENT_PATH = schemaPattern('api.schema.json', ...RESOURCE, 'idArg', 'pattern');
+/** `api.schema.json` `resource.kind`. */
+const RESOURCE_KIND = schemaPattern('api.schema.json', ...RESOURCE, 'kind', 'pattern');
+const TOKEN_HEADER = ['properties', 'spec', 'properties', 'tokens', 'properties', 'headers', 'items', 'properties'];
+/** `api.schema.json` token header `name` and `scheme`. */
+export const HEADER_NAME = schemaPattern('api.schema.json', ...TOKEN_HEADER, 'name', 'pattern');
+export const SCHEME = schemaPattern('api.schema.json', ...TOKEN_HEADER, 'scheme', 'pattern');
 
 /**
  * The class of an HTTP route: DELETE is destructive whatever its name; otherwise the name decides

@@ -2,8 +2,10 @@ import { CATALOG_CODES, catalogError } from './codes.js';
 import {
   ARGUMENT_PATH,
   ENVIRONMENT_SUBJECTS,
+  HEADER_NAME,
   OPERATION_NAME,
   PROJECT_SUBJECTS,
+  SCHEME,
   argumentSubject,
   httpClass,
   oneLine,
@@ -26,8 +28,6 @@ const METHODS: Readonly<Record<string, HttpMethod>> = { get: 'GET', put: 'PUT', 
 /** Methods OpenAPI has and a catalog route cannot hold. */
 const OTHER_METHODS = ['options', 'trace'];
 const HOST = /^[a-z0-9.-]+$/;
-const HEADER_NAME = /^[A-Za-z0-9-]+$/;
-const SCHEME = /^[A-Za-z]+$/;
 
 interface Context {
   file: string;
