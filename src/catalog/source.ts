@@ -1,6 +1,7 @@
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
 import { CATALOG_CODES, catalogError } from './codes.js';
+import { locateJson } from './json-position.js';
 import type { Position } from './codes.js';
 
 /** A key path into a parsed document, e.g. `['paths', '/repos/{owner}', 'delete']`. */
@@ -26,8 +27,8 @@ function position(lines: LineCounter, offset: number): Position {
 }
 
 /**
- * Parses JSON (quickly, with `JSON.parse`) or YAML. Positions come from a YAML parse of the same
- * text, done only when a position is asked for: JSON is YAML, and most imports never need one.
+ * Parses JSON (quickly, with `JSON.parse`) or YAML. Positions of JSON come from a scan done only
+ * when a position is asked for; YAML is parsed once, with positions.
  */
 export function readStructured(text: string, file: string): StructuredSource {
   let parsed: { doc: Document.Parsed; lines: LineCounter } | undefined;
@@ -58,6 +59,7 @@ export function readStructured(text: string, file: string): StructuredSource {
   return {
     value,
     locate(path) {
+      if (fromJson) return locateJson(text, path);
       const { doc, lines } = yamlParse();
       if (doc.errors.length > 0) return undefined;
       let node: unknown = doc.contents;
