@@ -4,7 +4,7 @@ import { CATALOG_CODES, catalogError } from './codes.js';
 import { ARGUMENT_PATH, ENVIRONMENT_SUBJECTS, PROJECT_SUBJECTS, argumentSubject, graphqlClass, oneLine, resourceKind } from './guess.js';
 import { splitOperationName } from '../core/classify.js';
 import type { GraphqlType, ImportNote, ImportedApi, ImportedOperation, ResourceGuess } from './model.js';
-import { compare } from './openapi.js';
+import { compare } from './order.js';
 import { isObject, own } from './source.js';
 
 /*

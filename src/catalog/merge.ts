@@ -3,7 +3,7 @@ import type { Document, Pair } from 'yaml';
 import { CATALOG_CODES, catalogError } from './codes.js';
 import { graphqlClass, httpClass } from './guess.js';
 import type { GraphqlType, HttpMethod, ImportedApi, ImportedOperation, OperationClass } from './model.js';
-import { compare } from './openapi.js';
+import { compare } from './order.js';
 import { HEADER_MARK, operationPair } from './render.js';
 
 /** What a re-import changed in an existing catalog, one entry per operation. */

@@ -14,6 +14,7 @@ import {
   sanitizeName,
 } from './guess.js';
 import type { HttpMethod, ImportNote, ImportedApi, ImportedOperation, ResourceGuess, TokenHeader } from './model.js';
+import { compare } from './order.js';
 import { isObject, own, readStructured } from './source.js';
 import type { KeyPath, StructuredSource } from './source.js';
 
@@ -393,9 +394,4 @@ export function readOpenApi(text: string, file: string): ImportedApi {
     operations: operations.sort((a, b) => compare(a.name, b.name)),
     notes: ctx.notes,
   };
-}
-
-/** Code-unit order: the same on every machine and locale. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
