@@ -1,4 +1,5 @@
 import { BUNDLE_CODE_TITLES } from '../bundle/codes.js';
+import { CATALOG_CODE_TITLES } from '../catalog/codes.js';
 import { COMPILE_CODE_TITLES } from '../compile/codes.js';
 import { CODES as VALIDATION_CODES } from '../diagnostics/codes.js';
 import { DIFF_CODE_TITLES } from '../diff/codes.js';
@@ -29,6 +30,7 @@ export const LAYER_CODES: Readonly<Record<string, Readonly<Record<string, CodeIn
   test: fromRegistry(TEST_CODES),
   distribute: fromRegistry(DISTRIBUTE_CODE_TITLES),
   diff: fromRegistry(DIFF_CODE_TITLES),
+  catalog: fromRegistry(CATALOG_CODE_TITLES),
 };
 
 /** Every code blastguard reports, joined from each layer's own registry (the CLI sees all layers). */

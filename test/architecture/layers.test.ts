@@ -28,8 +28,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   replay: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'engine', 'extract'],
   report: ['core', 'diagnostics', 'replay'],
   distribute: ['core', 'bundle', 'verify'],
+  catalog: ['core', 'schemas'],
   toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay'],
-  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff'],
+  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff', 'catalog'],
 };
 /** The GitHub Action drives the toolchain and prints with the report layer, like a CLI command without flags. */
 const ACTION_ALLOWED: readonly string[] = ['core', 'diagnostics', 'report', 'toolchain'];

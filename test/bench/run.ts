@@ -13,6 +13,7 @@ import { loadDecisionEngine } from '../../src/engine/sdk.js';
 import { evaluate } from '../../src/evaluate/index.js';
 import { bundleDataFromIr } from '../../src/ir/data.js';
 import { GoStyleHost } from '../differential/go-host.js';
+import { benchCatalog } from './catalog.js';
 import { benchDistribute } from './distribute.js';
 import { diffBench } from './diff.js';
 import type { Ir, IrOperation, IrRule, IrToken, Mode, OperationClass } from '../../src/ir/types.js';
@@ -235,6 +236,7 @@ async function main(): Promise<void> {
   console.log('');
   for (const line of await benchDistribute(ROOT)) console.log(line);
   await diffBench(ROOT, benchIr);
+  for (const line of benchCatalog()) console.log(line);
 }
 
 await main();

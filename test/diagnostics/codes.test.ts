@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ALL_CODES as CODES, LAYER_CODES, codesMarkdownTable } from '../../src/cli/codes.js';
 import { BUNDLE_CODES } from '../../src/bundle/codes.js';
+import { CATALOG_CODES } from '../../src/catalog/codes.js';
 import { COMPILE_CODES } from '../../src/compile/codes.js';
 import { DIFF_CODES } from '../../src/diff/codes.js';
 import { DISTRIBUTE_CODES } from '../../src/distribute/codes.js';
@@ -13,7 +14,7 @@ import { RULES } from '../../src/validate/index.js';
 import { VERIFY_CODES } from '../../src/verify/codes.js';
 
 /** The layers' registries of named codes, as source code names them (`BUNDLE_CODES.claimsFile`). */
-const NAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = { BUNDLE_CODES, COMPILE_CODES, VALIDATION_CODES, EXTRACT_CODES, VERIFY_CODES, DISTRIBUTE_CODES, DIFF_CODES };
+const NAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = { BUNDLE_CODES, COMPILE_CODES, VALIDATION_CODES, EXTRACT_CODES, VERIFY_CODES, DISTRIBUTE_CODES, DIFF_CODES, CATALOG_CODES };
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

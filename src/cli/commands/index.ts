@@ -2,6 +2,7 @@ import type { CommandModule } from '../command.js';
 import { buildCommand } from './build.js';
 import { diffCommand } from './diff.js';
 import { evalCommand } from './eval.js';
+import { importCommand } from './import.js';
 import { irCommand } from './ir.js';
 import { keygenCommand } from './keygen.js';
 import { verifyCommand } from './verify.js';
@@ -18,4 +19,5 @@ export const COMMANDS: CommandModule[] = [
   diffCommand,
   verifyCommand,
   keygenCommand,
+  importCommand,
 ];
