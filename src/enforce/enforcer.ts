@@ -175,11 +175,15 @@ class EnforcerImpl implements Enforcer {
     if (this.settings.verification === null) this.warn(`bundle verification is OFF for \`${this.source.location}\`: any bundle the source serves will decide`);
     if (this.settings.override !== null) this.warn(`local override: lockdown (${this.settings.override.reason})`);
     this.log?.start();
+    this.starting = this.persistDir === undefined ? Promise.resolve() : this.loadPersisted(this.persistDir);
     this.loop = this.start(options.poll !== false);
   }
 
+  /** Loading the persisted bundle; every check waits for it, so a download never races the disk. */
+  private readonly starting: Promise<void>;
+
   private async start(poll: boolean): Promise<void> {
-    if (this.persistDir !== undefined) await this.loadPersisted(this.persistDir);
+    await this.starting;
     if (!poll || this.closed) return;
     const signal = this.controller.signal;
     while (!signal.aborted) {
@@ -212,7 +216,7 @@ class EnforcerImpl implements Enforcer {
         this.resolveReady();
       }
     } catch (e) {
-      this.report(ENFORCE_CODES.persistedRejected, 'the persisted bundle was not loaded', e);
+      this.report(ENFORCE_CODES.persistedRejected, 'the persisted bundle was not loaded', e, true);
       this.warn(`the persisted bundle of \`${this.name}\` was not loaded: ${isBlastguardError(e) ? `${e.code} ${e.message}` : String(e)}`);
     } finally {
       this.phase = this.holder.active === null ? 'starting' : 'active';
@@ -221,6 +225,7 @@ class EnforcerImpl implements Enforcer {
 
   refresh(): Promise<CheckOutcome> {
     const run = async (): Promise<CheckOutcome> => {
+      await this.starting;
       if (this.closed) return 'failed';
       const previousEtag = this.source.etag;
       const before = this.phase;
@@ -290,12 +295,13 @@ class EnforcerImpl implements Enforcer {
     if (found !== null && found.digest === this.holder.active.digest) await utimes(found.file, now / 1000, now / 1000).catch(() => undefined);
   }
 
-  private report(code: EnforceCode, what: string, e: unknown): void {
+  /** Records a failure under `code`; an activation error keeps its own step code unless `fixed`. */
+  private report(code: EnforceCode, what: string, e: unknown, fixed = false): void {
     const cause = isBlastguardError(e) ? e : undefined;
-    const ownCode = cause !== undefined && cause.code.startsWith('BG6') ? cause.code : code;
+    const ownCode = !fixed && cause !== undefined && cause.code.startsWith('BG6') ? cause.code : code;
     const error: StatusError = {
       code: ownCode,
-      cause_code: cause?.cause !== undefined && isBlastguardError(cause.cause) ? cause.cause.code : cause !== undefined && cause.code !== ownCode ? cause.code : undefined,
+      cause_code: cause !== undefined && cause.code !== ownCode ? cause.code : isBlastguardError(cause?.cause) ? cause.cause.code : undefined,
       message: cause !== undefined ? `${what}: ${cause.message}` : `${what}: ${e instanceof Error ? e.message : String(e)}`,
       at: new Date(this.clock()).toISOString(),
     };
