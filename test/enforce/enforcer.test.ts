@@ -4,6 +4,7 @@
 // and a local override only tightens. Time is a fake clock; checks are explicit `refresh()` calls.
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSource } from '../../src/distribute/index.js';
@@ -12,6 +13,8 @@ import { codeOf } from '../bundle/fixtures.js';
 import { removeDir, tempDir } from '../distribute/fixtures.js';
 import { serveBundle, startServer, type TestServer } from '../distribute/server.js';
 import { enforceFixtures, type EnforceFixtures } from './fixtures.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 let f: EnforceFixtures;
 let server: TestServer;
@@ -83,7 +86,7 @@ describe('activation', () => {
     expect(e.status().active_revision).toBe('r2');
   });
 
-  const faults: [string, () => Promise<Uint8Array | ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void)>, string, string | undefined][] = [
+  const faults: [string, () => Promise<Uint8Array | Handler>, string, string | undefined][] = [
     ['a 500', async () => (_req, res) => { res.writeHead(500); res.end(); }, 'BG615', 'BG512'],
     ['a truncated body', async () => (_req, res) => { res.writeHead(200, { 'content-length': String(r2.length), etag: '"t"' }); res.write(r2.subarray(0, 100)); res.destroy(); }, 'BG615', undefined],
     ['a wrong content type', async () => (_req, res) => { res.writeHead(200, { 'content-type': 'text/html', etag: '"h"' }); res.end('<html>'); }, 'BG615', 'BG517'],
