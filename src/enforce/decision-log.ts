@@ -72,15 +72,27 @@ class RotatingFile {
     private readonly maxFiles: number,
   ) {}
 
-  async write(text: string): Promise<void> {
-    const bytes = Buffer.byteLength(text);
+  /** Appends lines, rotating before a line that would take the file past `maxBytes` (a file never ends mid-line). */
+  async writeLines(lines: readonly string[]): Promise<void> {
     if (this.handle === undefined) {
       this.handle = await open(this.file, 'a', 0o600);
       this.size = (await stat(this.file)).size;
     }
-    if (this.size > 0 && this.size + bytes > this.maxBytes) await this.rotate();
-    await this.handle!.write(text);
-    this.size += bytes;
+    let pending = '';
+    let pendingBytes = 0;
+    for (const line of lines) {
+      const bytes = Buffer.byteLength(line) + 1;
+      if (this.size + pendingBytes > 0 && this.size + pendingBytes + bytes > this.maxBytes) {
+        if (pending !== '') await this.handle!.write(pending);
+        pending = '';
+        pendingBytes = 0;
+        await this.rotate();
+      }
+      pending += line + '\n';
+      pendingBytes += bytes;
+    }
+    if (pending !== '') await this.handle!.write(pending);
+    this.size += pendingBytes;
   }
 
   private async rotate(): Promise<void> {
@@ -233,18 +245,18 @@ export class DecisionLog {
 
   private async writeLocal(batch: readonly BufferedEvent[]): Promise<void> {
     if (this.file === undefined && this.console === undefined) return;
-    let text = '';
+    const lines: string[] = [];
     for (const e of batch) {
       if (e.written) continue;
       e.line ??= JSON.stringify(e.event);
       if (this.console !== undefined) this.console(`${e.line.slice(0, -1)},"type":"openpolicyagent.org/decision_logs"}\n`);
-      text += e.line + '\n';
+      lines.push(e.line);
       e.written = true;
       this.counts.written++;
     }
-    if (this.file !== undefined && text !== '') {
+    if (this.file !== undefined && lines.length > 0) {
       try {
-        await this.file.write(text);
+        await this.file.writeLines(lines);
       } catch (e) {
         this.lastError = { code: ENFORCE_CODES.logFileFailed, message: `cannot write the decision log file: ${e instanceof Error ? e.message.toLowerCase() : String(e)}` };
       }
