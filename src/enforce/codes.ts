@@ -38,6 +38,10 @@ export const ENFORCE_CODES = {
   logFileFailed: 'BG641',
   /** The status/metrics server cannot listen. */
   serverFailed: 'BG650',
+  /** `blastguard decide --input`: the file or standard input cannot be read. */
+  inputUnreadable: 'BG651',
+  /** `blastguard decide --input`: not a JSON document. */
+  inputNotJson: 'BG652',
 } as const;
 
 export type EnforceCode = (typeof ENFORCE_CODES)[keyof typeof ENFORCE_CODES];
@@ -69,6 +73,8 @@ export const ENFORCE_ERROR_CODES: Readonly<Record<EnforceCode, string>> = {
   BG640: 'a decision-log upload failed after retries; the events are kept for the next attempt',
   BG641: 'the decision-log file cannot be written',
   BG650: 'the status and metrics server cannot listen',
+  BG651: 'the `decide --input` file or standard input cannot be read',
+  BG652: 'the `decide --input` is not valid JSON',
 };
 
 /** An enforcer failure with a code of this layer. */

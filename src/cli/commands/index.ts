@@ -1,8 +1,10 @@
 import type { CommandModule } from '../command.js';
 import { buildCommand } from './build.js';
+import { decideCommand } from './decide.js';
 import { evalCommand } from './eval.js';
 import { irCommand } from './ir.js';
 import { keygenCommand } from './keygen.js';
+import { pullCommand } from './pull.js';
 import { verifyCommand } from './verify.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
@@ -16,4 +18,6 @@ export const COMMANDS: CommandModule[] = [
   testCommand,
   verifyCommand,
   keygenCommand,
+  pullCommand,
+  decideCommand,
 ];
