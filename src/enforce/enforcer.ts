@@ -6,6 +6,7 @@ import {
   PollingSource,
   loadPersistedBundle,
   persistBundle,
+  persistedBundlePath,
   sourceForLocation,
   type Source,
   type SourceOptions,
@@ -199,6 +200,8 @@ class EnforcerImpl implements Enforcer {
   }
 
   private lastUpdate: Update | undefined;
+  /** Digest of the bundle on disk, when this enforcer wrote or loaded it. */
+  private persistedDigest: string | undefined;
 
   /** Start from disk: the persisted bytes go through the same activation as a download, signature included. */
   private async loadPersisted(dir: string): Promise<void> {
@@ -208,6 +211,7 @@ class EnforcerImpl implements Enforcer {
       this.phase = 'verifying';
       const outcome = await activate(found.raw, found.etag, 'persisted', this.holder, this.settings);
       if ('activated' in outcome) {
+        this.persistedDigest = found.digest;
         // Fresh as of when it was last confirmed current (the file's time, touched on every successful check).
         this.lastFresh = (await stat(found.file)).mtimeMs;
         this.lastSuccessfulActivation = this.clock();
@@ -271,7 +275,7 @@ class EnforcerImpl implements Enforcer {
       this.resolveReady();
       if (this.persistDir !== undefined) {
         try {
-          await persistBundle(this.persistDir, this.name, update.raw, update.etag);
+          this.persistedDigest = (await persistBundle(this.persistDir, this.name, update.raw, update.etag)).digest;
         } catch (e) {
           this.report(ENFORCE_CODES.persistedRejected, 'the activated bundle could not be persisted', e);
         }
@@ -290,9 +294,9 @@ class EnforcerImpl implements Enforcer {
   private async confirmFresh(now: number): Promise<void> {
     if (this.holder.active === null) return;
     this.lastFresh = now;
-    if (this.persistDir === undefined) return;
-    const found = await loadPersistedBundle(this.persistDir, this.name).catch(() => null);
-    if (found !== null && found.digest === this.holder.active.digest) await utimes(found.file, now / 1000, now / 1000).catch(() => undefined);
+    if (this.persistDir === undefined || this.persistedDigest !== this.holder.active.digest) return;
+    const file = persistedBundlePath(this.persistDir, this.name);
+    await utimes(file, now / 1000, now / 1000).catch(() => undefined);
   }
 
   /** Records a failure under `code`; an activation error keeps its own step code unless `fixed`. */

@@ -3,7 +3,7 @@
 // persisted bundles are re-verified at start, staleness is reported (and fails closed when told),
 // and a local override only tightens. Time is a fake clock; checks are explicit `refresh()` calls.
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -186,6 +186,26 @@ describe('persistence', () => {
 });
 
 describe('staleness', () => {
+  it('counts a persisted bundle as fresh only as of its last confirmed check, across restarts', async () => {
+    const dir = await tempDir('enforce-fresh');
+    dirs.push(dir);
+    serve(r2);
+    const first = enforcer({ persistDir: dir });
+    await first.refresh();
+    await first.close();
+    const file = path.join(dir, 'bundles', 'blastguard', 'bundle.tar.gz');
+    const twoHoursAgo = Date.now() / 1000 - 7200;
+    await utimes(file, twoHoursAgo, twoHoursAgo);
+    const offline = enforcer({ source: new HttpSource({ url: 'http://127.0.0.1:1/x', retries: 0 }), persistDir: dir, maxStaleness: 600 });
+    await offline.refresh();
+    expect(offline.status()).toMatchObject({ ready: true, healthy: false, state: 'stale', origin: 'persisted' });
+    // Back online: a successful check (304 for the persisted etag) makes it fresh and touches the file.
+    const online = enforcer({ persistDir: dir, maxStaleness: 600 });
+    expect(await online.refresh()).toBe('unchanged');
+    expect(online.status().healthy).toBe(true);
+    expect((await stat(file)).mtimeMs / 1000).toBeGreaterThan(twoHoursAgo + 3600);
+  });
+
   it('reports unhealthy past maxStaleness without a successful check; keeps deciding unless failing closed', async () => {
     serve(r1);
     const c = clock();
