@@ -1,9 +1,13 @@
-import type { DecisionEvent } from './event.js';
+import type { DecisionEvent, DecisionRecord } from './event.js';
 
-/** One buffered event: its JSON line is made once, when it is first written out. */
+/**
+ * One buffered decision. The event (id, masked input copy, timestamp text) and its JSON line are
+ * made by the drain, once, off the decision path: recording stays a push of what the decision had.
+ */
 export interface BufferedEvent {
   readonly seq: number;
-  readonly event: DecisionEvent;
+  readonly record: DecisionRecord;
+  event: DecisionEvent | undefined;
   /** True for `shadow` and `deny` decisions: they are kept longer than `allow` ones. */
   readonly decisive: boolean;
   line: string | undefined;
@@ -68,8 +72,8 @@ export class EventBuffer {
     return this.allows.length + this.decisives.length;
   }
 
-  push(event: DecisionEvent): void {
-    const decisive = event.result.mode !== 'allow';
+  push(record: DecisionRecord): void {
+    const decisive = record.result.mode !== 'allow';
     if (this.size >= this.limit) {
       if (!decisive && this.allows.length === 0) {
         this.dropped.allow++;
@@ -83,7 +87,7 @@ export class EventBuffer {
         this.dropped.decisive++;
       }
     }
-    const entry: BufferedEvent = { seq: this.seq++, event, decisive, line: undefined, written: false };
+    const entry: BufferedEvent = { seq: this.seq++, record, event: undefined, decisive, line: undefined, written: false };
     (decisive ? this.decisives : this.allows).push(entry);
   }
 

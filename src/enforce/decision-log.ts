@@ -168,10 +168,14 @@ export class DecisionLog {
     this.timer.unref();
   }
 
-  /** Buffers the event of one decision: O(1), never waits, never throws for a full buffer. */
+  /**
+   * Buffers one decision: O(1), never waits, never throws for a full buffer. The event is built by
+   * the drain (as OPA keeps the input value until it encodes the event): the caller hands `input`
+   * over and must not change it afterwards; the logged copy is masked then.
+   */
   record(record: DecisionRecord): void {
     if (this.closed) return;
-    this.buffer.push(buildEvent(record, this.labels));
+    this.buffer.push(record);
   }
 
   /** Drains now; resolves when the buffer is empty or an upload failed (its events stay buffered). */
@@ -248,7 +252,7 @@ export class DecisionLog {
     const lines: string[] = [];
     for (const e of batch) {
       if (e.written) continue;
-      e.line ??= JSON.stringify(e.event);
+      e.line ??= this.lineOf(e);
       if (this.console !== undefined) this.console(`${e.line.slice(0, -1)},"type":"openpolicyagent.org/decision_logs"}\n`);
       lines.push(e.line);
       e.written = true;
@@ -274,7 +278,7 @@ export class DecisionLog {
     let best: { body: Uint8Array; count: number } | undefined;
     let count = Math.min(batch.length - start, 64);
     for (;;) {
-      const lines = batch.slice(start, start + count).map((e) => (e.line ??= JSON.stringify(e.event)));
+      const lines = batch.slice(start, start + count).map((e) => (e.line ??= this.lineOf(e)));
       const body = gzipSync(`[${lines.join(',')}]`);
       if (body.byteLength <= limit) {
         best = { body, count };
@@ -289,6 +293,11 @@ export class DecisionLog {
       }
       count = Math.max(1, Math.floor(count / 2));
     }
+  }
+
+  private lineOf(e: BufferedEvent): string {
+    e.event ??= buildEvent(e.record, this.labels);
+    return JSON.stringify(e.event);
   }
 
   private async post(body: Uint8Array): Promise<void> {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FileSource, persistBundle } from '../../src/distribute/index.js';
-import { EventBuffer, createEnforcer, maskInput, type DecisionEvent, type Enforcer, type EnforcerOptions } from '../../src/enforce/index.js';
+import { EventBuffer, createEnforcer, maskInput, type DecisionEvent, type DecisionRecord, type Enforcer, type EnforcerOptions } from '../../src/enforce/index.js';
 import { removeDir, tempDir } from '../distribute/fixtures.js';
 import { enforceFixtures, type EnforceFixtures } from './fixtures.js';
 
@@ -126,13 +126,13 @@ describe('upload to an OPA-compatible collector', () => {
 
   it('when only shadow/deny events are left, drops the oldest of them (counted)', () => {
     const b = new EventBuffer(3);
-    const event = (mode: 'allow' | 'deny', id: string): DecisionEvent => ({ labels: {}, decision_id: id, bundles: {}, path: 'p', input: null, result: { mode } as DecisionEvent['result'], timestamp: '', metrics: {} });
+    const event = (mode: 'allow' | 'deny', id: string): DecisionRecord => ({ input: id, result: { mode } as DecisionRecord['result'], bundle: null, timeMs: 0, durationNs: 0 });
     b.push(event('deny', 'd1'));
     b.push(event('deny', 'd2'));
     b.push(event('deny', 'd3'));
     b.push(event('allow', 'a1'));
     b.push(event('deny', 'd4'));
-    expect(b.take(10).map((x) => x.event.decision_id)).toEqual(['d2', 'd3', 'd4']);
+    expect(b.take(10).map((x) => x.record.input)).toEqual(['d2', 'd3', 'd4']);
     expect(b.dropped).toEqual({ allow: 1, decisive: 1 });
   });
 });
