@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { isBlastguardError } from '../core/errors.js';
 import { readBundle, type Bundle } from '../bundle/index.js';
-import { ALLOW_ENTRYPOINT, DECISION_ENTRYPOINT, loadDirectEngine, type DirectEngine } from '../engine/index.js';
+import { ALLOW_ENTRYPOINT, DECISION_ENTRYPOINT } from '../engine/index.js';
+// Not re-exported by engine/index.ts: the toolchain (and the Action bundled from it) needs only the SDK engine.
+import { loadDirectEngine, type DirectEngine } from '../engine/direct.js';
 import { wasmForEntrypoint } from '../bundle/index.js';
 import { verifyBundle, type VerificationConfig, type VerificationResult } from '../verify/index.js';
 import { ActivationError, ENFORCE_CODES, type ActivationCode } from './codes.js';

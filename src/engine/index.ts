@@ -4,5 +4,3 @@ export { loadBundleEngine } from './bundle.js';
 export { memoryMinPages } from './memory.js';
 export { ALLOW_ENTRYPOINT, DECISION_ENTRYPOINT, loadDecisionEngine } from './sdk.js';
 export type { DecisionEngine } from './sdk.js';
-export { loadDirectEngine } from './direct.js';
-export type { DirectEngine } from './direct.js';

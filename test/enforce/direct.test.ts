@@ -6,7 +6,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileIr } from '../../src/compile/index.js';
 import { isBlastguardError } from '../../src/core/errors.js';
-import { loadDecisionEngine, loadDirectEngine } from '../../src/engine/index.js';
+import { loadDirectEngine } from '../../src/engine/direct.js';
+import { loadDecisionEngine } from '../../src/engine/index.js';
 import { useBuiltRuntime } from '../compile/support.js';
 import { dataFor, dataPlanArb, inputArb, irArb } from '../differential/arbitraries.js';
 
