@@ -8,6 +8,7 @@ import { compileIr } from '../../src/compile/index.js';
 import { isBlastguardError } from '../../src/core/errors.js';
 import { loadDirectEngine } from '../../src/engine/direct.js';
 import { loadDecisionEngine } from '../../src/engine/index.js';
+import { withLockdown } from '../../src/enforce/index.js';
 import { useBuiltRuntime } from '../compile/support.js';
 import { dataFor, dataPlanArb, inputArb, irArb } from '../differential/arbitraries.js';
 
@@ -63,5 +64,28 @@ describe('direct engine equals the SDK engine', () => {
 
   it('refuses bytes that are not a module with BG120', () => {
     expect(outcome(() => loadDirectEngine(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 9]), {}))).toBe('error BG120');
+  });
+});
+
+describe('a local lockdown never loosens a decision', () => {
+  const SEVERITY = { allow: 0, shadow: 1, deny: 2 } as const;
+  it('on random policy sets, data and inputs, the lockdown decision is at least as strict', async () => {
+    await fc.assert(
+      fc.asyncProperty(irArb, dataPlanArb, fc.array(inputArb, { minLength: 40, maxLength: 40 }), async (ir, plan, inputs) => {
+        const { wasm } = compileIr(ir);
+        const data = dataFor(ir, plan);
+        const normal = loadDirectEngine(wasm, data);
+        const locked = loadDirectEngine(wasm, withLockdown(data, { mode: 'lockdown', reason: 'property' }));
+        for (const input of inputs) {
+          const before = outcome(() => normal.decide(input));
+          const after = outcome(() => locked.decide(input));
+          if (typeof before === 'string' || typeof after === 'string') continue; // an abort denies either way
+          const b = (before as { mode: keyof typeof SEVERITY }).mode;
+          const a = (after as { mode: keyof typeof SEVERITY }).mode;
+          if (SEVERITY[a] < SEVERITY[b]) throw new Error(`LOOSENED ${b} → ${a}\ninput: ${JSON.stringify(input)}`);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

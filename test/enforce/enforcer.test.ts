@@ -121,6 +121,37 @@ describe('activation', () => {
     expect(e.status().active_revision).toBe('r3');
   });
 
+  it('keeps the last good bundle when the server stalls mid-body (time-out)', async () => {
+    serve(r1);
+    const e = enforcer({ source: new HttpSource({ url: server.url, retries: 0, timeoutSeconds: 1 }) });
+    await e.refresh();
+    server.handle((_req, res) => {
+      res.writeHead(200, { 'content-length': String(r2.length), etag: '"slow"', 'content-type': 'application/gzip' });
+      res.write(r2.subarray(0, 64)); // and never the rest
+    });
+    expect(await e.refresh()).toBe('failed');
+    expect(e.status()).toMatchObject({ active_revision: 'r1', last_error: { code: 'BG615', cause_code: 'BG511' } });
+  });
+
+  it('keeps deciding while a check is in flight, from the bundle active when the decision started', async () => {
+    serve(r1);
+    const e = enforcer();
+    await e.refresh();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    server.handle((req, res) => {
+      void held.then(() => serveBundle(() => r2)(req, res));
+    });
+    const seen = server.requests.length;
+    const check = e.refresh();
+    while (server.requests.length === seen) await new Promise((r) => setImmediate(r)); // the request is at the server
+    expect(e.status().state).toBe('downloading');
+    expect(e.decide(f.inputs.deny)).toEqual(await f.expected(f.inputs.deny));
+    release();
+    expect(await check).toBe('activated');
+    expect(e.status()).toMatchObject({ state: 'active', active_revision: 'r2' });
+  });
+
   it('refuses a revision it already replaced, unless rollback is allowed', async () => {
     const old = await f.bundle('r1', 5);
     serve(old);
