@@ -4,6 +4,7 @@ import { COMPILE_CODE_TITLES } from '../compile/codes.js';
 import { CODES as VALIDATION_CODES } from '../diagnostics/codes.js';
 import { DIFF_CODE_TITLES } from '../diff/codes.js';
 import { DISTRIBUTE_CODE_TITLES } from '../distribute/codes.js';
+import { ENFORCE_CODE_TITLES } from '../enforce/codes.js';
 import type { CodeInfo, Severity } from '../diagnostics/types.js';
 import { EXTRACT_CODE_TITLES } from '../extract/codes.js';
 import { TEST_CODES } from '../replay/codes.js';
@@ -31,6 +32,7 @@ export const LAYER_CODES: Readonly<Record<string, Readonly<Record<string, CodeIn
   distribute: fromRegistry(DISTRIBUTE_CODE_TITLES),
   diff: fromRegistry(DIFF_CODE_TITLES),
   catalog: fromRegistry(CATALOG_CODE_TITLES),
+  enforce: fromRegistry(ENFORCE_CODE_TITLES),
 };
 
 /** Every code blastguard reports, joined from each layer's own registry (the CLI sees all layers). */

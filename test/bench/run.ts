@@ -16,6 +16,7 @@ import { GoStyleHost } from '../differential/go-host.js';
 import { benchCatalog } from './catalog.js';
 import { benchDistribute } from './distribute.js';
 import { diffBench } from './diff.js';
+import { EnforceBench } from './enforce.js';
 import type { Ir, IrOperation, IrRule, IrToken, Mode, OperationClass } from '../../src/ir/types.js';
 
 const SIZES = [10, 100, 1_000, 10_000];
@@ -179,6 +180,7 @@ const rate = (n: number): string => (n >= 1e6 ? `${fmt(n / 1e6, 2)} M/s` : `${fm
 async function main(): Promise<void> {
   ensureRuntime();
   const rows: string[] = [];
+  const enforce = new EnforceBench();
   for (const n of SIZES) {
     const ir = benchIr(n);
     const data = bundleDataFromIr(ir);
@@ -226,6 +228,7 @@ async function main(): Promise<void> {
     rows.push(
       `| ${n.toLocaleString('en-US')} | ${rate(wasm.perSecond)} | ${fmt(wasm.p50)} | ${fmt(wasm.p99)} | ${fmt(allow.p50)} | ${fmt(core.p50)} | ${fmt(core.p99)} | ${rate(reference.perSecond)} | ${fmt(reference.p50)} | ${fmt(reference.p99)} | ${rate(cedar.perSecond)} | ${fmt(cedar.p50)} | ${fmt(cedar.p99)} | ${fmt(compileTimes[2]!)} | ${fmt(compiled.wasm.length / 1024)} |`,
     );
+    await enforce.size(n, compiled, inputs, measure, wasm, cedar);
     process.stderr.write(`measured ${n} rules\n`);
   }
   console.log('Latency in µs per decision (p50 / p99), one core, Node ' + process.versions.node + '.');
@@ -234,6 +237,7 @@ async function main(): Promise<void> {
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(r);
   console.log('');
+  for (const line of await enforce.lines()) console.log(line);
   for (const line of await benchDistribute(ROOT)) console.log(line);
   await diffBench(ROOT, benchIr);
   for (const line of benchCatalog()) console.log(line);

@@ -9,12 +9,13 @@ import { COMPILE_CODES } from '../../src/compile/codes.js';
 import { DIFF_CODES } from '../../src/diff/codes.js';
 import { DISTRIBUTE_CODES } from '../../src/distribute/codes.js';
 import { VALIDATION_CODES } from '../../src/diagnostics/codes.js';
+import { ENFORCE_CODES } from '../../src/enforce/codes.js';
 import { EXTRACT_CODES } from '../../src/extract/codes.js';
 import { RULES } from '../../src/validate/index.js';
 import { VERIFY_CODES } from '../../src/verify/codes.js';
 
 /** The layers' registries of named codes, as source code names them (`BUNDLE_CODES.claimsFile`). */
-const NAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = { BUNDLE_CODES, COMPILE_CODES, VALIDATION_CODES, EXTRACT_CODES, VERIFY_CODES, DISTRIBUTE_CODES, DIFF_CODES, CATALOG_CODES };
+const NAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = { BUNDLE_CODES, COMPILE_CODES, VALIDATION_CODES, EXTRACT_CODES, VERIFY_CODES, DISTRIBUTE_CODES, DIFF_CODES, CATALOG_CODES, ENFORCE_CODES };
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

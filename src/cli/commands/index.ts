@@ -1,10 +1,12 @@
 import type { CommandModule } from '../command.js';
 import { buildCommand } from './build.js';
 import { diffCommand } from './diff.js';
+import { decideCommand } from './decide.js';
 import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 import { irCommand } from './ir.js';
 import { keygenCommand } from './keygen.js';
+import { pullCommand } from './pull.js';
 import { verifyCommand } from './verify.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
@@ -20,4 +22,6 @@ export const COMMANDS: CommandModule[] = [
   verifyCommand,
   keygenCommand,
   importCommand,
+  pullCommand,
+  decideCommand,
 ];

@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { createEnforcer, ENFORCE_CODES, EnforceError, type DecisionEvent } from '../../enforce/index.js';
+import { BlastguardError } from '../../core/errors.js';
+import { errnoText, type CliIo, type CommandModule } from '../command.js';
+import { addSourceOptions, overrideFromEnv, sourceFromFlags, type SourceFlags } from '../enforcer-flags.js';
+import { addVerificationOptions, verificationConfigFromFlags, type VerificationFlags } from '../verification.js';
+
+interface DecideOptions extends VerificationFlags, SourceFlags {
+  bundle: string;
+  verificationKey: string;
+  input: string;
+  persistDir?: string;
+}
+
+async function readInput(input: string, io: CliIo): Promise<unknown> {
+  let text: string;
+  try {
+    text = input === '-' ? await io.readStdin() : await readFile(path.resolve(io.cwd, input), 'utf8');
+  } catch (e) {
+    throw new EnforceError(ENFORCE_CODES.inputUnreadable, `cannot read input \`${input}\`: ${errnoText(e)}`, { help: 'pass a decision input json file, or `--input -` for standard input', cause: e });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new EnforceError(ENFORCE_CODES.inputNotJson, `input \`${input === '-' ? '<stdin>' : input}\` is not valid json: ${(e as Error).message.toLowerCase()}`, {
+      help: 'run `blastguard eval` for a located syntax error; the input is the decision input document (see README "Input")',
+    });
+  }
+}
+
+export const decideCommand: CommandModule = {
+  name: 'decide',
+  register(program: Command, io, setExit) {
+    const command = program
+      .command('decide')
+      .description('Make one decision through the enforcer path (fetch, verify, activate, decide, log) and print the decision and its decision-log event')
+      .requiredOption('--bundle <source>', 'bundle location: a path, an `https://` url or an `oci://` reference')
+      .requiredOption('--input <file>', 'decision input json file, or `-` for standard input')
+      .option('--persist-dir <dir>', 'start from (and keep) the last good bundle here');
+    addSourceOptions(addVerificationOptions(command, true)).action(async (options: DecideOptions) => {
+      const verification = await verificationConfigFromFlags(options, io);
+      const override = overrideFromEnv(io.env);
+      const input = await readInput(options.input, io);
+      const events: string[] = [];
+      const enforcer = createEnforcer({
+        source: sourceFromFlags(options.bundle, options, io),
+        verification,
+        poll: false,
+        ...(options.persistDir === undefined ? {} : { persistDir: path.resolve(io.cwd, options.persistDir) }),
+        ...(override === undefined ? {} : { override }),
+        decisionLogs: { console: (line) => events.push(line), flushIntervalMs: 3_600_000 },
+        onWarning: (m) => io.stderr(`warning: ${m}\n`),
+      });
+      try {
+        await enforcer.refresh();
+        const status = enforcer.status();
+        if (!status.ready) {
+          const last = status.last_error;
+          throw new BlastguardError(last?.code ?? ENFORCE_CODES.notReady, last?.message ?? 'no bundle could be activated', { help: 'check the bundle location and the verification key; `blastguard pull` shows the same steps' });
+        }
+        const decision = enforcer.decide(input);
+        await enforcer.flushLogs();
+        const event = events.length > 0 ? (JSON.parse(events[events.length - 1]!) as DecisionEvent) : null;
+        io.stdout(JSON.stringify({ decision, event }, null, 2) + '\n');
+        setExit(0);
+      } finally {
+        await enforcer.close();
+      }
+    });
+  },
+};

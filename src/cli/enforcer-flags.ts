@@ -1,0 +1,45 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { sourceForLocation, type Source } from '../distribute/index.js';
+import { ENFORCE_CODES, EnforceError, validateOverride, type LocalOverride } from '../enforce/index.js';
+import type { CliIo } from './io.js';
+
+/** Flags `pull` and `decide` share to name a bundle source. */
+export interface SourceFlags {
+  plainHttp?: boolean;
+  timeout?: number;
+}
+
+export function addSourceOptions(command: Command): Command {
+  return command
+    .option('--plain-http', 'talk plain http to an `oci://` registry on loopback (tests, a local mirror)')
+    .option('--timeout <seconds>', 'per-request time-out in seconds', (v) => Number(v));
+}
+
+/** A location from the command line: URLs as given, paths relative to the working directory. */
+export function sourceFromFlags(location: string, flags: SourceFlags, io: CliIo): Source {
+  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
+  const where = isUrl ? location : path.resolve(io.cwd, location);
+  return sourceForLocation(where, {
+    ...(flags.plainHttp === true ? { plainHttp: true } : {}),
+    ...(flags.timeout === undefined ? {} : { timeoutSeconds: flags.timeout }),
+  });
+}
+
+/**
+ * The operator's local override from the environment: `BLASTGUARD_OVERRIDE=lockdown` with
+ * `BLASTGUARD_OVERRIDE_REASON`. Only the CLI reads the environment; the library takes the value.
+ * Anything but `lockdown` is refused: an environment variable must never soften policy.
+ */
+export function overrideFromEnv(env: CliIo['env']): LocalOverride | undefined {
+  const mode = env['BLASTGUARD_OVERRIDE'];
+  if (mode === undefined || mode === '') return undefined;
+  try {
+    return validateOverride({ mode, reason: env['BLASTGUARD_OVERRIDE_REASON'] }) ?? undefined;
+  } catch (e) {
+    if (e instanceof EnforceError) {
+      throw new EnforceError(ENFORCE_CODES.invalidConfig, `BLASTGUARD_OVERRIDE: ${e.message}`, { help: 'set BLASTGUARD_OVERRIDE=lockdown and BLASTGUARD_OVERRIDE_REASON="why"; `shadow-all` comes only from a signed bundle' });
+    }
+    throw e;
+  }
+}

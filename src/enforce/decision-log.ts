@@ -1,0 +1,317 @@
+import { open, rename, stat, type FileHandle } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { isBlastguardError } from '../core/errors.js';
+import { authorizationValue, requireSecureUrl, validateCredentials, type Credentials } from '../distribute/config.js';
+import { Transport, type FetchLike } from '../distribute/index.js';
+import { EventBuffer, type BufferedEvent } from './buffer.js';
+import { ENFORCE_CODES, EnforceError } from './codes.js';
+import { buildEvent, type DecisionRecord } from './event.js';
+
+/**
+ * Decision logs the way OPA's plugin ships them (opa-compat.md §5): events buffered in bounded
+ * memory, then written by a background drain to a JSONL file (rotated by size), to a console
+ * writer, and/or POSTed as a gzip JSON array to an OPA-compatible collector (`/logs`), retried
+ * with backoff. Recording an event never waits for any of that.
+ */
+export interface DecisionLogOptions {
+  /** JSON lines, rotated to `<path>.1` … `<path>.<maxFiles>` when a write would pass `maxBytes`. */
+  file?: { path: string; maxBytes?: number; maxFiles?: number };
+  /** Console sink: every event as one line with OPA's `"type": "openpolicyagent.org/decision_logs"`. */
+  console?: (line: string) => void;
+  /** An OPA-compatible collector. */
+  upload?: {
+    /** The service URL; events go to `<url><resource>`. */
+    url: string;
+    resource?: string;
+    credentials?: Credentials;
+    /** Compressed bytes per POST (OPA's `upload_size_limit_bytes`, default 32768). */
+    uploadSizeLimitBytes?: number;
+    retries?: number;
+    fetch?: FetchLike;
+  };
+  /** Events held at most (OPA's `buffer_size_limit_events`, default 10000). */
+  bufferSizeLimitEvents?: number;
+  /** How often the background drain runs (default 1000 ms). */
+  flushIntervalMs?: number;
+}
+
+export const DEFAULT_BUFFER_EVENTS = 10_000;
+export const DEFAULT_UPLOAD_LIMIT_BYTES = 32_768;
+/** OPA's floor for `upload_size_limit_bytes`: the smallest gzip stream of a one-event array fits. */
+const MIN_UPLOAD_LIMIT_BYTES = 90;
+export const DEFAULT_FILE_MAX_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_FILE_MAX_FILES = 5;
+export const DEFAULT_FLUSH_INTERVAL_MS = 1_000;
+/** Events taken per drain round: bounds the work (and the memory of one round) between yields. */
+const DRAIN_BATCH = 2_000;
+/** Longest pause after failed uploads; doubles from the flush interval. */
+const MAX_UPLOAD_BACKOFF_MS = 60_000;
+
+export interface DecisionLogStats {
+  buffered: number;
+  /** OPA's counter names: `decision_logs_dropped_<cause>`, split by the decision kind dropped. */
+  dropped: {
+    decision_logs_dropped_buffer_size_limit_exceeded: { allow: number; shadow_or_deny: number };
+    decision_logs_dropped_upload_size_limit_exceeded: number;
+  };
+  written: number;
+  uploaded: number;
+  uploadFailures: number;
+  lastError: { code: string; message: string } | null;
+}
+
+type Writer = (line: string) => void;
+
+/** A size-rotated JSONL file; writes are serialised by the drain. */
+class RotatingFile {
+  private handle: FileHandle | undefined;
+  private size = 0;
+  constructor(
+    private readonly file: string,
+    private readonly maxBytes: number,
+    private readonly maxFiles: number,
+  ) {}
+
+  /** Appends lines, rotating before a line that would take the file past `maxBytes` (a file never ends mid-line). */
+  async writeLines(lines: readonly string[]): Promise<void> {
+    if (this.handle === undefined) {
+      this.handle = await open(this.file, 'a', 0o600);
+      this.size = (await stat(this.file)).size;
+    }
+    let pending = '';
+    let pendingBytes = 0;
+    for (const line of lines) {
+      const bytes = Buffer.byteLength(line) + 1;
+      if (this.size + pendingBytes > 0 && this.size + pendingBytes + bytes > this.maxBytes) {
+        if (pending !== '') await this.handle!.write(pending);
+        pending = '';
+        pendingBytes = 0;
+        await this.rotate();
+      }
+      pending += line + '\n';
+      pendingBytes += bytes;
+    }
+    if (pending !== '') await this.handle!.write(pending);
+    this.size += pendingBytes;
+  }
+
+  private async rotate(): Promise<void> {
+    await this.handle?.close();
+    this.handle = undefined;
+    for (let i = this.maxFiles - 1; i >= 1; i--) await rename(`${this.file}.${i}`, `${this.file}.${i + 1}`).catch(() => undefined);
+    await rename(this.file, `${this.file}.1`);
+    this.handle = await open(this.file, 'a', 0o600);
+    this.size = 0;
+  }
+
+  async close(): Promise<void> {
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+}
+
+export class DecisionLog {
+  private readonly buffer: EventBuffer;
+  private readonly file: RotatingFile | undefined;
+  private readonly console: Writer | undefined;
+  private readonly upload: { url: string; authorization: { origin: string; value: string } | undefined; limit: number; transport: Transport } | undefined;
+  private readonly interval: number;
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private backoffMs = 0;
+  private notBefore = 0;
+  private closed = false;
+  private readonly counts = { written: 0, uploaded: 0, uploadFailures: 0, oversize: 0 };
+  private lastError: { code: string; message: string } | null = null;
+
+  constructor(
+    options: DecisionLogOptions,
+    private readonly labels: Readonly<Record<string, string>>,
+    private readonly now: () => number,
+  ) {
+    const limit = options.bufferSizeLimitEvents ?? DEFAULT_BUFFER_EVENTS;
+    if (!Number.isSafeInteger(limit) || limit < 1) throw configError('decisionLogs.bufferSizeLimitEvents', 'must be a whole number of at least 1');
+    this.buffer = new EventBuffer(limit);
+    this.interval = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    if (!(this.interval > 0)) throw configError('decisionLogs.flushIntervalMs', 'must be a positive number of milliseconds');
+    if (options.file !== undefined) {
+      if (typeof options.file.path !== 'string' || options.file.path === '') throw configError('decisionLogs.file.path', 'must be a non-empty path');
+      this.file = new RotatingFile(options.file.path, options.file.maxBytes ?? DEFAULT_FILE_MAX_BYTES, options.file.maxFiles ?? DEFAULT_FILE_MAX_FILES);
+    }
+    this.console = options.console;
+    if (options.upload !== undefined) {
+      const u = options.upload;
+      let url: URL;
+      try {
+        url = new URL(`${u.url.replace(/\/+$/, '')}${u.resource ?? '/logs'}`);
+      } catch {
+        throw configError('decisionLogs.upload.url', 'must be an http(s) url');
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw configError('decisionLogs.upload.url', 'must be an http(s) url');
+      requireSecureUrl('decisionLogs.upload.url', url);
+      const limitBytes = u.uploadSizeLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES;
+      if (!Number.isSafeInteger(limitBytes) || limitBytes < MIN_UPLOAD_LIMIT_BYTES) throw configError('decisionLogs.upload.uploadSizeLimitBytes', `must be a whole number of at least ${MIN_UPLOAD_LIMIT_BYTES}`);
+      const credentials = validateCredentials('decisionLogs.upload.credentials', u.credentials);
+      this.upload = {
+        url: url.href,
+        authorization: credentials === undefined ? undefined : { origin: url.origin, value: authorizationValue(credentials) },
+        limit: limitBytes,
+        transport: new Transport({ ...(u.fetch === undefined ? {} : { fetch: u.fetch }), ...(u.retries === undefined ? {} : { retries: u.retries }) }),
+      };
+    }
+  }
+
+  /** Starts the background drain. */
+  start(): void {
+    if (this.timer !== undefined || this.closed) return;
+    this.timer = setInterval(() => void this.drain(), this.interval);
+    this.timer.unref();
+  }
+
+  /**
+   * Buffers one decision: O(1), never waits, never throws for a full buffer. The event is built by
+   * the drain (as OPA keeps the input value until it encodes the event): the caller hands `input`
+   * over and must not change it afterwards; the logged copy is masked then.
+   */
+  record(record: DecisionRecord): void {
+    if (this.closed) return;
+    this.buffer.push(record);
+  }
+
+  /** Drains now; resolves when the buffer is empty or an upload failed (its events stay buffered). */
+  async flush(): Promise<void> {
+    this.notBefore = 0;
+    while (this.buffer.size > 0) {
+      const before = this.counts.uploadFailures;
+      await this.drain();
+      if (this.counts.uploadFailures !== before) return;
+    }
+  }
+
+  stats(): DecisionLogStats {
+    return {
+      buffered: this.buffer.size,
+      dropped: {
+        decision_logs_dropped_buffer_size_limit_exceeded: { allow: this.buffer.dropped.allow, shadow_or_deny: this.buffer.dropped.decisive },
+        decision_logs_dropped_upload_size_limit_exceeded: this.counts.oversize,
+      },
+      written: this.counts.written,
+      uploaded: this.counts.uploaded,
+      uploadFailures: this.counts.uploadFailures,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Stops the drain after one last flush (OPA flushes within its grace period on shutdown). */
+  async close(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush().catch(() => undefined);
+    this.closed = true;
+    await this.draining;
+    await this.file?.close();
+  }
+
+  private drain(): Promise<void> {
+    this.draining ??= this.drainOnce().finally(() => {
+      this.draining = undefined;
+    });
+    return this.draining;
+  }
+
+  private async drainOnce(): Promise<void> {
+    const batch = this.buffer.take(DRAIN_BATCH);
+    if (batch.length === 0) return;
+    await this.writeLocal(batch);
+    if (this.upload === undefined) return;
+    // Backing off after failed uploads: the local sinks keep up, the upload waits its turn.
+    if (this.now() < this.notBefore) {
+      this.buffer.requeue(batch);
+      return;
+    }
+    let i = 0;
+    try {
+      while (i < batch.length) {
+        const { body, count } = this.chunk(batch, i);
+        if (count > 0 && body !== undefined) await this.post(body);
+        this.counts.uploaded += body === undefined ? 0 : count;
+        i += Math.max(count, 1);
+      }
+      this.backoffMs = 0;
+    } catch (e) {
+      this.counts.uploadFailures++;
+      this.lastError = { code: ENFORCE_CODES.logUploadFailed, message: `uploading decision logs to \`${this.upload.url}\` failed: ${isBlastguardError(e) ? `${e.code} ${e.message}` : String(e)}` };
+      this.buffer.requeue(batch.slice(i));
+      this.backoffMs = Math.min(MAX_UPLOAD_BACKOFF_MS, Math.max(this.interval, this.backoffMs * 2));
+      this.notBefore = this.now() + this.backoffMs;
+    }
+  }
+
+  private async writeLocal(batch: readonly BufferedEvent[]): Promise<void> {
+    if (this.file === undefined && this.console === undefined) return;
+    const lines: string[] = [];
+    for (const e of batch) {
+      if (e.written) continue;
+      e.line ??= this.lineOf(e);
+      if (this.console !== undefined) this.console(`${e.line.slice(0, -1)},"type":"openpolicyagent.org/decision_logs"}\n`);
+      lines.push(e.line);
+      e.written = true;
+      this.counts.written++;
+    }
+    if (this.file !== undefined && lines.length > 0) {
+      try {
+        await this.file.writeLines(lines);
+      } catch (e) {
+        this.lastError = { code: ENFORCE_CODES.logFileFailed, message: `cannot write the decision log file: ${e instanceof Error ? e.message.toLowerCase() : String(e)}` };
+      }
+    }
+    for (const e of batch) e.written = true;
+  }
+
+  /**
+   * The gzip JSON array of events from `start` whose compressed size fits the limit (OPA's
+   * `upload_size_limit_bytes`): grown while it fits, the last event that broke it left for the
+   * next chunk. An event that alone does not fit is dropped and counted (`count` 1, no body).
+   */
+  private chunk(batch: readonly BufferedEvent[], start: number): { body: Uint8Array | undefined; count: number } {
+    const limit = this.upload!.limit;
+    let best: { body: Uint8Array; count: number } | undefined;
+    let count = Math.min(batch.length - start, 64);
+    for (;;) {
+      const lines = batch.slice(start, start + count).map((e) => (e.line ??= this.lineOf(e)));
+      const body = gzipSync(`[${lines.join(',')}]`);
+      if (body.byteLength <= limit) {
+        best = { body, count };
+        if (start + count >= batch.length) return best;
+        count = Math.min(batch.length - start, count * 2);
+        continue;
+      }
+      if (best !== undefined) return best;
+      if (count === 1) {
+        this.counts.oversize++;
+        return { body: undefined, count: 1 };
+      }
+      count = Math.max(1, Math.floor(count / 2));
+    }
+  }
+
+  private lineOf(e: BufferedEvent): string {
+    e.event ??= buildEvent(e.record, this.labels);
+    return JSON.stringify(e.event);
+  }
+
+  private async post(body: Uint8Array): Promise<void> {
+    const u = this.upload!;
+    await u.transport.send({
+      method: 'POST',
+      url: u.url,
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body,
+      ...(u.authorization === undefined ? {} : { authorization: u.authorization }),
+    });
+  }
+}
+
+function configError(field: string, problem: string): EnforceError {
+  return new EnforceError(ENFORCE_CODES.invalidConfig, `\`${field}\` ${problem}`);
+}

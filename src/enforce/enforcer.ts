@@ -1,0 +1,427 @@
+import { stat, utimes } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import { isBlastguardError } from '../core/errors.js';
+import {
+  DEFAULT_BUNDLE_NAME,
+  PollingSource,
+  loadPersistedBundle,
+  persistBundle,
+  persistedBundlePath,
+  sourceForLocation,
+  type Source,
+  type SourceOptions,
+  type Update,
+} from '../distribute/index.js';
+import { extractDecisionInputs, type HttpRequest, type Inventory } from '../extract/index.js';
+import type { Decision, Ir } from '../ir/types.js';
+import type { VerificationConfig } from '../verify/index.js';
+import { activate, type ActivationSettings, type BundleHolder } from './activation.js';
+import { ENFORCE_CODES, EnforceError, type EnforceCode } from './codes.js';
+import { DecisionLog, type DecisionLogOptions } from './decision-log.js';
+import { EnforcerMetrics } from './metrics.js';
+import { validateOverride, type LocalOverride } from './override.js';
+import { serveStatus, type StatusServer } from './server.js';
+import type { EnforcerState, EnforcerStatus, StatusError } from './status.js';
+
+/**
+ * `createEnforcer`: the runtime core every enforcer shares (the egress proxy, the MCP guard, an
+ * agent framework embedding blastguard). It keeps one verified bundle active, replaces it
+ * atomically when the source publishes a newer one, keeps deciding from the persisted copy when
+ * the source is down, and says when it is stale.
+ */
+export interface EnforcerOptions {
+  /** A `Source` from `distribute/`, or a location (`oci://…`, `https://…`, a path) with `sourceOptions`. */
+  source: Source | string;
+  sourceOptions?: SourceOptions;
+  /** Trusted keys (OPA's `signing` block). Required unless `skipVerification: true`. */
+  verification?: VerificationConfig;
+  /** Runs unverified: said in every status and in a warning at start. */
+  skipVerification?: true;
+  /** The bundle's name: persisted under `<persistDir>/bundles/<name>/`, and the key of `bundles` in decision logs. */
+  name?: string;
+  /** Keep the last good bundle here, and start from it (re-verified) before the first download. */
+  persistDir?: string;
+  /** Seconds without a successful check after which the enforcer is stale (unhealthy). */
+  maxStaleness?: number;
+  /** When stale, deny every decision (`enforcer:stale`) instead of deciding with the old bundle. */
+  failClosedWhenStale?: boolean;
+  /** Accept bundles older than the active one (see revision.ts for the order). Off by default. */
+  allowRollback?: boolean;
+  decisionLogs?: DecisionLogOptions;
+  /** Added to every decision-log event (OPA adds `id` and `version`; give them here). */
+  labels?: Readonly<Record<string, string>>;
+  /** An operator's local `lockdown`; it can only tighten decisions. */
+  override?: LocalOverride;
+  /** The api catalog (the IR `blastguard ir` prints) that `decideRequest` reads requests with. */
+  catalog?: Ir;
+  /** Poll the source in the background (default true). Off: checks happen only on `refresh()`. */
+  poll?: boolean;
+  /** Milliseconds since the epoch; injected by tests (staleness, timestamps). */
+  clock?: () => number;
+  /** Hears what an operator must know at start (verification off, persisted bundle rejected). */
+  onWarning?: (message: string) => void;
+}
+
+/** The decisions for one request: one per operation it performs, allowed only if every one is. */
+export interface RequestDecision {
+  allow: boolean;
+  decisions: { operation: string | null; alias?: string; decision: Decision; error?: { code: string; message: string } }[];
+}
+
+/** What one `refresh()` did. */
+export type CheckOutcome = 'activated' | 'unchanged' | 'failed';
+
+export interface Enforcer {
+  /** Resolves once a verified bundle is active (from disk or from the source). */
+  readonly ready: Promise<void>;
+  /** Decides one input with the active bundle; never throws, denies when it cannot decide. */
+  decide(input: unknown, context?: { traceparent?: string }): Decision;
+  /** Extracts the operations of an HTTP request (with `catalog`) and decides each. */
+  decideRequest(request: HttpRequest, options?: { inventory?: Inventory; time?: string | Date }): RequestDecision;
+  /** Checks the source once now (what the poller does each round). */
+  refresh(): Promise<CheckOutcome>;
+  status(): EnforcerStatus;
+  /** The Prometheus registry (`/metrics`). */
+  readonly metrics: EnforcerMetrics;
+  /** Serves `/healthz`, `/readyz`, `/metrics` and `/status` on loopback (or `host`). */
+  listen(options: { port: number; host?: string }): Promise<StatusServer>;
+  /** Writes and uploads buffered decision-log events now. */
+  flushLogs(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MAX_ERRORS = 10;
+/** Between polls when the source is not a PollingSource (OPA's minimum default). */
+const FALLBACK_DELAY_MS = 60_000;
+
+function enforcerDeny(rule: string, reason: string): Decision {
+  return { allow: false, mode: 'deny', enforced: true, would_deny: true, rule, reasons: [reason], violations: [], environment: null, environment_assumed: false, class: null, enforcement: null };
+}
+
+function configError(field: string, problem: string, help?: string): EnforceError {
+  return new EnforceError(ENFORCE_CODES.invalidConfig, `\`${field}\` ${problem}`, help === undefined ? {} : { help });
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function headerValue(request: HttpRequest, name: string): string | undefined {
+  for (const [k, v] of Object.entries(request.headers ?? {})) {
+    if (k.toLowerCase() === name) return typeof v === 'string' ? v : Array.isArray(v) ? (v[0] as string | undefined) : undefined;
+  }
+  return undefined;
+}
+
+class EnforcerImpl implements Enforcer {
+  readonly ready: Promise<void>;
+  readonly metrics: EnforcerMetrics;
+  private resolveReady!: () => void;
+  private readonly source: Source;
+  private readonly name: string;
+  private readonly holder: BundleHolder = { active: null, replaced: new Set() };
+  private readonly settings: ActivationSettings;
+  private readonly maxStalenessMs: number | null;
+  private readonly failClosed: boolean;
+  private readonly log: DecisionLog | null;
+  private readonly clock: () => number;
+  private readonly persistDir: string | undefined;
+  private readonly catalog: Ir | undefined;
+  private readonly warn: (message: string) => void;
+  private phase: EnforcerState = 'starting';
+  private closed = false;
+  private lastRequest: number | null = null;
+  private lastSuccessfulRequest: number | null = null;
+  private lastSuccessfulDownload: number | null = null;
+  private lastSuccessfulActivation: number | null = null;
+  /** The last check that confirmed the active bundle is current (or the persisted file's time). */
+  private lastFresh: number | null = null;
+  private readonly errors: StatusError[] = [];
+  private readonly counters = { checks: 0, download_failures: 0, activations: 0, activation_failures: 0, decisions: 0 };
+  private refreshing: Promise<CheckOutcome> | undefined;
+  private readonly controller = new AbortController();
+  private loop: Promise<void> | undefined;
+  private readonly servers = new Set<StatusServer>();
+
+  constructor(options: EnforcerOptions) {
+    if (typeof options !== 'object' || options === null) throw configError('options', 'must be an object');
+    this.clock = options.clock ?? Date.now;
+    this.warn = options.onWarning ?? (() => undefined);
+    this.source = typeof options.source === 'string' ? sourceForLocation(options.source, options.sourceOptions ?? {}) : options.source;
+    if (this.source === undefined || this.source === null || typeof this.source.check !== 'function') throw configError('source', 'is required: a bundle location or a Source');
+    this.name = options.name ?? DEFAULT_BUNDLE_NAME;
+    if (options.verification !== undefined && options.skipVerification === true) throw configError('skipVerification', 'cannot be combined with `verification`');
+    if (options.verification === undefined && options.skipVerification !== true) {
+      throw configError('verification', 'is required', 'give the keys bundles are signed with; running unverified needs `skipVerification: true`');
+    }
+    if (options.maxStaleness !== undefined && !(typeof options.maxStaleness === 'number' && options.maxStaleness > 0 && Number.isFinite(options.maxStaleness))) {
+      throw configError('maxStaleness', 'must be a positive number of seconds');
+    }
+    if (options.failClosedWhenStale === true && options.maxStaleness === undefined) throw configError('failClosedWhenStale', 'needs `maxStaleness`');
+    this.maxStalenessMs = options.maxStaleness === undefined ? null : options.maxStaleness * 1000;
+    this.failClosed = options.failClosedWhenStale === true;
+    this.persistDir = options.persistDir;
+    this.catalog = options.catalog;
+    const labels = { ...(options.labels ?? {}) };
+    for (const [k, v] of Object.entries(labels)) if (typeof v !== 'string') throw configError(`labels.${k}`, 'must be a string');
+    this.settings = {
+      verification: options.verification ?? null,
+      allowRollback: options.allowRollback === true,
+      override: validateOverride(options.override),
+      now: this.clock,
+    };
+    this.log = options.decisionLogs === undefined ? null : new DecisionLog(options.decisionLogs, labels, this.clock);
+    this.metrics = new EnforcerMetrics(() => this.status());
+    this.ready = new Promise((resolve) => (this.resolveReady = resolve));
+    if (this.settings.verification === null) this.warn(`bundle verification is OFF for \`${this.source.location}\`: any bundle the source serves will decide`);
+    if (this.settings.override !== null) this.warn(`local override: lockdown (${this.settings.override.reason})`);
+    this.log?.start();
+    this.starting = this.persistDir === undefined ? Promise.resolve() : this.loadPersisted(this.persistDir);
+    this.loop = this.start(options.poll !== false);
+  }
+
+  /** Loading the persisted bundle; every check waits for it, so a download never races the disk. */
+  private readonly starting: Promise<void>;
+
+  private async start(poll: boolean): Promise<void> {
+    await this.starting;
+    if (!poll || this.closed) return;
+    const signal = this.controller.signal;
+    while (!signal.aborted) {
+      await this.refresh();
+      if (signal.aborted) break;
+      const wait = this.source instanceof PollingSource ? this.source.nextDelayMs(this.lastUpdate ?? { etag: '', size: 0 }) : FALLBACK_DELAY_MS;
+      try {
+        await delay(wait, undefined, { signal });
+      } catch {
+        break;
+      }
+    }
+  }
+
+  private lastUpdate: Update | undefined;
+  /** Digest of the bundle on disk, when this enforcer wrote or loaded it. */
+  private persistedDigest: string | undefined;
+
+  /** Start from disk: the persisted bytes go through the same activation as a download, signature included. */
+  private async loadPersisted(dir: string): Promise<void> {
+    try {
+      const found = await loadPersistedBundle(dir, this.name);
+      if (found === null) return;
+      this.phase = 'verifying';
+      const outcome = await activate(found.raw, found.etag, 'persisted', this.holder, this.settings);
+      if ('activated' in outcome) {
+        this.persistedDigest = found.digest;
+        // Fresh as of when it was last confirmed current (the file's time, touched on every successful check).
+        this.lastFresh = (await stat(found.file)).mtimeMs;
+        this.lastSuccessfulActivation = this.clock();
+        this.counters.activations++;
+        if (this.source.etag === '') this.source.etag = found.etag;
+        this.resolveReady();
+      }
+    } catch (e) {
+      this.report(ENFORCE_CODES.persistedRejected, 'the persisted bundle was not loaded', e, true);
+      this.warn(`the persisted bundle of \`${this.name}\` was not loaded: ${isBlastguardError(e) ? `${e.code} ${e.message}` : String(e)}`);
+    } finally {
+      this.phase = this.holder.active === null ? 'starting' : 'active';
+    }
+  }
+
+  refresh(): Promise<CheckOutcome> {
+    const run = async (): Promise<CheckOutcome> => {
+      await this.starting;
+      if (this.closed) return 'failed';
+      const previousEtag = this.source.etag;
+      const before = this.phase;
+      this.phase = 'downloading';
+      try {
+        const update = await this.source.check(this.controller.signal);
+        this.lastUpdate = update;
+        return await this.apply(update, previousEtag);
+      } finally {
+        this.phase = this.closed ? 'closed' : this.holder.active === null ? (before === 'closed' ? 'closed' : 'starting') : 'active';
+      }
+    };
+    const next = (this.refreshing ?? Promise.resolve('unchanged' as CheckOutcome)).then(run, run);
+    this.refreshing = next;
+    return next;
+  }
+
+  private async apply(update: Update, previousEtag: string): Promise<CheckOutcome> {
+    const now = this.clock();
+    this.counters.checks++;
+    this.lastRequest = now;
+    if (update.error !== undefined) {
+      this.counters.download_failures++;
+      this.report(ENFORCE_CODES.downloadFailed, `checking \`${this.source.location}\` failed`, update.error);
+      return 'failed';
+    }
+    this.lastSuccessfulRequest = now;
+    if (update.raw === undefined) {
+      await this.confirmFresh(now);
+      return 'unchanged';
+    }
+    this.lastSuccessfulDownload = now;
+    this.phase = 'verifying';
+    try {
+      const outcome = await activate(update.raw, update.etag, 'download', this.holder, this.settings);
+      if ('unchanged' in outcome) {
+        await this.confirmFresh(now);
+        return 'unchanged';
+      }
+      this.counters.activations++;
+      this.lastSuccessfulActivation = now;
+      this.lastFresh = now;
+      this.resolveReady();
+      if (this.persistDir !== undefined) {
+        try {
+          this.persistedDigest = (await persistBundle(this.persistDir, this.name, update.raw, update.etag)).digest;
+        } catch (e) {
+          this.report(ENFORCE_CODES.persistedRejected, 'the activated bundle could not be persisted', e);
+        }
+      }
+      return 'activated';
+    } catch (e) {
+      // OPA's SetCache: the next check fetches this revision's successor, or the same bytes again.
+      this.source.etag = previousEtag;
+      this.counters.activation_failures++;
+      this.report(isBlastguardError(e) ? (e.code as EnforceCode) : ENFORCE_CODES.engineFailed, 'activation failed', e);
+      return 'failed';
+    }
+  }
+
+  /** The active bundle is current as of `now`; the persisted file's time says so across restarts. */
+  private async confirmFresh(now: number): Promise<void> {
+    if (this.holder.active === null) return;
+    this.lastFresh = now;
+    if (this.persistDir === undefined || this.persistedDigest !== this.holder.active.digest) return;
+    const file = persistedBundlePath(this.persistDir, this.name);
+    await utimes(file, now / 1000, now / 1000).catch(() => undefined);
+  }
+
+  /** Records a failure under `code`; an activation error keeps its own step code unless `fixed`. */
+  private report(code: EnforceCode, what: string, e: unknown, fixed = false): void {
+    const cause = isBlastguardError(e) ? e : undefined;
+    const ownCode = !fixed && cause !== undefined && cause.code.startsWith('BG6') ? cause.code : code;
+    const error: StatusError = {
+      code: ownCode,
+      cause_code: cause !== undefined && cause.code !== ownCode ? cause.code : isBlastguardError(cause?.cause) ? cause.cause.code : undefined,
+      message: cause !== undefined ? `${what}: ${cause.message}` : `${what}: ${e instanceof Error ? e.message : String(e)}`,
+      at: new Date(this.clock()).toISOString(),
+    };
+    this.errors.push(error);
+    if (this.errors.length > MAX_ERRORS) this.errors.shift();
+  }
+
+  private isStale(now: number): boolean {
+    return this.maxStalenessMs !== null && this.holder.active !== null && (this.lastFresh === null || now - this.lastFresh > this.maxStalenessMs);
+  }
+
+  decide(input: unknown, context: { traceparent?: string } = {}): Decision {
+    const t0 = performance.now();
+    const active = this.holder.active;
+    let decision: Decision;
+    let now = 0;
+    if (this.closed) decision = enforcerDeny('enforcer:closed', 'the enforcer is closed');
+    else if (active === null) decision = enforcerDeny('enforcer:not-ready', 'no verified bundle is active yet');
+    else if (this.failClosed && this.isStale((now = this.clock()))) {
+      decision = enforcerDeny('enforcer:stale', `bundle revision \`${active.revision}\` was not refreshed within ${this.maxStalenessMs! / 1000} s (fail closed)`);
+    } else {
+      try {
+        decision = active.engine.decide(input);
+      } catch (e) {
+        decision = enforcerDeny('enforcer:error', `the policy could not decide: ${isBlastguardError(e) ? `${e.code} ${e.message}` : String(e)}`);
+      }
+    }
+    const elapsed = performance.now() - t0;
+    this.counters.decisions++;
+    this.metrics.decision(decision, elapsed / 1000);
+    if (this.log !== null) {
+      this.log.record({
+        input,
+        result: decision,
+        bundle: active === null ? null : { name: this.name, revision: active.revision },
+        timeMs: now === 0 ? this.clock() : now,
+        durationNs: Math.round(elapsed * 1e6),
+        ...(context.traceparent === undefined ? {} : { traceparent: context.traceparent }),
+      });
+    }
+    return decision;
+  }
+
+  decideRequest(request: HttpRequest, options: { inventory?: Inventory; time?: string | Date } = {}): RequestDecision {
+    if (this.catalog === undefined) {
+      throw new EnforceError(ENFORCE_CODES.noCatalog, '`decideRequest` needs the api catalog', { help: 'pass `catalog` (the IR `blastguard ir` prints) to createEnforcer' });
+    }
+    const time = options.time ?? new Date(this.clock());
+    const operations = extractDecisionInputs(request, this.catalog, { time, ...(options.inventory === undefined ? {} : { inventory: options.inventory }) });
+    const traceparent = headerValue(request, 'traceparent');
+    const decisions = operations.map((op) => {
+      const decision = this.decide(op.input, traceparent === undefined ? {} : { traceparent });
+      return { operation: op.operation, ...(op.alias === undefined ? {} : { alias: op.alias }), decision, ...(op.error === undefined ? {} : { error: op.error }) };
+    });
+    return { allow: decisions.length > 0 && decisions.every((d) => d.decision.allow), decisions };
+  }
+
+  status(): EnforcerStatus {
+    const now = this.clock();
+    const active = this.holder.active;
+    const stale = this.isStale(now);
+    const ready = active !== null && !this.closed;
+    const state: EnforcerState = this.closed ? 'closed' : this.phase === 'active' && stale ? 'stale' : this.phase;
+    return {
+      name: this.name,
+      state,
+      ready,
+      healthy: ready && !stale,
+      active_revision: active?.revision ?? null,
+      active_digest: active?.digest ?? null,
+      active_sequence: active?.sequence ?? null,
+      origin: active?.origin ?? null,
+      source: { kind: this.source.kind, location: this.source.location },
+      verification: { enabled: this.settings.verification !== null, key_id: active?.verification?.keyId ?? this.settings.verification?.keyId ?? null },
+      last_request: iso(this.lastRequest),
+      last_successful_request: iso(this.lastSuccessfulRequest),
+      last_successful_download: iso(this.lastSuccessfulDownload),
+      last_successful_activation: iso(this.lastSuccessfulActivation),
+      last_error: this.errors[this.errors.length - 1] ?? null,
+      errors: [...this.errors],
+      staleness: {
+        max_seconds: this.maxStalenessMs === null ? null : this.maxStalenessMs / 1000,
+        age_seconds: this.lastFresh === null ? null : Math.max(0, (now - this.lastFresh) / 1000),
+        stale,
+        fail_closed: this.failClosed,
+      },
+      override: this.settings.override === null ? null : { mode: 'lockdown', reason: this.settings.override.reason },
+      counters: { ...this.counters },
+      decision_logs: this.log?.stats() ?? null,
+    };
+  }
+
+  async listen(options: { port: number; host?: string }): Promise<StatusServer> {
+    const server = await serveStatus(this, options);
+    this.servers.add(server);
+    return server;
+  }
+
+  async flushLogs(): Promise<void> {
+    await this.log?.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.phase = 'closed';
+    this.controller.abort();
+    await this.loop;
+    await this.refreshing?.catch(() => undefined);
+    await this.source.stop();
+    for (const s of this.servers) await s.close();
+    await this.log?.close();
+  }
+}
+
+/** Creates and starts an enforcer. Throws BG600 (or a distribute BG5xx for the source) on a configuration mistake. */
+export function createEnforcer(options: EnforcerOptions): Enforcer {
+  return new EnforcerImpl(options);
+}

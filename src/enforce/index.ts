@@ -1,0 +1,24 @@
+/**
+ * The enforcer runtime (issue 10): keeps one verified bundle active (`read → verify →
+ * checkRevision → loadEngine → swap`), decides through the module's exports, logs decisions as
+ * OPA's EventV1, and reports status, health and Prometheus metrics. Imports no toolchain layer.
+ */
+export { createEnforcer } from './enforcer.js';
+export type { CheckOutcome, Enforcer, EnforcerOptions, RequestDecision } from './enforcer.js';
+export { ActivationError, ENFORCE_CODES, ENFORCE_CODE_TITLES, EnforceError } from './codes.js';
+export type { ActivationCode, EnforceCode } from './codes.js';
+export { activate, checkRevision, loadEngine, read, swap, verify } from './activation.js';
+export type { ActiveBundle, ActivationSettings, BundleHolder } from './activation.js';
+export { compareRevision, sequenceOf } from './revision.js';
+export type { RevisionInfo } from './revision.js';
+export { validateOverride, withLockdown } from './override.js';
+export type { LocalOverride } from './override.js';
+export { DecisionLog, DEFAULT_BUFFER_EVENTS, DEFAULT_UPLOAD_LIMIT_BYTES } from './decision-log.js';
+export type { DecisionLogOptions, DecisionLogStats } from './decision-log.js';
+export { EventBuffer } from './buffer.js';
+export { DECISION_PATH, buildEvent, maskInput } from './event.js';
+export type { DecisionEvent, DecisionRecord } from './event.js';
+export { EnforcerMetrics } from './metrics.js';
+export { serveStatus } from './server.js';
+export type { StatusServer } from './server.js';
+export type { EnforcerState, EnforcerStatus, StatusError } from './status.js';

@@ -1,0 +1,70 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ENFORCE_CODES, EnforceError } from './codes.js';
+import type { EnforcerMetrics } from './metrics.js';
+import type { EnforcerStatus } from './status.js';
+
+/**
+ * The operator endpoints: `/healthz` (200 only when ready and not stale), `/readyz` (200 once a
+ * verified bundle is active), `/metrics` (Prometheus text) and `/status` (the status object). On
+ * loopback unless told otherwise; it serves nothing else and reads no request body.
+ */
+export interface StatusServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+interface Observable {
+  status(): EnforcerStatus;
+  readonly metrics: EnforcerMetrics;
+}
+
+export async function serveStatus(enforcer: Observable, options: { port: number; host?: string }): Promise<StatusServer> {
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const json = (code: number, body: unknown): void => {
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body) + '\n');
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' });
+      res.end();
+      return;
+    }
+    const status = enforcer.status();
+    if (path === '/healthz') {
+      json(status.healthy ? 200 : 503, { healthy: status.healthy, state: status.state, active_revision: status.active_revision, stale: status.staleness.stale, last_error: status.last_error });
+    } else if (path === '/readyz') {
+      json(status.ready ? 200 : 503, { ready: status.ready, state: status.state, active_revision: status.active_revision });
+    } else if (path === '/status') {
+      json(200, status);
+    } else if (path === '/metrics') {
+      enforcer.metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': enforcer.metrics.registry.contentType });
+          res.end(text);
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) => reject(new EnforceError(ENFORCE_CODES.serverFailed, `cannot listen on \`${host}:${options.port}\`: ${e.message.toLowerCase()}`, { cause: e })));
+    server.listen(options.port, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The enforcer's decision path: the module's exports called directly (opa-compat.md §1.5, §1.9),
+ * the way OPA's own Go host does it, without the npm SDK's per-call work.
+ *
+ * - The input's JSON text is encoded once, straight into the module's memory at the eval heap
+ *   pointer (`TextEncoder.encodeInto` on a cached view): no intermediate buffer.
+ * - `opa_eval(0, entrypoint, data, input, len, heap = input + len, 0)` resets the heap to `heap`
+ *   itself (`opa_heap_ptr_set`, §1.5 step 2), so every call reuses the same memory and nothing a
+ *   previous call allocated survives it.
+ * - The `allow` entrypoint's output is compared as bytes (`[{"result":true}]`): no decoding.
+ * - `decideText` takes input text a caller already has (a proxy that built it, a log replay).
+ *
+ * Memory is created here (no maximum, as the npm SDK does), and data is parsed once with
+ * `opa_json_parse`; the heap above it is the only thing a decision touches.
+ */
+import { BlastguardError } from '../core/errors.js';
+import type { Decision } from '../ir/types.js';
+import { memoryMinPages } from './memory.js';
+import type { DecisionEngine } from './sdk.js';
+
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Memory: new (d: { initial: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+}
+// The project's tsconfig has no DOM lib; the global is there in every Node version we support.
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+type Export = (...args: number[]) => number;
+
+const PAGE = 65536;
+/** The npm SDK's default memory; a module that declares more gets what it declares. */
+const DEFAULT_PAGES = 5;
+/** `[{"result":true}]`: the allow entrypoint's output when it allows. */
+const ALLOW_TRUE = new TextEncoder().encode('[{"result":true}]');
+/** Prefix and suffix of a one-element JSON result set, stripped before JSON.parse of the value. */
+const RESULT_PREFIX = '[{"result":';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A decision engine that also decides from JSON text a caller already holds. */
+export interface DirectEngine extends DecisionEngine {
+  /** `decide` for input given as its JSON text (written into memory as is; the module parses it). */
+  decideText(input: string): Decision;
+  allowText(input: string): boolean;
+  /** Bytes of linear memory now (flat across decisions once warm). */
+  memoryBytes(): number;
+}
+
+class ModuleAbort extends Error {}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Instantiates `wasm` with `data`; throws BG120 (as the SDK engine does) when it cannot. */
+export function loadDirectEngine(wasm: Uint8Array, data: unknown): DirectEngine {
+  let memory: WasmMemory;
+  let x: Record<string, Export>;
+  let dataAddr: number;
+  let heap: number;
+  let view: Uint8Array;
+  try {
+    memory = new WA.Memory({ initial: Math.max(DEFAULT_PAGES, memoryMinPages(wasm)) });
+    const abort = (addr: number): never => {
+      throw new ModuleAbort(cString(addr));
+    };
+    const noBuiltin = (): never => {
+      throw new ModuleAbort('the module called a host built-in; blastguard modules need none');
+    };
+    const instance = new WA.Instance(new WA.Module(wasm), {
+      env: { memory, opa_abort: abort, opa_println: () => undefined, opa_builtin0: noBuiltin, opa_builtin1: noBuiltin, opa_builtin2: noBuiltin, opa_builtin3: noBuiltin, opa_builtin4: noBuiltin },
+    });
+    x = instance.exports as unknown as Record<string, Export>;
+    for (const name of ['opa_malloc', 'opa_json_parse', 'opa_heap_ptr_get', 'opa_eval']) {
+      if (typeof x[name] !== 'function') throw new Error(`the module does not export \`${name}\` (opa wasm abi 1.2 or later)`);
+    }
+    x['opa_malloc']!(0);
+    const text = encoder.encode(JSON.stringify(data ?? {}));
+    const raw = x['opa_malloc']!(text.length);
+    new Uint8Array(memory.buffer).set(text, raw);
+    dataAddr = x['opa_json_parse']!(raw, text.length);
+    if (dataAddr === 0) throw new Error('the module could not parse the bundle data');
+    heap = x['opa_heap_ptr_get']!();
+    view = new Uint8Array(memory.buffer);
+  } catch (e) {
+    throw new BlastguardError('BG120', `cannot load the policy module: ${message(e)}`, {
+      help: 'rebuild the bundle with `blastguard build`; the module or its data may be corrupt',
+      cause: e,
+    });
+  }
+
+  function cString(addr: number): string {
+    const mem = new Uint8Array(memory.buffer);
+    const end = mem.indexOf(0, addr);
+    return decoder.decode(mem.subarray(addr, end < 0 ? mem.length : end));
+  }
+
+  // Writes `text` at the eval heap pointer and evaluates; returns the output's address.
+  function evaluate(text: string | undefined, entrypoint: number): number {
+    let length = 0;
+    if (text !== undefined) {
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: grow before writing, never mid-write.
+      const need = heap + text.length * 3 + PAGE;
+      if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+      if (view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer);
+      length = encoder.encodeInto(text, view.subarray(heap)).written;
+    }
+    try {
+      return x['opa_eval']!(0, entrypoint, dataAddr, heap, length, heap + length, 0);
+    } catch (e) {
+      throw new BlastguardError('BG121', `the policy aborted: ${message(e)}`, {
+        help: 'the input or the data could not be processed; check that the input is JSON and not excessively large or deep',
+        cause: e,
+      });
+    } finally {
+      // The module may have grown memory: a stale view would write into a detached buffer.
+      if (view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer);
+    }
+  }
+
+  function decodeDecision(addr: number): Decision {
+    const out = cString(addr);
+    if (!out.startsWith(RESULT_PREFIX) || !out.endsWith('}]')) {
+      throw new BlastguardError('BG122', 'the policy returned no decision', { help: 'the module is not a blastguard policy built by this version; rebuild the bundle' });
+    }
+    return JSON.parse(out.slice(RESULT_PREFIX.length, -2)) as Decision;
+  }
+
+  function isAllowTrue(addr: number): boolean {
+    for (let i = 0; i < ALLOW_TRUE.length; i++) if (view[addr + i] !== ALLOW_TRUE[i]) return false;
+    return view[addr + ALLOW_TRUE.length] === 0;
+  }
+
+  const textOf = (input: unknown): string | undefined => (input === undefined ? undefined : JSON.stringify(input));
+
+  return {
+    decide: (input) => decodeDecision(evaluate(textOf(input), 0)),
+    allow: (input) => isAllowTrue(evaluate(textOf(input), 1)),
+    decideText: (text) => decodeDecision(evaluate(text, 0)),
+    allowText: (text) => isAllowTrue(evaluate(text, 1)),
+    memoryBytes: () => memory.buffer.byteLength,
+  };
+}

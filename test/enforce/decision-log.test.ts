@@ -1,0 +1,165 @@
+// Decision logs end to end: a collector on loopback that decompresses every upload and counts the
+// events (none lost below the buffer bound; above it, allow events go first and every drop is
+// counted), the JSONL file with rotation, the console sink, and credential masking.
+import { gunzipSync } from 'node:zlib';
+import { readFile, readdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FileSource, persistBundle } from '../../src/distribute/index.js';
+import { EventBuffer, createEnforcer, maskInput, type DecisionEvent, type DecisionRecord, type Enforcer, type EnforcerOptions } from '../../src/enforce/index.js';
+import { removeDir, tempDir } from '../distribute/fixtures.js';
+import { enforceFixtures, type EnforceFixtures } from './fixtures.js';
+
+interface Collector {
+  url: string;
+  events: DecisionEvent[];
+  posts: { encoding: string | undefined; type: string | undefined; path: string | undefined }[];
+  failing: boolean;
+  close(): Promise<void>;
+}
+
+async function startCollector(): Promise<Collector> {
+  const c = { events: [] as DecisionEvent[], posts: [] as Collector['posts'], failing: false } as Collector;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (d: Buffer) => chunks.push(d));
+    req.on('end', () => {
+      if (c.failing) {
+        res.writeHead(500);
+        res.end();
+        return;
+      }
+      c.posts.push({ encoding: req.headers['content-encoding'], type: req.headers['content-type'], path: req.url });
+      const batch = JSON.parse(gunzipSync(Buffer.concat(chunks)).toString('utf8')) as DecisionEvent[];
+      c.events.push(...batch);
+      res.writeHead(204);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  c.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  c.close = async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return c;
+}
+
+let f: EnforceFixtures;
+let dir: string;
+let bundleDir: string;
+let collector: Collector;
+const open: Enforcer[] = [];
+
+beforeAll(async () => {
+  f = await enforceFixtures();
+  dir = await tempDir('enforce-logs');
+  bundleDir = await tempDir('enforce-logs-bundle');
+  await persistBundle(bundleDir, 'src', await f.bundle('r1', 1));
+  collector = await startCollector();
+});
+afterEach(async () => {
+  for (const e of open.splice(0)) await e.close();
+  collector.events.length = 0;
+  collector.posts.length = 0;
+  collector.failing = false;
+});
+afterAll(async () => {
+  await collector?.close();
+  await removeDir(dir);
+  await removeDir(bundleDir);
+});
+
+async function enforcer(options: Partial<EnforcerOptions>): Promise<Enforcer> {
+  const e = createEnforcer({ source: new FileSource({ path: path.join(bundleDir, 'bundles', 'src', 'bundle.tar.gz') }), verification: f.verification, poll: false, labels: { id: 'test-instance', version: 'test' }, ...options });
+  open.push(e);
+  await e.refresh();
+  await e.ready;
+  return e;
+}
+
+const upload = (extra: object = {}): EnforcerOptions['decisionLogs'] => ({ upload: { url: collector.url, retries: 0, ...extra }, flushIntervalMs: 3_600_000 });
+
+describe('upload to an OPA-compatible collector', () => {
+  it('delivers every event below the buffer bound, as gzip JSON arrays of EventV1', async () => {
+    const e = await enforcer({ decisionLogs: { ...upload({ uploadSizeLimitBytes: 4096 }), bufferSizeLimitEvents: 1000 } });
+    const inputs = [f.inputs.allow, f.inputs.deny, f.inputs.shadow];
+    for (let i = 0; i < 900; i++) e.decide(inputs[i % 3], i === 0 ? { traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` } : {});
+    await e.flushLogs();
+    expect(collector.events.length).toBe(900);
+    expect(new Set(collector.events.map((x) => x.decision_id)).size).toBe(900);
+    expect(collector.posts.length).toBeGreaterThan(1); // chunked by the compressed size limit
+    expect(collector.posts.every((p) => p.encoding === 'gzip' && p.type === 'application/json' && p.path === '/logs')).toBe(true);
+    const first = collector.events[0]!;
+    expect(Object.keys(first)).toEqual(['labels', 'decision_id', 'trace_id', 'span_id', 'bundles', 'path', 'input', 'result', 'timestamp', 'metrics']);
+    expect(first).toMatchObject({ labels: { id: 'test-instance', version: 'test' }, bundles: { blastguard: { revision: 'r1' } }, path: 'blastguard/decision', trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) });
+    expect(first.metrics['timer_blastguard_decide_ns']).toBeGreaterThan(0);
+    const shadow = collector.events.find((x) => x.result.mode === 'shadow')!;
+    expect(shadow.result.would_deny).toBe(true);
+    expect(shadow.result.rule).toBe((await f.expected(f.inputs.shadow)).rule);
+    expect(e.status().decision_logs).toMatchObject({ buffered: 0, uploaded: 900 });
+  });
+
+  it('above the bound drops allow events first, keeps shadow/deny, counts every drop, and loses nothing else', async () => {
+    const e = await enforcer({ decisionLogs: { ...upload(), bufferSizeLimitEvents: 10 } });
+    collector.failing = true;
+    const sent: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const input = i % 5 === 0 ? f.inputs.deny : i % 7 === 0 ? f.inputs.shadow : f.inputs.allow;
+      sent.push(e.decide(input).mode);
+    }
+    const decisive = sent.filter((m) => m !== 'allow').length;
+    await e.flushLogs(); // fails: everything stays buffered
+    expect(e.status().decision_logs?.uploadFailures).toBe(1);
+    collector.failing = false;
+    await e.flushLogs();
+    const modes = collector.events.map((x) => x.result.mode);
+    expect(modes.length).toBe(10);
+    expect(modes.filter((m) => m !== 'allow').length).toBe(decisive);
+    const dropped = e.status().decision_logs!.dropped.decision_logs_dropped_buffer_size_limit_exceeded;
+    expect(dropped).toEqual({ allow: 30 - 10, shadow_or_deny: 0 });
+    const metrics = await e.metrics.registry.metrics();
+    expect(metrics).toContain('blastguard_decision_logs_dropped_total{cause="buffer_size_limit_exceeded",kind="allow"} 20');
+  });
+
+  it('when only shadow/deny events are left, drops the oldest of them (counted)', () => {
+    const b = new EventBuffer(3);
+    const event = (mode: 'allow' | 'deny', id: string): DecisionRecord => ({ input: id, result: { mode } as DecisionRecord['result'], bundle: null, timeMs: 0, durationNs: 0 });
+    b.push(event('deny', 'd1'));
+    b.push(event('deny', 'd2'));
+    b.push(event('deny', 'd3'));
+    b.push(event('allow', 'a1'));
+    b.push(event('deny', 'd4'));
+    expect(b.take(10).map((x) => x.record.input)).toEqual(['d2', 'd3', 'd4']);
+    expect(b.dropped).toEqual({ allow: 1, decisive: 1 });
+  });
+});
+
+describe('local sinks', () => {
+  it('writes JSON lines to a file, rotated by size, and OPA console lines', async () => {
+    const file = path.join(dir, 'decisions.jsonl');
+    const lines: string[] = [];
+    const e = await enforcer({ decisionLogs: { file: { path: file, maxBytes: 20_000, maxFiles: 2 }, console: (l) => lines.push(l), flushIntervalMs: 3_600_000 } });
+    for (let i = 0; i < 60; i++) e.decide(f.inputs.deny);
+    await e.flushLogs();
+    const files = (await readdir(dir)).filter((n) => n.startsWith('decisions.jsonl')).sort();
+    expect(files).toEqual(['decisions.jsonl', 'decisions.jsonl.1', 'decisions.jsonl.2']);
+    const text = await readFile(file, 'utf8');
+    for (const line of text.trim().split('\n')) expect((JSON.parse(line) as DecisionEvent).result.mode).toBe('deny');
+    expect(lines.length).toBe(60);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'openpolicyagent.org/decision_logs', path: 'blastguard/decision' });
+  });
+});
+
+describe('masking', () => {
+  it('logs credentials only as fingerprints and escapes control characters', () => {
+    const masked = maskInput({ token: { fingerprint: `sha256:${'a'.repeat(64)}` }, headers: { Authorization: 'Bearer s3cret', note: 'a\u0007b' }, password: 'hunter2' }) as Record<string, Record<string, unknown>>;
+    expect(masked['token']).toEqual({ fingerprint: `sha256:${'a'.repeat(64)}` });
+    expect(masked['headers']!['Authorization']).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(masked['headers']!['note']).toBe('a\\x07b');
+    expect(JSON.stringify(masked)).not.toContain('hunter2');
+    expect(JSON.stringify(masked)).not.toContain('s3cret');
+  });
+});

@@ -1,0 +1,91 @@
+// The direct engine (src/engine/direct.ts) against the official SDK engine on random policy sets
+// and random inputs (test/differential arbitraries): same decision, same allow flag, same error
+// code, and memory that stays flat across decisions.
+import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileIr } from '../../src/compile/index.js';
+import { isBlastguardError } from '../../src/core/errors.js';
+import { loadDirectEngine } from '../../src/engine/direct.js';
+import { loadDecisionEngine } from '../../src/engine/index.js';
+import { withLockdown } from '../../src/enforce/index.js';
+import { useBuiltRuntime } from '../compile/support.js';
+import { dataFor, dataPlanArb, inputArb, irArb } from '../differential/arbitraries.js';
+
+beforeAll(() => {
+  useBuiltRuntime();
+});
+
+function outcome(run: () => unknown): unknown {
+  try {
+    return run();
+  } catch (e) {
+    if (isBlastguardError(e)) return `error ${e.code}`;
+    throw e;
+  }
+}
+
+describe('direct engine equals the SDK engine', () => {
+  it('on random policy sets × random inputs (objects and their JSON text)', async () => {
+    let pairs = 0;
+    await fc.assert(
+      fc.asyncProperty(irArb, dataPlanArb, fc.array(inputArb, { minLength: 80, maxLength: 80 }), async (ir, plan, inputs) => {
+        const { wasm } = compileIr(ir);
+        const data = dataFor(ir, plan);
+        const sdk = await loadDecisionEngine(wasm, data);
+        const direct = loadDirectEngine(wasm, data);
+        for (const input of inputs) {
+          const expected = outcome(() => sdk.decide(input));
+          const actual = outcome(() => direct.decide(input));
+          if (!isDeepStrictEqual(actual, expected)) throw new Error(`DIFFERENCE\ninput:  ${JSON.stringify(input)}\ndirect: ${JSON.stringify(actual)}\nsdk:    ${JSON.stringify(expected)}`);
+          expect(outcome(() => direct.allow(input))).toEqual(outcome(() => sdk.allow(input)));
+          if (input !== undefined) expect(outcome(() => direct.decideText(JSON.stringify(input)))).toEqual(expected);
+          pairs++;
+        }
+        const before = direct.memoryBytes();
+        for (let round = 0; round < 3; round++) for (const input of inputs) outcome(() => direct.decide(input));
+        expect(direct.memoryBytes()).toBe(before);
+      }),
+      { numRuns: 60 },
+    );
+    expect(pairs).toBe(60 * 80);
+  });
+
+  it('grows memory for an input larger than the heap, and keeps deciding after', async () => {
+    const ir = fc.sample(irArb, { numRuns: 1, seed: 7 })[0]!;
+    const { wasm, data } = compileIr(ir);
+    const direct = loadDirectEngine(wasm, data);
+    const sdk = await loadDecisionEngine(wasm, data);
+    const big = { api: 'railway', operation: { name: 'x'.repeat(3_000_000) }, time: '2026-01-01T00:00:00Z' };
+    expect(direct.decide(big)).toEqual(sdk.decide(big));
+    const small = { api: 'railway', operation: { name: 'deploy' }, time: '2026-01-01T00:00:00Z' };
+    expect(direct.decide(small)).toEqual(sdk.decide(small));
+  });
+
+  it('refuses bytes that are not a module with BG120', () => {
+    expect(outcome(() => loadDirectEngine(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 9]), {}))).toBe('error BG120');
+  });
+});
+
+describe('a local lockdown never loosens a decision', () => {
+  const SEVERITY = { allow: 0, shadow: 1, deny: 2 } as const;
+  it('on random policy sets, data and inputs, the lockdown decision is at least as strict', async () => {
+    await fc.assert(
+      fc.asyncProperty(irArb, dataPlanArb, fc.array(inputArb, { minLength: 40, maxLength: 40 }), async (ir, plan, inputs) => {
+        const { wasm } = compileIr(ir);
+        const data = dataFor(ir, plan);
+        const normal = loadDirectEngine(wasm, data);
+        const locked = loadDirectEngine(wasm, withLockdown(data, { mode: 'lockdown', reason: 'property' }));
+        for (const input of inputs) {
+          const before = outcome(() => normal.decide(input));
+          const after = outcome(() => locked.decide(input));
+          if (typeof before === 'string' || typeof after === 'string') continue; // an abort denies either way
+          const b = (before as { mode: keyof typeof SEVERITY }).mode;
+          const a = (after as { mode: keyof typeof SEVERITY }).mode;
+          if (SEVERITY[a] < SEVERITY[b]) throw new Error(`LOOSENED ${b} → ${a}\ninput: ${JSON.stringify(input)}`);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -1,0 +1,77 @@
+// An enforcer polling Debian's nginx serving a bundle directory (ETag, 304): a new bundle file is
+// activated, an unchanged one is a 304 that keeps the enforcer fresh, a tampered one never activates.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpSource } from '../../src/distribute/index.js';
+import { createEnforcer } from '../../src/enforce/index.js';
+import { binary, freePort, removeDir, requirePresent, startDaemon, tempDir, IN_CI, type Daemon } from '../distribute/fixtures.js';
+import { enforceFixtures, type EnforceFixtures } from './fixtures.js';
+
+const nginx = binary('/usr/sbin/nginx', 'nginx-light');
+
+describe.skipIf(nginx.skip)('enforcer against nginx', () => {
+  let dir: string;
+  let daemon: Daemon | undefined;
+  let url: string;
+  let f: EnforceFixtures;
+  const publish = async (bytes: Uint8Array): Promise<void> => {
+    const file = path.join(dir, 'www', 'bundles', 'blastguard.tar.gz');
+    await writeFile(`${file}.tmp`, bytes, { mode: 0o644 });
+    await rename(`${file}.tmp`, file);
+  };
+
+  beforeAll(async () => {
+    if (IN_CI) requirePresent(nginx, 'nginx-light');
+    f = await enforceFixtures();
+    dir = await tempDir('enforce-nginx');
+    await mkdir(path.join(dir, 'www', 'bundles'), { recursive: true, mode: 0o755 });
+    await publish(await f.bundle('n1', 1));
+    const port = await freePort();
+    const temp = (name: string): string => `${name}_temp_path ${path.join(dir, name)};`;
+    await writeFile(
+      path.join(dir, 'nginx.conf'),
+      [
+        'daemon off;',
+        'master_process on;',
+        'worker_processes 1;',
+        `pid ${path.join(dir, 'nginx.pid')};`,
+        `error_log ${path.join(dir, 'error.log')} warn;`,
+        'events { worker_connections 64; }',
+        'http {',
+        `  access_log ${path.join(dir, 'access.log')};`,
+        `  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join(' ')}`,
+        '  default_type application/gzip;',
+        `  server { listen 127.0.0.1:${port}; root ${path.join(dir, 'www')}; etag on; }`,
+        '}',
+      ].join('\n'),
+    );
+    url = `http://127.0.0.1:${port}/bundles/blastguard.tar.gz`;
+    daemon = await startDaemon(nginx.path, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], async () => (await fetch(url)).status === 200, 'nginx');
+  });
+
+  afterAll(async () => {
+    await daemon?.stop();
+    await removeDir(dir);
+  });
+
+  it('activates, answers 304 as fresh, refuses a tampered file, activates the next one', async () => {
+    let now = Date.now();
+    const e = createEnforcer({ source: new HttpSource({ url, timeoutSeconds: 5, retries: 0 }), verification: f.verification, poll: false, maxStaleness: 60, clock: () => now });
+    try {
+      expect(await e.refresh()).toBe('activated');
+      now += 50_000;
+      expect(await e.refresh()).toBe('unchanged');
+      now += 50_000;
+      expect(e.status().healthy).toBe(true);
+      await publish(await f.swapSignature(await f.bundle('n2', 2), await f.bundle('n3', 3)));
+      expect(await e.refresh()).toBe('failed');
+      expect(e.status()).toMatchObject({ active_revision: 'n1', last_error: { code: 'BG611' } });
+      await publish(await f.bundle('n3', 3));
+      expect(await e.refresh()).toBe('activated');
+      expect(e.status().active_revision).toBe('n3');
+    } finally {
+      await e.close();
+    }
+  });
+});
