@@ -2,6 +2,7 @@ import { BUNDLE_ERROR_CODES } from '../bundle/codes.js';
 import { COMPILE_CODES } from '../compile/codes.js';
 import { CODES as VALIDATION_CODES } from '../diagnostics/codes.js';
 import { DISTRIBUTE_ERROR_CODES } from '../distribute/codes.js';
+import { DIFF_ERROR_CODES } from '../diff/codes.js';
 import type { CodeInfo, Severity } from '../diagnostics/types.js';
 import { EXTRACT_CODE_TITLES } from '../extract/codes.js';
 import { TEST_CODES } from '../replay/codes.js';
@@ -27,6 +28,7 @@ export const ALL_CODES: Readonly<Record<string, CodeInfo>> = {
   ...fromRegistry(EXTRACT_CODE_TITLES),
   ...fromRegistry(TEST_CODES),
   ...fromRegistry(DISTRIBUTE_ERROR_CODES),
+  ...fromRegistry(DIFF_ERROR_CODES),
 };
 
 /** The README's diagnostics table, generated so that the documentation cannot drift from the registries. */

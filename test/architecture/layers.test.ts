@@ -23,12 +23,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   verify: ['core', 'bundle'],
   engine: ['core', 'ir', 'bundle', 'verify'],
   extract: ['core', 'schemas', 'ir'],
+  diff: ['core', 'schemas', 'ir', 'evaluate'],
   replay: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'engine', 'extract'],
   // `bundle` only for `printable`, until the one rule for echoing user text lives in core.
-  report: ['core', 'diagnostics', 'bundle', 'replay'],
+  report: ['core', 'diagnostics', 'bundle', 'replay', 'diff'],
   distribute: ['core', 'bundle', 'verify'],
-  toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay'],
-  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute'],
+  toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay', 'diff'],
+  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff'],
 };
 /** The GitHub Action drives the toolchain and prints with the report layer, like a CLI command without flags. */
 const ACTION_ALLOWED: readonly string[] = ['core', 'diagnostics', 'report', 'toolchain'];

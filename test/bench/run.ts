@@ -14,6 +14,7 @@ import { evaluate } from '../../src/evaluate/index.js';
 import { bundleDataFromIr } from '../../src/ir/data.js';
 import { GoStyleHost } from '../differential/go-host.js';
 import { benchDistribute } from './distribute.js';
+import { diffBench } from './diff.js';
 import type { Ir, IrOperation, IrRule, IrToken, Mode, OperationClass } from '../../src/ir/types.js';
 
 const SIZES = [10, 100, 1_000, 10_000];
@@ -233,6 +234,7 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(r);
   console.log('');
   for (const line of await benchDistribute(ROOT)) console.log(line);
+  await diffBench(ROOT, benchIr);
 }
 
 await main();

@@ -1,5 +1,6 @@
 import type { CommandModule } from '../command.js';
 import { buildCommand } from './build.js';
+import { diffCommand } from './diff.js';
 import { evalCommand } from './eval.js';
 import { irCommand } from './ir.js';
 import { keygenCommand } from './keygen.js';
@@ -14,6 +15,7 @@ export const COMMANDS: CommandModule[] = [
   buildCommand,
   evalCommand,
   testCommand,
+  diffCommand,
   verifyCommand,
   keygenCommand,
 ];

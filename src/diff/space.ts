@@ -1,0 +1,521 @@
+/**
+ * The decision space of one API, partitioned so that every cell is decided the same way on each
+ * side, and each reachable cell evaluated with the reference evaluator on both sides.
+ *
+ * Why the partition is exact: the evaluator reads an input only through equality with values the
+ * IR names (operation names, environments, fingerprints, token names, identity values, resource
+ * kinds, ids and projects), through the name classifier (operation name × type), and through
+ * order comparisons against attempt bounds and expiry instants. Splitting each dimension at the
+ * values and bounds either side names — plus one cell for "none of them" — therefore yields cells
+ * on which every condition the evaluator tests is constant. The split is refined top-down
+ * (operation → environment → token → time → the identity and resource fields): at each level the
+ * rules and grants whose conditions already failed are dropped, so a deeper dimension is split
+ * only by what the remaining rules of either side mention, and a subtree whose remaining inputs
+ * to the evaluator are identical on both sides is skipped, because the evaluator is a function of
+ * exactly those inputs. Leaves are decided by evaluating a representative input of the cell.
+ */
+import { classifyOperationName } from '../core/classify.js';
+import { compareInstants, formatInstant, parseRfc3339, type Instant } from '../core/time.js';
+import { evaluate } from '../evaluate/index.js';
+import type { IdentityCondition, Ir, IrApi, IrGrant, IrRule, IrToken, OperationClass } from '../ir/types.js';
+import type { ApiSpace, Conditions, SideDecision, ValueCondition } from './types.js';
+
+export interface Cell {
+  api: string;
+  conditions: Conditions;
+  before: SideDecision;
+  after: SideDecision;
+  /** The head side's effective environment for the cell (null when the API is gone on the head). */
+  headEnvironment: string | null;
+  /** A concrete input inside the cell. */
+  example: Record<string, unknown>;
+}
+
+const MAX_ATTEMPT = 1_000_000_000;
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const sortedUnique = (xs: Iterable<string>): string[] => [...new Set(xs)].sort(byString);
+
+interface Side {
+  ir: Ir;
+  api: IrApi | undefined;
+  /** The API's rules across its policies, in evaluation order. */
+  rules: IrRule[];
+  /** Tokens by fingerprint (any API: the evaluator checks the API itself). */
+  tokens: Map<string, IrToken>;
+}
+
+function side(ir: Ir, apiName: string): Side {
+  const api = ir.apis.find((a) => a.name === apiName);
+  const rules = api ? ir.policies.filter((p) => p.api === apiName).flatMap((p) => p.rules) : [];
+  return { ir, api, rules, tokens: new Map(ir.tokens.map((t) => [t.fingerprint, t])) };
+}
+
+const parsed = new Map<string, boolean>();
+const parses = (text: string): boolean => {
+  let ok = parsed.get(text);
+  if (ok === undefined) {
+    ok = parseRfc3339(text) !== null;
+    parsed.set(text, ok);
+  }
+  return ok;
+};
+
+/** What the evaluator's token lookup finds for `fp` on a side: a usable record or nothing. */
+function lookup(s: Side, fp: string): IrToken | null {
+  const t = s.tokens.get(fp);
+  if (!t || !s.api || t.api !== s.api.name) return null;
+  if (t.expires === null) return s.api.tokens.requireExpiry ? null : t;
+  return parses(t.expires) ? t : null;
+}
+
+const ruleKeys = new WeakMap<IrRule, string>();
+function ruleKey(r: IrRule): string {
+  let k = ruleKeys.get(r);
+  if (k === undefined) {
+    k = JSON.stringify([r.id, r.mode, r.match]);
+    ruleKeys.set(r, k);
+  }
+  return k;
+}
+const listKey = (rules: readonly IrRule[], grants: readonly IrGrant[] | null): string =>
+  rules.map(ruleKey).join('\n') + '\u0000' + JSON.stringify(grants);
+
+function selectorMatches(selector: string, op: string, cls: OperationClass): boolean {
+  return selector === '*' || selector === op || selector === `class:${cls}`;
+}
+
+/** A fresh value not in `taken`, built from `stem`. */
+function fresh(stem: string, taken: ReadonlySet<string>, ok: (v: string) => boolean = () => true): string {
+  for (let i = 0; ; i++) {
+    const v = i === 0 ? stem : `${stem}${i}`;
+    if (!taken.has(v) && ok(v)) return v;
+  }
+}
+
+/** Everything a side names for one API: the vocabulary of the partition. */
+export function apiSpace(base: Ir, head: Ir, apiName: string): ApiSpace {
+  const ops = new Set<string>();
+  const envs = new Set<string>();
+  const tokens = new Map<string, { fingerprint: string; before: string | null; after: string | null }>();
+  for (const [ir, which] of [[base, 'before'], [head, 'after']] as const) {
+    const s = side(ir, apiName);
+    if (s.api) {
+      for (const o of s.api.operations) ops.add(o.name);
+      for (const e of s.api.environments) envs.add(e);
+      for (const e of s.api.protectedEnvironments) envs.add(e);
+    }
+    for (const r of s.rules) {
+      for (const n of r.match.operations?.names ?? []) ops.add(n);
+      for (const e of r.match.environments ?? []) envs.add(e);
+    }
+    for (const t of ir.tokens) {
+      if (t.api !== apiName) continue;
+      const entry = tokens.get(t.fingerprint) ?? { fingerprint: t.fingerprint, before: null, after: null };
+      entry[which] = t.name;
+      tokens.set(t.fingerprint, entry);
+      for (const g of t.grants) {
+        for (const sel of g.operations) if (sel !== '*' && !sel.startsWith('class:')) ops.add(sel);
+        for (const e of g.environments) if (e !== '*') envs.add(e);
+      }
+    }
+  }
+  const protectedSide = head.apis.find((a) => a.name === apiName) ?? base.apis.find((a) => a.name === apiName);
+  return {
+    name: apiName,
+    operations: sortedUnique(ops),
+    protectedEnvironments: [...(protectedSide?.protectedEnvironments ?? [])],
+    environments: sortedUnique(envs),
+    tokens: [...tokens.values()].sort((a, b) => byString(a.fingerprint, b.fingerprint)),
+  };
+}
+
+interface OpCell {
+  name: string;
+  type: string;
+  condition: Conditions['operation'];
+  typeCondition?: Conditions['operationType'];
+}
+
+/** Named operations (split by type where an uncatalogued name's class depends on it) and one per class for the rest. */
+function operationCells(space: ApiSpace, sides: readonly Side[]): OpCell[] {
+  const cells: OpCell[] = [];
+  for (const name of space.operations) {
+    const uncatalogued = sides.some((s) => s.api !== undefined && !s.api.operations.some((o) => o.name === name));
+    if (uncatalogued && classifyOperationName(name, 'query') !== classifyOperationName(name, 'mutation')) {
+      cells.push({ name, type: 'query', condition: { name }, typeCondition: { query: true } });
+      cells.push({ name, type: 'mutation', condition: { name }, typeCondition: { query: false } });
+    } else {
+      cells.push({ name, type: 'mutation', condition: { name } });
+    }
+  }
+  const taken = new Set(space.operations);
+  const plain = fresh('unnamedOperation', taken, (v) => classifyOperationName(v, 'mutation') === 'write');
+  const destructive = fresh('unnamedOperationDelete', taken, (v) => classifyOperationName(v, 'mutation') === 'destructive');
+  cells.push({ name: plain, type: 'query', condition: { unnamed: 'read' } });
+  cells.push({ name: plain, type: 'mutation', condition: { unnamed: 'write' } });
+  cells.push({ name: destructive, type: 'mutation', condition: { unnamed: 'destructive' } });
+  return cells;
+}
+
+/** A side's view of one operation, environment and token: what the evaluator will read. */
+interface SideNode {
+  s: Side;
+  cls: OperationClass;
+  env: string | null;
+  rules: IrRule[];
+  /** Grants of the cell's token that can cover the operation in the environment; null without a usable token. */
+  grants: IrGrant[] | null;
+  token: IrToken | null;
+  /** The rest of what the evaluator reads, as a comparable string. */
+  fixed: string;
+}
+
+type Emit = (cell: Cell) => void;
+
+interface Walk {
+  apiName: string;
+  emit: Emit;
+  evaluated: number;
+}
+
+/** Enumerates every cell of `apiName` whose decision differs between `base` and `head`. */
+export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): { space: ApiSpace; evaluated: number } {
+  const space = apiSpace(base, head, apiName);
+  const sides = [side(base, apiName), side(head, apiName)] as const;
+  const walk: Walk = { apiName, emit, evaluated: 0 };
+  const takenFps = new Set([...base.tokens, ...head.tokens].map((t) => t.fingerprint));
+  const unknownFp = fresh(`sha256:${'0'.repeat(64)}`, takenFps);
+  const tokenKey = (s: Side, fp: string): string => JSON.stringify(s.tokens.get(fp) ?? null);
+  const changedTokens = new Set(space.tokens.filter((t) => tokenKey(sides[0], t.fingerprint) !== tokenKey(sides[1], t.fingerprint)).map((t) => t.fingerprint));
+
+  for (const op of operationCells(space, sides)) {
+    const opSides = sides.map((s) => {
+      const catalogued = s.api?.operations.find((o) => o.name === op.name);
+      const cls: OperationClass = catalogued ? catalogued.class : classifyOperationName(op.name, op.type);
+      const rules = s.rules.filter((r) => {
+        const m = r.match.operations;
+        return !m || m.any || m.names.includes(op.name) || (!catalogued && m.classes.includes(cls));
+      });
+      return { s, cls, rules };
+    });
+    for (const envAtom of [...space.environments, null]) {
+      const envSides = opSides.map(({ s, cls, rules }) => {
+        const known = envAtom !== null && s.api !== undefined && s.api.environments.includes(envAtom);
+        const env = s.api ? (known ? envAtom : (s.api.protectedEnvironments[0] ?? null)) : null;
+        return { s, cls, env, known, rules: rules.filter((r) => !r.match.environments || (env !== null && r.match.environments.includes(env))) };
+      });
+      const envCondition: Conditions['environment'] = envAtom === null ? { in: [], unknown: true } : { in: [envAtom], unknown: false };
+
+      // When everything but the tokens reads the same on both sides, only tokens whose own record
+      // changed can decide differently: a missing, unknown or unchanged token sees identical sides.
+      const envFixed = envSides.map(({ s, cls, env, known }) =>
+        s.api
+          ? JSON.stringify([cls, env, known, s.api.defaults[cls], s.api.tokens.missing, s.api.tokens.unknown, s.api.tokens.requireExpiry, s.api.tokens.checkScopesFor.includes(cls), s.ir.overrides])
+          : 'no-api',
+      );
+      const untouched = envFixed[0] === envFixed[1] && listKey(envSides[0]!.rules, null) === listKey(envSides[1]!.rules, null);
+      if (untouched && changedTokens.size === 0) continue;
+
+      // Tokens that every rule and grant of this cell treats alike are one cell.
+      const groups = new Map<string, string[]>();
+      for (const t of space.tokens) {
+        if (untouched && !changedTokens.has(t.fingerprint)) continue;
+        const key = envSides
+          .map(({ s, cls, env, rules }) => {
+            const rec = lookup(s, t.fingerprint);
+            if (!rec) return 'none';
+            const referenced = rules.some((r) => r.match.tokens?.includes(rec.name));
+            // Only what coverage reads once operation and environment are fixed: projects and resources.
+            const coverage = sortedUnique(relevantGrants(rec, op.name, cls, env).map((g) => JSON.stringify([g.projects, g.resources])));
+            return JSON.stringify([rec.expires, referenced ? rec.name : '', coverage]);
+          })
+          .join('|');
+        const list = groups.get(key);
+        if (list) list.push(t.fingerprint);
+        else groups.set(key, [t.fingerprint]);
+      }
+      const tokenCells: { fp: string | null; condition: Conditions['token'] }[] = [
+        ...(untouched
+          ? []
+          : [
+              { fp: null, condition: { fingerprints: [], missing: true, unknown: false } },
+              { fp: unknownFp, condition: { fingerprints: [], missing: false, unknown: true } },
+            ]),
+        ...[...groups.values()].map((fps) => ({ fp: fps[0]!, condition: { fingerprints: fps, missing: false, unknown: false } })),
+      ];
+
+      for (const tc of tokenCells) {
+        const nodes = envSides.map(({ s, cls, env, known, rules }): SideNode => {
+          const token = tc.fp === null ? null : lookup(s, tc.fp);
+          const grants = token ? relevantGrants(token, op.name, cls, env) : null;
+          const kept = rules.filter((r) => !r.match.tokens || (token !== null && r.match.tokens.includes(token.name)));
+          const api = s.api;
+          const fixed = api
+            ? JSON.stringify([
+                cls,
+                env,
+                known,
+                api.defaults[cls],
+                tc.fp === null ? api.tokens.missing : token === null ? api.tokens.unknown : null,
+                api.tokens.checkScopesFor.includes(cls),
+                token?.expires ?? null,
+                s.ir.overrides,
+              ])
+            : 'no-api';
+          return { s, cls, env, rules: kept, grants, token, fixed };
+        });
+        const [b, h] = nodes as [SideNode, SideNode];
+        if (sameNode(b, h)) continue;
+        const conditions: Conditions = { operation: op.condition, environment: envCondition, token: tc.condition };
+        if (op.typeCondition) conditions.operationType = op.typeCondition;
+        const input: Input = {
+          api: apiName,
+          operation: { name: op.name, type: op.type },
+          resource: envAtom === null ? {} : { environment: envAtom },
+          ...(tc.fp === null ? {} : { token: { fingerprint: tc.fp } }),
+          identity: {},
+        };
+        const prunedB = prune(b, tc.fp);
+        const prunedH = prune(h, tc.fp);
+        splitTime(walk, b, h, conditions, input, prunedB, prunedH);
+      }
+    }
+  }
+  return { space, evaluated: walk.evaluated };
+}
+
+function relevantGrants(t: IrToken, op: string, cls: OperationClass, env: string | null): IrGrant[] {
+  return t.grants.filter(
+    (g) => g.operations.some((sel) => selectorMatches(sel, op, cls)) && g.environments.some((e) => e === '*' || e === env),
+  );
+}
+
+const sameNode = (b: SideNode, h: SideNode): boolean => b.fixed === h.fixed && listKey(b.rules, b.grants) === listKey(h.rules, h.grants);
+
+interface Pruned {
+  ir: Ir;
+  data: unknown;
+}
+
+/** The side's IR cut down to the rules that can still match in this subtree: same decisions, far less work. */
+function prune(n: SideNode, fp: string | null): Pruned {
+  const api = n.s.api;
+  const ir: Ir = {
+    irVersion: n.s.ir.irVersion,
+    apis: api ? [api] : [],
+    policies: api ? [{ name: 'diff', api: api.name, owners: [], rules: n.rules }] : [],
+    tokens: [],
+    overrides: n.s.ir.overrides,
+  };
+  const raw = fp === null ? undefined : n.s.tokens.get(fp);
+  const tokens = raw ? { [raw.fingerprint]: { name: raw.name, api: raw.api, expires: raw.expires, grants: raw.grants } } : {};
+  return { ir, data: { blastguard: { tokens, overrides: { ...n.s.ir.overrides } } } };
+}
+
+interface Input {
+  api: string;
+  operation: { name: string; type: string };
+  resource: { kind?: string; id?: string; environment?: string; project?: string };
+  token?: { fingerprint: string };
+  identity: { originator?: string; tenant?: string; verified?: boolean };
+  attempt?: number;
+  time?: string;
+}
+
+function instants(texts: readonly (string | null | undefined)[]): Instant[] {
+  const out: Instant[] = [];
+  for (const t of texts) {
+    const at = t ? parseRfc3339(t) : null;
+    if (at && !out.some((o) => compareInstants(o, at) === 0)) out.push(at);
+  }
+  return out.sort(compareInstants);
+}
+
+/**
+ * A timestamp the evaluator parses back to `t`. Instants just outside years 0000–9999 in UTC are
+ * still reachable through an offset (`9999-12-31T23:59:59-23:59`), so those are written with one.
+ */
+export function writeInstant(t: Instant): string | null {
+  for (const offset of [0, -(23 * 3600 + 59 * 60), 23 * 3600 + 59 * 60]) {
+    const utc = formatInstant({ seconds: t.seconds + offset, nanos: t.nanos });
+    const sign = offset < 0 ? '-' : '+';
+    const text = offset === 0 ? utc : `${utc.slice(0, -1)}${sign}23:59`;
+    const back = parseRfc3339(text);
+    if (back && compareInstants(back, t) === 0) return text;
+  }
+  return null;
+}
+
+function splitTime(walk: Walk, b: SideNode, h: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
+  const cuts = instants([b.token?.expires, h.token?.expires, b.s.ir.overrides.expires, h.s.ir.overrides.expires]);
+  const reference = '2000-01-01T00:00:00Z';
+  if (cuts.length === 0) {
+    splitInner(walk, 0, b, h, conditions, { ...input, time: reference }, pb, ph);
+    return;
+  }
+  for (let i = -1; i < cuts.length; i++) {
+    const from = i >= 0 ? cuts[i]! : null;
+    const until = i + 1 < cuts.length ? cuts[i + 1]! : null;
+    const rep = from ?? { seconds: until!.nanos === 0 ? until!.seconds - 1 : until!.seconds, nanos: until!.nanos === 0 ? 999_999_999 : until!.nanos - 1 };
+    const text = writeInstant(rep);
+    // Outside every writable timestamp: no input reaches this interval.
+    if (text === null) continue;
+    const time = { from: from ? writeInstant(from) : null, until: until ? writeInstant(until) : null };
+    splitInner(walk, 0, b, h, { ...conditions, time }, { ...input, time: text }, pb, ph);
+  }
+}
+
+type Field = 'attempt' | 'verified' | 'originator' | 'tenant' | 'resourceKind' | 'resourceId' | 'project';
+
+interface Part {
+  /** Applies the part to the conditions and the representative input. */
+  apply(c: Conditions, i: Input): [Conditions, Input];
+  keepRule(r: IrRule): boolean;
+  keepGrant(g: IrGrant): boolean;
+}
+
+const keepAll = (): boolean => true;
+
+function identityHolds(cond: IdentityCondition | null, value: string | null): boolean {
+  if (cond === null) return true;
+  if ('present' in cond) return cond.present === (value !== null);
+  return value !== null && cond.in.includes(value);
+}
+
+function identityParts(field: 'originator' | 'tenant', rules: readonly IrRule[]): Part[] | null {
+  const conds = rules.map((r) => r.match.identity?.[field] ?? null).filter((c): c is IdentityCondition => c !== null);
+  if (conds.length === 0) return null;
+  // An empty value is read as absent, so it is never a value of its own.
+  const values = sortedUnique(conds.flatMap((c) => ('in' in c ? c.in : [])).filter((v) => v !== ''));
+  const other = fresh(`other-${field}`, new Set(values));
+  const atoms: { value: string | null; condition: ValueCondition }[] = [
+    { value: null, condition: { in: [null] } },
+    ...values.map((v) => ({ value: v, condition: { in: [v] } })),
+    { value: other, condition: { notIn: [null, ...values] } },
+  ];
+  return atoms.map(({ value, condition }) => ({
+    apply: (c, i) => [
+      { ...c, [field]: condition },
+      value === null ? i : { ...i, identity: { ...i.identity, [field]: value } },
+    ],
+    keepRule: (r) => identityHolds(r.match.identity?.[field] ?? null, value),
+    keepGrant: keepAll,
+  }));
+}
+
+function resourceParts(
+  field: 'resourceKind' | 'resourceId' | 'project',
+  ruleList: (r: IrRule) => string[] | null,
+  grantList: ((g: IrGrant) => string[] | null) | null,
+  rules: readonly IrRule[],
+  grants: readonly IrGrant[],
+): Part[] | null {
+  const lists = [...rules.map(ruleList), ...(grantList ? grants.map(grantList) : [])].filter((l): l is string[] => l !== null);
+  if (lists.length === 0) return null;
+  const values = sortedUnique(lists.flat());
+  const key = field === 'resourceKind' ? 'kind' : field === 'resourceId' ? 'id' : 'project';
+  const atoms: { value: string | null; condition: ValueCondition }[] = [
+    ...values.map((v) => ({ value: v, condition: { in: [v] } })),
+    // The absent field behaves like any value no list names.
+    { value: null, condition: { notIn: values } },
+  ];
+  const holds = (list: string[] | null, value: string | null): boolean => list === null || (value !== null && list.includes(value));
+  return atoms.map(({ value, condition }) => ({
+    apply: (c, i) => [{ ...c, [field]: condition }, value === null ? i : { ...i, resource: { ...i.resource, [key]: value } }],
+    keepRule: (r) => holds(ruleList(r), value),
+    keepGrant: (g) => (grantList ? holds(grantList(g), value) : true),
+  }));
+}
+
+function attemptParts(rules: readonly IrRule[]): Part[] | null {
+  const bounds = rules.map((r) => r.match.attempt).filter((a) => a !== null);
+  if (bounds.length === 0) return null;
+  const cuts = new Set<number>([1]);
+  for (const a of bounds) {
+    if (a.min !== null && a.min > 1 && a.min <= MAX_ATTEMPT) cuts.add(a.min);
+    if (a.max !== null && a.max + 1 > 1 && a.max + 1 <= MAX_ATTEMPT) cuts.add(a.max + 1);
+  }
+  const starts = [...cuts].sort((x, y) => x - y);
+  return starts.map((min, k) => {
+    const max = k + 1 < starts.length ? starts[k + 1]! - 1 : MAX_ATTEMPT;
+    return {
+      apply: (c, i) => [{ ...c, attempt: { min, max } }, { ...i, attempt: min }],
+      keepRule: (r) => {
+        const a = r.match.attempt;
+        return !a || ((a.min === null || min >= a.min) && (a.max === null || min <= a.max));
+      },
+      keepGrant: keepAll,
+    };
+  });
+}
+
+function verifiedParts(rules: readonly IrRule[]): Part[] | null {
+  if (!rules.some((r) => (r.match.identity?.verified ?? null) !== null)) return null;
+  return [false, true].map((v) => ({
+    apply: (c, i) => [{ ...c, verified: v }, { ...i, identity: { ...i.identity, verified: v } }],
+    keepRule: (r) => {
+      const want = r.match.identity?.verified ?? null;
+      return want === null || want === v;
+    },
+    keepGrant: keepAll,
+  }));
+}
+
+const FIELDS: readonly Field[] = ['attempt', 'verified', 'originator', 'tenant', 'resourceKind', 'resourceId', 'project'];
+
+function partsFor(field: Field, rules: readonly IrRule[], grants: readonly IrGrant[]): Part[] | null {
+  switch (field) {
+    case 'attempt':
+      return attemptParts(rules);
+    case 'verified':
+      return verifiedParts(rules);
+    case 'originator':
+    case 'tenant':
+      return identityParts(field, rules);
+    case 'resourceKind':
+      return resourceParts(field, (r) => r.match.resources?.kinds ?? null, null, rules, grants);
+    case 'resourceId':
+      return resourceParts(field, (r) => r.match.resources?.ids ?? null, (g) => g.resources, rules, grants);
+    case 'project':
+      return resourceParts(field, (r) => r.match.resources?.projects ?? null, (g) => g.projects, rules, grants);
+  }
+}
+
+function splitInner(walk: Walk, k: number, b: SideNode, h: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
+  if (k === FIELDS.length) {
+    leaf(walk, b, h, conditions, input, pb, ph);
+    return;
+  }
+  const field = FIELDS[k]!;
+  const parts = partsFor(field, [...b.rules, ...h.rules], [...(b.grants ?? []), ...(h.grants ?? [])]);
+  if (parts === null) {
+    splitInner(walk, k + 1, b, h, conditions, input, pb, ph);
+    return;
+  }
+  for (const part of parts) {
+    const nb = narrow(b, part);
+    const nh = narrow(h, part);
+    const [c, i] = part.apply(conditions, input);
+    if (sameNode(nb, nh)) continue;
+    splitInner(walk, k + 1, nb, nh, c, i, pb, ph);
+  }
+}
+
+function narrow(n: SideNode, part: Part): SideNode {
+  return { ...n, rules: n.rules.filter((r) => part.keepRule(r)), grants: n.grants === null ? null : n.grants.filter((g) => part.keepGrant(g)) };
+}
+
+function leaf(walk: Walk, b: SideNode, h: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
+  walk.evaluated++;
+  const db = evaluate(pb.ir, input, pb.data);
+  const dh = evaluate(ph.ir, input, ph.data);
+  if (db.mode === dh.mode && db.rule === dh.rule) return;
+  walk.emit({
+    api: walk.apiName,
+    conditions,
+    before: { mode: db.mode, rule: db.rule, class: b.s.api ? b.cls : null },
+    after: { mode: dh.mode, rule: dh.rule, class: h.s.api ? h.cls : null },
+    headEnvironment: h.s.api ? h.env : null,
+    example: JSON.parse(JSON.stringify(input)) as Record<string, unknown>,
+  });
+}

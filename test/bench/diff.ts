@@ -1,0 +1,60 @@
+// `npm run bench`, decision diff section: time to diff the example repository against a one-rule
+// change, and a 1,000-rule + 1,000-token policy set against a copy with 10 changes.
+// Goals (issue 9): ≤ 2 s and ≤ 30 s on 2 cores.
+import path from 'node:path';
+import { diffDecisions, type DiffReport } from '../../src/diff/index.js';
+import { buildIr } from '../../src/ir/build.js';
+import type { Ir } from '../../src/ir/types.js';
+import { checkPolicyDir } from '../../src/validate/index.js';
+
+/** Ten edits of the kinds pull requests make: modes, environments, grants, an expiry, a class, a removal. */
+export function tenChanges(ir: Ir): Ir {
+  const head = structuredClone(ir);
+  const rules = head.policies[0]!.rules;
+  rules[10]!.mode = rules[10]!.mode === 'deny' ? 'allow' : 'deny';
+  rules[250]!.mode = 'allow';
+  rules[2]!.mode = 'shadow';
+  rules[40]!.match = { ...rules[40]!.match, environments: ['staging', 'development'] };
+  rules[41]!.match = { ...rules[41]!.match, environments: null };
+  head.tokens[3]!.grants.push({ operations: ['class:destructive'], environments: ['staging'], projects: null, resources: null });
+  head.tokens[500]!.grants[0]!.environments.push('production');
+  head.tokens[7]!.expires = '2031-01-01T00:00:00Z';
+  head.apis[0]!.operations[5]!.class = head.apis[0]!.operations[5]!.class === 'destructive' ? 'write' : 'destructive';
+  rules.splice(600, 1);
+  return head;
+}
+
+function timed(base: Ir, head: Ir, runs: number): { ms: number; report: DiffReport } {
+  const times: number[] = [];
+  let report = diffDecisions(base, head);
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    report = diffDecisions(base, head);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)]!, report };
+}
+
+/** Prints the diff section's table; `benchIr(n)` is the bench's policy set of n rules and n tokens. */
+export async function diffBench(root: string, benchIr: (n: number) => Ir): Promise<void> {
+  const checked = await checkPolicyDir(path.join(root, 'policies'), { cwd: root, now: new Date('2026-06-01T00:00:00Z') });
+  const example = buildIr(checked.set);
+  const loosened = structuredClone(example);
+  const rule = loosened.policies.flatMap((p) => p.rules).find((r) => r.mode === 'deny')!;
+  rule.mode = 'allow';
+  const small = timed(example, loosened, 3);
+  process.stderr.write('measured the example diff\n');
+  const big = benchIr(1_000);
+  const large = timed(big, tenChanges(big), 1);
+  process.stderr.write('measured the 1,000-rule diff\n');
+  const row = (name: string, goal: string, t: { ms: number; report: DiffReport }): string =>
+    `| ${name} | ${(t.ms / 1000).toFixed(2)} s | ${goal} | ${t.report.summary.cellsEvaluated.toLocaleString('en-US')} | ${t.report.rows.length.toLocaleString('en-US')} | ${t.report.summary.loosened} / ${t.report.summary.tightened} |`;
+  console.log('');
+  console.log('Decision diff (`blastguard diff`), median wall time on one core, exact (every changed cell):');
+  console.log('');
+  console.log('| policy sets | time | goal | cells evaluated | rows | loosened / tightened |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(row('example repository, one rule deny → allow', '≤ 2 s', small));
+  console.log(row('1,000 rules + 1,000 tokens, 10 changes', '≤ 30 s', large));
+}
