@@ -25,8 +25,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   extract: ['core', 'schemas', 'ir'],
   diff: ['core', 'schemas', 'ir', 'evaluate'],
   replay: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'engine', 'extract'],
-  // `bundle` only for `printable`, until the one rule for echoing user text lives in core.
-  report: ['core', 'diagnostics', 'bundle', 'replay', 'diff'],
+  // `bundle` only for `printable`, until the one rule for echoing user text lives in core;
+  // `toolchain` only for the types of what it renders (PolicyDiff): the toolchain never imports report.
+  report: ['core', 'diagnostics', 'bundle', 'replay', 'diff', 'toolchain'],
   distribute: ['core', 'bundle', 'verify'],
   toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay', 'diff'],
   cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff'],
