@@ -6,6 +6,7 @@ import { DIFF_ERROR_CODES } from '../diff/codes.js';
 import type { CodeInfo, Severity } from '../diagnostics/types.js';
 import { EXTRACT_CODE_TITLES } from '../extract/codes.js';
 import { TEST_CODES } from '../replay/codes.js';
+import { ACTION_ERROR_CODES } from '../toolchain/codes.js';
 import { VERIFY_ERROR_CODES } from '../verify/codes.js';
 
 type Registry = Readonly<Record<string, { severity: Severity; title: string } | string>>;
@@ -29,6 +30,7 @@ export const ALL_CODES: Readonly<Record<string, CodeInfo>> = {
   ...fromRegistry(TEST_CODES),
   ...fromRegistry(DISTRIBUTE_ERROR_CODES),
   ...fromRegistry(DIFF_ERROR_CODES),
+  ...fromRegistry(ACTION_ERROR_CODES),
 };
 
 /** The README's diagnostics table, generated so that the documentation cannot drift from the registries. */

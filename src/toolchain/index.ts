@@ -24,3 +24,7 @@ export { CODEOWNERS_PATHS, codeownersOf, parseCodeowners } from './codeowners.js
 export type { CodeownersRule } from './codeowners.js';
 export { gitTopLevel, hasCommit, resolveRevision } from './git.js';
 export type { Revision } from './git.js';
+export { ACTION_ERROR_CODES } from './codes.js';
+export type { ActionCode } from './codes.js';
+export { publishOci } from './publish-oci.js';
+export type { PublishOciOptions, PublishedOci } from './publish-oci.js';

@@ -29,7 +29,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   // `toolchain` only for the types of what it renders (PolicyDiff): the toolchain never imports report.
   report: ['core', 'diagnostics', 'bundle', 'replay', 'diff', 'toolchain'],
   distribute: ['core', 'bundle', 'verify'],
-  toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay', 'diff'],
+  // `distribute` to push a published bundle to an OCI registry (the Action's `publish`).
+  toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay', 'diff', 'distribute'],
   cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff'],
 };
 /** The GitHub Action drives the toolchain and prints with the report layer, like a CLI command without flags. */
