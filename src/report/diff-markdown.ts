@@ -221,9 +221,12 @@ function banners(diff: PolicyDiff): string[] {
       '',
     );
   }
-  const widened = report.facts.filter((f) => f.kind === 'token-grant-widened' || f.kind === 'token-grant-added' || f.kind === 'token-expiry-later' || (f.kind === 'operation-class-changed' && f.effect === 'loosens'));
-  if (widened.length > 0 && s.loosened === 0) {
-    out.push('> [!NOTE]', `> ${plural(widened.length, 'policy change')} widen what is allowed, though no evaluated decision changed: ${widened.map((f) => f.message).slice(0, 3).join('; ')}.`, '');
+  // Facts that loosen (a class lowered from destructive, a grant widened, an expiry moved later)
+  // deserve the banner even when no evaluated decision moved: the next rule change may rely on them.
+  const loosening = report.facts.filter((f) => f.effect === 'loosens' || f.kind === 'token-grant-widened' || f.kind === 'token-grant-added' || f.kind === 'token-expiry-later');
+  if (loosening.length > 0 && s.loosened === 0) {
+    const shown = loosening.slice(0, 3).map((f) => f.message);
+    out.push('> [!WARNING]', `> **This change loosens the policy** (no evaluated decision changes mode): ${shown.join('; ')}${loosening.length > shown.length ? `; and ${loosening.length - shown.length} more` : ''}.`, '');
   }
   return out;
 }

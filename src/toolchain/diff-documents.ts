@@ -5,7 +5,8 @@ import type { LoadedDocument, PolicySet } from '../load/types.js';
 export interface ChangedDocument {
   kind: 'Api' | 'Policy' | 'Token' | 'Overrides';
   name: string;
-  change: 'added' | 'removed' | 'changed';
+  /** `invalid`: the document is on the head side but does not validate (so it has no content to compare). */
+  change: 'added' | 'removed' | 'changed' | 'invalid';
   /** Repository-relative path on the head side (the base's for a removed document). */
   file: string;
   /** `metadata.owners` on the head side (the base's for a removed document). */
@@ -33,8 +34,9 @@ export function changedDocuments(base: PolicySet, head: PolicySet): ChangedDocum
     if (old && canonicalJson(old.value) === canonicalJson(d.value)) continue;
     out.push({ kind: d.kind, name: d.name, change: old ? 'changed' : 'added', file: d.file, owners: ownersOf(d), codeowners: [] });
   }
+  const rejected = new Set((head.rejected ?? []).map((r) => r.file));
   for (const [key, d] of before) {
-    if (!after.has(key)) out.push({ kind: d.kind, name: d.name, change: 'removed', file: d.file, owners: ownersOf(d), codeowners: [] });
+    if (!after.has(key)) out.push({ kind: d.kind, name: d.name, change: rejected.has(d.file) ? 'invalid' : 'removed', file: d.file, owners: ownersOf(d), codeowners: [] });
   }
   return out.sort((a, b) => (a.file === b.file ? (a.name < b.name ? -1 : 1) : a.file < b.file ? -1 : 1));
 }

@@ -18,6 +18,9 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: 't@example.invalid',
   GIT_CONFIG_GLOBAL: '/dev/null',
   GIT_CONFIG_NOSYSTEM: '1',
+  // Fixed dates: the same edits give the same commit ids, so golden comments can name them.
+  GIT_AUTHOR_DATE: '2026-06-01T00:00:00Z',
+  GIT_COMMITTER_DATE: '2026-06-01T00:00:00Z',
 };
 
 export const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8', env: GIT_ENV }).trim();
