@@ -67048,6 +67048,12 @@ function renderJson(report, options = {}) {
 `;
 }
 
+// src/report/diff-json.ts
+function renderDiffJson(diff) {
+  if (diff.report === null) return null;
+  return renderJson(diff.report, diff.replay ? { replayRegressions: diff.replay.regressions } : {});
+}
+
 // src/report/sticky.ts
 var MARKER = "blastguard:policy-diff";
 var MARKER_LINE = new RegExp(`^<!-- ${MARKER} (\\{.*\\}) -->$`, "m");
@@ -67231,9 +67237,10 @@ function banners(diff) {
       ""
     );
   }
-  const widened = report.facts.filter((f) => f.kind === "token-grant-widened" || f.kind === "token-grant-added" || f.kind === "token-expiry-later" || f.kind === "operation-class-changed" && f.effect === "loosens");
-  if (widened.length > 0 && s.loosened === 0) {
-    out.push("> [!NOTE]", `> ${plural2(widened.length, "policy change")} widen what is allowed, though no evaluated decision changed: ${widened.map((f) => f.message).slice(0, 3).join("; ")}.`, "");
+  const loosening = report.facts.filter((f) => f.effect === "loosens" || f.kind === "token-grant-widened" || f.kind === "token-grant-added" || f.kind === "token-expiry-later");
+  if (loosening.length > 0 && s.loosened === 0) {
+    const shown = loosening.slice(0, 3).map((f) => f.message);
+    out.push("> [!WARNING]", `> **This change loosens the policy** (no evaluated decision changes mode): ${shown.join("; ")}${loosening.length > shown.length ? `; and ${loosening.length - shown.length} more` : ""}.`, "");
   }
   return out;
 }
@@ -72955,8 +72962,9 @@ function changedDocuments(base, head) {
     if (old && canonicalJson(old.value) === canonicalJson(d.value)) continue;
     out.push({ kind: d.kind, name: d.name, change: old ? "changed" : "added", file: d.file, owners: ownersOf(d), codeowners: [] });
   }
+  const rejected = new Set((head.rejected ?? []).map((r) => r.file));
   for (const [key, d] of before) {
-    if (!after.has(key)) out.push({ kind: d.kind, name: d.name, change: "removed", file: d.file, owners: ownersOf(d), codeowners: [] });
+    if (!after.has(key)) out.push({ kind: d.kind, name: d.name, change: rejected.has(d.file) ? "invalid" : "removed", file: d.file, owners: ownersOf(d), codeowners: [] });
   }
   return out.sort((a, b) => a.file === b.file ? a.name < b.name ? -1 : 1 : a.file < b.file ? -1 : 1);
 }
@@ -73734,7 +73742,7 @@ var utf8 = new TextDecoder("utf-8", { fatal: true });
 
 // src/toolchain/publish-oci.ts
 async function publishOci(bytes, options) {
-  const text = options.reference.startsWith("oci://") ? options.reference : `oci://${options.reference}`;
+  const text = (options.reference.startsWith("oci://") ? options.reference : `oci://${options.reference}`).toLowerCase();
   const base = parseOciReference(text);
   let digest = "";
   let reference = "";
@@ -77992,7 +78000,8 @@ async function check(io) {
   await writeFile4(path12.join(reportDir, COMMENT_META_FILE), `${JSON.stringify(artifact, null, 2)}
 `);
   await writeFile4(path12.join(reportDir, "report.md"), full);
-  if (diff.report) await writeFile4(path12.join(reportDir, "diff.json"), renderJson(diff.report, diff.replay ? { replayRegressions: diff.replay.regressions } : {}));
+  const json = renderDiffJson(diff);
+  if (json !== null) await writeFile4(path12.join(reportDir, "diff.json"), json);
   await jobSummary(io, full);
   if (input("comment") !== "false") {
     const token = input("github-token");

@@ -1,8 +1,7 @@
 import * as core from '@actions/core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { renderJson } from '../../src/diff/index.js';
-import { diffChangesSomething, diffHeadline, formatGithub, renderDiffMarkdown, type StickyMeta } from '../../src/report/index.js';
+import { diffChangesSomething, diffHeadline, formatGithub, renderDiffJson, renderDiffMarkdown, type StickyMeta } from '../../src/report/index.js';
 import { UsageError, checkPolicies, diffPolicies, parsePercent, runTests } from '../../src/toolchain/index.js';
 import { ensureBaseCommit } from './base-commit.js';
 import { pullRequestOf, requireRepository, runContext } from './context.js';
@@ -80,7 +79,8 @@ export async function check(io: ActionIo): Promise<number> {
   await writeFile(path.join(reportDir, COMMENT_FILE), body);
   await writeFile(path.join(reportDir, COMMENT_META_FILE), `${JSON.stringify(artifact, null, 2)}\n`);
   await writeFile(path.join(reportDir, 'report.md'), full);
-  if (diff.report) await writeFile(path.join(reportDir, 'diff.json'), renderJson(diff.report, diff.replay ? { replayRegressions: diff.replay.regressions } : {}));
+  const json = renderDiffJson(diff);
+  if (json !== null) await writeFile(path.join(reportDir, 'diff.json'), json);
   await jobSummary(io, full);
 
   if (input('comment') !== 'false') {

@@ -2,6 +2,7 @@
 export { formatBuilt } from './built.js';
 export type { BuiltSummary } from './built.js';
 export { caseTitle, counts } from './case.js';
+export { renderDiffJson } from './diff-json.js';
 export { COMMENT_LIMIT, diffChangesSomething, diffHeadline, renderDiffMarkdown } from './diff-markdown.js';
 export type { DiffMarkdownOptions } from './diff-markdown.js';
 export { formatError } from './error.js';

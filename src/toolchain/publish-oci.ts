@@ -1,7 +1,7 @@
 import { formatOciReference, parseOciReference, pushOciBundle, type Credentials } from '../distribute/index.js';
 
 export interface PublishOciOptions {
-  /** `oci://host[:port]/repository` (a tag or digest in it is replaced by `tags`). `oci://` may be left out. */
+  /** `oci://host[:port]/repository` (a tag in it is replaced by `tags`); `oci://` may be left out; lowercased. */
   reference: string;
   /** Each tag gets the same manifest, e.g. the commit and `latest`. */
   tags: readonly string[];
@@ -27,7 +27,8 @@ export interface PublishedOci {
  * manifest bytes are the same for every tag, so every tag names one digest.
  */
 export async function publishOci(bytes: Uint8Array, options: PublishOciOptions): Promise<PublishedOci> {
-  const text = options.reference.startsWith('oci://') ? options.reference : `oci://${options.reference}`;
+  // Registries take lowercase repository names only; `ghcr.io/${{ github.repository }}` may not be.
+  const text = (options.reference.startsWith('oci://') ? options.reference : `oci://${options.reference}`).toLowerCase();
   const base = parseOciReference(text);
   let digest = '';
   let reference = '';
