@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMENT_LIMIT, diffChangesSomething, parseMarker, renderDiffMarkdown } from '../../src/report/index.js';
 import { diffPolicies, type PolicyDiff } from '../../src/toolchain/index.js';
-import { LOOSEN, PRODUCTION, commitEdit, git, scratchRepo } from '../action/support.js';
+import { LOOSEN, PRODUCTION, git, scratchRepo } from '../action/support.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 let work: string;
