@@ -77948,6 +77948,7 @@ async function upsertRelease(octokit, at, release, assets) {
 var COMMENT_FILE = "comment.md";
 var COMMENT_META_FILE = "comment.json";
 var ARTIFACT_NAME = "blastguard-policy-diff";
+var SUMMARY_LIMIT = 25e4;
 function failOnInput() {
   const value = input("fail-on");
   if (value === "" || value === "none") return null;
@@ -77990,7 +77991,7 @@ async function check(io) {
     command: `git fetch origin ${pr.base} ${pr.head} && npx blastguard diff --base ${pr.base} --head ${pr.head} --dir ${dir} --tests ${tests}`
   };
   const body = renderDiffMarkdown(diff, { ...links, marker: meta, fullReport: `the job summary and the \`${ARTIFACT_NAME}\` artifact` });
-  const full = renderDiffMarkdown(diff, { ...links, limit: 0 });
+  const full = renderDiffMarkdown(diff, { ...links, limit: SUMMARY_LIMIT, fullReport: `the \`${ARTIFACT_NAME}\` artifact (diff.json)` });
   io.stdout(`${diffHeadline(diff)}
 `);
   const reportDir = path12.resolve(io.cwd, input("report-dir") || ARTIFACT_NAME);

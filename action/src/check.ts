@@ -18,6 +18,8 @@ export interface CommentArtifact {
 export const COMMENT_FILE = 'comment.md';
 export const COMMENT_META_FILE = 'comment.json';
 export const ARTIFACT_NAME = 'blastguard-policy-diff';
+/** `$GITHUB_STEP_SUMMARY` uploads are refused above 1024 KiB; characters are at most 4 bytes. */
+const SUMMARY_LIMIT = 250_000;
 
 function failOnInput(): 'loosened' | 'any' | null {
   const value = input('fail-on');
@@ -70,7 +72,8 @@ export async function check(io: ActionIo): Promise<number> {
     command: `git fetch origin ${pr.base} ${pr.head} && npx blastguard diff --base ${pr.base} --head ${pr.head} --dir ${dir} --tests ${tests}`,
   };
   const body = renderDiffMarkdown(diff, { ...links, marker: meta, fullReport: `the job summary and the \`${ARTIFACT_NAME}\` artifact` });
-  const full = renderDiffMarkdown(diff, { ...links, limit: 0 });
+  // The job summary takes up to 1 MiB: the uncut report, unless even that is more.
+  const full = renderDiffMarkdown(diff, { ...links, limit: SUMMARY_LIMIT, fullReport: `the \`${ARTIFACT_NAME}\` artifact (diff.json)` });
   io.stdout(`${diffHeadline(diff)}\n`);
 
   const reportDir = path.resolve(io.cwd, input('report-dir') || ARTIFACT_NAME);
