@@ -67279,10 +67279,10 @@ function render(diff, options, cuts) {
 }
 function renderDiffMarkdown(diff, options = {}) {
   const cuts = {
-    matrix: { size: diff.report?.rows.length ?? 0, limit: diff.report?.rows.length ?? 0 },
-    facts: { size: diff.report?.facts.length ?? 0, limit: diff.report?.facts.length ?? 0 },
-    replays: { size: diff.replay?.flips.length ?? 0, limit: diff.replay?.flips.length ?? 0 },
-    errors: { size: diff.headErrors?.diagnostics.length ?? 0, limit: diff.headErrors?.diagnostics.length ?? 0 }
+    matrix: { limit: diff.report?.rows.length ?? 0 },
+    facts: { limit: diff.report?.facts.length ?? 0 },
+    replays: { limit: diff.replay?.flips.length ?? 0 },
+    errors: { limit: diff.headErrors?.diagnostics.length ?? 0 }
   };
   const budget = options.limit ?? COMMENT_LIMIT;
   let body = render(diff, options, cuts);

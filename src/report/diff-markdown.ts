@@ -58,9 +58,8 @@ function fileLink(options: DiffMarkdownOptions, commit: string | null, file: str
 const opText = (op: string): string => (op.startsWith('class:') ? `any other ${op.slice('class:'.length)} operation` : code(op));
 const tokenText = (t: string): string => (t === 'unknown' || t === 'missing' ? t : code(t));
 
-/** A list that may be cut in its middle to fit: `render(limit)` shows at most `limit` items. */
+/** A list that may be cut in its middle to fit: at most `limit` of its items are shown. */
 interface Cuttable {
-  size: number;
   limit: number;
 }
 
@@ -276,10 +275,10 @@ function render(diff: PolicyDiff, options: DiffMarkdownOptions, cuts: Record<'ma
  */
 export function renderDiffMarkdown(diff: PolicyDiff, options: DiffMarkdownOptions = {}): string {
   const cuts = {
-    matrix: { size: diff.report?.rows.length ?? 0, limit: diff.report?.rows.length ?? 0 },
-    facts: { size: diff.report?.facts.length ?? 0, limit: diff.report?.facts.length ?? 0 },
-    replays: { size: diff.replay?.flips.length ?? 0, limit: diff.replay?.flips.length ?? 0 },
-    errors: { size: diff.headErrors?.diagnostics.length ?? 0, limit: diff.headErrors?.diagnostics.length ?? 0 },
+    matrix: { limit: diff.report?.rows.length ?? 0 },
+    facts: { limit: diff.report?.facts.length ?? 0 },
+    replays: { limit: diff.replay?.flips.length ?? 0 },
+    errors: { limit: diff.headErrors?.diagnostics.length ?? 0 },
   };
   const budget = options.limit ?? COMMENT_LIMIT;
   let body = render(diff, options, cuts);
