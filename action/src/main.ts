@@ -3,20 +3,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isBlastguardError } from '../../src/core/errors.js';
-import { formatDiagnostics } from '../../src/diagnostics/format.js';
-import { formatBuilt, formatError, formatGithub } from '../../src/report/index.js';
-import { UsageError, buildPolicies, checkBuildOptions, checkPolicies, parsePercent, runTests, type SigningInput } from '../../src/toolchain/index.js';
+import { formatError, formatGithub } from '../../src/report/index.js';
+import { UsageError, checkPolicies, parsePercent, runTests } from '../../src/toolchain/index.js';
+import { build } from './build.js';
+import { check } from './check.js';
+import { comment } from './comment.js';
+import { annotate, input, type ActionIo } from './io.js';
+import { publish } from './publish.js';
 
-const COMMANDS = ['validate', 'test', 'build'] as const;
+export type { ActionIo } from './io.js';
+
+const COMMANDS = ['validate', 'test', 'build', 'check', 'publish', 'comment'] as const;
 type ActionCommand = (typeof COMMANDS)[number];
-
-/** Where the Action writes and what it runs in; `run()` takes the process's, tests pass their own. */
-export interface ActionIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  cwd: string;
-  env: Record<string, string | undefined>;
-}
 
 function processIo(): ActionIo {
   return {
@@ -39,18 +37,10 @@ function useBundledRuntime(): void {
   if (existsSync(bundled)) process.env['BLASTGUARD_RUNTIME_WASM'] = bundled;
 }
 
-const input = (name: string): string => core.getInput(name);
-
-/** Diagnostics always as GitHub annotations, so failures land on the offending lines. */
-function annotate(io: ActionIo, diagnostics: Parameters<typeof formatDiagnostics>[0]): void {
-  const text = formatDiagnostics(diagnostics, 'github');
-  if (text !== '') io.stdout(text);
-}
-
 async function validate(io: ActionIo): Promise<number> {
-  const check = await checkPolicies({ dir: input('dir') || 'policies', cwd: io.cwd });
-  annotate(io, check.diagnostics);
-  return check.errorCount > 0 ? 1 : 0;
+  const checked = await checkPolicies({ dir: input('dir') || 'policies', cwd: io.cwd });
+  annotate(io, checked.diagnostics);
+  return checked.errorCount > 0 ? 1 : 0;
 }
 
 async function test(io: ActionIo): Promise<number> {
@@ -65,39 +55,7 @@ async function test(io: ActionIo): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-async function build(io: ActionIo): Promise<number> {
-  const dir = input('dir') || 'policies';
-  const out = input('out') || 'bundle.tar.gz';
-  const revision = input('revision') || io.env['GITHUB_SHA'] || undefined;
-  const secret = input('signing-key');
-  const alg = input('signing-alg');
-  const keyId = input('key-id');
-  await checkBuildOptions({ dir, out, cwd: io.cwd, revision, keyId: keyId || undefined });
-  let signing: SigningInput | undefined;
-  if (secret) {
-    // The secret is passed on as a value, never through the environment or a file.
-    signing = { key: Buffer.from(secret, 'utf8'), source: 'signing key from input `signing-key`' };
-    if (alg) signing.alg = alg;
-    if (keyId) signing.keyId = keyId;
-  } else if (alg || keyId) {
-    const stray = [...(alg ? ['`signing-alg`'] : []), ...(keyId ? ['`key-id`'] : [])];
-    throw new UsageError('BG255', `${stray.join(', ')} given without \`signing-key\`; the bundle would not be signed`, { help: 'add the `signing-key` input' });
-  }
-  const result = await buildPolicies(
-    { dir, out, cwd: io.cwd, ...(revision === undefined ? {} : { revision }), ...(signing === undefined ? {} : { signing }) },
-    { checked: (check) => annotate(io, check.diagnostics), warning: (message) => io.stderr(`warning: ${message}\n`) },
-  );
-  if (result.bundle === null || result.written === null) {
-    io.stderr(`error: policies in \`${dir}\` have ${result.check.errorCount} error(s); nothing was written\n`);
-    return 1;
-  }
-  io.stdout(formatBuilt({ ...result.bundle, ...result.written }));
-  core.setOutput('bundle', result.written.out);
-  if (result.written.sha256 !== undefined) core.setOutput('bundle-sha256', result.written.sha256);
-  return 0;
-}
-
-const RUNNERS: Readonly<Record<ActionCommand, (io: ActionIo) => Promise<number>>> = { validate, test, build };
+const RUNNERS: Readonly<Record<ActionCommand, (io: ActionIo) => Promise<number>>> = { validate, test, build, check, publish, comment };
 
 /** Runs one command, as the CLI would exit: 0 ok, 1 a failure, 2 a bad input, 70 a bug. */
 async function exitCodeOf(command: ActionCommand, io: ActionIo): Promise<number> {
@@ -119,9 +77,11 @@ export async function run(io: ActionIo = processIo()): Promise<void> {
     core.setFailed(`unknown command \`${command}\`: use one of ${COMMANDS.join(', ')}`);
     return;
   }
-  const secret = input('signing-key');
   // A PEM spans lines and the runner masks line by line.
-  if (secret) for (const line of secret.split(/\r?\n/)) if (line.trim()) core.setSecret(line.trim());
+  for (const name of ['signing-key', 'github-token', 'oci-password']) {
+    const secret = input(name);
+    if (secret) for (const line of secret.split(/\r?\n/)) if (line.trim()) core.setSecret(line.trim());
+  }
   useBundledRuntime();
   const code = await exitCodeOf(command, io);
   core.setOutput('exit-code', String(code));

@@ -8,6 +8,7 @@ import { ENFORCE_CODE_TITLES } from '../enforce/codes.js';
 import type { CodeInfo, Severity } from '../diagnostics/types.js';
 import { EXTRACT_CODE_TITLES } from '../extract/codes.js';
 import { TEST_CODES } from '../replay/codes.js';
+import { ACTION_ERROR_CODES } from '../toolchain/codes.js';
 import { VERIFY_CODE_TITLES } from '../verify/codes.js';
 
 type Registry = Readonly<Record<string, { severity: Severity; title: string } | string>>;
@@ -33,6 +34,7 @@ export const LAYER_CODES: Readonly<Record<string, Readonly<Record<string, CodeIn
   diff: fromRegistry(DIFF_CODE_TITLES),
   catalog: fromRegistry(CATALOG_CODE_TITLES),
   enforce: fromRegistry(ENFORCE_CODE_TITLES),
+  action: fromRegistry(ACTION_ERROR_CODES),
 };
 
 /** Every code blastguard reports, joined from each layer's own registry (the CLI sees all layers). */

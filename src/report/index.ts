@@ -1,7 +1,10 @@
-/** Renderers of test results: for people (human), for scripts (json), for pull requests (github) and for CI dashboards (junit). */
+/** Renderers of test results (human, json, github annotations, junit) and of policy diffs for pull requests (markdown, sticky comment). */
 export { formatBuilt } from './built.js';
 export type { BuiltSummary } from './built.js';
 export { caseTitle, counts } from './case.js';
+export { renderDiffJson } from './diff-json.js';
+export { COMMENT_LIMIT, diffChangesSomething, diffHeadline, renderDiffMarkdown } from './diff-markdown.js';
+export type { DiffMarkdownOptions } from './diff-markdown.js';
 export { formatError } from './error.js';
 export { formatGithub } from './github.js';
 export { formatHuman, formatHumanResults, formatHumanVerdict } from './human.js';
@@ -9,6 +12,8 @@ export type { HumanOptions } from './human.js';
 export { formatJson } from './json.js';
 export type { TestReportJson } from './json.js';
 export { formatJunit } from './junit.js';
+export { markerLine, parseMarker, planSticky, withoutMarker } from './sticky.js';
+export type { ExistingComment, StickyMeta, StickyPlan } from './sticky.js';
 export { xml } from './xml.js';
 
 export type TestFormat = 'human' | 'json' | 'github';

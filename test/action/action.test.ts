@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,10 +48,10 @@ describe('github action', () => {
     expect(await (checkAction as () => Promise<string[]>)()).toEqual([]);
   });
 
-  it('declares node24 and every input main.ts reads', () => {
+  it('declares node24 and every input action/src reads', () => {
     const action = parse(readFileSync('action/action.yml', 'utf8')) as { runs: { using: string; main: string }; inputs: Record<string, unknown> };
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.mjs' });
-    const source = readFileSync('action/src/main.ts', 'utf8');
+    const source = readdirSync('action/src').map((f) => readFileSync(path.join('action/src', f), 'utf8')).join('\n');
     const read = new Set([...source.matchAll(/input\('([a-z-]+)'\)/g)].map((m) => m[1]));
     expect(read.size).toBeGreaterThan(5);
     for (const name of read) expect(Object.keys(action.inputs)).toContain(name);

@@ -26,12 +26,14 @@ const ALLOWED: Record<string, readonly string[]> = {
   extract: ['core', 'schemas', 'ir', 'identity'],
   diff: ['core', 'schemas', 'ir', 'evaluate'],
   replay: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'engine', 'extract'],
-  report: ['core', 'diagnostics', 'replay'],
+  // `toolchain` only for the types of what it renders (PolicyDiff): the toolchain never imports report.
+  report: ['core', 'diagnostics', 'replay', 'diff', 'toolchain'],
   distribute: ['core', 'bundle', 'verify'],
   catalog: ['core', 'schemas'],
   // `ir` for types only; `extract` through its public index (decideRequest).
   enforce: ['core', 'ir', 'bundle', 'verify', 'engine', 'distribute', 'extract'],
-  toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay'],
+  // `distribute` to push a published bundle to an OCI registry (the Action's `publish`).
+  toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay', 'diff', 'distribute'],
   cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff', 'catalog', 'enforce'],
 };
 /** The GitHub Action drives the toolchain and prints with the report layer, like a CLI command without flags. */

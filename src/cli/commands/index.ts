@@ -1,6 +1,7 @@
 import type { CommandModule } from '../command.js';
 import { buildCommand } from './build.js';
-import { diffCommand } from './diff.js';
+// `diff` goes through toolchain.diffPolicies (shared with the Action); ./diff.js is its first version.
+import { diffCommand } from './policy-diff.js';
 import { decideCommand } from './decide.js';
 import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';

@@ -1,7 +1,9 @@
 /**
  * Reading a revision's files straight from git objects (`git ls-tree` + `git cat-file --batch`)
- * into a scratch directory: the working tree, the index and HEAD are never touched, so `diff`
- * works in a dirty checkout and in CI's detached checkouts alike.
+ * into a scratch directory: the working tree, the index and HEAD are never touched, so a diff
+ * works in a dirty checkout and in CI's detached checkouts alike. The toolchain's copy of what
+ * `blastguard diff` first did in src/cli/git.ts, so that the Action (which may not import the CLI)
+ * reads the base the same way; same codes (BG560–BG565).
  */
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -9,17 +11,19 @@ import path from 'node:path';
 import { BlastguardError } from '../core/errors.js';
 import { DIFF_CODES } from '../diff/codes.js';
 
-const GIT_ENV = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
-
 interface GitResult {
   code: number;
   stdout: Buffer;
   stderr: string;
 }
 
+// The child inherits the caller's environment (the toolchain reads none of it); `-c` settings keep
+// the output machine-readable whatever the user's git configuration says.
+const GIT_FLAGS = ['-c', 'core.quotepath=off', '-c', 'log.showSignature=false'];
+
 function runGit(args: readonly string[], cwd: string, input?: string): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env: GIT_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', [...GIT_FLAGS, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -76,8 +80,13 @@ export async function resolveRevision(top: string, ref: string, flag: string): P
   return { ref, commit, date };
 }
 
+/** Whether the repository holds `commit` (a shallow checkout may not). */
+export async function hasCommit(top: string, commit: string): Promise<boolean> {
+  const r = await runGit(['cat-file', '-e', `${commit}^{commit}`], top);
+  return r.code === 0;
+}
+
 interface TreeEntry {
-  mode: string;
   object: string;
   file: string;
 }
@@ -93,15 +102,16 @@ async function listTree(top: string, commit: string, dir: string): Promise<TreeE
     const tab = record.indexOf('\t');
     const [mode, type, object] = record.slice(0, tab).split(' ');
     // Only regular files: links could point outside the scratch directory, submodules have no blobs.
-    if (type === 'blob' && (mode === '100644' || mode === '100755') && object) entries.push({ mode, object, file: record.slice(tab + 1) });
+    if (type === 'blob' && (mode === '100644' || mode === '100755') && object) entries.push({ object, file: record.slice(tab + 1) });
   }
   return entries;
 }
 
 async function readBlobs(top: string, objects: readonly string[]): Promise<Map<string, Buffer>> {
+  const blobs = new Map<string, Buffer>();
+  if (objects.length === 0) return blobs;
   const r = await runGit(['cat-file', '--batch'], top, objects.map((o) => `${o}\n`).join(''));
   if (r.code !== 0) throw new BlastguardError(DIFF_CODES.gitFailed, `git cat-file failed: ${firstLine(r.stderr)}`, { help: 'check that the repository is not corrupt (`git fsck`)' });
-  const blobs = new Map<string, Buffer>();
   let at = 0;
   const out = r.stdout;
   while (at < out.length) {
@@ -119,15 +129,20 @@ async function readBlobs(top: string, objects: readonly string[]): Promise<Map<s
 }
 
 /**
- * Writes the regular files under `dir` (relative to the repository top) at `commit` into `dest`,
- * keeping their paths; returns how many were written. BG565 when `dir` holds no files there.
+ * Writes the regular files under each of `dirs` (relative to the repository top) at `commit` into
+ * `dest`, keeping their paths. BG565 when the first of `dirs` (the policy directory) holds no files
+ * there; the others (tests, CODEOWNERS) may be absent.
  */
-export async function materialize(top: string, commit: string, dir: string, dest: string, ref: string): Promise<number> {
-  const entries = await listTree(top, commit, dir);
-  if (entries.length === 0) {
-    throw new BlastguardError(DIFF_CODES.missingAtBase, `\`${dir}\` does not exist or holds no files at \`${ref}\``, {
-      help: 'check --dir and --base: the policy directory must exist at the base revision too',
-    });
+export async function materialize(top: string, commit: string, dirs: readonly string[], dest: string, ref: string): Promise<void> {
+  const entries: TreeEntry[] = [];
+  for (const [i, dir] of dirs.entries()) {
+    const found = await listTree(top, commit, dir);
+    if (i === 0 && found.length === 0) {
+      throw new BlastguardError(DIFF_CODES.missingAtBase, `\`${dir}\` does not exist or holds no files at \`${ref}\``, {
+        help: 'check --dir and --base: the policy directory must exist at the base revision too',
+      });
+    }
+    entries.push(...found);
   }
   const blobs = await readBlobs(top, [...new Set(entries.map((e) => e.object))]);
   const root = path.resolve(dest);
@@ -138,5 +153,4 @@ export async function materialize(top: string, commit: string, dir: string, dest
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, blobs.get(e.object)!);
   }
-  return entries.length;
 }
