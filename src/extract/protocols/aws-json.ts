@@ -44,7 +44,8 @@ function jsonOperations(request: NormalizedRequest, api: IrApi): FoundOperation[
   if ([...url.searchParams.keys()].some((name) => goFold(name.trim()) === 'action')) {
     fail(EXTRACT_CODES.ambiguousParameters, 'the request has an `Action` parameter next to `X-Amz-Target`: endpoints that speak both protocols differ on which they read');
   }
-  const targets = new Set(headerValues(headers, 'x-amz-target').map((v) => v.trim()));
+  // Repeated headers may arrive joined by `,` (RFC 9110 §5.3): each piece is a target.
+  const targets = new Set(headerValues(headers, 'x-amz-target').flatMap((v) => v.split(',')).map((v) => v.trim()));
   if (targets.size === 0) fail(EXTRACT_CODES.noOperation, 'the request has no `X-Amz-Target` header');
   if (targets.size > 1) fail(EXTRACT_CODES.ambiguousParameters, 'the request has several different `X-Amz-Target` headers: servers differ on which they read');
   const [target = ''] = targets;
