@@ -73858,7 +73858,7 @@ function jsonOperations(request, api) {
   if ([...url.searchParams.keys()].some((name) => goFold(name.trim()) === "action")) {
     fail(EXTRACT_CODES.ambiguousParameters, "the request has an `Action` parameter next to `X-Amz-Target`: endpoints that speak both protocols differ on which they read");
   }
-  const targets = new Set(headerValues(headers, "x-amz-target").map((v) => v.trim()));
+  const targets = new Set(headerValues(headers, "x-amz-target").flatMap((v) => v.split(",")).map((v) => v.trim()));
   if (targets.size === 0) fail(EXTRACT_CODES.noOperation, "the request has no `X-Amz-Target` header");
   if (targets.size > 1) fail(EXTRACT_CODES.ambiguousParameters, "the request has several different `X-Amz-Target` headers: servers differ on which they read");
   const [target = ""] = targets;
@@ -74203,68 +74203,6 @@ function persistedMembers(record) {
   return out;
 }
 
-// src/extract/sql/classify.ts
-var import_postgresql = __toESM(require_postgresql(), 1);
-var READS = /* @__PURE__ */ new Set(["select", "show", "desc"]);
-var WRITES = /* @__PURE__ */ new Set(["insert", "replace", "update", "delete", "create", "alter", "grant", "revoke", "transaction", "set", "lock", "unlock", "use", "rename", "comment", "call", "exec", "declare"]);
-var DESTROYS = /* @__PURE__ */ new Set(["drop", "truncate"]);
-var { Parser: Parser3 } = import_postgresql.default;
-var sqlParser = new Parser3();
-function classifySql(text) {
-  let ast;
-  try {
-    ast = sqlParser.astify(text, { database: "PostgresQL" });
-  } catch {
-    return fail(EXTRACT_CODES.sqlUnreadable, "the sql cannot be parsed as postgresql");
-  }
-  const statements = Array.isArray(ast) ? ast : [ast];
-  if (statements.length === 0) fail(EXTRACT_CODES.sqlUnreadable, "the sql holds no statement");
-  let worst = "read";
-  for (const statement of statements) {
-    const type = isRecord(statement) ? statement["type"] : void 0;
-    if (typeof type !== "string" || !(READS.has(type) || WRITES.has(type) || DESTROYS.has(type))) return "destructive";
-    worst = max(worst, classifyNode(statement));
-  }
-  return worst;
-}
-function classifyNode(node) {
-  if (Array.isArray(node)) return node.reduce((acc, n) => max(acc, classifyNode(n)), "read");
-  if (!isRecord(node)) return "read";
-  let worst = own(node);
-  for (const value of Object.values(node)) {
-    if (worst === "destructive") break;
-    if (typeof value === "object" && value !== null) worst = max(worst, classifyNode(value));
-  }
-  return worst;
-}
-function own(node) {
-  const type = node["type"];
-  if (node["action"] === "drop" && typeof node["resource"] === "string") return "destructive";
-  if (typeof type !== "string") return "read";
-  if (DESTROYS.has(type)) return "destructive";
-  if (type === "delete" || type === "update") return node["where"] === null || node["where"] === void 0 ? "destructive" : "write";
-  if (type === "select") {
-    const into = node["into"];
-    return isRecord(into) && into["expr"] !== void 0 && into["expr"] !== null ? "write" : "read";
-  }
-  return WRITES.has(type) ? "write" : "read";
-}
-function max(a, b) {
-  return SEVERITY_OF[b] > SEVERITY_OF[a] ? b : a;
-}
-var SEVERITY_OF = { read: 0, write: 1, destructive: 2 };
-
-// src/extract/sql/tool.ts
-function withSqlClass(found, api) {
-  const argument = api.operations.find((o) => o.name === found.name)?.sql?.argument;
-  if (argument === void 0) return found;
-  const text = Object.hasOwn(found.args, argument) ? found.args[argument] : void 0;
-  if (typeof text !== "string" || text.trim() === "") {
-    fail(EXTRACT_CODES.sqlUnreadable, `tool \`${found.name}\` needs its sql in string argument \`${argument}\``);
-  }
-  return { ...found, name: `${found.name}.${classifySql(text)}` };
-}
-
 // src/extract/protocols/mcp.ts
 var mcp = {
   protocol: "mcp",
@@ -74283,9 +74221,9 @@ function mcpMessages(request, api) {
   const body = readJson(text);
   const messages = Array.isArray(body) ? body : [body];
   if (messages.length === 0) fail(EXTRACT_CODES.noOperation, "the json-rpc batch is an empty array");
-  return messages.map((message3) => () => mcpOperations(message3, api));
+  return messages.map((message3) => () => mcpOperations(message3));
 }
-function mcpOperations(message3, api) {
+function mcpOperations(message3) {
   if (!isRecord(message3)) fail(EXTRACT_CODES.invalidBody, "a json-rpc message must be a json object");
   checkMemberCase(message3, ["method", "params"]);
   const params = message3.params;
@@ -74308,7 +74246,7 @@ function mcpOperations(message3, api) {
       ...typeof baggage === "string" ? { baggage } : {}
     };
   }
-  return [withSqlClass(found, api)];
+  return [found];
 }
 
 // src/extract/protocols/rest/multipart.ts
@@ -74617,6 +74555,68 @@ var PROTOCOLS = {
   s3
 };
 
+// src/extract/sql/classify.ts
+var import_postgresql = __toESM(require_postgresql(), 1);
+var READS = /* @__PURE__ */ new Set(["select", "show", "desc"]);
+var WRITES = /* @__PURE__ */ new Set(["insert", "replace", "update", "delete", "create", "alter", "grant", "revoke", "transaction", "set", "lock", "unlock", "use", "rename", "comment", "call", "exec", "declare"]);
+var DESTROYS = /* @__PURE__ */ new Set(["drop", "truncate"]);
+var { Parser: Parser3 } = import_postgresql.default;
+var sqlParser = new Parser3();
+function classifySql(text) {
+  let ast;
+  try {
+    ast = sqlParser.astify(text, { database: "PostgresQL" });
+  } catch {
+    return fail(EXTRACT_CODES.sqlUnreadable, "the sql cannot be parsed as postgresql");
+  }
+  const statements = Array.isArray(ast) ? ast : [ast];
+  if (statements.length === 0) fail(EXTRACT_CODES.sqlUnreadable, "the sql holds no statement");
+  let worst = "read";
+  for (const statement of statements) {
+    const type = isRecord(statement) ? statement["type"] : void 0;
+    if (typeof type !== "string" || !(READS.has(type) || WRITES.has(type) || DESTROYS.has(type))) return "destructive";
+    worst = max(worst, classifyNode(statement));
+  }
+  return worst;
+}
+function classifyNode(node) {
+  if (Array.isArray(node)) return node.reduce((acc, n) => max(acc, classifyNode(n)), "read");
+  if (!isRecord(node)) return "read";
+  let worst = own(node);
+  for (const value of Object.values(node)) {
+    if (worst === "destructive") break;
+    if (typeof value === "object" && value !== null) worst = max(worst, classifyNode(value));
+  }
+  return worst;
+}
+function own(node) {
+  const type = node["type"];
+  if (node["action"] === "drop" && typeof node["resource"] === "string") return "destructive";
+  if (typeof type !== "string") return "read";
+  if (DESTROYS.has(type)) return "destructive";
+  if (type === "delete" || type === "update") return node["where"] === null || node["where"] === void 0 ? "destructive" : "write";
+  if (type === "select") {
+    const into = node["into"];
+    return isRecord(into) && into["expr"] !== void 0 && into["expr"] !== null ? "write" : "read";
+  }
+  return WRITES.has(type) ? "write" : "read";
+}
+function max(a, b) {
+  return SEVERITY_OF[b] > SEVERITY_OF[a] ? b : a;
+}
+var SEVERITY_OF = { read: 0, write: 1, destructive: 2 };
+
+// src/extract/sql/tool.ts
+function withSqlClass(found, api) {
+  const argument = api.operations.find((o) => o.name === found.name)?.sql?.argument;
+  if (argument === void 0) return found;
+  const text = Object.hasOwn(found.args, argument) ? found.args[argument] : void 0;
+  if (typeof text !== "string" || text.trim() === "") {
+    fail(EXTRACT_CODES.sqlUnreadable, `operation \`${found.name}\` needs its sql in string argument \`${argument}\``);
+  }
+  return { ...found, name: `${found.name}.${classifySql(text)}` };
+}
+
 // src/extract/index.ts
 function extractDecisionInputs(request, ir, options) {
   const context = { api: "unknown", time: typeof options.time === "string" ? options.time : options.time.toISOString() };
@@ -74630,7 +74630,7 @@ function extractDecisionInputs(request, ir, options) {
     const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     for (const message3 of PROTOCOLS[api.protocol].messages(normalized, api)) {
       try {
-        for (const found of message3()) out.push(toInput(api, found, context, inventory));
+        for (const found of message3()) out.push(toInput(api, withSqlClass(found, api), context, inventory));
       } catch (e) {
         out.push(failed(context, asFailure(e)));
       }

@@ -5,7 +5,7 @@ import { ExtractFailure } from '../../src/extract/failure.js';
 import { classifySql } from '../../src/extract/sql/classify.js';
 import { evaluate } from '../../src/evaluate/index.js';
 import { TIME } from './fixture.js';
-import { ir } from './helpers.js';
+import { httpIr, ir } from './helpers.js';
 
 describe('sql statement classes', () => {
   test.each([
@@ -80,5 +80,19 @@ describe('an mcp tool whose argument carries sql', () => {
       ['execute_sql.read', 'read', 'project'],
       ['execute_sql.write', 'write', 'project'],
     ]);
+  });
+});
+
+describe('an http route whose body carries sql', () => {
+  test('is named for its statements too', () => {
+    const rest = httpIr([
+      { name: 'runQuery', class: 'destructive', type: 'request', reversible: null, resource: null, http: { method: 'POST', path: '/v1/projects/{ref}/database/query' }, sql: { argument: 'query' } },
+    ]);
+    const out = extractDecisionInputs(
+      { method: 'POST', url: 'https://backboard.railway.com/v1/projects/p1/database/query', headers: { 'Content-Type': 'application/json' }, body: '{"query":"TRUNCATE t"}' },
+      rest,
+      { time: TIME },
+    );
+    expect(out.map((o) => o.operation)).toEqual(['runQuery.destructive']);
   });
 });

@@ -5,7 +5,6 @@ import { EXTRACT_CODES } from '../codes.js';
 import { fail } from '../failure.js';
 import { checkMemberCase } from '../params.js';
 import { isJson, mediaType, pathMatchesEndpoint, readJson } from '../request.js';
-import { withSqlClass } from '../sql/tool.js';
 import type { NormalizedRequest } from '../request.js';
 import type { FoundOperation, Message, ProtocolExtractor } from './types.js';
 
@@ -18,8 +17,7 @@ import type { FoundOperation, Message, ProtocolExtractor } from './types.js';
  *
  * Each `tools/call` is the named tool with its arguments; other methods (`initialize`,
  * `tools/list`, notifications) only exchange protocol metadata and are reported as reads named by
- * their method. A tool whose catalog entry declares an `sql` argument is named for the class of
- * its statements (`execute_sql.destructive`, see `../sql/tool.ts`).
+ * their method.
  */
 
 export const mcp: ProtocolExtractor = {
@@ -40,10 +38,10 @@ function mcpMessages(request: NormalizedRequest, api: IrApi): readonly Message[]
   const body = readJson(text);
   const messages = Array.isArray(body) ? body : [body];
   if (messages.length === 0) fail(EXTRACT_CODES.noOperation, 'the json-rpc batch is an empty array');
-  return messages.map((message: unknown) => () => mcpOperations(message, api));
+  return messages.map((message: unknown) => () => mcpOperations(message));
 }
 
-function mcpOperations(message: unknown, api: IrApi): FoundOperation[] {
+function mcpOperations(message: unknown): FoundOperation[] {
   if (!isRecord(message)) fail(EXTRACT_CODES.invalidBody, 'a json-rpc message must be a json object');
   checkMemberCase(message, ['method', 'params']);
   const params = message.params;
@@ -68,5 +66,5 @@ function mcpOperations(message: unknown, api: IrApi): FoundOperation[] {
       ...(typeof baggage === 'string' ? { baggage } : {}),
     };
   }
-  return [withSqlClass(found, api)];
+  return [found];
 }

@@ -5,7 +5,8 @@ import type { FoundOperation } from '../protocols/types.js';
 import { classifySql } from './classify.js';
 
 /**
- * A tool call whose catalog entry declares an SQL argument, renamed for what its statements do:
+ * An operation (an MCP tool, an HTTP route) whose catalog entry declares an SQL argument, renamed
+ * for what its statements do:
  * `execute_sql` running a `DROP` is the operation `execute_sql.destructive`. Each such operation is
  * a catalog operation of its own (the IR adds the ones a catalog leaves out), so rules, grants and
  * the default for its class apply unchanged. An SQL argument that is missing, not a string or not
@@ -16,7 +17,7 @@ export function withSqlClass(found: FoundOperation, api: IrApi): FoundOperation 
   if (argument === undefined) return found;
   const text = Object.hasOwn(found.args, argument) ? found.args[argument] : undefined;
   if (typeof text !== 'string' || text.trim() === '') {
-    fail(EXTRACT_CODES.sqlUnreadable, `tool \`${found.name}\` needs its sql in string argument \`${argument}\``);
+    fail(EXTRACT_CODES.sqlUnreadable, `operation \`${found.name}\` needs its sql in string argument \`${argument}\``);
   }
   return { ...found, name: `${found.name}.${classifySql(text)}` };
 }
