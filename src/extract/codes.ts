@@ -67,4 +67,6 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
   ambiguousParameters: ['BG417', 'request parameters given in several places'],
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */
   methodOverride: ['BG418', 'request asks for an HTTP method override'],
+  /** A tool argument declared to carry SQL is missing, not a string, empty or not parseable as PostgreSQL. */
+  sqlUnreadable: ['BG419', 'sql argument cannot be parsed'],
 });

@@ -11,6 +11,7 @@ import type { Context } from './input.js';
 import { PROTOCOLS } from './protocols/index.js';
 import { DEFAULT_MAX_BODY_BYTES, hostOf, normalizeRequest, parseUrl } from './request.js';
 import { inventoryLookups } from './resource.js';
+import { withSqlClass } from './sql/tool.js';
 import type { ExtractOptions, ExtractedOperation, HttpRequest } from './types.js';
 
 export { EXTRACT_CODES } from './codes.js';
@@ -21,7 +22,8 @@ export type * from './types.js';
 
 /**
  * Turns one HTTP request into one decision input per operation it performs, in request order:
- * normalize the request → read it with its API's protocol → one input per operation. Pure: no
+ * normalize the request → read it with its API's protocol → name SQL-carrying operations by their
+ * statements → one input per operation. Pure: no
  * I/O, no clock. It never throws for anything a client can send: a request it cannot understand
  * yields exactly one input without `operation` (one per unreadable batch message), which every
  * policy denies (`input:invalid`). Credentials are reduced to `sha256:` fingerprints before
@@ -39,7 +41,8 @@ export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: Ext
     const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     for (const message of PROTOCOLS[api.protocol].messages(normalized, api)) {
       try {
-        for (const found of message()) out.push(toInput(api, found, context, inventory));
+        // An operation whose argument carries SQL is named for what its statements do.
+        for (const found of message()) out.push(toInput(api, withSqlClass(found, api), context, inventory));
       } catch (e) {
         out.push(failed(context, asFailure(e)));
       }

@@ -96,8 +96,9 @@ type ApiSpec = PolicySet['apis'][number]['value']['spec'];
 function buildApi(name: string, spec: ApiSpec): IrApi {
   const operations = Object.entries(spec.operations)
     .filter((e): e is [string, Operation] => e[1] !== undefined)
-    .map(([opName, op]) => buildOperation(opName, op, spec.protocol))
-    .sort((a, b) => byString(a.name, b.name));
+    .map(([opName, op]) => buildOperation(opName, op, spec.protocol));
+  operations.push(...sqlOperations(operations));
+  operations.sort((a, b) => byString(a.name, b.name));
   const t = spec.tokens ?? {};
   return {
     name,
@@ -125,8 +126,39 @@ function buildApi(name: string, spec: ApiSpec): IrApi {
 
 function defaultType(protocol: ApiSpec['protocol'], cls: OperationClass): string {
   if (protocol === 'mcp') return 'tool';
-  if (protocol === 'http') return 'request';
-  return cls === 'read' ? 'query' : 'mutation';
+  if (protocol === 'graphql') return cls === 'read' ? 'query' : 'mutation';
+  return 'request';
+}
+
+/**
+ * A tool whose argument carries SQL is decided per call as `<tool>.<class>` of its statements
+ * (README "SQL in tool arguments"). Those operations are added with the class their name says
+ * when the catalog does not declare them, so a call is never classified by name as a mere write;
+ * a declared one keeps its class and inherits the tool's resource when it names none.
+ */
+function sqlOperations(operations: IrOperation[]): IrOperation[] {
+  const byName = new Map(operations.map((o) => [o.name, o]));
+  const added: IrOperation[] = [];
+  for (const tool of operations) {
+    if (!tool.sql) continue;
+    for (const cls of CLASSES) {
+      const name = `${tool.name}.${cls}`;
+      const declared = byName.get(name);
+      if (declared) {
+        if (!declared.resource && tool.resource) declared.resource = { ...tool.resource };
+        continue;
+      }
+      added.push({
+        name,
+        class: cls,
+        type: tool.type,
+        reversible: cls === 'destructive' ? false : tool.reversible,
+        resource: tool.resource ? { ...tool.resource } : null,
+        http: null,
+      });
+    }
+  }
+  return added;
 }
 
 function buildOperation(name: string, op: Operation, protocol: ApiSpec['protocol']): IrOperation {
@@ -144,6 +176,7 @@ function buildOperation(name: string, op: Operation, protocol: ApiSpec['protocol
         }
       : null,
     http: op.http ? { method: op.http.method, path: op.http.path } : null,
+    ...(op.sql ? { sql: { argument: op.sql.argument } } : {}),
   };
 }
 

@@ -27,11 +27,16 @@ export interface IrOperation {
   reversible: boolean | null;
   resource: { kind: string; idArg: string | null; environmentArg: string | null; projectArg: string | null } | null;
   http: { method: string; path: string } | null;
+  /**
+   * The argument of an MCP tool that carries SQL. Absent for every other operation, so catalogs
+   * without SQL tools keep their IR (and its digest) as before.
+   */
+  sql?: { argument: string };
 }
 
 export interface IrApi {
   name: string;
-  protocol: 'graphql' | 'http' | 'mcp';
+  protocol: 'graphql' | 'http' | 'mcp' | 'aws-query' | 'aws-json' | 'rest-json' | 'rest-xml' | 's3';
   hosts: string[];
   endpoint: string | null;
   environments: string[];

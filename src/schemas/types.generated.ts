@@ -14,9 +14,9 @@ export interface ApiDocument {
   metadata: Metadata;
   spec: {
     /**
-     * How calls to this API are parsed.
+     * How calls to this API are parsed: graphql, http (REST routes), mcp (JSON-RPC tools/call), aws-query (form `Action=`), aws-json (`X-Amz-Target`), rest-json and rest-xml (REST routes with a JSON or an XML body), s3 (bucket in host or path, operation from method, key and subresource).
      */
-    protocol: 'graphql' | 'http' | 'mcp';
+    protocol: 'graphql' | 'http' | 'mcp' | 'aws-query' | 'aws-json' | 'rest-json' | 'rest-xml' | 's3';
     /**
      * Hostnames the enforcer recognises as this API.
      *
@@ -150,6 +150,15 @@ export interface Operation {
      * Argument holding the project id, when the call names one.
      */
     projectArg?: string;
+  };
+  /**
+   * The tool's argument carries SQL: each call is decided as `<tool>.read`, `<tool>.write` or `<tool>.destructive` by its most severe statement.
+   */
+  sql?: {
+    /**
+     * The tool argument holding SQL text (PostgreSQL).
+     */
+    argument: string;
   };
   http?: {
     method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

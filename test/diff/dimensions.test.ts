@@ -65,7 +65,7 @@ describe('diffDecisions on the example repository', () => {
     const withGrant = await irWith(grant);
     const head = await irWith((set) => {
       grant(set);
-      set.apis[0]!.value.spec.operations['volumeDelete']!.class = 'write';
+      set.apis.find((a) => a.name === 'railway')!.value.spec.operations['volumeDelete']!.class = 'write';
     });
     const r = diffDecisions(withGrant, head);
     expect(r.facts[0]).toMatchObject({ kind: 'operation-class-changed', effect: 'loosens', subject: 'railway/volumeDelete' });
@@ -131,13 +131,13 @@ describe('diffDecisions on the example repository', () => {
 
   it('environment added: calls naming it are no longer assumed to be in production', () => {
     const r = edit((ir) => {
-      ir.apis[0]!.environments.push('preview');
+      ir.apis.find((a) => a.name === 'railway')!.environments.push('preview');
       ir.policies.find((p) => p.name === 'railway-staging')!.rules[0]!.match.environments!.push('preview');
     });
     expect(kinds(r)).toEqual(['api-changed', 'rule-match-changed']);
     expect(r.rows.length).toBeGreaterThan(0);
     expect(r.rows.every((x) => x.environment.join() === 'preview')).toBe(true);
-    expect(r.apis[0]!.environments).toContain('preview');
+    expect(r.apis.find((a) => a.name === 'railway')!.environments).toContain('preview');
     // ci-domains could manage domains in `preview` while it was taken for production; its grant does not name preview.
     const tightened = r.rows.filter((x) => x.direction === 'tightened');
     expect(tightened.length).toBeGreaterThan(0);
@@ -147,7 +147,8 @@ describe('diffDecisions on the example repository', () => {
 
   it('a new deny rule tightens, and a removed API denies everything it decided', () => {
     const tightened = edit((ir) => {
-      ir.policies[0]!.rules.push({ id: `${ir.policies[0]!.name}/no-deploys`, mode: 'deny', reason: null, match: { operations: { any: false, names: ['serviceInstanceDeploy'], classes: [] }, environments: null, resources: null, tokens: null, identity: null, attempt: null } });
+      const railway = ir.policies.find((p) => p.api === 'railway')!;
+      railway.rules.push({ id: `${railway.name}/no-deploys`, mode: 'deny', reason: null, match: { operations: { any: false, names: ['serviceInstanceDeploy'], classes: [] }, environments: null, resources: null, tokens: null, identity: null, attempt: null } });
     });
     expect(tightened.summary.loosened).toBe(0);
     expect(tightened.rows.every((x) => x.operation === 'serviceInstanceDeploy')).toBe(true);

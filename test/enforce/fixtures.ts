@@ -76,7 +76,7 @@ export function enforceFixtures(): Promise<EnforceFixtures> {
     };
     const sdk = await loadDecisionEngine(compiled.wasm, compiled.data);
     const locked = await loadDecisionEngine(compiled.wasm, withLockdown(compiled.data, { mode: 'lockdown', reason: 'probe' }));
-    const api = ir.apis[0]!;
+    const api = ir.apis.find((a) => a.name === 'railway')!;
     const found: Partial<Inputs> = {};
     const originators = [{ originator: 'alice@example.com' }, {}];
     for (const op of api.operations) {

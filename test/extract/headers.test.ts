@@ -148,7 +148,7 @@ describe('headers', () => {
 
   test('baggage keys follow the api identity configuration', () => {
     const custom: Ir = structuredClone(ir);
-    const api = custom.apis[0];
+    const api = custom.apis.find((a) => a.name === 'railway');
     if (!api) throw new Error('no api');
     api.identity.originatorBaggageKey = 'user';
     api.identity.tenantBaggageKey = 'org';

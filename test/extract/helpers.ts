@@ -25,7 +25,7 @@ export const inventory: ExtractOptions['inventory'] = {
 /** The example IR with its first API turned into a REST (`protocol: http`) API with these routes. */
 export function httpIr(operations: IrOperation[]): Ir {
   const rest: Ir = structuredClone(ir);
-  const api = rest.apis[0];
+  const api = rest.apis.find((a) => a.name === 'railway');
   if (!api) throw new Error('no api');
   api.protocol = 'http';
   api.operations = operations;

@@ -7,7 +7,7 @@ import { inventory, ir } from './helpers.js';
 describe('mcp over streamable http', () => {
   test('mcp tools/call is the tool; other methods are reads', () => {
     const mcp: Ir = structuredClone(ir);
-    const api = mcp.apis[0];
+    const api = mcp.apis.find((a) => a.name === 'railway');
     if (!api) throw new Error('no api');
     api.protocol = 'mcp';
     api.endpoint = '/mcp';

@@ -196,7 +196,7 @@ describe('reviewer fail-opens: requests a server could read more dangerously', (
     });
     const mcpCode = (message: unknown): string | undefined => {
       const rest: Ir = structuredClone(ir);
-      const api = rest.apis[0];
+      const api = rest.apis.find((a) => a.name === 'railway');
       if (!api) throw new Error('no api');
       api.protocol = 'mcp';
       const out = extractDecisionInputs({ ...mcp(message), url: URL_COM }, rest, { time: TIME, inventory });
