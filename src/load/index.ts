@@ -91,9 +91,9 @@ export function loadDocumentsFromText(
     );
   }
   for (const broken of parsed.broken) {
-    if (broken.kind !== undefined && (KINDS as readonly string[]).includes(broken.kind)) {
-      rejected.push({ kind: broken.kind as Kind, ...(broken.name === undefined ? {} : { name: broken.name }), file });
-    }
+    // A broken document whose kind (or name) is unreadable may be the one declaring anything of it.
+    const kind = broken.kind !== undefined && (KINDS as readonly string[]).includes(broken.kind) ? { kind: broken.kind as Kind } : {};
+    rejected.push({ ...kind, ...(broken.name === undefined ? {} : { name: broken.name }), file });
   }
   for (const doc of parsed.documents) {
     const checked = checkDocument(file, doc);
@@ -124,24 +124,29 @@ export function addDocument(set: PolicySet, document: LoadedDocument): void {
 }
 
 async function loadFoundFile(file: FoundFile): Promise<FileLoad> {
+  const read = await readFileText(file);
+  if ('diagnostic' in read) return { documents: [], diagnostics: [read.diagnostic], rejected: [{ file: file.rel }] };
+  return { ...loadDocumentsFromText(file.rel, read.text), text: read.text };
+}
+
+/**
+ * The decoded text of one found file, or the located diagnostic saying why it has none (BG004
+ * unreadable, BG005 too large, BG007 not UTF-8). Replay fixtures are read through it too, so a
+ * fixture that cannot be read fails the run as a policy file would.
+ */
+export async function readFileText(file: FoundFile): Promise<{ text: string } | { diagnostic: Diagnostic }> {
   const read = await readPolicyFile(file);
-  if ('diagnostic' in read) return { documents: [], diagnostics: [read.diagnostic], rejected: [] };
+  if ('diagnostic' in read) return read;
   const decoded = decodeUtf8(read.bytes);
-  if (!decoded.ok) {
-    const at = { file: file.rel, line: decoded.line, column: decoded.column, endLine: decoded.line, endColumn: decoded.column + 1 };
-    const byte = read.bytes[decoded.offset] ?? 0;
-    return {
-      documents: [],
-      rejected: [],
-      diagnostics: [
-        diagnostic(
-          VALIDATION_CODES.invalidUtf8,
-          `\`${file.rel}\` is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, '0')} at offset ${decoded.offset})`,
-          at,
-          'save the file as UTF-8',
-        ),
-      ],
-    };
-  }
-  return { ...loadDocumentsFromText(file.rel, decoded.text), text: decoded.text };
+  if (decoded.ok) return { text: decoded.text };
+  const at = { file: file.rel, line: decoded.line, column: decoded.column, endLine: decoded.line, endColumn: decoded.column + 1 };
+  const byte = read.bytes[decoded.offset] ?? 0;
+  return {
+    diagnostic: diagnostic(
+      VALIDATION_CODES.invalidUtf8,
+      `\`${file.rel}\` is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, '0')} at offset ${decoded.offset})`,
+      at,
+      'save the file as UTF-8',
+    ),
+  };
 }

@@ -143,9 +143,12 @@ function rootCauseFirst(found: Diagnostic[]): Diagnostic[] {
   // quote, after the flow mapping around it that it left unclosed, but it is the cause.
   const first = found.findIndex((d) => d.code === VALIDATION_CODES.yamlSyntax);
   if (first < 0 || first === found.length - 1) return found;
-  const rest = found.length - first - 1;
   const root = found[first]!;
-  const kept = { ...root, message: `${root.message} (and ${rest === 1 ? '1 later error' : `${rest} later errors`} in this document, likely caused by this one)` };
+  // The parser reports one error per token it cannot place (a misindented key can give thousands
+  // in a 100-line file), so the lines they fall on are the count a reader can check.
+  const lines = new Set(found.slice(first + 1).filter((d) => d.line !== root.line).map((d) => d.line)).size;
+  const more = lines === 0 ? 'later errors on the same line' : lines === 1 ? 'errors on 1 later line' : `errors on ${lines} later lines`;
+  const kept = { ...root, message: `${root.message} (and ${more} of this document, likely caused by this one)` };
   return [...found.slice(0, first), kept];
 }
 

@@ -1,10 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { emptyPolicySet, loadDocumentsFromText } from '../load/index.js';
+import { emptyPolicySet, loadDocumentsFromText, readFileText } from '../load/index.js';
 import type { LoadedDocument, PolicySet } from '../load/index.js';
 import { findPolicyFiles, relativePath, type FoundFile } from '../load/files.js';
-import { decodeUtf8 } from '../load/text.js';
 import { createContext, placeOf } from '../validate/context.js';
 import { invalidTimestamp } from '../validate/rules/invalid-timestamp.js';
 import { rawCredential } from '../validate/rules/raw-credential.js';
@@ -32,14 +31,14 @@ export async function loadTestFixtures(dir: string, options: { cwd: string }): P
   let replays: LoadedDocument<'Replay'>[] = [];
   let suites: LoadedDocument<'TestSuite'>[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      const decoded = decodeUtf8(await readFile(file.abs));
-      if (!decoded.ok) continue;
-      text = decoded.text;
-    } catch {
+    // A file that cannot be read or decoded might be a fixture: it fails the run (BG004/BG005/BG007)
+    // rather than being skipped, or a broken replay would pass by disappearing.
+    const read = await readFileText(file);
+    if ('diagnostic' in read) {
+      diagnostics.push(read.diagnostic);
       continue;
     }
+    const text = read.text;
     if (!FIXTURE_KIND.test(text)) continue;
     sources.set(file.rel, text);
     const loaded = loadDocumentsFromText(file.rel, text);

@@ -65,3 +65,16 @@ describe('blastguard test: replay file checks', () => {
     expect(xml).toContain('<testcase classname="same-step" name="twice › me (line 16)"');
   });
 });
+
+describe('blastguard test: a fixture file that cannot be read', () => {
+  test('is a located BG007 (not UTF-8) and fails the run instead of being skipped', async () => {
+    const root = await copyExampleRepo(path.join(work, 'not-utf8'));
+    const file = path.join(root, 'test', 'incidents', 'pocketos-lockdown.yaml');
+    await writeFile(file, Buffer.concat([await readFile(file), Buffer.from('# caf\xe9\n', 'latin1')]));
+    const { code, stdout } = await runCli(['test', '--format', 'json', '--tests', 'test/incidents'], { cwd: root });
+    expect(code).toBe(1);
+    const body = JSON.parse(stdout) as TestReportJson;
+    expect(body.diagnostics.filter((d) => d.code === 'BG007').map((d) => d.file)).toEqual(['test/incidents/pocketos-lockdown.yaml']);
+    expect(body.ok).toBe(false);
+  });
+});
