@@ -5,7 +5,8 @@ import { BlastguardError, isBlastguardError } from '../../core/errors.js';
 import type { DiagnosticFormat } from '../../diagnostics/format.js';
 import { compileIr } from '../../compile/index.js';
 import { ALLOW_ENTRYPOINT, DECISION_ENTRYPOINT, loadDecisionEngine } from '../../engine/index.js';
-import { JsonSyntaxError, parseJsonPreservingNumbers, printable, wasmForEntrypoint } from '../../bundle/index.js';
+import { printable, wasmForEntrypoint } from '../../bundle/index.js';
+import { jsonSyntaxLocation } from '../../core/json.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { checkPolicies } from '../../toolchain/index.js';
@@ -66,8 +67,8 @@ async function readInput(input: string, io: CliIo): Promise<{ bytes: ArrayBuffer
   }
   try {
     JSON.parse(text);
-  } catch (e) {
-    return { syntax: jsonSyntaxDiagnostic(input === '-' ? STDIN : input, where, text, e), text };
+  } catch {
+    return { syntax: jsonSyntaxDiagnostic(input === '-' ? STDIN : input, where, text), text };
   }
   // An exact copy: a Buffer from readFile may be a view into a larger pooled ArrayBuffer.
   return { bytes: Uint8Array.from(bytes).buffer };
@@ -80,20 +81,9 @@ const STDIN = '<stdin>';
  * A JSON syntax error located at `line:column`, like every other located problem (so it gets a
  * code frame). `JSON.parse` only sometimes says where; the strict bundle reader always does.
  */
-function jsonSyntaxDiagnostic(file: string, where: string, text: string, parseError: unknown): Diagnostic {
-  let offset = text.length;
-  let reason = parseError instanceof Error ? parseError.message.toLowerCase() : String(parseError);
-  try {
-    parseJsonPreservingNumbers(text);
-  } catch (e) {
-    if (e instanceof JsonSyntaxError) {
-      offset = e.offset;
-      reason = e.message.replace(/ at offset \d+$/, '');
-    }
-  }
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+function jsonSyntaxDiagnostic(file: string, where: string, text: string): Diagnostic {
+  // JSON.parse's own message quotes the input; the strict reader's never does.
+  const { line, column, reason } = jsonSyntaxLocation(text) ?? { line: 1, column: 1, reason: 'refused by the json parser' };
   return diagnostic('BG271', `input from ${where} is not valid json: ${reason}`, { file, line, column, endLine: line, endColumn: column + 1 }, INPUT_HELP);
 }
 
