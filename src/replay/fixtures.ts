@@ -8,6 +8,7 @@ import { createContext, placeOf } from '../validate/context.js';
 import { invalidTimestamp } from '../validate/rules/invalid-timestamp.js';
 import { rawCredential } from '../validate/rules/raw-credential.js';
 import { testDiagnostic } from './codes.js';
+import { TEST_CODES } from './codes.js';
 
 export interface TestFixtures {
   replays: LoadedDocument<'Replay'>[];
@@ -73,7 +74,7 @@ export async function loadTestFixtures(dir: string, options: { cwd: string }): P
     }
     diagnostics.push(
       testDiagnostic(
-        'BG427',
+        TEST_CODES.duplicateFixture,
         `${document.kind} \`${document.name}\` is already defined at ${placeOf(first, ['metadata', 'name'])}; this one is not run`,
         document.locate(['metadata', 'name'], 'value'),
         'give every replay and test suite its own metadata.name: results and junit reports are keyed by it',
@@ -117,7 +118,7 @@ function duplicateNames(document: LoadedDocument, entries: readonly { name: stri
     }
     out.push(
       testDiagnostic(
-        'BG430',
+        TEST_CODES.duplicateStep,
         `${noun} \`${entry.name}\` of ${document.kind} \`${document.name}\` is already defined at ${placeOf(document, ['spec', field, first, 'name'])}`,
         document.locate(['spec', field, i, 'name'], 'value'),
         `give every ${noun} its own name: results and junit test cases are keyed by it`,

@@ -28,14 +28,14 @@ interface BuildOptions {
 /** The signing key and claims the flags name, read as values; undefined when not signing. */
 async function signingFromFlags(options: BuildOptions, io: CliIo): Promise<SigningInput | undefined> {
   if (options.signingKey !== undefined && options.signingKeyEnv !== undefined) {
-    throw new UsageError('BG255', 'give either --signing-key or --signing-key-env, not both', {
+    throw new UsageError(BUNDLE_CODES.signingFlags, 'give either --signing-key or --signing-key-env, not both', {
       help: '--signing-key reads a file, --signing-key-env an environment variable; keep one',
     });
   }
   if (options.signingKey === undefined && options.signingKeyEnv === undefined) {
     const stray = (['signingAlg', 'keyId', 'scope', 'claimsFile'] as const).filter((k) => options[k] !== undefined);
     if (stray.length > 0) {
-      throw new UsageError('BG255', `${stray.map(flagName).join(', ')} given without a signing key; the bundle would not be signed`, {
+      throw new UsageError(BUNDLE_CODES.signingFlags, `${stray.map(flagName).join(', ')} given without a signing key; the bundle would not be signed`, {
         help: 'add --signing-key FILE or --signing-key-env VAR',
       });
     }
@@ -49,7 +49,7 @@ async function signingFromFlags(options: BuildOptions, io: CliIo): Promise<Signi
     source = `signing key from \`$${options.signingKeyEnv}\``;
     const value = io.env[options.signingKeyEnv];
     if (value === undefined || value === '') {
-      throw new BlastguardError('BG254', `environment variable \`${options.signingKeyEnv}\` is not set or empty`, {
+      throw new BlastguardError(BUNDLE_CODES.signingKeyUnreadable, `environment variable \`${options.signingKeyEnv}\` is not set or empty`, {
         help: 'export the PEM private key or HMAC secret in that variable',
       });
     }
@@ -60,7 +60,7 @@ async function signingFromFlags(options: BuildOptions, io: CliIo): Promise<Signi
     try {
       key = await readFile(path.resolve(io.cwd, file));
     } catch (e) {
-      throw new BlastguardError('BG254', `cannot read signing key \`${file}\`: ${errnoText(e)}`, {
+      throw new BlastguardError(BUNDLE_CODES.signingKeyUnreadable, `cannot read signing key \`${file}\`: ${errnoText(e)}`, {
         file,
         help: 'pass the PEM private key file (`signing-key.pem` from `blastguard keygen`), or --signing-key-env VAR',
         cause: e,

@@ -8,6 +8,7 @@ import type { TestFormat } from '../../report/index.js';
 import { parsePercent, runTests } from '../../toolchain/index.js';
 import { parseInstant, printDiagnostics, useColor } from '../command.js';
 import type { CliIo, CommandModule } from '../command.js';
+import { TEST_CODES } from '../../replay/codes.js';
 
 interface TestFlags {
   dir: string;
@@ -52,7 +53,7 @@ async function run(flags: TestFlags, io: CliIo): Promise<number> {
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, formatJunit(report));
     } catch (e) {
-      throw new BlastguardError('BG429', `cannot write the junit report \`${flags.junit}\`: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`, {
+      throw new BlastguardError(TEST_CODES.junitUnwritable, `cannot write the junit report \`${flags.junit}\`: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`, {
         file: flags.junit,
         cause: e,
       });
