@@ -1,11 +1,32 @@
 import { Command, CommanderError } from 'commander';
 import { isBlastguardError } from '../core/errors.js';
 import { formatError } from '../report/index.js';
-import { isUsageError, type CliIo } from './command.js';
+import { BUNDLE_CODES } from '../bundle/codes.js';
+import { UsageError, isUsageError, type CliIo } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { VERSION } from '../core/version.js';
 
 export { VERSION };
+
+/**
+ * Flags whose empty value would silently mean something else: an empty path resolves to the
+ * current directory (`--dir ""` would scan it), an empty filter matches everything. Flags with a
+ * check of their own (`--out` BG263, `--input` BG270, `--verification-key` BG319) keep it.
+ */
+const NON_EMPTY_FLAGS = new Set(['dir', 'tests', 'junit', 'bundle', 'claimsFile', 'signingKey', 'fixture', 'step', 'base', 'head']);
+
+/** One rule for every command: an empty value of one of those flags is a usage error. */
+function refuseEmptyValues(command: Command): void {
+  const options = command.opts<Record<string, unknown>>();
+  for (const option of command.options) {
+    const key = option.attributeName();
+    if (NON_EMPTY_FLAGS.has(key) && options[key] === '') {
+      throw new UsageError(BUNDLE_CODES.emptyFlag, `${option.long ?? key} must not be empty`, {
+        help: `give ${option.long ?? key} a value, or leave it out${option.defaultValue === undefined ? '' : ` (default \`${String(option.defaultValue)}\`)`}`,
+      });
+    }
+  }
+}
 
 /** Runs the CLI and resolves to the process exit code. Never throws for a user mistake. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -22,6 +43,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     });
   }
   for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  program.hook('preAction', (_program, action) => refuseEmptyValues(action));
   try {
     if (argv.length === 0) {
       program.outputHelp();
