@@ -24,10 +24,13 @@ export const { codes: TEST_CODES, titles: TEST_CODE_TITLES } = codeRegistry({
   unknownViolationKind: ['BG431', 'an expectation names a violation kind no decision has'],
   unknownRule: ['BG432', 'an expectation names a rule no policy declares'],
   filterMatchesNothing: ['BG433', 'the `--fixture` / `--step` filter matches no replay step or test case'],
+  notAFixture: ['BG434', 'a file named by `--tests` holds no Replay or TestSuite'],
+  noTestFiles: ['BG435', 'the tests directory holds no YAML files'],
+  coverageNotEnforced: ['BG436', '`--min-coverage` is not enforced for a partial run (one file, `--fixture` or `--step`)'],
 });
 
 /** The codes of `blastguard test` that are warnings; every other one is an error. */
-export const TEST_WARNINGS: ReadonlySet<TestCode> = new Set([TEST_CODES.noFixtures, TEST_CODES.ruleNotCovered]);
+export const TEST_WARNINGS: ReadonlySet<TestCode> = new Set([TEST_CODES.noFixtures, TEST_CODES.ruleNotCovered, TEST_CODES.coverageNotEnforced]);
 
 export function testCodeSeverity(code: TestCode): Severity {
   return TEST_WARNINGS.has(code) ? 'warning' : 'error';

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readBundle, type Bundle } from '../bundle/index.js';
 import { isBlastguardError } from '../core/errors.js';
+import { escape } from '../core/untrusted.js';
 import { fileStart, sortDiagnostics } from '../diagnostics/create.js';
 import { closest } from '../diagnostics/suggest.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -119,7 +120,12 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   const diagnostics: Diagnostic[] = [...policyDiagnostics, ...fixtures.diagnostics];
   if (fixtures.replays.length + fixtures.suites.length === 0 && !fixtures.diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push(
-      testDiagnostic(TEST_CODES.noFixtures, `no Replay or TestSuite found under \`${options.tests}\``, fileStart(options.tests), 'add replays under test/incidents/ and suites under test/policies/'),
+      testDiagnostic(
+        TEST_CODES.noFixtures,
+        `no Replay or TestSuite found under \`${escape(options.tests)}\``,
+        fileStart(options.tests),
+        `add YAML files of \`kind: Replay\` or \`kind: TestSuite\` under \`${escape(options.tests)}\`, or pass the directory holding them with --tests`,
+      ),
     );
   }
   const selection = select(fixtures, options);
@@ -134,6 +140,16 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   // nothing about the policies, so it is neither warned about nor enforced.
   const partial = filtered || target === 'file';
   const coverage = ruleCoverage(loaded.set, results);
+  if (partial && options.minCoverage !== undefined && options.minCoverage !== null) {
+    diagnostics.push(
+      testDiagnostic(
+        TEST_CODES.coverageNotEnforced,
+        `--min-coverage ${options.minCoverage} was not enforced: this run is partial (${filtered ? '--fixture or --step' : 'one file'})`,
+        fileStart(options.tests),
+        'coverage is measured over every fixture; run without --fixture/--step and with the tests directory to enforce it',
+      ),
+    );
+  }
   if (!partial) {
     const findings = coverageDiagnostics(coverage, options.minCoverage ?? null, suiteHome(fixtures.suites, options.tests));
     // With nothing run, one warning per rule would only repeat BG423.
