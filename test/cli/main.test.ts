@@ -53,3 +53,20 @@ describe('empty path flags and filters', () => {
     expect([r.code, /error (BG\d+)/.exec(r.stderr)?.[1]]).toEqual([2, 'BG265']);
   });
 });
+
+describe('control characters in flag values and arguments', () => {
+  it.each([
+    [['validate', '--dir', 'x\u001b[2Jy']],
+    [['test', '--tests', 'a\nb']],
+    [['test', '--fixture', 'a\u001bb']],
+    [['eval', '--input', 'in\u001b.json']],
+    [['verify', 'b\u001b.tar.gz', '--verification-key', 'k.pem']],
+    [['keygen', '--alg', 'ES\u001b256', '--out', 'k']],
+    [['build', '--out', 'b.tar.gz', '--signing-key', 'k\u001b.pem']],
+  ])('`%s` is a usage error (BG266) that echoes the value escaped', async (args) => {
+    const r = await runCli(args, { cwd: REPO });
+    expect([r.code, /error (BG\d+)/.exec(r.stderr)?.[1]]).toEqual([2, 'BG266']);
+    // eslint-disable-next-line no-control-regex
+    expect(r.stderr + r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+  });
+});
