@@ -30,12 +30,13 @@ export interface LoadResult {
 type FileLoad = { documents: LoadedDocument[]; diagnostics: Diagnostic[]; rejected: RejectedDocument[]; text?: string };
 
 /**
- * Loads every `*.yaml` / `*.yml` file under `dir` (sorted by path). Never throws for anything a
+ * Loads every `*.yaml` / `*.yml` file under `dir` (sorted by path), relative to `cwd`, which the
+ * caller passes (the CLI its process's, the Action its workspace): no layer below them reads it. Never throws for anything a
  * user can cause: missing directories, unreadable or malformed files and schema violations all
  * become located diagnostics, and only schema-valid documents enter the set.
  */
-export async function loadPolicySet(dir: string, options: { cwd?: string } = {}): Promise<LoadResult> {
-  const cwd = path.resolve(options.cwd ?? process.cwd());
+export async function loadPolicySet(dir: string, options: { cwd: string }): Promise<LoadResult> {
+  const cwd = path.resolve(options.cwd);
   const root = relativePath(cwd, path.resolve(cwd, dir));
   const set = emptyPolicySet(root);
   const { files, diagnostics } = await findPolicyFiles(dir, cwd);
@@ -57,8 +58,8 @@ export async function loadPolicySet(dir: string, options: { cwd?: string } = {})
  * refused with BG019 instead, unread, exactly as `loadPolicySet` refuses links. `text` is what was
  * read, for code frames.
  */
-export async function loadDocumentsFromFile(file: string, options: { cwd?: string; within?: string } = {}): Promise<FileLoad> {
-  const cwd = path.resolve(options.cwd ?? process.cwd());
+export async function loadDocumentsFromFile(file: string, options: { cwd: string; within?: string }): Promise<FileLoad> {
+  const cwd = path.resolve(options.cwd);
   const abs = path.resolve(cwd, file);
   const rel = relativePath(cwd, abs);
   if (options.within === undefined) return loadFoundFile({ abs, rel });
