@@ -1,6 +1,6 @@
 import { CST, Composer, LineCounter, Parser, isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
-import { oneLine as firstLine } from '../core/one-line.js';
+import { oneLine } from '../core/one-line.js';
 import { VALIDATION_CODES } from '../diagnostics/codes.js';
 import { diagnostic } from '../diagnostics/create.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -103,7 +103,7 @@ export function parseYaml(file: string, text: string): YamlParseResult {
     if (empty) return;
     nonEmptyCount++;
     for (const w of doc.warnings) {
-      diagnostics.push(diagnostic(VALIDATION_CODES.yamlWarning, `yaml warning: ${oneLine(w.message)}`, spanAt(w.pos[0], w.pos[1])));
+      diagnostics.push(diagnostic(VALIDATION_CODES.yamlWarning, `yaml warning: ${yamlMessage(w.message)}`, spanAt(w.pos[0], w.pos[1])));
     }
     if (doc.errors.length > 0) {
       diagnostics.push(...rootCauseFirst(doc.errors.map((e) => yamlErrorDiagnostic(doc, e.code, e.message, e.pos, spanAt))));
@@ -264,12 +264,12 @@ function yamlErrorDiagnostic(doc: Doc, code: string, message: string, pos: [numb
       if (code === 'BAD_INDENT' || /same column/.test(message)) {
         return diagnostic(
           VALIDATION_CODES.yamlSyntax,
-          `yaml syntax error: ${oneLine(message)}`,
+          `yaml syntax error: ${yamlMessage(message)}`,
           spanAt(pos[0], pos[1]),
           'indent this line with as many spaces as the other keys of its mapping (or list entries of its list)',
         );
       }
-      return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${oneLine(message)}`, spanAt(pos[0], pos[1]));
+      return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${yamlMessage(message)}`, spanAt(pos[0], pos[1]));
     }
   }
 }
@@ -325,7 +325,7 @@ function aliasDiagnostic(doc: Doc, e: unknown, spanAt: SpanAt): Diagnostic {
   if (/unresolved alias/i.test(message)) {
     return diagnostic(VALIDATION_CODES.yamlSyntax, 'yaml syntax error: alias refers to an anchor that is not defined before it', at);
   }
-  return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${oneLine(message)}`, at);
+  return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${yamlMessage(message)}`, at);
 }
 
 // Collection keys (`? [a, b]`) have no JSON equivalent and would be silently stringified.
@@ -420,7 +420,7 @@ function makeLocator(doc: Doc, spanAt: SpanAt): YamlDocument['locate'] {
   };
 }
 
-/** The yaml library's message without the position it appends (the diagnostic carries it). */
-function oneLine(message: string): string {
-  return firstLine(message).replace(/\s+at line \d+, column \d+:?$/, '');
+/** The yaml library's message, one line, without the position it appends (the diagnostic carries it). */
+function yamlMessage(message: string): string {
+  return oneLine(message).replace(/\s+at line \d+, column \d+:?$/, '');
 }

@@ -1,6 +1,7 @@
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { access, chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { escape } from '../../core/untrusted.js';
 import { BlastguardError } from '../../core/errors.js';
 import { DEFAULT_SIGNING_ALGORITHM, algorithmFamily, algorithmHashBytes, parseSigningAlgorithm, type SigningAlgorithm } from '../../bundle/index.js';
 import { UsageError, asUsage, errnoText, type CommandModule } from '../command.js';
@@ -47,6 +48,12 @@ export const keygenCommand: CommandModule = {
           throw new UsageError(BUNDLE_CODES.keyFilesUnwritable, '--out must not be empty', { help: 'name a directory for the key files, e.g. `--out keys`' });
         }
         const dir = path.resolve(io.cwd, options.out);
+        // Kernel filesystems never hold key files, and a recursive mkdir under /proc does not return.
+        if (/^\/(?:proc|sys)(?:\/|$)/.test(dir)) {
+          throw new BlastguardError(BUNDLE_CODES.keyFilesUnwritable, `cannot write keys to \`${escape(options.out)}\`: it is under /proc or /sys`, {
+            help: 'choose a --out directory on a real filesystem, e.g. `--out keys`',
+          });
+        }
         const existing = await stat(dir).catch(() => undefined);
         if (existing !== undefined && !existing.isDirectory()) {
           throw new BlastguardError(BUNDLE_CODES.keyFilesUnwritable, `cannot write keys to \`${options.out}\`: it exists and is not a directory`, {
