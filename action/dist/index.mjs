@@ -73978,24 +73978,31 @@ function escapeProperty2(s) {
 }
 
 // src/replay/codes.ts
-var TEST_CODES = {
-  BG420: { severity: "error", title: "a replay step or test case got a different decision than expected" },
-  BG421: { severity: "error", title: "`${token:NAME}` names no token of the replay" },
-  BG422: { severity: "error", title: "a replay token does not fingerprint to the Token it is `declaredAs`" },
-  BG423: { severity: "warning", title: "no Replay or TestSuite under the tests directory" },
-  BG424: { severity: "warning", title: "a rule no replay step or test case decided or matched" },
-  BG425: { severity: "error", title: "rule coverage is below `--min-coverage`" },
-  BG426: { severity: "error", title: "the tests path does not exist" },
-  BG427: { severity: "error", title: "two Replay or TestSuite documents share a name" },
-  BG428: { severity: "error", title: "the bundle could not be built or loaded for testing" },
-  BG429: { severity: "error", title: "the JUnit report cannot be written" },
-  BG430: { severity: "error", title: "two cases of a TestSuite or two steps of a Replay share a name" },
-  BG431: { severity: "error", title: "an expectation names a violation kind no decision has" },
-  BG432: { severity: "error", title: "an expectation names a rule no policy declares" },
-  BG433: { severity: "error", title: "the `--fixture` / `--step` filter matches no replay step or test case" }
-};
+var { codes: TEST_CODES, titles: TEST_CODE_TITLES } = codeRegistry({
+  unexpectedDecision: ["BG420", "a replay step or test case got a different decision than expected"],
+  unknownToken: ["BG421", "`${token:NAME}` names no token of the replay"],
+  fingerprintMismatch: ["BG422", "a replay token does not fingerprint to the Token it is `declaredAs`"],
+  noFixtures: ["BG423", "no Replay or TestSuite under the tests directory"],
+  ruleNotCovered: ["BG424", "a rule no replay step or test case decided or matched"],
+  coverageBelowMinimum: ["BG425", "rule coverage is below `--min-coverage`"],
+  testsPathMissing: ["BG426", "the tests path does not exist"],
+  duplicateFixture: ["BG427", "two Replay or TestSuite documents share a name"],
+  bundleUnavailable: ["BG428", "the bundle could not be built or loaded for testing"],
+  junitUnwritable: ["BG429", "the JUnit report cannot be written"],
+  duplicateStep: ["BG430", "two cases of a TestSuite or two steps of a Replay share a name"],
+  unknownViolationKind: ["BG431", "an expectation names a violation kind no decision has"],
+  unknownRule: ["BG432", "an expectation names a rule no policy declares"],
+  filterMatchesNothing: ["BG433", "the `--fixture` / `--step` filter matches no replay step or test case"],
+  notAFixture: ["BG434", "a file named by `--tests` holds no Replay or TestSuite"],
+  noTestFiles: ["BG435", "the tests directory holds no YAML files"],
+  coverageNotEnforced: ["BG436", "`--min-coverage` is not enforced for a partial run (one file, `--fixture` or `--step`)"]
+});
+var TEST_WARNINGS = /* @__PURE__ */ new Set([TEST_CODES.noFixtures, TEST_CODES.ruleNotCovered, TEST_CODES.coverageNotEnforced]);
+function testCodeSeverity(code2) {
+  return TEST_WARNINGS.has(code2) ? "warning" : "error";
+}
 function testDiagnostic(code2, message3, at, help) {
-  return diagnostic(code2, message3, at, help, TEST_CODES[code2]?.severity ?? "error");
+  return diagnostic(code2, message3, at, help, testCodeSeverity(code2));
 }
 
 // src/replay/compare.ts
@@ -74059,7 +74066,7 @@ function coverageDiagnostics(coverage, minCoverage, suiteHome2) {
     if (rule.covered) continue;
     out.push(
       testDiagnostic(
-        "BG424",
+        TEST_CODES.ruleNotCovered,
         `rule \`${rule.id}\` is not exercised by any replay step or test case`,
         { file: rule.file, line: rule.line, column: rule.column, endLine: rule.line, endColumn: rule.column + rule.id.length - rule.id.indexOf("/") - 1 },
         `add a TestSuite case under \`${suiteHome2}\` whose input this rule decides or matches`
@@ -74070,7 +74077,7 @@ function coverageDiagnostics(coverage, minCoverage, suiteHome2) {
     const first = coverage.rules.find((r) => !r.covered);
     out.push(
       testDiagnostic(
-        "BG425",
+        TEST_CODES.coverageBelowMinimum,
         `rule coverage is ${formatPercent(coverage.percent)}, below the required ${formatPercent(minCoverage)}`,
         first ? { file: first.file, line: first.line, column: first.column, endLine: first.line, endColumn: first.column } : { file: ".", line: 1, column: 1, endLine: 1, endColumn: 1 }
       )
@@ -74192,7 +74199,7 @@ function checkExpectations(document, rules) {
     if (rules.has(rule) || SYSTEM_RULE_IDS.includes(rule)) return;
     out.push(
       testDiagnostic(
-        "BG432",
+        TEST_CODES.unknownRule,
         `rule \`${rule}\` is declared by no policy and is not a system rule id`,
         document.locate(path16, "value"),
         nearest(rule, [...rules, ...SYSTEM_RULE_IDS]) ?? "rules are named `<policy>/<rule id>`; system ids are default:<class>, token:<missing|unknown|expired|scope>, overrides:lockdown, api:unknown, input:invalid"
@@ -74205,7 +74212,7 @@ function checkExpectations(document, rules) {
       if (!VIOLATION_KINDS.includes(violation.kind)) {
         out.push(
           testDiagnostic(
-            "BG431",
+            TEST_CODES.unknownViolationKind,
             `violation kind \`${violation.kind}\` is not one a decision reports`,
             document.locate([...path16, "violations", v, "kind"], "value"),
             nearest(violation.kind, VIOLATION_KINDS) ?? `kinds: ${VIOLATION_KINDS.join(", ")}`
@@ -74223,7 +74230,7 @@ function nearest(value, candidates) {
 }
 
 // src/replay/fixtures.ts
-import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
+import { stat as stat3 } from "node:fs/promises";
 import path4 from "node:path";
 
 // src/load/index.ts
@@ -74630,7 +74637,8 @@ function checkDocument(file, doc) {
           locate([]),
           "a policy document is a mapping with `apiVersion`, `kind`, `metadata` and `spec`"
         )
-      ]
+      ],
+      rejected: { file }
     };
   }
   const record = value;
@@ -74662,7 +74670,7 @@ function checkDocument(file, doc) {
         `add \`kind:\` with one of ${listCode(KINDS2, "or")}`
       )
     );
-    return { diagnostics };
+    return { diagnostics, rejected: unknownKindRejected(record, file) };
   }
   if (typeof kind !== "string" || !KINDS2.includes(kind)) {
     const suggestion = typeof kind === "string" ? didYouMean(kind, KINDS2) : void 0;
@@ -74674,14 +74682,14 @@ function checkDocument(file, doc) {
         suggestion ?? `use one of ${listCode(KINDS2, "or")}`
       )
     );
-    return { diagnostics };
+    return { diagnostics, rejected: unknownKindRejected(record, file) };
   }
   const k = kind;
   diagnostics.push(...schemaDiagnostics(k, value, locate, { skipApiVersion: apiVersionReported }));
   if (diagnostics.length > 0) {
     const meta = record.metadata;
     const name = typeof meta === "object" && meta !== null ? meta.name : void 0;
-    return typeof name === "string" ? { diagnostics, rejected: { kind: k, name, file } } : { diagnostics };
+    return { diagnostics, rejected: typeof name === "string" ? { kind: k, name, file } : { kind: k, file } };
   }
   const metadata = record.metadata;
   const document = {
@@ -74693,6 +74701,11 @@ function checkDocument(file, doc) {
     locate
   };
   return { document, diagnostics };
+}
+function unknownKindRejected(record, file) {
+  const meta = record.metadata;
+  const name = typeof meta === "object" && meta !== null ? meta.name : void 0;
+  return typeof name === "string" ? { name, file } : { file };
 }
 
 // src/load/files.ts
@@ -74967,7 +74980,7 @@ function parseYaml(file, text) {
     if (empty) return;
     nonEmptyCount++;
     for (const w of doc.warnings) {
-      diagnostics.push(diagnostic(VALIDATION_CODES.yamlWarning, `yaml warning: ${oneLine2(w.message)}`, spanAt(w.pos[0], w.pos[1])));
+      diagnostics.push(diagnostic(VALIDATION_CODES.yamlWarning, `yaml warning: ${yamlMessage(w.message)}`, spanAt(w.pos[0], w.pos[1])));
     }
     if (doc.errors.length > 0) {
       diagnostics.push(...rootCauseFirst(doc.errors.map((e) => yamlErrorDiagnostic(doc, e.code, e.message, e.pos, spanAt))));
@@ -74997,9 +75010,10 @@ function parseYaml(file, text) {
 function rootCauseFirst(found) {
   const first = found.findIndex((d) => d.code === VALIDATION_CODES.yamlSyntax);
   if (first < 0 || first === found.length - 1) return found;
-  const rest = found.length - first - 1;
   const root = found[first];
-  const kept = { ...root, message: `${root.message} (and ${rest === 1 ? "1 later error" : `${rest} later errors`} in this document, likely caused by this one)` };
+  const lines = new Set(found.slice(first + 1).filter((d) => d.line !== root.line).map((d) => d.line)).size;
+  const more = lines === 0 ? "later errors on the same line" : lines === 1 ? "errors on 1 later line" : `errors on ${lines} later lines`;
+  const kept = { ...root, message: `${root.message} (and ${more} of this document, likely caused by this one)` };
   return [...found.slice(0, first), kept];
 }
 function identityOf(doc) {
@@ -75103,12 +75117,12 @@ function yamlErrorDiagnostic(doc, code2, message3, pos, spanAt) {
       if (code2 === "BAD_INDENT" || /same column/.test(message3)) {
         return diagnostic(
           VALIDATION_CODES.yamlSyntax,
-          `yaml syntax error: ${oneLine2(message3)}`,
+          `yaml syntax error: ${yamlMessage(message3)}`,
           spanAt(pos[0], pos[1]),
           "indent this line with as many spaces as the other keys of its mapping (or list entries of its list)"
         );
       }
-      return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${oneLine2(message3)}`, spanAt(pos[0], pos[1]));
+      return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${yamlMessage(message3)}`, spanAt(pos[0], pos[1]));
     }
   }
 }
@@ -75155,7 +75169,7 @@ function aliasDiagnostic(doc, e, spanAt) {
   if (/unresolved alias/i.test(message3)) {
     return diagnostic(VALIDATION_CODES.yamlSyntax, "yaml syntax error: alias refers to an anchor that is not defined before it", at);
   }
-  return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${oneLine2(message3)}`, at);
+  return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${yamlMessage(message3)}`, at);
 }
 function nonScalarKeys(doc, spanAt) {
   const out = [];
@@ -75236,13 +75250,13 @@ function makeLocator(doc, spanAt) {
     return value;
   };
 }
-function oneLine2(message3) {
+function yamlMessage(message3) {
   return oneLine(message3).replace(/\s+at line \d+, column \d+:?$/, "");
 }
 
 // src/load/index.ts
-async function loadPolicySet(dir, options = {}) {
-  const cwd = path3.resolve(options.cwd ?? process.cwd());
+async function loadPolicySet(dir, options) {
+  const cwd = path3.resolve(options.cwd);
   const root = relativePath(cwd, path3.resolve(cwd, dir));
   const set = emptyPolicySet(root);
   const { files, diagnostics } = await findPolicyFiles(dir, cwd);
@@ -75267,9 +75281,8 @@ function loadDocumentsFromText(file, text) {
     );
   }
   for (const broken of parsed2.broken) {
-    if (broken.kind !== void 0 && KINDS2.includes(broken.kind)) {
-      rejected.push({ kind: broken.kind, ...broken.name === void 0 ? {} : { name: broken.name }, file });
-    }
+    const kind = broken.kind !== void 0 && KINDS2.includes(broken.kind) ? { kind: broken.kind } : {};
+    rejected.push({ ...kind, ...broken.name === void 0 ? {} : { name: broken.name }, file });
   }
   for (const doc of parsed2.documents) {
     const checked = checkDocument(file, doc);
@@ -75294,26 +75307,25 @@ function addDocument(set, document) {
   set[LIST_OF[document.kind]].push(document);
 }
 async function loadFoundFile(file) {
+  const read = await readFileText(file);
+  if ("diagnostic" in read) return { documents: [], diagnostics: [read.diagnostic], rejected: [{ file: file.rel }] };
+  return { ...loadDocumentsFromText(file.rel, read.text), text: read.text };
+}
+async function readFileText(file) {
   const read = await readPolicyFile(file);
-  if ("diagnostic" in read) return { documents: [], diagnostics: [read.diagnostic], rejected: [] };
+  if ("diagnostic" in read) return read;
   const decoded = decodeUtf8(read.bytes);
-  if (!decoded.ok) {
-    const at = { file: file.rel, line: decoded.line, column: decoded.column, endLine: decoded.line, endColumn: decoded.column + 1 };
-    const byte = read.bytes[decoded.offset] ?? 0;
-    return {
-      documents: [],
-      rejected: [],
-      diagnostics: [
-        diagnostic(
-          VALIDATION_CODES.invalidUtf8,
-          `\`${file.rel}\` is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, "0")} at offset ${decoded.offset})`,
-          at,
-          "save the file as UTF-8"
-        )
-      ]
-    };
-  }
-  return { ...loadDocumentsFromText(file.rel, decoded.text), text: decoded.text };
+  if (decoded.ok) return { text: decoded.text };
+  const at = { file: file.rel, line: decoded.line, column: decoded.column, endLine: decoded.line, endColumn: decoded.column + 1 };
+  const byte = read.bytes[decoded.offset] ?? 0;
+  return {
+    diagnostic: diagnostic(
+      VALIDATION_CODES.invalidUtf8,
+      `\`${file.rel}\` is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, "0")} at offset ${decoded.offset})`,
+      at,
+      "save the file as UTF-8"
+    )
+  };
 }
 
 // src/validate/context.ts
@@ -75325,7 +75337,7 @@ function createContext(set, now) {
   return { set, now, apis, tokens };
 }
 function isRejected(set, kind, name) {
-  return (set.rejected ?? []).some((r) => r.kind === kind && (r.name === void 0 || r.name === name));
+  return (set.rejected ?? []).some((r) => (r.kind === void 0 || r.kind === kind) && (r.name === void 0 || r.name === name));
 }
 function allDocuments(set) {
   return [...set.apis, ...set.policies, ...set.tokens, ...set.overrides, ...set.replays, ...set.testSuites];
@@ -75459,18 +75471,16 @@ var FIXTURE_KIND = /^\s*kind\s*:\s*["']?(Replay|TestSuite)["']?\s*(#.*)?$/m;
 async function loadTestFixtures(dir, options) {
   const cwd = path4.resolve(options.cwd);
   const sources = /* @__PURE__ */ new Map();
-  const { files, diagnostics } = await fixtureFiles(dir, cwd);
+  const { files, diagnostics, isFile } = await fixtureFiles(dir, cwd);
   let replays2 = [];
   let suites = [];
   for (const file of files) {
-    let text;
-    try {
-      const decoded = decodeUtf8(await readFile2(file.abs));
-      if (!decoded.ok) continue;
-      text = decoded.text;
-    } catch {
+    const read = await readFileText(file);
+    if ("diagnostic" in read) {
+      diagnostics.push(read.diagnostic);
       continue;
     }
+    const text = read.text;
     if (!FIXTURE_KIND.test(text)) continue;
     sources.set(file.rel, text);
     const loaded = loadDocumentsFromText(file.rel, text);
@@ -75479,6 +75489,16 @@ async function loadTestFixtures(dir, options) {
       if (document.kind === "Replay") replays2.push(document);
       else if (document.kind === "TestSuite") suites.push(document);
     }
+  }
+  if (isFile && replays2.length + suites.length === 0 && !diagnostics.some((d) => d.severity === "error")) {
+    diagnostics.push(
+      testDiagnostic(
+        TEST_CODES.notAFixture,
+        `\`${escape2(files[0]?.rel ?? dir)}\` holds no Replay or TestSuite`,
+        fileStart(files[0]?.rel ?? dir),
+        "name a file whose documents are `kind: Replay` or `kind: TestSuite`, or the directory holding them"
+      )
+    );
   }
   const leaks = (document) => {
     const set = emptyPolicySet(dir);
@@ -75500,7 +75520,7 @@ async function loadTestFixtures(dir, options) {
     }
     diagnostics.push(
       testDiagnostic(
-        "BG427",
+        TEST_CODES.duplicateFixture,
         `${document.kind} \`${document.name}\` is already defined at ${placeOf(first, ["metadata", "name"])}; this one is not run`,
         document.locate(["metadata", "name"], "value"),
         "give every replay and test suite its own metadata.name: results and junit reports are keyed by it"
@@ -75524,8 +75544,12 @@ async function fixtureFiles(target, cwd) {
     (st) => st.isFile(),
     () => false
   );
-  if (isFile) return { files: [{ abs, rel: relativePath(cwd, abs) }], diagnostics: [] };
-  return findPolicyFiles(target, cwd);
+  if (isFile) return { files: [{ abs, rel: relativePath(cwd, abs) }], diagnostics: [], isFile };
+  const found = await findPolicyFiles(target, cwd);
+  const diagnostics = found.diagnostics.map(
+    (d) => d.code === VALIDATION_CODES.noPolicyFiles ? testDiagnostic(TEST_CODES.noTestFiles, `no \`*.yaml\` or \`*.yml\` files in tests directory \`${escape2(target)}\``, d, "put Replay and TestSuite files (YAML) there, or pass the directory holding them with --tests") : d
+  );
+  return { files: found.files, diagnostics, isFile };
 }
 function duplicateNames(document, entries, field, noun) {
   const out = [];
@@ -75538,7 +75562,7 @@ function duplicateNames(document, entries, field, noun) {
     }
     out.push(
       testDiagnostic(
-        "BG430",
+        TEST_CODES.duplicateStep,
         `${noun} \`${entry.name}\` of ${document.kind} \`${document.name}\` is already defined at ${placeOf(document, ["spec", field, first, "name"])}`,
         document.locate(["spec", field, i, "name"], "value"),
         `give every ${noun} its own name: results and junit test cases are keyed by it`
@@ -77114,11 +77138,11 @@ async function runReplay(document, ir, engineFor, options = {}) {
     const declared = ir.tokens.find((t) => t.name === token.declaredAs);
     const at = document.locate(["spec", "tokens", i, "declaredAs"], "value");
     if (!declared) {
-      diagnostics.push(testDiagnostic("BG422", `replay token \`${token.name}\` is declared as \`${token.declaredAs}\`, but no Token has that name`, at));
+      diagnostics.push(testDiagnostic(TEST_CODES.fingerprintMismatch, `replay token \`${token.name}\` is declared as \`${token.declaredAs}\`, but no Token has that name`, at));
     } else if (declared.fingerprint !== fingerprintOf(token.value)) {
       diagnostics.push(
         testDiagnostic(
-          "BG422",
+          TEST_CODES.fingerprintMismatch,
           `replay token \`${token.name}\` does not fingerprint to Token \`${declared.name}\` (\`${declared.fingerprint}\`)`,
           at,
           `the fake value must hash to the Token's fingerprint: printf %s "$VALUE" | sha256sum`
@@ -77140,7 +77164,7 @@ async function runReplay(document, ir, engineFor, options = {}) {
         unresolved = true;
         diagnostics.push(
           testDiagnostic(
-            "BG421",
+            TEST_CODES.unknownToken,
             `\`${whole}\` names no token of this replay`,
             document.locate(["spec", "steps", s, "request", "headers", name], "value"),
             tokens.size > 0 ? `declared tokens: ${[...tokens.keys()].map((t) => `\`${t}\``).join(", ")}` : "declare it under spec.tokens"
@@ -77311,6 +77335,8 @@ var { codes: BUNDLE_CODES, titles: BUNDLE_CODE_TITLES } = codeRegistry({
   writeFailed: ["BG261", "the bundle cannot be written"],
   foreignOutDirectory: ["BG262", "the `--out` directory holds files blastguard did not write (only `data.json`, `policy.wasm`, `.manifest`, `.signatures.json` may be there)"],
   outDirectory: ["BG263", "`--out` is empty, the current directory, or the policy directory (or inside or around it)"],
+  emptyFlag: ["BG265", "a path flag (`--dir`, `--tests`, `--junit`, \u2026) or a `--fixture` / `--step` filter is empty"],
+  controlCharacterInFlag: ["BG266", "a flag value or argument has a control character (it would be echoed into output)"],
   buildFlagValue: ["BG264", "`build --revision`, `--key-id` or `--scope` has a control character, or `--key-id` is empty"],
   evalInputUnreadable: ["BG270", "the eval input file cannot be read"],
   evalInputJson: ["BG271", "the eval input is not valid JSON"],
@@ -78209,10 +78235,7 @@ function activeSegment(address, bytes) {
 var { codes: COMPILE_CODES, titles: COMPILE_CODE_TITLES } = codeRegistry({
   noProtectedEnvironments: ["BG101", "an API has no protected environments"],
   runtimeMissing: ["BG110", "the Wasm runtime is missing (run `npm run build`)"],
-  notBlastguardRuntime: ["BG111", "the Wasm runtime is not a blastguard runtime"],
-  policyUnloadable: ["BG120", "the policy module or its data cannot be loaded"],
-  policyAborted: ["BG121", "the policy aborted during evaluation (e.g. an input it cannot parse); enforcers deny"],
-  noDecision: ["BG122", "the policy returned no decision"]
+  notBlastguardRuntime: ["BG111", "the Wasm runtime is not a blastguard runtime"]
 });
 
 // src/compile/link.ts
@@ -78498,9 +78521,7 @@ var ENTRYPOINTS = ["blastguard/decision", "blastguard/allow"];
 // src/compile/program.ts
 var PROGRAM_MAGIC = 827344706;
 var PROGRAM_VERSION = 1;
-var MODE_CODE = { allow: 0, shadow: 1, deny: 2 };
 var CLASS_CODE = { read: 0, write: 1, destructive: 2 };
-var CLASSES2 = ["read", "write", "destructive"];
 var BY_NAME = 3;
 var RULE_SIZE = 64;
 var API_SIZE = 44;
@@ -78629,7 +78650,7 @@ var ProgramEncoder = class {
     const off = w.len;
     w.u32(id);
     w.u32(reason);
-    w.u8(MODE_CODE[rule.mode]);
+    w.u8(SEVERITY[rule.mode]);
     w.u8(origKind);
     w.u8(tenantKind);
     w.u8(verified === null || verified === void 0 ? 0 : verified ? 2 : 1);
@@ -78700,9 +78721,9 @@ var ProgramEncoder = class {
     w.u32(nameRef);
     w.u32(envs);
     w.u32(protectedRef);
-    for (const c2 of CLASSES2) w.u8(MODE_CODE[api.defaults[c2]]);
-    w.u8(MODE_CODE[api.tokens.missing]);
-    w.u8(MODE_CODE[api.tokens.unknown]);
+    for (const c2 of CLASSES) w.u8(SEVERITY[api.defaults[c2]]);
+    w.u8(SEVERITY[api.tokens.missing]);
+    w.u8(SEVERITY[api.tokens.unknown]);
     w.u8(checkMask);
     w.u8(api.tokens.requireExpiry ? 1 : 0);
     w.u8(0);
@@ -79246,7 +79267,7 @@ async function signBundleFiles(files, options) {
 }
 
 // src/toolchain/bundle.ts
-async function buildBundle2(ir, options) {
+async function buildBundle(ir, options) {
   const compiled = compileIr(ir);
   const digest = irDigest(ir);
   const files = bundleFiles({
@@ -79853,8 +79874,8 @@ function validatePolicySet(set, options = {}) {
   const ctx = createContext(set, options.now ?? /* @__PURE__ */ new Date());
   return RULES.flatMap((rule) => rule.check(ctx));
 }
-async function checkPolicyDir(dir, options = {}) {
-  const loaded = await loadPolicySet(dir, options.cwd === void 0 ? {} : { cwd: options.cwd });
+async function checkPolicyDir(dir, options) {
+  const loaded = await loadPolicySet(dir, { cwd: options.cwd });
   const validated = validatePolicySet(loaded.set, options.now === void 0 ? {} : { now: options.now });
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...validated]);
   return { set: loaded.set, diagnostics, ...countDiagnostics(diagnostics), sources: loaded.sources };
@@ -79940,7 +79961,7 @@ async function checkOutputDirectory(out, shown) {
   }
   if (foreign.length > 0) {
     const listed = foreign.slice(0, 5).map((f) => `\`${escape2(f)}\``).join(", ") + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : "");
-    throw new BlastguardError("BG262", `\`${escape2(shown)}\` is not a bundle directory blastguard wrote: it also holds ${listed}`, {
+    throw new BlastguardError(BUNDLE_CODES.foreignOutDirectory, `\`${escape2(shown)}\` is not a bundle directory blastguard wrote: it also holds ${listed}`, {
       help: "every file in a bundle directory becomes part of the bundle; build into a new or empty directory, or remove those files (blastguard only replaces data.json, policy.wasm, .manifest and .signatures.json)"
     });
   }
@@ -79965,16 +79986,16 @@ function within(child, parent) {
 }
 async function checkOutPath(options) {
   const help = "name a bundle file (`--out bundle.tar.gz`) or a directory of its own (`--out bundle`), outside the policy directory";
-  if (options.out.trim() === "") throw new UsageError("BG263", "--out must not be empty", { help });
+  if (options.out.trim() === "") throw new UsageError(BUNDLE_CODES.outDirectory, "--out must not be empty", { help });
   const out = await canonicalPath(path6.resolve(options.cwd, options.out));
   const dir = await canonicalPath(path6.resolve(options.cwd, options.dir));
   const cwd = await canonicalPath(path6.resolve(options.cwd));
-  if (out === cwd) throw new UsageError("BG263", `--out \`${escape2(options.out)}\` is the current directory`, { help });
+  if (out === cwd) throw new UsageError(BUNDLE_CODES.outDirectory, `--out \`${escape2(options.out)}\` is the current directory`, { help });
   if (within(out, dir)) {
-    throw new UsageError("BG263", `--out \`${escape2(options.out)}\` is ${out === dir ? "the policy directory" : "inside the policy directory"} \`${escape2(options.dir)}\``, { help });
+    throw new UsageError(BUNDLE_CODES.outDirectory, `--out \`${escape2(options.out)}\` is ${out === dir ? "the policy directory" : "inside the policy directory"} \`${escape2(options.dir)}\``, { help });
   }
   if (!isTarballPath(options.out) && within(dir, out)) {
-    throw new UsageError("BG263", `--out \`${escape2(options.out)}\` contains the policy directory \`${escape2(options.dir)}\``, { help });
+    throw new UsageError(BUNDLE_CODES.outDirectory, `--out \`${escape2(options.out)}\` contains the policy directory \`${escape2(options.dir)}\``, { help });
   }
 }
 async function writeAtomically(file, bytes) {
@@ -79997,7 +80018,7 @@ async function writeOutput(out, shown, built) {
   }
   const existing = await stat4(out).catch(() => void 0);
   if (existing !== void 0 && !existing.isDirectory()) {
-    throw new BlastguardError("BG261", `\`${escape2(shown)}\` exists and is not a directory`, {
+    throw new BlastguardError(BUNDLE_CODES.writeFailed, `\`${escape2(shown)}\` exists and is not a directory`, {
       help: "name the output `*.tar.gz` for a bundle file, or a directory for an unpacked bundle"
     });
   }
@@ -80014,7 +80035,7 @@ async function writeBundle(built, options) {
     bytes = await writeOutput(path6.resolve(options.cwd, options.out), options.out, built);
   } catch (e) {
     if (e instanceof BlastguardError) throw e;
-    throw new BlastguardError("BG261", `cannot write bundle \`${escape2(options.out)}\`: ${errnoText(e)}`, {
+    throw new BlastguardError(BUNDLE_CODES.writeFailed, `cannot write bundle \`${escape2(options.out)}\`: ${errnoText(e)}`, {
       help: "check that the --out location is writable and has free space",
       cause: e
     });
@@ -80031,7 +80052,7 @@ async function gitRevision(dir, warn2) {
   try {
     head = (await run("git", ["rev-parse", "HEAD"], { cwd: dir })).stdout.trim();
   } catch (e) {
-    throw new BlastguardError("BG260", `cannot determine the bundle revision: \`${dir}\` is not in a git checkout with a commit`, {
+    throw new BlastguardError(BUNDLE_CODES.noRevision, `cannot determine the bundle revision: \`${dir}\` is not in a git checkout with a commit`, {
       help: 'pass --revision (for example --revision "$GITHUB_SHA"); an empty revision is allowed with --revision ""',
       cause: e
     });
@@ -80046,7 +80067,7 @@ async function gitRevision(dir, warn2) {
 
 // src/toolchain/signing.ts
 function signingAlgorithm(alg) {
-  return asUsage(() => parseSigningAlgorithm(alg ?? DEFAULT_SIGNING_ALGORITHM, "BG250"));
+  return asUsage(() => parseSigningAlgorithm(alg ?? DEFAULT_SIGNING_ALGORITHM, BUNDLE_CODES.unsupportedSigningAlgorithm));
 }
 function signingOptions(input2) {
   const key = loadSigningKey(input2.key, signingAlgorithm(input2.alg), input2.source);
@@ -80057,11 +80078,11 @@ function signingOptions(input2) {
 // src/toolchain/build-policies.ts
 async function checkBuildOptions(options) {
   await checkOutPath(options);
-  checkOptionText("--revision", options.revision, "BG264", { allowEmpty: true });
-  checkOptionText("--key-id", options.keyId, "BG264", {
+  checkOptionText("--revision", options.revision, BUNDLE_CODES.buildFlagValue, { allowEmpty: true });
+  checkOptionText("--key-id", options.keyId, BUNDLE_CODES.buildFlagValue, {
     emptyHelp: "leave --key-id out for key id `default` (as `opa build`); to sign without a key id, pass --claims-file"
   });
-  checkOptionText("--scope", options.scope, "BG264", { allowEmpty: true });
+  checkOptionText("--scope", options.scope, BUNDLE_CODES.buildFlagValue, { allowEmpty: true });
 }
 async function buildPolicies(options, hooks = {}) {
   await checkBuildOptions({ ...options, keyId: options.signing?.keyId, scope: options.signing?.scope });
@@ -80075,7 +80096,7 @@ async function buildPolicies(options, hooks = {}) {
     warnings.push(w);
     hooks.warning?.(w);
   });
-  const bundle = await buildBundle2(check2.ir, signing === void 0 ? { revision } : { revision, signing });
+  const bundle = await buildBundle(check2.ir, signing === void 0 ? { revision } : { revision, signing });
   const written = await writeBundle(bundle, { out: options.out, cwd: options.cwd });
   return { check: check2, bundle, written, warnings };
 }
@@ -80147,6 +80168,13 @@ function memoryMinPages(wasm) {
   return 0;
 }
 
+// src/engine/codes.ts
+var { codes: ENGINE_CODES, titles: ENGINE_CODE_TITLES } = codeRegistry({
+  policyUnloadable: ["BG120", "the policy module or its data cannot be loaded"],
+  policyAborted: ["BG121", "the policy aborted during evaluation (e.g. an input it cannot parse); enforcers deny"],
+  noDecision: ["BG122", "the policy returned no decision"]
+});
+
 // src/engine/sdk.ts
 var DECISION_ENTRYPOINT = "blastguard/decision";
 var SDK_DEFAULT_PAGES = 5;
@@ -80166,7 +80194,7 @@ async function loadDecisionEngine(wasm, data) {
     policy = await loadPolicy(wasm, { initial: Math.max(SDK_DEFAULT_PAGES, memoryMinPages(wasm)) });
     if (data !== void 0) policy.setData(data);
   } catch (e) {
-    throw new BlastguardError("BG120", `cannot load the policy module: ${message2(e)}`, {
+    throw new BlastguardError(ENGINE_CODES.policyUnloadable, `cannot load the policy module: ${message2(e)}`, {
       help: "rebuild the bundle with `blastguard build`; the module or its data may be corrupt",
       cause: e
     });
@@ -80176,13 +80204,13 @@ async function loadDecisionEngine(wasm, data) {
     try {
       rs = policy.evaluate(toSdkInput(input2), entrypoint);
     } catch (e) {
-      throw new BlastguardError("BG121", `the policy aborted: ${message2(e)}`, {
+      throw new BlastguardError(ENGINE_CODES.policyAborted, `the policy aborted: ${message2(e)}`, {
         help: "the input or the data could not be processed; check that the input is JSON and not excessively large or deep",
         cause: e
       });
     }
     if (!Array.isArray(rs) || rs.length !== 1) {
-      throw new BlastguardError("BG122", "the policy returned no decision", {
+      throw new BlastguardError(ENGINE_CODES.noDecision, "the policy returned no decision", {
         help: "the module is not a blastguard policy built by this version; rebuild the bundle"
       });
     }
@@ -80229,7 +80257,7 @@ import { stat as stat5 } from "node:fs/promises";
 import path8 from "node:path";
 async function loadTestBundle(ir) {
   const revision = irDigest(ir);
-  const bytes = packBuiltBundle(await buildBundle2(ir, { revision }));
+  const bytes = packBuiltBundle(await buildBundle(ir, { revision }));
   const bundle = await readBundle(bytes);
   return { bytes, revision, bundle, engineFor: bundleEngines(bundle) };
 }
@@ -80250,7 +80278,7 @@ async function runTests(options) {
   );
   if (target === "missing") {
     const d = testDiagnostic(
-      "BG426",
+      TEST_CODES.testsPathMissing,
       `tests path \`${options.tests}\` does not exist`,
       fileStart(options.tests),
       "pass the directory (or one file) holding your Replay and TestSuite files with --tests (default `test`)"
@@ -80267,14 +80295,19 @@ async function runTests(options) {
   } catch (e) {
     if (!isBlastguardError(e)) throw e;
     const at = fileStart(loaded.set.root);
-    const d = testDiagnostic("BG428", `the bundle cannot be built for testing: ${e.code} ${e.message}`, at, e.help);
+    const d = testDiagnostic(TEST_CODES.bundleUnavailable, `the bundle cannot be built for testing: ${e.code} ${e.message}`, at, e.help);
     return failed2([...policyDiagnostics, d], loaded.sources);
   }
   const fixtures = await loadTestFixtures(options.tests, { cwd });
   const diagnostics = [...policyDiagnostics, ...fixtures.diagnostics];
   if (fixtures.replays.length + fixtures.suites.length === 0 && !fixtures.diagnostics.some((d) => d.severity === "error")) {
     diagnostics.push(
-      testDiagnostic("BG423", `no Replay or TestSuite found under \`${options.tests}\``, fileStart(options.tests), "add replays under test/incidents/ and suites under test/policies/")
+      testDiagnostic(
+        TEST_CODES.noFixtures,
+        `no Replay or TestSuite found under \`${escape2(options.tests)}\``,
+        fileStart(options.tests),
+        `add YAML files of \`kind: Replay\` or \`kind: TestSuite\` under \`${escape2(options.tests)}\`, or pass the directory holding them with --tests`
+      )
     );
   }
   const selection = select(fixtures, options);
@@ -80287,9 +80320,19 @@ async function runTests(options) {
   if (filtered && results.length === 0) diagnostics.push(noMatch(options, [...fixtures.replays, ...fixtures.suites].map((d) => d.name)));
   const partial = filtered || target === "file";
   const coverage = ruleCoverage(loaded.set, results);
+  if (partial && options.minCoverage !== void 0 && options.minCoverage !== null) {
+    diagnostics.push(
+      testDiagnostic(
+        TEST_CODES.coverageNotEnforced,
+        `--min-coverage ${options.minCoverage} was not enforced: this run is partial (${filtered ? "--fixture or --step" : "one file"})`,
+        fileStart(options.tests),
+        "coverage is measured over every fixture; run without --fixture/--step and with the tests directory to enforce it"
+      )
+    );
+  }
   if (!partial) {
     const findings = coverageDiagnostics(coverage, options.minCoverage ?? null, suiteHome(fixtures.suites, options.tests));
-    diagnostics.push(...results.length === 0 ? findings.filter((d) => d.code !== "BG424") : findings);
+    diagnostics.push(...results.length === 0 ? findings.filter((d) => d.code !== TEST_CODES.ruleNotCovered) : findings);
   }
   const ok = results.every((r) => r.passed) && !diagnostics.some((d) => d.severity === "error");
   return {
@@ -80347,7 +80390,7 @@ function noMatch(options, names) {
   const fixtureKnown = options.fixture === void 0 || names.includes(options.fixture);
   const near = options.fixture === void 0 || fixtureKnown ? void 0 : closest(options.fixture, names);
   const help = near !== void 0 ? `did you mean \`${near}\`?` : fixtureKnown ? "the step filter matches a part of a step or case name, case-sensitively" : `fixtures: ${names.map((n) => `\`${n}\``).join(", ") || "(none)"}`;
-  return testDiagnostic("BG433", `no replay step or test case matches ${parts.join(" and ")}`, fileStart(options.tests), help);
+  return testDiagnostic(TEST_CODES.filterMatchesNothing, `no replay step or test case matches ${parts.join(" and ")}`, fileStart(options.tests), help);
 }
 function distinct(diagnostics) {
   const seen = /* @__PURE__ */ new Set();
@@ -80361,7 +80404,7 @@ function distinct(diagnostics) {
 
 // src/toolchain/diff.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { mkdtemp, readFile as readFile3, rm as rm3 } from "node:fs/promises";
+import { mkdtemp, readFile as readFile2, rm as rm3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path11 from "node:path";
 
@@ -80437,11 +80480,11 @@ function runGit(args, cwd, input2) {
     child.stdin.end(input2 ?? "");
   });
 }
-var firstLine = (text) => text.split("\n")[0].replace(/^fatal: /, "").toLowerCase();
+var gitReason = (text) => escape2(oneLine(text).replace(/^fatal: /, "").toLowerCase());
 async function gitTopLevel(cwd) {
   const r = await runGit(["rev-parse", "--show-toplevel"], cwd);
   if (r.code !== 0) {
-    throw new BlastguardError(DIFF_CODES.notGitRepository, `\`${cwd}\` is not inside a git repository`, {
+    throw new BlastguardError(DIFF_CODES.notGitRepository, `\`${escape2(cwd)}\` is not inside a git repository`, {
       help: "run diff inside a clone of the policy repository (`--base` names a commit of it)"
     });
   }
@@ -80449,12 +80492,12 @@ async function gitTopLevel(cwd) {
 }
 async function resolveRevision(top, ref, flag) {
   if (ref === "" || ref.startsWith("-")) {
-    throw new BlastguardError(DIFF_CODES.unknownRevision, `${flag} \`${ref}\` is not a revision`, { help: `give a commit, branch or tag, e.g. ${flag} origin/main` });
+    throw new BlastguardError(DIFF_CODES.unknownRevision, `${flag} \`${escape2(ref)}\` is not a revision`, { help: `give a commit, branch or tag, e.g. ${flag} origin/main` });
   }
   const r = await runGit(["log", "-1", "--format=%H %cI", `${ref}^{commit}`, "--"], top);
   const [commit, date] = r.stdout.toString("utf8").trim().split(" ");
   if (r.code !== 0 || !commit || !date) {
-    throw new BlastguardError(DIFF_CODES.unknownRevision, `${flag} \`${ref}\` does not name a commit of this repository${r.stderr ? ` (${firstLine(r.stderr)})` : ""}`, {
+    throw new BlastguardError(DIFF_CODES.unknownRevision, `${flag} \`${escape2(ref)}\` does not name a commit of this repository${r.stderr ? ` (${gitReason(r.stderr)})` : ""}`, {
       help: "fetch it first (a shallow clone lacks older commits: `git fetch --deepen=50 origin`, or `fetch-depth: 0` in actions/checkout)"
     });
   }
@@ -80468,7 +80511,7 @@ async function listTree(top, commit, dir) {
   const args = ["ls-tree", "-r", "-z", "--full-tree", commit];
   if (dir !== "" && dir !== ".") args.push("--", dir);
   const r = await runGit(args, top);
-  if (r.code !== 0) throw new BlastguardError(DIFF_CODES.gitFailed, `git ls-tree failed for \`${commit}\`: ${firstLine(r.stderr)}`, { help: "check that the repository is not corrupt (`git fsck`)" });
+  if (r.code !== 0) throw new BlastguardError(DIFF_CODES.gitFailed, `git ls-tree failed for \`${commit}\`: ${gitReason(r.stderr)}`, { help: "check that the repository is not corrupt (`git fsck`)" });
   const entries = [];
   for (const record of r.stdout.toString("utf8").split("\0")) {
     if (record === "") continue;
@@ -80483,7 +80526,7 @@ async function readBlobs(top, objects) {
   if (objects.length === 0) return blobs;
   const r = await runGit(["cat-file", "--batch"], top, objects.map((o) => `${o}
 `).join(""));
-  if (r.code !== 0) throw new BlastguardError(DIFF_CODES.gitFailed, `git cat-file failed: ${firstLine(r.stderr)}`, { help: "check that the repository is not corrupt (`git fsck`)" });
+  if (r.code !== 0) throw new BlastguardError(DIFF_CODES.gitFailed, `git cat-file failed: ${gitReason(r.stderr)}`, { help: "check that the repository is not corrupt (`git fsck`)" });
   let at = 0;
   const out = r.stdout;
   while (at < out.length) {
@@ -80620,7 +80663,7 @@ function ruleLocations(set) {
 async function readCodeowners(root) {
   for (const file of CODEOWNERS_PATHS) {
     const full = path11.join(root, file);
-    if (existsSync4(full)) return { file, text: await readFile3(full, "utf8") };
+    if (existsSync4(full)) return { file, text: await readFile2(full, "utf8") };
   }
   return null;
 }
@@ -81447,7 +81490,7 @@ async function ensureBaseCommit(cwd, sha, depth) {
 }
 
 // action/src/context.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 async function runContext(io) {
   const repository = io.env["GITHUB_REPOSITORY"] ?? "";
   const [owner = "", repo = ""] = repository.split("/");
@@ -81455,7 +81498,7 @@ async function runContext(io) {
   let payload = {};
   if (eventPath) {
     try {
-      payload = JSON.parse(await readFile4(eventPath, "utf8"));
+      payload = JSON.parse(await readFile3(eventPath, "utf8"));
     } catch (e) {
       throw new UsageError("BG570", `the event payload \`${eventPath}\` cannot be read: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`, {
         help: "run the Action inside a GitHub Actions job (GITHUB_EVENT_PATH is set by the runner)"
@@ -85639,7 +85682,7 @@ async function check(io) {
 }
 
 // action/src/comment.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 import path13 from "node:path";
 var GITHUB_BODY_LIMIT = 65536;
 function badArtifact(problem) {
@@ -85658,8 +85701,8 @@ async function comment(io) {
   let artifact;
   let body;
   try {
-    artifact = JSON.parse(await readFile5(path13.join(dir, COMMENT_META_FILE), "utf8"));
-    body = await readFile5(path13.join(dir, COMMENT_FILE), "utf8");
+    artifact = JSON.parse(await readFile4(path13.join(dir, COMMENT_META_FILE), "utf8"));
+    body = await readFile4(path13.join(dir, COMMENT_FILE), "utf8");
   } catch {
     throw badArtifact(`is not in \`${dir}\` (\`${COMMENT_META_FILE}\`, \`${COMMENT_FILE}\`)`);
   }
@@ -85684,7 +85727,7 @@ async function comment(io) {
 }
 
 // action/src/publish.ts
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 import path14 from "node:path";
 function verification(name, sha256, irDigest2, sha, oci) {
   return [
@@ -85727,7 +85770,7 @@ async function publish(io) {
   const { irDigest: irDigest2 } = built;
   const sha256 = built.sha256;
   const name = path14.basename(built.out);
-  const bytes = new Uint8Array(await readFile6(path14.resolve(io.cwd, built.out)));
+  const bytes = new Uint8Array(await readFile5(path14.resolve(io.cwd, built.out)));
   setOutput("ir-digest", irDigest2);
   let ociLine = null;
   const ociRef = input("oci-ref");

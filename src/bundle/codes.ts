@@ -44,6 +44,8 @@ export const { codes: BUNDLE_CODES, titles: BUNDLE_CODE_TITLES } = codeRegistry(
   writeFailed: ['BG261', 'the bundle cannot be written'],
   foreignOutDirectory: ['BG262', 'the `--out` directory holds files blastguard did not write (only `data.json`, `policy.wasm`, `.manifest`, `.signatures.json` may be there)'],
   outDirectory: ['BG263', '`--out` is empty, the current directory, or the policy directory (or inside or around it)'],
+  emptyFlag: ['BG265', 'a path flag (`--dir`, `--tests`, `--junit`, …) or a `--fixture` / `--step` filter is empty'],
+  controlCharacterInFlag: ['BG266', 'a flag value or argument has a control character (it would be echoed into output)'],
   buildFlagValue: ['BG264', '`build --revision`, `--key-id` or `--scope` has a control character, or `--key-id` is empty'],
   evalInputUnreadable: ['BG270', 'the eval input file cannot be read'],
   evalInputJson: ['BG271', 'the eval input is not valid JSON'],

@@ -25,6 +25,7 @@ const io: CliIo = {
   cwd: process.cwd(),
   env: process.env,
   isTTY: Boolean(process.stderr.isTTY),
+  stdoutIsTTY: Boolean(process.stdout.isTTY),
 };
 
 process.exitCode = await main(process.argv.slice(2), io);

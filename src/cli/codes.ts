@@ -1,15 +1,17 @@
 import { BUNDLE_CODE_TITLES } from '../bundle/codes.js';
-import { CATALOG_CODE_TITLES } from '../catalog/codes.js';
+import { CATALOG_CODE_TITLES, type CatalogCode } from '../catalog/codes.js';
+import type { BundleCode } from '../bundle/codes.js';
 import { COMPILE_CODE_TITLES } from '../compile/codes.js';
 import { CODES as VALIDATION_CODES } from '../diagnostics/codes.js';
 import { DIFF_CODE_TITLES } from '../diff/codes.js';
 import { DISTRIBUTE_CODE_TITLES } from '../distribute/codes.js';
 import { ENFORCE_CODE_TITLES } from '../enforce/codes.js';
+import { ENGINE_CODE_TITLES } from '../engine/codes.js';
 import type { CodeInfo, Severity } from '../diagnostics/types.js';
 import { EXTRACT_CODE_TITLES } from '../extract/codes.js';
-import { TEST_CODES } from '../replay/codes.js';
+import { TEST_CODE_TITLES, testCodeSeverity, type TestCode } from '../replay/codes.js';
 import { ACTION_ERROR_CODES } from '../toolchain/codes.js';
-import { VERIFY_CODE_TITLES } from '../verify/codes.js';
+import { VERIFY_CODE_TITLES, type VerifyCode } from '../verify/codes.js';
 
 type Registry = Readonly<Record<string, { severity: Severity; title: string } | string>>;
 
@@ -29,7 +31,10 @@ export const LAYER_CODES: Readonly<Record<string, Readonly<Record<string, CodeIn
   bundle: fromRegistry(BUNDLE_CODE_TITLES),
   verify: fromRegistry(VERIFY_CODE_TITLES),
   extract: fromRegistry(EXTRACT_CODE_TITLES),
-  test: fromRegistry(TEST_CODES),
+  engine: fromRegistry(ENGINE_CODE_TITLES),
+  test: fromRegistry(
+    Object.fromEntries(Object.entries(TEST_CODE_TITLES).map(([code, title]) => [code, { severity: testCodeSeverity(code as TestCode), title }])),
+  ),
   distribute: fromRegistry(DISTRIBUTE_CODE_TITLES),
   diff: fromRegistry(DIFF_CODE_TITLES),
   catalog: fromRegistry(CATALOG_CODE_TITLES),
@@ -46,4 +51,17 @@ export function codesMarkdownTable(): string {
     .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
     .map((c) => `| ${c.code} | ${c.severity} | ${c.title.replace(/\|/g, '\\|')} |`);
   return ['| code | severity | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+// The CLI sees every layer: its usage errors may carry verification and catalog codes, and `eval`
+// reports its input's problems (bundle-range codes) as located diagnostics.
+declare module '../toolchain/errors.js' {
+  interface UsageCodes {
+    cli: VerifyCode | CatalogCode;
+  }
+}
+declare module '../diagnostics/create.js' {
+  interface DiagnosticCodes {
+    cli: BundleCode;
+  }
 }

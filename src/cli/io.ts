@@ -17,13 +17,22 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Whether stderr is a terminal (colours, code frames). */
   isTTY: boolean;
+  /** Whether stdout is a terminal; absent means it is not. Colour is decided per stream. */
+  stdoutIsTTY?: boolean;
 }
 
-/** Colours on a terminal, unless `NO_COLOR` is set; `FORCE_COLOR` (not `0`) forces them. */
-export function useColor(io: Pick<CliIo, 'env' | 'isTTY'>): boolean {
+/**
+ * Whether to colour what goes to `stream`: only when that stream is a terminal (stdout redirected
+ * to a file gets no escapes although stderr is a terminal), and never with `NO_COLOR` set,
+ * `FORCE_COLOR=0` or `TERM=dumb`. `FORCE_COLOR` of any other value forces colour.
+ */
+export function useColor(io: Pick<CliIo, 'env' | 'isTTY' | 'stdoutIsTTY'>, stream: 'stdout' | 'stderr'): boolean {
   const force = io.env['FORCE_COLOR'];
-  if (force !== undefined && force !== '' && force !== '0') return true;
-  return io.isTTY && (io.env['NO_COLOR'] === undefined || io.env['NO_COLOR'] === '');
+  if (force === '0' || force === 'false') return false;
+  if (force !== undefined && force !== '') return true;
+  if (io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '') return false;
+  if (io.env['TERM'] === 'dumb') return false;
+  return stream === 'stdout' ? io.stdoutIsTTY === true : io.isTTY;
 }
 
 /**
@@ -40,7 +49,7 @@ export function printDiagnostics(
   options: { maxErrors?: number } = {},
 ): void {
   const text = formatDiagnostics(diagnostics, format, {
-    color: useColor(io),
+    color: useColor(io, format === 'human' ? 'stderr' : 'stdout'),
     readSource: (file) => sources.get(file),
     maxErrors: options.maxErrors ?? DEFAULT_MAX_ERRORS,
   });

@@ -15,6 +15,8 @@ import {
 import { loadVerificationKey, singleKeyConfig, type VerificationConfig, type VerificationResult } from '../verify/index.js';
 import { UsageError, asUsage, checkFlagText, errnoText } from './command.js';
 import type { CliIo } from './io.js';
+import { BUNDLE_CODES } from '../bundle/codes.js';
+import { VERIFY_CODES } from '../verify/codes.js';
 
 /** Verification flags, shared with `eval --bundle`. */
 export interface VerificationFlags {
@@ -42,27 +44,27 @@ export function addVerificationOptions(command: Command, keyRequired: boolean): 
  */
 export function checkVerificationFlags(flags: VerificationFlags): SigningAlgorithm {
   if (flags.verificationKey === '') {
-    throw new UsageError('BG319', '--verification-key must not be empty', { help: 'pass the path of the PEM public key or HMAC secret file' });
+    throw new UsageError(VERIFY_CODES.verificationKeyUnreadable, '--verification-key must not be empty', { help: 'pass the path of the PEM public key or HMAC secret file' });
   }
-  checkFlagText('--key-id', flags.keyId, 'BG322', {
+  checkFlagText('--key-id', flags.keyId, VERIFY_CODES.verifyFlagValue, {
     emptyHelp: 'leave --key-id out to verify with key id `default` (as OPA does), or give the id the bundle was signed with',
   });
-  checkFlagText('--scope', flags.scope, 'BG322', { allowEmpty: true });
-  return asUsage(() => parseSigningAlgorithm(flags.signingAlg ?? DEFAULT_SIGNING_ALGORITHM, 'BG321'));
+  checkFlagText('--scope', flags.scope, VERIFY_CODES.verifyFlagValue, { allowEmpty: true });
+  return asUsage(() => parseSigningAlgorithm(flags.signingAlg ?? DEFAULT_SIGNING_ALGORITHM, VERIFY_CODES.unsupportedVerificationAlgorithm));
 }
 
 /** Reads the key file named on the command line and builds the single-key configuration. */
 export async function verificationConfigFromFlags(flags: VerificationFlags, io: CliIo): Promise<VerificationConfig> {
   const alg = checkVerificationFlags(flags);
   if (flags.verificationKey === undefined) {
-    throw new UsageError('BG300', 'no verification key configured', { help: 'pass --verification-key FILE' });
+    throw new UsageError(VERIFY_CODES.noVerificationKey, 'no verification key configured', { help: 'pass --verification-key FILE' });
   }
   const file = path.resolve(io.cwd, flags.verificationKey);
   let material: Buffer;
   try {
     material = await readFile(file);
   } catch (e) {
-    throw new BlastguardError('BG319', `cannot read verification key \`${flags.verificationKey}\`: ${errnoText(e)}`, {
+    throw new BlastguardError(VERIFY_CODES.verificationKeyUnreadable, `cannot read verification key \`${flags.verificationKey}\`: ${errnoText(e)}`, {
       file: flags.verificationKey,
       help: 'pass the PEM public key (`verification-key.pem` from `blastguard keygen`) or, for HS*, the secret file',
       cause: e,
@@ -76,18 +78,18 @@ export async function verificationConfigFromFlags(flags: VerificationFlags, io: 
 export async function readBundleFromPath(file: string, io: CliIo): Promise<Bundle> {
   const abs = path.resolve(io.cwd, file);
   let info: Awaited<ReturnType<typeof stat>>;
-  if (file === '') throw new UsageError('BG240', 'the bundle path must not be empty', { help: BUNDLE_PATH_HELP });
+  if (file === '') throw new UsageError(BUNDLE_CODES.unreadable, 'the bundle path must not be empty', { help: BUNDLE_PATH_HELP });
   try {
     info = await stat(abs);
   } catch (e) {
-    throw new BlastguardError('BG240', `cannot read bundle \`${file}\`: ${errnoText(e)}`, { file, help: BUNDLE_PATH_HELP, cause: e });
+    throw new BlastguardError(BUNDLE_CODES.unreadable, `cannot read bundle \`${file}\`: ${errnoText(e)}`, { file, help: BUNDLE_PATH_HELP, cause: e });
   }
   if (info.isDirectory()) {
     try {
       return await readBundleDirectory(abs);
     } catch (e) {
       if (isBlastguardError(e)) throw e;
-      throw new BlastguardError('BG240', `cannot read bundle directory \`${file}\`: ${errnoText(e)}`, { file, help: BUNDLE_PATH_HELP, cause: e });
+      throw new BlastguardError(BUNDLE_CODES.unreadable, `cannot read bundle directory \`${file}\`: ${errnoText(e)}`, { file, help: BUNDLE_PATH_HELP, cause: e });
     }
   }
   // Before reading it into memory: an oversized file is refused unread.
@@ -96,7 +98,7 @@ export async function readBundleFromPath(file: string, io: CliIo): Promise<Bundl
   try {
     bytes = await readFile(abs);
   } catch (e) {
-    throw new BlastguardError('BG240', `cannot read bundle \`${file}\`: ${errnoText(e)}`, { file, help: BUNDLE_PATH_HELP, cause: e });
+    throw new BlastguardError(BUNDLE_CODES.unreadable, `cannot read bundle \`${file}\`: ${errnoText(e)}`, { file, help: BUNDLE_PATH_HELP, cause: e });
   }
   return readBundle(bytes);
 }

@@ -23,16 +23,16 @@
  * shared.
  */
 import { BlastguardError } from '../core/errors.js';
-import type { IdentityCondition, Ir, IrApi, IrRule, Mode, OperationClass } from '../ir/types.js';
+// A mode is encoded as its severity: the runtime keeps the highest of the matching rules.
+import { CLASSES, SEVERITY } from '../core/modes.js';
+import type { IdentityCondition, Ir, IrApi, IrRule, OperationClass } from '../ir/types.js';
 import { FIXED_STRINGS } from './strings.js';
 import { COMPILE_CODES } from './codes.js';
 
 export const PROGRAM_MAGIC = 0x31504742; // "BGP1"
 export const PROGRAM_VERSION = 1;
 
-const MODE_CODE: Record<Mode, number> = { allow: 0, shadow: 1, deny: 2 };
 const CLASS_CODE: Record<OperationClass, number> = { read: 0, write: 1, destructive: 2 };
-const CLASSES: readonly OperationClass[] = ['read', 'write', 'destructive'];
 const BY_NAME = 3;
 const RULE_SIZE = 64;
 const API_SIZE = 44;
@@ -180,7 +180,7 @@ class ProgramEncoder {
     const off = w.len;
     w.u32(id);
     w.u32(reason);
-    w.u8(MODE_CODE[rule.mode]);
+    w.u8(SEVERITY[rule.mode]);
     w.u8(origKind);
     w.u8(tenantKind);
     w.u8(verified === null || verified === undefined ? 0 : verified ? 2 : 1);
@@ -259,9 +259,9 @@ class ProgramEncoder {
     w.u32(nameRef);
     w.u32(envs);
     w.u32(protectedRef);
-    for (const c of CLASSES) w.u8(MODE_CODE[api.defaults[c]]);
-    w.u8(MODE_CODE[api.tokens.missing]);
-    w.u8(MODE_CODE[api.tokens.unknown]);
+    for (const c of CLASSES) w.u8(SEVERITY[api.defaults[c]]);
+    w.u8(SEVERITY[api.tokens.missing]);
+    w.u8(SEVERITY[api.tokens.unknown]);
     w.u8(checkMask);
     w.u8(api.tokens.requireExpiry ? 1 : 0);
     w.u8(0);

@@ -254,3 +254,24 @@ export function parseJsonNotingDuplicates(text: string): { value: unknown; dupli
     return null;
   }
 }
+
+/**
+ * Where and why `text` is not JSON, as a 1-based line and column (UTF-16 units) and a reason that
+ * quotes nothing of the text (`JSON.parse`'s messages quote it, and a misplaced file may hold a
+ * credential or terminal escapes); undefined when it is JSON.
+ */
+export function jsonSyntaxLocation(text: string): { line: number; column: number; reason: string } | undefined {
+  let offset: number;
+  let reason: string;
+  try {
+    parseJsonPreservingNumbers(text);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    offset = e.offset;
+    reason = e.message.replace(/ at offset \d+$/, '');
+  }
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1, reason };
+}

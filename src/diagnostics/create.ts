@@ -1,5 +1,17 @@
-import { CODES } from './codes.js';
+import { CODES, type ValidationCode } from './codes.js';
 import type { Diagnostic, DiagnosticLocation, Severity } from './types.js';
+
+/**
+ * The codes a diagnostic may carry, by layer. This layer knows only its own; a higher layer that
+ * reports diagnostics adds its code union here by module augmentation (`declare module
+ * '../diagnostics/create.js' { interface DiagnosticCodes { test: TestCode } }`), so `tsc` rejects a
+ * typo or a code no registry holds without this layer importing the layers above it.
+ */
+export interface DiagnosticCodes {
+  validation: ValidationCode;
+}
+
+export type DiagnosticCode = DiagnosticCodes[keyof DiagnosticCodes];
 
 /**
  * Builds a diagnostic whose severity is the code's registered one unless `severity` overrides it.
@@ -7,7 +19,7 @@ import type { Diagnostic, DiagnosticLocation, Severity } from './types.js';
  * than turning a user's mistake into a crash.
  */
 export function diagnostic(
-  code: string,
+  code: DiagnosticCode,
   message: string,
   at: DiagnosticLocation,
   help?: string,

@@ -17,6 +17,7 @@ import { BlastguardError } from '../core/errors.js';
 import type { Decision } from '../ir/types.js';
 import { memoryMinPages } from './memory.js';
 import type { DecisionEngine } from './sdk.js';
+import { ENGINE_CODES } from './codes.js';
 
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -89,7 +90,7 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown): DirectEngine 
     heap = x['opa_heap_ptr_get']!();
     view = new Uint8Array(memory.buffer);
   } catch (e) {
-    throw new BlastguardError('BG120', `cannot load the policy module: ${message(e)}`, {
+    throw new BlastguardError(ENGINE_CODES.policyUnloadable, `cannot load the policy module: ${message(e)}`, {
       help: 'rebuild the bundle with `blastguard build`; the module or its data may be corrupt',
       cause: e,
     });
@@ -114,7 +115,7 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown): DirectEngine 
     try {
       return x['opa_eval']!(0, entrypoint, dataAddr, heap, length, heap + length, 0);
     } catch (e) {
-      throw new BlastguardError('BG121', `the policy aborted: ${message(e)}`, {
+      throw new BlastguardError(ENGINE_CODES.policyAborted, `the policy aborted: ${message(e)}`, {
         help: 'the input or the data could not be processed; check that the input is JSON and not excessively large or deep',
         cause: e,
       });
@@ -127,7 +128,7 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown): DirectEngine 
   function decodeDecision(addr: number): Decision {
     const out = cString(addr);
     if (!out.startsWith(RESULT_PREFIX) || !out.endsWith('}]')) {
-      throw new BlastguardError('BG122', 'the policy returned no decision', { help: 'the module is not a blastguard policy built by this version; rebuild the bundle' });
+      throw new BlastguardError(ENGINE_CODES.noDecision, 'the policy returned no decision', { help: 'the module is not a blastguard policy built by this version; rebuild the bundle' });
     }
     return JSON.parse(out.slice(RESULT_PREFIX.length, -2)) as Decision;
   }

@@ -7,6 +7,7 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { BlastguardError } from '../core/errors.js';
 import type { Decision } from '../ir/types.js';
 import { memoryMinPages } from './memory.js';
+import { ENGINE_CODES } from './codes.js';
 
 /** The bundle entrypoint of the whole decision, and of its `allow` flag (entrypoints 0 and 1 of the module). */
 export const DECISION_ENTRYPOINT = 'blastguard/decision';
@@ -42,7 +43,7 @@ export async function loadDecisionEngine(wasm: Uint8Array, data: unknown): Promi
     policy = await loadPolicy(wasm, { initial: Math.max(SDK_DEFAULT_PAGES, memoryMinPages(wasm)) });
     if (data !== undefined) policy.setData(data as object);
   } catch (e) {
-    throw new BlastguardError('BG120', `cannot load the policy module: ${message(e)}`, {
+    throw new BlastguardError(ENGINE_CODES.policyUnloadable, `cannot load the policy module: ${message(e)}`, {
       help: 'rebuild the bundle with `blastguard build`; the module or its data may be corrupt',
       cause: e,
     });
@@ -53,13 +54,13 @@ export async function loadDecisionEngine(wasm: Uint8Array, data: unknown): Promi
     try {
       rs = policy.evaluate(toSdkInput(input), entrypoint);
     } catch (e) {
-      throw new BlastguardError('BG121', `the policy aborted: ${message(e)}`, {
+      throw new BlastguardError(ENGINE_CODES.policyAborted, `the policy aborted: ${message(e)}`, {
         help: 'the input or the data could not be processed; check that the input is JSON and not excessively large or deep',
         cause: e,
       });
     }
     if (!Array.isArray(rs) || rs.length !== 1) {
-      throw new BlastguardError('BG122', 'the policy returned no decision', {
+      throw new BlastguardError(ENGINE_CODES.noDecision, 'the policy returned no decision', {
         help: 'the module is not a blastguard policy built by this version; rebuild the bundle',
       });
     }

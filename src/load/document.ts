@@ -32,6 +32,7 @@ export function checkDocument(
           'a policy document is a mapping with `apiVersion`, `kind`, `metadata` and `spec`',
         ),
       ],
+      rejected: { file },
     };
   }
   const record = value as Record<string, unknown>;
@@ -65,7 +66,7 @@ export function checkDocument(
         `add \`kind:\` with one of ${listCode(KINDS, 'or')}`,
       ),
     );
-    return { diagnostics };
+    return { diagnostics, rejected: unknownKindRejected(record, file) };
   }
   if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) {
     const suggestion = typeof kind === 'string' ? didYouMean(kind, KINDS) : undefined;
@@ -77,7 +78,7 @@ export function checkDocument(
         suggestion ?? `use one of ${listCode(KINDS, 'or')}`,
       ),
     );
-    return { diagnostics };
+    return { diagnostics, rejected: unknownKindRejected(record, file) };
   }
 
   const k = kind as Kind;
@@ -85,7 +86,7 @@ export function checkDocument(
   if (diagnostics.length > 0) {
     const meta = record.metadata;
     const name = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>).name : undefined;
-    return typeof name === 'string' ? { diagnostics, rejected: { kind: k, name, file } } : { diagnostics };
+    return { diagnostics, rejected: typeof name === 'string' ? { kind: k, name, file } : { kind: k, file } };
   }
 
   const metadata = record.metadata as { name: string };
@@ -98,4 +99,14 @@ export function checkDocument(
     locate,
   } as LoadedDocument;
   return { document, diagnostics };
+}
+
+/**
+ * A document whose kind is unknown may be the one declaring anything of its name (`kind: Apii` with
+ * `metadata.name: railway` hides no other Api), or anything at all when its name is unreadable too.
+ */
+function unknownKindRejected(record: Record<string, unknown>, file: string): RejectedDocument {
+  const meta = record.metadata;
+  const name = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>).name : undefined;
+  return typeof name === 'string' ? { name, file } : { file };
 }

@@ -30,12 +30,13 @@ export interface LoadResult {
 type FileLoad = { documents: LoadedDocument[]; diagnostics: Diagnostic[]; rejected: RejectedDocument[]; text?: string };
 
 /**
- * Loads every `*.yaml` / `*.yml` file under `dir` (sorted by path). Never throws for anything a
+ * Loads every `*.yaml` / `*.yml` file under `dir` (sorted by path), relative to `cwd`, which the
+ * caller passes (the CLI its process's, the Action its workspace): no layer below them reads it. Never throws for anything a
  * user can cause: missing directories, unreadable or malformed files and schema violations all
  * become located diagnostics, and only schema-valid documents enter the set.
  */
-export async function loadPolicySet(dir: string, options: { cwd?: string } = {}): Promise<LoadResult> {
-  const cwd = path.resolve(options.cwd ?? process.cwd());
+export async function loadPolicySet(dir: string, options: { cwd: string }): Promise<LoadResult> {
+  const cwd = path.resolve(options.cwd);
   const root = relativePath(cwd, path.resolve(cwd, dir));
   const set = emptyPolicySet(root);
   const { files, diagnostics } = await findPolicyFiles(dir, cwd);
@@ -57,8 +58,8 @@ export async function loadPolicySet(dir: string, options: { cwd?: string } = {})
  * refused with BG019 instead, unread, exactly as `loadPolicySet` refuses links. `text` is what was
  * read, for code frames.
  */
-export async function loadDocumentsFromFile(file: string, options: { cwd?: string; within?: string } = {}): Promise<FileLoad> {
-  const cwd = path.resolve(options.cwd ?? process.cwd());
+export async function loadDocumentsFromFile(file: string, options: { cwd: string; within?: string }): Promise<FileLoad> {
+  const cwd = path.resolve(options.cwd);
   const abs = path.resolve(cwd, file);
   const rel = relativePath(cwd, abs);
   if (options.within === undefined) return loadFoundFile({ abs, rel });
@@ -91,9 +92,9 @@ export function loadDocumentsFromText(
     );
   }
   for (const broken of parsed.broken) {
-    if (broken.kind !== undefined && (KINDS as readonly string[]).includes(broken.kind)) {
-      rejected.push({ kind: broken.kind as Kind, ...(broken.name === undefined ? {} : { name: broken.name }), file });
-    }
+    // A broken document whose kind (or name) is unreadable may be the one declaring anything of it.
+    const kind = broken.kind !== undefined && (KINDS as readonly string[]).includes(broken.kind) ? { kind: broken.kind as Kind } : {};
+    rejected.push({ ...kind, ...(broken.name === undefined ? {} : { name: broken.name }), file });
   }
   for (const doc of parsed.documents) {
     const checked = checkDocument(file, doc);
@@ -124,24 +125,29 @@ export function addDocument(set: PolicySet, document: LoadedDocument): void {
 }
 
 async function loadFoundFile(file: FoundFile): Promise<FileLoad> {
+  const read = await readFileText(file);
+  if ('diagnostic' in read) return { documents: [], diagnostics: [read.diagnostic], rejected: [{ file: file.rel }] };
+  return { ...loadDocumentsFromText(file.rel, read.text), text: read.text };
+}
+
+/**
+ * The decoded text of one found file, or the located diagnostic saying why it has none (BG004
+ * unreadable, BG005 too large, BG007 not UTF-8). Replay fixtures are read through it too, so a
+ * fixture that cannot be read fails the run as a policy file would.
+ */
+export async function readFileText(file: FoundFile): Promise<{ text: string } | { diagnostic: Diagnostic }> {
   const read = await readPolicyFile(file);
-  if ('diagnostic' in read) return { documents: [], diagnostics: [read.diagnostic], rejected: [] };
+  if ('diagnostic' in read) return read;
   const decoded = decodeUtf8(read.bytes);
-  if (!decoded.ok) {
-    const at = { file: file.rel, line: decoded.line, column: decoded.column, endLine: decoded.line, endColumn: decoded.column + 1 };
-    const byte = read.bytes[decoded.offset] ?? 0;
-    return {
-      documents: [],
-      rejected: [],
-      diagnostics: [
-        diagnostic(
-          VALIDATION_CODES.invalidUtf8,
-          `\`${file.rel}\` is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, '0')} at offset ${decoded.offset})`,
-          at,
-          'save the file as UTF-8',
-        ),
-      ],
-    };
-  }
-  return { ...loadDocumentsFromText(file.rel, decoded.text), text: decoded.text };
+  if (decoded.ok) return { text: decoded.text };
+  const at = { file: file.rel, line: decoded.line, column: decoded.column, endLine: decoded.line, endColumn: decoded.column + 1 };
+  const byte = read.bytes[decoded.offset] ?? 0;
+  return {
+    diagnostic: diagnostic(
+      VALIDATION_CODES.invalidUtf8,
+      `\`${file.rel}\` is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, '0')} at offset ${decoded.offset})`,
+      at,
+      'save the file as UTF-8',
+    ),
+  };
 }

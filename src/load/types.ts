@@ -42,12 +42,13 @@ export interface LoadedDocument<K extends Kind = Kind> {
 }
 
 /**
- * A document that had a recognisable kind but failed validation (or had syntax errors), so it is
- * not in the set. `name` is absent when it could not be read: such a document may be the one
- * declaring any name of its kind.
+ * A document that failed to load or validate (already reported), so it is not in the set. `name`
+ * is absent when it could not be read: such a document may be the one declaring any name of its
+ * kind. `kind` is absent when that could not be read either (a syntax error before `kind:`, an
+ * unknown kind, a file that is not UTF-8): it may then be the one declaring anything.
  */
 export interface RejectedDocument {
-  kind: Kind;
+  kind?: Kind;
   name?: string;
   file: string;
 }

@@ -1,6 +1,6 @@
 import { CST, Composer, LineCounter, Parser, isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
-import { oneLine as firstLine } from '../core/one-line.js';
+import { oneLine } from '../core/one-line.js';
 import { VALIDATION_CODES } from '../diagnostics/codes.js';
 import { diagnostic } from '../diagnostics/create.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -103,7 +103,7 @@ export function parseYaml(file: string, text: string): YamlParseResult {
     if (empty) return;
     nonEmptyCount++;
     for (const w of doc.warnings) {
-      diagnostics.push(diagnostic(VALIDATION_CODES.yamlWarning, `yaml warning: ${oneLine(w.message)}`, spanAt(w.pos[0], w.pos[1])));
+      diagnostics.push(diagnostic(VALIDATION_CODES.yamlWarning, `yaml warning: ${yamlMessage(w.message)}`, spanAt(w.pos[0], w.pos[1])));
     }
     if (doc.errors.length > 0) {
       diagnostics.push(...rootCauseFirst(doc.errors.map((e) => yamlErrorDiagnostic(doc, e.code, e.message, e.pos, spanAt))));
@@ -143,9 +143,12 @@ function rootCauseFirst(found: Diagnostic[]): Diagnostic[] {
   // quote, after the flow mapping around it that it left unclosed, but it is the cause.
   const first = found.findIndex((d) => d.code === VALIDATION_CODES.yamlSyntax);
   if (first < 0 || first === found.length - 1) return found;
-  const rest = found.length - first - 1;
   const root = found[first]!;
-  const kept = { ...root, message: `${root.message} (and ${rest === 1 ? '1 later error' : `${rest} later errors`} in this document, likely caused by this one)` };
+  // The parser reports one error per token it cannot place (a misindented key can give thousands
+  // in a 100-line file), so the lines they fall on are the count a reader can check.
+  const lines = new Set(found.slice(first + 1).filter((d) => d.line !== root.line).map((d) => d.line)).size;
+  const more = lines === 0 ? 'later errors on the same line' : lines === 1 ? 'errors on 1 later line' : `errors on ${lines} later lines`;
+  const kept = { ...root, message: `${root.message} (and ${more} of this document, likely caused by this one)` };
   return [...found.slice(0, first), kept];
 }
 
@@ -261,12 +264,12 @@ function yamlErrorDiagnostic(doc: Doc, code: string, message: string, pos: [numb
       if (code === 'BAD_INDENT' || /same column/.test(message)) {
         return diagnostic(
           VALIDATION_CODES.yamlSyntax,
-          `yaml syntax error: ${oneLine(message)}`,
+          `yaml syntax error: ${yamlMessage(message)}`,
           spanAt(pos[0], pos[1]),
           'indent this line with as many spaces as the other keys of its mapping (or list entries of its list)',
         );
       }
-      return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${oneLine(message)}`, spanAt(pos[0], pos[1]));
+      return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${yamlMessage(message)}`, spanAt(pos[0], pos[1]));
     }
   }
 }
@@ -322,7 +325,7 @@ function aliasDiagnostic(doc: Doc, e: unknown, spanAt: SpanAt): Diagnostic {
   if (/unresolved alias/i.test(message)) {
     return diagnostic(VALIDATION_CODES.yamlSyntax, 'yaml syntax error: alias refers to an anchor that is not defined before it', at);
   }
-  return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${oneLine(message)}`, at);
+  return diagnostic(VALIDATION_CODES.yamlSyntax, `yaml syntax error: ${yamlMessage(message)}`, at);
 }
 
 // Collection keys (`? [a, b]`) have no JSON equivalent and would be silently stringified.
@@ -417,7 +420,7 @@ function makeLocator(doc: Doc, spanAt: SpanAt): YamlDocument['locate'] {
   };
 }
 
-/** The yaml library's message without the position it appends (the diagnostic carries it). */
-function oneLine(message: string): string {
-  return firstLine(message).replace(/\s+at line \d+, column \d+:?$/, '');
+/** The yaml library's message, one line, without the position it appends (the diagnostic carries it). */
+function yamlMessage(message: string): string {
+  return oneLine(message).replace(/\s+at line \d+, column \d+:?$/, '');
 }

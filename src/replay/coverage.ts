@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import type { PolicySet } from '../load/index.js';
 import { testDiagnostic } from './codes.js';
 import type { CaseResult } from './types.js';
+import { TEST_CODES } from './codes.js';
 
 export interface RuleCoverage {
   /** Every rule as `<policy>/<rule>`, in policy-file then rule order. */
@@ -47,7 +48,7 @@ export function coverageDiagnostics(coverage: RuleCoverage, minCoverage: number 
     if (rule.covered) continue;
     out.push(
       testDiagnostic(
-        'BG424',
+        TEST_CODES.ruleNotCovered,
         `rule \`${rule.id}\` is not exercised by any replay step or test case`,
         { file: rule.file, line: rule.line, column: rule.column, endLine: rule.line, endColumn: rule.column + rule.id.length - rule.id.indexOf('/') - 1 },
         `add a TestSuite case under \`${suiteHome}\` whose input this rule decides or matches`,
@@ -58,7 +59,7 @@ export function coverageDiagnostics(coverage: RuleCoverage, minCoverage: number 
     const first = coverage.rules.find((r) => !r.covered);
     out.push(
       testDiagnostic(
-        'BG425',
+        TEST_CODES.coverageBelowMinimum,
         `rule coverage is ${formatPercent(coverage.percent)}, below the required ${formatPercent(minCoverage)}`,
         first
           ? { file: first.file, line: first.line, column: first.column, endLine: first.line, endColumn: first.column }

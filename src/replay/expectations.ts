@@ -4,6 +4,7 @@ import type { Violation } from '../ir/types.js';
 import type { JsonPath, LoadedDocument, PolicySet } from '../load/index.js';
 import { testDiagnostic } from './codes.js';
 import type { ExpectedDecision } from './compare.js';
+import { TEST_CODES } from './codes.js';
 
 /** Every violation kind a decision can carry (exhaustive: a new kind fails to compile here). */
 const KINDS: Readonly<Record<Violation['kind'], true>> = {
@@ -61,7 +62,7 @@ export function checkExpectations(document: LoadedDocument<'Replay'> | LoadedDoc
     if (rules.has(rule) || SYSTEM_RULE_IDS.includes(rule)) return;
     out.push(
       testDiagnostic(
-        'BG432',
+        TEST_CODES.unknownRule,
         `rule \`${rule}\` is declared by no policy and is not a system rule id`,
         document.locate(path, 'value'),
         nearest(rule, [...rules, ...SYSTEM_RULE_IDS]) ?? 'rules are named `<policy>/<rule id>`; system ids are default:<class>, token:<missing|unknown|expired|scope>, overrides:lockdown, api:unknown, input:invalid',
@@ -74,7 +75,7 @@ export function checkExpectations(document: LoadedDocument<'Replay'> | LoadedDoc
       if (!VIOLATION_KINDS.includes(violation.kind)) {
         out.push(
           testDiagnostic(
-            'BG431',
+            TEST_CODES.unknownViolationKind,
             `violation kind \`${violation.kind}\` is not one a decision reports`,
             document.locate([...path, 'violations', v, 'kind'], 'value'),
             nearest(violation.kind, VIOLATION_KINDS) ?? `kinds: ${VIOLATION_KINDS.join(', ')}`,

@@ -1,14 +1,17 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { emptyPolicySet, loadDocumentsFromText } from '../load/index.js';
+import { emptyPolicySet, loadDocumentsFromText, readFileText } from '../load/index.js';
 import type { LoadedDocument, PolicySet } from '../load/index.js';
 import { findPolicyFiles, relativePath, type FoundFile } from '../load/files.js';
-import { decodeUtf8 } from '../load/text.js';
 import { createContext, placeOf } from '../validate/context.js';
 import { invalidTimestamp } from '../validate/rules/invalid-timestamp.js';
 import { rawCredential } from '../validate/rules/raw-credential.js';
+import { escape } from '../core/untrusted.js';
+import { VALIDATION_CODES } from '../diagnostics/codes.js';
+import { fileStart } from '../diagnostics/create.js';
 import { testDiagnostic } from './codes.js';
+import { TEST_CODES } from './codes.js';
 
 export interface TestFixtures {
   replays: LoadedDocument<'Replay'>[];
@@ -28,18 +31,18 @@ const FIXTURE_KIND = /^\s*kind\s*:\s*["']?(Replay|TestSuite)["']?\s*(#.*)?$/m;
 export async function loadTestFixtures(dir: string, options: { cwd: string }): Promise<TestFixtures> {
   const cwd = path.resolve(options.cwd);
   const sources = new Map<string, string>();
-  const { files, diagnostics } = await fixtureFiles(dir, cwd);
+  const { files, diagnostics, isFile } = await fixtureFiles(dir, cwd);
   let replays: LoadedDocument<'Replay'>[] = [];
   let suites: LoadedDocument<'TestSuite'>[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      const decoded = decodeUtf8(await readFile(file.abs));
-      if (!decoded.ok) continue;
-      text = decoded.text;
-    } catch {
+    // A file that cannot be read or decoded might be a fixture: it fails the run (BG004/BG005/BG007)
+    // rather than being skipped, or a broken replay would pass by disappearing.
+    const read = await readFileText(file);
+    if ('diagnostic' in read) {
+      diagnostics.push(read.diagnostic);
       continue;
     }
+    const text = read.text;
     if (!FIXTURE_KIND.test(text)) continue;
     sources.set(file.rel, text);
     const loaded = loadDocumentsFromText(file.rel, text);
@@ -48,6 +51,17 @@ export async function loadTestFixtures(dir: string, options: { cwd: string }): P
       if (document.kind === 'Replay') replays.push(document as LoadedDocument<'Replay'>);
       else if (document.kind === 'TestSuite') suites.push(document as LoadedDocument<'TestSuite'>);
     }
+  }
+  // A file named on its own was meant to be run: holding no fixture is an error, not a pass of nothing.
+  if (isFile && replays.length + suites.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
+    diagnostics.push(
+      testDiagnostic(
+        TEST_CODES.notAFixture,
+        `\`${escape(files[0]?.rel ?? dir)}\` holds no Replay or TestSuite`,
+        fileStart(files[0]?.rel ?? dir),
+        'name a file whose documents are `kind: Replay` or `kind: TestSuite`, or the directory holding them',
+      ),
+    );
   }
   // Fixtures are checked for committed credentials as policies are (BG056), duplicates included.
   // A fixture holding one is not run: its names and values would be printed in results and reports.
@@ -74,7 +88,7 @@ export async function loadTestFixtures(dir: string, options: { cwd: string }): P
     }
     diagnostics.push(
       testDiagnostic(
-        'BG427',
+        TEST_CODES.duplicateFixture,
         `${document.kind} \`${document.name}\` is already defined at ${placeOf(first, ['metadata', 'name'])}; this one is not run`,
         document.locate(['metadata', 'name'], 'value'),
         'give every replay and test suite its own metadata.name: results and junit reports are keyed by it',
@@ -96,14 +110,21 @@ export async function loadTestFixtures(dir: string, options: { cwd: string }): P
 }
 
 /** The files to read: every YAML file under a directory, or the one file named (`--tests test/incidents/x.yaml`). */
-async function fixtureFiles(target: string, cwd: string): Promise<{ files: FoundFile[]; diagnostics: Diagnostic[] }> {
+async function fixtureFiles(target: string, cwd: string): Promise<{ files: FoundFile[]; diagnostics: Diagnostic[]; isFile: boolean }> {
   const abs = path.resolve(cwd, target);
   const isFile = await stat(abs).then(
     (st) => st.isFile(),
     () => false,
   );
-  if (isFile) return { files: [{ abs, rel: relativePath(cwd, abs) }], diagnostics: [] };
-  return findPolicyFiles(target, cwd);
+  if (isFile) return { files: [{ abs, rel: relativePath(cwd, abs) }], diagnostics: [], isFile };
+  const found = await findPolicyFiles(target, cwd);
+  // The loader's "no policy files" speaks of policies; a tests directory gets its own code and help.
+  const diagnostics = found.diagnostics.map((d) =>
+    d.code === VALIDATION_CODES.noPolicyFiles
+      ? testDiagnostic(TEST_CODES.noTestFiles, `no \`*.yaml\` or \`*.yml\` files in tests directory \`${escape(target)}\``, d, 'put Replay and TestSuite files (YAML) there, or pass the directory holding them with --tests')
+      : d,
+  );
+  return { files: found.files, diagnostics, isFile };
 }
 
 /** A step or case named like an earlier one of its fixture: their results could not be told apart. */
@@ -118,7 +139,7 @@ function duplicateNames(document: LoadedDocument, entries: readonly { name: stri
     }
     out.push(
       testDiagnostic(
-        'BG430',
+        TEST_CODES.duplicateStep,
         `${noun} \`${entry.name}\` of ${document.kind} \`${document.name}\` is already defined at ${placeOf(document, ['spec', field, first, 'name'])}`,
         document.locate(['spec', field, i, 'name'], 'value'),
         `give every ${noun} its own name: results and junit test cases are keyed by it`,

@@ -1,4 +1,4 @@
-export { TEST_CODES, testDiagnostic } from './codes.js';
+export { TEST_CODES, TEST_CODE_TITLES, testDiagnostic, type TestCode } from './codes.js';
 export { compareDecision, violationsMatch } from './compare.js';
 export type { ExpectedDecision, FieldDiff } from './compare.js';
 export { coverageDiagnostics, formatPercent, ruleCoverage } from './coverage.js';

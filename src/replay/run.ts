@@ -10,6 +10,7 @@ import { compareDecision } from './compare.js';
 import type { FieldDiff } from './compare.js';
 import { replayInventory } from './inventory.js';
 import type { CaseResult, EngineFor } from './types.js';
+import { TEST_CODES } from './codes.js';
 
 /** The operation label of a request extraction could not understand (an `input:invalid` decision). */
 export const UNPARSEABLE = '(unparseable)';
@@ -42,11 +43,11 @@ export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engi
     const declared = ir.tokens.find((t) => t.name === token.declaredAs);
     const at = document.locate(['spec', 'tokens', i, 'declaredAs'], 'value');
     if (!declared) {
-      diagnostics.push(testDiagnostic('BG422', `replay token \`${token.name}\` is declared as \`${token.declaredAs}\`, but no Token has that name`, at));
+      diagnostics.push(testDiagnostic(TEST_CODES.fingerprintMismatch, `replay token \`${token.name}\` is declared as \`${token.declaredAs}\`, but no Token has that name`, at));
     } else if (declared.fingerprint !== fingerprintOf(token.value)) {
       diagnostics.push(
         testDiagnostic(
-          'BG422',
+          TEST_CODES.fingerprintMismatch,
           `replay token \`${token.name}\` does not fingerprint to Token \`${declared.name}\` (\`${declared.fingerprint}\`)`,
           at,
           'the fake value must hash to the Token\'s fingerprint: printf %s "$VALUE" | sha256sum',
@@ -69,7 +70,7 @@ export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engi
         unresolved = true;
         diagnostics.push(
           testDiagnostic(
-            'BG421',
+            TEST_CODES.unknownToken,
             `\`${whole}\` names no token of this replay`,
             document.locate(['spec', 'steps', s, 'request', 'headers', name], 'value'),
             tokens.size > 0 ? `declared tokens: ${[...tokens.keys()].map((t) => `\`${t}\``).join(', ')}` : 'declare it under spec.tokens',

@@ -77,11 +77,12 @@ export async function signBundleFiles(files: readonly BundleEntry[], options: Si
 }
 
 /**
- * A complete bundle (gzip tar bytes) from its content, signed when `signing` is given. Unsigned,
+ * The gzip tar bytes of a bundle from content already compiled, signed when `signing` is given (the
+ * toolchain builds bundles from policies: src/toolchain/bundle.ts; this only packs and signs). Unsigned,
  * RS* and HS* bundles are byte-identical for identical content; PS* and ES* signatures are
  * randomised, so only `.signatures.json` differs between two such builds.
  */
-export async function buildBundle(content: BundleContent, options: { signing?: SigningOptions } = {}): Promise<Uint8Array> {
+export async function packSignedBundle(content: BundleContent, options: { signing?: SigningOptions } = {}): Promise<Uint8Array> {
   const files = bundleFiles(content);
   const signatures = options.signing === undefined ? undefined : await signBundleFiles(files, options.signing);
   return packBundle(files, signatures);

@@ -5,6 +5,7 @@ import { checkOptionText } from './errors.js';
 import { checkOutPath, writeBundle, type WrittenBundle } from './output.js';
 import { gitRevision } from './revision.js';
 import { signingOptions, type SigningInput } from './signing.js';
+import { BUNDLE_CODES } from '../bundle/codes.js';
 
 export interface BuildPoliciesOptions {
   /** The policy directory, relative to `cwd`. */
@@ -42,11 +43,11 @@ export interface BuildPoliciesHooks {
  */
 export async function checkBuildOptions(options: Pick<BuildPoliciesOptions, 'dir' | 'out' | 'cwd' | 'revision'> & { keyId?: string; scope?: string }): Promise<void> {
   await checkOutPath(options);
-  checkOptionText('--revision', options.revision, 'BG264', { allowEmpty: true });
-  checkOptionText('--key-id', options.keyId, 'BG264', {
+  checkOptionText('--revision', options.revision, BUNDLE_CODES.buildFlagValue, { allowEmpty: true });
+  checkOptionText('--key-id', options.keyId, BUNDLE_CODES.buildFlagValue, {
     emptyHelp: 'leave --key-id out for key id `default` (as `opa build`); to sign without a key id, pass --claims-file',
   });
-  checkOptionText('--scope', options.scope, 'BG264', { allowEmpty: true });
+  checkOptionText('--scope', options.scope, BUNDLE_CODES.buildFlagValue, { allowEmpty: true });
 }
 
 /** Validates a policy directory, builds its bundle (signed when a key is given) and writes it. */

@@ -1,15 +1,30 @@
+import type { BundleCode } from '../bundle/codes.js';
 import { printable } from '../bundle/index.js';
 import { BlastguardError, isBlastguardError } from '../core/errors.js';
+import type { ValidationCode } from '../diagnostics/codes.js';
+import type { TestCode } from '../replay/codes.js';
+import type { ActionCode } from './codes.js';
+
+/**
+ * The codes a usage error may carry, by layer: the toolchain's (bundle, test, validation) here; the
+ * CLI adds the layers only it sees (verification, catalog) by module augmentation, so `tsc`
+ * rejects a typo or an unregistered code in every `new UsageError(...)`.
+ */
+export interface UsageCodes {
+  toolchain: BundleCode | TestCode | ValidationCode | ActionCode;
+}
+
+export type UsageCode = UsageCodes[keyof UsageCodes];
 
 /**
  * An option value that is contradictory, invalid or unsupported (a CLI flag or an Action input).
  * Reported like any coded error (`error BGnnn message` + `help:`); callers exit 2 for it, as for
  * an unknown flag.
  */
-export class UsageError extends BlastguardError {
+export class UsageError extends BlastguardError<UsageCode> {
   readonly usage = true;
 
-  constructor(code: string, message: string, options: { help?: string; cause?: unknown } = {}) {
+  constructor(code: UsageCode, message: string, options: { help?: string; cause?: unknown } = {}) {
     super(code, message, options);
     this.name = 'UsageError';
   }
@@ -24,7 +39,7 @@ export function asUsage<T>(check: () => T): T {
   try {
     return check();
   } catch (e) {
-    if (isBlastguardError(e) && !isUsageError(e)) throw new UsageError(e.code, e.message, { help: e.help, cause: e });
+    if (isBlastguardError(e) && !isUsageError(e)) throw new UsageError(e.code as UsageCode, e.message, { help: e.help, cause: e }); // the code of a registered, typed error
     throw e;
   }
 }
@@ -34,7 +49,7 @@ export function asUsage<T>(check: () => T): T {
  * `--key-id`, `--scope`): no control characters (a newline would forge output lines), and not
  * empty unless `allowEmpty`. Throws a usage error with `code`.
  */
-export function checkOptionText(flag: string, value: string | undefined, code: string, options: { allowEmpty?: boolean; emptyHelp?: string } = {}): void {
+export function checkOptionText(flag: string, value: string | undefined, code: UsageCode, options: { allowEmpty?: boolean; emptyHelp?: string } = {}): void {
   if (value === undefined) return;
   if (value === '' && !options.allowEmpty) {
     throw new UsageError(code, `${flag} must not be empty`, { help: options.emptyHelp ?? `give a value, or leave ${flag} out` });

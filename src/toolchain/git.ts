@@ -9,6 +9,8 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BlastguardError } from '../core/errors.js';
+import { oneLine } from '../core/one-line.js';
+import { escape } from '../core/untrusted.js';
 import { DIFF_CODES } from '../diff/codes.js';
 
 interface GitResult {
@@ -44,13 +46,14 @@ function runGit(args: readonly string[], cwd: string, input?: string): Promise<G
   });
 }
 
-const firstLine = (text: string): string => text.split('\n')[0]!.replace(/^fatal: /, '').toLowerCase();
+/** git's first stderr line, escaped: it echoes the revision the user typed. */
+const gitReason = (text: string): string => escape(oneLine(text).replace(/^fatal: /, '').toLowerCase());
 
 /** The top directory of the git work tree containing `cwd`. */
 export async function gitTopLevel(cwd: string): Promise<string> {
   const r = await runGit(['rev-parse', '--show-toplevel'], cwd);
   if (r.code !== 0) {
-    throw new BlastguardError(DIFF_CODES.notGitRepository, `\`${cwd}\` is not inside a git repository`, {
+    throw new BlastguardError(DIFF_CODES.notGitRepository, `\`${escape(cwd)}\` is not inside a git repository`, {
       help: 'run diff inside a clone of the policy repository (`--base` names a commit of it)',
     });
   }
@@ -68,12 +71,12 @@ export interface Revision {
 /** Resolves `ref` to a commit; BG560 when it names none (a shallow clone often lacks the base). */
 export async function resolveRevision(top: string, ref: string, flag: string): Promise<Revision> {
   if (ref === '' || ref.startsWith('-')) {
-    throw new BlastguardError(DIFF_CODES.unknownRevision, `${flag} \`${ref}\` is not a revision`, { help: `give a commit, branch or tag, e.g. ${flag} origin/main` });
+    throw new BlastguardError(DIFF_CODES.unknownRevision, `${flag} \`${escape(ref)}\` is not a revision`, { help: `give a commit, branch or tag, e.g. ${flag} origin/main` });
   }
   const r = await runGit(['log', '-1', '--format=%H %cI', `${ref}^{commit}`, '--'], top);
   const [commit, date] = r.stdout.toString('utf8').trim().split(' ');
   if (r.code !== 0 || !commit || !date) {
-    throw new BlastguardError(DIFF_CODES.unknownRevision, `${flag} \`${ref}\` does not name a commit of this repository${r.stderr ? ` (${firstLine(r.stderr)})` : ''}`, {
+    throw new BlastguardError(DIFF_CODES.unknownRevision, `${flag} \`${escape(ref)}\` does not name a commit of this repository${r.stderr ? ` (${gitReason(r.stderr)})` : ''}`, {
       help: 'fetch it first (a shallow clone lacks older commits: `git fetch --deepen=50 origin`, or `fetch-depth: 0` in actions/checkout)',
     });
   }
@@ -95,7 +98,7 @@ async function listTree(top: string, commit: string, dir: string): Promise<TreeE
   const args = ['ls-tree', '-r', '-z', '--full-tree', commit];
   if (dir !== '' && dir !== '.') args.push('--', dir);
   const r = await runGit(args, top);
-  if (r.code !== 0) throw new BlastguardError(DIFF_CODES.gitFailed, `git ls-tree failed for \`${commit}\`: ${firstLine(r.stderr)}`, { help: 'check that the repository is not corrupt (`git fsck`)' });
+  if (r.code !== 0) throw new BlastguardError(DIFF_CODES.gitFailed, `git ls-tree failed for \`${commit}\`: ${gitReason(r.stderr)}`, { help: 'check that the repository is not corrupt (`git fsck`)' });
   const entries: TreeEntry[] = [];
   for (const record of r.stdout.toString('utf8').split('\0')) {
     if (record === '') continue;
@@ -111,7 +114,7 @@ async function readBlobs(top: string, objects: readonly string[]): Promise<Map<s
   const blobs = new Map<string, Buffer>();
   if (objects.length === 0) return blobs;
   const r = await runGit(['cat-file', '--batch'], top, objects.map((o) => `${o}\n`).join(''));
-  if (r.code !== 0) throw new BlastguardError(DIFF_CODES.gitFailed, `git cat-file failed: ${firstLine(r.stderr)}`, { help: 'check that the repository is not corrupt (`git fsck`)' });
+  if (r.code !== 0) throw new BlastguardError(DIFF_CODES.gitFailed, `git cat-file failed: ${gitReason(r.stderr)}`, { help: 'check that the repository is not corrupt (`git fsck`)' });
   let at = 0;
   const out = r.stdout;
   while (at < out.length) {

@@ -5,6 +5,7 @@ import { DATA_PATH, MANIFEST_PATH, SIGNATURES_PATH, WASM_PATH, printable } from 
 import { BlastguardError } from '../core/errors.js';
 import { packBuiltBundle, sha256Hex, type BuiltBundle } from './bundle.js';
 import { UsageError, errnoText } from './errors.js';
+import { BUNDLE_CODES } from '../bundle/codes.js';
 
 /** `.tar.gz` / `.tgz` → one gzip tar; anything else → a bundle directory. */
 export function isTarballPath(out: string): boolean {
@@ -33,7 +34,7 @@ async function checkOutputDirectory(out: string, shown: string): Promise<void> {
   }
   if (foreign.length > 0) {
     const listed = foreign.slice(0, 5).map((f) => `\`${printable(f)}\``).join(', ') + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : '');
-    throw new BlastguardError('BG262', `\`${printable(shown)}\` is not a bundle directory blastguard wrote: it also holds ${listed}`, {
+    throw new BlastguardError(BUNDLE_CODES.foreignOutDirectory, `\`${printable(shown)}\` is not a bundle directory blastguard wrote: it also holds ${listed}`, {
       help: 'every file in a bundle directory becomes part of the bundle; build into a new or empty directory, or remove those files (blastguard only replaces data.json, policy.wasm, .manifest and .signatures.json)',
     });
   }
@@ -66,16 +67,16 @@ function within(child: string, parent: string): boolean {
  */
 export async function checkOutPath(options: { out: string; dir: string; cwd: string }): Promise<void> {
   const help = 'name a bundle file (`--out bundle.tar.gz`) or a directory of its own (`--out bundle`), outside the policy directory';
-  if (options.out.trim() === '') throw new UsageError('BG263', '--out must not be empty', { help });
+  if (options.out.trim() === '') throw new UsageError(BUNDLE_CODES.outDirectory, '--out must not be empty', { help });
   const out = await canonicalPath(path.resolve(options.cwd, options.out));
   const dir = await canonicalPath(path.resolve(options.cwd, options.dir));
   const cwd = await canonicalPath(path.resolve(options.cwd));
-  if (out === cwd) throw new UsageError('BG263', `--out \`${printable(options.out)}\` is the current directory`, { help });
+  if (out === cwd) throw new UsageError(BUNDLE_CODES.outDirectory, `--out \`${printable(options.out)}\` is the current directory`, { help });
   if (within(out, dir)) {
-    throw new UsageError('BG263', `--out \`${printable(options.out)}\` is ${out === dir ? 'the policy directory' : 'inside the policy directory'} \`${printable(options.dir)}\``, { help });
+    throw new UsageError(BUNDLE_CODES.outDirectory, `--out \`${printable(options.out)}\` is ${out === dir ? 'the policy directory' : 'inside the policy directory'} \`${printable(options.dir)}\``, { help });
   }
   if (!isTarballPath(options.out) && within(dir, out)) {
-    throw new UsageError('BG263', `--out \`${printable(options.out)}\` contains the policy directory \`${printable(options.dir)}\``, { help });
+    throw new UsageError(BUNDLE_CODES.outDirectory, `--out \`${printable(options.out)}\` contains the policy directory \`${printable(options.dir)}\``, { help });
   }
 }
 
@@ -101,7 +102,7 @@ async function writeOutput(out: string, shown: string, built: BuiltBundle): Prom
   }
   const existing = await stat(out).catch(() => undefined);
   if (existing !== undefined && !existing.isDirectory()) {
-    throw new BlastguardError('BG261', `\`${printable(shown)}\` exists and is not a directory`, {
+    throw new BlastguardError(BUNDLE_CODES.writeFailed, `\`${printable(shown)}\` exists and is not a directory`, {
       help: 'name the output `*.tar.gz` for a bundle file, or a directory for an unpacked bundle',
     });
   }
@@ -132,7 +133,7 @@ export async function writeBundle(built: BuiltBundle, options: { out: string; cw
     bytes = await writeOutput(path.resolve(options.cwd, options.out), options.out, built);
   } catch (e) {
     if (e instanceof BlastguardError) throw e;
-    throw new BlastguardError('BG261', `cannot write bundle \`${printable(options.out)}\`: ${errnoText(e)}`, {
+    throw new BlastguardError(BUNDLE_CODES.writeFailed, `cannot write bundle \`${printable(options.out)}\`: ${errnoText(e)}`, {
       help: 'check that the --out location is writable and has free space',
       cause: e,
     });

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { BlastguardError } from '../core/errors.js';
+import { BUNDLE_CODES } from '../bundle/codes.js';
 
 const run = promisify(execFile);
 
@@ -10,7 +11,7 @@ export async function gitRevision(dir: string, warn: (message: string) => void):
   try {
     head = (await run('git', ['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
   } catch (e) {
-    throw new BlastguardError('BG260', `cannot determine the bundle revision: \`${dir}\` is not in a git checkout with a commit`, {
+    throw new BlastguardError(BUNDLE_CODES.noRevision, `cannot determine the bundle revision: \`${dir}\` is not in a git checkout with a commit`, {
       help: 'pass --revision (for example --revision "$GITHUB_SHA"); an empty revision is allowed with --revision ""',
       cause: e,
     });

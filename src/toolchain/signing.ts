@@ -1,6 +1,7 @@
 import { DEFAULT_SIGNING_ALGORITHM, parseSigningAlgorithm, type SigningAlgorithm } from '../bundle/index.js';
 import { loadSigningKey, type SigningOptions } from '../sign/index.js';
 import { asUsage } from './errors.js';
+import { BUNDLE_CODES } from '../bundle/codes.js';
 
 /** A signing key as a value: the caller reads it from wherever it lives (a file, an Action secret) and passes it in. */
 export interface SigningInput {
@@ -18,7 +19,7 @@ export interface SigningInput {
 
 /** The signing algorithm named by an option (default RS256); an unsupported one is a usage error (BG250). */
 export function signingAlgorithm(alg: string | undefined): SigningAlgorithm {
-  return asUsage(() => parseSigningAlgorithm(alg ?? DEFAULT_SIGNING_ALGORITHM, 'BG250'));
+  return asUsage(() => parseSigningAlgorithm(alg ?? DEFAULT_SIGNING_ALGORITHM, BUNDLE_CODES.unsupportedSigningAlgorithm));
 }
 
 /** Loads the key for its algorithm (an unsupported algorithm is a usage error, BG250) and applies OPA's key-id default. */

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readBundle, type Bundle } from '../bundle/index.js';
 import { isBlastguardError } from '../core/errors.js';
+import { escape } from '../core/untrusted.js';
 import { fileStart, sortDiagnostics } from '../diagnostics/create.js';
 import { closest } from '../diagnostics/suggest.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -26,6 +27,7 @@ import {
 import { buildBundle, packBuiltBundle } from './bundle.js';
 import { checkPolicies } from './check.js';
 import { bundleEngines } from './engines.js';
+import { TEST_CODES } from '../replay/codes.js';
 
 /** The bundle replays run against, as a host would hold it. */
 export interface TestBundle {
@@ -92,7 +94,7 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   );
   if (target === 'missing') {
     const d = testDiagnostic(
-      'BG426',
+      TEST_CODES.testsPathMissing,
       `tests path \`${options.tests}\` does not exist`,
       fileStart(options.tests),
       'pass the directory (or one file) holding your Replay and TestSuite files with --tests (default `test`)',
@@ -110,7 +112,7 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   } catch (e) {
     if (!isBlastguardError(e)) throw e;
     const at = fileStart(loaded.set.root);
-    const d = testDiagnostic('BG428', `the bundle cannot be built for testing: ${e.code} ${e.message}`, at, e.help);
+    const d = testDiagnostic(TEST_CODES.bundleUnavailable, `the bundle cannot be built for testing: ${e.code} ${e.message}`, at, e.help);
     return failed([...policyDiagnostics, d], loaded.sources);
   }
 
@@ -118,7 +120,12 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   const diagnostics: Diagnostic[] = [...policyDiagnostics, ...fixtures.diagnostics];
   if (fixtures.replays.length + fixtures.suites.length === 0 && !fixtures.diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push(
-      testDiagnostic('BG423', `no Replay or TestSuite found under \`${options.tests}\``, fileStart(options.tests), 'add replays under test/incidents/ and suites under test/policies/'),
+      testDiagnostic(
+        TEST_CODES.noFixtures,
+        `no Replay or TestSuite found under \`${escape(options.tests)}\``,
+        fileStart(options.tests),
+        `add YAML files of \`kind: Replay\` or \`kind: TestSuite\` under \`${escape(options.tests)}\`, or pass the directory holding them with --tests`,
+      ),
     );
   }
   const selection = select(fixtures, options);
@@ -133,10 +140,20 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   // nothing about the policies, so it is neither warned about nor enforced.
   const partial = filtered || target === 'file';
   const coverage = ruleCoverage(loaded.set, results);
+  if (partial && options.minCoverage !== undefined && options.minCoverage !== null) {
+    diagnostics.push(
+      testDiagnostic(
+        TEST_CODES.coverageNotEnforced,
+        `--min-coverage ${options.minCoverage} was not enforced: this run is partial (${filtered ? '--fixture or --step' : 'one file'})`,
+        fileStart(options.tests),
+        'coverage is measured over every fixture; run without --fixture/--step and with the tests directory to enforce it',
+      ),
+    );
+  }
   if (!partial) {
     const findings = coverageDiagnostics(coverage, options.minCoverage ?? null, suiteHome(fixtures.suites, options.tests));
     // With nothing run, one warning per rule would only repeat BG423.
-    diagnostics.push(...(results.length === 0 ? findings.filter((d) => d.code !== 'BG424') : findings));
+    diagnostics.push(...(results.length === 0 ? findings.filter((d) => d.code !== TEST_CODES.ruleNotCovered) : findings));
   }
   const ok = results.every((r) => r.passed) && !diagnostics.some((d) => d.severity === 'error');
   return {
@@ -215,7 +232,7 @@ function noMatch(options: RunTestsOptions, names: readonly string[]): Diagnostic
       : fixtureKnown
         ? 'the step filter matches a part of a step or case name, case-sensitively'
         : `fixtures: ${names.map((n) => `\`${n}\``).join(', ') || '(none)'}`;
-  return testDiagnostic('BG433', `no replay step or test case matches ${parts.join(' and ')}`, fileStart(options.tests), help);
+  return testDiagnostic(TEST_CODES.filterMatchesNothing, `no replay step or test case matches ${parts.join(' and ')}`, fileStart(options.tests), help);
 }
 
 /** Each finding once: fixtures under the policy directory are checked by validation and by the fixture loader alike. */

@@ -40,7 +40,7 @@ export function createContext(set: PolicySet, now: Date): RuleContext {
  * whose name could not be read may be the one, so it counts for every name of its kind.
  */
 export function isRejected(set: PolicySet, kind: string, name: string): boolean {
-  return (set.rejected ?? []).some((r) => r.kind === kind && (r.name === undefined || r.name === name));
+  return (set.rejected ?? []).some((r) => (r.kind === undefined || r.kind === kind) && (r.name === undefined || r.name === name));
 }
 
 /** Every document of the set, in kind then file order. */

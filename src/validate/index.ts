@@ -25,8 +25,8 @@ export interface CheckResult {
 }
 
 /** Loads a policy directory and validates it: everything `blastguard validate` reports. */
-export async function checkPolicyDir(dir: string, options: { cwd?: string; now?: Date } = {}): Promise<CheckResult> {
-  const loaded = await loadPolicySet(dir, options.cwd === undefined ? {} : { cwd: options.cwd });
+export async function checkPolicyDir(dir: string, options: { cwd: string; now?: Date }): Promise<CheckResult> {
+  const loaded = await loadPolicySet(dir, { cwd: options.cwd });
   const validated = validatePolicySet(loaded.set, options.now === undefined ? {} : { now: options.now });
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...validated]);
   return { set: loaded.set, diagnostics, ...countDiagnostics(diagnostics), sources: loaded.sources };

@@ -174,6 +174,20 @@ describe('blastguard build', () => {
   });
 });
 
+describe('blastguard build --claims-file with a json syntax error', () => {
+  it('is located at line:column and quotes nothing of the file (a credential, terminal escapes)', async () => {
+    const dir = await workspace();
+    const keys = await withKeys(dir);
+    await writeFile(path.join(dir, 'claims.json'), '{\n  "iss": ghp_abcdefghijklmnop\u001b[2J\n}\n');
+    const r = await runCli(['build', '--out', 'b.tar.gz', '--revision', 'r', '--signing-key', keys.signing, '--claims-file', 'claims.json'], { cwd: dir });
+    expect(errorCode(r)).toBe('BG253');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^claims\.json:2:10: /m);
+    expect(r.stderr).not.toContain('ghp_');
+    expect(r.stderr).not.toContain('\u001b');
+  });
+});
+
 describe('blastguard build --format json', () => {
   it('keeps stdout parseable: diagnostics json there, the summary on stderr', async () => {
     const dir = await workspace();

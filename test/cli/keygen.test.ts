@@ -72,3 +72,12 @@ describe('blastguard keygen', () => {
     expect([empty.code, errorCode(empty)]).toEqual([2, 'BG282']);
   });
 });
+
+describe('keygen --out under a kernel filesystem', () => {
+  it('is refused (BG282) instead of hanging in a recursive mkdir', async () => {
+    for (const out of ['/proc/blastguard-keys', '/sys/blastguard-keys']) {
+      const r = await runCli(['keygen', '--out', out]);
+      expect([r.code, /error (BG\d+)/.exec(r.stderr)?.[1]]).toEqual([1, 'BG282']);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/cli/main.js';
-import { runCli } from '../helpers/cli.js';
+import { REPO, runCli } from '../helpers/cli.js';
 
 describe('blastguard (main)', () => {
   it('lists commands in --help, validate first', async () => {
@@ -34,5 +34,39 @@ describe('blastguard (main)', () => {
     const r = await runCli(['eval', '--dir', 'a', '--bundle', 'b', '--input', 'c']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error BG275 give either --dir or --bundle, not both\n {2}help: \S/);
+  });
+});
+
+describe('empty path flags and filters', () => {
+  it.each([
+    [['validate', '--dir', '']],
+    [['ir', '--dir', '']],
+    [['test', '--tests', '']],
+    [['test', '--dir', '']],
+    [['test', '--step', '']],
+    [['test', '--fixture', '']],
+    [['test', '--junit', '']],
+    [['eval', '--dir', '', '--input', 'x.json']],
+    [['build', '--dir', '', '--out', 'b.tar.gz']],
+  ])('`%s` is a usage error (BG265), not a scan of the current directory', async (args) => {
+    const r = await runCli(args, { cwd: REPO });
+    expect([r.code, /error (BG\d+)/.exec(r.stderr)?.[1]]).toEqual([2, 'BG265']);
+  });
+});
+
+describe('control characters in flag values and arguments', () => {
+  it.each([
+    [['validate', '--dir', 'x\u001b[2Jy']],
+    [['test', '--tests', 'a\nb']],
+    [['test', '--fixture', 'a\u001bb']],
+    [['eval', '--input', 'in\u001b.json']],
+    [['verify', 'b\u001b.tar.gz', '--verification-key', 'k.pem']],
+    [['keygen', '--alg', 'ES\u001b256', '--out', 'k']],
+    [['build', '--out', 'b.tar.gz', '--signing-key', 'k\u001b.pem']],
+  ])('`%s` is a usage error (BG266) that echoes the value escaped', async (args) => {
+    const r = await runCli(args, { cwd: REPO });
+    expect([r.code, /error (BG\d+)/.exec(r.stderr)?.[1]]).toEqual([2, 'BG266']);
+    // eslint-disable-next-line no-control-regex
+    expect(r.stderr + r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
   });
 });

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { copyExampleRepo, replayYaml, runCli } from '../helpers/cli.js';
+import { REPO, copyExampleRepo, replayYaml, runCli } from '../helpers/cli.js';
 import type { TestReportJson } from '../../src/report/index.js';
 
 let work: string;
@@ -63,5 +63,46 @@ describe('blastguard test: replay file checks', () => {
     // Report viewers key test cases by classname and name: the repeated name is told apart by its line.
     expect(xml).toContain('<testcase classname="same-step" name="twice › me (line 12)"');
     expect(xml).toContain('<testcase classname="same-step" name="twice › me (line 16)"');
+  });
+});
+
+describe('blastguard test: a fixture file that cannot be read', () => {
+  test('is a located BG007 (not UTF-8) and fails the run instead of being skipped', async () => {
+    const root = await copyExampleRepo(path.join(work, 'not-utf8'));
+    const file = path.join(root, 'test', 'incidents', 'pocketos-lockdown.yaml');
+    await writeFile(file, Buffer.concat([await readFile(file), Buffer.from('# caf\xe9\n', 'latin1')]));
+    const { code, stdout } = await runCli(['test', '--format', 'json', '--tests', 'test/incidents'], { cwd: root });
+    expect(code).toBe(1);
+    const body = JSON.parse(stdout) as TestReportJson;
+    expect(body.diagnostics.filter((d) => d.code === 'BG007').map((d) => d.file)).toEqual(['test/incidents/pocketos-lockdown.yaml']);
+    expect(body.ok).toBe(false);
+  });
+});
+
+describe('blastguard test: what --tests names', () => {
+  test('a named file that holds no fixture is an error (BG434), not a pass of nothing', async () => {
+    const root = await copyExampleRepo(path.join(work, 'not-a-fixture'));
+    await writeFile(path.join(root, 'notes.txt'), 'hello\n');
+    for (const file of ['notes.txt', 'policies/apis/railway.yaml']) {
+      const r = await runCli(['test', '--format', 'json', '--tests', file], { cwd: root });
+      expect(r.code).toBe(1);
+      expect((JSON.parse(r.stdout) as TestReportJson).diagnostics.map((d) => d.code)).toContain('BG434');
+    }
+  });
+
+  test('an empty tests directory has its own code (BG435), not the policy loader\'s BG003', async () => {
+    const root = await copyExampleRepo(path.join(work, 'empty-tests'));
+    await mkdir(path.join(root, 'empty'));
+    const r = await runCli(['test', '--format', 'json', '--tests', 'empty'], { cwd: root });
+    expect(r.code).toBe(1);
+    const codes = (JSON.parse(r.stdout) as TestReportJson).diagnostics.map((d) => d.code);
+    expect(codes).toContain('BG435');
+    expect(codes).not.toContain('BG003');
+  });
+
+  test('--min-coverage in a partial run says it was not enforced (BG436)', async () => {
+    const r = await runCli(['test', '--format', 'json', '--fixture', 'pocketos-volume-delete', '--min-coverage', '100'], { cwd: REPO });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as TestReportJson).diagnostics.map((d) => [d.code, d.severity])).toContainEqual(['BG436', 'warning']);
   });
 });

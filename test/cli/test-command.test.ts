@@ -167,3 +167,20 @@ describe('blastguard test', () => {
     expect(code).toBe(2);
   });
 });
+
+describe('blastguard test: colour is decided per stream', () => {
+  const args = ['test', '--tests', 'test/incidents/pocketos-volume-delete.yaml'];
+  test('stdout redirected to a file gets no escapes although stderr is a terminal', async () => {
+    const r = await runCli(args, { cwd: REPO, isTTY: true, stdoutIsTTY: false });
+    expect(r.stdout).not.toContain('\u001b[');
+    const tty = await runCli(args, { cwd: REPO, isTTY: false, stdoutIsTTY: true });
+    expect(tty.stdout).toContain('\u001b[');
+  });
+
+  test('FORCE_COLOR=0 and TERM=dumb turn colour off on a terminal', async () => {
+    for (const env of [{ FORCE_COLOR: '0' }, { TERM: 'dumb' }]) {
+      const r = await runCli(args, { cwd: REPO, isTTY: true, stdoutIsTTY: true, env });
+      expect(r.stdout + r.stderr).not.toContain('\u001b[');
+    }
+  });
+});

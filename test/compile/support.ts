@@ -18,6 +18,6 @@ export const REPO = path.resolve(import.meta.dirname, '..', '..');
 
 /** The example repository's IR (`policies/`). */
 export async function exampleIr(): Promise<Ir> {
-  const { set } = await loadPolicySet(path.join(REPO, 'policies'));
+  const { set } = await loadPolicySet(path.join(REPO, 'policies'), { cwd: REPO });
   return buildIr(set);
 }

@@ -1,6 +1,6 @@
 // An enforcer polling Debian's nginx serving a bundle directory (ETag, 304): a new bundle file is
 // activated, an unchanged one is a 304 that keeps the enforcer fresh, a tampered one never activates.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSource } from '../../src/distribute/index.js';
@@ -15,9 +15,15 @@ describe.skipIf(nginx.skip)('enforcer against nginx', () => {
   let daemon: Daemon | undefined;
   let url: string;
   let f: EnforceFixtures;
+  let published = 0;
   const publish = async (bytes: Uint8Array): Promise<void> => {
     const file = path.join(dir, 'www', 'bundles', 'blastguard.tar.gz');
     await writeFile(`${file}.tmp`, bytes, { mode: 0o644 });
+    // nginx's ETag is mtime (seconds) and size: two bundles of one size written in the same second
+    // would share it, so each publish moves the mtime on by a second of its own.
+    published += 1;
+    const at = new Date(Date.UTC(2026, 0, 1) + published * 1000);
+    await utimes(`${file}.tmp`, at, at);
     await rename(`${file}.tmp`, file);
   };
 

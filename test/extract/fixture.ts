@@ -4,7 +4,7 @@ import type { Ir } from '../../src/ir/types.js';
 
 /** The example repository's IR: extraction is tested against the real Railway catalog. */
 export async function exampleIr(): Promise<Ir> {
-  const { set, diagnostics } = await loadPolicySet('policies');
+  const { set, diagnostics } = await loadPolicySet('policies', { cwd: process.cwd() });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(`policies/ does not load: ${JSON.stringify(errors)}`);
   return buildIr(set);

@@ -21,6 +21,8 @@ export interface RunOptions {
   stdinBytes?: Uint8Array;
   /** Pretend stderr is a terminal (default: false, so no colours). */
   isTTY?: boolean;
+  /** Pretend stdout is a terminal (default: false). */
+  stdoutIsTTY?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? {},
     isTTY: options.isTTY ?? false,
+    ...(options.stdoutIsTTY === undefined ? {} : { stdoutIsTTY: options.stdoutIsTTY }),
   };
   const code = await main(args, io);
   return { code, stdout, stderr };

@@ -109,7 +109,7 @@ describe('duplicate names', () => {
 
 describe('expectations no decision can meet', () => {
   test('an unknown violation kind (BG431) and an unknown rule id (BG432) are located errors; system ids are fine', async () => {
-    const { set } = await loadPolicySet('policies');
+    const { set } = await loadPolicySet('policies', { cwd: process.cwd() });
     const rules = ruleIds(set);
     const { documents } = loadDocumentsFromText(
       'test/policies/expect.yaml',
@@ -156,7 +156,7 @@ function report(results: CaseResult[]): TestReport {
 
 describe('why a request was unparseable', () => {
   test('runReplay records the extractor error, and every format shows it', async () => {
-    const { set } = await loadPolicySet('policies');
+    const { set } = await loadPolicySet('policies', { cwd: process.cwd() });
     const ir = buildIr(set);
     const bundle = await loadTestBundle(ir);
     const { documents } = loadDocumentsFromText(

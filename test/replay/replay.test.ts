@@ -14,7 +14,7 @@ import type { TestBundle } from '../../src/toolchain/index.js';
 let ir: Ir;
 let bundle: TestBundle;
 beforeAll(async () => {
-  const { set } = await loadPolicySet('policies');
+  const { set } = await loadPolicySet('policies', { cwd: process.cwd() });
   ir = buildIr(set);
   bundle = await loadTestBundle(ir);
 });

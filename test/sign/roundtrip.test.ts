@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SIGNING_ALGORITHMS, hashBundleFile, readBundle, type SigningAlgorithm } from '../../src/bundle/index.js';
-import { buildBundle, loadSigningKey } from '../../src/sign/index.js';
+import { packSignedBundle, loadSigningKey } from '../../src/sign/index.js';
 import { decodeCompactJws, loadVerificationKey, openBundle, singleKeyConfig, verifyBundle } from '../../src/verify/index.js';
 import { codeOf, syntheticContent, testKeys } from '../bundle/fixtures.js';
 
@@ -11,7 +11,7 @@ const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest(
 describe('build → read → verify', () => {
   it.each(SIGNING_ALGORITHMS.map((a) => [a]))('%s', async (alg: SigningAlgorithm) => {
     const keys = testKeys(alg);
-    const bytes = await buildBundle(syntheticContent(), { signing: { key: loadSigningKey(keys.signing, alg), keyId: 'release' } });
+    const bytes = await packSignedBundle(syntheticContent(), { signing: { key: loadSigningKey(keys.signing, alg), keyId: 'release' } });
     const bundle = await readBundle(bytes);
     expect([...bundle.files.keys()]).toEqual(['data.json', 'policy.wasm', '.manifest']);
     const result = await verifyBundle(bundle, singleKeyConfig(loadVerificationKey(keys.verification, alg), { keyId: 'release' }));
@@ -23,7 +23,7 @@ describe('build → read → verify', () => {
 describe('OPA shapes', () => {
   it('writes the tar entries, manifest and signatures file as OPA does', async () => {
     const keys = testKeys('RS256');
-    const bytes = await buildBundle(syntheticContent(), { signing: { key: loadSigningKey(keys.signing, 'RS256'), keyId: 'default' } });
+    const bytes = await packSignedBundle(syntheticContent(), { signing: { key: loadSigningKey(keys.signing, 'RS256'), keyId: 'default' } });
     // gzip header: mtime 0, OS byte 255
     expect([...bytes.subarray(4, 8)]).toEqual([0, 0, 0, 0]);
     expect(bytes[9]).toBe(0xff);
@@ -59,7 +59,7 @@ describe('OPA shapes', () => {
 
   it('omits kid and keyid without a key id, and puts claims and scope in sorted order', async () => {
     const keys = testKeys('HS256');
-    const bytes = await buildBundle(syntheticContent(), {
+    const bytes = await packSignedBundle(syntheticContent(), {
       signing: { key: loadSigningKey(keys.signing, 'HS256'), scope: 'write', claims: { iss: 'ci', iat: 1700000000 } },
     });
     const bundle = await readBundle(bytes);
@@ -74,9 +74,9 @@ describe('OPA shapes', () => {
 
   it('rejects claims OPA could not decode', async () => {
     const key = loadSigningKey(testKeys('HS256').signing, 'HS256');
-    expect(await codeOf(() => buildBundle(syntheticContent(), { signing: { key, claims: { files: [] } } }))).toBe('BG253');
-    expect(await codeOf(() => buildBundle(syntheticContent(), { signing: { key, claims: { iat: '1' } } }))).toBe('BG253');
-    expect(await codeOf(() => buildBundle(syntheticContent(), { signing: { key, claims: { scope: 'a' }, scope: 'b' } }))).toBe('BG253');
+    expect(await codeOf(() => packSignedBundle(syntheticContent(), { signing: { key, claims: { files: [] } } }))).toBe('BG253');
+    expect(await codeOf(() => packSignedBundle(syntheticContent(), { signing: { key, claims: { iat: '1' } } }))).toBe('BG253');
+    expect(await codeOf(() => packSignedBundle(syntheticContent(), { signing: { key, claims: { scope: 'a' }, scope: 'b' } }))).toBe('BG253');
   });
 
   it('refuses keys that do not fit the algorithm', async () => {
@@ -98,27 +98,27 @@ describe('reproducible builds', () => {
   it.each([['unsigned'], ['RS256'], ['HS512']])('%s: identical content → identical bytes', async (mode) => {
     const signing =
       mode === 'unsigned' ? undefined : { key: loadSigningKey(testKeys(mode as SigningAlgorithm).signing, mode as SigningAlgorithm) };
-    const a = await buildBundle(syntheticContent(), { signing });
-    const b = await buildBundle(syntheticContent(), { signing });
+    const a = await packSignedBundle(syntheticContent(), { signing });
+    const b = await packSignedBundle(syntheticContent(), { signing });
     expect(sha256(a)).toBe(sha256(b));
   });
 
   it('an unsigned bundle of fixed content has a fixed digest (any machine, any release)', async () => {
-    expect(sha256(await buildBundle(syntheticContent()))).toBe('2e36dfdbc0ad4aa874df64e8b00a3cab4010d4e12ea17ab23691af7a86d7c0cd');
+    expect(sha256(await packSignedBundle(syntheticContent()))).toBe('2e36dfdbc0ad4aa874df64e8b00a3cab4010d4e12ea17ab23691af7a86d7c0cd');
   });
 
   it('PS/ES: only the signature differs', async () => {
     for (const alg of ['PS256', 'ES256'] as const) {
       const key = loadSigningKey(testKeys(alg).signing, alg);
-      const a = await readBundle(await buildBundle(syntheticContent(), { signing: { key } }));
-      const b = await readBundle(await buildBundle(syntheticContent(), { signing: { key } }));
+      const a = await readBundle(await packSignedBundle(syntheticContent(), { signing: { key } }));
+      const b = await readBundle(await packSignedBundle(syntheticContent(), { signing: { key } }));
       for (const [name, bytes] of a.files) expect(sha256(bytes)).toBe(sha256(b.files.get(name)!));
     }
   });
 
   it('a data-only change leaves policy.wasm byte-identical', async () => {
-    const a = await readBundle(await buildBundle(syntheticContent()));
-    const b = await readBundle(await buildBundle(syntheticContent({ data: { blastguard: { tokens: {}, overrides: {} } } })));
+    const a = await readBundle(await packSignedBundle(syntheticContent()));
+    const b = await readBundle(await packSignedBundle(syntheticContent({ data: { blastguard: { tokens: {}, overrides: {} } } })));
     expect(sha256(a.files.get('policy.wasm')!)).toBe(sha256(b.files.get('policy.wasm')!));
     expect(sha256(a.files.get('data.json')!)).not.toBe(sha256(b.files.get('data.json')!));
   });
@@ -127,7 +127,7 @@ describe('reproducible builds', () => {
 describe('openBundle', () => {
   it('verifies, or skips only when told to', async () => {
     const keys = testKeys('ES256');
-    const bytes = await buildBundle(syntheticContent(), { signing: { key: loadSigningKey(keys.signing, 'ES256') } });
+    const bytes = await packSignedBundle(syntheticContent(), { signing: { key: loadSigningKey(keys.signing, 'ES256') } });
     const key = loadVerificationKey(keys.verification, 'ES256');
     expect((await openBundle(bytes, { verification: singleKeyConfig(key) })).verification?.files).toHaveLength(3);
     expect((await openBundle(bytes, { skipVerification: true })).verification).toBeNull();

@@ -56,4 +56,25 @@ describe('one indentation mistake in an Api document', () => {
     expect(codes.filter((c) => c === 'BG008')).toHaveLength(1);
     expect(codes).not.toContain('BG040');
   });
+
+  it('keeps references quiet when the kind itself is unreadable (envelope indented)', async () => {
+    root = await brokenCopy((t) => t.replace(/^(apiVersion|kind|metadata):/gm, '  $1:'));
+    const result = await checkPolicyDir('policies', { cwd: root, now: NOW });
+    expect(codeCounts(result.diagnostics.map((d) => d.code))).toEqual({ BG008: 1 });
+    // One error per token the parser could not place would count into the thousands: lines are counted.
+    expect(Number(/on (\d+) later lines/.exec(result.diagnostics[0]?.message ?? '')?.[1])).toBeLessThan(110);
+  });
+
+  it('keeps references quiet for an unknown kind (BG014)', async () => {
+    root = await brokenCopy((t) => t.replace(/^kind: Api$/m, 'kind: Apii'));
+    const result = await checkPolicyDir('policies', { cwd: root, now: NOW });
+    expect(codeCounts(result.diagnostics.map((d) => d.code))).toEqual({ BG014: 1 });
+  });
+
+  it('keeps references quiet for a file that is not UTF-8 (BG007)', async () => {
+    root = await brokenCopy((t) => `${t}# not utf-8 below\n`);
+    await writeFile(path.join(root, 'policies', 'apis', 'railway.yaml'), Buffer.concat([await readFile(path.join(REPO, 'policies', 'apis', 'railway.yaml')), Buffer.from([0xff])]));
+    const result = await checkPolicyDir('policies', { cwd: root, now: NOW });
+    expect(codeCounts(result.diagnostics.map((d) => d.code))).toEqual({ BG007: 1 });
+  });
 });

@@ -12,7 +12,7 @@ import {
   writeTar,
   type BundleEntry,
 } from '../../src/bundle/index.js';
-import { buildBundle, loadSigningKey, serializeSignatures } from '../../src/sign/index.js';
+import { packSignedBundle, loadSigningKey, serializeSignatures } from '../../src/sign/index.js';
 import {
   compileExcludePattern,
   loadVerificationKey,
@@ -32,7 +32,7 @@ const config = (over: Partial<VerificationConfig> = {}): VerificationConfig => (
 let signed: BundleEntry[];
 
 beforeAll(async () => {
-  const bytes = await buildBundle(syntheticContent(), { signing: { key: loadSigningKey(keys.signing, 'RS256'), keyId: 'default' } });
+  const bytes = await packSignedBundle(syntheticContent(), { signing: { key: loadSigningKey(keys.signing, 'RS256'), keyId: 'default' } });
   signed = await readTarGz(bytes);
 });
 
@@ -120,7 +120,7 @@ describe('tamper matrix', () => {
 
   it("another bundle's signature → digest mismatch", async () => {
     const other = await readTarGz(
-      await buildBundle(syntheticContent({ revision: 'ffff' }), { signing: { key: loadSigningKey(keys.signing, 'RS256'), keyId: 'default' } }),
+      await packSignedBundle(syntheticContent({ revision: 'ffff' }), { signing: { key: loadSigningKey(keys.signing, 'RS256'), keyId: 'default' } }),
     );
     expect(await verdict(replace(signed, '.signatures.json', get(other, '.signatures.json')))).toBe('BG313');
   });
@@ -199,7 +199,7 @@ describe('tamper matrix', () => {
   it('scope mismatch → refused', async () => {
     expect(await verdict(signed, config({ scope: 'write' }))).toBe('BG310');
     const scoped = await readTarGz(
-      await buildBundle(syntheticContent(), { signing: { key: loadSigningKey(keys.signing, 'RS256'), keyId: 'default', scope: 'write' } }),
+      await packSignedBundle(syntheticContent(), { signing: { key: loadSigningKey(keys.signing, 'RS256'), keyId: 'default', scope: 'write' } }),
     );
     expect(await verdict(scoped, config())).toBe('BG310');
     expect(await verdict(scoped, config({ scope: 'write' }))).toBe('ok');

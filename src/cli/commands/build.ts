@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { BlastguardError } from '../../core/errors.js';
+import { jsonSyntaxLocation } from '../../core/json.js';
+import { escape } from '../../core/untrusted.js';
+import { decodeUtf8 } from '../../load/text.js';
 import type { DiagnosticFormat } from '../../diagnostics/format.js';
+import { BUNDLE_CODES } from '../../bundle/codes.js';
 import { DEFAULT_SIGNING_ALGORITHM } from '../../bundle/index.js';
 import { formatBuilt } from '../../report/index.js';
 import { buildPolicies, checkBuildOptions, signingAlgorithm, type SigningInput } from '../../toolchain/index.js';
@@ -24,14 +28,14 @@ interface BuildOptions {
 /** The signing key and claims the flags name, read as values; undefined when not signing. */
 async function signingFromFlags(options: BuildOptions, io: CliIo): Promise<SigningInput | undefined> {
   if (options.signingKey !== undefined && options.signingKeyEnv !== undefined) {
-    throw new UsageError('BG255', 'give either --signing-key or --signing-key-env, not both', {
+    throw new UsageError(BUNDLE_CODES.signingFlags, 'give either --signing-key or --signing-key-env, not both', {
       help: '--signing-key reads a file, --signing-key-env an environment variable; keep one',
     });
   }
   if (options.signingKey === undefined && options.signingKeyEnv === undefined) {
     const stray = (['signingAlg', 'keyId', 'scope', 'claimsFile'] as const).filter((k) => options[k] !== undefined);
     if (stray.length > 0) {
-      throw new UsageError('BG255', `${stray.map(flagName).join(', ')} given without a signing key; the bundle would not be signed`, {
+      throw new UsageError(BUNDLE_CODES.signingFlags, `${stray.map(flagName).join(', ')} given without a signing key; the bundle would not be signed`, {
         help: 'add --signing-key FILE or --signing-key-env VAR',
       });
     }
@@ -45,7 +49,7 @@ async function signingFromFlags(options: BuildOptions, io: CliIo): Promise<Signi
     source = `signing key from \`$${options.signingKeyEnv}\``;
     const value = io.env[options.signingKeyEnv];
     if (value === undefined || value === '') {
-      throw new BlastguardError('BG254', `environment variable \`${options.signingKeyEnv}\` is not set or empty`, {
+      throw new BlastguardError(BUNDLE_CODES.signingKeyUnreadable, `environment variable \`${options.signingKeyEnv}\` is not set or empty`, {
         help: 'export the PEM private key or HMAC secret in that variable',
       });
     }
@@ -56,7 +60,7 @@ async function signingFromFlags(options: BuildOptions, io: CliIo): Promise<Signi
     try {
       key = await readFile(path.resolve(io.cwd, file));
     } catch (e) {
-      throw new BlastguardError('BG254', `cannot read signing key \`${file}\`: ${errnoText(e)}`, {
+      throw new BlastguardError(BUNDLE_CODES.signingKeyUnreadable, `cannot read signing key \`${file}\`: ${errnoText(e)}`, {
         file,
         help: 'pass the PEM private key file (`signing-key.pem` from `blastguard keygen`), or --signing-key-env VAR',
         cause: e,
@@ -72,19 +76,38 @@ async function signingFromFlags(options: BuildOptions, io: CliIo): Promise<Signi
 }
 
 async function readClaims(claimsFile: string, io: CliIo): Promise<Record<string, unknown>> {
-  let parsed: unknown;
+  const shown = escape(claimsFile);
+  const help = 'the claims file is a json object of extra jwt claims, e.g. `{"iss": "ci"}`';
+  let bytes: Uint8Array;
   try {
-    parsed = JSON.parse(await readFile(path.resolve(io.cwd, claimsFile), 'utf8'));
+    bytes = await readFile(path.resolve(io.cwd, claimsFile));
   } catch (e) {
-    throw new BlastguardError('BG253', `cannot read claims file \`${claimsFile}\`: ${errnoText(e)}`, {
-      file: claimsFile,
-      help: 'the claims file is a json object of extra jwt claims, e.g. `{"iss": "ci"}`',
-      cause: e,
+    throw new BlastguardError(BUNDLE_CODES.claimsFile, `cannot read claims file \`${shown}\`: ${errnoText(e)}`, { file: shown, help, cause: e });
+  }
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) {
+    throw new BlastguardError(BUNDLE_CODES.claimsFile, `claims file \`${shown}\` is not valid utf-8`, {
+      file: shown,
+      line: decoded.line,
+      column: decoded.column,
+      help: 'save the claims file as utf-8',
     });
   }
+  // The strict reader locates a syntax error without quoting the file: JSON.parse's message
+  // quotes it, and a file named by mistake may hold a credential or terminal escapes.
+  const syntax = jsonSyntaxLocation(decoded.text);
+  if (syntax !== undefined) {
+    throw new BlastguardError(BUNDLE_CODES.claimsFile, `claims file \`${shown}\` is not valid json: ${syntax.reason}`, {
+      file: shown,
+      line: syntax.line,
+      column: syntax.column,
+      help,
+    });
+  }
+  const parsed: unknown = JSON.parse(decoded.text);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new BlastguardError('BG253', `claims file \`${claimsFile}\` must hold a json object`, {
-      file: claimsFile,
+    throw new BlastguardError(BUNDLE_CODES.claimsFile, `claims file \`${shown}\` must hold a json object`, {
+      file: shown,
       help: 'write the extra jwt claims as one json object, e.g. `{"iss": "ci"}`',
     });
   }

@@ -5,7 +5,8 @@ import { BlastguardError, isBlastguardError } from '../../core/errors.js';
 import type { DiagnosticFormat } from '../../diagnostics/format.js';
 import { compileIr } from '../../compile/index.js';
 import { ALLOW_ENTRYPOINT, DECISION_ENTRYPOINT, loadDecisionEngine } from '../../engine/index.js';
-import { JsonSyntaxError, parseJsonPreservingNumbers, printable, wasmForEntrypoint } from '../../bundle/index.js';
+import { printable, wasmForEntrypoint } from '../../bundle/index.js';
+import { jsonSyntaxLocation } from '../../core/json.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { checkPolicies } from '../../toolchain/index.js';
@@ -19,6 +20,8 @@ import {
   verificationConfigFromFlags,
   type VerificationFlags,
 } from '../verification.js';
+import { BUNDLE_CODES } from '../../bundle/codes.js';
+import { ENGINE_CODES } from '../../engine/codes.js';
 
 interface EvalOptions extends VerificationFlags {
   dir?: string;
@@ -47,7 +50,7 @@ async function readInput(input: string, io: CliIo): Promise<{ bytes: ArrayBuffer
     try {
       bytes = await readFile(path.resolve(io.cwd, input));
     } catch (e) {
-      throw new BlastguardError('BG270', `cannot read input \`${input}\`: ${errnoText(e)}`, {
+      throw new BlastguardError(BUNDLE_CODES.evalInputUnreadable, `cannot read input \`${input}\`: ${errnoText(e)}`, {
         file: input,
         help: 'pass the path of a decision input json file, or `--input -` to read standard input',
         cause: e,
@@ -58,7 +61,7 @@ async function readInput(input: string, io: CliIo): Promise<{ bytes: ArrayBuffer
   try {
     text = strictUtf8.decode(bytes);
   } catch (e) {
-    throw new BlastguardError('BG274', `input from ${where} is not valid utf-8`, {
+    throw new BlastguardError(BUNDLE_CODES.evalInputUtf8, `input from ${where} is not valid utf-8`, {
       file,
       help: 'save the input as utf-8; the policy module aborts on invalid utf-8, which an enforcer treats as deny',
       cause: e,
@@ -66,8 +69,8 @@ async function readInput(input: string, io: CliIo): Promise<{ bytes: ArrayBuffer
   }
   try {
     JSON.parse(text);
-  } catch (e) {
-    return { syntax: jsonSyntaxDiagnostic(input === '-' ? STDIN : input, where, text, e), text };
+  } catch {
+    return { syntax: jsonSyntaxDiagnostic(input === '-' ? STDIN : input, where, text), text };
   }
   // An exact copy: a Buffer from readFile may be a view into a larger pooled ArrayBuffer.
   return { bytes: Uint8Array.from(bytes).buffer };
@@ -80,21 +83,10 @@ const STDIN = '<stdin>';
  * A JSON syntax error located at `line:column`, like every other located problem (so it gets a
  * code frame). `JSON.parse` only sometimes says where; the strict bundle reader always does.
  */
-function jsonSyntaxDiagnostic(file: string, where: string, text: string, parseError: unknown): Diagnostic {
-  let offset = text.length;
-  let reason = parseError instanceof Error ? parseError.message.toLowerCase() : String(parseError);
-  try {
-    parseJsonPreservingNumbers(text);
-  } catch (e) {
-    if (e instanceof JsonSyntaxError) {
-      offset = e.offset;
-      reason = e.message.replace(/ at offset \d+$/, '');
-    }
-  }
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
-  return diagnostic('BG271', `input from ${where} is not valid json: ${reason}`, { file, line, column, endLine: line, endColumn: column + 1 }, INPUT_HELP);
+function jsonSyntaxDiagnostic(file: string, where: string, text: string): Diagnostic {
+  // JSON.parse's own message quotes the input; the strict reader's never does.
+  const { line, column, reason } = jsonSyntaxLocation(text) ?? { line: 1, column: 1, reason: 'refused by the json parser' };
+  return diagnostic(BUNDLE_CODES.evalInputJson, `input from ${where} is not valid json: ${reason}`, { file, line, column, endLine: line, endColumn: column + 1 }, INPUT_HELP);
 }
 
 const INPUT_HELP = 'the input is one decision input document (see schemas/decision-input.schema.json)';
@@ -112,7 +104,7 @@ async function policyFrom(options: EvalOptions, io: CliIo, setExit: (code: numbe
         throw rejected(file, e);
       }
     } else if (bundle.signatures !== null && !options.skipVerify) {
-      throw new BlastguardError('BG273', `bundle \`${file}\` is signed but no --verification-key was given`, {
+      throw new BlastguardError(BUNDLE_CODES.unverifiedSignedBundle, `bundle \`${file}\` is signed but no --verification-key was given`, {
         help: 'pass --verification-key to check the signature, or --skip-verify to evaluate it unchecked',
       });
     } else if (bundle.signatures !== null) {
@@ -137,7 +129,7 @@ async function policyFrom(options: EvalOptions, io: CliIo, setExit: (code: numbe
 /** Contradictory or invalid flags are usage errors (exit 2), found before anything is read. */
 function checkEvalFlags(options: EvalOptions): void {
   if (options.dir !== undefined && options.bundle !== undefined) {
-    throw new UsageError('BG275', 'give either --dir or --bundle, not both', {
+    throw new UsageError(BUNDLE_CODES.evalFlags, 'give either --dir or --bundle, not both', {
       help: '--dir compiles the policies, --bundle evaluates a built bundle; pick one',
     });
   }
@@ -145,25 +137,25 @@ function checkEvalFlags(options: EvalOptions): void {
   if (options.bundle === undefined) {
     const stray = [...(options.verificationKey !== undefined ? ['--verification-key'] : []), ...(options.skipVerify ? ['--skip-verify'] : []), ...verificationFlags];
     if (stray.length > 0) {
-      throw new UsageError('BG275', `${stray.join(', ')} apply to --bundle only`, {
+      throw new UsageError(BUNDLE_CODES.evalFlags, `${stray.join(', ')} apply to --bundle only`, {
         help: 'a policy directory (--dir) is compiled, not verified; add --bundle FILE to evaluate a signed bundle',
       });
     }
   } else if (options.verificationKey !== undefined && options.skipVerify) {
-    throw new UsageError('BG275', '--verification-key and --skip-verify contradict each other', {
+    throw new UsageError(BUNDLE_CODES.evalFlags, '--verification-key and --skip-verify contradict each other', {
       help: 'keep --verification-key to check the signature, or --skip-verify to evaluate the bundle unchecked, not both',
     });
   } else if (options.verificationKey === undefined && verificationFlags.length > 0) {
-    throw new UsageError('BG275', `${verificationFlags.join(', ')} given without --verification-key; nothing would be verified with ${verificationFlags.length === 1 ? 'it' : 'them'}`, {
+    throw new UsageError(BUNDLE_CODES.evalFlags, `${verificationFlags.join(', ')} given without --verification-key; nothing would be verified with ${verificationFlags.length === 1 ? 'it' : 'them'}`, {
       help: 'add --verification-key FILE',
     });
   }
   if (options.entrypoint !== DECISION_ENTRYPOINT && options.entrypoint !== ALLOW_ENTRYPOINT) {
-    throw new UsageError('BG272', `unknown entrypoint \`${printable(options.entrypoint)}\``, {
+    throw new UsageError(BUNDLE_CODES.unknownEntrypoint, `unknown entrypoint \`${printable(options.entrypoint)}\``, {
       help: `use \`${DECISION_ENTRYPOINT}\` (the decision) or \`${ALLOW_ENTRYPOINT}\` (its allow flag)`,
     });
   }
-  if (options.input === '') throw new UsageError('BG270', '--input must not be empty', { help: 'pass a json file, or `-` for standard input' });
+  if (options.input === '') throw new UsageError(BUNDLE_CODES.evalInputUnreadable, '--input must not be empty', { help: 'pass a json file, or `-` for standard input' });
   if (options.verificationKey !== undefined) checkVerificationFlags(options);
 }
 
@@ -197,8 +189,8 @@ export const evalCommand: CommandModule = {
         // The raw bytes as an ArrayBuffer: the SDK writes them into the module's memory unchanged.
         result = options.entrypoint === ALLOW_ENTRYPOINT ? engine.allow(input) : engine.decide(input);
       } catch (e) {
-        if (isBlastguardError(e) && e.code === 'BG121') {
-          throw new BlastguardError('BG121', e.message, {
+        if (isBlastguardError(e) && e.code === ENGINE_CODES.policyAborted) {
+          throw new BlastguardError(ENGINE_CODES.policyAborted, e.message, {
             help: 'the module aborted on this input (e.g. a lone `\\u` surrogate escape); an enforcer treats an abort as deny, so this call would be denied',
             cause: e,
           });

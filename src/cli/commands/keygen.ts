@@ -1,9 +1,11 @@
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { access, chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { escape } from '../../core/untrusted.js';
 import { BlastguardError } from '../../core/errors.js';
 import { DEFAULT_SIGNING_ALGORITHM, algorithmFamily, algorithmHashBytes, parseSigningAlgorithm, type SigningAlgorithm } from '../../bundle/index.js';
 import { UsageError, asUsage, errnoText, type CommandModule } from '../command.js';
+import { BUNDLE_CODES } from '../../bundle/codes.js';
 
 export const SIGNING_KEY_FILE = 'signing-key.pem';
 export const VERIFICATION_KEY_FILE = 'verification-key.pem';
@@ -41,14 +43,20 @@ export const keygenCommand: CommandModule = {
       .option('--alg <alg>', 'RS256…RS512, PS256…PS512, ES256…ES512 or HS256…HS512', DEFAULT_SIGNING_ALGORITHM)
       .requiredOption('--out <dir>', 'directory for the key files (created if missing)')
       .action(async (options: KeygenOptions) => {
-        const alg = asUsage(() => parseSigningAlgorithm(options.alg, 'BG280'));
+        const alg = asUsage(() => parseSigningAlgorithm(options.alg, BUNDLE_CODES.unsupportedKeygenAlgorithm));
         if (options.out.trim() === '') {
-          throw new UsageError('BG282', '--out must not be empty', { help: 'name a directory for the key files, e.g. `--out keys`' });
+          throw new UsageError(BUNDLE_CODES.keyFilesUnwritable, '--out must not be empty', { help: 'name a directory for the key files, e.g. `--out keys`' });
         }
         const dir = path.resolve(io.cwd, options.out);
+        // Kernel filesystems never hold key files, and a recursive mkdir under /proc does not return.
+        if (/^\/(?:proc|sys)(?:\/|$)/.test(dir)) {
+          throw new BlastguardError(BUNDLE_CODES.keyFilesUnwritable, `cannot write keys to \`${escape(options.out)}\`: it is under /proc or /sys`, {
+            help: 'choose a --out directory on a real filesystem, e.g. `--out keys`',
+          });
+        }
         const existing = await stat(dir).catch(() => undefined);
         if (existing !== undefined && !existing.isDirectory()) {
-          throw new BlastguardError('BG282', `cannot write keys to \`${options.out}\`: it exists and is not a directory`, {
+          throw new BlastguardError(BUNDLE_CODES.keyFilesUnwritable, `cannot write keys to \`${options.out}\`: it exists and is not a directory`, {
             help: 'name a directory for --out; keygen creates it when it does not exist',
           });
         }
@@ -59,7 +67,7 @@ export const keygenCommand: CommandModule = {
             () => false,
           );
           if (exists) {
-            throw new BlastguardError('BG281', `\`${path.join(options.out, name)}\` already exists; keygen never overwrites keys`, {
+            throw new BlastguardError(BUNDLE_CODES.keyFileExists, `\`${path.join(options.out, name)}\` already exists; keygen never overwrites keys`, {
               help: 'choose another --out directory, or move the old keys away first',
             });
           }
@@ -76,13 +84,13 @@ export const keygenCommand: CommandModule = {
           const code = (e as { code?: unknown }).code;
           if (code === 'EEXIST') {
             // A key file appeared between the check and the write: still never overwritten.
-            throw new BlastguardError('BG281', `a key file in \`${options.out}\` appeared while keygen ran; nothing was overwritten`, {
+            throw new BlastguardError(BUNDLE_CODES.keyFileExists, `a key file in \`${options.out}\` appeared while keygen ran; nothing was overwritten`, {
               help: 'choose another --out directory, or move the old keys away first',
               cause: e,
             });
           }
           const why = code === 'ENOTDIR' ? 'a part of the path is not a directory' : errnoText(e);
-          throw new BlastguardError('BG282', `cannot write keys to \`${options.out}\`: ${why}`, {
+          throw new BlastguardError(BUNDLE_CODES.keyFilesUnwritable, `cannot write keys to \`${options.out}\`: ${why}`, {
             help: 'choose a --out directory you can write to; keygen creates it (mode 0700) when missing',
             cause: e,
           });

@@ -6,6 +6,7 @@ import { renderDiffMarkdown } from '../../report/index.js';
 import { diffPolicies, InvalidSideError, type PolicyDiff } from '../../toolchain/index.js';
 import { parseInstant, printDiagnostics } from '../command.js';
 import type { CliIo, CommandModule } from '../command.js';
+import { DIFF_CODES } from '../../diff/codes.js';
 
 interface DiffFlags {
   base: string;
@@ -79,7 +80,7 @@ async function run(flags: DiffFlags, io: CliIo): Promise<number> {
   } else if (diff.report === null) {
     const errors = diff.headErrors!;
     printDiagnostics(io, errors.diagnostics, 'human', errors.sources);
-    throw new BlastguardError('BG563', `the policies at the ${diff.head.label} do not validate (${errors.diagnostics.length} ${errors.diagnostics.length === 1 ? 'error' : 'errors'}); no decision diff was computed`, {
+    throw new BlastguardError(DIFF_CODES.headInvalid, `the policies at the ${diff.head.label} do not validate (${errors.diagnostics.length} ${errors.diagnostics.length === 1 ? 'error' : 'errors'}); no decision diff was computed`, {
       help: 'fix the errors above (`blastguard validate`) and run diff again',
     });
   } else {

@@ -6,8 +6,10 @@ import { BlastguardError } from '../../core/errors.js';
 import { formatGithub, formatHumanResults, formatHumanVerdict, formatJson, formatJunit } from '../../report/index.js';
 import type { TestFormat } from '../../report/index.js';
 import { parsePercent, runTests } from '../../toolchain/index.js';
-import { parseInstant, printDiagnostics, useColor } from '../command.js';
+import { errnoText, parseInstant, printDiagnostics, useColor } from '../command.js';
+import { escape } from '../../core/untrusted.js';
 import type { CliIo, CommandModule } from '../command.js';
+import { TEST_CODES } from '../../replay/codes.js';
 
 interface TestFlags {
   dir: string;
@@ -40,7 +42,7 @@ async function run(flags: TestFlags, io: CliIo): Promise<number> {
   if (flags.format === 'json') io.stdout(formatJson(report));
   else if (flags.format === 'github') io.stdout(formatGithub(report));
   else {
-    const color = useColor(io);
+    const color = useColor(io, 'stdout');
     io.stdout(formatHumanResults(report, { color }));
     // Diagnostics go where every command prints them (stderr for people); the verdict comes last.
     printDiagnostics(io, report.diagnostics, 'human', report.sources, { maxErrors: 0 });
@@ -52,8 +54,9 @@ async function run(flags: TestFlags, io: CliIo): Promise<number> {
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, formatJunit(report));
     } catch (e) {
-      throw new BlastguardError('BG429', `cannot write the junit report \`${flags.junit}\`: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`, {
-        file: flags.junit,
+      throw new BlastguardError(TEST_CODES.junitUnwritable, `cannot write the junit report \`${escape(flags.junit)}\`: ${errnoText(e)}`, {
+        file: escape(flags.junit),
+        help: 'pass a --junit path in a writable directory; the results above are complete without it',
         cause: e,
       });
     }
