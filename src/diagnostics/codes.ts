@@ -64,6 +64,11 @@ export const VALIDATION_CODES = {
   attemptNeverMatches: 'BG059',
   invalidTimestamp: 'BG060',
   misplacedFixture: 'BG062',
+  duplicateRoute: 'BG063',
+  unknownRouteArgument: 'BG064',
+  sharedHost: 'BG065',
+  unknownClosedOperation: 'BG066',
+  invalidRouteTemplate: 'BG067',
 } as const satisfies CodeRegistry;
 
 /** A load or validation code; the set may grow (new rules), unlike extraction's closed union. */
@@ -126,6 +131,11 @@ const VALIDATION_CODE_INFO: Readonly<Record<ValidationCode, readonly [Severity, 
   BG059: ['error', 'rule can never match (`attempt.min` > `attempt.max`, or > 1000000000, the largest input `attempt`)'],
   BG060: ['error', 'invalid date-time'],
   BG062: ['warning', '`Replay` or `TestSuite` in the policy directory (never run)'],
+  BG063: ['error', 'two operations of one API on the same method and path'],
+  BG064: ['error', '`idArg`, `environmentArg` or `projectArg` names no parameter of the route'],
+  BG065: ['error', 'host claimed by two APIs whose endpoints do not tell them apart'],
+  BG066: ['error', 'operation is not in a closed API catalog (HTTP routes): the rule or grant can never apply'],
+  BG067: ['error', 'malformed path template'],
 };
 
 /**

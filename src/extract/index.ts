@@ -9,7 +9,7 @@ import { ExtractFailure, fail } from './failure.js';
 import { failed, toInput } from './input.js';
 import type { Context } from './input.js';
 import { PROTOCOLS } from './protocols/index.js';
-import { DEFAULT_MAX_BODY_BYTES, hostOf, normalizeRequest, parseUrl } from './request.js';
+import { DEFAULT_MAX_BODY_BYTES, hostOf, normalizeRequest, parseUrl, pathMatchesEndpoint } from './request.js';
 import { inventoryLookups } from './resource.js';
 import type { ExtractOptions, ExtractedOperation, HttpRequest } from './types.js';
 
@@ -34,7 +34,7 @@ export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: Ext
   try {
     const headers = normalizeHeaders(request.headers);
     const url = parseUrl(request.url, headers);
-    const api = apiFor(ir, hostOf(url), context);
+    const api = apiFor(ir, hostOf(url), url, context);
     readCaller(headers, api, context);
     const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     for (const message of PROTOCOLS[api.protocol].messages(normalized, api)) {
@@ -56,13 +56,27 @@ function asFailure(e: unknown): ExtractFailure {
   throw e;
 }
 
-/** The API the host belongs to; the context names it (or the host) from here on. */
-function apiFor(ir: Ir, host: string, context: Context): IrApi {
+/**
+ * The API the host belongs to; the context names it (or the host) from here on. APIs sharing a
+ * host are told apart by path: a GraphQL or MCP API whose `endpoint` the path is, else the one API
+ * there without one (validation, BG065, makes sure there is at most one); in a set that failed
+ * validation, the first by name.
+ */
+function apiFor(ir: Ir, host: string, url: URL, context: Context): IrApi {
   context.api = host || 'unknown';
-  const api = ir.apis.find((a) => a.hosts.some((h) => h.toLowerCase() === host));
+  const claims = ir.apis.filter((a) => a.hosts.some((h) => h.toLowerCase() === host));
+  const api =
+    claims.length > 1
+      ? (claims.find((a) => routedByEndpoint(a) && pathMatchesEndpoint(url, a.endpoint)) ?? claims.find((a) => !routedByEndpoint(a)) ?? claims[0])
+      : claims[0];
   if (!api) return fail(EXTRACT_CODES.unknownHost, `host \`${host}\` belongs to no declared api`);
   context.api = api.name;
   return api;
+}
+
+/** Whether a shared host routes calls to the API by its `endpoint` (GraphQL and MCP) rather than by its operations. */
+function routedByEndpoint(api: IrApi): boolean {
+  return (api.protocol === 'graphql' || api.protocol === 'mcp') && api.endpoint !== null;
 }
 
 /** Who calls and which attempt this is, into the context as each is read (a failure keeps what came before it). */

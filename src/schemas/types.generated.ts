@@ -3,6 +3,19 @@
 
 // ---- api.schema.json
 /**
+ * Query string parameters of the route, for validation of resource arguments.
+ *
+ * @minItems 1
+ */
+export type ParameterNames = [string, ...string[]];
+/**
+ * Top-level body parameters of the route, for validation of resource arguments.
+ *
+ * @minItems 1
+ */
+export type ParameterNames1 = [string, ...string[]];
+
+/**
  * An upstream API: where it lives, which operations it has and how dangerous each one is.
  */
 export interface ApiDocument {
@@ -154,9 +167,11 @@ export interface Operation {
   http?: {
     method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
     /**
-     * Path template, e.g. /v1/volumes/{id}.
+     * Path template, e.g. /v1/volumes/{id}; `{name+}` matches one or more segments (/repos/{owner}/{repo}/git/refs/{ref+}).
      */
     path: string;
+    query?: ParameterNames;
+    body?: ParameterNames1;
   };
 }
 

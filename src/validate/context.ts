@@ -83,6 +83,15 @@ export function catalog(api: ApiDocument): Map<string, OperationClass> {
   return out;
 }
 
+/**
+ * Whether every call to the API is one of its catalog operations: an `http` API's calls are its
+ * routes, so an operation its catalog lacks can never be called, unlike a GraphQL field or MCP
+ * tool missing from the catalog, which is classified by name.
+ */
+export function isClosedCatalog(api: ApiDocument): boolean {
+  return api.spec.protocol === 'http';
+}
+
 /** `file:line` of a place, for "first declared at" messages. */
 export function placeOf(doc: LoadedDocument, path: JsonPath): string {
   const span = doc.locate(path);
