@@ -69,6 +69,7 @@ export const VALIDATION_CODES = {
   sharedHost: 'BG065',
   unknownClosedOperation: 'BG066',
   invalidRouteTemplate: 'BG067',
+  duplicateInventoryId: 'BG068',
 } as const satisfies CodeRegistry;
 
 /** A load or validation code; the set may grow (new rules), unlike extraction's closed union. */
@@ -136,6 +137,7 @@ const VALIDATION_CODE_INFO: Readonly<Record<ValidationCode, readonly [Severity, 
   BG065: ['error', 'host claimed by two APIs whose endpoints do not tell them apart'],
   BG066: ['error', 'operation is not in a closed API catalog (HTTP routes): the rule or grant can never apply'],
   BG067: ['error', 'malformed path template'],
+  BG068: ['error', 'inventory lists a resource id twice for one API'],
 };
 
 /**

@@ -67,4 +67,10 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
   ambiguousParameters: ['BG417', 'request parameters given in several places'],
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */
   methodOverride: ['BG418', 'request asks for an HTTP method override'],
+  /**
+   * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
+   * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is
+   * never a request's failure: the enforcer keeps the inventory it had.
+   */
+  invalidInventory: ['BG419', 'runtime inventory file is malformed'],
 });

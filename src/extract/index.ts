@@ -1,5 +1,6 @@
 import { normalizeHeaders } from '../core/headers.js';
 import type { HeaderMap } from '../core/headers.js';
+import { hasOwn } from '../core/record.js';
 import { quote } from '../core/untrusted.js';
 import { identityOf, parseAttempt } from '../identity/index.js';
 import type { Ir, IrApi } from '../ir/types.js';
@@ -7,15 +8,17 @@ import { EXTRACT_CODES } from './codes.js';
 import { extractToken } from './credentials.js';
 import { ExtractFailure, fail } from './failure.js';
 import { failed, toInput } from './input.js';
+import { declaredInventory } from './inventory.js';
 import type { Context } from './input.js';
 import { PROTOCOLS } from './protocols/index.js';
 import { DEFAULT_MAX_BODY_BYTES, hostOf, normalizeRequest, parseUrl, pathMatchesEndpoint } from './request.js';
 import { inventoryLookups } from './resource.js';
-import type { ExtractOptions, ExtractedOperation, HttpRequest } from './types.js';
+import type { ExtractOptions, ExtractedOperation, HttpRequest, Inventory } from './types.js';
 
 export { EXTRACT_CODES } from './codes.js';
 export type { ExtractCode } from './codes.js';
 export { fingerprintOf } from './credentials.js';
+export { InventoryFileError, inventoryOf, parseInventoryFile } from './inventory.js';
 export { DEFAULT_MAX_BODY_BYTES } from './request.js';
 export type * from './types.js';
 
@@ -30,11 +33,11 @@ export type * from './types.js';
 export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: ExtractOptions): ExtractedOperation[] {
   const context: Context = { api: 'unknown', time: typeof options.time === 'string' ? options.time : options.time.toISOString() };
   const out: ExtractedOperation[] = [];
-  const inventory = inventoryLookups(options.inventory);
   try {
     const headers = normalizeHeaders(request.headers);
     const url = parseUrl(request.url, headers);
     const api = apiFor(ir, hostOf(url), url, context);
+    const inventory = inventoryLookups(options.inventory ?? runtimeInventory(options.inventories, api.name) ?? declaredInventory(ir, api.name), api.resourceIds.caseInsensitive);
     readCaller(headers, api, context);
     const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     for (const message of PROTOCOLS[api.protocol].messages(normalized, api)) {
@@ -48,6 +51,13 @@ export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: Ext
     return [failed(context, asFailure(e))];
   }
   return out;
+}
+
+function runtimeInventory(inventories: ExtractOptions['inventories'], api: string): Inventory | undefined {
+  if (inventories === undefined) return undefined;
+  if (inventories instanceof Map) return (inventories as ReadonlyMap<string, Inventory>).get(api);
+  const record = inventories as Readonly<Record<string, Inventory>>;
+  return hasOwn(record, api) ? record[api] : undefined;
 }
 
 /** An `ExtractFailure`, rethrowing anything else: a bug is never mistaken for a malformed request. */

@@ -10,6 +10,8 @@ import {
   type Ir,
   type IrApi,
   type IrGrant,
+  type IrInventory,
+  type IrInventoryResource,
   type IrMatch,
   type IrOperation,
   type IrOperationSet,
@@ -88,7 +90,36 @@ export function buildIr(set: PolicySet): Ir {
     policies: [...policies.values()].sort((a, b) => byString(a.name, b.name)),
     tokens: [...tokens.values()].sort((a, b) => byString(a.fingerprint, b.fingerprint)),
     overrides,
+    inventories: buildInventories(set, apis),
   };
+}
+
+/** Every API's inventory documents merged; of ids that repeat (validation rejects them), the first wins. */
+function buildInventories(set: PolicySet, apis: ReadonlyMap<string, IrApi>): IrInventory[] {
+  const byApi = new Map<string, Map<string, IrInventoryResource>>();
+  for (const doc of set.inventories ?? []) {
+    const api = doc.value.spec.api;
+    const caseless = apis.get(api)?.resourceIds.caseInsensitive ?? false;
+    let resources = byApi.get(api);
+    if (!resources) byApi.set(api, (resources = new Map()));
+    for (const r of doc.value.spec.resources) {
+      const key = caseless ? r.id.toLowerCase() : r.id;
+      if (resources.has(key)) continue;
+      resources.set(key, { id: r.id, kind: r.kind, environment: r.environment ?? null, project: r.project ?? null, labels: sortedRecord(r.labels ?? {}) });
+    }
+  }
+  return [...byApi]
+    .sort(([a], [b]) => byString(a, b))
+    .map(([api, resources]) => ({ api, resources: [...resources.values()].sort((a, b) => byString(a.id, b.id)) }));
+}
+
+function sortedRecord(record: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(record).sort(byString)) {
+    const v = record[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
 }
 
 type ApiSpec = PolicySet['apis'][number]['value']['spec'];
@@ -119,6 +150,7 @@ function buildApi(name: string, spec: ApiSpec): IrApi {
       originatorBaggageKey: spec.identity?.originatorBaggageKey ?? 'originator',
       tenantBaggageKey: spec.identity?.tenantBaggageKey ?? 'tenant',
     },
+    resourceIds: { caseInsensitive: spec.resourceIds?.caseInsensitive ?? false },
     operations,
   };
 }
@@ -139,6 +171,7 @@ function buildOperation(name: string, op: Operation, protocol: ApiSpec['protocol
       ? {
           kind: op.resource.kind,
           idArg: op.resource.idArg ?? null,
+          idTemplate: op.resource.id ?? null,
           environmentArg: op.resource.environmentArg ?? null,
           projectArg: op.resource.projectArg ?? null,
         }

@@ -25,7 +25,8 @@ export interface IrOperation {
   class: OperationClass;
   type: string;
   reversible: boolean | null;
-  resource: { kind: string; idArg: string | null; environmentArg: string | null; projectArg: string | null } | null;
+  /** `idTemplate` (`{owner}/{repo}`) composes the id from several arguments; at most one of it and `idArg` is set. */
+  resource: { kind: string; idArg: string | null; idTemplate: string | null; environmentArg: string | null; projectArg: string | null } | null;
   http: { method: string; path: string } | null;
 }
 
@@ -46,6 +47,8 @@ export interface IrApi {
     checkScopesFor: OperationClass[];
   };
   identity: { attemptHeader: string | null; originatorBaggageKey: string; tenantBaggageKey: string };
+  /** Whether resource ids compare without case (inventory lookups and duplicates). */
+  resourceIds: { caseInsensitive: boolean };
   /** Sorted by name. */
   operations: IrOperation[];
 }
@@ -98,6 +101,21 @@ export interface IrToken {
   grants: IrGrant[];
 }
 
+export interface IrInventoryResource {
+  id: string;
+  kind: string;
+  environment: string | null;
+  project: string | null;
+  labels: Record<string, string>;
+}
+
+/** Every `Inventory` document of one API, merged. */
+export interface IrInventory {
+  api: string;
+  /** Sorted by id. */
+  resources: IrInventoryResource[];
+}
+
 export interface IrOverrides {
   enforcement: Enforcement;
   reason: string | null;
@@ -114,6 +132,8 @@ export interface Ir {
   /** Sorted by fingerprint. */
   tokens: IrToken[];
   overrides: IrOverrides;
+  /** Sorted by api; APIs without inventory documents are absent. */
+  inventories: IrInventory[];
 }
 
 /** The bundle's data document (`data.json`): what may change without recompiling the module. */
@@ -121,5 +141,7 @@ export interface BundleData {
   blastguard: {
     tokens: Record<string, { name: string; api: string; expires: string | null; grants: IrGrant[] }>;
     overrides: IrOverrides;
+    /** Present when the policy repository declares inventories: api → resource id → what it is. */
+    inventories?: Record<string, Record<string, { kind: string; environment: string | null; project: string | null }>>;
   };
 }

@@ -108,6 +108,12 @@ export interface ApiDocument {
        */
       checkScopesFor?: ('read' | 'write' | 'destructive')[];
     };
+    resourceIds?: {
+      /**
+       * Whether resource ids of this API compare without case (GitHub's `owner/repo`): inventory lookups ignore case, the input carries the inventory's spelling, and ids differing only in case are duplicates. Default false.
+       */
+      caseInsensitive?: boolean;
+    };
     identity?: {
       /**
        * Header carrying the retry attempt number (1 = first try).
@@ -151,6 +157,10 @@ export interface Operation {
   description?: string;
   resource?: {
     kind: string;
+    /**
+     * The resource id composed from several arguments, e.g. `{owner}/{repo}`; every `{argument}` must be present in the call. Instead of `idArg`.
+     */
+    id?: string;
     /**
      * Argument holding the target resource id; a dotted path reaches into input objects (input.environmentId).
      */
@@ -592,6 +602,53 @@ export interface TestSuiteDocument {
     ];
   };
 }
+/**
+ * What the enforcer knows about the resources of one API: which environment and project each resource id belongs to. The same shape is read by enforcers from a runtime inventory file.
+ */
+export interface InventoryDocument {
+  /**
+   * The only API version of the blastguard policy language.
+   */
+  apiVersion: 'blastguard.dev/v1';
+  kind: 'Inventory';
+  metadata: Metadata;
+  spec: {
+    /**
+     * A DNS-label style name: lowercase letters, digits and '-', 1-63 characters.
+     */
+    api: string;
+    /**
+     * Resource ids are unique per API (case-insensitively when the Api says `resourceIds.caseInsensitive`).
+     */
+    resources: Resource[];
+  };
+}
+export interface Resource {
+  /**
+   * The id calls name the resource by, e.g. `acme/web` for a repository whose Api composes `{owner}/{repo}`.
+   */
+  id: string;
+  /**
+   * The resource kind, as the Api's operations name it (`resource.kind`). A resource of kind `environment` maps its id to its environment, one of kind `project` its id to its project.
+   */
+  kind: string;
+  /**
+   * An environment the Api declares.
+   */
+  environment?: string;
+  /**
+   * The project the resource belongs to, as Token grants name projects.
+   */
+  project?: string;
+  /**
+   * Free-form labels for people and tools; decisions do not read them.
+   */
+  labels?: {
+    [k: string]: string | undefined;
+  };
+}
+
+// ---- decision-input.schema.json
 /**
  * What an enforcer sends for one operation. Unknown fields are ignored; a known field of the wrong type makes the decision deny (input:invalid). null counts as absent.
  */

@@ -86,12 +86,14 @@ function benchIr(n: number): Ir {
         defaults: { read: 'allow', write: 'shadow', destructive: 'deny' },
         tokens: { headers: [], missing: 'deny', unknown: 'deny', requireExpiry: true, checkScopesFor: ['write', 'destructive'] },
         identity: { attemptHeader: null, originatorBaggageKey: 'originator', tenantBaggageKey: 'tenant' },
+        resourceIds: { caseInsensitive: false },
         operations,
       },
     ],
     policies: [{ name: 'bench-policy', api: 'bench', owners: [], rules }],
     tokens,
     overrides: { enforcement: 'normal', reason: null, expires: null },
+    inventories: [],
   };
 }
 

@@ -80,6 +80,7 @@ const apiArb = (name: string): fc.Arbitrary<IrApi> =>
       defaults: a.defaults,
       tokens: { headers: [], missing: a.missing, unknown: a.unknown, requireExpiry: a.requireExpiry, checkScopesFor: a.checkScopesFor },
       identity: { attemptHeader: null, originatorBaggageKey: 'originator', tenantBaggageKey: 'tenant' },
+      resourceIds: { caseInsensitive: false },
       operations: a.operations
         .map((o): IrOperation => ({ name: o.name, class: o.class, type: o.type, reversible: null, resource: null, http: null }))
         .sort((x, y) => (x.name < y.name ? -1 : 1)),
@@ -156,7 +157,7 @@ export const irArb: fc.Arbitrary<Ir> = fc
       }),
     }),
   )
-  .map((r): Ir => ({ irVersion: 1, ...r }));
+  .map((r): Ir => ({ irVersion: 1, ...r, inventories: [] }));
 
 // ---- data ------------------------------------------------------------------------------------
 

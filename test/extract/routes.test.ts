@@ -9,7 +9,7 @@ const route = (name: string, method: string, path: string, idArg: string | null 
   class: method === 'DELETE' ? 'destructive' : method === 'GET' ? 'read' : 'write',
   type: 'request',
   reversible: null,
-  resource: idArg === null ? null : { kind: 'ref', idArg, environmentArg: null, projectArg: null },
+  resource: idArg === null ? null : { kind: 'ref', idArg, idTemplate: null, environmentArg: null, projectArg: null },
   http: { method, path },
 });
 

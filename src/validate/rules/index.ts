@@ -2,6 +2,7 @@ import type { ValidationRule } from '../context.js';
 import { attemptRange } from './attempt-range.js';
 import { classSelector } from './class-selector.js';
 import { duplicateFingerprint } from './duplicate-fingerprint.js';
+import { duplicateInventoryId } from './duplicate-inventory-id.js';
 import { duplicateName } from './duplicate-name.js';
 import { duplicateRoute } from './duplicate-route.js';
 import { duplicateRuleId } from './duplicate-rule-id.js';
@@ -48,4 +49,5 @@ export const RULES: readonly ValidationRule[] = [
   unknownRouteArgument,
   sharedHost,
   invalidRouteTemplate,
+  duplicateInventoryId,
 ];
