@@ -70,6 +70,8 @@ export const VALIDATION_CODES = {
   unknownClosedOperation: 'BG066',
   invalidRouteTemplate: 'BG067',
   duplicateInventoryId: 'BG068',
+  tokenFamily: 'BG069',
+  tokenWithoutIdentity: 'BG070',
 } as const satisfies CodeRegistry;
 
 /** A load or validation code; the set may grow (new rules), unlike extraction's closed union. */
@@ -138,6 +140,8 @@ const VALIDATION_CODE_INFO: Readonly<Record<ValidationCode, readonly [Severity, 
   BG066: ['error', 'operation is not in a closed API catalog (HTTP routes): the rule or grant can never apply'],
   BG067: ['error', 'malformed path template'],
   BG068: ['error', 'inventory lists a resource id twice for one API'],
+  BG069: ['info', 'token family identifies a kind of credential, not one'],
+  BG070: ['error', 'token declares neither `fingerprint` nor `family`'],
 };
 
 /**

@@ -1,6 +1,7 @@
 import { normalizeHeaders } from '../core/headers.js';
 import type { HeaderMap } from '../core/headers.js';
 import { hasOwn } from '../core/record.js';
+import { familyKey, familyOf } from '../core/token-family.js';
 import { quote } from '../core/untrusted.js';
 import { identityOf, parseAttempt } from '../identity/index.js';
 import type { Ir, IrApi } from '../ir/types.js';
@@ -38,7 +39,7 @@ export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: Ext
     const url = parseUrl(request.url, headers);
     const api = apiFor(ir, hostOf(url), url, context);
     const inventory = inventoryLookups(options.inventory ?? runtimeInventory(options.inventories, api.name) ?? declaredInventory(ir, api.name), api.resourceIds.caseInsensitive);
-    readCaller(headers, api, context);
+    readCaller(headers, api, ir, context);
     const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     for (const message of PROTOCOLS[api.protocol].messages(normalized, api)) {
       try {
@@ -89,9 +90,32 @@ function routedByEndpoint(api: IrApi): boolean {
   return (api.protocol === 'graphql' || api.protocol === 'mcp') && api.endpoint !== null;
 }
 
+const resolvers = new WeakMap<Ir, Map<string, (credential: string, fingerprint: string) => string | null>>();
+
+/**
+ * A credential no Token declares by its own fingerprint, but whose prefix a token family of the
+ * API names, is decided as that family (its key stands in for the fingerprint).
+ */
+function familyResolver(ir: Ir, api: string): (credential: string, fingerprint: string) => string | null {
+  let byApi = resolvers.get(ir);
+  if (!byApi) resolvers.set(ir, (byApi = new Map()));
+  let resolve = byApi.get(api);
+  if (!resolve) {
+    const declared = new Set(ir.tokens.filter((t) => t.api === api && t.family === null).map((t) => t.fingerprint));
+    const prefixes = ir.tokens.flatMap((t) => (t.api === api && t.family !== null ? [t.family] : []));
+    resolve = (credential, fingerprint) => {
+      if (prefixes.length === 0 || declared.has(fingerprint)) return null;
+      const prefix = familyOf(credential, prefixes);
+      return prefix === null ? null : familyKey(prefix);
+    };
+    byApi.set(api, resolve);
+  }
+  return resolve;
+}
+
 /** Who calls and which attempt this is, into the context as each is read (a failure keeps what came before it). */
-function readCaller(headers: HeaderMap, api: IrApi, context: Context): void {
-  const fingerprint = extractToken(headers, api.tokens.headers);
+function readCaller(headers: HeaderMap, api: IrApi, ir: Ir, context: Context): void {
+  const fingerprint = extractToken(headers, api.tokens.headers, familyResolver(ir, api.name));
   if (fingerprint !== null) context.token = { fingerprint };
   context.identity = identityOf(headers, api.identity);
   const attempt = parseAttempt(headers, api.identity.attemptHeader);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/canonical-json.js';
 import { normalizeTimestamp } from '../core/time.js';
+import { familyKey } from '../core/token-family.js';
 import type { PolicySet } from '../load/types.js';
 import type { Match, Operation } from '../schemas/types.generated.js';
 import {
@@ -60,11 +61,15 @@ export function buildIr(set: PolicySet): Ir {
   const tokens = new Map<string, IrToken>();
   for (const doc of set.tokens) {
     const spec = doc.value.spec;
-    if (tokens.has(spec.fingerprint)) continue;
-    tokens.set(spec.fingerprint, {
+    // A family is registered under its key, which no real fingerprint can equal (validation
+    // rejects a Token with neither, so the empty key only appears in broken sets).
+    const key = spec.fingerprint ?? (spec.family ? familyKey(spec.family.prefix) : '');
+    if (tokens.has(key)) continue;
+    tokens.set(key, {
       name: doc.name,
       api: spec.api,
-      fingerprint: spec.fingerprint,
+      fingerprint: key,
+      family: spec.family?.prefix ?? null,
       expires: spec.expires === undefined ? null : normalizeTimestamp(spec.expires),
       grants: spec.grants.map(
         (g): IrGrant => ({
@@ -139,7 +144,7 @@ function buildApi(name: string, spec: ApiSpec): IrApi {
     protectedEnvironments: [...spec.protectedEnvironments],
     defaults: { read: spec.defaults.read, write: spec.defaults.write, destructive: spec.defaults.destructive },
     tokens: {
-      headers: (t.headers ?? [{ name: 'Authorization', scheme: 'Bearer' }]).map((h) => ({ name: h.name, scheme: h.scheme ?? null })),
+      headers: (t.headers ?? [{ name: 'Authorization', scheme: 'Bearer' }]).map((h) => ({ name: h.name, schemes: h.scheme === undefined ? [] : typeof h.scheme === 'string' ? [h.scheme] : [...h.scheme] })),
       missing: t.missing ?? 'deny',
       unknown: t.unknown ?? 'deny',
       requireExpiry: t.requireExpiry ?? true,

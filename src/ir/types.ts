@@ -40,7 +40,8 @@ export interface IrApi {
   protectedEnvironments: string[];
   defaults: Record<OperationClass, Mode>;
   tokens: {
-    headers: { name: string; scheme: string | null }[];
+    /** `schemes` empty: the whole value is the credential. */
+    headers: { name: string; schemes: string[] }[];
     missing: Mode;
     unknown: Mode;
     requireExpiry: boolean;
@@ -95,7 +96,10 @@ export interface IrGrant {
 export interface IrToken {
   name: string;
   api: string;
+  /** `sha256:<hex>`, or for a family its key `family:<prefix>` (core/token-family.ts). */
   fingerprint: string;
+  /** The prefix of a token family; null for one credential. */
+  family: string | null;
   /** RFC 3339 in UTC (`Z`), fraction without trailing zeros; null when the token never expires. */
   expires: string | null;
   grants: IrGrant[];
@@ -129,7 +133,7 @@ export interface Ir {
   apis: IrApi[];
   /** Sorted by name. */
   policies: IrPolicy[];
-  /** Sorted by fingerprint. */
+  /** Sorted by fingerprint (families by their key). */
   tokens: IrToken[];
   overrides: IrOverrides;
   /** Sorted by api; APIs without inventory documents are absent. */

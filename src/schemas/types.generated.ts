@@ -2,6 +2,7 @@
 // run `npm run gen:types`; test/schemas/types-drift.test.ts fails when this file is stale.
 
 // ---- api.schema.json
+export type AuthScheme = string;
 /**
  * Query string parameters of the route, for validation of resource arguments.
  *
@@ -79,16 +80,16 @@ export interface ApiDocument {
         {
           name: string;
           /**
-           * Auth scheme prefix, e.g. Bearer.
+           * Auth scheme prefix, e.g. Bearer, or several the header may carry ([Bearer, token]). AWS4-HMAC-SHA256 reads a Signature V4 header, identified by its access key id.
            */
-          scheme?: string;
+          scheme?: AuthScheme | [AuthScheme, ...AuthScheme[]];
         },
         ...{
           name: string;
           /**
-           * Auth scheme prefix, e.g. Bearer.
+           * Auth scheme prefix, e.g. Bearer, or several the header may carry ([Bearer, token]). AWS4-HMAC-SHA256 reads a Signature V4 header, identified by its access key id.
            */
-          scheme?: string;
+          scheme?: AuthScheme | [AuthScheme, ...AuthScheme[]];
         }[]
       ];
       /**
@@ -285,7 +286,7 @@ export interface Match {
 
 // ---- token.schema.json
 /**
- * One credential, identified by the SHA-256 fingerprint of its value, and what it may do.
+ * One credential, identified by the SHA-256 fingerprint of its value (or a family of short-lived credentials, by prefix), and what it may do. Exactly one of `fingerprint` and `family` is given.
  */
 export interface TokenDocument {
   /**
@@ -302,7 +303,16 @@ export interface TokenDocument {
     /**
      * sha256:<64 lowercase hex> of the token value. Never the value itself.
      */
-    fingerprint: string;
+    fingerprint?: string;
+    /**
+     * Instead of `fingerprint`: a kind of short-lived credential that cannot be declared one by one. Any credential with the prefix gets the family's grants, so a family identifies a kind of credential, not one.
+     */
+    family?: {
+      /**
+       * The non-secret prefix every credential of the family starts with, e.g. `ghs_` for GitHub App installation tokens or `ASIA` for AWS temporary access key ids.
+       */
+      prefix: string;
+    };
     /**
      * What the provider calls this credential, e.g. account, workspace, project.
      */
@@ -665,6 +675,9 @@ export interface DecisionInput {
     project?: string | null;
   } | null;
   token?: {
+    /**
+     * sha256:<hex> of the credential (for AWS Signature V4, of its access key id), or family:<prefix> for a credential no Token declares by fingerprint but a token family's prefix covers. Never the credential.
+     */
     fingerprint?: string | null;
   } | null;
   identity?: {

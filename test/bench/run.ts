@@ -68,6 +68,7 @@ function benchIr(n: number): Ir {
     tokens.push({
       name: `token-${i}`,
       api: 'bench',
+      family: null,
       fingerprint: `sha256:${i.toString(16).padStart(64, '0')}`,
       expires: '2030-01-01T00:00:00Z',
       grants: [{ operations: [operations[i % opCount]!.name, 'class:read'], environments: ['staging', 'development'], projects: ['pocketos'], resources: null }],

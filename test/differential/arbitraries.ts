@@ -133,6 +133,7 @@ const tokensArb: fc.Arbitrary<IrToken[]> = fc
   .uniqueArray(
     fc.record({
       fingerprint: fc.constantFrom(...FINGERPRINTS.slice(0, 5)),
+      family: fc.constant(null),
       name: fc.constantFrom(...TOKEN_NAMES),
       api: fc.constantFrom(...API_NAMES, 'ghost'),
       expires: fc.option(fc.constantFrom(...TIMES)),

@@ -16,6 +16,7 @@ import { rawCredential } from './raw-credential.js';
 import { sharedHost } from './shared-host.js';
 import { singleOverrides } from './single-overrides.js';
 import { tokenExpiry } from './token-expiry.js';
+import { tokenFamily } from './token-family.js';
 import { tokenRequiresExpiry } from './token-requires-expiry.js';
 import { undeclaredToken } from './undeclared-token.js';
 import { unknownApi } from './unknown-api.js';
@@ -50,4 +51,5 @@ export const RULES: readonly ValidationRule[] = [
   sharedHost,
   invalidRouteTemplate,
   duplicateInventoryId,
+  tokenFamily,
 ];
