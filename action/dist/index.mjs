@@ -33826,7 +33826,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments(source, options = {}) {
+    function parseAllDocuments2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -33901,7 +33901,7 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse4;
-    exports.parseAllDocuments = parseAllDocuments;
+    exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
@@ -69952,7 +69952,7 @@ var require_dist2 = __commonJS({
         super(Object.assign({}, Document$1.defaultOptions, options));
       }
     };
-    function parseAllDocuments(src, options) {
+    function parseAllDocuments2(src, options) {
       const stream = [];
       let prev;
       for (const cstDoc of parseCst.parse(src)) {
@@ -69988,7 +69988,7 @@ var require_dist2 = __commonJS({
       defaultOptions: Document$1.defaultOptions,
       Document,
       parse: parse4,
-      parseAllDocuments,
+      parseAllDocuments: parseAllDocuments2,
       parseCST: parseCst.parse,
       parseDocument,
       scalarOptions: Document$1.scalarOptions,
@@ -72157,6 +72157,17 @@ function normalizeTimestamp(text) {
   return t ? formatInstant(t) : null;
 }
 
+// src/core/token-family.ts
+var FAMILY = "family:";
+function familyKey(prefix) {
+  return FAMILY + prefix;
+}
+function familyOf(credential, prefixes) {
+  let best = null;
+  for (const p of prefixes) if (credential.startsWith(p) && credential.length > p.length && (best === null || p.length > best.length)) best = p;
+  return best;
+}
+
 // src/core/modes.ts
 var CLASSES = ["read", "write", "destructive"];
 var SEVERITY = { allow: 0, shadow: 1, deny: 2 };
@@ -72194,11 +72205,13 @@ function buildIr(set) {
   const tokens = /* @__PURE__ */ new Map();
   for (const doc of set.tokens) {
     const spec = doc.value.spec;
-    if (tokens.has(spec.fingerprint)) continue;
-    tokens.set(spec.fingerprint, {
+    const key = spec.fingerprint ?? (spec.family ? familyKey(spec.family.prefix) : "");
+    if (tokens.has(key)) continue;
+    tokens.set(key, {
       name: doc.name,
       api: spec.api,
-      fingerprint: spec.fingerprint,
+      fingerprint: key,
+      family: spec.family?.prefix ?? null,
       expires: spec.expires === void 0 ? null : normalizeTimestamp(spec.expires),
       grants: spec.grants.map(
         (g) => ({
@@ -72221,8 +72234,32 @@ function buildIr(set) {
     apis: [...apis.values()].sort((a, b) => byString(a.name, b.name)),
     policies: [...policies.values()].sort((a, b) => byString(a.name, b.name)),
     tokens: [...tokens.values()].sort((a, b) => byString(a.fingerprint, b.fingerprint)),
-    overrides
+    overrides,
+    inventories: buildInventories(set, apis)
   };
+}
+function buildInventories(set, apis) {
+  const byApi = /* @__PURE__ */ new Map();
+  for (const doc of set.inventories ?? []) {
+    const api = doc.value.spec.api;
+    const caseless2 = apis.get(api)?.resourceIds.caseInsensitive ?? false;
+    let resources = byApi.get(api);
+    if (!resources) byApi.set(api, resources = /* @__PURE__ */ new Map());
+    for (const r of doc.value.spec.resources) {
+      const key = caseless2 ? r.id.toLowerCase() : r.id;
+      if (resources.has(key)) continue;
+      resources.set(key, { id: r.id, kind: r.kind, environment: r.environment ?? null, project: r.project ?? null, labels: sortedRecord(r.labels ?? {}) });
+    }
+  }
+  return [...byApi].sort(([a], [b]) => byString(a, b)).map(([api, resources]) => ({ api, resources: [...resources.values()].sort((a, b) => byString(a.id, b.id)) }));
+}
+function sortedRecord(record) {
+  const out = {};
+  for (const key of Object.keys(record).sort(byString)) {
+    const v = record[key];
+    if (v !== void 0) out[key] = v;
+  }
+  return out;
 }
 function buildApi(name, spec) {
   const operations = Object.entries(spec.operations).filter((e) => e[1] !== void 0).map(([opName, op]) => buildOperation(opName, op, spec.protocol));
@@ -72238,7 +72275,7 @@ function buildApi(name, spec) {
     protectedEnvironments: [...spec.protectedEnvironments],
     defaults: { read: spec.defaults.read, write: spec.defaults.write, destructive: spec.defaults.destructive },
     tokens: {
-      headers: (t.headers ?? [{ name: "Authorization", scheme: "Bearer" }]).map((h) => ({ name: h.name, scheme: h.scheme ?? null })),
+      headers: (t.headers ?? [{ name: "Authorization", scheme: "Bearer" }]).map((h) => ({ name: h.name, schemes: h.scheme === void 0 ? [] : typeof h.scheme === "string" ? [h.scheme] : [...h.scheme] })),
       missing: t.missing ?? "deny",
       unknown: t.unknown ?? "deny",
       requireExpiry: t.requireExpiry ?? true,
@@ -72249,6 +72286,7 @@ function buildApi(name, spec) {
       originatorBaggageKey: spec.identity?.originatorBaggageKey ?? "originator",
       tenantBaggageKey: spec.identity?.tenantBaggageKey ?? "tenant"
     },
+    resourceIds: { caseInsensitive: spec.resourceIds?.caseInsensitive ?? false },
     operations
   };
 }
@@ -72290,6 +72328,7 @@ function buildOperation(name, op, protocol) {
     resource: op.resource ? {
       kind: op.resource.kind,
       idArg: op.resource.idArg ?? null,
+      idTemplate: op.resource.id ?? null,
       environmentArg: op.resource.environmentArg ?? null,
       projectArg: op.resource.projectArg ?? null
     } : null,
@@ -72534,7 +72573,17 @@ function bundleDataFromIr(ir) {
   for (const t of ir.tokens) {
     tokens[t.fingerprint] = { name: t.name, api: t.api, expires: t.expires, grants: t.grants };
   }
-  return { blastguard: { tokens, overrides: { ...ir.overrides } } };
+  const data = { blastguard: { tokens, overrides: { ...ir.overrides } } };
+  if (ir.inventories.length > 0) {
+    const inventories = {};
+    for (const inv of ir.inventories) {
+      const resources = {};
+      for (const r of inv.resources) resources[r.id] = { kind: r.kind, environment: r.environment, project: r.project };
+      inventories[inv.api] = resources;
+    }
+    data.blastguard.inventories = inventories;
+  }
+  return data;
 }
 
 // src/evaluate/index.ts
@@ -73114,7 +73163,8 @@ function prune(n, fp) {
     apis: api ? [api] : [],
     policies: api ? [{ name: "diff", api: api.name, owners: [], rules: n.rules }] : [],
     tokens: [],
-    overrides: n.s.ir.overrides
+    overrides: n.s.ir.overrides,
+    inventories: []
   };
   const raw = fp === null ? void 0 : n.s.tokens.get(fp);
   const tokens = raw ? { [raw.fingerprint]: { name: raw.name, api: raw.api, expires: raw.expires, grants: raw.grants } } : {};
@@ -73747,7 +73797,15 @@ var VALIDATION_CODES = {
   tokenOfAnotherApi: "BG058",
   attemptNeverMatches: "BG059",
   invalidTimestamp: "BG060",
-  misplacedFixture: "BG062"
+  misplacedFixture: "BG062",
+  duplicateRoute: "BG063",
+  unknownRouteArgument: "BG064",
+  sharedHost: "BG065",
+  unknownClosedOperation: "BG066",
+  invalidRouteTemplate: "BG067",
+  duplicateInventoryId: "BG068",
+  tokenFamily: "BG069",
+  tokenWithoutIdentity: "BG070"
 };
 var VALIDATION_CODE_INFO = {
   // Finding and reading files.
@@ -73804,7 +73862,15 @@ var VALIDATION_CODE_INFO = {
   BG058: ["warning", "`match.tokens` names a token of another API"],
   BG059: ["error", "rule can never match (`attempt.min` > `attempt.max`, or > 1000000000, the largest input `attempt`)"],
   BG060: ["error", "invalid date-time"],
-  BG062: ["warning", "`Replay` or `TestSuite` in the policy directory (never run)"]
+  BG062: ["warning", "`Replay` or `TestSuite` in the policy directory (never run)"],
+  BG063: ["error", "two operations of one API on the same method and path"],
+  BG064: ["error", "`idArg`, `environmentArg` or `projectArg` names no parameter of the route"],
+  BG065: ["error", "host claimed by two APIs whose endpoints do not tell them apart"],
+  BG066: ["error", "operation is not in a closed API catalog (HTTP routes): the rule or grant can never apply"],
+  BG067: ["error", "malformed path template"],
+  BG068: ["error", "inventory lists a resource id twice for one API"],
+  BG069: ["info", "token family identifies a kind of credential, not one"],
+  BG070: ["error", "token declares neither `fingerprint` nor `family`"]
 };
 var UNREAD_FILE_CODES = /* @__PURE__ */ new Set([
   VALIDATION_CODES.directoryMissing,
@@ -74246,7 +74312,8 @@ var KIND_SCHEMAS = {
   Token: "token.schema.json",
   Overrides: "overrides.schema.json",
   Replay: "replay.schema.json",
-  TestSuite: "test-suite.schema.json"
+  TestSuite: "test-suite.schema.json",
+  Inventory: "inventory.schema.json"
 };
 var KINDS2 = Object.keys(KIND_SCHEMAS);
 var SUPPORT_SCHEMAS = ["common.schema.json", "decision-input.schema.json", "decision.schema.json"];
@@ -75293,7 +75360,7 @@ function loadDocumentsFromText(file, text) {
   return { documents: documents2, diagnostics, rejected };
 }
 function emptyPolicySet(root) {
-  return { root, apis: [], policies: [], tokens: [], overrides: [], replays: [], testSuites: [], rejected: [] };
+  return { root, apis: [], policies: [], tokens: [], overrides: [], replays: [], testSuites: [], inventories: [], rejected: [] };
 }
 var LIST_OF = {
   Api: "apis",
@@ -75301,10 +75368,12 @@ var LIST_OF = {
   Token: "tokens",
   Overrides: "overrides",
   Replay: "replays",
-  TestSuite: "testSuites"
+  TestSuite: "testSuites",
+  Inventory: "inventories"
 };
 function addDocument(set, document) {
-  set[LIST_OF[document.kind]].push(document);
+  const list = set[LIST_OF[document.kind]] ??= [];
+  list.push(document);
 }
 async function loadFoundFile(file) {
   const read = await readFileText(file);
@@ -75340,7 +75409,7 @@ function isRejected(set, kind, name) {
   return (set.rejected ?? []).some((r) => (r.kind === void 0 || r.kind === kind) && (r.name === void 0 || r.name === name));
 }
 function allDocuments(set) {
-  return [...set.apis, ...set.policies, ...set.tokens, ...set.overrides, ...set.replays, ...set.testSuites];
+  return [...set.apis, ...set.policies, ...set.tokens, ...set.overrides, ...set.inventories ?? [], ...set.replays, ...set.testSuites];
 }
 function operationSelectors(set) {
   const out = [];
@@ -75364,6 +75433,9 @@ function catalog(api) {
   const out = /* @__PURE__ */ new Map();
   for (const [name, op] of Object.entries(api.spec.operations)) if (op) out.set(name, op.class);
   return out;
+}
+function isClosedCatalog(api) {
+  return api.spec.protocol === "http";
 }
 function placeOf(doc, path16) {
   const span = doc.locate(path16);
@@ -75753,7 +75825,13 @@ var { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */
   methodOverride: ["BG418", "request asks for an HTTP method override"],
   /** A tool argument declared to carry SQL is missing, not a string, empty or not parseable as PostgreSQL. */
-  sqlUnreadable: ["BG419", "sql argument cannot be parsed"]
+  sqlUnreadable: ["BG419", "sql argument cannot be parsed"],
+  /**
+   * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
+   * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is
+   * never a request's failure: the enforcer keeps the inventory it had.
+   */
+  invalidInventory: ["BG400", "runtime inventory file is malformed"]
 });
 
 // src/extract/credentials.ts
@@ -75777,16 +75855,16 @@ function fingerprintOf(value) {
 function cgiName(name) {
   return name.toLowerCase().replace(/_/g, "-");
 }
-function extractToken(headers, config) {
+function extractToken(headers, config, family = () => null) {
   const tokens = /* @__PURE__ */ new Set();
   const carriers = [];
-  for (const { name, scheme } of config) {
+  for (const { name, schemes } of config) {
     const own2 = /* @__PURE__ */ new Set();
     const key = cgiName(name);
     for (const [sent, values2] of headers) {
       if (cgiName(sent) !== key) continue;
       for (const raw of values2) {
-        const token2 = credentialOf(raw, scheme);
+        const token2 = credentialOf(raw, schemes);
         if (token2 !== null) own2.add(token2);
       }
     }
@@ -75800,31 +75878,87 @@ function extractToken(headers, config) {
     fail(EXTRACT_CODES.conflictingHeader, `headers ${carriers.map((c2) => `\`${c2}\``).join(" and ")} carry different credentials`);
   }
   const [token] = tokens;
-  return token === void 0 ? null : fingerprintOf(token);
+  if (token === void 0) return null;
+  const fingerprint = fingerprintOf(token);
+  return family(token, fingerprint) ?? fingerprint;
 }
 function trimOws(value) {
   return value.replace(/^[ \t]+|[ \t]+$/g, "");
 }
-function credentialOf(raw, scheme) {
+var SIGV4 = "aws4-hmac-sha256";
+function credentialOf(raw, schemes) {
   const value = trimOws(raw);
   if (value === "") return null;
-  if (scheme === null) return value;
+  if (schemes.length === 0) return value;
   const space = value.search(/[ \t]/);
-  const head = space < 0 ? value : value.slice(0, space);
-  if (head.toLowerCase() !== scheme.toLowerCase()) return value;
-  const token = space < 0 ? "" : trimOws(value.slice(space));
-  return token === "" ? null : token;
+  const head = (space < 0 ? value : value.slice(0, space)).toLowerCase();
+  if (!schemes.some((s) => s.toLowerCase() === head)) return value;
+  const rest = space < 0 ? "" : trimOws(value.slice(space));
+  if (rest === "") return null;
+  return head === SIGV4 ? sigv4AccessKey(rest) ?? value : rest;
+}
+function sigv4AccessKey(params) {
+  const credentials = params.split(",").map((p) => trimOws(p)).filter((p) => p.slice(0, p.indexOf("=")).toLowerCase() === "credential");
+  if (credentials.length !== 1) return null;
+  const scope = (credentials[0] ?? "").slice("credential=".length);
+  const key = scope.split("/")[0] ?? "";
+  return /^[A-Za-z0-9]{1,128}$/.test(key) && scope.split("/").length === 5 ? key : null;
+}
+
+// src/core/id-template.ts
+var ARGUMENT = /\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}/g;
+function templateArguments(template) {
+  return [...template.matchAll(ARGUMENT)].map((m) => m[1] ?? "");
+}
+function composeId(template, valueOf2) {
+  let missing = false;
+  const id = template.replace(ARGUMENT, (_, path16) => {
+    const v = valueOf2(path16);
+    if (v === null) missing = true;
+    return v ?? "";
+  });
+  return missing ? null : id;
 }
 
 // src/extract/resource.ts
-function inventoryLookups(inventory) {
-  return { resources: lookupOf(inventory?.resources), environments: lookupOf(inventory?.environments), projects: lookupOf(inventory?.projects) };
+var caselessCache = /* @__PURE__ */ new WeakMap();
+function inventoryLookups(inventory, caseInsensitive = false) {
+  if (!caseInsensitive || inventory === void 0) {
+    return { resources: lookupOf(inventory?.resources), environments: lookupOf(inventory?.environments), projects: lookupOf(inventory?.projects) };
+  }
+  let lookups = caselessCache.get(inventory);
+  if (!lookups) {
+    const resources = /* @__PURE__ */ new Map();
+    for (const [id, entry] of entriesOf(inventory.resources)) if (!resources.has(id.toLowerCase())) resources.set(id.toLowerCase(), { ...entry, id: entry.id ?? id });
+    lookups = { resources: caseless(resources), environments: caseless(foldKeys(inventory.environments)), projects: caseless(foldKeys(inventory.projects)) };
+    caselessCache.set(inventory, lookups);
+  }
+  return lookups;
 }
 function lookupOf(source) {
   if (source === void 0) return { get: () => void 0 };
   if (source instanceof Map) return source;
   const record = source;
   return { get: (key) => hasOwn(record, key) ? record[key] : void 0 };
+}
+function entriesOf(source) {
+  if (source === void 0) return [];
+  if (source instanceof Map) return [...source];
+  return Object.entries(source);
+}
+function foldKeys(source) {
+  const out = /* @__PURE__ */ new Map();
+  for (const [key, value] of entriesOf(source)) if (!out.has(key.toLowerCase())) out.set(key.toLowerCase(), value);
+  return out;
+}
+function caseless(folded) {
+  return { get: (key) => folded.get(key.toLowerCase()) };
+}
+function resourcePaths(op) {
+  const spec = op.resource;
+  if (!spec) return [];
+  const id = spec.idTemplate !== null ? templateArguments(spec.idTemplate) : spec.idArg !== null ? [spec.idArg] : [];
+  return [...id, ...spec.environmentArg !== null ? [spec.environmentArg] : [], ...spec.projectArg !== null ? [spec.projectArg] : []];
 }
 function argumentAt(args, path16) {
   let current = args;
@@ -75843,8 +75977,9 @@ function resourceOf(api, op, args, inventory) {
   if (!op?.resource) return void 0;
   const spec = op.resource;
   const resource = { kind: spec.kind };
-  const id = spec.idArg ? asId(argumentAt(args, spec.idArg)) : null;
-  const entry = id === null ? void 0 : inventory.resources.get(id);
+  const written = spec.idTemplate !== null ? composeId(spec.idTemplate, (path16) => asId(argumentAt(args, path16))) : spec.idArg ? asId(argumentAt(args, spec.idArg)) : null;
+  const entry = written === null ? void 0 : inventory.resources.get(written);
+  const id = entry?.id ?? written;
   if (id !== null) resource.id = id;
   const fromId = entry?.environment ?? (spec.kind === "environment" && id !== null ? environmentName(api, id, inventory) : void 0);
   const envArg = spec.environmentArg ? asId(argumentAt(args, spec.environmentArg)) : null;
@@ -75925,6 +76060,31 @@ function toInput(api, found, context3, inventory) {
   const result = { input: input2, operation: found.name };
   if (found.alias !== void 0) result.alias = found.alias;
   return result;
+}
+
+// src/extract/inventory.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+function inventoryOf(resources) {
+  const byId = /* @__PURE__ */ new Map();
+  const environments = /* @__PURE__ */ new Map();
+  const projects = /* @__PURE__ */ new Map();
+  for (const r of resources) {
+    const entry = { kind: r.kind };
+    if (r.environment !== void 0 && r.environment !== null) entry.environment = r.environment;
+    if (r.project !== void 0 && r.project !== null) entry.project = r.project;
+    byId.set(r.id, entry);
+    if (r.kind === "environment" && entry.environment !== void 0) environments.set(r.id, entry.environment);
+    if (r.kind === "project" && entry.project !== void 0) projects.set(r.id, entry.project);
+  }
+  return { resources: byId, environments, projects };
+}
+var compiled = /* @__PURE__ */ new WeakMap();
+function declaredInventory(ir, api) {
+  const declared = ir.inventories.find((i) => i.api === api);
+  if (!declared) return void 0;
+  let inventory = compiled.get(declared);
+  if (!inventory) compiled.set(declared, inventory = inventoryOf(declared.resources));
+  return inventory;
 }
 
 // src/extract/params.ts
@@ -76708,6 +76868,23 @@ function mcpOperations(message3) {
   return [found];
 }
 
+// src/core/route-template.ts
+function splitPath(path16) {
+  return path16.split("/").filter((s) => s !== "");
+}
+function parseTemplate(path16) {
+  return splitPath(path16).map((part) => {
+    const m = /^\{([^{}+]+)(\+?)\}$/.exec(part);
+    return m?.[1] !== void 0 ? { param: m[1], greedy: m[2] === "+" } : { literal: part };
+  });
+}
+function templateParameters(parts) {
+  return parts.flatMap((p) => "param" in p ? [p.param] : []);
+}
+function templateShape(parts) {
+  return "/" + parts.map((p) => "literal" in p ? p.literal : p.greedy ? "{+}" : "{}").join("/");
+}
+
 // src/extract/protocols/rest/multipart.ts
 function multipartFields(headers, text) {
   const [raw] = headerValues(headers, "content-type");
@@ -76768,14 +76945,12 @@ function bodyParameters(headers, text) {
 
 // src/extract/protocols/rest/params.ts
 function resourceArguments(op) {
-  const spec = op.resource;
-  return [spec?.idArg, spec?.environmentArg, spec?.projectArg].flatMap((p) => p ? [p.split(".")[0] ?? p] : []);
+  return resourcePaths(op).map((p) => p.split(".")[0] ?? p);
 }
 function mergeParameters(places, guarded, op) {
   const ambiguous = (message3) => fail(EXTRACT_CODES.ambiguousParameters, message3);
-  const spec = op.resource;
   const guardedBy = new Map([...guarded].map((g) => [goFold(g), g]));
-  const nested = [spec?.idArg, spec?.environmentArg, spec?.projectArg].flatMap((p) => p?.includes(".") ? [p.split(".")] : []);
+  const nested = resourcePaths(op).flatMap((p) => p.includes(".") ? [p.split(".")] : []);
   const seen = /* @__PURE__ */ new Map();
   const args = {};
   for (const { where, pairs } of places) {
@@ -76865,23 +77040,13 @@ function matchRoute(api, method, url) {
   let tied = null;
   for (const op of api.operations) {
     if (!op.http || op.http.method !== method) continue;
-    const template = splitPath(op.http.path);
-    if (template.length !== segments2.length) continue;
-    const params = {};
-    let literal = 0;
-    let ok = true;
-    template.forEach((part, i) => {
-      const actual = segments2[i] ?? "";
-      const m = /^\{([^}]+)\}$/.exec(part);
-      if (m?.[1] !== void 0) params[m[1]] = safeDecode(actual);
-      else if (part === actual) literal++;
-      else ok = false;
-    });
-    if (!ok) continue;
-    if (!best || literal > best.literal) {
-      best = { op, params, literal };
+    const matched = matchTemplate(parseTemplate(op.http.path), segments2);
+    if (!matched) continue;
+    const better = !best || matched.literal > best.literal || matched.literal === best.literal && matched.greedy < best.greedy;
+    if (better) {
+      best = { op, ...matched };
       tied = null;
-    } else if (literal === best.literal) {
+    } else if (best && matched.literal === best.literal && matched.greedy === best.greedy) {
       tied = op;
     }
   }
@@ -76889,8 +77054,25 @@ function matchRoute(api, method, url) {
   if (tied) fail(EXTRACT_CODES.ambiguousParameters, `\`${method} ${url.pathname}\` matches operations \`${best.op.name}\` and \`${tied.name}\` equally well`);
   return best;
 }
-function splitPath(path16) {
-  return path16.split("/").filter((s) => s !== "");
+function matchTemplate(template, segments2) {
+  const greedyAt = template.findIndex((p) => "param" in p && p.greedy);
+  if (greedyAt < 0 ? template.length !== segments2.length : segments2.length < template.length) return null;
+  const extra = segments2.length - template.length;
+  const params = {};
+  let literal = 0;
+  for (let i = 0; i < template.length; i++) {
+    const part = template[i];
+    const at = greedyAt >= 0 && i > greedyAt ? i + extra : i;
+    if ("literal" in part) {
+      if (part.literal !== segments2[at]) return null;
+      literal++;
+    } else if (part.greedy) {
+      params[part.param] = segments2.slice(i, i + extra + 1).map(safeDecode).join("/");
+    } else {
+      params[part.param] = safeDecode(segments2[at] ?? "");
+    }
+  }
+  return { params, literal, greedy: greedyAt < 0 ? 0 : 1 };
 }
 function safeDecode(segment) {
   try {
@@ -77080,12 +77262,12 @@ function withSqlClass(found, api) {
 function extractDecisionInputs(request2, ir, options) {
   const context3 = { api: "unknown", time: typeof options.time === "string" ? options.time : options.time.toISOString() };
   const out = [];
-  const inventory = inventoryLookups(options.inventory);
   try {
     const headers = normalizeHeaders(request2.headers);
     const url = parseUrl(request2.url, headers);
-    const api = apiFor(ir, hostOf(url), context3);
-    readCaller(headers, api, context3);
+    const api = apiFor(ir, hostOf(url), url, context3);
+    const inventory = inventoryLookups(options.inventory ?? runtimeInventory(options.inventories, api.name) ?? declaredInventory(ir, api.name), api.resourceIds.caseInsensitive);
+    readCaller(headers, api, ir, context3);
     const normalized = normalizeRequest(request2, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     for (const message3 of PROTOCOLS[api.protocol].messages(normalized, api)) {
       try {
@@ -77099,19 +77281,46 @@ function extractDecisionInputs(request2, ir, options) {
   }
   return out;
 }
+function runtimeInventory(inventories, api) {
+  if (inventories === void 0) return void 0;
+  if (inventories instanceof Map) return inventories.get(api);
+  const record = inventories;
+  return hasOwn(record, api) ? record[api] : void 0;
+}
 function asFailure(e) {
   if (e instanceof ExtractFailure) return e;
   throw e;
 }
-function apiFor(ir, host, context3) {
+function apiFor(ir, host, url, context3) {
   context3.api = host || "unknown";
-  const api = ir.apis.find((a) => a.hosts.some((h) => h.toLowerCase() === host));
+  const claims = ir.apis.filter((a) => a.hosts.some((h) => h.toLowerCase() === host));
+  const api = claims.length > 1 ? claims.find((a) => routedByEndpoint(a) && pathMatchesEndpoint(url, a.endpoint)) ?? claims.find((a) => !routedByEndpoint(a)) ?? claims[0] : claims[0];
   if (!api) return fail(EXTRACT_CODES.unknownHost, `host \`${host}\` belongs to no declared api`);
   context3.api = api.name;
   return api;
 }
-function readCaller(headers, api, context3) {
-  const fingerprint = extractToken(headers, api.tokens.headers);
+function routedByEndpoint(api) {
+  return (api.protocol === "graphql" || api.protocol === "mcp") && api.endpoint !== null;
+}
+var resolvers = /* @__PURE__ */ new WeakMap();
+function familyResolver(ir, api) {
+  let byApi = resolvers.get(ir);
+  if (!byApi) resolvers.set(ir, byApi = /* @__PURE__ */ new Map());
+  let resolve = byApi.get(api);
+  if (!resolve) {
+    const declared = new Set(ir.tokens.filter((t) => t.api === api && t.family === null).map((t) => t.fingerprint));
+    const prefixes = ir.tokens.flatMap((t) => t.api === api && t.family !== null ? [t.family] : []);
+    resolve = (credential, fingerprint) => {
+      if (prefixes.length === 0 || declared.has(fingerprint)) return null;
+      const prefix = familyOf(credential, prefixes);
+      return prefix === null ? null : familyKey(prefix);
+    };
+    byApi.set(api, resolve);
+  }
+  return resolve;
+}
+function readCaller(headers, api, ir, context3) {
+  const fingerprint = extractToken(headers, api.tokens.headers, familyResolver(ir, api.name));
   if (fingerprint !== null) context3.token = { fingerprint };
   context3.identity = identityOf2(headers, api.identity);
   const attempt = parseAttempt(headers, api.identity.attemptHeader);
@@ -77139,7 +77348,7 @@ async function runReplay(document, ir, engineFor, options = {}) {
     const at = document.locate(["spec", "tokens", i, "declaredAs"], "value");
     if (!declared) {
       diagnostics.push(testDiagnostic(TEST_CODES.fingerprintMismatch, `replay token \`${token.name}\` is declared as \`${token.declaredAs}\`, but no Token has that name`, at));
-    } else if (declared.fingerprint !== fingerprintOf(token.value)) {
+    } else if (declared.family !== null ? !token.value.startsWith(declared.family) : declared.fingerprint !== fingerprintOf(token.value)) {
       diagnostics.push(
         testDiagnostic(
           TEST_CODES.fingerprintMismatch,
@@ -79268,13 +79477,13 @@ async function signBundleFiles(files, options) {
 
 // src/toolchain/bundle.ts
 async function buildBundle(ir, options) {
-  const compiled = compileIr(ir);
+  const compiled2 = compileIr(ir);
   const digest = irDigest(ir);
   const files = bundleFiles({
-    wasm: compiled.wasm,
-    data: compiled.data,
+    wasm: compiled2.wasm,
+    data: compiled2.data,
     revision: options.revision,
-    entrypoints: compiled.entrypoints,
+    entrypoints: compiled2.entrypoints,
     metadata: { compiler: `blastguard ${VERSION}`, ir_digest: digest }
   });
   const signing = options.signing;
@@ -79370,7 +79579,10 @@ var duplicateFingerprint = {
     const out = [];
     const first = /* @__PURE__ */ new Map();
     for (const doc of set.tokens) {
-      const fp = doc.value.spec.fingerprint.toLowerCase();
+      const { fingerprint, family } = doc.value.spec;
+      const fp = fingerprint !== void 0 ? fingerprint.toLowerCase() : family !== void 0 ? `${doc.value.spec.api}\0${family.prefix}` : void 0;
+      if (fp === void 0) continue;
+      const path16 = fingerprint !== void 0 ? ["spec", "fingerprint"] : ["spec", "family", "prefix"];
       const earlier = first.get(fp);
       if (!earlier) {
         first.set(fp, doc);
@@ -79379,11 +79591,43 @@ var duplicateFingerprint = {
       out.push(
         diagnostic(
           VALIDATION_CODES.duplicateFingerprint,
-          `token \`${doc.name}\` has the same fingerprint as token \`${earlier.name}\` (${placeOf(earlier, ["spec", "fingerprint"])})`,
-          doc.locate(["spec", "fingerprint"]),
+          `token \`${doc.name}\` has the same ${fingerprint !== void 0 ? "fingerprint" : "family prefix"} as token \`${earlier.name}\` (${placeOf(earlier, path16)})`,
+          doc.locate(path16),
           "declare each credential once and put all of its grants in that Token"
         )
       );
+    }
+    return out;
+  }
+};
+
+// src/validate/rules/duplicate-inventory-id.ts
+var duplicateInventoryId = {
+  name: "duplicate-inventory-id",
+  codes: [VALIDATION_CODES.duplicateInventoryId],
+  check({ set, apis }) {
+    const out = [];
+    const first = /* @__PURE__ */ new Map();
+    for (const doc of set.inventories ?? []) {
+      const api = doc.value.spec.api;
+      const caseless2 = apis.get(api)?.value.spec.resourceIds?.caseInsensitive === true;
+      doc.value.spec.resources.forEach((resource, index) => {
+        const key = `${api}\0${caseless2 ? resource.id.toLowerCase() : resource.id}`;
+        const earlier = first.get(key);
+        if (!earlier) {
+          first.set(key, { doc, index });
+          return;
+        }
+        const path16 = ["spec", "resources", index, "id"];
+        out.push(
+          diagnostic(
+            VALIDATION_CODES.duplicateInventoryId,
+            `resource \`${resource.id}\` of api \`${api}\` is already listed at ${placeOf(earlier.doc, ["spec", "resources", earlier.index, "id"])}${caseless2 ? " (ids of this api ignore case)" : ""}`,
+            doc.locate(path16),
+            "list each resource once; merge the two entries"
+          )
+        );
+      });
     }
     return out;
   }
@@ -79411,6 +79655,36 @@ var duplicateName = {
           `rename one of them: names are unique per kind`
         )
       );
+    }
+    return out;
+  }
+};
+
+// src/validate/rules/duplicate-route.ts
+var duplicateRoute = {
+  name: "duplicate-route",
+  codes: [VALIDATION_CODES.duplicateRoute],
+  check({ apis }) {
+    const out = [];
+    for (const api of apis.values()) {
+      const first = /* @__PURE__ */ new Map();
+      for (const [name, op] of Object.entries(api.value.spec.operations)) {
+        if (!op?.http) continue;
+        const key = `${op.http.method} ${templateShape(parseTemplate(op.http.path))}`;
+        const earlier = first.get(key);
+        if (earlier === void 0) {
+          first.set(key, name);
+          continue;
+        }
+        out.push(
+          diagnostic(
+            VALIDATION_CODES.duplicateRoute,
+            `operations \`${earlier}\` and \`${name}\` of api \`${api.name}\` are both \`${key}\`; no request can tell them apart`,
+            api.locate(["spec", "operations", name, "http"]),
+            `\`${earlier}\` is declared at ${placeOf(api, ["spec", "operations", earlier, "http"])}; keep one operation per method and path`
+          )
+        );
+      }
     }
     return out;
   }
@@ -79456,6 +79730,7 @@ var fingerprintFormat = {
     const out = [];
     for (const doc of set.tokens) {
       const fp = doc.value.spec.fingerprint;
+      if (fp === void 0) continue;
       if (FINGERPRINT_PATTERN.test(fp) || looksLikeCredential(fp)) continue;
       if (looksLikeTokenValue(fp)) {
         out.push(
@@ -79474,6 +79749,46 @@ var fingerprintFormat = {
     return out;
   }
 };
+
+// src/validate/rules/invalid-route-template.ts
+var invalidRouteTemplate = {
+  name: "invalid-route-template",
+  codes: [VALIDATION_CODES.invalidRouteTemplate],
+  check({ apis }) {
+    const out = [];
+    for (const api of apis.values()) {
+      for (const [name, op] of Object.entries(api.value.spec.operations)) {
+        if (!op?.http) continue;
+        const path16 = op.http.path;
+        const at = api.locate(["spec", "operations", name, "http", "path"]);
+        const problem = templateProblem(path16);
+        if (problem) out.push(diagnostic(VALIDATION_CODES.invalidRouteTemplate, `path \`${path16}\` of operation \`${name}\` ${problem.message}`, at, problem.help));
+      }
+    }
+    return out;
+  }
+};
+function templateProblem(path16) {
+  const parts = parseTemplate(path16);
+  const mixed = parts.find((p) => "literal" in p && /[{}]/.test(p.literal));
+  if (mixed && "literal" in mixed) {
+    return {
+      message: `has segment \`${mixed.literal}\` that mixes text and a parameter`,
+      help: "a parameter is a whole segment, `{name}` or `{name+}`; match the segment as one parameter and name it"
+    };
+  }
+  const greedy = parts.filter((p) => "param" in p && p.greedy);
+  if (greedy.length > 1) {
+    return { message: "has more than one multi-segment parameter (`{name+}`)", help: "keep one `{name+}` per path: with two, a path could be split in several ways" };
+  }
+  const seen = /* @__PURE__ */ new Set();
+  for (const p of parts) {
+    if (!("param" in p)) continue;
+    if (seen.has(p.param)) return { message: `names parameter \`${p.param}\` twice`, help: "give each path parameter its own name" };
+    seen.add(p.param);
+  }
+  return null;
+}
 
 // src/validate/rules/misplaced-fixture.ts
 var misplacedFixture = {
@@ -79558,6 +79873,50 @@ var protectedEnvironments = {
   }
 };
 
+// src/validate/rules/shared-host.ts
+var sharedHost = {
+  name: "shared-host",
+  codes: [VALIDATION_CODES.sharedHost],
+  check({ apis }) {
+    const out = [];
+    const byHost = /* @__PURE__ */ new Map();
+    for (const api of apis.values()) {
+      api.value.spec.hosts.forEach((host, index) => {
+        const key = host.toLowerCase();
+        byHost.set(key, [...byHost.get(key) ?? [], { api, index }]);
+      });
+    }
+    for (const [host, claims] of byHost) {
+      let fallback;
+      const endpoints = /* @__PURE__ */ new Map();
+      for (const claim of claims) {
+        const endpoint2 = routingEndpoint(claim.api);
+        const earlier = endpoint2 === null ? fallback : endpoints.get(endpoint2);
+        if (earlier === void 0) {
+          if (endpoint2 === null) fallback = claim;
+          else endpoints.set(endpoint2, claim);
+          continue;
+        }
+        const why = endpoint2 === null ? "neither is routed by an `endpoint` of its own" : `both have endpoint \`${endpoint2}\``;
+        out.push(
+          diagnostic(
+            VALIDATION_CODES.sharedHost,
+            `host \`${host}\` is claimed by apis \`${earlier.api.name}\` and \`${claim.api.name}\`, and ${why}`,
+            claim.api.locate(["spec", "hosts", claim.index]),
+            `\`${earlier.api.name}\` claims it at ${placeOf(earlier.api, ["spec", "hosts", earlier.index])}; give each graphql or mcp api its own \`endpoint\`, and leave at most one api on the host without one`
+          )
+        );
+      }
+    }
+    return out;
+  }
+};
+function routingEndpoint(api) {
+  const { protocol, endpoint: endpoint2 } = api.value.spec;
+  if (protocol !== "graphql" && protocol !== "mcp" || endpoint2 === void 0) return null;
+  return endpoint2.length > 1 ? endpoint2.replace(/\/+$/, "") : endpoint2;
+}
+
 // src/validate/rules/single-overrides.ts
 var singleOverrides = {
   name: "single-overrides",
@@ -79607,6 +79966,39 @@ var tokenExpiry = {
             `token \`${doc.name}\` expires in ${days} ${days === 1 ? "day" : "days"} (${expires})`,
             doc.locate(["spec", "expires"]),
             "plan its rotation: after that time every call with it is denied"
+          )
+        );
+      }
+    }
+    return out;
+  }
+};
+
+// src/validate/rules/token-family.ts
+var tokenFamily = {
+  name: "token-family",
+  codes: [VALIDATION_CODES.tokenFamily, VALIDATION_CODES.tokenWithoutIdentity],
+  check({ set }) {
+    const out = [];
+    for (const doc of set.tokens) {
+      const { fingerprint, family } = doc.value.spec;
+      if (fingerprint === void 0 && family === void 0) {
+        out.push(
+          diagnostic(
+            VALIDATION_CODES.tokenWithoutIdentity,
+            `token \`${doc.name}\` declares neither \`fingerprint\` nor \`family\`, so no credential is ever recognised as it`,
+            doc.locate(["spec"]),
+            'add `fingerprint: sha256:\u2026` for one credential (`printf %s "$TOKEN" | sha256sum`), or `family: { prefix: \u2026 }` for a kind of short-lived credential'
+          )
+        );
+      }
+      if (family !== void 0) {
+        out.push(
+          diagnostic(
+            VALIDATION_CODES.tokenFamily,
+            `token \`${doc.name}\` is a family: every credential starting with \`${family.prefix}\` that no Token declares by fingerprint gets its grants`,
+            doc.locate(["spec", "family", "prefix"]),
+            "a family identifies a kind of credential, not one: grant only what any credential of that kind may do, and declare long-lived credentials by fingerprint"
           )
         );
       }
@@ -79684,7 +80076,7 @@ var unknownApi = {
   check({ set, apis }) {
     const out = [];
     const names = [...apis.keys()];
-    for (const doc of [...set.policies, ...set.tokens]) {
+    for (const doc of [...set.policies, ...set.tokens, ...set.inventories ?? []]) {
       const api = doc.value.spec.api;
       if (apis.has(api) || isRejected(set, "Api", api)) continue;
       out.push(
@@ -79721,6 +80113,11 @@ var unknownEnvironment = {
         )
       );
     }
+    for (const doc of set.inventories ?? []) {
+      doc.value.spec.resources.forEach((resource, i) => {
+        if (resource.environment !== void 0) sites.push({ doc, api: doc.value.spec.api, env: resource.environment, path: ["spec", "resources", i, "environment"] });
+      });
+    }
     for (const site of sites) {
       if (site.env === "*") continue;
       const api = apis.get(site.api);
@@ -79743,7 +80140,7 @@ var unknownEnvironment = {
 // src/validate/rules/unknown-operation.ts
 var unknownOperation = {
   name: "unknown-operation",
-  codes: [VALIDATION_CODES.unknownOperation],
+  codes: [VALIDATION_CODES.unknownOperation, VALIDATION_CODES.unknownClosedOperation],
   check({ set, apis }) {
     const out = [];
     for (const site of operationSelectors(set)) {
@@ -79753,6 +80150,17 @@ var unknownOperation = {
       if (!api) continue;
       const operations = catalog(api.value);
       if (operations.has(selector)) continue;
+      if (isClosedCatalog(api.value)) {
+        out.push(
+          diagnostic(
+            VALIDATION_CODES.unknownClosedOperation,
+            `operation \`${selector}\` is not in api \`${site.api}\`, whose calls are always one of its routes; this can never apply`,
+            site.doc.locate(site.path),
+            didYouMean(selector, operations.keys()) ?? `name an operation of api \`${site.api}\`, or add a route for it to its \`spec.operations\``
+          )
+        );
+        continue;
+      }
       const byName = classifyOperationName(selector, null);
       const becomes = byName === "destructive" ? "it will be classified as destructive by its name" : api.value.spec.protocol === "graphql" ? "it will be classified as write by its name (read when called as a query)" : "it will be classified as write by its name";
       out.push(
@@ -79763,6 +80171,40 @@ var unknownOperation = {
           didYouMean(selector, operations.keys()) ?? `add it to \`spec.operations\` of api \`${site.api}\` with its class`
         )
       );
+    }
+    return out;
+  }
+};
+
+// src/validate/rules/unknown-route-argument.ts
+var ARGUMENTS = ["id", "idArg", "environmentArg", "projectArg"];
+var unknownRouteArgument = {
+  name: "unknown-route-argument",
+  codes: [VALIDATION_CODES.unknownRouteArgument],
+  check({ apis }) {
+    const out = [];
+    for (const api of apis.values()) {
+      for (const [name, op] of Object.entries(api.value.spec.operations)) {
+        if (!op?.http || !op.resource) continue;
+        const params = [...templateParameters(parseTemplate(op.http.path)), ...op.http.query ?? [], ...op.http.body ?? []];
+        for (const key of ARGUMENTS) {
+          const written = op.resource[key];
+          if (written === void 0) continue;
+          for (const arg of key === "id" ? templateArguments(written) : [written]) {
+            const top = arg.split(".")[0] ?? arg;
+            if (params.includes(top)) continue;
+            const what = key === "id" ? `argument \`${arg}\` of \`id: ${written}\`` : `\`${key}: ${arg}\``;
+            out.push(
+              diagnostic(
+                VALIDATION_CODES.unknownRouteArgument,
+                `${what} of operation \`${name}\` names no parameter of its route \`${op.http.method} ${op.http.path}\``,
+                api.locate(["spec", "operations", name, "resource", key]),
+                didYouMean(top, params) ?? `use a path parameter of \`${op.http.path}\`, or declare the parameter under \`http.query\` or \`http.body\``
+              )
+            );
+          }
+        }
+      }
     }
     return out;
   }
@@ -79866,7 +80308,13 @@ var RULES = [
   unreachableRule,
   attemptRange,
   invalidTimestamp,
-  misplacedFixture
+  misplacedFixture,
+  duplicateRoute,
+  unknownRouteArgument,
+  sharedHost,
+  invalidRouteTemplate,
+  duplicateInventoryId,
+  tokenFamily
 ];
 
 // src/validate/index.ts

@@ -20,9 +20,9 @@ export const ARGUMENT_PATH = schemaPattern('api.schema.json', ...RESOURCE, 'idAr
 /** `api.schema.json` `resource.kind`. */
 const RESOURCE_KIND = schemaPattern('api.schema.json', ...RESOURCE, 'kind', 'pattern');
 const TOKEN_HEADER = ['properties', 'spec', 'properties', 'tokens', 'properties', 'headers', 'items', 'properties'];
-/** `api.schema.json` token header `name` and `scheme`. */
+/** `api.schema.json` token header `name`, and `authScheme` (one scheme of a header's `scheme`). */
 export const HEADER_NAME = schemaPattern('api.schema.json', ...TOKEN_HEADER, 'name', 'pattern');
-export const SCHEME = schemaPattern('api.schema.json', ...TOKEN_HEADER, 'scheme', 'pattern');
+export const SCHEME = schemaPattern('api.schema.json', '$defs', 'authScheme', 'pattern');
 
 /**
  * The class of an HTTP route: DELETE is destructive whatever its name; otherwise the name decides

@@ -4,7 +4,7 @@ import type { CodeInfo, Severity } from './types.js';
 /**
  * Load, parse, schema and cross-document validation codes (BG001–BG099) with their default
  * severity and a one-line title. Other ranges live with their layers: BG1xx src/compile/codes.ts,
- * BG2xx src/bundle/codes.ts, BG3xx src/verify/codes.ts, BG401–BG419 src/extract/codes.ts,
+ * BG2xx src/bundle/codes.ts, BG3xx src/verify/codes.ts, BG400–BG419 src/extract/codes.ts,
  * BG42x src/replay/codes.ts; src/cli/codes.ts joins them for the README table, and
  * test/diagnostics/codes.test.ts fails when a code used in src/ is in none of them.
  */
@@ -64,6 +64,14 @@ export const VALIDATION_CODES = {
   attemptNeverMatches: 'BG059',
   invalidTimestamp: 'BG060',
   misplacedFixture: 'BG062',
+  duplicateRoute: 'BG063',
+  unknownRouteArgument: 'BG064',
+  sharedHost: 'BG065',
+  unknownClosedOperation: 'BG066',
+  invalidRouteTemplate: 'BG067',
+  duplicateInventoryId: 'BG068',
+  tokenFamily: 'BG069',
+  tokenWithoutIdentity: 'BG070',
 } as const satisfies CodeRegistry;
 
 /** A load or validation code; the set may grow (new rules), unlike extraction's closed union. */
@@ -126,6 +134,14 @@ const VALIDATION_CODE_INFO: Readonly<Record<ValidationCode, readonly [Severity, 
   BG059: ['error', 'rule can never match (`attempt.min` > `attempt.max`, or > 1000000000, the largest input `attempt`)'],
   BG060: ['error', 'invalid date-time'],
   BG062: ['warning', '`Replay` or `TestSuite` in the policy directory (never run)'],
+  BG063: ['error', 'two operations of one API on the same method and path'],
+  BG064: ['error', '`idArg`, `environmentArg` or `projectArg` names no parameter of the route'],
+  BG065: ['error', 'host claimed by two APIs whose endpoints do not tell them apart'],
+  BG066: ['error', 'operation is not in a closed API catalog (HTTP routes): the rule or grant can never apply'],
+  BG067: ['error', 'malformed path template'],
+  BG068: ['error', 'inventory lists a resource id twice for one API'],
+  BG069: ['info', 'token family identifies a kind of credential, not one'],
+  BG070: ['error', 'token declares neither `fingerprint` nor `family`'],
 };
 
 /**

@@ -52,7 +52,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const text = (o: unknown, key: string): string | null => (isObject(o) && typeof o[key] === 'string' ? (o[key] as string) : null);
 const nonEmpty = (v: string | null): string | null => (v === '' ? null : v);
 
-const NO_POLICY = { irVersion: 1 as const, apis: [], policies: [], tokens: [], overrides: { enforcement: 'normal' as const, reason: null, expires: null } };
+const NO_POLICY = { irVersion: 1 as const, apis: [], policies: [], tokens: [], overrides: { enforcement: 'normal' as const, reason: null, expires: null }, inventories: [] };
 
 /**
  * Reads an input the way the evaluator does; null for an input it rejects as invalid (an invalid

@@ -306,6 +306,7 @@ function prune(n: SideNode, fp: string | null): Pruned {
     policies: api ? [{ name: 'diff', api: api.name, owners: [], rules: n.rules }] : [],
     tokens: [],
     overrides: n.s.ir.overrides,
+    inventories: [],
   };
   const raw = fp === null ? undefined : n.s.tokens.get(fp);
   const tokens = raw ? { [raw.fingerprint]: { name: raw.name, api: raw.api, expires: raw.expires, grants: raw.grants } } : {};

@@ -69,4 +69,10 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
   methodOverride: ['BG418', 'request asks for an HTTP method override'],
   /** A tool argument declared to carry SQL is missing, not a string, empty or not parseable as PostgreSQL. */
   sqlUnreadable: ['BG419', 'sql argument cannot be parsed'],
+  /**
+   * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
+   * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is
+   * never a request's failure: the enforcer keeps the inventory it had.
+   */
+  invalidInventory: ['BG400', 'runtime inventory file is malformed'],
 });

@@ -5,8 +5,9 @@ import { EXTRACT_CODES } from './codes.js';
 import { fail } from './failure.js';
 
 /*
- * Credentials in request headers (RFC 9110 §11.6.2): `Authorization: <scheme> <credentials>`, or
- * an API's own header (`Project-Access-Token: <token>`), as the API's `tokens.headers` configures.
+ * Credentials in request headers (RFC 9110 §11.6.2): `Authorization: <scheme> <credentials>` with
+ * one of several schemes (GitHub takes `Bearer` and `token`), AWS Signature V4, or an API's own
+ * header (`Project-Access-Token: <token>`), as the API's `tokens.headers` configures.
  */
 
 export function fingerprintOf(value: string): string {
@@ -29,21 +30,25 @@ function cgiName(name: string): string {
  * unknowable (a server may prefer another header than the configuration's first), so the caller
  * treats the request as unparseable (`fail`). The same credential in several places is one token.
  *
- * A value that does not carry the configured scheme (`Token x`, `Bearerx`, a bare token) is still
- * a credential to a lenient server: it counts as one (its whole value), so it conflicts with any
- * other credential, and alone it is fingerprinted whole, which no Token declares unless its value
- * really is that string (then it is the credential the server sees). It is never "no credential".
+ * A value that does not carry one of the configured schemes (`Token x` where only Bearer is
+ * configured, `Bearerx`, a bare token) is still a credential to a lenient server: it counts as one
+ * (its whole value), so it conflicts with any other credential, and alone it is fingerprinted
+ * whole, which no Token declares unless its value really is that string (then it is the
+ * credential the server sees). It is never "no credential".
+ *
+ * `family` resolves a credential that no Token declares by fingerprint to the key of the token
+ * family its prefix names (see core/token-family.ts); it sees the raw value here and nowhere else.
  */
-export function extractToken(headers: HeaderMap, config: IrApi['tokens']['headers']): string | null {
+export function extractToken(headers: HeaderMap, config: IrApi['tokens']['headers'], family: (credential: string, fingerprint: string) => string | null = () => null): string | null {
   const tokens = new Set<string>();
   const carriers: string[] = [];
-  for (const { name, scheme } of config) {
+  for (const { name, schemes } of config) {
     const own = new Set<string>();
     const key = cgiName(name);
     for (const [sent, values] of headers) {
       if (cgiName(sent) !== key) continue;
       for (const raw of values) {
-        const token = credentialOf(raw, scheme);
+        const token = credentialOf(raw, schemes);
         if (token !== null) own.add(token);
       }
     }
@@ -57,7 +62,9 @@ export function extractToken(headers: HeaderMap, config: IrApi['tokens']['header
     fail(EXTRACT_CODES.conflictingHeader, `headers ${carriers.map((c) => `\`${c}\``).join(' and ')} carry different credentials`);
   }
   const [token] = tokens;
-  return token === undefined ? null : fingerprintOf(token);
+  if (token === undefined) return null;
+  const fingerprint = fingerprintOf(token);
+  return family(token, fingerprint) ?? fingerprint;
 }
 
 // Optional whitespace around a field value is SP and HTAB only (RFC 9110 §5.6.3).
@@ -65,18 +72,39 @@ function trimOws(value: string): string {
   return value.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
+const SIGV4 = 'aws4-hmac-sha256';
+
 /**
- * The credential a header value carries: after the configured scheme (case-insensitive, RFC 9110
- * §11.1) when it has it, else the whole value. An empty value, or the scheme with nothing after
- * it, carries none.
+ * The credential a header value carries: after one of the configured schemes (case-insensitive,
+ * RFC 9110 §11.1) when it has one, else the whole value. An empty value, or a scheme with nothing
+ * after it, carries none. AWS Signature V4 (`AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/
+ * rds/aws4_request, SignedHeaders=…, Signature=…`) is identified by its access key id: the
+ * signature changes with every request and the secret key is never sent.
  */
-function credentialOf(raw: string, scheme: string | null): string | null {
+function credentialOf(raw: string, schemes: readonly string[]): string | null {
   const value = trimOws(raw);
   if (value === '') return null;
-  if (scheme === null) return value;
+  if (schemes.length === 0) return value;
   const space = value.search(/[ \t]/);
-  const head = space < 0 ? value : value.slice(0, space);
-  if (head.toLowerCase() !== scheme.toLowerCase()) return value;
-  const token = space < 0 ? '' : trimOws(value.slice(space));
-  return token === '' ? null : token;
+  const head = (space < 0 ? value : value.slice(0, space)).toLowerCase();
+  if (!schemes.some((s) => s.toLowerCase() === head)) return value;
+  const rest = space < 0 ? '' : trimOws(value.slice(space));
+  if (rest === '') return null;
+  return head === SIGV4 ? (sigv4AccessKey(rest) ?? value) : rest;
+}
+
+/**
+ * The access key id of a Signature V4 authorization: the first component of `Credential=`, in a
+ * comma-separated parameter list. A list that repeats `Credential`, or one without it, names no
+ * key the server would agree on: the whole value is then the credential (an unknown one).
+ */
+function sigv4AccessKey(params: string): string | null {
+  const credentials = params
+    .split(',')
+    .map((p) => trimOws(p))
+    .filter((p) => p.slice(0, p.indexOf('=')).toLowerCase() === 'credential');
+  if (credentials.length !== 1) return null;
+  const scope = (credentials[0] ?? '').slice('credential='.length);
+  const key = scope.split('/')[0] ?? '';
+  return /^[A-Za-z0-9]{1,128}$/.test(key) && scope.split('/').length === 5 ? key : null;
 }

@@ -1,5 +1,7 @@
 import { normalizeHeaders } from '../core/headers.js';
 import type { HeaderMap } from '../core/headers.js';
+import { hasOwn } from '../core/record.js';
+import { familyKey, familyOf } from '../core/token-family.js';
 import { quote } from '../core/untrusted.js';
 import { identityOf, parseAttempt } from '../identity/index.js';
 import type { Ir, IrApi } from '../ir/types.js';
@@ -7,16 +9,18 @@ import { EXTRACT_CODES } from './codes.js';
 import { extractToken } from './credentials.js';
 import { ExtractFailure, fail } from './failure.js';
 import { failed, toInput } from './input.js';
+import { declaredInventory } from './inventory.js';
 import type { Context } from './input.js';
 import { PROTOCOLS } from './protocols/index.js';
-import { DEFAULT_MAX_BODY_BYTES, hostOf, normalizeRequest, parseUrl } from './request.js';
+import { DEFAULT_MAX_BODY_BYTES, hostOf, normalizeRequest, parseUrl, pathMatchesEndpoint } from './request.js';
 import { inventoryLookups } from './resource.js';
 import { withSqlClass } from './sql/tool.js';
-import type { ExtractOptions, ExtractedOperation, HttpRequest } from './types.js';
+import type { ExtractOptions, ExtractedOperation, HttpRequest, Inventory } from './types.js';
 
 export { EXTRACT_CODES } from './codes.js';
 export type { ExtractCode } from './codes.js';
 export { fingerprintOf } from './credentials.js';
+export { InventoryFileError, inventoryOf, parseInventoryFile } from './inventory.js';
 export { DEFAULT_MAX_BODY_BYTES } from './request.js';
 export type * from './types.js';
 
@@ -32,12 +36,12 @@ export type * from './types.js';
 export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: ExtractOptions): ExtractedOperation[] {
   const context: Context = { api: 'unknown', time: typeof options.time === 'string' ? options.time : options.time.toISOString() };
   const out: ExtractedOperation[] = [];
-  const inventory = inventoryLookups(options.inventory);
   try {
     const headers = normalizeHeaders(request.headers);
     const url = parseUrl(request.url, headers);
-    const api = apiFor(ir, hostOf(url), context);
-    readCaller(headers, api, context);
+    const api = apiFor(ir, hostOf(url), url, context);
+    const inventory = inventoryLookups(options.inventory ?? runtimeInventory(options.inventories, api.name) ?? declaredInventory(ir, api.name), api.resourceIds.caseInsensitive);
+    readCaller(headers, api, ir, context);
     const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     for (const message of PROTOCOLS[api.protocol].messages(normalized, api)) {
       try {
@@ -53,24 +57,68 @@ export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: Ext
   return out;
 }
 
+function runtimeInventory(inventories: ExtractOptions['inventories'], api: string): Inventory | undefined {
+  if (inventories === undefined) return undefined;
+  if (inventories instanceof Map) return (inventories as ReadonlyMap<string, Inventory>).get(api);
+  const record = inventories as Readonly<Record<string, Inventory>>;
+  return hasOwn(record, api) ? record[api] : undefined;
+}
+
 /** An `ExtractFailure`, rethrowing anything else: a bug is never mistaken for a malformed request. */
 function asFailure(e: unknown): ExtractFailure {
   if (e instanceof ExtractFailure) return e;
   throw e;
 }
 
-/** The API the host belongs to; the context names it (or the host) from here on. */
-function apiFor(ir: Ir, host: string, context: Context): IrApi {
+/**
+ * The API the host belongs to; the context names it (or the host) from here on. APIs sharing a
+ * host are told apart by path: a GraphQL or MCP API whose `endpoint` the path is, else the one API
+ * there without one (validation, BG065, makes sure there is at most one); in a set that failed
+ * validation, the first by name.
+ */
+function apiFor(ir: Ir, host: string, url: URL, context: Context): IrApi {
   context.api = host || 'unknown';
-  const api = ir.apis.find((a) => a.hosts.some((h) => h.toLowerCase() === host));
+  const claims = ir.apis.filter((a) => a.hosts.some((h) => h.toLowerCase() === host));
+  const api =
+    claims.length > 1
+      ? (claims.find((a) => routedByEndpoint(a) && pathMatchesEndpoint(url, a.endpoint)) ?? claims.find((a) => !routedByEndpoint(a)) ?? claims[0])
+      : claims[0];
   if (!api) return fail(EXTRACT_CODES.unknownHost, `host \`${host}\` belongs to no declared api`);
   context.api = api.name;
   return api;
 }
 
+/** Whether a shared host routes calls to the API by its `endpoint` (GraphQL and MCP) rather than by its operations. */
+function routedByEndpoint(api: IrApi): boolean {
+  return (api.protocol === 'graphql' || api.protocol === 'mcp') && api.endpoint !== null;
+}
+
+const resolvers = new WeakMap<Ir, Map<string, (credential: string, fingerprint: string) => string | null>>();
+
+/**
+ * A credential no Token declares by its own fingerprint, but whose prefix a token family of the
+ * API names, is decided as that family (its key stands in for the fingerprint).
+ */
+function familyResolver(ir: Ir, api: string): (credential: string, fingerprint: string) => string | null {
+  let byApi = resolvers.get(ir);
+  if (!byApi) resolvers.set(ir, (byApi = new Map()));
+  let resolve = byApi.get(api);
+  if (!resolve) {
+    const declared = new Set(ir.tokens.filter((t) => t.api === api && t.family === null).map((t) => t.fingerprint));
+    const prefixes = ir.tokens.flatMap((t) => (t.api === api && t.family !== null ? [t.family] : []));
+    resolve = (credential, fingerprint) => {
+      if (prefixes.length === 0 || declared.has(fingerprint)) return null;
+      const prefix = familyOf(credential, prefixes);
+      return prefix === null ? null : familyKey(prefix);
+    };
+    byApi.set(api, resolve);
+  }
+  return resolve;
+}
+
 /** Who calls and which attempt this is, into the context as each is read (a failure keeps what came before it). */
-function readCaller(headers: HeaderMap, api: IrApi, context: Context): void {
-  const fingerprint = extractToken(headers, api.tokens.headers);
+function readCaller(headers: HeaderMap, api: IrApi, ir: Ir, context: Context): void {
+  const fingerprint = extractToken(headers, api.tokens.headers, familyResolver(ir, api.name));
   if (fingerprint !== null) context.token = { fingerprint };
   context.identity = identityOf(headers, api.identity);
   const attempt = parseAttempt(headers, api.identity.attemptHeader);

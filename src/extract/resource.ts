@@ -1,4 +1,5 @@
 import { hasOwn, isRecord } from '../core/record.js';
+import { composeId, templateArguments } from '../core/id-template.js';
 import { quote } from '../core/untrusted.js';
 import type { IrApi, IrOperation } from '../ir/types.js';
 import type { DecisionInput } from '../schemas/types.generated.js';
@@ -20,8 +21,24 @@ export interface InventoryLookups {
   projects: Lookup<string>;
 }
 
-export function inventoryLookups(inventory: Inventory | undefined): InventoryLookups {
-  return { resources: lookupOf(inventory?.resources), environments: lookupOf(inventory?.environments), projects: lookupOf(inventory?.projects) };
+const caselessCache = new WeakMap<Inventory, InventoryLookups>();
+
+/**
+ * Lookups over an inventory. For an API whose ids compare without case, keys are folded to lower
+ * case, and a resource entry carries its id as the inventory spells it, which the input then uses.
+ */
+export function inventoryLookups(inventory: Inventory | undefined, caseInsensitive = false): InventoryLookups {
+  if (!caseInsensitive || inventory === undefined) {
+    return { resources: lookupOf(inventory?.resources), environments: lookupOf(inventory?.environments), projects: lookupOf(inventory?.projects) };
+  }
+  let lookups = caselessCache.get(inventory);
+  if (!lookups) {
+    const resources = new Map<string, InventoryEntry>();
+    for (const [id, entry] of entriesOf(inventory.resources)) if (!resources.has(id.toLowerCase())) resources.set(id.toLowerCase(), { ...entry, id: entry.id ?? id });
+    lookups = { resources: caseless(resources), environments: caseless(foldKeys(inventory.environments)), projects: caseless(foldKeys(inventory.projects)) };
+    caselessCache.set(inventory, lookups);
+  }
+  return lookups;
 }
 
 function lookupOf<V>(source: ReadonlyMap<string, V> | Readonly<Record<string, V>> | undefined): Lookup<V> {
@@ -29,6 +46,30 @@ function lookupOf<V>(source: ReadonlyMap<string, V> | Readonly<Record<string, V>
   if (source instanceof Map) return source as ReadonlyMap<string, V>;
   const record = source as Readonly<Record<string, V>>;
   return { get: (key) => (hasOwn(record, key) ? record[key] : undefined) };
+}
+
+function entriesOf<V>(source: ReadonlyMap<string, V> | Readonly<Record<string, V>> | undefined): [string, V][] {
+  if (source === undefined) return [];
+  if (source instanceof Map) return [...(source as ReadonlyMap<string, V>)];
+  return Object.entries(source as Readonly<Record<string, V>>);
+}
+
+function foldKeys<V>(source: ReadonlyMap<string, V> | Readonly<Record<string, V>> | undefined): Map<string, V> {
+  const out = new Map<string, V>();
+  for (const [key, value] of entriesOf(source)) if (!out.has(key.toLowerCase())) out.set(key.toLowerCase(), value);
+  return out;
+}
+
+function caseless<V>(folded: ReadonlyMap<string, V>): Lookup<V> {
+  return { get: (key) => folded.get(key.toLowerCase()) };
+}
+
+/** Every argument path an operation's resource reads: `idArg` or the arguments of its id template, then environment and project. */
+export function resourcePaths(op: IrOperation): string[] {
+  const spec = op.resource;
+  if (!spec) return [];
+  const id = spec.idTemplate !== null ? templateArguments(spec.idTemplate) : spec.idArg !== null ? [spec.idArg] : [];
+  return [...id, ...(spec.environmentArg !== null ? [spec.environmentArg] : []), ...(spec.projectArg !== null ? [spec.projectArg] : [])];
 }
 
 /** The value at a dotted argument path (`input.serviceId`), or undefined when the path is absent. */
@@ -62,8 +103,10 @@ export function resourceOf(api: IrApi, op: IrOperation | undefined, args: Readon
   if (!op?.resource) return undefined;
   const spec = op.resource;
   const resource: Resource = { kind: spec.kind };
-  const id = spec.idArg ? asId(argumentAt(args, spec.idArg)) : null;
-  const entry = id === null ? undefined : inventory.resources.get(id);
+  const written = spec.idTemplate !== null ? composeId(spec.idTemplate, (path) => asId(argumentAt(args, path))) : spec.idArg ? asId(argumentAt(args, spec.idArg)) : null;
+  const entry = written === null ? undefined : inventory.resources.get(written);
+  // An API whose ids ignore case names the resource as its inventory spells it.
+  const id = entry?.id ?? written;
   if (id !== null) resource.id = id;
 
   const fromId = entry?.environment ?? (spec.kind === 'environment' && id !== null ? environmentName(api, id, inventory) : undefined);

@@ -16,6 +16,8 @@ export interface HttpRequest {
 
 /** What the enforcer knows about one resource id. */
 export interface InventoryEntry {
+  /** The id as the inventory spells it, when lookups ignore case (the input then carries this spelling). */
+  id?: string;
   kind: string;
   environment?: string;
   project?: string;
@@ -37,7 +39,16 @@ export interface Inventory {
 export interface ExtractOptions {
   /** The decision time, RFC 3339 (or a Date, converted to UTC). */
   time: string | Date;
+  /**
+   * What the enforcer knows, replacing the inventory the bundle carries for every API (replays
+   * bring their own).
+   */
   inventory?: Inventory;
+  /**
+   * Inventories by API name (a runtime inventory file, see `parseInventoryFile`): an API listed
+   * here uses it instead of the one the policy repository declares. Ignored when `inventory` is given.
+   */
+  inventories?: ReadonlyMap<string, Inventory> | Readonly<Record<string, Inventory>>;
   /** Bodies larger than this many bytes are not parsed (the request is denied). Default 1 MiB. */
   maxBodyBytes?: number;
 }
@@ -52,7 +63,7 @@ export type ExtractedInput = Omit<DecisionInput, 'operation'> & {
 };
 
 export interface ExtractError {
-  /** Stable code in BG401–BG419 (see README "Request extraction"). */
+  /** Stable code in BG400–BG419 (see README "Request extraction"). */
   code: ExtractCode;
   message: string;
 }

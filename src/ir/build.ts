@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/canonical-json.js';
 import { normalizeTimestamp } from '../core/time.js';
+import { familyKey } from '../core/token-family.js';
 import type { PolicySet } from '../load/types.js';
 import type { Match, Operation } from '../schemas/types.generated.js';
 import {
@@ -10,6 +11,8 @@ import {
   type Ir,
   type IrApi,
   type IrGrant,
+  type IrInventory,
+  type IrInventoryResource,
   type IrMatch,
   type IrOperation,
   type IrOperationSet,
@@ -58,11 +61,15 @@ export function buildIr(set: PolicySet): Ir {
   const tokens = new Map<string, IrToken>();
   for (const doc of set.tokens) {
     const spec = doc.value.spec;
-    if (tokens.has(spec.fingerprint)) continue;
-    tokens.set(spec.fingerprint, {
+    // A family is registered under its key, which no real fingerprint can equal (validation
+    // rejects a Token with neither, so the empty key only appears in broken sets).
+    const key = spec.fingerprint ?? (spec.family ? familyKey(spec.family.prefix) : '');
+    if (tokens.has(key)) continue;
+    tokens.set(key, {
       name: doc.name,
       api: spec.api,
-      fingerprint: spec.fingerprint,
+      fingerprint: key,
+      family: spec.family?.prefix ?? null,
       expires: spec.expires === undefined ? null : normalizeTimestamp(spec.expires),
       grants: spec.grants.map(
         (g): IrGrant => ({
@@ -88,7 +95,36 @@ export function buildIr(set: PolicySet): Ir {
     policies: [...policies.values()].sort((a, b) => byString(a.name, b.name)),
     tokens: [...tokens.values()].sort((a, b) => byString(a.fingerprint, b.fingerprint)),
     overrides,
+    inventories: buildInventories(set, apis),
   };
+}
+
+/** Every API's inventory documents merged; of ids that repeat (validation rejects them), the first wins. */
+function buildInventories(set: PolicySet, apis: ReadonlyMap<string, IrApi>): IrInventory[] {
+  const byApi = new Map<string, Map<string, IrInventoryResource>>();
+  for (const doc of set.inventories ?? []) {
+    const api = doc.value.spec.api;
+    const caseless = apis.get(api)?.resourceIds.caseInsensitive ?? false;
+    let resources = byApi.get(api);
+    if (!resources) byApi.set(api, (resources = new Map()));
+    for (const r of doc.value.spec.resources) {
+      const key = caseless ? r.id.toLowerCase() : r.id;
+      if (resources.has(key)) continue;
+      resources.set(key, { id: r.id, kind: r.kind, environment: r.environment ?? null, project: r.project ?? null, labels: sortedRecord(r.labels ?? {}) });
+    }
+  }
+  return [...byApi]
+    .sort(([a], [b]) => byString(a, b))
+    .map(([api, resources]) => ({ api, resources: [...resources.values()].sort((a, b) => byString(a.id, b.id)) }));
+}
+
+function sortedRecord(record: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(record).sort(byString)) {
+    const v = record[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
 }
 
 type ApiSpec = PolicySet['apis'][number]['value']['spec'];
@@ -109,7 +145,7 @@ function buildApi(name: string, spec: ApiSpec): IrApi {
     protectedEnvironments: [...spec.protectedEnvironments],
     defaults: { read: spec.defaults.read, write: spec.defaults.write, destructive: spec.defaults.destructive },
     tokens: {
-      headers: (t.headers ?? [{ name: 'Authorization', scheme: 'Bearer' }]).map((h) => ({ name: h.name, scheme: h.scheme ?? null })),
+      headers: (t.headers ?? [{ name: 'Authorization', scheme: 'Bearer' }]).map((h) => ({ name: h.name, schemes: h.scheme === undefined ? [] : typeof h.scheme === 'string' ? [h.scheme] : [...h.scheme] })),
       missing: t.missing ?? 'deny',
       unknown: t.unknown ?? 'deny',
       requireExpiry: t.requireExpiry ?? true,
@@ -120,6 +156,7 @@ function buildApi(name: string, spec: ApiSpec): IrApi {
       originatorBaggageKey: spec.identity?.originatorBaggageKey ?? 'originator',
       tenantBaggageKey: spec.identity?.tenantBaggageKey ?? 'tenant',
     },
+    resourceIds: { caseInsensitive: spec.resourceIds?.caseInsensitive ?? false },
     operations,
   };
 }
@@ -171,6 +208,7 @@ function buildOperation(name: string, op: Operation, protocol: ApiSpec['protocol
       ? {
           kind: op.resource.kind,
           idArg: op.resource.idArg ?? null,
+          idTemplate: op.resource.id ?? null,
           environmentArg: op.resource.environmentArg ?? null,
           projectArg: op.resource.projectArg ?? null,
         }

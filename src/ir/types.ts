@@ -25,7 +25,8 @@ export interface IrOperation {
   class: OperationClass;
   type: string;
   reversible: boolean | null;
-  resource: { kind: string; idArg: string | null; environmentArg: string | null; projectArg: string | null } | null;
+  /** `idTemplate` (`{owner}/{repo}`) composes the id from several arguments; at most one of it and `idArg` is set. */
+  resource: { kind: string; idArg: string | null; idTemplate: string | null; environmentArg: string | null; projectArg: string | null } | null;
   http: { method: string; path: string } | null;
   /**
    * The argument of an MCP tool that carries SQL. Absent for every other operation, so catalogs
@@ -44,13 +45,16 @@ export interface IrApi {
   protectedEnvironments: string[];
   defaults: Record<OperationClass, Mode>;
   tokens: {
-    headers: { name: string; scheme: string | null }[];
+    /** `schemes` empty: the whole value is the credential. */
+    headers: { name: string; schemes: string[] }[];
     missing: Mode;
     unknown: Mode;
     requireExpiry: boolean;
     checkScopesFor: OperationClass[];
   };
   identity: { attemptHeader: string | null; originatorBaggageKey: string; tenantBaggageKey: string };
+  /** Whether resource ids compare without case (inventory lookups and duplicates). */
+  resourceIds: { caseInsensitive: boolean };
   /** Sorted by name. */
   operations: IrOperation[];
 }
@@ -97,10 +101,28 @@ export interface IrGrant {
 export interface IrToken {
   name: string;
   api: string;
+  /** `sha256:<hex>`, or for a family its key `family:<prefix>` (core/token-family.ts). */
   fingerprint: string;
+  /** The prefix of a token family; null for one credential. */
+  family: string | null;
   /** RFC 3339 in UTC (`Z`), fraction without trailing zeros; null when the token never expires. */
   expires: string | null;
   grants: IrGrant[];
+}
+
+export interface IrInventoryResource {
+  id: string;
+  kind: string;
+  environment: string | null;
+  project: string | null;
+  labels: Record<string, string>;
+}
+
+/** Every `Inventory` document of one API, merged. */
+export interface IrInventory {
+  api: string;
+  /** Sorted by id. */
+  resources: IrInventoryResource[];
 }
 
 export interface IrOverrides {
@@ -116,9 +138,11 @@ export interface Ir {
   apis: IrApi[];
   /** Sorted by name. */
   policies: IrPolicy[];
-  /** Sorted by fingerprint. */
+  /** Sorted by fingerprint (families by their key). */
   tokens: IrToken[];
   overrides: IrOverrides;
+  /** Sorted by api; APIs without inventory documents are absent. */
+  inventories: IrInventory[];
 }
 
 /** The bundle's data document (`data.json`): what may change without recompiling the module. */
@@ -126,5 +150,7 @@ export interface BundleData {
   blastguard: {
     tokens: Record<string, { name: string; api: string; expires: string | null; grants: IrGrant[] }>;
     overrides: IrOverrides;
+    /** Present when the policy repository declares inventories: api → resource id → what it is. */
+    inventories?: Record<string, Record<string, { kind: string; environment: string | null; project: string | null }>>;
   };
 }

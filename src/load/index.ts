@@ -107,21 +107,23 @@ export function loadDocumentsFromText(
 
 /** Groups documents by kind, keeping file then document order. */
 export function emptyPolicySet(root: string): PolicySet {
-  return { root, apis: [], policies: [], tokens: [], overrides: [], replays: [], testSuites: [], rejected: [] };
+  return { root, apis: [], policies: [], tokens: [], overrides: [], replays: [], testSuites: [], inventories: [], rejected: [] };
 }
 
 /** The list of a policy set that holds each kind. */
-const LIST_OF: Readonly<Record<Kind, 'apis' | 'policies' | 'tokens' | 'overrides' | 'replays' | 'testSuites'>> = {
+const LIST_OF: Readonly<Record<Kind, 'apis' | 'policies' | 'tokens' | 'overrides' | 'replays' | 'testSuites' | 'inventories'>> = {
   Api: 'apis',
   Policy: 'policies',
   Token: 'tokens',
   Overrides: 'overrides',
   Replay: 'replays',
   TestSuite: 'testSuites',
+  Inventory: 'inventories',
 };
 
 export function addDocument(set: PolicySet, document: LoadedDocument): void {
-  (set[LIST_OF[document.kind]] as LoadedDocument[]).push(document);
+  const list = (set[LIST_OF[document.kind]] ??= []) as LoadedDocument[];
+  list.push(document);
 }
 
 async function loadFoundFile(file: FoundFile): Promise<FileLoad> {

@@ -1,5 +1,6 @@
 import type {
   ApiDocument,
+  InventoryDocument,
   OverridesDocument,
   PolicyDocument,
   ReplayDocument,
@@ -26,6 +27,7 @@ export interface KindDocuments {
   Overrides: OverridesDocument;
   Replay: ReplayDocument;
   TestSuite: TestSuiteDocument;
+  Inventory: InventoryDocument;
 }
 
 /** One YAML document that passed its kind's JSON Schema. */
@@ -62,6 +64,8 @@ export interface PolicySet {
   overrides: LoadedDocument<'Overrides'>[];
   replays: LoadedDocument<'Replay'>[];
   testSuites: LoadedDocument<'TestSuite'>[];
+  /** Absent in sets built before inventories existed; read it as empty. */
+  inventories?: LoadedDocument<'Inventory'>[];
   /**
    * Documents left out because they are invalid (already reported). Rules use it to avoid a
    * second, misleading "not declared" error for references to them.

@@ -6,7 +6,7 @@ import type { Diagnostic, DiagnosticLocation, Severity } from '../diagnostics/ty
 export type TestCode = CodeOf<typeof TEST_CODES>;
 
 /**
- * Codes of `blastguard test` (BG420–BG449; BG401–BG419 are extraction's, see src/extract/codes.ts).
+ * Codes of `blastguard test` (BG420–BG449; BG400–BG419 are extraction's, see src/extract/codes.ts).
  * Titles are what the README's diagnostics table lists.
  */
 export const { codes: TEST_CODES, titles: TEST_CODE_TITLES } = codeRegistry({

@@ -15,6 +15,7 @@ const TYPE_NAMES: Record<string, string> = {
   'overrides.schema.json': 'OverridesDocument',
   'replay.schema.json': 'ReplayDocument',
   'test-suite.schema.json': 'TestSuiteDocument',
+  'inventory.schema.json': 'InventoryDocument',
   'decision-input.schema.json': 'DecisionInput',
   'decision.schema.json': 'Decision',
 };

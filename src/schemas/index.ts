@@ -10,6 +10,7 @@ export const KIND_SCHEMAS = {
   Overrides: 'overrides.schema.json',
   Replay: 'replay.schema.json',
   TestSuite: 'test-suite.schema.json',
+  Inventory: 'inventory.schema.json',
 } as const;
 
 export type Kind = keyof typeof KIND_SCHEMAS;

@@ -2,6 +2,20 @@
 // run `npm run gen:types`; test/schemas/types-drift.test.ts fails when this file is stale.
 
 // ---- api.schema.json
+export type AuthScheme = string;
+/**
+ * Query string parameters of the route, for validation of resource arguments.
+ *
+ * @minItems 1
+ */
+export type ParameterNames = [string, ...string[]];
+/**
+ * Top-level body parameters of the route, for validation of resource arguments.
+ *
+ * @minItems 1
+ */
+export type ParameterNames1 = [string, ...string[]];
+
 /**
  * An upstream API: where it lives, which operations it has and how dangerous each one is.
  */
@@ -66,16 +80,16 @@ export interface ApiDocument {
         {
           name: string;
           /**
-           * Auth scheme prefix, e.g. Bearer.
+           * Auth scheme prefix, e.g. Bearer, or several the header may carry ([Bearer, token]). AWS4-HMAC-SHA256 reads a Signature V4 header, identified by its access key id.
            */
-          scheme?: string;
+          scheme?: AuthScheme | [AuthScheme, ...AuthScheme[]];
         },
         ...{
           name: string;
           /**
-           * Auth scheme prefix, e.g. Bearer.
+           * Auth scheme prefix, e.g. Bearer, or several the header may carry ([Bearer, token]). AWS4-HMAC-SHA256 reads a Signature V4 header, identified by its access key id.
            */
-          scheme?: string;
+          scheme?: AuthScheme | [AuthScheme, ...AuthScheme[]];
         }[]
       ];
       /**
@@ -94,6 +108,12 @@ export interface ApiDocument {
        * Operation classes for which a declared token needs a grant covering the call. Default: every class.
        */
       checkScopesFor?: ('read' | 'write' | 'destructive')[];
+    };
+    resourceIds?: {
+      /**
+       * Whether resource ids of this API compare without case (GitHub's `owner/repo`): inventory lookups ignore case, the input carries the inventory's spelling, and ids differing only in case are duplicates. Default false.
+       */
+      caseInsensitive?: boolean;
     };
     identity?: {
       /**
@@ -139,6 +159,10 @@ export interface Operation {
   resource?: {
     kind: string;
     /**
+     * The resource id composed from several arguments, e.g. `{owner}/{repo}`; every `{argument}` must be present in the call. Instead of `idArg`.
+     */
+    id?: string;
+    /**
      * Argument holding the target resource id; a dotted path reaches into input objects (input.environmentId).
      */
     idArg?: string;
@@ -163,9 +187,11 @@ export interface Operation {
   http?: {
     method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
     /**
-     * Path template, e.g. /v1/volumes/{id}.
+     * Path template, e.g. /v1/volumes/{id}; `{name+}` matches one or more segments (/repos/{owner}/{repo}/git/refs/{ref+}).
      */
     path: string;
+    query?: ParameterNames;
+    body?: ParameterNames1;
   };
 }
 
@@ -269,7 +295,7 @@ export interface Match {
 
 // ---- token.schema.json
 /**
- * One credential, identified by the SHA-256 fingerprint of its value, and what it may do.
+ * One credential, identified by the SHA-256 fingerprint of its value (or a family of short-lived credentials, by prefix), and what it may do. Exactly one of `fingerprint` and `family` is given.
  */
 export interface TokenDocument {
   /**
@@ -286,7 +312,16 @@ export interface TokenDocument {
     /**
      * sha256:<64 lowercase hex> of the token value. Never the value itself.
      */
-    fingerprint: string;
+    fingerprint?: string;
+    /**
+     * Instead of `fingerprint`: a kind of short-lived credential that cannot be declared one by one. Any credential with the prefix gets the family's grants, so a family identifies a kind of credential, not one.
+     */
+    family?: {
+      /**
+       * The non-secret prefix every credential of the family starts with, e.g. `ghs_` for GitHub App installation tokens or `ASIA` for AWS temporary access key ids.
+       */
+      prefix: string;
+    };
     /**
      * What the provider calls this credential, e.g. account, workspace, project.
      */
@@ -587,6 +622,53 @@ export interface TestSuiteDocument {
   };
 }
 /**
+ * What the enforcer knows about the resources of one API: which environment and project each resource id belongs to. The same shape is read by enforcers from a runtime inventory file.
+ */
+export interface InventoryDocument {
+  /**
+   * The only API version of the blastguard policy language.
+   */
+  apiVersion: 'blastguard.dev/v1';
+  kind: 'Inventory';
+  metadata: Metadata;
+  spec: {
+    /**
+     * A DNS-label style name: lowercase letters, digits and '-', 1-63 characters.
+     */
+    api: string;
+    /**
+     * Resource ids are unique per API (case-insensitively when the Api says `resourceIds.caseInsensitive`).
+     */
+    resources: Resource[];
+  };
+}
+export interface Resource {
+  /**
+   * The id calls name the resource by, e.g. `acme/web` for a repository whose Api composes `{owner}/{repo}`.
+   */
+  id: string;
+  /**
+   * The resource kind, as the Api's operations name it (`resource.kind`). A resource of kind `environment` maps its id to its environment, one of kind `project` its id to its project.
+   */
+  kind: string;
+  /**
+   * An environment the Api declares.
+   */
+  environment?: string;
+  /**
+   * The project the resource belongs to, as Token grants name projects.
+   */
+  project?: string;
+  /**
+   * Free-form labels for people and tools; decisions do not read them.
+   */
+  labels?: {
+    [k: string]: string | undefined;
+  };
+}
+
+// ---- decision-input.schema.json
+/**
  * What an enforcer sends for one operation. Unknown fields are ignored; a known field of the wrong type makes the decision deny (input:invalid). null counts as absent.
  */
 export interface DecisionInput {
@@ -602,6 +684,9 @@ export interface DecisionInput {
     project?: string | null;
   } | null;
   token?: {
+    /**
+     * sha256:<hex> of the credential (for AWS Signature V4, of its access key id), or family:<prefix> for a credential no Token declares by fingerprint but a token family's prefix covers. Never the credential.
+     */
     fingerprint?: string | null;
   } | null;
   identity?: {

@@ -45,7 +45,7 @@ export function isRejected(set: PolicySet, kind: string, name: string): boolean 
 
 /** Every document of the set, in kind then file order. */
 export function allDocuments(set: PolicySet): LoadedDocument[] {
-  return [...set.apis, ...set.policies, ...set.tokens, ...set.overrides, ...set.replays, ...set.testSuites];
+  return [...set.apis, ...set.policies, ...set.tokens, ...set.overrides, ...(set.inventories ?? []), ...set.replays, ...set.testSuites];
 }
 
 /** An operation selector as written, where it was written, and the API it selects from. */
@@ -81,6 +81,15 @@ export function catalog(api: ApiDocument): Map<string, OperationClass> {
   const out = new Map<string, OperationClass>();
   for (const [name, op] of Object.entries(api.spec.operations)) if (op) out.set(name, op.class);
   return out;
+}
+
+/**
+ * Whether every call to the API is one of its catalog operations: an `http` API's calls are its
+ * routes, so an operation its catalog lacks can never be called, unlike a GraphQL field or MCP
+ * tool missing from the catalog, which is classified by name.
+ */
+export function isClosedCatalog(api: ApiDocument): boolean {
+  return api.spec.protocol === 'http';
 }
 
 /** `file:line` of a place, for "first declared at" messages. */

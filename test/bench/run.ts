@@ -70,6 +70,7 @@ function benchIr(n: number): Ir {
     tokens.push({
       name: `token-${i}`,
       api: 'bench',
+      family: null,
       fingerprint: `sha256:${i.toString(16).padStart(64, '0')}`,
       expires: '2030-01-01T00:00:00Z',
       grants: [{ operations: [operations[i % opCount]!.name, 'class:read'], environments: ['staging', 'development'], projects: ['pocketos'], resources: null }],
@@ -88,12 +89,14 @@ function benchIr(n: number): Ir {
         defaults: { read: 'allow', write: 'shadow', destructive: 'deny' },
         tokens: { headers: [], missing: 'deny', unknown: 'deny', requireExpiry: true, checkScopesFor: ['write', 'destructive'] },
         identity: { attemptHeader: null, originatorBaggageKey: 'originator', tenantBaggageKey: 'tenant' },
+        resourceIds: { caseInsensitive: false },
         operations,
       },
     ],
     policies: [{ name: 'bench-policy', api: 'bench', owners: [], rules }],
     tokens,
     overrides: { enforcement: 'normal', reason: null, expires: null },
+    inventories: [],
   };
 }
 

@@ -40,7 +40,7 @@ describe('compileIr', () => {
     const a = compileIr(ir);
     const changed: Ir = structuredClone(ir);
     changed.tokens = changed.tokens.map((t) => ({ ...t, expires: '2030-01-01T00:00:00Z', grants: [] }));
-    changed.tokens.push({ name: 'extra', api: 'railway', fingerprint: `sha256:${'e'.repeat(64)}`, expires: null, grants: [] });
+    changed.tokens.push({ name: 'extra', api: 'railway', fingerprint: `sha256:${'e'.repeat(64)}`, family: null, expires: null, grants: [] });
     changed.overrides = { enforcement: 'lockdown', reason: 'incident', expires: '2030-01-01T00:00:00Z' };
     const b = compileIr(changed);
     expect(Buffer.from(a.wasm).equals(Buffer.from(b.wasm))).toBe(true);

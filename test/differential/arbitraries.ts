@@ -80,6 +80,7 @@ const apiArb = (name: string): fc.Arbitrary<IrApi> =>
       defaults: a.defaults,
       tokens: { headers: [], missing: a.missing, unknown: a.unknown, requireExpiry: a.requireExpiry, checkScopesFor: a.checkScopesFor },
       identity: { attemptHeader: null, originatorBaggageKey: 'originator', tenantBaggageKey: 'tenant' },
+      resourceIds: { caseInsensitive: false },
       operations: a.operations
         .map((o): IrOperation => ({ name: o.name, class: o.class, type: o.type, reversible: null, resource: null, http: null }))
         .sort((x, y) => (x.name < y.name ? -1 : 1)),
@@ -132,6 +133,7 @@ const tokensArb: fc.Arbitrary<IrToken[]> = fc
   .uniqueArray(
     fc.record({
       fingerprint: fc.constantFrom(...FINGERPRINTS.slice(0, 5)),
+      family: fc.constant(null),
       name: fc.constantFrom(...TOKEN_NAMES),
       api: fc.constantFrom(...API_NAMES, 'ghost'),
       expires: fc.option(fc.constantFrom(...TIMES)),
@@ -156,7 +158,7 @@ export const irArb: fc.Arbitrary<Ir> = fc
       }),
     }),
   )
-  .map((r): Ir => ({ irVersion: 1, ...r }));
+  .map((r): Ir => ({ irVersion: 1, ...r, inventories: [] }));
 
 // ---- data ------------------------------------------------------------------------------------
 

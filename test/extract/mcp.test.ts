@@ -11,7 +11,7 @@ describe('mcp over streamable http', () => {
     if (!api) throw new Error('no api');
     api.protocol = 'mcp';
     api.endpoint = '/mcp';
-    api.operations.push({ name: 'remove_volume', class: 'destructive', type: 'tool', reversible: false, resource: { kind: 'volume', idArg: 'volume_id', environmentArg: null, projectArg: null }, http: null });
+    api.operations.push({ name: 'remove_volume', class: 'destructive', type: 'tool', reversible: false, resource: { kind: 'volume', idArg: 'volume_id', idTemplate: null, environmentArg: null, projectArg: null }, http: null });
     const out = extractDecisionInputs(
       {
         method: 'POST',

@@ -214,7 +214,7 @@ describe('reviewer fail-opens: requests a server could read more dangerously', (
 
   test('a `;` in the parameters, or parameter names padded with whitespace, are unparseable (BG417)', () => {
     const rest = httpIr([
-      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/volumes/delete' } },
+      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', idTemplate: null, environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/volumes/delete' } },
     ]);
     const code = (query: string, body?: string): string | undefined => {
       const out = extractDecisionInputs(

@@ -8,7 +8,7 @@ import { httpIr, inventory } from './helpers.js';
 describe('rest routes', () => {
   test('http routes match method and path templates', () => {
     const rest = httpIr([
-      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'DELETE', path: '/v1/volumes/{id}' } },
+      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', idTemplate: null, environmentArg: null, projectArg: null }, http: { method: 'DELETE', path: '/v1/volumes/{id}' } },
       { name: 'deleteLatest', class: 'destructive', type: 'request', reversible: false, resource: null, http: { method: 'DELETE', path: '/v1/volumes/latest' } },
     ]);
     const call = (method: string, path: string) =>
@@ -20,8 +20,8 @@ describe('rest routes', () => {
 
   test('http arguments given differently in the path, the query string or the body are unparseable', () => {
     const rest = httpIr([
-      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'DELETE', path: '/v1/volumes/{id}' } },
-      { name: 'deleteService', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'service', idArg: 'service.id', environmentArg: 'env', projectArg: null }, http: { method: 'DELETE', path: '/v1/services' } },
+      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', idTemplate: null, environmentArg: null, projectArg: null }, http: { method: 'DELETE', path: '/v1/volumes/{id}' } },
+      { name: 'deleteService', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'service', idArg: 'service.id', idTemplate: null, environmentArg: 'env', projectArg: null }, http: { method: 'DELETE', path: '/v1/services' } },
       { name: 'getA', class: 'read', type: 'request', reversible: false, resource: null, http: { method: 'GET', path: '/v1/{a}/x' } },
       { name: 'getB', class: 'destructive', type: 'request', reversible: false, resource: null, http: { method: 'GET', path: '/v1/x/{b}' } },
     ]);
@@ -62,9 +62,9 @@ describe('rest routes', () => {
 describe('http api parameters in the body, whatever its content type', () => {
   function restIr(): Ir {
     return httpIr([
-      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/volumes/delete' } },
-      { name: 'deleteById', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'DELETE', path: '/v1/volumes/{id}' } },
-      { name: 'deleteService', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'service', idArg: 'service.id', environmentArg: 'env', projectArg: null }, http: { method: 'DELETE', path: '/v1/services' } },
+      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', idTemplate: null, environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/volumes/delete' } },
+      { name: 'deleteById', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', idTemplate: null, environmentArg: null, projectArg: null }, http: { method: 'DELETE', path: '/v1/volumes/{id}' } },
+      { name: 'deleteService', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'service', idArg: 'service.id', idTemplate: null, environmentArg: 'env', projectArg: null }, http: { method: 'DELETE', path: '/v1/services' } },
     ]);
   }
   const call = (method: string, path: string, contentType: string | null, body?: string) =>
@@ -150,7 +150,7 @@ describe('http api parameters in the body, whatever its content type', () => {
 describe('reviewer fail-opens: requests a server could read more dangerously', () => {
   test('REST json members on the path to a resource argument must read one way (BG417)', () => {
     const rest = httpIr([
-      { name: 'deleteService', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'service', idArg: 'input.serviceId', environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/services/delete' } },
+      { name: 'deleteService', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'service', idArg: 'input.serviceId', idTemplate: null, environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/services/delete' } },
     ]);
     const code = (body: string): string | undefined => {
       const out = extractDecisionInputs(
@@ -171,7 +171,7 @@ describe('reviewer fail-opens: requests a server could read more dangerously', (
 
   test('a multipart boundary anywhere but a line start, or parts after the close, is unparseable (BG406)', () => {
     const rest = httpIr([
-      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/volumes/delete' } },
+      { name: 'deleteVolume', class: 'destructive', type: 'request', reversible: false, resource: { kind: 'volume', idArg: 'id', idTemplate: null, environmentArg: null, projectArg: null }, http: { method: 'POST', path: '/v1/volumes/delete' } },
     ]);
     const code = (body: string): string | undefined => {
       const out = extractDecisionInputs(

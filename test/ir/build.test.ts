@@ -50,7 +50,7 @@ describe('buildIr', () => {
     });
     expect(ir.apis[0]!.hosts).toEqual(['a.example', 'b.example']);
     expect(ir.apis[0]!.operations.map((o) => [o.name, o.type])).toEqual([['me', 'query'], ['serviceDelete', 'mutation'], ['volumeDelete', 'mutation']]);
-    expect(ir.apis[0]!.tokens).toEqual({ headers: [{ name: 'Authorization', scheme: 'Bearer' }], missing: 'deny', unknown: 'deny', requireExpiry: true, checkScopesFor: ['read', 'write', 'destructive'] });
+    expect(ir.apis[0]!.tokens).toEqual({ headers: [{ name: 'Authorization', schemes: ['Bearer'] }], missing: 'deny', unknown: 'deny', requireExpiry: true, checkScopesFor: ['read', 'write', 'destructive'] });
     expect(ir.tokens.map((t) => [t.name, t.expires])).toEqual([['a', '2027-01-31T00:00:00.5Z'], ['b', '2027-01-31T00:00:00Z']]);
     expect(ir.tokens[0]!.grants[0]!.operations).toEqual(['class:read', 'me']);
     expect(ir.overrides).toEqual({ enforcement: 'normal', reason: null, expires: null });

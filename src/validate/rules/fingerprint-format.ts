@@ -18,6 +18,7 @@ export const fingerprintFormat: ValidationRule = {
     const out: Diagnostic[] = [];
     for (const doc of set.tokens) {
       const fp = doc.value.spec.fingerprint;
+      if (fp === undefined) continue;
       // A raw token in this field is reported (masked) by raw-credential; do not echo it here.
       if (FINGERPRINT_PATTERN.test(fp) || looksLikeCredential(fp)) continue;
       if (looksLikeTokenValue(fp)) {

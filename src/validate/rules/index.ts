@@ -2,21 +2,27 @@ import type { ValidationRule } from '../context.js';
 import { attemptRange } from './attempt-range.js';
 import { classSelector } from './class-selector.js';
 import { duplicateFingerprint } from './duplicate-fingerprint.js';
+import { duplicateInventoryId } from './duplicate-inventory-id.js';
 import { duplicateName } from './duplicate-name.js';
+import { duplicateRoute } from './duplicate-route.js';
 import { duplicateRuleId } from './duplicate-rule-id.js';
 import { fingerprintFormat } from './fingerprint-format.js';
+import { invalidRouteTemplate } from './invalid-route-template.js';
 import { invalidTimestamp } from './invalid-timestamp.js';
 import { misplacedFixture } from './misplaced-fixture.js';
 import { overrideJustification } from './override-justification.js';
 import { protectedEnvironments } from './protected-environments.js';
 import { rawCredential } from './raw-credential.js';
+import { sharedHost } from './shared-host.js';
 import { singleOverrides } from './single-overrides.js';
 import { tokenExpiry } from './token-expiry.js';
+import { tokenFamily } from './token-family.js';
 import { tokenRequiresExpiry } from './token-requires-expiry.js';
 import { undeclaredToken } from './undeclared-token.js';
 import { unknownApi } from './unknown-api.js';
 import { unknownEnvironment } from './unknown-environment.js';
 import { unknownOperation } from './unknown-operation.js';
+import { unknownRouteArgument } from './unknown-route-argument.js';
 import { unreachableRule } from './unreachable-rule.js';
 
 /** Every cross-document rule, in code order. */
@@ -40,4 +46,10 @@ export const RULES: readonly ValidationRule[] = [
   attemptRange,
   invalidTimestamp,
   misplacedFixture,
+  duplicateRoute,
+  unknownRouteArgument,
+  sharedHost,
+  invalidRouteTemplate,
+  duplicateInventoryId,
+  tokenFamily,
 ];

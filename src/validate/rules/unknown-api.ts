@@ -5,14 +5,14 @@ import type { Diagnostic } from '../../diagnostics/types.js';
 import { isRejected } from '../context.js';
 import type { ValidationRule } from '../context.js';
 
-/** `spec.api` of a Policy or Token must name a declared `Api` (an invalid one is reported where it is). */
+/** `spec.api` of a Policy, Token or Inventory must name a declared `Api` (an invalid one is reported where it is). */
 export const unknownApi: ValidationRule = {
   name: 'unknown-api',
   codes: [VALIDATION_CODES.undeclaredApi],
   check({ set, apis }) {
     const out: Diagnostic[] = [];
     const names = [...apis.keys()];
-    for (const doc of [...set.policies, ...set.tokens]) {
+    for (const doc of [...set.policies, ...set.tokens, ...(set.inventories ?? [])]) {
       const api = doc.value.spec.api;
       if (apis.has(api) || isRejected(set, 'Api', api)) continue;
       out.push(

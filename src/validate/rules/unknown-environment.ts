@@ -8,13 +8,14 @@ import type { ValidationRule } from '../context.js';
 /**
  * Environments in rules and grants are effective environments, which are always one of the API's
  * `spec.environments`: any other name can never match, so it is an error rather than a no-op.
+ * An inventory resource in an undeclared environment would be decided as in an unknown one.
  */
 export const unknownEnvironment: ValidationRule = {
   name: 'unknown-environment',
   codes: [VALIDATION_CODES.undeclaredEnvironment],
   check({ set, apis }) {
     const out: Diagnostic[] = [];
-    const sites: { doc: LoadedDocument<'Policy'> | LoadedDocument<'Token'>; api: string; env: string; path: JsonPath }[] = [];
+    const sites: { doc: LoadedDocument<'Policy'> | LoadedDocument<'Token'> | LoadedDocument<'Inventory'>; api: string; env: string; path: JsonPath }[] = [];
     for (const doc of set.policies) {
       doc.value.spec.rules.forEach((rule, r) =>
         rule.match?.environments?.forEach((env, i) =>
@@ -28,6 +29,11 @@ export const unknownEnvironment: ValidationRule = {
           sites.push({ doc, api: doc.value.spec.api, env, path: ['spec', 'grants', g, 'environments', i] }),
         ),
       );
+    }
+    for (const doc of set.inventories ?? []) {
+      doc.value.spec.resources.forEach((resource, i) => {
+        if (resource.environment !== undefined) sites.push({ doc, api: doc.value.spec.api, env: resource.environment, path: ['spec', 'resources', i, 'environment'] });
+      });
     }
     for (const site of sites) {
       if (site.env === '*') continue;

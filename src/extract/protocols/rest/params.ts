@@ -4,6 +4,7 @@ import type { IrOperation } from '../../../ir/types.js';
 import { EXTRACT_CODES } from '../../codes.js';
 import { fail } from '../../failure.js';
 import { foldConflict, goFold } from '../../params.js';
+import { resourcePaths } from '../../resource.js';
 
 /*
  * Where REST frameworks read an operation's arguments: path template variables (RFC 6570 level 1,
@@ -26,8 +27,7 @@ export interface Place {
 
 /** The arguments an operation names its resource by, at the top level (`input.id` → `input`). */
 export function resourceArguments(op: IrOperation): string[] {
-  const spec = op.resource;
-  return [spec?.idArg, spec?.environmentArg, spec?.projectArg].flatMap((p) => (p ? [p.split('.')[0] ?? p] : []));
+  return resourcePaths(op).map((p) => p.split('.')[0] ?? p);
 }
 
 /**
@@ -38,12 +38,11 @@ export function resourceArguments(op: IrOperation): string[] {
  */
 export function mergeParameters(places: readonly Place[], guarded: ReadonlySet<string>, op: IrOperation): Record<string, unknown> {
   const ambiguous = (message: string): never => fail(EXTRACT_CODES.ambiguousParameters, message);
-  const spec = op.resource;
   // Names are compared without case (ASP.NET and Spring bind `ID` to `id`), and bracket or dotted
   // forms by the name they address.
   const guardedBy = new Map([...guarded].map((g) => [goFold(g), g]));
   // Below the top level, every member on the path to a resource argument must read one way too.
-  const nested = [spec?.idArg, spec?.environmentArg, spec?.projectArg].flatMap((p) => (p?.includes('.') ? [p.split('.')] : []));
+  const nested = resourcePaths(op).flatMap((p) => (p.includes('.') ? [p.split('.')] : []));
   const seen = new Map<string, { where: string; value: string }>();
   const args: Record<string, unknown> = {};
   for (const { where, pairs } of places) {

@@ -1,3 +1,5 @@
+import { parseTemplate, splitPath } from '../../../core/route-template.js';
+import type { TemplatePart } from '../../../core/route-template.js';
 import type { IrApi, IrOperation } from '../../../ir/types.js';
 import { EXTRACT_CODES } from '../../codes.js';
 import { fail } from '../../failure.js';
@@ -52,27 +54,17 @@ interface Route {
 /** The one operation whose route matches method and path best; which route a router prefers on a tie is its own rule. */
 function matchRoute(api: IrApi, method: string, url: URL): Route {
   const segments = splitPath(url.pathname);
-  let best: (Route & { literal: number }) | null = null;
+  let best: (Route & { literal: number; greedy: number }) | null = null;
   let tied: IrOperation | null = null;
   for (const op of api.operations) {
     if (!op.http || op.http.method !== method) continue;
-    const template = splitPath(op.http.path);
-    if (template.length !== segments.length) continue;
-    const params: Record<string, string> = {};
-    let literal = 0;
-    let ok = true;
-    template.forEach((part, i) => {
-      const actual = segments[i] ?? '';
-      const m = /^\{([^}]+)\}$/.exec(part);
-      if (m?.[1] !== undefined) params[m[1]] = safeDecode(actual);
-      else if (part === actual) literal++;
-      else ok = false;
-    });
-    if (!ok) continue;
-    if (!best || literal > best.literal) {
-      best = { op, params, literal };
+    const matched = matchTemplate(parseTemplate(op.http.path), segments);
+    if (!matched) continue;
+    const better = !best || matched.literal > best.literal || (matched.literal === best.literal && matched.greedy < best.greedy);
+    if (better) {
+      best = { op, ...matched };
       tied = null;
-    } else if (literal === best.literal) {
+    } else if (best && matched.literal === best.literal && matched.greedy === best.greedy) {
       tied = op;
     }
   }
@@ -81,8 +73,30 @@ function matchRoute(api: IrApi, method: string, url: URL): Route {
   return best;
 }
 
-function splitPath(path: string): string[] {
-  return path.split('/').filter((s) => s !== '');
+/**
+ * Matches request segments against a template. A `{name+}` part takes every segment the parts
+ * after it leave (at least one), joined with `/` after decoding each one; validation allows one
+ * per template, so the match is unique.
+ */
+function matchTemplate(template: readonly TemplatePart[], segments: readonly string[]): { params: Record<string, string>; literal: number; greedy: number } | null {
+  const greedyAt = template.findIndex((p) => 'param' in p && p.greedy);
+  if (greedyAt < 0 ? template.length !== segments.length : segments.length < template.length) return null;
+  const extra = segments.length - template.length;
+  const params: Record<string, string> = {};
+  let literal = 0;
+  for (let i = 0; i < template.length; i++) {
+    const part = template[i]!;
+    const at = greedyAt >= 0 && i > greedyAt ? i + extra : i;
+    if ('literal' in part) {
+      if (part.literal !== segments[at]) return null;
+      literal++;
+    } else if (part.greedy) {
+      params[part.param] = segments.slice(i, i + extra + 1).map(safeDecode).join('/');
+    } else {
+      params[part.param] = safeDecode(segments[at] ?? '');
+    }
+  }
+  return { params, literal, greedy: greedyAt < 0 ? 0 : 1 };
 }
 
 function safeDecode(segment: string): string {
