@@ -17,7 +17,8 @@ async function exampleRepo(): Promise<string> {
 describe('blastguard import (end to end)', () => {
   it('imports OpenAPI and GraphQL next to the example catalog, and the repository validates with 0 errors', async () => {
     const root = await exampleRepo();
-    const gh = await runCli(['import', 'openapi', GITHUB, '--name', 'github', '--out', 'policies/apis/github.yaml'], { cwd: root });
+    // Its own host: the example repository's `github-rest` Api already claims api.github.com (BG065).
+    const gh = await runCli(['import', 'openapi', GITHUB, '--name', 'github', '--host', 'api.github.example', '--out', 'policies/apis/github.yaml'], { cwd: root });
     expect(gh.code).toBe(0);
     expect(gh.stdout).toBe('wrote policies/apis/github.yaml: api `github`, 11 operations (4 destructive, 5 write, 2 read); check each class and every `review:` comment\n');
     expect(gh.stderr.split('\n').filter((l) => l !== '')).toEqual([
@@ -36,12 +37,12 @@ describe('blastguard import (end to end)', () => {
     const checked = await checkPolicies({ dir: 'policies', cwd: root });
     expect(checked.ir).not.toBeNull();
     const call = (method: string, url: string) => extractDecisionInputs({ method, url, headers: { authorization: 'Bearer x' } }, checked.ir!, { time: '2026-04-25T21:14:03Z' })[0]!;
-    const deleteRepo = call('DELETE', 'https://api.github.com/repos/acme/web');
-    expect(deleteRepo.operation).toBe('repos.delete');
+    const deleteRepo = call('DELETE', 'https://api.github.example/repos/acme/web');
+    expect(deleteRepo.operation).toBe('repos/delete');
     expect(deleteRepo.input.resource).toMatchObject({ kind: 'repo', id: 'web' });
-    expect(call('DELETE', 'https://api.github.com/repos/acme/web/git/refs/v1.0').operation).toBe('git.delete-ref');
+    expect(call('DELETE', 'https://api.github.example/repos/acme/web/git/refs/v1.0').operation).toBe('git/delete-ref');
     // The limitation BG670 warns about: a ref with a slash matches no route until routes can span segments.
-    const branchRef = call('DELETE', 'https://api.github.com/repos/acme/web/git/refs/heads/feature-x');
+    const branchRef = call('DELETE', 'https://api.github.example/repos/acme/web/git/refs/heads/feature-x');
     expect(branchRef.operation).toBeNull();
     expect(branchRef.error?.code).toBe('BG402');
   });
@@ -67,8 +68,8 @@ describe('blastguard import (end to end)', () => {
     expect(r.stdout).toBe(
       [
         'updated github.yaml: 1 removed, 1 route changed; 10 operations (4 destructive, 4 write, 2 read)',
-        '  - repos.create-for-authenticated-user (POST /user/repos)',
-        '  ~ repos.update: route PATCH /repos/{owner}/{repo} -> PUT /repos/{owner}/{repo}',
+        '  - repos/create-for-authenticated-user (POST /user/repos)',
+        '  ~ repos/update: route PATCH /repos/{owner}/{repo} -> PUT /repos/{owner}/{repo}',
         '',
       ].join('\n'),
     );

@@ -10,59 +10,60 @@ describe('import openapi: a GitHub-like REST description', () => {
 
   it('writes one operation per method and path, named by operationId made schema-valid', () => {
     expect(Object.keys(ops)).toEqual([
-      'actions.cancel-workflow-run',
+      'actions/cancel-workflow-run',
       'delete.orgs.by-org.hooks.by-hook_id',
-      'git.create-ref',
-      'git.delete-ref',
-      'git.update-ref',
-      'repos.create-for-authenticated-user',
-      'repos.delete',
-      'repos.delete-branch-protection',
-      'repos.download-tarball-archive',
-      'repos.get',
-      'repos.update',
+      'git/create-ref',
+      'git/delete-ref',
+      'git/update-ref',
+      'repos/create-for-authenticated-user',
+      'repos/delete',
+      'repos/delete-branch-protection',
+      'repos/download-tarball-archive',
+      'repos/get',
+      'repos/update',
     ]);
-    expect(ops['repos.delete']?.http).toEqual({ method: 'DELETE', path: '/repos/{owner}/{repo}' });
-    expect(ops['git.delete-ref']?.http).toEqual({ method: 'DELETE', path: '/repos/{owner}/{repo}/git/refs/{ref}' });
-    expect(ops['repos.create-for-authenticated-user']?.http).toEqual({ method: 'POST', path: '/user/repos' });
+    expect(ops['repos/delete']?.http).toEqual({ method: 'DELETE', path: '/repos/{owner}/{repo}' });
+    expect(ops['git/delete-ref']?.http).toEqual({ method: 'DELETE', path: '/repos/{owner}/{repo}/git/refs/{ref}' });
+    expect(ops['repos/create-for-authenticated-user']?.http).toEqual({ method: 'POST', path: '/user/repos' });
   });
 
   it('guesses classes from the method and the name (core/classify)', () => {
     const classes = Object.fromEntries(Object.entries(ops).map(([name, op]) => [name, op.class]));
     expect(classes).toEqual({
-      'actions.cancel-workflow-run': 'write',
+      'actions/cancel-workflow-run': 'write',
       'delete.orgs.by-org.hooks.by-hook_id': 'destructive',
-      'git.create-ref': 'write',
-      'git.delete-ref': 'destructive',
-      'git.update-ref': 'write',
-      'repos.create-for-authenticated-user': 'write',
-      'repos.delete': 'destructive',
-      'repos.delete-branch-protection': 'destructive',
-      'repos.download-tarball-archive': 'read',
-      'repos.get': 'read',
-      'repos.update': 'write',
+      'git/create-ref': 'write',
+      'git/delete-ref': 'destructive',
+      'git/update-ref': 'write',
+      'repos/create-for-authenticated-user': 'write',
+      'repos/delete': 'destructive',
+      'repos/delete-branch-protection': 'destructive',
+      'repos/download-tarball-archive': 'read',
+      'repos/get': 'read',
+      'repos/update': 'write',
     });
     expect(result.classes).toEqual({ destructive: 4, write: 5, read: 2 });
   });
 
   it('guesses the resource from the path and marks every guess for review', () => {
-    expect(ops['repos.delete']?.resource).toEqual({ kind: 'repo', idArg: 'repo' });
-    expect(ops['repos.delete-branch-protection']?.resource).toEqual({ kind: 'branch', idArg: 'branch' });
+    expect(ops['repos/delete']?.resource).toEqual({ kind: 'repo', idArg: 'repo' });
+    expect(ops['repos/delete-branch-protection']?.resource).toEqual({ kind: 'branch', idArg: 'branch' });
     expect(ops['delete.orgs.by-org.hooks.by-hook_id']?.resource).toEqual({ kind: 'hook', idArg: 'hook_id' });
-    expect(ops['repos.create-for-authenticated-user']?.resource).toBeUndefined();
+    expect(ops['repos/create-for-authenticated-user']?.resource).toBeUndefined();
     const resourceLines = result.text.split('\n').filter((l) => l.trimStart().startsWith('resource:'));
     expect(resourceLines.length).toBe(10);
     for (const line of resourceLines) expect(line).toMatch(/ # review: guessed from the path parameters/);
   });
 
   it('says where names are derived, and notes `x-multi-segment` refs the route syntax cannot span (BG670)', () => {
-    expect(result.text).toContain('# review: operationId `repos/delete`: names cannot hold all of its characters\n    repos.delete:');
+    expect(result.text).toContain('\n    repos/delete:');
+    expect(result.text).not.toContain('# review: operationId `repos/delete`');
     expect(result.text).toContain('# review: no operationId: name derived from the route\n    delete.orgs.by-org.hooks.by-hook_id:');
     expect(result.notes.map((n) => [n.code, n.at?.line])).toEqual([
       ['BG670', 47],
       ['BG670', 51],
     ]);
-    expect(result.text).toContain('# review: `{ref}` holds slashes in the API, but matches one segment here (BG670)\n    # review: operationId `git/delete-ref`');
+    expect(result.text).toContain('# review: `{ref}` holds slashes in the API, but matches one segment here (BG670)\n    git/delete-ref:');
     // A `{ref}` declared without `x-multi-segment` (the tarball route) is one segment, as written.
     expect(result.text).not.toMatch(/holds slashes[^\n]*\n[^\n]*\n {4}repos\.download-tarball-archive:/);
   });
@@ -133,10 +134,10 @@ describe('import openapi: routes as the extractor matches them', () => {
   it('notes two operations on one method and template (BG672), and renames a name collision (BG673)', () => {
     const text = openapi({
       '/items/{id}': { delete: { operationId: 'items/delete', ...OK } },
-      '/items/{itemId}': { delete: { operationId: 'items.delete', ...OK } },
+      '/items/{itemId}': { delete: { operationId: 'items/delete', ...OK } },
     });
     const r = importText({ format: 'openapi', text });
-    expect(Object.keys(operationsOf(r.text))).toEqual(['items.delete', 'items.delete-2']);
+    expect(Object.keys(operationsOf(r.text))).toEqual(['items/delete', 'items/delete-2']);
     expect(r.notes.map((n) => n.code).sort()).toEqual(['BG672', 'BG672', 'BG673']);
   });
 

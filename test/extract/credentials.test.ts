@@ -11,7 +11,7 @@ function api(headers: Ir['apis'][number]['tokens']['headers']): Ir {
   const ir = httpIr([
     { name: 'repos/delete', class: 'destructive', type: 'request', reversible: false, resource: null, http: { method: 'DELETE', path: '/repos/{owner}/{repo}' } },
   ]);
-  ir.apis[0]!.tokens.headers = headers;
+  ir.apis.find((a) => a.name === 'railway')!.tokens.headers = headers;
   return ir;
 }
 
@@ -56,8 +56,8 @@ describe('AWS Signature V4', () => {
 describe('token families', () => {
   function withFamily(): Ir {
     const ir = api([{ name: AUTH, schemes: ['Bearer', 'token'] }]);
-    const name = ir.apis[0]!.name;
-    ir.apis[0]!.tokens.checkScopesFor = ['read', 'write', 'destructive'];
+    const name = ir.apis.find((a) => a.name === 'railway')!.name;
+    ir.apis.find((a) => a.name === 'railway')!.tokens.checkScopesFor = ['read', 'write', 'destructive'];
     ir.tokens = [
       { name: 'app-installations', api: name, fingerprint: 'family:ghs_', family: 'ghs_', expires: '2099-01-01T00:00:00Z', grants: [{ operations: ['repos/delete'], environments: ['*'], projects: null, resources: null }] },
       { name: 'one-installation', api: name, fingerprint: fingerprintOf('ghs_known'), family: null, expires: '2099-01-01T00:00:00Z', grants: [] },
@@ -84,7 +84,7 @@ describe('token families', () => {
 
   test('two headers with different members of one family still conflict', () => {
     const ir = withFamily();
-    ir.apis[0]!.tokens.headers.push({ name: 'X-Token', schemes: [] });
+    ir.apis.find((a) => a.name === 'railway')!.tokens.headers.push({ name: 'X-Token', schemes: [] });
     expect(call(ir, { authorization: 'Bearer ghs_a', 'x-token': 'ghs_b' }).error?.code).toBe(EXTRACT_CODES.conflictingHeader);
   });
 });

@@ -15,10 +15,10 @@ const reposDelete: IrOperation = {
 
 function github(caseInsensitive: boolean): Ir {
   const ir = httpIr([reposDelete]);
-  ir.apis[0]!.resourceIds = { caseInsensitive };
+  ir.apis.find((a) => a.name === 'railway')!.resourceIds = { caseInsensitive };
   ir.inventories = [
     {
-      api: ir.apis[0]!.name,
+      api: ir.apis.find((a) => a.name === 'railway')!.name,
       resources: [
         { id: 'Acme/Web', kind: 'repository', environment: 'production', project: 'web', labels: {} },
         { id: 'acme/sandbox', kind: 'repository', environment: 'staging', project: null, labels: {} },
@@ -46,7 +46,7 @@ describe('inventories in extraction', () => {
     const ir = github(false);
     expect(del(ir, '/repos/Acme/Web', { time: TIME, inventory: {} })).toEqual({ kind: 'repository', id: 'Acme/Web' });
     const runtime = parseInventoryFile(
-      ['apiVersion: blastguard.dev/v1', 'kind: Inventory', 'metadata: { name: live }', 'spec:', `  api: ${ir.apis[0]!.name}`, '  resources:', '    - { id: Acme/Web, kind: repository, environment: staging }'].join('\n'),
+      ['apiVersion: blastguard.dev/v1', 'kind: Inventory', 'metadata: { name: live }', 'spec:', `  api: ${ir.apis.find((a) => a.name === 'railway')!.name}`, '  resources:', '    - { id: Acme/Web, kind: repository, environment: staging }'].join('\n'),
       ir,
       'live.yaml',
     );
@@ -57,7 +57,7 @@ describe('inventories in extraction', () => {
 
 describe('parseInventoryFile', () => {
   const ir = github(true);
-  const api = ir.apis[0]!.name;
+  const api = ir.apis.find((a) => a.name === 'railway')!.name;
   const doc = (...resources: string[]) => JSON.stringify({ apiVersion: 'blastguard.dev/v1', kind: 'Inventory', metadata: { name: 'live' }, spec: { api, resources: resources.map((r) => JSON.parse(r) as unknown) } });
 
   test('reads json and several yaml documents into inventories by api', () => {

@@ -53,8 +53,8 @@ describe('multi-segment path parameters', () => {
 describe('apis sharing a host', () => {
   function shared(): Ir {
     const rest = httpIr([route('repos/delete', 'DELETE', '/repos/{owner}/{repo}')]);
-    const base = rest.apis[0]!;
-    const graphql: IrApi = { ...structuredClone(ir.apis[0]!), name: 'zz-graphql', endpoint: '/graphql' };
+    const base = rest.apis.find((a) => a.name === 'railway')!;
+    const graphql: IrApi = { ...structuredClone(ir.apis.find((a) => a.name === 'railway')!), name: 'zz-graphql', endpoint: '/graphql' };
     graphql.hosts = [...base.hosts];
     return { ...rest, apis: [{ ...base, name: 'aa-rest' }, graphql] };
   }
