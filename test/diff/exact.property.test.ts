@@ -101,6 +101,8 @@ describe('the decision diff is exact', () => {
     );
     console.log(`diff exactness: ${JSON.stringify(stats)}`);
     expect(stats.changedPairs).toBeGreaterThan(PAIRS / 3);
-    expect(stats.randomDiffering).toBeGreaterThan(PAIRS * 10);
+    // A floor that proves the check is not vacuous, not a target: unseeded runs have given from
+    // about 8 to 23 differing random inputs per pair, so 2 per pair never fails by chance.
+    expect(stats.randomDiffering).toBeGreaterThan(PAIRS * 2);
   });
 });
