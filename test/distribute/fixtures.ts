@@ -130,3 +130,34 @@ export function signedBundles(): Promise<SignedBundles> {
 export async function removeDir(dir: string | undefined): Promise<void> {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 }
+
+/**
+ * Debian's nginx serving `dir/www` on a free loopback port, in the foreground with everything it
+ * writes kept in `dir`; resolves once `path` answers 200 (so the file must exist first).
+ * `bundleType` serves `.gz` as OPA's bundle media type; otherwise as `application/gzip`.
+ */
+export async function startNginx(nginxPath: string, dir: string, urlPath: string, options: { bundleType: boolean }): Promise<{ daemon: Daemon; url: string }> {
+  const port = await freePort();
+  const temp = (name: string): string => `${name}_temp_path ${path.join(dir, name)};`;
+  const types = options.bundleType ? ['  types { application/vnd.openpolicyagent.bundles gz; }', '  default_type application/octet-stream;'] : ['  default_type application/gzip;'];
+  await writeFile(
+    path.join(dir, 'nginx.conf'),
+    [
+      'daemon off;',
+      'master_process on;',
+      'worker_processes 1;',
+      `pid ${path.join(dir, 'nginx.pid')};`,
+      `error_log ${path.join(dir, 'error.log')} warn;`,
+      'events { worker_connections 64; }',
+      'http {',
+      `  access_log ${path.join(dir, 'access.log')};`,
+      `  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join(' ')}`,
+      ...types,
+      `  server { listen 127.0.0.1:${port}; root ${path.join(dir, 'www')}; etag on; }`,
+      '}',
+    ].join('\n'),
+  );
+  const url = `http://127.0.0.1:${port}${urlPath}`;
+  const daemon = await startDaemon(nginxPath, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], async () => (await fetch(url)).status === 200, 'nginx');
+  return { daemon, url };
+}

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSource, pull } from '../../src/distribute/index.js';
-import { binary, freePort, removeDir, requirePresent, signedBundles, startDaemon, tempDir, IN_CI, type Daemon, type SignedBundles } from './fixtures.js';
+import { binary, removeDir, requirePresent, signedBundles, startNginx, tempDir, IN_CI, type Daemon, type SignedBundles } from './fixtures.js';
 
 /** Debian's nginx serving a bundle directory: a real static server's ETag and 304, as many teams host bundles. */
 const nginx = binary('/usr/sbin/nginx', 'nginx-light');
@@ -19,33 +19,7 @@ describe.skipIf(nginx.skip)('http source against nginx', () => {
     dir = await tempDir('nginx');
     await mkdir(path.join(dir, 'www', 'bundles'), { recursive: true, mode: 0o755 });
     await writeFile(path.join(dir, 'www', 'bundles', 'blastguard.tar.gz'), bundles.raw, { mode: 0o644 });
-    const port = await freePort();
-    const temp = (name: string): string => `${name}_temp_path ${path.join(dir, name)};`;
-    await writeFile(
-      path.join(dir, 'nginx.conf'),
-      [
-        'daemon off;',
-        'master_process on;',
-        'worker_processes 1;',
-        `pid ${path.join(dir, 'nginx.pid')};`,
-        `error_log ${path.join(dir, 'error.log')} warn;`,
-        'events { worker_connections 64; }',
-        'http {',
-        `  access_log ${path.join(dir, 'access.log')};`,
-        `  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join(' ')}`,
-        '  types { application/vnd.openpolicyagent.bundles gz; }',
-        '  default_type application/octet-stream;',
-        `  server { listen 127.0.0.1:${port}; root ${path.join(dir, 'www')}; etag on; }`,
-        '}',
-      ].join('\n'),
-    );
-    url = `http://127.0.0.1:${port}/bundles/blastguard.tar.gz`;
-    daemon = await startDaemon(
-      nginx.path,
-      ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')],
-      async () => (await fetch(url)).status === 200,
-      'nginx',
-    );
+    ({ daemon, url } = await startNginx(nginx.path, dir, '/bundles/blastguard.tar.gz', { bundleType: true }));
   });
 
   afterAll(async () => {

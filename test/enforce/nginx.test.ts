@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSource } from '../../src/distribute/index.js';
 import { createEnforcer } from '../../src/enforce/index.js';
-import { binary, freePort, removeDir, requirePresent, startDaemon, tempDir, IN_CI, type Daemon } from '../distribute/fixtures.js';
+import { binary, removeDir, requirePresent, startNginx, tempDir, IN_CI, type Daemon } from '../distribute/fixtures.js';
 import { enforceFixtures, type EnforceFixtures } from './fixtures.js';
 
 const nginx = binary('/usr/sbin/nginx', 'nginx-light');
@@ -33,27 +33,7 @@ describe.skipIf(nginx.skip)('enforcer against nginx', () => {
     dir = await tempDir('enforce-nginx');
     await mkdir(path.join(dir, 'www', 'bundles'), { recursive: true, mode: 0o755 });
     await publish(await f.bundle('n1', 1));
-    const port = await freePort();
-    const temp = (name: string): string => `${name}_temp_path ${path.join(dir, name)};`;
-    await writeFile(
-      path.join(dir, 'nginx.conf'),
-      [
-        'daemon off;',
-        'master_process on;',
-        'worker_processes 1;',
-        `pid ${path.join(dir, 'nginx.pid')};`,
-        `error_log ${path.join(dir, 'error.log')} warn;`,
-        'events { worker_connections 64; }',
-        'http {',
-        `  access_log ${path.join(dir, 'access.log')};`,
-        `  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join(' ')}`,
-        '  default_type application/gzip;',
-        `  server { listen 127.0.0.1:${port}; root ${path.join(dir, 'www')}; etag on; }`,
-        '}',
-      ].join('\n'),
-    );
-    url = `http://127.0.0.1:${port}/bundles/blastguard.tar.gz`;
-    daemon = await startDaemon(nginx.path, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], async () => (await fetch(url)).status === 200, 'nginx');
+    ({ daemon, url } = await startNginx(nginx.path, dir, '/bundles/blastguard.tar.gz', { bundleType: false }));
   });
 
   afterAll(async () => {
