@@ -13,7 +13,8 @@ import {
   type Update,
 } from '../distribute/index.js';
 import { extractDecisionInputs, type HttpRequest, type Inventory } from '../extract/index.js';
-import type { Decision, Ir } from '../ir/types.js';
+import type { IrCatalog } from '../ir/catalog.js';
+import type { Decision } from '../ir/types.js';
 import type { VerificationConfig } from '../verify/index.js';
 import { activate, type ActivationSettings, type BundleHolder } from './activation.js';
 import { ENFORCE_CODES, EnforceError, type EnforceCode } from './codes.js';
@@ -52,8 +53,11 @@ export interface EnforcerOptions {
   labels?: Readonly<Record<string, string>>;
   /** An operator's local `lockdown`; it can only tighten decisions. */
   override?: LocalOverride;
-  /** The api catalog (the IR `blastguard ir` prints) that `decideRequest` reads requests with. */
-  catalog?: Ir;
+  /**
+   * The api catalog `decideRequest` reads requests with, instead of the one the active bundle
+   * carries (`catalog.json`): the IR `blastguard ir` prints, or any IR without its policies.
+   */
+  catalog?: IrCatalog;
   /** Poll the source in the background (default true). Off: checks happen only on `refresh()`. */
   poll?: boolean;
   /** Milliseconds since the epoch; injected by tests (staleness, timestamps). */
@@ -76,8 +80,15 @@ export interface Enforcer {
   readonly ready: Promise<void>;
   /** Decides one input with the active bundle; never throws, denies when it cannot decide. */
   decide(input: unknown, context?: { traceparent?: string }): Decision;
-  /** Extracts the operations of an HTTP request (with `catalog`) and decides each. */
+  /**
+   * Extracts the operations of an HTTP request with the api catalog (the `catalog` option, else
+   * the active bundle's) and decides each. Throws BG623 when the active bundle carries no catalog
+   * (built before bundles carried one) and none was given; denies (`enforcer:not-ready`) before a
+   * bundle is active.
+   */
   decideRequest(request: HttpRequest, options?: { inventory?: Inventory; time?: string | Date }): RequestDecision;
+  /** The api catalog `decideRequest` reads requests with now: the `catalog` option, else the active bundle's; null when neither. */
+  catalog(): IrCatalog | null;
   /** Checks the source once now (what the poller does each round). */
   refresh(): Promise<CheckOutcome>;
   status(): EnforcerStatus;
@@ -126,7 +137,7 @@ class EnforcerImpl implements Enforcer {
   private readonly log: DecisionLog | null;
   private readonly clock: () => number;
   private readonly persistDir: string | undefined;
-  private readonly catalog: Ir | undefined;
+  private readonly catalogOverride: IrCatalog | undefined;
   private readonly warn: (message: string) => void;
   private phase: EnforcerState = 'starting';
   private closed = false;
@@ -161,7 +172,7 @@ class EnforcerImpl implements Enforcer {
     this.maxStalenessMs = options.maxStaleness === undefined ? null : options.maxStaleness * 1000;
     this.failClosed = options.failClosedWhenStale === true;
     this.persistDir = options.persistDir;
-    this.catalog = options.catalog;
+    this.catalogOverride = options.catalog;
     const labels = { ...(options.labels ?? {}) };
     for (const [k, v] of Object.entries(labels)) if (typeof v !== 'string') throw configError(`labels.${k}`, 'must be a string');
     this.settings = {
@@ -349,15 +360,30 @@ class EnforcerImpl implements Enforcer {
     return decision;
   }
 
+  catalog(): IrCatalog | null {
+    return this.catalogOverride ?? this.holder.active?.catalog ?? null;
+  }
+
   decideRequest(request: HttpRequest, options: { inventory?: Inventory; time?: string | Date } = {}): RequestDecision {
-    if (this.catalog === undefined) {
-      throw new EnforceError(ENFORCE_CODES.noCatalog, '`decideRequest` needs the api catalog', { help: 'pass `catalog` (the IR `blastguard ir` prints) to createEnforcer' });
+    const traceparent = headerValue(request, 'traceparent');
+    const context = traceparent === undefined ? {} : { traceparent };
+    // One read of the active bundle: its catalog and its engine come from the same revision.
+    const active = this.holder.active;
+    const catalog = this.catalogOverride ?? active?.catalog;
+    if (catalog === undefined) {
+      // Nothing to read the request with yet: the one decision is the not-ready (or closed) deny.
+      const decision = this.decide(null, context);
+      return { allow: false, decisions: [{ operation: null, decision }] };
+    }
+    if (catalog === null) {
+      throw new EnforceError(ENFORCE_CODES.noCatalog, `bundle revision \`${active!.revision}\` carries no api catalog (\`catalog.json\`), so \`decideRequest\` cannot read requests`, {
+        help: 'rebuild and republish the bundle with a current `blastguard build` (it writes `catalog.json`), or pass `catalog` (the IR `blastguard ir` prints) to createEnforcer',
+      });
     }
     const time = options.time ?? new Date(this.clock());
-    const operations = extractDecisionInputs(request, this.catalog, { time, ...(options.inventory === undefined ? {} : { inventory: options.inventory }) });
-    const traceparent = headerValue(request, 'traceparent');
+    const operations = extractDecisionInputs(request, catalog, { time, ...(options.inventory === undefined ? {} : { inventory: options.inventory }) });
     const decisions = operations.map((op) => {
-      const decision = this.decide(op.input, traceparent === undefined ? {} : { traceparent });
+      const decision = this.decide(op.input, context);
       return { operation: op.operation, ...(op.alias === undefined ? {} : { alias: op.alias }), decision, ...(op.error === undefined ? {} : { error: op.error }) };
     });
     return { allow: decisions.length > 0 && decisions.every((d) => d.decision.allow), decisions };

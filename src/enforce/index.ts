@@ -1,6 +1,6 @@
 /**
  * The enforcer runtime (issue 10): keeps one verified bundle active (`read → verify →
- * checkRevision → loadEngine → swap`), decides through the module's exports, logs decisions as
+ * checkRevision → readCatalog → loadEngine → swap`), decides through the module's exports, logs decisions as
  * OPA's EventV1, and reports status, health and Prometheus metrics. Imports no toolchain layer.
  */
 export { createEnforcer } from './enforcer.js';
