@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { stat, utimes } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isBlastguardError } from '../core/errors.js';
@@ -65,7 +66,14 @@ export interface EnforcerOptions {
 /** The decisions for one request: one per operation it performs, allowed only if every one is. */
 export interface RequestDecision {
   allow: boolean;
-  decisions: { operation: string | null; alias?: string; decision: Decision; error?: { code: string; message: string } }[];
+  /** `decision_id` is the id of the decision-log event, so a denial shown to a caller can be found in the log. */
+  decisions: { operation: string | null; alias?: string; decision: Decision; decision_id: string; error?: { code: string; message: string } }[];
+}
+
+/** What a decision's log event carries besides the input: its trace, and an id the caller already showed someone. */
+export interface DecideContext {
+  traceparent?: string;
+  decisionId?: string;
 }
 
 /** What one `refresh()` did. */
@@ -75,7 +83,7 @@ export interface Enforcer {
   /** Resolves once a verified bundle is active (from disk or from the source). */
   readonly ready: Promise<void>;
   /** Decides one input with the active bundle; never throws, denies when it cannot decide. */
-  decide(input: unknown, context?: { traceparent?: string }): Decision;
+  decide(input: unknown, context?: DecideContext): Decision;
   /** Extracts the operations of an HTTP request (with `catalog`) and decides each. */
   decideRequest(request: HttpRequest, options?: { inventory?: Inventory; time?: string | Date }): RequestDecision;
   /** Checks the source once now (what the poller does each round). */
@@ -317,7 +325,7 @@ class EnforcerImpl implements Enforcer {
     return this.maxStalenessMs !== null && this.holder.active !== null && (this.lastFresh === null || now - this.lastFresh > this.maxStalenessMs);
   }
 
-  decide(input: unknown, context: { traceparent?: string } = {}): Decision {
+  decide(input: unknown, context: DecideContext = {}): Decision {
     const t0 = performance.now();
     const active = this.holder.active;
     let decision: Decision;
@@ -344,6 +352,7 @@ class EnforcerImpl implements Enforcer {
         timeMs: now === 0 ? this.clock() : now,
         durationNs: Math.round(elapsed * 1e6),
         ...(context.traceparent === undefined ? {} : { traceparent: context.traceparent }),
+        ...(context.decisionId === undefined ? {} : { decisionId: context.decisionId }),
       });
     }
     return decision;
@@ -357,8 +366,9 @@ class EnforcerImpl implements Enforcer {
     const operations = extractDecisionInputs(request, this.catalog, { time, ...(options.inventory === undefined ? {} : { inventory: options.inventory }) });
     const traceparent = headerValue(request, 'traceparent');
     const decisions = operations.map((op) => {
-      const decision = this.decide(op.input, traceparent === undefined ? {} : { traceparent });
-      return { operation: op.operation, ...(op.alias === undefined ? {} : { alias: op.alias }), decision, ...(op.error === undefined ? {} : { error: op.error }) };
+      const decisionId = randomUUID();
+      const decision = this.decide(op.input, { decisionId, ...(traceparent === undefined ? {} : { traceparent }) });
+      return { operation: op.operation, ...(op.alias === undefined ? {} : { alias: op.alias }), decision, decision_id: decisionId, ...(op.error === undefined ? {} : { error: op.error }) };
     });
     return { allow: decisions.length > 0 && decisions.every((d) => d.decision.allow), decisions };
   }
