@@ -32,8 +32,8 @@ spec:
       environments: [production, development]
 `;
 
-/** A later policy change: listing tables is refused too (the bundle-update test). */
-export const LIST_TABLES_RULE = `apiVersion: blastguard.dev/v1
+/** A later policy change: reads are refused too (the bundle-update test). */
+export const FREEZE_RULE = `apiVersion: blastguard.dev/v1
 kind: Policy
 metadata:
   name: guard-test-freeze
@@ -42,10 +42,10 @@ metadata:
 spec:
   api: supabase-mcp
   rules:
-    - id: no-listing-during-freeze
-      match: { operations: [list_tables] }
+    - id: no-reads-during-freeze
+      match: { operations: [execute_sql.read] }
       mode: deny
-      reason: The schema is frozen while the migration runs.
+      reason: The database is frozen while the migration runs.
 `;
 
 export interface GuardRepo {
