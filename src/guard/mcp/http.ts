@@ -152,6 +152,8 @@ function upstreamHeaders(incoming: IncomingHttpHeaders, upstream: URL, body: str
   }
   out['host'] = upstream.host;
   if (body !== null) {
+    // An answer the guard merges its own answers into must be readable as sent.
+    out['accept-encoding'] = 'identity';
     out['content-type'] = 'application/json';
     out['content-length'] = Buffer.byteLength(body);
   }
