@@ -206,3 +206,74 @@ describe('2026-07-28 routing headers', () => {
     expect(check(headers, body)).toMatch(/\S/);
   });
 });
+
+describe('the http relay in-process', () => {
+  it('answers 502 (BG765) when the upstream is down, and refuses a header disagreement before any upstream contact', async () => {
+    const { createServer } = await import('node:net');
+    const { serveHttpGuard } = await import('../../src/guard/index.js');
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      });
+    });
+    const served = await serveHttpGuard({ guard, upstream: new URL(`http://127.0.0.1:${closed}/mcp`), port: 0 });
+    try {
+      const post = (body: unknown, headers: Record<string, string> = {}): Promise<Response> =>
+        fetch(served.url, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      const down = await post({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+      expect(down.status).toBe(502);
+      expect(await down.json()).toMatchObject({ error: { data: { code: GUARD_CODES.upstreamFailed } } });
+      const mismatch = await post(call(2, 'execute_sql', DROP), { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list' });
+      expect(mismatch.status).toBe(400);
+      expect(await mismatch.json()).toMatchObject({ error: { data: { code: GUARD_CODES.headerMismatch } } });
+      // A denied call is answered by the guard itself: the upstream being down does not matter.
+      const denied = await post(call(3, 'execute_sql', DROP));
+      expect(denied.status).toBe(200);
+      expect(await denied.json()).toMatchObject({ id: 3, result: { isError: true } });
+      expect((await fetch(new URL('/elsewhere', served.url))).status).toBe(404);
+    } finally {
+      await served.close();
+    }
+  });
+});
+
+describe('forward what was decided (property)', () => {
+  it('forwards exactly the text it decided on, and deciding that text again gives the same verdict', async () => {
+    const fc = (await import('fast-check')).default;
+    const queries = ['SELECT 1', 'DROP TABLE users', "INSERT INTO t VALUES ('a')", 'DELETE FROM t', 'DELETE FROM t WHERE id = 1', 'TRUNCATE t', 'select * from "users"', 'not sql at all ((', ''];
+    const tools = ['execute_sql', 'list_tables', 'apply_migration', 'unknown_tool'];
+    const value = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.double({ noNaN: true }));
+    const message = fc.record({
+      id: fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.string({ maxLength: 8 })),
+      tool: fc.constantFrom(...tools),
+      query: fc.constantFrom(...queries),
+      extra: fc.dictionary(fc.string({ maxLength: 6 }), value, { maxKeys: 3 }),
+      meta: fc.option(fc.constantFrom('originator=user%3Aalice', 'tenant=acme', ''), { nil: undefined }),
+      spaces: fc.boolean(),
+    });
+    const verdictOf = (p: Plan): string => {
+      const slot = p.slots[0]!;
+      if ('forward' in slot) return 'forward';
+      if ('drop' in slot) return 'drop';
+      const r = slot.reply as { result?: { _meta?: Record<string, { rule: string }> }; error?: unknown };
+      return r.error !== undefined ? 'error' : `deny:${r.result?._meta?.[DECISION_META_KEY]?.rule ?? ''}`;
+    };
+    fc.assert(
+      fc.property(message, (m) => {
+        const body = { jsonrpc: '2.0', id: m.id, method: 'tools/call', params: { name: m.tool, arguments: { ...m.extra, project_id: 'proj-1', query: m.query }, ...(m.meta === undefined ? {} : { _meta: { baggage: m.meta } }) } };
+        const text = m.spaces ? JSON.stringify(body, null, 1) : JSON.stringify(body);
+        const first = plan(text);
+        const slot = first.slots[0]!;
+        if ('forward' in slot) {
+          expect(JSON.parse(slot.forward.text)).toEqual(JSON.parse(text));
+          expect(slot.forward.text).toBe(JSON.stringify(JSON.parse(text)));
+          expect(verdictOf(plan(slot.forward.text))).toBe('forward');
+        } else {
+          expect(verdictOf(plan(JSON.stringify(JSON.parse(text))))).toBe(verdictOf(first));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
