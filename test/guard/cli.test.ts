@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { guardRepo, type GuardRepo } from './support.js';
+import { guardArgs, guardRepo, requireBuiltCli, type GuardRepo } from './support.js';
 
 // Flag mistakes stop `mcp-guard` before it starts anything: a coded error, a help line, no stack.
 let repo: GuardRepo;
@@ -34,5 +34,17 @@ describe('mcp-guard flags', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('BG760');
     expect(r.stderr).toContain('--catalog');
+  });
+});
+
+describe('mcp-guard start failures (the built CLI)', () => {
+  it('exits 1 with BG761 when the server command cannot be started', async () => {
+    requireBuiltCli();
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, [...guardArgs(repo), '--', '/nonexistent/mcp-server', '--stdio'], { input: '', encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('BG761');
+    expect(r.stderr).toContain('/nonexistent/mcp-server');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

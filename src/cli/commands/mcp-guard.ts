@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { isRecord } from '../../core/record.js';
 import { escape } from '../../core/untrusted.js';
 import { sourceForLocation } from '../../distribute/index.js';
-import { STATUS_PATHS, createEnforcer, statusListener } from '../../enforce/index.js';
+import { STATUS_PATHS, createEnforcer, statusListener, type Enforcer } from '../../enforce/index.js';
 import { GUARD_CODES, GuardError, McpGuard, apiNamed, runStdioGuard, serveHttpGuard, type GuardEvent } from '../../guard/index.js';
 import type { Ir } from '../../ir/types.js';
 import { UsageError, errnoText, type CliIo, type CommandModule } from '../command.js';
@@ -95,6 +95,19 @@ function describe(event: GuardEvent): string | null {
   }
 }
 
+/** How long the guard waits for a verified bundle before relaying anyway (every call is denied until one is active). */
+const READY_WAIT_MS = 10_000;
+
+async function waitForBundle(enforcer: Enforcer, io: CliIo): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ready = await Promise.race([enforcer.ready.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), READY_WAIT_MS)))]);
+  clearTimeout(timer);
+  if (!ready) {
+    const last = enforcer.status().last_error;
+    io.stderr(`warning: mcp-guard: no verified bundle is active yet; every tools/call is denied until one is${last === null ? '' : ` (${last.code} ${last.message})`}\n`);
+  }
+}
+
 export const mcpGuardCommand: CommandModule = {
   name: 'mcp-guard',
   register(program: Command, io, setExit) {
@@ -161,6 +174,7 @@ export const mcpGuardCommand: CommandModule = {
         },
       });
       try {
+        await waitForBundle(enforcer, io);
         if (upstream !== undefined && listen !== undefined) {
           const served = await serveHttpGuard({ guard, upstream, ...listen, status: { paths: STATUS_PATHS, listener: statusListener(enforcer) } });
           io.stderr(`mcp-guard: guarding ${upstream.href} at ${served.url}\n`);
@@ -180,8 +194,12 @@ export const mcpGuardCommand: CommandModule = {
         const stop = (): void => void relay.stop();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
-        setExit(await relay.exited);
-        process.stdin.pause();
+        try {
+          setExit(await relay.exited);
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+        }
       } finally {
         await enforcer.close();
       }

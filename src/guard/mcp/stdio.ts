@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import { escape } from '../../core/untrusted.js';
 import type { HttpHeaders } from '../../extract/index.js';
 import { GUARD_CODES, GuardError } from '../codes.js';
 import { forwardedRequestIds, idKey, mergeResponses, type McpGuard, type Plan } from './guard.js';
@@ -53,7 +54,7 @@ export function runStdioGuard(options: StdioGuardOptions): StdioGuard {
   try {
     child = spawn(options.command, [...options.args], { stdio: ['pipe', 'pipe', 'inherit'], env: options.env ?? {}, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
   } catch (e) {
-    throw new GuardError(GUARD_CODES.startFailed, `cannot start \`${options.command}\`: ${(e as Error).message.toLowerCase()}`, { cause: e });
+    throw new GuardError(GUARD_CODES.startFailed, `cannot start \`${escape(options.command)}\`: ${(e as Error).message.toLowerCase()}`, { cause: e });
   }
   const toClient = (value: unknown): void => {
     output.write(JSON.stringify(value) + '\n');
@@ -117,11 +118,18 @@ export function runStdioGuard(options: StdioGuardOptions): StdioGuard {
     return owner === undefined ? undefined : { owner, key, value };
   }
 
+  const detach = (): void => {
+    input.off('data', onInput);
+    input.pause();
+  };
   const exited = new Promise<number>((resolve, reject) => {
-    child.once('error', (e) => reject(new GuardError(GUARD_CODES.startFailed, `cannot start \`${options.command}\`: ${e.message.toLowerCase()}`, { cause: e })));
+    child.once('error', (e) => {
+      detach();
+      reject(new GuardError(GUARD_CODES.startFailed, `cannot start \`${escape(options.command)}\`: ${e.message.toLowerCase()}`, { cause: e, help: 'give the server command after `--` as you would run it (an executable on PATH and its arguments)' }));
+    });
     child.once('close', (code, signal) => {
       fromServer.end();
-      input.off('data', onInput);
+      detach();
       resolve(code ?? 128 + (signal === null ? 0 : (SIGNAL_NUMBERS[signal] ?? 0)));
     });
   });
