@@ -179,7 +179,7 @@ describe('unreadable messages fail closed', () => {
 });
 
 describe('2026-07-28 routing headers', () => {
-  const check = (headers: Record<string, string>, body: unknown): string | null => headerMismatch(normalizeHeaders(headers), readFrame(JSON.stringify(body)));
+  const check = (headers: Record<string, string | string[]>, body: unknown): string | null => headerMismatch(normalizeHeaders(headers), readFrame(JSON.stringify(body)));
   const v = { 'mcp-protocol-version': '2026-07-28' };
   const dropCall = call(1, 'execute_sql', DROP);
 
@@ -188,6 +188,8 @@ describe('2026-07-28 routing headers', () => {
     expect(check({ ...v, 'mcp-method': 'tools/call', 'mcp-name': `=?base64?${Buffer.from('execute_sql').toString('base64')}?=` }, dropCall)).toBeNull();
     expect(check({ ...v, 'mcp-method': 'tools/list' }, { jsonrpc: '2.0', id: 2, method: 'tools/list' })).toBeNull();
     expect(check({ ...v, 'mcp-method': 'tools/call', 'mcp-name': 'execute_sql', 'mcp-param-project': 'proj-1' }, dropCall)).toBeNull();
+    // A comma is part of a value: a resource URI may hold one.
+    expect(check({ ...v, 'mcp-method': 'resources/read', 'mcp-name': 'file:///a,b' }, { jsonrpc: '2.0', id: 3, method: 'resources/read', params: { uri: 'file:///a,b' } })).toBeNull();
     // Earlier revisions send none.
     expect(check({ 'mcp-protocol-version': '2025-11-25' }, dropCall)).toBeNull();
   });
@@ -201,6 +203,7 @@ describe('2026-07-28 routing headers', () => {
     ['headers over a batch', { ...v, 'mcp-method': 'tools/call', 'mcp-name': 'execute_sql' }, [dropCall]],
     ['a parameter header matching no argument', { ...v, 'mcp-method': 'tools/call', 'mcp-name': 'execute_sql', 'mcp-param-project': 'proj-2' }, dropCall],
     ['a disagreeing header under an earlier revision', { 'mcp-protocol-version': '2025-11-25', 'mcp-name': 'list_tables', 'mcp-method': 'tools/call' }, dropCall],
+    ['Mcp-Name sent twice', { ...v, 'mcp-method': 'tools/call', 'mcp-name': ['execute_sql', 'list_tables'] }, dropCall],
     ['a bad base64 value', { ...v, 'mcp-method': 'tools/call', 'mcp-name': `=?base64?${Buffer.from([0xff, 0xfe]).toString('base64')}?=` }, dropCall],
   ])('refuses %s', (_name, headers, body) => {
     expect(check(headers, body)).toMatch(/\S/);

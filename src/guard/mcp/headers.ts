@@ -31,7 +31,8 @@ export function decodeHeaderValue(value: string): string | null {
 function single(headers: HeaderMap, name: string): { value: string | null } | { problem: string } {
   const values = headerValues(headers, name);
   if (values.length === 0) return { value: null };
-  if (values.length > 1 || values.some((v) => v.includes(','))) return { problem: `header \`${name}\` is sent more than once` };
+  // The headers come unjoined (`headersDistinct`): a comma is part of a value (a resource URI may hold one).
+  if (values.length > 1) return { problem: `header \`${name}\` is sent more than once` };
   const decoded = decodeHeaderValue(values[0]!);
   if (decoded === null) return { problem: `header \`${name}\` is not valid \`=?base64?…?=\` utf-8` };
   return { value: decoded };

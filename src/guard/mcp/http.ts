@@ -82,7 +82,7 @@ async function handle(options: HttpGuardOptions, endpoint: string, req: Incoming
   }
   const body = await readBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   if ('refused' in body) return refuse(options, res, body.status, GUARD_CODES.unreadableBody, body.refused);
-  const headers = normalizeHeaders(req.headers as HttpHeaders);
+  const headers = normalizeHeaders(req.headersDistinct as HttpHeaders);
   const frame = readFrame(body.text);
   const mismatch = headerMismatch(headers, frame);
   if (mismatch !== null) return refuse(options, res, 400, GUARD_CODES.headerMismatch, mismatch);
