@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { stat, utimes } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isBlastguardError } from '../core/errors.js';
@@ -69,7 +70,14 @@ export interface EnforcerOptions {
 /** The decisions for one request: one per operation it performs, allowed only if every one is. */
 export interface RequestDecision {
   allow: boolean;
-  decisions: { operation: string | null; alias?: string; decision: Decision; error?: { code: string; message: string } }[];
+  /** `decision_id` is the id of the decision-log event, so a denial shown to a caller can be found in the log. */
+  decisions: { operation: string | null; alias?: string; decision: Decision; decision_id: string; error?: { code: string; message: string } }[];
+}
+
+/** What a decision's log event carries besides the input: its trace, and an id the caller already showed someone. */
+export interface DecideContext {
+  traceparent?: string;
+  decisionId?: string;
 }
 
 /** What one `refresh()` did. */
@@ -79,7 +87,7 @@ export interface Enforcer {
   /** Resolves once a verified bundle is active (from disk or from the source). */
   readonly ready: Promise<void>;
   /** Decides one input with the active bundle; never throws, denies when it cannot decide. */
-  decide(input: unknown, context?: { traceparent?: string }): Decision;
+  decide(input: unknown, context?: DecideContext): Decision;
   /**
    * Extracts the operations of an HTTP request with the api catalog (the `catalog` option, else
    * the active bundle's) and decides each. Throws BG623 when the active bundle carries no catalog
@@ -328,7 +336,7 @@ class EnforcerImpl implements Enforcer {
     return this.maxStalenessMs !== null && this.holder.active !== null && (this.lastFresh === null || now - this.lastFresh > this.maxStalenessMs);
   }
 
-  decide(input: unknown, context: { traceparent?: string } = {}): Decision {
+  decide(input: unknown, context: DecideContext = {}): Decision {
     const t0 = performance.now();
     const active = this.holder.active;
     let decision: Decision;
@@ -355,6 +363,7 @@ class EnforcerImpl implements Enforcer {
         timeMs: now === 0 ? this.clock() : now,
         durationNs: Math.round(elapsed * 1e6),
         ...(context.traceparent === undefined ? {} : { traceparent: context.traceparent }),
+        ...(context.decisionId === undefined ? {} : { decisionId: context.decisionId }),
       });
     }
     return decision;
@@ -372,8 +381,9 @@ class EnforcerImpl implements Enforcer {
     const catalog = this.catalogOverride ?? active?.catalog;
     if (catalog === undefined) {
       // Nothing to read the request with yet: the one decision is the not-ready (or closed) deny.
-      const decision = this.decide(null, context);
-      return { allow: false, decisions: [{ operation: null, decision }] };
+      const decisionId = randomUUID();
+      const decision = this.decide(null, { decisionId, ...context });
+      return { allow: false, decisions: [{ operation: null, decision, decision_id: decisionId }] };
     }
     if (catalog === null) {
       throw new EnforceError(ENFORCE_CODES.noCatalog, `bundle revision \`${active!.revision}\` carries no api catalog (\`catalog.json\`), so \`decideRequest\` cannot read requests`, {
@@ -383,8 +393,9 @@ class EnforcerImpl implements Enforcer {
     const time = options.time ?? new Date(this.clock());
     const operations = extractDecisionInputs(request, catalog, { time, ...(options.inventory === undefined ? {} : { inventory: options.inventory }) });
     const decisions = operations.map((op) => {
-      const decision = this.decide(op.input, context);
-      return { operation: op.operation, ...(op.alias === undefined ? {} : { alias: op.alias }), decision, ...(op.error === undefined ? {} : { error: op.error }) };
+      const decisionId = randomUUID();
+      const decision = this.decide(op.input, { decisionId, ...context });
+      return { operation: op.operation, ...(op.alias === undefined ? {} : { alias: op.alias }), decision, decision_id: decisionId, ...(op.error === undefined ? {} : { error: op.error }) };
     });
     return { allow: decisions.length > 0 && decisions.every((d) => d.decision.allow), decisions };
   }

@@ -4,7 +4,7 @@
  * OPA's EventV1, and reports status, health and Prometheus metrics. Imports no toolchain layer.
  */
 export { createEnforcer } from './enforcer.js';
-export type { CheckOutcome, Enforcer, EnforcerOptions, RequestDecision } from './enforcer.js';
+export type { CheckOutcome, DecideContext, Enforcer, EnforcerOptions, RequestDecision } from './enforcer.js';
 export { ActivationError, ENFORCE_CODES, ENFORCE_CODE_TITLES, EnforceError } from './codes.js';
 export type { ActivationCode, EnforceCode } from './codes.js';
 export { activate, checkRevision, loadEngine, read, swap, verify } from './activation.js';
@@ -19,6 +19,6 @@ export { EventBuffer } from './buffer.js';
 export { DECISION_PATH, buildEvent, maskInput } from './event.js';
 export type { DecisionEvent, DecisionRecord } from './event.js';
 export { EnforcerMetrics } from './metrics.js';
-export { serveStatus } from './server.js';
+export { STATUS_PATHS, serveStatus, statusListener } from './server.js';
 export type { StatusServer } from './server.js';
 export type { EnforcerState, EnforcerStatus, StatusError } from './status.js';
