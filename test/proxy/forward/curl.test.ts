@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_HOST, Rig, TUNNEL_HOST, has, run } from './fixtures.js';
 
 const present = await has('curl');
-const inCi = process.env.CI === 'true';
-if (!present && !inCi) console.warn('[skip] test/proxy/forward/curl.test.ts: `curl` is not installed; the forward proxy is not tested with curl here (CI runs it)');
+const inCi = process.env['CI'] === 'true';
+if (!present && !inCi) console.log('notice: skipping test/proxy/forward/curl.test.ts: `curl` is not installed; the forward proxy is not tested with curl here (CI runs it)');
 
 /** curl with only the proxy variable set, as a user's shell would have it. */
 function curl(rig: Rig, args: string[], extraEnv: Record<string, string> = {}): ReturnType<typeof run> {

@@ -261,9 +261,9 @@ describe('forward proxy failure paths', () => {
 });
 
 const python = await has('python3');
-if (!python && process.env.CI !== 'true') console.warn('[skip] test/proxy/forward/node-client.test.ts: `python3` is not installed; the Python client check is skipped');
+if (!python && process.env['CI'] !== 'true') console.log('notice: skipping test/proxy/forward/node-client.test.ts: `python3` is not installed; the Python client check is skipped');
 
-describe.skipIf(!python && process.env.CI !== 'true')('forward proxy with a Python client (urllib, HTTPS_PROXY, SSL_CERT_FILE)', () => {
+describe.skipIf(!python && process.env['CI'] !== 'true')('forward proxy with a Python client (urllib, HTTPS_PROXY, SSL_CERT_FILE)', () => {
   it('reaches the handler through interception', async () => {
     const rig = await Rig.start();
     try {
