@@ -41,6 +41,8 @@ const REGISTRY = codeRegistry({
   issueFailed: ['BG755', 'a certificate for an intercepted host cannot be issued'],
   /** The proxy cannot listen on the requested address. */
   listenFailed: ['BG756', 'the forward proxy cannot listen on the requested address'],
+  /** The request handler threw: the client gets 502 and nothing is forwarded by the proxy. */
+  handlerFailed: ['BG757', 'the request handler failed on an intercepted request; answered 502'],
 });
 
 export const FORWARD_CODES = REGISTRY.codes;

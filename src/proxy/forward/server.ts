@@ -23,7 +23,11 @@ export interface ForwardProxy {
 const PROXY_HEADERS = ['proxy-authorization', 'proxy-connection'];
 
 function serverOptions(options: ResolvedOptions): Parameters<typeof createServer>[0] {
-  return { maxHeaderSize: options.limits.maxHeaderSize, headersTimeout: options.limits.headersTimeoutMs, requestTimeout: options.limits.requestTimeoutMs, keepAliveTimeout: options.limits.idleTimeoutMs };
+  const { maxHeaderSize, headersTimeoutMs, requestTimeoutMs, idleTimeoutMs } = options.limits;
+  // Head and request time-outs are enforced by a periodic sweep (default every 30 s): sweep often
+  // enough that a short limit is a limit.
+  const connectionsCheckingInterval = Math.max(50, Math.min(1000, Math.floor(Math.min(headersTimeoutMs, requestTimeoutMs) / 2)));
+  return { maxHeaderSize, headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, keepAliveTimeout: idleTimeoutMs, connectionsCheckingInterval };
 }
 
 /** The `Host` header as an authority (default port `port`), or undefined when absent or malformed. */
@@ -64,7 +68,7 @@ export function createForwardProxy(input: ForwardProxyOptions): ForwardProxy {
     try {
       options.handler(req, res, target);
     } catch (e) {
-      refuse(res, { status: 502, code: FORWARD_CODES.badProxyRequest, detail: `the request handler failed: ${(e as Error).message}` }, target.host);
+      refuse(res, { status: 502, code: FORWARD_CODES.handlerFailed, detail: `the request handler failed: ${(e as Error).message}` }, target.host);
     }
   };
 
@@ -86,6 +90,9 @@ export function createForwardProxy(input: ForwardProxyOptions): ForwardProxy {
     hand(req, res, target);
   });
   decrypted.on('connection', (s: Socket) => track(s));
+  // This server never listens (it is fed decrypted sockets), but `http` arms its head and request
+  // time-out sweep on 'listening': without it a client could trickle a request head forever.
+  decrypted.emit('listening');
 
   // The listener: CONNECT, and plain-HTTP requests in absolute-form.
   const server: Server = createServer(serverOptions(options), (req, res) => {
@@ -173,6 +180,8 @@ export function createForwardProxy(input: ForwardProxyOptions): ForwardProxy {
       return new Promise((resolve) => {
         for (const s of sockets) s.destroy();
         decrypted.closeAllConnections();
+        // Stops its time-out sweep; it never listened, so the callback only receives that fact.
+        decrypted.close(() => undefined);
         if (!server.listening) {
           resolve();
           return;

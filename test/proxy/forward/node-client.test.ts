@@ -220,6 +220,18 @@ describe('forward proxy failure paths', () => {
     }
   });
 
+  it('answers 502 BG755 instead of issuing from a CA that has expired since it was loaded', async () => {
+    const then = new Date(Date.now() - 2 * 86_400_000);
+    const material = await createLocalCa({ days: 1, now: then });
+    const rig = await Rig.start({ ca: await loadLocalCa({ ...material, now: then }) });
+    try {
+      const r = await connectVia(rig.proxyPort, `${API_HOST}:443`);
+      expect([r.status, problemCode(r.body)]).toEqual([502, FORWARD_CODES.issueFailed]);
+    } finally {
+      await rig.stop();
+    }
+  });
+
   it('closes an intercepted connection whose client never completes the TLS handshake', async () => {
     const rig = await Rig.start({ limits: { handshakeTimeoutMs: 200 } });
     try {
@@ -230,6 +242,27 @@ describe('forward proxy failure paths', () => {
       await rig.stop();
     }
   });
+
+  it('answers 408 inside an intercepted tunnel when a request head does not complete in time', async () => {
+    const rig = await Rig.start({ limits: { headersTimeoutMs: 300, requestTimeoutMs: 600 } });
+    try {
+      const { socket } = await connectVia(rig.proxyPort, `${API_HOST}:443`);
+      const tls = await handshake(socket, API_HOST, rig.localCaPem);
+      const text = await new Promise<string>((resolve) => {
+        let out = '';
+        tls.on('data', (c: Buffer) => (out += c.toString()));
+        tls.on('close', () => resolve(out));
+        tls.write(`GET /slow HTTP/1.1\r\nHost: ${API_HOST}\r\n`);
+        // A header line now and then, never the blank line that ends the head.
+        const drip = setInterval(() => (tls.writable ? tls.write('X-Drip: 1\r\n') : clearInterval(drip)), 100);
+        tls.on('close', () => clearInterval(drip));
+      });
+      expect(text).toMatch(/^HTTP\/1\.1 408 /);
+      expect(rig.handled).toEqual([]);
+    } finally {
+      await rig.stop();
+    }
+  }, 15_000);
 
   it('close() ends open tunnels and intercepted connections', async () => {
     const rig = await Rig.start();
@@ -251,7 +284,7 @@ describe('forward proxy failure paths', () => {
       const { socket } = await connectVia(rig.proxyPort, `${API_HOST}:443`);
       const tls = await handshake(socket, API_HOST, rig.localCaPem);
       const answer = await send(tls, '/x');
-      expect(answer.status).toBe(502);
+      expect([answer.status, problemCode(answer.body)]).toEqual([502, FORWARD_CODES.handlerFailed]);
       expect(rig.upstreamSeen).toEqual([]);
       tls.destroy();
     } finally {
