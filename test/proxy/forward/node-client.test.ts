@@ -293,6 +293,39 @@ describe('forward proxy failure paths', () => {
   });
 });
 
+describe('a Node child process trusting the CA through NODE_EXTRA_CA_CERTS', () => {
+  // Node 20 has no HTTPS_PROXY support of its own: the child reads the variable and CONNECTs, as
+  // an HttpsProxyAgent does, then verifies against its default roots — where only the documented
+  // NODE_EXTRA_CA_CERTS can have put the local CA.
+  const CHILD = `
+    const http = require('node:http'), tls = require('node:tls');
+    const proxy = new URL(process.env.HTTPS_PROXY);
+    const [host, path] = process.argv.slice(1);
+    http.request({ host: proxy.hostname, port: proxy.port, method: 'CONNECT', path: host + ':443' }).on('connect', (res, socket) => {
+      if (res.statusCode !== 200) { console.log('refused ' + res.statusCode); socket.destroy(); return; }
+      const t = tls.connect({ socket, servername: host }, () => t.write('GET ' + path + ' HTTP/1.1\\r\\nHost: ' + host + '\\r\\nConnection: close\\r\\n\\r\\n'));
+      let out = '';
+      t.on('data', (c) => (out += c)).on('end', () => console.log(out.split('\\r\\n')[0]));
+      t.on('error', (e) => { console.log('tls error ' + e.code); process.exitCode = 3; });
+    }).end();`;
+
+  it('verifies the intercepted certificate with NODE_EXTRA_CA_CERTS, and not without it', async () => {
+    const rig = await Rig.start();
+    try {
+      const env = { HTTPS_PROXY: `http://127.0.0.1:${rig.proxyPort}` };
+      const trusted = await run(process.execPath, ['-e', CHILD, API_HOST, '/node-child'], { ...env, NODE_EXTRA_CA_CERTS: rig.localCaFile });
+      expect([trusted.code, trusted.stdout.trim(), trusted.stderr]).toEqual([0, 'HTTP/1.1 200 OK', '']);
+      expect(rig.handled.at(-1)).toMatchObject({ url: '/node-child', target: { host: API_HOST } });
+      const untrusted = await run(process.execPath, ['-e', CHILD, API_HOST, '/node-child'], env);
+      expect([untrusted.code, untrusted.stdout.trim()]).toEqual([3, 'tls error SELF_SIGNED_CERT_IN_CHAIN']);
+      const refused = await run(process.execPath, ['-e', CHILD, 'example.com', '/'], { ...env, NODE_EXTRA_CA_CERTS: rig.localCaFile });
+      expect(refused.stdout.trim()).toBe('refused 403');
+    } finally {
+      await rig.stop();
+    }
+  });
+});
+
 const python = await has('python3');
 if (!python && process.env['CI'] !== 'true') console.log('notice: skipping test/proxy/forward/node-client.test.ts: `python3` is not installed; the Python client check is skipped');
 
