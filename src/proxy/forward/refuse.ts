@@ -18,7 +18,9 @@ function body(refusal: Refusal): string {
 // prints the CONNECT response) still sees why.
 function proxyStatus(refusal: Refusal): string {
   const error = refusal.status === 502 || refusal.status === 504 ? 'destination_unavailable' : 'http_request_denied';
-  return `blastguard; error=${error}; details="${refusal.code} ${refusal.detail.replace(/["\\]/g, '')}"`;
+  // A header value is visible ASCII only (Node throws on anything else): the rest becomes `?`.
+  const details = `${refusal.code} ${refusal.detail}`.replace(/["\\]/g, '').replace(/[^\x20-\x7e]/g, '?');
+  return `blastguard; error=${error}; details="${details}"`;
 }
 
 /** The refusal written on a raw socket (a CONNECT that is not tunnelled), then the socket closed. */

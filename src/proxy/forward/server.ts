@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { escape } from '../../core/untrusted.js';
 import { FORWARD_CODES, ForwardProxyError } from './codes.js';
 import { dnsName, formatAuthority, parseAuthority, type Authority } from './host.js';
 import { intercept } from './intercept.js';
@@ -68,7 +69,7 @@ export function createForwardProxy(input: ForwardProxyOptions): ForwardProxy {
     try {
       options.handler(req, res, target);
     } catch (e) {
-      refuse(res, { status: 502, code: FORWARD_CODES.handlerFailed, detail: `the request handler failed: ${(e as Error).message}` }, target.host);
+      refuse(res, { status: 502, code: FORWARD_CODES.handlerFailed, detail: `the request handler failed: ${escape(e instanceof Error ? e.message : String(e), 120)}` }, target.host);
     }
   };
 
@@ -84,7 +85,7 @@ export function createForwardProxy(input: ForwardProxyOptions): ForwardProxy {
       return;
     }
     if (!sameAuthority(hostHeader(req, 443), target)) {
-      refuse(res, { status: 421, code: FORWARD_CODES.misdirected, detail: `the \`Host\` header \`${req.headers.host ?? ''}\` is not the tunnel's host \`${formatAuthority(target)}\`` }, target.host);
+      refuse(res, { status: 421, code: FORWARD_CODES.misdirected, detail: `the \`Host\` header \`${escape(req.headers.host ?? '', 100)}\` is not the tunnel's host \`${formatAuthority(target)}\`` }, target.host);
       return;
     }
     hand(req, res, target);
@@ -105,7 +106,7 @@ export function createForwardProxy(input: ForwardProxyOptions): ForwardProxy {
     }
     const asked = parseAuthority(m[1]!, 80);
     if (asked === undefined) {
-      refuse(res, { status: 400, code: FORWARD_CODES.badProxyRequest, detail: `\`${m[1]!}\` is not a host and port` });
+      refuse(res, { status: 400, code: FORWARD_CODES.badProxyRequest, detail: `\`${escape(m[1]!, 100)}\` is not a host and port` });
       return;
     }
     const name = dnsName(asked.host);
@@ -118,7 +119,7 @@ export function createForwardProxy(input: ForwardProxyOptions): ForwardProxy {
       return;
     }
     if (!sameAuthority(hostHeader(req, 80), asked)) {
-      refuse(res, { status: 421, code: FORWARD_CODES.misdirected, detail: `the \`Host\` header \`${req.headers.host ?? ''}\` is not the request's host \`${asked.host}\`` }, asked.host);
+      refuse(res, { status: 421, code: FORWARD_CODES.misdirected, detail: `the \`Host\` header \`${escape(req.headers.host ?? '', 100)}\` is not the request's host \`${asked.host}\`` }, asked.host);
       return;
     }
     req.url = m[2] === '' ? '/' : m[2]!;
@@ -136,7 +137,7 @@ export function createForwardProxy(input: ForwardProxyOptions): ForwardProxy {
     };
     const asked = parseAuthority(req.url ?? '');
     if (asked === undefined) {
-      refuseConnect({ status: 400, code: FORWARD_CODES.badProxyRequest, detail: `\`CONNECT ${req.url ?? ''}\` does not name a host and port` });
+      refuseConnect({ status: 400, code: FORWARD_CODES.badProxyRequest, detail: `\`CONNECT ${escape(req.url ?? '', 100)}\` does not name a host and port` });
       return;
     }
     const name = dnsName(asked.host);

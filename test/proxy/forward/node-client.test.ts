@@ -153,6 +153,19 @@ describe('forward proxy with Node clients (CONNECT by hand, then TLS)', () => {
     tls.destroy();
   });
 
+  it('answers 421 to a Host header with bytes outside ASCII, naming it safely (no crash)', async () => {
+    const { socket } = await connectVia(rig.proxyPort, `${API_HOST}:443`);
+    const tls = await handshake(socket, API_HOST, rig.localCaPem);
+    const text = await new Promise<string>((resolve) => {
+      let out = '';
+      tls.on('data', (c: Buffer) => (out += c.toString('latin1')));
+      tls.on('close', () => resolve(out));
+      tls.write(Buffer.concat([Buffer.from('GET / HTTP/1.1\r\nHost: '), Buffer.from('évil.example', 'utf8'), Buffer.from('\r\n\r\n')]));
+    });
+    expect(text).toMatch(/^HTTP\/1\.1 421 /);
+    expect(text).toMatch(/proxy-status: blastguard; error=http_request_denied; details="BG753 the `Host` header `\?\?vil\.example`/i);
+  });
+
   it('ends the handshake when the TLS server name is another host', async () => {
     const { socket } = await connectVia(rig.proxyPort, `${API_HOST}:443`);
     await expect(handshake(socket, 'other.blastguard.test', rig.localCaPem)).rejects.toThrow();
