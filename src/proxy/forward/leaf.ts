@@ -44,7 +44,7 @@ export class LeafIssuer {
     if (cached !== undefined && now < cached.renewAt) return cached.context;
     this.#entries.delete(host);
     const notAfter = Math.min(now + this.#options.validityMs, this.#ca.notAfter.getTime());
-    if (notAfter <= now + SKEW_MS) {
+    if (this.#ca.notAfter.getTime() <= now) {
       return Promise.reject(new ForwardProxyError(FORWARD_CODES.issueFailed, `cannot issue a certificate for \`${host}\`: the local CA expires ${this.#ca.notAfter.toISOString()}`, {
         help: 'create a new CA with `blastguard proxy ca init --force` and trust it again in each client',
       }));

@@ -245,6 +245,25 @@ describe('forward proxy failure paths', () => {
     }
   });
 
+  it('shares one certificate between concurrent handshakes for a host, and issues a new one after half its validity', async () => {
+    const rig = await Rig.start({ limits: { leafValidityMs: 1500 } });
+    const fingerprint = async (): Promise<string> => {
+      const { socket } = await connectVia(rig.proxyPort, `${API_HOST}:443`);
+      const tls = await handshake(socket, API_HOST, rig.localCaPem);
+      const f = tls.getPeerCertificate().fingerprint256;
+      tls.destroy();
+      return f;
+    };
+    try {
+      const first = await Promise.all([fingerprint(), fingerprint(), fingerprint()]);
+      expect(new Set(first).size).toBe(1);
+      await new Promise((r) => setTimeout(r, 900));
+      expect(await fingerprint()).not.toBe(first[0]);
+    } finally {
+      await rig.stop();
+    }
+  });
+
   it('closes an intercepted connection whose client never completes the TLS handshake', async () => {
     const rig = await Rig.start({ limits: { handshakeTimeoutMs: 200 } });
     try {
