@@ -10,6 +10,7 @@ import { ENGINE_CODE_TITLES } from '../engine/codes.js';
 import type { CodeInfo, Severity } from '../diagnostics/types.js';
 import { EXTRACT_CODE_TITLES } from '../extract/codes.js';
 import { GUARD_CODE_TITLES } from '../guard/codes.js';
+import { FORWARD_CODE_TITLES, type ForwardCode } from '../proxy/forward/codes.js';
 import { TEST_CODE_TITLES, testCodeSeverity, type TestCode } from '../replay/codes.js';
 import { ACTION_ERROR_CODES } from '../toolchain/codes.js';
 import { VERIFY_CODE_TITLES, type VerifyCode } from '../verify/codes.js';
@@ -42,6 +43,7 @@ export const LAYER_CODES: Readonly<Record<string, Readonly<Record<string, CodeIn
   enforce: fromRegistry(ENFORCE_CODE_TITLES),
   guard: fromRegistry(GUARD_CODE_TITLES),
   action: fromRegistry(ACTION_ERROR_CODES),
+  forward: fromRegistry(FORWARD_CODE_TITLES),
 };
 
 /** Every code blastguard reports, joined from each layer's own registry (the CLI sees all layers). */
@@ -59,7 +61,7 @@ export function codesMarkdownTable(): string {
 // reports its input's problems (bundle-range codes) as located diagnostics.
 declare module '../toolchain/errors.js' {
   interface UsageCodes {
-    cli: VerifyCode | CatalogCode;
+    cli: VerifyCode | CatalogCode | ForwardCode;
   }
 }
 declare module '../diagnostics/create.js' {

@@ -32,11 +32,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   catalog: ['core', 'schemas'],
   // `ir` for types only; `extract` through its public index (decideRequest).
   enforce: ['core', 'ir', 'bundle', 'verify', 'engine', 'distribute', 'extract'],
+  // The egress proxy (issue 11): decides through the enforcer and extraction; src/proxy/forward/ is its CONNECT/TLS side.
+  proxy: ['core', 'extract', 'enforce', 'identity'],
   // `distribute` to push a published bundle to an OCI registry (the Action's `publish`).
   // The MCP guard: extraction reads the calls, the enforcer decides them; `identity` and `ir` for types.
   guard: ['core', 'ir', 'identity', 'extract', 'enforce'],
   toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay', 'diff', 'distribute'],
-  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff', 'catalog', 'enforce', 'guard'],
+  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff', 'catalog', 'enforce', 'guard', 'proxy'],
 };
 /** The GitHub Action drives the toolchain and prints with the report layer, like a CLI command without flags. */
 const ACTION_ALLOWED: readonly string[] = ['core', 'diagnostics', 'report', 'toolchain'];
@@ -49,8 +51,8 @@ const TOOLCHAIN_HALF = ['load', 'validate', 'compile', 'sign', 'toolchain', 'rep
 const PROCESS_STATE = /\bprocess\.(env|cwd)\b/;
 /** Files that still read process state, owned by other layers' refactors; this list may only shrink. */
 const PROCESS_STATE_KNOWN = ['compile/link.ts', 'schemas/generate.ts'];
-/** Only the CLI, `distribute` (fetching bundles), `enforce` (log upload, status endpoints) and `guard` (MCP relay) open sockets. */
-const NETWORKED = ['cli', 'distribute', 'enforce', 'guard'];
+/** Only the CLI, `distribute` (fetching bundles), `enforce` (log upload, status endpoints), `guard` (MCP relay) and `proxy` open sockets. */
+const NETWORKED = ['cli', 'distribute', 'enforce', 'guard', 'proxy'];
 /**
  * Every way a module names another: `from '…'` / `from "…"`, side-effect `import '…'`, dynamic
  * `import('…')` and `require('…')`. Group 2 is the specifier.
