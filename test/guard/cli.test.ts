@@ -9,7 +9,8 @@ beforeAll(async () => {
   repo = await guardRepo();
 }, 120_000);
 
-const base = (): string[] => ['mcp-guard', '--bundle', repo.bundle, '--verification-key', repo.verificationKey, '--catalog', repo.catalog];
+// The bundle carries its catalog; `--catalog` is only an override.
+const base = (): string[] => ['mcp-guard', '--bundle', repo.bundle, '--verification-key', repo.verificationKey];
 
 describe('mcp-guard flags', () => {
   it.each([
@@ -29,11 +30,11 @@ describe('mcp-guard flags', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('needs the catalog until bundles carry it', async () => {
-    const r = await runCli(['mcp-guard', '--bundle', repo.bundle, '--verification-key', repo.verificationKey, '--api', 'supabase-mcp', '--', 'node', 'x.mjs'], { cwd: repo.dir });
+  it('checks an overriding --catalog before starting anything', async () => {
+    const r = await runCli([...base(), '--catalog', repo.catalog, '--api', 'railway', '--', 'node', 'x.mjs'], { cwd: repo.dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('BG760');
-    expect(r.stderr).toContain('--catalog');
+    expect(r.stderr).toContain('has no mcp api `railway`');
   });
 });
 

@@ -103,7 +103,7 @@ export function requireBuiltCli(): void {
 }
 
 export function guardArgs(repo: GuardRepo, extra: string[] = []): string[] {
-  return [BIN, 'mcp-guard', '--bundle', repo.bundle, '--verification-key', repo.verificationKey, '--catalog', repo.catalog, '--api', 'supabase-mcp', '--poll-interval', '0.2', ...extra];
+  return [BIN, 'mcp-guard', '--bundle', repo.bundle, '--verification-key', repo.verificationKey, '--api', 'supabase-mcp', '--poll-interval', '0.2', ...extra];
 }
 
 /** Starts a child and resolves with the first stdout line matching `pattern` (the url it prints). */

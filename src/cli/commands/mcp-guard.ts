@@ -6,7 +6,7 @@ import { escape } from '../../core/untrusted.js';
 import { sourceForLocation } from '../../distribute/index.js';
 import { STATUS_PATHS, createEnforcer, statusListener, type Enforcer } from '../../enforce/index.js';
 import { GUARD_CODES, GuardError, McpGuard, apiNamed, runStdioGuard, serveHttpGuard, type GuardEvent } from '../../guard/index.js';
-import type { Ir } from '../../ir/types.js';
+import type { IrCatalog } from '../../ir/catalog.js';
 import { UsageError, errnoText, type CliIo, type CommandModule } from '../command.js';
 import { overrideFromEnv } from '../enforcer-flags.js';
 import { addVerificationOptions, verificationConfigFromFlags, type VerificationFlags } from '../verification.js';
@@ -36,7 +36,7 @@ function configError(message: string, help: string): GuardError {
 }
 
 /** The api catalog from `--catalog` (what `blastguard ir` prints, or the bare IR). */
-async function readCatalog(file: string, io: CliIo): Promise<Ir> {
+async function readCatalog(file: string, io: CliIo): Promise<IrCatalog> {
   let text: string;
   try {
     text = await readFile(path.resolve(io.cwd, file), 'utf8');
@@ -51,7 +51,7 @@ async function readCatalog(file: string, io: CliIo): Promise<Ir> {
   }
   const ir = isRecord(value) && isRecord(value['ir']) ? value['ir'] : value;
   if (!isRecord(ir) || !Array.isArray(ir['apis'])) throw configError(`catalog \`${escape(file)}\` has no \`apis\` list`, 'pass the file `blastguard ir --dir policies > catalog.json` writes');
-  return ir as unknown as Ir;
+  return ir as unknown as IrCatalog;
 }
 
 function parseListen(value: string): { host: string; port: number } {
@@ -137,12 +137,9 @@ export const mcpGuardCommand: CommandModule = {
       const listen = flags.listen === undefined ? undefined : parseListen(flags.listen);
       const upstream = flags.upstream === undefined ? undefined : parseUpstream(flags.upstream);
       const verification = await verificationConfigFromFlags(flags, io);
+      // Bundles carry their catalog; `--catalog` overrides it (bundles built before they did).
       const catalog = flags.catalog === undefined ? undefined : await readCatalog(flags.catalog, io);
-      if (catalog === undefined) throw configError('the mcp guard needs the api catalog', 'pass --catalog FILE (`blastguard ir --dir policies > catalog.json`)');
-      if (apiNamed(catalog, flags.api) === undefined) {
-        const known = catalog.apis.filter((a) => a.protocol === 'mcp').map((a) => `\`${a.name}\``);
-        throw configError(`the catalog has no mcp api \`${escape(flags.api)}\``, known.length === 0 ? 'declare an Api with `protocol: mcp`' : `mcp apis in the catalog: ${known.join(', ')}`);
-      }
+      if (catalog !== undefined) requireMcpApi(catalog, flags.api);
       let credential: string | undefined;
       if (flags.tokenEnv !== undefined) {
         credential = io.env[flags.tokenEnv];
@@ -158,7 +155,7 @@ export const mcpGuardCommand: CommandModule = {
       const enforcer = createEnforcer({
         source,
         verification,
-        catalog,
+        ...(catalog === undefined ? {} : { catalog }),
         ...(flags.persistDir === undefined ? {} : { persistDir: path.resolve(io.cwd, flags.persistDir) }),
         ...(flags.decisionLog === undefined ? {} : { decisionLogs: { file: { path: path.resolve(io.cwd, flags.decisionLog) } } }),
         ...(override === undefined ? {} : { override }),
@@ -166,7 +163,7 @@ export const mcpGuardCommand: CommandModule = {
       });
       const guard = new McpGuard({
         decider: enforcer,
-        catalog: () => catalog,
+        catalog: () => enforcer.catalog() ?? undefined,
         api: flags.api,
         onEvent: (event) => {
           const line = describe(event);
@@ -175,6 +172,8 @@ export const mcpGuardCommand: CommandModule = {
       });
       try {
         await waitForBundle(enforcer, io);
+        const active = enforcer.catalog();
+        if (active !== null) requireMcpApi(active, flags.api);
         if (upstream !== undefined && listen !== undefined) {
           const served = await serveHttpGuard({ guard, upstream, ...listen, status: { paths: STATUS_PATHS, listener: statusListener(enforcer) } });
           io.stderr(`mcp-guard: guarding ${upstream.href} at ${served.url}\n`);
@@ -187,8 +186,7 @@ export const mcpGuardCommand: CommandModule = {
           return;
         }
         const [executable, ...args] = server;
-        const api = apiNamed(catalog, flags.api)!;
-        const header = api.tokens.headers[0];
+        const header = apiNamed(enforcer.catalog() ?? undefined, flags.api)?.tokens.headers[0];
         const headers = credential === undefined || header === undefined ? {} : { [header.name]: header.schemes.length === 0 ? credential : `${header.schemes[0]} ${credential}` };
         const relay = runStdioGuard({ guard, command: executable!, args, env: { ...io.env }, cwd: io.cwd, input: process.stdin, output: process.stdout, headers });
         const stop = (): void => void relay.stop();
@@ -206,6 +204,13 @@ export const mcpGuardCommand: CommandModule = {
     });
   },
 };
+
+/** Refuses to start for an `--api` the catalog does not declare as an mcp api. */
+function requireMcpApi(catalog: IrCatalog, api: string): void {
+  if (apiNamed(catalog, api) !== undefined) return;
+  const known = catalog.apis.filter((a) => a.protocol === 'mcp').map((a) => `\`${a.name}\``);
+  throw configError(`the catalog has no mcp api \`${escape(api)}\``, known.length === 0 ? 'declare an Api with `protocol: mcp`' : `mcp apis in the catalog: ${known.join(', ')}`);
+}
 
 // The guard's flag mistakes are usage errors (exit 2) with the guard's own code.
 declare module '../../toolchain/errors.js' {

@@ -1,6 +1,7 @@
 import type { RequestDecision } from '../../enforce/index.js';
 import type { HttpHeaders, HttpRequest } from '../../extract/index.js';
-import type { Ir, IrApi } from '../../ir/types.js';
+import type { IrCatalog } from '../../ir/catalog.js';
+import type { IrApi } from '../../ir/types.js';
 import type { ReadMessage } from './jsonrpc.js';
 
 /** What the guard needs of an enforcer: extraction plus decision for one request. */
@@ -57,6 +58,6 @@ export function decideCall(decider: RequestDecider, api: IrApi, read: ReadMessag
 }
 
 /** The Api the guard decides for, from the catalog in effect now (it may change with the bundle). */
-export function apiNamed(catalog: Ir | undefined, name: string): IrApi | undefined {
+export function apiNamed(catalog: IrCatalog | undefined, name: string): IrApi | undefined {
   return catalog?.apis.find((a) => a.name === name && a.protocol === 'mcp');
 }

@@ -1,5 +1,5 @@
 import type { HttpHeaders } from '../../extract/index.js';
-import type { Ir } from '../../ir/types.js';
+import type { IrCatalog } from '../../ir/catalog.js';
 import { isRecord } from '../../core/record.js';
 import type { GuardCode } from '../codes.js';
 import { apiNamed, decideCall, type CallVerdict, type RequestDecider } from './decide.js';
@@ -18,7 +18,7 @@ export interface McpGuardOptions {
   /** The enforcer (or anything that extracts and decides one HTTP request). */
   decider: RequestDecider;
   /** The api catalog in effect now; read at every decision, so a bundle carrying a new catalog applies at once. */
-  catalog: () => Ir | undefined;
+  catalog: () => IrCatalog | undefined;
   /** The MCP Api (in the catalog) the wrapped server is. */
   api: string;
   onEvent?: (event: GuardEvent) => void;
