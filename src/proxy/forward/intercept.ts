@@ -28,7 +28,7 @@ export async function intercept(
   try {
     context = await issuer.context(asked.host);
   } catch (e) {
-    const detail = `no certificate for \`${asked.host}\`: ${(e as Error).message}`;
+    const detail = e instanceof Error ? e.message : `cannot issue a certificate for \`${asked.host}\``;
     options.onEvent({ code: FORWARD_CODES.issueFailed, message: detail, host: asked.host });
     refuseSocket(client, { status: 502, code: FORWARD_CODES.issueFailed, detail });
     return;
