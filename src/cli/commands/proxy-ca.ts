@@ -120,12 +120,15 @@ export function registerProxyCa(proxy: Command, io: CliIo, setExit: (code: numbe
 }
 
 /**
- * `blastguard proxy ca init` as a command of its own, until the reverse proxy's `proxy` command
- * takes the group (`registerProxyCa(proxyCommand, io, setExit)`).
+ * `blastguard proxy ca init`: attaches the `ca` group to the `proxy` command when one is already
+ * registered (list this module after it in COMMANDS), else creates `proxy` to hold it. Commander
+ * checks a parent's mandatory options before running a subcommand, so `proxy` must check its own
+ * required flags in its action rather than with `requiredOption`, or `proxy ca init` would demand them.
  */
 export const proxyCaCommand: CommandModule = {
-  name: 'proxy',
+  name: 'proxy ca',
   register(program, io, setExit) {
-    registerProxyCa(program.command('proxy').description('The egress proxy in front of declared apis (forward-proxy CA: `proxy ca init`)'), io, setExit);
+    const proxy = program.commands.find((c) => c.name() === 'proxy') ?? program.command('proxy').description('The egress proxy in front of declared apis (forward-proxy CA: `proxy ca init`)');
+    registerProxyCa(proxy, io, setExit);
   },
 };

@@ -43,6 +43,8 @@ const REGISTRY = codeRegistry({
   listenFailed: ['BG756', 'the forward proxy cannot listen on the requested address'],
   /** The request handler threw: the client gets 502 and nothing is forwarded by the proxy. */
   handlerFailed: ['BG757', 'the request handler failed on an intercepted request; answered 502'],
+  /** The TLS handshake of an intercepted connection failed: most often the client does not trust the local CA. */
+  handshakeFailed: ['BG758', 'the tls handshake of an intercepted connection failed (often: the client does not trust the local CA)'],
 });
 
 export const FORWARD_CODES = REGISTRY.codes;

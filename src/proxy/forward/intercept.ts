@@ -28,7 +28,7 @@ export async function intercept(
   try {
     context = await issuer.context(asked.host);
   } catch (e) {
-    const detail = `no certificate for \`${asked.host}\`: ${(e as Error).message}`;
+    const detail = e instanceof Error ? e.message : `cannot issue a certificate for \`${asked.host}\``;
     options.onEvent({ code: FORWARD_CODES.issueFailed, message: detail, host: asked.host });
     refuseSocket(client, { status: 502, code: FORWARD_CODES.issueFailed, detail });
     return;
@@ -51,13 +51,26 @@ export async function intercept(
     },
   });
   track(tls);
-  const timer = setTimeout(() => tls.destroy(), options.limits.handshakeTimeoutMs);
-  tls.on('error', () => tls.destroy());
+  let secure = false;
+  const timer = setTimeout(() => {
+    options.onEvent({ code: FORWARD_CODES.handshakeFailed, message: `no tls handshake for \`${asked.host}\` within ${options.limits.handshakeTimeoutMs} ms`, host: asked.host });
+    tls.destroy();
+  }, options.limits.handshakeTimeoutMs);
+  tls.on('error', (e: NodeJS.ErrnoException) => {
+    // A client that does not trust the local CA ends the handshake with an alert: say so, since
+    // the client's own message ("unknown ca") is all the operator would otherwise see.
+    if (!secure) {
+      const alert = typeof e.code === 'string' ? e.code.toLowerCase() : 'an error';
+      options.onEvent({ code: FORWARD_CODES.handshakeFailed, message: `the tls handshake for \`${asked.host}\` failed: ${alert}; does the client trust the local CA?`, host: asked.host });
+    }
+    tls.destroy();
+  });
   tls.on('close', () => {
     clearTimeout(timer);
     client.destroy();
   });
   tls.once('secure', () => {
+    secure = true;
     clearTimeout(timer);
     targets.set(tls, { host: asked.host, port: asked.port, scheme: 'https' });
     http.emit('connection', tls);

@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLocalCa, loadLocalCa, readLocalCa, FORWARD_CODES, createForwardProxy } from '../../../src/proxy/forward/index.js';
 import { x509 } from '../../../src/proxy/forward/x509.js';
 import { errorCode, runCli } from '../../bundle/cli.js';
+import { Command } from 'commander';
+import { proxyCaCommand } from '../../../src/cli/commands/proxy-ca.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -83,6 +85,29 @@ describe('blastguard proxy ca init', () => {
     const r = await runCli(['proxy', 'ca', 'init', '--out', 'file'], { cwd: dir });
     expect([r.code, errorCode(r)]).toEqual([1, FORWARD_CODES.caFilesUnwritable]);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('proxy ca registration', () => {
+  it('attaches `ca init` to a `proxy` command registered before it (the reverse proxy\'s)', async () => {
+    const dir = await scratch();
+    const program = new Command('blastguard').exitOverride();
+    let ran = '';
+    program
+      .command('proxy')
+      .option('--listen <address>')
+      .action(() => {
+        ran = 'proxy';
+      });
+    let exit = -1;
+    const io = { stdout: () => undefined, stderr: () => undefined, readStdin: async () => '', cwd: dir, env: {}, isTTY: false };
+    proxyCaCommand.register(program, io, (code) => (exit = code));
+    expect(program.commands.filter((c) => c.name() === 'proxy')).toHaveLength(1);
+    await program.parseAsync(['proxy', 'ca', 'init', '--out', 'ca'], { from: 'user' });
+    expect([exit, ran]).toEqual([0, '']);
+    await readLocalCa(path.join(dir, 'ca'));
+    await program.parseAsync(['proxy', '--listen', '127.0.0.1:0'], { from: 'user' });
+    expect(ran).toBe('proxy');
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORWARD_CODES } from '../../../src/proxy/forward/index.js';
 import { API_HOST, Rig, TUNNEL_HOST, has, run } from './fixtures.js';
 
 const present = await has('curl');
@@ -50,6 +51,8 @@ describe.skipIf(!present && !inCi)('forward proxy with real curl through HTTPS_P
     expect(r.code).toBe(60);
     expect(r.stderr).toMatch(/certificate/i);
     expect(rig.handled.length).toBe(before);
+    // The operator is told why: the client's alert, and the likely cause.
+    await expect.poll(() => rig.events.find((e) => e.code === FORWARD_CODES.handshakeFailed)?.message).toMatch(/^the tls handshake for `api\.blastguard\.test` failed: .*unknown.ca.*; does the client trust the local CA\?$/);
   });
 
   it('refuses a host that is neither declared nor allowed to tunnel (403, coded, nothing reached)', async () => {
