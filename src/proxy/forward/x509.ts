@@ -1,5 +1,6 @@
-// The metadata polyfill must be evaluated before `@peculiar/x509` loads `tsyringe`: ES modules
-// evaluate their imports in order, so every use of the library goes through this module.
-import './reflect-metadata.js';
+// `@peculiar/x509` loads `tsyringe`, which throws at import time unless the Reflect metadata API
+// exists. ES modules evaluate their imports in order, so every use of the library goes through
+// this module, and the polyfill is evaluated first.
+import 'reflect-metadata';
 
 export * as x509 from '@peculiar/x509';
