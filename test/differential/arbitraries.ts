@@ -205,7 +205,7 @@ const tokenCorruptions: ((t: { [k: string]: Json }) => void)[] = [
   (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: { skip: 'maybe' } }]; },
   (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: 5 }]; },
   (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: { skip: [1.5] } }, { operations: ['*'], environments: ['*'], arguments: { skip: [null, true] } }]; },
-  (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: { skip: [9007199254740993, 'true'] } }]; },
+  (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: { skip: [2 ** 53 + 2, 'true'] } }]; },
   (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: null }]; },
   (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: { '': 'absent', 'a..b': 'absent', filter: [] } }]; },
   (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: { skip: [true, -3, ''], 'input.private': 'empty' } }]; },
