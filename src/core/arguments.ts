@@ -4,7 +4,7 @@
  * one definition; the Wasm engine (`runtime/assembly/engine/arguments.ts`) mirrors it.
  */
 import type { ArgumentCondition, ArgumentValue } from '../ir/types.js';
-import { hasOwn, isRecord } from './record.js';
+import { defineOwn, hasOwn, isRecord } from './record.js';
 
 /** The value at a dotted path (`input.private`); undefined when any segment is missing or crosses a non-object. */
 export function argumentAt(args: unknown, path: string): unknown {
@@ -68,7 +68,7 @@ export function projectArguments(args: unknown, paths: readonly string[]): Recor
       const next = hasOwn(target, segment) ? target[segment] : undefined;
       if (next === undefined) {
         const made: Record<string, unknown> = {};
-        put(target, segment, made);
+        defineOwn(target, segment, made);
         target = made;
       } else if (isRecord(next)) {
         target = next;
@@ -79,13 +79,9 @@ export function projectArguments(args: unknown, paths: readonly string[]): Recor
     }
     const last = segments[segments.length - 1]!;
     if (covered || hasOwn(target, last)) continue;
-    put(target, last, structuredClone(v));
+    defineOwn(target, last, structuredClone(v));
     any = true;
   }
   return any ? out : null;
 }
 
-// Defined, not assigned: an argument named `__proto__` stays an own field.
-function put(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}

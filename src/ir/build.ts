@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/canonical-json.js';
 import { normalizeTimestamp } from '../core/time.js';
+import { defineOwn } from '../core/record.js';
 import { familyKey } from '../core/token-family.js';
 import type { PolicySet } from '../load/types.js';
 import type { ArgumentConditions, Match, Operation } from '../schemas/types.generated.js';
@@ -283,7 +284,7 @@ export function buildArguments(conditions: ArgumentConditions): IrArguments {
     const c = conditions[path];
     if (c === undefined) continue;
     const cond: ArgumentCondition = typeof c === 'string' ? c : [...new Map(c.map((v) => [JSON.stringify(v), v])).values()].sort(byJson);
-    out[path] = cond;
+    defineOwn(out, path, cond);
   }
   return out;
 }
