@@ -3,7 +3,12 @@
  * arguments. The reference evaluator, the extractor's projection and the policy diff share this
  * one definition; the Wasm engine (`runtime/assembly/engine/arguments.ts`) mirrors it.
  */
-import type { ArgumentCondition, ArgumentValue } from '../ir/types.js';
+
+/** One accepted argument value: a boolean or integer also accepts its text. */
+export type ArgumentValue = string | boolean | number;
+
+/** `present`, `absent`, `empty`, or the accepted values. */
+export type ArgumentCondition = 'present' | 'absent' | 'empty' | ArgumentValue[];
 import { defineOwn, hasOwn, isRecord } from './record.js';
 
 /** The value at a dotted path (`input.private`); undefined when any segment is missing or crosses a non-object. */

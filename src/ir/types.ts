@@ -81,11 +81,8 @@ export interface IrMatch {
 
 export type IdentityCondition = { present: true } | { present: false } | { in: string[] };
 
-/** One accepted argument value: a boolean or integer also accepts its text (README "Argument conditions"). */
-export type ArgumentValue = string | boolean | number;
-
-/** `present`, `absent`, `empty`, or the accepted values (sorted by their JSON text). */
-export type ArgumentCondition = 'present' | 'absent' | 'empty' | ArgumentValue[];
+export type { ArgumentCondition, ArgumentValue } from '../core/arguments.js';
+import type { ArgumentCondition } from '../core/arguments.js';
 
 /**
  * Argument conditions by dotted path (`input.private`), keys sorted. Written as in YAML because

@@ -715,7 +715,9 @@ export interface DecisionInput {
   /**
    * The operation's arguments that the policy's argument conditions read (extraction projects the call's arguments onto those paths), as JSON.
    */
-  arguments?: {} | null;
+  arguments?: {
+    [k: string]: unknown | undefined;
+  } | null;
   attempt?: number | null;
   /**
    * An RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z.
