@@ -104,7 +104,7 @@ const ARG_PATHS = ['skip', 'filter', 'input', 'input.private', 'input.name', 'a.
 const ACCEPTED = [true, false, 'true', 'false', 1, 0, -3, '1', '-3', 'x', 'émoji😀', ''];
 const argumentCondition: fc.Arbitrary<ArgumentCondition> = fc.oneof(
   fc.constantFrom<ArgumentCondition>('present', 'absent', 'empty'),
-  fc.subarray(ACCEPTED, { minLength: 1, maxLength: 4 }),
+  fc.subarray(ACCEPTED, { minLength: 1, maxLength: 3 }),
 );
 export const argumentsArb: fc.Arbitrary<IrArguments> = fc.dictionary(fc.constantFrom(...ARG_PATHS), argumentCondition, { minKeys: 1, maxKeys: 2 }).map((d) => {
   const out: IrArguments = {};
@@ -120,7 +120,7 @@ const matchArb = (api: IrApi): fc.Arbitrary<IrMatch> =>
     tokens: listOf(TOKEN_NAMES),
     identity: fc.option(fc.record({ originator: identityCond, tenant: identityCond, verified: fc.option(fc.boolean()) }), { freq: 2 }),
     attempt: fc.option(fc.record({ min: fc.option(fc.integer({ min: 1, max: 4 })), max: fc.option(fc.integer({ min: 1, max: 4 })) }), { freq: 3 }),
-    arguments: fc.option(argumentsArb, { freq: 4 }),
+    arguments: fc.option(argumentsArb, { freq: 8 }),
   }).map(({ arguments: args, ...m }): IrMatch => (args ? { ...m, arguments: args } : m));
 
 const policiesArb = (api: IrApi): fc.Arbitrary<IrPolicy[]> =>
@@ -144,7 +144,7 @@ const grantArb: fc.Arbitrary<IrGrant> = fc.record({
   environments: fc.subarray([...ENVS, '*'], { minLength: 1 }),
   projects: listOf(VALUES.slice(0, 3)),
   resources: listOf(VALUES.slice(2, 5)),
-  arguments: fc.option(argumentsArb, { freq: 5 }),
+  arguments: fc.option(argumentsArb, { freq: 8 }),
 }).map(({ arguments: args, ...g }): IrGrant => (args ? { ...g, arguments: args } : g));
 
 const tokensArb: fc.Arbitrary<IrToken[]> = fc
