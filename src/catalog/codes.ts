@@ -53,7 +53,7 @@ export const CATALOG_CODE_TITLES: Readonly<Record<CatalogCode, string | { severi
   BG667: 'an import option (`--name`, `--host`, `--endpoint`) is invalid',
   BG668: 'the existing `--out` file is not one `Api` catalog of the same protocol',
   BG669: 'the imported catalog cannot be written',
-  BG670: { severity: 'warning', title: 'imported path parameter holds slashes, but a route parameter matches one segment' },
+  BG670: { severity: 'warning', title: 'imported path parameter holds slashes, but the route already has its one multi-segment parameter' },
   BG671: { severity: 'warning', title: 'imported path segment mixes text and parameters and is matched literally' },
   BG672: { severity: 'warning', title: 'two imported operations have the same method and path template' },
   BG673: { severity: 'warning', title: 'two imported operations would have the same name; one was renamed' },

@@ -218,19 +218,27 @@ function route(ctx: Context, method: HttpMethod, base: readonly string[], templa
   const segments: string[] = [...base];
   const params: string[] = [];
   const review: string[] = [];
+  let greedy: string | null = null;
   for (const segment of splitPath(template)) {
     const whole = /^\{([^{}]+)\}$/.exec(segment);
     if (whole?.[1] !== undefined) {
-      // RFC 6570 `{+path}` and Smithy's `{Key+}` spell a parameter that spans segments.
+      // RFC 6570 `{+path}` / `{path*}`, Smithy's `{Key+}` and the `x-multi-segment: true`
+      // extension say a parameter spans segments: written `{name+}`, which matches them all.
       const inner = whole[1];
       const spelledMulti = /^\+|[+*]$/.test(inner);
       const name = inner.replace(/^\+/, '').replace(/[+*]$/, '');
-      segments.push(`{${name}}`);
       params.push(name);
-      if (spelledMulti || declared.get(name)?.multi === true) {
-        const message = `\`${method} ${template}\`: parameter \`${name}\` holds slashes, but a route parameter matches one segment, so a value with \`/\` matches no route`;
+      const multi = spelledMulti || declared.get(name)?.multi === true;
+      if (multi && greedy === null) {
+        greedy = name;
+        segments.push(`{${name}+}`);
+        continue;
+      }
+      segments.push(`{${name}}`);
+      if (multi) {
+        const message = `\`${method} ${template}\`: parameter \`${name}\` holds slashes, but \`{${greedy}+}\` already spans segments and a route has one such parameter, so a value with \`/\` matches no route`;
         note(ctx, CATALOG_CODES.multiSegment, message, where);
-        review.push(`\`{${name}}\` holds slashes in the API, but matches one segment here (BG670)`);
+        review.push(`\`{${name}}\` holds slashes in the API, but matches one segment here: \`{${greedy}+}\` is the route's one multi-segment parameter (BG670)`);
       }
     } else {
       if (/[{}]/.test(segment)) {
@@ -248,7 +256,7 @@ function resourceFromRoute(r: Route): ResourceGuess | undefined {
   const usable = r.params.filter((p) => ARGUMENT_PATH.test(p));
   const idArg = usable.filter((p) => !ENVIRONMENT_SUBJECTS.has(argumentSubject(p))).pop() ?? usable[usable.length - 1];
   if (idArg === undefined) return undefined;
-  const index = r.segments.indexOf(`{${idArg}}`);
+  const index = r.segments.findIndex((s) => s === `{${idArg}}` || s === `{${idArg}+}`);
   const before = index > 0 ? r.segments[index - 1] : undefined;
   const kind = (before !== undefined && !before.startsWith('{') ? resourceKind(before) : null) ?? resourceKind(argumentSubject(idArg) || idArg);
   if (kind === null) return undefined;

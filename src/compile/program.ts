@@ -14,7 +14,10 @@
  *   list     count, rule offsets in evaluation order (policy-name order, then rule order)
  *   rule     id, reason, u8 mode, u8 originator/tenant condition, u8 verified, then string
  *            sets envs/kinds/ids/projects/tokens/originator/tenant (0 = no condition),
- *            has-attempt, pad, f64 min, f64 max
+ *            has-attempt, argument table (0 = none), f64 min, f64 max
+ *   args     count, then per condition: path, kind (1 present, 2 absent, 3 empty, 4 in), value list
+ *   values   count, pad, then per value (8-aligned): u32 type (0 string, 1 boolean, 2 integer),
+ *            its text (the string, `true`/`false`, decimal digits), f64 (boolean 1/0, integer value)
  *   set      count, string refs sorted byte-wise (the engine binary-searches)
  *   string   u32 byte length, UTF-8 bytes (4-aligned), referenced by pool offset
  *
@@ -25,7 +28,7 @@
 import { BlastguardError } from '../core/errors.js';
 // A mode is encoded as its severity: the runtime keeps the highest of the matching rules.
 import { CLASSES, SEVERITY } from '../core/modes.js';
-import type { IdentityCondition, Ir, IrApi, IrRule, OperationClass } from '../ir/types.js';
+import type { IdentityCondition, Ir, IrApi, IrArguments, IrRule, OperationClass } from '../ir/types.js';
 import { FIXED_STRINGS } from './strings.js';
 import { COMPILE_CODES } from './codes.js';
 
@@ -153,6 +156,35 @@ class ProgramEncoder {
     return off;
   }
 
+  private argumentTable(args: IrArguments | undefined): number {
+    if (!args) return 0;
+    const w = this.main;
+    const entries = Object.entries(args).map(([path, cond]) => {
+      const pathRef = this.str(path);
+      if (typeof cond === 'string') return { pathRef, kind: cond === 'present' ? 1 : cond === 'absent' ? 2 : 3, list: 0 };
+      const values = cond.map((v) => ({ type: typeof v === 'string' ? 0 : typeof v === 'boolean' ? 1 : 2, text: this.str(typeof v === 'string' ? v : JSON.stringify(v)), num: typeof v === 'number' ? v : v === true ? 1 : 0 }));
+      w.align(8);
+      const list = w.len;
+      w.u32(values.length);
+      w.u32(0);
+      for (const v of values) {
+        w.u32(v.type);
+        w.u32(v.text);
+        w.f64(v.num);
+      }
+      return { pathRef, kind: 4, list };
+    });
+    w.align(4);
+    const off = w.len;
+    w.u32(entries.length);
+    for (const e of entries) {
+      w.u32(e.pathRef);
+      w.u32(e.kind);
+      w.u32(e.list);
+    }
+    return off;
+  }
+
   private rule(rule: IrRule): number {
     const m = rule.match;
     const cond = (c: IdentityCondition | null | undefined): [number, readonly string[] | null] => {
@@ -173,6 +205,7 @@ class ProgramEncoder {
       this.set(origSet),
       this.set(tenantSet),
     ];
+    const argTable = this.argumentTable(m.arguments);
     const id = this.str(rule.id);
     const reason = this.str(rule.reason ?? `rule ${rule.id} matched`);
     const w = this.main;
@@ -186,7 +219,7 @@ class ProgramEncoder {
     w.u8(verified === null || verified === undefined ? 0 : verified ? 2 : 1);
     for (const r of refs) w.u32(r);
     w.u32(m.attempt ? 1 : 0);
-    w.u32(0);
+    w.u32(argTable);
     w.f64(m.attempt?.min ?? -Infinity);
     w.f64(m.attempt?.max ?? Infinity);
     if (w.len - off !== RULE_SIZE) throw new Error('internal: rule record size');

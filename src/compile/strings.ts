@@ -28,6 +28,7 @@ const INPUT_FIELD_REASONS: readonly [string, string, string][] = [
   ['R_IDENTITY_TENANT_STRING', 'identity.tenant', 'must be a string'],
   ['R_IDENTITY_CAUSATION_STRING', 'identity.causation', 'must be a string'],
   ['R_IDENTITY_VERIFIED_BOOLEAN', 'identity.verified', 'must be a boolean'],
+  ['R_ARGUMENTS_OBJECT', 'arguments', 'must be an object'],
   ['R_ATTEMPT_INTEGER', 'attempt', 'must be an integer from 1 to 1000000000'],
   ['R_TIME_MISSING', 'time', 'is missing'],
   ['R_TIME_RFC3339', 'time', 'must be an RFC 3339 date-time'],
@@ -65,6 +66,7 @@ export const FIXED_STRINGS: readonly [string, string][] = [
   ['K_TENANT', 'tenant'],
   ['K_CAUSATION', 'causation'],
   ['K_VERIFIED', 'verified'],
+  ['K_ARGUMENTS', 'arguments'],
   ['K_ATTEMPT', 'attempt'],
   ['K_TIME', 'time'],
   // Data keys.
@@ -144,6 +146,12 @@ export const FIXED_STRINGS: readonly [string, string][] = [
   ['G_CLASS_READ', 'class:read'],
   ['G_CLASS_WRITE', 'class:write'],
   ['G_CLASS_DESTRUCTIVE', 'class:destructive'],
+  // Argument conditions as grants write them, and boolean texts.
+  ['G_PRESENT', 'present'],
+  ['G_ABSENT', 'absent'],
+  ['G_EMPTY', 'empty'],
+  ['G_TRUE', 'true'],
+  ['G_FALSE', 'false'],
   // Classification by name.
   ['T_QUERY', 'query'],
   ['VERB_DELETE', 'delete'],

@@ -72,6 +72,7 @@ export const VALIDATION_CODES = {
   duplicateInventoryId: 'BG068',
   tokenFamily: 'BG069',
   tokenWithoutIdentity: 'BG070',
+  unknownArgument: 'BG080',
 } as const satisfies CodeRegistry;
 
 /** A load or validation code; the set may grow (new rules), unlike extraction's closed union. */
@@ -142,6 +143,7 @@ const VALIDATION_CODE_INFO: Readonly<Record<ValidationCode, readonly [Severity, 
   BG068: ['error', 'inventory lists a resource id twice for one API'],
   BG069: ['info', 'token family identifies a kind of credential, not one'],
   BG070: ['error', 'token declares neither `fingerprint` nor `family`'],
+  BG080: ['error', 'argument condition names no parameter of the selected HTTP routes'],
 };
 
 /**

@@ -2,9 +2,11 @@
  * Set algebra over row conditions: union (to merge cells into rows) and membership of a concrete
  * input (what "this input falls inside that row" means, for the exactness tests and for users).
  */
+import { argumentAt } from '../core/arguments.js';
 import { classifyOperationName } from '../core/classify.js';
 import { compareInstants, parseRfc3339 } from '../core/time.js';
 import { evaluate } from '../evaluate/index.js';
+import { atomOf } from './arguments.js';
 import type { ApiSpace, Conditions, ValueCondition } from './types.js';
 
 type Atom = string | null;
@@ -45,6 +47,8 @@ export interface ReadInput {
   kind: string | null;
   id: string | null;
   project: string | null;
+  /** The input's `arguments` object, or undefined. */
+  arguments: unknown;
 }
 
 type Json = Record<string, unknown>;
@@ -77,6 +81,7 @@ export function readInput(input: unknown): ReadInput | null {
     kind: text(resource, 'kind'),
     id: text(resource, 'id'),
     project: text(resource, 'project'),
+    arguments: isObject(i['arguments']) ? i['arguments'] : undefined,
   };
 }
 
@@ -99,6 +104,10 @@ export function conditionsHold(space: ApiSpace, c: Conditions, i: ReadInput): bo
   }
   if (c.attempt && (i.attempt < c.attempt.min || i.attempt > c.attempt.max)) return false;
   if (c.verified !== undefined && c.verified !== i.verified) return false;
+  for (const [path, values] of Object.entries(c.arguments ?? {})) {
+    const atom = atomOf(argumentAt(i.arguments, path));
+    if ('in' in values ? !values.in.includes(atom) : values.notIn.includes(atom)) return false;
+  }
   return (
     valueHolds(c.originator, i.originator) &&
     valueHolds(c.tenant, i.tenant) &&

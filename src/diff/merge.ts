@@ -3,13 +3,22 @@
  * after decisions that differ in one dimension only become one cell over the union of that
  * dimension, until nothing merges. Every merge is a union of whole cells, so rows stay exact.
  */
+import { defineOwn, hasOwn } from '../core/record.js';
 import { SEVERITY } from '../ir/types.js';
 import { unionValues } from './conditions.js';
 import type { Cell } from './space.js';
 import type { ApiSpace, Conditions, DiffRow, Direction, SideDecision } from './types.js';
 
-type Dim = Exclude<keyof Conditions, 'operation'>;
-const DIMS: readonly Dim[] = ['environment', 'token', 'operationType', 'time', 'attempt', 'verified', 'originator', 'tenant', 'resourceKind', 'resourceId', 'project'];
+/** A field of the conditions, or one argument path (`arg:<path>`). */
+type Dim = Exclude<keyof Conditions, 'operation' | 'arguments'> | `arg:${string}`;
+const FIXED_DIMS: readonly Dim[] = ['environment', 'token', 'operationType', 'time', 'attempt', 'verified', 'originator', 'tenant', 'resourceKind', 'resourceId', 'project'];
+
+const argPath = (dim: Dim): string | null => (dim.startsWith('arg:') ? dim.slice(4) : null);
+function dimValue(c: Conditions, dim: Dim): unknown {
+  const path = argPath(dim);
+  if (path === null) return c[dim as Exclude<Dim, `arg:${string}`>];
+  return c.arguments && hasOwn(c.arguments, path) ? c.arguments[path] : undefined;
+}
 
 interface Work {
   conditions: Conditions;
@@ -32,14 +41,14 @@ function dimText(w: Work, dim: Dim): string {
   }
   let t = m.get(dim);
   if (t === undefined) {
-    t = JSON.stringify(w.conditions[dim] ?? null);
+    t = JSON.stringify(dimValue(w.conditions, dim) ?? null);
     m.set(dim, t);
   }
   return t;
 }
 
-function without(w: Work, dim: Dim): string {
-  return DIMS.filter((d) => d !== dim)
+function without(w: Work, dim: Dim, dims: readonly Dim[]): string {
+  return dims.filter((d) => d !== dim)
     .map((d) => dimText(w, d))
     .join('\u0000');
 }
@@ -49,11 +58,18 @@ function mergeBucket(dim: Dim, cells: Work[]): Work[] {
   const first = cells[0]!;
   const withDim = (value: unknown): Work => {
     const conditions = { ...first.conditions } as Record<string, unknown>;
-    if (value === undefined) delete conditions[dim];
+    const path = argPath(dim);
+    if (path !== null) {
+      const args: Record<string, unknown> = { ...(first.conditions.arguments ?? {}) };
+      if (value === undefined) delete args[path];
+      else defineOwn(args, path, value);
+      if (Object.keys(args).length === 0) delete conditions['arguments'];
+      else conditions['arguments'] = args;
+    } else if (value === undefined) delete conditions[dim];
     else conditions[dim] = value;
     return { ...first, conditions: conditions as unknown as Conditions, protected: cells.some((c) => c.protected) };
   };
-  const values = cells.map((c) => c.conditions[dim]);
+  const values = cells.map((c) => dimValue(c.conditions, dim));
   if (values.some((v) => v === undefined)) return [withDim(undefined)];
   switch (dim) {
     case 'environment': {
@@ -114,12 +130,14 @@ function mergeIntervals(dim: 'time' | 'attempt', cells: Work[]): Work[] {
 
 function mergeAll(cells: Work[]): Work[] {
   let current = cells;
+  const paths = [...new Set(cells.flatMap((c) => Object.keys(c.conditions.arguments ?? {})))].sort(byString);
+  const dims: Dim[] = [...FIXED_DIMS, ...paths.map((p): Dim => `arg:${p}`)];
   for (let pass = 0; pass < 6; pass++) {
     const before = current.length;
-    for (const dim of DIMS) {
+    for (const dim of dims) {
       const buckets = new Map<string, Work[]>();
       for (const c of current) {
-        const key = without(c, dim);
+        const key = without(c, dim, dims);
         const list = buckets.get(key);
         if (list) list.push(c);
         else buckets.set(key, [c]);

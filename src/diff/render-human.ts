@@ -1,5 +1,5 @@
 import { headline, type HeadlineOptions } from './headline.js';
-import type { Conditions, DiffReport, DiffRow, SideDecision, ValueCondition } from './types.js';
+import type { ArgumentValues, Conditions, DiffReport, DiffRow, SideDecision, ValueCondition } from './types.js';
 
 export interface HumanOptions extends HeadlineOptions {
   /** Rows shown per direction before the rest is summarised (0 = all). */
@@ -16,6 +16,14 @@ function values(name: string, c: ValueCondition): string {
   const listed = c.notIn.filter((v) => v !== null);
   const present = c.notIn.includes(null) ? ' present' : '';
   return listed.length === 0 ? `${name}${present}` : `${name}${present} not ${listed.length === 1 ? show(listed[0]!) : `in {${listed.map(show).join(', ')}}`}`;
+}
+
+// Argument classes read as values: `false`, `"x"`, absent, an empty string, an empty list or object.
+function argumentValues(path: string, c: ArgumentValues): string {
+  const show = (a: string): string => (a === 'absent' ? 'absent' : a === 'empty' ? 'an empty list or object' : a === '""' ? 'an empty string' : `\`${a}\``);
+  const name = `argument \`${path}\``;
+  if ('in' in c) return c.in.length === 1 ? `${name} ${c.in[0] === 'absent' ? 'absent' : `= ${show(c.in[0]!)}`}` : `${name} ∈ {${c.in.map(show).join(', ')}}`;
+  return `${name} not ${c.notIn.length === 1 ? show(c.notIn[0]!) : `in {${c.notIn.map(show).join(', ')}}`}`;
 }
 
 /** The further conditions of a row, beyond operation, environment and token. */
@@ -36,6 +44,7 @@ export function describeConditions(c: Conditions): string[] {
   if (c.resourceKind) out.push(values('resource kind', c.resourceKind));
   if (c.resourceId) out.push(values('resource id', c.resourceId));
   if (c.project) out.push(values('project', c.project));
+  for (const [path, v] of Object.entries(c.arguments ?? {})) out.push(argumentValues(path, v));
   return out;
 }
 

@@ -17,8 +17,11 @@
 import { classifyOperationName } from '../core/classify.js';
 import { compareInstants, formatInstant, parseRfc3339, type Instant } from '../core/time.js';
 import { evaluate } from '../evaluate/index.js';
-import type { IdentityCondition, Ir, IrApi, IrGrant, IrRule, IrToken, OperationClass } from '../ir/types.js';
-import type { ApiSpace, Conditions, SideDecision, ValueCondition } from './types.js';
+import { argumentHolds } from '../core/arguments.js';
+import { defineOwn, hasOwn } from '../core/record.js';
+import type { ArgumentCondition, IdentityCondition, Ir, IrApi, IrArguments, IrGrant, IrRule, IrToken, OperationClass } from '../ir/types.js';
+import { ABSENT, OTHER, pathAtoms, realizeArguments, type PathAtom } from './arguments.js';
+import type { ApiSpace, ArgumentAtom, Conditions, SideDecision, ValueCondition } from './types.js';
 
 export interface Cell {
   api: string;
@@ -226,7 +229,7 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
             if (!rec) return 'none';
             const referenced = rules.some((r) => r.match.tokens?.includes(rec.name));
             // Only what coverage reads once operation and environment are fixed: projects and resources.
-            const coverage = sortedUnique(relevantGrants(rec, op.name, cls, env).map((g) => JSON.stringify([g.projects, g.resources])));
+            const coverage = sortedUnique(relevantGrants(rec, op.name, cls, env).map((g) => JSON.stringify([g.projects, g.resources, g.arguments ?? null])));
             return JSON.stringify([rec.expires, referenced ? rec.name : '', coverage]);
           })
           .join('|');
@@ -321,6 +324,8 @@ interface Input {
   identity: { originator?: string; tenant?: string; verified?: boolean };
   attempt?: number;
   time?: string;
+  /** The class chosen for each argument path so far; realized into `arguments` at the leaf. */
+  argAtoms?: { path: string; atom: PathAtom }[];
 }
 
 function instants(texts: readonly (string | null | undefined)[]): Instant[] {
@@ -484,7 +489,7 @@ function partsFor(field: Field, rules: readonly IrRule[], grants: readonly IrGra
 
 function splitInner(walk: Walk, k: number, b: SideNode, h: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
   if (k === FIELDS.length) {
-    leaf(walk, b, h, conditions, input, pb, ph);
+    splitArguments(walk, b, h, conditions, input, pb, ph);
     return;
   }
   const field = FIELDS[k]!;
@@ -502,12 +507,80 @@ function splitInner(walk: Walk, k: number, b: SideNode, h: SideNode, conditions:
   }
 }
 
+/** Argument conditions of the rules and grants still in play, by path. */
+function argumentConditions(nodes: readonly SideNode[]): Map<string, ArgumentCondition[]> {
+  const out = new Map<string, ArgumentCondition[]>();
+  const add = (args: IrArguments | undefined): void => {
+    for (const [path, c] of Object.entries(args ?? {})) {
+      const list = out.get(path);
+      if (list) list.push(c);
+      else out.set(path, [c]);
+    }
+  };
+  for (const n of nodes) {
+    for (const r of n.rules) add(r.match.arguments);
+    for (const g of n.grants ?? []) add(g.arguments);
+  }
+  return out;
+}
+
+/**
+ * Splits the argument paths one at a time, shortest prefix first (`input` before
+ * `input.private`): see ./arguments.ts for the classes and why a path below an ancestor that is
+ * not an object can only be absent.
+ */
+function splitArguments(walk: Walk, b: SideNode, h: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
+  const done = input.argAtoms ?? [];
+  const byPath = argumentConditions([b, h]);
+  const path = [...byPath.keys()].filter((p) => !done.some((d) => d.path === p)).sort(byString)[0];
+  if (path === undefined) {
+    leaf(walk, b, h, conditions, input, pb, ph);
+    return;
+  }
+  const conds = byPath.get(path)!;
+  const blocked = done.some((d) => path.startsWith(d.path + '.') && d.atom.atom !== OTHER);
+  const atoms = blocked ? [{ atom: ABSENT, value: undefined }] : pathAtoms(conds);
+  const all = atoms.map((a) => a.atom);
+  const holds = (args: IrArguments | undefined, atom: PathAtom): boolean => !args || !hasOwn(args, path) || argumentHolds(args[path]!, atom.value);
+  // Classes every remaining rule and grant treats alike are one part; `other` stays apart when a
+  // longer path is still to split, since only below it can that path hold a value.
+  const nested = [...byPath.keys()].some((p) => p.startsWith(path + '.'));
+  const groups = new Map<string, PathAtom[]>();
+  for (const atom of atoms) {
+    const key = [b, h]
+      .map((n) => [...n.rules.map((r) => holds(r.match.arguments, atom)), '|', ...(n.grants ?? []).map((g) => holds(g.arguments, atom))].map((x) => (x === true ? '1' : x === false ? '0' : x)).join(''))
+      .join('/') + (nested && atom.atom === OTHER ? '/other' : '');
+    const list = groups.get(key);
+    if (list) list.push(atom);
+    else groups.set(key, [atom]);
+  }
+  for (const group of groups.values()) {
+    // The representative: `other` when the group has it, so longer paths may still hold values.
+    const atom = group.find((a) => a.atom === OTHER) ?? group[0]!;
+    const nb: SideNode = { ...b, rules: b.rules.filter((r) => holds(r.match.arguments, atom)), grants: b.grants === null ? null : b.grants.filter((g) => holds(g.arguments, atom)) };
+    const nh: SideNode = { ...h, rules: h.rules.filter((r) => holds(r.match.arguments, atom)), grants: h.grants === null ? null : h.grants.filter((g) => holds(g.arguments, atom)) };
+    if (sameNode(nb, nh)) continue;
+    const nextInput: Input = { ...input, argAtoms: [...done, { path, atom }] };
+    let nextConditions = conditions;
+    if (!blocked && group.length < atoms.length) {
+      const names = group.map((a) => a.atom);
+      const values: Record<string, { in: ArgumentAtom[] } | { notIn: ArgumentAtom[] }> = { ...(conditions.arguments ?? {}) };
+      defineOwn(values, path, names.includes(OTHER) ? { notIn: all.filter((a) => !names.includes(a)) } : { in: names });
+      nextConditions = { ...conditions, arguments: values };
+    }
+    splitArguments(walk, nb, nh, nextConditions, nextInput, pb, ph);
+  }
+}
+
 function narrow(n: SideNode, part: Part): SideNode {
   return { ...n, rules: n.rules.filter((r) => part.keepRule(r)), grants: n.grants === null ? null : n.grants.filter((g) => part.keepGrant(g)) };
 }
 
-function leaf(walk: Walk, b: SideNode, h: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
+function leaf(walk: Walk, b: SideNode, h: SideNode, conditions: Conditions, given: Input, pb: Pruned, ph: Pruned): void {
   walk.evaluated++;
+  const { argAtoms, ...input } = given;
+  const args = argAtoms ? realizeArguments(argAtoms) : undefined;
+  if (args) (input as Record<string, unknown>)['arguments'] = args;
   const db = evaluate(pb.ir, input, pb.data);
   const dh = evaluate(ph.ir, input, ph.data);
   if (db.mode === dh.mode && db.rule === dh.rule) return;

@@ -30,7 +30,17 @@ export interface Conditions {
   resourceKind?: ValueCondition;
   resourceId?: ValueCondition;
   project?: ValueCondition;
+  /** By argument path: the classes of its value (see ArgumentAtom). */
+  arguments?: Record<string, ArgumentValues>;
 }
+
+/**
+ * A class of an argument's value: `absent` (missing or null), `empty` (an empty string, list or
+ * object that no condition lists), or the JSON text of a value some condition lists (`true`,
+ * `"true"`, `3`). Everything else — other scalars, non-empty lists and objects — is decided alike.
+ */
+export type ArgumentAtom = string;
+export type ArgumentValues = { in: ArgumentAtom[] } | { notIn: ArgumentAtom[] };
 
 export interface SideDecision {
   mode: Mode;

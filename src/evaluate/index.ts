@@ -2,12 +2,14 @@
  * The reference evaluator: the executable specification of README "Decisions". It favours being
  * obviously correct over being fast — the Wasm engine is tested against it field for field.
  */
+import { argumentsHold } from '../core/arguments.js';
 import { classifyOperationName } from '../core/classify.js';
 import { hasOwn, isRecord } from '../core/record.js';
 import { compareInstants, parseRfc3339, type Instant } from '../core/time.js';
 import { bundleDataFromIr } from '../ir/data.js';
 import {
   SEVERITY,
+  type ArgumentCondition,
   type Decision,
   type Enforcement,
   type IdentityCondition,
@@ -35,6 +37,8 @@ interface CheckedInput {
   resource: { kind: string | null; id: string | null; environment: string | null; project: string | null };
   fingerprint: string | null;
   identity: { originator: string | null; tenant: string | null; verified: boolean };
+  /** The input's `arguments` object; null when absent. */
+  arguments: Json | null;
   attempt: number;
   time: Instant;
 }
@@ -95,6 +99,7 @@ function checkInput(input: unknown): CheckedInput {
   if (!absent(verified) && typeof verified !== 'boolean') {
     throw new InvalidInput('input field `identity.verified` must be a boolean');
   }
+  const args = obj(input, 'arguments', 'arguments', 'optional');
   const attempt = input['attempt'];
   if (!absent(attempt) && !(typeof attempt === 'number' && Number.isInteger(attempt) && attempt >= 1 && attempt <= 1_000_000_000)) {
     throw new InvalidInput('input field `attempt` must be an integer from 1 to 1000000000');
@@ -109,6 +114,7 @@ function checkInput(input: unknown): CheckedInput {
     resource: { kind, id, environment, project },
     fingerprint: nonEmpty(fingerprint),
     identity: { originator: nonEmpty(originator), tenant: nonEmpty(tenant), verified: verified === true },
+    arguments: args,
     attempt: typeof attempt === 'number' ? attempt : 1,
     time,
   };
@@ -177,7 +183,22 @@ function grantCovers(grant: unknown, op: string, cls: OperationClass, env: strin
   if (!Array.isArray(environments) || !environments.some((e) => e === '*' || e === env)) return false;
   if (!absent(projects) && !includesString(projects, input.resource.project)) return false;
   if (!absent(resources) && !includesString(resources, input.resource.id)) return false;
+  const args = grant['arguments'];
+  if (!absent(args) && !grantArgumentsHold(args, input.arguments)) return false;
   return true;
+}
+
+/**
+ * Grant argument conditions come from data.json, which operators may patch: a malformed set
+ * (not an object of `present`/`absent`/`empty` or lists of strings, booleans and safe integers) covers nothing.
+ */
+function grantArgumentsHold(conditions: unknown, args: Json | null): boolean {
+  if (!isRecord(conditions)) return false;
+  for (const cond of Object.values(conditions)) {
+    if (cond === 'present' || cond === 'absent' || cond === 'empty') continue;
+    if (!Array.isArray(cond) || !cond.every((v) => typeof v === 'string' || typeof v === 'boolean' || Number.isSafeInteger(v))) return false;
+  }
+  return argumentsHold(conditions as Record<string, ArgumentCondition>, args);
 }
 
 function identityHolds(cond: IdentityCondition | null, value: string | null): boolean {
@@ -211,6 +232,7 @@ function matches(
     if (m.attempt.min !== null && input.attempt < m.attempt.min) return false;
     if (m.attempt.max !== null && input.attempt > m.attempt.max) return false;
   }
+  if (m.arguments && !argumentsHold(m.arguments, input.arguments)) return false;
   return true;
 }
 

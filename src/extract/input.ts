@@ -1,3 +1,4 @@
+import { projectArguments } from '../core/arguments.js';
 import { withMessageIdentity } from '../identity/index.js';
 import type { Identity } from '../identity/index.js';
 import type { IrApi } from '../ir/types.js';
@@ -41,12 +42,15 @@ export function toInput(api: IrApi, found: FoundOperation, context: Context, inv
     return failed(context, new ExtractFailure(e.code, `\`${found.name}\`: ${e.message}`));
   }
   const identity = found.meta && context.identity ? withMessageIdentity(context.identity, found.meta, api.identity) : context.identity;
+  // Only the paths the policy reads: arguments may carry secrets or SQL, and inputs are logged.
+  const args = api.argumentPaths ? projectArguments(found.args, api.argumentPaths) : null;
   const input: ExtractedInput = {
     api: context.api,
     operation: { name: found.name, type: found.type },
     ...(resource ? { resource } : {}),
     ...(context.token ? { token: context.token } : {}),
     ...(identity ? { identity } : {}),
+    ...(args ? { arguments: args } : {}),
     ...(context.attempt !== undefined ? { attempt: context.attempt } : {}),
     time: context.time,
   };

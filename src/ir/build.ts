@@ -1,15 +1,19 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/canonical-json.js';
 import { normalizeTimestamp } from '../core/time.js';
+import { defineOwn } from '../core/record.js';
 import { familyKey } from '../core/token-family.js';
 import type { PolicySet } from '../load/types.js';
-import type { Match, Operation } from '../schemas/types.generated.js';
+import type { ArgumentConditions, Match, Operation } from '../schemas/types.generated.js';
 import {
   CLASSES,
   IR_VERSION,
+  type ArgumentCondition,
+  type ArgumentValue,
   type IdentityCondition,
   type Ir,
   type IrApi,
+  type IrArguments,
   type IrGrant,
   type IrInventory,
   type IrInventoryResource,
@@ -77,6 +81,7 @@ export function buildIr(set: PolicySet): Ir {
           environments: sortedUnique(g.environments),
           projects: g.projects ? sortedUnique(g.projects) : null,
           resources: g.resources ? sortedUnique(g.resources) : null,
+          ...(g.arguments ? { arguments: buildArguments(g.arguments) } : {}),
         }),
       ),
     });
@@ -88,6 +93,14 @@ export function buildIr(set: PolicySet): Ir {
     reason: o?.reason ?? null,
     expires: o?.expires === undefined ? null : normalizeTimestamp(o.expires),
   };
+
+  const tokenList = [...tokens.values()];
+  for (const api of apis.values()) {
+    const paths = new Set<string>();
+    for (const p of policies.values()) if (p.api === api.name) for (const r of p.rules) for (const k of Object.keys(r.match.arguments ?? {})) paths.add(k);
+    for (const t of tokenList) if (t.api === api.name) for (const g of t.grants) for (const k of Object.keys(g.arguments ?? {})) paths.add(k);
+    if (paths.size > 0) api.argumentPaths = sortedUnique([...paths]);
+  }
 
   return {
     irVersion: IR_VERSION,
@@ -257,7 +270,23 @@ function buildMatch(m: Match | undefined, api: IrApi | undefined): IrMatch {
         }
       : null,
     attempt: m?.attempt ? { min: m.attempt.min ?? null, max: m.attempt.max ?? null } : null,
+    ...(m?.arguments ? { arguments: buildArguments(m.arguments) } : {}),
   };
+}
+
+/** The JSON text orders accepted values: deterministic across types (`"true"` and `true` differ). */
+const byJson = (a: ArgumentValue, b: ArgumentValue): number => byString(JSON.stringify(a), JSON.stringify(b));
+
+/** Argument conditions with sorted paths and sorted, unique accepted values. */
+export function buildArguments(conditions: ArgumentConditions): IrArguments {
+  const out: IrArguments = {};
+  for (const path of Object.keys(conditions).sort(byString)) {
+    const c = conditions[path];
+    if (c === undefined) continue;
+    const cond: ArgumentCondition = typeof c === 'string' ? c : [...new Map(c.map((v) => [JSON.stringify(v), v])).values()].sort(byJson);
+    defineOwn(out, path, cond);
+  }
+  return out;
 }
 
 /** A stable digest of the IR: sha256 over its canonical JSON. */

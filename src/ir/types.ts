@@ -57,6 +57,11 @@ export interface IrApi {
   resourceIds: { caseInsensitive: boolean };
   /** Sorted by name. */
   operations: IrOperation[];
+  /**
+   * Every argument path a rule or grant of this API reads, sorted: extraction puts only these
+   * into the decision input (arguments may carry secrets or SQL). Absent when there are none.
+   */
+  argumentPaths?: string[];
 }
 
 export interface IrMatch {
@@ -70,9 +75,20 @@ export interface IrMatch {
     verified: boolean | null;
   } | null;
   attempt: { min: number | null; max: number | null } | null;
+  /** Absent when the rule has no argument conditions, so IRs without them keep their digest. */
+  arguments?: IrArguments;
 }
 
 export type IdentityCondition = { present: true } | { present: false } | { in: string[] };
+
+export type { ArgumentCondition, ArgumentValue } from '../core/arguments.js';
+import type { ArgumentCondition } from '../core/arguments.js';
+
+/**
+ * Argument conditions by dotted path (`input.private`), keys sorted. Written as in YAML because
+ * grants carry them into data.json, where operators may patch them.
+ */
+export type IrArguments = Record<string, ArgumentCondition>;
 
 export interface IrRule {
   /** `<policy>/<rule>` */
@@ -96,6 +112,8 @@ export interface IrGrant {
   environments: string[];
   projects: string[] | null;
   resources: string[] | null;
+  /** Absent when the grant has no argument conditions. */
+  arguments?: IrArguments;
 }
 
 export interface IrToken {

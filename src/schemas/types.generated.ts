@@ -291,6 +291,21 @@ export interface Match {
     min?: number;
     max?: number;
   };
+  arguments?: ArgumentConditions;
+}
+/**
+ * Conditions on the call's arguments by path; all must hold (AND).
+ */
+export interface ArgumentConditions {
+  /**
+   * `present` (given and not null), `absent` (missing or null), `empty` (absent, or an empty string, list or object: a filter that selects everything), or a list of accepted values. A boolean or integer also accepts its text (`true` accepts `"true"`), since query strings, forms and headers carry only text.
+   */
+  [k: string]:
+    | 'present'
+    | 'absent'
+    | 'empty'
+    | [string | boolean | number, ...(string | boolean | number)[]]
+    | undefined;
 }
 
 // ---- token.schema.json
@@ -363,9 +378,11 @@ export interface Grant {
    * @minItems 1
    */
   resources?: [string, ...string[]];
+  arguments?: ArgumentConditions;
 }
-
-// ---- overrides.schema.json
+/**
+ * Conditions on the call's arguments; the grant covers a call only when all hold.
+ */
 /**
  * The global panic flag, applied after every rule.
  */
@@ -694,6 +711,12 @@ export interface DecisionInput {
     tenant?: string | null;
     causation?: string | null;
     verified?: boolean | null;
+  } | null;
+  /**
+   * The operation's arguments that the policy's argument conditions read (extraction projects the call's arguments onto those paths), as JSON.
+   */
+  arguments?: {
+    [k: string]: unknown | undefined;
   } | null;
   attempt?: number | null;
   /**

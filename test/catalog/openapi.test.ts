@@ -23,7 +23,7 @@ describe('import openapi: a GitHub-like REST description', () => {
       'repos/update',
     ]);
     expect(ops['repos/delete']?.http).toEqual({ method: 'DELETE', path: '/repos/{owner}/{repo}' });
-    expect(ops['git/delete-ref']?.http).toEqual({ method: 'DELETE', path: '/repos/{owner}/{repo}/git/refs/{ref}' });
+    expect(ops['git/delete-ref']?.http).toEqual({ method: 'DELETE', path: '/repos/{owner}/{repo}/git/refs/{ref+}' });
     expect(ops['repos/create-for-authenticated-user']?.http).toEqual({ method: 'POST', path: '/user/repos' });
   });
 
@@ -55,17 +55,25 @@ describe('import openapi: a GitHub-like REST description', () => {
     for (const line of resourceLines) expect(line).toMatch(/ # review: guessed from the path parameters/);
   });
 
-  it('says where names are derived, and notes `x-multi-segment` refs the route syntax cannot span (BG670)', () => {
+  it('says where names are derived, and writes `x-multi-segment` refs as multi-segment `{ref+}`', () => {
     expect(result.text).toContain('\n    repos/delete:');
     expect(result.text).not.toContain('# review: operationId `repos/delete`');
     expect(result.text).toContain('# review: no operationId: name derived from the route\n    delete.orgs.by-org.hooks.by-hook_id:');
-    expect(result.notes.map((n) => [n.code, n.at?.line])).toEqual([
-      ['BG670', 47],
-      ['BG670', 51],
-    ]);
-    expect(result.text).toContain('# review: `{ref}` holds slashes in the API, but matches one segment here (BG670)\n    git/delete-ref:');
+    expect(result.notes).toEqual([]);
+    expect(ops['git/delete-ref']?.http).toEqual({ method: 'DELETE', path: '/repos/{owner}/{repo}/git/refs/{ref+}' });
     // A `{ref}` declared without `x-multi-segment` (the tarball route) is one segment, as written.
-    expect(result.text).not.toMatch(/holds slashes[^\n]*\n[^\n]*\n {4}repos\.download-tarball-archive:/);
+    expect(ops['repos/download-tarball-archive']?.http?.path).toMatch(/\{ref\}$/);
+  });
+
+  it('spells RFC 6570 and Smithy multi-segment parameters `{name+}`, and notes a second one in a route (BG670)', () => {
+    const doc = (path: string): string =>
+      JSON.stringify({ openapi: '3.1.0', info: { title: 'T', version: '1' }, servers: [{ url: 'https://api.example.com' }], paths: { [path]: { get: { operationId: 'get', responses: { '200': { description: 'OK' } } } } } });
+    for (const p of ['/files/{+path}', '/files/{path*}', '/files/{path+}']) {
+      expect(operationsOf(importText({ format: 'openapi', text: doc(p), file: 'x.json' }).text)['get']?.http?.path).toBe('/files/{path+}');
+    }
+    const two = importText({ format: 'openapi', text: doc('/a/{+x}/b/{+y}'), file: 'x.json' });
+    expect(operationsOf(two.text)['get']?.http?.path).toBe('/a/{x+}/b/{y}');
+    expect(two.notes.map((n) => n.code)).toEqual(['BG670']);
   });
 
   it('takes hosts from servers, token headers from security schemes, the name from the title', () => {
@@ -89,10 +97,7 @@ describe('import openapi: a GitHub-like REST description', () => {
     const json = JSON.stringify(parse(text));
     const fromJson = importText({ format: 'openapi', text: json, file: 'github-rest.json' });
     expect(operationsOf(fromJson.text)).toEqual(ops);
-    expect(fromJson.notes.map((n) => [n.code, n.at?.line])).toEqual([
-      ['BG670', 1],
-      ['BG670', 1],
-    ]);
+    expect(fromJson.notes).toEqual([]);
   });
 });
 
@@ -116,12 +121,12 @@ describe('import openapi: routes as the extractor matches them', () => {
     expect(r.notes.map((n) => n.code)).toEqual(['BG674']);
   });
 
-  it('normalizes `{Key+}` and `{+path}` to one-segment parameters and says so (BG670)', () => {
+  it('writes `{Key+}` and `{+path}` as multi-segment parameters, without a note', () => {
     const text = openapi({ '/{Bucket}/{Key+}': { delete: { operationId: 'DeleteObject', ...OK } }, '/files/{+path}': { get: { operationId: 'getFile', ...OK } } });
     const r = importText({ format: 'openapi', text });
-    expect(operationsOf(r.text)['DeleteObject']?.http?.path).toBe('/{Bucket}/{Key}');
-    expect(operationsOf(r.text)['getFile']?.http?.path).toBe('/files/{path}');
-    expect(r.notes.map((n) => n.code)).toEqual(['BG670', 'BG670']);
+    expect(operationsOf(r.text)['DeleteObject']?.http?.path).toBe('/{Bucket}/{Key+}');
+    expect(operationsOf(r.text)['getFile']?.http?.path).toBe('/files/{path+}');
+    expect(r.notes).toEqual([]);
   });
 
   it('notes a segment mixing text and parameters, which routes match literally (BG671)', () => {

@@ -2,7 +2,8 @@
 // (every input of a row must get the row's before on the base and its after on the head).
 import { classifyOperationName } from '../../src/core/classify.js';
 import { formatInstant, parseRfc3339 } from '../../src/core/time.js';
-import type { ApiSpace, Conditions, ValueCondition } from '../../src/diff/index.js';
+import type { ApiSpace, ArgumentValues, Conditions, ValueCondition } from '../../src/diff/index.js';
+import { atomOf } from '../../src/diff/arguments.js';
 import { FINGERPRINTS, TIMES } from '../differential/arbitraries.js';
 
 /** Deterministic choices from a seed array, so fast-check can shrink them. */
@@ -47,6 +48,60 @@ function time(c: Conditions['time'], ch: Chooser): string {
   return ch.pick([...inside, ...edges]);
 }
 
+// Argument values of every class: absent, empty string and list, texts that collide, objects.
+export const ARGUMENT_POOL: readonly unknown[] = [
+  undefined, null, '', [], {}, true, false, 'true', 'false', 1, 0, -3, 2.5, '1', '-3', '01', 'x', 'émoji😀', 'zz-other', ['x'], { zz: 1 },
+];
+
+const admits = (c: ArgumentValues, v: unknown): boolean => ('in' in c ? c.in.includes(atomOf(v)) : !c.notIn.includes(atomOf(v)));
+
+/**
+ * Sets argument values by path, shortest first; a value below one that is not an object is
+ * dropped (that path then reads absent, as the row allows when it lists no condition for it).
+ */
+export function nestArguments(values: readonly [string, unknown][]): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  let any = false;
+  for (const [path, v] of [...values].sort((a, b) => a[0].split('.').length - b[0].split('.').length)) {
+    if (v === undefined) continue;
+    const segments = path.split('.');
+    let target: Record<string, unknown> | null = out;
+    for (const s of segments.slice(0, -1)) {
+      const has = Object.prototype.hasOwnProperty.call(target, s);
+      const next: unknown = has ? target![s] : undefined;
+      if (!has) {
+        Object.defineProperty(target, s, { value: {}, enumerable: true, writable: true, configurable: true });
+        target = target![s] as Record<string, unknown>;
+      } else if (typeof next === 'object' && next !== null && !Array.isArray(next)) target = next as Record<string, unknown>;
+      else {
+        target = null;
+        break;
+      }
+    }
+    if (target === null || Object.prototype.hasOwnProperty.call(target, segments[segments.length - 1]!)) continue;
+    Object.defineProperty(target, segments[segments.length - 1]!, { value: structuredClone(v), enumerable: true, writable: true, configurable: true });
+    any = true;
+  }
+  return any ? out : undefined;
+}
+
+function argumentsIn(c: Conditions['arguments'], ch: Chooser): Record<string, unknown> | undefined {
+  if (!c) return ch.pick([undefined, { zz: ch.pick(ARGUMENT_POOL) }]);
+  const paths = Object.keys(c);
+  const chosen: [string, unknown][] = [];
+  for (const path of paths) {
+    const cond = c[path]!;
+    // A path below this one that must hold a value makes this one an object (class `other`).
+    const needsObject = paths.some((d) => d.startsWith(path + '.') && !admits(c[d]!, undefined));
+    let options = [...ARGUMENT_POOL, ...('in' in cond ? cond.in.filter((a) => a !== 'absent' && a !== 'empty').map((a) => JSON.parse(a) as unknown) : [])].filter((v) => admits(cond, v));
+    // An empty object would stop being empty once a longer path is set inside it.
+    if (paths.some((d) => d.startsWith(path + '.'))) options = options.filter((v) => !(typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0));
+    if (needsObject) options = options.filter((v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0);
+    chosen.push([path, ch.pick(options)]);
+  }
+  return nestArguments(chosen);
+}
+
 /** A random input inside the row conditions `c` of API `space`. */
 export function instantiate(space: ApiSpace, c: Conditions, ch: Chooser): Record<string, unknown> {
   let name: string;
@@ -83,12 +138,14 @@ export function instantiate(space: ApiSpace, c: Conditions, ch: Chooser): Record
   const identity: Record<string, unknown> = { verified };
   if (originator !== null) identity['originator'] = originator;
   if (tenant !== null) identity['tenant'] = tenant;
+  const args = argumentsIn(c.arguments, ch);
   return {
     api: space.name,
     operation: { name, type },
     resource,
     ...(fp === null ? {} : { token: { fingerprint: fp } }),
     identity,
+    ...(args ? { arguments: args } : {}),
     attempt,
     time: time(c.time, ch),
   };

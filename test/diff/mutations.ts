@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import type { Ir, Mode, OperationClass } from '../../src/ir/types.js';
 import { TIMES, irArb } from '../differential/arbitraries.js';
+import { ARGUMENT_POOL, nestArguments } from './instantiate.js';
 
 const MODES: Mode[] = ['allow', 'shadow', 'deny'];
 const CLASSES: OperationClass[] = ['read', 'write', 'destructive'];
@@ -20,7 +21,7 @@ function apply(ir: Ir, donor: Ir, [kind, a, b, c]: Plan): void {
   const rule = pick(rules, a);
   const token = pick(ir.tokens, a);
   const api = pick(ir.apis, a);
-  switch (kind % 17) {
+  switch (kind % 19) {
     case 0:
       if (rule) rule.mode = MODES[b % 3]!;
       break;
@@ -101,10 +102,27 @@ function apply(ir: Ir, donor: Ir, [kind, a, b, c]: Plan): void {
     case 16:
       if (token) token.name = pick(donor.tokens, b)?.name ?? token.name;
       break;
+    case 17: {
+      const from = pick(donorRules, b);
+      if (rule) {
+        const { arguments: _, ...rest } = rule.match;
+        rule.match = from?.match.arguments && c % 3 !== 0 ? { ...rest, arguments: structuredClone(from.match.arguments) } : rest;
+      }
+      break;
+    }
+    case 18: {
+      const grant = token && pick(token.grants, b);
+      const from = pick(donor.tokens.flatMap((t) => t.grants), c);
+      if (grant) {
+        if (from?.arguments && c % 3 !== 0) grant.arguments = structuredClone(from.arguments);
+        else delete grant.arguments;
+      }
+      break;
+    }
   }
 }
 
-export const planArb: fc.Arbitrary<Plan[]> = fc.array(fc.tuple(fc.nat(16), fc.nat(50), fc.nat(50), fc.nat(50)), { minLength: 1, maxLength: 4 });
+export const planArb: fc.Arbitrary<Plan[]> = fc.array(fc.tuple(fc.nat(18), fc.nat(50), fc.nat(50), fc.nat(50)), { minLength: 1, maxLength: 4 });
 
 /** A (base, head) pair: head is base after a few random mutations. */
 export const pairArb: fc.Arbitrary<{ base: Ir; head: Ir; plans: Plan[] }> = fc.tuple(irArb, irArb, planArb).map(([base, donor, plans]) => {
@@ -140,6 +158,9 @@ export function inputsFor(base: Ir, head: Ir): fc.Arbitrary<Record<string, unkno
   const resources = [...new Set([...VALUES, ...rules.flatMap((r) => [...(r.match.resources?.kinds ?? []), ...(r.match.resources?.ids ?? []), ...(r.match.resources?.projects ?? [])]), ...grants.flatMap((g) => [...(g.projects ?? []), ...(g.resources ?? [])])])];
   const times = [...new Set([...TIMES, ...both.flatMap((ir) => [...ir.tokens.map((t) => t.expires), ir.overrides.expires]).filter((t): t is string => t !== null)])];
   const attempts = [1, 2, 3, 4, 5, 1_000_000_000, ...rules.flatMap((r) => (r.match.attempt ? [r.match.attempt.min, r.match.attempt.max] : [])).filter((n): n is number => n !== null && n >= 1 && n <= 1_000_000_000)];
+  const conditions = [...rules.map((r) => r.match.arguments), ...grants.map((g) => g.arguments)].flatMap((a) => Object.entries(a ?? {}));
+  const argPaths = [...new Set(['zz', ...conditions.map(([p]) => p)])];
+  const argValues = [...ARGUMENT_POOL, ...conditions.flatMap(([, c]) => (typeof c === 'string' ? [] : c.flatMap((v) => [v, JSON.stringify(v)])))];
   const opt = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined, freq: 4 });
   return fc
     .record({
@@ -156,6 +177,7 @@ export function inputsFor(base: Ir, head: Ir): fc.Arbitrary<Record<string, unkno
       id: opt(fc.constantFrom(...resources)),
       project: opt(fc.constantFrom(...resources)),
       time: fc.constantFrom(...times),
+      args: fc.array(fc.tuple(fc.constantFrom(...argPaths), fc.constantFrom(...argValues)), { maxLength: 4 }),
     })
     .map((r) => {
       const drop = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
@@ -165,6 +187,7 @@ export function inputsFor(base: Ir, head: Ir): fc.Arbitrary<Record<string, unkno
         resource: drop({ kind: r.kind, id: r.id, environment: r.environment, project: r.project }),
         token: r.fingerprint === undefined ? undefined : { fingerprint: r.fingerprint },
         identity: drop({ originator: r.originator, tenant: r.tenant, verified: r.verified }),
+        arguments: nestArguments(r.args),
         attempt: r.attempt,
         time: r.time,
       });

@@ -5,9 +5,11 @@ import fc from 'fast-check';
 import { resolveOperations } from '../../src/ir/build.js';
 import { bundleDataFromIr } from '../../src/ir/data.js';
 import type {
+  ArgumentCondition,
   IdentityCondition,
   Ir,
   IrApi,
+  IrArguments,
   IrGrant,
   IrMatch,
   IrOperation,
@@ -96,6 +98,20 @@ const identityCond: fc.Arbitrary<IdentityCondition | null> = fc.oneof(
 const listOf = (values: readonly string[]): fc.Arbitrary<string[] | null> =>
   fc.option(fc.subarray([...values]).map(sortedUnique), { freq: 2 });
 
+// Argument conditions: nested paths, every form, and accepted values whose text collides with
+// other types (`true` and `"true"`, `1` and `"1"`).
+const ARG_PATHS = ['skip', 'filter', 'input', 'input.private', 'input.name', 'a.b.c', 'émoji', '__proto__'];
+const ACCEPTED = [true, false, 'true', 'false', 1, 0, -3, '1', '-3', 'x', 'émoji😀', ''];
+const argumentCondition: fc.Arbitrary<ArgumentCondition> = fc.oneof(
+  fc.constantFrom<ArgumentCondition>('present', 'absent', 'empty'),
+  fc.subarray(ACCEPTED, { minLength: 1, maxLength: 3 }),
+);
+export const argumentsArb: fc.Arbitrary<IrArguments> = fc.dictionary(fc.constantFrom(...ARG_PATHS), argumentCondition, { minKeys: 1, maxKeys: 2 }).map((d) => {
+  const out: IrArguments = {};
+  for (const k of Object.keys(d).sort()) Object.defineProperty(out, k, { value: d[k], enumerable: true, writable: true, configurable: true });
+  return out;
+});
+
 const matchArb = (api: IrApi): fc.Arbitrary<IrMatch> =>
   fc.record({
     operations: fc.option(fc.array(fc.constantFrom(...selectors), { minLength: 1, maxLength: 3 }).map((s) => resolveOperations(s, api)), { freq: 4 }),
@@ -104,7 +120,8 @@ const matchArb = (api: IrApi): fc.Arbitrary<IrMatch> =>
     tokens: listOf(TOKEN_NAMES),
     identity: fc.option(fc.record({ originator: identityCond, tenant: identityCond, verified: fc.option(fc.boolean()) }), { freq: 2 }),
     attempt: fc.option(fc.record({ min: fc.option(fc.integer({ min: 1, max: 4 })), max: fc.option(fc.integer({ min: 1, max: 4 })) }), { freq: 3 }),
-  });
+    arguments: fc.option(argumentsArb, { freq: 8 }),
+  }).map(({ arguments: args, ...m }): IrMatch => (args ? { ...m, arguments: args } : m));
 
 const policiesArb = (api: IrApi): fc.Arbitrary<IrPolicy[]> =>
   fc.uniqueArray(fc.constantFrom('a-team', 'b-team', 'safety', 'z-last'), { maxLength: 3 }).chain((teams) =>
@@ -127,7 +144,8 @@ const grantArb: fc.Arbitrary<IrGrant> = fc.record({
   environments: fc.subarray([...ENVS, '*'], { minLength: 1 }),
   projects: listOf(VALUES.slice(0, 3)),
   resources: listOf(VALUES.slice(2, 5)),
-});
+  arguments: fc.option(argumentsArb, { freq: 8 }),
+}).map(({ arguments: args, ...g }): IrGrant => (args ? { ...g, arguments: args } : g));
 
 const tokensArb: fc.Arbitrary<IrToken[]> = fc
   .uniqueArray(
@@ -184,6 +202,13 @@ const tokenCorruptions: ((t: { [k: string]: Json }) => void)[] = [
   (t) => { t['grants'] = [{ operations: ['*', 7], environments: ['*'], projects: null, resources: 'vol_9x' }]; },
   (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], projects: 'pocketos' }]; },
   (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'] }]; },
+  (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: { skip: 'maybe' } }]; },
+  (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: 5 }]; },
+  (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: { skip: [1.5] } }, { operations: ['*'], environments: ['*'], arguments: { skip: [null, true] } }]; },
+  (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: { skip: [2 ** 53 + 2, 'true'] } }]; },
+  (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: null }]; },
+  (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: { '': 'absent', 'a..b': 'absent', filter: [] } }]; },
+  (t) => { t['grants'] = [{ operations: ['*'], environments: ['*'], arguments: { skip: [true, -3, ''], 'input.private': 'empty' } }]; },
 ];
 
 export interface DataPlan {
@@ -229,6 +254,23 @@ function object<T extends Record<string, fc.Arbitrary<unknown>>>(fields: T): fc.
   });
 }
 
+// Argument values: scalars whose text collides with accepted values, empty ones, nested objects.
+const argScalar = fc.constantFrom<Json>(true, false, 'true', 'false', 'TRUE', 1, 0, -3, 1.0, 2.5, -0, 1e21, '1', '01', '-3', 'x', 'émoji😀', '', null);
+const argValue: fc.Arbitrary<Json> = fc.oneof(
+  { weight: 6, arbitrary: argScalar },
+  { weight: 1, arbitrary: fc.constantFrom<Json>([], {}, ['x'], [true], { private: true }) },
+);
+const argumentsObject = fc.record(
+  {
+    skip: argValue,
+    filter: argValue,
+    input: fc.oneof(argValue, object({ private: field(argValue), name: field(argValue) }) as fc.Arbitrary<Json>),
+    a: fc.oneof(argValue, fc.record({ b: fc.oneof(argValue, fc.record({ c: argValue })) }) as fc.Arbitrary<Json>),
+    'émoji': argValue,
+  },
+  { requiredKeys: [] },
+);
+
 const inputObject = object({
   api: field(fc.constantFrom(...API_NAMES, 'unknown-api', ''), fc.constantFrom<Json>(7, ['railway'])),
   operation: field(
@@ -255,6 +297,7 @@ const inputObject = object({
       verified: field(fc.boolean(), fc.constantFrom<Json>('true', 1)),
     }),
   ),
+  arguments: field(argumentsObject, fc.constantFrom<Json>('skip=true', [{ skip: true }], 3)),
   attempt: field(fc.constantFrom<Json>(1, 2, 3, 4, 1_000_000_000), fc.constantFrom<Json>(0, -1, 1_000_000_001, 2.5, '2', 1e21)),
   time: field(
     fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...TIMES) }, { weight: 1, arbitrary: fc.constantFrom(...BAD_TIMES, ...EDGE_TIMES) }),

@@ -16,7 +16,9 @@ describe('aws query protocol', () => {
     const out = one(query('Action=DeleteDBInstance&DBInstanceIdentifier=db-prod&SkipFinalSnapshot=true&Version=2014-10-31'));
     expect(out.operation).toBe('DeleteDBInstance');
     expect(out.input.resource).toEqual({ kind: 'db-instance', id: 'db-prod', environment: 'production' });
-    expect(evaluate(ir, out.input).rule).toBe('aws-rds-safety/no-destructive-in-production');
+    // Only the argument a rule reads travels in the input, as the form's text.
+    expect(out.input.arguments).toEqual({ SkipFinalSnapshot: 'true' });
+    expect(evaluate(ir, out.input).rule).toBe('aws-rds-safety/final-snapshot-required');
   });
 
   test('a GET carries the same parameters in its query string', () => {

@@ -46,6 +46,7 @@ export const validateCommand: CommandModule = {
             result.set.policies.length +
             result.set.tokens.length +
             result.set.overrides.length +
+            (result.set.inventories?.length ?? 0) +
             result.set.replays.length +
             result.set.testSuites.length;
           const line = `${flags.dir}: ${documents} valid ${documents === 1 ? 'document' : 'documents'}, ${summary(result.errorCount, result.warningCount)}\n`;

@@ -20,6 +20,7 @@ import { tokenFamily } from './token-family.js';
 import { tokenRequiresExpiry } from './token-requires-expiry.js';
 import { undeclaredToken } from './undeclared-token.js';
 import { unknownApi } from './unknown-api.js';
+import { unknownArgument } from './unknown-argument.js';
 import { unknownEnvironment } from './unknown-environment.js';
 import { unknownOperation } from './unknown-operation.js';
 import { unknownRouteArgument } from './unknown-route-argument.js';
@@ -52,4 +53,5 @@ export const RULES: readonly ValidationRule[] = [
   invalidRouteTemplate,
   duplicateInventoryId,
   tokenFamily,
+  unknownArgument,
 ];

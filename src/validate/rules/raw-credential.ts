@@ -8,12 +8,24 @@ import { displayPath } from '../../load/schema.js';
 import { allDocuments } from '../context.js';
 import type { ValidationRule } from '../context.js';
 
+const FORM = /^[A-Za-z0-9._~%+[\]-]+=[^&=\s]*(?:&[A-Za-z0-9._~%+[\]-]+=[^&=\s]*)+$/;
+
 /**
  * A credential found inside a longer string (`Bearer ghp_…`), and the piece that matched. Any
  * token-like value after an authorization scheme counts (`Bearer 9b2f6c1e-4d7a-…`), even one that
  * alone would not look like a credential (a UUID), and the piece is then the value alone.
  */
 export function findCredential(value: string): { match: CredentialMatch; piece: string } | undefined {
+  // A form body or query string (`Action=DeleteDBInstance&Version=2014-10-31&…`, the AWS Query
+  // protocol) is many short fields: its punctuation makes the whole look random, so each name and
+  // value is checked on its own instead.
+  if (FORM.test(value)) {
+    for (const [name, field] of new URLSearchParams(value)) {
+      const found = findCredential(name) ?? findCredential(field);
+      if (found) return found;
+    }
+    return undefined;
+  }
   for (const piece of value.split(/[\s"'`=,;()<>]+/)) {
     const match = looksLikeCredential(piece);
     if (match) return { match, piece };

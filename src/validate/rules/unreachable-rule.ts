@@ -1,9 +1,10 @@
+import { argumentHolds, type ArgumentCondition } from '../../core/arguments.js';
 import { classifyOperationName } from '../../core/classify.js';
 import { SEVERITY } from '../../core/modes.js';
 import { VALIDATION_CODES } from '../../diagnostics/codes.js';
 import { diagnostic } from '../../diagnostics/create.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
-import type { ApiDocument } from '../../schemas/types.generated.js';
+import type { ApiDocument, ArgumentConditions } from '../../schemas/types.generated.js';
 import type { Match, OperationClass, Rule, ValidationRule } from '../context.js';
 import { attemptNeverHolds } from './attempt-range.js';
 
@@ -26,7 +27,8 @@ export function covers(a: Match | undefined, b: Match | undefined, api: ApiDocum
     coversIdentity(A.identity?.originator, B.identity?.originator) &&
     coversIdentity(A.identity?.tenant, B.identity?.tenant) &&
     (A.identity?.verified === undefined || A.identity.verified === B.identity?.verified) &&
-    coversAttempt(A.attempt, B.attempt)
+    coversAttempt(A.attempt, B.attempt) &&
+    coversArguments(A.arguments, B.arguments)
   );
 }
 
@@ -66,6 +68,25 @@ function coversIdentity(a: IdentityValue, b: IdentityValue): boolean {
   if (a === 'present') return b === 'present' || Array.isArray(b);
   if (a === 'absent') return b === 'absent';
   return Array.isArray(b) && b.every((v) => a.includes(v));
+}
+
+/** Whether every value `b` admits also satisfies `a` (conservative: false when unsure). */
+function impliesArgument(b: ArgumentCondition | undefined, a: ArgumentCondition): boolean {
+  if (b === undefined) return false;
+  if (JSON.stringify(a) === JSON.stringify(b)) return true;
+  if (typeof b !== 'string') return b.every((v) => argumentHolds(a, v) && (typeof v === 'string' || argumentHolds(a, JSON.stringify(v))));
+  if (b === 'absent') return a === 'empty';
+  return false;
+}
+
+/** Every argument condition of `a` holds wherever those of `b` hold. */
+function coversArguments(a: ArgumentConditions | undefined, b: ArgumentConditions | undefined): boolean {
+  for (const [path, cond] of Object.entries(a ?? {})) {
+    if (cond === undefined) continue;
+    const other = b && Object.prototype.hasOwnProperty.call(b, path) ? b[path] : undefined;
+    if (!impliesArgument(other, cond)) return false;
+  }
+  return true;
 }
 
 function coversAttempt(a: Match['attempt'], b: Match['attempt']): boolean {

@@ -4,6 +4,7 @@ import { whereIn } from '../../helpers/diagnostics.js';
 import { yaml } from '../../helpers/fs.js';
 import { API_RAILWAY, policy, token } from '../../helpers/policies.js';
 import { check } from '../../helpers/validate.js';
+import { findCredential } from '../../../src/validate/rules/raw-credential.js';
 
 // Built at run time so that secret scanners do not flag this test file itself.
 const fake = (prefix: string, body = 'aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z') => `${prefix}${body}`;
@@ -110,5 +111,13 @@ describe('raw-credential', () => {
 
   it('accepts the example-style documents', () => {
     expect(check({ 'api.yaml': API_RAILWAY, 't.yaml': token('t') }, ['BG056'])).toEqual([]);
+  });
+});
+
+describe('form bodies (AWS Query)', () => {
+  it('checks each field of a form on its own, so a query action is no secret but a token in a field is', () => {
+    expect(findCredential('Action=DeleteDBInstance&Version=2014-10-31&DBInstanceIdentifier=course-platform-db&SkipFinalSnapshot=true')).toBeUndefined();
+    expect(findCredential('Action=TerminateInstances&InstanceId.1=i-0123456789abcdef0&Version=2016-11-15')).toBeUndefined();
+    expect(findCredential('token=ghp_16C7e42F292c6912E7710c838347Ae178B4a&x=1')?.match.what).toBe('a GitHub token');
   });
 });

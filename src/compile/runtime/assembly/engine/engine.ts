@@ -16,6 +16,7 @@ import {
   has_program, ref_addr, str_ptr, str_len, fs_ptr, fs_len, API_COUNT, API_TABLE,
 } from "./program";
 import { bytes_eq, bytes_cmp, fixed_eq, parse_time, time_sec, time_ns, classify_by_name } from "./text";
+import { set_arguments, program_args_hold, data_args_hold } from "./arguments";
 
 const MODE_ALLOW: i32 = 0;
 const MODE_SHADOW: i32 = 1;
@@ -55,6 +56,7 @@ const RULE_TOKENS: usize = 28;
 const RULE_ORIGINATOR_SET: usize = 32;
 const RULE_TENANT_SET: usize = 36;
 const RULE_HAS_ATTEMPT: usize = 40;
+const RULE_ARGUMENTS: usize = 44;
 const RULE_MIN: usize = 48;
 const RULE_MAX: usize = 56;
 const COND_PRESENT: u8 = 1;
@@ -205,6 +207,13 @@ function check_input(input: usize): i32 {
       if (value_type(v) != TYPE_BOOLEAN) return F.R_IDENTITY_VERIFIED_BOOLEAN;
       verified = bool_get(v);
     }
+  }
+
+  set_arguments(0);
+  const args = field(input, F.K_ARGUMENTS);
+  if (args != 0) {
+    if (value_type(args) != TYPE_OBJECT) return F.R_ARGUMENTS_OBJECT;
+    set_arguments(args);
   }
 
   attempt = 1;
@@ -400,6 +409,8 @@ function grant_covers(): bool {
     if (!array_has(object_get(g, fs_ptr(F.K_ENVIRONMENTS), fs_len(F.K_ENVIRONMENTS)), env_p, env_l, true)) continue;
     if (!optional_list_covers(g, F.K_PROJECTS, project_p, project_l)) continue;
     if (!optional_list_covers(g, F.K_RESOURCES, id_p, id_l)) continue;
+    const ga = object_get(g, fs_ptr(F.K_ARGUMENTS), fs_len(F.K_ARGUMENTS));
+    if (ga != 0 && value_type(ga) != TYPE_NULL && !data_args_hold(ga)) continue;
     return true;
   }
   return false;
@@ -434,6 +445,7 @@ function rule_matches(r: usize): bool {
     const a = <f64>attempt;
     if (a < load<f64>(r + RULE_MIN) || a > load<f64>(r + RULE_MAX)) return false;
   }
+  if (!program_args_hold(load<u32>(r + RULE_ARGUMENTS))) return false;
   return true;
 }
 
