@@ -75,7 +75,9 @@ export interface Enforcer {
   /** Resolves once a verified bundle is active (from disk or from the source). */
   readonly ready: Promise<void>;
   /** Decides one input with the active bundle; never throws, denies when it cannot decide. */
-  decide(input: unknown, context?: { traceparent?: string }): Decision;
+  decide(input: unknown, context?: { traceparent?: string; decisionId?: string }): Decision;
+  /** The api catalog requests are read with: the `catalog` option, undefined without one. */
+  catalog(): Ir | undefined;
   /** Extracts the operations of an HTTP request (with `catalog`) and decides each. */
   decideRequest(request: HttpRequest, options?: { inventory?: Inventory; time?: string | Date }): RequestDecision;
   /** Checks the source once now (what the poller does each round). */
@@ -126,7 +128,7 @@ class EnforcerImpl implements Enforcer {
   private readonly log: DecisionLog | null;
   private readonly clock: () => number;
   private readonly persistDir: string | undefined;
-  private readonly catalog: Ir | undefined;
+  private readonly catalogOption: Ir | undefined;
   private readonly warn: (message: string) => void;
   private phase: EnforcerState = 'starting';
   private closed = false;
@@ -161,7 +163,7 @@ class EnforcerImpl implements Enforcer {
     this.maxStalenessMs = options.maxStaleness === undefined ? null : options.maxStaleness * 1000;
     this.failClosed = options.failClosedWhenStale === true;
     this.persistDir = options.persistDir;
-    this.catalog = options.catalog;
+    this.catalogOption = options.catalog;
     const labels = { ...(options.labels ?? {}) };
     for (const [k, v] of Object.entries(labels)) if (typeof v !== 'string') throw configError(`labels.${k}`, 'must be a string');
     this.settings = {
@@ -317,7 +319,11 @@ class EnforcerImpl implements Enforcer {
     return this.maxStalenessMs !== null && this.holder.active !== null && (this.lastFresh === null || now - this.lastFresh > this.maxStalenessMs);
   }
 
-  decide(input: unknown, context: { traceparent?: string } = {}): Decision {
+  catalog(): Ir | undefined {
+    return this.catalogOption;
+  }
+
+  decide(input: unknown, context: { traceparent?: string; decisionId?: string } = {}): Decision {
     const t0 = performance.now();
     const active = this.holder.active;
     let decision: Decision;
@@ -344,17 +350,18 @@ class EnforcerImpl implements Enforcer {
         timeMs: now === 0 ? this.clock() : now,
         durationNs: Math.round(elapsed * 1e6),
         ...(context.traceparent === undefined ? {} : { traceparent: context.traceparent }),
+        ...(context.decisionId === undefined ? {} : { decisionId: context.decisionId }),
       });
     }
     return decision;
   }
 
   decideRequest(request: HttpRequest, options: { inventory?: Inventory; time?: string | Date } = {}): RequestDecision {
-    if (this.catalog === undefined) {
+    if (this.catalogOption === undefined) {
       throw new EnforceError(ENFORCE_CODES.noCatalog, '`decideRequest` needs the api catalog', { help: 'pass `catalog` (the IR `blastguard ir` prints) to createEnforcer' });
     }
     const time = options.time ?? new Date(this.clock());
-    const operations = extractDecisionInputs(request, this.catalog, { time, ...(options.inventory === undefined ? {} : { inventory: options.inventory }) });
+    const operations = extractDecisionInputs(request, this.catalogOption, { time, ...(options.inventory === undefined ? {} : { inventory: options.inventory }) });
     const traceparent = headerValue(request, 'traceparent');
     const decisions = operations.map((op) => {
       const decision = this.decide(op.input, traceparent === undefined ? {} : { traceparent });

@@ -32,9 +32,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   catalog: ['core', 'schemas'],
   // `ir` for types only; `extract` through its public index (decideRequest).
   enforce: ['core', 'ir', 'bundle', 'verify', 'engine', 'distribute', 'extract'],
+  // The egress proxy: a runtime layer (never the toolchain half); `ir` for types only.
+  proxy: ['core', 'ir', 'identity', 'extract', 'enforce'],
   // `distribute` to push a published bundle to an OCI registry (the Action's `publish`).
   toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay', 'diff', 'distribute'],
-  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff', 'catalog', 'enforce'],
+  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff', 'catalog', 'enforce', 'proxy'],
 };
 /** The GitHub Action drives the toolchain and prints with the report layer, like a CLI command without flags. */
 const ACTION_ALLOWED: readonly string[] = ['core', 'diagnostics', 'report', 'toolchain'];
@@ -47,8 +49,8 @@ const TOOLCHAIN_HALF = ['load', 'validate', 'compile', 'sign', 'toolchain', 'rep
 const PROCESS_STATE = /\bprocess\.(env|cwd)\b/;
 /** Files that still read process state, owned by other layers' refactors; this list may only shrink. */
 const PROCESS_STATE_KNOWN = ['compile/link.ts', 'schemas/generate.ts'];
-/** Only the CLI, `distribute` (fetching bundles) and `enforce` (log upload, status endpoints) open sockets. */
-const NETWORKED = ['cli', 'distribute', 'enforce'];
+/** Only the CLI, `distribute` (fetching bundles), `enforce` (log upload, status endpoints) and `proxy` open sockets. */
+const NETWORKED = ['cli', 'distribute', 'enforce', 'proxy'];
 /**
  * Every way a module names another: `from '…'` / `from "…"`, side-effect `import '…'`, dynamic
  * `import('…')` and `require('…')`. Group 2 is the specifier.
