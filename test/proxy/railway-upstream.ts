@@ -6,11 +6,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createRequire } from 'node:module';
+import type * as GraphqlJs from 'graphql';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import { createHandler } from 'graphql-http';
 
 // graphql-http loads graphql-js's CommonJS build; the schema must come from the same realm.
-const { buildSchema, graphql, GraphQLObjectType } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+const { buildSchema, graphql, GraphQLObjectType } = createRequire(import.meta.url)('graphql') as typeof GraphqlJs;
 
 export const RAILWAY_SDL = /* GraphQL */ `
   type Query {

@@ -65,7 +65,7 @@ export function signedPolicies(): Promise<Signed> {
 
 function withEnforcement(data: unknown, enforcement: Enforcement): unknown {
   const root = data as Record<string, Record<string, unknown>>;
-  return { ...root, blastguard: { ...root['blastguard'], overrides: { enforcement, reason: 'proxy test', expires: null } } };
+  return { ...root, blastguard: { ...root['blastguard'], overrides: { enforcement, reason: 'proxy test', expires: '2099-01-01T00:00:00Z' } } };
 }
 
 export interface Harness {

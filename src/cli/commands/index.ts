@@ -7,6 +7,7 @@ import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 import { irCommand } from './ir.js';
 import { keygenCommand } from './keygen.js';
+import { proxyCommand } from './proxy.js';
 import { pullCommand } from './pull.js';
 import { verifyCommand } from './verify.js';
 import { testCommand } from './test.js';
@@ -25,4 +26,5 @@ export const COMMANDS: CommandModule[] = [
   importCommand,
   pullCommand,
   decideCommand,
+  proxyCommand,
 ];
