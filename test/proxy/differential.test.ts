@@ -7,11 +7,6 @@ import { DOMAINS_TOKEN, IDS, startProxy, type Harness } from './support.js';
 import { startUpstream, type Stack, type Upstream } from './railway-upstream.js';
 import { send } from './send.js';
 
-interface Field {
-  text: string;
-  mutation: boolean;
-}
-
 const QUERY_FIELDS: readonly string[] = ['me { id }', 'projects { edges { node { id } } }', `project(id: "${IDS.project}") { id name }`];
 const MUTATION_FIELDS: readonly string[] = [
   `volumeDelete(volumeId: "${IDS.volume}")`,

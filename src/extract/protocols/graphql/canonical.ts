@@ -87,7 +87,7 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
     return value;
   };
   // CollectFields: a selection runs unless `@skip(if: true)` or `@include(if: false)`.
-  const prune = <T extends ASTNode>(node: T): T | null =>
+  const pruneWith = <T extends ASTNode>(node: T): T | null =>
     visit(node, {
       enter(n) {
         if (n.kind !== Kind.FIELD && n.kind !== Kind.INLINE_FRAGMENT && n.kind !== Kind.FRAGMENT_SPREAD) return undefined;
@@ -112,13 +112,18 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
         },
       },
     }) as T | null;
+  // Most documents carry no condition: the walk that evaluates them is skipped.
+  const conditional = query.includes('@skip') || query.includes('@include');
+  const prune = conditional ? pruneWith : <T extends ASTNode>(node: T): T | null => node;
   const pruned = prune(operation);
   if (pruned === null) fail(EXTRACT_CODES.noOperation, 'the selected graphql operation selects no field');
-  const used = usedFragments(pruned, fragments, prune);
+  const used = fragments.size === 0 ? [] : usedFragments(pruned, fragments, prune);
   const definitions = [pruned, ...used];
   checkShape(definitions, used, limits);
-  const referenced = referencedVariables(definitions);
-  const kept = { ...pruned, variableDefinitions: (pruned.variableDefinitions ?? []).filter((d) => referenced.has(d.variable.name.value)) };
+  const declared = pruned.variableDefinitions ?? [];
+  // A variable no kept selection uses would fail validation upstream (NoUnusedVariables).
+  const referenced = conditional && declared.length > 0 ? referencedVariables(definitions) : null;
+  const kept = referenced === null ? { ...pruned, variableDefinitions: declared } : { ...pruned, variableDefinitions: declared.filter((d) => referenced.has(d.variable.name.value)) };
   const out: CanonicalGraphqlRequest = { query: print({ kind: Kind.DOCUMENT, definitions: [kept, ...used] }) };
   if (operation.name !== undefined) out.operationName = operation.name.value;
   const values: Record<string, unknown> = {};
@@ -159,36 +164,29 @@ function usedFragments(
 /** The bounds on what is forwarded: selection depth through fragments, and aliases. */
 function checkShape(definitions: readonly ASTNode[], fragments: readonly FragmentDefinitionNode[], limits: ForwardLimits): void {
   let aliases = 0;
-  for (const definition of definitions) {
-    visit(definition, {
-      Field(field) {
-        if (field.alias !== undefined && ++aliases > limits.maxAliases) {
-          fail(EXTRACT_CODES.limitExceeded, `the graphql document has more than ${limits.maxAliases} aliases`);
-        }
-      },
-    });
-  }
   const byName = new Map(fragments.map((f) => [f.name.value, f]));
-  const depthOf = (set: SelectionSetNode, depth: number, visiting: Set<string>): void => {
+  // Each selection is counted as often as it is expanded: a fragment spread twice counts twice.
+  const walk = (set: SelectionSetNode, depth: number, visiting: Set<string>): void => {
     if (depth > limits.maxDepth) fail(EXTRACT_CODES.limitExceeded, `the graphql selection is nested more than ${limits.maxDepth} levels deep`);
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (selection.selectionSet) depthOf(selection.selectionSet, depth + 1, visiting);
+        if (selection.alias !== undefined && ++aliases > limits.maxAliases) fail(EXTRACT_CODES.limitExceeded, `the graphql document has more than ${limits.maxAliases} aliases`);
+        if (selection.selectionSet) walk(selection.selectionSet, depth + 1, visiting);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        depthOf(selection.selectionSet, depth, visiting);
+        walk(selection.selectionSet, depth, visiting);
       } else {
         const name = selection.name.value;
         const fragment = byName.get(name);
         // A cycle is refused upstream (NoFragmentCycles); it is not followed twice here.
         if (fragment === undefined || visiting.has(name)) continue;
         visiting.add(name);
-        depthOf(fragment.selectionSet, depth, visiting);
+        walk(fragment.selectionSet, depth, visiting);
         visiting.delete(name);
       }
     }
   };
   const [operation] = definitions;
-  if (operation !== undefined && operation.kind === Kind.OPERATION_DEFINITION) depthOf(operation.selectionSet, 1, new Set());
+  if (operation !== undefined && operation.kind === Kind.OPERATION_DEFINITION) walk(operation.selectionSet, 1, new Set());
 }
 
 /** Variable names used anywhere in the definitions (outside variable definitions). */

@@ -37,7 +37,8 @@ export const graphql: ProtocolExtractor = {
 function canonicalGraphql(request: NormalizedRequest, api: IrApi, limits: ForwardLimits): CanonicalMessage {
   const entries = graphqlRequests(request, api);
   const type = mediaType(request.headers);
-  const batch = request.method === 'POST' && type !== 'application/graphql' && Array.isArray(readJson(request.text));
+  // `graphqlRequests` read the body as JSON already: a JSON text opening with `[` is an array.
+  const batch = request.method === 'POST' && type !== 'application/graphql' && request.text.trimStart().startsWith('[');
   const written = entries.map((entry) => canonicalGraphqlRequest(entry, limits, request.method));
   const params = new URLSearchParams([...request.url.searchParams].filter(([name]) => !(GRAPHQL_MEMBERS as readonly string[]).includes(name)));
   const search = params.toString();
