@@ -63,10 +63,12 @@ export function forwardUpstream(forward: ForwardRequest, upstream: Upstream, res
         if (values === undefined || HOP_BY_HOP.has(name)) continue;
         headers[name] = values.length === 1 ? values[0]! : values;
       }
+      const events = (answer.headers['content-type'] ?? '').startsWith('text/event-stream');
       // A stream of events may stay quiet longer than a response takes to start.
-      if ((answer.headers['content-type'] ?? '').startsWith('text/event-stream')) up.setTimeout(0);
+      if (events) up.setTimeout(0);
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
-      if (typeof res.flushHeaders === 'function') res.flushHeaders();
+      // Events go out as they come; any other answer leaves with its first chunk (one write, not two).
+      if (events) res.flushHeaders();
       answer.on('data', (chunk: Buffer) => {
         if (!res.write(chunk)) {
           answer.pause();
