@@ -22987,7 +22987,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse4(serialize(uri, options), options);
+        parse5(serialize(uri, options), options);
       }
       return uri;
     }
@@ -23030,8 +23030,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse4(serialize(base, options), options);
-        relative = parse4(serialize(relative, options), options);
+        base = parse5(serialize(base, options), options);
+        relative = parse5(serialize(relative, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative.scheme) {
@@ -23349,7 +23349,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse4(uri, opts) {
+    function parse5(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -23386,7 +23386,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse: parse4
+      parse: parse5
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -26694,7 +26694,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit3(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -26703,9 +26703,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node, visitor, path16) {
       const ctrl = callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -26839,7 +26839,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -26849,7 +26849,7 @@ var require_directives = __commonJS({
   "../../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -26993,7 +26993,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit3.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -27020,7 +27020,7 @@ var require_anchors = __commonJS({
   "../../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -27031,7 +27031,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -27211,7 +27211,7 @@ var require_Alias = __commonJS({
   "../../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -27237,7 +27237,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -32159,15 +32159,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path16) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path16) => {
       let item = cst;
       for (const [field, index] of path16) {
         const tok = item?.[field];
@@ -32178,8 +32178,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path16) => {
-      const parent = visit2.itemAtPath(cst, path16.slice(0, -1));
+    visit3.parentCollection = (cst, path16) => {
+      const parent = visit3.itemAtPath(cst, path16.slice(0, -1));
       const field = path16[path16.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -32210,7 +32210,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -33859,7 +33859,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse5(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -33900,7 +33900,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse4;
+    exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
@@ -33926,7 +33926,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser2 = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -33954,8 +33954,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -34747,59 +34747,59 @@ var require_kinds = __commonJS({
       value: true
     });
     exports.Kind = void 0;
-    var Kind2;
-    exports.Kind = Kind2;
-    (function(Kind3) {
-      Kind3["NAME"] = "Name";
-      Kind3["DOCUMENT"] = "Document";
-      Kind3["OPERATION_DEFINITION"] = "OperationDefinition";
-      Kind3["VARIABLE_DEFINITION"] = "VariableDefinition";
-      Kind3["SELECTION_SET"] = "SelectionSet";
-      Kind3["FIELD"] = "Field";
-      Kind3["ARGUMENT"] = "Argument";
-      Kind3["FRAGMENT_SPREAD"] = "FragmentSpread";
-      Kind3["INLINE_FRAGMENT"] = "InlineFragment";
-      Kind3["FRAGMENT_DEFINITION"] = "FragmentDefinition";
-      Kind3["VARIABLE"] = "Variable";
-      Kind3["INT"] = "IntValue";
-      Kind3["FLOAT"] = "FloatValue";
-      Kind3["STRING"] = "StringValue";
-      Kind3["BOOLEAN"] = "BooleanValue";
-      Kind3["NULL"] = "NullValue";
-      Kind3["ENUM"] = "EnumValue";
-      Kind3["LIST"] = "ListValue";
-      Kind3["OBJECT"] = "ObjectValue";
-      Kind3["OBJECT_FIELD"] = "ObjectField";
-      Kind3["DIRECTIVE"] = "Directive";
-      Kind3["NAMED_TYPE"] = "NamedType";
-      Kind3["LIST_TYPE"] = "ListType";
-      Kind3["NON_NULL_TYPE"] = "NonNullType";
-      Kind3["SCHEMA_DEFINITION"] = "SchemaDefinition";
-      Kind3["OPERATION_TYPE_DEFINITION"] = "OperationTypeDefinition";
-      Kind3["SCALAR_TYPE_DEFINITION"] = "ScalarTypeDefinition";
-      Kind3["OBJECT_TYPE_DEFINITION"] = "ObjectTypeDefinition";
-      Kind3["FIELD_DEFINITION"] = "FieldDefinition";
-      Kind3["INPUT_VALUE_DEFINITION"] = "InputValueDefinition";
-      Kind3["INTERFACE_TYPE_DEFINITION"] = "InterfaceTypeDefinition";
-      Kind3["UNION_TYPE_DEFINITION"] = "UnionTypeDefinition";
-      Kind3["ENUM_TYPE_DEFINITION"] = "EnumTypeDefinition";
-      Kind3["ENUM_VALUE_DEFINITION"] = "EnumValueDefinition";
-      Kind3["INPUT_OBJECT_TYPE_DEFINITION"] = "InputObjectTypeDefinition";
-      Kind3["DIRECTIVE_DEFINITION"] = "DirectiveDefinition";
-      Kind3["SCHEMA_EXTENSION"] = "SchemaExtension";
-      Kind3["DIRECTIVE_EXTENSION"] = "DirectiveExtension";
-      Kind3["SCALAR_TYPE_EXTENSION"] = "ScalarTypeExtension";
-      Kind3["OBJECT_TYPE_EXTENSION"] = "ObjectTypeExtension";
-      Kind3["INTERFACE_TYPE_EXTENSION"] = "InterfaceTypeExtension";
-      Kind3["UNION_TYPE_EXTENSION"] = "UnionTypeExtension";
-      Kind3["ENUM_TYPE_EXTENSION"] = "EnumTypeExtension";
-      Kind3["INPUT_OBJECT_TYPE_EXTENSION"] = "InputObjectTypeExtension";
-      Kind3["TYPE_COORDINATE"] = "TypeCoordinate";
-      Kind3["MEMBER_COORDINATE"] = "MemberCoordinate";
-      Kind3["ARGUMENT_COORDINATE"] = "ArgumentCoordinate";
-      Kind3["DIRECTIVE_COORDINATE"] = "DirectiveCoordinate";
-      Kind3["DIRECTIVE_ARGUMENT_COORDINATE"] = "DirectiveArgumentCoordinate";
-    })(Kind2 || (exports.Kind = Kind2 = {}));
+    var Kind3;
+    exports.Kind = Kind3;
+    (function(Kind4) {
+      Kind4["NAME"] = "Name";
+      Kind4["DOCUMENT"] = "Document";
+      Kind4["OPERATION_DEFINITION"] = "OperationDefinition";
+      Kind4["VARIABLE_DEFINITION"] = "VariableDefinition";
+      Kind4["SELECTION_SET"] = "SelectionSet";
+      Kind4["FIELD"] = "Field";
+      Kind4["ARGUMENT"] = "Argument";
+      Kind4["FRAGMENT_SPREAD"] = "FragmentSpread";
+      Kind4["INLINE_FRAGMENT"] = "InlineFragment";
+      Kind4["FRAGMENT_DEFINITION"] = "FragmentDefinition";
+      Kind4["VARIABLE"] = "Variable";
+      Kind4["INT"] = "IntValue";
+      Kind4["FLOAT"] = "FloatValue";
+      Kind4["STRING"] = "StringValue";
+      Kind4["BOOLEAN"] = "BooleanValue";
+      Kind4["NULL"] = "NullValue";
+      Kind4["ENUM"] = "EnumValue";
+      Kind4["LIST"] = "ListValue";
+      Kind4["OBJECT"] = "ObjectValue";
+      Kind4["OBJECT_FIELD"] = "ObjectField";
+      Kind4["DIRECTIVE"] = "Directive";
+      Kind4["NAMED_TYPE"] = "NamedType";
+      Kind4["LIST_TYPE"] = "ListType";
+      Kind4["NON_NULL_TYPE"] = "NonNullType";
+      Kind4["SCHEMA_DEFINITION"] = "SchemaDefinition";
+      Kind4["OPERATION_TYPE_DEFINITION"] = "OperationTypeDefinition";
+      Kind4["SCALAR_TYPE_DEFINITION"] = "ScalarTypeDefinition";
+      Kind4["OBJECT_TYPE_DEFINITION"] = "ObjectTypeDefinition";
+      Kind4["FIELD_DEFINITION"] = "FieldDefinition";
+      Kind4["INPUT_VALUE_DEFINITION"] = "InputValueDefinition";
+      Kind4["INTERFACE_TYPE_DEFINITION"] = "InterfaceTypeDefinition";
+      Kind4["UNION_TYPE_DEFINITION"] = "UnionTypeDefinition";
+      Kind4["ENUM_TYPE_DEFINITION"] = "EnumTypeDefinition";
+      Kind4["ENUM_VALUE_DEFINITION"] = "EnumValueDefinition";
+      Kind4["INPUT_OBJECT_TYPE_DEFINITION"] = "InputObjectTypeDefinition";
+      Kind4["DIRECTIVE_DEFINITION"] = "DirectiveDefinition";
+      Kind4["SCHEMA_EXTENSION"] = "SchemaExtension";
+      Kind4["DIRECTIVE_EXTENSION"] = "DirectiveExtension";
+      Kind4["SCALAR_TYPE_EXTENSION"] = "ScalarTypeExtension";
+      Kind4["OBJECT_TYPE_EXTENSION"] = "ObjectTypeExtension";
+      Kind4["INTERFACE_TYPE_EXTENSION"] = "InterfaceTypeExtension";
+      Kind4["UNION_TYPE_EXTENSION"] = "UnionTypeExtension";
+      Kind4["ENUM_TYPE_EXTENSION"] = "EnumTypeExtension";
+      Kind4["INPUT_OBJECT_TYPE_EXTENSION"] = "InputObjectTypeExtension";
+      Kind4["TYPE_COORDINATE"] = "TypeCoordinate";
+      Kind4["MEMBER_COORDINATE"] = "MemberCoordinate";
+      Kind4["ARGUMENT_COORDINATE"] = "ArgumentCoordinate";
+      Kind4["DIRECTIVE_COORDINATE"] = "DirectiveCoordinate";
+      Kind4["DIRECTIVE_ARGUMENT_COORDINATE"] = "DirectiveArgumentCoordinate";
+    })(Kind3 || (exports.Kind = Kind3 = {}));
   }
 });
 
@@ -36036,7 +36036,7 @@ var require_parser2 = __commonJS({
       value: true
     });
     exports.Parser = void 0;
-    exports.parse = parse4;
+    exports.parse = parse5;
     exports.parseConstValue = parseConstValue;
     exports.parseSchemaCoordinate = parseSchemaCoordinate;
     exports.parseType = parseType;
@@ -36049,7 +36049,7 @@ var require_parser2 = __commonJS({
     var _schemaCoordinateLexer = require_schemaCoordinateLexer();
     var _source = require_source();
     var _tokenKind = require_tokenKind();
-    function parse4(source, options) {
+    function parse5(source, options) {
       const parser2 = new Parser4(source, options);
       const document = parser2.parseDocument();
       Object.defineProperty(document, "tokenCount", {
@@ -38160,12 +38160,12 @@ var require_printer = __commonJS({
     Object.defineProperty(exports, "__esModule", {
       value: true
     });
-    exports.print = print2;
+    exports.print = print3;
     exports.printForError = printForError;
     var _blockString = require_blockString();
     var _printString = require_printString();
     var _reducer = require_reducer();
-    function print2(ast, options) {
+    function print3(ast, options) {
       var _options$maxIndentDep;
       return render2(
         (0, _reducer.reduce)(ast, printDocASTReducer),
@@ -38173,7 +38173,7 @@ var require_printer = __commonJS({
       );
     }
     function printForError(ast) {
-      return print2(ast, {
+      return print3(ast, {
         maxIndentDepth: 100
       });
     }
@@ -43108,7 +43108,7 @@ var require_visitor = __commonJS({
     exports.BREAK = void 0;
     exports.getEnterLeaveForKind = getEnterLeaveForKind;
     exports.getVisitFn = getVisitFn;
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitInParallel = visitInParallel;
     var _devAssert = require_devAssert();
     var _inspect = require_inspect();
@@ -43116,7 +43116,7 @@ var require_visitor = __commonJS({
     var _kinds = require_kinds();
     var BREAK = Object.freeze({});
     exports.BREAK = BREAK;
-    function visit2(root, visitor, visitorKeys = _ast.QueryDocumentKeys) {
+    function visit3(root, visitor, visitorKeys = _ast.QueryDocumentKeys) {
       const enterLeaveMap = /* @__PURE__ */ new Map();
       for (const kind of Object.values(_kinds.Kind)) {
         enterLeaveMap.set(kind, getEnterLeaveForKind(visitor, kind));
@@ -66662,7 +66662,7 @@ var require_parse_cst = __commonJS({
         };
       }
     };
-    function parse4(src) {
+    function parse5(src) {
       const cr = [];
       if (src.indexOf("\r") !== -1) {
         src = src.replace(/\r\n?/g, (match, offset2) => {
@@ -66693,7 +66693,7 @@ var require_parse_cst = __commonJS({
       documents2.toString = () => documents2.join("...\n");
       return documents2;
     }
-    exports.parse = parse4;
+    exports.parse = parse5;
   }
 });
 
@@ -69560,24 +69560,24 @@ ${ctx.indent}${str2}`;
         return name;
       }
     };
-    var visit2 = (node, tags) => {
+    var visit3 = (node, tags) => {
       if (node && typeof node === "object") {
         const {
           tag: tag2
         } = node;
         if (node instanceof resolveSeq.Collection) {
           if (tag2) tags[tag2] = true;
-          node.items.forEach((n) => visit2(n, tags));
+          node.items.forEach((n) => visit3(n, tags));
         } else if (node instanceof resolveSeq.Pair) {
-          visit2(node.key, tags);
-          visit2(node.value, tags);
+          visit3(node.key, tags);
+          visit3(node.value, tags);
         } else if (node instanceof resolveSeq.Scalar) {
           if (tag2) tags[tag2] = true;
         }
       }
       return tags;
     };
-    var listTagNames = (node) => Object.keys(visit2(node, {}));
+    var listTagNames = (node) => Object.keys(visit3(node, {}));
     function parseContents(doc, contents) {
       const comments = {
         before: [],
@@ -69972,7 +69972,7 @@ var require_dist2 = __commonJS({
       }
       return doc;
     }
-    function parse4(src, options) {
+    function parse5(src, options) {
       const doc = parseDocument(src, options);
       doc.warnings.forEach((warning) => warnings.warn(warning));
       if (doc.errors.length > 0) throw doc.errors[0];
@@ -69987,7 +69987,7 @@ var require_dist2 = __commonJS({
       createNode,
       defaultOptions: Document$1.defaultOptions,
       Document,
-      parse: parse4,
+      parse: parse5,
       parseAllDocuments: parseAllDocuments2,
       parseCST: parseCst.parse,
       parseDocument,
@@ -70015,7 +70015,7 @@ var require_yaml2 = __commonJS({
       "YAMLSyntaxError",
       "YAMLWarning"
     ]);
-    function parse4(str2) {
+    function parse5(str2) {
       if (typeof str2 !== "string") {
         return { ok: false, result: void 0 };
       }
@@ -70035,9 +70035,9 @@ var require_yaml2 = __commonJS({
     module.exports = {
       // is_valid is expected to return nothing if input is invalid otherwise
       // true/false for it being valid YAML.
-      "yaml.is_valid": (str2) => typeof str2 === "string" ? parse4(str2).ok : void 0,
+      "yaml.is_valid": (str2) => typeof str2 === "string" ? parse5(str2).ok : void 0,
       "yaml.marshal": (data) => yaml.stringify(data),
-      "yaml.unmarshal": (str2) => parse4(str2).result
+      "yaml.unmarshal": (str2) => parse5(str2).result
     };
   }
 });
@@ -71191,7 +71191,7 @@ var require_dist3 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.format = format;
-    exports.parse = parse4;
+    exports.parse = parse5;
     var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
     var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     var QUOTE_REGEXP = /[\\"]/g;
@@ -71218,7 +71218,7 @@ var require_dist3 = __commonJS({
       }
       return result;
     }
-    function parse4(header, options) {
+    function parse5(header, options) {
       const stopChar = options?.comma === true ? COMMA : 65536;
       const len = header.length;
       let index = skipOWS(header, options?.start ?? 0, len);
@@ -76057,6 +76057,20 @@ var { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
   /** A tool argument declared to carry SQL is missing, not a string, empty or not parseable as PostgreSQL. */
   sqlUnreadable: ["BG419", "sql argument cannot be parsed"],
   /**
+   * Forwarding only (the egress proxy): the request is within the body limit but exceeds another
+   * bound the proxy keeps on what it reads (GraphQL selection depth, aliases, tokens; a gzip body
+   * that inflates past the body limit).
+   */
+  limitExceeded: ["BG700", "request exceeds a proxy reading limit"],
+  /** Forwarding only: an `@skip`/`@include` whose `if` is not a Boolean, or a directive repeated on one selection. */
+  unreadableDirective: ["BG701", "GraphQL `@skip`/`@include` cannot be evaluated"],
+  /**
+   * Forwarding only: a request the proxy reads but cannot write back as one canonical request
+   * that means the same (a GraphQL mutation sent with GET, which servers refuse; a selection left
+   * empty by `@skip`/`@include`; a multipart body).
+   */
+  notForwardable: ["BG702", "request cannot be forwarded canonically"],
+  /**
    * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
    * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is
    * never a request's failure: the enforcer keeps the inventory it had.
@@ -76792,6 +76806,9 @@ function queryOperations(request2, api) {
   return [{ name: action, type: "request", args }];
 }
 
+// src/extract/protocols/graphql/canonical.ts
+var import_graphql2 = __toESM(require_graphql2(), 1);
+
 // src/extract/protocols/graphql/document.ts
 var import_graphql = __toESM(require_graphql2(), 1);
 var MAX_TOKENS = 5e4;
@@ -76968,14 +76985,202 @@ function collect(selectionSet, fragments, visiting, depth, onField) {
   }
 }
 
-// src/extract/protocols/graphql/transport.ts
+// src/extract/protocols/graphql/members.ts
 var GRAPHQL_PARAMS = ["query", "variables", "operationName"];
 var PERSISTED_PARAMS = ["documentId", "doc_id", "id", "queryId", "extensions"];
 var GRAPHQL_MEMBERS = [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS];
+function persistedNextToQuery(members) {
+  return fail(
+    EXTRACT_CODES.ambiguousParameters,
+    `the request has \`query\` and ${members.map((m) => `\`${m}\``).join(", ")}: a server with stored documents may run the stored one and ignore \`query\``
+  );
+}
+function persistedMembers(record) {
+  const out = [];
+  for (const name of ["documentId", "doc_id", "queryId"]) {
+    if (record[name] !== void 0 && record[name] !== null) out.push(name);
+  }
+  if (typeof record.id === "string" || typeof record.id === "number") out.push("id");
+  const extensions = record.extensions;
+  if (isRecord(extensions)) {
+    const stored = extensions["persistedQuery"];
+    if (stored !== void 0 && stored !== null) out.push("extensions.persistedQuery");
+  } else if (typeof extensions === "string" && extensions.includes("persistedQuery")) {
+    out.push("extensions.persistedQuery");
+  }
+  return out;
+}
+
+// src/extract/protocols/graphql/canonical.ts
+function canonicalGraphqlRequest(entry, limits, method) {
+  if (!isRecord(entry)) fail(EXTRACT_CODES.invalidBody, "a graphql request must be a json object");
+  checkMemberCase(entry, GRAPHQL_MEMBERS);
+  const persisted = persistedMembers(entry);
+  if (entry.query !== void 0 && entry.query !== null && persisted.length > 0) persistedNextToQuery(persisted);
+  if (persisted.length > 0) fail(EXTRACT_CODES.missingQuery, "the request names a stored document and the api declares no trusted documents");
+  try {
+    return canonical(entry, limits, method);
+  } catch (e) {
+    if (e instanceof ExtractFailure) throw e;
+    if (e instanceof RangeError) fail(EXTRACT_CODES.limitExceeded, "graphql document is nested too deeply");
+    throw e;
+  }
+}
+function canonical(entry, limits, method) {
+  const { query, operationName } = entry;
+  if (query === void 0 || query === null || typeof query === "string" && query.trim() === "") fail(EXTRACT_CODES.missingQuery, "the request has no graphql `query`");
+  if (typeof query !== "string") fail(EXTRACT_CODES.invalidBody, "graphql `query` must be a string");
+  if (operationName !== void 0 && operationName !== null && typeof operationName !== "string") fail(EXTRACT_CODES.invalidBody, "`operationName` must be a string");
+  const supplied = readVariables(entry.variables);
+  let document;
+  try {
+    document = (0, import_graphql2.parse)(query, { noLocation: true, maxTokens: limits.maxTokens });
+  } catch (e) {
+    if (e instanceof RangeError) throw e;
+    const message3 = oneLine(e instanceof Error ? e.message : String(e));
+    if (/maximum number of tokens/i.test(message3)) fail(EXTRACT_CODES.limitExceeded, `the graphql document has more than ${limits.maxTokens} tokens`);
+    fail(EXTRACT_CODES.graphqlSyntax, `graphql ${message3.slice(0, 200).replace(/^syntax error/i, "syntax error")}`);
+  }
+  const operations = [];
+  const fragments = /* @__PURE__ */ new Map();
+  for (const definition of document.definitions) {
+    if (definition.kind === import_graphql2.Kind.OPERATION_DEFINITION) operations.push(definition);
+    else if (definition.kind === import_graphql2.Kind.FRAGMENT_DEFINITION) {
+      if (fragments.has(definition.name.value)) fail(EXTRACT_CODES.graphqlSyntax, "the graphql document defines a fragment name twice: servers differ on which one they use");
+      fragments.set(definition.name.value, definition);
+    } else fail(EXTRACT_CODES.graphqlSyntax, "the graphql document contains a type system definition, which cannot be executed");
+  }
+  const operation = selectOperation(operations, typeof operationName === "string" && operationName !== "" ? operationName : null);
+  if (method === "GET" && operation.operation !== "query") fail(EXTRACT_CODES.notForwardable, `a graphql ${operation.operation} sent with GET, which servers refuse`);
+  const variables = resolveVariables(operation, supplied);
+  const condition = (directive) => {
+    const [argument, ...rest] = directive.arguments ?? [];
+    if (argument === void 0 || argument.name.value !== "if" || rest.length > 0) fail(EXTRACT_CODES.unreadableDirective, `\`@${directive.name.value}\` takes exactly one argument \`if\``);
+    const value = valueOf(argument.value, variables, operation);
+    if (typeof value !== "boolean") fail(EXTRACT_CODES.unreadableDirective, `\`@${directive.name.value}(if:)\` is not a boolean`);
+    return value;
+  };
+  const pruneWith = (node) => (0, import_graphql2.visit)(node, {
+    enter(n) {
+      if (n.kind !== import_graphql2.Kind.FIELD && n.kind !== import_graphql2.Kind.INLINE_FRAGMENT && n.kind !== import_graphql2.Kind.FRAGMENT_SPREAD) return void 0;
+      const seen = /* @__PURE__ */ new Set();
+      let runs = true;
+      for (const d of n.directives ?? []) {
+        const name = d.name.value;
+        if (name !== "skip" && name !== "include") continue;
+        if (seen.has(name)) fail(EXTRACT_CODES.unreadableDirective, `\`@${name}\` is repeated on one selection`);
+        seen.add(name);
+        const value = condition(d);
+        if (name === "skip" && value || name === "include" && !value) runs = false;
+      }
+      if (!runs) return null;
+      if (seen.size === 0) return void 0;
+      return { ...n, directives: (n.directives ?? []).filter((d) => d.name.value !== "skip" && d.name.value !== "include") };
+    },
+    SelectionSet: {
+      leave(set) {
+        if (set.selections.length === 0) fail(EXTRACT_CODES.notForwardable, "`@skip`/`@include` leave a selection set empty, which cannot be printed as a request");
+        return void 0;
+      }
+    }
+  });
+  const conditional = query.includes("@skip") || query.includes("@include");
+  const prune2 = conditional ? pruneWith : (node) => node;
+  const pruned = prune2(operation);
+  if (pruned === null) fail(EXTRACT_CODES.noOperation, "the selected graphql operation selects no field");
+  const used = fragments.size === 0 ? [] : usedFragments(pruned, fragments, prune2);
+  const definitions = [pruned, ...used];
+  checkShape(definitions, used, limits);
+  const declared = pruned.variableDefinitions ?? [];
+  const referenced = conditional && declared.length > 0 ? referencedVariables(definitions) : null;
+  const kept = referenced === null ? { ...pruned, variableDefinitions: declared } : { ...pruned, variableDefinitions: declared.filter((d) => referenced.has(d.variable.name.value)) };
+  const out = { query: (0, import_graphql2.print)({ kind: import_graphql2.Kind.DOCUMENT, definitions: [kept, ...used] }) };
+  if (operation.name !== void 0) out.operationName = operation.name.value;
+  const values2 = {};
+  for (const d of kept.variableDefinitions) {
+    const name = d.variable.name.value;
+    if (hasOwn(supplied, name) && supplied[name] !== void 0) values2[name] = supplied[name];
+  }
+  if (Object.keys(values2).length > 0) out.variables = values2;
+  return out;
+}
+function usedFragments(operation, fragments, prune2) {
+  const out = /* @__PURE__ */ new Map();
+  const queue = [operation];
+  while (queue.length > 0) {
+    const node = queue.shift();
+    (0, import_graphql2.visit)(node, {
+      FragmentSpread(spread) {
+        const name = spread.name.value;
+        if (out.has(name)) return;
+        const fragment = fragments.get(name);
+        if (fragment === void 0) fail(EXTRACT_CODES.unknownFragment, `graphql fragment \`${name}\` is not defined`);
+        const pruned = prune2(fragment);
+        if (pruned === null) return;
+        out.set(name, pruned);
+        queue.push(pruned);
+      }
+    });
+  }
+  return [...out.values()];
+}
+function checkShape(definitions, fragments, limits) {
+  let aliases = 0;
+  const byName = new Map(fragments.map((f) => [f.name.value, f]));
+  const walk = (set, depth, visiting) => {
+    if (depth > limits.maxDepth) fail(EXTRACT_CODES.limitExceeded, `the graphql selection is nested more than ${limits.maxDepth} levels deep`);
+    for (const selection of set.selections) {
+      if (selection.kind === import_graphql2.Kind.FIELD) {
+        if (selection.alias !== void 0 && ++aliases > limits.maxAliases) fail(EXTRACT_CODES.limitExceeded, `the graphql document has more than ${limits.maxAliases} aliases`);
+        if (selection.selectionSet) walk(selection.selectionSet, depth + 1, visiting);
+      } else if (selection.kind === import_graphql2.Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet, depth, visiting);
+      } else {
+        const name = selection.name.value;
+        const fragment = byName.get(name);
+        if (fragment === void 0 || visiting.has(name)) continue;
+        visiting.add(name);
+        walk(fragment.selectionSet, depth, visiting);
+        visiting.delete(name);
+      }
+    }
+  };
+  const [operation] = definitions;
+  if (operation !== void 0 && operation.kind === import_graphql2.Kind.OPERATION_DEFINITION) walk(operation.selectionSet, 1, /* @__PURE__ */ new Set());
+}
+function referencedVariables(definitions) {
+  const out = /* @__PURE__ */ new Set();
+  for (const definition of definitions) {
+    (0, import_graphql2.visit)(definition, {
+      VariableDefinition: () => false,
+      Variable(variable) {
+        out.add(variable.name.value);
+      }
+    });
+  }
+  return out;
+}
+
+// src/extract/protocols/graphql/transport.ts
 var graphql = {
   protocol: "graphql",
-  messages: (request2, api) => graphqlRequests(request2, api).map((entry) => () => graphqlOperations(entry))
+  messages: (request2, api) => graphqlRequests(request2, api).map((entry) => () => graphqlOperations(entry)),
+  canonical: (request2, api, limits) => canonicalGraphql(request2, api, limits)
 };
+function canonicalGraphql(request2, api, limits) {
+  const entries = graphqlRequests(request2, api);
+  const type = mediaType(request2.headers);
+  const batch = request2.method === "POST" && type !== "application/graphql" && request2.text.trimStart().startsWith("[");
+  const written = entries.map((entry) => canonicalGraphqlRequest(entry, limits, request2.method));
+  const params = new URLSearchParams([...request2.url.searchParams].filter(([name]) => !GRAPHQL_MEMBERS.includes(name)));
+  const search = params.toString();
+  return {
+    method: "POST",
+    target: `${request2.url.pathname}${search === "" ? "" : `?${search}`}`,
+    contentType: "application/json",
+    body: JSON.stringify(batch ? written : written[0])
+  };
+}
 function graphqlRequests(request2, api) {
   const { method, url, headers, text, limit } = request2;
   if (!pathMatchesEndpoint(url, api.endpoint)) {
@@ -77031,27 +77236,6 @@ function rootOperations(request2) {
     if (f.responseKey !== f.name) found.alias = f.responseKey;
     return found;
   });
-}
-function persistedNextToQuery(members) {
-  return fail(
-    EXTRACT_CODES.ambiguousParameters,
-    `the request has \`query\` and ${members.map((m) => `\`${m}\``).join(", ")}: a server with stored documents may run the stored one and ignore \`query\``
-  );
-}
-function persistedMembers(record) {
-  const out = [];
-  for (const name of ["documentId", "doc_id", "queryId"]) {
-    if (record[name] !== void 0 && record[name] !== null) out.push(name);
-  }
-  if (typeof record.id === "string" || typeof record.id === "number") out.push("id");
-  const extensions = record.extensions;
-  if (isRecord(extensions)) {
-    const stored = extensions["persistedQuery"];
-    if (stored !== void 0 && stored !== null) out.push("extensions.persistedQuery");
-  } else if (typeof extensions === "string" && extensions.includes("persistedQuery")) {
-    out.push("extensions.persistedQuery");
-  }
-  return out;
 }
 
 // src/extract/protocols/mcp.ts
@@ -77206,12 +77390,12 @@ function mergeParameters(places, guarded, op) {
       own2.set(key, entry);
     }
     for (const [key, { name, values: values2 }] of own2) {
-      const distinct2 = new Set(values2.map(canonical));
+      const distinct2 = new Set(values2.map(canonical2));
       if (distinct2.size > 1 && guardedBy.has(key)) {
         ambiguous(`${labelled("argument", name, "key", "an argument")} is given several times with different values`);
       }
       const [only] = distinct2;
-      const value = distinct2.size === 1 && only !== void 0 ? only : canonical(values2.map(canonical));
+      const value = distinct2.size === 1 && only !== void 0 ? only : canonical2(values2.map(canonical2));
       const earlier = seen.get(key);
       if (earlier && earlier.value !== value) {
         ambiguous(`${labelled("argument", name, "key", "an argument")} is given in the ${earlier.where} and the ${where} with different values: servers differ on which wins`);
@@ -77236,7 +77420,7 @@ function parameterBase(name) {
   const cut = name.search(/[[.]/);
   return cut > 0 ? name.slice(0, cut) : name;
 }
-function canonical(value) {
+function canonical2(value) {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return JSON.stringify(value) ?? "undefined";
@@ -77428,6 +77612,19 @@ var PROTOCOLS = {
   s3
 };
 
+// src/extract/api.ts
+function apiFor(ir, host, url, context3) {
+  context3.api = host || "unknown";
+  const claims = ir.apis.filter((a) => a.hosts.some((h) => h.toLowerCase() === host));
+  const api = claims.length > 1 ? claims.find((a) => routedByEndpoint(a) && pathMatchesEndpoint(url, a.endpoint)) ?? claims.find((a) => !routedByEndpoint(a)) ?? claims[0] : claims[0];
+  if (!api) return fail(EXTRACT_CODES.unknownHost, `host \`${host}\` belongs to no declared api`);
+  context3.api = api.name;
+  return api;
+}
+function routedByEndpoint(api) {
+  return (api.protocol === "graphql" || api.protocol === "mcp") && api.endpoint !== null;
+}
+
 // src/extract/sql/classify.ts
 var import_postgresql = __toESM(require_postgresql(), 1);
 var READS = /* @__PURE__ */ new Set(["select", "show", "desc"]);
@@ -77490,6 +77687,9 @@ function withSqlClass(found, api) {
   return { ...found, name: `${found.name}.${classifySql(text)}` };
 }
 
+// src/extract/forward.ts
+var DEFAULT_FORWARD_LIMITS = { maxBodyBytes: 1024 * 1024, maxDepth: 30, maxAliases: 100, maxTokens: 1e4 };
+
 // src/extract/index.ts
 function extractDecisionInputs(request2, ir, options) {
   const context3 = { api: "unknown", time: typeof options.time === "string" ? options.time : options.time.toISOString() };
@@ -77522,17 +77722,6 @@ function runtimeInventory(inventories, api) {
 function asFailure(e) {
   if (e instanceof ExtractFailure) return e;
   throw e;
-}
-function apiFor(ir, host, url, context3) {
-  context3.api = host || "unknown";
-  const claims = ir.apis.filter((a) => a.hosts.some((h) => h.toLowerCase() === host));
-  const api = claims.length > 1 ? claims.find((a) => routedByEndpoint(a) && pathMatchesEndpoint(url, a.endpoint)) ?? claims.find((a) => !routedByEndpoint(a)) ?? claims[0] : claims[0];
-  if (!api) return fail(EXTRACT_CODES.unknownHost, `host \`${host}\` belongs to no declared api`);
-  context3.api = api.name;
-  return api;
-}
-function routedByEndpoint(api) {
-  return (api.protocol === "graphql" || api.protocol === "mcp") && api.endpoint !== null;
 }
 var resolvers = /* @__PURE__ */ new WeakMap();
 function familyResolver(ir, api) {
@@ -82805,7 +82994,7 @@ function expand(template, context3) {
     return template.replace(/\/$/, "");
   }
 }
-function parse2(options) {
+function parse3(options) {
   let method = options.method.toUpperCase();
   let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -82869,7 +83058,7 @@ function parse2(options) {
   );
 }
 function endpointWithDefaults(defaults2, route, options) {
-  return parse2(merge2(defaults2, route, options));
+  return parse3(merge2(defaults2, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge2(oldDefaults, newDefaults);
@@ -82878,7 +83067,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge2.bind(null, DEFAULTS2),
-    parse: parse2
+    parse: parse3
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);

@@ -11,6 +11,7 @@ import type { CodeInfo, Severity } from '../diagnostics/types.js';
 import { EXTRACT_CODE_TITLES } from '../extract/codes.js';
 import { GUARD_CODE_TITLES } from '../guard/codes.js';
 import { FORWARD_CODE_TITLES, type ForwardCode } from '../proxy/forward/codes.js';
+import { PROXY_CODE_TITLES } from '../proxy/codes.js';
 import { TEST_CODE_TITLES, testCodeSeverity, type TestCode } from '../replay/codes.js';
 import { ACTION_ERROR_CODES } from '../toolchain/codes.js';
 import { VERIFY_CODE_TITLES, type VerifyCode } from '../verify/codes.js';
@@ -42,6 +43,7 @@ export const LAYER_CODES: Readonly<Record<string, Readonly<Record<string, CodeIn
   catalog: fromRegistry(CATALOG_CODE_TITLES),
   enforce: fromRegistry(ENFORCE_CODE_TITLES),
   guard: fromRegistry(GUARD_CODE_TITLES),
+  proxy: fromRegistry(PROXY_CODE_TITLES),
   action: fromRegistry(ACTION_ERROR_CODES),
   forward: fromRegistry(FORWARD_CODE_TITLES),
 };

@@ -70,6 +70,20 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
   /** A tool argument declared to carry SQL is missing, not a string, empty or not parseable as PostgreSQL. */
   sqlUnreadable: ['BG419', 'sql argument cannot be parsed'],
   /**
+   * Forwarding only (the egress proxy): the request is within the body limit but exceeds another
+   * bound the proxy keeps on what it reads (GraphQL selection depth, aliases, tokens; a gzip body
+   * that inflates past the body limit).
+   */
+  limitExceeded: ['BG700', 'request exceeds a proxy reading limit'],
+  /** Forwarding only: an `@skip`/`@include` whose `if` is not a Boolean, or a directive repeated on one selection. */
+  unreadableDirective: ['BG701', 'GraphQL `@skip`/`@include` cannot be evaluated'],
+  /**
+   * Forwarding only: a request the proxy reads but cannot write back as one canonical request
+   * that means the same (a GraphQL mutation sent with GET, which servers refuse; a selection left
+   * empty by `@skip`/`@include`; a multipart body).
+   */
+  notForwardable: ['BG702', 'request cannot be forwarded canonically'],
+  /**
    * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
    * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is
    * never a request's failure: the enforcer keeps the inventory it had.

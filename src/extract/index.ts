@@ -13,7 +13,8 @@ import { failed, toInput } from './input.js';
 import { declaredInventory } from './inventory.js';
 import type { Context } from './input.js';
 import { PROTOCOLS } from './protocols/index.js';
-import { DEFAULT_MAX_BODY_BYTES, hostOf, normalizeRequest, parseUrl, pathMatchesEndpoint } from './request.js';
+import { apiFor } from './api.js';
+import { DEFAULT_MAX_BODY_BYTES, hostOf, normalizeRequest, parseUrl } from './request.js';
 import { inventoryLookups } from './resource.js';
 import { withSqlClass } from './sql/tool.js';
 import type { ExtractOptions, ExtractedOperation, HttpRequest, Inventory } from './types.js';
@@ -23,6 +24,7 @@ export type { ExtractCode } from './codes.js';
 export { fingerprintOf } from './credentials.js';
 export { InventoryFileError, inventoryOf, parseInventoryFile } from './inventory.js';
 export { DEFAULT_MAX_BODY_BYTES } from './request.js';
+export { DEFAULT_FORWARD_LIMITS, extractForwarding } from './forward.js';
 export type * from './types.js';
 
 /**
@@ -69,29 +71,6 @@ function runtimeInventory(inventories: ExtractOptions['inventories'], api: strin
 function asFailure(e: unknown): ExtractFailure {
   if (e instanceof ExtractFailure) return e;
   throw e;
-}
-
-/**
- * The API the host belongs to; the context names it (or the host) from here on. APIs sharing a
- * host are told apart by path: a GraphQL or MCP API whose `endpoint` the path is, else the one API
- * there without one (validation, BG065, makes sure there is at most one); in a set that failed
- * validation, the first by name.
- */
-function apiFor(ir: IrCatalog, host: string, url: URL, context: Context): IrApi {
-  context.api = host || 'unknown';
-  const claims = ir.apis.filter((a) => a.hosts.some((h) => h.toLowerCase() === host));
-  const api =
-    claims.length > 1
-      ? (claims.find((a) => routedByEndpoint(a) && pathMatchesEndpoint(url, a.endpoint)) ?? claims.find((a) => !routedByEndpoint(a)) ?? claims[0])
-      : claims[0];
-  if (!api) return fail(EXTRACT_CODES.unknownHost, `host \`${host}\` belongs to no declared api`);
-  context.api = api.name;
-  return api;
-}
-
-/** Whether a shared host routes calls to the API by its `endpoint` (GraphQL and MCP) rather than by its operations. */
-function routedByEndpoint(api: IrApi): boolean {
-  return (api.protocol === 'graphql' || api.protocol === 'mcp') && api.endpoint !== null;
 }
 
 const resolvers = new WeakMap<IrCatalog, Map<string, (credential: string, fingerprint: string) => string | null>>();

@@ -77,3 +77,39 @@ export interface ExtractedOperation {
   alias?: string;
   error?: ExtractError;
 }
+
+/** Bounds the egress proxy keeps on what it reads before forwarding; past any, the request is refused (BG700). */
+export interface ForwardLimits {
+  /** Request body bytes, after a gzip body is inflated. */
+  maxBodyBytes: number;
+  /** GraphQL selection depth, fragments expanded. */
+  maxDepth: number;
+  /** GraphQL aliases in the forwarded document. */
+  maxAliases: number;
+  /** GraphQL lexical tokens in a document. */
+  maxTokens: number;
+}
+
+export interface ForwardOptions extends Omit<ExtractOptions, 'maxBodyBytes'> {
+  limits?: Partial<ForwardLimits>;
+}
+
+/** The request the proxy forwards: built from what was decided, never the bytes it parsed. */
+export interface ForwardRequest {
+  method: string;
+  /** Origin-form path and query. */
+  path: string;
+  /** The caller's end-to-end headers (no hop-by-hop, `Host`, framing or encoding headers) and the canonical `Content-Type`/`Content-Length`. */
+  headers: Record<string, string | string[]>;
+  body: Uint8Array;
+}
+
+/** What `extractForwarding` returns: the decision inputs of the canonical request and that request. */
+export interface ForwardExtraction {
+  /** The API the request belongs to, null when its host belongs to none. */
+  api: string | null;
+  /** One per operation the forwarded request performs; one without `operation` when it cannot be read or written back. */
+  operations: ExtractedOperation[];
+  /** Null when the request cannot be written back one way: nothing may be forwarded. */
+  forward: ForwardRequest | null;
+}

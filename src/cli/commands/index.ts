@@ -9,6 +9,7 @@ import { irCommand } from './ir.js';
 import { keygenCommand } from './keygen.js';
 import { mcpGuardCommand } from './mcp-guard.js';
 import { proxyCaCommand } from './proxy-ca.js';
+import { proxyCommand } from './proxy.js';
 import { pullCommand } from './pull.js';
 import { verifyCommand } from './verify.js';
 import { testCommand } from './test.js';
@@ -28,5 +29,7 @@ export const COMMANDS: CommandModule[] = [
   pullCommand,
   decideCommand,
   mcpGuardCommand,
+  // `proxy` first: `proxy ca init` attaches itself to it.
+  proxyCommand,
   proxyCaCommand,
 ];

@@ -1,6 +1,7 @@
 import type { IrApi } from '../../ir/types.js';
 import type { MessageTraceContext } from '../../identity/index.js';
 import type { NormalizedRequest } from '../request.js';
+import type { ForwardLimits } from '../types.js';
 
 /** The wire protocols an API speaks, as its catalog declares. */
 export type Protocol = IrApi['protocol'];
@@ -28,4 +29,19 @@ export interface ProtocolExtractor {
   readonly protocol: Protocol;
   /** The request's messages, in request order. */
   messages(request: NormalizedRequest, api: IrApi): readonly Message[];
+  /**
+   * The request written back the one way this protocol reads it, for the egress proxy to forward
+   * instead of the bytes it parsed. Protocols without their own writer use `canonicalHttp`.
+   */
+  canonical?(request: NormalizedRequest, api: IrApi, limits: ForwardLimits): CanonicalMessage;
+}
+
+/** A request's method, target and body as they are forwarded; headers are the caller's, cleaned. */
+export interface CanonicalMessage {
+  method: string;
+  /** Path and query, origin-form, every parameter encoded once; no fragment. */
+  target: string;
+  /** The `Content-Type` to send, null without a body. */
+  contentType: string | null;
+  body: string;
 }

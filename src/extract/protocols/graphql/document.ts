@@ -126,7 +126,7 @@ function rootFields(request: GraphqlRequest): RootField[] {
   return fields;
 }
 
-function readVariables(raw: unknown): Record<string, unknown> {
+export function readVariables(raw: unknown): Record<string, unknown> {
   if (raw === undefined || raw === null) return {};
   let value: unknown = raw;
   // Some clients send `variables` as a JSON string, as GET requests always do.
@@ -142,7 +142,7 @@ function readVariables(raw: unknown): Record<string, unknown> {
   return value;
 }
 
-function selectOperation(operations: OperationDefinitionNode[], name: string | null): OperationDefinitionNode {
+export function selectOperation(operations: OperationDefinitionNode[], name: string | null): OperationDefinitionNode {
   // Servers that skip validation disagree on which of two same-named operations runs (graphql-js
   // `execute` runs the last, a first-match lookup the first), so a repeated name is never decided.
   const names = new Set<string>();
@@ -174,7 +174,7 @@ function selectOperation(operations: OperationDefinitionNode[], name: string | n
  * The operation's variables as the server would coerce them: supplied values, else defaults, else
  * null; a non-null variable left without a value fails the whole request, as it does upstream.
  */
-function resolveVariables(operation: OperationDefinitionNode, supplied: Record<string, unknown>): Map<string, unknown> {
+export function resolveVariables(operation: OperationDefinitionNode, supplied: Record<string, unknown>): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
@@ -196,7 +196,7 @@ function isNonNull(type: TypeNode): boolean {
   return type.kind === Kind.NON_NULL_TYPE;
 }
 
-function valueOf(node: ValueNode, variables: ReadonlyMap<string, unknown>, operation: OperationDefinitionNode): unknown {
+export function valueOf(node: ValueNode, variables: ReadonlyMap<string, unknown>, operation: OperationDefinitionNode): unknown {
   switch (node.kind) {
     case Kind.VARIABLE: {
       const name = node.name.value;

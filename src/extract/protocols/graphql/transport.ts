@@ -6,8 +6,11 @@ import { fail } from '../../failure.js';
 import { checkMemberCase, checkParameterNames } from '../../params.js';
 import { isJson, mediaType, pathMatchesEndpoint, readJson } from '../../request.js';
 import type { NormalizedRequest } from '../../request.js';
-import type { FoundOperation, ProtocolExtractor } from '../types.js';
+import type { ForwardLimits } from '../../types.js';
+import type { CanonicalMessage, FoundOperation, ProtocolExtractor } from '../types.js';
+import { canonicalGraphqlRequest } from './canonical.js';
 import { graphqlRootFields } from './document.js';
+import { GRAPHQL_MEMBERS, GRAPHQL_PARAMS, PERSISTED_PARAMS, persistedMembers, persistedNextToQuery } from './members.js';
 import type { GraphqlRequest } from './document.js';
 
 /*
@@ -21,26 +24,34 @@ import type { GraphqlRequest } from './document.js';
  * a stored document named instead of `query` (persisted queries, `documentId`).
  */
 
-/** Where GraphQL over HTTP puts a request's members in a URL. */
-const GRAPHQL_PARAMS = ['query', 'variables', 'operationName'] as const;
-
-/**
- * Members that name a stored (persisted, trusted) document: Apollo's `extensions.persistedQuery`,
- * GraphQL over HTTP's `documentId`, Relay's `doc_id` / `id`, `queryId`. A server that supports them
- * may run the stored document and ignore `query`, so both together are never decided by `query`.
- */
-const PERSISTED_PARAMS = ['documentId', 'doc_id', 'id', 'queryId', 'extensions'] as const;
-
-/** Request members a case-insensitive (Go) server reads whatever their case. */
-const GRAPHQL_MEMBERS = [...GRAPHQL_PARAMS, ...PERSISTED_PARAMS] as const;
-
 export const graphql: ProtocolExtractor = {
   protocol: 'graphql',
   messages: (request, api) => graphqlRequests(request, api).map((entry) => () => graphqlOperations(entry)),
+  canonical: (request, api, limits) => canonicalGraphql(request, api, limits),
 };
 
+/**
+ * The request as forwarded: every GraphQL request it carries (a batch stays a batch) in its
+ * canonical form, POSTed as UTF-8 JSON to the endpoint, with no GraphQL member left in the URL.
+ */
+function canonicalGraphql(request: NormalizedRequest, api: IrApi, limits: ForwardLimits): CanonicalMessage {
+  const entries = graphqlRequests(request, api);
+  const type = mediaType(request.headers);
+  // `graphqlRequests` read the body as JSON already: a JSON text opening with `[` is an array.
+  const batch = request.method === 'POST' && type !== 'application/graphql' && request.text.trimStart().startsWith('[');
+  const written = entries.map((entry) => canonicalGraphqlRequest(entry, limits, request.method));
+  const params = new URLSearchParams([...request.url.searchParams].filter(([name]) => !(GRAPHQL_MEMBERS as readonly string[]).includes(name)));
+  const search = params.toString();
+  return {
+    method: 'POST',
+    target: `${request.url.pathname}${search === '' ? '' : `?${search}`}`,
+    contentType: 'application/json',
+    body: JSON.stringify(batch ? written : written[0]),
+  };
+}
+
 /** The GraphQL requests a request carries: one from a GET's url or a POST's body, or a batch. */
-function graphqlRequests(request: NormalizedRequest, api: IrApi): readonly unknown[] {
+export function graphqlRequests(request: NormalizedRequest, api: IrApi): readonly unknown[] {
   const { method, url, headers, text, limit } = request;
   if (!pathMatchesEndpoint(url, api.endpoint)) {
     fail(EXTRACT_CODES.wrongEndpoint, `path \`${url.pathname}\` is not the graphql endpoint \`${api.endpoint ?? ''}\``);
@@ -105,27 +116,3 @@ function rootOperations(request: GraphqlRequest): FoundOperation[] {
   });
 }
 
-function persistedNextToQuery(members: readonly string[]): never {
-  return fail(
-    EXTRACT_CODES.ambiguousParameters,
-    `the request has \`query\` and ${members.map((m) => `\`${m}\``).join(', ')}: a server with stored documents may run the stored one and ignore \`query\``,
-  );
-}
-
-/** The persisted-document members next to `query` in one JSON request object. */
-function persistedMembers(record: Readonly<Record<string, unknown>>): string[] {
-  const out: string[] = [];
-  for (const name of ['documentId', 'doc_id', 'queryId'] as const) {
-    if (record[name] !== undefined && record[name] !== null) out.push(name);
-  }
-  // Relay's `id` is a string, but a server may take a number as the same stored-document key.
-  if (typeof record.id === 'string' || typeof record.id === 'number') out.push('id');
-  const extensions = record.extensions;
-  if (isRecord(extensions)) {
-    const stored = extensions['persistedQuery'];
-    if (stored !== undefined && stored !== null) out.push('extensions.persistedQuery');
-  } else if (typeof extensions === 'string' && extensions.includes('persistedQuery')) {
-    out.push('extensions.persistedQuery');
-  }
-  return out;
-}

@@ -1,0 +1,36 @@
+import { BlastguardError, codeRegistry } from '../core/errors.js';
+import type { CodeOf } from '../core/errors.js';
+
+/**
+ * Error codes BG720–BG739: running the egress proxy (BG700–BG702 are the extraction codes of
+ * forwarding, in `extract/codes.ts`). Upstream failures are answered to the client with these
+ * codes in the body; configuration mistakes stop the proxy before it listens.
+ */
+const REGISTRY = codeRegistry({
+  /** A proxy option is missing or malformed: an `--upstream` that is not `API=URL`, an undeclared api, a bad listen address. */
+  invalidConfig: ['BG720', 'a proxy option is missing or malformed'],
+  /** The proxy cannot listen on the address. */
+  listenFailed: ['BG721', 'the proxy cannot listen on its address'],
+  /** The upstream refused the connection, reset it or failed TLS verification: answered 502. */
+  upstreamFailed: ['BG722', 'the upstream cannot be reached, reset the connection or failed TLS verification'],
+  /** The upstream did not answer within the time-out: answered 504. */
+  upstreamTimeout: ['BG723', 'the upstream did not answer in time'],
+  /** The client did not send its request within the time-out: answered 408. */
+  clientTimeout: ['BG724', 'the client did not send its request in time'],
+  /** No verified bundle (or no api catalog) is active yet: answered 503, nothing forwarded. */
+  notReady: ['BG725', 'no verified bundle and api catalog are active yet; nothing is forwarded'],
+  /** The request names no api this proxy forwards to: answered 421. */
+  noUpstream: ['BG726', 'the request names no api this proxy forwards to'],
+});
+
+export const PROXY_CODES = REGISTRY.codes;
+export type ProxyCode = CodeOf<typeof PROXY_CODES>;
+export const PROXY_CODE_TITLES = REGISTRY.titles;
+
+export class ProxyError extends BlastguardError {
+  declare readonly code: ProxyCode;
+  constructor(code: ProxyCode, message: string, options: { help?: string; cause?: unknown } = {}) {
+    super(code, message, options);
+    this.name = 'ProxyError';
+  }
+}

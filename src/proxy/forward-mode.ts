@@ -1,0 +1,84 @@
+import type { Agent } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Enforcer } from '../enforce/index.js';
+import { createForwardProxy, type ForwardEvent, type ForwardLimits, type LocalCa } from './forward/index.js';
+import { sendProblem } from './denial.js';
+import { PROXY_CODES } from './codes.js';
+import { createProxyHandler, type ProxyHandlerOptions } from './handler.js';
+import { upstreamAgent, type Upstream } from './upstream.js';
+
+export interface ForwardModeOptions extends Omit<ProxyHandlerOptions, 'enforcer'> {
+  enforcer: Pick<Enforcer, 'decide' | 'catalog'>;
+  /** The local CA that issues certificates for intercepted hosts (`proxy ca init`). */
+  ca: LocalCa;
+  /** Hosts tunnelled blind (`host` or `host:port`); hosts of declared apis are never tunnelled. */
+  allowTunnel?: readonly string[];
+  /**
+   * Where an api's intercepted calls go instead of the host the client named (`--upstream
+   * API=URL`): a mirror, a loopback test server. Without one, calls go to the host itself.
+   */
+  upstreams?: readonly { api: string; url: string }[];
+  /** Extra trust anchors for upstream TLS (PEM); verification is never turned off. */
+  upstreamCa?: string | Buffer;
+  /** Where blind tunnels connect (tests point them at loopback); default: the host asked for. */
+  resolveTunnel?: (host: string, port: number) => { host: string; port: number };
+  forwardLimits?: Partial<ForwardLimits>;
+  onEvent?: (event: ForwardEvent) => void;
+  host?: string;
+  port: number;
+}
+
+export interface ForwardModeProxy {
+  url: string;
+  address(): AddressInfo | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Forward-proxy mode (`blastguard proxy --forward`): clients that honour `HTTPS_PROXY` tunnel to
+ * the api hosts, the tunnel is intercepted with a certificate from the local CA, and each
+ * decrypted request goes through the same decide-and-forward handler as the reverse proxy. Which
+ * hosts are intercepted follows the active bundle's catalog, so a bundle that declares a new api
+ * host starts intercepting it without a restart.
+ */
+export async function startForwardMode(options: ForwardModeOptions): Promise<ForwardModeProxy> {
+  const handle = createProxyHandler(options);
+  const overrides = new Map((options.upstreams ?? []).map((u) => [u.api, new URL(u.url)]));
+  const agents = new Map<string, Agent>();
+  const agentFor = (origin: URL): Agent => {
+    let agent = agents.get(origin.origin);
+    if (agent === undefined) {
+      agent = upstreamAgent(origin, options.upstreamCa === undefined ? {} : { ca: options.upstreamCa });
+      agents.set(origin.origin, agent);
+    }
+    return agent;
+  };
+  const apiOfHost = (host: string): string | undefined => options.enforcer.catalog()?.apis.find((a) => a.hosts.some((h) => h.toLowerCase() === host))?.name;
+  const proxy = createForwardProxy({
+    ca: options.ca,
+    intercept: (host) => apiOfHost(host) !== undefined,
+    ...(options.allowTunnel === undefined ? {} : { allowTunnel: options.allowTunnel }),
+    ...(options.resolveTunnel === undefined ? {} : { resolveTunnel: options.resolveTunnel }),
+    ...(options.forwardLimits === undefined ? {} : { limits: options.forwardLimits }),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    handler: (req, res, target) => {
+      const api = apiOfHost(target.host);
+      // The catalog changed between the handshake and this request: nothing is forwarded.
+      if (api === undefined) return sendProblem(res, 421, PROXY_CODES.noUpstream, `host \`${target.host}\` belongs to no api of the active catalog`);
+      const origin = overrides.get(api) ?? new URL(`https://${target.host}${target.port === 443 ? '' : `:${target.port}`}`);
+      const upstream: Upstream = { api, origin, agent: agentFor(origin) };
+      void handle(req, res, upstream);
+      return undefined;
+    },
+  });
+  const address = await proxy.listen(options.port, options.host ?? '127.0.0.1');
+  const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    address: () => proxy.address(),
+    close: async () => {
+      await proxy.close();
+      for (const agent of agents.values()) agent.destroy();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Enforcer } from '../enforce/index.js';
+import { extractForwarding } from '../extract/index.js';
+import type { ExtractedOperation, ForwardLimits, HttpRequest, Inventory } from '../extract/index.js';
+import { PROXY_CODES } from './codes.js';
+import { sendDenial, sendProblem, type Refusal } from './denial.js';
+import { forwardUpstream, type Upstream } from './upstream.js';
+import { readRequestBody } from './body.js';
+
+export type { Upstream } from './upstream.js';
+
+/** What the handler needs from an enforcer: the catalog it reads requests with, and decisions. */
+export type DecidingEnforcer = Pick<Enforcer, 'decide' | 'catalog'>;
+
+export interface ProxyHandlerOptions {
+  enforcer: DecidingEnforcer;
+  /** Runtime inventories by api name (`--inventory`), instead of the ones the bundle declares. */
+  inventories?: ReadonlyMap<string, Inventory>;
+  /** Reading limits (body bytes, GraphQL depth, aliases, tokens); defaults in `DEFAULT_FORWARD_LIMITS`. */
+  limits?: Partial<ForwardLimits>;
+  /** Milliseconds the client has to send its whole request (default 30 s): 408 after. */
+  clientTimeoutMs?: number;
+  /** Milliseconds without a byte from the upstream before the call is abandoned (default 30 s): 504. */
+  upstreamTimeoutMs?: number;
+  /** Milliseconds since the epoch (tests). */
+  clock?: () => number;
+}
+
+/**
+ * Handles one request for one upstream: `read → extract (canonical) → decide → forward | deny`.
+ * The reverse proxy calls it with the upstream an `--upstream` names; the forward proxy with the
+ * upstream of the host a client tunnels to. It never throws: every failure is answered.
+ */
+export type ProxyHandler = (req: IncomingMessage, res: ServerResponse, upstream: Upstream) => Promise<void>;
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
+  const clock = options.clock ?? Date.now;
+  const limit = options.limits?.maxBodyBytes ?? 1024 * 1024;
+  const clientTimeoutMs = options.clientTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const upstreamTimeoutMs = options.upstreamTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return async (req, res, upstream) => {
+    const catalog = options.enforcer.catalog();
+    if (catalog === null) return sendProblem(res, 503, PROXY_CODES.notReady, 'no api catalog is active yet (no bundle, or one built without `catalog.json`): nothing is forwarded');
+    const api = catalog.apis.find((a) => a.name === upstream.api);
+    if (api === undefined) return sendProblem(res, 421, PROXY_CODES.noUpstream, `api \`${upstream.api}\` is not in the active catalog`);
+    const body = await readRequestBody(req, limit, clientTimeoutMs);
+    if (body === null) return sendProblem(res, 408, PROXY_CODES.clientTimeout, `the request was not received within ${clientTimeoutMs} ms`);
+    // The request is read as sent to the api's own host (the one it names, or its first).
+    const named = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const host = api.hosts.find((h) => h.toLowerCase() === named) ?? api.hosts[0] ?? named;
+    const headers: Record<string, string[]> = { ...req.headersDistinct } as Record<string, string[]>;
+    headers['host'] = [host];
+    const request: HttpRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers, body: body.bytes };
+    const extraction = extractForwarding(request, catalog, {
+      time: new Date(clock()),
+      ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
+      ...(options.limits === undefined ? {} : { limits: options.limits }),
+    });
+    const traceparent = req.headers['traceparent'];
+    const refusals: Refusal[] = [];
+    for (const op of extraction.operations) {
+      const decisionId = randomUUID();
+      const decision = options.enforcer.decide(op.input, { decisionId, ...(typeof traceparent === 'string' ? { traceparent } : {}) });
+      if (!decision.allow || op.operation === null) refusals.push(refusal(op, decision, decisionId));
+    }
+    if (!body.complete) res.once('finish', () => req.destroy());
+    if (refusals.length > 0 || extraction.forward === null || extraction.operations.length === 0) {
+      if (!body.complete) res.setHeader('connection', 'close');
+      return sendDenial(res, api.protocol, refusals);
+    }
+    await forwardUpstream(extraction.forward, upstream, res, upstreamTimeoutMs);
+    return undefined;
+  };
+}
+
+function refusal(op: ExtractedOperation, decision: Refusal['decision'], decisionId: string): Refusal {
+  return {
+    operation: op.operation,
+    ...(op.alias === undefined ? {} : { alias: op.alias }),
+    decision,
+    decisionId,
+    ...(op.error === undefined ? {} : { error: op.error }),
+  };
+}

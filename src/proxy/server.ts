@@ -1,0 +1,103 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Enforcer } from '../enforce/index.js';
+import { PROXY_CODES, ProxyError } from './codes.js';
+import { sendProblem } from './denial.js';
+import { createProxyHandler, type ProxyHandlerOptions } from './handler.js';
+import { upstreamAgent, type Upstream } from './upstream.js';
+
+export interface ReverseProxyOptions extends Omit<ProxyHandlerOptions, 'enforcer'> {
+  enforcer: Pick<Enforcer, 'decide' | 'catalog' | 'status' | 'metrics'>;
+  /** Each api and where its requests go (`--upstream API=URL`). */
+  upstreams: readonly { api: string; url: string }[];
+  host?: string;
+  port: number;
+  /** Extra trust anchors for upstream TLS (PEM); verification is never turned off. */
+  upstreamCa?: string | Buffer;
+}
+
+export interface ReverseProxy {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The operator paths the proxy answers itself; everything else is an api call. */
+const STATUS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * The reverse proxy (`blastguard proxy`): clients point an api's base url at it. A request goes to
+ * the upstream whose api declares the host it names, to the only upstream, or to the one whose
+ * api name is its first path segment (`/railway/graphql/v2`, the segment removed).
+ */
+export async function startReverseProxy(options: ReverseProxyOptions): Promise<ReverseProxy> {
+  const upstreams: Upstream[] = options.upstreams.map(({ api, url }) => {
+    let origin: URL;
+    try {
+      origin = new URL(url);
+    } catch {
+      throw new ProxyError(PROXY_CODES.invalidConfig, `upstream \`${api}\` has no valid url: \`${url}\``, { help: 'write `--upstream API=https://host[:port]`' });
+    }
+    if (origin.protocol !== 'http:' && origin.protocol !== 'https:') throw new ProxyError(PROXY_CODES.invalidConfig, `upstream \`${api}\` must be an http(s) url, got \`${url}\``);
+    return { api, origin, agent: upstreamAgent(origin, options.upstreamCa === undefined ? {} : { ca: options.upstreamCa }) };
+  });
+  const handle = createProxyHandler(options);
+  const route = (req: IncomingMessage): Upstream | null => {
+    if (upstreams.length === 1) return upstreams[0]!;
+    const catalog = options.enforcer.catalog();
+    const named = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const byHost = upstreams.find((u) => catalog?.apis.find((a) => a.name === u.api)?.hosts.some((h) => h.toLowerCase() === named));
+    if (byHost !== undefined) return byHost;
+    const segment = /^\/([^/?#]+)/.exec(req.url ?? '')?.[1];
+    const byName = upstreams.find((u) => u.api === segment);
+    if (byName === undefined) return null;
+    req.url = (req.url ?? '/').slice(segment!.length + 1) || '/';
+    if (!req.url.startsWith('/')) req.url = `/${req.url}`;
+    return byName;
+  };
+  const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: (options.clientTimeoutMs ?? 30_000) + 5_000 }, (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if ((req.method === 'GET' || req.method === 'HEAD') && STATUS_PATHS.has(path)) return status(path, options.enforcer, res);
+    const upstream = route(req);
+    if (upstream === null) return sendProblem(res, 421, PROXY_CODES.noUpstream, 'the request names no api this proxy forwards to (by host, or as the first path segment)');
+    handle(req, res, upstream).catch(() => sendProblem(res, 500, PROXY_CODES.upstreamFailed, 'the proxy failed while handling the request'));
+    return undefined;
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) => reject(new ProxyError(PROXY_CODES.listenFailed, `cannot listen on \`${host}:${options.port}\`: ${e.message.toLowerCase()}`, { cause: e })));
+    server.listen(options.port, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const u of upstreams) u.agent?.destroy();
+    },
+  };
+}
+
+function status(path: string, enforcer: ReverseProxyOptions['enforcer'], res: ServerResponse): void {
+  const json = (code: number, body: unknown): void => {
+    res.writeHead(code, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body) + '\n');
+  };
+  const s = enforcer.status();
+  // Ready means a verified bundle and the catalog to read requests with: without both nothing is forwarded.
+  const ready = s.ready && enforcer.catalog() !== undefined;
+  if (path === '/healthz') json(ready && s.healthy ? 200 : 503, { healthy: ready && s.healthy, state: s.state, active_revision: s.active_revision, stale: s.staleness.stale });
+  else if (path === '/readyz') json(ready ? 200 : 503, { ready, state: s.state, active_revision: s.active_revision });
+  else {
+    enforcer.metrics.registry.metrics().then(
+      (text) => {
+        res.writeHead(200, { 'content-type': enforcer.metrics.registry.contentType });
+        res.end(text);
+      },
+      () => {
+        res.writeHead(500);
+        res.end();
+      },
+    );
+  }
+}

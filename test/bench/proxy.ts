@@ -1,0 +1,180 @@
+// The egress proxy section of `npm run bench`: latency the proxy adds to a GraphQL call, against
+// calling the upstream directly and against a bare Node pass-through proxy, in the same run, at
+// 1,000 requests/s (a fixed-rate load process, µs timing) and at saturation (autocannon, its own
+// process); then memory of the proxy over many requests (1,000,000 with BENCH_PROXY_REQUESTS=1000000;
+// 100,000 by default so the whole bench stays within minutes).
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Agent, createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { bundleFiles, packBundle } from '../../src/bundle/index.js';
+import { compileIr } from '../../src/compile/index.js';
+import { createEnforcer } from '../../src/enforce/index.js';
+import { inventoryOf } from '../../src/extract/index.js';
+import { buildIr } from '../../src/ir/build.js';
+import { loadPolicySet } from '../../src/load/index.js';
+import { startReverseProxy } from '../../src/proxy/index.js';
+import { loadSigningKey, signBundleFiles } from '../../src/sign/index.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { loadVerificationKey, singleKeyConfig } from '../../src/verify/index.js';
+
+const run = promisify(execFile);
+const RATE = 1_000;
+const SECONDS = Number(process.env['BENCH_PROXY_SECONDS'] ?? 8);
+const MEMORY_REQUESTS = Number(process.env['BENCH_PROXY_REQUESTS'] ?? 100_000);
+
+const IDS = { project: '1c0ffee0-0000-4000-8000-000000000001', staging: '5e7a9e00-0000-4000-8000-000000000002', service: '5e7a9e00-0000-4000-8000-0000000000a1' };
+const CALL = {
+  headers: { authorization: 'Bearer fake-railway-custom-domains-cli-token', 'content-type': 'application/json', host: 'backboard.railway.com' },
+  body: JSON.stringify({
+    query: 'mutation CustomDomainCreate($input: CustomDomainCreateInput!) { customDomainCreate(input: $input) { id domain } }',
+    variables: { input: { domain: 'staging.pocketos.example', environmentId: IDS.staging, projectId: IDS.project, serviceId: IDS.service } },
+    operationName: 'CustomDomainCreate',
+  }),
+};
+
+function startChild(file: string): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout!.once('data', (d: Buffer) => resolve({ child, port: Number(d.toString().trim()) }));
+    child.once('error', reject);
+  });
+}
+
+/** A bare pass-through proxy: what any Node reverse proxy costs, with the same keep-alive upstream agent. */
+async function bareProxy(upstreamPort: number): Promise<Server> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    const up = request({ hostname: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+interface Fixed {
+  p50: number;
+  p99: number;
+  achieved: number;
+  failures: number;
+}
+
+async function fixedRate(root: string, url: string, bodyFile: string): Promise<Fixed> {
+  const { stdout } = await run(process.execPath, [path.join(root, 'test', 'bench', 'proxy-load.mjs'), url, String(RATE), String(SECONDS), bodyFile], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as Fixed;
+}
+
+async function saturation(root: string, url: string): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  const bin = path.join(root, 'node_modules', 'autocannon', 'autocannon.js');
+  const args = [bin, '-j', '-c', '32', '-d', String(SECONDS), '-m', 'POST', '-b', CALL.body, ...Object.entries(CALL.headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]), url];
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 16 << 20 });
+  const r = JSON.parse(stdout) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+/** Collects garbage when run with `--expose-gc` (npm run bench does). */
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+const fmt = (us: number): string => (us / 1000).toFixed(3);
+
+/** Markdown lines for the bench output. */
+export async function benchProxy(root: string): Promise<string[]> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'blastguard-bench-proxy-'));
+  const upstream = await startChild(path.join(root, 'test', 'bench', 'proxy-upstream.mjs'));
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const { set } = await loadPolicySet(path.join(root, 'policies'), { cwd: root });
+    const ir = buildIr(set);
+    const compiled = compileIr(ir);
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const files = bundleFiles({ wasm: compiled.wasm, data: compiled.data, revision: 'bench', entrypoints: compiled.entrypoints, metadata: { compiler: 'blastguard bench', sequence: 1 } });
+    const key = loadSigningKey(pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 'ES256');
+    const bundleFile = path.join(dir, 'bundle.tar.gz');
+    await writeFile(bundleFile, packBundle(files, await signBundleFiles(files, { key })));
+    const enforcer = createEnforcer({ source: bundleFile, verification: singleKeyConfig(loadVerificationKey(pair.publicKey.export({ type: 'spki', format: 'pem' }) as string, 'ES256')), catalog: ir, poll: false });
+    await enforcer.refresh();
+    closers.push(() => enforcer.close());
+    const inventory = inventoryOf([
+      { id: IDS.project, kind: 'project', project: 'pocketos' },
+      { id: IDS.staging, kind: 'environment', environment: 'staging' },
+      { id: IDS.service, kind: 'service', project: 'pocketos' },
+    ]);
+    const proxy = await startReverseProxy({ enforcer, upstreams: [{ api: 'railway', url: `http://127.0.0.1:${upstream.port}` }], port: 0, inventories: new Map([['railway', inventory]]) });
+    closers.push(() => proxy.close());
+    const bare = await bareProxy(upstream.port);
+    closers.push(() => new Promise<void>((resolve) => (bare.closeAllConnections(), bare.close(() => resolve()))));
+    const bodyFile = path.join(dir, 'call.json');
+    await writeFile(bodyFile, JSON.stringify(CALL));
+    const targets = {
+      direct: `http://127.0.0.1:${upstream.port}/graphql/v2`,
+      bare: `http://127.0.0.1:${(bare.address() as AddressInfo).port}/graphql/v2`,
+      blastguard: `${proxy.url}/graphql/v2`,
+    };
+    const fixed: Record<string, Fixed> = {};
+    const sat: Record<string, Awaited<ReturnType<typeof saturation>>> = {};
+    for (const [name, url] of Object.entries(targets)) fixed[name] = await fixedRate(root, url, bodyFile);
+    for (const [name, url] of Object.entries(targets)) sat[name] = await saturation(root, url);
+
+    // Memory: the proxy under load for MEMORY_REQUESTS requests, sampled every 250 ms.
+    gc();
+    const before = process.memoryUsage();
+    let peakRss = before.rss;
+    let peakHeap = before.heapUsed;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+    }, 250);
+    const bin = path.join(root, 'node_modules', 'autocannon', 'autocannon.js');
+    const t0 = performance.now();
+    const { stdout } = await run(process.execPath, [bin, '-j', '-c', '32', '-a', String(MEMORY_REQUESTS), '-m', 'POST', '-b', CALL.body, ...Object.entries(CALL.headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]), targets.blastguard], { maxBuffer: 16 << 20 });
+    const seconds = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    gc();
+    const after = process.memoryUsage();
+    const done = JSON.parse(stdout) as { requests: { total: number }; non2xx: number; errors: number };
+    const mib = (b: number): string => (b / 1048576).toFixed(1);
+
+    const added = (name: 'bare' | 'blastguard', q: 'p50' | 'p99'): string => fmt(fixed[name]![q] - fixed['direct']![q]);
+    const lines = [
+      '',
+      `### Egress proxy (GraphQL customDomainCreate, allowed; upstream and load in their own processes; Node ${process.versions.node})`,
+      '',
+      `At ${RATE} requests/s for ${SECONDS} s (fixed-rate load process, latency in ms):`,
+      '',
+      '| path | p50 | p99 | added p50 vs direct | added p99 vs direct | achieved rps | failures |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...(['direct', 'bare', 'blastguard'] as const).map((n) => {
+        const f = fixed[n]!;
+        return `| ${n === 'direct' ? 'upstream directly' : n === 'bare' ? 'bare Node pass-through proxy' : 'blastguard proxy'} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${n === 'direct' ? '—' : added(n, 'p50')} | ${n === 'direct' ? '—' : added(n, 'p99')} | ${f.achieved.toFixed(0)} | ${f.failures} |`;
+      }),
+      '',
+      `blastguard p99 added over the bare pass-through: ${fmt(fixed['blastguard']!.p99 - fixed['bare']!.p99)} ms (goal: p99 added ≤ 1 ms at 1,000 rps).`,
+      '',
+      `At saturation (autocannon, 32 connections, ${SECONDS} s):`,
+      '',
+      '| path | requests/s | p50 ms | p99 ms | errors + non-2xx |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      ...(['direct', 'bare', 'blastguard'] as const).map((n) => `| ${n} | ${sat[n]!.rps.toFixed(0)} | ${sat[n]!.p50} | ${sat[n]!.p99} | ${sat[n]!.errors} |`),
+      '',
+      `blastguard throughput: ${((100 * sat['blastguard']!.rps) / sat['bare']!.rps).toFixed(0)} % of the bare pass-through (goal ≥ 70 %).`,
+      '',
+      `Memory over ${done.requests.total.toLocaleString('en-US')} requests through the proxy${MEMORY_REQUESTS < 1_000_000 ? ' (shortened run; BENCH_PROXY_REQUESTS=1000000 for the full one)' : ''}, ${seconds.toFixed(0)} s, ${done.non2xx + done.errors} errors: ` +
+        `heap ${mib(before.heapUsed)} → ${mib(after.heapUsed)} MiB after gc (peak ${mib(peakHeap)}), rss ${mib(before.rss)} → ${mib(after.rss)} MiB (peak ${mib(peakRss)}).`,
+    ];
+    return lines;
+  } finally {
+    for (const c of closers.reverse()) await c();
+    upstream.child.kill('SIGTERM');
+    await rm(dir, { recursive: true, force: true });
+  }
+}
