@@ -59,8 +59,12 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Instantiates `wasm` with `data`; throws BG120 (as the SDK engine does) when it cannot. */
-export function loadDirectEngine(wasm: Uint8Array, data: unknown): DirectEngine {
+/**
+ * Instantiates `wasm` with `data`; throws BG120 (as the SDK engine does) when it cannot.
+ * `dataJson`, when given, is `data`'s JSON text as the bundle holds it (`Bundle.dataJson`): the
+ * module parses those bytes, which spares re-serialising megabytes of data at activation.
+ */
+export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uint8Array): DirectEngine {
   let memory: WasmMemory;
   let x: Record<string, Export>;
   let dataAddr: number;
@@ -82,7 +86,7 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown): DirectEngine 
       if (typeof x[name] !== 'function') throw new Error(`the module does not export \`${name}\` (opa wasm abi 1.2 or later)`);
     }
     x['opa_malloc']!(0);
-    const text = encoder.encode(JSON.stringify(data ?? {}));
+    const text = dataJson ?? encoder.encode(JSON.stringify(data ?? {}));
     const raw = x['opa_malloc']!(text.length);
     new Uint8Array(memory.buffer).set(text, raw);
     dataAddr = x['opa_json_parse']!(raw, text.length);

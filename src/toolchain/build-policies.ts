@@ -27,12 +27,12 @@ export type BuildSequence = number | 'commit-time';
 
 const SEQUENCE_HELP = 'give a non-negative integer that grows with every published bundle (a CI run number), or `commit-time`';
 
-/** Reads `--sequence` (a flag or input value) as a sequence; BG130 when it is neither a non-negative integer nor `commit-time`. */
+/** Reads `--sequence` (a flag or input value) as a sequence; BG264 when it is neither a non-negative integer nor `commit-time`. */
 export function parseSequence(text: string, flag = '--sequence'): BuildSequence {
   if (text === 'commit-time') return text;
   const n = Number(text);
   if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n)) {
-    throw new UsageError(BUNDLE_CODES.sequenceFlag, `${flag} \`${printable(text)}\` is not a non-negative integer or \`commit-time\``, { help: SEQUENCE_HELP });
+    throw new UsageError(BUNDLE_CODES.buildFlagValue, `${flag} \`${printable(text)}\` is not a non-negative integer or \`commit-time\``, { help: SEQUENCE_HELP });
   }
   return n;
 }
@@ -63,7 +63,7 @@ export async function checkBuildOptions(options: Pick<BuildPoliciesOptions, 'dir
   await checkOutPath(options);
   const sequence = options.sequence;
   if (sequence !== undefined && sequence !== 'commit-time' && !(typeof sequence === 'number' && Number.isSafeInteger(sequence) && sequence >= 0)) {
-    throw new UsageError(BUNDLE_CODES.sequenceFlag, `--sequence \`${printable(String(sequence))}\` is not a non-negative integer or \`commit-time\``, { help: SEQUENCE_HELP });
+    throw new UsageError(BUNDLE_CODES.buildFlagValue, `--sequence \`${printable(String(sequence))}\` is not a non-negative integer or \`commit-time\``, { help: SEQUENCE_HELP });
   }
   checkOptionText('--revision', options.revision, BUNDLE_CODES.buildFlagValue, { allowEmpty: true });
   checkOptionText('--key-id', options.keyId, BUNDLE_CODES.buildFlagValue, {

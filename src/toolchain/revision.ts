@@ -37,7 +37,7 @@ export async function gitCommitTime(dir: string): Promise<number> {
     if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(seconds)) throw new Error(`git printed \`${text}\``);
     return seconds;
   } catch (e) {
-    throw new BlastguardError(BUNDLE_CODES.sequenceFlag, `cannot read the commit time for \`--sequence commit-time\`: \`${dir}\` is not in a git checkout with a commit`, {
+    throw new BlastguardError(BUNDLE_CODES.buildFlagValue, `cannot read the commit time for \`--sequence commit-time\`: \`${dir}\` is not in a git checkout with a commit`, {
       help: 'pass a number instead (for example --sequence "$GITHUB_RUN_NUMBER"), or build inside the policy repository',
       cause: e,
     });

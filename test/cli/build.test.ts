@@ -129,11 +129,11 @@ describe('blastguard build', () => {
     expect((await readBundle(await readFile(path.join(dir, 'b.tar.gz')))).manifest.metadata).not.toHaveProperty('sequence');
     for (const bad of ['-1', '1.5', 'abc', '', '99999999999999999999']) {
       const r = await runCli(['build', '--out', 'c.tar.gz', '--revision', 'r', '--sequence', bad], { cwd: dir });
-      expect([r.code, errorCode(r)], bad).toEqual([2, 'BG130']);
+      expect([r.code, errorCode(r)], bad).toEqual([2, 'BG264']);
     }
     // Outside a git checkout `commit-time` has no commit to read.
     const outside = await runCli(['build', '--out', 'c.tar.gz', '--revision', 'r', '--sequence', 'commit-time'], { cwd: dir });
-    expect(errorCode(outside)).toBe('BG130');
+    expect(errorCode(outside)).toBe('BG264');
     await expect(stat(path.join(dir, 'c.tar.gz'))).rejects.toThrow();
     git(dir, 'init', '-q');
     git(dir, 'add', '.');
