@@ -78,8 +78,18 @@ export type CheckOutcome = 'activated' | 'unchanged' | 'failed';
 export interface Enforcer {
   /** Resolves once a verified bundle is active (from disk or from the source). */
   readonly ready: Promise<void>;
-  /** Decides one input with the active bundle; never throws, denies when it cannot decide. */
+  /**
+   * Decides one input with the active bundle; never throws, denies when it cannot decide. The
+   * decision is frozen and may be shared with other calls that decided the same: do not change it.
+   */
   decide(input: unknown, context?: { traceparent?: string }): Decision;
+  /**
+   * `decide` for an input a caller already holds as JSON text or UTF-8 bytes (a proxy that built
+   * it, a queue message): written into the module's memory as it is, without `JSON.stringify` of
+   * an object. Input that is not JSON denies. The decision log parses it only
+   * when it builds the event, off the decision path.
+   */
+  decideJson(json: string | Uint8Array, context?: { traceparent?: string }): Decision;
   /**
    * Extracts the operations of an HTTP request with the api catalog (the `catalog` option, else
    * the active bundle's) and decides each. Throws BG623 when the active bundle carries no catalog
@@ -329,6 +339,16 @@ class EnforcerImpl implements Enforcer {
   }
 
   decide(input: unknown, context: { traceparent?: string } = {}): Decision {
+    return this.run(input, undefined, context);
+  }
+
+  decideJson(json: string | Uint8Array, context: { traceparent?: string } = {}): Decision {
+    if (typeof json !== 'string' && !(json instanceof Uint8Array)) throw configError('json', 'must be a string or a Uint8Array of JSON');
+    return this.run(undefined, json, context);
+  }
+
+  /** One decision, from an input value or (`json` set) from its JSON text or bytes. */
+  private run(input: unknown, json: string | Uint8Array | undefined, context: { traceparent?: string }): Decision {
     const t0 = performance.now();
     const active = this.holder.active;
     let decision: Decision;
@@ -339,7 +359,8 @@ class EnforcerImpl implements Enforcer {
       decision = enforcerDeny('enforcer:stale', `bundle revision \`${active.revision}\` was not refreshed within ${this.maxStalenessMs! / 1000} s (fail closed)`);
     } else {
       try {
-        decision = active.engine.decide(input);
+        const engine = active.engine;
+        decision = json === undefined ? engine.decide(input) : typeof json === 'string' ? engine.decideText(json) : engine.decideBytes(json);
       } catch (e) {
         decision = enforcerDeny('enforcer:error', `the policy could not decide: ${isBlastguardError(e) ? `${e.code} ${e.message}` : String(e)}`);
       }
@@ -350,6 +371,8 @@ class EnforcerImpl implements Enforcer {
     if (this.log !== null) {
       this.log.record({
         input,
+        // Bytes are copied: the caller may reuse its buffer before the event is built.
+        ...(json === undefined ? {} : { json: typeof json === 'string' ? json : json.slice() }),
         result: decision,
         bundle: active === null ? null : { name: this.name, revision: active.revision },
         timeMs: now === 0 ? this.clock() : now,
