@@ -43,6 +43,8 @@ const REGISTRY = codeRegistry({
   inputUnreadable: ['BG651', 'the `decide --input` file or standard input cannot be read'],
   /** `blastguard decide --input`: not a JSON document. */
   inputNotJson: ['BG652', 'the `decide --input` is not valid JSON'],
+  /** A status upload (OPA's status plugin) failed after its retries; the next status change sends again. */
+  statusUploadFailed: ['BG653', 'a status upload to the status service failed after retries; the next status is sent again'],
 });
 
 export const ENFORCE_CODES = REGISTRY.codes;

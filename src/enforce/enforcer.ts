@@ -22,6 +22,7 @@ import { DecisionLog, type DecisionLogOptions } from './decision-log.js';
 import { EnforcerMetrics } from './metrics.js';
 import { validateOverride, type LocalOverride } from './override.js';
 import { serveStatus, type StatusServer } from './server.js';
+import { StatusUploader, type StatusUploadOptions } from './status-upload.js';
 import type { EnforcerState, EnforcerStatus, StatusError } from './status.js';
 
 /**
@@ -49,6 +50,8 @@ export interface EnforcerOptions {
   /** Accept bundles older than the active one (see revision.ts for the order). Off by default. */
   allowRollback?: boolean;
   decisionLogs?: DecisionLogOptions;
+  /** POST the status (OPA's status plugin format) to a status service after every check of the source. */
+  statusUpload?: StatusUploadOptions;
   /** Added to every decision-log event (OPA adds `id` and `version`; give them here). */
   labels?: Readonly<Record<string, string>>;
   /** An operator's local `lockdown`; it can only tighten decisions. */
@@ -108,6 +111,8 @@ export interface Enforcer {
   listen(options: { port: number; host?: string }): Promise<StatusServer>;
   /** Writes and uploads buffered decision-log events now. */
   flushLogs(): Promise<void>;
+  /** Resolves when no status upload is waiting or in flight. */
+  flushStatus(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -145,6 +150,7 @@ class EnforcerImpl implements Enforcer {
   private readonly maxStalenessMs: number | null;
   private readonly failClosed: boolean;
   private readonly log: DecisionLog | null;
+  private readonly statusUpload: StatusUploader | null;
   private readonly clock: () => number;
   private readonly persistDir: string | undefined;
   private readonly catalogOverride: IrCatalog | undefined;
@@ -192,12 +198,13 @@ class EnforcerImpl implements Enforcer {
       now: this.clock,
     };
     this.log = options.decisionLogs === undefined ? null : new DecisionLog(options.decisionLogs, labels, this.clock);
+    this.statusUpload = options.statusUpload === undefined ? null : new StatusUploader(options.statusUpload, labels, () => this.status());
     this.metrics = new EnforcerMetrics(() => this.status());
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     if (this.settings.verification === null) this.warn(`bundle verification is OFF for \`${this.source.location}\`: any bundle the source serves will decide`);
     if (this.settings.override !== null) this.warn(`local override: lockdown (${this.settings.override.reason})`);
     this.log?.start();
-    this.starting = this.persistDir === undefined ? Promise.resolve() : this.loadPersisted(this.persistDir);
+    this.starting = (this.persistDir === undefined ? Promise.resolve() : this.loadPersisted(this.persistDir)).then(() => this.statusUpload?.notify());
     this.loop = this.start(options.poll !== false);
   }
 
@@ -261,6 +268,7 @@ class EnforcerImpl implements Enforcer {
         return await this.apply(update, previousEtag);
       } finally {
         this.phase = this.closed ? 'closed' : this.holder.active === null ? (before === 'closed' ? 'closed' : 'starting') : 'active';
+        if (!this.closed) this.statusUpload?.notify();
       }
     };
     const next = (this.refreshing ?? Promise.resolve('unchanged' as CheckOutcome)).then(run, run);
@@ -444,6 +452,7 @@ class EnforcerImpl implements Enforcer {
       override: this.settings.override === null ? null : { mode: 'lockdown', reason: this.settings.override.reason },
       counters: { ...this.counters },
       decision_logs: this.log?.stats() ?? null,
+      status_upload: this.statusUpload?.stats() ?? null,
     };
   }
 
@@ -457,6 +466,10 @@ class EnforcerImpl implements Enforcer {
     await this.log?.flush();
   }
 
+  async flushStatus(): Promise<void> {
+    await this.statusUpload?.idle();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -466,6 +479,7 @@ class EnforcerImpl implements Enforcer {
     await this.refreshing?.catch(() => undefined);
     await this.source.stop();
     for (const s of this.servers) await s.close();
+    await this.statusUpload?.idle();
     await this.log?.close();
   }
 }
