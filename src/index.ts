@@ -11,6 +11,7 @@ export {
   createEnforcer,
   maskInput,
   serveStatus,
+  statusDocument,
   validateOverride,
 } from './enforce/index.js';
 export type {
@@ -26,8 +27,11 @@ export type {
   EnforcerStatus,
   LocalOverride,
   RequestDecision,
+  StatusDocument,
   StatusError,
   StatusServer,
+  StatusUploadOptions,
+  StatusUploadStats,
 } from './enforce/index.js';
 export {
   DISTRIBUTE_CODES,

@@ -77967,7 +77967,7 @@ var { codes: BUNDLE_CODES, titles: BUNDLE_CODE_TITLES } = codeRegistry({
   outDirectory: ["BG263", "`--out` is empty, the current directory, or the policy directory (or inside or around it)"],
   emptyFlag: ["BG265", "a path flag (`--dir`, `--tests`, `--junit`, \u2026) or a `--fixture` / `--step` filter is empty"],
   controlCharacterInFlag: ["BG266", "a flag value or argument has a control character (it would be echoed into output)"],
-  buildFlagValue: ["BG264", "`build --revision`, `--key-id` or `--scope` has a control character, or `--key-id` is empty"],
+  buildFlagValue: ["BG264", "`build --revision`, `--key-id` or `--scope` has a control character, `--key-id` is empty, or `--sequence` is not a non-negative integer or `commit-time` (with a git commit)"],
   evalInputUnreadable: ["BG270", "the eval input file cannot be read"],
   evalInputJson: ["BG271", "the eval input is not valid JSON"],
   unknownEntrypoint: ["BG272", "unknown eval entrypoint"],
@@ -78585,18 +78585,25 @@ function bundleFromEntries(entries) {
   }
   const manifestBytes = files.get(MANIFEST_PATH);
   const manifest = manifestBytes ? manifestFromJson(parseStructuredFile(MANIFEST_PATH, manifestBytes)) : { revision: "" };
-  let dataTree = {};
+  const dataFiles = [];
   const wasmModules = /* @__PURE__ */ new Map();
   for (const [path16, content] of files) {
     const base = basename(path16);
-    if (base === "data.json" || base === "data.yaml" || base === "data.yml") {
-      const dir = path16.slice(0, Math.max(0, path16.length - base.length - 1));
-      dataTree = mountData(dataTree, dir, parseStructuredFile(path16, content), path16);
-    } else if (base === WASM_PATH) {
+    if (base === "data.json" || base === "data.yaml" || base === "data.yml") dataFiles.push([path16, content]);
+    else if (base === WASM_PATH) {
       wasmModules.set(names.get(path16) ?? "/" + path16, content);
     }
   }
-  validateManifest(manifest, { wasmPaths: new Set(wasmModules.keys()), data: dataTree });
+  const rootJson = dataFiles.length === 1 && dataFiles[0][0] === DATA_PATH ? fastRootData(dataFiles[0][1]) : null;
+  let tree;
+  const mountAll = () => {
+    let merged = {};
+    for (const [path16, content] of dataFiles) merged = mountData(merged, path16.slice(0, Math.max(0, path16.length - basename(path16).length - 1)), parseStructuredFile(path16, content), path16);
+    return merged;
+  };
+  if (rootJson === null) tree = mountAll();
+  const data = rootJson === null ? toPlain(tree) : rootJson.data;
+  validateManifest(manifest, { wasmPaths: new Set(wasmModules.keys()), data: tree ?? data });
   const entrypoints = /* @__PURE__ */ new Map();
   for (const w of manifest.wasm ?? []) entrypoints.set(w.entrypoint, w.module);
   return {
@@ -78604,11 +78611,34 @@ function bundleFromEntries(entries) {
     signatures,
     manifest,
     revision: manifest.revision,
-    dataTree,
-    data: toPlain(dataTree),
+    get dataTree() {
+      return tree ??= mountAll();
+    },
+    data,
+    dataJson: rootJson === null ? null : rootJson.bytes,
     wasmModules,
     entrypoints
   };
+}
+var utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+var SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+function fastRootData(content) {
+  const bytes = content.length >= 3 && content[0] === 239 && content[1] === 187 && content[2] === 191 ? content.subarray(3) : content;
+  let text;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return null;
+  }
+  if (SURROGATE_ESCAPE.test(text)) return null;
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
+  return { data, bytes };
 }
 function wasmForEntrypoint(bundle, entrypoint) {
   const module = bundle.entrypoints.get(entrypoint);
@@ -81050,6 +81080,19 @@ async function gitRevision(dir, warn2) {
   }
   return head;
 }
+async function gitCommitTime(dir) {
+  try {
+    const text = (await run("git", ["log", "-1", "--format=%ct", "HEAD"], { cwd: dir })).stdout.trim();
+    const seconds = Number(text);
+    if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(seconds)) throw new Error(`git printed \`${text}\``);
+    return seconds;
+  } catch (e) {
+    throw new BlastguardError(BUNDLE_CODES.buildFlagValue, `cannot read the commit time for \`--sequence commit-time\`: \`${dir}\` is not in a git checkout with a commit`, {
+      help: 'pass a number instead (for example --sequence "$GITHUB_RUN_NUMBER"), or build inside the policy repository',
+      cause: e
+    });
+  }
+}
 
 // src/toolchain/signing.ts
 function signingAlgorithm(alg) {
@@ -81062,8 +81105,21 @@ function signingOptions(input2) {
 }
 
 // src/toolchain/build-policies.ts
+var SEQUENCE_HELP = "give a non-negative integer that grows with every published bundle (a CI run number), or `commit-time`";
+function parseSequence(text, flag = "--sequence") {
+  if (text === "commit-time") return text;
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n)) {
+    throw new UsageError(BUNDLE_CODES.buildFlagValue, `${flag} \`${escape2(text)}\` is not a non-negative integer or \`commit-time\``, { help: SEQUENCE_HELP });
+  }
+  return n;
+}
 async function checkBuildOptions(options) {
   await checkOutPath(options);
+  const sequence = options.sequence;
+  if (sequence !== void 0 && sequence !== "commit-time" && !(typeof sequence === "number" && Number.isSafeInteger(sequence) && sequence >= 0)) {
+    throw new UsageError(BUNDLE_CODES.buildFlagValue, `--sequence \`${escape2(String(sequence))}\` is not a non-negative integer or \`commit-time\``, { help: SEQUENCE_HELP });
+  }
   checkOptionText("--revision", options.revision, BUNDLE_CODES.buildFlagValue, { allowEmpty: true });
   checkOptionText("--key-id", options.keyId, BUNDLE_CODES.buildFlagValue, {
     emptyHelp: "leave --key-id out for key id `default` (as `opa build`); to sign without a key id, pass --claims-file"
@@ -81082,7 +81138,8 @@ async function buildPolicies(options, hooks = {}) {
     warnings.push(w);
     hooks.warning?.(w);
   });
-  const bundle = await buildBundle(check2.ir, signing === void 0 ? { revision } : { revision, signing });
+  const sequence = options.sequence === "commit-time" ? await gitCommitTime(dir) : options.sequence;
+  const bundle = await buildBundle(check2.ir, { revision, ...signing === void 0 ? {} : { signing }, ...sequence === void 0 ? {} : { sequence } });
   const written = await writeBundle(bundle, { out: options.out, cwd: options.cwd });
   return { check: check2, bundle, written, warnings };
 }
@@ -82373,7 +82430,7 @@ var { codes: VERIFY_CODES, titles: VERIFY_CODE_TITLES } = codeRegistry({
 });
 
 // src/verify/jws.ts
-var utf8 = new TextDecoder("utf-8", { fatal: true });
+var utf82 = new TextDecoder("utf-8", { fatal: true });
 
 // src/toolchain/publish-oci.ts
 async function publishOci(bytes, options) {
@@ -82417,10 +82474,12 @@ async function jobSummary(io, markdown) {
 }
 
 // action/src/build.ts
-async function buildFromInputs(io, defaultRevision) {
+async function buildFromInputs(io, defaultRevision, defaultSequence) {
   const dir = input("dir") || "policies";
   const out = input("out") || "bundle.tar.gz";
   const revision = input("revision") || defaultRevision;
+  const sequenceInput = input("sequence");
+  const sequence = sequenceInput ? parseSequence(sequenceInput, "input `sequence`") : defaultSequence;
   const secret = input("signing-key");
   const alg = input("signing-alg");
   const keyId = input("key-id");
@@ -82435,7 +82494,7 @@ async function buildFromInputs(io, defaultRevision) {
     throw new UsageError("BG255", `${stray.join(", ")} given without \`signing-key\`; the bundle would not be signed`, { help: "add the `signing-key` input" });
   }
   const result = await buildPolicies(
-    { dir, out, cwd: io.cwd, ...revision === void 0 ? {} : { revision }, ...signing === void 0 ? {} : { signing } },
+    { dir, out, cwd: io.cwd, ...revision === void 0 ? {} : { revision }, ...sequence === void 0 ? {} : { sequence }, ...signing === void 0 ? {} : { signing } },
     { checked: (check2) => annotate(io, check2.diagnostics), warning: (message3) => io.stderr(`warning: ${message3}
 `) }
   );
@@ -86755,7 +86814,7 @@ async function publish(io) {
   if (!/^[0-9a-f]{40}$/.test(sha)) throw new UsageError("BG572", "`GITHUB_SHA` is not a commit id", { help: "run `publish` on push inside a GitHub Actions job" });
   const out = input("out") || "bundle.tar.gz";
   if (!isTarballPath(out)) throw new UsageError("BG574", `input \`out\` \`${out}\` is a directory bundle; publishing needs an archive (\`.tar.gz\`)`, { help: "use out: bundle.tar.gz" });
-  const built = await buildFromInputs(io, sha);
+  const built = await buildFromInputs(io, sha, "commit-time");
   if (built === null) return 1;
   const { irDigest: irDigest2 } = built;
   const sha256 = built.sha256;

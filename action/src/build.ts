@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { formatBuilt } from '../../src/report/index.js';
-import { UsageError, buildPolicies, checkBuildOptions, type SigningInput } from '../../src/toolchain/index.js';
+import { UsageError, buildPolicies, checkBuildOptions, parseSequence, type BuildSequence, type SigningInput } from '../../src/toolchain/index.js';
 import { annotate, input, type ActionIo } from './io.js';
 
 export interface BuiltFile {
@@ -10,11 +10,16 @@ export interface BuiltFile {
   irDigest: string;
 }
 
-/** Builds (and signs, with `signing-key`) the bundle the inputs describe; null when the policies have errors. */
-export async function buildFromInputs(io: ActionIo, defaultRevision: string | undefined): Promise<BuiltFile | null> {
+/**
+ * Builds (and signs, with `signing-key`) the bundle the inputs describe; null when the policies
+ * have errors. `defaultSequence` is the `metadata.sequence` when the `sequence` input is empty.
+ */
+export async function buildFromInputs(io: ActionIo, defaultRevision: string | undefined, defaultSequence?: BuildSequence): Promise<BuiltFile | null> {
   const dir = input('dir') || 'policies';
   const out = input('out') || 'bundle.tar.gz';
   const revision = input('revision') || defaultRevision;
+  const sequenceInput = input('sequence');
+  const sequence = sequenceInput ? parseSequence(sequenceInput, 'input `sequence`') : defaultSequence;
   const secret = input('signing-key');
   const alg = input('signing-alg');
   const keyId = input('key-id');
@@ -30,7 +35,7 @@ export async function buildFromInputs(io: ActionIo, defaultRevision: string | un
     throw new UsageError('BG255', `${stray.join(', ')} given without \`signing-key\`; the bundle would not be signed`, { help: 'add the `signing-key` input' });
   }
   const result = await buildPolicies(
-    { dir, out, cwd: io.cwd, ...(revision === undefined ? {} : { revision }), ...(signing === undefined ? {} : { signing }) },
+    { dir, out, cwd: io.cwd, ...(revision === undefined ? {} : { revision }), ...(sequence === undefined ? {} : { sequence }), ...(signing === undefined ? {} : { signing }) },
     { checked: (check) => annotate(io, check.diagnostics), warning: (message) => io.stderr(`warning: ${message}\n`) },
   );
   if (result.bundle === null || result.written === null) {

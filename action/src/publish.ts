@@ -51,7 +51,9 @@ export async function publish(io: ActionIo): Promise<number> {
   if (!/^[0-9a-f]{40}$/.test(sha)) throw new UsageError('BG572', '`GITHUB_SHA` is not a commit id', { help: 'run `publish` on push inside a GitHub Actions job' });
   const out = input('out') || 'bundle.tar.gz';
   if (!isTarballPath(out)) throw new UsageError('BG574', `input \`out\` \`${out}\` is a directory bundle; publishing needs an archive (\`.tar.gz\`)`, { help: 'use out: bundle.tar.gz' });
-  const built = await buildFromInputs(io, sha);
+  // Enforcers refuse a bundle with a lower signed `metadata.sequence` than the active one: the
+  // commit's time grows along the branch, so an older commit's bundle republished is a rollback.
+  const built = await buildFromInputs(io, sha, 'commit-time');
   if (built === null) return 1;
   const { irDigest } = built;
   const sha256 = built.sha256!;

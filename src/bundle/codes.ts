@@ -46,7 +46,7 @@ export const { codes: BUNDLE_CODES, titles: BUNDLE_CODE_TITLES } = codeRegistry(
   outDirectory: ['BG263', '`--out` is empty, the current directory, or the policy directory (or inside or around it)'],
   emptyFlag: ['BG265', 'a path flag (`--dir`, `--tests`, `--junit`, …) or a `--fixture` / `--step` filter is empty'],
   controlCharacterInFlag: ['BG266', 'a flag value or argument has a control character (it would be echoed into output)'],
-  buildFlagValue: ['BG264', '`build --revision`, `--key-id` or `--scope` has a control character, or `--key-id` is empty'],
+  buildFlagValue: ['BG264', '`build --revision`, `--key-id` or `--scope` has a control character, `--key-id` is empty, or `--sequence` is not a non-negative integer or `commit-time` (with a git commit)'],
   evalInputUnreadable: ['BG270', 'the eval input file cannot be read'],
   evalInputJson: ['BG271', 'the eval input is not valid JSON'],
   unknownEntrypoint: ['BG272', 'unknown eval entrypoint'],

@@ -78,3 +78,30 @@ export function digestInput(path: string, bytes: Uint8Array): Uint8Array {
 export function hashBundleFile(path: string, bytes: Uint8Array, algorithm: HashAlgorithm = 'SHA-256'): string {
   return createHash(HASH_ALGORITHMS[algorithm]).update(digestInput(path, bytes)).digest('hex');
 }
+
+/** `bytes` without a UTF-8 BOM and without surrounding JSON whitespace. */
+function trimmedJson(bytes: Uint8Array): Uint8Array {
+  let start = bytes.length >= 3 && BOM.every((b, i) => bytes[i] === b) ? 3 : 0;
+  let end = bytes.length;
+  const space = (b: number | undefined): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+  while (start < end && space(bytes[start])) start++;
+  while (end > start && space(bytes[end - 1])) end--;
+  return bytes.subarray(start, end);
+}
+
+/**
+ * The digest of a bundle file, for checking it against `expected` (lowercase or uppercase hex).
+ * A structured file whose bytes already are canonical JSON (give or take a BOM and surrounding
+ * whitespace — what `blastguard build` writes) is hashed as it is, without parsing: if that
+ * digest equals the signed one, the bytes are exactly the canonical text the signer hashed, so
+ * they mean what was signed. Otherwise (another writer's formatting, or a tampered file) it is
+ * parsed and canonicalised as OPA does, and that digest is returned for the comparison.
+ */
+export function bundleFileDigest(path: string, bytes: Uint8Array, algorithm: HashAlgorithm, expected: string): string {
+  const hash = HASH_ALGORITHMS[algorithm];
+  if (isStructuredFile(path)) {
+    const fast = createHash(hash).update(trimmedJson(bytes)).digest('hex');
+    if (fast === expected.toLowerCase()) return fast;
+  }
+  return createHash(hash).update(digestInput(path, bytes)).digest('hex');
+}

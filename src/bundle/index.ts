@@ -22,6 +22,7 @@ export type { Manifest, WasmResolver } from './manifest.js';
 export {
   HASH_ALGORITHMS,
   WEAK_HASH_ALGORITHMS,
+  bundleFileDigest,
   digestInput,
   hashBundleFile,
   isHashAlgorithm,

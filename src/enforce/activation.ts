@@ -92,8 +92,8 @@ export function loadEngine(bundle: Bundle, settings: ActivationSettings): Direct
     // Both entrypoints must exist in the manifest, whatever the module exports.
     wasmForEntrypoint(bundle, ALLOW_ENTRYPOINT);
     const wasm = wasmForEntrypoint(bundle, DECISION_ENTRYPOINT);
-    const data = settings.override === null ? bundle.data : withLockdown(bundle.data, settings.override);
-    const engine = loadDirectEngine(wasm, data);
+    // The bundle's own data.json bytes go to the module as they are, unless an override changes the data.
+    const engine = settings.override === null ? loadDirectEngine(wasm, bundle.data, bundle.dataJson ?? undefined) : loadDirectEngine(wasm, withLockdown(bundle.data, settings.override));
     const probe = probeInput(settings.now());
     const decision = engine.decide(probe);
     if (typeof decision !== 'object' || decision === null || typeof decision.allow !== 'boolean' || typeof decision.mode !== 'string' || typeof decision.rule !== 'string') {

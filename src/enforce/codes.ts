@@ -43,6 +43,10 @@ const REGISTRY = codeRegistry({
   inputUnreadable: ['BG651', 'the `decide --input` file or standard input cannot be read'],
   /** `blastguard decide --input`: not a JSON document. */
   inputNotJson: ['BG652', 'the `decide --input` is not valid JSON'],
+  /** A status upload (OPA's status plugin) failed after its retries; the next status change sends again. */
+  /** `blastguard decide`: neither or both of `--input` and `--request`, or a `--request` that is not an HTTP request document. */
+  requestInvalid: ['BG654', '`decide` needs exactly one of `--input` and `--request`, and a request document `{method, url, headers?, body?}`'],
+  statusUploadFailed: ['BG653', 'a status upload to the status service failed after retries; the next status is sent again'],
 });
 
 export const ENFORCE_CODES = REGISTRY.codes;

@@ -23,6 +23,7 @@ import { DecisionLog, type DecisionLogOptions } from './decision-log.js';
 import { EnforcerMetrics } from './metrics.js';
 import { validateOverride, type LocalOverride } from './override.js';
 import { serveStatus, type StatusServer } from './server.js';
+import { StatusUploader, type StatusUploadOptions } from './status-upload.js';
 import type { EnforcerState, EnforcerStatus, StatusError } from './status.js';
 
 /**
@@ -50,6 +51,8 @@ export interface EnforcerOptions {
   /** Accept bundles older than the active one (see revision.ts for the order). Off by default. */
   allowRollback?: boolean;
   decisionLogs?: DecisionLogOptions;
+  /** POST the status (OPA's status plugin format) to a status service after every check of the source. */
+  statusUpload?: StatusUploadOptions;
   /** Added to every decision-log event (OPA adds `id` and `version`; give them here). */
   labels?: Readonly<Record<string, string>>;
   /** An operator's local `lockdown`; it can only tighten decisions. */
@@ -86,8 +89,18 @@ export type CheckOutcome = 'activated' | 'unchanged' | 'failed';
 export interface Enforcer {
   /** Resolves once a verified bundle is active (from disk or from the source). */
   readonly ready: Promise<void>;
-  /** Decides one input with the active bundle; never throws, denies when it cannot decide. */
+  /**
+   * Decides one input with the active bundle; never throws, denies when it cannot decide. The
+   * decision is frozen and may be shared with other calls that decided the same: do not change it.
+   */
   decide(input: unknown, context?: DecideContext): Decision;
+  /**
+   * `decide` for an input a caller already holds as JSON text or UTF-8 bytes (a proxy that built
+   * it, a queue message): written into the module's memory as it is, without `JSON.stringify` of
+   * an object. Input that is not JSON denies. The decision log parses it only
+   * when it builds the event, off the decision path.
+   */
+  decideJson(json: string | Uint8Array, context?: DecideContext): Decision;
   /**
    * Extracts the operations of an HTTP request with the api catalog (the `catalog` option, else
    * the active bundle's) and decides each. Throws BG623 when the active bundle carries no catalog
@@ -106,6 +119,8 @@ export interface Enforcer {
   listen(options: { port: number; host?: string }): Promise<StatusServer>;
   /** Writes and uploads buffered decision-log events now. */
   flushLogs(): Promise<void>;
+  /** Resolves when no status upload is waiting or in flight. */
+  flushStatus(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -143,6 +158,7 @@ class EnforcerImpl implements Enforcer {
   private readonly maxStalenessMs: number | null;
   private readonly failClosed: boolean;
   private readonly log: DecisionLog | null;
+  private readonly statusUpload: StatusUploader | null;
   private readonly clock: () => number;
   private readonly persistDir: string | undefined;
   private readonly catalogOverride: IrCatalog | undefined;
@@ -190,12 +206,13 @@ class EnforcerImpl implements Enforcer {
       now: this.clock,
     };
     this.log = options.decisionLogs === undefined ? null : new DecisionLog(options.decisionLogs, labels, this.clock);
+    this.statusUpload = options.statusUpload === undefined ? null : new StatusUploader(options.statusUpload, labels, () => this.status());
     this.metrics = new EnforcerMetrics(() => this.status());
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     if (this.settings.verification === null) this.warn(`bundle verification is OFF for \`${this.source.location}\`: any bundle the source serves will decide`);
     if (this.settings.override !== null) this.warn(`local override: lockdown (${this.settings.override.reason})`);
     this.log?.start();
-    this.starting = this.persistDir === undefined ? Promise.resolve() : this.loadPersisted(this.persistDir);
+    this.starting = (this.persistDir === undefined ? Promise.resolve() : this.loadPersisted(this.persistDir)).then(() => this.statusUpload?.notify());
     this.loop = this.start(options.poll !== false);
   }
 
@@ -259,6 +276,7 @@ class EnforcerImpl implements Enforcer {
         return await this.apply(update, previousEtag);
       } finally {
         this.phase = this.closed ? 'closed' : this.holder.active === null ? (before === 'closed' ? 'closed' : 'starting') : 'active';
+        if (!this.closed) this.statusUpload?.notify();
       }
     };
     const next = (this.refreshing ?? Promise.resolve('unchanged' as CheckOutcome)).then(run, run);
@@ -337,6 +355,16 @@ class EnforcerImpl implements Enforcer {
   }
 
   decide(input: unknown, context: DecideContext = {}): Decision {
+    return this.run(input, undefined, context);
+  }
+
+  decideJson(json: string | Uint8Array, context: DecideContext = {}): Decision {
+    if (typeof json !== 'string' && !(json instanceof Uint8Array)) throw configError('json', 'must be a string or a Uint8Array of JSON');
+    return this.run(undefined, json, context);
+  }
+
+  /** One decision, from an input value or (`json` set) from its JSON text or bytes. */
+  private run(input: unknown, json: string | Uint8Array | undefined, context: DecideContext): Decision {
     const t0 = performance.now();
     const active = this.holder.active;
     let decision: Decision;
@@ -347,7 +375,8 @@ class EnforcerImpl implements Enforcer {
       decision = enforcerDeny('enforcer:stale', `bundle revision \`${active.revision}\` was not refreshed within ${this.maxStalenessMs! / 1000} s (fail closed)`);
     } else {
       try {
-        decision = active.engine.decide(input);
+        const engine = active.engine;
+        decision = json === undefined ? engine.decide(input) : typeof json === 'string' ? engine.decideText(json) : engine.decideBytes(json);
       } catch (e) {
         decision = enforcerDeny('enforcer:error', `the policy could not decide: ${isBlastguardError(e) ? `${e.code} ${e.message}` : String(e)}`);
       }
@@ -358,6 +387,8 @@ class EnforcerImpl implements Enforcer {
     if (this.log !== null) {
       this.log.record({
         input,
+        // Bytes are copied: the caller may reuse its buffer before the event is built.
+        ...(json === undefined ? {} : { json: typeof json === 'string' ? json : json.slice() }),
         result: decision,
         bundle: active === null ? null : { name: this.name, revision: active.revision },
         timeMs: now === 0 ? this.clock() : now,
@@ -432,6 +463,7 @@ class EnforcerImpl implements Enforcer {
       override: this.settings.override === null ? null : { mode: 'lockdown', reason: this.settings.override.reason },
       counters: { ...this.counters },
       decision_logs: this.log?.stats() ?? null,
+      status_upload: this.statusUpload?.stats() ?? null,
     };
   }
 
@@ -445,6 +477,10 @@ class EnforcerImpl implements Enforcer {
     await this.log?.flush();
   }
 
+  async flushStatus(): Promise<void> {
+    await this.statusUpload?.idle();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -454,6 +490,7 @@ class EnforcerImpl implements Enforcer {
     await this.refreshing?.catch(() => undefined);
     await this.source.stop();
     for (const s of this.servers) await s.close();
+    await this.statusUpload?.idle();
     await this.log?.close();
   }
 }

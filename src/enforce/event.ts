@@ -23,6 +23,8 @@ export interface DecisionEvent {
 /** What a decision log sees of one decision before the event is built. */
 export interface DecisionRecord {
   input: unknown;
+  /** The input as the JSON text or UTF-8 bytes it was decided from (`decideJson`): parsed only when the event is built. */
+  json?: string | Uint8Array;
   result: Decision;
   bundle: { name: string; revision: string } | null;
   timeMs: number;
@@ -71,6 +73,18 @@ export function maskInput(value: unknown, depth = 0, key = ''): unknown {
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
+const utf8 = new TextDecoder();
+
+/** The input a decision was made from as JSON: its value, or its text (cut, escaped) when it is not JSON (the decision then denied). */
+function parsedInput(json: string | Uint8Array): unknown {
+  const text = typeof json === 'string' ? json : utf8.decode(json);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return { not_json: printable(text) };
+  }
+}
+
 /** Builds the event; the only per-decision work a log adds besides the buffer push. */
 export function buildEvent(record: DecisionRecord, labels: Readonly<Record<string, string>>): DecisionEvent {
   const trace = record.traceparent === undefined ? null : TRACEPARENT.exec(record.traceparent);
@@ -81,7 +95,7 @@ export function buildEvent(record: DecisionRecord, labels: Readonly<Record<strin
     ...(trace === null ? {} : { trace_id: trace[1]!, span_id: trace[2]! }),
     bundles: record.bundle === null ? {} : { [record.bundle.name]: { revision: record.bundle.revision } },
     path: DECISION_PATH,
-    input: maskInput(record.input),
+    input: maskInput(record.json === undefined ? record.input : parsedInput(record.json)),
     result: record.result,
     timestamp: new Date(record.timeMs).toISOString(),
     metrics: { timer_blastguard_decide_ns: record.durationNs },

@@ -22,3 +22,5 @@ export { EnforcerMetrics } from './metrics.js';
 export { STATUS_PATHS, serveStatus, statusListener } from './server.js';
 export type { StatusServer } from './server.js';
 export type { EnforcerState, EnforcerStatus, StatusError } from './status.js';
+export { statusDocument } from './status-upload.js';
+export type { StatusDocument, StatusUploadOptions, StatusUploadStats } from './status-upload.js';

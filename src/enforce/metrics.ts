@@ -1,18 +1,69 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 import type { Decision } from '../ir/types.js';
 import type { EnforcerStatus } from './status.js';
 
 /**
  * Prometheus metrics of one enforcer, in its own registry (two enforcers in a process do not mix).
- * Decisions are counted in a plain map on the hot path and handed to prom-client at scrape time:
- * a labelled `inc()` per decision would cost more than the decision.
+ * Decisions are counted in plain maps and arrays on the hot path and handed to prom-client at
+ * scrape time: a labelled `inc()` or a histogram `observe()` per decision would cost a good part
+ * of the decision itself.
  */
 export const LATENCY_BUCKETS_SECONDS = [0.000001, 0.000002, 0.000005, 0.00001, 0.00002, 0.00005, 0.0001, 0.0005, 0.001, 0.01];
 
+const LATENCY_NAME = 'blastguard_decision_duration_seconds';
+
+/** One sample line as prom-client renders it (`metricName{labels} value`). */
+interface SampleValue {
+  metricName: string;
+  labels: Record<string, string | number>;
+  value: number;
+}
+
+/**
+ * The decision latency histogram: bucket counts in a typed array on the hot path, written out in
+ * prom-client's histogram shape (`_bucket{le}` cumulative, `_sum`, `_count`) when scraped.
+ */
+class LatencyHistogram {
+  readonly name = LATENCY_NAME;
+  readonly help = 'Time to decide one input.';
+  readonly type = 'histogram' as const;
+  readonly aggregator = 'sum' as const;
+  /** One count per bucket, and one past the last for `+Inf`. */
+  private readonly counts = new Float64Array(LATENCY_BUCKETS_SECONDS.length + 1);
+  private sum = 0;
+
+  observe(seconds: number): void {
+    let i = 0;
+    while (i < LATENCY_BUCKETS_SECONDS.length && seconds > LATENCY_BUCKETS_SECONDS[i]!) i++;
+    this.counts[i]!++;
+    this.sum += seconds;
+  }
+
+  get(): Promise<{ name: string; help: string; type: 'histogram'; aggregator: 'sum'; values: SampleValue[] }> {
+    const values: SampleValue[] = [];
+    let cumulative = 0;
+    LATENCY_BUCKETS_SECONDS.forEach((le, i) => {
+      cumulative += this.counts[i]!;
+      values.push({ metricName: `${LATENCY_NAME}_bucket`, labels: { le }, value: cumulative });
+    });
+    cumulative += this.counts[LATENCY_BUCKETS_SECONDS.length]!;
+    values.push({ metricName: `${LATENCY_NAME}_bucket`, labels: { le: '+Inf' }, value: cumulative });
+    values.push({ metricName: `${LATENCY_NAME}_sum`, labels: {}, value: this.sum });
+    values.push({ metricName: `${LATENCY_NAME}_count`, labels: {}, value: cumulative });
+    return Promise.resolve({ name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator });
+  }
+
+  reset(): void {
+    this.counts.fill(0);
+    this.sum = 0;
+  }
+}
+
 export class EnforcerMetrics {
   readonly registry = new Registry();
-  private readonly counts = new Map<string, { mode: string; rule: string; n: number }>();
-  private readonly latency: Histogram;
+  /** mode → rule → count: two lookups on strings the decision already holds, no key to build. */
+  private readonly counts = new Map<string, Map<string, number>>();
+  private readonly latency = new LatencyHistogram();
 
   constructor(status: () => EnforcerStatus) {
     const counts = this.counts;
@@ -23,10 +74,11 @@ export class EnforcerMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const c of counts.values()) this.inc({ mode: c.mode, rule: c.rule }, c.n);
+        for (const [mode, rules] of counts) for (const [rule, n] of rules) this.inc({ mode, rule }, n);
       },
     });
-    this.latency = new Histogram({ name: 'blastguard_decision_duration_seconds', help: 'Time to decide one input.', buckets: LATENCY_BUCKETS_SECONDS, registers: [this.registry] });
+    // prom-client renders any registered object with its metric shape (`get()`); see LatencyHistogram.
+    this.registry.registerMetric(this.latency as unknown as Metric);
     new Gauge({
       name: 'blastguard_bundle_info',
       help: 'The active bundle (value 1), by revision and tarball digest.',
@@ -98,10 +150,9 @@ export class EnforcerMetrics {
   }
 
   decision(decision: Decision, seconds: number): void {
-    const key = `${decision.mode}\u0000${decision.rule}`;
-    const c = this.counts.get(key);
-    if (c !== undefined) c.n++;
-    else this.counts.set(key, { mode: decision.mode, rule: decision.rule, n: 1 });
+    let rules = this.counts.get(decision.mode);
+    if (rules === undefined) this.counts.set(decision.mode, (rules = new Map()));
+    rules.set(decision.rule, (rules.get(decision.rule) ?? 0) + 1);
     this.latency.observe(seconds);
   }
 }

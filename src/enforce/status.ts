@@ -1,4 +1,5 @@
 import type { DecisionLogStats } from './decision-log.js';
+import type { StatusUploadStats } from './status-upload.js';
 
 /** What the enforcer is doing; `stale` is `active` past `maxStaleness` without a successful check. */
 export type EnforcerState = 'starting' | 'downloading' | 'verifying' | 'active' | 'stale' | 'closed';
@@ -41,4 +42,6 @@ export interface EnforcerStatus {
   override: { mode: 'lockdown'; reason: string } | null;
   counters: { checks: number; download_failures: number; activations: number; activation_failures: number; decisions: number };
   decision_logs: DecisionLogStats | null;
+  /** Uploads to the status service (`statusUpload`), or null when none is configured. */
+  status_upload: StatusUploadStats | null;
 }

@@ -8,7 +8,11 @@
  *   itself (`opa_heap_ptr_set`, §1.5 step 2), so every call reuses the same memory and nothing a
  *   previous call allocated survives it.
  * - The `allow` entrypoint's output is compared as bytes (`[{"result":true}]`): no decoding.
- * - `decideText` takes input text a caller already has (a proxy that built it, a log replay).
+ * - A decision's output is decoded once per distinct output text: the decoded decision is frozen
+ *   and cached by that text (a policy gives few distinct decisions), so a repeated decision costs
+ *   a string lookup instead of `JSON.parse`. Callers get the same frozen object each time.
+ * - `decideText` / `decideBytes` take input a caller already has as JSON (a proxy that built it,
+ *   a log replay): no `JSON.stringify` of a fresh object; bytes are copied into memory as they are.
  *
  * Memory is created here (no maximum, as the npm SDK does), and data is parsed once with
  * `opa_json_parse`; the heap above it is the only thing a decision touches.
@@ -44,10 +48,15 @@ const RESULT_PREFIX = '[{"result":';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** Distinct decision outputs kept decoded; past this the cache starts over (a policy whose reasons echo its input). */
+const DECISION_CACHE_SIZE = 4096;
+
 /** A decision engine that also decides from JSON text a caller already holds. */
 export interface DirectEngine extends DecisionEngine {
   /** `decide` for input given as its JSON text (written into memory as is; the module parses it). */
   decideText(input: string): Decision;
+  /** `decide` for input given as UTF-8 JSON bytes (copied into memory as they are). */
+  decideBytes(input: Uint8Array): Decision;
   allowText(input: string): boolean;
   /** Bytes of linear memory now (flat across decisions once warm). */
   memoryBytes(): number;
@@ -55,12 +64,25 @@ export interface DirectEngine extends DecisionEngine {
 
 class ModuleAbort extends Error {}
 
+/** Freezes a decoded JSON value all the way down: a cached decision is shared by every caller that gets it. */
+function deepFreeze(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Instantiates `wasm` with `data`; throws BG120 (as the SDK engine does) when it cannot. */
-export function loadDirectEngine(wasm: Uint8Array, data: unknown): DirectEngine {
+/**
+ * Instantiates `wasm` with `data`; throws BG120 (as the SDK engine does) when it cannot.
+ * `dataJson`, when given, is `data`'s JSON text as the bundle holds it (`Bundle.dataJson`): the
+ * module parses those bytes, which spares re-serialising megabytes of data at activation.
+ */
+export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uint8Array): DirectEngine {
   let memory: WasmMemory;
   let x: Record<string, Export>;
   let dataAddr: number;
@@ -82,7 +104,7 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown): DirectEngine 
       if (typeof x[name] !== 'function') throw new Error(`the module does not export \`${name}\` (opa wasm abi 1.2 or later)`);
     }
     x['opa_malloc']!(0);
-    const text = encoder.encode(JSON.stringify(data ?? {}));
+    const text = dataJson ?? encoder.encode(JSON.stringify(data ?? {}));
     const raw = x['opa_malloc']!(text.length);
     new Uint8Array(memory.buffer).set(text, raw);
     dataAddr = x['opa_json_parse']!(raw, text.length);
@@ -102,18 +124,29 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown): DirectEngine 
     return decoder.decode(mem.subarray(addr, end < 0 ? mem.length : end));
   }
 
-  // Writes `text` at the eval heap pointer and evaluates; returns the output's address.
-  function evaluate(text: string | undefined, entrypoint: number): number {
+  const opaEval = x['opa_eval']!;
+
+  /** Makes room for `bytes` input bytes above the heap pointer: grown before writing, never mid-write. */
+  function reserve(bytes: number): void {
+    const need = heap + bytes + PAGE;
+    if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+    if (view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer);
+  }
+
+  // Writes `text` (or `bytes`) at the eval heap pointer and evaluates; returns the output's address.
+  function evaluate(text: string | undefined, entrypoint: number, bytes?: Uint8Array): number {
     let length = 0;
-    if (text !== undefined) {
-      // UTF-8 takes at most 3 bytes per UTF-16 unit: grow before writing, never mid-write.
-      const need = heap + text.length * 3 + PAGE;
-      if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
-      if (view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer);
+    if (bytes !== undefined) {
+      reserve(bytes.length);
+      view.set(bytes, heap);
+      length = bytes.length;
+    } else if (text !== undefined) {
+      // UTF-8 takes at most 3 bytes per UTF-16 unit.
+      reserve(text.length * 3);
       length = encoder.encodeInto(text, view.subarray(heap)).written;
     }
     try {
-      return x['opa_eval']!(0, entrypoint, dataAddr, heap, length, heap + length, 0);
+      return opaEval(0, entrypoint, dataAddr, heap, length, heap + length, 0);
     } catch (e) {
       throw new BlastguardError(ENGINE_CODES.policyAborted, `the policy aborted: ${message(e)}`, {
         help: 'the input or the data could not be processed; check that the input is JSON and not excessively large or deep',
@@ -125,12 +158,20 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown): DirectEngine 
     }
   }
 
+  const decoded = new Map<string, Decision>();
+
   function decodeDecision(addr: number): Decision {
-    const out = cString(addr);
+    const end = view.indexOf(0, addr);
+    const out = decoder.decode(view.subarray(addr, end < 0 ? view.length : end));
+    const cached = decoded.get(out);
+    if (cached !== undefined) return cached;
     if (!out.startsWith(RESULT_PREFIX) || !out.endsWith('}]')) {
       throw new BlastguardError(ENGINE_CODES.noDecision, 'the policy returned no decision', { help: 'the module is not a blastguard policy built by this version; rebuild the bundle' });
     }
-    return JSON.parse(out.slice(RESULT_PREFIX.length, -2)) as Decision;
+    const decision = deepFreeze(JSON.parse(out.slice(RESULT_PREFIX.length, -2))) as Decision;
+    if (decoded.size >= DECISION_CACHE_SIZE) decoded.clear();
+    decoded.set(out, decision);
+    return decision;
   }
 
   function isAllowTrue(addr: number): boolean {
@@ -144,6 +185,7 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown): DirectEngine 
     decide: (input) => decodeDecision(evaluate(textOf(input), 0)),
     allow: (input) => isAllowTrue(evaluate(textOf(input), 1)),
     decideText: (text) => decodeDecision(evaluate(text, 0)),
+    decideBytes: (bytes) => decodeDecision(evaluate(undefined, 0, bytes)),
     allowText: (text) => isAllowTrue(evaluate(text, 1)),
     memoryBytes: () => memory.buffer.byteLength,
   };

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { buildBundle, type BuiltBundle } from './bundle.js';
 import { checkPolicies, type PolicyCheck } from './check.js';
-import { checkOptionText } from './errors.js';
+import { UsageError, checkOptionText } from './errors.js';
 import { checkOutPath, writeBundle, type WrittenBundle } from './output.js';
-import { gitRevision } from './revision.js';
+import { gitCommitTime, gitRevision } from './revision.js';
 import { signingOptions, type SigningInput } from './signing.js';
 import { BUNDLE_CODES } from '../bundle/codes.js';
+import { printable } from '../bundle/index.js';
 
 export interface BuildPoliciesOptions {
   /** The policy directory, relative to `cwd`. */
@@ -17,6 +18,23 @@ export interface BuildPoliciesOptions {
   revision?: string;
   /** Sign with this key; unsigned when absent. */
   signing?: SigningInput;
+  /** `metadata.sequence`: a number, or `commit-time` for HEAD's committer time in seconds; none when absent. */
+  sequence?: BuildSequence;
+}
+
+/** What `--sequence` / the Action's `sequence` input may say. */
+export type BuildSequence = number | 'commit-time';
+
+const SEQUENCE_HELP = 'give a non-negative integer that grows with every published bundle (a CI run number), or `commit-time`';
+
+/** Reads `--sequence` (a flag or input value) as a sequence; BG264 when it is neither a non-negative integer nor `commit-time`. */
+export function parseSequence(text: string, flag = '--sequence'): BuildSequence {
+  if (text === 'commit-time') return text;
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n)) {
+    throw new UsageError(BUNDLE_CODES.buildFlagValue, `${flag} \`${printable(text)}\` is not a non-negative integer or \`commit-time\``, { help: SEQUENCE_HELP });
+  }
+  return n;
 }
 
 export interface BuildPoliciesResult {
@@ -41,8 +59,12 @@ export interface BuildPoliciesHooks {
  * Checks the build options before anything is read (usage errors, so a typo costs no compile),
  * then validates, builds and writes: `blastguard build` and the Action's `build` are this call.
  */
-export async function checkBuildOptions(options: Pick<BuildPoliciesOptions, 'dir' | 'out' | 'cwd' | 'revision'> & { keyId?: string; scope?: string }): Promise<void> {
+export async function checkBuildOptions(options: Pick<BuildPoliciesOptions, 'dir' | 'out' | 'cwd' | 'revision' | 'sequence'> & { keyId?: string; scope?: string }): Promise<void> {
   await checkOutPath(options);
+  const sequence = options.sequence;
+  if (sequence !== undefined && sequence !== 'commit-time' && !(typeof sequence === 'number' && Number.isSafeInteger(sequence) && sequence >= 0)) {
+    throw new UsageError(BUNDLE_CODES.buildFlagValue, `--sequence \`${printable(String(sequence))}\` is not a non-negative integer or \`commit-time\``, { help: SEQUENCE_HELP });
+  }
   checkOptionText('--revision', options.revision, BUNDLE_CODES.buildFlagValue, { allowEmpty: true });
   checkOptionText('--key-id', options.keyId, BUNDLE_CODES.buildFlagValue, {
     emptyHelp: 'leave --key-id out for key id `default` (as `opa build`); to sign without a key id, pass --claims-file',
@@ -66,7 +88,8 @@ export async function buildPolicies(options: BuildPoliciesOptions, hooks: BuildP
       warnings.push(w);
       hooks.warning?.(w);
     }));
-  const bundle = await buildBundle(check.ir, signing === undefined ? { revision } : { revision, signing });
+  const sequence = options.sequence === 'commit-time' ? await gitCommitTime(dir) : options.sequence;
+  const bundle = await buildBundle(check.ir, { revision, ...(signing === undefined ? {} : { signing }), ...(sequence === undefined ? {} : { sequence }) });
   const written = await writeBundle(bundle, { out: options.out, cwd: options.cwd });
   return { check, bundle, written, warnings };
 }

@@ -5,8 +5,8 @@
  */
 export { buildBundle, packBuiltBundle, sha256Hex } from './bundle.js';
 export type { BuildBundleOptions, BuiltBundle } from './bundle.js';
-export { buildPolicies, checkBuildOptions } from './build-policies.js';
-export type { BuildPoliciesHooks, BuildPoliciesOptions, BuildPoliciesResult } from './build-policies.js';
+export { buildPolicies, checkBuildOptions, parseSequence } from './build-policies.js';
+export type { BuildPoliciesHooks, BuildPoliciesOptions, BuildPoliciesResult, BuildSequence } from './build-policies.js';
 export { checkPolicies } from './check.js';
 export type { CheckPoliciesOptions, PolicyCheck } from './check.js';
 export { bundleEngines, withOverrides } from './engines.js';

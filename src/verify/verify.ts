@@ -1,4 +1,4 @@
-import { constants, createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { constants, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { compactVerify, errors as joseErrors } from 'jose';
 import { BlastguardError } from '../core/errors.js';
 import { hasOwn } from '../core/record.js';
@@ -6,7 +6,7 @@ import {
   HASH_ALGORITHMS,
   WEAK_HASH_ALGORITHMS,
   algorithmFamily,
-  digestInput,
+  bundleFileDigest,
   isHashAlgorithm,
   printable,
   readBundle,
@@ -182,7 +182,7 @@ function checkFiles(jws: DecodedJws, bundle: Bundle, config: VerificationConfig)
       const weak = WEAK_HASH_ALGORITHMS.includes(entry.algorithm);
       throw reject(VERIFY_CODES.hashAlgorithm, `bundle signature hashes \`${path}\` with ${weak ? 'weak' : 'unsupported'} algorithm \`${printable(entry.algorithm)}\``, `supported: ${Object.keys(HASH_ALGORITHMS).join(', ')}`);
     }
-    const actual = createHash(HASH_ALGORITHMS[entry.algorithm]).update(digestInput(path, bytes)).digest('hex');
+    const actual = bundleFileDigest(path, bytes, entry.algorithm, entry.hash);
     if (actual !== entry.hash.toLowerCase()) {
       throw reject(VERIFY_CODES.digestMismatch, `bundle file \`${path}\` does not match its signed digest (want ${printable(entry.hash)}, got ${actual})`, 'the file was changed after signing');
     }

@@ -1,6 +1,7 @@
 // The Action's `publish`: build and sign, a GitHub release through Octokit against the loopback
 // REST emulator, the reviewed-IR check against the merged pull request's marker, and the OCI push
 // against Debian's docker-registry on loopback (pulled back and verified).
+import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,6 +66,9 @@ describe('action publish: signed bundle, GitHub release, reviewed IR digest', ()
     expect(bundle.content_type).toBe('application/gzip');
     // The uploaded bytes are the signed bundle of this commit.
     expect((await verifyBundle(await readBundle(new Uint8Array(bundle.data)), verification)).revision).toBe(sha);
+    // Signed `metadata.sequence` = the commit's committer time, so enforcers refuse an older commit's bundle.
+    const committed = Number(execFileSync('git', ['log', '-1', '--format=%ct', sha], { cwd: root }).toString().trim());
+    expect((await readBundle(new Uint8Array(bundle.data))).manifest.metadata?.['sequence']).toBe(committed);
     expect(r.outputs['release-url']).toContain(`/releases/tag/blastguard-${sha.slice(0, 12)}`);
     // The token was masked, and it went only to the API as a header.
     expect(gh.requests.every((q) => q.authorization === `token ${TOKEN}`)).toBe(true);

@@ -10,6 +10,8 @@ import { bundleFiles, packBundle } from '../../src/bundle/index.js';
 import type { compileIr } from '../../src/compile/index.js';
 import { FileSource } from '../../src/distribute/index.js';
 import { createEnforcer, type Enforcer } from '../../src/enforce/index.js';
+import { catalogOfIr } from '../../src/ir/catalog.js';
+import type { Ir } from '../../src/ir/types.js';
 import { loadSigningKey, signBundleFiles } from '../../src/sign/index.js';
 import { loadVerificationKey, singleKeyConfig, type VerificationConfig } from '../../src/verify/index.js';
 
@@ -30,9 +32,9 @@ export class EnforceBench {
   readonly rows: string[] = [];
   readonly notes: string[] = [];
 
-  /** An enforcer serving `compiled` from a signed bundle file; returns it and its activation time (ms). */
-  async enforcerFor(n: number, compiled: Compiled, extra: { decisionLogs?: boolean } = {}): Promise<{ enforcer: Enforcer; activationMs: number }> {
-    const files = bundleFiles({ wasm: compiled.wasm, data: compiled.data, revision: `bench-${n}`, entrypoints: compiled.entrypoints, metadata: { sequence: n } });
+  /** An enforcer serving `compiled` from a signed bundle file carrying `ir`'s catalog (as `blastguard build` writes it); returns it and its activation time (ms). */
+  async enforcerFor(n: number, compiled: Compiled, ir: Ir, extra: { decisionLogs?: boolean } = {}): Promise<{ enforcer: Enforcer; activationMs: number }> {
+    const files = bundleFiles({ wasm: compiled.wasm, data: compiled.data, revision: `bench-${n}`, entrypoints: compiled.entrypoints, metadata: { sequence: n }, catalog: catalogOfIr(ir) });
     const raw = packBundle(files, await signBundleFiles(files, { key: loadSigningKey(this.pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 'ES256') }));
     const file = path.join(await this.dir, `bench-${n}-${extra.decisionLogs === true ? 'logs' : 'plain'}.tar.gz`);
     await writeFile(file, raw);
@@ -47,22 +49,21 @@ export class EnforceBench {
     return { enforcer, activationMs: performance.now() - t0 };
   }
 
-  async size<T>(n: number, compiled: Compiled, inputs: readonly T[], measure: Measure, sdk: Stats, cedar: Stats): Promise<void> {
+  async size<T>(n: number, compiled: Compiled, ir: Ir, inputs: readonly T[], measure: Measure, sdk: Stats, cedar: Stats): Promise<void> {
     const activations: number[] = [];
     let enforcer: Enforcer | undefined;
     for (let i = 0; i < 5; i++) {
-      const made = await this.enforcerFor(n, compiled);
+      const made = await this.enforcerFor(n, compiled, ir);
       activations.push(made.activationMs);
       if (enforcer === undefined) enforcer = made.enforcer;
       else await made.enforcer.close();
     }
     activations.sort((a, b) => a - b);
     const plain = measure(inputs, (input) => enforcer!.decide(input));
-    const logged = await this.enforcerFor(n, compiled, { decisionLogs: true });
+    const logged = await this.enforcerFor(n, compiled, ir, { decisionLogs: true });
     const withLogs = measure(inputs, (input) => logged.enforcer.decide(input));
-    const texts = inputs.map((i) => JSON.stringify(i));
-    const active = (enforcer as unknown as { holder: { active: { engine: { decideText(t: string): unknown } } } }).holder.active.engine;
-    const textPath = measure(texts, (t) => active.decideText(t));
+    const bytes = inputs.map((i) => new TextEncoder().encode(JSON.stringify(i)));
+    const textPath = measure(bytes, (b) => enforcer!.decideJson(b));
     this.rows.push(
       `| ${n.toLocaleString('en-US')} | ${fmt(plain.p50)} | ${fmt(plain.p99)} | ${fmt(textPath.p50)} | ${fmt(withLogs.p50)} | ${fmt(withLogs.p50 - plain.p50)} | ${fmt(sdk.p50)} | ${fmt(sdk.p99)} | ${fmt(cedar.p50)} | ${fmt(cedar.p99)} | ${fmt(cedar.p50 / plain.p50, 1)}× | ${fmt(activations[2]!, 1)} |`,
     );
@@ -96,9 +97,9 @@ export class EnforceBench {
     return [
       '### Enforcer `decide()` (direct engine) beside the SDK path and Cedar, same run, same inputs',
       '',
-      'µs per decision. `decide()` is a running enforcer (verified bundle, metrics on, no decision log); `text` is the direct engine on input JSON text a proxy already holds; `+logs` is `decide()` with a decision log (event built, masked and buffered; written by the background drain); activation is read + verify (ES256) + instantiate + probe of the signed bundle file, median of 5.',
+      'µs per decision. `decide()` is a running enforcer (verified bundle, metrics on, no decision log) given an input object; `decideJson` is the same enforcer given the input as UTF-8 JSON bytes a proxy already holds (no `JSON.stringify`); `+logs` is `decide()` with a decision log (event built, masked and buffered; written by the background drain); the module\'s own time is the first table\'s "module only" column; activation is read + verify (ES256) + catalog + instantiate + probe of the signed bundle file (with its `catalog.json`, as `blastguard build` writes it), median of 5.',
       '',
-      '| rules | decide() p50 | p99 | text p50 | +logs p50 | log overhead | SDK p50 | SDK p99 | Cedar p50 | Cedar p99 | Cedar ÷ decide() | activation ms |',
+      '| rules | decide() p50 | p99 | decideJson p50 | +logs p50 | log overhead | SDK p50 | SDK p99 | Cedar p50 | Cedar p99 | Cedar ÷ decide() | activation ms |',
       '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...this.rows,
       '',

@@ -232,7 +232,7 @@ async function main(): Promise<void> {
     rows.push(
       `| ${n.toLocaleString('en-US')} | ${rate(wasm.perSecond)} | ${fmt(wasm.p50)} | ${fmt(wasm.p99)} | ${fmt(allow.p50)} | ${fmt(core.p50)} | ${fmt(core.p99)} | ${rate(reference.perSecond)} | ${fmt(reference.p50)} | ${fmt(reference.p99)} | ${rate(cedar.perSecond)} | ${fmt(cedar.p50)} | ${fmt(cedar.p99)} | ${fmt(compileTimes[2]!)} | ${fmt(compiled.wasm.length / 1024)} |`,
     );
-    await enforce.size(n, compiled, inputs, measure, wasm, cedar);
+    await enforce.size(n, compiled, ir, inputs, measure, wasm, cedar);
     process.stderr.write(`measured ${n} rules\n`);
   }
   console.log('Latency in µs per decision (p50 / p99), one core, Node ' + process.versions.node + '.');

@@ -121,6 +121,28 @@ describe('blastguard build', () => {
     expect((await runCli(['build', '--out', 'bundle.tar.gz', '--revision', ''], { cwd: dir })).code).toBe(0);
   });
 
+  it('writes `--sequence` into the signed manifest metadata: a number, or the commit time', async () => {
+    const dir = await workspace();
+    expect((await runCli(['build', '--out', 'a.tar.gz', '--revision', 'r', '--sequence', '42'], { cwd: dir })).code).toBe(0);
+    expect((await readBundle(await readFile(path.join(dir, 'a.tar.gz')))).manifest.metadata?.['sequence']).toBe(42);
+    expect((await runCli(['build', '--out', 'b.tar.gz', '--revision', 'r'], { cwd: dir })).code).toBe(0);
+    expect((await readBundle(await readFile(path.join(dir, 'b.tar.gz')))).manifest.metadata).not.toHaveProperty('sequence');
+    for (const bad of ['-1', '1.5', 'abc', '', '99999999999999999999']) {
+      const r = await runCli(['build', '--out', 'c.tar.gz', '--revision', 'r', '--sequence', bad], { cwd: dir });
+      expect([r.code, errorCode(r)], bad).toEqual([2, 'BG264']);
+    }
+    // Outside a git checkout `commit-time` has no commit to read.
+    const outside = await runCli(['build', '--out', 'c.tar.gz', '--revision', 'r', '--sequence', 'commit-time'], { cwd: dir });
+    expect(errorCode(outside)).toBe('BG264');
+    await expect(stat(path.join(dir, 'c.tar.gz'))).rejects.toThrow();
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'policies');
+    const time = Number(git(dir, 'log', '-1', '--format=%ct'));
+    expect((await runCli(['build', '--out', 'out/d.tar.gz', '--sequence', 'commit-time'], { cwd: dir })).code).toBe(0);
+    expect((await readBundle(await readFile(path.join(dir, 'out/d.tar.gz')))).manifest.metadata?.['sequence']).toBe(time);
+  });
+
   it('signs from an environment variable without printing it', async () => {
     const dir = await workspace();
     const secret = Buffer.from(testKeys('HS256').signing).toString();

@@ -73,3 +73,30 @@ describe('blastguard decide', () => {
     expect(unsigned.stderr).toMatch(/BG611/);
   });
 });
+
+describe('blastguard decide --request', () => {
+  it('reads an http request with the bundle\'s api catalog and decides each operation', async () => {
+    const request = {
+      method: 'POST',
+      url: 'https://backboard.railway.com/graphql/v2',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { a: serviceDelete(id: "s1") b: environmentRename(id: "e1", input: { name: "x" }) }' }),
+    };
+    const r = await runCli(['decide', '--bundle', 'bundle.tar.gz', ...key, '--request', '-'], { cwd: dir, stdin: JSON.stringify(request) });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { allow: boolean; decisions: { operation: string | null; decision: { mode: string } }[]; events: { result: unknown }[] };
+    expect(out.allow).toBe(false);
+    expect(out.decisions.map((d) => d.operation)).toEqual(['serviceDelete', 'environmentRename']);
+    expect(out.events.map((e) => e.result)).toEqual(out.decisions.map((d) => d.decision));
+  });
+
+  it('needs exactly one of --input and --request, and a request document', async () => {
+    const both = await runCli(['decide', '--bundle', 'bundle.tar.gz', ...key, '--input', 'deny.json', '--request', 'deny.json'], { cwd: dir });
+    expect([both.code, both.stderr]).toEqual([1, expect.stringMatching(/BG654/)]);
+    const neither = await runCli(['decide', '--bundle', 'bundle.tar.gz', ...key], { cwd: dir });
+    expect(neither.stderr).toMatch(/BG654/);
+    const notRequest = await runCli(['decide', '--bundle', 'bundle.tar.gz', ...key, '--request', '-'], { cwd: dir, stdin: JSON.stringify({ method: 'GET' }) });
+    expect([notRequest.code, notRequest.stderr]).toEqual([1, expect.stringMatching(/BG654.*`url`/)]);
+  });
+});

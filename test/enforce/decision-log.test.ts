@@ -163,3 +163,31 @@ describe('masking', () => {
     expect(JSON.stringify(masked)).not.toContain('s3cret');
   });
 });
+
+describe('decideJson: input a caller already holds as JSON', () => {
+  it('decides as decide() does, from text or bytes, and logs the parsed (masked) input off the decision path', async () => {
+    const lines: string[] = [];
+    const e = await enforcer({ decisionLogs: { console: (line) => lines.push(line), flushIntervalMs: 3_600_000 } });
+    for (const input of [f.inputs.allow, f.inputs.deny, f.inputs.shadow, f.inputs.lockable]) {
+      const text = JSON.stringify(input);
+      expect(e.decideJson(text)).toEqual(e.decide(input));
+      expect(e.decideJson(new TextEncoder().encode(text))).toEqual(e.decide(input));
+    }
+    // A reused buffer does not change what was logged; a credential is logged as its fingerprint.
+    const buffer = new TextEncoder().encode(JSON.stringify({ ...(f.inputs.deny as object), password: 'hunter2' }));
+    e.decideJson(buffer);
+    buffer.fill(0x20);
+    // Not JSON: the module reads no input and the policy denies it (or the module aborts: enforcer:error).
+    expect(e.decideJson('{"not json')).toMatchObject({ allow: false, mode: 'deny' });
+    await e.flushLogs();
+    const events = lines.map((l) => JSON.parse(l) as DecisionEvent);
+    expect(events.length).toBe(18);
+    expect(events[1]!.input).toEqual(events[0]!.input);
+    expect(events[2]!.input).toEqual(events[0]!.input);
+    expect(events[0]!.input).toEqual(JSON.parse(JSON.stringify(f.inputs.allow)));
+    expect(events[16]!.input).toMatchObject({ password: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(JSON.stringify(events)).not.toContain('hunter2');
+    expect(events[17]!.input).toEqual({ not_json: '{"not json' });
+    expect(() => e.decideJson({} as unknown as string)).toThrow(expect.objectContaining({ code: 'BG600' }));
+  });
+});

@@ -39,7 +39,10 @@ describe('direct engine equals the SDK engine', () => {
           const actual = outcome(() => direct.decide(input));
           if (!isDeepStrictEqual(actual, expected)) throw new Error(`DIFFERENCE\ninput:  ${JSON.stringify(input)}\ndirect: ${JSON.stringify(actual)}\nsdk:    ${JSON.stringify(expected)}`);
           expect(outcome(() => direct.allow(input))).toEqual(outcome(() => sdk.allow(input)));
-          if (input !== undefined) expect(outcome(() => direct.decideText(JSON.stringify(input)))).toEqual(expected);
+          if (input !== undefined) {
+            expect(outcome(() => direct.decideText(JSON.stringify(input)))).toEqual(expected);
+            expect(outcome(() => direct.decideBytes(new TextEncoder().encode(JSON.stringify(input))))).toEqual(expected);
+          }
           pairs++;
         }
         const before = direct.memoryBytes();
@@ -49,6 +52,23 @@ describe('direct engine equals the SDK engine', () => {
       { numRuns: 60 },
     );
     expect(pairs).toBe(60 * 80);
+  });
+
+  it('decodes each distinct output once: the same frozen decision for the same output, and right after the cache starts over', async () => {
+    const ir = fc.sample(irArb, { numRuns: 1, seed: 11 })[0]!;
+    const { wasm, data } = compileIr(ir);
+    const direct = loadDirectEngine(wasm, data);
+    const sdk = await loadDecisionEngine(wasm, data);
+    const input = (i: number): unknown => ({ api: ir.apis[0]?.name ?? 'x', operation: { name: `op${i}` }, resource: { id: `r${i}`, environment: 'production' }, time: '2026-01-01T00:00:00Z' });
+    const first = direct.decide(input(1));
+    expect(direct.decide(input(1))).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.reasons) && Object.isFrozen(first.violations)).toBe(true);
+    expect(() => {
+      (first as { allow: boolean }).allow = !first.allow;
+    }).toThrow(TypeError);
+    // More distinct inputs than the cache holds: every decision still equals the SDK's.
+    for (let i = 0; i < 5_000; i += 7) expect(direct.decide(input(i))).toEqual(sdk.decide(input(i)));
+    expect(direct.decide(input(1))).toEqual(sdk.decide(input(1)));
   });
 
   it('grows memory for an input larger than the heap, and keeps deciding after', async () => {

@@ -286,6 +286,12 @@ describe('staleness', () => {
     const metrics = await (await fetch(`${endpoints.url}/metrics`)).text();
     expect(metrics).toMatch(/blastguard_decisions_total\{mode="shadow",rule="[^"]+"\} 1/);
     expect(metrics).toMatch(/blastguard_decision_duration_seconds_count 2/);
+    expect(metrics).toContain('# TYPE blastguard_decision_duration_seconds histogram');
+    expect(metrics).toContain('blastguard_decision_duration_seconds_bucket{le="+Inf"} 2');
+    // Cumulative buckets: never decreasing, ending at the count.
+    const buckets = [...metrics.matchAll(/blastguard_decision_duration_seconds_bucket\{le="[^"]+"\} (\d+)/g)].map((m) => Number(m[1]));
+    expect(buckets.length).toBe(11);
+    expect(buckets.every((v, i) => i === 0 || v >= buckets[i - 1]!)).toBe(true);
     expect(metrics).toMatch(/blastguard_bundle_info\{revision="r1",digest="sha256:[0-9a-f]+"\} 1/);
     expect(metrics).toMatch(/blastguard_bundle_age_seconds 120/);
     expect(metrics).toMatch(/blastguard_enforcer_state\{state="stale"\} 1/);

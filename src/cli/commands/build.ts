@@ -9,13 +9,14 @@ import type { DiagnosticFormat } from '../../diagnostics/format.js';
 import { BUNDLE_CODES } from '../../bundle/codes.js';
 import { DEFAULT_SIGNING_ALGORITHM } from '../../bundle/index.js';
 import { formatBuilt } from '../../report/index.js';
-import { buildPolicies, checkBuildOptions, signingAlgorithm, type SigningInput } from '../../toolchain/index.js';
+import { buildPolicies, checkBuildOptions, parseSequence, signingAlgorithm, type SigningInput } from '../../toolchain/index.js';
 import { UsageError, errnoText, flagName, printDiagnostics, type CliIo, type CommandModule } from '../command.js';
 
 interface BuildOptions {
   dir: string;
   out: string;
   revision?: string;
+  sequence?: string;
   format: DiagnosticFormat;
   signingKey?: string;
   signingKeyEnv?: string;
@@ -123,6 +124,7 @@ export const buildCommand: CommandModule = {
       .option('--dir <dir>', 'policy directory', 'policies')
       .requiredOption('--out <path>', '`bundle.tar.gz` / `.tgz` for a bundle file, any other path for a bundle directory')
       .option('--revision <rev>', 'manifest revision (default: `git rev-parse HEAD` of the policy directory)')
+      .option('--sequence <n>', '`metadata.sequence`, which enforcers order bundles by (they refuse a lower one as a rollback): a non-negative integer that grows with every published bundle, or `commit-time` (HEAD\'s committer time in seconds)')
       .addOption(new Option('--format <format>', 'diagnostics format').choices(['human', 'json', 'github']).default('human'))
       .option('--signing-key <file>', 'PEM private key (RS/PS/ES) or HMAC secret file (HS)')
       .option('--signing-key-env <var>', 'environment variable holding the PEM private key or HMAC secret')
@@ -132,6 +134,7 @@ export const buildCommand: CommandModule = {
       .option('--claims-file <file>', 'JSON object of extra JWT claims (as `opa build --claims-file`)')
       .action(async (options: BuildOptions) => {
         // Flags first, then the key, then the compile: a typo costs neither a key read nor a build.
+        const sequence = options.sequence === undefined ? undefined : parseSequence(options.sequence);
         await checkBuildOptions({ dir: options.dir, out: options.out, cwd: io.cwd, revision: options.revision, keyId: options.keyId, scope: options.scope });
         const signing = await signingFromFlags(options, io);
         const result = await buildPolicies(
@@ -140,6 +143,7 @@ export const buildCommand: CommandModule = {
             out: options.out,
             cwd: io.cwd,
             ...(options.revision === undefined ? {} : { revision: options.revision }),
+            ...(sequence === undefined ? {} : { sequence }),
             ...(signing === undefined ? {} : { signing }),
           },
           {

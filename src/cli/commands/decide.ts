@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createEnforcer, ENFORCE_CODES, EnforceError, type DecisionEvent } from '../../enforce/index.js';
+import type { HttpRequest } from '../../extract/index.js';
 import { BlastguardError } from '../../core/errors.js';
 import { errnoText, type CliIo, type CommandModule } from '../command.js';
 import { addSourceOptions, overrideFromEnv, sourceFromFlags, type SourceFlags } from '../enforcer-flags.js';
@@ -10,8 +11,33 @@ import { addVerificationOptions, verificationConfigFromFlags, type VerificationF
 interface DecideOptions extends VerificationFlags, SourceFlags {
   bundle: string;
   verificationKey: string;
-  input: string;
+  input?: string;
+  request?: string;
   persistDir?: string;
+}
+
+const REQUEST_HELP = 'give a json object `{"method": "POST", "url": "https://host/path", "headers": {"name": "value"}, "body": "text"}`';
+
+/** A `--request` document as the HttpRequest `decideRequest` reads (strings only: what a recorded request holds). */
+function requestOf(value: unknown, shown: string): HttpRequest {
+  const bad = (problem: string): never => {
+    throw new EnforceError(ENFORCE_CODES.requestInvalid, `request \`${shown}\` ${problem}`, { help: REQUEST_HELP });
+  };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('must be a json object');
+  const r = value as Record<string, unknown>;
+  if (typeof r['method'] !== 'string' || r['method'] === '') bad('needs a string `method`');
+  if (typeof r['url'] !== 'string' || r['url'] === '') bad('needs a string `url`');
+  const headers = r['headers'];
+  if (headers !== undefined && (typeof headers !== 'object' || headers === null || Array.isArray(headers) || !Object.values(headers).every((v) => typeof v === 'string'))) {
+    bad('has `headers` that are not an object of strings');
+  }
+  if (r['body'] !== undefined && r['body'] !== null && typeof r['body'] !== 'string') bad('has a `body` that is not a string');
+  return {
+    method: r['method'] as string,
+    url: r['url'] as string,
+    ...(headers === undefined ? {} : { headers: headers as Record<string, string> }),
+    ...(typeof r['body'] === 'string' ? { body: r['body'] } : {}),
+  };
 }
 
 async function readInput(input: string, io: CliIo): Promise<unknown> {
@@ -37,12 +63,19 @@ export const decideCommand: CommandModule = {
       .command('decide')
       .description('Make one decision through the enforcer path (fetch, verify, activate, decide, log) and print the decision and its decision-log event')
       .requiredOption('--bundle <source>', 'bundle location: a path, an `https://` url or an `oci://` reference')
-      .requiredOption('--input <file>', 'decision input json file, or `-` for standard input')
+      .option('--input <file>', 'decision input json file, or `-` for standard input')
+      .option('--request <file>', 'an http request as json (`{method, url, headers, body}`), or `-`: read with the bundle\'s api catalog and decided per operation')
       .option('--persist-dir <dir>', 'start from (and keep) the last good bundle here');
     addSourceOptions(addVerificationOptions(command, true)).action(async (options: DecideOptions) => {
+      if ((options.input === undefined) === (options.request === undefined)) {
+        throw new EnforceError(ENFORCE_CODES.requestInvalid, options.input === undefined ? 'give `--input` or `--request`' : 'give either `--input` or `--request`, not both', {
+          help: '`--input` takes a decision input document, `--request` an http request the bundle\'s api catalog reads',
+        });
+      }
       const verification = await verificationConfigFromFlags(options, io);
       const override = overrideFromEnv(io.env);
-      const input = await readInput(options.input, io);
+      const input = await readInput((options.input ?? options.request)!, io);
+      const request = options.request === undefined ? undefined : requestOf(input, options.request === '-' ? '<stdin>' : options.request);
       const events: string[] = [];
       const enforcer = createEnforcer({
         source: sourceFromFlags(options.bundle, options, io),
@@ -59,6 +92,13 @@ export const decideCommand: CommandModule = {
         if (!status.ready) {
           const last = status.last_error;
           throw new BlastguardError(last?.code ?? ENFORCE_CODES.notReady, last?.message ?? 'no bundle could be activated', { help: 'check the bundle location and the verification key; `blastguard pull` shows the same steps' });
+        }
+        if (request !== undefined) {
+          const decided = enforcer.decideRequest(request);
+          await enforcer.flushLogs();
+          io.stdout(JSON.stringify({ ...decided, events: events.map((e) => JSON.parse(e) as DecisionEvent) }, null, 2) + '\n');
+          setExit(0);
+          return;
         }
         const decision = enforcer.decide(input);
         await enforcer.flushLogs();
