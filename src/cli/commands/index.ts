@@ -8,6 +8,7 @@ import { importCommand } from './import.js';
 import { irCommand } from './ir.js';
 import { keygenCommand } from './keygen.js';
 import { pullCommand } from './pull.js';
+import { reportCommand } from './report.js';
 import { verifyCommand } from './verify.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
@@ -25,4 +26,5 @@ export const COMMANDS: CommandModule[] = [
   importCommand,
   pullCommand,
   decideCommand,
+  reportCommand,
 ];

@@ -1,0 +1,1 @@
+export { EDIT_CODES, EDIT_CODE_TITLES } from './codes.js';
