@@ -34,6 +34,7 @@ const MAX_BURSTS = 1_000;
 interface Call {
   t: number;
   key: string;
+  denied: boolean;
 }
 
 class ActorWindow {
@@ -64,7 +65,7 @@ export class BurstDetector {
     w.lastMs = t;
     if (t > this.latestMs) this.latestMs = t;
     const key = `${operation}\u0000${resource ?? ''}`;
-    w.calls.push({ t, key });
+    w.calls.push({ t, key, denied });
     w.keys.set(key, (w.keys.get(key) ?? 0) + 1);
     while (w.head < w.calls.length && (w.calls[w.head]!.t <= t - this.options.windowMs || w.calls.length - w.head > MAX_IN_WINDOW)) {
       const old = w.calls[w.head++]!;
@@ -85,6 +86,7 @@ export class BurstDetector {
         const [op, res] = w.calls[i]!.key.split('\u0000') as [string, string];
         if (w.openOps.size < 50) w.openOps.add(op);
         if (res !== '' && w.openResources.size < 1000) w.openResources.add(res);
+        if (w.calls[i]!.denied) w.open.denied++;
       }
     }
     if (w.open !== null) {

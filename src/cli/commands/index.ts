@@ -9,6 +9,8 @@ import { irCommand } from './ir.js';
 import { keygenCommand } from './keygen.js';
 import { pullCommand } from './pull.js';
 import { reportCommand } from './report.js';
+import { promoteCommand } from './promote.js';
+import { narrowTokenCommand } from './narrow-token.js';
 import { verifyCommand } from './verify.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
@@ -27,4 +29,6 @@ export const COMMANDS: CommandModule[] = [
   pullCommand,
   decideCommand,
   reportCommand,
+  promoteCommand,
+  narrowTokenCommand,
 ];
