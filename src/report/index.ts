@@ -21,3 +21,4 @@ export { renderInsightHuman } from './insight-human.js';
 export { renderInsightJson } from './insight-json.js';
 export { renderInsightMarkdown } from './insight-markdown.js';
 export { renderInsightHtml } from './insight-html.js';
+export { logReplayHeadline, renderLogReplayHuman, renderLogReplayMarkdown } from './log-replay.js';
