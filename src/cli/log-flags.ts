@@ -25,8 +25,9 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 /** The sources named by `--logs`, with standard input streamed when the host can. */
 export async function sourcesOf(io: CliIo, paths: readonly string[]): Promise<LogSource[]> {
-  const stdin = io.stdinStream ?? (io.readStdinBytes === undefined ? undefined : () => once(io.readStdinBytes!));
-  return logSources(paths, { cwd: io.cwd, ...(stdin === undefined ? {} : { stdin }) });
+  const whole = io.readStdinBytes ?? (async (): Promise<Uint8Array> => new TextEncoder().encode(await io.readStdin()));
+  const stdin = io.stdinStream ?? (() => once(whole));
+  return logSources(paths, { cwd: io.cwd, stdin });
 }
 
 async function* once(read: () => Promise<Uint8Array>): AsyncGenerator<Uint8Array> {
