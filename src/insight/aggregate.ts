@@ -1,6 +1,6 @@
 import { BurstDetector, type BurstOptions } from './bursts.js';
 import type { Caller, CallerMatcher } from './callers.js';
-import { DistinctCounter } from './distinct.js';
+import { DistinctCounter, hash32 } from './distinct.js';
 import type { LoggedDecision } from './event.js';
 import { Series, Timeline } from './timeline.js';
 
@@ -18,14 +18,21 @@ class Extent {
   }
 }
 
+/** An event's caller hashed once for every distinct counter it feeds; -1 for absent. */
+interface CallerHashes {
+  token: number;
+  originator: number;
+  tenant: number;
+}
+
 class Callers {
   readonly tokens = new DistinctCounter();
   readonly originators = new DistinctCounter();
   readonly tenants = new DistinctCounter();
-  see(c: Caller): void {
-    if (c.token !== null) this.tokens.add(c.token);
-    if (c.originator !== null) this.originators.add(c.originator);
-    if (c.tenant !== null) this.tenants.add(c.tenant);
+  see(h: CallerHashes): void {
+    if (h.token >= 0) this.tokens.addHash(h.token);
+    if (h.originator >= 0) this.originators.addHash(h.originator);
+    if (h.tenant >= 0) this.tenants.addHash(h.tenant);
   }
 }
 
@@ -128,6 +135,11 @@ export class Aggregate {
     this.modes[d.mode]++;
     this.extent.see(d.timeMs);
     const caller: Caller = { token: d.token === null ? null : this.tokenLabel(d.token), originator: d.originator, tenant: d.tenant };
+    const hashes: CallerHashes = {
+      token: caller.token === null ? -1 : hash32(caller.token),
+      originator: caller.originator === null ? -1 : hash32(caller.originator),
+      tenant: caller.tenant === null ? -1 : hash32(caller.tenant),
+    };
     const unexpected = this.options.unexpected(caller);
     const bucket = this.timeline.index(d.timeMs);
 
@@ -136,7 +148,7 @@ export class Aggregate {
     if (d.mode === 'shadow') op.wouldDeny++;
     if (d.mode === 'deny') op.deny++;
     if (op.opClass === null) op.opClass = d.opClass;
-    op.callers.see(caller);
+    op.callers.see(hashes);
     op.extent.see(d.timeMs);
     if (d.mode !== 'allow' && op.samples.length < SAMPLES) op.samples.push(d.id);
 
@@ -145,7 +157,7 @@ export class Aggregate {
       if (f.rule === 'token:scope') outsideGrant = true;
       const rule = boundedGet(this.rules, f.rule, () => new RuleAcc(this.timeline.newSeries()));
       if (f.rule === d.rule) rule.decided++;
-      rule.callers.see(caller);
+      rule.callers.see(hashes);
       rule.extent.see(d.timeMs);
       if (rule.samples.length < SAMPLES) rule.samples.push(d.id);
       if (f.mode === 'deny') {
@@ -167,7 +179,7 @@ export class Aggregate {
       if (outsideGrant) token.outsideGrant++;
       if (token.apis.size < 16) token.apis.add(d.api);
       token.extent.see(d.timeMs);
-      if (d.originator !== null) token.originators.add(d.originator);
+      if (hashes.originator >= 0) token.originators.addHash(hashes.originator);
       token.series.add(bucket, d.mode === 'shadow' ? 1 : 0, d.mode === 'deny' ? 1 : 0);
       const use = boundedGet(token.operations, d.operation, () => ({ calls: 0, unexpected: 0, wouldDeny: 0, deny: 0 }));
       use.calls++;

@@ -2,7 +2,9 @@
  * Counts distinct strings in bounded memory: exactly while there are at most `EXACT_LIMIT`
  * (the common case — a rule hit by a handful of tokens), then as a HyperLogLog sketch with
  * 2^12 one-byte registers (4 KiB, standard error 1.04/√4096 ≈ 1.6%), with the small-range
- * (linear counting) correction.
+ * (linear counting) correction. Values are kept as 32-bit hashes, computed once per event by
+ * the caller (`hash32`) and shared by every counter the event feeds; "exact" is exact up to a
+ * hash collision (about 1 in 2 million for 64 values).
  */
 export const EXACT_LIMIT = 64;
 const P = 12;
@@ -10,7 +12,7 @@ const M = 1 << P;
 const ALPHA = 0.7213 / (1 + 1.079 / M);
 
 /** 32-bit FNV-1a, then a murmur3 finaliser so the low and high bits both mix. */
-function hash32(text: string): number {
+export function hash32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -25,23 +27,26 @@ function hash32(text: string): number {
 }
 
 export class DistinctCounter {
-  private exact: Set<string> | null = new Set();
+  private exact: Set<number> | null = new Set();
   private registers: Uint8Array | null = null;
 
   add(value: string): void {
+    this.addHash(hash32(value));
+  }
+
+  addHash(h: number): void {
     if (this.exact !== null) {
-      this.exact.add(value);
+      this.exact.add(h);
       if (this.exact.size <= EXACT_LIMIT) return;
       this.registers = new Uint8Array(M);
-      for (const v of this.exact) this.addHashed(v);
+      for (const v of this.exact) this.register(v);
       this.exact = null;
       return;
     }
-    this.addHashed(value);
+    this.register(h);
   }
 
-  private addHashed(value: string): void {
-    const h = hash32(value);
+  private register(h: number): void {
     const index = h >>> (32 - P);
     // Rank of the first 1 bit in the remaining 20 bits (1-based); all zero gives 21.
     const rest = (h << P) >>> 0;
@@ -53,11 +58,6 @@ export class DistinctCounter {
   /** Whether `count` is exact (no sketch yet). */
   get isExact(): boolean {
     return this.exact !== null;
-  }
-
-  /** The exact values while counting exactly; null once sketched. */
-  values(): string[] | null {
-    return this.exact === null ? null : [...this.exact].sort();
   }
 
   get count(): number {

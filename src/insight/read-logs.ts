@@ -37,6 +37,46 @@ export interface ReadLogsStats {
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
+/**
+ * UTF-8 text of a byte stream, chunk by chunk: a sequence cut by a chunk boundary waits for the
+ * next chunk. `Buffer#toString` decodes several times faster than a streaming `TextDecoder`;
+ * invalid bytes become U+FFFD as with either.
+ */
+class Utf8Chunks {
+  private tail: Buffer | null = null;
+
+  decode(chunk: Uint8Array): string {
+    let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.tail !== null) {
+      buf = Buffer.concat([this.tail, buf]);
+      this.tail = null;
+    }
+    const cut = completeLength(buf);
+    if (cut < buf.length) this.tail = Buffer.from(buf.subarray(cut));
+    return buf.toString('utf8', 0, cut);
+  }
+
+  end(): string {
+    const tail = this.tail;
+    this.tail = null;
+    return tail === null ? '' : tail.toString('utf8');
+  }
+}
+
+/** The length of `b` without a UTF-8 sequence its end cuts short. */
+function completeLength(b: Uint8Array): number {
+  let i = b.length - 1;
+  let continuation = 0;
+  while (i >= 0 && continuation < 3 && (b[i]! & 0xc0) === 0x80) {
+    i--;
+    continuation++;
+  }
+  if (i < 0) return b.length;
+  const lead = b[i]!;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return i + need > b.length ? i : b.length;
+}
+
 /** The bytes of a source, gunzipped when they start with gzip's magic number. */
 async function* bytesOf(source: LogSource): AsyncGenerator<Uint8Array> {
   const iterator = source.open()[Symbol.asyncIterator]();
@@ -121,14 +161,14 @@ export async function readLogs(sources: readonly LogSource[], onDecision: (decis
       },
       (line, column) => warn(INSIGHT_CODES.truncated, line, column, 'the file ends inside a JSON value (truncated upload?)'),
     );
-    const decoder = new TextDecoder('utf-8');
+    const decoder = new Utf8Chunks();
     try {
-      for await (const chunk of bytesOf(source)) splitter.push(decoder.decode(chunk, { stream: true }));
+      for await (const chunk of bytesOf(source)) splitter.push(decoder.decode(chunk));
     } catch (e) {
       if (isBlastguardError(e)) throw e;
       throw new BlastguardError(INSIGHT_CODES.unreadable, `cannot read \`${escape(source.name)}\``, { file: escape(source.name), help: 'check the path and its permissions', cause: e });
     }
-    splitter.push(decoder.decode());
+    splitter.push(decoder.end());
     splitter.end();
   }
   return stats;

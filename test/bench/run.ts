@@ -17,6 +17,7 @@ import { benchCatalog } from './catalog.js';
 import { benchDistribute } from './distribute.js';
 import { diffBench } from './diff.js';
 import { EnforceBench } from './enforce.js';
+import { benchInsight } from './insight.js';
 import type { Ir, IrOperation, IrRule, IrToken, Mode, OperationClass } from '../../src/ir/types.js';
 
 const SIZES = [10, 100, 1_000, 10_000];
@@ -244,6 +245,7 @@ async function main(): Promise<void> {
   for (const line of await benchDistribute(ROOT)) console.log(line);
   await diffBench(ROOT, benchIr);
   for (const line of benchCatalog()) console.log(line);
+  for (const line of await benchInsight(ROOT)) console.log(line);
 }
 
 await main();

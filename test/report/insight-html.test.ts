@@ -1,6 +1,5 @@
 // The HTML decision-log report, rendered by a real headless Chromium: the charts are drawn (bars
 // per bucket, per rule and per token), the evidence tables are visible — asserted on the page.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,11 +10,11 @@ import { renderInsightHtml } from '../../src/report/index.js';
 import { checkPolicies, loadTestBundle } from '../../src/toolchain/index.js';
 import { REPO } from '../helpers/cli.js';
 import { weekOfEvents } from '../helpers/decision-logs.js';
+import { binary } from '../distribute/fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = !existsSync(CHROMIUM);
-if (missing && process.env['CI'] === 'true') throw new Error(`${CHROMIUM} is required in CI (apt-get install chromium)`);
-if (missing) console.warn(`SKIPPED: the HTML report's browser test needs ${CHROMIUM} (Debian's chromium); install it to run it`);
+const CHROMIUM = binary('/usr/bin/chromium', 'chromium');
+// In CI the binary must be there: the test then runs and fails loudly if it is not.
+const missing = CHROMIUM.skip;
 
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -36,7 +35,7 @@ beforeAll(async () => {
   };
   report = await reportLogs([source], { ir: checked.ir, unexpected: ['originator:agent-*', 'tenant:sandbox'] });
   profile = await mkdtemp(path.join(tmpdir(), 'blastguard-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM.path, headless: true, args: FLAGS });
 }, 120_000);
 
 afterAll(async () => {
