@@ -15,6 +15,12 @@ export interface PromotedRule {
   to: 'deny';
 }
 
+export interface PromoteResult {
+  rules: PromotedRule[];
+  /** Each changed file's new text (as written, or as it would be on a dry run). */
+  files: { file: string; text: string }[];
+}
+
 export interface PromoteOptions {
   dir: string;
   cwd: string;
@@ -37,7 +43,7 @@ function inStyle(node: Scalar, value: string): string {
  * is one line per rule. Every rule is checked before any file is written; files are replaced
  * atomically.
  */
-export async function promoteRules(options: PromoteOptions): Promise<PromotedRule[]> {
+export async function promoteRules(options: PromoteOptions): Promise<PromoteResult> {
   const files = await readPolicyFiles(options.dir, options.cwd);
   const edits = new Map<(typeof files)[number], TextEdit[]>();
   const promoted: PromotedRule[] = [];
@@ -76,6 +82,7 @@ export async function promoteRules(options: PromoteOptions): Promise<PromotedRul
     edits.set(hit.file, list);
     promoted.push({ rule: id, file: hit.file.display, line, from: 'shadow', to: 'deny' });
   }
-  if (options.dryRun !== true) for (const [file, list] of edits) await writeAtomically(file.path, applyEdits(file.source, list), file.display);
-  return promoted;
+  const changed = [...edits].map(([file, list]) => ({ file, text: applyEdits(file.source, list) }));
+  if (options.dryRun !== true) for (const { file, text } of changed) await writeAtomically(file.path, text, file.display);
+  return { rules: promoted, files: changed.map(({ file, text }) => ({ file: file.display, text })) };
 }

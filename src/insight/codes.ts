@@ -26,6 +26,8 @@ const REGISTRY = codeRegistry({
   truncated: ['BG848', 'a decision-log file ends inside a JSON value (truncated)'],
   /** `test --logs` replays: a logged input made the policy fail to decide. */
   replayFailed: ['BG849', 'a logged input could not be replayed against the head bundle'],
+  /** The Action's `report` (or another caller) was given no decision logs to read. */
+  noLogs: ['BG850', 'no decision logs were named (the Action input `logs`)'],
 });
 
 export const INSIGHT_CODES = REGISTRY.codes;

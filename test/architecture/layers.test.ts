@@ -41,7 +41,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff', 'catalog', 'enforce', 'insight', 'edit'],
 };
 /** The GitHub Action drives the toolchain and prints with the report layer, like a CLI command without flags. */
-const ACTION_ALLOWED: readonly string[] = ['core', 'diagnostics', 'report', 'toolchain'];
+const ACTION_ALLOWED: readonly string[] = ['core', 'diagnostics', 'report', 'toolchain', 'insight', 'edit'];
 
 /** What an enforcer ships: these layers never import the toolchain half (as sigstore `verify` ships without `sign`). */
 const RUNTIME = ['engine', 'distribute', 'enforce', 'proxy', 'guard'];

@@ -88,7 +88,7 @@ describe('promoteRules', () => {
   it('changes only the mode scalars, in their quoting style, block and flow alike', async () => {
     await fresh();
     const promoted = await promoteRules({ dir, cwd: work, rules: ['p1/quoted', 'p1/plain', 'p1/single', 'p2/flow'] });
-    expect(promoted.map((p) => [p.rule, p.line])).toEqual([
+    expect(promoted.rules.map((p) => [p.rule, p.line])).toEqual([
       ['p1/quoted', 11],
       ['p1/plain', 15],
       ['p1/single', 18],

@@ -51,8 +51,13 @@ function input(c: Call): DecisionInput {
   };
 }
 
-/** The week's calls, in time order. */
-export function weekOfCalls(): Call[] {
+/** The week's calls, in time order; `start` moves the whole week (the burst keeps its offset). */
+export function weekOfCalls(start = WEEK_START): Call[] {
+  const shift = start - WEEK_START;
+  return fixedWeek().map((c) => ({ ...c, timeMs: c.timeMs + shift }));
+}
+
+function fixedWeek(): Call[] {
   const calls: Call[] = [];
   const deploys = ['serviceInstanceDeploy', 'deploymentRedeploy', 'variableUpsert', 'serviceInstanceRedeploy'];
   for (let t = WEEK_START, i = 0; t < WEEK_START + 7 * 24 * HOUR; t += HOUR / 2, i++) {
@@ -73,8 +78,8 @@ export function weekOfCalls(): Call[] {
 }
 
 /** Decides every call with `decide` and builds the enforcer's events (OPA EventV1) for them. */
-export function weekOfEvents(decide: (input: DecisionInput) => Decision): DecisionEvent[] {
-  return weekOfCalls().map((call) => {
+export function weekOfEvents(decide: (input: DecisionInput) => Decision, start = WEEK_START): DecisionEvent[] {
+  return weekOfCalls(start).map((call) => {
     const event = buildEvent(
       { input: input(call), result: decide(input(call)), bundle: { name: 'blastguard', revision: 'rev-1' }, timeMs: call.timeMs, durationNs: 41_000 },
       { id: 'enforcer-1', version: '0.1.0' },

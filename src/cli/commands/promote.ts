@@ -31,7 +31,7 @@ export const promoteCommand: CommandModule = {
       .addHelpText('after', EXAMPLES)
       .action(async (rules: string[], flags: PromoteFlags) => {
         const promoted = await promoteRules({ dir: flags.dir, cwd: io.cwd, rules, dryRun: flags.dryRun === true });
-        for (const p of promoted) io.stdout(`${escape(p.file)}:${p.line}: ${escape(p.rule)} ${p.from} → ${p.to}${flags.dryRun === true ? ' (dry run)' : ''}\n`);
+        for (const p of promoted.rules) io.stdout(`${escape(p.file)}:${p.line}: ${escape(p.rule)} ${p.from} → ${p.to}${flags.dryRun === true ? ' (dry run)' : ''}\n`);
         setExit(0);
       });
   },
