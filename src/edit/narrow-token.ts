@@ -55,15 +55,16 @@ function removeItems(source: string, seq: YAMLSeq, drop: ReadonlySet<number>): T
       return { start: lineStart(source, r[0]), end, text: '' };
     });
   }
+  // Each run of consecutive dropped items goes with the separator after it, or before it at the end.
   const edits: TextEdit[] = [];
-  const remaining = ranges.map((r, i) => ({ r, i }));
-  for (const i of [...drop].sort((a, b) => b - a)) {
-    const at = remaining.findIndex((x) => x.i === i);
-    const self = remaining[at]!.r;
-    if (at < remaining.length - 1) edits.push({ start: self[0], end: remaining[at + 1]!.r[0], text: '' });
-    else if (at > 0) edits.push({ start: remaining[at - 1]!.r[1], end: self[1], text: '' });
-    else edits.push({ start: self[0], end: self[1], text: '' });
-    remaining.splice(at, 1);
+  for (let i = 0; i < ranges.length; i++) {
+    if (!drop.has(i)) continue;
+    let j = i;
+    while (j + 1 < ranges.length && drop.has(j + 1)) j++;
+    if (j + 1 < ranges.length) edits.push({ start: ranges[i]![0], end: ranges[j + 1]![0], text: '' });
+    else if (i > 0) edits.push({ start: ranges[i - 1]![1], end: ranges[j]![1], text: '' });
+    else edits.push({ start: ranges[i]![0], end: ranges[j]![1], text: '' });
+    i = j;
   }
   return edits;
 }

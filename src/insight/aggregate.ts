@@ -2,7 +2,7 @@ import { BurstDetector, type BurstOptions } from './bursts.js';
 import type { Caller, CallerMatcher } from './callers.js';
 import { DistinctCounter, hash32 } from './distinct.js';
 import type { LoggedDecision } from './event.js';
-import { Series, Timeline } from './timeline.js';
+import { Timeline, type Series } from './timeline.js';
 
 /** Keys tracked per table; past it, new keys count under `(other)` so memory stays bounded. */
 export const MAX_KEYS = 10_000;

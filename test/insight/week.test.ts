@@ -126,4 +126,25 @@ describe('a week of decision logs', () => {
     const yaml = await readFile(path.join(root, 'policies', 'platform', 'railway-production.yaml'), 'utf8');
     expect(yaml).toContain('description: Shadow first; promote to deny once decision logs show every legitimate caller sends baggage.');
   }, 120_000);
+
+  it('narrow-token drops the never-used grants in place: one list changes, nothing else', async () => {
+    const { root } = await scratchRepo(work);
+    const dry = await runCli(['narrow-token', 'staging-deploy', '--logs', logs], { cwd: root });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('never used (pass --drop-unused to drop): serviceInstanceDeployV2, deploymentRestart, deploymentRollback, variableCollectionUpsert');
+    expect(git(root, 'status', '--porcelain')).toBe('');
+    const run = await runCli(['narrow-token', 'staging-deploy', '--logs', logs, '--drop-unused'], { cwd: root });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const patch = git(root, 'diff', '--unified=0');
+    expect(patch.split('\n').filter((l) => /^[-+][^-+]/.test(l))).toEqual([
+      '-    - operations: [serviceInstanceDeploy, serviceInstanceDeployV2, serviceInstanceRedeploy, deploymentRedeploy, deploymentRestart, deploymentRollback, variableUpsert, variableCollectionUpsert]',
+      '+    - operations: [serviceInstanceDeploy, serviceInstanceRedeploy, deploymentRedeploy, variableUpsert]',
+    ]);
+    const unknown = await runCli(['narrow-token', 'nobody', '--logs', logs], { cwd: root });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/error BG863 /);
+    const validates = await runCli(['validate', '--dir', 'policies'], { cwd: root });
+    expect(validates.code).toBe(0);
+  }, 60_000);
 });
