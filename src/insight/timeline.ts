@@ -15,6 +15,8 @@ export class Timeline {
   /** The bucket of a time, widening the grid first when it would not fit. */
   index(timeMs: number): number {
     let index = Math.floor(timeMs / this.widthMs);
+    // The fast path: inside the grid already.
+    if (index >= this.minIndex && index <= this.maxIndex) return index;
     while (Math.max(this.maxIndex, index) - Math.min(this.minIndex, index) >= MAX_BUCKETS) {
       this.widen();
       index = Math.floor(timeMs / this.widthMs);
@@ -25,10 +27,10 @@ export class Timeline {
   }
 
   private widen(): void {
+    if (this.minIndex <= this.maxIndex) for (const s of this.series) s.halve(this.minIndex, this.maxIndex);
     this.widthMs *= 2;
     this.minIndex = Math.floor(this.minIndex / 2);
     this.maxIndex = Math.floor(this.maxIndex / 2);
-    for (const s of this.series) s.halve();
   }
 
   newSeries(): Series {
@@ -50,29 +52,32 @@ export class Timeline {
   }
 }
 
-/** Would-deny and deny counts per bucket index. */
+/**
+ * Would-deny and deny counts per bucket, in a fixed ring of `MAX_BUCKETS` slots (1.6 KiB a
+ * series, however many events): the grid never spans more buckets than that, so an index's slot
+ * (`index mod MAX_BUCKETS`) is unique within it.
+ */
 export class Series {
-  private counts = new Map<number, [number, number]>();
+  private counts = new Uint32Array(2 * MAX_BUCKETS);
 
-  add(index: number, wouldDeny: number, deny: number): void {
-    const c = this.counts.get(index);
-    if (c === undefined) this.counts.set(index, [wouldDeny, deny]);
-    else {
-      c[0] += wouldDeny;
-      c[1] += deny;
-    }
+  private static slot(index: number): number {
+    return 2 * (((index % MAX_BUCKETS) + MAX_BUCKETS) % MAX_BUCKETS);
   }
 
-  halve(): void {
-    const next = new Map<number, [number, number]>();
-    for (const [i, [w, d]] of this.counts) {
-      const j = Math.floor(i / 2);
-      const c = next.get(j);
-      if (c === undefined) next.set(j, [w, d]);
-      else {
-        c[0] += w;
-        c[1] += d;
-      }
+  add(index: number, wouldDeny: number, deny: number): void {
+    const k = Series.slot(index);
+    this.counts[k]! += wouldDeny;
+    this.counts[k + 1]! += deny;
+  }
+
+  /** Merges pairs of buckets: the old grid `[min, max]` becomes `[min/2, max/2]`. */
+  halve(min: number, max: number): void {
+    const next = new Uint32Array(2 * MAX_BUCKETS);
+    for (let i = min; i <= max; i++) {
+      const from = Series.slot(i);
+      const to = Series.slot(Math.floor(i / 2));
+      next[to]! += this.counts[from]!;
+      next[to + 1]! += this.counts[from + 1]!;
     }
     this.counts = next;
   }
@@ -81,12 +86,10 @@ export class Series {
   dense(first: number, count: number): { wouldDeny: number[]; deny: number[] } {
     const wouldDeny = new Array<number>(count).fill(0);
     const deny = new Array<number>(count).fill(0);
-    for (const [i, [w, d]] of this.counts) {
-      const k = i - first;
-      if (k >= 0 && k < count) {
-        wouldDeny[k] = w;
-        deny[k] = d;
-      }
+    for (let k = 0; k < count; k++) {
+      const slot = Series.slot(first + k);
+      wouldDeny[k] = this.counts[slot]!;
+      deny[k] = this.counts[slot + 1]!;
     }
     return { wouldDeny, deny };
   }
