@@ -3,6 +3,8 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDIT_CODES, narrowToken, promoteRules } from '../../src/edit/index.js';
 import { isBlastguardError } from '../../src/core/errors.js';
@@ -138,5 +140,26 @@ describe('narrowToken', () => {
     expect(dry.dropped).toEqual(['a']);
     expect(await readFile(path.join(dir, 'tokens', 'token.yaml'), 'utf8')).toBe(TOKEN);
     expect(await codeOf(narrowToken({ dir, cwd: work, token: 'nope', keep: () => true, expand }))).toBe(EDIT_CODES.unknownToken);
+  });
+
+  it('any subset dropped from a flow or block list leaves exactly the kept items, the rest byte for byte', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,6}$/), { minLength: 1, maxLength: 8 }), fc.boolean(), fc.func(fc.boolean()), async (ops, flow, keeps) => {
+        const keep = (op: string): boolean => ops.indexOf(op) === 0 || keeps(op);
+        const list = flow ? `[${ops.join(', ')}]` : `\n${ops.map((o) => `        - ${o}`).join('\n')}`;
+        const text = `kind: Token\nmetadata:\n  name: t1\nspec:\n  grants:\n    - operations: ${list}\n      environments: [staging]\n# tail\n`;
+        const d = await mkdtemp(path.join(work, 'prop-'));
+        await writeFile(path.join(d, 't.yaml'), text);
+        await narrowToken({ dir: d, cwd: work, token: 't1', keep, expand: () => [] });
+        const after = await readFile(path.join(d, 't.yaml'), 'utf8');
+        const doc = parse(after) as { spec: { grants: { operations: string[]; environments: string[] }[] } };
+        expect(doc.spec.grants[0]!.operations).toEqual(ops.filter(keep));
+        expect(doc.spec.grants[0]!.environments).toEqual(['staging']);
+        expect(after.startsWith('kind: Token\nmetadata:\n  name: t1\nspec:\n  grants:\n    - operations: ')).toBe(true);
+        expect(after.endsWith('      environments: [staging]\n# tail\n')).toBe(true);
+        await rm(d, { recursive: true, force: true });
+      }),
+      { numRuns: 80 },
+    );
   });
 });
