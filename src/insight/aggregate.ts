@@ -90,6 +90,8 @@ export interface AggregateOptions {
   unexpected: CallerMatcher;
   /** The Token name for a fingerprint, when the policy set declares it. */
   tokenName: (fingerprint: string) => string | null;
+  /** False when no Token is declared (logs read without a policy set): names are not looked up. */
+  declaresTokens: boolean;
   bursts: BurstOptions;
 }
 
@@ -122,6 +124,7 @@ export class Aggregate {
   }
 
   private tokenLabel(fingerprint: string): string {
+    if (!this.options.declaresTokens) return fingerprint;
     let name = this.names.get(fingerprint);
     if (name === undefined) {
       name = this.options.tokenName(fingerprint);
@@ -190,8 +193,9 @@ export class Aggregate {
 
     if (d.opClass === 'destructive') {
       const denied = d.mode === 'deny';
-      if (caller.token !== null) this.burstsByActor.add(`token:${caller.token}`, d.timeMs, d.operation, d.resource, denied, d.id);
-      if (d.originator !== null) this.burstsByActor.add(`originator:${d.originator}`, d.timeMs, d.operation, d.resource, denied, d.id);
+      const key = `${d.operation}\u0000${d.resource ?? ''}`;
+      if (caller.token !== null) this.burstsByActor.add(`token:${caller.token}`, d.timeMs, d.operation, d.resource, denied, d.id, key);
+      if (d.originator !== null) this.burstsByActor.add(`originator:${d.originator}`, d.timeMs, d.operation, d.resource, denied, d.id, key);
     }
   }
 

@@ -53,7 +53,11 @@ export class BurstDetector {
   private latestMs = -Infinity;
   constructor(private readonly options: BurstOptions) {}
 
-  add(actor: string, timeMs: number, operation: string, resource: string | null, denied: boolean, id: string): void {
+  /**
+   * One destructive call of `actor` (`token:<name>` or `originator:<name>`). `key` is the call's
+   * `operation\u0000resource`, built once by the caller for every actor the call counts for.
+   */
+  add(actor: string, timeMs: number, operation: string, resource: string | null, denied: boolean, id: string, key = `${operation}\u0000${resource ?? ''}`): void {
     let w = this.actors.get(actor);
     if (w === undefined) {
       if (this.actors.size >= MAX_ACTORS) this.sweep(timeMs);
@@ -64,7 +68,6 @@ export class BurstDetector {
     const t = Math.max(timeMs, w.lastMs);
     w.lastMs = t;
     if (t > this.latestMs) this.latestMs = t;
-    const key = `${operation}\u0000${resource ?? ''}`;
     w.calls.push({ t, key, denied });
     w.keys.set(key, (w.keys.get(key) ?? 0) + 1);
     while (w.head < w.calls.length && (w.calls[w.head]!.t <= t - this.options.windowMs || w.calls.length - w.head > MAX_IN_WINDOW)) {

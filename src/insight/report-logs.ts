@@ -31,7 +31,7 @@ export async function reportLogs(sources: readonly LogSource[], options: ReportL
   }
   const unexpected = options.unexpected ?? [];
   const names = new Map((options.ir?.tokens ?? []).map((t) => [t.fingerprint, t.name]));
-  const aggregate = new Aggregate({ unexpected: callerMatcher(unexpected), tokenName: (fp) => names.get(fp) ?? null, bursts });
+  const aggregate = new Aggregate({ unexpected: callerMatcher(unexpected), tokenName: (fp) => names.get(fp) ?? null, declaresTokens: names.size > 0, bursts });
   const read = await readLogs(sources, (d) => aggregate.add(d), {
     ...(options.sinceMs === undefined ? {} : { sinceMs: options.sinceMs }),
     ...(options.untilMs === undefined ? {} : { untilMs: options.untilMs }),
