@@ -2,7 +2,9 @@ import * as core from '@actions/core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diffChangesSomething, diffHeadline, formatGithub, renderDiffJson, renderDiffMarkdown, type StickyMeta } from '../../src/report/index.js';
-import { UsageError, checkPolicies, diffPolicies, parsePercent, runTests } from '../../src/toolchain/index.js';
+import { UsageError, checkPolicies, diffPolicies, parsePercent, replayLogs, runTests } from '../../src/toolchain/index.js';
+import { renderLogReplayMarkdown } from '../../src/report/index.js';
+import { logInput, logWarning } from './logs.js';
 import { ensureBaseCommit } from './base-commit.js';
 import { pullRequestOf, requireRepository, runContext } from './context.js';
 import { githubClient, isPermissionError, upsertComment } from './github.js';
@@ -71,9 +73,12 @@ export async function check(io: ActionIo): Promise<number> {
     linkCommit: pr.head,
     command: `git fetch origin ${pr.base} ${pr.head} && npx blastguard diff --base ${pr.base} --head ${pr.head} --dir ${dir} --tests ${tests}`,
   };
-  const body = renderDiffMarkdown(diff, { ...links, marker: meta, fullReport: `the job summary and the \`${ARTIFACT_NAME}\` artifact` });
+  // With a `logs` input: the recorded calls decided again by the head, beside the exact diff.
+  const sources = checked.ir === null ? [] : await logInput(io, false);
+  const traffic = sources.length === 0 ? '' : `\n${renderLogReplayMarkdown(await replayLogs(checked.ir!, sources, { onWarning: logWarning(io) }))}`;
+  const body = renderDiffMarkdown(diff, { ...links, marker: meta, fullReport: `the job summary and the \`${ARTIFACT_NAME}\` artifact` }) + traffic;
   // The job summary takes up to 1 MiB: the uncut report, unless even that is more.
-  const full = renderDiffMarkdown(diff, { ...links, limit: SUMMARY_LIMIT, fullReport: `the \`${ARTIFACT_NAME}\` artifact (diff.json)` });
+  const full = renderDiffMarkdown(diff, { ...links, limit: SUMMARY_LIMIT, fullReport: `the \`${ARTIFACT_NAME}\` artifact (diff.json)` }) + traffic;
   io.stdout(`${diffHeadline(diff)}\n`);
 
   const reportDir = path.resolve(io.cwd, input('report-dir') || ARTIFACT_NAME);

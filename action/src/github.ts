@@ -24,7 +24,7 @@ function statusOf(e: unknown): number | undefined {
 }
 
 /** Runs one API call; a failure becomes a BG580 that says what was attempted and what to check. */
-async function call<T>(what: string, f: () => Promise<T>): Promise<T> {
+export async function call<T>(what: string, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {

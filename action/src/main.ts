@@ -10,10 +10,11 @@ import { check } from './check.js';
 import { comment } from './comment.js';
 import { annotate, input, type ActionIo } from './io.js';
 import { publish } from './publish.js';
+import { report } from './report.js';
 
 export type { ActionIo } from './io.js';
 
-const COMMANDS = ['validate', 'test', 'build', 'check', 'publish', 'comment'] as const;
+const COMMANDS = ['validate', 'test', 'build', 'check', 'publish', 'comment', 'report'] as const;
 type ActionCommand = (typeof COMMANDS)[number];
 
 function processIo(): ActionIo {
@@ -55,7 +56,7 @@ async function test(io: ActionIo): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-const RUNNERS: Readonly<Record<ActionCommand, (io: ActionIo) => Promise<number>>> = { validate, test, build, check, publish, comment };
+const RUNNERS: Readonly<Record<ActionCommand, (io: ActionIo) => Promise<number>>> = { validate, test, build, check, publish, comment, report };
 
 /** Runs one command, as the CLI would exit: 0 ok, 1 a failure, 2 a bad input, 70 a bug. */
 async function exitCodeOf(command: ActionCommand, io: ActionIo): Promise<number> {

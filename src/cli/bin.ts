@@ -22,6 +22,7 @@ const io: CliIo = {
   readStdin: async () => Buffer.from(await readStdinBytes()).toString('utf8'),
   // eval hands the module the bytes as sent, so invalid UTF-8 is judged, not silently replaced.
   readStdinBytes,
+  stdinStream: () => process.stdin,
   cwd: process.cwd(),
   env: process.env,
   isTTY: Boolean(process.stderr.isTTY),

@@ -6,12 +6,14 @@ import { CODES as VALIDATION_CODES } from '../diagnostics/codes.js';
 import { DIFF_CODE_TITLES } from '../diff/codes.js';
 import { DISTRIBUTE_CODE_TITLES } from '../distribute/codes.js';
 import { ENFORCE_CODE_TITLES } from '../enforce/codes.js';
+import { EDIT_CODE_TITLES } from '../edit/codes.js';
 import { ENGINE_CODE_TITLES } from '../engine/codes.js';
 import type { CodeInfo, Severity } from '../diagnostics/types.js';
 import { EXTRACT_CODE_TITLES } from '../extract/codes.js';
 import { GUARD_CODE_TITLES } from '../guard/codes.js';
 import { FORWARD_CODE_TITLES, type ForwardCode } from '../proxy/forward/codes.js';
 import { PROXY_CODE_TITLES } from '../proxy/codes.js';
+import { INSIGHT_CODE_TITLES } from '../insight/codes.js';
 import { TEST_CODE_TITLES, testCodeSeverity, type TestCode } from '../replay/codes.js';
 import { ACTION_ERROR_CODES } from '../toolchain/codes.js';
 import { VERIFY_CODE_TITLES, type VerifyCode } from '../verify/codes.js';
@@ -46,6 +48,8 @@ export const LAYER_CODES: Readonly<Record<string, Readonly<Record<string, CodeIn
   proxy: fromRegistry(PROXY_CODE_TITLES),
   action: fromRegistry(ACTION_ERROR_CODES),
   forward: fromRegistry(FORWARD_CODE_TITLES),
+  insight: fromRegistry(INSIGHT_CODE_TITLES),
+  edit: fromRegistry(EDIT_CODE_TITLES),
 };
 
 /** Every code blastguard reports, joined from each layer's own registry (the CLI sees all layers). */

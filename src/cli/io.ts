@@ -13,6 +13,8 @@ export interface CliIo {
    * hands the exact bytes to the module). Without it, `readStdin` is used.
    */
   readStdinBytes?: () => Promise<Uint8Array>;
+  /** Standard input as a stream, for readers that must not hold it all (`report --logs -`). */
+  stdinStream?: () => AsyncIterable<Uint8Array>;
   cwd: string;
   env: Record<string, string | undefined>;
   /** Whether stderr is a terminal (colours, code frames). */

@@ -17,3 +17,8 @@ export type { ExistingComment, StickyMeta, StickyPlan } from './sticky.js';
 export { xml } from './xml.js';
 
 export type TestFormat = 'human' | 'json' | 'github';
+export { renderInsightHuman } from './insight-human.js';
+export { renderInsightJson } from './insight-json.js';
+export { renderInsightMarkdown } from './insight-markdown.js';
+export { renderInsightHtml } from './insight-html.js';
+export { logReplayHeadline, renderLogReplayHuman, renderLogReplayMarkdown } from './log-replay.js';

@@ -28,3 +28,5 @@ export { ACTION_ERROR_CODES } from './codes.js';
 export type { ActionCode } from './codes.js';
 export { publishOci } from './publish-oci.js';
 export type { PublishOciOptions, PublishedOci } from './publish-oci.js';
+export { replayLogs } from './replay-logs.js';
+export type { LogFlipGroup, LogReplay } from './replay-logs.js';

@@ -1,6 +1,7 @@
 // A loopback server that emulates exactly the GitHub REST endpoints the Action calls, with
 // GitHub's shapes (ids, `upload_url` URI templates, Link pagination, 404/403 bodies), and records
 // every request for assertions. Octokit talks to it through `baseUrl`, as it would to GHES.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -36,12 +37,32 @@ export interface Pull {
   merged: boolean;
 }
 
+/** The Git data the promotion pull request writes: refs, commits and trees (path → text). */
+export interface GitData {
+  /** `heads/main` → commit sha. */
+  refs: Map<string, string>;
+  commits: Map<string, { tree: string; parents: string[]; message: string }>;
+  trees: Map<string, Map<string, string>>;
+}
+
+/** A pull request opened through the API (`POST /pulls`). */
+export interface OpenedPull {
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  state: 'open' | 'closed';
+}
+
 export interface GithubEmulator {
   url: string;
   requests: RecordedRequest[];
   comments: Comment[];
   releases: Release[];
   pulls: Pull[];
+  git: GitData;
+  opened: OpenedPull[];
   /** Tokens that may read but not write (a fork pull request's GITHUB_TOKEN). */
   readOnlyTokens: Set<string>;
   close(): Promise<void>;
@@ -52,7 +73,9 @@ const PER_PAGE_DEFAULT = 30;
 
 export async function startGithubEmulator(options: { owner: string; repo: string; token: string }): Promise<GithubEmulator> {
   let nextId = 1000;
-  const state: Omit<GithubEmulator, 'url' | 'close'> = { requests: [], comments: [], releases: [], pulls: [], readOnlyTokens: new Set() };
+  const state: Omit<GithubEmulator, 'url' | 'close'> = { requests: [], comments: [], releases: [], pulls: [], git: { refs: new Map(), commits: new Map(), trees: new Map() }, opened: [], readOnlyTokens: new Set() };
+  const sha = (value: unknown): string => createHash('sha1').update(JSON.stringify(value)).update(String(nextId++)).digest('hex');
+  const openedJson = (p: OpenedPull): unknown => ({ number: p.number, title: p.title, body: p.body, state: p.state, html_url: `https://github.example/${options.owner}/${options.repo}/pull/${p.number}`, head: { ref: p.head, label: `${options.owner}:${p.head}` }, base: { ref: p.base } });
   let base = '';
 
   const json = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void => {
@@ -164,6 +187,81 @@ export async function startGithubEmulator(options: { owner: string; repo: string
       const a = { id: nextId++, name, content_type: rec.contentType ?? '', data: rec.body };
       r.assets.push(a);
       return json(res, 201, { id: a.id, name: a.name, content_type: a.content_type, size: a.data.length });
+    }
+    // Git data API: refs, commits and trees, as the promotion pull request writes them.
+    if ((m = route('GET', `/repos/${OWNER_REPO}/git/ref/(.+)`)) && here(m[1], m[2])) {
+      const ref = decodeURIComponent(m[3]!);
+      const target = state.git.refs.get(ref);
+      return target === undefined ? notFound(res) : json(res, 200, { ref: `refs/${ref}`, object: { sha: target, type: 'commit' } });
+    }
+    if ((m = route('POST', `/repos/${OWNER_REPO}/git/refs`)) && here(m[1], m[2])) {
+      const b = body();
+      const ref = String(b['ref']).replace(/^refs\//, '');
+      if (state.git.refs.has(ref)) return json(res, 422, { message: 'Reference already exists' });
+      if (!state.git.commits.has(String(b['sha']))) return json(res, 422, { message: 'Object does not exist' });
+      state.git.refs.set(ref, String(b['sha']));
+      return json(res, 201, { ref: `refs/${ref}`, object: { sha: b['sha'], type: 'commit' } });
+    }
+    if ((m = route('PATCH', `/repos/${OWNER_REPO}/git/refs/(.+)`)) && here(m[1], m[2])) {
+      const ref = decodeURIComponent(m[3]!);
+      const b = body();
+      const current = state.git.refs.get(ref);
+      if (current === undefined) return json(res, 422, { message: 'Reference does not exist' });
+      // Without force, only a fast-forward (the new commit descends from the current one).
+      const descends = (c: string | undefined): boolean => c !== undefined && (c === current || (state.git.commits.get(c)?.parents ?? []).some(descends));
+      if (b['force'] !== true && !descends(String(b['sha']))) return json(res, 422, { message: 'Update is not a fast forward' });
+      state.git.refs.set(ref, String(b['sha']));
+      return json(res, 200, { ref: `refs/${ref}`, object: { sha: b['sha'], type: 'commit' } });
+    }
+    if ((m = route('GET', `/repos/${OWNER_REPO}/git/commits/([0-9a-f]{40})`)) && here(m[1], m[2])) {
+      const c = state.git.commits.get(m[3]!);
+      return c === undefined ? notFound(res) : json(res, 200, { sha: m[3], tree: { sha: c.tree }, parents: c.parents.map((p) => ({ sha: p })), message: c.message });
+    }
+    if ((m = route('POST', `/repos/${OWNER_REPO}/git/commits`)) && here(m[1], m[2])) {
+      const b = body();
+      const tree = String(b['tree']);
+      const parents = (b['parents'] as unknown[]).map(String);
+      if (!state.git.trees.has(tree) || parents.some((p) => !state.git.commits.has(p))) return json(res, 422, { message: 'Tree or parent does not exist' });
+      const id = sha(b);
+      state.git.commits.set(id, { tree, parents, message: String(b['message']) });
+      return json(res, 201, { sha: id, tree: { sha: tree }, parents: parents.map((p) => ({ sha: p })), message: b['message'] });
+    }
+    if ((m = route('POST', `/repos/${OWNER_REPO}/git/trees`)) && here(m[1], m[2])) {
+      const b = body();
+      const baseTree = state.git.trees.get(String(b['base_tree']));
+      if (baseTree === undefined) return json(res, 422, { message: 'Invalid base_tree' });
+      const next = new Map(baseTree);
+      for (const entry of b['tree'] as { path: string; mode: string; type: string; content: string }[]) {
+        if (entry.mode !== '100644' || entry.type !== 'blob' || typeof entry.content !== 'string') return json(res, 422, { message: 'Invalid tree entry' });
+        next.set(entry.path, entry.content);
+      }
+      // Same content, same tree id, as in Git.
+      const id = createHash('sha1').update(JSON.stringify([...next].sort())).digest('hex');
+      state.git.trees.set(id, next);
+      return json(res, 201, { sha: id, tree: [...next.keys()].map((p) => ({ path: p, mode: '100644', type: 'blob' })) });
+    }
+    if ((m = route('GET', `/repos/${OWNER_REPO}/pulls`)) && here(m[1], m[2])) {
+      const head = rec.query['head'];
+      const wanted = state.opened.filter((p) => (rec.query['state'] ?? 'open') === p.state && (head === undefined || `${options.owner}:${p.head}` === head) && (rec.query['base'] === undefined || rec.query['base'] === p.base));
+      return paginate(rec, res, wanted.map(openedJson));
+    }
+    if ((m = route('POST', `/repos/${OWNER_REPO}/pulls`)) && here(m[1], m[2])) {
+      const b = body();
+      const head = String(b['head']);
+      const baseRef = String(b['base']);
+      if (!state.git.refs.has(`heads/${head}`) || !state.git.refs.has(`heads/${baseRef}`)) return json(res, 422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'invalid', field: 'head' }] });
+      if (state.opened.some((p) => p.state === 'open' && p.head === head && p.base === baseRef)) return json(res, 422, { message: `A pull request already exists for ${options.owner}:${head}.` });
+      const p: OpenedPull = { number: nextId++, title: String(b['title']), body: String(b['body'] ?? ''), head, base: baseRef, state: 'open' };
+      state.opened.push(p);
+      return json(res, 201, openedJson(p));
+    }
+    if ((m = route('PATCH', `/repos/${OWNER_REPO}/pulls/(\\d+)`)) && here(m[1], m[2])) {
+      const p = state.opened.find((x) => x.number === Number(m![3]));
+      if (!p) return notFound(res);
+      const b = body();
+      if (typeof b['title'] === 'string') p.title = b['title'];
+      if (typeof b['body'] === 'string') p.body = b['body'];
+      return json(res, 200, openedJson(p));
     }
     return notFound(res);
   }

@@ -22,13 +22,14 @@ const read = (name: string): Workflow => parse(readFileSync(path.join(DIR, name)
 const actionInputs = Object.keys((parse(readFileSync(path.join(REPO, 'action', 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
 
 describe('policy workflows', () => {
-  const files = ['policy-check.yml', 'policy-comment.yml', 'policy-publish.yml'];
+  const files = ['policy-check.yml', 'policy-comment.yml', 'policy-publish.yml', 'policy-report.yml'];
 
   it('ships check, the workflow_run comment poster and publish', () => {
     expect(readdirSync(DIR)).toEqual(expect.arrayContaining(files));
     expect(Object.keys(read('policy-check.yml').on)).toEqual(['pull_request']);
     expect(read('policy-comment.yml').on).toEqual({ workflow_run: { workflows: ['policy-check'], types: ['completed'] } });
     expect(read('policy-publish.yml').on).toMatchObject({ push: { branches: ['main'] } });
+    expect(read('policy-report.yml').on).toMatchObject({ schedule: [{ cron: expect.any(String) }] });
   });
 
   it.each(files)('%s: no default permissions, each job asks only for what it uses', (file) => {
@@ -38,6 +39,7 @@ describe('policy workflows', () => {
       'policy-check.yml': { contents: 'read', 'pull-requests': 'write' },
       'policy-comment.yml': { actions: 'read', 'pull-requests': 'write' },
       'policy-publish.yml': { contents: 'write', 'pull-requests': 'read', packages: 'write' },
+      'policy-report.yml': { actions: 'read', contents: 'write', 'pull-requests': 'write' },
     };
     for (const job of Object.values(wf.jobs)) expect(job.permissions).toEqual(expected[file]);
   });

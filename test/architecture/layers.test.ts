@@ -27,7 +27,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   diff: ['core', 'schemas', 'ir', 'evaluate'],
   replay: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'engine', 'extract'],
   // `toolchain` only for the types of what it renders (PolicyDiff): the toolchain never imports report.
-  report: ['core', 'diagnostics', 'replay', 'diff', 'toolchain'],
+  report: ['core', 'diagnostics', 'replay', 'diff', 'toolchain', 'insight'],
+  // Streaming decision-log analysis; `ir` for the policy set's types (rule modes, token grants).
+  insight: ['core', 'ir'],
+  // In-place YAML rewrites (promote, narrow-token); no policy semantics beyond the documents' shape.
+  edit: ['core'],
   distribute: ['core', 'bundle', 'verify'],
   catalog: ['core', 'schemas'],
   // `ir` for types only; `extract` through its public index (decideRequest).
@@ -37,15 +41,15 @@ const ALLOWED: Record<string, readonly string[]> = {
   // `distribute` to push a published bundle to an OCI registry (the Action's `publish`).
   // The MCP guard: extraction reads the calls, the enforcer decides them; `identity` and `ir` for types.
   guard: ['core', 'ir', 'identity', 'extract', 'enforce'],
-  toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay', 'diff', 'distribute'],
-  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff', 'catalog', 'enforce', 'guard', 'proxy'],
+  toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay', 'diff', 'distribute', 'insight'],
+  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff', 'catalog', 'enforce', 'guard', 'proxy', 'insight', 'edit'],
 };
 /** The GitHub Action drives the toolchain and prints with the report layer, like a CLI command without flags. */
-const ACTION_ALLOWED: readonly string[] = ['core', 'diagnostics', 'report', 'toolchain'];
+const ACTION_ALLOWED: readonly string[] = ['core', 'diagnostics', 'report', 'toolchain', 'insight', 'edit'];
 
 /** What an enforcer ships: these layers never import the toolchain half (as sigstore `verify` ships without `sign`). */
 const RUNTIME = ['engine', 'distribute', 'enforce', 'proxy', 'guard'];
-const TOOLCHAIN_HALF = ['load', 'validate', 'compile', 'sign', 'toolchain', 'replay', 'diff', 'report'];
+const TOOLCHAIN_HALF = ['load', 'validate', 'compile', 'sign', 'toolchain', 'replay', 'diff', 'report', 'insight', 'edit'];
 
 /** Configuration is passed in: only the CLI and the Action read the process environment or working directory. */
 const PROCESS_STATE = /\bprocess\.(env|cwd)\b/;

@@ -18,6 +18,7 @@ import { benchDistribute } from './distribute.js';
 import { diffBench } from './diff.js';
 import { EnforceBench } from './enforce.js';
 import { benchProxy } from './proxy.js';
+import { benchInsight } from './insight.js';
 import type { Ir, IrOperation, IrRule, IrToken, Mode, OperationClass } from '../../src/ir/types.js';
 
 const SIZES = [10, 100, 1_000, 10_000];
@@ -246,6 +247,7 @@ async function main(): Promise<void> {
   await diffBench(ROOT, benchIr);
   for (const line of benchCatalog()) console.log(line);
   for (const line of await benchProxy(ROOT)) console.log(line);
+  for (const line of await benchInsight(ROOT)) console.log(line);
 }
 
 await main();

@@ -15,12 +15,14 @@ import { EXTRACT_CODES } from '../../src/extract/codes.js';
 import { GUARD_CODES } from '../../src/guard/codes.js';
 import { FORWARD_CODES } from '../../src/proxy/forward/codes.js';
 import { PROXY_CODES } from '../../src/proxy/codes.js';
+import { INSIGHT_CODES } from '../../src/insight/codes.js';
+import { EDIT_CODES } from '../../src/edit/codes.js';
 import { TEST_CODES } from '../../src/replay/codes.js';
 import { RULES } from '../../src/validate/index.js';
 import { VERIFY_CODES } from '../../src/verify/codes.js';
 
 /** The layers' registries of named codes, as source code names them (`BUNDLE_CODES.claimsFile`). */
-const NAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = { BUNDLE_CODES, COMPILE_CODES, ENGINE_CODES, TEST_CODES, VALIDATION_CODES, EXTRACT_CODES, VERIFY_CODES, DISTRIBUTE_CODES, DIFF_CODES, CATALOG_CODES, ENFORCE_CODES, GUARD_CODES, FORWARD_CODES, PROXY_CODES };
+const NAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = { BUNDLE_CODES, COMPILE_CODES, ENGINE_CODES, TEST_CODES, VALIDATION_CODES, EXTRACT_CODES, VERIFY_CODES, DISTRIBUTE_CODES, DIFF_CODES, CATALOG_CODES, ENFORCE_CODES, GUARD_CODES, FORWARD_CODES, PROXY_CODES, INSIGHT_CODES, EDIT_CODES };
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -11,6 +11,9 @@ import { mcpGuardCommand } from './mcp-guard.js';
 import { proxyCaCommand } from './proxy-ca.js';
 import { proxyCommand } from './proxy.js';
 import { pullCommand } from './pull.js';
+import { reportCommand } from './report.js';
+import { promoteCommand } from './promote.js';
+import { narrowTokenCommand } from './narrow-token.js';
 import { verifyCommand } from './verify.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
@@ -32,4 +35,7 @@ export const COMMANDS: CommandModule[] = [
   // `proxy` first: `proxy ca init` attaches itself to it.
   proxyCommand,
   proxyCaCommand,
+  reportCommand,
+  promoteCommand,
+  narrowTokenCommand,
 ];

@@ -5,7 +5,9 @@ import type { Command } from 'commander';
 import { BlastguardError } from '../../core/errors.js';
 import { formatGithub, formatHumanResults, formatHumanVerdict, formatJson, formatJunit } from '../../report/index.js';
 import type { TestFormat } from '../../report/index.js';
-import { parsePercent, runTests } from '../../toolchain/index.js';
+import { checkPolicies, parsePercent, replayLogs, runTests } from '../../toolchain/index.js';
+import { renderLogReplayHuman } from '../../report/index.js';
+import { collect, sourcesOf, warningPrinter } from '../log-flags.js';
 import { errnoText, parseInstant, printDiagnostics, useColor } from '../command.js';
 import { escape } from '../../core/untrusted.js';
 import type { CliIo, CommandModule } from '../command.js';
@@ -20,6 +22,9 @@ interface TestFlags {
   format: TestFormat;
   minCoverage?: number;
   now?: Date;
+  logs?: string[];
+  since?: Date;
+  until?: Date;
 }
 
 /** Commander parser for `--min-coverage` (a bad value is a usage error, exit 2). */
@@ -61,7 +66,24 @@ async function run(flags: TestFlags, io: CliIo): Promise<number> {
       });
     }
   }
+  if (flags.logs !== undefined && flags.logs.length > 0) await replayLogged(flags, io);
   return report.ok ? 0 : 1;
+}
+
+/** `--logs`: the logged inputs decided again by the head's bundle; flips are reported, never a failure. */
+async function replayLogged(flags: TestFlags, io: CliIo): Promise<void> {
+  const checked = await checkPolicies({ dir: flags.dir, cwd: io.cwd, ...(flags.now === undefined ? {} : { now: flags.now }) });
+  if (checked.ir === null) return;
+  const warnings = warningPrinter(io);
+  const replay = await replayLogs(checked.ir, await sourcesOf(io, flags.logs!), {
+    ...(flags.since === undefined ? {} : { sinceMs: flags.since.getTime() }),
+    ...(flags.until === undefined ? {} : { untilMs: flags.until.getTime() }),
+    onWarning: warnings.onWarning,
+  });
+  warnings.finish();
+  // Machine formats keep stdout one document: the replay summary goes to stderr beside the diagnostics.
+  if (flags.format === 'human') io.stdout(renderLogReplayHuman(replay));
+  else io.stderr(renderLogReplayHuman(replay));
 }
 
 export const testCommand: CommandModule = {
@@ -78,6 +100,9 @@ export const testCommand: CommandModule = {
       .addOption(new Option('--format <format>', 'output format').choices(['human', 'json', 'github']).default('human'))
       .option('--min-coverage <pct>', 'fail when fewer than this percentage of rules are exercised', parseCoverage)
       .option('--now <time>', 'validate token and override expiry as of this RFC 3339 time (default: the clock)', parseInstant)
+      .option('--logs <path>', 'also decide the inputs of these decision logs again and report the decisions that flip (repeatable)', collect)
+      .option('--since <time>', 'with --logs: only decisions at or after this RFC 3339 time', parseInstant)
+      .option('--until <time>', 'with --logs: only decisions before this RFC 3339 time', parseInstant)
       .addHelpText(
         'after',
         [
@@ -88,6 +113,7 @@ export const testCommand: CommandModule = {
           '  $ blastguard test --format github                  # annotate failing steps on the pull request',
           '  $ blastguard test --tests test/incidents/pocketos-volume-delete.yaml',
           '  $ blastguard test --fixture pocketos-volume-delete --step volumeDelete',
+          '  $ blastguard test --logs logs/last-week/            # which logged calls would this change deny?',
           '',
           'A run of one file or with --fixture/--step is partial: rule coverage is neither warned about nor enforced.',
           '',

@@ -1,0 +1,15 @@
+export { INSIGHT_CODES, INSIGHT_CODE_TITLES } from './codes.js';
+export type { InsightCode } from './codes.js';
+export { readEvent } from './event.js';
+export type { Finding, LoggedDecision, LoggedMode } from './event.js';
+export { logSources } from './sources.js';
+export type { LogSource } from './sources.js';
+export { readLogs } from './read-logs.js';
+export type { LogWarning, ReadLogsOptions, ReadLogsStats } from './read-logs.js';
+export { reportLogs } from './report-logs.js';
+export type { ReportLogsOptions } from './report-logs.js';
+export { callerMatcher } from './callers.js';
+export { DistinctCounter, DISTINCT_METHOD } from './distinct.js';
+export { DEFAULT_BURST } from './bursts.js';
+export { grantedOperations } from './grants.js';
+export type * from './types.js';
