@@ -7,6 +7,7 @@ import { identityOf, parseAttempt } from '../identity/index.js';
 import type { Ir, IrApi } from '../ir/types.js';
 import { EXTRACT_CODES } from './codes.js';
 import { extractToken } from './credentials.js';
+import { chainIdentity, envelopeVerifier, headerEnvelope } from './envelope.js';
 import { ExtractFailure, fail } from './failure.js';
 import { failed, toInput } from './input.js';
 import { declaredInventory } from './inventory.js';
@@ -41,7 +42,7 @@ export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: Ext
     const url = parseUrl(request.url, headers);
     const api = apiFor(ir, hostOf(url), url, context);
     const inventory = inventoryLookups(options.inventory ?? runtimeInventory(options.inventories, api.name) ?? declaredInventory(ir, api.name), api.resourceIds.caseInsensitive);
-    readCaller(headers, api, ir, context);
+    readCaller(headers, api, ir, context, options);
     const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     for (const message of PROTOCOLS[api.protocol].messages(normalized, api)) {
       try {
@@ -117,10 +118,19 @@ function familyResolver(ir: Ir, api: string): (credential: string, fingerprint: 
 }
 
 /** Who calls and which attempt this is, into the context as each is read (a failure keeps what came before it). */
-function readCaller(headers: HeaderMap, api: IrApi, ir: Ir, context: Context): void {
+function readCaller(headers: HeaderMap, api: IrApi, ir: Ir, context: Context, options: ExtractOptions): void {
   const fingerprint = extractToken(headers, api.tokens.headers, familyResolver(ir, api.name));
   if (fingerprint !== null) context.token = { fingerprint };
-  context.identity = identityOf(headers, api.identity);
+  context.verifyEnvelope = envelopeVerifier(ir, context.time, options.issuerKeys);
+  const envelope = headerEnvelope(headers);
+  if (envelope !== null) {
+    // A present envelope decides the identity, or fails the call: never a fall-back to baggage.
+    const chain = context.verifyEnvelope(envelope);
+    context.envelope = { text: envelope, chain };
+    context.identity = chainIdentity(chain);
+  } else {
+    context.identity = identityOf(headers, api.identity);
+  }
   const attempt = parseAttempt(headers, api.identity.attemptHeader);
   if ('malformed' in attempt) {
     const header = api.identity.attemptHeader ?? '';

@@ -11,6 +11,7 @@ import {
   type Ir,
   type IrApi,
   type IrGrant,
+  type IrIdentityIssuer,
   type IrInventory,
   type IrInventoryResource,
   type IrMatch,
@@ -96,7 +97,35 @@ export function buildIr(set: PolicySet): Ir {
     tokens: [...tokens.values()].sort((a, b) => byString(a.fingerprint, b.fingerprint)),
     overrides,
     inventories: buildInventories(set, apis),
+    ...identityIssuers(set),
   };
+}
+
+const DURATION_UNIT: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600 };
+
+/** Seconds of a schema-valid duration (`15m`); validation bounds it. */
+export function durationSeconds(duration: string): number {
+  const m = /^([0-9]+)([smh])$/.exec(duration);
+  return m ? Number(m[1]) * (DURATION_UNIT[m[2] ?? 's'] ?? 1) : 0;
+}
+
+function identityIssuers(set: PolicySet): { identityIssuers?: IrIdentityIssuer[] } {
+  const byName = new Map<string, IrIdentityIssuer>();
+  for (const doc of set.identityIssuers ?? []) {
+    if (byName.has(doc.name)) continue;
+    const spec = doc.value.spec;
+    byName.set(doc.name, {
+      name: doc.name,
+      keys: (spec.keys ?? []).map((k) => ({ kid: k.kid, pem: k.pem ?? null, jwk: k.jwk === undefined ? null : { ...(k.jwk as Record<string, unknown>) } })),
+      jwksUrl: spec.jwksUrl ?? null,
+      tenants: sortedUnique(spec.tenants),
+      originators: sortedUnique(spec.originators),
+      maxLifetimeSeconds: durationSeconds(spec.maxLifetime),
+      algorithms: sortedUnique(spec.algorithms ?? ['ES256', 'EdDSA']),
+    });
+  }
+  if (byName.size === 0) return {};
+  return { identityIssuers: [...byName.values()].sort((a, b) => byString(a.name, b.name)) };
 }
 
 /** Every API's inventory documents merged; of ids that repeat (validation rejects them), the first wins. */
