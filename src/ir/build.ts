@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/canonical-json.js';
+import { durationSeconds } from '../core/duration.js';
 import { normalizeTimestamp } from '../core/time.js';
 import { familyKey } from '../core/token-family.js';
 import type { PolicySet } from '../load/types.js';
@@ -101,14 +102,6 @@ export function buildIr(set: PolicySet): Ir {
   };
 }
 
-const DURATION_UNIT: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600 };
-
-/** Seconds of a schema-valid duration (`15m`); validation bounds it. */
-export function durationSeconds(duration: string): number {
-  const m = /^([0-9]+)([smh])$/.exec(duration);
-  return m ? Number(m[1]) * (DURATION_UNIT[m[2] ?? 's'] ?? 1) : 0;
-}
-
 function identityIssuers(set: PolicySet): { identityIssuers?: IrIdentityIssuer[] } {
   const byName = new Map<string, IrIdentityIssuer>();
   for (const doc of set.identityIssuers ?? []) {
@@ -120,7 +113,7 @@ function identityIssuers(set: PolicySet): { identityIssuers?: IrIdentityIssuer[]
       jwksUrl: spec.jwksUrl ?? null,
       tenants: sortedUnique(spec.tenants),
       originators: sortedUnique(spec.originators),
-      maxLifetimeSeconds: durationSeconds(spec.maxLifetime),
+      maxLifetimeSeconds: durationSeconds(spec.maxLifetime) ?? 0,
       algorithms: sortedUnique(spec.algorithms ?? ['ES256', 'EdDSA']),
     });
   }

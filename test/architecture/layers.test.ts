@@ -14,7 +14,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   schemas: [],
   diagnostics: ['core'],
   load: ['core', 'schemas', 'diagnostics'],
-  validate: ['core', 'schemas', 'diagnostics', 'load'],
+  // `identity` to check an IdentityIssuer's keys the way the enforcer will read them.
+  validate: ['core', 'schemas', 'diagnostics', 'load', 'identity'],
   ir: ['core', 'schemas', 'load'],
   evaluate: ['core', 'ir'],
   compile: ['core', 'ir'],
