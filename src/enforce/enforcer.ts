@@ -12,7 +12,7 @@ import {
   type SourceOptions,
   type Update,
 } from '../distribute/index.js';
-import { extractDecisionInputs, type HttpRequest, type Inventory } from '../extract/index.js';
+import { extractDecisionInputs, isEnvelopeCode, type HttpRequest, type Inventory } from '../extract/index.js';
 import type { Decision, Ir } from '../ir/types.js';
 import type { VerificationConfig } from '../verify/index.js';
 import { activate, type ActivationSettings, type BundleHolder } from './activation.js';
@@ -357,6 +357,7 @@ class EnforcerImpl implements Enforcer {
     const operations = extractDecisionInputs(request, this.catalog, { time, ...(options.inventory === undefined ? {} : { inventory: options.inventory }) });
     const traceparent = headerValue(request, 'traceparent');
     const decisions = operations.map((op) => {
+      if (op.error !== undefined && isEnvelopeCode(op.error.code)) this.metrics.envelopeRejected(op.error.code);
       const decision = this.decide(op.input, traceparent === undefined ? {} : { traceparent });
       return { operation: op.operation, ...(op.alias === undefined ? {} : { alias: op.alias }), decision, ...(op.error === undefined ? {} : { error: op.error }) };
     });

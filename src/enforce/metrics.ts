@@ -12,6 +12,7 @@ export const LATENCY_BUCKETS_SECONDS = [0.000001, 0.000002, 0.000005, 0.00001, 0
 export class EnforcerMetrics {
   readonly registry = new Registry();
   private readonly counts = new Map<string, { mode: string; rule: string; n: number }>();
+  private readonly envelopeRejections = new Map<string, number>();
   private readonly latency: Histogram;
 
   constructor(status: () => EnforcerStatus) {
@@ -24,6 +25,17 @@ export class EnforcerMetrics {
       collect() {
         this.reset();
         for (const c of counts.values()) this.inc({ mode: c.mode, rule: c.rule }, c.n);
+      },
+    });
+    const envelopeRejections = this.envelopeRejections;
+    new Counter({
+      name: 'blastguard_identity_envelope_rejections_total',
+      help: 'Calls denied because their identity envelope failed a check, by code (BG800-BG819): tampering is loud, never a fall-back to baggage.',
+      labelNames: ['code'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [code, n] of envelopeRejections) this.inc({ code }, n);
       },
     });
     this.latency = new Histogram({ name: 'blastguard_decision_duration_seconds', help: 'Time to decide one input.', buckets: LATENCY_BUCKETS_SECONDS, registers: [this.registry] });
@@ -103,5 +115,9 @@ export class EnforcerMetrics {
     if (c !== undefined) c.n++;
     else this.counts.set(key, { mode: decision.mode, rule: decision.rule, n: 1 });
     this.latency.observe(seconds);
+  }
+
+  envelopeRejected(code: string): void {
+    this.envelopeRejections.set(code, (this.envelopeRejections.get(code) ?? 0) + 1);
   }
 }

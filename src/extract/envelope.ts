@@ -1,4 +1,4 @@
-import { EnvelopeError, checkCall, envelopeFromHeaders, trustStoreOf, verifyEnvelope } from '../identity/index.js';
+import { ENVELOPE_CODE_TITLES, EnvelopeError, checkCall, envelopeFromHeaders, trustStoreOf, verifyEnvelope } from '../identity/index.js';
 import type { CallScope, FetchedKeys, Identity, TrustedIssuer, VerifiedChain } from '../identity/index.js';
 import type { HeaderMap } from '../core/headers.js';
 import type { Ir } from '../ir/types.js';
@@ -44,4 +44,9 @@ function envelopeCheck<T>(check: () => T): T {
     if (e instanceof EnvelopeError) throw new ExtractFailure(e.code, `identity envelope: ${e.message}`);
     throw e;
   }
+}
+
+/** Whether an extraction code is an identity envelope's refusal (the enforcer counts those apart). */
+export function isEnvelopeCode(code: string): boolean {
+  return Object.prototype.hasOwnProperty.call(ENVELOPE_CODE_TITLES, code);
 }

@@ -19,6 +19,7 @@ import { withSqlClass } from './sql/tool.js';
 import type { ExtractOptions, ExtractedOperation, HttpRequest, Inventory } from './types.js';
 
 export { EXTRACT_CODES } from './codes.js';
+export { isEnvelopeCode } from './envelope.js';
 export type { ExtractCode } from './codes.js';
 export { fingerprintOf } from './credentials.js';
 export { InventoryFileError, inventoryOf, parseInventoryFile } from './inventory.js';

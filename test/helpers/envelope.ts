@@ -1,5 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import type { SigningKey, TrustedIssuer } from '../../src/identity/index.js';
+import type { SigningKey } from '../../src/identity/index.js';
+import type { IrIdentityIssuer } from '../../src/ir/types.js';
 
 /** A key pair generated for one test run: private keys are never committed. */
 export interface TestKey {
@@ -19,7 +20,7 @@ export function testKey(kid: string, type: 'ed25519' | 'p256' | 'p384' = 'ed2551
   };
 }
 
-export function testIssuer(name: string, keys: readonly TestKey[], overrides: Partial<TrustedIssuer> = {}): TrustedIssuer {
+export function testIssuer(name: string, keys: readonly TestKey[], overrides: Partial<IrIdentityIssuer> = {}): IrIdentityIssuer {
   return {
     name,
     keys: keys.map((k) => k.declared),
