@@ -525,6 +525,10 @@ export interface Expectation {
   environment?: string;
   environment_assumed?: boolean;
   /**
+   * The code extraction gave the request (or this operation) when it could not be read or its identity envelope failed, e.g. `BG805` for a wrong signature. When given, the step must fail with exactly this code.
+   */
+  error?: string;
+  /**
    * When given, the decision's violations must be exactly these (order ignored).
    */
   violations?: {

@@ -62,7 +62,7 @@ export function verifyEnvelope(compact: string, store: TrustStore, nowSeconds: n
 /** Signatures, trust and narrowing: everything about a chain that does not depend on the time or the call. */
 export function verifyChain(compact: string, hash: string, store: TrustStore): VerifiedChain {
   const levels = decodeChain(compact);
-  for (const level of levels) checkLevel(level, store);
+  levels.forEach((level, i) => checkLevel(level, store, i === 0));
   const root = levels[0]!;
   const scope: Attenuation = { ...root.claims.azd };
   let iat = root.claims.iat;
@@ -116,7 +116,12 @@ function decodeChain(compact: string): DecodedEnvelope[] {
   }
 }
 
-function checkLevel(level: DecodedEnvelope, store: TrustStore): void {
+/**
+ * One level's signature and issuer. The root asserts the originator and the tenant, so its issuer
+ * must be trusted for both; an attenuating hop only narrows what it inherits, so its issuer needs
+ * the tenant alone (a hop of one tenant never wraps another's envelopes).
+ */
+function checkLevel(level: DecodedEnvelope, store: TrustStore, root: boolean): void {
   const { header, claims } = level;
   const entry = store.issuers.get(claims.iss);
   if (entry === undefined) refuse(ENVELOPE_CODES.unknownIssuer, `issuer \`${claims.iss}\` is not a declared IdentityIssuer`);
@@ -140,7 +145,7 @@ function checkLevel(level: DecodedEnvelope, store: TrustStore): void {
   if (!matchesAny(entry.issuer.tenants, claims.tctx.tenant)) {
     refuse(ENVELOPE_CODES.tenant, `issuer \`${claims.iss}\` may not assert tenant \`${claims.tctx.tenant}\``);
   }
-  if (!matchesAny(entry.issuer.originators, claims.sub)) {
+  if (root && !matchesAny(entry.issuer.originators, claims.sub)) {
     refuse(ENVELOPE_CODES.originator, `issuer \`${claims.iss}\` may not assert originator \`${claims.sub}\``);
   }
 }
