@@ -525,7 +525,7 @@ export interface Expectation {
   environment?: string;
   environment_assumed?: boolean;
   /**
-   * The code extraction gave the request (or this operation) when it could not be read or its identity envelope failed, e.g. `BG805` for a wrong signature. When given, the step must fail with exactly this code.
+   * The code extraction gave the request (or this operation) when it could not be read or its identity envelope failed, e.g. BG805 for a wrong signature. When given, the step must fail with exactly this code.
    */
   error?: string;
   /**

@@ -16,6 +16,7 @@ import { GoStyleHost } from '../differential/go-host.js';
 import { benchCatalog } from './catalog.js';
 import { benchDistribute } from './distribute.js';
 import { diffBench } from './diff.js';
+import { benchEnvelope } from './envelope.js';
 import { EnforceBench } from './enforce.js';
 import type { Ir, IrOperation, IrRule, IrToken, Mode, OperationClass } from '../../src/ir/types.js';
 
@@ -244,6 +245,7 @@ async function main(): Promise<void> {
   for (const line of await benchDistribute(ROOT)) console.log(line);
   await diffBench(ROOT, benchIr);
   for (const line of benchCatalog()) console.log(line);
+  for (const line of await benchEnvelope(ROOT)) console.log(line);
 }
 
 await main();
