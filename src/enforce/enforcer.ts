@@ -12,7 +12,7 @@ import {
   type SourceOptions,
   type Update,
 } from '../distribute/index.js';
-import { extractDecisionInputs, isEnvelopeCode, type HttpRequest, type Inventory } from '../extract/index.js';
+import { extractDecisionInputs, isEnvelopeCode, type FetchedKeys, type HttpRequest, type Inventory } from '../extract/index.js';
 import type { Decision, Ir } from '../ir/types.js';
 import type { VerificationConfig } from '../verify/index.js';
 import { activate, type ActivationSettings, type BundleHolder } from './activation.js';
@@ -54,6 +54,11 @@ export interface EnforcerOptions {
   override?: LocalOverride;
   /** The api catalog (the IR `blastguard ir` prints) that `decideRequest` reads requests with. */
   catalog?: Ir;
+  /**
+   * Keys of `IdentityIssuer`s that publish them at a `jwksUrl` (an `IssuerKeyStore` the host
+   * refreshes); identity envelopes are verified against these and the keys the catalog declares.
+   */
+  issuerKeys?: { current(): FetchedKeys };
   /** Poll the source in the background (default true). Off: checks happen only on `refresh()`. */
   poll?: boolean;
   /** Milliseconds since the epoch; injected by tests (staleness, timestamps). */
@@ -127,6 +132,7 @@ class EnforcerImpl implements Enforcer {
   private readonly clock: () => number;
   private readonly persistDir: string | undefined;
   private readonly catalog: Ir | undefined;
+  private readonly issuerKeys: { current(): FetchedKeys } | undefined;
   private readonly warn: (message: string) => void;
   private phase: EnforcerState = 'starting';
   private closed = false;
@@ -162,6 +168,7 @@ class EnforcerImpl implements Enforcer {
     this.failClosed = options.failClosedWhenStale === true;
     this.persistDir = options.persistDir;
     this.catalog = options.catalog;
+    this.issuerKeys = options.issuerKeys;
     const labels = { ...(options.labels ?? {}) };
     for (const [k, v] of Object.entries(labels)) if (typeof v !== 'string') throw configError(`labels.${k}`, 'must be a string');
     this.settings = {
@@ -354,7 +361,11 @@ class EnforcerImpl implements Enforcer {
       throw new EnforceError(ENFORCE_CODES.noCatalog, '`decideRequest` needs the api catalog', { help: 'pass `catalog` (the IR `blastguard ir` prints) to createEnforcer' });
     }
     const time = options.time ?? new Date(this.clock());
-    const operations = extractDecisionInputs(request, this.catalog, { time, ...(options.inventory === undefined ? {} : { inventory: options.inventory }) });
+    const operations = extractDecisionInputs(request, this.catalog, {
+      time,
+      ...(options.inventory === undefined ? {} : { inventory: options.inventory }),
+      ...(this.issuerKeys === undefined ? {} : { issuerKeys: this.issuerKeys.current() }),
+    });
     const traceparent = headerValue(request, 'traceparent');
     const decisions = operations.map((op) => {
       if (op.error !== undefined && isEnvelopeCode(op.error.code)) this.metrics.envelopeRejected(op.error.code);

@@ -20,6 +20,7 @@ import type { ExtractOptions, ExtractedOperation, HttpRequest, Inventory } from 
 
 export { EXTRACT_CODES } from './codes.js';
 export { isEnvelopeCode } from './envelope.js';
+export type { DeclaredKey as IssuerPublicKey, FetchedKeys } from '../identity/index.js';
 export type { ExtractCode } from './codes.js';
 export { fingerprintOf } from './credentials.js';
 export { InventoryFileError, inventoryOf, parseInventoryFile } from './inventory.js';

@@ -127,7 +127,7 @@ function checkLevel(level: DecodedEnvelope, store: TrustStore, root: boolean): v
   if (entry === undefined) refuse(ENVELOPE_CODES.unknownIssuer, `issuer \`${claims.iss}\` is not a declared IdentityIssuer`);
   const key = entry.keys.get(header.kid);
   if (key === undefined) {
-    if (entry.issuer.keys.length === 0 && entry.issuer.jwksUrl !== null && entry.keys.size === 0) {
+    if (entry.awaitingJwks) {
       refuse(ENVELOPE_CODES.keysUnavailable, `the keys of issuer \`${claims.iss}\` are published at its jwksUrl and have not been fetched`);
     }
     refuse(ENVELOPE_CODES.unknownKey, `key \`${header.kid}\` is not a key of issuer \`${claims.iss}\``);

@@ -20,6 +20,8 @@ export interface IssuerEntry {
   issuer: TrustedIssuer;
   keys: ReadonlyMap<string, { key: KeyObject; algorithms: readonly EnvelopeAlgorithm[] }>;
   algorithms: ReadonlySet<EnvelopeAlgorithm>;
+  /** Its keys are published only at its `jwksUrl`, and none were fetched yet. */
+  awaitingJwks: boolean;
 }
 
 /** The issuers with their keys imported once, and the verified-chain cache that belongs to them. */
@@ -48,7 +50,8 @@ function buildStore(issuers: readonly TrustedIssuer[], fetched: FetchedKeys): Tr
   for (const issuer of issuers) {
     if (entries.has(issuer.name)) continue;
     const keys = new Map<string, { key: KeyObject; algorithms: readonly EnvelopeAlgorithm[] }>();
-    const extra = Object.prototype.hasOwnProperty.call(fetched, issuer.name) ? (fetched[issuer.name] ?? []) : [];
+    const wasFetched = Object.prototype.hasOwnProperty.call(fetched, issuer.name);
+    const extra = wasFetched ? (fetched[issuer.name] ?? []) : [];
     for (const declared of [...issuer.keys, ...extra]) {
       // A key validation rejected (or a fetched one that is unusable) verifies nothing.
       if (keys.has(declared.kid) || keyProblem(declared) !== null) continue;
@@ -57,7 +60,7 @@ function buildStore(issuers: readonly TrustedIssuer[], fetched: FetchedKeys): Tr
     }
     const allowed = issuer.algorithms.length === 0 ? DEFAULT_ALGORITHMS : issuer.algorithms;
     const algorithms = new Set(ENVELOPE_ALGORITHMS.filter((a) => allowed.includes(a)));
-    entries.set(issuer.name, { issuer, keys, algorithms });
+    entries.set(issuer.name, { issuer, keys, algorithms, awaitingJwks: issuer.jwksUrl !== null && issuer.keys.length === 0 && !wasFetched });
   }
   return { issuers: entries, cache: new ChainCache() };
 }
