@@ -5,7 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSource } from '../../src/distribute/index.js';
-import { IssuerKeyStore, createEnforcer, type Enforcer } from '../../src/enforce/index.js';
+import { IssuerKeyStore, buildEvent, createEnforcer, type Enforcer } from '../../src/enforce/index.js';
+import { extractDecisionInputs } from '../../src/extract/index.js';
 import { issueEnvelope } from '../../src/identity/index.js';
 import type { Ir } from '../../src/ir/types.js';
 import { serveBundle, startServer, type TestServer } from '../distribute/server.js';
@@ -77,6 +78,15 @@ describe('identity envelopes at the enforcer', () => {
       jwksBody = JSON.stringify({ keys: [] });
       await store.refresh(catalog.identityIssuers!);
       expect(e.decideRequest(request({ 'Txn-Token': envelope }), { time: NOW, inventory }).decisions[0]?.error?.code).toBe('BG803');
+
+      // The decision-log event records who and through whom, never the envelope or its signature.
+      jwksBody = JSON.stringify({ keys: [{ ...key.publicKey.export({ format: 'jwk' }), kid: 'rotating-1' }] });
+      await store.refresh(catalog.identityIssuers!);
+      const [op] = extractDecisionInputs(request({ 'Txn-Token': envelope }), catalog, { time: NOW, inventory, issuerKeys: store.current() });
+      const event = JSON.stringify(buildEvent({ input: op!.input, result: after.decisions[0]!.decision, bundle: null, timeMs: Date.parse(NOW), durationNs: 1 }, {}));
+      expect(event).toContain('"identity":{"originator":"user:jer","tenant":"pocketos","verified":true,"issuers":["sso"]}');
+      expect(event).not.toContain(envelope.split('.')[2]!);
+      expect(event).not.toContain(envelope.split('.')[1]!);
 
       const metrics = await e.metrics.registry.metrics();
       expect(metrics).toContain('blastguard_identity_envelope_rejections_total{code="BG817"} 1');
