@@ -15045,11 +15045,11 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed2);
           }
           dataURL += ";base64,";
-          const decoder3 = new StringDecoder("latin1");
+          const decoder4 = new StringDecoder("latin1");
           for (const chunk of bytes) {
-            dataURL += btoa2(decoder3.write(chunk));
+            dataURL += btoa2(decoder4.write(chunk));
           }
-          dataURL += btoa2(decoder3.end());
+          dataURL += btoa2(decoder4.end());
           return dataURL;
         }
         case "Text": {
@@ -15074,11 +15074,11 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder3 = new StringDecoder("latin1");
+          const decoder4 = new StringDecoder("latin1");
           for (const chunk of bytes) {
-            binaryString += decoder3.write(chunk);
+            binaryString += decoder4.write(chunk);
           }
-          binaryString += decoder3.end();
+          binaryString += decoder4.end();
           return binaryString;
         }
       }
@@ -76042,7 +76042,7 @@ function checkLevel(level, store, root) {
   if (entry === void 0) refuse(ENVELOPE_CODES.unknownIssuer, `issuer \`${claims.iss}\` is not a declared IdentityIssuer`);
   const key = entry.keys.get(header.kid);
   if (key === void 0) {
-    if (entry.issuer.keys.length === 0 && entry.issuer.jwksUrl !== null && entry.keys.size === 0) {
+    if (entry.awaitingJwks) {
       refuse(ENVELOPE_CODES.keysUnavailable, `the keys of issuer \`${claims.iss}\` are published at its jwksUrl and have not been fetched`);
     }
     refuse(ENVELOPE_CODES.unknownKey, `key \`${header.kid}\` is not a key of issuer \`${claims.iss}\``);
@@ -76584,7 +76584,8 @@ function buildStore(issuers, fetched) {
   for (const issuer of issuers) {
     if (entries.has(issuer.name)) continue;
     const keys = /* @__PURE__ */ new Map();
-    const extra = Object.prototype.hasOwnProperty.call(fetched, issuer.name) ? fetched[issuer.name] ?? [] : [];
+    const wasFetched = Object.prototype.hasOwnProperty.call(fetched, issuer.name);
+    const extra = wasFetched ? fetched[issuer.name] ?? [] : [];
     for (const declared of [...issuer.keys, ...extra]) {
       if (keys.has(declared.kid) || keyProblem(declared) !== null) continue;
       const key = importKey(declared);
@@ -76592,7 +76593,7 @@ function buildStore(issuers, fetched) {
     }
     const allowed = issuer.algorithms.length === 0 ? DEFAULT_ALGORITHMS : issuer.algorithms;
     const algorithms = new Set(ENVELOPE_ALGORITHMS.filter((a) => allowed.includes(a)));
-    entries.set(issuer.name, { issuer, keys, algorithms });
+    entries.set(issuer.name, { issuer, keys, algorithms, awaitingJwks: issuer.jwksUrl !== null && issuer.keys.length === 0 && !wasFetched });
   }
   return { issuers: entries, cache: new ChainCache() };
 }
@@ -78466,7 +78467,7 @@ var { codes: BUNDLE_CODES, titles: BUNDLE_CODE_TITLES } = codeRegistry({
   signingFlags: ["BG255", "contradicting or ignored signing flags (a signing flag without a key, both key sources)"],
   noRevision: ["BG260", "no revision: not a git checkout and no `--revision`"],
   writeFailed: ["BG261", "the bundle cannot be written"],
-  foreignOutDirectory: ["BG262", "the `--out` directory holds files blastguard did not write (only `data.json`, `policy.wasm`, `.manifest`, `.signatures.json` may be there)"],
+  foreignOutDirectory: ["BG262", "the `--out` directory holds files blastguard did not write (only `data.json`, `catalog.json`, `policy.wasm`, `.manifest`, `.signatures.json` may be there)"],
   outDirectory: ["BG263", "`--out` is empty, the current directory, or the policy directory (or inside or around it)"],
   emptyFlag: ["BG265", "a path flag (`--dir`, `--tests`, `--junit`, \u2026) or a `--fixture` / `--step` filter is empty"],
   controlCharacterInFlag: ["BG266", "a flag value or argument has a control character (it would be echoed into output)"],
@@ -79010,6 +79011,7 @@ var DATA_PATH = "data.json";
 var WASM_PATH = "policy.wasm";
 var MANIFEST_PATH = ".manifest";
 var SIGNATURES_PATH = ".signatures.json";
+var CATALOG_PATH = "catalog.json";
 var BLASTGUARD_ROOT = "blastguard";
 var REGO_VERSION = 1;
 var BG200_HELP = "this is a bug in the compiler output; please report it with the policies that cause it";
@@ -79032,6 +79034,14 @@ function bundleFiles(content) {
     throw new BlastguardError(BUNDLE_CODES.unwritable, `bundle data is not serializable as json: ${e instanceof Error ? e.message : String(e)}`, { help: BG200_HELP, cause: e });
   }
   const dataTree = parseStructuredFile(DATA_PATH, data);
+  let catalog2;
+  if (content.catalog !== void 0) {
+    try {
+      catalog2 = Buffer.from(canonicalJson(content.catalog) + "\n", "utf8");
+    } catch (e) {
+      throw new BlastguardError(BUNDLE_CODES.unwritable, `bundle catalog is not serializable as json: ${e instanceof Error ? e.message : String(e)}`, { help: BG200_HELP, cause: e });
+    }
+  }
   for (const w of manifest.wasm ?? []) {
     if (!/^[^/]+(\/[^/]+)*$/.test(w.entrypoint)) {
       throw new BlastguardError(BUNDLE_CODES.unwritable, `entrypoint \`${w.entrypoint}\` must be a slash path like \`blastguard/decision\``, { help: BG200_HELP });
@@ -79045,6 +79055,7 @@ function bundleFiles(content) {
   }
   return [
     { path: DATA_PATH, bytes: data },
+    ...catalog2 === void 0 ? [] : [{ path: CATALOG_PATH, bytes: catalog2 }],
     { path: WASM_PATH, bytes: content.wasm },
     { path: MANIFEST_PATH, bytes: serializeManifest(manifest) }
   ];
@@ -79905,6 +79916,12 @@ function compileIr(ir) {
 // src/core/version.ts
 var VERSION = "0.1.0";
 
+// src/ir/catalog.ts
+function catalogOfIr(ir) {
+  const { policies: _policies, ...catalog2 } = ir;
+  return catalog2;
+}
+
 // src/sign/keys.ts
 import { createPrivateKey } from "node:crypto";
 var CREATE = /* @__PURE__ */ Symbol("SigningKey");
@@ -79992,12 +80009,14 @@ async function buildBundle(ir, options) {
     data: compiled2.data,
     revision: options.revision,
     entrypoints: compiled2.entrypoints,
-    metadata: { compiler: `blastguard ${VERSION}`, ir_digest: digest }
+    metadata: { compiler: `blastguard ${VERSION}`, ir_digest: digest, ...options.sequence === void 0 ? {} : { sequence: options.sequence } },
+    catalog: catalogOfIr(ir)
   });
   const signing = options.signing;
   const signatures = signing === void 0 ? void 0 : await signBundleFiles(files, signing);
   return {
     revision: options.revision,
+    sequence: options.sequence,
     irDigest: digest,
     files,
     signatures,
@@ -81011,8 +81030,8 @@ import path6 from "node:path";
 function isTarballPath(out) {
   return /\.(tar\.gz|tgz)$/i.test(out);
 }
-var OUTPUT_FILES = /* @__PURE__ */ new Set([DATA_PATH, WASM_PATH, MANIFEST_PATH, SIGNATURES_PATH]);
-var STALE_TEMP = /^\.(data\.json|policy\.wasm|\.manifest|\.signatures\.json)\.\d+\.[0-9a-f]{8}\.tmp$/;
+var OUTPUT_FILES = /* @__PURE__ */ new Set([DATA_PATH, CATALOG_PATH, WASM_PATH, MANIFEST_PATH, SIGNATURES_PATH]);
+var STALE_TEMP = /^\.(data\.json|catalog\.json|policy\.wasm|\.manifest|\.signatures\.json)\.\d+\.[0-9a-f]{8}\.tmp$/;
 async function checkOutputDirectory(out, shown) {
   const foreign = [];
   for (const name of (await readdir3(out)).sort()) {
@@ -81026,7 +81045,7 @@ async function checkOutputDirectory(out, shown) {
   if (foreign.length > 0) {
     const listed = foreign.slice(0, 5).map((f) => `\`${escape2(f)}\``).join(", ") + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : "");
     throw new BlastguardError(BUNDLE_CODES.foreignOutDirectory, `\`${escape2(shown)}\` is not a bundle directory blastguard wrote: it also holds ${listed}`, {
-      help: "every file in a bundle directory becomes part of the bundle; build into a new or empty directory, or remove those files (blastguard only replaces data.json, policy.wasm, .manifest and .signatures.json)"
+      help: "every file in a bundle directory becomes part of the bundle; build into a new or empty directory, or remove those files (blastguard only replaces data.json, catalog.json, policy.wasm, .manifest and .signatures.json)"
     });
   }
 }
@@ -81236,7 +81255,8 @@ function memoryMinPages(wasm) {
 var { codes: ENGINE_CODES, titles: ENGINE_CODE_TITLES } = codeRegistry({
   policyUnloadable: ["BG120", "the policy module or its data cannot be loaded"],
   policyAborted: ["BG121", "the policy aborted during evaluation (e.g. an input it cannot parse); enforcers deny"],
-  noDecision: ["BG122", "the policy returned no decision"]
+  noDecision: ["BG122", "the policy returned no decision"],
+  catalogUnreadable: ["BG123", "the bundle's api catalog (`catalog.json`) is not an api catalog this version reads"]
 });
 
 // src/engine/sdk.ts
@@ -81290,6 +81310,9 @@ async function loadDecisionEngine(wasm, data) {
 async function loadBundleEngine(bundle, data = bundle.data) {
   return loadDecisionEngine(wasmForEntrypoint(bundle, DECISION_ENTRYPOINT), data);
 }
+
+// src/engine/catalog.ts
+var decoder3 = new TextDecoder("utf-8", { fatal: true });
 
 // src/toolchain/engines.ts
 function bundleEngines(bundle) {

@@ -9,6 +9,13 @@ export const DATA_PATH = 'data.json';
 export const WASM_PATH = 'policy.wasm';
 export const MANIFEST_PATH = '.manifest';
 export const SIGNATURES_PATH = '.signatures.json';
+/**
+ * The api catalog an enforcer reads HTTP requests with (src/ir/catalog.ts). OPA loads only
+ * `data.json`, `*.rego`, `policy.wasm` and `.manifest` by name and ignores other files, but signs
+ * and verifies every file (opa-compat.md §2.2, §3.5): so the catalog is signed content that never
+ * reaches the policy's `data`, and hashed as raw bytes (only `data.json`-like names are parsed).
+ */
+export const CATALOG_PATH = 'catalog.json';
 /** The one data root a blastguard bundle owns: its data and its entrypoints live under it. */
 export const BLASTGUARD_ROOT = 'blastguard';
 export const REGO_VERSION = 1;
@@ -26,11 +33,14 @@ export interface BundleContent {
   metadata?: Record<string, unknown>;
   /** Defaults to `["blastguard"]`. */
   roots?: readonly string[];
+  /** A JSON document written as `catalog.json` (the enforcer's api catalog); no file when absent. */
+  catalog?: unknown;
 }
 
 /**
  * The files of an unsigned bundle, in the order they are written and signed: `data.json`,
- * `policy.wasm`, `.manifest`. Throws BG200 when the content could not be loaded by OPA.
+ * `catalog.json` (when given), `policy.wasm`, `.manifest`. Throws BG200 when the content could not
+ * be loaded by OPA.
  */
 export function bundleFiles(content: BundleContent): BundleEntry[] {
   if (typeof content.data !== 'object' || content.data === null || Array.isArray(content.data)) {
@@ -51,6 +61,14 @@ export function bundleFiles(content: BundleContent): BundleEntry[] {
     throw new BlastguardError(BUNDLE_CODES.unwritable, `bundle data is not serializable as json: ${e instanceof Error ? e.message : String(e)}`, { help: BG200_HELP, cause: e });
   }
   const dataTree = parseStructuredFile(DATA_PATH, data);
+  let catalog: Uint8Array | undefined;
+  if (content.catalog !== undefined) {
+    try {
+      catalog = Buffer.from(canonicalJson(content.catalog) + '\n', 'utf8');
+    } catch (e) {
+      throw new BlastguardError(BUNDLE_CODES.unwritable, `bundle catalog is not serializable as json: ${e instanceof Error ? e.message : String(e)}`, { help: BG200_HELP, cause: e });
+    }
+  }
   for (const w of manifest.wasm ?? []) {
     if (!/^[^/]+(\/[^/]+)*$/.test(w.entrypoint)) {
       throw new BlastguardError(BUNDLE_CODES.unwritable, `entrypoint \`${w.entrypoint}\` must be a slash path like \`blastguard/decision\``, { help: BG200_HELP });
@@ -64,6 +82,7 @@ export function bundleFiles(content: BundleContent): BundleEntry[] {
   }
   return [
     { path: DATA_PATH, bytes: data },
+    ...(catalog === undefined ? [] : [{ path: CATALOG_PATH, bytes: catalog }]),
     { path: WASM_PATH, bytes: content.wasm },
     { path: MANIFEST_PATH, bytes: serializeManifest(manifest) },
   ];

@@ -42,7 +42,7 @@ export const { codes: BUNDLE_CODES, titles: BUNDLE_CODE_TITLES } = codeRegistry(
   signingFlags: ['BG255', 'contradicting or ignored signing flags (a signing flag without a key, both key sources)'],
   noRevision: ['BG260', 'no revision: not a git checkout and no `--revision`'],
   writeFailed: ['BG261', 'the bundle cannot be written'],
-  foreignOutDirectory: ['BG262', 'the `--out` directory holds files blastguard did not write (only `data.json`, `policy.wasm`, `.manifest`, `.signatures.json` may be there)'],
+  foreignOutDirectory: ['BG262', 'the `--out` directory holds files blastguard did not write (only `data.json`, `catalog.json`, `policy.wasm`, `.manifest`, `.signatures.json` may be there)'],
   outDirectory: ['BG263', '`--out` is empty, the current directory, or the policy directory (or inside or around it)'],
   emptyFlag: ['BG265', 'a path flag (`--dir`, `--tests`, `--junit`, …) or a `--fixture` / `--step` filter is empty'],
   controlCharacterInFlag: ['BG266', 'a flag value or argument has a control character (it would be echoed into output)'],

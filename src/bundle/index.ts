@@ -1,6 +1,7 @@
 /** OPA bundle format: tar read/write, manifest, file hashing. Knows nothing of signing keys or the CLI. */
 export {
   BLASTGUARD_ROOT,
+  CATALOG_PATH,
   DATA_PATH,
   MANIFEST_PATH,
   REGO_VERSION,

@@ -10,6 +10,7 @@ import { ENGINE_CODE_TITLES } from '../engine/codes.js';
 import type { CodeInfo, Severity } from '../diagnostics/types.js';
 import { EXTRACT_CODE_TITLES } from '../extract/codes.js';
 import { ENVELOPE_CODE_TITLES } from '../identity/codes.js';
+import { GUARD_CODE_TITLES } from '../guard/codes.js';
 import { TEST_CODE_TITLES, testCodeSeverity, type TestCode } from '../replay/codes.js';
 import { ACTION_ERROR_CODES } from '../toolchain/codes.js';
 import { VERIFY_CODE_TITLES, type VerifyCode } from '../verify/codes.js';
@@ -40,6 +41,7 @@ export const LAYER_CODES: Readonly<Record<string, Readonly<Record<string, CodeIn
   diff: fromRegistry(DIFF_CODE_TITLES),
   catalog: fromRegistry(CATALOG_CODE_TITLES),
   enforce: fromRegistry(ENFORCE_CODE_TITLES),
+  guard: fromRegistry(GUARD_CODE_TITLES),
   action: fromRegistry(ACTION_ERROR_CODES),
   identity: fromRegistry(ENVELOPE_CODE_TITLES),
 };

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { isBlastguardError } from '../core/errors.js';
 import { readBundle, type Bundle } from '../bundle/index.js';
-import { ALLOW_ENTRYPOINT, DECISION_ENTRYPOINT } from '../engine/index.js';
+import { ALLOW_ENTRYPOINT, DECISION_ENTRYPOINT, readBundleCatalog } from '../engine/index.js';
+import type { IrCatalog } from '../ir/catalog.js';
 // Not re-exported by engine/index.ts: the toolchain (and the Action bundled from it) needs only the SDK engine.
 import { loadDirectEngine, type DirectEngine } from '../engine/direct.js';
 import { wasmForEntrypoint } from '../bundle/index.js';
@@ -12,13 +13,15 @@ import { compareRevision, sequenceOf, type RevisionInfo } from './revision.js';
 
 /**
  * Activation, as its steps (sigstore `Verifier.verify`): `read → verify → checkRevision →
- * loadEngine → swap`. Each step fails with one code; nothing is swapped until every step passed,
+ * readCatalog → loadEngine → swap`. Each step fails with one code; nothing is swapped until every step passed,
  * so a decision sees the old bundle or the new one, never part of one. The caller keeps the last
  * good bundle, restores the source's etag and reports the error.
  */
 export interface ActiveBundle extends RevisionInfo {
   bundle: Bundle;
   engine: DirectEngine;
+  /** The api catalog the bundle carries (`catalog.json`, signed with it); null for a bundle built without one. */
+  catalog: IrCatalog | null;
   verification: VerificationResult | null;
   /** Where it came from: a download or the persisted copy. */
   origin: 'download' | 'persisted';
@@ -70,6 +73,15 @@ export function checkRevision(candidate: RevisionInfo, holder: BundleHolder, all
   return compareRevision(candidate, holder.active, holder.replaced, allowRollback);
 }
 
+/** The bundle's api catalog, read only after the bundle verified (the signature covers `catalog.json`). */
+export function readCatalog(bundle: Bundle): IrCatalog | null {
+  try {
+    return readBundleCatalog(bundle);
+  } catch (e) {
+    throw fail(ENFORCE_CODES.unreadableBundle, `the api catalog of revision \`${bundle.revision}\` cannot be read`, e);
+  }
+}
+
 /** A decision every policy must answer (an unknown api denies): proves the module runs before it decides for real. */
 function probeInput(now: number): unknown {
   return { api: 'blastguard-activation-probe', operation: { name: 'probe' }, time: new Date(now).toISOString() };
@@ -109,8 +121,9 @@ export async function activate(raw: Uint8Array, etag: string, origin: ActiveBund
   const verification = await verify(bundle, settings.verification);
   const info: RevisionInfo = { revision: bundle.revision, sequence: sequenceOf(bundle), digest: `sha256:${createHash('sha256').update(raw).digest('hex')}` };
   if (checkRevision(info, holder, settings.allowRollback) === 'same') return { unchanged: holder.active! };
+  const catalog = readCatalog(bundle);
   const engine = loadEngine(bundle, settings);
-  const next: ActiveBundle = { ...info, bundle, engine, verification, origin, raw, etag };
+  const next: ActiveBundle = { ...info, bundle, engine, catalog, verification, origin, raw, etag };
   swap(holder, expected, next);
   return { activated: next };
 }

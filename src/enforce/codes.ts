@@ -3,7 +3,7 @@ import type { CodeOf } from '../core/errors.js';
 
 /**
  * Error codes BG600–BG659: running an enforcer. Activation failures are a closed union, one code
- * per step of `read → verify → checkRevision → loadEngine → swap`, so a caller (status, metrics,
+ * per step of `read → verify → checkRevision → readCatalog → loadEngine → swap`, so a caller (status, metrics,
  * a proxy) can switch over them exhaustively. Throw with the name (`ENFORCE_CODES.rollback`).
  */
 const REGISTRY = codeRegistry({
@@ -27,8 +27,8 @@ const REGISTRY = codeRegistry({
   stale: ['BG621', 'the active bundle is older than `maxStaleness` without a successful check; decisions deny when failing closed'],
   /** The policy trapped or returned no decision for this input: the decision is a deny. */
   decisionFailed: ['BG622', 'the policy trapped or returned no decision; the decision denies'],
-  /** `decideRequest` without an api catalog (`catalog` option). */
-  noCatalog: ['BG623', '`decideRequest` needs the api catalog (`catalog` option)'],
+  /** `decideRequest` with neither a `catalog` option nor a catalog in the active bundle (one built before bundles carried `catalog.json`). */
+  noCatalog: ['BG623', '`decideRequest` needs the api catalog: the active bundle carries none (`catalog.json`) and no `catalog` option was given'],
   /** The enforcer was closed. */
   closed: ['BG624', 'the enforcer is closed'],
   /** The persisted bundle could not be loaded or re-verified at start (the enforcer then waits for a download). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { stat, utimes } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isBlastguardError } from '../core/errors.js';
@@ -13,7 +14,8 @@ import {
   type Update,
 } from '../distribute/index.js';
 import { extractDecisionInputs, isEnvelopeCode, type FetchedKeys, type HttpRequest, type Inventory } from '../extract/index.js';
-import type { Decision, Ir } from '../ir/types.js';
+import type { IrCatalog } from '../ir/catalog.js';
+import type { Decision } from '../ir/types.js';
 import type { VerificationConfig } from '../verify/index.js';
 import { activate, type ActivationSettings, type BundleHolder } from './activation.js';
 import { ENFORCE_CODES, EnforceError, type EnforceCode } from './codes.js';
@@ -52,8 +54,11 @@ export interface EnforcerOptions {
   labels?: Readonly<Record<string, string>>;
   /** An operator's local `lockdown`; it can only tighten decisions. */
   override?: LocalOverride;
-  /** The api catalog (the IR `blastguard ir` prints) that `decideRequest` reads requests with. */
-  catalog?: Ir;
+  /**
+   * The api catalog `decideRequest` reads requests with, instead of the one the active bundle
+   * carries (`catalog.json`): the IR `blastguard ir` prints, or any IR without its policies.
+   */
+  catalog?: IrCatalog;
   /**
    * Keys of `IdentityIssuer`s that publish them at a `jwksUrl` (an `IssuerKeyStore` the host
    * refreshes); identity envelopes are verified against these and the keys the catalog declares.
@@ -70,7 +75,14 @@ export interface EnforcerOptions {
 /** The decisions for one request: one per operation it performs, allowed only if every one is. */
 export interface RequestDecision {
   allow: boolean;
-  decisions: { operation: string | null; alias?: string; decision: Decision; error?: { code: string; message: string } }[];
+  /** `decision_id` is the id of the decision-log event, so a denial shown to a caller can be found in the log. */
+  decisions: { operation: string | null; alias?: string; decision: Decision; decision_id: string; error?: { code: string; message: string } }[];
+}
+
+/** What a decision's log event carries besides the input: its trace, and an id the caller already showed someone. */
+export interface DecideContext {
+  traceparent?: string;
+  decisionId?: string;
 }
 
 /** What one `refresh()` did. */
@@ -80,9 +92,16 @@ export interface Enforcer {
   /** Resolves once a verified bundle is active (from disk or from the source). */
   readonly ready: Promise<void>;
   /** Decides one input with the active bundle; never throws, denies when it cannot decide. */
-  decide(input: unknown, context?: { traceparent?: string }): Decision;
-  /** Extracts the operations of an HTTP request (with `catalog`) and decides each. */
+  decide(input: unknown, context?: DecideContext): Decision;
+  /**
+   * Extracts the operations of an HTTP request with the api catalog (the `catalog` option, else
+   * the active bundle's) and decides each. Throws BG623 when the active bundle carries no catalog
+   * (built before bundles carried one) and none was given; denies (`enforcer:not-ready`) before a
+   * bundle is active.
+   */
   decideRequest(request: HttpRequest, options?: { inventory?: Inventory; time?: string | Date }): RequestDecision;
+  /** The api catalog `decideRequest` reads requests with now: the `catalog` option, else the active bundle's; null when neither. */
+  catalog(): IrCatalog | null;
   /** Checks the source once now (what the poller does each round). */
   refresh(): Promise<CheckOutcome>;
   status(): EnforcerStatus;
@@ -131,7 +150,7 @@ class EnforcerImpl implements Enforcer {
   private readonly log: DecisionLog | null;
   private readonly clock: () => number;
   private readonly persistDir: string | undefined;
-  private readonly catalog: Ir | undefined;
+  private readonly catalogOverride: IrCatalog | undefined;
   private readonly issuerKeys: { current(): FetchedKeys } | undefined;
   private readonly warn: (message: string) => void;
   private phase: EnforcerState = 'starting';
@@ -167,7 +186,7 @@ class EnforcerImpl implements Enforcer {
     this.maxStalenessMs = options.maxStaleness === undefined ? null : options.maxStaleness * 1000;
     this.failClosed = options.failClosedWhenStale === true;
     this.persistDir = options.persistDir;
-    this.catalog = options.catalog;
+    this.catalogOverride = options.catalog;
     this.issuerKeys = options.issuerKeys;
     const labels = { ...(options.labels ?? {}) };
     for (const [k, v] of Object.entries(labels)) if (typeof v !== 'string') throw configError(`labels.${k}`, 'must be a string');
@@ -324,7 +343,7 @@ class EnforcerImpl implements Enforcer {
     return this.maxStalenessMs !== null && this.holder.active !== null && (this.lastFresh === null || now - this.lastFresh > this.maxStalenessMs);
   }
 
-  decide(input: unknown, context: { traceparent?: string } = {}): Decision {
+  decide(input: unknown, context: DecideContext = {}): Decision {
     const t0 = performance.now();
     const active = this.holder.active;
     let decision: Decision;
@@ -351,26 +370,44 @@ class EnforcerImpl implements Enforcer {
         timeMs: now === 0 ? this.clock() : now,
         durationNs: Math.round(elapsed * 1e6),
         ...(context.traceparent === undefined ? {} : { traceparent: context.traceparent }),
+        ...(context.decisionId === undefined ? {} : { decisionId: context.decisionId }),
       });
     }
     return decision;
   }
 
+  catalog(): IrCatalog | null {
+    return this.catalogOverride ?? this.holder.active?.catalog ?? null;
+  }
+
   decideRequest(request: HttpRequest, options: { inventory?: Inventory; time?: string | Date } = {}): RequestDecision {
-    if (this.catalog === undefined) {
-      throw new EnforceError(ENFORCE_CODES.noCatalog, '`decideRequest` needs the api catalog', { help: 'pass `catalog` (the IR `blastguard ir` prints) to createEnforcer' });
+    const traceparent = headerValue(request, 'traceparent');
+    const context = traceparent === undefined ? {} : { traceparent };
+    // One read of the active bundle: its catalog and its engine come from the same revision.
+    const active = this.holder.active;
+    const catalog = this.catalogOverride ?? active?.catalog;
+    if (catalog === undefined) {
+      // Nothing to read the request with yet: the one decision is the not-ready (or closed) deny.
+      const decisionId = randomUUID();
+      const decision = this.decide(null, { decisionId, ...context });
+      return { allow: false, decisions: [{ operation: null, decision, decision_id: decisionId }] };
+    }
+    if (catalog === null) {
+      throw new EnforceError(ENFORCE_CODES.noCatalog, `bundle revision \`${active!.revision}\` carries no api catalog (\`catalog.json\`), so \`decideRequest\` cannot read requests`, {
+        help: 'rebuild and republish the bundle with a current `blastguard build` (it writes `catalog.json`), or pass `catalog` (the IR `blastguard ir` prints) to createEnforcer',
+      });
     }
     const time = options.time ?? new Date(this.clock());
-    const operations = extractDecisionInputs(request, this.catalog, {
+    const operations = extractDecisionInputs(request, catalog, {
       time,
       ...(options.inventory === undefined ? {} : { inventory: options.inventory }),
       ...(this.issuerKeys === undefined ? {} : { issuerKeys: this.issuerKeys.current() }),
     });
-    const traceparent = headerValue(request, 'traceparent');
     const decisions = operations.map((op) => {
       if (op.error !== undefined && isEnvelopeCode(op.error.code)) this.metrics.envelopeRejected(op.error.code);
-      const decision = this.decide(op.input, traceparent === undefined ? {} : { traceparent });
-      return { operation: op.operation, ...(op.alias === undefined ? {} : { alias: op.alias }), decision, ...(op.error === undefined ? {} : { error: op.error }) };
+      const decisionId = randomUUID();
+      const decision = this.decide(op.input, { decisionId, ...context });
+      return { operation: op.operation, ...(op.alias === undefined ? {} : { alias: op.alias }), decision, decision_id: decisionId, ...(op.error === undefined ? {} : { error: op.error }) };
     });
     return { allow: decisions.length > 0 && decisions.every((d) => d.decision.allow), decisions };
   }

@@ -28,6 +28,8 @@ export interface DecisionRecord {
   timeMs: number;
   durationNs: number;
   traceparent?: string;
+  /** The id the decider already gave this decision (shown to the caller); a new one otherwise. */
+  decisionId?: string;
 }
 
 /** OPA's decision path for the whole decision (the bundle entrypoint). */
@@ -75,7 +77,7 @@ export function buildEvent(record: DecisionRecord, labels: Readonly<Record<strin
   // Built in EventV1's field order: JSON output order is the Go struct order.
   return {
     labels,
-    decision_id: randomUUID(),
+    decision_id: record.decisionId ?? randomUUID(),
     ...(trace === null ? {} : { trace_id: trace[1]!, span_id: trace[2]! }),
     bundles: record.bundle === null ? {} : { [record.bundle.name]: { revision: record.bundle.revision } },
     path: DECISION_PATH,

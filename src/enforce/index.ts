@@ -1,10 +1,10 @@
 /**
  * The enforcer runtime (issue 10): keeps one verified bundle active (`read → verify →
- * checkRevision → loadEngine → swap`), decides through the module's exports, logs decisions as
+ * checkRevision → readCatalog → loadEngine → swap`), decides through the module's exports, logs decisions as
  * OPA's EventV1, and reports status, health and Prometheus metrics. Imports no toolchain layer.
  */
 export { createEnforcer } from './enforcer.js';
-export type { CheckOutcome, Enforcer, EnforcerOptions, RequestDecision } from './enforcer.js';
+export type { CheckOutcome, DecideContext, Enforcer, EnforcerOptions, RequestDecision } from './enforcer.js';
 export { ActivationError, ENFORCE_CODES, ENFORCE_CODE_TITLES, EnforceError } from './codes.js';
 export type { ActivationCode, EnforceCode } from './codes.js';
 export { activate, checkRevision, loadEngine, read, swap, verify } from './activation.js';
@@ -21,6 +21,6 @@ export type { DecisionEvent, DecisionRecord } from './event.js';
 export { EnforcerMetrics } from './metrics.js';
 export { IssuerKeyStore } from './issuer-keys.js';
 export type { IssuerKeyStoreOptions, IssuerKeysRefresh } from './issuer-keys.js';
-export { serveStatus } from './server.js';
+export { STATUS_PATHS, serveStatus, statusListener } from './server.js';
 export type { StatusServer } from './server.js';
 export type { EnforcerState, EnforcerStatus, StatusError } from './status.js';

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ENFORCE_CODES, EnforceError } from './codes.js';
 import type { EnforcerMetrics } from './metrics.js';
@@ -19,8 +19,12 @@ interface Observable {
   readonly metrics: EnforcerMetrics;
 }
 
-export async function serveStatus(enforcer: Observable, options: { port: number; host?: string }): Promise<StatusServer> {
-  const server: Server = createServer((req, res) => {
+/** The paths the status listener answers; a server sharing its port (the MCP guard) routes these to it. */
+export const STATUS_PATHS: readonly string[] = ['/healthz', '/readyz', '/status', '/metrics'];
+
+/** The status endpoints as a request listener, for `serveStatus` and for servers that answer them on their own port. */
+export function statusListener(enforcer: Observable): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const json = (code: number, body: unknown): void => {
       res.writeHead(code, { 'content-type': 'application/json' });
@@ -53,7 +57,11 @@ export async function serveStatus(enforcer: Observable, options: { port: number;
       res.writeHead(404);
       res.end();
     }
-  });
+  };
+}
+
+export async function serveStatus(enforcer: Observable, options: { port: number; host?: string }): Promise<StatusServer> {
+  const server: Server = createServer(statusListener(enforcer));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) => reject(new EnforceError(ENFORCE_CODES.serverFailed, `cannot listen on \`${host}:${options.port}\`: ${e.message.toLowerCase()}`, { cause: e })));

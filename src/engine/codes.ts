@@ -11,4 +11,5 @@ export const { codes: ENGINE_CODES, titles: ENGINE_CODE_TITLES } = codeRegistry(
   policyUnloadable: ['BG120', 'the policy module or its data cannot be loaded'],
   policyAborted: ['BG121', 'the policy aborted during evaluation (e.g. an input it cannot parse); enforcers deny'],
   noDecision: ['BG122', 'the policy returned no decision'],
+  catalogUnreadable: ['BG123', 'the bundle\'s api catalog (`catalog.json`) is not an api catalog this version reads'],
 });

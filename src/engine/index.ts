@@ -4,3 +4,4 @@ export { loadBundleEngine } from './bundle.js';
 export { memoryMinPages } from './memory.js';
 export { ALLOW_ENTRYPOINT, DECISION_ENTRYPOINT, loadDecisionEngine } from './sdk.js';
 export type { DecisionEngine } from './sdk.js';
+export { readBundleCatalog } from './catalog.js';

@@ -1,7 +1,7 @@
 import { ENVELOPE_CODE_TITLES, EnvelopeError, checkCall, envelopeFromHeaders, trustStoreOf, verifyEnvelope } from '../identity/index.js';
 import type { CallScope, FetchedKeys, Identity, TrustedIssuer, VerifiedChain } from '../identity/index.js';
 import type { HeaderMap } from '../core/headers.js';
-import type { Ir } from '../ir/types.js';
+import type { IrCatalog } from '../ir/catalog.js';
 import { ExtractFailure } from './failure.js';
 
 const NO_ISSUERS: readonly TrustedIssuer[] = Object.freeze([]);
@@ -9,7 +9,7 @@ const NO_ISSUERS: readonly TrustedIssuer[] = Object.freeze([]);
 /** Verifies envelope texts for one request: against the IR's issuers, at the decision time. */
 export type EnvelopeVerifier = (envelope: string) => VerifiedChain;
 
-export function envelopeVerifier(ir: Ir, time: string, fetched: FetchedKeys | undefined): EnvelopeVerifier {
+export function envelopeVerifier(ir: Pick<IrCatalog, 'identityIssuers'>, time: string, fetched: FetchedKeys | undefined): EnvelopeVerifier {
   const store = trustStoreOf(ir.identityIssuers ?? NO_ISSUERS, fetched);
   const now = Math.floor(Date.parse(time) / 1000);
   return (envelope) => envelopeCheck(() => verifyEnvelope(envelope, store, now));

@@ -4,7 +4,8 @@ import { hasOwn } from '../core/record.js';
 import { familyKey, familyOf } from '../core/token-family.js';
 import { quote } from '../core/untrusted.js';
 import { identityOf, parseAttempt } from '../identity/index.js';
-import type { Ir, IrApi } from '../ir/types.js';
+import type { IrCatalog } from '../ir/catalog.js';
+import type { IrApi } from '../ir/types.js';
 import { EXTRACT_CODES } from './codes.js';
 import { extractToken } from './credentials.js';
 import { chainIdentity, envelopeVerifier, headerEnvelope } from './envelope.js';
@@ -36,7 +37,7 @@ export type * from './types.js';
  * policy denies (`input:invalid`). Credentials are reduced to `sha256:` fingerprints before
  * anything is returned.
  */
-export function extractDecisionInputs(request: HttpRequest, ir: Ir, options: ExtractOptions): ExtractedOperation[] {
+export function extractDecisionInputs(request: HttpRequest, ir: IrCatalog, options: ExtractOptions): ExtractedOperation[] {
   const context: Context = { api: 'unknown', time: typeof options.time === 'string' ? options.time : options.time.toISOString() };
   const out: ExtractedOperation[] = [];
   try {
@@ -79,7 +80,7 @@ function asFailure(e: unknown): ExtractFailure {
  * there without one (validation, BG065, makes sure there is at most one); in a set that failed
  * validation, the first by name.
  */
-function apiFor(ir: Ir, host: string, url: URL, context: Context): IrApi {
+function apiFor(ir: IrCatalog, host: string, url: URL, context: Context): IrApi {
   context.api = host || 'unknown';
   const claims = ir.apis.filter((a) => a.hosts.some((h) => h.toLowerCase() === host));
   const api =
@@ -96,13 +97,13 @@ function routedByEndpoint(api: IrApi): boolean {
   return (api.protocol === 'graphql' || api.protocol === 'mcp') && api.endpoint !== null;
 }
 
-const resolvers = new WeakMap<Ir, Map<string, (credential: string, fingerprint: string) => string | null>>();
+const resolvers = new WeakMap<IrCatalog, Map<string, (credential: string, fingerprint: string) => string | null>>();
 
 /**
  * A credential no Token declares by its own fingerprint, but whose prefix a token family of the
  * API names, is decided as that family (its key stands in for the fingerprint).
  */
-function familyResolver(ir: Ir, api: string): (credential: string, fingerprint: string) => string | null {
+function familyResolver(ir: IrCatalog, api: string): (credential: string, fingerprint: string) => string | null {
   let byApi = resolvers.get(ir);
   if (!byApi) resolvers.set(ir, (byApi = new Map()));
   let resolve = byApi.get(api);
@@ -120,7 +121,7 @@ function familyResolver(ir: Ir, api: string): (credential: string, fingerprint: 
 }
 
 /** Who calls and which attempt this is, into the context as each is read (a failure keeps what came before it). */
-function readCaller(headers: HeaderMap, api: IrApi, ir: Ir, context: Context, options: ExtractOptions): void {
+function readCaller(headers: HeaderMap, api: IrApi, ir: IrCatalog, context: Context, options: ExtractOptions): void {
   const fingerprint = extractToken(headers, api.tokens.headers, familyResolver(ir, api.name));
   if (fingerprint !== null) context.token = { fingerprint };
   context.verifyEnvelope = envelopeVerifier(ir, context.time, options.issuerKeys);

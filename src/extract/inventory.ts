@@ -1,7 +1,8 @@
 import { parseAllDocuments } from 'yaml';
 import { BlastguardError } from '../core/errors.js';
 import { isRecord } from '../core/record.js';
-import type { Ir, IrInventory } from '../ir/types.js';
+import type { IrCatalog } from '../ir/catalog.js';
+import type { IrInventory } from '../ir/types.js';
 import { EXTRACT_CODES } from './codes.js';
 import type { ExtractCode } from './codes.js';
 import type { Inventory, InventoryEntry } from './types.js';
@@ -32,7 +33,7 @@ export function inventoryOf(resources: Iterable<{ id: string; kind: string; envi
 const compiled = new WeakMap<IrInventory, Inventory>();
 
 /** The inventory the policy repository declares for an API, if any (converted once per IR). */
-export function declaredInventory(ir: Ir, api: string): Inventory | undefined {
+export function declaredInventory(ir: IrCatalog, api: string): Inventory | undefined {
   const declared = ir.inventories.find((i) => i.api === api);
   if (!declared) return undefined;
   let inventory = compiled.get(declared);
@@ -57,7 +58,7 @@ const NAME = ENVIRONMENT_NAME;
  * it throws `InventoryFileError` (BG400) and the caller keeps its previous inventory. Ids repeat
  * neither within nor across documents of one API (without case, when the API says so).
  */
-export function parseInventoryFile(text: string, ir: Ir, file = 'inventory'): Map<string, Inventory> {
+export function parseInventoryFile(text: string, ir: IrCatalog, file = 'inventory'): Map<string, Inventory> {
   const bad = (message: string, help?: string): never => {
     throw new InventoryFileError(message, help === undefined ? { file } : { file, help });
   };

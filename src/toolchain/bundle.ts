@@ -3,6 +3,7 @@ import { bundleFiles, packBundle, type BundleEntry } from '../bundle/index.js';
 import { compileIr } from '../compile/index.js';
 import { VERSION } from '../core/version.js';
 import { irDigest } from '../ir/build.js';
+import { catalogOfIr } from '../ir/catalog.js';
 import type { Ir } from '../ir/types.js';
 import { signBundleFiles, type SigningOptions } from '../sign/index.js';
 
@@ -11,14 +12,22 @@ export interface BuildBundleOptions {
   revision: string;
   /** Sign the bundle; unsigned when absent. */
   signing?: SigningOptions;
+  /**
+   * `metadata.sequence`: a non-negative integer the publisher increases with every bundle (a CI
+   * run number, a commit time in seconds). Enforcers refuse a bundle with a lower sequence than
+   * the active one as a rollback; the signature covers it (it is in the signed `.manifest`).
+   */
+  sequence?: number;
 }
 
 /** A bundle in memory, as `blastguard build` writes it and as `blastguard test` runs it. */
 export interface BuiltBundle {
   revision: string;
+  /** `metadata.sequence`, when the build was given one. */
+  sequence: number | undefined;
   /** The digest of the IR it was compiled from (also in the manifest's metadata). */
   irDigest: string;
-  /** data.json, policy.wasm and .manifest, in archive order. */
+  /** data.json, catalog.json, policy.wasm and .manifest, in archive order. */
   files: BundleEntry[];
   /** `.signatures.json`, or undefined when unsigned. */
   signatures: Uint8Array | undefined;
@@ -28,7 +37,8 @@ export interface BuiltBundle {
 
 /**
  * The one way a bundle is built: compile the IR, lay out the OPA bundle files with the compiler
- * and IR digest in the manifest metadata, and sign them when asked. `build` writes the result;
+ * and IR digest (and the sequence, when given) in the manifest metadata, the api catalog an
+ * enforcer reads requests with in `catalog.json`, and sign them when asked. `build` writes the result;
  * `test` packs it, reads it back and runs its Wasm, so replays exercise the artifact that ships.
  */
 export async function buildBundle(ir: Ir, options: BuildBundleOptions): Promise<BuiltBundle> {
@@ -39,12 +49,14 @@ export async function buildBundle(ir: Ir, options: BuildBundleOptions): Promise<
     data: compiled.data,
     revision: options.revision,
     entrypoints: compiled.entrypoints,
-    metadata: { compiler: `blastguard ${VERSION}`, ir_digest: digest },
+    metadata: { compiler: `blastguard ${VERSION}`, ir_digest: digest, ...(options.sequence === undefined ? {} : { sequence: options.sequence }) },
+    catalog: catalogOfIr(ir),
   });
   const signing = options.signing;
   const signatures = signing === undefined ? undefined : await signBundleFiles(files, signing);
   return {
     revision: options.revision,
+    sequence: options.sequence,
     irDigest: digest,
     files,
     signatures,

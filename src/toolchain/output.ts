@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DATA_PATH, MANIFEST_PATH, SIGNATURES_PATH, WASM_PATH, printable } from '../bundle/index.js';
+import { CATALOG_PATH, DATA_PATH, MANIFEST_PATH, SIGNATURES_PATH, WASM_PATH, printable } from '../bundle/index.js';
 import { BlastguardError } from '../core/errors.js';
 import { packBuiltBundle, sha256Hex, type BuiltBundle } from './bundle.js';
 import { UsageError, errnoText } from './errors.js';
@@ -13,12 +13,12 @@ export function isTarballPath(out: string): boolean {
 }
 
 /** The files a bundle directory written by `build` holds; nothing else may be in a directory we write into. */
-const OUTPUT_FILES = new Set([DATA_PATH, WASM_PATH, MANIFEST_PATH, SIGNATURES_PATH]);
+const OUTPUT_FILES = new Set([DATA_PATH, CATALOG_PATH, WASM_PATH, MANIFEST_PATH, SIGNATURES_PATH]);
 /** A temporary file `writeAtomically` left behind when a build was killed mid-write. */
-const STALE_TEMP = /^\.(data\.json|policy\.wasm|\.manifest|\.signatures\.json)\.\d+\.[0-9a-f]{8}\.tmp$/;
+const STALE_TEMP = /^\.(data\.json|catalog\.json|policy\.wasm|\.manifest|\.signatures\.json)\.\d+\.[0-9a-f]{8}\.tmp$/;
 
 /**
- * An existing `--out` directory must look like a bundle directory we wrote: only our four files,
+ * An existing `--out` directory must look like a bundle directory we wrote: only our own files,
  * as regular files. Anything else would end up in the bundle (unsigned, or as data), so the
  * directory is refused rather than silently mixed (BG262). Our own stale temporary files are removed.
  */
@@ -35,7 +35,7 @@ async function checkOutputDirectory(out: string, shown: string): Promise<void> {
   if (foreign.length > 0) {
     const listed = foreign.slice(0, 5).map((f) => `\`${printable(f)}\``).join(', ') + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : '');
     throw new BlastguardError(BUNDLE_CODES.foreignOutDirectory, `\`${printable(shown)}\` is not a bundle directory blastguard wrote: it also holds ${listed}`, {
-      help: 'every file in a bundle directory becomes part of the bundle; build into a new or empty directory, or remove those files (blastguard only replaces data.json, policy.wasm, .manifest and .signatures.json)',
+      help: 'every file in a bundle directory becomes part of the bundle; build into a new or empty directory, or remove those files (blastguard only replaces data.json, catalog.json, policy.wasm, .manifest and .signatures.json)',
     });
   }
 }

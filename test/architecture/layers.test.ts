@@ -34,8 +34,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   // `ir` for types only; `extract` through its public index (decideRequest).
   enforce: ['core', 'ir', 'bundle', 'verify', 'engine', 'distribute', 'extract'],
   // `distribute` to push a published bundle to an OCI registry (the Action's `publish`).
+  // The MCP guard: extraction reads the calls, the enforcer decides them; `identity` and `ir` for types.
+  guard: ['core', 'ir', 'identity', 'extract', 'enforce'],
   toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay', 'diff', 'distribute'],
-  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff', 'catalog', 'enforce', 'identity'],
+  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff', 'catalog', 'enforce', 'guard', 'identity'],
 };
 /** The GitHub Action drives the toolchain and prints with the report layer, like a CLI command without flags. */
 const ACTION_ALLOWED: readonly string[] = ['core', 'diagnostics', 'report', 'toolchain'];
@@ -48,8 +50,8 @@ const TOOLCHAIN_HALF = ['load', 'validate', 'compile', 'sign', 'toolchain', 'rep
 const PROCESS_STATE = /\bprocess\.(env|cwd)\b/;
 /** Files that still read process state, owned by other layers' refactors; this list may only shrink. */
 const PROCESS_STATE_KNOWN = ['compile/link.ts', 'schemas/generate.ts'];
-/** Only the CLI, `distribute` (fetching bundles) and `enforce` (log upload, status endpoints) open sockets. */
-const NETWORKED = ['cli', 'distribute', 'enforce'];
+/** Only the CLI, `distribute` (fetching bundles), `enforce` (log upload, status endpoints) and `guard` (MCP relay) open sockets. */
+const NETWORKED = ['cli', 'distribute', 'enforce', 'guard'];
 /**
  * Every way a module names another: `from '…'` / `from "…"`, side-effect `import '…'`, dynamic
  * `import('…')` and `require('…')`. Group 2 is the specifier.

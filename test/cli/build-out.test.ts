@@ -68,7 +68,7 @@ describe('build --out: where a bundle may be written', () => {
     await writeFile(path.join(dir, 'verification.pem'), keys.verification);
     const r = await runCli(['build', '--out', 'out', '--revision', 'r2', '--signing-key', 'signing.pem', '--signing-alg', 'ES256'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect((await readdir(path.join(dir, 'out'))).sort()).toEqual(['.manifest', '.signatures.json', 'data.json', 'policy.wasm']);
+    expect((await readdir(path.join(dir, 'out'))).sort()).toEqual(['.manifest', '.signatures.json', 'catalog.json', 'data.json', 'policy.wasm']);
     expect((await readBundleDirectory(path.join(dir, 'out'))).revision).toBe('r2');
     const verified = await runCli(['verify', 'out', '--verification-key', 'verification.pem', '--signing-alg', 'ES256'], { cwd: dir });
     expect(verified.code).toBe(0);

@@ -45,7 +45,7 @@ describe('blastguard build', () => {
 
     const verify = await runCli(['verify', 'out/bundle.tar.gz', '--verification-key', keys.verification], { cwd: dir });
     expect(verify.code).toBe(0);
-    expect(verify.stdout).toBe('verified out/bundle.tar.gz: revision r1, key `default` (RS256), 3 files covered: data.json, policy.wasm, .manifest\n');
+    expect(verify.stdout).toBe('verified out/bundle.tar.gz: revision r1, key `default` (RS256), 4 files covered: data.json, catalog.json, policy.wasm, .manifest\n');
   });
 
   it('is reproducible: two builds of the same commit with the same key are byte-identical', async () => {
@@ -93,11 +93,11 @@ describe('blastguard build', () => {
     const keys = await withKeys(dir, 'ES256');
     const signed = await runCli(['build', '--out', 'out', '--revision', 'r', '--signing-key', keys.signing, '--signing-alg', 'ES256'], { cwd: dir });
     expect(signed.code).toBe(0);
-    expect((await readdir(path.join(dir, 'out'))).sort()).toEqual(['.manifest', '.signatures.json', 'data.json', 'policy.wasm']);
+    expect((await readdir(path.join(dir, 'out'))).sort()).toEqual(['.manifest', '.signatures.json', 'catalog.json', 'data.json', 'policy.wasm']);
     const verify = await runCli(['verify', 'out', '--verification-key', keys.verification, '--signing-alg', 'ES256'], { cwd: dir });
     expect(verify.code).toBe(0);
     expect((await runCli(['build', '--out', 'out', '--revision', 'r'], { cwd: dir })).code).toBe(0);
-    expect((await readdir(path.join(dir, 'out'))).sort()).toEqual(['.manifest', 'data.json', 'policy.wasm']);
+    expect((await readdir(path.join(dir, 'out'))).sort()).toEqual(['.manifest', 'catalog.json', 'data.json', 'policy.wasm']);
     expect((await readBundleDirectory(path.join(dir, 'out'))).signatures).toBeNull();
   });
 

@@ -42,7 +42,7 @@ describe('blastguard verify', () => {
     const r = await runCli(['verify', 'b.tar.gz', '--verification-key', 'verification.pem'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')).toHaveLength(2);
-    expect(r.stdout).toMatch(/^verified b\.tar\.gz: revision r, key `default` \(RS256\), 3 files covered/);
+    expect(r.stdout).toMatch(/^verified b\.tar\.gz: revision r, key `default` \(RS256\), 4 files covered/);
   });
 
   it('rejects with a coded one-line verdict', async () => {

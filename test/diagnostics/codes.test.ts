@@ -13,12 +13,13 @@ import { VALIDATION_CODES } from '../../src/diagnostics/codes.js';
 import { ENFORCE_CODES } from '../../src/enforce/codes.js';
 import { EXTRACT_CODES } from '../../src/extract/codes.js';
 import { ENVELOPE_CODES } from '../../src/identity/codes.js';
+import { GUARD_CODES } from '../../src/guard/codes.js';
 import { TEST_CODES } from '../../src/replay/codes.js';
 import { RULES } from '../../src/validate/index.js';
 import { VERIFY_CODES } from '../../src/verify/codes.js';
 
 /** The layers' registries of named codes, as source code names them (`BUNDLE_CODES.claimsFile`). */
-const NAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = { BUNDLE_CODES, COMPILE_CODES, ENGINE_CODES, TEST_CODES, VALIDATION_CODES, EXTRACT_CODES, VERIFY_CODES, DISTRIBUTE_CODES, DIFF_CODES, CATALOG_CODES, ENFORCE_CODES, ENVELOPE_CODES };
+const NAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = { BUNDLE_CODES, COMPILE_CODES, ENGINE_CODES, TEST_CODES, VALIDATION_CODES, EXTRACT_CODES, VERIFY_CODES, DISTRIBUTE_CODES, DIFF_CODES, CATALOG_CODES, ENFORCE_CODES, GUARD_CODES, ENVELOPE_CODES };
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -313,13 +313,16 @@ describe('local override', () => {
 });
 
 describe('decideRequest', () => {
-  it('needs the catalog, then extracts and decides every operation', async () => {
-    serve(r1);
+  it('needs a catalog: a bundle built before bundles carried one fails with BG623 unless `catalog` is given', async () => {
+    serve(await f.bundle('old', 1, { catalog: false }));
     const bare = enforcer();
     await bare.refresh();
+    expect(bare.status().active_revision).toBe('old');
+    expect(bare.catalog()).toBeNull();
     expect(await codeOf(() => bare.decideRequest({ method: 'POST', url: 'https://backboard.railway.com/graphql/v2' }))).toBe('BG623');
     const e = enforcer({ catalog: f.ir });
     await e.refresh();
+    expect(e.catalog()).toBe(f.ir);
     const host = f.ir.apis[0]!.hosts[0]!;
     const result = e.decideRequest({ method: 'POST', url: `https://${host}/nope`, headers: { 'content-type': 'application/json' }, body: '{' }, { time: '2026-06-01T00:00:00Z' });
     expect(result.allow).toBe(false);

@@ -4,6 +4,7 @@
 import { bundleFiles, gzipDeterministic, packBundle, readTarGz, writeTar } from '../../src/bundle/index.js';
 import { compileIr } from '../../src/compile/index.js';
 import { loadDecisionEngine } from '../../src/engine/index.js';
+import { catalogOfIr } from '../../src/ir/catalog.js';
 import type { Decision, Ir } from '../../src/ir/types.js';
 import { withLockdown } from '../../src/enforce/index.js';
 import { loadSigningKey, signBundleFiles, type SigningKey } from '../../src/sign/index.js';
@@ -24,8 +25,8 @@ export interface EnforceFixtures {
   verification: VerificationConfig;
   verificationPem: Uint8Array;
   signingPem: Uint8Array;
-  /** A signed bundle of the example policies at `revision` with `metadata.sequence`. */
-  bundle(revision: string, sequence?: number, options?: { key?: SigningKey; wasm?: Uint8Array }): Promise<Uint8Array>;
+  /** A signed bundle of the example policies at `revision` with `metadata.sequence` (and their api catalog unless `catalog: false`, as bundles built before they carried one). */
+  bundle(revision: string, sequence?: number, options?: { key?: SigningKey; wasm?: Uint8Array; catalog?: false | unknown }): Promise<Uint8Array>;
   otherKey: SigningKey;
   /** `a` with the `.signatures.json` of `b`. */
   swapSignature(a: Uint8Array, b: Uint8Array): Promise<Uint8Array>;
@@ -60,8 +61,10 @@ export function enforceFixtures(): Promise<EnforceFixtures> {
     const other = testKeys('ES256', 'enforce-other');
     const key = loadSigningKey(keys.signing, 'ES256');
     const otherKey = loadSigningKey(other.signing, 'ES256');
-    const bundle = async (revision: string, sequence?: number, options: { key?: SigningKey; wasm?: Uint8Array } = {}): Promise<Uint8Array> => {
+    const bundle = async (revision: string, sequence?: number, options: { key?: SigningKey; wasm?: Uint8Array; catalog?: false | unknown } = {}): Promise<Uint8Array> => {
+      const catalog = options.catalog === false ? undefined : (options.catalog ?? catalogOfIr(ir));
       const files = bundleFiles({
+        ...(catalog === undefined ? {} : { catalog }),
         wasm: options.wasm ?? compiled.wasm,
         data: compiled.data,
         revision,

@@ -47,6 +47,18 @@ const request = (headers: Record<string, string>) => ({
 const inventory = { environments: { 'env-prod': 'production' }, resources: { svc: { kind: 'service', project: 'pocketos' } } };
 
 describe('identity envelopes at the enforcer', () => {
+  it('the issuers travel in the bundle\'s catalog: an enforcer without a catalog option verifies envelopes', async () => {
+    const e = createEnforcer({ source: new HttpSource({ url: bundles.url, retries: 0, timeoutSeconds: 5 }), verification: f.verification, poll: false });
+    try {
+      await e.refresh();
+      expect(e.catalog()?.identityIssuers?.map((i) => i.name)).toEqual(['acme-jobs', 'job-runner']);
+      const forged = await issueEnvelope({ issuer: 'acme-jobs', originator: 'user:jer', tenant: 'pocketos', lifetimeSeconds: 600, now: new Date('2026-04-24T18:00:00Z') }, { ...key.signer, kid: 'acme-jobs-2026-04' });
+      expect(e.decideRequest(request({ 'Txn-Token': forged }), { time: NOW, inventory }).decisions[0]?.error?.code).toBe('BG804');
+    } finally {
+      await e.close();
+    }
+  });
+
   it('a verified originator satisfies `identity: { verified: true }`; baggage does not; keys come from a refreshed JWKS', async () => {
     const catalog: Ir = {
       ...f.ir,

@@ -8,6 +8,7 @@ import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 import { irCommand } from './ir.js';
 import { keygenCommand } from './keygen.js';
+import { mcpGuardCommand } from './mcp-guard.js';
 import { pullCommand } from './pull.js';
 import { verifyCommand } from './verify.js';
 import { testCommand } from './test.js';
@@ -27,4 +28,5 @@ export const COMMANDS: CommandModule[] = [
   pullCommand,
   decideCommand,
   envelopeCommand,
+  mcpGuardCommand,
 ];

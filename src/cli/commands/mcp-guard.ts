@@ -1,0 +1,215 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { isRecord } from '../../core/record.js';
+import { escape } from '../../core/untrusted.js';
+import { sourceForLocation } from '../../distribute/index.js';
+import { STATUS_PATHS, createEnforcer, statusListener, type Enforcer } from '../../enforce/index.js';
+import { GUARD_CODES, GuardError, McpGuard, apiNamed, runStdioGuard, serveHttpGuard, type GuardEvent } from '../../guard/index.js';
+import type { Ir } from '../../ir/types.js';
+import { UsageError, errnoText, type CliIo, type CommandModule } from '../command.js';
+import { overrideFromEnv } from '../enforcer-flags.js';
+import { addVerificationOptions, verificationConfigFromFlags, type VerificationFlags } from '../verification.js';
+
+interface McpGuardFlags extends VerificationFlags {
+  bundle: string;
+  api: string;
+  catalog?: string;
+  listen?: string;
+  upstream?: string;
+  tokenEnv?: string;
+  persistDir?: string;
+  decisionLog?: string;
+  pollInterval?: number;
+  plainHttp?: boolean;
+  timeout?: number;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) throw new InvalidArgumentError('must be a positive number of seconds');
+  return n;
+}
+
+function configError(message: string, help: string): GuardError {
+  return new GuardError(GUARD_CODES.invalidConfig, message, { help });
+}
+
+/** The api catalog from `--catalog` (what `blastguard ir` prints, or the bare IR). */
+async function readCatalog(file: string, io: CliIo): Promise<Ir> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(io.cwd, file), 'utf8');
+  } catch (e) {
+    throw configError(`cannot read catalog \`${escape(file)}\`: ${errnoText(e)}`, 'pass the file `blastguard ir --dir policies > catalog.json` writes');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw configError(`catalog \`${escape(file)}\` is not valid json`, 'pass the file `blastguard ir --dir policies > catalog.json` writes');
+  }
+  const ir = isRecord(value) && isRecord(value['ir']) ? value['ir'] : value;
+  if (!isRecord(ir) || !Array.isArray(ir['apis'])) throw configError(`catalog \`${escape(file)}\` has no \`apis\` list`, 'pass the file `blastguard ir --dir policies > catalog.json` writes');
+  return ir as unknown as Ir;
+}
+
+function parseListen(value: string): { host: string; port: number } {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+):(\d{1,5})$/.exec(value);
+  const port = m === null ? NaN : Number(m[2]);
+  if (m === null || !(port >= 0 && port <= 65535)) {
+    throw new UsageError(GUARD_CODES.invalidConfig, `--listen \`${escape(value)}\` is not HOST:PORT`, { help: 'e.g. --listen 127.0.0.1:8931' });
+  }
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+function parseUpstream(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(GUARD_CODES.invalidConfig, `--upstream \`${escape(value)}\` is not a url`, { help: 'give the mcp endpoint, e.g. --upstream http://127.0.0.1:3001/mcp' });
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.hash !== '') {
+    throw new UsageError(GUARD_CODES.invalidConfig, `--upstream \`${escape(value)}\` must be an http(s) url without credentials or fragment`, { help: 'e.g. --upstream https://mcp.example.com/mcp' });
+  }
+  return url;
+}
+
+/** One line on stderr per decision that matters (stdout is the protocol in stdio mode). */
+function describe(event: GuardEvent): string | null {
+  const id = event.id === null ? 'null' : JSON.stringify(event.id);
+  switch (event.kind) {
+    case 'denied':
+    case 'shadow': {
+      const v = event.verdict;
+      const what = event.kind === 'denied' ? `${GUARD_CODES.denied} denied` : 'shadow: would deny, forwarded';
+      return `mcp-guard: ${what} tools/call id ${escape(id)} tool \`${escape(v.tool ?? '')}\` operation \`${escape(v.operation ?? '')}\`: rule \`${escape(v.rule)}\` (decision ${v.decisionId ?? 'none'})`;
+    }
+    case 'refused':
+      return `mcp-guard: ${event.code} refused message id ${escape(id)}: ${event.message}`;
+    case 'dropped':
+      return `mcp-guard: dropped message about id ${escape(id)}: ${event.message}`;
+    case 'allowed':
+      return null;
+  }
+}
+
+/** How long the guard waits for a verified bundle before relaying anyway (every call is denied until one is active). */
+const READY_WAIT_MS = 10_000;
+
+async function waitForBundle(enforcer: Enforcer, io: CliIo): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ready = await Promise.race([enforcer.ready.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), READY_WAIT_MS)))]);
+  clearTimeout(timer);
+  if (!ready) {
+    const last = enforcer.status().last_error;
+    io.stderr(`warning: mcp-guard: no verified bundle is active yet; every tools/call is denied until one is${last === null ? '' : ` (${last.code} ${last.message})`}\n`);
+  }
+}
+
+export const mcpGuardCommand: CommandModule = {
+  name: 'mcp-guard',
+  register(program: Command, io, setExit) {
+    const command = program
+      .command('mcp-guard')
+      .description('Guard an MCP server: decide every tools/call with the signed bundle, answer denied calls with an explicit tool error (stdio: -- <server command…>; http: --listen --upstream)')
+      .argument('[server...]', 'the stdio MCP server command and its arguments, after `--`')
+      .requiredOption('--bundle <source>', 'bundle location: a path, an `https://` url or an `oci://` reference')
+      .requiredOption('--api <name>', 'the mcp api of the catalog the server is')
+      .option('--catalog <file>', 'the api catalog (`blastguard ir` output), for bundles that do not carry it')
+      .option('--listen <host:port>', 'http mode: serve the guarded endpoint here (with /healthz, /readyz, /metrics)')
+      .option('--upstream <url>', 'http mode: the streamable http mcp endpoint guarded')
+      .option('--token-env <var>', 'stdio mode: the environment variable holding the credential the server uses; calls are decided as that token')
+      .option('--persist-dir <dir>', 'start from (and keep) the last good bundle here')
+      .option('--decision-log <file>', 'append decision-log events (json lines) to this file')
+      .option('--poll-interval <seconds>', 'check the bundle source this often (default: 60 to 120 s)', seconds)
+      .option('--plain-http', 'talk plain http to an `oci://` registry on loopback (tests, a local mirror)')
+      .option('--timeout <seconds>', 'per-request time-out of bundle downloads', seconds);
+    addVerificationOptions(command, true).action(async (server: string[], flags: McpGuardFlags) => {
+      const http = flags.listen !== undefined || flags.upstream !== undefined;
+      if (http && (flags.listen === undefined || flags.upstream === undefined)) {
+        throw new UsageError(GUARD_CODES.invalidConfig, 'http mode needs both --listen and --upstream', { help: 'e.g. --listen 127.0.0.1:8931 --upstream http://127.0.0.1:3001/mcp' });
+      }
+      if (http && server.length > 0) throw new UsageError(GUARD_CODES.invalidConfig, 'give either a server command (stdio) or --listen/--upstream (http), not both', { help: 'stdio: blastguard mcp-guard … -- npx some-mcp-server' });
+      if (!http && server.length === 0) throw new UsageError(GUARD_CODES.invalidConfig, 'no mcp server to guard', { help: 'stdio: append `-- <server command…>`; http: pass --listen and --upstream' });
+      if (http && flags.tokenEnv !== undefined) throw new UsageError(GUARD_CODES.invalidConfig, '--token-env is for stdio mode; over http the client sends its own credential', { help: 'leave --token-env out' });
+      const listen = flags.listen === undefined ? undefined : parseListen(flags.listen);
+      const upstream = flags.upstream === undefined ? undefined : parseUpstream(flags.upstream);
+      const verification = await verificationConfigFromFlags(flags, io);
+      const catalog = flags.catalog === undefined ? undefined : await readCatalog(flags.catalog, io);
+      if (catalog === undefined) throw configError('the mcp guard needs the api catalog', 'pass --catalog FILE (`blastguard ir --dir policies > catalog.json`)');
+      if (apiNamed(catalog, flags.api) === undefined) {
+        const known = catalog.apis.filter((a) => a.protocol === 'mcp').map((a) => `\`${a.name}\``);
+        throw configError(`the catalog has no mcp api \`${escape(flags.api)}\``, known.length === 0 ? 'declare an Api with `protocol: mcp`' : `mcp apis in the catalog: ${known.join(', ')}`);
+      }
+      let credential: string | undefined;
+      if (flags.tokenEnv !== undefined) {
+        credential = io.env[flags.tokenEnv];
+        if (credential === undefined || credential === '') throw configError(`environment variable \`${escape(flags.tokenEnv)}\` is not set`, 'set it to the credential the server uses (the server receives the same environment)');
+      }
+      const override = overrideFromEnv(io.env);
+      const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(flags.bundle);
+      const source = sourceForLocation(isUrl ? flags.bundle : path.resolve(io.cwd, flags.bundle), {
+        ...(flags.plainHttp === true ? { plainHttp: true } : {}),
+        ...(flags.timeout === undefined ? {} : { timeoutSeconds: flags.timeout }),
+        ...(flags.pollInterval === undefined ? {} : { polling: { minDelaySeconds: flags.pollInterval, maxDelaySeconds: flags.pollInterval } }),
+      });
+      const enforcer = createEnforcer({
+        source,
+        verification,
+        catalog,
+        ...(flags.persistDir === undefined ? {} : { persistDir: path.resolve(io.cwd, flags.persistDir) }),
+        ...(flags.decisionLog === undefined ? {} : { decisionLogs: { file: { path: path.resolve(io.cwd, flags.decisionLog) } } }),
+        ...(override === undefined ? {} : { override }),
+        onWarning: (m) => io.stderr(`warning: ${m}\n`),
+      });
+      const guard = new McpGuard({
+        decider: enforcer,
+        catalog: () => catalog,
+        api: flags.api,
+        onEvent: (event) => {
+          const line = describe(event);
+          if (line !== null) io.stderr(`${line}\n`);
+        },
+      });
+      try {
+        await waitForBundle(enforcer, io);
+        if (upstream !== undefined && listen !== undefined) {
+          const served = await serveHttpGuard({ guard, upstream, ...listen, status: { paths: STATUS_PATHS, listener: statusListener(enforcer) } });
+          io.stderr(`mcp-guard: guarding ${upstream.href} at ${served.url}\n`);
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+          await served.close();
+          setExit(0);
+          return;
+        }
+        const [executable, ...args] = server;
+        const api = apiNamed(catalog, flags.api)!;
+        const header = api.tokens.headers[0];
+        const headers = credential === undefined || header === undefined ? {} : { [header.name]: header.schemes.length === 0 ? credential : `${header.schemes[0]} ${credential}` };
+        const relay = runStdioGuard({ guard, command: executable!, args, env: { ...io.env }, cwd: io.cwd, input: process.stdin, output: process.stdout, headers });
+        const stop = (): void => void relay.stop();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          setExit(await relay.exited);
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+        }
+      } finally {
+        await enforcer.close();
+      }
+    });
+  },
+};
+
+// The guard's flag mistakes are usage errors (exit 2) with the guard's own code.
+declare module '../../toolchain/errors.js' {
+  interface UsageCodes {
+    guard: typeof GUARD_CODES.invalidConfig;
+  }
+}

@@ -1,0 +1,251 @@
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { normalizeHeaders } from '../../core/headers.js';
+import type { HttpHeaders } from '../../extract/index.js';
+import { GUARD_CODES, GuardError, type GuardCode } from '../codes.js';
+import { forwardedRequestIds, idKey, mergeResponses, type McpGuard, type Plan } from './guard.js';
+import { headerMismatch } from './headers.js';
+import { JSONRPC_ERRORS, errorResponse, readFrame } from './jsonrpc.js';
+
+export interface HttpGuardOptions {
+  guard: McpGuard;
+  /** The Streamable HTTP MCP endpoint guarded (`http://127.0.0.1:3001/mcp`); the guard serves the same path. */
+  upstream: URL;
+  port: number;
+  host?: string;
+  /** Answers `/healthz`, `/readyz`, `/metrics`, `/status` on the guard's port (the enforcer's status listener). */
+  status?: { paths: readonly string[]; listener: (req: IncomingMessage, res: ServerResponse) => void };
+  /** Largest POST body read; larger ones are refused. Default 4 MiB. */
+  maxBodyBytes?: number;
+  /** Milliseconds to wait for the upstream's response headers. Default 30 000. */
+  upstreamTimeoutMs?: number;
+}
+
+export interface HttpGuard {
+  url: string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and framing the guard redoes; never copied across. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect']);
+/** Headers some frameworks read to run a request as another method. */
+const METHOD_OVERRIDE = /^x-(http-)?method(-override)?$/;
+
+/**
+ * The guard in front of a Streamable HTTP MCP server (revisions 2025-11-25 and 2026-07-28): a
+ * POST's JSON-RPC body is planned by the guard and only its forwarded messages go upstream,
+ * re-serialized; the upstream's answer (one JSON body, or an SSE stream) comes back streamed, with
+ * the guard's own answers (denials, refusals) merged in frame order (JSON) or sent first (SSE).
+ * GET (the server's SSE stream) and DELETE (ending a session) pass through, `Mcp-Session-Id`
+ * included.
+ */
+export async function serveHttpGuard(options: HttpGuardOptions): Promise<HttpGuard> {
+  const endpoint = trimSlash(options.upstream.pathname);
+  const server: Server = createServer((req, res) => {
+    handle(options, endpoint, req, res).catch((e: unknown) => {
+      if (!res.headersSent) sendJson(res, 502, errorResponse(null, JSONRPC_ERRORS.internal, `the guard could not relay the request: ${(e as Error).message.toLowerCase()}`, { code: GUARD_CODES.upstreamFailed }));
+      else res.destroy();
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) => reject(new GuardError(GUARD_CODES.startFailed, `cannot listen on \`${host}:${options.port}\`: ${e.message.toLowerCase()}`, { cause: e })));
+    server.listen(options.port, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${options.upstream.pathname}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function trimSlash(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+}
+
+async function handle(options: HttpGuardOptions, endpoint: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = trimSlash((req.url ?? '/').split('?')[0] ?? '/');
+  if (path !== endpoint) {
+    if (options.status !== undefined && options.status.paths.includes(path)) return options.status.listener(req, res);
+    res.writeHead(404).end();
+    return;
+  }
+  if (req.method !== 'POST') {
+    await relay(options, req, res, null);
+    return;
+  }
+  const body = await readBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  if ('refused' in body) return refuse(options, res, body.status, GUARD_CODES.unreadableBody, body.refused);
+  const headers = normalizeHeaders(req.headersDistinct as HttpHeaders);
+  const frame = readFrame(body.text);
+  const mismatch = headerMismatch(headers, frame);
+  if (mismatch !== null) return refuse(options, res, 400, GUARD_CODES.headerMismatch, mismatch);
+  const session = headers.get('mcp-session-id')?.[0] ?? '';
+  const revision = headers.get('mcp-protocol-version')?.[0] ?? null;
+  const plan = options.guard.planFrame(frame, { headers: req.headers as HttpHeaders, session, revision });
+  const forwarded = plan.slots.flatMap((s) => ('forward' in s ? [s.forward.text] : []));
+  const local = mergeResponses(plan, new Map());
+  if (forwarded.length === 0) {
+    const status = 'fatal' in frame || plan.slots.every((s) => 'reply' in s && 'error' in s.reply) ? 400 : 200;
+    if (local.length === 0) res.writeHead(202).end();
+    else sendJson(res, status, plan.batch ? local : local[0]);
+    return;
+  }
+  await relay(options, req, res, { text: plan.batch ? `[${forwarded.join(',')}]` : forwarded[0]!, plan, local });
+}
+
+/** What a POST forwards: the re-serialized messages, and the guard's own answers to merge in. */
+interface Forward {
+  text: string;
+  plan: Plan;
+  local: unknown[];
+}
+
+function refuse(options: HttpGuardOptions, res: ServerResponse, status: number, code: GuardCode, message: string): void {
+  sendJson(res, status, options.guard.refuse(code, message));
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const text = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<{ text: string } | { refused: string; status: number }> {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== '') return drain(req, { refused: 'the request body has a content encoding other than `identity`', status: 415 });
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json' && !type.endsWith('+json')) return drain(req, { refused: 'an mcp message must be sent as `application/json`', status: 415 });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return drain(req, { refused: `the request body is larger than ${limit} bytes`, status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)) };
+  } catch {
+    return { refused: 'the request body is not utf-8', status: 400 };
+  }
+}
+
+/** Refuses without reading the rest: the connection closes after the answer. */
+function drain(req: IncomingMessage, outcome: { refused: string; status: number }): { refused: string; status: number } {
+  req.resume();
+  return outcome;
+}
+
+function upstreamHeaders(incoming: IncomingHttpHeaders, upstream: URL, body: string | null): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  const listed = new Set(String(incoming['connection'] ?? '').split(',').map((v) => v.trim().toLowerCase()));
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name) || METHOD_OVERRIDE.test(name)) continue;
+    if (body !== null && (name === 'content-type' || name === 'content-encoding')) continue;
+    out[name] = value;
+  }
+  out['host'] = upstream.host;
+  if (body !== null) {
+    // An answer the guard merges its own answers into must be readable as sent.
+    out['accept-encoding'] = 'identity';
+    out['content-type'] = 'application/json';
+    out['content-length'] = Buffer.byteLength(body);
+  }
+  return out;
+}
+
+function clientHeaders(incoming: IncomingHttpHeaders, rebodied: boolean): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined || (HOP_BY_HOP.has(name) && name !== 'content-length')) continue;
+    if (rebodied && (name === 'content-length' || name === 'content-encoding' || name === 'content-type')) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/** Sends the request upstream and streams the answer back, merging the guard's own answers in. */
+function relay(options: HttpGuardOptions, req: IncomingMessage, res: ServerResponse, forward: Forward | null): Promise<void> {
+  const { upstream } = options;
+  const target = new URL(upstream);
+  const query = (req.url ?? '').split('?')[1];
+  if (query !== undefined) target.search = `?${query}`;
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const body = forward?.text ?? null;
+  return new Promise<void>((resolve) => {
+    const outgoing = send(target, { method: req.method ?? 'GET', headers: upstreamHeaders(req.headers, upstream, body) });
+    const fail = (message: string): void => {
+      if (!res.headersSent) sendJson(res, 502, options.guard.refuse(GUARD_CODES.upstreamFailed, message));
+      else res.destroy();
+      resolve();
+    };
+    outgoing.setTimeout(options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS, () => outgoing.destroy(new Error('the upstream mcp server did not answer in time')));
+    outgoing.once('error', (e) => fail(`the upstream mcp server cannot be reached: ${e.message.toLowerCase()}`));
+    // A client that goes away ends the upstream exchange too (2026-07-28: closing the stream cancels).
+    res.once('close', () => {
+      if (!res.writableFinished) outgoing.destroy();
+    });
+    outgoing.once('response', (answer) => {
+      outgoing.setTimeout(0);
+      respond(answer, res, forward).then(resolve, () => {
+        res.destroy();
+        resolve();
+      });
+    });
+    outgoing.end(body ?? undefined);
+    if (body === null && req.method !== 'GET' && req.method !== 'HEAD') req.resume();
+  });
+}
+
+async function respond(answer: IncomingMessage, res: ServerResponse, forward: Forward | null): Promise<void> {
+  const status = answer.statusCode ?? 502;
+  const type = String(answer.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const local = forward?.local ?? [];
+  if (local.length === 0 || forward === null || status >= 300) {
+    res.writeHead(status, answer.statusMessage, clientHeaders(answer.headers, false));
+    await pipe(answer, res);
+    return;
+  }
+  if (type === 'text/event-stream') {
+    // The guard's answers go first, as events of the same stream: each carries its request's id.
+    res.writeHead(status, answer.statusMessage, clientHeaders(answer.headers, false));
+    for (const reply of local) res.write(`event: message\ndata: ${JSON.stringify(reply)}\n\n`);
+    await pipe(answer, res);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of answer) chunks.push(chunk as Buffer);
+  const fromServer = new Map<string, unknown>();
+  const text = Buffer.concat(chunks).toString('utf8');
+  let value: unknown = undefined;
+  if (text.trim() !== '') {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = undefined;
+    }
+  }
+  for (const response of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+    if (typeof response === 'object' && response !== null && 'id' in response) fromServer.set(idKey((response as { id: unknown }).id), response);
+  }
+  const merged = mergeResponses(forward.plan, fromServer);
+  const known = new Set(forwardedRequestIds(forward.plan).map(idKey));
+  for (const [key, response] of fromServer) if (!known.has(key)) merged.push(response);
+  const out = JSON.stringify(forward.plan.batch ? merged : merged[0]);
+  res.writeHead(200, { ...clientHeaders(answer.headers, true), 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
+  res.end(out);
+}
+
+async function pipe(from: IncomingMessage, to: ServerResponse): Promise<void> {
+  to.flushHeaders();
+  for await (const chunk of from) {
+    if (!to.write(chunk as Buffer)) await new Promise<void>((resolve) => to.once('drain', () => resolve()));
+  }
+  to.end();
+}

@@ -1,0 +1,13 @@
+export { McpGuard, mergeResponses } from './guard.js';
+export type { FrameContext, GuardEvent, McpGuardOptions, Plan, Slot } from './guard.js';
+export { apiNamed, decideCall } from './decide.js';
+export type { CallVerdict, RequestDecider } from './decide.js';
+export { DECISION_META_KEY, denialResult } from './denial.js';
+export { decodeHeaderValue, headerMismatch } from './headers.js';
+export { JSONRPC_ERRORS, readFrame, readMessage } from './jsonrpc.js';
+export type { Frame, FrameItem, JsonRpcId, JsonRpcMessage, ReadMessage } from './jsonrpc.js';
+export { LineSplitter } from './lines.js';
+export { runStdioGuard } from './stdio.js';
+export type { StdioGuard, StdioGuardOptions } from './stdio.js';
+export { serveHttpGuard } from './http.js';
+export type { HttpGuard, HttpGuardOptions } from './http.js';
