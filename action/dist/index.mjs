@@ -1986,11 +1986,11 @@ var require_request = __commonJS({
           } else if (typeof val[i] === "object") {
             throw new InvalidArgumentError(`invalid ${key} header`);
           } else {
-            const str2 = `${val[i]}`;
-            if (!isValidHeaderValue(str2)) {
+            const str3 = `${val[i]}`;
+            if (!isValidHeaderValue(str3)) {
               throw new InvalidArgumentError(`invalid ${key} header`);
             }
-            arr.push(str2);
+            arr.push(str3);
           }
         }
         val = arr;
@@ -3563,25 +3563,25 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isHTTPWhiteSpace);
     }
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
-    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str2, leading, trailing, predicate) {
+    function removeChars(str3, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str2.length - 1;
+      let trail = str3.length - 1;
       if (leading) {
-        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
+        while (lead < str3.length && predicate(str3.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str3.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
+      return lead === 0 && trail === str3.length - 1 ? str3 : str3.slice(lead, trail + 1);
     }
     function isomorphicDecode(input2) {
       const length = input2.length;
@@ -4855,8 +4855,8 @@ var require_util2 = __commonJS({
       }
       return values2;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name, list2) {
+      const value = list2.get(name, true);
       if (value === null) {
         return null;
       }
@@ -5500,7 +5500,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape4 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape4 = (str3) => str3.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -12268,9 +12268,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list2 = this.#headersList.cookies;
+        if (list2) {
+          return [...list2];
         }
         return [];
       }
@@ -12310,8 +12310,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list) {
-        o.#headersList = list;
+      static setHeadersList(o, list2) {
+        o.#headersList = list2;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers3;
@@ -13279,13 +13279,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list2 = dependentControllerMap.get(this.signal);
+          if (list2 === void 0) {
+            list2 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list2);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list2.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -16483,9 +16483,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers3, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify(cookie);
-      if (str2) {
-        headers.append("Set-Cookie", str2);
+      const str3 = stringify(cookie);
+      if (str3) {
+        headers.append("Set-Cookie", str3);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -19217,7 +19217,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str2(strs, ...args) {
+    function str3(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -19228,7 +19228,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str2;
+    exports.str = str3;
     function addCodeArg(code3, arg) {
       if (arg instanceof _Code)
         code3.push(...arg._items);
@@ -19271,7 +19271,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str2`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str3`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -20233,22 +20233,22 @@ var require_util9 = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str2) {
-      return unescapeJsonPointer(decodeURIComponent(str2));
+    function unescapeFragment(str3) {
+      return unescapeJsonPointer(decodeURIComponent(str3));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str2) {
-      return encodeURIComponent(escapeJsonPointer(str2));
+    function escapeFragment(str3) {
+      return encodeURIComponent(escapeJsonPointer(str3));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str2) {
-      if (typeof str2 == "number")
-        return `${str2}`;
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str3) {
+      if (typeof str3 == "number")
+        return `${str3}`;
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str2) {
-      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str3) {
+      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -21273,8 +21273,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str2) {
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str3) {
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -22371,10 +22371,10 @@ var require_utils2 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str2, token) {
+    function findToken(str3, token) {
       let ind = 0;
-      for (let i = 0; i < str2.length; i++) {
-        if (str2[i] === token) ind++;
+      for (let i = 0; i < str3.length; i++) {
+        if (str3[i] === token) ind++;
       }
       return ind;
     }
@@ -23444,7 +23444,7 @@ var require_core = __commonJS({
     var util_1 = require_util9();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
+    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -24239,16 +24239,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str2) {
-      const len = str2.length;
+    function ucs2length(str3) {
+      const len = str3.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str2.charCodeAt(pos++);
+        value = str3.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str2.charCodeAt(pos);
+          value = str3.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -27576,13 +27576,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent) {
       if (/^\n+$/.test(comment2))
         return comment2.substring(1);
       return indent ? comment2.replace(/^(?! *$)/gm, indent) : comment2;
     }
-    var lineComment = (str2, indent, comment2) => str2.endsWith("\n") ? indentComment(comment2, indent) : comment2.includes("\n") ? "\n" + indentComment(comment2, indent) : (str2.endsWith(" ") ? "" : " ") + comment2;
+    var lineComment = (str3, indent, comment2) => str3.endsWith("\n") ? indentComment(comment2, indent) : comment2.includes("\n") ? "\n" + indentComment(comment2, indent) : (str3.endsWith(" ") ? "" : " ") + comment2;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -27736,16 +27736,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
+    function lineLengthOverLimit(str3, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str2.length;
+      const strLen = str3.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str2[i] === "\n") {
+        if (str3[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -27756,74 +27756,74 @@ var require_stringifyString = __commonJS({
       return true;
     }
     function doubleQuotedString(value, ctx) {
-      const json = JSON.stringify(value);
+      const json2 = JSON.stringify(value);
       if (ctx.options.doubleQuotedAsJSON)
-        return json;
+        return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
+      let str3 = "";
       let start = 0;
-      for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
-        if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str2 += json.slice(start, i) + "\\ ";
+      for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
+        if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
+          str3 += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
         }
         if (ch === "\\")
-          switch (json[i + 1]) {
+          switch (json2[i + 1]) {
             case "u":
               {
-                str2 += json.slice(start, i);
-                const code3 = json.substr(i + 2, 4);
+                str3 += json2.slice(start, i);
+                const code3 = json2.substr(i + 2, 4);
                 switch (code3) {
                   case "0000":
-                    str2 += "\\0";
+                    str3 += "\\0";
                     break;
                   case "0007":
-                    str2 += "\\a";
+                    str3 += "\\a";
                     break;
                   case "000b":
-                    str2 += "\\v";
+                    str3 += "\\v";
                     break;
                   case "001b":
-                    str2 += "\\e";
+                    str3 += "\\e";
                     break;
                   case "0085":
-                    str2 += "\\N";
+                    str3 += "\\N";
                     break;
                   case "00a0":
-                    str2 += "\\_";
+                    str3 += "\\_";
                     break;
                   case "2028":
-                    str2 += "\\L";
+                    str3 += "\\L";
                     break;
                   case "2029":
-                    str2 += "\\P";
+                    str3 += "\\P";
                     break;
                   default:
                     if (code3.substr(0, 2) === "00")
-                      str2 += "\\x" + code3.substr(2);
+                      str3 += "\\x" + code3.substr(2);
                     else
-                      str2 += json.substr(i, 6);
+                      str3 += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
               }
               break;
             case "n":
-              if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
+              if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str2 += json.slice(start, i) + "\n\n";
-                while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str2 += "\n";
+                str3 += json2.slice(start, i) + "\n\n";
+                while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
+                  str3 += "\n";
                   i += 2;
                 }
-                str2 += indent;
-                if (json[i + 2] === " ")
-                  str2 += "\\";
+                str3 += indent;
+                if (json2[i + 2] === " ")
+                  str3 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -27832,8 +27832,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str2 = start ? str2 + json.slice(start) : json;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str3 = start ? str3 + json2.slice(start) : json2;
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -27961,15 +27961,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str3 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test2 = (tag2) => tag2.default && tag2.tag !== "tag:yaml.org,2002:str" && tag2.test?.test(str2);
+        const test2 = (tag2) => tag2.default && tag2.tag !== "tag:yaml.org,2002:str" && tag2.test?.test(str3);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test2) || compat?.some(test2))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -28121,11 +28121,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str2;
-      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx.indent}${str2}`;
+        return str3;
+      return identity.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
+${ctx.indent}${str3}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -28160,8 +28160,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
+      let str3 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -28170,27 +28170,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
+          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str2 = `? ${str2}`;
+        str3 = `? ${str3}`;
         if (keyComment && !keyCommentDone) {
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str2;
+        return str3;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-        str2 = `? ${str2}
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+        str3 = `? ${str3}
 ${indent}:`;
       } else {
-        str2 = `${str2}:`;
+        str3 = `${str3}:`;
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -28206,7 +28206,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str2.length + 1;
+        ctx.indentAtStart = str3.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -28250,16 +28250,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str2 += ws + valueStr;
+      str3 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
+        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str2;
+      return str3;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -28486,31 +28486,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify.stringify(item, itemCtx, () => comment3 = null, () => chompKeep = true);
+        let str4 = stringify.stringify(item, itemCtx, () => comment3 = null, () => chompKeep = true);
         if (comment3)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment3));
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment3));
         if (chompKeep && comment3)
           chompKeep = false;
-        lines2.push(blockItemPrefix + str3);
+        lines2.push(blockItemPrefix + str4);
       }
-      let str2;
+      let str3;
       if (lines2.length === 0) {
-        str2 = flowChars.start + flowChars.end;
+        str3 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines2[0];
+        str3 = lines2[0];
         for (let i = 1; i < lines2.length; ++i) {
           const line = lines2[i];
-          str2 += line ? `
+          str3 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment2) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment2), indent);
+        str3 += "\n" + stringifyComment.indentComment(commentString(comment2), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str2;
+      return str3;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -28553,21 +28553,21 @@ ${indent}${line}` : "\n";
         }
         if (comment2)
           reqNewline = true;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null);
-        reqNewline || (reqNewline = lines2.length > linesAtValue || str2.includes("\n"));
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null);
+        reqNewline || (reqNewline = lines2.length > linesAtValue || str3.includes("\n"));
         if (i < items.length - 1) {
-          str2 += ",";
+          str3 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str2 += ",";
+            str3 += ",";
           }
         }
         if (comment2)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
-        lines2.push(str2);
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
+        lines2.push(str3);
         linesAtValue = lines2.length;
       }
       const { start, end } = flowChars;
@@ -28579,11 +28579,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str3 = start;
           for (const line of lines2)
-            str2 += line ? `
+            str3 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str2}
+          return `${str3}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
@@ -28915,7 +28915,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: (str3) => str3,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -28953,7 +28953,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar2.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str3) => new Scalar2.Scalar(str3[0] === "t" || str3[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -29005,7 +29005,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -29014,7 +29014,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -29025,11 +29025,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str2) {
-        const node = new Scalar2.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+      resolve(str3) {
+        const node = new Scalar2.Scalar(parseFloat(str3));
+        const dot = str3.indexOf(".");
+        if (dot !== -1 && str3[str3.length - 1] === "0")
+          node.minFractionDigits = str3.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -29046,7 +29046,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -29059,7 +29059,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int = {
@@ -29067,7 +29067,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -29076,7 +29076,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -29129,7 +29129,7 @@ var require_schema3 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: (str3) => str3,
         stringify: stringifyJSON
       },
       {
@@ -29146,7 +29146,7 @@ var require_schema3 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: (str3) => str3 === "true",
         stringify: stringifyJSON
       },
       {
@@ -29154,7 +29154,7 @@ var require_schema3 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
+        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -29162,7 +29162,7 @@ var require_schema3 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: (str3) => parseFloat(str3),
         stringify: stringifyJSON
       }
     ];
@@ -29170,9 +29170,9 @@ var require_schema3 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str2, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
-        return str2;
+      resolve(str3, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str3)}`);
+        return str3;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -29204,10 +29204,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i = 0; i < str2.length; ++i)
-            buffer[i] = str2.charCodeAt(i);
+          const str3 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str3.length);
+          for (let i = 0; i < str3.length; ++i)
+            buffer[i] = str3.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -29218,28 +29218,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str2;
+        let str3;
         if (typeof node_buffer.Buffer === "function") {
-          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str2 = btoa(s);
+          str3 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
         if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n2 = Math.ceil(str2.length / lineWidth);
+          const n2 = Math.ceil(str3.length / lineWidth);
           const lines2 = new Array(n2);
           for (let i = 0, o = 0; i < n2; ++i, o += lineWidth) {
-            lines2[i] = str2.substr(o, lineWidth);
+            lines2[i] = str3.substr(o, lineWidth);
           }
-          str2 = lines2.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str3 = lines2.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment: comment2, type, value: str2 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment: comment2, type, value: str3 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -29445,7 +29445,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -29454,7 +29454,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -29465,11 +29465,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str2) {
-        const node = new Scalar2.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
+      resolve(str3) {
+        const node = new Scalar2.Scalar(parseFloat(str3.replace(/_/g, "")));
+        const dot = str3.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+          const f = str3.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -29489,34 +29489,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign = str2[0];
+    function intResolve(str3, offset, radix, { intAsBigInt }) {
+      const sign = str3[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str2 = str2.substring(offset).replace(/_/g, "");
+      str3 = str3.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str2 = `0b${str2}`;
+            str3 = `0b${str3}`;
             break;
           case 8:
-            str2 = `0o${str2}`;
+            str3 = `0o${str3}`;
             break;
           case 16:
-            str2 = `0x${str2}`;
+            str3 = `0x${str3}`;
             break;
         }
-        const n3 = BigInt(str2);
+        const n3 = BigInt(str3);
         return sign === "-" ? BigInt(-1) * n3 : n3;
       }
-      const n2 = parseInt(str2, radix);
+      const n2 = parseInt(str3, radix);
       return sign === "-" ? -1 * n2 : n2;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+        const str3 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -29526,7 +29526,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -29535,7 +29535,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int = {
@@ -29543,7 +29543,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -29552,7 +29552,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -29656,9 +29656,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str2, asBigInt) {
-      const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+    function parseSexagesimal(str3, asBigInt) {
+      const sign = str3[0];
+      const parts = sign === "-" || sign === "+" ? str3.substring(1) : str3;
       const num = (n2) => asBigInt ? BigInt(n2) : Number(n2);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -29695,7 +29695,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -29704,7 +29704,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: (str3) => parseSexagesimal(str3, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -29715,8 +29715,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str2) {
-        const match = str2.match(timestamp.test);
+      resolve(str3) {
+        const match = str3.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -30254,11 +30254,11 @@ var require_Document = __commonJS({
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
       // json & jsonArg are only used from toJSON()
-      toJS({ json, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+      toJS({ json: json2, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
           doc: this,
-          keep: !json,
+          keep: !json2,
           mapAsMap: mapAsMap === true,
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
@@ -32943,15 +32943,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -34868,9 +34868,9 @@ var require_blockString = __commonJS({
         lastNonEmptyLine + 1
       );
     }
-    function leadingWhitespace(str2) {
+    function leadingWhitespace(str3) {
       let i = 0;
-      while (i < str2.length && (0, _characterClasses.isWhiteSpace)(str2.charCodeAt(i))) {
+      while (i < str3.length && (0, _characterClasses.isWhiteSpace)(str3.charCodeAt(i))) {
         ++i;
       }
       return i;
@@ -37666,9 +37666,9 @@ var require_keyMap = __commonJS({
       value: true
     });
     exports.keyMap = keyMap;
-    function keyMap(list, keyFn) {
+    function keyMap(list2, keyFn) {
       const result = /* @__PURE__ */ Object.create(null);
-      for (const item of list) {
+      for (const item of list2) {
         result[keyFn(item)] = item;
       }
       return result;
@@ -37684,9 +37684,9 @@ var require_keyValMap = __commonJS({
       value: true
     });
     exports.keyValMap = keyValMap;
-    function keyValMap(list, keyFn, valFn) {
+    function keyValMap(list2, keyFn, valFn) {
       const result = /* @__PURE__ */ Object.create(null);
-      for (const item of list) {
+      for (const item of list2) {
         result[keyFn(item)] = valFn(item);
       }
       return result;
@@ -37856,11 +37856,11 @@ var require_suggestionList = __commonJS({
         return distance <= threshold ? distance : void 0;
       }
     };
-    function stringToArray(str2) {
-      const strLength = str2.length;
+    function stringToArray(str3) {
+      const strLength = str3.length;
       const array = new Array(strLength);
       for (let i = 0; i < strLength; ++i) {
-        array[i] = str2.charCodeAt(i);
+        array[i] = str3.charCodeAt(i);
       }
       return array;
     }
@@ -37899,12 +37899,12 @@ var require_printString = __commonJS({
       value: true
     });
     exports.printString = printString;
-    function printString(str2) {
-      return `"${str2.replace(escapedRegExp, escapedReplacer)}"`;
+    function printString(str3) {
+      return `"${str3.replace(escapedRegExp, escapedReplacer)}"`;
     }
     var escapedRegExp = /[\x00-\x1f\x22\x5c\x7f-\x9f]/g;
-    function escapedReplacer(str2) {
-      return escapeSequences[str2.charCodeAt(0)];
+    function escapedReplacer(str3) {
+      return escapeSequences[str3.charCodeAt(0)];
     }
     var escapeSequences = [
       "\\u0000",
@@ -46759,9 +46759,9 @@ var require_groupBy = __commonJS({
       value: true
     });
     exports.groupBy = groupBy;
-    function groupBy(list, keyFn) {
+    function groupBy(list2, keyFn) {
       const result = /* @__PURE__ */ new Map();
-      for (const item of list) {
+      for (const item of list2) {
         const key = keyFn(item);
         const group2 = result.get(key);
         if (group2 === void 0) {
@@ -50968,11 +50968,11 @@ var require_getIntrospectionQuery = __commonJS({
       const specifiedByUrl = optionsWithDefault.specifiedByUrl ? "specifiedByURL" : "";
       const directiveIsRepeatable = optionsWithDefault.directiveIsRepeatable ? "isRepeatable" : "";
       const schemaDescription = optionsWithDefault.schemaDescription ? descriptions : "";
-      function inputDeprecation(str2) {
-        return optionsWithDefault.inputValueDeprecation ? str2 : "";
+      function inputDeprecation(str3) {
+        return optionsWithDefault.inputValueDeprecation ? str3 : "";
       }
-      function experimentalDirectiveDeprecation(str2) {
-        return optionsWithDefault.experimentalDirectiveDeprecation ? str2 : "";
+      function experimentalDirectiveDeprecation(str3) {
+        return optionsWithDefault.experimentalDirectiveDeprecation ? str3 : "";
       }
       const oneOf = optionsWithDefault.oneOf ? "isOneOf" : "";
       function ofType(level, indent) {
@@ -55883,13 +55883,13 @@ var require_BigInteger = __commonJS({
       BigInteger.prototype.toString = function(radix, alphabet) {
         if (radix === undefined2) radix = 10;
         if (radix !== 10 || alphabet) return toBaseString(this, radix, alphabet);
-        var v = this.value, l = v.length, str2 = String(v[--l]), zeros = "0000000", digit;
+        var v = this.value, l = v.length, str3 = String(v[--l]), zeros = "0000000", digit;
         while (--l >= 0) {
           digit = String(v[l]);
-          str2 += zeros.slice(digit.length) + digit;
+          str3 += zeros.slice(digit.length) + digit;
         }
         var sign = this.sign ? "-" : "";
-        return sign + str2;
+        return sign + str3;
       };
       SmallInteger.prototype.toString = function(radix, alphabet) {
         if (radix === undefined2) radix = 10;
@@ -63703,11 +63703,11 @@ var require_headers2 = __commonJS({
     function decodeStr(val, offset, length, encoding) {
       return b4a.toString(val.subarray(offset, indexOf2(val, 0, offset, offset + length)), encoding);
     }
-    function addLength(str2) {
-      const len = b4a.byteLength(str2);
+    function addLength(str3) {
+      const len = b4a.byteLength(str3);
       let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
       if (len + digits >= Math.pow(10, digits)) digits++;
-      return len + digits + str2;
+      return len + digits + str3;
     }
   }
 });
@@ -64321,12 +64321,12 @@ var require_tar_stream = __commonJS({
 // node_modules/@open-policy-agent/opa-wasm/src/builtins/json.js
 var require_json = __commonJS({
   "node_modules/@open-policy-agent/opa-wasm/src/builtins/json.js"(exports, module) {
-    function isValidJSON(str2) {
-      if (typeof str2 !== "string") {
+    function isValidJSON(str3) {
+      if (typeof str3 !== "string") {
         return;
       }
       try {
-        JSON.parse(str2);
+        JSON.parse(str3);
         return true;
       } catch (err) {
         if (err instanceof SyntaxError) {
@@ -64741,10 +64741,10 @@ ${offset}${err}${errEnd}`;
       }
     };
     var Node = class _Node {
-      static addStringTerminator(src, offset, str2) {
-        if (str2[str2.length - 1] === "\n") return str2;
+      static addStringTerminator(src, offset, str3) {
+        if (str3[str3.length - 1] === "\n") return str3;
         const next = _Node.endOfWhiteSpace(src, offset);
-        return next >= src.length || src[next] === "\n" ? str2 + "\n" : str2;
+        return next >= src.length || src[next] === "\n" ? str3 + "\n" : str3;
       }
       // ^(---|...)
       static atDocumentBoundary(src, offset, sep2) {
@@ -65020,8 +65020,8 @@ ${offset}${err}${errEnd}`;
           value
         } = this;
         if (value != null) return value;
-        const str2 = src.slice(range.start, range.end);
-        return _Node.addStringTerminator(src, range.end, str2);
+        const str3 = src.slice(range.start, range.end);
+        return _Node.addStringTerminator(src, range.end, str3);
       }
     };
     var YAMLError = class extends Error {
@@ -65136,7 +65136,7 @@ ${ctx}
         } = this.context;
         let ch = src[end - 1];
         while (start < end && (ch === "\n" || ch === "	" || ch === " ")) ch = src[--end - 1];
-        let str2 = "";
+        let str3 = "";
         for (let i = start; i < end; ++i) {
           const ch2 = src[i];
           if (ch2 === "\n") {
@@ -65144,7 +65144,7 @@ ${ctx}
               fold,
               offset
             } = Node.foldNewline(src, i, -1);
-            str2 += fold;
+            str3 += fold;
             i = offset;
           } else if (ch2 === " " || ch2 === "	") {
             const wsStart = i;
@@ -65153,9 +65153,9 @@ ${ctx}
               i += 1;
               next = src[i + 1];
             }
-            if (next !== "\n") str2 += i > wsStart ? src.slice(wsStart, i + 1) : ch2;
+            if (next !== "\n") str3 += i > wsStart ? src.slice(wsStart, i + 1) : ch2;
           } else {
-            str2 += ch2;
+            str3 += ch2;
           }
         }
         const ch0 = src[start];
@@ -65165,7 +65165,7 @@ ${ctx}
             const errors = [new YAMLSemanticError(this, msg)];
             return {
               errors,
-              str: str2
+              str: str3
             };
           }
           case "@":
@@ -65174,11 +65174,11 @@ ${ctx}
             const errors = [new YAMLSemanticError(this, msg)];
             return {
               errors,
-              str: str2
+              str: str3
             };
           }
           default:
-            return str2;
+            return str3;
         }
       }
       parseBlockValue(start) {
@@ -65385,8 +65385,8 @@ var require_parse_cst = __commonJS({
           value
         } = this;
         if (value != null) return value;
-        const str2 = node ? src.slice(range.start, node.range.start) + String(node) : src.slice(range.start, range.end);
-        return PlainValue.Node.addStringTerminator(src, range.end, str2);
+        const str3 = node ? src.slice(range.start, node.range.start) + String(node) : src.slice(range.start, range.end);
+        return PlainValue.Node.addStringTerminator(src, range.end, str3);
       }
     };
     var Comment = class extends PlainValue.Node {
@@ -65597,17 +65597,17 @@ var require_parse_cst = __commonJS({
           value
         } = this;
         if (value != null) return value;
-        let str2 = src.slice(range.start, items[0].range.start) + String(items[0]);
+        let str3 = src.slice(range.start, items[0].range.start) + String(items[0]);
         for (let i = 1; i < items.length; ++i) {
           const item = items[i];
           const {
             atLineStart,
             indent
           } = item.context;
-          if (atLineStart) for (let i2 = 0; i2 < indent; ++i2) str2 += " ";
-          str2 += String(item);
+          if (atLineStart) for (let i2 = 0; i2 < indent; ++i2) str3 += " ";
+          str3 += String(item);
         }
-        return PlainValue.Node.addStringTerminator(src, range.end, str2);
+        return PlainValue.Node.addStringTerminator(src, range.end, str3);
       }
     };
     var Directive = class extends PlainValue.Node {
@@ -65850,13 +65850,13 @@ var require_parse_cst = __commonJS({
           value
         } = this;
         if (value != null) return value;
-        let str2 = directives.join("");
+        let str3 = directives.join("");
         if (contents.length > 0) {
-          if (directives.length > 0 || contents[0].type === PlainValue.Type.COMMENT) str2 += "---\n";
-          str2 += contents.join("");
+          if (directives.length > 0 || contents[0].type === PlainValue.Type.COMMENT) str3 += "---\n";
+          str3 += contents.join("");
         }
-        if (str2[str2.length - 1] !== "\n") str2 += "\n";
-        return str2;
+        if (str3[str3.length - 1] !== "\n") str3 += "\n";
+        return str3;
       }
     };
     var Alias = class extends PlainValue.Node {
@@ -65928,7 +65928,7 @@ var require_parse_cst = __commonJS({
         const bi = indent + this.blockIndent;
         const folded = this.type === PlainValue.Type.BLOCK_FOLDED;
         let atStart = true;
-        let str2 = "";
+        let str3 = "";
         let sep2 = "";
         let prevMoreIndented = false;
         for (let i = start; i < end; ++i) {
@@ -65938,7 +65938,7 @@ var require_parse_cst = __commonJS({
           }
           const ch2 = src[i];
           if (ch2 === "\n") {
-            if (sep2 === "\n") str2 += "\n";
+            if (sep2 === "\n") str3 += "\n";
             else sep2 = "\n";
           } else {
             const lineEnd = PlainValue.Node.endOfLine(src, i);
@@ -65947,18 +65947,18 @@ var require_parse_cst = __commonJS({
             if (folded && (ch2 === " " || ch2 === "	") && i < keepStart) {
               if (sep2 === " ") sep2 = "\n";
               else if (!prevMoreIndented && !atStart && sep2 === "\n") sep2 = "\n\n";
-              str2 += sep2 + line;
+              str3 += sep2 + line;
               sep2 = lineEnd < end && src[lineEnd] || "";
               prevMoreIndented = true;
             } else {
-              str2 += sep2 + line;
+              str3 += sep2 + line;
               sep2 = folded && i < keepStart ? " " : "\n";
               prevMoreIndented = false;
             }
             if (atStart && line !== "") atStart = false;
           }
         }
-        return this.chomping === Chomp.STRIP ? str2 : str2 + "\n";
+        return this.chomping === Chomp.STRIP ? str3 : str3 + "\n";
       }
       parseBlockHeader(start) {
         const {
@@ -66224,18 +66224,18 @@ var require_parse_cst = __commonJS({
         } = this;
         if (value != null) return value;
         const nodes = items.filter((item) => item instanceof PlainValue.Node);
-        let str2 = "";
+        let str3 = "";
         let prevEnd = range.start;
         nodes.forEach((node) => {
           const prefix = src.slice(prevEnd, node.range.start);
           prevEnd = node.range.end;
-          str2 += prefix + String(node);
-          if (str2[str2.length - 1] === "\n" && src[prevEnd - 1] !== "\n" && src[prevEnd] === "\n") {
+          str3 += prefix + String(node);
+          if (str3[str3.length - 1] === "\n" && src[prevEnd - 1] !== "\n" && src[prevEnd] === "\n") {
             prevEnd += 1;
           }
         });
-        str2 += src.slice(prevEnd, range.end);
-        return PlainValue.Node.addStringTerminator(src, range.end, str2);
+        str3 += src.slice(prevEnd, range.end);
+        return PlainValue.Node.addStringTerminator(src, range.end, str3);
       }
     };
     var QuoteDouble = class _QuoteDouble extends PlainValue.Node {
@@ -66262,7 +66262,7 @@ var require_parse_cst = __commonJS({
           src
         } = this.context;
         if (src[end - 1] !== '"') errors.push(new PlainValue.YAMLSyntaxError(this, 'Missing closing "quote'));
-        let str2 = "";
+        let str3 = "";
         for (let i = start + 1; i < end - 1; ++i) {
           const ch = src[i];
           if (ch === "\n") {
@@ -66272,89 +66272,89 @@ var require_parse_cst = __commonJS({
               offset,
               error: error2
             } = PlainValue.Node.foldNewline(src, i, indent);
-            str2 += fold;
+            str3 += fold;
             i = offset;
             if (error2) errors.push(new PlainValue.YAMLSemanticError(this, "Multi-line double-quoted string needs to be sufficiently indented"));
           } else if (ch === "\\") {
             i += 1;
             switch (src[i]) {
               case "0":
-                str2 += "\0";
+                str3 += "\0";
                 break;
               // null character
               case "a":
-                str2 += "\x07";
+                str3 += "\x07";
                 break;
               // bell character
               case "b":
-                str2 += "\b";
+                str3 += "\b";
                 break;
               // backspace
               case "e":
-                str2 += "\x1B";
+                str3 += "\x1B";
                 break;
               // escape character
               case "f":
-                str2 += "\f";
+                str3 += "\f";
                 break;
               // form feed
               case "n":
-                str2 += "\n";
+                str3 += "\n";
                 break;
               // line feed
               case "r":
-                str2 += "\r";
+                str3 += "\r";
                 break;
               // carriage return
               case "t":
-                str2 += "	";
+                str3 += "	";
                 break;
               // horizontal tab
               case "v":
-                str2 += "\v";
+                str3 += "\v";
                 break;
               // vertical tab
               case "N":
-                str2 += "\x85";
+                str3 += "\x85";
                 break;
               // Unicode next line
               case "_":
-                str2 += "\xA0";
+                str3 += "\xA0";
                 break;
               // Unicode non-breaking space
               case "L":
-                str2 += "\u2028";
+                str3 += "\u2028";
                 break;
               // Unicode line separator
               case "P":
-                str2 += "\u2029";
+                str3 += "\u2029";
                 break;
               // Unicode paragraph separator
               case " ":
-                str2 += " ";
+                str3 += " ";
                 break;
               case '"':
-                str2 += '"';
+                str3 += '"';
                 break;
               case "/":
-                str2 += "/";
+                str3 += "/";
                 break;
               case "\\":
-                str2 += "\\";
+                str3 += "\\";
                 break;
               case "	":
-                str2 += "	";
+                str3 += "	";
                 break;
               case "x":
-                str2 += this.parseCharCode(i + 1, 2, errors);
+                str3 += this.parseCharCode(i + 1, 2, errors);
                 i += 2;
                 break;
               case "u":
-                str2 += this.parseCharCode(i + 1, 4, errors);
+                str3 += this.parseCharCode(i + 1, 4, errors);
                 i += 4;
                 break;
               case "U":
-                str2 += this.parseCharCode(i + 1, 8, errors);
+                str3 += this.parseCharCode(i + 1, 8, errors);
                 i += 8;
                 break;
               case "\n":
@@ -66362,7 +66362,7 @@ var require_parse_cst = __commonJS({
                 break;
               default:
                 errors.push(new PlainValue.YAMLSyntaxError(this, `Invalid escape sequence ${src.substr(i - 1, 2)}`));
-                str2 += "\\" + src[i];
+                str3 += "\\" + src[i];
             }
           } else if (ch === " " || ch === "	") {
             const wsStart = i;
@@ -66371,15 +66371,15 @@ var require_parse_cst = __commonJS({
               i += 1;
               next = src[i + 1];
             }
-            if (next !== "\n") str2 += i > wsStart ? src.slice(wsStart, i + 1) : ch;
+            if (next !== "\n") str3 += i > wsStart ? src.slice(wsStart, i + 1) : ch;
           } else {
-            str2 += ch;
+            str3 += ch;
           }
         }
         return errors.length > 0 ? {
           errors,
-          str: str2
-        } : str2;
+          str: str3
+        } : str3;
       }
       parseCharCode(offset, length, errors) {
         const {
@@ -66441,7 +66441,7 @@ var require_parse_cst = __commonJS({
           src
         } = this.context;
         if (src[end - 1] !== "'") errors.push(new PlainValue.YAMLSyntaxError(this, "Missing closing 'quote"));
-        let str2 = "";
+        let str3 = "";
         for (let i = start + 1; i < end - 1; ++i) {
           const ch = src[i];
           if (ch === "\n") {
@@ -66451,11 +66451,11 @@ var require_parse_cst = __commonJS({
               offset,
               error: error2
             } = PlainValue.Node.foldNewline(src, i, indent);
-            str2 += fold;
+            str3 += fold;
             i = offset;
             if (error2) errors.push(new PlainValue.YAMLSemanticError(this, "Multi-line single-quoted string needs to be sufficiently indented"));
           } else if (ch === "'") {
-            str2 += ch;
+            str3 += ch;
             i += 1;
             if (src[i] !== "'") errors.push(new PlainValue.YAMLSyntaxError(this, "Unescaped single quote? This should not happen."));
           } else if (ch === " " || ch === "	") {
@@ -66465,15 +66465,15 @@ var require_parse_cst = __commonJS({
               i += 1;
               next = src[i + 1];
             }
-            if (next !== "\n") str2 += i > wsStart ? src.slice(wsStart, i + 1) : ch;
+            if (next !== "\n") str3 += i > wsStart ? src.slice(wsStart, i + 1) : ch;
           } else {
-            str2 += ch;
+            str3 += ch;
           }
         }
         return errors.length > 0 ? {
           errors,
-          str: str2
-        } : str2;
+          str: str3
+        } : str3;
       }
       /**
        * Parses a 'single quoted' value from the source
@@ -66702,14 +66702,14 @@ var require_resolveSeq_95613e94 = __commonJS({
   "node_modules/@open-policy-agent/opa-wasm/node_modules/yaml/dist/resolveSeq-95613e94.js"(exports) {
     "use strict";
     var PlainValue = require_PlainValue_516d5bc2();
-    function addCommentBefore(str2, indent, comment2) {
-      if (!comment2) return str2;
+    function addCommentBefore(str3, indent, comment2) {
+      if (!comment2) return str3;
       const cc = comment2.replace(/[\s\S]^/gm, `$&${indent}#`);
       return `#${cc}
-${indent}${str2}`;
+${indent}${str3}`;
     }
-    function addComment(str2, indent, comment2) {
-      return !comment2 ? str2 : comment2.indexOf("\n") === -1 ? `${str2} #${comment2}` : `${str2}
+    function addComment(str3, indent, comment2) {
+      return !comment2 ? str3 : comment2.indexOf("\n") === -1 ? `${str3} #${comment2}` : `${str3}
 ` + comment2.replace(/^/gm, `${indent || ""}#`);
     }
     var Node = class {
@@ -66856,48 +66856,48 @@ ${indent}${str2}`;
             if (inFlow && (!chompKeep && item.spaceBefore || item.commentBefore || item.comment || item.key && (item.key.commentBefore || item.key.comment) || item.value && (item.value.commentBefore || item.value.comment))) hasItemWithNewLine = true;
           }
           chompKeep = false;
-          let str3 = stringify(item, ctx, () => comment2 = null, () => chompKeep = true);
-          if (inFlow && !hasItemWithNewLine && str3.includes("\n")) hasItemWithNewLine = true;
-          if (inFlow && i < this.items.length - 1) str3 += ",";
-          str3 = addComment(str3, itemIndent, comment2);
+          let str4 = stringify(item, ctx, () => comment2 = null, () => chompKeep = true);
+          if (inFlow && !hasItemWithNewLine && str4.includes("\n")) hasItemWithNewLine = true;
+          if (inFlow && i < this.items.length - 1) str4 += ",";
+          str4 = addComment(str4, itemIndent, comment2);
           if (chompKeep && (comment2 || inFlow)) chompKeep = false;
           nodes2.push({
             type: "item",
-            str: str3
+            str: str4
           });
           return nodes2;
         }, []);
-        let str2;
+        let str3;
         if (nodes.length === 0) {
-          str2 = flowChars.start + flowChars.end;
+          str3 = flowChars.start + flowChars.end;
         } else if (inFlow) {
           const {
             start,
             end
           } = flowChars;
           const strings = nodes.map((n2) => n2.str);
-          if (hasItemWithNewLine || strings.reduce((sum, str3) => sum + str3.length + 2, 2) > _Collection.maxFlowStringSingleLineLength) {
-            str2 = start;
+          if (hasItemWithNewLine || strings.reduce((sum, str4) => sum + str4.length + 2, 2) > _Collection.maxFlowStringSingleLineLength) {
+            str3 = start;
             for (const s of strings) {
-              str2 += s ? `
+              str3 += s ? `
 ${indentStep}${indent}${s}` : "\n";
             }
-            str2 += `
+            str3 += `
 ${indent}${end}`;
           } else {
-            str2 = `${start} ${strings.join(" ")} ${end}`;
+            str3 = `${start} ${strings.join(" ")} ${end}`;
           }
         } else {
           const strings = nodes.map(blockItem);
-          str2 = strings.shift();
-          for (const s of strings) str2 += s ? `
+          str3 = strings.shift();
+          for (const s of strings) str3 += s ? `
 ${indent}${s}` : "\n";
         }
         if (this.comment) {
-          str2 += "\n" + this.comment.replace(/^/gm, `${indent}#`);
+          str3 += "\n" + this.comment.replace(/^/gm, `${indent}#`);
           if (onComment) onComment();
         } else if (chompKeep && onChompKeep) onChompKeep();
-        return str2;
+        return str3;
       }
     };
     PlainValue._defineProperty(Collection2, "maxFlowStringSingleLineLength", 60);
@@ -67040,23 +67040,23 @@ ${indent}${s}` : "\n";
           indent: indent + indentStep
         });
         let chompKeep = false;
-        let str2 = stringify(key, ctx, () => keyComment = null, () => chompKeep = true);
-        str2 = addComment(str2, ctx.indent, keyComment);
-        if (!explicitKey && str2.length > 1024) {
+        let str3 = stringify(key, ctx, () => keyComment = null, () => chompKeep = true);
+        str3 = addComment(str3, ctx.indent, keyComment);
+        if (!explicitKey && str3.length > 1024) {
           if (simpleKeys) throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
           explicitKey = true;
         }
         if (ctx.allNullValues && !simpleKeys) {
           if (this.comment) {
-            str2 = addComment(str2, ctx.indent, this.comment);
+            str3 = addComment(str3, ctx.indent, this.comment);
             if (onComment) onComment();
           } else if (chompKeep && !keyComment && onChompKeep) onChompKeep();
-          return ctx.inFlow && !explicitKey ? str2 : `? ${str2}`;
+          return ctx.inFlow && !explicitKey ? str3 : `? ${str3}`;
         }
-        str2 = explicitKey ? `? ${str2}
-${indent}:` : `${str2}:`;
+        str3 = explicitKey ? `? ${str3}
+${indent}:` : `${str3}:`;
         if (this.comment) {
-          str2 = addComment(str2, ctx.indent, this.comment);
+          str3 = addComment(str3, ctx.indent, this.comment);
           if (onComment) onComment();
         }
         let vcb = "";
@@ -67073,7 +67073,7 @@ ${cs}`;
           value = doc.schema.createNode(value, true);
         }
         ctx.implicitKey = false;
-        if (!explicitKey && !this.comment && value instanceof Scalar2) ctx.indentAtStart = str2.length + 1;
+        if (!explicitKey && !this.comment && value instanceof Scalar2) ctx.indentAtStart = str3.length + 1;
         chompKeep = false;
         if (!indentSeq && indentSize >= 2 && !ctx.inFlow && !explicitKey && value instanceof YAMLSeq && value.type !== PlainValue.Type.FLOW_SEQ && !value.tag && !doc.anchors.getName(value)) {
           ctx.indent = ctx.indent.substr(2);
@@ -67089,7 +67089,7 @@ ${ctx.indent}`;
 ${ctx.indent}`;
         } else if (valueStr[0] === "\n") ws = "";
         if (chompKeep && !valueComment && onChompKeep) onChompKeep();
-        return addComment(str2 + ws + valueStr, ctx.indent, valueComment);
+        return addComment(str3 + ws + valueStr, ctx.indent, valueComment);
       }
     };
     PlainValue._defineProperty(Pair, "Type", {
@@ -67291,9 +67291,9 @@ ${ctx.indent}`;
         const seq = this.value;
         if (seq.items.length > 1) return super.toString(ctx, onComment);
         this.value = seq.items[0];
-        const str2 = super.toString(ctx, onComment);
+        const str3 = super.toString(ctx, onComment);
         this.value = seq;
-        return str2;
+        return str3;
       }
     };
     var binaryOptions = {
@@ -67321,14 +67321,14 @@ ${ctx.indent}`;
         minContentWidth: 20
       }
     };
-    function resolveScalar(str2, tags, scalarFallback) {
+    function resolveScalar(str3, tags, scalarFallback) {
       for (const {
         format,
         test: test2,
         resolve
       } of tags) {
         if (test2) {
-          const match = str2.match(test2);
+          const match = str3.match(test2);
           if (match) {
             let res = resolve.apply(null, match);
             if (!(res instanceof Scalar2)) res = new Scalar2(res);
@@ -67337,8 +67337,8 @@ ${ctx.indent}`;
           }
         }
       }
-      if (scalarFallback) str2 = scalarFallback(str2);
-      return new Scalar2(str2);
+      if (scalarFallback) str3 = scalarFallback(str3);
+      return new Scalar2(str3);
     }
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -67453,14 +67453,14 @@ ${indent}${text2.slice(fold + 1, end2)}`;
     }) => indentAtStart ? Object.assign({
       indentAtStart
     }, strOptions.fold) : strOptions.fold;
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
+    function lineLengthOverLimit(str3, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0) return false;
       const limit = lineWidth - indentLength;
-      const strLen = str2.length;
+      const strLen = str3.length;
       if (strLen <= limit) return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str2[i] === "\n") {
+        if (str3[i] === "\n") {
           if (i - start > limit) return true;
           start = i + 1;
           if (strLen - start <= limit) return false;
@@ -67476,67 +67476,67 @@ ${indent}${text2.slice(fold + 1, end2)}`;
         jsonEncoding,
         minMultiLineLength
       } = strOptions.doubleQuoted;
-      const json = JSON.stringify(value);
-      if (jsonEncoding) return json;
+      const json2 = JSON.stringify(value);
+      if (jsonEncoding) return json2;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
+      let str3 = "";
       let start = 0;
-      for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
-        if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str2 += json.slice(start, i) + "\\ ";
+      for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
+        if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
+          str3 += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
         }
-        if (ch === "\\") switch (json[i + 1]) {
+        if (ch === "\\") switch (json2[i + 1]) {
           case "u":
             {
-              str2 += json.slice(start, i);
-              const code3 = json.substr(i + 2, 4);
+              str3 += json2.slice(start, i);
+              const code3 = json2.substr(i + 2, 4);
               switch (code3) {
                 case "0000":
-                  str2 += "\\0";
+                  str3 += "\\0";
                   break;
                 case "0007":
-                  str2 += "\\a";
+                  str3 += "\\a";
                   break;
                 case "000b":
-                  str2 += "\\v";
+                  str3 += "\\v";
                   break;
                 case "001b":
-                  str2 += "\\e";
+                  str3 += "\\e";
                   break;
                 case "0085":
-                  str2 += "\\N";
+                  str3 += "\\N";
                   break;
                 case "00a0":
-                  str2 += "\\_";
+                  str3 += "\\_";
                   break;
                 case "2028":
-                  str2 += "\\L";
+                  str3 += "\\L";
                   break;
                 case "2029":
-                  str2 += "\\P";
+                  str3 += "\\P";
                   break;
                 default:
-                  if (code3.substr(0, 2) === "00") str2 += "\\x" + code3.substr(2);
-                  else str2 += json.substr(i, 6);
+                  if (code3.substr(0, 2) === "00") str3 += "\\x" + code3.substr(2);
+                  else str3 += json2.substr(i, 6);
               }
               i += 5;
               start = i + 1;
             }
             break;
           case "n":
-            if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
+            if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
               i += 1;
             } else {
-              str2 += json.slice(start, i) + "\n\n";
-              while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                str2 += "\n";
+              str3 += json2.slice(start, i) + "\n\n";
+              while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
+                str3 += "\n";
                 i += 2;
               }
-              str2 += indent;
-              if (json[i + 2] === " ") str2 += "\\";
+              str3 += indent;
+              if (json2[i + 2] === " ") str3 += "\\";
               i += 1;
               start = i + 1;
             }
@@ -67545,8 +67545,8 @@ ${indent}${text2.slice(fold + 1, end2)}`;
             i += 1;
         }
       }
-      str2 = start ? str2 + json.slice(start) : json;
-      return implicitKey ? str2 : foldFlowLines(str2, indent, FOLD_QUOTED, getFoldOptions(ctx));
+      str3 = start ? str3 + json2.slice(start) : json2;
+      return implicitKey ? str3 : foldFlowLines(str3, indent, FOLD_QUOTED, getFoldOptions(ctx));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.implicitKey) {
@@ -67638,16 +67638,16 @@ ${indent}${body}`;
         ctx.forceBlockIndent = true;
         return blockString(item, ctx, onComment, onChompKeep);
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str3 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
         const {
           tags
         } = ctx.doc.schema;
-        const resolved = resolveScalar(str2, tags, tags.scalarFallback).value;
+        const resolved = resolveScalar(str3, tags, tags.scalarFallback).value;
         if (typeof resolved !== "string") return doubleQuotedString(value, ctx);
       }
-      const body = implicitKey ? str2 : foldFlowLines(str2, indent, FOLD_FLOW, getFoldOptions(ctx));
+      const body = implicitKey ? str3 : foldFlowLines(str3, indent, FOLD_FLOW, getFoldOptions(ctx));
       if (comment2 && !inFlow && (body.indexOf("\n") !== -1 || comment2.indexOf("\n") !== -1)) {
         if (onComment) onComment();
         return addCommentBefore(body, indent, comment2);
@@ -67882,8 +67882,8 @@ ${indent}`);
           }
         }
       }
-      const str2 = resolveString(doc, node);
-      if (typeof str2 === "string" && matchWithTest.length > 0) return resolveScalar(str2, matchWithTest, tags.scalarFallback);
+      const str3 = resolveString(doc, node);
+      if (typeof str3 === "string" && matchWithTest.length > 0) return resolveScalar(str3, matchWithTest, tags.scalarFallback);
       return null;
     }
     function getFallbackTagName({
@@ -68014,8 +68014,8 @@ ${indent}`);
         return null;
       }
       try {
-        const str2 = resolveString(doc, node);
-        return resolveScalar(str2, schema.tags, schema.tags.scalarFallback);
+        const str3 = resolveString(doc, node);
+        return resolveScalar(str3, schema.tags, schema.tags.scalarFallback);
       } catch (error2) {
         if (!error2.source) error2.source = node;
         errors.push(error2);
@@ -68521,9 +68521,9 @@ var require_warnings_793925ce = __commonJS({
         if (typeof Buffer === "function") {
           return Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i = 0; i < str2.length; ++i) buffer[i] = str2.charCodeAt(i);
+          const str3 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str3.length);
+          for (let i = 0; i < str3.length; ++i) buffer[i] = str3.charCodeAt(i);
           return buffer;
         } else {
           const msg = "This environment does not support reading binary tags; either Buffer or atob is required";
@@ -68761,7 +68761,7 @@ ${pair.comment}` : item.comment;
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^([-+]?)([0-9][0-9_]*(?::[0-5]?[0-9])+)$/,
-      resolve: (str2, sign, parts) => parseSexagesimal(sign, parts.replace(/_/g, "")),
+      resolve: (str3, sign, parts) => parseSexagesimal(sign, parts.replace(/_/g, "")),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -68770,7 +68770,7 @@ ${pair.comment}` : item.comment;
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^([-+]?)([0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*)$/,
-      resolve: (str2, sign, parts) => parseSexagesimal(sign, parts.replace(/_/g, "")),
+      resolve: (str3, sign, parts) => parseSexagesimal(sign, parts.replace(/_/g, "")),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -68781,7 +68781,7 @@ ${pair.comment}` : item.comment;
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^(?:([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?)$"),
-      resolve: (str2, year, month, day, hour, minute, second, millisec, tz) => {
+      resolve: (str3, year, month, day, hour, minute, second, millisec, tz) => {
         if (millisec) millisec = (millisec + "00").substr(1, 3);
         let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec || 0);
         if (tz && tz !== "Z") {
@@ -68922,7 +68922,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => str2[0] === "t" || str2[0] === "T",
+      resolve: (str3) => str3[0] === "t" || str3[0] === "T",
       options: resolveSeq.boolOptions,
       stringify: ({
         value
@@ -68934,7 +68934,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o([0-7]+)$/,
-      resolve: (str2, oct) => intResolve$1(str2, oct, 8),
+      resolve: (str3, oct) => intResolve$1(str3, oct, 8),
       options: resolveSeq.intOptions,
       stringify: (node) => intStringify$1(node, 8, "0o")
     };
@@ -68943,7 +68943,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2) => intResolve$1(str2, str2, 10),
+      resolve: (str3) => intResolve$1(str3, str3, 10),
       options: resolveSeq.intOptions,
       stringify: resolveSeq.stringifyNumber
     };
@@ -68953,7 +68953,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x([0-9a-fA-F]+)$/,
-      resolve: (str2, hex) => intResolve$1(str2, hex, 16),
+      resolve: (str3, hex) => intResolve$1(str3, hex, 16),
       options: resolveSeq.intOptions,
       stringify: (node) => intStringify$1(node, 16, "0x")
     };
@@ -68962,7 +68962,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.inf|(\.nan))$/i,
-      resolve: (str2, nan) => nan ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3, nan) => nan ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: resolveSeq.stringifyNumber
     };
     var expObj = {
@@ -68971,7 +68971,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify: ({
         value
       }) => Number(value).toExponential()
@@ -68981,9 +68981,9 @@ var require_Schema_bcc6c2d7 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.([0-9]+)|[0-9]+\.([0-9]*))$/,
-      resolve(str2, frac1, frac2) {
+      resolve(str3, frac1, frac2) {
         const frac = frac1 || frac2;
-        const node = new resolveSeq.Scalar(parseFloat(str2));
+        const node = new resolveSeq.Scalar(parseFloat(str3));
         if (frac && frac[frac.length - 1] === "0") node.minFractionDigits = frac.length;
         return node;
       },
@@ -68994,7 +68994,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
     var stringifyJSON = ({
       value
     }) => JSON.stringify(value);
-    var json = [map, seq, {
+    var json2 = [map, seq, {
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
@@ -69013,14 +69013,14 @@ var require_Schema_bcc6c2d7 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^true|false$/,
-      resolve: (str2) => str2 === "true",
+      resolve: (str3) => str3 === "true",
       stringify: stringifyJSON
     }, {
       identify: intIdentify$1,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^-?(?:0|[1-9][0-9]*)$/,
-      resolve: (str2) => resolveSeq.intOptions.asBigInt ? BigInt(str2) : parseInt(str2, 10),
+      resolve: (str3) => resolveSeq.intOptions.asBigInt ? BigInt(str3) : parseInt(str3, 10),
       stringify: ({
         value
       }) => intIdentify$1(value) ? value.toString() : JSON.stringify(value)
@@ -69029,34 +69029,34 @@ var require_Schema_bcc6c2d7 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify: stringifyJSON
     }];
-    json.scalarFallback = (str2) => {
-      throw new SyntaxError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+    json2.scalarFallback = (str3) => {
+      throw new SyntaxError(`Unresolved plain scalar ${JSON.stringify(str3)}`);
     };
     var boolStringify = ({
       value
     }) => value ? resolveSeq.boolOptions.trueStr : resolveSeq.boolOptions.falseStr;
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(sign, src, radix) {
-      let str2 = src.replace(/_/g, "");
+      let str3 = src.replace(/_/g, "");
       if (resolveSeq.intOptions.asBigInt) {
         switch (radix) {
           case 2:
-            str2 = `0b${str2}`;
+            str3 = `0b${str3}`;
             break;
           case 8:
-            str2 = `0o${str2}`;
+            str3 = `0o${str3}`;
             break;
           case 16:
-            str2 = `0x${str2}`;
+            str3 = `0x${str3}`;
             break;
         }
-        const n3 = BigInt(str2);
+        const n3 = BigInt(str3);
         return sign === "-" ? BigInt(-1) * n3 : n3;
       }
-      const n2 = parseInt(str2, radix);
+      const n2 = parseInt(str3, radix);
       return sign === "-" ? -1 * n2 : n2;
     }
     function intStringify(node, radix, prefix) {
@@ -69064,8 +69064,8 @@ var require_Schema_bcc6c2d7 = __commonJS({
         value
       } = node;
       if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+        const str3 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
       }
       return resolveSeq.stringifyNumber(node);
     }
@@ -69100,7 +69100,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^([-+]?)0b([0-1_]+)$/,
-      resolve: (str2, sign, bin) => intResolve(sign, bin, 2),
+      resolve: (str3, sign, bin) => intResolve(sign, bin, 2),
       stringify: (node) => intStringify(node, 2, "0b")
     }, {
       identify: intIdentify,
@@ -69108,14 +69108,14 @@ var require_Schema_bcc6c2d7 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^([-+]?)0([0-7_]+)$/,
-      resolve: (str2, sign, oct) => intResolve(sign, oct, 8),
+      resolve: (str3, sign, oct) => intResolve(sign, oct, 8),
       stringify: (node) => intStringify(node, 8, "0")
     }, {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^([-+]?)([0-9][0-9_]*)$/,
-      resolve: (str2, sign, abs) => intResolve(sign, abs, 10),
+      resolve: (str3, sign, abs) => intResolve(sign, abs, 10),
       stringify: resolveSeq.stringifyNumber
     }, {
       identify: intIdentify,
@@ -69123,14 +69123,14 @@ var require_Schema_bcc6c2d7 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^([-+]?)0x([0-9a-fA-F_]+)$/,
-      resolve: (str2, sign, hex) => intResolve(sign, hex, 16),
+      resolve: (str3, sign, hex) => intResolve(sign, hex, 16),
       stringify: (node) => intStringify(node, 16, "0x")
     }, {
       identify: (value) => typeof value === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.inf|(\.nan))$/i,
-      resolve: (str2, nan) => nan ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3, nan) => nan ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: resolveSeq.stringifyNumber
     }, {
       identify: (value) => typeof value === "number",
@@ -69138,7 +69138,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?([0-9][0-9_]*)?(\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
       stringify: ({
         value
       }) => Number(value).toExponential()
@@ -69147,8 +69147,8 @@ var require_Schema_bcc6c2d7 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.([0-9_]*)$/,
-      resolve(str2, frac) {
-        const node = new resolveSeq.Scalar(parseFloat(str2.replace(/_/g, "")));
+      resolve(str3, frac) {
+        const node = new resolveSeq.Scalar(parseFloat(str3.replace(/_/g, "")));
         if (frac) {
           const f = frac.replace(/_/g, "");
           if (f[f.length - 1] === "0") node.minFractionDigits = f.length;
@@ -69160,7 +69160,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
     var schemas = {
       core,
       failsafe,
-      json,
+      json: json2,
       yaml11
     };
     var tags = {
@@ -69469,10 +69469,10 @@ var require_Document_a8d0fbf9 = __commonJS({
       if (!tagObj) tagObj = getTagObject(schema.tags, item);
       const props = stringifyProps(item, tagObj, ctx);
       if (props.length > 0) ctx.indentAtStart = (ctx.indentAtStart || 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(item, ctx, onComment, onChompKeep) : item instanceof resolveSeq.Scalar ? resolveSeq.stringifyString(item, ctx, onComment, onChompKeep) : item.toString(ctx, onComment, onChompKeep);
-      if (!props) return str2;
-      return item instanceof resolveSeq.Scalar || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx.indent}${str2}`;
+      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(item, ctx, onComment, onChompKeep) : item instanceof resolveSeq.Scalar ? resolveSeq.stringifyString(item, ctx, onComment, onChompKeep) : item.toString(ctx, onComment, onChompKeep);
+      if (!props) return str3;
+      return item instanceof resolveSeq.Scalar || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
+${ctx.indent}${str3}`;
     }
     var Anchors = class _Anchors {
       static validAnchorNode(node) {
@@ -70015,14 +70015,14 @@ var require_yaml2 = __commonJS({
       "YAMLSyntaxError",
       "YAMLWarning"
     ]);
-    function parse5(str2) {
-      if (typeof str2 !== "string") {
+    function parse5(str3) {
+      if (typeof str3 !== "string") {
         return { ok: false, result: void 0 };
       }
       const YAML_SILENCE_WARNINGS_CACHED = global.YAML_SILENCE_WARNINGS;
       try {
         global.YAML_SILENCE_WARNINGS = true;
-        return { ok: true, result: yaml.parse(str2) };
+        return { ok: true, result: yaml.parse(str3) };
       } catch (err) {
         if (err && errors.has(err.name)) {
           return { ok: false, result: void 0 };
@@ -70035,9 +70035,9 @@ var require_yaml2 = __commonJS({
     module.exports = {
       // is_valid is expected to return nothing if input is invalid otherwise
       // true/false for it being valid YAML.
-      "yaml.is_valid": (str2) => typeof str2 === "string" ? parse5(str2).ok : void 0,
+      "yaml.is_valid": (str3) => typeof str3 === "string" ? parse5(str3).ok : void 0,
       "yaml.marshal": (data) => yaml.stringify(data),
-      "yaml.unmarshal": (str2) => parse5(str2).result
+      "yaml.unmarshal": (str3) => parse5(str3).result
     };
   }
 });
@@ -70045,12 +70045,12 @@ var require_yaml2 = __commonJS({
 // node_modules/@open-policy-agent/opa-wasm/src/builtins/index.js
 var require_builtins = __commonJS({
   "node_modules/@open-policy-agent/opa-wasm/src/builtins/index.js"(exports, module) {
-    var json = require_json();
+    var json2 = require_json();
     var strings = require_strings();
     var regex = require_regex();
     var yaml = require_yaml2();
     module.exports = {
-      ...json,
+      ...json2,
       ...strings,
       ...regex,
       ...yaml
@@ -71287,9 +71287,9 @@ var require_dist3 = __commonJS({
       }
       return { type, index, parameters };
     }
-    function skipValue(str2, index, len, stopChar) {
+    function skipValue(str3, index, len, stopChar) {
       while (index < len) {
-        const code3 = str2.charCodeAt(index);
+        const code3 = str3.charCodeAt(index);
         if (code3 === SEMI || code3 === stopChar)
           break;
         index++;
@@ -71314,12 +71314,12 @@ var require_dist3 = __commonJS({
       }
       return end;
     }
-    function qstring(str2) {
-      if (TOKEN_REGEXP.test(str2))
-        return str2;
-      if (TEXT_REGEXP.test(str2))
-        return `"${str2.replace(QUOTE_REGEXP, "\\$&")}"`;
-      throw new TypeError(`Invalid parameter value: ${str2}`);
+    function qstring(str3) {
+      if (TOKEN_REGEXP.test(str3))
+        return str3;
+      if (TEXT_REGEXP.test(str3))
+        return `"${str3.replace(QUOTE_REGEXP, "\\$&")}"`;
+      throw new TypeError(`Invalid parameter value: ${str3}`);
     }
   }
 });
@@ -72098,6 +72098,14 @@ function goJsonString(s) {
   return out + '"';
 }
 
+// src/core/duration.ts
+var UNIT_SECONDS = { s: 1, m: 60, h: 3600 };
+function durationSeconds(duration) {
+  const m = /^([0-9]{1,6})([smh])$/.exec(duration);
+  if (!m) return null;
+  return Number(m[1]) * (UNIT_SECONDS[m[2] ?? ""] ?? 1);
+}
+
 // src/core/time.ts
 var RFC3339 = /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))$/;
 function isLeapYear(y) {
@@ -72127,8 +72135,8 @@ function parseRfc3339(text2) {
     offset = (oh * 60 + om) * 60 * (m[9] === "-" ? -1 : 1);
   }
   const nanos = m[7] ? Number(m[7].padEnd(9, "0")) : 0;
-  const seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
-  return { seconds, nanos };
+  const seconds2 = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
+  return { seconds: seconds2, nanos };
 }
 function compareInstants(a, b) {
   return a.seconds !== b.seconds ? Math.sign(a.seconds - b.seconds) : Math.sign(a.nanos - b.nanos);
@@ -72254,8 +72262,27 @@ function buildIr(set) {
     policies: [...policies.values()].sort((a, b) => byString(a.name, b.name)),
     tokens: [...tokens.values()].sort((a, b) => byString(a.fingerprint, b.fingerprint)),
     overrides,
-    inventories: buildInventories(set, apis)
+    inventories: buildInventories(set, apis),
+    ...identityIssuers(set)
   };
+}
+function identityIssuers(set) {
+  const byName2 = /* @__PURE__ */ new Map();
+  for (const doc of set.identityIssuers ?? []) {
+    if (byName2.has(doc.name)) continue;
+    const spec = doc.value.spec;
+    byName2.set(doc.name, {
+      name: doc.name,
+      keys: (spec.keys ?? []).map((k) => ({ kid: k.kid, pem: k.pem ?? null, jwk: k.jwk === void 0 ? null : { ...k.jwk } })),
+      jwksUrl: spec.jwksUrl ?? null,
+      tenants: sortedUnique(spec.tenants),
+      originators: sortedUnique(spec.originators),
+      maxLifetimeSeconds: durationSeconds(spec.maxLifetime) ?? 0,
+      algorithms: sortedUnique(spec.algorithms ?? ["ES256", "EdDSA"])
+    });
+  }
+  if (byName2.size === 0) return {};
+  return { identityIssuers: [...byName2.values()].sort((a, b) => byString(a.name, b.name)) };
 }
 function buildInventories(set, apis) {
   const byApi = /* @__PURE__ */ new Map();
@@ -72778,7 +72805,7 @@ function lookupToken(data, fingerprint, api, requireExpiry) {
   if (!at) return null;
   return { name: t["name"], expires, expiresAt: at, grants: t["grants"] };
 }
-var includesString = (list, value) => value !== null && Array.isArray(list) && list.some((x) => x === value);
+var includesString = (list2, value) => value !== null && Array.isArray(list2) && list2.some((x) => x === value);
 function selectorMatches(selector, op, cls) {
   return selector === "*" || selector === op || selector === `class:${cls}`;
 }
@@ -73075,8 +73102,8 @@ function mergeAll(cells) {
       const buckets = /* @__PURE__ */ new Map();
       for (const c2 of current) {
         const key = without(c2, dim, dims);
-        const list = buckets.get(key);
-        if (list) list.push(c2);
+        const list2 = buckets.get(key);
+        if (list2) list2.push(c2);
         else buckets.set(key, [c2]);
       }
       current = [...buckets.values()].flatMap((b) => b.length === 1 ? b : mergeBucket(dim, b));
@@ -73098,8 +73125,8 @@ function mergeCells(space, cells) {
   for (const c2 of cells) {
     const key = JSON.stringify([c2.conditions.operation, c2.before, c2.after]);
     const work = { conditions: c2.conditions, before: c2.before, after: c2.after, protected: c2.protected, example: c2.example };
-    const list = groups.get(key);
-    if (list) list.push(work);
+    const list2 = groups.get(key);
+    if (list2) list2.push(work);
     else groups.set(key, [work]);
   }
   const names = new Map(space.tokens.map((t) => [t.fingerprint, t.after ?? t.before ?? t.fingerprint]));
@@ -73260,8 +73287,8 @@ function changedCells(base, head, apiName, emit) {
           const coverage = sortedUnique2(relevantGrants(rec, op.name, cls, env).map((g) => JSON.stringify([g.projects, g.resources, g.arguments ?? null])));
           return JSON.stringify([rec.expires, referenced ? rec.name : "", coverage]);
         }).join("|");
-        const list = groups.get(key);
-        if (list) list.push(t.fingerprint);
+        const list2 = groups.get(key);
+        if (list2) list2.push(t.fingerprint);
         else groups.set(key, [t.fingerprint]);
       }
       const tokenCells = [
@@ -73398,7 +73425,7 @@ function resourceParts(field, ruleList, grantList, rules, grants) {
     // The absent field behaves like any value no list names.
     { value: null, condition: { notIn: values2 } }
   ];
-  const holds = (list, value) => list === null || value !== null && list.includes(value);
+  const holds = (list2, value) => list2 === null || value !== null && list2.includes(value);
   return atoms.map(({ value, condition }) => ({
     apply: (c2, i) => [{ ...c2, [field]: condition }, value === null ? i : { ...i, resource: { ...i.resource, [key]: value } }],
     keepRule: (r) => holds(ruleList(r), value),
@@ -73478,8 +73505,8 @@ function argumentConditions(nodes) {
   const out = /* @__PURE__ */ new Map();
   const add = (args) => {
     for (const [path20, c2] of Object.entries(args ?? {})) {
-      const list = out.get(path20);
-      if (list) list.push(c2);
+      const list2 = out.get(path20);
+      if (list2) list2.push(c2);
       else out.set(path20, [c2]);
     }
   };
@@ -73506,8 +73533,8 @@ function splitArguments(walk, b, h, conditions, input2, pb, ph) {
   const groups = /* @__PURE__ */ new Map();
   for (const atom of atoms) {
     const key = [b, h].map((n2) => [...n2.rules.map((r) => holds(r.match.arguments, atom)), "|", ...(n2.grants ?? []).map((g) => holds(g.arguments, atom))].map((x) => x === true ? "1" : x === false ? "0" : x).join("")).join("/") + (nested && atom.atom === OTHER ? "/other" : "");
-    const list = groups.get(key);
-    if (list) list.push(atom);
+    const list2 = groups.get(key);
+    if (list2) list2.push(atom);
     else groups.set(key, [atom]);
   }
   for (const group2 of groups.values()) {
@@ -73854,13 +73881,13 @@ function replays(diff, options, cuts) {
 }
 function owners(diff, options) {
   if (diff.documents.length === 0) return [];
-  const list = diff.documents.map((d) => {
+  const list2 = diff.documents.map((d) => {
     const who = [.../* @__PURE__ */ new Set([...d.owners, ...d.codeowners])];
     return `- ${d.kind} ${code(d.name)} (${d.change}, ${fileLink(options, d.change === "removed" ? null : diff.head.commit, d.file)}): ${who.length > 0 ? who.join(", ") : "no owners declared"}`;
   });
   const source = diff.codeownersFile ? ` (\`metadata.owners\` and ${code(diff.codeownersFile)})` : " (`metadata.owners`)";
   const head = `**Owners to review**${source}: ${diff.owners.length > 0 ? diff.owners.join(", ") : "none declared"}`;
-  return list.length > FOLD_AT ? [head, "", ...details(`${plural2(list.length, "changed document")}`, list)] : [head, "", ...list, ""];
+  return list2.length > FOLD_AT ? [head, "", ...details(`${plural2(list2.length, "changed document")}`, list2)] : [head, "", ...list2, ""];
 }
 function headErrors(diff, options, cuts) {
   const e = diff.headErrors;
@@ -74026,7 +74053,15 @@ var VALIDATION_CODES = {
   duplicateInventoryId: "BG068",
   tokenFamily: "BG069",
   tokenWithoutIdentity: "BG070",
-  unknownArgument: "BG080"
+  unknownArgument: "BG080",
+  // IdentityIssuer (BG820–BG829).
+  issuerKey: "BG820",
+  issuerPrivateKey: "BG821",
+  issuerKeyAlgorithm: "BG822",
+  issuerDuplicateKid: "BG823",
+  issuerWithoutKeys: "BG824",
+  issuerJwksUrl: "BG825",
+  issuerLifetime: "BG826"
 };
 var VALIDATION_CODE_INFO = {
   // Finding and reading files.
@@ -74092,7 +74127,15 @@ var VALIDATION_CODE_INFO = {
   BG068: ["error", "inventory lists a resource id twice for one API"],
   BG069: ["info", "token family identifies a kind of credential, not one"],
   BG070: ["error", "token declares neither `fingerprint` nor `family`"],
-  BG080: ["error", "argument condition names no parameter of the selected HTTP routes"]
+  BG080: ["error", "argument condition names no parameter of the selected HTTP routes"],
+  // IdentityIssuer.
+  BG820: ["error", "identity issuer key is not a usable EC P-256/P-384 or Ed25519 public key"],
+  BG821: ["error", "identity issuer key is private key material"],
+  BG822: ["error", "identity issuer key cannot sign with any algorithm the issuer allows"],
+  BG823: ["error", "identity issuer declares a key id twice"],
+  BG824: ["error", "identity issuer has neither `keys` nor `jwksUrl`"],
+  BG825: ["error", "identity issuer `jwksUrl` is not https (or http on loopback)"],
+  BG826: ["error", "identity issuer `maxLifetime` is longer than 24h"]
 };
 var UNREAD_FILE_CODES = /* @__PURE__ */ new Set([
   VALIDATION_CODES.directoryMissing,
@@ -74398,8 +74441,8 @@ function closest(input2, candidates) {
   let best;
   let bestDistance = Infinity;
   const lower = input2.toLowerCase();
-  const list = [...candidates];
-  for (const candidate of list) {
+  const list2 = [...candidates];
+  for (const candidate of list2) {
     if (candidate === input2) continue;
     const d = candidate.toLowerCase() === lower ? 0.5 : editDistance(lower, candidate.toLowerCase());
     const limit = Math.min(3, Math.max(1, Math.floor(Math.max(input2.length, candidate.length) / 3)));
@@ -74408,7 +74451,7 @@ function closest(input2, candidates) {
       bestDistance = d;
     }
   }
-  return best ?? byPrefix(lower, list);
+  return best ?? byPrefix(lower, list2);
 }
 function byPrefix(lower, candidates) {
   let best;
@@ -74535,7 +74578,8 @@ var KIND_SCHEMAS = {
   Overrides: "overrides.schema.json",
   Replay: "replay.schema.json",
   TestSuite: "test-suite.schema.json",
-  Inventory: "inventory.schema.json"
+  Inventory: "inventory.schema.json",
+  IdentityIssuer: "identity-issuer.schema.json"
 };
 var KINDS2 = Object.keys(KIND_SCHEMAS);
 var SUPPORT_SCHEMAS = ["common.schema.json", "decision-input.schema.json", "decision.schema.json"];
@@ -74628,8 +74672,8 @@ function collapse(errors) {
       const branch = e.schemaPath.slice(prefix.length).split("/")[0] ?? "";
       branches.set(branch, [...branches.get(branch) ?? [], e]);
     }
-    const wrongForm = (list) => list.some((e) => e.instancePath === alt.instancePath && (e.keyword === "type" || e.keyword === "enum" || e.keyword === "const"));
-    const plausible = [...branches.values()].filter((list) => !wrongForm(list)).sort((a, b) => a.length - b.length)[0];
+    const wrongForm = (list2) => list2.some((e) => e.instancePath === alt.instancePath && (e.keyword === "type" || e.keyword === "enum" || e.keyword === "const"));
+    const plausible = [...branches.values()].filter((list2) => !wrongForm(list2)).sort((a, b) => a.length - b.length)[0];
     rest = rest.filter((e) => !inBranch(e) && (plausible === void 0 || e !== alt));
     if (plausible) rest.push(...plausible);
   }
@@ -74704,12 +74748,12 @@ function* explain(errors, locate) {
         );
         const actual = excerpt(e.data);
         const suggestion = typeof e.data === "string" ? didYouMean(e.data, allowed) : void 0;
-        const list = `allowed value${allowed.length === 1 ? "" : "s"}: ${listCode(allowed)}`;
+        const list2 = `allowed value${allowed.length === 1 ? "" : "s"}: ${listCode(allowed)}`;
         yield diagnostic(
           VALIDATION_CODES.notAllowedValue,
           `\`${where}\` has invalid value \`${actual}\``,
           locate(path20, "value"),
-          suggestion ? `${suggestion} ${list}` : list
+          suggestion ? `${suggestion} ${list2}` : list2
         );
         break;
       }
@@ -75582,7 +75626,7 @@ function loadDocumentsFromText(file, text2) {
   return { documents: documents2, diagnostics, rejected };
 }
 function emptyPolicySet(root) {
-  return { root, apis: [], policies: [], tokens: [], overrides: [], replays: [], testSuites: [], inventories: [], rejected: [] };
+  return { root, apis: [], policies: [], tokens: [], overrides: [], replays: [], testSuites: [], inventories: [], identityIssuers: [], rejected: [] };
 }
 var LIST_OF = {
   Api: "apis",
@@ -75591,11 +75635,12 @@ var LIST_OF = {
   Overrides: "overrides",
   Replay: "replays",
   TestSuite: "testSuites",
-  Inventory: "inventories"
+  Inventory: "inventories",
+  IdentityIssuer: "identityIssuers"
 };
 function addDocument(set, document) {
-  const list = set[LIST_OF[document.kind]] ??= [];
-  list.push(document);
+  const list2 = set[LIST_OF[document.kind]] ??= [];
+  list2.push(document);
 }
 async function loadFoundFile(file) {
   const read = await readFileText(file);
@@ -75631,7 +75676,7 @@ function isRejected(set, kind, name) {
   return (set.rejected ?? []).some((r) => (r.kind === void 0 || r.kind === kind) && (r.name === void 0 || r.name === name));
 }
 function allDocuments(set) {
-  return [...set.apis, ...set.policies, ...set.tokens, ...set.overrides, ...set.inventories ?? [], ...set.replays, ...set.testSuites];
+  return [...set.apis, ...set.policies, ...set.tokens, ...set.overrides, ...set.inventories ?? [], ...set.identityIssuers ?? [], ...set.replays, ...set.testSuites];
 }
 function operationSelectors(set) {
   const out = [];
@@ -75733,7 +75778,9 @@ var rawCredential = {
   check({ set }) {
     const out = [];
     for (const doc of allDocuments(set)) {
-      const exempt = (path20) => path20.length === 2 && path20[0] === "metadata" && path20[1] === "name" || doc.kind === "Replay" && path20.length === 4 && path20[0] === "spec" && path20[1] === "tokens" && path20[3] === "value";
+      const exempt = (path20) => path20.length === 2 && path20[0] === "metadata" && path20[1] === "name" || doc.kind === "Replay" && path20.length === 4 && path20[0] === "spec" && path20[1] === "tokens" && path20[3] === "value" || // Public keys look random by design; private ones are reported (here and as BG821).
+      doc.kind === "IdentityIssuer" && path20[0] === "spec" && path20[1] === "keys" && (path20[3] === "pem" || path20[3] === "jwk" && path20[4] !== "d") && !privateKeyText(doc.value, path20) || // A replayed identity envelope (`Txn-Token` header, MCP `_meta`) is signed with a throwaway key and long expired.
+      doc.kind === "Replay" && path20.some((p) => typeof p === "string" && p.toLowerCase() === "txn-token");
       const report2 = (path20, part, found) => {
         out.push(
           diagnostic(
@@ -75767,6 +75814,11 @@ var rawCredential = {
     return out;
   }
 };
+function privateKeyText(document, path20) {
+  let value = document;
+  for (const p of path20) value = typeof value === "object" && value !== null ? value[p] : void 0;
+  return typeof value === "string" && value.includes("PRIVATE KEY");
+}
 
 // src/replay/fixtures.ts
 var FIXTURE_KIND = /^\s*kind\s*:\s*["']?(Replay|TestSuite)["']?\s*(#.*)?$/m;
@@ -75897,10 +75949,10 @@ function normalizeHeaders(headers) {
   for (const [name, value] of Object.entries(headers)) {
     if (value === void 0) continue;
     const key = name.toLowerCase();
-    const list = out.get(key) ?? [];
-    if (typeof value === "string") list.push(value);
-    else for (const v of value) if (typeof v === "string") list.push(v);
-    out.set(key, list);
+    const list2 = out.get(key) ?? [];
+    if (typeof value === "string") list2.push(value);
+    else for (const v of value) if (typeof v === "string") list2.push(v);
+    out.set(key, list2);
   }
   return out;
 }
@@ -75965,6 +76017,815 @@ function parseAttempt(headers, header) {
     return { malformed: values2.join(", ") };
   }
   return { attempt: Number(value) };
+}
+
+// src/identity/codes.ts
+var { codes: ENVELOPE_CODES, titles: ENVELOPE_CODE_TITLES } = codeRegistry({
+  /** Not a compact JWS, not JSON, a missing or mistyped claim, a wrong `typ`, or a header that names keys (`jku`, `jwk`, `x5u`, `crit`). */
+  malformed: ["BG800", "identity envelope is malformed"],
+  /** `Txn-Token` repeated with different values, or a message's `_meta` envelope differing from the request's. */
+  conflicting: ["BG801", "two different identity envelopes on one call"],
+  unknownIssuer: ["BG802", "identity envelope issuer is not a declared `IdentityIssuer`"],
+  unknownKey: ["BG803", "identity envelope key id is not among its issuer's keys"],
+  /** `none`, HMAC, RSA, or an algorithm the issuer does not allow or its key cannot make. */
+  algorithm: ["BG804", "identity envelope algorithm is not allowed for its issuer"],
+  badSignature: ["BG805", "identity envelope signature does not verify"],
+  expired: ["BG806", "identity envelope has expired"],
+  notYetValid: ["BG807", "identity envelope is issued in the future"],
+  lifetime: ["BG808", "identity envelope lives longer than its issuer may sign"],
+  tenant: ["BG809", "identity envelope issuer may not assert this tenant"],
+  originator: ["BG810", "identity envelope issuer may not assert this originator"],
+  /** The embedded parent is not the one the attenuation names by hash. */
+  parentMismatch: ["BG811", "attenuated envelope names another parent than it embeds"],
+  /** An attenuation lists an operation, environment or resource its parent chain does not allow. */
+  widenedScope: ["BG812", "attenuated envelope asks for more than its parent allows"],
+  widenedLifetime: ["BG813", "attenuated envelope outlives its parent"],
+  /** An attenuation changes the originator, tenant, causation or transaction of its parent. */
+  changedIdentity: ["BG814", "attenuated envelope changes its parent's identity"],
+  tooDeep: ["BG815", "identity envelope chain is too deep"],
+  /** The decided call's operation, environment or resource is outside an attenuation. */
+  outsideScope: ["BG816", "call is outside the identity envelope's attenuations"],
+  /** The issuer publishes its keys only at a JWKS URL and the enforcer has not fetched them. */
+  keysUnavailable: ["BG817", "identity envelope issuer's keys are not available"],
+  /** `blastguard envelope`: a key file that cannot be read or is not a usable private or public key. */
+  keyFile: ["BG830", "envelope key file is unreadable or not a usable key"],
+  /** `blastguard envelope`: an option value that is not what the command needs (a duration, a list, a traceparent). */
+  usage: ["BG831", "envelope command option is invalid"]
+});
+
+// src/identity/envelope/error.ts
+var EnvelopeError = class extends BlastguardError {
+  constructor(code3, message3) {
+    super(code3, message3);
+    this.name = "EnvelopeError";
+  }
+};
+function refuse(code3, message3) {
+  throw new EnvelopeError(code3, message3);
+}
+
+// src/identity/envelope/claims.ts
+var ENVELOPE_TYP = "txntoken+jwt";
+var B64URL = /^[A-Za-z0-9_-]*$/;
+var FORBIDDEN_HEADER = ["jku", "jwk", "x5u", "x5c", "crit", "b64", "zip"];
+var MAX_ENVELOPE_CHARS = 16384;
+function decodeEnvelope(compact) {
+  if (compact.length > MAX_ENVELOPE_CHARS) refuse(ENVELOPE_CODES.malformed, `the envelope is longer than ${MAX_ENVELOPE_CHARS} characters`);
+  const parts = compact.split(".");
+  if (parts.length !== 3 || !parts.every((p2) => B64URL.test(p2)) || parts[0] === "" || parts[1] === "" || parts[2] === "") {
+    refuse(ENVELOPE_CODES.malformed, "the envelope is not a compact JWS (three base64url parts)");
+  }
+  const [h, p, s] = parts;
+  const header = json(h, "header");
+  const claims = json(p, "payload");
+  for (const name of FORBIDDEN_HEADER) {
+    if (name in header) refuse(ENVELOPE_CODES.malformed, `the envelope header has \`${name}\`, which is never accepted`);
+  }
+  if (typeof header.alg !== "string") refuse(ENVELOPE_CODES.malformed, "the envelope header has no `alg`");
+  if (typeof header.kid !== "string" || header.kid === "") refuse(ENVELOPE_CODES.malformed, "the envelope header has no `kid`");
+  if (header.typ !== ENVELOPE_TYP) refuse(ENVELOPE_CODES.malformed, `the envelope header \`typ\` must be \`${ENVELOPE_TYP}\``);
+  return {
+    compact,
+    header: { alg: header.alg, kid: header.kid, typ: header.typ },
+    claims: checkClaims(claims),
+    signingInput: `${h}.${p}`,
+    signature: Buffer.from(s, "base64url")
+  };
+}
+function json(part, what) {
+  let value;
+  try {
+    value = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+  } catch {
+    return refuse(ENVELOPE_CODES.malformed, `the envelope ${what} is not json`);
+  }
+  if (!isRecord(value)) refuse(ENVELOPE_CODES.malformed, `the envelope ${what} is not a json object`);
+  return value;
+}
+function str2(claims, name) {
+  const v = claims[name];
+  if (typeof v !== "string" || v === "") refuse(ENVELOPE_CODES.malformed, `the envelope claim \`${name}\` must be a non-empty string`);
+  return v;
+}
+function seconds(claims, name) {
+  const v = claims[name];
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) refuse(ENVELOPE_CODES.malformed, `the envelope claim \`${name}\` must be whole seconds since the epoch`);
+  return v;
+}
+function list(value, name) {
+  if (!Array.isArray(value) || !value.every((x) => typeof x === "string" && x !== "")) {
+    refuse(ENVELOPE_CODES.malformed, `the envelope claim \`azd.${name}\` must be a list of non-empty strings`);
+  }
+  return value;
+}
+function checkClaims(c2) {
+  const claims = {
+    iss: str2(c2, "iss"),
+    iat: seconds(c2, "iat"),
+    exp: seconds(c2, "exp"),
+    jti: str2(c2, "jti"),
+    txn: str2(c2, "txn"),
+    sub: str2(c2, "sub"),
+    tctx: { tenant: "" }
+  };
+  if (claims.exp <= claims.iat) refuse(ENVELOPE_CODES.malformed, "the envelope expires before it is issued");
+  if (!isRecord(c2.tctx)) refuse(ENVELOPE_CODES.malformed, "the envelope claim `tctx` must be an object");
+  claims.tctx.tenant = str2(c2.tctx, "tenant");
+  if (c2.tctx.causation !== void 0) claims.tctx.causation = str2(c2.tctx, "causation");
+  if (c2.aud !== void 0) claims.aud = str2(c2, "aud");
+  if (c2.purp !== void 0) claims.purp = str2(c2, "purp");
+  if (c2.rctx !== void 0) {
+    if (!isRecord(c2.rctx)) refuse(ENVELOPE_CODES.malformed, "the envelope claim `rctx` must be an object");
+    claims.rctx = c2.rctx.req_wl === void 0 ? {} : { req_wl: str2(c2.rctx, "req_wl") };
+  }
+  if (c2.azd !== void 0) {
+    if (!isRecord(c2.azd)) refuse(ENVELOPE_CODES.malformed, "the envelope claim `azd` must be an object");
+    const azd = {};
+    for (const dim of ["operations", "environments", "resources"]) {
+      if (c2.azd[dim] !== void 0) azd[dim] = list(c2.azd[dim], dim);
+    }
+    claims.azd = azd;
+  }
+  if (c2.parent !== void 0) {
+    if (!isRecord(c2.parent)) refuse(ENVELOPE_CODES.malformed, "the envelope claim `parent` must be an object");
+    claims.parent = { txn_token: str2(c2.parent, "txn_token"), sha256: str2(c2.parent, "sha256") };
+  }
+  return claims;
+}
+
+// src/identity/envelope/chain.ts
+import { createHash as createHash2 } from "node:crypto";
+
+// src/identity/envelope/pattern.ts
+function matchesPattern(pattern, value) {
+  if (!pattern.includes("*")) return pattern === value;
+  const parts = pattern.split("*");
+  const first = parts[0] ?? "";
+  const last = parts[parts.length - 1] ?? "";
+  if (value.length < first.length + last.length || !value.startsWith(first) || !value.endsWith(last)) return false;
+  let at = first.length;
+  const end = value.length - last.length;
+  for (const part of parts.slice(1, -1)) {
+    const found = value.indexOf(part, at);
+    if (found < 0 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return true;
+}
+function matchesAny(patterns, value) {
+  return patterns.some((p) => matchesPattern(p, value));
+}
+
+// src/identity/envelope/signature.ts
+import { verify } from "node:crypto";
+function verifySignature(alg, key, signingInput, signature) {
+  const data = Buffer.from(signingInput, "ascii");
+  try {
+    switch (alg) {
+      case "EdDSA":
+        return signature.length === 64 && verify(null, data, key, signature);
+      case "ES256":
+        return signature.length === 64 && verify("sha256", data, { key, dsaEncoding: "ieee-p1363" }, signature);
+      case "ES384":
+        return signature.length === 96 && verify("sha384", data, { key, dsaEncoding: "ieee-p1363" }, signature);
+    }
+  } catch {
+    return false;
+  }
+}
+
+// src/identity/envelope/chain.ts
+var MAX_CHAIN_DEPTH = 4;
+var MAX_CLOCK_SKEW_SECONDS = 60;
+function parentHash(compact) {
+  return createHash2("sha256").update(compact).digest("base64url");
+}
+function envelopeHash(compact) {
+  return `sha256:${createHash2("sha256").update(compact).digest("hex")}`;
+}
+function verifyEnvelope(compact, store, nowSeconds) {
+  const hash = envelopeHash(compact);
+  let chain = store.cache.get(hash, nowSeconds, MAX_CLOCK_SKEW_SECONDS);
+  if (chain === void 0) {
+    chain = verifyChain(compact, hash, store);
+    store.cache.set(hash, chain);
+  }
+  checkTime(chain, nowSeconds);
+  return chain;
+}
+function verifyChain(compact, hash, store) {
+  const levels = decodeChain(compact);
+  levels.forEach((level, i) => checkLevel(level, store, i === 0));
+  const root = levels[0];
+  const scope = { ...root.claims.azd };
+  let iat = root.claims.iat;
+  let exp = root.claims.exp;
+  for (let i = 1; i < levels.length; i++) {
+    const parent = levels[i - 1].claims;
+    const child = levels[i].claims;
+    if (child.sub !== parent.sub || child.txn !== parent.txn || child.tctx.tenant !== parent.tctx.tenant || child.tctx.causation !== parent.tctx.causation) {
+      refuse(ENVELOPE_CODES.changedIdentity, `the attenuation by \`${child.iss}\` changes the originator, tenant, causation or transaction of its parent`);
+    }
+    if (child.exp > parent.exp) refuse(ENVELOPE_CODES.widenedLifetime, `the attenuation by \`${child.iss}\` expires after its parent`);
+    for (const dim of ["operations", "environments", "resources"]) {
+      const asked = child.azd?.[dim];
+      if (asked === void 0) continue;
+      const allowed = scope[dim];
+      const extra = allowed === void 0 ? [] : asked.filter((x) => !allowed.includes(x));
+      if (extra.length > 0) refuse(ENVELOPE_CODES.widenedScope, `the attenuation by \`${child.iss}\` asks for ${dim} \`${extra.join("`, `")}\` its parent does not allow`);
+      scope[dim] = [...asked];
+    }
+    iat = Math.max(iat, child.iat);
+    exp = Math.min(exp, child.exp);
+  }
+  const leaf2 = levels[levels.length - 1].claims;
+  return {
+    hash,
+    originator: leaf2.sub,
+    tenant: leaf2.tctx.tenant,
+    ...leaf2.tctx.causation === void 0 ? {} : { causation: leaf2.tctx.causation },
+    txn: leaf2.txn,
+    issuers: levels.map((l) => l.claims.iss),
+    scope,
+    iat,
+    exp
+  };
+}
+function decodeChain(compact) {
+  const levels = [];
+  let text2 = compact;
+  for (; ; ) {
+    if (levels.length === MAX_CHAIN_DEPTH) refuse(ENVELOPE_CODES.tooDeep, `the envelope chain has more than ${MAX_CHAIN_DEPTH} levels`);
+    const level = decodeEnvelope(text2);
+    levels.unshift(level);
+    const parent = level.claims.parent;
+    if (parent === void 0) return levels;
+    if (parentHash(parent.txn_token) !== parent.sha256) {
+      refuse(ENVELOPE_CODES.parentMismatch, `the attenuation by \`${level.claims.iss}\` does not embed the parent its hash names`);
+    }
+    text2 = parent.txn_token;
+  }
+}
+function checkLevel(level, store, root) {
+  const { header, claims } = level;
+  const entry = store.issuers.get(claims.iss);
+  if (entry === void 0) refuse(ENVELOPE_CODES.unknownIssuer, `issuer \`${claims.iss}\` is not a declared IdentityIssuer`);
+  const key = entry.keys.get(header.kid);
+  if (key === void 0) {
+    if (entry.awaitingJwks) {
+      refuse(ENVELOPE_CODES.keysUnavailable, `the keys of issuer \`${claims.iss}\` are published at its jwksUrl and have not been fetched`);
+    }
+    refuse(ENVELOPE_CODES.unknownKey, `key \`${header.kid}\` is not a key of issuer \`${claims.iss}\``);
+  }
+  const alg = header.alg;
+  if (!entry.algorithms.has(alg) || !key.algorithms.includes(alg)) {
+    refuse(ENVELOPE_CODES.algorithm, `algorithm \`${header.alg}\` is not allowed for key \`${header.kid}\` of issuer \`${claims.iss}\``);
+  }
+  if (!verifySignature(alg, key.key, level.signingInput, level.signature)) {
+    refuse(ENVELOPE_CODES.badSignature, `the signature of the envelope by \`${claims.iss}\` (key \`${header.kid}\`) does not verify`);
+  }
+  if (claims.exp - claims.iat > entry.issuer.maxLifetimeSeconds) {
+    refuse(ENVELOPE_CODES.lifetime, `issuer \`${claims.iss}\` signed an envelope living ${claims.exp - claims.iat} s, more than its ${entry.issuer.maxLifetimeSeconds} s`);
+  }
+  if (!matchesAny(entry.issuer.tenants, claims.tctx.tenant)) {
+    refuse(ENVELOPE_CODES.tenant, `issuer \`${claims.iss}\` may not assert tenant \`${claims.tctx.tenant}\``);
+  }
+  if (root && !matchesAny(entry.issuer.originators, claims.sub)) {
+    refuse(ENVELOPE_CODES.originator, `issuer \`${claims.iss}\` may not assert originator \`${claims.sub}\``);
+  }
+}
+function checkTime(chain, nowSeconds) {
+  if (nowSeconds > chain.exp + MAX_CLOCK_SKEW_SECONDS) {
+    refuse(ENVELOPE_CODES.expired, `the envelope expired at ${new Date(chain.exp * 1e3).toISOString()}`);
+  }
+  if (chain.iat > nowSeconds + MAX_CLOCK_SKEW_SECONDS) {
+    refuse(ENVELOPE_CODES.notYetValid, `the envelope is issued at ${new Date(chain.iat * 1e3).toISOString()}, in the future`);
+  }
+}
+function checkCall(chain, call2) {
+  const { operations, environments, resources } = chain.scope;
+  if (operations !== void 0 && !operations.includes(call2.operation)) {
+    refuse(ENVELOPE_CODES.outsideScope, `operation \`${call2.operation}\` is not among the envelope's operations`);
+  }
+  if (environments !== void 0 && (call2.environment == null || !environments.includes(call2.environment))) {
+    refuse(ENVELOPE_CODES.outsideScope, `environment \`${call2.environment ?? "unknown"}\` is not among the envelope's environments`);
+  }
+  if (resources !== void 0 && (call2.resource == null || !resources.includes(call2.resource))) {
+    refuse(ENVELOPE_CODES.outsideScope, `resource \`${call2.resource ?? "unknown"}\` is not among the envelope's resources`);
+  }
+}
+
+// src/identity/envelope/cache.ts
+var CHAIN_CACHE_SIZE = 4096;
+var ChainCache = class {
+  constructor(size = CHAIN_CACHE_SIZE) {
+    this.size = size;
+  }
+  size;
+  entries = /* @__PURE__ */ new Map();
+  get(hash, nowSeconds, skewSeconds) {
+    const hit = this.entries.get(hash);
+    if (hit === void 0) return void 0;
+    this.entries.delete(hash);
+    if (nowSeconds > hit.exp + skewSeconds) return void 0;
+    this.entries.set(hash, hit);
+    return hit;
+  }
+  set(hash, chain) {
+    this.entries.delete(hash);
+    this.entries.set(hash, chain);
+    if (this.entries.size > this.size) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) this.entries.delete(oldest.value);
+    }
+  }
+  get count() {
+    return this.entries.size;
+  }
+};
+
+// src/identity/envelope/carry.ts
+var ENVELOPE_HEADER = "Txn-Token";
+var ENVELOPE_MCP_META_KEY = "txn-token";
+function envelopeFromHeaders(headers) {
+  const values2 = [...new Set(headerValues(headers, ENVELOPE_HEADER.toLowerCase()).map((v) => v.trim()))];
+  if (values2.length > 1) refuse(ENVELOPE_CODES.conflicting, `header \`${ENVELOPE_HEADER}\` is given ${values2.length} different values`);
+  const [value] = values2;
+  return value === void 0 || value === "" ? null : value;
+}
+
+// node_modules/jose/dist/webapi/lib/buffer_utils.js
+var encoder = new TextEncoder();
+var decoder2 = new TextDecoder();
+var strictDecoder = new TextDecoder("utf-8", { fatal: true });
+var UINT32_RANGE = 2 ** 32;
+function concat(...buffers) {
+  const size = buffers.reduce((acc, { length }) => acc + length, 0), buf = new Uint8Array(size);
+  let i = 0;
+  for (const buffer of buffers)
+    buf.set(buffer, i), i += buffer.length;
+  return buf;
+}
+var NON_ASCII = /[^\x00-\x7f]/;
+function encode(string) {
+  if (typeof string == "string" && string.length >= 128) {
+    if (NON_ASCII.test(string))
+      throw new TypeError("non-ASCII string encountered in encode()");
+    return encoder.encode(string);
+  }
+  const bytes = new Uint8Array(string.length);
+  for (let i = 0; i < string.length; i++) {
+    const code3 = string.charCodeAt(i);
+    if (code3 > 127)
+      throw new TypeError("non-ASCII string encountered in encode()");
+    bytes[i] = code3;
+  }
+  return bytes;
+}
+function encodeBase64(input2, url = false) {
+  if (Uint8Array.prototype.toBase64)
+    return input2.toBase64({ alphabet: url ? "base64url" : "base64", omitPadding: url });
+  const CHUNK_SIZE = 32768, arr = [];
+  for (let i = 0; i < input2.length; i += CHUNK_SIZE)
+    arr.push(String.fromCharCode.apply(null, input2.subarray(i, i + CHUNK_SIZE)));
+  const encoded = btoa(arr.join(""));
+  return url ? encoded.replace(/=/g, "").replace(/\+/g, "-").replace(/\//g, "_") : encoded;
+}
+function decodeBase64(encoded, url = false) {
+  if (Uint8Array.fromBase64)
+    return Uint8Array.fromBase64(encoded, { alphabet: url ? "base64url" : "base64" });
+  if (url) {
+    if (encoded.includes("+") || encoded.includes("/"))
+      throw new TypeError("Invalid base64url");
+    encoded = encoded.replace(/-/g, "+").replace(/_/g, "/");
+  }
+  const binary = atob(encoded), bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++)
+    bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+// node_modules/jose/dist/webapi/util/errors.js
+var JOSEError = class extends Error {
+  static code = "ERR_JOSE_GENERIC";
+  code = "ERR_JOSE_GENERIC";
+  constructor(message3, options) {
+    super(message3, options), this.name = this.constructor.name, Error.captureStackTrace?.(this, this.constructor);
+  }
+};
+var JOSENotSupported = class extends JOSEError {
+  static code = "ERR_JOSE_NOT_SUPPORTED";
+  code = "ERR_JOSE_NOT_SUPPORTED";
+};
+var JWSInvalid = class extends JOSEError {
+  static code = "ERR_JWS_INVALID";
+  code = "ERR_JWS_INVALID";
+};
+
+// node_modules/jose/dist/webapi/util/base64url.js
+var invalid = "The input to be decoded is not correctly encoded.";
+function decode(input2) {
+  try {
+    return decodeBase64(typeof input2 == "string" ? input2 : decoder2.decode(input2), true);
+  } catch (cause) {
+    throw new TypeError(invalid, { cause });
+  }
+}
+function encode2(input2) {
+  return encodeBase64(typeof input2 == "string" ? encoder.encode(input2) : input2, true);
+}
+
+// node_modules/jose/dist/webapi/lib/validate.js
+function assertUint8Array(input2, label) {
+  if (!(input2 instanceof Uint8Array))
+    throw new TypeError(`${label} must be an instance of Uint8Array`);
+}
+function isObject2(input2) {
+  if (typeof input2 != "object" || input2 === null || Object.prototype.toString.call(input2) !== "[object Object]")
+    return false;
+  const prototype = Object.getPrototypeOf(input2);
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
+}
+function isDisjoint(...headers) {
+  const parameters = /* @__PURE__ */ new Set();
+  for (const header of headers)
+    if (header)
+      for (const parameter of Object.keys(header)) {
+        if (parameters.has(parameter))
+          return false;
+        parameters.add(parameter);
+      }
+  return true;
+}
+function assertNotSet(value, name) {
+  if (value !== void 0)
+    throw new TypeError(`${name} can only be called once`);
+}
+var JWS_RECOGNIZED = { __proto__: null, b64: true };
+function validateCritDuplicates(Err, protectedHeader) {
+  const { crit } = protectedHeader ?? {};
+  if (Array.isArray(crit) && new Set(crit).size !== crit.length)
+    throw new Err('"crit" (Critical) Header Parameter MUST NOT contain duplicate values');
+}
+function validateCrit(Err, recognizedDefault, recognizedOption, protectedHeader, joseHeader) {
+  if (joseHeader.crit !== void 0 && protectedHeader?.crit === void 0)
+    throw new Err('"crit" (Critical) Header Parameter MUST be integrity protected');
+  if (!protectedHeader || protectedHeader.crit === void 0)
+    return [];
+  if (!Array.isArray(protectedHeader.crit) || protectedHeader.crit.length === 0 || protectedHeader.crit.some((input2) => typeof input2 != "string" || input2.length === 0))
+    throw new Err('"crit" (Critical) Header Parameter MUST be an array of non-empty strings when present');
+  const recognized = recognizedOption === void 0 ? recognizedDefault : { __proto__: null, ...recognizedOption, ...recognizedDefault };
+  for (const parameter of protectedHeader.crit) {
+    if (!(parameter in recognized))
+      throw new JOSENotSupported(`Extension Header Parameter "${parameter}" is not recognized`);
+    if (!Object.hasOwn(joseHeader, parameter) || joseHeader[parameter] === void 0)
+      throw new Err(`Extension Header Parameter "${parameter}" is missing`);
+    if (recognized[parameter] && (!Object.hasOwn(protectedHeader, parameter) || protectedHeader[parameter] === void 0))
+      throw new Err(`Extension Header Parameter "${parameter}" MUST be integrity protected`);
+  }
+  return protectedHeader.crit;
+}
+function validateB64(protectedHeader, extensions) {
+  if (extensions.includes("b64")) {
+    const b64 = protectedHeader.b64;
+    if (typeof b64 != "boolean")
+      throw new JWSInvalid('The "b64" (base64url-encode payload) Header Parameter must be a boolean');
+    return b64;
+  }
+  return true;
+}
+function serializeJoseHeader(Err, header) {
+  let serialized, parsed2;
+  try {
+    serialized = JSON.stringify(header), parsed2 = JSON.parse(serialized);
+  } catch (cause) {
+    throw new Err("JOSE Header is not valid JSON", { cause });
+  }
+  if (!isObject2(parsed2))
+    throw new Err("JOSE Header is not a JSON object");
+  return [parsed2, serialized];
+}
+
+// node_modules/jose/dist/webapi/lib/key.js
+var tag = (key) => key[Symbol.toStringTag];
+var jwkMatchesOp = (entry, key, usage) => {
+  const { alg } = entry;
+  if (key.use !== void 0) {
+    const expected = usage === "sign" || usage === "verify" ? "sig" : "enc";
+    if (key.use !== expected)
+      throw new TypeError(`Invalid key for this operation, its "use" must be "${expected}" when present`);
+  }
+  if (key.alg !== void 0 && key.alg !== alg)
+    throw new TypeError(`Invalid key for this operation, its "alg" must be "${alg}" when present`);
+  if (Array.isArray(key.key_ops)) {
+    const expectedKeyOp = usage === "encrypt" || usage === "decrypt" ? entry.ops?.[usage === "encrypt" ? 0 : 1] : usage;
+    if (expectedKeyOp && !key.key_ops.includes(expectedKeyOp))
+      throw new TypeError(`Invalid key for this operation, its "key_ops" must include "${expectedKeyOp}" when present`);
+  }
+};
+async function prepareKey(entry, key, usage) {
+  const { alg, secret } = entry, requiresPrivateKey = usage === "decrypt" || usage === "sign";
+  if (secret && key instanceof Uint8Array)
+    return key;
+  let normalized, keyObject;
+  if (isObject2(key)) {
+    if (normalized = normalizeJwk(key), typeof normalized.kty != "string")
+      throw invalidKeyType(alg, key, secret);
+    if (!(secret ? normalized.kty === "oct" && typeof normalized.k == "string" : normalized.kty !== "oct" && (requiresPrivateKey ? normalized.kty === "AKP" && typeof normalized.priv == "string" || typeof normalized.d == "string" : normalized.d === void 0 && normalized.priv === void 0)))
+      throw new TypeError(secret ? 'JSON Web Key for symmetric algorithms must have JWK "kty" (Key Type) equal to "oct" and the JWK "k" (Key Value) present' : `JSON Web Key for this operation must be a ${requiresPrivateKey ? "private" : "public"} JWK`);
+    if (jwkMatchesOp(entry, normalized, usage), normalized.kty === "oct")
+      return decode(normalized.k);
+    if (!Object.isFrozen(key)) {
+      const { key_ops } = key;
+      Array.isArray(key_ops) && Object.freeze(key_ops), Object.freeze(key);
+    }
+  } else {
+    if (!isKeyLike(key))
+      throw invalidKeyType(alg, key, secret);
+    const expectedType = secret ? "secret" : requiresPrivateKey ? "private" : "public";
+    if (key.type !== expectedType && (secret || ["secret", "public", "private"].includes(key.type)))
+      throw new TypeError(`${tag(key)} instances must be of type "${expectedType}" for the ${alg} algorithm`);
+    if (isCryptoKey(key))
+      return key;
+    if (keyObject = key, keyObject.type === "secret")
+      return keyObject.export();
+  }
+  cache2 ||= /* @__PURE__ */ new WeakMap();
+  const cacheKey = key;
+  let cached = cache2.get(cacheKey);
+  if (cached?.[alg])
+    return cached[alg];
+  if (cached || cache2.set(cacheKey, cached = {}), keyObject && typeof keyObject.toCryptoKey == "function") {
+    const isPublic = keyObject.type === "public", crv = nist[keyObject.asymmetricKeyDetails?.namedCurve], params = entry.resolve?.({ crv, asymmetricKeyType: keyObject.asymmetricKeyType }) ?? entry.subtle;
+    return cached[alg] = keyObject.toCryptoKey(params, isPublic, entry.usages[isPublic ? 0 : 1]);
+  }
+  return normalized ??= keyObject.export({ format: "jwk" }), normalized.alg = alg, cached[alg] = await jwkToKey(entry, normalized);
+}
+var cache2;
+var nist = {
+  __proto__: null,
+  prime256v1: "P-256",
+  secp384r1: "P-384",
+  secp521r1: "P-521"
+};
+var isCryptoKey = (key) => {
+  if (key?.[Symbol.toStringTag] === "CryptoKey")
+    return true;
+  try {
+    return key instanceof CryptoKey;
+  } catch {
+    return false;
+  }
+};
+var isKeyObject = (key) => key?.[Symbol.toStringTag] === "KeyObject";
+var isKeyLike = (key) => isCryptoKey(key) || isKeyObject(key);
+function message(msg, actual, ...types) {
+  if (types.length > 2) {
+    const last = types.pop();
+    msg += `one of type ${types.join(", ")}, or ${last}.`;
+  } else types.length === 2 ? msg += `one of type ${types[0]} or ${types[1]}.` : msg += `of type ${types[0]}.`;
+  return actual == null ? msg += ` Received ${actual}` : typeof actual == "function" && actual.name ? msg += ` Received function ${actual.name}` : typeof actual == "object" && actual != null && actual.constructor?.name && (msg += ` Received an instance of ${actual.constructor.name}`), msg;
+}
+function invalidKeyType(alg, actual, secret) {
+  const types = ["CryptoKey", "KeyObject", "JSON Web Key"];
+  return secret && types.push("Uint8Array"), new TypeError(message(`Key for the ${alg} algorithm must be `, actual, ...types));
+}
+var unusable = (name, prop = "algorithm.name") => new TypeError(`CryptoKey does not support this operation, its ${prop} must be ${name}`);
+function checkUsage(key, usage) {
+  if (usage && !key.usages.includes(usage))
+    throw new TypeError(`CryptoKey does not support this operation, its usages must include ${usage}.`);
+}
+function checkModulusLength(alg, key) {
+  const { modulusLength } = key.algorithm;
+  if (typeof modulusLength != "number" || modulusLength < 2048)
+    throw new TypeError(`${alg} requires key modulusLength to be 2048 bits or larger`);
+}
+function checkCryptoKey(key, expected, usage) {
+  const algorithm = key.algorithm;
+  if (algorithm.name !== expected.name)
+    throw unusable(expected.name);
+  if (expected.hash && algorithm.hash?.name !== expected.hash)
+    throw unusable(expected.hash, "algorithm.hash");
+  if (expected.namedCurve && algorithm.namedCurve !== expected.namedCurve)
+    throw unusable(expected.namedCurve, "algorithm.namedCurve");
+  if (expected.length !== void 0 && algorithm.length !== expected.length)
+    throw unusable(expected.length, "algorithm.length");
+  checkUsage(key, usage);
+}
+function snapshotJwk(jwk) {
+  return { __proto__: null, ...jwk };
+}
+function normalizeJwk(jwk) {
+  const normalized = snapshotJwk(jwk);
+  if (normalized.ext !== void 0 && typeof normalized.ext != "boolean")
+    throw new TypeError('"ext" (Extractable) Parameter must be a boolean');
+  if (normalized.key_ops !== void 0) {
+    const value = normalized.key_ops, keyOps = Array.isArray(value) ? [...value] : void 0;
+    if (!keyOps || keyOps.some((operation) => typeof operation != "string") || new Set(keyOps).size !== keyOps.length)
+      throw new TypeError('"key_ops" (Key Operations) Parameter must be an array of unique strings');
+    normalized.key_ops = keyOps;
+  }
+  return normalized;
+}
+async function jwkToKey(entry, jwk, extractable) {
+  if (!entry.kty.includes(jwk.kty))
+    throw new JOSENotSupported('Invalid or unsupported JWK "alg" (Algorithm) Parameter value');
+  const algorithm = entry.resolve?.({ kty: jwk.kty, crv: jwk.crv }) ?? entry.subtle, isPrivate = !!(jwk.d || jwk.priv), keyData = { ...jwk, ext: extractable ?? jwk.ext };
+  return keyData.kty !== "AKP" && delete keyData.alg, delete keyData.use, crypto.subtle.importKey("jwk", keyData, algorithm, keyData.ext ?? !isPrivate, jwk.key_ops ?? entry.usages[isPrivate ? 1 : 0]);
+}
+async function rawKey(key, expected, usage, extractable = false) {
+  return key instanceof Uint8Array && (key = await crypto.subtle.importKey("raw", key, expected, extractable, [usage])), checkCryptoKey(key, expected, usage), key;
+}
+
+// node_modules/jose/dist/webapi/lib/key_descriptor.js
+function table2(entries) {
+  const out = { __proto__: null };
+  for (const alg in entries)
+    out[alg] = { ...entries[alg], alg };
+  return out;
+}
+
+// node_modules/jose/dist/webapi/lib/jws_algorithms.js
+var sig = [["verify"], ["sign"]];
+function hmac(bits) {
+  const subtle = { name: "HMAC", hash: `SHA-${bits}` };
+  return { kty: ["oct"], secret: true, subtle, signing: subtle, usages: sig };
+}
+function rsa(bits, saltLength) {
+  const subtle = { name: saltLength ? "RSA-PSS" : "RSASSA-PKCS1-v1_5", hash: `SHA-${bits}` };
+  return {
+    kty: ["RSA"],
+    subtle,
+    signing: saltLength ? { ...subtle, saltLength } : subtle,
+    usages: sig,
+    minRsaBits: 2048
+  };
+}
+function ecdsa(crv, bits) {
+  return {
+    kty: ["EC"],
+    crv,
+    subtle: { name: "ECDSA", namedCurve: crv },
+    signing: { name: "ECDSA", hash: `SHA-${bits}` },
+    usages: sig
+  };
+}
+function eddsa() {
+  const subtle = { name: "Ed25519" };
+  return {
+    kty: ["OKP"],
+    crv: "Ed25519",
+    subtle,
+    signing: subtle,
+    usages: sig
+  };
+}
+function mldsa(parameterSet) {
+  const subtle = { name: `ML-DSA-${parameterSet}` };
+  return {
+    kty: ["AKP"],
+    subtle,
+    signing: subtle,
+    usages: sig
+  };
+}
+var JWS = table2({
+  HS256: hmac(256),
+  HS384: hmac(384),
+  HS512: hmac(512),
+  RS256: rsa(256),
+  RS384: rsa(384),
+  RS512: rsa(512),
+  PS256: rsa(256, 32),
+  PS384: rsa(384, 48),
+  PS512: rsa(512, 64),
+  ES256: ecdsa("P-256", 256),
+  ES384: ecdsa("P-384", 384),
+  ES512: ecdsa("P-521", 512),
+  EdDSA: eddsa(),
+  Ed25519: eddsa(),
+  "ML-DSA-44": mldsa(44),
+  "ML-DSA-65": mldsa(65),
+  "ML-DSA-87": mldsa(87)
+});
+function jwsAlgorithm(alg) {
+  const entry = typeof alg == "string" ? JWS[alg] : void 0;
+  if (!entry)
+    throw new JOSENotSupported(`alg ${alg} is not supported either by JOSE or your javascript runtime`);
+  return entry;
+}
+
+// node_modules/jose/dist/webapi/lib/jws_sign.js
+async function createSignature(input2, key, rejectUnencoded) {
+  let [payload, protectedHeader, unprotectedHeader, crit] = input2, encodedProtectedHeader = "";
+  if (protectedHeader !== void 0) {
+    const normalized = serializeJoseHeader(JWSInvalid, protectedHeader);
+    protectedHeader = normalized[0], encodedProtectedHeader = encode2(normalized[1]);
+  }
+  if (unprotectedHeader !== void 0 && (unprotectedHeader = serializeJoseHeader(JWSInvalid, unprotectedHeader)[0]), !protectedHeader && !unprotectedHeader)
+    throw new JWSInvalid("either setProtectedHeader or setUnprotectedHeader must be called before #sign()");
+  if (!isDisjoint(protectedHeader, unprotectedHeader))
+    throw new JWSInvalid("JWS Protected and JWS Unprotected Header Parameter names must be disjoint");
+  const joseHeader = { ...protectedHeader, ...unprotectedHeader };
+  validateCritDuplicates(JWSInvalid, protectedHeader);
+  const b64 = validateB64(protectedHeader, validateCrit(JWSInvalid, JWS_RECOGNIZED, crit, protectedHeader, joseHeader));
+  b64 || rejectUnencoded?.();
+  const { alg } = joseHeader;
+  if (typeof alg != "string" || !alg)
+    throw new JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid');
+  const entry = jwsAlgorithm(alg);
+  let encodedPayload = "", signingPayload = payload, signingInput;
+  if (b64) {
+    const encodedPayloadCache = input2[4];
+    encodedPayloadCache ? (encodedPayload = encodedPayloadCache[0] ??= encode2(payload), signingPayload = encodedPayloadCache[1] ??= encode(encodedPayload)) : (encodedPayload = encode2(payload), signingInput = encoder.encode(`${encodedProtectedHeader}.${encodedPayload}`));
+  }
+  signingInput ??= concat(encode(encodedProtectedHeader), encode("."), signingPayload);
+  const signingKey = await rawKey(await prepareKey(entry, key, "sign"), entry.subtle, "sign");
+  entry.minRsaBits && checkModulusLength(entry.alg, signingKey);
+  const jws = {
+    signature: encode2(new Uint8Array(await crypto.subtle.sign(entry.signing, signingKey, signingInput))),
+    payload: encodedPayload
+  };
+  return protectedHeader && (jws.protected = encodedProtectedHeader), unprotectedHeader && (jws.header = unprotectedHeader), [jws, b64];
+}
+async function createCompactSignature(payload, protectedHeader, crit, key, rejectUnencoded) {
+  const [jws] = await createSignature([payload, protectedHeader, void 0, crit], key, rejectUnencoded);
+  return `${jws.protected}.${jws.payload}.${jws.signature}`;
+}
+
+// node_modules/jose/dist/webapi/jws/compact/sign.js
+var CompactSign = class {
+  #payload;
+  #protectedHeader;
+  constructor(payload) {
+    assertUint8Array(payload, "payload"), this.#payload = payload;
+  }
+  setProtectedHeader(protectedHeader) {
+    return assertNotSet(this.#protectedHeader, "setProtectedHeader"), this.#protectedHeader = protectedHeader, this;
+  }
+  async sign(key, options) {
+    return createCompactSignature(this.#payload, this.#protectedHeader, options?.crit, key, () => {
+      throw new TypeError("use the flattened module for creating JWS with b64: false");
+    });
+  }
+};
+
+// src/identity/envelope/keys.ts
+import { createPublicKey } from "node:crypto";
+var ENVELOPE_ALGORITHMS = ["ES256", "ES384", "EdDSA"];
+var DEFAULT_ALGORITHMS = ["ES256", "EdDSA"];
+function keyProblem(key) {
+  if (key.pem === null === (key.jwk === null)) return "give exactly one of `pem` and `jwk`";
+  if (key.pem !== null && /PRIVATE KEY/.test(key.pem)) return "is a private key; only the public key belongs in the policy";
+  if (key.jwk !== null && "d" in key.jwk) return "is a private jwk (it has `d`); only the public key belongs in the policy";
+  try {
+    const object = importKey(key);
+    return algorithmsOf(object).length === 0 ? "is neither an EC P-256/P-384 nor an Ed25519 key" : null;
+  } catch (e) {
+    return `cannot be read as a public key (${e instanceof Error ? e.message.toLowerCase() : "unknown error"})`;
+  }
+}
+function importKey(key) {
+  if (key.pem !== null) return createPublicKey(key.pem);
+  return createPublicKey({ key: key.jwk, format: "jwk" });
+}
+function algorithmsOf(key) {
+  if (key.asymmetricKeyType === "ed25519") return ["EdDSA"];
+  if (key.asymmetricKeyType === "ec") {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    if (curve === "prime256v1") return ["ES256"];
+    if (curve === "secp384r1") return ["ES384"];
+  }
+  return [];
+}
+
+// src/identity/envelope/trust.ts
+var stores = /* @__PURE__ */ new WeakMap();
+var NO_FETCHED = Object.freeze({});
+function trustStoreOf(issuers, fetched = NO_FETCHED) {
+  let byFetched = stores.get(issuers);
+  if (!byFetched) stores.set(issuers, byFetched = /* @__PURE__ */ new WeakMap());
+  let store = byFetched.get(fetched);
+  if (!store) byFetched.set(fetched, store = buildStore(issuers, fetched));
+  return store;
+}
+function buildStore(issuers, fetched) {
+  const entries = /* @__PURE__ */ new Map();
+  for (const issuer of issuers) {
+    if (entries.has(issuer.name)) continue;
+    const keys = /* @__PURE__ */ new Map();
+    const wasFetched = Object.prototype.hasOwnProperty.call(fetched, issuer.name);
+    const extra = wasFetched ? fetched[issuer.name] ?? [] : [];
+    for (const declared of [...issuer.keys, ...extra]) {
+      if (keys.has(declared.kid) || keyProblem(declared) !== null) continue;
+      const key = importKey(declared);
+      keys.set(declared.kid, { key, algorithms: algorithmsOf(key) });
+    }
+    const allowed = issuer.algorithms.length === 0 ? DEFAULT_ALGORITHMS : issuer.algorithms;
+    const algorithms = new Set(ENVELOPE_ALGORITHMS.filter((a) => allowed.includes(a)));
+    entries.set(issuer.name, { issuer, keys, algorithms, awaitingJwks: issuer.jwksUrl !== null && issuer.keys.length === 0 && !wasFetched });
+  }
+  return { issuers: entries, cache: new ChainCache() };
 }
 
 // src/identity/index.ts
@@ -76079,7 +76940,7 @@ var { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
 });
 
 // src/extract/credentials.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // src/extract/failure.ts
 var ExtractFailure = class extends BlastguardError {
@@ -76094,7 +76955,7 @@ function fail(code3, message3) {
 
 // src/extract/credentials.ts
 function fingerprintOf(value) {
-  return `sha256:${createHash2("sha256").update(value, "utf8").digest("hex")}`;
+  return `sha256:${createHash3("sha256").update(value, "utf8").digest("hex")}`;
 }
 function cgiName(name) {
   return name.toLowerCase().replace(/_/g, "-");
@@ -76147,6 +77008,37 @@ function sigv4AccessKey(params) {
   const scope = (credentials[0] ?? "").slice("credential=".length);
   const key = scope.split("/")[0] ?? "";
   return /^[A-Za-z0-9]{1,128}$/.test(key) && scope.split("/").length === 5 ? key : null;
+}
+
+// src/extract/envelope.ts
+var NO_ISSUERS = Object.freeze([]);
+function envelopeVerifier(ir, time, fetched) {
+  const store = trustStoreOf(ir.identityIssuers ?? NO_ISSUERS, fetched);
+  const now = Math.floor(Date.parse(time) / 1e3);
+  return (envelope) => envelopeCheck(() => verifyEnvelope(envelope, store, now));
+}
+function headerEnvelope(headers) {
+  return envelopeCheck(() => envelopeFromHeaders(headers));
+}
+function chainIdentity(chain) {
+  return {
+    originator: chain.originator,
+    tenant: chain.tenant,
+    ...chain.causation === void 0 ? {} : { causation: chain.causation },
+    verified: true,
+    issuers: [...chain.issuers]
+  };
+}
+function checkEnvelopeScope(chain, call2) {
+  envelopeCheck(() => checkCall(chain, call2));
+}
+function envelopeCheck(check2) {
+  try {
+    return check2();
+  } catch (e) {
+    if (e instanceof EnvelopeError) throw new ExtractFailure(e.code, `identity envelope: ${e.message}`);
+    throw e;
+  }
 }
 
 // src/core/id-template.ts
@@ -76291,7 +77183,13 @@ function toInput(api, found, context3, inventory) {
     if (!(e instanceof ExtractFailure)) throw e;
     return failed(context3, new ExtractFailure(e.code, `\`${found.name}\`: ${e.message}`));
   }
-  const identity = found.meta && context3.identity ? withMessageIdentity(context3.identity, found.meta, api.identity) : context3.identity;
+  let identity;
+  try {
+    identity = callIdentity(found, context3, api, resource);
+  } catch (e) {
+    if (!(e instanceof ExtractFailure)) throw e;
+    return failed(context3, new ExtractFailure(e.code, `\`${found.name}\`: ${e.message}`));
+  }
   const args = api.argumentPaths ? projectArguments(found.args, api.argumentPaths) : null;
   const input2 = {
     api: context3.api,
@@ -76306,6 +77204,19 @@ function toInput(api, found, context3, inventory) {
   const result = { input: input2, operation: found.name };
   if (found.alias !== void 0) result.alias = found.alias;
   return result;
+}
+function callIdentity(found, context3, api, resource) {
+  const own2 = found.meta?.envelope;
+  let envelope = context3.envelope;
+  if (own2 !== void 0 && envelope !== void 0 && own2 !== envelope.text) {
+    fail(ENVELOPE_CODES.conflicting, "the message `_meta` carries another identity envelope than the request's `Txn-Token`");
+  }
+  if (own2 !== void 0 && envelope === void 0 && context3.verifyEnvelope) envelope = { text: own2, chain: context3.verifyEnvelope(own2) };
+  if (envelope !== void 0) {
+    checkEnvelopeScope(envelope.chain, { operation: found.name, environment: resource?.environment ?? null, resource: resource?.id ?? null });
+    return chainIdentity(envelope.chain);
+  }
+  return found.meta && context3.identity ? withMessageIdentity(context3.identity, found.meta, api.identity) : context3.identity;
 }
 
 // src/extract/inventory.ts
@@ -76668,11 +77579,11 @@ function pathMatchesEndpoint(url, endpoint2) {
   return strip(url.pathname) === strip(endpoint2);
 }
 function readJson(text2) {
-  const json = parseJsonNotingDuplicates(text2) ?? fail(EXTRACT_CODES.invalidBody, "the request body is not valid json");
-  if (json.duplicate !== null) {
-    fail(EXTRACT_CODES.invalidBody, `the json body repeats ${labelled("the member", json.duplicate, "key", "a member name")} in one object: parsers differ on which copy they keep`);
+  const json2 = parseJsonNotingDuplicates(text2) ?? fail(EXTRACT_CODES.invalidBody, "the request body is not valid json");
+  if (json2.duplicate !== null) {
+    fail(EXTRACT_CODES.invalidBody, `the json body repeats ${labelled("the member", json2.duplicate, "key", "a member name")} in one object: parsers differ on which copy they keep`);
   }
-  return json.value;
+  return json2.value;
 }
 var OVERRIDE_HEADERS = ["x-http-method-override", "x-http-method", "x-method-override"];
 function methodOverride(headers, url, text2) {
@@ -76878,11 +77789,11 @@ function readVariables(raw) {
   let value = raw;
   if (typeof value === "string") {
     if (value.trim() === "") return {};
-    const json = parseJsonNotingDuplicates(value) ?? fail(EXTRACT_CODES.invalidBody, "graphql `variables` is not valid json");
-    if (json.duplicate !== null) {
+    const json2 = parseJsonNotingDuplicates(value) ?? fail(EXTRACT_CODES.invalidBody, "graphql `variables` is not valid json");
+    if (json2.duplicate !== null) {
       fail(EXTRACT_CODES.invalidBody, "graphql `variables` repeats a member name in one object: parsers differ on which copy they keep");
     }
-    value = json.value;
+    value = json2.value;
   }
   if (!isRecord(value)) fail(EXTRACT_CODES.missingVariable, "graphql `variables` must be an object");
   return value;
@@ -77276,9 +78187,12 @@ function mcpOperations(message3) {
   const meta = params["_meta"];
   if (isRecord(meta)) {
     const { traceparent, baggage } = meta;
+    const envelope = hasOwn(meta, ENVELOPE_MCP_META_KEY) ? meta[ENVELOPE_MCP_META_KEY] : void 0;
+    if (envelope !== void 0 && typeof envelope !== "string") fail(ENVELOPE_CODES.malformed, `\`params._meta.${ENVELOPE_MCP_META_KEY}\` must be a string`);
     found.meta = {
       ...typeof traceparent === "string" ? { traceparent } : {},
-      ...typeof baggage === "string" ? { baggage } : {}
+      ...typeof baggage === "string" ? { baggage } : {},
+      ...envelope === void 0 ? {} : { envelope }
     };
   }
   return [found];
@@ -77568,8 +78482,8 @@ function s3Operations(request2) {
   checkParameterNames(url.search, names, [...SUBRESOURCES]);
   const segments2 = url.pathname.split("/").slice(1);
   const virtual = VIRTUAL_HOST.exec(url.hostname.toLowerCase().replace(/\.$/, ""))?.[1];
-  const bucket = virtual ?? decode(segments2.shift() ?? "");
-  const key = segments2.length === 0 ? "" : segments2.map(decode).join("/");
+  const bucket = virtual ?? decode2(segments2.shift() ?? "");
+  const key = segments2.length === 0 ? "" : segments2.map(decode2).join("/");
   if (!virtual && bucket === "" && key !== "") ambiguous("the path starts with an empty bucket segment");
   const scope = bucket === "" ? "service" : key === "" ? "bucket" : "object";
   const selected2 = names.filter((n2) => SUBRESOURCES.has(n2));
@@ -77592,7 +78506,7 @@ function s3Operations(request2) {
   if (key !== "") args["Key"] = key;
   return [{ name, type: "request", args }];
 }
-function decode(segment) {
+function decode2(segment) {
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -77699,7 +78613,7 @@ function extractDecisionInputs(request2, ir, options) {
     const url = parseUrl(request2.url, headers);
     const api = apiFor(ir, hostOf(url), url, context3);
     const inventory = inventoryLookups(options.inventory ?? runtimeInventory(options.inventories, api.name) ?? declaredInventory(ir, api.name), api.resourceIds.caseInsensitive);
-    readCaller(headers, api, ir, context3);
+    readCaller(headers, api, ir, context3, options);
     const normalized = normalizeRequest(request2, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     for (const message3 of PROTOCOLS[api.protocol].messages(normalized, api)) {
       try {
@@ -77740,10 +78654,18 @@ function familyResolver(ir, api) {
   }
   return resolve;
 }
-function readCaller(headers, api, ir, context3) {
+function readCaller(headers, api, ir, context3, options) {
   const fingerprint = extractToken(headers, api.tokens.headers, familyResolver(ir, api.name));
   if (fingerprint !== null) context3.token = { fingerprint };
-  context3.identity = identityOf2(headers, api.identity);
+  context3.verifyEnvelope = envelopeVerifier(ir, context3.time, options.issuerKeys);
+  const envelope = headerEnvelope(headers);
+  if (envelope !== null) {
+    const chain = context3.verifyEnvelope(envelope);
+    context3.envelope = { text: envelope, chain };
+    context3.identity = chainIdentity(chain);
+  } else {
+    context3.identity = identityOf2(headers, api.identity);
+  }
   const attempt = parseAttempt(headers, api.identity.attemptHeader);
   if ("malformed" in attempt) {
     const header = api.identity.attemptHeader ?? "";
@@ -77841,6 +78763,9 @@ async function runReplay(document, ir, engineFor, options = {}) {
       else if (!found) diffs = [{ field: "operation", expected: expected?.operation, actual: "nothing: the request performs fewer operations" }];
       else if (!expected) diffs = [{ field: "operation", expected: "nothing: the step expects fewer operations", actual: operation }];
       else diffs = compareDecision(expected, actual, operation);
+      if (expected?.error !== void 0 && expected.error !== (found?.error?.code ?? null)) {
+        diffs.push({ field: "error", expected: expected.error, actual: found?.error ? `${found.error.code} ${found.error.message}` : "none" });
+      }
       results.push({
         kind: "Replay",
         fixture: document.name,
@@ -77956,7 +78881,7 @@ function cell2(text2) {
 function code2(text2) {
   return `\`${cell2(text2)}\``;
 }
-function table2(head, rows) {
+function table3(head, rows) {
   return [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)];
 }
 function renderInsightMarkdown(r, options = {}) {
@@ -77969,7 +78894,7 @@ function renderInsightMarkdown(r, options = {}) {
   if (r.candidates.length === 0) out.push("None: every shadow rule has would-deny hits from expected callers.", "");
   else
     out.push(
-      ...table2(
+      ...table3(
         ["rule", "would-deny", "evidence", "samples"],
         r.candidates.map((c2) => [code2(c2.rule), count(c2.wouldDeny), cell2(candidateWhy(c2)), c2.samples.map((s) => `${code2(s.id)} (${cell2(callerText(s.caller))})`).join("<br>") || "\u2014"])
       ),
@@ -77979,7 +78904,7 @@ function renderInsightMarkdown(r, options = {}) {
   if (r.noisy.length === 0) out.push("None.", "");
   else
     out.push(
-      ...table2(
+      ...table3(
         ["rule", "would-deny", "from expected callers", "samples"],
         r.noisy.map((n2) => [code2(n2.rule), count(n2.wouldDeny), count(n2.expected), n2.samples.map((s) => `${code2(s.id)} ${code2(s.operation)} (${cell2(callerText(s.caller))})`).join("<br>")])
       ),
@@ -77989,7 +78914,7 @@ function renderInsightMarkdown(r, options = {}) {
   if (r.bursts.length === 0) out.push("None.", "");
   else
     out.push(
-      ...table2(
+      ...table3(
         ["actor", "from", "to", "calls", "denied", "operations", "resources", "samples"],
         r.bursts.map((b) => [
           code2(b.actor),
@@ -78008,7 +78933,7 @@ function renderInsightMarkdown(r, options = {}) {
   if (r.tokens.length === 0 && r.idleTokens.length === 0) out.push("No token was seen.", "");
   else {
     out.push(
-      ...table2(
+      ...table3(
         ["token", "calls", "operations used", "never used (granted)", "a narrower grant would deny", "outside grant"],
         r.tokens.map((t) => [
           code2(t.token) + (t.declared ? "" : " (undeclared)"),
@@ -78025,7 +78950,7 @@ function renderInsightMarkdown(r, options = {}) {
   }
   out.push("### Rules", "");
   out.push(
-    ...table2(
+    ...table3(
       ["rule", "mode", "decided", "would-deny", "deny", "tokens", "originators", "tenants", "first seen", "last seen", "samples"],
       r.rules.map((x) => [
         code2(x.id),
@@ -78046,7 +78971,7 @@ function renderInsightMarkdown(r, options = {}) {
   out.push("### Operations", "");
   const ops = r.operations.slice(0, MAX_OPERATIONS);
   out.push(
-    ...table2(
+    ...table3(
       ["operation", "class", "decisions", "would-deny", "deny", "tokens", "originators", "tenants", "first seen", "last seen"],
       ops.map((o) => [code2(`${o.api}/${o.operation}`), o.class ?? "\u2014", count(o.decisions), count(o.wouldDeny), count(o.deny), distinctText(o.callers.tokens), distinctText(o.callers.originators), distinctText(o.callers.tenants), o.firstSeen, o.lastSeen])
     )
@@ -78083,10 +79008,10 @@ function renderLogReplayMarkdown(r) {
 }
 
 // src/toolchain/bundle.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 
 // src/bundle/hash.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/bundle/codes.ts
 var { codes: BUNDLE_CODES, titles: BUNDLE_CODE_TITLES } = codeRegistry({
@@ -78181,7 +79106,7 @@ function digestInput(path20, bytes) {
   return Buffer.from(canonicalJson(parseStructuredFile(path20, bytes)), "utf8");
 }
 function hashBundleFile(path20, bytes, algorithm = "SHA-256") {
-  return createHash3(HASH_ALGORITHMS[algorithm]).update(digestInput(path20, bytes)).digest("hex");
+  return createHash4(HASH_ALGORITHMS[algorithm]).update(digestInput(path20, bytes)).digest("hex");
 }
 
 // src/bundle/manifest.ts
@@ -78195,36 +79120,36 @@ function serializeManifest(manifest) {
 }
 var MANIFEST_HELP = "see the `.manifest` layout in the README (Bundles); OPA refuses a manifest with fields of the wrong type";
 var ROOTS_HELP = "OPA activates a bundle only when its entrypoints and data lie under its manifest roots (`blastguard` for a blastguard bundle)";
-function invalid(message3) {
+function invalid2(message3) {
   return new BlastguardError(BUNDLE_CODES.manifestField, `\`.manifest\` ${message3}`, { file: ".manifest", help: MANIFEST_HELP });
 }
 function manifestFromJson(value) {
-  if (!isCanonicalObject(value)) throw invalid("must be a json object");
+  if (!isCanonicalObject(value)) throw invalid2("must be a json object");
   const revision = value.revision ?? "";
-  if (typeof revision !== "string") throw invalid("field `revision` must be a string");
+  if (typeof revision !== "string") throw invalid2("field `revision` must be a string");
   const manifest = { revision };
   if (value.roots !== void 0 && value.roots !== null) {
     if (!Array.isArray(value.roots) || !value.roots.every((r) => typeof r === "string")) {
-      throw invalid("field `roots` must be an array of strings");
+      throw invalid2("field `roots` must be an array of strings");
     }
     manifest.roots = value.roots;
   }
   if (value.wasm !== void 0 && value.wasm !== null) {
-    if (!Array.isArray(value.wasm)) throw invalid("field `wasm` must be an array");
+    if (!Array.isArray(value.wasm)) throw invalid2("field `wasm` must be an array");
     manifest.wasm = value.wasm.map((w, i) => {
       if (!isCanonicalObject(w) || typeof w.entrypoint !== "string" || typeof w.module !== "string") {
-        throw invalid(`field \`wasm[${i}]\` must have string \`entrypoint\` and \`module\``);
+        throw invalid2(`field \`wasm[${i}]\` must have string \`entrypoint\` and \`module\``);
       }
       return { entrypoint: w.entrypoint, module: w.module };
     });
   }
   if (value.rego_version !== void 0 && value.rego_version !== null) {
     const rv = value.rego_version;
-    if (!(rv instanceof JsonNumberLiteral) || !/^[0-9]+$/.test(rv.text)) throw invalid("field `rego_version` must be an integer");
+    if (!(rv instanceof JsonNumberLiteral) || !/^[0-9]+$/.test(rv.text)) throw invalid2("field `rego_version` must be an integer");
     manifest.rego_version = Number(rv.text);
   }
   if (value.metadata !== void 0 && value.metadata !== null) {
-    if (!isCanonicalObject(value.metadata)) throw invalid("field `metadata` must be an object");
+    if (!isCanonicalObject(value.metadata)) throw invalid2("field `metadata` must be an object");
     manifest.metadata = toPlain(value.metadata);
   }
   return manifest;
@@ -79364,7 +80289,7 @@ var CLASS_CODE = { read: 0, write: 1, destructive: 2 };
 var BY_NAME = 3;
 var RULE_SIZE = 64;
 var API_SIZE = 44;
-var encoder = new TextEncoder();
+var encoder2 = new TextEncoder();
 var ByteWriter = class {
   buf = new Uint8Array(1 << 14);
   view = new DataView(this.buf.buffer);
@@ -79415,7 +80340,7 @@ function compareBytes(a, b) {
   return a.length - b.length;
 }
 function sortByBytes(values2) {
-  const withBytes = [...new Set(values2)].map((s) => ({ s, b: encoder.encode(s) }));
+  const withBytes = [...new Set(values2)].map((s) => ({ s, b: encoder2.encode(s) }));
   withBytes.sort((x, y) => compareBytes(x.b, y.b));
   return withBytes.map((x) => x.s);
 }
@@ -79429,7 +80354,7 @@ var ProgramEncoder = class {
     let off = this.strings.get(s);
     if (off === void 0) {
       off = this.pool.len;
-      const b = encoder.encode(s);
+      const b = encoder2.encode(s);
       this.pool.u32(b.length);
       this.pool.bytes(b);
       this.pool.align(4);
@@ -79471,7 +80396,7 @@ var ProgramEncoder = class {
       if (typeof cond === "string") return { pathRef, kind: cond === "present" ? 1 : cond === "absent" ? 2 : 3, list: 0 };
       const values2 = cond.map((v) => ({ type: typeof v === "string" ? 0 : typeof v === "boolean" ? 1 : 2, text: this.str(typeof v === "string" ? v : JSON.stringify(v)), num: typeof v === "number" ? v : v === true ? 1 : 0 }));
       w.align(8);
-      const list = w.len;
+      const list2 = w.len;
       w.u32(values2.length);
       w.u32(0);
       for (const v of values2) {
@@ -79479,7 +80404,7 @@ var ProgramEncoder = class {
         w.u32(v.text);
         w.f64(v.num);
       }
-      return { pathRef, kind: 4, list };
+      return { pathRef, kind: 4, list: list2 };
     });
     w.align(4);
     const off = w.len;
@@ -79675,422 +80600,6 @@ function loadSigningKey(material, alg, source = "signing key") {
   return new SigningKey(CREATE, alg, read.key);
 }
 
-// node_modules/jose/dist/webapi/lib/buffer_utils.js
-var encoder2 = new TextEncoder();
-var decoder2 = new TextDecoder();
-var strictDecoder = new TextDecoder("utf-8", { fatal: true });
-var UINT32_RANGE = 2 ** 32;
-function concat(...buffers) {
-  const size = buffers.reduce((acc, { length }) => acc + length, 0), buf = new Uint8Array(size);
-  let i = 0;
-  for (const buffer of buffers)
-    buf.set(buffer, i), i += buffer.length;
-  return buf;
-}
-var NON_ASCII = /[^\x00-\x7f]/;
-function encode(string) {
-  if (typeof string == "string" && string.length >= 128) {
-    if (NON_ASCII.test(string))
-      throw new TypeError("non-ASCII string encountered in encode()");
-    return encoder2.encode(string);
-  }
-  const bytes = new Uint8Array(string.length);
-  for (let i = 0; i < string.length; i++) {
-    const code3 = string.charCodeAt(i);
-    if (code3 > 127)
-      throw new TypeError("non-ASCII string encountered in encode()");
-    bytes[i] = code3;
-  }
-  return bytes;
-}
-function encodeBase64(input2, url = false) {
-  if (Uint8Array.prototype.toBase64)
-    return input2.toBase64({ alphabet: url ? "base64url" : "base64", omitPadding: url });
-  const CHUNK_SIZE = 32768, arr = [];
-  for (let i = 0; i < input2.length; i += CHUNK_SIZE)
-    arr.push(String.fromCharCode.apply(null, input2.subarray(i, i + CHUNK_SIZE)));
-  const encoded = btoa(arr.join(""));
-  return url ? encoded.replace(/=/g, "").replace(/\+/g, "-").replace(/\//g, "_") : encoded;
-}
-function decodeBase64(encoded, url = false) {
-  if (Uint8Array.fromBase64)
-    return Uint8Array.fromBase64(encoded, { alphabet: url ? "base64url" : "base64" });
-  if (url) {
-    if (encoded.includes("+") || encoded.includes("/"))
-      throw new TypeError("Invalid base64url");
-    encoded = encoded.replace(/-/g, "+").replace(/_/g, "/");
-  }
-  const binary = atob(encoded), bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++)
-    bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-// node_modules/jose/dist/webapi/util/errors.js
-var JOSEError = class extends Error {
-  static code = "ERR_JOSE_GENERIC";
-  code = "ERR_JOSE_GENERIC";
-  constructor(message3, options) {
-    super(message3, options), this.name = this.constructor.name, Error.captureStackTrace?.(this, this.constructor);
-  }
-};
-var JOSENotSupported = class extends JOSEError {
-  static code = "ERR_JOSE_NOT_SUPPORTED";
-  code = "ERR_JOSE_NOT_SUPPORTED";
-};
-var JWSInvalid = class extends JOSEError {
-  static code = "ERR_JWS_INVALID";
-  code = "ERR_JWS_INVALID";
-};
-
-// node_modules/jose/dist/webapi/util/base64url.js
-var invalid2 = "The input to be decoded is not correctly encoded.";
-function decode2(input2) {
-  try {
-    return decodeBase64(typeof input2 == "string" ? input2 : decoder2.decode(input2), true);
-  } catch (cause) {
-    throw new TypeError(invalid2, { cause });
-  }
-}
-function encode2(input2) {
-  return encodeBase64(typeof input2 == "string" ? encoder2.encode(input2) : input2, true);
-}
-
-// node_modules/jose/dist/webapi/lib/validate.js
-function assertUint8Array(input2, label) {
-  if (!(input2 instanceof Uint8Array))
-    throw new TypeError(`${label} must be an instance of Uint8Array`);
-}
-function isObject2(input2) {
-  if (typeof input2 != "object" || input2 === null || Object.prototype.toString.call(input2) !== "[object Object]")
-    return false;
-  const prototype = Object.getPrototypeOf(input2);
-  return prototype === null || Object.getPrototypeOf(prototype) === null;
-}
-function isDisjoint(...headers) {
-  const parameters = /* @__PURE__ */ new Set();
-  for (const header of headers)
-    if (header)
-      for (const parameter of Object.keys(header)) {
-        if (parameters.has(parameter))
-          return false;
-        parameters.add(parameter);
-      }
-  return true;
-}
-function assertNotSet(value, name) {
-  if (value !== void 0)
-    throw new TypeError(`${name} can only be called once`);
-}
-var JWS_RECOGNIZED = { __proto__: null, b64: true };
-function validateCritDuplicates(Err, protectedHeader) {
-  const { crit } = protectedHeader ?? {};
-  if (Array.isArray(crit) && new Set(crit).size !== crit.length)
-    throw new Err('"crit" (Critical) Header Parameter MUST NOT contain duplicate values');
-}
-function validateCrit(Err, recognizedDefault, recognizedOption, protectedHeader, joseHeader) {
-  if (joseHeader.crit !== void 0 && protectedHeader?.crit === void 0)
-    throw new Err('"crit" (Critical) Header Parameter MUST be integrity protected');
-  if (!protectedHeader || protectedHeader.crit === void 0)
-    return [];
-  if (!Array.isArray(protectedHeader.crit) || protectedHeader.crit.length === 0 || protectedHeader.crit.some((input2) => typeof input2 != "string" || input2.length === 0))
-    throw new Err('"crit" (Critical) Header Parameter MUST be an array of non-empty strings when present');
-  const recognized = recognizedOption === void 0 ? recognizedDefault : { __proto__: null, ...recognizedOption, ...recognizedDefault };
-  for (const parameter of protectedHeader.crit) {
-    if (!(parameter in recognized))
-      throw new JOSENotSupported(`Extension Header Parameter "${parameter}" is not recognized`);
-    if (!Object.hasOwn(joseHeader, parameter) || joseHeader[parameter] === void 0)
-      throw new Err(`Extension Header Parameter "${parameter}" is missing`);
-    if (recognized[parameter] && (!Object.hasOwn(protectedHeader, parameter) || protectedHeader[parameter] === void 0))
-      throw new Err(`Extension Header Parameter "${parameter}" MUST be integrity protected`);
-  }
-  return protectedHeader.crit;
-}
-function validateB64(protectedHeader, extensions) {
-  if (extensions.includes("b64")) {
-    const b64 = protectedHeader.b64;
-    if (typeof b64 != "boolean")
-      throw new JWSInvalid('The "b64" (base64url-encode payload) Header Parameter must be a boolean');
-    return b64;
-  }
-  return true;
-}
-function serializeJoseHeader(Err, header) {
-  let serialized, parsed2;
-  try {
-    serialized = JSON.stringify(header), parsed2 = JSON.parse(serialized);
-  } catch (cause) {
-    throw new Err("JOSE Header is not valid JSON", { cause });
-  }
-  if (!isObject2(parsed2))
-    throw new Err("JOSE Header is not a JSON object");
-  return [parsed2, serialized];
-}
-
-// node_modules/jose/dist/webapi/lib/key.js
-var tag = (key) => key[Symbol.toStringTag];
-var jwkMatchesOp = (entry, key, usage) => {
-  const { alg } = entry;
-  if (key.use !== void 0) {
-    const expected = usage === "sign" || usage === "verify" ? "sig" : "enc";
-    if (key.use !== expected)
-      throw new TypeError(`Invalid key for this operation, its "use" must be "${expected}" when present`);
-  }
-  if (key.alg !== void 0 && key.alg !== alg)
-    throw new TypeError(`Invalid key for this operation, its "alg" must be "${alg}" when present`);
-  if (Array.isArray(key.key_ops)) {
-    const expectedKeyOp = usage === "encrypt" || usage === "decrypt" ? entry.ops?.[usage === "encrypt" ? 0 : 1] : usage;
-    if (expectedKeyOp && !key.key_ops.includes(expectedKeyOp))
-      throw new TypeError(`Invalid key for this operation, its "key_ops" must include "${expectedKeyOp}" when present`);
-  }
-};
-async function prepareKey(entry, key, usage) {
-  const { alg, secret } = entry, requiresPrivateKey = usage === "decrypt" || usage === "sign";
-  if (secret && key instanceof Uint8Array)
-    return key;
-  let normalized, keyObject;
-  if (isObject2(key)) {
-    if (normalized = normalizeJwk(key), typeof normalized.kty != "string")
-      throw invalidKeyType(alg, key, secret);
-    if (!(secret ? normalized.kty === "oct" && typeof normalized.k == "string" : normalized.kty !== "oct" && (requiresPrivateKey ? normalized.kty === "AKP" && typeof normalized.priv == "string" || typeof normalized.d == "string" : normalized.d === void 0 && normalized.priv === void 0)))
-      throw new TypeError(secret ? 'JSON Web Key for symmetric algorithms must have JWK "kty" (Key Type) equal to "oct" and the JWK "k" (Key Value) present' : `JSON Web Key for this operation must be a ${requiresPrivateKey ? "private" : "public"} JWK`);
-    if (jwkMatchesOp(entry, normalized, usage), normalized.kty === "oct")
-      return decode2(normalized.k);
-    if (!Object.isFrozen(key)) {
-      const { key_ops } = key;
-      Array.isArray(key_ops) && Object.freeze(key_ops), Object.freeze(key);
-    }
-  } else {
-    if (!isKeyLike(key))
-      throw invalidKeyType(alg, key, secret);
-    const expectedType = secret ? "secret" : requiresPrivateKey ? "private" : "public";
-    if (key.type !== expectedType && (secret || ["secret", "public", "private"].includes(key.type)))
-      throw new TypeError(`${tag(key)} instances must be of type "${expectedType}" for the ${alg} algorithm`);
-    if (isCryptoKey(key))
-      return key;
-    if (keyObject = key, keyObject.type === "secret")
-      return keyObject.export();
-  }
-  cache2 ||= /* @__PURE__ */ new WeakMap();
-  const cacheKey = key;
-  let cached = cache2.get(cacheKey);
-  if (cached?.[alg])
-    return cached[alg];
-  if (cached || cache2.set(cacheKey, cached = {}), keyObject && typeof keyObject.toCryptoKey == "function") {
-    const isPublic = keyObject.type === "public", crv = nist[keyObject.asymmetricKeyDetails?.namedCurve], params = entry.resolve?.({ crv, asymmetricKeyType: keyObject.asymmetricKeyType }) ?? entry.subtle;
-    return cached[alg] = keyObject.toCryptoKey(params, isPublic, entry.usages[isPublic ? 0 : 1]);
-  }
-  return normalized ??= keyObject.export({ format: "jwk" }), normalized.alg = alg, cached[alg] = await jwkToKey(entry, normalized);
-}
-var cache2;
-var nist = {
-  __proto__: null,
-  prime256v1: "P-256",
-  secp384r1: "P-384",
-  secp521r1: "P-521"
-};
-var isCryptoKey = (key) => {
-  if (key?.[Symbol.toStringTag] === "CryptoKey")
-    return true;
-  try {
-    return key instanceof CryptoKey;
-  } catch {
-    return false;
-  }
-};
-var isKeyObject = (key) => key?.[Symbol.toStringTag] === "KeyObject";
-var isKeyLike = (key) => isCryptoKey(key) || isKeyObject(key);
-function message(msg, actual, ...types) {
-  if (types.length > 2) {
-    const last = types.pop();
-    msg += `one of type ${types.join(", ")}, or ${last}.`;
-  } else types.length === 2 ? msg += `one of type ${types[0]} or ${types[1]}.` : msg += `of type ${types[0]}.`;
-  return actual == null ? msg += ` Received ${actual}` : typeof actual == "function" && actual.name ? msg += ` Received function ${actual.name}` : typeof actual == "object" && actual != null && actual.constructor?.name && (msg += ` Received an instance of ${actual.constructor.name}`), msg;
-}
-function invalidKeyType(alg, actual, secret) {
-  const types = ["CryptoKey", "KeyObject", "JSON Web Key"];
-  return secret && types.push("Uint8Array"), new TypeError(message(`Key for the ${alg} algorithm must be `, actual, ...types));
-}
-var unusable = (name, prop = "algorithm.name") => new TypeError(`CryptoKey does not support this operation, its ${prop} must be ${name}`);
-function checkUsage(key, usage) {
-  if (usage && !key.usages.includes(usage))
-    throw new TypeError(`CryptoKey does not support this operation, its usages must include ${usage}.`);
-}
-function checkModulusLength(alg, key) {
-  const { modulusLength } = key.algorithm;
-  if (typeof modulusLength != "number" || modulusLength < 2048)
-    throw new TypeError(`${alg} requires key modulusLength to be 2048 bits or larger`);
-}
-function checkCryptoKey(key, expected, usage) {
-  const algorithm = key.algorithm;
-  if (algorithm.name !== expected.name)
-    throw unusable(expected.name);
-  if (expected.hash && algorithm.hash?.name !== expected.hash)
-    throw unusable(expected.hash, "algorithm.hash");
-  if (expected.namedCurve && algorithm.namedCurve !== expected.namedCurve)
-    throw unusable(expected.namedCurve, "algorithm.namedCurve");
-  if (expected.length !== void 0 && algorithm.length !== expected.length)
-    throw unusable(expected.length, "algorithm.length");
-  checkUsage(key, usage);
-}
-function snapshotJwk(jwk) {
-  return { __proto__: null, ...jwk };
-}
-function normalizeJwk(jwk) {
-  const normalized = snapshotJwk(jwk);
-  if (normalized.ext !== void 0 && typeof normalized.ext != "boolean")
-    throw new TypeError('"ext" (Extractable) Parameter must be a boolean');
-  if (normalized.key_ops !== void 0) {
-    const value = normalized.key_ops, keyOps = Array.isArray(value) ? [...value] : void 0;
-    if (!keyOps || keyOps.some((operation) => typeof operation != "string") || new Set(keyOps).size !== keyOps.length)
-      throw new TypeError('"key_ops" (Key Operations) Parameter must be an array of unique strings');
-    normalized.key_ops = keyOps;
-  }
-  return normalized;
-}
-async function jwkToKey(entry, jwk, extractable) {
-  if (!entry.kty.includes(jwk.kty))
-    throw new JOSENotSupported('Invalid or unsupported JWK "alg" (Algorithm) Parameter value');
-  const algorithm = entry.resolve?.({ kty: jwk.kty, crv: jwk.crv }) ?? entry.subtle, isPrivate = !!(jwk.d || jwk.priv), keyData = { ...jwk, ext: extractable ?? jwk.ext };
-  return keyData.kty !== "AKP" && delete keyData.alg, delete keyData.use, crypto.subtle.importKey("jwk", keyData, algorithm, keyData.ext ?? !isPrivate, jwk.key_ops ?? entry.usages[isPrivate ? 1 : 0]);
-}
-async function rawKey(key, expected, usage, extractable = false) {
-  return key instanceof Uint8Array && (key = await crypto.subtle.importKey("raw", key, expected, extractable, [usage])), checkCryptoKey(key, expected, usage), key;
-}
-
-// node_modules/jose/dist/webapi/lib/key_descriptor.js
-function table3(entries) {
-  const out = { __proto__: null };
-  for (const alg in entries)
-    out[alg] = { ...entries[alg], alg };
-  return out;
-}
-
-// node_modules/jose/dist/webapi/lib/jws_algorithms.js
-var sig = [["verify"], ["sign"]];
-function hmac(bits) {
-  const subtle = { name: "HMAC", hash: `SHA-${bits}` };
-  return { kty: ["oct"], secret: true, subtle, signing: subtle, usages: sig };
-}
-function rsa(bits, saltLength) {
-  const subtle = { name: saltLength ? "RSA-PSS" : "RSASSA-PKCS1-v1_5", hash: `SHA-${bits}` };
-  return {
-    kty: ["RSA"],
-    subtle,
-    signing: saltLength ? { ...subtle, saltLength } : subtle,
-    usages: sig,
-    minRsaBits: 2048
-  };
-}
-function ecdsa(crv, bits) {
-  return {
-    kty: ["EC"],
-    crv,
-    subtle: { name: "ECDSA", namedCurve: crv },
-    signing: { name: "ECDSA", hash: `SHA-${bits}` },
-    usages: sig
-  };
-}
-function eddsa() {
-  const subtle = { name: "Ed25519" };
-  return {
-    kty: ["OKP"],
-    crv: "Ed25519",
-    subtle,
-    signing: subtle,
-    usages: sig
-  };
-}
-function mldsa(parameterSet) {
-  const subtle = { name: `ML-DSA-${parameterSet}` };
-  return {
-    kty: ["AKP"],
-    subtle,
-    signing: subtle,
-    usages: sig
-  };
-}
-var JWS = table3({
-  HS256: hmac(256),
-  HS384: hmac(384),
-  HS512: hmac(512),
-  RS256: rsa(256),
-  RS384: rsa(384),
-  RS512: rsa(512),
-  PS256: rsa(256, 32),
-  PS384: rsa(384, 48),
-  PS512: rsa(512, 64),
-  ES256: ecdsa("P-256", 256),
-  ES384: ecdsa("P-384", 384),
-  ES512: ecdsa("P-521", 512),
-  EdDSA: eddsa(),
-  Ed25519: eddsa(),
-  "ML-DSA-44": mldsa(44),
-  "ML-DSA-65": mldsa(65),
-  "ML-DSA-87": mldsa(87)
-});
-function jwsAlgorithm(alg) {
-  const entry = typeof alg == "string" ? JWS[alg] : void 0;
-  if (!entry)
-    throw new JOSENotSupported(`alg ${alg} is not supported either by JOSE or your javascript runtime`);
-  return entry;
-}
-
-// node_modules/jose/dist/webapi/lib/jws_sign.js
-async function createSignature(input2, key, rejectUnencoded) {
-  let [payload, protectedHeader, unprotectedHeader, crit] = input2, encodedProtectedHeader = "";
-  if (protectedHeader !== void 0) {
-    const normalized = serializeJoseHeader(JWSInvalid, protectedHeader);
-    protectedHeader = normalized[0], encodedProtectedHeader = encode2(normalized[1]);
-  }
-  if (unprotectedHeader !== void 0 && (unprotectedHeader = serializeJoseHeader(JWSInvalid, unprotectedHeader)[0]), !protectedHeader && !unprotectedHeader)
-    throw new JWSInvalid("either setProtectedHeader or setUnprotectedHeader must be called before #sign()");
-  if (!isDisjoint(protectedHeader, unprotectedHeader))
-    throw new JWSInvalid("JWS Protected and JWS Unprotected Header Parameter names must be disjoint");
-  const joseHeader = { ...protectedHeader, ...unprotectedHeader };
-  validateCritDuplicates(JWSInvalid, protectedHeader);
-  const b64 = validateB64(protectedHeader, validateCrit(JWSInvalid, JWS_RECOGNIZED, crit, protectedHeader, joseHeader));
-  b64 || rejectUnencoded?.();
-  const { alg } = joseHeader;
-  if (typeof alg != "string" || !alg)
-    throw new JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid');
-  const entry = jwsAlgorithm(alg);
-  let encodedPayload = "", signingPayload = payload, signingInput;
-  if (b64) {
-    const encodedPayloadCache = input2[4];
-    encodedPayloadCache ? (encodedPayload = encodedPayloadCache[0] ??= encode2(payload), signingPayload = encodedPayloadCache[1] ??= encode(encodedPayload)) : (encodedPayload = encode2(payload), signingInput = encoder2.encode(`${encodedProtectedHeader}.${encodedPayload}`));
-  }
-  signingInput ??= concat(encode(encodedProtectedHeader), encode("."), signingPayload);
-  const signingKey = await rawKey(await prepareKey(entry, key, "sign"), entry.subtle, "sign");
-  entry.minRsaBits && checkModulusLength(entry.alg, signingKey);
-  const jws = {
-    signature: encode2(new Uint8Array(await crypto.subtle.sign(entry.signing, signingKey, signingInput))),
-    payload: encodedPayload
-  };
-  return protectedHeader && (jws.protected = encodedProtectedHeader), unprotectedHeader && (jws.header = unprotectedHeader), [jws, b64];
-}
-async function createCompactSignature(payload, protectedHeader, crit, key, rejectUnencoded) {
-  const [jws] = await createSignature([payload, protectedHeader, void 0, crit], key, rejectUnencoded);
-  return `${jws.protected}.${jws.payload}.${jws.signature}`;
-}
-
-// node_modules/jose/dist/webapi/jws/compact/sign.js
-var CompactSign = class {
-  #payload;
-  #protectedHeader;
-  constructor(payload) {
-    assertUint8Array(payload, "payload"), this.#payload = payload;
-  }
-  setProtectedHeader(protectedHeader) {
-    return assertNotSet(this.#protectedHeader, "setProtectedHeader"), this.#protectedHeader = protectedHeader, this;
-  }
-  async sign(key, options) {
-    return createCompactSignature(this.#payload, this.#protectedHeader, options?.crit, key, () => {
-      throw new TypeError("use the flattened module for creating JWS with b64: false");
-    });
-  }
-};
-
 // src/sign/sign.ts
 var STRING_CLAIMS = ["keyid", "scope", "iss"];
 function claimsError(message3) {
@@ -80167,7 +80676,7 @@ function packBuiltBundle(built) {
   return packBundle(built.files, built.signatures);
 }
 function sha256Hex(bytes) {
-  return createHash4("sha256").update(bytes).digest("hex");
+  return createHash5("sha256").update(bytes).digest("hex");
 }
 
 // src/toolchain/build-policies.ts
@@ -80412,6 +80921,111 @@ var fingerprintFormat = {
       }
       const what = /^sha256:[0-9a-fA-F]{64}$/.test(fp) ? "uses uppercase hex digits" : fp.startsWith("sha256:") ? `has ${fp.length - 7} characters after \`sha256:\`, not 64 hex digits` : "does not start with `sha256:`";
       out.push(diagnostic(VALIDATION_CODES.malformedFingerprint, `fingerprint of token \`${doc.name}\` ${what}`, doc.locate(["spec", "fingerprint"]), FINGERPRINT_HELP));
+    }
+    return out;
+  }
+};
+
+// src/validate/rules/identity-issuer-jwks-url.ts
+var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
+var identityIssuerJwksUrl = {
+  name: "identity-issuer-jwks-url",
+  codes: [VALIDATION_CODES.issuerJwksUrl],
+  check({ set }) {
+    const out = [];
+    for (const doc of set.identityIssuers ?? []) {
+      const raw = doc.value.spec.jwksUrl;
+      if (raw === void 0) continue;
+      let url = null;
+      try {
+        url = new URL(raw);
+      } catch {
+        url = null;
+      }
+      const ok = url !== null && url.username === "" && url.password === "" && (url.protocol === "https:" || url.protocol === "http:" && LOOPBACK.has(url.hostname));
+      if (!ok) {
+        out.push(
+          diagnostic(
+            VALIDATION_CODES.issuerJwksUrl,
+            `identity issuer \`${doc.name}\` has \`jwksUrl\` \`${raw}\`, which is not an https url (http only on loopback)`,
+            doc.locate(["spec", "jwksUrl"], "value"),
+            "publish the JWKS over https, without credentials in the url"
+          )
+        );
+      }
+    }
+    return out;
+  }
+};
+
+// src/validate/rules/identity-issuer-keys.ts
+var identityIssuerKeys = {
+  name: "identity-issuer-keys",
+  codes: [VALIDATION_CODES.issuerKey, VALIDATION_CODES.issuerPrivateKey, VALIDATION_CODES.issuerKeyAlgorithm, VALIDATION_CODES.issuerDuplicateKid, VALIDATION_CODES.issuerWithoutKeys],
+  check({ set }) {
+    const out = [];
+    for (const doc of set.identityIssuers ?? []) {
+      const spec = doc.value.spec;
+      if ((spec.keys ?? []).length === 0 && spec.jwksUrl === void 0) {
+        out.push(diagnostic(VALIDATION_CODES.issuerWithoutKeys, `identity issuer \`${doc.name}\` has neither \`keys\` nor \`jwksUrl\``, doc.locate(["spec"]), "list its public keys under `keys:`, or give the `jwksUrl` enforcers fetch them from"));
+        continue;
+      }
+      const allowed = spec.algorithms ?? DEFAULT_ALGORITHMS;
+      const seen = /* @__PURE__ */ new Set();
+      (spec.keys ?? []).forEach((k, i) => {
+        const declared = { kid: k.kid, pem: k.pem ?? null, jwk: k.jwk === void 0 ? null : k.jwk };
+        if (seen.has(k.kid)) {
+          out.push(diagnostic(VALIDATION_CODES.issuerDuplicateKid, `identity issuer \`${doc.name}\` declares key id \`${k.kid}\` twice`, doc.locate(["spec", "keys", i, "kid"]), "give every key its own `kid`: envelopes name their key by it"));
+        }
+        seen.add(k.kid);
+        const problem = keyProblem(declared);
+        if (problem !== null) {
+          const isPrivate = problem.includes("private");
+          out.push(
+            diagnostic(
+              isPrivate ? VALIDATION_CODES.issuerPrivateKey : VALIDATION_CODES.issuerKey,
+              `key \`${k.kid}\` of identity issuer \`${doc.name}\` ${problem}`,
+              doc.locate(["spec", "keys", i, k.pem !== void 0 ? "pem" : "jwk"]),
+              isPrivate ? "put the public key here (`openssl pkey -pubout`) and keep the private key with the issuer, rotated now" : "give an SPKI PEM (`-----BEGIN PUBLIC KEY-----`) or a public JWK of an EC P-256/P-384 or Ed25519 key"
+            )
+          );
+          return;
+        }
+        const algs = algorithmsOf(importKey(declared));
+        if (!algs.some((a) => allowed.includes(a))) {
+          out.push(
+            diagnostic(
+              VALIDATION_CODES.issuerKeyAlgorithm,
+              `key \`${k.kid}\` of identity issuer \`${doc.name}\` signs with \`${algs.join("`, `")}\`, which the issuer does not allow`,
+              doc.locate(["spec", "keys", i]),
+              `add \`${algs[0] ?? "EdDSA"}\` to \`algorithms\`, or replace the key`
+            )
+          );
+        }
+      });
+    }
+    return out;
+  }
+};
+
+// src/validate/rules/identity-issuer-lifetime.ts
+var MAX_SECONDS = 24 * 3600;
+var identityIssuerLifetime = {
+  name: "identity-issuer-lifetime",
+  codes: [VALIDATION_CODES.issuerLifetime],
+  check({ set }) {
+    const out = [];
+    for (const doc of set.identityIssuers ?? []) {
+      const lifetime = doc.value.spec.maxLifetime;
+      if ((durationSeconds(lifetime) ?? 0) <= MAX_SECONDS) continue;
+      out.push(
+        diagnostic(
+          VALIDATION_CODES.issuerLifetime,
+          `identity issuer \`${doc.name}\` has \`maxLifetime\` \`${lifetime}\`, longer than 24h`,
+          doc.locate(["spec", "maxLifetime"], "value"),
+          "keep envelopes short-lived (minutes to hours): a retry re-sends the same envelope, a new job gets a new one"
+        )
+      );
     }
     return out;
   }
@@ -81043,7 +81657,10 @@ var RULES = [
   invalidRouteTemplate,
   duplicateInventoryId,
   tokenFamily,
-  unknownArgument
+  unknownArgument,
+  identityIssuerKeys,
+  identityIssuerJwksUrl,
+  identityIssuerLifetime
 ];
 
 // src/validate/index.ts
@@ -81244,9 +81861,9 @@ async function gitRevision(dir, warn2) {
 async function gitCommitTime(dir) {
   try {
     const text2 = (await run("git", ["log", "-1", "--format=%ct", "HEAD"], { cwd: dir })).stdout.trim();
-    const seconds = Number(text2);
-    if (!/^[0-9]+$/.test(text2) || !Number.isSafeInteger(seconds)) throw new Error(`git printed \`${text2}\``);
-    return seconds;
+    const seconds2 = Number(text2);
+    if (!/^[0-9]+$/.test(text2) || !Number.isSafeInteger(seconds2)) throw new Error(`git printed \`${text2}\``);
+    return seconds2;
   } catch (e) {
     throw new BlastguardError(BUNDLE_CODES.buildFlagValue, `cannot read the commit time for \`--sequence commit-time\`: \`${dir}\` is not in a git checkout with a commit`, {
       help: 'pass a number instead (for example --sequence "$GITHUB_RUN_NUMBER"), or build inside the policy repository',
@@ -82073,9 +82690,9 @@ function authorizationValue(credentials) {
   const basic = credentials.basic;
   return `Basic ${Buffer.from(`${basic.username}:${basic.password}`, "utf8").toString("base64")}`;
 }
-var LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+var LOOPBACK2 = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 function isLoopbackHost(hostname) {
-  return LOOPBACK.test(hostname);
+  return LOOPBACK2.test(hostname);
 }
 function requireSecureUrl(field, url) {
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
@@ -82109,8 +82726,8 @@ function backoffMs(attempt, baseMs = RETRY_BASE_MS, maxMs = MAX_RETRY_WAIT_MS, r
 function retryAfterMs(headers) {
   const value = headers.get("retry-after");
   if (value === null) return void 0;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1e3, MAX_RETRY_WAIT_MS);
+  const seconds2 = Number(value);
+  if (Number.isFinite(seconds2) && seconds2 >= 0) return Math.min(seconds2 * 1e3, MAX_RETRY_WAIT_MS);
   const date = Date.parse(value);
   return Number.isNaN(date) ? void 0 : Math.min(Math.max(0, date - Date.now()), MAX_RETRY_WAIT_MS);
 }
@@ -82321,7 +82938,7 @@ function formatOciReference(ref) {
 }
 
 // src/distribute/oci-registry.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 var OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
@@ -82329,7 +82946,7 @@ var OCI_BUNDLE_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
 var MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 var MAX_TOKEN_BYTES = 1024 * 1024;
 function sha256Digest(bytes) {
-  return `sha256:${createHash5("sha256").update(bytes).digest("hex")}`;
+  return `sha256:${createHash6("sha256").update(bytes).digest("hex")}`;
 }
 function parseChallenge(header) {
   const m = /^\s*([A-Za-z][A-Za-z0-9._~+-]*)\s*(.*)$/.exec(header);
@@ -84160,16 +84777,16 @@ function omit(object, keysToOmit) {
   }
   return result;
 }
-function encodeReserved(str2) {
-  return str2.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+function encodeReserved(str3) {
+  return str3.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
     if (!/%[0-9A-Fa-f]/.test(part)) {
       part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
     }
     return part;
   }).join("");
 }
-function encodeUnreserved(str2) {
-  return encodeURIComponent(str2).replace(/[!'()*]/g, function(c2) {
+function encodeUnreserved(str3) {
+  return encodeURIComponent(str3).replace(/[!'()*]/g, function(c2) {
     return "%" + c2.charCodeAt(0).toString(16).toUpperCase();
   });
 }
@@ -87935,8 +88552,8 @@ ${renderLogReplayMarkdown(await replayLogs(checked.ir, sources, { onWarning: log
   await writeFile4(path13.join(reportDir, COMMENT_META_FILE), `${JSON.stringify(artifact, null, 2)}
 `);
   await writeFile4(path13.join(reportDir, "report.md"), full);
-  const json = renderDiffJson(diff);
-  if (json !== null) await writeFile4(path13.join(reportDir, "diff.json"), json);
+  const json2 = renderDiffJson(diff);
+  if (json2 !== null) await writeFile4(path13.join(reportDir, "diff.json"), json2);
   await jobSummary(io, full);
   if (input("comment") !== "false") {
     const token = input("github-token");
@@ -88268,12 +88885,12 @@ async function promoteRules(options) {
       throw new BlastguardError(EDIT_CODES.notShadow, `\`${escape2(id)}\` is in mode \`${escape2(String(hit.node.value))}\`; only shadow rules are promoted`, { file: escape2(hit.file.display), line, help: "a rule starts in shadow, gathers evidence in the decision logs, then is promoted" });
     }
     const [start, end] = hit.node.range;
-    const list = edits.get(hit.file) ?? [];
-    list.push({ start, end, text: inStyle(hit.node, "deny") });
-    edits.set(hit.file, list);
+    const list2 = edits.get(hit.file) ?? [];
+    list2.push({ start, end, text: inStyle(hit.node, "deny") });
+    edits.set(hit.file, list2);
     promoted.push({ rule: id, file: hit.file.display, line, from: "shadow", to: "deny" });
   }
-  const changed = [...edits].map(([file, list]) => ({ file, text: applyEdits(file.source, list) }));
+  const changed = [...edits].map(([file, list2]) => ({ file, text: applyEdits(file.source, list2) }));
   if (options.dryRun !== true) for (const { file, text: text2 } of changed) await writeAtomically2(file.path, text2, file.display);
   return { rules: promoted, files: changed.map(({ file, text: text2 }) => ({ file: file.display, text: text2 })) };
 }
@@ -88356,12 +88973,12 @@ async function report(io) {
   if (rules.length === 0) return 0;
   const promoted = await promoteRules({ dir, cwd: io.cwd, rules, dryRun: true });
   const files = promoted.files.map((f) => ({ path: path18.relative(io.cwd, path18.resolve(io.cwd, f.file)).split(path18.sep).join("/"), text: f.text }));
-  const list = promoted.rules.map((p) => `- \`${p.rule}\` (\`${p.file.split(path18.sep).join("/")}\` line ${p.line}): shadow \u2192 deny`).join("\n");
+  const list2 = promoted.rules.map((p) => `- \`${p.rule}\` (\`${p.file.split(path18.sep).join("/")}\` line ${p.line}): shadow \u2192 deny`).join("\n");
   const header = [
     MARKER2,
     `Proposed by the scheduled \`blastguard report\` over the decision logs of the last ${input("window") || "7d"}: these shadow rules had would-deny hits only from callers marked unexpected, or none at all.`,
     "",
-    list,
+    list2,
     "",
     "The policy-diff comment on this pull request shows the exact decisions that tighten; `blastguard test --logs` replays the logged calls against it.",
     ""

@@ -10,6 +10,7 @@ import { EDIT_CODE_TITLES } from '../edit/codes.js';
 import { ENGINE_CODE_TITLES } from '../engine/codes.js';
 import type { CodeInfo, Severity } from '../diagnostics/types.js';
 import { EXTRACT_CODE_TITLES } from '../extract/codes.js';
+import { ENVELOPE_CODE_TITLES } from '../identity/codes.js';
 import { GUARD_CODE_TITLES } from '../guard/codes.js';
 import { FORWARD_CODE_TITLES, type ForwardCode } from '../proxy/forward/codes.js';
 import { PROXY_CODE_TITLES } from '../proxy/codes.js';
@@ -50,6 +51,7 @@ export const LAYER_CODES: Readonly<Record<string, Readonly<Record<string, CodeIn
   forward: fromRegistry(FORWARD_CODE_TITLES),
   insight: fromRegistry(INSIGHT_CODE_TITLES),
   edit: fromRegistry(EDIT_CODE_TITLES),
+  identity: fromRegistry(ENVELOPE_CODE_TITLES),
 };
 
 /** Every code blastguard reports, joined from each layer's own registry (the CLI sees all layers). */

@@ -73,6 +73,14 @@ export const VALIDATION_CODES = {
   tokenFamily: 'BG069',
   tokenWithoutIdentity: 'BG070',
   unknownArgument: 'BG080',
+  // IdentityIssuer (BG820–BG829).
+  issuerKey: 'BG820',
+  issuerPrivateKey: 'BG821',
+  issuerKeyAlgorithm: 'BG822',
+  issuerDuplicateKid: 'BG823',
+  issuerWithoutKeys: 'BG824',
+  issuerJwksUrl: 'BG825',
+  issuerLifetime: 'BG826',
 } as const satisfies CodeRegistry;
 
 /** A load or validation code; the set may grow (new rules), unlike extraction's closed union. */
@@ -144,6 +152,14 @@ const VALIDATION_CODE_INFO: Readonly<Record<ValidationCode, readonly [Severity, 
   BG069: ['info', 'token family identifies a kind of credential, not one'],
   BG070: ['error', 'token declares neither `fingerprint` nor `family`'],
   BG080: ['error', 'argument condition names no parameter of the selected HTTP routes'],
+  // IdentityIssuer.
+  BG820: ['error', 'identity issuer key is not a usable EC P-256/P-384 or Ed25519 public key'],
+  BG821: ['error', 'identity issuer key is private key material'],
+  BG822: ['error', 'identity issuer key cannot sign with any algorithm the issuer allows'],
+  BG823: ['error', 'identity issuer declares a key id twice'],
+  BG824: ['error', 'identity issuer has neither `keys` nor `jwksUrl`'],
+  BG825: ['error', 'identity issuer `jwksUrl` is not https (or http on loopback)'],
+  BG826: ['error', 'identity issuer `maxLifetime` is longer than 24h'],
 };
 
 /**

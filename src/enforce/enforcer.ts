@@ -13,7 +13,7 @@ import {
   type SourceOptions,
   type Update,
 } from '../distribute/index.js';
-import { extractDecisionInputs, type HttpRequest, type Inventory } from '../extract/index.js';
+import { extractDecisionInputs, isEnvelopeCode, type FetchedKeys, type HttpRequest, type Inventory } from '../extract/index.js';
 import type { IrCatalog } from '../ir/catalog.js';
 import type { Decision } from '../ir/types.js';
 import type { VerificationConfig } from '../verify/index.js';
@@ -62,6 +62,11 @@ export interface EnforcerOptions {
    * carries (`catalog.json`): the IR `blastguard ir` prints, or any IR without its policies.
    */
   catalog?: IrCatalog;
+  /**
+   * Keys of `IdentityIssuer`s that publish them at a `jwksUrl` (an `IssuerKeyStore` the host
+   * refreshes); identity envelopes are verified against these and the keys the catalog declares.
+   */
+  issuerKeys?: { current(): FetchedKeys };
   /** Poll the source in the background (default true). Off: checks happen only on `refresh()`. */
   poll?: boolean;
   /** Milliseconds since the epoch; injected by tests (staleness, timestamps). */
@@ -162,6 +167,7 @@ class EnforcerImpl implements Enforcer {
   private readonly clock: () => number;
   private readonly persistDir: string | undefined;
   private readonly catalogOverride: IrCatalog | undefined;
+  private readonly issuerKeys: { current(): FetchedKeys } | undefined;
   private readonly warn: (message: string) => void;
   private phase: EnforcerState = 'starting';
   private closed = false;
@@ -197,6 +203,7 @@ class EnforcerImpl implements Enforcer {
     this.failClosed = options.failClosedWhenStale === true;
     this.persistDir = options.persistDir;
     this.catalogOverride = options.catalog;
+    this.issuerKeys = options.issuerKeys;
     const labels = { ...(options.labels ?? {}) };
     for (const [k, v] of Object.entries(labels)) if (typeof v !== 'string') throw configError(`labels.${k}`, 'must be a string');
     this.settings = {
@@ -422,8 +429,13 @@ class EnforcerImpl implements Enforcer {
       });
     }
     const time = options.time ?? new Date(this.clock());
-    const operations = extractDecisionInputs(request, catalog, { time, ...(options.inventory === undefined ? {} : { inventory: options.inventory }) });
+    const operations = extractDecisionInputs(request, catalog, {
+      time,
+      ...(options.inventory === undefined ? {} : { inventory: options.inventory }),
+      ...(this.issuerKeys === undefined ? {} : { issuerKeys: this.issuerKeys.current() }),
+    });
     const decisions = operations.map((op) => {
+      if (op.error !== undefined && isEnvelopeCode(op.error.code)) this.metrics.envelopeRejected(op.error.code);
       const decisionId = randomUUID();
       const decision = this.decide(op.input, { decisionId, ...context });
       return { operation: op.operation, ...(op.alias === undefined ? {} : { alias: op.alias }), decision, decision_id: decisionId, ...(op.error === undefined ? {} : { error: op.error }) };

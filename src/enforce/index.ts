@@ -19,6 +19,8 @@ export { EventBuffer } from './buffer.js';
 export { DECISION_PATH, buildEvent, maskInput } from './event.js';
 export type { DecisionEvent, DecisionRecord } from './event.js';
 export { EnforcerMetrics } from './metrics.js';
+export { IssuerKeyStore } from './issuer-keys.js';
+export type { IssuerKeyStoreOptions, IssuerKeysRefresh } from './issuer-keys.js';
 export { STATUS_PATHS, serveStatus, statusListener } from './server.js';
 export type { StatusServer } from './server.js';
 export type { EnforcerState, EnforcerStatus, StatusError } from './status.js';

@@ -63,6 +63,7 @@ export class EnforcerMetrics {
   readonly registry = new Registry();
   /** mode → rule → count: two lookups on strings the decision already holds, no key to build. */
   private readonly counts = new Map<string, Map<string, number>>();
+  private readonly envelopeRejections = new Map<string, number>();
   private readonly latency = new LatencyHistogram();
 
   constructor(status: () => EnforcerStatus) {
@@ -75,6 +76,17 @@ export class EnforcerMetrics {
       collect() {
         this.reset();
         for (const [mode, rules] of counts) for (const [rule, n] of rules) this.inc({ mode, rule }, n);
+      },
+    });
+    const envelopeRejections = this.envelopeRejections;
+    new Counter({
+      name: 'blastguard_identity_envelope_rejections_total',
+      help: 'Calls denied because their identity envelope failed a check, by code (BG800-BG819): tampering is loud, never a fall-back to baggage.',
+      labelNames: ['code'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [code, n] of envelopeRejections) this.inc({ code }, n);
       },
     });
     // prom-client renders any registered object with its metric shape (`get()`); see LatencyHistogram.
@@ -154,5 +166,9 @@ export class EnforcerMetrics {
     if (rules === undefined) this.counts.set(decision.mode, (rules = new Map()));
     rules.set(decision.rule, (rules.get(decision.rule) ?? 0) + 1);
     this.latency.observe(seconds);
+  }
+
+  envelopeRejected(code: string): void {
+    this.envelopeRejections.set(code, (this.envelopeRejections.get(code) ?? 0) + 1);
   }
 }

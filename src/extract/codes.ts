@@ -1,8 +1,12 @@
 import { codeRegistry } from '../core/errors.js';
 import type { CodeOf } from '../core/errors.js';
+import type { EnvelopeCode } from '../identity/index.js';
 
-/** A closed union: extraction decides, so a caller can `switch` over every code exhaustively. */
-export type ExtractCode = CodeOf<typeof EXTRACT_CODES>;
+/**
+ * A closed union: extraction decides, so a caller can `switch` over every code exhaustively. An
+ * identity envelope that fails verification fails the call with its own code (BG800–BG819, src/identity/codes.ts).
+ */
+export type ExtractCode = CodeOf<typeof EXTRACT_CODES> | EnvelopeCode;
 
 /**
  * Why a request could not be turned into decision inputs. Each code yields one input without

@@ -8,6 +8,7 @@ import type { IrCatalog } from '../ir/catalog.js';
 import type { IrApi } from '../ir/types.js';
 import { EXTRACT_CODES } from './codes.js';
 import { extractToken } from './credentials.js';
+import { chainIdentity, envelopeVerifier, headerEnvelope } from './envelope.js';
 import { ExtractFailure, fail } from './failure.js';
 import { failed, toInput } from './input.js';
 import { declaredInventory } from './inventory.js';
@@ -20,6 +21,8 @@ import { withSqlClass } from './sql/tool.js';
 import type { ExtractOptions, ExtractedOperation, HttpRequest, Inventory } from './types.js';
 
 export { EXTRACT_CODES } from './codes.js';
+export { isEnvelopeCode } from './envelope.js';
+export type { DeclaredKey as IssuerPublicKey, FetchedKeys } from '../identity/index.js';
 export type { ExtractCode } from './codes.js';
 export { fingerprintOf } from './credentials.js';
 export { InventoryFileError, inventoryOf, parseInventoryFile } from './inventory.js';
@@ -44,7 +47,7 @@ export function extractDecisionInputs(request: HttpRequest, ir: IrCatalog, optio
     const url = parseUrl(request.url, headers);
     const api = apiFor(ir, hostOf(url), url, context);
     const inventory = inventoryLookups(options.inventory ?? runtimeInventory(options.inventories, api.name) ?? declaredInventory(ir, api.name), api.resourceIds.caseInsensitive);
-    readCaller(headers, api, ir, context);
+    readCaller(headers, api, ir, context, options);
     const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     for (const message of PROTOCOLS[api.protocol].messages(normalized, api)) {
       try {
@@ -97,10 +100,19 @@ function familyResolver(ir: IrCatalog, api: string): (credential: string, finger
 }
 
 /** Who calls and which attempt this is, into the context as each is read (a failure keeps what came before it). */
-function readCaller(headers: HeaderMap, api: IrApi, ir: IrCatalog, context: Context): void {
+function readCaller(headers: HeaderMap, api: IrApi, ir: IrCatalog, context: Context, options: ExtractOptions): void {
   const fingerprint = extractToken(headers, api.tokens.headers, familyResolver(ir, api.name));
   if (fingerprint !== null) context.token = { fingerprint };
-  context.identity = identityOf(headers, api.identity);
+  context.verifyEnvelope = envelopeVerifier(ir, context.time, options.issuerKeys);
+  const envelope = headerEnvelope(headers);
+  if (envelope !== null) {
+    // A present envelope decides the identity, or fails the call: never a fall-back to baggage.
+    const chain = context.verifyEnvelope(envelope);
+    context.envelope = { text: envelope, chain };
+    context.identity = chainIdentity(chain);
+  } else {
+    context.identity = identityOf(headers, api.identity);
+  }
   const attempt = parseAttempt(headers, api.identity.attemptHeader);
   if ('malformed' in attempt) {
     const header = api.identity.attemptHeader ?? '';

@@ -2,7 +2,11 @@ import { projectArguments } from '../core/arguments.js';
 import { withMessageIdentity } from '../identity/index.js';
 import type { Identity } from '../identity/index.js';
 import type { IrApi } from '../ir/types.js';
-import { ExtractFailure } from './failure.js';
+import { ENVELOPE_CODES } from '../identity/index.js';
+import type { VerifiedChain } from '../identity/index.js';
+import { chainIdentity, checkEnvelopeScope } from './envelope.js';
+import type { EnvelopeVerifier } from './envelope.js';
+import { ExtractFailure, fail } from './failure.js';
 import type { FoundOperation } from './protocols/index.js';
 import { resourceOf } from './resource.js';
 import type { InventoryLookups } from './resource.js';
@@ -15,6 +19,10 @@ export interface Context {
   token?: { fingerprint: string };
   identity?: Identity;
   attempt?: number;
+  /** The request's verified identity envelope (`Txn-Token`), when it carries one. */
+  envelope?: { text: string; chain: VerifiedChain };
+  /** Verifies an envelope a message carries itself (MCP `_meta`), against the same issuers and time. */
+  verifyEnvelope?: EnvelopeVerifier;
 }
 
 /** The one input an unreadable request (or message) yields: no `operation`, so every policy denies it. */
@@ -41,7 +49,13 @@ export function toInput(api: IrApi, found: FoundOperation, context: Context, inv
     if (!(e instanceof ExtractFailure)) throw e;
     return failed(context, new ExtractFailure(e.code, `\`${found.name}\`: ${e.message}`));
   }
-  const identity = found.meta && context.identity ? withMessageIdentity(context.identity, found.meta, api.identity) : context.identity;
+  let identity: Identity | undefined;
+  try {
+    identity = callIdentity(found, context, api, resource);
+  } catch (e) {
+    if (!(e instanceof ExtractFailure)) throw e;
+    return failed(context, new ExtractFailure(e.code, `\`${found.name}\`: ${e.message}`));
+  }
   // Only the paths the policy reads: arguments may carry secrets or SQL, and inputs are logged.
   const args = api.argumentPaths ? projectArguments(found.args, api.argumentPaths) : null;
   const input: ExtractedInput = {
@@ -57,4 +71,23 @@ export function toInput(api: IrApi, found: FoundOperation, context: Context, inv
   const result: ExtractedOperation = { input, operation: found.name };
   if (found.alias !== undefined) result.alias = found.alias;
   return result;
+}
+
+/**
+ * The identity of one operation: the request's verified envelope, or one the message carries
+ * (which must then be the same text, or stand alone); else the baggage hint, completed from the
+ * message's trace context. A verified chain must allow the operation, environment and resource.
+ */
+function callIdentity(found: FoundOperation, context: Context, api: IrApi, resource: ExtractedInput['resource']): Identity | undefined {
+  const own = found.meta?.envelope;
+  let envelope = context.envelope;
+  if (own !== undefined && envelope !== undefined && own !== envelope.text) {
+    fail(ENVELOPE_CODES.conflicting, 'the message `_meta` carries another identity envelope than the request\'s `Txn-Token`');
+  }
+  if (own !== undefined && envelope === undefined && context.verifyEnvelope) envelope = { text: own, chain: context.verifyEnvelope(own) };
+  if (envelope !== undefined) {
+    checkEnvelopeScope(envelope.chain, { operation: found.name, environment: resource?.environment ?? null, resource: resource?.id ?? null });
+    return chainIdentity(envelope.chain);
+  }
+  return found.meta && context.identity ? withMessageIdentity(context.identity, found.meta, api.identity) : context.identity;
 }

@@ -1,4 +1,5 @@
 import type { HttpHeaders } from '../core/headers.js';
+import type { FetchedKeys } from '../identity/index.js';
 import type { DecisionInput } from '../schemas/types.generated.js';
 import type { ExtractCode } from './codes.js';
 
@@ -51,6 +52,12 @@ export interface ExtractOptions {
   inventories?: ReadonlyMap<string, Inventory> | Readonly<Record<string, Inventory>>;
   /** Bodies larger than this many bytes are not parsed (the request is denied). Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Public keys the enforcer fetched from `IdentityIssuer`s' `jwksUrl`, by issuer name, used next
+   * to the keys the bundle declares. Pass the same object until a refresh: the verified-chain
+   * cache belongs to it.
+   */
+  issuerKeys?: FetchedKeys;
 }
 
 /**

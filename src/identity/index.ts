@@ -16,6 +16,8 @@ export interface Identity {
   causation?: string;
   /** Whether the enforcer authenticated the identity rather than reading a hint such as baggage. */
   verified: boolean;
+  /** The issuers of the verified envelope chain, root first (only when `verified`). */
+  issuers?: string[];
 }
 
 /** Which baggage keys an API's callers put the originator and the tenant in. */
@@ -28,6 +30,8 @@ export interface IdentityKeys {
 export interface MessageTraceContext {
   traceparent?: string;
   baggage?: string;
+  /** An identity envelope the message carries (`_meta["txn-token"]`). */
+  envelope?: string;
 }
 
 /** The identity W3C trace context headers claim. */
@@ -60,3 +64,7 @@ export function withMessageIdentity(fromHeaders: Identity, meta: MessageTraceCon
   if (causation) merged.causation = causation;
   return { ...merged, verified: false };
 }
+
+export { ENVELOPE_CODES, ENVELOPE_CODE_TITLES } from './codes.js';
+export type { EnvelopeCode } from './codes.js';
+export * from './envelope/index.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/canonical-json.js';
+import { durationSeconds } from '../core/duration.js';
 import { normalizeTimestamp } from '../core/time.js';
 import { defineOwn } from '../core/record.js';
 import { familyKey } from '../core/token-family.js';
@@ -15,6 +16,7 @@ import {
   type IrApi,
   type IrArguments,
   type IrGrant,
+  type IrIdentityIssuer,
   type IrInventory,
   type IrInventoryResource,
   type IrMatch,
@@ -109,7 +111,27 @@ export function buildIr(set: PolicySet): Ir {
     tokens: [...tokens.values()].sort((a, b) => byString(a.fingerprint, b.fingerprint)),
     overrides,
     inventories: buildInventories(set, apis),
+    ...identityIssuers(set),
   };
+}
+
+function identityIssuers(set: PolicySet): { identityIssuers?: IrIdentityIssuer[] } {
+  const byName = new Map<string, IrIdentityIssuer>();
+  for (const doc of set.identityIssuers ?? []) {
+    if (byName.has(doc.name)) continue;
+    const spec = doc.value.spec;
+    byName.set(doc.name, {
+      name: doc.name,
+      keys: (spec.keys ?? []).map((k) => ({ kid: k.kid, pem: k.pem ?? null, jwk: k.jwk === undefined ? null : { ...(k.jwk as Record<string, unknown>) } })),
+      jwksUrl: spec.jwksUrl ?? null,
+      tenants: sortedUnique(spec.tenants),
+      originators: sortedUnique(spec.originators),
+      maxLifetimeSeconds: durationSeconds(spec.maxLifetime) ?? 0,
+      algorithms: sortedUnique(spec.algorithms ?? ['ES256', 'EdDSA']),
+    });
+  }
+  if (byName.size === 0) return {};
+  return { identityIssuers: [...byName.values()].sort((a, b) => byString(a.name, b.name)) };
 }
 
 /** Every API's inventory documents merged; of ids that repeat (validation rejects them), the first wins. */

@@ -161,6 +161,27 @@ export interface Ir {
   overrides: IrOverrides;
   /** Sorted by api; APIs without inventory documents are absent. */
   inventories: IrInventory[];
+  /**
+   * Sorted by name. Absent when the repository declares no `IdentityIssuer`, so IRs (and their
+   * digests) without identity envelopes stay as they were. Extraction verifies `Txn-Token`
+   * envelopes against them, so they travel wherever the IR catalog does (enforcer, replays).
+   */
+  identityIssuers?: IrIdentityIssuer[];
+}
+
+/** One `IdentityIssuer`: whom it may vouch for, and the public keys its envelopes verify with. */
+export interface IrIdentityIssuer {
+  name: string;
+  /** In declared order; exactly one of `pem` and `jwk` is set. */
+  keys: { kid: string; pem: string | null; jwk: Record<string, unknown> | null }[];
+  jwksUrl: string | null;
+  /** Sorted. */
+  tenants: string[];
+  /** Sorted. */
+  originators: string[];
+  maxLifetimeSeconds: number;
+  /** Sorted; the default (ES256, EdDSA) when the document gives none. */
+  algorithms: string[];
 }
 
 /** The bundle's data document (`data.json`): what may change without recompiling the module. */

@@ -107,11 +107,11 @@ export function loadDocumentsFromText(
 
 /** Groups documents by kind, keeping file then document order. */
 export function emptyPolicySet(root: string): PolicySet {
-  return { root, apis: [], policies: [], tokens: [], overrides: [], replays: [], testSuites: [], inventories: [], rejected: [] };
+  return { root, apis: [], policies: [], tokens: [], overrides: [], replays: [], testSuites: [], inventories: [], identityIssuers: [], rejected: [] };
 }
 
 /** The list of a policy set that holds each kind. */
-const LIST_OF: Readonly<Record<Kind, 'apis' | 'policies' | 'tokens' | 'overrides' | 'replays' | 'testSuites' | 'inventories'>> = {
+const LIST_OF: Readonly<Record<Kind, 'apis' | 'policies' | 'tokens' | 'overrides' | 'replays' | 'testSuites' | 'inventories' | 'identityIssuers'>> = {
   Api: 'apis',
   Policy: 'policies',
   Token: 'tokens',
@@ -119,6 +119,7 @@ const LIST_OF: Readonly<Record<Kind, 'apis' | 'policies' | 'tokens' | 'overrides
   Replay: 'replays',
   TestSuite: 'testSuites',
   Inventory: 'inventories',
+  IdentityIssuer: 'identityIssuers',
 };
 
 export function addDocument(set: PolicySet, document: LoadedDocument): void {

@@ -1,5 +1,6 @@
 import type {
   ApiDocument,
+  IdentityIssuerDocument,
   InventoryDocument,
   OverridesDocument,
   PolicyDocument,
@@ -28,6 +29,7 @@ export interface KindDocuments {
   Replay: ReplayDocument;
   TestSuite: TestSuiteDocument;
   Inventory: InventoryDocument;
+  IdentityIssuer: IdentityIssuerDocument;
 }
 
 /** One YAML document that passed its kind's JSON Schema. */
@@ -66,6 +68,8 @@ export interface PolicySet {
   testSuites: LoadedDocument<'TestSuite'>[];
   /** Absent in sets built before inventories existed; read it as empty. */
   inventories?: LoadedDocument<'Inventory'>[];
+  /** Absent in sets built before identity issuers existed; read it as empty. */
+  identityIssuers?: LoadedDocument<'IdentityIssuer'>[];
   /**
    * Documents left out because they are invalid (already reported). Rules use it to avoid a
    * second, misleading "not declared" error for references to them.

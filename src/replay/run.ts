@@ -119,6 +119,9 @@ export async function runReplay(document: LoadedDocument<'Replay'>, ir: Ir, engi
       else if (!found) diffs = [{ field: 'operation', expected: expected?.operation, actual: 'nothing: the request performs fewer operations' }];
       else if (!expected) diffs = [{ field: 'operation', expected: 'nothing: the step expects fewer operations', actual: operation }];
       else diffs = compareDecision(expected, actual as Decision, operation);
+      if (expected?.error !== undefined && expected.error !== (found?.error?.code ?? null)) {
+        diffs.push({ field: 'error', expected: expected.error, actual: found?.error ? `${found.error.code} ${found.error.message}` : 'none' });
+      }
       results.push({
         kind: 'Replay',
         fixture: document.name,

@@ -16,6 +16,7 @@ const TYPE_NAMES: Record<string, string> = {
   'replay.schema.json': 'ReplayDocument',
   'test-suite.schema.json': 'TestSuiteDocument',
   'inventory.schema.json': 'InventoryDocument',
+  'identity-issuer.schema.json': 'IdentityIssuerDocument',
   'decision-input.schema.json': 'DecisionInput',
   'decision.schema.json': 'Decision',
 };

@@ -11,6 +11,7 @@ export const KIND_SCHEMAS = {
   Replay: 'replay.schema.json',
   TestSuite: 'test-suite.schema.json',
   Inventory: 'inventory.schema.json',
+  IdentityIssuer: 'identity-issuer.schema.json',
 } as const;
 
 export type Kind = keyof typeof KIND_SCHEMAS;

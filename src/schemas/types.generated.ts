@@ -542,6 +542,10 @@ export interface Expectation {
   environment?: string;
   environment_assumed?: boolean;
   /**
+   * The code extraction gave the request (or this operation) when it could not be read or its identity envelope failed, e.g. BG805 for a wrong signature. When given, the step must fail with exactly this code.
+   */
+  error?: string;
+  /**
    * When given, the decision's violations must be exactly these (order ignored).
    */
   violations?: {
@@ -684,6 +688,69 @@ export interface Resource {
   };
 }
 
+// ---- identity-issuer.schema.json
+/**
+ * A party trusted to sign identity envelopes (Txn-Token style compact JWS) for some tenants and originators, or to attenuate envelopes others issued. The envelope's `iss` claim is the issuer's `metadata.name`. Only public keys belong here.
+ */
+export interface IdentityIssuerDocument {
+  /**
+   * The only API version of the blastguard policy language.
+   */
+  apiVersion: 'blastguard.dev/v1';
+  kind: 'IdentityIssuer';
+  metadata: Metadata;
+  spec: {
+    /**
+     * The issuer's public keys, each named by the `kid` its envelopes carry in the JWS header.
+     *
+     * @minItems 1
+     */
+    keys?: [IssuerKey, ...IssuerKey[]];
+    /**
+     * Where enforcers refresh the issuer's public keys (a JWKS document); keys listed in `keys` are used as well.
+     */
+    jwksUrl?: string;
+    /**
+     * The tenants whose envelopes this issuer may sign, or `*` for any.
+     *
+     * @minItems 1
+     */
+    tenants: [string, ...string[]];
+    /**
+     * Patterns of the originators (`sub`) this issuer may assert; `*` matches any run of characters, e.g. `user:*` or `spiffe://acme.dev/jobs/*`.
+     *
+     * @minItems 1
+     */
+    originators: [string, ...string[]];
+    /**
+     * The longest `exp - iat` this issuer may sign, e.g. `15m` (at most 24h).
+     */
+    maxLifetime: string;
+    /**
+     * The JWS algorithms accepted from this issuer (default: ES256 and EdDSA). `none`, HMAC and RSA are never accepted.
+     *
+     * @minItems 1
+     */
+    algorithms?: ['ES256' | 'ES384' | 'EdDSA', ...('ES256' | 'ES384' | 'EdDSA')[]];
+  };
+}
+/**
+ * One public key: exactly one of `pem` and `jwk`.
+ */
+export interface IssuerKey {
+  kid: string;
+  /**
+   * An SPKI public key (`-----BEGIN PUBLIC KEY-----`).
+   */
+  pem?: string;
+  /**
+   * A public JWK (EC P-256/P-384 or OKP Ed25519).
+   */
+  jwk?: {
+    kty: 'EC' | 'OKP';
+  };
+}
+
 // ---- decision-input.schema.json
 /**
  * What an enforcer sends for one operation. Unknown fields are ignored; a known field of the wrong type makes the decision deny (input:invalid). null counts as absent.
@@ -711,6 +778,10 @@ export interface DecisionInput {
     tenant?: string | null;
     causation?: string | null;
     verified?: boolean | null;
+    /**
+     * The issuers of a verified identity envelope's chain, root first. The envelope itself, and its signatures, never enter the input.
+     */
+    issuers?: string[] | null;
   } | null;
   /**
    * The operation's arguments that the policy's argument conditions read (extraction projects the call's arguments onto those paths), as JSON.

@@ -45,7 +45,7 @@ export function isRejected(set: PolicySet, kind: string, name: string): boolean 
 
 /** Every document of the set, in kind then file order. */
 export function allDocuments(set: PolicySet): LoadedDocument[] {
-  return [...set.apis, ...set.policies, ...set.tokens, ...set.overrides, ...(set.inventories ?? []), ...set.replays, ...set.testSuites];
+  return [...set.apis, ...set.policies, ...set.tokens, ...set.overrides, ...(set.inventories ?? []), ...(set.identityIssuers ?? []), ...set.replays, ...set.testSuites];
 }
 
 /** An operation selector as written, where it was written, and the API it selects from. */

@@ -14,7 +14,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   schemas: [],
   diagnostics: ['core'],
   load: ['core', 'schemas', 'diagnostics'],
-  validate: ['core', 'schemas', 'diagnostics', 'load'],
+  // `identity` to check an IdentityIssuer's keys the way the enforcer will read them.
+  validate: ['core', 'schemas', 'diagnostics', 'load', 'identity'],
   ir: ['core', 'schemas', 'load'],
   evaluate: ['core', 'ir'],
   compile: ['core', 'ir'],
@@ -42,7 +43,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The MCP guard: extraction reads the calls, the enforcer decides them; `identity` and `ir` for types.
   guard: ['core', 'ir', 'identity', 'extract', 'enforce'],
   toolchain: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'compile', 'bundle', 'sign', 'engine', 'replay', 'diff', 'distribute', 'insight'],
-  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff', 'catalog', 'enforce', 'guard', 'proxy', 'insight', 'edit'],
+  cli: ['core', 'schemas', 'diagnostics', 'load', 'validate', 'ir', 'evaluate', 'compile', 'bundle', 'sign', 'verify', 'engine', 'extract', 'replay', 'report', 'toolchain', 'distribute', 'diff', 'catalog', 'enforce', 'guard', 'proxy', 'insight', 'edit', 'identity'],
 };
 /** The GitHub Action drives the toolchain and prints with the report layer, like a CLI command without flags. */
 const ACTION_ALLOWED: readonly string[] = ['core', 'diagnostics', 'report', 'toolchain', 'insight', 'edit'];

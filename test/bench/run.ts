@@ -16,6 +16,7 @@ import { GoStyleHost } from '../differential/go-host.js';
 import { benchCatalog } from './catalog.js';
 import { benchDistribute } from './distribute.js';
 import { diffBench } from './diff.js';
+import { benchEnvelope } from './envelope.js';
 import { EnforceBench } from './enforce.js';
 import { benchProxy } from './proxy.js';
 import { benchInsight } from './insight.js';
@@ -248,6 +249,7 @@ async function main(): Promise<void> {
   for (const line of benchCatalog()) console.log(line);
   for (const line of await benchProxy(ROOT)) console.log(line);
   for (const line of await benchInsight(ROOT)) console.log(line);
+  for (const line of await benchEnvelope(ROOT)) console.log(line);
 }
 
 await main();

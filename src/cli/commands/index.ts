@@ -3,6 +3,7 @@ import { buildCommand } from './build.js';
 // `diff` goes through toolchain.diffPolicies (shared with the Action); ./diff.js is its first version.
 import { diffCommand } from './policy-diff.js';
 import { decideCommand } from './decide.js';
+import { envelopeCommand } from './envelope.js';
 import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 import { irCommand } from './ir.js';
@@ -31,6 +32,7 @@ export const COMMANDS: CommandModule[] = [
   importCommand,
   pullCommand,
   decideCommand,
+  envelopeCommand,
   mcpGuardCommand,
   // `proxy` first: `proxy ca init` attaches itself to it.
   proxyCommand,

@@ -1,5 +1,6 @@
 import type { IrApi } from '../../ir/types.js';
-import { isRecord } from '../../core/record.js';
+import { hasOwn, isRecord } from '../../core/record.js';
+import { ENVELOPE_CODES, ENVELOPE_MCP_META_KEY } from '../../identity/index.js';
 import { quote } from '../../core/untrusted.js';
 import { EXTRACT_CODES } from '../codes.js';
 import { fail } from '../failure.js';
@@ -61,9 +62,13 @@ function mcpOperations(message: unknown): FoundOperation[] {
   if (isRecord(meta)) {
     // MCP reserves `_meta.traceparent` and `_meta.baggage` for W3C trace propagation on messages.
     const { traceparent, baggage } = meta;
+    // The identity envelope rides next to them, verbatim; one that is not text is refused, not skipped.
+    const envelope = hasOwn(meta, ENVELOPE_MCP_META_KEY) ? meta[ENVELOPE_MCP_META_KEY] : undefined;
+    if (envelope !== undefined && typeof envelope !== 'string') fail(ENVELOPE_CODES.malformed, `\`params._meta.${ENVELOPE_MCP_META_KEY}\` must be a string`);
     found.meta = {
       ...(typeof traceparent === 'string' ? { traceparent } : {}),
       ...(typeof baggage === 'string' ? { baggage } : {}),
+      ...(envelope === undefined ? {} : { envelope }),
     };
   }
   return [found];

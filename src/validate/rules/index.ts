@@ -7,6 +7,9 @@ import { duplicateName } from './duplicate-name.js';
 import { duplicateRoute } from './duplicate-route.js';
 import { duplicateRuleId } from './duplicate-rule-id.js';
 import { fingerprintFormat } from './fingerprint-format.js';
+import { identityIssuerJwksUrl } from './identity-issuer-jwks-url.js';
+import { identityIssuerKeys } from './identity-issuer-keys.js';
+import { identityIssuerLifetime } from './identity-issuer-lifetime.js';
 import { invalidRouteTemplate } from './invalid-route-template.js';
 import { invalidTimestamp } from './invalid-timestamp.js';
 import { misplacedFixture } from './misplaced-fixture.js';
@@ -54,4 +57,7 @@ export const RULES: readonly ValidationRule[] = [
   duplicateInventoryId,
   tokenFamily,
   unknownArgument,
+  identityIssuerKeys,
+  identityIssuerJwksUrl,
+  identityIssuerLifetime,
 ];
