@@ -3,8 +3,8 @@ import type { CodeOf } from '../../core/errors.js';
 
 /**
  * Error codes BG740–BG759: the forward proxy (CONNECT, TLS interception) and its local CA. Codes
- * BG750 and above name a refusal the proxy sends to a client (in the body of its 4xx/5xx answer);
- * those below are configuration and CA-file errors.
+ * BG750–BG757 name a refusal the proxy sends to a client (in the body of its 4xx/5xx answer);
+ * the others are configuration and CA-file errors.
  */
 const REGISTRY = codeRegistry({
   /** A `createForwardProxy` option is missing, of the wrong type or out of range. */
@@ -43,6 +43,8 @@ const REGISTRY = codeRegistry({
   listenFailed: ['BG756', 'the forward proxy cannot listen on the requested address'],
   /** The request handler threw: the client gets 502 and nothing is forwarded by the proxy. */
   handlerFailed: ['BG757', 'the request handler failed on an intercepted request; answered 502'],
+  /** The CA key file may be read by its group or by others (like ssh, the key must be mode 0600 or narrower). */
+  caKeyPermissions: ['BG758', 'the local CA key file is readable by group or others'],
 });
 
 export const FORWARD_CODES = REGISTRY.codes;
