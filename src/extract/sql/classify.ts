@@ -13,7 +13,7 @@ import { splitSql } from './lex.js';
  *   DROP TABLE t; TRUNCATE t; DELETE FROM t; UPDATE t SET a = 1        → destructive
  *   DELETE FROM t WHERE true (a WHERE naming no column)                → destructive
  *   ALTER TABLE t DROP …; ALTER TABLE t ALTER COLUMN a TYPE …          → destructive
- *   SELECT dblink_exec(…), query_to_xml(…), lo_unlink(…)               → destructive
+ *   SELECT dblink_exec(…), lo_unlink(…)                                → destructive
  *   DELETE FROM t WHERE id = 1; INSERT …; CREATE …; ALTER …; GRANT …   → write
  *   SELECT purge() (a function not known to be free of side effects)   → write
  *   SELECT …                                                          → read
@@ -46,10 +46,12 @@ const PURE_FUNCTIONS = new Set([
   'lag', 'lead', 'first_value', 'last_value', 'version', 'current_user', 'session_user', 'current_database', 'current_schema',
 ]);
 
-/** Functions that run SQL given as text, or delete stored objects: as destructive as what they may run. */
-const DESTRUCTIVE_FUNCTIONS = new Set([
-  'dblink', 'dblink_exec', 'query_to_xml', 'query_to_xmlschema', 'query_to_xml_and_xmlschema', 'lo_unlink', 'pg_drop_replication_slot',
-]);
+/**
+ * Functions that run SQL given as text in another session (where it may do anything), or delete
+ * stored objects. (`query_to_xml` runs its text in a read-only context: DDL and DML there fail, so
+ * it is only a write, like any function not known to be pure.)
+ */
+const DESTRUCTIVE_FUNCTIONS = new Set(['dblink', 'dblink_exec', 'lo_unlink', 'pg_drop_replication_slot']);
 
 const { Parser } = parser;
 const sqlParser = new Parser();
