@@ -76908,14 +76908,19 @@ var { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
    * variants address the same name), a resource argument repeated differently or spelled in such
    * a form; a path two catalog routes match equally well; a JSON member (GraphQL request members,
    * JSON-RPC `method`/`params`/`params.name`/`params.arguments`/`params._meta`, members on the path
-   * to a REST resource argument) spelled in another case, or twice in cases Go folds alike; a `;`
+   * to a REST resource argument, MCP `params.arguments` members at any depth and the tool's SQL and
+   * resource arguments) spelled in another case, or twice in cases Go folds alike; a `;`
    * in a query string or form body, or a parameter name padded with (or a guarded name split by)
    * whitespace.
    */
   ambiguousParameters: ["BG417", "request parameters given in several places"],
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */
   methodOverride: ["BG418", "request asks for an HTTP method override"],
-  /** A tool argument declared to carry SQL is missing, not a string, empty or not parseable as PostgreSQL. */
+  /**
+   * A tool argument declared to carry SQL is missing, not a string, empty or not parseable as
+   * PostgreSQL; or PostgreSQL may read it otherwise than the parser (a backslash in a standard
+   * string, an unclosed literal or comment, statement boundaries the parser and the lexer disagree on).
+   */
   sqlUnreadable: ["BG419", "sql argument cannot be parsed"],
   /**
    * Forwarding only (the egress proxy): the request is within the body limit but exceeds another
@@ -78167,9 +78172,9 @@ function mcpMessages(request2, api) {
   const body = readJson(text2);
   const messages = Array.isArray(body) ? body : [body];
   if (messages.length === 0) fail(EXTRACT_CODES.noOperation, "the json-rpc batch is an empty array");
-  return messages.map((message3) => () => mcpOperations(message3));
+  return messages.map((message3) => () => mcpOperations(message3, api));
 }
-function mcpOperations(message3) {
+function mcpOperations(message3, api) {
   if (!isRecord(message3)) fail(EXTRACT_CODES.invalidBody, "a json-rpc message must be a json object");
   checkMemberCase(message3, ["method", "params"]);
   const params = message3.params;
@@ -78183,6 +78188,7 @@ function mcpOperations(message3) {
   const { name, arguments: args } = params;
   if (typeof name !== "string" || name === "") fail(EXTRACT_CODES.missingQuery, "`tools/call` must name a tool in `params.name`");
   if (args !== void 0 && !isRecord(args)) fail(EXTRACT_CODES.invalidBody, "`params.arguments` must be an object");
+  if (args !== void 0) checkArgumentCase(args, guardedPaths(api, name), "params.arguments.");
   const found = { name, type: "tool", args: args ?? {} };
   const meta = params["_meta"];
   if (isRecord(meta)) {
@@ -78196,6 +78202,24 @@ function mcpOperations(message3) {
     };
   }
   return [found];
+}
+function guardedPaths(api, tool) {
+  const op = api.operations.find((o) => o.name === tool);
+  if (!op) return [];
+  const sql = op.sql?.argument;
+  return [...sql === void 0 ? [] : [sql], ...resourcePaths(op)].map((p) => p.split("."));
+}
+function checkArgumentCase(value, guarded, prefix) {
+  if (Array.isArray(value)) {
+    for (const item of value) checkArgumentCase(item, [], prefix);
+    return;
+  }
+  if (!isRecord(value)) return;
+  checkMemberCase(value, [...new Set(guarded.flatMap((p) => p.length > 0 ? [p[0] ?? ""] : []))], prefix);
+  for (const [key, member] of Object.entries(value)) {
+    const below = guarded.filter((p) => p.length > 1 && p[0] === key).map((p) => p.slice(1));
+    checkArgumentCase(member, below, `${prefix}${key}.`);
+  }
 }
 
 // src/core/route-template.ts
@@ -78541,12 +78565,276 @@ function routedByEndpoint(api) {
 
 // src/extract/sql/classify.ts
 var import_postgresql = __toESM(require_postgresql(), 1);
+
+// src/extract/sql/lex.ts
+function splitSql(text2) {
+  const statements = [];
+  let current = "";
+  let i = 0;
+  const n2 = text2.length;
+  const refuse2 = (why) => fail(EXTRACT_CODES.sqlUnreadable, `the sql ${why}`);
+  while (i < n2) {
+    const c2 = text2[i] ?? "";
+    const next = text2[i + 1] ?? "";
+    if (c2 === "-" && next === "-") {
+      i = endOfLine(text2, i);
+      current += " ";
+    } else if (c2 === "/" && next === "*") {
+      i = endOfComment(text2, i) ?? refuse2("has a comment that is never closed");
+      current += " ";
+    } else if (c2 === "'") {
+      i = endOfStandardString(text2, i, refuse2);
+      current += "'s'";
+    } else if (c2 === '"') {
+      i = endOfIdentifier(text2, i, refuse2);
+      current += '"i"';
+    } else if (c2 === "$" && !/[\w$]/.test(text2[i - 1] ?? "") && dollarTag(text2, i) !== null) {
+      const tag2 = dollarTag(text2, i) ?? "";
+      const close = text2.indexOf(tag2, i + tag2.length);
+      if (close === -1) refuse2("has a dollar-quoted string that is never closed");
+      i = close + tag2.length;
+      current += "'s'";
+    } else if (isIdentifierStart(c2)) {
+      let j = i + 1;
+      while (j < n2 && isIdentifierPart(text2[j] ?? "")) j++;
+      const word = text2.slice(i, j);
+      const after = text2[j] ?? "";
+      if (after === "'" && /^[eE]$/.test(word)) {
+        i = endOfEscapeString(text2, j, refuse2);
+        current += "'s'";
+      } else if (after === "'" && /^[bBxXnN]$/.test(word)) {
+        i = endOfStandardString(text2, j, refuse2);
+        current += "'s'";
+      } else if (/^[uU]$/.test(word) && after === "&" && text2[j + 1] === "'") {
+        i = endOfUnicodeString(text2, j + 1, refuse2);
+        current += "'s'";
+      } else if (/^[uU]$/.test(word) && after === "&" && text2[j + 1] === '"') {
+        i = endOfIdentifier(text2, j + 1, refuse2);
+        current += '"i"';
+      } else {
+        i = j;
+        current += word;
+      }
+    } else if (c2 === ";") {
+      statements.push(current);
+      current = "";
+      i++;
+    } else if (c2 === "\\") {
+      refuse2("has a backslash outside any string, which postgresql does not read as sql");
+    } else if (c2 === "`" || c2 === "\0") {
+      refuse2(`has a ${c2 === "`" ? "backtick" : "nul character"}, which postgresql does not read as sql`);
+    } else {
+      current += c2;
+      i++;
+    }
+  }
+  statements.push(current);
+  return statements.map((s) => s.trim()).filter((s) => s !== "");
+}
+function isIdentifierStart(c2) {
+  return /[A-Za-z_]/.test(c2) || c2.charCodeAt(0) >= 128;
+}
+function isIdentifierPart(c2) {
+  return /[\w$]/.test(c2) || c2.charCodeAt(0) >= 128;
+}
+function endOfLine(text2, i) {
+  let j = i;
+  while (j < text2.length && text2[j] !== "\n" && text2[j] !== "\r") j++;
+  return j;
+}
+function endOfComment(text2, i) {
+  let depth = 0;
+  let j = i;
+  while (j < text2.length) {
+    if (text2[j] === "/" && text2[j + 1] === "*") {
+      depth++;
+      j += 2;
+    } else if (text2[j] === "*" && text2[j + 1] === "/") {
+      depth--;
+      j += 2;
+      if (depth === 0) return j;
+    } else {
+      j++;
+    }
+  }
+  return null;
+}
+function endOfStandardString(text2, i, refuse2) {
+  let j = i + 1;
+  for (; ; ) {
+    if (j >= text2.length) return refuse2("has a string that is never closed");
+    const c2 = text2[j];
+    if (c2 === "\\") return refuse2("has a backslash in a standard string, which postgresql reads one way or another depending on `standard_conforming_strings`");
+    if (c2 === "'") {
+      if (text2[j + 1] === "'") {
+        j += 2;
+        continue;
+      }
+      return j + 1;
+    }
+    j++;
+  }
+}
+function endOfEscapeString(text2, i, refuse2) {
+  let j = i + 1;
+  for (; ; ) {
+    if (j >= text2.length) return refuse2("has a string that is never closed");
+    const c2 = text2[j];
+    if (c2 === "\\") {
+      j += 2;
+      continue;
+    }
+    if (c2 === "'") {
+      if (text2[j + 1] === "'") {
+        j += 2;
+        continue;
+      }
+      return j + 1;
+    }
+    j++;
+  }
+}
+function endOfUnicodeString(text2, i, refuse2) {
+  let j = i + 1;
+  for (; ; ) {
+    if (j >= text2.length) return refuse2("has a string that is never closed");
+    if (text2[j] === "'") {
+      if (text2[j + 1] === "'") {
+        j += 2;
+        continue;
+      }
+      return j + 1;
+    }
+    j++;
+  }
+}
+function endOfIdentifier(text2, i, refuse2) {
+  let j = i + 1;
+  for (; ; ) {
+    if (j >= text2.length) return refuse2("has a quoted identifier that is never closed");
+    const c2 = text2[j];
+    if (c2 === "\\") return refuse2("has a backslash in a quoted identifier");
+    if (c2 === '"') {
+      if (text2[j + 1] === '"') {
+        j += 2;
+        continue;
+      }
+      return j + 1;
+    }
+    j++;
+  }
+}
+function dollarTag(text2, i) {
+  const match = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text2.slice(i, i + 256));
+  return match ? match[0] : null;
+}
+
+// src/extract/sql/classify.ts
 var READS = /* @__PURE__ */ new Set(["select", "show", "desc"]);
 var WRITES = /* @__PURE__ */ new Set(["insert", "replace", "update", "delete", "create", "alter", "grant", "revoke", "transaction", "set", "lock", "unlock", "use", "rename", "comment", "call", "exec", "declare"]);
 var DESTROYS = /* @__PURE__ */ new Set(["drop", "truncate"]);
+var PURE_FUNCTIONS = /* @__PURE__ */ new Set([
+  "count",
+  "sum",
+  "avg",
+  "min",
+  "max",
+  "every",
+  "bool_and",
+  "bool_or",
+  "string_agg",
+  "array_agg",
+  "json_agg",
+  "jsonb_agg",
+  "json_object_agg",
+  "jsonb_object_agg",
+  "stddev",
+  "variance",
+  "lower",
+  "upper",
+  "initcap",
+  "length",
+  "char_length",
+  "octet_length",
+  "substr",
+  "substring",
+  "trim",
+  "btrim",
+  "ltrim",
+  "rtrim",
+  "replace",
+  "concat",
+  "concat_ws",
+  "left",
+  "right",
+  "lpad",
+  "rpad",
+  "position",
+  "strpos",
+  "split_part",
+  "format",
+  "md5",
+  "coalesce",
+  "nullif",
+  "greatest",
+  "least",
+  "abs",
+  "ceil",
+  "ceiling",
+  "floor",
+  "round",
+  "trunc",
+  "mod",
+  "power",
+  "sqrt",
+  "now",
+  "current_date",
+  "current_time",
+  "current_timestamp",
+  "localtime",
+  "localtimestamp",
+  "date_trunc",
+  "date_part",
+  "extract",
+  "age",
+  "to_char",
+  "to_date",
+  "to_timestamp",
+  "to_number",
+  "to_json",
+  "to_jsonb",
+  "json_build_object",
+  "jsonb_build_object",
+  "json_build_array",
+  "jsonb_build_array",
+  "array_length",
+  "cardinality",
+  "unnest",
+  "generate_series",
+  "row_number",
+  "rank",
+  "dense_rank",
+  "lag",
+  "lead",
+  "first_value",
+  "last_value",
+  "version",
+  "current_user",
+  "session_user",
+  "current_database",
+  "current_schema"
+]);
+var DESTRUCTIVE_FUNCTIONS = /* @__PURE__ */ new Set(["dblink", "dblink_exec", "lo_unlink", "pg_drop_replication_slot"]);
 var { Parser: Parser3 } = import_postgresql.default;
 var sqlParser = new Parser3();
 function classifySql(text2) {
+  const statements = splitSql(text2);
+  if (statements.length === 0) fail(EXTRACT_CODES.sqlUnreadable, "the sql holds no statement");
+  let worst = "read";
+  for (const statement of statements) worst = max(worst, classifyStatement(statement));
+  return worst;
+}
+function classifyStatement(text2) {
   let ast;
   try {
     ast = sqlParser.astify(text2, { database: "PostgresQL" });
@@ -78554,14 +78842,11 @@ function classifySql(text2) {
     return fail(EXTRACT_CODES.sqlUnreadable, "the sql cannot be parsed as postgresql");
   }
   const statements = Array.isArray(ast) ? ast : [ast];
-  if (statements.length === 0) fail(EXTRACT_CODES.sqlUnreadable, "the sql holds no statement");
-  let worst = "read";
-  for (const statement of statements) {
-    const type = isRecord(statement) ? statement["type"] : void 0;
-    if (typeof type !== "string" || !(READS.has(type) || WRITES.has(type) || DESTROYS.has(type))) return "destructive";
-    worst = max(worst, classifyNode(statement));
-  }
-  return worst;
+  if (statements.length !== 1) fail(EXTRACT_CODES.sqlUnreadable, "the sql parser and the postgresql lexer disagree on where its statements end");
+  const statement = statements[0];
+  const type = isRecord(statement) ? statement["type"] : void 0;
+  if (typeof type !== "string" || !(READS.has(type) || WRITES.has(type) || DESTROYS.has(type))) return "destructive";
+  return classifyNode(statement);
 }
 function classifyNode(node) {
   if (Array.isArray(node)) return node.reduce((acc, n2) => max(acc, classifyNode(n2)), "read");
@@ -78576,14 +78861,46 @@ function classifyNode(node) {
 function own(node) {
   const type = node["type"];
   if (node["action"] === "drop" && typeof node["resource"] === "string") return "destructive";
+  if (rewritesColumn(node)) return "destructive";
   if (typeof type !== "string") return "read";
   if (DESTROYS.has(type)) return "destructive";
-  if (type === "delete" || type === "update") return node["where"] === null || node["where"] === void 0 ? "destructive" : "write";
+  if (type === "function" || type === "aggr_func") return functionClass(node);
+  if (type === "delete" || type === "update") return namesColumn(node["where"]) ? "write" : "destructive";
   if (type === "select") {
     const into = node["into"];
     return isRecord(into) && into["expr"] !== void 0 && into["expr"] !== null ? "write" : "read";
   }
   return WRITES.has(type) ? "write" : "read";
+}
+function rewritesColumn(node) {
+  if (node["action"] !== "alter" || node["resource"] !== "column") return false;
+  const column = node["column"];
+  const suffix = isRecord(column) ? column["suffix"] : void 0;
+  const using = node["using"];
+  return typeof suffix === "string" && /type/i.test(suffix) || using !== null && using !== void 0;
+}
+function namesColumn(node) {
+  if (Array.isArray(node)) return node.some(namesColumn);
+  if (!isRecord(node)) return false;
+  if (node["type"] === "column_ref") return true;
+  return Object.values(node).some((v) => typeof v === "object" && v !== null && namesColumn(v));
+}
+function functionClass(node) {
+  const name = functionName(node);
+  if (name === null) return "write";
+  if (DESTRUCTIVE_FUNCTIONS.has(name)) return "destructive";
+  return PURE_FUNCTIONS.has(name) ? "read" : "write";
+}
+function functionName(node) {
+  const name = node["name"];
+  if (typeof name === "string") return name.toLowerCase();
+  if (!isRecord(name)) return null;
+  const schema = name["schema"];
+  if (schema !== void 0 && schema !== null && !(isRecord(schema) && typeof schema["value"] === "string" && schema["value"].toLowerCase() === "pg_catalog")) return null;
+  const parts = name["name"];
+  if (!Array.isArray(parts) || parts.length !== 1) return null;
+  const part = parts[0];
+  return isRecord(part) && part["type"] === "default" && typeof part["value"] === "string" ? part["value"].toLowerCase() : null;
 }
 function max(a, b) {
   return SEVERITY_OF[b] > SEVERITY_OF[a] ? b : a;
@@ -78594,6 +78911,7 @@ var SEVERITY_OF = { read: 0, write: 1, destructive: 2 };
 function withSqlClass(found, api) {
   const argument = api.operations.find((o) => o.name === found.name)?.sql?.argument;
   if (argument === void 0) return found;
+  checkMemberCase(found.args, [argument], "arguments.");
   const text2 = Object.hasOwn(found.args, argument) ? found.args[argument] : void 0;
   if (typeof text2 !== "string" || text2.trim() === "") {
     fail(EXTRACT_CODES.sqlUnreadable, `operation \`${found.name}\` needs its sql in string argument \`${argument}\``);

@@ -64,14 +64,19 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    * variants address the same name), a resource argument repeated differently or spelled in such
    * a form; a path two catalog routes match equally well; a JSON member (GraphQL request members,
    * JSON-RPC `method`/`params`/`params.name`/`params.arguments`/`params._meta`, members on the path
-   * to a REST resource argument) spelled in another case, or twice in cases Go folds alike; a `;`
+   * to a REST resource argument, MCP `params.arguments` members at any depth and the tool's SQL and
+   * resource arguments) spelled in another case, or twice in cases Go folds alike; a `;`
    * in a query string or form body, or a parameter name padded with (or a guarded name split by)
    * whitespace.
    */
   ambiguousParameters: ['BG417', 'request parameters given in several places'],
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */
   methodOverride: ['BG418', 'request asks for an HTTP method override'],
-  /** A tool argument declared to carry SQL is missing, not a string, empty or not parseable as PostgreSQL. */
+  /**
+   * A tool argument declared to carry SQL is missing, not a string, empty or not parseable as
+   * PostgreSQL; or PostgreSQL may read it otherwise than the parser (a backslash in a standard
+   * string, an unclosed literal or comment, statement boundaries the parser and the lexer disagree on).
+   */
   sqlUnreadable: ['BG419', 'sql argument cannot be parsed'],
   /**
    * Forwarding only (the egress proxy): the request is within the body limit but exceeds another

@@ -24,6 +24,30 @@ describe('sql statement classes', () => {
     ['ALTER TABLE t DROP COLUMN c', 'destructive'],
     ['SELECT 1; DROP TABLE x', 'destructive'],
     ['INSERT INTO a VALUES (1); SELECT 1', 'write'],
+    // A WHERE naming no column keeps every row.
+    ['DELETE FROM t WHERE true', 'destructive'],
+    ['DELETE FROM t WHERE 1=1', 'destructive'],
+    ["DELETE FROM t WHERE 'a' = 'a'", 'destructive'],
+    ['UPDATE t SET a=NULL WHERE true', 'destructive'],
+    ['WITH x AS (DELETE FROM t WHERE true RETURNING *) SELECT * FROM x', 'destructive'],
+    ['DELETE FROM t WHERE id IN (SELECT id FROM u)', 'write'],
+    // A tautology naming a column is not detected (documented).
+    ['UPDATE t SET a = 1 WHERE a = a', 'write'],
+    // Functions: known side-effect-free built-ins read, others may write, some run sql text.
+    ['SELECT purge()', 'write'],
+    ['SELECT set_config(\'x\', \'y\', false)', 'write'],
+    ['SELECT public.lower(a) FROM t', 'write'],
+    ['SELECT count(*), max(a), lower(b), coalesce(c, 1), now(), pg_catalog.upper(d) FROM t', 'read'],
+    ['SELECT * FROM generate_series(1, 3)', 'read'],
+    ['DELETE FROM t WHERE id = purge()', 'write'],
+    ["SELECT query_to_xml('SELECT 1', true, true, '')", 'write'],
+    ["SELECT dblink_exec('dbname=x', 'DROP TABLE t')", 'destructive'],
+    // ALTER TABLE forms that drop or rewrite data.
+    ['ALTER TABLE t ALTER COLUMN a TYPE int USING NULL', 'destructive'],
+    ['ALTER TABLE t ALTER COLUMN a TYPE int', 'destructive'],
+    ['ALTER TABLE t ALTER COLUMN a SET DATA TYPE int', 'destructive'],
+    ['ALTER TABLE t ALTER COLUMN a SET DEFAULT 1', 'write'],
+    ['ALTER TABLE t RENAME TO t2', 'write'],
   ])('%s is %s', (sql, cls) => {
     expect(classifySql(sql)).toBe(cls);
   });
@@ -72,7 +96,33 @@ describe('an mcp tool whose argument carries sql', () => {
     }
   });
 
-  test('the ir adds the derived operations a catalog leaves out, with their classes', () => {
+  test('an argument given twice in cases go folds alike, or a guarded one spelled in another case, is refused (BG417)', () => {
+    for (const args of [
+      { project_id: 'ref1', query: 'SELECT 1', QUERY: 'DROP TABLE users' },
+      { project_id: 'ref1', query: 'SELECT 1', Query: 'TRUNCATE users' },
+      { project_id: 'ref1', query: 'SELECT 1', sql: 'x', '\u017Fql': 'y' },
+      { project_id: 'ref1', query: 'SELECT 1', k: 1, '\u212A': 2 },
+      { project_id: 'ref1', PROJECT_ID: 'prod-other', query: 'SELECT 1' },
+      { project_id: 'ref1', QUERY: 'DROP TABLE users' },
+      { Project_Id: 'ref1', query: 'SELECT 1' },
+      { project_id: 'ref1', query: 'SELECT 1', options: { mode: 'a', MODE: 'b' } },
+      { project_id: 'ref1', query: 'SELECT 1', list: [{ k: 1, K: 2 }] },
+    ]) {
+      const out = run(args);
+      expect(out.map((o) => [o.operation, o.error?.code])).toEqual([[null, 'BG417']]);
+      expect(evaluate(ir, out[0]?.input).rule).toBe('input:invalid');
+    }
+    // Distinct names, and the same name in separate objects, are fine.
+    expect(run({ project_id: 'ref1', query: 'SELECT 1', options: { query: 'x' }, list: [{ k: 1 }, { k: 2 }] })[0]?.operation).toBe('execute_sql.read');
+  });
+
+  test('sql postgresql reads in another way than the parser is refused (BG419), through the extraction failure path', () => {
+    const out = run({ project_id: 'ref1', query: "SELECT '\\'; DROP TABLE users; --'" });
+    expect(out.map((o) => [o.operation, o.error?.code])).toEqual([[null, 'BG419']]);
+    expect(evaluate(ir, out[0]?.input).rule).toBe('input:invalid');
+  });
+
+    test('the ir adds the derived operations a catalog leaves out, with their classes', () => {
     const api = ir.apis.find((a) => a.name === 'supabase-mcp');
     const derived = api?.operations.filter((o) => o.name.startsWith('execute_sql.')).map((o) => [o.name, o.class, o.resource?.kind]);
     expect(derived).toEqual([

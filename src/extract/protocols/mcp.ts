@@ -5,6 +5,7 @@ import { quote } from '../../core/untrusted.js';
 import { EXTRACT_CODES } from '../codes.js';
 import { fail } from '../failure.js';
 import { checkMemberCase } from '../params.js';
+import { resourcePaths } from '../resource.js';
 import { isJson, mediaType, pathMatchesEndpoint, readJson } from '../request.js';
 import type { NormalizedRequest } from '../request.js';
 import type { FoundOperation, Message, ProtocolExtractor } from './types.js';
@@ -39,10 +40,10 @@ function mcpMessages(request: NormalizedRequest, api: IrApi): readonly Message[]
   const body = readJson(text);
   const messages = Array.isArray(body) ? body : [body];
   if (messages.length === 0) fail(EXTRACT_CODES.noOperation, 'the json-rpc batch is an empty array');
-  return messages.map((message: unknown) => () => mcpOperations(message));
+  return messages.map((message: unknown) => () => mcpOperations(message, api));
 }
 
-function mcpOperations(message: unknown): FoundOperation[] {
+function mcpOperations(message: unknown, api: IrApi): FoundOperation[] {
   if (!isRecord(message)) fail(EXTRACT_CODES.invalidBody, 'a json-rpc message must be a json object');
   checkMemberCase(message, ['method', 'params']);
   const params = message.params;
@@ -57,6 +58,7 @@ function mcpOperations(message: unknown): FoundOperation[] {
   const { name, arguments: args } = params;
   if (typeof name !== 'string' || name === '') fail(EXTRACT_CODES.missingQuery, '`tools/call` must name a tool in `params.name`');
   if (args !== undefined && !isRecord(args)) fail(EXTRACT_CODES.invalidBody, '`params.arguments` must be an object');
+  if (args !== undefined) checkArgumentCase(args, guardedPaths(api, name), 'params.arguments.');
   const found: FoundOperation = { name, type: 'tool', args: args ?? {} };
   const meta = params['_meta'];
   if (isRecord(meta)) {
@@ -72,4 +74,31 @@ function mcpOperations(message: unknown): FoundOperation[] {
     };
   }
   return [found];
+}
+
+/** The argument paths the tool's decision reads (its SQL argument, its resource arguments), split at dots. */
+function guardedPaths(api: IrApi, tool: string): string[][] {
+  const op = api.operations.find((o) => o.name === tool);
+  if (!op) return [];
+  const sql = op.sql?.argument;
+  return [...(sql === undefined ? [] : [sql]), ...resourcePaths(op)].map((p) => p.split('.'));
+}
+
+/**
+ * Fails when a member of `value` or of any object within it may read as another member to a
+ * server matching names without case (Go's encoding/json keeps the last of `query` and `QUERY`):
+ * two members folding alike, or a member the decision reads spelled in another case. The enforcer
+ * would decide on one copy while the server runs the other.
+ */
+function checkArgumentCase(value: unknown, guarded: readonly (readonly string[])[], prefix: string): void {
+  if (Array.isArray(value)) {
+    for (const item of value) checkArgumentCase(item, [], prefix);
+    return;
+  }
+  if (!isRecord(value)) return;
+  checkMemberCase(value, [...new Set(guarded.flatMap((p) => (p.length > 0 ? [p[0] ?? ''] : [])))], prefix);
+  for (const [key, member] of Object.entries(value)) {
+    const below = guarded.filter((p) => p.length > 1 && p[0] === key).map((p) => p.slice(1));
+    checkArgumentCase(member, below, `${prefix}${key}.`);
+  }
 }

@@ -3,14 +3,23 @@ import type { OperationClass } from '../../core/modes.js';
 import { isRecord } from '../../core/record.js';
 import { EXTRACT_CODES } from '../codes.js';
 import { fail } from '../failure.js';
+import { splitSql } from './lex.js';
 
 /*
- * SQL as PostgreSQL reads it (https://www.postgresql.org/docs/current/sql-commands.html), parsed by
- * node-sql-parser's PostgreSQL grammar into one AST per `;`-separated statement:
+ * SQL as PostgreSQL reads it (https://www.postgresql.org/docs/current/sql-commands.html): split
+ * into statements by PostgreSQL's lexical rules (lex.ts), then each statement parsed on its own by
+ * node-sql-parser's PostgreSQL grammar:
  *
- *   DROP TABLE t; DELETE FROM t; UPDATE t SET a = 1; TRUNCATE t       → destructive
+ *   DROP TABLE t; TRUNCATE t; DELETE FROM t; UPDATE t SET a = 1        → destructive
+ *   DELETE FROM t WHERE true (a WHERE naming no column)                → destructive
+ *   ALTER TABLE t DROP …; ALTER TABLE t ALTER COLUMN a TYPE …          → destructive
+ *   SELECT dblink_exec(…), lo_unlink(…)                                → destructive
  *   DELETE FROM t WHERE id = 1; INSERT …; CREATE …; ALTER …; GRANT …   → write
+ *   SELECT purge() (a function not known to be free of side effects)   → write
  *   SELECT …                                                          → read
+ *
+ * A tautology that names a column (`WHERE a = a`, `WHERE a IS NULL OR a IS NOT NULL`) is not
+ * detected: it reads as a write.
  */
 
 /** Statements that only read. A `SELECT … INTO` creates a table and is a write. */
@@ -20,17 +29,49 @@ const WRITES = new Set(['insert', 'replace', 'update', 'delete', 'create', 'alte
 /** Statements that destroy whatever they name. */
 const DESTROYS = new Set(['drop', 'truncate']);
 
+/**
+ * Built-in functions without side effects. Any other function (a user function, `set_config`,
+ * `pg_terminate_backend`, `nextval`) may change something, so a statement calling it is a write.
+ * A name qualified by a schema other than `pg_catalog` is never one of these.
+ */
+const PURE_FUNCTIONS = new Set([
+  'count', 'sum', 'avg', 'min', 'max', 'every', 'bool_and', 'bool_or', 'string_agg', 'array_agg', 'json_agg', 'jsonb_agg',
+  'json_object_agg', 'jsonb_object_agg', 'stddev', 'variance', 'lower', 'upper', 'initcap', 'length', 'char_length',
+  'octet_length', 'substr', 'substring', 'trim', 'btrim', 'ltrim', 'rtrim', 'replace', 'concat', 'concat_ws', 'left', 'right',
+  'lpad', 'rpad', 'position', 'strpos', 'split_part', 'format', 'md5', 'coalesce', 'nullif', 'greatest', 'least', 'abs',
+  'ceil', 'ceiling', 'floor', 'round', 'trunc', 'mod', 'power', 'sqrt', 'now', 'current_date', 'current_time',
+  'current_timestamp', 'localtime', 'localtimestamp', 'date_trunc', 'date_part', 'extract', 'age', 'to_char', 'to_date',
+  'to_timestamp', 'to_number', 'to_json', 'to_jsonb', 'json_build_object', 'jsonb_build_object', 'json_build_array',
+  'jsonb_build_array', 'array_length', 'cardinality', 'unnest', 'generate_series', 'row_number', 'rank', 'dense_rank',
+  'lag', 'lead', 'first_value', 'last_value', 'version', 'current_user', 'session_user', 'current_database', 'current_schema',
+]);
+
+/**
+ * Functions that run SQL given as text in another session (where it may do anything), or delete
+ * stored objects. (`query_to_xml` runs its text in a read-only context: DDL and DML there fail, so
+ * it is only a write, like any function not known to be pure.)
+ */
+const DESTRUCTIVE_FUNCTIONS = new Set(['dblink', 'dblink_exec', 'lo_unlink', 'pg_drop_replication_slot']);
+
 const { Parser } = parser;
 const sqlParser = new Parser();
 
 /**
- * The class of the most severe statement in `text`: `DROP`, `TRUNCATE`, `ALTER … DROP`, and
- * `DELETE` or `UPDATE` without `WHERE` are destructive; other statements that change anything are
- * writes; `SELECT` reads. Statements are found anywhere in the tree (an `INSERT … SELECT`, a
- * subquery), and a statement the grammar parses but this list does not know is destructive.
- * Text the grammar cannot parse, or that holds no statement, fails (BG419): the call is denied.
+ * The class of the most severe statement in `text` (rules above). Statements are found anywhere in
+ * the tree (an `INSERT … SELECT`, a subquery, a `WITH`), and a statement the grammar parses but
+ * this list does not know is destructive. Text PostgreSQL may read in more than one way, that the
+ * grammar cannot parse, or that holds no statement, fails (BG419): the call is denied.
  */
 export function classifySql(text: string): OperationClass {
+  const statements = splitSql(text);
+  if (statements.length === 0) fail(EXTRACT_CODES.sqlUnreadable, 'the sql holds no statement');
+  let worst: OperationClass = 'read';
+  for (const statement of statements) worst = max(worst, classifyStatement(statement));
+  return worst;
+}
+
+/** One statement the lexer delimited; the grammar must read it as exactly one statement too. */
+function classifyStatement(text: string): OperationClass {
   let ast: unknown;
   try {
     ast = sqlParser.astify(text, { database: 'PostgresQL' });
@@ -38,15 +79,12 @@ export function classifySql(text: string): OperationClass {
     return fail(EXTRACT_CODES.sqlUnreadable, 'the sql cannot be parsed as postgresql');
   }
   const statements = Array.isArray(ast) ? (ast as unknown[]) : [ast];
-  if (statements.length === 0) fail(EXTRACT_CODES.sqlUnreadable, 'the sql holds no statement');
-  let worst: OperationClass = 'read';
-  for (const statement of statements) {
-    const type = isRecord(statement) ? statement['type'] : undefined;
-    // A top-level statement of a kind not listed here may do anything (`VACUUM FULL`, `COPY`).
-    if (typeof type !== 'string' || !(READS.has(type) || WRITES.has(type) || DESTROYS.has(type))) return 'destructive';
-    worst = max(worst, classifyNode(statement));
-  }
-  return worst;
+  if (statements.length !== 1) fail(EXTRACT_CODES.sqlUnreadable, 'the sql parser and the postgresql lexer disagree on where its statements end');
+  const statement = statements[0];
+  const type = isRecord(statement) ? statement['type'] : undefined;
+  // A top-level statement of a kind not listed here may do anything (`VACUUM FULL`, `COPY`).
+  if (typeof type !== 'string' || !(READS.has(type) || WRITES.has(type) || DESTROYS.has(type))) return 'destructive';
+  return classifyNode(statement);
 }
 
 /** The most severe statement in a subtree of the AST. */
@@ -61,18 +99,60 @@ function classifyNode(node: unknown): OperationClass {
   return worst;
 }
 
-/** The class of one node, when it is a statement (or an `ALTER` action), else read. */
+/** The class of one node, when it is a statement, an `ALTER` action or a function call, else read. */
 function own(node: Readonly<Record<string, unknown>>): OperationClass {
   const type = node['type'];
   if (node['action'] === 'drop' && typeof node['resource'] === 'string') return 'destructive';
+  if (rewritesColumn(node)) return 'destructive';
   if (typeof type !== 'string') return 'read';
   if (DESTROYS.has(type)) return 'destructive';
-  if (type === 'delete' || type === 'update') return node['where'] === null || node['where'] === undefined ? 'destructive' : 'write';
+  if (type === 'function' || type === 'aggr_func') return functionClass(node);
+  // A WHERE naming no column (`WHERE true`, `WHERE 1 = 1`) keeps every row.
+  if (type === 'delete' || type === 'update') return namesColumn(node['where']) ? 'write' : 'destructive';
   if (type === 'select') {
     const into = node['into'];
     return isRecord(into) && into['expr'] !== undefined && into['expr'] !== null ? 'write' : 'read';
   }
   return WRITES.has(type) ? 'write' : 'read';
+}
+
+/** `ALTER COLUMN … TYPE` (or `SET DATA TYPE`, with or without `USING`): every value is rewritten, possibly lost. */
+function rewritesColumn(node: Readonly<Record<string, unknown>>): boolean {
+  if (node['action'] !== 'alter' || node['resource'] !== 'column') return false;
+  const column = node['column'];
+  const suffix = isRecord(column) ? column['suffix'] : undefined;
+  const using = node['using'];
+  return (typeof suffix === 'string' && /type/i.test(suffix)) || (using !== null && using !== undefined);
+}
+
+/** Whether an expression refers to a column anywhere (a subquery's columns included). */
+function namesColumn(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(namesColumn);
+  if (!isRecord(node)) return false;
+  if (node['type'] === 'column_ref') return true;
+  return Object.values(node).some((v) => typeof v === 'object' && v !== null && namesColumn(v));
+}
+
+/** A call of a known side-effect-free built-in reads; one that runs SQL text is destructive; any other writes. */
+function functionClass(node: Readonly<Record<string, unknown>>): OperationClass {
+  const name = functionName(node);
+  if (name === null) return 'write';
+  if (DESTRUCTIVE_FUNCTIONS.has(name)) return 'destructive';
+  return PURE_FUNCTIONS.has(name) ? 'read' : 'write';
+}
+
+/** The lower-cased name of a called function, or null when it is qualified by a schema other than `pg_catalog` or has no plain name. */
+function functionName(node: Readonly<Record<string, unknown>>): string | null {
+  const name = node['name'];
+  if (typeof name === 'string') return name.toLowerCase();
+  if (!isRecord(name)) return null;
+  const schema = name['schema'];
+  if (schema !== undefined && schema !== null && !(isRecord(schema) && typeof schema['value'] === 'string' && schema['value'].toLowerCase() === 'pg_catalog')) return null;
+  const parts = name['name'];
+  if (!Array.isArray(parts) || parts.length !== 1) return null;
+  const part: unknown = parts[0];
+  // A quoted name (`"Purge"`) is matched as written; the lexer has already replaced it with `"i"`.
+  return isRecord(part) && part['type'] === 'default' && typeof part['value'] === 'string' ? part['value'].toLowerCase() : null;
 }
 
 function max(a: OperationClass, b: OperationClass): OperationClass {

@@ -1,5 +1,5 @@
 import { X509Certificate as NodeCertificate, createPrivateKey, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FORWARD_CODES, ForwardProxyError } from './codes.js';
 import { NAME_CONSTRAINTS_OID, nameConstraintsValue } from './name-constraints.js';
@@ -170,7 +170,35 @@ export async function readLocalCa(dir: string, now?: Date): Promise<LocalCa> {
       });
     }
   };
+  await checkKeyMode(keyFile);
   const keyPem = await read(keyFile, FORWARD_CODES.caKeyUnreadable);
   const certPem = await read(certFile, FORWARD_CODES.caCertUnreadable);
   return loadLocalCa({ keyPem, certPem, keyFile, certFile, ...(now === undefined ? {} : { now }) });
+}
+
+/**
+ * Refuses a CA key file that its group or others may read (or write), as ssh refuses such a
+ * private key: anyone who can read it can mint certificates every client of the proxy trusts.
+ * Windows has no such mode bits, so it is not checked there.
+ */
+async function checkKeyMode(file: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  let mode: number;
+  try {
+    const handle = await open(file, 'r');
+    try {
+      mode = (await handle.stat()).mode;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Not readable at all: the read that follows reports why, with its own code.
+    return;
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new ForwardProxyError(FORWARD_CODES.caKeyPermissions, `\`${file}\` has mode ${(mode & 0o777).toString(8).padStart(4, '0')}: the CA key must not be readable by group or others`, {
+      file,
+      help: `run \`chmod 600 ${file}\``,
+    });
+  }
 }

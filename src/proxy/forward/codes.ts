@@ -3,8 +3,8 @@ import type { CodeOf } from '../../core/errors.js';
 
 /**
  * Error codes BG740–BG759: the forward proxy (CONNECT, TLS interception) and its local CA. Codes
- * BG750 and above name a refusal the proxy sends to a client (in the body of its 4xx/5xx answer);
- * those below are configuration and CA-file errors.
+ * BG750–BG757 name a refusal the proxy sends to a client (in the body of its 4xx/5xx answer);
+ * the others are configuration and CA-file errors.
  */
 const REGISTRY = codeRegistry({
   /** A `createForwardProxy` option is missing, of the wrong type or out of range. */
@@ -45,6 +45,8 @@ const REGISTRY = codeRegistry({
   handlerFailed: ['BG757', 'the request handler failed on an intercepted request; answered 502'],
   /** The TLS handshake of an intercepted connection failed: most often the client does not trust the local CA. */
   handshakeFailed: ['BG758', 'the tls handshake of an intercepted connection failed (often: the client does not trust the local CA)'],
+  /** The CA key file may be read by its group or by others (like ssh, the key must be mode 0600 or narrower). */
+  caKeyPermissions: ['BG759', 'the local CA key file is readable by group or others'],
 });
 
 export const FORWARD_CODES = REGISTRY.codes;

@@ -122,7 +122,8 @@ export function createForwardProxy(input: ForwardProxyOptions): ForwardProxy {
       refuse(res, { status: 421, code: FORWARD_CODES.misdirected, detail: `the \`Host\` header \`${escape(req.headers.host ?? '', 100)}\` is not the request's host \`${asked.host}\`` }, asked.host);
       return;
     }
-    req.url = m[2] === '' ? '/' : m[2]!;
+    // `http://host?q` has an empty path: the origin-form target is `/?q`, never `?q`.
+    req.url = m[2]!.startsWith('/') ? m[2]! : `/${m[2]!}`;
     req.headers.host = name;
     hand(req, res, { host: name, port: 443, scheme: 'https' });
   });

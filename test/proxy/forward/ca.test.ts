@@ -117,12 +117,31 @@ describe('loading the local CA', () => {
     await expect(readLocalCa(dir)).rejects.toMatchObject({ code: FORWARD_CODES.caKeyUnreadable, file: path.join(dir, 'ca-key.pem') });
     const material = await createLocalCa({ days: 1 });
     await writeFile(path.join(dir, 'ca-key.pem'), material.keyPem);
+    await chmod(path.join(dir, 'ca-key.pem'), 0o600);
     await expect(readLocalCa(dir)).rejects.toMatchObject({ code: FORWARD_CODES.caCertUnreadable });
     if (process.getuid?.() !== 0) {
       await writeFile(path.join(dir, 'ca-cert.pem'), material.certPem);
       await chmod(path.join(dir, 'ca-key.pem'), 0o000);
       await expect(readLocalCa(dir)).rejects.toMatchObject({ code: FORWARD_CODES.caKeyUnreadable, message: expect.stringContaining('permission denied') });
     }
+  });
+
+  it.skipIf(process.platform === 'win32').each([0o640, 0o604, 0o644, 0o660])('refuses a key file of mode %o, like ssh (BG759), and names the file', async (keyMode) => {
+    const dir = await scratch();
+    const material = await createLocalCa({ days: 1 });
+    await writeFile(path.join(dir, 'ca-key.pem'), material.keyPem);
+    await writeFile(path.join(dir, 'ca-cert.pem'), material.certPem);
+    await chmod(path.join(dir, 'ca-key.pem'), keyMode);
+    const refused = await readLocalCa(dir).then(
+      () => null,
+      (e: unknown) => e as { code?: string; file?: string; help?: string },
+    );
+    expect(refused).toMatchObject({ code: FORWARD_CODES.caKeyPermissions, file: path.join(dir, 'ca-key.pem') });
+    expect(refused?.help).toContain('chmod 600');
+    await chmod(path.join(dir, 'ca-key.pem'), 0o600);
+    await expect(readLocalCa(dir)).resolves.toMatchObject({ signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } });
+    await chmod(path.join(dir, 'ca-key.pem'), 0o400);
+    await expect(readLocalCa(dir)).resolves.toBeDefined();
   });
 
   it.each([

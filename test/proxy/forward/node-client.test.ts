@@ -187,7 +187,21 @@ describe('forward proxy with Node clients (CONNECT by hand, then TLS)', () => {
     expect(plain).toBe(431);
   });
 
-  it('refuses origin-form requests to the proxy itself and https absolute-form without CONNECT', async () => {
+  it('hands plain-http absolute-form with an empty path to the handler as an origin-form target starting with `/`', async () => {
+    for (const [target, url] of [[`http://${API_HOST}?q=1`, '/?q=1'], [`http://${API_HOST}`, '/'], [`http://${API_HOST}/p?q`, '/p?q']] as const) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: rig.proxyPort, path: target, headers: { host: API_HOST } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect([target, status, rig.handled.at(-1)?.url]).toEqual([target, 200, url]);
+    }
+  });
+
+    it('refuses origin-form requests to the proxy itself and https absolute-form without CONNECT', async () => {
     for (const path of ['/', `https://${API_HOST}/`]) {
       const answer = await new Promise<Answer>((resolve, reject) => {
         const req = request({ host: '127.0.0.1', port: rig.proxyPort, path, headers: { host: API_HOST } }, (res) => {

@@ -1,0 +1,203 @@
+import { EXTRACT_CODES } from '../codes.js';
+import { fail } from '../failure.js';
+
+/*
+ * SQL split into statements the way PostgreSQL's own lexer reads it
+ * (https://www.postgresql.org/docs/current/sql-syntax-lexical.html), before node-sql-parser sees
+ * any of it. The parser's grammar is MySQL-flavoured in places (a `\'` inside `'…'` is an escaped
+ * quote to it, but ends the string for PostgreSQL with `standard_conforming_strings = on`), so its
+ * own statement boundaries are never trusted: each statement found here is parsed on its own, with
+ * every string literal replaced by a neutral `'s'` and every comment by a space.
+ *
+ *   -- to end of line, /* nested * / comments      → a space
+ *   'standard' (quote doubled), B'…', X'…', N'…'     → 's'   (a backslash inside: refused)
+ *   E'…' (backslash escapes), U&'…', $tag$…$tag$    → 's'
+ *   "identifier" (quote doubled), U&"…"              → "i"   (a backslash inside: refused)
+ *   ;                                                → statement boundary
+ *
+ * A backslash in a standard string is read one way with `standard_conforming_strings = on` and
+ * another with it off; the server's setting is unknown here, so such text is refused. So is
+ * anything the lexer cannot close (a string, an identifier, a comment), a backslash or a backtick
+ * outside any literal (psql meta-commands, MySQL identifiers), and a NUL.
+ */
+
+/** The statements of `text` as PostgreSQL splits them, each with literals neutralized and comments blanked; empty statements dropped. */
+export function splitSql(text: string): string[] {
+  const statements: string[] = [];
+  let current = '';
+  let i = 0;
+  const n = text.length;
+  const refuse = (why: string): never => fail(EXTRACT_CODES.sqlUnreadable, `the sql ${why}`);
+  while (i < n) {
+    const c = text[i] ?? '';
+    const next = text[i + 1] ?? '';
+    if (c === '-' && next === '-') {
+      i = endOfLine(text, i);
+      current += ' ';
+    } else if (c === '/' && next === '*') {
+      i = endOfComment(text, i) ?? refuse('has a comment that is never closed');
+      current += ' ';
+    } else if (c === "'") {
+      i = endOfStandardString(text, i, refuse);
+      current += "'s'";
+    } else if (c === '"') {
+      i = endOfIdentifier(text, i, refuse);
+      current += '"i"';
+    } else if (c === '$' && !/[\w$]/.test(text[i - 1] ?? '') && dollarTag(text, i) !== null) {
+      const tag = dollarTag(text, i) ?? '';
+      const close = text.indexOf(tag, i + tag.length);
+      if (close === -1) refuse('has a dollar-quoted string that is never closed');
+      i = close + tag.length;
+      current += "'s'";
+    } else if (isIdentifierStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdentifierPart(text[j] ?? '')) j++;
+      const word = text.slice(i, j);
+      const after = text[j] ?? '';
+      if (after === "'" && /^[eE]$/.test(word)) {
+        i = endOfEscapeString(text, j, refuse);
+        current += "'s'";
+      } else if (after === "'" && /^[bBxXnN]$/.test(word)) {
+        i = endOfStandardString(text, j, refuse);
+        current += "'s'";
+      } else if (/^[uU]$/.test(word) && after === '&' && text[j + 1] === "'") {
+        i = endOfUnicodeString(text, j + 1, refuse);
+        current += "'s'";
+      } else if (/^[uU]$/.test(word) && after === '&' && text[j + 1] === '"') {
+        i = endOfIdentifier(text, j + 1, refuse);
+        current += '"i"';
+      } else {
+        i = j;
+        current += word;
+      }
+    } else if (c === ';') {
+      statements.push(current);
+      current = '';
+      i++;
+    } else if (c === '\\') {
+      refuse('has a backslash outside any string, which postgresql does not read as sql');
+    } else if (c === '`' || c === '\0') {
+      refuse(`has a ${c === '`' ? 'backtick' : 'nul character'}, which postgresql does not read as sql`);
+    } else {
+      current += c;
+      i++;
+    }
+  }
+  statements.push(current);
+  return statements.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+function isIdentifierStart(c: string): boolean {
+  return /[A-Za-z_]/.test(c) || c.charCodeAt(0) >= 0x80;
+}
+
+/** Letters, digits, `_` and `$` continue an identifier (a `$` there never opens a dollar quote). */
+function isIdentifierPart(c: string): boolean {
+  return /[\w$]/.test(c) || c.charCodeAt(0) >= 0x80;
+}
+
+function endOfLine(text: string, i: number): number {
+  let j = i;
+  while (j < text.length && text[j] !== '\n' && text[j] !== '\r') j++;
+  return j;
+}
+
+/** Past a `/* … * /` comment, which nests in PostgreSQL; null when it never closes. */
+function endOfComment(text: string, i: number): number | null {
+  let depth = 0;
+  let j = i;
+  while (j < text.length) {
+    if (text[j] === '/' && text[j + 1] === '*') {
+      depth++;
+      j += 2;
+    } else if (text[j] === '*' && text[j + 1] === '/') {
+      depth--;
+      j += 2;
+      if (depth === 0) return j;
+    } else {
+      j++;
+    }
+  }
+  return null;
+}
+
+type Refuse = (why: string) => never;
+
+/** Past `'…'` where only a doubled quote escapes; a backslash inside is refused (its reading depends on `standard_conforming_strings`). */
+function endOfStandardString(text: string, i: number, refuse: Refuse): number {
+  let j = i + 1;
+  for (;;) {
+    if (j >= text.length) return refuse('has a string that is never closed');
+    const c = text[j];
+    if (c === '\\') return refuse('has a backslash in a standard string, which postgresql reads one way or another depending on `standard_conforming_strings`');
+    if (c === "'") {
+      if (text[j + 1] === "'") {
+        j += 2;
+        continue;
+      }
+      return j + 1;
+    }
+    j++;
+  }
+}
+
+/** Past `E'…'`, where a backslash escapes the next character and a doubled quote is a quote. */
+function endOfEscapeString(text: string, i: number, refuse: Refuse): number {
+  let j = i + 1;
+  for (;;) {
+    if (j >= text.length) return refuse('has a string that is never closed');
+    const c = text[j];
+    if (c === '\\') {
+      j += 2;
+      continue;
+    }
+    if (c === "'") {
+      if (text[j + 1] === "'") {
+        j += 2;
+        continue;
+      }
+      return j + 1;
+    }
+    j++;
+  }
+}
+
+/** Past `U&'…'`: a backslash starts a unicode escape, never a quote; only a doubled quote escapes one. */
+function endOfUnicodeString(text: string, i: number, refuse: Refuse): number {
+  let j = i + 1;
+  for (;;) {
+    if (j >= text.length) return refuse('has a string that is never closed');
+    if (text[j] === "'") {
+      if (text[j + 1] === "'") {
+        j += 2;
+        continue;
+      }
+      return j + 1;
+    }
+    j++;
+  }
+}
+
+/** Past `"…"`, where only a doubled quote escapes; a backslash inside is refused (other grammars read it as an escape). */
+function endOfIdentifier(text: string, i: number, refuse: Refuse): number {
+  let j = i + 1;
+  for (;;) {
+    if (j >= text.length) return refuse('has a quoted identifier that is never closed');
+    const c = text[j];
+    if (c === '\\') return refuse('has a backslash in a quoted identifier');
+    if (c === '"') {
+      if (text[j + 1] === '"') {
+        j += 2;
+        continue;
+      }
+      return j + 1;
+    }
+    j++;
+  }
+}
+
+/** The `$tag$` opening a dollar-quoted string at `i` (`$$` or `$name$`), or null (`$1` is a parameter). */
+function dollarTag(text: string, i: number): string | null {
+  const match = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 256));
+  return match ? match[0] : null;
+}
