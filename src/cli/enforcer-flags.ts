@@ -8,6 +8,8 @@ import type { CliIo } from './io.js';
 export interface SourceFlags {
   plainHttp?: boolean;
   timeout?: number;
+  /** Seconds between checks of the source (commands that keep running: `proxy`). */
+  pollInterval?: number;
 }
 
 export function addSourceOptions(command: Command): Command {
@@ -23,6 +25,7 @@ export function sourceFromFlags(location: string, flags: SourceFlags, io: CliIo)
   return sourceForLocation(where, {
     ...(flags.plainHttp === true ? { plainHttp: true } : {}),
     ...(flags.timeout === undefined ? {} : { timeoutSeconds: flags.timeout }),
+    ...(flags.pollInterval === undefined ? {} : { polling: { minDelaySeconds: flags.pollInterval, maxDelaySeconds: flags.pollInterval } }),
   });
 }
 

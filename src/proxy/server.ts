@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Enforcer } from '../enforce/index.js';
+import { statusListener, type Enforcer } from '../enforce/index.js';
 import { PROXY_CODES, ProxyError } from './codes.js';
 import { sendProblem } from './denial.js';
 import { createProxyHandler, type ProxyHandlerOptions } from './handler.js';
@@ -22,7 +22,7 @@ export interface ReverseProxy {
 }
 
 /** The operator paths the proxy answers itself; everything else is an api call. */
-const STATUS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const STATUS_PATHS = new Set(['/healthz', '/readyz', '/status', '/metrics']);
 
 /**
  * The reverse proxy (`blastguard proxy`): clients point an api's base url at it. A request goes to
@@ -56,7 +56,7 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   };
   const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: (options.clientTimeoutMs ?? 30_000) + 5_000 }, (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if ((req.method === 'GET' || req.method === 'HEAD') && STATUS_PATHS.has(path)) return status(path, options.enforcer, res);
+    if ((req.method === 'GET' || req.method === 'HEAD') && STATUS_PATHS.has(path)) return status(path, options.enforcer, req, res);
     const upstream = route(req);
     if (upstream === null) return sendProblem(res, 421, PROXY_CODES.noUpstream, 'the request names no api this proxy forwards to (by host, or as the first path segment)');
     handle(req, res, upstream).catch(() => sendProblem(res, 500, PROXY_CODES.upstreamFailed, 'the proxy failed while handling the request'));
@@ -78,26 +78,16 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   };
 }
 
-function status(path: string, enforcer: ReverseProxyOptions['enforcer'], res: ServerResponse): void {
+function status(path: string, enforcer: ReverseProxyOptions['enforcer'], req: IncomingMessage, res: ServerResponse): void {
   const json = (code: number, body: unknown): void => {
     res.writeHead(code, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(body) + '\n');
   };
   const s = enforcer.status();
   // Ready means a verified bundle and the catalog to read requests with: without both nothing is forwarded.
-  const ready = s.ready && enforcer.catalog() !== undefined;
+  const ready = s.ready && enforcer.catalog() !== null;
   if (path === '/healthz') json(ready && s.healthy ? 200 : 503, { healthy: ready && s.healthy, state: s.state, active_revision: s.active_revision, stale: s.staleness.stale });
   else if (path === '/readyz') json(ready ? 200 : 503, { ready, state: s.state, active_revision: s.active_revision });
-  else {
-    enforcer.metrics.registry.metrics().then(
-      (text) => {
-        res.writeHead(200, { 'content-type': enforcer.metrics.registry.contentType });
-        res.end(text);
-      },
-      () => {
-        res.writeHead(500);
-        res.end();
-      },
-    );
-  }
+  // `/status` and `/metrics` are the enforcer's own, as every enforcer serves them.
+  else statusListener(enforcer)(req, res);
 }

@@ -86,9 +86,15 @@ describe('tools/call decisions', () => {
     expect(JSON.stringify(q.slots[0])).toContain('api:unknown');
   });
 
-  it('forwards a write named by a person as shadow (would deny), logged as such', () => {
-    events.length = 0;
+  it('refuses a write whose originator is only claimed in `_meta.baggage` (the agent writes baggage itself)', () => {
     const p = plan(call(12, 'execute_sql', { project_id: 'proj-1', query: "INSERT INTO notes VALUES ('x')" }, { baggage: 'originator=user%3Aalice' }));
+    expect('forward' in p.slots[0]!).toBe(false);
+    expect((reply(p) as { result: { _meta: Record<string, { rule: string }> } }).result._meta[DECISION_META_KEY]!.rule).toBe('supabase-mcp-agents/agent-sql-is-read-only');
+  });
+
+  it('forwards a call a shadow rule matches (would deny), logged as such', () => {
+    events.length = 0;
+    const p = plan(call(15, 'list_tables', { project_id: 'proj-1' }));
     expect('forward' in p.slots[0]!).toBe(true);
     expect(events.map((e) => e.kind)).toEqual(['shadow']);
   });

@@ -32,6 +32,22 @@ spec:
       environments: [production, development]
 `;
 
+/** A rule in shadow, so the guard's would-deny path runs on real decisions. */
+const SHADOW_RULE = `apiVersion: blastguard.dev/v1
+kind: Policy
+metadata:
+  name: guard-test-shadow
+  owners: ["@acme/data"]
+  description: Table listings are watched before anyone decides to refuse them.
+spec:
+  api: supabase-mcp
+  rules:
+    - id: table-listings-are-logged
+      match: { operations: [list_tables] }
+      mode: shadow
+      reason: Schema discovery by agents is watched.
+`;
+
 /** A later policy change: reads are refused too (the bundle-update test). */
 export const FREEZE_RULE = `apiVersion: blastguard.dev/v1
 kind: Policy
@@ -74,6 +90,7 @@ export async function guardRepo(): Promise<GuardRepo> {
   const policies = path.join(dir, 'policies');
   await cp(path.join(REPO, 'policies'), policies, { recursive: true });
   await writeFile(path.join(policies, 'tokens', 'guard-test.yaml'), TOKEN(fingerprint(CREDENTIAL)));
+  await writeFile(path.join(policies, 'mcp', 'guard-test-shadow.yaml'), SHADOW_RULE);
   await must(['keygen', '--out', path.join(dir, 'keys')], dir);
   const bundle = path.join(dir, 'bundle.tar.gz');
   const build = async (revision: string, out: string): Promise<void> => {

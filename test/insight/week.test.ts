@@ -53,7 +53,7 @@ describe('a week of decision logs', () => {
     expect(r.candidates.filter((c) => c.why === 'unexpected-only').map((c) => c.rule)).toEqual(['railway-production/production-writes-need-originator']);
     expect(r.candidates.find((c) => c.why === 'unexpected-only')!.wouldDeny).toBe(20);
     // Declared shadow rules that never fired are candidates too.
-    expect(r.candidates.filter((c) => c.why === 'no-hits').map((c) => c.rule)).toEqual(['aws-s3-safety/staging-deletes-are-logged', 'cloudflare-addressing/cleanup-automation-in-shadow']);
+    expect(r.candidates.filter((c) => c.why === 'no-hits').map((c) => c.rule)).toEqual(['aws-s3-safety/staging-deletes-are-logged', 'cloudflare-addressing/cleanup-automation-in-shadow', 'github-repositories/repo-settings-need-originator']);
     expect(r.noisy).toEqual([expect.objectContaining({ rule: 'railway-staging/destructive-in-staging', wouldDeny: 36, expected: 28 })]);
     const staging = r.rules.find((x) => x.id === 'railway-staging/destructive-in-staging')!;
     expect(staging.callers.originators).toEqual({ count: 2, exact: true });

@@ -95,6 +95,7 @@ export const proxyCommand: CommandModule = {
       .option('--inventory <file>', 'runtime inventory (`kind: Inventory` documents), instead of the one the bundle declares')
       .option('--decision-log <file|url>', 'write decision-log events to a file, or upload them to an OPA-compatible collector')
       .option('--upstream-ca <file>', 'extra PEM trust anchors for upstream TLS (verification stays on)')
+      .option('--poll-interval <seconds>', 'check the bundle source this often (default: 60 to 120 s, OPA\'s polling)', (v) => Number(v))
       .option('--persist-dir <dir>', 'start from (and keep) the last good bundle here')
       .option('--max-body-bytes <n>', 'largest request body read (default 1048576)', (v) => Number(v))
       .addHelpText('after', EXAMPLES);
