@@ -38,10 +38,10 @@ export function splitSql(text: string): string[] {
       i = endOfComment(text, i) ?? refuse('has a comment that is never closed');
       current += ' ';
     } else if (c === "'") {
-      i = endOfStandardString(text, i, refuse);
+      i = endOfQuoted(text, i, "'", STANDARD, refuse);
       current += "'s'";
     } else if (c === '"') {
-      i = endOfIdentifier(text, i, refuse);
+      i = endOfQuoted(text, i, '"', IDENTIFIER, refuse);
       current += '"i"';
     } else if (c === '$' && !/[\w$]/.test(text[i - 1] ?? '') && dollarTag(text, i) !== null) {
       const tag = dollarTag(text, i) ?? '';
@@ -55,16 +55,16 @@ export function splitSql(text: string): string[] {
       const word = text.slice(i, j);
       const after = text[j] ?? '';
       if (after === "'" && /^[eE]$/.test(word)) {
-        i = endOfEscapeString(text, j, refuse);
+        i = endOfQuoted(text, j, "'", 'escapes', refuse);
         current += "'s'";
       } else if (after === "'" && /^[bBxXnN]$/.test(word)) {
-        i = endOfStandardString(text, j, refuse);
+        i = endOfQuoted(text, j, "'", STANDARD, refuse);
         current += "'s'";
       } else if (/^[uU]$/.test(word) && after === '&' && text[j + 1] === "'") {
-        i = endOfUnicodeString(text, j + 1, refuse);
+        i = endOfQuoted(text, j + 1, "'", 'literal', refuse);
         current += "'s'";
       } else if (/^[uU]$/.test(word) && after === '&' && text[j + 1] === '"') {
-        i = endOfIdentifier(text, j + 1, refuse);
+        i = endOfQuoted(text, j + 1, '"', IDENTIFIER, refuse);
         current += '"i"';
       } else {
         i = j;
@@ -123,15 +123,33 @@ function endOfComment(text: string, i: number): number | null {
 
 type Refuse = (why: string) => never;
 
-/** Past `'…'` where only a doubled quote escapes; a backslash inside is refused (its reading depends on `standard_conforming_strings`). */
-function endOfStandardString(text: string, i: number, refuse: Refuse): number {
+/** What a backslash means inside a quoted run: PostgreSQL's reading differs per kind of literal. */
+type Backslash =
+  /** `E'…'`: it escapes the next character. */
+  | 'escapes'
+  /** `U&'…'`: it starts a unicode escape, never a quote. */
+  | 'literal'
+  /** `'…'` and `"…"`: refused, since `standard_conforming_strings` (or another grammar) decides its reading. */
+  | { refuse: string };
+
+/**
+ * Past a run quoted by `quote` that opens at `i`, where a doubled quote stands for one quote and a
+ * backslash means what `backslash` says.
+ */
+function endOfQuoted(text: string, i: number, quote: string, backslash: Backslash, refuse: Refuse): number {
   let j = i + 1;
   for (;;) {
-    if (j >= text.length) return refuse('has a string that is never closed');
+    if (j >= text.length) return refuse(quote === '"' ? 'has a quoted identifier that is never closed' : 'has a string that is never closed');
     const c = text[j];
-    if (c === '\\') return refuse('has a backslash in a standard string, which postgresql reads one way or another depending on `standard_conforming_strings`');
-    if (c === "'") {
-      if (text[j + 1] === "'") {
+    if (c === '\\' && backslash !== 'literal') {
+      if (backslash === 'escapes') {
+        j += 2;
+        continue;
+      }
+      return refuse(backslash.refuse);
+    }
+    if (c === quote) {
+      if (text[j + 1] === quote) {
         j += 2;
         continue;
       }
@@ -141,60 +159,8 @@ function endOfStandardString(text: string, i: number, refuse: Refuse): number {
   }
 }
 
-/** Past `E'…'`, where a backslash escapes the next character and a doubled quote is a quote. */
-function endOfEscapeString(text: string, i: number, refuse: Refuse): number {
-  let j = i + 1;
-  for (;;) {
-    if (j >= text.length) return refuse('has a string that is never closed');
-    const c = text[j];
-    if (c === '\\') {
-      j += 2;
-      continue;
-    }
-    if (c === "'") {
-      if (text[j + 1] === "'") {
-        j += 2;
-        continue;
-      }
-      return j + 1;
-    }
-    j++;
-  }
-}
-
-/** Past `U&'…'`: a backslash starts a unicode escape, never a quote; only a doubled quote escapes one. */
-function endOfUnicodeString(text: string, i: number, refuse: Refuse): number {
-  let j = i + 1;
-  for (;;) {
-    if (j >= text.length) return refuse('has a string that is never closed');
-    if (text[j] === "'") {
-      if (text[j + 1] === "'") {
-        j += 2;
-        continue;
-      }
-      return j + 1;
-    }
-    j++;
-  }
-}
-
-/** Past `"…"`, where only a doubled quote escapes; a backslash inside is refused (other grammars read it as an escape). */
-function endOfIdentifier(text: string, i: number, refuse: Refuse): number {
-  let j = i + 1;
-  for (;;) {
-    if (j >= text.length) return refuse('has a quoted identifier that is never closed');
-    const c = text[j];
-    if (c === '\\') return refuse('has a backslash in a quoted identifier');
-    if (c === '"') {
-      if (text[j + 1] === '"') {
-        j += 2;
-        continue;
-      }
-      return j + 1;
-    }
-    j++;
-  }
-}
+const STANDARD: Backslash = { refuse: 'has a backslash in a standard string, which postgresql reads one way or another depending on `standard_conforming_strings`' };
+const IDENTIFIER: Backslash = { refuse: 'has a backslash in a quoted identifier' };
 
 /** The `$tag$` opening a dollar-quoted string at `i` (`$$` or `$name$`), or null (`$1` is a parameter). */
 function dollarTag(text: string, i: number): string | null {
