@@ -3,12 +3,11 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { isRecord } from '../../core/record.js';
 import { escape } from '../../core/untrusted.js';
-import { sourceForLocation } from '../../distribute/index.js';
 import { STATUS_PATHS, createEnforcer, statusListener, type Enforcer } from '../../enforce/index.js';
 import { GUARD_CODES, GuardError, McpGuard, apiNamed, runStdioGuard, serveHttpGuard, type GuardEvent } from '../../guard/index.js';
 import type { IrCatalog } from '../../ir/catalog.js';
 import { UsageError, errnoText, type CliIo, type CommandModule } from '../command.js';
-import { overrideFromEnv } from '../enforcer-flags.js';
+import { overrideFromEnv, sourceFromFlags } from '../enforcer-flags.js';
 import { addVerificationOptions, verificationConfigFromFlags, type VerificationFlags } from '../verification.js';
 
 interface McpGuardFlags extends VerificationFlags {
@@ -146,12 +145,7 @@ export const mcpGuardCommand: CommandModule = {
         if (credential === undefined || credential === '') throw configError(`environment variable \`${escape(flags.tokenEnv)}\` is not set`, 'set it to the credential the server uses (the server receives the same environment)');
       }
       const override = overrideFromEnv(io.env);
-      const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(flags.bundle);
-      const source = sourceForLocation(isUrl ? flags.bundle : path.resolve(io.cwd, flags.bundle), {
-        ...(flags.plainHttp === true ? { plainHttp: true } : {}),
-        ...(flags.timeout === undefined ? {} : { timeoutSeconds: flags.timeout }),
-        ...(flags.pollInterval === undefined ? {} : { polling: { minDelaySeconds: flags.pollInterval, maxDelaySeconds: flags.pollInterval } }),
-      });
+      const source = sourceFromFlags(flags.bundle, flags, io);
       const enforcer = createEnforcer({
         source,
         verification,
