@@ -76246,6 +76246,7 @@ function verifyChain(compact, hash, store) {
     ...leaf2.tctx.causation === void 0 ? {} : { causation: leaf2.tctx.causation },
     txn: leaf2.txn,
     issuers: levels.map((l) => l.claims.iss),
+    audiences: levels.flatMap((l) => l.claims.aud === void 0 ? [] : [l.claims.aud]),
     scope,
     iat,
     exp
@@ -76303,6 +76304,13 @@ function checkTime(chain, nowSeconds) {
   }
 }
 function checkCall(chain, call2) {
+  for (const aud of chain.audiences) {
+    const api = call2.api;
+    const names = api === void 0 ? [] : [api.name, ...api.hosts.flatMap((h) => [h.toLowerCase(), `https://${h.toLowerCase()}`])];
+    if (!names.includes(aud.replace(/\/+$/, "").toLowerCase()) && !names.includes(aud)) {
+      refuse(ENVELOPE_CODES.outsideScope, `the envelope's audience \`${escape2(aud, 64)}\` is not the api called${api === void 0 ? "" : ` (\`${api.name}\`)`}`);
+    }
+  }
   const { operations, environments, resources } = chain.scope;
   if (operations !== void 0 && !operations.includes(call2.operation)) {
     refuse(ENVELOPE_CODES.outsideScope, `operation \`${call2.operation}\` is not among the envelope's operations`);
@@ -77218,7 +77226,7 @@ function callIdentity(found, context3, api, resource) {
   }
   if (own2 !== void 0 && envelope === void 0 && context3.verifyEnvelope) envelope = { text: own2, chain: context3.verifyEnvelope(own2) };
   if (envelope !== void 0) {
-    checkEnvelopeScope(envelope.chain, { operation: found.name, environment: resource?.environment ?? null, resource: resource?.id ?? null });
+    checkEnvelopeScope(envelope.chain, { api: { name: api.name, hosts: api.hosts }, operation: found.name, environment: resource?.environment ?? null, resource: resource?.id ?? null });
     return chainIdentity(envelope.chain);
   }
   return found.meta && context3.identity ? withMessageIdentity(context3.identity, found.meta, api.identity) : context3.identity;
@@ -78301,10 +78309,10 @@ function bodyParameters(headers, text2) {
 function resourceArguments(op) {
   return resourcePaths(op).map((p) => p.split(".")[0] ?? p);
 }
-function mergeParameters(places, guarded, op) {
+function mergeParameters(places, guarded, op, readPaths = []) {
   const ambiguous = (message3) => fail(EXTRACT_CODES.ambiguousParameters, message3);
   const guardedBy = new Map([...guarded].map((g) => [goFold(g), g]));
-  const nested = resourcePaths(op).flatMap((p) => p.includes(".") ? [p.split(".")] : []);
+  const nested = [...resourcePaths(op), ...readPaths].flatMap((p) => p.includes(".") ? [p.split(".")] : []);
   const seen = /* @__PURE__ */ new Map();
   const args = {};
   for (const { where, pairs } of places) {
@@ -78373,7 +78381,8 @@ var http = {
 function restOperations(request2, api) {
   const { method, url, headers, text: text2 } = request2;
   const route = matchRoute(api, method, url);
-  const guarded = /* @__PURE__ */ new Set([...Object.keys(route.params), ...resourceArguments(route.op)]);
+  const read = api.argumentPaths ?? [];
+  const guarded = /* @__PURE__ */ new Set([...Object.keys(route.params), ...resourceArguments(route.op), ...read.map((p) => p.split(".")[0] ?? p)]);
   const body = bodyParameters(headers, text2);
   checkParameterNames(url.search, [...url.searchParams.keys()], [...guarded]);
   checkParameterNames(mediaType(headers) === "application/x-www-form-urlencoded" ? text2 : "", body.map((p) => p.name), [...guarded]);
@@ -78384,7 +78393,8 @@ function restOperations(request2, api) {
       { where: "body", pairs: body }
     ],
     guarded,
-    route.op
+    route.op,
+    read
   );
   return [{ name: route.op.name, type: route.op.type, args }];
 }
@@ -78583,10 +78593,10 @@ function splitSql(text2) {
       i = endOfComment(text2, i) ?? refuse2("has a comment that is never closed");
       current += " ";
     } else if (c2 === "'") {
-      i = endOfStandardString(text2, i, refuse2);
+      i = endOfQuoted(text2, i, "'", STANDARD, refuse2);
       current += "'s'";
     } else if (c2 === '"') {
-      i = endOfIdentifier(text2, i, refuse2);
+      i = endOfQuoted(text2, i, '"', IDENTIFIER, refuse2);
       current += '"i"';
     } else if (c2 === "$" && !/[\w$]/.test(text2[i - 1] ?? "") && dollarTag(text2, i) !== null) {
       const tag2 = dollarTag(text2, i) ?? "";
@@ -78600,16 +78610,16 @@ function splitSql(text2) {
       const word = text2.slice(i, j);
       const after = text2[j] ?? "";
       if (after === "'" && /^[eE]$/.test(word)) {
-        i = endOfEscapeString(text2, j, refuse2);
+        i = endOfQuoted(text2, j, "'", "escapes", refuse2);
         current += "'s'";
       } else if (after === "'" && /^[bBxXnN]$/.test(word)) {
-        i = endOfStandardString(text2, j, refuse2);
+        i = endOfQuoted(text2, j, "'", STANDARD, refuse2);
         current += "'s'";
       } else if (/^[uU]$/.test(word) && after === "&" && text2[j + 1] === "'") {
-        i = endOfUnicodeString(text2, j + 1, refuse2);
+        i = endOfQuoted(text2, j + 1, "'", "literal", refuse2);
         current += "'s'";
       } else if (/^[uU]$/.test(word) && after === "&" && text2[j + 1] === '"') {
-        i = endOfIdentifier(text2, j + 1, refuse2);
+        i = endOfQuoted(text2, j + 1, '"', IDENTIFIER, refuse2);
         current += '"i"';
       } else {
         i = j;
@@ -78659,14 +78669,20 @@ function endOfComment(text2, i) {
   }
   return null;
 }
-function endOfStandardString(text2, i, refuse2) {
+function endOfQuoted(text2, i, quote2, backslash, refuse2) {
   let j = i + 1;
   for (; ; ) {
-    if (j >= text2.length) return refuse2("has a string that is never closed");
+    if (j >= text2.length) return refuse2(quote2 === '"' ? "has a quoted identifier that is never closed" : "has a string that is never closed");
     const c2 = text2[j];
-    if (c2 === "\\") return refuse2("has a backslash in a standard string, which postgresql reads one way or another depending on `standard_conforming_strings`");
-    if (c2 === "'") {
-      if (text2[j + 1] === "'") {
+    if (c2 === "\\" && backslash !== "literal") {
+      if (backslash === "escapes") {
+        j += 2;
+        continue;
+      }
+      return refuse2(backslash.refuse);
+    }
+    if (c2 === quote2) {
+      if (text2[j + 1] === quote2) {
         j += 2;
         continue;
       }
@@ -78675,55 +78691,8 @@ function endOfStandardString(text2, i, refuse2) {
     j++;
   }
 }
-function endOfEscapeString(text2, i, refuse2) {
-  let j = i + 1;
-  for (; ; ) {
-    if (j >= text2.length) return refuse2("has a string that is never closed");
-    const c2 = text2[j];
-    if (c2 === "\\") {
-      j += 2;
-      continue;
-    }
-    if (c2 === "'") {
-      if (text2[j + 1] === "'") {
-        j += 2;
-        continue;
-      }
-      return j + 1;
-    }
-    j++;
-  }
-}
-function endOfUnicodeString(text2, i, refuse2) {
-  let j = i + 1;
-  for (; ; ) {
-    if (j >= text2.length) return refuse2("has a string that is never closed");
-    if (text2[j] === "'") {
-      if (text2[j + 1] === "'") {
-        j += 2;
-        continue;
-      }
-      return j + 1;
-    }
-    j++;
-  }
-}
-function endOfIdentifier(text2, i, refuse2) {
-  let j = i + 1;
-  for (; ; ) {
-    if (j >= text2.length) return refuse2("has a quoted identifier that is never closed");
-    const c2 = text2[j];
-    if (c2 === "\\") return refuse2("has a backslash in a quoted identifier");
-    if (c2 === '"') {
-      if (text2[j + 1] === '"') {
-        j += 2;
-        continue;
-      }
-      return j + 1;
-    }
-    j++;
-  }
-}
+var STANDARD = { refuse: "has a backslash in a standard string, which postgresql reads one way or another depending on `standard_conforming_strings`" };
+var IDENTIFIER = { refuse: "has a backslash in a quoted identifier" };
 function dollarTag(text2, i) {
   const match = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text2.slice(i, i + 256));
   return match ? match[0] : null;

@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { headerValues, normalizeHeaders } from '../core/headers.js';
 import type { HeaderMap } from '../core/headers.js';
 import type { IrCatalog } from '../ir/catalog.js';
+import { quote } from '../core/untrusted.js';
 import { apiFor } from './api.js';
 import { EXTRACT_CODES } from './codes.js';
 import { ExtractFailure, fail } from './failure.js';
@@ -52,6 +53,12 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
     const bytes = Buffer.from(message.body, 'utf8');
     const out: Record<string, string | string[]> = {};
     const connection = new Set(headerValues(headers, 'connection').flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()));
+    // `Connection` may name any header as hop-by-hop, and a proxy drops what it names. Naming an
+    // end-to-end header (a `Txn-Token`, the credential, baggage) would make the proxy decide on a
+    // request without it: a present envelope that fails would become a silent absence.
+    for (const name of connection) {
+      if (name !== '' && !DROPPED.has(name) && name !== 'close') fail(EXTRACT_CODES.notForwardable, `\`Connection\` names the end-to-end header ${quote(name, 'key', 'of another name')}; only hop-by-hop headers may be named there`);
+    }
     for (const [name, values] of headers) {
       if (DROPPED.has(name) || connection.has(name)) continue;
       out[name] = values.length === 1 ? values[0]! : [...values];

@@ -86,7 +86,7 @@ function callIdentity(found: FoundOperation, context: Context, api: IrApi, resou
   }
   if (own !== undefined && envelope === undefined && context.verifyEnvelope) envelope = { text: own, chain: context.verifyEnvelope(own) };
   if (envelope !== undefined) {
-    checkEnvelopeScope(envelope.chain, { operation: found.name, environment: resource?.environment ?? null, resource: resource?.id ?? null });
+    checkEnvelopeScope(envelope.chain, { api: { name: api.name, hosts: api.hosts }, operation: found.name, environment: resource?.environment ?? null, resource: resource?.id ?? null });
     return chainIdentity(envelope.chain);
   }
   return found.meta && context.identity ? withMessageIdentity(context.identity, found.meta, api.identity) : context.identity;

@@ -105,6 +105,16 @@ describe('identity envelope', () => {
     expect(code(() => verify(embedded))).toBe(ENVELOPE_CODES.malformed);
   });
 
+  test('an audience names the api: an envelope minted for one service is refused by another', async () => {
+    const chain = verify(await issueEnvelope({ ...BASE, audience: 'https://api.github.com' }, jobs.signer));
+    const railway = { name: 'railway', hosts: ['backboard.railway.com'] };
+    const github = { name: 'github-rest', hosts: ['api.github.com'] };
+    expect(code(() => checkCall(chain, { api: railway, operation: 'serviceInstanceRedeploy', environment: 'production' }))).toBe(ENVELOPE_CODES.outsideScope);
+    expect(code(() => checkCall(chain, { api: github, operation: 'repos.get', environment: 'production' }))).toBeUndefined();
+    const byName = verify(await issueEnvelope({ ...BASE, audience: 'railway' }, jobs.signer));
+    expect(code(() => checkCall(byName, { api: railway, operation: 'serviceInstanceRedeploy', environment: 'production' }))).toBeUndefined();
+  });
+
   test('attenuation narrows: the chain verifies, keeps the identity, and the call must be inside it', async () => {
     const root = await issueEnvelope({ ...BASE, attenuation: { environments: ['production', 'staging'] } }, jobs.signer);
     const narrowed = await attenuateEnvelope(root, { issuer: 'job-runner', now: NOW, lifetimeSeconds: 60, attenuation: { operations: ['serviceInstanceRedeploy'], environments: ['production'] } }, runner.signer);

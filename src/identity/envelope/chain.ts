@@ -1,3 +1,4 @@
+import { escape } from '../../core/untrusted.js';
 import { createHash } from 'node:crypto';
 import { ENVELOPE_CODES } from '../codes.js';
 import { decodeEnvelope, type Attenuation, type DecodedEnvelope } from './claims.js';
@@ -24,12 +25,16 @@ export interface VerifiedChain {
   issuers: string[];
   /** What the call may still be: each dimension from the deepest level that lists it. */
   scope: Attenuation;
+  /** Every level's `aud`: the call's api must be each of them. */
+  audiences: string[];
   /** The latest `iat` and the earliest `exp` of all levels. */
   iat: number;
   exp: number;
 }
 
 export interface CallScope {
+  /** The api called (its catalog name) and the hosts it is reached at: what an `aud` may name. */
+  api?: { name: string; hosts: readonly string[] };
   operation: string;
   environment?: string | null;
   resource?: string | null;
@@ -93,6 +98,7 @@ export function verifyChain(compact: string, hash: string, store: TrustStore): V
     ...(leaf.tctx.causation === undefined ? {} : { causation: leaf.tctx.causation }),
     txn: leaf.txn,
     issuers: levels.map((l) => l.claims.iss),
+    audiences: levels.flatMap((l) => (l.claims.aud === undefined ? [] : [l.claims.aud])),
     scope,
     iat,
     exp,
@@ -161,6 +167,15 @@ function checkTime(chain: VerifiedChain, nowSeconds: number): void {
 
 /** Refuses a call outside any level's attenuation: every level must allow its operation, environment and resource. */
 export function checkCall(chain: VerifiedChain, call: CallScope): void {
+  // An envelope minted for one service is not a pass to another: `aud` names the api (by catalog
+  // name, host or `https://host`), and every level that sets one must name the api called.
+  for (const aud of chain.audiences) {
+    const api = call.api;
+    const names = api === undefined ? [] : [api.name, ...api.hosts.flatMap((h) => [h.toLowerCase(), `https://${h.toLowerCase()}`])];
+    if (!names.includes(aud.replace(/\/+$/, '').toLowerCase()) && !names.includes(aud)) {
+      refuse(ENVELOPE_CODES.outsideScope, `the envelope's audience \`${escape(aud, 64)}\` is not the api called${api === undefined ? '' : ` (\`${api.name}\`)`}`);
+    }
+  }
   const { operations, environments, resources } = chain.scope;
   if (operations !== undefined && !operations.includes(call.operation)) {
     refuse(ENVELOPE_CODES.outsideScope, `operation \`${call.operation}\` is not among the envelope's operations`);

@@ -36,13 +36,14 @@ export function resourceArguments(op: IrOperation): string[] {
  * given in two places with different values is ambiguous, as is a guarded (path or resource)
  * argument repeated differently in one place or spelled in a form some binders read as it.
  */
-export function mergeParameters(places: readonly Place[], guarded: ReadonlySet<string>, op: IrOperation): Record<string, unknown> {
+export function mergeParameters(places: readonly Place[], guarded: ReadonlySet<string>, op: IrOperation, readPaths: readonly string[] = []): Record<string, unknown> {
   const ambiguous = (message: string): never => fail(EXTRACT_CODES.ambiguousParameters, message);
   // Names are compared without case (ASP.NET and Spring bind `ID` to `id`), and bracket or dotted
   // forms by the name they address.
   const guardedBy = new Map([...guarded].map((g) => [goFold(g), g]));
-  // Below the top level, every member on the path to a resource argument must read one way too.
-  const nested = resourcePaths(op).flatMap((p) => (p.includes('.') ? [p.split('.')] : []));
+  // Below the top level, every member on the path to a resource argument, or to an argument a
+  // rule reads, must read one way too.
+  const nested = [...resourcePaths(op), ...readPaths].flatMap((p) => (p.includes('.') ? [p.split('.')] : []));
   const seen = new Map<string, { where: string; value: string }>();
   const args: Record<string, unknown> = {};
   for (const { where, pairs } of places) {

@@ -29,7 +29,10 @@ export const http: ProtocolExtractor = {
 function restOperations(request: NormalizedRequest, api: IrApi): FoundOperation[] {
   const { method, url, headers, text } = request;
   const route = matchRoute(api, method, url);
-  const guarded = new Set<string>([...Object.keys(route.params), ...resourceArguments(route.op)]);
+  // The arguments a rule or grant reads are guarded like resource arguments: a second spelling or
+  // a repeat with another value would let the policy read one value and the server another.
+  const read = api.argumentPaths ?? [];
+  const guarded = new Set<string>([...Object.keys(route.params), ...resourceArguments(route.op), ...read.map((p) => p.split('.')[0] ?? p)]);
   const body = bodyParameters(headers, text);
   checkParameterNames(url.search, [...url.searchParams.keys()], [...guarded]);
   checkParameterNames(mediaType(headers) === 'application/x-www-form-urlencoded' ? text : '', body.map((p) => p.name), [...guarded]);
@@ -41,6 +44,7 @@ function restOperations(request: NormalizedRequest, api: IrApi): FoundOperation[
     ],
     guarded,
     route.op,
+    read,
   );
   return [{ name: route.op.name, type: route.op.type, args }];
 }
