@@ -3,6 +3,8 @@
  * checkRevision → readCatalog → loadEngine → swap`), decides through the module's exports, logs decisions as
  * OPA's EventV1, and reports status, health and Prometheus metrics. Imports no toolchain layer.
  */
+export { listenOn } from './listen.js';
+export type { Listening } from './listen.js';
 export { createEnforcer } from './enforcer.js';
 export type { CheckOutcome, DecideContext, Enforcer, EnforcerOptions, RequestDecision } from './enforcer.js';
 export { ActivationError, ENFORCE_CODES, ENFORCE_CODE_TITLES, EnforceError } from './codes.js';

@@ -1,5 +1,5 @@
+import { listenOn } from './listen.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ENFORCE_CODES, EnforceError } from './codes.js';
 import type { EnforcerMetrics } from './metrics.js';
 import type { EnforcerStatus } from './status.js';
@@ -62,17 +62,6 @@ export function statusListener(enforcer: Observable): (req: IncomingMessage, res
 
 export async function serveStatus(enforcer: Observable, options: { port: number; host?: string }): Promise<StatusServer> {
   const server: Server = createServer(statusListener(enforcer));
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(new EnforceError(ENFORCE_CODES.serverFailed, `cannot listen on \`${host}:${options.port}\`: ${e.message.toLowerCase()}`, { cause: e })));
-    server.listen(options.port, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const listening = await listenOn(server, options.host ?? '127.0.0.1', options.port, (m, cause) => new EnforceError(ENFORCE_CODES.serverFailed, m, { cause }));
+  return { url: listening.origin, close: listening.close };
 }

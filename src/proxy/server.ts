@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { statusListener, type Enforcer } from '../enforce/index.js';
+import { listenOn, statusListener, type Enforcer } from '../enforce/index.js';
 import { PROXY_CODES, ProxyError } from './codes.js';
 import { sendProblem } from './denial.js';
 import { createProxyHandler, type ProxyHandlerOptions } from './handler.js';
@@ -62,17 +61,11 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     handle(req, res, upstream).catch(() => sendProblem(res, 500, PROXY_CODES.upstreamFailed, 'the proxy failed while handling the request'));
     return undefined;
   });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(new ProxyError(PROXY_CODES.listenFailed, `cannot listen on \`${host}:${options.port}\`: ${e.message.toLowerCase()}`, { cause: e })));
-    server.listen(options.port, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOn(server, options.host ?? '127.0.0.1', options.port, (m, cause) => new ProxyError(PROXY_CODES.listenFailed, m, { cause }));
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: listening.origin,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
       for (const u of upstreams) u.agent?.destroy();
     },
   };

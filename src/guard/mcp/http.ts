@@ -1,6 +1,6 @@
+import { listenOn } from '../../enforce/index.js';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { normalizeHeaders } from '../../core/headers.js';
 import type { HttpHeaders } from '../../extract/index.js';
 import { GUARD_CODES, GuardError, type GuardCode } from '../codes.js';
@@ -50,19 +50,8 @@ export async function serveHttpGuard(options: HttpGuardOptions): Promise<HttpGua
       else res.destroy();
     });
   });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(new GuardError(GUARD_CODES.startFailed, `cannot listen on \`${host}:${options.port}\`: ${e.message.toLowerCase()}`, { cause: e })));
-    server.listen(options.port, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${options.upstream.pathname}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const listening = await listenOn(server, options.host ?? '127.0.0.1', options.port, (m, cause) => new GuardError(GUARD_CODES.startFailed, m, { cause }));
+  return { url: `${listening.origin}${options.upstream.pathname}`, close: listening.close };
 }
 
 function trimSlash(path: string): string {
