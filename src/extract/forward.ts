@@ -2,21 +2,25 @@ import { gunzipSync } from 'node:zlib';
 import { headerValues, normalizeHeaders } from '../core/headers.js';
 import type { HeaderMap } from '../core/headers.js';
 import type { IrCatalog } from '../ir/catalog.js';
+import type { IrApi } from '../ir/types.js';
 import { quote } from '../core/untrusted.js';
 import { apiFor } from './api.js';
 import { EXTRACT_CODES } from './codes.js';
 import { ExtractFailure, fail } from './failure.js';
-import { extractDecisionInputs } from './index.js';
+import { decisionInputsOf, extractDecisionInputs } from './index.js';
 import type { Context } from './input.js';
 import { canonicalHttp } from './protocols/canonical-http.js';
 import { PROTOCOLS } from './protocols/index.js';
-import { hostOf, normalizeRequest, parseUrl } from './request.js';
+import type { Message } from './protocols/index.js';
+import { DEFAULT_MAX_BODY_BYTES, hostOf, normalizeRequest, parseUrl } from './request.js';
 import type { ExtractedOperation, ForwardExtraction, ForwardLimits, ForwardOptions, ForwardRequest, HttpRequest } from './types.js';
 
 /*
  * "Forward what was decided" (issue 11): the egress proxy never forwards the bytes it parsed. The
  * request is read once, written back in the one canonical form its protocol defines, and the
- * decision inputs are extracted from that canonical request — the one the upstream receives.
+ * decision inputs are extracted from that canonical request — the one the upstream receives:
+ * from the structure the protocol wrote it from when it gives one (`CanonicalMessage.decided`),
+ * else by reading the written request back.
  */
 
 export const DEFAULT_FORWARD_LIMITS: Readonly<ForwardLimits> = { maxBodyBytes: 1024 * 1024, maxDepth: 30, maxAliases: 100, maxTokens: 10_000 };
@@ -41,6 +45,7 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
   const context: Context = { api: 'unknown', time: typeof options.time === 'string' ? options.time : options.time.toISOString() };
   let forward: ForwardRequest;
   let canonical: HttpRequest;
+  let direct: { messages: readonly Message[]; headers: HeaderMap; api: IrApi } | null = null;
   try {
     const headers = normalizeHeaders(request.headers);
     const url = parseUrl(request.url, headers);
@@ -67,11 +72,14 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
     if (bytes.byteLength > 0 || message.method === 'POST' || message.method === 'PUT' || message.method === 'PATCH') out['content-length'] = String(bytes.byteLength);
     forward = { method: message.method, path: message.target, headers: out, body: bytes };
     canonical = { method: message.method, url: `${url.protocol}//${url.host}${message.target}`, headers: out, body: bytes };
+    // Reading the written request back would refuse a body past its own size bound; only within
+    // it do the messages built from what was written stand in for that reading.
+    if (message.decided !== undefined && bytes.byteLength <= DEFAULT_MAX_BODY_BYTES) direct = { messages: message.decided, headers: normalizeHeaders(out), api };
   } catch (e) {
     if (!(e instanceof ExtractFailure)) throw e;
     return { api: context.api === 'unknown' ? null : context.api, operations: [refused(request, ir, options, context, e)], forward: null };
   }
-  const operations = extractDecisionInputs(canonical, ir, options);
+  const operations = direct === null ? extractDecisionInputs(canonical, ir, options) : decisionInputsOf(direct.messages, direct.headers, direct.api, ir, options);
   // A canonical request that does not read one way is not forwarded either.
   return { api: context.api, operations, forward: operations.every((o) => o.operation !== null) ? forward : null };
 }

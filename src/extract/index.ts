@@ -14,9 +14,11 @@ import { failed, toInput } from './input.js';
 import { declaredInventory } from './inventory.js';
 import type { Context } from './input.js';
 import { PROTOCOLS } from './protocols/index.js';
+import type { Message } from './protocols/index.js';
 import { apiFor } from './api.js';
 import { DEFAULT_MAX_BODY_BYTES, hostOf, normalizeRequest, parseUrl } from './request.js';
 import { inventoryLookups } from './resource.js';
+import type { InventoryLookups } from './resource.js';
 import { withSqlClass } from './sql/tool.js';
 import type { ExtractOptions, ExtractedOperation, HttpRequest, Inventory } from './types.js';
 
@@ -40,27 +42,57 @@ export type * from './types.js';
  * anything is returned.
  */
 export function extractDecisionInputs(request: HttpRequest, ir: IrCatalog, options: ExtractOptions): ExtractedOperation[] {
-  const context: Context = { api: 'unknown', time: typeof options.time === 'string' ? options.time : options.time.toISOString() };
+  const context: Context = { api: 'unknown', time: timeOf(options) };
   const out: ExtractedOperation[] = [];
   try {
     const headers = normalizeHeaders(request.headers);
     const url = parseUrl(request.url, headers);
     const api = apiFor(ir, hostOf(url), url, context);
-    const inventory = inventoryLookups(options.inventory ?? runtimeInventory(options.inventories, api.name) ?? declaredInventory(ir, api.name), api.resourceIds.caseInsensitive);
+    const inventory = lookupsFor(options, ir, api);
     readCaller(headers, api, ir, context, options);
     const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-    for (const message of PROTOCOLS[api.protocol].messages(normalized, api)) {
-      try {
-        // An operation whose argument carries SQL is named for what its statements do.
-        for (const found of message()) out.push(toInput(api, withSqlClass(found, api), context, inventory));
-      } catch (e) {
-        out.push(failed(context, asFailure(e)));
-      }
-    }
+    inputsOf(PROTOCOLS[api.protocol].messages(normalized, api), api, context, inventory, out);
   } catch (e) {
     return [failed(context, asFailure(e))];
   }
   return out;
+}
+
+/**
+ * `extractDecisionInputs` of a request the proxy wrote itself, for `api`, whose messages it built
+ * from what it wrote (`CanonicalMessage.decided`) instead of reading its body back; `headers` are
+ * the ones it forwards.
+ */
+export function decisionInputsOf(messages: readonly Message[], headers: HeaderMap, api: IrApi, ir: IrCatalog, options: ExtractOptions): ExtractedOperation[] {
+  const context: Context = { api: api.name, time: timeOf(options) };
+  const out: ExtractedOperation[] = [];
+  try {
+    const inventory = lookupsFor(options, ir, api);
+    readCaller(headers, api, ir, context, options);
+    inputsOf(messages, api, context, inventory, out);
+  } catch (e) {
+    return [failed(context, asFailure(e))];
+  }
+  return out;
+}
+
+function timeOf(options: ExtractOptions): string {
+  return typeof options.time === 'string' ? options.time : options.time.toISOString();
+}
+
+function lookupsFor(options: ExtractOptions, ir: IrCatalog, api: IrApi): InventoryLookups {
+  return inventoryLookups(options.inventory ?? runtimeInventory(options.inventories, api.name) ?? declaredInventory(ir, api.name), api.resourceIds.caseInsensitive);
+}
+
+function inputsOf(messages: readonly Message[], api: IrApi, context: Context, inventory: InventoryLookups, out: ExtractedOperation[]): void {
+  for (const message of messages) {
+    try {
+      // An operation whose argument carries SQL is named for what its statements do.
+      for (const found of message()) out.push(toInput(api, withSqlClass(found, api), context, inventory));
+    } catch (e) {
+      out.push(failed(context, asFailure(e)));
+    }
+  }
 }
 
 function runtimeInventory(inventories: ExtractOptions['inventories'], api: string): Inventory | undefined {

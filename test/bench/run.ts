@@ -185,6 +185,11 @@ const rate = (n: number): string => (n >= 1e6 ? `${fmt(n / 1e6, 2)} M/s` : `${fm
 
 async function main(): Promise<void> {
   ensureRuntime();
+  // `BENCH_ONLY=proxy npm run bench`: the proxy section alone (a few minutes instead of many).
+  if (process.env['BENCH_ONLY'] === 'proxy') {
+    for (const line of await benchProxy(ROOT)) console.log(line);
+    return;
+  }
   const rows: string[] = [];
   const enforce = new EnforceBench();
   for (const n of SIZES) {

@@ -44,4 +44,10 @@ export interface CanonicalMessage {
   /** The `Content-Type` to send, null without a body. */
   contentType: string | null;
   body: string;
+  /**
+   * The messages of the request as written, built from the structure that was written instead of
+   * by reading `body` back (what `messages` of the written request finds, at less cost). Without
+   * it the proxy reads the written request back.
+   */
+  decided?: readonly Message[];
 }

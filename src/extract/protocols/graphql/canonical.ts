@@ -1,4 +1,4 @@
-import { Kind, parse, print, visit } from 'graphql';
+import { Kind, print, visit } from 'graphql';
 import type {
   ASTNode,
   DirectiveNode,
@@ -13,6 +13,8 @@ import { EXTRACT_CODES } from '../../codes.js';
 import { ExtractFailure, fail } from '../../failure.js';
 import type { ForwardLimits } from '../../types.js';
 import { checkMemberCase } from '../../params.js';
+import { notePrinted } from './decided.js';
+import { parseDocument } from './document-cache.js';
 import { readVariables, resolveVariables, selectOperation, valueOf } from './document.js';
 import { GRAPHQL_MEMBERS, persistedMembers, persistedNextToQuery } from './members.js';
 
@@ -59,7 +61,7 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
   const supplied = readVariables(entry.variables);
   let document: DocumentNode;
   try {
-    document = parse(query, { noLocation: true, maxTokens: limits.maxTokens });
+    document = parseDocument(query, limits.maxTokens);
   } catch (e) {
     if (e instanceof RangeError) throw e;
     const message = oneLine(e instanceof Error ? e.message : String(e));
@@ -112,9 +114,33 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
         },
       },
     }) as T | null;
-  // Most documents carry no condition: the walk that evaluates them is skipped.
+  // Most documents carry no condition: the walk that evaluates them is skipped, and what is printed
+  // depends on the document alone, so it is printed once per document (see `unconditional`).
   const conditional = query.includes('@skip') || query.includes('@include');
-  const prune = conditional ? pruneWith : <T extends ASTNode>(node: T): T | null => node;
+  const { kept, document: printedDocument, printed } = conditional ? written(operation, fragments, limits, pruneWith, true) : unconditional(operation, fragments, limits);
+  const out: CanonicalGraphqlRequest = { query: printed };
+  if (operation.name !== undefined) out.operationName = operation.name.value;
+  const values: Record<string, unknown> = {};
+  for (const d of kept.variableDefinitions ?? []) {
+    const name = d.variable.name.value;
+    if (hasOwn(supplied, name) && supplied[name] !== undefined) values[name] = supplied[name];
+  }
+  if (Object.keys(values).length > 0) out.variables = values;
+  notePrinted(out, printedDocument);
+  return out;
+}
+
+/** The selected operation and the fragments it uses, pruned, checked against the limits, and printed. */
+interface Written {
+  kept: OperationDefinitionNode;
+  /** The operation as kept and the fragments it uses: the document `printed` is the text of. */
+  document: DocumentNode;
+  printed: string;
+}
+
+type Prune = <T extends ASTNode>(node: T) => T | null;
+
+function written(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, limits: ForwardLimits, prune: Prune, conditional: boolean): Written {
   const pruned = prune(operation);
   if (pruned === null) fail(EXTRACT_CODES.noOperation, 'the selected graphql operation selects no field');
   const used = fragments.size === 0 ? [] : usedFragments(pruned, fragments, prune);
@@ -124,14 +150,20 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
   // A variable no kept selection uses would fail validation upstream (NoUnusedVariables).
   const referenced = conditional && declared.length > 0 ? referencedVariables(definitions) : null;
   const kept = referenced === null ? { ...pruned, variableDefinitions: declared } : { ...pruned, variableDefinitions: declared.filter((d) => referenced.has(d.variable.name.value)) };
-  const out: CanonicalGraphqlRequest = { query: print({ kind: Kind.DOCUMENT, definitions: [kept, ...used] }) };
-  if (operation.name !== undefined) out.operationName = operation.name.value;
-  const values: Record<string, unknown> = {};
-  for (const d of kept.variableDefinitions) {
-    const name = d.variable.name.value;
-    if (hasOwn(supplied, name) && supplied[name] !== undefined) values[name] = supplied[name];
-  }
-  if (Object.keys(values).length > 0) out.variables = values;
+  const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [kept, ...used] };
+  return { kept, document, printed: print(document) };
+}
+
+// Written forms of operations without `@skip`/`@include`, by operation node: a document from the
+// document cache brings the same nodes back with every request that resends it. Kept with the
+// limits they were checked against; a failure is never kept (the next request fails again).
+const unconditionals = new WeakMap<OperationDefinitionNode, { maxDepth: number; maxAliases: number; written: Written }>();
+
+function unconditional(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, limits: ForwardLimits): Written {
+  const known = unconditionals.get(operation);
+  if (known !== undefined && known.maxDepth === limits.maxDepth && known.maxAliases === limits.maxAliases) return known.written;
+  const out = written(operation, fragments, limits, (node) => node, false);
+  unconditionals.set(operation, { maxDepth: limits.maxDepth, maxAliases: limits.maxAliases, written: out });
   return out;
 }
 

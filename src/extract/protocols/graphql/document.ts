@@ -1,4 +1,4 @@
-import { Kind, parse, print } from 'graphql';
+import { Kind, print } from 'graphql';
 import type {
   DocumentNode,
   FieldNode,
@@ -14,6 +14,7 @@ import { hasOwn, isRecord } from '../../../core/record.js';
 import { labelled } from '../../../core/untrusted.js';
 import { EXTRACT_CODES } from '../../codes.js';
 import { ExtractFailure, fail } from '../../failure.js';
+import { parseDocument } from './document-cache.js';
 
 /*
  * GraphQL, October 2021 (https://spec.graphql.org/October2021/), the parts that say which root
@@ -46,7 +47,7 @@ export interface RootField {
 }
 
 // Bounds parsing work on hostile documents; far above any real client operation.
-const MAX_TOKENS = 50_000;
+export const MAX_TOKENS = 50_000;
 const MAX_DEPTH = 200;
 
 /**
@@ -55,8 +56,20 @@ const MAX_DEPTH = 200;
  * might run is treated as running, so a policy can only over-approximate what a call does.
  */
 export function graphqlRootFields(request: GraphqlRequest): RootField[] {
+  return guarded(() => rootFields(request));
+}
+
+/**
+ * `graphqlRootFields` of a request whose document is already parsed: the canonical request the
+ * proxy printed, read from the document it printed instead of from its text again.
+ */
+export function graphqlRootFieldsOf(document: DocumentNode, variables: unknown, operationName: string | undefined): RootField[] {
+  return guarded(() => fieldsOf(document, readVariables(variables), operationName));
+}
+
+function guarded(read: () => RootField[]): RootField[] {
   try {
-    return rootFields(request);
+    return read();
   } catch (e) {
     if (e instanceof ExtractFailure) throw e;
     // Deeply nested documents can exhaust the parser's stack; that is a malformed request, not a crash.
@@ -78,13 +91,16 @@ function rootFields(request: GraphqlRequest): RootField[] {
 
   let document: DocumentNode;
   try {
-    document = parse(query, { noLocation: true, maxTokens: MAX_TOKENS });
+    document = parseDocument(query, MAX_TOKENS);
   } catch (e) {
     if (e instanceof RangeError) throw e;
     const message = e instanceof Error ? e.message : String(e);
     fail(EXTRACT_CODES.graphqlSyntax, `graphql ${oneLine(message).slice(0, 200).replace(/^syntax error/i, 'syntax error')}`);
   }
+  return fieldsOf(document, variables, typeof operationName === 'string' ? operationName : undefined);
+}
 
+function fieldsOf(document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): RootField[] {
   const operations: OperationDefinitionNode[] = [];
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -99,7 +115,7 @@ function rootFields(request: GraphqlRequest): RootField[] {
     else fail(EXTRACT_CODES.graphqlSyntax, 'the graphql document contains a type system definition, which cannot be executed');
   }
 
-  const operation = selectOperation(operations, typeof operationName === 'string' && operationName !== '' ? operationName : null);
+  const operation = selectOperation(operations, operationName !== undefined && operationName !== '' ? operationName : null);
   const resolved = resolveVariables(operation, variables);
 
   const fields: RootField[] = [];
@@ -109,7 +125,7 @@ function rootFields(request: GraphqlRequest): RootField[] {
     const responseKey = node.alias?.value ?? name;
     // GraphQL merges fields with one response key into one execution; the same key with other
     // arguments is a validation error upstream, which we still report as two operations.
-    const signature = `${responseKey}\u0000${name}\u0000${(node.arguments ?? []).map((a) => print(a)).join(',')}`;
+    const signature = `${responseKey}\u0000${name}\u0000${printedArguments(node)}`;
     if (seen.has(signature)) return;
     seen.add(signature);
     const args: Record<string, unknown> = {};
@@ -124,6 +140,18 @@ function rootFields(request: GraphqlRequest): RootField[] {
   });
   if (fields.length === 0) fail(EXTRACT_CODES.noOperation, 'the selected graphql operation selects no field');
   return fields;
+}
+
+// A field of a cached document is met again with every request that resends it.
+const printed = new WeakMap<FieldNode, string>();
+
+function printedArguments(node: FieldNode): string {
+  let text = printed.get(node);
+  if (text === undefined) {
+    text = (node.arguments ?? []).map((a) => print(a)).join(',');
+    printed.set(node, text);
+  }
+  return text;
 }
 
 export function readVariables(raw: unknown): Record<string, unknown> {

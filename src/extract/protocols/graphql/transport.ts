@@ -7,9 +7,10 @@ import { checkMemberCase, checkParameterNames } from '../../params.js';
 import { isJson, mediaType, pathMatchesEndpoint, readJson } from '../../request.js';
 import type { NormalizedRequest } from '../../request.js';
 import type { ForwardLimits } from '../../types.js';
-import type { CanonicalMessage, FoundOperation, ProtocolExtractor } from '../types.js';
+import type { CanonicalMessage, FoundOperation, Message, ProtocolExtractor } from '../types.js';
 import { canonicalGraphqlRequest } from './canonical.js';
-import { graphqlRootFields } from './document.js';
+import { decidedMessage, foundOperations } from './decided.js';
+import { MAX_TOKENS, graphqlRootFields } from './document.js';
 import { GRAPHQL_MEMBERS, GRAPHQL_PARAMS, PERSISTED_PARAMS, persistedMembers, persistedNextToQuery } from './members.js';
 import type { GraphqlRequest } from './document.js';
 
@@ -42,11 +43,15 @@ function canonicalGraphql(request: NormalizedRequest, api: IrApi, limits: Forwar
   const written = entries.map((entry) => canonicalGraphqlRequest(entry, limits, request.method));
   const params = new URLSearchParams([...request.url.searchParams].filter(([name]) => !(GRAPHQL_MEMBERS as readonly string[]).includes(name)));
   const search = params.toString();
+  const decided = written.map(decidedMessage);
   return {
     method: 'POST',
     target: `${request.url.pathname}${search === '' ? '' : `?${search}`}`,
     contentType: 'application/json',
     body: JSON.stringify(batch ? written : written[0]),
+    // Reading the written request back parses its document within `MAX_TOKENS`: a larger bound
+    // than that leaves the reading back to decide.
+    ...(limits.maxTokens <= MAX_TOKENS && decided.every((m) => m !== null) ? { decided: decided as Message[] } : {}),
   };
 }
 
@@ -107,12 +112,6 @@ function graphqlOperations(entry: unknown): FoundOperation[] {
 }
 
 function rootOperations(request: GraphqlRequest): FoundOperation[] {
-  return graphqlRootFields(request).map((f) => {
-    // Introspection reads the schema whatever the operation type, so it is classified as a read.
-    const type = f.name.startsWith('__') ? 'query' : f.operationType;
-    const found: FoundOperation = { name: f.name, type, args: f.args };
-    if (f.responseKey !== f.name) found.alias = f.responseKey;
-    return found;
-  });
+  return foundOperations(graphqlRootFields(request));
 }
 
