@@ -1,4 +1,5 @@
 import { JsonNumberLiteral, type CanonicalValue } from './canonical-json.js';
+import { duplicateKeyOfValid } from './json-duplicates.js';
 
 /**
  * A strict JSON reader that reads the way OPA's `util.Unmarshal` (Go `encoding/json` with
@@ -243,13 +244,19 @@ export function firstDuplicateKey(text: string): string | null {
   return null;
 }
 
+/** Well below the nesting at which `firstDuplicateKey` runs out of stack (about 2,500 on Node 20). */
+const SCAN_DEPTH = 1_000;
+
 /**
  * A JSON text as JavaScript reads it (`JSON.parse`), with the first member name one of its
  * objects repeats; null for text `JSON.parse` or Go's decoder cannot read.
  */
 export function parseJsonNotingDuplicates(text: string): { value: unknown; duplicate: string | null } | null {
   try {
-    return { value: JSON.parse(text) as unknown, duplicate: firstDuplicateKey(text) };
+    const value = JSON.parse(text) as unknown;
+    // Text nested as request bodies are is scanned once; deeper text is read again, as before.
+    const scanned = duplicateKeyOfValid(text, SCAN_DEPTH);
+    return { value, duplicate: scanned === undefined ? firstDuplicateKey(text) : scanned };
   } catch {
     return null;
   }

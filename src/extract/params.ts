@@ -9,11 +9,15 @@ import { fail } from './failure.js';
  * CGI parsers; some frameworks trim parameter names.
  */
 
+const FOLDS = /[A-Z\u017F\u212A]/;
+
 /**
  * A member name as Go's encoding/json matches it (gqlgen, mcp-go): without ASCII case, with `ſ`
  * as `s` and the Kelvin sign as `k`. Such servers keep the last member that matches a field.
  */
 export function goFold(name: string): string {
+  // Most names are lowercase ASCII already: folded as they are, without three replacements.
+  if (!FOLDS.test(name)) return name;
   return name.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/\u017F/g, 's').replace(/\u212A/g, 'k');
 }
 
@@ -23,7 +27,7 @@ export function goFold(name: string): string {
  * when every member reads one way.
  */
 export function foldConflict(record: Readonly<Record<string, unknown>>, known: readonly string[]): string | null {
-  const knownBy = new Map(known.map((k) => [goFold(k), k]));
+  const knownBy = foldedNames(known);
   const seen = new Set<string>();
   for (const name of Object.keys(record)) {
     const folded = goFold(name);
@@ -33,6 +37,15 @@ export function foldConflict(record: Readonly<Record<string, unknown>>, known: r
     seen.add(folded);
   }
   return null;
+}
+
+// The known names of a reader are one constant list: folded once, not with every request.
+const folded = new WeakMap<readonly string[], ReadonlyMap<string, string>>();
+
+function foldedNames(known: readonly string[]): ReadonlyMap<string, string> {
+  let byFold = folded.get(known);
+  if (byFold === undefined) folded.set(known, (byFold = new Map(known.map((k) => [goFold(k), k]))));
+  return byFold;
 }
 
 /** Fails when a member of `record` may read as another one to a case-insensitive server. */
@@ -61,7 +74,8 @@ function isSpace(char: string): boolean {
 export function checkParameterNames(raw: string, names: readonly string[], guarded: readonly string[]): void {
   const ambiguous = (message: string): never => fail(EXTRACT_CODES.ambiguousParameters, message);
   if (raw.includes(';')) ambiguous('the parameters contain `;`, which some servers read as a separator and others as data');
-  const guards = new Set(guarded.map(goFold));
+  if (names.length === 0) return;
+  const guards = foldedNames(guarded);
   for (const name of names) {
     const chars = [...name];
     if (chars.length > 0 && (isSpace(chars[0] ?? '') || isSpace(chars[chars.length - 1] ?? ''))) {

@@ -94,9 +94,10 @@ export function normalizeRequest(request: HttpRequest, url: URL, headers: Header
       fail(EXTRACT_CODES.unsupportedContentType, 'the request body has a content encoding other than `identity`: the server may decode it into other bytes');
     }
   }
-  const override = methodOverride(headers, url, text);
+  const normalized: NormalizedRequest = { method: request.method.toUpperCase(), url, headers, text, limit };
+  const override = methodOverride(normalized);
   if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
-  return { method: request.method.toUpperCase(), url, headers, text, limit };
+  return normalized;
 }
 
 function readBody(body: HttpRequest['body'], limit: number): string {
@@ -131,6 +132,17 @@ export function pathMatchesEndpoint(url: URL, endpoint: string | null): boolean 
   return strip(url.pathname) === strip(endpoint);
 }
 
+// A JSON body is read once per request: for the method override, then by its protocol.
+const jsonBodies = new WeakMap<NormalizedRequest, unknown>();
+
+/** `readJson` of the request's body, read once per request; the value is shared, never change it. */
+export function jsonBody(request: NormalizedRequest): unknown {
+  if (jsonBodies.has(request)) return jsonBodies.get(request);
+  const value = readJson(request.text);
+  jsonBodies.set(request, value);
+  return value;
+}
+
 /** A JSON body as servers read it: JSON, and no object that repeats a member name. */
 export function readJson(text: string): unknown {
   // Text `JSON.parse` accepts but Go's decoder would not (nested past its depth) is unreadable too.
@@ -149,7 +161,8 @@ const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-o
  * Express method-override, ASP.NET, Google APIs) honour these; whether this upstream or a proxy in
  * between does is unknowable, so any of them makes the request unparseable.
  */
-function methodOverride(headers: HeaderMap, url: URL, text: string): string | null {
+function methodOverride(request: NormalizedRequest): string | null {
+  const { headers, url, text } = request;
   // CGI, Rack and PHP servers read `X_HTTP_Method_Override` as `X-HTTP-Method-Override`.
   for (const sent of headers.keys()) {
     const name = OVERRIDE_HEADERS.find((o) => o === sent.replace(/_/g, '-'));
@@ -166,7 +179,7 @@ function methodOverride(headers: HeaderMap, url: URL, text: string): string | nu
   } else {
     let value: unknown;
     try {
-      value = readJson(text);
+      value = jsonBody(request);
     } catch {
       // An unreadable body is refused by the protocol that reads it, with its own code.
       value = undefined;

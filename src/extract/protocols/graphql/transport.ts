@@ -4,7 +4,7 @@ import { quote } from '../../../core/untrusted.js';
 import { EXTRACT_CODES } from '../../codes.js';
 import { fail } from '../../failure.js';
 import { checkMemberCase, checkParameterNames } from '../../params.js';
-import { isJson, mediaType, pathMatchesEndpoint, readJson } from '../../request.js';
+import { isJson, jsonBody, mediaType, pathMatchesEndpoint } from '../../request.js';
 import type { NormalizedRequest } from '../../request.js';
 import type { ForwardLimits } from '../../types.js';
 import type { CanonicalMessage, FoundOperation, Message, ProtocolExtractor } from '../types.js';
@@ -94,7 +94,7 @@ export function graphqlRequests(request: NormalizedRequest, api: IrApi): readonl
     fail(EXTRACT_CODES.unsupportedContentType, `content type ${quote(type, 'mediaType', 'of an unexpected form')} is not a graphql request`);
   }
   if (text.trim() === '') fail(EXTRACT_CODES.missingQuery, 'the request body is empty');
-  const body = readJson(text);
+  const body = jsonBody(request);
   if (!Array.isArray(body)) return [body];
   if (body.length === 0) fail(EXTRACT_CODES.noOperation, 'the batched request is an empty array');
   return body;

@@ -1,0 +1,98 @@
+/*
+ * The first repeated member name of a JSON text `JSON.parse` has already accepted, found by one
+ * scan of its characters instead of a second full parse (`firstDuplicateKey` builds every value
+ * again): the egress proxy asks this of every request body. Names compare as Go decodes them
+ * (escapes resolved, a lone surrogate as U+FFFD), as `firstDuplicateKey` compares them
+ * (test/core/json-duplicates.property.test.ts). Text nested deeper than `maxDepth` is left to
+ * `firstDuplicateKey`, whose recursion decides what it reads.
+ */
+
+const SURROGATE = /[\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** One object being scanned: its first name, then (from the second) every name in a set. */
+interface Frame {
+  object: boolean;
+  first: string | null;
+  names: Set<string> | null;
+}
+
+/**
+ * The first member name one object of `text` repeats, null when none does; `undefined` when a
+ * value is nested in more than `maxDepth` arrays and objects. `text` must be JSON `JSON.parse`
+ * accepts: it is not checked.
+ */
+export function duplicateKeyOfValid(text: string, maxDepth: number): string | null | undefined {
+  const stack: Frame[] = [];
+  let expectKey = false;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const start = i + 1;
+      let escaped = false;
+      i = start;
+      for (;;) {
+        const q = text.charCodeAt(i);
+        if (q === 0x22) break;
+        if (q === 0x5c) {
+          escaped = true;
+          i += 2;
+        } else i++;
+      }
+      const end = i;
+      i++;
+      if (!expectKey) {
+        if (stack.length > maxDepth) return undefined;
+        continue;
+      }
+      expectKey = false;
+      let name = escaped ? (JSON.parse(text.slice(start - 1, end + 1)) as string) : text.slice(start, end);
+      if (SURROGATE.test(name)) name = name.replace(LONE_SURROGATE, '\ufffd');
+      const frame = stack[stack.length - 1]!;
+      if (frame.first === null) frame.first = name;
+      else {
+        if (frame.names === null) frame.names = new Set([frame.first]);
+        if (frame.names.has(name)) return name;
+        frame.names.add(name);
+      }
+      continue;
+    }
+    switch (c) {
+      case 0x7b: // {
+        if (stack.length > maxDepth) return undefined;
+        stack.push({ object: true, first: null, names: null });
+        expectKey = true;
+        break;
+      case 0x5b: // [
+        if (stack.length > maxDepth) return undefined;
+        stack.push({ object: false, first: null, names: null });
+        break;
+      case 0x7d: // }
+      case 0x5d: // ]
+        stack.pop();
+        expectKey = false;
+        break;
+      case 0x2c: // ,
+        expectKey = stack[stack.length - 1]?.object === true;
+        break;
+      case 0x20:
+      case 0x0a:
+      case 0x0d:
+      case 0x09:
+      case 0x3a: // :
+        break;
+      default:
+        // A number or a literal: one value, read whole.
+        if (stack.length > maxDepth) return undefined;
+        while (i + 1 < n && !isDelimiter(text.charCodeAt(i + 1))) i++;
+    }
+    i++;
+  }
+  return null;
+}
+
+function isDelimiter(c: number): boolean {
+  return c === 0x2c || c === 0x7d || c === 0x5d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x3a;
+}
