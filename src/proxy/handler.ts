@@ -41,6 +41,17 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const limit = options.limits?.maxBodyBytes ?? 1024 * 1024;
   const clientTimeoutMs = options.clientTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // The decision time as RFC 3339, written once per millisecond rather than once per request.
+  let at = Number.NaN;
+  let time = '';
+  const now = (): string => {
+    const ms = clock();
+    if (ms !== at) {
+      at = ms;
+      time = new Date(ms).toISOString();
+    }
+    return time;
+  };
   return async (req, res, upstream) => {
     const catalog = options.enforcer.catalog();
     if (catalog === null) return sendProblem(res, 503, PROXY_CODES.notReady, 'no api catalog is active yet (no bundle, or one built without `catalog.json`): nothing is forwarded');
@@ -55,7 +66,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     headers['host'] = [host];
     const request: HttpRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers, body: body.bytes };
     const extraction = extractForwarding(request, catalog, {
-      time: new Date(clock()),
+      time: now(),
       ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
       ...(options.limits === undefined ? {} : { limits: options.limits }),
     });

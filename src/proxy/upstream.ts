@@ -20,6 +20,35 @@ export function upstreamAgent(origin: URL, options: { ca?: string | Buffer; maxS
   return origin.protocol === 'https:' ? new HttpsAgent({ ...common, ...(options.ca === undefined ? {} : { ca: options.ca }) }) : new HttpAgent(common);
 }
 
+/** Where an upstream's requests go, worked out once per upstream rather than per request. */
+interface Target {
+  send: typeof httpRequest;
+  protocol: string;
+  hostname: string;
+  port: number | undefined;
+  host: string;
+  prefix: string;
+}
+
+const targets = new WeakMap<Upstream, Target>();
+
+function targetOf(upstream: Upstream): Target {
+  let target = targets.get(upstream);
+  if (target === undefined) {
+    const { origin } = upstream;
+    target = {
+      send: origin.protocol === 'https:' ? httpsRequest : httpRequest,
+      protocol: origin.protocol,
+      hostname: origin.hostname.replace(/^\[|\]$/g, ''),
+      port: origin.port === '' ? undefined : Number(origin.port),
+      host: origin.host,
+      prefix: origin.pathname.replace(/\/+$/, ''),
+    };
+    targets.set(upstream, target);
+  }
+  return target;
+}
+
 /** Hop-by-hop response headers (RFC 9110 §7.6.1): the proxy's own connection decides these. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
@@ -30,16 +59,14 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'pro
  */
 export function forwardUpstream(forward: ForwardRequest, upstream: Upstream, res: ServerResponse, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const { origin } = upstream;
-    const prefix = origin.pathname.replace(/\/+$/, '');
-    const send = origin.protocol === 'https:' ? httpsRequest : httpRequest;
-    const up = send({
-      protocol: origin.protocol,
-      hostname: origin.hostname.replace(/^\[|\]$/g, ''),
-      port: origin.port === '' ? undefined : Number(origin.port),
+    const target = targetOf(upstream);
+    const up = target.send({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
       method: forward.method,
-      path: `${prefix}${forward.path}`,
-      headers: { ...forward.headers, host: origin.host },
+      path: `${target.prefix}${forward.path}`,
+      headers: { ...forward.headers, host: target.host },
       ...(upstream.agent === undefined ? {} : { agent: upstream.agent }),
       timeout: timeoutMs,
     });
@@ -58,10 +85,11 @@ export function forwardUpstream(forward: ForwardRequest, upstream: Upstream, res
     up.on('error', (e: NodeJS.ErrnoException) => fail(502, PROXY_CODES.upstreamFailed, `the upstream \`${upstream.api}\` failed: ${e.code ?? 'error'}`));
     up.on('response', (answer: IncomingMessage) => {
       answered = true;
-      const headers: Record<string, string | string[]> = {};
-      for (const [name, values] of Object.entries(answer.headersDistinct)) {
-        if (values === undefined || HOP_BY_HOP.has(name)) continue;
-        headers[name] = values.length === 1 ? values[0]! : values;
+      // The raw name/value list as received (names in their case, repeats kept), less hop-by-hop ones.
+      const raw = answer.rawHeaders;
+      const headers: string[] = [];
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
       }
       const events = (answer.headers['content-type'] ?? '').startsWith('text/event-stream');
       // A stream of events may stay quiet longer than a response takes to start.
