@@ -13,7 +13,7 @@ import { pathMatchesEndpoint } from './request.js';
  */
 export function apiFor(ir: IrCatalog, host: string, url: URL, context: Context): IrApi {
   context.api = host || 'unknown';
-  const claims = ir.apis.filter((a) => a.hosts.some((h) => h.toLowerCase() === host));
+  const claims = claimsOf(ir).get(host) ?? [];
   const api =
     claims.length > 1
       ? (claims.find((a) => routedByEndpoint(a) && pathMatchesEndpoint(url, a.endpoint)) ?? claims.find((a) => !routedByEndpoint(a)) ?? claims[0])
@@ -28,3 +28,22 @@ function routedByEndpoint(api: IrApi): boolean {
   return (api.protocol === 'graphql' || api.protocol === 'mcp') && api.endpoint !== null;
 }
 
+
+// The apis by each host they declare (lowercase), in catalog order: built once per list of apis.
+const byHost = new WeakMap<readonly IrApi[], ReadonlyMap<string, readonly IrApi[]>>();
+
+function claimsOf(ir: IrCatalog): ReadonlyMap<string, readonly IrApi[]> {
+  let index = byHost.get(ir.apis);
+  if (index === undefined) {
+    const built = new Map<string, IrApi[]>();
+    for (const api of ir.apis) {
+      for (const host of new Set(api.hosts.map((h) => h.toLowerCase()))) {
+        const list = built.get(host) ?? [];
+        list.push(api);
+        built.set(host, list);
+      }
+    }
+    byHost.set(ir.apis, (index = built));
+  }
+  return index;
+}

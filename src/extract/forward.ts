@@ -50,7 +50,7 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
     const headers = normalizeHeaders(request.headers);
     const url = parseUrl(request.url, headers);
     const api = apiFor(ir, hostOf(url), url, context);
-    const plain = withoutEncoding(headers);
+    const plain = headers.has('content-encoding') ? withoutEncoding(headers) : headers;
     const body = decodeBody(request.body, headers, limits.maxBodyBytes);
     const normalized = normalizeRequest({ method: request.method, url: request.url, body }, url, plain, limits.maxBodyBytes);
     const writer = PROTOCOLS[api.protocol].canonical ?? canonicalHttp;

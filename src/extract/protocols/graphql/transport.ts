@@ -41,8 +41,7 @@ function canonicalGraphql(request: NormalizedRequest, api: IrApi, limits: Forwar
   // `graphqlRequests` read the body as JSON already: a JSON text opening with `[` is an array.
   const batch = request.method === 'POST' && type !== 'application/graphql' && request.text.trimStart().startsWith('[');
   const written = entries.map((entry) => canonicalGraphqlRequest(entry, limits, request.method));
-  const params = new URLSearchParams([...request.url.searchParams].filter(([name]) => !(GRAPHQL_MEMBERS as readonly string[]).includes(name)));
-  const search = params.toString();
+  const search = request.url.search === '' ? '' : new URLSearchParams([...request.url.searchParams].filter(([name]) => !(GRAPHQL_MEMBERS as readonly string[]).includes(name))).toString();
   const decided = written.map(decidedMessage);
   return {
     method: 'POST',
