@@ -100,13 +100,16 @@ export function normalizeRequest(request: HttpRequest, url: URL, headers: Header
   return normalized;
 }
 
+// Decoding whole bodies keeps no state between calls: one decoder serves every request.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function readBody(body: HttpRequest['body'], limit: number): string {
   if (body === undefined || body === null) return '';
   const size = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
   if (size > limit) fail(EXTRACT_CODES.bodyTooLarge, `the request body has ${size} bytes, more than the limit of ${limit}`);
   if (typeof body === 'string') return body;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return UTF8.decode(body);
   } catch {
     return fail(EXTRACT_CODES.invalidBody, 'the request body is not valid utf-8');
   }

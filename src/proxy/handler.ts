@@ -62,8 +62,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     // The request is read as sent to the api's own host (the one it names, or its first).
     const named = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     const host = api.hosts.find((h) => h.toLowerCase() === named) ?? api.hosts[0] ?? named;
-    const headers: Record<string, string[]> = { ...req.headersDistinct } as Record<string, string[]>;
-    headers['host'] = [host];
+    const headers = { ...req.headersDistinct, host: [host] } as Record<string, string[]>;
     const request: HttpRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers, body: body.bytes };
     const extraction = extractForwarding(request, catalog, {
       time: now(),

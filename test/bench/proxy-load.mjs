@@ -3,7 +3,7 @@
 // `seconds`, each timed with the monotonic clock (µs), over keep-alive connections. Prints JSON.
 import { Agent, request } from 'node:http';
 
-const [url, rateText, secondsText, bodyFile] = process.argv.slice(2);
+const [url, rateText, secondsText, bodyFile, warmUpText = '500'] = process.argv.slice(2);
 const { readFileSync } = await import('node:fs');
 const spec = JSON.parse(readFileSync(bodyFile, 'utf8'));
 const target = new URL(url);
@@ -35,7 +35,7 @@ function once() {
 }
 
 // Warm-up: connections open, JIT warm.
-for (let i = 0; i < 500; i++) await once();
+for (let i = 0; i < Number(warmUpText); i++) await once();
 samples.length = 0;
 const total = rate * seconds;
 const start = performance.now();
