@@ -39,9 +39,22 @@ export function failed(context: Context, failure: ExtractFailure): ExtractedOper
   return { input, operation: null, error: { code, message } };
 }
 
+// An api's operations by name, indexed once per list (the first of a name, as a search finds it).
+const byName = new WeakMap<IrApi['operations'], ReadonlyMap<string, IrApi['operations'][number]>>();
+
+function operationsOf(api: IrApi): ReadonlyMap<string, IrApi['operations'][number]> {
+  let index = byName.get(api.operations);
+  if (index === undefined) {
+    const built = new Map<string, IrApi['operations'][number]>();
+    for (const o of api.operations) if (!built.has(o.name)) built.set(o.name, o);
+    byName.set(api.operations, (index = built));
+  }
+  return index;
+}
+
 /** The decision input for one operation found in the request. */
 export function toInput(api: IrApi, found: FoundOperation, context: Context, inventory: InventoryLookups): ExtractedOperation {
-  const op = api.operations.find((o) => o.name === found.name);
+  const op = operationsOf(api).get(found.name);
   let resource;
   try {
     resource = resourceOf(api, op, found.args, inventory);
