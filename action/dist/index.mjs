@@ -4589,7 +4589,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function entries() {
+          value: function entries2() {
             webidl.brandCheck(this, object);
             return makeIterator(this, "key+value");
           }
@@ -5657,9 +5657,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries = new URLSearchParams(value.toString());
+                  const entries2 = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name, value2] of entries) {
+                  for (const [name, value2] of entries2) {
                     fd.append(name, value2);
                   }
                   return fd;
@@ -10705,11 +10705,11 @@ var require_mock_utils = __commonJS({
     }
     function buildHeadersFromArray(headers) {
       const clone = headers.slice();
-      const entries = [];
+      const entries2 = [];
       for (let index = 0; index < clone.length; index += 2) {
-        entries.push([clone[index], clone[index + 1]]);
+        entries2.push([clone[index], clone[index + 1]]);
       }
-      return Object.fromEntries(entries);
+      return Object.fromEntries(entries2);
     }
     function matchHeaders(mockDispatch2, headers) {
       if (typeof mockDispatch2.headers === "function") {
@@ -22987,7 +22987,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse5(serialize(uri, options), options);
+        parse4(serialize(uri, options), options);
       }
       return uri;
     }
@@ -23030,8 +23030,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse5(serialize(base, options), options);
-        relative = parse5(serialize(relative, options), options);
+        base = parse4(serialize(base, options), options);
+        relative = parse4(serialize(relative, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative.scheme) {
@@ -23349,7 +23349,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse5(uri, opts) {
+    function parse4(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -23386,7 +23386,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse: parse5
+      parse: parse4
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -33840,7 +33840,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -33859,14 +33859,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -33900,9 +33900,9 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments3;
-    exports.parseDocument = parseDocument;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
   }
 });
@@ -35863,14 +35863,14 @@ var require_inspect = __commonJS({
       return typeof value.toJSON === "function";
     }
     function formatObject(object, seenValues) {
-      const entries = Object.entries(object);
-      if (entries.length === 0) {
+      const entries2 = Object.entries(object);
+      if (entries2.length === 0) {
         return "{}";
       }
       if (seenValues.length > MAX_RECURSIVE_DEPTH) {
         return "[" + getObjectTag(object) + "]";
       }
-      const properties = entries.map(
+      const properties = entries2.map(
         ([key, value]) => key + ": " + formatValue(value, seenValues)
       );
       return "{ " + properties.join(", ") + " }";
@@ -36036,7 +36036,7 @@ var require_parser2 = __commonJS({
       value: true
     });
     exports.Parser = void 0;
-    exports.parse = parse5;
+    exports.parse = parse4;
     exports.parseConstValue = parseConstValue;
     exports.parseSchemaCoordinate = parseSchemaCoordinate;
     exports.parseType = parseType;
@@ -36049,7 +36049,7 @@ var require_parser2 = __commonJS({
     var _schemaCoordinateLexer = require_schemaCoordinateLexer();
     var _source = require_source();
     var _tokenKind = require_tokenKind();
-    function parse5(source, options) {
+    function parse4(source, options) {
       const parser2 = new Parser4(source, options);
       const document = parser2.parseDocument();
       Object.defineProperty(document, "tokenCount", {
@@ -65926,7 +65926,7 @@ var require_parse_cst = __commonJS({
           }
         }
         const bi = indent + this.blockIndent;
-        const folded = this.type === PlainValue.Type.BLOCK_FOLDED;
+        const folded2 = this.type === PlainValue.Type.BLOCK_FOLDED;
         let atStart = true;
         let str3 = "";
         let sep2 = "";
@@ -65944,7 +65944,7 @@ var require_parse_cst = __commonJS({
             const lineEnd = PlainValue.Node.endOfLine(src, i);
             const line = src.slice(i, lineEnd);
             i = lineEnd;
-            if (folded && (ch2 === " " || ch2 === "	") && i < keepStart) {
+            if (folded2 && (ch2 === " " || ch2 === "	") && i < keepStart) {
               if (sep2 === " ") sep2 = "\n";
               else if (!prevMoreIndented && !atStart && sep2 === "\n") sep2 = "\n\n";
               str3 += sep2 + line;
@@ -65952,7 +65952,7 @@ var require_parse_cst = __commonJS({
               prevMoreIndented = true;
             } else {
               str3 += sep2 + line;
-              sep2 = folded && i < keepStart ? " " : "\n";
+              sep2 = folded2 && i < keepStart ? " " : "\n";
               prevMoreIndented = false;
             }
             if (atStart && line !== "") atStart = false;
@@ -66662,7 +66662,7 @@ var require_parse_cst = __commonJS({
         };
       }
     };
-    function parse5(src) {
+    function parse4(src) {
       const cr = [];
       if (src.indexOf("\r") !== -1) {
         src = src.replace(/\r\n?/g, (match, offset2) => {
@@ -66693,7 +66693,7 @@ var require_parse_cst = __commonJS({
       documents2.toString = () => documents2.join("...\n");
       return documents2;
     }
-    exports.parse = parse5;
+    exports.parse = parse4;
   }
 });
 
@@ -69963,7 +69963,7 @@ var require_dist2 = __commonJS({
       }
       return stream;
     }
-    function parseDocument(src, options) {
+    function parseDocument2(src, options) {
       const cst = parseCst.parse(src);
       const doc = new Document(options).parse(cst[0]);
       if (cst.length > 1) {
@@ -69972,8 +69972,8 @@ var require_dist2 = __commonJS({
       }
       return doc;
     }
-    function parse5(src, options) {
-      const doc = parseDocument(src, options);
+    function parse4(src, options) {
+      const doc = parseDocument2(src, options);
       doc.warnings.forEach((warning) => warnings.warn(warning));
       if (doc.errors.length > 0) throw doc.errors[0];
       return doc.toJSON();
@@ -69987,10 +69987,10 @@ var require_dist2 = __commonJS({
       createNode,
       defaultOptions: Document$1.defaultOptions,
       Document,
-      parse: parse5,
+      parse: parse4,
       parseAllDocuments: parseAllDocuments3,
       parseCST: parseCst.parse,
-      parseDocument,
+      parseDocument: parseDocument2,
       scalarOptions: Document$1.scalarOptions,
       stringify
     };
@@ -70015,7 +70015,7 @@ var require_yaml2 = __commonJS({
       "YAMLSyntaxError",
       "YAMLWarning"
     ]);
-    function parse5(str3) {
+    function parse4(str3) {
       if (typeof str3 !== "string") {
         return { ok: false, result: void 0 };
       }
@@ -70035,9 +70035,9 @@ var require_yaml2 = __commonJS({
     module.exports = {
       // is_valid is expected to return nothing if input is invalid otherwise
       // true/false for it being valid YAML.
-      "yaml.is_valid": (str3) => typeof str3 === "string" ? parse5(str3).ok : void 0,
+      "yaml.is_valid": (str3) => typeof str3 === "string" ? parse4(str3).ok : void 0,
       "yaml.marshal": (data) => yaml.stringify(data),
-      "yaml.unmarshal": (str3) => parse5(str3).result
+      "yaml.unmarshal": (str3) => parse4(str3).result
     };
   }
 });
@@ -71191,7 +71191,7 @@ var require_dist3 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.format = format;
-    exports.parse = parse5;
+    exports.parse = parse4;
     var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
     var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     var QUOTE_REGEXP = /[\\"]/g;
@@ -71218,7 +71218,7 @@ var require_dist3 = __commonJS({
       }
       return result;
     }
-    function parse5(header, options) {
+    function parse4(header, options) {
       const stopChar = options?.comma === true ? COMMA : 65536;
       const len = header.length;
       let index = skipOWS(header, options?.start ?? 0, len);
@@ -71843,10 +71843,10 @@ function isBlastguardError(e) {
   return e instanceof BlastguardError;
 }
 function codeRegistry(table4) {
-  const entries = Object.entries(table4);
+  const entries2 = Object.entries(table4);
   return {
-    codes: Object.fromEntries(entries.map(([name, [code3]]) => [name, code3])),
-    titles: Object.fromEntries(entries.map(([, [code3, title]]) => [code3, title]))
+    codes: Object.fromEntries(entries2.map(([name, [code3]]) => [name, code3])),
+    titles: Object.fromEntries(entries2.map(([, [code3, title]]) => [code3, title]))
   };
 }
 
@@ -72045,10 +72045,10 @@ function write(value, out) {
     });
     out.push("]");
   } else if (typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== void 0);
-    entries.sort(([a], [b]) => compareUtf8(a, b));
+    const entries2 = Object.entries(value).filter(([, v]) => v !== void 0);
+    entries2.sort(([a], [b]) => compareUtf8(a, b));
     out.push("{");
-    entries.forEach(([k, v], i) => {
+    entries2.forEach(([k, v], i) => {
       if (i > 0) out.push(",");
       out.push(goJsonString(k), ":");
       write(v, out);
@@ -72267,11 +72267,11 @@ function buildIr(set) {
   };
 }
 function identityIssuers(set) {
-  const byName2 = /* @__PURE__ */ new Map();
+  const byName3 = /* @__PURE__ */ new Map();
   for (const doc of set.identityIssuers ?? []) {
-    if (byName2.has(doc.name)) continue;
+    if (byName3.has(doc.name)) continue;
     const spec = doc.value.spec;
-    byName2.set(doc.name, {
+    byName3.set(doc.name, {
       name: doc.name,
       keys: (spec.keys ?? []).map((k) => ({ kid: k.kid, pem: k.pem ?? null, jwk: k.jwk === void 0 ? null : { ...k.jwk } })),
       jwksUrl: spec.jwksUrl ?? null,
@@ -72281,8 +72281,8 @@ function identityIssuers(set) {
       algorithms: sortedUnique(spec.algorithms ?? ["ES256", "EdDSA"])
     });
   }
-  if (byName2.size === 0) return {};
-  return { identityIssuers: [...byName2.values()].sort((a, b) => byString(a.name, b.name)) };
+  if (byName3.size === 0) return {};
+  return { identityIssuers: [...byName3.values()].sort((a, b) => byString(a.name, b.name)) };
 }
 function buildInventories(set, apis) {
   const byApi = /* @__PURE__ */ new Map();
@@ -72342,13 +72342,13 @@ function defaultType(protocol, cls) {
   return "request";
 }
 function sqlOperations(operations) {
-  const byName2 = new Map(operations.map((o) => [o.name, o]));
+  const byName3 = new Map(operations.map((o) => [o.name, o]));
   const added = [];
   for (const tool of operations) {
     if (!tool.sql) continue;
     for (const cls of CLASSES) {
       const name = `${tool.name}.${cls}`;
-      const declared = byName2.get(name);
+      const declared = byName3.get(name);
       if (declared) {
         if (!declared.resource && tool.resource) declared.resource = { ...tool.resource };
         continue;
@@ -72452,9 +72452,9 @@ function grantCovers(a, b) {
 var grantText = (g) => `\`${g.operations.join(", ")}\` in \`${g.environments.join(", ")}\`` + (g.projects ? ` for projects \`${g.projects.join(", ")}\`` : "") + (g.resources ? ` on resources \`${g.resources.join(", ")}\`` : "");
 function tokenFacts(base, head) {
   const facts2 = [];
-  const byName2 = (ir) => new Map(ir.tokens.map((t) => [t.name, t]));
-  const b = byName2(base);
-  const h = byName2(head);
+  const byName3 = (ir) => new Map(ir.tokens.map((t) => [t.name, t]));
+  const b = byName3(base);
+  const h = byName3(head);
   for (const [name, t] of h) {
     const old = b.get(name);
     if (!old) {
@@ -73828,13 +73828,13 @@ function table(diff, options, groups, limit, visible, withApi) {
   const line = (g) => matrixRow(diff, options, g, withApi);
   const { head, cut, tail } = middleCut(groups, limit);
   const shown = head.slice(0, visible);
-  const folded = head.slice(visible);
+  const folded2 = head.slice(visible);
   const out = shown.length > 0 ? [...MATRIX_HEAD, ...shown.map(line), ""] : [];
-  if (folded.length + tail.length > 0) {
-    const body = [...MATRIX_HEAD, ...folded.map(line)];
+  if (folded2.length + tail.length > 0) {
+    const body = [...MATRIX_HEAD, ...folded2.map(line)];
     if (cut > 0) body.push("", cutNote(cut, options, "line"), "", ...MATRIX_HEAD);
     body.push(...tail.map(line));
-    out.push(...details(`${plural2(folded.length + tail.length + cut, shown.length > 0 ? "more line" : "line")}`, body));
+    out.push(...details(`${plural2(folded2.length + tail.length + cut, shown.length > 0 ? "more line" : "line")}`, body));
   }
   return out;
 }
@@ -75113,14 +75113,14 @@ async function findPolicyFiles(dir, cwd) {
     }
     if (visited.has(real)) return;
     visited.add(real);
-    let entries;
+    let entries2;
     try {
-      entries = (await readdir2(real)).sort();
+      entries2 = (await readdir2(real)).sort();
     } catch (e) {
       diagnostics.push(entryError(e, relativePath(cwd, current)));
       return;
     }
-    for (const name of entries) {
+    for (const name of entries2) {
       if (name.startsWith(".") || name === "node_modules") continue;
       const child = path2.join(current, name);
       const childFs = path2.join(real, name);
@@ -75801,9 +75801,9 @@ var rawCredential = {
         } else if (Array.isArray(value)) {
           for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path20, i] });
         } else if (typeof value === "object" && value !== null) {
-          const entries = Object.entries(value);
-          for (let i = entries.length - 1; i >= 0; i--) {
-            const [key, child] = entries[i];
+          const entries2 = Object.entries(value);
+          for (let i = entries2.length - 1; i >= 0; i--) {
+            const [key, child] = entries2[i];
             const found = findCredential(key);
             if (found) report2([...path20, key], "key", found);
             stack.push({ value: child, path: [...path20, key] });
@@ -75905,10 +75905,10 @@ async function fixtureFiles(target, cwd) {
   );
   return { files: found.files, diagnostics, isFile };
 }
-function duplicateNames(document, entries, field, noun) {
+function duplicateNames(document, entries2, field, noun) {
   const out = [];
   const seen = /* @__PURE__ */ new Map();
-  entries.forEach((entry, i) => {
+  entries2.forEach((entry, i) => {
     const first = seen.get(entry.name);
     if (first === void 0) {
       seen.set(entry.name, i);
@@ -76646,10 +76646,10 @@ async function rawKey(key, expected, usage, extractable = false) {
 }
 
 // node_modules/jose/dist/webapi/lib/key_descriptor.js
-function table2(entries) {
+function table2(entries2) {
   const out = { __proto__: null };
-  for (const alg in entries)
-    out[alg] = { ...entries[alg], alg };
+  for (const alg in entries2)
+    out[alg] = { ...entries2[alg], alg };
   return out;
 }
 
@@ -76818,9 +76818,9 @@ function trustStoreOf(issuers, fetched = NO_FETCHED) {
   return store;
 }
 function buildStore(issuers, fetched) {
-  const entries = /* @__PURE__ */ new Map();
+  const entries2 = /* @__PURE__ */ new Map();
   for (const issuer of issuers) {
-    if (entries.has(issuer.name)) continue;
+    if (entries2.has(issuer.name)) continue;
     const keys = /* @__PURE__ */ new Map();
     const wasFetched = Object.prototype.hasOwnProperty.call(fetched, issuer.name);
     const extra = wasFetched ? fetched[issuer.name] ?? [] : [];
@@ -76831,9 +76831,9 @@ function buildStore(issuers, fetched) {
     }
     const allowed = issuer.algorithms.length === 0 ? DEFAULT_ALGORITHMS : issuer.algorithms;
     const algorithms = new Set(ENVELOPE_ALGORITHMS.filter((a) => allowed.includes(a)));
-    entries.set(issuer.name, { issuer, keys, algorithms, awaitingJwks: issuer.jwksUrl !== null && issuer.keys.length === 0 && !wasFetched });
+    entries2.set(issuer.name, { issuer, keys, algorithms, awaitingJwks: issuer.jwksUrl !== null && issuer.keys.length === 0 && !wasFetched });
   }
-  return { issuers: entries, cache: new ChainCache() };
+  return { issuers: entries2, cache: new ChainCache() };
 }
 
 // src/identity/index.ts
@@ -77100,8 +77100,8 @@ function foldKeys(source) {
   for (const [key, value] of entriesOf(source)) if (!out.has(key.toLowerCase())) out.set(key.toLowerCase(), value);
   return out;
 }
-function caseless(folded) {
-  return { get: (key) => folded.get(key.toLowerCase()) };
+function caseless(folded2) {
+  return { get: (key) => folded2.get(key.toLowerCase()) };
 }
 function resourcePaths(op) {
   const spec = op.resource;
@@ -77126,9 +77126,9 @@ function resourceOf(api, op, args, inventory) {
   if (!op?.resource) return void 0;
   const spec = op.resource;
   const resource = { kind: spec.kind };
-  const written = spec.idTemplate !== null ? composeId(spec.idTemplate, (path20) => asId(argumentAt2(args, path20))) : spec.idArg ? asId(argumentAt2(args, spec.idArg)) : null;
-  const entry = written === null ? void 0 : inventory.resources.get(written);
-  const id = entry?.id ?? written;
+  const written2 = spec.idTemplate !== null ? composeId(spec.idTemplate, (path20) => asId(argumentAt2(args, path20))) : spec.idArg ? asId(argumentAt2(args, spec.idArg)) : null;
+  const entry = written2 === null ? void 0 : inventory.resources.get(written2);
+  const id = entry?.id ?? written2;
   if (id !== null) resource.id = id;
   const fromId = entry?.environment ?? (spec.kind === "environment" && id !== null ? environmentName(api, id, inventory) : void 0);
   const envArg = spec.environmentArg ? asId(argumentAt2(args, spec.environmentArg)) : null;
@@ -77187,8 +77187,18 @@ function failed(context3, failure) {
   };
   return { input: input2, operation: null, error: { code: code3, message: message3 } };
 }
+var byName = /* @__PURE__ */ new WeakMap();
+function operationsOf(api) {
+  let index = byName.get(api.operations);
+  if (index === void 0) {
+    const built = /* @__PURE__ */ new Map();
+    for (const o of api.operations) if (!built.has(o.name)) built.set(o.name, o);
+    byName.set(api.operations, index = built);
+  }
+  return index;
+}
 function toInput(api, found, context3, inventory) {
-  const op = api.operations.find((o) => o.name === found.name);
+  const op = operationsOf(api).get(found.name);
   let resource;
   try {
     resource = resourceOf(api, op, found.args, inventory);
@@ -77258,25 +77268,33 @@ function declaredInventory(ir, api) {
 }
 
 // src/extract/params.ts
+var FOLDS = /[A-Z\u017F\u212A]/;
 function goFold(name) {
+  if (!FOLDS.test(name)) return name;
   return name.replace(/[A-Z]/g, (c2) => c2.toLowerCase()).replace(/\u017F/g, "s").replace(/\u212A/g, "k");
 }
 function foldConflict(record2, known) {
-  const knownBy = new Map(known.map((k) => [goFold(k), k]));
+  const knownBy = foldedNames(known);
   const seen = /* @__PURE__ */ new Set();
   for (const name of Object.keys(record2)) {
-    const folded = goFold(name);
-    const expected = knownBy.get(folded);
+    const folded2 = goFold(name);
+    const expected = knownBy.get(folded2);
     if (expected !== void 0 && expected !== name) return expected;
-    if (seen.has(folded)) return expected ?? name;
-    seen.add(folded);
+    if (seen.has(folded2)) return expected ?? name;
+    seen.add(folded2);
   }
   return null;
 }
+var folded = /* @__PURE__ */ new WeakMap();
+function foldedNames(known) {
+  let byFold = folded.get(known);
+  if (byFold === void 0) folded.set(known, byFold = new Map(known.map((k) => [goFold(k), k])));
+  return byFold;
+}
 function checkMemberCase(record2, known, prefix = "") {
-  const folded = foldConflict(record2, known);
-  if (folded === null) return;
-  const name = `${prefix}${folded}`;
+  const folded2 = foldConflict(record2, known);
+  if (folded2 === null) return;
+  const name = `${prefix}${folded2}`;
   fail(
     EXTRACT_CODES.ambiguousParameters,
     `${labelled("member", name, "key", "a member")} is spelled in another case, or twice in different cases: servers that match names without case (Go's encoding/json) read it differently`
@@ -77286,10 +77304,11 @@ function isSpace(char) {
   const code3 = char.codePointAt(0) ?? 0;
   return code3 <= 32 || code3 === 127 || /\s/.test(char);
 }
-function checkParameterNames(raw, names, guarded) {
+function checkParameterNames(raw, names, guarded2) {
   const ambiguous = (message3) => fail(EXTRACT_CODES.ambiguousParameters, message3);
   if (raw.includes(";")) ambiguous("the parameters contain `;`, which some servers read as a separator and others as data");
-  const guards = new Set(guarded.map(goFold));
+  if (names.length === 0) return;
+  const guards = foldedNames(guarded2);
   for (const name of names) {
     const chars = [...name];
     if (chars.length > 0 && (isSpace(chars[0] ?? "") || isSpace(chars[chars.length - 1] ?? ""))) {
@@ -77300,6 +77319,83 @@ function checkParameterNames(raw, names, guarded) {
       ambiguous(`${labelled("parameter", bare, "key", "a parameter")} is spelled with whitespace, which some servers drop`);
     }
   }
+}
+
+// src/core/json-duplicates.ts
+var SURROGATE = /[\ud800-\udfff]/;
+var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function duplicateKeyOfValid(text2, maxDepth) {
+  const stack = [];
+  let expectKey = false;
+  let i = 0;
+  const n2 = text2.length;
+  while (i < n2) {
+    const c2 = text2.charCodeAt(i);
+    if (c2 === 34) {
+      const start = i + 1;
+      let escaped = false;
+      i = start;
+      for (; ; ) {
+        const q = text2.charCodeAt(i);
+        if (q === 34) break;
+        if (q === 92) {
+          escaped = true;
+          i += 2;
+        } else i++;
+      }
+      const end = i;
+      i++;
+      if (!expectKey) {
+        if (stack.length > maxDepth) return void 0;
+        continue;
+      }
+      expectKey = false;
+      let name = escaped ? JSON.parse(text2.slice(start - 1, end + 1)) : text2.slice(start, end);
+      if (SURROGATE.test(name)) name = name.replace(LONE_SURROGATE, "\uFFFD");
+      const frame = stack[stack.length - 1];
+      if (frame.first === null) frame.first = name;
+      else {
+        if (frame.names === null) frame.names = /* @__PURE__ */ new Set([frame.first]);
+        if (frame.names.has(name)) return name;
+        frame.names.add(name);
+      }
+      continue;
+    }
+    switch (c2) {
+      case 123:
+        if (stack.length > maxDepth) return void 0;
+        stack.push({ object: true, first: null, names: null });
+        expectKey = true;
+        break;
+      case 91:
+        if (stack.length > maxDepth) return void 0;
+        stack.push({ object: false, first: null, names: null });
+        break;
+      case 125:
+      // }
+      case 93:
+        stack.pop();
+        expectKey = false;
+        break;
+      case 44:
+        expectKey = stack[stack.length - 1]?.object === true;
+        break;
+      case 32:
+      case 10:
+      case 13:
+      case 9:
+      case 58:
+        break;
+      default:
+        if (stack.length > maxDepth) return void 0;
+        while (i + 1 < n2 && !isDelimiter(text2.charCodeAt(i + 1))) i++;
+    }
+    i++;
+  }
+  return null;
+}
+function isDelimiter(c2) {
+  return c2 === 44 || c2 === 125 || c2 === 93 || c2 === 32 || c2 === 10 || c2 === 13 || c2 === 9 || c2 === 58;
 }
 
 // src/core/json.ts
@@ -77501,9 +77597,12 @@ function firstDuplicateKey(text2) {
   }
   return null;
 }
+var SCAN_DEPTH = 1e3;
 function parseJsonNotingDuplicates(text2) {
   try {
-    return { value: JSON.parse(text2), duplicate: firstDuplicateKey(text2) };
+    const value = JSON.parse(text2);
+    const scanned = duplicateKeyOfValid(text2, SCAN_DEPTH);
+    return { value, duplicate: scanned === void 0 ? firstDuplicateKey(text2) : scanned };
   } catch {
     return null;
   }
@@ -77561,17 +77660,19 @@ function normalizeRequest(request2, url, headers, limit) {
       fail(EXTRACT_CODES.unsupportedContentType, "the request body has a content encoding other than `identity`: the server may decode it into other bytes");
     }
   }
-  const override = methodOverride(headers, url, text2);
+  const normalized = { method: request2.method.toUpperCase(), url, headers, text: text2, limit };
+  const override = methodOverride(normalized);
   if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
-  return { method: request2.method.toUpperCase(), url, headers, text: text2, limit };
+  return normalized;
 }
+var UTF8 = new TextDecoder("utf-8", { fatal: true });
 function readBody(body, limit) {
   if (body === void 0 || body === null) return "";
   const size = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
   if (size > limit) fail(EXTRACT_CODES.bodyTooLarge, `the request body has ${size} bytes, more than the limit of ${limit}`);
   if (typeof body === "string") return body;
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(body);
+    return UTF8.decode(body);
   } catch {
     return fail(EXTRACT_CODES.invalidBody, "the request body is not valid utf-8");
   }
@@ -77591,6 +77692,13 @@ function pathMatchesEndpoint(url, endpoint2) {
   const strip = (p) => p.length > 1 ? p.replace(/\/+$/, "") : p;
   return strip(url.pathname) === strip(endpoint2);
 }
+var jsonBodies = /* @__PURE__ */ new WeakMap();
+function jsonBody(request2) {
+  if (jsonBodies.has(request2)) return jsonBodies.get(request2);
+  const value = readJson(request2.text);
+  jsonBodies.set(request2, value);
+  return value;
+}
 function readJson(text2) {
   const json2 = parseJsonNotingDuplicates(text2) ?? fail(EXTRACT_CODES.invalidBody, "the request body is not valid json");
   if (json2.duplicate !== null) {
@@ -77599,7 +77707,8 @@ function readJson(text2) {
   return json2.value;
 }
 var OVERRIDE_HEADERS = ["x-http-method-override", "x-http-method", "x-method-override"];
-function methodOverride(headers, url, text2) {
+function methodOverride(request2) {
+  const { headers, url, text: text2 } = request2;
   for (const sent of headers.keys()) {
     const name = OVERRIDE_HEADERS.find((o) => o === sent.replace(/_/g, "-"));
     if (name !== void 0) return `header \`${name}\` may make the server run the request as another method`;
@@ -77615,7 +77724,7 @@ function methodOverride(headers, url, text2) {
   } else {
     let value;
     try {
-      value = readJson(text2);
+      value = jsonBody(request2);
     } catch {
       value = void 0;
     }
@@ -77664,16 +77773,16 @@ function awsParameters(pairs, selectors) {
   const ambiguous = (name, why) => fail(EXTRACT_CODES.ambiguousParameters, `${labelled("parameter", name, "key", "a parameter")} ${why}`);
   const selectorBy = new Map(selectors.map((s) => [goFold(s), s]));
   const args = /* @__PURE__ */ Object.create(null);
-  const folded = /* @__PURE__ */ new Map();
+  const folded2 = /* @__PURE__ */ new Map();
   for (const [name, value] of pairs) {
     const selector = selectorBy.get(goFold(name));
     if (selector !== void 0 && selector !== name) ambiguous(selector, "is spelled in another case, which some servers read as the same parameter");
-    const earlier = folded.get(goFold(name));
+    const earlier = folded2.get(goFold(name));
     if (earlier !== void 0) {
       if (selector !== void 0 || earlier !== name || args[name] !== value) ambiguous(name, "is given more than once: servers differ on which copy they read");
       continue;
     }
-    folded.set(goFold(name), name);
+    folded2.set(goFold(name), name);
     args[name] = value;
   }
   const lists = /* @__PURE__ */ new Map();
@@ -77685,7 +77794,7 @@ function awsParameters(pairs, selectors) {
     lists.set(item[1], items);
   }
   for (const [base, items] of lists) {
-    if (folded.has(goFold(base))) ambiguous(base, "is given both as one value and as a list");
+    if (folded2.has(goFold(base))) ambiguous(base, "is given both as one value and as a list");
     args[base] = items.sort((a, b) => a[0] - b[0]).map(([, v]) => v);
   }
   return { ...args };
@@ -77731,15 +77840,57 @@ function queryOperations(request2, api) {
 }
 
 // src/extract/protocols/graphql/canonical.ts
-var import_graphql2 = __toESM(require_graphql2(), 1);
+var import_graphql3 = __toESM(require_graphql2(), 1);
 
 // src/extract/protocols/graphql/document.ts
+var import_graphql2 = __toESM(require_graphql2(), 1);
+
+// src/extract/protocols/graphql/document-cache.ts
 var import_graphql = __toESM(require_graphql2(), 1);
+var MAX_ENTRIES = 512;
+var MAX_DOCUMENT_CHARS = 64 * 1024;
+var MAX_DOCUMENT_TOKENS = 1e4;
+var MAX_TOTAL_CHARS = 4 * 1024 * 1024;
+var MAX_TOTAL_TOKENS = 2e5;
+var entries = /* @__PURE__ */ new Map();
+var totalChars = 0;
+var totalTokens = 0;
+function parseDocument(query, maxTokens) {
+  const hit = entries.get(query);
+  if (hit !== void 0) {
+    if (hit.tokens > maxTokens) return (0, import_graphql.parse)(query, { noLocation: true, maxTokens });
+    entries.delete(query);
+    entries.set(query, hit);
+    return hit.document;
+  }
+  const document = (0, import_graphql.parse)(query, { noLocation: true, maxTokens });
+  const tokens = document.tokenCount ?? Number.POSITIVE_INFINITY;
+  if (query.length <= MAX_DOCUMENT_CHARS && tokens <= MAX_DOCUMENT_TOKENS) {
+    entries.set(query, { document, tokens });
+    totalChars += query.length;
+    totalTokens += tokens;
+    for (const [text2, entry] of entries) {
+      if (entries.size <= MAX_ENTRIES && totalChars <= MAX_TOTAL_CHARS && totalTokens <= MAX_TOTAL_TOKENS) break;
+      entries.delete(text2);
+      totalChars -= text2.length;
+      totalTokens -= entry.tokens;
+    }
+  }
+  return document;
+}
+
+// src/extract/protocols/graphql/document.ts
 var MAX_TOKENS = 5e4;
 var MAX_DEPTH2 = 200;
 function graphqlRootFields(request2) {
+  return guarded(() => rootFields(request2));
+}
+function graphqlRootFieldsOf(document, variables, operationName) {
+  return guarded(() => fieldsOf(document, readVariables(variables), operationName));
+}
+function guarded(read) {
   try {
-    return rootFields(request2);
+    return read();
   } catch (e) {
     if (e instanceof ExtractFailure) throw e;
     if (e instanceof RangeError) fail(EXTRACT_CODES.graphqlSyntax, "graphql document is nested too deeply");
@@ -77758,31 +77909,34 @@ function rootFields(request2) {
   const variables = readVariables(request2.variables);
   let document;
   try {
-    document = (0, import_graphql.parse)(query, { noLocation: true, maxTokens: MAX_TOKENS });
+    document = parseDocument(query, MAX_TOKENS);
   } catch (e) {
     if (e instanceof RangeError) throw e;
     const message3 = e instanceof Error ? e.message : String(e);
     fail(EXTRACT_CODES.graphqlSyntax, `graphql ${oneLine(message3).slice(0, 200).replace(/^syntax error/i, "syntax error")}`);
   }
+  return fieldsOf(document, variables, typeof operationName === "string" ? operationName : void 0);
+}
+function fieldsOf(document, variables, operationName) {
   const operations = [];
   const fragments = /* @__PURE__ */ new Map();
   for (const definition of document.definitions) {
-    if (definition.kind === import_graphql.Kind.OPERATION_DEFINITION) operations.push(definition);
-    else if (definition.kind === import_graphql.Kind.FRAGMENT_DEFINITION) {
+    if (definition.kind === import_graphql2.Kind.OPERATION_DEFINITION) operations.push(definition);
+    else if (definition.kind === import_graphql2.Kind.FRAGMENT_DEFINITION) {
       if (fragments.has(definition.name.value)) {
         fail(EXTRACT_CODES.graphqlSyntax, "the graphql document defines a fragment name twice: servers differ on which one they use");
       }
       fragments.set(definition.name.value, definition);
     } else fail(EXTRACT_CODES.graphqlSyntax, "the graphql document contains a type system definition, which cannot be executed");
   }
-  const operation = selectOperation(operations, typeof operationName === "string" && operationName !== "" ? operationName : null);
+  const operation = selectOperation(operations, operationName !== void 0 && operationName !== "" ? operationName : null);
   const resolved = resolveVariables(operation, variables);
   const fields = [];
   const seen = /* @__PURE__ */ new Set();
   collect(operation.selectionSet, fragments, /* @__PURE__ */ new Set(), 0, (node) => {
     const name = node.name.value;
     const responseKey = node.alias?.value ?? name;
-    const signature = `${responseKey}\0${name}\0${(node.arguments ?? []).map((a) => (0, import_graphql.print)(a)).join(",")}`;
+    const signature = `${responseKey}\0${name}\0${printedArguments(node)}`;
     if (seen.has(signature)) return;
     seen.add(signature);
     const args = {};
@@ -77796,6 +77950,15 @@ function rootFields(request2) {
   });
   if (fields.length === 0) fail(EXTRACT_CODES.noOperation, "the selected graphql operation selects no field");
   return fields;
+}
+var printed = /* @__PURE__ */ new WeakMap();
+function printedArguments(node) {
+  let text2 = printed.get(node);
+  if (text2 === void 0) {
+    text2 = (node.arguments ?? []).map((a) => (0, import_graphql2.print)(a)).join(",");
+    printed.set(node, text2);
+  }
+  return text2;
 }
 function readVariables(raw) {
   if (raw === void 0 || raw === null) return {};
@@ -77852,11 +78015,11 @@ function resolveVariables(operation, supplied) {
   return out;
 }
 function isNonNull(type) {
-  return type.kind === import_graphql.Kind.NON_NULL_TYPE;
+  return type.kind === import_graphql2.Kind.NON_NULL_TYPE;
 }
 function valueOf(node, variables, operation) {
   switch (node.kind) {
-    case import_graphql.Kind.VARIABLE: {
+    case import_graphql2.Kind.VARIABLE: {
       const name = node.name.value;
       if (!variables.has(name)) {
         const declared = (operation.variableDefinitions ?? []).some((d) => d.variable.name.value === name);
@@ -77865,20 +78028,20 @@ function valueOf(node, variables, operation) {
       }
       return variables.get(name);
     }
-    case import_graphql.Kind.INT:
+    case import_graphql2.Kind.INT:
       return node.value;
-    case import_graphql.Kind.FLOAT:
+    case import_graphql2.Kind.FLOAT:
       return Number(node.value);
-    case import_graphql.Kind.STRING:
-    case import_graphql.Kind.ENUM:
+    case import_graphql2.Kind.STRING:
+    case import_graphql2.Kind.ENUM:
       return node.value;
-    case import_graphql.Kind.BOOLEAN:
+    case import_graphql2.Kind.BOOLEAN:
       return node.value;
-    case import_graphql.Kind.NULL:
+    case import_graphql2.Kind.NULL:
       return null;
-    case import_graphql.Kind.LIST:
+    case import_graphql2.Kind.LIST:
       return node.values.map((v) => valueOf(v, variables, operation));
-    case import_graphql.Kind.OBJECT: {
+    case import_graphql2.Kind.OBJECT: {
       const out = {};
       for (const field of node.fields) {
         if (hasOwn(out, field.name.value)) {
@@ -77893,9 +78056,9 @@ function valueOf(node, variables, operation) {
 function collect(selectionSet, fragments, visiting, depth, onField) {
   if (depth > MAX_DEPTH2) fail(EXTRACT_CODES.graphqlSyntax, "graphql fragments are nested too deeply");
   for (const selection of selectionSet.selections) {
-    if (selection.kind === import_graphql.Kind.FIELD) {
+    if (selection.kind === import_graphql2.Kind.FIELD) {
       onField(selection);
-    } else if (selection.kind === import_graphql.Kind.INLINE_FRAGMENT) {
+    } else if (selection.kind === import_graphql2.Kind.INLINE_FRAGMENT) {
       collect(selection.selectionSet, fragments, visiting, depth + 1, onField);
     } else {
       const name = selection.name.value;
@@ -77907,6 +78070,25 @@ function collect(selectionSet, fragments, visiting, depth, onField) {
       visiting.delete(name);
     }
   }
+}
+
+// src/extract/protocols/graphql/decided.ts
+var printedFrom = /* @__PURE__ */ new WeakMap();
+function notePrinted(request2, document) {
+  printedFrom.set(request2, document);
+}
+function decidedMessage(request2) {
+  const document = printedFrom.get(request2);
+  if (document === void 0) return null;
+  return () => foundOperations(graphqlRootFieldsOf(document, request2.variables, request2.operationName));
+}
+function foundOperations(fields) {
+  return fields.map((f) => {
+    const type = f.name.startsWith("__") ? "query" : f.operationType;
+    const found = { name: f.name, type, args: f.args };
+    if (f.responseKey !== f.name) found.alias = f.responseKey;
+    return found;
+  });
 }
 
 // src/extract/protocols/graphql/members.ts
@@ -77958,7 +78140,7 @@ function canonical(entry, limits, method) {
   const supplied = readVariables(entry.variables);
   let document;
   try {
-    document = (0, import_graphql2.parse)(query, { noLocation: true, maxTokens: limits.maxTokens });
+    document = parseDocument(query, limits.maxTokens);
   } catch (e) {
     if (e instanceof RangeError) throw e;
     const message3 = oneLine(e instanceof Error ? e.message : String(e));
@@ -77968,8 +78150,8 @@ function canonical(entry, limits, method) {
   const operations = [];
   const fragments = /* @__PURE__ */ new Map();
   for (const definition of document.definitions) {
-    if (definition.kind === import_graphql2.Kind.OPERATION_DEFINITION) operations.push(definition);
-    else if (definition.kind === import_graphql2.Kind.FRAGMENT_DEFINITION) {
+    if (definition.kind === import_graphql3.Kind.OPERATION_DEFINITION) operations.push(definition);
+    else if (definition.kind === import_graphql3.Kind.FRAGMENT_DEFINITION) {
       if (fragments.has(definition.name.value)) fail(EXTRACT_CODES.graphqlSyntax, "the graphql document defines a fragment name twice: servers differ on which one they use");
       fragments.set(definition.name.value, definition);
     } else fail(EXTRACT_CODES.graphqlSyntax, "the graphql document contains a type system definition, which cannot be executed");
@@ -77984,9 +78166,9 @@ function canonical(entry, limits, method) {
     if (typeof value !== "boolean") fail(EXTRACT_CODES.unreadableDirective, `\`@${directive.name.value}(if:)\` is not a boolean`);
     return value;
   };
-  const pruneWith = (node) => (0, import_graphql2.visit)(node, {
+  const pruneWith = (node) => (0, import_graphql3.visit)(node, {
     enter(n2) {
-      if (n2.kind !== import_graphql2.Kind.FIELD && n2.kind !== import_graphql2.Kind.INLINE_FRAGMENT && n2.kind !== import_graphql2.Kind.FRAGMENT_SPREAD) return void 0;
+      if (n2.kind !== import_graphql3.Kind.FIELD && n2.kind !== import_graphql3.Kind.INLINE_FRAGMENT && n2.kind !== import_graphql3.Kind.FRAGMENT_SPREAD) return void 0;
       const seen = /* @__PURE__ */ new Set();
       let runs = true;
       for (const d of n2.directives ?? []) {
@@ -78009,7 +78191,19 @@ function canonical(entry, limits, method) {
     }
   });
   const conditional = query.includes("@skip") || query.includes("@include");
-  const prune2 = conditional ? pruneWith : (node) => node;
+  const { kept, document: printedDocument, printed: printed2 } = conditional ? written(operation, fragments, limits, pruneWith, true) : unconditional(operation, fragments, limits);
+  const out = { query: printed2 };
+  if (operation.name !== void 0) out.operationName = operation.name.value;
+  const values2 = {};
+  for (const d of kept.variableDefinitions ?? []) {
+    const name = d.variable.name.value;
+    if (hasOwn(supplied, name) && supplied[name] !== void 0) values2[name] = supplied[name];
+  }
+  if (Object.keys(values2).length > 0) out.variables = values2;
+  notePrinted(out, printedDocument);
+  return out;
+}
+function written(operation, fragments, limits, prune2, conditional) {
   const pruned = prune2(operation);
   if (pruned === null) fail(EXTRACT_CODES.noOperation, "the selected graphql operation selects no field");
   const used = fragments.size === 0 ? [] : usedFragments(pruned, fragments, prune2);
@@ -78018,14 +78212,15 @@ function canonical(entry, limits, method) {
   const declared = pruned.variableDefinitions ?? [];
   const referenced = conditional && declared.length > 0 ? referencedVariables(definitions) : null;
   const kept = referenced === null ? { ...pruned, variableDefinitions: declared } : { ...pruned, variableDefinitions: declared.filter((d) => referenced.has(d.variable.name.value)) };
-  const out = { query: (0, import_graphql2.print)({ kind: import_graphql2.Kind.DOCUMENT, definitions: [kept, ...used] }) };
-  if (operation.name !== void 0) out.operationName = operation.name.value;
-  const values2 = {};
-  for (const d of kept.variableDefinitions) {
-    const name = d.variable.name.value;
-    if (hasOwn(supplied, name) && supplied[name] !== void 0) values2[name] = supplied[name];
-  }
-  if (Object.keys(values2).length > 0) out.variables = values2;
+  const document = { kind: import_graphql3.Kind.DOCUMENT, definitions: [kept, ...used] };
+  return { kept, document, printed: (0, import_graphql3.print)(document) };
+}
+var unconditionals = /* @__PURE__ */ new WeakMap();
+function unconditional(operation, fragments, limits) {
+  const known = unconditionals.get(operation);
+  if (known !== void 0 && known.maxDepth === limits.maxDepth && known.maxAliases === limits.maxAliases) return known.written;
+  const out = written(operation, fragments, limits, (node) => node, false);
+  unconditionals.set(operation, { maxDepth: limits.maxDepth, maxAliases: limits.maxAliases, written: out });
   return out;
 }
 function usedFragments(operation, fragments, prune2) {
@@ -78033,7 +78228,7 @@ function usedFragments(operation, fragments, prune2) {
   const queue = [operation];
   while (queue.length > 0) {
     const node = queue.shift();
-    (0, import_graphql2.visit)(node, {
+    (0, import_graphql3.visit)(node, {
       FragmentSpread(spread) {
         const name = spread.name.value;
         if (out.has(name)) return;
@@ -78050,18 +78245,18 @@ function usedFragments(operation, fragments, prune2) {
 }
 function checkShape(definitions, fragments, limits) {
   let aliases = 0;
-  const byName2 = new Map(fragments.map((f) => [f.name.value, f]));
+  const byName3 = new Map(fragments.map((f) => [f.name.value, f]));
   const walk = (set, depth, visiting) => {
     if (depth > limits.maxDepth) fail(EXTRACT_CODES.limitExceeded, `the graphql selection is nested more than ${limits.maxDepth} levels deep`);
     for (const selection of set.selections) {
-      if (selection.kind === import_graphql2.Kind.FIELD) {
+      if (selection.kind === import_graphql3.Kind.FIELD) {
         if (selection.alias !== void 0 && ++aliases > limits.maxAliases) fail(EXTRACT_CODES.limitExceeded, `the graphql document has more than ${limits.maxAliases} aliases`);
         if (selection.selectionSet) walk(selection.selectionSet, depth + 1, visiting);
-      } else if (selection.kind === import_graphql2.Kind.INLINE_FRAGMENT) {
+      } else if (selection.kind === import_graphql3.Kind.INLINE_FRAGMENT) {
         walk(selection.selectionSet, depth, visiting);
       } else {
         const name = selection.name.value;
-        const fragment = byName2.get(name);
+        const fragment = byName3.get(name);
         if (fragment === void 0 || visiting.has(name)) continue;
         visiting.add(name);
         walk(fragment.selectionSet, depth, visiting);
@@ -78070,12 +78265,12 @@ function checkShape(definitions, fragments, limits) {
     }
   };
   const [operation] = definitions;
-  if (operation !== void 0 && operation.kind === import_graphql2.Kind.OPERATION_DEFINITION) walk(operation.selectionSet, 1, /* @__PURE__ */ new Set());
+  if (operation !== void 0 && operation.kind === import_graphql3.Kind.OPERATION_DEFINITION) walk(operation.selectionSet, 1, /* @__PURE__ */ new Set());
 }
 function referencedVariables(definitions) {
   const out = /* @__PURE__ */ new Set();
   for (const definition of definitions) {
-    (0, import_graphql2.visit)(definition, {
+    (0, import_graphql3.visit)(definition, {
       VariableDefinition: () => false,
       Variable(variable) {
         out.add(variable.name.value);
@@ -78092,17 +78287,20 @@ var graphql = {
   canonical: (request2, api, limits) => canonicalGraphql(request2, api, limits)
 };
 function canonicalGraphql(request2, api, limits) {
-  const entries = graphqlRequests(request2, api);
+  const entries2 = graphqlRequests(request2, api);
   const type = mediaType(request2.headers);
   const batch = request2.method === "POST" && type !== "application/graphql" && request2.text.trimStart().startsWith("[");
-  const written = entries.map((entry) => canonicalGraphqlRequest(entry, limits, request2.method));
-  const params = new URLSearchParams([...request2.url.searchParams].filter(([name]) => !GRAPHQL_MEMBERS.includes(name)));
-  const search = params.toString();
+  const written2 = entries2.map((entry) => canonicalGraphqlRequest(entry, limits, request2.method));
+  const search = request2.url.search === "" ? "" : new URLSearchParams([...request2.url.searchParams].filter(([name]) => !GRAPHQL_MEMBERS.includes(name))).toString();
+  const decided = written2.map(decidedMessage);
   return {
     method: "POST",
     target: `${request2.url.pathname}${search === "" ? "" : `?${search}`}`,
     contentType: "application/json",
-    body: JSON.stringify(batch ? written : written[0])
+    body: JSON.stringify(batch ? written2 : written2[0]),
+    // Reading the written request back parses its document within `MAX_TOKENS`: a larger bound
+    // than that leaves the reading back to decide.
+    ...limits.maxTokens <= MAX_TOKENS && decided.every((m) => m !== null) ? { decided } : {}
   };
 }
 function graphqlRequests(request2, api) {
@@ -78139,7 +78337,7 @@ function graphqlRequests(request2, api) {
     fail(EXTRACT_CODES.unsupportedContentType, `content type ${quote(type, "mediaType", "of an unexpected form")} is not a graphql request`);
   }
   if (text2.trim() === "") fail(EXTRACT_CODES.missingQuery, "the request body is empty");
-  const body = readJson(text2);
+  const body = jsonBody(request2);
   if (!Array.isArray(body)) return [body];
   if (body.length === 0) fail(EXTRACT_CODES.noOperation, "the batched request is an empty array");
   return body;
@@ -78154,12 +78352,7 @@ function graphqlOperations(entry) {
   return rootOperations({ query: entry.query, variables: entry.variables, operationName: entry.operationName });
 }
 function rootOperations(request2) {
-  return graphqlRootFields(request2).map((f) => {
-    const type = f.name.startsWith("__") ? "query" : f.operationType;
-    const found = { name: f.name, type, args: f.args };
-    if (f.responseKey !== f.name) found.alias = f.responseKey;
-    return found;
-  });
+  return foundOperations(graphqlRootFields(request2));
 }
 
 // src/extract/protocols/mcp.ts
@@ -78217,15 +78410,15 @@ function guardedPaths(api, tool) {
   const sql = op.sql?.argument;
   return [...sql === void 0 ? [] : [sql], ...resourcePaths(op)].map((p) => p.split("."));
 }
-function checkArgumentCase(value, guarded, prefix) {
+function checkArgumentCase(value, guarded2, prefix) {
   if (Array.isArray(value)) {
     for (const item of value) checkArgumentCase(item, [], prefix);
     return;
   }
   if (!isRecord(value)) return;
-  checkMemberCase(value, [...new Set(guarded.flatMap((p) => p.length > 0 ? [p[0] ?? ""] : []))], prefix);
+  checkMemberCase(value, [...new Set(guarded2.flatMap((p) => p.length > 0 ? [p[0] ?? ""] : []))], prefix);
   for (const [key, member] of Object.entries(value)) {
-    const below = guarded.filter((p) => p.length > 1 && p[0] === key).map((p) => p.slice(1));
+    const below = guarded2.filter((p) => p.length > 1 && p[0] === key).map((p) => p.slice(1));
     checkArgumentCase(member, below, `${prefix}${key}.`);
   }
 }
@@ -78309,9 +78502,9 @@ function bodyParameters(headers, text2) {
 function resourceArguments(op) {
   return resourcePaths(op).map((p) => p.split(".")[0] ?? p);
 }
-function mergeParameters(places, guarded, op, readPaths = []) {
+function mergeParameters(places, guarded2, op, readPaths = []) {
   const ambiguous = (message3) => fail(EXTRACT_CODES.ambiguousParameters, message3);
-  const guardedBy = new Map([...guarded].map((g) => [goFold(g), g]));
+  const guardedBy = new Map([...guarded2].map((g) => [goFold(g), g]));
   const nested = [...resourcePaths(op), ...readPaths].flatMap((p) => p.includes(".") ? [p.split(".")] : []);
   const seen = /* @__PURE__ */ new Map();
   const args = {};
@@ -78382,17 +78575,17 @@ function restOperations(request2, api) {
   const { method, url, headers, text: text2 } = request2;
   const route = matchRoute(api, method, url);
   const read = api.argumentPaths ?? [];
-  const guarded = /* @__PURE__ */ new Set([...Object.keys(route.params), ...resourceArguments(route.op), ...read.map((p) => p.split(".")[0] ?? p)]);
+  const guarded2 = /* @__PURE__ */ new Set([...Object.keys(route.params), ...resourceArguments(route.op), ...read.map((p) => p.split(".")[0] ?? p)]);
   const body = bodyParameters(headers, text2);
-  checkParameterNames(url.search, [...url.searchParams.keys()], [...guarded]);
-  checkParameterNames(mediaType(headers) === "application/x-www-form-urlencoded" ? text2 : "", body.map((p) => p.name), [...guarded]);
+  checkParameterNames(url.search, [...url.searchParams.keys()], [...guarded2]);
+  checkParameterNames(mediaType(headers) === "application/x-www-form-urlencoded" ? text2 : "", body.map((p) => p.name), [...guarded2]);
   const args = mergeParameters(
     [
       { where: "path", pairs: Object.entries(route.params).map(([name, value]) => ({ name, value })) },
       { where: "query string", pairs: [...url.searchParams].map(([name, value]) => ({ name, value })) },
       { where: "body", pairs: body }
     ],
-    guarded,
+    guarded2,
     route.op,
     read
   );
@@ -78507,7 +78700,7 @@ var OPERATIONS = {
     uploadId: { GET: "ListParts", PUT: "UploadPart", POST: "CompleteMultipartUpload", DELETE: "AbortMultipartUpload" }
   }
 };
-var SUBRESOURCES = new Set(Object.values(OPERATIONS).flatMap((byName2) => Object.keys(byName2).filter((n2) => n2 !== "")));
+var SUBRESOURCES = new Set(Object.values(OPERATIONS).flatMap((byName3) => Object.keys(byName3).filter((n2) => n2 !== "")));
 var VIRTUAL_HOST = /^(.+?)\.s3[.-]/;
 function s3Operations(request2) {
   const { method, url, headers } = request2;
@@ -78563,7 +78756,7 @@ var PROTOCOLS = {
 // src/extract/api.ts
 function apiFor(ir, host, url, context3) {
   context3.api = host || "unknown";
-  const claims = ir.apis.filter((a) => a.hosts.some((h) => h.toLowerCase() === host));
+  const claims = claimsOf(ir).get(host) ?? [];
   const api = claims.length > 1 ? claims.find((a) => routedByEndpoint(a) && pathMatchesEndpoint(url, a.endpoint)) ?? claims.find((a) => !routedByEndpoint(a)) ?? claims[0] : claims[0];
   if (!api) return fail(EXTRACT_CODES.unknownHost, `host \`${host}\` belongs to no declared api`);
   context3.api = api.name;
@@ -78571,6 +78764,22 @@ function apiFor(ir, host, url, context3) {
 }
 function routedByEndpoint(api) {
   return (api.protocol === "graphql" || api.protocol === "mcp") && api.endpoint !== null;
+}
+var byHost = /* @__PURE__ */ new WeakMap();
+function claimsOf(ir) {
+  let index = byHost.get(ir.apis);
+  if (index === void 0) {
+    const built = /* @__PURE__ */ new Map();
+    for (const api of ir.apis) {
+      for (const host of new Set(api.hosts.map((h) => h.toLowerCase()))) {
+        const list2 = built.get(host) ?? [];
+        list2.push(api);
+        built.set(host, list2);
+      }
+    }
+    byHost.set(ir.apis, index = built);
+  }
+  return index;
 }
 
 // src/extract/sql/classify.ts
@@ -78893,26 +79102,35 @@ var DEFAULT_FORWARD_LIMITS = { maxBodyBytes: 1024 * 1024, maxDepth: 30, maxAlias
 
 // src/extract/index.ts
 function extractDecisionInputs(request2, ir, options) {
-  const context3 = { api: "unknown", time: typeof options.time === "string" ? options.time : options.time.toISOString() };
+  const context3 = { api: "unknown", time: timeOf(options) };
   const out = [];
   try {
     const headers = normalizeHeaders(request2.headers);
     const url = parseUrl(request2.url, headers);
     const api = apiFor(ir, hostOf(url), url, context3);
-    const inventory = inventoryLookups(options.inventory ?? runtimeInventory(options.inventories, api.name) ?? declaredInventory(ir, api.name), api.resourceIds.caseInsensitive);
+    const inventory = lookupsFor(options, ir, api);
     readCaller(headers, api, ir, context3, options);
     const normalized = normalizeRequest(request2, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-    for (const message3 of PROTOCOLS[api.protocol].messages(normalized, api)) {
-      try {
-        for (const found of message3()) out.push(toInput(api, withSqlClass(found, api), context3, inventory));
-      } catch (e) {
-        out.push(failed(context3, asFailure(e)));
-      }
-    }
+    inputsOf(PROTOCOLS[api.protocol].messages(normalized, api), api, context3, inventory, out);
   } catch (e) {
     return [failed(context3, asFailure(e))];
   }
   return out;
+}
+function timeOf(options) {
+  return typeof options.time === "string" ? options.time : options.time.toISOString();
+}
+function lookupsFor(options, ir, api) {
+  return inventoryLookups(options.inventory ?? runtimeInventory(options.inventories, api.name) ?? declaredInventory(ir, api.name), api.resourceIds.caseInsensitive);
+}
+function inputsOf(messages, api, context3, inventory, out) {
+  for (const message3 of messages) {
+    try {
+      for (const found of message3()) out.push(toInput(api, withSqlClass(found, api), context3, inventory));
+    } catch (e) {
+      out.push(failed(context3, asFailure(e)));
+    }
+  }
 }
 function runtimeInventory(inventories, api) {
   if (inventories === void 0) return void 0;
@@ -79713,9 +79931,9 @@ var DEFAULT_READ_LIMITS = Object.freeze({
   maxEntries: 4096
 });
 var BLOCK = 512;
-function writeTar(entries) {
+function writeTar(entries2) {
   const parts = [];
-  for (const entry of entries) {
+  for (const entry of entries2) {
     parts.push(tarHeader("/" + entry.path, entry.bytes.length));
     parts.push(entry.bytes);
     const pad = (BLOCK - entry.bytes.length % BLOCK) % BLOCK;
@@ -79792,7 +80010,7 @@ var LINK_TYPES = /* @__PURE__ */ new Set(["symlink", "link"]);
 async function readTarGz(bytes, limits = DEFAULT_READ_LIMITS) {
   checkCompressedSize(bytes.length, limits);
   const tar = gunzipBounded(bytes, limits.maxDecompressedBytes);
-  const entries = [];
+  const entries2 = [];
   const seen = /* @__PURE__ */ new Set();
   let count2 = 0;
   let total = 0;
@@ -79854,7 +80072,7 @@ async function readTarGz(bytes, limits = DEFAULT_READ_LIMITS) {
       const chunks = [];
       stream.on("data", (chunk) => chunks.push(chunk));
       stream.on("end", () => {
-        entries.push({ path: path20, name: header.name, bytes: Buffer.concat(chunks) });
+        entries2.push({ path: path20, name: header.name, bytes: Buffer.concat(chunks) });
         next();
       });
     } catch (e) {
@@ -79872,7 +80090,7 @@ async function readTarGz(bytes, limits = DEFAULT_READ_LIMITS) {
     });
   }
   if (failure !== void 0) throw failure;
-  return entries;
+  return entries2;
 }
 
 // src/bundle/bundle.ts
@@ -79930,21 +80148,21 @@ function bundleFiles(content) {
   ];
 }
 function packBundle(files, signatures) {
-  const entries = files.filter((f) => f.path !== MANIFEST_PATH);
-  if (signatures !== void 0) entries.push({ path: SIGNATURES_PATH, bytes: signatures });
+  const entries2 = files.filter((f) => f.path !== MANIFEST_PATH);
+  if (signatures !== void 0) entries2.push({ path: SIGNATURES_PATH, bytes: signatures });
   const manifest = files.find((f) => f.path === MANIFEST_PATH);
-  if (manifest) entries.push(manifest);
-  return gzipDeterministic(writeTar(entries));
+  if (manifest) entries2.push(manifest);
+  return gzipDeterministic(writeTar(entries2));
 }
 async function readBundle(bytes, options = {}) {
-  const entries = await readTarGz(bytes, { ...DEFAULT_READ_LIMITS, ...options.limits });
-  return bundleFromEntries(entries);
+  const entries2 = await readTarGz(bytes, { ...DEFAULT_READ_LIMITS, ...options.limits });
+  return bundleFromEntries(entries2);
 }
-function bundleFromEntries(entries) {
+function bundleFromEntries(entries2) {
   const files = /* @__PURE__ */ new Map();
   const names = /* @__PURE__ */ new Map();
   let signatures = null;
-  for (const e of entries) {
+  for (const e of entries2) {
     if (e.path === SIGNATURES_PATH) signatures = e.bytes;
     else {
       files.set(e.path, e.bytes);
@@ -80678,7 +80896,7 @@ var ProgramEncoder = class {
   argumentTable(args) {
     if (!args) return 0;
     const w = this.main;
-    const entries = Object.entries(args).map(([path20, cond]) => {
+    const entries2 = Object.entries(args).map(([path20, cond]) => {
       const pathRef = this.str(path20);
       if (typeof cond === "string") return { pathRef, kind: cond === "present" ? 1 : cond === "absent" ? 2 : 3, list: 0 };
       const values2 = cond.map((v) => ({ type: typeof v === "string" ? 0 : typeof v === "boolean" ? 1 : 2, text: this.str(typeof v === "string" ? v : JSON.stringify(v)), num: typeof v === "number" ? v : v === true ? 1 : 0 }));
@@ -80695,8 +80913,8 @@ var ProgramEncoder = class {
     });
     w.align(4);
     const off = w.len;
-    w.u32(entries.length);
-    for (const e of entries) {
+    w.u32(entries2.length);
+    for (const e of entries2) {
       w.u32(e.pathRef);
       w.u32(e.kind);
       w.u32(e.list);
@@ -80751,7 +80969,7 @@ var ProgramEncoder = class {
     }
     const ruleOffsets = rules.map((r) => this.rule(r));
     const all = [];
-    const byName2 = /* @__PURE__ */ new Map();
+    const byName3 = /* @__PURE__ */ new Map();
     const byClass = [[], [], []];
     rules.forEach((r, i) => {
       const ops = r.match.operations;
@@ -80760,8 +80978,8 @@ var ProgramEncoder = class {
         return;
       }
       for (const n2 of new Set(ops.names)) {
-        let l = byName2.get(n2);
-        if (!l) byName2.set(n2, l = []);
+        let l = byName3.get(n2);
+        if (!l) byName3.set(n2, l = []);
         l.push(i);
       }
       for (const c2 of new Set(ops.classes)) byClass[CLASS_CODE[c2]].push(i);
@@ -80771,9 +80989,9 @@ var ProgramEncoder = class {
       return this.list(idx.map((i) => ruleOffsets[i]));
     };
     const catalog2 = new Map(api.operations.map((o) => [o.name, o.class]));
-    const opNames = sortByBytes([...catalog2.keys(), ...byName2.keys()]);
-    const entries = opNames.map((name) => {
-      const named = byName2.get(name) ?? [];
+    const opNames = sortByBytes([...catalog2.keys(), ...byName3.keys()]);
+    const entries2 = opNames.map((name) => {
+      const named = byName3.get(name) ?? [];
       const cls = catalog2.get(name);
       if (cls !== void 0) {
         const l = merged(all, named);
@@ -80782,11 +81000,11 @@ var ProgramEncoder = class {
       return { name, cls: BY_NAME, lists: byClass.map((c2) => merged(all, named, c2)) };
     });
     const defaultLists = byClass.map((c2) => merged(all, c2));
-    const names = entries.map((e) => this.str(e.name));
+    const names = entries2.map((e) => this.str(e.name));
     const w = this.main;
     w.align(4);
     const table4 = w.len;
-    entries.forEach((e, i) => {
+    entries2.forEach((e, i) => {
       w.u32(names[i]);
       w.u32(e.cls);
       for (const l of e.lists) w.u32(l);
@@ -80808,7 +81026,7 @@ var ProgramEncoder = class {
     w.u8(api.tokens.requireExpiry ? 1 : 0);
     w.u8(0);
     w.u32(unknownReason);
-    w.u32(entries.length);
+    w.u32(entries2.length);
     w.u32(table4);
     for (const l of defaultLists) w.u32(l);
     if (w.len - off !== API_SIZE) throw new Error("internal: api record size");
@@ -81447,14 +81665,14 @@ var sharedHost = {
   codes: [VALIDATION_CODES.sharedHost],
   check({ apis }) {
     const out = [];
-    const byHost = /* @__PURE__ */ new Map();
+    const byHost2 = /* @__PURE__ */ new Map();
     for (const api of apis.values()) {
       api.value.spec.hosts.forEach((host, index) => {
         const key = host.toLowerCase();
-        byHost.set(key, [...byHost.get(key) ?? [], { api, index }]);
+        byHost2.set(key, [...byHost2.get(key) ?? [], { api, index }]);
       });
     }
-    for (const [host, claims] of byHost) {
+    for (const [host, claims] of byHost2) {
       let fallback;
       const endpoints = /* @__PURE__ */ new Map();
       for (const claim of claims) {
@@ -81775,8 +81993,8 @@ var unknownOperation = {
         );
         continue;
       }
-      const byName2 = classifyOperationName(selector, null);
-      const becomes = byName2 === "destructive" ? "it will be classified as destructive by its name" : api.value.spec.protocol === "graphql" ? "it will be classified as write by its name (read when called as a query)" : "it will be classified as write by its name";
+      const byName3 = classifyOperationName(selector, null);
+      const becomes = byName3 === "destructive" ? "it will be classified as destructive by its name" : api.value.spec.protocol === "graphql" ? "it will be classified as write by its name (read when called as a query)" : "it will be classified as write by its name";
       out.push(
         diagnostic(
           VALIDATION_CODES.unknownOperation,
@@ -81802,12 +82020,12 @@ var unknownRouteArgument = {
         if (!op?.http || !op.resource) continue;
         const params = [...templateParameters(parseTemplate(op.http.path)), ...op.http.query ?? [], ...op.http.body ?? []];
         for (const key of ARGUMENTS) {
-          const written = op.resource[key];
-          if (written === void 0) continue;
-          for (const arg of key === "id" ? templateArguments(written) : [written]) {
+          const written2 = op.resource[key];
+          if (written2 === void 0) continue;
+          for (const arg of key === "id" ? templateArguments(written2) : [written2]) {
             const top = arg.split(".")[0] ?? arg;
             if (params.includes(top)) continue;
-            const what = key === "id" ? `argument \`${arg}\` of \`id: ${written}\`` : `\`${key}: ${arg}\``;
+            const what = key === "id" ? `argument \`${arg}\` of \`id: ${written2}\`` : `\`${key}: ${arg}\``;
             out.push(
               diagnostic(
                 VALIDATION_CODES.unknownRouteArgument,
@@ -82205,8 +82423,8 @@ async function buildPolicies(options, hooks = {}) {
   });
   const sequence = options.sequence === "commit-time" ? await gitCommitTime(dir) : options.sequence;
   const bundle = await buildBundle(check2.ir, { revision, ...signing === void 0 ? {} : { signing }, ...sequence === void 0 ? {} : { sequence } });
-  const written = await writeBundle(bundle, { out: options.out, cwd: options.cwd });
-  return { check: check2, bundle, written, warnings };
+  const written2 = await writeBundle(bundle, { out: options.out, cwd: options.cwd });
+  return { check: check2, bundle, written: written2, warnings };
 }
 
 // node_modules/@open-policy-agent/opa-wasm/src/index.mjs
@@ -82624,14 +82842,14 @@ async function listTree(top, commit, dir) {
   if (dir !== "" && dir !== ".") args.push("--", dir);
   const r = await runGit(args, top);
   if (r.code !== 0) throw new BlastguardError(DIFF_CODES.gitFailed, `git ls-tree failed for \`${commit}\`: ${gitReason(r.stderr)}`, { help: "check that the repository is not corrupt (`git fsck`)" });
-  const entries = [];
+  const entries2 = [];
   for (const record2 of r.stdout.toString("utf8").split("\0")) {
     if (record2 === "") continue;
     const tab = record2.indexOf("	");
     const [mode, type, object] = record2.slice(0, tab).split(" ");
-    if (type === "blob" && (mode === "100644" || mode === "100755") && object) entries.push({ object, file: record2.slice(tab + 1) });
+    if (type === "blob" && (mode === "100644" || mode === "100755") && object) entries2.push({ object, file: record2.slice(tab + 1) });
   }
-  return entries;
+  return entries2;
 }
 async function readBlobs(top, objects) {
   const blobs = /* @__PURE__ */ new Map();
@@ -82655,7 +82873,7 @@ async function readBlobs(top, objects) {
   return blobs;
 }
 async function materialize(top, commit, dirs, dest, ref) {
-  const entries = [];
+  const entries2 = [];
   for (const [i, dir] of dirs.entries()) {
     const found = await listTree(top, commit, dir);
     if (i === 0 && found.length === 0) {
@@ -82663,11 +82881,11 @@ async function materialize(top, commit, dirs, dest, ref) {
         help: "check --dir and --base: the policy directory must exist at the base revision too"
       });
     }
-    entries.push(...found);
+    entries2.push(...found);
   }
-  const blobs = await readBlobs(top, [...new Set(entries.map((e) => e.object))]);
+  const blobs = await readBlobs(top, [...new Set(entries2.map((e) => e.object))]);
   const root = path9.resolve(dest);
-  for (const e of entries) {
+  for (const e of entries2) {
     const target = path9.resolve(root, ...e.file.split("/"));
     if (!target.startsWith(root + path9.sep)) continue;
     await mkdir3(path9.dirname(target), { recursive: true });
@@ -83619,9 +83837,9 @@ function errnoOf(e) {
   return e instanceof Error && "code" in e && typeof e.code === "string" ? e.code : "EIO";
 }
 async function filesUnder(dir) {
-  const entries = await readdir4(dir, { withFileTypes: true });
+  const entries2 = await readdir4(dir, { withFileTypes: true });
   const out = [];
-  for (const entry of entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
+  for (const entry of entries2.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
     if (entry.name.startsWith(".")) continue;
     const full = path12.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...await filesUnder(full));
@@ -84376,7 +84594,7 @@ function distinct2(c2) {
 function samples(calls) {
   return calls.map((c2) => ({ id: c2.id, operation: c2.operation, caller: { ...c2.caller } }));
 }
-var byName = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+var byName2 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
 function analyze(input2) {
   const { aggregate, ir } = input2;
   const declaredModes = /* @__PURE__ */ new Map();
@@ -84399,7 +84617,7 @@ function analyze(input2) {
   });
   const rules = [...aggregate.rules].map(([id, acc]) => ruleReport(id, acc));
   for (const [id, mode] of declaredModes) if (mode === "shadow" && !aggregate.rules.has(id)) rules.push(ruleReport(id, void 0));
-  rules.sort((a, b) => b.wouldDeny + b.deny - (a.wouldDeny + a.deny) || byName(a.id, b.id));
+  rules.sort((a, b) => b.wouldDeny + b.deny - (a.wouldDeny + a.deny) || byName2(a.id, b.id));
   const isShadow = (r) => r.mode !== null ? r.mode === "shadow" : r.wouldDeny > 0 && r.deny === 0 && r.id.includes("/");
   const candidates = [];
   const noisy = [];
@@ -84410,8 +84628,8 @@ function analyze(input2) {
     else if (r.unexpected === r.wouldDeny) candidates.push({ rule: r.id, why: "unexpected-only", wouldDeny: r.wouldDeny, samples: samples(acc?.unexpectedSamples ?? []) });
     else noisy.push({ rule: r.id, wouldDeny: r.wouldDeny, expected: r.wouldDeny - r.unexpected, samples: samples(acc?.expectedSamples ?? []) });
   }
-  candidates.sort((a, b) => byName(a.rule, b.rule));
-  noisy.sort((a, b) => b.expected - a.expected || byName(a.rule, b.rule));
+  candidates.sort((a, b) => byName2(a.rule, b.rule));
+  noisy.sort((a, b) => b.expected - a.expected || byName2(a.rule, b.rule));
   const operations = [...aggregate.operations.values()].map((op) => ({
     api: op.api,
     operation: op.operation,
@@ -84423,12 +84641,12 @@ function analyze(input2) {
     firstSeen: iso(op.extent.first),
     lastSeen: iso(op.extent.last),
     sampleIds: op.samples.slice()
-  })).sort((a, b) => b.decisions - a.decisions || byName(`${a.api}/${a.operation}`, `${b.api}/${b.operation}`));
+  })).sort((a, b) => b.decisions - a.decisions || byName2(`${a.api}/${a.operation}`, `${b.api}/${b.operation}`));
   const declaredTokens = new Map((ir?.tokens ?? []).map((t) => [t.fingerprint, t]));
   const tokens = [...aggregate.tokens].map(([fingerprint, acc]) => {
     const declared = declaredTokens.get(fingerprint);
     const granted = declared === void 0 || ir === null ? null : new Set(grantedOperations(ir, declared));
-    const used = [...acc.operations].map(([operation, use]) => ({ operation, calls: use.calls, unexpected: use.unexpected, granted: granted === null ? null : granted.has(operation) })).sort((a, b) => b.calls - a.calls || byName(a.operation, b.operation));
+    const used = [...acc.operations].map(([operation, use]) => ({ operation, calls: use.calls, unexpected: use.unexpected, granted: granted === null ? null : granted.has(operation) })).sort((a, b) => b.calls - a.calls || byName2(a.operation, b.operation));
     const usedNames = new Set(used.map((u) => u.operation));
     const unexpectedOnly = used.filter((u) => u.granted !== false && u.unexpected === u.calls);
     return {
@@ -84447,8 +84665,8 @@ function analyze(input2) {
       suggested: used.filter((u) => u.granted !== false && u.unexpected < u.calls).map((u) => u.operation).sort()
     };
   });
-  tokens.sort((a, b) => b.calls - a.calls || byName(a.token, b.token));
-  const idleTokens = (ir?.tokens ?? []).filter((t) => !aggregate.tokens.has(t.fingerprint)).map((t) => ({ token: t.name, granted: grantedOperations(ir, t) })).sort((a, b) => byName(a.token, b.token));
+  tokens.sort((a, b) => b.calls - a.calls || byName2(a.token, b.token));
+  const idleTokens = (ir?.tokens ?? []).filter((t) => !aggregate.tokens.has(t.fingerprint)).map((t) => ({ token: t.name, granted: grantedOperations(ir, t) })).sort((a, b) => byName2(a.token, b.token));
   const buckets = aggregate.timeline.buckets();
   const first = aggregate.timeline.firstIndex;
   const seriesOf = (name, s) => ({ name, ...s.dense(first, buckets.length) });
@@ -85194,7 +85412,7 @@ function expand(template, context3) {
     return template.replace(/\/$/, "");
   }
 }
-function parse3(options) {
+function parse2(options) {
   let method = options.method.toUpperCase();
   let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -85258,7 +85476,7 @@ function parse3(options) {
   );
 }
 function endpointWithDefaults(defaults2, route, options) {
-  return parse3(merge2(defaults2, route, options));
+  return parse2(merge2(defaults2, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge2(oldDefaults, newDefaults);
@@ -85267,7 +85485,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge2.bind(null, DEFAULTS2),
-    parse: parse3
+    parse: parse2
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
