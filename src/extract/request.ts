@@ -50,7 +50,15 @@ export function parseUrl(raw: string, headers: HeaderMap): URL {
   try {
     if (raw.startsWith('/')) {
       if (header === undefined) return invalid('the request url cannot be parsed');
-      url = new URL(raw, `http://${header}`);
+      // An origin-form target is a path: `new URL('//other.host/x', base)` would read `other.host`
+      // as the authority (and `/\host`, or `/<tab>/host` once WHATWG drops tabs, alike), so the
+      // request would be decided for one api and routed to another. The authority is the `Host`
+      // header's, always; a path that opens with two slashes is refused, since servers and
+      // proxies in front of the upstream may read it as an authority too.
+      url = new URL(`http://${header}${raw}`);
+      if (/^[/\\]{2}/.test(raw) || url.pathname.startsWith('//')) {
+        invalid('the request target opens with `//`: some servers read it as another host, not a path');
+      }
     } else {
       url = new URL(raw);
     }
