@@ -94,6 +94,13 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    */
   notForwardable: ['BG702', 'request cannot be forwarded canonically'],
   /**
+   * Forwarding only: an AWS-signed request (SigV4 or V2, header or presigned url) whose query
+   * string, content type or body the proxy would have to rewrite (a `+` or a byte outside `%XX`
+   * escapes in the query or form, JSON that reads otherwise than its canonical form, a byte-order
+   * mark): the signature would no longer match what is forwarded.
+   */
+  signedNotForwardable: ['BG718', 'aws-signed request cannot be forwarded unchanged'],
+  /**
    * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
    * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is
    * never a request's failure: the enforcer keeps the inventory it had.

@@ -48,7 +48,7 @@ export function extractDecisionInputs(request: HttpRequest, ir: IrCatalog, optio
     const api = apiFor(ir, hostOf(url), url, context);
     const inventory = inventoryLookups(options.inventory ?? runtimeInventory(options.inventories, api.name) ?? declaredInventory(ir, api.name), api.resourceIds.caseInsensitive);
     readCaller(headers, api, ir, context, options);
-    const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, PROTOCOLS[api.protocol].bodyIsData === true);
     for (const message of PROTOCOLS[api.protocol].messages(normalized, api)) {
       try {
         // An operation whose argument carries SQL is named for what its statements do.

@@ -21,8 +21,10 @@ export interface NormalizedRequest {
   method: string;
   url: URL;
   headers: HeaderMap;
-  /** The body as UTF-8 text, '' when there is none. */
+  /** The body as UTF-8 text, '' when there is none, or when the protocol never reads it (`opaque`). */
   text: string;
+  /** The body's bytes as received (inflated, when the proxy inflated them): what may be forwarded as is. */
+  bytes: Uint8Array;
   /** The size bound a body, or a GET's query string, must keep. */
   limit: number;
 }
@@ -87,9 +89,17 @@ export function parseUrl(raw: string, headers: HeaderMap): URL {
 
 /**
  * The request's method, body and headers once they read one way: a body within the limit, valid
- * UTF-8 and identity-encoded, and nothing that asks the server to run it as another method.
+ * UTF-8 and identity-encoded, and nothing that asks the server to run it as another method. An
+ * `opaque` body (one the protocol never reads: an S3 object's data) is only bounded: it may be any
+ * bytes in any encoding, and is never decoded as text.
  */
-export function normalizeRequest(request: HttpRequest, url: URL, headers: HeaderMap, limit: number): NormalizedRequest {
+export function normalizeRequest(request: HttpRequest, url: URL, headers: HeaderMap, limit: number, opaque = false): NormalizedRequest {
+  const bytes = bodyBytes(request.body, limit);
+  if (opaque) {
+    const override = methodOverride(headers, url, '');
+    if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
+    return { method: request.method.toUpperCase(), url, headers, text: '', bytes, limit };
+  }
   const text = readBody(request.body, limit);
   // A server that inflates `Content-Encoding: gzip` (Express, nginx modules) reads other bytes than
   // the ones the enforcer would parse: only an identity-encoded body is read.
@@ -104,7 +114,14 @@ export function normalizeRequest(request: HttpRequest, url: URL, headers: Header
   }
   const override = methodOverride(headers, url, text);
   if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
-  return { method: request.method.toUpperCase(), url, headers, text, limit };
+  return { method: request.method.toUpperCase(), url, headers, text, bytes, limit };
+}
+
+function bodyBytes(body: HttpRequest['body'], limit: number): Uint8Array {
+  if (body === undefined || body === null) return new Uint8Array(0);
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  if (bytes.byteLength > limit) fail(EXTRACT_CODES.bodyTooLarge, `the request body has ${bytes.byteLength} bytes, more than the limit of ${limit}`);
+  return bytes;
 }
 
 function readBody(body: HttpRequest['body'], limit: number): string {
