@@ -101,6 +101,11 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    */
   signedNotForwardable: ['BG718', 'aws-signed request cannot be forwarded unchanged'],
   /**
+   * An `OPTIONS` request (a CORS preflight) to an HTTP API path with no declared `OPTIONS` route:
+   * servers may run any handler mounted for every method, so nothing says what it does.
+   */
+  undeclaredOptions: ['BG717', 'OPTIONS request has no declared route'],
+  /**
    * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
    * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is
    * never a request's failure: the enforcer keeps the inventory it had.
