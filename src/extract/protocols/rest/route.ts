@@ -60,7 +60,8 @@ interface Route {
  * servers run the `GET` route for it (Express, Rails, Go's mux), so without a `HEAD` route of its
  * own it is decided as that operation, and forwarded as `HEAD`. `OPTIONS` runs whatever the server
  * mounts for every method (an Express `app.all` or `app.use` handler), not a preflight answer one
- * can count on: it is forwarded only when the catalog declares an `OPTIONS` route.
+ * can count on: it is read only as an `OPTIONS` route of the catalog's, which the api schema does
+ * not offer today, so it is refused. Egress callers are servers and CLIs, which send no preflight.
  */
 function matchRoute(api: IrApi, method: string, url: URL): Route {
   const route = bestRoute(api, method, url) ?? (method === 'HEAD' ? bestRoute(api, 'GET', url) : null);
