@@ -58,7 +58,8 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
   /**
    * Request parameters given in several places with nothing to say which wins: GraphQL `query`,
    * `variables` or `operationName` in the URL of a POST, repeated in the URL of a GET, or a GET
-   * that also has a body; `query` next to a stored-document id (`documentId`, `doc_id`, `id`,
+   * that also has a body; a URL parameter some server may read as a GraphQL member although it is
+   * not spelled as one (`query[]`, `variables[id]`, `variables.id`, `Query`, `query%5B%5D`); `query` next to a stored-document id (`documentId`, `doc_id`, `id`,
    * `queryId`, `extensions.persistedQuery`); an HTTP API parameter given in two of the path, the
    * query string and the body with different values (any body type; bracket/dotted forms and case
    * variants address the same name), a resource argument repeated differently or spelled in such
@@ -92,6 +93,18 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    * empty by `@skip`/`@include`; a multipart body).
    */
   notForwardable: ['BG702', 'request cannot be forwarded canonically'],
+  /**
+   * Forwarding only: an AWS-signed request (SigV4 or V2, header or presigned url) whose query
+   * string, content type or body the proxy would have to rewrite (a `+` or a byte outside `%XX`
+   * escapes in the query or form, JSON that reads otherwise than its canonical form, a byte-order
+   * mark): the signature would no longer match what is forwarded.
+   */
+  signedNotForwardable: ['BG718', 'aws-signed request cannot be forwarded unchanged'],
+  /**
+   * An `OPTIONS` request (a CORS preflight) to an HTTP API path with no declared `OPTIONS` route:
+   * servers may run any handler mounted for every method, so nothing says what it does.
+   */
+  undeclaredOptions: ['BG717', 'OPTIONS request has no declared route'],
   /**
    * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
    * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is

@@ -50,12 +50,14 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
     const headers = normalizeHeaders(request.headers);
     const url = parseUrl(request.url, headers);
     const api = apiFor(ir, hostOf(url), url, context);
-    const plain = headers.has('content-encoding') ? withoutEncoding(headers) : headers;
-    const body = decodeBody(request.body, headers, limits.maxBodyBytes);
-    const normalized = normalizeRequest({ method: request.method, url: request.url, body }, url, plain, limits.maxBodyBytes);
+    // A body the protocol never reads (S3 object data) is forwarded as sent, encoding included.
+    const opaque = PROTOCOLS[api.protocol].bodyIsData === true;
+    const plain = opaque || !headers.has('content-encoding') ? headers : withoutEncoding(headers);
+    const body = opaque ? (request.body ?? '') : decodeBody(request.body, headers, limits.maxBodyBytes);
+    const normalized = normalizeRequest({ method: request.method, url: request.url, body }, url, plain, limits.maxBodyBytes, opaque);
     const writer = PROTOCOLS[api.protocol].canonical ?? canonicalHttp;
     const message = writer(normalized, api, limits);
-    const bytes = Buffer.from(message.body, 'utf8');
+    const bytes = typeof message.body === 'string' ? Buffer.from(message.body, 'utf8') : message.body;
     const out: Record<string, string | string[]> = {};
     const connection = new Set(headerValues(headers, 'connection').flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()));
     // `Connection` may name any header as hop-by-hop, and a proxy drops what it names. Naming an
@@ -69,6 +71,7 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
       out[name] = values.length === 1 ? values[0]! : [...values];
     }
     if (message.contentType !== null) out['content-type'] = message.contentType;
+    if (message.contentEncoding !== undefined) out['content-encoding'] = message.contentEncoding;
     if (bytes.byteLength > 0 || message.method === 'POST' || message.method === 'PUT' || message.method === 'PATCH') out['content-length'] = String(bytes.byteLength);
     forward = { method: message.method, path: message.target, headers: out, body: bytes };
     canonical = { method: message.method, url: `${url.protocol}//${url.host}${message.target}`, headers: out, body: bytes };

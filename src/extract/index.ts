@@ -50,7 +50,7 @@ export function extractDecisionInputs(request: HttpRequest, ir: IrCatalog, optio
     const api = apiFor(ir, hostOf(url), url, context);
     const inventory = lookupsFor(options, ir, api);
     readCaller(headers, api, ir, context, options);
-    const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, PROTOCOLS[api.protocol].bodyIsData === true);
     inputsOf(PROTOCOLS[api.protocol].messages(normalized, api), api, context, inventory, out);
   } catch (e) {
     return [failed(context, asFailure(e))];

@@ -21,8 +21,10 @@ export interface NormalizedRequest {
   method: string;
   url: URL;
   headers: HeaderMap;
-  /** The body as UTF-8 text, '' when there is none. */
+  /** The body as UTF-8 text, '' when there is none, or when the protocol never reads it (`opaque`). */
   text: string;
+  /** The body's bytes as received (inflated, when the proxy inflated them): what may be forwarded as is. */
+  bytes: Uint8Array;
   /** The size bound a body, or a GET's query string, must keep. */
   limit: number;
 }
@@ -50,7 +52,15 @@ export function parseUrl(raw: string, headers: HeaderMap): URL {
   try {
     if (raw.startsWith('/')) {
       if (header === undefined) return invalid('the request url cannot be parsed');
-      url = new URL(raw, `http://${header}`);
+      // An origin-form target is a path: `new URL('//other.host/x', base)` would read `other.host`
+      // as the authority (and `/\host`, or `/<tab>/host` once WHATWG drops tabs, alike), so the
+      // request would be decided for one api and routed to another. The authority is the `Host`
+      // header's, always; a path that opens with two slashes is refused, since servers and
+      // proxies in front of the upstream may read it as an authority too.
+      url = new URL(`http://${header}${raw}`);
+      if (/^[/\\]{2}/.test(raw) || url.pathname.startsWith('//')) {
+        invalid('the request target opens with `//`: some servers read it as another host, not a path');
+      }
     } else {
       url = new URL(raw);
     }
@@ -79,9 +89,18 @@ export function parseUrl(raw: string, headers: HeaderMap): URL {
 
 /**
  * The request's method, body and headers once they read one way: a body within the limit, valid
- * UTF-8 and identity-encoded, and nothing that asks the server to run it as another method.
+ * UTF-8 and identity-encoded, and nothing that asks the server to run it as another method. An
+ * `opaque` body (one the protocol never reads: an S3 object's data) is only bounded: it may be any
+ * bytes in any encoding, and is never decoded as text.
  */
-export function normalizeRequest(request: HttpRequest, url: URL, headers: HeaderMap, limit: number): NormalizedRequest {
+export function normalizeRequest(request: HttpRequest, url: URL, headers: HeaderMap, limit: number, opaque = false): NormalizedRequest {
+  const bytes = bodyBytes(request.body, limit);
+  if (opaque) {
+    const normalized: NormalizedRequest = { method: request.method.toUpperCase(), url, headers, text: '', bytes, limit };
+    const override = methodOverride(normalized);
+    if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
+    return normalized;
+  }
   const text = readBody(request.body, limit);
   // A server that inflates `Content-Encoding: gzip` (Express, nginx modules) reads other bytes than
   // the ones the enforcer would parse: only an identity-encoded body is read.
@@ -94,10 +113,17 @@ export function normalizeRequest(request: HttpRequest, url: URL, headers: Header
       fail(EXTRACT_CODES.unsupportedContentType, 'the request body has a content encoding other than `identity`: the server may decode it into other bytes');
     }
   }
-  const normalized: NormalizedRequest = { method: request.method.toUpperCase(), url, headers, text, limit };
+  const normalized: NormalizedRequest = { method: request.method.toUpperCase(), url, headers, text, bytes, limit };
   const override = methodOverride(normalized);
   if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
   return normalized;
+}
+
+function bodyBytes(body: HttpRequest['body'], limit: number): Uint8Array {
+  if (body === undefined || body === null) return new Uint8Array(0);
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  if (bytes.byteLength > limit) fail(EXTRACT_CODES.bodyTooLarge, `the request body has ${bytes.byteLength} bytes, more than the limit of ${limit}`);
+  return bytes;
 }
 
 // Decoding whole bodies keeps no state between calls: one decoder serves every request.

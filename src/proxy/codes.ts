@@ -2,7 +2,7 @@ import { BlastguardError, codeRegistry } from '../core/errors.js';
 import type { CodeOf } from '../core/errors.js';
 
 /**
- * Error codes BG720–BG739: running the egress proxy (BG700–BG702 are the extraction codes of
+ * Error codes BG719–BG739: running the egress proxy (BG700–BG702 are the extraction codes of
  * forwarding, in `extract/codes.ts`). Upstream failures are answered to the client with these
  * codes in the body; configuration mistakes stop the proxy before it listens.
  */
@@ -21,6 +21,12 @@ const REGISTRY = codeRegistry({
   notReady: ['BG725', 'no verified bundle and api catalog are active yet; nothing is forwarded'],
   /** The request names no api this proxy forwards to: answered 421. */
   noUpstream: ['BG726', 'the request names no api this proxy forwards to'],
+  /**
+   * The request was read as a call to another api than the upstream it would go to (a target or
+   * `Host` naming another api's host): answered 421, nothing forwarded, so no credential meant
+   * for one api reaches another.
+   */
+  apiMismatch: ['BG719', 'the request reads as a call to another api than its upstream'],
 });
 
 export const PROXY_CODES = REGISTRY.codes;

@@ -69,6 +69,8 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
       ...(options.limits === undefined ? {} : { limits: options.limits }),
     });
+    const mismatch = otherApi(extraction.api, upstream);
+    if (mismatch !== null) return sendProblem(res, 421, PROXY_CODES.apiMismatch, mismatch);
     const traceparent = req.headers['traceparent'];
     const refusals: Refusal[] = [];
     for (const op of extraction.operations) {
@@ -84,6 +86,15 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     await forwardUpstream(extraction.forward, upstream, res, upstreamTimeoutMs);
     return undefined;
   };
+}
+
+/**
+ * Why the request may not go to `upstream`: it was read (and would be decided) as a call to another
+ * api. Forwarding it would send a decision made for one api, and the caller's credential, to another.
+ */
+function otherApi(read: string | null, upstream: Upstream): string | null {
+  if (read === null || read === upstream.api) return null;
+  return `the request reads as a call to api \`${read}\`, but its upstream serves api \`${upstream.api}\`: nothing is forwarded`;
 }
 
 function refusal(op: ExtractedOperation, decision: Refusal['decision'], decisionId: string): Refusal {

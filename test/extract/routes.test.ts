@@ -73,3 +73,33 @@ describe('apis sharing a host', () => {
     expect(rest[0]?.operation).toBe('repos/delete');
   });
 });
+
+describe('HEAD and OPTIONS', () => {
+  const rest = httpIr([
+    route('repos/get', 'GET', '/repos/{owner}/{repo}', 'repo'),
+    route('repos/delete', 'DELETE', '/repos/{owner}/{repo}', 'repo'),
+    route('files/head', 'HEAD', '/files/{name}', 'name'),
+    route('files/get', 'GET', '/files/{name}', 'name'),
+    route('files/options', 'OPTIONS', '/files/{name}', 'name'),
+  ]);
+
+  test('HEAD without a route of its own is decided as the GET route, as servers run it', () => {
+    const out = call(rest, 'HEAD', '/repos/acme/web');
+    expect(out?.operation).toBe('repos/get');
+    expect(out?.input.resource?.id).toBe('web');
+  });
+
+  test('a declared HEAD route wins over the GET route', () => {
+    expect(call(rest, 'HEAD', '/files/a')?.operation).toBe('files/head');
+  });
+
+  test('HEAD where no GET route matches is not a known route (BG402)', () => {
+    expect(call(rest, 'HEAD', '/nowhere')?.error?.code).toBe(EXTRACT_CODES.wrongEndpoint);
+  });
+
+  test('OPTIONS is decided only where the catalog declares it; elsewhere it is refused (BG717)', () => {
+    expect(call(rest, 'OPTIONS', '/files/a')?.operation).toBe('files/options');
+    expect(call(rest, 'OPTIONS', '/repos/acme/web')?.error?.code).toBe(EXTRACT_CODES.undeclaredOptions);
+    expect(EXTRACT_CODES.undeclaredOptions).toBe('BG717');
+  });
+});

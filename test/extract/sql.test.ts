@@ -42,6 +42,25 @@ describe('sql statement classes', () => {
     ['DELETE FROM t WHERE id = purge()', 'write'],
     ["SELECT query_to_xml('SELECT 1', true, true, '')", 'write'],
     ["SELECT dblink_exec('dbname=x', 'DROP TABLE t')", 'destructive'],
+    // Destructive functions whatever the schema or quoting (review of 757abe2).
+    ["SELECT public.dblink_exec('dbname=x', 'DROP TABLE users')", 'destructive'],
+    ["SELECT \"dblink_exec\"('dbname=x', 'DROP TABLE users')", 'destructive'],
+    ["SELECT U&\"dblink_exec\"('dbname=x', 'DROP TABLE users')", 'destructive'],
+    ['SELECT "lo_unlink"(16384)', 'destructive'],
+    ['SELECT pg_catalog."lo_unlink"(16384)', 'destructive'],
+    ['SELECT "pg_catalog".lo_unlink(16384)', 'destructive'],
+    ['SELECT "LO_UNLINK"(16384)', 'destructive'],
+    ["SELECT \"pg_drop_replication_slot\"('s')", 'destructive'],
+    ["SELECT dblink_send_query('c', 'DROP TABLE users')", 'destructive'],
+    ["SELECT ext.dblink_open('c', 'SELECT destroy()')", 'destructive'],
+    ['SELECT pg_terminate_backend(123)', 'destructive'],
+    ["SELECT lo_export(16384, '/etc/passwd')", 'destructive'],
+    ['SELECT pg_cancel_backend(123)', 'write'],
+    // A quoted function name that does not read one way is unknown: destructive.
+    ['SELECT "a b"(1)', 'destructive'],
+    // A quoted name is case-sensitive: `"COUNT"` may be any user function.
+    ['SELECT "COUNT"(a) FROM t', 'write'],
+    ['SELECT "count"(a), "my_col" FROM "my table"', 'read'],
     // ALTER TABLE forms that drop or rewrite data.
     ['ALTER TABLE t ALTER COLUMN a TYPE int USING NULL', 'destructive'],
     ['ALTER TABLE t ALTER COLUMN a TYPE int', 'destructive'],
@@ -86,6 +105,14 @@ describe('an mcp tool whose argument carries sql', () => {
     const [drop] = run({ project_id: 'ref1', query: 'DROP TABLE t' });
     expect(drop?.operation).toBe('execute_sql.destructive');
     expect(evaluate(ir, drop?.input).mode).toBe('deny');
+  });
+
+  test('a schema-qualified or quoted destructive function is decided destructive, and denied', () => {
+    for (const query of ["SELECT public.dblink_exec('dbname=postgres', 'DROP TABLE users')", 'SELECT "lo_unlink"(16384)', "SELECT dblink_send_query('c', 'DROP TABLE users')"]) {
+      const [op] = run({ project_id: 'ref1', query });
+      expect(op?.operation, query).toBe('execute_sql.destructive');
+      expect(evaluate(ir, op?.input).mode, query).toBe('deny');
+    }
   });
 
   test('a missing, non-string or unreadable sql argument is denied (BG419)', () => {

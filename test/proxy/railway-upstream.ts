@@ -1,6 +1,8 @@
 // A Railway-like GraphQL upstream (a subset of backboard's v2 schema, railwayapp/cli src/gql/schema.json)
 // served by two real stacks: graphql-http, and Express 5 with its JSON body parser and a handler that,
-// like many hand-written ones, merges url parameters into a POST and runs JSON arrays as batches.
+// like many hand-written ones, merges url parameters into a POST and runs JSON arrays as batches;
+// `express-qs` is the same with Express's documented `query parser: extended` setting (qs, the
+// default in Express 4), which reads `query[]=…` as `query` and `variables[id]=…` as an object.
 // Every field it executes is recorded, so a test can compare what ran with what was decided.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -84,7 +86,7 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-export type Stack = 'graphql-http' | 'express';
+export type Stack = 'graphql-http' | 'express' | 'express-qs';
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -113,6 +115,7 @@ export async function startUpstream(kind: Stack): Promise<Upstream> {
     });
   } else {
     const app = express();
+    if (kind === 'express-qs') app.set('query parser', 'extended');
     app.use(express.json({ limit: '5mb' }));
     app.use((req, _res, next) => {
       received.push({ method: req.method, url: req.originalUrl, contentType: req.headers['content-type'], body: JSON.stringify(req.body ?? null) });
@@ -122,6 +125,8 @@ export async function startUpstream(kind: Stack): Promise<Upstream> {
       const run = async (params: Record<string, unknown>): Promise<unknown> => {
         // The quirk this stack stands for: url parameters win over the body.
         const merged = { ...params, ...(req.query as Record<string, unknown>) };
+        // qs reads `query[]=a` as ['a']: a hand-written handler takes the first.
+        if (Array.isArray(merged['query'])) merged['query'] = (merged['query'] as unknown[])[0];
         const variables = typeof merged['variables'] === 'string' ? (JSON.parse(merged['variables']) as Record<string, unknown>) : (merged['variables'] as Record<string, unknown> | undefined);
         return graphql({ schema, source: String(merged['query'] ?? ''), variableValues: variables ?? null, operationName: (merged['operationName'] as string | undefined) ?? null });
       };

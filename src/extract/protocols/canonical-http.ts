@@ -4,6 +4,7 @@ import { EXTRACT_CODES } from '../codes.js';
 import { fail } from '../failure.js';
 import { isJson, mediaType, readJson } from '../request.js';
 import type { NormalizedRequest } from '../request.js';
+import { withOriginal } from './original.js';
 import type { CanonicalMessage } from './types.js';
 
 /*
@@ -15,8 +16,18 @@ import type { CanonicalMessage } from './types.js';
  *   <a JSON body re-serialized | a form body re-encoded | any other body as read>
  */
 
-/** The request written back from what extraction read: query and body parameters encoded once each. */
-export function canonicalHttp(request: NormalizedRequest, _api: IrApi): CanonicalMessage {
+/** The AWS JSON protocols' media types (`application/x-amz-json-1.0`, `-1.1`): JSON, read as such. */
+const AWS_JSON = /^application\/x-amz-json-\d+\.\d+$/;
+
+/**
+ * The request written back from what extraction read: query and body parameters encoded once each;
+ * for the AWS protocols and signed requests, the original where it reads exactly as decided (original.ts).
+ */
+export function canonicalHttp(request: NormalizedRequest, api: IrApi): CanonicalMessage {
+  return withOriginal(request, api, rewritten(request));
+}
+
+function rewritten(request: NormalizedRequest): CanonicalMessage {
   const { method, url, headers, text } = request;
   const search = new URLSearchParams([...url.searchParams]).toString();
   const target = `${url.pathname}${search === '' ? '' : `?${search}`}`;
@@ -24,7 +35,7 @@ export function canonicalHttp(request: NormalizedRequest, _api: IrApi): Canonica
   const type = mediaType(headers);
   if (type === null) return fail(EXTRACT_CODES.unsupportedContentType, 'the request has a body but no content type: servers differ on how they read it');
   if (type.includes(',')) return fail(EXTRACT_CODES.unsupportedContentType, `the request has several content types (${quote(type, 'mediaType', 'of an unexpected form')})`);
-  if (isJson(type)) return { method, target, contentType: type, body: JSON.stringify(readJson(text)) };
+  if (isJson(type) || AWS_JSON.test(type)) return { method, target, contentType: type, body: JSON.stringify(readJson(text)) };
   if (type === 'application/x-www-form-urlencoded') return { method, target, contentType: type, body: new URLSearchParams(text).toString() };
   if (type.startsWith('multipart/')) return fail(EXTRACT_CODES.notForwardable, 'a multipart body is not forwarded: the proxy writes back only json and form bodies');
   // A body this protocol reads whole (XML, text) goes as it was read, in UTF-8, under its one media type.

@@ -5,6 +5,7 @@ import { fail } from '../failure.js';
 import { mediaType } from '../request.js';
 import type { NormalizedRequest } from '../request.js';
 import { http } from './rest/route.js';
+import { canonicalAsSent } from './original.js';
 import type { ProtocolExtractor } from './types.js';
 
 /*
@@ -25,6 +26,8 @@ import type { ProtocolExtractor } from './types.js';
 export const restXml: ProtocolExtractor = {
   protocol: 'rest-xml',
   messages: (request, api) => http.messages(withoutPayload(request, api), api),
+  // The XML payload is not read for arguments: it goes as sent (the signature covers its bytes).
+  canonical: (request, api) => canonicalAsSent(request, api),
 };
 
 /** The request with its XML payload set aside, once it is one. */

@@ -4,6 +4,7 @@ import { EXTRACT_CODES } from '../codes.js';
 import { fail } from '../failure.js';
 import { checkParameterNames } from '../params.js';
 import type { NormalizedRequest } from '../request.js';
+import { canonicalAsSent } from './original.js';
 import type { FoundOperation, ProtocolExtractor } from './types.js';
 
 /*
@@ -21,6 +22,9 @@ import type { FoundOperation, ProtocolExtractor } from './types.js';
 export const s3: ProtocolExtractor = {
   protocol: 's3',
   messages: (request) => [() => s3Operations(request)],
+  // An object's body is its data, not parameters: it is forwarded byte for byte, never decoded.
+  canonical: (request, api) => canonicalAsSent(request, api),
+  bodyIsData: true,
 };
 
 type Scope = 'service' | 'bucket' | 'object';

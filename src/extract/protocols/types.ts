@@ -34,6 +34,11 @@ export interface ProtocolExtractor {
    * instead of the bytes it parsed. Protocols without their own writer use `canonicalHttp`.
    */
   canonical?(request: NormalizedRequest, api: IrApi, limits: ForwardLimits): CanonicalMessage;
+  /**
+   * The protocol never reads the body: it is data the upstream stores (an S3 object), bounded but
+   * never decoded, and forwarded byte for byte under the caller's `Content-Type` and `Content-Encoding`.
+   */
+  readonly bodyIsData?: boolean;
 }
 
 /** A request's method, target and body as they are forwarded; headers are the caller's, cleaned. */
@@ -43,7 +48,10 @@ export interface CanonicalMessage {
   target: string;
   /** The `Content-Type` to send, null without a body. */
   contentType: string | null;
-  body: string;
+  /** The caller's `Content-Encoding`, sent as is: only with a body the protocol never reads (`bodyIsData`). */
+  contentEncoding?: string;
+  /** Text is sent as UTF-8; bytes as they are (the original body, when it reads exactly as decided). */
+  body: string | Uint8Array;
   /**
    * The messages of the request as written, built from the structure that was written instead of
    * by reading `body` back (what `messages` of the written request finds, at less cost). Without

@@ -3,7 +3,7 @@ import type { OperationClass } from '../../core/modes.js';
 import { isRecord } from '../../core/record.js';
 import { EXTRACT_CODES } from '../codes.js';
 import { fail } from '../failure.js';
-import { splitSql } from './lex.js';
+import { UNREADABLE_IDENTIFIER, splitSql } from './lex.js';
 
 /*
  * SQL as PostgreSQL reads it (https://www.postgresql.org/docs/current/sql-commands.html): split
@@ -13,7 +13,8 @@ import { splitSql } from './lex.js';
  *   DROP TABLE t; TRUNCATE t; DELETE FROM t; UPDATE t SET a = 1        → destructive
  *   DELETE FROM t WHERE true (a WHERE naming no column)                → destructive
  *   ALTER TABLE t DROP …; ALTER TABLE t ALTER COLUMN a TYPE …          → destructive
- *   SELECT dblink_exec(…), lo_unlink(…)                                → destructive
+ *   SELECT dblink_exec(…), lo_unlink(…), x."LO_UNLINK"(…)             → destructive
+ *   SELECT U&"…"(…), "a b"(…) (a function name not read one way)       → destructive
  *   DELETE FROM t WHERE id = 1; INSERT …; CREATE …; ALTER …; GRANT …   → write
  *   SELECT purge() (a function not known to be free of side effects)   → write
  *   SELECT …                                                          → read
@@ -31,7 +32,7 @@ const DESTROYS = new Set(['drop', 'truncate']);
 
 /**
  * Built-in functions without side effects. Any other function (a user function, `set_config`,
- * `pg_terminate_backend`, `nextval`) may change something, so a statement calling it is a write.
+ * `pg_cancel_backend`, `nextval`) may change something, so a statement calling it is a write.
  * A name qualified by a schema other than `pg_catalog` is never one of these.
  */
 const PURE_FUNCTIONS = new Set([
@@ -47,11 +48,33 @@ const PURE_FUNCTIONS = new Set([
 ]);
 
 /**
- * Functions that run SQL given as text in another session (where it may do anything), or delete
- * stored objects. (`query_to_xml` runs its text in a read-only context: DDL and DML there fail, so
- * it is only a write, like any function not known to be pure.)
+ * Functions that run SQL given as text in another session (where it may do anything), or destroy
+ * stored data, files or server state that cannot be recovered. Matched on the name alone, whatever
+ * the schema (`public.dblink_exec`: extensions install into any schema, and `search_path` decides
+ * what an unqualified name means) and whatever the case (a quoted `"DBLINK_EXEC"` may be a wrapper):
+ *
+ * - dblink: `dblink`, `dblink_exec`, `dblink_send_query` and `dblink_open` run their SQL text on a
+ *   connection (possibly this database) outside this statement's reading;
+ * - large objects: `lo_unlink` deletes, `lo_truncate(64)`, `lo_put` and `lowrite` overwrite,
+ *   `lo_export` writes (overwrites) a file on the server;
+ * - adminpack: `pg_file_unlink`, `pg_file_write`, `pg_file_rename` change server files;
+ * - replication: `pg_drop_replication_slot` and `pg_replication_origin_drop` drop state a replica
+ *   needs; `pg_logical_slot_get_changes` (and its binary form) and `pg_replication_slot_advance`
+ *   consume changes other consumers then never see; `pg_promote` cannot be undone;
+ * - `pg_terminate_backend` ends other sessions, rolling back their transactions' work.
+ *
+ * Not here, so a write: `pg_cancel_backend` (cancels one query, which its client may retry),
+ * `set_config`, `pg_reload_conf`, `lo_import`/`lo_create`, `query_to_xml` (runs its text in a
+ * read-only context: DDL and DML there fail).
  */
-const DESTRUCTIVE_FUNCTIONS = new Set(['dblink', 'dblink_exec', 'lo_unlink', 'pg_drop_replication_slot']);
+const DESTRUCTIVE_FUNCTIONS = new Set([
+  'dblink', 'dblink_exec', 'dblink_send_query', 'dblink_open',
+  'lo_unlink', 'lo_truncate', 'lo_truncate64', 'lo_put', 'lowrite', 'lo_export',
+  'pg_file_unlink', 'pg_file_write', 'pg_file_rename',
+  'pg_drop_replication_slot', 'pg_replication_origin_drop', 'pg_logical_slot_get_changes', 'pg_logical_slot_get_binary_changes',
+  'pg_replication_slot_advance', 'pg_promote',
+  'pg_terminate_backend',
+]);
 
 const { Parser } = parser;
 const sqlParser = new Parser();
@@ -133,26 +156,54 @@ function namesColumn(node: unknown): boolean {
   return Object.values(node).some((v) => typeof v === 'object' && v !== null && namesColumn(v));
 }
 
-/** A call of a known side-effect-free built-in reads; one that runs SQL text is destructive; any other writes. */
+/**
+ * A call of a destructive function (by name, any schema, any case) is destructive; a call whose
+ * name is not read one way is too; a known side-effect-free built-in (unqualified or in
+ * `pg_catalog`) reads; any other call writes.
+ */
 function functionClass(node: Readonly<Record<string, unknown>>): OperationClass {
-  const name = functionName(node);
-  if (name === null) return 'write';
-  if (DESTRUCTIVE_FUNCTIONS.has(name)) return 'destructive';
-  return PURE_FUNCTIONS.has(name) ? 'read' : 'write';
+  const called = functionName(node);
+  if (called === null) return 'destructive';
+  if (DESTRUCTIVE_FUNCTIONS.has(called.name.toLowerCase())) return 'destructive';
+  // A quoted name is case-sensitive: `"COUNT"` is not `count`, and may be any user function.
+  const name = called.quoted ? called.name : called.name.toLowerCase();
+  const builtin = called.schema === null || called.schema === 'pg_catalog';
+  return builtin && PURE_FUNCTIONS.has(name) ? 'read' : 'write';
 }
 
-/** The lower-cased name of a called function, or null when it is qualified by a schema other than `pg_catalog` or has no plain name. */
-function functionName(node: Readonly<Record<string, unknown>>): string | null {
+interface CalledName {
+  /** The last part of the name, as written (a quoted part keeps its case). */
+  name: string;
+  quoted: boolean;
+  /** The schema qualifying it, lower-cased unless quoted; null when unqualified. */
+  schema: string | null;
+}
+
+/** The called function's name, or null when it cannot be read one way (an unreadable quoted name, an unknown shape). */
+function functionName(node: Readonly<Record<string, unknown>>): CalledName | null {
   const name = node['name'];
-  if (typeof name === 'string') return name.toLowerCase();
+  if (typeof name === 'string') return { name, quoted: false, schema: null };
   if (!isRecord(name)) return null;
-  const schema = name['schema'];
-  if (schema !== undefined && schema !== null && !(isRecord(schema) && typeof schema['value'] === 'string' && schema['value'].toLowerCase() === 'pg_catalog')) return null;
   const parts = name['name'];
-  if (!Array.isArray(parts) || parts.length !== 1) return null;
-  const part: unknown = parts[0];
-  // A quoted name (`"Purge"`) is matched as written; the lexer has already replaced it with `"i"`.
-  return isRecord(part) && part['type'] === 'default' && typeof part['value'] === 'string' ? part['value'].toLowerCase() : null;
+  const part: unknown = Array.isArray(parts) ? parts[parts.length - 1] : undefined;
+  const last = identifier(part);
+  if (last === null) return null;
+  const schemaNode = name['schema'];
+  let schema: string | null = null;
+  if (schemaNode !== undefined && schemaNode !== null) {
+    const read = identifier(schemaNode);
+    if (read === null) return null;
+    schema = read.quoted ? read.value : read.value.toLowerCase();
+  }
+  return { name: last.value, quoted: last.quoted, schema };
+}
+
+/** One identifier of the AST: plain or quoted (the lexer kept a quoted one's text only when it reads one way). */
+function identifier(node: unknown): { value: string; quoted: boolean } | null {
+  if (!isRecord(node) || typeof node['value'] !== 'string') return null;
+  if (node['type'] === 'default') return { value: node['value'], quoted: false };
+  if (node['type'] === 'double_quote_string' && node['value'] !== UNREADABLE_IDENTIFIER) return { value: node['value'], quoted: true };
+  return null;
 }
 
 function max(a: OperationClass, b: OperationClass): OperationClass {

@@ -12,7 +12,8 @@ import { fail } from '../failure.js';
  *   -- to end of line, /* nested * / comments      → a space
  *   'standard' (quote doubled), B'…', X'…', N'…'     → 's'   (a backslash inside: refused)
  *   E'…' (backslash escapes), U&'…', $tag$…$tag$    → 's'
- *   "identifier" (quote doubled), U&"…"              → "i"   (a backslash inside: refused)
+ *   "identifier" (quote doubled)                     → itself when it is a plain name, else "?"
+ *   U&"…"                                            → "?"   (a backslash inside: refused)
  *   ;                                                → statement boundary
  *
  * A backslash in a standard string is read one way with `standard_conforming_strings = on` and
@@ -41,8 +42,9 @@ export function splitSql(text: string): string[] {
       i = endOfQuoted(text, i, "'", STANDARD, refuse);
       current += "'s'";
     } else if (c === '"') {
-      i = endOfQuoted(text, i, '"', IDENTIFIER, refuse);
-      current += '"i"';
+      const end = endOfQuoted(text, i, '"', IDENTIFIER, refuse);
+      current += quotedIdentifier(text.slice(i + 1, end - 1));
+      i = end;
     } else if (c === '$' && !/[\w$]/.test(text[i - 1] ?? '') && dollarTag(text, i) !== null) {
       const tag = dollarTag(text, i) ?? '';
       const close = text.indexOf(tag, i + tag.length);
@@ -64,8 +66,10 @@ export function splitSql(text: string): string[] {
         i = endOfQuoted(text, j + 1, "'", 'literal', refuse);
         current += "'s'";
       } else if (/^[uU]$/.test(word) && after === '&' && text[j + 1] === '"') {
+        // Its escapes (`UESCAPE` may name any character as the escape) are not decoded here: the
+        // name is unknown, and a call of an unknown function is destructive (classify.ts).
         i = endOfQuoted(text, j + 1, '"', IDENTIFIER, refuse);
-        current += '"i"';
+        current += `"${UNREADABLE_IDENTIFIER}"`;
       } else {
         i = j;
         current += word;
@@ -85,6 +89,18 @@ export function splitSql(text: string): string[] {
   }
   statements.push(current);
   return statements.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/**
+ * What a quoted identifier stands for in a statement the grammar reads: a name it cannot misread is
+ * kept (`"dblink_exec"(…)` must still name `dblink_exec`); anything else becomes
+ * `UNREADABLE_IDENTIFIER`, so no text inside quotes ever reaches the grammar.
+ */
+export const UNREADABLE_IDENTIFIER = '?';
+
+function quotedIdentifier(inner: string): string {
+  const name = inner.replace(/""/g, '"');
+  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) ? `"${name}"` : `"${UNREADABLE_IDENTIFIER}"`;
 }
 
 function isIdentifierStart(c: string): boolean {

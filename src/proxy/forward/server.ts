@@ -80,7 +80,8 @@ export function createForwardProxy(input: ForwardProxyOptions): ForwardProxy {
       res.destroy();
       return;
     }
-    if (req.url === undefined || !req.url.startsWith('/')) {
+    // `//host/path` is a path to the upstream but an authority to URL parsers: never origin-form here.
+    if (req.url === undefined || !req.url.startsWith('/') || /^[/\\]{2}/.test(req.url)) {
       refuse(res, { status: 400, code: FORWARD_CODES.badProxyRequest, detail: 'inside a tunnel the request-target must be a path (origin-form)' }, target.host);
       return;
     }
@@ -120,6 +121,10 @@ export function createForwardProxy(input: ForwardProxyOptions): ForwardProxy {
     }
     if (!sameAuthority(hostHeader(req, 80), asked)) {
       refuse(res, { status: 421, code: FORWARD_CODES.misdirected, detail: `the \`Host\` header \`${escape(req.headers.host ?? '', 100)}\` is not the request's host \`${asked.host}\`` }, asked.host);
+      return;
+    }
+    if (/^[/\\]{2}/.test(m[2]!)) {
+      refuse(res, { status: 400, code: FORWARD_CODES.badProxyRequest, detail: 'the request path opens with `//`, which servers may read as another host' }, asked.host);
       return;
     }
     // `http://host?q` has an empty path: the origin-form target is `/?q`, never `?q`.

@@ -1,9 +1,9 @@
 import type { IrApi } from '../../../ir/types.js';
 import { isRecord } from '../../../core/record.js';
-import { quote } from '../../../core/untrusted.js';
+import { labelled, quote } from '../../../core/untrusted.js';
 import { EXTRACT_CODES } from '../../codes.js';
 import { fail } from '../../failure.js';
-import { checkMemberCase, checkParameterNames } from '../../params.js';
+import { checkMemberCase, checkParameterNames, goFold } from '../../params.js';
 import { isJson, jsonBody, mediaType, pathMatchesEndpoint } from '../../request.js';
 import type { NormalizedRequest } from '../../request.js';
 import type { ForwardLimits } from '../../types.js';
@@ -33,7 +33,9 @@ export const graphql: ProtocolExtractor = {
 
 /**
  * The request as forwarded: every GraphQL request it carries (a batch stays a batch) in its
- * canonical form, POSTed as UTF-8 JSON to the endpoint, with no GraphQL member left in the URL.
+ * canonical form, POSTed as UTF-8 JSON to the endpoint, with no query string at all. Everything
+ * GraphQL reads is in the body; a URL parameter the proxy did not decide on never reaches the
+ * upstream, whatever that upstream's query parser makes of it (qs reads `query[]=…` as `query`).
  */
 function canonicalGraphql(request: NormalizedRequest, api: IrApi, limits: ForwardLimits): CanonicalMessage {
   const entries = graphqlRequests(request, api);
@@ -41,11 +43,10 @@ function canonicalGraphql(request: NormalizedRequest, api: IrApi, limits: Forwar
   // `graphqlRequests` read the body as JSON already: a JSON text opening with `[` is an array.
   const batch = request.method === 'POST' && type !== 'application/graphql' && request.text.trimStart().startsWith('[');
   const written = entries.map((entry) => canonicalGraphqlRequest(entry, limits, request.method));
-  const search = request.url.search === '' ? '' : new URLSearchParams([...request.url.searchParams].filter(([name]) => !(GRAPHQL_MEMBERS as readonly string[]).includes(name))).toString();
   const decided = written.map(decidedMessage);
   return {
     method: 'POST',
-    target: `${request.url.pathname}${search === '' ? '' : `?${search}`}`,
+    target: request.url.pathname,
     contentType: 'application/json',
     body: JSON.stringify(batch ? written : written[0]),
     // Reading the written request back parses its document within `MAX_TOKENS`: a larger bound
@@ -68,6 +69,7 @@ export function graphqlRequests(request: NormalizedRequest, api: IrApi): readonl
       fail(EXTRACT_CODES.bodyTooLarge, `the request query string has ${url.search.length} characters, more than the limit of ${limit}`);
     }
     checkParameterNames(url.search, [...params.keys()], GRAPHQL_MEMBERS);
+    checkMemberForms([...params.keys()], GRAPHQL_MEMBERS);
     // Servers differ on which copy of a repeated parameter they read, and some read a GET's body.
     const repeated = GRAPHQL_PARAMS.filter((name) => params.getAll(name).length > 1);
     if (repeated.length > 0) ambiguous(`the url repeats ${repeated.map((n) => `\`${n}\``).join(', ')}: servers differ on which copy they read`);
@@ -86,6 +88,7 @@ export function graphqlRequests(request: NormalizedRequest, api: IrApi): readonl
   if (inUrl.length > 0) {
     ambiguous(`a POST request with ${inUrl.map((n) => `\`${n}\``).join(', ')} in its url: servers differ on whether the url or the body wins`);
   }
+  checkMemberForms([...params.keys()], []);
   const type = mediaType(headers);
   if (type === 'application/graphql') return [{ query: text, variables: undefined, operationName: undefined }];
   // A missing content type is read as JSON: clients that omit it still get their body executed upstream.
@@ -97,6 +100,45 @@ export function graphqlRequests(request: NormalizedRequest, api: IrApi): readonl
   if (!Array.isArray(body)) return [body];
   if (body.length === 0) fail(EXTRACT_CODES.noOperation, 'the batched request is an empty array');
   return body;
+}
+
+/**
+ * Fails when a URL parameter may be read as a GraphQL request member by some server although it is
+ * not spelled as one: qs (Express's `extended` parser) and Rack read `query[]=…` and `query[0]=…`
+ * as `query`, and `variables[id]=…` as a member of `variables`; qs with `allowDots` reads
+ * `variables.id`; Go servers match names without case; a server may percent-decode a name twice.
+ * Only the exact `spelled` names are read (a GET's `query`, `variables`, `operationName`). The
+ * canonical request drops the query string, but the client learns its request was not read as sent.
+ */
+function checkMemberForms(names: readonly string[], spelled: readonly string[]): void {
+  const members = new Map(GRAPHQL_MEMBERS.map((m) => [goFold(m), m]));
+  for (const name of names) {
+    if (spelled.includes(name)) continue;
+    const member = readings(name)
+      .map((reading) => members.get(goFold(reading.split(/[[.]/, 1)[0]!.trim())))
+      .find((m) => m !== undefined);
+    if (member !== undefined) {
+      fail(
+        EXTRACT_CODES.ambiguousParameters,
+        `${labelled('url parameter', name, 'key', 'a url parameter')} may be read as the graphql member \`${member}\` (bracket, dotted, case or encoded forms): the proxy reads graphql members only from the body, or a GET's exact \`query\`, \`variables\` and \`operationName\``,
+      );
+    }
+  }
+}
+
+/** A parameter name as it reads after each further percent-decoding a server may apply. */
+function readings(name: string): string[] {
+  const out = [name];
+  let current = name;
+  for (let i = 0; i < 3 && current.includes('%'); i++) {
+    try {
+      current = decodeURIComponent(current);
+    } catch {
+      break;
+    }
+    out.push(current);
+  }
+  return out;
 }
 
 /** The root fields one GraphQL request runs, once its members read one way. */

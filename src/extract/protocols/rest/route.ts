@@ -55,8 +55,25 @@ interface Route {
   params: Record<string, string>;
 }
 
-/** The one operation whose route matches method and path best; which route a router prefers on a tie is its own rule. */
+/**
+ * The operation a request runs. `HEAD` is `GET` without the response body (RFC 9110 §9.3.2):
+ * servers run the `GET` route for it (Express, Rails, Go's mux), so without a `HEAD` route of its
+ * own it is decided as that operation, and forwarded as `HEAD`. `OPTIONS` runs whatever the server
+ * mounts for every method (an Express `app.all` or `app.use` handler), not a preflight answer one
+ * can count on: it is read only as an `OPTIONS` route of the catalog's, which the api schema does
+ * not offer today, so it is refused. Egress callers are servers and CLIs, which send no preflight.
+ */
 function matchRoute(api: IrApi, method: string, url: URL): Route {
+  const route = bestRoute(api, method, url) ?? (method === 'HEAD' ? bestRoute(api, 'GET', url) : null);
+  if (route !== null) return route;
+  if (method === 'OPTIONS') {
+    return fail(EXTRACT_CODES.undeclaredOptions, `api \`${api.name}\` declares no \`OPTIONS\` route for \`${url.pathname}\`: the server may run any handler for it, so it is not forwarded`);
+  }
+  return fail(EXTRACT_CODES.wrongEndpoint, `no operation of api \`${api.name}\` matches \`${method} ${url.pathname}\``);
+}
+
+/** The one operation whose route matches method and path best, or null; which route a router prefers on a tie is its own rule. */
+function bestRoute(api: IrApi, method: string, url: URL): Route | null {
   const segments = splitPath(url.pathname);
   let best: (Route & { literal: number; greedy: number }) | null = null;
   let tied: IrOperation | null = null;
@@ -72,7 +89,7 @@ function matchRoute(api: IrApi, method: string, url: URL): Route {
       tied = op;
     }
   }
-  if (!best) return fail(EXTRACT_CODES.wrongEndpoint, `no operation of api \`${api.name}\` matches \`${method} ${url.pathname}\``);
+  if (!best) return null;
   if (tied) fail(EXTRACT_CODES.ambiguousParameters, `\`${method} ${url.pathname}\` matches operations \`${best.op.name}\` and \`${tied.name}\` equally well`);
   return best;
 }

@@ -1,0 +1,99 @@
+// The egress proxy forwards AWS requests byte for byte where they read exactly as decided (review
+// of 757abe2): SigV4 signs the payload hash, the query string and the content type, so a rewrite
+// that keeps the meaning still breaks the call. S3 object bodies are data: never decoded, never
+// rewritten. A signed request the proxy would have to rewrite is refused (BG718).
+import { gzipSync } from 'node:zlib';
+import { describe, expect, test } from 'vitest';
+import { extractForwarding } from '../../src/extract/index.js';
+import type { ForwardExtraction, HttpRequest } from '../../src/extract/index.js';
+import { catalogOfIr } from '../../src/ir/catalog.js';
+import { TIME } from './fixture.js';
+import { ir } from './helpers.js';
+
+const catalog = catalogOfIr(ir);
+const sig = (service: string): string =>
+  `AWS4-HMAC-SHA256 Credential=fake-AKIDEXAMPLE/20261130/us-east-1/${service}/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=${'a'.repeat(64)}`;
+const forward = (request: HttpRequest): ForwardExtraction => extractForwarding(request, catalog, { time: TIME });
+const bytesOf = (x: ForwardExtraction): Buffer => Buffer.from(x.forward!.body);
+
+describe('s3 object bodies are forwarded byte for byte under their own content type', () => {
+  const headers = { host: 'acme-staging-assets.s3.us-east-1.amazonaws.com', 'x-amz-date': '20261130T190000Z', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', authorization: sig('s3') };
+  test.each([
+    ['binary (not utf-8)', 'image/png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe])],
+    ['pretty json with a big number', 'application/json', Buffer.from('{\n  "a": 1.0,\n  "big": 12345678901234567891\n}\n')],
+    ['html without a charset', 'text/html', Buffer.from('<h1>hi</h1>')],
+    ['a form-typed body', 'application/x-www-form-urlencoded', Buffer.from('a=b c&x=%7E')],
+    ['xml with another charset', 'text/xml; charset=iso-8859-1', Buffer.from([0x3c, 0x61, 0x3e, 0xe9, 0x3c, 0x2f, 0x61, 0x3e])],
+  ])('PutObject %s', (_name, type, body) => {
+    const x = forward({ method: 'PUT', url: '/obj', headers: { ...headers, 'content-type': type }, body });
+    expect(x.operations.map((o) => o.operation ?? o.error?.code)).toEqual(['PutObject']);
+    expect(x.forward!.headers['content-type']).toBe(type);
+    expect(bytesOf(x).equals(Buffer.from(body))).toBe(true);
+    expect(x.forward!.headers['content-length']).toBe(String(body.byteLength));
+  });
+
+  test('a gzip-encoded object keeps its bytes and its Content-Encoding (S3 stores it as metadata)', () => {
+    const body = gzipSync('hello');
+    const x = forward({ method: 'PUT', url: '/hello.txt.gz', headers: { ...headers, 'content-type': 'text/plain', 'content-encoding': 'gzip' }, body });
+    expect(x.operations.map((o) => o.operation)).toEqual(['PutObject']);
+    expect(bytesOf(x).equals(body)).toBe(true);
+    expect(x.forward!.headers['content-encoding']).toBe('gzip');
+  });
+
+  test('a query string of %XX escapes goes as sent', () => {
+    const x = forward({ method: 'GET', url: '/?list-type=2&prefix=my%20dir%2Fsub&delimiter=%2F', headers });
+    expect(x.operations.map((o) => o.operation)).toEqual(['ListObjectsV2']);
+    expect(x.forward!.path).toBe('/?list-type=2&prefix=my%20dir%2Fsub&delimiter=%2F');
+  });
+
+  test('a signed query string that reads two ways (`+`) and that the rewrite would change is refused (BG718)', () => {
+    const x = forward({ method: 'GET', url: '/?list-type=2&prefix=a+b%2a', headers });
+    expect(x.forward).toBeNull();
+    expect(x.operations.map((o) => o.error?.code)).toEqual(['BG718']);
+  });
+});
+
+describe('aws query and json requests are forwarded as signed when they read as decided', () => {
+  const doc = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }, null, 1)).replace(/\*/g, '%2A');
+  const iam = { host: 'iam.amazonaws.com', 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'x-amz-date': '20261130T190000Z', authorization: sig('iam') };
+
+  test('an IAM query POST (botocore form: %20, %2A, charset) keeps its bytes and content type', () => {
+    const body = `Action=CreatePolicy&Version=2010-05-08&PolicyName=p&PolicyDocument=${doc}`;
+    const x = forward({ method: 'POST', url: '/', headers: iam, body });
+    expect(x.operations.map((o) => o.operation ?? o.error?.code)).toEqual(['CreatePolicy']);
+    expect(bytesOf(x).toString()).toBe(body);
+    expect(x.forward!.headers['content-type']).toBe('application/x-www-form-urlencoded; charset=utf-8');
+  });
+
+  test('a signed form body with `+` that the rewrite would change is refused (BG718)', () => {
+    const body = 'Action=CreatePolicy&Version=2010-05-08&PolicyName=a+b%2a&PolicyDocument=%7B%7D';
+    expect(forward({ method: 'POST', url: '/', headers: iam, body }).operations.map((o) => o.error?.code)).toEqual(['BG718']);
+  });
+
+  test('an ECS json POST keeps `application/x-amz-json-1.1` as sent, with or without a body', () => {
+    const ecs = { host: 'ecs.us-east-1.amazonaws.com', 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters', 'x-amz-date': '20261130T190000Z', authorization: sig('ecs') };
+    for (const body of ['{}', '', '{\n  "maxResults": 10.0,\n  "nextToken": "b\\u00fcch"\n}']) {
+      const x = forward({ method: 'POST', url: '/', headers: ecs, body });
+      expect(x.operations.map((o) => o.operation ?? o.error?.code), body).toEqual(['ListClusters']);
+      expect(x.forward!.headers['content-type']).toBe('application/x-amz-json-1.1');
+      expect(bytesOf(x).toString()).toBe(body);
+    }
+    // Members whose order JSON.parse changes (integer-like keys) would be rewritten: refused.
+    const reordered = forward({ method: 'POST', url: '/', headers: ecs, body: '{"2":"a","1":"b"}' });
+    expect(reordered.operations.map((o) => o.error?.code)).toEqual(['BG718']);
+  });
+
+  test('an EC2 GET query keeps its %20 escapes', () => {
+    const url = '/?Action=DescribeInstances&Version=2016-11-15&Filter.1.Name=tag%3AName&Filter.1.Value.1=my%20box';
+    const x = forward({ method: 'GET', url, headers: { host: 'ec2.us-east-1.amazonaws.com', 'x-amz-date': '20261130T190000Z', authorization: sig('ec2') } });
+    expect(x.operations.map((o) => o.operation)).toEqual(['DescribeInstances']);
+    expect(x.forward!.path).toBe(url);
+  });
+});
+
+describe('requests that are not aws-signed keep the canonical rewrite', () => {
+  test('a GitHub REST JSON body is re-serialized', () => {
+    const x = forward({ method: 'PATCH', url: '/repos/acme/web', headers: { host: 'api.github.com', authorization: 'Bearer x', 'content-type': 'application/json' }, body: '{\n  "description": "x"\n}' });
+    expect(bytesOf(x).toString()).toBe('{"description":"x"}');
+  });
+});
