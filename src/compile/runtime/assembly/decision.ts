@@ -7,6 +7,7 @@ import { run_entrypoint, make_entrypoints, decide_text, illegal_entrypoint } fro
 import { has_program } from "./engine/program";
 import { program_load, program_end } from "./engine/program";
 import { scan_input, slots_from_value } from "./engine/input";
+import { note_output, output_id } from "./engine/outputs";
 
 export function program_init(): void {
   program_load();
@@ -23,6 +24,7 @@ export function eval(ctx: usize): i32 {
 }
 
 export function opa_eval(reserved: i32, entrypoint: i32, data: usize, input_addr: usize, input_len: i32, heap_ptr: usize, format: i32): usize {
+  note_output(0, 0);
   if (!has_program()) {
     opa_eval_begin(reserved, heap_ptr, input_addr, input_len);
     return opa_eval_end(result_set(0), format);
@@ -38,4 +40,13 @@ export function opa_eval(reserved: i32, entrypoint: i32, data: usize, input_addr
 
 export function entrypoints(): usize {
   return make_entrypoints();
+}
+
+/**
+ * Not an OPA ABI export (OPA hosts never call it): the number of opa_eval's output `out` in an
+ * output table of `size` bytes at `table` that the host allocated and zeroed (engine/outputs.ts),
+ * so the host can keep each distinct decision decoded by number.
+ */
+export function blastguard_output_id(table: usize, size: u32, out: usize): i32 {
+  return output_id(table, size, out);
 }

@@ -18,6 +18,7 @@ import {
 import { bytes_eq, bytes_cmp, fixed_eq, parse_time, time_sec, time_ns, classify_by_name } from "./text";
 import { set_arguments, program_args_hold, data_args_hold } from "./arguments";
 import { input_type, slot_type, slot_ptr, slot_len, slots_from_value } from "./input";
+import { note_output } from "./outputs";
 
 const MODE_ALLOW: i32 = 0;
 const MODE_SHADOW: i32 = 1;
@@ -875,6 +876,7 @@ export function decide_text(entrypoint: i32, data: usize, format: i32): usize {
   if (entrypoint == 0) w_decision(); else w_bool(out_mode != MODE_DENY);
   w_byte(0x7d);
   w_byte(format == 0 ? 0x5d : 0x7d);
+  note_output(wb, wlen);
   w_byte(0);
   return wb;
 }
