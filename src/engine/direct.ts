@@ -53,7 +53,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Bytes of the module's output table (numbers distinct outputs; see engine/outputs.ts in the runtime). */
-const OUTPUT_TABLE_BYTES = 256 * 1024;
+const OUTPUT_TABLE_BYTES = 1536 * 1024;
 
 /** Distinct decision outputs kept decoded; past this the cache starts over (a policy whose reasons echo its input). */
 const DECISION_CACHE_SIZE = 4096;

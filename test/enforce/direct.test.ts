@@ -80,7 +80,7 @@ describe('direct engine equals the SDK engine', () => {
     const input = (i: number): unknown => ({ api: `unknown-${i}`, operation: { name: 'x' }, time: '2026-01-01T00:00:00Z' });
     const seen = new Map<number, unknown>();
     for (let round = 0; round < 2; round++) {
-      for (let i = 0; i < 2_000; i++) {
+      for (let i = 0; i < 6_000; i++) {
         const d = direct.decide(input(i));
         expect(d.reasons).toEqual([`api \`unknown-${i}\` is not declared`]);
         if (i % 97 === 0) expect(d).toEqual(sdk.decide(input(i)));
@@ -90,7 +90,7 @@ describe('direct engine equals the SDK engine', () => {
       }
     }
     const before = direct.memoryBytes();
-    for (let i = 0; i < 3_000; i++) direct.decide(input(i));
+    for (let i = 0; i < 7_000; i++) direct.decide(input(i));
     expect(direct.memoryBytes()).toBe(before);
   });
 

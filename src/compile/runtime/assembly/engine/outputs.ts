@@ -8,9 +8,9 @@
 //   entry: [hash u32][number u32][len u32][bytes, padded to 4]
 // Outputs are compared byte for byte; the hash only picks the slot.
 
-const SLOTS: u32 = 1024;
+const SLOTS: u32 = 8192;
 // Past this many numbers the table answers 0 (not numbered) and the host decodes as usual.
-const MAX_COUNT: u32 = 768;
+const MAX_COUNT: u32 = 4096;
 const HEAD: usize = 16;
 const INDEX_BYTES: usize = <usize>SLOTS * 4;
 
