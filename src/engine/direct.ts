@@ -154,8 +154,13 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uin
   /** Makes room for `bytes` input bytes above the heap pointer: grown before writing, never mid-write. */
   function reserve(bytes: number): void {
     const need = heap + bytes + PAGE;
-    if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
-    if (view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer);
+    // Growing memory detaches its old buffer, so an empty view means the module grew it: no
+    // `memory.buffer` call (a host call) on the decision path unless memory changed.
+    if (view.length === 0) view = new Uint8Array(memory.buffer);
+    if (need > view.length) {
+      memory.grow(Math.ceil((need - view.length) / PAGE));
+      view = new Uint8Array(memory.buffer);
+    }
   }
 
   // Writes the input at the eval heap pointer (`value` as JSON, or `text`, or `bytes`) and
@@ -182,7 +187,7 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uin
       });
     } finally {
       // The module may have grown memory: a stale view would write into a detached buffer.
-      if (view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer);
+      if (view.length === 0) view = new Uint8Array(memory.buffer);
     }
   }
 
