@@ -152,6 +152,9 @@ function headerValue(request: HttpRequest, name: string): string | undefined {
   return undefined;
 }
 
+/** A decision without context: shared, so the decision path allocates nothing for it. */
+const NO_CONTEXT: DecideContext = Object.freeze({});
+
 class EnforcerImpl implements Enforcer {
   readonly ready: Promise<void>;
   readonly metrics: EnforcerMetrics;
@@ -361,11 +364,11 @@ class EnforcerImpl implements Enforcer {
     return this.maxStalenessMs !== null && this.holder.active !== null && (this.lastFresh === null || now - this.lastFresh > this.maxStalenessMs);
   }
 
-  decide(input: unknown, context: DecideContext = {}): Decision {
+  decide(input: unknown, context: DecideContext = NO_CONTEXT): Decision {
     return this.run(input, undefined, context);
   }
 
-  decideJson(json: string | Uint8Array, context: DecideContext = {}): Decision {
+  decideJson(json: string | Uint8Array, context: DecideContext = NO_CONTEXT): Decision {
     if (typeof json !== 'string' && !(json instanceof Uint8Array)) throw configError('json', 'must be a string or a Uint8Array of JSON');
     return this.run(undefined, json, context);
   }

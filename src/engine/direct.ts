@@ -2,15 +2,18 @@
  * The enforcer's decision path: the module's exports called directly (opa-compat.md §1.5, §1.9),
  * the way OPA's own Go host does it, without the npm SDK's per-call work.
  *
- * - The input's JSON text is encoded once, straight into the module's memory at the eval heap
- *   pointer (`TextEncoder.encodeInto` on a cached view): no intermediate buffer.
+ * - An input value is written as its JSON text's UTF-8 straight into the module's memory at the
+ *   eval heap pointer (json-writer.ts: the bytes of `JSON.stringify`, without the string); input
+ *   text is encoded there once (`TextEncoder.encodeInto` on a cached view).
  * - `opa_eval(0, entrypoint, data, input, len, heap = input + len, 0)` resets the heap to `heap`
  *   itself (`opa_heap_ptr_set`, §1.5 step 2), so every call reuses the same memory and nothing a
  *   previous call allocated survives it.
  * - The `allow` entrypoint's output is compared as bytes (`[{"result":true}]`): no decoding.
  * - A decision's output is decoded once per distinct output text: the decoded decision is frozen
- *   and cached by that text (a policy gives few distinct decisions), so a repeated decision costs
- *   a string lookup instead of `JSON.parse`. Callers get the same frozen object each time.
+ *   and kept (a policy gives few distinct decisions). The module numbers distinct outputs itself
+ *   (`blastguard_output_id`, not an ABI export, over a table allocated below the eval heap), so
+ *   a repeated decision costs one call and an array index; past the table's capacity, a string
+ *   lookup by the output's text instead of `JSON.parse`. Callers get the same frozen object each time.
  * - `decideText` / `decideBytes` take input a caller already has as JSON (a proxy that built it,
  *   a log replay): no `JSON.stringify` of a fresh object; bytes are copied into memory as they are.
  *
@@ -19,6 +22,7 @@
  */
 import { BlastguardError } from '../core/errors.js';
 import type { Decision } from '../ir/types.js';
+import { JsonWriter } from './json-writer.js';
 import { memoryMinPages } from './memory.js';
 import type { DecisionEngine } from './sdk.js';
 import { ENGINE_CODES } from './codes.js';
@@ -47,6 +51,9 @@ const RESULT_PREFIX = '[{"result":';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/** Bytes of the module's output table (numbers distinct outputs; see engine/outputs.ts in the runtime). */
+const OUTPUT_TABLE_BYTES = 1536 * 1024;
 
 /** Distinct decision outputs kept decoded; past this the cache starts over (a policy whose reasons echo its input). */
 const DECISION_CACHE_SIZE = 4096;
@@ -88,6 +95,7 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uin
   let dataAddr: number;
   let heap: number;
   let view: Uint8Array;
+  let table = 0;
   try {
     memory = new WA.Memory({ initial: Math.max(DEFAULT_PAGES, memoryMinPages(wasm)) });
     const abort = (addr: number): never => {
@@ -109,6 +117,11 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uin
     new Uint8Array(memory.buffer).set(text, raw);
     dataAddr = x['opa_json_parse']!(raw, text.length);
     if (dataAddr === 0) throw new Error('the module could not parse the bundle data');
+    // The output table (blastguard modules only), below the eval heap so resets never touch it.
+    if (typeof x['blastguard_output_id'] === 'function') {
+      table = x['opa_malloc']!(OUTPUT_TABLE_BYTES);
+      new Uint8Array(memory.buffer).fill(0, table, table + OUTPUT_TABLE_BYTES);
+    }
     heap = x['opa_heap_ptr_get']!();
     view = new Uint8Array(memory.buffer);
   } catch (e) {
@@ -126,17 +139,37 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uin
 
   const opaEval = x['opa_eval']!;
 
+  // Inputs given as values are written as JSON straight into memory at the heap pointer.
+  const writer = new JsonWriter({
+    buffer: () => {
+      reserve(0);
+      return view;
+    },
+    grow: (need) => {
+      reserve(need - heap);
+      return view;
+    },
+  });
+
   /** Makes room for `bytes` input bytes above the heap pointer: grown before writing, never mid-write. */
   function reserve(bytes: number): void {
     const need = heap + bytes + PAGE;
-    if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
-    if (view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer);
+    // Growing memory detaches its old buffer, so an empty view means the module grew it: no
+    // `memory.buffer` call (a host call) on the decision path unless memory changed.
+    if (view.length === 0) view = new Uint8Array(memory.buffer);
+    if (need > view.length) {
+      memory.grow(Math.ceil((need - view.length) / PAGE));
+      view = new Uint8Array(memory.buffer);
+    }
   }
 
-  // Writes `text` (or `bytes`) at the eval heap pointer and evaluates; returns the output's address.
-  function evaluate(text: string | undefined, entrypoint: number, bytes?: Uint8Array): number {
+  // Writes the input at the eval heap pointer (`value` as JSON, or `text`, or `bytes`) and
+  // evaluates; returns the output's address.
+  function evaluate(value: unknown, text: string | undefined, entrypoint: number, bytes?: Uint8Array): number {
     let length = 0;
-    if (bytes !== undefined) {
+    if (value !== undefined) {
+      length = Math.max(0, writer.write(value, heap));
+    } else if (bytes !== undefined) {
       reserve(bytes.length);
       view.set(bytes, heap);
       length = bytes.length;
@@ -154,13 +187,27 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uin
       });
     } finally {
       // The module may have grown memory: a stale view would write into a detached buffer.
-      if (view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer);
+      if (view.length === 0) view = new Uint8Array(memory.buffer);
     }
   }
 
   const decoded = new Map<string, Decision>();
+  const outputId = table === 0 ? undefined : x['blastguard_output_id']!;
+  /** Decisions by output number (blastguard_output_id): a repeat costs one call and an index. */
+  const numbered: Decision[] = [];
 
   function decodeDecision(addr: number): Decision {
+    if (outputId === undefined) return decodeText(addr);
+    const id = outputId(table, OUTPUT_TABLE_BYTES, addr);
+    // An output that did not decode (not a decision) has a number but no decision: decode again, and fail again.
+    const known = id > 0 ? numbered[id] : undefined;
+    if (known !== undefined) return known;
+    const decision = decodeText(addr);
+    if (id < 0) numbered[-id] = decision;
+    return decision;
+  }
+
+  function decodeText(addr: number): Decision {
     const end = view.indexOf(0, addr);
     const out = decoder.decode(view.subarray(addr, end < 0 ? view.length : end));
     const cached = decoded.get(out);
@@ -179,14 +226,12 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uin
     return view[addr + ALLOW_TRUE.length] === 0;
   }
 
-  const textOf = (input: unknown): string | undefined => (input === undefined ? undefined : JSON.stringify(input));
-
   return {
-    decide: (input) => decodeDecision(evaluate(textOf(input), 0)),
-    allow: (input) => isAllowTrue(evaluate(textOf(input), 1)),
-    decideText: (text) => decodeDecision(evaluate(text, 0)),
-    decideBytes: (bytes) => decodeDecision(evaluate(undefined, 0, bytes)),
-    allowText: (text) => isAllowTrue(evaluate(text, 1)),
+    decide: (input) => decodeDecision(evaluate(input, undefined, 0)),
+    allow: (input) => isAllowTrue(evaluate(input, undefined, 1)),
+    decideText: (text) => decodeDecision(evaluate(undefined, text, 0)),
+    decideBytes: (bytes) => decodeDecision(evaluate(undefined, undefined, 0, bytes)),
+    allowText: (text) => isAllowTrue(evaluate(undefined, text, 1)),
     memoryBytes: () => memory.buffer.byteLength,
   };
 }

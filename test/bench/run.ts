@@ -249,6 +249,8 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(r);
   console.log('');
   for (const line of await enforce.lines()) console.log(line);
+  // BENCH_ONLY=decide: the two decision tables alone (a quick run while working on the decision path).
+  if (process.env['BENCH_ONLY'] === 'decide') return;
   for (const line of await benchDistribute(ROOT)) console.log(line);
   await diffBench(ROOT, benchIr);
   for (const line of benchCatalog()) console.log(line);

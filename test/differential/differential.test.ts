@@ -1,12 +1,13 @@
 // The Wasm engine against the reference evaluator (src/evaluate): random policy sets × random
-// inputs × possibly corrupted data, through the official npm SDK (format 0) and, for a sample, a
-// Go-host-style harness (format 1). Any difference fails with fast-check's seed and a shrunk
-// counterexample.
+// inputs × possibly corrupted data, through the official npm SDK (format 0), the enforcer's
+// direct engine and, for a sample, a Go-host-style harness (format 1). Any difference fails with
+// fast-check's seed and a shrunk counterexample.
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileIr } from '../../src/compile/index.js';
 import { memoryMinPages } from '../../src/compile/link.js';
+import { loadDirectEngine } from '../../src/engine/direct.js';
 import { loadDecisionEngine } from '../../src/engine/sdk.js';
 import { evaluate } from '../../src/evaluate/index.js';
 import { useBuiltRuntime } from '../compile/support.js';
@@ -34,11 +35,16 @@ describe('Wasm decisions equal the reference evaluator', () => {
         const { wasm } = compileIr(ir);
         const data = dataFor(ir, plan);
         const engine = await loadDecisionEngine(wasm, data);
+        // The enforcer's engine: input written by its JSON writer, read by opa_eval's input
+        // scanner, the decision found by its output number (blastguard_output_id).
+        const direct = loadDirectEngine(wasm, data);
         for (let i = 0; i < inputs.length; i++) {
           const input = inputs[i];
           const expected = evaluate(ir, input, data);
           const actual = engine.decide(input);
           if (!isDeepStrictEqual(actual, expected)) mismatch(input, actual, expected);
+          const viaDirect = direct.decide(input);
+          if (!isDeepStrictEqual(viaDirect, expected)) mismatch(input, viaDirect, expected);
           if (i % 8 === 0) expect(engine.allow(input)).toBe(expected.allow);
           pairs++;
         }

@@ -114,6 +114,44 @@ export class GoStyleHost {
     return this.cString(this.x['opa_json_dump']!(this.x['opa_eval_ctx_get_result']!(ctx)));
   }
 
+  /**
+   * Input TEXT through both of the module's readers: `opa_eval` (format 0) and the context path
+   * with `opa_value_parse` (the parser alone: values, eval, opa_json_dump). Each is the output
+   * text or `abort: message`.
+   */
+  evalTextBothWays(bytes: Uint8Array, entrypoint: number): { fast: string; context: string } {
+    const attempt = (f: () => string): string => {
+      try {
+        return f();
+      } catch (e) {
+        if (e instanceof HostAbort) return `abort: ${e.message}`;
+        throw e;
+      }
+    };
+    const fast = attempt(() => {
+      const delta = this.evalHeapPtr + bytes.length - this.memory.buffer.byteLength;
+      if (delta > 0) this.memory.grow(Math.ceil(delta / 65536));
+      new Uint8Array(this.memory.buffer).set(bytes, this.evalHeapPtr);
+      return this.cString(this.x['opa_eval']!(0, entrypoint, this.dataAddr, this.evalHeapPtr, bytes.length, this.evalHeapPtr + bytes.length, 0));
+    });
+    const context = attempt(() => {
+      this.x['opa_heap_ptr_set']!(this.evalHeapPtr);
+      let inputAddr = 0;
+      if (bytes.length > 0) {
+        const raw = this.x['opa_malloc']!(bytes.length);
+        new Uint8Array(this.memory.buffer).set(bytes, raw);
+        inputAddr = this.x['opa_value_parse']!(raw, bytes.length);
+      }
+      const ctx = this.x['opa_eval_ctx_new']!();
+      this.x['opa_eval_ctx_set_input']!(ctx, inputAddr);
+      this.x['opa_eval_ctx_set_data']!(ctx, this.dataAddr);
+      this.x['opa_eval_ctx_set_entrypoint']!(ctx, entrypoint);
+      this.x['eval']!(ctx);
+      return this.cString(this.x['opa_json_dump']!(this.x['opa_eval_ctx_get_result']!(ctx)));
+    });
+    return { fast, context };
+  }
+
   eval(input: unknown, entrypoint: number): unknown {
     return this.evalText(input === undefined ? new Uint8Array(0) : encoder.encode(JSON.stringify(input)), entrypoint);
   }

@@ -71,6 +71,29 @@ describe('direct engine equals the SDK engine', () => {
     expect(direct.decide(input(1))).toEqual(sdk.decide(input(1)));
   });
 
+  it('numbers distinct outputs in the module (blastguard_output_id): repeats are the same object, and past the table every decision is still right', async () => {
+    const ir = fc.sample(irArb, { numRuns: 1, seed: 11 })[0]!;
+    const { wasm, data } = compileIr(ir);
+    const direct = loadDirectEngine(wasm, data);
+    const sdk = await loadDecisionEngine(wasm, data);
+    // An unknown api's reason names it: one distinct output per name.
+    const input = (i: number): unknown => ({ api: `unknown-${i}`, operation: { name: 'x' }, time: '2026-01-01T00:00:00Z' });
+    const seen = new Map<number, unknown>();
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 6_000; i++) {
+        const d = direct.decide(input(i));
+        expect(d.reasons).toEqual([`api \`unknown-${i}\` is not declared`]);
+        if (i % 97 === 0) expect(d).toEqual(sdk.decide(input(i)));
+        // The first ones were numbered: the same frozen object on the second round.
+        if (round === 0 && i < 500) seen.set(i, d);
+        if (round === 1 && i < 500) expect(d).toBe(seen.get(i));
+      }
+    }
+    const before = direct.memoryBytes();
+    for (let i = 0; i < 7_000; i++) direct.decide(input(i));
+    expect(direct.memoryBytes()).toBe(before);
+  });
+
   it('grows memory for an input larger than the heap, and keeps deciding after', async () => {
     const ir = fc.sample(irArb, { numRuns: 1, seed: 7 })[0]!;
     const { wasm, data } = compileIr(ir);

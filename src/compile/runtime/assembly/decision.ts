@@ -1,11 +1,13 @@
 // Entrypoint glue between the OPA ABI (./abi) and the decision engine (./engine).
 import {
   ctx_entrypoint, ctx_input, ctx_data, ctx_set_result, result_set,
-  opa_eval_begin, opa_eval_end,
+  opa_eval_begin, opa_eval_start, opa_eval_end,
 } from "./root";
 import { run_entrypoint, make_entrypoints, decide_text, illegal_entrypoint } from "./engine/engine";
 import { has_program } from "./engine/program";
 import { program_load, program_end } from "./engine/program";
+import { scan_input, slots_from_value } from "./engine/input";
+import { note_output, output_id } from "./engine/outputs";
 
 export function program_init(): void {
   program_load();
@@ -22,13 +24,29 @@ export function eval(ctx: usize): i32 {
 }
 
 export function opa_eval(reserved: i32, entrypoint: i32, data: usize, input_addr: usize, input_len: i32, heap_ptr: usize, format: i32): usize {
-  const input = opa_eval_begin(reserved, heap_ptr, input_addr, input_len);
-  if (!has_program()) return opa_eval_end(result_set(0), format);
+  note_output(0, 0);
+  if (!has_program()) {
+    opa_eval_begin(reserved, heap_ptr, input_addr, input_len);
+    return opa_eval_end(result_set(0), format);
+  }
+  opa_eval_start(reserved, heap_ptr);
+  // The input's fields straight from its text; the whole-text parse only when the scanner
+  // cannot vouch for the text (engine/input.ts), with the heap as the call began.
+  if (!scan_input(input_addr, input_len)) slots_from_value(opa_eval_begin(reserved, heap_ptr, input_addr, input_len));
   if (entrypoint != 0 && entrypoint != 1) illegal_entrypoint();
   // The fast path writes the result text directly; the context path (eval) builds values.
-  return decide_text(entrypoint, input, data, format);
+  return decide_text(entrypoint, data, format);
 }
 
 export function entrypoints(): usize {
   return make_entrypoints();
+}
+
+/**
+ * Not an OPA ABI export (OPA hosts never call it): the number of opa_eval's output `out` in an
+ * output table of `size` bytes at `table` that the host allocated and zeroed (engine/outputs.ts),
+ * so the host can keep each distinct decision decoded by number.
+ */
+export function blastguard_output_id(table: usize, size: u32, out: usize): i32 {
+  return output_id(table, size, out);
 }

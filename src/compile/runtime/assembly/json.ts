@@ -380,6 +380,26 @@ function parse(ptr: usize, len: i32, values: bool): usize {
   return parse_token(lex());
 }
 
+/**
+ * Parses one Rego value at `ptr` exactly as `value_parse` would parse it where it stands inside
+ * an enclosing value, `depth0` levels deep (the depth limit counts the enclosing levels). Where
+ * the value ends is `parse_end()`. For the decision input scanner (engine/input.ts), which hands
+ * the parser only the subtrees it must keep whole.
+ */
+export function value_parse_nested(ptr: usize, len: i32, depth0: i32): usize {
+  if (len <= 0) return 0;
+  cur = ptr;
+  end = ptr + <usize>len;
+  set_literals = true;
+  depth = depth0;
+  return parse_token(lex());
+}
+
+/** First byte past the value the last parse read. */
+export function parse_end(): usize {
+  return cur;
+}
+
 /** Parses JSON text; 0 on a syntax error. */
 export function json_parse(ptr: usize, len: i32): usize {
   return parse(ptr, len, false);

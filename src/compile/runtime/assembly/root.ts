@@ -56,6 +56,12 @@ export function opa_eval_begin(reserved: i32, heap_ptr: usize, input_addr: usize
   return value_parse(input_addr, input_len);
 }
 
+/** `opa_eval_begin` without the parse: checks `reserved` and restarts the heap at `heap_ptr`. */
+export function opa_eval_start(reserved: i32, heap_ptr: usize): void {
+  if (reserved != 0) abort_ascii("invalid reserved argument");
+  heap_ptr_set(heap_ptr);
+}
+
 /** Second half of `opa_eval`: format 0 → JSON, anything else → Rego value text (NUL-terminated). */
 export function opa_eval_end(resultSet: usize, format: i32): usize {
   return format == 0 ? json_dump(resultSet) : value_dump(resultSet);

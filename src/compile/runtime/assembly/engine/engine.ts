@@ -17,6 +17,8 @@ import {
 } from "./program";
 import { bytes_eq, bytes_cmp, fixed_eq, parse_time, time_sec, time_ns, classify_by_name } from "./text";
 import { set_arguments, program_args_hold, data_args_hold } from "./arguments";
+import { input_type, slot_type, slot_ptr, slot_len, slots_from_value } from "./input";
+import { note_output } from "./outputs";
 
 const MODE_ALLOW: i32 = 0;
 const MODE_SHADOW: i32 = 1;
@@ -136,26 +138,40 @@ function opt_string(obj: usize, key: i32): bool {
   return true;
 }
 
-/** README step 1, first failing check wins; returns the reason's fixed string or -1. */
-function check_input(input: usize): i32 {
-  if (value_type(input) != TYPE_OBJECT) return F.R_INPUT_OBJECT;
-  let v = field(input, F.K_API);
-  if (v == 0) return F.R_API_MISSING;
-  if (value_type(v) != TYPE_STRING) return F.R_API_STRING;
-  if (string_len(v) == 0) return F.R_API_NONEMPTY;
-  api_p = string_ptr(v);
-  api_l = string_len(v);
+// Reads an optional string input field into s_p/s_l (s_l = -1 when absent); false on a wrong type.
+function opt_slot_string(k: i32): bool {
+  const t = slot_type(k);
+  if (t == 0) {
+    s_p = 0;
+    s_l = -1;
+    return true;
+  }
+  if (t != TYPE_STRING) return false;
+  s_p = slot_ptr(k);
+  s_l = slot_len(k);
+  return true;
+}
 
-  const op = field(input, F.K_OPERATION);
-  if (op == 0) return F.R_OPERATION_MISSING;
-  if (value_type(op) != TYPE_OBJECT) return F.R_OPERATION_OBJECT;
-  v = field(op, F.K_NAME);
-  if (v == 0) return F.R_OPERATION_NAME_MISSING;
-  if (value_type(v) != TYPE_STRING) return F.R_OPERATION_NAME_STRING;
-  if (string_len(v) == 0) return F.R_OPERATION_NAME_NONEMPTY;
-  op_p = string_ptr(v);
-  op_l = string_len(v);
-  if (!opt_string(op, F.K_TYPE)) return F.R_OPERATION_TYPE_STRING;
+/** README step 1 over the input's slots (./input), first failing check wins; the reason's fixed string or -1. */
+function check_input(): i32 {
+  if (input_type != TYPE_OBJECT) return F.R_INPUT_OBJECT;
+  let t = slot_type(F.K_API);
+  if (t == 0) return F.R_API_MISSING;
+  if (t != TYPE_STRING) return F.R_API_STRING;
+  if (slot_len(F.K_API) == 0) return F.R_API_NONEMPTY;
+  api_p = slot_ptr(F.K_API);
+  api_l = slot_len(F.K_API);
+
+  t = slot_type(F.K_OPERATION);
+  if (t == 0) return F.R_OPERATION_MISSING;
+  if (t != TYPE_OBJECT) return F.R_OPERATION_OBJECT;
+  t = slot_type(F.K_NAME);
+  if (t == 0) return F.R_OPERATION_NAME_MISSING;
+  if (t != TYPE_STRING) return F.R_OPERATION_NAME_STRING;
+  if (slot_len(F.K_NAME) == 0) return F.R_OPERATION_NAME_NONEMPTY;
+  op_p = slot_ptr(F.K_NAME);
+  op_l = slot_len(F.K_NAME);
+  if (!opt_slot_string(F.K_TYPE)) return F.R_OPERATION_TYPE_STRING;
   type_p = s_p;
   type_l = s_l;
 
@@ -163,28 +179,28 @@ function check_input(input: usize): i32 {
   id_l = -1;
   env_in_l = -1;
   project_l = -1;
-  const res = field(input, F.K_RESOURCE);
-  if (res != 0) {
-    if (value_type(res) != TYPE_OBJECT) return F.R_RESOURCE_OBJECT;
-    if (!opt_string(res, F.K_KIND)) return F.R_RESOURCE_KIND_STRING;
+  t = slot_type(F.K_RESOURCE);
+  if (t != 0) {
+    if (t != TYPE_OBJECT) return F.R_RESOURCE_OBJECT;
+    if (!opt_slot_string(F.K_KIND)) return F.R_RESOURCE_KIND_STRING;
     kind_p = s_p;
     kind_l = s_l;
-    if (!opt_string(res, F.K_ID)) return F.R_RESOURCE_ID_STRING;
+    if (!opt_slot_string(F.K_ID)) return F.R_RESOURCE_ID_STRING;
     id_p = s_p;
     id_l = s_l;
-    if (!opt_string(res, F.K_ENVIRONMENT)) return F.R_RESOURCE_ENVIRONMENT_STRING;
+    if (!opt_slot_string(F.K_ENVIRONMENT)) return F.R_RESOURCE_ENVIRONMENT_STRING;
     env_in_p = s_p;
     env_in_l = s_l;
-    if (!opt_string(res, F.K_PROJECT)) return F.R_RESOURCE_PROJECT_STRING;
+    if (!opt_slot_string(F.K_PROJECT)) return F.R_RESOURCE_PROJECT_STRING;
     project_p = s_p;
     project_l = s_l;
   }
 
   fp_l = -1;
-  const tok = field(input, F.K_TOKEN);
-  if (tok != 0) {
-    if (value_type(tok) != TYPE_OBJECT) return F.R_TOKEN_OBJECT;
-    if (!opt_string(tok, F.K_FINGERPRINT)) return F.R_TOKEN_FINGERPRINT_STRING;
+  t = slot_type(F.K_TOKEN);
+  if (t != 0) {
+    if (t != TYPE_OBJECT) return F.R_TOKEN_OBJECT;
+    if (!opt_slot_string(F.K_FINGERPRINT)) return F.R_TOKEN_FINGERPRINT_STRING;
     fp_p = s_p;
     fp_l = s_l == 0 ? -1 : s_l;
   }
@@ -192,42 +208,42 @@ function check_input(input: usize): i32 {
   orig_l = -1;
   tenant_l = -1;
   verified = false;
-  const ident = field(input, F.K_IDENTITY);
-  if (ident != 0) {
-    if (value_type(ident) != TYPE_OBJECT) return F.R_IDENTITY_OBJECT;
-    if (!opt_string(ident, F.K_ORIGINATOR)) return F.R_IDENTITY_ORIGINATOR_STRING;
+  t = slot_type(F.K_IDENTITY);
+  if (t != 0) {
+    if (t != TYPE_OBJECT) return F.R_IDENTITY_OBJECT;
+    if (!opt_slot_string(F.K_ORIGINATOR)) return F.R_IDENTITY_ORIGINATOR_STRING;
     orig_p = s_p;
     orig_l = s_l == 0 ? -1 : s_l;
-    if (!opt_string(ident, F.K_TENANT)) return F.R_IDENTITY_TENANT_STRING;
+    if (!opt_slot_string(F.K_TENANT)) return F.R_IDENTITY_TENANT_STRING;
     tenant_p = s_p;
     tenant_l = s_l == 0 ? -1 : s_l;
-    if (!opt_string(ident, F.K_CAUSATION)) return F.R_IDENTITY_CAUSATION_STRING;
-    v = field(ident, F.K_VERIFIED);
-    if (v != 0) {
-      if (value_type(v) != TYPE_BOOLEAN) return F.R_IDENTITY_VERIFIED_BOOLEAN;
-      verified = bool_get(v);
+    if (!opt_slot_string(F.K_CAUSATION)) return F.R_IDENTITY_CAUSATION_STRING;
+    t = slot_type(F.K_VERIFIED);
+    if (t != 0) {
+      if (t != TYPE_BOOLEAN) return F.R_IDENTITY_VERIFIED_BOOLEAN;
+      verified = slot_ptr(F.K_VERIFIED) != 0;
     }
   }
 
   set_arguments(0);
-  const args = field(input, F.K_ARGUMENTS);
-  if (args != 0) {
-    if (value_type(args) != TYPE_OBJECT) return F.R_ARGUMENTS_OBJECT;
-    set_arguments(args);
+  t = slot_type(F.K_ARGUMENTS);
+  if (t != 0) {
+    if (t != TYPE_OBJECT) return F.R_ARGUMENTS_OBJECT;
+    set_arguments(slot_ptr(F.K_ARGUMENTS));
   }
 
   attempt = 1;
-  v = field(input, F.K_ATTEMPT);
-  if (v != 0) {
-    if (value_type(v) != TYPE_NUMBER) return F.R_ATTEMPT_INTEGER;
-    const n = number_plain_int(v);
+  t = slot_type(F.K_ATTEMPT);
+  if (t != 0) {
+    if (t != TYPE_NUMBER) return F.R_ATTEMPT_INTEGER;
+    const n = number_plain_int(slot_ptr(F.K_ATTEMPT));
     if (n < 1 || n > 1000000000) return F.R_ATTEMPT_INTEGER;
     attempt = n;
   }
 
-  v = field(input, F.K_TIME);
-  if (v == 0) return F.R_TIME_MISSING;
-  if (value_type(v) != TYPE_STRING || !parse_time(string_ptr(v), string_len(v))) return F.R_TIME_RFC3339;
+  t = slot_type(F.K_TIME);
+  if (t == 0) return F.R_TIME_MISSING;
+  if (t != TYPE_STRING || !parse_time(slot_ptr(F.K_TIME), slot_len(F.K_TIME))) return F.R_TIME_RFC3339;
   now_sec = time_sec;
   now_ns = time_ns;
   return -1;
@@ -512,14 +528,15 @@ function early(kind: i32, rule: i32, why_p: usize, why_l: i32): void {
   enf = ENF_NORMAL;
 }
 
-// README "Evaluation" steps 1-6: fills the findings in README order.
-function collect(input: usize, data: usize): void {
+// README "Evaluation" steps 1-6 for the input in the slots (./input): fills the findings in
+// README order.
+function collect(data: usize): void {
   null_context = false;
-  if (input == 0) {
+  if (input_type == 0) {
     early(F.V_INVALID_INPUT, F.F_INPUT_INVALID, fs_ptr(F.R_INPUT_MISSING), fs_len(F.R_INPUT_MISSING));
     return;
   }
-  const bad = check_input(input);
+  const bad = check_input();
   if (bad >= 0) {
     early(F.V_INVALID_INPUT, F.F_INPUT_INVALID, fs_ptr(bad), fs_len(bad));
     return;
@@ -660,7 +677,8 @@ function decision_value(): usize {
 /** The `blastguard/decision` value for an input (0 = undefined input); 0 without a program. */
 export function decide(input: usize, data: usize): usize {
   if (!has_program()) return 0;
-  collect(input, data);
+  slots_from_value(input);
+  collect(data);
   verdict();
   return decision_value();
 }
@@ -846,8 +864,8 @@ function w_decision(): void {
  * `[{"result":…}]`, anything else the Rego value text `{{"result":…}}`. The decision holds only
  * strings, booleans, null, arrays and objects, whose Rego text is their JSON text.
  */
-export function decide_text(entrypoint: i32, input: usize, data: usize, format: i32): usize {
-  collect(input, data);
+export function decide_text(entrypoint: i32, data: usize, format: i32): usize {
+  collect(data);
   verdict();
   wb = alloc(output_bound());
   wlen = 0;
@@ -858,6 +876,7 @@ export function decide_text(entrypoint: i32, input: usize, data: usize, format: 
   if (entrypoint == 0) w_decision(); else w_bool(out_mode != MODE_DENY);
   w_byte(0x7d);
   w_byte(format == 0 ? 0x5d : 0x7d);
+  note_output(wb, wlen);
   w_byte(0);
   return wb;
 }

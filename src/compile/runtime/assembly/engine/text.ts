@@ -18,7 +18,9 @@ export function bytes_eq(a: usize, alen: i32, b: usize, blen: i32): bool {
 /** Byte-wise order, a proper prefix first: the order the compiler sorts tables in. */
 export function bytes_cmp(a: usize, alen: i32, b: usize, blen: i32): i32 {
   const n = alen < blen ? alen : blen;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  while (i + 8 <= n && load<u64>(a + <usize>i) == load<u64>(b + <usize>i)) i += 8;
+  for (; i < n; i++) {
     const x = <i32>load<u8>(a + <usize>i);
     const y = <i32>load<u8>(b + <usize>i);
     if (x != y) return x - y;
