@@ -1,7 +1,8 @@
 /**
- * What of a side's remaining rules and grants can still change its decision, once some argument
- * paths are split. Within a cell every remaining rule holds on every dimension already split, so
- * a rule whose argument paths are all split matches every input of the cell ("settled"). The
+ * What of a side's remaining rules and grants can still change its decision, once some dimensions
+ * are split. Within a cell every remaining rule holds on every dimension already split, so a rule
+ * with no condition on a dimension still to split (an identity or resource field, the attempt, an
+ * argument path) matches every input of the cell ("settled"). The
  * evaluator decides by the most severe finding, the first one on a tie (README "Evaluation"), and
  * adds the class default only when no rule matched. So once a rule has settled, a rule that is less
  * severe, or as severe and later, can never decide and no longer changes whether the default
@@ -13,7 +14,7 @@
  * sides decide alike and the cell needs no further split: this is what keeps a policy with many
  * argument conditions from multiplying its cells.
  */
-import { SEVERITY, type IrArguments, type IrGrant, type IrRule } from '../ir/types.js';
+import { SEVERITY, type IrGrant, type IrRule } from '../ir/types.js';
 
 /** Stands for "some grant covers every input of the cell": only whether one does is read. */
 export const COVERED: IrGrant = Object.freeze({ operations: ['*'], environments: ['*'], projects: null, resources: null }) as IrGrant;
@@ -23,15 +24,18 @@ export interface Settled {
   grants: IrGrant[] | null;
 }
 
-/**
- * `open(args)` tells whether a rule's or grant's argument conditions name a path not split yet;
- * `scopesChecked` whether the side checks token scopes for the operation's class.
- */
-export function settle(rules: readonly IrRule[], grants: readonly IrGrant[] | null, open: (args: IrArguments | undefined) => boolean, scopesChecked: boolean): Settled {
+/** Whether a rule or grant still has a condition on a dimension not split yet. */
+export interface Open {
+  rule(r: IrRule): boolean;
+  grant(g: IrGrant): boolean;
+}
+
+/** `scopesChecked`: whether the side checks token scopes for the operation's class. */
+export function settle(rules: readonly IrRule[], grants: readonly IrGrant[] | null, open: Open, scopesChecked: boolean): Settled {
   let top = -1;
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i]!;
-    if (open(r.match.arguments)) continue;
+    if (open.rule(r)) continue;
     if (top < 0 || SEVERITY[r.mode] > SEVERITY[rules[top]!.mode]) top = i;
   }
   const bar = top < 0 ? -1 : SEVERITY[rules[top]!.mode];
@@ -39,7 +43,7 @@ export function settle(rules: readonly IrRule[], grants: readonly IrGrant[] | nu
   let keptGrants: IrGrant[] | null;
   if (grants === null) keptGrants = null;
   else if (!scopesChecked || (top >= 0 && rules[top]!.mode === 'deny')) keptGrants = [];
-  else if (grants.some((g) => !open(g.arguments))) keptGrants = [COVERED];
+  else if (grants.some((g) => !open.grant(g))) keptGrants = [COVERED];
   else keptGrants = [...grants];
   return { rules: kept, grants: keptGrants };
 }
@@ -50,10 +54,10 @@ export function settle(rules: readonly IrRule[], grants: readonly IrGrant[] | nu
  * Splitting in this order keeps the cells about linear in the number of conditions where a fixed
  * path order multiplies them.
  */
-export function firstOpen(rules: readonly IrRule[], open: (args: IrArguments | undefined) => boolean): IrRule | undefined {
+export function firstOpen(rules: readonly IrRule[], open: Open): IrRule | undefined {
   let best: IrRule | undefined;
   for (const r of rules) {
-    if (!open(r.match.arguments)) continue;
+    if (!open.rule(r)) continue;
     if (best === undefined || SEVERITY[r.mode] > SEVERITY[best.mode]) best = r;
   }
   return best;

@@ -22,8 +22,8 @@ import { defineOwn, hasOwn } from '../core/record.js';
 import type { ArgumentCondition, IdentityCondition, Ir, IrApi, IrArguments, IrGrant, IrRule, IrToken, OperationClass } from '../ir/types.js';
 import { ABSENT, OTHER, pathAtoms, realizeArguments, type PathAtom } from './arguments.js';
 import { SEVERITY } from '../ir/types.js';
-import { firstOpen, settle } from './settle.js';
-import type { ApiSpace, ArgumentValues, Conditions, SideDecision, ValueCondition } from './types.js';
+import { firstOpen, settle, type Open } from './settle.js';
+import type { ApiSpace, ArgumentAtom, ArgumentValues, Conditions, SideDecision, ValueCondition } from './types.js';
 
 export interface Cell {
   api: string;
@@ -489,7 +489,45 @@ function partsFor(field: Field, rules: readonly IrRule[], grants: readonly IrGra
   }
 }
 
-function splitInner(walk: Walk, k: number, b: SideNode, h: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
+const hasArguments = (args: IrArguments | undefined): boolean => args !== undefined && Object.keys(args).length > 0;
+
+function conditionsOn(field: Field, r: IrRule): boolean {
+  const m = r.match;
+  switch (field) {
+    case 'attempt':
+      return m.attempt !== null;
+    case 'verified':
+      return (m.identity?.verified ?? null) !== null;
+    case 'originator':
+    case 'tenant':
+      return (m.identity?.[field] ?? null) !== null;
+    case 'resourceKind':
+      return (m.resources?.kinds ?? null) !== null;
+    case 'resourceId':
+      return (m.resources?.ids ?? null) !== null;
+    case 'project':
+      return (m.resources?.projects ?? null) !== null;
+  }
+}
+
+/** What is still open from field `k` on: those fields and every argument path. */
+function openFrom(k: number): Open {
+  const rest = FIELDS.slice(k);
+  const ids = rest.includes('resourceId');
+  const projects = rest.includes('project');
+  return {
+    rule: (r) => hasArguments(r.match.arguments) || rest.some((f) => conditionsOn(f, r)),
+    grant: (g) => hasArguments(g.arguments) || (ids && g.resources !== null) || (projects && g.projects !== null),
+  };
+}
+const OPEN_FROM = Array.from({ length: FIELDS.length + 1 }, (_, k) => openFrom(k));
+
+function splitInner(walk: Walk, k: number, b0: SideNode, h0: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
+  // Rules and grants that can no longer decide are dropped first (./settle.ts), so a subtree
+  // where both sides agree whatever the remaining fields hold is not split at all.
+  const b = settleNode(b0, OPEN_FROM[k]!);
+  const h = settleNode(h0, OPEN_FROM[k]!);
+  if (sameNode(b, h)) return;
   if (k === FIELDS.length) {
     splitArguments(walk, b, h, conditions, input, pb, ph);
     return;
@@ -565,7 +603,7 @@ function splitArguments(walk: Walk, b: SideNode, h: SideNode, conditions: Condit
   }
 }
 
-function settleNode(n: SideNode, open: (args: IrArguments | undefined) => boolean): SideNode {
+function settleNode(n: SideNode, open: Open): SideNode {
   const scopesChecked = n.s.api !== undefined && n.s.api.tokens.checkScopesFor.includes(n.cls);
   return { ...n, ...settle(n.rules, n.grants, open, scopesChecked) };
 }
@@ -579,7 +617,8 @@ function settleNode(n: SideNode, open: (args: IrArguments | undefined) => boolea
  */
 function argumentCells(aw: ArgumentWalk, b0: SideNode, h0: SideNode, done: readonly Chosen[]): ArgumentCell[] {
   const split = new Set(done.map((d) => d.path));
-  const open = (args: IrArguments | undefined): boolean => args !== undefined && Object.keys(args).some((p) => !split.has(p));
+  const openArgs = (args: IrArguments | undefined): boolean => args !== undefined && Object.keys(args).some((p) => !split.has(p));
+  const open: Open = { rule: (r) => openArgs(r.match.arguments), grant: (g) => openArgs(g.arguments) };
   const b = settleNode(b0, open);
   const h = settleNode(h0, open);
   if (sameNode(b, h)) return [];
@@ -613,30 +652,38 @@ function argumentCells(aw: ArgumentWalk, b0: SideNode, h0: SideNode, done: reado
     if (list) list.push(atom);
     else groups.set(groupKey, [atom]);
   }
-  const out: ArgumentCell[] = [];
+  // Cells below different classes of this path that agree on everything else are one cell over
+  // the union of those classes (exact: a union of whole cells); merging here, before a state's
+  // cells are repeated under every context it recurs in, keeps their number down.
+  const merged = new Map<string, { names: Set<ArgumentAtom>; cell: ArgumentCell }>();
   for (const group of groups.values()) {
     // The representative: `other` when the group has it, so longer paths may still hold values.
     const atom = group.find((a) => a.atom === OTHER) ?? group[0]!;
     const nb: SideNode = { ...b, rules: b.rules.filter((r) => holds(r.match.arguments, atom)), grants: b.grants === null ? null : b.grants.filter((g) => holds(g.arguments, atom)) };
     const nh: SideNode = { ...h, rules: h.rules.filter((r) => holds(r.match.arguments, atom)), grants: h.grants === null ? null : h.grants.filter((g) => holds(g.arguments, atom)) };
     if (sameNode(nb, nh)) continue;
-    const below = argumentCells(aw, nb, nh, [...done, { path, atom }]);
-    if (below.length === 0) continue;
-    let values: ArgumentValues | null = null;
-    if (!blocked && group.length < atoms.length) {
-      const names = group.map((a) => a.atom);
-      values = names.includes(OTHER) ? { notIn: all.filter((a) => !names.includes(a)) } : { in: names };
+    for (const cell of argumentCells(aw, nb, nh, [...done, { path, atom }])) {
+      const cellKey = JSON.stringify([cell.before, cell.after, [...cell.values].sort((x, y) => byString(x[0], y[0]))]);
+      const entry = merged.get(cellKey);
+      if (entry) for (const a of group) entry.names.add(a.atom);
+      else merged.set(cellKey, { names: new Set(group.map((a) => a.atom)), cell: { ...cell, atoms: [{ path, atom }, ...cell.atoms] } });
     }
-    for (const cell of below) {
-      out.push({ ...cell, values: values === null ? cell.values : [[path, values], ...cell.values], atoms: [{ path, atom }, ...cell.atoms] });
+  }
+  const out: ArgumentCell[] = [];
+  for (const { names, cell } of merged.values()) {
+    if (blocked || names.size === atoms.length) {
+      out.push(cell);
+      continue;
     }
+    const values: ArgumentValues = names.has(OTHER) ? { notIn: all.filter((a) => !names.has(a)) } : { in: all.filter((a) => names.has(a)) };
+    out.push({ ...cell, values: [[path, values], ...cell.values] });
   }
   aw.memo.set(key, out);
   return out;
 }
 
 /** The path to split next: the first open path of the rule (or else grant) that would decide first, or a shorter path above it. */
-function nextPath(b: SideNode, h: SideNode, open: (args: IrArguments | undefined) => boolean, remaining: readonly string[]): string {
+function nextPath(b: SideNode, h: SideNode, open: Open, remaining: readonly string[]): string {
   const fb = firstOpen(b.rules, open);
   const fh = firstOpen(h.rules, open);
   const target =
@@ -644,7 +691,7 @@ function nextPath(b: SideNode, h: SideNode, open: (args: IrArguments | undefined
       ? fb.match.arguments
       : fh
         ? fh.match.arguments
-        : [...(b.grants ?? []), ...(h.grants ?? [])].find((g) => open(g.arguments))?.arguments;
+        : [...(b.grants ?? []), ...(h.grants ?? [])].find((g) => open.grant(g))?.arguments;
   const path = Object.keys(target ?? {}).filter((p) => remaining.includes(p)).sort(byString)[0] ?? remaining[0]!;
   // The shortest remaining path above it goes first.
   return remaining.filter((p) => path.startsWith(p + '.')).sort((x, y) => x.length - y.length)[0] ?? path;

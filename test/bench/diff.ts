@@ -82,6 +82,13 @@ export async function diffBench(root: string, benchIr: (n: number) => Ir): Promi
   const big = benchIr(1_000);
   const large = timed(big, tenChanges(big), 1);
   process.stderr.write('measured the 1,000-rule diff\n');
+  const argumentRows = [6, 12, 20].map((n) => {
+    const { base, head } = argumentPathsPair(benchIr, n);
+    const paths = new Set(base.policies.flatMap((p) => p.rules).flatMap((r) => Object.keys(r.match.arguments ?? {})));
+    const t = timed(base, head, 3);
+    process.stderr.write(`measured the ${n}-argument-rule diff\n`);
+    return { name: `${paths.size} argument paths in ${n} rules of one operation, 3 changes`, t };
+  });
   const row = (name: string, goal: string, t: { ms: number; report: DiffReport }): string =>
     `| ${name} | ${(t.ms / 1000).toFixed(2)} s | ${goal} | ${t.report.summary.cellsEvaluated.toLocaleString('en-US')} | ${t.report.rows.length.toLocaleString('en-US')} | ${t.report.summary.loosened} / ${t.report.summary.tightened} |`;
   console.log('');
@@ -91,4 +98,5 @@ export async function diffBench(root: string, benchIr: (n: number) => Ir): Promi
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   console.log(row('example repository, one rule deny → allow', '≤ 2 s', small));
   console.log(row('1,000 rules + 1,000 tokens, 10 changes', '≤ 30 s', large));
+  for (const { name, t } of argumentRows) console.log(row(name, '≤ 5 s', t));
 }
