@@ -16,7 +16,7 @@ import { inputsFor, pairArb } from './mutations.js';
 import { DIFF_SEED } from './seed.js';
 
 const PAIRS = Number(process.env['BLASTGUARD_DIFF_RUNS'] ?? 100);
-const ARGUMENT_PAIRS = Number(process.env['BLASTGUARD_DIFF_ARGUMENT_RUNS'] ?? 30);
+const ARGUMENT_PAIRS = Number(process.env['BLASTGUARD_DIFF_ARGUMENT_RUNS'] ?? 20);
 const RANDOM_INPUTS = 100;
 const TARGETED_INPUTS = 300;
 const PER_ROW = 6;

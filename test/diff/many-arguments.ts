@@ -1,6 +1,6 @@
-// Policy-set pairs whose rules for one operation condition on many argument paths (up to 16, some
-// nested, one or two per rule, several values each) and whose grants do too: the shape that made
-// a cross product of path classes take minutes. Head = base with some of those rules' modes,
+// Policy-set pairs whose rules for one operation condition on many argument paths (up to 16 in
+// 12 rules, some nested, one or two per rule, several values each) and whose grants do too: the
+// shape that made a cross product of path classes take minutes. Head = base with some of those rules' modes,
 // values and order changed, plus the generic mutations of ./mutations.ts.
 import fc from 'fast-check';
 import type { ArgumentCondition, IrArguments, IrGrant, IrRule, Mode } from '../../src/ir/types.js';
@@ -31,7 +31,7 @@ export const manyArgumentsPairArb = fc
   .record({
     base: irArb,
     donor: irArb,
-    rules: fc.array(ruleArb, { minLength: 6, maxLength: 16 }),
+    rules: fc.array(ruleArb, { minLength: 5, maxLength: 12 }),
     grants: fc.array(argumentsArb, { maxLength: 3 }),
     edits: fc.array(editArb, { minLength: 1, maxLength: 3 }),
     plans: fc.option(planArb, { freq: 3 }),
