@@ -12,7 +12,10 @@
  * rules and grants whose conditions already failed are dropped, so a deeper dimension is split
  * only by what the remaining rules of either side mention, and a subtree whose remaining inputs
  * to the evaluator are identical on both sides is skipped, because the evaluator is a function of
- * exactly those inputs. Leaves are decided by evaluating a representative input of the cell.
+ * exactly those inputs. At every level each side first drops the rules and grants that can no
+ * longer decide anything in the subtree (./settle.ts), which is what stops argument paths — many
+ * per operation in real policies — from multiplying the cells. Leaves are decided by evaluating a
+ * representative input of the cell.
  */
 import { classifyOperationName } from '../core/classify.js';
 import { compareInstants, formatInstant, parseRfc3339, type Instant } from '../core/time.js';
