@@ -73150,6 +73150,33 @@ function mergeCells(space, cells) {
   );
 }
 
+// src/diff/settle.ts
+var COVERED = Object.freeze({ operations: ["*"], environments: ["*"], projects: null, resources: null });
+function settle(rules, grants, open2, scopesChecked) {
+  let top = -1;
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i];
+    if (open2.rule(r)) continue;
+    if (top < 0 || SEVERITY[r.mode] > SEVERITY[rules[top].mode]) top = i;
+  }
+  const bar = top < 0 ? -1 : SEVERITY[rules[top].mode];
+  const kept = top < 0 ? [...rules] : rules.filter((r, i) => SEVERITY[r.mode] > bar || SEVERITY[r.mode] === bar && i <= top);
+  let keptGrants;
+  if (grants === null) keptGrants = null;
+  else if (!scopesChecked || top >= 0 && rules[top].mode === "deny") keptGrants = [];
+  else if (grants.some((g) => !open2.grant(g))) keptGrants = [COVERED];
+  else keptGrants = [...grants];
+  return { rules: kept, grants: keptGrants };
+}
+function firstOpen(rules, open2) {
+  let best;
+  for (const r of rules) {
+    if (!open2.rule(r)) continue;
+    if (best === void 0 || SEVERITY[r.mode] > SEVERITY[best.mode]) best = r;
+  }
+  return best;
+}
+
 // src/diff/space.ts
 var MAX_ATTEMPT = 1e9;
 var byString3 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
@@ -73482,7 +73509,39 @@ function partsFor(field, rules, grants) {
       return resourceParts(field, (r) => r.match.resources?.projects ?? null, (g) => g.projects, rules, grants);
   }
 }
-function splitInner(walk, k, b, h, conditions, input2, pb, ph) {
+var hasArguments = (args) => args !== void 0 && Object.keys(args).length > 0;
+function conditionsOn(field, r) {
+  const m = r.match;
+  switch (field) {
+    case "attempt":
+      return m.attempt !== null;
+    case "verified":
+      return (m.identity?.verified ?? null) !== null;
+    case "originator":
+    case "tenant":
+      return (m.identity?.[field] ?? null) !== null;
+    case "resourceKind":
+      return (m.resources?.kinds ?? null) !== null;
+    case "resourceId":
+      return (m.resources?.ids ?? null) !== null;
+    case "project":
+      return (m.resources?.projects ?? null) !== null;
+  }
+}
+function openFrom(k) {
+  const rest = FIELDS.slice(k);
+  const ids = rest.includes("resourceId");
+  const projects = rest.includes("project");
+  return {
+    rule: (r) => hasArguments(r.match.arguments) || rest.some((f) => conditionsOn(f, r)),
+    grant: (g) => hasArguments(g.arguments) || ids && g.resources !== null || projects && g.projects !== null
+  };
+}
+var OPEN_FROM = Array.from({ length: FIELDS.length + 1 }, (_, k) => openFrom(k));
+function splitInner(walk, k, b0, h0, conditions, input2, pb, ph) {
+  const b = settleNode(b0, OPEN_FROM[k]);
+  const h = settleNode(h0, OPEN_FROM[k]);
+  if (sameNode(b, h)) return;
   if (k === FIELDS.length) {
     splitArguments(walk, b, h, conditions, input2, pb, ph);
     return;
@@ -73517,60 +73576,115 @@ function argumentConditions(nodes) {
   return out;
 }
 function splitArguments(walk, b, h, conditions, input2, pb, ph) {
-  const done = input2.argAtoms ?? [];
-  const byPath = argumentConditions([b, h]);
-  const path20 = [...byPath.keys()].filter((p) => !done.some((d) => d.path === p)).sort(byString3)[0];
-  if (path20 === void 0) {
-    leaf(walk, b, h, conditions, input2, pb, ph);
+  if (argumentConditions([b, h]).size === 0) {
+    const d = decide(walk, b, h, input2, pb, ph);
+    if (d) emitCell(walk, h, conditions, input2, d);
     return;
   }
+  const aw = { walk, input: input2, pb, ph, memo: /* @__PURE__ */ new Map() };
+  for (const cell4 of argumentCells(aw, b, h, [])) {
+    const values2 = {};
+    for (const [path20, v] of [...cell4.values].sort((x, y) => byString3(x[0], y[0]))) defineOwn(values2, path20, v);
+    const c2 = cell4.values.length === 0 ? conditions : { ...conditions, arguments: values2 };
+    emitCell(walk, h, c2, { ...input2, argAtoms: [...cell4.atoms].sort((x, y) => byString3(x.path, y.path)) }, cell4);
+  }
+}
+function settleNode(n2, open2) {
+  const scopesChecked = n2.s.api !== void 0 && n2.s.api.tokens.checkScopesFor.includes(n2.cls);
+  return { ...n2, ...settle(n2.rules, n2.grants, open2, scopesChecked) };
+}
+function argumentCells(aw, b0, h0, done) {
+  const split = new Set(done.map((d) => d.path));
+  const openArgs = (args) => args !== void 0 && Object.keys(args).some((p) => !split.has(p));
+  const open2 = { rule: (r) => openArgs(r.match.arguments), grant: (g) => openArgs(g.arguments) };
+  const b = settleNode(b0, open2);
+  const h = settleNode(h0, open2);
+  if (sameNode(b, h)) return [];
+  const byPath = argumentConditions([b, h]);
+  for (const p of split) byPath.delete(p);
+  if (byPath.size === 0) {
+    const d = decide(aw.walk, b, h, { ...aw.input, argAtoms: [...done] }, aw.pb, aw.ph);
+    return d ? [{ values: [], atoms: [], before: d.before, after: d.after }] : [];
+  }
+  const isBlocked = (path21) => done.some((d) => path21.startsWith(d.path + ".") && d.atom.atom !== OTHER);
+  const remaining = [...byPath.keys()].sort(byString3);
+  const key = `${listKey(b.rules, b.grants)}${listKey(h.rules, h.grants)}${JSON.stringify(remaining.map((p) => [p, isBlocked(p)]))}`;
+  const known = aw.memo.get(key);
+  if (known) return known;
+  const path20 = nextPath(b, h, open2, remaining);
   const conds = byPath.get(path20);
-  const blocked = done.some((d) => path20.startsWith(d.path + ".") && d.atom.atom !== OTHER);
+  const blocked = isBlocked(path20);
   const atoms = blocked ? [{ atom: ABSENT, value: void 0 }] : pathAtoms(conds);
   const all = atoms.map((a) => a.atom);
   const holds = (args, atom) => !args || !hasOwn(args, path20) || argumentHolds(args[path20], atom.value);
-  const nested = [...byPath.keys()].some((p) => p.startsWith(path20 + "."));
+  const nested = remaining.some((p) => p.startsWith(path20 + "."));
   const groups = /* @__PURE__ */ new Map();
   for (const atom of atoms) {
-    const key = [b, h].map((n2) => [...n2.rules.map((r) => holds(r.match.arguments, atom)), "|", ...(n2.grants ?? []).map((g) => holds(g.arguments, atom))].map((x) => x === true ? "1" : x === false ? "0" : x).join("")).join("/") + (nested && atom.atom === OTHER ? "/other" : "");
-    const list2 = groups.get(key);
+    const groupKey = [b, h].map((n2) => [...n2.rules.map((r) => holds(r.match.arguments, atom)), "|", ...(n2.grants ?? []).map((g) => holds(g.arguments, atom))].map((x) => x === true ? "1" : x === false ? "0" : x).join("")).join("/") + (nested && atom.atom === OTHER ? "/other" : "");
+    const list2 = groups.get(groupKey);
     if (list2) list2.push(atom);
-    else groups.set(key, [atom]);
+    else groups.set(groupKey, [atom]);
   }
+  const merged = /* @__PURE__ */ new Map();
   for (const group2 of groups.values()) {
     const atom = group2.find((a) => a.atom === OTHER) ?? group2[0];
     const nb = { ...b, rules: b.rules.filter((r) => holds(r.match.arguments, atom)), grants: b.grants === null ? null : b.grants.filter((g) => holds(g.arguments, atom)) };
     const nh = { ...h, rules: h.rules.filter((r) => holds(r.match.arguments, atom)), grants: h.grants === null ? null : h.grants.filter((g) => holds(g.arguments, atom)) };
     if (sameNode(nb, nh)) continue;
-    const nextInput = { ...input2, argAtoms: [...done, { path: path20, atom }] };
-    let nextConditions = conditions;
-    if (!blocked && group2.length < atoms.length) {
-      const names = group2.map((a) => a.atom);
-      const values2 = { ...conditions.arguments ?? {} };
-      defineOwn(values2, path20, names.includes(OTHER) ? { notIn: all.filter((a) => !names.includes(a)) } : { in: names });
-      nextConditions = { ...conditions, arguments: values2 };
+    for (const cell4 of argumentCells(aw, nb, nh, [...done, { path: path20, atom }])) {
+      const cellKey = JSON.stringify([cell4.before, cell4.after, [...cell4.values].sort((x, y) => byString3(x[0], y[0]))]);
+      const entry = merged.get(cellKey);
+      if (entry) for (const a of group2) entry.names.add(a.atom);
+      else merged.set(cellKey, { names: new Set(group2.map((a) => a.atom)), cell: { ...cell4, atoms: [{ path: path20, atom }, ...cell4.atoms] } });
     }
-    splitArguments(walk, nb, nh, nextConditions, nextInput, pb, ph);
   }
+  const out = [];
+  for (const { names, cell: cell4 } of merged.values()) {
+    if (blocked || names.size === atoms.length) {
+      out.push(cell4);
+      continue;
+    }
+    const values2 = names.has(OTHER) ? { notIn: all.filter((a) => !names.has(a)) } : { in: all.filter((a) => names.has(a)) };
+    out.push({ ...cell4, values: [[path20, values2], ...cell4.values] });
+  }
+  aw.memo.set(key, out);
+  return out;
+}
+function nextPath(b, h, open2, remaining) {
+  const fb = firstOpen(b.rules, open2);
+  const fh = firstOpen(h.rules, open2);
+  const target = fb && (!fh || SEVERITY[fb.mode] >= SEVERITY[fh.mode]) ? fb.match.arguments : fh ? fh.match.arguments : [...b.grants ?? [], ...h.grants ?? []].find((g) => open2.grant(g))?.arguments;
+  const path20 = Object.keys(target ?? {}).filter((p) => remaining.includes(p)).sort(byString3)[0] ?? remaining[0];
+  return remaining.filter((p) => path20.startsWith(p + ".")).sort((x, y) => x.length - y.length)[0] ?? path20;
 }
 function narrow(n2, part) {
   return { ...n2, rules: n2.rules.filter((r) => part.keepRule(r)), grants: n2.grants === null ? null : n2.grants.filter((g) => part.keepGrant(g)) };
 }
-function leaf(walk, b, h, conditions, given, pb, ph) {
+function decide(walk, b, h, given, pb, ph) {
   walk.evaluated++;
+  const input2 = realizeInput(given);
+  const db = evaluate(pb.ir, input2, pb.data);
+  const dh = evaluate(ph.ir, input2, ph.data);
+  if (db.mode === dh.mode && db.rule === dh.rule) return null;
+  return {
+    before: { mode: db.mode, rule: db.rule, class: b.s.api ? b.cls : null },
+    after: { mode: dh.mode, rule: dh.rule, class: h.s.api ? h.cls : null }
+  };
+}
+function realizeInput(given) {
   const { argAtoms, ...input2 } = given;
   const args = argAtoms ? realizeArguments(argAtoms) : void 0;
   if (args) input2["arguments"] = args;
-  const db = evaluate(pb.ir, input2, pb.data);
-  const dh = evaluate(ph.ir, input2, ph.data);
-  if (db.mode === dh.mode && db.rule === dh.rule) return;
+  return input2;
+}
+function emitCell(walk, h, conditions, input2, d) {
   walk.emit({
     api: walk.apiName,
     conditions,
-    before: { mode: db.mode, rule: db.rule, class: b.s.api ? b.cls : null },
-    after: { mode: dh.mode, rule: dh.rule, class: h.s.api ? h.cls : null },
+    before: d.before,
+    after: d.after,
     headEnvironment: h.s.api ? h.env : null,
-    example: JSON.parse(JSON.stringify(input2))
+    example: JSON.parse(JSON.stringify(realizeInput(input2)))
   });
 }
 
@@ -76238,13 +76352,13 @@ function verifyChain(compact, hash, store) {
     iat = Math.max(iat, child.iat);
     exp = Math.min(exp, child.exp);
   }
-  const leaf2 = levels[levels.length - 1].claims;
+  const leaf = levels[levels.length - 1].claims;
   return {
     hash,
-    originator: leaf2.sub,
-    tenant: leaf2.tctx.tenant,
-    ...leaf2.tctx.causation === void 0 ? {} : { causation: leaf2.tctx.causation },
-    txn: leaf2.txn,
+    originator: leaf.sub,
+    tenant: leaf.tctx.tenant,
+    ...leaf.tctx.causation === void 0 ? {} : { causation: leaf.tctx.causation },
+    txn: leaf.txn,
     issuers: levels.map((l) => l.claims.iss),
     audiences: levels.flatMap((l) => l.claims.aud === void 0 ? [] : [l.claims.aud]),
     scope,
@@ -79253,7 +79367,7 @@ async function runReplay(document, ir, engineFor, options = {}) {
       const expected = step.expect[i] ?? null;
       const at = expected ? document.locate(["spec", "steps", s, "expect", i]) : document.locate(["spec", "steps", s, "name"], "value");
       const operation = found ? found.operation ?? UNPARSEABLE : expected?.operation ?? UNPARSEABLE;
-      const decided = found ? decide(engine, found.input) : null;
+      const decided = found ? decide2(engine, found.input) : null;
       const actual = decided && "decision" in decided ? decided.decision : null;
       let diffs;
       if (decided && "failure" in decided) diffs = [decided.failure];
@@ -79289,7 +79403,7 @@ async function runTestSuite(document, engineFor, options = {}) {
   const results = spec.cases.flatMap((testCase, i) => {
     if (options.only && !options.only(testCase.name)) return [];
     const at = document.locate(["spec", "cases", i]);
-    const decided = decide(engine, testCase.input);
+    const decided = decide2(engine, testCase.input);
     const actual = "decision" in decided ? decided.decision : null;
     const diffs = "decision" in decided ? compareDecision(testCase.expect, decided.decision) : [decided.failure];
     return [{
@@ -79311,7 +79425,7 @@ async function runTestSuite(document, engineFor, options = {}) {
   });
   return { results, diagnostics: [] };
 }
-function decide(engine, input2) {
+function decide2(engine, input2) {
   try {
     return { decision: engine.decide(input2) };
   } catch (e) {

@@ -12,7 +12,10 @@
  * rules and grants whose conditions already failed are dropped, so a deeper dimension is split
  * only by what the remaining rules of either side mention, and a subtree whose remaining inputs
  * to the evaluator are identical on both sides is skipped, because the evaluator is a function of
- * exactly those inputs. Leaves are decided by evaluating a representative input of the cell.
+ * exactly those inputs. At every level each side first drops the rules and grants that can no
+ * longer decide anything in the subtree (./settle.ts), which is what stops argument paths — many
+ * per operation in real policies — from multiplying the cells. Leaves are decided by evaluating a
+ * representative input of the cell.
  */
 import { classifyOperationName } from '../core/classify.js';
 import { compareInstants, formatInstant, parseRfc3339, type Instant } from '../core/time.js';
@@ -21,7 +24,9 @@ import { argumentHolds } from '../core/arguments.js';
 import { defineOwn, hasOwn } from '../core/record.js';
 import type { ArgumentCondition, IdentityCondition, Ir, IrApi, IrArguments, IrGrant, IrRule, IrToken, OperationClass } from '../ir/types.js';
 import { ABSENT, OTHER, pathAtoms, realizeArguments, type PathAtom } from './arguments.js';
-import type { ApiSpace, ArgumentAtom, Conditions, SideDecision, ValueCondition } from './types.js';
+import { SEVERITY } from '../ir/types.js';
+import { firstOpen, settle, type Open } from './settle.js';
+import type { ApiSpace, ArgumentAtom, ArgumentValues, Conditions, SideDecision, ValueCondition } from './types.js';
 
 export interface Cell {
   api: string;
@@ -325,7 +330,7 @@ interface Input {
   attempt?: number;
   time?: string;
   /** The class chosen for each argument path so far; realized into `arguments` at the leaf. */
-  argAtoms?: { path: string; atom: PathAtom }[];
+  argAtoms?: Chosen[];
 }
 
 function instants(texts: readonly (string | null | undefined)[]): Instant[] {
@@ -487,7 +492,45 @@ function partsFor(field: Field, rules: readonly IrRule[], grants: readonly IrGra
   }
 }
 
-function splitInner(walk: Walk, k: number, b: SideNode, h: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
+const hasArguments = (args: IrArguments | undefined): boolean => args !== undefined && Object.keys(args).length > 0;
+
+function conditionsOn(field: Field, r: IrRule): boolean {
+  const m = r.match;
+  switch (field) {
+    case 'attempt':
+      return m.attempt !== null;
+    case 'verified':
+      return (m.identity?.verified ?? null) !== null;
+    case 'originator':
+    case 'tenant':
+      return (m.identity?.[field] ?? null) !== null;
+    case 'resourceKind':
+      return (m.resources?.kinds ?? null) !== null;
+    case 'resourceId':
+      return (m.resources?.ids ?? null) !== null;
+    case 'project':
+      return (m.resources?.projects ?? null) !== null;
+  }
+}
+
+/** What is still open from field `k` on: those fields and every argument path. */
+function openFrom(k: number): Open {
+  const rest = FIELDS.slice(k);
+  const ids = rest.includes('resourceId');
+  const projects = rest.includes('project');
+  return {
+    rule: (r) => hasArguments(r.match.arguments) || rest.some((f) => conditionsOn(f, r)),
+    grant: (g) => hasArguments(g.arguments) || (ids && g.resources !== null) || (projects && g.projects !== null),
+  };
+}
+const OPEN_FROM = Array.from({ length: FIELDS.length + 1 }, (_, k) => openFrom(k));
+
+function splitInner(walk: Walk, k: number, b0: SideNode, h0: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
+  // Rules and grants that can no longer decide are dropped first (./settle.ts), so a subtree
+  // where both sides agree whatever the remaining fields hold is not split at all.
+  const b = settleNode(b0, OPEN_FROM[k]!);
+  const h = settleNode(h0, OPEN_FROM[k]!);
+  if (sameNode(b, h)) return;
   if (k === FIELDS.length) {
     splitArguments(walk, b, h, conditions, input, pb, ph);
     return;
@@ -524,72 +567,171 @@ function argumentConditions(nodes: readonly SideNode[]): Map<string, ArgumentCon
   return out;
 }
 
+type Chosen = { path: string; atom: PathAtom };
+
+/** A changed cell below an argument split, relative to it: the classes it adds, by path. */
+interface ArgumentCell {
+  values: [path: string, values: ArgumentValues][];
+  atoms: Chosen[];
+  before: SideDecision;
+  after: SideDecision;
+}
+
+/** One argument split's fixed context: everything but the arguments is the same in all its cells. */
+interface ArgumentWalk {
+  walk: Walk;
+  input: Input;
+  pb: Pruned;
+  ph: Pruned;
+  /** Changed cells below a state of the split (see argumentCells): the same state recurs under many classes of the paths already split. */
+  memo: Map<string, ArgumentCell[]>;
+}
+
 /**
- * Splits the argument paths one at a time, shortest prefix first (`input` before
- * `input.private`): see ./arguments.ts for the classes and why a path below an ancestor that is
- * not an object can only be absent.
+ * Splits the argument paths of one cell of the other dimensions; see ./arguments.ts for the
+ * classes of a path and ./settle.ts for why the split stops where both sides settle alike.
  */
 function splitArguments(walk: Walk, b: SideNode, h: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
-  const done = input.argAtoms ?? [];
-  const byPath = argumentConditions([b, h]);
-  const path = [...byPath.keys()].filter((p) => !done.some((d) => d.path === p)).sort(byString)[0];
-  if (path === undefined) {
-    leaf(walk, b, h, conditions, input, pb, ph);
+  if (argumentConditions([b, h]).size === 0) {
+    const d = decide(walk, b, h, input, pb, ph);
+    if (d) emitCell(walk, h, conditions, input, d);
     return;
   }
+  const aw: ArgumentWalk = { walk, input, pb, ph, memo: new Map() };
+  for (const cell of argumentCells(aw, b, h, [])) {
+    const values: Record<string, ArgumentValues> = {};
+    for (const [path, v] of [...cell.values].sort((x, y) => byString(x[0], y[0]))) defineOwn(values, path, v);
+    const c: Conditions = cell.values.length === 0 ? conditions : { ...conditions, arguments: values };
+    emitCell(walk, h, c, { ...input, argAtoms: [...cell.atoms].sort((x, y) => byString(x.path, y.path)) }, cell);
+  }
+}
+
+function settleNode(n: SideNode, open: Open): SideNode {
+  const scopesChecked = n.s.api !== undefined && n.s.api.tokens.checkScopesFor.includes(n.cls);
+  return { ...n, ...settle(n.rules, n.grants, open, scopesChecked) };
+}
+
+/**
+ * The changed cells below `done` (the classes chosen so far), relative to it. Paths are split one
+ * at a time, the next one taken from the rule that would decide first (./settle.ts), a shorter
+ * path before any path below it (see ./arguments.ts for why a path below an ancestor that is not
+ * an object can only be absent). What is below depends only on the settled sides and on which of
+ * the remaining paths are blocked that way, so it is computed once per such state.
+ */
+function argumentCells(aw: ArgumentWalk, b0: SideNode, h0: SideNode, done: readonly Chosen[]): ArgumentCell[] {
+  const split = new Set(done.map((d) => d.path));
+  const openArgs = (args: IrArguments | undefined): boolean => args !== undefined && Object.keys(args).some((p) => !split.has(p));
+  const open: Open = { rule: (r) => openArgs(r.match.arguments), grant: (g) => openArgs(g.arguments) };
+  const b = settleNode(b0, open);
+  const h = settleNode(h0, open);
+  if (sameNode(b, h)) return [];
+  const byPath = argumentConditions([b, h]);
+  for (const p of split) byPath.delete(p);
+  if (byPath.size === 0) {
+    const d = decide(aw.walk, b, h, { ...aw.input, argAtoms: [...done] }, aw.pb, aw.ph);
+    return d ? [{ values: [], atoms: [], before: d.before, after: d.after }] : [];
+  }
+  const isBlocked = (path: string): boolean => done.some((d) => path.startsWith(d.path + '.') && d.atom.atom !== OTHER);
+  const remaining = [...byPath.keys()].sort(byString);
+  const key = `${listKey(b.rules, b.grants)}\u0001${listKey(h.rules, h.grants)}\u0001${JSON.stringify(remaining.map((p) => [p, isBlocked(p)]))}`;
+  const known = aw.memo.get(key);
+  if (known) return known;
+
+  const path = nextPath(b, h, open, remaining);
   const conds = byPath.get(path)!;
-  const blocked = done.some((d) => path.startsWith(d.path + '.') && d.atom.atom !== OTHER);
+  const blocked = isBlocked(path);
   const atoms = blocked ? [{ atom: ABSENT, value: undefined }] : pathAtoms(conds);
   const all = atoms.map((a) => a.atom);
   const holds = (args: IrArguments | undefined, atom: PathAtom): boolean => !args || !hasOwn(args, path) || argumentHolds(args[path]!, atom.value);
   // Classes every remaining rule and grant treats alike are one part; `other` stays apart when a
   // longer path is still to split, since only below it can that path hold a value.
-  const nested = [...byPath.keys()].some((p) => p.startsWith(path + '.'));
+  const nested = remaining.some((p) => p.startsWith(path + '.'));
   const groups = new Map<string, PathAtom[]>();
   for (const atom of atoms) {
-    const key = [b, h]
+    const groupKey = [b, h]
       .map((n) => [...n.rules.map((r) => holds(r.match.arguments, atom)), '|', ...(n.grants ?? []).map((g) => holds(g.arguments, atom))].map((x) => (x === true ? '1' : x === false ? '0' : x)).join(''))
       .join('/') + (nested && atom.atom === OTHER ? '/other' : '');
-    const list = groups.get(key);
+    const list = groups.get(groupKey);
     if (list) list.push(atom);
-    else groups.set(key, [atom]);
+    else groups.set(groupKey, [atom]);
   }
+  // Cells below different classes of this path that agree on everything else are one cell over
+  // the union of those classes (exact: a union of whole cells); merging here, before a state's
+  // cells are repeated under every context it recurs in, keeps their number down.
+  const merged = new Map<string, { names: Set<ArgumentAtom>; cell: ArgumentCell }>();
   for (const group of groups.values()) {
     // The representative: `other` when the group has it, so longer paths may still hold values.
     const atom = group.find((a) => a.atom === OTHER) ?? group[0]!;
     const nb: SideNode = { ...b, rules: b.rules.filter((r) => holds(r.match.arguments, atom)), grants: b.grants === null ? null : b.grants.filter((g) => holds(g.arguments, atom)) };
     const nh: SideNode = { ...h, rules: h.rules.filter((r) => holds(r.match.arguments, atom)), grants: h.grants === null ? null : h.grants.filter((g) => holds(g.arguments, atom)) };
     if (sameNode(nb, nh)) continue;
-    const nextInput: Input = { ...input, argAtoms: [...done, { path, atom }] };
-    let nextConditions = conditions;
-    if (!blocked && group.length < atoms.length) {
-      const names = group.map((a) => a.atom);
-      const values: Record<string, { in: ArgumentAtom[] } | { notIn: ArgumentAtom[] }> = { ...(conditions.arguments ?? {}) };
-      defineOwn(values, path, names.includes(OTHER) ? { notIn: all.filter((a) => !names.includes(a)) } : { in: names });
-      nextConditions = { ...conditions, arguments: values };
+    for (const cell of argumentCells(aw, nb, nh, [...done, { path, atom }])) {
+      const cellKey = JSON.stringify([cell.before, cell.after, [...cell.values].sort((x, y) => byString(x[0], y[0]))]);
+      const entry = merged.get(cellKey);
+      if (entry) for (const a of group) entry.names.add(a.atom);
+      else merged.set(cellKey, { names: new Set(group.map((a) => a.atom)), cell: { ...cell, atoms: [{ path, atom }, ...cell.atoms] } });
     }
-    splitArguments(walk, nb, nh, nextConditions, nextInput, pb, ph);
   }
+  const out: ArgumentCell[] = [];
+  for (const { names, cell } of merged.values()) {
+    if (blocked || names.size === atoms.length) {
+      out.push(cell);
+      continue;
+    }
+    const values: ArgumentValues = names.has(OTHER) ? { notIn: all.filter((a) => !names.has(a)) } : { in: all.filter((a) => names.has(a)) };
+    out.push({ ...cell, values: [[path, values], ...cell.values] });
+  }
+  aw.memo.set(key, out);
+  return out;
+}
+
+/** The path to split next: the first open path of the rule (or else grant) that would decide first, or a shorter path above it. */
+function nextPath(b: SideNode, h: SideNode, open: Open, remaining: readonly string[]): string {
+  const fb = firstOpen(b.rules, open);
+  const fh = firstOpen(h.rules, open);
+  const target =
+    fb && (!fh || SEVERITY[fb.mode] >= SEVERITY[fh.mode])
+      ? fb.match.arguments
+      : fh
+        ? fh.match.arguments
+        : [...(b.grants ?? []), ...(h.grants ?? [])].find((g) => open.grant(g))?.arguments;
+  const path = Object.keys(target ?? {}).filter((p) => remaining.includes(p)).sort(byString)[0] ?? remaining[0]!;
+  // The shortest remaining path above it goes first.
+  return remaining.filter((p) => path.startsWith(p + '.')).sort((x, y) => x.length - y.length)[0] ?? path;
 }
 
 function narrow(n: SideNode, part: Part): SideNode {
   return { ...n, rules: n.rules.filter((r) => part.keepRule(r)), grants: n.grants === null ? null : n.grants.filter((g) => part.keepGrant(g)) };
 }
 
-function leaf(walk: Walk, b: SideNode, h: SideNode, conditions: Conditions, given: Input, pb: Pruned, ph: Pruned): void {
+/** Both sides' decisions for a representative input, when they differ. */
+function decide(walk: Walk, b: SideNode, h: SideNode, given: Input, pb: Pruned, ph: Pruned): { before: SideDecision; after: SideDecision } | null {
   walk.evaluated++;
+  const input = realizeInput(given);
+  const db = evaluate(pb.ir, input, pb.data);
+  const dh = evaluate(ph.ir, input, ph.data);
+  if (db.mode === dh.mode && db.rule === dh.rule) return null;
+  return {
+    before: { mode: db.mode, rule: db.rule, class: b.s.api ? b.cls : null },
+    after: { mode: dh.mode, rule: dh.rule, class: h.s.api ? h.cls : null },
+  };
+}
+
+/** The decision input of a representative: the chosen argument classes become an arguments object. */
+function realizeInput(given: Input): Record<string, unknown> {
   const { argAtoms, ...input } = given;
   const args = argAtoms ? realizeArguments(argAtoms) : undefined;
   if (args) (input as Record<string, unknown>)['arguments'] = args;
-  const db = evaluate(pb.ir, input, pb.data);
-  const dh = evaluate(ph.ir, input, ph.data);
-  if (db.mode === dh.mode && db.rule === dh.rule) return;
+  return input as unknown as Record<string, unknown>;
+}
+
+function emitCell(walk: Walk, h: SideNode, conditions: Conditions, input: Input, d: { before: SideDecision; after: SideDecision }): void {
   walk.emit({
     api: walk.apiName,
     conditions,
-    before: { mode: db.mode, rule: db.rule, class: b.s.api ? b.cls : null },
-    after: { mode: dh.mode, rule: dh.rule, class: h.s.api ? h.cls : null },
+    before: d.before,
+    after: d.after,
     headEnvironment: h.s.api ? h.env : null,
-    example: JSON.parse(JSON.stringify(input)) as Record<string, unknown>,
+    example: JSON.parse(JSON.stringify(realizeInput(input))) as Record<string, unknown>,
   });
 }

@@ -1,7 +1,7 @@
 // `npm run bench`: decision latency and throughput of the compiled policy through the official
 // OPA npm SDK, next to the reference evaluator and Cedar (@cedar-policy/cedar-wasm, stateful
 // API) on equivalent policy sets of 10 … 10,000 rules, plus compile time and module size.
-// Not a test: it prints a markdown table.
+// Not a test: it prints a markdown table. `npm run bench -- diff` prints the decision diff section alone.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -184,6 +184,11 @@ const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 const rate = (n: number): string => (n >= 1e6 ? `${fmt(n / 1e6, 2)} M/s` : `${fmt(n / 1e3, 0)} k/s`);
 
 async function main(): Promise<void> {
+  // `npm run bench -- diff`: the decision diff's section alone.
+  if (process.argv.includes('diff')) {
+    await diffBench(ROOT, benchIr);
+    return;
+  }
   ensureRuntime();
   // `BENCH_ONLY=proxy npm run bench`: the proxy section alone (a few minutes instead of many).
   if (process.env['BENCH_ONLY'] === 'proxy') {

@@ -11,10 +11,12 @@ import { evaluate } from '../../src/evaluate/index.js';
 import type { Ir } from '../../src/ir/types.js';
 import { inputArb } from '../differential/arbitraries.js';
 import { Chooser, instantiate } from './instantiate.js';
+import { manyArgumentsPairArb } from './many-arguments.js';
 import { inputsFor, pairArb } from './mutations.js';
 import { DIFF_SEED } from './seed.js';
 
 const PAIRS = Number(process.env['BLASTGUARD_DIFF_RUNS'] ?? 100);
+const ARGUMENT_PAIRS = Number(process.env['BLASTGUARD_DIFF_ARGUMENT_RUNS'] ?? 20);
 const RANDOM_INPUTS = 100;
 const TARGETED_INPUTS = 300;
 const PER_ROW = 6;
@@ -83,19 +85,35 @@ export function checkPair(base: Ir, head: Ir, inputs: readonly unknown[], seeds:
   }
 }
 
+/** Pairs with random inputs, mostly drawn from what either side names. */
+const withInputs = <T extends { base: Ir; head: Ir }>(pairs: fc.Arbitrary<T>): fc.Arbitrary<[T, Record<string, unknown>[]]> =>
+  pairs.chain((pair) =>
+    fc.tuple(
+      fc.constant(pair),
+      fc.array(fc.oneof({ weight: 1, arbitrary: inputArb as fc.Arbitrary<Record<string, unknown>> }, { weight: 3, arbitrary: inputsFor(pair.base, pair.head) }), {
+        minLength: RANDOM_INPUTS + TARGETED_INPUTS,
+        maxLength: RANDOM_INPUTS + TARGETED_INPUTS,
+      }),
+    ),
+  );
+
 describe('the decision diff is exact', () => {
-  it(`on ${PAIRS} random policy-set pairs × ${RANDOM_INPUTS + TARGETED_INPUTS} random inputs, plus ${PER_ROW} instances of every row`, () => {
-    const cases = pairArb.chain((pair) =>
-      fc.tuple(
-        fc.constant(pair),
-        fc.array(fc.oneof({ weight: 1, arbitrary: inputArb }, { weight: 3, arbitrary: inputsFor(pair.base, pair.head) }), {
-          minLength: RANDOM_INPUTS + TARGETED_INPUTS,
-          maxLength: RANDOM_INPUTS + TARGETED_INPUTS,
-        }),
-      ),
-    );
+  it(`on ${ARGUMENT_PAIRS} pairs whose rules for one operation condition on many argument paths`, () => {
+    const before = { ...stats };
     fc.assert(
-      fc.property(cases, fc.array(fc.nat(1000), { minLength: 16, maxLength: 16 }), ([{ base, head }, inputs], seeds) => {
+      fc.property(withInputs(manyArgumentsPairArb), fc.array(fc.nat(1000), { minLength: 16, maxLength: 16 }), ([{ base, head }, inputs], seeds) => {
+        checkPair(base, head, inputs, seeds);
+      }),
+      { numRuns: ARGUMENT_PAIRS, seed: DIFF_SEED },
+    );
+    console.log(`diff exactness, many argument paths: ${JSON.stringify(Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, v - before[k as keyof typeof stats]])))}`);
+    expect(stats.changedPairs - before.changedPairs).toBeGreaterThan(ARGUMENT_PAIRS / 3);
+    expect(stats.differing - before.differing).toBeGreaterThan(ARGUMENT_PAIRS);
+  }, 600_000);
+
+  it(`on ${PAIRS} random policy-set pairs × ${RANDOM_INPUTS + TARGETED_INPUTS} random inputs, plus ${PER_ROW} instances of every row`, () => {
+    fc.assert(
+      fc.property(withInputs(pairArb), fc.array(fc.nat(1000), { minLength: 16, maxLength: 16 }), ([{ base, head }, inputs], seeds) => {
         checkPair(base, head, inputs, seeds);
       }),
       { numRuns: PAIRS, seed: DIFF_SEED },

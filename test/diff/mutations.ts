@@ -122,12 +122,17 @@ function apply(ir: Ir, donor: Ir, [kind, a, b, c]: Plan): void {
   }
 }
 
+/** Applies mutations to `ir` in place, in order. */
+export function applyPlans(ir: Ir, donor: Ir, plans: readonly Plan[]): void {
+  for (const p of plans) apply(ir, donor, p);
+}
+
 export const planArb: fc.Arbitrary<Plan[]> = fc.array(fc.tuple(fc.nat(18), fc.nat(50), fc.nat(50), fc.nat(50)), { minLength: 1, maxLength: 4 });
 
 /** A (base, head) pair: head is base after a few random mutations. */
 export const pairArb: fc.Arbitrary<{ base: Ir; head: Ir; plans: Plan[] }> = fc.tuple(irArb, irArb, planArb).map(([base, donor, plans]) => {
   const head = structuredClone(base);
-  for (const p of plans) apply(head, donor, p);
+  applyPlans(head, donor, plans);
   return { base, head, plans };
 });
 
