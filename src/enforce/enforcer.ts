@@ -316,6 +316,7 @@ class EnforcerImpl implements Enforcer {
       this.counters.activations++;
       this.lastSuccessfulActivation = now;
       this.lastFresh = now;
+      if (this.source instanceof PollingSource) this.source.accepted();
       this.resolveReady();
       if (this.persistDir !== undefined) {
         try {
@@ -328,6 +329,9 @@ class EnforcerImpl implements Enforcer {
     } catch (e) {
       // OPA's SetCache: the next check fetches this revision's successor, or the same bytes again.
       this.source.etag = previousEtag;
+      // ...and backs off before it does, like after a failed download: a long-polling server answers
+      // the restored etag with the refused bytes at once, which would otherwise be a busy loop.
+      if (this.source instanceof PollingSource) this.source.refused();
       this.counters.activation_failures++;
       this.report(isBlastguardError(e) ? (e.code as EnforceCode) : ENFORCE_CODES.engineFailed, 'activation failed', e);
       return 'failed';
