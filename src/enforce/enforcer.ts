@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat, utimes } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import { readLimitsFor } from '../bundle/index.js';
 import { isBlastguardError } from '../core/errors.js';
 import {
   DEFAULT_BUNDLE_NAME,
@@ -48,6 +49,8 @@ export interface EnforcerOptions {
   maxStaleness?: number;
   /** When stale, deny every decision (`enforcer:stale`) instead of deciding with the old bundle. */
   failClosedWhenStale?: boolean;
+  /** Largest bundle accepted, decompressed, in bytes (default 32 MiB): the bound on what unverified bytes may cost. */
+  maxBundleBytes?: number;
   /** Accept bundles older than the active one (see revision.ts for the order). Off by default. */
   allowRollback?: boolean;
   decisionLogs?: DecisionLogOptions;
@@ -198,6 +201,9 @@ class EnforcerImpl implements Enforcer {
     if (options.maxStaleness !== undefined && !(typeof options.maxStaleness === 'number' && options.maxStaleness > 0 && Number.isFinite(options.maxStaleness))) {
       throw configError('maxStaleness', 'must be a positive number of seconds');
     }
+    if (options.maxBundleBytes !== undefined && !(typeof options.maxBundleBytes === 'number' && Number.isSafeInteger(options.maxBundleBytes) && options.maxBundleBytes > 0)) {
+      throw configError('maxBundleBytes', 'must be a positive whole number of bytes');
+    }
     if (options.failClosedWhenStale === true && options.maxStaleness === undefined) throw configError('failClosedWhenStale', 'needs `maxStaleness`');
     this.maxStalenessMs = options.maxStaleness === undefined ? null : options.maxStaleness * 1000;
     this.failClosed = options.failClosedWhenStale === true;
@@ -211,6 +217,7 @@ class EnforcerImpl implements Enforcer {
       allowRollback: options.allowRollback === true,
       override: validateOverride(options.override),
       now: this.clock,
+      ...(options.maxBundleBytes === undefined ? {} : { limits: readLimitsFor(options.maxBundleBytes) }),
     };
     this.log = options.decisionLogs === undefined ? null : new DecisionLog(options.decisionLogs, labels, this.clock);
     this.statusUpload = options.statusUpload === undefined ? null : new StatusUploader(options.statusUpload, labels, () => this.status());

@@ -2,6 +2,7 @@
 // polling, staleness with a future file time, persist failures, status around long polls…).
 // Real bundle servers on loopback (test/distribute/server.ts); time is a fake clock where it matters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSource } from '../../src/distribute/index.js';
 import { createEnforcer, type Enforcer, type EnforcerOptions } from '../../src/enforce/index.js';
@@ -63,5 +64,22 @@ describe('a refused bundle under long polling', () => {
     expect(s.hits() - before).toBeLessThanOrEqual(2);
     expect(e.status().counters.activation_failures).toBe(1);
     expect(e.status().active_revision).toBe('r1');
+  });
+});
+
+describe('unverified bytes', () => {
+  it('are read within `maxBundleBytes` (a gzip bomb is refused, decisions go on from the active bundle)', async () => {
+    let body = r1;
+    server.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/gzip' });
+      res.end(body);
+    });
+    const e = enforcer({ maxBundleBytes: 4 * 1024 * 1024 });
+    expect(await e.refresh()).toBe('activated');
+    body = gzipSync(Buffer.alloc(16 * 1024 * 1024));
+    expect(await e.refresh()).toBe('failed');
+    expect(e.status().last_error).toMatchObject({ code: 'BG610', cause_code: 'BG211' });
+    expect(e.decide(f.inputs.allow).allow).toBe(true);
+    expect(() => enforcer({ maxBundleBytes: 0 })).toThrow(expect.objectContaining({ code: 'BG600' }));
   });
 });
