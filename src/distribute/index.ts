@@ -21,8 +21,8 @@ export { OCI_BUNDLE_LAYER, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST, RegistryClient, 
 export type { Descriptor } from './oci-registry.js';
 export { sourceForLocation } from './locate.js';
 export type { SourceOptions } from './locate.js';
-export { BUNDLE_FILE, META_FILE, loadPersistedBundle, persistBundle, persistedBundlePath } from './persist.js';
-export type { PersistedBundle } from './persist.js';
+export { BUNDLE_FILE, META_FILE, MAX_PERSISTED_REPLACED, loadPersistedBundle, persistBundle, persistedBundlePath, recordPersistedState } from './persist.js';
+export type { PersistedBundle, PersistedState } from './persist.js';
 export { DEFAULT_BUNDLE_NAME, openPersisted, openUpdate, pull } from './pull.js';
 export type { PullOptions, PullResult } from './pull.js';
 export { fetchTrustingCa } from './ca-fetch.js';

@@ -9,6 +9,7 @@ import {
   loadPersistedBundle,
   persistBundle,
   persistedBundlePath,
+  recordPersistedState,
   sourceForLocation,
   type Source,
   type SourceOptions,
@@ -72,7 +73,11 @@ export interface EnforcerOptions {
   issuerKeys?: { current(): FetchedKeys };
   /** Poll the source in the background (default true). Off: checks happen only on `refresh()`. */
   poll?: boolean;
-  /** Milliseconds since the epoch; injected by tests (staleness, timestamps). */
+  /**
+   * Milliseconds since the epoch; injected by tests (staleness, timestamps). Without it, staleness
+   * runs on a monotonic clock, so a wall-clock step (NTP, an operator) neither postpones nor
+   * hastens it.
+   */
   clock?: () => number;
   /** Hears what an operator must know at start (verification off, persisted bundle rejected). */
   onWarning?: (message: string) => void;
@@ -168,6 +173,8 @@ class EnforcerImpl implements Enforcer {
   private readonly log: DecisionLog | null;
   private readonly statusUpload: StatusUploader | null;
   private readonly clock: () => number;
+  /** Staleness runs on this: monotonic unless a test injects `clock`. */
+  private readonly monotonic: () => number;
   private readonly persistDir: string | undefined;
   private readonly catalogOverride: IrCatalog | undefined;
   private readonly issuerKeys: { current(): FetchedKeys } | undefined;
@@ -178,7 +185,10 @@ class EnforcerImpl implements Enforcer {
   private lastSuccessfulRequest: number | null = null;
   private lastSuccessfulDownload: number | null = null;
   private lastSuccessfulActivation: number | null = null;
-  /** The last check that confirmed the active bundle is current (or the persisted file's time). */
+  /**
+   * When a check last confirmed the active bundle current, on the `monotonic` clock (for a
+   * persisted bundle: its recorded check time carried over); null when unknown, which is stale.
+   */
   private lastFresh: number | null = null;
   private readonly errors: StatusError[] = [];
   private readonly counters = { checks: 0, download_failures: 0, activations: 0, activation_failures: 0, decisions: 0 };
@@ -190,6 +200,7 @@ class EnforcerImpl implements Enforcer {
   constructor(options: EnforcerOptions) {
     if (typeof options !== 'object' || options === null) throw configError('options', 'must be an object');
     this.clock = options.clock ?? Date.now;
+    this.monotonic = options.clock ?? ((): number => performance.timeOrigin + performance.now());
     this.warn = options.onWarning ?? (() => undefined);
     this.source = typeof options.source === 'string' ? sourceForLocation(options.source, options.sourceOptions ?? {}) : options.source;
     if (this.source === undefined || this.source === null || typeof this.source.check !== 'function') throw configError('source', 'is required: a bundle location or a Source');
@@ -262,8 +273,8 @@ class EnforcerImpl implements Enforcer {
       const outcome = await activate(found.raw, found.etag, 'persisted', this.holder, this.settings);
       if ('activated' in outcome) {
         this.persistedDigest = found.digest;
-        // Fresh as of when it was last confirmed current (the file's time, touched on every successful check).
-        this.lastFresh = (await stat(found.file)).mtimeMs;
+        for (const r of found.replaced) this.holder.replaced.add(r);
+        this.lastFresh = this.persistedFreshness(found.checkedAt, (await stat(found.file)).mtimeMs);
         this.lastSuccessfulActivation = this.clock();
         this.counters.activations++;
         if (this.source.etag === '') this.source.etag = found.etag;
@@ -275,6 +286,19 @@ class EnforcerImpl implements Enforcer {
     } finally {
       this.phase = this.holder.active === null ? 'starting' : 'active';
     }
+  }
+
+  /**
+   * A persisted bundle is fresh as of the older of its recorded check time and its file's time
+   * (both written on every confirmed check). A time in the future says nothing (a skewed clock, a
+   * touched file): unknown, so stale, rather than fresh for as long as it lies ahead.
+   */
+  private persistedFreshness(checkedAt: number | undefined, mtimeMs: number): number | null {
+    const wall = this.clock();
+    const times = checkedAt === undefined ? [mtimeMs] : [checkedAt, mtimeMs];
+    if (times.some((t) => !Number.isFinite(t) || t > wall)) return null;
+    const known = Math.min(...times);
+    return this.monotonic() - (wall - known);
   }
 
   refresh(): Promise<CheckOutcome> {
@@ -322,12 +346,12 @@ class EnforcerImpl implements Enforcer {
       }
       this.counters.activations++;
       this.lastSuccessfulActivation = now;
-      this.lastFresh = now;
+      this.lastFresh = this.monotonic();
       if (this.source instanceof PollingSource) this.source.accepted();
       this.resolveReady();
       if (this.persistDir !== undefined) {
         try {
-          this.persistedDigest = (await persistBundle(this.persistDir, this.name, update.raw, update.etag)).digest;
+          this.persistedDigest = (await persistBundle(this.persistDir, this.name, update.raw, update.etag, this.persistedState(now))).digest;
         } catch (e) {
           this.report(ENFORCE_CODES.persistedRejected, 'the activated bundle could not be persisted', e);
         }
@@ -345,12 +369,19 @@ class EnforcerImpl implements Enforcer {
     }
   }
 
-  /** The active bundle is current as of `now`; the persisted file's time says so across restarts. */
+  /** What bundle.json records with the persisted bundle: the check time, and the replaced revisions (rollback protection across restarts). */
+  private persistedState(checkedAt: number): { checkedAt: number; replaced: string[] } {
+    return { checkedAt, replaced: [...this.holder.replaced] };
+  }
+
+  /** The active bundle is current as of `now`; bundle.json and the persisted file's time say so across restarts. */
   private async confirmFresh(now: number): Promise<void> {
-    if (this.holder.active === null) return;
-    this.lastFresh = now;
-    if (this.persistDir === undefined || this.persistedDigest !== this.holder.active.digest) return;
+    const active = this.holder.active;
+    if (active === null) return;
+    this.lastFresh = this.monotonic();
+    if (this.persistDir === undefined || this.persistedDigest !== active.digest) return;
     const file = persistedBundlePath(this.persistDir, this.name);
+    await recordPersistedState(this.persistDir, this.name, active.digest, this.source.etag, this.persistedState(now)).catch(() => undefined);
     await utimes(file, now / 1000, now / 1000).catch(() => undefined);
   }
 
@@ -368,8 +399,9 @@ class EnforcerImpl implements Enforcer {
     if (this.errors.length > MAX_ERRORS) this.errors.shift();
   }
 
-  private isStale(now: number): boolean {
-    return this.maxStalenessMs !== null && this.holder.active !== null && (this.lastFresh === null || now - this.lastFresh > this.maxStalenessMs);
+  /** Past `maxStaleness` on the `monotonic` clock; a caller's wall-clock `_now` is not used, so a clock step cannot move staleness. */
+  private isStale(_now?: number): boolean {
+    return this.maxStalenessMs !== null && this.holder.active !== null && (this.lastFresh === null || this.monotonic() - this.lastFresh > this.maxStalenessMs);
   }
 
   decide(input: unknown, context: DecideContext = {}): Decision {
@@ -455,9 +487,9 @@ class EnforcerImpl implements Enforcer {
   }
 
   status(): EnforcerStatus {
-    const now = this.clock();
+    const mono = this.monotonic();
     const active = this.holder.active;
-    const stale = this.isStale(now);
+    const stale = this.isStale();
     const ready = active !== null && !this.closed;
     const state: EnforcerState = this.closed ? 'closed' : this.phase === 'active' && stale ? 'stale' : this.phase;
     return {
@@ -479,7 +511,7 @@ class EnforcerImpl implements Enforcer {
       errors: [...this.errors],
       staleness: {
         max_seconds: this.maxStalenessMs === null ? null : this.maxStalenessMs / 1000,
-        age_seconds: this.lastFresh === null ? null : Math.max(0, (now - this.lastFresh) / 1000),
+        age_seconds: this.lastFresh === null ? null : Math.max(0, (mono - this.lastFresh) / 1000),
         stale,
         fail_closed: this.failClosed,
       },

@@ -1,13 +1,15 @@
 // Regressions for the enforcer faults an adversarial review confirmed (a refused bundle under long
 // polling, staleness with a future file time, persist failures, status around long polls…).
 // Real bundle servers on loopback (test/distribute/server.ts); time is a fake clock where it matters.
+import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HttpSource } from '../../src/distribute/index.js';
 import { createEnforcer, type Enforcer, type EnforcerOptions } from '../../src/enforce/index.js';
-import { removeDir } from '../distribute/fixtures.js';
-import { startServer, type TestServer } from '../distribute/server.js';
+import { removeDir, tempDir } from '../distribute/fixtures.js';
+import { serveBundle, startServer, type TestServer } from '../distribute/server.js';
 import { enforceFixtures, type EnforceFixtures } from './fixtures.js';
 
 let f: EnforceFixtures;
@@ -81,5 +83,87 @@ describe('unverified bytes', () => {
     expect(e.status().last_error).toMatchObject({ code: 'BG610', cause_code: 'BG211' });
     expect(e.decide(f.inputs.allow).allow).toBe(true);
     expect(() => enforcer({ maxBundleBytes: 0 })).toThrow(expect.objectContaining({ code: 'BG600' }));
+  });
+});
+
+describe('staleness of a persisted bundle', () => {
+  async function persisted(): Promise<{ dir: string; file: string; meta: string }> {
+    const dir = await tempDir('enforce-future');
+    dirs.push(dir);
+    server.handle(serveBundle(() => r1));
+    const first = enforcer({ persistDir: dir });
+    expect(await first.refresh()).toBe('activated');
+    await first.close();
+    const base = path.join(dir, 'bundles', 'blastguard');
+    return { dir, file: path.join(base, 'bundle.tar.gz'), meta: path.join(base, 'bundle.json') };
+  }
+  const offline = (dir: string): Enforcer => enforcer({ source: new HttpSource({ url: 'http://127.0.0.1:1/x', retries: 0 }), persistDir: dir, maxStaleness: 600, failClosedWhenStale: true });
+
+  it('records the confirmed check time in bundle.json, tied to the digest', async () => {
+    const { meta } = await persisted();
+    const recorded = JSON.parse(await readFile(meta, 'utf8')) as { digest: string; checked_at: string };
+    expect(recorded.digest).toMatch(/^sha256:/);
+    expect(Math.abs(Date.parse(recorded.checked_at) - Date.now())).toBeLessThan(60_000);
+    const e = offline(path.dirname(path.dirname(path.dirname(meta))));
+    await e.ready;
+    expect(e.status()).toMatchObject({ healthy: true, staleness: { stale: false } });
+  });
+
+  it('is stale, and fails closed, when its file time lies in the future', async () => {
+    const { dir, file, meta } = await persisted();
+    const inAYear = Date.now() / 1000 + 365 * 86400;
+    await utimes(file, inAYear, inAYear);
+    // Without a check record (an older enforcer wrote the bundle) only the file time is left.
+    await rm(meta);
+    const e = offline(dir);
+    await e.ready;
+    expect(e.status()).toMatchObject({ ready: true, healthy: false, state: 'stale', staleness: { stale: true, age_seconds: null } });
+    expect(e.decide(f.inputs.allow)).toMatchObject({ allow: false, rule: 'enforcer:stale' });
+  });
+
+  it('is stale when the recorded check time lies in the future', async () => {
+    const { dir, meta } = await persisted();
+    const recorded = JSON.parse(await readFile(meta, 'utf8')) as Record<string, unknown>;
+    await writeFile(meta, JSON.stringify({ ...recorded, checked_at: new Date(Date.now() + 86400_000).toISOString() }));
+    const e = offline(dir);
+    await e.ready;
+    expect(e.status().staleness.stale).toBe(true);
+    expect(e.decide(f.inputs.allow).rule).toBe('enforcer:stale');
+  });
+
+  it('runs on a monotonic clock: a wall-clock step back does not postpone it', async () => {
+    server.handle(serveBundle(() => r1));
+    const e = enforcer({ maxStaleness: 1 });
+    expect(await e.refresh()).toBe('activated');
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() - 3600_000 });
+    try {
+      await new Promise((r) => setTimeout(r, 1200));
+      expect(e.status().staleness.stale).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('rollback protection without metadata.sequence', () => {
+  it('survives a restart: a revision replaced before is refused after it', async () => {
+    const dir = await tempDir('enforce-replaced');
+    dirs.push(dir);
+    const [a, b] = await Promise.all([f.bundle('ra'), f.bundle('rb')]);
+    let current = a;
+    server.handle(serveBundle(() => current));
+    const first = enforcer({ persistDir: dir });
+    expect(await first.refresh()).toBe('activated');
+    current = b;
+    expect(await first.refresh()).toBe('activated');
+    await first.close();
+    const meta = JSON.parse(await readFile(path.join(dir, 'bundles', 'blastguard', 'bundle.json'), 'utf8')) as { replaced: string[] };
+    expect(meta.replaced).toEqual(['ra']);
+    // Restarted from disk (rb), the server serves ra again: refused, as it was before the restart.
+    current = a;
+    const second = enforcer({ persistDir: dir });
+    await second.ready;
+    expect(await second.refresh()).toBe('failed');
+    expect(second.status()).toMatchObject({ active_revision: 'rb', last_error: { code: 'BG612' } });
   });
 });
