@@ -2,13 +2,14 @@
 // events (none lost below the buffer bound; above it, allow events go first and every drop is
 // counted), the JSONL file with rotation, the console sink, and credential masking.
 import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { readFile, readdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FileSource, persistBundle } from '../../src/distribute/index.js';
-import { EventBuffer, createEnforcer, maskInput, type DecisionEvent, type DecisionRecord, type Enforcer, type EnforcerOptions } from '../../src/enforce/index.js';
+import { EventBuffer, createEnforcer, isCredentialKey, maskInput, type DecisionEvent, type DecisionRecord, type Enforcer, type EnforcerOptions } from '../../src/enforce/index.js';
 import { removeDir, tempDir } from '../distribute/fixtures.js';
 import { enforceFixtures, type EnforceFixtures } from './fixtures.js';
 
@@ -162,6 +163,39 @@ describe('masking', () => {
     expect(JSON.stringify(masked)).not.toContain('hunter2');
     expect(JSON.stringify(masked)).not.toContain('s3cret');
   });
+
+  it('fingerprints every value under a credential key at any depth, in arrays too', () => {
+    const masked = JSON.stringify(
+      maskInput({ headers: { 'set-cookie': ['session=SECRET1'], authorization: ['Bearer SECRET2'], cookie: { a: 'SECRET3', b: [{ c: 'SECRET4' }] } }, token: { fingerprint: 'family:ghp_', pin: 1234567 } }),
+    );
+    for (const secret of ['SECRET1', 'SECRET2', 'SECRET3', 'SECRET4', '1234567']) expect(masked).not.toContain(secret);
+    // extract's token family marker is not a credential.
+    expect(masked).toContain('"fingerprint":"family:ghp_"');
+  });
+
+  it('knows the usual spellings of credential keys, and not `author`', () => {
+    const keys = ['accessToken', 'x-auth-token', 'client-secret', 'aws_secret_access_key', 'bearer', 'api_token', 'x-amz-security-token', 'X-Api-Key', 'Proxy-Authorization', 'sessionId', 'passphrase', 'privateKey', 'x-hub-signature-256', 'credentials', 'refresh_token'];
+    expect(keys.filter((k) => !isCredentialKey(k))).toEqual([]);
+    expect(['author', 'authority', 'name', 'volumeId', 'environment'].filter((k) => isCredentialKey(k))).toEqual([]);
+  });
+
+  it('never lets a string under a credential key through (property)', () => {
+    const MARK = 'Zq9SECRET';
+    const secretKey = fc.constantFrom('authorization', 'Cookie', 'set-cookie', 'accessToken', 'x-auth-token', 'client_secret', 'aws_secret_access_key', 'bearer', 'api_token', 'x-amz-security-token', 'password', 'apiKey', 'session');
+    const plainKey = fc.constantFrom('name', 'args', 'items', 'author', 'meta', 'x');
+    const secretValue = fc.string({ maxLength: 12 }).map((s) => MARK + s);
+    const plain = fc.oneof(fc.string({ maxLength: 8 }).filter((s) => !s.includes('Zq9')), fc.integer(), fc.boolean(), fc.constant(null));
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small' }, plain, fc.array(tie('tree'), { maxLength: 3 }), fc.dictionary(plainKey, tie('tree'), { maxKeys: 3 }), tie('secretNode')),
+      secretNode: fc.dictionary(secretKey, fc.oneof(secretValue, fc.array(secretValue, { maxLength: 3 }), fc.dictionary(plainKey, secretValue, { maxKeys: 2 })), { minKeys: 1, maxKeys: 2 }),
+    }));
+    fc.assert(
+      fc.property(tree, (input) => {
+        expect(JSON.stringify(maskInput(input))).not.toContain(MARK);
+      }),
+      { seed: 20261130, numRuns: 300 },
+    );
+  });
 });
 
 describe('decideJson: input a caller already holds as JSON', () => {
@@ -187,7 +221,8 @@ describe('decideJson: input a caller already holds as JSON', () => {
     expect(events[0]!.input).toEqual(JSON.parse(JSON.stringify(f.inputs.allow)));
     expect(events[16]!.input).toMatchObject({ password: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
     expect(JSON.stringify(events)).not.toContain('hunter2');
-    expect(events[17]!.input).toEqual({ not_json: '{"not json' });
+    // Text that does not parse cannot be masked: only its size and fingerprint are logged.
+    expect(events[17]!.input).toEqual({ not_json: { bytes: 10, fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) } });
     expect(() => e.decideJson({} as unknown as string)).toThrow(expect.objectContaining({ code: 'BG600' }));
   });
 });
