@@ -14,8 +14,11 @@ export interface DecisionEvent {
   span_id?: string;
   bundles: Record<string, { revision: string }>;
   path: string;
-  input: unknown;
+  /** Absent when erased (`erased: ["/input"]`). */
+  input?: unknown;
   result: Decision;
+  /** OPA's `erased`: JSON pointers of fields removed from the event (the input of an event too large to upload). */
+  erased?: string[];
   timestamp: string;
   metrics: Record<string, number>;
 }
@@ -84,6 +87,26 @@ export function maskInput(value: unknown, depth = 0, key = '', secret = false): 
     out[printable(k)] = maskInput(v, depth + 1, k, credential);
   }
   return out;
+}
+
+/** Marks an input that could not be copied for the log (a getter or proxy that throws): the decision itself denied or was made. */
+export const UNLOGGABLE_INPUT = '[input could not be read for the log]';
+
+/** The event without its input, as OPA marks it (`erased: ["/input"]`), fields in EventV1 order. */
+export function eraseInput(event: DecisionEvent): DecisionEvent {
+  const { labels, decision_id, trace_id, span_id, bundles, path, result, timestamp, metrics } = event;
+  return {
+    labels,
+    decision_id,
+    ...(trace_id === undefined ? {} : { trace_id }),
+    ...(span_id === undefined ? {} : { span_id }),
+    bundles,
+    path,
+    result,
+    erased: ['/input'],
+    timestamp,
+    metrics,
+  };
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
