@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CATALOG_PATH, gzipDeterministic, readTarGz, writeTar } from '../../src/bundle/index.js';
 import { HttpSource } from '../../src/distribute/index.js';
 import { createEnforcer, type Enforcer, type EnforcerOptions } from '../../src/enforce/index.js';
 import { removeDir, tempDir } from '../distribute/fixtures.js';
@@ -165,5 +166,28 @@ describe('rollback protection without metadata.sequence', () => {
     await second.ready;
     expect(await second.refresh()).toBe('failed');
     expect(second.status()).toMatchObject({ active_revision: 'rb', last_error: { code: 'BG612' } });
+  });
+});
+
+describe('the api catalog is always signed', () => {
+  it('an exclude pattern that matches catalog.json is refused, so a rewritten catalog never activates', async () => {
+    const published = await f.bundle('r2', 2);
+    const entries = await readTarGz(published);
+    const catalog = entries.find((e) => e.path === CATALOG_PATH)!;
+    const rewritten = Buffer.from(Buffer.from(catalog.bytes).toString('utf8').replace('"volumeDelete"', '"volumeDeleteX"'));
+    expect(rewritten.equals(Buffer.from(catalog.bytes))).toBe(false);
+    const swapped = gzipDeterministic(writeTar(entries.map((e) => (e.path === CATALOG_PATH ? { ...e, bytes: rewritten } : e))));
+    let body = r1;
+    server.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/gzip' });
+      res.end(body);
+    });
+    const e = enforcer({ verification: { ...f.verification, excludeFiles: ['catalog.*'] } });
+    // Even the honest bundle: the configuration cannot hold (the catalog would be unsigned).
+    expect(await e.refresh()).toBe('failed');
+    expect(e.status().last_error).toMatchObject({ code: 'BG611', cause_code: 'BG320' });
+    body = swapped;
+    expect(await e.refresh()).toBe('failed');
+    expect(e.status().active_revision).toBeNull();
   });
 });
