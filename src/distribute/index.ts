@@ -24,7 +24,7 @@ export type { SourceOptions } from './locate.js';
 export { BUNDLE_FILE, META_FILE, MAX_PERSISTED_REPLACED, loadPersistedBundle, persistBundle, persistedBundlePath, recordPersistedState } from './persist.js';
 export type { PersistedBundle, PersistedState } from './persist.js';
 export { DEFAULT_BUNDLE_NAME, openPersisted, openUpdate, pull } from './pull.js';
-export type { PullOptions, PullResult } from './pull.js';
+export type { PullOptions, PullResult, PulledInfo } from './pull.js';
 export { fetchTrustingCa } from './ca-fetch.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, MAX_REDIRECTS, MAX_RETRY_WAIT_MS, RETRY_BASE_MS, Transport, backoffMs, isRetryableStatus } from './transport.js';
 export type { FetchLike, HttpRequest, HttpResponse, TransportOptions } from './transport.js';

@@ -261,6 +261,7 @@ class EnforcerImpl implements Enforcer {
   }
 
   private lastUpdate: Update | undefined;
+  private warnedNoSequence = false;
   /** Digest of the bundle on disk, when this enforcer wrote or loaded it. */
   private persistedDigest: string | undefined;
 
@@ -347,6 +348,10 @@ class EnforcerImpl implements Enforcer {
       this.counters.activations++;
       this.lastSuccessfulActivation = now;
       this.lastFresh = this.monotonic();
+      if (outcome.activated.sequence === undefined && !this.warnedNoSequence) {
+        this.warnedNoSequence = true;
+        this.warn(`bundle revision \`${outcome.activated.revision}\` carries no \`metadata.sequence\`: only revisions this enforcer replaced (kept in \`persistDir\`) are refused as rollbacks`);
+      }
       if (this.source instanceof PollingSource) this.source.accepted();
       this.resolveReady();
       if (this.persistDir !== undefined) {
