@@ -11,7 +11,7 @@ export { DEFAULT_MAX_DELAY_SECONDS, DEFAULT_MIN_DELAY_SECONDS, LONG_POLL_MIN_HOL
 export type { FetchResult, PollingConfig, Source, SourceKind, Update } from './source.js';
 export { FileSource, createFileSource } from './file.js';
 export type { FileSourceConfig } from './file.js';
-export { BUNDLE_CONTENT_TYPES, BUNDLE_MEDIA_TYPE, HttpSource, createHttpSource } from './http.js';
+export { BUNDLE_CONTENT_TYPES, BUNDLE_MEDIA_TYPE, HttpSource, LONG_POLL_GRACE_MS, createHttpSource } from './http.js';
 export type { HttpSourceConfig } from './http.js';
 export { MAX_INDEX_DEPTH, OciSource, createOciSource, pushOciBundle, pushOciIndex, resolveBundleLayer } from './oci.js';
 export type { OciPushOptions, OciPushResult, OciSourceConfig } from './oci.js';

@@ -5,6 +5,8 @@ import { readLimitsFor } from '../bundle/index.js';
 import { isBlastguardError } from '../core/errors.js';
 import {
   DEFAULT_BUNDLE_NAME,
+  HttpSource,
+  LONG_POLL_GRACE_MS,
   PollingSource,
   loadPersistedBundle,
   persistBundle,
@@ -191,7 +193,8 @@ class EnforcerImpl implements Enforcer {
    */
   private lastFresh: number | null = null;
   private readonly errors: StatusError[] = [];
-  private readonly counters = { checks: 0, download_failures: 0, activations: 0, activation_failures: 0, decisions: 0 };
+  private readonly counters = { checks: 0, download_failures: 0, activations: 0, activation_failures: 0, persist_failures: 0, decisions: 0 };
+  private checking = false;
   private refreshing: Promise<CheckOutcome> | undefined;
   private readonly controller = new AbortController();
   private loop: Promise<void> | undefined;
@@ -217,6 +220,11 @@ class EnforcerImpl implements Enforcer {
     }
     if (options.failClosedWhenStale === true && options.maxStaleness === undefined) throw configError('failClosedWhenStale', 'needs `maxStaleness`');
     this.maxStalenessMs = options.maxStaleness === undefined ? null : options.maxStaleness * 1000;
+    const wait = this.source instanceof HttpSource ? this.source.longPollingTimeoutSeconds : undefined;
+    if (this.maxStalenessMs !== null && wait !== undefined && this.maxStalenessMs <= wait * 1000 + LONG_POLL_GRACE_MS) {
+      // A held long poll confirms nothing until it returns: staleness would flap on every hold.
+      throw configError('maxStaleness', `must be more than the long-poll wait plus its grace (${wait + LONG_POLL_GRACE_MS / 1000} s)`, 'raise `maxStaleness`, or lower `polling.longPollingTimeoutSeconds`');
+    }
     this.failClosed = options.failClosedWhenStale === true;
     this.persistDir = options.persistDir;
     this.catalogOverride = options.catalog;
@@ -308,12 +316,15 @@ class EnforcerImpl implements Enforcer {
       if (this.closed) return 'failed';
       const previousEtag = this.source.etag;
       const before = this.phase;
-      this.phase = 'downloading';
+      if (this.holder.active === null) this.phase = 'downloading';
+      this.checking = true;
       try {
         const update = await this.source.check(this.controller.signal);
+        this.checking = false;
         this.lastUpdate = update;
         return await this.apply(update, previousEtag);
       } finally {
+        this.checking = false;
         this.phase = this.closed ? 'closed' : this.holder.active === null ? (before === 'closed' ? 'closed' : 'starting') : 'active';
         if (!this.closed) this.statusUpload?.notify();
       }
@@ -338,7 +349,7 @@ class EnforcerImpl implements Enforcer {
       return 'unchanged';
     }
     this.lastSuccessfulDownload = now;
-    this.phase = 'verifying';
+    if (this.holder.active === null) this.phase = 'verifying';
     try {
       const outcome = await activate(update.raw, update.etag, 'download', this.holder, this.settings);
       if ('unchanged' in outcome) {
@@ -358,7 +369,8 @@ class EnforcerImpl implements Enforcer {
         try {
           this.persistedDigest = (await persistBundle(this.persistDir, this.name, update.raw, update.etag, this.persistedState(now))).digest;
         } catch (e) {
-          this.report(ENFORCE_CODES.persistedRejected, 'the activated bundle could not be persisted', e);
+          this.counters.persist_failures++;
+          this.report(ENFORCE_CODES.persistFailed, 'the activated bundle could not be persisted', e, true);
         }
       }
       return 'activated';
@@ -496,10 +508,13 @@ class EnforcerImpl implements Enforcer {
     const active = this.holder.active;
     const stale = this.isStale();
     const ready = active !== null && !this.closed;
-    const state: EnforcerState = this.closed ? 'closed' : this.phase === 'active' && stale ? 'stale' : this.phase;
+    // With a bundle active, its state is active or stale whatever a check in flight is doing.
+    const state: EnforcerState = this.closed ? 'closed' : active !== null ? (stale ? 'stale' : 'active') : this.phase;
     return {
       name: this.name,
       state,
+      checking: this.checking,
+      persisted: this.persistDir === undefined || active === null ? null : this.persistedDigest === active.digest,
       ready,
       healthy: ready && !stale,
       active_revision: active?.revision ?? null,

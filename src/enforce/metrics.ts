@@ -132,6 +132,7 @@ export class EnforcerMetrics {
     counter('blastguard_bundle_download_failures_total', 'Checks of the bundle source that failed.', (s) => s.counters.download_failures);
     counter('blastguard_bundle_activation_failures_total', 'Downloaded bundles refused at activation.', (s) => s.counters.activation_failures);
     counter('blastguard_bundle_activations_total', 'Bundles activated.', (s) => s.counters.activations);
+    counter('blastguard_bundle_persist_failures_total', 'Activated bundles that could not be written to the persistence directory.', (s) => s.counters.persist_failures);
     new Counter({
       name: 'blastguard_decision_logs_dropped_total',
       help: 'Decision-log events dropped, by cause (OPA: decision_logs_dropped_<cause>) and decision kind.',

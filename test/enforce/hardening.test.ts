@@ -191,3 +191,72 @@ describe('the api catalog is always signed', () => {
     expect(e.status().active_revision).toBeNull();
   });
 });
+
+describe('status around long polls and 304', () => {
+  it('reports a held long poll as `checking`, not as a state', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let first = true;
+    server.handle((req, res) => {
+      if (first) {
+        first = false;
+        serveBundle(() => r1)(req, res);
+        return;
+      }
+      void held.then(() => {
+        res.writeHead(304, { etag: String(req.headers['if-none-match']), 'content-type': 'application/vnd.openpolicyagent.bundles' });
+        res.end();
+      });
+    });
+    const e = enforcer({ source: new HttpSource({ url: server.url, retries: 0, polling: { longPollingTimeoutSeconds: 5 } }), maxStaleness: 60 });
+    expect(await e.refresh()).toBe('activated');
+    const seen = server.requests.length;
+    const check = e.refresh();
+    while (server.requests.length === seen) await new Promise((r) => setImmediate(r));
+    expect(e.status()).toMatchObject({ state: 'active', checking: true, healthy: true });
+    const metrics = await e.metrics.registry.metrics();
+    expect(metrics).toContain('blastguard_enforcer_state{state="active"} 1');
+    release();
+    expect(await check).toBe('unchanged');
+    expect(e.status()).toMatchObject({ state: 'active', checking: false });
+  });
+
+  it('refuses maxStaleness within the long-poll wait plus grace (BG600): health would flap on every hold', () => {
+    const source = (): HttpSource => new HttpSource({ url: server.url, polling: { longPollingTimeoutSeconds: 30 } });
+    expect(() => createEnforcer({ source: source(), verification: f.verification, poll: false, maxStaleness: 40 })).toThrow(expect.objectContaining({ code: 'BG600' }));
+    const ok = createEnforcer({ source: source(), verification: f.verification, poll: false, maxStaleness: 41 });
+    open.push(ok);
+  });
+
+  it('a 304 to a request without If-None-Match is an error, and its etag is not adopted', async () => {
+    server.handle((_req, res) => {
+      res.writeHead(304, { etag: '"cached"' });
+      res.end();
+    });
+    const source = new HttpSource({ url: server.url, retries: 0 });
+    const e = enforcer({ source });
+    expect(await e.refresh()).toBe('failed');
+    expect(e.status()).toMatchObject({ last_successful_request: null, last_error: { code: 'BG615', cause_code: 'BG512' } });
+    expect(source.etag).toBe('');
+    expect(server.requests.at(-1)!.headers['if-none-match']).toBeUndefined();
+  });
+});
+
+describe('a bundle that cannot be persisted', () => {
+  it('is reported under its own code (BG655), counted, and `persisted: false` in the status', async () => {
+    const dir = await tempDir('enforce-persist-fail');
+    dirs.push(dir);
+    await writeFile(path.join(dir, 'bundles'), 'not a directory');
+    server.handle(serveBundle(() => r1));
+    const e = enforcer({ persistDir: dir });
+    expect(await e.refresh()).toBe('activated');
+    expect(e.status()).toMatchObject({ ready: true, persisted: false, counters: { persist_failures: 1 }, last_error: { code: 'BG655', cause_code: 'BG550' } });
+    expect(await e.metrics.registry.metrics()).toContain('blastguard_bundle_persist_failures_total 1');
+    const okDir = await tempDir('enforce-persist-ok');
+    dirs.push(okDir);
+    const fine = enforcer({ persistDir: okDir });
+    await fine.refresh();
+    expect(fine.status().persisted).toBe(true);
+    expect(enforcer().status().persisted).toBeNull();
+  });
+});
