@@ -79843,7 +79843,7 @@ function checkDataUnderRoots(node, path20, roots) {
 
 // src/bundle/tar.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
-import { gunzipSync } from "node:zlib";
+import { createGunzip } from "node:zlib";
 
 // src/bundle/deflate.ts
 import { inflateRawSync } from "node:zlib";
@@ -80030,10 +80030,11 @@ function bundlePathFromEntryName(name, options = {}) {
 
 // src/bundle/tar.ts
 var LIMIT_HELP = "a blastguard bundle is a few files of modest size; this one is not a bundle blastguard wrote, or was tampered with";
+var DEFAULT_BUNDLE_BYTES = 32 * 1024 * 1024;
 var DEFAULT_READ_LIMITS = Object.freeze({
-  maxFileBytes: 128 * 1024 * 1024,
-  maxTotalBytes: 256 * 1024 * 1024,
-  maxDecompressedBytes: 264 * 1024 * 1024,
+  maxFileBytes: DEFAULT_BUNDLE_BYTES,
+  maxTotalBytes: DEFAULT_BUNDLE_BYTES,
+  maxDecompressedBytes: DEFAULT_BUNDLE_BYTES,
   maxEntries: 4096
 });
 var BLOCK = 512;
@@ -80087,25 +80088,48 @@ function octal(h, offset, width, value) {
 function gzipDeterministic(bytes) {
   return gzipDeterministicBytes(bytes);
 }
-function gunzipBounded(bytes, maxBytes) {
+function requireGzip(bytes) {
   if (bytes.length < 2 || bytes[0] !== 31 || bytes[1] !== 139) {
     throw new BlastguardError(BUNDLE_CODES.notGzip, "bundle is not gzip-compressed", {
       help: "an OPA bundle is a `.tar.gz` file; build one with `blastguard build --out bundle.tar.gz`"
     });
   }
-  try {
-    return gunzipSync(bytes, { maxOutputLength: maxBytes });
-  } catch (e) {
-    if (e instanceof RangeError || e.code === "ERR_BUFFER_TOO_LARGE") {
-      throw new BlastguardError(BUNDLE_CODES.decompressedTooLarge, `bundle decompresses to more than ${maxBytes} bytes`, {
-        help: "this is either a gzip bomb or a bundle larger than the configured limit",
-        cause: e
-      });
-    }
-    throw new BlastguardError(BUNDLE_CODES.corruptGzip, `bundle gzip stream is corrupt: ${e instanceof Error ? e.message : String(e)}`, {
-      cause: e
+}
+function tooLarge(maxBytes) {
+  return new BlastguardError(BUNDLE_CODES.decompressedTooLarge, `bundle decompresses to more than ${maxBytes} bytes`, {
+    help: "this is either a gzip bomb or a bundle larger than the configured limit"
+  });
+}
+function corruptGzip(e) {
+  return new BlastguardError(BUNDLE_CODES.corruptGzip, `bundle gzip stream is corrupt: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+}
+async function gunzipBounded(bytes, maxBytes) {
+  requireGzip(bytes);
+  return await new Promise((resolve, reject) => {
+    const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+    const chunks = [];
+    let total = 0;
+    let done = false;
+    const finish = (error2) => {
+      if (done) return;
+      done = true;
+      if (error2 === void 0) {
+        resolve(Buffer.concat(chunks, total));
+        return;
+      }
+      chunks.length = 0;
+      gunzip.destroy();
+      reject(error2);
+    };
+    gunzip.on("data", (chunk) => {
+      total += chunk.length;
+      if (total > maxBytes) finish(tooLarge(maxBytes));
+      else chunks.push(chunk);
     });
-  }
+    gunzip.on("end", () => finish(void 0));
+    gunzip.on("error", (e) => finish(corruptGzip(e)));
+    gunzip.end(bytes);
+  });
 }
 function checkCompressedSize(size, limits = DEFAULT_READ_LIMITS) {
   if (size > limits.maxDecompressedBytes + 1024 * 1024) {
@@ -80115,7 +80139,7 @@ function checkCompressedSize(size, limits = DEFAULT_READ_LIMITS) {
 var LINK_TYPES = /* @__PURE__ */ new Set(["symlink", "link"]);
 async function readTarGz(bytes, limits = DEFAULT_READ_LIMITS) {
   checkCompressedSize(bytes.length, limits);
-  const tar = gunzipBounded(bytes, limits.maxDecompressedBytes);
+  const tar = await gunzipBounded(bytes, limits.maxDecompressedBytes);
   const entries = [];
   const seen = /* @__PURE__ */ new Set();
   let count2 = 0;
@@ -83328,6 +83352,7 @@ var RETRY_BASE_MS = 250;
 var MAX_RETRY_WAIT_MS = 1e4;
 var DEFAULT_MAX_BYTES = 128 * 1024 * 1024;
 var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+var PROTOCOL_HEADERS = /* @__PURE__ */ new Set(["accept", "accept-encoding", "if-none-match", "prefer", "content-type", "content-encoding", "user-agent"]);
 function isRetryableStatus(status) {
   return status === 408 || status === 429 || status >= 500 && status <= 599;
 }
@@ -83389,8 +83414,12 @@ var Transport = class {
     let method = request2.method ?? "GET";
     let body = request2.body;
     let authorization = request2.authorization;
+    const origin = new URL(request2.url).origin;
+    const requested = { "accept-encoding": "identity", ...request2.headers };
     for (let hop = 0; ; hop++) {
-      const headers = { ...request2.headers };
+      const away = new URL(url).origin !== origin;
+      const headers = {};
+      for (const [name, value] of Object.entries(requested)) if (!away || PROTOCOL_HEADERS.has(name.toLowerCase())) headers[name] = value;
       if (authorization !== void 0 && new URL(url).origin === authorization.origin) headers["authorization"] = authorization.value;
       let response;
       try {
@@ -83435,6 +83464,11 @@ function redirectTarget(response, from) {
   if (new URL(from).protocol === "https:" && next.protocol === "http:") {
     throw new DistributeError(DISTRIBUTE_CODES.badRedirect, `redirect from \`${showUrl(from)}\` downgrades https to http (\`${showUrl(next.href)}\`)`, { help: "serve the bundle over https end to end" });
   }
+  if (next.protocol === "http:" && !isLoopbackHost(next.hostname)) {
+    throw new DistributeError(DISTRIBUTE_CODES.insecureTransport, `redirect from \`${showUrl(from)}\` to plain http at \`${escape2(next.host)}\`, which is not loopback`, {
+      help: "serve the redirect target over https; plain http is allowed only to 127.0.0.1, ::1 or localhost"
+    });
+  }
   return next.href;
 }
 function statusError(response) {
@@ -83475,10 +83509,10 @@ function networkError(e, url, timedOut, timeoutMs) {
 async function readBody2(response, url, maxBytes, timeout, timeoutMs) {
   const declared = response.headers.get("content-length");
   const length = declared === null ? void 0 : Number(declared);
-  const tooLarge = () => new DistributeError(DISTRIBUTE_CODES.tooLarge, `response from \`${showUrl(url)}\` is larger than the limit of ${maxBytes} bytes`, { help: "raise the size limit if the bundle is really this large" });
+  const tooLarge2 = () => new DistributeError(DISTRIBUTE_CODES.tooLarge, `response from \`${showUrl(url)}\` is larger than the limit of ${maxBytes} bytes`, { help: "raise the size limit if the bundle is really this large" });
   if (length !== void 0 && length > maxBytes) {
     await response.body?.cancel().catch(() => void 0);
-    throw tooLarge();
+    throw tooLarge2();
   }
   if (response.body === null) return new Uint8Array(0);
   const chunks = [];
@@ -83491,7 +83525,7 @@ async function readBody2(response, url, maxBytes, timeout, timeoutMs) {
       total += value.byteLength;
       if (total > maxBytes) {
         await reader.cancel().catch(() => void 0);
-        throw tooLarge();
+        throw tooLarge2();
       }
       chunks.push(value);
     }
@@ -83502,7 +83536,9 @@ async function readBody2(response, url, maxBytes, timeout, timeoutMs) {
     }
     throw new DistributeError(DISTRIBUTE_CODES.truncated, `response from \`${showUrl(url)}\` ended after ${total} bytes`, { help: "the connection dropped mid-body; the request is retried", cause: e });
   }
-  if (length !== void 0 && Number.isFinite(length) && total !== length) {
+  const encoding = (response.headers.get("content-encoding") ?? "").trim().toLowerCase();
+  const encoded = encoding !== "" && encoding !== "identity";
+  if (!encoded && length !== void 0 && Number.isFinite(length) && total !== length) {
     throw new DistributeError(DISTRIBUTE_CODES.truncated, `response from \`${showUrl(url)}\` ended after ${total} of ${length} bytes`, { help: "the connection dropped mid-body; the request is retried" });
   }
   return Buffer.concat(chunks);
@@ -83813,7 +83849,7 @@ var { codes: VERIFY_CODES, titles: VERIFY_CODE_TITLES } = codeRegistry({
   malformedExcludePattern: ["BG317", "an `--exclude-files` pattern is malformed"],
   signerPlugin: ["BG318", "the bundle was signed by a custom signer plugin"],
   verificationKeyUnreadable: ["BG319", "the verification key file cannot be read"],
-  excludesPolicyFile: ["BG320", "an `--exclude-files` pattern matches a file the policy is loaded from (data, manifest, wasm, rego)"],
+  excludesPolicyFile: ["BG320", "an `--exclude-files` pattern matches a file the policy is loaded from (data, manifest, wasm, rego, api catalog)"],
   unsupportedVerificationAlgorithm: ["BG321", "unsupported verification algorithm (`--signing-alg`)"],
   verifyFlagValue: ["BG322", "`--key-id` is empty, or `--key-id` / `--scope` has a control character"]
 });
@@ -83982,7 +84018,7 @@ async function logSources(paths, options) {
 }
 
 // src/insight/read-logs.ts
-import { createGunzip } from "node:zlib";
+import { createGunzip as createGunzip2 } from "node:zlib";
 import { Readable } from "node:stream";
 
 // src/insight/split-json.ts
@@ -84200,7 +84236,7 @@ async function* bytesOf(source) {
     yield head;
     yield* rest;
   }
-  const gunzip = Readable.from(all()).pipe(createGunzip());
+  const gunzip = Readable.from(all()).pipe(createGunzip2());
   try {
     for await (const chunk of gunzip) yield chunk;
   } catch (e) {

@@ -15,7 +15,7 @@ export {
 } from './bundle.js';
 export type { Bundle, BundleContent, ReadBundleOptions } from './bundle.js';
 export { readBundleDirectory } from './directory.js';
-export { DEFAULT_READ_LIMITS, checkCompressedSize, gunzipBounded, gzipDeterministic, readTarGz, writeTar } from './tar.js';
+export { DEFAULT_BUNDLE_BYTES, DEFAULT_READ_LIMITS, checkCompressedSize, gunzipBounded, gzipDeterministic, readLimitsFor, readTarGz, writeTar } from './tar.js';
 export type { BundleEntry, ReadLimits } from './tar.js';
 export { effectiveRoots, isUnderRoot, manifestFromJson, serializeManifest, validateManifest } from './manifest.js';
 export type { Manifest, WasmResolver } from './manifest.js';

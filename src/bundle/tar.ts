@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import tarStream from 'tar-stream';
 import { BlastguardError } from '../core/errors.js';
 import { gzipDeterministicBytes } from './deflate.js';
@@ -32,12 +32,24 @@ export interface ReadLimits {
 /** Help for a bundle over a size or count limit. */
 export const LIMIT_HELP = 'a blastguard bundle is a few files of modest size; this one is not a bundle blastguard wrote, or was tampered with';
 
+/**
+ * A blastguard bundle is a Wasm module, its data and catalog: a few MiB at most. Bytes are read
+ * before their signature is checked, so the defaults bound what an attacker who controls the
+ * bundle server can make a reader decompress and hold (callers can raise them).
+ */
+export const DEFAULT_BUNDLE_BYTES = 32 * 1024 * 1024;
+
 export const DEFAULT_READ_LIMITS: Readonly<ReadLimits> = Object.freeze({
-  maxFileBytes: 128 * 1024 * 1024,
-  maxTotalBytes: 256 * 1024 * 1024,
-  maxDecompressedBytes: 264 * 1024 * 1024,
+  maxFileBytes: DEFAULT_BUNDLE_BYTES,
+  maxTotalBytes: DEFAULT_BUNDLE_BYTES,
+  maxDecompressedBytes: DEFAULT_BUNDLE_BYTES,
   maxEntries: 4096,
 });
+
+/** Read limits for bundles of up to `bytes` (decompressed): file, total and tar stream alike. */
+export function readLimitsFor(bytes: number): ReadLimits {
+  return { ...DEFAULT_READ_LIMITS, maxFileBytes: bytes, maxTotalBytes: bytes, maxDecompressedBytes: bytes };
+}
 
 // ---- writing -------------------------------------------------------------------------------------
 
@@ -105,26 +117,57 @@ export function gzipDeterministic(bytes: Uint8Array): Uint8Array {
 
 // ---- reading -------------------------------------------------------------------------------------
 
-/** Decompresses a gzip stream, refusing to produce more than `maxBytes`. */
-export function gunzipBounded(bytes: Uint8Array, maxBytes: number): Buffer {
+function requireGzip(bytes: Uint8Array): void {
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
     throw new BlastguardError(BUNDLE_CODES.notGzip, 'bundle is not gzip-compressed', {
       help: 'an OPA bundle is a `.tar.gz` file; build one with `blastguard build --out bundle.tar.gz`',
     });
   }
-  try {
-    return gunzipSync(bytes, { maxOutputLength: maxBytes });
-  } catch (e) {
-    if (e instanceof RangeError || (e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new BlastguardError(BUNDLE_CODES.decompressedTooLarge, `bundle decompresses to more than ${maxBytes} bytes`, {
-        help: 'this is either a gzip bomb or a bundle larger than the configured limit',
-        cause: e,
-      });
-    }
-    throw new BlastguardError(BUNDLE_CODES.corruptGzip, `bundle gzip stream is corrupt: ${e instanceof Error ? e.message : String(e)}`, {
-      cause: e,
+}
+
+function tooLarge(maxBytes: number): BlastguardError {
+  return new BlastguardError(BUNDLE_CODES.decompressedTooLarge, `bundle decompresses to more than ${maxBytes} bytes`, {
+    help: 'this is either a gzip bomb or a bundle larger than the configured limit',
+  });
+}
+
+function corruptGzip(e: unknown): BlastguardError {
+  return new BlastguardError(BUNDLE_CODES.corruptGzip, `bundle gzip stream is corrupt: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+}
+
+/**
+ * Decompresses a gzip stream, refusing to produce more than `maxBytes`, off the event loop: zlib
+ * inflates chunk by chunk on the thread pool with a
+ * running byte count, and stops as soon as the output passes `maxBytes`, so a gzip bomb costs
+ * at most `maxBytes` of memory and never stalls decisions.
+ */
+export async function gunzipBounded(bytes: Uint8Array, maxBytes: number): Promise<Buffer> {
+  requireGzip(bytes);
+  return await new Promise<Buffer>((resolve, reject) => {
+    const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let done = false;
+    const finish = (error: BlastguardError | undefined): void => {
+      if (done) return;
+      done = true;
+      if (error === undefined) {
+        resolve(Buffer.concat(chunks, total));
+        return;
+      }
+      chunks.length = 0;
+      gunzip.destroy();
+      reject(error);
+    };
+    gunzip.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > maxBytes) finish(tooLarge(maxBytes));
+      else chunks.push(chunk);
     });
-  }
+    gunzip.on('end', () => finish(undefined));
+    gunzip.on('error', (e) => finish(corruptGzip(e)));
+    gunzip.end(bytes);
+  });
 }
 
 /** gzip never grows data by more than a few bytes per 16 KiB block, so a larger file cannot be a bundle within the limit. */
@@ -139,7 +182,7 @@ const LINK_TYPES = new Set(['symlink', 'link']);
 /** Reads every regular file of a gzip tar, enforcing the limits and path rules. Directory entries are skipped. */
 export async function readTarGz(bytes: Uint8Array, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<BundleEntry[]> {
   checkCompressedSize(bytes.length, limits);
-  const tar = gunzipBounded(bytes, limits.maxDecompressedBytes);
+  const tar = await gunzipBounded(bytes, limits.maxDecompressedBytes);
   const entries: BundleEntry[] = [];
   const seen = new Set<string>();
   let count = 0;

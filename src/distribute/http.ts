@@ -60,7 +60,8 @@ export class HttpSource extends PollingSource {
   private readonly authorization: { origin: string; value: string } | undefined;
   private readonly headers: Record<string, string>;
   private readonly transport: Transport;
-  private readonly longPollingTimeoutSeconds: number | undefined;
+  /** The `wait` asked of the server when long polling (undefined: no long polling). */
+  readonly longPollingTimeoutSeconds: number | undefined;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
 
@@ -125,7 +126,15 @@ export class HttpSource extends PollingSource {
     });
     const type = mediaType(response.headers);
     const longPoll = wait !== undefined && type === BUNDLE_MEDIA_TYPE;
-    if (response.status === 304) return { etag: response.headers.get('etag') ?? etag, longPoll };
+    if (response.status === 304) {
+      // Not modified since nothing: a broken server or cache. Nothing was confirmed, and no etag is adopted.
+      if (etag === '') {
+        throw new DistributeError(DISTRIBUTE_CODES.httpStatus, `\`${this.location}\` answered 304 not modified to a request without \`If-None-Match\``, {
+          help: 'a bundle server answers 200 with the bundle when the client has none; check caches in front of it',
+        });
+      }
+      return { etag, longPoll };
+    }
     if (response.status !== 200) {
       throw new DistributeError(DISTRIBUTE_CODES.httpStatus, `\`${this.location}\` answered ${response.status} without a bundle`, { help: 'a bundle server answers 200 with the bundle or 304 not modified' });
     }

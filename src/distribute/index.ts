@@ -11,7 +11,7 @@ export { DEFAULT_MAX_DELAY_SECONDS, DEFAULT_MIN_DELAY_SECONDS, LONG_POLL_MIN_HOL
 export type { FetchResult, PollingConfig, Source, SourceKind, Update } from './source.js';
 export { FileSource, createFileSource } from './file.js';
 export type { FileSourceConfig } from './file.js';
-export { BUNDLE_CONTENT_TYPES, BUNDLE_MEDIA_TYPE, HttpSource, createHttpSource } from './http.js';
+export { BUNDLE_CONTENT_TYPES, BUNDLE_MEDIA_TYPE, HttpSource, LONG_POLL_GRACE_MS, createHttpSource } from './http.js';
 export type { HttpSourceConfig } from './http.js';
 export { MAX_INDEX_DEPTH, OciSource, createOciSource, pushOciBundle, pushOciIndex, resolveBundleLayer } from './oci.js';
 export type { OciPushOptions, OciPushResult, OciSourceConfig } from './oci.js';
@@ -21,10 +21,10 @@ export { OCI_BUNDLE_LAYER, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST, RegistryClient, 
 export type { Descriptor } from './oci-registry.js';
 export { sourceForLocation } from './locate.js';
 export type { SourceOptions } from './locate.js';
-export { BUNDLE_FILE, META_FILE, loadPersistedBundle, persistBundle, persistedBundlePath } from './persist.js';
-export type { PersistedBundle } from './persist.js';
+export { BUNDLE_FILE, META_FILE, MAX_PERSISTED_REPLACED, loadPersistedBundle, persistBundle, persistedBundlePath, recordPersistedState } from './persist.js';
+export type { PersistedBundle, PersistedState } from './persist.js';
 export { DEFAULT_BUNDLE_NAME, openPersisted, openUpdate, pull } from './pull.js';
-export type { PullOptions, PullResult } from './pull.js';
+export type { PullOptions, PullResult, PulledInfo } from './pull.js';
 export { fetchTrustingCa } from './ca-fetch.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, MAX_REDIRECTS, MAX_RETRY_WAIT_MS, RETRY_BASE_MS, Transport, backoffMs, isRetryableStatus } from './transport.js';
 export type { FetchLike, HttpRequest, HttpResponse, TransportOptions } from './transport.js';

@@ -18,7 +18,20 @@ export type PullOptions = OpenBundleOptions & {
   persistDir?: string;
   name?: string;
   signal?: AbortSignal;
+  /**
+   * Decides whether the pulled bundle may replace the one already persisted (the enforcer's
+   * rollback rule: `compareRevision`), before anything is written; throws to refuse. `persisted`
+   * is null when nothing is persisted or the persisted copy no longer verifies.
+   */
+  admit?: (pulled: PulledInfo, persisted: PulledInfo | null, replaced: readonly string[]) => void;
 };
+
+/** A verified bundle as `admit` compares it. */
+export interface PulledInfo {
+  bundle: Bundle;
+  /** `sha256:<hex>` of the tarball. */
+  digest: string;
+}
 
 export interface PullResult {
   bundle: Bundle;
@@ -67,7 +80,26 @@ export async function pull(source: Source, options: PullOptions): Promise<PullRe
   if (update.error !== undefined) throw update.error;
   if (update.raw === undefined || update.bundle === undefined) throw configError('source', `\`${source.location}\` produced no bundle`);
   const digest = `sha256:${createHash('sha256').update(update.raw).digest('hex')}`;
-  const persisted = options.persistDir === undefined ? undefined : (await persistBundle(options.persistDir, options.name ?? DEFAULT_BUNDLE_NAME, update.raw, update.etag)).file;
+  let persisted: string | undefined;
+  if (options.persistDir !== undefined) {
+    const name = options.name ?? DEFAULT_BUNDLE_NAME;
+    const existing = await loadPersistedBundle(options.persistDir, name);
+    let current: PulledInfo | null = null;
+    if (existing !== null) {
+      try {
+        current = { bundle: (await openBundle(existing.raw, options)).bundle, digest: existing.digest };
+      } catch (e) {
+        // A persisted copy that no longer verifies protects nothing: the verified pull replaces it.
+        if (!isBlastguardError(e)) throw e;
+      }
+    }
+    const replaced = existing?.replaced ?? [];
+    options.admit?.({ bundle: update.bundle, digest }, current, replaced);
+    // The revision replaced is remembered (an enforcer refuses it later); one pulled back on purpose is no longer "replaced".
+    const revision = update.bundle.revision;
+    const next = [...replaced.filter((r) => r !== revision), ...(current !== null && current.bundle.revision !== revision && !replaced.includes(current.bundle.revision) ? [current.bundle.revision] : [])];
+    persisted = (await persistBundle(options.persistDir, name, update.raw, update.etag, { checkedAt: Date.now(), replaced: next })).file;
+  }
   return {
     bundle: update.bundle,
     verification: update.verification ?? null,

@@ -74,6 +74,9 @@ export abstract class PollingSource implements Source {
   private loop: Promise<void> | undefined;
   private controller: AbortController | undefined;
   private failures = 0;
+  /** Consecutive checks whose bytes the caller refused (activation failed); reset by an unchanged check or `accepted()`. */
+  private refusals = 0;
+  private refusedLast = false;
   private longPoll = false;
   private lastDurationMs = 0;
 
@@ -86,10 +89,12 @@ export abstract class PollingSource implements Source {
 
   async check(signal?: AbortSignal): Promise<Update> {
     const started = performance.now();
+    this.refusedLast = false;
     try {
       const result = await this.fetchOnce(this.etag, signal);
       this.lastDurationMs = performance.now() - started;
       this.failures = 0;
+      if (result.raw === undefined) this.refusals = 0;
       this.longPoll = result.longPoll === true;
       this.etag = result.etag;
       return result.raw === undefined ? { etag: result.etag, size: 0 } : { raw: result.raw, etag: result.etag, size: result.raw.byteLength };
@@ -110,9 +115,12 @@ export abstract class PollingSource implements Source {
         if (controller.signal.aborted) break;
         try {
           await listener(update);
+          if (update.raw !== undefined) this.accepted();
         } catch {
           // The listener owns its failures (an activation error is its to report); polling goes on,
-          // because a source that stopped on one bad bundle would never see the fixed one.
+          // because a source that stopped on one bad bundle would never see the fixed one, but
+          // backs off: the refused bytes would otherwise come back at once.
+          if (update.raw !== undefined) this.refused();
         }
         try {
           await delay(this.nextDelayMs(update), undefined, { signal: controller.signal });
@@ -130,14 +138,31 @@ export abstract class PollingSource implements Source {
     this.controller = undefined;
   }
 
-  /** OPA's schedule: at once while long polling (and the server really holds); exponential backoff from the minimum after errors; else a random wait in [min, max]. */
+  /**
+   * The caller refused the bytes of the last check (verification or activation failed). The next
+   * delay backs off like a failed download: the caller restores the old etag (OPA's `SetCache`), so
+   * the server answers with the same bytes, and a long poll would otherwise fetch them in a loop.
+   */
+  refused(): void {
+    this.refusals++;
+    this.refusedLast = true;
+  }
+
+  /** The caller activated the bytes of the last check: refusals no longer count towards backoff. */
+  accepted(): void {
+    this.refusals = 0;
+    this.refusedLast = false;
+  }
+
+  /** OPA's schedule: at once while long polling (and the server really holds); exponential backoff from the minimum after errors and refused bundles; else a random wait in [min, max]. */
   nextDelayMs(update: Update): number {
     const { minDelaySeconds: min, maxDelaySeconds: max } = this.polling;
-    if (update.error === undefined && this.longPoll && (update.raw !== undefined || this.lastDurationMs >= LONG_POLL_MIN_HOLD_MS)) return 0;
-    if (update.error !== undefined) {
-      const step = Math.min(max, min * 2 ** Math.max(0, this.failures - 1));
+    const failures = update.error !== undefined ? Math.max(1, this.failures) : this.refusedLast ? this.refusals : 0;
+    if (failures > 0) {
+      const step = Math.min(max, min * 2 ** Math.max(0, failures - 1));
       return Math.round(1000 * (step / 2 + (this.random() * step) / 2));
     }
+    if (update.error === undefined && this.longPoll && (update.raw !== undefined || this.lastDurationMs >= LONG_POLL_MIN_HOLD_MS)) return 0;
     return Math.round(1000 * (min + this.random() * (max - min)));
   }
 }

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { printable } from '../bundle/index.js';
 import { DISTRIBUTE_CODES, DistributeError, HTTPError } from './codes.js';
+import { isLoopbackHost } from './config.js';
 
 /**
  * The one place this layer touches the network (sigstore-js `fetchWithRetry`, `oci/registry.ts`).
@@ -55,6 +56,12 @@ export interface HttpResponse {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Request headers that carry protocol, not secrets: the only ones sent on after a redirect leaves
+ * the origin. A configured header (`X-Api-Key`, `Cookie`) belongs to its origin, as `authorization` does.
+ */
+const PROTOCOL_HEADERS = new Set(['accept', 'accept-encoding', 'if-none-match', 'prefer', 'content-type', 'content-encoding', 'user-agent']);
 
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status <= 599);
@@ -126,8 +133,13 @@ export class Transport {
     let method = request.method ?? 'GET';
     let body = request.body;
     let authorization = request.authorization;
+    const origin = new URL(request.url).origin;
+    // Bytes as sent: a body decoded by fetch would not match its Content-Length, nor be what was signed over.
+    const requested: Record<string, string> = { 'accept-encoding': 'identity', ...request.headers };
     for (let hop = 0; ; hop++) {
-      const headers: Record<string, string> = { ...request.headers };
+      const away = new URL(url).origin !== origin;
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(requested)) if (!away || PROTOCOL_HEADERS.has(name.toLowerCase())) headers[name] = value;
       if (authorization !== undefined && new URL(url).origin === authorization.origin) headers['authorization'] = authorization.value;
       let response: Response;
       try {
@@ -177,6 +189,12 @@ function redirectTarget(response: Response, from: string): string {
   }
   if (new URL(from).protocol === 'https:' && next.protocol === 'http:') {
     throw new DistributeError(DISTRIBUTE_CODES.badRedirect, `redirect from \`${showUrl(from)}\` downgrades https to http (\`${showUrl(next.href)}\`)`, { help: 'serve the bundle over https end to end' });
+  }
+  // The rule a configured url obeys holds for every hop: plain http only to loopback.
+  if (next.protocol === 'http:' && !isLoopbackHost(next.hostname)) {
+    throw new DistributeError(DISTRIBUTE_CODES.insecureTransport, `redirect from \`${showUrl(from)}\` to plain http at \`${printable(next.host)}\`, which is not loopback`, {
+      help: 'serve the redirect target over https; plain http is allowed only to 127.0.0.1, ::1 or localhost',
+    });
   }
   return next.href;
 }
@@ -251,7 +269,11 @@ async function readBody(response: Response, url: string, maxBytes: number, timeo
     }
     throw new DistributeError(DISTRIBUTE_CODES.truncated, `response from \`${showUrl(url)}\` ended after ${total} bytes`, { help: 'the connection dropped mid-body; the request is retried', cause: e });
   }
-  if (length !== undefined && Number.isFinite(length) && total !== length) {
+  // A server that compressed anyway (we ask for `identity`): fetch decoded the body, and Content-Length
+  // counts the encoded bytes, so it says nothing about the decoded length (a cut stream fails to decode).
+  const encoding = (response.headers.get('content-encoding') ?? '').trim().toLowerCase();
+  const encoded = encoding !== '' && encoding !== 'identity';
+  if (!encoded && length !== undefined && Number.isFinite(length) && total !== length) {
     throw new DistributeError(DISTRIBUTE_CODES.truncated, `response from \`${showUrl(url)}\` ended after ${total} of ${length} bytes`, { help: 'the connection dropped mid-body; the request is retried' });
   }
   return Buffer.concat(chunks);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isBlastguardError } from '../core/errors.js';
-import { readBundle, type Bundle } from '../bundle/index.js';
+import { readBundle, type Bundle, type ReadLimits } from '../bundle/index.js';
 import { ALLOW_ENTRYPOINT, DECISION_ENTRYPOINT, readBundleCatalog } from '../engine/index.js';
 import type { IrCatalog } from '../ir/catalog.js';
 // Not re-exported by engine/index.ts: the toolchain (and the Action bundled from it) needs only the SDK engine.
@@ -36,6 +36,8 @@ export interface ActivationSettings {
   override: LocalOverride | null;
   /** The time put in the probe decision. */
   now: () => number;
+  /** Read limits for the unverified bytes (default `DEFAULT_READ_LIMITS`, 32 MiB decompressed). */
+  limits?: ReadLimits;
 }
 
 /** Holds the active bundle; the only mutable state a decision reads (one field, swapped whole). */
@@ -52,9 +54,9 @@ function fail(code: ActivationCode, message: string, cause: unknown, help?: stri
   return new ActivationError(code, `${message}: ${inner}`, { cause, help: help ?? (isBlastguardError(cause) ? cause.help : undefined) });
 }
 
-export async function read(raw: Uint8Array): Promise<Bundle> {
+export async function read(raw: Uint8Array, limits?: ReadLimits): Promise<Bundle> {
   try {
-    return await readBundle(raw);
+    return await readBundle(raw, limits === undefined ? {} : { limits });
   } catch (e) {
     throw fail(ENFORCE_CODES.unreadableBundle, 'bundle cannot be read', e);
   }
@@ -117,7 +119,7 @@ export function swap(holder: BundleHolder, expected: ActiveBundle | null, next: 
 /** The whole activation of downloaded (or persisted) bytes. Throws ActivationError; the holder is untouched then. */
 export async function activate(raw: Uint8Array, etag: string, origin: ActiveBundle['origin'], holder: BundleHolder, settings: ActivationSettings): Promise<ActivationOutcome> {
   const expected = holder.active;
-  const bundle = await read(raw);
+  const bundle = await read(raw, settings.limits);
   const verification = await verify(bundle, settings.verification);
   const info: RevisionInfo = { revision: bundle.revision, sequence: sequenceOf(bundle), digest: `sha256:${createHash('sha256').update(raw).digest('hex')}` };
   if (checkRevision(info, holder, settings.allowRollback) === 'same') return { unchanged: holder.active! };

@@ -33,6 +33,8 @@ const REGISTRY = codeRegistry({
   closed: ['BG624', 'the enforcer is closed'],
   /** The persisted bundle could not be loaded or re-verified at start (the enforcer then waits for a download). */
   persistedRejected: ['BG630', 'the persisted bundle cannot be loaded or re-verified at start'],
+  /** The activated bundle could not be written to `persistDir`: it decides from memory, but a restart would not start from it. */
+  persistFailed: ['BG655', 'the activated bundle cannot be persisted; it stays active in memory, and a restart would not start from it'],
   /** A decision-log upload failed after its retries; the chunk is kept for the next attempt. */
   logUploadFailed: ['BG640', 'a decision-log upload failed after retries; the events are kept for the next attempt'],
   /** The decision-log file cannot be written. */

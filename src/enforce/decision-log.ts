@@ -5,7 +5,7 @@ import { authorizationValue, requireSecureUrl, validateCredentials, type Credent
 import { Transport, type FetchLike } from '../distribute/index.js';
 import { EventBuffer, type BufferedEvent } from './buffer.js';
 import { ENFORCE_CODES, EnforceError } from './codes.js';
-import { buildEvent, type DecisionRecord } from './event.js';
+import { UNLOGGABLE_INPUT, buildEvent, eraseInput, type DecisionEvent, type DecisionRecord } from './event.js';
 
 /**
  * Decision logs the way OPA's plugin ships them (opa-compat.md §5): events buffered in bounded
@@ -33,6 +33,8 @@ export interface DecisionLogOptions {
   bufferSizeLimitEvents?: number;
   /** How often the background drain runs (default 1000 ms). */
   flushIntervalMs?: number;
+  /** How long `close()` keeps flushing (default 5000 ms); what is still buffered then is counted as dropped. */
+  closeGraceMs?: number;
 }
 
 export const DEFAULT_BUFFER_EVENTS = 10_000;
@@ -42,25 +44,44 @@ const MIN_UPLOAD_LIMIT_BYTES = 90;
 export const DEFAULT_FILE_MAX_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_FILE_MAX_FILES = 5;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1_000;
+export const DEFAULT_CLOSE_GRACE_MS = 5_000;
 /** Events taken per drain round: bounds the work (and the memory of one round) between yields. */
 const DRAIN_BATCH = 2_000;
 /** Longest pause after failed uploads; doubles from the flush interval. */
 const MAX_UPLOAD_BACKOFF_MS = 60_000;
 
+export interface KindCounts {
+  allow: number;
+  shadow_or_deny: number;
+}
+
 export interface DecisionLogStats {
   buffered: number;
   /** OPA's counter names: `decision_logs_dropped_<cause>`, split by the decision kind dropped. */
   dropped: {
-    decision_logs_dropped_buffer_size_limit_exceeded: { allow: number; shadow_or_deny: number };
+    decision_logs_dropped_buffer_size_limit_exceeded: KindCounts;
     decision_logs_dropped_upload_size_limit_exceeded: number;
+    /** Events the decision-log file failed to take (their upload, if any, still goes ahead). */
+    decision_logs_dropped_file_write_failed: KindCounts;
+    /** Events still buffered when `close()` gave up (a failing or hanging collector past the grace). */
+    decision_logs_dropped_closed_with_events_buffered: KindCounts;
   };
+  /** Events uploaded without their input (`erased: ["/input"]`): alone they passed `upload_size_limit_bytes`. */
+  inputErased: number;
+  /** Events whose input could not be read for the log (a throwing getter): logged with a marker instead. */
+  inputUnreadable: number;
+  /** Events written to the file (or, without one, to the console). */
   written: number;
   uploaded: number;
   uploadFailures: number;
+  /** Failed writes or uploads by sink: `blastguard_decision_log_failures_total{sink}`. */
+  failures: { file: number; console: number; upload: number };
+  /** The last failure of a sink that has not succeeded since. */
   lastError: { code: string; message: string } | null;
 }
 
 type Writer = (line: string) => void;
+type Sink = 'file' | 'console' | 'upload';
 
 /** A size-rotated JSONL file; writes are serialised by the drain. */
 class RotatingFile {
@@ -116,13 +137,20 @@ export class DecisionLog {
   private readonly console: Writer | undefined;
   private readonly upload: { url: string; authorization: { origin: string; value: string } | undefined; limit: number; transport: Transport } | undefined;
   private readonly interval: number;
+  private readonly closeGraceMs: number;
+  /** Aborts an upload in flight when `close()` runs out of grace. */
+  private readonly closing = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private backoffMs = 0;
   private notBefore = 0;
   private closed = false;
-  private readonly counts = { written: 0, uploaded: 0, uploadFailures: 0, oversize: 0 };
+  private readonly counts = { written: 0, uploaded: 0, uploadFailures: 0, oversize: 0, erased: 0, unreadable: 0 };
+  private readonly failures = { file: 0, console: 0, upload: 0 };
+  private readonly fileDropped: KindCounts = { allow: 0, shadow_or_deny: 0 };
+  private readonly closeDropped: KindCounts = { allow: 0, shadow_or_deny: 0 };
   private lastError: { code: string; message: string } | null = null;
+  private lastErrorSink: Sink | 'drain' | undefined;
 
   constructor(
     options: DecisionLogOptions,
@@ -134,6 +162,8 @@ export class DecisionLog {
     this.buffer = new EventBuffer(limit);
     this.interval = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     if (!(this.interval > 0)) throw configError('decisionLogs.flushIntervalMs', 'must be a positive number of milliseconds');
+    this.closeGraceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
+    if (!(this.closeGraceMs >= 0 && Number.isFinite(this.closeGraceMs))) throw configError('decisionLogs.closeGraceMs', 'must be a number of milliseconds, 0 or more');
     if (options.file !== undefined) {
       if (typeof options.file.path !== 'string' || options.file.path === '') throw configError('decisionLogs.file.path', 'must be a non-empty path');
       this.file = new RotatingFile(options.file.path, options.file.maxBytes ?? DEFAULT_FILE_MAX_BYTES, options.file.maxFiles ?? DEFAULT_FILE_MAX_FILES);
@@ -164,6 +194,7 @@ export class DecisionLog {
   /** Starts the background drain. */
   start(): void {
     if (this.timer !== undefined || this.closed) return;
+    // drain() never rejects: a failure is counted and kept in `lastError`, never an unhandled rejection.
     this.timer = setInterval(() => void this.drain(), this.interval);
     this.timer.unref();
   }
@@ -194,29 +225,63 @@ export class DecisionLog {
       dropped: {
         decision_logs_dropped_buffer_size_limit_exceeded: { allow: this.buffer.dropped.allow, shadow_or_deny: this.buffer.dropped.decisive },
         decision_logs_dropped_upload_size_limit_exceeded: this.counts.oversize,
+        decision_logs_dropped_file_write_failed: { ...this.fileDropped },
+        decision_logs_dropped_closed_with_events_buffered: { ...this.closeDropped },
       },
+      inputErased: this.counts.erased,
+      inputUnreadable: this.counts.unreadable,
       written: this.counts.written,
       uploaded: this.counts.uploaded,
       uploadFailures: this.counts.uploadFailures,
+      failures: { ...this.failures },
       lastError: this.lastError,
     };
   }
 
-  /** Stops the drain after one last flush (OPA flushes within its grace period on shutdown). */
+  /**
+   * Stops the drain after one last flush within `closeGraceMs` (OPA flushes within its grace
+   * period on shutdown); an upload still in flight then is aborted, and every event left in the
+   * buffer is counted as dropped, by kind.
+   */
   async close(): Promise<void> {
+    if (this.closed) return;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
-    await this.flush().catch(() => undefined);
-    this.closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.closeGraceMs)));
+    await Promise.race([this.flush(), grace]);
+    clearTimeout(timer);
+    this.closing.abort();
     await this.draining;
-    await this.file?.close();
+    this.closed = true;
+    for (const e of this.buffer.take(Number.MAX_SAFE_INTEGER)) this.closeDropped[e.decisive ? 'shadow_or_deny' : 'allow']++;
+    await this.file?.close().catch(() => undefined);
   }
 
   private drain(): Promise<void> {
-    this.draining ??= this.drainOnce().finally(() => {
-      this.draining = undefined;
-    });
+    this.draining ??= this.drainOnce()
+      .catch((e: unknown) => {
+        // Nothing in a drain may take the process down; what failed is said in the status.
+        this.lastError = { code: ENFORCE_CODES.logFileFailed, message: `the decision-log drain failed: ${e instanceof Error ? e.message.toLowerCase() : String(e)}` };
+        this.lastErrorSink = 'drain';
+      })
+      .finally(() => {
+        this.draining = undefined;
+      });
     return this.draining;
+  }
+
+  private failed(sink: Sink, code: string, message: string): void {
+    this.failures[sink]++;
+    this.lastError = { code, message };
+    this.lastErrorSink = sink;
+  }
+
+  /** A sink that worked clears its own last error (not another sink's). */
+  private succeeded(sink: Sink): void {
+    if (this.lastErrorSink !== sink) return;
+    this.lastError = null;
+    this.lastErrorSink = undefined;
   }
 
   private async drainOnce(): Promise<void> {
@@ -238,9 +303,10 @@ export class DecisionLog {
         i += Math.max(count, 1);
       }
       this.backoffMs = 0;
+      this.succeeded('upload');
     } catch (e) {
       this.counts.uploadFailures++;
-      this.lastError = { code: ENFORCE_CODES.logUploadFailed, message: `uploading decision logs to \`${this.upload.url}\` failed: ${isBlastguardError(e) ? `${e.code} ${e.message}` : String(e)}` };
+      this.failed('upload', ENFORCE_CODES.logUploadFailed, `uploading decision logs to \`${this.upload.url}\` failed: ${isBlastguardError(e) ? `${e.code} ${e.message}` : String(e)}`);
       this.buffer.requeue(batch.slice(i));
       this.backoffMs = Math.min(MAX_UPLOAD_BACKOFF_MS, Math.max(this.interval, this.backoffMs * 2));
       this.notBefore = this.now() + this.backoffMs;
@@ -250,19 +316,31 @@ export class DecisionLog {
   private async writeLocal(batch: readonly BufferedEvent[]): Promise<void> {
     if (this.file === undefined && this.console === undefined) return;
     const lines: string[] = [];
+    const pending: BufferedEvent[] = [];
     for (const e of batch) {
       if (e.written) continue;
       e.line ??= this.lineOf(e);
-      if (this.console !== undefined) this.console(`${e.line.slice(0, -1)},"type":"openpolicyagent.org/decision_logs"}\n`);
+      if (this.console !== undefined) {
+        try {
+          this.console(`${e.line.slice(0, -1)},"type":"openpolicyagent.org/decision_logs"}\n`);
+          if (this.file === undefined) this.counts.written++;
+          this.succeeded('console');
+        } catch (error) {
+          this.failed('console', ENFORCE_CODES.logFileFailed, `the decision-log console writer failed: ${error instanceof Error ? error.message.toLowerCase() : String(error)}`);
+        }
+      }
       lines.push(e.line);
-      e.written = true;
-      this.counts.written++;
+      pending.push(e);
     }
     if (this.file !== undefined && lines.length > 0) {
       try {
         await this.file.writeLines(lines);
+        this.counts.written += lines.length;
+        this.succeeded('file');
       } catch (e) {
-        this.lastError = { code: ENFORCE_CODES.logFileFailed, message: `cannot write the decision log file: ${e instanceof Error ? e.message.toLowerCase() : String(e)}` };
+        // Not retried (a full disk does not empty itself): counted as dropped from the file, by kind.
+        for (const event of pending) this.fileDropped[event.decisive ? 'shadow_or_deny' : 'allow']++;
+        this.failed('file', ENFORCE_CODES.logFileFailed, `cannot write the decision log file: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`);
       }
     }
     for (const e of batch) e.written = true;
@@ -288,6 +366,12 @@ export class DecisionLog {
       }
       if (best !== undefined) return best;
       if (count === 1) {
+        // Alone too large (a padded input): sent without its input, as OPA erases fields, rather than not at all.
+        const erased = gzipSync(`[${JSON.stringify(eraseInput(this.eventOf(batch[start]!)))}]`);
+        if (erased.byteLength <= limit) {
+          this.counts.erased++;
+          return { body: erased, count: 1 };
+        }
         this.counts.oversize++;
         return { body: undefined, count: 1 };
       }
@@ -295,9 +379,24 @@ export class DecisionLog {
     }
   }
 
+  /** The JSON line of an event; an input that cannot be read (a throwing getter, a hostile proxy) is replaced by a marker and counted. */
   private lineOf(e: BufferedEvent): string {
-    e.event ??= buildEvent(e.record, this.labels);
-    return JSON.stringify(e.event);
+    try {
+      const event = e.event ?? buildEvent(e.record, this.labels);
+      const line = JSON.stringify(event);
+      e.event = event;
+      return line;
+    } catch {
+      this.counts.unreadable++;
+      const { result, bundle, timeMs, durationNs, traceparent, decisionId } = e.record;
+      e.event = buildEvent({ input: UNLOGGABLE_INPUT, result, bundle, timeMs, durationNs, ...(traceparent === undefined ? {} : { traceparent }), ...(decisionId === undefined ? {} : { decisionId }) }, this.labels);
+      return JSON.stringify(e.event);
+    }
+  }
+
+  private eventOf(e: BufferedEvent): DecisionEvent {
+    if (e.event === undefined) e.line ??= this.lineOf(e);
+    return e.event!;
   }
 
   private async post(body: Uint8Array): Promise<void> {
@@ -307,6 +406,7 @@ export class DecisionLog {
       url: u.url,
       headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
       body,
+      signal: this.closing.signal,
       ...(u.authorization === undefined ? {} : { authorization: u.authorization }),
     });
   }

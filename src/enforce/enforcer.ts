@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { stat, utimes } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import { readLimitsFor } from '../bundle/index.js';
 import { isBlastguardError } from '../core/errors.js';
 import {
   DEFAULT_BUNDLE_NAME,
+  HttpSource,
+  LONG_POLL_GRACE_MS,
   PollingSource,
   loadPersistedBundle,
   persistBundle,
   persistedBundlePath,
+  recordPersistedState,
   sourceForLocation,
   type Source,
   type SourceOptions,
@@ -48,6 +52,8 @@ export interface EnforcerOptions {
   maxStaleness?: number;
   /** When stale, deny every decision (`enforcer:stale`) instead of deciding with the old bundle. */
   failClosedWhenStale?: boolean;
+  /** Largest bundle accepted, decompressed, in bytes (default 32 MiB): the bound on what unverified bytes may cost. */
+  maxBundleBytes?: number;
   /** Accept bundles older than the active one (see revision.ts for the order). Off by default. */
   allowRollback?: boolean;
   decisionLogs?: DecisionLogOptions;
@@ -69,7 +75,11 @@ export interface EnforcerOptions {
   issuerKeys?: { current(): FetchedKeys };
   /** Poll the source in the background (default true). Off: checks happen only on `refresh()`. */
   poll?: boolean;
-  /** Milliseconds since the epoch; injected by tests (staleness, timestamps). */
+  /**
+   * Milliseconds since the epoch; injected by tests (staleness, timestamps). Without it, staleness
+   * runs on a monotonic clock, so a wall-clock step (NTP, an operator) neither postpones nor
+   * hastens it.
+   */
   clock?: () => number;
   /** Hears what an operator must know at start (verification off, persisted bundle rejected). */
   onWarning?: (message: string) => void;
@@ -168,6 +178,8 @@ class EnforcerImpl implements Enforcer {
   private readonly log: DecisionLog | null;
   private readonly statusUpload: StatusUploader | null;
   private readonly clock: () => number;
+  /** Staleness runs on this: monotonic unless a test injects `clock`. */
+  private readonly monotonic: () => number;
   private readonly persistDir: string | undefined;
   private readonly catalogOverride: IrCatalog | undefined;
   private readonly issuerKeys: { current(): FetchedKeys } | undefined;
@@ -178,10 +190,14 @@ class EnforcerImpl implements Enforcer {
   private lastSuccessfulRequest: number | null = null;
   private lastSuccessfulDownload: number | null = null;
   private lastSuccessfulActivation: number | null = null;
-  /** The last check that confirmed the active bundle is current (or the persisted file's time). */
+  /**
+   * When a check last confirmed the active bundle current, on the `monotonic` clock (for a
+   * persisted bundle: its recorded check time carried over); null when unknown, which is stale.
+   */
   private lastFresh: number | null = null;
   private readonly errors: StatusError[] = [];
-  private readonly counters = { checks: 0, download_failures: 0, activations: 0, activation_failures: 0, decisions: 0 };
+  private readonly counters = { checks: 0, download_failures: 0, activations: 0, activation_failures: 0, persist_failures: 0, decisions: 0 };
+  private checking = false;
   private refreshing: Promise<CheckOutcome> | undefined;
   private readonly controller = new AbortController();
   private loop: Promise<void> | undefined;
@@ -190,6 +206,7 @@ class EnforcerImpl implements Enforcer {
   constructor(options: EnforcerOptions) {
     if (typeof options !== 'object' || options === null) throw configError('options', 'must be an object');
     this.clock = options.clock ?? Date.now;
+    this.monotonic = options.clock ?? ((): number => performance.timeOrigin + performance.now());
     this.warn = options.onWarning ?? (() => undefined);
     this.source = typeof options.source === 'string' ? sourceForLocation(options.source, options.sourceOptions ?? {}) : options.source;
     if (this.source === undefined || this.source === null || typeof this.source.check !== 'function') throw configError('source', 'is required: a bundle location or a Source');
@@ -201,8 +218,16 @@ class EnforcerImpl implements Enforcer {
     if (options.maxStaleness !== undefined && !(typeof options.maxStaleness === 'number' && options.maxStaleness > 0 && Number.isFinite(options.maxStaleness))) {
       throw configError('maxStaleness', 'must be a positive number of seconds');
     }
+    if (options.maxBundleBytes !== undefined && !(typeof options.maxBundleBytes === 'number' && Number.isSafeInteger(options.maxBundleBytes) && options.maxBundleBytes > 0)) {
+      throw configError('maxBundleBytes', 'must be a positive whole number of bytes');
+    }
     if (options.failClosedWhenStale === true && options.maxStaleness === undefined) throw configError('failClosedWhenStale', 'needs `maxStaleness`');
     this.maxStalenessMs = options.maxStaleness === undefined ? null : options.maxStaleness * 1000;
+    const wait = this.source instanceof HttpSource ? this.source.longPollingTimeoutSeconds : undefined;
+    if (this.maxStalenessMs !== null && wait !== undefined && this.maxStalenessMs <= wait * 1000 + LONG_POLL_GRACE_MS) {
+      // A held long poll confirms nothing until it returns: staleness would flap on every hold.
+      throw configError('maxStaleness', `must be more than the long-poll wait plus its grace (${wait + LONG_POLL_GRACE_MS / 1000} s)`, 'raise `maxStaleness`, or lower `polling.longPollingTimeoutSeconds`');
+    }
     this.failClosed = options.failClosedWhenStale === true;
     this.persistDir = options.persistDir;
     this.catalogOverride = options.catalog;
@@ -214,6 +239,7 @@ class EnforcerImpl implements Enforcer {
       allowRollback: options.allowRollback === true,
       override: validateOverride(options.override),
       now: this.clock,
+      ...(options.maxBundleBytes === undefined ? {} : { limits: readLimitsFor(options.maxBundleBytes) }),
     };
     this.log = options.decisionLogs === undefined ? null : new DecisionLog(options.decisionLogs, labels, this.clock);
     this.statusUpload = options.statusUpload === undefined ? null : new StatusUploader(options.statusUpload, labels, () => this.status());
@@ -246,6 +272,7 @@ class EnforcerImpl implements Enforcer {
   }
 
   private lastUpdate: Update | undefined;
+  private warnedNoSequence = false;
   /** Digest of the bundle on disk, when this enforcer wrote or loaded it. */
   private persistedDigest: string | undefined;
 
@@ -258,8 +285,8 @@ class EnforcerImpl implements Enforcer {
       const outcome = await activate(found.raw, found.etag, 'persisted', this.holder, this.settings);
       if ('activated' in outcome) {
         this.persistedDigest = found.digest;
-        // Fresh as of when it was last confirmed current (the file's time, touched on every successful check).
-        this.lastFresh = (await stat(found.file)).mtimeMs;
+        for (const r of found.replaced) this.holder.replaced.add(r);
+        this.lastFresh = this.persistedFreshness(found.checkedAt, (await stat(found.file)).mtimeMs);
         this.lastSuccessfulActivation = this.clock();
         this.counters.activations++;
         if (this.source.etag === '') this.source.etag = found.etag;
@@ -273,18 +300,34 @@ class EnforcerImpl implements Enforcer {
     }
   }
 
+  /**
+   * A persisted bundle is fresh as of the older of its recorded check time and its file's time
+   * (both written on every confirmed check). A time in the future says nothing (a skewed clock, a
+   * touched file): unknown, so stale, rather than fresh for as long as it lies ahead.
+   */
+  private persistedFreshness(checkedAt: number | undefined, mtimeMs: number): number | null {
+    const wall = this.clock();
+    const times = checkedAt === undefined ? [mtimeMs] : [checkedAt, mtimeMs];
+    if (times.some((t) => !Number.isFinite(t) || t > wall)) return null;
+    const known = Math.min(...times);
+    return this.monotonic() - (wall - known);
+  }
+
   refresh(): Promise<CheckOutcome> {
     const run = async (): Promise<CheckOutcome> => {
       await this.starting;
       if (this.closed) return 'failed';
       const previousEtag = this.source.etag;
       const before = this.phase;
-      this.phase = 'downloading';
+      if (this.holder.active === null) this.phase = 'downloading';
+      this.checking = true;
       try {
         const update = await this.source.check(this.controller.signal);
+        this.checking = false;
         this.lastUpdate = update;
         return await this.apply(update, previousEtag);
       } finally {
+        this.checking = false;
         this.phase = this.closed ? 'closed' : this.holder.active === null ? (before === 'closed' ? 'closed' : 'starting') : 'active';
         if (!this.closed) this.statusUpload?.notify();
       }
@@ -309,7 +352,7 @@ class EnforcerImpl implements Enforcer {
       return 'unchanged';
     }
     this.lastSuccessfulDownload = now;
-    this.phase = 'verifying';
+    if (this.holder.active === null) this.phase = 'verifying';
     try {
       const outcome = await activate(update.raw, update.etag, 'download', this.holder, this.settings);
       if ('unchanged' in outcome) {
@@ -318,31 +361,47 @@ class EnforcerImpl implements Enforcer {
       }
       this.counters.activations++;
       this.lastSuccessfulActivation = now;
-      this.lastFresh = now;
+      this.lastFresh = this.monotonic();
+      if (outcome.activated.sequence === undefined && !this.warnedNoSequence) {
+        this.warnedNoSequence = true;
+        this.warn(`bundle revision \`${outcome.activated.revision}\` carries no \`metadata.sequence\`: only revisions this enforcer replaced (kept in \`persistDir\`) are refused as rollbacks`);
+      }
+      if (this.source instanceof PollingSource) this.source.accepted();
       this.resolveReady();
       if (this.persistDir !== undefined) {
         try {
-          this.persistedDigest = (await persistBundle(this.persistDir, this.name, update.raw, update.etag)).digest;
+          this.persistedDigest = (await persistBundle(this.persistDir, this.name, update.raw, update.etag, this.persistedState(now))).digest;
         } catch (e) {
-          this.report(ENFORCE_CODES.persistedRejected, 'the activated bundle could not be persisted', e);
+          this.counters.persist_failures++;
+          this.report(ENFORCE_CODES.persistFailed, 'the activated bundle could not be persisted', e, true);
         }
       }
       return 'activated';
     } catch (e) {
       // OPA's SetCache: the next check fetches this revision's successor, or the same bytes again.
       this.source.etag = previousEtag;
+      // ...and backs off before it does, like after a failed download: a long-polling server answers
+      // the restored etag with the refused bytes at once, which would otherwise be a busy loop.
+      if (this.source instanceof PollingSource) this.source.refused();
       this.counters.activation_failures++;
       this.report(isBlastguardError(e) ? (e.code as EnforceCode) : ENFORCE_CODES.engineFailed, 'activation failed', e);
       return 'failed';
     }
   }
 
-  /** The active bundle is current as of `now`; the persisted file's time says so across restarts. */
+  /** What bundle.json records with the persisted bundle: the check time, and the replaced revisions (rollback protection across restarts). */
+  private persistedState(checkedAt: number): { checkedAt: number; replaced: string[] } {
+    return { checkedAt, replaced: [...this.holder.replaced] };
+  }
+
+  /** The active bundle is current as of `now`; bundle.json and the persisted file's time say so across restarts. */
   private async confirmFresh(now: number): Promise<void> {
-    if (this.holder.active === null) return;
-    this.lastFresh = now;
-    if (this.persistDir === undefined || this.persistedDigest !== this.holder.active.digest) return;
+    const active = this.holder.active;
+    if (active === null) return;
+    this.lastFresh = this.monotonic();
+    if (this.persistDir === undefined || this.persistedDigest !== active.digest) return;
     const file = persistedBundlePath(this.persistDir, this.name);
+    await recordPersistedState(this.persistDir, this.name, active.digest, this.source.etag, this.persistedState(now)).catch(() => undefined);
     await utimes(file, now / 1000, now / 1000).catch(() => undefined);
   }
 
@@ -360,8 +419,9 @@ class EnforcerImpl implements Enforcer {
     if (this.errors.length > MAX_ERRORS) this.errors.shift();
   }
 
-  private isStale(now: number): boolean {
-    return this.maxStalenessMs !== null && this.holder.active !== null && (this.lastFresh === null || now - this.lastFresh > this.maxStalenessMs);
+  /** Past `maxStaleness` on the `monotonic` clock; a caller's wall-clock `_now` is not used, so a clock step cannot move staleness. */
+  private isStale(_now?: number): boolean {
+    return this.maxStalenessMs !== null && this.holder.active !== null && (this.lastFresh === null || this.monotonic() - this.lastFresh > this.maxStalenessMs);
   }
 
   decide(input: unknown, context: DecideContext = NO_CONTEXT): Decision {
@@ -447,14 +507,17 @@ class EnforcerImpl implements Enforcer {
   }
 
   status(): EnforcerStatus {
-    const now = this.clock();
+    const mono = this.monotonic();
     const active = this.holder.active;
-    const stale = this.isStale(now);
+    const stale = this.isStale();
     const ready = active !== null && !this.closed;
-    const state: EnforcerState = this.closed ? 'closed' : this.phase === 'active' && stale ? 'stale' : this.phase;
+    // With a bundle active, its state is active or stale whatever a check in flight is doing.
+    const state: EnforcerState = this.closed ? 'closed' : active !== null ? (stale ? 'stale' : 'active') : this.phase;
     return {
       name: this.name,
       state,
+      checking: this.checking,
+      persisted: this.persistDir === undefined || active === null ? null : this.persistedDigest === active.digest,
       ready,
       healthy: ready && !stale,
       active_revision: active?.revision ?? null,
@@ -471,7 +534,7 @@ class EnforcerImpl implements Enforcer {
       errors: [...this.errors],
       staleness: {
         max_seconds: this.maxStalenessMs === null ? null : this.maxStalenessMs / 1000,
-        age_seconds: this.lastFresh === null ? null : Math.max(0, (now - this.lastFresh) / 1000),
+        age_seconds: this.lastFresh === null ? null : Math.max(0, (mono - this.lastFresh) / 1000),
         stale,
         fail_closed: this.failClosed,
       },

@@ -14,8 +14,11 @@ export interface DecisionEvent {
   span_id?: string;
   bundles: Record<string, { revision: string }>;
   path: string;
-  input: unknown;
+  /** Absent when erased (`erased: ["/input"]`). */
+  input?: unknown;
   result: Decision;
+  /** OPA's `erased`: JSON pointers of fields removed from the event (the input of an event too large to upload). */
+  erased?: string[];
   timestamp: string;
   metrics: Record<string, number>;
 }
@@ -37,10 +40,23 @@ export interface DecisionRecord {
 /** OPA's decision path for the whole decision (the bundle entrypoint). */
 export const DECISION_PATH = 'blastguard/decision';
 
-/** Keys whose string values are credentials: logged only as `sha256:` fingerprints (extract's rule). */
-const CREDENTIAL_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|token|access_token|refresh_token|id_token|password|passwd|secret|client_secret|api[-_]?key|x-api-key|private[-_]?key|credentials?)$/i;
+/**
+ * Keys under which every value is a credential, at any depth (arrays and objects included):
+ * logged only as `sha256:` fingerprints (extract's rule). Matched on the key lowercased with
+ * separators removed, by the words credentials are named with (`accessToken`, `x-auth-token`,
+ * `client-secret`, `aws_secret_access_key`, `set-cookie`, `x-amz-security-token`…); `author`
+ * and `authority` are not credentials. Erring towards a fingerprint only costs a readable field.
+ */
+const CREDENTIAL_WORD = /token|secret|passw|passphrase|pwd|apikey|accesskey|privatekey|credential|cookie|session|signature|bearer|jwt|auth(?!or(?!iz))/;
+
+export function isCredentialKey(key: string): boolean {
+  return CREDENTIAL_WORD.test(key.toLowerCase().replace(/[^a-z0-9]/g, ''));
+}
+
 /** A value already reduced to a fingerprint stays as it is. */
 const FINGERPRINT = /^sha256:[0-9a-f]{64}$/;
+/** extract's `token.fingerprint` for a credential of a token family: the family's public prefix, never the credential. */
+const FAMILY = /^family:[A-Za-z0-9_.-]{1,32}$/;
 /** Nesting kept in a logged input; deeper values are replaced by a marker (a log line stays bounded). */
 const MAX_DEPTH = 16;
 const MAX_ITEMS = 256;
@@ -54,34 +70,60 @@ function fingerprint(value: string): string {
  * log), credentials as fingerprints, every string through the one rule for untrusted text
  * (`printable`: control characters escaped, long values cut), bounded depth and width.
  */
-export function maskInput(value: unknown, depth = 0, key = ''): unknown {
+export function maskInput(value: unknown, depth = 0, key = '', secret = false): unknown {
+  const credential = secret || isCredentialKey(key);
   if (typeof value === 'string') {
-    if (CREDENTIAL_KEY.test(key) && !FINGERPRINT.test(value)) return fingerprint(value);
+    if (credential && !FINGERPRINT.test(value) && !(key === 'fingerprint' && FAMILY.test(value))) return fingerprint(value);
     return printable(value);
   }
+  if (credential && (typeof value === 'number' || typeof value === 'bigint')) return fingerprint(String(value));
   if (value === null || typeof value !== 'object') return typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol' ? String(value) : value;
   if (depth >= MAX_DEPTH) return '[too deep]';
-  if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((v) => maskInput(v, depth + 1));
+  if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((v) => maskInput(v, depth + 1, '', credential));
   const out: Record<string, unknown> = {};
   let n = 0;
   for (const [k, v] of Object.entries(value)) {
     if (n++ >= MAX_ITEMS) break;
-    out[printable(k)] = maskInput(v, depth + 1, k);
+    out[printable(k)] = maskInput(v, depth + 1, k, credential);
   }
   return out;
+}
+
+/** Marks an input that could not be copied for the log (a getter or proxy that throws): the decision itself denied or was made. */
+export const UNLOGGABLE_INPUT = '[input could not be read for the log]';
+
+/** The event without its input, as OPA marks it (`erased: ["/input"]`), fields in EventV1 order. */
+export function eraseInput(event: DecisionEvent): DecisionEvent {
+  const { labels, decision_id, trace_id, span_id, bundles, path, result, timestamp, metrics } = event;
+  return {
+    labels,
+    decision_id,
+    ...(trace_id === undefined ? {} : { trace_id }),
+    ...(span_id === undefined ? {} : { span_id }),
+    bundles,
+    path,
+    result,
+    erased: ['/input'],
+    timestamp,
+    metrics,
+  };
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
 const utf8 = new TextDecoder();
 
-/** The input a decision was made from as JSON: its value, or its text (cut, escaped) when it is not JSON (the decision then denied). */
+/**
+ * The input a decision was made from as JSON: its value, or, when it is not JSON (the decision
+ * then denied), its size and fingerprint: text that does not parse cannot be masked, and may hold
+ * a credential beside the syntax error.
+ */
 function parsedInput(json: string | Uint8Array): unknown {
   const text = typeof json === 'string' ? json : utf8.decode(json);
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    return { not_json: printable(text) };
+    return { not_json: { bytes: typeof json === 'string' ? Buffer.byteLength(json) : json.byteLength, fingerprint: fingerprint(text) } };
   }
 }
 

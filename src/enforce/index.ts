@@ -18,7 +18,7 @@ export type { LocalOverride } from './override.js';
 export { DecisionLog, DEFAULT_BUFFER_EVENTS, DEFAULT_UPLOAD_LIMIT_BYTES } from './decision-log.js';
 export type { DecisionLogOptions, DecisionLogStats } from './decision-log.js';
 export { EventBuffer } from './buffer.js';
-export { DECISION_PATH, buildEvent, maskInput } from './event.js';
+export { DECISION_PATH, UNLOGGABLE_INPUT, buildEvent, eraseInput, isCredentialKey, maskInput } from './event.js';
 export type { DecisionEvent, DecisionRecord } from './event.js';
 export { EnforcerMetrics } from './metrics.js';
 export { IssuerKeyStore } from './issuer-keys.js';

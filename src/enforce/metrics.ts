@@ -132,6 +132,7 @@ export class EnforcerMetrics {
     counter('blastguard_bundle_download_failures_total', 'Checks of the bundle source that failed.', (s) => s.counters.download_failures);
     counter('blastguard_bundle_activation_failures_total', 'Downloaded bundles refused at activation.', (s) => s.counters.activation_failures);
     counter('blastguard_bundle_activations_total', 'Bundles activated.', (s) => s.counters.activations);
+    counter('blastguard_bundle_persist_failures_total', 'Activated bundles that could not be written to the persistence directory.', (s) => s.counters.persist_failures);
     new Counter({
       name: 'blastguard_decision_logs_dropped_total',
       help: 'Decision-log events dropped, by cause (OPA: decision_logs_dropped_<cause>) and decision kind.',
@@ -145,6 +146,34 @@ export class EnforcerMetrics {
         this.inc({ cause: 'buffer_size_limit_exceeded', kind: 'allow' }, buffer.allow);
         this.inc({ cause: 'buffer_size_limit_exceeded', kind: 'shadow_or_deny' }, buffer.shadow_or_deny);
         this.inc({ cause: 'upload_size_limit_exceeded', kind: 'any' }, logs.dropped.decision_logs_dropped_upload_size_limit_exceeded);
+        for (const [cause, counts] of [
+          ['file_write_failed', logs.dropped.decision_logs_dropped_file_write_failed],
+          ['closed_with_events_buffered', logs.dropped.decision_logs_dropped_closed_with_events_buffered],
+        ] as const) {
+          this.inc({ cause, kind: 'allow' }, counts.allow);
+          this.inc({ cause, kind: 'shadow_or_deny' }, counts.shadow_or_deny);
+        }
+      },
+    });
+    new Counter({
+      name: 'blastguard_decision_log_failures_total',
+      help: 'Failed decision-log writes or uploads, by sink (file, console, upload).',
+      labelNames: ['sink'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const logs = status().decision_logs;
+        if (logs === null) return;
+        for (const sink of ['file', 'console', 'upload'] as const) this.inc({ sink }, logs.failures[sink]);
+      },
+    });
+    new Counter({
+      name: 'blastguard_decision_log_inputs_erased_total',
+      help: 'Decision-log events uploaded without their input (erased: ["/input"]): alone they passed upload_size_limit_bytes.',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(status().decision_logs?.inputErased ?? 0);
       },
     });
     new Gauge({

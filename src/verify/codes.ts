@@ -26,7 +26,7 @@ export const { codes: VERIFY_CODES, titles: VERIFY_CODE_TITLES } = codeRegistry(
   malformedExcludePattern: ['BG317', 'an `--exclude-files` pattern is malformed'],
   signerPlugin: ['BG318', 'the bundle was signed by a custom signer plugin'],
   verificationKeyUnreadable: ['BG319', 'the verification key file cannot be read'],
-  excludesPolicyFile: ['BG320', 'an `--exclude-files` pattern matches a file the policy is loaded from (data, manifest, wasm, rego)'],
+  excludesPolicyFile: ['BG320', 'an `--exclude-files` pattern matches a file the policy is loaded from (data, manifest, wasm, rego, api catalog)'],
   unsupportedVerificationAlgorithm: ['BG321', 'unsupported verification algorithm (`--signing-alg`)'],
   verifyFlagValue: ['BG322', '`--key-id` is empty, or `--key-id` / `--scope` has a control character'],
 });

@@ -5,6 +5,7 @@ import { hasOwn } from '../core/record.js';
 import {
   HASH_ALGORITHMS,
   WEAK_HASH_ALGORITHMS,
+  CATALOG_PATH,
   algorithmFamily,
   bundleFileDigest,
   isHashAlgorithm,
@@ -197,11 +198,16 @@ function checkFiles(jws: DecodedJws, bundle: Bundle, config: VerificationConfig)
 
 const LOADED_BASENAMES = new Set(['data.json', 'data.yaml', 'data.yml', '.manifest', 'policy.wasm', 'plan.json', 'patch.json']);
 
-/** Files OPA loads as policy or data: excluding one from the signature would let it be swapped freely. */
+/**
+ * Files OPA loads as policy or data, and the api catalog requests are read with (`decideRequest`
+ * extracts operations with it, so it decides as much as the policy): excluding one from the
+ * signature would let it be swapped freely.
+ */
 function decidesPolicy(path: string, bundle: Bundle): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);
   return (
     LOADED_BASENAMES.has(base) ||
+    path === CATALOG_PATH ||
     base.endsWith('.rego') ||
     path.endsWith('.manifest') ||
     [...bundle.wasmModules.keys()].some((name) => name.replace(/^\//, '') === path)

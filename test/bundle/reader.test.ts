@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import tarStream, { type Header as TarHeader } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { bundleFiles, bundleFromEntries, gzipDeterministic, readBundle, readTarGz, wasmForEntrypoint, writeTar } from '../../src/bundle/index.js';
+import { DEFAULT_READ_LIMITS, bundleFiles, bundleFromEntries, gzipDeterministic, readBundle, readTarGz, wasmForEntrypoint, writeTar } from '../../src/bundle/index.js';
 import { codeOf, syntheticContent } from './fixtures.js';
 
 type Header = Partial<TarHeader> & Pick<TarHeader, 'name'>;
@@ -102,6 +102,21 @@ describe('readTarGz', () => {
     expect(await codeOf(() => readTarGz(bomb, { maxFileBytes: 1e9, maxTotalBytes: 1e9, maxDecompressedBytes: 8 * 1024 * 1024, maxEntries: 10 }))).toBe(
       'BG211',
     );
+  });
+
+  it('inflates off the event loop and stops a bomb at the default 32 MiB cap', async () => {
+    expect(DEFAULT_READ_LIMITS.maxDecompressedBytes).toBe(32 * 1024 * 1024);
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    // A timer queued before the read runs before the read settles only if inflating yields to the
+    // event loop (a synchronous gunzip settled first: decisions waited for the whole bomb).
+    let yielded = false;
+    setImmediate(() => (yielded = true));
+    const code = await codeOf(() => readTarGz(bomb));
+    expect(code).toBe('BG211');
+    expect(yielded).toBe(true);
+    // A bundle within the limit still reads, and its bytes are intact.
+    const small = gzipSync(writeTar(bundleFiles(syntheticContent())));
+    expect((await readTarGz(small)).length).toBe(bundleFiles(syntheticContent()).length);
   });
 
   it('rejects input that is not gzip, a corrupt gzip stream, and a truncated tar', async () => {

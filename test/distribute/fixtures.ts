@@ -134,9 +134,10 @@ export async function removeDir(dir: string | undefined): Promise<void> {
 /**
  * Debian's nginx serving `dir/www` on a free loopback port, in the foreground with everything it
  * writes kept in `dir`; resolves once `path` answers 200 (so the file must exist first).
- * `bundleType` serves `.gz` as OPA's bundle media type; otherwise as `application/gzip`.
+ * `bundleType` serves `.gz` as OPA's bundle media type; otherwise as `application/gzip`. `gzip`
+ * compresses responses for clients that accept it.
  */
-export async function startNginx(nginxPath: string, dir: string, urlPath: string, options: { bundleType: boolean }): Promise<{ daemon: Daemon; url: string }> {
+export async function startNginx(nginxPath: string, dir: string, urlPath: string, options: { bundleType: boolean; gzip?: boolean }): Promise<{ daemon: Daemon; url: string }> {
   const port = await freePort();
   const temp = (name: string): string => `${name}_temp_path ${path.join(dir, name)};`;
   const types = options.bundleType ? ['  types { application/vnd.openpolicyagent.bundles gz; }', '  default_type application/octet-stream;'] : ['  default_type application/gzip;'];
@@ -153,6 +154,8 @@ export async function startNginx(nginxPath: string, dir: string, urlPath: string
       `  access_log ${path.join(dir, 'access.log')};`,
       `  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join(' ')}`,
       ...types,
+      // A CDN-like setup that compresses whatever a client accepts, bundles included.
+      ...(options.gzip === true ? ['  gzip on; gzip_min_length 1; gzip_types application/octet-stream application/gzip application/vnd.openpolicyagent.bundles;'] : []),
       `  server { listen 127.0.0.1:${port}; root ${path.join(dir, 'www')}; etag on; }`,
       '}',
     ].join('\n'),

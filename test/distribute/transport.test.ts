@@ -97,6 +97,27 @@ describe('poll schedule', () => {
     expect(between(plain.nextDelayMs(ok), 10_000, 20_000)).toBe(true);
   });
 
+  it('backs off exponentially after refused bundles, even while long polling', async () => {
+    const fetch = async (): Promise<Response> => new Response('bundle', { status: 200, headers: { 'content-type': 'application/vnd.openpolicyagent.bundles' } });
+    const source = new HttpSource({ url: 'https://bundles.example/b', retries: 0, fetch, polling: { minDelaySeconds: 10, maxDelaySeconds: 40, longPollingTimeoutSeconds: 30 } });
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const update = await source.check();
+      source.refused();
+      delays.push(source.nextDelayMs(update));
+    }
+    const ranges = [
+      [5_000, 10_000],
+      [10_000, 20_000],
+      [20_000, 40_000],
+      [20_000, 40_000],
+    ];
+    expect(delays.map((d, i) => d >= ranges[i]![0]! && d <= ranges[i]![1]!)).toEqual([true, true, true, true]);
+    const update = await source.check();
+    source.accepted();
+    expect(source.nextDelayMs(update)).toBe(0);
+  });
+
   it('uses OPA defaults of 60 to 120 seconds', () => {
     const source = new HttpSource({ url: 'https://bundles.example/b' });
     const delays = Array.from({ length: 50 }, () => source.nextDelayMs({ etag: '', size: 0 }));

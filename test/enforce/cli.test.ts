@@ -1,7 +1,7 @@
 // `blastguard pull` and `blastguard decide` in-process, on a signed bundle file: verified,
 // persisted, one decision through the enforcer path with its decision-log event; located, coded
 // errors for a wrong key, a bad input and an override that would soften policy.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -33,6 +33,23 @@ describe('blastguard pull', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/revision r7, digest sha256:[0-9a-f]{64}, \d+ bytes, verified with key `default` \(ES256\), persisted to .*state\/bundles\/blastguard\/bundle\.tar\.gz/);
+  });
+
+  it('refuses to replace a newer persisted bundle with an older one unless --allow-rollback', async () => {
+    await writeFile(path.join(dir, 'older.tar.gz'), await f.bundle('r6', 6));
+    expect((await runCli(['pull', 'bundle.tar.gz', ...key, '--persist-dir', 'rollback'], { cwd: dir })).code).toBe(0);
+    const refused = await runCli(['pull', 'older.tar.gz', ...key, '--persist-dir', 'rollback'], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/BG612/);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    const persisted = path.join(dir, 'rollback', 'bundles', 'blastguard', 'bundle.tar.gz');
+    expect(Buffer.from(await readFile(persisted))).toEqual(Buffer.from(await readFile(path.join(dir, 'bundle.tar.gz'))));
+    const deliberate = await runCli(['pull', 'older.tar.gz', ...key, '--persist-dir', 'rollback', '--allow-rollback'], { cwd: dir });
+    expect(deliberate.code).toBe(0);
+    expect(deliberate.stdout).toMatch(/revision r6/);
+    // r7 was replaced: the bundle.json beside the tarball says so, and an enforcer refuses it later.
+    const meta = JSON.parse(await readFile(path.join(dir, 'rollback', 'bundles', 'blastguard', 'bundle.json'), 'utf8')) as { replaced: string[] };
+    expect(meta.replaced).toEqual(['r7']);
   });
 
   it('refuses a bundle the key does not verify, with its code and no stack', async () => {

@@ -2,13 +2,15 @@
 // events (none lost below the buffer bound; above it, allow events go first and every drop is
 // counted), the JSONL file with rotation, the console sink, and credential masking.
 import { gunzipSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { readFile, readdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FileSource, persistBundle } from '../../src/distribute/index.js';
-import { EventBuffer, createEnforcer, maskInput, type DecisionEvent, type DecisionRecord, type Enforcer, type EnforcerOptions } from '../../src/enforce/index.js';
+import { EventBuffer, UNLOGGABLE_INPUT, createEnforcer, isCredentialKey, maskInput, type DecisionEvent, type DecisionRecord, type Enforcer, type EnforcerOptions } from '../../src/enforce/index.js';
 import { removeDir, tempDir } from '../distribute/fixtures.js';
 import { enforceFixtures, type EnforceFixtures } from './fixtures.js';
 
@@ -162,6 +164,39 @@ describe('masking', () => {
     expect(JSON.stringify(masked)).not.toContain('hunter2');
     expect(JSON.stringify(masked)).not.toContain('s3cret');
   });
+
+  it('fingerprints every value under a credential key at any depth, in arrays too', () => {
+    const masked = JSON.stringify(
+      maskInput({ headers: { 'set-cookie': ['session=SECRET1'], authorization: ['Bearer SECRET2'], cookie: { a: 'SECRET3', b: [{ c: 'SECRET4' }] } }, token: { fingerprint: 'family:ghp_', pin: 1234567 } }),
+    );
+    for (const secret of ['SECRET1', 'SECRET2', 'SECRET3', 'SECRET4', '1234567']) expect(masked).not.toContain(secret);
+    // extract's token family marker is not a credential.
+    expect(masked).toContain('"fingerprint":"family:ghp_"');
+  });
+
+  it('knows the usual spellings of credential keys, and not `author`', () => {
+    const keys = ['accessToken', 'x-auth-token', 'client-secret', 'aws_secret_access_key', 'bearer', 'api_token', 'x-amz-security-token', 'X-Api-Key', 'Proxy-Authorization', 'sessionId', 'passphrase', 'privateKey', 'x-hub-signature-256', 'credentials', 'refresh_token'];
+    expect(keys.filter((k) => !isCredentialKey(k))).toEqual([]);
+    expect(['author', 'authority', 'name', 'volumeId', 'environment'].filter((k) => isCredentialKey(k))).toEqual([]);
+  });
+
+  it('never lets a string under a credential key through (property)', () => {
+    const MARK = 'Zq9SECRET';
+    const secretKey = fc.constantFrom('authorization', 'Cookie', 'set-cookie', 'accessToken', 'x-auth-token', 'client_secret', 'aws_secret_access_key', 'bearer', 'api_token', 'x-amz-security-token', 'password', 'apiKey', 'session');
+    const plainKey = fc.constantFrom('name', 'args', 'items', 'author', 'meta', 'x');
+    const secretValue = fc.string({ maxLength: 12 }).map((s) => MARK + s);
+    const plain = fc.oneof(fc.string({ maxLength: 8 }).filter((s) => !s.includes('Zq9')), fc.integer(), fc.boolean(), fc.constant(null));
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small' }, plain, fc.array(tie('tree'), { maxLength: 3 }), fc.dictionary(plainKey, tie('tree'), { maxKeys: 3 }), tie('secretNode')),
+      secretNode: fc.dictionary(secretKey, fc.oneof(secretValue, fc.array(secretValue, { maxLength: 3 }), fc.dictionary(plainKey, secretValue, { maxKeys: 2 })), { minKeys: 1, maxKeys: 2 }),
+    }));
+    fc.assert(
+      fc.property(tree, (input) => {
+        expect(JSON.stringify(maskInput(input))).not.toContain(MARK);
+      }),
+      { seed: 20261130, numRuns: 300 },
+    );
+  });
 });
 
 describe('decideJson: input a caller already holds as JSON', () => {
@@ -187,7 +222,102 @@ describe('decideJson: input a caller already holds as JSON', () => {
     expect(events[0]!.input).toEqual(JSON.parse(JSON.stringify(f.inputs.allow)));
     expect(events[16]!.input).toMatchObject({ password: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
     expect(JSON.stringify(events)).not.toContain('hunter2');
-    expect(events[17]!.input).toEqual({ not_json: '{"not json' });
+    // Text that does not parse cannot be masked: only its size and fingerprint are logged.
+    expect(events[17]!.input).toEqual({ not_json: { bytes: 10, fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) } });
     expect(() => e.decideJson({} as unknown as string)).toThrow(expect.objectContaining({ code: 'BG600' }));
+  });
+});
+
+describe('losses are counted, nothing crashes', () => {
+  it('an input whose getter throws is logged with a marker and counted; the drain never rejects', async () => {
+    const lines: string[] = [];
+    const e = await enforcer({ decisionLogs: { console: (line) => lines.push(line), flushIntervalMs: 10 } });
+    const input = { ...(f.inputs.deny as object) };
+    Object.defineProperty(input, 'weird', {
+      enumerable: true,
+      get() {
+        throw new Error('getter');
+      },
+    });
+    e.decide(input);
+    e.decide(f.inputs.deny);
+    // The background drain runs on its own (an unhandled rejection there would fail this run).
+    await new Promise((r) => setTimeout(r, 100));
+    await e.flushLogs();
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[0]!).input).toBe(UNLOGGABLE_INPUT);
+    expect(e.status().decision_logs).toMatchObject({ inputUnreadable: 1, written: 2 });
+  });
+
+  it('a console writer that throws is counted as a failure of its sink', async () => {
+    const e = await enforcer({ decisionLogs: { console: () => { throw new Error('stdout closed'); } } });
+    e.decide(f.inputs.allow);
+    await e.flushLogs();
+    expect(e.status().decision_logs).toMatchObject({ written: 0, failures: { console: 1 }, lastError: { code: 'BG641' } });
+  });
+
+  it('a file that cannot be written counts its events as dropped, by kind, and as a failure of the file sink', async () => {
+    const e = await enforcer({ decisionLogs: { file: { path: path.join(dir, 'no-such-dir', 'decisions.log') } } });
+    e.decide(f.inputs.allow);
+    e.decide(f.inputs.deny);
+    e.decide(f.inputs.deny);
+    await e.flushLogs();
+    const logs = e.status().decision_logs!;
+    expect(logs.written).toBe(0);
+    expect(logs.dropped.decision_logs_dropped_file_write_failed).toEqual({ allow: 1, shadow_or_deny: 2 });
+    expect(logs.failures.file).toBe(1);
+    const metrics = await e.metrics.registry.metrics();
+    expect(metrics).toContain('blastguard_decision_log_failures_total{sink="file"} 1');
+    expect(metrics).toContain('blastguard_decision_logs_dropped_total{cause="file_write_failed",kind="shadow_or_deny"} 2');
+  });
+
+  it('close() with a failing collector counts what it could not deliver', async () => {
+    collector.failing = true;
+    const e = await enforcer({ decisionLogs: { upload: { url: collector.url, retries: 0 } } });
+    for (let i = 0; i < 7; i++) e.decide(f.inputs.deny);
+    e.decide(f.inputs.allow);
+    await e.close();
+    const logs = e.status().decision_logs!;
+    expect(logs.dropped.decision_logs_dropped_closed_with_events_buffered).toEqual({ allow: 1, shadow_or_deny: 7 });
+    expect(logs).toMatchObject({ buffered: 0, uploadFailures: 1, failures: { upload: 1 } });
+  });
+
+  it('close() with a collector that never answers gives up after its grace and counts the events', async () => {
+    const hanging = createServer(() => undefined);
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    try {
+      const e = await enforcer({ decisionLogs: { upload: { url: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`, retries: 0 }, closeGraceMs: 200 } });
+      for (let i = 0; i < 3; i++) e.decide(f.inputs.deny);
+      await e.close(); // would wait out the 30 s upload time-out without the grace
+      expect(e.status().decision_logs!.dropped.decision_logs_dropped_closed_with_events_buffered).toEqual({ allow: 0, shadow_or_deny: 3 });
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise<void>((resolve) => hanging.close(() => resolve()));
+    }
+  });
+
+  it('a sink that works again clears its last error', async () => {
+    collector.failing = true;
+    const e = await enforcer({ decisionLogs: { upload: { url: collector.url, retries: 0 } } });
+    e.decide(f.inputs.deny);
+    await e.flushLogs();
+    expect(e.status().decision_logs!.lastError).toMatchObject({ code: 'BG640' });
+    collector.failing = false;
+    await e.flushLogs();
+    expect(e.status().decision_logs).toMatchObject({ uploaded: 1, lastError: null });
+  });
+
+  it('uploads a deny whose input alone passes upload_size_limit_bytes without its input (erased), counted', async () => {
+    const e = await enforcer({ decisionLogs: { upload: { url: collector.url } } });
+    const padding = Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`k${i}`, randomBytes(150).toString('base64')]));
+    const d = e.decide({ ...(f.inputs.deny as object), padding });
+    e.decide(f.inputs.deny);
+    await e.flushLogs();
+    expect(d.mode).toBe('deny');
+    expect(collector.events).toHaveLength(2);
+    const erased = collector.events.find((ev) => ev.erased !== undefined)!;
+    expect(erased).toMatchObject({ erased: ['/input'], result: { mode: 'deny' } });
+    expect('input' in erased).toBe(false);
+    expect(e.status().decision_logs).toMatchObject({ inputErased: 1, dropped: { decision_logs_dropped_upload_size_limit_exceeded: 0 } });
   });
 });

@@ -145,11 +145,12 @@ describe('activation', () => {
     const seen = server.requests.length;
     const check = e.refresh();
     while (server.requests.length === seen) await new Promise((r) => setImmediate(r)); // the request is at the server
-    expect(e.status().state).toBe('downloading');
+    // The bundle stays active while the check is in flight: that is `checking`, not a state.
+    expect(e.status()).toMatchObject({ state: 'active', checking: true });
     expect(e.decide(f.inputs.deny)).toEqual(await f.expected(f.inputs.deny));
     release();
     expect(await check).toBe('activated');
-    expect(e.status()).toMatchObject({ state: 'active', active_revision: 'r2' });
+    expect(e.status()).toMatchObject({ state: 'active', checking: false, active_revision: 'r2' });
   });
 
   it('refuses a revision it already replaced, unless rollback is allowed', async () => {

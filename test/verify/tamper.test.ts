@@ -108,6 +108,8 @@ describe('tamper matrix', () => {
     expect(await verdict(signed, config({ excludeFiles: ['*'] }))).toBe('BG320');
     expect(await verdict(signed, config({ excludeFiles: ['policy.wasm'] }))).toBe('BG320');
     expect(await verdict([...signed, { path: 'x/policy.rego', bytes: Buffer.from('package x') }], config({ excludeFiles: ['x/*'] }))).toBe('BG320');
+    // The api catalog reads requests for decideRequest: as much a policy file as the wasm.
+    expect(await verdict([...signed, { path: 'catalog.json', bytes: Buffer.from('{}') }], config({ excludeFiles: ['catalog.*'] }))).toBe('BG320');
   });
 
   it('dropped file → signed file missing', async () => {
