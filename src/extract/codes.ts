@@ -93,6 +93,18 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    */
   notForwardable: ['BG702', 'request cannot be forwarded canonically'],
   /**
+   * A GraphQL request names a stored document (`extensions.persistedQuery.sha256Hash`,
+   * `documentId`, `doc_id`, `id`, `queryId`) that the Api's trusted-documents manifest does not
+   * list, or several that name different documents.
+   */
+  unknownStoredDocument: ['BG703', 'stored GraphQL document is not in the api\'s trusted documents'],
+  /**
+   * A JSON number (a body member, GraphQL `variables`) a JavaScript number does not hold exactly:
+   * an integer beyond ±2^53, more digits than a double keeps, an exponent out of range. Read and
+   * re-serialized, it would reach the server as another number.
+   */
+  inexactNumber: ['BG704', 'JSON number cannot be read exactly (beyond ±2^53 or a double\'s precision)'],
+  /**
    * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
    * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is
    * never a request's failure: the enforcer keeps the inventory it had.

@@ -6,6 +6,7 @@ import { quote } from '../core/untrusted.js';
 import { apiFor } from './api.js';
 import { EXTRACT_CODES } from './codes.js';
 import { ExtractFailure, fail } from './failure.js';
+import { declaredBodyType } from './form-json.js';
 import { extractDecisionInputs } from './index.js';
 import type { Context } from './input.js';
 import { canonicalHttp } from './protocols/canonical-http.js';
@@ -47,7 +48,7 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
     const api = apiFor(ir, hostOf(url), url, context);
     const plain = withoutEncoding(headers);
     const body = decodeBody(request.body, headers, limits.maxBodyBytes);
-    const normalized = normalizeRequest({ method: request.method, url: request.url, body }, url, plain, limits.maxBodyBytes);
+    const normalized = normalizeRequest({ method: request.method, url: request.url, body }, url, declaredBodyType(plain, api), limits.maxBodyBytes);
     const writer = PROTOCOLS[api.protocol].canonical ?? canonicalHttp;
     const message = writer(normalized, api, limits);
     const bytes = Buffer.from(message.body, 'utf8');

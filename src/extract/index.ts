@@ -10,6 +10,7 @@ import { EXTRACT_CODES } from './codes.js';
 import { extractToken } from './credentials.js';
 import { chainIdentity, envelopeVerifier, headerEnvelope } from './envelope.js';
 import { ExtractFailure, fail } from './failure.js';
+import { declaredBodyType } from './form-json.js';
 import { failed, toInput } from './input.js';
 import { declaredInventory } from './inventory.js';
 import type { Context } from './input.js';
@@ -48,7 +49,7 @@ export function extractDecisionInputs(request: HttpRequest, ir: IrCatalog, optio
     const api = apiFor(ir, hostOf(url), url, context);
     const inventory = inventoryLookups(options.inventory ?? runtimeInventory(options.inventories, api.name) ?? declaredInventory(ir, api.name), api.resourceIds.caseInsensitive);
     readCaller(headers, api, ir, context, options);
-    const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    const normalized = normalizeRequest(request, url, declaredBodyType(headers, api), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     for (const message of PROTOCOLS[api.protocol].messages(normalized, api)) {
       try {
         // An operation whose argument carries SQL is named for what its statements do.

@@ -1,6 +1,6 @@
 import { parseJsonNotingDuplicates } from '../../core/json.js';
 import { isRecord } from '../../core/record.js';
-import { labelled } from '../../core/untrusted.js';
+import { labelled, quote } from '../../core/untrusted.js';
 import { GUARD_CODES, type GuardCode } from '../codes.js';
 
 /*
@@ -62,6 +62,15 @@ export function readFrame(text: string): Frame {
       fatal: {
         code: GUARD_CODES.unreadableMessage,
         message: `the message repeats ${labelled('the member', parsed.duplicate, 'key', 'a member name')} in one object: parsers differ on which copy they keep`,
+        rpc: JSONRPC_ERRORS.invalidRequest,
+      },
+    };
+  }
+  if (parsed.inexact !== null) {
+    return {
+      fatal: {
+        code: GUARD_CODES.inexactNumber,
+        message: `the message has the number ${quote(parsed.inexact.slice(0, 40), 'number', 'a long number')}, which the guard cannot forward exactly: it would reach the server as another value`,
         rpc: JSONRPC_ERRORS.invalidRequest,
       },
     };
