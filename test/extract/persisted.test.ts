@@ -92,7 +92,11 @@ describe('stored documents from the trusted-documents manifest', () => {
   });
 
   test('without a manifest a stored-document id stays refused (BG407), and a member in another case before anything is dropped', () => {
-    expect(errorCode(post(apq(sha(READ))))).toBe(EXTRACT_CODES.missingQuery);
+    const bare = structuredClone(ir);
+    delete bare.apis.find((a) => a.name === 'railway')!.trustedDocuments;
+    expect(codes(run(post(apq(sha(READ))), bare))).toEqual([EXTRACT_CODES.missingQuery]);
+    // The example catalog declares Railway's manifest: an id it lacks is BG703, and the policy denies it.
+    expect(errorCode(post(apq(sha(READ))))).toBe(EXTRACT_CODES.unknownStoredDocument);
     expect(codes(run(post({ documentId: sha(READ), Query: WIPE })))).toEqual([EXTRACT_CODES.ambiguousParameters]);
     expect(codes(run(post({ documentId: 42.5 })))).toEqual([EXTRACT_CODES.invalidBody]);
     expect(codes(run(post({ extensions: { persistedQuery: { version: 1 } } })))).toEqual([EXTRACT_CODES.invalidBody]);
