@@ -136,3 +136,23 @@ describe('JSON numbers a JavaScript number cannot hold', () => {
     }
   });
 });
+
+describe('inexact JSON numbers in the other bodies the proxy re-serializes', () => {
+  const big = '9007199254740993';
+  test('an AWS JSON body (ECS) and a REST JSON body (GitHub) are refused (BG704), in decisions and in forwarding', () => {
+    const ecs: HttpRequest = {
+      method: 'POST',
+      url: 'https://ecs.us-east-1.amazonaws.com/',
+      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AmazonEC2ContainerServiceV20141113.ListClusters', Authorization: 'AWS4-HMAC-SHA256 Credential=fake/20250717/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=fake' },
+      body: `{"maxResults":${big}}`,
+    };
+    expect(codes(run(ecs, ir))).toEqual([EXTRACT_CODES.inexactNumber]);
+    expect(codes(run({ ...ecs, body: '{"maxResults":10}' }, ir))).toEqual(['ListClusters']);
+    const github: HttpRequest = { method: 'PATCH', url: 'https://api.github.com/repos/acme/web', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer fake-github-token' }, body: `{"description":"x","team_id":${big}}` };
+    expect(codes(run(github, ir))).toEqual([EXTRACT_CODES.inexactNumber]);
+    const forwarded = forward(github, ir);
+    expect(forwarded.forward).toBeNull();
+    expect(forwarded.operations[0]!.error?.code).toBe(EXTRACT_CODES.inexactNumber);
+    expect(codes(run({ ...github, body: '{"description":"x","team_id":12}' }, ir))).toEqual(['repos.update']);
+  });
+});
