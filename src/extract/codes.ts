@@ -59,7 +59,7 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    * Request parameters given in several places with nothing to say which wins: GraphQL `query`,
    * `variables` or `operationName` in the URL of a POST, repeated in the URL of a GET, or a GET
    * that also has a body; `query` next to a stored-document id (`documentId`, `doc_id`, `id`,
-   * `queryId`, `extensions.persistedQuery`); an HTTP API parameter given in two of the path, the
+   * `queryId`, `extensions.persistedQuery`) other than the `query`'s own sha256; an HTTP API parameter given in two of the path, the
    * query string and the body with different values (any body type; bracket/dotted forms and case
    * variants address the same name), a resource argument repeated differently or spelled in such
    * a form; a path two catalog routes match equally well; a JSON member (GraphQL request members,
