@@ -78275,9 +78275,9 @@ function trustedBodies(api) {
 }
 function expandStoredDocument(entry, api) {
   if (!isRecord(entry)) return entry;
-  checkMemberCase(entry, GRAPHQL_MEMBERS);
   const ids = storedIds(entry);
   if (ids.length === 0) return entry;
+  checkMemberCase(entry, GRAPHQL_MEMBERS);
   const { query } = entry;
   if (query !== void 0 && query !== null) {
     const own2 = typeof query === "string" ? createHash4("sha256").update(query, "utf8").digest("hex") : null;

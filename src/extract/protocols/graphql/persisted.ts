@@ -44,10 +44,11 @@ interface StoredId {
  */
 export function expandStoredDocument(entry: unknown, api: IrApi): unknown {
   if (!isRecord(entry)) return entry;
+  const ids = storedIds(entry);
+  // A request naming no stored document goes on as it is (its members' case is checked there).
+  if (ids.length === 0) return entry;
   // Before anything is dropped: a member spelled in another case is refused on the request as sent.
   checkMemberCase(entry, GRAPHQL_MEMBERS);
-  const ids = storedIds(entry);
-  if (ids.length === 0) return entry;
   const { query } = entry;
   if (query !== undefined && query !== null) {
     // Apollo's registration request: the query and its own hash name one document.
