@@ -1074,14 +1074,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path21 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path20 && path20[0] !== "/") {
-          path20 = `/${path20}`;
+        if (path21 && path21[0] !== "/") {
+          path21 = `/${path21}`;
         }
-        return new URL(`${origin}${path20}`);
+        return new URL(`${origin}${path21}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1532,39 +1532,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin }
+          request: { method, path: path21, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path20);
+        debuglog("sending request to %s %s/%s", method, origin, path21);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin },
+          request: { method, path: path21, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path20,
+          path21,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin }
+          request: { method, path: path21, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path20);
+        debuglog("trailers received from %s %s/%s", method, origin, path21);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin },
+          request: { method, path: path21, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path20,
+          path21,
           error2.message
         );
       });
@@ -1613,9 +1613,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path20, origin }
+            request: { method, path: path21, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path20);
+          debuglog("sending request to %s %s/%s", method, origin, path21);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1678,7 +1678,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path20,
+        path: path21,
         method,
         body,
         headers,
@@ -1693,11 +1693,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path20 !== "string") {
+        if (typeof path21 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path21[0] !== "/" && !(path21.startsWith("http://") || path21.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path20)) {
+        } else if (invalidPathRegex.test(path21)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1763,7 +1763,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path20, query) : path20;
+        this.path = query ? buildURL(path21, query) : path21;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6456,7 +6456,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path20, host, upgrade, blocking, reset } = request2;
+      const { method, path: path21, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6537,7 +6537,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path20} HTTP/1.1\r
+      let header = `${method} ${path21} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7066,7 +7066,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path21, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7163,7 +7163,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path20;
+      headers[HTTP2_HEADER_PATH] = path21;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7516,9 +7516,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path20 = search ? `${pathname}${search}` : pathname;
+        const path21 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path20;
+        this.opts.path = path21;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8757,10 +8757,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path20 = "/",
+          path: path21 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path20;
+        opts.path = origin + path21;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10732,20 +10732,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path20) {
-      if (typeof path20 !== "string") {
-        return path20;
+    function safeUrl(path21) {
+      if (typeof path21 !== "string") {
+        return path21;
       }
-      const pathSegments = path20.split("?");
+      const pathSegments = path21.split("?");
       if (pathSegments.length !== 2) {
-        return path20;
+        return path21;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path20);
+    function matchKey(mockDispatch2, { path: path21, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path21);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10767,7 +10767,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20 }) => matchValue(safeUrl(path20), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path21 }) => matchValue(safeUrl(path21), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10805,9 +10805,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path20, method, body, headers, query } = opts;
+      const { path: path21, method, body, headers, query } = opts;
       return {
-        path: path20,
+        path: path21,
         method,
         body,
         headers,
@@ -11270,10 +11270,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path21, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path20,
+            Path: path21,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16152,9 +16152,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path20) {
-      for (let i = 0; i < path20.length; ++i) {
-        const code3 = path20.charCodeAt(i);
+    function validateCookiePath(path21) {
+      for (let i = 0; i < path21.length; ++i) {
+        const code3 = path21.charCodeAt(i);
         if (code3 < 32 || // exclude CTLs (0-31)
         code3 > 126 || // exclude DEL and non-ascii
         code3 === 59) {
@@ -19074,11 +19074,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path20 = opts.path;
+          let path21 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path20 = `/${path20}`;
+            path21 = `/${path21}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path20);
+          url = new URL(util.parseOrigin(url).origin + path21);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -22378,8 +22378,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path20) {
-      let input2 = path20;
+    function removeDotSegments(path21) {
+      let input2 = path21;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22453,11 +22453,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path20) {
-      if (path20 === "" || path20[0] === "/") {
-        return removeDotSegments(path20);
+    function removeDotSegmentsRelative(path21) {
+      if (path21 === "" || path21[0] === "/") {
+        return removeDotSegments(path21);
       }
-      const segments2 = path20.split("/");
+      const segments2 = path21.split("/");
       const last = segments2.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22820,8 +22820,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
+        const path21 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path21 && path21 !== "/" ? path21 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -22987,7 +22987,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse5(serialize(uri, options), options);
+        parse6(serialize(uri, options), options);
       }
       return uri;
     }
@@ -23030,8 +23030,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse5(serialize(base, options), options);
-        relative = parse5(serialize(relative, options), options);
+        base = parse6(serialize(base, options), options);
+        relative = parse6(serialize(relative, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative.scheme) {
@@ -23349,7 +23349,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse5(uri, opts) {
+    function parse6(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -23386,7 +23386,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse: parse5
+      parse: parse6
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -26706,17 +26706,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path20) {
-      const ctrl = callVisitor(key, node, visitor, path20);
+    function visit_(key, node, visitor, path21) {
+      const ctrl = callVisitor(key, node, visitor, path21);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visit_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visit_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path20);
+            const ci = visit_(i, node.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26727,13 +26727,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = visit_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = visit_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path20);
+          const cv = visit_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26754,17 +26754,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path20) {
-      const ctrl = await callVisitor(key, node, visitor, path20);
+    async function visitAsync_(key, node, visitor, path21) {
+      const ctrl = await callVisitor(key, node, visitor, path21);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visitAsync_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visitAsync_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path20);
+            const ci = await visitAsync_(i, node.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26775,13 +26775,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path20);
+          const cv = await visitAsync_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26808,23 +26808,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path20) {
+    function callVisitor(key, node, visitor, path21) {
       if (typeof visitor === "function")
-        return visitor(key, node, path20);
+        return visitor(key, node, path21);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path20);
+        return visitor.Map?.(key, node, path21);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path20);
+        return visitor.Seq?.(key, node, path21);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path20);
+        return visitor.Pair?.(key, node, path21);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path20);
+        return visitor.Scalar?.(key, node, path21);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path20);
+        return visitor.Alias?.(key, node, path21);
       return void 0;
     }
-    function replaceNode(key, path20, node) {
-      const parent = path20[path20.length - 1];
+    function replaceNode(key, path21, node) {
+      const parent = path21[path21.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -27436,10 +27436,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path20, value) {
+    function collectionFromPath(schema, path21, value) {
       let v = value;
-      for (let i = path20.length - 1; i >= 0; --i) {
-        const k = path20[i];
+      for (let i = path21.length - 1; i >= 0; --i) {
+        const k = path21[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -27458,7 +27458,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
+    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -27488,11 +27488,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path20, value) {
-        if (isEmptyPath(path20))
+      addIn(path21, value) {
+        if (isEmptyPath(path21))
           this.add(value);
         else {
-          const [key, ...rest] = path20;
+          const [key, ...rest] = path21;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -27506,8 +27506,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        const [key, ...rest] = path20;
+      deleteIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -27521,8 +27521,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        const [key, ...rest] = path20;
+      getIn(path21, keepScalar) {
+        const [key, ...rest] = path21;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -27540,8 +27540,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path20) {
-        const [key, ...rest] = path20;
+      hasIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -27551,8 +27551,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        const [key, ...rest] = path20;
+      setIn(path21, value) {
+        const [key, ...rest] = path21;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30067,9 +30067,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path20, value) {
+      addIn(path21, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path20, value);
+          this.contents.addIn(path21, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30144,14 +30144,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        if (Collection2.isEmptyPath(path20)) {
+      deleteIn(path21) {
+        if (Collection2.isEmptyPath(path21)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30166,10 +30166,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        if (Collection2.isEmptyPath(path20))
+      getIn(path21, keepScalar) {
+        if (Collection2.isEmptyPath(path21))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30180,10 +30180,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path20) {
-        if (Collection2.isEmptyPath(path20))
+      hasIn(path21) {
+        if (Collection2.isEmptyPath(path21))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30200,13 +30200,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        if (Collection2.isEmptyPath(path20)) {
+      setIn(path21, value) {
+        if (Collection2.isEmptyPath(path21)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path20), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path21), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path20, value);
+          this.contents.setIn(path21, value);
         }
       }
       /**
@@ -30367,7 +30367,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "../../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens2, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -30382,7 +30382,7 @@ var require_resolve_props = __commonJS({
       let comma = null;
       let found = null;
       let start = null;
-      for (const token of tokens2) {
+      for (const token of tokens) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
             onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -30473,7 +30473,7 @@ var require_resolve_props = __commonJS({
             hasSpace = false;
         }
       }
-      const last = tokens2[tokens2.length - 1];
+      const last = tokens[tokens.length - 1];
       const end = last ? last.offset + last.source.length : offset;
       if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
         onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -31813,8 +31813,8 @@ ${cb}` : comment2;
        * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
        * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
        */
-      *compose(tokens2, forceDoc = false, endOffset = -1) {
-        for (const token of tokens2)
+      *compose(tokens, forceDoc = false, endOffset = -1) {
+        for (const token of tokens)
           yield* this.next(token);
         yield* this.end(forceDoc, endOffset);
       }
@@ -32167,9 +32167,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path20) => {
+    visit3.itemAtPath = (cst, path21) => {
       let item = cst;
-      for (const [field, index] of path20) {
+      for (const [field, index] of path21) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32178,23 +32178,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path20) => {
-      const parent = visit3.itemAtPath(cst, path20.slice(0, -1));
-      const field = path20[path20.length - 1][0];
+    visit3.parentCollection = (cst, path21) => {
+      const parent = visit3.itemAtPath(cst, path21.slice(0, -1));
+      const field = path21[path21.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path20, item, visitor) {
-      let ctrl = visitor(item, path20);
+    function _visit(path21, item, visitor) {
+      let ctrl = visitor(item, path21);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path21.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -32205,10 +32205,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path20);
+            ctrl = ctrl(item, path21);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -33859,7 +33859,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -33900,7 +33900,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments3;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
@@ -34291,10 +34291,10 @@ var require_GraphQLError = __commonJS({
        */
       constructor(message3, ...rawArgs) {
         var _this$nodes, _nodeLocations$, _ref;
-        const { nodes, source, positions, path: path20, originalError, extensions } = toNormalizedOptions(rawArgs);
+        const { nodes, source, positions, path: path21, originalError, extensions } = toNormalizedOptions(rawArgs);
         super(message3);
         this.name = "GraphQLError";
-        this.path = path20 !== null && path20 !== void 0 ? path20 : void 0;
+        this.path = path21 !== null && path21 !== void 0 ? path21 : void 0;
         this.originalError = originalError !== null && originalError !== void 0 ? originalError : void 0;
         this.nodes = undefinedIfEmpty(
           Array.isArray(nodes) ? nodes : nodes ? [nodes] : void 0
@@ -34747,59 +34747,59 @@ var require_kinds = __commonJS({
       value: true
     });
     exports.Kind = void 0;
-    var Kind3;
-    exports.Kind = Kind3;
-    (function(Kind4) {
-      Kind4["NAME"] = "Name";
-      Kind4["DOCUMENT"] = "Document";
-      Kind4["OPERATION_DEFINITION"] = "OperationDefinition";
-      Kind4["VARIABLE_DEFINITION"] = "VariableDefinition";
-      Kind4["SELECTION_SET"] = "SelectionSet";
-      Kind4["FIELD"] = "Field";
-      Kind4["ARGUMENT"] = "Argument";
-      Kind4["FRAGMENT_SPREAD"] = "FragmentSpread";
-      Kind4["INLINE_FRAGMENT"] = "InlineFragment";
-      Kind4["FRAGMENT_DEFINITION"] = "FragmentDefinition";
-      Kind4["VARIABLE"] = "Variable";
-      Kind4["INT"] = "IntValue";
-      Kind4["FLOAT"] = "FloatValue";
-      Kind4["STRING"] = "StringValue";
-      Kind4["BOOLEAN"] = "BooleanValue";
-      Kind4["NULL"] = "NullValue";
-      Kind4["ENUM"] = "EnumValue";
-      Kind4["LIST"] = "ListValue";
-      Kind4["OBJECT"] = "ObjectValue";
-      Kind4["OBJECT_FIELD"] = "ObjectField";
-      Kind4["DIRECTIVE"] = "Directive";
-      Kind4["NAMED_TYPE"] = "NamedType";
-      Kind4["LIST_TYPE"] = "ListType";
-      Kind4["NON_NULL_TYPE"] = "NonNullType";
-      Kind4["SCHEMA_DEFINITION"] = "SchemaDefinition";
-      Kind4["OPERATION_TYPE_DEFINITION"] = "OperationTypeDefinition";
-      Kind4["SCALAR_TYPE_DEFINITION"] = "ScalarTypeDefinition";
-      Kind4["OBJECT_TYPE_DEFINITION"] = "ObjectTypeDefinition";
-      Kind4["FIELD_DEFINITION"] = "FieldDefinition";
-      Kind4["INPUT_VALUE_DEFINITION"] = "InputValueDefinition";
-      Kind4["INTERFACE_TYPE_DEFINITION"] = "InterfaceTypeDefinition";
-      Kind4["UNION_TYPE_DEFINITION"] = "UnionTypeDefinition";
-      Kind4["ENUM_TYPE_DEFINITION"] = "EnumTypeDefinition";
-      Kind4["ENUM_VALUE_DEFINITION"] = "EnumValueDefinition";
-      Kind4["INPUT_OBJECT_TYPE_DEFINITION"] = "InputObjectTypeDefinition";
-      Kind4["DIRECTIVE_DEFINITION"] = "DirectiveDefinition";
-      Kind4["SCHEMA_EXTENSION"] = "SchemaExtension";
-      Kind4["DIRECTIVE_EXTENSION"] = "DirectiveExtension";
-      Kind4["SCALAR_TYPE_EXTENSION"] = "ScalarTypeExtension";
-      Kind4["OBJECT_TYPE_EXTENSION"] = "ObjectTypeExtension";
-      Kind4["INTERFACE_TYPE_EXTENSION"] = "InterfaceTypeExtension";
-      Kind4["UNION_TYPE_EXTENSION"] = "UnionTypeExtension";
-      Kind4["ENUM_TYPE_EXTENSION"] = "EnumTypeExtension";
-      Kind4["INPUT_OBJECT_TYPE_EXTENSION"] = "InputObjectTypeExtension";
-      Kind4["TYPE_COORDINATE"] = "TypeCoordinate";
-      Kind4["MEMBER_COORDINATE"] = "MemberCoordinate";
-      Kind4["ARGUMENT_COORDINATE"] = "ArgumentCoordinate";
-      Kind4["DIRECTIVE_COORDINATE"] = "DirectiveCoordinate";
-      Kind4["DIRECTIVE_ARGUMENT_COORDINATE"] = "DirectiveArgumentCoordinate";
-    })(Kind3 || (exports.Kind = Kind3 = {}));
+    var Kind4;
+    exports.Kind = Kind4;
+    (function(Kind5) {
+      Kind5["NAME"] = "Name";
+      Kind5["DOCUMENT"] = "Document";
+      Kind5["OPERATION_DEFINITION"] = "OperationDefinition";
+      Kind5["VARIABLE_DEFINITION"] = "VariableDefinition";
+      Kind5["SELECTION_SET"] = "SelectionSet";
+      Kind5["FIELD"] = "Field";
+      Kind5["ARGUMENT"] = "Argument";
+      Kind5["FRAGMENT_SPREAD"] = "FragmentSpread";
+      Kind5["INLINE_FRAGMENT"] = "InlineFragment";
+      Kind5["FRAGMENT_DEFINITION"] = "FragmentDefinition";
+      Kind5["VARIABLE"] = "Variable";
+      Kind5["INT"] = "IntValue";
+      Kind5["FLOAT"] = "FloatValue";
+      Kind5["STRING"] = "StringValue";
+      Kind5["BOOLEAN"] = "BooleanValue";
+      Kind5["NULL"] = "NullValue";
+      Kind5["ENUM"] = "EnumValue";
+      Kind5["LIST"] = "ListValue";
+      Kind5["OBJECT"] = "ObjectValue";
+      Kind5["OBJECT_FIELD"] = "ObjectField";
+      Kind5["DIRECTIVE"] = "Directive";
+      Kind5["NAMED_TYPE"] = "NamedType";
+      Kind5["LIST_TYPE"] = "ListType";
+      Kind5["NON_NULL_TYPE"] = "NonNullType";
+      Kind5["SCHEMA_DEFINITION"] = "SchemaDefinition";
+      Kind5["OPERATION_TYPE_DEFINITION"] = "OperationTypeDefinition";
+      Kind5["SCALAR_TYPE_DEFINITION"] = "ScalarTypeDefinition";
+      Kind5["OBJECT_TYPE_DEFINITION"] = "ObjectTypeDefinition";
+      Kind5["FIELD_DEFINITION"] = "FieldDefinition";
+      Kind5["INPUT_VALUE_DEFINITION"] = "InputValueDefinition";
+      Kind5["INTERFACE_TYPE_DEFINITION"] = "InterfaceTypeDefinition";
+      Kind5["UNION_TYPE_DEFINITION"] = "UnionTypeDefinition";
+      Kind5["ENUM_TYPE_DEFINITION"] = "EnumTypeDefinition";
+      Kind5["ENUM_VALUE_DEFINITION"] = "EnumValueDefinition";
+      Kind5["INPUT_OBJECT_TYPE_DEFINITION"] = "InputObjectTypeDefinition";
+      Kind5["DIRECTIVE_DEFINITION"] = "DirectiveDefinition";
+      Kind5["SCHEMA_EXTENSION"] = "SchemaExtension";
+      Kind5["DIRECTIVE_EXTENSION"] = "DirectiveExtension";
+      Kind5["SCALAR_TYPE_EXTENSION"] = "ScalarTypeExtension";
+      Kind5["OBJECT_TYPE_EXTENSION"] = "ObjectTypeExtension";
+      Kind5["INTERFACE_TYPE_EXTENSION"] = "InterfaceTypeExtension";
+      Kind5["UNION_TYPE_EXTENSION"] = "UnionTypeExtension";
+      Kind5["ENUM_TYPE_EXTENSION"] = "EnumTypeExtension";
+      Kind5["INPUT_OBJECT_TYPE_EXTENSION"] = "InputObjectTypeExtension";
+      Kind5["TYPE_COORDINATE"] = "TypeCoordinate";
+      Kind5["MEMBER_COORDINATE"] = "MemberCoordinate";
+      Kind5["ARGUMENT_COORDINATE"] = "ArgumentCoordinate";
+      Kind5["DIRECTIVE_COORDINATE"] = "DirectiveCoordinate";
+      Kind5["DIRECTIVE_ARGUMENT_COORDINATE"] = "DirectiveArgumentCoordinate";
+    })(Kind4 || (exports.Kind = Kind4 = {}));
   }
 });
 
@@ -36036,7 +36036,7 @@ var require_parser2 = __commonJS({
       value: true
     });
     exports.Parser = void 0;
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseConstValue = parseConstValue;
     exports.parseSchemaCoordinate = parseSchemaCoordinate;
     exports.parseType = parseType;
@@ -36049,7 +36049,7 @@ var require_parser2 = __commonJS({
     var _schemaCoordinateLexer = require_schemaCoordinateLexer();
     var _source = require_source();
     var _tokenKind = require_tokenKind();
-    function parse5(source, options) {
+    function parse6(source, options) {
       const parser2 = new Parser4(source, options);
       const document = parser2.parseDocument();
       Object.defineProperty(document, "tokenCount", {
@@ -43129,14 +43129,14 @@ var require_visitor = __commonJS({
       let node = root;
       let key = void 0;
       let parent = void 0;
-      const path20 = [];
+      const path21 = [];
       const ancestors = [];
       do {
         index++;
         const isLeaving = index === keys.length;
         const isEdited = isLeaving && edits.length !== 0;
         if (isLeaving) {
-          key = ancestors.length === 0 ? void 0 : path20[path20.length - 1];
+          key = ancestors.length === 0 ? void 0 : path21[path21.length - 1];
           node = parent;
           parent = ancestors.pop();
           if (isEdited) {
@@ -43170,7 +43170,7 @@ var require_visitor = __commonJS({
           if (node === null || node === void 0) {
             continue;
           }
-          path20.push(key);
+          path21.push(key);
         }
         let result;
         if (!Array.isArray(node)) {
@@ -43180,13 +43180,13 @@ var require_visitor = __commonJS({
             `Invalid AST Node: ${(0, _inspect.inspect)(node)}.`
           );
           const visitFn = isLeaving ? (_enterLeaveMap$get = enterLeaveMap.get(node.kind)) === null || _enterLeaveMap$get === void 0 ? void 0 : _enterLeaveMap$get.leave : (_enterLeaveMap$get2 = enterLeaveMap.get(node.kind)) === null || _enterLeaveMap$get2 === void 0 ? void 0 : _enterLeaveMap$get2.enter;
-          result = visitFn === null || visitFn === void 0 ? void 0 : visitFn.call(visitor, node, key, parent, path20, ancestors);
+          result = visitFn === null || visitFn === void 0 ? void 0 : visitFn.call(visitor, node, key, parent, path21, ancestors);
           if (result === BREAK) {
             break;
           }
           if (result === false) {
             if (!isLeaving) {
-              path20.pop();
+              path21.pop();
               continue;
             }
           } else if (result !== void 0) {
@@ -43195,7 +43195,7 @@ var require_visitor = __commonJS({
               if ((0, _ast.isNode)(result)) {
                 node = result;
               } else {
-                path20.pop();
+                path21.pop();
                 continue;
               }
             }
@@ -43205,7 +43205,7 @@ var require_visitor = __commonJS({
           edits.push([key, node]);
         }
         if (isLeaving) {
-          path20.pop();
+          path21.pop();
         } else {
           var _node$kind;
           stack = {
@@ -45942,8 +45942,8 @@ var require_printPathArray = __commonJS({
       value: true
     });
     exports.printPathArray = printPathArray;
-    function printPathArray(path20) {
-      return path20.map(
+    function printPathArray(path21) {
+      return path21.map(
         (key) => typeof key === "number" ? "[" + key.toString() + "]" : "." + key
       ).join("");
     }
@@ -45966,9 +45966,9 @@ var require_Path = __commonJS({
         typename
       };
     }
-    function pathToArray(path20) {
+    function pathToArray(path21) {
       const flattened = [];
-      let curr = path20;
+      let curr = path21;
       while (curr) {
         flattened.push(curr.key);
         curr = curr.prev;
@@ -46005,27 +46005,27 @@ var require_coerceInputValue = __commonJS({
         hideSuggestions
       );
     }
-    function defaultOnError(path20, invalidValue, error2) {
+    function defaultOnError(path21, invalidValue, error2) {
       let errorPrefix = "Invalid value " + (0, _inspect.inspect)(invalidValue);
-      if (path20.length > 0) {
-        errorPrefix += ` at "value${(0, _printPathArray.printPathArray)(path20)}"`;
+      if (path21.length > 0) {
+        errorPrefix += ` at "value${(0, _printPathArray.printPathArray)(path21)}"`;
       }
       error2.message = errorPrefix + ": " + error2.message;
       throw error2;
     }
-    function coerceInputValueImpl(inputValue, type, onError, path20, hideSuggestions) {
+    function coerceInputValueImpl(inputValue, type, onError, path21, hideSuggestions) {
       if ((0, _definition.isNonNullType)(type)) {
         if (inputValue != null) {
           return coerceInputValueImpl(
             inputValue,
             type.ofType,
             onError,
-            path20,
+            path21,
             hideSuggestions
           );
         }
         onError(
-          (0, _Path.pathToArray)(path20),
+          (0, _Path.pathToArray)(path21),
           inputValue,
           new _GraphQLError.GraphQLError(
             `Expected non-nullable type "${(0, _inspect.inspect)(
@@ -46042,7 +46042,7 @@ var require_coerceInputValue = __commonJS({
         const itemType = type.ofType;
         if ((0, _isIterableObject.isIterableObject)(inputValue)) {
           return Array.from(inputValue, (itemValue, index) => {
-            const itemPath = (0, _Path.addPath)(path20, index, void 0);
+            const itemPath = (0, _Path.addPath)(path21, index, void 0);
             return coerceInputValueImpl(
               itemValue,
               itemType,
@@ -46057,7 +46057,7 @@ var require_coerceInputValue = __commonJS({
             inputValue,
             itemType,
             onError,
-            path20,
+            path21,
             hideSuggestions
           )
         ];
@@ -46065,7 +46065,7 @@ var require_coerceInputValue = __commonJS({
       if ((0, _definition.isInputObjectType)(type)) {
         if (!(0, _isObjectLike.isObjectLike)(inputValue) || Array.isArray(inputValue)) {
           onError(
-            (0, _Path.pathToArray)(path20),
+            (0, _Path.pathToArray)(path21),
             inputValue,
             new _GraphQLError.GraphQLError(
               `Expected type "${type.name}" to be an object.`
@@ -46083,7 +46083,7 @@ var require_coerceInputValue = __commonJS({
             } else if ((0, _definition.isNonNullType)(field.type)) {
               const typeStr = (0, _inspect.inspect)(field.type);
               onError(
-                (0, _Path.pathToArray)(path20),
+                (0, _Path.pathToArray)(path21),
                 inputValue,
                 new _GraphQLError.GraphQLError(
                   `Field "${field.name}" of required type "${typeStr}" was not provided.`
@@ -46096,7 +46096,7 @@ var require_coerceInputValue = __commonJS({
             fieldValue,
             field.type,
             onError,
-            (0, _Path.addPath)(path20, field.name, type.name),
+            (0, _Path.addPath)(path21, field.name, type.name),
             hideSuggestions
           );
         }
@@ -46107,7 +46107,7 @@ var require_coerceInputValue = __commonJS({
               Object.keys(type.getFields())
             );
             onError(
-              (0, _Path.pathToArray)(path20),
+              (0, _Path.pathToArray)(path21),
               inputValue,
               new _GraphQLError.GraphQLError(
                 `Field "${fieldName}" is not defined by type "${type.name}".` + (0, _didYouMean.didYouMean)(suggestions)
@@ -46119,7 +46119,7 @@ var require_coerceInputValue = __commonJS({
           const keys = Object.keys(coercedValue);
           if (keys.length !== 1) {
             onError(
-              (0, _Path.pathToArray)(path20),
+              (0, _Path.pathToArray)(path21),
               inputValue,
               new _GraphQLError.GraphQLError(
                 `Exactly one key must be specified for OneOf type "${type.name}".`
@@ -46130,7 +46130,7 @@ var require_coerceInputValue = __commonJS({
           const value = coercedValue[key];
           if (value === null) {
             onError(
-              (0, _Path.pathToArray)(path20).concat(key),
+              (0, _Path.pathToArray)(path21).concat(key),
               value,
               new _GraphQLError.GraphQLError(`Field "${key}" must be non-null.`)
             );
@@ -46144,10 +46144,10 @@ var require_coerceInputValue = __commonJS({
           parseResult = (0, _definition.isEnumType)(type) ? type.parseValue(inputValue, hideSuggestions) : type.parseValue(inputValue);
         } catch (error2) {
           if (error2 instanceof _GraphQLError.GraphQLError) {
-            onError((0, _Path.pathToArray)(path20), inputValue, error2);
+            onError((0, _Path.pathToArray)(path21), inputValue, error2);
           } else {
             onError(
-              (0, _Path.pathToArray)(path20),
+              (0, _Path.pathToArray)(path21),
               inputValue,
               new _GraphQLError.GraphQLError(
                 `Expected type "${type.name}". ` + error2.message,
@@ -46161,7 +46161,7 @@ var require_coerceInputValue = __commonJS({
         }
         if (parseResult === void 0) {
           onError(
-            (0, _Path.pathToArray)(path20),
+            (0, _Path.pathToArray)(path21),
             inputValue,
             new _GraphQLError.GraphQLError(`Expected type "${type.name}".`)
           );
@@ -46403,11 +46403,11 @@ var require_values = __commonJS({
         coercedValues[varName] = (0, _coerceInputValue.coerceInputValue)(
           value,
           varType,
-          (path20, invalidValue, error2) => {
+          (path21, invalidValue, error2) => {
             let prefix = `Variable "$${varName}" got invalid value ` + (0, _inspect.inspect)(invalidValue);
-            if (path20.length > 0) {
+            if (path21.length > 0) {
               prefix += ` at "${varName}${(0, _printPathArray.printPathArray)(
-                path20
+                path21
               )}"`;
             }
             onError(
@@ -48639,7 +48639,7 @@ var require_locatedError = __commonJS({
     exports.locatedError = locatedError;
     var _toError = require_toError();
     var _GraphQLError = require_GraphQLError();
-    function locatedError(rawOriginalError, nodes, path20) {
+    function locatedError(rawOriginalError, nodes, path21) {
       var _nodes;
       const originalError = (0, _toError.toError)(rawOriginalError);
       if (isLocatedGraphQLError(originalError)) {
@@ -48649,7 +48649,7 @@ var require_locatedError = __commonJS({
         nodes: (_nodes = originalError.nodes) !== null && _nodes !== void 0 ? _nodes : nodes,
         source: originalError.source,
         positions: originalError.positions,
-        path: path20,
+        path: path21,
         originalError
       });
     }
@@ -48709,20 +48709,20 @@ var require_execute = __commonJS({
       get errors() {
         return this._errors;
       }
-      add(error2, path20) {
-        if (this._hasNulledPosition(path20)) {
+      add(error2, path21) {
+        if (this._hasNulledPosition(path21)) {
           return;
         }
-        this._errorPositions.add(path20);
+        this._errorPositions.add(path21);
         this._errors.push(error2);
       }
       _hasNulledPosition(startPath) {
-        let path20 = startPath;
-        while (path20 !== void 0) {
-          if (this._errorPositions.has(path20)) {
+        let path21 = startPath;
+        while (path21 !== void 0) {
+          if (this._errorPositions.has(path21)) {
             return true;
           }
-          path20 = path20.prev;
+          path21 = path21.prev;
         }
         return this._errorPositions.has(void 0);
       }
@@ -48872,27 +48872,27 @@ var require_execute = __commonJS({
         rootType,
         operation.selectionSet
       );
-      const path20 = void 0;
+      const path21 = void 0;
       switch (operation.operation) {
         case _ast.OperationTypeNode.QUERY:
-          return executeFields(exeContext, rootType, rootValue, path20, rootFields2);
+          return executeFields(exeContext, rootType, rootValue, path21, rootFields2);
         case _ast.OperationTypeNode.MUTATION:
           return executeFieldsSerially(
             exeContext,
             rootType,
             rootValue,
-            path20,
+            path21,
             rootFields2
           );
         case _ast.OperationTypeNode.SUBSCRIPTION:
-          return executeFields(exeContext, rootType, rootValue, path20, rootFields2);
+          return executeFields(exeContext, rootType, rootValue, path21, rootFields2);
       }
     }
-    function executeFieldsSerially(exeContext, parentType, sourceValue, path20, fields) {
+    function executeFieldsSerially(exeContext, parentType, sourceValue, path21, fields) {
       return (0, _promiseReduce.promiseReduce)(
         fields.entries(),
         (results, [responseName, fieldNodes]) => {
-          const fieldPath = (0, _Path.addPath)(path20, responseName, parentType.name);
+          const fieldPath = (0, _Path.addPath)(path21, responseName, parentType.name);
           const result = executeField(
             exeContext,
             parentType,
@@ -48915,12 +48915,12 @@ var require_execute = __commonJS({
         /* @__PURE__ */ Object.create(null)
       );
     }
-    function executeFields(exeContext, parentType, sourceValue, path20, fields) {
+    function executeFields(exeContext, parentType, sourceValue, path21, fields) {
       const results = /* @__PURE__ */ Object.create(null);
       let containsPromise = false;
       try {
         for (const [responseName, fieldNodes] of fields.entries()) {
-          const fieldPath = (0, _Path.addPath)(path20, responseName, parentType.name);
+          const fieldPath = (0, _Path.addPath)(path21, responseName, parentType.name);
           const result = executeField(
             exeContext,
             parentType,
@@ -48948,7 +48948,7 @@ var require_execute = __commonJS({
       }
       return (0, _promiseForObject.promiseForObject)(results);
     }
-    function executeField(exeContext, parentType, source, fieldNodes, path20) {
+    function executeField(exeContext, parentType, source, fieldNodes, path21) {
       var _fieldDef$resolve;
       const fieldDef = getFieldDef(exeContext.schema, parentType, fieldNodes[0]);
       if (!fieldDef) {
@@ -48961,7 +48961,7 @@ var require_execute = __commonJS({
         fieldDef,
         fieldNodes,
         parentType,
-        path20
+        path21
       );
       try {
         const args = (0, _values.getArgumentValues)(
@@ -48974,7 +48974,7 @@ var require_execute = __commonJS({
         let completed;
         if ((0, _isPromise.isPromise)(result)) {
           completed = result.then(
-            (resolved) => completeValue(exeContext, returnType, fieldNodes, info, path20, resolved)
+            (resolved) => completeValue(exeContext, returnType, fieldNodes, info, path21, resolved)
           );
         } else {
           completed = completeValue(
@@ -48982,7 +48982,7 @@ var require_execute = __commonJS({
             returnType,
             fieldNodes,
             info,
-            path20,
+            path21,
             result
           );
         }
@@ -48991,9 +48991,9 @@ var require_execute = __commonJS({
             const error2 = (0, _locatedError.locatedError)(
               rawError,
               fieldNodes,
-              (0, _Path.pathToArray)(path20)
+              (0, _Path.pathToArray)(path21)
             );
-            return handleFieldError(error2, returnType, path20, exeContext);
+            return handleFieldError(error2, returnType, path21, exeContext);
           });
         }
         return completed;
@@ -49001,18 +49001,18 @@ var require_execute = __commonJS({
         const error2 = (0, _locatedError.locatedError)(
           rawError,
           fieldNodes,
-          (0, _Path.pathToArray)(path20)
+          (0, _Path.pathToArray)(path21)
         );
-        return handleFieldError(error2, returnType, path20, exeContext);
+        return handleFieldError(error2, returnType, path21, exeContext);
       }
     }
-    function buildResolveInfo(exeContext, fieldDef, fieldNodes, parentType, path20) {
+    function buildResolveInfo(exeContext, fieldDef, fieldNodes, parentType, path21) {
       return {
         fieldName: fieldDef.name,
         fieldNodes,
         returnType: fieldDef.type,
         parentType,
-        path: path20,
+        path: path21,
         schema: exeContext.schema,
         fragments: exeContext.fragments,
         rootValue: exeContext.rootValue,
@@ -49020,14 +49020,14 @@ var require_execute = __commonJS({
         variableValues: exeContext.variableValues
       };
     }
-    function handleFieldError(error2, returnType, path20, exeContext) {
+    function handleFieldError(error2, returnType, path21, exeContext) {
       if ((0, _definition.isNonNullType)(returnType)) {
         throw error2;
       }
-      exeContext.collectedErrors.add(error2, path20);
+      exeContext.collectedErrors.add(error2, path21);
       return null;
     }
-    function completeValue(exeContext, returnType, fieldNodes, info, path20, result) {
+    function completeValue(exeContext, returnType, fieldNodes, info, path21, result) {
       if (result instanceof Error) {
         throw result;
       }
@@ -49037,7 +49037,7 @@ var require_execute = __commonJS({
           returnType.ofType,
           fieldNodes,
           info,
-          path20,
+          path21,
           result
         );
         if (completed === null) {
@@ -49056,7 +49056,7 @@ var require_execute = __commonJS({
           returnType,
           fieldNodes,
           info,
-          path20,
+          path21,
           result
         );
       }
@@ -49069,7 +49069,7 @@ var require_execute = __commonJS({
           returnType,
           fieldNodes,
           info,
-          path20,
+          path21,
           result
         );
       }
@@ -49079,7 +49079,7 @@ var require_execute = __commonJS({
           returnType,
           fieldNodes,
           info,
-          path20,
+          path21,
           result
         );
       }
@@ -49088,7 +49088,7 @@ var require_execute = __commonJS({
         "Cannot complete value of unexpected output type: " + (0, _inspect.inspect)(returnType)
       );
     }
-    function completeListValue(exeContext, returnType, fieldNodes, info, path20, result) {
+    function completeListValue(exeContext, returnType, fieldNodes, info, path21, result) {
       if (!(0, _isIterableObject.isIterableObject)(result)) {
         throw new _GraphQLError.GraphQLError(
           `Expected Iterable, but did not find one for field "${info.parentType.name}.${info.fieldName}".`
@@ -49097,7 +49097,7 @@ var require_execute = __commonJS({
       const itemType = returnType.ofType;
       let containsPromise = false;
       const completedResults = Array.from(result, (item, index) => {
-        const itemPath = (0, _Path.addPath)(path20, index, void 0);
+        const itemPath = (0, _Path.addPath)(path21, index, void 0);
         try {
           let completedItem;
           if ((0, _isPromise.isPromise)(item)) {
@@ -49155,7 +49155,7 @@ var require_execute = __commonJS({
       }
       return serializedResult;
     }
-    function completeAbstractValue(exeContext, returnType, fieldNodes, info, path20, result) {
+    function completeAbstractValue(exeContext, returnType, fieldNodes, info, path21, result) {
       var _returnType$resolveTy;
       const resolveTypeFn = (_returnType$resolveTy = returnType.resolveType) !== null && _returnType$resolveTy !== void 0 ? _returnType$resolveTy : exeContext.typeResolver;
       const contextValue = exeContext.contextValue;
@@ -49174,7 +49174,7 @@ var require_execute = __commonJS({
             ),
             fieldNodes,
             info,
-            path20,
+            path21,
             result
           )
         );
@@ -49191,7 +49191,7 @@ var require_execute = __commonJS({
         ),
         fieldNodes,
         info,
-        path20,
+        path21,
         result
       );
     }
@@ -49239,7 +49239,7 @@ var require_execute = __commonJS({
       }
       return runtimeType;
     }
-    function completeObjectValue(exeContext, returnType, fieldNodes, info, path20, result) {
+    function completeObjectValue(exeContext, returnType, fieldNodes, info, path21, result) {
       const subFieldNodes = collectSubfields(exeContext, returnType, fieldNodes);
       if (returnType.isTypeOf) {
         const isTypeOf = returnType.isTypeOf(result, exeContext.contextValue, info);
@@ -49252,7 +49252,7 @@ var require_execute = __commonJS({
               exeContext,
               returnType,
               result,
-              path20,
+              path21,
               subFieldNodes
             );
           });
@@ -49261,7 +49261,7 @@ var require_execute = __commonJS({
           throw invalidReturnTypeError(returnType, result, fieldNodes);
         }
       }
-      return executeFields(exeContext, returnType, result, path20, subFieldNodes);
+      return executeFields(exeContext, returnType, result, path21, subFieldNodes);
     }
     function invalidReturnTypeError(returnType, result, fieldNodes) {
       return new _GraphQLError.GraphQLError(
@@ -50367,13 +50367,13 @@ var require_subscribe = __commonJS({
           }
         );
       }
-      const path20 = (0, _Path.addPath)(void 0, responseName, rootType.name);
+      const path21 = (0, _Path.addPath)(void 0, responseName, rootType.name);
       const info = (0, _execute.buildResolveInfo)(
         exeContext,
         fieldDef,
         fieldNodes,
         rootType,
-        path20
+        path21
       );
       try {
         var _fieldDef$subscribe;
@@ -50393,7 +50393,7 @@ var require_subscribe = __commonJS({
         throw (0, _locatedError.locatedError)(
           error2,
           fieldNodes,
-          (0, _Path.pathToArray)(path20)
+          (0, _Path.pathToArray)(path21)
         );
       }
     }
@@ -66662,7 +66662,7 @@ var require_parse_cst = __commonJS({
         };
       }
     };
-    function parse5(src) {
+    function parse6(src) {
       const cr = [];
       if (src.indexOf("\r") !== -1) {
         src = src.replace(/\r\n?/g, (match, offset2) => {
@@ -66693,7 +66693,7 @@ var require_parse_cst = __commonJS({
       documents2.toString = () => documents2.join("...\n");
       return documents2;
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
   }
 });
 
@@ -66741,10 +66741,10 @@ ${indent}${str3}`;
         return String(this.value);
       }
     };
-    function collectionFromPath(schema, path20, value) {
+    function collectionFromPath(schema, path21, value) {
       let v = value;
-      for (let i = path20.length - 1; i >= 0; --i) {
-        const k = path20[i];
+      for (let i = path21.length - 1; i >= 0; --i) {
+        const k = path21[i];
         if (Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -66762,17 +66762,17 @@ ${indent}${str3}`;
       }
       return schema.createNode(v, false);
     }
-    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && path20[Symbol.iterator]().next().done;
+    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && path21[Symbol.iterator]().next().done;
     var Collection2 = class _Collection extends Node {
       constructor(schema) {
         super();
         PlainValue._defineProperty(this, "items", []);
         this.schema = schema;
       }
-      addIn(path20, value) {
-        if (isEmptyPath(path20)) this.add(value);
+      addIn(path21, value) {
+        if (isEmptyPath(path21)) this.add(value);
         else {
-          const [key, ...rest] = path20;
+          const [key, ...rest] = path21;
           const node = this.get(key, true);
           if (node instanceof _Collection) node.addIn(rest, value);
           else if (node === void 0 && this.schema) this.set(key, collectionFromPath(this.schema, rest, value));
@@ -68815,8 +68815,8 @@ ${pair.comment}` : item.comment;
     }
     function warnFileDeprecation(filename) {
       if (shouldWarn(true)) {
-        const path20 = filename.replace(/.*yaml[/\\]/i, "").replace(/\.js$/, "").replace(/\\/g, "/");
-        warn2(`The endpoint 'yaml/${path20}' will be removed in a future release.`, "DeprecationWarning");
+        const path21 = filename.replace(/.*yaml[/\\]/i, "").replace(/\.js$/, "").replace(/\\/g, "/");
+        warn2(`The endpoint 'yaml/${path21}' will be removed in a future release.`, "DeprecationWarning");
       }
     }
     var warned = {};
@@ -69726,22 +69726,22 @@ ${cbNode.commentBefore}` : cb;
         assertCollection(this.contents);
         return this.contents.add(value);
       }
-      addIn(path20, value) {
+      addIn(path21, value) {
         assertCollection(this.contents);
-        this.contents.addIn(path20, value);
+        this.contents.addIn(path21, value);
       }
       delete(key) {
         assertCollection(this.contents);
         return this.contents.delete(key);
       }
-      deleteIn(path20) {
-        if (resolveSeq.isEmptyPath(path20)) {
+      deleteIn(path21) {
+        if (resolveSeq.isEmptyPath(path21)) {
           if (this.contents == null) return false;
           this.contents = null;
           return true;
         }
         assertCollection(this.contents);
-        return this.contents.deleteIn(path20);
+        return this.contents.deleteIn(path21);
       }
       getDefaults() {
         return _Document.defaults[this.version] || _Document.defaults[this.options.version] || {};
@@ -69749,26 +69749,26 @@ ${cbNode.commentBefore}` : cb;
       get(key, keepScalar) {
         return this.contents instanceof resolveSeq.Collection ? this.contents.get(key, keepScalar) : void 0;
       }
-      getIn(path20, keepScalar) {
-        if (resolveSeq.isEmptyPath(path20)) return !keepScalar && this.contents instanceof resolveSeq.Scalar ? this.contents.value : this.contents;
-        return this.contents instanceof resolveSeq.Collection ? this.contents.getIn(path20, keepScalar) : void 0;
+      getIn(path21, keepScalar) {
+        if (resolveSeq.isEmptyPath(path21)) return !keepScalar && this.contents instanceof resolveSeq.Scalar ? this.contents.value : this.contents;
+        return this.contents instanceof resolveSeq.Collection ? this.contents.getIn(path21, keepScalar) : void 0;
       }
       has(key) {
         return this.contents instanceof resolveSeq.Collection ? this.contents.has(key) : false;
       }
-      hasIn(path20) {
-        if (resolveSeq.isEmptyPath(path20)) return this.contents !== void 0;
-        return this.contents instanceof resolveSeq.Collection ? this.contents.hasIn(path20) : false;
+      hasIn(path21) {
+        if (resolveSeq.isEmptyPath(path21)) return this.contents !== void 0;
+        return this.contents instanceof resolveSeq.Collection ? this.contents.hasIn(path21) : false;
       }
       set(key, value) {
         assertCollection(this.contents);
         this.contents.set(key, value);
       }
-      setIn(path20, value) {
-        if (resolveSeq.isEmptyPath(path20)) this.contents = value;
+      setIn(path21, value) {
+        if (resolveSeq.isEmptyPath(path21)) this.contents = value;
         else {
           assertCollection(this.contents);
-          this.contents.setIn(path20, value);
+          this.contents.setIn(path21, value);
         }
       }
       setSchema(id, customTags) {
@@ -69972,7 +69972,7 @@ var require_dist2 = __commonJS({
       }
       return doc;
     }
-    function parse5(src, options) {
+    function parse6(src, options) {
       const doc = parseDocument(src, options);
       doc.warnings.forEach((warning) => warnings.warn(warning));
       if (doc.errors.length > 0) throw doc.errors[0];
@@ -69987,7 +69987,7 @@ var require_dist2 = __commonJS({
       createNode,
       defaultOptions: Document$1.defaultOptions,
       Document,
-      parse: parse5,
+      parse: parse6,
       parseAllDocuments: parseAllDocuments3,
       parseCST: parseCst.parse,
       parseDocument,
@@ -70015,7 +70015,7 @@ var require_yaml2 = __commonJS({
       "YAMLSyntaxError",
       "YAMLWarning"
     ]);
-    function parse5(str3) {
+    function parse6(str3) {
       if (typeof str3 !== "string") {
         return { ok: false, result: void 0 };
       }
@@ -70035,9 +70035,9 @@ var require_yaml2 = __commonJS({
     module.exports = {
       // is_valid is expected to return nothing if input is invalid otherwise
       // true/false for it being valid YAML.
-      "yaml.is_valid": (str3) => typeof str3 === "string" ? parse5(str3).ok : void 0,
+      "yaml.is_valid": (str3) => typeof str3 === "string" ? parse6(str3).ok : void 0,
       "yaml.marshal": (data) => yaml.stringify(data),
-      "yaml.unmarshal": (str3) => parse5(str3).result
+      "yaml.unmarshal": (str3) => parse6(str3).result
     };
   }
 });
@@ -71191,7 +71191,7 @@ var require_dist3 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.format = format;
-    exports.parse = parse5;
+    exports.parse = parse6;
     var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
     var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     var QUOTE_REGEXP = /[\\"]/g;
@@ -71218,7 +71218,7 @@ var require_dist3 = __commonJS({
       }
       return result;
     }
-    function parse5(header, options) {
+    function parse6(header, options) {
       const stopChar = options?.comma === true ? COMMA : 65536;
       const len = header.length;
       let index = skipOWS(header, options?.start ?? 0, len);
@@ -71818,7 +71818,7 @@ function error(message3, properties = {}) {
 
 // action/src/main.ts
 import { existsSync as existsSync6 } from "node:fs";
-import path19 from "node:path";
+import path20 from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 
 // src/core/errors.ts
@@ -72187,1920 +72187,8 @@ function familyOf(credential, prefixes) {
   return best;
 }
 
-// src/core/modes.ts
-var CLASSES = ["read", "write", "destructive"];
-var SEVERITY = { allow: 0, shadow: 1, deny: 2 };
-
-// src/ir/types.ts
-var IR_VERSION = 1;
-
-// src/ir/build.ts
-var byString = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-var sortedUnique = (xs) => [...new Set(xs)].sort(byString);
-var classOrder = (xs) => CLASSES.filter((c2) => xs.includes(c2));
-function buildIr(set) {
-  const apis = /* @__PURE__ */ new Map();
-  for (const doc of set.apis) {
-    if (!apis.has(doc.name)) apis.set(doc.name, buildApi(doc.name, doc.value.spec));
-  }
-  const policies = /* @__PURE__ */ new Map();
-  for (const doc of set.policies) {
-    if (policies.has(doc.name)) continue;
-    const spec = doc.value.spec;
-    const api = apis.get(spec.api);
-    const seen = /* @__PURE__ */ new Set();
-    policies.set(doc.name, {
-      name: doc.name,
-      api: spec.api,
-      owners: [...doc.value.metadata.owners ?? []],
-      rules: spec.rules.filter((r) => !seen.has(r.id) && seen.add(r.id)).map((r) => ({
-        id: `${doc.name}/${r.id}`,
-        mode: r.mode,
-        reason: r.reason ?? null,
-        match: buildMatch(r.match, api)
-      }))
-    });
-  }
-  const tokens2 = /* @__PURE__ */ new Map();
-  for (const doc of set.tokens) {
-    const spec = doc.value.spec;
-    const key = spec.fingerprint ?? (spec.family ? familyKey(spec.family.prefix) : "");
-    if (tokens2.has(key)) continue;
-    tokens2.set(key, {
-      name: doc.name,
-      api: spec.api,
-      fingerprint: key,
-      family: spec.family?.prefix ?? null,
-      expires: spec.expires === void 0 ? null : normalizeTimestamp(spec.expires),
-      grants: spec.grants.map(
-        (g) => ({
-          operations: sortedUnique(g.operations),
-          environments: sortedUnique(g.environments),
-          projects: g.projects ? sortedUnique(g.projects) : null,
-          resources: g.resources ? sortedUnique(g.resources) : null,
-          ...g.arguments ? { arguments: buildArguments(g.arguments) } : {}
-        })
-      )
-    });
-  }
-  const o = set.overrides[0]?.value.spec;
-  const overrides = {
-    enforcement: o?.enforcement ?? "normal",
-    reason: o?.reason ?? null,
-    expires: o?.expires === void 0 ? null : normalizeTimestamp(o.expires)
-  };
-  const tokenList = [...tokens2.values()];
-  for (const api of apis.values()) {
-    const paths = /* @__PURE__ */ new Set();
-    for (const p of policies.values()) if (p.api === api.name) for (const r of p.rules) for (const k of Object.keys(r.match.arguments ?? {})) paths.add(k);
-    for (const t of tokenList) if (t.api === api.name) for (const g of t.grants) for (const k of Object.keys(g.arguments ?? {})) paths.add(k);
-    if (paths.size > 0) api.argumentPaths = sortedUnique([...paths]);
-  }
-  return {
-    irVersion: IR_VERSION,
-    apis: [...apis.values()].sort((a, b) => byString(a.name, b.name)),
-    policies: [...policies.values()].sort((a, b) => byString(a.name, b.name)),
-    tokens: [...tokens2.values()].sort((a, b) => byString(a.fingerprint, b.fingerprint)),
-    overrides,
-    inventories: buildInventories(set, apis),
-    ...identityIssuers(set)
-  };
-}
-function identityIssuers(set) {
-  const byName2 = /* @__PURE__ */ new Map();
-  for (const doc of set.identityIssuers ?? []) {
-    if (byName2.has(doc.name)) continue;
-    const spec = doc.value.spec;
-    byName2.set(doc.name, {
-      name: doc.name,
-      keys: (spec.keys ?? []).map((k) => ({ kid: k.kid, pem: k.pem ?? null, jwk: k.jwk === void 0 ? null : { ...k.jwk } })),
-      jwksUrl: spec.jwksUrl ?? null,
-      tenants: sortedUnique(spec.tenants),
-      originators: sortedUnique(spec.originators),
-      maxLifetimeSeconds: durationSeconds(spec.maxLifetime) ?? 0,
-      algorithms: sortedUnique(spec.algorithms ?? ["ES256", "EdDSA"])
-    });
-  }
-  if (byName2.size === 0) return {};
-  return { identityIssuers: [...byName2.values()].sort((a, b) => byString(a.name, b.name)) };
-}
-function buildInventories(set, apis) {
-  const byApi = /* @__PURE__ */ new Map();
-  for (const doc of set.inventories ?? []) {
-    const api = doc.value.spec.api;
-    const caseless2 = apis.get(api)?.resourceIds.caseInsensitive ?? false;
-    let resources = byApi.get(api);
-    if (!resources) byApi.set(api, resources = /* @__PURE__ */ new Map());
-    for (const r of doc.value.spec.resources) {
-      const key = caseless2 ? r.id.toLowerCase() : r.id;
-      if (resources.has(key)) continue;
-      resources.set(key, { id: r.id, kind: r.kind, environment: r.environment ?? null, project: r.project ?? null, labels: sortedRecord(r.labels ?? {}) });
-    }
-  }
-  return [...byApi].sort(([a], [b]) => byString(a, b)).map(([api, resources]) => ({ api, resources: [...resources.values()].sort((a, b) => byString(a.id, b.id)) }));
-}
-function sortedRecord(record2) {
-  const out = {};
-  for (const key of Object.keys(record2).sort(byString)) {
-    const v = record2[key];
-    if (v !== void 0) out[key] = v;
-  }
-  return out;
-}
-function buildApi(name, spec) {
-  const operations = Object.entries(spec.operations).filter((e) => e[1] !== void 0).map(([opName, op]) => buildOperation(opName, op, spec.protocol));
-  operations.push(...sqlOperations(operations));
-  operations.sort((a, b) => byString(a.name, b.name));
-  const t = spec.tokens ?? {};
-  return {
-    name,
-    protocol: spec.protocol,
-    hosts: sortedUnique(spec.hosts),
-    endpoint: spec.endpoint ?? null,
-    environments: [...spec.environments],
-    protectedEnvironments: [...spec.protectedEnvironments],
-    defaults: { read: spec.defaults.read, write: spec.defaults.write, destructive: spec.defaults.destructive },
-    tokens: {
-      headers: (t.headers ?? [{ name: "Authorization", scheme: "Bearer" }]).map((h) => ({ name: h.name, schemes: h.scheme === void 0 ? [] : typeof h.scheme === "string" ? [h.scheme] : [...h.scheme] })),
-      missing: t.missing ?? "deny",
-      unknown: t.unknown ?? "deny",
-      requireExpiry: t.requireExpiry ?? true,
-      checkScopesFor: classOrder(t.checkScopesFor ?? CLASSES)
-    },
-    identity: {
-      attemptHeader: spec.identity?.attemptHeader ?? null,
-      originatorBaggageKey: spec.identity?.originatorBaggageKey ?? "originator",
-      tenantBaggageKey: spec.identity?.tenantBaggageKey ?? "tenant"
-    },
-    resourceIds: { caseInsensitive: spec.resourceIds?.caseInsensitive ?? false },
-    operations
-  };
-}
-function defaultType(protocol, cls) {
-  if (protocol === "mcp") return "tool";
-  if (protocol === "graphql") return cls === "read" ? "query" : "mutation";
-  return "request";
-}
-function sqlOperations(operations) {
-  const byName2 = new Map(operations.map((o) => [o.name, o]));
-  const added = [];
-  for (const tool of operations) {
-    if (!tool.sql) continue;
-    for (const cls of CLASSES) {
-      const name = `${tool.name}.${cls}`;
-      const declared = byName2.get(name);
-      if (declared) {
-        if (!declared.resource && tool.resource) declared.resource = { ...tool.resource };
-        continue;
-      }
-      added.push({
-        name,
-        class: cls,
-        type: tool.type,
-        reversible: cls === "destructive" ? false : tool.reversible,
-        resource: tool.resource ? { ...tool.resource } : null,
-        http: null
-      });
-    }
-  }
-  return added;
-}
-function buildOperation(name, op, protocol) {
-  return {
-    name,
-    class: op.class,
-    type: op.type ?? defaultType(protocol, op.class),
-    reversible: op.reversible ?? null,
-    resource: op.resource ? {
-      kind: op.resource.kind,
-      idArg: op.resource.idArg ?? null,
-      idTemplate: op.resource.id ?? null,
-      environmentArg: op.resource.environmentArg ?? null,
-      projectArg: op.resource.projectArg ?? null
-    } : null,
-    http: op.http ? { method: op.http.method, path: op.http.path } : null,
-    ...op.sql ? { sql: { argument: op.sql.argument } } : {}
-  };
-}
-function resolveOperations(selectors, api) {
-  const classes = [];
-  const names = [];
-  for (const s of selectors) {
-    if (s.startsWith("class:")) classes.push(s.slice("class:".length));
-    else if (s !== "*") names.push(s);
-  }
-  for (const op of api?.operations ?? []) if (classes.includes(op.class)) names.push(op.name);
-  return { any: selectors.includes("*"), names: sortedUnique(names), classes: classOrder(classes) };
-}
-function identityCondition(v) {
-  if (v === void 0) return null;
-  if (v === "present") return { present: true };
-  if (v === "absent") return { present: false };
-  return { in: sortedUnique(v) };
-}
-function buildMatch(m, api) {
-  return {
-    operations: m?.operations ? resolveOperations(m.operations, api) : null,
-    environments: m?.environments ? sortedUnique(m.environments) : null,
-    resources: m?.resources ? {
-      kinds: m.resources.kinds ? sortedUnique(m.resources.kinds) : null,
-      ids: m.resources.ids ? sortedUnique(m.resources.ids) : null,
-      projects: m.resources.projects ? sortedUnique(m.resources.projects) : null
-    } : null,
-    tokens: m?.tokens ? sortedUnique(m.tokens) : null,
-    identity: m?.identity ? {
-      originator: identityCondition(m.identity.originator),
-      tenant: identityCondition(m.identity.tenant),
-      verified: m.identity.verified ?? null
-    } : null,
-    attempt: m?.attempt ? { min: m.attempt.min ?? null, max: m.attempt.max ?? null } : null,
-    ...m?.arguments ? { arguments: buildArguments(m.arguments) } : {}
-  };
-}
-var byJson = (a, b) => byString(JSON.stringify(a), JSON.stringify(b));
-function buildArguments(conditions) {
-  const out = {};
-  for (const path20 of Object.keys(conditions).sort(byString)) {
-    const c2 = conditions[path20];
-    if (c2 === void 0) continue;
-    const cond = typeof c2 === "string" ? c2 : [...new Map(c2.map((v) => [JSON.stringify(v), v])).values()].sort(byJson);
-    defineOwn(out, path20, cond);
-  }
-  return out;
-}
-function irDigest(ir) {
-  return "sha256:" + createHash("sha256").update(canonicalJson(ir)).digest("hex");
-}
-
-// src/diff/facts.ts
-var CLASS_RANK = { read: 0, write: 1, destructive: 2 };
-var same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-function overridesChange(base, head) {
-  const before = { ...base.overrides };
-  const after = { ...head.overrides };
-  if (same(before, after)) return null;
-  return { before, after, flipped: before.enforcement !== after.enforcement };
-}
-function covers(a, b, wildcard) {
-  if (a === null || wildcard !== void 0 && a.includes(wildcard)) return true;
-  if (b === null) return false;
-  return b.every((x) => a.includes(x));
-}
-function grantCovers(a, b) {
-  return covers(a.operations, b.operations, "*") && covers(a.environments, b.environments, "*") && covers(a.projects, b.projects) && covers(a.resources, b.resources);
-}
-var grantText = (g) => `\`${g.operations.join(", ")}\` in \`${g.environments.join(", ")}\`` + (g.projects ? ` for projects \`${g.projects.join(", ")}\`` : "") + (g.resources ? ` on resources \`${g.resources.join(", ")}\`` : "");
-function tokenFacts(base, head) {
-  const facts2 = [];
-  const byName2 = (ir) => new Map(ir.tokens.map((t) => [t.name, t]));
-  const b = byName2(base);
-  const h = byName2(head);
-  for (const [name, t] of h) {
-    const old = b.get(name);
-    if (!old) {
-      facts2.push({ kind: "token-added", subject: name, message: `token \`${name}\` added for api \`${t.api}\` with ${t.grants.length} grant(s)`, effect: "loosens" });
-      continue;
-    }
-    if (old.fingerprint !== t.fingerprint) {
-      facts2.push({ kind: "token-fingerprint-changed", subject: name, message: `token \`${name}\` now has fingerprint \`${t.fingerprint}\` (was \`${old.fingerprint}\`)`, effect: "changes" });
-    }
-    const oldKeys = old.grants.map((g) => JSON.stringify(g));
-    const newKeys = t.grants.map((g) => JSON.stringify(g));
-    const added = t.grants.filter((_, i) => !oldKeys.includes(newKeys[i]));
-    const removed = old.grants.filter((_, i) => !newKeys.includes(oldKeys[i]));
-    const pairedRemoved = /* @__PURE__ */ new Set();
-    for (const g of added) {
-      const wider = removed.find((r) => !pairedRemoved.has(r) && grantCovers(g, r));
-      const narrower = wider ? void 0 : removed.find((r) => !pairedRemoved.has(r) && grantCovers(r, g));
-      if (wider) {
-        pairedRemoved.add(wider);
-        facts2.push({ kind: "token-grant-widened", subject: name, message: `token \`${name}\` grant widened from ${grantText(wider)} to ${grantText(g)}`, effect: "loosens" });
-      } else if (narrower) {
-        pairedRemoved.add(narrower);
-        facts2.push({ kind: "token-grant-narrowed", subject: name, message: `token \`${name}\` grant narrowed from ${grantText(narrower)} to ${grantText(g)}`, effect: "tightens" });
-      } else {
-        facts2.push({ kind: "token-grant-added", subject: name, message: `token \`${name}\` gained a grant: ${grantText(g)}`, effect: "loosens" });
-      }
-    }
-    for (const r of removed) {
-      if (pairedRemoved.has(r)) continue;
-      facts2.push({ kind: "token-grant-removed", subject: name, message: `token \`${name}\` lost a grant: ${grantText(r)}`, effect: "tightens" });
-    }
-    if (old.expires !== t.expires) {
-      const a = old.expires === null ? null : parseRfc3339(old.expires);
-      const z = t.expires === null ? null : parseRfc3339(t.expires);
-      const later = z === null || a !== null && compareInstants(z, a) > 0;
-      facts2.push({
-        kind: later ? "token-expiry-later" : "token-expiry-earlier",
-        subject: name,
-        message: `token \`${name}\` expires ${t.expires === null ? "never" : `\`${t.expires}\``} (was ${old.expires === null ? "never" : `\`${old.expires}\``})`,
-        effect: later ? "loosens" : "tightens"
-      });
-    }
-  }
-  for (const [name, t] of b) {
-    if (!h.has(name)) facts2.push({ kind: "token-removed", subject: name, message: `token \`${name}\` of api \`${t.api}\` removed`, effect: "tightens" });
-  }
-  return facts2;
-}
-var EFFECT_OF_ADDING = { allow: "loosens", shadow: "changes", deny: "tightens" };
-var EFFECT_OF_REMOVING = { allow: "tightens", shadow: "changes", deny: "loosens" };
-function ruleFacts(base, head) {
-  const facts2 = [];
-  const rulesOf = (ir) => new Map(ir.policies.flatMap((p) => p.rules.map((r) => [r.id, r])));
-  const b = rulesOf(base);
-  const h = rulesOf(head);
-  for (const [id, r] of h) {
-    const old = b.get(id);
-    if (!old) {
-      facts2.push({ kind: "rule-added", subject: id, message: `rule \`${id}\` added (${r.mode})`, effect: EFFECT_OF_ADDING[r.mode] });
-      continue;
-    }
-    if (old.mode !== r.mode) {
-      const d = SEVERITY[r.mode] - SEVERITY[old.mode];
-      facts2.push({ kind: "rule-mode-changed", subject: id, message: `rule \`${id}\` mode ${old.mode} \u2192 ${r.mode}`, effect: d < 0 ? "loosens" : "tightens" });
-    }
-    if (!same(old.match, r.match)) facts2.push({ kind: "rule-match-changed", subject: id, message: `rule \`${id}\` matches different calls`, effect: "changes" });
-  }
-  for (const [id, r] of b) {
-    if (!h.has(id)) facts2.push({ kind: "rule-removed", subject: id, message: `rule \`${id}\` removed (was ${r.mode})`, effect: EFFECT_OF_REMOVING[r.mode] });
-  }
-  for (const p of head.policies) {
-    const old = base.policies.find((q) => q.name === p.name);
-    if (!old) continue;
-    const kept = p.rules.map((r) => r.id).filter((id) => b.has(id));
-    const oldOrder = old.rules.map((r) => r.id).filter((id) => h.has(id));
-    if (kept.join("\n") !== oldOrder.join("\n")) {
-      facts2.push({ kind: "rule-reordered", subject: p.name, message: `policy \`${p.name}\` rules reordered: ${kept.map((id) => `\`${id.slice(p.name.length + 1)}\``).join(", ")}`, effect: "changes" });
-    }
-  }
-  return facts2;
-}
-function catalogFacts(base, head) {
-  const facts2 = [];
-  for (const api of head.apis) {
-    const old = base.apis.find((a) => a.name === api.name);
-    if (!old) {
-      facts2.push({ kind: "api-added", subject: api.name, message: `api \`${api.name}\` added`, effect: "changes" });
-      continue;
-    }
-    for (const op of api.operations) {
-      const was = old.operations.find((o) => o.name === op.name);
-      if (!was) facts2.push({ kind: "operation-added", subject: `${api.name}/${op.name}`, message: `operation \`${op.name}\` of \`${api.name}\` catalogued as ${op.class}`, effect: "changes" });
-      else if (was.class !== op.class) {
-        const d = CLASS_RANK[op.class] - CLASS_RANK[was.class];
-        facts2.push({
-          kind: "operation-class-changed",
-          subject: `${api.name}/${op.name}`,
-          message: `operation \`${op.name}\` of \`${api.name}\` class ${was.class} \u2192 ${op.class}`,
-          effect: d < 0 ? "loosens" : "tightens"
-        });
-      }
-    }
-    for (const op of old.operations) {
-      if (!api.operations.some((o) => o.name === op.name)) {
-        facts2.push({ kind: "operation-removed", subject: `${api.name}/${op.name}`, message: `operation \`${op.name}\` of \`${api.name}\` no longer catalogued (was ${op.class})`, effect: "changes" });
-      }
-    }
-    const settings = (a) => [a.environments, a.protectedEnvironments, a.defaults, a.tokens.missing, a.tokens.unknown, a.tokens.requireExpiry, a.tokens.checkScopesFor];
-    if (!same(settings(old), settings(api))) {
-      facts2.push({ kind: "api-changed", subject: api.name, message: `api \`${api.name}\` environments, defaults or token settings changed`, effect: "changes" });
-    }
-  }
-  for (const api of base.apis) {
-    if (!head.apis.some((a) => a.name === api.name)) facts2.push({ kind: "api-removed", subject: api.name, message: `api \`${api.name}\` removed: every call to it is denied`, effect: "tightens" });
-  }
-  return facts2;
-}
-var ENFORCEMENT_RANK = { normal: 0, "shadow-all": -1, lockdown: 1 };
-function policyFacts(base, head) {
-  const facts2 = [];
-  const o = overridesChange(base, head);
-  if (o) {
-    const d = ENFORCEMENT_RANK[o.after.enforcement] - ENFORCEMENT_RANK[o.before.enforcement];
-    facts2.push({
-      kind: "overrides-changed",
-      subject: "overrides",
-      message: o.flipped ? `panic flag ${o.before.enforcement} \u2192 ${o.after.enforcement}${o.after.reason ? ` (\`${o.after.reason}\`)` : ""}${o.after.expires ? ` until \`${o.after.expires}\`` : ""}` : "panic flag reason or expiry changed",
-      effect: d < 0 ? "loosens" : d > 0 ? "tightens" : "changes"
-    });
-  }
-  return [...facts2, ...catalogFacts(base, head), ...ruleFacts(base, head), ...tokenFacts(base, head)];
-}
-
-// src/core/arguments.ts
-function argumentAt(args, path20) {
-  let current = args;
-  for (const segment of path20.split(".")) {
-    if (!isRecord(current) || !hasOwn(current, segment)) return void 0;
-    current = current[segment];
-  }
-  return current;
-}
-var argumentAbsent = (v) => v === void 0 || v === null;
-function argumentEmpty(v) {
-  if (argumentAbsent(v) || v === "") return true;
-  if (Array.isArray(v)) return v.length === 0;
-  return isRecord(v) && Object.keys(v).length === 0;
-}
-function argumentEquals(accepted, v) {
-  if (typeof accepted === "string") return v === accepted;
-  return v === accepted || v === JSON.stringify(accepted);
-}
-function argumentHolds(cond, v) {
-  if (cond === "absent") return argumentAbsent(v);
-  if (cond === "present") return !argumentAbsent(v);
-  if (cond === "empty") return argumentEmpty(v);
-  return cond.some((accepted) => argumentEquals(accepted, v));
-}
-function argumentsHold(conditions, args) {
-  if (!conditions) return true;
-  for (const [path20, cond] of Object.entries(conditions)) {
-    if (!argumentHolds(cond, argumentAt(args, path20))) return false;
-  }
-  return true;
-}
-function projectArguments(args, paths) {
-  const out = {};
-  let any = false;
-  for (const path20 of [...paths].sort((a, b) => a.length - b.length)) {
-    const v = argumentAt(args, path20);
-    if (v === void 0) continue;
-    const segments2 = path20.split(".");
-    let target = out;
-    let covered = false;
-    for (const segment of segments2.slice(0, -1)) {
-      const next = hasOwn(target, segment) ? target[segment] : void 0;
-      if (next === void 0) {
-        const made = {};
-        defineOwn(target, segment, made);
-        target = made;
-      } else if (isRecord(next)) {
-        target = next;
-      } else {
-        covered = true;
-        break;
-      }
-    }
-    const last = segments2[segments2.length - 1];
-    if (covered || hasOwn(target, last)) continue;
-    defineOwn(target, last, structuredClone(v));
-    any = true;
-  }
-  return any ? out : null;
-}
-
-// src/core/classify.ts
-var DESTRUCTIVE_VERBS = [
-  "delete",
-  "remove",
-  "destroy",
-  "purge",
-  "drop",
-  "wipe",
-  "reset",
-  "revoke",
-  "terminate",
-  "truncate",
-  "erase"
-];
-var VERBS = new Set(DESTRUCTIVE_VERBS);
-var BOUNDARY = /[_\-./]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/;
-function splitOperationName(name) {
-  return name.split(BOUNDARY).filter((w) => w.length > 0);
-}
-function asciiLower(word) {
-  return word.replace(/[A-Z]/g, (c2) => String.fromCharCode(c2.charCodeAt(0) + 32));
-}
-function classifyOperationName(name, type) {
-  for (const word of splitOperationName(name)) {
-    if (VERBS.has(asciiLower(word))) return "destructive";
-  }
-  return type === "query" ? "read" : "write";
-}
-
-// src/ir/data.ts
-function bundleDataFromIr(ir) {
-  const tokens2 = {};
-  for (const t of ir.tokens) {
-    tokens2[t.fingerprint] = { name: t.name, api: t.api, expires: t.expires, grants: t.grants };
-  }
-  const data = { blastguard: { tokens: tokens2, overrides: { ...ir.overrides } } };
-  if (ir.inventories.length > 0) {
-    const inventories = {};
-    for (const inv of ir.inventories) {
-      const resources = {};
-      for (const r of inv.resources) resources[r.id] = { kind: r.kind, environment: r.environment, project: r.project };
-      inventories[inv.api] = resources;
-    }
-    data.blastguard.inventories = inventories;
-  }
-  return data;
-}
-
-// src/evaluate/index.ts
-var absent = (v) => v === void 0 || v === null;
-var nonEmpty = (v) => v === null || v === "" ? null : v;
-var InvalidInput = class extends Error {
-};
-function str(parent, key, path20, required, nonEmptyRequired = false) {
-  const v = parent[key];
-  if (absent(v)) {
-    if (required === "required") throw new InvalidInput(`input field \`${path20}\` is missing`);
-    return null;
-  }
-  if (typeof v !== "string") throw new InvalidInput(`input field \`${path20}\` must be a string`);
-  if (nonEmptyRequired && v === "") throw new InvalidInput(`input field \`${path20}\` must be a non-empty string`);
-  return v;
-}
-function obj(parent, key, path20, required) {
-  const v = parent[key];
-  if (absent(v)) {
-    if (required === "required") throw new InvalidInput(`input field \`${path20}\` is missing`);
-    return null;
-  }
-  if (!isRecord(v)) throw new InvalidInput(`input field \`${path20}\` must be an object`);
-  return v;
-}
-function checkInput(input2) {
-  if (input2 === void 0) throw new InvalidInput("input is missing");
-  if (!isRecord(input2)) throw new InvalidInput("input must be an object");
-  const api = str(input2, "api", "api", "required", true);
-  const operation = obj(input2, "operation", "operation", "required");
-  const name = str(operation, "name", "operation.name", "required", true);
-  const type = str(operation, "type", "operation.type", "optional");
-  const resource = obj(input2, "resource", "resource", "optional") ?? {};
-  const kind = str(resource, "kind", "resource.kind", "optional");
-  const id = str(resource, "id", "resource.id", "optional");
-  const environment = str(resource, "environment", "resource.environment", "optional");
-  const project = str(resource, "project", "resource.project", "optional");
-  const token = obj(input2, "token", "token", "optional") ?? {};
-  const fingerprint = str(token, "fingerprint", "token.fingerprint", "optional");
-  const identity = obj(input2, "identity", "identity", "optional") ?? {};
-  const originator = str(identity, "originator", "identity.originator", "optional");
-  const tenant = str(identity, "tenant", "identity.tenant", "optional");
-  str(identity, "causation", "identity.causation", "optional");
-  const verified = identity["verified"];
-  if (!absent(verified) && typeof verified !== "boolean") {
-    throw new InvalidInput("input field `identity.verified` must be a boolean");
-  }
-  const args = obj(input2, "arguments", "arguments", "optional");
-  const attempt = input2["attempt"];
-  if (!absent(attempt) && !(typeof attempt === "number" && Number.isInteger(attempt) && attempt >= 1 && attempt <= 1e9)) {
-    throw new InvalidInput("input field `attempt` must be an integer from 1 to 1000000000");
-  }
-  const timeText = input2["time"];
-  if (absent(timeText)) throw new InvalidInput("input field `time` is missing");
-  const time = typeof timeText === "string" ? parseRfc3339(timeText) : null;
-  if (!time) throw new InvalidInput("input field `time` must be an RFC 3339 date-time");
-  return {
-    api,
-    operation: { name, type },
-    resource: { kind, id, environment, project },
-    fingerprint: nonEmpty(fingerprint),
-    identity: { originator: nonEmpty(originator), tenant: nonEmpty(tenant), verified: verified === true },
-    arguments: args,
-    attempt: typeof attempt === "number" ? attempt : 1,
-    time
-  };
-}
-function hardDeny(kind, rule, reason) {
-  return {
-    allow: false,
-    mode: "deny",
-    enforced: true,
-    would_deny: true,
-    rule,
-    reasons: [reason],
-    violations: [{ kind, rule, mode: "deny" }],
-    environment: null,
-    environment_assumed: false,
-    class: null,
-    enforcement: null
-  };
-}
-var ENFORCEMENTS = ["normal", "shadow-all", "lockdown"];
-function effectiveOverrides(data, time) {
-  const normal = { enforcement: "normal", reason: null };
-  const o = isRecord(data) && isRecord(data["blastguard"]) ? data["blastguard"]["overrides"] : void 0;
-  if (!isRecord(o)) return normal;
-  const { enforcement, reason, expires } = o;
-  if (typeof enforcement !== "string" || !ENFORCEMENTS.includes(enforcement)) return normal;
-  if (!absent(reason) && typeof reason !== "string") return normal;
-  if (enforcement === "shadow-all" && (typeof reason !== "string" || reason === "" || absent(expires))) return normal;
-  if (!absent(expires)) {
-    const at = typeof expires === "string" ? parseRfc3339(expires) : null;
-    if (!at || compareInstants(time, at) >= 0) return normal;
-  }
-  return { enforcement, reason: typeof reason === "string" && reason !== "" ? reason : null };
-}
-function lookupToken(data, fingerprint, api, requireExpiry) {
-  const tokens2 = isRecord(data) && isRecord(data["blastguard"]) ? data["blastguard"]["tokens"] : void 0;
-  if (!isRecord(tokens2) || !hasOwn(tokens2, fingerprint)) return null;
-  const t = tokens2[fingerprint];
-  if (!isRecord(t) || typeof t["name"] !== "string" || t["api"] !== api || !Array.isArray(t["grants"])) return null;
-  const expires = t["expires"];
-  if (absent(expires)) return requireExpiry ? null : { name: t["name"], expires: null, expiresAt: null, grants: t["grants"] };
-  const at = typeof expires === "string" ? parseRfc3339(expires) : null;
-  if (!at) return null;
-  return { name: t["name"], expires, expiresAt: at, grants: t["grants"] };
-}
-var includesString = (list2, value) => value !== null && Array.isArray(list2) && list2.some((x) => x === value);
-function selectorMatches(selector, op, cls) {
-  return selector === "*" || selector === op || selector === `class:${cls}`;
-}
-function grantCovers2(grant, op, cls, env, input2) {
-  if (!isRecord(grant)) return false;
-  const { operations, environments, projects, resources } = grant;
-  if (!Array.isArray(operations) || !operations.some((s) => selectorMatches(s, op, cls))) return false;
-  if (!Array.isArray(environments) || !environments.some((e) => e === "*" || e === env)) return false;
-  if (!absent(projects) && !includesString(projects, input2.resource.project)) return false;
-  if (!absent(resources) && !includesString(resources, input2.resource.id)) return false;
-  const args = grant["arguments"];
-  if (!absent(args) && !grantArgumentsHold(args, input2.arguments)) return false;
-  return true;
-}
-function grantArgumentsHold(conditions, args) {
-  if (!isRecord(conditions)) return false;
-  for (const cond of Object.values(conditions)) {
-    if (cond === "present" || cond === "absent" || cond === "empty") continue;
-    if (!Array.isArray(cond) || !cond.every((v) => typeof v === "string" || typeof v === "boolean" || Number.isSafeInteger(v))) return false;
-  }
-  return argumentsHold(conditions, args);
-}
-function identityHolds(cond, value) {
-  if (cond === null) return true;
-  if ("present" in cond) return cond.present === (value !== null);
-  return value !== null && cond.in.includes(value);
-}
-function matches(m, ctx) {
-  const { input: input2 } = ctx;
-  if (m.operations) {
-    const s = m.operations;
-    if (!(s.any || s.names.includes(ctx.op) || !ctx.catalogued && s.classes.includes(ctx.cls))) return false;
-  }
-  if (m.environments && !m.environments.includes(ctx.env)) return false;
-  if (m.resources) {
-    if (m.resources.kinds && !includesString(m.resources.kinds, input2.resource.kind)) return false;
-    if (m.resources.ids && !includesString(m.resources.ids, input2.resource.id)) return false;
-    if (m.resources.projects && !includesString(m.resources.projects, input2.resource.project)) return false;
-  }
-  if (m.tokens && !(ctx.token && m.tokens.includes(ctx.token.name))) return false;
-  if (m.identity) {
-    if (!identityHolds(m.identity.originator, input2.identity.originator)) return false;
-    if (!identityHolds(m.identity.tenant, input2.identity.tenant)) return false;
-    if (m.identity.verified !== null && m.identity.verified !== input2.identity.verified) return false;
-  }
-  if (m.attempt) {
-    if (m.attempt.min !== null && input2.attempt < m.attempt.min) return false;
-    if (m.attempt.max !== null && input2.attempt > m.attempt.max) return false;
-  }
-  if (m.arguments && !argumentsHold(m.arguments, input2.arguments)) return false;
-  return true;
-}
-function tokenFinding(api, input2, token, op, cls, env) {
-  if (input2.fingerprint === null) {
-    return { kind: "token-missing", rule: "token:missing", mode: api.tokens.missing, reason: "the call carries no token" };
-  }
-  if (token === null) {
-    return { kind: "token-unknown", rule: "token:unknown", mode: api.tokens.unknown, reason: `the call's token is not declared for api ${api.name}` };
-  }
-  if (token.expiresAt && compareInstants(input2.time, token.expiresAt) >= 0) {
-    return { kind: "token-expired", rule: "token:expired", mode: "deny", token: token.name, reason: `token ${token.name} expired at ${token.expires}` };
-  }
-  if (api.tokens.checkScopesFor.includes(cls) && !token.grants.some((g) => grantCovers2(g, op, cls, env, input2))) {
-    return { kind: "token-scope", rule: "token:scope", mode: "deny", token: token.name, reason: `token ${token.name} has no grant for ${op} in ${env}` };
-  }
-  return null;
-}
-function evaluate(ir, input2, data = bundleDataFromIr(ir)) {
-  let checked;
-  try {
-    checked = checkInput(input2);
-  } catch (e) {
-    if (e instanceof InvalidInput) return hardDeny("invalid-input", "input:invalid", e.message);
-    throw e;
-  }
-  const api = ir.apis.find((a) => a.name === checked.api);
-  if (!api) return hardDeny("unknown-api", "api:unknown", `api \`${checked.api}\` is not declared`);
-  const op = checked.operation.name;
-  const catalogOp = api.operations.find((o) => o.name === op);
-  const cls = catalogOp ? catalogOp.class : classifyOperationName(op, checked.operation.type);
-  const declaredEnv = checked.resource.environment;
-  const envKnown = declaredEnv !== null && api.environments.includes(declaredEnv);
-  const env = envKnown ? declaredEnv : api.protectedEnvironments[0];
-  const overrides = effectiveOverrides(data, checked.time);
-  const token = checked.fingerprint === null ? null : lookupToken(data, checked.fingerprint, api.name, api.tokens.requireExpiry);
-  const findings = [];
-  if (overrides.enforcement === "lockdown" && cls === "destructive") {
-    findings.push({ kind: "lockdown", rule: "overrides:lockdown", mode: "deny", reason: overrides.reason ?? "lockdown is in effect" });
-  }
-  const ctx = { op, cls, catalogued: catalogOp !== void 0, env, token, input: checked };
-  let ruleMatched = false;
-  for (const policy of ir.policies) {
-    if (policy.api !== api.name) continue;
-    for (const rule of policy.rules) {
-      if (!matches(rule.match, ctx)) continue;
-      ruleMatched = true;
-      findings.push({ kind: "rule", rule: rule.id, mode: rule.mode, reason: rule.reason ?? `rule ${rule.id} matched` });
-    }
-  }
-  if (!ruleMatched) {
-    const mode2 = api.defaults[cls];
-    findings.push({ kind: "default", rule: `default:${cls}`, mode: mode2, reason: `no rule matched; the default for ${cls} operations is ${mode2}` });
-  }
-  const tf = tokenFinding(api, checked, token, op, cls, env);
-  if (tf) findings.push(tf);
-  const severity = Math.max(...findings.map((f) => SEVERITY[f.mode]));
-  const deciding = findings.filter((f) => SEVERITY[f.mode] === severity);
-  let mode = deciding[0].mode;
-  if (overrides.enforcement === "shadow-all" && mode === "deny") mode = "shadow";
-  return {
-    allow: mode !== "deny",
-    mode,
-    enforced: mode === "deny",
-    would_deny: mode !== "allow",
-    rule: deciding[0].rule,
-    reasons: deciding.map((f) => f.reason),
-    violations: findings.filter((f) => f.mode !== "allow").map((f) => {
-      const v = { kind: f.kind, rule: f.rule, mode: f.mode };
-      if (f.token !== void 0) v.token = f.token;
-      return v;
-    }),
-    environment: env,
-    environment_assumed: !envKnown,
-    class: cls,
-    enforcement: overrides.enforcement
-  };
-}
-
-// src/diff/arguments.ts
-var ABSENT = "absent";
-var EMPTY_STRING = '""';
-var EMPTY = "empty";
-var OTHER = "other";
-function pathAtoms(conditions) {
-  const listed = /* @__PURE__ */ new Map();
-  for (const c2 of conditions) {
-    if (typeof c2 === "string") continue;
-    for (const v of c2) {
-      listed.set(JSON.stringify(v), v);
-      if (typeof v !== "string") listed.set(JSON.stringify(JSON.stringify(v)), JSON.stringify(v));
-    }
-  }
-  listed.delete(EMPTY_STRING);
-  let other = "other-value";
-  for (let i = 1; listed.has(JSON.stringify(other)); i++) other = `other-value${i}`;
-  return [
-    { atom: ABSENT, value: void 0 },
-    { atom: EMPTY_STRING, value: "" },
-    { atom: EMPTY, value: [] },
-    ...[...listed].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([atom, value]) => ({ atom, value })),
-    { atom: OTHER, value: other }
-  ];
-}
-function realizeArguments(chosen) {
-  const out = {};
-  let any = false;
-  const sorted2 = [...chosen].sort((a, b) => a.path.split(".").length - b.path.split(".").length);
-  for (const { path: path20, atom } of sorted2) {
-    if (atom.atom === ABSENT) continue;
-    if (atom.atom === OTHER && chosen.some((c2) => c2.atom.atom !== ABSENT && c2.path.startsWith(path20 + "."))) continue;
-    const segments2 = path20.split(".");
-    let target = out;
-    for (const s of segments2.slice(0, -1)) {
-      const next = Object.prototype.hasOwnProperty.call(target, s) ? target[s] : void 0;
-      if (!isRecord(next)) defineOwn(target, s, {});
-      target = target[s];
-    }
-    defineOwn(target, segments2[segments2.length - 1], atom.value);
-    any = true;
-  }
-  return any ? out : void 0;
-}
-
-// src/diff/conditions.ts
-var atomOrder = (a, b) => a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1;
-var norm = (xs) => [...new Set(xs)].sort(atomOrder);
-function unionValues(a, b) {
-  if (a === void 0 || b === void 0) return void 0;
-  if ("in" in a && "in" in b) return { in: norm([...a.in, ...b.in]) };
-  if ("notIn" in a && "notIn" in b) {
-    const keep2 = a.notIn.filter((x) => b.notIn.includes(x));
-    return keep2.length === 0 ? void 0 : { notIn: norm(keep2) };
-  }
-  const inc = "in" in a ? a : b;
-  const exc = "notIn" in a ? a : b;
-  const keep = exc.notIn.filter((x) => !inc.in.includes(x));
-  return keep.length === 0 ? void 0 : { notIn: norm(keep) };
-}
-
-// src/diff/merge.ts
-var FIXED_DIMS = ["environment", "token", "operationType", "time", "attempt", "verified", "originator", "tenant", "resourceKind", "resourceId", "project"];
-var argPath = (dim) => dim.startsWith("arg:") ? dim.slice(4) : null;
-function dimValue(c2, dim) {
-  const path20 = argPath(dim);
-  if (path20 === null) return c2[dim];
-  return c2.arguments && hasOwn(c2.arguments, path20) ? c2.arguments[path20] : void 0;
-}
-var byString2 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-var sorted = (xs) => [...new Set(xs)].sort(byString2);
-var texts = /* @__PURE__ */ new WeakMap();
-function dimText(w, dim) {
-  let m = texts.get(w);
-  if (!m) {
-    m = /* @__PURE__ */ new Map();
-    texts.set(w, m);
-  }
-  let t = m.get(dim);
-  if (t === void 0) {
-    t = JSON.stringify(dimValue(w.conditions, dim) ?? null);
-    m.set(dim, t);
-  }
-  return t;
-}
-function without(w, dim, dims) {
-  return dims.filter((d) => d !== dim).map((d) => dimText(w, d)).join("\0");
-}
-function mergeBucket(dim, cells) {
-  const first = cells[0];
-  const withDim = (value) => {
-    const conditions = { ...first.conditions };
-    const path20 = argPath(dim);
-    if (path20 !== null) {
-      const args = { ...first.conditions.arguments ?? {} };
-      if (value === void 0) delete args[path20];
-      else defineOwn(args, path20, value);
-      if (Object.keys(args).length === 0) delete conditions["arguments"];
-      else conditions["arguments"] = args;
-    } else if (value === void 0) delete conditions[dim];
-    else conditions[dim] = value;
-    return { ...first, conditions, protected: cells.some((c2) => c2.protected) };
-  };
-  const values2 = cells.map((c2) => dimValue(c2.conditions, dim));
-  if (values2.some((v) => v === void 0)) return [withDim(void 0)];
-  switch (dim) {
-    case "environment": {
-      const vs = values2;
-      return [withDim({ in: sorted(vs.flatMap((v) => v.in)), unknown: vs.some((v) => v.unknown) })];
-    }
-    case "token": {
-      const vs = values2;
-      return [withDim({ fingerprints: sorted(vs.flatMap((v) => v.fingerprints)), missing: vs.some((v) => v.missing), unknown: vs.some((v) => v.unknown) })];
-    }
-    case "operationType":
-    case "verified": {
-      const keys = new Set(values2.map((v) => JSON.stringify(v)));
-      return [withDim(keys.size > 1 ? void 0 : values2[0])];
-    }
-    case "time":
-    case "attempt":
-      return mergeIntervals(dim, cells);
-    default: {
-      let acc = values2[0];
-      for (const v of values2.slice(1)) acc = unionValues(acc, v);
-      return [withDim(acc)];
-    }
-  }
-}
-function mergeIntervals(dim, cells) {
-  const spans = cells.map((cell4) => {
-    if (dim === "time") {
-      const t = cell4.conditions.time;
-      return { lo: t.from, hi: t.until, cell: cell4 };
-    }
-    const a = cell4.conditions.attempt;
-    return { lo: a.min, hi: a.max, cell: cell4 };
-  });
-  const start = (s) => s.lo === null ? "" : typeof s.lo === "number" ? String(s.lo).padStart(12, "0") : s.lo;
-  spans.sort((a, b) => byString2(start(a), start(b)));
-  const out = [];
-  for (const s of spans) {
-    const last = out[out.length - 1];
-    const touches = last !== void 0 && (dim === "time" ? last.hi !== null && last.hi === s.lo : last.hi + 1 === s.lo);
-    if (touches) {
-      last.hi = s.hi;
-      last.cell = { ...last.cell, protected: last.cell.protected || s.cell.protected };
-    } else out.push({ ...s });
-  }
-  return out.map((s) => {
-    const conditions = { ...s.cell.conditions };
-    const full = dim === "time" ? s.lo === null && s.hi === null : s.lo === 1 && s.hi === 1e9;
-    if (full) delete conditions[dim];
-    else if (dim === "time") conditions.time = { from: s.lo, until: s.hi };
-    else conditions.attempt = { min: s.lo, max: s.hi };
-    return { ...s.cell, conditions };
-  });
-}
-function mergeAll(cells) {
-  let current = cells;
-  const paths = [...new Set(cells.flatMap((c2) => Object.keys(c2.conditions.arguments ?? {})))].sort(byString2);
-  const dims = [...FIXED_DIMS, ...paths.map((p) => `arg:${p}`)];
-  for (let pass = 0; pass < 6; pass++) {
-    const before = current.length;
-    for (const dim of dims) {
-      const buckets = /* @__PURE__ */ new Map();
-      for (const c2 of current) {
-        const key = without(c2, dim, dims);
-        const list2 = buckets.get(key);
-        if (list2) list2.push(c2);
-        else buckets.set(key, [c2]);
-      }
-      current = [...buckets.values()].flatMap((b) => b.length === 1 ? b : mergeBucket(dim, b));
-    }
-    if (current.length === before) break;
-  }
-  return current;
-}
-function direction(before, after) {
-  const d = SEVERITY[after.mode] - SEVERITY[before.mode];
-  return d < 0 ? "loosened" : d > 0 ? "tightened" : "same-mode-other-rule";
-}
-var DIRECTION_ORDER = { loosened: 0, tightened: 1, "same-mode-other-rule": 2 };
-function operationLabel(c2) {
-  return "name" in c2 ? c2.name : `class:${c2.unnamed}`;
-}
-function mergeCells(space, cells) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const c2 of cells) {
-    const key = JSON.stringify([c2.conditions.operation, c2.before, c2.after]);
-    const work = { conditions: c2.conditions, before: c2.before, after: c2.after, protected: c2.protected, example: c2.example };
-    const list2 = groups.get(key);
-    if (list2) list2.push(work);
-    else groups.set(key, [work]);
-  }
-  const names = new Map(space.tokens.map((t) => [t.fingerprint, t.after ?? t.before ?? t.fingerprint]));
-  const rows = [...groups.values()].flatMap(mergeAll).map((w) => {
-    const c2 = w.conditions;
-    return {
-      api: space.name,
-      operation: operationLabel(c2.operation),
-      environment: [...c2.environment.in, ...c2.environment.unknown ? ["unknown"] : []],
-      token: [...sorted(c2.token.fingerprints.map((f) => names.get(f) ?? f)), ...c2.token.missing ? ["missing"] : [], ...c2.token.unknown ? ["unknown"] : []],
-      conditions: c2,
-      before: w.before,
-      after: w.after,
-      direction: direction(w.before, w.after),
-      protected: w.protected,
-      example: w.example
-    };
-  });
-  return rows.sort(
-    (a, b) => byString2(a.operation, b.operation) || DIRECTION_ORDER[a.direction] - DIRECTION_ORDER[b.direction] || byString2(a.environment.join(","), b.environment.join(",")) || byString2(a.token.join(","), b.token.join(",")) || byString2(JSON.stringify(a.conditions), JSON.stringify(b.conditions))
-  );
-}
-
-// src/diff/settle.ts
-var COVERED = Object.freeze({ operations: ["*"], environments: ["*"], projects: null, resources: null });
-function settle(rules, grants, open2, scopesChecked) {
-  let top = -1;
-  for (let i = 0; i < rules.length; i++) {
-    const r = rules[i];
-    if (open2.rule(r)) continue;
-    if (top < 0 || SEVERITY[r.mode] > SEVERITY[rules[top].mode]) top = i;
-  }
-  const bar = top < 0 ? -1 : SEVERITY[rules[top].mode];
-  const kept = top < 0 ? [...rules] : rules.filter((r, i) => SEVERITY[r.mode] > bar || SEVERITY[r.mode] === bar && i <= top);
-  let keptGrants;
-  if (grants === null) keptGrants = null;
-  else if (!scopesChecked || top >= 0 && rules[top].mode === "deny") keptGrants = [];
-  else if (grants.some((g) => !open2.grant(g))) keptGrants = [COVERED];
-  else keptGrants = [...grants];
-  return { rules: kept, grants: keptGrants };
-}
-function firstOpen(rules, open2) {
-  let best;
-  for (const r of rules) {
-    if (!open2.rule(r)) continue;
-    if (best === void 0 || SEVERITY[r.mode] > SEVERITY[best.mode]) best = r;
-  }
-  return best;
-}
-
-// src/diff/space.ts
-var MAX_ATTEMPT = 1e9;
-var byString3 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-var sortedUnique2 = (xs) => [...new Set(xs)].sort(byString3);
-function side(ir, apiName) {
-  const api = ir.apis.find((a) => a.name === apiName);
-  const rules = api ? ir.policies.filter((p) => p.api === apiName).flatMap((p) => p.rules) : [];
-  return { ir, api, rules, tokens: new Map(ir.tokens.map((t) => [t.fingerprint, t])) };
-}
-var parsed = /* @__PURE__ */ new Map();
-var parses = (text2) => {
-  let ok = parsed.get(text2);
-  if (ok === void 0) {
-    ok = parseRfc3339(text2) !== null;
-    parsed.set(text2, ok);
-  }
-  return ok;
-};
-function lookup(s, fp) {
-  const t = s.tokens.get(fp);
-  if (!t || !s.api || t.api !== s.api.name) return null;
-  if (t.expires === null) return s.api.tokens.requireExpiry ? null : t;
-  return parses(t.expires) ? t : null;
-}
-var ruleKeys = /* @__PURE__ */ new WeakMap();
-function ruleKey(r) {
-  let k = ruleKeys.get(r);
-  if (k === void 0) {
-    k = JSON.stringify([r.id, r.mode, r.match]);
-    ruleKeys.set(r, k);
-  }
-  return k;
-}
-var listKey = (rules, grants) => rules.map(ruleKey).join("\n") + "\0" + JSON.stringify(grants);
-function selectorMatches2(selector, op, cls) {
-  return selector === "*" || selector === op || selector === `class:${cls}`;
-}
-function fresh(stem, taken, ok = () => true) {
-  for (let i = 0; ; i++) {
-    const v = i === 0 ? stem : `${stem}${i}`;
-    if (!taken.has(v) && ok(v)) return v;
-  }
-}
-function apiSpace(base, head, apiName) {
-  const ops = /* @__PURE__ */ new Set();
-  const envs = /* @__PURE__ */ new Set();
-  const tokens2 = /* @__PURE__ */ new Map();
-  for (const [ir, which2] of [[base, "before"], [head, "after"]]) {
-    const s = side(ir, apiName);
-    if (s.api) {
-      for (const o of s.api.operations) ops.add(o.name);
-      for (const e of s.api.environments) envs.add(e);
-      for (const e of s.api.protectedEnvironments) envs.add(e);
-    }
-    for (const r of s.rules) {
-      for (const n2 of r.match.operations?.names ?? []) ops.add(n2);
-      for (const e of r.match.environments ?? []) envs.add(e);
-    }
-    for (const t of ir.tokens) {
-      if (t.api !== apiName) continue;
-      const entry = tokens2.get(t.fingerprint) ?? { fingerprint: t.fingerprint, before: null, after: null };
-      entry[which2] = t.name;
-      tokens2.set(t.fingerprint, entry);
-      for (const g of t.grants) {
-        for (const sel of g.operations) if (sel !== "*" && !sel.startsWith("class:")) ops.add(sel);
-        for (const e of g.environments) if (e !== "*") envs.add(e);
-      }
-    }
-  }
-  const protectedSide = head.apis.find((a) => a.name === apiName) ?? base.apis.find((a) => a.name === apiName);
-  return {
-    name: apiName,
-    operations: sortedUnique2(ops),
-    protectedEnvironments: [...protectedSide?.protectedEnvironments ?? []],
-    environments: sortedUnique2(envs),
-    tokens: [...tokens2.values()].sort((a, b) => byString3(a.fingerprint, b.fingerprint))
-  };
-}
-function operationCells(space, sides) {
-  const cells = [];
-  for (const name of space.operations) {
-    const uncatalogued = sides.some((s) => s.api !== void 0 && !s.api.operations.some((o) => o.name === name));
-    if (uncatalogued && classifyOperationName(name, "query") !== classifyOperationName(name, "mutation")) {
-      cells.push({ name, type: "query", condition: { name }, typeCondition: { query: true } });
-      cells.push({ name, type: "mutation", condition: { name }, typeCondition: { query: false } });
-    } else {
-      cells.push({ name, type: "mutation", condition: { name } });
-    }
-  }
-  const taken = new Set(space.operations);
-  const plain = fresh("unnamedOperation", taken, (v) => classifyOperationName(v, "mutation") === "write");
-  const destructive = fresh("unnamedOperationDelete", taken, (v) => classifyOperationName(v, "mutation") === "destructive");
-  cells.push({ name: plain, type: "query", condition: { unnamed: "read" } });
-  cells.push({ name: plain, type: "mutation", condition: { unnamed: "write" } });
-  cells.push({ name: destructive, type: "mutation", condition: { unnamed: "destructive" } });
-  return cells;
-}
-function changedCells(base, head, apiName, emit) {
-  const space = apiSpace(base, head, apiName);
-  const sides = [side(base, apiName), side(head, apiName)];
-  const walk = { apiName, emit, evaluated: 0 };
-  const takenFps = new Set([...base.tokens, ...head.tokens].map((t) => t.fingerprint));
-  const unknownFp = fresh(`sha256:${"0".repeat(64)}`, takenFps);
-  const tokenKey = (s, fp) => JSON.stringify(s.tokens.get(fp) ?? null);
-  const changedTokens = new Set(space.tokens.filter((t) => tokenKey(sides[0], t.fingerprint) !== tokenKey(sides[1], t.fingerprint)).map((t) => t.fingerprint));
-  for (const op of operationCells(space, sides)) {
-    const opSides = sides.map((s) => {
-      const catalogued = s.api?.operations.find((o) => o.name === op.name);
-      const cls = catalogued ? catalogued.class : classifyOperationName(op.name, op.type);
-      const rules = s.rules.filter((r) => {
-        const m = r.match.operations;
-        return !m || m.any || m.names.includes(op.name) || !catalogued && m.classes.includes(cls);
-      });
-      return { s, cls, rules };
-    });
-    for (const envAtom of [...space.environments, null]) {
-      const envSides = opSides.map(({ s, cls, rules }) => {
-        const known = envAtom !== null && s.api !== void 0 && s.api.environments.includes(envAtom);
-        const env = s.api ? known ? envAtom : s.api.protectedEnvironments[0] ?? null : null;
-        return { s, cls, env, known, rules: rules.filter((r) => !r.match.environments || env !== null && r.match.environments.includes(env)) };
-      });
-      const envCondition = envAtom === null ? { in: [], unknown: true } : { in: [envAtom], unknown: false };
-      const envFixed = envSides.map(
-        ({ s, cls, env, known }) => s.api ? JSON.stringify([cls, env, known, s.api.defaults[cls], s.api.tokens.missing, s.api.tokens.unknown, s.api.tokens.requireExpiry, s.api.tokens.checkScopesFor.includes(cls), s.ir.overrides]) : "no-api"
-      );
-      const untouched = envFixed[0] === envFixed[1] && listKey(envSides[0].rules, null) === listKey(envSides[1].rules, null);
-      if (untouched && changedTokens.size === 0) continue;
-      const groups = /* @__PURE__ */ new Map();
-      for (const t of space.tokens) {
-        if (untouched && !changedTokens.has(t.fingerprint)) continue;
-        const key = envSides.map(({ s, cls, env, rules }) => {
-          const rec = lookup(s, t.fingerprint);
-          if (!rec) return "none";
-          const referenced = rules.some((r) => r.match.tokens?.includes(rec.name));
-          const coverage = sortedUnique2(relevantGrants(rec, op.name, cls, env).map((g) => JSON.stringify([g.projects, g.resources, g.arguments ?? null])));
-          return JSON.stringify([rec.expires, referenced ? rec.name : "", coverage]);
-        }).join("|");
-        const list2 = groups.get(key);
-        if (list2) list2.push(t.fingerprint);
-        else groups.set(key, [t.fingerprint]);
-      }
-      const tokenCells = [
-        ...untouched ? [] : [
-          { fp: null, condition: { fingerprints: [], missing: true, unknown: false } },
-          { fp: unknownFp, condition: { fingerprints: [], missing: false, unknown: true } }
-        ],
-        ...[...groups.values()].map((fps) => ({ fp: fps[0], condition: { fingerprints: fps, missing: false, unknown: false } }))
-      ];
-      for (const tc of tokenCells) {
-        const nodes = envSides.map(({ s, cls, env, known, rules }) => {
-          const token = tc.fp === null ? null : lookup(s, tc.fp);
-          const grants = token ? relevantGrants(token, op.name, cls, env) : null;
-          const kept = rules.filter((r) => !r.match.tokens || token !== null && r.match.tokens.includes(token.name));
-          const api = s.api;
-          const fixed = api ? JSON.stringify([
-            cls,
-            env,
-            known,
-            api.defaults[cls],
-            tc.fp === null ? api.tokens.missing : token === null ? api.tokens.unknown : null,
-            api.tokens.checkScopesFor.includes(cls),
-            token?.expires ?? null,
-            s.ir.overrides
-          ]) : "no-api";
-          return { s, cls, env, rules: kept, grants, token, fixed };
-        });
-        const [b, h] = nodes;
-        if (sameNode(b, h)) continue;
-        const conditions = { operation: op.condition, environment: envCondition, token: tc.condition };
-        if (op.typeCondition) conditions.operationType = op.typeCondition;
-        const input2 = {
-          api: apiName,
-          operation: { name: op.name, type: op.type },
-          resource: envAtom === null ? {} : { environment: envAtom },
-          ...tc.fp === null ? {} : { token: { fingerprint: tc.fp } },
-          identity: {}
-        };
-        const prunedB = prune(b, tc.fp);
-        const prunedH = prune(h, tc.fp);
-        splitTime(walk, b, h, conditions, input2, prunedB, prunedH);
-      }
-    }
-  }
-  return { space, evaluated: walk.evaluated };
-}
-function relevantGrants(t, op, cls, env) {
-  return t.grants.filter(
-    (g) => g.operations.some((sel) => selectorMatches2(sel, op, cls)) && g.environments.some((e) => e === "*" || e === env)
-  );
-}
-var sameNode = (b, h) => b.fixed === h.fixed && listKey(b.rules, b.grants) === listKey(h.rules, h.grants);
-function prune(n2, fp) {
-  const api = n2.s.api;
-  const ir = {
-    irVersion: n2.s.ir.irVersion,
-    apis: api ? [api] : [],
-    policies: api ? [{ name: "diff", api: api.name, owners: [], rules: n2.rules }] : [],
-    tokens: [],
-    overrides: n2.s.ir.overrides,
-    inventories: []
-  };
-  const raw = fp === null ? void 0 : n2.s.tokens.get(fp);
-  const tokens2 = raw ? { [raw.fingerprint]: { name: raw.name, api: raw.api, expires: raw.expires, grants: raw.grants } } : {};
-  return { ir, data: { blastguard: { tokens: tokens2, overrides: { ...n2.s.ir.overrides } } } };
-}
-function instants(texts2) {
-  const out = [];
-  for (const t of texts2) {
-    const at = t ? parseRfc3339(t) : null;
-    if (at && !out.some((o) => compareInstants(o, at) === 0)) out.push(at);
-  }
-  return out.sort(compareInstants);
-}
-function writeInstant(t) {
-  for (const offset of [0, -(23 * 3600 + 59 * 60), 23 * 3600 + 59 * 60]) {
-    const utc = formatInstant({ seconds: t.seconds + offset, nanos: t.nanos });
-    const sign = offset < 0 ? "-" : "+";
-    const text2 = offset === 0 ? utc : `${utc.slice(0, -1)}${sign}23:59`;
-    const back = parseRfc3339(text2);
-    if (back && compareInstants(back, t) === 0) return text2;
-  }
-  return null;
-}
-function splitTime(walk, b, h, conditions, input2, pb, ph) {
-  const cuts = instants([b.token?.expires, h.token?.expires, b.s.ir.overrides.expires, h.s.ir.overrides.expires]);
-  const reference = "2000-01-01T00:00:00Z";
-  if (cuts.length === 0) {
-    splitInner(walk, 0, b, h, conditions, { ...input2, time: reference }, pb, ph);
-    return;
-  }
-  for (let i = -1; i < cuts.length; i++) {
-    const from = i >= 0 ? cuts[i] : null;
-    const until = i + 1 < cuts.length ? cuts[i + 1] : null;
-    const rep = from ?? { seconds: until.nanos === 0 ? until.seconds - 1 : until.seconds, nanos: until.nanos === 0 ? 999999999 : until.nanos - 1 };
-    const text2 = writeInstant(rep);
-    if (text2 === null) continue;
-    const time = { from: from ? writeInstant(from) : null, until: until ? writeInstant(until) : null };
-    splitInner(walk, 0, b, h, { ...conditions, time }, { ...input2, time: text2 }, pb, ph);
-  }
-}
-var keepAll = () => true;
-function identityHolds2(cond, value) {
-  if (cond === null) return true;
-  if ("present" in cond) return cond.present === (value !== null);
-  return value !== null && cond.in.includes(value);
-}
-function identityParts(field, rules) {
-  const conds = rules.map((r) => r.match.identity?.[field] ?? null).filter((c2) => c2 !== null);
-  if (conds.length === 0) return null;
-  const values2 = sortedUnique2(conds.flatMap((c2) => "in" in c2 ? c2.in : []).filter((v) => v !== ""));
-  const other = fresh(`other-${field}`, new Set(values2));
-  const atoms = [
-    { value: null, condition: { in: [null] } },
-    ...values2.map((v) => ({ value: v, condition: { in: [v] } })),
-    { value: other, condition: { notIn: [null, ...values2] } }
-  ];
-  return atoms.map(({ value, condition }) => ({
-    apply: (c2, i) => [
-      { ...c2, [field]: condition },
-      value === null ? i : { ...i, identity: { ...i.identity, [field]: value } }
-    ],
-    keepRule: (r) => identityHolds2(r.match.identity?.[field] ?? null, value),
-    keepGrant: keepAll
-  }));
-}
-function resourceParts(field, ruleList, grantList, rules, grants) {
-  const lists = [...rules.map(ruleList), ...grantList ? grants.map(grantList) : []].filter((l) => l !== null);
-  if (lists.length === 0) return null;
-  const values2 = sortedUnique2(lists.flat());
-  const key = field === "resourceKind" ? "kind" : field === "resourceId" ? "id" : "project";
-  const atoms = [
-    ...values2.map((v) => ({ value: v, condition: { in: [v] } })),
-    // The absent field behaves like any value no list names.
-    { value: null, condition: { notIn: values2 } }
-  ];
-  const holds = (list2, value) => list2 === null || value !== null && list2.includes(value);
-  return atoms.map(({ value, condition }) => ({
-    apply: (c2, i) => [{ ...c2, [field]: condition }, value === null ? i : { ...i, resource: { ...i.resource, [key]: value } }],
-    keepRule: (r) => holds(ruleList(r), value),
-    keepGrant: (g) => grantList ? holds(grantList(g), value) : true
-  }));
-}
-function attemptParts(rules) {
-  const bounds = rules.map((r) => r.match.attempt).filter((a) => a !== null);
-  if (bounds.length === 0) return null;
-  const cuts = /* @__PURE__ */ new Set([1]);
-  for (const a of bounds) {
-    if (a.min !== null && a.min > 1 && a.min <= MAX_ATTEMPT) cuts.add(a.min);
-    if (a.max !== null && a.max + 1 > 1 && a.max + 1 <= MAX_ATTEMPT) cuts.add(a.max + 1);
-  }
-  const starts = [...cuts].sort((x, y) => x - y);
-  return starts.map((min, k) => {
-    const max2 = k + 1 < starts.length ? starts[k + 1] - 1 : MAX_ATTEMPT;
-    return {
-      apply: (c2, i) => [{ ...c2, attempt: { min, max: max2 } }, { ...i, attempt: min }],
-      keepRule: (r) => {
-        const a = r.match.attempt;
-        return !a || (a.min === null || min >= a.min) && (a.max === null || min <= a.max);
-      },
-      keepGrant: keepAll
-    };
-  });
-}
-function verifiedParts(rules) {
-  if (!rules.some((r) => (r.match.identity?.verified ?? null) !== null)) return null;
-  return [false, true].map((v) => ({
-    apply: (c2, i) => [{ ...c2, verified: v }, { ...i, identity: { ...i.identity, verified: v } }],
-    keepRule: (r) => {
-      const want = r.match.identity?.verified ?? null;
-      return want === null || want === v;
-    },
-    keepGrant: keepAll
-  }));
-}
-var FIELDS = ["attempt", "verified", "originator", "tenant", "resourceKind", "resourceId", "project"];
-function partsFor(field, rules, grants) {
-  switch (field) {
-    case "attempt":
-      return attemptParts(rules);
-    case "verified":
-      return verifiedParts(rules);
-    case "originator":
-    case "tenant":
-      return identityParts(field, rules);
-    case "resourceKind":
-      return resourceParts(field, (r) => r.match.resources?.kinds ?? null, null, rules, grants);
-    case "resourceId":
-      return resourceParts(field, (r) => r.match.resources?.ids ?? null, (g) => g.resources, rules, grants);
-    case "project":
-      return resourceParts(field, (r) => r.match.resources?.projects ?? null, (g) => g.projects, rules, grants);
-  }
-}
-var hasArguments = (args) => args !== void 0 && Object.keys(args).length > 0;
-function conditionsOn(field, r) {
-  const m = r.match;
-  switch (field) {
-    case "attempt":
-      return m.attempt !== null;
-    case "verified":
-      return (m.identity?.verified ?? null) !== null;
-    case "originator":
-    case "tenant":
-      return (m.identity?.[field] ?? null) !== null;
-    case "resourceKind":
-      return (m.resources?.kinds ?? null) !== null;
-    case "resourceId":
-      return (m.resources?.ids ?? null) !== null;
-    case "project":
-      return (m.resources?.projects ?? null) !== null;
-  }
-}
-function openFrom(k) {
-  const rest = FIELDS.slice(k);
-  const ids = rest.includes("resourceId");
-  const projects = rest.includes("project");
-  return {
-    rule: (r) => hasArguments(r.match.arguments) || rest.some((f) => conditionsOn(f, r)),
-    grant: (g) => hasArguments(g.arguments) || ids && g.resources !== null || projects && g.projects !== null
-  };
-}
-var OPEN_FROM = Array.from({ length: FIELDS.length + 1 }, (_, k) => openFrom(k));
-function splitInner(walk, k, b0, h0, conditions, input2, pb, ph) {
-  const b = settleNode(b0, OPEN_FROM[k]);
-  const h = settleNode(h0, OPEN_FROM[k]);
-  if (sameNode(b, h)) return;
-  if (k === FIELDS.length) {
-    splitArguments(walk, b, h, conditions, input2, pb, ph);
-    return;
-  }
-  const field = FIELDS[k];
-  const parts = partsFor(field, [...b.rules, ...h.rules], [...b.grants ?? [], ...h.grants ?? []]);
-  if (parts === null) {
-    splitInner(walk, k + 1, b, h, conditions, input2, pb, ph);
-    return;
-  }
-  for (const part of parts) {
-    const nb = narrow(b, part);
-    const nh = narrow(h, part);
-    const [c2, i] = part.apply(conditions, input2);
-    if (sameNode(nb, nh)) continue;
-    splitInner(walk, k + 1, nb, nh, c2, i, pb, ph);
-  }
-}
-function argumentConditions(nodes) {
-  const out = /* @__PURE__ */ new Map();
-  const add = (args) => {
-    for (const [path20, c2] of Object.entries(args ?? {})) {
-      const list2 = out.get(path20);
-      if (list2) list2.push(c2);
-      else out.set(path20, [c2]);
-    }
-  };
-  for (const n2 of nodes) {
-    for (const r of n2.rules) add(r.match.arguments);
-    for (const g of n2.grants ?? []) add(g.arguments);
-  }
-  return out;
-}
-function splitArguments(walk, b, h, conditions, input2, pb, ph) {
-  if (argumentConditions([b, h]).size === 0) {
-    const d = decide(walk, b, h, input2, pb, ph);
-    if (d) emitCell(walk, h, conditions, input2, d);
-    return;
-  }
-  const aw = { walk, input: input2, pb, ph, memo: /* @__PURE__ */ new Map() };
-  for (const cell4 of argumentCells(aw, b, h, [])) {
-    const values2 = {};
-    for (const [path20, v] of [...cell4.values].sort((x, y) => byString3(x[0], y[0]))) defineOwn(values2, path20, v);
-    const c2 = cell4.values.length === 0 ? conditions : { ...conditions, arguments: values2 };
-    emitCell(walk, h, c2, { ...input2, argAtoms: [...cell4.atoms].sort((x, y) => byString3(x.path, y.path)) }, cell4);
-  }
-}
-function settleNode(n2, open2) {
-  const scopesChecked = n2.s.api !== void 0 && n2.s.api.tokens.checkScopesFor.includes(n2.cls);
-  return { ...n2, ...settle(n2.rules, n2.grants, open2, scopesChecked) };
-}
-function argumentCells(aw, b0, h0, done) {
-  const split = new Set(done.map((d) => d.path));
-  const openArgs = (args) => args !== void 0 && Object.keys(args).some((p) => !split.has(p));
-  const open2 = { rule: (r) => openArgs(r.match.arguments), grant: (g) => openArgs(g.arguments) };
-  const b = settleNode(b0, open2);
-  const h = settleNode(h0, open2);
-  if (sameNode(b, h)) return [];
-  const byPath = argumentConditions([b, h]);
-  for (const p of split) byPath.delete(p);
-  if (byPath.size === 0) {
-    const d = decide(aw.walk, b, h, { ...aw.input, argAtoms: [...done] }, aw.pb, aw.ph);
-    return d ? [{ values: [], atoms: [], before: d.before, after: d.after }] : [];
-  }
-  const isBlocked = (path21) => done.some((d) => path21.startsWith(d.path + ".") && d.atom.atom !== OTHER);
-  const remaining = [...byPath.keys()].sort(byString3);
-  const key = `${listKey(b.rules, b.grants)}${listKey(h.rules, h.grants)}${JSON.stringify(remaining.map((p) => [p, isBlocked(p)]))}`;
-  const known = aw.memo.get(key);
-  if (known) return known;
-  const path20 = nextPath(b, h, open2, remaining);
-  const conds = byPath.get(path20);
-  const blocked = isBlocked(path20);
-  const atoms = blocked ? [{ atom: ABSENT, value: void 0 }] : pathAtoms(conds);
-  const all = atoms.map((a) => a.atom);
-  const holds = (args, atom) => !args || !hasOwn(args, path20) || argumentHolds(args[path20], atom.value);
-  const nested = remaining.some((p) => p.startsWith(path20 + "."));
-  const groups = /* @__PURE__ */ new Map();
-  for (const atom of atoms) {
-    const groupKey = [b, h].map((n2) => [...n2.rules.map((r) => holds(r.match.arguments, atom)), "|", ...(n2.grants ?? []).map((g) => holds(g.arguments, atom))].map((x) => x === true ? "1" : x === false ? "0" : x).join("")).join("/") + (nested && atom.atom === OTHER ? "/other" : "");
-    const list2 = groups.get(groupKey);
-    if (list2) list2.push(atom);
-    else groups.set(groupKey, [atom]);
-  }
-  const merged = /* @__PURE__ */ new Map();
-  for (const group2 of groups.values()) {
-    const atom = group2.find((a) => a.atom === OTHER) ?? group2[0];
-    const nb = { ...b, rules: b.rules.filter((r) => holds(r.match.arguments, atom)), grants: b.grants === null ? null : b.grants.filter((g) => holds(g.arguments, atom)) };
-    const nh = { ...h, rules: h.rules.filter((r) => holds(r.match.arguments, atom)), grants: h.grants === null ? null : h.grants.filter((g) => holds(g.arguments, atom)) };
-    if (sameNode(nb, nh)) continue;
-    for (const cell4 of argumentCells(aw, nb, nh, [...done, { path: path20, atom }])) {
-      const cellKey = JSON.stringify([cell4.before, cell4.after, [...cell4.values].sort((x, y) => byString3(x[0], y[0]))]);
-      const entry = merged.get(cellKey);
-      if (entry) for (const a of group2) entry.names.add(a.atom);
-      else merged.set(cellKey, { names: new Set(group2.map((a) => a.atom)), cell: { ...cell4, atoms: [{ path: path20, atom }, ...cell4.atoms] } });
-    }
-  }
-  const out = [];
-  for (const { names, cell: cell4 } of merged.values()) {
-    if (blocked || names.size === atoms.length) {
-      out.push(cell4);
-      continue;
-    }
-    const values2 = names.has(OTHER) ? { notIn: all.filter((a) => !names.has(a)) } : { in: all.filter((a) => names.has(a)) };
-    out.push({ ...cell4, values: [[path20, values2], ...cell4.values] });
-  }
-  aw.memo.set(key, out);
-  return out;
-}
-function nextPath(b, h, open2, remaining) {
-  const fb = firstOpen(b.rules, open2);
-  const fh = firstOpen(h.rules, open2);
-  const target = fb && (!fh || SEVERITY[fb.mode] >= SEVERITY[fh.mode]) ? fb.match.arguments : fh ? fh.match.arguments : [...b.grants ?? [], ...h.grants ?? []].find((g) => open2.grant(g))?.arguments;
-  const path20 = Object.keys(target ?? {}).filter((p) => remaining.includes(p)).sort(byString3)[0] ?? remaining[0];
-  return remaining.filter((p) => path20.startsWith(p + ".")).sort((x, y) => x.length - y.length)[0] ?? path20;
-}
-function narrow(n2, part) {
-  return { ...n2, rules: n2.rules.filter((r) => part.keepRule(r)), grants: n2.grants === null ? null : n2.grants.filter((g) => part.keepGrant(g)) };
-}
-function decide(walk, b, h, given, pb, ph) {
-  walk.evaluated++;
-  const input2 = realizeInput(given);
-  const db = evaluate(pb.ir, input2, pb.data);
-  const dh = evaluate(ph.ir, input2, ph.data);
-  if (db.mode === dh.mode && db.rule === dh.rule) return null;
-  return {
-    before: { mode: db.mode, rule: db.rule, class: b.s.api ? b.cls : null },
-    after: { mode: dh.mode, rule: dh.rule, class: h.s.api ? h.cls : null }
-  };
-}
-function realizeInput(given) {
-  const { argAtoms, ...input2 } = given;
-  const args = argAtoms ? realizeArguments(argAtoms) : void 0;
-  if (args) input2["arguments"] = args;
-  return input2;
-}
-function emitCell(walk, h, conditions, input2, d) {
-  walk.emit({
-    api: walk.apiName,
-    conditions,
-    before: d.before,
-    after: d.after,
-    headEnvironment: h.s.api ? h.env : null,
-    example: JSON.parse(JSON.stringify(realizeInput(input2)))
-  });
-}
-
-// src/diff/diff.ts
-var byString4 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-function diffDecisions(base, head, options = {}) {
-  const apiNames = [...new Set([...base.apis, ...head.apis].map((a) => a.name))].sort(byString4);
-  const apis = [];
-  const rows = [];
-  const verdicts = [];
-  let evaluated = 0;
-  for (const name of apiNames) {
-    const headApi = head.apis.find((a) => a.name === name);
-    const cells = [];
-    const result = changedCells(base, head, name, (cell4) => {
-      options.onCell?.(cell4);
-      const isProtected = headApi !== void 0 && cell4.headEnvironment !== null && headApi.protectedEnvironments.includes(cell4.headEnvironment);
-      cells.push({ ...cell4, protected: isProtected });
-    });
-    evaluated += result.evaluated;
-    apis.push(result.space);
-    const apiRows = mergeCells(result.space, cells);
-    rows.push(...apiRows);
-    verdicts.push(...operationVerdicts(result.space, cells));
-  }
-  const loosened = rows.filter((r) => r.direction === "loosened");
-  return {
-    reportVersion: 1,
-    base: { irDigest: irDigest(base) },
-    head: { irDigest: irDigest(head) },
-    summary: {
-      loosened: loosened.length,
-      loosenedProtected: loosened.filter((r) => r.protected).length,
-      loosenedDestructive: loosened.filter((r) => r.before.class === "destructive" || r.after.class === "destructive").length,
-      tightened: rows.filter((r) => r.direction === "tightened").length,
-      sameModeOtherRule: rows.filter((r) => r.direction === "same-mode-other-rule").length,
-      cellsEvaluated: evaluated
-    },
-    overrides: overridesChange(base, head),
-    apis,
-    rows,
-    verdicts,
-    facts: policyFacts(base, head)
-  };
-}
-function operationVerdicts(space, cells) {
-  const byOp = /* @__PURE__ */ new Map();
-  const labels = [...space.operations, "class:read", "class:write", "class:destructive"];
-  for (const label of labels) byOp.set(label, { loose: false, tight: false, other: 0 });
-  for (const c2 of cells) {
-    const v = byOp.get(operationLabel(c2.conditions.operation));
-    const d = direction(c2.before, c2.after);
-    if (d === "loosened") v.loose = true;
-    else if (d === "tightened") v.tight = true;
-    else v.other++;
-  }
-  return labels.map((operation) => {
-    const v = byOp.get(operation);
-    const verdict = v.loose && v.tight ? "incomparable" : v.loose ? "looser" : v.tight ? "tighter" : "equivalent";
-    return { api: space.name, operation, verdict, otherRule: v.other };
-  });
-}
-
-// src/diff/codes.ts
-var REGISTRY = codeRegistry({
-  unknownRevision: ["BG560", "the diff base or head revision cannot be resolved in the git repository"],
-  notGitRepository: ["BG561", "the directory is not inside a git repository (diff reads the base from git)"],
-  baseInvalid: ["BG562", "the policy directory at the base revision does not load or validate"],
-  headInvalid: ["BG563", "the policy directory at the head does not load or validate"],
-  gitFailed: ["BG564", "git failed while reading the base revision"],
-  missingAtBase: ["BG565", "the policy directory does not exist at the base revision"]
-});
-var DIFF_CODES = REGISTRY.codes;
-var DIFF_CODE_TITLES = REGISTRY.titles;
-
-// src/diff/headline.ts
-var plural = (n2, word) => `${n2} ${word}${n2 === 1 ? "" : "s"}`;
-function loosenedBy(rows, max2) {
-  const ids = [];
-  for (const r of rows) {
-    if (r.direction !== "loosened") continue;
-    for (const id of [r.before.rule, r.after.rule]) {
-      if (id.includes("/") && !ids.includes(id)) ids.push(id);
-    }
-  }
-  return ids.length > max2 ? [...ids.slice(0, max2), "\u2026"] : ids;
-}
-function headline(report2, options = {}) {
-  const parts = [];
-  const o = report2.overrides;
-  if (o?.flipped) parts.push(`panic flag ${o.before.enforcement} \u2192 ${o.after.enforcement}`);
-  const s = report2.summary;
-  if (s.loosened > 0) {
-    const envs = [...new Set(report2.rows.filter((r) => r.direction === "loosened" && r.protected).flatMap((r) => protectedLabels(report2, r)))];
-    const where = envs.length > 0 ? envs.join(", ") : "a protected environment";
-    const details2 = [];
-    let text2 = `loosens ${plural(s.loosened, "decision")}`;
-    if (s.loosenedProtected === s.loosened) text2 += ` in ${where}`;
-    else if (s.loosenedProtected > 0) details2.push(`${s.loosenedProtected} in ${where}`);
-    if (s.loosenedDestructive > 0) details2.push(`${s.loosenedDestructive} destructive`);
-    if (details2.length > 0) text2 += ` (${details2.join(", ")})`;
-    const via = loosenedBy(report2.rows, 2);
-    if (via.length > 0) text2 += ` via ${via.map((id) => id === "\u2026" ? id : `\`${id}\``).join(", ")}`;
-    parts.push(text2);
-  }
-  if (s.tightened > 0) parts.push(`tightens ${s.tightened}`);
-  if (s.sameModeOtherRule > 0) parts.push(`${s.sameModeOtherRule} decided by another rule`);
-  if (parts.length === 0) parts.push("no decision changes");
-  if (options.replayRegressions !== void 0) parts.push(`${plural(options.replayRegressions, "incident replay")} regress`);
-  const warn2 = s.loosened > 0 || o?.flipped === true && o.after.enforcement === "shadow-all";
-  return `${warn2 ? "\u26A0" : "\u2713"} ${parts.join(" \xB7 ")}`;
-}
-function protectedLabels(report2, row) {
-  const api = report2.apis.find((a) => a.name === row.api);
-  if (!api) return [];
-  const named = row.environment.filter((e) => api.protectedEnvironments.includes(e));
-  const first = api.protectedEnvironments[0];
-  return row.environment.includes("unknown") && first !== void 0 ? [...named, first] : named;
-}
-
-// src/diff/render-human.ts
-var MAX_ATTEMPT2 = 1e9;
-function values(name, c2) {
-  const show2 = (v) => v === null ? "absent" : `\`${v}\``;
-  if ("in" in c2) return c2.in.length === 1 ? `${name} ${c2.in[0] === null ? "absent" : `= ${show2(c2.in[0])}`}` : `${name} \u2208 {${c2.in.map(show2).join(", ")}}`;
-  const listed = c2.notIn.filter((v) => v !== null);
-  const present = c2.notIn.includes(null) ? " present" : "";
-  return listed.length === 0 ? `${name}${present}` : `${name}${present} not ${listed.length === 1 ? show2(listed[0]) : `in {${listed.map(show2).join(", ")}}`}`;
-}
-function argumentValues(path20, c2) {
-  const show2 = (a) => a === "absent" ? "absent" : a === "empty" ? "an empty list or object" : a === '""' ? "an empty string" : `\`${a}\``;
-  const name = `argument \`${path20}\``;
-  if ("in" in c2) return c2.in.length === 1 ? `${name} ${c2.in[0] === "absent" ? "absent" : `= ${show2(c2.in[0])}`}` : `${name} \u2208 {${c2.in.map(show2).join(", ")}}`;
-  return `${name} not ${c2.notIn.length === 1 ? show2(c2.notIn[0]) : `in {${c2.notIn.map(show2).join(", ")}}`}`;
-}
-function describeConditions(c2) {
-  const out = [];
-  if (c2.operationType) out.push(c2.operationType.query ? "type `query`" : "type other than `query`");
-  if (c2.time) {
-    const { from, until } = c2.time;
-    out.push(from && until ? `from ${from} until ${until}` : from ? `from ${from}` : `until ${until ?? ""}`);
-  }
-  if (c2.attempt) {
-    const { min, max: max2 } = c2.attempt;
-    out.push(min === max2 ? `attempt ${min}` : max2 === MAX_ATTEMPT2 ? `attempt \u2265 ${min}` : min === 1 ? `attempt \u2264 ${max2}` : `attempt ${min}\u2013${max2}`);
-  }
-  if (c2.verified !== void 0) out.push(c2.verified ? "identity verified" : "identity not verified");
-  if (c2.originator) out.push(values("originator", c2.originator));
-  if (c2.tenant) out.push(values("tenant", c2.tenant));
-  if (c2.resourceKind) out.push(values("resource kind", c2.resourceKind));
-  if (c2.resourceId) out.push(values("resource id", c2.resourceId));
-  if (c2.project) out.push(values("project", c2.project));
-  for (const [path20, v] of Object.entries(c2.arguments ?? {})) out.push(argumentValues(path20, v));
-  return out;
-}
-
-// src/diff/render-json.ts
-function renderJson(report2, options = {}) {
-  return `${JSON.stringify({ headline: headline(report2, options), ...report2 }, null, 2)}
-`;
-}
-
-// src/report/diff-json.ts
-function renderDiffJson(diff) {
-  if (diff.report === null) return null;
-  return renderJson(diff.report, diff.replay ? { replayRegressions: diff.replay.regressions } : {});
-}
-
-// src/report/sticky.ts
-var MARKER = "blastguard:policy-diff";
-var MARKER_LINE = new RegExp(`^<!-- ${MARKER} (\\{.*\\}) -->$`, "m");
-function markerLine(meta) {
-  return `<!-- ${MARKER} ${JSON.stringify(meta)} -->`;
-}
-function parseMarker(body) {
-  const m = MARKER_LINE.exec(body);
-  if (!m) return null;
-  try {
-    const v = JSON.parse(m[1]);
-    if (typeof v.head !== "string" || typeof v.run !== "number") return null;
-    return { head: v.head, ir: typeof v.ir === "string" ? v.ir : null, run: v.run, changes: v.changes === true };
-  } catch {
-    return null;
-  }
-}
-var withoutMarker = (body) => body.replace(MARKER_LINE, "").trim();
-function planSticky(comments, body, meta) {
-  const ours = comments.filter((c2) => parseMarker(c2.body) !== null);
-  const last = ours[ours.length - 1];
-  if (!last) return meta.changes ? { action: "create", body } : { action: "skip", id: null, reason: "no-changes" };
-  const theirs = parseMarker(last.body);
-  if (theirs.run > meta.run) return { action: "skip", id: last.id, reason: "newer-run" };
-  if (withoutMarker(last.body) === withoutMarker(body)) return { action: "skip", id: last.id, reason: "identical" };
-  return { action: "update", id: last.id, body };
-}
-
-// src/report/diff-markdown.ts
-var COMMENT_LIMIT = 6e4;
-var FOLD_AT = 8;
-var MATRIX_VISIBLE = 15;
-var MODE_ICON = { deny: "\u{1F7E5} deny", shadow: "\u{1F7E8} shadow", allow: "\u{1F7E9} allow" };
-var code = (s) => `\`${s.replace(/`/g, "'")}\``;
-var cell = (s) => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-var plural2 = (n2, word) => `${n2} ${word}${n2 === 1 ? "" : "s"}`;
-function ruleLink(diff, options, rule) {
-  const at = diff.rules[rule];
-  const commit = options.linkCommit ?? diff.head.commit;
-  if (!at || !options.repositoryUrl || !commit) return code(rule);
-  return `[${code(rule)}](${options.repositoryUrl}/blob/${commit}/${at.file}#L${at.line})`;
-}
-function fileLink(options, commit, file, line) {
-  const text2 = code(line === void 0 ? file : `${file}:${line}`);
-  const at = options.linkCommit ?? commit;
-  if (!options.repositoryUrl || !at) return text2;
-  return `[${text2}](${options.repositoryUrl}/blob/${at}/${file}${line === void 0 ? "" : `#L${line}`})`;
-}
-var opText = (op) => op.startsWith("class:") ? `any other ${op.slice("class:".length)} operation` : code(op);
-var tokenText = (t) => t === "unknown" || t === "missing" ? t : code(t);
-function middleCut(items, limit) {
-  if (items.length <= limit) return { head: [...items], cut: 0, tail: [] };
-  const first = Math.ceil(limit / 2);
-  const last = limit - first;
-  return { head: items.slice(0, first), cut: items.length - limit, tail: last === 0 ? [] : items.slice(items.length - last) };
-}
-function cutNote(n2, options, what) {
-  return `*\u2026 ${plural2(n2, what)} cut here to fit GitHub's comment limit${options.fullReport ? `; ${options.fullReport} has them all` : ""}.*`;
-}
-function details(summary3, body, open2 = false) {
-  return [`<details${open2 ? " open" : ""}><summary>${summary3}</summary>`, "", ...body, "", "</details>", ""];
-}
-function byOperation(rows) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const r of rows) {
-    const rest = { ...r.conditions };
-    delete rest.operation;
-    const key = JSON.stringify([r.api, r.environment, r.token, rest, r.before, r.after]);
-    const g = groups.get(key);
-    if (g) g.operations.push(r.operation);
-    else groups.set(key, { row: r, operations: [r.operation] });
-  }
-  return [...groups.values()];
-}
-function opsText(ops) {
-  return ops.length > 6 ? `${ops.slice(0, 5).map(opText).join(", ")} and ${ops.length - 5} more` : ops.map(opText).join(", ");
-}
-function matrixRow(diff, options, g, withApi) {
-  const r = g.row;
-  const when = describeConditions(r.conditions);
-  const rules = r.before.rule === r.after.rule ? ruleLink(diff, options, r.after.rule) : `${ruleLink(diff, options, r.before.rule)} \u2192 ${ruleLink(diff, options, r.after.rule)}`;
-  const ops = `${withApi ? `${code(r.api)} \xB7 ` : ""}${opsText(g.operations)}`;
-  return `| ${cell(ops)} | ${cell(r.environment.join(", "))} | ${cell(r.token.map(tokenText).join(", "))} | ${MODE_ICON[r.before.mode]} \u2192 ${MODE_ICON[r.after.mode]} | ${cell(rules)} | ${cell(when.join("; ") || "always")} |`;
-}
-var MATRIX_HEAD = ["| operation | environment | token | before \u2192 after | deciding rule | when |", "| --- | --- | --- | --- | --- | --- |"];
-function table(diff, options, groups, limit, visible, withApi) {
-  const line = (g) => matrixRow(diff, options, g, withApi);
-  const { head, cut, tail } = middleCut(groups, limit);
-  const shown = head.slice(0, visible);
-  const folded = head.slice(visible);
-  const out = shown.length > 0 ? [...MATRIX_HEAD, ...shown.map(line), ""] : [];
-  if (folded.length + tail.length > 0) {
-    const body = [...MATRIX_HEAD, ...folded.map(line)];
-    if (cut > 0) body.push("", cutNote(cut, options, "line"), "", ...MATRIX_HEAD);
-    body.push(...tail.map(line));
-    out.push(...details(`${plural2(folded.length + tail.length + cut, shown.length > 0 ? "more line" : "line")}`, body));
-  }
-  return out;
-}
-var TITLES = { loosened: "\u26A0 Loosened", tightened: "Tightened", "same-mode-other-rule": "Same mode, decided by another rule" };
-function matrix(diff, options, cuts) {
-  const report2 = diff.report;
-  if (report2.rows.length === 0) return [];
-  const withApi = new Set(report2.rows.map((r) => r.api)).size > 1;
-  const out = ["#### Decision matrix", ""];
-  for (const direction2 of ["loosened", "tightened", "same-mode-other-rule"]) {
-    const rows = report2.rows.filter((r) => r.direction === direction2);
-    if (rows.length === 0) continue;
-    const groups = byOperation(rows);
-    out.push(`**${TITLES[direction2]}** (${plural2(rows.length, "row")})`, "");
-    out.push(...table(diff, options, groups, cuts.limit, direction2 === "same-mode-other-rule" ? 0 : MATRIX_VISIBLE, withApi));
-  }
-  const changed = report2.verdicts.filter((v) => v.verdict !== "equivalent");
-  if (changed.length > 0) {
-    const verdicts = changed.map((v) => `- ${code(v.api)} \xB7 ${opText(v.operation)}: **${v.verdict}**`);
-    out.push(...verdicts.length > FOLD_AT ? details(`Verdicts per operation (${changed.length}; every other operation: equivalent)`, verdicts) : ["Verdicts per operation (every other operation: equivalent):", "", ...verdicts, ""]);
-  }
-  return out;
-}
-function facts(diff, options, cuts) {
-  const all = diff.report.facts;
-  if (all.length === 0) return [];
-  const { head, cut, tail } = middleCut(all, cuts.limit);
-  const item = (f) => `- ${f.effect === "loosens" ? "\u26A0 " : ""}${f.message}${f.effect === "changes" ? "" : ` (${f.effect})`}`;
-  const body = [...head.map(item), ...cut > 0 ? [cutNote(cut, options, "fact")] : [], ...tail.map(item)];
-  return all.length > FOLD_AT ? details(`Policy changes (${all.length})`, body) : ["#### Policy changes", "", ...body, ""];
-}
-var sideText = (s) => s === null ? "not run" : `${s.passed ? "\u2705 pass" : "\u274C fail"}${s.mode ? ` (${MODE_ICON[s.mode]}${s.rule ? ` by ${code(s.rule)}` : ""})` : ""}`;
-function replays(diff, options, cuts) {
-  const r = diff.replay;
-  if (r === null) return [];
-  const title = `#### Incident replays and decision tests: ${plural2(r.flips.length, "outcome")} flip (${r.regressions} regress, ${r.fixed} fixed) of ${r.cases} cases`;
-  if (r.flips.length === 0) return [title.replace(/: 0 outcomes flip.*/, `: none of ${r.cases} cases flips`), ""];
-  const flips = [...r.flips].sort((a, b) => Number(b.regression) - Number(a.regression));
-  const line = (f) => `| ${f.regression ? "\u26A0 " : ""}${fileLink(options, diff.head.commit, f.file, f.line)} ${cell(`${f.fixture} \xB7 ${f.step}`)} | ${cell(opText(f.operation))} | ${cell(sideText(f.before))} | ${cell(sideText(f.after))} |`;
-  const { head, cut, tail } = middleCut(flips, cuts.limit);
-  const table4 = ["| case | operation | base | head |", "| --- | --- | --- | --- |", ...head.map(line), ...tail.map(line)];
-  if (cut > 0) table4.splice(2 + head.length, 0, `| ${cutNote(cut, options, "case")} | | | |`);
-  return flips.length > FOLD_AT ? [title, "", ...details("every flipped case", table4)] : [title, "", ...table4, ""];
-}
-function owners(diff, options) {
-  if (diff.documents.length === 0) return [];
-  const list2 = diff.documents.map((d) => {
-    const who = [.../* @__PURE__ */ new Set([...d.owners, ...d.codeowners])];
-    return `- ${d.kind} ${code(d.name)} (${d.change}, ${fileLink(options, d.change === "removed" ? null : diff.head.commit, d.file)}): ${who.length > 0 ? who.join(", ") : "no owners declared"}`;
-  });
-  const source = diff.codeownersFile ? ` (\`metadata.owners\` and ${code(diff.codeownersFile)})` : " (`metadata.owners`)";
-  const head = `**Owners to review**${source}: ${diff.owners.length > 0 ? diff.owners.join(", ") : "none declared"}`;
-  return list2.length > FOLD_AT ? [head, "", ...details(`${plural2(list2.length, "changed document")}`, list2)] : [head, "", ...list2, ""];
-}
-function headErrors(diff, options, cuts) {
-  const e = diff.headErrors;
-  if (e === null) return [];
-  const item = (d) => `- ${fileLink(options, diff.head.commit, d.file, d.line)} **${d.code}** ${d.message}${d.help ? ` \u2014 help: ${d.help}` : ""}`;
-  const { head, cut, tail } = middleCut(e.diagnostics, cuts.limit);
-  return [
-    `### \u274C The head does not validate (${plural2(e.diagnostics.length, "error")})`,
-    "",
-    "No decision diff was computed: fix these and push again (`blastguard validate` shows them locally).",
-    "",
-    ...head.map(item),
-    ...cut > 0 ? [cutNote(cut, options, "error")] : [],
-    ...tail.map(item),
-    ""
-  ];
-}
-function banners(diff) {
-  const out = [];
-  const report2 = diff.report;
-  if (!report2) return out;
-  const o = report2.overrides;
-  if (o?.flipped) {
-    out.push("> [!CAUTION]", `> **Panic flag:** enforcement ${code(o.before.enforcement)} \u2192 ${code(o.after.enforcement)}${o.after.reason ? ` \u2014 ${o.after.reason}` : ""}${o.after.expires ? ` (expires ${o.after.expires})` : ""}.`, "");
-  }
-  const s = report2.summary;
-  if (s.loosened > 0) {
-    const more = [s.loosenedDestructive > 0 ? `${s.loosenedDestructive} destructive` : "", s.loosenedProtected > 0 ? `${s.loosenedProtected} in protected environments` : ""].filter((x) => x !== "");
-    out.push(
-      "> [!WARNING]",
-      `> **This change loosens ${plural2(s.loosened, "decision")}**${more.length > 0 ? ` (${more.join(", ")})` : ""}: calls that were denied or shadowed will go through. Approve only if that is intended${diff.owners.length > 0 ? `; owners: ${diff.owners.join(", ")}` : ""}.`,
-      ""
-    );
-  }
-  const loosening = report2.facts.filter((f) => f.effect === "loosens" || f.kind === "token-grant-widened" || f.kind === "token-grant-added" || f.kind === "token-expiry-later");
-  if (loosening.length > 0 && s.loosened === 0) {
-    const shown = loosening.slice(0, 3).map((f) => f.message);
-    out.push("> [!WARNING]", `> **This change loosens the policy** (no evaluated decision changes mode): ${shown.join("; ")}${loosening.length > shown.length ? `; and ${loosening.length - shown.length} more` : ""}.`, "");
-  }
-  return out;
-}
-function footer(diff, options) {
-  const out = [];
-  if (options.command) out.push("<details><summary>Reproduce locally</summary>", "", "```sh", options.command, "```", "", "</details>", "");
-  const side2 = (label, s) => `${label} ${s.commit ? code(s.commit.slice(0, 12)) : code(s.label)} \xB7 IR ${s.irDigest ? code(s.irDigest) : "none (does not validate)"} \xB7 bundle ${s.bundleDigest ? code(s.bundleDigest) : "none"}`;
-  out.push(`<sub>${side2("base", diff.base)}<br>${side2("head", diff.head)}${diff.report ? `<br>${diff.report.summary.cellsEvaluated} decision cells evaluated on both sides` : ""}<br>This comment is updated in place when the pull request changes.</sub>`);
-  return out;
-}
-function diffChangesSomething(diff) {
-  if (diff.headErrors !== null) return true;
-  const r = diff.report;
-  return r !== null && (r.rows.length > 0 || r.overrides?.flipped === true || (diff.replay?.flips.length ?? 0) > 0);
-}
-function diffHeadline(diff) {
-  if (diff.report === null) return `\u2717 the head does not validate (${plural2(diff.headErrors?.diagnostics.length ?? 0, "error")}); no decision diff`;
-  return headline(diff.report, diff.replay ? { replayRegressions: diff.replay.regressions } : {});
-}
-function render(diff, options, cuts) {
-  const lines2 = [];
-  if (options.marker) lines2.push(markerLine(options.marker));
-  lines2.push("### \u{1F6E1}\uFE0F blastguard policy diff", "", `**${diffHeadline(diff)}**`, "");
-  lines2.push(...banners(diff));
-  lines2.push(...headErrors(diff, options, cuts.errors));
-  if (diff.report !== null) {
-    if (!diffChangesSomething(diff)) lines2.push("This pull request changes no decision: every operation, environment and token is decided as before.", "");
-    lines2.push(...matrix(diff, options, cuts.matrix));
-    lines2.push(...facts(diff, options, cuts.facts));
-    lines2.push(...replays(diff, options, cuts.replays));
-  }
-  lines2.push(...owners(diff, options));
-  lines2.push(...footer(diff, options));
-  return `${lines2.join("\n")}
-`;
-}
-function renderDiffMarkdown(diff, options = {}) {
-  const cuts = {
-    matrix: { limit: diff.report?.rows.length ?? 0 },
-    facts: { limit: diff.report?.facts.length ?? 0 },
-    replays: { limit: diff.replay?.flips.length ?? 0 },
-    errors: { limit: diff.headErrors?.diagnostics.length ?? 0 }
-  };
-  const budget = options.limit ?? COMMENT_LIMIT;
-  let body = render(diff, options, cuts);
-  while (budget > 0 && body.length > budget) {
-    const longest = Object.values(cuts).reduce((a, b) => b.limit > a.limit ? b : a);
-    if (longest.limit <= 2) break;
-    longest.limit = Math.floor(longest.limit / 2);
-    body = render(diff, options, cuts);
-  }
-  return body;
-}
-
-// src/report/error.ts
-function formatError(e, fallbackHelp) {
-  const where = e.file ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ""}: ` : "";
-  return `${where}error ${e.code} ${e.message}
-  help: ${e.help || fallbackHelp}
-`;
-}
+// src/load/index.ts
+import path4 from "node:path";
 
 // src/diagnostics/codes.ts
 var VALIDATION_CODES = {
@@ -74175,7 +72263,14 @@ var VALIDATION_CODES = {
   issuerDuplicateKid: "BG823",
   issuerWithoutKeys: "BG824",
   issuerJwksUrl: "BG825",
-  issuerLifetime: "BG826"
+  issuerLifetime: "BG826",
+  // Api options the egress proxy reads (BG706–BG711): trusted documents, body labels.
+  trustedDocumentsUnreadable: "BG706",
+  trustedDocumentsFormat: "BG707",
+  trustedDocumentId: "BG708",
+  duplicateTrustedDocument: "BG709",
+  trustedDocumentBody: "BG710",
+  apiOptionProtocol: "BG711"
 };
 var VALIDATION_CODE_INFO = {
   // Finding and reading files.
@@ -74249,7 +72344,14 @@ var VALIDATION_CODE_INFO = {
   BG823: ["error", "identity issuer declares a key id twice"],
   BG824: ["error", "identity issuer has neither `keys` nor `jwksUrl`"],
   BG825: ["error", "identity issuer `jwksUrl` is not https (or http on loopback)"],
-  BG826: ["error", "identity issuer `maxLifetime` is longer than 24h"]
+  BG826: ["error", "identity issuer `maxLifetime` is longer than 24h"],
+  // Api options the egress proxy reads.
+  BG706: ["error", "trusted-documents manifest cannot be read (missing, outside the policy directory, not UTF-8, not json)"],
+  BG707: ["error", "trusted-documents manifest is not an apollo persisted-query manifest (format, version 1, operations)"],
+  BG708: ["error", "trusted document `id` is not the sha256 hex of its `body`"],
+  BG709: ["error", "trusted-documents manifest lists an `id` twice"],
+  BG710: ["error", "trusted document `body` is not a graphql document with exactly one operation"],
+  BG711: ["error", "api option its protocol does not read (`trustedDocuments` off graphql, `http.jsonLabelledAsForm` off graphql, http and rest-json)"]
 };
 var UNREAD_FILE_CODES = /* @__PURE__ */ new Set([
   VALIDATION_CODES.directoryMissing,
@@ -74301,868 +72403,18 @@ function cmp(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-// src/diagnostics/format.ts
-var DEFAULT_MAX_ERRORS = 100;
-function formatDiagnostics(diagnostics, format, options = {}) {
-  const max2 = options.maxErrors ?? DEFAULT_MAX_ERRORS;
-  const shown = max2 > 0 ? diagnostics.slice(0, max2) : diagnostics;
-  const hidden = diagnostics.length - shown.length;
-  const counts2 = countDiagnostics(diagnostics);
-  switch (format) {
-    case "json": {
-      const body = { diagnostics: shown.map(normalize), ...counts2, truncated: hidden > 0 };
-      return `${JSON.stringify(body, null, 2)}
-`;
-    }
-    case "github": {
-      const lines2 = shown.map(githubCommand);
-      if (hidden > 0) lines2.push(`${hidden} more ${hidden === 1 ? "problem" : "problems"} not shown (raise --max-errors to see them)`);
-      if (diagnostics.length > 0) lines2.push(summary2(counts2.errorCount, counts2.warningCount));
-      return lines2.length > 0 ? `${lines2.join("\n")}
-` : "";
-    }
-    case "human": {
-      if (diagnostics.length === 0) return "";
-      const paint = painter(options.color ?? false);
-      const sources = /* @__PURE__ */ new Map();
-      const linesOf = (file) => {
-        if (!sources.has(file)) sources.set(file, options.readSource?.(file)?.split(/\r?\n|\r/));
-        return sources.get(file);
-      };
-      const blocks = shown.map((d) => humanBlock(d, UNREAD_FILE_CODES.has(d.code) ? void 0 : linesOf(d.file), paint));
-      if (hidden > 0) blocks.push(`${hidden} more ${hidden === 1 ? "problem" : "problems"} not shown (raise --max-errors to see them)
-`);
-      return `${blocks.join("\n")}
-${paint.bold(summary2(counts2.errorCount, counts2.warningCount))}
-`;
-    }
-  }
-}
-function summary2(errorCount, warningCount) {
-  const plural3 = (n2, word) => `${n2} ${word}${n2 === 1 ? "" : "s"}`;
-  return `${plural3(errorCount, "error")}, ${plural3(warningCount, "warning")}`;
-}
-function normalize(d) {
-  const { code: code3, severity, message: message3, help, file, line, column, endLine, endColumn } = d;
-  return help === void 0 ? { code: code3, severity, message: message3, file, line, column, endLine, endColumn } : { code: code3, severity, message: message3, help, file, line, column, endLine, endColumn };
-}
-function painter(color) {
-  const wrap = (open2, text2) => color ? `\x1B[${open2}m${text2}\x1B[0m` : text2;
-  const tone = (s) => s === "error" ? "31" : s === "warning" ? "33" : "36";
-  return {
-    severity: (s, text2) => wrap(`1;${tone(s)}`, text2),
-    bold: (text2) => wrap("1", text2),
-    dim: (text2) => wrap("2", text2),
-    caret: (s, text2) => wrap(tone(s), text2)
-  };
-}
-var FRAME_WIDTH = 120;
-function humanBlock(d, lines2, paint) {
-  let out = `${paint.bold(`${d.file}:${d.line}:${d.column}:`)} ${paint.severity(d.severity, `${d.severity} ${d.code}`)} ${d.message}
-`;
-  const source = lines2?.[d.line - 1];
-  if (source !== void 0 && source.trim() !== "") {
-    const gutter = String(d.line);
-    const pad = " ".repeat(gutter.length);
-    let text2 = redact(source.replace(/\t/g, " "));
-    let start = Math.max(0, d.column - 1);
-    const end = d.endLine === d.line ? Math.max(start + 1, d.endColumn - 1) : Math.max(start + 1, text2.length);
-    let width = Math.max(1, Math.min(end, text2.length || end) - start);
-    if (text2.length > FRAME_WIDTH) {
-      const from = Math.max(0, Math.min(start - 40, text2.length - FRAME_WIDTH));
-      const prefix = from > 0 ? "\u2026" : "";
-      const suffix = from + FRAME_WIDTH < text2.length ? "\u2026" : "";
-      text2 = prefix + text2.slice(from, from + FRAME_WIDTH) + suffix;
-      start = start - from + prefix.length;
-      width = Math.max(1, Math.min(width, FRAME_WIDTH + prefix.length - start));
-    }
-    out += `${paint.dim(`  ${gutter} |`)} ${text2}
-`;
-    out += `${paint.dim(`  ${pad} |`)} ${" ".repeat(start)}${paint.caret(d.severity, "^".repeat(width))}
-`;
-  }
-  if (d.help) out += `  ${paint.bold("help:")} ${d.help}
-`;
-  return out;
-}
-function redact(line) {
-  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY/.test(line)) return line;
-  const mask2 = (text2, from, length) => text2.slice(0, from + Math.min(4, length)) + "*".repeat(Math.max(0, length - 4)) + text2.slice(from + length);
-  let out = line.replace(/[^\s"'`,{}[\]]{16,}/g, (token) => {
-    const bare = token.replace(/^[^A-Za-z0-9-]+/, "");
-    if (!looksLikeCredential(bare)) return token;
-    const keep = token.length - bare.length + Math.min(4, bare.length);
-    return token.slice(0, keep) + "*".repeat(token.length - keep);
-  });
-  for (const { index, value } of authSchemeCredentials(out)) out = mask2(out, index, value.length);
-  for (const m of out.matchAll(/\bfingerprint["']?\s*:\s*["']?([^\s"'`,{}[\]#]+)/g)) {
-    const value = m[1] ?? "";
-    if (looksLikeTokenValue(value)) out = mask2(out, (m.index ?? 0) + m[0].length - value.length, value.length);
-  }
-  return out;
-}
-function githubCommand(d) {
-  const command = d.severity === "error" ? "error" : d.severity === "warning" ? "warning" : "notice";
-  const props = [
-    `file=${escapeProperty2(d.file)}`,
-    `line=${d.line}`,
-    `col=${d.column}`,
-    `endLine=${d.endLine}`,
-    `endColumn=${d.endColumn}`,
-    `title=${escapeProperty2(d.code)}`
-  ].join(",");
-  const message3 = d.help ? `${d.message}
-help: ${d.help}` : d.message;
-  return `::${command} ${props}::${escapeData2(message3)}`;
-}
-function escapeData2(s) {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty2(s) {
-  return escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-
-// src/replay/codes.ts
-var { codes: TEST_CODES, titles: TEST_CODE_TITLES } = codeRegistry({
-  unexpectedDecision: ["BG420", "a replay step or test case got a different decision than expected"],
-  unknownToken: ["BG421", "`${token:NAME}` names no token of the replay"],
-  fingerprintMismatch: ["BG422", "a replay token does not fingerprint to the Token it is `declaredAs`"],
-  noFixtures: ["BG423", "no Replay or TestSuite under the tests directory"],
-  ruleNotCovered: ["BG424", "a rule no replay step or test case decided or matched"],
-  coverageBelowMinimum: ["BG425", "rule coverage is below `--min-coverage`"],
-  testsPathMissing: ["BG426", "the tests path does not exist"],
-  duplicateFixture: ["BG427", "two Replay or TestSuite documents share a name"],
-  bundleUnavailable: ["BG428", "the bundle could not be built or loaded for testing"],
-  junitUnwritable: ["BG429", "the JUnit report cannot be written"],
-  duplicateStep: ["BG430", "two cases of a TestSuite or two steps of a Replay share a name"],
-  unknownViolationKind: ["BG431", "an expectation names a violation kind no decision has"],
-  unknownRule: ["BG432", "an expectation names a rule no policy declares"],
-  filterMatchesNothing: ["BG433", "the `--fixture` / `--step` filter matches no replay step or test case"],
-  notAFixture: ["BG434", "a file named by `--tests` holds no Replay or TestSuite"],
-  noTestFiles: ["BG435", "the tests directory holds no YAML files"],
-  coverageNotEnforced: ["BG436", "`--min-coverage` is not enforced for a partial run (one file, `--fixture` or `--step`)"]
-});
-var TEST_WARNINGS = /* @__PURE__ */ new Set([TEST_CODES.noFixtures, TEST_CODES.ruleNotCovered, TEST_CODES.coverageNotEnforced]);
-function testCodeSeverity(code3) {
-  return TEST_WARNINGS.has(code3) ? "warning" : "error";
-}
-function testDiagnostic(code3, message3, at, help) {
-  return diagnostic(code3, message3, at, help, testCodeSeverity(code3));
-}
-
-// src/replay/compare.ts
-var SCALARS = ["mode", "allow", "would_deny", "enforced", "rule", "environment", "environment_assumed"];
-function compareDecision(expected, actual, actualOperation) {
-  const diffs = [];
-  if (expected.operation !== void 0 && actualOperation !== void 0 && expected.operation !== actualOperation) {
-    diffs.push({ field: "operation", expected: expected.operation, actual: actualOperation });
-  }
-  for (const field of SCALARS) {
-    const want = expected[field];
-    if (want !== void 0 && want !== actual[field]) diffs.push({ field, expected: want, actual: actual[field] });
-  }
-  if (expected.reasons !== void 0 && JSON.stringify(expected.reasons) !== JSON.stringify(actual.reasons)) {
-    diffs.push({ field: "reasons", expected: expected.reasons, actual: actual.reasons });
-  }
-  if (expected.violations !== void 0 && !violationsMatch(expected.violations, actual.violations)) {
-    diffs.push({ field: "violations", expected: expected.violations, actual: actual.violations });
-  }
-  return diffs;
-}
-function violationsMatch(expected, actual) {
-  if (expected.length !== actual.length) return false;
-  const used = /* @__PURE__ */ new Set();
-  const agrees = (e, a) => e.kind === a.kind && (e.rule === void 0 || e.rule === a.rule) && (e.mode === void 0 || e.mode === a.mode) && (e.token === void 0 || e.token === a.token);
-  const order = [...expected].sort((x, y) => specificity(y) - specificity(x));
-  for (const e of order) {
-    const i = actual.findIndex((a, index) => !used.has(index) && agrees(e, a));
-    if (i < 0) return false;
-    used.add(i);
-  }
-  return true;
-}
-function specificity(e) {
-  return (e.rule === void 0 ? 0 : 1) + (e.mode === void 0 ? 0 : 1) + (e.token === void 0 ? 0 : 1);
-}
-
-// src/replay/coverage.ts
-function ruleCoverage(set, results) {
-  const hit = /* @__PURE__ */ new Set();
-  for (const r of results) {
-    if (!r.actual) continue;
-    hit.add(r.actual.rule);
-    for (const v of r.actual.violations) hit.add(v.rule);
-  }
-  const rules = [];
-  for (const policy of set.policies) {
-    policy.value.spec.rules.forEach((rule, i) => {
-      const id = `${policy.name}/${rule.id}`;
-      const at = policy.locate(["spec", "rules", i, "id"], "value");
-      rules.push({ id, covered: hit.has(id), file: at.file, line: at.line, column: at.column });
-    });
-  }
-  const covered = rules.filter((r) => r.covered).length;
-  const total = rules.length;
-  return { rules, covered, total, percent: total === 0 ? 100 : covered / total * 100 };
-}
-function coverageDiagnostics(coverage, minCoverage, suiteHome2) {
-  const out = [];
-  for (const rule of coverage.rules) {
-    if (rule.covered) continue;
-    out.push(
-      testDiagnostic(
-        TEST_CODES.ruleNotCovered,
-        `rule \`${rule.id}\` is not exercised by any replay step or test case`,
-        { file: rule.file, line: rule.line, column: rule.column, endLine: rule.line, endColumn: rule.column + rule.id.length - rule.id.indexOf("/") - 1 },
-        `add a TestSuite case under \`${suiteHome2}\` whose input this rule decides or matches`
-      )
-    );
-  }
-  if (minCoverage !== null && coverage.percent < minCoverage) {
-    const first = coverage.rules.find((r) => !r.covered);
-    out.push(
-      testDiagnostic(
-        TEST_CODES.coverageBelowMinimum,
-        `rule coverage is ${formatPercent(coverage.percent)}, below the required ${formatPercent(minCoverage)}`,
-        first ? { file: first.file, line: first.line, column: first.column, endLine: first.line, endColumn: first.column } : { file: ".", line: 1, column: 1, endLine: 1, endColumn: 1 }
-      )
-    );
-  }
-  return out;
-}
-function formatPercent(value) {
-  return `${Number.isInteger(value) ? value : value.toFixed(1)}%`;
-}
-
-// src/diagnostics/suggest.ts
-function editDistance(a, b) {
-  if (a === b) return 0;
-  if (a.length === 0) return b.length;
-  if (b.length === 0) return a.length;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  let cur = new Array(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length] ?? 0;
-}
-function closest(input2, candidates) {
-  let best;
-  let bestDistance = Infinity;
-  const lower = input2.toLowerCase();
-  const list2 = [...candidates];
-  for (const candidate of list2) {
-    if (candidate === input2) continue;
-    const d = candidate.toLowerCase() === lower ? 0.5 : editDistance(lower, candidate.toLowerCase());
-    const limit = Math.min(3, Math.max(1, Math.floor(Math.max(input2.length, candidate.length) / 3)));
-    if (d <= limit && d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best ?? byPrefix(lower, list2);
-}
-function byPrefix(lower, candidates) {
-  let best;
-  let bestLength = 2;
-  let tie = false;
-  for (const candidate of candidates) {
-    const c2 = candidate.toLowerCase();
-    if (c2 === lower) continue;
-    let n2 = 0;
-    while (n2 < c2.length && n2 < lower.length && c2[n2] === lower[n2]) n2++;
-    const plausible = n2 === lower.length || lower.length - n2 <= 3 && c2.length - n2 <= 3;
-    if (!plausible) continue;
-    if (n2 > bestLength) {
-      best = candidate;
-      bestLength = n2;
-      tie = false;
-    } else if (n2 === bestLength && best !== void 0) {
-      tie = true;
-    }
-  }
-  return tie ? void 0 : best;
-}
-function didYouMean(input2, candidates) {
-  const match = closest(input2, candidates);
-  return match === void 0 ? void 0 : `did you mean \`${match}\`?`;
-}
-function listCode(values2, conjunction = "and") {
-  const quoted = values2.map((v) => `\`${v}\``);
-  if (quoted.length <= 1) return quoted.join("");
-  return `${quoted.slice(0, -1).join(", ")} ${conjunction} ${quoted[quoted.length - 1] ?? ""}`;
-}
-
-// src/replay/expectations.ts
-var KINDS = {
-  rule: true,
-  default: true,
-  "token-missing": true,
-  "token-unknown": true,
-  "token-expired": true,
-  "token-scope": true,
-  lockdown: true,
-  "unknown-api": true,
-  "invalid-input": true
-};
-var VIOLATION_KINDS = Object.keys(KINDS);
-var SYSTEM_RULE_IDS = [
-  "default:read",
-  "default:write",
-  "default:destructive",
-  "token:missing",
-  "token:unknown",
-  "token:expired",
-  "token:scope",
-  "overrides:lockdown",
-  "api:unknown",
-  "input:invalid"
-];
-function ruleIds(set) {
-  const out = /* @__PURE__ */ new Set();
-  for (const policy of set.policies) for (const rule of policy.value.spec.rules) out.add(`${policy.name}/${rule.id}`);
-  return out;
-}
-function checkExpectations(document, rules) {
-  const out = [];
-  const expectations = [];
-  if (document.kind === "Replay") {
-    document.value.spec.steps.forEach((step, s) => {
-      step.expect.forEach((expect, i) => expectations.push({ path: ["spec", "steps", s, "expect", i], expect }));
-    });
-  } else {
-    document.value.spec.cases.forEach((testCase, c2) => {
-      expectations.push({ path: ["spec", "cases", c2, "expect"], expect: testCase.expect });
-    });
-  }
-  const checkRule = (rule, path20) => {
-    if (rules.has(rule) || SYSTEM_RULE_IDS.includes(rule)) return;
-    out.push(
-      testDiagnostic(
-        TEST_CODES.unknownRule,
-        `rule \`${rule}\` is declared by no policy and is not a system rule id`,
-        document.locate(path20, "value"),
-        nearest(rule, [...rules, ...SYSTEM_RULE_IDS]) ?? "rules are named `<policy>/<rule id>`; system ids are default:<class>, token:<missing|unknown|expired|scope>, overrides:lockdown, api:unknown, input:invalid"
-      )
-    );
-  };
-  for (const { path: path20, expect } of expectations) {
-    if (expect.rule !== void 0) checkRule(expect.rule, [...path20, "rule"]);
-    (expect.violations ?? []).forEach((violation, v) => {
-      if (!VIOLATION_KINDS.includes(violation.kind)) {
-        out.push(
-          testDiagnostic(
-            TEST_CODES.unknownViolationKind,
-            `violation kind \`${violation.kind}\` is not one a decision reports`,
-            document.locate([...path20, "violations", v, "kind"], "value"),
-            nearest(violation.kind, VIOLATION_KINDS) ?? `kinds: ${VIOLATION_KINDS.join(", ")}`
-          )
-        );
-      }
-      if (violation.rule !== void 0) checkRule(violation.rule, [...path20, "violations", v, "rule"]);
-    });
-  }
-  return out;
-}
-function nearest(value, candidates) {
-  const found = closest(value, candidates);
-  return found === void 0 ? void 0 : `did you mean \`${found}\`?`;
-}
-
-// src/replay/fixtures.ts
-import { stat as stat3 } from "node:fs/promises";
-import path4 from "node:path";
-
-// src/load/index.ts
-import path3 from "node:path";
-
-// src/schemas/index.ts
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
-var KIND_SCHEMAS = {
-  Api: "api.schema.json",
-  Policy: "policy.schema.json",
-  Token: "token.schema.json",
-  Overrides: "overrides.schema.json",
-  Replay: "replay.schema.json",
-  TestSuite: "test-suite.schema.json",
-  Inventory: "inventory.schema.json",
-  IdentityIssuer: "identity-issuer.schema.json"
-};
-var KINDS2 = Object.keys(KIND_SCHEMAS);
-var SUPPORT_SCHEMAS = ["common.schema.json", "decision-input.schema.json", "decision.schema.json"];
-var SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "schemas");
-var cache = /* @__PURE__ */ new Map();
-function readSchema(file) {
-  let schema = cache.get(file);
-  if (!schema) {
-    schema = JSON.parse(readFileSync(path.join(SCHEMA_DIR, file), "utf8"));
-    cache.set(file, schema);
-  }
-  return schema;
-}
-function allSchemaFiles() {
-  return [...SUPPORT_SCHEMAS, ...Object.values(KIND_SCHEMAS)];
-}
-
-// src/load/schema.ts
-var import__ = __toESM(require__(), 1);
-
-// src/core/one-line.ts
-function oneLine(message3) {
-  const first = message3.split("\n")[0]?.trim() ?? "";
-  return first.charAt(0).toLowerCase() + first.slice(1);
-}
-function collapseWhitespace(text2) {
-  return text2.replace(/\s+/g, " ").trim();
-}
-
-// src/load/schema.ts
-var ajv;
-var validators = /* @__PURE__ */ new Map();
-var thenParents = /* @__PURE__ */ new WeakMap();
-function instance() {
-  if (!ajv) {
-    ajv = new import__.Ajv2020({ allErrors: true, strictRequired: false, allowUnionTypes: true, verbose: true });
-    for (const file of allSchemaFiles()) {
-      const schema = readSchema(file);
-      indexConditionals(schema);
-      ajv.addSchema(schema, file);
-    }
-  }
-  return ajv;
-}
-function indexConditionals(node) {
-  const stack = [node];
-  while (stack.length > 0) {
-    const cur = stack.pop();
-    if (Array.isArray(cur)) stack.push(...cur);
-    else if (isObject(cur)) {
-      if (isObject(cur.then) && isObject(cur.if)) thenParents.set(cur.then, cur);
-      stack.push(...Object.values(cur));
-    }
-  }
-}
-function validatorFor(kind) {
-  let v = validators.get(kind);
-  if (!v) {
-    const found = instance().getSchema(KIND_SCHEMAS[kind]);
-    if (!found) throw new Error(`schema ${KIND_SCHEMAS[kind]} failed to load`);
-    v = found;
-    validators.set(kind, v);
-  }
-  return v;
-}
-function schemaDiagnostics(kind, value, locate, options = {}) {
-  const validate2 = validatorFor(kind);
-  if (validate2(value)) return [];
-  const aboutApiVersion = (e) => e.instancePath === "/apiVersion" || e.instancePath === "" && e.keyword === "required" && e.params.missingProperty === "apiVersion";
-  const errors = (validate2.errors ?? []).filter((e) => !(options.skipApiVersion && aboutApiVersion(e)));
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const d of explain(collapse(errors), locate)) {
-    const key = `${d.code}|${d.line}|${d.column}|${d.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(d);
-  }
-  return out;
-}
-function collapse(errors) {
-  let rest = errors.filter((e) => e.keyword !== "if" && e.keyword !== "propertyNames");
-  const alternatives = rest.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
-  for (const alt of alternatives) {
-    const prefix = `${alt.schemaPath}/`;
-    const inBranch = (e) => e.schemaPath.startsWith(prefix) && e.instancePath.startsWith(alt.instancePath);
-    const branches = /* @__PURE__ */ new Map();
-    for (const e of rest) {
-      if (!inBranch(e)) continue;
-      const branch = e.schemaPath.slice(prefix.length).split("/")[0] ?? "";
-      branches.set(branch, [...branches.get(branch) ?? [], e]);
-    }
-    const wrongForm = (list2) => list2.some((e) => e.instancePath === alt.instancePath && (e.keyword === "type" || e.keyword === "enum" || e.keyword === "const"));
-    const plausible = [...branches.values()].filter((list2) => !wrongForm(list2)).sort((a, b) => a.length - b.length)[0];
-    rest = rest.filter((e) => !inBranch(e) && (plausible === void 0 || e !== alt));
-    if (plausible) rest.push(...plausible);
-  }
-  const misspelled = /* @__PURE__ */ new Set();
-  for (const e of rest) {
-    if (e.keyword !== "additionalProperties") continue;
-    const prop = String(e.params.additionalProperty);
-    const parent = isObject(e.parentSchema) && isObject(e.parentSchema.properties) ? Object.keys(e.parentSchema.properties) : [];
-    const meant = closest(prop, parent);
-    if (meant !== void 0) misspelled.add(`${e.instancePath}\0${meant}`);
-  }
-  return rest.filter(
-    (e) => e.keyword !== "required" || !misspelled.has(`${e.instancePath}\0${String(e.params.missingProperty)}`)
-  );
-}
-function* explain(errors, locate) {
-  for (const e of errors) {
-    const path20 = pointerToPath(e.instancePath);
-    if (path20.includes(MERGE_KEY)) continue;
-    const where = displayPath(path20);
-    const params = e.params;
-    const parent = isObject(e.parentSchema) ? e.parentSchema : {};
-    const propertyName = e.propertyName;
-    if (propertyName === MERGE_KEY) {
-      yield mergeKeyDiagnostic(where, locate([...path20, propertyName], "key"));
-      continue;
-    }
-    if (propertyName !== void 0) {
-      yield diagnostic(
-        VALIDATION_CODES.wrongFormat,
-        `\`${where || "document"}\` has invalid key \`${excerpt(propertyName)}\``,
-        locate([...path20, propertyName], "key"),
-        e.keyword === "pattern" ? describePattern(String(params.pattern), e.parentSchema) : e.message
-      );
-      continue;
-    }
-    switch (e.keyword) {
-      case "required": {
-        const missing = String(params.missingProperty);
-        const cond = thenParents.get(parent);
-        const because = cond ? describeCondition(cond.if) : void 0;
-        const message3 = `missing required property \`${missing}\`${where ? ` in \`${where}\`` : ""}${because ? ` (required when ${because})` : ""}`;
-        const description = propertyDescription(parent, missing);
-        yield diagnostic(VALIDATION_CODES.missingProperty, message3, locate(path20, "key"), description ? `\`${missing}\`: ${description}` : void 0);
-        break;
-      }
-      case "additionalProperties": {
-        const prop = String(params.additionalProperty);
-        if (prop === MERGE_KEY) {
-          yield mergeKeyDiagnostic(where, locate([...path20, prop], "key"));
-          break;
-        }
-        const allowed = isObject(parent.properties) ? Object.keys(parent.properties) : [];
-        const help = didYouMean(prop, allowed) ?? (allowed.length > 0 ? `allowed properties${where ? ` of \`${where}\`` : ""}: ${listCode(allowed)}` : void 0);
-        yield diagnostic(VALIDATION_CODES.unknownProperty, `unknown property \`${prop}\`${where ? ` in \`${where}\`` : ""}`, locate([...path20, prop], "key"), help);
-        break;
-      }
-      case "type": {
-        const expected = String(params.type).split(",").map((t) => typeName(t));
-        const actual = jsonType(e.data);
-        yield diagnostic(
-          VALIDATION_CODES.wrongType,
-          actual === "null" ? `\`${where || "document"}\` is empty; it must be ${expected.join(" or ")}` : `\`${where || "document"}\` must be ${expected.join(" or ")}, not ${typeName(actual)}`,
-          locate(path20, "value")
-        );
-        break;
-      }
-      case "enum":
-      case "const": {
-        const allowed = (e.keyword === "enum" ? params.allowedValues : [params.allowedValue]).map(
-          (v) => typeof v === "string" ? v : JSON.stringify(v)
-        );
-        const actual = excerpt(e.data);
-        const suggestion = typeof e.data === "string" ? didYouMean(e.data, allowed) : void 0;
-        const list2 = `allowed value${allowed.length === 1 ? "" : "s"}: ${listCode(allowed)}`;
-        yield diagnostic(
-          VALIDATION_CODES.notAllowedValue,
-          `\`${where}\` has invalid value \`${actual}\``,
-          locate(path20, "value"),
-          suggestion ? `${suggestion} ${list2}` : list2
-        );
-        break;
-      }
-      case "pattern": {
-        const pattern = String(params.pattern);
-        yield diagnostic(
-          VALIDATION_CODES.wrongFormat,
-          `\`${where}\` has invalid value \`${excerpt(e.data)}\``,
-          locate(path20, "value"),
-          describePattern(pattern, e.parentSchema)
-        );
-        break;
-      }
-      case "uniqueItems": {
-        const j = Number(params.j);
-        const i = Number(params.i);
-        const item = Array.isArray(e.data) ? e.data[j] : void 0;
-        yield diagnostic(
-          VALIDATION_CODES.duplicateEntries,
-          `\`${where}\` lists \`${excerpt(item)}\` more than once`,
-          locate([...path20, Math.max(i, j)], "value"),
-          "remove the repeated entry"
-        );
-        break;
-      }
-      case "minItems":
-      case "maxItems":
-      case "minLength":
-      case "maxLength":
-      case "minProperties":
-      case "maxProperties":
-      case "minimum":
-      case "maximum":
-      case "exclusiveMinimum":
-      case "exclusiveMaximum":
-        yield diagnostic(VALIDATION_CODES.outOfRange, `\`${where || "document"}\` ${boundText(e.keyword, params)}`, locate(path20, "value"));
-        break;
-      case "not": {
-        const schema = isObject(e.schema) ? e.schema : {};
-        const together = Array.isArray(schema.required) ? schema.required.map(String) : [];
-        const last = together[together.length - 1];
-        yield diagnostic(
-          VALIDATION_CODES.exclusiveProperties,
-          together.length > 1 ? `${listCode(together)} cannot be used together${where ? ` in \`${where}\`` : ""}` : `\`${where}\` has a form that is not allowed`,
-          last !== void 0 ? locate([...path20, last], "key") : locate(path20, "value"),
-          together.length > 1 ? `keep only one of ${listCode(together, "or")}` : void 0
-        );
-        break;
-      }
-      case "oneOf":
-      case "anyOf": {
-        const branches = Array.isArray(e.schema) ? e.schema : [];
-        const forms = branches.flatMap(describeForm);
-        yield diagnostic(
-          VALIDATION_CODES.noFormMatches,
-          `\`${where || "document"}\` must be ${forms.length > 0 ? joinOr(forms) : "one of the accepted forms"}`,
-          locate(path20, "value"),
-          typeof parent.description === "string" ? collapseWhitespace(parent.description).replace(/\.$/, "") : void 0
-        );
-        break;
-      }
-      default:
-        yield diagnostic(
-          VALIDATION_CODES.noFormMatches,
-          `\`${where || "document"}\` is invalid: ${e.message ?? e.keyword}`,
-          locate(path20, "value")
-        );
-    }
-  }
-}
-var MERGE_KEY = "<<";
-function mergeKeyDiagnostic(where, at) {
-  return diagnostic(
-    VALIDATION_CODES.unknownProperty,
-    `yaml merge keys (\`<<\`) are not supported${where ? ` (in \`${where}\`)` : ""}`,
-    at,
-    "write the properties out; an alias (`*name`) can still stand for a whole value"
-  );
-}
-function describeCondition(ifSchema) {
-  if (!isObject(ifSchema) || !isObject(ifSchema.properties)) return void 0;
-  const parts = [];
-  for (const [prop, s] of Object.entries(ifSchema.properties)) {
-    if (!isObject(s)) continue;
-    if (Array.isArray(s.enum)) parts.push(`\`${prop}\` is ${listCode(s.enum.map(String), "or")}`);
-    else if ("const" in s) parts.push(`\`${prop}\` is \`${String(s.const)}\``);
-  }
-  return parts.length > 0 ? parts.join(" and ") : void 0;
-}
-function propertyDescription(parent, prop) {
-  const props = isObject(parent.properties) ? parent.properties : void 0;
-  const s = props?.[prop];
-  return isObject(s) && typeof s.description === "string" ? collapseWhitespace(s.description) : void 0;
-}
-var PATTERNS = {
-  "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$": "use 1-63 lowercase letters, digits and `-`, starting and ending with a letter or digit (e.g. `railway-production`)",
-  "^(\\*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$": "use `*` or an environment name: lowercase letters, digits and `-`",
-  "^[A-Za-z_][A-Za-z0-9_.-]*$": "an operation name starts with a letter or `_` and contains only letters, digits, `_`, `.` and `-`",
-  "^(\\*|class:(read|write|destructive)|[A-Za-z_][A-Za-z0-9_.-]*)$": "use an operation name, `class:read`, `class:write`, `class:destructive` or `*`",
-  "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$": "use an RFC 3339 date-time with a time zone, e.g. `2027-01-31T00:00:00Z`",
-  "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "use a date like `2026-04-25`",
-  "^[a-z0-9.-]+(:[0-9]+)?$": "use a lowercase host name, optionally with a port, e.g. `backboard.railway.com`",
-  "^/": "must start with `/`",
-  "^https?://": "must start with `http://` or `https://`",
-  "^fake-[A-Za-z0-9_.-]+$": "replay token values must start with `fake-`: replays never hold real credentials",
-  "^[A-Za-z0-9-]+$": "use letters, digits and `-` only"
-};
-function describePattern(pattern, parentSchema) {
-  const known = PATTERNS[pattern];
-  if (known) return known;
-  if (isObject(parentSchema) && typeof parentSchema.description === "string") return collapseWhitespace(parentSchema.description);
-  return `must match the pattern \`${pattern}\``;
-}
-function describeForm(branch) {
-  if (!isObject(branch)) return [];
-  if (Array.isArray(branch.enum)) return branch.enum.map((v) => `\`${String(v)}\``);
-  if ("const" in branch) return [`\`${String(branch.const)}\``];
-  if (typeof branch.type === "string") return [typeName(branch.type)];
-  return [];
-}
-function joinOr(forms) {
-  if (forms.length <= 1) return forms.join("");
-  return `${forms.slice(0, -1).join(", ")} or ${forms[forms.length - 1] ?? ""}`;
-}
-function boundText(keyword, params) {
-  const limit = Number(params.limit);
-  const plural3 = (n2, one, many = `${one}s`) => `${n2} ${n2 === 1 ? one : many}`;
-  switch (keyword) {
-    case "minItems":
-      return `must have at least ${plural3(limit, "entry", "entries")}`;
-    case "maxItems":
-      return `must have at most ${plural3(limit, "entry", "entries")}`;
-    case "minLength":
-      return limit === 1 ? "must not be empty" : `must be at least ${plural3(limit, "character")} long`;
-    case "maxLength":
-      return `must be at most ${plural3(limit, "character")} long`;
-    case "minProperties":
-      return limit === 1 ? "must not be empty" : `must have at least ${plural3(limit, "property", "properties")}`;
-    case "maxProperties":
-      return `must have at most ${plural3(limit, "property", "properties")}`;
-    case "minimum":
-      return `must be at least ${limit}`;
-    case "maximum":
-      return `must be at most ${limit}`;
-    case "exclusiveMinimum":
-      return `must be greater than ${limit}`;
-    default:
-      return `must be less than ${limit}`;
-  }
-}
-function typeName(t) {
-  switch (t) {
-    case "array":
-      return "a list";
-    case "object":
-      return "a mapping";
-    case "string":
-      return "a string";
-    case "integer":
-      return "an integer";
-    case "number":
-      return "a number";
-    case "boolean":
-      return "a boolean";
-    case "null":
-      return "empty";
-    case "binary":
-      return "binary data (a `!!binary` value)";
-    case "timestamp":
-      return "a `!!timestamp` value";
-    case "tagged":
-      return "a tagged `!!set` or `!!omap` value";
-    default:
-      return t;
-  }
-}
-function jsonType(v) {
-  if (v === null || v === void 0) return "null";
-  if (v instanceof Uint8Array) return "binary";
-  if (v instanceof Date) return "timestamp";
-  if (v instanceof Map || v instanceof Set) return "tagged";
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
-  return typeof v;
-}
-function displayPath(path20) {
-  let out = "";
-  for (const seg of path20) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
-function pointerToPath(pointer) {
-  if (pointer === "") return [];
-  return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^(0|[1-9]\d*)$/.test(s) ? Number(s) : s);
-}
-function isObject(v) {
-  return isRecord(v);
-}
-
-// src/load/document.ts
-var API_VERSION = "blastguard.dev/v1";
-function checkDocument(file, doc) {
-  const { value, locate } = doc;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    const what = Array.isArray(value) ? "a list" : value === null ? "empty" : `the ${typeof value} \`${excerpt(value)}\``;
-    return {
-      diagnostics: [
-        diagnostic(
-          VALIDATION_CODES.notMapping,
-          `document is ${what}, not a mapping`,
-          locate([]),
-          "a policy document is a mapping with `apiVersion`, `kind`, `metadata` and `spec`"
-        )
-      ],
-      rejected: { file }
-    };
-  }
-  const record2 = value;
-  const diagnostics = [];
-  let apiVersionReported = false;
-  if (!("apiVersion" in record2)) {
-    apiVersionReported = true;
-    diagnostics.push(
-      diagnostic(VALIDATION_CODES.apiVersion, "document has no `apiVersion`", locate([]), `add \`apiVersion: ${API_VERSION}\``)
-    );
-  } else if (record2.apiVersion !== API_VERSION) {
-    apiVersionReported = true;
-    diagnostics.push(
-      diagnostic(
-        VALIDATION_CODES.apiVersion,
-        `unsupported apiVersion \`${excerpt(record2.apiVersion)}\``,
-        locate(["apiVersion"]),
-        `use \`apiVersion: ${API_VERSION}\``
-      )
-    );
-  }
-  const kind = record2.kind;
-  if (kind === void 0 || kind === null) {
-    diagnostics.push(
-      diagnostic(
-        VALIDATION_CODES.missingKind,
-        "document has no `kind`",
-        "kind" in record2 ? locate(["kind"], "key") : locate([]),
-        `add \`kind:\` with one of ${listCode(KINDS2, "or")}`
-      )
-    );
-    return { diagnostics, rejected: unknownKindRejected(record2, file) };
-  }
-  if (typeof kind !== "string" || !KINDS2.includes(kind)) {
-    const suggestion = typeof kind === "string" ? didYouMean(kind, KINDS2) : void 0;
-    diagnostics.push(
-      diagnostic(
-        VALIDATION_CODES.unknownKind,
-        `unknown kind \`${excerpt(kind)}\``,
-        locate(["kind"]),
-        suggestion ?? `use one of ${listCode(KINDS2, "or")}`
-      )
-    );
-    return { diagnostics, rejected: unknownKindRejected(record2, file) };
-  }
-  const k = kind;
-  diagnostics.push(...schemaDiagnostics(k, value, locate, { skipApiVersion: apiVersionReported }));
-  if (diagnostics.length > 0) {
-    const meta = record2.metadata;
-    const name = typeof meta === "object" && meta !== null ? meta.name : void 0;
-    return { diagnostics, rejected: typeof name === "string" ? { kind: k, name, file } : { kind: k, file } };
-  }
-  const metadata = record2.metadata;
-  const document = {
-    kind: k,
-    name: metadata.name,
-    value,
-    file,
-    index: doc.index,
-    locate
-  };
-  return { document, diagnostics };
-}
-function unknownKindRejected(record2, file) {
-  const meta = record2.metadata;
-  const name = typeof meta === "object" && meta !== null ? meta.name : void 0;
-  return typeof name === "string" ? { name, file } : { file };
-}
+// src/load/attachments.ts
+import { readFile as readFile2, realpath as realpath2, stat as stat3 } from "node:fs/promises";
+import path2 from "node:path";
 
 // src/load/files.ts
 import { lstat as lstat2, readdir as readdir2, readFile, realpath, stat as stat2 } from "node:fs/promises";
-import path2 from "node:path";
+import path from "node:path";
 var MAX_FILE_BYTES = 5 * 1024 * 1024;
 var YAML_FILE = /\.ya?ml$/i;
 function isInside(root, real) {
-  const rel2 = path2.relative(root, real);
-  return rel2 === "" || rel2 !== ".." && !rel2.startsWith(`..${path2.sep}`) && !path2.isAbsolute(rel2);
+  const rel2 = path.relative(root, real);
+  return rel2 === "" || rel2 !== ".." && !rel2.startsWith(`..${path.sep}`) && !path.isAbsolute(rel2);
 }
 function outsideLinkDiagnostic(rel2, relDir) {
   return diagnostic(
@@ -75173,11 +72425,11 @@ function outsideLinkDiagnostic(rel2, relDir) {
   );
 }
 function relativePath(cwd, abs) {
-  const rel2 = path2.relative(cwd, abs);
-  return rel2 === "" ? "." : rel2.split(path2.sep).join("/");
+  const rel2 = path.relative(cwd, abs);
+  return rel2 === "" ? "." : rel2.split(path.sep).join("/");
 }
 async function findPolicyFiles(dir, cwd) {
-  const abs = path2.resolve(cwd, dir);
+  const abs = path.resolve(cwd, dir);
   const relDir = relativePath(cwd, abs);
   const diagnostics = [];
   const files = [];
@@ -75189,7 +72441,7 @@ async function findPolicyFiles(dir, cwd) {
           VALIDATION_CODES.notDirectory,
           `\`${relDir}\` is a file, not a directory`,
           fileStart(relDir),
-          `pass the directory that contains it: \`${relativePath(cwd, path2.dirname(abs))}\``
+          `pass the directory that contains it: \`${relativePath(cwd, path.dirname(abs))}\``
         )
       );
       return { files, diagnostics };
@@ -75236,8 +72488,8 @@ async function findPolicyFiles(dir, cwd) {
     }
     for (const name of entries) {
       if (name.startsWith(".") || name === "node_modules") continue;
-      const child = path2.join(current, name);
-      const childFs = path2.join(real, name);
+      const child = path.join(current, name);
+      const childFs = path.join(real, name);
       const rel2 = relativePath(cwd, child);
       let isDir;
       let isFile;
@@ -75375,6 +72627,594 @@ function firstInvalidUtf8(bytes) {
   return bytes.length;
 }
 
+// src/load/attachments.ts
+function manifestPath(api) {
+  const manifest = api.value.spec.trustedDocuments?.manifest;
+  if (manifest === void 0) return null;
+  return path2.posix.normalize(path2.posix.join(path2.posix.dirname(api.file), manifest.split(path2.sep).join("/")));
+}
+async function readAttachments(set, cwd, sources) {
+  const attachments = {};
+  let rootReal = null;
+  try {
+    rootReal = await realpath2(path2.resolve(cwd, set.root));
+  } catch {
+    rootReal = null;
+  }
+  for (const api of set.apis) {
+    const rel2 = manifestPath(api);
+    if (rel2 === null || Object.hasOwn(attachments, rel2)) continue;
+    const read = await readAttachment(path2.resolve(cwd, rel2), rootReal, set.root);
+    attachments[rel2] = read;
+    if ("text" in read) sources.set(rel2, read.text);
+  }
+  if (Object.keys(attachments).length > 0) set.attachments = attachments;
+}
+async function readAttachment(abs, rootReal, root) {
+  let real;
+  try {
+    real = await realpath2(abs);
+  } catch (e) {
+    return { problem: problemOf(e) };
+  }
+  if (rootReal === null || !isInside(rootReal, real)) return { problem: `lies outside the policy directory \`${root}\`; it is not read` };
+  try {
+    const st = await stat3(real);
+    if (!st.isFile()) return { problem: "is not a file" };
+    if (st.size > MAX_FILE_BYTES) return { problem: `is larger than the limit of ${MAX_FILE_BYTES / 1024 / 1024} MB` };
+    const decoded = decodeUtf8(await readFile2(real));
+    if (!decoded.ok) return { problem: `is not valid UTF-8 (line ${decoded.line}, column ${decoded.column})` };
+    return { text: decoded.text };
+  } catch (e) {
+    return { problem: problemOf(e) };
+  }
+}
+function problemOf(e) {
+  const code3 = typeof e === "object" && e !== null && "code" in e && typeof e.code === "string" ? e.code : void 0;
+  if (code3 === "ENOENT" || code3 === "ENOTDIR") return "does not exist";
+  if (code3 === "EACCES" || code3 === "EPERM") return "cannot be read: permission denied";
+  if (code3 === "ELOOP") return "is a symbolic link loop";
+  return `cannot be read${code3 === void 0 ? "" : ` (${code3})`}`;
+}
+
+// src/diagnostics/suggest.ts
+function editDistance(a, b) {
+  if (a === b) return 0;
+  if (a.length === 0) return b.length;
+  if (b.length === 0) return a.length;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  let cur = new Array(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length] ?? 0;
+}
+function closest(input2, candidates) {
+  let best;
+  let bestDistance = Infinity;
+  const lower = input2.toLowerCase();
+  const list2 = [...candidates];
+  for (const candidate of list2) {
+    if (candidate === input2) continue;
+    const d = candidate.toLowerCase() === lower ? 0.5 : editDistance(lower, candidate.toLowerCase());
+    const limit = Math.min(3, Math.max(1, Math.floor(Math.max(input2.length, candidate.length) / 3)));
+    if (d <= limit && d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best ?? byPrefix(lower, list2);
+}
+function byPrefix(lower, candidates) {
+  let best;
+  let bestLength = 2;
+  let tie = false;
+  for (const candidate of candidates) {
+    const c2 = candidate.toLowerCase();
+    if (c2 === lower) continue;
+    let n2 = 0;
+    while (n2 < c2.length && n2 < lower.length && c2[n2] === lower[n2]) n2++;
+    const plausible = n2 === lower.length || lower.length - n2 <= 3 && c2.length - n2 <= 3;
+    if (!plausible) continue;
+    if (n2 > bestLength) {
+      best = candidate;
+      bestLength = n2;
+      tie = false;
+    } else if (n2 === bestLength && best !== void 0) {
+      tie = true;
+    }
+  }
+  return tie ? void 0 : best;
+}
+function didYouMean(input2, candidates) {
+  const match = closest(input2, candidates);
+  return match === void 0 ? void 0 : `did you mean \`${match}\`?`;
+}
+function listCode(values2, conjunction = "and") {
+  const quoted = values2.map((v) => `\`${v}\``);
+  if (quoted.length <= 1) return quoted.join("");
+  return `${quoted.slice(0, -1).join(", ")} ${conjunction} ${quoted[quoted.length - 1] ?? ""}`;
+}
+
+// src/schemas/index.ts
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path3 from "node:path";
+var KIND_SCHEMAS = {
+  Api: "api.schema.json",
+  Policy: "policy.schema.json",
+  Token: "token.schema.json",
+  Overrides: "overrides.schema.json",
+  Replay: "replay.schema.json",
+  TestSuite: "test-suite.schema.json",
+  Inventory: "inventory.schema.json",
+  IdentityIssuer: "identity-issuer.schema.json"
+};
+var KINDS = Object.keys(KIND_SCHEMAS);
+var SUPPORT_SCHEMAS = ["common.schema.json", "decision-input.schema.json", "decision.schema.json"];
+var SCHEMA_DIR = path3.resolve(path3.dirname(fileURLToPath(import.meta.url)), "..", "..", "schemas");
+var cache = /* @__PURE__ */ new Map();
+function readSchema(file) {
+  let schema = cache.get(file);
+  if (!schema) {
+    schema = JSON.parse(readFileSync(path3.join(SCHEMA_DIR, file), "utf8"));
+    cache.set(file, schema);
+  }
+  return schema;
+}
+function allSchemaFiles() {
+  return [...SUPPORT_SCHEMAS, ...Object.values(KIND_SCHEMAS)];
+}
+
+// src/load/schema.ts
+var import__ = __toESM(require__(), 1);
+
+// src/core/one-line.ts
+function oneLine(message3) {
+  const first = message3.split("\n")[0]?.trim() ?? "";
+  return first.charAt(0).toLowerCase() + first.slice(1);
+}
+function collapseWhitespace(text2) {
+  return text2.replace(/\s+/g, " ").trim();
+}
+
+// src/load/schema.ts
+var ajv;
+var validators = /* @__PURE__ */ new Map();
+var thenParents = /* @__PURE__ */ new WeakMap();
+function instance() {
+  if (!ajv) {
+    ajv = new import__.Ajv2020({ allErrors: true, strictRequired: false, allowUnionTypes: true, verbose: true });
+    for (const file of allSchemaFiles()) {
+      const schema = readSchema(file);
+      indexConditionals(schema);
+      ajv.addSchema(schema, file);
+    }
+  }
+  return ajv;
+}
+function indexConditionals(node) {
+  const stack = [node];
+  while (stack.length > 0) {
+    const cur = stack.pop();
+    if (Array.isArray(cur)) stack.push(...cur);
+    else if (isObject(cur)) {
+      if (isObject(cur.then) && isObject(cur.if)) thenParents.set(cur.then, cur);
+      stack.push(...Object.values(cur));
+    }
+  }
+}
+function validatorFor(kind) {
+  let v = validators.get(kind);
+  if (!v) {
+    const found = instance().getSchema(KIND_SCHEMAS[kind]);
+    if (!found) throw new Error(`schema ${KIND_SCHEMAS[kind]} failed to load`);
+    v = found;
+    validators.set(kind, v);
+  }
+  return v;
+}
+function schemaDiagnostics(kind, value, locate, options = {}) {
+  const validate2 = validatorFor(kind);
+  if (validate2(value)) return [];
+  const aboutApiVersion = (e) => e.instancePath === "/apiVersion" || e.instancePath === "" && e.keyword === "required" && e.params.missingProperty === "apiVersion";
+  const errors = (validate2.errors ?? []).filter((e) => !(options.skipApiVersion && aboutApiVersion(e)));
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const d of explain(collapse(errors), locate)) {
+    const key = `${d.code}|${d.line}|${d.column}|${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+function collapse(errors) {
+  let rest = errors.filter((e) => e.keyword !== "if" && e.keyword !== "propertyNames");
+  const alternatives = rest.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
+  for (const alt of alternatives) {
+    const prefix = `${alt.schemaPath}/`;
+    const inBranch = (e) => e.schemaPath.startsWith(prefix) && e.instancePath.startsWith(alt.instancePath);
+    const branches = /* @__PURE__ */ new Map();
+    for (const e of rest) {
+      if (!inBranch(e)) continue;
+      const branch = e.schemaPath.slice(prefix.length).split("/")[0] ?? "";
+      branches.set(branch, [...branches.get(branch) ?? [], e]);
+    }
+    const wrongForm = (list2) => list2.some((e) => e.instancePath === alt.instancePath && (e.keyword === "type" || e.keyword === "enum" || e.keyword === "const"));
+    const plausible = [...branches.values()].filter((list2) => !wrongForm(list2)).sort((a, b) => a.length - b.length)[0];
+    rest = rest.filter((e) => !inBranch(e) && (plausible === void 0 || e !== alt));
+    if (plausible) rest.push(...plausible);
+  }
+  const misspelled = /* @__PURE__ */ new Set();
+  for (const e of rest) {
+    if (e.keyword !== "additionalProperties") continue;
+    const prop = String(e.params.additionalProperty);
+    const parent = isObject(e.parentSchema) && isObject(e.parentSchema.properties) ? Object.keys(e.parentSchema.properties) : [];
+    const meant = closest(prop, parent);
+    if (meant !== void 0) misspelled.add(`${e.instancePath}\0${meant}`);
+  }
+  return rest.filter(
+    (e) => e.keyword !== "required" || !misspelled.has(`${e.instancePath}\0${String(e.params.missingProperty)}`)
+  );
+}
+function* explain(errors, locate) {
+  for (const e of errors) {
+    const path21 = pointerToPath(e.instancePath);
+    if (path21.includes(MERGE_KEY)) continue;
+    const where = displayPath(path21);
+    const params = e.params;
+    const parent = isObject(e.parentSchema) ? e.parentSchema : {};
+    const propertyName = e.propertyName;
+    if (propertyName === MERGE_KEY) {
+      yield mergeKeyDiagnostic(where, locate([...path21, propertyName], "key"));
+      continue;
+    }
+    if (propertyName !== void 0) {
+      yield diagnostic(
+        VALIDATION_CODES.wrongFormat,
+        `\`${where || "document"}\` has invalid key \`${excerpt(propertyName)}\``,
+        locate([...path21, propertyName], "key"),
+        e.keyword === "pattern" ? describePattern(String(params.pattern), e.parentSchema) : e.message
+      );
+      continue;
+    }
+    switch (e.keyword) {
+      case "required": {
+        const missing = String(params.missingProperty);
+        const cond = thenParents.get(parent);
+        const because = cond ? describeCondition(cond.if) : void 0;
+        const message3 = `missing required property \`${missing}\`${where ? ` in \`${where}\`` : ""}${because ? ` (required when ${because})` : ""}`;
+        const description = propertyDescription(parent, missing);
+        yield diagnostic(VALIDATION_CODES.missingProperty, message3, locate(path21, "key"), description ? `\`${missing}\`: ${description}` : void 0);
+        break;
+      }
+      case "additionalProperties": {
+        const prop = String(params.additionalProperty);
+        if (prop === MERGE_KEY) {
+          yield mergeKeyDiagnostic(where, locate([...path21, prop], "key"));
+          break;
+        }
+        const allowed = isObject(parent.properties) ? Object.keys(parent.properties) : [];
+        const help = didYouMean(prop, allowed) ?? (allowed.length > 0 ? `allowed properties${where ? ` of \`${where}\`` : ""}: ${listCode(allowed)}` : void 0);
+        yield diagnostic(VALIDATION_CODES.unknownProperty, `unknown property \`${prop}\`${where ? ` in \`${where}\`` : ""}`, locate([...path21, prop], "key"), help);
+        break;
+      }
+      case "type": {
+        const expected = String(params.type).split(",").map((t) => typeName(t));
+        const actual = jsonType(e.data);
+        yield diagnostic(
+          VALIDATION_CODES.wrongType,
+          actual === "null" ? `\`${where || "document"}\` is empty; it must be ${expected.join(" or ")}` : `\`${where || "document"}\` must be ${expected.join(" or ")}, not ${typeName(actual)}`,
+          locate(path21, "value")
+        );
+        break;
+      }
+      case "enum":
+      case "const": {
+        const allowed = (e.keyword === "enum" ? params.allowedValues : [params.allowedValue]).map(
+          (v) => typeof v === "string" ? v : JSON.stringify(v)
+        );
+        const actual = excerpt(e.data);
+        const suggestion = typeof e.data === "string" ? didYouMean(e.data, allowed) : void 0;
+        const list2 = `allowed value${allowed.length === 1 ? "" : "s"}: ${listCode(allowed)}`;
+        yield diagnostic(
+          VALIDATION_CODES.notAllowedValue,
+          `\`${where}\` has invalid value \`${actual}\``,
+          locate(path21, "value"),
+          suggestion ? `${suggestion} ${list2}` : list2
+        );
+        break;
+      }
+      case "pattern": {
+        const pattern = String(params.pattern);
+        yield diagnostic(
+          VALIDATION_CODES.wrongFormat,
+          `\`${where}\` has invalid value \`${excerpt(e.data)}\``,
+          locate(path21, "value"),
+          describePattern(pattern, e.parentSchema)
+        );
+        break;
+      }
+      case "uniqueItems": {
+        const j = Number(params.j);
+        const i = Number(params.i);
+        const item = Array.isArray(e.data) ? e.data[j] : void 0;
+        yield diagnostic(
+          VALIDATION_CODES.duplicateEntries,
+          `\`${where}\` lists \`${excerpt(item)}\` more than once`,
+          locate([...path21, Math.max(i, j)], "value"),
+          "remove the repeated entry"
+        );
+        break;
+      }
+      case "minItems":
+      case "maxItems":
+      case "minLength":
+      case "maxLength":
+      case "minProperties":
+      case "maxProperties":
+      case "minimum":
+      case "maximum":
+      case "exclusiveMinimum":
+      case "exclusiveMaximum":
+        yield diagnostic(VALIDATION_CODES.outOfRange, `\`${where || "document"}\` ${boundText(e.keyword, params)}`, locate(path21, "value"));
+        break;
+      case "not": {
+        const schema = isObject(e.schema) ? e.schema : {};
+        const together = Array.isArray(schema.required) ? schema.required.map(String) : [];
+        const last = together[together.length - 1];
+        yield diagnostic(
+          VALIDATION_CODES.exclusiveProperties,
+          together.length > 1 ? `${listCode(together)} cannot be used together${where ? ` in \`${where}\`` : ""}` : `\`${where}\` has a form that is not allowed`,
+          last !== void 0 ? locate([...path21, last], "key") : locate(path21, "value"),
+          together.length > 1 ? `keep only one of ${listCode(together, "or")}` : void 0
+        );
+        break;
+      }
+      case "oneOf":
+      case "anyOf": {
+        const branches = Array.isArray(e.schema) ? e.schema : [];
+        const forms = branches.flatMap(describeForm);
+        yield diagnostic(
+          VALIDATION_CODES.noFormMatches,
+          `\`${where || "document"}\` must be ${forms.length > 0 ? joinOr(forms) : "one of the accepted forms"}`,
+          locate(path21, "value"),
+          typeof parent.description === "string" ? collapseWhitespace(parent.description).replace(/\.$/, "") : void 0
+        );
+        break;
+      }
+      default:
+        yield diagnostic(
+          VALIDATION_CODES.noFormMatches,
+          `\`${where || "document"}\` is invalid: ${e.message ?? e.keyword}`,
+          locate(path21, "value")
+        );
+    }
+  }
+}
+var MERGE_KEY = "<<";
+function mergeKeyDiagnostic(where, at) {
+  return diagnostic(
+    VALIDATION_CODES.unknownProperty,
+    `yaml merge keys (\`<<\`) are not supported${where ? ` (in \`${where}\`)` : ""}`,
+    at,
+    "write the properties out; an alias (`*name`) can still stand for a whole value"
+  );
+}
+function describeCondition(ifSchema) {
+  if (!isObject(ifSchema) || !isObject(ifSchema.properties)) return void 0;
+  const parts = [];
+  for (const [prop, s] of Object.entries(ifSchema.properties)) {
+    if (!isObject(s)) continue;
+    if (Array.isArray(s.enum)) parts.push(`\`${prop}\` is ${listCode(s.enum.map(String), "or")}`);
+    else if ("const" in s) parts.push(`\`${prop}\` is \`${String(s.const)}\``);
+  }
+  return parts.length > 0 ? parts.join(" and ") : void 0;
+}
+function propertyDescription(parent, prop) {
+  const props = isObject(parent.properties) ? parent.properties : void 0;
+  const s = props?.[prop];
+  return isObject(s) && typeof s.description === "string" ? collapseWhitespace(s.description) : void 0;
+}
+var PATTERNS = {
+  "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$": "use 1-63 lowercase letters, digits and `-`, starting and ending with a letter or digit (e.g. `railway-production`)",
+  "^(\\*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$": "use `*` or an environment name: lowercase letters, digits and `-`",
+  "^[A-Za-z_][A-Za-z0-9_.-]*$": "an operation name starts with a letter or `_` and contains only letters, digits, `_`, `.` and `-`",
+  "^(\\*|class:(read|write|destructive)|[A-Za-z_][A-Za-z0-9_.-]*)$": "use an operation name, `class:read`, `class:write`, `class:destructive` or `*`",
+  "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$": "use an RFC 3339 date-time with a time zone, e.g. `2027-01-31T00:00:00Z`",
+  "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "use a date like `2026-04-25`",
+  "^[a-z0-9.-]+(:[0-9]+)?$": "use a lowercase host name, optionally with a port, e.g. `backboard.railway.com`",
+  "^/": "must start with `/`",
+  "^https?://": "must start with `http://` or `https://`",
+  "^fake-[A-Za-z0-9_.-]+$": "replay token values must start with `fake-`: replays never hold real credentials",
+  "^[A-Za-z0-9-]+$": "use letters, digits and `-` only"
+};
+function describePattern(pattern, parentSchema) {
+  const known = PATTERNS[pattern];
+  if (known) return known;
+  if (isObject(parentSchema) && typeof parentSchema.description === "string") return collapseWhitespace(parentSchema.description);
+  return `must match the pattern \`${pattern}\``;
+}
+function describeForm(branch) {
+  if (!isObject(branch)) return [];
+  if (Array.isArray(branch.enum)) return branch.enum.map((v) => `\`${String(v)}\``);
+  if ("const" in branch) return [`\`${String(branch.const)}\``];
+  if (typeof branch.type === "string") return [typeName(branch.type)];
+  return [];
+}
+function joinOr(forms) {
+  if (forms.length <= 1) return forms.join("");
+  return `${forms.slice(0, -1).join(", ")} or ${forms[forms.length - 1] ?? ""}`;
+}
+function boundText(keyword, params) {
+  const limit = Number(params.limit);
+  const plural3 = (n2, one, many = `${one}s`) => `${n2} ${n2 === 1 ? one : many}`;
+  switch (keyword) {
+    case "minItems":
+      return `must have at least ${plural3(limit, "entry", "entries")}`;
+    case "maxItems":
+      return `must have at most ${plural3(limit, "entry", "entries")}`;
+    case "minLength":
+      return limit === 1 ? "must not be empty" : `must be at least ${plural3(limit, "character")} long`;
+    case "maxLength":
+      return `must be at most ${plural3(limit, "character")} long`;
+    case "minProperties":
+      return limit === 1 ? "must not be empty" : `must have at least ${plural3(limit, "property", "properties")}`;
+    case "maxProperties":
+      return `must have at most ${plural3(limit, "property", "properties")}`;
+    case "minimum":
+      return `must be at least ${limit}`;
+    case "maximum":
+      return `must be at most ${limit}`;
+    case "exclusiveMinimum":
+      return `must be greater than ${limit}`;
+    default:
+      return `must be less than ${limit}`;
+  }
+}
+function typeName(t) {
+  switch (t) {
+    case "array":
+      return "a list";
+    case "object":
+      return "a mapping";
+    case "string":
+      return "a string";
+    case "integer":
+      return "an integer";
+    case "number":
+      return "a number";
+    case "boolean":
+      return "a boolean";
+    case "null":
+      return "empty";
+    case "binary":
+      return "binary data (a `!!binary` value)";
+    case "timestamp":
+      return "a `!!timestamp` value";
+    case "tagged":
+      return "a tagged `!!set` or `!!omap` value";
+    default:
+      return t;
+  }
+}
+function jsonType(v) {
+  if (v === null || v === void 0) return "null";
+  if (v instanceof Uint8Array) return "binary";
+  if (v instanceof Date) return "timestamp";
+  if (v instanceof Map || v instanceof Set) return "tagged";
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
+  return typeof v;
+}
+function displayPath(path21) {
+  let out = "";
+  for (const seg of path21) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+function pointerToPath(pointer) {
+  if (pointer === "") return [];
+  return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^(0|[1-9]\d*)$/.test(s) ? Number(s) : s);
+}
+function isObject(v) {
+  return isRecord(v);
+}
+
+// src/load/document.ts
+var API_VERSION = "blastguard.dev/v1";
+function checkDocument(file, doc) {
+  const { value, locate } = doc;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    const what = Array.isArray(value) ? "a list" : value === null ? "empty" : `the ${typeof value} \`${excerpt(value)}\``;
+    return {
+      diagnostics: [
+        diagnostic(
+          VALIDATION_CODES.notMapping,
+          `document is ${what}, not a mapping`,
+          locate([]),
+          "a policy document is a mapping with `apiVersion`, `kind`, `metadata` and `spec`"
+        )
+      ],
+      rejected: { file }
+    };
+  }
+  const record2 = value;
+  const diagnostics = [];
+  let apiVersionReported = false;
+  if (!("apiVersion" in record2)) {
+    apiVersionReported = true;
+    diagnostics.push(
+      diagnostic(VALIDATION_CODES.apiVersion, "document has no `apiVersion`", locate([]), `add \`apiVersion: ${API_VERSION}\``)
+    );
+  } else if (record2.apiVersion !== API_VERSION) {
+    apiVersionReported = true;
+    diagnostics.push(
+      diagnostic(
+        VALIDATION_CODES.apiVersion,
+        `unsupported apiVersion \`${excerpt(record2.apiVersion)}\``,
+        locate(["apiVersion"]),
+        `use \`apiVersion: ${API_VERSION}\``
+      )
+    );
+  }
+  const kind = record2.kind;
+  if (kind === void 0 || kind === null) {
+    diagnostics.push(
+      diagnostic(
+        VALIDATION_CODES.missingKind,
+        "document has no `kind`",
+        "kind" in record2 ? locate(["kind"], "key") : locate([]),
+        `add \`kind:\` with one of ${listCode(KINDS, "or")}`
+      )
+    );
+    return { diagnostics, rejected: unknownKindRejected(record2, file) };
+  }
+  if (typeof kind !== "string" || !KINDS.includes(kind)) {
+    const suggestion = typeof kind === "string" ? didYouMean(kind, KINDS) : void 0;
+    diagnostics.push(
+      diagnostic(
+        VALIDATION_CODES.unknownKind,
+        `unknown kind \`${excerpt(kind)}\``,
+        locate(["kind"]),
+        suggestion ?? `use one of ${listCode(KINDS, "or")}`
+      )
+    );
+    return { diagnostics, rejected: unknownKindRejected(record2, file) };
+  }
+  const k = kind;
+  diagnostics.push(...schemaDiagnostics(k, value, locate, { skipApiVersion: apiVersionReported }));
+  if (diagnostics.length > 0) {
+    const meta = record2.metadata;
+    const name = typeof meta === "object" && meta !== null ? meta.name : void 0;
+    return { diagnostics, rejected: typeof name === "string" ? { kind: k, name, file } : { kind: k, file } };
+  }
+  const metadata = record2.metadata;
+  const document = {
+    kind: k,
+    name: metadata.name,
+    value,
+    file,
+    index: doc.index,
+    locate
+  };
+  return { document, diagnostics };
+}
+function unknownKindRejected(record2, file) {
+  const meta = record2.metadata;
+  const name = typeof meta === "object" && meta !== null ? meta.name : void 0;
+  return typeof name === "string" ? { name, file } : { file };
+}
+
 // src/load/yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
 var MAX_ALIAS_COUNT = 100;
@@ -75390,9 +73230,9 @@ function parseYaml(file, text2) {
   let docs;
   const tooDeep = /* @__PURE__ */ new Map();
   try {
-    const tokens2 = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(source));
+    const tokens = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(source));
     let docIndex = 0;
-    const fed = tokens2.map((token) => {
+    const fed = tokens.map((token) => {
       if (token.type !== "document") return token;
       const at = tooDeepAt(token.value);
       if (at !== void 0) tooDeep.set(docIndex, at);
@@ -75666,13 +73506,13 @@ function makeLocator(doc, spanAt) {
     if ((0, import_yaml.isMap)(node) && node.items[0]) return nodeSpan(node.items[0].key) ?? nodeSpan(node);
     return nodeSpan(node);
   };
-  return (path20, part = "value") => {
-    if (path20.length === 0) return rootSpan();
+  return (path21, part = "value") => {
+    if (path21.length === 0) return rootSpan();
     let node = doc.contents;
     let pair;
     let best = rootSpan();
-    for (let i = 0; i < path20.length; i++) {
-      const segment = path20[i];
+    for (let i = 0; i < path21.length; i++) {
+      const segment = path21[i];
       node = deref(node);
       if ((0, import_yaml.isMap)(node)) {
         const p = node.items.find((item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment));
@@ -75701,10 +73541,287 @@ function yamlMessage(message3) {
   return oneLine(message3).replace(/\s+at line \d+, column \d+:?$/, "");
 }
 
+// src/core/exact-number.ts
+var ALWAYS_EXACT = 15;
+function isExactJsonNumber(literal) {
+  if (literal.length <= ALWAYS_EXACT && !/[eE]/.test(literal)) return true;
+  const value = Number(literal);
+  if (!Number.isFinite(value)) return false;
+  const read = decimal(literal);
+  const written = decimal(String(value));
+  return read !== null && written !== null && read.digits === written.digits && (read.digits === "" || read.exponent === written.exponent);
+}
+function decimal(text2) {
+  const m = /^-?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text2);
+  if (m === null) return null;
+  const integer = m[1] ?? "";
+  const fraction = m[2] ?? "";
+  const exponent = Number(m[3] ?? "0");
+  const all = integer + fraction;
+  const lead = all.search(/[1-9]/);
+  if (lead === -1) return { digits: "", exponent: 0 };
+  const digits = all.slice(lead).replace(/0+$/, "");
+  return { digits, exponent: integer.length - 1 - lead + exponent };
+}
+
+// src/core/json.ts
+var JsonSyntaxError = class extends Error {
+  constructor(message3, offset) {
+    super(message3);
+    this.offset = offset;
+    this.name = "JsonSyntaxError";
+  }
+  offset;
+};
+var MAX_DEPTH = 1e4;
+var JsonDuplicateKeyError = class extends JsonSyntaxError {
+  constructor(key, offset) {
+    super(`duplicate member name at offset ${offset}`, offset);
+    this.key = key;
+    this.name = "JsonDuplicateKeyError";
+  }
+  key;
+};
+function parseJsonPreservingNumbers(text2, options = {}) {
+  const parser2 = new Parser2(text2, options.duplicates ?? "last");
+  parser2.skipWhitespace();
+  const value = parser2.value(0);
+  parser2.skipWhitespace();
+  if (!parser2.atEnd()) parser2.fail("unexpected data after the top-level value");
+  return value;
+}
+var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+var Parser2 = class {
+  constructor(text2, duplicates) {
+    this.text = text2;
+    this.duplicates = duplicates;
+  }
+  text;
+  duplicates;
+  pos = 0;
+  /** The first number literal a JavaScript number would not write back as the same value. */
+  inexact = null;
+  atEnd() {
+    return this.pos >= this.text.length;
+  }
+  fail(message3) {
+    throw new JsonSyntaxError(`${message3} at offset ${this.pos}`, this.pos);
+  }
+  skipWhitespace() {
+    const t = this.text;
+    while (this.pos < t.length) {
+      const c2 = t.charCodeAt(this.pos);
+      if (c2 === 32 || c2 === 10 || c2 === 13 || c2 === 9) this.pos++;
+      else break;
+    }
+  }
+  value(depth) {
+    if (depth > MAX_DEPTH) this.fail("document nested too deeply");
+    const c2 = this.text[this.pos];
+    switch (c2) {
+      case "{":
+        return this.object(depth + 1);
+      case "[":
+        return this.array(depth + 1);
+      case '"':
+        return this.string();
+      case "t":
+        return this.literal("true", true);
+      case "f":
+        return this.literal("false", false);
+      case "n":
+        return this.literal("null", null);
+      case void 0:
+        return this.fail("unexpected end of input");
+      default:
+        return this.number();
+    }
+  }
+  literal(word, value) {
+    if (!this.text.startsWith(word, this.pos)) this.fail("invalid literal");
+    this.pos += word.length;
+    return value;
+  }
+  number() {
+    NUMBER.lastIndex = this.pos;
+    const m = NUMBER.exec(this.text);
+    if (!m || m[0].length === 0) this.fail("invalid character");
+    this.pos += m[0].length;
+    if (this.inexact === null && !isExactJsonNumber(m[0])) this.inexact = m[0];
+    return new JsonNumberLiteral(m[0]);
+  }
+  object(depth) {
+    const out = /* @__PURE__ */ Object.create(null);
+    this.sequence("}", () => {
+      if (this.text[this.pos] !== '"') this.fail("expected a string key");
+      const at = this.pos;
+      const key = this.string();
+      if (this.duplicates === "reject" && key in out) throw new JsonDuplicateKeyError(key, at);
+      this.skipWhitespace();
+      if (this.text[this.pos] !== ":") this.fail("expected ':'");
+      this.pos++;
+      this.skipWhitespace();
+      out[key] = this.value(depth);
+    });
+    return out;
+  }
+  array(depth) {
+    const out = [];
+    this.sequence("]", () => {
+      out.push(this.value(depth));
+    });
+    return out;
+  }
+  /** `[` or `{`, then items separated by `,` up to `close`; `item` reads one item at its first character. */
+  sequence(close, item) {
+    this.pos++;
+    this.skipWhitespace();
+    if (this.text[this.pos] === close) {
+      this.pos++;
+      return;
+    }
+    for (; ; ) {
+      this.skipWhitespace();
+      item();
+      this.skipWhitespace();
+      const c2 = this.text[this.pos];
+      this.pos++;
+      if (c2 === close) return;
+      if (c2 !== ",") {
+        this.pos--;
+        this.fail(`expected ',' or '${close}'`);
+      }
+    }
+  }
+  string() {
+    const t = this.text;
+    this.pos++;
+    let out = "";
+    let start = this.pos;
+    for (; ; ) {
+      if (this.pos >= t.length) this.fail("unterminated string");
+      const c2 = t.charCodeAt(this.pos);
+      if (c2 === 34) {
+        out += t.slice(start, this.pos);
+        this.pos++;
+        return replaceLoneSurrogates(out);
+      }
+      if (c2 < 32) this.fail("control character in string");
+      if (c2 !== 92) {
+        this.pos++;
+        continue;
+      }
+      out += t.slice(start, this.pos);
+      const e = t[this.pos + 1];
+      this.pos += 2;
+      switch (e) {
+        case '"':
+          out += '"';
+          break;
+        case "\\":
+          out += "\\";
+          break;
+        case "/":
+          out += "/";
+          break;
+        case "b":
+          out += "\b";
+          break;
+        case "f":
+          out += "\f";
+          break;
+        case "n":
+          out += "\n";
+          break;
+        case "r":
+          out += "\r";
+          break;
+        case "t":
+          out += "	";
+          break;
+        case "u": {
+          const hex = t.slice(this.pos, this.pos + 4);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail("invalid unicode escape");
+          out += String.fromCharCode(parseInt(hex, 16));
+          this.pos += 4;
+          break;
+        }
+        default:
+          this.pos -= 1;
+          this.fail("invalid escape");
+      }
+      start = this.pos;
+    }
+  }
+};
+function replaceLoneSurrogates(s) {
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\uFFFD");
+}
+function scanRequestJson(text2) {
+  const parser2 = new Parser2(text2, "reject");
+  try {
+    parser2.skipWhitespace();
+    parser2.value(0);
+    parser2.skipWhitespace();
+    if (!parser2.atEnd()) parser2.fail("unexpected data after the top-level value");
+  } catch (e) {
+    if (e instanceof JsonDuplicateKeyError) return { duplicate: e.key, inexact: parser2.inexact };
+    throw e;
+  }
+  return { duplicate: null, inexact: parser2.inexact };
+}
+function parseJsonNotingDuplicates(text2) {
+  try {
+    const value = JSON.parse(text2);
+    return { value, ...scanRequestJson(text2) };
+  } catch {
+    return null;
+  }
+}
+function jsonSyntaxLocation(text2) {
+  let offset;
+  let reason;
+  try {
+    parseJsonPreservingNumbers(text2);
+    return void 0;
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    offset = e.offset;
+    reason = e.message.replace(/ at offset \d+$/, "");
+  }
+  const before = text2.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, column: offset - (before.lastIndexOf("\n") + 1) + 1, reason };
+}
+
+// src/load/manifest.ts
+var MANIFEST_FORMAT = "apollo-persisted-query-manifest";
+var TYPES = /* @__PURE__ */ new Set(["query", "mutation", "subscription"]);
+function readManifest(text2) {
+  const syntax = jsonSyntaxLocation(text2);
+  if (syntax !== void 0) return { syntax };
+  const value = JSON.parse(text2);
+  if (!isRecord(value)) return { shape: "is not a json object" };
+  if (value["format"] !== MANIFEST_FORMAT) return { shape: `has no \`"format": "${MANIFEST_FORMAT}"\`` };
+  if (value["version"] !== 1) return { shape: 'has no `"version": 1`' };
+  const operations = value["operations"];
+  if (!Array.isArray(operations)) return { shape: "has no `operations` array" };
+  const out = [];
+  for (const [i, op] of operations.entries()) {
+    if (!isRecord(op)) return { shape: `has \`operations[${i}]\`, which is not an object` };
+    for (const member of ["id", "name", "body"]) {
+      if (typeof op[member] !== "string" || op[member] === "") return { shape: `has \`operations[${i}]\` without a non-empty string \`${member}\`` };
+    }
+    if (typeof op["type"] !== "string" || !TYPES.has(op["type"])) return { shape: `has \`operations[${i}]\` whose \`type\` is not query, mutation or subscription` };
+    out.push({ id: op["id"], name: op["name"], type: op["type"], body: op["body"] });
+  }
+  return { operations: out };
+}
+
 // src/load/index.ts
 async function loadPolicySet(dir, options) {
-  const cwd = path3.resolve(options.cwd);
-  const root = relativePath(cwd, path3.resolve(cwd, dir));
+  const cwd = path4.resolve(options.cwd);
+  const root = relativePath(cwd, path4.resolve(cwd, dir));
   const set = emptyPolicySet(root);
   const { files, diagnostics } = await findPolicyFiles(dir, cwd);
   const sources = /* @__PURE__ */ new Map();
@@ -75715,6 +73832,7 @@ async function loadPolicySet(dir, options) {
     set.rejected?.push(...loaded.rejected);
     if (loaded.text !== void 0) sources.set(file.rel, loaded.text);
   }
+  await readAttachments(set, cwd, sources);
   return { set, diagnostics, sources };
 }
 function loadDocumentsFromText(file, text2) {
@@ -75728,7 +73846,7 @@ function loadDocumentsFromText(file, text2) {
     );
   }
   for (const broken of parsed2.broken) {
-    const kind = broken.kind !== void 0 && KINDS2.includes(broken.kind) ? { kind: broken.kind } : {};
+    const kind = broken.kind !== void 0 && KINDS.includes(broken.kind) ? { kind: broken.kind } : {};
     rejected.push({ ...kind, ...broken.name === void 0 ? {} : { name: broken.name }, file });
   }
   for (const doc of parsed2.documents) {
@@ -75778,13 +73896,2141 @@ async function readFileText(file) {
   };
 }
 
+// src/core/modes.ts
+var CLASSES = ["read", "write", "destructive"];
+var SEVERITY = { allow: 0, shadow: 1, deny: 2 };
+
+// src/ir/types.ts
+var IR_VERSION = 1;
+
+// src/ir/build.ts
+var byString = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+var sortedUnique = (xs) => [...new Set(xs)].sort(byString);
+var classOrder = (xs) => CLASSES.filter((c2) => xs.includes(c2));
+function buildIr(set) {
+  const apis = /* @__PURE__ */ new Map();
+  for (const doc of set.apis) {
+    if (!apis.has(doc.name)) apis.set(doc.name, withReadingOptions(buildApi(doc.name, doc.value.spec), doc, set));
+  }
+  const policies = /* @__PURE__ */ new Map();
+  for (const doc of set.policies) {
+    if (policies.has(doc.name)) continue;
+    const spec = doc.value.spec;
+    const api = apis.get(spec.api);
+    const seen = /* @__PURE__ */ new Set();
+    policies.set(doc.name, {
+      name: doc.name,
+      api: spec.api,
+      owners: [...doc.value.metadata.owners ?? []],
+      rules: spec.rules.filter((r) => !seen.has(r.id) && seen.add(r.id)).map((r) => ({
+        id: `${doc.name}/${r.id}`,
+        mode: r.mode,
+        reason: r.reason ?? null,
+        match: buildMatch(r.match, api)
+      }))
+    });
+  }
+  const tokens = /* @__PURE__ */ new Map();
+  for (const doc of set.tokens) {
+    const spec = doc.value.spec;
+    const key = spec.fingerprint ?? (spec.family ? familyKey(spec.family.prefix) : "");
+    if (tokens.has(key)) continue;
+    tokens.set(key, {
+      name: doc.name,
+      api: spec.api,
+      fingerprint: key,
+      family: spec.family?.prefix ?? null,
+      expires: spec.expires === void 0 ? null : normalizeTimestamp(spec.expires),
+      grants: spec.grants.map(
+        (g) => ({
+          operations: sortedUnique(g.operations),
+          environments: sortedUnique(g.environments),
+          projects: g.projects ? sortedUnique(g.projects) : null,
+          resources: g.resources ? sortedUnique(g.resources) : null,
+          ...g.arguments ? { arguments: buildArguments(g.arguments) } : {}
+        })
+      )
+    });
+  }
+  const o = set.overrides[0]?.value.spec;
+  const overrides = {
+    enforcement: o?.enforcement ?? "normal",
+    reason: o?.reason ?? null,
+    expires: o?.expires === void 0 ? null : normalizeTimestamp(o.expires)
+  };
+  const tokenList = [...tokens.values()];
+  for (const api of apis.values()) {
+    const paths = /* @__PURE__ */ new Set();
+    for (const p of policies.values()) if (p.api === api.name) for (const r of p.rules) for (const k of Object.keys(r.match.arguments ?? {})) paths.add(k);
+    for (const t of tokenList) if (t.api === api.name) for (const g of t.grants) for (const k of Object.keys(g.arguments ?? {})) paths.add(k);
+    if (paths.size > 0) api.argumentPaths = sortedUnique([...paths]);
+  }
+  return {
+    irVersion: IR_VERSION,
+    apis: [...apis.values()].sort((a, b) => byString(a.name, b.name)),
+    policies: [...policies.values()].sort((a, b) => byString(a.name, b.name)),
+    tokens: [...tokens.values()].sort((a, b) => byString(a.fingerprint, b.fingerprint)),
+    overrides,
+    inventories: buildInventories(set, apis),
+    ...identityIssuers(set)
+  };
+}
+function identityIssuers(set) {
+  const byName2 = /* @__PURE__ */ new Map();
+  for (const doc of set.identityIssuers ?? []) {
+    if (byName2.has(doc.name)) continue;
+    const spec = doc.value.spec;
+    byName2.set(doc.name, {
+      name: doc.name,
+      keys: (spec.keys ?? []).map((k) => ({ kid: k.kid, pem: k.pem ?? null, jwk: k.jwk === void 0 ? null : { ...k.jwk } })),
+      jwksUrl: spec.jwksUrl ?? null,
+      tenants: sortedUnique(spec.tenants),
+      originators: sortedUnique(spec.originators),
+      maxLifetimeSeconds: durationSeconds(spec.maxLifetime) ?? 0,
+      algorithms: sortedUnique(spec.algorithms ?? ["ES256", "EdDSA"])
+    });
+  }
+  if (byName2.size === 0) return {};
+  return { identityIssuers: [...byName2.values()].sort((a, b) => byString(a.name, b.name)) };
+}
+function buildInventories(set, apis) {
+  const byApi = /* @__PURE__ */ new Map();
+  for (const doc of set.inventories ?? []) {
+    const api = doc.value.spec.api;
+    const caseless2 = apis.get(api)?.resourceIds.caseInsensitive ?? false;
+    let resources = byApi.get(api);
+    if (!resources) byApi.set(api, resources = /* @__PURE__ */ new Map());
+    for (const r of doc.value.spec.resources) {
+      const key = caseless2 ? r.id.toLowerCase() : r.id;
+      if (resources.has(key)) continue;
+      resources.set(key, { id: r.id, kind: r.kind, environment: r.environment ?? null, project: r.project ?? null, labels: sortedRecord(r.labels ?? {}) });
+    }
+  }
+  return [...byApi].sort(([a], [b]) => byString(a, b)).map(([api, resources]) => ({ api, resources: [...resources.values()].sort((a, b) => byString(a.id, b.id)) }));
+}
+function sortedRecord(record2) {
+  const out = {};
+  for (const key of Object.keys(record2).sort(byString)) {
+    const v = record2[key];
+    if (v !== void 0) out[key] = v;
+  }
+  return out;
+}
+function withReadingOptions(api, doc, set) {
+  const file = manifestPath(doc);
+  const attached = file === null ? void 0 : set.attachments?.[file];
+  if (attached !== void 0 && "text" in attached && api.protocol === "graphql") {
+    const reading = readManifest(attached.text);
+    if ("operations" in reading) {
+      const byId = /* @__PURE__ */ new Map();
+      for (const op of reading.operations) if (!byId.has(op.id)) byId.set(op.id, op.body);
+      api.trustedDocuments = [...byId].sort((a, b) => byString(a[0], b[0])).map(([id, body]) => ({ id, body }));
+    }
+  }
+  if (doc.value.spec.http?.jsonLabelledAsForm === "accept") api.http = { jsonLabelledAsForm: true };
+  return api;
+}
+function buildApi(name, spec) {
+  const operations = Object.entries(spec.operations).filter((e) => e[1] !== void 0).map(([opName, op]) => buildOperation(opName, op, spec.protocol));
+  operations.push(...sqlOperations(operations));
+  operations.sort((a, b) => byString(a.name, b.name));
+  const t = spec.tokens ?? {};
+  return {
+    name,
+    protocol: spec.protocol,
+    hosts: sortedUnique(spec.hosts),
+    endpoint: spec.endpoint ?? null,
+    environments: [...spec.environments],
+    protectedEnvironments: [...spec.protectedEnvironments],
+    defaults: { read: spec.defaults.read, write: spec.defaults.write, destructive: spec.defaults.destructive },
+    tokens: {
+      headers: (t.headers ?? [{ name: "Authorization", scheme: "Bearer" }]).map((h) => ({ name: h.name, schemes: h.scheme === void 0 ? [] : typeof h.scheme === "string" ? [h.scheme] : [...h.scheme] })),
+      missing: t.missing ?? "deny",
+      unknown: t.unknown ?? "deny",
+      requireExpiry: t.requireExpiry ?? true,
+      checkScopesFor: classOrder(t.checkScopesFor ?? CLASSES)
+    },
+    identity: {
+      attemptHeader: spec.identity?.attemptHeader ?? null,
+      originatorBaggageKey: spec.identity?.originatorBaggageKey ?? "originator",
+      tenantBaggageKey: spec.identity?.tenantBaggageKey ?? "tenant"
+    },
+    resourceIds: { caseInsensitive: spec.resourceIds?.caseInsensitive ?? false },
+    operations
+  };
+}
+function defaultType(protocol, cls) {
+  if (protocol === "mcp") return "tool";
+  if (protocol === "graphql") return cls === "read" ? "query" : "mutation";
+  return "request";
+}
+function sqlOperations(operations) {
+  const byName2 = new Map(operations.map((o) => [o.name, o]));
+  const added = [];
+  for (const tool of operations) {
+    if (!tool.sql) continue;
+    for (const cls of CLASSES) {
+      const name = `${tool.name}.${cls}`;
+      const declared = byName2.get(name);
+      if (declared) {
+        if (!declared.resource && tool.resource) declared.resource = { ...tool.resource };
+        continue;
+      }
+      added.push({
+        name,
+        class: cls,
+        type: tool.type,
+        reversible: cls === "destructive" ? false : tool.reversible,
+        resource: tool.resource ? { ...tool.resource } : null,
+        http: null
+      });
+    }
+  }
+  return added;
+}
+function buildOperation(name, op, protocol) {
+  return {
+    name,
+    class: op.class,
+    type: op.type ?? defaultType(protocol, op.class),
+    reversible: op.reversible ?? null,
+    resource: op.resource ? {
+      kind: op.resource.kind,
+      idArg: op.resource.idArg ?? null,
+      idTemplate: op.resource.id ?? null,
+      environmentArg: op.resource.environmentArg ?? null,
+      projectArg: op.resource.projectArg ?? null
+    } : null,
+    http: op.http ? { method: op.http.method, path: op.http.path } : null,
+    ...op.sql ? { sql: { argument: op.sql.argument } } : {}
+  };
+}
+function resolveOperations(selectors, api) {
+  const classes = [];
+  const names = [];
+  for (const s of selectors) {
+    if (s.startsWith("class:")) classes.push(s.slice("class:".length));
+    else if (s !== "*") names.push(s);
+  }
+  for (const op of api?.operations ?? []) if (classes.includes(op.class)) names.push(op.name);
+  return { any: selectors.includes("*"), names: sortedUnique(names), classes: classOrder(classes) };
+}
+function identityCondition(v) {
+  if (v === void 0) return null;
+  if (v === "present") return { present: true };
+  if (v === "absent") return { present: false };
+  return { in: sortedUnique(v) };
+}
+function buildMatch(m, api) {
+  return {
+    operations: m?.operations ? resolveOperations(m.operations, api) : null,
+    environments: m?.environments ? sortedUnique(m.environments) : null,
+    resources: m?.resources ? {
+      kinds: m.resources.kinds ? sortedUnique(m.resources.kinds) : null,
+      ids: m.resources.ids ? sortedUnique(m.resources.ids) : null,
+      projects: m.resources.projects ? sortedUnique(m.resources.projects) : null
+    } : null,
+    tokens: m?.tokens ? sortedUnique(m.tokens) : null,
+    identity: m?.identity ? {
+      originator: identityCondition(m.identity.originator),
+      tenant: identityCondition(m.identity.tenant),
+      verified: m.identity.verified ?? null
+    } : null,
+    attempt: m?.attempt ? { min: m.attempt.min ?? null, max: m.attempt.max ?? null } : null,
+    ...m?.arguments ? { arguments: buildArguments(m.arguments) } : {}
+  };
+}
+var byJson = (a, b) => byString(JSON.stringify(a), JSON.stringify(b));
+function buildArguments(conditions) {
+  const out = {};
+  for (const path21 of Object.keys(conditions).sort(byString)) {
+    const c2 = conditions[path21];
+    if (c2 === void 0) continue;
+    const cond = typeof c2 === "string" ? c2 : [...new Map(c2.map((v) => [JSON.stringify(v), v])).values()].sort(byJson);
+    defineOwn(out, path21, cond);
+  }
+  return out;
+}
+function irDigest(ir) {
+  return "sha256:" + createHash("sha256").update(canonicalJson(ir)).digest("hex");
+}
+
+// src/diff/facts.ts
+var CLASS_RANK = { read: 0, write: 1, destructive: 2 };
+var same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+function overridesChange(base, head) {
+  const before = { ...base.overrides };
+  const after = { ...head.overrides };
+  if (same(before, after)) return null;
+  return { before, after, flipped: before.enforcement !== after.enforcement };
+}
+function covers(a, b, wildcard) {
+  if (a === null || wildcard !== void 0 && a.includes(wildcard)) return true;
+  if (b === null) return false;
+  return b.every((x) => a.includes(x));
+}
+function grantCovers(a, b) {
+  return covers(a.operations, b.operations, "*") && covers(a.environments, b.environments, "*") && covers(a.projects, b.projects) && covers(a.resources, b.resources);
+}
+var grantText = (g) => `\`${g.operations.join(", ")}\` in \`${g.environments.join(", ")}\`` + (g.projects ? ` for projects \`${g.projects.join(", ")}\`` : "") + (g.resources ? ` on resources \`${g.resources.join(", ")}\`` : "");
+function tokenFacts(base, head) {
+  const facts2 = [];
+  const byName2 = (ir) => new Map(ir.tokens.map((t) => [t.name, t]));
+  const b = byName2(base);
+  const h = byName2(head);
+  for (const [name, t] of h) {
+    const old = b.get(name);
+    if (!old) {
+      facts2.push({ kind: "token-added", subject: name, message: `token \`${name}\` added for api \`${t.api}\` with ${t.grants.length} grant(s)`, effect: "loosens" });
+      continue;
+    }
+    if (old.fingerprint !== t.fingerprint) {
+      facts2.push({ kind: "token-fingerprint-changed", subject: name, message: `token \`${name}\` now has fingerprint \`${t.fingerprint}\` (was \`${old.fingerprint}\`)`, effect: "changes" });
+    }
+    const oldKeys = old.grants.map((g) => JSON.stringify(g));
+    const newKeys = t.grants.map((g) => JSON.stringify(g));
+    const added = t.grants.filter((_, i) => !oldKeys.includes(newKeys[i]));
+    const removed = old.grants.filter((_, i) => !newKeys.includes(oldKeys[i]));
+    const pairedRemoved = /* @__PURE__ */ new Set();
+    for (const g of added) {
+      const wider = removed.find((r) => !pairedRemoved.has(r) && grantCovers(g, r));
+      const narrower = wider ? void 0 : removed.find((r) => !pairedRemoved.has(r) && grantCovers(r, g));
+      if (wider) {
+        pairedRemoved.add(wider);
+        facts2.push({ kind: "token-grant-widened", subject: name, message: `token \`${name}\` grant widened from ${grantText(wider)} to ${grantText(g)}`, effect: "loosens" });
+      } else if (narrower) {
+        pairedRemoved.add(narrower);
+        facts2.push({ kind: "token-grant-narrowed", subject: name, message: `token \`${name}\` grant narrowed from ${grantText(narrower)} to ${grantText(g)}`, effect: "tightens" });
+      } else {
+        facts2.push({ kind: "token-grant-added", subject: name, message: `token \`${name}\` gained a grant: ${grantText(g)}`, effect: "loosens" });
+      }
+    }
+    for (const r of removed) {
+      if (pairedRemoved.has(r)) continue;
+      facts2.push({ kind: "token-grant-removed", subject: name, message: `token \`${name}\` lost a grant: ${grantText(r)}`, effect: "tightens" });
+    }
+    if (old.expires !== t.expires) {
+      const a = old.expires === null ? null : parseRfc3339(old.expires);
+      const z = t.expires === null ? null : parseRfc3339(t.expires);
+      const later = z === null || a !== null && compareInstants(z, a) > 0;
+      facts2.push({
+        kind: later ? "token-expiry-later" : "token-expiry-earlier",
+        subject: name,
+        message: `token \`${name}\` expires ${t.expires === null ? "never" : `\`${t.expires}\``} (was ${old.expires === null ? "never" : `\`${old.expires}\``})`,
+        effect: later ? "loosens" : "tightens"
+      });
+    }
+  }
+  for (const [name, t] of b) {
+    if (!h.has(name)) facts2.push({ kind: "token-removed", subject: name, message: `token \`${name}\` of api \`${t.api}\` removed`, effect: "tightens" });
+  }
+  return facts2;
+}
+var EFFECT_OF_ADDING = { allow: "loosens", shadow: "changes", deny: "tightens" };
+var EFFECT_OF_REMOVING = { allow: "tightens", shadow: "changes", deny: "loosens" };
+function ruleFacts(base, head) {
+  const facts2 = [];
+  const rulesOf = (ir) => new Map(ir.policies.flatMap((p) => p.rules.map((r) => [r.id, r])));
+  const b = rulesOf(base);
+  const h = rulesOf(head);
+  for (const [id, r] of h) {
+    const old = b.get(id);
+    if (!old) {
+      facts2.push({ kind: "rule-added", subject: id, message: `rule \`${id}\` added (${r.mode})`, effect: EFFECT_OF_ADDING[r.mode] });
+      continue;
+    }
+    if (old.mode !== r.mode) {
+      const d = SEVERITY[r.mode] - SEVERITY[old.mode];
+      facts2.push({ kind: "rule-mode-changed", subject: id, message: `rule \`${id}\` mode ${old.mode} \u2192 ${r.mode}`, effect: d < 0 ? "loosens" : "tightens" });
+    }
+    if (!same(old.match, r.match)) facts2.push({ kind: "rule-match-changed", subject: id, message: `rule \`${id}\` matches different calls`, effect: "changes" });
+  }
+  for (const [id, r] of b) {
+    if (!h.has(id)) facts2.push({ kind: "rule-removed", subject: id, message: `rule \`${id}\` removed (was ${r.mode})`, effect: EFFECT_OF_REMOVING[r.mode] });
+  }
+  for (const p of head.policies) {
+    const old = base.policies.find((q) => q.name === p.name);
+    if (!old) continue;
+    const kept = p.rules.map((r) => r.id).filter((id) => b.has(id));
+    const oldOrder = old.rules.map((r) => r.id).filter((id) => h.has(id));
+    if (kept.join("\n") !== oldOrder.join("\n")) {
+      facts2.push({ kind: "rule-reordered", subject: p.name, message: `policy \`${p.name}\` rules reordered: ${kept.map((id) => `\`${id.slice(p.name.length + 1)}\``).join(", ")}`, effect: "changes" });
+    }
+  }
+  return facts2;
+}
+function catalogFacts(base, head) {
+  const facts2 = [];
+  for (const api of head.apis) {
+    const old = base.apis.find((a) => a.name === api.name);
+    if (!old) {
+      facts2.push({ kind: "api-added", subject: api.name, message: `api \`${api.name}\` added`, effect: "changes" });
+      continue;
+    }
+    for (const op of api.operations) {
+      const was = old.operations.find((o) => o.name === op.name);
+      if (!was) facts2.push({ kind: "operation-added", subject: `${api.name}/${op.name}`, message: `operation \`${op.name}\` of \`${api.name}\` catalogued as ${op.class}`, effect: "changes" });
+      else if (was.class !== op.class) {
+        const d = CLASS_RANK[op.class] - CLASS_RANK[was.class];
+        facts2.push({
+          kind: "operation-class-changed",
+          subject: `${api.name}/${op.name}`,
+          message: `operation \`${op.name}\` of \`${api.name}\` class ${was.class} \u2192 ${op.class}`,
+          effect: d < 0 ? "loosens" : "tightens"
+        });
+      }
+    }
+    for (const op of old.operations) {
+      if (!api.operations.some((o) => o.name === op.name)) {
+        facts2.push({ kind: "operation-removed", subject: `${api.name}/${op.name}`, message: `operation \`${op.name}\` of \`${api.name}\` no longer catalogued (was ${op.class})`, effect: "changes" });
+      }
+    }
+    const settings = (a) => [a.environments, a.protectedEnvironments, a.defaults, a.tokens.missing, a.tokens.unknown, a.tokens.requireExpiry, a.tokens.checkScopesFor];
+    if (!same(settings(old), settings(api))) {
+      facts2.push({ kind: "api-changed", subject: api.name, message: `api \`${api.name}\` environments, defaults or token settings changed`, effect: "changes" });
+    }
+  }
+  for (const api of base.apis) {
+    if (!head.apis.some((a) => a.name === api.name)) facts2.push({ kind: "api-removed", subject: api.name, message: `api \`${api.name}\` removed: every call to it is denied`, effect: "tightens" });
+  }
+  return facts2;
+}
+var ENFORCEMENT_RANK = { normal: 0, "shadow-all": -1, lockdown: 1 };
+function policyFacts(base, head) {
+  const facts2 = [];
+  const o = overridesChange(base, head);
+  if (o) {
+    const d = ENFORCEMENT_RANK[o.after.enforcement] - ENFORCEMENT_RANK[o.before.enforcement];
+    facts2.push({
+      kind: "overrides-changed",
+      subject: "overrides",
+      message: o.flipped ? `panic flag ${o.before.enforcement} \u2192 ${o.after.enforcement}${o.after.reason ? ` (\`${o.after.reason}\`)` : ""}${o.after.expires ? ` until \`${o.after.expires}\`` : ""}` : "panic flag reason or expiry changed",
+      effect: d < 0 ? "loosens" : d > 0 ? "tightens" : "changes"
+    });
+  }
+  return [...facts2, ...catalogFacts(base, head), ...ruleFacts(base, head), ...tokenFacts(base, head)];
+}
+
+// src/core/arguments.ts
+function argumentAt(args, path21) {
+  let current = args;
+  for (const segment of path21.split(".")) {
+    if (!isRecord(current) || !hasOwn(current, segment)) return void 0;
+    current = current[segment];
+  }
+  return current;
+}
+var argumentAbsent = (v) => v === void 0 || v === null;
+function argumentEmpty(v) {
+  if (argumentAbsent(v) || v === "") return true;
+  if (Array.isArray(v)) return v.length === 0;
+  return isRecord(v) && Object.keys(v).length === 0;
+}
+function argumentEquals(accepted, v) {
+  if (typeof accepted === "string") return v === accepted;
+  return v === accepted || v === JSON.stringify(accepted);
+}
+function argumentHolds(cond, v) {
+  if (cond === "absent") return argumentAbsent(v);
+  if (cond === "present") return !argumentAbsent(v);
+  if (cond === "empty") return argumentEmpty(v);
+  return cond.some((accepted) => argumentEquals(accepted, v));
+}
+function argumentsHold(conditions, args) {
+  if (!conditions) return true;
+  for (const [path21, cond] of Object.entries(conditions)) {
+    if (!argumentHolds(cond, argumentAt(args, path21))) return false;
+  }
+  return true;
+}
+function projectArguments(args, paths) {
+  const out = {};
+  let any = false;
+  for (const path21 of [...paths].sort((a, b) => a.length - b.length)) {
+    const v = argumentAt(args, path21);
+    if (v === void 0) continue;
+    const segments2 = path21.split(".");
+    let target = out;
+    let covered = false;
+    for (const segment of segments2.slice(0, -1)) {
+      const next = hasOwn(target, segment) ? target[segment] : void 0;
+      if (next === void 0) {
+        const made = {};
+        defineOwn(target, segment, made);
+        target = made;
+      } else if (isRecord(next)) {
+        target = next;
+      } else {
+        covered = true;
+        break;
+      }
+    }
+    const last = segments2[segments2.length - 1];
+    if (covered || hasOwn(target, last)) continue;
+    defineOwn(target, last, structuredClone(v));
+    any = true;
+  }
+  return any ? out : null;
+}
+
+// src/core/classify.ts
+var DESTRUCTIVE_VERBS = [
+  "delete",
+  "remove",
+  "destroy",
+  "purge",
+  "drop",
+  "wipe",
+  "reset",
+  "revoke",
+  "terminate",
+  "truncate",
+  "erase"
+];
+var VERBS = new Set(DESTRUCTIVE_VERBS);
+var BOUNDARY = /[_\-./]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/;
+function splitOperationName(name) {
+  return name.split(BOUNDARY).filter((w) => w.length > 0);
+}
+function asciiLower(word) {
+  return word.replace(/[A-Z]/g, (c2) => String.fromCharCode(c2.charCodeAt(0) + 32));
+}
+function classifyOperationName(name, type) {
+  for (const word of splitOperationName(name)) {
+    if (VERBS.has(asciiLower(word))) return "destructive";
+  }
+  return type === "query" ? "read" : "write";
+}
+
+// src/ir/data.ts
+function bundleDataFromIr(ir) {
+  const tokens = {};
+  for (const t of ir.tokens) {
+    tokens[t.fingerprint] = { name: t.name, api: t.api, expires: t.expires, grants: t.grants };
+  }
+  const data = { blastguard: { tokens, overrides: { ...ir.overrides } } };
+  if (ir.inventories.length > 0) {
+    const inventories = {};
+    for (const inv of ir.inventories) {
+      const resources = {};
+      for (const r of inv.resources) resources[r.id] = { kind: r.kind, environment: r.environment, project: r.project };
+      inventories[inv.api] = resources;
+    }
+    data.blastguard.inventories = inventories;
+  }
+  return data;
+}
+
+// src/evaluate/index.ts
+var absent = (v) => v === void 0 || v === null;
+var nonEmpty = (v) => v === null || v === "" ? null : v;
+var InvalidInput = class extends Error {
+};
+function str(parent, key, path21, required, nonEmptyRequired = false) {
+  const v = parent[key];
+  if (absent(v)) {
+    if (required === "required") throw new InvalidInput(`input field \`${path21}\` is missing`);
+    return null;
+  }
+  if (typeof v !== "string") throw new InvalidInput(`input field \`${path21}\` must be a string`);
+  if (nonEmptyRequired && v === "") throw new InvalidInput(`input field \`${path21}\` must be a non-empty string`);
+  return v;
+}
+function obj(parent, key, path21, required) {
+  const v = parent[key];
+  if (absent(v)) {
+    if (required === "required") throw new InvalidInput(`input field \`${path21}\` is missing`);
+    return null;
+  }
+  if (!isRecord(v)) throw new InvalidInput(`input field \`${path21}\` must be an object`);
+  return v;
+}
+function checkInput(input2) {
+  if (input2 === void 0) throw new InvalidInput("input is missing");
+  if (!isRecord(input2)) throw new InvalidInput("input must be an object");
+  const api = str(input2, "api", "api", "required", true);
+  const operation = obj(input2, "operation", "operation", "required");
+  const name = str(operation, "name", "operation.name", "required", true);
+  const type = str(operation, "type", "operation.type", "optional");
+  const resource = obj(input2, "resource", "resource", "optional") ?? {};
+  const kind = str(resource, "kind", "resource.kind", "optional");
+  const id = str(resource, "id", "resource.id", "optional");
+  const environment = str(resource, "environment", "resource.environment", "optional");
+  const project = str(resource, "project", "resource.project", "optional");
+  const token = obj(input2, "token", "token", "optional") ?? {};
+  const fingerprint = str(token, "fingerprint", "token.fingerprint", "optional");
+  const identity = obj(input2, "identity", "identity", "optional") ?? {};
+  const originator = str(identity, "originator", "identity.originator", "optional");
+  const tenant = str(identity, "tenant", "identity.tenant", "optional");
+  str(identity, "causation", "identity.causation", "optional");
+  const verified = identity["verified"];
+  if (!absent(verified) && typeof verified !== "boolean") {
+    throw new InvalidInput("input field `identity.verified` must be a boolean");
+  }
+  const args = obj(input2, "arguments", "arguments", "optional");
+  const attempt = input2["attempt"];
+  if (!absent(attempt) && !(typeof attempt === "number" && Number.isInteger(attempt) && attempt >= 1 && attempt <= 1e9)) {
+    throw new InvalidInput("input field `attempt` must be an integer from 1 to 1000000000");
+  }
+  const timeText = input2["time"];
+  if (absent(timeText)) throw new InvalidInput("input field `time` is missing");
+  const time = typeof timeText === "string" ? parseRfc3339(timeText) : null;
+  if (!time) throw new InvalidInput("input field `time` must be an RFC 3339 date-time");
+  return {
+    api,
+    operation: { name, type },
+    resource: { kind, id, environment, project },
+    fingerprint: nonEmpty(fingerprint),
+    identity: { originator: nonEmpty(originator), tenant: nonEmpty(tenant), verified: verified === true },
+    arguments: args,
+    attempt: typeof attempt === "number" ? attempt : 1,
+    time
+  };
+}
+function hardDeny(kind, rule, reason) {
+  return {
+    allow: false,
+    mode: "deny",
+    enforced: true,
+    would_deny: true,
+    rule,
+    reasons: [reason],
+    violations: [{ kind, rule, mode: "deny" }],
+    environment: null,
+    environment_assumed: false,
+    class: null,
+    enforcement: null
+  };
+}
+var ENFORCEMENTS = ["normal", "shadow-all", "lockdown"];
+function effectiveOverrides(data, time) {
+  const normal = { enforcement: "normal", reason: null };
+  const o = isRecord(data) && isRecord(data["blastguard"]) ? data["blastguard"]["overrides"] : void 0;
+  if (!isRecord(o)) return normal;
+  const { enforcement, reason, expires } = o;
+  if (typeof enforcement !== "string" || !ENFORCEMENTS.includes(enforcement)) return normal;
+  if (!absent(reason) && typeof reason !== "string") return normal;
+  if (enforcement === "shadow-all" && (typeof reason !== "string" || reason === "" || absent(expires))) return normal;
+  if (!absent(expires)) {
+    const at = typeof expires === "string" ? parseRfc3339(expires) : null;
+    if (!at || compareInstants(time, at) >= 0) return normal;
+  }
+  return { enforcement, reason: typeof reason === "string" && reason !== "" ? reason : null };
+}
+function lookupToken(data, fingerprint, api, requireExpiry) {
+  const tokens = isRecord(data) && isRecord(data["blastguard"]) ? data["blastguard"]["tokens"] : void 0;
+  if (!isRecord(tokens) || !hasOwn(tokens, fingerprint)) return null;
+  const t = tokens[fingerprint];
+  if (!isRecord(t) || typeof t["name"] !== "string" || t["api"] !== api || !Array.isArray(t["grants"])) return null;
+  const expires = t["expires"];
+  if (absent(expires)) return requireExpiry ? null : { name: t["name"], expires: null, expiresAt: null, grants: t["grants"] };
+  const at = typeof expires === "string" ? parseRfc3339(expires) : null;
+  if (!at) return null;
+  return { name: t["name"], expires, expiresAt: at, grants: t["grants"] };
+}
+var includesString = (list2, value) => value !== null && Array.isArray(list2) && list2.some((x) => x === value);
+function selectorMatches(selector, op, cls) {
+  return selector === "*" || selector === op || selector === `class:${cls}`;
+}
+function grantCovers2(grant, op, cls, env, input2) {
+  if (!isRecord(grant)) return false;
+  const { operations, environments, projects, resources } = grant;
+  if (!Array.isArray(operations) || !operations.some((s) => selectorMatches(s, op, cls))) return false;
+  if (!Array.isArray(environments) || !environments.some((e) => e === "*" || e === env)) return false;
+  if (!absent(projects) && !includesString(projects, input2.resource.project)) return false;
+  if (!absent(resources) && !includesString(resources, input2.resource.id)) return false;
+  const args = grant["arguments"];
+  if (!absent(args) && !grantArgumentsHold(args, input2.arguments)) return false;
+  return true;
+}
+function grantArgumentsHold(conditions, args) {
+  if (!isRecord(conditions)) return false;
+  for (const cond of Object.values(conditions)) {
+    if (cond === "present" || cond === "absent" || cond === "empty") continue;
+    if (!Array.isArray(cond) || !cond.every((v) => typeof v === "string" || typeof v === "boolean" || Number.isSafeInteger(v))) return false;
+  }
+  return argumentsHold(conditions, args);
+}
+function identityHolds(cond, value) {
+  if (cond === null) return true;
+  if ("present" in cond) return cond.present === (value !== null);
+  return value !== null && cond.in.includes(value);
+}
+function matches(m, ctx) {
+  const { input: input2 } = ctx;
+  if (m.operations) {
+    const s = m.operations;
+    if (!(s.any || s.names.includes(ctx.op) || !ctx.catalogued && s.classes.includes(ctx.cls))) return false;
+  }
+  if (m.environments && !m.environments.includes(ctx.env)) return false;
+  if (m.resources) {
+    if (m.resources.kinds && !includesString(m.resources.kinds, input2.resource.kind)) return false;
+    if (m.resources.ids && !includesString(m.resources.ids, input2.resource.id)) return false;
+    if (m.resources.projects && !includesString(m.resources.projects, input2.resource.project)) return false;
+  }
+  if (m.tokens && !(ctx.token && m.tokens.includes(ctx.token.name))) return false;
+  if (m.identity) {
+    if (!identityHolds(m.identity.originator, input2.identity.originator)) return false;
+    if (!identityHolds(m.identity.tenant, input2.identity.tenant)) return false;
+    if (m.identity.verified !== null && m.identity.verified !== input2.identity.verified) return false;
+  }
+  if (m.attempt) {
+    if (m.attempt.min !== null && input2.attempt < m.attempt.min) return false;
+    if (m.attempt.max !== null && input2.attempt > m.attempt.max) return false;
+  }
+  if (m.arguments && !argumentsHold(m.arguments, input2.arguments)) return false;
+  return true;
+}
+function tokenFinding(api, input2, token, op, cls, env) {
+  if (input2.fingerprint === null) {
+    return { kind: "token-missing", rule: "token:missing", mode: api.tokens.missing, reason: "the call carries no token" };
+  }
+  if (token === null) {
+    return { kind: "token-unknown", rule: "token:unknown", mode: api.tokens.unknown, reason: `the call's token is not declared for api ${api.name}` };
+  }
+  if (token.expiresAt && compareInstants(input2.time, token.expiresAt) >= 0) {
+    return { kind: "token-expired", rule: "token:expired", mode: "deny", token: token.name, reason: `token ${token.name} expired at ${token.expires}` };
+  }
+  if (api.tokens.checkScopesFor.includes(cls) && !token.grants.some((g) => grantCovers2(g, op, cls, env, input2))) {
+    return { kind: "token-scope", rule: "token:scope", mode: "deny", token: token.name, reason: `token ${token.name} has no grant for ${op} in ${env}` };
+  }
+  return null;
+}
+function evaluate(ir, input2, data = bundleDataFromIr(ir)) {
+  let checked;
+  try {
+    checked = checkInput(input2);
+  } catch (e) {
+    if (e instanceof InvalidInput) return hardDeny("invalid-input", "input:invalid", e.message);
+    throw e;
+  }
+  const api = ir.apis.find((a) => a.name === checked.api);
+  if (!api) return hardDeny("unknown-api", "api:unknown", `api \`${checked.api}\` is not declared`);
+  const op = checked.operation.name;
+  const catalogOp = api.operations.find((o) => o.name === op);
+  const cls = catalogOp ? catalogOp.class : classifyOperationName(op, checked.operation.type);
+  const declaredEnv = checked.resource.environment;
+  const envKnown = declaredEnv !== null && api.environments.includes(declaredEnv);
+  const env = envKnown ? declaredEnv : api.protectedEnvironments[0];
+  const overrides = effectiveOverrides(data, checked.time);
+  const token = checked.fingerprint === null ? null : lookupToken(data, checked.fingerprint, api.name, api.tokens.requireExpiry);
+  const findings = [];
+  if (overrides.enforcement === "lockdown" && cls === "destructive") {
+    findings.push({ kind: "lockdown", rule: "overrides:lockdown", mode: "deny", reason: overrides.reason ?? "lockdown is in effect" });
+  }
+  const ctx = { op, cls, catalogued: catalogOp !== void 0, env, token, input: checked };
+  let ruleMatched = false;
+  for (const policy of ir.policies) {
+    if (policy.api !== api.name) continue;
+    for (const rule of policy.rules) {
+      if (!matches(rule.match, ctx)) continue;
+      ruleMatched = true;
+      findings.push({ kind: "rule", rule: rule.id, mode: rule.mode, reason: rule.reason ?? `rule ${rule.id} matched` });
+    }
+  }
+  if (!ruleMatched) {
+    const mode2 = api.defaults[cls];
+    findings.push({ kind: "default", rule: `default:${cls}`, mode: mode2, reason: `no rule matched; the default for ${cls} operations is ${mode2}` });
+  }
+  const tf = tokenFinding(api, checked, token, op, cls, env);
+  if (tf) findings.push(tf);
+  const severity = Math.max(...findings.map((f) => SEVERITY[f.mode]));
+  const deciding = findings.filter((f) => SEVERITY[f.mode] === severity);
+  let mode = deciding[0].mode;
+  if (overrides.enforcement === "shadow-all" && mode === "deny") mode = "shadow";
+  return {
+    allow: mode !== "deny",
+    mode,
+    enforced: mode === "deny",
+    would_deny: mode !== "allow",
+    rule: deciding[0].rule,
+    reasons: deciding.map((f) => f.reason),
+    violations: findings.filter((f) => f.mode !== "allow").map((f) => {
+      const v = { kind: f.kind, rule: f.rule, mode: f.mode };
+      if (f.token !== void 0) v.token = f.token;
+      return v;
+    }),
+    environment: env,
+    environment_assumed: !envKnown,
+    class: cls,
+    enforcement: overrides.enforcement
+  };
+}
+
+// src/diff/arguments.ts
+var ABSENT = "absent";
+var EMPTY_STRING = '""';
+var EMPTY = "empty";
+var OTHER = "other";
+function pathAtoms(conditions) {
+  const listed = /* @__PURE__ */ new Map();
+  for (const c2 of conditions) {
+    if (typeof c2 === "string") continue;
+    for (const v of c2) {
+      listed.set(JSON.stringify(v), v);
+      if (typeof v !== "string") listed.set(JSON.stringify(JSON.stringify(v)), JSON.stringify(v));
+    }
+  }
+  listed.delete(EMPTY_STRING);
+  let other = "other-value";
+  for (let i = 1; listed.has(JSON.stringify(other)); i++) other = `other-value${i}`;
+  return [
+    { atom: ABSENT, value: void 0 },
+    { atom: EMPTY_STRING, value: "" },
+    { atom: EMPTY, value: [] },
+    ...[...listed].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([atom, value]) => ({ atom, value })),
+    { atom: OTHER, value: other }
+  ];
+}
+function realizeArguments(chosen) {
+  const out = {};
+  let any = false;
+  const sorted2 = [...chosen].sort((a, b) => a.path.split(".").length - b.path.split(".").length);
+  for (const { path: path21, atom } of sorted2) {
+    if (atom.atom === ABSENT) continue;
+    if (atom.atom === OTHER && chosen.some((c2) => c2.atom.atom !== ABSENT && c2.path.startsWith(path21 + "."))) continue;
+    const segments2 = path21.split(".");
+    let target = out;
+    for (const s of segments2.slice(0, -1)) {
+      const next = Object.prototype.hasOwnProperty.call(target, s) ? target[s] : void 0;
+      if (!isRecord(next)) defineOwn(target, s, {});
+      target = target[s];
+    }
+    defineOwn(target, segments2[segments2.length - 1], atom.value);
+    any = true;
+  }
+  return any ? out : void 0;
+}
+
+// src/diff/conditions.ts
+var atomOrder = (a, b) => a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1;
+var norm = (xs) => [...new Set(xs)].sort(atomOrder);
+function unionValues(a, b) {
+  if (a === void 0 || b === void 0) return void 0;
+  if ("in" in a && "in" in b) return { in: norm([...a.in, ...b.in]) };
+  if ("notIn" in a && "notIn" in b) {
+    const keep2 = a.notIn.filter((x) => b.notIn.includes(x));
+    return keep2.length === 0 ? void 0 : { notIn: norm(keep2) };
+  }
+  const inc = "in" in a ? a : b;
+  const exc = "notIn" in a ? a : b;
+  const keep = exc.notIn.filter((x) => !inc.in.includes(x));
+  return keep.length === 0 ? void 0 : { notIn: norm(keep) };
+}
+
+// src/diff/merge.ts
+var FIXED_DIMS = ["environment", "token", "operationType", "time", "attempt", "verified", "originator", "tenant", "resourceKind", "resourceId", "project"];
+var argPath = (dim) => dim.startsWith("arg:") ? dim.slice(4) : null;
+function dimValue(c2, dim) {
+  const path21 = argPath(dim);
+  if (path21 === null) return c2[dim];
+  return c2.arguments && hasOwn(c2.arguments, path21) ? c2.arguments[path21] : void 0;
+}
+var byString2 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+var sorted = (xs) => [...new Set(xs)].sort(byString2);
+var texts = /* @__PURE__ */ new WeakMap();
+function dimText(w, dim) {
+  let m = texts.get(w);
+  if (!m) {
+    m = /* @__PURE__ */ new Map();
+    texts.set(w, m);
+  }
+  let t = m.get(dim);
+  if (t === void 0) {
+    t = JSON.stringify(dimValue(w.conditions, dim) ?? null);
+    m.set(dim, t);
+  }
+  return t;
+}
+function without(w, dim, dims) {
+  return dims.filter((d) => d !== dim).map((d) => dimText(w, d)).join("\0");
+}
+function mergeBucket(dim, cells) {
+  const first = cells[0];
+  const withDim = (value) => {
+    const conditions = { ...first.conditions };
+    const path21 = argPath(dim);
+    if (path21 !== null) {
+      const args = { ...first.conditions.arguments ?? {} };
+      if (value === void 0) delete args[path21];
+      else defineOwn(args, path21, value);
+      if (Object.keys(args).length === 0) delete conditions["arguments"];
+      else conditions["arguments"] = args;
+    } else if (value === void 0) delete conditions[dim];
+    else conditions[dim] = value;
+    return { ...first, conditions, protected: cells.some((c2) => c2.protected) };
+  };
+  const values2 = cells.map((c2) => dimValue(c2.conditions, dim));
+  if (values2.some((v) => v === void 0)) return [withDim(void 0)];
+  switch (dim) {
+    case "environment": {
+      const vs = values2;
+      return [withDim({ in: sorted(vs.flatMap((v) => v.in)), unknown: vs.some((v) => v.unknown) })];
+    }
+    case "token": {
+      const vs = values2;
+      return [withDim({ fingerprints: sorted(vs.flatMap((v) => v.fingerprints)), missing: vs.some((v) => v.missing), unknown: vs.some((v) => v.unknown) })];
+    }
+    case "operationType":
+    case "verified": {
+      const keys = new Set(values2.map((v) => JSON.stringify(v)));
+      return [withDim(keys.size > 1 ? void 0 : values2[0])];
+    }
+    case "time":
+    case "attempt":
+      return mergeIntervals(dim, cells);
+    default: {
+      let acc = values2[0];
+      for (const v of values2.slice(1)) acc = unionValues(acc, v);
+      return [withDim(acc)];
+    }
+  }
+}
+function mergeIntervals(dim, cells) {
+  const spans = cells.map((cell4) => {
+    if (dim === "time") {
+      const t = cell4.conditions.time;
+      return { lo: t.from, hi: t.until, cell: cell4 };
+    }
+    const a = cell4.conditions.attempt;
+    return { lo: a.min, hi: a.max, cell: cell4 };
+  });
+  const start = (s) => s.lo === null ? "" : typeof s.lo === "number" ? String(s.lo).padStart(12, "0") : s.lo;
+  spans.sort((a, b) => byString2(start(a), start(b)));
+  const out = [];
+  for (const s of spans) {
+    const last = out[out.length - 1];
+    const touches = last !== void 0 && (dim === "time" ? last.hi !== null && last.hi === s.lo : last.hi + 1 === s.lo);
+    if (touches) {
+      last.hi = s.hi;
+      last.cell = { ...last.cell, protected: last.cell.protected || s.cell.protected };
+    } else out.push({ ...s });
+  }
+  return out.map((s) => {
+    const conditions = { ...s.cell.conditions };
+    const full = dim === "time" ? s.lo === null && s.hi === null : s.lo === 1 && s.hi === 1e9;
+    if (full) delete conditions[dim];
+    else if (dim === "time") conditions.time = { from: s.lo, until: s.hi };
+    else conditions.attempt = { min: s.lo, max: s.hi };
+    return { ...s.cell, conditions };
+  });
+}
+function mergeAll(cells) {
+  let current = cells;
+  const paths = [...new Set(cells.flatMap((c2) => Object.keys(c2.conditions.arguments ?? {})))].sort(byString2);
+  const dims = [...FIXED_DIMS, ...paths.map((p) => `arg:${p}`)];
+  for (let pass = 0; pass < 6; pass++) {
+    const before = current.length;
+    for (const dim of dims) {
+      const buckets = /* @__PURE__ */ new Map();
+      for (const c2 of current) {
+        const key = without(c2, dim, dims);
+        const list2 = buckets.get(key);
+        if (list2) list2.push(c2);
+        else buckets.set(key, [c2]);
+      }
+      current = [...buckets.values()].flatMap((b) => b.length === 1 ? b : mergeBucket(dim, b));
+    }
+    if (current.length === before) break;
+  }
+  return current;
+}
+function direction(before, after) {
+  const d = SEVERITY[after.mode] - SEVERITY[before.mode];
+  return d < 0 ? "loosened" : d > 0 ? "tightened" : "same-mode-other-rule";
+}
+var DIRECTION_ORDER = { loosened: 0, tightened: 1, "same-mode-other-rule": 2 };
+function operationLabel(c2) {
+  return "name" in c2 ? c2.name : `class:${c2.unnamed}`;
+}
+function mergeCells(space, cells) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const c2 of cells) {
+    const key = JSON.stringify([c2.conditions.operation, c2.before, c2.after]);
+    const work = { conditions: c2.conditions, before: c2.before, after: c2.after, protected: c2.protected, example: c2.example };
+    const list2 = groups.get(key);
+    if (list2) list2.push(work);
+    else groups.set(key, [work]);
+  }
+  const names = new Map(space.tokens.map((t) => [t.fingerprint, t.after ?? t.before ?? t.fingerprint]));
+  const rows = [...groups.values()].flatMap(mergeAll).map((w) => {
+    const c2 = w.conditions;
+    return {
+      api: space.name,
+      operation: operationLabel(c2.operation),
+      environment: [...c2.environment.in, ...c2.environment.unknown ? ["unknown"] : []],
+      token: [...sorted(c2.token.fingerprints.map((f) => names.get(f) ?? f)), ...c2.token.missing ? ["missing"] : [], ...c2.token.unknown ? ["unknown"] : []],
+      conditions: c2,
+      before: w.before,
+      after: w.after,
+      direction: direction(w.before, w.after),
+      protected: w.protected,
+      example: w.example
+    };
+  });
+  return rows.sort(
+    (a, b) => byString2(a.operation, b.operation) || DIRECTION_ORDER[a.direction] - DIRECTION_ORDER[b.direction] || byString2(a.environment.join(","), b.environment.join(",")) || byString2(a.token.join(","), b.token.join(",")) || byString2(JSON.stringify(a.conditions), JSON.stringify(b.conditions))
+  );
+}
+
+// src/diff/space.ts
+var MAX_ATTEMPT = 1e9;
+var byString3 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+var sortedUnique2 = (xs) => [...new Set(xs)].sort(byString3);
+function side(ir, apiName) {
+  const api = ir.apis.find((a) => a.name === apiName);
+  const rules = api ? ir.policies.filter((p) => p.api === apiName).flatMap((p) => p.rules) : [];
+  return { ir, api, rules, tokens: new Map(ir.tokens.map((t) => [t.fingerprint, t])) };
+}
+var parsed = /* @__PURE__ */ new Map();
+var parses = (text2) => {
+  let ok = parsed.get(text2);
+  if (ok === void 0) {
+    ok = parseRfc3339(text2) !== null;
+    parsed.set(text2, ok);
+  }
+  return ok;
+};
+function lookup(s, fp) {
+  const t = s.tokens.get(fp);
+  if (!t || !s.api || t.api !== s.api.name) return null;
+  if (t.expires === null) return s.api.tokens.requireExpiry ? null : t;
+  return parses(t.expires) ? t : null;
+}
+var ruleKeys = /* @__PURE__ */ new WeakMap();
+function ruleKey(r) {
+  let k = ruleKeys.get(r);
+  if (k === void 0) {
+    k = JSON.stringify([r.id, r.mode, r.match]);
+    ruleKeys.set(r, k);
+  }
+  return k;
+}
+var listKey = (rules, grants) => rules.map(ruleKey).join("\n") + "\0" + JSON.stringify(grants);
+function selectorMatches2(selector, op, cls) {
+  return selector === "*" || selector === op || selector === `class:${cls}`;
+}
+function fresh(stem, taken, ok = () => true) {
+  for (let i = 0; ; i++) {
+    const v = i === 0 ? stem : `${stem}${i}`;
+    if (!taken.has(v) && ok(v)) return v;
+  }
+}
+function apiSpace(base, head, apiName) {
+  const ops = /* @__PURE__ */ new Set();
+  const envs = /* @__PURE__ */ new Set();
+  const tokens = /* @__PURE__ */ new Map();
+  for (const [ir, which2] of [[base, "before"], [head, "after"]]) {
+    const s = side(ir, apiName);
+    if (s.api) {
+      for (const o of s.api.operations) ops.add(o.name);
+      for (const e of s.api.environments) envs.add(e);
+      for (const e of s.api.protectedEnvironments) envs.add(e);
+    }
+    for (const r of s.rules) {
+      for (const n2 of r.match.operations?.names ?? []) ops.add(n2);
+      for (const e of r.match.environments ?? []) envs.add(e);
+    }
+    for (const t of ir.tokens) {
+      if (t.api !== apiName) continue;
+      const entry = tokens.get(t.fingerprint) ?? { fingerprint: t.fingerprint, before: null, after: null };
+      entry[which2] = t.name;
+      tokens.set(t.fingerprint, entry);
+      for (const g of t.grants) {
+        for (const sel of g.operations) if (sel !== "*" && !sel.startsWith("class:")) ops.add(sel);
+        for (const e of g.environments) if (e !== "*") envs.add(e);
+      }
+    }
+  }
+  const protectedSide = head.apis.find((a) => a.name === apiName) ?? base.apis.find((a) => a.name === apiName);
+  return {
+    name: apiName,
+    operations: sortedUnique2(ops),
+    protectedEnvironments: [...protectedSide?.protectedEnvironments ?? []],
+    environments: sortedUnique2(envs),
+    tokens: [...tokens.values()].sort((a, b) => byString3(a.fingerprint, b.fingerprint))
+  };
+}
+function operationCells(space, sides) {
+  const cells = [];
+  for (const name of space.operations) {
+    const uncatalogued = sides.some((s) => s.api !== void 0 && !s.api.operations.some((o) => o.name === name));
+    if (uncatalogued && classifyOperationName(name, "query") !== classifyOperationName(name, "mutation")) {
+      cells.push({ name, type: "query", condition: { name }, typeCondition: { query: true } });
+      cells.push({ name, type: "mutation", condition: { name }, typeCondition: { query: false } });
+    } else {
+      cells.push({ name, type: "mutation", condition: { name } });
+    }
+  }
+  const taken = new Set(space.operations);
+  const plain2 = fresh("unnamedOperation", taken, (v) => classifyOperationName(v, "mutation") === "write");
+  const destructive = fresh("unnamedOperationDelete", taken, (v) => classifyOperationName(v, "mutation") === "destructive");
+  cells.push({ name: plain2, type: "query", condition: { unnamed: "read" } });
+  cells.push({ name: plain2, type: "mutation", condition: { unnamed: "write" } });
+  cells.push({ name: destructive, type: "mutation", condition: { unnamed: "destructive" } });
+  return cells;
+}
+function changedCells(base, head, apiName, emit) {
+  const space = apiSpace(base, head, apiName);
+  const sides = [side(base, apiName), side(head, apiName)];
+  const walk = { apiName, emit, evaluated: 0 };
+  const takenFps = new Set([...base.tokens, ...head.tokens].map((t) => t.fingerprint));
+  const unknownFp = fresh(`sha256:${"0".repeat(64)}`, takenFps);
+  const tokenKey = (s, fp) => JSON.stringify(s.tokens.get(fp) ?? null);
+  const changedTokens = new Set(space.tokens.filter((t) => tokenKey(sides[0], t.fingerprint) !== tokenKey(sides[1], t.fingerprint)).map((t) => t.fingerprint));
+  for (const op of operationCells(space, sides)) {
+    const opSides = sides.map((s) => {
+      const catalogued = s.api?.operations.find((o) => o.name === op.name);
+      const cls = catalogued ? catalogued.class : classifyOperationName(op.name, op.type);
+      const rules = s.rules.filter((r) => {
+        const m = r.match.operations;
+        return !m || m.any || m.names.includes(op.name) || !catalogued && m.classes.includes(cls);
+      });
+      return { s, cls, rules };
+    });
+    for (const envAtom of [...space.environments, null]) {
+      const envSides = opSides.map(({ s, cls, rules }) => {
+        const known = envAtom !== null && s.api !== void 0 && s.api.environments.includes(envAtom);
+        const env = s.api ? known ? envAtom : s.api.protectedEnvironments[0] ?? null : null;
+        return { s, cls, env, known, rules: rules.filter((r) => !r.match.environments || env !== null && r.match.environments.includes(env)) };
+      });
+      const envCondition = envAtom === null ? { in: [], unknown: true } : { in: [envAtom], unknown: false };
+      const envFixed = envSides.map(
+        ({ s, cls, env, known }) => s.api ? JSON.stringify([cls, env, known, s.api.defaults[cls], s.api.tokens.missing, s.api.tokens.unknown, s.api.tokens.requireExpiry, s.api.tokens.checkScopesFor.includes(cls), s.ir.overrides]) : "no-api"
+      );
+      const untouched = envFixed[0] === envFixed[1] && listKey(envSides[0].rules, null) === listKey(envSides[1].rules, null);
+      if (untouched && changedTokens.size === 0) continue;
+      const groups = /* @__PURE__ */ new Map();
+      for (const t of space.tokens) {
+        if (untouched && !changedTokens.has(t.fingerprint)) continue;
+        const key = envSides.map(({ s, cls, env, rules }) => {
+          const rec = lookup(s, t.fingerprint);
+          if (!rec) return "none";
+          const referenced = rules.some((r) => r.match.tokens?.includes(rec.name));
+          const coverage = sortedUnique2(relevantGrants(rec, op.name, cls, env).map((g) => JSON.stringify([g.projects, g.resources, g.arguments ?? null])));
+          return JSON.stringify([rec.expires, referenced ? rec.name : "", coverage]);
+        }).join("|");
+        const list2 = groups.get(key);
+        if (list2) list2.push(t.fingerprint);
+        else groups.set(key, [t.fingerprint]);
+      }
+      const tokenCells = [
+        ...untouched ? [] : [
+          { fp: null, condition: { fingerprints: [], missing: true, unknown: false } },
+          { fp: unknownFp, condition: { fingerprints: [], missing: false, unknown: true } }
+        ],
+        ...[...groups.values()].map((fps) => ({ fp: fps[0], condition: { fingerprints: fps, missing: false, unknown: false } }))
+      ];
+      for (const tc of tokenCells) {
+        const nodes = envSides.map(({ s, cls, env, known, rules }) => {
+          const token = tc.fp === null ? null : lookup(s, tc.fp);
+          const grants = token ? relevantGrants(token, op.name, cls, env) : null;
+          const kept = rules.filter((r) => !r.match.tokens || token !== null && r.match.tokens.includes(token.name));
+          const api = s.api;
+          const fixed = api ? JSON.stringify([
+            cls,
+            env,
+            known,
+            api.defaults[cls],
+            tc.fp === null ? api.tokens.missing : token === null ? api.tokens.unknown : null,
+            api.tokens.checkScopesFor.includes(cls),
+            token?.expires ?? null,
+            s.ir.overrides
+          ]) : "no-api";
+          return { s, cls, env, rules: kept, grants, token, fixed };
+        });
+        const [b, h] = nodes;
+        if (sameNode(b, h)) continue;
+        const conditions = { operation: op.condition, environment: envCondition, token: tc.condition };
+        if (op.typeCondition) conditions.operationType = op.typeCondition;
+        const input2 = {
+          api: apiName,
+          operation: { name: op.name, type: op.type },
+          resource: envAtom === null ? {} : { environment: envAtom },
+          ...tc.fp === null ? {} : { token: { fingerprint: tc.fp } },
+          identity: {}
+        };
+        const prunedB = prune(b, tc.fp);
+        const prunedH = prune(h, tc.fp);
+        splitTime(walk, b, h, conditions, input2, prunedB, prunedH);
+      }
+    }
+  }
+  return { space, evaluated: walk.evaluated };
+}
+function relevantGrants(t, op, cls, env) {
+  return t.grants.filter(
+    (g) => g.operations.some((sel) => selectorMatches2(sel, op, cls)) && g.environments.some((e) => e === "*" || e === env)
+  );
+}
+var sameNode = (b, h) => b.fixed === h.fixed && listKey(b.rules, b.grants) === listKey(h.rules, h.grants);
+function prune(n2, fp) {
+  const api = n2.s.api;
+  const ir = {
+    irVersion: n2.s.ir.irVersion,
+    apis: api ? [api] : [],
+    policies: api ? [{ name: "diff", api: api.name, owners: [], rules: n2.rules }] : [],
+    tokens: [],
+    overrides: n2.s.ir.overrides,
+    inventories: []
+  };
+  const raw = fp === null ? void 0 : n2.s.tokens.get(fp);
+  const tokens = raw ? { [raw.fingerprint]: { name: raw.name, api: raw.api, expires: raw.expires, grants: raw.grants } } : {};
+  return { ir, data: { blastguard: { tokens, overrides: { ...n2.s.ir.overrides } } } };
+}
+function instants(texts2) {
+  const out = [];
+  for (const t of texts2) {
+    const at = t ? parseRfc3339(t) : null;
+    if (at && !out.some((o) => compareInstants(o, at) === 0)) out.push(at);
+  }
+  return out.sort(compareInstants);
+}
+function writeInstant(t) {
+  for (const offset of [0, -(23 * 3600 + 59 * 60), 23 * 3600 + 59 * 60]) {
+    const utc = formatInstant({ seconds: t.seconds + offset, nanos: t.nanos });
+    const sign = offset < 0 ? "-" : "+";
+    const text2 = offset === 0 ? utc : `${utc.slice(0, -1)}${sign}23:59`;
+    const back = parseRfc3339(text2);
+    if (back && compareInstants(back, t) === 0) return text2;
+  }
+  return null;
+}
+function splitTime(walk, b, h, conditions, input2, pb, ph) {
+  const cuts = instants([b.token?.expires, h.token?.expires, b.s.ir.overrides.expires, h.s.ir.overrides.expires]);
+  const reference = "2000-01-01T00:00:00Z";
+  if (cuts.length === 0) {
+    splitInner(walk, 0, b, h, conditions, { ...input2, time: reference }, pb, ph);
+    return;
+  }
+  for (let i = -1; i < cuts.length; i++) {
+    const from = i >= 0 ? cuts[i] : null;
+    const until = i + 1 < cuts.length ? cuts[i + 1] : null;
+    const rep = from ?? { seconds: until.nanos === 0 ? until.seconds - 1 : until.seconds, nanos: until.nanos === 0 ? 999999999 : until.nanos - 1 };
+    const text2 = writeInstant(rep);
+    if (text2 === null) continue;
+    const time = { from: from ? writeInstant(from) : null, until: until ? writeInstant(until) : null };
+    splitInner(walk, 0, b, h, { ...conditions, time }, { ...input2, time: text2 }, pb, ph);
+  }
+}
+var keepAll = () => true;
+function identityHolds2(cond, value) {
+  if (cond === null) return true;
+  if ("present" in cond) return cond.present === (value !== null);
+  return value !== null && cond.in.includes(value);
+}
+function identityParts(field, rules) {
+  const conds = rules.map((r) => r.match.identity?.[field] ?? null).filter((c2) => c2 !== null);
+  if (conds.length === 0) return null;
+  const values2 = sortedUnique2(conds.flatMap((c2) => "in" in c2 ? c2.in : []).filter((v) => v !== ""));
+  const other = fresh(`other-${field}`, new Set(values2));
+  const atoms = [
+    { value: null, condition: { in: [null] } },
+    ...values2.map((v) => ({ value: v, condition: { in: [v] } })),
+    { value: other, condition: { notIn: [null, ...values2] } }
+  ];
+  return atoms.map(({ value, condition }) => ({
+    apply: (c2, i) => [
+      { ...c2, [field]: condition },
+      value === null ? i : { ...i, identity: { ...i.identity, [field]: value } }
+    ],
+    keepRule: (r) => identityHolds2(r.match.identity?.[field] ?? null, value),
+    keepGrant: keepAll
+  }));
+}
+function resourceParts(field, ruleList, grantList, rules, grants) {
+  const lists = [...rules.map(ruleList), ...grantList ? grants.map(grantList) : []].filter((l) => l !== null);
+  if (lists.length === 0) return null;
+  const values2 = sortedUnique2(lists.flat());
+  const key = field === "resourceKind" ? "kind" : field === "resourceId" ? "id" : "project";
+  const atoms = [
+    ...values2.map((v) => ({ value: v, condition: { in: [v] } })),
+    // The absent field behaves like any value no list names.
+    { value: null, condition: { notIn: values2 } }
+  ];
+  const holds = (list2, value) => list2 === null || value !== null && list2.includes(value);
+  return atoms.map(({ value, condition }) => ({
+    apply: (c2, i) => [{ ...c2, [field]: condition }, value === null ? i : { ...i, resource: { ...i.resource, [key]: value } }],
+    keepRule: (r) => holds(ruleList(r), value),
+    keepGrant: (g) => grantList ? holds(grantList(g), value) : true
+  }));
+}
+function attemptParts(rules) {
+  const bounds = rules.map((r) => r.match.attempt).filter((a) => a !== null);
+  if (bounds.length === 0) return null;
+  const cuts = /* @__PURE__ */ new Set([1]);
+  for (const a of bounds) {
+    if (a.min !== null && a.min > 1 && a.min <= MAX_ATTEMPT) cuts.add(a.min);
+    if (a.max !== null && a.max + 1 > 1 && a.max + 1 <= MAX_ATTEMPT) cuts.add(a.max + 1);
+  }
+  const starts = [...cuts].sort((x, y) => x - y);
+  return starts.map((min, k) => {
+    const max2 = k + 1 < starts.length ? starts[k + 1] - 1 : MAX_ATTEMPT;
+    return {
+      apply: (c2, i) => [{ ...c2, attempt: { min, max: max2 } }, { ...i, attempt: min }],
+      keepRule: (r) => {
+        const a = r.match.attempt;
+        return !a || (a.min === null || min >= a.min) && (a.max === null || min <= a.max);
+      },
+      keepGrant: keepAll
+    };
+  });
+}
+function verifiedParts(rules) {
+  if (!rules.some((r) => (r.match.identity?.verified ?? null) !== null)) return null;
+  return [false, true].map((v) => ({
+    apply: (c2, i) => [{ ...c2, verified: v }, { ...i, identity: { ...i.identity, verified: v } }],
+    keepRule: (r) => {
+      const want = r.match.identity?.verified ?? null;
+      return want === null || want === v;
+    },
+    keepGrant: keepAll
+  }));
+}
+var FIELDS = ["attempt", "verified", "originator", "tenant", "resourceKind", "resourceId", "project"];
+function partsFor(field, rules, grants) {
+  switch (field) {
+    case "attempt":
+      return attemptParts(rules);
+    case "verified":
+      return verifiedParts(rules);
+    case "originator":
+    case "tenant":
+      return identityParts(field, rules);
+    case "resourceKind":
+      return resourceParts(field, (r) => r.match.resources?.kinds ?? null, null, rules, grants);
+    case "resourceId":
+      return resourceParts(field, (r) => r.match.resources?.ids ?? null, (g) => g.resources, rules, grants);
+    case "project":
+      return resourceParts(field, (r) => r.match.resources?.projects ?? null, (g) => g.projects, rules, grants);
+  }
+}
+function splitInner(walk, k, b, h, conditions, input2, pb, ph) {
+  if (k === FIELDS.length) {
+    splitArguments(walk, b, h, conditions, input2, pb, ph);
+    return;
+  }
+  const field = FIELDS[k];
+  const parts = partsFor(field, [...b.rules, ...h.rules], [...b.grants ?? [], ...h.grants ?? []]);
+  if (parts === null) {
+    splitInner(walk, k + 1, b, h, conditions, input2, pb, ph);
+    return;
+  }
+  for (const part of parts) {
+    const nb = narrow(b, part);
+    const nh = narrow(h, part);
+    const [c2, i] = part.apply(conditions, input2);
+    if (sameNode(nb, nh)) continue;
+    splitInner(walk, k + 1, nb, nh, c2, i, pb, ph);
+  }
+}
+function argumentConditions(nodes) {
+  const out = /* @__PURE__ */ new Map();
+  const add = (args) => {
+    for (const [path21, c2] of Object.entries(args ?? {})) {
+      const list2 = out.get(path21);
+      if (list2) list2.push(c2);
+      else out.set(path21, [c2]);
+    }
+  };
+  for (const n2 of nodes) {
+    for (const r of n2.rules) add(r.match.arguments);
+    for (const g of n2.grants ?? []) add(g.arguments);
+  }
+  return out;
+}
+function splitArguments(walk, b, h, conditions, input2, pb, ph) {
+  const done = input2.argAtoms ?? [];
+  const byPath = argumentConditions([b, h]);
+  const path21 = [...byPath.keys()].filter((p) => !done.some((d) => d.path === p)).sort(byString3)[0];
+  if (path21 === void 0) {
+    leaf(walk, b, h, conditions, input2, pb, ph);
+    return;
+  }
+  const conds = byPath.get(path21);
+  const blocked = done.some((d) => path21.startsWith(d.path + ".") && d.atom.atom !== OTHER);
+  const atoms = blocked ? [{ atom: ABSENT, value: void 0 }] : pathAtoms(conds);
+  const all = atoms.map((a) => a.atom);
+  const holds = (args, atom) => !args || !hasOwn(args, path21) || argumentHolds(args[path21], atom.value);
+  const nested = [...byPath.keys()].some((p) => p.startsWith(path21 + "."));
+  const groups = /* @__PURE__ */ new Map();
+  for (const atom of atoms) {
+    const key = [b, h].map((n2) => [...n2.rules.map((r) => holds(r.match.arguments, atom)), "|", ...(n2.grants ?? []).map((g) => holds(g.arguments, atom))].map((x) => x === true ? "1" : x === false ? "0" : x).join("")).join("/") + (nested && atom.atom === OTHER ? "/other" : "");
+    const list2 = groups.get(key);
+    if (list2) list2.push(atom);
+    else groups.set(key, [atom]);
+  }
+  for (const group2 of groups.values()) {
+    const atom = group2.find((a) => a.atom === OTHER) ?? group2[0];
+    const nb = { ...b, rules: b.rules.filter((r) => holds(r.match.arguments, atom)), grants: b.grants === null ? null : b.grants.filter((g) => holds(g.arguments, atom)) };
+    const nh = { ...h, rules: h.rules.filter((r) => holds(r.match.arguments, atom)), grants: h.grants === null ? null : h.grants.filter((g) => holds(g.arguments, atom)) };
+    if (sameNode(nb, nh)) continue;
+    const nextInput = { ...input2, argAtoms: [...done, { path: path21, atom }] };
+    let nextConditions = conditions;
+    if (!blocked && group2.length < atoms.length) {
+      const names = group2.map((a) => a.atom);
+      const values2 = { ...conditions.arguments ?? {} };
+      defineOwn(values2, path21, names.includes(OTHER) ? { notIn: all.filter((a) => !names.includes(a)) } : { in: names });
+      nextConditions = { ...conditions, arguments: values2 };
+    }
+    splitArguments(walk, nb, nh, nextConditions, nextInput, pb, ph);
+  }
+}
+function narrow(n2, part) {
+  return { ...n2, rules: n2.rules.filter((r) => part.keepRule(r)), grants: n2.grants === null ? null : n2.grants.filter((g) => part.keepGrant(g)) };
+}
+function leaf(walk, b, h, conditions, given, pb, ph) {
+  walk.evaluated++;
+  const { argAtoms, ...input2 } = given;
+  const args = argAtoms ? realizeArguments(argAtoms) : void 0;
+  if (args) input2["arguments"] = args;
+  const db = evaluate(pb.ir, input2, pb.data);
+  const dh = evaluate(ph.ir, input2, ph.data);
+  if (db.mode === dh.mode && db.rule === dh.rule) return;
+  walk.emit({
+    api: walk.apiName,
+    conditions,
+    before: { mode: db.mode, rule: db.rule, class: b.s.api ? b.cls : null },
+    after: { mode: dh.mode, rule: dh.rule, class: h.s.api ? h.cls : null },
+    headEnvironment: h.s.api ? h.env : null,
+    example: JSON.parse(JSON.stringify(input2))
+  });
+}
+
+// src/diff/diff.ts
+var byString4 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+function diffDecisions(base, head, options = {}) {
+  const apiNames = [...new Set([...base.apis, ...head.apis].map((a) => a.name))].sort(byString4);
+  const apis = [];
+  const rows = [];
+  const verdicts = [];
+  let evaluated = 0;
+  for (const name of apiNames) {
+    const headApi = head.apis.find((a) => a.name === name);
+    const cells = [];
+    const result = changedCells(base, head, name, (cell4) => {
+      options.onCell?.(cell4);
+      const isProtected = headApi !== void 0 && cell4.headEnvironment !== null && headApi.protectedEnvironments.includes(cell4.headEnvironment);
+      cells.push({ ...cell4, protected: isProtected });
+    });
+    evaluated += result.evaluated;
+    apis.push(result.space);
+    const apiRows = mergeCells(result.space, cells);
+    rows.push(...apiRows);
+    verdicts.push(...operationVerdicts(result.space, cells));
+  }
+  const loosened = rows.filter((r) => r.direction === "loosened");
+  return {
+    reportVersion: 1,
+    base: { irDigest: irDigest(base) },
+    head: { irDigest: irDigest(head) },
+    summary: {
+      loosened: loosened.length,
+      loosenedProtected: loosened.filter((r) => r.protected).length,
+      loosenedDestructive: loosened.filter((r) => r.before.class === "destructive" || r.after.class === "destructive").length,
+      tightened: rows.filter((r) => r.direction === "tightened").length,
+      sameModeOtherRule: rows.filter((r) => r.direction === "same-mode-other-rule").length,
+      cellsEvaluated: evaluated
+    },
+    overrides: overridesChange(base, head),
+    apis,
+    rows,
+    verdicts,
+    facts: policyFacts(base, head)
+  };
+}
+function operationVerdicts(space, cells) {
+  const byOp = /* @__PURE__ */ new Map();
+  const labels = [...space.operations, "class:read", "class:write", "class:destructive"];
+  for (const label of labels) byOp.set(label, { loose: false, tight: false, other: 0 });
+  for (const c2 of cells) {
+    const v = byOp.get(operationLabel(c2.conditions.operation));
+    const d = direction(c2.before, c2.after);
+    if (d === "loosened") v.loose = true;
+    else if (d === "tightened") v.tight = true;
+    else v.other++;
+  }
+  return labels.map((operation) => {
+    const v = byOp.get(operation);
+    const verdict = v.loose && v.tight ? "incomparable" : v.loose ? "looser" : v.tight ? "tighter" : "equivalent";
+    return { api: space.name, operation, verdict, otherRule: v.other };
+  });
+}
+
+// src/diff/codes.ts
+var REGISTRY = codeRegistry({
+  unknownRevision: ["BG560", "the diff base or head revision cannot be resolved in the git repository"],
+  notGitRepository: ["BG561", "the directory is not inside a git repository (diff reads the base from git)"],
+  baseInvalid: ["BG562", "the policy directory at the base revision does not load or validate"],
+  headInvalid: ["BG563", "the policy directory at the head does not load or validate"],
+  gitFailed: ["BG564", "git failed while reading the base revision"],
+  missingAtBase: ["BG565", "the policy directory does not exist at the base revision"]
+});
+var DIFF_CODES = REGISTRY.codes;
+var DIFF_CODE_TITLES = REGISTRY.titles;
+
+// src/diff/headline.ts
+var plural = (n2, word) => `${n2} ${word}${n2 === 1 ? "" : "s"}`;
+function loosenedBy(rows, max2) {
+  const ids = [];
+  for (const r of rows) {
+    if (r.direction !== "loosened") continue;
+    for (const id of [r.before.rule, r.after.rule]) {
+      if (id.includes("/") && !ids.includes(id)) ids.push(id);
+    }
+  }
+  return ids.length > max2 ? [...ids.slice(0, max2), "\u2026"] : ids;
+}
+function headline(report2, options = {}) {
+  const parts = [];
+  const o = report2.overrides;
+  if (o?.flipped) parts.push(`panic flag ${o.before.enforcement} \u2192 ${o.after.enforcement}`);
+  const s = report2.summary;
+  if (s.loosened > 0) {
+    const envs = [...new Set(report2.rows.filter((r) => r.direction === "loosened" && r.protected).flatMap((r) => protectedLabels(report2, r)))];
+    const where = envs.length > 0 ? envs.join(", ") : "a protected environment";
+    const details2 = [];
+    let text2 = `loosens ${plural(s.loosened, "decision")}`;
+    if (s.loosenedProtected === s.loosened) text2 += ` in ${where}`;
+    else if (s.loosenedProtected > 0) details2.push(`${s.loosenedProtected} in ${where}`);
+    if (s.loosenedDestructive > 0) details2.push(`${s.loosenedDestructive} destructive`);
+    if (details2.length > 0) text2 += ` (${details2.join(", ")})`;
+    const via = loosenedBy(report2.rows, 2);
+    if (via.length > 0) text2 += ` via ${via.map((id) => id === "\u2026" ? id : `\`${id}\``).join(", ")}`;
+    parts.push(text2);
+  }
+  if (s.tightened > 0) parts.push(`tightens ${s.tightened}`);
+  if (s.sameModeOtherRule > 0) parts.push(`${s.sameModeOtherRule} decided by another rule`);
+  if (parts.length === 0) parts.push("no decision changes");
+  if (options.replayRegressions !== void 0) parts.push(`${plural(options.replayRegressions, "incident replay")} regress`);
+  const warn2 = s.loosened > 0 || o?.flipped === true && o.after.enforcement === "shadow-all";
+  return `${warn2 ? "\u26A0" : "\u2713"} ${parts.join(" \xB7 ")}`;
+}
+function protectedLabels(report2, row) {
+  const api = report2.apis.find((a) => a.name === row.api);
+  if (!api) return [];
+  const named = row.environment.filter((e) => api.protectedEnvironments.includes(e));
+  const first = api.protectedEnvironments[0];
+  return row.environment.includes("unknown") && first !== void 0 ? [...named, first] : named;
+}
+
+// src/diff/render-human.ts
+var MAX_ATTEMPT2 = 1e9;
+function values(name, c2) {
+  const show2 = (v) => v === null ? "absent" : `\`${v}\``;
+  if ("in" in c2) return c2.in.length === 1 ? `${name} ${c2.in[0] === null ? "absent" : `= ${show2(c2.in[0])}`}` : `${name} \u2208 {${c2.in.map(show2).join(", ")}}`;
+  const listed = c2.notIn.filter((v) => v !== null);
+  const present = c2.notIn.includes(null) ? " present" : "";
+  return listed.length === 0 ? `${name}${present}` : `${name}${present} not ${listed.length === 1 ? show2(listed[0]) : `in {${listed.map(show2).join(", ")}}`}`;
+}
+function argumentValues(path21, c2) {
+  const show2 = (a) => a === "absent" ? "absent" : a === "empty" ? "an empty list or object" : a === '""' ? "an empty string" : `\`${a}\``;
+  const name = `argument \`${path21}\``;
+  if ("in" in c2) return c2.in.length === 1 ? `${name} ${c2.in[0] === "absent" ? "absent" : `= ${show2(c2.in[0])}`}` : `${name} \u2208 {${c2.in.map(show2).join(", ")}}`;
+  return `${name} not ${c2.notIn.length === 1 ? show2(c2.notIn[0]) : `in {${c2.notIn.map(show2).join(", ")}}`}`;
+}
+function describeConditions(c2) {
+  const out = [];
+  if (c2.operationType) out.push(c2.operationType.query ? "type `query`" : "type other than `query`");
+  if (c2.time) {
+    const { from, until } = c2.time;
+    out.push(from && until ? `from ${from} until ${until}` : from ? `from ${from}` : `until ${until ?? ""}`);
+  }
+  if (c2.attempt) {
+    const { min, max: max2 } = c2.attempt;
+    out.push(min === max2 ? `attempt ${min}` : max2 === MAX_ATTEMPT2 ? `attempt \u2265 ${min}` : min === 1 ? `attempt \u2264 ${max2}` : `attempt ${min}\u2013${max2}`);
+  }
+  if (c2.verified !== void 0) out.push(c2.verified ? "identity verified" : "identity not verified");
+  if (c2.originator) out.push(values("originator", c2.originator));
+  if (c2.tenant) out.push(values("tenant", c2.tenant));
+  if (c2.resourceKind) out.push(values("resource kind", c2.resourceKind));
+  if (c2.resourceId) out.push(values("resource id", c2.resourceId));
+  if (c2.project) out.push(values("project", c2.project));
+  for (const [path21, v] of Object.entries(c2.arguments ?? {})) out.push(argumentValues(path21, v));
+  return out;
+}
+
+// src/diff/render-json.ts
+function renderJson(report2, options = {}) {
+  return `${JSON.stringify({ headline: headline(report2, options), ...report2 }, null, 2)}
+`;
+}
+
+// src/report/diff-json.ts
+function renderDiffJson(diff) {
+  if (diff.report === null) return null;
+  return renderJson(diff.report, diff.replay ? { replayRegressions: diff.replay.regressions } : {});
+}
+
+// src/report/sticky.ts
+var MARKER = "blastguard:policy-diff";
+var MARKER_LINE = new RegExp(`^<!-- ${MARKER} (\\{.*\\}) -->$`, "m");
+function markerLine(meta) {
+  return `<!-- ${MARKER} ${JSON.stringify(meta)} -->`;
+}
+function parseMarker(body) {
+  const m = MARKER_LINE.exec(body);
+  if (!m) return null;
+  try {
+    const v = JSON.parse(m[1]);
+    if (typeof v.head !== "string" || typeof v.run !== "number") return null;
+    return { head: v.head, ir: typeof v.ir === "string" ? v.ir : null, run: v.run, changes: v.changes === true };
+  } catch {
+    return null;
+  }
+}
+var withoutMarker = (body) => body.replace(MARKER_LINE, "").trim();
+function planSticky(comments, body, meta) {
+  const ours = comments.filter((c2) => parseMarker(c2.body) !== null);
+  const last = ours[ours.length - 1];
+  if (!last) return meta.changes ? { action: "create", body } : { action: "skip", id: null, reason: "no-changes" };
+  const theirs = parseMarker(last.body);
+  if (theirs.run > meta.run) return { action: "skip", id: last.id, reason: "newer-run" };
+  if (withoutMarker(last.body) === withoutMarker(body)) return { action: "skip", id: last.id, reason: "identical" };
+  return { action: "update", id: last.id, body };
+}
+
+// src/report/diff-markdown.ts
+var COMMENT_LIMIT = 6e4;
+var FOLD_AT = 8;
+var MATRIX_VISIBLE = 15;
+var MODE_ICON = { deny: "\u{1F7E5} deny", shadow: "\u{1F7E8} shadow", allow: "\u{1F7E9} allow" };
+var code = (s) => `\`${s.replace(/`/g, "'")}\``;
+var cell = (s) => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+var plural2 = (n2, word) => `${n2} ${word}${n2 === 1 ? "" : "s"}`;
+function ruleLink(diff, options, rule) {
+  const at = diff.rules[rule];
+  const commit = options.linkCommit ?? diff.head.commit;
+  if (!at || !options.repositoryUrl || !commit) return code(rule);
+  return `[${code(rule)}](${options.repositoryUrl}/blob/${commit}/${at.file}#L${at.line})`;
+}
+function fileLink(options, commit, file, line) {
+  const text2 = code(line === void 0 ? file : `${file}:${line}`);
+  const at = options.linkCommit ?? commit;
+  if (!options.repositoryUrl || !at) return text2;
+  return `[${text2}](${options.repositoryUrl}/blob/${at}/${file}${line === void 0 ? "" : `#L${line}`})`;
+}
+var opText = (op) => op.startsWith("class:") ? `any other ${op.slice("class:".length)} operation` : code(op);
+var tokenText = (t) => t === "unknown" || t === "missing" ? t : code(t);
+function middleCut(items, limit) {
+  if (items.length <= limit) return { head: [...items], cut: 0, tail: [] };
+  const first = Math.ceil(limit / 2);
+  const last = limit - first;
+  return { head: items.slice(0, first), cut: items.length - limit, tail: last === 0 ? [] : items.slice(items.length - last) };
+}
+function cutNote(n2, options, what) {
+  return `*\u2026 ${plural2(n2, what)} cut here to fit GitHub's comment limit${options.fullReport ? `; ${options.fullReport} has them all` : ""}.*`;
+}
+function details(summary3, body, open2 = false) {
+  return [`<details${open2 ? " open" : ""}><summary>${summary3}</summary>`, "", ...body, "", "</details>", ""];
+}
+function byOperation(rows) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const r of rows) {
+    const rest = { ...r.conditions };
+    delete rest.operation;
+    const key = JSON.stringify([r.api, r.environment, r.token, rest, r.before, r.after]);
+    const g = groups.get(key);
+    if (g) g.operations.push(r.operation);
+    else groups.set(key, { row: r, operations: [r.operation] });
+  }
+  return [...groups.values()];
+}
+function opsText(ops) {
+  return ops.length > 6 ? `${ops.slice(0, 5).map(opText).join(", ")} and ${ops.length - 5} more` : ops.map(opText).join(", ");
+}
+function matrixRow(diff, options, g, withApi) {
+  const r = g.row;
+  const when = describeConditions(r.conditions);
+  const rules = r.before.rule === r.after.rule ? ruleLink(diff, options, r.after.rule) : `${ruleLink(diff, options, r.before.rule)} \u2192 ${ruleLink(diff, options, r.after.rule)}`;
+  const ops = `${withApi ? `${code(r.api)} \xB7 ` : ""}${opsText(g.operations)}`;
+  return `| ${cell(ops)} | ${cell(r.environment.join(", "))} | ${cell(r.token.map(tokenText).join(", "))} | ${MODE_ICON[r.before.mode]} \u2192 ${MODE_ICON[r.after.mode]} | ${cell(rules)} | ${cell(when.join("; ") || "always")} |`;
+}
+var MATRIX_HEAD = ["| operation | environment | token | before \u2192 after | deciding rule | when |", "| --- | --- | --- | --- | --- | --- |"];
+function table(diff, options, groups, limit, visible, withApi) {
+  const line = (g) => matrixRow(diff, options, g, withApi);
+  const { head, cut, tail } = middleCut(groups, limit);
+  const shown = head.slice(0, visible);
+  const folded = head.slice(visible);
+  const out = shown.length > 0 ? [...MATRIX_HEAD, ...shown.map(line), ""] : [];
+  if (folded.length + tail.length > 0) {
+    const body = [...MATRIX_HEAD, ...folded.map(line)];
+    if (cut > 0) body.push("", cutNote(cut, options, "line"), "", ...MATRIX_HEAD);
+    body.push(...tail.map(line));
+    out.push(...details(`${plural2(folded.length + tail.length + cut, shown.length > 0 ? "more line" : "line")}`, body));
+  }
+  return out;
+}
+var TITLES = { loosened: "\u26A0 Loosened", tightened: "Tightened", "same-mode-other-rule": "Same mode, decided by another rule" };
+function matrix(diff, options, cuts) {
+  const report2 = diff.report;
+  if (report2.rows.length === 0) return [];
+  const withApi = new Set(report2.rows.map((r) => r.api)).size > 1;
+  const out = ["#### Decision matrix", ""];
+  for (const direction2 of ["loosened", "tightened", "same-mode-other-rule"]) {
+    const rows = report2.rows.filter((r) => r.direction === direction2);
+    if (rows.length === 0) continue;
+    const groups = byOperation(rows);
+    out.push(`**${TITLES[direction2]}** (${plural2(rows.length, "row")})`, "");
+    out.push(...table(diff, options, groups, cuts.limit, direction2 === "same-mode-other-rule" ? 0 : MATRIX_VISIBLE, withApi));
+  }
+  const changed = report2.verdicts.filter((v) => v.verdict !== "equivalent");
+  if (changed.length > 0) {
+    const verdicts = changed.map((v) => `- ${code(v.api)} \xB7 ${opText(v.operation)}: **${v.verdict}**`);
+    out.push(...verdicts.length > FOLD_AT ? details(`Verdicts per operation (${changed.length}; every other operation: equivalent)`, verdicts) : ["Verdicts per operation (every other operation: equivalent):", "", ...verdicts, ""]);
+  }
+  return out;
+}
+function facts(diff, options, cuts) {
+  const all = diff.report.facts;
+  if (all.length === 0) return [];
+  const { head, cut, tail } = middleCut(all, cuts.limit);
+  const item = (f) => `- ${f.effect === "loosens" ? "\u26A0 " : ""}${f.message}${f.effect === "changes" ? "" : ` (${f.effect})`}`;
+  const body = [...head.map(item), ...cut > 0 ? [cutNote(cut, options, "fact")] : [], ...tail.map(item)];
+  return all.length > FOLD_AT ? details(`Policy changes (${all.length})`, body) : ["#### Policy changes", "", ...body, ""];
+}
+var sideText = (s) => s === null ? "not run" : `${s.passed ? "\u2705 pass" : "\u274C fail"}${s.mode ? ` (${MODE_ICON[s.mode]}${s.rule ? ` by ${code(s.rule)}` : ""})` : ""}`;
+function replays(diff, options, cuts) {
+  const r = diff.replay;
+  if (r === null) return [];
+  const title = `#### Incident replays and decision tests: ${plural2(r.flips.length, "outcome")} flip (${r.regressions} regress, ${r.fixed} fixed) of ${r.cases} cases`;
+  if (r.flips.length === 0) return [title.replace(/: 0 outcomes flip.*/, `: none of ${r.cases} cases flips`), ""];
+  const flips = [...r.flips].sort((a, b) => Number(b.regression) - Number(a.regression));
+  const line = (f) => `| ${f.regression ? "\u26A0 " : ""}${fileLink(options, diff.head.commit, f.file, f.line)} ${cell(`${f.fixture} \xB7 ${f.step}`)} | ${cell(opText(f.operation))} | ${cell(sideText(f.before))} | ${cell(sideText(f.after))} |`;
+  const { head, cut, tail } = middleCut(flips, cuts.limit);
+  const table4 = ["| case | operation | base | head |", "| --- | --- | --- | --- |", ...head.map(line), ...tail.map(line)];
+  if (cut > 0) table4.splice(2 + head.length, 0, `| ${cutNote(cut, options, "case")} | | | |`);
+  return flips.length > FOLD_AT ? [title, "", ...details("every flipped case", table4)] : [title, "", ...table4, ""];
+}
+function owners(diff, options) {
+  if (diff.documents.length === 0) return [];
+  const list2 = diff.documents.map((d) => {
+    const who = [.../* @__PURE__ */ new Set([...d.owners, ...d.codeowners])];
+    return `- ${d.kind} ${code(d.name)} (${d.change}, ${fileLink(options, d.change === "removed" ? null : diff.head.commit, d.file)}): ${who.length > 0 ? who.join(", ") : "no owners declared"}`;
+  });
+  const source = diff.codeownersFile ? ` (\`metadata.owners\` and ${code(diff.codeownersFile)})` : " (`metadata.owners`)";
+  const head = `**Owners to review**${source}: ${diff.owners.length > 0 ? diff.owners.join(", ") : "none declared"}`;
+  return list2.length > FOLD_AT ? [head, "", ...details(`${plural2(list2.length, "changed document")}`, list2)] : [head, "", ...list2, ""];
+}
+function headErrors(diff, options, cuts) {
+  const e = diff.headErrors;
+  if (e === null) return [];
+  const item = (d) => `- ${fileLink(options, diff.head.commit, d.file, d.line)} **${d.code}** ${d.message}${d.help ? ` \u2014 help: ${d.help}` : ""}`;
+  const { head, cut, tail } = middleCut(e.diagnostics, cuts.limit);
+  return [
+    `### \u274C The head does not validate (${plural2(e.diagnostics.length, "error")})`,
+    "",
+    "No decision diff was computed: fix these and push again (`blastguard validate` shows them locally).",
+    "",
+    ...head.map(item),
+    ...cut > 0 ? [cutNote(cut, options, "error")] : [],
+    ...tail.map(item),
+    ""
+  ];
+}
+function banners(diff) {
+  const out = [];
+  const report2 = diff.report;
+  if (!report2) return out;
+  const o = report2.overrides;
+  if (o?.flipped) {
+    out.push("> [!CAUTION]", `> **Panic flag:** enforcement ${code(o.before.enforcement)} \u2192 ${code(o.after.enforcement)}${o.after.reason ? ` \u2014 ${o.after.reason}` : ""}${o.after.expires ? ` (expires ${o.after.expires})` : ""}.`, "");
+  }
+  const s = report2.summary;
+  if (s.loosened > 0) {
+    const more = [s.loosenedDestructive > 0 ? `${s.loosenedDestructive} destructive` : "", s.loosenedProtected > 0 ? `${s.loosenedProtected} in protected environments` : ""].filter((x) => x !== "");
+    out.push(
+      "> [!WARNING]",
+      `> **This change loosens ${plural2(s.loosened, "decision")}**${more.length > 0 ? ` (${more.join(", ")})` : ""}: calls that were denied or shadowed will go through. Approve only if that is intended${diff.owners.length > 0 ? `; owners: ${diff.owners.join(", ")}` : ""}.`,
+      ""
+    );
+  }
+  const loosening = report2.facts.filter((f) => f.effect === "loosens" || f.kind === "token-grant-widened" || f.kind === "token-grant-added" || f.kind === "token-expiry-later");
+  if (loosening.length > 0 && s.loosened === 0) {
+    const shown = loosening.slice(0, 3).map((f) => f.message);
+    out.push("> [!WARNING]", `> **This change loosens the policy** (no evaluated decision changes mode): ${shown.join("; ")}${loosening.length > shown.length ? `; and ${loosening.length - shown.length} more` : ""}.`, "");
+  }
+  return out;
+}
+function footer(diff, options) {
+  const out = [];
+  if (options.command) out.push("<details><summary>Reproduce locally</summary>", "", "```sh", options.command, "```", "", "</details>", "");
+  const side2 = (label, s) => `${label} ${s.commit ? code(s.commit.slice(0, 12)) : code(s.label)} \xB7 IR ${s.irDigest ? code(s.irDigest) : "none (does not validate)"} \xB7 bundle ${s.bundleDigest ? code(s.bundleDigest) : "none"}`;
+  out.push(`<sub>${side2("base", diff.base)}<br>${side2("head", diff.head)}${diff.report ? `<br>${diff.report.summary.cellsEvaluated} decision cells evaluated on both sides` : ""}<br>This comment is updated in place when the pull request changes.</sub>`);
+  return out;
+}
+function diffChangesSomething(diff) {
+  if (diff.headErrors !== null) return true;
+  const r = diff.report;
+  return r !== null && (r.rows.length > 0 || r.overrides?.flipped === true || (diff.replay?.flips.length ?? 0) > 0);
+}
+function diffHeadline(diff) {
+  if (diff.report === null) return `\u2717 the head does not validate (${plural2(diff.headErrors?.diagnostics.length ?? 0, "error")}); no decision diff`;
+  return headline(diff.report, diff.replay ? { replayRegressions: diff.replay.regressions } : {});
+}
+function render(diff, options, cuts) {
+  const lines2 = [];
+  if (options.marker) lines2.push(markerLine(options.marker));
+  lines2.push("### \u{1F6E1}\uFE0F blastguard policy diff", "", `**${diffHeadline(diff)}**`, "");
+  lines2.push(...banners(diff));
+  lines2.push(...headErrors(diff, options, cuts.errors));
+  if (diff.report !== null) {
+    if (!diffChangesSomething(diff)) lines2.push("This pull request changes no decision: every operation, environment and token is decided as before.", "");
+    lines2.push(...matrix(diff, options, cuts.matrix));
+    lines2.push(...facts(diff, options, cuts.facts));
+    lines2.push(...replays(diff, options, cuts.replays));
+  }
+  lines2.push(...owners(diff, options));
+  lines2.push(...footer(diff, options));
+  return `${lines2.join("\n")}
+`;
+}
+function renderDiffMarkdown(diff, options = {}) {
+  const cuts = {
+    matrix: { limit: diff.report?.rows.length ?? 0 },
+    facts: { limit: diff.report?.facts.length ?? 0 },
+    replays: { limit: diff.replay?.flips.length ?? 0 },
+    errors: { limit: diff.headErrors?.diagnostics.length ?? 0 }
+  };
+  const budget = options.limit ?? COMMENT_LIMIT;
+  let body = render(diff, options, cuts);
+  while (budget > 0 && body.length > budget) {
+    const longest = Object.values(cuts).reduce((a, b) => b.limit > a.limit ? b : a);
+    if (longest.limit <= 2) break;
+    longest.limit = Math.floor(longest.limit / 2);
+    body = render(diff, options, cuts);
+  }
+  return body;
+}
+
+// src/report/error.ts
+function formatError(e, fallbackHelp) {
+  const where = e.file ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ""}: ` : "";
+  return `${where}error ${e.code} ${e.message}
+  help: ${e.help || fallbackHelp}
+`;
+}
+
+// src/diagnostics/format.ts
+var DEFAULT_MAX_ERRORS = 100;
+function formatDiagnostics(diagnostics, format, options = {}) {
+  const max2 = options.maxErrors ?? DEFAULT_MAX_ERRORS;
+  const shown = max2 > 0 ? diagnostics.slice(0, max2) : diagnostics;
+  const hidden = diagnostics.length - shown.length;
+  const counts2 = countDiagnostics(diagnostics);
+  switch (format) {
+    case "json": {
+      const body = { diagnostics: shown.map(normalize), ...counts2, truncated: hidden > 0 };
+      return `${JSON.stringify(body, null, 2)}
+`;
+    }
+    case "github": {
+      const lines2 = shown.map(githubCommand);
+      if (hidden > 0) lines2.push(`${hidden} more ${hidden === 1 ? "problem" : "problems"} not shown (raise --max-errors to see them)`);
+      if (diagnostics.length > 0) lines2.push(summary2(counts2.errorCount, counts2.warningCount));
+      return lines2.length > 0 ? `${lines2.join("\n")}
+` : "";
+    }
+    case "human": {
+      if (diagnostics.length === 0) return "";
+      const paint = painter(options.color ?? false);
+      const sources = /* @__PURE__ */ new Map();
+      const linesOf = (file) => {
+        if (!sources.has(file)) sources.set(file, options.readSource?.(file)?.split(/\r?\n|\r/));
+        return sources.get(file);
+      };
+      const blocks = shown.map((d) => humanBlock(d, UNREAD_FILE_CODES.has(d.code) ? void 0 : linesOf(d.file), paint));
+      if (hidden > 0) blocks.push(`${hidden} more ${hidden === 1 ? "problem" : "problems"} not shown (raise --max-errors to see them)
+`);
+      return `${blocks.join("\n")}
+${paint.bold(summary2(counts2.errorCount, counts2.warningCount))}
+`;
+    }
+  }
+}
+function summary2(errorCount, warningCount) {
+  const plural3 = (n2, word) => `${n2} ${word}${n2 === 1 ? "" : "s"}`;
+  return `${plural3(errorCount, "error")}, ${plural3(warningCount, "warning")}`;
+}
+function normalize(d) {
+  const { code: code3, severity, message: message3, help, file, line, column, endLine, endColumn } = d;
+  return help === void 0 ? { code: code3, severity, message: message3, file, line, column, endLine, endColumn } : { code: code3, severity, message: message3, help, file, line, column, endLine, endColumn };
+}
+function painter(color) {
+  const wrap = (open2, text2) => color ? `\x1B[${open2}m${text2}\x1B[0m` : text2;
+  const tone = (s) => s === "error" ? "31" : s === "warning" ? "33" : "36";
+  return {
+    severity: (s, text2) => wrap(`1;${tone(s)}`, text2),
+    bold: (text2) => wrap("1", text2),
+    dim: (text2) => wrap("2", text2),
+    caret: (s, text2) => wrap(tone(s), text2)
+  };
+}
+var FRAME_WIDTH = 120;
+function humanBlock(d, lines2, paint) {
+  let out = `${paint.bold(`${d.file}:${d.line}:${d.column}:`)} ${paint.severity(d.severity, `${d.severity} ${d.code}`)} ${d.message}
+`;
+  const source = lines2?.[d.line - 1];
+  if (source !== void 0 && source.trim() !== "") {
+    const gutter = String(d.line);
+    const pad = " ".repeat(gutter.length);
+    let text2 = redact(source.replace(/\t/g, " "));
+    let start = Math.max(0, d.column - 1);
+    const end = d.endLine === d.line ? Math.max(start + 1, d.endColumn - 1) : Math.max(start + 1, text2.length);
+    let width = Math.max(1, Math.min(end, text2.length || end) - start);
+    if (text2.length > FRAME_WIDTH) {
+      const from = Math.max(0, Math.min(start - 40, text2.length - FRAME_WIDTH));
+      const prefix = from > 0 ? "\u2026" : "";
+      const suffix = from + FRAME_WIDTH < text2.length ? "\u2026" : "";
+      text2 = prefix + text2.slice(from, from + FRAME_WIDTH) + suffix;
+      start = start - from + prefix.length;
+      width = Math.max(1, Math.min(width, FRAME_WIDTH + prefix.length - start));
+    }
+    out += `${paint.dim(`  ${gutter} |`)} ${text2}
+`;
+    out += `${paint.dim(`  ${pad} |`)} ${" ".repeat(start)}${paint.caret(d.severity, "^".repeat(width))}
+`;
+  }
+  if (d.help) out += `  ${paint.bold("help:")} ${d.help}
+`;
+  return out;
+}
+function redact(line) {
+  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY/.test(line)) return line;
+  const mask2 = (text2, from, length) => text2.slice(0, from + Math.min(4, length)) + "*".repeat(Math.max(0, length - 4)) + text2.slice(from + length);
+  let out = line.replace(/[^\s"'`,{}[\]]{16,}/g, (token) => {
+    const bare = token.replace(/^[^A-Za-z0-9-]+/, "");
+    if (!looksLikeCredential(bare)) return token;
+    const keep = token.length - bare.length + Math.min(4, bare.length);
+    return token.slice(0, keep) + "*".repeat(token.length - keep);
+  });
+  for (const { index, value } of authSchemeCredentials(out)) out = mask2(out, index, value.length);
+  for (const m of out.matchAll(/\bfingerprint["']?\s*:\s*["']?([^\s"'`,{}[\]#]+)/g)) {
+    const value = m[1] ?? "";
+    if (looksLikeTokenValue(value)) out = mask2(out, (m.index ?? 0) + m[0].length - value.length, value.length);
+  }
+  return out;
+}
+function githubCommand(d) {
+  const command = d.severity === "error" ? "error" : d.severity === "warning" ? "warning" : "notice";
+  const props = [
+    `file=${escapeProperty2(d.file)}`,
+    `line=${d.line}`,
+    `col=${d.column}`,
+    `endLine=${d.endLine}`,
+    `endColumn=${d.endColumn}`,
+    `title=${escapeProperty2(d.code)}`
+  ].join(",");
+  const message3 = d.help ? `${d.message}
+help: ${d.help}` : d.message;
+  return `::${command} ${props}::${escapeData2(message3)}`;
+}
+function escapeData2(s) {
+  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty2(s) {
+  return escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+// src/replay/codes.ts
+var { codes: TEST_CODES, titles: TEST_CODE_TITLES } = codeRegistry({
+  unexpectedDecision: ["BG420", "a replay step or test case got a different decision than expected"],
+  unknownToken: ["BG421", "`${token:NAME}` names no token of the replay"],
+  fingerprintMismatch: ["BG422", "a replay token does not fingerprint to the Token it is `declaredAs`"],
+  noFixtures: ["BG423", "no Replay or TestSuite under the tests directory"],
+  ruleNotCovered: ["BG424", "a rule no replay step or test case decided or matched"],
+  coverageBelowMinimum: ["BG425", "rule coverage is below `--min-coverage`"],
+  testsPathMissing: ["BG426", "the tests path does not exist"],
+  duplicateFixture: ["BG427", "two Replay or TestSuite documents share a name"],
+  bundleUnavailable: ["BG428", "the bundle could not be built or loaded for testing"],
+  junitUnwritable: ["BG429", "the JUnit report cannot be written"],
+  duplicateStep: ["BG430", "two cases of a TestSuite or two steps of a Replay share a name"],
+  unknownViolationKind: ["BG431", "an expectation names a violation kind no decision has"],
+  unknownRule: ["BG432", "an expectation names a rule no policy declares"],
+  filterMatchesNothing: ["BG433", "the `--fixture` / `--step` filter matches no replay step or test case"],
+  notAFixture: ["BG434", "a file named by `--tests` holds no Replay or TestSuite"],
+  noTestFiles: ["BG435", "the tests directory holds no YAML files"],
+  coverageNotEnforced: ["BG436", "`--min-coverage` is not enforced for a partial run (one file, `--fixture` or `--step`)"]
+});
+var TEST_WARNINGS = /* @__PURE__ */ new Set([TEST_CODES.noFixtures, TEST_CODES.ruleNotCovered, TEST_CODES.coverageNotEnforced]);
+function testCodeSeverity(code3) {
+  return TEST_WARNINGS.has(code3) ? "warning" : "error";
+}
+function testDiagnostic(code3, message3, at, help) {
+  return diagnostic(code3, message3, at, help, testCodeSeverity(code3));
+}
+
+// src/replay/compare.ts
+var SCALARS = ["mode", "allow", "would_deny", "enforced", "rule", "environment", "environment_assumed"];
+function compareDecision(expected, actual, actualOperation) {
+  const diffs = [];
+  if (expected.operation !== void 0 && actualOperation !== void 0 && expected.operation !== actualOperation) {
+    diffs.push({ field: "operation", expected: expected.operation, actual: actualOperation });
+  }
+  for (const field of SCALARS) {
+    const want = expected[field];
+    if (want !== void 0 && want !== actual[field]) diffs.push({ field, expected: want, actual: actual[field] });
+  }
+  if (expected.reasons !== void 0 && JSON.stringify(expected.reasons) !== JSON.stringify(actual.reasons)) {
+    diffs.push({ field: "reasons", expected: expected.reasons, actual: actual.reasons });
+  }
+  if (expected.violations !== void 0 && !violationsMatch(expected.violations, actual.violations)) {
+    diffs.push({ field: "violations", expected: expected.violations, actual: actual.violations });
+  }
+  return diffs;
+}
+function violationsMatch(expected, actual) {
+  if (expected.length !== actual.length) return false;
+  const used = /* @__PURE__ */ new Set();
+  const agrees = (e, a) => e.kind === a.kind && (e.rule === void 0 || e.rule === a.rule) && (e.mode === void 0 || e.mode === a.mode) && (e.token === void 0 || e.token === a.token);
+  const order = [...expected].sort((x, y) => specificity(y) - specificity(x));
+  for (const e of order) {
+    const i = actual.findIndex((a, index) => !used.has(index) && agrees(e, a));
+    if (i < 0) return false;
+    used.add(i);
+  }
+  return true;
+}
+function specificity(e) {
+  return (e.rule === void 0 ? 0 : 1) + (e.mode === void 0 ? 0 : 1) + (e.token === void 0 ? 0 : 1);
+}
+
+// src/replay/coverage.ts
+function ruleCoverage(set, results) {
+  const hit = /* @__PURE__ */ new Set();
+  for (const r of results) {
+    if (!r.actual) continue;
+    hit.add(r.actual.rule);
+    for (const v of r.actual.violations) hit.add(v.rule);
+  }
+  const rules = [];
+  for (const policy of set.policies) {
+    policy.value.spec.rules.forEach((rule, i) => {
+      const id = `${policy.name}/${rule.id}`;
+      const at = policy.locate(["spec", "rules", i, "id"], "value");
+      rules.push({ id, covered: hit.has(id), file: at.file, line: at.line, column: at.column });
+    });
+  }
+  const covered = rules.filter((r) => r.covered).length;
+  const total = rules.length;
+  return { rules, covered, total, percent: total === 0 ? 100 : covered / total * 100 };
+}
+function coverageDiagnostics(coverage, minCoverage, suiteHome2) {
+  const out = [];
+  for (const rule of coverage.rules) {
+    if (rule.covered) continue;
+    out.push(
+      testDiagnostic(
+        TEST_CODES.ruleNotCovered,
+        `rule \`${rule.id}\` is not exercised by any replay step or test case`,
+        { file: rule.file, line: rule.line, column: rule.column, endLine: rule.line, endColumn: rule.column + rule.id.length - rule.id.indexOf("/") - 1 },
+        `add a TestSuite case under \`${suiteHome2}\` whose input this rule decides or matches`
+      )
+    );
+  }
+  if (minCoverage !== null && coverage.percent < minCoverage) {
+    const first = coverage.rules.find((r) => !r.covered);
+    out.push(
+      testDiagnostic(
+        TEST_CODES.coverageBelowMinimum,
+        `rule coverage is ${formatPercent(coverage.percent)}, below the required ${formatPercent(minCoverage)}`,
+        first ? { file: first.file, line: first.line, column: first.column, endLine: first.line, endColumn: first.column } : { file: ".", line: 1, column: 1, endLine: 1, endColumn: 1 }
+      )
+    );
+  }
+  return out;
+}
+function formatPercent(value) {
+  return `${Number.isInteger(value) ? value : value.toFixed(1)}%`;
+}
+
+// src/replay/expectations.ts
+var KINDS2 = {
+  rule: true,
+  default: true,
+  "token-missing": true,
+  "token-unknown": true,
+  "token-expired": true,
+  "token-scope": true,
+  lockdown: true,
+  "unknown-api": true,
+  "invalid-input": true
+};
+var VIOLATION_KINDS = Object.keys(KINDS2);
+var SYSTEM_RULE_IDS = [
+  "default:read",
+  "default:write",
+  "default:destructive",
+  "token:missing",
+  "token:unknown",
+  "token:expired",
+  "token:scope",
+  "overrides:lockdown",
+  "api:unknown",
+  "input:invalid"
+];
+function ruleIds(set) {
+  const out = /* @__PURE__ */ new Set();
+  for (const policy of set.policies) for (const rule of policy.value.spec.rules) out.add(`${policy.name}/${rule.id}`);
+  return out;
+}
+function checkExpectations(document, rules) {
+  const out = [];
+  const expectations = [];
+  if (document.kind === "Replay") {
+    document.value.spec.steps.forEach((step, s) => {
+      step.expect.forEach((expect, i) => expectations.push({ path: ["spec", "steps", s, "expect", i], expect }));
+    });
+  } else {
+    document.value.spec.cases.forEach((testCase, c2) => {
+      expectations.push({ path: ["spec", "cases", c2, "expect"], expect: testCase.expect });
+    });
+  }
+  const checkRule = (rule, path21) => {
+    if (rules.has(rule) || SYSTEM_RULE_IDS.includes(rule)) return;
+    out.push(
+      testDiagnostic(
+        TEST_CODES.unknownRule,
+        `rule \`${rule}\` is declared by no policy and is not a system rule id`,
+        document.locate(path21, "value"),
+        nearest(rule, [...rules, ...SYSTEM_RULE_IDS]) ?? "rules are named `<policy>/<rule id>`; system ids are default:<class>, token:<missing|unknown|expired|scope>, overrides:lockdown, api:unknown, input:invalid"
+      )
+    );
+  };
+  for (const { path: path21, expect } of expectations) {
+    if (expect.rule !== void 0) checkRule(expect.rule, [...path21, "rule"]);
+    (expect.violations ?? []).forEach((violation, v) => {
+      if (!VIOLATION_KINDS.includes(violation.kind)) {
+        out.push(
+          testDiagnostic(
+            TEST_CODES.unknownViolationKind,
+            `violation kind \`${violation.kind}\` is not one a decision reports`,
+            document.locate([...path21, "violations", v, "kind"], "value"),
+            nearest(violation.kind, VIOLATION_KINDS) ?? `kinds: ${VIOLATION_KINDS.join(", ")}`
+          )
+        );
+      }
+      if (violation.rule !== void 0) checkRule(violation.rule, [...path21, "violations", v, "rule"]);
+    });
+  }
+  return out;
+}
+function nearest(value, candidates) {
+  const found = closest(value, candidates);
+  return found === void 0 ? void 0 : `did you mean \`${found}\`?`;
+}
+
+// src/replay/fixtures.ts
+import { stat as stat4 } from "node:fs/promises";
+import path5 from "node:path";
+
 // src/validate/context.ts
 function createContext(set, now) {
   const apis = /* @__PURE__ */ new Map();
   for (const api of set.apis) if (!apis.has(api.name)) apis.set(api.name, api);
-  const tokens2 = /* @__PURE__ */ new Map();
-  for (const t of set.tokens) if (!tokens2.has(t.name)) tokens2.set(t.name, t);
-  return { set, now, apis, tokens: tokens2 };
+  const tokens = /* @__PURE__ */ new Map();
+  for (const t of set.tokens) if (!tokens.has(t.name)) tokens.set(t.name, t);
+  return { set, now, apis, tokens };
 }
 function isRejected(set, kind, name) {
   return (set.rejected ?? []).some((r) => (r.kind === void 0 || r.kind === kind) && (r.name === void 0 || r.name === name));
@@ -75818,8 +76064,8 @@ function catalog(api) {
 function isClosedCatalog(api) {
   return api.spec.protocol === "http";
 }
-function placeOf(doc, path20) {
-  const span = doc.locate(path20);
+function placeOf(doc, path21) {
+  const span = doc.locate(path21);
   return `${span.file}:${span.line}`;
 }
 function parseTimestamp(value) {
@@ -75892,35 +76138,35 @@ var rawCredential = {
   check({ set }) {
     const out = [];
     for (const doc of allDocuments(set)) {
-      const exempt = (path20) => path20.length === 2 && path20[0] === "metadata" && path20[1] === "name" || doc.kind === "Replay" && path20.length === 4 && path20[0] === "spec" && path20[1] === "tokens" && path20[3] === "value" || // Public keys look random by design; private ones are reported (here and as BG821).
-      doc.kind === "IdentityIssuer" && path20[0] === "spec" && path20[1] === "keys" && (path20[3] === "pem" || path20[3] === "jwk" && path20[4] !== "d") && !privateKeyText(doc.value, path20) || // A replayed identity envelope (`Txn-Token` header, MCP `_meta`) is signed with a throwaway key and long expired.
-      doc.kind === "Replay" && path20.some((p) => typeof p === "string" && p.toLowerCase() === "txn-token");
-      const report2 = (path20, part, found) => {
+      const exempt = (path21) => path21.length === 2 && path21[0] === "metadata" && path21[1] === "name" || doc.kind === "Replay" && path21.length === 4 && path21[0] === "spec" && path21[1] === "tokens" && path21[3] === "value" || // Public keys look random by design; private ones are reported (here and as BG821).
+      doc.kind === "IdentityIssuer" && path21[0] === "spec" && path21[1] === "keys" && (path21[3] === "pem" || path21[3] === "jwk" && path21[4] !== "d") && !privateKeyText(doc.value, path21) || // A replayed identity envelope (`Txn-Token` header, MCP `_meta`) is signed with a throwaway key and long expired.
+      doc.kind === "Replay" && path21.some((p) => typeof p === "string" && p.toLowerCase() === "txn-token");
+      const report2 = (path21, part, found) => {
         out.push(
           diagnostic(
             VALIDATION_CODES.rawCredential,
-            `\`${displayPath(path20) || "document"}\` ${part === "key" ? "has a key that looks" : "looks"} like a credential (${found.match.what}: \`${maskSecret(found.piece)}\`)`,
-            doc.locate(path20, part),
+            `\`${displayPath(path21) || "document"}\` ${part === "key" ? "has a key that looks" : "looks"} like a credential (${found.match.what}: \`${maskSecret(found.piece)}\`)`,
+            doc.locate(path21, part),
             'never commit credentials: declare its sha256 fingerprint in a Token instead (`printf %s "$TOKEN" | sha256sum`), and revoke this one, since it is now in your history'
           )
         );
       };
       const stack = [{ value: doc.value, path: [] }];
       while (stack.length > 0) {
-        const { value, path: path20 } = stack.pop();
+        const { value, path: path21 } = stack.pop();
         if (typeof value === "string") {
-          if (exempt(path20)) continue;
+          if (exempt(path21)) continue;
           const found = findCredential(value);
-          if (found) report2(path20, "value", found);
+          if (found) report2(path21, "value", found);
         } else if (Array.isArray(value)) {
-          for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path20, i] });
+          for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path21, i] });
         } else if (typeof value === "object" && value !== null) {
           const entries = Object.entries(value);
           for (let i = entries.length - 1; i >= 0; i--) {
             const [key, child] = entries[i];
             const found = findCredential(key);
-            if (found) report2([...path20, key], "key", found);
-            stack.push({ value: child, path: [...path20, key] });
+            if (found) report2([...path21, key], "key", found);
+            stack.push({ value: child, path: [...path21, key] });
           }
         }
       }
@@ -75928,16 +76174,16 @@ var rawCredential = {
     return out;
   }
 };
-function privateKeyText(document, path20) {
+function privateKeyText(document, path21) {
   let value = document;
-  for (const p of path20) value = typeof value === "object" && value !== null ? value[p] : void 0;
+  for (const p of path21) value = typeof value === "object" && value !== null ? value[p] : void 0;
   return typeof value === "string" && value.includes("PRIVATE KEY");
 }
 
 // src/replay/fixtures.ts
 var FIXTURE_KIND = /^\s*kind\s*:\s*["']?(Replay|TestSuite)["']?\s*(#.*)?$/m;
 async function loadTestFixtures(dir, options) {
-  const cwd = path4.resolve(options.cwd);
+  const cwd = path5.resolve(options.cwd);
   const sources = /* @__PURE__ */ new Map();
   const { files, diagnostics, isFile } = await fixtureFiles(dir, cwd);
   let replays2 = [];
@@ -76007,8 +76253,8 @@ async function loadTestFixtures(dir, options) {
   return { replays: keptReplays, suites: keptSuites, diagnostics, sources };
 }
 async function fixtureFiles(target, cwd) {
-  const abs = path4.resolve(cwd, target);
-  const isFile = await stat3(abs).then(
+  const abs = path5.resolve(cwd, target);
+  const isFile = await stat4(abs).then(
     (st) => st.isFile(),
     () => false
   );
@@ -76352,13 +76598,13 @@ function verifyChain(compact, hash, store) {
     iat = Math.max(iat, child.iat);
     exp = Math.min(exp, child.exp);
   }
-  const leaf = levels[levels.length - 1].claims;
+  const leaf2 = levels[levels.length - 1].claims;
   return {
     hash,
-    originator: leaf.sub,
-    tenant: leaf.tctx.tenant,
-    ...leaf.tctx.causation === void 0 ? {} : { causation: leaf.tctx.causation },
-    txn: leaf.txn,
+    originator: leaf2.sub,
+    tenant: leaf2.tctx.tenant,
+    ...leaf2.tctx.causation === void 0 ? {} : { causation: leaf2.tctx.causation },
+    txn: leaf2.txn,
     issuers: levels.map((l) => l.claims.iss),
     audiences: levels.flatMap((l) => l.claims.aud === void 0 ? [] : [l.claims.aud]),
     scope,
@@ -77024,9 +77270,8 @@ var { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
   /**
    * Request parameters given in several places with nothing to say which wins: GraphQL `query`,
    * `variables` or `operationName` in the URL of a POST, repeated in the URL of a GET, or a GET
-   * that also has a body; a URL parameter some server may read as a GraphQL member although it is
-   * not spelled as one (`query[]`, `variables[id]`, `variables.id`, `Query`, `query%5B%5D`); `query` next to a stored-document id (`documentId`, `doc_id`, `id`,
-   * `queryId`, `extensions.persistedQuery`); an HTTP API parameter given in two of the path, the
+   * that also has a body; `query` next to a stored-document id (`documentId`, `doc_id`, `id`,
+   * `queryId`, `extensions.persistedQuery`) other than the `query`'s own sha256; an HTTP API parameter given in two of the path, the
    * query string and the body with different values (any body type; bracket/dotted forms and case
    * variants address the same name), a resource argument repeated differently or spelled in such
    * a form; a path two catalog routes match equally well; a JSON member (GraphQL request members,
@@ -77060,17 +77305,17 @@ var { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
    */
   notForwardable: ["BG702", "request cannot be forwarded canonically"],
   /**
-   * Forwarding only: an AWS-signed request (SigV4 or V2, header or presigned url) whose query
-   * string, content type or body the proxy would have to rewrite (a `+` or a byte outside `%XX`
-   * escapes in the query or form, JSON that reads otherwise than its canonical form, a byte-order
-   * mark): the signature would no longer match what is forwarded.
+   * A GraphQL request names a stored document (`extensions.persistedQuery.sha256Hash`,
+   * `documentId`, `doc_id`, `id`, `queryId`) that the Api's trusted-documents manifest does not
+   * list, or several that name different documents.
    */
-  signedNotForwardable: ["BG718", "aws-signed request cannot be forwarded unchanged"],
+  unknownStoredDocument: ["BG703", "stored GraphQL document is not in the api's trusted documents"],
   /**
-   * An `OPTIONS` request (a CORS preflight) to an HTTP API path with no declared `OPTIONS` route:
-   * servers may run any handler mounted for every method, so nothing says what it does.
+   * A JSON number (a body member, GraphQL `variables`) a JavaScript number does not hold exactly:
+   * an integer beyond ±2^53, more digits than a double keeps, an exponent out of range. Read and
+   * re-serialized, it would reach the server as another number.
    */
-  undeclaredOptions: ["BG717", "OPTIONS request has no declared route"],
+  inexactNumber: ["BG704", "JSON number cannot be read exactly (beyond \xB12^53 or a double's precision)"],
   /**
    * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
    * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is
@@ -77101,7 +77346,7 @@ function cgiName(name) {
   return name.toLowerCase().replace(/_/g, "-");
 }
 function extractToken(headers, config, family = () => null) {
-  const tokens2 = /* @__PURE__ */ new Set();
+  const tokens = /* @__PURE__ */ new Set();
   const carriers = [];
   for (const { name, schemes } of config) {
     const own2 = /* @__PURE__ */ new Set();
@@ -77115,14 +77360,14 @@ function extractToken(headers, config, family = () => null) {
     }
     if (own2.size > 1) fail(EXTRACT_CODES.conflictingHeader, `header \`${name}\` is sent several times with different values`);
     for (const token2 of own2) {
-      tokens2.add(token2);
+      tokens.add(token2);
       carriers.push(name);
     }
   }
-  if (tokens2.size > 1) {
+  if (tokens.size > 1) {
     fail(EXTRACT_CODES.conflictingHeader, `headers ${carriers.map((c2) => `\`${c2}\``).join(" and ")} carry different credentials`);
   }
-  const [token] = tokens2;
+  const [token] = tokens;
   if (token === void 0) return null;
   const fingerprint = fingerprintOf(token);
   return family(token, fingerprint) ?? fingerprint;
@@ -77181,6 +77426,138 @@ function envelopeCheck(check2) {
   }
 }
 
+// src/extract/request.ts
+var DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+function hostOf(url) {
+  return url.hostname.toLowerCase().replace(/\.$/, "");
+}
+function parseUrl(raw, headers) {
+  const invalid4 = (message3) => fail(EXTRACT_CODES.invalidUrl, message3);
+  const hosts = headerValues(headers, "host");
+  if (hosts.length > 1 || hosts.some((h) => h.includes(","))) invalid4("the request has several `Host` headers: servers differ on which one they read");
+  const [hostHeader] = hosts;
+  const header = hostHeader?.trim();
+  if (header !== void 0 && (header === "" || /[@/\\?#\s]/.test(header))) {
+    invalid4("the `Host` header is not a plain host and port (userinfo, a path or spaces): servers read it differently");
+  }
+  let url;
+  try {
+    if (raw.startsWith("/")) {
+      if (header === void 0) return invalid4("the request url cannot be parsed");
+      url = new URL(raw, `http://${header}`);
+    } else {
+      url = new URL(raw);
+    }
+  } catch {
+    return invalid4("the request url cannot be parsed");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") invalid4("the request url cannot be parsed");
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/*([^/?#]*)/.exec(raw)?.[1] ?? "";
+  if (url.username !== "" || url.password !== "" || !raw.startsWith("/") && authority.includes("@")) {
+    invalid4("the request url carries userinfo (`user@host`): parsers differ on which host it names");
+  }
+  if (!raw.startsWith("/") && header !== void 0) {
+    let fromHeader;
+    try {
+      fromHeader = new URL(`${url.protocol}//${header}`);
+    } catch {
+      return invalid4("the `Host` header cannot be parsed");
+    }
+    const plain2 = (u) => `${hostOf(u)}:${u.port}`;
+    if (plain2(fromHeader) !== plain2(url)) {
+      invalid4("the `Host` header names another host than the request url: servers differ on which one they route by");
+    }
+  }
+  return url;
+}
+function normalizeRequest(request2, url, headers, limit) {
+  const text2 = readBody(request2.body, limit);
+  if (text2 !== "") {
+    const codings = headerValues(headers, "content-encoding").flatMap((v) => v.split(",")).map((v) => v.trim().toLowerCase()).filter((v) => v !== "" && v !== "identity");
+    if (codings.length > 0) {
+      fail(EXTRACT_CODES.unsupportedContentType, "the request body has a content encoding other than `identity`: the server may decode it into other bytes");
+    }
+  }
+  const override = methodOverride(headers, url, text2);
+  if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
+  return { method: request2.method.toUpperCase(), url, headers, text: text2, limit };
+}
+function readBody(body, limit) {
+  if (body === void 0 || body === null) return "";
+  const size = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
+  if (size > limit) fail(EXTRACT_CODES.bodyTooLarge, `the request body has ${size} bytes, more than the limit of ${limit}`);
+  if (typeof body === "string") return body;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    return fail(EXTRACT_CODES.invalidBody, "the request body is not valid utf-8");
+  }
+}
+function mediaType(headers) {
+  const types = new Set(headerValues(headers, "content-type").map((v) => (v.split(";")[0] ?? "").trim().toLowerCase()));
+  if (types.size === 0) return null;
+  if (types.size > 1) return [...types].join(", ");
+  const [type] = types;
+  return type ?? null;
+}
+function isJson(type) {
+  return type === "application/json" || type.endsWith("+json");
+}
+function pathMatchesEndpoint(url, endpoint2) {
+  if (endpoint2 === null) return true;
+  const strip = (p) => p.length > 1 ? p.replace(/\/+$/, "") : p;
+  return strip(url.pathname) === strip(endpoint2);
+}
+function readJson(text2) {
+  const json2 = parseJsonNotingDuplicates(text2) ?? fail(EXTRACT_CODES.invalidBody, "the request body is not valid json");
+  if (json2.duplicate !== null) {
+    fail(EXTRACT_CODES.invalidBody, `the json body repeats ${labelled("the member", json2.duplicate, "key", "a member name")} in one object: parsers differ on which copy they keep`);
+  }
+  if (json2.inexact !== null) inexactNumber("the json body", json2.inexact);
+  return json2.value;
+}
+function inexactNumber(where, literal) {
+  return fail(EXTRACT_CODES.inexactNumber, `${where} has the number ${quote(literal.slice(0, 40), "number", "a long number")}, which a javascript number does not hold exactly: it would be decided and forwarded as another value`);
+}
+var OVERRIDE_HEADERS = ["x-http-method-override", "x-http-method", "x-method-override"];
+function methodOverride(headers, url, text2) {
+  for (const sent of headers.keys()) {
+    const name = OVERRIDE_HEADERS.find((o) => o === sent.replace(/_/g, "-"));
+    if (name !== void 0) return `header \`${name}\` may make the server run the request as another method`;
+  }
+  if ([...url.searchParams.keys()].some(isMethodParam)) return "url parameter `_method` may make the server run the request as another method";
+  if (text2.trim() === "") return null;
+  const type = mediaType(headers);
+  let inBody = false;
+  if (type === "application/x-www-form-urlencoded") {
+    inBody = [...new URLSearchParams(text2).keys()].some(isMethodParam);
+  } else if (type !== null && type.startsWith("multipart/")) {
+    inBody = /name\s*=\s*"?_method"?/i.test(text2);
+  } else {
+    let value;
+    try {
+      value = readJson(text2);
+    } catch {
+      value = void 0;
+    }
+    const members = Array.isArray(value) ? value : [value];
+    inBody = members.some((m) => isRecord(m) && Object.keys(m).some(isMethodParam));
+  }
+  return inBody ? "body parameter `_method` may make the server run the request as another method" : null;
+}
+function isMethodParam(name) {
+  return name.toLowerCase() === "_method";
+}
+
+// src/extract/form-json.ts
+var FORM2 = "application/x-www-form-urlencoded";
+function declaredBodyType(headers, api) {
+  if (api.http?.jsonLabelledAsForm !== true || mediaType(headers) !== FORM2) return headers;
+  const out = new Map(headers);
+  out.set("content-type", ["application/json"]);
+  return out;
+}
+
 // src/core/id-template.ts
 var ARGUMENT = /\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}/g;
 function templateArguments(template) {
@@ -77188,8 +77565,8 @@ function templateArguments(template) {
 }
 function composeId(template, valueOf2) {
   let missing = false;
-  const id = template.replace(ARGUMENT, (_, path20) => {
-    const v = valueOf2(path20);
+  const id = template.replace(ARGUMENT, (_, path21) => {
+    const v = valueOf2(path21);
     if (v === null) missing = true;
     return v ?? "";
   });
@@ -77236,9 +77613,9 @@ function resourcePaths(op) {
   const id = spec.idTemplate !== null ? templateArguments(spec.idTemplate) : spec.idArg !== null ? [spec.idArg] : [];
   return [...id, ...spec.environmentArg !== null ? [spec.environmentArg] : [], ...spec.projectArg !== null ? [spec.projectArg] : []];
 }
-function argumentAt2(args, path20) {
+function argumentAt2(args, path21) {
   let current = args;
-  for (const segment of path20.split(".")) {
+  for (const segment of path21.split(".")) {
     if (!isRecord(current) || !hasOwn(current, segment)) return void 0;
     current = current[segment];
   }
@@ -77253,7 +77630,7 @@ function resourceOf(api, op, args, inventory) {
   if (!op?.resource) return void 0;
   const spec = op.resource;
   const resource = { kind: spec.kind };
-  const written = spec.idTemplate !== null ? composeId(spec.idTemplate, (path20) => asId(argumentAt2(args, path20))) : spec.idArg ? asId(argumentAt2(args, spec.idArg)) : null;
+  const written = spec.idTemplate !== null ? composeId(spec.idTemplate, (path21) => asId(argumentAt2(args, path21))) : spec.idArg ? asId(argumentAt2(args, spec.idArg)) : null;
   const entry = written === null ? void 0 : inventory.resources.get(written);
   const id = entry?.id ?? written;
   if (id !== null) resource.id = id;
@@ -77427,347 +77804,6 @@ function checkParameterNames(raw, names, guarded) {
       ambiguous(`${labelled("parameter", bare, "key", "a parameter")} is spelled with whitespace, which some servers drop`);
     }
   }
-}
-
-// src/core/json.ts
-var JsonSyntaxError = class extends Error {
-  constructor(message3, offset) {
-    super(message3);
-    this.offset = offset;
-    this.name = "JsonSyntaxError";
-  }
-  offset;
-};
-var MAX_DEPTH = 1e4;
-var JsonDuplicateKeyError = class extends JsonSyntaxError {
-  constructor(key, offset) {
-    super(`duplicate member name at offset ${offset}`, offset);
-    this.key = key;
-    this.name = "JsonDuplicateKeyError";
-  }
-  key;
-};
-function parseJsonPreservingNumbers(text2, options = {}) {
-  const parser2 = new Parser2(text2, options.duplicates ?? "last");
-  parser2.skipWhitespace();
-  const value = parser2.value(0);
-  parser2.skipWhitespace();
-  if (!parser2.atEnd()) parser2.fail("unexpected data after the top-level value");
-  return value;
-}
-var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-var Parser2 = class {
-  constructor(text2, duplicates) {
-    this.text = text2;
-    this.duplicates = duplicates;
-  }
-  text;
-  duplicates;
-  pos = 0;
-  atEnd() {
-    return this.pos >= this.text.length;
-  }
-  fail(message3) {
-    throw new JsonSyntaxError(`${message3} at offset ${this.pos}`, this.pos);
-  }
-  skipWhitespace() {
-    const t = this.text;
-    while (this.pos < t.length) {
-      const c2 = t.charCodeAt(this.pos);
-      if (c2 === 32 || c2 === 10 || c2 === 13 || c2 === 9) this.pos++;
-      else break;
-    }
-  }
-  value(depth) {
-    if (depth > MAX_DEPTH) this.fail("document nested too deeply");
-    const c2 = this.text[this.pos];
-    switch (c2) {
-      case "{":
-        return this.object(depth + 1);
-      case "[":
-        return this.array(depth + 1);
-      case '"':
-        return this.string();
-      case "t":
-        return this.literal("true", true);
-      case "f":
-        return this.literal("false", false);
-      case "n":
-        return this.literal("null", null);
-      case void 0:
-        return this.fail("unexpected end of input");
-      default:
-        return this.number();
-    }
-  }
-  literal(word, value) {
-    if (!this.text.startsWith(word, this.pos)) this.fail("invalid literal");
-    this.pos += word.length;
-    return value;
-  }
-  number() {
-    NUMBER.lastIndex = this.pos;
-    const m = NUMBER.exec(this.text);
-    if (!m || m[0].length === 0) this.fail("invalid character");
-    this.pos += m[0].length;
-    return new JsonNumberLiteral(m[0]);
-  }
-  object(depth) {
-    const out = /* @__PURE__ */ Object.create(null);
-    this.sequence("}", () => {
-      if (this.text[this.pos] !== '"') this.fail("expected a string key");
-      const at = this.pos;
-      const key = this.string();
-      if (this.duplicates === "reject" && key in out) throw new JsonDuplicateKeyError(key, at);
-      this.skipWhitespace();
-      if (this.text[this.pos] !== ":") this.fail("expected ':'");
-      this.pos++;
-      this.skipWhitespace();
-      out[key] = this.value(depth);
-    });
-    return out;
-  }
-  array(depth) {
-    const out = [];
-    this.sequence("]", () => {
-      out.push(this.value(depth));
-    });
-    return out;
-  }
-  /** `[` or `{`, then items separated by `,` up to `close`; `item` reads one item at its first character. */
-  sequence(close, item) {
-    this.pos++;
-    this.skipWhitespace();
-    if (this.text[this.pos] === close) {
-      this.pos++;
-      return;
-    }
-    for (; ; ) {
-      this.skipWhitespace();
-      item();
-      this.skipWhitespace();
-      const c2 = this.text[this.pos];
-      this.pos++;
-      if (c2 === close) return;
-      if (c2 !== ",") {
-        this.pos--;
-        this.fail(`expected ',' or '${close}'`);
-      }
-    }
-  }
-  string() {
-    const t = this.text;
-    this.pos++;
-    let out = "";
-    let start = this.pos;
-    for (; ; ) {
-      if (this.pos >= t.length) this.fail("unterminated string");
-      const c2 = t.charCodeAt(this.pos);
-      if (c2 === 34) {
-        out += t.slice(start, this.pos);
-        this.pos++;
-        return replaceLoneSurrogates(out);
-      }
-      if (c2 < 32) this.fail("control character in string");
-      if (c2 !== 92) {
-        this.pos++;
-        continue;
-      }
-      out += t.slice(start, this.pos);
-      const e = t[this.pos + 1];
-      this.pos += 2;
-      switch (e) {
-        case '"':
-          out += '"';
-          break;
-        case "\\":
-          out += "\\";
-          break;
-        case "/":
-          out += "/";
-          break;
-        case "b":
-          out += "\b";
-          break;
-        case "f":
-          out += "\f";
-          break;
-        case "n":
-          out += "\n";
-          break;
-        case "r":
-          out += "\r";
-          break;
-        case "t":
-          out += "	";
-          break;
-        case "u": {
-          const hex = t.slice(this.pos, this.pos + 4);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail("invalid unicode escape");
-          out += String.fromCharCode(parseInt(hex, 16));
-          this.pos += 4;
-          break;
-        }
-        default:
-          this.pos -= 1;
-          this.fail("invalid escape");
-      }
-      start = this.pos;
-    }
-  }
-};
-function replaceLoneSurrogates(s) {
-  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\uFFFD");
-}
-function firstDuplicateKey(text2) {
-  try {
-    parseJsonPreservingNumbers(text2, { duplicates: "reject" });
-  } catch (e) {
-    if (e instanceof JsonDuplicateKeyError) return e.key;
-    throw e;
-  }
-  return null;
-}
-function parseJsonNotingDuplicates(text2) {
-  try {
-    return { value: JSON.parse(text2), duplicate: firstDuplicateKey(text2) };
-  } catch {
-    return null;
-  }
-}
-
-// src/extract/request.ts
-var DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-function hostOf(url) {
-  return url.hostname.toLowerCase().replace(/\.$/, "");
-}
-function parseUrl(raw, headers) {
-  const invalid4 = (message3) => fail(EXTRACT_CODES.invalidUrl, message3);
-  const hosts = headerValues(headers, "host");
-  if (hosts.length > 1 || hosts.some((h) => h.includes(","))) invalid4("the request has several `Host` headers: servers differ on which one they read");
-  const [hostHeader] = hosts;
-  const header = hostHeader?.trim();
-  if (header !== void 0 && (header === "" || /[@/\\?#\s]/.test(header))) {
-    invalid4("the `Host` header is not a plain host and port (userinfo, a path or spaces): servers read it differently");
-  }
-  let url;
-  try {
-    if (raw.startsWith("/")) {
-      if (header === void 0) return invalid4("the request url cannot be parsed");
-      url = new URL(`http://${header}${raw}`);
-      if (/^[/\\]{2}/.test(raw) || url.pathname.startsWith("//")) {
-        invalid4("the request target opens with `//`: some servers read it as another host, not a path");
-      }
-    } else {
-      url = new URL(raw);
-    }
-  } catch {
-    return invalid4("the request url cannot be parsed");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") invalid4("the request url cannot be parsed");
-  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/*([^/?#]*)/.exec(raw)?.[1] ?? "";
-  if (url.username !== "" || url.password !== "" || !raw.startsWith("/") && authority.includes("@")) {
-    invalid4("the request url carries userinfo (`user@host`): parsers differ on which host it names");
-  }
-  if (!raw.startsWith("/") && header !== void 0) {
-    let fromHeader;
-    try {
-      fromHeader = new URL(`${url.protocol}//${header}`);
-    } catch {
-      return invalid4("the `Host` header cannot be parsed");
-    }
-    const plain = (u) => `${hostOf(u)}:${u.port}`;
-    if (plain(fromHeader) !== plain(url)) {
-      invalid4("the `Host` header names another host than the request url: servers differ on which one they route by");
-    }
-  }
-  return url;
-}
-function normalizeRequest(request2, url, headers, limit, opaque = false) {
-  const bytes = bodyBytes(request2.body, limit);
-  if (opaque) {
-    const override2 = methodOverride(headers, url, "");
-    if (override2 !== null) fail(EXTRACT_CODES.methodOverride, override2);
-    return { method: request2.method.toUpperCase(), url, headers, text: "", bytes, limit };
-  }
-  const text2 = readBody(request2.body, limit);
-  if (text2 !== "") {
-    const codings = headerValues(headers, "content-encoding").flatMap((v) => v.split(",")).map((v) => v.trim().toLowerCase()).filter((v) => v !== "" && v !== "identity");
-    if (codings.length > 0) {
-      fail(EXTRACT_CODES.unsupportedContentType, "the request body has a content encoding other than `identity`: the server may decode it into other bytes");
-    }
-  }
-  const override = methodOverride(headers, url, text2);
-  if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
-  return { method: request2.method.toUpperCase(), url, headers, text: text2, bytes, limit };
-}
-function bodyBytes(body, limit) {
-  if (body === void 0 || body === null) return new Uint8Array(0);
-  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
-  if (bytes.byteLength > limit) fail(EXTRACT_CODES.bodyTooLarge, `the request body has ${bytes.byteLength} bytes, more than the limit of ${limit}`);
-  return bytes;
-}
-function readBody(body, limit) {
-  if (body === void 0 || body === null) return "";
-  const size = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
-  if (size > limit) fail(EXTRACT_CODES.bodyTooLarge, `the request body has ${size} bytes, more than the limit of ${limit}`);
-  if (typeof body === "string") return body;
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(body);
-  } catch {
-    return fail(EXTRACT_CODES.invalidBody, "the request body is not valid utf-8");
-  }
-}
-function mediaType(headers) {
-  const types = new Set(headerValues(headers, "content-type").map((v) => (v.split(";")[0] ?? "").trim().toLowerCase()));
-  if (types.size === 0) return null;
-  if (types.size > 1) return [...types].join(", ");
-  const [type] = types;
-  return type ?? null;
-}
-function isJson(type) {
-  return type === "application/json" || type.endsWith("+json");
-}
-function pathMatchesEndpoint(url, endpoint2) {
-  if (endpoint2 === null) return true;
-  const strip = (p) => p.length > 1 ? p.replace(/\/+$/, "") : p;
-  return strip(url.pathname) === strip(endpoint2);
-}
-function readJson(text2) {
-  const json2 = parseJsonNotingDuplicates(text2) ?? fail(EXTRACT_CODES.invalidBody, "the request body is not valid json");
-  if (json2.duplicate !== null) {
-    fail(EXTRACT_CODES.invalidBody, `the json body repeats ${labelled("the member", json2.duplicate, "key", "a member name")} in one object: parsers differ on which copy they keep`);
-  }
-  return json2.value;
-}
-var OVERRIDE_HEADERS = ["x-http-method-override", "x-http-method", "x-method-override"];
-function methodOverride(headers, url, text2) {
-  for (const sent of headers.keys()) {
-    const name = OVERRIDE_HEADERS.find((o) => o === sent.replace(/_/g, "-"));
-    if (name !== void 0) return `header \`${name}\` may make the server run the request as another method`;
-  }
-  if ([...url.searchParams.keys()].some(isMethodParam)) return "url parameter `_method` may make the server run the request as another method";
-  if (text2.trim() === "") return null;
-  const type = mediaType(headers);
-  let inBody = false;
-  if (type === "application/x-www-form-urlencoded") {
-    inBody = [...new URLSearchParams(text2).keys()].some(isMethodParam);
-  } else if (type !== null && type.startsWith("multipart/")) {
-    inBody = /name\s*=\s*"?_method"?/i.test(text2);
-  } else {
-    let value;
-    try {
-      value = readJson(text2);
-    } catch {
-      value = void 0;
-    }
-    const members = Array.isArray(value) ? value : [value];
-    inBody = members.some((m) => isRecord(m) && Object.keys(m).some(isMethodParam));
-  }
-  return inBody ? "body parameter `_method` may make the server run the request as another method" : null;
-}
-function isMethodParam(name) {
-  return name.toLowerCase() === "_method";
 }
 
 // src/extract/protocols/aws-json.ts
@@ -77948,6 +77984,7 @@ function readVariables(raw) {
     if (json2.duplicate !== null) {
       fail(EXTRACT_CODES.invalidBody, "graphql `variables` repeats a member name in one object: parsers differ on which copy they keep");
     }
+    if (json2.inexact !== null) inexactNumber("graphql `variables`", json2.inexact);
     value = json2.value;
   }
   if (!isRecord(value)) fail(EXTRACT_CODES.missingVariable, "graphql `variables` must be an object");
@@ -78227,20 +78264,91 @@ function referencedVariables(definitions) {
   return out;
 }
 
+// src/extract/protocols/graphql/persisted.ts
+import { createHash as createHash4 } from "node:crypto";
+var bodies = /* @__PURE__ */ new WeakMap();
+function trustedBodies(api) {
+  if (api.trustedDocuments === void 0) return null;
+  let map = bodies.get(api);
+  if (map === void 0) bodies.set(api, map = new Map(api.trustedDocuments.map((d) => [d.id, d.body])));
+  return map;
+}
+function expandStoredDocument(entry, api) {
+  if (!isRecord(entry)) return entry;
+  const ids = storedIds(entry);
+  if (ids.length === 0) return entry;
+  checkMemberCase(entry, GRAPHQL_MEMBERS);
+  const { query } = entry;
+  if (query !== void 0 && query !== null) {
+    const own2 = typeof query === "string" ? createHash4("sha256").update(query, "utf8").digest("hex") : null;
+    if (own2 === null || ids.some((s) => s.id !== own2)) persistedNextToQuery(ids.map((s) => s.member));
+    return plain(entry, query);
+  }
+  const trusted = trustedBodies(api) ?? fail(EXTRACT_CODES.missingQuery, "the request names a stored document and the api declares no trusted documents");
+  let body;
+  for (const { member, id } of ids) {
+    const found = trusted.get(id);
+    if (found === void 0) fail(EXTRACT_CODES.unknownStoredDocument, `\`${member}\` names ${quote(id, "id", "a document")}, which is not in the api's trusted documents`);
+    if (body !== void 0 && found !== body) fail(EXTRACT_CODES.unknownStoredDocument, `the request names two different stored documents (${ids.map((s) => `\`${s.member}\``).join(", ")})`);
+    body = found;
+  }
+  return plain(entry, body);
+}
+function plain(entry, query) {
+  const out = { query };
+  if (entry.operationName !== void 0) out.operationName = entry.operationName;
+  if (entry.variables !== void 0) out.variables = entry.variables;
+  return out;
+}
+function storedIds(entry) {
+  const out = [];
+  const unreadable = (member) => fail(EXTRACT_CODES.invalidBody, `\`${member}\` is not a string document id`);
+  const documentId = entry["documentId"];
+  if (documentId !== void 0 && documentId !== null) {
+    if (typeof documentId !== "string") return unreadable("documentId");
+    const colon = documentId.indexOf(":");
+    const id = colon === -1 ? documentId : documentId.slice(0, colon) === "sha256" ? documentId.slice(colon + 1) : documentId;
+    out.push({ member: "documentId", id });
+  }
+  for (const member of ["doc_id", "queryId", "id"]) {
+    const value = entry[member];
+    if (value === void 0 || value === null) continue;
+    if (typeof value === "number") out.push({ member, id: String(value) });
+    else if (typeof value === "string") out.push({ member, id: value });
+    else if (member !== "id") unreadable(member);
+  }
+  let extensions = entry["extensions"];
+  if (typeof extensions === "string") {
+    if (!extensions.includes("persistedQuery")) return out;
+    extensions = readJson(extensions);
+  }
+  if (isRecord(extensions)) {
+    const stored = extensions["persistedQuery"];
+    if (stored !== void 0 && stored !== null) {
+      const hash = isRecord(stored) ? stored["sha256Hash"] : void 0;
+      if (typeof hash !== "string") return unreadable("extensions.persistedQuery.sha256Hash");
+      out.push({ member: "extensions.persistedQuery", id: hash });
+    }
+  }
+  return out;
+}
+
 // src/extract/protocols/graphql/transport.ts
 var graphql = {
   protocol: "graphql",
-  messages: (request2, api) => graphqlRequests(request2, api).map((entry) => () => graphqlOperations(entry)),
+  messages: (request2, api) => graphqlRequests(request2, api).map((entry) => () => graphqlOperations(expandStoredDocument(entry, api))),
   canonical: (request2, api, limits) => canonicalGraphql(request2, api, limits)
 };
 function canonicalGraphql(request2, api, limits) {
   const entries = graphqlRequests(request2, api);
   const type = mediaType(request2.headers);
   const batch = request2.method === "POST" && type !== "application/graphql" && request2.text.trimStart().startsWith("[");
-  const written = entries.map((entry) => canonicalGraphqlRequest(entry, limits, request2.method));
+  const written = entries.map((entry) => canonicalGraphqlRequest(expandStoredDocument(entry, api), limits, request2.method));
+  const params = new URLSearchParams([...request2.url.searchParams].filter(([name]) => !GRAPHQL_MEMBERS.includes(name)));
+  const search = params.toString();
   return {
     method: "POST",
-    target: request2.url.pathname,
+    target: `${request2.url.pathname}${search === "" ? "" : `?${search}`}`,
     contentType: "application/json",
     body: JSON.stringify(batch ? written : written[0])
   };
@@ -78257,15 +78365,13 @@ function graphqlRequests(request2, api) {
       fail(EXTRACT_CODES.bodyTooLarge, `the request query string has ${url.search.length} characters, more than the limit of ${limit}`);
     }
     checkParameterNames(url.search, [...params.keys()], GRAPHQL_MEMBERS);
-    checkMemberForms([...params.keys()], GRAPHQL_MEMBERS);
     const repeated = GRAPHQL_PARAMS.filter((name) => params.getAll(name).length > 1);
     if (repeated.length > 0) ambiguous(`the url repeats ${repeated.map((n2) => `\`${n2}\``).join(", ")}: servers differ on which copy they read`);
     if (text2.trim() !== "") ambiguous("a GET request with a body: servers differ on whether they read the url or the body");
-    const persisted = PERSISTED_PARAMS.filter(
-      (name) => name === "extensions" ? params.getAll(name).some((v) => v.includes("persistedQuery")) : params.has(name)
-    );
-    if (params.has("query") && persisted.length > 0) persistedNextToQuery(persisted);
+    const repeatedIds = PERSISTED_PARAMS.filter((name) => params.getAll(name).length > 1);
+    if (repeatedIds.length > 0) ambiguous(`the url repeats ${repeatedIds.map((n2) => `\`${n2}\``).join(", ")}: servers differ on which copy they read`);
     const fromUrl = { query: params.get("query"), variables: params.get("variables"), operationName: params.get("operationName") };
+    for (const name of PERSISTED_PARAMS) if (params.has(name)) fromUrl[name] = params.get(name);
     return [fromUrl];
   }
   if (method !== "POST") fail(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry a graphql operation`);
@@ -78274,7 +78380,6 @@ function graphqlRequests(request2, api) {
   if (inUrl.length > 0) {
     ambiguous(`a POST request with ${inUrl.map((n2) => `\`${n2}\``).join(", ")} in its url: servers differ on whether the url or the body wins`);
   }
-  checkMemberForms([...params.keys()], []);
   const type = mediaType(headers);
   if (type === "application/graphql") return [{ query: text2, variables: void 0, operationName: void 0 }];
   if (type !== null && !isJson(type)) {
@@ -78285,32 +78390,6 @@ function graphqlRequests(request2, api) {
   if (!Array.isArray(body)) return [body];
   if (body.length === 0) fail(EXTRACT_CODES.noOperation, "the batched request is an empty array");
   return body;
-}
-function checkMemberForms(names, spelled) {
-  const members = new Map(GRAPHQL_MEMBERS.map((m) => [goFold(m), m]));
-  for (const name of names) {
-    if (spelled.includes(name)) continue;
-    const member = readings(name).map((reading) => members.get(goFold(reading.split(/[[.]/, 1)[0].trim()))).find((m) => m !== void 0);
-    if (member !== void 0) {
-      fail(
-        EXTRACT_CODES.ambiguousParameters,
-        `${labelled("url parameter", name, "key", "a url parameter")} may be read as the graphql member \`${member}\` (bracket, dotted, case or encoded forms): the proxy reads graphql members only from the body, or a GET's exact \`query\`, \`variables\` and \`operationName\``
-      );
-    }
-  }
-}
-function readings(name) {
-  const out = [name];
-  let current = name;
-  for (let i = 0; i < 3 && current.includes("%"); i++) {
-    try {
-      current = decodeURIComponent(current);
-    } catch {
-      break;
-    }
-    out.push(current);
-  }
-  return out;
 }
 function graphqlOperations(entry) {
   if (!isRecord(entry)) fail(EXTRACT_CODES.invalidBody, "a graphql request must be a json object");
@@ -78399,11 +78478,11 @@ function checkArgumentCase(value, guarded, prefix) {
 }
 
 // src/core/route-template.ts
-function splitPath(path20) {
-  return path20.split("/").filter((s) => s !== "");
+function splitPath(path21) {
+  return path21.split("/").filter((s) => s !== "");
 }
-function parseTemplate(path20) {
-  return splitPath(path20).map((part) => {
+function parseTemplate(path21) {
+  return splitPath(path21).map((part) => {
     const m = /^\{([^{}+]+)(\+?)\}$/.exec(part);
     return m?.[1] !== void 0 ? { param: m[1], greedy: m[2] === "+" } : { literal: part };
   });
@@ -78492,11 +78571,11 @@ function mergeParameters(places, guarded, op, readPaths = []) {
       if (guard !== void 0 && name !== guard) {
         ambiguous(`${labelled("argument", guard, "key", "an argument")} is given in another spelling (case, brackets or dots), which servers read differently`);
       }
-      for (const path20 of nested) {
-        if (path20[0] !== name) continue;
-        const spelled = nestedFoldConflict(value, path20.slice(1));
+      for (const path21 of nested) {
+        if (path21[0] !== name) continue;
+        const spelled = nestedFoldConflict(value, path21.slice(1));
         if (spelled !== null) {
-          ambiguous(`${labelled("member", spelled, "key", "a member")} on the path to argument ${"`"}${path20.join(".")}${"`"} is spelled in another case, or twice in different cases: servers that match names without case read it differently`);
+          ambiguous(`${labelled("member", spelled, "key", "a member")} on the path to argument ${"`"}${path21.join(".")}${"`"} is spelled in another case, or twice in different cases: servers that match names without case read it differently`);
         }
       }
       const entry = own2.get(key) ?? { name: base, values: [] };
@@ -78520,9 +78599,9 @@ function mergeParameters(places, guarded, op, readPaths = []) {
   }
   return args;
 }
-function nestedFoldConflict(value, path20) {
+function nestedFoldConflict(value, path21) {
   let current = value;
-  for (const segment of path20) {
+  for (const segment of path21) {
     if (!isRecord(current)) return null;
     const conflict2 = foldConflict(current, [segment]);
     if (conflict2 !== null) return conflict2;
@@ -78567,14 +78646,6 @@ function restOperations(request2, api) {
   return [{ name: route.op.name, type: route.op.type, args }];
 }
 function matchRoute(api, method, url) {
-  const route = bestRoute(api, method, url) ?? (method === "HEAD" ? bestRoute(api, "GET", url) : null);
-  if (route !== null) return route;
-  if (method === "OPTIONS") {
-    return fail(EXTRACT_CODES.undeclaredOptions, `api \`${api.name}\` declares no \`OPTIONS\` route for \`${url.pathname}\`: the server may run any handler for it, so it is not forwarded`);
-  }
-  return fail(EXTRACT_CODES.wrongEndpoint, `no operation of api \`${api.name}\` matches \`${method} ${url.pathname}\``);
-}
-function bestRoute(api, method, url) {
   const segments2 = splitPath(url.pathname);
   let best = null;
   let tied = null;
@@ -78590,7 +78661,7 @@ function bestRoute(api, method, url) {
       tied = op;
     }
   }
-  if (!best) return null;
+  if (!best) return fail(EXTRACT_CODES.wrongEndpoint, `no operation of api \`${api.name}\` matches \`${method} ${url.pathname}\``);
   if (tied) fail(EXTRACT_CODES.ambiguousParameters, `\`${method} ${url.pathname}\` matches operations \`${best.op.name}\` and \`${tied.name}\` equally well`);
   return best;
 }
@@ -78634,114 +78705,10 @@ var restJson = {
   }
 };
 
-// src/extract/protocols/original.ts
-function isAwsSigned(request2) {
-  const auth2 = headerValues(request2.headers, "authorization");
-  if (auth2.some((v) => /^\s*AWS4-|^\s*AWS\s/i.test(v))) return true;
-  const names = [...request2.url.searchParams.keys()].map((n2) => n2.toLowerCase());
-  return names.includes("x-amz-signature") || names.includes("signature") && names.includes("awsaccesskeyid");
-}
-function keepsOriginal(request2, api) {
-  return api.protocol === "aws-query" || api.protocol === "aws-json" || api.protocol === "rest-xml" || api.protocol === "s3" || isAwsSigned(request2);
-}
-var ONE_WAY_FORM = /^(?:[A-Za-z0-9\-._~!$'()*,:@/?=&]|%[0-9A-Fa-f]{2})*$/;
-function oneWayForm(raw) {
-  if (!ONE_WAY_FORM.test(raw)) return false;
-  try {
-    decodeURIComponent(raw);
-    return true;
-  } catch {
-    return false;
-  }
-}
-var JSON_TOKEN = /[ \t\n\r]*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|[{}[\]:,])/y;
-function tokens(text2) {
-  const out = [];
-  JSON_TOKEN.lastIndex = 0;
-  let end = 0;
-  for (let m = JSON_TOKEN.exec(text2); m !== null; m = JSON_TOKEN.exec(text2)) {
-    out.push(m[1]);
-    end = JSON_TOKEN.lastIndex;
-  }
-  return text2.slice(end).trim() === "" ? out : null;
-}
-function exactDecimal(token) {
-  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(token);
-  if (m === null) return token;
-  const fraction = m[3] ?? "";
-  let digits = `${m[2]}${fraction}`.replace(/^0+/, "");
-  let exponent = Number(m[4] ?? "0") - fraction.length;
-  if (digits === "") return "0";
-  while (digits.endsWith("0")) {
-    digits = digits.slice(0, -1);
-    exponent++;
-  }
-  return `${m[1]}${digits}e${exponent}`;
-}
-function sameJson(original, canonical3) {
-  const a = tokens(original);
-  const b = tokens(canonical3);
-  if (a === null || b === null || a.length !== b.length) return false;
-  return a.every((t, i) => {
-    const u = b[i];
-    if (t === u) return true;
-    if (t.startsWith('"') && u.startsWith('"')) return JSON.parse(t) === JSON.parse(u);
-    if (/^-?\d/.test(t) && /^-?\d/.test(u)) return exactDecimal(t) === exactDecimal(u);
-    return false;
-  });
-}
-function sentContentType(headers) {
-  const values2 = headerValues(headers, "content-type");
-  return values2.length === 1 ? values2[0] : null;
-}
-function plainContentType(sent, type) {
-  const [media = "", ...params] = sent.split(";").map((p) => p.trim());
-  if (media.toLowerCase() !== type) return false;
-  return params.every((p) => /^charset\s*=\s*"?utf-8"?$/i.test(p));
-}
-function withOriginal(request2, api, message3) {
-  if (!keepsOriginal(request2, api)) return message3;
-  const signed = isAwsSigned(request2);
-  const refuse2 = (what) => fail(EXTRACT_CODES.signedNotForwardable, `the request is aws-signed, but its ${what} reads more than one way and the proxy would have to rewrite it: the signature would no longer match`);
-  const search = request2.url.search.slice(1);
-  let target = message3.target;
-  if (oneWayForm(search)) target = `${request2.url.pathname}${request2.url.search}`;
-  else if (signed && target !== `${request2.url.pathname}${request2.url.search}`) refuse2("query string");
-  const sent = sentContentType(request2.headers);
-  const type = mediaType(request2.headers);
-  let contentType = message3.contentType;
-  if (sent !== null && type !== null && plainContentType(sent, type)) contentType = sent;
-  else if (signed && sent !== null && sent !== contentType) refuse2(`content type ${quote(sent, "mediaType", "of an unexpected form")}`);
-  let body = message3.body;
-  const rewritten = typeof message3.body === "string" ? message3.body : null;
-  const bom = Buffer.byteLength(request2.text, "utf8") !== request2.bytes.byteLength;
-  if (rewritten !== null && (bom || request2.text !== rewritten)) {
-    const same2 = !bom && (type === "application/x-www-form-urlencoded" ? oneWayForm(request2.text) : sameJson(request2.text, rewritten));
-    if (same2) body = request2.bytes;
-    else if (signed) refuse2("body");
-  }
-  return { ...message3, target, contentType, body };
-}
-function canonicalAsSent(request2, api) {
-  const types = headerValues(request2.headers, "content-type");
-  if (new Set(types).size > 1) fail(EXTRACT_CODES.unsupportedContentType, "the request has several content types");
-  const encodings = headerValues(request2.headers, "content-encoding");
-  const message3 = {
-    method: request2.method,
-    target: `${request2.url.pathname}${request2.url.search === "" ? "" : `?${new URLSearchParams([...request2.url.searchParams]).toString()}`}`,
-    contentType: types[0] ?? null,
-    body: request2.bytes,
-    ...encodings.length === 0 || api.protocol !== "s3" ? {} : { contentEncoding: encodings.join(", ") }
-  };
-  return withOriginal(request2, api, message3);
-}
-
 // src/extract/protocols/rest-xml.ts
 var restXml = {
   protocol: "rest-xml",
-  messages: (request2, api) => http.messages(withoutPayload(request2, api), api),
-  // The XML payload is not read for arguments: it goes as sent (the signature covers its bytes).
-  canonical: (request2, api) => canonicalAsSent(request2, api)
+  messages: (request2, api) => http.messages(withoutPayload(request2, api), api)
 };
 function withoutPayload(request2, api) {
   if (request2.text.trim() === "") return request2;
@@ -78755,10 +78722,7 @@ function withoutPayload(request2, api) {
 // src/extract/protocols/s3.ts
 var s3 = {
   protocol: "s3",
-  messages: (request2) => [() => s3Operations(request2)],
-  // An object's body is its data, not parameters: it is forwarded byte for byte, never decoded.
-  canonical: (request2, api) => canonicalAsSent(request2, api),
-  bodyIsData: true
+  messages: (request2) => [() => s3Operations(request2)]
 };
 var OPERATIONS = {
   service: { "": { GET: "ListBuckets" } },
@@ -78879,9 +78843,8 @@ function splitSql(text2) {
       i = endOfQuoted(text2, i, "'", STANDARD, refuse2);
       current += "'s'";
     } else if (c2 === '"') {
-      const end = endOfQuoted(text2, i, '"', IDENTIFIER, refuse2);
-      current += quotedIdentifier(text2.slice(i + 1, end - 1));
-      i = end;
+      i = endOfQuoted(text2, i, '"', IDENTIFIER, refuse2);
+      current += '"i"';
     } else if (c2 === "$" && !/[\w$]/.test(text2[i - 1] ?? "") && dollarTag(text2, i) !== null) {
       const tag2 = dollarTag(text2, i) ?? "";
       const close = text2.indexOf(tag2, i + tag2.length);
@@ -78904,7 +78867,7 @@ function splitSql(text2) {
         current += "'s'";
       } else if (/^[uU]$/.test(word) && after === "&" && text2[j + 1] === '"') {
         i = endOfQuoted(text2, j + 1, '"', IDENTIFIER, refuse2);
-        current += `"${UNREADABLE_IDENTIFIER}"`;
+        current += '"i"';
       } else {
         i = j;
         current += word;
@@ -78924,11 +78887,6 @@ function splitSql(text2) {
   }
   statements.push(current);
   return statements.map((s) => s.trim()).filter((s) => s !== "");
-}
-var UNREADABLE_IDENTIFIER = "?";
-function quotedIdentifier(inner) {
-  const name = inner.replace(/""/g, '"');
-  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) ? `"${name}"` : `"${UNREADABLE_IDENTIFIER}"`;
 }
 function isIdentifierStart(c2) {
   return /[A-Za-z_]/.test(c2) || c2.charCodeAt(0) >= 128;
@@ -79082,28 +79040,7 @@ var PURE_FUNCTIONS = /* @__PURE__ */ new Set([
   "current_database",
   "current_schema"
 ]);
-var DESTRUCTIVE_FUNCTIONS = /* @__PURE__ */ new Set([
-  "dblink",
-  "dblink_exec",
-  "dblink_send_query",
-  "dblink_open",
-  "lo_unlink",
-  "lo_truncate",
-  "lo_truncate64",
-  "lo_put",
-  "lowrite",
-  "lo_export",
-  "pg_file_unlink",
-  "pg_file_write",
-  "pg_file_rename",
-  "pg_drop_replication_slot",
-  "pg_replication_origin_drop",
-  "pg_logical_slot_get_changes",
-  "pg_logical_slot_get_binary_changes",
-  "pg_replication_slot_advance",
-  "pg_promote",
-  "pg_terminate_backend"
-]);
+var DESTRUCTIVE_FUNCTIONS = /* @__PURE__ */ new Set(["dblink", "dblink_exec", "lo_unlink", "pg_drop_replication_slot"]);
 var { Parser: Parser3 } = import_postgresql.default;
 var sqlParser = new Parser3();
 function classifySql(text2) {
@@ -79165,35 +79102,21 @@ function namesColumn(node) {
   return Object.values(node).some((v) => typeof v === "object" && v !== null && namesColumn(v));
 }
 function functionClass(node) {
-  const called = functionName(node);
-  if (called === null) return "destructive";
-  if (DESTRUCTIVE_FUNCTIONS.has(called.name.toLowerCase())) return "destructive";
-  const name = called.quoted ? called.name : called.name.toLowerCase();
-  const builtin = called.schema === null || called.schema === "pg_catalog";
-  return builtin && PURE_FUNCTIONS.has(name) ? "read" : "write";
+  const name = functionName(node);
+  if (name === null) return "write";
+  if (DESTRUCTIVE_FUNCTIONS.has(name)) return "destructive";
+  return PURE_FUNCTIONS.has(name) ? "read" : "write";
 }
 function functionName(node) {
   const name = node["name"];
-  if (typeof name === "string") return { name, quoted: false, schema: null };
+  if (typeof name === "string") return name.toLowerCase();
   if (!isRecord(name)) return null;
+  const schema = name["schema"];
+  if (schema !== void 0 && schema !== null && !(isRecord(schema) && typeof schema["value"] === "string" && schema["value"].toLowerCase() === "pg_catalog")) return null;
   const parts = name["name"];
-  const part = Array.isArray(parts) ? parts[parts.length - 1] : void 0;
-  const last = identifier(part);
-  if (last === null) return null;
-  const schemaNode = name["schema"];
-  let schema = null;
-  if (schemaNode !== void 0 && schemaNode !== null) {
-    const read = identifier(schemaNode);
-    if (read === null) return null;
-    schema = read.quoted ? read.value : read.value.toLowerCase();
-  }
-  return { name: last.value, quoted: last.quoted, schema };
-}
-function identifier(node) {
-  if (!isRecord(node) || typeof node["value"] !== "string") return null;
-  if (node["type"] === "default") return { value: node["value"], quoted: false };
-  if (node["type"] === "double_quote_string" && node["value"] !== UNREADABLE_IDENTIFIER) return { value: node["value"], quoted: true };
-  return null;
+  if (!Array.isArray(parts) || parts.length !== 1) return null;
+  const part = parts[0];
+  return isRecord(part) && part["type"] === "default" && typeof part["value"] === "string" ? part["value"].toLowerCase() : null;
 }
 function max(a, b) {
   return SEVERITY_OF[b] > SEVERITY_OF[a] ? b : a;
@@ -79225,7 +79148,7 @@ function extractDecisionInputs(request2, ir, options) {
     const api = apiFor(ir, hostOf(url), url, context3);
     const inventory = inventoryLookups(options.inventory ?? runtimeInventory(options.inventories, api.name) ?? declaredInventory(ir, api.name), api.resourceIds.caseInsensitive);
     readCaller(headers, api, ir, context3, options);
-    const normalized = normalizeRequest(request2, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, PROTOCOLS[api.protocol].bodyIsData === true);
+    const normalized = normalizeRequest(request2, url, declaredBodyType(headers, api), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     for (const message3 of PROTOCOLS[api.protocol].messages(normalized, api)) {
       try {
         for (const found of message3()) out.push(toInput(api, withSqlClass(found, api), context3, inventory));
@@ -79294,9 +79217,9 @@ async function runReplay(document, ir, engineFor, options = {}) {
   const spec = document.value.spec;
   const diagnostics = [];
   const results = [];
-  const tokens2 = /* @__PURE__ */ new Map();
+  const tokens = /* @__PURE__ */ new Map();
   (spec.tokens ?? []).forEach((token, i) => {
-    tokens2.set(token.name, token.value);
+    tokens.set(token.name, token.value);
     if (token.declaredAs === void 0) return;
     const declared = ir.tokens.find((t) => t.name === token.declaredAs);
     const at = document.locate(["spec", "tokens", i, "declaredAs"], "value");
@@ -79322,7 +79245,7 @@ async function runReplay(document, ir, engineFor, options = {}) {
     for (const [name, value] of Object.entries(step.request.headers ?? {})) {
       if (value === void 0) continue;
       headers[name] = value.replace(TOKEN_REF, (whole, ref) => {
-        const fake = tokens2.get(ref);
+        const fake = tokens.get(ref);
         if (fake !== void 0) return fake;
         unresolved = true;
         diagnostics.push(
@@ -79330,7 +79253,7 @@ async function runReplay(document, ir, engineFor, options = {}) {
             TEST_CODES.unknownToken,
             `\`${whole}\` names no token of this replay`,
             document.locate(["spec", "steps", s, "request", "headers", name], "value"),
-            tokens2.size > 0 ? `declared tokens: ${[...tokens2.keys()].map((t) => `\`${t}\``).join(", ")}` : "declare it under spec.tokens"
+            tokens.size > 0 ? `declared tokens: ${[...tokens.keys()].map((t) => `\`${t}\``).join(", ")}` : "declare it under spec.tokens"
           )
         );
         return whole;
@@ -79367,7 +79290,7 @@ async function runReplay(document, ir, engineFor, options = {}) {
       const expected = step.expect[i] ?? null;
       const at = expected ? document.locate(["spec", "steps", s, "expect", i]) : document.locate(["spec", "steps", s, "name"], "value");
       const operation = found ? found.operation ?? UNPARSEABLE : expected?.operation ?? UNPARSEABLE;
-      const decided = found ? decide2(engine, found.input) : null;
+      const decided = found ? decide(engine, found.input) : null;
       const actual = decided && "decision" in decided ? decided.decision : null;
       let diffs;
       if (decided && "failure" in decided) diffs = [decided.failure];
@@ -79403,7 +79326,7 @@ async function runTestSuite(document, engineFor, options = {}) {
   const results = spec.cases.flatMap((testCase, i) => {
     if (options.only && !options.only(testCase.name)) return [];
     const at = document.locate(["spec", "cases", i]);
-    const decided = decide2(engine, testCase.input);
+    const decided = decide(engine, testCase.input);
     const actual = "decision" in decided ? decided.decision : null;
     const diffs = "decision" in decided ? compareDecision(testCase.expect, decided.decision) : [decided.failure];
     return [{
@@ -79425,7 +79348,7 @@ async function runTestSuite(document, engineFor, options = {}) {
   });
   return { results, diagnostics: [] };
 }
-function decide2(engine, input2) {
+function decide(engine, input2) {
   try {
     return { decision: engine.decide(input2) };
   } catch (e) {
@@ -79619,10 +79542,10 @@ function renderLogReplayMarkdown(r) {
 }
 
 // src/toolchain/bundle.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 
 // src/bundle/hash.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 
 // src/bundle/codes.ts
 var { codes: BUNDLE_CODES, titles: BUNDLE_CODE_TITLES } = codeRegistry({
@@ -79686,38 +79609,38 @@ var HASH_ALGORITHMS = {
   "SHA-512-256": "sha512-256"
 };
 var STRUCTURED_BASENAMES = /* @__PURE__ */ new Set(["data.json", "data.yaml", "signatures.json", ".manifest"]);
-function isStructuredFile(path20) {
-  const slash = path20.lastIndexOf("/");
-  return STRUCTURED_BASENAMES.has(path20.slice(slash + 1));
+function isStructuredFile(path21) {
+  const slash = path21.lastIndexOf("/");
+  return STRUCTURED_BASENAMES.has(path21.slice(slash + 1));
 }
 var BOM = [239, 187, 191];
 var strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function parseStructuredFile(path20, bytes) {
+function parseStructuredFile(path21, bytes) {
   const body = bytes.length >= 3 && BOM.every((b, i) => bytes[i] === b) ? bytes.subarray(3) : bytes;
   let text2;
   try {
     text2 = strictUtf8.decode(body);
   } catch (e) {
-    throw new BlastguardError(BUNDLE_CODES.invalidUtf8, `bundle file \`${path20}\` is not valid utf-8`, { file: path20, help: "OPA reads `data.json` and `.manifest` as utf-8 json; rebuild the bundle", cause: e });
+    throw new BlastguardError(BUNDLE_CODES.invalidUtf8, `bundle file \`${path21}\` is not valid utf-8`, { file: path21, help: "OPA reads `data.json` and `.manifest` as utf-8 json; rebuild the bundle", cause: e });
   }
   try {
     return parseJsonPreservingNumbers(text2);
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
-    const yaml = path20.endsWith(".yaml") || path20.endsWith(".yml");
+    const yaml = path21.endsWith(".yaml") || path21.endsWith(".yml");
     throw new BlastguardError(
       yaml ? BUNDLE_CODES.yamlData : BUNDLE_CODES.invalidJson,
-      yaml ? `bundle file \`${path20}\` is yaml; only json content is supported (${e.message})` : `bundle file \`${path20}\` is not valid json: ${e.message}`,
-      { file: path20, help: yaml ? "write the data as json in `data.json`" : "OPA refuses a bundle whose `data.json` or `.manifest` is not json; rebuild the bundle", cause: e }
+      yaml ? `bundle file \`${path21}\` is yaml; only json content is supported (${e.message})` : `bundle file \`${path21}\` is not valid json: ${e.message}`,
+      { file: path21, help: yaml ? "write the data as json in `data.json`" : "OPA refuses a bundle whose `data.json` or `.manifest` is not json; rebuild the bundle", cause: e }
     );
   }
 }
-function digestInput(path20, bytes) {
-  if (!isStructuredFile(path20)) return bytes;
-  return Buffer.from(canonicalJson(parseStructuredFile(path20, bytes)), "utf8");
+function digestInput(path21, bytes) {
+  if (!isStructuredFile(path21)) return bytes;
+  return Buffer.from(canonicalJson(parseStructuredFile(path21, bytes)), "utf8");
 }
-function hashBundleFile(path20, bytes, algorithm = "SHA-256") {
-  return createHash4(HASH_ALGORITHMS[algorithm]).update(digestInput(path20, bytes)).digest("hex");
+function hashBundleFile(path21, bytes, algorithm = "SHA-256") {
+  return createHash5(HASH_ALGORITHMS[algorithm]).update(digestInput(path21, bytes)).digest("hex");
 }
 
 // src/bundle/manifest.ts
@@ -79780,12 +79703,12 @@ function toPlain(value) {
 function effectiveRoots(manifest) {
   return (manifest.roots ?? [""]).map((r) => r.replace(/^\/+|\/+$/g, ""));
 }
-function segments(path20) {
-  return path20 === "" ? [] : path20.split("/");
+function segments(path21) {
+  return path21 === "" ? [] : path21.split("/");
 }
-function isUnderRoot(path20, root) {
+function isUnderRoot(path21, root) {
   const r = segments(root);
-  const p = segments(path20);
+  const p = segments(path21);
   return r.length <= p.length && r.every((s, i) => s === p[i]);
 }
 function validateManifest(manifest, files) {
@@ -79826,16 +79749,16 @@ function validateManifest(manifest, files) {
   }
   checkDataUnderRoots(files.data, "", roots);
 }
-function checkDataUnderRoots(node, path20, roots) {
-  if (roots.some((r) => isUnderRoot(path20, r))) return;
-  const abovePrefix = roots.some((r) => isUnderRoot(r, path20));
+function checkDataUnderRoots(node, path21, roots) {
+  if (roots.some((r) => isUnderRoot(path21, r))) return;
+  const abovePrefix = roots.some((r) => isUnderRoot(r, path21));
   if (abovePrefix && isCanonicalObject(node)) {
     for (const [k, v] of Object.entries(node)) {
-      if (v !== void 0) checkDataUnderRoots(v, path20 === "" ? k : `${path20}/${k}`, roots);
+      if (v !== void 0) checkDataUnderRoots(v, path21 === "" ? k : `${path21}/${k}`, roots);
     }
     return;
   }
-  throw new BlastguardError(BUNDLE_CODES.outsideRoots, `bundle data at \`${path20 === "" ? "data" : `data.${path20.replace(/\//g, ".")}`}\` is outside the bundle roots`, {
+  throw new BlastguardError(BUNDLE_CODES.outsideRoots, `bundle data at \`${path21 === "" ? "data" : `data.${path21.replace(/\//g, ".")}`}\` is outside the bundle roots`, {
     file: ".manifest",
     help: ROOTS_HELP
   });
@@ -79843,7 +79766,7 @@ function checkDataUnderRoots(node, path20, roots) {
 
 // src/bundle/tar.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
-import { createGunzip } from "node:zlib";
+import { gunzipSync } from "node:zlib";
 
 // src/bundle/deflate.ts
 import { inflateRawSync } from "node:zlib";
@@ -80007,34 +79930,33 @@ function bundlePathFromEntryName(name, options = {}) {
       help: "bundle entries must be named with forward slashes only, like `/data.json`"
     });
   }
-  let path20 = name.startsWith("/") ? name.slice(1) : name;
-  if (options.directory && path20.endsWith("/")) path20 = path20.slice(0, -1);
-  const segments2 = path20.split("/");
+  let path21 = name.startsWith("/") ? name.slice(1) : name;
+  if (options.directory && path21.endsWith("/")) path21 = path21.slice(0, -1);
+  const segments2 = path21.split("/");
   if (segments2.includes("..")) {
     throw new BlastguardError(BUNDLE_CODES.escapesBundle, `bundle entry \`${shown}\` escapes the bundle with \`..\``, {
       help: "a bundle must not contain paths that point outside of it"
     });
   }
-  if (path20.startsWith("/") || /^[A-Za-z]:/.test(path20)) {
+  if (path21.startsWith("/") || /^[A-Za-z]:/.test(path21)) {
     throw new BlastguardError(BUNDLE_CODES.nonCanonicalPath, `bundle entry \`${shown}\` is an absolute path outside the bundle root`, {
       help: "bundle entries are named relative to the bundle root, with at most one leading `/`"
     });
   }
-  if (path20 === "" || segments2.some((s) => s === "" || s === ".")) {
+  if (path21 === "" || segments2.some((s) => s === "" || s === ".")) {
     throw new BlastguardError(BUNDLE_CODES.nonCanonicalPath, `bundle entry \`${shown}\` is not a canonical path`, {
       help: "name entries like `/data.json` or `/dir/data.json`: no empty or `.` segments"
     });
   }
-  return path20;
+  return path21;
 }
 
 // src/bundle/tar.ts
 var LIMIT_HELP = "a blastguard bundle is a few files of modest size; this one is not a bundle blastguard wrote, or was tampered with";
-var DEFAULT_BUNDLE_BYTES = 32 * 1024 * 1024;
 var DEFAULT_READ_LIMITS = Object.freeze({
-  maxFileBytes: DEFAULT_BUNDLE_BYTES,
-  maxTotalBytes: DEFAULT_BUNDLE_BYTES,
-  maxDecompressedBytes: DEFAULT_BUNDLE_BYTES,
+  maxFileBytes: 128 * 1024 * 1024,
+  maxTotalBytes: 256 * 1024 * 1024,
+  maxDecompressedBytes: 264 * 1024 * 1024,
   maxEntries: 4096
 });
 var BLOCK = 512;
@@ -80088,48 +80010,25 @@ function octal(h, offset, width, value) {
 function gzipDeterministic(bytes) {
   return gzipDeterministicBytes(bytes);
 }
-function requireGzip(bytes) {
+function gunzipBounded(bytes, maxBytes) {
   if (bytes.length < 2 || bytes[0] !== 31 || bytes[1] !== 139) {
     throw new BlastguardError(BUNDLE_CODES.notGzip, "bundle is not gzip-compressed", {
       help: "an OPA bundle is a `.tar.gz` file; build one with `blastguard build --out bundle.tar.gz`"
     });
   }
-}
-function tooLarge(maxBytes) {
-  return new BlastguardError(BUNDLE_CODES.decompressedTooLarge, `bundle decompresses to more than ${maxBytes} bytes`, {
-    help: "this is either a gzip bomb or a bundle larger than the configured limit"
-  });
-}
-function corruptGzip(e) {
-  return new BlastguardError(BUNDLE_CODES.corruptGzip, `bundle gzip stream is corrupt: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-}
-async function gunzipBounded(bytes, maxBytes) {
-  requireGzip(bytes);
-  return await new Promise((resolve, reject) => {
-    const gunzip = createGunzip({ chunkSize: 64 * 1024 });
-    const chunks = [];
-    let total = 0;
-    let done = false;
-    const finish = (error2) => {
-      if (done) return;
-      done = true;
-      if (error2 === void 0) {
-        resolve(Buffer.concat(chunks, total));
-        return;
-      }
-      chunks.length = 0;
-      gunzip.destroy();
-      reject(error2);
-    };
-    gunzip.on("data", (chunk) => {
-      total += chunk.length;
-      if (total > maxBytes) finish(tooLarge(maxBytes));
-      else chunks.push(chunk);
+  try {
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
+  } catch (e) {
+    if (e instanceof RangeError || e.code === "ERR_BUFFER_TOO_LARGE") {
+      throw new BlastguardError(BUNDLE_CODES.decompressedTooLarge, `bundle decompresses to more than ${maxBytes} bytes`, {
+        help: "this is either a gzip bomb or a bundle larger than the configured limit",
+        cause: e
+      });
+    }
+    throw new BlastguardError(BUNDLE_CODES.corruptGzip, `bundle gzip stream is corrupt: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e
     });
-    gunzip.on("end", () => finish(void 0));
-    gunzip.on("error", (e) => finish(corruptGzip(e)));
-    gunzip.end(bytes);
-  });
+  }
 }
 function checkCompressedSize(size, limits = DEFAULT_READ_LIMITS) {
   if (size > limits.maxDecompressedBytes + 1024 * 1024) {
@@ -80139,7 +80038,7 @@ function checkCompressedSize(size, limits = DEFAULT_READ_LIMITS) {
 var LINK_TYPES = /* @__PURE__ */ new Set(["symlink", "link"]);
 async function readTarGz(bytes, limits = DEFAULT_READ_LIMITS) {
   checkCompressedSize(bytes.length, limits);
-  const tar = await gunzipBounded(bytes, limits.maxDecompressedBytes);
+  const tar = gunzipBounded(bytes, limits.maxDecompressedBytes);
   const entries = [];
   const seen = /* @__PURE__ */ new Set();
   let count2 = 0;
@@ -80184,16 +80083,16 @@ async function readTarGz(bytes, limits = DEFAULT_READ_LIMITS) {
           help: "bundles may contain regular files only"
         });
       }
-      const path20 = bundlePathFromEntryName(header.name);
-      if (seen.has(path20)) {
-        throw new BlastguardError(BUNDLE_CODES.duplicateEntry, `bundle contains \`${path20}\` more than once`, {
+      const path21 = bundlePathFromEntryName(header.name);
+      if (seen.has(path21)) {
+        throw new BlastguardError(BUNDLE_CODES.duplicateEntry, `bundle contains \`${path21}\` more than once`, {
           help: "a reader could pick either copy; a bundle must name each file once"
         });
       }
-      seen.add(path20);
+      seen.add(path21);
       const size = header.size ?? 0;
       if (size > limits.maxFileBytes) {
-        throw new BlastguardError(BUNDLE_CODES.fileTooLarge, `bundle file \`${path20}\` is ${size} bytes, more than the limit of ${limits.maxFileBytes}`, { help: LIMIT_HELP });
+        throw new BlastguardError(BUNDLE_CODES.fileTooLarge, `bundle file \`${path21}\` is ${size} bytes, more than the limit of ${limits.maxFileBytes}`, { help: LIMIT_HELP });
       }
       total += size;
       if (total > limits.maxTotalBytes) {
@@ -80202,7 +80101,7 @@ async function readTarGz(bytes, limits = DEFAULT_READ_LIMITS) {
       const chunks = [];
       stream.on("data", (chunk) => chunks.push(chunk));
       stream.on("end", () => {
-        entries.push({ path: path20, name: header.name, bytes: Buffer.concat(chunks) });
+        entries.push({ path: path21, name: header.name, bytes: Buffer.concat(chunks) });
         next();
       });
     } catch (e) {
@@ -80308,18 +80207,18 @@ function bundleFromEntries(entries) {
   const manifest = manifestBytes ? manifestFromJson(parseStructuredFile(MANIFEST_PATH, manifestBytes)) : { revision: "" };
   const dataFiles = [];
   const wasmModules = /* @__PURE__ */ new Map();
-  for (const [path20, content] of files) {
-    const base = basename(path20);
-    if (base === "data.json" || base === "data.yaml" || base === "data.yml") dataFiles.push([path20, content]);
+  for (const [path21, content] of files) {
+    const base = basename(path21);
+    if (base === "data.json" || base === "data.yaml" || base === "data.yml") dataFiles.push([path21, content]);
     else if (base === WASM_PATH) {
-      wasmModules.set(names.get(path20) ?? "/" + path20, content);
+      wasmModules.set(names.get(path21) ?? "/" + path21, content);
     }
   }
   const rootJson = dataFiles.length === 1 && dataFiles[0][0] === DATA_PATH ? fastRootData(dataFiles[0][1]) : null;
   let tree;
   const mountAll = () => {
     let merged = {};
-    for (const [path20, content] of dataFiles) merged = mountData(merged, path20.slice(0, Math.max(0, path20.length - basename(path20).length - 1)), parseStructuredFile(path20, content), path20);
+    for (const [path21, content] of dataFiles) merged = mountData(merged, path21.slice(0, Math.max(0, path21.length - basename(path21).length - 1)), parseStructuredFile(path21, content), path21);
     return merged;
   };
   if (rootJson === null) tree = mountAll();
@@ -80372,8 +80271,8 @@ function wasmForEntrypoint(bundle, entrypoint) {
   }
   return wasm;
 }
-function basename(path20) {
-  return path20.slice(path20.lastIndexOf("/") + 1);
+function basename(path21) {
+  return path21.slice(path21.lastIndexOf("/") + 1);
 }
 function mountData(tree, dir, value, file) {
   if (dir === "" && !isCanonicalObject(value)) {
@@ -80387,17 +80286,17 @@ function mountData(tree, dir, value, file) {
   }
   return merge(tree, wrapped, "", file);
 }
-function merge(a, b, path20, file) {
+function merge(a, b, path21, file) {
   if (isCanonicalObject(a) && isCanonicalObject(b)) {
     const out = /* @__PURE__ */ Object.create(null);
     for (const [k, v] of Object.entries(a)) out[k] = v;
     for (const [k, v] of Object.entries(b)) {
       const existing = out[k];
-      out[k] = existing === void 0 ? v : merge(existing, v, path20 === "" ? k : `${path20}/${k}`, file);
+      out[k] = existing === void 0 ? v : merge(existing, v, path21 === "" ? k : `${path21}/${k}`, file);
     }
     return out;
   }
-  throw new BlastguardError(BUNDLE_CODES.conflictingData, `bundle file \`${file}\` conflicts with other data at \`${path20}\``, {
+  throw new BlastguardError(BUNDLE_CODES.conflictingData, `bundle file \`${file}\` conflicts with other data at \`${path21}\``, {
     file,
     help: "two data files set the same path; OPA refuses such a bundle. Keep one of them"
   });
@@ -80478,7 +80377,7 @@ function readKeyMaterial(bytes, alg, read, pemKind) {
 
 // src/compile/link.ts
 import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
-import path5 from "node:path";
+import path6 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/compile/wasm.ts
@@ -80649,8 +80548,8 @@ var PROGRAM_MARKER = Uint8Array.from([
   8
 ]);
 var PAGE = 65536;
-var PACKAGE_ROOT = path5.resolve(path5.dirname(fileURLToPath2(import.meta.url)), "..", "..");
-var RUNTIME_WASM = path5.join(PACKAGE_ROOT, "dist", "runtime", "blastguard.wasm");
+var PACKAGE_ROOT = path6.resolve(path6.dirname(fileURLToPath2(import.meta.url)), "..", "..");
+var RUNTIME_WASM = path6.join(PACKAGE_ROOT, "dist", "runtime", "blastguard.wasm");
 function runtimePath() {
   return process.env["BLASTGUARD_RUNTIME_WASM"] || RUNTIME_WASM;
 }
@@ -80658,7 +80557,7 @@ var cachedRuntime = null;
 function readRuntime(file = runtimePath()) {
   if (cachedRuntime && cachedRuntime.path === file) return cachedRuntime.bytes;
   if (!existsSync2(file)) {
-    throw new BlastguardError(COMPILE_CODES.runtimeMissing, `the wasm runtime \`${path5.relative(process.cwd(), file) || file}\` is missing`, {
+    throw new BlastguardError(COMPILE_CODES.runtimeMissing, `the wasm runtime \`${path6.relative(process.cwd(), file) || file}\` is missing`, {
       help: "run `npm run build` (it compiles the AssemblyScript runtime into dist/runtime/)"
     });
   }
@@ -81026,8 +80925,8 @@ var ProgramEncoder = class {
   argumentTable(args) {
     if (!args) return 0;
     const w = this.main;
-    const entries = Object.entries(args).map(([path20, cond]) => {
-      const pathRef = this.str(path20);
+    const entries = Object.entries(args).map(([path21, cond]) => {
+      const pathRef = this.str(path21);
       if (typeof cond === "string") return { pathRef, kind: cond === "present" ? 1 : cond === "absent" ? 2 : 3, list: 0 };
       const values2 = cond.map((v) => ({ type: typeof v === "string" ? 0 : typeof v === "boolean" ? 1 : 2, text: this.str(typeof v === "string" ? v : JSON.stringify(v)), num: typeof v === "number" ? v : v === true ? 1 : 0 }));
       w.align(8);
@@ -81311,11 +81210,45 @@ function packBuiltBundle(built) {
   return packBundle(built.files, built.signatures);
 }
 function sha256Hex(bytes) {
-  return createHash5("sha256").update(bytes).digest("hex");
+  return createHash6("sha256").update(bytes).digest("hex");
 }
 
 // src/toolchain/build-policies.ts
-import path7 from "node:path";
+import path8 from "node:path";
+
+// src/validate/rules/api-option-protocol.ts
+var JSON_BODIES = /* @__PURE__ */ new Set(["graphql", "http", "rest-json"]);
+var apiOptionProtocol = {
+  name: "api-option-protocol",
+  codes: [VALIDATION_CODES.apiOptionProtocol],
+  check({ set }) {
+    const out = [];
+    for (const api of set.apis) {
+      const { protocol, trustedDocuments, http: http2 } = api.value.spec;
+      if (trustedDocuments !== void 0 && protocol !== "graphql") {
+        out.push(
+          diagnostic(
+            VALIDATION_CODES.apiOptionProtocol,
+            `api \`${api.name}\` declares \`trustedDocuments\`, which only a \`graphql\` api reads (its protocol is \`${protocol}\`)`,
+            api.locate(["spec", "trustedDocuments"], "key"),
+            "remove `trustedDocuments`"
+          )
+        );
+      }
+      if (http2?.jsonLabelledAsForm !== void 0 && !JSON_BODIES.has(protocol)) {
+        out.push(
+          diagnostic(
+            VALIDATION_CODES.apiOptionProtocol,
+            `api \`${api.name}\` declares \`http.jsonLabelledAsForm\`, which only graphql, http and rest-json apis read (its protocol is \`${protocol}\`)`,
+            api.locate(["spec", "http", "jsonLabelledAsForm"], "key"),
+            "remove `http.jsonLabelledAsForm`"
+          )
+        );
+      }
+    }
+    return out;
+  }
+};
 
 // src/validate/rules/attempt-range.ts
 function attemptNeverHolds(rule) {
@@ -81393,7 +81326,7 @@ var duplicateFingerprint = {
       const { fingerprint, family } = doc.value.spec;
       const fp = fingerprint !== void 0 ? fingerprint.toLowerCase() : family !== void 0 ? `${doc.value.spec.api}\0${family.prefix}` : void 0;
       if (fp === void 0) continue;
-      const path20 = fingerprint !== void 0 ? ["spec", "fingerprint"] : ["spec", "family", "prefix"];
+      const path21 = fingerprint !== void 0 ? ["spec", "fingerprint"] : ["spec", "family", "prefix"];
       const earlier = first.get(fp);
       if (!earlier) {
         first.set(fp, doc);
@@ -81402,8 +81335,8 @@ var duplicateFingerprint = {
       out.push(
         diagnostic(
           VALIDATION_CODES.duplicateFingerprint,
-          `token \`${doc.name}\` has the same ${fingerprint !== void 0 ? "fingerprint" : "family prefix"} as token \`${earlier.name}\` (${placeOf(earlier, path20)})`,
-          doc.locate(path20),
+          `token \`${doc.name}\` has the same ${fingerprint !== void 0 ? "fingerprint" : "family prefix"} as token \`${earlier.name}\` (${placeOf(earlier, path21)})`,
+          doc.locate(path21),
           "declare each credential once and put all of its grants in that Token"
         )
       );
@@ -81429,12 +81362,12 @@ var duplicateInventoryId = {
           first.set(key, { doc, index });
           return;
         }
-        const path20 = ["spec", "resources", index, "id"];
+        const path21 = ["spec", "resources", index, "id"];
         out.push(
           diagnostic(
             VALIDATION_CODES.duplicateInventoryId,
             `resource \`${resource.id}\` of api \`${api}\` is already listed at ${placeOf(earlier.doc, ["spec", "resources", earlier.index, "id"])}${caseless2 ? " (ids of this api ignore case)" : ""}`,
-            doc.locate(path20),
+            doc.locate(path21),
             "list each resource once; merge the two entries"
           )
         );
@@ -81522,6 +81455,55 @@ var duplicateRuleId = {
             `duplicate rule id \`${rule.id}\` in policy \`${doc.name}\`; the first is on line ${line}`,
             doc.locate(["spec", "rules", i, "id"]),
             `decisions name rules as \`${doc.name}/<id>\`, so ids must be unique within a policy`
+          )
+        );
+      });
+    }
+    return out;
+  }
+};
+
+// src/validate/manifests.ts
+var MANIFEST = ["spec", "trustedDocuments", "manifest"];
+var readings = /* @__PURE__ */ new WeakMap();
+function manifestSites(set) {
+  const cached = readings.get(set);
+  if (cached !== void 0) return cached;
+  const out = [];
+  for (const api of set.apis) {
+    const file = manifestPath(api);
+    if (file === null || api.value.spec.protocol !== "graphql") continue;
+    const attached = set.attachments?.[file];
+    const at = api.locate(MANIFEST, "value");
+    if (attached === void 0) out.push({ api, file, at, reading: null, problem: "was not read" });
+    else if ("problem" in attached) out.push({ api, file, at, reading: null, problem: attached.problem });
+    else out.push({ api, file, at, reading: readManifest(attached.text), problem: null });
+  }
+  readings.set(set, out);
+  return out;
+}
+
+// src/validate/rules/duplicate-trusted-document.ts
+var duplicateTrustedDocument = {
+  name: "duplicate-trusted-document",
+  codes: [VALIDATION_CODES.duplicateTrustedDocument],
+  check({ set }) {
+    const out = [];
+    for (const site of manifestSites(set)) {
+      if (site.reading === null || !("operations" in site.reading)) continue;
+      const first = /* @__PURE__ */ new Map();
+      site.reading.operations.forEach((op, i) => {
+        const seen = first.get(op.id);
+        if (seen === void 0) {
+          first.set(op.id, i);
+          return;
+        }
+        out.push(
+          diagnostic(
+            VALIDATION_CODES.duplicateTrustedDocument,
+            `trusted-documents manifest \`${site.file}\` lists id \`${escape2(op.id.slice(0, 80))}\` at \`operations[${seen}]\` and \`operations[${i}]\``,
+            site.at,
+            "keep one entry per id"
           )
         );
       });
@@ -81675,17 +81657,17 @@ var invalidRouteTemplate = {
     for (const api of apis.values()) {
       for (const [name, op] of Object.entries(api.value.spec.operations)) {
         if (!op?.http) continue;
-        const path20 = op.http.path;
+        const path21 = op.http.path;
         const at = api.locate(["spec", "operations", name, "http", "path"]);
-        const problem = templateProblem(path20);
-        if (problem) out.push(diagnostic(VALIDATION_CODES.invalidRouteTemplate, `path \`${path20}\` of operation \`${name}\` ${problem.message}`, at, problem.help));
+        const problem = templateProblem(path21);
+        if (problem) out.push(diagnostic(VALIDATION_CODES.invalidRouteTemplate, `path \`${path21}\` of operation \`${name}\` ${problem.message}`, at, problem.help));
       }
     }
     return out;
   }
 };
-function templateProblem(path20) {
-  const parts = parseTemplate(path20);
+function templateProblem(path21) {
+  const parts = parseTemplate(path21);
   const mixed = parts.find((p) => "literal" in p && /[{}]/.test(p.literal));
   if (mixed && "literal" in mixed) {
     return {
@@ -81946,21 +81928,140 @@ var tokenRequiresExpiry = {
   }
 };
 
+// src/validate/rules/trusted-document-body.ts
+var import_graphql3 = __toESM(require_graphql2(), 1);
+var trustedDocumentBody = {
+  name: "trusted-document-body",
+  codes: [VALIDATION_CODES.trustedDocumentBody],
+  check({ set }) {
+    const out = [];
+    for (const site of manifestSites(set)) {
+      if (site.reading === null || !("operations" in site.reading)) continue;
+      site.reading.operations.forEach((op, i) => {
+        const problem = bodyProblem(op.body, op.type);
+        if (problem === null) return;
+        out.push(
+          diagnostic(
+            VALIDATION_CODES.trustedDocumentBody,
+            `trusted document \`operations[${i}]\` (\`${escape2(op.name)}\`) of \`${site.file}\` ${problem}`,
+            site.at,
+            "regenerate the manifest from the client's operations"
+          )
+        );
+      });
+    }
+    return out;
+  }
+};
+function bodyProblem(body, type) {
+  let document;
+  try {
+    document = (0, import_graphql3.parse)(body, { noLocation: true });
+  } catch (e) {
+    return `does not parse: ${escape2(oneLine(e instanceof Error ? e.message : String(e)).slice(0, 160))}`;
+  }
+  const operations = document.definitions.filter((d) => d.kind === import_graphql3.Kind.OPERATION_DEFINITION);
+  if (document.definitions.some((d) => d.kind !== import_graphql3.Kind.OPERATION_DEFINITION && d.kind !== import_graphql3.Kind.FRAGMENT_DEFINITION)) return "contains a type system definition";
+  if (operations.length !== 1) return `has ${operations.length} operations; a persisted operation has exactly one`;
+  const [operation] = operations;
+  if (operation !== void 0 && operation.operation !== type) return `is a ${operation.operation}, but the manifest says \`${type}\``;
+  return null;
+}
+
+// src/validate/rules/trusted-document-id.ts
+import { createHash as createHash7 } from "node:crypto";
+var trustedDocumentId = {
+  name: "trusted-document-id",
+  codes: [VALIDATION_CODES.trustedDocumentId],
+  check({ set }) {
+    const out = [];
+    for (const site of manifestSites(set)) {
+      if (site.reading === null || !("operations" in site.reading)) continue;
+      site.reading.operations.forEach((op, i) => {
+        const hash = createHash7("sha256").update(op.body, "utf8").digest("hex");
+        if (op.id === hash) return;
+        out.push(
+          diagnostic(
+            VALIDATION_CODES.trustedDocumentId,
+            `trusted document \`operations[${i}]\` (\`${escape2(op.name)}\`) of \`${site.file}\` has id \`${escape2(op.id.slice(0, 80))}\`, not the sha256 of its body \`${hash}\``,
+            site.at,
+            "regenerate the manifest; ids are the lowercase sha256 hex of the body text"
+          )
+        );
+      });
+    }
+    return out;
+  }
+};
+
+// src/validate/rules/trusted-documents-format.ts
+var trustedDocumentsFormat = {
+  name: "trusted-documents-format",
+  codes: [VALIDATION_CODES.trustedDocumentsFormat],
+  check({ set }) {
+    const out = [];
+    for (const site of manifestSites(set)) {
+      if (site.reading === null || !("shape" in site.reading)) continue;
+      out.push(
+        diagnostic(
+          VALIDATION_CODES.trustedDocumentsFormat,
+          `trusted-documents manifest \`${site.file}\` of api \`${site.api.name}\` ${site.reading.shape}`,
+          site.at,
+          `use apollo's format: {"format": "apollo-persisted-query-manifest", "version": 1, "operations": [{"id", "name", "type", "body"}]}`
+        )
+      );
+    }
+    return out;
+  }
+};
+
+// src/validate/rules/trusted-documents-unreadable.ts
+var trustedDocumentsUnreadable = {
+  name: "trusted-documents-unreadable",
+  codes: [VALIDATION_CODES.trustedDocumentsUnreadable],
+  check({ set }) {
+    const out = [];
+    for (const site of manifestSites(set)) {
+      if (site.problem !== null) {
+        out.push(
+          diagnostic(
+            VALIDATION_CODES.trustedDocumentsUnreadable,
+            `api \`${site.api.name}\` names the trusted-documents manifest \`${site.file}\`, which ${site.problem}`,
+            site.at,
+            "the path is relative to the file declaring the api and must stay inside the policy directory"
+          )
+        );
+      } else if (site.reading !== null && "syntax" in site.reading) {
+        const { line, column, reason } = site.reading.syntax;
+        out.push(
+          diagnostic(
+            VALIDATION_CODES.trustedDocumentsUnreadable,
+            `trusted-documents manifest of api \`${site.api.name}\` is not json: ${reason}`,
+            { file: site.file, line, column, endLine: line, endColumn: column + 1 },
+            "write the manifest your graphql client generates (e.g. `npx generate-persisted-query-manifest`)"
+          )
+        );
+      }
+    }
+    return out;
+  }
+};
+
 // src/validate/rules/undeclared-token.ts
 var undeclaredToken = {
   name: "undeclared-token",
   codes: [VALIDATION_CODES.undeclaredToken, VALIDATION_CODES.tokenOfAnotherApi],
-  check({ set, tokens: tokens2 }) {
+  check({ set, tokens }) {
     const out = [];
     for (const doc of set.policies) {
       const apiName = doc.value.spec.api;
       doc.value.spec.rules.forEach((rule, r) => {
         rule.match?.tokens?.forEach((name, i) => {
           const at = doc.locate(["spec", "rules", r, "match", "tokens", i]);
-          const token = tokens2.get(name);
+          const token = tokens.get(name);
           if (!token) {
             if (isRejected(set, "Token", name)) return;
-            const sameApi = [...tokens2.values()].filter((t) => t.value.spec.api === apiName).map((t) => t.name);
+            const sameApi = [...tokens.values()].filter((t) => t.value.spec.api === apiName).map((t) => t.name);
             out.push(
               diagnostic(
                 VALIDATION_CODES.undeclaredToken,
@@ -82030,15 +82131,15 @@ var unknownArgument = {
       const params = routes.map(([, op]) => routeParameters(op));
       if (routes.length === 0 || params.some((p) => p === null)) return;
       const known = [...new Set(params.flat())];
-      for (const path20 of Object.keys(args)) {
-        const top = path20.split(".")[0] ?? path20;
+      for (const path21 of Object.keys(args)) {
+        const top = path21.split(".")[0] ?? path21;
         if (known.includes(top)) continue;
         const names = routes.map(([n2]) => `\`${n2}\``).slice(0, 3).join(", ") + (routes.length > 3 ? ` and ${routes.length - 3} more` : "");
         out.push(
           diagnostic(
             VALIDATION_CODES.unknownArgument,
-            `argument \`${top}\` is not a parameter of ${names} in api \`${apiName}\`; the condition on \`${path20}\` reads a value that is never there`,
-            doc.locate([...at, path20]),
+            `argument \`${top}\` is not a parameter of ${names} in api \`${apiName}\`; the condition on \`${path21}\` reads a value that is never there`,
+            doc.locate([...at, path21]),
             didYouMean(top, known) ?? "declare the parameter under `http.query` or `http.body` of the route, or name one the route has"
           )
         );
@@ -82218,9 +82319,9 @@ function impliesArgument(b, a) {
   return false;
 }
 function coversArguments(a, b) {
-  for (const [path20, cond] of Object.entries(a ?? {})) {
+  for (const [path21, cond] of Object.entries(a ?? {})) {
     if (cond === void 0) continue;
-    const other = b && Object.prototype.hasOwnProperty.call(b, path20) ? b[path20] : void 0;
+    const other = b && Object.prototype.hasOwnProperty.call(b, path21) ? b[path21] : void 0;
     if (!impliesArgument(other, cond)) return false;
   }
   return true;
@@ -82295,7 +82396,13 @@ var RULES = [
   unknownArgument,
   identityIssuerKeys,
   identityIssuerJwksUrl,
-  identityIssuerLifetime
+  identityIssuerLifetime,
+  trustedDocumentsUnreadable,
+  trustedDocumentsFormat,
+  trustedDocumentId,
+  duplicateTrustedDocument,
+  trustedDocumentBody,
+  apiOptionProtocol
 ];
 
 // src/validate/index.ts
@@ -82371,8 +82478,8 @@ function errnoText(e) {
 
 // src/toolchain/output.ts
 import { randomBytes } from "node:crypto";
-import { lstat as lstat3, mkdir as mkdir2, readdir as readdir3, realpath as realpath2, rename as rename2, rm as rm2, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
-import path6 from "node:path";
+import { lstat as lstat3, mkdir as mkdir2, readdir as readdir3, realpath as realpath3, rename as rename2, rm as rm2, stat as stat5, writeFile as writeFile2 } from "node:fs/promises";
+import path7 from "node:path";
 function isTarballPath(out) {
   return /\.(tar\.gz|tgz)$/i.test(out);
 }
@@ -82382,10 +82489,10 @@ async function checkOutputDirectory(out, shown) {
   const foreign = [];
   for (const name of (await readdir3(out)).sort()) {
     if (STALE_TEMP.test(name)) {
-      await rm2(path6.join(out, name), { force: true });
+      await rm2(path7.join(out, name), { force: true });
       continue;
     }
-    const info = await lstat3(path6.join(out, name));
+    const info = await lstat3(path7.join(out, name));
     if (!OUTPUT_FILES.has(name) || !info.isFile()) foreign.push(info.isDirectory() ? `${name}/` : name);
   }
   if (foreign.length > 0) {
@@ -82400,25 +82507,25 @@ async function canonicalPath(p) {
   let current = p;
   for (; ; ) {
     try {
-      return path6.join(await realpath2(current), ...rest.reverse());
+      return path7.join(await realpath3(current), ...rest.reverse());
     } catch {
-      const parent = path6.dirname(current);
+      const parent = path7.dirname(current);
       if (parent === current) return p;
-      rest.push(path6.basename(current));
+      rest.push(path7.basename(current));
       current = parent;
     }
   }
 }
 function within(child, parent) {
-  const rel2 = path6.relative(parent, child);
-  return rel2 === "" || !rel2.startsWith("..") && !path6.isAbsolute(rel2);
+  const rel2 = path7.relative(parent, child);
+  return rel2 === "" || !rel2.startsWith("..") && !path7.isAbsolute(rel2);
 }
 async function checkOutPath(options) {
   const help = "name a bundle file (`--out bundle.tar.gz`) or a directory of its own (`--out bundle`), outside the policy directory";
   if (options.out.trim() === "") throw new UsageError(BUNDLE_CODES.outDirectory, "--out must not be empty", { help });
-  const out = await canonicalPath(path6.resolve(options.cwd, options.out));
-  const dir = await canonicalPath(path6.resolve(options.cwd, options.dir));
-  const cwd = await canonicalPath(path6.resolve(options.cwd));
+  const out = await canonicalPath(path7.resolve(options.cwd, options.out));
+  const dir = await canonicalPath(path7.resolve(options.cwd, options.dir));
+  const cwd = await canonicalPath(path7.resolve(options.cwd));
   if (out === cwd) throw new UsageError(BUNDLE_CODES.outDirectory, `--out \`${escape2(options.out)}\` is the current directory`, { help });
   if (within(out, dir)) {
     throw new UsageError(BUNDLE_CODES.outDirectory, `--out \`${escape2(options.out)}\` is ${out === dir ? "the policy directory" : "inside the policy directory"} \`${escape2(options.dir)}\``, { help });
@@ -82428,7 +82535,7 @@ async function checkOutPath(options) {
   }
 }
 async function writeAtomically(file, bytes) {
-  const tmp = path6.join(path6.dirname(file), `.${path6.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const tmp = path7.join(path7.dirname(file), `.${path7.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     await writeFile2(tmp, bytes, { mode: 420 });
     await rename2(tmp, file);
@@ -82441,11 +82548,11 @@ async function writeOutput(out, shown, built) {
   const { files, signatures } = built;
   if (isTarballPath(out)) {
     const bytes = packBuiltBundle(built);
-    await mkdir2(path6.dirname(out), { recursive: true });
+    await mkdir2(path7.dirname(out), { recursive: true });
     await writeAtomically(out, bytes);
     return bytes;
   }
-  const existing = await stat4(out).catch(() => void 0);
+  const existing = await stat5(out).catch(() => void 0);
   if (existing !== void 0 && !existing.isDirectory()) {
     throw new BlastguardError(BUNDLE_CODES.writeFailed, `\`${escape2(shown)}\` exists and is not a directory`, {
       help: "name the output `*.tar.gz` for a bundle file, or a directory for an unpacked bundle"
@@ -82453,15 +82560,15 @@ async function writeOutput(out, shown, built) {
   }
   if (existing !== void 0) await checkOutputDirectory(out, shown);
   await mkdir2(out, { recursive: true });
-  for (const f of files) await writeAtomically(path6.join(out, f.path), f.bytes);
-  if (signatures !== void 0) await writeAtomically(path6.join(out, SIGNATURES_PATH), signatures);
-  else await rm2(path6.join(out, SIGNATURES_PATH), { force: true });
+  for (const f of files) await writeAtomically(path7.join(out, f.path), f.bytes);
+  if (signatures !== void 0) await writeAtomically(path7.join(out, SIGNATURES_PATH), signatures);
+  else await rm2(path7.join(out, SIGNATURES_PATH), { force: true });
   return void 0;
 }
 async function writeBundle(built, options) {
   let bytes;
   try {
-    bytes = await writeOutput(path6.resolve(options.cwd, options.out), options.out, built);
+    bytes = await writeOutput(path7.resolve(options.cwd, options.out), options.out, built);
   } catch (e) {
     if (e instanceof BlastguardError) throw e;
     throw new BlastguardError(BUNDLE_CODES.writeFailed, `cannot write bundle \`${escape2(options.out)}\`: ${errnoText(e)}`, {
@@ -82542,7 +82649,7 @@ async function checkBuildOptions(options) {
 async function buildPolicies(options, hooks = {}) {
   await checkBuildOptions({ ...options, keyId: options.signing?.keyId, scope: options.signing?.scope });
   const signing = options.signing === void 0 ? void 0 : signingOptions(options.signing);
-  const dir = path7.resolve(options.cwd, options.dir);
+  const dir = path8.resolve(options.cwd, options.dir);
   const check2 = await checkPolicies({ dir, cwd: options.cwd });
   hooks.checked?.(check2);
   const warnings = [];
@@ -82713,8 +82820,8 @@ function withOverrides(data, overrides) {
 }
 
 // src/toolchain/test.ts
-import { stat as stat5 } from "node:fs/promises";
-import path8 from "node:path";
+import { stat as stat6 } from "node:fs/promises";
+import path9 from "node:path";
 async function loadTestBundle(ir) {
   const revision = irDigest(ir);
   const bytes = packBuiltBundle(await buildBundle(ir, { revision }));
@@ -82731,8 +82838,8 @@ function failed2(diagnostics, sources) {
 }
 async function runTests(options) {
   const cwd = options.cwd;
-  const testsDir = path8.resolve(cwd, options.tests);
-  const target = await stat5(testsDir).then(
+  const testsDir = path9.resolve(cwd, options.tests);
+  const target = await stat6(testsDir).then(
     (st) => st.isDirectory() ? "directory" : "file",
     () => "missing"
   );
@@ -82840,7 +82947,7 @@ function summaries(selection, ranOnly) {
 }
 function suiteHome(suites, tests) {
   const first = suites[0];
-  return first === void 0 ? tests : path8.posix.dirname(first.file);
+  return first === void 0 ? tests : path9.posix.dirname(first.file);
 }
 function noMatch(options, names) {
   const parts = [
@@ -82864,9 +82971,9 @@ function distinct(diagnostics) {
 
 // src/toolchain/diff.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { mkdtemp, readFile as readFile2, rm as rm3 } from "node:fs/promises";
+import { mkdtemp, readFile as readFile3, rm as rm3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path11 from "node:path";
+import path12 from "node:path";
 
 // src/toolchain/codeowners.ts
 var CODEOWNERS_PATHS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
@@ -82916,7 +83023,7 @@ function codeownersOf(rules, file) {
 // src/toolchain/git.ts
 import { spawn } from "node:child_process";
 import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 var GIT_FLAGS = ["-c", "core.quotepath=off", "-c", "log.showSignature=false"];
 function runGit(args, cwd, input2) {
   return new Promise((resolve, reject) => {
@@ -83014,11 +83121,11 @@ async function materialize(top, commit, dirs, dest, ref) {
     entries.push(...found);
   }
   const blobs = await readBlobs(top, [...new Set(entries.map((e) => e.object))]);
-  const root = path9.resolve(dest);
+  const root = path10.resolve(dest);
   for (const e of entries) {
-    const target = path9.resolve(root, ...e.file.split("/"));
-    if (!target.startsWith(root + path9.sep)) continue;
-    await mkdir3(path9.dirname(target), { recursive: true });
+    const target = path10.resolve(root, ...e.file.split("/"));
+    if (!target.startsWith(root + path10.sep)) continue;
+    await mkdir3(path10.dirname(target), { recursive: true });
     await writeFile3(target, blobs.get(e.object));
   }
 }
@@ -83047,7 +83154,7 @@ function changedDocuments(base, head) {
 
 // src/toolchain/diff-replay.ts
 import { existsSync as existsSync3 } from "node:fs";
-import path10 from "node:path";
+import path11 from "node:path";
 async function runAll(fixtures, side2) {
   const results = [];
   for (const replay of fixtures.replays) results.push(...(await runReplay(replay, side2.ir, side2.bundle.engineFor)).results);
@@ -83056,7 +83163,7 @@ async function runAll(fixtures, side2) {
 }
 var sideOf = (r) => ({ passed: r.passed, mode: r.actual?.mode ?? null, rule: r.actual?.rule ?? null });
 async function replayFlips(options) {
-  if (!existsSync3(path10.join(options.root, options.tests))) return null;
+  if (!existsSync3(path11.join(options.root, options.tests))) return null;
   const fixtures = await loadTestFixtures(options.tests, { cwd: options.root });
   if (fixtures.replays.length + fixtures.suites.length === 0) return null;
   const before = await runAll(fixtures, options.base);
@@ -83101,13 +83208,13 @@ var InvalidSideError = class extends BlastguardError {
   }
 };
 var short = (r) => `${r.ref} (${r.commit.slice(0, 7)})`;
-var rel = (top, cwd, p) => path11.relative(top, path11.resolve(cwd, p)).split(path11.sep).join("/") || ".";
+var rel = (top, cwd, p) => path12.relative(top, path12.resolve(cwd, p)).split(path12.sep).join("/") || ".";
 async function loadAt(root, dir, now) {
   const check2 = await checkPolicies({ dir, cwd: root, now });
   return { set: check2.set, ir: check2.ir, diagnostics: check2.diagnostics, sources: check2.sources, errorCount: check2.errorCount, root };
 }
 async function checkout(top, rev, dirs, scratch) {
-  const root = await mkdtemp(path11.join(scratch, "side-"));
+  const root = await mkdtemp(path12.join(scratch, "side-"));
   await materialize(top, rev.commit, [...dirs, ...CODEOWNERS_PATHS], root, rev.ref);
   return root;
 }
@@ -83122,8 +83229,8 @@ function ruleLocations(set) {
 }
 async function readCodeowners(root) {
   for (const file of CODEOWNERS_PATHS) {
-    const full = path11.join(root, file);
-    if (existsSync4(full)) return { file, text: await readFile2(full, "utf8") };
+    const full = path12.join(root, file);
+    if (existsSync4(full)) return { file, text: await readFile3(full, "utf8") };
   }
   return null;
 }
@@ -83134,14 +83241,14 @@ async function bundleOf(ir) {
 async function diffPolicies(options) {
   const top = await gitTopLevel(options.cwd);
   const dir = rel(top, options.cwd, options.dir);
-  if (dir.startsWith("..") || path11.isAbsolute(dir)) {
+  if (dir.startsWith("..") || path12.isAbsolute(dir)) {
     throw new BlastguardError(DIFF_CODES.missingAtBase, `--dir \`${options.dir}\` is outside the git repository at \`${top}\``, { help: "run diff from inside the policy repository" });
   }
   const tests = options.tests === void 0 ? null : rel(top, options.cwd, options.tests);
   const base = await resolveRevision(top, options.base, "--base");
   const head = options.head === void 0 ? null : await resolveRevision(top, options.head, "--head");
   const now = options.now ?? /* @__PURE__ */ new Date();
-  const scratch = await mkdtemp(path11.join(tmpdir(), "blastguard-diff-"));
+  const scratch = await mkdtemp(path12.join(tmpdir(), "blastguard-diff-"));
   try {
     const dirs = tests === null ? [dir] : [dir, tests];
     const baseSide = await loadAt(await checkout(top, base, dirs, scratch), dir, new Date(base.date));
@@ -83352,7 +83459,6 @@ var RETRY_BASE_MS = 250;
 var MAX_RETRY_WAIT_MS = 1e4;
 var DEFAULT_MAX_BYTES = 128 * 1024 * 1024;
 var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
-var PROTOCOL_HEADERS = /* @__PURE__ */ new Set(["accept", "accept-encoding", "if-none-match", "prefer", "content-type", "content-encoding", "user-agent"]);
 function isRetryableStatus(status) {
   return status === 408 || status === 429 || status >= 500 && status <= 599;
 }
@@ -83414,12 +83520,8 @@ var Transport = class {
     let method = request2.method ?? "GET";
     let body = request2.body;
     let authorization = request2.authorization;
-    const origin = new URL(request2.url).origin;
-    const requested = { "accept-encoding": "identity", ...request2.headers };
     for (let hop = 0; ; hop++) {
-      const away = new URL(url).origin !== origin;
-      const headers = {};
-      for (const [name, value] of Object.entries(requested)) if (!away || PROTOCOL_HEADERS.has(name.toLowerCase())) headers[name] = value;
+      const headers = { ...request2.headers };
       if (authorization !== void 0 && new URL(url).origin === authorization.origin) headers["authorization"] = authorization.value;
       let response;
       try {
@@ -83464,11 +83566,6 @@ function redirectTarget(response, from) {
   if (new URL(from).protocol === "https:" && next.protocol === "http:") {
     throw new DistributeError(DISTRIBUTE_CODES.badRedirect, `redirect from \`${showUrl(from)}\` downgrades https to http (\`${showUrl(next.href)}\`)`, { help: "serve the bundle over https end to end" });
   }
-  if (next.protocol === "http:" && !isLoopbackHost(next.hostname)) {
-    throw new DistributeError(DISTRIBUTE_CODES.insecureTransport, `redirect from \`${showUrl(from)}\` to plain http at \`${escape2(next.host)}\`, which is not loopback`, {
-      help: "serve the redirect target over https; plain http is allowed only to 127.0.0.1, ::1 or localhost"
-    });
-  }
   return next.href;
 }
 function statusError(response) {
@@ -83509,10 +83606,10 @@ function networkError(e, url, timedOut, timeoutMs) {
 async function readBody2(response, url, maxBytes, timeout, timeoutMs) {
   const declared = response.headers.get("content-length");
   const length = declared === null ? void 0 : Number(declared);
-  const tooLarge2 = () => new DistributeError(DISTRIBUTE_CODES.tooLarge, `response from \`${showUrl(url)}\` is larger than the limit of ${maxBytes} bytes`, { help: "raise the size limit if the bundle is really this large" });
+  const tooLarge = () => new DistributeError(DISTRIBUTE_CODES.tooLarge, `response from \`${showUrl(url)}\` is larger than the limit of ${maxBytes} bytes`, { help: "raise the size limit if the bundle is really this large" });
   if (length !== void 0 && length > maxBytes) {
     await response.body?.cancel().catch(() => void 0);
-    throw tooLarge2();
+    throw tooLarge();
   }
   if (response.body === null) return new Uint8Array(0);
   const chunks = [];
@@ -83525,7 +83622,7 @@ async function readBody2(response, url, maxBytes, timeout, timeoutMs) {
       total += value.byteLength;
       if (total > maxBytes) {
         await reader.cancel().catch(() => void 0);
-        throw tooLarge2();
+        throw tooLarge();
       }
       chunks.push(value);
     }
@@ -83536,9 +83633,7 @@ async function readBody2(response, url, maxBytes, timeout, timeoutMs) {
     }
     throw new DistributeError(DISTRIBUTE_CODES.truncated, `response from \`${showUrl(url)}\` ended after ${total} bytes`, { help: "the connection dropped mid-body; the request is retried", cause: e });
   }
-  const encoding = (response.headers.get("content-encoding") ?? "").trim().toLowerCase();
-  const encoded = encoding !== "" && encoding !== "identity";
-  if (!encoded && length !== void 0 && Number.isFinite(length) && total !== length) {
+  if (length !== void 0 && Number.isFinite(length) && total !== length) {
     throw new DistributeError(DISTRIBUTE_CODES.truncated, `response from \`${showUrl(url)}\` ended after ${total} of ${length} bytes`, { help: "the connection dropped mid-body; the request is retried" });
   }
   return Buffer.concat(chunks);
@@ -83585,7 +83680,7 @@ function formatOciReference(ref) {
 }
 
 // src/distribute/oci-registry.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 var OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
@@ -83593,7 +83688,7 @@ var OCI_BUNDLE_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
 var MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 var MAX_TOKEN_BYTES = 1024 * 1024;
 function sha256Digest(bytes) {
-  return `sha256:${createHash6("sha256").update(bytes).digest("hex")}`;
+  return `sha256:${createHash8("sha256").update(bytes).digest("hex")}`;
 }
 function parseChallenge(header) {
   const m = /^\s*([A-Za-z][A-Za-z0-9._~+-]*)\s*(.*)$/.exec(header);
@@ -83849,7 +83944,7 @@ var { codes: VERIFY_CODES, titles: VERIFY_CODE_TITLES } = codeRegistry({
   malformedExcludePattern: ["BG317", "an `--exclude-files` pattern is malformed"],
   signerPlugin: ["BG318", "the bundle was signed by a custom signer plugin"],
   verificationKeyUnreadable: ["BG319", "the verification key file cannot be read"],
-  excludesPolicyFile: ["BG320", "an `--exclude-files` pattern matches a file the policy is loaded from (data, manifest, wasm, rego, api catalog)"],
+  excludesPolicyFile: ["BG320", "an `--exclude-files` pattern matches a file the policy is loaded from (data, manifest, wasm, rego)"],
   unsupportedVerificationAlgorithm: ["BG321", "unsupported verification algorithm (`--signing-alg`)"],
   verifyFlagValue: ["BG322", "`--key-id` is empty, or `--key-id` / `--scope` has a control character"]
 });
@@ -83923,7 +84018,7 @@ function readEvent(value) {
   const stamp = text(event["timestamp"]);
   const timeMs = stamp === null ? NaN : Date.parse(stamp);
   if (!Number.isFinite(timeMs)) return "badTimestamp";
-  const path20 = text(event["path"]) ?? "(no path)";
+  const path21 = text(event["path"]) ?? "(no path)";
   const input2 = record(event["input"]);
   const operation = record(input2?.["operation"]);
   const token = record(input2?.["token"]);
@@ -83937,7 +84032,7 @@ function readEvent(value) {
   let opClass = null;
   if (decision !== null && typeof decision["mode"] === "string" && MODES2.has(decision["mode"])) {
     mode = decision["mode"];
-    rule = text(decision["rule"]) ?? path20;
+    rule = text(decision["rule"]) ?? path21;
     opClass = text(decision["class"]);
     const violations = Array.isArray(decision["violations"]) ? decision["violations"] : [];
     for (const v of violations) {
@@ -83951,7 +84046,7 @@ function readEvent(value) {
     const allow = typeof result === "boolean" ? result : decision !== null && typeof decision["allow"] === "boolean" ? decision["allow"] : null;
     if (allow === null) return "notEvent";
     mode = allow ? "allow" : "deny";
-    rule = path20;
+    rule = path21;
     if (!allow) findings = [{ rule, mode: "deny" }];
   }
   return {
@@ -83973,8 +84068,8 @@ function readEvent(value) {
 
 // src/insight/sources.ts
 import { createReadStream } from "node:fs";
-import { readdir as readdir4, stat as stat6 } from "node:fs/promises";
-import path12 from "node:path";
+import { readdir as readdir4, stat as stat7 } from "node:fs/promises";
+import path13 from "node:path";
 function errnoOf(e) {
   return e instanceof Error && "code" in e && typeof e.code === "string" ? e.code : "EIO";
 }
@@ -83983,7 +84078,7 @@ async function filesUnder(dir) {
   const out = [];
   for (const entry of entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
     if (entry.name.startsWith(".")) continue;
-    const full = path12.join(dir, entry.name);
+    const full = path13.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...await filesUnder(full));
     else if (entry.isFile()) out.push(full);
   }
@@ -83998,10 +84093,10 @@ async function logSources(paths, options) {
       out.push({ name: "<stdin>", open: stdin });
       continue;
     }
-    const full = path12.resolve(options.cwd, given);
+    const full = path13.resolve(options.cwd, given);
     let files;
     try {
-      files = (await stat6(full)).isDirectory() ? await filesUnder(full) : [full];
+      files = (await stat7(full)).isDirectory() ? await filesUnder(full) : [full];
     } catch (e) {
       throw new BlastguardError(INSIGHT_CODES.unreadable, `cannot read the decision logs \`${escape2(given)}\` (${errnoOf(e)})`, {
         file: escape2(given),
@@ -84010,7 +84105,7 @@ async function logSources(paths, options) {
       });
     }
     for (const file of files) {
-      const rel2 = path12.relative(options.cwd, file);
+      const rel2 = path13.relative(options.cwd, file);
       out.push({ name: rel2.startsWith("..") ? file : rel2, open: () => createReadStream(file, { highWaterMark: 1 << 20 }) });
     }
   }
@@ -84018,7 +84113,7 @@ async function logSources(paths, options) {
 }
 
 // src/insight/read-logs.ts
-import { createGunzip as createGunzip2 } from "node:zlib";
+import { createGunzip } from "node:zlib";
 import { Readable } from "node:stream";
 
 // src/insight/split-json.ts
@@ -84236,7 +84331,7 @@ async function* bytesOf(source) {
     yield head;
     yield* rest;
   }
-  const gunzip = Readable.from(all()).pipe(createGunzip2());
+  const gunzip = Readable.from(all()).pipe(createGunzip());
   try {
     for await (const chunk of gunzip) yield chunk;
   } catch (e) {
@@ -84785,7 +84880,7 @@ function analyze(input2) {
     sampleIds: op.samples.slice()
   })).sort((a, b) => b.decisions - a.decisions || byName(`${a.api}/${a.operation}`, `${b.api}/${b.operation}`));
   const declaredTokens = new Map((ir?.tokens ?? []).map((t) => [t.fingerprint, t]));
-  const tokens2 = [...aggregate.tokens].map(([fingerprint, acc]) => {
+  const tokens = [...aggregate.tokens].map(([fingerprint, acc]) => {
     const declared = declaredTokens.get(fingerprint);
     const granted = declared === void 0 || ir === null ? null : new Set(grantedOperations(ir, declared));
     const used = [...acc.operations].map(([operation, use]) => ({ operation, calls: use.calls, unexpected: use.unexpected, granted: granted === null ? null : granted.has(operation) })).sort((a, b) => b.calls - a.calls || byName(a.operation, b.operation));
@@ -84807,13 +84902,13 @@ function analyze(input2) {
       suggested: used.filter((u) => u.granted !== false && u.unexpected < u.calls).map((u) => u.operation).sort()
     };
   });
-  tokens2.sort((a, b) => b.calls - a.calls || byName(a.token, b.token));
+  tokens.sort((a, b) => b.calls - a.calls || byName(a.token, b.token));
   const idleTokens = (ir?.tokens ?? []).filter((t) => !aggregate.tokens.has(t.fingerprint)).map((t) => ({ token: t.name, granted: grantedOperations(ir, t) })).sort((a, b) => byName(a.token, b.token));
   const buckets = aggregate.timeline.buckets();
   const first = aggregate.timeline.firstIndex;
   const seriesOf = (name, s) => ({ name, ...s.dense(first, buckets.length) });
   const ruleSeries = rules.filter((r) => r.wouldDeny + r.deny > 0).slice(0, MAX_SERIES).map((r) => seriesOf(r.id, aggregate.rules.get(r.id).series));
-  const tokenSeries = tokens2.slice(0, MAX_SERIES).map((t) => seriesOf(t.token, aggregate.tokens.get(t.fingerprint).series));
+  const tokenSeries = tokens.slice(0, MAX_SERIES).map((t) => seriesOf(t.token, aggregate.tokens.get(t.fingerprint).series));
   return {
     window: {
       from: iso(aggregate.extent.first),
@@ -84829,7 +84924,7 @@ function analyze(input2) {
     operations,
     candidates,
     noisy,
-    tokens: tokens2,
+    tokens,
     idleTokens,
     bursts: aggregate.bursts(),
     burstOptions: { ...input2.bursts },
@@ -84994,7 +85089,7 @@ async function build(io) {
 
 // action/src/check.ts
 import { mkdir as mkdir4, writeFile as writeFile4 } from "node:fs/promises";
-import path13 from "node:path";
+import path14 from "node:path";
 
 // action/src/logs.ts
 function lines(name) {
@@ -85040,7 +85135,7 @@ async function ensureBaseCommit(cwd, sha, depth) {
 }
 
 // action/src/context.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 async function runContext(io) {
   const repository = io.env["GITHUB_REPOSITORY"] ?? "";
   const [owner = "", repo = ""] = repository.split("/");
@@ -85048,7 +85143,7 @@ async function runContext(io) {
   let payload = {};
   if (eventPath) {
     try {
-      payload = JSON.parse(await readFile3(eventPath, "utf8"));
+      payload = JSON.parse(await readFile4(eventPath, "utf8"));
     } catch (e) {
       throw new UsageError("BG570", `the event payload \`${eventPath}\` cannot be read: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`, {
         help: "run the Action inside a GitHub Actions job (GITHUB_EVENT_PATH is set by the runner)"
@@ -85095,8 +85190,8 @@ var Context = class {
       if (existsSync5(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path20 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path20} does not exist${EOL5}`);
+        const path21 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path21} does not exist${EOL5}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -85554,7 +85649,7 @@ function expand(template, context3) {
     return template.replace(/\/$/, "");
   }
 }
-function parse3(options) {
+function parse4(options) {
   let method = options.method.toUpperCase();
   let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -85618,7 +85713,7 @@ function parse3(options) {
   );
 }
 function endpointWithDefaults(defaults2, route, options) {
-  return parse3(merge2(defaults2, route, options));
+  return parse4(merge2(defaults2, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge2(oldDefaults, newDefaults);
@@ -85627,7 +85722,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge2.bind(null, DEFAULTS2),
-    parse: parse3
+    parse: parse4
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -89192,15 +89287,15 @@ ${renderLogReplayMarkdown(await replayLogs(checked.ir, sources, { onWarning: log
   const full = renderDiffMarkdown(diff, { ...links, limit: SUMMARY_LIMIT, fullReport: `the \`${ARTIFACT_NAME}\` artifact (diff.json)` }) + traffic;
   io.stdout(`${diffHeadline(diff)}
 `);
-  const reportDir = path13.resolve(io.cwd, input("report-dir") || ARTIFACT_NAME);
+  const reportDir = path14.resolve(io.cwd, input("report-dir") || ARTIFACT_NAME);
   await mkdir4(reportDir, { recursive: true });
   const artifact = { pull: pr.number, head: pr.head, meta };
-  await writeFile4(path13.join(reportDir, COMMENT_FILE), body);
-  await writeFile4(path13.join(reportDir, COMMENT_META_FILE), `${JSON.stringify(artifact, null, 2)}
+  await writeFile4(path14.join(reportDir, COMMENT_FILE), body);
+  await writeFile4(path14.join(reportDir, COMMENT_META_FILE), `${JSON.stringify(artifact, null, 2)}
 `);
-  await writeFile4(path13.join(reportDir, "report.md"), full);
+  await writeFile4(path14.join(reportDir, "report.md"), full);
   const json2 = renderDiffJson(diff);
-  if (json2 !== null) await writeFile4(path13.join(reportDir, "diff.json"), json2);
+  if (json2 !== null) await writeFile4(path14.join(reportDir, "diff.json"), json2);
   await jobSummary(io, full);
   if (input("comment") !== "false") {
     const token = input("github-token");
@@ -89235,8 +89330,8 @@ ${renderLogReplayMarkdown(await replayLogs(checked.ir, sources, { onWarning: log
 }
 
 // action/src/comment.ts
-import { readFile as readFile4 } from "node:fs/promises";
-import path14 from "node:path";
+import { readFile as readFile5 } from "node:fs/promises";
+import path15 from "node:path";
 var GITHUB_BODY_LIMIT = 65536;
 function badArtifact(problem) {
   return new BlastguardError("BG581", `the comment artifact ${problem}`, { help: `download the \`${ARTIFACT_NAME}\` artifact of the triggering run into \`report-dir\` (see policy-comment.yml)` });
@@ -89250,12 +89345,12 @@ async function comment(io) {
   }
   const token = input("github-token");
   if (!token) throw new UsageError("BG572", "input `github-token` is empty", { help: "pass `github-token: ${{ github.token }}` with `pull-requests: write`" });
-  const dir = path14.resolve(io.cwd, input("report-dir") || ARTIFACT_NAME);
+  const dir = path15.resolve(io.cwd, input("report-dir") || ARTIFACT_NAME);
   let artifact;
   let body;
   try {
-    artifact = JSON.parse(await readFile4(path14.join(dir, COMMENT_META_FILE), "utf8"));
-    body = await readFile4(path14.join(dir, COMMENT_FILE), "utf8");
+    artifact = JSON.parse(await readFile5(path15.join(dir, COMMENT_META_FILE), "utf8"));
+    body = await readFile5(path15.join(dir, COMMENT_FILE), "utf8");
   } catch {
     throw badArtifact(`is not in \`${dir}\` (\`${COMMENT_META_FILE}\`, \`${COMMENT_FILE}\`)`);
   }
@@ -89280,8 +89375,8 @@ async function comment(io) {
 }
 
 // action/src/publish.ts
-import { readFile as readFile5 } from "node:fs/promises";
-import path15 from "node:path";
+import { readFile as readFile6 } from "node:fs/promises";
+import path16 from "node:path";
 function verification(name, sha256, irDigest2, sha, oci) {
   return [
     `# Verifying ${name}`,
@@ -89322,8 +89417,8 @@ async function publish(io) {
   if (built === null) return 1;
   const { irDigest: irDigest2 } = built;
   const sha256 = built.sha256;
-  const name = path15.basename(built.out);
-  const bytes = new Uint8Array(await readFile5(path15.resolve(io.cwd, built.out)));
+  const name = path16.basename(built.out);
+  const bytes = new Uint8Array(await readFile6(path16.resolve(io.cwd, built.out)));
   setOutput("ir-digest", irDigest2);
   let ociLine = null;
   const ociRef = input("oci-ref");
@@ -89382,7 +89477,7 @@ async function publish(io) {
 }
 
 // action/src/report.ts
-import path18 from "node:path";
+import path19 from "node:path";
 
 // src/edit/codes.ts
 var REGISTRY4 = codeRegistry({
@@ -89411,12 +89506,12 @@ var import_yaml6 = __toESM(require_dist(), 1);
 
 // src/edit/atomic-write.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { chmod as chmod2, rename as rename3, rm as rm4, stat as stat7, writeFile as writeFile5 } from "node:fs/promises";
-import path16 from "node:path";
+import { chmod as chmod2, rename as rename3, rm as rm4, stat as stat8, writeFile as writeFile5 } from "node:fs/promises";
+import path17 from "node:path";
 async function writeAtomically2(file, text2, display) {
-  const temp = path16.join(path16.dirname(file), `.${path16.basename(file)}.${randomBytes2(6).toString("hex")}.tmp`);
+  const temp = path17.join(path17.dirname(file), `.${path17.basename(file)}.${randomBytes2(6).toString("hex")}.tmp`);
   try {
-    const mode = (await stat7(file)).mode & 511;
+    const mode = (await stat8(file)).mode & 511;
     await writeFile5(temp, text2, { flag: "wx", mode });
     await chmod2(temp, mode);
     await rename3(temp, file);
@@ -89428,20 +89523,20 @@ async function writeAtomically2(file, text2, display) {
 
 // src/edit/policy-files.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { readdir as readdir5, readFile as readFile6 } from "node:fs/promises";
-import path17 from "node:path";
+import { readdir as readdir5, readFile as readFile7 } from "node:fs/promises";
+import path18 from "node:path";
 async function yamlFiles(dir) {
   const out = [];
   for (const entry of (await readdir5(dir, { withFileTypes: true })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
     if (entry.name.startsWith(".")) continue;
-    const full = path17.join(dir, entry.name);
+    const full = path18.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...await yamlFiles(full));
     else if (/\.ya?ml$/.test(entry.name)) out.push(full);
   }
   return out;
 }
 async function readPolicyFiles(dir, cwd) {
-  const root = path17.resolve(cwd, dir);
+  const root = path18.resolve(cwd, dir);
   let files;
   try {
     files = await yamlFiles(root);
@@ -89450,8 +89545,8 @@ async function readPolicyFiles(dir, cwd) {
   }
   return Promise.all(
     files.map(async (file) => {
-      const source = await readFile6(file, "utf8");
-      return { path: file, display: path17.relative(cwd, file), source, documents: (0, import_yaml5.parseAllDocuments)(source) };
+      const source = await readFile7(file, "utf8");
+      return { path: file, display: path18.relative(cwd, file), source, documents: (0, import_yaml5.parseAllDocuments)(source) };
     })
   );
 }
@@ -89619,8 +89714,8 @@ async function report(io) {
 `);
   if (rules.length === 0) return 0;
   const promoted = await promoteRules({ dir, cwd: io.cwd, rules, dryRun: true });
-  const files = promoted.files.map((f) => ({ path: path18.relative(io.cwd, path18.resolve(io.cwd, f.file)).split(path18.sep).join("/"), text: f.text }));
-  const list2 = promoted.rules.map((p) => `- \`${p.rule}\` (\`${p.file.split(path18.sep).join("/")}\` line ${p.line}): shadow \u2192 deny`).join("\n");
+  const files = promoted.files.map((f) => ({ path: path19.relative(io.cwd, path19.resolve(io.cwd, f.file)).split(path19.sep).join("/"), text: f.text }));
+  const list2 = promoted.rules.map((p) => `- \`${p.rule}\` (\`${p.file.split(path19.sep).join("/")}\` line ${p.line}): shadow \u2192 deny`).join("\n");
   const header = [
     MARKER2,
     `Proposed by the scheduled \`blastguard report\` over the decision logs of the last ${input("window") || "7d"}: these shadow rules had would-deny hits only from callers marked unexpected, or none at all.`,
@@ -89665,8 +89760,8 @@ function isCommand(value) {
 }
 function useBundledRuntime() {
   if (process.env["BLASTGUARD_RUNTIME_WASM"]) return;
-  const here = path19.dirname(fileURLToPath3(import.meta.url));
-  const bundled = path19.join(here, "blastguard-runtime.wasm");
+  const here = path20.dirname(fileURLToPath3(import.meta.url));
+  const bundled = path20.join(here, "blastguard-runtime.wasm");
   if (existsSync6(bundled)) process.env["BLASTGUARD_RUNTIME_WASM"] = bundled;
 }
 async function validate(io) {

@@ -7,6 +7,8 @@
  * `firstDuplicateKey`, whose recursion decides what it reads.
  */
 
+import { isExactJsonNumber } from './exact-number.js';
+
 const SURROGATE = /[\ud800-\udfff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -23,6 +25,15 @@ interface Frame {
  * accepts: it is not checked.
  */
 export function duplicateKeyOfValid(text: string, maxDepth: number): string | null | undefined {
+  return scanValidJson(text, maxDepth)?.duplicate;
+}
+
+/**
+ * `duplicateKeyOfValid`, and the first number literal a JavaScript number does not hold exactly
+ * (core/exact-number.ts), scanned up to the first repeated name, in the same pass.
+ */
+export function scanValidJson(text: string, maxDepth: number): { duplicate: string | null; inexact: string | null } | undefined {
+  let inexact: string | null = null;
   const stack: Frame[] = [];
   let expectKey = false;
   let i = 0;
@@ -54,7 +65,7 @@ export function duplicateKeyOfValid(text: string, maxDepth: number): string | nu
       if (frame.first === null) frame.first = name;
       else {
         if (frame.names === null) frame.names = new Set([frame.first]);
-        if (frame.names.has(name)) return name;
+        if (frame.names.has(name)) return { duplicate: name, inexact };
         frame.names.add(name);
       }
       continue;
@@ -86,11 +97,19 @@ export function duplicateKeyOfValid(text: string, maxDepth: number): string | nu
       default:
         // A number or a literal: one value, read whole.
         if (stack.length > maxDepth) return undefined;
-        while (i + 1 < n && !isDelimiter(text.charCodeAt(i + 1))) i++;
+        {
+          const start = i;
+          while (i + 1 < n && !isDelimiter(text.charCodeAt(i + 1))) i++;
+          // `true`, `false` and `null` are the only other literals.
+          if (inexact === null && c !== 0x74 && c !== 0x66 && c !== 0x6e) {
+            const literal = text.slice(start, i + 1);
+            if (!isExactJsonNumber(literal)) inexact = literal;
+          }
+        }
     }
     i++;
   }
-  return null;
+  return { duplicate: null, inexact };
 }
 
 function isDelimiter(c: number): boolean {

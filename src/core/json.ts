@@ -1,5 +1,6 @@
 import { JsonNumberLiteral, type CanonicalValue } from './canonical-json.js';
-import { duplicateKeyOfValid } from './json-duplicates.js';
+import { isExactJsonNumber } from './exact-number.js';
+import { scanValidJson } from './json-duplicates.js';
 
 /**
  * A strict JSON reader that reads the way OPA's `util.Unmarshal` (Go `encoding/json` with
@@ -54,6 +55,8 @@ const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 class Parser {
   private pos = 0;
+  /** The first number literal a JavaScript number would not write back as the same value. */
+  inexact: string | null = null;
 
   constructor(
     private readonly text: string,
@@ -111,6 +114,7 @@ class Parser {
     const m = NUMBER.exec(this.text);
     if (!m || m[0].length === 0) this.fail('invalid character');
     this.pos += m[0].length;
+    if (this.inexact === null && !isExactJsonNumber(m[0])) this.inexact = m[0];
     return new JsonNumberLiteral(m[0]);
   }
 
@@ -235,13 +239,25 @@ function replaceLoneSurrogates(s: string): string {
  * deeper than Go reads): a caller that must decide about it treats it as unreadable.
  */
 export function firstDuplicateKey(text: string): string | null {
+  return scanRequestJson(text).duplicate;
+}
+
+/**
+ * The first repeated member name and the first number literal a JavaScript number cannot hold
+ * (see core/exact-number.ts), or null for each. Throws `JsonSyntaxError` as `firstDuplicateKey`.
+ */
+function scanRequestJson(text: string): { duplicate: string | null; inexact: string | null } {
+  const parser = new Parser(text, 'reject');
   try {
-    parseJsonPreservingNumbers(text, { duplicates: 'reject' });
+    parser.skipWhitespace();
+    parser.value(0);
+    parser.skipWhitespace();
+    if (!parser.atEnd()) parser.fail('unexpected data after the top-level value');
   } catch (e) {
-    if (e instanceof JsonDuplicateKeyError) return e.key;
+    if (e instanceof JsonDuplicateKeyError) return { duplicate: e.key, inexact: parser.inexact };
     throw e;
   }
-  return null;
+  return { duplicate: null, inexact: parser.inexact };
 }
 
 /** Well below the nesting at which `firstDuplicateKey` runs out of stack (about 2,500 on Node 20). */
@@ -249,14 +265,14 @@ const SCAN_DEPTH = 1_000;
 
 /**
  * A JSON text as JavaScript reads it (`JSON.parse`), with the first member name one of its
- * objects repeats; null for text `JSON.parse` or Go's decoder cannot read.
+ * objects repeats and the first number literal `value` no longer holds exactly (`inexact`, read
+ * up to the first repeated name); null for text `JSON.parse` or Go's decoder cannot read.
  */
-export function parseJsonNotingDuplicates(text: string): { value: unknown; duplicate: string | null } | null {
+export function parseJsonNotingDuplicates(text: string): { value: unknown; duplicate: string | null; inexact: string | null } | null {
   try {
     const value = JSON.parse(text) as unknown;
     // Text nested as request bodies are is scanned once; deeper text is read again, as before.
-    const scanned = duplicateKeyOfValid(text, SCAN_DEPTH);
-    return { value, duplicate: scanned === undefined ? firstDuplicateKey(text) : scanned };
+    return { value, ...(scanValidJson(text, SCAN_DEPTH) ?? scanRequestJson(text)) };
   } catch {
     return null;
   }

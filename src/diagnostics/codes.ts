@@ -81,6 +81,13 @@ export const VALIDATION_CODES = {
   issuerWithoutKeys: 'BG824',
   issuerJwksUrl: 'BG825',
   issuerLifetime: 'BG826',
+  // Api options the egress proxy reads (BG706–BG711): trusted documents, body labels.
+  trustedDocumentsUnreadable: 'BG706',
+  trustedDocumentsFormat: 'BG707',
+  trustedDocumentId: 'BG708',
+  duplicateTrustedDocument: 'BG709',
+  trustedDocumentBody: 'BG710',
+  apiOptionProtocol: 'BG711',
 } as const satisfies CodeRegistry;
 
 /** A load or validation code; the set may grow (new rules), unlike extraction's closed union. */
@@ -160,6 +167,13 @@ const VALIDATION_CODE_INFO: Readonly<Record<ValidationCode, readonly [Severity, 
   BG824: ['error', 'identity issuer has neither `keys` nor `jwksUrl`'],
   BG825: ['error', 'identity issuer `jwksUrl` is not https (or http on loopback)'],
   BG826: ['error', 'identity issuer `maxLifetime` is longer than 24h'],
+  // Api options the egress proxy reads.
+  BG706: ['error', 'trusted-documents manifest cannot be read (missing, outside the policy directory, not UTF-8, not json)'],
+  BG707: ['error', 'trusted-documents manifest is not an apollo persisted-query manifest (format, version 1, operations)'],
+  BG708: ['error', 'trusted document `id` is not the sha256 hex of its `body`'],
+  BG709: ['error', 'trusted-documents manifest lists an `id` twice'],
+  BG710: ['error', 'trusted document `body` is not a graphql document with exactly one operation'],
+  BG711: ['error', 'api option its protocol does not read (`trustedDocuments` off graphql, `http.jsonLabelledAsForm` off graphql, http and rest-json)'],
 };
 
 /**

@@ -59,8 +59,9 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    * Request parameters given in several places with nothing to say which wins: GraphQL `query`,
    * `variables` or `operationName` in the URL of a POST, repeated in the URL of a GET, or a GET
    * that also has a body; a URL parameter some server may read as a GraphQL member although it is
-   * not spelled as one (`query[]`, `variables[id]`, `variables.id`, `Query`, `query%5B%5D`); `query` next to a stored-document id (`documentId`, `doc_id`, `id`,
-   * `queryId`, `extensions.persistedQuery`); an HTTP API parameter given in two of the path, the
+   * not spelled as one (`query[]`, `variables[id]`, `variables.id`, `Query`, `query%5B%5D`); `query`
+   * next to a stored-document id (`documentId`, `doc_id`, `id`, `queryId`,
+   * `extensions.persistedQuery`) other than the `query`'s own sha256; an HTTP API parameter given in two of the path, the
    * query string and the body with different values (any body type; bracket/dotted forms and case
    * variants address the same name), a resource argument repeated differently or spelled in such
    * a form; a path two catalog routes match equally well; a JSON member (GraphQL request members,
@@ -105,6 +106,18 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    * servers may run any handler mounted for every method, so nothing says what it does.
    */
   undeclaredOptions: ['BG717', 'OPTIONS request has no declared route'],
+  /**
+   * A GraphQL request names a stored document (`extensions.persistedQuery.sha256Hash`,
+   * `documentId`, `doc_id`, `id`, `queryId`) that the Api's trusted-documents manifest does not
+   * list, or several that name different documents.
+   */
+  unknownStoredDocument: ['BG703', 'stored GraphQL document is not in the api\'s trusted documents'],
+  /**
+   * A JSON number (a body member, GraphQL `variables`) a JavaScript number does not hold exactly:
+   * an integer beyond ±2^53, more digits than a double keeps, an exponent out of range. Read and
+   * re-serialized, it would reach the server as another number.
+   */
+  inexactNumber: ['BG704', 'JSON number cannot be read exactly (beyond ±2^53 or a double\'s precision)'],
   /**
    * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
    * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is

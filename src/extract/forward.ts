@@ -7,6 +7,7 @@ import { quote } from '../core/untrusted.js';
 import { apiFor } from './api.js';
 import { EXTRACT_CODES } from './codes.js';
 import { ExtractFailure, fail } from './failure.js';
+import { declaredBodyType } from './form-json.js';
 import { decisionInputsOf, extractDecisionInputs } from './index.js';
 import type { Context } from './input.js';
 import { canonicalHttp } from './protocols/canonical-http.js';
@@ -54,7 +55,7 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
     const opaque = PROTOCOLS[api.protocol].bodyIsData === true;
     const plain = opaque || !headers.has('content-encoding') ? headers : withoutEncoding(headers);
     const body = opaque ? (request.body ?? '') : decodeBody(request.body, headers, limits.maxBodyBytes);
-    const normalized = normalizeRequest({ method: request.method, url: request.url, body }, url, plain, limits.maxBodyBytes, opaque);
+    const normalized = normalizeRequest({ method: request.method, url: request.url, body }, url, opaque ? plain : declaredBodyType(plain, api), limits.maxBodyBytes, opaque);
     const writer = PROTOCOLS[api.protocol].canonical ?? canonicalHttp;
     const message = writer(normalized, api, limits);
     const bytes = typeof message.body === 'string' ? Buffer.from(message.body, 'utf8') : message.body;

@@ -10,6 +10,7 @@ import { EXTRACT_CODES } from './codes.js';
 import { extractToken } from './credentials.js';
 import { chainIdentity, envelopeVerifier, headerEnvelope } from './envelope.js';
 import { ExtractFailure, fail } from './failure.js';
+import { declaredBodyType } from './form-json.js';
 import { failed, toInput } from './input.js';
 import { declaredInventory } from './inventory.js';
 import type { Context } from './input.js';
@@ -50,7 +51,8 @@ export function extractDecisionInputs(request: HttpRequest, ir: IrCatalog, optio
     const api = apiFor(ir, hostOf(url), url, context);
     const inventory = lookupsFor(options, ir, api);
     readCaller(headers, api, ir, context, options);
-    const normalized = normalizeRequest(request, url, headers, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, PROTOCOLS[api.protocol].bodyIsData === true);
+    const opaque = PROTOCOLS[api.protocol].bodyIsData === true;
+    const normalized = normalizeRequest(request, url, opaque ? headers : declaredBodyType(headers, api), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, opaque);
     inputsOf(PROTOCOLS[api.protocol].messages(normalized, api), api, context, inventory, out);
   } catch (e) {
     return [failed(context, asFailure(e))];

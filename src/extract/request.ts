@@ -2,7 +2,7 @@ import { headerValues } from '../core/headers.js';
 import type { HeaderMap } from '../core/headers.js';
 import { parseJsonNotingDuplicates } from '../core/json.js';
 import { isRecord } from '../core/record.js';
-import { labelled } from '../core/untrusted.js';
+import { labelled, quote } from '../core/untrusted.js';
 import { EXTRACT_CODES } from './codes.js';
 import { fail } from './failure.js';
 import type { HttpRequest } from './types.js';
@@ -179,7 +179,13 @@ export function readJson(text: string): unknown {
   if (json.duplicate !== null) {
     fail(EXTRACT_CODES.invalidBody, `the json body repeats ${labelled('the member', json.duplicate, 'key', 'a member name')} in one object: parsers differ on which copy they keep`);
   }
+  if (json.inexact !== null) inexactNumber('the json body', json.inexact);
   return json.value;
+}
+
+/** Refuses a number the reader would change (core/exact-number.ts): what is decided and forwarded must be what was sent. */
+export function inexactNumber(where: string, literal: string): never {
+  return fail(EXTRACT_CODES.inexactNumber, `${where} has the number ${quote(literal.slice(0, 40), 'number', 'a long number')}, which a javascript number does not hold exactly: it would be decided and forwarded as another value`);
 }
 
 /** Headers frameworks read to run a request as another method than the one it was sent with. */

@@ -23,6 +23,12 @@ const REGISTRY = codeRegistry({
   denied: ['BG766', 'a `tools/call` was denied by policy; the client got a tool result with `isError: true`'],
   /** A batch repeats a request id: responses could not be told apart; the batch is refused. */
   duplicateId: ['BG767', 'a json-rpc batch repeats a request `id`; the batch is refused'],
+  /**
+   * A client message holds a JSON number a JavaScript number does not hold exactly (an integer
+   * beyond ±2^53, more digits than a double keeps): forwarded re-serialized it would reach the
+   * server as another value, so the frame is refused.
+   */
+  inexactNumber: ['BG768', 'a client message holds a json number that cannot be forwarded exactly (beyond ±2^53 or a double\'s precision); refused'],
 });
 
 export const GUARD_CODES = REGISTRY.codes;

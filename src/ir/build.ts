@@ -4,7 +4,8 @@ import { durationSeconds } from '../core/duration.js';
 import { normalizeTimestamp } from '../core/time.js';
 import { defineOwn } from '../core/record.js';
 import { familyKey } from '../core/token-family.js';
-import type { PolicySet } from '../load/types.js';
+import { manifestPath, readManifest } from '../load/index.js';
+import type { LoadedDocument, PolicySet } from '../load/types.js';
 import type { ArgumentConditions, Match, Operation } from '../schemas/types.generated.js';
 import {
   CLASSES,
@@ -40,7 +41,7 @@ const classOrder = (xs: readonly OperationClass[]): OperationClass[] => CLASSES.
 export function buildIr(set: PolicySet): Ir {
   const apis = new Map<string, IrApi>();
   for (const doc of set.apis) {
-    if (!apis.has(doc.name)) apis.set(doc.name, buildApi(doc.name, doc.value.spec));
+    if (!apis.has(doc.name)) apis.set(doc.name, withReadingOptions(buildApi(doc.name, doc.value.spec), doc, set));
   }
 
   const policies = new Map<string, IrPolicy>();
@@ -163,6 +164,26 @@ function sortedRecord(record: Readonly<Record<string, string | undefined>>): Rec
 }
 
 type ApiSpec = PolicySet['apis'][number]['value']['spec'];
+
+/**
+ * The options that say how the Api's server reads requests: its trusted documents (the manifest's
+ * operations, read from the text the loader attached) and its body labels. Each is set only when
+ * declared, so catalogs without them keep their IR.
+ */
+function withReadingOptions(api: IrApi, doc: LoadedDocument<'Api'>, set: PolicySet): IrApi {
+  const file = manifestPath(doc);
+  const attached = file === null ? undefined : set.attachments?.[file];
+  if (attached !== undefined && 'text' in attached && api.protocol === 'graphql') {
+    const reading = readManifest(attached.text);
+    if ('operations' in reading) {
+      const byId = new Map<string, string>();
+      for (const op of reading.operations) if (!byId.has(op.id)) byId.set(op.id, op.body);
+      api.trustedDocuments = [...byId].sort((a, b) => byString(a[0], b[0])).map(([id, body]) => ({ id, body }));
+    }
+  }
+  if (doc.value.spec.http?.jsonLabelledAsForm === 'accept') api.http = { jsonLabelledAsForm: true };
+  return api;
+}
 
 function buildApi(name: string, spec: ApiSpec): IrApi {
   const operations = Object.entries(spec.operations)

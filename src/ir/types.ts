@@ -62,6 +62,20 @@ export interface IrApi {
    * into the decision input (arguments may carry secrets or SQL). Absent when there are none.
    */
   argumentPaths?: string[];
+  /**
+   * GraphQL: the documents of the Api's trusted-documents manifest, sorted by id (the sha256 hex
+   * of `body`), so an enforcer expands a stored-document id from the bundle alone. Absent when
+   * the Api declares none, so other catalogs keep their IR (and its digest).
+   */
+  trustedDocuments?: IrTrustedDocument[];
+  /** How the server reads HTTP beyond the standards; absent when the Api declares nothing. */
+  http?: { jsonLabelledAsForm: boolean };
+}
+
+/** One operation of an Apollo persisted-query manifest. */
+export interface IrTrustedDocument {
+  id: string;
+  body: string;
 }
 
 export interface IrMatch {

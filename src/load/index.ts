@@ -4,6 +4,7 @@ import { VALIDATION_CODES } from '../diagnostics/codes.js';
 import { diagnostic, fileStart } from '../diagnostics/create.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { Kind } from '../schemas/index.js';
+import { readAttachments } from './attachments.js';
 import { checkDocument } from './document.js';
 import { findPolicyFiles, isInside, outsideLinkDiagnostic, readPolicyFile, relativePath } from './files.js';
 import type { FoundFile } from './files.js';
@@ -12,7 +13,10 @@ import type { LoadedDocument, PolicySet, RejectedDocument } from './types.js';
 import { parseYaml } from './yaml.js';
 import { KINDS } from '../schemas/index.js';
 
-export type { JsonPath, KindDocuments, LoadedDocument, PolicySet, RejectedDocument, SourceSpan } from './types.js';
+export type { AttachedFile, JsonPath, KindDocuments, LoadedDocument, PolicySet, RejectedDocument, SourceSpan } from './types.js';
+export { manifestPath } from './attachments.js';
+export { MANIFEST_FORMAT, readManifest } from './manifest.js';
+export type { ManifestOperation, ManifestReading } from './manifest.js';
 export { API_VERSION } from './document.js';
 export { MAX_FILE_BYTES } from './files.js';
 export { MAX_ALIAS_COUNT } from './yaml.js';
@@ -48,6 +52,7 @@ export async function loadPolicySet(dir: string, options: { cwd: string }): Prom
     set.rejected?.push(...loaded.rejected);
     if (loaded.text !== undefined) sources.set(file.rel, loaded.text);
   }
+  await readAttachments(set, cwd, sources);
   return { set, diagnostics, sources };
 }
 

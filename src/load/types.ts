@@ -75,4 +75,12 @@ export interface PolicySet {
    * second, misleading "not declared" error for references to them.
    */
   rejected?: RejectedDocument[];
+  /**
+   * Files documents name (an `Api`'s trusted-documents manifest), by path relative to the working
+   * directory: their text, or why they could not be read. Absent when no document names one.
+   */
+  attachments?: Record<string, AttachedFile>;
 }
+
+/** A file a document names, as the loader read it. */
+export type AttachedFile = { text: string } | { problem: string };

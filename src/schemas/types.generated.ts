@@ -129,6 +129,24 @@ export interface ApiDocument {
        */
       tenantBaggageKey?: string;
     };
+    /**
+     * GraphQL only: the stored (persisted, trusted) documents the server runs by id. A request naming one (`extensions.persistedQuery.sha256Hash`, `documentId`, `doc_id`, `id`, `queryId`) instead of a `query` is decided on, and forwarded as, the manifest's document; an id the manifest lacks is refused (BG703). Without it such requests are refused (BG407). The operations travel in the signed bundle.
+     */
+    trustedDocuments?: {
+      /**
+       * Path of the manifest, relative to this file: Apollo's persisted-query manifest (`{"format": "apollo-persisted-query-manifest", "version": 1, "operations": [{"id", "name", "type", "body"}]}`), each `id` the sha256 hex of its `body`.
+       */
+      manifest: string;
+    };
+    /**
+     * How this API's server reads HTTP requests beyond the standards (graphql, http and rest-json APIs).
+     */
+    http?: {
+      /**
+       * `accept`: this server reads a JSON body even when it is labelled `application/x-www-form-urlencoded` (as `curl -d` sends it), so such a body is read as JSON (and the proxy forwards it as `application/json`). Default `refuse`: a GraphQL body so labelled is refused (BG404), an HTTP API's is read as a form.
+       */
+      jsonLabelledAsForm?: 'accept' | 'refuse';
+    };
     operations: {
       [k: string]: Operation | undefined;
     };

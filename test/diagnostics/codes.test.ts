@@ -92,11 +92,11 @@ describe('diagnostic code registry', () => {
     }
   });
 
-  it('keeps validation codes in BG001-BG099 (and IdentityIssuer BG820-BG829) and every validation code used', () => {
+  it('keeps validation codes in BG001-BG099 (and IdentityIssuer BG820-BG829, proxy Api options BG706-BG711) and every validation code used', () => {
     const used = codesUsedIn(path.join(REPO, 'src', 'load'));
     for (const [code] of codesUsedIn(path.join(REPO, 'src', 'validate'))) used.set(code, '');
-    for (const code of used.keys()) expect(code).toMatch(/^BG0\d\d$|^BG82\d$/);
-    const registered = Object.keys(CODES).filter((c) => /^BG0\d\d$|^BG82\d$/.test(c));
+    for (const code of used.keys()) expect(code).toMatch(/^BG0\d\d$|^BG82\d$|^BG70[6-9]$|^BG71[01]$/);
+    const registered = Object.keys(CODES).filter((c) => /^BG0\d\d$|^BG82\d$|^BG70[6-9]$|^BG71[01]$/.test(c));
     expect(registered.filter((c) => !used.has(c))).toEqual([]);
   });
 

@@ -15,7 +15,7 @@ describe('unparseable requests yield exactly one input the policy denies', () =>
     ['several operations and no name', post({ query: 'query A { me } mutation B { volumeDelete(volumeId: "x") }' }), EXTRACT_CODES.operationNotFound],
     ['missing query', post({ variables: {} }), EXTRACT_CODES.missingQuery],
     ['empty query', post({ query: '  ' }), EXTRACT_CODES.missingQuery],
-    ['persisted query hash only', post({ extensions: { persistedQuery: { version: 1, sha256Hash: 'ab' } } }), EXTRACT_CODES.missingQuery],
+    ['persisted query hash only', post({ extensions: { persistedQuery: { version: 1, sha256Hash: 'ab' } } }), EXTRACT_CODES.unknownStoredDocument],
     ['empty body', post(''), EXTRACT_CODES.missingQuery],
     ['query not a string', post({ query: 42 }), EXTRACT_CODES.invalidBody],
     ['operationName not a string', post({ query: '{ me }', operationName: 1 }), EXTRACT_CODES.invalidBody],

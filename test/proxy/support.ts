@@ -1,6 +1,6 @@
 // The proxy under test, with real parts: the example policies compiled and signed into a bundle
 // file, an enforcer activating it (verified), and the reverse proxy in front of a real upstream.
-import { catalogOfIr } from '../../src/ir/catalog.js';
+import { catalogOfIr, type IrCatalog } from '../../src/ir/catalog.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,8 +37,8 @@ export type Enforcement = 'normal' | 'shadow-all' | 'lockdown';
 
 export interface Signed {
   ir: Ir;
-  /** A signed bundle of the example policies with the panic flag set to `enforcement`. */
-  bundle(revision: string, sequence: number, enforcement?: Enforcement): Promise<Uint8Array>;
+  /** A signed bundle of the example policies with the panic flag set to `enforcement` (and another api catalog, when given). */
+  bundle(revision: string, sequence: number, enforcement?: Enforcement, catalog?: IrCatalog): Promise<Uint8Array>;
   verificationPem: Uint8Array;
 }
 
@@ -54,9 +54,9 @@ export function signedPolicies(): Promise<Signed> {
     return {
       ir,
       verificationPem: keys.verification,
-      bundle: async (revision, sequence, enforcement = 'normal') => {
+      bundle: async (revision, sequence, enforcement = 'normal', catalog = catalogOfIr(ir)) => {
         const data = enforcement === 'normal' ? compiled.data : withEnforcement(compiled.data, enforcement);
-        const files = bundleFiles({ wasm: compiled.wasm, data, catalog: catalogOfIr(ir), revision, entrypoints: compiled.entrypoints, metadata: { compiler: 'blastguard test', sequence } });
+        const files = bundleFiles({ wasm: compiled.wasm, data, catalog, revision, entrypoints: compiled.entrypoints, metadata: { compiler: 'blastguard test', sequence } });
         return packBundle(files, await signBundleFiles(files, { key }));
       },
     };

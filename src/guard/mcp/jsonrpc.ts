@@ -1,6 +1,6 @@
 import { parseJsonNotingDuplicates } from '../../core/json.js';
 import { isRecord } from '../../core/record.js';
-import { labelled } from '../../core/untrusted.js';
+import { labelled, quote } from '../../core/untrusted.js';
 import { GUARD_CODES, type GuardCode } from '../codes.js';
 
 /*
@@ -66,8 +66,24 @@ export function readFrame(text: string): Frame {
       },
     };
   }
+  // A number re-serialized as another value: the whole frame is refused (which batch element holds
+  // it is not known after `JSON.parse`), unless a lone message is unreadable for its own reason.
+  const inexact: Frame | null =
+    parsed.inexact === null
+      ? null
+      : {
+          fatal: {
+            code: GUARD_CODES.inexactNumber,
+            message: `the message has the number ${quote(parsed.inexact.slice(0, 40), 'number', 'a long number')}, which the guard cannot forward exactly: it would reach the server as another value`,
+            rpc: JSONRPC_ERRORS.invalidRequest,
+          },
+        };
   const value = parsed.value;
-  if (!Array.isArray(value)) return { batch: false, items: [readMessage(value)] };
+  if (!Array.isArray(value)) {
+    const item = readMessage(value);
+    return inexact !== null && !isUnreadable(item) ? inexact : { batch: false, items: [item] };
+  }
+  if (inexact !== null) return inexact;
   if (value.length === 0) return { fatal: { code: GUARD_CODES.unreadableMessage, message: 'the json-rpc batch is an empty array', rpc: JSONRPC_ERRORS.invalidRequest } };
   const items = value.map(readMessage);
   const seen = new Set<JsonRpcId>();

@@ -1,4 +1,5 @@
 import type { ValidationRule } from '../context.js';
+import { apiOptionProtocol } from './api-option-protocol.js';
 import { attemptRange } from './attempt-range.js';
 import { classSelector } from './class-selector.js';
 import { duplicateFingerprint } from './duplicate-fingerprint.js';
@@ -6,6 +7,7 @@ import { duplicateInventoryId } from './duplicate-inventory-id.js';
 import { duplicateName } from './duplicate-name.js';
 import { duplicateRoute } from './duplicate-route.js';
 import { duplicateRuleId } from './duplicate-rule-id.js';
+import { duplicateTrustedDocument } from './duplicate-trusted-document.js';
 import { fingerprintFormat } from './fingerprint-format.js';
 import { identityIssuerJwksUrl } from './identity-issuer-jwks-url.js';
 import { identityIssuerKeys } from './identity-issuer-keys.js';
@@ -21,6 +23,10 @@ import { singleOverrides } from './single-overrides.js';
 import { tokenExpiry } from './token-expiry.js';
 import { tokenFamily } from './token-family.js';
 import { tokenRequiresExpiry } from './token-requires-expiry.js';
+import { trustedDocumentBody } from './trusted-document-body.js';
+import { trustedDocumentId } from './trusted-document-id.js';
+import { trustedDocumentsFormat } from './trusted-documents-format.js';
+import { trustedDocumentsUnreadable } from './trusted-documents-unreadable.js';
 import { undeclaredToken } from './undeclared-token.js';
 import { unknownApi } from './unknown-api.js';
 import { unknownArgument } from './unknown-argument.js';
@@ -60,4 +66,10 @@ export const RULES: readonly ValidationRule[] = [
   identityIssuerKeys,
   identityIssuerJwksUrl,
   identityIssuerLifetime,
+  trustedDocumentsUnreadable,
+  trustedDocumentsFormat,
+  trustedDocumentId,
+  duplicateTrustedDocument,
+  trustedDocumentBody,
+  apiOptionProtocol,
 ];

@@ -14,6 +14,7 @@ import { hasOwn, isRecord } from '../../../core/record.js';
 import { labelled } from '../../../core/untrusted.js';
 import { EXTRACT_CODES } from '../../codes.js';
 import { ExtractFailure, fail } from '../../failure.js';
+import { inexactNumber } from '../../request.js';
 import { parseDocument } from './document-cache.js';
 
 /*
@@ -164,6 +165,7 @@ export function readVariables(raw: unknown): Record<string, unknown> {
     if (json.duplicate !== null) {
       fail(EXTRACT_CODES.invalidBody, 'graphql `variables` repeats a member name in one object: parsers differ on which copy they keep');
     }
+    if (json.inexact !== null) inexactNumber('graphql `variables`', json.inexact);
     value = json.value;
   }
   if (!isRecord(value)) fail(EXTRACT_CODES.missingVariable, 'graphql `variables` must be an object');

@@ -8,7 +8,9 @@ export const GRAPHQL_PARAMS = ['query', 'variables', 'operationName'] as const;
 /**
  * Members that name a stored (persisted, trusted) document: Apollo's `extensions.persistedQuery`,
  * GraphQL over HTTP's `documentId`, Relay's `doc_id` / `id`, `queryId`. A server that supports them
- * may run the stored document and ignore `query`, so both together are never decided by `query`.
+ * may run the stored document and ignore `query`, so both together are decided by `query` only
+ * when the id is the `query`'s own sha256 (persisted.ts); an id alone is expanded from the Api's
+ * trusted documents.
  */
 export const PERSISTED_PARAMS = ['documentId', 'doc_id', 'id', 'queryId', 'extensions'] as const;
 

@@ -12,6 +12,7 @@ import { canonicalGraphqlRequest } from './canonical.js';
 import { decidedMessage, foundOperations } from './decided.js';
 import { MAX_TOKENS, graphqlRootFields } from './document.js';
 import { GRAPHQL_MEMBERS, GRAPHQL_PARAMS, PERSISTED_PARAMS, persistedMembers, persistedNextToQuery } from './members.js';
+import { expandStoredDocument } from './persisted.js';
 import type { GraphqlRequest } from './document.js';
 
 /*
@@ -27,7 +28,7 @@ import type { GraphqlRequest } from './document.js';
 
 export const graphql: ProtocolExtractor = {
   protocol: 'graphql',
-  messages: (request, api) => graphqlRequests(request, api).map((entry) => () => graphqlOperations(entry)),
+  messages: (request, api) => graphqlRequests(request, api).map((entry) => () => graphqlOperations(expandStoredDocument(entry, api))),
   canonical: (request, api, limits) => canonicalGraphql(request, api, limits),
 };
 
@@ -42,7 +43,7 @@ function canonicalGraphql(request: NormalizedRequest, api: IrApi, limits: Forwar
   const type = mediaType(request.headers);
   // `graphqlRequests` read the body as JSON already: a JSON text opening with `[` is an array.
   const batch = request.method === 'POST' && type !== 'application/graphql' && request.text.trimStart().startsWith('[');
-  const written = entries.map((entry) => canonicalGraphqlRequest(entry, limits, request.method));
+  const written = entries.map((entry) => canonicalGraphqlRequest(expandStoredDocument(entry, api), limits, request.method));
   const decided = written.map(decidedMessage);
   return {
     method: 'POST',
@@ -74,11 +75,11 @@ export function graphqlRequests(request: NormalizedRequest, api: IrApi): readonl
     const repeated = GRAPHQL_PARAMS.filter((name) => params.getAll(name).length > 1);
     if (repeated.length > 0) ambiguous(`the url repeats ${repeated.map((n) => `\`${n}\``).join(', ')}: servers differ on which copy they read`);
     if (text.trim() !== '') ambiguous('a GET request with a body: servers differ on whether they read the url or the body');
-    const persisted = PERSISTED_PARAMS.filter((name) =>
-      name === 'extensions' ? params.getAll(name).some((v) => v.includes('persistedQuery')) : params.has(name),
-    );
-    if (params.has('query') && persisted.length > 0) persistedNextToQuery(persisted);
-    const fromUrl: GraphqlRequest = { query: params.get('query'), variables: params.get('variables'), operationName: params.get('operationName') };
+    const repeatedIds = PERSISTED_PARAMS.filter((name) => params.getAll(name).length > 1);
+    if (repeatedIds.length > 0) ambiguous(`the url repeats ${repeatedIds.map((n) => `\`${n}\``).join(', ')}: servers differ on which copy they read`);
+    // Stored-document members go along: they are expanded from the trusted documents, or refused.
+    const fromUrl: Record<string, unknown> = { query: params.get('query'), variables: params.get('variables'), operationName: params.get('operationName') };
+    for (const name of PERSISTED_PARAMS) if (params.has(name)) fromUrl[name] = params.get(name);
     return [fromUrl];
   }
   if (method !== 'POST') fail(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry a graphql operation`);

@@ -1,0 +1,36 @@
+import { manifestPath, readManifest } from '../load/index.js';
+import type { JsonPath, LoadedDocument, ManifestReading, PolicySet, SourceSpan } from '../load/index.js';
+
+/** One Api's trusted-documents manifest as the loader read it, for the rules that check it. */
+export interface ManifestSite {
+  api: LoadedDocument<'Api'>;
+  /** The manifest's path relative to the working directory. */
+  file: string;
+  /** Where the Api names it. */
+  at: SourceSpan;
+  /** The reading of its text; null when the loader could not read it (`problem` says why). */
+  reading: ManifestReading | null;
+  problem: string | null;
+}
+
+const MANIFEST: JsonPath = ['spec', 'trustedDocuments', 'manifest'];
+
+const readings = new WeakMap<PolicySet, ManifestSite[]>();
+
+/** Every GraphQL Api's declared manifest, read once per set (several rules look at each). */
+export function manifestSites(set: PolicySet): ManifestSite[] {
+  const cached = readings.get(set);
+  if (cached !== undefined) return cached;
+  const out: ManifestSite[] = [];
+  for (const api of set.apis) {
+    const file = manifestPath(api);
+    if (file === null || api.value.spec.protocol !== 'graphql') continue;
+    const attached = set.attachments?.[file];
+    const at = api.locate(MANIFEST, 'value');
+    if (attached === undefined) out.push({ api, file, at, reading: null, problem: 'was not read' });
+    else if ('problem' in attached) out.push({ api, file, at, reading: null, problem: attached.problem });
+    else out.push({ api, file, at, reading: readManifest(attached.text), problem: null });
+  }
+  readings.set(set, out);
+  return out;
+}
