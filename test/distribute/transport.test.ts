@@ -70,7 +70,7 @@ describe('poll schedule', () => {
     let status = 404;
     const fetch = async (): Promise<Response> =>
       status === 200
-        ? new Response('bundle', { status, headers: { 'content-type': 'application/vnd.openpolicyagent.bundles' } })
+        ? new Response('bundle', { status, headers: { 'content-type': 'application/vnd.openpolicyagent.bundles', etag: '"b1"' } })
         : new Response(null, { status, headers: { 'content-type': 'application/vnd.openpolicyagent.bundles' } });
     const source = new HttpSource({ url: 'https://bundles.example/b', retries: 0, fetch, polling: { minDelaySeconds: 10, maxDelaySeconds: 40, longPollingTimeoutSeconds: 30 } });
     const ok = { etag: '', size: 0 };
