@@ -138,6 +138,8 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uin
   }
 
   const opaEval = x['opa_eval']!;
+  /** Where the input value the last opa_eval read ended (blastguard modules since this export). */
+  const inputEnd = typeof x['blastguard_input_end'] === 'function' ? x['blastguard_input_end'] : undefined;
 
   // Inputs given as values are written as JSON straight into memory at the heap pointer.
   const writer = new JsonWriter({
@@ -178,8 +180,9 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uin
       reserve(text.length * 3);
       length = encoder.encodeInto(text, view.subarray(heap)).written;
     }
+    let addr: number;
     try {
-      return opaEval(0, entrypoint, dataAddr, heap, length, heap + length, 0);
+      addr = opaEval(0, entrypoint, dataAddr, heap, length, heap + length, 0);
     } catch (e) {
       throw new BlastguardError(ENGINE_CODES.policyAborted, `the policy aborted: ${message(e)}`, {
         help: 'the input or the data could not be processed; check that the input is JSON and not excessively large or deep',
@@ -189,6 +192,20 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uin
       // The module may have grown memory: a stale view would write into a detached buffer.
       if (view.length === 0) view = new Uint8Array(memory.buffer);
     }
+    // The module reads the first value and ignores what follows it, as OPA's parser does; text a
+    // caller hands over must be exactly one JSON text (`{…} ;` or two documents back to back read
+    // differently elsewhere), so anything else is decided as no input: input:invalid.
+    if (value === undefined && inputEnd !== undefined && !blankUntil(inputEnd(), heap + length)) return evaluate(undefined, '', entrypoint);
+    return addr;
+  }
+
+  /** Whether only JSON whitespace lies between `from` and `to` in memory. */
+  function blankUntil(from: number, to: number): boolean {
+    for (let i = from; i < to; i++) {
+      const c = view[i];
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+    }
+    return true;
   }
 
   const decoded = new Map<string, Decision>();

@@ -105,6 +105,28 @@ describe('direct engine equals the SDK engine', () => {
     expect(direct.decide(small)).toEqual(sdk.decide(small));
   });
 
+  it('decides text that is not exactly one JSON text (bytes after the value, two documents) as no input', async () => {
+    await fc.assert(
+      fc.asyncProperty(irArb, dataPlanArb, fc.array(inputArb, { minLength: 20, maxLength: 20 }), fc.constantFrom(' ;', 'x', ',{}', '}', '\u000b'), async (ir, plan, inputs, tail) => {
+        const { wasm } = compileIr(ir);
+        const data = dataFor(ir, plan);
+        const direct = loadDirectEngine(wasm, data);
+        const none = direct.decideText('');
+        expect(none.rule).toBe('input:invalid');
+        for (const input of inputs) {
+          const text = input === undefined ? '{}' : JSON.stringify(input);
+          expect(direct.decideText(`${text}${tail}`).rule).toBe('input:invalid');
+          // Text that is not an object is invalid input on its own, with its own reason.
+          if (typeof input === 'object' && input !== null && !Array.isArray(input)) expect(direct.decideText(`${text}${text}`)).toEqual(none);
+          expect(direct.decideBytes(new TextEncoder().encode(`${text}${tail}`)).rule).toBe('input:invalid');
+          // Whitespace around one JSON text is still that text.
+          expect(direct.decideText(` \n${text}\r\n\t`)).toEqual(direct.decideText(text));
+        }
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it('refuses bytes that are not a module with BG120', () => {
     expect(outcome(() => loadDirectEngine(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 9]), {}))).toBe('error BG120');
   });

@@ -6,7 +6,8 @@ import {
 import { run_entrypoint, make_entrypoints, decide_text, illegal_entrypoint } from "./engine/engine";
 import { has_program } from "./engine/program";
 import { program_load, program_end } from "./engine/program";
-import { scan_input, slots_from_value } from "./engine/input";
+import { scan_input, scan_end, slots_from_value } from "./engine/input";
+import { parse_end } from "./json";
 import { note_output, output_id } from "./engine/outputs";
 
 export function program_init(): void {
@@ -32,10 +33,28 @@ export function opa_eval(reserved: i32, entrypoint: i32, data: usize, input_addr
   opa_eval_start(reserved, heap_ptr);
   // The input's fields straight from its text; the whole-text parse only when the scanner
   // cannot vouch for the text (engine/input.ts), with the heap as the call began.
-  if (!scan_input(input_addr, input_len)) slots_from_value(opa_eval_begin(reserved, heap_ptr, input_addr, input_len));
+  if (scan_input(input_addr, input_len)) input_end = scan_end();
+  else {
+    const input = opa_eval_begin(reserved, heap_ptr, input_addr, input_len);
+    // A text that does not parse is no input at all: nothing of it was read.
+    input_end = input == 0 ? input_addr : parse_end();
+    slots_from_value(input);
+  }
   if (entrypoint != 0 && entrypoint != 1) illegal_entrypoint();
   // The fast path writes the result text directly; the context path (eval) builds values.
   return decide_text(entrypoint, data, format);
+}
+
+// Where the last opa_eval's input value ended (see blastguard_input_end).
+let input_end: usize = 0;
+
+/**
+ * Not an OPA ABI export: the address just past the input value the last `opa_eval` read. OPA's
+ * parser stops after the first complete value and ignores what follows (`{…} ;`, or a second
+ * document); a host that promises its callers "exactly one JSON text" checks the rest itself.
+ */
+export function blastguard_input_end(): usize {
+  return input_end;
 }
 
 export function entrypoints(): usize {

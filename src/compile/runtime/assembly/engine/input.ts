@@ -391,12 +391,18 @@ function has_backslash(p: usize, n: i32): bool {
 export function scan_input(ptr: usize, len: i32): bool {
   clear_slots(0, SLOTS - 1);
   input_type = 0;
-  if (len <= 0) return true;
   sp = ptr;
-  se = ptr + <usize>len;
+  se = ptr + <usize>(len > 0 ? len : 0);
+  if (len <= 0) return true;
   ws();
   if (peek() != 0x7b) return false;
   input_type = TYPE_OBJECT;
-  // Bytes after the first complete value are ignored, as by the parser.
+  // Bytes after the first complete value are ignored, as by the parser; where it ended is
+  // `scan_end()`, for a host that holds its input to be exactly one JSON text.
   return scan_object(-1, 1);
+}
+
+/** First byte past the value the last successful `scan_input` read. */
+export function scan_end(): usize {
+  return sp;
 }
