@@ -10,8 +10,6 @@
 import { hash32 } from './distinct.js';
 
 export const RECENT_IDS = 1 << 17;
-const SLOTS = RECENT_IDS * 2;
-const MASK = SLOTS - 1;
 
 /** A second, independent 32-bit hash: FNV-1a from another offset basis. */
 function hashB(text: string): number {
@@ -32,29 +30,41 @@ export function idKey(id: string): [number, number] {
 }
 
 /**
- * Open addressing with linear probing over `SLOTS` (twice the ids remembered, so probes stay
+ * Open addressing with linear probing over twice as many slots as ids remembered (twice the ids remembered, so probes stay
  * short), and a ring that names the id to forget when a new one comes in.
  */
 export class RecentIds {
-  private readonly hi = new Int32Array(SLOTS);
-  private readonly lo = new Int32Array(SLOTS);
-  private readonly used = new Uint8Array(SLOTS);
-  private readonly ringHi = new Int32Array(RECENT_IDS);
-  private readonly ringLo = new Int32Array(RECENT_IDS);
+  private readonly mask: number;
+  private readonly hi: Int32Array;
+  private readonly lo: Int32Array;
+  private readonly used: Uint8Array;
+  private readonly ringHi: Int32Array;
+  private readonly ringLo: Int32Array;
   private size = 0;
   private next = 0;
 
+  /** `reach`: how many ids are remembered (a power of two). */
+  constructor(private readonly reach = RECENT_IDS) {
+    const slots = reach * 2;
+    this.mask = slots - 1;
+    this.hi = new Int32Array(slots);
+    this.lo = new Int32Array(slots);
+    this.used = new Uint8Array(slots);
+    this.ringHi = new Int32Array(reach);
+    this.ringLo = new Int32Array(reach);
+  }
+
   private find(a: number, b: number): number {
-    for (let i = b & MASK; this.used[i] === 1; i = (i + 1) & MASK) if (this.lo[i] === b && this.hi[i] === a) return i;
+    for (let i = b & this.mask; this.used[i] === 1; i = (i + 1) & this.mask) if (this.lo[i] === b && this.hi[i] === a) return i;
     return -1;
   }
 
   /** Backward-shift deletion: later entries of the probe run move up, so no tombstones pile up. */
   private remove(i: number): void {
     for (let j = i; ; ) {
-      j = (j + 1) & MASK;
+      j = (j + 1) & this.mask;
       if (this.used[j] === 0) break;
-      const home = this.lo[j]! & MASK;
+      const home = this.lo[j]! & this.mask;
       // Move j into the hole at i unless its home lies cyclically in (i, j].
       const stays = i <= j ? i < home && home <= j : i < home || home <= j;
       if (stays) continue;
@@ -68,19 +78,19 @@ export class RecentIds {
   /** True when the id of the key (`idKey`) was seen within the reach (the caller skips the event); else remembers it. */
   repeat(a: number, b: number): boolean {
     if (this.find(a, b) >= 0) return true;
-    if (this.size === RECENT_IDS) {
+    if (this.size === this.reach) {
       const old = this.find(this.ringHi[this.next]!, this.ringLo[this.next]!);
       if (old >= 0) this.remove(old);
       this.size--;
     }
-    let i = b & MASK;
-    while (this.used[i] === 1) i = (i + 1) & MASK;
+    let i = b & this.mask;
+    while (this.used[i] === 1) i = (i + 1) & this.mask;
     this.used[i] = 1;
     this.hi[i] = a;
     this.lo[i] = b;
     this.ringHi[this.next] = a;
     this.ringLo[this.next] = b;
-    this.next = (this.next + 1) % RECENT_IDS;
+    this.next = (this.next + 1) % this.reach;
     this.size++;
     return false;
   }

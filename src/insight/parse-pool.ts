@@ -54,7 +54,9 @@ export class ParsePool {
 
   constructor(threads: number, options: ParseOptions) {
     for (let i = 0; i < threads; i++) {
-      const worker = new Worker(WORKER, { workerData: options, resourceLimits: WORKER_LIMITS });
+      // A worker inherits the process's flags; `--input-type` (a `node -e` host) refuses a file entry.
+      const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+      const worker = new Worker(WORKER, { workerData: options, resourceLimits: WORKER_LIMITS, execArgv });
       // The reader's own errors end the command; idle workers must not keep the process alive.
       worker.unref();
       const pending = new Map<number, Pending>();
