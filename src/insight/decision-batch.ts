@@ -63,11 +63,16 @@ export class DecisionEncoder {
 export function decodeDecisions(batch: DecisionBatch, onDecision: (d: LoggedDecision, a: number, b: number) => void): void {
   const { strings, ids, idKeys, ints, times, findings } = batch;
   const str = (i: number): string | null => (i < 0 ? null : strings[i]!);
+  const shared: (Finding | undefined)[] = [];
   let f = 0;
   for (let e = 0, k = 0; e < batch.count; e++, k += FIELDS + 1) {
     const n = ints[k + FIELDS]!;
     const list: Finding[] = new Array<Finding>(n);
-    for (let j = 0; j < n; j++, f += 2) list[j] = { rule: strings[findings[f]!]!, mode: findings[f + 1] === 1 ? 'deny' : 'shadow' };
+    for (let j = 0; j < n; j++, f += 2) {
+      // One Finding per (rule, mode) a batch: the same few repeat on every event, and nothing mutates them.
+      const slot = findings[f]! * 2 + findings[f + 1]!;
+      list[j] = shared[slot] ??= { rule: strings[findings[f]!]!, mode: findings[f + 1] === 1 ? 'deny' : 'shadow' };
+    }
     onDecision(
       {
         id: ids[e]!,

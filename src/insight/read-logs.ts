@@ -136,7 +136,9 @@ export async function readLogs(sources: readonly LogSource[], onDecision: (decis
   };
 
   const queue: Entry[] = [];
-  const inFlight = threads * 2;
+  // Three units a worker: one being parsed, one waiting, one answered — a worker descheduled on a
+  // busy machine does not stall this thread at once.
+  const inFlight = threads * 3;
   try {
     for (const source of sources) {
       stats.files++;
