@@ -36,14 +36,14 @@ const WORKER = new URL('./parse-worker.js', import.meta.url);
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };
 
 /**
- * Threads worth starting: one per core up to two (the reading thread folds while they parse;
- * more would only contend on a small machine), none on one core — and none when this module runs
- * from its TypeScript source (tests), where there is no compiled worker to start.
+ * Threads worth starting: one worker on two cores or more — it parses (JSON.parse of every event
+ * is half a report's work) while this thread reads and folds, two busy threads for two cores; a
+ * second worker only adds copying while the folding thread is the slower one. None on one core,
+ * and none when this module runs from its TypeScript source (tests), with no compiled worker to start.
  */
 export function defaultThreads(): number {
   if (!existsSync(fileURLToPath(WORKER))) return 0;
-  const cores = availableParallelism();
-  return cores < 2 ? 0 : 2;
+  return availableParallelism() < 2 ? 0 : 1;
 }
 
 export class ParsePool {

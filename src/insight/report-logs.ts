@@ -19,7 +19,7 @@ export interface ReportLogsOptions {
   bursts?: Partial<BurstOptions>;
   maxBadLines?: number;
   onWarning?: (warning: LogWarning) => void;
-  /** Parse worker threads (default: two on a machine with two cores or more, else none). */
+  /** Parse worker threads (default: one on a machine with two cores or more, else none). */
   threads?: number;
   /** Bytes a unit of work holds (tests make it small). */
   unitBytes?: number;

@@ -75,9 +75,11 @@ export async function benchInsight(root: string): Promise<string[]> {
       ['read the lines only (floor)', child(root, `import { createReadStream } from 'node:fs'; const t0 = performance.now(); let events = 0; let carry = ''; for await (const c of createReadStream(${f}, { encoding: 'utf8', highWaterMark: 1 << 20 })) { const s = carry + c; let a = 0; for (let i = s.indexOf('\\n'); i >= 0; i = s.indexOf('\\n', a)) { events++; a = i + 1; } carry = s.slice(a); }`)],
       ['read + JSON.parse every line', child(root, `import { createReadStream } from 'node:fs'; const t0 = performance.now(); let events = 0; let carry = ''; for await (const c of createReadStream(${f}, { encoding: 'utf8', highWaterMark: 1 << 20 })) { const s = carry + c; let a = 0; for (let i = s.indexOf('\\n'); i >= 0; i = s.indexOf('\\n', a)) { if (JSON.parse(s.slice(a, i)).decision_id) events++; a = i + 1; } carry = s.slice(a); }`)],
       ['blastguard report, one thread (threads: 0, the reading thread parses)', child(root, `import { logSources, reportLogs } from ${insight}; const t0 = performance.now(); const r = await reportLogs(await logSources([${f}], { cwd: '/' }), { ir: null, unexpected: ['originator:user-1*'], threads: 0 }); const events = r.read.events;`)],
-      ['blastguard report (default: 2 parse workers on ≥ 2 cores)', child(root, `import { logSources, reportLogs } from ${insight}; const t0 = performance.now(); const r = await reportLogs(await logSources([${f}], { cwd: '/' }), { ir: null, unexpected: ['originator:user-1*'] }); const events = r.read.events;`)],
+      ['blastguard report (default: a parse worker beside the folding thread)', child(root, `import { logSources, reportLogs } from ${insight}; const t0 = performance.now(); const r = await reportLogs(await logSources([${f}], { cwd: '/' }), { ir: null, unexpected: ['originator:user-1*'] }); const events = r.read.events;`)],
     ];
     const report = rows[3]![1];
+    const two = child(root, `import { logSources, reportLogs } from ${insight}; const t0 = performance.now(); const r = await reportLogs(await logSources([${f}], { cwd: '/' }), { ir: null, unexpected: ['originator:user-1*'], threads: 2 }); const events = r.read.events;`);
+    rows.push(['blastguard report, 2 parse workers (threads: 2)', two]);
     return [
       `Decision-log report over ${EVENTS.toLocaleString('en-US')} generated events (${(bytes / 2 ** 20).toFixed(0)} MiB JSONL, 5,000 tokens, 2,000 originators, 300 tenants), ${cpus().length} cores, one process each:`,
       '',
