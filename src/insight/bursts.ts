@@ -81,7 +81,9 @@ export class BurstDetector {
       if (n === 0) w.keys.delete(old.key);
       else w.keys.set(old.key, n);
     }
-    if (w.head > 4096) {
+    // Calls that left the window are dropped once they are half the array: an actor calling a few
+    // times a day must not keep a week of calls (and their keys) alive.
+    if (w.head > 16 && w.head * 2 > w.calls.length) {
       w.calls = w.calls.slice(w.head);
       w.head = 0;
     }

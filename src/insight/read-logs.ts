@@ -130,7 +130,18 @@ export async function readLogs(sources: readonly LogSource[], onDecision: (decis
       lineBase += p.newlines;
       return;
     }
-    const response = await entry.parsed;
+    let response: ParseResponse;
+    try {
+      response = await entry.parsed;
+    } catch (e) {
+      // A worker that stopped (out of its memory on a pathological line) is not a user's mistake to trace.
+      const reason = e instanceof Error ? e.message : String(e);
+      throw new BlastguardError(INSIGHT_CODES.unreadable, `cannot read \`${escape(entry.source.name)}\`: a parse worker stopped (${escape(reason)})`, {
+        file: escape(entry.source.name),
+        help: 'read it on one thread (--threads 0)',
+        cause: e,
+      });
+    }
     fold(response.tally, entry.relative);
     decodeDecisions(response.batch, decided);
   };

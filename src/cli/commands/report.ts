@@ -16,6 +16,7 @@ interface ReportFlags {
   burstWindow?: number;
   burstThreshold?: number;
   maxBadLines?: number;
+  threads?: number;
 }
 
 const EXAMPLES = `
@@ -61,6 +62,7 @@ async function run(flags: ReportFlags, explicitDir: boolean, io: CliIo): Promise
       ...(flags.burstThreshold === undefined ? {} : { threshold: flags.burstThreshold }),
     },
     ...(flags.maxBadLines === undefined ? {} : { maxBadLines: flags.maxBadLines }),
+    ...(flags.threads === undefined ? {} : { threads: Math.min(flags.threads, 8) }),
     onWarning: warnings.onWarning,
   });
   warnings.finish();
@@ -84,6 +86,7 @@ export const reportCommand: CommandModule = {
       .option('--burst-window <duration>', 'sliding window of the burst detector (default 5m)', parseDuration)
       .option('--burst-threshold <n>', 'distinct destructive calls in one window that make a burst (default 5)', parseCount)
       .option('--max-bad-lines <n>', 'stop after this many bad lines (default 1000)', parseCount)
+      .option('--threads <n>', 'worker threads that parse the logs (default 1 on two cores or more; 0 reads on one thread)', parseCount)
       .addHelpText('after', EXAMPLES)
       .action(async (flags: ReportFlags) => {
         setExit(await run(flags, command.getOptionValueSource('dir') !== 'default', io));
