@@ -8,8 +8,9 @@ import { Timeline, type Series } from './timeline.js';
 export const MAX_KEYS = 10_000;
 export const OTHER = '(other)';
 const SAMPLES = 5;
+const MAX_REVISIONS = 100;
 
-class Extent {
+export class Extent {
   first = Infinity;
   last = -Infinity;
   see(t: number): void {
@@ -95,10 +96,10 @@ export interface AggregateOptions {
   bursts: BurstOptions;
 }
 
-function boundedGet<V>(map: Map<string, V>, key: string, make: (key: string) => V): V {
+function boundedGet<V>(map: Map<string, V>, key: string, make: (key: string) => V, max = MAX_KEYS): V {
   let v = map.get(key);
   if (v !== undefined) return v;
-  const k = map.size >= MAX_KEYS ? OTHER : key;
+  const k = map.size >= max ? OTHER : key;
   v = map.get(k);
   if (v === undefined) {
     v = make(k);
@@ -115,12 +116,31 @@ export class Aggregate {
   readonly tokens = new Map<string, TokenAcc>();
   readonly extent = new Extent();
   readonly modes = { allow: 0, shadow: 0, deny: 0 };
+  /** Decisions per bundle revision (`name@revision`): a window spanning a policy change shows it. */
+  readonly revisions = new Map<string, { events: number; extent: Extent }>();
   events = 0;
   private readonly burstsByActor: BurstDetector;
   private readonly names = new Map<string, string | null>();
 
   constructor(private readonly options: AggregateOptions) {
     this.burstsByActor = new BurstDetector(options.bursts);
+  }
+
+  /** By api, then operation: a lookup by the logged strings, not an `api/operation` string built per event. */
+  private readonly opIndex = new Map<string, Map<string, OperationAcc>>();
+
+  private operation(api: string, operation: string): OperationAcc {
+    let byOp = this.opIndex.get(api);
+    if (byOp === undefined) {
+      byOp = new Map();
+      if (this.opIndex.size < MAX_KEYS) this.opIndex.set(api, byOp);
+    }
+    let op = byOp.get(operation);
+    if (op === undefined) {
+      op = boundedGet(this.operations, `${api}/${operation}`, () => new OperationAcc(api, operation));
+      if (byOp.size < MAX_KEYS) byOp.set(operation, op);
+    }
+    return op;
   }
 
   private tokenLabel(fingerprint: string): string {
@@ -137,6 +157,11 @@ export class Aggregate {
     this.events++;
     this.modes[d.mode]++;
     this.extent.see(d.timeMs);
+    if (d.revision !== null) {
+      const revision = boundedGet(this.revisions, d.revision, () => ({ events: 0, extent: new Extent() }), MAX_REVISIONS);
+      revision.events++;
+      revision.extent.see(d.timeMs);
+    }
     const caller: Caller = { token: d.token === null ? null : this.tokenLabel(d.token), originator: d.originator, tenant: d.tenant };
     const hashes: CallerHashes = {
       token: caller.token === null ? -1 : hash32(caller.token),
@@ -146,7 +171,7 @@ export class Aggregate {
     const unexpected = this.options.unexpected(caller);
     const bucket = this.timeline.index(d.timeMs);
 
-    const op = boundedGet(this.operations, `${d.api}/${d.operation}`, () => new OperationAcc(d.api, d.operation));
+    const op = this.operation(d.api, d.operation);
     op.decisions++;
     if (d.mode === 'shadow') op.wouldDeny++;
     if (d.mode === 'deny') op.deny++;
@@ -194,8 +219,8 @@ export class Aggregate {
     if (d.opClass === 'destructive') {
       const denied = d.mode === 'deny';
       const key = `${d.operation}\u0000${d.resource ?? ''}`;
-      if (caller.token !== null) this.burstsByActor.add(`token:${caller.token}`, d.timeMs, d.operation, d.resource, denied, d.id, key);
-      if (d.originator !== null) this.burstsByActor.add(`originator:${d.originator}`, d.timeMs, d.operation, d.resource, denied, d.id, key);
+      if (caller.token !== null) this.burstsByActor.add('token', caller.token, d.timeMs, d.operation, d.resource, denied, d.id, key);
+      if (d.originator !== null) this.burstsByActor.add('originator', d.originator, d.timeMs, d.operation, d.resource, denied, d.id, key);
     }
   }
 

@@ -141,6 +141,9 @@ export function analyze(input: AnalyzeInput): InsightReport {
     },
     read: input.read,
     modes: { ...aggregate.modes },
+    revisions: [...aggregate.revisions]
+      .map(([revision, r]) => ({ revision, events: r.events, firstSeen: iso(r.extent.first)!, lastSeen: iso(r.extent.last)! }))
+      .sort((a, b) => byName(a.firstSeen, b.firstSeen) || byName(a.revision, b.revision)),
     distinctMethod: DISTINCT_METHOD,
     unexpectedPatterns: [...input.unexpectedPatterns],
     rules,

@@ -37,7 +37,10 @@ interface Call {
   denied: boolean;
 }
 
+export type ActorKind = 'token' | 'originator';
+
 class ActorWindow {
+  constructor(readonly actor: string) {}
   calls: Call[] = [];
   head = 0;
   keys = new Map<string, number>();
@@ -48,21 +51,23 @@ class ActorWindow {
 }
 
 export class BurstDetector {
-  private readonly actors = new Map<string, ActorWindow>();
+  /** Per kind, so a lookup is by the logged name itself (no `kind:name` string built per call). */
+  private readonly actors: Record<ActorKind, Map<string, ActorWindow>> = { token: new Map(), originator: new Map() };
   private readonly done: Burst[] = [];
   private latestMs = -Infinity;
   constructor(private readonly options: BurstOptions) {}
 
   /**
-   * One destructive call of `actor` (`token:<name>` or `originator:<name>`). `key` is the call's
+   * One destructive call of an actor (a token's name or an originator). `key` is the call's
    * `operation\u0000resource`, built once by the caller for every actor the call counts for.
    */
-  add(actor: string, timeMs: number, operation: string, resource: string | null, denied: boolean, id: string, key = `${operation}\u0000${resource ?? ''}`): void {
-    let w = this.actors.get(actor);
+  add(kind: ActorKind, name: string, timeMs: number, operation: string, resource: string | null, denied: boolean, id: string, key = `${operation}\u0000${resource ?? ''}`): void {
+    const actors = this.actors[kind];
+    let w = actors.get(name);
     if (w === undefined) {
-      if (this.actors.size >= MAX_ACTORS) this.sweep(timeMs);
-      w = new ActorWindow();
-      this.actors.set(actor, w);
+      if (this.actors.token.size + this.actors.originator.size >= MAX_ACTORS) this.sweep(timeMs);
+      w = new ActorWindow(`${kind}:${name}`);
+      actors.set(name, w);
     }
     // Logs are time-ordered per writer; a late event counts at the actor's latest time.
     const t = Math.max(timeMs, w.lastMs);
@@ -76,7 +81,9 @@ export class BurstDetector {
       if (n === 0) w.keys.delete(old.key);
       else w.keys.set(old.key, n);
     }
-    if (w.head > 4096) {
+    // Calls that left the window are dropped once they are half the array: an actor calling a few
+    // times a day must not keep a week of calls (and their keys) alive.
+    if (w.head > 16 && w.head * 2 > w.calls.length) {
       w.calls = w.calls.slice(w.head);
       w.head = 0;
     }
@@ -84,7 +91,7 @@ export class BurstDetector {
     if (w.open === null && w.keys.size >= this.options.threshold) {
       const first = w.calls[w.head]!.t;
       // The calls already in the window that tripped the threshold belong to the burst.
-      w.open = { actor, startMs: first, endMs: t, calls: w.calls.length - w.head - 1, operations: [], resources: 0, denied: 0, sampleIds: [] };
+      w.open = { actor: w.actor, startMs: first, endMs: t, calls: w.calls.length - w.head - 1, operations: [], resources: 0, denied: 0, sampleIds: [] };
       for (let i = w.head; i < w.calls.length - 1; i++) {
         const [op, res] = w.calls[i]!.key.split('\u0000') as [string, string];
         if (w.openOps.size < 50) w.openOps.add(op);
@@ -115,17 +122,19 @@ export class BurstDetector {
 
   /** Drops actors idle for longer than the window (their open bursts are closed first). */
   private sweep(nowMs: number): void {
-    for (const [actor, w] of this.actors) {
-      if (w.lastMs <= nowMs - this.options.windowMs) {
-        if (w.open !== null) this.close(w);
-        this.actors.delete(actor);
+    for (const actors of [this.actors.token, this.actors.originator]) {
+      for (const [name, w] of actors) {
+        if (w.lastMs <= nowMs - this.options.windowMs) {
+          if (w.open !== null) this.close(w);
+          actors.delete(name);
+        }
       }
     }
   }
 
   /** Every burst, longest first. */
   finish(): Burst[] {
-    for (const w of this.actors.values()) if (w.open !== null) this.close(w);
+    for (const actors of [this.actors.token, this.actors.originator]) for (const w of actors.values()) if (w.open !== null) this.close(w);
     return [...this.done].sort((a, b) => b.operations.length - a.operations.length || b.calls - a.calls || a.startMs - b.startMs || (a.actor < b.actor ? -1 : 1));
   }
 }

@@ -28,6 +28,8 @@ const REGISTRY = codeRegistry({
   replayFailed: ['BG849', 'a logged input could not be replayed against the head bundle'],
   /** The Action's `report` (or another caller) was given no decision logs to read. */
   noLogs: ['BG850', 'no decision logs were named (the Action input `logs`)'],
+  /** A line (or array element) longer than `MAX_VALUE_BYTES` (8 MiB): never a decision event; skipped unread. */
+  tooLong: ['BG851', 'a decision-log line is longer than 8 MiB; it is skipped'],
 });
 
 export const INSIGHT_CODES = REGISTRY.codes;

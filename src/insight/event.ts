@@ -2,7 +2,11 @@
  * One logged decision reduced to what the report reads. Events come from blastguard's enforcer
  * (OPA's `EventV1` with a blastguard decision as `result`) or from any OPA, whose `result` may
  * be a bare boolean or an object with `allow`: those count as allow/deny under the event's path.
+ * Any other event (another policy's result, no result, an evaluation error, a server log
+ * record) is not a decision the report can read: it is counted under its path, never a warning.
  */
+import { timestampMs } from './timestamp.js';
+
 export type LoggedMode = 'allow' | 'shadow' | 'deny';
 
 export interface Finding {
@@ -27,12 +31,22 @@ export interface LoggedDecision {
   originator: string | null;
   tenant: string | null;
   resource: string | null;
-  /** The logged input as written (replays need it). */
+  /** The bundles and revisions that decided (`name@revision`, sorted, comma-joined); null when not logged. */
+  revision: string | null;
+  /** The logged input as written (replays need it); undefined when the reader was told to drop it. */
   input: unknown;
 }
 
 /** Why a JSON value is not read as an event. */
 export type EventProblem = 'notEvent' | 'badTimestamp';
+
+/** An OPA event (or log record) that carries no decision the report reads; counted by path. */
+export interface ForeignEvent {
+  foreign: 'other-result' | 'no-result' | 'error' | 'log-record';
+  path: string;
+  /** NaN for a log record without a decision timestamp. */
+  timeMs: number;
+}
 
 function record(value: unknown): Record<string, unknown> | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
@@ -44,18 +58,40 @@ function text(value: unknown): string | null {
 
 const MODES = new Set<string>(['allow', 'shadow', 'deny']);
 
-/** Reads one parsed JSON value as a decision event, or says why not. */
-export function readEvent(value: unknown): LoggedDecision | EventProblem {
+/** `bundles` (name → {revision}) or the deprecated single `revision`, as one comparable key. */
+function revisionOf(event: Record<string, unknown>): string | null {
+  const bundles = record(event['bundles']);
+  if (bundles !== null) {
+    const names = Object.keys(bundles);
+    if (names.length === 1) return `${names[0]!}@${text(record(bundles[names[0]!])?.['revision']) ?? '?'}`;
+    if (names.length > 1) return names.sort().map((n) => `${n}@${text(record(bundles[n])?.['revision']) ?? '?'}`).join(',');
+  }
+  const legacy = text(event['revision']);
+  return legacy === null ? null : `@${legacy}`;
+}
+
+/**
+ * Reads one parsed JSON value as a decision event, says why it is not one, or names the foreign
+ * event it is. `keepInput: false` drops the logged input (the report does not read it).
+ */
+export function readEvent(value: unknown, keepInput = true): LoggedDecision | EventProblem | ForeignEvent {
   const event = record(value);
   if (event === null) return 'notEvent';
   const id = text(event['decision_id']);
-  if (id === null || !('result' in event)) return 'notEvent';
-  const stamp = text(event['timestamp']);
-  const timeMs = stamp === null ? NaN : Date.parse(stamp);
+  if (id === null) {
+    // OPA's console log interleaves its own records (`level`, `msg`) with the decision events.
+    if (typeof event['msg'] === 'string' && typeof event['level'] === 'string') return { foreign: 'log-record', path: '(server log)', timeMs: NaN };
+    return 'notEvent';
+  }
+  const timeMs = timestampMs(event['timestamp']);
   if (!Number.isFinite(timeMs)) return 'badTimestamp';
-  const path = text(event['path']) ?? '(no path)';
+  const rawPath = text(event['path']) ?? text(event['query']);
+  const path = rawPath === null ? '(no path)' : rawPath.startsWith('/') ? rawPath.slice(1) || '(no path)' : rawPath;
+  if (event['error'] !== undefined && event['error'] !== null) return { foreign: 'error', path, timeMs };
+  if (!('result' in event) || event['result'] === undefined) return { foreign: 'no-result', path, timeMs };
   const input = record(event['input']);
-  const operation = record(input?.['operation']);
+  const rawOperation = input?.['operation'];
+  const operation = record(rawOperation);
   const token = record(input?.['token']);
   const identity = record(input?.['identity']);
   const resource = record(input?.['resource']);
@@ -80,7 +116,7 @@ export function readEvent(value: unknown): LoggedDecision | EventProblem {
   } else {
     // Any OPA: `true`/`false`, or `{allow: bool}`; the path names the policy that decided.
     const allow = typeof result === 'boolean' ? result : decision !== null && typeof decision['allow'] === 'boolean' ? decision['allow'] : null;
-    if (allow === null) return 'notEvent';
+    if (allow === null) return { foreign: result === null ? 'no-result' : 'other-result', path, timeMs };
     mode = allow ? 'allow' : 'deny';
     rule = path;
     if (!allow) findings = [{ rule, mode: 'deny' }];
@@ -89,7 +125,7 @@ export function readEvent(value: unknown): LoggedDecision | EventProblem {
     id,
     timeMs,
     api: text(input?.['api']) ?? '(no api)',
-    operation: text(operation?.['name']) ?? '(no operation)',
+    operation: text(operation?.['name']) ?? text(rawOperation) ?? '(no operation)',
     opClass,
     mode,
     rule,
@@ -98,6 +134,7 @@ export function readEvent(value: unknown): LoggedDecision | EventProblem {
     originator: text(identity?.['originator']),
     tenant: text(identity?.['tenant']),
     resource: text(resource?.['id']),
-    input: event['input'],
+    revision: revisionOf(event),
+    input: keepInput ? event['input'] : undefined,
   };
 }

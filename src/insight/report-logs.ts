@@ -5,6 +5,7 @@ import { analyze } from './analyze.js';
 import { DEFAULT_BURST, type BurstOptions } from './bursts.js';
 import { callerMatcher } from './callers.js';
 import { INSIGHT_CODES } from './codes.js';
+import { defaultThreads } from './parse-pool.js';
 import { readLogs, type LogWarning } from './read-logs.js';
 import type { LogSource } from './sources.js';
 import type { InsightReport } from './types.js';
@@ -18,6 +19,10 @@ export interface ReportLogsOptions {
   bursts?: Partial<BurstOptions>;
   maxBadLines?: number;
   onWarning?: (warning: LogWarning) => void;
+  /** Parse worker threads (default: one on a machine with two cores or more, else none). */
+  threads?: number;
+  /** Bytes a unit of work holds (tests make it small). */
+  unitBytes?: number;
 }
 
 /** Reads the logs once, streaming, and analyses them: `blastguard report --logs`. */
@@ -37,6 +42,9 @@ export async function reportLogs(sources: readonly LogSource[], options: ReportL
     ...(options.untilMs === undefined ? {} : { untilMs: options.untilMs }),
     ...(options.maxBadLines === undefined ? {} : { maxBadLines: options.maxBadLines }),
     ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+    ...(options.unitBytes === undefined ? {} : { unitBytes: options.unitBytes }),
+    keepInput: false,
+    threads: options.threads ?? defaultThreads(),
   });
   return analyze({ aggregate, read, ir: options.ir, unexpectedPatterns: unexpected, sinceMs: options.sinceMs ?? null, untilMs: options.untilMs ?? null, bursts });
 }

@@ -1,64 +1,34 @@
 /**
- * Splits a stream of text into top-level JSON values without holding more than one value:
- * JSON lines (one value a line) or JSON arrays of values (OPA's upload body), told apart by the
- * first character. Each value comes with the line it starts on.
+ * Splits a stream of JSON text holding top-level arrays of values (OPA's upload body, one array
+ * per upload, several concatenated) into the values, without holding more than one value: a
+ * character scanner that tracks strings and nesting, cutting every element of a top-level array
+ * (or a value outside one) when its nesting closes. Each value comes with the line it starts on.
  */
 export interface JsonPiece {
-  /** The value's text, or null for a line that failed to parse (`error` says why). */
   text: string;
   line: number;
   column: number;
 }
 
-export type PieceSink = (piece: JsonPiece) => void;
+/** A value larger than this (UTF-16 units) is skipped unread: no decision event is that big. */
+export const MAX_VALUE_CHARS = 8 << 20;
+
+export interface ScanProblems {
+  /** The text ends inside a value. */
+  truncated: (line: number, column: number) => void;
+  /** A value was longer than `MAX_VALUE_CHARS`; it was not kept. */
+  tooLong: (line: number, column: number) => void;
+}
 
 const NEWLINE = 10;
 
-/** Line mode: every non-blank line is one value. `indexOf` keeps it at memcpy speed. */
-class LineSplitter {
-  private carry = '';
-  private line = 1;
-  constructor(private readonly sink: PieceSink) {}
-
-  push(chunk: string): void {
-    let text = this.carry === '' ? chunk : this.carry + chunk;
-    let start = 0;
-    for (;;) {
-      const end = text.indexOf('\n', start);
-      if (end < 0) break;
-      this.emit(text, start, end);
-      start = end + 1;
-    }
-    this.carry = text.slice(start);
-    text = '';
-  }
-
-  private emit(text: string, start: number, end: number): void {
-    const lineNo = this.line++;
-    let s = start;
-    while (s < end && (text.charCodeAt(s) <= 32)) s++;
-    if (s === end) return;
-    this.sink({ text: text.slice(s, end), line: lineNo, column: s - start + 1 });
-  }
-
-  end(): void {
-    if (this.carry !== '') {
-      const text = this.carry;
-      this.carry = '';
-      this.emit(text, 0, text.length);
-    }
-  }
-}
-
-/**
- * Array mode: a character scanner that tracks strings and nesting; every element of a top-level
- * array (or a value outside one) is cut out when its nesting closes.
- */
-class ValueScanner {
+export class ValueScanner {
   private depth = 0;
   private inString = false;
   private escaped = false;
   private parts: string[] = [];
+  private size = 0;
+  private oversized = false;
   /** Depth at which values are emitted: 1 inside a top-level array, 0 outside. */
   private level = 0;
   private startLine = 0;
@@ -66,7 +36,11 @@ class ValueScanner {
   private line = 1;
   private column = 0;
   private collecting = false;
-  constructor(private readonly sink: PieceSink, private readonly onTruncated: (line: number, column: number) => void) {}
+  constructor(
+    private readonly sink: (piece: JsonPiece) => void,
+    private readonly problems: ScanProblems,
+    private readonly maxChars = MAX_VALUE_CHARS,
+  ) {}
 
   push(chunk: string): void {
     let from = this.collecting ? 0 : -1;
@@ -101,7 +75,7 @@ class ValueScanner {
       if (c === 125 || c === 93) {
         // A scalar element ends at the bracket that closes its array.
         if (this.collecting && this.depth === this.level) {
-          this.parts.push(chunk.slice(from, i));
+          this.keep(chunk, from, i);
           this.finish();
           from = -1;
         }
@@ -112,15 +86,16 @@ class ValueScanner {
         }
         this.depth--;
         if (this.collecting && this.depth === this.level) {
-          this.parts.push(chunk.slice(from, i + 1));
+          this.keep(chunk, from, i + 1);
           this.finish();
           from = -1;
         }
         continue;
       }
-      if (c <= 32 || c === 44) {
+      // A BOM between concatenated uploads is whitespace here.
+      if (c <= 32 || c === 44 || c === 0xfeff) {
         if (this.collecting && this.depth === this.level) {
-          this.parts.push(chunk.slice(from, i));
+          this.keep(chunk, from, i);
           this.finish();
           from = -1;
         }
@@ -128,7 +103,18 @@ class ValueScanner {
       }
       if (!this.collecting) from = this.begin(i);
     }
-    if (this.collecting && from >= 0) this.parts.push(chunk.slice(from));
+    if (this.collecting && from >= 0) this.keep(chunk, from, chunk.length);
+  }
+
+  private keep(chunk: string, from: number, to: number): void {
+    if (this.oversized) return;
+    this.size += to - from;
+    if (this.size > this.maxChars) {
+      this.oversized = true;
+      this.parts = [];
+      return;
+    }
+    this.parts.push(chunk.slice(from, to));
   }
 
   private begin(i: number): number {
@@ -140,9 +126,13 @@ class ValueScanner {
 
   private finish(): void {
     const text = this.parts.join('');
+    const oversized = this.oversized;
     this.parts = [];
+    this.size = 0;
+    this.oversized = false;
     this.collecting = false;
-    this.sink({ text, line: this.startLine, column: this.startColumn });
+    if (oversized) this.problems.tooLong(this.startLine, this.startColumn);
+    else this.sink({ text, line: this.startLine, column: this.startColumn });
   }
 
   end(): void {
@@ -150,33 +140,8 @@ class ValueScanner {
       this.finish();
       return;
     }
-    if (this.collecting || this.depth > 0 || this.inString) this.onTruncated(this.collecting ? this.startLine : this.line, this.collecting ? this.startColumn : this.column);
-  }
-}
-
-/** Picks the splitter by the first non-blank character: `[` → array scanner, anything else → lines. */
-export class JsonSplitter {
-  private inner: LineSplitter | ValueScanner | undefined;
-  private leading = '';
-  constructor(private readonly sink: PieceSink, private readonly onTruncated: (line: number, column: number) => void) {}
-
-  push(chunk: string): void {
-    if (this.inner === undefined) {
-      const text = this.leading + chunk;
-      const first = /\S/.exec(text);
-      if (first === null) {
-        this.leading = text;
-        return;
-      }
-      this.leading = '';
-      this.inner = first[0] === '[' ? new ValueScanner(this.sink, this.onTruncated) : new LineSplitter(this.sink);
-      this.inner.push(text);
-      return;
+    if (this.collecting || this.depth > 0 || this.inString) {
+      this.problems.truncated(this.collecting ? this.startLine : this.line, this.collecting ? this.startColumn : this.column);
     }
-    this.inner.push(chunk);
-  }
-
-  end(): void {
-    this.inner?.end();
   }
 }

@@ -113,6 +113,8 @@ export interface InsightReport {
   window: { from: string | null; to: string | null; since: string | null; until: string | null };
   read: ReadLogsStats;
   modes: { allow: number; shadow: number; deny: number };
+  /** Decisions per bundle revision that decided them (`name@revision`), oldest first. */
+  revisions: { revision: string; events: number; firstSeen: string; lastSeen: string }[];
   distinctMethod: string;
   unexpectedPatterns: string[];
   rules: RuleReport[];

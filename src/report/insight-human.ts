@@ -1,13 +1,15 @@
 /** The decision-log report for a terminal: the evidence sections, then the busiest rules. */
 import { escape } from '../core/untrusted.js';
 import type { InsightReport } from '../insight/index.js';
-import { callerText, candidateWhy, count, distinctText, durationText, windowText } from './insight-text.js';
+import { callerText, candidateWhy, count, distinctText, durationText, readNotes, windowText } from './insight-text.js';
 
 const MAX_RULES = 20;
 
 export function renderInsightHuman(r: InsightReport): string {
   const out: string[] = [];
   out.push(`decision logs ${windowText(r)}: ${count(r.read.events)} decisions (${count(r.modes.allow)} allow, ${count(r.modes.shadow)} would-deny, ${count(r.modes.deny)} deny), ${count(r.read.files)} file(s), ${count(r.read.bad)} bad line(s)`);
+  const setAside = readNotes(r);
+  if (setAside !== null) out.push(`  ${setAside}`);
   out.push('');
   out.push('promotion candidates (shadow → deny):');
   if (r.candidates.length === 0) out.push('  none');

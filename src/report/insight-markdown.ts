@@ -4,7 +4,7 @@
  * least-privilege review), then the full per-rule and per-operation tables.
  */
 import type { InsightReport } from '../insight/index.js';
-import { callerText, candidateWhy, count, distinctText, durationText, windowText } from './insight-text.js';
+import { callerText, candidateWhy, count, distinctText, durationText, windowText, readNotes } from './insight-text.js';
 
 /** Operations listed in the table before the rest is summarised. */
 const MAX_OPERATIONS = 40;
@@ -26,7 +26,8 @@ export function renderInsightMarkdown(r: InsightReport, options: { title?: strin
   out.push(
     `Window ${code(windowText(r))}: **${count(r.read.events)}** decisions (${count(r.modes.allow)} allow, ${count(r.modes.shadow)} would-deny, ${count(r.modes.deny)} deny) from ${count(r.read.files)} file(s)` +
       (r.read.bad > 0 ? `, ${count(r.read.bad)} bad line(s) skipped` : '') +
-      '.',
+      '.' +
+      (readNotes(r) === null ? '' : ` ${cell(readNotes(r)!)}`),
   );
   out.push(`Unexpected callers: ${r.unexpectedPatterns.length === 0 ? 'none marked' : r.unexpectedPatterns.map(code).join(', ')}. Distinct counts: ${r.distinctMethod}.`, '');
 

@@ -1,7 +1,8 @@
 // The decision-log section of `npm run bench`: `blastguard report` over 1,000,000 generated
 // decision events (the enforcer's JSONL, ~950 bytes an event) — goal ≤ 10 s on 2 cores and
 // ≤ 300 MB resident — next to the floor of the same run (reading the lines; reading and
-// JSON.parse of every line). Each row runs in its own process so its peak RSS is its own.
+// JSON.parse of every line) and of the report on one thread. Each row runs in its own process so
+// its peak RSS (all its threads) is its own.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -73,13 +74,16 @@ export async function benchInsight(root: string): Promise<string[]> {
     const rows: [string, ReturnType<typeof child>][] = [
       ['read the lines only (floor)', child(root, `import { createReadStream } from 'node:fs'; const t0 = performance.now(); let events = 0; let carry = ''; for await (const c of createReadStream(${f}, { encoding: 'utf8', highWaterMark: 1 << 20 })) { const s = carry + c; let a = 0; for (let i = s.indexOf('\\n'); i >= 0; i = s.indexOf('\\n', a)) { events++; a = i + 1; } carry = s.slice(a); }`)],
       ['read + JSON.parse every line', child(root, `import { createReadStream } from 'node:fs'; const t0 = performance.now(); let events = 0; let carry = ''; for await (const c of createReadStream(${f}, { encoding: 'utf8', highWaterMark: 1 << 20 })) { const s = carry + c; let a = 0; for (let i = s.indexOf('\\n'); i >= 0; i = s.indexOf('\\n', a)) { if (JSON.parse(s.slice(a, i)).decision_id) events++; a = i + 1; } carry = s.slice(a); }`)],
-      ['blastguard report (reportLogs, all tables)', child(root, `import { logSources, reportLogs } from ${insight}; const t0 = performance.now(); const r = await reportLogs(await logSources([${f}], { cwd: '/' }), { ir: null, unexpected: ['originator:user-1*'] }); const events = r.read.events;`)],
+      ['blastguard report, one thread (threads: 0, the reading thread parses)', child(root, `import { logSources, reportLogs } from ${insight}; const t0 = performance.now(); const r = await reportLogs(await logSources([${f}], { cwd: '/' }), { ir: null, unexpected: ['originator:user-1*'], threads: 0 }); const events = r.read.events;`)],
+      ['blastguard report (default: a parse worker beside the folding thread)', child(root, `import { logSources, reportLogs } from ${insight}; const t0 = performance.now(); const r = await reportLogs(await logSources([${f}], { cwd: '/' }), { ir: null, unexpected: ['originator:user-1*'] }); const events = r.read.events;`)],
     ];
-    const report = rows[2]![1];
+    const report = rows[3]![1];
+    const two = child(root, `import { logSources, reportLogs } from ${insight}; const t0 = performance.now(); const r = await reportLogs(await logSources([${f}], { cwd: '/' }), { ir: null, unexpected: ['originator:user-1*'], threads: 2 }); const events = r.read.events;`);
+    rows.push(['blastguard report, 2 parse workers (threads: 2)', two]);
     return [
       `Decision-log report over ${EVENTS.toLocaleString('en-US')} generated events (${(bytes / 2 ** 20).toFixed(0)} MiB JSONL, 5,000 tokens, 2,000 originators, 300 tenants), ${cpus().length} cores, one process each:`,
       '',
-      '| run | events | wall s | CPU s (process) | peak RSS MiB |',
+      '| run | events | wall s | CPU s (process, all threads) | peak RSS MiB |',
       '| --- | ---: | ---: | ---: | ---: |',
       ...rows.map(([name, r]) => `| ${name} | ${r.events.toLocaleString('en-US')} | ${(r.ms / 1000).toFixed(2)} | ${(r.cpuMs / 1000).toFixed(2)} | ${r.maxRssMiB.toFixed(0)} |`),
       '',

@@ -35,9 +35,9 @@ describe('BurstDetector', () => {
     const d = new BurstDetector({ windowMs: 60_000, threshold: 3 });
     const t0 = Date.parse('2026-11-23T00:00:00Z');
     // The same call repeated is one distinct call; spaced out calls never meet in a window.
-    for (let i = 0; i < 10; i++) d.add('token:slow', t0 + i * 61_000, `op${i}`, `r${i}`, false, `s${i}`);
-    for (let i = 0; i < 10; i++) d.add('token:same', t0 + i * 1000, 'volumeDelete', 'vol-1', false, `m${i}`);
-    for (let i = 0; i < 8; i++) d.add('token:fast', t0 + i * 5_000, 'volumeDelete', `vol-${i}`, i % 2 === 0, `f${i}`);
+    for (let i = 0; i < 10; i++) d.add('token', 'slow', t0 + i * 61_000, `op${i}`, `r${i}`, false, `s${i}`);
+    for (let i = 0; i < 10; i++) d.add('token', 'same', t0 + i * 1000, 'volumeDelete', 'vol-1', false, `m${i}`);
+    for (let i = 0; i < 8; i++) d.add('token', 'fast', t0 + i * 5_000, 'volumeDelete', `vol-${i}`, i % 2 === 0, `f${i}`);
     const bursts = d.finish();
     expect(bursts.map((b) => b.actor)).toEqual(['token:fast']);
     expect(bursts[0]).toMatchObject({ startMs: t0, endMs: t0 + 35_000, calls: 8, resources: 8, denied: 4, operations: ['volumeDelete'] });

@@ -16,6 +16,7 @@ interface ReportFlags {
   burstWindow?: number;
   burstThreshold?: number;
   maxBadLines?: number;
+  threads?: number;
 }
 
 const EXAMPLES = `
@@ -34,7 +35,16 @@ marked --unexpected (originator:GLOB, tenant:GLOB, token:GLOB, or a bare origina
 had none. A burst is a token or originator making --burst-threshold distinct destructive calls
 (operation x resource) within --burst-window.
 
-Exit status: 0 the report was written (bad lines are warnings), 1 an unreadable log or policy set, 2 usage.
+Events are read as OPA writes them (timestamps with any offset, to the nanosecond; CRLF, a byte
+order mark, blank lines). An event of another policy (a result that is not a decision, no result,
+an evaluation error) or a server log record is set aside and counted by path, never an error. A
+decision id seen again (a retried upload or write) counts once: the last 131,072 ids are
+remembered. A bad line (not JSON, not an event, no RFC 3339 timestamp, cut short at the end of a
+file, or longer than 8 MiB) is skipped with a file:line warning; the first 20 are printed and
+listed in --format json (read.badSamples).
+
+Exit status: 0 the report was written (bad lines are warnings), 1 an unreadable log, a gzip that
+does not decompress, more bad lines than --max-bad-lines, or an invalid policy set, 2 usage.
 `;
 
 async function run(flags: ReportFlags, explicitDir: boolean, io: CliIo): Promise<number> {
@@ -52,6 +62,7 @@ async function run(flags: ReportFlags, explicitDir: boolean, io: CliIo): Promise
       ...(flags.burstThreshold === undefined ? {} : { threshold: flags.burstThreshold }),
     },
     ...(flags.maxBadLines === undefined ? {} : { maxBadLines: flags.maxBadLines }),
+    ...(flags.threads === undefined ? {} : { threads: Math.min(flags.threads, 8) }),
     onWarning: warnings.onWarning,
   });
   warnings.finish();
@@ -75,6 +86,7 @@ export const reportCommand: CommandModule = {
       .option('--burst-window <duration>', 'sliding window of the burst detector (default 5m)', parseDuration)
       .option('--burst-threshold <n>', 'distinct destructive calls in one window that make a burst (default 5)', parseCount)
       .option('--max-bad-lines <n>', 'stop after this many bad lines (default 1000)', parseCount)
+      .option('--threads <n>', 'worker threads that parse the logs (default 1 on two cores or more; 0 reads on one thread)', parseCount)
       .addHelpText('after', EXAMPLES)
       .action(async (flags: ReportFlags) => {
         setExit(await run(flags, command.getOptionValueSource('dir') !== 'default', io));
