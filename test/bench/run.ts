@@ -184,15 +184,20 @@ const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 const rate = (n: number): string => (n >= 1e6 ? `${fmt(n / 1e6, 2)} M/s` : `${fmt(n / 1e3, 0)} k/s`);
 
 async function main(): Promise<void> {
-  // `npm run bench -- diff`: the decision diff's section alone.
-  if (process.argv.includes('diff')) {
+  // One section alone (BENCH_ONLY=decide|diff|proxy|report, or `npm run bench -- diff`): a quick
+  // run while working on one part.
+  const only = process.env['BENCH_ONLY'] ?? (process.argv.includes('diff') ? 'diff' : undefined);
+  if (only === 'diff') {
     await diffBench(ROOT, benchIr);
     return;
   }
   ensureRuntime();
-  // `BENCH_ONLY=proxy npm run bench`: the proxy section alone (a few minutes instead of many).
-  if (process.env['BENCH_ONLY'] === 'proxy') {
+  if (only === 'proxy') {
     for (const line of await benchProxy(ROOT)) console.log(line);
+    return;
+  }
+  if (only === 'report') {
+    for (const line of await benchInsight(ROOT)) console.log(line);
     return;
   }
   const rows: string[] = [];
@@ -255,7 +260,7 @@ async function main(): Promise<void> {
   console.log('');
   for (const line of await enforce.lines()) console.log(line);
   // BENCH_ONLY=decide: the two decision tables alone (a quick run while working on the decision path).
-  if (process.env['BENCH_ONLY'] === 'decide') return;
+  if (only === 'decide') return;
   for (const line of await benchDistribute(ROOT)) console.log(line);
   await diffBench(ROOT, benchIr);
   for (const line of benchCatalog()) console.log(line);
