@@ -16,7 +16,7 @@ export type ExtractCode = CodeOf<typeof EXTRACT_CODES> | EnvelopeCode;
 export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
   /** The URL's host belongs to no `Api`. */
   unknownHost: ['BG401', 'request host belongs to no `Api`'],
-  /** The path is not the API's `endpoint`, or no HTTP route matches. */
+  /** The path is not the API's `endpoint`, or no HTTP route matches; an S3 request with no known operation (an unknown subresource or query parameter). */
   wrongEndpoint: ['BG402', 'request path is not the API endpoint or a known route'],
   /** The method cannot carry an operation for this protocol. */
   unsupportedMethod: ['BG403', 'request method cannot carry an operation'],

@@ -30,5 +30,15 @@ describe('aws json protocol', () => {
     expect(refused(json(`${ecs}.DeleteCluster`, '[]'))).toBe('BG406');
     expect(refused({ method: 'POST', url: 'https://ecs.us-east-1.amazonaws.com/', headers: { 'Content-Type': 'application/x-amz-json-1.1' }, body: '{}' })).toBe('BG415');
   });
+  test('members that fold alike for go encoding/json are refused at any depth (review: decided on one copy, run on the other)', () => {
+    const ecs = 'AmazonEC2ContainerServiceV20141113';
+    expect(refused(json(`${ecs}.DeleteCluster`, { cluster: 'cluster-staging', CLUSTER: 'cluster-prod' }))).toBe('BG417');
+    expect(refused(json(`${ecs}.DeleteCluster`, '{"cluster":"cluster-staging","\\u0043luster":"cluster-prod"}'))).toBe('BG417');
+    expect(refused(json(`${ecs}.DeleteCluster`, { cluster: 'cluster-staging', '\u017Fervice': 1, service: 2 }))).toBe('BG417');
+    expect(refused(json(`${ecs}.UpdateService`, { cluster: 'c', tags: [{ key: 'a', Key: 'b' }] }))).toBe('BG417');
+    expect(refused(json(`${ecs}.UpdateService`, { cluster: 'c', config: { inner: { name: 'a', NAME: 'b' } } }))).toBe('BG417');
+    // One spelling per member, whatever its case, is read as sent.
+    expect(one(json(`${ecs}.DeleteCluster`, { Cluster: 'cluster-prod', tags: [{ key: 'a' }, { key: 'b' }] })).operation).toBe('DeleteCluster');
+  });
 });
 

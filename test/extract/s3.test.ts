@@ -31,5 +31,35 @@ describe('s3', () => {
     expect(refused({ method: 'PATCH', url: `${host}/k` })).toBe('BG402');
     expect(refused({ method: 'DELETE', url: 'https://unlisted-bucket.s3.us-east-1.amazonaws.com/k' })).toBe('BG401');
   });
+  test('every s3 subresource names its own operation (review: unknown ones were decided as the bare method)', () => {
+    const name = (method: string, url: string, headers: Record<string, string> = {}): string | null => one({ method, url, headers }).operation;
+    const host = 'https://acme-staging-assets.s3.us-east-1.amazonaws.com';
+    expect(name('PUT', `${host}/?object-lock`)).toBe('PutObjectLockConfiguration');
+    expect(name('PUT', `${host}/?ownershipControls`)).toBe('PutBucketOwnershipControls');
+    expect(name('PUT', `${host}/?notification`)).toBe('PutBucketNotificationConfiguration');
+    expect(name('PUT', `${host}/?logging`)).toBe('PutBucketLogging');
+    expect(name('DELETE', `${host}/?metrics&id=x`)).toBe('DeleteBucketMetricsConfiguration');
+    expect(name('GET', `${host}/?metrics&id=x`)).toBe('GetBucketMetricsConfiguration');
+    expect(name('GET', `${host}/?inventory`)).toBe('ListBucketInventoryConfigurations');
+    expect(name('GET', `${host}/k?attributes`)).toBe('GetObjectAttributes');
+    expect(name('POST', `${host}/k?select&select-type=2`)).toBe('SelectObjectContent');
+    expect(name('PUT', `${host}/k?partNumber=2&uploadId=u`, { 'x-amz-copy-source': '/other/k' })).toBe('UploadPartCopy');
+    // Ordinary parameters leave the bare method's operation.
+    expect(name('PUT', `${host}/k?x-id=PutObject`)).toBe('PutObject');
+    expect(name('GET', `${host}/k?versionId=v&response-content-type=text/plain&partNumber=1`)).toBe('GetObject');
+    expect(name('GET', `${host}/?list-type=2&prefix=a&delimiter=/&max-keys=5&continuation-token=t&start-after=s&fetch-owner=true&encoding-type=url`)).toBe('ListObjectsV2');
+    expect(name('GET', `${host}/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=c&X-Amz-Date=d&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=s`)).toBe('GetObject');
+  });
+
+  test('a query parameter that is neither a known subresource nor an s3 request parameter is refused', () => {
+    const host = 'https://acme-prod-assets.s3.us-east-1.amazonaws.com';
+    for (const url of [
+      `${host}/?metadataTable`, `${host}/?newSubresource`, `${host}/?Policy`, `${host}/k?Attributes`, `${host}/?id=x`,
+      `${host}/k?select-type=2`, `${host}/k?x-amz-copy-source=/other/k`, `${host}/?analytics&select-type=2`,
+    ]) {
+      expect(refused({ method: 'PUT', url }), url).toBe('BG402');
+    }
+    expect(refused({ method: 'DELETE', url: `${host}/?object-lock` })).toBe('BG402');
+  });
 });
 

@@ -76,4 +76,26 @@ describe('aws requests reach the upstream as signed', () => {
     expect(res.status, res.text).toBe(200);
     expect(seen.map((s) => [s.contentType, s.body.toString()])).toEqual([['application/x-amz-json-1.1', body]]);
   });
+  // Review findings: an S3 subresource the extractor did not know was decided as the bare method
+  // (`PUT /?object-lock` as CreateBucket) and forwarded; an ECS body with `cluster` and `CLUSTER`
+  // was decided on one while a Go server ran the other. Neither reaches the upstream now.
+  it.each([
+    ['an unknown s3 subresource', 'PUT', '/?objectLockV2', s3, '<x/>'],
+    ['an s3 configuration id without its subresource', 'PUT', '/?id=x', s3, '<x/>'],
+    ['an ecs body with two members that fold alike', 'POST', '/', { host: 'ecs.us-east-1.amazonaws.com', 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.DeleteCluster', 'x-amz-date': '20261130T190000Z', authorization: sig('ecs') }, '{"cluster":"staging-cluster","CLUSTER":"prod-cluster"}'],
+  ])('%s is refused and never forwarded', async (_name, method, path, headers, body) => {
+    seen.length = 0;
+    harness.decided.length = 0;
+    const res = await send(harness.proxy.url, { method, path, headers, body });
+    expect(res.status, res.text).toBe(403);
+    expect(seen).toEqual([]);
+    expect(harness.decided.map((d) => d.decision)).not.toContain('allow');
+  });
+
+  it('PUT /?object-lock is decided as PutObjectLockConfiguration, not CreateBucket', async () => {
+    harness.decided.length = 0;
+    seen.length = 0;
+    await send(harness.proxy.url, { method: 'PUT', path: '/?object-lock', headers: s3, body: '<ObjectLockConfiguration/>' });
+    expect(harness.decided.map((d) => (d.input['operation'] as { name: string }).name)).toEqual(['PutObjectLockConfiguration']);
+  });
 });

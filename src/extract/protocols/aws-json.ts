@@ -4,7 +4,7 @@ import { isRecord } from '../../core/record.js';
 import { quote } from '../../core/untrusted.js';
 import { EXTRACT_CODES } from '../codes.js';
 import { fail } from '../failure.js';
-import { goFold } from '../params.js';
+import { checkMemberCase, goFold } from '../params.js';
 import { mediaType, pathMatchesEndpoint, readJson } from '../request.js';
 import type { NormalizedRequest } from '../request.js';
 import type { FoundOperation, ProtocolExtractor } from './types.js';
@@ -54,5 +54,21 @@ function jsonOperations(request: NormalizedRequest, api: IrApi): FoundOperation[
   // An empty body is an operation without input (`ListClusters`); servers read it as `{}`.
   const body = text.trim() === '' ? {} : readJson(text);
   if (!isRecord(body)) fail(EXTRACT_CODES.invalidBody, 'an aws json request body must be a json object');
+  checkFoldedMembers(body, '');
   return [{ name: parts[2], type: 'request', args: body }];
+}
+
+/**
+ * AWS services and their emulators written in Go (encoding/json) match members without case and
+ * keep the last one that folds like a field: `{"cluster":"a","CLUSTER":"b"}` would be decided on
+ * one and run on the other. Two members that fold alike, at any depth, are refused.
+ */
+function checkFoldedMembers(value: unknown, prefix: string): void {
+  if (Array.isArray(value)) {
+    for (const item of value) checkFoldedMembers(item, prefix);
+    return;
+  }
+  if (!isRecord(value)) return;
+  checkMemberCase(value, [], prefix);
+  for (const [key, member] of Object.entries(value)) checkFoldedMembers(member, `${prefix}${key}.`);
 }

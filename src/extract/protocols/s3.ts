@@ -29,39 +29,98 @@ export const s3: ProtocolExtractor = {
 
 type Scope = 'service' | 'bucket' | 'object';
 
-/** The subresources that select another operation than the bare method, by scope and method. */
+/**
+ * The subresources that select another operation than the bare method, by scope and method
+ * (S3 API reference, "Actions"). A subresource or method not listed here is no known operation
+ * and is refused: S3 would run something the table cannot name.
+ */
 const OPERATIONS: Readonly<Record<Scope, Readonly<Record<string, Readonly<Record<string, string>>>>>> = {
   service: { '': { GET: 'ListBuckets' } },
   bucket: {
     '': { GET: 'ListObjects', HEAD: 'HeadBucket', PUT: 'CreateBucket', DELETE: 'DeleteBucket' },
     delete: { POST: 'DeleteObjects' },
+    accelerate: { GET: 'GetBucketAccelerateConfiguration', PUT: 'PutBucketAccelerateConfiguration' },
     acl: { GET: 'GetBucketAcl', PUT: 'PutBucketAcl' },
-    policy: { GET: 'GetBucketPolicy', PUT: 'PutBucketPolicy', DELETE: 'DeleteBucketPolicy' },
-    versioning: { GET: 'GetBucketVersioning', PUT: 'PutBucketVersioning' },
-    lifecycle: { GET: 'GetBucketLifecycleConfiguration', PUT: 'PutBucketLifecycleConfiguration', DELETE: 'DeleteBucketLifecycle' },
-    tagging: { GET: 'GetBucketTagging', PUT: 'PutBucketTagging', DELETE: 'DeleteBucketTagging' },
+    analytics: { GET: 'GetBucketAnalyticsConfiguration', PUT: 'PutBucketAnalyticsConfiguration', DELETE: 'DeleteBucketAnalyticsConfiguration' },
+    cors: { GET: 'GetBucketCors', PUT: 'PutBucketCors', DELETE: 'DeleteBucketCors' },
     encryption: { GET: 'GetBucketEncryption', PUT: 'PutBucketEncryption', DELETE: 'DeleteBucketEncryption' },
+    'intelligent-tiering': { GET: 'GetBucketIntelligentTieringConfiguration', PUT: 'PutBucketIntelligentTieringConfiguration', DELETE: 'DeleteBucketIntelligentTieringConfiguration' },
+    inventory: { GET: 'GetBucketInventoryConfiguration', PUT: 'PutBucketInventoryConfiguration', DELETE: 'DeleteBucketInventoryConfiguration' },
+    lifecycle: { GET: 'GetBucketLifecycleConfiguration', PUT: 'PutBucketLifecycleConfiguration', DELETE: 'DeleteBucketLifecycle' },
+    location: { GET: 'GetBucketLocation' },
+    logging: { GET: 'GetBucketLogging', PUT: 'PutBucketLogging' },
+    metrics: { GET: 'GetBucketMetricsConfiguration', PUT: 'PutBucketMetricsConfiguration', DELETE: 'DeleteBucketMetricsConfiguration' },
+    notification: { GET: 'GetBucketNotificationConfiguration', PUT: 'PutBucketNotificationConfiguration' },
+    'object-lock': { GET: 'GetObjectLockConfiguration', PUT: 'PutObjectLockConfiguration' },
+    ownershipControls: { GET: 'GetBucketOwnershipControls', PUT: 'PutBucketOwnershipControls', DELETE: 'DeleteBucketOwnershipControls' },
+    policy: { GET: 'GetBucketPolicy', PUT: 'PutBucketPolicy', DELETE: 'DeleteBucketPolicy' },
+    policyStatus: { GET: 'GetBucketPolicyStatus' },
     publicAccessBlock: { GET: 'GetPublicAccessBlock', PUT: 'PutPublicAccessBlock', DELETE: 'DeletePublicAccessBlock' },
     replication: { GET: 'GetBucketReplication', PUT: 'PutBucketReplication', DELETE: 'DeleteBucketReplication' },
-    cors: { GET: 'GetBucketCors', PUT: 'PutBucketCors', DELETE: 'DeleteBucketCors' },
-    website: { GET: 'GetBucketWebsite', PUT: 'PutBucketWebsite', DELETE: 'DeleteBucketWebsite' },
-    location: { GET: 'GetBucketLocation' },
-    versions: { GET: 'ListObjectVersions' },
+    requestPayment: { GET: 'GetBucketRequestPayment', PUT: 'PutBucketRequestPayment' },
+    tagging: { GET: 'GetBucketTagging', PUT: 'PutBucketTagging', DELETE: 'DeleteBucketTagging' },
     uploads: { GET: 'ListMultipartUploads' },
+    versioning: { GET: 'GetBucketVersioning', PUT: 'PutBucketVersioning' },
+    versions: { GET: 'ListObjectVersions' },
+    website: { GET: 'GetBucketWebsite', PUT: 'PutBucketWebsite', DELETE: 'DeleteBucketWebsite' },
   },
   object: {
     '': { GET: 'GetObject', HEAD: 'HeadObject', PUT: 'PutObject', DELETE: 'DeleteObject' },
     acl: { GET: 'GetObjectAcl', PUT: 'PutObjectAcl' },
-    tagging: { GET: 'GetObjectTagging', PUT: 'PutObjectTagging', DELETE: 'DeleteObjectTagging' },
-    retention: { GET: 'GetObjectRetention', PUT: 'PutObjectRetention' },
+    attributes: { GET: 'GetObjectAttributes' },
     'legal-hold': { GET: 'GetObjectLegalHold', PUT: 'PutObjectLegalHold' },
     restore: { POST: 'RestoreObject' },
+    retention: { GET: 'GetObjectRetention', PUT: 'PutObjectRetention' },
+    select: { POST: 'SelectObjectContent' },
+    tagging: { GET: 'GetObjectTagging', PUT: 'PutObjectTagging', DELETE: 'DeleteObjectTagging' },
+    torrent: { GET: 'GetObjectTorrent' },
     uploads: { POST: 'CreateMultipartUpload' },
     uploadId: { GET: 'ListParts', PUT: 'UploadPart', POST: 'CompleteMultipartUpload', DELETE: 'AbortMultipartUpload' },
   },
 };
 
 const SUBRESOURCES = new Set(Object.values(OPERATIONS).flatMap((byName) => Object.keys(byName).filter((n) => n !== '')));
+
+/** A bucket configuration subresource without `id` lists the configurations instead of reading one. */
+const CONFIGURATIONS: Readonly<Record<string, string>> = {
+  analytics: 'ListBucketAnalyticsConfigurations',
+  'intelligent-tiering': 'ListBucketIntelligentTieringConfigurations',
+  inventory: 'ListBucketInventoryConfigurations',
+  metrics: 'ListBucketMetricsConfigurations',
+};
+
+/**
+ * The query parameters of S3 requests that select no operation (S3 API reference, request
+ * parameters of ListObjects(V2), ListObjectVersions, ListMultipartUploads, ListParts, ListBuckets,
+ * GetObject, HeadObject and the subresource operations; `x-id`, which the AWS SDK for JavaScript v3
+ * adds; SigV2 presigned urls). Any other name may be a subresource this table does not know: S3
+ * would run that operation, so the request is refused rather than decided as the bare method.
+ */
+const PARAMETERS = new Set([
+  'bucket-region', 'continuation-token', 'delimiter', 'encoding-type', 'fetch-owner', 'key-marker', 'list-type',
+  'marker', 'max-buckets', 'max-keys', 'max-parts', 'max-uploads', 'part-number-marker', 'partNumber', 'prefix',
+  'response-cache-control', 'response-content-disposition', 'response-content-encoding', 'response-content-language',
+  'response-content-type', 'response-expires', 'start-after', 'upload-id-marker', 'version-id-marker', 'versionId',
+  'x-id', 'AWSAccessKeyId', 'Expires', 'Signature',
+]);
+
+/** Parameters that go with one subresource only: elsewhere S3 may read them otherwise. */
+const SUBRESOURCE_PARAMETERS: Readonly<Record<string, ReadonlySet<string>>> = {
+  id: new Set(Object.keys(CONFIGURATIONS)),
+  'select-type': new Set(['select']),
+};
+
+/**
+ * Whether S3 reads `name` as a parameter of the operation the table named. Presigned urls carry
+ * the signature (`X-Amz-Signature`, …) and hoisted `x-amz-*` headers in the query; a hoisted
+ * `x-amz-copy-source` turns a PutObject into a copy, which the table names from the header only.
+ */
+function ordinaryParameter(name: string, subresource: string): boolean {
+  if (PARAMETERS.has(name)) return true;
+  const lower = name.toLowerCase();
+  if (lower.startsWith('x-amz-')) return !lower.startsWith('x-amz-copy-source');
+  return SUBRESOURCE_PARAMETERS[name]?.has(subresource) === true;
+}
 
 /** `{bucket}.s3.…` and `{bucket}.s3-{region}.…`: the bucket is everything before the `s3` label. */
 const VIRTUAL_HOST = /^(.+?)\.s3[.-]/;
@@ -84,12 +143,20 @@ function s3Operations(request: NormalizedRequest): FoundOperation[] {
   if (selected.length > subresources.length) ambiguous(`${labelled('subresource', selected[0] ?? '', 'key', 'a subresource')} is given more than once`);
   if (subresources.length > 1) ambiguous(`the query string names several subresources (${subresources.map((s) => `\`${s}\``).join(', ')}): servers differ on which operation runs`);
   const [subresource = ''] = subresources;
+  const unknown = names.find((n) => !SUBRESOURCES.has(n) && !ordinaryParameter(n, subresource));
+  if (unknown !== undefined) {
+    fail(EXTRACT_CODES.wrongEndpoint, `${labelled('query parameter', unknown, 'key', 'a query parameter')} is no known s3 subresource or request parameter: s3 may run an operation other than \`${method}\` on the ${scope}`);
+  }
   let name = OPERATIONS[scope][subresource]?.[method];
   if (name === undefined) {
     return fail(EXTRACT_CODES.wrongEndpoint, `no s3 operation is \`${method}\` on a ${scope}${subresource === '' ? '' : ` with subresource \`${subresource}\``}`);
   }
+  const listed = CONFIGURATIONS[subresource];
+  if (listed !== undefined && method === 'GET' && !url.searchParams.has('id')) name = listed;
   if (name === 'ListObjects' && url.searchParams.get('list-type') === '2') name = 'ListObjectsV2';
-  if (name === 'PutObject' && headerValues(headers, 'x-amz-copy-source').length > 0) name = 'CopyObject';
+  const copies = headerValues(headers, 'x-amz-copy-source').length > 0;
+  if (name === 'PutObject' && copies) name = 'CopyObject';
+  if (name === 'UploadPart' && copies) name = 'UploadPartCopy';
   const args: Record<string, unknown> = {};
   for (const [param, value] of url.searchParams) {
     if (url.searchParams.getAll(param).some((v) => v !== value)) ambiguous(`${labelled('parameter', param, 'key', 'a parameter')} is given several times with different values`);
