@@ -92,10 +92,13 @@ describe('aws requests reach the upstream as signed', () => {
     expect(harness.decided.map((d) => d.decision)).not.toContain('allow');
   });
 
-  it('PUT /?object-lock is decided as PutObjectLockConfiguration, not CreateBucket', async () => {
+  it('PUT /?object-lock is decided as PutObjectLockConfiguration, not CreateBucket, and the example catalog refuses it', async () => {
     harness.decided.length = 0;
     seen.length = 0;
-    await send(harness.proxy.url, { method: 'PUT', path: '/?object-lock', headers: s3, body: '<ObjectLockConfiguration/>' });
+    const res = await send(harness.proxy.url, { method: 'PUT', path: '/?object-lock', headers: s3, body: '<ObjectLockConfiguration/>' });
     expect(harness.decided.map((d) => (d.input['operation'] as { name: string }).name)).toEqual(['PutObjectLockConfiguration']);
+    // Declared destructive and irreversible: nothing reaches the bucket.
+    expect(res.status, res.text).toBe(403);
+    expect(seen).toEqual([]);
   });
 });
