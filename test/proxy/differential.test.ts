@@ -2,9 +2,10 @@
 // variables, several operations), what a real server executes behind the proxy is exactly what the
 // proxy decided — and nothing runs when it refused.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOMAINS_TOKEN, IDS, startProxy, type Harness } from './support.js';
-import { startUpstream, type Stack, type Upstream } from './railway-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { DOMAINS_TOKEN, IDS } from './support.js';
+import type { Stack } from './railway-upstream.js';
+import { railwayBehindProxy } from './railway-suite.js';
 import { send } from './send.js';
 
 const QUERY_FIELDS: readonly string[] = ['me { id }', 'projects { edges { node { id } } }', `project(id: "${IDS.project}") { id name }`];
@@ -48,25 +49,16 @@ const request = fc.tuple(operation, fc.boolean(), fc.boolean(), fc.boolean()).ma
 });
 
 describe.each<Stack>(['express', 'graphql-http'])('differential through the proxy to %s', (stack) => {
-  let upstream: Upstream;
-  let harness: Harness;
-  beforeAll(async () => {
-    upstream = await startUpstream(stack);
-    harness = await startProxy([{ api: 'railway', url: upstream.url }]);
-  }, 60_000);
-  afterAll(async () => {
-    await harness?.close();
-    await upstream?.close();
-  });
+  const suite = railwayBehindProxy(stack);
 
   it('what ran upstream equals what was decided', async () => {
     await fc.assert(
       fc.asyncProperty(request, async (body) => {
-        upstream.executed.length = 0;
-        harness.decided.length = 0;
-        const res = await send(harness.proxy.url, { path: '/graphql/v2', headers: { authorization: `Bearer ${DOMAINS_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-        const decided = harness.decided.map((d) => (d.input['operation'] as { name: string } | undefined)?.name ?? '(unreadable)').sort();
-        const ran = upstream.executed.map((e) => e.name).sort();
+        suite.upstream.executed.length = 0;
+        suite.harness.decided.length = 0;
+        const res = await send(suite.harness.proxy.url, { path: '/graphql/v2', headers: { authorization: `Bearer ${DOMAINS_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const decided = suite.harness.decided.map((d) => (d.input['operation'] as { name: string } | undefined)?.name ?? '(unreadable)').sort();
+        const ran = suite.upstream.executed.map((e) => e.name).sort();
         if (res.status === 403) {
           expect(ran).toEqual([]);
           return;
@@ -80,7 +72,7 @@ describe.each<Stack>(['express', 'graphql-http'])('differential through the prox
         }
         expect(res.status, res.text).toBe(200);
         expect(ran).toEqual(decided);
-        expect(harness.decided.every((d) => d.decision.allow)).toBe(true);
+        expect(suite.harness.decided.every((d) => d.decision.allow)).toBe(true);
       }),
       { numRuns: 150 },
     );

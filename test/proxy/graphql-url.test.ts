@@ -2,9 +2,10 @@
 // `query[]=…`, `Query=…` or `variables[id]=…` as GraphQL members must never run what the proxy
 // did not decide. The canonical request carries no query string, and URL parameters that some
 // server may read as a member are refused so the client learns its request was not read as sent.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOMAINS_TOKEN, IDS, startProxy, type Harness } from './support.js';
-import { startUpstream, type Stack, type Upstream } from './railway-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { DOMAINS_TOKEN, IDS } from './support.js';
+import type { Stack } from './railway-upstream.js';
+import { railwayBehindProxy } from './railway-suite.js';
 import { send } from './send.js';
 
 const ENDPOINT = '/graphql/v2';
@@ -39,45 +40,36 @@ const REFUSED: Case[] = [
 ];
 
 describe.each<Stack>(['express-qs', 'graphql-http'])('graphql members hidden in the url, upstream %s', (stack) => {
-  let upstream: Upstream;
-  let harness: Harness;
-  beforeAll(async () => {
-    upstream = await startUpstream(stack);
-    harness = await startProxy([{ api: 'railway', url: upstream.url }]);
-  }, 60_000);
-  afterAll(async () => {
-    await harness?.close();
-    await upstream?.close();
-  });
+  const suite = railwayBehindProxy(stack);
 
   it.each(REFUSED)('$name: refused (BG417), nothing forwarded', async (c) => {
-    upstream.executed.length = 0;
-    upstream.received.length = 0;
-    const res = await send(harness.proxy.url, { method: c.method ?? 'POST', path: c.path, headers: c.method === 'GET' ? auth : json, body: c.body });
+    suite.upstream.executed.length = 0;
+    suite.upstream.received.length = 0;
+    const res = await send(suite.harness.proxy.url, { method: c.method ?? 'POST', path: c.path, headers: c.method === 'GET' ? auth : json, body: c.body });
     expect(res.status, res.text).toBe(403);
     const body = res.json() as { errors: { extensions: { code: string; error_code: string } }[] };
     expect(body.errors[0]!.extensions.code).toBe('BLASTGUARD_DENIED');
     expect(body.errors[0]!.extensions.error_code).toBe('BG417');
-    expect(upstream.received).toEqual([]);
-    expect(upstream.executed).toEqual([]);
+    expect(suite.upstream.received).toEqual([]);
+    expect(suite.upstream.executed).toEqual([]);
   });
 
   it('a POST with an unrelated url parameter runs what was decided, and no query string reaches the upstream', async () => {
-    upstream.executed.length = 0;
-    upstream.received.length = 0;
-    const res = await send(harness.proxy.url, { path: `${ENDPOINT}?trace=1&queryx=2`, headers: json, body: ME });
+    suite.upstream.executed.length = 0;
+    suite.upstream.received.length = 0;
+    const res = await send(suite.harness.proxy.url, { path: `${ENDPOINT}?trace=1&queryx=2`, headers: json, body: ME });
     expect(res.status, res.text).toBe(200);
-    expect(upstream.executed.map((e) => e.name)).toEqual(['me']);
-    expect(upstream.received.map((r) => r.url)).toEqual([ENDPOINT]);
+    expect(suite.upstream.executed.map((e) => e.name)).toEqual(['me']);
+    expect(suite.upstream.received.map((r) => r.url)).toEqual([ENDPOINT]);
   });
 
   it('a GET is forwarded as a POST to the bare endpoint', async () => {
-    upstream.executed.length = 0;
-    upstream.received.length = 0;
+    suite.upstream.executed.length = 0;
+    suite.upstream.received.length = 0;
     const path = `${ENDPOINT}?query=${enc('query Q($id: String!) { project(id: $id) { id } }')}&variables=${enc(JSON.stringify({ id: IDS.project }))}&trace=1`;
-    const res = await send(harness.proxy.url, { method: 'GET', path, headers: auth });
+    const res = await send(suite.harness.proxy.url, { method: 'GET', path, headers: auth });
     expect(res.status, res.text).toBe(200);
-    expect(upstream.executed).toEqual([{ name: 'project', key: 'project', args: { id: IDS.project } }]);
-    expect(upstream.received.map((r) => [r.method, r.url])).toEqual([['POST', ENDPOINT]]);
+    expect(suite.upstream.executed).toEqual([{ name: 'project', key: 'project', args: { id: IDS.project } }]);
+    expect(suite.upstream.received.map((r) => [r.method, r.url])).toEqual([['POST', ENDPOINT]]);
   });
 });

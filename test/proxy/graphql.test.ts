@@ -1,9 +1,10 @@
 // The egress proxy in front of a Railway-like GraphQL server on two real stacks: what the upstream
 // executes is exactly what was decided, for every request form; denials forward nothing.
 import { gzipSync, deflateSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOMAINS_TOKEN, IDS, startProxy, type Harness } from './support.js';
-import { startUpstream, type Stack, type Upstream } from './railway-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { DOMAINS_TOKEN, IDS } from './support.js';
+import type { Stack } from './railway-upstream.js';
+import { railwayBehindProxy } from './railway-suite.js';
 import { send } from './send.js';
 
 const ENDPOINT = '/graphql/v2';
@@ -52,25 +53,16 @@ const FORMS: Form[] = [
 ];
 
 describe.each<Stack>(['graphql-http', 'express'])('the proxy in front of %s', (stack) => {
-  let upstream: Upstream;
-  let harness: Harness;
-  beforeAll(async () => {
-    upstream = await startUpstream(stack);
-    harness = await startProxy([{ api: 'railway', url: upstream.url }]);
-  }, 60_000);
-  afterAll(async () => {
-    await harness?.close();
-    await upstream?.close();
-  });
+  const suite = railwayBehindProxy(stack);
 
   it.each(FORMS)('$name: what runs upstream is what was decided', async (form) => {
-    upstream.executed.length = 0;
-    harness.decided.length = 0;
-    const res = await send(harness.proxy.url, { method: form.method ?? 'POST', path: form.path ?? ENDPOINT, headers: form.headers ?? {}, body: form.body });
-    const decidedOps = harness.decided.map((d) => (d.input['operation'] as { name: string } | undefined)?.name ?? null);
+    suite.upstream.executed.length = 0;
+    suite.harness.decided.length = 0;
+    const res = await send(suite.harness.proxy.url, { method: form.method ?? 'POST', path: form.path ?? ENDPOINT, headers: form.headers ?? {}, body: form.body });
+    const decidedOps = suite.harness.decided.map((d) => (d.input['operation'] as { name: string } | undefined)?.name ?? null);
     if (form.runs === 'refused') {
       expect(res.status, res.text).toBe(403);
-      expect(upstream.executed).toEqual([]);
+      expect(suite.upstream.executed).toEqual([]);
       const body = res.json() as { errors: { extensions: { code: string; rule: string; decision_id: string } }[] };
       expect(body.errors[0]!.extensions.code).toBe('BLASTGUARD_DENIED');
       expect(body.errors[0]!.extensions.decision_id).toMatch(/^[0-9a-f-]{36}$/);
@@ -78,29 +70,29 @@ describe.each<Stack>(['graphql-http', 'express'])('the proxy in front of %s', (s
     }
     expect(res.status, res.text).toBe(200);
     expect((res.json() as { errors?: unknown }).errors, res.text).toBeUndefined();
-    expect(upstream.executed.map((e) => e.name).sort()).toEqual([...form.runs].sort());
+    expect(suite.upstream.executed.map((e) => e.name).sort()).toEqual([...form.runs].sort());
     expect(decidedOps.sort()).toEqual([...form.runs].sort());
   });
 
   it('refuses the PocketOS volumeDelete with the rule named, and forwards nothing', async () => {
-    upstream.executed.length = 0;
-    const res = await send(harness.proxy.url, { path: ENDPOINT, headers: json, body: JSON.stringify({ query: POCKETOS }) });
+    suite.upstream.executed.length = 0;
+    const res = await send(suite.harness.proxy.url, { path: ENDPOINT, headers: json, body: JSON.stringify({ query: POCKETOS }) });
     expect(res.status).toBe(403);
     const [error] = (res.json() as { errors: { message: string; extensions: { code: string; rule: string; reasons: string[]; decision_id: string } }[] }).errors;
     expect(error!.extensions.code).toBe('BLASTGUARD_DENIED');
     expect(error!.extensions.rule).toMatch(/\S/);
     expect(error!.message).toContain(error!.extensions.rule);
     expect(error!.extensions.reasons.length).toBeGreaterThan(0);
-    expect(upstream.executed).toEqual([]);
+    expect(suite.upstream.executed).toEqual([]);
   });
 
   it('forwards the domains call unchanged in meaning', async () => {
-    upstream.executed.length = 0;
-    const res = await send(harness.proxy.url, { path: ENDPOINT, headers: json, body: JSON.stringify({ query: CREATE, variables: { input: DOMAIN_INPUT }, operationName: 'CustomDomainCreate' }) });
+    suite.upstream.executed.length = 0;
+    const res = await send(suite.harness.proxy.url, { path: ENDPOINT, headers: json, body: JSON.stringify({ query: CREATE, variables: { input: DOMAIN_INPUT }, operationName: 'CustomDomainCreate' }) });
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({ data: { customDomainCreate: { id: 'cd1', domain: DOMAIN_INPUT.domain } } });
-    expect(upstream.executed).toEqual([{ name: 'customDomainCreate', key: 'customDomainCreate', args: { input: DOMAIN_INPUT } }]);
-    const last = upstream.received[upstream.received.length - 1]!;
+    expect(suite.upstream.executed).toEqual([{ name: 'customDomainCreate', key: 'customDomainCreate', args: { input: DOMAIN_INPUT } }]);
+    const last = suite.upstream.received[suite.upstream.received.length - 1]!;
     expect(last.method).toBe('POST');
     expect(last.contentType).toBe('application/json');
   });
