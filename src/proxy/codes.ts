@@ -27,6 +27,13 @@ const REGISTRY = codeRegistry({
    * for one api reaches another.
    */
   apiMismatch: ['BG719', 'the request reads as a call to another api than its upstream'],
+  /**
+   * The host the request would be decided under reads otherwise than the host the upstream
+   * receives (an S3 bucket named by a virtual-hosted client `Host` but not by the `--upstream`
+   * host, or another bucket; an api none of whose hosts reads as the upstream's): answered 421,
+   * nothing forwarded, so the upstream never executes another call than the one decided.
+   */
+  hostReadsOtherwise: ['BG733', 'the request\'s host reads otherwise than the host the upstream receives (e.g. an s3 bucket)'],
 });
 
 export const PROXY_CODES = REGISTRY.codes;

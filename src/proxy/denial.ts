@@ -66,12 +66,12 @@ function problemDenial(refusals: readonly Refusal[], status: number): unknown {
 }
 
 /** A failure of the proxy itself (upstream down, not ready): problem details with the proxy's code. */
-export function sendProblem(res: ServerResponse, status: number, code: string, detail: string): void {
+export function sendProblem(res: ServerResponse, status: number, code: string, detail: string, help?: string): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const text = JSON.stringify({ type: 'https://blastguard.dev/problems/proxy', title: 'Proxy error', status, code, detail });
+  const text = JSON.stringify({ type: 'https://blastguard.dev/problems/proxy', title: 'Proxy error', status, code, detail, ...(help === undefined ? {} : { help }) });
   res.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(text);
 }

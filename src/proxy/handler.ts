@@ -5,7 +5,8 @@ import { extractForwarding } from '../extract/index.js';
 import type { ExtractedOperation, ForwardLimits, HttpRequest, Inventory } from '../extract/index.js';
 import { PROXY_CODES } from './codes.js';
 import { sendDenial, sendProblem, type Refusal } from './denial.js';
-import { forwardUpstream, type Upstream } from './upstream.js';
+import { forwardUpstream, forwardedHostname, type Upstream } from './upstream.js';
+import { decidedHost } from './decided-host.js';
 import { readRequestBody } from './body.js';
 
 export type { Upstream } from './upstream.js';
@@ -59,10 +60,12 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     if (api === undefined) return sendProblem(res, 421, PROXY_CODES.noUpstream, `api \`${upstream.api}\` is not in the active catalog`);
     const body = await readRequestBody(req, limit, clientTimeoutMs);
     if (body === null) return sendProblem(res, 408, PROXY_CODES.clientTimeout, `the request was not received within ${clientTimeoutMs} ms`);
-    // The request is read as sent to the api's own host (the one it names, or its first).
+    // The request is read as sent to one of the api's own hosts that reads as the host the
+    // upstream receives (decided-host.ts): the one it names, or one the upstream's host reads as.
     const named = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-    const host = api.hosts.find((h) => h.toLowerCase() === named) ?? api.hosts[0] ?? named;
-    const headers = { ...req.headersDistinct, host: [host] } as Record<string, string[]>;
+    const decided = decidedHost(api, named, forwardedHostname(upstream));
+    if ('problem' in decided) return sendProblem(res, 421, PROXY_CODES.hostReadsOtherwise, decided.problem, decided.help);
+    const headers = { ...req.headersDistinct, host: [decided.host] } as Record<string, string[]>;
     const request: HttpRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers, body: body.bytes };
     const extraction = extractForwarding(request, catalog, {
       time: now(),

@@ -49,6 +49,11 @@ function targetOf(upstream: Upstream): Target {
   return target;
 }
 
+/** The host name (lowercase, no port or brackets) in the `Host` the upstream receives: what it reads the request under. */
+export function forwardedHostname(upstream: Upstream): string {
+  return targetOf(upstream).hostname.toLowerCase().replace(/\.$/, '');
+}
+
 /** Hop-by-hop response headers (RFC 9110 §7.6.1): the proxy's own connection decides these. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 

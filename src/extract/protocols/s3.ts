@@ -5,6 +5,7 @@ import { fail } from '../failure.js';
 import { checkParameterNames } from '../params.js';
 import type { NormalizedRequest } from '../request.js';
 import { canonicalAsSent } from './original.js';
+import { s3BucketOfHost } from './s3-host.js';
 import type { FoundOperation, ProtocolExtractor } from './types.js';
 
 /*
@@ -122,16 +123,13 @@ function ordinaryParameter(name: string, subresource: string): boolean {
   return SUBRESOURCE_PARAMETERS[name]?.has(subresource) === true;
 }
 
-/** `{bucket}.s3.…` and `{bucket}.s3-{region}.…`: the bucket is everything before the `s3` label. */
-const VIRTUAL_HOST = /^(.+?)\.s3[.-]/;
-
 function s3Operations(request: NormalizedRequest): FoundOperation[] {
   const { method, url, headers } = request;
   const ambiguous = (message: string): never => fail(EXTRACT_CODES.ambiguousParameters, message);
   const names = [...url.searchParams.keys()];
   checkParameterNames(url.search, names, [...SUBRESOURCES]);
   const segments = url.pathname.split('/').slice(1);
-  const virtual = VIRTUAL_HOST.exec(url.hostname.toLowerCase().replace(/\.$/, ''))?.[1];
+  const virtual = s3BucketOfHost(url.hostname);
   const bucket = virtual ?? decode(segments.shift() ?? '');
   const key = segments.length === 0 ? '' : segments.map(decode).join('/');
   // `//key` is the key `/key` to S3 and a normalized `/key` to some proxies in between.
