@@ -75,6 +75,13 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */
   methodOverride: ['BG418', 'request asks for an HTTP method override'],
   /**
+   * A header some server stacks read as the request's real path or host instead of the request
+   * line and `Host` (`X-Original-URL`, `X-Rewrite-URL`, `X-Original-URI`, `X-Forwarded-Uri`,
+   * `X-Forwarded-Path`, `X-Envoy-Original-Path`, `X-Forwarded-Prefix`, `X-Forwarded-Host`,
+   * `X-Original-Host`, `Forwarded: host=`): the server may run another call than the one decided.
+   */
+  targetOverride: ['BG443', 'request carries a header that may override its path or host (`x-original-url`, `x-forwarded-host`, …)'],
+  /**
    * A tool argument declared to carry SQL is missing, not a string, empty or not parseable as
    * PostgreSQL; or PostgreSQL may read it otherwise than the parser (a backslash in a standard
    * string, an unclosed literal or comment, statement boundaries the parser and the lexer disagree on).

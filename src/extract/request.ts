@@ -5,6 +5,7 @@ import { isRecord } from '../core/record.js';
 import { labelled, quote } from '../core/untrusted.js';
 import { EXTRACT_CODES } from './codes.js';
 import { fail } from './failure.js';
+import { refuseTargetOverrides } from './url-override.js';
 import type { HttpRequest } from './types.js';
 
 /*
@@ -99,6 +100,7 @@ export function normalizeRequest(request: HttpRequest, url: URL, headers: Header
     const normalized: NormalizedRequest = { method: request.method.toUpperCase(), url, headers, text: '', bytes, limit };
     const override = methodOverride(normalized);
     if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
+    refuseTargetOverrides(headers);
     return normalized;
   }
   const text = readBody(request.body, limit);
@@ -116,6 +118,7 @@ export function normalizeRequest(request: HttpRequest, url: URL, headers: Header
   const normalized: NormalizedRequest = { method: request.method.toUpperCase(), url, headers, text, bytes, limit };
   const override = methodOverride(normalized);
   if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
+  refuseTargetOverrides(headers);
   return normalized;
 }
 

@@ -93,6 +93,19 @@ describe('unparseable requests yield exactly one input the policy denies', () =>
     expect(ops(post({ query: '{ me { id } }', variables: { _method: 'x' } }))).toEqual(['me']);
   });
 
+  test('a header some stacks read as the real path, host or method makes any request unparseable', () => {
+    const body = JSON.stringify({ query: '{ me { id } }' });
+    for (const header of ['X-Original-URL', 'x-rewrite-url', 'X-Original-URI', 'X-Forwarded-Uri', 'X-Forwarded-Path', 'X-Envoy-Original-Path', 'X-Forwarded-Prefix', 'X-Forwarded-Host', 'X-Original-Host', 'X_Original_URL', 'X_Rewrite_Url']) {
+      expect(errorCode({ method: 'POST', url: URL_COM, headers: { [header]: '/graphql/v2' }, body }), header).toBe(EXTRACT_CODES.targetOverride);
+    }
+    for (const value of ['host=backboard.railway.com', 'for=192.0.2.1;Host="x.example"', 'for=a, for=b;proto=https;host=x']) {
+      expect(errorCode({ method: 'POST', url: URL_COM, headers: { Forwarded: value }, body }), value).toBe(EXTRACT_CODES.targetOverride);
+    }
+    expect(errorCode({ method: 'POST', url: URL_COM, headers: { 'X-Original-Method': 'DELETE' }, body })).toBe(EXTRACT_CODES.methodOverride);
+    // The client's own address and scheme change no call.
+    expect(ops({ method: 'POST', url: URL_COM, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${DOMAINS_TOKEN}`, Forwarded: 'for=192.0.2.1;proto=https', 'X-Forwarded-For': '192.0.2.1', 'X-Forwarded-Proto': 'https' }, body })).toEqual(['me']);
+  });
+
   test('a json member repeated in one object: parsers differ on which copy they keep', () => {
     const body = '{"query":"mutation { volumeDelete(volumeId: \\"vol-prod\\") }","query":"{ me { id } }"}';
     expect(errorCode(post(body))).toBe(EXTRACT_CODES.invalidBody);

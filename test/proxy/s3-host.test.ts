@@ -9,7 +9,7 @@ import type { AddressInfo, LookupFunction, Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogOfIr, type IrCatalog } from '../../src/ir/catalog.js';
-import { inventoryOf } from '../../src/extract/index.js';
+import { EXTRACT_CODES, inventoryOf } from '../../src/extract/index.js';
 import type { Decision } from '../../src/ir/types.js';
 import { PROXY_CODES } from '../../src/proxy/codes.js';
 import { createProxyHandler, type DecidingEnforcer, type Upstream } from '../../src/proxy/handler.js';
@@ -100,6 +100,35 @@ describe('reverse proxy, path-style upstream on loopback', () => {
       expect(harness.decided.map(summary)).toEqual([['DeleteBucket', 'acme-prod-assets', 'deny']]);
       expect(up.received).toEqual([]);
     }
+  });
+});
+
+describe('reverse proxy: headers some stacks route on instead of the request line', () => {
+  let up: Awaited<ReturnType<typeof recordingUpstream>>;
+  let harness: Harness;
+  beforeAll(async () => {
+    up = await recordingUpstream();
+    harness = await startProxy([{ api: 'aws-s3', url: `http://127.0.0.1:${up.port}` }], { inventories });
+  }, 60_000);
+  afterAll(async () => {
+    await harness?.close();
+    await stop(up?.server);
+  });
+
+  it.each([
+    ['x-original-url', '/acme-prod-assets', EXTRACT_CODES.targetOverride],
+    ['x-rewrite-url', '/acme-prod-assets', EXTRACT_CODES.targetOverride],
+    ['x-forwarded-prefix', '/acme-prod-assets', EXTRACT_CODES.targetOverride],
+    ['x-forwarded-host', PROD, EXTRACT_CODES.targetOverride],
+    ['forwarded', `host=${PROD}`, EXTRACT_CODES.targetOverride],
+    ['x-original-method', 'DELETE', EXTRACT_CODES.methodOverride],
+  ])('`%s` is refused with its code and never forwarded', async (name, value, code) => {
+    up.received.length = 0;
+    harness.decided.length = 0;
+    const res = await send(harness.proxy.url, { method: 'GET', path: '/acme-staging-assets/reports/2026.csv', headers: { ...signed, host: PATH_STYLE, [name]: value } });
+    expect(res.status, res.text).toBe(403);
+    expect(res.json()).toMatchObject({ error_code: code });
+    expect(up.received).toEqual([]);
   });
 });
 
