@@ -2,7 +2,7 @@ import { BlastguardError, codeRegistry } from '../core/errors.js';
 import type { CodeOf } from '../core/errors.js';
 
 /**
- * Error codes BG760–BG779: the MCP tool-call guard. Configuration mistakes stop the guard before it
+ * Error codes BG760–BG779 (and BG734): the MCP tool-call guard. Configuration mistakes stop the guard before it
  * relays anything; message-level codes name why one message was refused (they travel in the
  * JSON-RPC error's `data.code` and in the guard's log line), and the guard keeps running.
  */
@@ -28,6 +28,12 @@ const REGISTRY = codeRegistry({
    * beyond ±2^53, more digits than a double keeps): forwarded re-serialized it would reach the
    * server as another value, so the frame is refused.
    */
+  /**
+   * An `Mcp-Param-<Name>` header pairs with no single top-level argument of the call: none, or
+   * several, has the name `<Name>` (case-insensitively). The guard pairs parameter headers with
+   * arguments by name (it does not hold the tools' `x-mcp-header` schemas): HTTP 400, not forwarded.
+   */
+  unpairedParamHeader: ['BG734', 'an `Mcp-Param-*` header names no single argument of the call (compared case-insensitively); refused (http 400)'],
   inexactNumber: ['BG768', 'a client message holds a json number that cannot be forwarded exactly (beyond ±2^53 or a double\'s precision); refused'],
 });
 

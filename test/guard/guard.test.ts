@@ -185,7 +185,7 @@ describe('unreadable messages fail closed', () => {
 });
 
 describe('2026-07-28 routing headers', () => {
-  const check = (headers: Record<string, string | string[]>, body: unknown): string | null => headerMismatch(normalizeHeaders(headers), readFrame(JSON.stringify(body)));
+  const check = (headers: Record<string, string | string[]>, body: unknown): string | null => headerMismatch(normalizeHeaders(headers), readFrame(JSON.stringify(body)))?.message ?? null;
   const v = { 'mcp-protocol-version': '2026-07-28' };
   const dropCall = call(1, 'execute_sql', DROP);
 
@@ -193,7 +193,10 @@ describe('2026-07-28 routing headers', () => {
     expect(check({ ...v, 'mcp-method': 'tools/call', 'mcp-name': 'execute_sql' }, dropCall)).toBeNull();
     expect(check({ ...v, 'mcp-method': 'tools/call', 'mcp-name': `=?base64?${Buffer.from('execute_sql').toString('base64')}?=` }, dropCall)).toBeNull();
     expect(check({ ...v, 'mcp-method': 'tools/list' }, { jsonrpc: '2.0', id: 2, method: 'tools/list' })).toBeNull();
-    expect(check({ ...v, 'mcp-method': 'tools/call', 'mcp-name': 'execute_sql', 'mcp-param-project': 'proj-1' }, dropCall)).toBeNull();
+    expect(check({ ...v, 'mcp-method': 'tools/call', 'mcp-name': 'execute_sql', 'mcp-param-project_id': 'proj-1' }, dropCall)).toBeNull();
+    // Header names compare case-insensitively; numbers in decimal, booleans as `true`/`false`.
+    const typed = call(1, 'execute_sql', { ...DROP, Limit: 10, dry_run: false });
+    expect(check({ ...v, 'mcp-method': 'tools/call', 'mcp-name': 'execute_sql', 'Mcp-Param-Project_ID': 'proj-1', 'mcp-param-limit': '10', 'mcp-param-DRY_RUN': 'false' }, typed)).toBeNull();
     // A comma is part of a value: a resource URI may hold one.
     expect(check({ ...v, 'mcp-method': 'resources/read', 'mcp-name': 'file:///a,b' }, { jsonrpc: '2.0', id: 3, method: 'resources/read', params: { uri: 'file:///a,b' } })).toBeNull();
     // Earlier revisions send none.
@@ -207,12 +210,35 @@ describe('2026-07-28 routing headers', () => {
     ['no Mcp-Name for tools/call', { ...v, 'mcp-method': 'tools/call' }, dropCall],
     ['Mcp-Name for a method naming nothing', { ...v, 'mcp-method': 'tools/list', 'mcp-name': 'x' }, { jsonrpc: '2.0', id: 2, method: 'tools/list' }],
     ['headers over a batch', { ...v, 'mcp-method': 'tools/call', 'mcp-name': 'execute_sql' }, [dropCall]],
-    ['a parameter header matching no argument', { ...v, 'mcp-method': 'tools/call', 'mcp-name': 'execute_sql', 'mcp-param-project': 'proj-2' }, dropCall],
+    ['a parameter header matching no argument', { ...v, 'mcp-method': 'tools/call', 'mcp-name': 'execute_sql', 'mcp-param-project_id': 'proj-2' }, dropCall],
     ['a disagreeing header under an earlier revision', { 'mcp-protocol-version': '2025-11-25', 'mcp-name': 'list_tables', 'mcp-method': 'tools/call' }, dropCall],
     ['Mcp-Name sent twice', { ...v, 'mcp-method': 'tools/call', 'mcp-name': ['execute_sql', 'list_tables'] }, dropCall],
     ['a bad base64 value', { ...v, 'mcp-method': 'tools/call', 'mcp-name': `=?base64?${Buffer.from([0xff, 0xfe]).toString('base64')}?=` }, dropCall],
   ])('refuses %s', (_name, headers, body) => {
     expect(check(headers, body)).toMatch(/\S/);
+  });
+});
+
+describe('Mcp-Param-* headers are compared with the argument they mirror', () => {
+  const v = { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'execute_sql' };
+  const result = (headers: Record<string, string>, args: Record<string, unknown>): { code: string; message: string } | null =>
+    headerMismatch(normalizeHeaders({ ...v, ...headers }), readFrame(JSON.stringify(call(1, 'execute_sql', args))));
+
+  it('refuses a value another argument holds (review finding: any argument was accepted)', () => {
+    expect(result({ 'mcp-param-project_id': 'DROP TABLE users' }, DROP)?.code).toBe(GUARD_CODES.headerMismatch);
+    expect(result({ 'mcp-param-query': 'proj-1' }, DROP)?.code).toBe(GUARD_CODES.headerMismatch);
+    expect(result({ 'mcp-param-project_id': 'proj-2' }, { ...DROP, other: 'proj-2' })?.code).toBe(GUARD_CODES.headerMismatch);
+  });
+
+  it('refuses an argument that is not a string, number or boolean, and a number spelled otherwise', () => {
+    expect(result({ 'mcp-param-filter': '[object Object]' }, { ...DROP, filter: {} })?.code).toBe(GUARD_CODES.headerMismatch);
+    expect(result({ 'mcp-param-limit': '10.0' }, { ...DROP, limit: 10 })?.code).toBe(GUARD_CODES.headerMismatch);
+    expect(result({ 'mcp-param-dry_run': 'False' }, { ...DROP, dry_run: false })?.code).toBe(GUARD_CODES.headerMismatch);
+  });
+
+  it('refuses a header that pairs with no argument, or with several, by name (BG734)', () => {
+    expect(result({ 'mcp-param-project': 'proj-1' }, DROP)).toMatchObject({ code: GUARD_CODES.unpairedParamHeader });
+    expect(result({ 'mcp-param-region': 'eu' }, { ...DROP, region: 'eu', Region: 'eu' })).toMatchObject({ code: GUARD_CODES.unpairedParamHeader });
   });
 });
 

@@ -125,6 +125,41 @@ describe('mcp-guard over streamable http, raw requests', () => {
     expect((await messages(agreeing))[0]).toMatchObject({ id: 46, result: { isError: true, resultType: 'complete' } });
   });
 
+  it('compares an Mcp-Param-* header with the argument it mirrors, for an SDK client that mirrors `project_id`', async () => {
+    // The SDK's own client and transport; its fetch adds the header a client adds for a parameter
+    // whose schema says `"x-mcp-header": "Project_Id"` (here with a value the test may replace).
+    let mirror: { name: string; value: (args: Record<string, unknown>) => string } = { name: 'Mcp-Param-Project_Id', value: (args) => String(args['project_id']) };
+    const mirroring = (async (input: string | URL, init?: RequestInit) => {
+      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { method?: string; params?: { name?: string; arguments?: Record<string, unknown> } }) : null;
+      if (body?.method !== 'tools/call') return fetch(input, init);
+      const headers = new Headers(init?.headers);
+      headers.set('Mcp-Method', 'tools/call');
+      headers.set('Mcp-Name', body.params?.name ?? '');
+      headers.set(mirror.name, mirror.value(body.params?.arguments ?? {}));
+      return fetch(input, { ...init, headers });
+    }) as typeof fetch;
+    const own = new StreamableHTTPClientTransport(new URL(guardUrl), { requestInit: { headers: AUTH }, fetch: mirroring });
+    const agent = new Client({ name: 'mirroring-agent', version: '1.0.0' });
+    await agent.connect(own);
+    try {
+      const select = { name: 'execute_sql', arguments: { project_id: 'proj-1', query: 'SELECT 3' } };
+      expect(((await agent.callTool(select)).content as { text: string }[])[0]!.text).toBe('ran: SELECT 3');
+      // Another project than the argument, or another argument's value: refused before the server.
+      mirror = { name: 'Mcp-Param-Project_Id', value: () => 'proj-2' };
+      await expect(agent.callTool({ ...select, arguments: { ...select.arguments, query: 'SELECT 4' } })).rejects.toMatchObject({ code: 400, message: expect.stringContaining('BG763') });
+      mirror = { name: 'Mcp-Param-Project_Id', value: (args) => String(args['query']) };
+      await expect(agent.callTool({ ...select, arguments: { ...select.arguments, query: 'SELECT 5' } })).rejects.toMatchObject({ code: 400, message: expect.stringContaining('BG763') });
+      // A header named after no argument: the guard cannot tell what a server compares it with.
+      mirror = { name: 'Mcp-Param-Project', value: (args) => String(args['project_id']) };
+      await expect(agent.callTool({ ...select, arguments: { ...select.arguments, query: 'SELECT 6' } })).rejects.toMatchObject({ code: 400, message: expect.stringContaining('BG734') });
+      const ran = (await executed(record)).map((c) => c.query);
+      expect(ran).toContain('SELECT 3');
+      expect(ran.filter((q) => q === 'SELECT 4' || q === 'SELECT 5' || q === 'SELECT 6')).toEqual([]);
+    } finally {
+      await agent.close();
+    }
+  });
+
   it('fails closed on what it cannot read', async () => {
     const broken = await post('{"jsonrpc":"2.0","id":47,"method":"tools/call",');
     expect(broken.status).toBe(400);

@@ -74,7 +74,7 @@ async function handle(options: HttpGuardOptions, endpoint: string, req: Incoming
   const headers = normalizeHeaders(req.headersDistinct as HttpHeaders);
   const frame = readFrame(body.text);
   const mismatch = headerMismatch(headers, frame);
-  if (mismatch !== null) return refuse(options, res, 400, GUARD_CODES.headerMismatch, mismatch);
+  if (mismatch !== null) return refuse(options, res, 400, mismatch.code, mismatch.message);
   const session = headers.get('mcp-session-id')?.[0] ?? '';
   const revision = headers.get('mcp-protocol-version')?.[0] ?? null;
   const plan = options.guard.planFrame(frame, { headers: req.headers as HttpHeaders, session, revision });

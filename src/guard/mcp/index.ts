@@ -4,6 +4,7 @@ export { apiNamed, decideCall } from './decide.js';
 export type { CallVerdict, RequestDecider } from './decide.js';
 export { DECISION_META_KEY, denialResult } from './denial.js';
 export { decodeHeaderValue, headerMismatch } from './headers.js';
+export type { HeaderProblem } from './headers.js';
 export { JSONRPC_ERRORS, readFrame, readMessage } from './jsonrpc.js';
 export type { Frame, FrameItem, JsonRpcId, JsonRpcMessage, ReadMessage } from './jsonrpc.js';
 export { LineSplitter } from './lines.js';
