@@ -31,6 +31,7 @@ export { fingerprintOf } from './credentials.js';
 export { InventoryFileError, inventoryOf, parseInventoryFile } from './inventory.js';
 export { DEFAULT_MAX_BODY_BYTES } from './request.js';
 export { DEFAULT_FORWARD_LIMITS, extractForwarding } from './forward.js';
+export { bodyLimitOf } from './body-limit.js';
 export type * from './types.js';
 
 /**
