@@ -27,6 +27,12 @@ const REGISTRY = codeRegistry({
    * for one api reaches another.
    */
   apiMismatch: ['BG719', 'the request reads as a call to another api than its upstream'],
+  /**
+   * Reverse mode: an AWS SigV4 request signs a `Host` (`SignedHeaders` names `host`) other than the
+   * one its upstream receives, so the upstream would refuse the signature: answered 421, nothing
+   * forwarded. Forward mode (`--forward`) keeps the host the client signed.
+   */
+  signedHostChanged: ['BG737', 'an aws-signed request signs a `Host` its upstream would not receive'],
 });
 
 export const PROXY_CODES = REGISTRY.codes;

@@ -3,6 +3,7 @@ import { listenOn, statusListener, type Enforcer } from '../enforce/index.js';
 import { PROXY_CODES, ProxyError } from './codes.js';
 import { sendProblem } from './denial.js';
 import { createProxyHandler, type ProxyHandlerOptions } from './handler.js';
+import { signedHostRefusal } from './signed-host.js';
 import { upstreamAgent, type Upstream } from './upstream.js';
 
 export interface ReverseProxyOptions extends Omit<ProxyHandlerOptions, 'enforcer'> {
@@ -58,6 +59,8 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     if ((req.method === 'GET' || req.method === 'HEAD') && STATUS_PATHS.has(path)) return status(path, options.enforcer, req, res);
     const upstream = route(req);
     if (upstream === null) return sendProblem(res, 421, PROXY_CODES.noUpstream, 'the request names no api this proxy forwards to (by host, or as the first path segment)');
+    const signed = signedHostRefusal(req, upstream);
+    if (signed !== null) return sendProblem(res, 421, PROXY_CODES.signedHostChanged, signed);
     handle(req, res, upstream).catch(() => sendProblem(res, 500, PROXY_CODES.upstreamFailed, 'the proxy failed while handling the request'));
     return undefined;
   });
