@@ -47,7 +47,7 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
   const context: Context = { api: 'unknown', time: typeof options.time === 'string' ? options.time : options.time.toISOString() };
   let forward: ForwardRequest;
   let canonical: HttpRequest;
-  let direct: { messages: readonly Message[]; headers: HeaderMap; api: IrApi } | null = null;
+  let direct: { messages: readonly Message[]; headers: HeaderMap; api: IrApi; search: string } | null = null;
   let limit = limits.maxBodyBytes;
   try {
     const headers = normalizeHeaders(request.headers);
@@ -83,12 +83,12 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
     canonical = { method: message.method, url: `${url.protocol}//${url.host}${message.target}`, headers: out, body: bytes };
     // Reading the written request back would refuse a body past its own size bound; only within
     // it do the messages built from what was written stand in for that reading.
-    if (message.decided !== undefined && bytes.byteLength <= limit) direct = { messages: message.decided, headers: normalizeHeaders(out), api };
+    if (message.decided !== undefined && bytes.byteLength <= limit) direct = { messages: message.decided, headers: normalizeHeaders(out), api, search: url.search };
   } catch (e) {
     if (!(e instanceof ExtractFailure)) throw e;
     return { api: context.api === 'unknown' ? null : context.api, operations: [refused(request, ir, options, context, e)], forward: null };
   }
-  const operations = direct === null ? extractDecisionInputs(canonical, ir, { ...options, maxBodyBytes: limit }) : decisionInputsOf(direct.messages, direct.headers, direct.api, ir, options);
+  const operations = direct === null ? extractDecisionInputs(canonical, ir, { ...options, maxBodyBytes: limit }) : decisionInputsOf(direct.messages, direct.headers, direct.api, ir, options, direct.search);
   // A canonical request that does not read one way is not forwarded either.
   return { api: context.api, operations, forward: operations.every((o) => o.operation !== null) ? forward : null };
 }
