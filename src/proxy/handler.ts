@@ -7,6 +7,7 @@ import { PROXY_CODES } from './codes.js';
 import { sendDenial, sendProblem, type Refusal } from './denial.js';
 import { forwardUpstream, type Upstream } from './upstream.js';
 import { readRequestBody } from './body.js';
+import { createMcpRelay } from './mcp.js';
 
 export type { Upstream } from './upstream.js';
 
@@ -52,11 +53,13 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     }
     return time;
   };
+  const mcp = createMcpRelay({ enforcer: options.enforcer, ...(options.inventories === undefined ? {} : { inventories: options.inventories }), now, upstreamTimeoutMs, maxBodyBytes: limits.maxBodyBytes });
   return async (req, res, upstream) => {
     const catalog = options.enforcer.catalog();
     if (catalog === null) return sendProblem(res, 503, PROXY_CODES.notReady, 'no api catalog is active yet (no bundle, or one built without `catalog.json`): nothing is forwarded');
     const api = catalog.apis.find((a) => a.name === upstream.api);
     if (api === undefined) return sendProblem(res, 421, PROXY_CODES.noUpstream, `api \`${upstream.api}\` is not in the active catalog`);
+    if (api.protocol === 'mcp') return mcp(req, res, upstream, api);
     const body = await readRequestBody(req, bodyLimitOf(api, limits), clientTimeoutMs);
     if (body === null) return sendProblem(res, 408, PROXY_CODES.clientTimeout, `the request was not received within ${clientTimeoutMs} ms`);
     // The request is read as sent to the api's own host (the one it names, or its first).
