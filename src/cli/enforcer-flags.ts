@@ -15,7 +15,7 @@ export interface SourceFlags {
 export function addSourceOptions(command: Command): Command {
   return command
     .option('--plain-http', 'talk plain http to an `oci://` registry on loopback (tests, a local mirror)')
-    .option('--timeout <seconds>', 'per-request time-out in seconds', (v) => Number(v));
+    .option('--timeout <seconds>', 'time-out in seconds for each download of the bundle from an `https://` or `oci://` source (not a file)', (v) => Number(v));
 }
 
 /** A location from the command line: URLs as given, paths relative to the working directory. */

@@ -39,9 +39,11 @@ function cgiName(name: string): string {
  * `family` resolves a credential that no Token declares by fingerprint to the key of the token
  * family its prefix names (see core/token-family.ts); it sees the raw value here and nowhere else.
  */
-export function extractToken(headers: HeaderMap, config: IrApi['tokens']['headers'], family: (credential: string, fingerprint: string) => string | null = () => null): string | null {
+export function extractToken(headers: HeaderMap, config: IrApi['tokens']['headers'], family: (credential: string, fingerprint: string) => string | null = () => null, presigned: string | null = null): string | null {
   const tokens = new Set<string>();
   const carriers: string[] = [];
+  // A presigned url's access key id (presigned.ts) is one more carrier: with a header naming another credential, a conflict.
+  if (presigned !== null) tokens.add(presigned);
   for (const { name, schemes } of config) {
     const own = new Set<string>();
     const key = cgiName(name);
@@ -59,6 +61,7 @@ export function extractToken(headers: HeaderMap, config: IrApi['tokens']['header
     }
   }
   if (tokens.size > 1) {
+    if (presigned !== null) fail(EXTRACT_CODES.conflictingHeader, 'the presigned url and a credential header carry different credentials');
     fail(EXTRACT_CODES.conflictingHeader, `headers ${carriers.map((c) => `\`${c}\``).join(' and ')} carry different credentials`);
   }
   const [token] = tokens;

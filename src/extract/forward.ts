@@ -5,6 +5,7 @@ import type { IrCatalog } from '../ir/catalog.js';
 import type { IrApi } from '../ir/types.js';
 import { quote } from '../core/untrusted.js';
 import { apiFor } from './api.js';
+import { bodyLimitOf } from './body-limit.js';
 import { EXTRACT_CODES } from './codes.js';
 import { ExtractFailure, fail } from './failure.js';
 import { declaredBodyType } from './form-json.js';
@@ -13,7 +14,7 @@ import type { Context } from './input.js';
 import { canonicalHttp } from './protocols/canonical-http.js';
 import { PROTOCOLS } from './protocols/index.js';
 import type { Message } from './protocols/index.js';
-import { DEFAULT_MAX_BODY_BYTES, hostOf, normalizeRequest, parseUrl } from './request.js';
+import { hostOf, normalizeRequest, parseUrl } from './request.js';
 import type { ExtractedOperation, ForwardExtraction, ForwardLimits, ForwardOptions, ForwardRequest, HttpRequest } from './types.js';
 
 /*
@@ -24,7 +25,7 @@ import type { ExtractedOperation, ForwardExtraction, ForwardLimits, ForwardOptio
  * else by reading the written request back.
  */
 
-export const DEFAULT_FORWARD_LIMITS: Readonly<ForwardLimits> = { maxBodyBytes: 1024 * 1024, maxDepth: 30, maxAliases: 100, maxTokens: 10_000 };
+export const DEFAULT_FORWARD_LIMITS: Readonly<ForwardLimits> = { maxBodyBytes: 1024 * 1024, maxDataBytes: 64 * 1024 * 1024, maxDepth: 30, maxAliases: 100, maxTokens: 10_000 };
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1), the framing and encoding the proxy recomputes, and the
@@ -46,16 +47,20 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
   const context: Context = { api: 'unknown', time: typeof options.time === 'string' ? options.time : options.time.toISOString() };
   let forward: ForwardRequest;
   let canonical: HttpRequest;
-  let direct: { messages: readonly Message[]; headers: HeaderMap; api: IrApi } | null = null;
+  let direct: { messages: readonly Message[]; headers: HeaderMap; api: IrApi; search: string } | null = null;
+  let limit = limits.maxBodyBytes;
   try {
     const headers = normalizeHeaders(request.headers);
     const url = parseUrl(request.url, headers);
     const api = apiFor(ir, hostOf(url), url, context);
     // A body the protocol never reads (S3 object data) is forwarded as sent, encoding included.
     const opaque = PROTOCOLS[api.protocol].bodyIsData === true;
+    limit = bodyLimitOf(api, limits);
+    const size = request.body === undefined || request.body === null ? 0 : typeof request.body === 'string' ? Buffer.byteLength(request.body, 'utf8') : request.body.byteLength;
+    if (size > limit) fail(EXTRACT_CODES.limitExceeded, `the request body has more than ${limit} bytes, the proxy's limit`);
     const plain = opaque || !headers.has('content-encoding') ? headers : withoutEncoding(headers);
     const body = opaque ? (request.body ?? '') : decodeBody(request.body, headers, limits.maxBodyBytes);
-    const normalized = normalizeRequest({ method: request.method, url: request.url, body }, url, opaque ? plain : declaredBodyType(plain, api), limits.maxBodyBytes, opaque);
+    const normalized = normalizeRequest({ method: request.method, url: request.url, body }, url, opaque ? plain : declaredBodyType(plain, api), limit, opaque);
     const writer = PROTOCOLS[api.protocol].canonical ?? canonicalHttp;
     const message = writer(normalized, api, limits);
     const bytes = typeof message.body === 'string' ? Buffer.from(message.body, 'utf8') : message.body;
@@ -78,12 +83,12 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
     canonical = { method: message.method, url: `${url.protocol}//${url.host}${message.target}`, headers: out, body: bytes };
     // Reading the written request back would refuse a body past its own size bound; only within
     // it do the messages built from what was written stand in for that reading.
-    if (message.decided !== undefined && bytes.byteLength <= DEFAULT_MAX_BODY_BYTES) direct = { messages: message.decided, headers: normalizeHeaders(out), api };
+    if (message.decided !== undefined && bytes.byteLength <= limit) direct = { messages: message.decided, headers: normalizeHeaders(out), api, search: url.search };
   } catch (e) {
     if (!(e instanceof ExtractFailure)) throw e;
     return { api: context.api === 'unknown' ? null : context.api, operations: [refused(request, ir, options, context, e)], forward: null };
   }
-  const operations = direct === null ? extractDecisionInputs(canonical, ir, options) : decisionInputsOf(direct.messages, direct.headers, direct.api, ir, options);
+  const operations = direct === null ? extractDecisionInputs(canonical, ir, { ...options, maxBodyBytes: limit }) : decisionInputsOf(direct.messages, direct.headers, direct.api, ir, options, direct.search);
   // A canonical request that does not read one way is not forwarded either.
   return { api: context.api, operations, forward: operations.every((o) => o.operation !== null) ? forward : null };
 }

@@ -8,6 +8,7 @@ import type { IrCatalog } from '../ir/catalog.js';
 import type { IrApi } from '../ir/types.js';
 import { EXTRACT_CODES } from './codes.js';
 import { extractToken } from './credentials.js';
+import { presignedCredential } from './presigned.js';
 import { chainIdentity, envelopeVerifier, headerEnvelope } from './envelope.js';
 import { ExtractFailure, fail } from './failure.js';
 import { declaredBodyType } from './form-json.js';
@@ -32,6 +33,7 @@ export { InventoryFileError, inventoryOf, parseInventoryFile } from './inventory
 export { DEFAULT_MAX_BODY_BYTES } from './request.js';
 export { DEFAULT_FORWARD_LIMITS, extractForwarding } from './forward.js';
 export { hostReading } from './host-reading.js';
+export { bodyLimitOf } from './body-limit.js';
 export type * from './types.js';
 
 /**
@@ -51,7 +53,7 @@ export function extractDecisionInputs(request: HttpRequest, ir: IrCatalog, optio
     const url = parseUrl(request.url, headers);
     const api = apiFor(ir, hostOf(url), url, context);
     const inventory = lookupsFor(options, ir, api);
-    readCaller(headers, api, ir, context, options);
+    readCaller(headers, api, ir, context, options, url.search);
     const opaque = PROTOCOLS[api.protocol].bodyIsData === true;
     const normalized = normalizeRequest(request, url, opaque ? headers : declaredBodyType(headers, api), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, opaque);
     inputsOf(PROTOCOLS[api.protocol].messages(normalized, api), api, context, inventory, out);
@@ -66,12 +68,12 @@ export function extractDecisionInputs(request: HttpRequest, ir: IrCatalog, optio
  * from what it wrote (`CanonicalMessage.decided`) instead of reading its body back; `headers` are
  * the ones it forwards.
  */
-export function decisionInputsOf(messages: readonly Message[], headers: HeaderMap, api: IrApi, ir: IrCatalog, options: ExtractOptions): ExtractedOperation[] {
+export function decisionInputsOf(messages: readonly Message[], headers: HeaderMap, api: IrApi, ir: IrCatalog, options: ExtractOptions, search = ''): ExtractedOperation[] {
   const context: Context = { api: api.name, time: timeOf(options) };
   const out: ExtractedOperation[] = [];
   try {
     const inventory = lookupsFor(options, ir, api);
-    readCaller(headers, api, ir, context, options);
+    readCaller(headers, api, ir, context, options, search);
     inputsOf(messages, api, context, inventory, out);
   } catch (e) {
     return [failed(context, asFailure(e))];
@@ -135,8 +137,8 @@ function familyResolver(ir: IrCatalog, api: string): (credential: string, finger
 }
 
 /** Who calls and which attempt this is, into the context as each is read (a failure keeps what came before it). */
-function readCaller(headers: HeaderMap, api: IrApi, ir: IrCatalog, context: Context, options: ExtractOptions): void {
-  const fingerprint = extractToken(headers, api.tokens.headers, familyResolver(ir, api.name));
+function readCaller(headers: HeaderMap, api: IrApi, ir: IrCatalog, context: Context, options: ExtractOptions, search: string): void {
+  const fingerprint = extractToken(headers, api.tokens.headers, familyResolver(ir, api.name), presignedCredential(search, api));
   if (fingerprint !== null) context.token = { fingerprint };
   context.verifyEnvelope = envelopeVerifier(ir, context.time, options.issuerKeys);
   const envelope = headerEnvelope(headers);

@@ -87,8 +87,10 @@ export interface ExtractedOperation {
 
 /** Bounds the egress proxy keeps on what it reads before forwarding; past any, the request is refused (BG700). */
 export interface ForwardLimits {
-  /** Request body bytes, after a gzip body is inflated. */
+  /** Request body bytes the proxy parses, after a gzip body is inflated. */
   maxBodyBytes: number;
+  /** Body bytes of a protocol that never parses them (S3 object data), forwarded as sent. */
+  maxDataBytes: number;
   /** GraphQL selection depth, fragments expanded. */
   maxDepth: number;
   /** GraphQL aliases in the forwarded document. */

@@ -34,6 +34,12 @@ const REGISTRY = codeRegistry({
    * nothing forwarded, so the upstream never executes another call than the one decided.
    */
   hostReadsOtherwise: ['BG733', 'the request\'s host reads otherwise than the host the upstream receives (e.g. an s3 bucket)'],
+  /**
+   * Reverse mode: an AWS SigV4 request signs a `Host` (`SignedHeaders` names `host`) other than the
+   * one its upstream receives, so the upstream would refuse the signature: answered 421, nothing
+   * forwarded. Forward mode (`--forward`) keeps the host the client signed.
+   */
+  signedHostChanged: ['BG737', 'an aws-signed request signs a `Host` its upstream would not receive'],
 });
 
 export const PROXY_CODES = REGISTRY.codes;

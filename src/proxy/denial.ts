@@ -28,7 +28,10 @@ export function sendDenial(res: ServerResponse, protocol: string | null, refusal
 
 function describe(r: Refusal): string {
   const what = r.operation === null ? 'the request' : `\`${r.alias ?? r.operation}\``;
-  return `${what} was denied by blastguard rule \`${r.decision.rule}\`: ${r.decision.reasons.join('; ') || r.error?.message || 'denied'}`;
+  // A request that could not be read is denied for a missing `operation`: the reading's own
+  // message (no route matches, a body past the limit) is what the caller can act on.
+  const why = r.operation === null && r.error !== undefined ? `${r.error.code} ${r.error.message}` : r.decision.reasons.join('; ') || r.error?.message || 'denied';
+  return `${what} was denied by blastguard rule \`${r.decision.rule}\`: ${why}`;
 }
 
 function graphqlDenial(refusals: readonly Refusal[]): unknown {

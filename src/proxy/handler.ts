@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Enforcer } from '../enforce/index.js';
-import { extractForwarding } from '../extract/index.js';
+import { bodyLimitOf, DEFAULT_FORWARD_LIMITS, extractForwarding } from '../extract/index.js';
 import type { ExtractedOperation, ForwardLimits, HttpRequest, Inventory } from '../extract/index.js';
 import { PROXY_CODES } from './codes.js';
 import { sendDenial, sendProblem, type Refusal } from './denial.js';
 import { forwardUpstream, forwardedHostname, type Upstream } from './upstream.js';
 import { decidedHost } from './decided-host.js';
 import { readRequestBody } from './body.js';
+import { createMcpRelay } from './mcp.js';
 
 export type { Upstream } from './upstream.js';
 
@@ -39,7 +40,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const clock = options.clock ?? Date.now;
-  const limit = options.limits?.maxBodyBytes ?? 1024 * 1024;
+  const limits = { ...DEFAULT_FORWARD_LIMITS, ...(options.limits ?? {}) };
   const clientTimeoutMs = options.clientTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   // The decision time as RFC 3339, written once per millisecond rather than once per request.
@@ -53,12 +54,14 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     }
     return time;
   };
+  const mcp = createMcpRelay({ enforcer: options.enforcer, ...(options.inventories === undefined ? {} : { inventories: options.inventories }), now, upstreamTimeoutMs, maxBodyBytes: limits.maxBodyBytes });
   return async (req, res, upstream) => {
     const catalog = options.enforcer.catalog();
     if (catalog === null) return sendProblem(res, 503, PROXY_CODES.notReady, 'no api catalog is active yet (no bundle, or one built without `catalog.json`): nothing is forwarded');
     const api = catalog.apis.find((a) => a.name === upstream.api);
     if (api === undefined) return sendProblem(res, 421, PROXY_CODES.noUpstream, `api \`${upstream.api}\` is not in the active catalog`);
-    const body = await readRequestBody(req, limit, clientTimeoutMs);
+    if (api.protocol === 'mcp') return mcp(req, res, upstream, api);
+    const body = await readRequestBody(req, bodyLimitOf(api, limits), clientTimeoutMs);
     if (body === null) return sendProblem(res, 408, PROXY_CODES.clientTimeout, `the request was not received within ${clientTimeoutMs} ms`);
     // The request is read as sent to one of the api's own hosts that reads as the host the
     // upstream receives (decided-host.ts): the one it names, or one the upstream's host reads as.
@@ -84,7 +87,8 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     if (!body.complete) res.once('finish', () => req.destroy());
     if (refusals.length > 0 || extraction.forward === null || extraction.operations.length === 0) {
       if (!body.complete) res.setHeader('connection', 'close');
-      return sendDenial(res, api.protocol, refusals);
+      // A body cut at the limit is refused as too large (413), after its denial was decided and logged.
+      return sendDenial(res, api.protocol, refusals, body.complete ? 403 : 413);
     }
     await forwardUpstream(extraction.forward, upstream, res, upstreamTimeoutMs);
     return undefined;

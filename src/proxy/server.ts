@@ -3,6 +3,8 @@ import { listenOn, statusListener, type Enforcer } from '../enforce/index.js';
 import { PROXY_CODES, ProxyError } from './codes.js';
 import { sendProblem } from './denial.js';
 import { createProxyHandler, type ProxyHandlerOptions } from './handler.js';
+import { rewriteResponseLinks, urlRewriter } from './links.js';
+import { signedHostRefusal } from './signed-host.js';
 import { upstreamAgent, type Upstream } from './upstream.js';
 
 export interface ReverseProxyOptions extends Omit<ProxyHandlerOptions, 'enforcer'> {
@@ -56,8 +58,17 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: (options.clientTimeoutMs ?? 30_000) + 5_000 }, (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if ((req.method === 'GET' || req.method === 'HEAD') && STATUS_PATHS.has(path)) return status(path, options.enforcer, req, res);
+    const target = req.url;
     const upstream = route(req);
     if (upstream === null) return sendProblem(res, 421, PROXY_CODES.noUpstream, 'the request names no api this proxy forwards to (by host, or as the first path segment)');
+    const signed = signedHostRefusal(req, upstream);
+    if (signed !== null) return sendProblem(res, 421, PROXY_CODES.signedHostChanged, signed);
+    if (req.headers.host !== undefined) {
+      // Links and redirects the upstream names lead back through the proxy, under the segment the request was routed by.
+      const hosts = options.enforcer.catalog()?.apis.find((a) => a.name === upstream.api)?.hosts ?? [];
+      const from = [`${upstream.origin.origin}${upstream.origin.pathname}`, ...hosts.map((h) => `https://${h}`)];
+      rewriteResponseLinks(res, urlRewriter(from, `http://${req.headers.host}${req.url === target ? '' : `/${upstream.api}`}`));
+    }
     handle(req, res, upstream).catch(() => sendProblem(res, 500, PROXY_CODES.upstreamFailed, 'the proxy failed while handling the request'));
     return undefined;
   });

@@ -37,8 +37,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   catalog: ['core', 'schemas'],
   // `ir` for types only; `extract` through its public index (decideRequest).
   enforce: ['core', 'ir', 'bundle', 'verify', 'engine', 'distribute', 'extract'],
-  // The egress proxy (issue 11), a runtime layer: decides through the enforcer and extraction (`ir` for types only); src/proxy/forward/ is its CONNECT/TLS side.
-  proxy: ['core', 'ir', 'identity', 'extract', 'enforce'],
+  // The egress proxy (issue 11), a runtime layer: decides through the enforcer and extraction (`ir` for types only); src/proxy/forward/ is its CONNECT/TLS side; MCP apis are relayed by the guard's code.
+  proxy: ['core', 'ir', 'identity', 'extract', 'enforce', 'guard'],
   // `distribute` to push a published bundle to an OCI registry (the Action's `publish`).
   // The MCP guard: extraction reads the calls, the enforcer decides them; `identity` and `ir` for types.
   guard: ['core', 'ir', 'identity', 'extract', 'enforce'],

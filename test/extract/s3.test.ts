@@ -48,7 +48,8 @@ describe('s3', () => {
     expect(name('PUT', `${host}/k?x-id=PutObject`)).toBe('PutObject');
     expect(name('GET', `${host}/k?versionId=v&response-content-type=text/plain&partNumber=1`)).toBe('GetObject');
     expect(name('GET', `${host}/?list-type=2&prefix=a&delimiter=/&max-keys=5&continuation-token=t&start-after=s&fetch-owner=true&encoding-type=url`)).toBe('ListObjectsV2');
-    expect(name('GET', `${host}/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=c&X-Amz-Date=d&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=s`)).toBe('GetObject');
+    // A presigned url carries its credential alone (with a signed header too, two credentials conflict).
+    expect(name('GET', `${host}/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=c&X-Amz-Date=d&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=s`, { Authorization: '' })).toBe('GetObject');
   });
 
   test('a query parameter that is neither a known subresource nor an s3 request parameter is refused', () => {

@@ -69,6 +69,18 @@ describe('tools/call decisions', () => {
     expect(ids).toContain(decision.decision_id);
   });
 
+  // Review of 3bb7baa (legitimate traffic item 11): an unreadable call's denial led with the
+  // policy's `input:invalid` reason (a missing `operation`), not why the call could not be read.
+  it('leads an unreadable call\'s denial with the reading\'s error, not the missing operation', () => {
+    const answer = reply(plan(call(12, 'execute_sql', { project_id: 'proj-1', query: 'SELEC id FRM' }))) as { result: { content: { text: string }[]; _meta: Record<string, { operation: string | null; reasons: string[]; error?: { code: string; message: string } }> } };
+    const decision = answer.result._meta[DECISION_META_KEY]!;
+    expect(decision.operation).toBeNull();
+    expect(decision.error?.code).toBe('BG419');
+    const text = answer.result.content[0]!.text;
+    expect(text).toContain(`${decision.error!.code} ${decision.error!.message}`);
+    for (const reason of decision.reasons) expect(text).not.toContain(reason);
+  });
+
   it('forwards a SELECT re-serialized from what was read, and passes other methods undecided', () => {
     const sent = '{ "jsonrpc" : "2.0", "id":8, "method":"tools/call", "params":{"name":"execute_sql","arguments":{"project_id":"proj-1","query":"SELECT id FROM tickets"}}}';
     const p = plan(sent);

@@ -1,3 +1,5 @@
+// The fake signatures leave `host` out of SignedHeaders: the loopback upstream receives another
+// host than the one they name, which the reverse proxy refuses for a signed host (sigv4-host.test.ts).
 // AWS calls through the proxy reach a real upstream (on loopback) with the bytes the client
 // signed: S3 object data byte for byte under its own content type, query and JSON bodies as sent
 // where they read exactly as decided (review of 757abe2: SigV4 covers the payload and content type).
@@ -16,7 +18,7 @@ interface Seen {
 }
 
 const sig = (service: string): string =>
-  `AWS4-HMAC-SHA256 Credential=fake-AKIDEXAMPLE/20261130/us-east-1/${service}/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=${'a'.repeat(64)}`;
+  `AWS4-HMAC-SHA256 Credential=fake-AKIDEXAMPLE/20261130/us-east-1/${service}/aws4_request, SignedHeaders=content-type;x-amz-date, Signature=${'a'.repeat(64)}`;
 
 describe('aws requests reach the upstream as signed', () => {
   let upstream: Server;

@@ -25,6 +25,8 @@ interface ProxyFlags extends VerificationFlags, SourceFlags {
   upstreamCa?: string;
   persistDir?: string;
   maxBodyBytes?: number;
+  maxDataBytes?: number;
+  upstreamTimeout?: number;
 }
 
 
@@ -78,6 +80,18 @@ async function readText(file: string, io: CliIo, what: string): Promise<string> 
   }
 }
 
+/** `--max-body-bytes` and `--max-data-bytes`: positive whole numbers of bytes. */
+function bodyLimitsOf(flags: Pick<ProxyFlags, 'maxBodyBytes' | 'maxDataBytes'>): { maxBodyBytes?: number; maxDataBytes?: number } {
+  const out: { maxBodyBytes?: number; maxDataBytes?: number } = {};
+  for (const [flag, key] of [['--max-body-bytes', 'maxBodyBytes'], ['--max-data-bytes', 'maxDataBytes']] as const) {
+    const value = flags[key];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value <= 0) throw new ProxyError(PROXY_CODES.invalidConfig, `\`${flag}\` must be a positive whole number of bytes`, { help: `write e.g. \`${flag} 8388608\`` });
+    out[key] = value;
+  }
+  return out;
+}
+
 export const proxyCommand: CommandModule = {
   name: 'proxy',
   register(program: Command, io, setExit) {
@@ -97,7 +111,9 @@ export const proxyCommand: CommandModule = {
       .option('--upstream-ca <file>', 'extra PEM trust anchors for upstream TLS (verification stays on)')
       .option('--poll-interval <seconds>', 'check the bundle source this often (default: 60 to 120 s, OPA\'s polling)', (v) => Number(v))
       .option('--persist-dir <dir>', 'start from (and keep) the last good bundle here')
-      .option('--max-body-bytes <n>', 'largest request body read (default 1048576)', (v) => Number(v))
+      .option('--max-body-bytes <n>', 'largest request body the proxy parses, after inflating (default 1048576); larger bodies get 413', (v) => Number(v))
+      .option('--upstream-timeout <seconds>', 'how long the upstream may stay silent, before its answer starts or within it, before the call gets 504 (default 30)', (v) => Number(v))
+      .option('--max-data-bytes <n>', 'largest body of object data forwarded unparsed, e.g. an S3 PutObject or UploadPart (default 67108864); larger bodies get 413', (v) => Number(v))
       .addHelpText('after', EXAMPLES);
     addSourceOptions(addVerificationOptions(command, false)).action(async (flags: ProxyFlags) => {
       if (flags.bundle === undefined) throw new ProxyError(PROXY_CODES.invalidConfig, 'the proxy needs a bundle', { help: 'pass `--bundle` (a path, an `https://` url or an `oci://` reference)' });
@@ -111,6 +127,10 @@ export const proxyCommand: CommandModule = {
       const listen = listenAddress(flags.listen);
       const statusListen = flags.statusListen === undefined ? undefined : listenAddress(flags.statusListen);
       const upstreams = upstreamsOf(flags.upstream);
+      const bodyLimits = bodyLimitsOf(flags);
+      if (flags.upstreamTimeout !== undefined && !(flags.upstreamTimeout > 0 && flags.upstreamTimeout <= 86_400)) {
+        throw new ProxyError(PROXY_CODES.invalidConfig, '`--upstream-timeout` must be a number of seconds above 0, at most 86400', { help: 'write e.g. `--upstream-timeout 300` for upstreams with long calls' });
+      }
       if (!forward && upstreams.length === 0) throw new ProxyError(PROXY_CODES.invalidConfig, 'the reverse proxy needs at least one upstream', { help: 'pass e.g. `--upstream railway=https://backboard.railway.com` (repeatable), or run `--forward`' });
       const verification = await verificationConfigFromFlags(flags, io);
       const ca = flags.ca === undefined ? undefined : await readLocalCa(path.resolve(io.cwd, flags.ca));
@@ -158,7 +178,8 @@ export const proxyCommand: CommandModule = {
         ...listen,
         ...(inventories === undefined ? {} : { inventories }),
         ...(upstreamCa === undefined ? {} : { upstreamCa }),
-        ...(flags.maxBodyBytes === undefined ? {} : { limits: { maxBodyBytes: flags.maxBodyBytes } }),
+        ...(Object.keys(bodyLimits).length === 0 ? {} : { limits: bodyLimits }),
+        ...(flags.upstreamTimeout === undefined ? {} : { upstreamTimeoutMs: Math.round(flags.upstreamTimeout * 1000) }),
       };
       const started = forward
         ? Promise.all([

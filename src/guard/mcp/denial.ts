@@ -17,10 +17,14 @@ export const STATELESS_REVISION = '2026-07-28';
 export function denialResult(id: JsonRpcId, verdict: CallVerdict, revision: string | null): JsonRpcMessage {
   const what = verdict.tool === null ? 'the tool call' : `tool \`${escape(verdict.tool)}\``;
   const operation = verdict.operation !== null && verdict.operation !== verdict.tool ? ` (operation \`${escape(verdict.operation)}\`)` : '';
+  // A call that could not be read is denied for a missing `operation`: the reading's own message is the cause.
+  const unread = verdict.operation === null && verdict.error !== undefined;
   const reasons = verdict.reasons.length > 0 ? verdict.reasons.map((r) => escape(r, 500)).join('; ') : 'no reason given';
   const text = [
-    `blastguard denied ${what}${operation} by policy: rule \`${escape(verdict.rule)}\`: ${reasons}.`,
-    verdict.error === undefined ? null : `the call could not be read: ${verdict.error.code} ${escape(verdict.error.message, 500)}.`,
+    unread
+      ? `blastguard denied ${what} by policy (rule \`${escape(verdict.rule)}\`): the call could not be read: ${verdict.error!.code} ${escape(verdict.error!.message, 500)}.`
+      : `blastguard denied ${what}${operation} by policy: rule \`${escape(verdict.rule)}\`: ${reasons}.`,
+    verdict.error === undefined || unread ? null : `the call could not be read: ${verdict.error.code} ${escape(verdict.error.message, 500)}.`,
     verdict.decisionId === null ? null : `decision id ${verdict.decisionId}.`,
     'Do not retry this call unchanged; ask the person you act for.',
   ]

@@ -22,6 +22,9 @@ export interface HttpGuardOptions {
   upstreamTimeoutMs?: number;
 }
 
+/** What relaying one request needs: the guard's options but where it listens. */
+export type RelayOptions = Omit<HttpGuardOptions, 'port' | 'host'>;
+
 export interface HttpGuard {
   url: string;
   close(): Promise<void>;
@@ -58,7 +61,7 @@ function trimSlash(path: string): string {
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
-async function handle(options: HttpGuardOptions, endpoint: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(options: RelayOptions, endpoint: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = trimSlash((req.url ?? '/').split('?')[0] ?? '/');
   if (path !== endpoint) {
     if (options.status !== undefined && options.status.paths.includes(path)) return options.status.listener(req, res);
@@ -96,7 +99,7 @@ interface Forward {
   local: unknown[];
 }
 
-function refuse(options: HttpGuardOptions, res: ServerResponse, status: number, code: GuardCode, message: string): void {
+function refuse(options: RelayOptions, res: ServerResponse, status: number, code: GuardCode, message: string): void {
   sendJson(res, status, options.guard.refuse(code, message));
 }
 
@@ -160,7 +163,7 @@ function clientHeaders(incoming: IncomingHttpHeaders, rebodied: boolean): Outgoi
 }
 
 /** Sends the request upstream and streams the answer back, merging the guard's own answers in. */
-function relay(options: HttpGuardOptions, req: IncomingMessage, res: ServerResponse, forward: Forward | null): Promise<void> {
+function relay(options: RelayOptions, req: IncomingMessage, res: ServerResponse, forward: Forward | null): Promise<void> {
   const { upstream } = options;
   const target = new URL(upstream);
   const query = (req.url ?? '').split('?')[1];
@@ -237,4 +240,16 @@ async function pipe(from: IncomingMessage, to: ServerResponse): Promise<void> {
     if (!to.write(chunk as Buffer)) await new Promise<void>((resolve) => to.once('drain', () => resolve()));
   }
   to.end();
+}
+
+/**
+ * One request to an MCP api, relayed the way the guard relays it (POST planned: only `tools/call`
+ * decided; GET and DELETE passed through with the session): `blastguard proxy` serves MCP apis
+ * with it. `endpoint` is the path clients use; `options.upstream` is where it goes.
+ */
+export function relayMcpRequest(options: RelayOptions, endpoint: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return handle(options, trimSlash(endpoint), req, res).catch((e: unknown) => {
+    if (!res.headersSent) sendJson(res, 502, errorResponse(null, JSONRPC_ERRORS.internal, `the guard could not relay the request: ${(e as Error).message.toLowerCase()}`, { code: GUARD_CODES.upstreamFailed }));
+    else res.destroy();
+  });
 }

@@ -10,5 +10,5 @@ export type { Frame, FrameItem, JsonRpcId, JsonRpcMessage, ReadMessage } from '.
 export { LineSplitter } from './lines.js';
 export { runStdioGuard } from './stdio.js';
 export type { StdioGuard, StdioGuardOptions } from './stdio.js';
-export { serveHttpGuard } from './http.js';
-export type { HttpGuard, HttpGuardOptions } from './http.js';
+export { relayMcpRequest, serveHttpGuard } from './http.js';
+export type { HttpGuard, HttpGuardOptions, RelayOptions } from './http.js';

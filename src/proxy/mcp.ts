@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestDecision } from '../enforce/index.js';
+import { extractDecisionInputs, type HttpRequest, type Inventory } from '../extract/index.js';
+import { McpGuard, relayMcpRequest, type RequestDecider } from '../guard/index.js';
+import type { IrApi } from '../ir/types.js';
+import type { DecidingEnforcer } from './handler.js';
+import type { Upstream } from './upstream.js';
+
+/*
+ * MCP apis behind `blastguard proxy` (reverse or `--forward`) are served the way `blastguard
+ * mcp-guard` serves them, by its own code: a session starts (`initialize`, notifications, `ping`,
+ * list calls pass), GET (the server's SSE stream) and DELETE (the session's end) pass through, and
+ * only `tools/call` is decided, its denials answered as MCP tool errors. Reading every JSON-RPC
+ * method as an operation refused every session before its first tool call.
+ */
+
+export interface McpRelayOptions {
+  enforcer: DecidingEnforcer;
+  inventories?: ReadonlyMap<string, Inventory>;
+  /** The decision time, RFC 3339. */
+  now: () => string;
+  upstreamTimeoutMs: number;
+  maxBodyBytes: number;
+}
+
+export type McpRelay = (req: IncomingMessage, res: ServerResponse, upstream: Upstream, api: IrApi) => Promise<void>;
+
+export function createMcpRelay(options: McpRelayOptions): McpRelay {
+  const decider: RequestDecider = { decideRequest: (request) => decideRequest(request, options) };
+  // One guard per api: a guard remembers the ids of the calls it denied, per session.
+  const guards = new Map<string, McpGuard>();
+  return (req, res, upstream, api) => {
+    let guard = guards.get(upstream.api);
+    if (guard === undefined) {
+      guard = new McpGuard({ decider, catalog: () => options.enforcer.catalog() ?? undefined, api: upstream.api });
+      guards.set(upstream.api, guard);
+    }
+    const endpoint = api.endpoint ?? '/';
+    const target = new URL(upstream.origin.href);
+    target.pathname = `${upstream.origin.pathname.replace(/\/+$/, '')}${endpoint}`;
+    target.search = '';
+    return relayMcpRequest({ guard, upstream: target, upstreamTimeoutMs: options.upstreamTimeoutMs, maxBodyBytes: options.maxBodyBytes }, endpoint, req, res);
+  };
+}
+
+/** `Enforcer.decideRequest` with the proxy's enforcer, inventories and clock. */
+function decideRequest(request: HttpRequest, options: McpRelayOptions): RequestDecision {
+  const traceparent = request.headers?.['traceparent'];
+  const context = typeof traceparent === 'string' ? { traceparent } : {};
+  const catalog = options.enforcer.catalog();
+  if (catalog === null) {
+    // Nothing to read the request with: the one decision is the enforcer's not-ready deny.
+    const decisionId = randomUUID();
+    return { allow: false, decisions: [{ operation: null, decision: options.enforcer.decide(null, { decisionId, ...context }), decision_id: decisionId }] };
+  }
+  const operations = extractDecisionInputs(request, catalog, { time: options.now(), ...(options.inventories === undefined ? {} : { inventories: options.inventories }) });
+  const decisions = operations.map((op) => {
+    const decisionId = randomUUID();
+    const decision = options.enforcer.decide(op.input, { decisionId, ...context });
+    return { operation: op.operation, ...(op.alias === undefined ? {} : { alias: op.alias }), decision, decision_id: decisionId, ...(op.error === undefined ? {} : { error: op.error }) };
+  });
+  return { allow: decisions.length > 0 && decisions.every((d) => d.decision.allow), decisions };
+}
