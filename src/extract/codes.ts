@@ -98,7 +98,8 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    * Forwarding only: an AWS-signed request (SigV4 or V2, header or presigned url) whose query
    * string, content type or body the proxy would have to rewrite (a `+` or a byte outside `%XX`
    * escapes in the query or form, JSON that reads otherwise than its canonical form, a byte-order
-   * mark): the signature would no longer match what is forwarded.
+   * mark), or whose gzip body is not one gzip member under one `Content-Encoding: gzip` (several
+   * members, trailing bytes): the signature would no longer match what is forwarded.
    */
   signedNotForwardable: ['BG718', 'aws-signed request cannot be forwarded unchanged'],
   /**
