@@ -78,9 +78,15 @@ describe('aws query and json requests are forwarded as signed when they read as 
       expect(x.forward!.headers['content-type']).toBe('application/x-amz-json-1.1');
       expect(bytesOf(x).toString()).toBe(body);
     }
-    // Members whose order JSON.parse changes (integer-like keys) would be rewritten: refused.
-    const reordered = forward({ method: 'POST', url: '/', headers: ecs, body: '{"2":"a","1":"b"}' });
-    expect(reordered.operations.map((o) => o.error?.code)).toEqual(['BG718']);
+    // Members whose order JSON.parse changes (integer-like keys) are written back in their own
+    // order (issue 11), so the body goes as sent.
+    for (const body of ['{"2":"a","1":"b"}', '{"b":1,"10":2}', '{ "m": { "3": {"S": "x"}, "1": {"N": "1.0"} } }']) {
+      const x = forward({ method: 'POST', url: '/', headers: ecs, body });
+      expect(x.operations.map((o) => o.operation ?? o.error?.code), body).toEqual(['ListClusters']);
+      expect(bytesOf(x).toString()).toBe(body);
+    }
+    // A repeated member is refused as before, integer-like or not.
+    expect(forward({ method: 'POST', url: '/', headers: ecs, body: '{"2":"a","1":"b","2":"c"}' }).operations.map((o) => o.error?.code)).toEqual(['BG406']);
   });
 
   test('an EC2 GET query keeps its %20 escapes', () => {
@@ -95,6 +101,11 @@ describe('requests that are not aws-signed keep the canonical rewrite', () => {
   test('a GitHub REST JSON body is re-serialized', () => {
     const x = forward({ method: 'PATCH', url: '/repos/acme/web', headers: { host: 'api.github.com', authorization: 'Bearer x', 'content-type': 'application/json' }, body: '{\n  "description": "x"\n}' });
     expect(bytesOf(x).toString()).toBe('{"description":"x"}');
+  });
+
+  test('a JSON body is re-serialized with its members in written order, integer-like names included', () => {
+    const x = forward({ method: 'PATCH', url: '/repos/acme/web', headers: { host: 'api.github.com', authorization: 'Bearer x', 'content-type': 'application/json' }, body: '{ "description": "x", "10": 2, "1": {"b": 1, "0": [1.0]} }' });
+    expect(bytesOf(x).toString()).toBe('{"description":"x","10":2,"1":{"b":1,"0":[1]}}');
   });
 });
 

@@ -56,6 +56,14 @@ describe('signed aws requests through the proxy still verify upstream', () => {
     expect(upstream.seen.map((s) => s.verified)).toEqual([true]);
   });
 
+  it('an aws json body keyed by numbers (a DynamoDB-style map) goes as signed: members keep their order', async () => {
+    const body = '{"cluster":"staging-cluster","Item":{"b":{"S":"x"},"10":{"N":"2"},"2":{"N":"1.0"}}}';
+    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.DescribeServices' };
+    const res = await through({ service: 'ecs', headers, body });
+    expect(res.status, res.text).toBe(200);
+    expect(upstream.seen.map((s) => [s.verified, s.body.toString()])).toEqual([[true, body]]);
+  });
+
   describe('gzip-compressed bodies (the `requestCompression` trait: signed over the compressed bytes)', () => {
     // What an SDK's compression middleware sends: the form or JSON text gzipped by zlib with its
     // defaults, `Content-Encoding: gzip` added and signed with the rest.
