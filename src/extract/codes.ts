@@ -120,6 +120,13 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    */
   inexactNumber: ['BG704', 'JSON number cannot be read exactly (beyond ±2^53 or a double\'s precision)'],
   /**
+   * The XML body of S3 `DeleteObjects` (`POST /?delete`) does not read one way: a DTD, entity,
+   * comment, CDATA section or processing instruction; a namespace other than S3's, an attribute;
+   * an element S3 does not define there, or one given twice where one is allowed (`Key`, `Quiet`);
+   * a carriage return or a character XML forbids; no object, or more than S3's 1,000.
+   */
+  unreadableDeleteBody: ['BG437', 'S3 `DeleteObjects` body cannot be read one way'],
+  /**
    * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
    * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is
    * never a request's failure: the enforcer keeps the inventory it had.

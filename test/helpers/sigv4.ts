@@ -69,6 +69,9 @@ export function authorization(input: SignInput, key = EXAMPLE_KEY): string {
 export function verifies(received: { method: string; target: string; headers: Record<string, string | string[] | undefined>; body: Uint8Array }, host: string, key = EXAMPLE_KEY): boolean {
   const auth = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(String(received.headers['authorization'] ?? ''));
   if (auth === null || auth[1] !== key.id) return false;
+  // S3 checks a declared payload hash against the body it received.
+  const declared = received.headers['x-amz-content-sha256'];
+  if (typeof declared === 'string' && /^[0-9a-f]{64}$/.test(declared) && declared !== sha256(received.body)) return false;
   const signed = auth[5]!.split(';');
   const headers: Record<string, string> = {};
   for (const name of signed) {

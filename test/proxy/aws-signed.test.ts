@@ -1,8 +1,10 @@
 // SigV4-signed AWS calls through the proxy reach a loopback upstream that checks the signature as
 // an AWS endpoint does (test/helpers/sigv4.ts): the proxy decides on what it read and forwards
 // bytes the signature still covers, or refuses the call before anything is sent (BG718).
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inventoryOf } from '../../src/extract/index.js';
 import { authorization } from '../helpers/sigv4.js';
 import { signed, signingUpstream, type SignedRequest } from './aws-upstream.js';
 import { startProxy, type Harness } from './support.js';
@@ -33,11 +35,14 @@ describe('signed aws requests through the proxy still verify upstream', () => {
   let harness: Harness;
   beforeAll(async () => {
     const url = await upstream.start();
-    harness = await startProxy([
-      { api: 'aws-s3', url },
-      { api: 'aws-iam', url },
-      { api: 'aws-ecs', url },
-    ]);
+    harness = await startProxy(
+      [
+        { api: 'aws-s3', url },
+        { api: 'aws-iam', url },
+        { api: 'aws-ecs', url },
+      ],
+      { inventories: new Map([['aws-s3', inventoryOf([{ id: 'acme-staging-assets', kind: 'bucket', environment: 'staging' }])]]) },
+    );
   }, 60_000);
   afterAll(async () => {
     await harness?.close();
@@ -110,6 +115,45 @@ describe('signed aws requests through the proxy still verify upstream', () => {
       const res = await through({ service: 'iam', headers: { ...iam, 'content-encoding': 'identity, gzip' }, body: gzipSync(form) });
       expect(res.status, res.text).toBe(403);
       expect(errorCode(res)).toBe('BG718');
+      expect(upstream.seen).toEqual([]);
+    });
+  });
+
+  describe('s3 DeleteObjects: each key decided on its own', () => {
+    // As the AWS SDK for JavaScript v3 writes the body: declaration, S3's namespace, keys escaped.
+    const body = (keys: string[]): string =>
+      `<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${keys.map((k) => `<Object><Key>${k}</Key></Object>`).join('')}<Quiet>true</Quiet></Delete>`;
+    const headers = (text: string): Record<string, string> => ({
+      'content-type': 'application/xml',
+      'content-md5': createHash('md5').update(text).digest('base64'),
+      'x-amz-content-sha256': createHash('sha256').update(text).digest('hex'),
+      baggage: 'originator=user%3Aops',
+    });
+
+    it('a named person\'s staging delete of two keys is decided twice and reaches s3 as signed', async () => {
+      const text = body(['logs/2026/a.txt', 'logs/2026/b&amp;c.txt']);
+      const res = await through({ service: 's3', target: '/?delete', headers: headers(text), body: text });
+      expect(res.status, res.text).toBe(200);
+      expect(harness.decided.map((d) => [(d.input['operation'] as { name: string }).name, d.decision.mode])).toEqual([
+        ['DeleteObjects', 'shadow'],
+        ['DeleteObjects', 'shadow'],
+      ]);
+      expect(upstream.seen.map((s) => [s.verified, s.body.toString()])).toEqual([[true, text]]);
+    });
+
+    it('one key naming the Terraform state stops the whole call (aws-s3-safety/terraform-state-is-kept)', async () => {
+      const text = body(['logs/2026/a.txt', 'terraform.tfstate']);
+      const res = await through({ service: 's3', target: '/?delete', headers: headers(text), body: text });
+      expect(res.status, res.text).toBe(403);
+      expect((res.json() as { rule?: string }).rule).toBe('aws-s3-safety/terraform-state-is-kept');
+      expect(upstream.seen).toEqual([]);
+    });
+
+    it('a body that reads more than one way (an entity a DTD declares) is refused (BG437), never sent', async () => {
+      const text = `<?xml version="1.0"?><!DOCTYPE Delete [<!ENTITY s "terraform.tfstate">]><Delete><Object><Key>&s;</Key></Object></Delete>`;
+      const res = await through({ service: 's3', target: '/?delete', headers: headers(text), body: text });
+      expect(res.status, res.text).toBe(403);
+      expect(errorCode(res)).toBe('BG437');
       expect(upstream.seen).toEqual([]);
     });
   });
