@@ -144,10 +144,12 @@ class DeleteReader {
       if (this.at >= this.text.length) unreadable(`ends inside \`${name}\``);
       children.push(this.element(depth + 1));
     }
-    const end = new RegExp(`</${name}[ \\t\\n\\r]*>`, 'y');
-    end.lastIndex = this.at;
-    if (!end.test(this.text)) unreadable(`closes \`${name}\` with another element's end tag`);
-    this.at = end.lastIndex;
+    const close = `</${name}`;
+    if (!this.text.startsWith(close, this.at)) unreadable(`closes \`${name}\` with another element's end tag`);
+    this.at += close.length;
+    this.sticky(WS);
+    if (this.text[this.at] !== '>') unreadable(`closes \`${name}\` with another element's end tag`);
+    this.at++;
     if (children.length === 0) return { name, children, text };
     if (text.trim() !== '' || /\r/.test(text)) unreadable(`has text next to the elements in \`${name}\``);
     return { name, children, text: null };
