@@ -105,7 +105,8 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    * Forwarding only: an AWS-signed request (SigV4 or V2, header or presigned url) whose query
    * string, content type or body the proxy would have to rewrite (a `+` or a byte outside `%XX`
    * escapes in the query or form, JSON that reads otherwise than its canonical form, a byte-order
-   * mark): the signature would no longer match what is forwarded.
+   * mark), or whose gzip body is not one gzip member under one `Content-Encoding: gzip` (several
+   * members, trailing bytes): the signature would no longer match what is forwarded.
    */
   signedNotForwardable: ['BG718', 'aws-signed request cannot be forwarded unchanged'],
   /**
@@ -125,6 +126,13 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    * re-serialized, it would reach the server as another number.
    */
   inexactNumber: ['BG704', 'JSON number cannot be read exactly (beyond ±2^53 or a double\'s precision)'],
+  /**
+   * The XML body of S3 `DeleteObjects` (`POST /?delete`) does not read one way: a DTD, entity,
+   * comment, CDATA section or processing instruction; a namespace other than S3's, an attribute;
+   * an element S3 does not define there, or one given twice where one is allowed (`Key`, `Quiet`);
+   * a carriage return or a character XML forbids; no object, or more than S3's 1,000.
+   */
+  unreadableDeleteBody: ['BG437', 'S3 `DeleteObjects` body cannot be read one way'],
   /**
    * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
    * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is

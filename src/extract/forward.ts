@@ -11,6 +11,7 @@ import { ExtractFailure, fail } from './failure.js';
 import { declaredBodyType } from './form-json.js';
 import { decisionInputsOf, extractDecisionInputs } from './index.js';
 import type { Context } from './input.js';
+import { withCompressedOriginal } from './protocols/aws-compressed.js';
 import { canonicalHttp } from './protocols/canonical-http.js';
 import { PROTOCOLS } from './protocols/index.js';
 import type { Message } from './protocols/index.js';
@@ -62,7 +63,7 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
     const body = opaque ? (request.body ?? '') : decodeBody(request.body, headers, limits.maxBodyBytes);
     const normalized = normalizeRequest({ method: request.method, url: request.url, body }, url, opaque ? plain : declaredBodyType(plain, api), limit, opaque);
     const writer = PROTOCOLS[api.protocol].canonical ?? canonicalHttp;
-    const message = writer(normalized, api, limits);
+    const message = withCompressedOriginal(request.body, headers, normalized, api, writer(normalized, api, limits));
     const bytes = typeof message.body === 'string' ? Buffer.from(message.body, 'utf8') : message.body;
     const out: Record<string, string | string[]> = {};
     const connection = new Set(headerValues(headers, 'connection').flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()));

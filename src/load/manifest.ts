@@ -23,7 +23,8 @@ export interface ManifestOperation {
 export type ManifestReading =
   | { operations: ManifestOperation[] }
   | { syntax: { line: number; column: number; reason: string } }
-  | { shape: string };
+  /** `path`: the member (names and indexes) the problem is at, `[]` for the whole document. */
+  | { shape: string; path: readonly (string | number)[] };
 
 const TYPES = new Set(['query', 'mutation', 'subscription']);
 
@@ -32,18 +33,19 @@ export function readManifest(text: string): ManifestReading {
   const syntax = jsonSyntaxLocation(text);
   if (syntax !== undefined) return { syntax };
   const value = JSON.parse(text) as unknown;
-  if (!isRecord(value)) return { shape: 'is not a json object' };
-  if (value['format'] !== MANIFEST_FORMAT) return { shape: `has no \`"format": "${MANIFEST_FORMAT}"\`` };
-  if (value['version'] !== 1) return { shape: 'has no `"version": 1`' };
+  if (!isRecord(value)) return { shape: 'is not a json object', path: [] };
+  const at = (member: string): string[] => (member in value ? [member] : []);
+  if (value['format'] !== MANIFEST_FORMAT) return { shape: `has no \`"format": "${MANIFEST_FORMAT}"\``, path: at('format') };
+  if (value['version'] !== 1) return { shape: 'has no `"version": 1`', path: at('version') };
   const operations = value['operations'];
-  if (!Array.isArray(operations)) return { shape: 'has no `operations` array' };
+  if (!Array.isArray(operations)) return { shape: 'has no `operations` array', path: at('operations') };
   const out: ManifestOperation[] = [];
   for (const [i, op] of operations.entries()) {
-    if (!isRecord(op)) return { shape: `has \`operations[${i}]\`, which is not an object` };
+    if (!isRecord(op)) return { shape: `has \`operations[${i}]\`, which is not an object`, path: ['operations', i] };
     for (const member of ['id', 'name', 'body'] as const) {
-      if (typeof op[member] !== 'string' || op[member] === '') return { shape: `has \`operations[${i}]\` without a non-empty string \`${member}\`` };
+      if (typeof op[member] !== 'string' || op[member] === '') return { shape: `has \`operations[${i}]\` without a non-empty string \`${member}\``, path: ['operations', i, ...(member in op ? [member] : [])] };
     }
-    if (typeof op['type'] !== 'string' || !TYPES.has(op['type'])) return { shape: `has \`operations[${i}]\` whose \`type\` is not query, mutation or subscription` };
+    if (typeof op['type'] !== 'string' || !TYPES.has(op['type'])) return { shape: `has \`operations[${i}]\` whose \`type\` is not query, mutation or subscription`, path: ['operations', i, ...('type' in op ? ['type'] : [])] };
     out.push({ id: op['id'] as string, name: op['name'] as string, type: op['type'] as ManifestOperation['type'], body: op['body'] as string });
   }
   return { operations: out };

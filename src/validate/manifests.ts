@@ -1,3 +1,4 @@
+import { locateJson } from '../core/json-position.js';
 import { manifestPath, readManifest } from '../load/index.js';
 import type { JsonPath, LoadedDocument, ManifestReading, PolicySet, SourceSpan } from '../load/index.js';
 
@@ -11,6 +12,11 @@ export interface ManifestSite {
   /** The reading of its text; null when the loader could not read it (`problem` says why). */
   reading: ManifestReading | null;
   problem: string | null;
+  /**
+   * Where a member of the manifest (`['operations', 2, 'id']`) was written in the manifest file:
+   * problems with its content are shown there, not at the Api's `manifest:` line.
+   */
+  locate(path: readonly (string | number)[]): SourceSpan;
 }
 
 const MANIFEST: JsonPath = ['spec', 'trustedDocuments', 'manifest'];
@@ -27,9 +33,17 @@ export function manifestSites(set: PolicySet): ManifestSite[] {
     if (file === null || api.value.spec.protocol !== 'graphql') continue;
     const attached = set.attachments?.[file];
     const at = api.locate(MANIFEST, 'value');
-    if (attached === undefined) out.push({ api, file, at, reading: null, problem: 'was not read' });
-    else if ('problem' in attached) out.push({ api, file, at, reading: null, problem: attached.problem });
-    else out.push({ api, file, at, reading: readManifest(attached.text), problem: null });
+    const unread = (): SourceSpan => at;
+    if (attached === undefined) out.push({ api, file, at, reading: null, problem: 'was not read', locate: unread });
+    else if ('problem' in attached) out.push({ api, file, at, reading: null, problem: attached.problem, locate: unread });
+    else {
+      const { text } = attached;
+      const locate = (path: readonly (string | number)[]): SourceSpan => {
+        const { line, column } = locateJson(text, path) ?? { line: 1, column: 1 };
+        return { file, line, column, endLine: line, endColumn: column + 1 };
+      };
+      out.push({ api, file, at, reading: readManifest(text), problem: null, locate });
+    }
   }
   readings.set(set, out);
   return out;

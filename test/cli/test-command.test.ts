@@ -24,7 +24,7 @@ describe('blastguard test', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/FIXTURE\s+STEP\s+OPERATION\s+EXPECTED\s+ACTUAL\s+RULE/);
     expect(stdout).toMatch(/ok\s+pocketos-volume-delete\s+volumeDelete with the domains token\s+volumeDelete\s+deny\s+deny\s+railway-production\/no-destructive-in-production/);
-    expect(stdout).toContain('rule coverage: 33/33 rules (100%)');
+    expect(stdout).toContain('rule coverage: 34/34 rules (100%)');
     expect(stdout).toMatch(/PASS \d+ passed, 0 failed/);
     expect(stdout).not.toContain('fake-railway-custom-domains-cli-token');
   });

@@ -78,9 +78,15 @@ describe('aws query and json requests are forwarded as signed when they read as 
       expect(x.forward!.headers['content-type']).toBe('application/x-amz-json-1.1');
       expect(bytesOf(x).toString()).toBe(body);
     }
-    // Members whose order JSON.parse changes (integer-like keys) would be rewritten: refused.
-    const reordered = forward({ method: 'POST', url: '/', headers: ecs, body: '{"2":"a","1":"b"}' });
-    expect(reordered.operations.map((o) => o.error?.code)).toEqual(['BG718']);
+    // Members whose order JSON.parse changes (integer-like keys) are written back in their own
+    // order (issue 11), so the body goes as sent.
+    for (const body of ['{"2":"a","1":"b"}', '{"b":1,"10":2}', '{ "m": { "3": {"S": "x"}, "1": {"N": "1.0"} } }']) {
+      const x = forward({ method: 'POST', url: '/', headers: ecs, body });
+      expect(x.operations.map((o) => o.operation ?? o.error?.code), body).toEqual(['ListClusters']);
+      expect(bytesOf(x).toString()).toBe(body);
+    }
+    // A repeated member is refused as before, integer-like or not.
+    expect(forward({ method: 'POST', url: '/', headers: ecs, body: '{"2":"a","1":"b","2":"c"}' }).operations.map((o) => o.error?.code)).toEqual(['BG406']);
   });
 
   test('an EC2 GET query keeps its %20 escapes', () => {
@@ -95,5 +101,56 @@ describe('requests that are not aws-signed keep the canonical rewrite', () => {
   test('a GitHub REST JSON body is re-serialized', () => {
     const x = forward({ method: 'PATCH', url: '/repos/acme/web', headers: { host: 'api.github.com', authorization: 'Bearer x', 'content-type': 'application/json' }, body: '{\n  "description": "x"\n}' });
     expect(bytesOf(x).toString()).toBe('{"description":"x"}');
+  });
+
+  test('a JSON body is re-serialized with its members in written order, integer-like names included', () => {
+    const x = forward({ method: 'PATCH', url: '/repos/acme/web', headers: { host: 'api.github.com', authorization: 'Bearer x', 'content-type': 'application/json' }, body: '{ "description": "x", "10": 2, "1": {"b": 1, "0": [1.0]} }' });
+    expect(bytesOf(x).toString()).toBe('{"description":"x","10":2,"1":{"b":1,"0":[1]}}');
+  });
+});
+
+describe('gzip bodies of aws-signed requests are forwarded compressed, as signed (issue 11)', () => {
+  const iam = { host: 'iam.amazonaws.com', 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'content-encoding': 'gzip', 'x-amz-date': '20261130T190000Z', authorization: sig('iam') };
+  const form = 'Action=ListUsers&Version=2010-05-08&PathPrefix=%2Fdivision%20abc%2F';
+
+  test('decided on the inflated form, forwarded as the compressed bytes under the caller\'s `Content-Encoding`', () => {
+    const body = gzipSync(form);
+    const x = forward({ method: 'POST', url: '/', headers: iam, body });
+    expect(x.operations.map((o) => o.operation ?? o.error?.code)).toEqual(['ListUsers']);
+    expect(bytesOf(x).equals(body)).toBe(true);
+    expect(x.forward!.headers['content-encoding']).toBe('gzip');
+    expect(x.forward!.headers['content-length']).toBe(String(body.byteLength));
+  });
+
+  test('a gzip member with a file name and extra field (RFC 1952 FNAME, FEXTRA) is one member too', () => {
+    const plain = gzipSync(form);
+    // FLG = FEXTRA | FNAME, a 2-byte extra field, then the name `f\0`, then the same deflate stream and trailer.
+    const body = Buffer.concat([plain.subarray(0, 3), Buffer.from([0x0c]), plain.subarray(4, 10), Buffer.from([2, 0, 0x41, 0x42]), Buffer.from('f\0'), plain.subarray(10)]);
+    const x = forward({ method: 'POST', url: '/', headers: iam, body });
+    expect(x.operations.map((o) => o.operation ?? o.error?.code)).toEqual(['ListUsers']);
+    expect(bytesOf(x).equals(body)).toBe(true);
+  });
+
+  test.each([
+    ['two members', Buffer.concat([gzipSync(form.slice(0, 20)), gzipSync(form.slice(20))])],
+    ['trailing zero bytes', Buffer.concat([gzipSync(form), Buffer.alloc(3)])],
+  ])('%s: refused (BG718), never forwarded', (_name, body) => {
+    const x = forward({ method: 'POST', url: '/', headers: iam, body });
+    expect(x.forward).toBeNull();
+    expect(x.operations.map((o) => o.error?.code)).toEqual(['BG718']);
+  });
+
+  test('a signed form the proxy would rewrite (`+`) is refused, gzip or not (BG718)', () => {
+    const x = forward({ method: 'POST', url: '/', headers: iam, body: gzipSync('Action=ListUsers&Version=2010-05-08&PathPrefix=a+b%2a') });
+    expect(x.operations.map((o) => o.error?.code)).toEqual(['BG718']);
+  });
+
+  test('an unsigned gzip body is forwarded inflated, as decided (the proxy reads one member or several alike)', () => {
+    const body = Buffer.concat([gzipSync(form.slice(0, 20)), gzipSync(form.slice(20))]);
+    const { authorization: _signed, ...unsigned } = iam;
+    const x = forward({ method: 'POST', url: '/', headers: { ...unsigned, authorization: 'Bearer x' }, body });
+    expect(x.operations.map((o) => o.operation ?? o.error?.code)).toEqual(['ListUsers']);
+    expect(bytesOf(x).toString()).toBe(form);
+    expect(x.forward!.headers['content-encoding']).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import type { IrApi } from '../../ir/types.js';
+import { stringifyInWrittenOrder } from '../../core/json-ordered.js';
 import { quote } from '../../core/untrusted.js';
 import { EXTRACT_CODES } from '../codes.js';
 import { fail } from '../failure.js';
@@ -13,7 +14,7 @@ import type { CanonicalMessage } from './types.js';
  *
  *   <METHOD> <path>?<query re-encoded by the WHATWG urlencoded serializer>
  *   Content-Type: <the body's one media type>
- *   <a JSON body re-serialized | a form body re-encoded | any other body as read>
+ *   <a JSON body re-serialized, members in written order | a form body re-encoded | any other body as read>
  */
 
 /** The AWS JSON protocols' media types (`application/x-amz-json-1.0`, `-1.1`): JSON, read as such. */
@@ -35,7 +36,7 @@ function rewritten(request: NormalizedRequest): CanonicalMessage {
   const type = mediaType(headers);
   if (type === null) return fail(EXTRACT_CODES.unsupportedContentType, 'the request has a body but no content type: servers differ on how they read it');
   if (type.includes(',')) return fail(EXTRACT_CODES.unsupportedContentType, `the request has several content types (${quote(type, 'mediaType', 'of an unexpected form')})`);
-  if (isJson(type) || AWS_JSON.test(type)) return { method, target, contentType: type, body: JSON.stringify(readJson(text)) };
+  if (isJson(type) || AWS_JSON.test(type)) return { method, target, contentType: type, body: stringifyInWrittenOrder(text, readJson(text)) };
   if (type === 'application/x-www-form-urlencoded') return { method, target, contentType: type, body: new URLSearchParams(text).toString() };
   if (type.startsWith('multipart/')) return fail(EXTRACT_CODES.notForwardable, 'a multipart body is not forwarded: the proxy writes back only json and form bodies');
   // A body this protocol reads whole (XML, text) goes as it was read, in UTF-8, under its one media type.

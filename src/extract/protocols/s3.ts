@@ -6,6 +6,7 @@ import { checkParameterNames } from '../params.js';
 import type { NormalizedRequest } from '../request.js';
 import { canonicalAsSent } from './original.js';
 import { s3BucketOfHost } from './s3-host.js';
+import { readDeleteBody } from './s3-delete.js';
 import type { FoundOperation, ProtocolExtractor } from './types.js';
 
 /*
@@ -17,7 +18,10 @@ import type { FoundOperation, ProtocolExtractor } from './types.js';
  *   POST   /?delete          <Delete><Object><Key>…</Key></Object>…</Delete>   DeleteObjects
  *
  * The operation is named by the method, whether the path names a bucket and a key, and at most
- * one subresource in the query string (`?delete`, `?acl`, `?policy`, …).
+ * one subresource in the query string (`?delete`, `?acl`, `?policy`, …). The body is data, never
+ * read, but for `DeleteObjects`: its keys are what is deleted, so each `Object` it names is one
+ * operation, decided on its own with its `Key` (and `VersionId`) as arguments, as a GraphQL
+ * request's root fields are (s3-delete.ts reads it, one way; the bytes read are forwarded).
  */
 
 export const s3: ProtocolExtractor = {
@@ -162,6 +166,10 @@ function s3Operations(request: NormalizedRequest): FoundOperation[] {
   }
   if (bucket !== '') args['Bucket'] = bucket;
   if (key !== '') args['Key'] = key;
+  if (name === 'DeleteObjects') {
+    const { objects, quiet } = readDeleteBody(request);
+    return objects.map((object) => ({ name, type: 'request', args: { ...args, ...object, ...(quiet === undefined ? {} : { Quiet: quiet }) } }));
+  }
   return [{ name, type: 'request', args }];
 }
 

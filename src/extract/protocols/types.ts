@@ -48,7 +48,10 @@ export interface CanonicalMessage {
   target: string;
   /** The `Content-Type` to send, null without a body. */
   contentType: string | null;
-  /** The caller's `Content-Encoding`, sent as is: only with a body the protocol never reads (`bodyIsData`). */
+  /**
+   * The caller's `Content-Encoding`, sent as is: only with a body the protocol never reads
+   * (`bodyIsData`), or with the gzip body of an AWS-signed request sent as compressed (aws-compressed.ts).
+   */
   contentEncoding?: string;
   /** Text is sent as UTF-8; bytes as they are (the original body, when it reads exactly as decided). */
   body: string | Uint8Array;

@@ -24,7 +24,7 @@ export const duplicateTrustedDocument: ValidationRule = {
           diagnostic(
             VALIDATION_CODES.duplicateTrustedDocument,
             `trusted-documents manifest \`${site.file}\` lists id \`${escape(op.id.slice(0, 80))}\` at \`operations[${seen}]\` and \`operations[${i}]\``,
-            site.at,
+            site.locate(['operations', i, 'id']),
             'keep one entry per id',
           ),
         );

@@ -25,7 +25,7 @@ export const trustedDocumentBody: ValidationRule = {
           diagnostic(
             VALIDATION_CODES.trustedDocumentBody,
             `trusted document \`operations[${i}]\` (\`${escape(op.name)}\`) of \`${site.file}\` ${problem}`,
-            site.at,
+            site.locate(['operations', i, 'body']),
             'regenerate the manifest from the client\'s operations',
           ),
         );

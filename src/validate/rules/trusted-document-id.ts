@@ -25,7 +25,7 @@ export const trustedDocumentId: ValidationRule = {
           diagnostic(
             VALIDATION_CODES.trustedDocumentId,
             `trusted document \`operations[${i}]\` (\`${escape(op.name)}\`) of \`${site.file}\` has id \`${escape(op.id.slice(0, 80))}\`, not the sha256 of its body \`${hash}\``,
-            site.at,
+            site.locate(['operations', i, 'id']),
             'regenerate the manifest; ids are the lowercase sha256 hex of the body text',
           ),
         );

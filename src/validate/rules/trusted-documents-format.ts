@@ -16,7 +16,7 @@ export const trustedDocumentsFormat: ValidationRule = {
         diagnostic(
           VALIDATION_CODES.trustedDocumentsFormat,
           `trusted-documents manifest \`${site.file}\` of api \`${site.api.name}\` ${site.reading.shape}`,
-          site.at,
+          site.locate(site.reading.path),
           'use apollo\'s format: {"format": "apollo-persisted-query-manifest", "version": 1, "operations": [{"id", "name", "type", "body"}]}',
         ),
       );

@@ -68,25 +68,31 @@ describe('trusted documents', () => {
     expect((await check({ 'policies/apis/railway.yaml': api(DECLARED), 'policies/manifests/railway.json': '{\n  "format": oops\n}' })).found).toEqual(['BG706@policies/manifests/railway.json:2:13']);
   });
 
-  it('a manifest in another format, version or shape is BG707', async () => {
-    for (const text of [
-      JSON.stringify({ format: 'relay', version: 1, operations: [] }),
-      JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 2, operations: [] }),
-      JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1 }),
-      manifest([{ id: sha('{ me }'), name: 'x', type: 'query' }]),
-      manifest([{ ...op('{ me }'), type: 'fetch' }]),
-      '[]',
-    ]) {
-      expect((await check({ 'policies/apis/railway.yaml': api(DECLARED), 'policies/manifests/railway.json': text })).found, text).toEqual(['BG707@policies/apis/railway.yaml:11:33']);
+  it('a manifest in another format, version or shape is BG707, at the member in the manifest file', async () => {
+    const at = (line: number, column: number): string[] => [`BG707@policies/manifests/railway.json:${line}:${column}`];
+    for (const [text, where] of [
+      [JSON.stringify({ format: 'relay', version: 1, operations: [] }), at(1, 2)],
+      [JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 2, operations: [] }), at(1, 45)],
+      [JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1 }), at(1, 1)],
+      [manifest([{ id: sha('{ me }'), name: 'x', type: 'query' }]), at(5, 5)],
+      [manifest([{ ...op('{ me }'), type: 'fetch' }]), at(8, 7)],
+      ['[]', at(1, 1)],
+    ] as const) {
+      expect((await check({ 'policies/apis/railway.yaml': api(DECLARED), 'policies/manifests/railway.json': text })).found, text).toEqual(where);
     }
   });
 
-  it('an id that is not the sha256 of its body is BG708; an id listed twice BG709; a body that is not one operation BG710', async () => {
+  it('an id that is not the sha256 of its body is BG708; an id listed twice BG709; a body that is not one operation BG710: each at its member in the manifest file', async () => {
     const files = (operations: unknown[]) => ({ 'policies/apis/railway.yaml': api(DECLARED), 'policies/manifests/railway.json': manifest(operations) });
-    expect((await check(files([op('{ me { id } }', { id: sha('mutation { volumeDelete(volumeId: "v") }') })]))).found).toEqual(['BG708@policies/apis/railway.yaml:11:33']);
-    expect((await check(files([op('{ me { id } }'), op('{ me { id } }', { name: 'Again' })]))).found).toEqual(['BG709@policies/apis/railway.yaml:11:33']);
+    const at = (code: string, line: number): string => `${code}@policies/manifests/railway.json:${line}:7`;
+    // manifest(): `{`, format, version, `"operations": [`, then per operation `{`, id, name, type, body, `}`.
+    expect((await check(files([op('{ me { id } }', { id: sha('mutation { volumeDelete(volumeId: "v") }') })]))).found).toEqual([at('BG708', 6)]);
+    expect((await check(files([op('{ me { id } }'), op('{ me { id } }', { name: 'Again' })]))).found).toEqual([at('BG709', 12)]);
     const bad = await check(files([op('{ me { id }'), op('query A { me } query B { me }'), op('type Query { me: ID }'), op('mutation { volumeDelete(volumeId: "v") }', { type: 'query' })]));
-    expect(bad.found).toEqual(Array(4).fill('BG710@policies/apis/railway.yaml:11:33'));
+    expect(bad.found).toEqual([9, 15, 21, 27].map((line) => at('BG710', line)));
+    // The code frame shows the manifest's own line.
+    const frame = bad.result.diagnostics.find((d) => d.code === 'BG710')!;
+    expect(bad.result.sources.get(frame.file)!.split('\n')[frame.line - 1]).toMatch(/^\s*"body": "\{ me \{ id \}"/);
   });
 
   it('trustedDocuments off graphql and http.jsonLabelledAsForm off graphql, http and rest-json are BG711', async () => {
