@@ -356,6 +356,7 @@ class EnforcerImpl implements Enforcer {
     try {
       const outcome = await activate(update.raw, update.etag, 'download', this.holder, this.settings);
       if ('unchanged' in outcome) {
+        if (this.source instanceof PollingSource) this.source.unchanged();
         await this.confirmFresh(now);
         return 'unchanged';
       }
