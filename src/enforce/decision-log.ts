@@ -83,6 +83,16 @@ export interface DecisionLogStats {
 type Writer = (line: string) => void;
 type Sink = 'file' | 'console' | 'upload';
 
+/** A write of the decision-log file failed after `written` whole lines. */
+class FileWriteError extends Error {
+  constructor(
+    readonly written: number,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 /** A size-rotated JSONL file; writes are serialised by the drain. */
 class RotatingFile {
   private handle: FileHandle | undefined;
@@ -93,27 +103,72 @@ class RotatingFile {
     private readonly maxFiles: number,
   ) {}
 
-  /** Appends lines, rotating before a line that would take the file past `maxBytes` (a file never ends mid-line). */
-  async writeLines(lines: readonly string[]): Promise<void> {
-    if (this.handle === undefined) {
-      this.handle = await open(this.file, 'a', 0o600);
-      this.size = (await stat(this.file)).size;
-    }
-    let pending = '';
-    let pendingBytes = 0;
-    for (const line of lines) {
-      const bytes = Buffer.byteLength(line) + 1;
-      if (this.size + pendingBytes > 0 && this.size + pendingBytes + bytes > this.maxBytes) {
-        if (pending !== '') await this.handle!.write(pending);
-        pending = '';
-        pendingBytes = 0;
-        await this.rotate();
+  /**
+   * Appends lines, rotating before a line that would take the file past `maxBytes`; returns how
+   * many were written. A file never ends mid-line: a write that fails part way (a full disk, a
+   * file size limit) is cut back to the last whole line and throws a `FileWriteError` that says
+   * how many lines made it.
+   */
+  async writeLines(lines: readonly string[]): Promise<number> {
+    let done = 0;
+    try {
+      if (this.handle === undefined) {
+        this.handle = await open(this.file, 'a', 0o600);
+        this.size = (await stat(this.file)).size;
       }
-      pending += line + '\n';
-      pendingBytes += bytes;
+      let group: string[] = [];
+      let groupBytes = 0;
+      for (const line of lines) {
+        const bytes = Buffer.byteLength(line) + 1;
+        if (this.size + groupBytes > 0 && this.size + groupBytes + bytes > this.maxBytes) {
+          done += await this.append(group);
+          group = [];
+          groupBytes = 0;
+          await this.rotate();
+        }
+        group.push(line);
+        groupBytes += bytes;
+      }
+      done += await this.append(group);
+      return done;
+    } catch (e) {
+      throw new FileWriteError(done + (e instanceof FileWriteError ? e.written : 0), e instanceof FileWriteError ? e.cause : e);
     }
-    if (pending !== '') await this.handle!.write(pending);
-    this.size += pendingBytes;
+  }
+
+  /** Writes whole lines, looping over short writes; on failure truncates back to the last whole line. */
+  private async append(lines: readonly string[]): Promise<number> {
+    if (lines.length === 0) return 0;
+    const handle = this.handle!;
+    const buffer = Buffer.from(lines.join('\n') + '\n');
+    const start = this.size;
+    let offset = 0;
+    try {
+      while (offset < buffer.byteLength) {
+        const { bytesWritten } = await handle.write(buffer, offset, buffer.byteLength - offset);
+        if (bytesWritten <= 0) throw new Error('the file takes no more bytes');
+        offset += bytesWritten;
+      }
+      this.size = start + offset;
+      return lines.length;
+    } catch (e) {
+      let whole = 0;
+      let bytes = 0;
+      for (const line of lines) {
+        const next = bytes + Buffer.byteLength(line) + 1;
+        if (next > offset) break;
+        bytes = next;
+        whole++;
+      }
+      // Cut the part of a line off, so the next write starts a line; if even that fails, the size is unknown.
+      try {
+        await handle.truncate(start + bytes);
+        this.size = start + bytes;
+      } catch {
+        await this.close().catch(() => undefined);
+      }
+      throw new FileWriteError(whole, e);
+    }
   }
 
   private async rotate(): Promise<void> {
@@ -334,12 +389,13 @@ export class DecisionLog {
     }
     if (this.file !== undefined && lines.length > 0) {
       try {
-        await this.file.writeLines(lines);
-        this.counts.written += lines.length;
+        this.counts.written += await this.file.writeLines(lines);
         this.succeeded('file');
       } catch (e) {
-        // Not retried (a full disk does not empty itself): counted as dropped from the file, by kind.
-        for (const event of pending) this.fileDropped[event.decisive ? 'shadow_or_deny' : 'allow']++;
+        // Not retried (a full disk does not empty itself): what did not make it whole is counted as dropped from the file, by kind.
+        const written = e instanceof FileWriteError ? e.written : 0;
+        this.counts.written += written;
+        for (const event of pending.slice(written)) this.fileDropped[event.decisive ? 'shadow_or_deny' : 'allow']++;
         this.failed('file', ENFORCE_CODES.logFileFailed, `cannot write the decision log file: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`);
       }
     }
