@@ -87,6 +87,11 @@ export abstract class PollingSource implements Source {
     private readonly random: () => number = Math.random,
   ) {}
 
+  /** The longest regular wait between checks: how long a healthy source may leave the active bundle unconfirmed. */
+  get maxDelaySeconds(): number {
+    return this.polling.maxDelaySeconds;
+  }
+
   protected abstract fetchOnce(etag: string, signal: AbortSignal | undefined): Promise<FetchResult>;
 
   async check(signal?: AbortSignal): Promise<Update> {

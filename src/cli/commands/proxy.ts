@@ -9,7 +9,7 @@ import { readLocalCa } from '../../proxy/forward/index.js';
 import { startForwardMode } from '../../proxy/forward-mode.js';
 import { serveStatus } from '../../enforce/index.js';
 import { errnoText, type CliIo, type CommandModule } from '../command.js';
-import { addSourceOptions, overrideFromEnv, sourceFromFlags, type SourceFlags } from '../enforcer-flags.js';
+import { addSourceOptions, addStalenessOptions, overrideFromEnv, sourceFromFlags, stalenessFromFlags, type SourceFlags, type StalenessFlags } from '../enforcer-flags.js';
 import { addVerificationOptions, verificationConfigFromFlags, type VerificationFlags } from '../verification.js';
 
 interface ProxyFlags extends VerificationFlags, SourceFlags {
@@ -99,7 +99,7 @@ export const proxyCommand: CommandModule = {
       .option('--persist-dir <dir>', 'start from (and keep) the last good bundle here')
       .option('--max-body-bytes <n>', 'largest request body read (default 1048576)', (v) => Number(v))
       .addHelpText('after', EXAMPLES);
-    addSourceOptions(addVerificationOptions(command, false)).action(async (flags: ProxyFlags) => {
+    addStalenessOptions(addSourceOptions(addVerificationOptions(command, false))).action(async (flags: ProxyFlags & StalenessFlags) => {
       if (flags.bundle === undefined) throw new ProxyError(PROXY_CODES.invalidConfig, 'the proxy needs a bundle', { help: 'pass `--bundle` (a path, an `https://` url or an `oci://` reference)' });
       if (flags.verificationKey === undefined) throw new ProxyError(PROXY_CODES.invalidConfig, 'the proxy needs the key bundles are verified with', { help: 'pass `--verification-key FILE` (the public key `blastguard keygen` wrote)' });
       if (flags.listen === undefined) throw new ProxyError(PROXY_CODES.invalidConfig, 'the proxy needs an address to listen on', { help: 'pass e.g. `--listen 127.0.0.1:8080`' });
@@ -123,6 +123,7 @@ export const proxyCommand: CommandModule = {
         ...(flags.persistDir === undefined ? {} : { persistDir: path.resolve(io.cwd, flags.persistDir) }),
         ...(override === undefined ? {} : { override }),
         ...(decisionLogs === undefined ? {} : { decisionLogs }),
+        ...stalenessFromFlags(flags),
         onWarning: (m) => io.stderr(`warning: ${m}\n`),
       });
       // The first check, now: a proxy that cannot activate a verified bundle does not start.
