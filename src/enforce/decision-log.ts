@@ -1,10 +1,11 @@
 import { open, rename, stat, type FileHandle } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { isBlastguardError } from '../core/errors.js';
-import { authorizationValue, requireSecureUrl, validateCredentials, type Credentials } from '../distribute/config.js';
+import { authorizationValue, validateCredentials, type Credentials } from '../distribute/config.js';
 import { Transport, type FetchLike } from '../distribute/index.js';
 import { EventBuffer, type BufferedEvent } from './buffer.js';
 import { ENFORCE_CODES, EnforceError } from './codes.js';
+import { serviceUrl } from './service-url.js';
 import { UNLOGGABLE_INPUT, buildEvent, eraseInput, type DecisionEvent, type DecisionRecord } from './event.js';
 
 /**
@@ -43,6 +44,8 @@ export const DEFAULT_UPLOAD_LIMIT_BYTES = 32_768;
 const MIN_UPLOAD_LIMIT_BYTES = 90;
 export const DEFAULT_FILE_MAX_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_FILE_MAX_FILES = 5;
+/** The smallest `file.maxBytes`: a few events per file. */
+const MIN_FILE_MAX_BYTES = 4_096;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1_000;
 export const DEFAULT_CLOSE_GRACE_MS = 5_000;
 /** Events taken per drain round: bounds the work (and the memory of one round) between yields. */
@@ -221,19 +224,17 @@ export class DecisionLog {
     if (!(this.closeGraceMs >= 0 && Number.isFinite(this.closeGraceMs))) throw configError('decisionLogs.closeGraceMs', 'must be a number of milliseconds, 0 or more');
     if (options.file !== undefined) {
       if (typeof options.file.path !== 'string' || options.file.path === '') throw configError('decisionLogs.file.path', 'must be a non-empty path');
-      this.file = new RotatingFile(options.file.path, options.file.maxBytes ?? DEFAULT_FILE_MAX_BYTES, options.file.maxFiles ?? DEFAULT_FILE_MAX_FILES);
+      const maxBytes = options.file.maxBytes ?? DEFAULT_FILE_MAX_BYTES;
+      // A line longer than maxBytes still gets a file of its own; below a few lines per file rotation would discard the log.
+      if (!Number.isSafeInteger(maxBytes) || maxBytes < MIN_FILE_MAX_BYTES) throw configError('decisionLogs.file.maxBytes', `must be a whole number of bytes, at least ${MIN_FILE_MAX_BYTES}`);
+      const maxFiles = options.file.maxFiles ?? DEFAULT_FILE_MAX_FILES;
+      if (!Number.isSafeInteger(maxFiles) || maxFiles < 1) throw configError('decisionLogs.file.maxFiles', 'must be a whole number of at least 1');
+      this.file = new RotatingFile(options.file.path, maxBytes, maxFiles);
     }
     this.console = options.console;
     if (options.upload !== undefined) {
       const u = options.upload;
-      let url: URL;
-      try {
-        url = new URL(`${u.url.replace(/\/+$/, '')}${u.resource ?? '/logs'}`);
-      } catch {
-        throw configError('decisionLogs.upload.url', 'must be an http(s) url');
-      }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw configError('decisionLogs.upload.url', 'must be an http(s) url');
-      requireSecureUrl('decisionLogs.upload.url', url);
+      const url = serviceUrl('decisionLogs.upload', u.url, u.resource, '/logs');
       const limitBytes = u.uploadSizeLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES;
       if (!Number.isSafeInteger(limitBytes) || limitBytes < MIN_UPLOAD_LIMIT_BYTES) throw configError('decisionLogs.upload.uploadSizeLimitBytes', `must be a whole number of at least ${MIN_UPLOAD_LIMIT_BYTES}`);
       const credentials = validateCredentials('decisionLogs.upload.credentials', u.credentials);
