@@ -2,7 +2,7 @@ import { open, rename, stat, type FileHandle } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { isBlastguardError } from '../core/errors.js';
 import { authorizationValue, validateCredentials, type Credentials } from '../distribute/config.js';
-import { Transport, type FetchLike } from '../distribute/index.js';
+import { HTTPError, Transport, type FetchLike } from '../distribute/index.js';
 import { EventBuffer, type BufferedEvent } from './buffer.js';
 import { ENFORCE_CODES, EnforceError } from './codes.js';
 import { serviceUrl } from './service-url.js';
@@ -52,6 +52,10 @@ export const DEFAULT_CLOSE_GRACE_MS = 5_000;
 const DRAIN_BATCH = 2_000;
 /** Longest pause after failed uploads; doubles from the flush interval. */
 const MAX_UPLOAD_BACKOFF_MS = 60_000;
+/** Longest collector `Retry-After` honoured: beyond it the collector is asked again after this. */
+const MAX_RETRY_AFTER_MS = 3_600_000;
+/** Backoff deadlines run on this, not the wall clock: a clock step back must not stall uploads for as long. */
+const monotonic = (): number => performance.now();
 
 export interface KindCounts {
   allow: number;
@@ -193,6 +197,7 @@ export class DecisionLog {
   private readonly buffer: EventBuffer;
   private readonly file: RotatingFile | undefined;
   private readonly console: Writer | undefined;
+  /** `limit` starts at `uploadSizeLimitBytes` and is halved when the collector answers 413 (its body limit is lower). */
   private readonly upload: { url: string; authorization: { origin: string; value: string } | undefined; limit: number; transport: Transport } | undefined;
   private readonly interval: number;
   private readonly closeGraceMs: number;
@@ -346,7 +351,7 @@ export class DecisionLog {
     await this.writeLocal(batch);
     if (this.upload === undefined) return;
     // Backing off after failed uploads: the local sinks keep up, the upload waits its turn.
-    if (this.now() < this.notBefore) {
+    if (monotonic() < this.notBefore) {
       this.buffer.requeue(batch);
       return;
     }
@@ -354,18 +359,22 @@ export class DecisionLog {
     try {
       while (i < batch.length) {
         const { body, count } = this.chunk(batch, i);
-        if (count > 0 && body !== undefined) await this.post(body);
-        this.counts.uploaded += body === undefined ? 0 : count;
+        const sent = body === undefined ? 'dropped' : await this.postFits(body, count);
+        if (sent === 'smaller') continue;
+        if (sent === 'sent') this.counts.uploaded += count;
         i += Math.max(count, 1);
       }
       this.backoffMs = 0;
+      this.notBefore = 0;
       this.succeeded('upload');
     } catch (e) {
       this.counts.uploadFailures++;
       this.failed('upload', ENFORCE_CODES.logUploadFailed, `uploading decision logs to \`${this.upload.url}\` failed: ${isBlastguardError(e) ? `${e.code} ${e.message}` : String(e)}`);
       this.buffer.requeue(batch.slice(i));
       this.backoffMs = Math.min(MAX_UPLOAD_BACKOFF_MS, Math.max(this.interval, this.backoffMs * 2));
-      this.notBefore = this.now() + this.backoffMs;
+      // A collector's Retry-After longer than the backoff is honoured: asking sooner only earns another 429.
+      const retryAfter = e instanceof HTTPError && e.retryAfterMs !== undefined ? Math.min(e.retryAfterMs, MAX_RETRY_AFTER_MS) : 0;
+      this.notBefore = monotonic() + Math.max(this.backoffMs, retryAfter);
     }
   }
 
@@ -401,6 +410,28 @@ export class DecisionLog {
       }
     }
     for (const e of batch) e.written = true;
+  }
+
+  /**
+   * POSTs one chunk; `smaller` when the collector refused it as too large (413): the chunk limit is
+   * halved and the caller builds a smaller chunk. A chunk refused at the smallest limit is dropped
+   * and counted (`upload_size_limit_exceeded`), so one event the collector never takes cannot
+   * block every upload after it.
+   */
+  private async postFits(body: Uint8Array, count: number): Promise<'sent' | 'smaller' | 'dropped'> {
+    const u = this.upload!;
+    try {
+      await this.post(body);
+      return 'sent';
+    } catch (e) {
+      if (!(e instanceof HTTPError && e.status === 413)) throw e;
+      if (u.limit > MIN_UPLOAD_LIMIT_BYTES) {
+        u.limit = Math.max(MIN_UPLOAD_LIMIT_BYTES, Math.floor(Math.min(u.limit, body.byteLength) / 2));
+        return 'smaller';
+      }
+      this.counts.oversize += count;
+      return 'dropped';
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSource, persistBundle } from '../../src/distribute/index.js';
 import { DecisionLog, createEnforcer, type EnforcerOptions } from '../../src/enforce/index.js';
+import type { Decision } from '../../src/ir/types.js';
 import { removeDir, tempDir } from '../distribute/fixtures.js';
 import { enforceFixtures, type EnforceFixtures } from './fixtures.js';
 
@@ -30,7 +31,7 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-const DENY = { allow: false, mode: 'deny', enforced: true, would_deny: true, rule: 'r', reasons: [], violations: [], environment: null, environment_assumed: false, class: null, enforcement: null } as const;
+const DENY: Decision = { allow: false, mode: 'deny', enforced: true, would_deny: true, rule: 'r', reasons: [], violations: [], environment: null, environment_assumed: false, class: null, enforcement: null };
 
 describe('close() with a status service that never answers', () => {
   it('writes the decision log and returns within the graces', async () => {
