@@ -73,7 +73,7 @@ export const ENFORCE_CODE_TITLES = REGISTRY.titles;
 /** An enforcer failure with a code of this layer. */
 export class EnforceError extends BlastguardError {
   declare readonly code: EnforceCode;
-  constructor(code: EnforceCode, message: string, options: { help?: string; cause?: unknown } = {}) {
+  constructor(code: EnforceCode, message: string, options: { help?: string; cause?: unknown; file?: string; line?: number; column?: number } = {}) {
     super(code, message, options);
     this.name = 'EnforceError';
   }
