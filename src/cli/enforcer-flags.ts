@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { sourceForLocation, type Source } from '../distribute/index.js';
 import { ENFORCE_CODES, EnforceError, validateOverride, type LocalOverride } from '../enforce/index.js';
 import type { CliIo } from './io.js';
@@ -12,10 +12,37 @@ export interface SourceFlags {
   pollInterval?: number;
 }
 
+/** A flag's value in seconds: a positive decimal number, else a usage error (exit 2) naming the flag. */
+export function positiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('must be a positive number of seconds');
+  return n;
+}
+
 export function addSourceOptions(command: Command): Command {
   return command
     .option('--plain-http', 'talk plain http to an `oci://` registry on loopback (tests, a local mirror)')
-    .option('--timeout <seconds>', 'time-out in seconds for each download of the bundle from an `https://` or `oci://` source (not a file)', (v) => Number(v));
+    .option('--timeout <seconds>', 'time-out in seconds for each download of the bundle from an `https://` or `oci://` source (not a file)', positiveSeconds);
+}
+
+/** Flags of the commands that keep an enforcer running (`proxy`, `mcp-guard`): when it counts as stale. */
+export interface StalenessFlags {
+  maxStaleness?: number;
+  failClosedWhenStale?: boolean;
+}
+
+export function addStalenessOptions(command: Command): Command {
+  return command
+    .option('--max-staleness <seconds>', 'unhealthy (/healthz 503) after this long without a successful check of the bundle source (default: five missed polls, at least 300)', positiveSeconds)
+    .option('--fail-closed-when-stale', 'while stale, deny every call (`enforcer:stale`) instead of deciding with the last good bundle');
+}
+
+/** The enforcer options of `addStalenessOptions`' flags. */
+export function stalenessFromFlags(flags: StalenessFlags): { maxStaleness?: number; failClosedWhenStale?: true } {
+  return {
+    ...(flags.maxStaleness === undefined ? {} : { maxStaleness: flags.maxStaleness }),
+    ...(flags.failClosedWhenStale === true ? { failClosedWhenStale: true as const } : {}),
+  };
 }
 
 /** A location from the command line: URLs as given, paths relative to the working directory. */

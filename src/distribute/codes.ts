@@ -69,9 +69,13 @@ export class HTTPError extends DistributeError {
     readonly status: number,
     readonly url: string,
     message: string,
-    options: { help?: string; code?: DistributeCode } = {},
+    options: { help?: string; code?: DistributeCode; retryAfterMs?: number } = {},
   ) {
     super(options.code ?? DISTRIBUTE_CODES.httpStatus, message, options);
     this.name = 'HTTPError';
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
+
+  /** The server's `Retry-After`, in milliseconds, uncapped: when a caller should ask it again at the earliest. */
+  readonly retryAfterMs?: number;
 }

@@ -42,13 +42,29 @@ export function sha256Digest(bytes: Uint8Array): string {
 
 /** `Bearer realm="…",service="…"` → scheme + parameters (RFC 7235 auth-params; quoted or token values). */
 export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } | undefined {
-  const m = /^\s*([A-Za-z][A-Za-z0-9._~+-]*)\s*(.*)$/.exec(header);
-  if (m === null) return undefined;
-  const params: Record<string, string> = {};
-  for (const p of m[2]!.matchAll(/([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g)) {
-    params[p[1]!.toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : (p[3] ?? '');
+  return parseChallenges(header)[0];
+}
+
+/**
+ * Every challenge of a `WWW-Authenticate` value: fetch joins repeated headers with ", ", so
+ * `Bearer realm="…",service="…", Basic realm="…"` is two challenges, split where a new scheme
+ * starts (a token followed by a space, not by `=`), each with its own parameters.
+ */
+export function parseChallenges(header: string): { scheme: string; params: Record<string, string> }[] {
+  const challenges: { scheme: string; params: Record<string, string> }[] = [];
+  const item = /\s*(?:([A-Za-z0-9_.~+-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))|([A-Za-z][A-Za-z0-9._~+-]*)(?=\s|,|$))\s*,?/gy;
+  let m: RegExpExecArray | null;
+  while (item.lastIndex < header.length && (m = item.exec(header)) !== null) {
+    if (m[0] === '') break;
+    if (m[4] !== undefined) {
+      challenges.push({ scheme: m[4].toLowerCase(), params: {} });
+      continue;
+    }
+    const current = challenges[challenges.length - 1];
+    // A parameter of the challenge it follows; one before any scheme belongs to none.
+    if (current !== undefined && current.params[m[1]!.toLowerCase()] === undefined) current.params[m[1]!.toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
   }
-  return { scheme: m[1]!.toLowerCase(), params };
+  return challenges;
 }
 
 export class RegistryClient {
@@ -95,7 +111,9 @@ export class RegistryClient {
 
   private async answerChallenge(response: HttpResponse, actions: string): Promise<void> {
     const header = response.headers.get('www-authenticate') ?? '';
-    const challenge = parseChallenge(header);
+    // Several challenges: answer Bearer when offered (a token scoped to the repository), else the first.
+    const challenges = parseChallenges(header);
+    const challenge = challenges.find((c) => c.scheme === 'bearer') ?? challenges[0];
     const credentials = this.options.credentials;
     if (challenge?.scheme === 'basic') {
       if (credentials?.basic === undefined) throw this.needsCredentials('basic');

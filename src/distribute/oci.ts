@@ -72,34 +72,56 @@ function parseJsonObject(bytes: Uint8Array, what: string): Record<string, unknow
   return value as Record<string, unknown>;
 }
 
-/** Resolves a reference to the bundle layer's descriptor, through at most MAX_INDEX_DEPTH indexes. */
+/** Index entries that describe another manifest (build provenance, SBOMs): never the bundle. */
+function isAttestation(entry: unknown): boolean {
+  if (typeof entry !== 'object' || entry === null) return false;
+  const annotations = (entry as { annotations?: unknown }).annotations;
+  return typeof annotations === 'object' && annotations !== null && (annotations as Record<string, unknown>)['vnd.docker.reference.type'] === 'attestation-manifest';
+}
+
+/**
+ * Resolves a reference to the bundle layer's descriptor, through at most MAX_INDEX_DEPTH indexes.
+ * In an index, attestation entries (`docker buildx --provenance`) are skipped and the other
+ * manifests tried in order until one has a bundle layer: the first entry is not always the bundle.
+ */
 export async function resolveBundleLayer(client: RegistryClient, reference: string, signal?: AbortSignal): Promise<{ layer: Descriptor; manifestDigest: string }> {
-  let current = reference;
-  for (let depth = 0; ; depth++) {
-    const { mediaType: header, bytes, digest } = await client.getManifest(current, signal);
-    const what = `manifest \`${printable(current)}\``;
-    const doc = parseJsonObject(bytes, what);
-    if (doc['schemaVersion'] !== 2) throw badManifest(what, 'is not schema version 2');
-    const mediaType = typeof doc['mediaType'] === 'string' ? doc['mediaType'] : header;
-    if (mediaType === OCI_INDEX) {
-      if (depth >= MAX_INDEX_DEPTH) throw new DistributeError(DISTRIBUTE_CODES.badIndex, `image indexes nest deeper than ${MAX_INDEX_DEPTH} at \`${printable(current)}\``, { help: 'point the reference at the bundle manifest, or at an index that lists it' });
-      const manifests = Array.isArray(doc['manifests']) ? doc['manifests'].map((m, i) => parseDescriptor(m, `${what} entry ${i}`)) : [];
-      const next = manifests.find((m) => m.mediaType === OCI_MANIFEST) ?? manifests.find((m) => m.mediaType === OCI_INDEX);
-      if (next === undefined) throw new DistributeError(DISTRIBUTE_CODES.badIndex, `image index \`${printable(current)}\` lists no oci manifest`, { help: 'push the bundle manifest and list it in the index' });
-      current = next.digest;
-      continue;
+  return resolveFrom(client, reference, 0, signal);
+}
+
+async function resolveFrom(client: RegistryClient, current: string, depth: number, signal: AbortSignal | undefined): Promise<{ layer: Descriptor; manifestDigest: string }> {
+  const { mediaType: header, bytes, digest } = await client.getManifest(current, signal);
+  const what = `manifest \`${printable(current)}\``;
+  const doc = parseJsonObject(bytes, what);
+  if (doc['schemaVersion'] !== 2) throw badManifest(what, 'is not schema version 2');
+  const mediaType = typeof doc['mediaType'] === 'string' ? doc['mediaType'] : header;
+  if (mediaType === OCI_INDEX) {
+    if (depth >= MAX_INDEX_DEPTH) throw new DistributeError(DISTRIBUTE_CODES.badIndex, `image indexes nest deeper than ${MAX_INDEX_DEPTH} at \`${printable(current)}\``, { help: 'point the reference at the bundle manifest, or at an index that lists it' });
+    const entries = Array.isArray(doc['manifests']) ? doc['manifests'] : [];
+    const manifests = entries.map((m, i) => ({ descriptor: parseDescriptor(m, `${what} entry ${i}`), attestation: isAttestation(m) })).filter((m) => !m.attestation);
+    const candidates = [...manifests.filter((m) => m.descriptor.mediaType === OCI_MANIFEST), ...manifests.filter((m) => m.descriptor.mediaType === OCI_INDEX)];
+    if (candidates.length === 0) throw new DistributeError(DISTRIBUTE_CODES.badIndex, `image index \`${printable(current)}\` lists no oci manifest`, { help: 'push the bundle manifest and list it in the index' });
+    let lastError: unknown;
+    for (const candidate of candidates) {
+      try {
+        return await resolveFrom(client, candidate.descriptor.digest, depth + 1, signal);
+      } catch (e) {
+        // Another artifact listed beside the bundle (an SBOM, a signature): try the next entry.
+        if (!(e instanceof DistributeError && e.code === DISTRIBUTE_CODES.noBundleLayer)) throw e;
+        lastError = e;
+      }
     }
-    if (mediaType !== OCI_MANIFEST) throw badManifest(what, `has media type \`${printable(mediaType || 'none')}\`, not \`${OCI_MANIFEST}\` or \`${OCI_INDEX}\``);
-    const layers = Array.isArray(doc['layers']) ? doc['layers'].map((l, i) => parseDescriptor(l, `${what} layer ${i}`)) : [];
-    if (layers.length === 0) throw new DistributeError(DISTRIBUTE_CODES.noBundleLayer, `${what} has no layers`, { help: `push the bundle as a \`${OCI_BUNDLE_LAYER}\` layer` });
-    const layer = layers.find((l) => l.mediaType === OCI_BUNDLE_LAYER);
-    if (layer === undefined) {
-      throw new DistributeError(DISTRIBUTE_CODES.noBundleLayer, `${what} has no \`${OCI_BUNDLE_LAYER}\` layer (found ${layers.map((l) => `\`${printable(l.mediaType)}\``).join(', ')})`, {
-        help: 'OPA and blastguard read the bundle from the first layer of this media type only',
-      });
-    }
-    return { layer, manifestDigest: digest };
+    throw lastError;
   }
+  if (mediaType !== OCI_MANIFEST) throw badManifest(what, `has media type \`${printable(mediaType || 'none')}\`, not \`${OCI_MANIFEST}\` or \`${OCI_INDEX}\``);
+  const layers = Array.isArray(doc['layers']) ? doc['layers'].map((l, i) => parseDescriptor(l, `${what} layer ${i}`)) : [];
+  if (layers.length === 0) throw new DistributeError(DISTRIBUTE_CODES.noBundleLayer, `${what} has no layers`, { help: `push the bundle as a \`${OCI_BUNDLE_LAYER}\` layer` });
+  const layer = layers.find((l) => l.mediaType === OCI_BUNDLE_LAYER);
+  if (layer === undefined) {
+    throw new DistributeError(DISTRIBUTE_CODES.noBundleLayer, `${what} has no \`${OCI_BUNDLE_LAYER}\` layer (found ${layers.map((l) => `\`${printable(l.mediaType)}\``).join(', ')})`, {
+      help: 'OPA and blastguard read the bundle from the first layer of this media type only',
+    });
+  }
+  return { layer, manifestDigest: digest };
 }
 
 export class OciSource extends PollingSource {

@@ -77,6 +77,8 @@ export abstract class PollingSource implements Source {
   /** Consecutive checks whose bytes the caller refused (activation failed); reset by an unchanged check or `accepted()`. */
   private refusals = 0;
   private refusedLast = false;
+  /** The caller activated the bytes of the last check (`accepted()`): a long poll may ask again at once. */
+  private activatedLast = false;
   private longPoll = false;
   private lastDurationMs = 0;
 
@@ -85,11 +87,17 @@ export abstract class PollingSource implements Source {
     private readonly random: () => number = Math.random,
   ) {}
 
+  /** The longest regular wait between checks: how long a healthy source may leave the active bundle unconfirmed. */
+  get maxDelaySeconds(): number {
+    return this.polling.maxDelaySeconds;
+  }
+
   protected abstract fetchOnce(etag: string, signal: AbortSignal | undefined): Promise<FetchResult>;
 
   async check(signal?: AbortSignal): Promise<Update> {
     const started = performance.now();
     this.refusedLast = false;
+    this.activatedLast = false;
     try {
       const result = await this.fetchOnce(this.etag, signal);
       this.lastDurationMs = performance.now() - started;
@@ -152,9 +160,22 @@ export abstract class PollingSource implements Source {
   accepted(): void {
     this.refusals = 0;
     this.refusedLast = false;
+    this.activatedLast = true;
   }
 
-  /** OPA's schedule: at once while long polling (and the server really holds); exponential backoff from the minimum after errors and refused bundles; else a random wait in [min, max]. */
+  /**
+   * The caller discarded the bytes of the last check as the bundle it already runs (the same
+   * digest under another etag: replicas behind a load balancer, a server ignoring `If-None-Match`).
+   * Like a 304, not a refusal; but a long poll answered at once with them was not held, so the
+   * regular delay applies.
+   */
+  unchanged(): void {
+    this.refusals = 0;
+    this.refusedLast = false;
+    this.activatedLast = false;
+  }
+
+  /** OPA's schedule: at once while long polling (when the server really held the request, or sent bytes the caller activated); exponential backoff from the minimum after errors and refused bundles; else a random wait in [min, max]. */
   nextDelayMs(update: Update): number {
     const { minDelaySeconds: min, maxDelaySeconds: max } = this.polling;
     const failures = update.error !== undefined ? Math.max(1, this.failures) : this.refusedLast ? this.refusals : 0;
@@ -162,7 +183,9 @@ export abstract class PollingSource implements Source {
       const step = Math.min(max, min * 2 ** Math.max(0, failures - 1));
       return Math.round(1000 * (step / 2 + (this.random() * step) / 2));
     }
-    if (update.error === undefined && this.longPoll && (update.raw !== undefined || this.lastDurationMs >= LONG_POLL_MIN_HOLD_MS)) return 0;
+    // Bytes answered at once count only when activated: the same bytes under a new etag, answered at
+    // once, would otherwise be fetched, gunzipped and verified in a busy loop.
+    if (update.error === undefined && this.longPoll && (this.activatedLast || this.lastDurationMs >= LONG_POLL_MIN_HOLD_MS)) return 0;
     return Math.round(1000 * (min + this.random() * (max - min)));
   }
 }

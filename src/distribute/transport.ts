@@ -18,7 +18,10 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_RETRIES = 2;
 /** First retry delay, doubled each time; jittered so a fleet of enforcers does not retry in step. */
 export const RETRY_BASE_MS = 250;
-/** A `Retry-After` longer than this is not waited for: the poll loop will come back anyway. */
+/**
+ * A `Retry-After` longer than this is not waited for in place: the attempt gives up and the error
+ * carries the wait (`HTTPError.retryAfterMs`), which the poll loop or upload backoff honours.
+ */
 export const MAX_RETRY_WAIT_MS = 10_000;
 /** Largest response read into memory when the caller gives no limit (OPA bundles are capped far lower in practice). */
 export const DEFAULT_MAX_BYTES = 128 * 1024 * 1024;
@@ -72,13 +75,14 @@ export function backoffMs(attempt: number, baseMs = RETRY_BASE_MS, maxMs = MAX_R
   return Math.round(random() * Math.min(maxMs, baseMs * 2 ** attempt));
 }
 
+/** `Retry-After` (seconds or an HTTP date) in milliseconds, uncapped; undefined when absent or unreadable. */
 function retryAfterMs(headers: Headers): number | undefined {
   const value = headers.get('retry-after');
   if (value === null) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, MAX_RETRY_WAIT_MS);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - Date.now()), MAX_RETRY_WAIT_MS);
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 /** Text for a message: a URL without userinfo or query string (tokens live there). */
@@ -112,8 +116,12 @@ export class Transport {
         if (response.status >= 200 && response.status < 300) return response;
         if (request.accept?.includes(response.status)) return response;
         if (isRetryableStatus(response.status) && attempt < this.retries) {
-          await this.sleep(retryAfterMs(response.headers) ?? backoffMs(attempt));
-          continue;
+          const wait = retryAfterMs(response.headers);
+          // Waiting longer in place would hold the caller (a poll, a shutdown): give up, the error says when.
+          if (wait === undefined || wait <= MAX_RETRY_WAIT_MS) {
+            await this.sleep(wait ?? backoffMs(attempt));
+            continue;
+          }
         }
         throw statusError(response);
       } catch (e) {
@@ -207,8 +215,10 @@ function statusError(response: HttpResponse): HTTPError {
       help: 'configure a bearer token or basic credentials for this source, and check they grant read access',
     });
   }
+  const retryAfter = retryAfterMs(response.headers);
   return new HTTPError(response.status, response.url, `\`${where}\` answered ${response.status}`, {
     help: isRetryableStatus(response.status) ? 'the server failed repeatedly; the next poll tries again' : 'check the url and the server',
+    ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
   });
 }
 

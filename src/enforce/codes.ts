@@ -15,6 +15,8 @@ const REGISTRY = codeRegistry({
   unverified: ['BG611', 'activation: the bundle signature does not verify; the last good bundle stays active'],
   /** checkRevision: the bundle is older than the active one (by its signed `metadata.sequence`), or a revision already replaced. */
   rollback: ['BG612', 'activation: the bundle is older than the active one (signed `metadata.sequence`) or was already replaced; refused as a rollback'],
+  /** checkRevision: the bundle has the active revision but other bytes, without a higher signed `metadata.sequence`. */
+  sameRevision: ['BG625', 'activation: the bundle has the active revision but other content and no higher signed `metadata.sequence`; the active bundle stays, not confirmed current'],
   /** loadEngine: the module does not instantiate, has no decision entrypoint, or fails the probe decision. */
   engineFailed: ['BG613', 'activation: the policy module does not instantiate or fails its probe decision; the last good bundle stays active'],
   /** swap: another activation finished first; this one was discarded. */
@@ -61,6 +63,7 @@ export type ActivationCode =
   | typeof ENFORCE_CODES.unreadableBundle
   | typeof ENFORCE_CODES.unverified
   | typeof ENFORCE_CODES.rollback
+  | typeof ENFORCE_CODES.sameRevision
   | typeof ENFORCE_CODES.engineFailed
   | typeof ENFORCE_CODES.superseded;
 
@@ -70,7 +73,7 @@ export const ENFORCE_CODE_TITLES = REGISTRY.titles;
 /** An enforcer failure with a code of this layer. */
 export class EnforceError extends BlastguardError {
   declare readonly code: EnforceCode;
-  constructor(code: EnforceCode, message: string, options: { help?: string; cause?: unknown } = {}) {
+  constructor(code: EnforceCode, message: string, options: { help?: string; cause?: unknown; file?: string; line?: number; column?: number } = {}) {
     super(code, message, options);
     this.name = 'EnforceError';
   }

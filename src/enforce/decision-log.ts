@@ -1,10 +1,11 @@
 import { open, rename, stat, type FileHandle } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { isBlastguardError } from '../core/errors.js';
-import { authorizationValue, requireSecureUrl, validateCredentials, type Credentials } from '../distribute/config.js';
-import { Transport, type FetchLike } from '../distribute/index.js';
+import { authorizationValue, validateCredentials, type Credentials } from '../distribute/config.js';
+import { HTTPError, Transport, type FetchLike } from '../distribute/index.js';
 import { EventBuffer, type BufferedEvent } from './buffer.js';
 import { ENFORCE_CODES, EnforceError } from './codes.js';
+import { serviceUrl } from './service-url.js';
 import { UNLOGGABLE_INPUT, buildEvent, eraseInput, type DecisionEvent, type DecisionRecord } from './event.js';
 
 /**
@@ -43,12 +44,18 @@ export const DEFAULT_UPLOAD_LIMIT_BYTES = 32_768;
 const MIN_UPLOAD_LIMIT_BYTES = 90;
 export const DEFAULT_FILE_MAX_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_FILE_MAX_FILES = 5;
+/** The smallest `file.maxBytes`: a few events per file. */
+const MIN_FILE_MAX_BYTES = 4_096;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1_000;
 export const DEFAULT_CLOSE_GRACE_MS = 5_000;
 /** Events taken per drain round: bounds the work (and the memory of one round) between yields. */
 const DRAIN_BATCH = 2_000;
 /** Longest pause after failed uploads; doubles from the flush interval. */
 const MAX_UPLOAD_BACKOFF_MS = 60_000;
+/** Longest collector `Retry-After` honoured: beyond it the collector is asked again after this. */
+const MAX_RETRY_AFTER_MS = 3_600_000;
+/** Backoff deadlines run on this, not the wall clock: a clock step back must not stall uploads for as long. */
+const monotonic = (): number => performance.now();
 
 export interface KindCounts {
   allow: number;
@@ -83,6 +90,16 @@ export interface DecisionLogStats {
 type Writer = (line: string) => void;
 type Sink = 'file' | 'console' | 'upload';
 
+/** A write of the decision-log file failed after `written` whole lines. */
+class FileWriteError extends Error {
+  constructor(
+    readonly written: number,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 /** A size-rotated JSONL file; writes are serialised by the drain. */
 class RotatingFile {
   private handle: FileHandle | undefined;
@@ -93,27 +110,72 @@ class RotatingFile {
     private readonly maxFiles: number,
   ) {}
 
-  /** Appends lines, rotating before a line that would take the file past `maxBytes` (a file never ends mid-line). */
-  async writeLines(lines: readonly string[]): Promise<void> {
-    if (this.handle === undefined) {
-      this.handle = await open(this.file, 'a', 0o600);
-      this.size = (await stat(this.file)).size;
-    }
-    let pending = '';
-    let pendingBytes = 0;
-    for (const line of lines) {
-      const bytes = Buffer.byteLength(line) + 1;
-      if (this.size + pendingBytes > 0 && this.size + pendingBytes + bytes > this.maxBytes) {
-        if (pending !== '') await this.handle!.write(pending);
-        pending = '';
-        pendingBytes = 0;
-        await this.rotate();
+  /**
+   * Appends lines, rotating before a line that would take the file past `maxBytes`; returns how
+   * many were written. A file never ends mid-line: a write that fails part way (a full disk, a
+   * file size limit) is cut back to the last whole line and throws a `FileWriteError` that says
+   * how many lines made it.
+   */
+  async writeLines(lines: readonly string[]): Promise<number> {
+    let done = 0;
+    try {
+      if (this.handle === undefined) {
+        this.handle = await open(this.file, 'a', 0o600);
+        this.size = (await stat(this.file)).size;
       }
-      pending += line + '\n';
-      pendingBytes += bytes;
+      let group: string[] = [];
+      let groupBytes = 0;
+      for (const line of lines) {
+        const bytes = Buffer.byteLength(line) + 1;
+        if (this.size + groupBytes > 0 && this.size + groupBytes + bytes > this.maxBytes) {
+          done += await this.append(group);
+          group = [];
+          groupBytes = 0;
+          await this.rotate();
+        }
+        group.push(line);
+        groupBytes += bytes;
+      }
+      done += await this.append(group);
+      return done;
+    } catch (e) {
+      throw new FileWriteError(done + (e instanceof FileWriteError ? e.written : 0), e instanceof FileWriteError ? e.cause : e);
     }
-    if (pending !== '') await this.handle!.write(pending);
-    this.size += pendingBytes;
+  }
+
+  /** Writes whole lines, looping over short writes; on failure truncates back to the last whole line. */
+  private async append(lines: readonly string[]): Promise<number> {
+    if (lines.length === 0) return 0;
+    const handle = this.handle!;
+    const buffer = Buffer.from(lines.join('\n') + '\n');
+    const start = this.size;
+    let offset = 0;
+    try {
+      while (offset < buffer.byteLength) {
+        const { bytesWritten } = await handle.write(buffer, offset, buffer.byteLength - offset);
+        if (bytesWritten <= 0) throw new Error('the file takes no more bytes');
+        offset += bytesWritten;
+      }
+      this.size = start + offset;
+      return lines.length;
+    } catch (e) {
+      let whole = 0;
+      let bytes = 0;
+      for (const line of lines) {
+        const next = bytes + Buffer.byteLength(line) + 1;
+        if (next > offset) break;
+        bytes = next;
+        whole++;
+      }
+      // Cut the part of a line off, so the next write starts a line; if even that fails, the size is unknown.
+      try {
+        await handle.truncate(start + bytes);
+        this.size = start + bytes;
+      } catch {
+        await this.close().catch(() => undefined);
+      }
+      throw new FileWriteError(whole, e);
+    }
   }
 
   private async rotate(): Promise<void> {
@@ -135,6 +197,7 @@ export class DecisionLog {
   private readonly buffer: EventBuffer;
   private readonly file: RotatingFile | undefined;
   private readonly console: Writer | undefined;
+  /** `limit` starts at `uploadSizeLimitBytes` and is halved when the collector answers 413 (its body limit is lower). */
   private readonly upload: { url: string; authorization: { origin: string; value: string } | undefined; limit: number; transport: Transport } | undefined;
   private readonly interval: number;
   private readonly closeGraceMs: number;
@@ -166,19 +229,17 @@ export class DecisionLog {
     if (!(this.closeGraceMs >= 0 && Number.isFinite(this.closeGraceMs))) throw configError('decisionLogs.closeGraceMs', 'must be a number of milliseconds, 0 or more');
     if (options.file !== undefined) {
       if (typeof options.file.path !== 'string' || options.file.path === '') throw configError('decisionLogs.file.path', 'must be a non-empty path');
-      this.file = new RotatingFile(options.file.path, options.file.maxBytes ?? DEFAULT_FILE_MAX_BYTES, options.file.maxFiles ?? DEFAULT_FILE_MAX_FILES);
+      const maxBytes = options.file.maxBytes ?? DEFAULT_FILE_MAX_BYTES;
+      // A line longer than maxBytes still gets a file of its own; below a few lines per file rotation would discard the log.
+      if (!Number.isSafeInteger(maxBytes) || maxBytes < MIN_FILE_MAX_BYTES) throw configError('decisionLogs.file.maxBytes', `must be a whole number of bytes, at least ${MIN_FILE_MAX_BYTES}`);
+      const maxFiles = options.file.maxFiles ?? DEFAULT_FILE_MAX_FILES;
+      if (!Number.isSafeInteger(maxFiles) || maxFiles < 1) throw configError('decisionLogs.file.maxFiles', 'must be a whole number of at least 1');
+      this.file = new RotatingFile(options.file.path, maxBytes, maxFiles);
     }
     this.console = options.console;
     if (options.upload !== undefined) {
       const u = options.upload;
-      let url: URL;
-      try {
-        url = new URL(`${u.url.replace(/\/+$/, '')}${u.resource ?? '/logs'}`);
-      } catch {
-        throw configError('decisionLogs.upload.url', 'must be an http(s) url');
-      }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw configError('decisionLogs.upload.url', 'must be an http(s) url');
-      requireSecureUrl('decisionLogs.upload.url', url);
+      const url = serviceUrl('decisionLogs.upload', u.url, u.resource, '/logs');
       const limitBytes = u.uploadSizeLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES;
       if (!Number.isSafeInteger(limitBytes) || limitBytes < MIN_UPLOAD_LIMIT_BYTES) throw configError('decisionLogs.upload.uploadSizeLimitBytes', `must be a whole number of at least ${MIN_UPLOAD_LIMIT_BYTES}`);
       const credentials = validateCredentials('decisionLogs.upload.credentials', u.credentials);
@@ -290,7 +351,7 @@ export class DecisionLog {
     await this.writeLocal(batch);
     if (this.upload === undefined) return;
     // Backing off after failed uploads: the local sinks keep up, the upload waits its turn.
-    if (this.now() < this.notBefore) {
+    if (monotonic() < this.notBefore) {
       this.buffer.requeue(batch);
       return;
     }
@@ -298,18 +359,22 @@ export class DecisionLog {
     try {
       while (i < batch.length) {
         const { body, count } = this.chunk(batch, i);
-        if (count > 0 && body !== undefined) await this.post(body);
-        this.counts.uploaded += body === undefined ? 0 : count;
+        const sent = body === undefined ? 'dropped' : await this.postFits(body, count);
+        if (sent === 'smaller') continue;
+        if (sent === 'sent') this.counts.uploaded += count;
         i += Math.max(count, 1);
       }
       this.backoffMs = 0;
+      this.notBefore = 0;
       this.succeeded('upload');
     } catch (e) {
       this.counts.uploadFailures++;
       this.failed('upload', ENFORCE_CODES.logUploadFailed, `uploading decision logs to \`${this.upload.url}\` failed: ${isBlastguardError(e) ? `${e.code} ${e.message}` : String(e)}`);
       this.buffer.requeue(batch.slice(i));
       this.backoffMs = Math.min(MAX_UPLOAD_BACKOFF_MS, Math.max(this.interval, this.backoffMs * 2));
-      this.notBefore = this.now() + this.backoffMs;
+      // A collector's Retry-After longer than the backoff is honoured: asking sooner only earns another 429.
+      const retryAfter = e instanceof HTTPError && e.retryAfterMs !== undefined ? Math.min(e.retryAfterMs, MAX_RETRY_AFTER_MS) : 0;
+      this.notBefore = monotonic() + Math.max(this.backoffMs, retryAfter);
     }
   }
 
@@ -334,16 +399,39 @@ export class DecisionLog {
     }
     if (this.file !== undefined && lines.length > 0) {
       try {
-        await this.file.writeLines(lines);
-        this.counts.written += lines.length;
+        this.counts.written += await this.file.writeLines(lines);
         this.succeeded('file');
       } catch (e) {
-        // Not retried (a full disk does not empty itself): counted as dropped from the file, by kind.
-        for (const event of pending) this.fileDropped[event.decisive ? 'shadow_or_deny' : 'allow']++;
+        // Not retried (a full disk does not empty itself): what did not make it whole is counted as dropped from the file, by kind.
+        const written = e instanceof FileWriteError ? e.written : 0;
+        this.counts.written += written;
+        for (const event of pending.slice(written)) this.fileDropped[event.decisive ? 'shadow_or_deny' : 'allow']++;
         this.failed('file', ENFORCE_CODES.logFileFailed, `cannot write the decision log file: ${e instanceof Error ? e.message.toLowerCase() : String(e)}`);
       }
     }
     for (const e of batch) e.written = true;
+  }
+
+  /**
+   * POSTs one chunk; `smaller` when the collector refused it as too large (413): the chunk limit is
+   * halved and the caller builds a smaller chunk. A chunk refused at the smallest limit is dropped
+   * and counted (`upload_size_limit_exceeded`), so one event the collector never takes cannot
+   * block every upload after it.
+   */
+  private async postFits(body: Uint8Array, count: number): Promise<'sent' | 'smaller' | 'dropped'> {
+    const u = this.upload!;
+    try {
+      await this.post(body);
+      return 'sent';
+    } catch (e) {
+      if (!(e instanceof HTTPError && e.status === 413)) throw e;
+      if (u.limit > MIN_UPLOAD_LIMIT_BYTES) {
+        u.limit = Math.max(MIN_UPLOAD_LIMIT_BYTES, Math.floor(Math.min(u.limit, body.byteLength) / 2));
+        return 'smaller';
+      }
+      this.counts.oversize += count;
+      return 'dropped';
+    }
   }
 
   /**

@@ -48,7 +48,11 @@ export interface EnforcerOptions {
   name?: string;
   /** Keep the last good bundle here, and start from it (re-verified) before the first download. */
   persistDir?: string;
-  /** Seconds without a successful check after which the enforcer is stale (unhealthy). */
+  /**
+   * Seconds without a successful check after which the enforcer is stale (unhealthy). Default:
+   * `defaultMaxStaleness` (five missed polls, at least 5 minutes), so an enforcer whose source is
+   * gone does not report healthy forever (OPA #3554).
+   */
   maxStaleness?: number;
   /** When stale, deny every decision (`enforcer:stale`) instead of deciding with the old bundle. */
   failClosedWhenStale?: boolean;
@@ -140,6 +144,20 @@ export interface Enforcer {
 }
 
 const MAX_ERRORS = 10;
+/** The default `maxStaleness` is this many of the longest regular waits between checks... */
+const DEFAULT_STALENESS_POLLS = 5;
+/** ...and never less than this (seconds): a few slow polls are not an outage. */
+const MIN_DEFAULT_MAX_STALENESS_SECONDS = 300;
+
+/**
+ * `maxStaleness` when none is given: five missed polls (10 minutes with OPA's polling defaults),
+ * at least 5 minutes, and more than a long-poll hold plus one regular wait.
+ */
+export function defaultMaxStaleness(source: Source): number {
+  const maxDelay = source instanceof PollingSource ? source.maxDelaySeconds : (2 * FALLBACK_DELAY_MS) / 1000;
+  const wait = source instanceof HttpSource ? (source.longPollingTimeoutSeconds ?? 0) : 0;
+  return Math.max(MIN_DEFAULT_MAX_STALENESS_SECONDS, DEFAULT_STALENESS_POLLS * maxDelay, wait + LONG_POLL_GRACE_MS / 1000 + maxDelay);
+}
 /** Between polls when the source is not a PollingSource (OPA's minimum default). */
 const FALLBACK_DELAY_MS = 60_000;
 
@@ -173,7 +191,7 @@ class EnforcerImpl implements Enforcer {
   private readonly name: string;
   private readonly holder: BundleHolder = { active: null, replaced: new Set() };
   private readonly settings: ActivationSettings;
-  private readonly maxStalenessMs: number | null;
+  private readonly maxStalenessMs: number;
   private readonly failClosed: boolean;
   private readonly log: DecisionLog | null;
   private readonly statusUpload: StatusUploader | null;
@@ -221,10 +239,9 @@ class EnforcerImpl implements Enforcer {
     if (options.maxBundleBytes !== undefined && !(typeof options.maxBundleBytes === 'number' && Number.isSafeInteger(options.maxBundleBytes) && options.maxBundleBytes > 0)) {
       throw configError('maxBundleBytes', 'must be a positive whole number of bytes');
     }
-    if (options.failClosedWhenStale === true && options.maxStaleness === undefined) throw configError('failClosedWhenStale', 'needs `maxStaleness`');
-    this.maxStalenessMs = options.maxStaleness === undefined ? null : options.maxStaleness * 1000;
+    this.maxStalenessMs = (options.maxStaleness ?? defaultMaxStaleness(this.source)) * 1000;
     const wait = this.source instanceof HttpSource ? this.source.longPollingTimeoutSeconds : undefined;
-    if (this.maxStalenessMs !== null && wait !== undefined && this.maxStalenessMs <= wait * 1000 + LONG_POLL_GRACE_MS) {
+    if (wait !== undefined && this.maxStalenessMs <= wait * 1000 + LONG_POLL_GRACE_MS) {
       // A held long poll confirms nothing until it returns: staleness would flap on every hold.
       throw configError('maxStaleness', `must be more than the long-poll wait plus its grace (${wait + LONG_POLL_GRACE_MS / 1000} s)`, 'raise `maxStaleness`, or lower `polling.longPollingTimeoutSeconds`');
     }
@@ -356,6 +373,7 @@ class EnforcerImpl implements Enforcer {
     try {
       const outcome = await activate(update.raw, update.etag, 'download', this.holder, this.settings);
       if ('unchanged' in outcome) {
+        if (this.source instanceof PollingSource) this.source.unchanged();
         await this.confirmFresh(now);
         return 'unchanged';
       }
@@ -421,7 +439,7 @@ class EnforcerImpl implements Enforcer {
 
   /** Past `maxStaleness` on the `monotonic` clock; a caller's wall-clock `_now` is not used, so a clock step cannot move staleness. */
   private isStale(_now?: number): boolean {
-    return this.maxStalenessMs !== null && this.holder.active !== null && (this.lastFresh === null || this.monotonic() - this.lastFresh > this.maxStalenessMs);
+    return this.holder.active !== null && (this.lastFresh === null || this.monotonic() - this.lastFresh > this.maxStalenessMs);
   }
 
   decide(input: unknown, context: DecideContext = NO_CONTEXT): Decision {
@@ -442,7 +460,7 @@ class EnforcerImpl implements Enforcer {
     if (this.closed) decision = enforcerDeny('enforcer:closed', 'the enforcer is closed');
     else if (active === null) decision = enforcerDeny('enforcer:not-ready', 'no verified bundle is active yet');
     else if (this.failClosed && this.isStale((now = this.clock()))) {
-      decision = enforcerDeny('enforcer:stale', `bundle revision \`${active.revision}\` was not refreshed within ${this.maxStalenessMs! / 1000} s (fail closed)`);
+      decision = enforcerDeny('enforcer:stale', `bundle revision \`${active.revision}\` was not refreshed within ${this.maxStalenessMs / 1000} s (fail closed)`);
     } else {
       try {
         const engine = active.engine;
@@ -533,7 +551,7 @@ class EnforcerImpl implements Enforcer {
       last_error: this.errors[this.errors.length - 1] ?? null,
       errors: [...this.errors],
       staleness: {
-        max_seconds: this.maxStalenessMs === null ? null : this.maxStalenessMs / 1000,
+        max_seconds: this.maxStalenessMs / 1000,
         age_seconds: this.lastFresh === null ? null : Math.max(0, (mono - this.lastFresh) / 1000),
         stale,
         fail_closed: this.failClosed,
@@ -568,8 +586,9 @@ class EnforcerImpl implements Enforcer {
     await this.refreshing?.catch(() => undefined);
     await this.source.stop();
     for (const s of this.servers) await s.close();
-    await this.statusUpload?.idle();
-    await this.log?.close();
+    // Each within its own grace, side by side: a hung status service must not keep the decision
+    // log from flushing before the process is killed.
+    await Promise.all([this.log?.close(), this.statusUpload?.close()]);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 export { listenOn } from './listen.js';
 export type { Listening } from './listen.js';
-export { createEnforcer } from './enforcer.js';
+export { createEnforcer, defaultMaxStaleness } from './enforcer.js';
 export type { CheckOutcome, DecideContext, Enforcer, EnforcerOptions, RequestDecision } from './enforcer.js';
 export { ActivationError, ENFORCE_CODES, ENFORCE_CODE_TITLES, EnforceError } from './codes.js';
 export type { ActivationCode, EnforceCode } from './codes.js';

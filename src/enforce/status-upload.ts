@@ -1,7 +1,8 @@
 import { isBlastguardError } from '../core/errors.js';
-import { authorizationValue, requireSecureUrl, validateCredentials, type Credentials } from '../distribute/config.js';
+import { authorizationValue, validateCredentials, type Credentials } from '../distribute/config.js';
 import { Transport, type FetchLike } from '../distribute/index.js';
 import { ENFORCE_CODES, EnforceError } from './codes.js';
+import { serviceUrl } from './service-url.js';
 import type { EnforcerStatus } from './status.js';
 
 /**
@@ -19,7 +20,11 @@ export interface StatusUploadOptions {
   credentials?: Credentials;
   retries?: number;
   fetch?: FetchLike;
+  /** How long `close()` lets an upload in flight finish before aborting it (default 2000 ms). */
+  closeGraceMs?: number;
 }
+
+export const DEFAULT_STATUS_CLOSE_GRACE_MS = 2_000;
 
 /** What the enforcer's status says about the uploads themselves. */
 export interface StatusUploadStats {
@@ -88,6 +93,10 @@ export class StatusUploader {
   private readonly transport: Transport;
   private inFlight: Promise<void> | undefined;
   private pending = false;
+  private closed = false;
+  private readonly closeGraceMs: number;
+  /** Aborts an upload in flight when `close()` runs out of grace: a hung status service must not hold a shutdown. */
+  private readonly closing = new AbortController();
   private readonly counts: StatusUploadStats = { uploaded: 0, failures: 0, last_error: null };
 
   constructor(
@@ -96,14 +105,10 @@ export class StatusUploader {
     private readonly status: () => EnforcerStatus,
   ) {
     if (typeof options !== 'object' || options === null) throw configError('statusUpload', 'must be an object');
-    let url: URL;
-    try {
-      url = new URL(`${String(options.url).replace(/\/+$/, '')}${options.resource ?? '/status'}`);
-    } catch {
-      throw configError('statusUpload.url', 'must be an http(s) url');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw configError('statusUpload.url', 'must be an http(s) url');
-    requireSecureUrl('statusUpload.url', url);
+    const url = serviceUrl('statusUpload', options.url, options.resource, '/status');
+    const grace = options.closeGraceMs ?? DEFAULT_STATUS_CLOSE_GRACE_MS;
+    if (!(typeof grace === 'number' && grace >= 0 && Number.isFinite(grace))) throw configError('statusUpload.closeGraceMs', 'must be a number of milliseconds, 0 or more');
+    this.closeGraceMs = grace;
     const credentials = validateCredentials('statusUpload.credentials', options.credentials);
     this.url = url.href;
     this.authorization = credentials === undefined ? undefined : { origin: url.origin, value: authorizationValue(credentials) };
@@ -112,6 +117,7 @@ export class StatusUploader {
 
   /** The status changed: upload it (after the one in flight, if any; the latest status wins). */
   notify(): void {
+    if (this.closed) return;
     this.pending = true;
     this.inFlight ??= this.run().finally(() => {
       this.inFlight = undefined;
@@ -121,6 +127,18 @@ export class StatusUploader {
   /** Resolves when nothing is waiting or in flight. */
   async idle(): Promise<void> {
     while (this.inFlight !== undefined) await this.inFlight;
+  }
+
+  /** Takes no more statuses; lets the upload in flight finish within the grace, then aborts it. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.pending = false;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.closeGraceMs)));
+    await Promise.race([this.idle(), grace]);
+    clearTimeout(timer);
+    this.closing.abort();
+    await this.idle();
   }
 
   stats(): StatusUploadStats {
@@ -138,6 +156,7 @@ export class StatusUploader {
           url: this.url,
           headers: { 'content-type': 'application/json' },
           body,
+          signal: this.closing.signal,
           ...(this.authorization === undefined ? {} : { authorization: this.authorization }),
         });
         this.counts.uploaded++;

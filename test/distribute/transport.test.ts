@@ -87,7 +87,14 @@ describe('poll schedule', () => {
     }
     expect(backoff).toEqual([true, true, true, true]);
     status = 200;
-    expect(source.nextDelayMs(await source.check())).toBe(0);
+    const fresh = await source.check();
+    source.accepted();
+    expect(source.nextDelayMs(fresh)).toBe(0);
+    // Bytes answered at once that the caller discarded as the bundle it runs (another etag for the
+    // same bytes) were not held: the regular delay, not a busy loop.
+    const again = await source.check();
+    source.unchanged();
+    expect(between(source.nextDelayMs(again), 10_000, 40_000)).toBe(true);
     // A server that answers 304 at once although asked to wait is not long polling: no tight loop.
     status = 304;
     const unchanged = await source.check();

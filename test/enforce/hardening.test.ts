@@ -52,15 +52,15 @@ function longPollServer(body: () => Uint8Array): { hits: () => number } {
 
 describe('a refused bundle under long polling', () => {
   it('backs off like a failed download instead of fetching it again at once', async () => {
-    let body = r1;
-    const s = longPollServer(() => body);
+    // The long poll after the activation gets a bundle whose signature belongs to another one: refused.
+    const swapped = await f.swapSignature(r2, r1);
+    let served = 0;
+    const s = longPollServer(() => (served++ === 0 ? r1 : swapped));
     const e = enforcer({
       source: new HttpSource({ url: server.url, retries: 0, polling: { minDelaySeconds: 60, maxDelaySeconds: 120, longPollingTimeoutSeconds: 30 } }),
       poll: true,
     });
     await e.ready;
-    // The next long poll gets a bundle whose signature belongs to another one: refused.
-    body = await f.swapSignature(r2, r1);
     const before = s.hits();
     await new Promise((r) => setTimeout(r, 1500));
     // At most the one in-flight request after activation, and the refused download: no busy loop.

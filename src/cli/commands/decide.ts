@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { createEnforcer, ENFORCE_CODES, EnforceError, type DecisionEvent } from '../../enforce/index.js';
 import type { HttpRequest } from '../../extract/index.js';
 import { BlastguardError } from '../../core/errors.js';
+import { jsonSyntaxLocation } from '../../core/json.js';
 import { errnoText, type CliIo, type CommandModule } from '../command.js';
 import { addSourceOptions, overrideFromEnv, sourceFromFlags, type SourceFlags } from '../enforcer-flags.js';
 import { addVerificationOptions, verificationConfigFromFlags, type VerificationFlags } from '../verification.js';
@@ -49,9 +50,15 @@ async function readInput(input: string, io: CliIo): Promise<unknown> {
   }
   try {
     return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new EnforceError(ENFORCE_CODES.inputNotJson, `input \`${input === '-' ? '<stdin>' : input}\` is not valid json: ${(e as Error).message.toLowerCase()}`, {
-      help: 'run `blastguard eval` for a located syntax error; the input is the decision input document (see README "Input")',
+  } catch {
+    // JSON.parse's message quotes the input (and may span lines); the strict reader locates it without quoting.
+    const { line, column, reason } = jsonSyntaxLocation(text) ?? { line: 1, column: 1, reason: 'refused by the json parser' };
+    const file = input === '-' ? '<stdin>' : input;
+    throw new EnforceError(ENFORCE_CODES.inputNotJson, `input \`${file}\` is not valid json: ${reason}`, {
+      file,
+      line,
+      column,
+      help: 'the input is one decision input document (see README "Input")',
     });
   }
 }

@@ -7,7 +7,7 @@ import { STATUS_PATHS, createEnforcer, statusListener, type Enforcer } from '../
 import { GUARD_CODES, GuardError, McpGuard, apiNamed, runStdioGuard, serveHttpGuard, type GuardEvent } from '../../guard/index.js';
 import type { IrCatalog } from '../../ir/catalog.js';
 import { UsageError, errnoText, type CliIo, type CommandModule } from '../command.js';
-import { overrideFromEnv, sourceFromFlags } from '../enforcer-flags.js';
+import { addStalenessOptions, overrideFromEnv, sourceFromFlags, stalenessFromFlags, type StalenessFlags } from '../enforcer-flags.js';
 import { addVerificationOptions, verificationConfigFromFlags, type VerificationFlags } from '../verification.js';
 
 interface McpGuardFlags extends VerificationFlags {
@@ -125,7 +125,7 @@ export const mcpGuardCommand: CommandModule = {
       .option('--poll-interval <seconds>', 'check the bundle source this often (default: 60 to 120 s)', seconds)
       .option('--plain-http', 'talk plain http to an `oci://` registry on loopback (tests, a local mirror)')
       .option('--timeout <seconds>', 'per-request time-out of bundle downloads', seconds);
-    addVerificationOptions(command, true).action(async (server: string[], flags: McpGuardFlags) => {
+    addStalenessOptions(addVerificationOptions(command, true)).action(async (server: string[], flags: McpGuardFlags & StalenessFlags) => {
       const http = flags.listen !== undefined || flags.upstream !== undefined;
       if (http && (flags.listen === undefined || flags.upstream === undefined)) {
         throw new UsageError(GUARD_CODES.invalidConfig, 'http mode needs both --listen and --upstream', { help: 'e.g. --listen 127.0.0.1:8931 --upstream http://127.0.0.1:3001/mcp' });
@@ -153,6 +153,7 @@ export const mcpGuardCommand: CommandModule = {
         ...(flags.persistDir === undefined ? {} : { persistDir: path.resolve(io.cwd, flags.persistDir) }),
         ...(flags.decisionLog === undefined ? {} : { decisionLogs: { file: { path: path.resolve(io.cwd, flags.decisionLog) } } }),
         ...(override === undefined ? {} : { override }),
+        ...stalenessFromFlags(flags),
         onWarning: (m) => io.stderr(`warning: ${m}\n`),
       });
       const guard = new McpGuard({

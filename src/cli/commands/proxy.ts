@@ -9,7 +9,7 @@ import { readLocalCa } from '../../proxy/forward/index.js';
 import { startForwardMode } from '../../proxy/forward-mode.js';
 import { serveStatus } from '../../enforce/index.js';
 import { errnoText, type CliIo, type CommandModule } from '../command.js';
-import { addSourceOptions, overrideFromEnv, sourceFromFlags, type SourceFlags } from '../enforcer-flags.js';
+import { addSourceOptions, addStalenessOptions, overrideFromEnv, sourceFromFlags, stalenessFromFlags, type SourceFlags, type StalenessFlags } from '../enforcer-flags.js';
 import { addVerificationOptions, verificationConfigFromFlags, type VerificationFlags } from '../verification.js';
 
 interface ProxyFlags extends VerificationFlags, SourceFlags {
@@ -115,7 +115,7 @@ export const proxyCommand: CommandModule = {
       .option('--upstream-timeout <seconds>', 'how long the upstream may stay silent, before its answer starts or within it, before the call gets 504 (default 30)', (v) => Number(v))
       .option('--max-data-bytes <n>', 'largest body of object data forwarded unparsed, e.g. an S3 PutObject or UploadPart (default 67108864); larger bodies get 413', (v) => Number(v))
       .addHelpText('after', EXAMPLES);
-    addSourceOptions(addVerificationOptions(command, false)).action(async (flags: ProxyFlags) => {
+    addStalenessOptions(addSourceOptions(addVerificationOptions(command, false))).action(async (flags: ProxyFlags & StalenessFlags) => {
       if (flags.bundle === undefined) throw new ProxyError(PROXY_CODES.invalidConfig, 'the proxy needs a bundle', { help: 'pass `--bundle` (a path, an `https://` url or an `oci://` reference)' });
       if (flags.verificationKey === undefined) throw new ProxyError(PROXY_CODES.invalidConfig, 'the proxy needs the key bundles are verified with', { help: 'pass `--verification-key FILE` (the public key `blastguard keygen` wrote)' });
       if (flags.listen === undefined) throw new ProxyError(PROXY_CODES.invalidConfig, 'the proxy needs an address to listen on', { help: 'pass e.g. `--listen 127.0.0.1:8080`' });
@@ -143,6 +143,7 @@ export const proxyCommand: CommandModule = {
         ...(flags.persistDir === undefined ? {} : { persistDir: path.resolve(io.cwd, flags.persistDir) }),
         ...(override === undefined ? {} : { override }),
         ...(decisionLogs === undefined ? {} : { decisionLogs }),
+        ...stalenessFromFlags(flags),
         onWarning: (m) => io.stderr(`warning: ${m}\n`),
       });
       // The first check, now: a proxy that cannot activate a verified bundle does not start.
