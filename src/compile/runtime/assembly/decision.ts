@@ -6,12 +6,13 @@ import {
 import { run_entrypoint, make_entrypoints, decide_text, illegal_entrypoint } from "./engine/engine";
 import { has_program } from "./engine/program";
 import { program_load, program_end } from "./engine/program";
-import { scan_input, scan_end, slots_from_value } from "./engine/input";
+import { scan_input, scan_end, scan_init, slots_from_value } from "./engine/input";
 import { parse_end } from "./json";
 import { note_output, output_id } from "./engine/outputs";
 
 export function program_init(): void {
   program_load();
+  if (has_program()) scan_init();
 }
 
 /** Where the heap may start: past the embedded program (or the static data without one). */
