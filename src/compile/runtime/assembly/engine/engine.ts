@@ -266,8 +266,9 @@ function find_api(p: usize, n: i32): usize {
   return 0;
 }
 
-// A string set is [u32 count][strref × count], sorted byte-wise.
-function set_has(set: u32, p: usize, n: i32): bool {
+// A string set is [u32 count][strref × count], sorted byte-wise. The set's own copy of the
+// string (in the program), or 0 when it is not there.
+function set_find(set: u32, p: usize, n: i32): usize {
   const base = ref_addr(set);
   let lo = 0;
   let hi = load<i32>(base) - 1;
@@ -275,11 +276,15 @@ function set_has(set: u32, p: usize, n: i32): bool {
     const mid = (lo + hi) >>> 1;
     const s = load<u32>(base + 4 + (<usize>mid << 2));
     const c = bytes_cmp(str_ptr(s), str_len(s), p, n);
-    if (c == 0) return true;
+    if (c == 0) return str_ptr(s);
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;
   }
-  return false;
+  return 0;
+}
+
+@inline function set_has(set: u32, p: usize, n: i32): bool {
+  return set_find(set, p, n) != 0;
 }
 
 function find_op(api: usize): usize {
@@ -564,8 +569,11 @@ function collect(data: usize): void {
   // Effective environment.
   assumed = false;
   const envs = load<u32>(api + API_ENVS);
-  if (env_in_l >= 0 && set_has(envs, env_in_p, env_in_l)) {
-    env_p = env_in_p;
+  // A listed environment is read from the program's copy: the same bytes, at an address that
+  // stays put across decisions (decision_key).
+  const listed = env_in_l >= 0 ? set_find(envs, env_in_p, env_in_l) : 0;
+  if (listed != 0) {
+    env_p = listed;
     env_l = env_in_l;
   } else {
     const prot = load<u32>(api + API_PROTECTED);
@@ -865,8 +873,18 @@ function w_decision(): void {
  * strings, booleans, null, arrays and objects, whose Rego text is their JSON text.
  */
 export function decide_text(entrypoint: i32, data: usize, format: i32): usize {
+  decide_only(data);
+  return decide_write(entrypoint, format);
+}
+
+/** Steps 1-7 for the input in the slots: the findings and the verdict, nothing written yet. */
+export function decide_only(data: usize): void {
   collect(data);
   verdict();
+}
+
+/** The text of the decision `decide_only` made (see decide_text). */
+export function decide_write(entrypoint: i32, format: i32): usize {
   wb = alloc(output_bound());
   wlen = 0;
   w_byte(format == 0 ? 0x5b : 0x7b);
@@ -879,6 +897,68 @@ export function decide_text(entrypoint: i32, data: usize, format: i32): usize {
   note_output(wb, wlen);
   w_byte(0);
   return wb;
+}
+
+// ---- the decision's key (the memo of src/engine/direct.ts) -----------------------------------
+// Everything decide_write reads, as bytes: equal keys give equal output text. A string that
+// lies below `floor` (the program, the bundle data: memory no decision changes) is its address
+// and length; anything at or above it (the input, this call's heap) is its bytes. The key is a
+// fraction of the output's size and takes no escaping, so looking it up is cheaper than
+// writing the output and numbering it.
+
+let key_len: usize = 0;
+
+/** Bytes of the last decision_key. */
+export function decision_key_len(): usize {
+  return key_len;
+}
+
+@inline function k32(at: usize, v: u32): usize {
+  store<u32>(at, v);
+  return at + 4;
+}
+
+function k_str(at: usize, p: usize, n: i32, floor: usize): usize {
+  if (n < 0) return k32(at, 0);
+  if (p + <usize>n <= floor) {
+    at = k32(at, 1);
+    at = k32(at, <u32>p);
+    return k32(at, <u32>n);
+  }
+  at = k32(at, 2);
+  at = k32(at, <u32>n);
+  // The padding is part of the key: zeroed, not whatever the heap held.
+  store<u32>(at + (<usize>n & ~(<usize>3)), 0);
+  copy_bytes(at, p, <usize>n);
+  return at + ((<usize>n + 3) & ~(<usize>3));
+}
+
+@inline function k_bound(n: i32): usize {
+  return 12 + ((<usize>max(n, 0) + 3) & ~(<usize>3)) + 8;
+}
+
+/** The key of the decision `decide_only` made, for `entrypoint`; its length is decision_key_len(). */
+export function decision_key(entrypoint: i32, floor: usize): usize {
+  let bound: usize = 16 + k_bound(env_l);
+  for (let i = 0; i < finding_count; i++) {
+    const f = f_addr(i);
+    bound += 4 + k_bound(load<i32>(f + 8)) + k_bound(load<i32>(f + 16)) + k_bound(load<i32>(f + 24));
+  }
+  const key = alloc(bound);
+  // The context fields mean nothing (and are not written) when null_context is set.
+  const context = null_context ? 0 : <u32>(1 | (cls << 1) | (enf << 4) | ((assumed ? 1 : 0) << 7));
+  let at = k32(key, <u32>entrypoint | (<u32>out_mode << 8) | (context << 16));
+  at = k32(at, <u32>finding_count);
+  if (!null_context) at = k_str(at, env_p, env_l, floor);
+  for (let i = 0; i < finding_count; i++) {
+    const f = f_addr(i);
+    at = k32(at, <u32>load<u8>(f) | (<u32>load<u8>(f + 1) << 8));
+    at = k_str(at, <usize>load<u32>(f + 4), load<i32>(f + 8), floor);
+    at = k_str(at, <usize>load<u32>(f + 12), load<i32>(f + 16), floor);
+    at = k_str(at, <usize>load<u32>(f + 20), load<i32>(f + 24), floor);
+  }
+  key_len = at - key;
+  return key;
 }
 
 /** The `blastguard/allow` value: the decision's boolean. */
