@@ -15,7 +15,7 @@ import * as F from "./fixed";
 import {
   has_program, ref_addr, str_ptr, str_len, fs_ptr, fs_len, API_COUNT, API_TABLE,
 } from "./program";
-import { bytes_eq, bytes_cmp, fixed_eq, parse_time, time_sec, time_ns, classify_by_name } from "./text";
+import { bytes_eq, bytes_cmp, fixed_eq, parse_time_at, time_sec, time_ns, classify_by_name } from "./text";
 import { set_arguments, program_args_hold, data_args_hold } from "./arguments";
 import { input_type, slot_type, slot_ptr, slot_len, slots_from_value } from "./input";
 import { note_output } from "./outputs";
@@ -243,7 +243,7 @@ function check_input(): i32 {
 
   t = slot_type(F.K_TIME);
   if (t == 0) return F.R_TIME_MISSING;
-  if (t != TYPE_STRING || !parse_time(slot_ptr(F.K_TIME), slot_len(F.K_TIME))) return F.R_TIME_RFC3339;
+  if (t != TYPE_STRING || !parse_time_at(1, slot_ptr(F.K_TIME), slot_len(F.K_TIME))) return F.R_TIME_RFC3339;
   now_sec = time_sec;
   now_ns = time_ns;
   return -1;
@@ -341,7 +341,7 @@ function read_overrides(data: usize): void {
   // tightens, so it applies even without them.
   if (mode == ENF_SHADOW_ALL && (rl < 0 || s_l < 0)) return;
   if (s_l >= 0) {
-    if (!parse_time(s_p, s_l)) return;
+    if (!parse_time_at(2, s_p, s_l)) return;
     if (at_or_after(time_sec, time_ns)) return;
   }
   enf = mode;
@@ -371,7 +371,7 @@ function read_token(data: usize, apiRecord: usize): void {
   tok_expires_l = s_l;
   tok_expires_p = s_p;
   if (s_l >= 0) {
-    if (!parse_time(s_p, s_l)) return;
+    if (!parse_time_at(3, s_p, s_l)) return;
     tok_exp_sec = time_sec;
     tok_exp_ns = time_ns;
   }

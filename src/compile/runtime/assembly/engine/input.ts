@@ -123,6 +123,8 @@ let sp: usize = 0;
 let se: usize = 0;
 let str_p: usize = 0;
 let str_l: i32 = 0;
+// Whether the last scanned string held an escape.
+let str_esc: bool = false;
 
 // The cursor lives in a global between functions; hot loops work on a local copy (a Wasm
 // global is a memory access per use, a local a register).
@@ -162,6 +164,7 @@ function scan_string(escapes: bool): bool {
   let p = sp + 1;
   const e = se;
   const start = p;
+  let esc = false;
   while (true) {
     let c: u32;
     if (p + 8 <= e) {
@@ -185,12 +188,14 @@ function scan_string(escapes: bool): bool {
     if (c == 0x22) {
       str_p = start;
       str_l = <i32>(p - start);
+      str_esc = esc;
       sp = p + 1;
       return true;
     }
     if (c != 0x5c || !escapes || p + 1 >= e) return false;
     const x = <u32>load<u8>(p + 1);
     if (x != 0x22 && x != 0x5c && x != 0x2f && x != 0x62 && x != 0x66 && x != 0x6e && x != 0x72 && x != 0x74) return false;
+    esc = true;
     p += 2;
   }
   return false;
@@ -322,6 +327,13 @@ function scalar_slot(k: i32): bool {
 // and is compared byte by byte.
 const KEY_SIZE: usize = 24;
 const key_words: usize = memory.data(<i32>KEY_SIZE * SLOTS, 8);
+// Kept keys by level (0 the top, 1 operation, 2 resource, 3 token, 4 identity) and length
+// (0-16): up to two candidate keys per cell (0xff none), so a key is compared with at most two.
+const LEVELS: i32 = 5;
+const by_length: usize = memory.data(LEVELS * 17 * 2);
+// A key that fits no cell (more than two of a length, or over 16 bytes) makes its level scan
+// all of its keys instead.
+const level_scan: usize = memory.data(LEVELS);
 
 /** Fills the kept-key table from the loaded program (once, at start). */
 export function scan_init(): void {
@@ -338,6 +350,44 @@ export function scan_init(): void {
     store<u32>(w, <u32>n);
     for (let i = 0; i < n; i++) store<u8>(w + 8 + <usize>i, load<u8>(f + <usize>i));
   }
+  for (let i = 0; i < LEVELS * 17 * 2; i++) store<u8>(by_length + <usize>i, 0xff);
+  for (let level = 0; level < LEVELS; level++) {
+    store<u8>(level_scan + <usize>level, 0);
+    const lo = level == 0 ? 0 : level_lo(level);
+    const hi = level == 0 ? TOP_KEYS - 1 : level_hi(level);
+    for (let i = lo; i <= hi; i++) {
+      const k = level == 0 ? <i32>load<u8>(top_keys + <usize>i) : i;
+      const n = fs_len(k);
+      const cell = by_length + <usize>((level * 17 + (n <= 16 ? n : 0)) * 2);
+      if (n > 16) store<u8>(level_scan + <usize>level, 1);
+      else if (load<u8>(cell) == 0xff) store<u8>(cell, <u8>k);
+      else if (load<u8>(cell, 1) == 0xff) store<u8>(cell, <u8>k, 1);
+      else store<u8>(level_scan + <usize>level, 1);
+    }
+  }
+}
+
+// The level of a parent key's fields (1-4), and their range of fixed keys.
+function level_of(parent: i32): i32 {
+  if (parent == F.K_OPERATION) return 1;
+  if (parent == F.K_RESOURCE) return 2;
+  if (parent == F.K_TOKEN) return 3;
+  if (parent == F.K_IDENTITY) return 4;
+  return -1;
+}
+
+function level_lo(level: i32): i32 {
+  if (level == 1) return F.K_NAME;
+  if (level == 2) return F.K_KIND;
+  if (level == 3) return F.K_FINGERPRINT;
+  return F.K_ORIGINATOR;
+}
+
+function level_hi(level: i32): i32 {
+  if (level == 1) return F.K_TYPE;
+  if (level == 2) return F.K_PROJECT;
+  if (level == 3) return F.K_FINGERPRINT;
+  return F.K_VERIFIED;
 }
 
 // The low `n` bytes (0-8) of a word.
@@ -366,21 +416,29 @@ function bytes_same(a: usize, b: usize, n: i32): bool {
 
 // Which fixed key (F.K_*) a kept key at `parent` (-1 = the top level) is, or -1 to skip it.
 function kept_key(parent: i32, p: usize, n: i32): i32 {
-  if (parent < 0) {
-    // api 0, operation 1, resource 4, token 9, identity 11, arguments 16, attempt 17, time 18
+  const level = parent < 0 ? 0 : level_of(parent);
+  if (level < 0) return -1;
+  if (load<u8>(level_scan + <usize>level) != 0) return kept_key_scan(level, p, n);
+  if (n > 16) return -1;
+  const cell = by_length + <usize>((level * 17 + n) * 2);
+  const a = <i32>load<u8>(cell);
+  if (a == 0xff) return -1;
+  if (key_is(a, p, n)) return a;
+  const b = <i32>load<u8>(cell, 1);
+  if (b != 0xff && key_is(b, p, n)) return b;
+  return -1;
+}
+
+// kept_key by comparing with every key of the level, in order.
+function kept_key_scan(level: i32, p: usize, n: i32): i32 {
+  if (level == 0) {
     for (let i = 0; i < TOP_KEYS; i++) {
       const k = <i32>load<u8>(top_keys + <usize>i);
       if (key_is(k, p, n)) return k;
     }
     return -1;
   }
-  let lo = 0;
-  let hi = -1;
-  if (parent == F.K_OPERATION) { lo = F.K_NAME; hi = F.K_TYPE; }
-  else if (parent == F.K_RESOURCE) { lo = F.K_KIND; hi = F.K_PROJECT; }
-  else if (parent == F.K_TOKEN) { lo = F.K_FINGERPRINT; hi = F.K_FINGERPRINT; }
-  else if (parent == F.K_IDENTITY) { lo = F.K_ORIGINATOR; hi = F.K_VERIFIED; }
-  for (let k = lo; k <= hi; k++) if (key_is(k, p, n)) return k;
+  for (let k = level_lo(level); k <= level_hi(level); k++) if (key_is(k, p, n)) return k;
   return -1;
 }
 
@@ -409,7 +467,7 @@ function scan_object(parent: i32, depth: i32): bool {
     ws();
     // A key with an escape (never `\u`, see scan_string) decodes to a quote, a backslash, a
     // slash or a control character: never one of the kept keys, which are plain letters.
-    const key = has_backslash(kp, kl) ? -1 : kept_key(parent, kp, kl);
+    const key = str_esc ? -1 : kept_key(parent, kp, kl);
     if (key < 0) {
       if (!skip_value(depth)) return false;
     } else {
@@ -434,11 +492,6 @@ function scan_object(parent: i32, depth: i32): bool {
     if (n != 0x2c) return false;
     ws();
   }
-  return false;
-}
-
-function has_backslash(p: usize, n: i32): bool {
-  for (let i = 0; i < n; i++) if (load<u8>(p + <usize>i) == 0x5c) return true;
   return false;
 }
 
