@@ -54,7 +54,10 @@ const decoder = new TextDecoder();
 
 /** Bytes of the module's output table (numbers distinct outputs; see engine/outputs.ts in the runtime). */
 const OUTPUT_TABLE_BYTES = 1536 * 1024;
-/** Bytes of the module's key table (decision keys → output numbers; `blastguard_eval`). */
+/**
+ * Bytes of the module's key region (`blastguard_eval`): remembered lookups of operations and
+ * tokens (192 KiB), then the table of decision keys → output numbers.
+ */
 const KEY_TABLE_BYTES = 1024 * 1024;
 
 /** Distinct decision outputs kept decoded; past this the cache starts over (a policy whose reasons echo its input). */

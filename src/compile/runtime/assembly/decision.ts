@@ -5,7 +5,7 @@ import {
 } from "./root";
 import {
   run_entrypoint, make_entrypoints, decide_text, decide_only, decide_write, decision_key, decision_key_len,
-  illegal_entrypoint,
+  illegal_entrypoint, data_stable, data_unstable, lookup_memory, LOOKUP_BYTES,
 } from "./engine/engine";
 import { has_program } from "./engine/program";
 import { program_load, program_end } from "./engine/program";
@@ -24,6 +24,7 @@ export function program_heap_start(): usize {
 }
 
 export function eval(ctx: usize): i32 {
+  data_unstable();
   ctx_set_result(ctx, result_set(run_entrypoint(ctx_entrypoint(ctx), ctx_data(ctx), ctx_input(ctx))));
   return 0;
 }
@@ -35,6 +36,7 @@ export function opa_eval(reserved: i32, entrypoint: i32, data: usize, input_addr
     return opa_eval_end(result_set(0), format);
   }
   read_input(reserved, entrypoint, input_addr, input_len, heap_ptr);
+  data_unstable();
   // The fast path writes the result text directly; the context path (eval) builds values.
   return decide_text(entrypoint, data, format);
 }
@@ -61,10 +63,12 @@ function read_input(reserved: i32, entrypoint: i32, input_addr: usize, input_len
  * number given now, 0 none (a table is full). For -n and 0 the output text is at
  * blastguard_eval_output(); for n > 0 it may not have been written at all (0 there).
  *
- * A second host table (`keys`, same layout, zeroed) maps each decision's key (engine.ts
- * decision_key) to its number, so a repeated decision is neither written nor numbered by its
- * text. The key takes strings below min(input_addr, heap_ptr) by address: the host must not
- * change that memory (the bundle data) while it keeps the tables.
+ * A second host region (`keys`, zeroed) holds slots for remembered lookups in the program and
+ * the data (engine.ts lookup_memory, when it has room for them twice over), then a table of the
+ * outputs' layout that maps each decision's key (engine.ts decision_key) to its number, so a
+ * repeated decision is neither written nor numbered by its text. The key takes strings below min(input_addr, heap_ptr) by address, and lookups in
+ * `data` are remembered from call to call: the host must not change that memory (the bundle
+ * data) while it keeps the tables, other than through ABI calls (which make the module forget).
  */
 export function blastguard_eval(entrypoint: i32, data: usize, input_addr: usize, input_len: i32, heap_ptr: usize, outputs: usize, outputs_size: u32, keys: usize, keys_size: u32): i32 {
   note_output(0, 0);
@@ -76,14 +80,23 @@ export function blastguard_eval(entrypoint: i32, data: usize, input_addr: usize,
     return output_id(outputs, outputs_size, out);
   }
   read_input(0, entrypoint, input_addr, input_len, heap_ptr);
+  // The key region starts with the remembered lookups' slots when it is large enough.
+  let table = keys;
+  let table_size = keys_size;
+  if (<usize>keys_size >= LOOKUP_BYTES * 2) {
+    lookup_memory(keys);
+    table += LOOKUP_BYTES;
+    table_size -= <u32>LOOKUP_BYTES;
+  } else lookup_memory(0);
+  data_stable(data);
   decide_only(data);
   const key = decision_key(entrypoint, input_addr < heap_ptr ? input_addr : heap_ptr);
   const len = <u32>decision_key_len();
   const h = hash_bytes(key, len);
-  const known = table_get(keys, keys_size, key, len, h);
+  const known = table_get(table, table_size, key, len, h);
   if (known != 0) return <i32>known;
   const id = output_id(outputs, outputs_size, decide_write(entrypoint, 0));
-  if (id != 0) table_put(keys, keys_size, key, len, h, <u32>(id < 0 ? -id : id));
+  if (id != 0) table_put(table, table_size, key, len, h, <u32>(id < 0 ? -id : id));
   return id;
 }
 

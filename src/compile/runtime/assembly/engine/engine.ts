@@ -6,6 +6,7 @@
 // strings that embed input text, all on the runtime heap that opa_eval resets per call.
 import {
   value_type, bool_get, string_ptr, string_len, number_plain_int, array_len, array_get, object_get,
+  object_find, object_key_at, object_value_at,
   make_null, make_bool, make_string, make_array, array_push, make_object, object_insert,
   make_number_i32, TYPE_NULL, TYPE_NUMBER, TYPE_BOOLEAN, TYPE_STRING, TYPE_ARRAY, TYPE_OBJECT,
 } from "../value";
@@ -18,7 +19,8 @@ import {
 import { bytes_eq, bytes_cmp, fixed_eq, parse_time_at, time_sec, time_ns, classify_by_name } from "./text";
 import { set_arguments, program_args_hold, data_args_hold } from "./arguments";
 import { input_type, slot_type, slot_ptr, slot_len, slots_from_value } from "./input";
-import { note_output } from "./outputs";
+import { note_output, hash_bytes } from "./outputs";
+import { memory_epoch } from "../epoch";
 
 const MODE_ALLOW: i32 = 0;
 const MODE_SHADOW: i32 = 1;
@@ -287,7 +289,29 @@ function set_find(set: u32, p: usize, n: i32): usize {
   return set_find(set, p, n) != 0;
 }
 
+// The operation entry for the input's name in `api`'s table, remembered by name (op_slots): the
+// program never changes, so a slot whose entry has the name is that name's entry.
 function find_op(api: usize): usize {
+  // Only blastguard_eval lends the slots' memory for the call (stable).
+  if (!stable || op_slots == 0) return search_op(api);
+  const h = hash_bytes(op_p, <u32>op_l) ^ <u32>api;
+  const slot = op_slots + <usize>(h & (OP_SLOTS - 1)) * OP_SLOT_SIZE;
+  if (load<u32>(slot) == h + 1 && <usize>load<u32>(slot, 4) == api) {
+    const e = <usize>load<u32>(slot, 8);
+    const name = load<u32>(e);
+    if (str_len(name) == op_l && bytes_eq(str_ptr(name), op_l, op_p, op_l)) return e;
+  }
+  const e = search_op(api);
+  // Names not in the table are looked up each time (their bytes are the input's, not kept).
+  if (e != 0) {
+    store<u32>(slot, h + 1);
+    store<u32>(slot, <u32>api, 4);
+    store<u32>(slot, <u32>e, 8);
+  }
+  return e;
+}
+
+function search_op(api: usize): usize {
   const table = ref_addr(load<u32>(api + API_OP_TABLE));
   let lo = 0;
   let hi = load<i32>(api + API_OP_COUNT) - 1;
@@ -314,6 +338,66 @@ function data_section(data: usize, key: i32): usize {
   return v;
 }
 
+// ---- data lookups remembered across decisions --------------------------------------------------
+// blastguard_eval's host keeps its data value as it is for as long as it decides with it
+// (data_stable), so the sections read by fixed keys and each token's record, found by its
+// fingerprint, are looked up once instead of by binary search on every decision. opa_eval makes
+// no such promise (a host may change the data between calls: opa_value_add_path, a new parse at
+// the same address), so it reads the data afresh; and after any ABI call that may change values
+// in memory (../epoch) everything is looked up again.
+
+let stable: bool = false;
+let known_data: usize = 0;
+let known_epoch: u32 = 0;
+let known_overrides: usize = 0;
+let known_tokens: usize = 0;
+
+// Token records by fingerprint hash, direct-mapped: [hash + 1 u32][key value][record][name]
+// [api][expires][grants][pad], value pointers into the data (0 = absent). A slot is trusted only
+// when its key's bytes equal the fingerprint. Operations by name hash, likewise: [hash + 1 u32]
+// [api record][operation entry][pad], trusted when the entry's name equals the input's. Both live
+// in memory the host lends (lookup_memory), so no decision's heap reset touches them.
+const TOKEN_SLOTS: u32 = 4096;
+const TOKEN_SLOT_SIZE: usize = 32;
+const OP_SLOTS: u32 = 4096;
+const OP_SLOT_SIZE: usize = 16;
+/** Bytes lookup_memory takes for its slots. */
+export const LOOKUP_BYTES: usize = <usize>TOKEN_SLOTS * TOKEN_SLOT_SIZE + <usize>OP_SLOTS * OP_SLOT_SIZE;
+let token_slots: usize = 0;
+let op_slots: usize = 0;
+
+/**
+ * The memory (LOOKUP_BYTES, zeroed by the host when lent, never changed by it after) for the
+ * remembered lookups; 0 for none. Memory other than the last lent starts empty.
+ */
+export function lookup_memory(at: usize): void {
+  if (at == token_slots && at != 0) return;
+  token_slots = at;
+  op_slots = at == 0 ? 0 : at + <usize>TOKEN_SLOTS * TOKEN_SLOT_SIZE;
+  // Slots another region held are not this one's: the token slots are tied to the data.
+  known_data = 0;
+}
+
+/** This decision's data is `data`, kept unchanged by the host since the last call that said so. */
+export function data_stable(data: usize): void {
+  stable = true;
+  if (known_data == data && known_epoch == memory_epoch()) return;
+  known_data = data;
+  known_epoch = memory_epoch();
+  known_overrides = data_section(data, F.K_OVERRIDES);
+  known_tokens = data_section(data, F.K_TOKENS);
+  if (token_slots != 0) for (let i: u32 = 0; i < TOKEN_SLOTS; i++) store<u32>(token_slots + <usize>i * TOKEN_SLOT_SIZE, 0);
+}
+
+/** This decision's data may differ from the last one's (opa_eval). */
+export function data_unstable(): void {
+  stable = false;
+}
+
+@inline function stable_for(data: usize): bool {
+  return stable && known_data == data;
+}
+
 @inline function at_or_after(sec: i64, ns: i32): bool {
   return now_sec > sec || (now_sec == sec && now_ns >= ns);
 }
@@ -322,7 +406,7 @@ function data_section(data: usize, key: i32): usize {
 function read_overrides(data: usize): void {
   enf = ENF_NORMAL;
   enf_reason_l = -1;
-  const ov = data_section(data, F.K_OVERRIDES);
+  const ov = stable_for(data) ? known_overrides : data_section(data, F.K_OVERRIDES);
   if (ov == 0) return;
   const e = object_get(ov, fs_ptr(F.K_ENFORCEMENT), fs_len(F.K_ENFORCEMENT));
   if (e == 0 || value_type(e) != TYPE_STRING) return;
@@ -349,6 +433,69 @@ function read_overrides(data: usize): void {
   enf_reason_l = rl;
 }
 
+// A token's record and the fields read from it (value pointers, 0 = absent), by read_token_fields.
+let tr_record: usize = 0;
+let tr_name: usize = 0;
+let tr_api: usize = 0;
+let tr_expires: usize = 0;
+let tr_grants: usize = 0;
+
+function token_fields(t: usize): void {
+  tr_record = t;
+  if (t == 0 || value_type(t) != TYPE_OBJECT) {
+    tr_name = tr_api = tr_expires = tr_grants = 0;
+    return;
+  }
+  tr_name = object_get(t, fs_ptr(F.K_NAME), fs_len(F.K_NAME));
+  tr_api = object_get(t, fs_ptr(F.K_API), fs_len(F.K_API));
+  tr_expires = object_get(t, fs_ptr(F.K_EXPIRES), fs_len(F.K_EXPIRES));
+  tr_grants = object_get(t, fs_ptr(F.K_GRANTS), fs_len(F.K_GRANTS));
+}
+
+// The record of the input's fingerprint into tr_*; false when the data has none.
+function find_token(data: usize): bool {
+  if (!stable_for(data)) {
+    const tokens = data_section(data, F.K_TOKENS);
+    if (tokens == 0) return false;
+    const t = object_get(tokens, fp_p, fp_l);
+    if (t == 0) return false;
+    token_fields(t);
+    return true;
+  }
+  if (known_tokens == 0) return false;
+  if (token_slots == 0) {
+    const t = object_get(known_tokens, fp_p, fp_l);
+    if (t == 0) return false;
+    token_fields(t);
+    return true;
+  }
+  const h = hash_bytes(fp_p, <u32>fp_l);
+  const slot = token_slots + <usize>(h & (TOKEN_SLOTS - 1)) * TOKEN_SLOT_SIZE;
+  if (load<u32>(slot) == h + 1) {
+    const key = <usize>load<u32>(slot, 4);
+    if (string_len(key) == fp_l && bytes_eq(string_ptr(key), fp_l, fp_p, fp_l)) {
+      tr_record = <usize>load<u32>(slot, 8);
+      tr_name = <usize>load<u32>(slot, 12);
+      tr_api = <usize>load<u32>(slot, 16);
+      tr_expires = <usize>load<u32>(slot, 20);
+      tr_grants = <usize>load<u32>(slot, 24);
+      return true;
+    }
+  }
+  const i = object_find(known_tokens, fp_p, fp_l);
+  if (i < 0) return false;
+  token_fields(object_value_at(known_tokens, i));
+  // h + 1 never stores 0 (empty) but for h = 0xffffffff, which then is simply never remembered.
+  store<u32>(slot, h + 1);
+  store<u32>(slot, <u32>object_key_at(known_tokens, i), 4);
+  store<u32>(slot, <u32>tr_record, 8);
+  store<u32>(slot, <u32>tr_name, 12);
+  store<u32>(slot, <u32>tr_api, 16);
+  store<u32>(slot, <u32>tr_expires, 20);
+  store<u32>(slot, <u32>tr_grants, 24);
+  return true;
+}
+
 // A data entry that is not a well-formed token of this API makes the token unknown.
 function read_token(data: usize, apiRecord: usize): void {
   if (fp_l < 0) {
@@ -356,16 +503,19 @@ function read_token(data: usize, apiRecord: usize): void {
     return;
   }
   tok_state = TOKEN_UNKNOWN;
-  const tokens = data_section(data, F.K_TOKENS);
-  if (tokens == 0) return;
-  const t = object_get(tokens, fp_p, fp_l);
+  if (!find_token(data)) return;
+  const t = tr_record;
   if (t == 0 || value_type(t) != TYPE_OBJECT) return;
-  const name = object_get(t, fs_ptr(F.K_NAME), fs_len(F.K_NAME));
+  const name = tr_name;
   if (name == 0 || value_type(name) != TYPE_STRING) return;
-  const api = object_get(t, fs_ptr(F.K_API), fs_len(F.K_API));
+  const api = tr_api;
   if (api == 0 || value_type(api) != TYPE_STRING) return;
   if (!bytes_eq(string_ptr(api), string_len(api), api_p, api_l)) return;
-  if (!opt_string(t, F.K_EXPIRES)) return;
+  // Null counts as absent (opt_string).
+  const ex: usize = tr_expires != 0 && value_type(tr_expires) == TYPE_NULL ? 0 : tr_expires;
+  if (ex != 0 && value_type(ex) != TYPE_STRING) return;
+  s_p = ex == 0 ? 0 : string_ptr(ex);
+  s_l = ex == 0 ? -1 : string_len(ex);
   // An API that requires expiry does not accept a record that never expires.
   if (s_l < 0 && load<u8>(apiRecord + API_REQUIRE_EXPIRY) != 0) return;
   tok_expires_l = s_l;
@@ -376,7 +526,7 @@ function read_token(data: usize, apiRecord: usize): void {
     tok_exp_ns = time_ns;
   }
   // Grants need only be an array: a malformed grant simply covers nothing.
-  const grants = object_get(t, fs_ptr(F.K_GRANTS), fs_len(F.K_GRANTS));
+  const grants = tr_grants;
   if (grants == 0 || value_type(grants) != TYPE_ARRAY) return;
   tok_grants = grants;
   tok_name_p = string_ptr(name);
