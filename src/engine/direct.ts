@@ -11,9 +11,14 @@
  * - The `allow` entrypoint's output is compared as bytes (`[{"result":true}]`): no decoding.
  * - A decision's output is decoded once per distinct output text: the decoded decision is frozen
  *   and kept (a policy gives few distinct decisions). The module numbers distinct outputs itself
- *   (`blastguard_output_id`, not an ABI export, over a table allocated below the eval heap), so
- *   a repeated decision costs one call and an array index; past the table's capacity, a string
- *   lookup by the output's text instead of `JSON.parse`. Callers get the same frozen object each time.
+ *   over tables allocated below the eval heap: `blastguard_eval` (not an ABI export; `opa_eval`
+ *   that answers with a number) finds a decision's number by its key — the findings that make
+ *   the output, a fraction of its size — so a repeated decision is neither written as text nor
+ *   decoded: one call and an array index. The same call remembers lookups the program and the
+ *   data give (operations by name, token records by fingerprint) in a second table, which the
+ *   host never changes, nor the data. Past the tables' capacity, a string lookup by the output's
+ *   text instead of `JSON.parse`. Modules built before `blastguard_eval` are numbered by their
+ *   output text (`blastguard_output_id`). Callers get the same frozen object each time.
  * - `decideText` / `decideBytes` take input a caller already has as JSON (a proxy that built it,
  *   a log replay): no `JSON.stringify` of a fresh object; bytes are copied into memory as they are.
  *

@@ -2,8 +2,9 @@
 // layout) against one input and the bundle data, and builds the Decision value.
 //
 // Everything runs over raw memory: strings are (pointer, length) pairs into the input, the data
-// or the program blob; the only allocations are the decision value itself and the few reason
-// strings that embed input text, all on the runtime heap that opa_eval resets per call.
+// or the program blob; the only allocations are the decision value (or its text, or its key)
+// and the few reason strings that embed input text, all on the runtime heap that opa_eval resets
+// per call. Lookups remembered across calls (blastguard_eval only) live in memory the host lends.
 import {
   value_type, bool_get, string_ptr, string_len, number_plain_int, array_len, array_get, object_get,
   object_find, object_key_at, object_value_at,
