@@ -11,9 +11,14 @@
  * - The `allow` entrypoint's output is compared as bytes (`[{"result":true}]`): no decoding.
  * - A decision's output is decoded once per distinct output text: the decoded decision is frozen
  *   and kept (a policy gives few distinct decisions). The module numbers distinct outputs itself
- *   (`blastguard_output_id`, not an ABI export, over a table allocated below the eval heap), so
- *   a repeated decision costs one call and an array index; past the table's capacity, a string
- *   lookup by the output's text instead of `JSON.parse`. Callers get the same frozen object each time.
+ *   over tables allocated below the eval heap: `blastguard_eval` (not an ABI export; `opa_eval`
+ *   that answers with a number) finds a decision's number by its key — the findings that make
+ *   the output, a fraction of its size — so a repeated decision is neither written as text nor
+ *   decoded: one call and an array index. The same call remembers lookups the program and the
+ *   data give (operations by name, token records by fingerprint) in a second table, which the
+ *   host never changes, nor the data. Past the tables' capacity, a string lookup by the output's
+ *   text instead of `JSON.parse`. Modules built before `blastguard_eval` are numbered by their
+ *   output text (`blastguard_output_id`). Callers get the same frozen object each time.
  * - `decideText` / `decideBytes` take input a caller already has as JSON (a proxy that built it,
  *   a log replay): no `JSON.stringify` of a fresh object; bytes are copied into memory as they are.
  *
@@ -54,6 +59,11 @@ const decoder = new TextDecoder();
 
 /** Bytes of the module's output table (numbers distinct outputs; see engine/outputs.ts in the runtime). */
 const OUTPUT_TABLE_BYTES = 1536 * 1024;
+/**
+ * Bytes of the module's key region (`blastguard_eval`): remembered lookups of operations and
+ * tokens (192 KiB), then the table of decision keys → output numbers.
+ */
+const KEY_TABLE_BYTES = 1024 * 1024;
 
 /** Distinct decision outputs kept decoded; past this the cache starts over (a policy whose reasons echo its input). */
 const DECISION_CACHE_SIZE = 4096;
@@ -96,6 +106,7 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uin
   let heap: number;
   let view: Uint8Array;
   let table = 0;
+  let keys = 0;
   try {
     memory = new WA.Memory({ initial: Math.max(DEFAULT_PAGES, memoryMinPages(wasm)) });
     const abort = (addr: number): never => {
@@ -121,6 +132,10 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uin
     if (typeof x['blastguard_output_id'] === 'function') {
       table = x['opa_malloc']!(OUTPUT_TABLE_BYTES);
       new Uint8Array(memory.buffer).fill(0, table, table + OUTPUT_TABLE_BYTES);
+    }
+    if (table !== 0 && typeof x['blastguard_eval'] === 'function' && typeof x['blastguard_eval_output'] === 'function') {
+      keys = x['opa_malloc']!(KEY_TABLE_BYTES);
+      new Uint8Array(memory.buffer).fill(0, keys, keys + KEY_TABLE_BYTES);
     }
     heap = x['opa_heap_ptr_get']!();
     view = new Uint8Array(memory.buffer);
@@ -165,37 +180,52 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uin
     }
   }
 
-  // Writes the input at the eval heap pointer (`value` as JSON, or `text`, or `bytes`) and
-  // evaluates; returns the output's address.
-  function evaluate(value: unknown, text: string | undefined, entrypoint: number, bytes?: Uint8Array): number {
-    let length = 0;
-    if (value !== undefined) {
-      length = Math.max(0, writer.write(value, heap));
-    } else if (bytes !== undefined) {
+  // Writes the input at the eval heap pointer (`value` as JSON, or `text`, or `bytes`); returns its length.
+  function write(value: unknown, text: string | undefined, bytes: Uint8Array | undefined): number {
+    if (value !== undefined) return Math.max(0, writer.write(value, heap));
+    if (bytes !== undefined) {
       reserve(bytes.length);
       view.set(bytes, heap);
-      length = bytes.length;
-    } else if (text !== undefined) {
-      // UTF-8 takes at most 3 bytes per UTF-16 unit.
-      reserve(text.length * 3);
-      length = encoder.encodeInto(text, view.subarray(heap)).written;
+      return bytes.length;
     }
-    let addr: number;
+    if (text === undefined) return 0;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    reserve(text.length * 3);
+    return encoder.encodeInto(text, view.subarray(heap)).written;
+  }
+
+  function aborted(e: unknown): BlastguardError {
+    return new BlastguardError(ENGINE_CODES.policyAborted, `the policy aborted: ${message(e)}`, {
+      help: 'the input or the data could not be processed; check that the input is JSON and not excessively large or deep',
+      cause: e,
+    });
+  }
+
+  // Evaluates the `length` input bytes at the heap pointer; returns the output's address.
+  function run(entrypoint: number, length: number): number {
     try {
-      addr = opaEval(0, entrypoint, dataAddr, heap, length, heap + length, 0);
+      return opaEval(0, entrypoint, dataAddr, heap, length, heap + length, 0);
     } catch (e) {
-      throw new BlastguardError(ENGINE_CODES.policyAborted, `the policy aborted: ${message(e)}`, {
-        help: 'the input or the data could not be processed; check that the input is JSON and not excessively large or deep',
-        cause: e,
-      });
+      throw aborted(e);
     } finally {
       // The module may have grown memory: a stale view would write into a detached buffer.
       if (view.length === 0) view = new Uint8Array(memory.buffer);
     }
-    // The module reads the first value and ignores what follows it, as OPA's parser does; text a
-    // caller hands over must be exactly one JSON text (`{…} ;` or two documents back to back read
-    // differently elsewhere), so anything else is decided as no input: input:invalid.
-    if (value === undefined && inputEnd !== undefined && !blankUntil(inputEnd(), heap + length)) return evaluate(undefined, '', entrypoint);
+  }
+
+  // The module reads the first value and ignores what follows it, as OPA's parser does; text a
+  // caller hands over must be exactly one JSON text (`{…} ;` or two documents back to back read
+  // differently elsewhere), so anything else is decided as no input: input:invalid.
+  function oneText(fromValue: boolean, length: number): boolean {
+    return fromValue || inputEnd === undefined || blankUntil(inputEnd(), heap + length);
+  }
+
+  // Writes the input at the eval heap pointer (`value` as JSON, or `text`, or `bytes`) and
+  // evaluates; returns the output's address.
+  function evaluate(value: unknown, text: string | undefined, entrypoint: number, bytes?: Uint8Array): number {
+    const length = write(value, text, bytes);
+    const addr = run(entrypoint, length);
+    if (!oneText(value !== undefined, length)) return evaluate(undefined, '', entrypoint);
     return addr;
   }
 
@@ -243,6 +273,46 @@ export function loadDirectEngine(wasm: Uint8Array, data: unknown, dataJson?: Uin
     return view[addr + ALLOW_TRUE.length] === 0;
   }
 
+  const blastEval = keys === 0 ? undefined : x['blastguard_eval']!;
+  const evalOutput = keys === 0 ? undefined : x['blastguard_eval_output']!;
+
+  /**
+   * A decision through `blastguard_eval`: the module looks the decision up by its key and answers
+   * with its output's number, so a repeat is one call and an index (no output text at all).
+   */
+  function decideNumbered(value: unknown, text: string | undefined, bytes: Uint8Array | undefined): Decision {
+    const length = write(value, text, bytes);
+    let id: number;
+    try {
+      id = blastEval!(0, dataAddr, heap, length, heap + length, table, OUTPUT_TABLE_BYTES, keys, KEY_TABLE_BYTES);
+    } catch (e) {
+      throw aborted(e);
+    } finally {
+      if (view.length === 0) view = new Uint8Array(memory.buffer);
+    }
+    if (!oneText(value !== undefined, length)) return decideNumbered(undefined, '', undefined);
+    if (id > 0) {
+      const known = numbered[id];
+      if (known !== undefined) return known;
+      // A number without a decision (its output did not decode): the text, decoded again (and
+      // failing again); the input is still where it was written.
+      return decodeText(run(0, length));
+    }
+    const decision = decodeText(evalOutput!());
+    if (id < 0) numbered[-id] = decision;
+    return decision;
+  }
+
+  if (blastEval !== undefined) {
+    return {
+      decide: (input) => decideNumbered(input, undefined, undefined),
+      allow: (input) => isAllowTrue(evaluate(input, undefined, 1)),
+      decideText: (text) => decideNumbered(undefined, text, undefined),
+      decideBytes: (bytes) => decideNumbered(undefined, undefined, bytes),
+      allowText: (text) => isAllowTrue(evaluate(undefined, text, 1)),
+      memoryBytes: () => memory.buffer.byteLength,
+    };
+  }
   return {
     decide: (input) => decodeDecision(evaluate(input, undefined, 0)),
     allow: (input) => isAllowTrue(evaluate(input, undefined, 1)),

@@ -13,6 +13,8 @@
  */
 import { types } from 'node:util';
 
+const isProxy = types.isProxy;
+
 const encoder = new TextEncoder();
 
 /** Buffer the writer writes into; `grow(need)` returns one at least `need` bytes long, holding what was written. */
@@ -24,8 +26,9 @@ export interface WriterTarget {
 export class JsonWriter {
   private buf: Uint8Array = new Uint8Array(0);
   private pos = 0;
-  /** Objects and arrays being written (cycle detection, as JSON.stringify's stack). */
-  private readonly stack: object[] = [];
+  /** Objects and arrays being written (cycle detection, as JSON.stringify's stack): the first `depth`. */
+  private readonly stack: (object | undefined)[] = [];
+  private depth = 0;
   /** Object.prototype has no enumerable properties (so for-in sees only own ones). */
   private plainProto = true;
 
@@ -39,7 +42,8 @@ export class JsonWriter {
   write(value: unknown, start: number): number {
     this.buf = this.target.buffer();
     this.pos = start;
-    this.stack.length = 0;
+    // Not `stack.length = 0`: a length change is a runtime call; entries past `depth` are dead.
+    this.depth = 0;
     this.plainProto = !hasEnumerable(Object.prototype);
     if (!this.property('', value)) return -1;
     return this.pos - start;
@@ -94,8 +98,16 @@ export class JsonWriter {
   }
 
   private enter(value: object): void {
-    for (const v of this.stack) if (v === value) throw new TypeError('Converting circular structure to JSON');
-    this.stack.push(value);
+    const stack = this.stack;
+    const depth = this.depth;
+    for (let i = 0; i < depth; i++) if (stack[i] === value) throw new TypeError('Converting circular structure to JSON');
+    stack[depth] = value;
+    this.depth = depth + 1;
+  }
+
+  private leave(): void {
+    // The slot is cleared so the writer holds no caller's object after the write.
+    this.stack[--this.depth] = undefined;
   }
 
   private object(value: object): void {
@@ -135,7 +147,7 @@ export class JsonWriter {
     }
     this.ensure(1);
     this.buf[this.pos++] = 0x7d;
-    this.stack.pop();
+    this.leave();
   }
 
   private array(value: unknown[]): void {
@@ -152,7 +164,7 @@ export class JsonWriter {
     }
     this.ensure(1);
     this.buf[this.pos++] = 0x5d;
-    this.stack.pop();
+    this.leave();
   }
 
   private string(s: string): void {
@@ -163,8 +175,9 @@ export class JsonWriter {
     buf[p++] = 0x22;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      // Printable ASCII without `"` and `\` is its own JSON text; anything else goes to JSON.stringify.
-      if (c - 0x20 > 0x5e || c < 0x20 || c === 0x22 || c === 0x5c) {
+      // Printable ASCII (0x20-0x7e: one unsigned compare) without `"` and `\` is its own JSON
+      // text; anything else goes to JSON.stringify.
+      if ((c - 0x20) >>> 0 > 0x5e || c === 0x22 || c === 0x5c) {
         this.utf8(JSON.stringify(s));
         return;
       }
@@ -210,7 +223,7 @@ export class JsonWriter {
 
 /** Objects the writer takes apart itself: ordinary objects and arrays, not proxies or instances of classes. */
 function ordinary(value: object): boolean {
-  if (types.isProxy(value)) return false;
+  if (isProxy(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) return true;
   return proto === Array.prototype && Array.isArray(value);

@@ -7,6 +7,7 @@ import {
   alloc, alloc_zeroed, free, heap_blocks_restore, heap_blocks_stash, heap_ptr_get, heap_ptr_set,
   heap_stash_clear,
 } from "./alloc";
+import { memory_changed } from "./epoch";
 import { json_dump, json_parse, value_dump, value_parse } from "./json";
 import {
   TYPE_ARRAY, TYPE_OBJECT, TYPE_STRING, array_get, array_len, make_object, object_get_value,
@@ -29,6 +30,7 @@ export function opa_malloc(size: usize): usize {
 }
 
 export function opa_free(ptr: usize): void {
+  memory_changed();
   free(ptr);
 }
 
@@ -37,26 +39,32 @@ export function opa_heap_ptr_get(): usize {
 }
 
 export function opa_heap_ptr_set(ptr: usize): void {
+  memory_changed();
   heap_ptr_set(ptr);
 }
 
 export function opa_heap_blocks_stash(): void {
+  memory_changed();
   heap_blocks_stash();
 }
 
 export function opa_heap_blocks_restore(): void {
+  memory_changed();
   heap_blocks_restore();
 }
 
 export function opa_heap_stash_clear(): void {
+  memory_changed();
   heap_stash_clear();
 }
 
 export function opa_json_parse(ptr: usize, len: i32): usize {
+  memory_changed();
   return json_parse(ptr, len);
 }
 
 export function opa_value_parse(ptr: usize, len: i32): usize {
+  memory_changed();
   return value_parse(ptr, len);
 }
 
@@ -69,6 +77,7 @@ export function opa_value_dump(v: usize): usize {
 }
 
 export function opa_value_free(v: usize): void {
+  memory_changed();
   value_free(v);
 }
 
@@ -84,6 +93,7 @@ function path_length(path: usize): i32 {
 }
 
 export function opa_value_add_path(base: usize, path: usize, v: usize): i32 {
+  memory_changed();
   const n = path_length(path);
   if (n < 1) return OPA_ERR_INVALID_PATH;
   if (base == 0) return OPA_ERR_INVALID_TYPE;
@@ -111,6 +121,7 @@ export function opa_value_add_path(base: usize, path: usize, v: usize): i32 {
 }
 
 export function opa_value_remove_path(base: usize, path: usize): i32 {
+  memory_changed();
   const n = path_length(path);
   if (n < 1) return OPA_ERR_INVALID_PATH;
   if (base == 0) return OPA_ERR_OK;

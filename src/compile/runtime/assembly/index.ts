@@ -8,4 +8,6 @@ import { program_init, program_heap_start } from "./decision";
 program_init();
 alloc_init(program_heap_start());
 
-export { eval, opa_eval, entrypoints, blastguard_output_id, blastguard_input_end } from "./decision";
+export {
+  eval, opa_eval, entrypoints, blastguard_output_id, blastguard_input_end, blastguard_eval, blastguard_eval_output,
+} from "./decision";

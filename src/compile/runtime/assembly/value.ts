@@ -329,6 +329,13 @@ export function object_get(obj: usize, keyPtr: usize, keyLen: i32): usize {
   return i >= 0 ? <usize>load<u32>(buf + (<usize>i << 3) + 4) : 0;
 }
 
+/** Position of a string key among an object's entries; -1 when absent (or when `obj` is not an object). */
+export function object_find(obj: usize, keyPtr: usize, keyLen: i32): i32 {
+  if (obj == 0 || load<u8>(obj) != TYPE_OBJECT) return -1;
+  const i = search_string(coll_buf(obj), coll_len(obj), keyPtr, keyLen);
+  return i >= 0 ? i : -1;
+}
+
 /** Value for any key; 0 when absent. */
 export function object_get_value(obj: usize, key: usize): usize {
   if (obj == 0 || load<u8>(obj) != TYPE_OBJECT) return 0;

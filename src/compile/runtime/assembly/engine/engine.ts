@@ -2,10 +2,12 @@
 // layout) against one input and the bundle data, and builds the Decision value.
 //
 // Everything runs over raw memory: strings are (pointer, length) pairs into the input, the data
-// or the program blob; the only allocations are the decision value itself and the few reason
-// strings that embed input text, all on the runtime heap that opa_eval resets per call.
+// or the program blob; the only allocations are the decision value (or its text, or its key)
+// and the few reason strings that embed input text, all on the runtime heap that opa_eval resets
+// per call. Lookups remembered across calls (blastguard_eval only) live in memory the host lends.
 import {
   value_type, bool_get, string_ptr, string_len, number_plain_int, array_len, array_get, object_get,
+  object_find, object_key_at, object_value_at,
   make_null, make_bool, make_string, make_array, array_push, make_object, object_insert,
   make_number_i32, TYPE_NULL, TYPE_NUMBER, TYPE_BOOLEAN, TYPE_STRING, TYPE_ARRAY, TYPE_OBJECT,
 } from "../value";
@@ -15,10 +17,11 @@ import * as F from "./fixed";
 import {
   has_program, ref_addr, str_ptr, str_len, fs_ptr, fs_len, API_COUNT, API_TABLE,
 } from "./program";
-import { bytes_eq, bytes_cmp, fixed_eq, parse_time, time_sec, time_ns, classify_by_name } from "./text";
+import { bytes_eq, bytes_cmp, fixed_eq, parse_time_at, time_sec, time_ns, classify_by_name } from "./text";
 import { set_arguments, program_args_hold, data_args_hold } from "./arguments";
 import { input_type, slot_type, slot_ptr, slot_len, slots_from_value } from "./input";
-import { note_output } from "./outputs";
+import { note_output, hash_bytes } from "./outputs";
+import { memory_epoch } from "../epoch";
 
 const MODE_ALLOW: i32 = 0;
 const MODE_SHADOW: i32 = 1;
@@ -243,7 +246,7 @@ function check_input(): i32 {
 
   t = slot_type(F.K_TIME);
   if (t == 0) return F.R_TIME_MISSING;
-  if (t != TYPE_STRING || !parse_time(slot_ptr(F.K_TIME), slot_len(F.K_TIME))) return F.R_TIME_RFC3339;
+  if (t != TYPE_STRING || !parse_time_at(1, slot_ptr(F.K_TIME), slot_len(F.K_TIME))) return F.R_TIME_RFC3339;
   now_sec = time_sec;
   now_ns = time_ns;
   return -1;
@@ -266,8 +269,9 @@ function find_api(p: usize, n: i32): usize {
   return 0;
 }
 
-// A string set is [u32 count][strref × count], sorted byte-wise.
-function set_has(set: u32, p: usize, n: i32): bool {
+// A string set is [u32 count][strref × count], sorted byte-wise. The set's own copy of the
+// string (in the program), or 0 when it is not there.
+function set_find(set: u32, p: usize, n: i32): usize {
   const base = ref_addr(set);
   let lo = 0;
   let hi = load<i32>(base) - 1;
@@ -275,14 +279,40 @@ function set_has(set: u32, p: usize, n: i32): bool {
     const mid = (lo + hi) >>> 1;
     const s = load<u32>(base + 4 + (<usize>mid << 2));
     const c = bytes_cmp(str_ptr(s), str_len(s), p, n);
-    if (c == 0) return true;
+    if (c == 0) return str_ptr(s);
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;
   }
-  return false;
+  return 0;
 }
 
+@inline function set_has(set: u32, p: usize, n: i32): bool {
+  return set_find(set, p, n) != 0;
+}
+
+// The operation entry for the input's name in `api`'s table, remembered by name (op_slots): the
+// program never changes, so a slot whose entry has the name is that name's entry.
 function find_op(api: usize): usize {
+  // Only blastguard_eval lends the slots' memory for the call (stable).
+  if (!stable || op_slots == 0) return search_op(api);
+  const h = hash_bytes(op_p, <u32>op_l) ^ <u32>api;
+  const slot = op_slots + <usize>(h & (OP_SLOTS - 1)) * OP_SLOT_SIZE;
+  if (load<u32>(slot) == h + 1 && <usize>load<u32>(slot, 4) == api) {
+    const e = <usize>load<u32>(slot, 8);
+    const name = load<u32>(e);
+    if (str_len(name) == op_l && bytes_eq(str_ptr(name), op_l, op_p, op_l)) return e;
+  }
+  const e = search_op(api);
+  // Names not in the table are looked up each time (their bytes are the input's, not kept).
+  if (e != 0) {
+    store<u32>(slot, h + 1);
+    store<u32>(slot, <u32>api, 4);
+    store<u32>(slot, <u32>e, 8);
+  }
+  return e;
+}
+
+function search_op(api: usize): usize {
   const table = ref_addr(load<u32>(api + API_OP_TABLE));
   let lo = 0;
   let hi = load<i32>(api + API_OP_COUNT) - 1;
@@ -309,6 +339,66 @@ function data_section(data: usize, key: i32): usize {
   return v;
 }
 
+// ---- data lookups remembered across decisions --------------------------------------------------
+// blastguard_eval's host keeps its data value as it is for as long as it decides with it
+// (data_stable), so the sections read by fixed keys and each token's record, found by its
+// fingerprint, are looked up once instead of by binary search on every decision. opa_eval makes
+// no such promise (a host may change the data between calls: opa_value_add_path, a new parse at
+// the same address), so it reads the data afresh; and after any ABI call that may change values
+// in memory (../epoch) everything is looked up again.
+
+let stable: bool = false;
+let known_data: usize = 0;
+let known_epoch: u32 = 0;
+let known_overrides: usize = 0;
+let known_tokens: usize = 0;
+
+// Token records by fingerprint hash, direct-mapped: [hash + 1 u32][key value][record][name]
+// [api][expires][grants][pad], value pointers into the data (0 = absent). A slot is trusted only
+// when its key's bytes equal the fingerprint. Operations by name hash, likewise: [hash + 1 u32]
+// [api record][operation entry][pad], trusted when the entry's name equals the input's. Both live
+// in memory the host lends (lookup_memory), so no decision's heap reset touches them.
+const TOKEN_SLOTS: u32 = 4096;
+const TOKEN_SLOT_SIZE: usize = 32;
+const OP_SLOTS: u32 = 4096;
+const OP_SLOT_SIZE: usize = 16;
+/** Bytes lookup_memory takes for its slots. */
+export const LOOKUP_BYTES: usize = <usize>TOKEN_SLOTS * TOKEN_SLOT_SIZE + <usize>OP_SLOTS * OP_SLOT_SIZE;
+let token_slots: usize = 0;
+let op_slots: usize = 0;
+
+/**
+ * The memory (LOOKUP_BYTES, zeroed by the host when lent, never changed by it after) for the
+ * remembered lookups; 0 for none. Memory other than the last lent starts empty.
+ */
+export function lookup_memory(at: usize): void {
+  if (at == token_slots && at != 0) return;
+  token_slots = at;
+  op_slots = at == 0 ? 0 : at + <usize>TOKEN_SLOTS * TOKEN_SLOT_SIZE;
+  // Slots another region held are not this one's: the token slots are tied to the data.
+  known_data = 0;
+}
+
+/** This decision's data is `data`, kept unchanged by the host since the last call that said so. */
+export function data_stable(data: usize): void {
+  stable = true;
+  if (known_data == data && known_epoch == memory_epoch()) return;
+  known_data = data;
+  known_epoch = memory_epoch();
+  known_overrides = data_section(data, F.K_OVERRIDES);
+  known_tokens = data_section(data, F.K_TOKENS);
+  if (token_slots != 0) for (let i: u32 = 0; i < TOKEN_SLOTS; i++) store<u32>(token_slots + <usize>i * TOKEN_SLOT_SIZE, 0);
+}
+
+/** This decision's data may differ from the last one's (opa_eval). */
+export function data_unstable(): void {
+  stable = false;
+}
+
+@inline function stable_for(data: usize): bool {
+  return stable && known_data == data;
+}
+
 @inline function at_or_after(sec: i64, ns: i32): bool {
   return now_sec > sec || (now_sec == sec && now_ns >= ns);
 }
@@ -317,7 +407,7 @@ function data_section(data: usize, key: i32): usize {
 function read_overrides(data: usize): void {
   enf = ENF_NORMAL;
   enf_reason_l = -1;
-  const ov = data_section(data, F.K_OVERRIDES);
+  const ov = stable_for(data) ? known_overrides : data_section(data, F.K_OVERRIDES);
   if (ov == 0) return;
   const e = object_get(ov, fs_ptr(F.K_ENFORCEMENT), fs_len(F.K_ENFORCEMENT));
   if (e == 0 || value_type(e) != TYPE_STRING) return;
@@ -336,12 +426,75 @@ function read_overrides(data: usize): void {
   // tightens, so it applies even without them.
   if (mode == ENF_SHADOW_ALL && (rl < 0 || s_l < 0)) return;
   if (s_l >= 0) {
-    if (!parse_time(s_p, s_l)) return;
+    if (!parse_time_at(2, s_p, s_l)) return;
     if (at_or_after(time_sec, time_ns)) return;
   }
   enf = mode;
   enf_reason_p = rp;
   enf_reason_l = rl;
+}
+
+// A token's record and the fields read from it (value pointers, 0 = absent), by read_token_fields.
+let tr_record: usize = 0;
+let tr_name: usize = 0;
+let tr_api: usize = 0;
+let tr_expires: usize = 0;
+let tr_grants: usize = 0;
+
+function token_fields(t: usize): void {
+  tr_record = t;
+  if (t == 0 || value_type(t) != TYPE_OBJECT) {
+    tr_name = tr_api = tr_expires = tr_grants = 0;
+    return;
+  }
+  tr_name = object_get(t, fs_ptr(F.K_NAME), fs_len(F.K_NAME));
+  tr_api = object_get(t, fs_ptr(F.K_API), fs_len(F.K_API));
+  tr_expires = object_get(t, fs_ptr(F.K_EXPIRES), fs_len(F.K_EXPIRES));
+  tr_grants = object_get(t, fs_ptr(F.K_GRANTS), fs_len(F.K_GRANTS));
+}
+
+// The record of the input's fingerprint into tr_*; false when the data has none.
+function find_token(data: usize): bool {
+  if (!stable_for(data)) {
+    const tokens = data_section(data, F.K_TOKENS);
+    if (tokens == 0) return false;
+    const t = object_get(tokens, fp_p, fp_l);
+    if (t == 0) return false;
+    token_fields(t);
+    return true;
+  }
+  if (known_tokens == 0) return false;
+  if (token_slots == 0) {
+    const t = object_get(known_tokens, fp_p, fp_l);
+    if (t == 0) return false;
+    token_fields(t);
+    return true;
+  }
+  const h = hash_bytes(fp_p, <u32>fp_l);
+  const slot = token_slots + <usize>(h & (TOKEN_SLOTS - 1)) * TOKEN_SLOT_SIZE;
+  if (load<u32>(slot) == h + 1) {
+    const key = <usize>load<u32>(slot, 4);
+    if (string_len(key) == fp_l && bytes_eq(string_ptr(key), fp_l, fp_p, fp_l)) {
+      tr_record = <usize>load<u32>(slot, 8);
+      tr_name = <usize>load<u32>(slot, 12);
+      tr_api = <usize>load<u32>(slot, 16);
+      tr_expires = <usize>load<u32>(slot, 20);
+      tr_grants = <usize>load<u32>(slot, 24);
+      return true;
+    }
+  }
+  const i = object_find(known_tokens, fp_p, fp_l);
+  if (i < 0) return false;
+  token_fields(object_value_at(known_tokens, i));
+  // h + 1 never stores 0 (empty) but for h = 0xffffffff, which then is simply never remembered.
+  store<u32>(slot, h + 1);
+  store<u32>(slot, <u32>object_key_at(known_tokens, i), 4);
+  store<u32>(slot, <u32>tr_record, 8);
+  store<u32>(slot, <u32>tr_name, 12);
+  store<u32>(slot, <u32>tr_api, 16);
+  store<u32>(slot, <u32>tr_expires, 20);
+  store<u32>(slot, <u32>tr_grants, 24);
+  return true;
 }
 
 // A data entry that is not a well-formed token of this API makes the token unknown.
@@ -351,27 +504,30 @@ function read_token(data: usize, apiRecord: usize): void {
     return;
   }
   tok_state = TOKEN_UNKNOWN;
-  const tokens = data_section(data, F.K_TOKENS);
-  if (tokens == 0) return;
-  const t = object_get(tokens, fp_p, fp_l);
+  if (!find_token(data)) return;
+  const t = tr_record;
   if (t == 0 || value_type(t) != TYPE_OBJECT) return;
-  const name = object_get(t, fs_ptr(F.K_NAME), fs_len(F.K_NAME));
+  const name = tr_name;
   if (name == 0 || value_type(name) != TYPE_STRING) return;
-  const api = object_get(t, fs_ptr(F.K_API), fs_len(F.K_API));
+  const api = tr_api;
   if (api == 0 || value_type(api) != TYPE_STRING) return;
   if (!bytes_eq(string_ptr(api), string_len(api), api_p, api_l)) return;
-  if (!opt_string(t, F.K_EXPIRES)) return;
+  // Null counts as absent (opt_string).
+  const ex: usize = tr_expires != 0 && value_type(tr_expires) == TYPE_NULL ? 0 : tr_expires;
+  if (ex != 0 && value_type(ex) != TYPE_STRING) return;
+  s_p = ex == 0 ? 0 : string_ptr(ex);
+  s_l = ex == 0 ? -1 : string_len(ex);
   // An API that requires expiry does not accept a record that never expires.
   if (s_l < 0 && load<u8>(apiRecord + API_REQUIRE_EXPIRY) != 0) return;
   tok_expires_l = s_l;
   tok_expires_p = s_p;
   if (s_l >= 0) {
-    if (!parse_time(s_p, s_l)) return;
+    if (!parse_time_at(3, s_p, s_l)) return;
     tok_exp_sec = time_sec;
     tok_exp_ns = time_ns;
   }
   // Grants need only be an array: a malformed grant simply covers nothing.
-  const grants = object_get(t, fs_ptr(F.K_GRANTS), fs_len(F.K_GRANTS));
+  const grants = tr_grants;
   if (grants == 0 || value_type(grants) != TYPE_ARRAY) return;
   tok_grants = grants;
   tok_name_p = string_ptr(name);
@@ -564,8 +720,11 @@ function collect(data: usize): void {
   // Effective environment.
   assumed = false;
   const envs = load<u32>(api + API_ENVS);
-  if (env_in_l >= 0 && set_has(envs, env_in_p, env_in_l)) {
-    env_p = env_in_p;
+  // A listed environment is read from the program's copy: the same bytes, at an address that
+  // stays put across decisions (decision_key).
+  const listed = env_in_l >= 0 ? set_find(envs, env_in_p, env_in_l) : 0;
+  if (listed != 0) {
+    env_p = listed;
     env_l = env_in_l;
   } else {
     const prot = load<u32>(api + API_PROTECTED);
@@ -865,8 +1024,18 @@ function w_decision(): void {
  * strings, booleans, null, arrays and objects, whose Rego text is their JSON text.
  */
 export function decide_text(entrypoint: i32, data: usize, format: i32): usize {
+  decide_only(data);
+  return decide_write(entrypoint, format);
+}
+
+/** Steps 1-7 for the input in the slots: the findings and the verdict, nothing written yet. */
+export function decide_only(data: usize): void {
   collect(data);
   verdict();
+}
+
+/** The text of the decision `decide_only` made (see decide_text). */
+export function decide_write(entrypoint: i32, format: i32): usize {
   wb = alloc(output_bound());
   wlen = 0;
   w_byte(format == 0 ? 0x5b : 0x7b);
@@ -879,6 +1048,68 @@ export function decide_text(entrypoint: i32, data: usize, format: i32): usize {
   note_output(wb, wlen);
   w_byte(0);
   return wb;
+}
+
+// ---- the decision's key (the memo of src/engine/direct.ts) -----------------------------------
+// Everything decide_write reads, as bytes: equal keys give equal output text. A string that
+// lies below `floor` (the program, the bundle data: memory no decision changes) is its address
+// and length; anything at or above it (the input, this call's heap) is its bytes. The key is a
+// fraction of the output's size and takes no escaping, so looking it up is cheaper than
+// writing the output and numbering it.
+
+let key_len: usize = 0;
+
+/** Bytes of the last decision_key. */
+export function decision_key_len(): usize {
+  return key_len;
+}
+
+@inline function k32(at: usize, v: u32): usize {
+  store<u32>(at, v);
+  return at + 4;
+}
+
+function k_str(at: usize, p: usize, n: i32, floor: usize): usize {
+  if (n < 0) return k32(at, 0);
+  if (p + <usize>n <= floor) {
+    at = k32(at, 1);
+    at = k32(at, <u32>p);
+    return k32(at, <u32>n);
+  }
+  at = k32(at, 2);
+  at = k32(at, <u32>n);
+  // The padding is part of the key: zeroed, not whatever the heap held.
+  store<u32>(at + (<usize>n & ~(<usize>3)), 0);
+  copy_bytes(at, p, <usize>n);
+  return at + ((<usize>n + 3) & ~(<usize>3));
+}
+
+@inline function k_bound(n: i32): usize {
+  return 12 + ((<usize>max(n, 0) + 3) & ~(<usize>3)) + 8;
+}
+
+/** The key of the decision `decide_only` made, for `entrypoint`; its length is decision_key_len(). */
+export function decision_key(entrypoint: i32, floor: usize): usize {
+  let bound: usize = 16 + k_bound(env_l);
+  for (let i = 0; i < finding_count; i++) {
+    const f = f_addr(i);
+    bound += 4 + k_bound(load<i32>(f + 8)) + k_bound(load<i32>(f + 16)) + k_bound(load<i32>(f + 24));
+  }
+  const key = alloc(bound);
+  // The context fields mean nothing (and are not written) when null_context is set.
+  const context = null_context ? 0 : <u32>(1 | (cls << 1) | (enf << 4) | ((assumed ? 1 : 0) << 7));
+  let at = k32(key, <u32>entrypoint | (<u32>out_mode << 8) | (context << 16));
+  at = k32(at, <u32>finding_count);
+  if (!null_context) at = k_str(at, env_p, env_l, floor);
+  for (let i = 0; i < finding_count; i++) {
+    const f = f_addr(i);
+    at = k32(at, <u32>load<u8>(f) | (<u32>load<u8>(f + 1) << 8));
+    at = k_str(at, <usize>load<u32>(f + 4), load<i32>(f + 8), floor);
+    at = k_str(at, <usize>load<u32>(f + 12), load<i32>(f + 16), floor);
+    at = k_str(at, <usize>load<u32>(f + 20), load<i32>(f + 24), floor);
+  }
+  key_len = at - key;
+  return key;
 }
 
 /** The `blastguard/allow` value: the decision's boolean. */

@@ -123,13 +123,21 @@ let sp: usize = 0;
 let se: usize = 0;
 let str_p: usize = 0;
 let str_l: i32 = 0;
+// Whether the last scanned string held an escape.
+let str_esc: bool = false;
 
+// The cursor lives in a global between functions; hot loops work on a local copy (a Wasm
+// global is a memory access per use, a local a register).
 @inline function ws(): void {
-  while (sp < se) {
-    const c = load<u8>(sp);
-    if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) return;
-    sp++;
+  let p = sp;
+  const e = se;
+  while (p < e) {
+    const c = <u32>load<u8>(p);
+    // JSON whitespace is 0x20, 0x0a, 0x0d, 0x09: all at or below 0x20.
+    if (c > 0x20 || (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09)) break;
+    p++;
   }
+  sp = p;
 }
 
 // The byte at the cursor, or 0 at the end (never a valid start of anything).
@@ -140,37 +148,55 @@ let str_l: i32 = 0;
 const ONES: u64 = 0x0101010101010101;
 const HIGHS: u64 = 0x8080808080808080;
 
-// True when any of the 8 bytes is below 0x20, at or above 0x7f, a quote or a backslash.
-@inline function special(x: u64): bool {
+// High bit set in each of the 8 bytes (little-endian) that is below 0x20, at or above 0x7f, a
+// quote or a backslash. Bits above the lowest set one may be spurious (borrows), the lowest one
+// is exact: it marks the first such byte.
+@inline function special(x: u64): u64 {
   const q = x ^ (ONES * 0x22);
   const b = x ^ (ONES * 0x5c);
   const del = x + ONES; // 0x7f + 1 sets the high bit; bytes >= 0x80 have it already
-  return ((((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((b - ONES) & ~b) | del | x) & HIGHS) != 0;
+  return (((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((b - ONES) & ~b) | del | x) & HIGHS;
 }
 
 // A string at the cursor (on its opening quote) into str_p/str_l. `escapes` allows the simple
 // two-byte escapes (the bytes stay undecoded: only for strings nobody reads). False = give up.
 function scan_string(escapes: bool): bool {
-  sp++;
-  const start = sp;
-  while (sp + 8 <= se && !special(load<u64>(sp))) sp += 8;
-  while (sp < se) {
-    const c = <u32>load<u8>(sp);
+  let p = sp + 1;
+  const e = se;
+  const start = p;
+  let esc = false;
+  while (true) {
+    let c: u32;
+    if (p + 8 <= e) {
+      // Eight bytes at a time; the first special byte's position comes from the mask.
+      const m = special(load<u64>(p));
+      if (m == 0) {
+        p += 8;
+        continue;
+      }
+      p += <usize>(ctz(m) >> 3);
+      c = <u32>load<u8>(p);
+    } else {
+      if (p >= e) return false;
+      c = <u32>load<u8>(p);
+      // Printable ASCII but the quote and the backslash: one unsigned compare.
+      if (c - 0x20 < 0x5f && c != 0x5c && c != 0x22) {
+        p++;
+        continue;
+      }
+    }
     if (c == 0x22) {
       str_p = start;
-      str_l = <i32>(sp - start);
-      sp++;
+      str_l = <i32>(p - start);
+      str_esc = esc;
+      sp = p + 1;
       return true;
     }
-    if (c < 0x20 || c >= 0x7f) return false;
-    if (c == 0x5c) {
-      if (!escapes || sp + 1 >= se) return false;
-      const e = <u32>load<u8>(sp + 1);
-      if (e != 0x22 && e != 0x5c && e != 0x2f && e != 0x62 && e != 0x66 && e != 0x6e && e != 0x72 && e != 0x74) return false;
-      sp += 2;
-      continue;
-    }
-    sp++;
+    if (c != 0x5c || !escapes || p + 1 >= e) return false;
+    const x = <u32>load<u8>(p + 1);
+    if (x != 0x22 && x != 0x5c && x != 0x2f && x != 0x62 && x != 0x66 && x != 0x6e && x != 0x72 && x != 0x74) return false;
+    esc = true;
+    p += 2;
   }
   return false;
 }
@@ -180,12 +206,12 @@ function scan_string(escapes: bool): bool {
 }
 
 function digits(): i32 {
-  let n = 0;
-  while (sp < se && is_digit(load<u8>(sp))) {
-    sp++;
-    n++;
-  }
-  return n;
+  const from = sp;
+  let p = from;
+  const e = se;
+  while (p < e && is_digit(load<u8>(p))) p++;
+  sp = p;
+  return <i32>(p - from);
 }
 
 // A JSON number, the parser's grammar (json.ts read_number); false = give up.
@@ -295,35 +321,125 @@ function scalar_slot(k: i32): bool {
   return true;
 }
 
-// Which fixed key (F.K_*) a kept key at `parent` (-1 = the top level) is, or -1 to skip it.
-function kept_key(parent: i32, p: usize, n: i32): i32 {
-  let lo = 0;
-  let hi = -1;
-  if (parent < 0) {
-    // api 0, operation 1, resource 4, token 9, identity 11, arguments 16, attempt 17, time 18
-    if (key_is(F.K_API, p, n)) return F.K_API;
-    if (key_is(F.K_OPERATION, p, n)) return F.K_OPERATION;
-    if (key_is(F.K_RESOURCE, p, n)) return F.K_RESOURCE;
-    if (key_is(F.K_TOKEN, p, n)) return F.K_TOKEN;
-    if (key_is(F.K_IDENTITY, p, n)) return F.K_IDENTITY;
-    if (key_is(F.K_ARGUMENTS, p, n)) return F.K_ARGUMENTS;
-    if (key_is(F.K_ATTEMPT, p, n)) return F.K_ATTEMPT;
-    if (key_is(F.K_TIME, p, n)) return F.K_TIME;
-    return -1;
+// The kept keys as words: [length u32][pad 4][bytes 0-7 u64][bytes 8-15 u64], zero-padded, so a
+// key read from the input compares in two word loads instead of a byte loop. Filled by
+// scan_init() from the program's fixed strings; a key longer than 16 bytes keeps length 0xff
+// and is compared byte by byte.
+const KEY_SIZE: usize = 24;
+const key_words: usize = memory.data(<i32>KEY_SIZE * SLOTS, 8);
+// Kept keys by level (0 the top, 1 operation, 2 resource, 3 token, 4 identity) and length
+// (0-16): up to two candidate keys per cell (0xff none), so a key is compared with at most two.
+const LEVELS: i32 = 5;
+const by_length: usize = memory.data(LEVELS * 17 * 2);
+// A key that fits no cell (more than two of a length, or over 16 bytes) makes its level scan
+// all of its keys instead.
+const level_scan: usize = memory.data(LEVELS);
+
+/** Fills the kept-key table from the loaded program (once, at start). */
+export function scan_init(): void {
+  for (let k = 0; k < SLOTS; k++) {
+    const w = key_words + <usize>k * KEY_SIZE;
+    const n = fs_len(k);
+    const f = fs_ptr(k);
+    store<u64>(w, 0, 8);
+    store<u64>(w, 0, 16);
+    if (n > 16) {
+      store<u32>(w, 0xff);
+      continue;
+    }
+    store<u32>(w, <u32>n);
+    for (let i = 0; i < n; i++) store<u8>(w + 8 + <usize>i, load<u8>(f + <usize>i));
   }
-  if (parent == F.K_OPERATION) { lo = F.K_NAME; hi = F.K_TYPE; }
-  else if (parent == F.K_RESOURCE) { lo = F.K_KIND; hi = F.K_PROJECT; }
-  else if (parent == F.K_TOKEN) { lo = F.K_FINGERPRINT; hi = F.K_FINGERPRINT; }
-  else if (parent == F.K_IDENTITY) { lo = F.K_ORIGINATOR; hi = F.K_VERIFIED; }
-  for (let k = lo; k <= hi; k++) if (key_is(k, p, n)) return k;
+  for (let i = 0; i < LEVELS * 17 * 2; i++) store<u8>(by_length + <usize>i, 0xff);
+  for (let level = 0; level < LEVELS; level++) {
+    store<u8>(level_scan + <usize>level, 0);
+    const lo = level == 0 ? 0 : level_lo(level);
+    const hi = level == 0 ? TOP_KEYS - 1 : level_hi(level);
+    for (let i = lo; i <= hi; i++) {
+      const k = level == 0 ? <i32>load<u8>(top_keys + <usize>i) : i;
+      const n = fs_len(k);
+      const cell = by_length + <usize>((level * 17 + (n <= 16 ? n : 0)) * 2);
+      if (n > 16) store<u8>(level_scan + <usize>level, 1);
+      else if (load<u8>(cell) == 0xff) store<u8>(cell, <u8>k);
+      else if (load<u8>(cell, 1) == 0xff) store<u8>(cell, <u8>k, 1);
+      else store<u8>(level_scan + <usize>level, 1);
+    }
+  }
+}
+
+// The level of a parent key's fields (1-4), and their range of fixed keys.
+function level_of(parent: i32): i32 {
+  if (parent == F.K_OPERATION) return 1;
+  if (parent == F.K_RESOURCE) return 2;
+  if (parent == F.K_TOKEN) return 3;
+  if (parent == F.K_IDENTITY) return 4;
   return -1;
 }
 
+function level_lo(level: i32): i32 {
+  if (level == 1) return F.K_NAME;
+  if (level == 2) return F.K_KIND;
+  if (level == 3) return F.K_FINGERPRINT;
+  return F.K_ORIGINATOR;
+}
+
+function level_hi(level: i32): i32 {
+  if (level == 1) return F.K_TYPE;
+  if (level == 2) return F.K_PROJECT;
+  if (level == 3) return F.K_FINGERPRINT;
+  return F.K_VERIFIED;
+}
+
+// The low `n` bytes (0-8) of a word.
+@inline function low_bytes(x: u64, n: i32): u64 {
+  return n >= 8 ? x : x & ((<u64>1 << (<u64>n << 3)) - 1);
+}
+
+// Whether the `n` key bytes at `p` spell fixed key `k`.
 @inline function key_is(k: i32, p: usize, n: i32): bool {
-  if (fs_len(k) != n) return false;
-  const f = fs_ptr(k);
-  for (let i = 0; i < n; i++) if (load<u8>(f + <usize>i) != load<u8>(p + <usize>i)) return false;
+  const w = key_words + <usize>k * KEY_SIZE;
+  if (<i32>load<u32>(w) != n) {
+    // 0xff: a key too long for the table (no kept key is; kept for a program that says otherwise).
+    if (load<u32>(w) != 0xff) return false;
+    return fs_len(k) == n && bytes_same(fs_ptr(k), p, n);
+  }
+  // Two word loads may read up to 16 bytes past the key: only inside the input text.
+  if (p + 16 > se) return bytes_same(w + 8, p, n);
+  if (low_bytes(load<u64>(p), n) != load<u64>(w, 8)) return false;
+  return n <= 8 || low_bytes(load<u64>(p, 8), n - 8) == load<u64>(w, 16);
+}
+
+function bytes_same(a: usize, b: usize, n: i32): bool {
+  for (let i = 0; i < n; i++) if (load<u8>(a + <usize>i) != load<u8>(b + <usize>i)) return false;
   return true;
+}
+
+// Which fixed key (F.K_*) a kept key at `parent` (-1 = the top level) is, or -1 to skip it.
+function kept_key(parent: i32, p: usize, n: i32): i32 {
+  const level = parent < 0 ? 0 : level_of(parent);
+  if (level < 0) return -1;
+  if (load<u8>(level_scan + <usize>level) != 0) return kept_key_scan(level, p, n);
+  if (n > 16) return -1;
+  const cell = by_length + <usize>((level * 17 + n) * 2);
+  const a = <i32>load<u8>(cell);
+  if (a == 0xff) return -1;
+  if (key_is(a, p, n)) return a;
+  const b = <i32>load<u8>(cell, 1);
+  if (b != 0xff && key_is(b, p, n)) return b;
+  return -1;
+}
+
+// kept_key by comparing with every key of the level, in order.
+function kept_key_scan(level: i32, p: usize, n: i32): i32 {
+  if (level == 0) {
+    for (let i = 0; i < TOP_KEYS; i++) {
+      const k = <i32>load<u8>(top_keys + <usize>i);
+      if (key_is(k, p, n)) return k;
+    }
+    return -1;
+  }
+  for (let k = level_lo(level); k <= level_hi(level); k++) if (key_is(k, p, n)) return k;
+  return -1;
 }
 
 function role_of(key: i32): i32 {
@@ -351,7 +467,7 @@ function scan_object(parent: i32, depth: i32): bool {
     ws();
     // A key with an escape (never `\u`, see scan_string) decodes to a quote, a backslash, a
     // slash or a control character: never one of the kept keys, which are plain letters.
-    const key = has_backslash(kp, kl) ? -1 : kept_key(parent, kp, kl);
+    const key = str_esc ? -1 : kept_key(parent, kp, kl);
     if (key < 0) {
       if (!skip_value(depth)) return false;
     } else {
@@ -376,11 +492,6 @@ function scan_object(parent: i32, depth: i32): bool {
     if (n != 0x2c) return false;
     ws();
   }
-  return false;
-}
-
-function has_backslash(p: usize, n: i32): bool {
-  for (let i = 0; i < n; i++) if (load<u8>(p + <usize>i) == 0x5c) return true;
   return false;
 }
 

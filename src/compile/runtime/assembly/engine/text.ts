@@ -34,7 +34,7 @@ export function fixed_eq(p: usize, n: i32, fixed: i32): bool {
 
 // ---- RFC 3339 -------------------------------------------------------------------------------
 
-/** Results of the last successful `parse_time`: seconds since the epoch and nanoseconds. */
+/** Results of the last successful parse_time_at: seconds since the epoch and nanoseconds. */
 export let time_sec: i64 = 0;
 export let time_ns: i32 = 0;
 
@@ -71,11 +71,40 @@ function days_from_civil(y0: i32, m: i32, d: i32): i64 {
   return era * 146097 + doe - 719468;
 }
 
+// RFC 3339 parses remembered per call site (`site` 0-3): the input's `time` is the same text from call
+// to call for a second, and a token's `expires` for as long as the token is used. A parse is a
+// pure function of the bytes, so a repeat is answered from the bytes compared.
+const SITES: i32 = 4;
+const MEMO_MAX: i32 = 40;
+// [length i32][ok u8][pad 3][sec i64][ns i32][pad 4][bytes × MEMO_MAX]
+const MEMO_SIZE: usize = 24 + <usize>MEMO_MAX;
+const memo: usize = memory.data(SITES * <i32>MEMO_SIZE, 8);
+
+/** parse_time_text remembered for `site` (0-3); the length is stored plus one, so a fresh module's zeros match nothing. */
+export function parse_time_at(site: i32, p: usize, n: i32): bool {
+  const m = memo + <usize>site * MEMO_SIZE;
+  if (n <= MEMO_MAX && load<i32>(m) == n + 1 && bytes_eq(m + 24, n, p, n)) {
+    if (load<u8>(m, 4) == 0) return false;
+    time_sec = load<i64>(m, 8);
+    time_ns = load<i32>(m, 16);
+    return true;
+  }
+  const ok = parse_time_text(p, n);
+  if (n <= MEMO_MAX) {
+    store<i32>(m, n + 1);
+    store<u8>(m, ok ? 1 : 0, 4);
+    store<i64>(m, time_sec, 8);
+    store<i32>(m, time_ns, 16);
+    for (let i = 0; i < n; i++) store<u8>(m + 24 + <usize>i, load<u8>(p + <usize>i));
+  }
+  return ok;
+}
+
 /**
  * `YYYY-MM-DDTHH:MM:SS[.fraction]` (`T` or `t`) then `Z`, `z` or `±HH:MM`, with a real calendar date, hours 0-23,
  * minutes and seconds 0-59 (no leap second) and an offset up to 23:59.
  */
-export function parse_time(p: usize, n: i32): bool {
+function parse_time_text(p: usize, n: i32): bool {
   if (n < 20) return false;
   const y0 = two(p, 0);
   const y1 = two(p, 2);
