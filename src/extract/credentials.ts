@@ -27,7 +27,8 @@ const sha256Hex: (value: string) => string =
  * `Project-Access-Token` into the same variable (`HTTP_PROJECT_ACCESS_TOKEN`), whichever is sent.
  */
 function cgiName(name: string): string {
-  return name.toLowerCase().replace(/_/g, '-');
+  const lower = name.toLowerCase();
+  return lower.includes('_') ? lower.replace(/_/g, '-') : lower;
 }
 
 /**
@@ -50,11 +51,14 @@ function cgiName(name: string): string {
 export function extractToken(headers: HeaderMap, config: IrApi['tokens']['headers'], family: (credential: string, fingerprint: string) => string | null = () => null): string | null {
   const tokens = new Set<string>();
   const carriers: string[] = [];
+  // Each sent name read as CGI once, not once per configured header.
+  const sentAs: [string, readonly string[]][] = [];
+  for (const [sent, values] of headers) sentAs.push([cgiName(sent), values]);
   for (const { name, schemes } of config) {
     const own = new Set<string>();
     const key = cgiName(name);
-    for (const [sent, values] of headers) {
-      if (cgiName(sent) !== key) continue;
+    for (const [sent, values] of sentAs) {
+      if (sent !== key) continue;
       for (const raw of values) {
         const token = credentialOf(raw, schemes);
         if (token !== null) own.add(token);
