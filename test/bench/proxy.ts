@@ -232,7 +232,7 @@ export async function benchProxy(root: string): Promise<string[]> {
         'as the canonical request over a keep-alive upstream pool; the bare proxy streams the request through a keep-alive `node:http` agent. ' +
         'Decision logging is off on `blastguard proxy` (no sink configured) and on in `+ decision log file` (a JSON-lines file, as `--decision-log FILE`).',
       '',
-      `At ${RATE} requests/s for ${SECONDS} s after ${WARM_UP.toLocaleString('en-US')} warm-up requests (fixed-rate load process, latency in ms; median of ${ROUNDS} rounds taken in turn, by p99):`,
+      `At ${RATE} requests/s for ${SECONDS} s after ${WARM_UP.toLocaleString('en-US')} warm-up requests (fixed-rate load process, latency in ms; median of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} taken in turn, by p99):`,
       '',
       '| path | p50 | p99 | added p50 vs direct | added p99 vs direct | achieved rps | failures | p99 of each round | bench process (both proxies) during the median round |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
@@ -244,7 +244,7 @@ export async function benchProxy(root: string): Promise<string[]> {
       '',
       `blastguard p99 added over the bare pass-through: ${fmt(fixed.blastguard.result.p99 - fixed.bare.result.p99)} ms, with the decision log ${fmt(fixed.logged.result.p99 - fixed.bare.result.p99)} ms (goal: p99 added ≤ 1 ms at 1,000 rps).`,
       '',
-      `At saturation (autocannon, 32 connections, ${SECONDS} s; median of ${ROUNDS} rounds taken in turn, by requests/s):`,
+      `At saturation (autocannon, 32 connections, ${SECONDS} s; median of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} taken in turn, by requests/s):`,
       '',
       '| path | requests/s | p50 ms | p99 ms | errors + non-2xx | requests/s of each round | bench process during the median round |',
       '| --- | ---: | ---: | ---: | ---: | --- | --- |',
