@@ -50,7 +50,7 @@ function targetOf(upstream: Upstream): Target {
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** Undici's codes for an upstream that stayed silent (headers, or between body chunks). */
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+const SILENT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * Sends the canonical request and streams the answer back as it arrives (server-sent events
@@ -157,7 +157,7 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
     else {
       this.answered = true;
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      if (TIMEOUT_CODES.has(code)) sendProblem(this.res, 504, PROXY_CODES.upstreamTimeout, `the upstream \`${this.upstream.api}\` sent nothing for ${this.timeoutMs} ms`);
+      if (SILENT_ERRORS.has(code)) sendProblem(this.res, 504, PROXY_CODES.upstreamTimeout, `the upstream \`${this.upstream.api}\` sent nothing for ${this.timeoutMs} ms`);
       else sendProblem(this.res, 502, PROXY_CODES.upstreamFailed, `the upstream \`${this.upstream.api}\` failed: ${code}`);
     }
     this.finish();
