@@ -50,6 +50,8 @@ export const DEFAULT_FLUSH_INTERVAL_MS = 1_000;
 export const DEFAULT_CLOSE_GRACE_MS = 5_000;
 /** Events taken per drain round: bounds the work (and the memory of one round) between yields. */
 const DRAIN_BATCH = 2_000;
+/** Events whose lines a drain builds before it lets the event loop run (about a millisecond's work). */
+const LINES_PER_SLICE = 64;
 /** Longest pause after failed uploads; doubles from the flush interval. */
 const MAX_UPLOAD_BACKOFF_MS = 60_000;
 /** Longest collector `Retry-After` honoured: beyond it the collector is asked again after this. */
@@ -382,8 +384,12 @@ export class DecisionLog {
     if (this.file === undefined && this.console === undefined) return;
     const lines: string[] = [];
     const pending: BufferedEvent[] = [];
+    let built = 0;
     for (const e of batch) {
       if (e.written) continue;
+      // A drain builds up to a second's events: in slices, with the event loop let through between
+      // them, so the requests arriving meanwhile wait for one slice rather than the whole batch.
+      if (e.line === undefined && ++built % LINES_PER_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       e.line ??= this.lineOf(e);
       if (this.console !== undefined) {
         try {

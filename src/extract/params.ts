@@ -9,16 +9,31 @@ import { fail } from './failure.js';
  * CGI parsers; some frameworks trim parameter names.
  */
 
-const FOLDS = /[A-Z\u017F\u212A]/;
-
 /**
  * A member name as Go's encoding/json matches it (gqlgen, mcp-go): without ASCII case, with `ſ`
  * as `s` and the Kelvin sign as `k`. Such servers keep the last member that matches a field.
  */
 export function goFold(name: string): string {
-  // Most names are lowercase ASCII already: folded as they are, without three replacements.
-  if (!FOLDS.test(name)) return name;
-  return name.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/\u017F/g, 's').replace(/\u212A/g, 'k');
+  // Most names need no folding: one scan of char codes finds the first that does, or returns the name itself.
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c === 0x17f || c === 0x212a) return foldFrom(name, i);
+  }
+  return name;
+}
+
+function foldFrom(name: string, start: number): string {
+  // A long name (a client may send any) is folded by three passes rather than a string grown per character.
+  if (name.length > 64) return name.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/\u017F/g, 's').replace(/\u212A/g, 'k');
+  let out = name.slice(0, start);
+  for (let i = start; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) out += String.fromCharCode(c + 0x20);
+    else if (c === 0x17f) out += 's';
+    else if (c === 0x212a) out += 'k';
+    else out += name[i]!;
+  }
+  return out;
 }
 
 /**

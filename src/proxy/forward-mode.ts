@@ -1,11 +1,11 @@
-import type { Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Enforcer } from '../enforce/index.js';
 import { createForwardProxy, type ForwardEvent, type ForwardLimits, type LocalCa } from './forward/index.js';
 import { sendProblem } from './denial.js';
 import { PROXY_CODES } from './codes.js';
 import { createProxyHandler, type ProxyHandlerOptions } from './handler.js';
-import { upstreamAgent, type Upstream } from './upstream.js';
+import type { Dispatcher } from 'undici';
+import { upstreamPool, type Upstream } from './upstream.js';
 
 export interface ForwardModeOptions extends Omit<ProxyHandlerOptions, 'enforcer'> {
   enforcer: Pick<Enforcer, 'decide' | 'catalog'>;
@@ -44,14 +44,14 @@ export interface ForwardModeProxy {
 export async function startForwardMode(options: ForwardModeOptions): Promise<ForwardModeProxy> {
   const handle = createProxyHandler(options);
   const overrides = new Map((options.upstreams ?? []).map((u) => [u.api, new URL(u.url)]));
-  const agents = new Map<string, Agent>();
-  const agentFor = (origin: URL): Agent => {
-    let agent = agents.get(origin.origin);
-    if (agent === undefined) {
-      agent = upstreamAgent(origin, options.upstreamCa === undefined ? {} : { ca: options.upstreamCa });
-      agents.set(origin.origin, agent);
+  const pools = new Map<string, Dispatcher>();
+  const poolFor = (origin: URL): Dispatcher => {
+    let pool = pools.get(origin.origin);
+    if (pool === undefined) {
+      pool = upstreamPool(origin, options.upstreamCa === undefined ? {} : { ca: options.upstreamCa });
+      pools.set(origin.origin, pool);
     }
-    return agent;
+    return pool;
   };
   const apiOfHost = (host: string): string | undefined => options.enforcer.catalog()?.apis.find((a) => a.hosts.some((h) => h.toLowerCase() === host))?.name;
   const proxy = createForwardProxy({
@@ -66,7 +66,7 @@ export async function startForwardMode(options: ForwardModeOptions): Promise<For
       // The catalog changed between the handshake and this request: nothing is forwarded.
       if (api === undefined) return sendProblem(res, 421, PROXY_CODES.noUpstream, `host \`${target.host}\` belongs to no api of the active catalog`);
       const origin = overrides.get(api) ?? new URL(`https://${target.host}${target.port === 443 ? '' : `:${target.port}`}`);
-      const upstream: Upstream = { api, origin, agent: agentFor(origin) };
+      const upstream: Upstream = { api, origin, pool: poolFor(origin) };
       void handle(req, res, upstream);
       return undefined;
     },
@@ -78,7 +78,7 @@ export async function startForwardMode(options: ForwardModeOptions): Promise<For
     address: () => proxy.address(),
     close: async () => {
       await proxy.close();
-      for (const agent of agents.values()) agent.destroy();
+      await Promise.all([...pools.values()].map((p) => p.destroy()));
     },
   };
 }

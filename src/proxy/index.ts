@@ -7,7 +7,7 @@ export { createProxyHandler } from './handler.js';
 export type { DecidingEnforcer, ProxyHandler, ProxyHandlerOptions } from './handler.js';
 export { startReverseProxy } from './server.js';
 export type { ReverseProxy, ReverseProxyOptions } from './server.js';
-export { upstreamAgent } from './upstream.js';
+export { upstreamPool } from './upstream.js';
 export type { Upstream } from './upstream.js';
 export { PROXY_CODES, PROXY_CODE_TITLES, ProxyError } from './codes.js';
 export type { ProxyCode } from './codes.js';

@@ -5,7 +5,7 @@ import { sendProblem } from './denial.js';
 import { createProxyHandler, type ProxyHandlerOptions } from './handler.js';
 import { rewriteResponseLinks, urlRewriter } from './links.js';
 import { signedHostRefusal } from './signed-host.js';
-import { upstreamAgent, type Upstream } from './upstream.js';
+import { upstreamPool, type Upstream } from './upstream.js';
 
 export interface ReverseProxyOptions extends Omit<ProxyHandlerOptions, 'enforcer'> {
   enforcer: Pick<Enforcer, 'decide' | 'catalog' | 'status' | 'metrics'>;
@@ -39,7 +39,7 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
       throw new ProxyError(PROXY_CODES.invalidConfig, `upstream \`${api}\` has no valid url: \`${url}\``, { help: 'write `--upstream API=https://host[:port]`' });
     }
     if (origin.protocol !== 'http:' && origin.protocol !== 'https:') throw new ProxyError(PROXY_CODES.invalidConfig, `upstream \`${api}\` must be an http(s) url, got \`${url}\``);
-    return { api, origin, agent: upstreamAgent(origin, options.upstreamCa === undefined ? {} : { ca: options.upstreamCa }) };
+    return { api, origin, pool: upstreamPool(origin, options.upstreamCa === undefined ? {} : { ca: options.upstreamCa }) };
   });
   const handle = createProxyHandler(options);
   const route = (req: IncomingMessage): Upstream | null => {
@@ -77,7 +77,7 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     url: listening.origin,
     close: async () => {
       await listening.close();
-      for (const u of upstreams) u.agent?.destroy();
+      await Promise.all(upstreams.map((u) => u.pool.destroy()));
     },
   };
 }

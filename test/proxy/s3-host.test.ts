@@ -4,9 +4,10 @@
 // of the production bucket; in forward mode with an `--upstream` override alike. Now the host a
 // request is decided under reads as the host the upstream receives, or nothing is forwarded
 // (BG733, 421). These tests watch the `Host` and target the upstream receives, next to the decision.
-import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, LookupFunction, Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogOfIr, type IrCatalog } from '../../src/ir/catalog.js';
 import { EXTRACT_CODES, inventoryOf } from '../../src/extract/index.js';
@@ -157,14 +158,14 @@ describe('proxy handler, upstream reached under a virtual-hosted bucket name', (
       },
     };
     const handle = createProxyHandler({ enforcer, inventories });
-    upstream = { api: 'aws-s3', origin: new URL(`http://${STAGING}:${up.port}`), agent: new Agent({ lookup }) };
+    upstream = { api: 'aws-s3', origin: new URL(`http://${STAGING}:${up.port}`), pool: new Pool(`http://${STAGING}:${up.port}`, { connect: { lookup } }) };
     current = upstream;
     front = createServer((req, res) => void handle(req, res, current));
     await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
   }, 60_000);
   afterAll(async () => {
-    upstream?.agent?.destroy();
+    await upstream?.pool.destroy();
     await stop(front);
     await harness?.close();
     await stop(up?.server);
@@ -193,7 +194,7 @@ describe('proxy handler, upstream reached under a virtual-hosted bucket name', (
     // The operator lists a virtual-hosted bucket first, and the upstream is path-style.
     const base = catalogOfIr((await signedPolicies()).ir);
     const reordered = (hosts: string[]): IrCatalog => ({ ...base, apis: base.apis.map((a) => (a.name === 'aws-s3' ? { ...a, hosts } : a)) });
-    current = { api: 'aws-s3', origin: new URL(`http://127.0.0.1:${up.port}`) };
+    current = { api: 'aws-s3', origin: new URL(`http://127.0.0.1:${up.port}`), pool: new Pool(`http://127.0.0.1:${up.port}`) };
     try {
       for (const [hosts, status, expected] of [
         [[STAGING, PATH_STYLE], 403, [['DeleteBucket', 'acme-prod-assets', 'deny']]],
