@@ -89,8 +89,9 @@ function ruleKey(r: IrRule): string {
 const listKey = (rules: readonly IrRule[], grants: readonly IrGrant[] | null): string =>
   rules.map(ruleKey).join('\n') + '\u0000' + JSON.stringify(grants);
 
+const CLASS_SELECTORS: Record<OperationClass, string> = { read: 'class:read', write: 'class:write', destructive: 'class:destructive' };
 function selectorMatches(selector: string, op: string, cls: OperationClass): boolean {
-  return selector === '*' || selector === op || selector === `class:${cls}`;
+  return selector === '*' || selector === op || selector === CLASS_SELECTORS[cls];
 }
 
 /** A fresh value not in `taken`, built from `stem`. */
@@ -204,6 +205,7 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
   const takenFps = new Set([...base.tokens, ...head.tokens].map((t) => t.fingerprint));
   const unknownFp = fresh(`sha256:${'0'.repeat(64)}`, takenFps);
   const tokenKey = (s: Side, fp: string): string => JSON.stringify(s.tokens.get(fp) ?? null);
+  const records = sides.map((s) => new Map(space.tokens.map((t) => [t.fingerprint, lookup(s, t.fingerprint)])));
   const changedTokens = new Set(space.tokens.filter((t) => tokenKey(sides[0], t.fingerprint) !== tokenKey(sides[1], t.fingerprint)).map((t) => t.fingerprint));
 
   for (const op of operationCells(space, sides)) {
@@ -236,16 +238,18 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
 
       // Tokens that every rule and grant of this cell treats alike are one cell.
       const groups = new Map<string, string[]>();
+      // Every operation × environment of a changed panic flag or default reaches here, each with
+      // every token: what does not depend on them is looked up once.
+      const referenced = envSides.map(({ rules }) => new Set(rules.flatMap((r) => r.match.tokens ?? [])));
       for (const t of space.tokens) {
         if (untouched && !changedTokens.has(t.fingerprint)) continue;
         const key = envSides
-          .map(({ s, cls, env, rules }) => {
-            const rec = lookup(s, t.fingerprint);
+          .map(({ cls, env }, k) => {
+            const rec = records[k]!.get(t.fingerprint) ?? null;
             if (!rec) return 'none';
-            const referenced = rules.some((r) => r.match.tokens?.includes(rec.name));
             // Only what coverage reads once operation and environment are fixed: projects and resources.
-            const coverage = sortedUnique(relevantGrants(rec, op.name, cls, env).map((g) => JSON.stringify([g.projects, g.resources, g.arguments ?? null])));
-            return JSON.stringify([rec.expires, referenced ? rec.name : '', coverage]);
+            const coverage = sortedUnique(relevantGrants(rec, op.name, cls, env).map(grantKey));
+            return `${rec.expires ?? ''}\u0001${referenced[k]!.has(rec.name) ? JSON.stringify(rec.name) : ''}\u0001${coverage.join('\u0001')}`;
           })
           .join('|');
         const list = groups.get(key);
@@ -304,6 +308,16 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
     }
   }
   return { space, evaluated: walk.evaluated };
+}
+
+const grantKeys = new WeakMap<IrGrant, string>();
+function grantKey(g: IrGrant): string {
+  let k = grantKeys.get(g);
+  if (k === undefined) {
+    k = JSON.stringify([g.projects, g.resources, g.arguments ?? null]);
+    grantKeys.set(g, k);
+  }
+  return k;
 }
 
 function relevantGrants(t: IrToken, op: string, cls: OperationClass, env: string | null): IrGrant[] {
