@@ -27,6 +27,7 @@ import { ABSENT, OTHER, pathAtoms, realizeArguments, type PathAtom } from './arg
 import { SEVERITY } from '../ir/types.js';
 import { enforcementAt, panicFor, panicKey, type Panic } from './panic.js';
 import { COVERED, firstOpen, settle, type Open } from './settle.js';
+import { relevantGrants, TokenGroups } from './token-groups.js';
 import type { ApiSpace, ArgumentAtom, ArgumentValues, Conditions, SideDecision, ValueCondition } from './types.js';
 
 export interface Cell {
@@ -89,10 +90,6 @@ function ruleKey(r: IrRule): string {
 const listKey = (rules: readonly IrRule[], grants: readonly IrGrant[] | null): string =>
   rules.map(ruleKey).join('\n') + '\u0000' + JSON.stringify(grants);
 
-const CLASS_SELECTORS: Record<OperationClass, string> = { read: 'class:read', write: 'class:write', destructive: 'class:destructive' };
-function selectorMatches(selector: string, op: string, cls: OperationClass): boolean {
-  return selector === '*' || selector === op || selector === CLASS_SELECTORS[cls];
-}
 
 /** A fresh value not in `taken`, built from `stem`. */
 function fresh(stem: string, taken: ReadonlySet<string>, ok: (v: string) => boolean = () => true): string {
@@ -205,7 +202,10 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
   const takenFps = new Set([...base.tokens, ...head.tokens].map((t) => t.fingerprint));
   const unknownFp = fresh(`sha256:${'0'.repeat(64)}`, takenFps);
   const tokenKey = (s: Side, fp: string): string => JSON.stringify(s.tokens.get(fp) ?? null);
-  const records = sides.map((s) => new Map(space.tokens.map((t) => [t.fingerprint, lookup(s, t.fingerprint)])));
+  const tokenGroups = new TokenGroups(
+    space.tokens.map((t) => t.fingerprint),
+    sides.map((s) => new Map(space.tokens.map((t) => [t.fingerprint, lookup(s, t.fingerprint)]))),
+  );
   const changedTokens = new Set(space.tokens.filter((t) => tokenKey(sides[0], t.fingerprint) !== tokenKey(sides[1], t.fingerprint)).map((t) => t.fingerprint));
 
   for (const op of operationCells(space, sides)) {
@@ -236,26 +236,8 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
       const untouched = envFixed[0] === envFixed[1] && listKey(envSides[0]!.rules, null) === listKey(envSides[1]!.rules, null);
       if (untouched && changedTokens.size === 0) continue;
 
-      // Tokens that every rule and grant of this cell treats alike are one cell.
-      const groups = new Map<string, string[]>();
-      // Every operation × environment of a changed panic flag or default reaches here, each with
-      // every token: what does not depend on them is looked up once.
-      const referenced = envSides.map(({ rules }) => new Set(rules.flatMap((r) => r.match.tokens ?? [])));
-      for (const t of space.tokens) {
-        if (untouched && !changedTokens.has(t.fingerprint)) continue;
-        const key = envSides
-          .map(({ cls, env }, k) => {
-            const rec = records[k]!.get(t.fingerprint) ?? null;
-            if (!rec) return 'none';
-            // Only what coverage reads once operation and environment are fixed: projects and resources.
-            const coverage = sortedUnique(relevantGrants(rec, op.name, cls, env).map(grantKey));
-            return `${rec.expires ?? ''}\u0001${referenced[k]!.has(rec.name) ? JSON.stringify(rec.name) : ''}\u0001${coverage.join('\u0001')}`;
-          })
-          .join('|');
-        const list = groups.get(key);
-        if (list) list.push(t.fingerprint);
-        else groups.set(key, [t.fingerprint]);
-      }
+      // Tokens that every rule and grant of this cell treats alike are one cell (./token-groups.ts).
+      const groups = tokenGroups.groups(op.name, envSides, untouched ? changedTokens : undefined);
       const tokenCells: { fp: string | null; condition: Conditions['token'] }[] = [
         ...(untouched
           ? []
@@ -263,7 +245,7 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
               { fp: null, condition: { fingerprints: [], missing: true, unknown: false } },
               { fp: unknownFp, condition: { fingerprints: [], missing: false, unknown: true } },
             ]),
-        ...[...groups.values()].map((fps) => ({ fp: fps[0]!, condition: { fingerprints: fps, missing: false, unknown: false } })),
+        ...groups.map((fps) => ({ fp: fps[0]!, condition: { fingerprints: fps, missing: false, unknown: false } })),
       ];
 
       for (const tc of tokenCells) {
@@ -308,22 +290,6 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
     }
   }
   return { space, evaluated: walk.evaluated };
-}
-
-const grantKeys = new WeakMap<IrGrant, string>();
-function grantKey(g: IrGrant): string {
-  let k = grantKeys.get(g);
-  if (k === undefined) {
-    k = JSON.stringify([g.projects, g.resources, g.arguments ?? null]);
-    grantKeys.set(g, k);
-  }
-  return k;
-}
-
-function relevantGrants(t: IrToken, op: string, cls: OperationClass, env: string | null): IrGrant[] {
-  return t.grants.filter(
-    (g) => g.operations.some((sel) => selectorMatches(sel, op, cls)) && g.environments.some((e) => e === '*' || e === env),
-  );
 }
 
 const NO_PANIC: Panic = Object.freeze({ enforcement: 'normal', until: null }) as Panic;
