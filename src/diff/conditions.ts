@@ -4,7 +4,7 @@
  */
 import { argumentAt } from '../core/arguments.js';
 import { classifyOperationName } from '../core/classify.js';
-import { compareInstants, parseRfc3339 } from '../core/time.js';
+import { compareInstants, parseRfc3339, type Instant } from '../core/time.js';
 import { evaluate } from '../evaluate/index.js';
 import { atomOf } from './arguments.js';
 import type { ApiSpace, Conditions, ValueCondition } from './types.js';
@@ -85,6 +85,18 @@ export function readInput(input: unknown): ReadInput | null {
   };
 }
 
+// Row bounds and input times recur across every row an input is tested against.
+const instants = new Map<string, Instant>();
+function instant(text: string): Instant {
+  let at = instants.get(text);
+  if (at === undefined) {
+    at = parseRfc3339(text)!;
+    if (instants.size > 10_000) instants.clear();
+    instants.set(text, at);
+  }
+  return at;
+}
+
 /** Whether an input (read with readInput) lies in the region `c` of API `space`. */
 export function conditionsHold(space: ApiSpace, c: Conditions, i: ReadInput): boolean {
   if (i.api !== space.name) return false;
@@ -98,9 +110,9 @@ export function conditionsHold(space: ApiSpace, c: Conditions, i: ReadInput): bo
   const declared = i.fingerprint !== null && space.tokens.some((t) => t.fingerprint === i.fingerprint);
   if (i.fingerprint === null ? !c.token.missing : declared ? !c.token.fingerprints.includes(i.fingerprint) : !c.token.unknown) return false;
   if (c.time) {
-    const at = parseRfc3339(i.time)!;
-    if (c.time.from !== null && compareInstants(at, parseRfc3339(c.time.from)!) < 0) return false;
-    if (c.time.until !== null && compareInstants(at, parseRfc3339(c.time.until)!) >= 0) return false;
+    const at = instant(i.time);
+    if (c.time.from !== null && compareInstants(at, instant(c.time.from)) < 0) return false;
+    if (c.time.until !== null && compareInstants(at, instant(c.time.until)) >= 0) return false;
   }
   if (c.attempt && (i.attempt < c.attempt.min || i.attempt > c.attempt.max)) return false;
   if (c.verified !== undefined && c.verified !== i.verified) return false;

@@ -22,6 +22,8 @@ export const COVERED: IrGrant = Object.freeze({ operations: ['*'], environments:
 export interface Settled {
   rules: IrRule[];
   grants: IrGrant[] | null;
+  /** Some rule matches every input of the cell, so the class default applies nowhere in it. */
+  decided: boolean;
 }
 
 /** Whether a rule or grant still has a condition on a dimension not split yet. */
@@ -45,7 +47,7 @@ export function settle(rules: readonly IrRule[], grants: readonly IrGrant[] | nu
   else if (!scopesChecked || (top >= 0 && rules[top]!.mode === 'deny')) keptGrants = [];
   else if (grants.some((g) => !open.grant(g))) keptGrants = [COVERED];
   else keptGrants = [...grants];
-  return { rules: kept, grants: keptGrants };
+  return { rules: kept, grants: keptGrants, decided: top >= 0 };
 }
 
 /**

@@ -22,10 +22,12 @@ import { compareInstants, formatInstant, parseRfc3339, type Instant } from '../c
 import { evaluate } from '../evaluate/index.js';
 import { argumentHolds } from '../core/arguments.js';
 import { defineOwn, hasOwn } from '../core/record.js';
-import type { ArgumentCondition, IdentityCondition, Ir, IrApi, IrArguments, IrGrant, IrRule, IrToken, OperationClass } from '../ir/types.js';
+import type { ArgumentCondition, IdentityCondition, Ir, IrApi, IrArguments, IrGrant, IrRule, IrToken, Mode, OperationClass } from '../ir/types.js';
 import { ABSENT, OTHER, pathAtoms, realizeArguments, type PathAtom } from './arguments.js';
 import { SEVERITY } from '../ir/types.js';
-import { firstOpen, settle, type Open } from './settle.js';
+import { enforcementAt, panicFor, panicKey, type Panic } from './panic.js';
+import { COVERED, firstOpen, settle, type Open } from './settle.js';
+import { relevantGrants, TokenGroups } from './token-groups.js';
 import type { ApiSpace, ArgumentAtom, ArgumentValues, Conditions, SideDecision, ValueCondition } from './types.js';
 
 export interface Cell {
@@ -88,9 +90,6 @@ function ruleKey(r: IrRule): string {
 const listKey = (rules: readonly IrRule[], grants: readonly IrGrant[] | null): string =>
   rules.map(ruleKey).join('\n') + '\u0000' + JSON.stringify(grants);
 
-function selectorMatches(selector: string, op: string, cls: OperationClass): boolean {
-  return selector === '*' || selector === op || selector === `class:${cls}`;
-}
 
 /** A fresh value not in `taken`, built from `stem`. */
 function fresh(stem: string, taken: ReadonlySet<string>, ok: (v: string) => boolean = () => true): string {
@@ -174,8 +173,17 @@ interface SideNode {
   /** Grants of the cell's token that can cover the operation in the environment; null without a usable token. */
   grants: IrGrant[] | null;
   token: IrToken | null;
-  /** The rest of what the evaluator reads, as a comparable string. */
+  /** The rest of what the evaluator reads, as a comparable string (but for the fields below). */
   fixed: string;
+  /** The class default; null once some rule matches every input of the cell (the default then applies nowhere in it). */
+  fallback: Mode | null;
+  /** The mode of the missing- or unknown-token finding; null with a usable token. */
+  tokenMode: Mode | null;
+  /** The panic flag for the class (./panic.ts); once the time is split, the enforcement in force. */
+  panic: Panic;
+  enforcement: string;
+  /** The token has expired (known once the time is split). */
+  expired: boolean;
 }
 
 type Emit = (cell: Cell) => void;
@@ -194,6 +202,10 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
   const takenFps = new Set([...base.tokens, ...head.tokens].map((t) => t.fingerprint));
   const unknownFp = fresh(`sha256:${'0'.repeat(64)}`, takenFps);
   const tokenKey = (s: Side, fp: string): string => JSON.stringify(s.tokens.get(fp) ?? null);
+  const tokenGroups = new TokenGroups(
+    space.tokens.map((t) => t.fingerprint),
+    sides.map((s) => new Map(space.tokens.map((t) => [t.fingerprint, lookup(s, t.fingerprint)]))),
+  );
   const changedTokens = new Set(space.tokens.filter((t) => tokenKey(sides[0], t.fingerprint) !== tokenKey(sides[1], t.fingerprint)).map((t) => t.fingerprint));
 
   for (const op of operationCells(space, sides)) {
@@ -218,30 +230,14 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
       // changed can decide differently: a missing, unknown or unchanged token sees identical sides.
       const envFixed = envSides.map(({ s, cls, env, known }) =>
         s.api
-          ? JSON.stringify([cls, env, known, s.api.defaults[cls], s.api.tokens.missing, s.api.tokens.unknown, s.api.tokens.requireExpiry, s.api.tokens.checkScopesFor.includes(cls), s.ir.overrides])
+          ? JSON.stringify([cls, env, known, s.api.defaults[cls], s.api.tokens.missing, s.api.tokens.unknown, s.api.tokens.requireExpiry, s.api.tokens.checkScopesFor.includes(cls), panicKey(panicFor(s.ir, cls))])
           : 'no-api',
       );
       const untouched = envFixed[0] === envFixed[1] && listKey(envSides[0]!.rules, null) === listKey(envSides[1]!.rules, null);
       if (untouched && changedTokens.size === 0) continue;
 
-      // Tokens that every rule and grant of this cell treats alike are one cell.
-      const groups = new Map<string, string[]>();
-      for (const t of space.tokens) {
-        if (untouched && !changedTokens.has(t.fingerprint)) continue;
-        const key = envSides
-          .map(({ s, cls, env, rules }) => {
-            const rec = lookup(s, t.fingerprint);
-            if (!rec) return 'none';
-            const referenced = rules.some((r) => r.match.tokens?.includes(rec.name));
-            // Only what coverage reads once operation and environment are fixed: projects and resources.
-            const coverage = sortedUnique(relevantGrants(rec, op.name, cls, env).map((g) => JSON.stringify([g.projects, g.resources, g.arguments ?? null])));
-            return JSON.stringify([rec.expires, referenced ? rec.name : '', coverage]);
-          })
-          .join('|');
-        const list = groups.get(key);
-        if (list) list.push(t.fingerprint);
-        else groups.set(key, [t.fingerprint]);
-      }
+      // Tokens that every rule and grant of this cell treats alike are one cell (./token-groups.ts).
+      const groups = tokenGroups.groups(op.name, envSides, untouched ? changedTokens : undefined);
       const tokenCells: { fp: string | null; condition: Conditions['token'] }[] = [
         ...(untouched
           ? []
@@ -249,7 +245,7 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
               { fp: null, condition: { fingerprints: [], missing: true, unknown: false } },
               { fp: unknownFp, condition: { fingerprints: [], missing: false, unknown: true } },
             ]),
-        ...[...groups.values()].map((fps) => ({ fp: fps[0]!, condition: { fingerprints: fps, missing: false, unknown: false } })),
+        ...groups.map((fps) => ({ fp: fps[0]!, condition: { fingerprints: fps, missing: false, unknown: false } })),
       ];
 
       for (const tc of tokenCells) {
@@ -258,19 +254,23 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
           const grants = token ? relevantGrants(token, op.name, cls, env) : null;
           const kept = rules.filter((r) => !r.match.tokens || (token !== null && r.match.tokens.includes(token.name)));
           const api = s.api;
-          const fixed = api
-            ? JSON.stringify([
-                cls,
-                env,
-                known,
-                api.defaults[cls],
-                tc.fp === null ? api.tokens.missing : token === null ? api.tokens.unknown : null,
-                api.tokens.checkScopesFor.includes(cls),
-                token?.expires ?? null,
-                s.ir.overrides,
-              ])
-            : 'no-api';
-          return { s, cls, env, rules: kept, grants, token, fixed };
+          const expires = token?.expires ? parseRfc3339(token.expires) : null;
+          const fixed = api ? JSON.stringify([cls, env, known, api.tokens.checkScopesFor.includes(cls), expires]) : 'no-api';
+          const panic = api ? panicFor(s.ir, cls) : NO_PANIC;
+          return {
+            s,
+            cls,
+            env,
+            rules: kept,
+            grants,
+            token,
+            fixed,
+            fallback: api ? api.defaults[cls] : null,
+            tokenMode: !api ? null : tc.fp === null ? api.tokens.missing : token === null ? api.tokens.unknown : null,
+            panic,
+            enforcement: panicKey(panic),
+            expired: false,
+          };
         });
         const [b, h] = nodes as [SideNode, SideNode];
         if (sameNode(b, h)) continue;
@@ -292,13 +292,14 @@ export function changedCells(base: Ir, head: Ir, apiName: string, emit: Emit): {
   return { space, evaluated: walk.evaluated };
 }
 
-function relevantGrants(t: IrToken, op: string, cls: OperationClass, env: string | null): IrGrant[] {
-  return t.grants.filter(
-    (g) => g.operations.some((sel) => selectorMatches(sel, op, cls)) && g.environments.some((e) => e === '*' || e === env),
-  );
-}
+const NO_PANIC: Panic = Object.freeze({ enforcement: 'normal', until: null }) as Panic;
 
-const sameNode = (b: SideNode, h: SideNode): boolean => b.fixed === h.fixed && listKey(b.rules, b.grants) === listKey(h.rules, h.grants);
+const sameNode = (b: SideNode, h: SideNode): boolean =>
+  b.fixed === h.fixed &&
+  b.fallback === h.fallback &&
+  b.tokenMode === h.tokenMode &&
+  b.enforcement === h.enforcement &&
+  listKey(b.rules, b.grants) === listKey(h.rules, h.grants);
 
 interface Pruned {
   ir: Ir;
@@ -358,10 +359,14 @@ export function writeInstant(t: Instant): string | null {
 }
 
 function splitTime(walk: Walk, b: SideNode, h: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
-  const cuts = instants([b.token?.expires, h.token?.expires, b.s.ir.overrides.expires, h.s.ir.overrides.expires]);
+  const cuts = instants([b.token?.expires, h.token?.expires]);
+  for (const n of [b, h]) if (n.panic.until !== null && !cuts.some((c) => compareInstants(c, n.panic.until!) === 0)) cuts.push(n.panic.until);
+  cuts.sort(compareInstants);
   const reference = '2000-01-01T00:00:00Z';
   if (cuts.length === 0) {
-    splitInner(walk, 0, b, h, conditions, { ...input, time: reference }, pb, ph);
+    const at = parseRfc3339(reference)!;
+    const [nb, nh] = [atTime(b, at), atTime(h, at)];
+    if (!sameNode(nb, nh)) splitInner(walk, 0, nb, nh, conditions, { ...input, time: reference }, pb, ph);
     return;
   }
   for (let i = -1; i < cuts.length; i++) {
@@ -372,8 +377,23 @@ function splitTime(walk: Walk, b: SideNode, h: SideNode, conditions: Conditions,
     // Outside every writable timestamp: no input reaches this interval.
     if (text === null) continue;
     const time = { from: from ? writeInstant(from) : null, until: until ? writeInstant(until) : null };
-    splitInner(walk, 0, b, h, { ...conditions, time }, { ...input, time: text }, pb, ph);
+    const [nb, nh] = [atTime(b, rep), atTime(h, rep)];
+    if (sameNode(nb, nh)) continue;
+    splitInner(walk, 0, nb, nh, { ...conditions, time }, { ...input, time: text }, pb, ph);
   }
+}
+
+/**
+ * A side within one interval of the time split: the panic flag's enforcement in force, and
+ * whether the token has expired. Under a lockdown a destructive operation is denied by the
+ * lockdown finding whatever else holds (it comes first and is a deny), so nothing else of the
+ * side can change its decision there.
+ */
+function atTime(n: SideNode, at: Instant): SideNode {
+  const enforcement = enforcementAt(n.panic, at);
+  if (enforcement === 'lockdown') return { ...n, rules: [], grants: [], fixed: 'lockdown', fallback: null, tokenMode: null, enforcement, expired: false };
+  const expires = n.token?.expires ? parseRfc3339(n.token.expires) : null;
+  return { ...n, enforcement, expired: expires !== null && compareInstants(at, expires) >= 0 };
 }
 
 type Field = 'attempt' | 'verified' | 'originator' | 'tenant' | 'resourceKind' | 'resourceId' | 'project';
@@ -513,32 +533,54 @@ function conditionsOn(field: Field, r: IrRule): boolean {
   }
 }
 
-/** What is still open from field `k` on: those fields and every argument path. */
-function openFrom(k: number): Open {
-  const rest = FIELDS.slice(k);
+const bit = (field: Field): number => 1 << FIELDS.indexOf(field);
+
+/** What is still open once the fields in `done` (a bit per FIELDS entry) are split: the other fields, and every argument path unless `fieldsOnly`. */
+function openOf(done: number, fieldsOnly: boolean): Open {
+  const rest = FIELDS.filter((f) => (done & bit(f)) === 0);
   const ids = rest.includes('resourceId');
   const projects = rest.includes('project');
   return {
-    rule: (r) => hasArguments(r.match.arguments) || rest.some((f) => conditionsOn(f, r)),
-    grant: (g) => hasArguments(g.arguments) || (ids && g.resources !== null) || (projects && g.projects !== null),
+    rule: (r) => (!fieldsOnly && hasArguments(r.match.arguments)) || rest.some((f) => conditionsOn(f, r)),
+    grant: (g) => (!fieldsOnly && hasArguments(g.arguments)) || (ids && g.resources !== null) || (projects && g.projects !== null),
   };
 }
-const OPEN_FROM = Array.from({ length: FIELDS.length + 1 }, (_, k) => openFrom(k));
+const OPEN = Array.from({ length: 1 << FIELDS.length }, (_, done) => openOf(done, false));
+const OPEN_FIELDS = Array.from({ length: 1 << FIELDS.length }, (_, done) => openOf(done, true));
 
-function splitInner(walk: Walk, k: number, b0: SideNode, h0: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
+/**
+ * The field to split next: one the rule that would decide first still conditions on (./settle.ts
+ * firstOpen), so that the branch where it holds settles it and drops every rule it outranks — a
+ * fixed field order would first split every field of the rules it outranks, multiplying the cells
+ * by their values. Null when only argument paths are left.
+ */
+function nextField(b: SideNode, h: SideNode, done: number): Field | null {
+  const open = OPEN_FIELDS[done]!;
+  const fb = firstOpen(b.rules, open);
+  const fh = firstOpen(h.rules, open);
+  const rule = fb && (!fh || SEVERITY[fb.mode] >= SEVERITY[fh.mode]) ? fb : fh;
+  const unsplit = (f: Field): boolean => (done & bit(f)) === 0;
+  if (rule) return FIELDS.find((f) => unsplit(f) && conditionsOn(f, rule))!;
+  const grants = [...(b.grants ?? []), ...(h.grants ?? [])];
+  if (unsplit('resourceId') && grants.some((g) => g.resources !== null)) return 'resourceId';
+  if (unsplit('project') && grants.some((g) => g.projects !== null)) return 'project';
+  return null;
+}
+
+function splitInner(walk: Walk, done: number, b0: SideNode, h0: SideNode, conditions: Conditions, input: Input, pb: Pruned, ph: Pruned): void {
   // Rules and grants that can no longer decide are dropped first (./settle.ts), so a subtree
   // where both sides agree whatever the remaining fields hold is not split at all.
-  const b = settleNode(b0, OPEN_FROM[k]!);
-  const h = settleNode(h0, OPEN_FROM[k]!);
+  const b = settleNode(b0, OPEN[done]!);
+  const h = settleNode(h0, OPEN[done]!);
   if (sameNode(b, h)) return;
-  if (k === FIELDS.length) {
+  const field = nextField(b, h, done);
+  if (field === null) {
     splitArguments(walk, b, h, conditions, input, pb, ph);
     return;
   }
-  const field = FIELDS[k]!;
   const parts = partsFor(field, [...b.rules, ...h.rules], [...(b.grants ?? []), ...(h.grants ?? [])]);
   if (parts === null) {
-    splitInner(walk, k + 1, b, h, conditions, input, pb, ph);
+    splitInner(walk, done | bit(field), b, h, conditions, input, pb, ph);
     return;
   }
   for (const part of parts) {
@@ -546,7 +588,7 @@ function splitInner(walk: Walk, k: number, b0: SideNode, h0: SideNode, condition
     const nh = narrow(h, part);
     const [c, i] = part.apply(conditions, input);
     if (sameNode(nb, nh)) continue;
-    splitInner(walk, k + 1, nb, nh, c, i, pb, ph);
+    splitInner(walk, done | bit(field), nb, nh, c, i, pb, ph);
   }
 }
 
@@ -608,7 +650,30 @@ function splitArguments(walk: Walk, b: SideNode, h: SideNode, conditions: Condit
 
 function settleNode(n: SideNode, open: Open): SideNode {
   const scopesChecked = n.s.api !== undefined && n.s.api.tokens.checkScopesFor.includes(n.cls);
-  return { ...n, ...settle(n.rules, n.grants, open, scopesChecked) };
+  const { rules, grants, decided } = settle(n.rules, n.grants, open, scopesChecked);
+  // The default decides nowhere once a rule matches everywhere, nor where a token finding more
+  // severe than it is certain (that finding decides instead): a change of defaults then changes nothing.
+  const token = certainTokenMode(n, grants, scopesChecked);
+  const fallback = decided || n.fallback === null || (token !== null && SEVERITY[token] > SEVERITY[n.fallback]) ? null : n.fallback;
+  const out: SideNode = { ...n, rules, grants, fallback };
+  // shadow-all only turns a deny into a shadow: where nothing of the side can deny, it changes nothing.
+  if (out.enforcement === 'shadow-all' && !canDeny(out, scopesChecked)) out.enforcement = 'normal';
+  return out;
+}
+
+/** The mode of the token finding when every input of the cell has one; null when some may have none. */
+function certainTokenMode(n: SideNode, grants: readonly IrGrant[] | null, scopesChecked: boolean): Mode | null {
+  if (n.tokenMode !== null) return n.tokenMode;
+  if (n.token === null) return null;
+  if (n.expired) return 'deny';
+  return scopesChecked && grants !== null && grants.length === 0 ? 'deny' : null;
+}
+
+/** Whether some finding of a settled side can still be a deny somewhere in the cell. */
+function canDeny(n: SideNode, scopesChecked: boolean): boolean {
+  if (n.rules.some((r) => r.mode === 'deny') || n.fallback === 'deny' || n.tokenMode === 'deny' || n.expired) return true;
+  // A usable token's scope finding denies unless a grant covers every input of the cell.
+  return scopesChecked && n.grants !== null && !n.grants.includes(COVERED);
 }
 
 /**
@@ -633,7 +698,7 @@ function argumentCells(aw: ArgumentWalk, b0: SideNode, h0: SideNode, done: reado
   }
   const isBlocked = (path: string): boolean => done.some((d) => path.startsWith(d.path + '.') && d.atom.atom !== OTHER);
   const remaining = [...byPath.keys()].sort(byString);
-  const key = `${listKey(b.rules, b.grants)}\u0001${listKey(h.rules, h.grants)}\u0001${JSON.stringify(remaining.map((p) => [p, isBlocked(p)]))}`;
+  const key = `${listKey(b.rules, b.grants)}\u0001${listKey(h.rules, h.grants)}\u0001${JSON.stringify([b.fallback, h.fallback, b.enforcement, h.enforcement, remaining.map((p) => [p, isBlocked(p)])])}`;
   const known = aw.memo.get(key);
   if (known) return known;
 
@@ -728,10 +793,28 @@ function realizeInput(given: Input): Record<string, unknown> {
 function emitCell(walk: Walk, h: SideNode, conditions: Conditions, input: Input, d: { before: SideDecision; after: SideDecision }): void {
   walk.emit({
     api: walk.apiName,
-    conditions,
+    conditions: ordered(conditions, CONDITION_ORDER),
     before: d.before,
     after: d.after,
     headEnvironment: h.s.api ? h.env : null,
-    example: JSON.parse(JSON.stringify(realizeInput(input))) as Record<string, unknown>,
+    example: JSON.parse(JSON.stringify(ordered(realizeInput(input), INPUT_ORDER))) as Record<string, unknown>,
   });
+}
+
+// The fields are split in the order the rules call for (nextField), so reports list them in one
+// fixed order instead: the same cells read the same whatever order found them.
+const CONDITION_ORDER = ['operation', 'environment', 'token', 'operationType', 'time', ...FIELDS, 'arguments'];
+const INPUT_ORDER = ['api', 'operation', 'resource', 'token', 'identity', 'time', 'attempt', 'arguments'];
+const NESTED_ORDER: Record<string, string[]> = { resource: ['environment', 'kind', 'id', 'project'], identity: ['verified', 'originator', 'tenant'] };
+
+function ordered<T extends object>(o: T, order: readonly string[]): T {
+  const out: Record<string, unknown> = {};
+  const rec = o as Record<string, unknown>;
+  for (const k of [...order, ...Object.keys(o)]) {
+    if (!hasOwn(rec, k) || hasOwn(out, k)) continue;
+    const v = rec[k];
+    const nested = order === INPUT_ORDER ? NESTED_ORDER[k] : undefined;
+    defineOwn(out, k, nested && typeof v === 'object' && v !== null ? ordered(v, nested) : v);
+  }
+  return out as T;
 }

@@ -1,5 +1,6 @@
 // `npm run bench`, decision diff section: time to diff the example repository against a one-rule
-// change, a 1,000-rule + 1,000-token policy set against a copy with 10 changes, and rules of one
+// change, a 1,000-rule + 1,000-token policy set against a copy with 10 changes and against one
+// whose panic flag and defaults alone change (no cell is untouched then), and rules of one
 // operation conditioning on many argument paths (each path multiplies the cells a cross product
 // would visit). Goals (issue 9): ≤ 2 s and ≤ 30 s on 2 cores; many argument paths in seconds.
 // `npm run bench -- diff` prints this section only.
@@ -23,6 +24,18 @@ export function tenChanges(ir: Ir): Ir {
   head.tokens[7]!.expires = '2031-01-01T00:00:00Z';
   head.apis[0]!.operations[5]!.class = head.apis[0]!.operations[5]!.class === 'destructive' ? 'write' : 'destructive';
   rules.splice(600, 1);
+  return head;
+}
+
+/**
+ * What an incident pull request changes: the panic flag (a lockdown with a reason and an end) and
+ * the API's defaults, no rule or token. Every cell of the policy set may now decide differently,
+ * so nothing is skipped as untouched.
+ */
+export function panicAndDefaults(ir: Ir): Ir {
+  const head = structuredClone(ir);
+  head.overrides = { enforcement: 'lockdown', reason: 'incident INC-7 under way', expires: '2031-01-01T00:00:00Z' };
+  for (const api of head.apis) api.defaults = { read: 'shadow', write: 'deny', destructive: 'deny' };
   return head;
 }
 
@@ -82,6 +95,8 @@ export async function diffBench(root: string, benchIr: (n: number) => Ir): Promi
   const big = benchIr(1_000);
   const large = timed(big, tenChanges(big), 1);
   process.stderr.write('measured the 1,000-rule diff\n');
+  const panic = timed(big, panicAndDefaults(big), 1);
+  process.stderr.write('measured the 1,000-rule panic-flag and defaults diff\n');
   const argumentRows = [6, 12, 20].map((n) => {
     const { base, head } = argumentPathsPair(benchIr, n);
     const paths = new Set(base.policies.flatMap((p) => p.rules).flatMap((r) => Object.keys(r.match.arguments ?? {})));
@@ -98,5 +113,6 @@ export async function diffBench(root: string, benchIr: (n: number) => Ir): Promi
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   console.log(row('example repository, one rule deny → allow', '≤ 2 s', small));
   console.log(row('1,000 rules + 1,000 tokens, 10 changes', '≤ 30 s', large));
+  console.log(row('1,000 rules + 1,000 tokens, only the panic flag (lockdown) and the defaults change', '≤ 30 s', panic));
   for (const { name, t } of argumentRows) console.log(row(name, '≤ 5 s', t));
 }

@@ -6,6 +6,7 @@
 //              before on the base and after on the head; an input with equal decisions is in no row.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { classifyOperationName } from '../../src/core/classify.js';
 import { conditionsHold, diffDecisions, readInput, type Cell, type DiffReport, type DiffRow } from '../../src/diff/index.js';
 import { evaluate } from '../../src/evaluate/index.js';
 import type { Ir } from '../../src/ir/types.js';
@@ -28,12 +29,28 @@ const decisionOf = (ir: Ir, input: unknown): { mode: string; rule: string } => {
   return { mode: d.mode, rule: d.rule };
 };
 
+// Rows by API and operation label (a name, or `class:<c>` for unnamed operations), built once per
+// report: an input can only lie in the rows of its own, and a pair can have thousands of rows.
+const rowIndexes = new WeakMap<DiffReport, Map<string, DiffRow[]>>();
+
 function rowsHolding(report: DiffReport, input: unknown): DiffRow[] {
   const read = readInput(input);
   if (!read) return [];
   const space = report.apis.find((a) => a.name === read.api);
   if (!space) return [];
-  return report.rows.filter((r) => r.api === read.api && conditionsHold(space, r.conditions, read));
+  let index = rowIndexes.get(report);
+  if (!index) {
+    index = new Map();
+    for (const r of report.rows) {
+      const key = `${r.api}\u0000${r.operation}`;
+      const list = index.get(key);
+      if (list) list.push(r);
+      else index.set(key, [r]);
+    }
+    rowIndexes.set(report, index);
+  }
+  const label = space.operations.includes(read.operation) ? read.operation : `class:${classifyOperationName(read.operation, read.type)}`;
+  return (index.get(`${read.api}\u0000${label}`) ?? []).filter((r) => conditionsHold(space, r.conditions, read));
 }
 
 function fail(what: string, base: Ir, head: Ir, input: unknown, detail: unknown): never {
