@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Enforcer } from '../enforce/index.js';
-import { createForwardProxy, type ForwardEvent, type ForwardLimits, type LocalCa } from './forward/index.js';
+import { createForwardProxy, requireCaCoversHosts, type ForwardEvent, type ForwardLimits, type LocalCa } from './forward/index.js';
 import { sendProblem } from './denial.js';
 import { PROXY_CODES } from './codes.js';
 import { createProxyHandler, type ProxyHandlerOptions } from './handler.js';
@@ -42,6 +42,8 @@ export interface ForwardModeProxy {
  * host starts intercepting it without a restart.
  */
 export async function startForwardMode(options: ForwardModeOptions): Promise<ForwardModeProxy> {
+  // A host the CA may not sign for could never be intercepted: refuse to start rather than fail each handshake.
+  requireCaCoversHosts(options.ca, options.enforcer.catalog()?.apis.flatMap((a) => a.hosts) ?? []);
   const handle = createProxyHandler(options);
   const overrides = new Map((options.upstreams ?? []).map((u) => [u.api, new URL(u.url)]));
   const agents = new Map<string, Agent>();
