@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Enforcer } from '../enforce/index.js';
-import { createForwardProxy, requireCaCoversHosts, type ForwardEvent, type ForwardLimits, type LocalCa } from './forward/index.js';
+import { FORWARD_CODES, createForwardProxy, hostsOutsideCa, requireCaCoversHosts, type ForwardEvent, type ForwardLimits, type LocalCa } from './forward/index.js';
 import { sendProblem } from './denial.js';
 import { PROXY_CODES } from './codes.js';
 import { createProxyHandler, type ProxyHandlerOptions } from './handler.js';
@@ -62,7 +62,7 @@ export async function startForwardMode(options: ForwardModeOptions): Promise<For
     ...(options.allowTunnel === undefined ? {} : { allowTunnel: options.allowTunnel }),
     ...(options.resolveTunnel === undefined ? {} : { resolveTunnel: options.resolveTunnel }),
     ...(options.forwardLimits === undefined ? {} : { limits: options.forwardLimits }),
-    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.onEvent === undefined ? {} : { onEvent: caAwareEvents(options.ca, options.onEvent) }),
     handler: (req, res, target) => {
       const api = apiOfHost(target.host);
       // The catalog changed between the handshake and this request: nothing is forwarded.
@@ -84,3 +84,23 @@ export async function startForwardMode(options: ForwardModeOptions): Promise<For
     },
   };
 }
+
+/**
+ * A bundle activated after start-up may declare a host the CA may not sign for: its handshakes
+ * fail however the client trusts the CA, so such a failure is reported as the CA's constraint
+ * (BG777), not as a client that does not trust the CA.
+ */
+function caAwareEvents(ca: LocalCa, onEvent: (event: ForwardEvent) => void): (event: ForwardEvent) => void {
+  return (event) => {
+    if (event.code === FORWARD_CODES.handshakeFailed && event.host !== undefined && hostsOutsideCa(ca, [event.host]).length > 0) {
+      onEvent({
+        code: FORWARD_CODES.caNameConstraints,
+        message: `the tls handshake for \`${event.host}\` failed: the local CA may not sign for it (its \`--permit\` name constraints); recreate the CA with the host permitted`,
+        host: event.host,
+      });
+      return;
+    }
+    onEvent(event);
+  };
+}
+
