@@ -21,6 +21,7 @@ describe('mcp-guard flags', () => {
     ['a --listen that is not HOST:PORT', ['--api', 'supabase-mcp', '--listen', 'localhost', '--upstream', 'http://127.0.0.1:1/mcp'], 2, 'BG760', 'is not HOST:PORT'],
     ['an --upstream with credentials', ['--api', 'supabase-mcp', '--listen', '127.0.0.1:0', '--upstream', 'http://u:p@127.0.0.1:1/mcp'], 2, 'BG760', 'without credentials'],
     ['an api the catalog lacks', ['--api', 'railway', '--', 'node', 'x.mjs'], 1, 'BG760', 'has no mcp api `railway`'],
+    ['an --upstream-timeout past one day', ['--api', 'supabase-mcp', '--listen', '127.0.0.1:0', '--upstream', 'http://127.0.0.1:1/mcp', '--upstream-timeout', '3000000'], 2, 'BG760', 'more than 86400 seconds'],
     ['--upstream-timeout in stdio mode', ['--api', 'supabase-mcp', '--upstream-timeout', '600', '--', 'node', 'x.mjs'], 2, 'BG760', 'is for http mode'],
     ['an unset --token-env', ['--api', 'supabase-mcp', '--token-env', 'BG_TEST_UNSET_TOKEN', '--', 'node', 'x.mjs'], 1, 'BG760', 'is not set'],
   ])('refuses %s', async (_name, args, code, bg, text) => {

@@ -134,6 +134,8 @@ export const mcpGuardCommand: CommandModule = {
       }
       if (http && server.length > 0) throw new UsageError(GUARD_CODES.invalidConfig, 'give either a server command (stdio) or --listen/--upstream (http), not both', { help: 'stdio: blastguard mcp-guard … -- npx some-mcp-server' });
       if (!http && server.length === 0) throw new UsageError(GUARD_CODES.invalidConfig, 'no mcp server to guard', { help: 'stdio: append `-- <server command…>`; http: pass --listen and --upstream' });
+      // Timers hold at most 2^31-1 ms; one day is the same bound `proxy --upstream-timeout` takes.
+      if (flags.upstreamTimeout !== undefined && flags.upstreamTimeout > 86_400) throw new UsageError(GUARD_CODES.invalidConfig, `--upstream-timeout \`${flags.upstreamTimeout}\` is more than 86400 seconds`, { help: 'write e.g. `--upstream-timeout 900` for tools that run long' });
       if (!http && flags.upstreamTimeout !== undefined) throw new UsageError(GUARD_CODES.invalidConfig, '--upstream-timeout is for http mode; a stdio server has no upstream to wait for', { help: 'leave --upstream-timeout out, or pass --listen and --upstream' });
       if (http && flags.tokenEnv !== undefined) throw new UsageError(GUARD_CODES.invalidConfig, '--token-env is for stdio mode; over http the client sends its own credential', { help: 'leave --token-env out' });
       const listen = flags.listen === undefined ? undefined : parseListen(flags.listen);
