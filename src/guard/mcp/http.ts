@@ -208,7 +208,7 @@ function relay(options: HttpGuardOptions, req: IncomingMessage, res: ServerRespo
  * (a client matches answers to calls by id; `null` would leave the call pending), merged with the
  * guard's own answers in frame order. A frame that forwarded only notifications gets one error.
  */
-function sendFailure(options: HttpGuardOptions, res: ServerResponse, status: number, message: string, forward: Forward | null): void {
+function sendFailure(options: Pick<HttpGuardOptions, 'guard'>, res: ServerResponse, status: number, message: string, forward: Forward | null): void {
   const ids = forward === null ? [] : forwardedRequestIds(forward.plan);
   if (forward === null || ids.length === 0) {
     sendJson(res, status, options.guard.refuse(GUARD_CODES.upstreamFailed, message));
