@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Enforcer } from '../enforce/index.js';
-import { createForwardProxy, type ForwardEvent, type ForwardLimits, type LocalCa } from './forward/index.js';
+import { FORWARD_CODES, createForwardProxy, hostsOutsideCa, requireCaCoversHosts, type ForwardEvent, type ForwardLimits, type LocalCa } from './forward/index.js';
 import { sendProblem } from './denial.js';
 import { PROXY_CODES } from './codes.js';
 import { createProxyHandler, type ProxyHandlerOptions } from './handler.js';
@@ -42,6 +42,8 @@ export interface ForwardModeProxy {
  * host starts intercepting it without a restart.
  */
 export async function startForwardMode(options: ForwardModeOptions): Promise<ForwardModeProxy> {
+  // A host the CA may not sign for could never be intercepted: refuse to start rather than fail each handshake.
+  requireCaCoversHosts(options.ca, options.enforcer.catalog()?.apis.flatMap((a) => a.hosts) ?? []);
   const handle = createProxyHandler(options);
   const overrides = new Map((options.upstreams ?? []).map((u) => [u.api, new URL(u.url)]));
   const pools = new Map<string, Dispatcher>();
@@ -60,7 +62,7 @@ export async function startForwardMode(options: ForwardModeOptions): Promise<For
     ...(options.allowTunnel === undefined ? {} : { allowTunnel: options.allowTunnel }),
     ...(options.resolveTunnel === undefined ? {} : { resolveTunnel: options.resolveTunnel }),
     ...(options.forwardLimits === undefined ? {} : { limits: options.forwardLimits }),
-    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.onEvent === undefined ? {} : { onEvent: caAwareEvents(options.ca, options.onEvent) }),
     handler: (req, res, target) => {
       const api = apiOfHost(target.host);
       // The catalog changed between the handshake and this request: nothing is forwarded.
@@ -82,3 +84,23 @@ export async function startForwardMode(options: ForwardModeOptions): Promise<For
     },
   };
 }
+
+/**
+ * A bundle activated after start-up may declare a host the CA may not sign for: its handshakes
+ * fail however the client trusts the CA, so such a failure is reported as the CA's constraint
+ * (BG777), not as a client that does not trust the CA.
+ */
+function caAwareEvents(ca: LocalCa, onEvent: (event: ForwardEvent) => void): (event: ForwardEvent) => void {
+  return (event) => {
+    if (event.code === FORWARD_CODES.handshakeFailed && event.host !== undefined && hostsOutsideCa(ca, [event.host]).length > 0) {
+      onEvent({
+        code: FORWARD_CODES.caNameConstraints,
+        message: `the tls handshake for \`${event.host}\` failed: the local CA may not sign for it (its \`--permit\` name constraints); recreate the CA with the host permitted`,
+        host: event.host,
+      });
+      return;
+    }
+    onEvent(event);
+  };
+}
+

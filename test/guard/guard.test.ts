@@ -283,6 +283,37 @@ describe('the http relay in-process', () => {
       await served.close();
     }
   });
+
+  it('answers 504 (BG765) when a slow upstream passes `upstreamTimeoutMs`, each forwarded call with its own id', async () => {
+    const { createServer } = await import('node:http');
+    const { serveHttpGuard } = await import('../../src/guard/index.js');
+    // A json-response server still running the tool call: it has read the request and answers nothing yet.
+    const slow = createServer((req) => req.resume());
+    const port = await new Promise<number>((resolve) => slow.listen(0, '127.0.0.1', () => resolve((slow.address() as { port: number }).port)));
+    const served = await serveHttpGuard({ guard, upstream: new URL(`http://127.0.0.1:${port}/mcp`), port: 0, upstreamTimeoutMs: 300 });
+    const before = events.length;
+    try {
+      const post = (body: unknown): Promise<Response> => fetch(served.url, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const one = await post(call(41, 'execute_sql', SELECT));
+      expect(one.status).toBe(504);
+      expect(await one.json()).toMatchObject({ id: 41, error: { data: { code: GUARD_CODES.upstreamFailed } } });
+      // A batch: the guard's denial keeps its place, the two forwarded calls each get a timeout with their id.
+      const batch = await post([call(42, 'execute_sql', SELECT), call(43, 'execute_sql', DROP), call('x', 'execute_sql', SELECT)]);
+      expect(batch.status).toBe(504);
+      const answers = (await batch.json()) as { id: unknown; error?: { data: { code: string } }; result?: { isError: boolean } }[];
+      expect(answers.map((a) => [a.id, a.error?.data.code ?? (a.result?.isError === true ? 'denied' : 'result')])).toEqual([
+        [42, GUARD_CODES.upstreamFailed],
+        [43, 'denied'],
+        ['x', GUARD_CODES.upstreamFailed],
+      ]);
+      const refused = events.slice(before).filter((e) => e.kind === 'refused');
+      expect(refused.map((e) => e.id)).toEqual([41, 42, 'x']);
+    } finally {
+      await served.close();
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  });
 });
 
 describe('forward what was decided (property)', () => {

@@ -22,6 +22,7 @@ interface McpGuardFlags extends VerificationFlags {
   pollInterval?: number;
   plainHttp?: boolean;
   timeout?: number;
+  upstreamTimeout?: number;
 }
 
 function seconds(value: string): number {
@@ -119,6 +120,7 @@ export const mcpGuardCommand: CommandModule = {
       .option('--catalog <file>', 'the api catalog (`blastguard ir` output), for bundles that do not carry it')
       .option('--listen <host:port>', 'http mode: serve the guarded endpoint here (with /healthz, /readyz, /metrics)')
       .option('--upstream <url>', 'http mode: the streamable http mcp endpoint guarded')
+      .option('--upstream-timeout <seconds>', 'http mode: how long to wait for the upstream\'s response headers (its first byte) before answering 504; a json-response server sends nothing until a tool call ends (default 300)', seconds)
       .option('--token-env <var>', 'stdio mode: the environment variable holding the credential the server uses; calls are decided as that token')
       .option('--persist-dir <dir>', 'start from (and keep) the last good bundle here')
       .option('--decision-log <file>', 'append decision-log events (json lines) to this file')
@@ -132,6 +134,9 @@ export const mcpGuardCommand: CommandModule = {
       }
       if (http && server.length > 0) throw new UsageError(GUARD_CODES.invalidConfig, 'give either a server command (stdio) or --listen/--upstream (http), not both', { help: 'stdio: blastguard mcp-guard … -- npx some-mcp-server' });
       if (!http && server.length === 0) throw new UsageError(GUARD_CODES.invalidConfig, 'no mcp server to guard', { help: 'stdio: append `-- <server command…>`; http: pass --listen and --upstream' });
+      // Timers hold at most 2^31-1 ms; one day is the same bound `proxy --upstream-timeout` takes.
+      if (flags.upstreamTimeout !== undefined && flags.upstreamTimeout > 86_400) throw new UsageError(GUARD_CODES.invalidConfig, `--upstream-timeout \`${flags.upstreamTimeout}\` is more than 86400 seconds`, { help: 'write e.g. `--upstream-timeout 900` for tools that run long' });
+      if (!http && flags.upstreamTimeout !== undefined) throw new UsageError(GUARD_CODES.invalidConfig, '--upstream-timeout is for http mode; a stdio server has no upstream to wait for', { help: 'leave --upstream-timeout out, or pass --listen and --upstream' });
       if (http && flags.tokenEnv !== undefined) throw new UsageError(GUARD_CODES.invalidConfig, '--token-env is for stdio mode; over http the client sends its own credential', { help: 'leave --token-env out' });
       const listen = flags.listen === undefined ? undefined : parseListen(flags.listen);
       const upstream = flags.upstream === undefined ? undefined : parseUpstream(flags.upstream);
@@ -170,7 +175,13 @@ export const mcpGuardCommand: CommandModule = {
         const active = enforcer.catalog();
         if (active !== null) requireMcpApi(active, flags.api);
         if (upstream !== undefined && listen !== undefined) {
-          const served = await serveHttpGuard({ guard, upstream, ...listen, status: { paths: STATUS_PATHS, listener: statusListener(enforcer) } });
+          const served = await serveHttpGuard({
+            guard,
+            upstream,
+            ...listen,
+            ...(flags.upstreamTimeout === undefined ? {} : { upstreamTimeoutMs: Math.round(flags.upstreamTimeout * 1000) }),
+            status: { paths: STATUS_PATHS, listener: statusListener(enforcer) },
+          });
           io.stderr(`mcp-guard: guarding ${upstream.href} at ${served.url}\n`);
           await new Promise<void>((resolve) => {
             process.once('SIGINT', resolve);

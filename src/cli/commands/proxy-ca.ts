@@ -22,9 +22,10 @@ export function trustInstructions(certFile: string): string {
     `  curl:          curl --cacert ${certFile} …   or   CURL_CA_BUNDLE=${certFile}`,
     `  Node.js:       NODE_EXTRA_CA_CERTS=${certFile}`,
     `  Python:        REQUESTS_CA_BUNDLE=${certFile} (requests)   or   SSL_CERT_FILE=${certFile} (urllib, httpx)`,
-    `  Go:            SSL_CERT_FILE=${certFile}`,
+    `  AWS CLI, boto3: AWS_CA_BUNDLE=${certFile} (they ignore REQUESTS_CA_BUNDLE and SSL_CERT_FILE)`,
+    `  Go, gh:        SSL_CERT_FILE=${certFile} (Linux)`,
     `  Debian system: sudo cp ${certFile} /usr/local/share/ca-certificates/blastguard-proxy.crt && sudo update-ca-certificates`,
-    `SSL_CERT_FILE and REQUESTS_CA_BUNDLE replace the system roots: for tunnelled hosts, point them at the system bundle with the CA appended.`,
+    `SSL_CERT_FILE, REQUESTS_CA_BUNDLE, AWS_CA_BUNDLE and curl --cacert replace the system roots: for tunnelled hosts, point them at the system bundle with the CA appended.`,
   ].join('\n');
 }
 

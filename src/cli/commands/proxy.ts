@@ -38,6 +38,9 @@ Examples:
   $ blastguard proxy ca init --out ~/.blastguard/ca
   $ blastguard proxy --forward --ca ~/.blastguard/ca --bundle … --verification-key key.pem --listen 127.0.0.1:3128
   $ HTTPS_PROXY=http://127.0.0.1:3128 NODE_EXTRA_CA_CERTS=~/.blastguard/ca/ca-cert.pem some-cli …
+  $ HTTPS_PROXY=http://127.0.0.1:3128 AWS_CA_BUNDLE=~/.blastguard/ca/ca-cert.pem aws s3 ls
+
+AWS clients sign the Host header (SigV4): run them through --forward, never the reverse proxy.
 
 Every operation of a request is decided; a deny forwards nothing and answers 403 (GraphQL errors
 with extensions.code BLASTGUARD_DENIED, or RFC 9457 problem details). The upstream receives the

@@ -18,7 +18,10 @@ export interface HttpGuardOptions {
   status?: { paths: readonly string[]; listener: (req: IncomingMessage, res: ServerResponse) => void };
   /** Largest POST body read; larger ones are refused. Default 4 MiB. */
   maxBodyBytes?: number;
-  /** Milliseconds to wait for the upstream's response headers. Default 30 000. */
+  /**
+   * Milliseconds to wait for the upstream's response headers (its first byte). Default 300 000:
+   * a server that answers a `tools/call` with one JSON body sends nothing until the tool is done.
+   */
   upstreamTimeoutMs?: number;
 }
 
@@ -31,7 +34,7 @@ export interface HttpGuard {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
+const DEFAULT_UPSTREAM_TIMEOUT_MS = 300_000;
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and framing the guard redoes; never copied across. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect']);
 /** Headers some frameworks read to run a request as another method. */
@@ -172,13 +175,21 @@ function relay(options: RelayOptions, req: IncomingMessage, res: ServerResponse,
   const body = forward?.text ?? null;
   return new Promise<void>((resolve) => {
     const outgoing = send(target, { method: req.method ?? 'GET', headers: upstreamHeaders(req.headers, upstream, body) });
-    const fail = (message: string): void => {
-      if (!res.headersSent) sendJson(res, 502, options.guard.refuse(GUARD_CODES.upstreamFailed, message));
+    const timeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
+    let timedOut = false;
+    const fail = (status: number, message: string): void => {
+      if (!res.headersSent) sendFailure(options, res, status, message, forward);
       else res.destroy();
       resolve();
     };
-    outgoing.setTimeout(options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS, () => outgoing.destroy(new Error('the upstream mcp server did not answer in time')));
-    outgoing.once('error', (e) => fail(`the upstream mcp server cannot be reached: ${e.message.toLowerCase()}`));
+    outgoing.setTimeout(timeoutMs, () => {
+      timedOut = true;
+      outgoing.destroy(new Error('timed out'));
+    });
+    outgoing.once('error', (e) => {
+      if (timedOut) fail(504, `the upstream mcp server timed out: no response within ${timeoutMs / 1000} s (raise \`--upstream-timeout\`)`);
+      else fail(502, `the upstream mcp server cannot be reached: ${e.message.toLowerCase()}`);
+    });
     // A client that goes away ends the upstream exchange too (2026-07-28: closing the stream cancels).
     res.once('close', () => {
       if (!res.writableFinished) outgoing.destroy();
@@ -193,6 +204,22 @@ function relay(options: RelayOptions, req: IncomingMessage, res: ServerResponse,
     outgoing.end(body ?? undefined);
     if (body === null && req.method !== 'GET' && req.method !== 'HEAD') req.resume();
   });
+}
+
+/**
+ * The upstream failed before answering: each forwarded request gets its own error, carrying its id
+ * (a client matches answers to calls by id; `null` would leave the call pending), merged with the
+ * guard's own answers in frame order. A frame that forwarded only notifications gets one error.
+ */
+function sendFailure(options: Pick<HttpGuardOptions, 'guard'>, res: ServerResponse, status: number, message: string, forward: Forward | null): void {
+  const ids = forward === null ? [] : forwardedRequestIds(forward.plan);
+  if (forward === null || ids.length === 0) {
+    sendJson(res, status, options.guard.refuse(GUARD_CODES.upstreamFailed, message));
+    return;
+  }
+  const failed = new Map(ids.map((id) => [idKey(id), options.guard.refuse(GUARD_CODES.upstreamFailed, message, id)]));
+  const merged = mergeResponses(forward.plan, failed);
+  sendJson(res, status, forward.plan.batch ? merged : merged[0]);
 }
 
 async function respond(answer: IncomingMessage, res: ServerResponse, forward: Forward | null): Promise<void> {

@@ -18,6 +18,8 @@ export interface LocalCa {
   readonly signingKey: webcrypto.CryptoKey;
   readonly signingAlgorithm: { name: 'ECDSA'; hash: 'SHA-256' | 'SHA-384' };
   readonly notAfter: Date;
+  /** The certificate's file, when it was read from one (for located errors). */
+  readonly certFile?: string;
 }
 
 /** The two PEM texts of a new CA. */
@@ -150,7 +152,14 @@ export async function loadLocalCa(source: CaSource): Promise<LocalCa> {
   const curve = key.asymmetricKeyDetails!.namedCurve!;
   const signingKey = await webcrypto.subtle.importKey('pkcs8', key.export({ type: 'pkcs8', format: 'der' }), { name: 'ECDSA', namedCurve: CURVE_NAME[curve]! }, false, ['sign']);
   const certPem = source.certPem.endsWith('\n') ? source.certPem : `${source.certPem}\n`;
-  return { certPem, certificate, signingKey, signingAlgorithm: { name: 'ECDSA', hash: CURVE_HASH[curve]! }, notAfter: certificate.notAfter };
+  return {
+    certPem,
+    certificate,
+    signingKey,
+    signingAlgorithm: { name: 'ECDSA', hash: CURVE_HASH[curve]! },
+    notAfter: certificate.notAfter,
+    ...(source.certFile === undefined ? {} : { certFile: source.certFile }),
+  };
 }
 
 /** The CA in `dir` (`ca-key.pem`, `ca-cert.pem`), read and checked as `loadLocalCa` does. */

@@ -2,9 +2,9 @@ import { BlastguardError, codeRegistry } from '../../core/errors.js';
 import type { CodeOf } from '../../core/errors.js';
 
 /**
- * Error codes BG740–BG759: the forward proxy (CONNECT, TLS interception) and its local CA. Codes
- * BG750–BG757 name a refusal the proxy sends to a client (in the body of its 4xx/5xx answer);
- * the others are configuration and CA-file errors.
+ * Error codes BG740–BG759 and BG777: the forward proxy (CONNECT, TLS interception) and its local
+ * CA. Codes BG750–BG757 name a refusal the proxy sends to a client (in the body of its 4xx/5xx
+ * answer); the others are configuration and CA-file errors.
  */
 const REGISTRY = codeRegistry({
   /** A `createForwardProxy` option is missing, of the wrong type or out of range. */
@@ -47,6 +47,8 @@ const REGISTRY = codeRegistry({
   handshakeFailed: ['BG758', 'the tls handshake of an intercepted connection failed (often: the client does not trust the local CA)'],
   /** The CA key file may be read by its group or by others (like ssh, the key must be mode 0600 or narrower). */
   caKeyPermissions: ['BG759', 'the local CA key file is readable by group or others'],
+  /** The CA's name constraints (`proxy ca init --permit`) exclude hosts the catalog declares: clients would reject every certificate for them. */
+  caNameConstraints: ['BG777', 'the local CA may not sign for hosts of declared apis (its `--permit` name constraints leave them out)'],
 });
 
 export const FORWARD_CODES = REGISTRY.codes;

@@ -12,3 +12,5 @@ export type { CaMaterial, CaSource, CreateCaOptions, LocalCa } from './ca.js';
 export { FORWARD_CODES, FORWARD_CODE_TITLES, ForwardProxyError } from './codes.js';
 export type { ForwardCode } from './codes.js';
 export { dnsName } from './host.js';
+export { dnsConstraints, hostsOutsideCa, requireCaCoversHosts } from './permitted.js';
+export type { DnsConstraints } from './permitted.js';

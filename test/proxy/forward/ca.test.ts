@@ -47,6 +47,8 @@ describe('blastguard proxy ca init', () => {
     expect(r.stdout).toContain('NODE_EXTRA_CA_CERTS=ca/ca-cert.pem');
     expect(r.stdout).toContain('curl --cacert ca/ca-cert.pem');
     expect(r.stdout).toContain('SSL_CERT_FILE=ca/ca-cert.pem');
+    // The AWS CLI and boto3 read neither REQUESTS_CA_BUNDLE nor SSL_CERT_FILE.
+    expect(r.stdout).toContain('AWS_CA_BUNDLE=ca/ca-cert.pem');
     expect(r.stdout).toContain('update-ca-certificates');
     const ca = await readLocalCa(path.join(dir, 'ca'));
     expect(ca.signingAlgorithm).toEqual({ name: 'ECDSA', hash: 'SHA-256' });
