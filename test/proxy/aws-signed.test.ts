@@ -33,8 +33,10 @@ const errorCode = (res: Sent): string | undefined => (res.json() as { error_code
 describe('signed aws requests through the proxy still verify upstream', () => {
   const upstream = signingUpstream();
   let harness: Harness;
+  let host = '';
   beforeAll(async () => {
     const url = await upstream.start();
+    host = new URL(url).host;
     harness = await startProxy(
       [
         { api: 'aws-s3', url },
@@ -52,7 +54,7 @@ describe('signed aws requests through the proxy still verify upstream', () => {
   const through = async (request: SignedRequest): Promise<Sent> => {
     upstream.seen.length = 0;
     harness.decided.length = 0;
-    return send(harness.proxy.url, signed(request));
+    return send(harness.proxy.url, signed(request, host));
   };
 
   it('a plain query POST verifies (the control)', async () => {
@@ -132,7 +134,7 @@ describe('signed aws requests through the proxy still verify upstream', () => {
 
     it('a named person\'s staging delete of two keys is decided twice and reaches s3 as signed', async () => {
       const text = body(['logs/2026/a.txt', 'logs/2026/b&amp;c.txt']);
-      const res = await through({ service: 's3', target: '/?delete', headers: headers(text), body: text });
+      const res = await through({ service: 's3', target: '/acme-staging-assets?delete', headers: headers(text), body: text });
       expect(res.status, res.text).toBe(200);
       expect(harness.decided.map((d) => [(d.input['operation'] as { name: string }).name, d.decision.mode])).toEqual([
         ['DeleteObjects', 'shadow'],
@@ -143,7 +145,7 @@ describe('signed aws requests through the proxy still verify upstream', () => {
 
     it('one key naming the Terraform state stops the whole call (aws-s3-safety/terraform-state-is-kept)', async () => {
       const text = body(['logs/2026/a.txt', 'terraform.tfstate']);
-      const res = await through({ service: 's3', target: '/?delete', headers: headers(text), body: text });
+      const res = await through({ service: 's3', target: '/acme-staging-assets?delete', headers: headers(text), body: text });
       expect(res.status, res.text).toBe(403);
       expect((res.json() as { rule?: string }).rule).toBe('aws-s3-safety/terraform-state-is-kept');
       expect(upstream.seen).toEqual([]);
@@ -151,7 +153,7 @@ describe('signed aws requests through the proxy still verify upstream', () => {
 
     it('a body that reads more than one way (an entity a DTD declares) is refused (BG437), never sent', async () => {
       const text = `<?xml version="1.0"?><!DOCTYPE Delete [<!ENTITY s "terraform.tfstate">]><Delete><Object><Key>&s;</Key></Object></Delete>`;
-      const res = await through({ service: 's3', target: '/?delete', headers: headers(text), body: text });
+      const res = await through({ service: 's3', target: '/acme-staging-assets?delete', headers: headers(text), body: text });
       expect(res.status, res.text).toBe(403);
       expect(errorCode(res)).toBe('BG437');
       expect(upstream.seen).toEqual([]);

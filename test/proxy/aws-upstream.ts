@@ -4,12 +4,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authorization, verifies } from '../helpers/sigv4.js';
 
-/** The host each service's requests are signed for (the proxy forwards under the upstream's own `Host`). */
-const HOSTS: Record<string, string> = {
-  iam: 'iam.amazonaws.com',
-  ecs: 'ecs.us-east-1.amazonaws.com',
-  s3: 'acme-staging-assets.s3.us-east-1.amazonaws.com',
-};
+/**
+ * The catalog api each service's requests are routed to. In reverse mode the proxy forwards under
+ * the upstream's own `Host` (and refuses, BG737, a signature over another host), so a client
+ * signs for the upstream's host and names the api as the first path segment, which the proxy
+ * strips: the signature covers the path the upstream receives.
+ */
+const APIS: Record<string, string> = { iam: 'aws-iam', ecs: 'aws-ecs', s3: 'aws-s3' };
 
 export interface Seen {
   method: string;
@@ -27,12 +28,15 @@ export interface SignedRequest {
   body: string | Uint8Array;
 }
 
-/** The request as an SDK sends it: every header given (and `host`, `x-amz-date`) signed over the body as sent. */
-export function signed(request: SignedRequest): { method: string; path: string; headers: Record<string, string>; body: string | Uint8Array } {
+/**
+ * The request as an SDK pointed at the upstream `host` sends it through the reverse proxy: every
+ * header given (and `host`, `x-amz-date`) signed over the body as sent; S3 path-style.
+ */
+export function signed(request: SignedRequest, host: string): { method: string; path: string; headers: Record<string, string>; body: string | Uint8Array } {
   const method = request.method ?? 'POST';
   const target = request.target ?? '/';
-  const headers = { host: HOSTS[request.service]!, 'x-amz-date': '20261130T190000Z', ...request.headers };
-  return { method, path: target, headers: { ...headers, authorization: authorization({ method, target, headers, body: request.body, region: 'us-east-1', service: request.service, s3: request.service === 's3' }) }, body: request.body };
+  const headers = { host, 'x-amz-date': '20261130T190000Z', ...request.headers };
+  return { method, path: `/${APIS[request.service]!}${target}`, headers: { ...headers, authorization: authorization({ method, target, headers, body: request.body, region: 'us-east-1', service: request.service, s3: request.service === 's3' }) }, body: request.body };
 }
 
 export function signingUpstream(): { seen: Seen[]; start(): Promise<string>; close(): Promise<void> } {
@@ -46,8 +50,7 @@ export function signingUpstream(): { seen: Seen[]; start(): Promise<string>; clo
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
           const body = Buffer.concat(chunks);
-          const service = /\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
-          const verified = verifies({ method: req.method ?? '', target: req.url ?? '', headers: req.headers, body }, HOSTS[service] ?? '');
+          const verified = verifies({ method: req.method ?? '', target: req.url ?? '', headers: req.headers, body }, String(req.headers.host ?? ''));
           seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, verified });
           if (verified) res.writeHead(200, { 'content-type': 'application/xml' }).end('<ok/>');
           else res.writeHead(403, { 'content-type': 'application/xml' }).end('<Error><Code>SignatureDoesNotMatch</Code></Error>');

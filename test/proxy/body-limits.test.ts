@@ -11,7 +11,8 @@ import { send } from './send.js';
 
 const GITHUB_TOKEN = 'fake-github-developer-gh-token';
 const SIG = 'AWS4-HMAC-SHA256 Credential=fake-AKIDEXAMPLE/20261130/us-east-1/s3/aws4_request, SignedHeaders=x-amz-content-sha256;x-amz-date, Signature=' + 'a'.repeat(64);
-const S3 = { host: 'acme-staging-assets.s3.us-east-1.amazonaws.com', 'x-amz-date': '20261130T190000Z', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', authorization: SIG, 'content-type': 'application/octet-stream' };
+// Path-style: the loopback upstream reads the bucket from the path (a virtual-hosted Host would be BG733).
+const S3 = { host: 's3.us-east-1.amazonaws.com', 'x-amz-date': '20261130T190000Z', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', authorization: SIG, 'content-type': 'application/octet-stream' };
 
 /** A GitHub contents PUT with `size` bytes of base64 content, as Octokit sends it. */
 function contents(size: number): string {
@@ -72,15 +73,15 @@ describe('request body limits', () => {
   it('S3 object data of 3 MB is not bounded by the 1 MiB parsing limit', async () => {
     const h = await proxy();
     seen.length = 0;
-    const res = await send(h.proxy.url, { method: 'PUT', path: '/big.bin', headers: S3, body: Buffer.alloc(3_000_000, 1) });
+    const res = await send(h.proxy.url, { method: 'PUT', path: '/acme-staging-assets/big.bin', headers: S3, body: Buffer.alloc(3_000_000, 1) });
     expect(res.status, res.text).toBe(200);
-    expect(seen).toEqual([{ url: '/big.bin', size: 3_000_000 }]);
+    expect(seen).toEqual([{ url: '/acme-staging-assets/big.bin', size: 3_000_000 }]);
   }, 60_000);
 
   it('S3 object data past `maxDataBytes` is answered 413 with BG700', async () => {
     const h = await proxy({ maxDataBytes: 2_000_000 });
     seen.length = 0;
-    const res = await send(h.proxy.url, { method: 'PUT', path: '/big.bin', headers: S3, body: Buffer.alloc(3_000_000, 1) });
+    const res = await send(h.proxy.url, { method: 'PUT', path: '/acme-staging-assets/big.bin', headers: S3, body: Buffer.alloc(3_000_000, 1) });
     expect(res.status, res.text).toBe(413);
     expect((res.json() as { error_code?: string }).error_code).toBe(EXTRACT_CODES.limitExceeded);
     expect(seen).toEqual([]);

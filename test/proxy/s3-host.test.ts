@@ -27,7 +27,9 @@ const S3_INVENTORY = inventoryOf([
   { id: 'acme-prod-assets', kind: 'bucket', environment: 'production' },
 ]);
 const inventories = new Map([['aws-s3', S3_INVENTORY]]);
-const signed = { authorization: 'AWS4-HMAC-SHA256 Credential=fake-AKIDEXAMPLE/20261130/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=aaaa', 'x-amz-date': '20261130T190000Z', baggage: 'originator=user:ops' };
+// `host` is not among the signed headers: a signature over a `Host` the upstream does not receive is
+// refused first (BG737, sigv4-host.test.ts); these cases are about which bucket each host reads.
+const signed = { authorization: 'AWS4-HMAC-SHA256 Credential=fake-AKIDEXAMPLE/20261130/us-east-1/s3/aws4_request, SignedHeaders=x-amz-date, Signature=aaaa', 'x-amz-date': '20261130T190000Z', baggage: 'originator=user:ops' };
 
 interface Received {
   method: string;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROXY_CODES } from '../../src/proxy/index.js';
 import { startProxy, type Harness } from './support.js';
 import { send } from './send.js';
-import { signedHeaders, verifies } from './sigv4.js';
+import { authorization, verifies } from '../helpers/sigv4.js';
 
 describe('SigV4 requests through the reverse proxy', () => {
   let upstream: Server;
@@ -20,7 +20,7 @@ describe('SigV4 requests through the reverse proxy', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const verified = verifies(req.method ?? '', req.url ?? '', req.headers, Buffer.concat(chunks));
+        const verified = verifies({ method: req.method ?? '', target: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) }, String(req.headers.host ?? ''));
         seen.push({ verified });
         res.writeHead(verified ? 200 : 403, { 'content-type': 'application/x-amz-json-1.1' }).end(verified ? '{"clusterArns":[]}' : '{"__type":"SignatureDoesNotMatch"}');
       });
@@ -37,8 +37,8 @@ describe('SigV4 requests through the reverse proxy', () => {
 
   const listClusters = (host: string): { headers: Record<string, string>; body: string } => {
     const body = '{"maxResults":10}';
-    const headers = signedHeaders({ method: 'POST', path: '/', host, service: 'ecs', body, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters' } });
-    return { headers, body };
+    const signed = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters', host, 'x-amz-date': '20261130T190000Z' };
+    return { headers: { ...signed, authorization: authorization({ method: 'POST', target: '/', headers: signed, body, region: 'us-east-1', service: 'ecs' }) }, body };
   };
 
   it('a call signed for the proxy host (`--endpoint-url`) is refused with BG737, nothing forwarded', async () => {

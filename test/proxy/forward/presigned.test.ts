@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTRACT_CODES, fingerprintOf } from '../../../src/extract/index.js';
 import { startForwardRig, through, type ForwardRig } from './mode-rig.js';
 
-const HOST = 'acme-staging-assets.s3.us-east-1.amazonaws.com';
+// Path-style: the `--upstream` override on loopback reads the bucket from the path (a virtual-hosted host would be BG733).
+const HOST = 's3.us-east-1.amazonaws.com';
 const SIGNATURE = 'f'.repeat(64);
 const SIGV4 = `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAFAKE0000PRESIGN%2F20261130%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261130T190000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=${SIGNATURE}`;
 const SIGV2 = `AWSAccessKeyId=AKIAFAKE0000PRESIGN&Expires=1796000000&Signature=${'g'.repeat(28)}%3D`;
@@ -37,9 +38,9 @@ describe('S3 presigned urls through the forward proxy', () => {
   ])('a presigned GetObject, %s, is decided with the access key id as its credential and forwarded', async (_name, query) => {
     seen.length = 0;
     rig.decided.length = 0;
-    const res = await through(rig, HOST, `/k.txt?${query}`);
+    const res = await through(rig, HOST, `/acme-staging-assets/k.txt?${query}`);
     expect(res.status, res.body).toBe(200);
-    expect(seen).toEqual([`/k.txt?${query}`]);
+    expect(seen).toEqual([`/acme-staging-assets/k.txt?${query}`]);
     expect(rig.decided).toHaveLength(1);
     const { input } = rig.decided[0]!;
     expect(input['token']).toEqual({ fingerprint: fingerprintOf('AKIAFAKE0000PRESIGN') });
@@ -48,7 +49,7 @@ describe('S3 presigned urls through the forward proxy', () => {
 
   it('a presigned url naming two different access keys is refused (BG413), nothing forwarded', async () => {
     seen.length = 0;
-    const res = await through(rig, HOST, `/k.txt?${SIGV4}&AWSAccessKeyId=AKIAOTHER0000KEY`);
+    const res = await through(rig, HOST, `/acme-staging-assets/k.txt?${SIGV4}&AWSAccessKeyId=AKIAOTHER0000KEY`);
     expect(res.status).toBe(403);
     expect((JSON.parse(res.body) as { error_code: string }).error_code).toBe(EXTRACT_CODES.conflictingHeader);
     expect(seen).toEqual([]);
