@@ -1347,20 +1347,20 @@ var require_util = __commonJS({
           return c2 >= 33 && c2 <= 126;
       }
     }
-    function isValidHTTPToken(characters) {
-      if (characters.length === 0) {
+    function isValidHTTPToken(characters2) {
+      if (characters2.length === 0) {
         return false;
       }
-      for (let i = 0; i < characters.length; ++i) {
-        if (!isTokenCharCode(characters.charCodeAt(i))) {
+      for (let i = 0; i < characters2.length; ++i) {
+        if (!isTokenCharCode(characters2.charCodeAt(i))) {
           return false;
         }
       }
       return true;
     }
     var headerCharRegex = /[^\t\x20-\x7e\x80-\xff]/;
-    function isValidHeaderValue(characters) {
-      return !headerCharRegex.test(characters);
+    function isValidHeaderValue(characters2) {
+      return !headerCharRegex.test(characters2);
     }
     function parseRangeHeader(range) {
       if (range == null || range === "") return { start: 0, end: null, size: null };
@@ -4087,11 +4087,11 @@ var require_util2 = __commonJS({
     var { isUint8Array } = __require("node:util/types");
     var { webidl } = require_webidl();
     var supportedHashes = [];
-    var crypto3;
+    var crypto4;
     try {
-      crypto3 = __require("node:crypto");
+      crypto4 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto3.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
+      supportedHashes = crypto4.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
     } catch {
     }
     function responseURL(response) {
@@ -4364,7 +4364,7 @@ var require_util2 = __commonJS({
       }
     }
     function bytesMatch(bytes, metadataList) {
-      if (crypto3 === void 0) {
+      if (crypto4 === void 0) {
         return true;
       }
       const parsedMetadata = parseMetadata(metadataList);
@@ -4379,7 +4379,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto3.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto4.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -5443,8 +5443,8 @@ var require_body = __commonJS({
     var { multipartFormDataParser } = require_formdata_parser();
     var random;
     try {
-      const crypto3 = __require("node:crypto");
-      random = (max2) => crypto3.randomInt(0, max2);
+      const crypto4 = __require("node:crypto");
+      random = (max2) => crypto4.randomInt(0, max2);
     } catch {
       random = (max2) => Math.floor(Math.random(max2));
     }
@@ -17083,13 +17083,13 @@ var require_frame = __commonJS({
     "use strict";
     var { maxUnsigned16Bit } = require_constants5();
     var BUFFER_SIZE = 16386;
-    var crypto3;
+    var crypto4;
     var buffer = null;
     var bufIdx = BUFFER_SIZE;
     try {
-      crypto3 = __require("node:crypto");
+      crypto4 = __require("node:crypto");
     } catch {
-      crypto3 = {
+      crypto4 = {
         // not full compatibility, but minimum.
         randomFillSync: function randomFillSync(buffer2, _offset, _size) {
           for (let i = 0; i < buffer2.length; ++i) {
@@ -17102,7 +17102,7 @@ var require_frame = __commonJS({
     function generateMask() {
       if (bufIdx === BUFFER_SIZE) {
         bufIdx = 0;
-        crypto3.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
+        crypto4.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
       }
       return [buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++]];
     }
@@ -17174,9 +17174,9 @@ var require_connection = __commonJS({
     var { Headers: Headers3, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
-    var crypto3;
+    var crypto4;
     try {
-      crypto3 = __require("node:crypto");
+      crypto4 = __require("node:crypto");
     } catch {
     }
     function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options) {
@@ -17196,7 +17196,7 @@ var require_connection = __commonJS({
         const headersList = getHeadersList(new Headers3(options.headers));
         request2.headersList = headersList;
       }
-      const keyValue = crypto3.randomBytes(16).toString("base64");
+      const keyValue = crypto4.randomBytes(16).toString("base64");
       request2.headersList.append("sec-websocket-key", keyValue);
       request2.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
@@ -17226,7 +17226,7 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto3.createHash("sha1").update(keyValue + uid).digest("base64");
+          const digest = crypto4.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
@@ -18726,7 +18726,7 @@ var require_eventsource = __commonJS({
     var experimentalWarned = false;
     var defaultReconnectionTime = 3e3;
     var CONNECTING = 0;
-    var OPEN = 1;
+    var OPEN2 = 1;
     var CLOSED = 2;
     var ANONYMOUS = "anonymous";
     var USE_CREDENTIALS = "use-credentials";
@@ -18858,7 +18858,7 @@ var require_eventsource = __commonJS({
             this.dispatchEvent(new Event("error"));
             return;
           }
-          this.#readyState = OPEN;
+          this.#readyState = OPEN2;
           this.dispatchEvent(new Event("open"));
           this.#state.origin = response.urlList[response.urlList.length - 1].origin;
           const eventSourceStream = new EventSourceStream({
@@ -18965,7 +18965,7 @@ var require_eventsource = __commonJS({
         __proto__: null,
         configurable: false,
         enumerable: true,
-        value: OPEN,
+        value: OPEN2,
         writable: false
       },
       CLOSED: {
@@ -28639,7 +28639,7 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj2, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add = (key, value) => {
+        const add2 = (key, value) => {
           if (typeof replacer === "function")
             value = replacer.call(obj2, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
@@ -28649,10 +28649,10 @@ var require_YAMLMap = __commonJS({
         };
         if (obj2 instanceof Map) {
           for (const [key, value] of obj2)
-            add(key, value);
+            add2(key, value);
         } else if (obj2 && typeof obj2 === "object") {
           for (const key of Object.keys(obj2))
-            add(key, obj2[key]);
+            add2(key, obj2[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map.items.sort(schema.sortMapEntries);
@@ -54821,7 +54821,7 @@ var require_BigInteger = __commonJS({
         if (n2 > 0) return Math.floor(n2);
         return Math.ceil(n2);
       }
-      function add(a, b) {
+      function add2(a, b) {
         var l_a = a.length, l_b = b.length, r = new Array(l_a), carry = 0, base = BASE, sum, i2;
         for (i2 = 0; i2 < l_b; i2++) {
           sum = a[i2] + b[i2] + carry;
@@ -54837,8 +54837,8 @@ var require_BigInteger = __commonJS({
         return r;
       }
       function addAny(a, b) {
-        if (a.length >= b.length) return add(a, b);
-        return add(b, a);
+        if (a.length >= b.length) return add2(a, b);
+        return add2(b, a);
       }
       function addSmall(a, carry) {
         var l = a.length, r = new Array(l), base = BASE, sum, i2;
@@ -71649,8 +71649,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addList(items, ordered = false) {
-    const tag2 = ordered ? "ol" : "ul";
+  addList(items, ordered2 = false) {
+    const tag2 = ordered2 ? "ol" : "ul";
     const listItems = items.map((item) => this.wrap("li", item)).join("");
     const element = this.wrap(tag2, listItems);
     return this.addRaw(element).addEOL();
@@ -73887,18 +73887,19 @@ function readManifest(text2) {
   const syntax = jsonSyntaxLocation(text2);
   if (syntax !== void 0) return { syntax };
   const value = JSON.parse(text2);
-  if (!isRecord(value)) return { shape: "is not a json object" };
-  if (value["format"] !== MANIFEST_FORMAT) return { shape: `has no \`"format": "${MANIFEST_FORMAT}"\`` };
-  if (value["version"] !== 1) return { shape: 'has no `"version": 1`' };
+  if (!isRecord(value)) return { shape: "is not a json object", path: [] };
+  const at = (member) => member in value ? [member] : [];
+  if (value["format"] !== MANIFEST_FORMAT) return { shape: `has no \`"format": "${MANIFEST_FORMAT}"\``, path: at("format") };
+  if (value["version"] !== 1) return { shape: 'has no `"version": 1`', path: at("version") };
   const operations = value["operations"];
-  if (!Array.isArray(operations)) return { shape: "has no `operations` array" };
+  if (!Array.isArray(operations)) return { shape: "has no `operations` array", path: at("operations") };
   const out = [];
   for (const [i, op] of operations.entries()) {
-    if (!isRecord(op)) return { shape: `has \`operations[${i}]\`, which is not an object` };
+    if (!isRecord(op)) return { shape: `has \`operations[${i}]\`, which is not an object`, path: ["operations", i] };
     for (const member of ["id", "name", "body"]) {
-      if (typeof op[member] !== "string" || op[member] === "") return { shape: `has \`operations[${i}]\` without a non-empty string \`${member}\`` };
+      if (typeof op[member] !== "string" || op[member] === "") return { shape: `has \`operations[${i}]\` without a non-empty string \`${member}\``, path: ["operations", i, ...member in op ? [member] : []] };
     }
-    if (typeof op["type"] !== "string" || !TYPES.has(op["type"])) return { shape: `has \`operations[${i}]\` whose \`type\` is not query, mutation or subscription` };
+    if (typeof op["type"] !== "string" || !TYPES.has(op["type"])) return { shape: `has \`operations[${i}]\` whose \`type\` is not query, mutation or subscription`, path: ["operations", i, ..."type" in op ? ["type"] : []] };
     out.push({ id: op["id"], name: op["name"], type: op["type"], body: op["body"] });
   }
   return { operations: out };
@@ -74959,6 +74960,20 @@ function mergeCells(space, cells) {
   );
 }
 
+// src/diff/panic.ts
+var NORMAL = Object.freeze({ enforcement: "normal", until: null });
+function panicFor(ir, cls) {
+  const { enforcement, reason, expires } = ir.overrides;
+  if (enforcement === "normal") return NORMAL;
+  if (enforcement === "shadow-all" && (reason === null || reason === "" || expires === null)) return NORMAL;
+  if (enforcement === "lockdown" && cls !== "destructive") return NORMAL;
+  if (expires === null) return { enforcement, until: null };
+  const until = parseRfc3339(expires);
+  return until === null ? NORMAL : { enforcement, until };
+}
+var panicKey = (p) => p.until === null ? p.enforcement : `${p.enforcement}@${p.until.seconds}.${p.until.nanos}`;
+var enforcementAt = (p, at) => p.until === null || compareInstants(at, p.until) < 0 ? p.enforcement : "normal";
+
 // src/diff/settle.ts
 var COVERED = Object.freeze({ operations: ["*"], environments: ["*"], projects: null, resources: null });
 function settle(rules, grants, open2, scopesChecked) {
@@ -74975,7 +74990,7 @@ function settle(rules, grants, open2, scopesChecked) {
   else if (!scopesChecked || top >= 0 && rules[top].mode === "deny") keptGrants = [];
   else if (grants.some((g) => !open2.grant(g))) keptGrants = [COVERED];
   else keptGrants = [...grants];
-  return { rules: kept, grants: keptGrants };
+  return { rules: kept, grants: keptGrants, decided: top >= 0 };
 }
 function firstOpen(rules, open2) {
   let best;
@@ -74986,10 +75001,101 @@ function firstOpen(rules, open2) {
   return best;
 }
 
+// src/diff/token-groups.ts
+var byString3 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+var CLASS_SELECTORS = { read: "class:read", write: "class:write", destructive: "class:destructive" };
+function selectorMatches2(selector, op, cls) {
+  return selector === "*" || selector === op || selector === CLASS_SELECTORS[cls];
+}
+function relevantGrants(t, op, cls, env) {
+  return t.grants.filter((g) => g.operations.some((sel) => selectorMatches2(sel, op, cls)) && g.environments.some((e) => e === "*" || e === env));
+}
+var grantKeys = /* @__PURE__ */ new WeakMap();
+function grantKey(g) {
+  let k = grantKeys.get(g);
+  if (k === void 0) {
+    k = JSON.stringify([g.projects, g.resources, g.arguments ?? null]);
+    grantKeys.set(g, k);
+  }
+  return k;
+}
+var TokenGroups = class {
+  /** `records`: per side, the usable token record of each fingerprint (sorted), or null. */
+  constructor(fingerprints, records) {
+    this.fingerprints = fingerprints;
+    this.records = records;
+    this.bySelector = records.map(() => /* @__PURE__ */ new Map());
+    this.byName = records.map(() => /* @__PURE__ */ new Map());
+    records.forEach((recs, k) => {
+      for (const fp of fingerprints) {
+        const rec = recs.get(fp) ?? null;
+        if (!rec) continue;
+        add(this.byName[k], rec.name, fp);
+        for (const sel of new Set(rec.grants.flatMap((g) => g.operations))) add(this.bySelector[k], sel, fp);
+      }
+    });
+  }
+  fingerprints;
+  records;
+  /** Per side: the fingerprints whose token has a grant with the selector; and by token name. */
+  bySelector;
+  byName;
+  /** By class × environment of each side: the groups of every token as if no grant named the operation and no rule named a token. */
+  tiers = /* @__PURE__ */ new Map();
+  /** The groups of `only` (default: every token) for operation `op`, in fingerprint order. */
+  groups(op, sides, only) {
+    const referenced = sides.map((s) => new Set(s.rules.flatMap((r) => r.match.tokens ?? [])));
+    const out = /* @__PURE__ */ new Map();
+    if (only) {
+      for (const fp of this.fingerprints) if (only.has(fp)) add(out, this.key(fp, { op, sides }, referenced), fp);
+      return [...out.values()];
+    }
+    const picked = /* @__PURE__ */ new Set();
+    sides.forEach((_, k) => {
+      for (const fp of this.bySelector[k].get(op) ?? []) picked.add(fp);
+      for (const name of referenced[k]) for (const fp of this.byName[k].get(name) ?? []) picked.add(fp);
+    });
+    for (const [key, fps] of this.tier(sides)) {
+      const rest = picked.size === 0 ? fps : fps.filter((fp) => !picked.has(fp));
+      if (rest.length > 0) out.set(key, [...rest]);
+    }
+    for (const fp of picked) add(out, this.key(fp, { op, sides }, referenced), fp);
+    const groups = [...out.values()];
+    if (picked.size > 0) for (const g of groups) g.sort(byString3);
+    return groups.sort((a, b) => byString3(a[0], b[0]));
+  }
+  tier(sides) {
+    const at = sides.map((s) => `${s.cls}${s.env ?? ""}${s.env === null}`).join("|");
+    let tier = this.tiers.get(at);
+    if (!tier) {
+      tier = /* @__PURE__ */ new Map();
+      for (const fp of this.fingerprints) add(tier, this.key(fp, { op: null, sides }, null), fp);
+      this.tiers.set(at, tier);
+    }
+    return tier;
+  }
+  /** What the cell reads of a token on each side (`referenced`: the token names its rules name; null for none). */
+  key(fp, cell4, referenced) {
+    return this.records.map((recs, k) => {
+      const rec = recs.get(fp) ?? null;
+      if (!rec) return "none";
+      const side2 = cell4.sides[k];
+      const coverage = [...new Set(relevantGrants(rec, cell4.op, side2.cls, side2.env).map(grantKey))].sort(byString3);
+      const named = referenced?.[k].has(rec.name) ? JSON.stringify(rec.name) : "";
+      return `${rec.expires ?? ""}${named}${coverage.join("")}`;
+    }).join("|");
+  }
+};
+function add(m, key, fp) {
+  const list2 = m.get(key);
+  if (list2) list2.push(fp);
+  else m.set(key, [fp]);
+}
+
 // src/diff/space.ts
 var MAX_ATTEMPT = 1e9;
-var byString3 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-var sortedUnique2 = (xs) => [...new Set(xs)].sort(byString3);
+var byString4 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+var sortedUnique2 = (xs) => [...new Set(xs)].sort(byString4);
 function side(ir, apiName) {
   const api = ir.apis.find((a) => a.name === apiName);
   const rules = api ? ir.policies.filter((p) => p.api === apiName).flatMap((p) => p.rules) : [];
@@ -75020,9 +75126,6 @@ function ruleKey(r) {
   return k;
 }
 var listKey = (rules, grants) => rules.map(ruleKey).join("\n") + "\0" + JSON.stringify(grants);
-function selectorMatches2(selector, op, cls) {
-  return selector === "*" || selector === op || selector === `class:${cls}`;
-}
 function fresh(stem, taken, ok = () => true) {
   for (let i = 0; ; i++) {
     const v = i === 0 ? stem : `${stem}${i}`;
@@ -75061,7 +75164,7 @@ function apiSpace(base, head, apiName) {
     operations: sortedUnique2(ops),
     protectedEnvironments: [...protectedSide?.protectedEnvironments ?? []],
     environments: sortedUnique2(envs),
-    tokens: [...tokens2.values()].sort((a, b) => byString3(a.fingerprint, b.fingerprint))
+    tokens: [...tokens2.values()].sort((a, b) => byString4(a.fingerprint, b.fingerprint))
   };
 }
 function operationCells(space, sides) {
@@ -75090,6 +75193,10 @@ function changedCells(base, head, apiName, emit) {
   const takenFps = new Set([...base.tokens, ...head.tokens].map((t) => t.fingerprint));
   const unknownFp = fresh(`sha256:${"0".repeat(64)}`, takenFps);
   const tokenKey = (s, fp) => JSON.stringify(s.tokens.get(fp) ?? null);
+  const tokenGroups = new TokenGroups(
+    space.tokens.map((t) => t.fingerprint),
+    sides.map((s) => new Map(space.tokens.map((t) => [t.fingerprint, lookup(s, t.fingerprint)])))
+  );
   const changedTokens = new Set(space.tokens.filter((t) => tokenKey(sides[0], t.fingerprint) !== tokenKey(sides[1], t.fingerprint)).map((t) => t.fingerprint));
   for (const op of operationCells(space, sides)) {
     const opSides = sides.map((s) => {
@@ -75109,30 +75216,17 @@ function changedCells(base, head, apiName, emit) {
       });
       const envCondition = envAtom === null ? { in: [], unknown: true } : { in: [envAtom], unknown: false };
       const envFixed = envSides.map(
-        ({ s, cls, env, known }) => s.api ? JSON.stringify([cls, env, known, s.api.defaults[cls], s.api.tokens.missing, s.api.tokens.unknown, s.api.tokens.requireExpiry, s.api.tokens.checkScopesFor.includes(cls), s.ir.overrides]) : "no-api"
+        ({ s, cls, env, known }) => s.api ? JSON.stringify([cls, env, known, s.api.defaults[cls], s.api.tokens.missing, s.api.tokens.unknown, s.api.tokens.requireExpiry, s.api.tokens.checkScopesFor.includes(cls), panicKey(panicFor(s.ir, cls))]) : "no-api"
       );
       const untouched = envFixed[0] === envFixed[1] && listKey(envSides[0].rules, null) === listKey(envSides[1].rules, null);
       if (untouched && changedTokens.size === 0) continue;
-      const groups = /* @__PURE__ */ new Map();
-      for (const t of space.tokens) {
-        if (untouched && !changedTokens.has(t.fingerprint)) continue;
-        const key = envSides.map(({ s, cls, env, rules }) => {
-          const rec = lookup(s, t.fingerprint);
-          if (!rec) return "none";
-          const referenced = rules.some((r) => r.match.tokens?.includes(rec.name));
-          const coverage = sortedUnique2(relevantGrants(rec, op.name, cls, env).map((g) => JSON.stringify([g.projects, g.resources, g.arguments ?? null])));
-          return JSON.stringify([rec.expires, referenced ? rec.name : "", coverage]);
-        }).join("|");
-        const list2 = groups.get(key);
-        if (list2) list2.push(t.fingerprint);
-        else groups.set(key, [t.fingerprint]);
-      }
+      const groups = tokenGroups.groups(op.name, envSides, untouched ? changedTokens : void 0);
       const tokenCells = [
         ...untouched ? [] : [
           { fp: null, condition: { fingerprints: [], missing: true, unknown: false } },
           { fp: unknownFp, condition: { fingerprints: [], missing: false, unknown: true } }
         ],
-        ...[...groups.values()].map((fps) => ({ fp: fps[0], condition: { fingerprints: fps, missing: false, unknown: false } }))
+        ...groups.map((fps) => ({ fp: fps[0], condition: { fingerprints: fps, missing: false, unknown: false } }))
       ];
       for (const tc of tokenCells) {
         const nodes = envSides.map(({ s, cls, env, known, rules }) => {
@@ -75140,17 +75234,23 @@ function changedCells(base, head, apiName, emit) {
           const grants = token ? relevantGrants(token, op.name, cls, env) : null;
           const kept = rules.filter((r) => !r.match.tokens || token !== null && r.match.tokens.includes(token.name));
           const api = s.api;
-          const fixed = api ? JSON.stringify([
+          const expires = token?.expires ? parseRfc3339(token.expires) : null;
+          const fixed = api ? JSON.stringify([cls, env, known, api.tokens.checkScopesFor.includes(cls), expires]) : "no-api";
+          const panic = api ? panicFor(s.ir, cls) : NO_PANIC;
+          return {
+            s,
             cls,
             env,
-            known,
-            api.defaults[cls],
-            tc.fp === null ? api.tokens.missing : token === null ? api.tokens.unknown : null,
-            api.tokens.checkScopesFor.includes(cls),
-            token?.expires ?? null,
-            s.ir.overrides
-          ]) : "no-api";
-          return { s, cls, env, rules: kept, grants, token, fixed };
+            rules: kept,
+            grants,
+            token,
+            fixed,
+            fallback: api ? api.defaults[cls] : null,
+            tokenMode: !api ? null : tc.fp === null ? api.tokens.missing : token === null ? api.tokens.unknown : null,
+            panic,
+            enforcement: panicKey(panic),
+            expired: false
+          };
         });
         const [b, h] = nodes;
         if (sameNode(b, h)) continue;
@@ -75171,12 +75271,8 @@ function changedCells(base, head, apiName, emit) {
   }
   return { space, evaluated: walk.evaluated };
 }
-function relevantGrants(t, op, cls, env) {
-  return t.grants.filter(
-    (g) => g.operations.some((sel) => selectorMatches2(sel, op, cls)) && g.environments.some((e) => e === "*" || e === env)
-  );
-}
-var sameNode = (b, h) => b.fixed === h.fixed && listKey(b.rules, b.grants) === listKey(h.rules, h.grants);
+var NO_PANIC = Object.freeze({ enforcement: "normal", until: null });
+var sameNode = (b, h) => b.fixed === h.fixed && b.fallback === h.fallback && b.tokenMode === h.tokenMode && b.enforcement === h.enforcement && listKey(b.rules, b.grants) === listKey(h.rules, h.grants);
 function prune(n2, fp) {
   const api = n2.s.api;
   const ir = {
@@ -75210,10 +75306,14 @@ function writeInstant(t) {
   return null;
 }
 function splitTime(walk, b, h, conditions, input2, pb, ph) {
-  const cuts = instants([b.token?.expires, h.token?.expires, b.s.ir.overrides.expires, h.s.ir.overrides.expires]);
+  const cuts = instants([b.token?.expires, h.token?.expires]);
+  for (const n2 of [b, h]) if (n2.panic.until !== null && !cuts.some((c2) => compareInstants(c2, n2.panic.until) === 0)) cuts.push(n2.panic.until);
+  cuts.sort(compareInstants);
   const reference = "2000-01-01T00:00:00Z";
   if (cuts.length === 0) {
-    splitInner(walk, 0, b, h, conditions, { ...input2, time: reference }, pb, ph);
+    const at = parseRfc3339(reference);
+    const [nb, nh] = [atTime(b, at), atTime(h, at)];
+    if (!sameNode(nb, nh)) splitInner(walk, 0, nb, nh, conditions, { ...input2, time: reference }, pb, ph);
     return;
   }
   for (let i = -1; i < cuts.length; i++) {
@@ -75223,8 +75323,16 @@ function splitTime(walk, b, h, conditions, input2, pb, ph) {
     const text2 = writeInstant(rep);
     if (text2 === null) continue;
     const time = { from: from ? writeInstant(from) : null, until: until ? writeInstant(until) : null };
-    splitInner(walk, 0, b, h, { ...conditions, time }, { ...input2, time: text2 }, pb, ph);
+    const [nb, nh] = [atTime(b, rep), atTime(h, rep)];
+    if (sameNode(nb, nh)) continue;
+    splitInner(walk, 0, nb, nh, { ...conditions, time }, { ...input2, time: text2 }, pb, ph);
   }
+}
+function atTime(n2, at) {
+  const enforcement = enforcementAt(n2.panic, at);
+  if (enforcement === "lockdown") return { ...n2, rules: [], grants: [], fixed: "lockdown", fallback: null, tokenMode: null, enforcement, expired: false };
+  const expires = n2.token?.expires ? parseRfc3339(n2.token.expires) : null;
+  return { ...n2, enforcement, expired: expires !== null && compareInstants(at, expires) >= 0 };
 }
 var keepAll = () => true;
 function identityHolds2(cond, value) {
@@ -75337,28 +75445,42 @@ function conditionsOn(field, r) {
       return (m.resources?.projects ?? null) !== null;
   }
 }
-function openFrom(k) {
-  const rest = FIELDS.slice(k);
+var bit = (field) => 1 << FIELDS.indexOf(field);
+function openOf(done, fieldsOnly) {
+  const rest = FIELDS.filter((f) => (done & bit(f)) === 0);
   const ids = rest.includes("resourceId");
   const projects = rest.includes("project");
   return {
-    rule: (r) => hasArguments(r.match.arguments) || rest.some((f) => conditionsOn(f, r)),
-    grant: (g) => hasArguments(g.arguments) || ids && g.resources !== null || projects && g.projects !== null
+    rule: (r) => !fieldsOnly && hasArguments(r.match.arguments) || rest.some((f) => conditionsOn(f, r)),
+    grant: (g) => !fieldsOnly && hasArguments(g.arguments) || ids && g.resources !== null || projects && g.projects !== null
   };
 }
-var OPEN_FROM = Array.from({ length: FIELDS.length + 1 }, (_, k) => openFrom(k));
-function splitInner(walk, k, b0, h0, conditions, input2, pb, ph) {
-  const b = settleNode(b0, OPEN_FROM[k]);
-  const h = settleNode(h0, OPEN_FROM[k]);
+var OPEN = Array.from({ length: 1 << FIELDS.length }, (_, done) => openOf(done, false));
+var OPEN_FIELDS = Array.from({ length: 1 << FIELDS.length }, (_, done) => openOf(done, true));
+function nextField(b, h, done) {
+  const open2 = OPEN_FIELDS[done];
+  const fb = firstOpen(b.rules, open2);
+  const fh = firstOpen(h.rules, open2);
+  const rule = fb && (!fh || SEVERITY[fb.mode] >= SEVERITY[fh.mode]) ? fb : fh;
+  const unsplit = (f) => (done & bit(f)) === 0;
+  if (rule) return FIELDS.find((f) => unsplit(f) && conditionsOn(f, rule));
+  const grants = [...b.grants ?? [], ...h.grants ?? []];
+  if (unsplit("resourceId") && grants.some((g) => g.resources !== null)) return "resourceId";
+  if (unsplit("project") && grants.some((g) => g.projects !== null)) return "project";
+  return null;
+}
+function splitInner(walk, done, b0, h0, conditions, input2, pb, ph) {
+  const b = settleNode(b0, OPEN[done]);
+  const h = settleNode(h0, OPEN[done]);
   if (sameNode(b, h)) return;
-  if (k === FIELDS.length) {
+  const field = nextField(b, h, done);
+  if (field === null) {
     splitArguments(walk, b, h, conditions, input2, pb, ph);
     return;
   }
-  const field = FIELDS[k];
   const parts = partsFor(field, [...b.rules, ...h.rules], [...b.grants ?? [], ...h.grants ?? []]);
   if (parts === null) {
-    splitInner(walk, k + 1, b, h, conditions, input2, pb, ph);
+    splitInner(walk, done | bit(field), b, h, conditions, input2, pb, ph);
     return;
   }
   for (const part of parts) {
@@ -75366,12 +75488,12 @@ function splitInner(walk, k, b0, h0, conditions, input2, pb, ph) {
     const nh = narrow(h, part);
     const [c2, i] = part.apply(conditions, input2);
     if (sameNode(nb, nh)) continue;
-    splitInner(walk, k + 1, nb, nh, c2, i, pb, ph);
+    splitInner(walk, done | bit(field), nb, nh, c2, i, pb, ph);
   }
 }
 function argumentConditions(nodes) {
   const out = /* @__PURE__ */ new Map();
-  const add = (args) => {
+  const add2 = (args) => {
     for (const [path21, c2] of Object.entries(args ?? {})) {
       const list2 = out.get(path21);
       if (list2) list2.push(c2);
@@ -75379,8 +75501,8 @@ function argumentConditions(nodes) {
     }
   };
   for (const n2 of nodes) {
-    for (const r of n2.rules) add(r.match.arguments);
-    for (const g of n2.grants ?? []) add(g.arguments);
+    for (const r of n2.rules) add2(r.match.arguments);
+    for (const g of n2.grants ?? []) add2(g.arguments);
   }
   return out;
 }
@@ -75393,14 +75515,29 @@ function splitArguments(walk, b, h, conditions, input2, pb, ph) {
   const aw = { walk, input: input2, pb, ph, memo: /* @__PURE__ */ new Map() };
   for (const cell4 of argumentCells(aw, b, h, [])) {
     const values2 = {};
-    for (const [path21, v] of [...cell4.values].sort((x, y) => byString3(x[0], y[0]))) defineOwn(values2, path21, v);
+    for (const [path21, v] of [...cell4.values].sort((x, y) => byString4(x[0], y[0]))) defineOwn(values2, path21, v);
     const c2 = cell4.values.length === 0 ? conditions : { ...conditions, arguments: values2 };
-    emitCell(walk, h, c2, { ...input2, argAtoms: [...cell4.atoms].sort((x, y) => byString3(x.path, y.path)) }, cell4);
+    emitCell(walk, h, c2, { ...input2, argAtoms: [...cell4.atoms].sort((x, y) => byString4(x.path, y.path)) }, cell4);
   }
 }
 function settleNode(n2, open2) {
   const scopesChecked = n2.s.api !== void 0 && n2.s.api.tokens.checkScopesFor.includes(n2.cls);
-  return { ...n2, ...settle(n2.rules, n2.grants, open2, scopesChecked) };
+  const { rules, grants, decided } = settle(n2.rules, n2.grants, open2, scopesChecked);
+  const token = certainTokenMode(n2, grants, scopesChecked);
+  const fallback = decided || n2.fallback === null || token !== null && SEVERITY[token] > SEVERITY[n2.fallback] ? null : n2.fallback;
+  const out = { ...n2, rules, grants, fallback };
+  if (out.enforcement === "shadow-all" && !canDeny(out, scopesChecked)) out.enforcement = "normal";
+  return out;
+}
+function certainTokenMode(n2, grants, scopesChecked) {
+  if (n2.tokenMode !== null) return n2.tokenMode;
+  if (n2.token === null) return null;
+  if (n2.expired) return "deny";
+  return scopesChecked && grants !== null && grants.length === 0 ? "deny" : null;
+}
+function canDeny(n2, scopesChecked) {
+  if (n2.rules.some((r) => r.mode === "deny") || n2.fallback === "deny" || n2.tokenMode === "deny" || n2.expired) return true;
+  return scopesChecked && n2.grants !== null && !n2.grants.includes(COVERED);
 }
 function argumentCells(aw, b0, h0, done) {
   const split = new Set(done.map((d) => d.path));
@@ -75416,8 +75553,8 @@ function argumentCells(aw, b0, h0, done) {
     return d ? [{ values: [], atoms: [], before: d.before, after: d.after }] : [];
   }
   const isBlocked = (path22) => done.some((d) => path22.startsWith(d.path + ".") && d.atom.atom !== OTHER);
-  const remaining = [...byPath.keys()].sort(byString3);
-  const key = `${listKey(b.rules, b.grants)}${listKey(h.rules, h.grants)}${JSON.stringify(remaining.map((p) => [p, isBlocked(p)]))}`;
+  const remaining = [...byPath.keys()].sort(byString4);
+  const key = `${listKey(b.rules, b.grants)}${listKey(h.rules, h.grants)}${JSON.stringify([b.fallback, h.fallback, b.enforcement, h.enforcement, remaining.map((p) => [p, isBlocked(p)])])}`;
   const known = aw.memo.get(key);
   if (known) return known;
   const path21 = nextPath(b, h, open2, remaining);
@@ -75441,7 +75578,7 @@ function argumentCells(aw, b0, h0, done) {
     const nh = { ...h, rules: h.rules.filter((r) => holds(r.match.arguments, atom)), grants: h.grants === null ? null : h.grants.filter((g) => holds(g.arguments, atom)) };
     if (sameNode(nb, nh)) continue;
     for (const cell4 of argumentCells(aw, nb, nh, [...done, { path: path21, atom }])) {
-      const cellKey = JSON.stringify([cell4.before, cell4.after, [...cell4.values].sort((x, y) => byString3(x[0], y[0]))]);
+      const cellKey = JSON.stringify([cell4.before, cell4.after, [...cell4.values].sort((x, y) => byString4(x[0], y[0]))]);
       const entry = merged.get(cellKey);
       if (entry) for (const a of group2) entry.names.add(a.atom);
       else merged.set(cellKey, { names: new Set(group2.map((a) => a.atom)), cell: { ...cell4, atoms: [{ path: path21, atom }, ...cell4.atoms] } });
@@ -75463,7 +75600,7 @@ function nextPath(b, h, open2, remaining) {
   const fb = firstOpen(b.rules, open2);
   const fh = firstOpen(h.rules, open2);
   const target = fb && (!fh || SEVERITY[fb.mode] >= SEVERITY[fh.mode]) ? fb.match.arguments : fh ? fh.match.arguments : [...b.grants ?? [], ...h.grants ?? []].find((g) => open2.grant(g))?.arguments;
-  const path21 = Object.keys(target ?? {}).filter((p) => remaining.includes(p)).sort(byString3)[0] ?? remaining[0];
+  const path21 = Object.keys(target ?? {}).filter((p) => remaining.includes(p)).sort(byString4)[0] ?? remaining[0];
   return remaining.filter((p) => path21.startsWith(p + ".")).sort((x, y) => x.length - y.length)[0] ?? path21;
 }
 function narrow(n2, part) {
@@ -75489,18 +75626,32 @@ function realizeInput(given) {
 function emitCell(walk, h, conditions, input2, d) {
   walk.emit({
     api: walk.apiName,
-    conditions,
+    conditions: ordered(conditions, CONDITION_ORDER),
     before: d.before,
     after: d.after,
     headEnvironment: h.s.api ? h.env : null,
-    example: JSON.parse(JSON.stringify(realizeInput(input2)))
+    example: JSON.parse(JSON.stringify(ordered(realizeInput(input2), INPUT_ORDER)))
   });
+}
+var CONDITION_ORDER = ["operation", "environment", "token", "operationType", "time", ...FIELDS, "arguments"];
+var INPUT_ORDER = ["api", "operation", "resource", "token", "identity", "time", "attempt", "arguments"];
+var NESTED_ORDER = { resource: ["environment", "kind", "id", "project"], identity: ["verified", "originator", "tenant"] };
+function ordered(o, order) {
+  const out = {};
+  const rec = o;
+  for (const k of [...order, ...Object.keys(o)]) {
+    if (!hasOwn(rec, k) || hasOwn(out, k)) continue;
+    const v = rec[k];
+    const nested = order === INPUT_ORDER ? NESTED_ORDER[k] : void 0;
+    defineOwn(out, k, nested && typeof v === "object" && v !== null ? ordered(v, nested) : v);
+  }
+  return out;
 }
 
 // src/diff/diff.ts
-var byString4 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+var byString5 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
 function diffDecisions(base, head, options = {}) {
-  const apiNames = [...new Set([...base.apis, ...head.apis].map((a) => a.name))].sort(byString4);
+  const apiNames = [...new Set([...base.apis, ...head.apis].map((a) => a.name))].sort(byString5);
   const apis = [];
   const rows = [];
   const verdicts = [];
@@ -76798,13 +76949,13 @@ function verifyChain(compact, hash, store) {
     iat = Math.max(iat, child.iat);
     exp = Math.min(exp, child.exp);
   }
-  const leaf = levels[levels.length - 1].claims;
+  const leaf2 = levels[levels.length - 1].claims;
   return {
     hash,
-    originator: leaf.sub,
-    tenant: leaf.tctx.tenant,
-    ...leaf.tctx.causation === void 0 ? {} : { causation: leaf.tctx.causation },
-    txn: leaf.txn,
+    originator: leaf2.sub,
+    tenant: leaf2.tctx.tenant,
+    ...leaf2.tctx.causation === void 0 ? {} : { causation: leaf2.tctx.causation },
+    txn: leaf2.txn,
     issuers: levels.map((l) => l.claims.iss),
     audiences: levels.flatMap((l) => l.claims.aud === void 0 ? [] : [l.claims.aud]),
     scope,
@@ -77487,6 +77638,13 @@ var { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
   /** `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` or a `_method` parameter. */
   methodOverride: ["BG418", "request asks for an HTTP method override"],
   /**
+   * A header some server stacks read as the request's real path or host instead of the request
+   * line and `Host` (`X-Original-URL`, `X-Rewrite-URL`, `X-Original-URI`, `X-Forwarded-Uri`,
+   * `X-Forwarded-Path`, `X-Envoy-Original-Path`, `X-Forwarded-Prefix`, `X-Forwarded-Host`,
+   * `X-Original-Host`, `Forwarded: host=`): the server may run another call than the one decided.
+   */
+  targetOverride: ["BG443", "request carries a header that may override its path or host (`x-original-url`, `x-forwarded-host`, \u2026)"],
+  /**
    * A tool argument declared to carry SQL is missing, not a string, empty or not parseable as
    * PostgreSQL; or PostgreSQL may read it otherwise than the parser (a backslash in a standard
    * string, an unclosed literal or comment, statement boundaries the parser and the lexer disagree on).
@@ -77510,7 +77668,8 @@ var { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
    * Forwarding only: an AWS-signed request (SigV4 or V2, header or presigned url) whose query
    * string, content type or body the proxy would have to rewrite (a `+` or a byte outside `%XX`
    * escapes in the query or form, JSON that reads otherwise than its canonical form, a byte-order
-   * mark): the signature would no longer match what is forwarded.
+   * mark), or whose gzip body is not one gzip member under one `Content-Encoding: gzip` (several
+   * members, trailing bytes): the signature would no longer match what is forwarded.
    */
   signedNotForwardable: ["BG718", "aws-signed request cannot be forwarded unchanged"],
   /**
@@ -77531,6 +77690,13 @@ var { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
    */
   inexactNumber: ["BG704", "JSON number cannot be read exactly (beyond \xB12^53 or a double's precision)"],
   /**
+   * The XML body of S3 `DeleteObjects` (`POST /?delete`) does not read one way: a DTD, entity,
+   * comment, CDATA section or processing instruction; a namespace other than S3's, an attribute;
+   * an element S3 does not define there, or one given twice where one is allowed (`Key`, `Quiet`);
+   * a carriage return or a character XML forbids; no object, or more than S3's 1,000.
+   */
+  unreadableDeleteBody: ["BG437", "S3 `DeleteObjects` body cannot be read one way"],
+  /**
    * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
    * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is
    * never a request's failure: the enforcer keeps the inventory it had.
@@ -77539,7 +77705,7 @@ var { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
 });
 
 // src/extract/credentials.ts
-import { createHash as createHash3 } from "node:crypto";
+import crypto3, { createHash as createHash3 } from "node:crypto";
 
 // src/extract/failure.ts
 var ExtractFailure = class extends BlastguardError {
@@ -77554,19 +77720,25 @@ function fail(code3, message3) {
 
 // src/extract/credentials.ts
 function fingerprintOf(value) {
-  return `sha256:${createHash3("sha256").update(value, "utf8").digest("hex")}`;
+  return `sha256:${sha256Hex(value)}`;
 }
+var oneShot = crypto3.hash;
+var sha256Hex = typeof oneShot === "function" ? (value) => oneShot("sha256", value, "hex") : (value) => createHash3("sha256").update(value, "utf8").digest("hex");
 function cgiName(name) {
-  return name.toLowerCase().replace(/_/g, "-");
+  const lower = name.toLowerCase();
+  return lower.includes("_") ? lower.replace(/_/g, "-") : lower;
 }
-function extractToken(headers, config, family = () => null) {
+function extractToken(headers, config, family = () => null, presigned = null) {
   const tokens2 = /* @__PURE__ */ new Set();
   const carriers = [];
+  if (presigned !== null) tokens2.add(presigned);
+  const sentAs = [];
+  for (const [sent, values2] of headers) sentAs.push([cgiName(sent), values2]);
   for (const { name, schemes } of config) {
     const own2 = /* @__PURE__ */ new Set();
     const key = cgiName(name);
-    for (const [sent, values2] of headers) {
-      if (cgiName(sent) !== key) continue;
+    for (const [sent, values2] of sentAs) {
+      if (sent !== key) continue;
       for (const raw of values2) {
         const token2 = credentialOf(raw, schemes);
         if (token2 !== null) own2.add(token2);
@@ -77579,6 +77751,7 @@ function extractToken(headers, config, family = () => null) {
     }
   }
   if (tokens2.size > 1) {
+    if (presigned !== null) fail(EXTRACT_CODES.conflictingHeader, "the presigned url and a credential header carry different credentials");
     fail(EXTRACT_CODES.conflictingHeader, `headers ${carriers.map((c2) => `\`${c2}\``).join(" and ")} carry different credentials`);
   }
   const [token] = tokens2;
@@ -77609,6 +77782,31 @@ function sigv4AccessKey(params) {
   return /^[A-Za-z0-9]{1,128}$/.test(key) && scope.split("/").length === 5 ? key : null;
 }
 
+// src/extract/presigned.ts
+var AWS_PROTOCOLS = /* @__PURE__ */ new Set(["s3", "aws-query", "aws-json", "rest-xml"]);
+function readsSigV4(api) {
+  return api.tokens.headers.some(
+    (h) => h.name.toLowerCase() === "authorization" && (h.schemes.some((s) => s.toLowerCase() === "aws4-hmac-sha256") || h.schemes.length === 0 && AWS_PROTOCOLS.has(api.protocol))
+  );
+}
+function accessKeyOf(scope) {
+  const parts = scope.split("/");
+  return parts.length === 5 && /^[A-Za-z0-9]{1,128}$/.test(parts[0]) ? parts[0] : scope;
+}
+function presignedCredential(search, api) {
+  if (search === "" || search === "?" || !readsSigV4(api)) return null;
+  const keys = /* @__PURE__ */ new Set();
+  for (const [name, value] of new URLSearchParams(search)) {
+    const lower = name.toLowerCase();
+    if (lower === "x-amz-credential") keys.add(accessKeyOf(value.trim()));
+    else if (lower === "awsaccesskeyid") keys.add(value.trim());
+  }
+  keys.delete("");
+  if (keys.size > 1) fail(EXTRACT_CODES.conflictingHeader, "the presigned url names several access keys (`X-Amz-Credential`, `AWSAccessKeyId`)");
+  const [key] = keys;
+  return key ?? null;
+}
+
 // src/extract/envelope.ts
 var NO_ISSUERS = Object.freeze([]);
 function envelopeVerifier(ir, time, fetched) {
@@ -77637,6 +77835,22 @@ function envelopeCheck(check2) {
   } catch (e) {
     if (e instanceof EnvelopeError) throw new ExtractFailure(e.code, `identity envelope: ${e.message}`);
     throw e;
+  }
+}
+
+// src/extract/url-override.ts
+var URL_OVERRIDES = ["x-original-url", "x-rewrite-url", "x-original-uri", "x-forwarded-uri", "x-forwarded-path", "x-envoy-original-path", "x-forwarded-prefix", "x-forwarded-host", "x-original-host"];
+var METHOD_OVERRIDES = ["x-original-method"];
+function refuseTargetOverrides(headers) {
+  for (const sent of headers.keys()) {
+    const name = sent.replace(/_/g, "-");
+    const url = URL_OVERRIDES.find((o) => o === name);
+    if (url !== void 0) fail(EXTRACT_CODES.targetOverride, `header \`${url}\` may make the server run another path or host than the request names`);
+    const method = METHOD_OVERRIDES.find((o) => o === name);
+    if (method !== void 0) fail(EXTRACT_CODES.methodOverride, `header \`${method}\` may make the server run the request as another method`);
+    if (name === "forwarded" && headerValues(headers, sent).some((v) => /(?:^|[;,])\s*host\s*=/i.test(v))) {
+      fail(EXTRACT_CODES.targetOverride, "header `forwarded` names a `host=`, which may make the server read another host than the request names");
+    }
   }
 }
 
@@ -77693,6 +77907,7 @@ function normalizeRequest(request2, url, headers, limit, opaque = false) {
     const normalized2 = { method: request2.method.toUpperCase(), url, headers, text: "", bytes, limit };
     const override2 = methodOverride(normalized2);
     if (override2 !== null) fail(EXTRACT_CODES.methodOverride, override2);
+    refuseTargetOverrides(headers);
     return normalized2;
   }
   const text2 = readBody(request2.body, limit);
@@ -77705,6 +77920,7 @@ function normalizeRequest(request2, url, headers, limit, opaque = false) {
   const normalized = { method: request2.method.toUpperCase(), url, headers, text: text2, bytes, limit };
   const override = methodOverride(normalized);
   if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
+  refuseTargetOverrides(headers);
   return normalized;
 }
 function bodyBytes(body, limit) {
@@ -78012,10 +78228,24 @@ function declaredInventory(ir, api) {
 }
 
 // src/extract/params.ts
-var FOLDS = /[A-Z\u017F\u212A]/;
 function goFold(name) {
-  if (!FOLDS.test(name)) return name;
-  return name.replace(/[A-Z]/g, (c2) => c2.toLowerCase()).replace(/\u017F/g, "s").replace(/\u212A/g, "k");
+  for (let i = 0; i < name.length; i++) {
+    const c2 = name.charCodeAt(i);
+    if (c2 >= 65 && c2 <= 90 || c2 === 383 || c2 === 8490) return foldFrom(name, i);
+  }
+  return name;
+}
+function foldFrom(name, start) {
+  if (name.length > 64) return name.replace(/[A-Z]/g, (c2) => c2.toLowerCase()).replace(/\u017F/g, "s").replace(/\u212A/g, "k");
+  let out = name.slice(0, start);
+  for (let i = start; i < name.length; i++) {
+    const c2 = name.charCodeAt(i);
+    if (c2 >= 65 && c2 <= 90) out += String.fromCharCode(c2 + 32);
+    else if (c2 === 383) out += "s";
+    else if (c2 === 8490) out += "k";
+    else out += name[i];
+  }
+  return out;
 }
 function foldConflict(record2, known) {
   const knownBy = foldedNames(known);
@@ -78657,10 +78887,10 @@ function plain(entry, query) {
 }
 function storedIds(entry) {
   const out = [];
-  const unreadable = (member) => fail(EXTRACT_CODES.invalidBody, `\`${member}\` is not a string document id`);
+  const unreadable2 = (member) => fail(EXTRACT_CODES.invalidBody, `\`${member}\` is not a string document id`);
   const documentId = entry["documentId"];
   if (documentId !== void 0 && documentId !== null) {
-    if (typeof documentId !== "string") return unreadable("documentId");
+    if (typeof documentId !== "string") return unreadable2("documentId");
     const colon = documentId.indexOf(":");
     const id = colon === -1 ? documentId : documentId.slice(0, colon) === "sha256" ? documentId.slice(colon + 1) : documentId;
     out.push({ member: "documentId", id });
@@ -78670,7 +78900,7 @@ function storedIds(entry) {
     if (value === void 0 || value === null) continue;
     if (typeof value === "number") out.push({ member, id: String(value) });
     else if (typeof value === "string") out.push({ member, id: value });
-    else if (member !== "id") unreadable(member);
+    else if (member !== "id") unreadable2(member);
   }
   let extensions = entry["extensions"];
   if (typeof extensions === "string") {
@@ -78681,7 +78911,7 @@ function storedIds(entry) {
     const stored = extensions["persistedQuery"];
     if (stored !== void 0 && stored !== null) {
       const hash = isRecord(stored) ? stored["sha256Hash"] : void 0;
-      if (typeof hash !== "string") return unreadable("extensions.persistedQuery.sha256Hash");
+      if (typeof hash !== "string") return unreadable2("extensions.persistedQuery.sha256Hash");
       out.push({ member: "extensions.persistedQuery", id: hash });
     }
   }
@@ -78750,11 +78980,11 @@ function graphqlRequests(request2, api) {
   if (body.length === 0) fail(EXTRACT_CODES.noOperation, "the batched request is an empty array");
   return body;
 }
+var MEMBERS_BY_FOLD = new Map(GRAPHQL_MEMBERS.map((m) => [goFold(m), m]));
 function checkMemberForms(names, spelled) {
-  const members = new Map(GRAPHQL_MEMBERS.map((m) => [goFold(m), m]));
   for (const name of names) {
     if (spelled.includes(name)) continue;
-    const member = readings(name).map((reading) => members.get(goFold(reading.split(/[[.]/, 1)[0].trim()))).find((m) => m !== void 0);
+    const member = readings(name).map((reading) => MEMBERS_BY_FOLD.get(goFold(reading.split(/[[.]/, 1)[0].trim()))).find((m) => m !== void 0);
     if (member !== void 0) {
       fail(
         EXTRACT_CODES.ambiguousParameters,
@@ -79211,6 +79441,158 @@ function withoutPayload(request2, api) {
   return { ...request2, text: "" };
 }
 
+// src/extract/protocols/s3-host.ts
+var VIRTUAL_HOST = /^(.+?)\.s3[.-]/;
+function s3BucketOfHost(hostname) {
+  return VIRTUAL_HOST.exec(hostname.toLowerCase().replace(/\.$/, ""))?.[1];
+}
+
+// src/extract/protocols/s3-delete.ts
+var MAX_DELETE_OBJECTS = 1e3;
+var S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/";
+var OBJECT_MEMBERS = /* @__PURE__ */ new Set(["Key", "VersionId", "ETag", "LastModifiedTime", "Size"]);
+var UTF82 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function unreadable(message3) {
+  return fail(EXTRACT_CODES.unreadableDeleteBody, `the s3 \`DeleteObjects\` body ${message3}`);
+}
+function readDeleteBody(request2) {
+  const codings = headerValues(request2.headers, "content-encoding").flatMap((v) => v.split(",")).map((v) => v.trim().toLowerCase()).filter((v) => v !== "" && v !== "identity");
+  if (codings.length > 0) fail(EXTRACT_CODES.unsupportedContentType, "the s3 `DeleteObjects` body has a content encoding: the keys it deletes cannot be read");
+  let text2;
+  try {
+    text2 = UTF82.decode(request2.bytes);
+  } catch {
+    return unreadable("is not valid utf-8");
+  }
+  return new DeleteReader(text2).document();
+}
+var WS = /[ \t\n\r]*/y;
+var DECLARATION = /<\?xml[ \t\n\r]+version[ \t\n\r]*=[ \t\n\r]*(["'])1\.0\1(?:[ \t\n\r]+encoding[ \t\n\r]*=[ \t\n\r]*(["'])utf-8\2)?(?:[ \t\n\r]+standalone[ \t\n\r]*=[ \t\n\r]*(["'])(?:yes|no)\3)?[ \t\n\r]*\?>/iy;
+var START = /<([A-Za-z_][A-Za-z0-9_.-]*)((?:[ \t\n\r]+[^\s=/>]+[ \t\n\r]*=[ \t\n\r]*(?:"[^"<]*"|'[^'<]*'))*)[ \t\n\r]*(\/?)>/y;
+var ATTRIBUTE = /[ \t\n\r]+([^\s=/>]+)[ \t\n\r]*=[ \t\n\r]*(?:"([^"<]*)"|'([^'<]*)')/g;
+var TEXT = /[^<]*/y;
+var NOT_CHAR = /[^\t\n\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+var REFERENCE = /&(?:(lt|gt|amp|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));|&/g;
+var PREDEFINED = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+var DeleteReader = class {
+  constructor(text2) {
+    this.text = text2;
+  }
+  text;
+  at = 0;
+  document() {
+    this.sticky(DECLARATION);
+    this.sticky(WS);
+    const root = this.element(0, true);
+    this.sticky(WS);
+    if (this.at !== this.text.length) this.refuseMarkup("has content after the `Delete` element");
+    if (root.name !== "Delete" || root.text !== null) unreadable("is not one `Delete` element of `Object` elements");
+    const objects = [];
+    let quiet;
+    for (const child of root.children) {
+      if (child.name === "Quiet") {
+        if (quiet !== void 0) unreadable("gives `Quiet` twice: parsers differ on which one they keep");
+        quiet = leaf(child);
+        if (quiet !== "true" && quiet !== "false") unreadable(`has \`Quiet\` ${quote(quiet, "key", "of an unexpected form")}, not \`true\` or \`false\``);
+      } else if (child.name === "Object") {
+        if (objects.length === MAX_DELETE_OBJECTS) unreadable(`names more than ${MAX_DELETE_OBJECTS} objects, the most s3 deletes in one call`);
+        objects.push(deletedObject(child));
+      } else {
+        unreadable(`has an element ${quote(child.name, "key", "of another name")} s3 does not define in \`Delete\``);
+      }
+    }
+    if (objects.length === 0) unreadable("names no object to delete");
+    return quiet === void 0 ? { objects } : { objects, quiet };
+  }
+  /** An element and its content; only the root (depth 0) may carry an attribute, `xmlns`, S3's own. */
+  element(depth, root = false) {
+    START.lastIndex = this.at;
+    const m = START.exec(this.text);
+    if (m === null) return this.refuseMarkup("is not xml an sdk writes");
+    this.at = START.lastIndex;
+    const name = m[1];
+    const attributes = [...m[2].matchAll(ATTRIBUTE)];
+    if (attributes.length > 1) unreadable(`has several attributes on \`${name}\``);
+    for (const [, attribute = "", double, single] of attributes) {
+      const value = double ?? single ?? "";
+      if (!root || attribute !== "xmlns" || value !== S3_NAMESPACE) {
+        unreadable(`has the attribute ${quote(attribute, "key", "of another name")} on \`${name}\`: only \`xmlns="${S3_NAMESPACE}"\` on \`Delete\` reads one way`);
+      }
+    }
+    if (m[3] === "/") return { name, children: [], text: "" };
+    if (depth > 2) unreadable("nests elements deeper than `Delete`, `Object`, `Key`");
+    const children = [];
+    let text2 = "";
+    for (; ; ) {
+      TEXT.lastIndex = this.at;
+      const raw = TEXT.exec(this.text)[0];
+      this.at = TEXT.lastIndex;
+      text2 += characters(raw);
+      if (this.text.startsWith("</", this.at)) break;
+      if (this.at >= this.text.length) unreadable(`ends inside \`${name}\``);
+      children.push(this.element(depth + 1));
+    }
+    const close = `</${name}`;
+    if (!this.text.startsWith(close, this.at)) unreadable(`closes \`${name}\` with another element's end tag`);
+    this.at += close.length;
+    this.sticky(WS);
+    if (this.text[this.at] !== ">") unreadable(`closes \`${name}\` with another element's end tag`);
+    this.at++;
+    if (children.length === 0) return { name, children, text: text2 };
+    if (text2.trim() !== "" || /\r/.test(text2)) unreadable(`has text next to the elements in \`${name}\``);
+    return { name, children, text: null };
+  }
+  sticky(pattern) {
+    pattern.lastIndex = this.at;
+    if (pattern.test(this.text)) this.at = pattern.lastIndex;
+  }
+  /** Refuses what is not an element: a DTD, comment, CDATA section or processing instruction says what it is. */
+  refuseMarkup(otherwise) {
+    const rest = this.text.slice(this.at, this.at + 9);
+    if (rest.startsWith("<!DOCTYPE") || rest.startsWith("<!ENTITY")) return unreadable("has a document type declaration: entities it declares are expanded by some parsers only");
+    if (rest.startsWith("<!--")) return unreadable("has a comment");
+    if (rest.startsWith("<![CDATA[")) return unreadable("has a cdata section");
+    if (rest.startsWith("<?")) return unreadable("has a processing instruction or a second xml declaration");
+    if (/^<[A-Za-z_][A-Za-z0-9_.-]*:/.test(rest)) return unreadable("uses a namespace prefix: only s3's default namespace reads one way");
+    return unreadable(otherwise);
+  }
+};
+function characters(raw) {
+  if (raw === "") return raw;
+  if (raw.includes("\r")) unreadable("has a carriage return, which xml parsers normalize to a line feed and others keep");
+  if (raw.includes("]]>")) unreadable("has `]]>` in text, which xml forbids and lenient parsers keep");
+  if (NOT_CHAR.test(raw)) unreadable("has a character xml does not allow");
+  if (!raw.includes("&")) return raw;
+  return raw.replace(REFERENCE, (_whole, named, decimal2, hex) => {
+    if (named !== void 0) return PREDEFINED[named];
+    if (decimal2 === void 0 && hex === void 0) return unreadable("has an `&` that is not `&lt;`, `&gt;`, `&amp;`, `&quot;`, `&apos;` or a character reference: parsers differ on undeclared entities");
+    const code3 = decimal2 !== void 0 ? Number(decimal2) : parseInt(hex, 16);
+    const char = code3 <= 1114111 ? String.fromCodePoint(code3) : "";
+    if (char === "" || code3 !== 13 && NOT_CHAR.test(char) || code3 >= 55296 && code3 <= 57343) unreadable("has a character reference to a character xml does not allow");
+    return char;
+  });
+}
+function leaf(element) {
+  if (element.text === null) return unreadable(`has elements inside \`${element.name}\`, which holds text`);
+  return element.text;
+}
+function deletedObject(element) {
+  const members = /* @__PURE__ */ new Map();
+  for (const child of element.children) {
+    if (!OBJECT_MEMBERS.has(child.name)) unreadable(`has an element ${quote(child.name, "key", "of another name")} s3 does not define in \`Object\``);
+    if (members.has(child.name)) unreadable(`gives \`${child.name}\` twice in one \`Object\`: parsers differ on which one they keep`);
+    members.set(child.name, leaf(child));
+  }
+  const key = members.get("Key");
+  if (key === void 0 || key === "") unreadable("has an `Object` without a `Key`");
+  const object = { Key: key };
+  for (const name of ["VersionId", "ETag", "LastModifiedTime", "Size"]) {
+    const value = members.get(name);
+    if (value !== void 0) object[name] = value;
+  }
+  return object;
+}
+
 // src/extract/protocols/s3.ts
 var s3 = {
   protocol: "s3",
@@ -79311,14 +79693,13 @@ function ordinaryParameter(name, subresource) {
   if (lower.startsWith("x-amz-")) return !lower.startsWith("x-amz-copy-source");
   return SUBRESOURCE_PARAMETERS[name]?.has(subresource) === true;
 }
-var VIRTUAL_HOST = /^(.+?)\.s3[.-]/;
 function s3Operations(request2) {
   const { method, url, headers } = request2;
   const ambiguous = (message3) => fail(EXTRACT_CODES.ambiguousParameters, message3);
   const names = [...url.searchParams.keys()];
   checkParameterNames(url.search, names, [...SUBRESOURCES]);
   const segments2 = url.pathname.split("/").slice(1);
-  const virtual = VIRTUAL_HOST.exec(url.hostname.toLowerCase().replace(/\.$/, ""))?.[1];
+  const virtual = s3BucketOfHost(url.hostname);
   const bucket = virtual ?? decode2(segments2.shift() ?? "");
   const key = segments2.length === 0 ? "" : segments2.map(decode2).join("/");
   if (!virtual && bucket === "" && key !== "") ambiguous("the path starts with an empty bucket segment");
@@ -79349,6 +79730,10 @@ function s3Operations(request2) {
   }
   if (bucket !== "") args["Bucket"] = bucket;
   if (key !== "") args["Key"] = key;
+  if (name === "DeleteObjects") {
+    const { objects, quiet } = readDeleteBody(request2);
+    return objects.map((object) => ({ name, type: "request", args: { ...args, ...object, ...quiet === void 0 ? {} : { Quiet: quiet } } }));
+  }
   return [{ name, type: "request", args }];
 }
 function decode2(segment) {
@@ -79757,7 +80142,7 @@ function withSqlClass(found, api) {
 }
 
 // src/extract/forward.ts
-var DEFAULT_FORWARD_LIMITS = { maxBodyBytes: 1024 * 1024, maxDepth: 30, maxAliases: 100, maxTokens: 1e4 };
+var DEFAULT_FORWARD_LIMITS = { maxBodyBytes: 1024 * 1024, maxDataBytes: 64 * 1024 * 1024, maxDepth: 30, maxAliases: 100, maxTokens: 1e4 };
 
 // src/extract/index.ts
 function extractDecisionInputs(request2, ir, options) {
@@ -79768,7 +80153,7 @@ function extractDecisionInputs(request2, ir, options) {
     const url = parseUrl(request2.url, headers);
     const api = apiFor(ir, hostOf(url), url, context3);
     const inventory = lookupsFor(options, ir, api);
-    readCaller(headers, api, ir, context3, options);
+    readCaller(headers, api, ir, context3, options, url.search);
     const opaque = PROTOCOLS[api.protocol].bodyIsData === true;
     const normalized = normalizeRequest(request2, url, opaque ? headers : declaredBodyType(headers, api), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, opaque);
     inputsOf(PROTOCOLS[api.protocol].messages(normalized, api), api, context3, inventory, out);
@@ -79819,8 +80204,8 @@ function familyResolver(ir, api) {
   }
   return resolve;
 }
-function readCaller(headers, api, ir, context3, options) {
-  const fingerprint = extractToken(headers, api.tokens.headers, familyResolver(ir, api.name));
+function readCaller(headers, api, ir, context3, options, search) {
+  const fingerprint = extractToken(headers, api.tokens.headers, familyResolver(ir, api.name), presignedCredential(search, api));
   if (fingerprint !== null) context3.token = { fingerprint };
   context3.verifyEnvelope = envelopeVerifier(ir, context3.time, options.issuerKeys);
   const envelope = headerEnvelope(headers);
@@ -80287,12 +80672,12 @@ function hashBundleFile(path21, bytes, algorithm = "SHA-256") {
 
 // src/bundle/manifest.ts
 function serializeManifest(manifest) {
-  const ordered = { revision: manifest.revision };
-  if (manifest.roots !== void 0) ordered.roots = manifest.roots;
-  if (manifest.wasm !== void 0) ordered.wasm = manifest.wasm.map((w) => ({ entrypoint: w.entrypoint, module: w.module }));
-  if (manifest.rego_version !== void 0) ordered.rego_version = manifest.rego_version;
-  if (manifest.metadata !== void 0) ordered.metadata = manifest.metadata;
-  return Buffer.from(JSON.stringify(ordered) + "\n", "utf8");
+  const ordered2 = { revision: manifest.revision };
+  if (manifest.roots !== void 0) ordered2.roots = manifest.roots;
+  if (manifest.wasm !== void 0) ordered2.wasm = manifest.wasm.map((w) => ({ entrypoint: w.entrypoint, module: w.module }));
+  if (manifest.rego_version !== void 0) ordered2.rego_version = manifest.rego_version;
+  if (manifest.metadata !== void 0) ordered2.metadata = manifest.metadata;
+  return Buffer.from(JSON.stringify(ordered2) + "\n", "utf8");
 }
 var MANIFEST_HELP = "see the `.manifest` layout in the README (Bundles); OPA refuses a manifest with fields of the wrong type";
 var ROOTS_HELP = "OPA activates a bundle only when its entrypoints and data lie under its manifest roots (`blastguard` for a blastguard bundle)";
@@ -81875,7 +82260,7 @@ async function buildBundle(ir, options) {
 function packBuiltBundle(built) {
   return packBundle(built.files, built.signatures);
 }
-function sha256Hex(bytes) {
+function sha256Hex2(bytes) {
   return createHash6("sha256").update(bytes).digest("hex");
 }
 
@@ -82129,6 +82514,97 @@ var duplicateRuleId = {
   }
 };
 
+// src/core/json-position.ts
+var WS2 = /* @__PURE__ */ new Set([32, 9, 10, 13]);
+function locateJson(text2, path21) {
+  const n2 = text2.length;
+  let i = 0;
+  const ws = () => {
+    while (i < n2 && WS2.has(text2.charCodeAt(i))) i++;
+  };
+  const skipString = () => {
+    i++;
+    while (i < n2) {
+      const c2 = text2.charCodeAt(i);
+      if (c2 === 92) i += 2;
+      else if (c2 === 34) {
+        i++;
+        return;
+      } else i++;
+    }
+  };
+  const skipValue = () => {
+    ws();
+    const c2 = text2[i];
+    if (c2 === '"') return skipString();
+    if (c2 === "{" || c2 === "[") {
+      let depth = 0;
+      do {
+        const ch = text2[i];
+        if (ch === '"') {
+          skipString();
+          continue;
+        }
+        if (ch === "{" || ch === "[") depth++;
+        else if (ch === "}" || ch === "]") depth--;
+        i++;
+      } while (depth > 0 && i < n2);
+      return;
+    }
+    while (i < n2 && !",}] 	\r\n".includes(text2[i])) i++;
+  };
+  ws();
+  let at = i;
+  for (const key of path21) {
+    ws();
+    let found = false;
+    if (text2[i] === "{") {
+      i++;
+      for (; ; ) {
+        ws();
+        if (text2[i] !== '"') break;
+        const start = i;
+        skipString();
+        const name = JSON.parse(text2.slice(start, i));
+        ws();
+        i++;
+        if (name === String(key)) {
+          at = start;
+          found = true;
+          break;
+        }
+        skipValue();
+        ws();
+        if (text2[i] !== ",") break;
+        i++;
+      }
+    } else if (text2[i] === "[" && typeof key === "number") {
+      i++;
+      for (let index = 0; ; index++) {
+        ws();
+        if (text2[i] === "]") break;
+        if (index === key) {
+          at = i;
+          found = true;
+          break;
+        }
+        skipValue();
+        ws();
+        if (text2[i] !== ",") break;
+        i++;
+      }
+    }
+    if (!found) break;
+  }
+  let line = 1;
+  let lineStart = 0;
+  for (let k = text2.indexOf("\n"); k !== -1 && k < at; k = text2.indexOf("\n", k + 1)) {
+    line++;
+    lineStart = k + 1;
+  }
+  return { line, column: at - lineStart + 1 };
+}
+
 // src/validate/manifests.ts
 var MANIFEST = ["spec", "trustedDocuments", "manifest"];
 var readings2 = /* @__PURE__ */ new WeakMap();
@@ -82141,9 +82617,17 @@ function manifestSites(set) {
     if (file === null || api.value.spec.protocol !== "graphql") continue;
     const attached = set.attachments?.[file];
     const at = api.locate(MANIFEST, "value");
-    if (attached === void 0) out.push({ api, file, at, reading: null, problem: "was not read" });
-    else if ("problem" in attached) out.push({ api, file, at, reading: null, problem: attached.problem });
-    else out.push({ api, file, at, reading: readManifest(attached.text), problem: null });
+    const unread = () => at;
+    if (attached === void 0) out.push({ api, file, at, reading: null, problem: "was not read", locate: unread });
+    else if ("problem" in attached) out.push({ api, file, at, reading: null, problem: attached.problem, locate: unread });
+    else {
+      const { text: text2 } = attached;
+      const locate = (path21) => {
+        const { line, column } = locateJson(text2, path21) ?? { line: 1, column: 1 };
+        return { file, line, column, endLine: line, endColumn: column + 1 };
+      };
+      out.push({ api, file, at, reading: readManifest(text2), problem: null, locate });
+    }
   }
   readings2.set(set, out);
   return out;
@@ -82168,7 +82652,7 @@ var duplicateTrustedDocument = {
           diagnostic(
             VALIDATION_CODES.duplicateTrustedDocument,
             `trusted-documents manifest \`${site.file}\` lists id \`${escape2(op.id.slice(0, 80))}\` at \`operations[${seen}]\` and \`operations[${i}]\``,
-            site.at,
+            site.locate(["operations", i, "id"]),
             "keep one entry per id"
           )
         );
@@ -82610,7 +83094,7 @@ var trustedDocumentBody = {
           diagnostic(
             VALIDATION_CODES.trustedDocumentBody,
             `trusted document \`operations[${i}]\` (\`${escape2(op.name)}\`) of \`${site.file}\` ${problem}`,
-            site.at,
+            site.locate(["operations", i, "body"]),
             "regenerate the manifest from the client's operations"
           )
         );
@@ -82650,7 +83134,7 @@ var trustedDocumentId = {
           diagnostic(
             VALIDATION_CODES.trustedDocumentId,
             `trusted document \`operations[${i}]\` (\`${escape2(op.name)}\`) of \`${site.file}\` has id \`${escape2(op.id.slice(0, 80))}\`, not the sha256 of its body \`${hash}\``,
-            site.at,
+            site.locate(["operations", i, "id"]),
             "regenerate the manifest; ids are the lowercase sha256 hex of the body text"
           )
         );
@@ -82672,7 +83156,7 @@ var trustedDocumentsFormat = {
         diagnostic(
           VALIDATION_CODES.trustedDocumentsFormat,
           `trusted-documents manifest \`${site.file}\` of api \`${site.api.name}\` ${site.reading.shape}`,
-          site.at,
+          site.locate(site.reading.path),
           `use apollo's format: {"format": "apollo-persisted-query-manifest", "version": 1, "operations": [{"id", "name", "type", "body"}]}`
         )
       );
@@ -83242,7 +83726,7 @@ async function writeBundle(built, options) {
       cause: e
     });
   }
-  return { out: options.out, sha256: bytes === void 0 ? void 0 : sha256Hex(bytes) };
+  return { out: options.out, sha256: bytes === void 0 ? void 0 : sha256Hex2(bytes) };
 }
 
 // src/toolchain/revision.ts
@@ -83902,7 +84386,7 @@ async function readCodeowners(root) {
 }
 async function bundleOf(ir) {
   const bundle = await loadTestBundle(ir);
-  return { bundle, digest: `sha256:${sha256Hex(bundle.bytes)}` };
+  return { bundle, digest: `sha256:${sha256Hex2(bundle.bytes)}` };
 }
 async function diffPolicies(options) {
   const top = await gitTopLevel(options.cwd);
@@ -84024,9 +84508,12 @@ var HTTPError = class extends DistributeError {
     this.status = status;
     this.url = url;
     this.name = "HTTPError";
+    if (options.retryAfterMs !== void 0) this.retryAfterMs = options.retryAfterMs;
   }
   status;
   url;
+  /** The server's `Retry-After`, in milliseconds, uncapped: when a caller should ask it again at the earliest. */
+  retryAfterMs;
 };
 
 // src/distribute/config.ts
@@ -84135,10 +84622,10 @@ function backoffMs(attempt, baseMs = RETRY_BASE_MS, maxMs = MAX_RETRY_WAIT_MS, r
 function retryAfterMs(headers) {
   const value = headers.get("retry-after");
   if (value === null) return void 0;
-  const seconds2 = Number(value);
-  if (Number.isFinite(seconds2) && seconds2 >= 0) return Math.min(seconds2 * 1e3, MAX_RETRY_WAIT_MS);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? void 0 : Math.min(Math.max(0, date - Date.now()), MAX_RETRY_WAIT_MS);
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1e3;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? void 0 : Math.max(0, date - Date.now());
 }
 function showUrl(url) {
   try {
@@ -84167,8 +84654,11 @@ var Transport = class {
         if (response.status >= 200 && response.status < 300) return response;
         if (request2.accept?.includes(response.status)) return response;
         if (isRetryableStatus(response.status) && attempt < this.retries) {
-          await this.sleep(retryAfterMs(response.headers) ?? backoffMs(attempt));
-          continue;
+          const wait = retryAfterMs(response.headers);
+          if (wait === void 0 || wait <= MAX_RETRY_WAIT_MS) {
+            await this.sleep(wait ?? backoffMs(attempt));
+            continue;
+          }
         }
         throw statusError(response);
       } catch (e) {
@@ -84252,8 +84742,10 @@ function statusError(response) {
       help: "configure a bearer token or basic credentials for this source, and check they grant read access"
     });
   }
+  const retryAfter = retryAfterMs(response.headers);
   return new HTTPError(response.status, response.url, `\`${where}\` answered ${response.status}`, {
-    help: isRetryableStatus(response.status) ? "the server failed repeatedly; the next poll tries again" : "check the url and the server"
+    help: isRetryableStatus(response.status) ? "the server failed repeatedly; the next poll tries again" : "check the url and the server",
+    ...retryAfter === void 0 ? {} : { retryAfterMs: retryAfter }
   });
 }
 function causeCode(e) {
@@ -84368,14 +84860,20 @@ var MAX_TOKEN_BYTES = 1024 * 1024;
 function sha256Digest(bytes) {
   return `sha256:${createHash8("sha256").update(bytes).digest("hex")}`;
 }
-function parseChallenge(header) {
-  const m = /^\s*([A-Za-z][A-Za-z0-9._~+-]*)\s*(.*)$/.exec(header);
-  if (m === null) return void 0;
-  const params = {};
-  for (const p of m[2].matchAll(/([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g)) {
-    params[p[1].toLowerCase()] = p[2] !== void 0 ? p[2].replace(/\\(.)/g, "$1") : p[3] ?? "";
+function parseChallenges(header) {
+  const challenges = [];
+  const item = /\s*(?:([A-Za-z0-9_.~+-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))|([A-Za-z][A-Za-z0-9._~+-]*)(?=\s|,|$))\s*,?/gy;
+  let m;
+  while (item.lastIndex < header.length && (m = item.exec(header)) !== null) {
+    if (m[0] === "") break;
+    if (m[4] !== void 0) {
+      challenges.push({ scheme: m[4].toLowerCase(), params: {} });
+      continue;
+    }
+    const current = challenges[challenges.length - 1];
+    if (current !== void 0 && current.params[m[1].toLowerCase()] === void 0) current.params[m[1].toLowerCase()] = m[2] !== void 0 ? m[2].replace(/\\(.)/g, "$1") : m[3] ?? "";
   }
-  return { scheme: m[1].toLowerCase(), params };
+  return challenges;
 }
 var RegistryClient = class {
   constructor(ref, options) {
@@ -84417,7 +84915,8 @@ var RegistryClient = class {
   }
   async answerChallenge(response, actions) {
     const header = response.headers.get("www-authenticate") ?? "";
-    const challenge = parseChallenge(header);
+    const challenges = parseChallenges(header);
+    const challenge = challenges.find((c2) => c2.scheme === "bearer") ?? challenges[0];
     const credentials = this.options.credentials;
     if (challenge?.scheme === "basic") {
       if (credentials?.basic === void 0) throw this.needsCredentials("basic");
