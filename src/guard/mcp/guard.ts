@@ -1,4 +1,4 @@
-import type { HttpHeaders } from '../../extract/index.js';
+import type { ExtractCode, HttpHeaders } from '../../extract/index.js';
 import type { IrCatalog } from '../../ir/catalog.js';
 import { isRecord } from '../../core/record.js';
 import type { GuardCode } from '../codes.js';
@@ -11,7 +11,7 @@ export type GuardEvent =
   | { kind: 'denied'; id: JsonRpcId | null; verdict: CallVerdict }
   | { kind: 'shadow'; id: JsonRpcId | null; verdict: CallVerdict }
   | { kind: 'allowed'; id: JsonRpcId | null; verdict: CallVerdict }
-  | { kind: 'refused'; id: JsonRpcId | null; code: GuardCode; message: string }
+  | { kind: 'refused'; id: JsonRpcId | null; code: GuardCode | ExtractCode; message: string }
   | { kind: 'dropped'; id: JsonRpcId | null; message: string };
 
 export interface McpGuardOptions {
@@ -72,7 +72,7 @@ export class McpGuard {
   }
 
   /** Refuses a whole frame (a transport-level problem such as a header disagreeing with the body). */
-  refuse(code: GuardCode, message: string, id: JsonRpcId | null = null): JsonRpcMessage {
+  refuse(code: GuardCode | ExtractCode, message: string, id: JsonRpcId | null = null): JsonRpcMessage {
     this.emit({ kind: 'refused', id, code, message });
     return errorResponse(id, JSONRPC_ERRORS.invalidRequest, message, { code });
   }

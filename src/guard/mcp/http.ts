@@ -2,7 +2,7 @@ import { listenOn } from '../../enforce/index.js';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { normalizeHeaders } from '../../core/headers.js';
-import type { HttpHeaders } from '../../extract/index.js';
+import { EXTRACT_CODES, overrideOf, type ExtractCode, type HttpHeaders } from '../../extract/index.js';
 import { GUARD_CODES, GuardError, type GuardCode } from '../codes.js';
 import { forwardedRequestIds, idKey, mergeResponses, type McpGuard, type Plan } from './guard.js';
 import { headerMismatch } from './headers.js';
@@ -37,8 +37,10 @@ const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_UPSTREAM_TIMEOUT_MS = 300_000;
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and framing the guard redoes; never copied across. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect']);
-/** Headers some frameworks read to run a request as another method. */
+/** Headers some frameworks read to run a request as another method (`_` spellings are refused before). */
 const METHOD_OVERRIDE = /^x-(http-)?method(-override)?$/;
+/** What Streamable HTTP uses: POST (messages), GET (the server's stream), DELETE (a session's end). */
+const RELAYED_METHODS = new Set(['POST', 'GET', 'DELETE']);
 
 /**
  * The guard in front of a Streamable HTTP MCP server (revisions 2025-11-25 and 2026-07-28): a
@@ -46,7 +48,8 @@ const METHOD_OVERRIDE = /^x-(http-)?method(-override)?$/;
  * re-serialized; the upstream's answer (one JSON body, or an SSE stream) comes back streamed, with
  * the guard's own answers (denials, refusals) merged in frame order (JSON) or sent first (SSE).
  * GET (the server's SSE stream) and DELETE (ending a session) pass through, `Mcp-Session-Id`
- * included.
+ * included. Other methods (405, BG403) and any request naming another target or method in a
+ * header or a `_method` parameter (400, BG443/BG418, as the proxy refuses them) are refused.
  */
 export async function serveHttpGuard(options: HttpGuardOptions): Promise<HttpGuard> {
   const endpoint = trimSlash(options.upstream.pathname);
@@ -70,6 +73,18 @@ async function handle(options: RelayOptions, endpoint: string, req: IncomingMess
     if (options.status !== undefined && options.status.paths.includes(path)) return options.status.listener(req, res);
     res.writeHead(404).end();
     return;
+  }
+  // Every method: GET and DELETE pass through undecided, so nothing may ask the server to run them
+  // (or a POST) as another method or target than the guard relays.
+  const override = overrideOf(normalizeHeaders(req.headersDistinct as HttpHeaders), (req.url ?? '').split('?').slice(1).join('?'));
+  if (override !== null) {
+    req.resume();
+    return refuse(options, res, 400, override.code, override.message);
+  }
+  if (!RELAYED_METHODS.has(req.method ?? '')) {
+    req.resume();
+    res.setHeader('allow', 'POST, GET, DELETE');
+    return refuse(options, res, 405, EXTRACT_CODES.unsupportedMethod, `method \`${req.method ?? ''}\` is not one streamable http uses (post, get, delete); refused`);
   }
   if (req.method !== 'POST') {
     await relay(options, req, res, null);
@@ -102,7 +117,7 @@ interface Forward {
   local: unknown[];
 }
 
-function refuse(options: RelayOptions, res: ServerResponse, status: number, code: GuardCode, message: string): void {
+function refuse(options: RelayOptions, res: ServerResponse, status: number, code: GuardCode | ExtractCode, message: string): void {
   sendJson(res, status, options.guard.refuse(code, message));
 }
 
