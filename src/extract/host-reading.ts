@@ -1,5 +1,5 @@
 import type { IrApi } from '../ir/types.js';
-import { s3BucketOfHost } from './protocols/s3-host.js';
+import { readS3Host } from './protocols/s3-host.js';
 
 /*
  * A request is decided under one host name and reaches its upstream under another whenever a
@@ -10,8 +10,12 @@ import { s3BucketOfHost } from './protocols/s3-host.js';
  * body only; the SigV4 credential scope is a signature matter the upstream checks, not a reading).
  */
 
-/** What a server of `api`'s protocol reads from `hostname` (lowercase, no port): `''` when nothing. */
-export function hostReading(api: Pick<IrApi, 'protocol'>, hostname: string): string {
-  if (api.protocol === 's3') return s3BucketOfHost(hostname) ?? '';
-  return '';
+/**
+ * What a server of `api`'s protocol reads from `hostname` (lowercase, no port): `''` when nothing,
+ * `undefined` when it cannot be read one way (an S3 host of no endpoint shape known here).
+ */
+export function hostReading(api: Pick<IrApi, 'protocol'>, hostname: string): string | undefined {
+  if (api.protocol !== 's3') return '';
+  const reading = readS3Host(hostname);
+  return reading.style === 'virtual' ? reading.bucket : reading.style === 'path' ? '' : undefined;
 }

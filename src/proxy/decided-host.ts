@@ -22,6 +22,12 @@ export type DecidedHost = { host: string } | { problem: string; help: string };
  */
 export function decidedHost(api: Pick<IrApi, 'name' | 'protocol' | 'hosts'>, named: string, forwarded: string): DecidedHost {
   const upstream = hostReading(api, forwarded);
+  if (upstream === undefined) {
+    return {
+      problem: `the host the upstream receives, \`${escape(forwarded, 100)}\`, names ${what(api, upstream)}: a request cannot be decided as the call the upstream executes, so nothing is forwarded`,
+      help: helpFor(api),
+    };
+  }
   const listed = api.hosts.find((h) => h.toLowerCase() === named);
   if (listed !== undefined) {
     const client = hostReading(api, named);
@@ -40,7 +46,8 @@ export function decidedHost(api: Pick<IrApi, 'name' | 'protocol' | 'hosts'>, nam
   };
 }
 
-function what(api: Pick<IrApi, 'protocol'>, reading: string): string {
+function what(api: Pick<IrApi, 'protocol'>, reading: string | undefined): string {
+  if (reading === undefined) return 'nothing that can be read one way (no endpoint shape known for its protocol)';
   if (api.protocol === 's3') return reading === '' ? 'no bucket (path-style)' : `bucket \`${escape(reading, 100)}\``;
   return reading === '' ? 'nothing' : `\`${escape(reading, 100)}\``;
 }

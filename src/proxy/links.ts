@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { hostReading } from '../extract/index.js';
+import type { IrApi } from '../ir/types.js';
 
 /*
  * Reverse mode: an upstream names its own origin in `Link` (GitHub's pagination: `<https://api.
@@ -21,6 +23,30 @@ export function urlRewriter(from: readonly string[], to: string): (url: string) 
     }
     return url;
   };
+}
+
+/** `host[:port]`: a DNS name or IPv4 literal, or a bracketed IPv6 literal, with an optional port. */
+const HOST_HEADER = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+type Api = Pick<IrApi, 'name' | 'protocol' | 'hosts'>;
+
+/**
+ * The rewriter for a response to a request routed to `api` at `upstream` (an origin with its path
+ * prefix), or `null` when none may be made. Only the upstream's origin and the api's hosts that
+ * read as the upstream's host (an S3 bucket: `https://{bucket}.s3…/key` from a path-style upstream
+ * names another bucket than `{proxy}/key` would) are written onto the proxy; other URLs stay as
+ * sent. The proxy's origin comes from the client's `Host` only when it is a well-formed
+ * `host[:port]` and no host of any api the catalog lists: a raw `Host` would be written into
+ * `Link`, and an api host would send the client straight to the api, undecided, over plain http.
+ */
+export function linkRewriter(apis: readonly Api[], api: string, upstream: URL, hostHeader: string | undefined, routedPrefix: string): ((url: string) => string) | null {
+  if (hostHeader === undefined || !HOST_HEADER.test(hostHeader)) return null;
+  const named = hostHeader.replace(/:\d+$/, '').toLowerCase();
+  if (apis.some((a) => a.hosts.some((h) => h.toLowerCase() === named))) return null;
+  const hosts = apis.find((a) => a.name === api);
+  const reading = hosts === undefined ? undefined : hostReading(hosts, upstream.hostname.toLowerCase());
+  const same = hosts === undefined || reading === undefined ? [] : hosts.hosts.filter((h) => hostReading(hosts, h.toLowerCase()) === reading);
+  return urlRewriter([`${upstream.origin}${upstream.pathname}`, ...same.map((h) => `https://${h}`)], `http://${hostHeader}${routedPrefix}`);
 }
 
 /** A `Link` value (RFC 8288) with each `<target>` rewritten, or a `Location` value rewritten whole. */

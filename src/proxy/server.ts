@@ -3,7 +3,7 @@ import { listenOn, statusListener, type Enforcer } from '../enforce/index.js';
 import { PROXY_CODES, ProxyError } from './codes.js';
 import { sendProblem } from './denial.js';
 import { createProxyHandler, type ProxyHandlerOptions } from './handler.js';
-import { rewriteResponseLinks, urlRewriter } from './links.js';
+import { linkRewriter, rewriteResponseLinks } from './links.js';
 import { signedHostRefusal } from './signed-host.js';
 import { upstreamPool, type Upstream } from './upstream.js';
 
@@ -63,12 +63,9 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     if (upstream === null) return sendProblem(res, 421, PROXY_CODES.noUpstream, 'the request names no api this proxy forwards to (by host, or as the first path segment)');
     const signed = signedHostRefusal(req, upstream);
     if (signed !== null) return sendProblem(res, 421, PROXY_CODES.signedHostChanged, signed);
-    if (req.headers.host !== undefined) {
-      // Links and redirects the upstream names lead back through the proxy, under the segment the request was routed by.
-      const hosts = options.enforcer.catalog()?.apis.find((a) => a.name === upstream.api)?.hosts ?? [];
-      const from = [`${upstream.origin.origin}${upstream.origin.pathname}`, ...hosts.map((h) => `https://${h}`)];
-      rewriteResponseLinks(res, urlRewriter(from, `http://${req.headers.host}${req.url === target ? '' : `/${upstream.api}`}`));
-    }
+    // Links and redirects the upstream names lead back through the proxy, under the segment the request was routed by.
+    const rewrite = linkRewriter(options.enforcer.catalog()?.apis ?? [], upstream.api, upstream.origin, req.headers.host, req.url === target ? '' : `/${upstream.api}`);
+    if (rewrite !== null) rewriteResponseLinks(res, rewrite);
     handle(req, res, upstream).catch(() => sendProblem(res, 500, PROXY_CODES.upstreamFailed, 'the proxy failed while handling the request'));
     return undefined;
   });

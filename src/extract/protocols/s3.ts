@@ -1,11 +1,11 @@
 import { headerValues } from '../../core/headers.js';
-import { labelled } from '../../core/untrusted.js';
+import { escape, labelled } from '../../core/untrusted.js';
 import { EXTRACT_CODES } from '../codes.js';
 import { fail } from '../failure.js';
 import { checkParameterNames } from '../params.js';
 import type { NormalizedRequest } from '../request.js';
 import { canonicalAsSent } from './original.js';
-import { s3BucketOfHost } from './s3-host.js';
+import { readS3Host } from './s3-host.js';
 import { readDeleteBody } from './s3-delete.js';
 import type { FoundOperation, ProtocolExtractor } from './types.js';
 
@@ -133,7 +133,9 @@ function s3Operations(request: NormalizedRequest): FoundOperation[] {
   const names = [...url.searchParams.keys()];
   checkParameterNames(url.search, names, [...SUBRESOURCES]);
   const segments = url.pathname.split('/').slice(1);
-  const virtual = s3BucketOfHost(url.hostname);
+  const host = readS3Host(url.hostname);
+  if (host.style === 'unreadable') fail(EXTRACT_CODES.wrongEndpoint, `the host \`${escape(url.hostname, 100)}\` is no s3 endpoint name known here: which bucket it names cannot be read one way`);
+  const virtual = host.style === 'virtual' ? host.bucket : undefined;
   const bucket = virtual ?? decode(segments.shift() ?? '');
   const key = segments.length === 0 ? '' : segments.map(decode).join('/');
   // `//key` is the key `/key` to S3 and a normalized `/key` to some proxies in between.
