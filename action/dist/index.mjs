@@ -72644,9 +72644,9 @@ async function readAttachments(set, cwd, sources) {
   for (const api of set.apis) {
     const rel2 = manifestPath(api);
     if (rel2 === null || Object.hasOwn(attachments, rel2)) continue;
-    const read = await readAttachment(path2.resolve(cwd, rel2), rootReal, set.root);
-    attachments[rel2] = read;
-    if ("text" in read) sources.set(rel2, read.text);
+    const read2 = await readAttachment(path2.resolve(cwd, rel2), rootReal, set.root);
+    attachments[rel2] = read2;
+    if ("text" in read2) sources.set(rel2, read2.text);
   }
   if (Object.keys(attachments).length > 0) set.attachments = attachments;
 }
@@ -73547,9 +73547,9 @@ function isExactJsonNumber(literal) {
   if (literal.length <= ALWAYS_EXACT && !/[eE]/.test(literal)) return true;
   const value = Number(literal);
   if (!Number.isFinite(value)) return false;
-  const read = decimal(literal);
+  const read2 = decimal(literal);
   const written2 = decimal(String(value));
-  return read !== null && written2 !== null && read.digits === written2.digits && (read.digits === "" || read.exponent === written2.exponent);
+  return read2 !== null && written2 !== null && read2.digits === written2.digits && (read2.digits === "" || read2.exponent === written2.exponent);
 }
 function decimal(text2) {
   const m = /^-?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text2);
@@ -73962,17 +73962,17 @@ function addDocument(set, document) {
   list2.push(document);
 }
 async function loadFoundFile(file) {
-  const read = await readFileText(file);
-  if ("diagnostic" in read) return { documents: [], diagnostics: [read.diagnostic], rejected: [{ file: file.rel }] };
-  return { ...loadDocumentsFromText(file.rel, read.text), text: read.text };
+  const read2 = await readFileText(file);
+  if ("diagnostic" in read2) return { documents: [], diagnostics: [read2.diagnostic], rejected: [{ file: file.rel }] };
+  return { ...loadDocumentsFromText(file.rel, read2.text), text: read2.text };
 }
 async function readFileText(file) {
-  const read = await readPolicyFile(file);
-  if ("diagnostic" in read) return read;
-  const decoded = decodeUtf8(read.bytes);
+  const read2 = await readPolicyFile(file);
+  if ("diagnostic" in read2) return read2;
+  const decoded = decodeUtf8(read2.bytes);
   if (decoded.ok) return { text: decoded.text };
   const at = { file: file.rel, line: decoded.line, column: decoded.column, endLine: decoded.line, endColumn: decoded.column + 1 };
-  const byte = read.bytes[decoded.offset] ?? 0;
+  const byte = read2.bytes[decoded.offset] ?? 0;
   return {
     diagnostic: diagnostic(
       VALIDATION_CODES.invalidUtf8,
@@ -76540,12 +76540,12 @@ async function loadTestFixtures(dir, options) {
   let replays2 = [];
   let suites = [];
   for (const file of files) {
-    const read = await readFileText(file);
-    if ("diagnostic" in read) {
-      diagnostics.push(read.diagnostic);
+    const read2 = await readFileText(file);
+    if ("diagnostic" in read2) {
+      diagnostics.push(read2.diagnostic);
       continue;
     }
-    const text2 = read.text;
+    const text2 = read2.text;
     if (!FIXTURE_KIND.test(text2)) continue;
     sources.set(file.rel, text2);
     const loaded = loadDocumentsFromText(file.rel, text2);
@@ -77839,19 +77839,56 @@ function envelopeCheck(check2) {
 }
 
 // src/extract/url-override.ts
-var URL_OVERRIDES = ["x-original-url", "x-rewrite-url", "x-original-uri", "x-forwarded-uri", "x-forwarded-path", "x-envoy-original-path", "x-forwarded-prefix", "x-forwarded-host", "x-original-host"];
-var METHOD_OVERRIDES = ["x-original-method"];
-function refuseTargetOverrides(headers) {
+var URL_OVERRIDES = [
+  "x-original-url",
+  "x-rewrite-url",
+  "x-original-uri",
+  "x-forwarded-uri",
+  "x-forwarded-path",
+  "x-envoy-original-path",
+  "x-forwarded-prefix",
+  "x-forwarded-host",
+  "x-original-host",
+  // ASP.NET Core's UsePathBase readers, URL-rewrite modules and Tomcat/Apache setups that hand the original on.
+  "x-forwarded-pathbase",
+  "x-original-path",
+  "x-forwarded-url",
+  "x-host",
+  "x-forwarded-server",
+  // CGI meta-variables a WSGI/CGI server takes from a header of that name: gunicorn sets
+  // `SCRIPT_NAME` (and, from 22, `PATH_INFO`) from a `script_name`/`path_info` header by default and
+  // routes on the rest of the path, so `/a%2Fb` with `script_name: /a` runs another resource.
+  "script-name",
+  "path-info",
+  "path-translated",
+  "request-uri",
+  "query-string",
+  "server-name"
+];
+var METHOD_OVERRIDES = ["x-original-method", "request-method", "x-http-method-override", "x-http-method", "x-method-override"];
+function overrideOf(headers, search = "") {
+  const folded2 = /* @__PURE__ */ new Map();
   for (const sent of headers.keys()) {
     const name = sent.replace(/_/g, "-");
     const url = URL_OVERRIDES.find((o) => o === name);
-    if (url !== void 0) fail(EXTRACT_CODES.targetOverride, `header \`${url}\` may make the server run another path or host than the request names`);
+    if (url !== void 0) return { code: EXTRACT_CODES.targetOverride, message: `header \`${url}\` may make the server run another path or host than the request names` };
     const method = METHOD_OVERRIDES.find((o) => o === name);
-    if (method !== void 0) fail(EXTRACT_CODES.methodOverride, `header \`${method}\` may make the server run the request as another method`);
+    if (method !== void 0) return { code: EXTRACT_CODES.methodOverride, message: `header \`${method}\` may make the server run the request as another method` };
     if (name === "forwarded" && headerValues(headers, sent).some((v) => /(?:^|[;,])\s*host\s*=/i.test(v))) {
-      fail(EXTRACT_CODES.targetOverride, "header `forwarded` names a `host=`, which may make the server read another host than the request names");
+      return { code: EXTRACT_CODES.targetOverride, message: "header `forwarded` names a `host=`, which may make the server read another host than the request names" };
     }
+    const other = folded2.get(name);
+    if (other !== void 0) return { code: EXTRACT_CODES.targetOverride, message: `headers \`${other}\` and \`${sent}\` are one variable to cgi-style servers, which may read the one the proxy did not` };
+    folded2.set(name, sent);
   }
+  if ([...new URLSearchParams(search).keys()].some((k) => k.toLowerCase() === "_method")) {
+    return { code: EXTRACT_CODES.methodOverride, message: "url parameter `_method` may make the server run the request as another method" };
+  }
+  return null;
+}
+function refuseTargetOverrides(headers) {
+  const override = overrideOf(headers);
+  if (override !== null) fail(override.code, override.message);
 }
 
 // src/extract/request.ts
@@ -78456,9 +78493,9 @@ function graphqlRootFields(request2) {
 function graphqlRootFieldsOf(document, variables, operationName) {
   return guarded(() => fieldsOf(document, readVariables(variables), operationName));
 }
-function guarded(read) {
+function guarded(read2) {
   try {
-    return read();
+    return read2();
   } catch (e) {
     if (e instanceof ExtractFailure) throw e;
     if (e instanceof RangeError) fail(EXTRACT_CODES.graphqlSyntax, "graphql document is nested too deeply");
@@ -79238,8 +79275,8 @@ var http = {
 function restOperations(request2, api) {
   const { method, url, headers, text: text2 } = request2;
   const route = matchRoute(api, method, url);
-  const read = api.argumentPaths ?? [];
-  const guarded2 = /* @__PURE__ */ new Set([...Object.keys(route.params), ...resourceArguments(route.op), ...read.map((p) => p.split(".")[0] ?? p)]);
+  const read2 = api.argumentPaths ?? [];
+  const guarded2 = /* @__PURE__ */ new Set([...Object.keys(route.params), ...resourceArguments(route.op), ...read2.map((p) => p.split(".")[0] ?? p)]);
   const body = bodyParameters(headers, text2);
   checkParameterNames(url.search, [...url.searchParams.keys()], [...guarded2]);
   checkParameterNames(mediaType(headers) === "application/x-www-form-urlencoded" ? text2 : "", body.map((p) => p.name), [...guarded2]);
@@ -79251,7 +79288,7 @@ function restOperations(request2, api) {
     ],
     guarded2,
     route.op,
-    read
+    read2
   );
   return [{ name: route.op.name, type: route.op.type, args }];
 }
@@ -79442,9 +79479,46 @@ function withoutPayload(request2, api) {
 }
 
 // src/extract/protocols/s3-host.ts
-var VIRTUAL_HOST = /^(.+?)\.s3[.-]/;
-function s3BucketOfHost(hostname) {
-  return VIRTUAL_HOST.exec(hostname.toLowerCase().replace(/\.$/, ""))?.[1];
+var REGION = "[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d+";
+var AWS = "amazonaws\\.com(?:\\.cn)?";
+var ENDPOINTS = [
+  { suffix: new RegExp(`^s3\\.${AWS}$`), prefix: "bucket" },
+  { suffix: new RegExp(`^s3(?:-fips)?\\.(?:dualstack\\.)?${REGION}\\.${AWS}$`), prefix: "bucket" },
+  { suffix: new RegExp(`^s3-(?:${REGION}|external-1)\\.${AWS}$`), prefix: "bucket" },
+  { suffix: new RegExp(`^s3-accelerate(?:\\.dualstack)?\\.${AWS}$`), prefix: "virtual" },
+  { suffix: new RegExp(`^s3express-[a-z0-9]+-az\\d+\\.${REGION}\\.${AWS}$`), prefix: "virtual" },
+  { suffix: new RegExp(`^s3express-control\\.${REGION}\\.${AWS}$`), prefix: "path" },
+  { suffix: new RegExp(`^vpce-[a-z0-9]+(?:-[a-z0-9]+)*\\.s3\\.${REGION}\\.vpce\\.${AWS}$`), prefix: "vpce" }
+];
+var BUCKET = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;
+var IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+function read(prefix, shape) {
+  if (prefix === void 0) return shape === "virtual" ? { style: "unreadable" } : { style: "path" };
+  if (shape === "path") return { style: "unreadable" };
+  if (shape === "vpce") {
+    if (prefix === "bucket") return { style: "path" };
+    if (!prefix.endsWith(".bucket")) return { style: "unreadable" };
+    return read(prefix.slice(0, -".bucket".length), "virtual");
+  }
+  return BUCKET.test(prefix) ? { style: "virtual", bucket: prefix } : { style: "unreadable" };
+}
+function readS3Host(hostname) {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  const labels = host.split(".");
+  const readings3 = /* @__PURE__ */ new Map();
+  for (let at = 0; at < labels.length; at++) {
+    const suffix = labels.slice(at).join(".");
+    const endpoint2 = ENDPOINTS.find((e) => e.suffix.test(suffix));
+    if (endpoint2 === void 0) continue;
+    const reading = read(at === 0 ? void 0 : labels.slice(0, at).join("."), endpoint2.prefix);
+    readings3.set(JSON.stringify(reading), reading);
+  }
+  if (readings3.size === 1) return [...readings3.values()][0];
+  if (readings3.size > 1) return { style: "unreadable" };
+  if (new RegExp(`(?:^|\\.)${AWS}$`).test(host)) return { style: "unreadable" };
+  if (host === "localhost" || IPV4.test(host) || host.includes(":")) return { style: "path" };
+  if (labels.slice(1).some((l) => /^s3(?:$|-|express)/.test(l))) return { style: "unreadable" };
+  return { style: "path" };
 }
 
 // src/extract/protocols/s3-delete.ts
@@ -79699,7 +79773,9 @@ function s3Operations(request2) {
   const names = [...url.searchParams.keys()];
   checkParameterNames(url.search, names, [...SUBRESOURCES]);
   const segments2 = url.pathname.split("/").slice(1);
-  const virtual = s3BucketOfHost(url.hostname);
+  const host = readS3Host(url.hostname);
+  if (host.style === "unreadable") fail(EXTRACT_CODES.wrongEndpoint, `the host \`${escape2(url.hostname, 100)}\` is no s3 endpoint name known here: which bucket it names cannot be read one way`);
+  const virtual = host.style === "virtual" ? host.bucket : void 0;
   const bucket = virtual ?? decode2(segments2.shift() ?? "");
   const key = segments2.length === 0 ? "" : segments2.map(decode2).join("/");
   if (!virtual && bucket === "" && key !== "") ambiguous("the path starts with an empty bucket segment");
@@ -80112,9 +80188,9 @@ function functionName(node) {
   const schemaNode = name["schema"];
   let schema = null;
   if (schemaNode !== void 0 && schemaNode !== null) {
-    const read = identifier(schemaNode);
-    if (read === null) return null;
-    schema = read.quoted ? read.value : read.value.toLowerCase();
+    const read2 = identifier(schemaNode);
+    if (read2 === null) return null;
+    schema = read2.quoted ? read2.value : read2.value.toLowerCase();
   }
   return { name: last.value, quoted: last.quoted, schema };
 }
@@ -81409,7 +81485,7 @@ function keyMismatch(key, alg) {
 function looksLikePem(bytes) {
   return Buffer.from(bytes.subarray(0, 4096)).toString("latin1").includes("-----BEGIN ");
 }
-function readKeyMaterial(bytes, alg, read, pemKind) {
+function readKeyMaterial(bytes, alg, read2, pemKind) {
   if (algorithmFamily(alg) === "HS") {
     if (looksLikePem(bytes)) return { problem: { kind: "pemSecret", message: `is a pem key, but ${alg} needs a shared secret` } };
     const min = algorithmHashBytes(alg);
@@ -81418,7 +81494,7 @@ function readKeyMaterial(bytes, alg, read, pemKind) {
   }
   let key;
   try {
-    key = read({ key: Buffer.from(bytes), format: "pem" });
+    key = read2({ key: Buffer.from(bytes), format: "pem" });
   } catch (e) {
     return { problem: { kind: "unreadable", message: `is not a pem ${pemKind}`, cause: e } };
   }
@@ -82170,9 +82246,9 @@ var SigningKey = class {
 };
 function loadSigningKey(material, alg, source = "signing key") {
   const bytes = typeof material === "string" ? Buffer.from(material, "utf8") : material;
-  const read = readKeyMaterial(bytes, alg, createPrivateKey, "private key");
-  if ("problem" in read) {
-    const { kind, message: message3, cause } = read.problem;
+  const read2 = readKeyMaterial(bytes, alg, createPrivateKey, "private key");
+  if ("problem" in read2) {
+    const { kind, message: message3, cause } = read2.problem;
     const help = {
       pemSecret: "use a random secret (`blastguard keygen --alg HS256`) or an asymmetric algorithm with --signing-alg",
       shortSecret: `generate one with \`blastguard keygen --alg ${alg} --out DIR\``,
@@ -82182,7 +82258,7 @@ function loadSigningKey(material, alg, source = "signing key") {
     const code3 = kind === "pemSecret" || kind === "shortSecret" ? BUNDLE_CODES.hmacSecret : BUNDLE_CODES.signingKey;
     throw new BlastguardError(code3, `${source} ${message3}`, { help: help[kind], ...cause === void 0 ? {} : { cause } });
   }
-  return new SigningKey(CREATE, alg, read.key);
+  return new SigningKey(CREATE, alg, read2.key);
 }
 
 // src/sign/sign.ts
@@ -85551,7 +85627,7 @@ function parseUnit(unit, options, onDecision) {
       ignored.set(key, (ignored.get(key) ?? 0) + 1);
     } else onDecision(d);
   };
-  const read = (text2, line, column, last) => {
+  const read2 = (text2, line, column, last) => {
     tally.values++;
     let value;
     try {
@@ -85564,7 +85640,7 @@ function parseUnit(unit, options, onDecision) {
     classify(value, line, column, false);
   };
   if (unit.kind === "pieces") {
-    for (let i = 0; i < unit.texts.length; i++) read(unit.texts[i], unit.lines[i], unit.columns[i], false);
+    for (let i = 0; i < unit.texts.length; i++) read2(unit.texts[i], unit.lines[i], unit.columns[i], false);
   } else {
     const text2 = Buffer.from(unit.bytes.buffer, unit.bytes.byteOffset, unit.bytes.byteLength).toString("utf8");
     let line = 0;
@@ -85576,7 +85652,7 @@ function parseUnit(unit, options, onDecision) {
       line++;
       let s = start;
       for (let c2 = text2.charCodeAt(s); s < end && (c2 <= 32 || c2 === 65279); c2 = text2.charCodeAt(++s)) ;
-      if (s < end) read(text2.slice(s, end), line, s - start + 1, last);
+      if (s < end) read2(text2.slice(s, end), line, s - start + 1, last);
       start = end + 1;
     }
   }
@@ -86657,7 +86733,7 @@ async function reportLogs(sources, options) {
   const unexpected = options.unexpected ?? [];
   const names = new Map((options.ir?.tokens ?? []).map((t) => [t.fingerprint, t.name]));
   const aggregate = new Aggregate({ unexpected: callerMatcher(unexpected), tokenName: (fp) => names.get(fp) ?? null, declaresTokens: names.size > 0, bursts });
-  const read = await readLogs(sources, (d) => aggregate.add(d), {
+  const read2 = await readLogs(sources, (d) => aggregate.add(d), {
     ...options.sinceMs === void 0 ? {} : { sinceMs: options.sinceMs },
     ...options.untilMs === void 0 ? {} : { untilMs: options.untilMs },
     ...options.maxBadLines === void 0 ? {} : { maxBadLines: options.maxBadLines },
@@ -86666,7 +86742,7 @@ async function reportLogs(sources, options) {
     keepInput: false,
     threads: options.threads ?? defaultThreads()
   });
-  return analyze({ aggregate, read, ir: options.ir, unexpectedPatterns: unexpected, sinceMs: options.sinceMs ?? null, untilMs: options.untilMs ?? null, bursts });
+  return analyze({ aggregate, read: read2, ir: options.ir, unexpectedPatterns: unexpected, sinceMs: options.sinceMs ?? null, untilMs: options.untilMs ?? null, bursts });
 }
 
 // src/toolchain/replay-logs.ts
@@ -86680,7 +86756,7 @@ async function replayLogs(ir, sources, options = {}) {
   const out = { letThrough: 0, newlyDenied: 0, newlyAllowed: 0, otherFlips: 0, failures: 0 };
   let first = Infinity;
   let last = -Infinity;
-  const read = await readLogs(
+  const read2 = await readLogs(
     sources,
     (d) => {
       if (d.timeMs < first) first = d.timeMs;
@@ -86711,7 +86787,7 @@ async function replayLogs(ir, sources, options = {}) {
   );
   const sorted2 = [...groups.values()].sort((a, b) => SEVERITY[b.after] - SEVERITY[a.after] || b.count - a.count || (a.operation < b.operation ? -1 : 1)).slice(0, MAX_GROUPS);
   return {
-    read,
+    read: read2,
     window: { from: Number.isFinite(first) ? new Date(first).toISOString() : null, to: Number.isFinite(last) ? new Date(last).toISOString() : null },
     ...out,
     groups: sorted2,
