@@ -1,6 +1,6 @@
 // `blastguard proxy` as a user runs it: the built CLI in its own process, a signed bundle file, a
 // runtime inventory, a real upstream; stopped with SIGTERM. Usage mistakes are coded errors.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { REPO, runCli } from '../helpers/cli.js';
 import { DOMAINS_TOKEN, IDS, signedPolicies } from './support.js';
 import { startUpstream, type Upstream } from './railway-upstream.js';
 import { send } from './send.js';
+import { startCli, stopCli } from './cli-process.js';
 
 const INVENTORY = `apiVersion: blastguard.dev/v1
 kind: Inventory
@@ -21,27 +22,6 @@ spec:
     - { id: ${IDS.staging}, kind: environment, environment: staging }
     - { id: ${IDS.service}, kind: service, project: pocketos }
 `;
-
-/** Starts the built CLI and resolves with the address it says it listens on. */
-function startCli(args: string[], cwd: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(REPO, 'dist', 'cli', 'bin.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /listening on (http:\/\/[^,\s]+)/.exec(stderr);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
 
 /** curl through the proxy as HTTPS_PROXY, trusting only the local CA; resolves with status and body. */
 function curlThrough(proxy: string, caFile: string, url: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
@@ -135,7 +115,7 @@ describe('blastguard proxy', () => {
       expect(forwarded.status, forwarded.body).toBe(200);
       expect(upstream.executed.slice(before).map((e) => e.name)).toEqual(['customDomainCreate']);
     } finally {
-      expect(await stop(child)).toBe(0);
+      expect(await stopCli(child)).toBe(0);
     }
   });
 

@@ -58,17 +58,22 @@ async function stop(server: Server | undefined): Promise<void> {
 
 const summary = (d: { input: Record<string, unknown>; decision: Decision }): unknown => [(d.input['operation'] as { name: string } | undefined)?.name, (d.input['resource'] as { id?: string } | undefined)?.id, d.decision.mode];
 
-describe('reverse proxy, path-style upstream on loopback', () => {
-  let up: Awaited<ReturnType<typeof recordingUpstream>>;
-  let harness: Harness;
+/** The proxy in front of a recording path-style upstream on loopback, for one `describe`. */
+function pathStyleRig(): { up: Awaited<ReturnType<typeof recordingUpstream>>; harness: Harness } {
+  const rig = {} as { up: Awaited<ReturnType<typeof recordingUpstream>>; harness: Harness };
   beforeAll(async () => {
-    up = await recordingUpstream();
-    harness = await startProxy([{ api: 'aws-s3', url: `http://127.0.0.1:${up.port}` }], { inventories });
+    rig.up = await recordingUpstream();
+    rig.harness = await startProxy([{ api: 'aws-s3', url: `http://127.0.0.1:${rig.up.port}` }], { inventories });
   }, 60_000);
   afterAll(async () => {
-    await harness?.close();
-    await stop(up?.server);
+    await rig.harness?.close();
+    await stop(rig.up?.server);
   });
+  return rig;
+}
+
+describe('reverse proxy, path-style upstream on loopback', () => {
+  const rig = pathStyleRig();
 
   it.each([
     ['DELETE', '/acme-prod-assets'],
@@ -76,47 +81,38 @@ describe('reverse proxy, path-style upstream on loopback', () => {
     ['GET', '/acme-prod-assets/reports/2026.csv'],
     ['DELETE', '/'],
   ])('a virtual-hosted `Host` (%s %s) is refused with BG733, nothing decided or forwarded', async (method, path) => {
-    up.received.length = 0;
-    harness.decided.length = 0;
-    const res = await send(harness.proxy.url, { method, path, headers: { ...signed, host: STAGING } });
+    rig.up.received.length = 0;
+    rig.harness.decided.length = 0;
+    const res = await send(rig.harness.proxy.url, { method, path, headers: { ...signed, host: STAGING } });
     expect(res.status, res.text).toBe(421);
     expect(res.json()).toMatchObject({ code: PROXY_CODES.hostReadsOtherwise, help: expect.stringContaining('path-style') });
-    expect(up.received).toEqual([]);
-    expect(harness.decided).toEqual([]);
+    expect(rig.up.received).toEqual([]);
+    expect(rig.harness.decided).toEqual([]);
   });
 
   it('a path-style request is decided for the bucket the upstream reads, under the upstream\'s `Host`', async () => {
-    up.received.length = 0;
-    harness.decided.length = 0;
-    const res = await send(harness.proxy.url, { method: 'DELETE', path: '/acme-staging-assets/reports/2026.csv', headers: { ...signed, host: PATH_STYLE } });
+    rig.up.received.length = 0;
+    rig.harness.decided.length = 0;
+    const res = await send(rig.harness.proxy.url, { method: 'DELETE', path: '/acme-staging-assets/reports/2026.csv', headers: { ...signed, host: PATH_STYLE } });
     expect(res.status, res.text).toBe(200);
-    expect(harness.decided.map(summary)).toEqual([['DeleteObject', 'acme-staging-assets', 'shadow']]);
-    expect(up.received).toEqual([{ method: 'DELETE', url: '/acme-staging-assets/reports/2026.csv', host: `127.0.0.1:${up.port}` }]);
+    expect(rig.harness.decided.map(summary)).toEqual([['DeleteObject', 'acme-staging-assets', 'shadow']]);
+    expect(rig.up.received).toEqual([{ method: 'DELETE', url: '/acme-staging-assets/reports/2026.csv', host: `127.0.0.1:${rig.up.port}` }]);
   });
 
   it('path-style DeleteBucket of the production bucket is denied whatever `Host` the client names', async () => {
     for (const host of [PATH_STYLE, '127.0.0.1', 'proxy.internal']) {
-      up.received.length = 0;
-      harness.decided.length = 0;
-      const res = await send(harness.proxy.url, { method: 'DELETE', path: '/acme-prod-assets', headers: { ...signed, host } });
+      rig.up.received.length = 0;
+      rig.harness.decided.length = 0;
+      const res = await send(rig.harness.proxy.url, { method: 'DELETE', path: '/acme-prod-assets', headers: { ...signed, host } });
       expect(res.status, `${host}: ${res.text}`).toBe(403);
-      expect(harness.decided.map(summary)).toEqual([['DeleteBucket', 'acme-prod-assets', 'deny']]);
-      expect(up.received).toEqual([]);
+      expect(rig.harness.decided.map(summary)).toEqual([['DeleteBucket', 'acme-prod-assets', 'deny']]);
+      expect(rig.up.received).toEqual([]);
     }
   });
 });
 
 describe('reverse proxy: headers some stacks route on instead of the request line', () => {
-  let up: Awaited<ReturnType<typeof recordingUpstream>>;
-  let harness: Harness;
-  beforeAll(async () => {
-    up = await recordingUpstream();
-    harness = await startProxy([{ api: 'aws-s3', url: `http://127.0.0.1:${up.port}` }], { inventories });
-  }, 60_000);
-  afterAll(async () => {
-    await harness?.close();
-    await stop(up?.server);
-  });
+  const rig = pathStyleRig();
 
   it.each([
     ['x-original-url', '/acme-prod-assets', EXTRACT_CODES.targetOverride],
@@ -126,12 +122,12 @@ describe('reverse proxy: headers some stacks route on instead of the request lin
     ['forwarded', `host=${PROD}`, EXTRACT_CODES.targetOverride],
     ['x-original-method', 'DELETE', EXTRACT_CODES.methodOverride],
   ])('`%s` is refused with its code and never forwarded', async (name, value, code) => {
-    up.received.length = 0;
-    harness.decided.length = 0;
-    const res = await send(harness.proxy.url, { method: 'GET', path: '/acme-staging-assets/reports/2026.csv', headers: { ...signed, host: PATH_STYLE, [name]: value } });
+    rig.up.received.length = 0;
+    rig.harness.decided.length = 0;
+    const res = await send(rig.harness.proxy.url, { method: 'GET', path: '/acme-staging-assets/reports/2026.csv', headers: { ...signed, host: PATH_STYLE, [name]: value } });
     expect(res.status, res.text).toBe(403);
     expect(res.json()).toMatchObject({ error_code: code });
-    expect(up.received).toEqual([]);
+    expect(rig.up.received).toEqual([]);
   });
 });
 

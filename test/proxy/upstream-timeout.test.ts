@@ -1,7 +1,6 @@
 // Review of 3bb7baa (legitimate traffic item 12): slow upstreams got 504 after 30 s with no flag to
 // wait longer, and `--timeout`, described as a "per-request time-out", is the bundle download's.
 // `--upstream-timeout SECONDS` sets the proxy's upstream wait; the built CLI runs as a user runs it.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,28 +11,9 @@ import { PROXY_CODES } from '../../src/proxy/index.js';
 import { REPO, runCli } from '../helpers/cli.js';
 import { signedPolicies } from './support.js';
 import { send } from './send.js';
+import { startCli, stopCli } from './cli-process.js';
 
 const BIN = path.join(REPO, 'dist', 'cli', 'bin.js');
-
-function startCli(args: string[], cwd: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /listening on (http:\/\/[^,\s]+)/.exec(stderr);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 describe('blastguard proxy --upstream-timeout', () => {
   let dir: string;
@@ -65,7 +45,7 @@ describe('blastguard proxy --upstream-timeout', () => {
       const res = await get(patient.url);
       expect(res.status, res.text).toBe(200);
     } finally {
-      await stop(patient.child);
+      await stopCli(patient.child);
     }
     const hasty = await startCli([...base, '--upstream-timeout', '0.5'], dir);
     try {
@@ -73,7 +53,7 @@ describe('blastguard proxy --upstream-timeout', () => {
       expect(res.status, res.text).toBe(504);
       expect((res.json() as { code: string }).code).toBe(PROXY_CODES.upstreamTimeout);
     } finally {
-      await stop(hasty.child);
+      await stopCli(hasty.child);
     }
   }, 60_000);
 
