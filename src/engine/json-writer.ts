@@ -54,6 +54,21 @@ export class JsonWriter {
   }
 
   // SerializeJSONProperty: false when the value serialises to nothing (undefined).
+  /** Writes `"key":value` (after a comma unless `first`); false, with nothing written, for a member JSON.stringify omits. */
+  private member(key: string, value: unknown, first: boolean): boolean {
+    const mark = this.pos;
+    if (!first) {
+      this.ensure(1);
+      this.buf[this.pos++] = 0x2c;
+    }
+    this.string(key);
+    this.ensure(1);
+    this.buf[this.pos++] = 0x3a;
+    if (this.property(key, value)) return true;
+    this.pos = mark; // an omitted member leaves no trace
+    return false;
+  }
+
   private property(key: string, value: unknown): boolean {
     // Functions are objects too (their toJSON counts): JSON.stringify's business.
     if (typeof value === 'function') return this.foreign(key, value);
@@ -121,30 +136,8 @@ export class JsonWriter {
     // some (checked per write), and then Object.keys serves.
     const keys = this.plainProto ? null : Object.keys(value);
     if (keys === null) {
-      for (const key in value) {
-        const mark = this.pos;
-        if (!first) {
-          this.ensure(1);
-          this.buf[this.pos++] = 0x2c;
-        }
-        this.string(key);
-        this.ensure(1);
-        this.buf[this.pos++] = 0x3a;
-        if (this.property(key, record[key])) first = false;
-        else this.pos = mark;
-      }
-    } else for (const key of keys) {
-      const mark = this.pos;
-      if (!first) {
-        this.ensure(1);
-        this.buf[this.pos++] = 0x2c;
-      }
-      this.string(key);
-      this.ensure(1);
-      this.buf[this.pos++] = 0x3a;
-      if (this.property(key, record[key])) first = false;
-      else this.pos = mark; // an omitted member leaves no trace
-    }
+      for (const key in value) if (this.member(key, record[key], first)) first = false;
+    } else for (const key of keys) if (this.member(key, record[key], first)) first = false;
     this.ensure(1);
     this.buf[this.pos++] = 0x7d;
     this.leave();
