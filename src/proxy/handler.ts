@@ -9,6 +9,7 @@ import { forwardUpstream, forwardedHostname, type Upstream } from './upstream.js
 import { decidedHost } from './decided-host.js';
 import { readRequestBody } from './body.js';
 import { createMcpRelay } from './mcp.js';
+import { onlyPersistedQueryMisses, sendPersistedQueryNotFound } from './apq.js';
 
 export type { Upstream } from './upstream.js';
 
@@ -86,6 +87,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     }
     if (!body.complete) res.once('finish', () => req.destroy());
     if (refusals.length > 0 || extraction.forward === null || extraction.operations.length === 0) {
+      if (body.complete && api.protocol === 'graphql' && onlyPersistedQueryMisses(refusals)) return sendPersistedQueryNotFound(res, refusals);
       if (!body.complete) res.setHeader('connection', 'close');
       // A body cut at the limit is refused as too large (413), after its denial was decided and logged.
       return sendDenial(res, api.protocol, refusals, body.complete ? 403 : 413);
