@@ -27,7 +27,7 @@ export interface McpRelayOptions {
 export type McpRelay = (req: IncomingMessage, res: ServerResponse, upstream: Upstream, api: IrApi) => Promise<void>;
 
 export function createMcpRelay(options: McpRelayOptions): McpRelay {
-  const decider: RequestDecider = { decideRequest: (request) => decideRequest(request, options) };
+  const decider: RequestDecider = { decideRequest: (request, limits) => decideRequest(request, options, limits?.maxBodyBytes) };
   // One guard per api: a guard remembers the ids of the calls it denied, per session.
   const guards = new Map<string, McpGuard>();
   return (req, res, upstream, api) => {
@@ -45,7 +45,7 @@ export function createMcpRelay(options: McpRelayOptions): McpRelay {
 }
 
 /** `Enforcer.decideRequest` with the proxy's enforcer, inventories and clock. */
-function decideRequest(request: HttpRequest, options: McpRelayOptions): RequestDecision {
+function decideRequest(request: HttpRequest, options: McpRelayOptions, maxBodyBytes: number | undefined): RequestDecision {
   const traceparent = request.headers?.['traceparent'];
   const context = typeof traceparent === 'string' ? { traceparent } : {};
   const catalog = options.enforcer.catalog();
@@ -54,7 +54,11 @@ function decideRequest(request: HttpRequest, options: McpRelayOptions): RequestD
     const decisionId = randomUUID();
     return { allow: false, decisions: [{ operation: null, decision: options.enforcer.decide(null, { decisionId, ...context }), decision_id: decisionId }] };
   }
-  const operations = extractDecisionInputs(request, catalog, { time: options.now(), ...(options.inventories === undefined ? {} : { inventories: options.inventories }) });
+  const operations = extractDecisionInputs(request, catalog, {
+    time: options.now(),
+    ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
+    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+  });
   const decisions = operations.map((op) => {
     const decisionId = randomUUID();
     const decision = options.enforcer.decide(op.input, { decisionId, ...context });
