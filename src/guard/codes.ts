@@ -2,7 +2,7 @@ import { BlastguardError, codeRegistry } from '../core/errors.js';
 import type { CodeOf } from '../core/errors.js';
 
 /**
- * Error codes BG760–BG779 (and BG734): the MCP tool-call guard. Configuration mistakes stop the guard before it
+ * Error codes BG760–BG779 (and BG734, BG780): the MCP tool-call guard. Configuration mistakes stop the guard before it
  * relays anything; message-level codes name why one message was refused (they travel in the
  * JSON-RPC error's `data.code` and in the guard's log line), and the guard keeps running.
  */
@@ -35,6 +35,12 @@ const REGISTRY = codeRegistry({
    */
   unpairedParamHeader: ['BG734', 'an `Mcp-Param-*` header names no single argument of the call (compared case-insensitively); refused (http 400)'],
   inexactNumber: ['BG768', 'a client message holds a json number that cannot be forwarded exactly (beyond ±2^53 or a double\'s precision); refused'],
+  /**
+   * A request to the MCP endpoint carries its own query string: the upstream gets exactly the query
+   * configured on its url (`--upstream`), so a client's query (which would replace or add to it,
+   * undecided) is refused with HTTP 400, whatever the method.
+   */
+  clientQuery: ['BG780', 'a request to the mcp endpoint carries its own query string; only the upstream url\'s configured query is sent (http 400)'],
 });
 
 export const GUARD_CODES = REGISTRY.codes;

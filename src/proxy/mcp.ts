@@ -38,8 +38,8 @@ export function createMcpRelay(options: McpRelayOptions): McpRelay {
     }
     const endpoint = api.endpoint ?? '/';
     const target = new URL(upstream.origin.href);
+    // The upstream url's own query goes along as configured (servers read settings there).
     target.pathname = `${upstream.origin.pathname.replace(/\/+$/, '')}${endpoint}`;
-    target.search = '';
     return relayMcpRequest({ guard, upstream: target, upstreamTimeoutMs: options.upstreamTimeoutMs, maxBodyBytes: options.maxBodyBytes }, endpoint, req, res);
   };
 }

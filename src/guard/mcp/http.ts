@@ -7,6 +7,7 @@ import { GUARD_CODES, GuardError, type GuardCode } from '../codes.js';
 import { forwardedRequestIds, idKey, mergeResponses, type McpGuard, type Plan } from './guard.js';
 import { headerMismatch } from './headers.js';
 import { JSONRPC_ERRORS, errorResponse, readFrame } from './jsonrpc.js';
+import { clientQueryProblem } from './query.js';
 
 export interface HttpGuardOptions {
   guard: McpGuard;
@@ -49,7 +50,8 @@ const RELAYED_METHODS = new Set(['POST', 'GET', 'DELETE']);
  * the guard's own answers (denials, refusals) merged in frame order (JSON) or sent first (SSE).
  * GET (the server's SSE stream) and DELETE (ending a session) pass through, `Mcp-Session-Id`
  * included. Other methods (405, BG403) and any request naming another target or method in a
- * header or a `_method` parameter (400, BG443/BG418, as the proxy refuses them) are refused.
+ * header or a `_method` parameter (400, BG443/BG418, as the proxy refuses them) are refused, and
+ * so is one carrying a query string of its own (400, BG780): the upstream gets its url's query only.
  */
 export async function serveHttpGuard(options: HttpGuardOptions): Promise<HttpGuard> {
   const endpoint = trimSlash(options.upstream.pathname);
@@ -80,6 +82,11 @@ async function handle(options: RelayOptions, endpoint: string, req: IncomingMess
   if (override !== null) {
     req.resume();
     return refuse(options, res, 400, override.code, override.message);
+  }
+  const query = clientQueryProblem(req.url ?? '');
+  if (query !== null) {
+    req.resume();
+    return refuse(options, res, 400, GUARD_CODES.clientQuery, query);
   }
   if (!RELAYED_METHODS.has(req.method ?? '')) {
     req.resume();
@@ -183,9 +190,8 @@ function clientHeaders(incoming: IncomingHttpHeaders, rebodied: boolean): Outgoi
 /** Sends the request upstream and streams the answer back, merging the guard's own answers in. */
 function relay(options: RelayOptions, req: IncomingMessage, res: ServerResponse, forward: Forward | null): Promise<void> {
   const { upstream } = options;
+  // The configured url as is, its query included: a client query was refused in handle().
   const target = new URL(upstream);
-  const query = (req.url ?? '').split('?')[1];
-  if (query !== undefined) target.search = `?${query}`;
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const body = forward?.text ?? null;
   return new Promise<void>((resolve) => {
