@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestDecision } from '../enforce/index.js';
 import { extractDecisionInputs, type HttpRequest, type Inventory } from '../extract/index.js';
-import { McpGuard, relayMcpRequest, type RequestDecider } from '../guard/index.js';
+import { McpGuard, relayMcpRequest, upstreamTlsAgent, type RequestDecider } from '../guard/index.js';
 import type { IrApi } from '../ir/types.js';
 import type { DecidingEnforcer } from './handler.js';
 import type { Upstream } from './upstream.js';
@@ -22,6 +22,8 @@ export interface McpRelayOptions {
   now: () => string;
   upstreamTimeoutMs: number;
   maxBodyBytes: number;
+  /** Extra trust anchors for `https:` upstreams (`--upstream-ca`), as the rest of the proxy trusts them. */
+  upstreamCa?: string | Buffer;
 }
 
 export type McpRelay = (req: IncomingMessage, res: ServerResponse, upstream: Upstream, api: IrApi) => Promise<void>;
@@ -30,6 +32,8 @@ export function createMcpRelay(options: McpRelayOptions): McpRelay {
   const decider: RequestDecider = { decideRequest: (request) => decideRequest(request, options) };
   // One guard per api: a guard remembers the ids of the calls it denied, per session.
   const guards = new Map<string, McpGuard>();
+  // Review (issue 11): the relay reached https upstreams with Node's roots only, ignoring `--upstream-ca`.
+  const agent = options.upstreamCa === undefined ? undefined : upstreamTlsAgent(options.upstreamCa);
   return (req, res, upstream, api) => {
     let guard = guards.get(upstream.api);
     if (guard === undefined) {
@@ -40,7 +44,7 @@ export function createMcpRelay(options: McpRelayOptions): McpRelay {
     const target = new URL(upstream.origin.href);
     target.pathname = `${upstream.origin.pathname.replace(/\/+$/, '')}${endpoint}`;
     target.search = '';
-    return relayMcpRequest({ guard, upstream: target, upstreamTimeoutMs: options.upstreamTimeoutMs, maxBodyBytes: options.maxBodyBytes }, endpoint, req, res);
+    return relayMcpRequest({ guard, upstream: target, upstreamTimeoutMs: options.upstreamTimeoutMs, maxBodyBytes: options.maxBodyBytes, ...(agent === undefined ? {} : { upstreamAgent: agent }) }, endpoint, req, res);
   };
 }
 
