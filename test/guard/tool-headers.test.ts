@@ -64,13 +64,16 @@ describe('x-mcp-header declarations of a tool', () => {
     expect(declarationsOf(s)).toBeNull();
   });
 
-  it('declares nothing for a schema too deep to read', () => {
+  it('declares nothing for a schema too deep to read or declaring more than 64 headers', () => {
     let deep: Record<string, unknown> = {
       type: 'string',
       'x-mcp-header': 'Deep',
     };
     for (let i = 0; i < 40; i++) deep = schema({ next: deep });
     expect(declarationsOf(deep)).toBeNull();
+    const many = (n: number): unknown => schema(Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, { type: 'string', 'x-mcp-header': `P${i}` }])));
+    expect(declarationsOf(many(64))?.paths.size).toBe(64);
+    expect(declarationsOf(many(65))).toBeNull();
   });
 });
 

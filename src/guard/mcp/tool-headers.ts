@@ -32,12 +32,15 @@ const SCHEMA_MAPS = ['patternProperties', 'dependentSchemas', '$defs', 'definiti
 /** Walk bounds: a schema deeper or larger than this declares nothing the guard relies on. */
 const MAX_DEPTH = 32;
 const MAX_NODES = 10_000;
+/** Declarations per tool: more than this and the tool declares nothing the guard relies on (memory stays bounded). */
+const MAX_DECLARATIONS = 64;
 
 /**
  * The `x-mcp-header` declarations of one tool's `inputSchema`, or null when they break the
  * spec's constraints (empty or non-token value, names equal ignoring case, an annotation on a
  * property not reachable through `properties` alone, a non-primitive type) or the schema is too
- * deep to read: a conforming client drops such a tool, so the guard learns nothing from it.
+ * deep or declares too much to hold: the guard learns nothing from such a tool (a conforming
+ * client drops one that breaks the constraints), and pairs its headers by name.
  */
 export function declarationsOf(inputSchema: unknown): HeaderDeclarations | null {
   const paths = new Map<string, ArgumentPath>();
@@ -53,7 +56,7 @@ export function declarationsOf(inputSchema: unknown): HeaderDeclarations | null 
     if (hasOwn(node, ANNOTATION)) {
       const name = node[ANNOTATION];
       const type = node['type'];
-      if (path === null || path.length === 0 || typeof name !== 'string' || !TOKEN.test(name) || paths.has(name.toLowerCase()) || (type !== undefined && !(typeof type === 'string' && PRIMITIVE.has(type)))) {
+      if (path === null || path.length === 0 || typeof name !== 'string' || !TOKEN.test(name) || paths.has(name.toLowerCase()) || paths.size >= MAX_DECLARATIONS || (type !== undefined && !(typeof type === 'string' && PRIMITIVE.has(type)))) {
         valid = false;
         return;
       }
