@@ -161,7 +161,7 @@ function drain(req: IncomingMessage, outcome: { refused: string; status: number 
   return outcome;
 }
 
-function upstreamHeaders(incoming: IncomingHttpHeaders, upstream: URL, body: string | null): OutgoingHttpHeaders {
+function upstreamHeaders(incoming: IncomingHttpHeaders, upstream: URL, body: string | null, method: string): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   const listed = new Set(String(incoming['connection'] ?? '').split(',').map((v) => v.trim().toLowerCase()));
   for (const [name, value] of Object.entries(incoming)) {
@@ -170,6 +170,8 @@ function upstreamHeaders(incoming: IncomingHttpHeaders, upstream: URL, body: str
     out[name] = value;
   }
   out['host'] = upstream.host;
+  // A GET stream carries `tools/list_changed`, which the guard reads as it passes (watch.ts).
+  if (method === 'GET') out['accept-encoding'] = 'identity';
   if (body !== null) {
     // An answer the guard merges its own answers into must be readable as sent.
     out['accept-encoding'] = 'identity';
@@ -196,7 +198,8 @@ function relay(options: RelayOptions, req: IncomingMessage, res: ServerResponse,
   const query = (req.url ?? '').split('?')[1];
   if (query !== undefined) target.search = `?${query}`;
   const body = forward?.text ?? null;
-  const request = { method: req.method ?? 'GET', headers: upstreamHeaders(req.headers, upstream, body) };
+  const method = req.method ?? 'GET';
+  const request = { method, headers: upstreamHeaders(req.headers, upstream, body, method) };
   return new Promise<void>((resolve) => {
     const outgoing = target.protocol === 'https:' ? httpsRequest(target, { ...request, rejectUnauthorized: true, ...(options.upstreamAgent === undefined ? {} : { agent: options.upstreamAgent }) }) : httpRequest(target, request);
     const timeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
