@@ -28,6 +28,8 @@ export interface ProxyHandlerOptions {
   upstreamTimeoutMs?: number;
   /** Milliseconds since the epoch (tests). */
   clock?: () => number;
+  /** Extra trust anchors for upstream TLS (PEM); the MCP relay reads them here, the pools where they are made. */
+  upstreamCa?: string | Buffer;
 }
 
 /**
@@ -55,7 +57,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     }
     return time;
   };
-  const mcp = createMcpRelay({ enforcer: options.enforcer, ...(options.inventories === undefined ? {} : { inventories: options.inventories }), now, upstreamTimeoutMs, maxBodyBytes: limits.maxBodyBytes });
+  const mcp = createMcpRelay({ enforcer: options.enforcer, ...(options.inventories === undefined ? {} : { inventories: options.inventories }), now, upstreamTimeoutMs, maxBodyBytes: limits.maxBodyBytes, ...(options.upstreamCa === undefined ? {} : { upstreamCa: options.upstreamCa }) });
   return async (req, res, upstream) => {
     const catalog = options.enforcer.catalog();
     if (catalog === null) return sendProblem(res, 503, PROXY_CODES.notReady, 'no api catalog is active yet (no bundle, or one built without `catalog.json`): nothing is forwarded');
