@@ -100,7 +100,7 @@ export function normalizeRequest(request: HttpRequest, url: URL, headers: Header
     const normalized: NormalizedRequest = { method: request.method.toUpperCase(), url, headers, text: '', bytes, limit };
     const override = methodOverride(normalized);
     if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
-    refuseTargetOverrides(headers, decidedTarget(request, url));
+    refuseTargetOverrides(headers, () => decidedTarget(request, url));
     return normalized;
   }
   const text = readBody(request.body, limit);
@@ -118,7 +118,7 @@ export function normalizeRequest(request: HttpRequest, url: URL, headers: Header
   const normalized: NormalizedRequest = { method: request.method.toUpperCase(), url, headers, text, bytes, limit };
   const override = methodOverride(normalized);
   if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
-  refuseTargetOverrides(headers, decidedTarget(request, url));
+  refuseTargetOverrides(headers, () => decidedTarget(request, url));
   return normalized;
 }
 

@@ -92,18 +92,22 @@ export interface Override {
 
 /**
  * Why a request may make the server run another target (BG443) or method (BG418) than its request
- * line says, or null: a header above that does not read as `decided` (every one, without it), or
+ * line says, or null: a header above that does not read as `target` (every one, without it), or
  * a `_method` url parameter (`search` is the query, with or without its `?`). CGI, Rack and PHP
  * read `X_Original_URL` as `X-Original-URL`, so `_` spellings count too. The MCP guard refuses
  * with this what it relays without reading.
  */
-export function overrideOf(headers: HeaderMap, search = '', decided?: DecidedTarget): Override | null {
+export function overrideOf(headers: HeaderMap, search = '', target?: DecidedTarget | (() => DecidedTarget)): Override | null {
+  // Worked out only for a request that carries a routing header: most carry none.
+  let known: DecidedTarget | undefined;
+  const decided = (): DecidedTarget | undefined => (known ??= typeof target === 'function' ? target() : target);
   const folded = new Map<string, string>();
   for (const sent of headers.keys()) {
     const name = sent.includes('_') ? sent.replace(/_/g, '-') : sent;
     if (URL_OVERRIDES.has(name)) {
       const kind = KIND.get(name);
-      if (kind === undefined || decided === undefined || !headerValues(headers, sent).every((v) => agrees(kind, v, decided))) {
+      const against = kind === undefined ? undefined : decided();
+      if (kind === undefined || against === undefined || !headerValues(headers, sent).every((v) => agrees(kind, v, against))) {
         return { code: EXTRACT_CODES.targetOverride, message: `header \`${name}\` may make the server run another path or host than the request names` };
       }
     }
@@ -123,7 +127,7 @@ export function overrideOf(headers: HeaderMap, search = '', decided?: DecidedTar
 }
 
 /** Refuses a request carrying a header of {@link overrideOf} that does not read as `decided` (the url parameter is read with the body, by request.ts). */
-export function refuseTargetOverrides(headers: HeaderMap, decided?: DecidedTarget): void {
+export function refuseTargetOverrides(headers: HeaderMap, decided?: DecidedTarget | (() => DecidedTarget)): void {
   const override = overrideOf(headers, '', decided);
   if (override !== null) fail(override.code, override.message);
 }
@@ -165,8 +169,9 @@ function hostAgrees(value: string, decided: DecidedTarget): boolean {
  * and `,` does: a `host=` hidden in a quoted value (`for="a;host=b"`) is one to the second, so
  * both readings must agree.
  */
-function forwardedHostsAgree(value: string, decided: DecidedTarget | undefined): boolean {
+function forwardedHostsAgree(value: string, target: () => DecidedTarget | undefined): boolean {
   if (!HOST_PARAM.test(value)) return true;
+  const decided = target();
   if (decided === undefined) return false;
   const strict = forwardedPairs(value);
   if (strict === null) return false;

@@ -72,6 +72,22 @@ describe('routing headers that read as what is decided', () => {
     expect(x.forward!.headers['x-amzn-trace-id']).toBe(ENVOY['x-amzn-trace-id']);
   });
 
+  test('an AWS ALB (X-Forwarded-For/-Proto/-Port, X-Amzn-Trace-Id): accepted, all passed on', () => {
+    const alb = { 'x-forwarded-for': '198.51.100.7', 'x-forwarded-proto': 'https', 'x-forwarded-port': '443', 'x-amzn-trace-id': 'Root=1-67891233-abcdef012345678912345678' };
+    const x = get('/repos/acme/web', alb);
+    expect(outcome(x)).toBe('repos.get');
+    expect(x.forward!.headers).toMatchObject(alb);
+  });
+
+  // Traefik's forwarded-headers set: X-Forwarded-Host the client's Host, X-Forwarded-Server
+  // Traefik's own host name, which a stack reading it as the host (Ktor's XForwardedHeaderSupport)
+  // would take for another host: refused unless removed at the edge (README).
+  test('Traefik: accepted without X-Forwarded-Server; its own host name there is refused', () => {
+    const traefik = { 'x-forwarded-for': '192.0.2.10', 'x-forwarded-host': 'api.github.com', 'x-forwarded-port': '443', 'x-forwarded-proto': 'https', 'x-real-ip': '192.0.2.10' };
+    expect(outcome(get('/repos/acme/web', traefik))).toBe('repos.get');
+    expect(outcome(get('/repos/acme/web', { ...traefik, 'x-forwarded-server': 'traefik-7d9f8b6c5-x2x7q' }))).toBe(EXTRACT_CODES.targetOverride);
+  });
+
   test('ingress-nginx with a rewrite-target: X-Original-URI and X-Forwarded-Prefix name another target, refused', () => {
     expect(outcome(get('/repos/acme/web', { ...INGRESS_NGINX, 'x-original-uri': '/github/repos/acme/web' }))).toBe(EXTRACT_CODES.targetOverride);
     expect(outcome(get('/repos/acme/web', { 'x-forwarded-prefix': '/github' }))).toBe(EXTRACT_CODES.targetOverride);
