@@ -74,7 +74,7 @@ export interface DecidedTarget {
  * gunicorn takes `SCRIPT_NAME`; the framework overrides (Rails, Laravel, Express method-override,
  * ASP.NET, Google APIs).
  */
-const METHOD_OVERRIDES = ['x-original-method', 'request-method', 'x-http-method-override', 'x-http-method', 'x-method-override'] as const;
+const METHOD_OVERRIDES: ReadonlySet<string> = new Set(['x-original-method', 'request-method', 'x-http-method-override', 'x-http-method', 'x-method-override']);
 
 /*
  * Why not refuse every header whose name holds `_`: CGI, WSGI and PHP fold `_` and `-` onto one
@@ -101,9 +101,11 @@ export function overrideOf(headers: HeaderMap, search = '', target?: DecidedTarg
   // Worked out only for a request that carries a routing header: most carry none.
   let known: DecidedTarget | undefined;
   const decided = (): DecidedTarget | undefined => (known ??= typeof target === 'function' ? target() : target);
-  const folded = new Map<string, string>();
+  // Only a name with `_` can be one variable with another: names without are distinct already.
+  let folded: Map<string, string> | undefined;
   for (const sent of headers.keys()) {
-    const name = sent.includes('_') ? sent.replace(/_/g, '-') : sent;
+    const underscored = sent.includes('_');
+    const name = underscored ? sent.replace(/_/g, '-') : sent;
     if (URL_OVERRIDES.has(name)) {
       const kind = KIND.get(name);
       const against = kind === undefined ? undefined : decided();
@@ -111,16 +113,19 @@ export function overrideOf(headers: HeaderMap, search = '', target?: DecidedTarg
         return { code: EXTRACT_CODES.targetOverride, message: `header \`${name}\` may make the server run another path or host than the request names` };
       }
     }
-    const method = METHOD_OVERRIDES.find((o) => o === name);
-    if (method !== undefined) return { code: EXTRACT_CODES.methodOverride, message: `header \`${method}\` may make the server run the request as another method` };
+    if (METHOD_OVERRIDES.has(name)) return { code: EXTRACT_CODES.methodOverride, message: `header \`${name}\` may make the server run the request as another method` };
     if (name === 'forwarded' && !headerValues(headers, sent).every((v) => forwardedHostsAgree(v, decided))) {
       return { code: EXTRACT_CODES.targetOverride, message: 'header `forwarded` names a `host=` other than the request\'s, which may make the server read another host than the request names' };
     }
-    const other = folded.get(name);
-    if (other !== undefined) return { code: EXTRACT_CODES.targetOverride, message: `headers \`${other}\` and \`${sent}\` are one variable to cgi-style servers, which may read the one the proxy did not` };
-    folded.set(name, sent);
+    if (underscored) {
+      const other = headers.has(name) ? name : folded?.get(name);
+      if (other !== undefined) return { code: EXTRACT_CODES.targetOverride, message: `headers \`${other}\` and \`${sent}\` are one variable to cgi-style servers, which may read the one the proxy did not` };
+      (folded ??= new Map()).set(name, sent);
+    }
   }
-  if ([...new URLSearchParams(search).keys()].some((k) => k.toLowerCase() === '_method')) {
+  // The parameters are only parsed when their text may hold a `_method` key in any spelling: its
+  // `_` is sent as is or as `%5F` (every other letter may be encoded too, so only `_` is looked for).
+  if ((search.includes('_') || /%5f/i.test(search)) && [...new URLSearchParams(search).keys()].some((k) => k.toLowerCase() === '_method')) {
     return { code: EXTRACT_CODES.methodOverride, message: 'url parameter `_method` may make the server run the request as another method' };
   }
   return null;

@@ -160,6 +160,19 @@ describe('routing headers that read as what is decided', () => {
     expect(overrideOf(normalizeHeaders({ forwarded: 'for=192.0.2.1;proto=https' }))).toBeNull();
   });
 
+  test('a `_method` url parameter is found in any encoding (overrideOf only parses a query that may hold one)', () => {
+    for (const search of ['?_m%65thod=DELETE', '?%5Fmethod=PUT', '?a=1&%5fMETHOD=x', '_method=PUT']) {
+      expect(overrideOf(normalizeHeaders({}), search)?.code, search).toBe(EXTRACT_CODES.methodOverride);
+    }
+    expect(overrideOf(normalizeHeaders({}), '?a=1&method=PUT&x_y=1')).toBeNull();
+  });
+
+  test('two names one cgi variable apart are refused in either order; one `_` name alone is not', () => {
+    expect(overrideOf(normalizeHeaders({ x_tenant: 'b', 'x-tenant': 'a' }))?.code).toBe(EXTRACT_CODES.targetOverride);
+    expect(overrideOf(normalizeHeaders({ 'x_a-b': '1', 'x-a_b': '2' }))?.code).toBe(EXTRACT_CODES.targetOverride);
+    expect(overrideOf(normalizeHeaders({ x_tenant: 'b', 'x-other': 'a' }))).toBeNull();
+  });
+
   test('two spellings of one routing header are refused even when both agree', () => {
     expect(outcome(get('/repos/acme/web', { 'x-forwarded-host': 'api.github.com', x_forwarded_host: 'api.github.com' }))).toBe(EXTRACT_CODES.targetOverride);
   });
