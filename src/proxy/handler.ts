@@ -72,7 +72,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     const decided = decidedHost(api, named, forwardedHostname(upstream));
     if ('problem' in decided) return sendProblem(res, 421, PROXY_CODES.hostReadsOtherwise, decided.problem, decided.help);
     const headers = { ...req.headersDistinct, host: [decided.host] } as Record<string, string[]>;
-    const request: HttpRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers, body: body.bytes };
+    const request: HttpRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers, body: body.bytes, ...(named === decided.host ? {} : { clientHost: named }) };
     const extraction = extractForwarding(request, catalog, {
       time: now(),
       ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
