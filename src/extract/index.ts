@@ -34,7 +34,7 @@ export { DEFAULT_MAX_BODY_BYTES } from './request.js';
 export { DEFAULT_FORWARD_LIMITS, extractForwarding } from './forward.js';
 export { hostReading } from './host-reading.js';
 export { bodyLimitOf } from './body-limit.js';
-export { overrideOf, type Override } from './url-override.js';
+export { isRoutingHeader, overrideOf, type DecidedTarget, type Override } from './url-override.js';
 export type * from './types.js';
 
 /**

@@ -16,12 +16,12 @@ const JSON_HEADERS = { ...AUTH, 'content-type': 'application/json', accept: 'app
 describe('MCP relay: overrides and methods', () => {
   let server: Server;
   let harness: Harness;
-  const received: { method: string; url: string }[] = [];
+  const received: { method: string; url: string; headers: Record<string, unknown> }[] = [];
   beforeAll(async () => {
     server = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
-        received.push({ method: req.method!, url: req.url! });
+        received.push({ method: req.method!, url: req.url!, headers: req.headers });
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"jsonrpc":"2.0","id":1,"result":{}}');
       });
     });
@@ -86,5 +86,22 @@ describe('MCP relay: overrides and methods', () => {
       expect(res.status, `${method}: ${res.text}`).toBe(200);
     }
     expect(received.map((r) => r.method)).toEqual(['POST', 'GET', 'DELETE']);
+  });
+
+  // Review of 3e80953 (legitimate traffic item 14): behind an ingress every relayed request was
+  // refused for the X-Forwarded-Host it adds. One that names the host the client named, and an
+  // X-Original-URI of the request's own target, say nothing else: accepted, and never relayed.
+  it('routing headers an edge proxy adds that agree with the request pass, and are not relayed', async () => {
+    received.length = 0;
+    const named = new URL(harness.proxy.url).host;
+    const edge = { 'x-forwarded-host': named, 'x-original-uri': '/mcp', forwarded: `for=10.0.0.1;host=${named};proto=https`, 'x-forwarded-for': '10.0.0.1' };
+    const res = await send(harness.proxy.url, { method: 'POST', path: '/mcp', body: PING, headers: { ...JSON_HEADERS, host: named, ...edge } });
+    expect(res.status, res.text).toBe(200);
+    expect(received).toHaveLength(1);
+    expect(Object.keys(received[0]!.headers).filter((h) => ['x-forwarded-host', 'x-original-uri', 'forwarded'].includes(h))).toEqual([]);
+    expect(received[0]!.headers['x-forwarded-for']).toBe('10.0.0.1');
+    const other = await send(harness.proxy.url, { method: 'POST', path: '/mcp', body: PING, headers: { ...JSON_HEADERS, host: named, 'x-original-uri': '/admin' } });
+    expect(other.status).toBe(400);
+    expect(refusedCode(other.text)).toBe(EXTRACT_CODES.targetOverride);
   });
 });

@@ -2,7 +2,7 @@ import { listenOn } from '../../enforce/index.js';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest, type Agent } from 'node:https';
 import { normalizeHeaders } from '../../core/headers.js';
-import { EXTRACT_CODES, overrideOf, type ExtractCode, type HttpHeaders } from '../../extract/index.js';
+import { EXTRACT_CODES, isRoutingHeader, overrideOf, type ExtractCode, type HttpHeaders } from '../../extract/index.js';
 import { GUARD_CODES, GuardError, type GuardCode } from '../codes.js';
 import { forwardedRequestIds, idKey, mergeResponses, toolListRequests, type McpGuard, type Plan } from './guard.js';
 import { headerMismatch, type DeclaredHeaders } from './headers.js';
@@ -84,7 +84,11 @@ async function handle(options: RelayOptions, endpoint: string, req: IncomingMess
   }
   // Every method: GET and DELETE pass through undecided, so nothing may ask the server to run them
   // (or a POST) as another method or target than the guard relays.
-  const override = overrideOf(normalizeHeaders(req.headersDistinct as HttpHeaders), (req.url ?? '').split('?').slice(1).join('?'));
+  // An edge proxy in front of the guard (ingress-nginx, an ALB) says what it received: a routing
+  // header that reads as this request's own target and the host its client named is accepted, and
+  // never relayed (upstreamHeaders); any other is refused.
+  const named = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+  const override = overrideOf(normalizeHeaders(req.headersDistinct as HttpHeaders), (req.url ?? '').split('?').slice(1).join('?'), { host: named, target: req.url ?? '/' });
   if (override !== null) {
     req.resume();
     return refuse(options, res, 400, override.code, override.message);
@@ -173,6 +177,7 @@ function upstreamHeaders(incoming: IncomingHttpHeaders, upstream: URL, body: str
   const listed = new Set(String(incoming['connection'] ?? '').split(',').map((v) => v.trim().toLowerCase()));
   for (const [name, value] of Object.entries(incoming)) {
     if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name) || METHOD_OVERRIDE.test(name)) continue;
+    if (isRoutingHeader(name, Array.isArray(value) ? value : [String(value)])) continue;
     if (body !== null && (name === 'content-type' || name === 'content-encoding')) continue;
     out[name] = value;
   }
