@@ -5,10 +5,15 @@ export type OperationClass = 'read' | 'write' | 'destructive';
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type GraphqlType = 'query' | 'mutation' | 'subscription';
 
-/** A guess at the resource an operation acts on; always written with a `review:` comment. */
+/**
+ * A guess at the resource an operation acts on; always written with a `review:` comment. The id is
+ * one argument (`idArg`) or, when the route names it within its parent's (`/repos/{owner}/{repo}`),
+ * a composed one (`id: "{owner}/{repo}"`): one of the two.
+ */
 export interface ResourceGuess {
   kind: string;
-  idArg: string;
+  idArg?: string;
+  id?: string;
   environmentArg?: string;
   projectArg?: string;
   /** Why this guess: the comment written next to it. */

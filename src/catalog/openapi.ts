@@ -251,16 +251,25 @@ function route(ctx: Context, method: HttpMethod, base: readonly string[], templa
   return { method, segments, params, review };
 }
 
-/** The resource a route acts on: its last path parameter, of the kind the segment before it names. */
+/**
+ * The resource a route acts on: its last path parameter, of the kind the segment before it names.
+ * A parameter right after another (`/repos/{owner}/{repo}`) names the resource within its parent
+ * (every owner may have a `web`): the id is composed, `{owner}/{repo}`, of the kind the segment
+ * before the parent names.
+ */
 function resourceFromRoute(r: Route): ResourceGuess | undefined {
   const usable = r.params.filter((p) => ARGUMENT_PATH.test(p));
   const idArg = usable.filter((p) => !ENVIRONMENT_SUBJECTS.has(argumentSubject(p))).pop() ?? usable[usable.length - 1];
   if (idArg === undefined) return undefined;
   const index = r.segments.findIndex((s) => s === `{${idArg}}` || s === `{${idArg}+}`);
   const before = index > 0 ? r.segments[index - 1] : undefined;
-  const kind = (before !== undefined && !before.startsWith('{') ? resourceKind(before) : null) ?? resourceKind(argumentSubject(idArg) || idArg);
+  const parent = before !== undefined && r.segments[index] === `{${idArg}}` ? /^\{([^{}+]+)\}$/.exec(before)?.[1] : undefined;
+  const composed = parent !== undefined && usable.includes(parent) && !ENVIRONMENT_SUBJECTS.has(argumentSubject(parent)) && !PROJECT_SUBJECTS.has(argumentSubject(parent));
+  const named = composed ? (index > 1 ? r.segments[index - 2] : undefined) : before;
+  const kind = (named !== undefined && !named.startsWith('{') ? resourceKind(named) : null) ?? resourceKind(argumentSubject(idArg) || idArg);
   if (kind === null) return undefined;
-  const guess: ResourceGuess = { kind, idArg, why: `guessed from the path parameters ${r.params.map((p) => `{${p}}`).join(' ')}` };
+  const why = `guessed from the path parameters ${r.params.map((p) => `{${p}}`).join(' ')}`;
+  const guess: ResourceGuess = composed ? { kind, id: `{${parent}}/{${idArg}}`, why: `${why}; \`{${idArg}}\` is named within \`{${parent}}\`` } : { kind, idArg, why };
   const environmentArg = usable.find((p) => p !== idArg && ENVIRONMENT_SUBJECTS.has(argumentSubject(p)));
   const projectArg = usable.find((p) => p !== idArg && PROJECT_SUBJECTS.has(argumentSubject(p)));
   if (environmentArg !== undefined) guess.environmentArg = environmentArg;

@@ -56,6 +56,17 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    */
   conflictingResource: ['BG416', 'request arguments disagree with the inventory about the resource'],
   /**
+   * An argument of a composed resource id (`id: "{owner}/{repo}"`) holds a character of the
+   * template's separator (`{owner: "a/b", repo: "c"}` and `{owner: "a", repo: "b/c"}` would name the
+   * same `a/b/c`): the id would not say which resource the call acts on.
+   */
+  ambiguousResourceId: ['BG456', 'a part of the composed resource id contains its separator'],
+  /**
+   * An argument of a composed resource id is missing, empty, or not a string or integer: an id
+   * built from the other parts alone (`acme/` or `/web`) names no resource one way.
+   */
+  incompleteResourceId: ['BG457', 'a part of the composed resource id is missing'],
+  /**
    * Request parameters given in several places with nothing to say which wins: GraphQL `query`,
    * `variables` or `operationName` in the URL of a POST, repeated in the URL of a GET, or a GET
    * that also has a body; a URL parameter some server may read as a GraphQL member although it is

@@ -103,7 +103,7 @@ export function resourceOf(api: IrApi, op: IrOperation | undefined, args: Readon
   if (!op?.resource) return undefined;
   const spec = op.resource;
   const resource: Resource = { kind: spec.kind };
-  const written = spec.idTemplate !== null ? composeId(spec.idTemplate, (path) => asId(argumentAt(args, path))) : spec.idArg ? asId(argumentAt(args, spec.idArg)) : null;
+  const written = spec.idTemplate !== null ? composedId(spec.idTemplate, args) : spec.idArg ? asId(argumentAt(args, spec.idArg)) : null;
   const entry = written === null ? undefined : inventory.resources.get(written);
   // An API whose ids ignore case names the resource as its inventory spells it.
   const id = entry?.id ?? written;
@@ -139,6 +139,18 @@ export function resourceOf(api: IrApi, op: IrOperation | undefined, args: Readon
   const project = fromInventory ?? claimed;
   if (project !== undefined) resource.project = project;
   return resource;
+}
+
+/**
+ * A template's id, every part present and free of its separator characters. A call that names its
+ * resource by a template names it fully: a missing part is refused, not read as an unknown id,
+ * since the parts it has (`victim-corp` of `victim-corp/…`) would otherwise go unread.
+ */
+function composedId(template: string, args: Readonly<Record<string, unknown>>): string {
+  const composed = composeId(template, (path) => asId(argumentAt(args, path)));
+  if ('id' in composed) return composed.id;
+  if ('missing' in composed) return fail(EXTRACT_CODES.incompleteResourceId, `argument \`${composed.missing}\` of resource id \`${template}\` is missing, empty, or not a string or integer`);
+  return fail(EXTRACT_CODES.ambiguousResourceId, `argument \`${composed.ambiguous}\` of resource id \`${template}\` contains \`${composed.separator}\`, which separates its parts`);
 }
 
 function conflict(message: string): never {

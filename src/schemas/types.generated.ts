@@ -177,7 +177,7 @@ export interface Operation {
   resource?: {
     kind: string;
     /**
-     * The resource id composed from several arguments, e.g. `{owner}/{repo}`; every `{argument}` must be present in the call. Instead of `idArg`.
+     * The resource id composed from several arguments, instead of `idArg`: `{owner}/{repo}` reads `DELETE /repos/acme/web` as `acme/web`, the id inventories, grants and rules list. A template rather than a list of arguments so the id is written as it reads, separator and any fixed text included. It must read one way (BG071): arguments apart by literal text, each named once, no other brace. Every `{argument}` must be in the call, a non-empty string or an integer, free of every character of the text between arguments (`/` here): otherwise the call is refused (BG457 missing, BG456 containing a separator), never read as another resource.
      */
     id?: string;
     /**

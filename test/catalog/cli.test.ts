@@ -36,7 +36,7 @@ describe('blastguard import (end to end)', () => {
     const call = (method: string, url: string) => extractDecisionInputs({ method, url, headers: { authorization: 'Bearer x' } }, checked.ir!, { time: '2026-04-25T21:14:03Z' })[0]!;
     const deleteRepo = call('DELETE', 'https://api.github.example/repos/acme/web');
     expect(deleteRepo.operation).toBe('repos/delete');
-    expect(deleteRepo.input.resource).toMatchObject({ kind: 'repo', id: 'web' });
+    expect(deleteRepo.input.resource).toMatchObject({ kind: 'repo', id: 'acme/web' });
     expect(call('DELETE', 'https://api.github.example/repos/acme/web/git/refs/v1.0').operation).toBe('git/delete-ref');
     // `x-multi-segment` refs are imported as `{ref+}`: a ref with a slash is one argument.
     const branchRef = call('DELETE', 'https://api.github.example/repos/acme/web/git/refs/heads/feature-x');

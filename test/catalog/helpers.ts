@@ -15,7 +15,7 @@ export interface CatalogOperation {
   class: string;
   type?: string;
   http?: { method: string; path: string };
-  resource?: { kind: string; idArg: string; environmentArg?: string; projectArg?: string };
+  resource?: { kind: string; idArg?: string; id?: string; environmentArg?: string; projectArg?: string };
   description?: string;
 }
 

@@ -46,7 +46,9 @@ describe('import openapi: a GitHub-like REST description', () => {
   });
 
   it('guesses the resource from the path and marks every guess for review', () => {
-    expect(ops['repos/delete']?.resource).toEqual({ kind: 'repo', idArg: 'repo' });
+    // A repository is named within its owner: the id is composed, not the name alone.
+    expect(ops['repos/delete']?.resource).toEqual({ kind: 'repo', id: '{owner}/{repo}' });
+    expect(result.text).toContain('resource: { kind: repo, id: "{owner}/{repo}" } # review: guessed from the path parameters {owner} {repo}; `{repo}` is named within `{owner}`');
     expect(ops['repos/delete-branch-protection']?.resource).toEqual({ kind: 'branch', idArg: 'branch' });
     expect(ops['delete.orgs.by-org.hooks.by-hook_id']?.resource).toEqual({ kind: 'hook', idArg: 'hook_id' });
     expect(ops['repos/create-for-authenticated-user']?.resource).toBeUndefined();

@@ -25,7 +25,7 @@ describe('HEAD and OPTIONS to a REST api', () => {
     server = createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     harness = await startProxy([{ api: 'github-rest', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }], {
-      inventories: new Map([['github-rest', inventoryOf([{ id: 'billing-service', kind: 'repository', environment: 'production' }])]]),
+      inventories: new Map([['github-rest', inventoryOf([{ id: 'victim-org/billing-service', kind: 'repository', environment: 'production' }])]]),
     });
   }, 60_000);
   afterAll(async () => {

@@ -43,7 +43,7 @@ describe('a REST api through the proxy (github-rest)', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
       });
     });
-    const h = await startProxy([{ api: 'github-rest', url: up.url }], { inventories: new Map([['github-rest', inventoryOf([{ id: 'billing-service', kind: 'repository', environment: 'production' }])]]) });
+    const h = await startProxy([{ api: 'github-rest', url: up.url }], { inventories: new Map([['github-rest', inventoryOf([{ id: 'victim-org/billing-service', kind: 'repository', environment: 'production' }])]]) });
     cleanups.push(() => h.close());
     const auth = { authorization: 'Bearer fake-github-developer-gh-token', accept: 'application/vnd.github+json' };
     const read = await send(h.proxy.url, { method: 'GET', path: '/repos/victim-org/billing-service?a=1&b=x%20y#frag', headers: auth });

@@ -18,6 +18,7 @@ import { misplacedFixture } from './misplaced-fixture.js';
 import { overrideJustification } from './override-justification.js';
 import { protectedEnvironments } from './protected-environments.js';
 import { rawCredential } from './raw-credential.js';
+import { resourceIdTemplate } from './resource-id-template.js';
 import { sharedHost } from './shared-host.js';
 import { singleOverrides } from './single-overrides.js';
 import { tokenExpiry } from './token-expiry.js';
@@ -62,6 +63,7 @@ export const RULES: readonly ValidationRule[] = [
   invalidRouteTemplate,
   duplicateInventoryId,
   tokenFamily,
+  resourceIdTemplate,
   unknownArgument,
   identityIssuerKeys,
   identityIssuerJwksUrl,

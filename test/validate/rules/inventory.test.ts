@@ -56,6 +56,23 @@ describe('Inventory documents', () => {
   });
 });
 
+const GITHUB = yaml(
+  'apiVersion: blastguard.dev/v1',
+  'kind: Api',
+  'metadata: { name: github }',
+  'spec:',
+  '  protocol: http',
+  '  hosts: [api.github.com]',
+  '  environments: [production]',
+  '  protectedEnvironments: [production]',
+  '  defaults: { read: allow, write: shadow, destructive: deny }',
+  '  operations:',
+  '    repos/delete:',
+  '      class: destructive',
+  '      http: { method: DELETE, path: "/repos/{owner}/{repo}" }',
+  '      resource: { kind: repository, id: "{owner}/{repo}" }',
+);
+
 describe('composed resource ids', () => {
   it('reject `id` together with `idArg`, and check each template argument against the route', () => {
     const api = yaml(
@@ -79,5 +96,26 @@ describe('composed resource ids', () => {
       'argument `repository` of `id: {owner}/{repository}` of operation `repos/delete` names no parameter of its route `DELETE /repos/{owner}/{repo}`',
     ]);
     expect(() => setFrom({ 'api.yaml': api.replace('id: "{owner}/{repository}"', 'id: "{owner}/{repo}", idArg: repo') })).toThrow(/BG027/);
+  });
+
+  it.each([
+    ['{owner}{repo}', 'joins `{owner}` and `{repo}` with no separator'],
+    ['{owner}/{owner}', 'names `{owner}` twice'],
+    ['{owner}/{repo-name}', 'has `/{repo-name}`, a `{` or `}` that is no `{argument}`'],
+    ['{{owner}}/{repo}', 'has `{`, a `{` or `}` that is no `{argument}`'],
+  ])('refuse a template that does not read one way: `%s` (BG071, located at the template)', (template, problem) => {
+    const api = GITHUB.replace('id: "{owner}/{repo}"', `id: "${template}"`);
+    const out = check({ 'api.yaml': api }, ['BG071']);
+    expect(whereIn(out)).toEqual(['api.yaml:BG071@14:41']);
+    expect(out[0]?.message).toBe(`resource id \`${template}\` of operation \`repos/delete\` ${problem}`);
+    expect(out[0]?.help).toBeTruthy();
+  });
+
+  it('refuse a template naming no argument as a schema error, located', () => {
+    expect(() => setFrom({ 'api.yaml': GITHUB.replace('id: "{owner}/{repo}"', 'id: "owner/repo"') })).toThrow(/BG024@14:41 `spec\.operations\["repos\/delete"\]\.resource\.id` has invalid value `owner\/repo`/);
+  });
+
+  it('accept a well-formed template, and the example catalog', () => {
+    expect(check({ 'api.yaml': GITHUB }, ['BG064', 'BG071'])).toEqual([]);
   });
 });
