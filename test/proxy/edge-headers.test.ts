@@ -73,7 +73,7 @@ describe('reverse proxy behind an edge proxy', () => {
       },
     });
     expect(res.status, res.text).toBe(200);
-    expect(decidedRepo()).toBe('web');
+    expect(decidedRepo()).toBe('acme/web');
     expect(ran).toHaveLength(1);
     expect(ran[0]).toMatchObject({ host: upHost, repo: 'web' });
     const got = ran[0]!.headers;
@@ -145,7 +145,7 @@ describe('reverse proxy behind an edge proxy', () => {
         }
         expect(res.status, res.text).toBe(200);
         forwarded++;
-        expect(decidedRepo()).toBe(name);
+        expect(decidedRepo()).toBe(`acme/${name}`);
         expect(ran.map((r) => [r.host, r.repo])).toEqual([[upHost, name]]);
       }),
       { numRuns: 60 },

@@ -45,7 +45,8 @@ const FORMS: Form[] = [
   { name: 'an alias hiding volumeDelete', headers: json, body: JSON.stringify({ query: `mutation { domains: volumeDelete(volumeId: "${IDS.volume}") }` }), runs: 'refused' },
   { name: 'a batch with a destructive element', headers: json, body: JSON.stringify([{ query: '{ me { id } }' }, { query: POCKETOS }]), runs: 'refused' },
   { name: 'a method override header', headers: { ...json, 'x-http-method-override': 'GET' }, body: JSON.stringify({ query: '{ me { id } }' }), runs: 'refused' },
-  { name: 'a persisted query the manifest lacks', headers: json, body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'ab'.repeat(32) } } }), runs: 'refused' },
+  // (An APQ hash alone is answered PersistedQueryNotFound instead: trusted-documents.test.ts.)
+  { name: 'a stored document the manifest lacks', headers: json, body: JSON.stringify({ documentId: `sha256:${'ab'.repeat(32)}` }), runs: 'refused' },
   { name: 'a member spelled in another case', headers: json, body: JSON.stringify({ query: '{ me { id } }', Query: POCKETOS }), runs: 'refused' },
   { name: 'a fragment cycle', headers: json, body: JSON.stringify({ query: '{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }' }), runs: 'refused' },
   { name: 'aliases past the limit', headers: json, body: JSON.stringify({ query: `{ ${Array.from({ length: 101 }, (_, i) => `a${i}: me { id }`).join(' ')} }` }), runs: 'refused' },
