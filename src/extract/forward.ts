@@ -16,6 +16,7 @@ import { canonicalHttp } from './protocols/canonical-http.js';
 import { PROTOCOLS } from './protocols/index.js';
 import type { Message } from './protocols/index.js';
 import { hostOf, normalizeRequest, parseUrl } from './request.js';
+import { forwardsCookie } from './undecided-credentials.js';
 import type { ExtractedOperation, ForwardExtraction, ForwardLimits, ForwardOptions, ForwardRequest, HttpRequest } from './types.js';
 
 /*
@@ -73,8 +74,10 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
     for (const name of connection) {
       if (name !== '' && !DROPPED.has(name) && name !== 'close') fail(EXTRACT_CODES.notForwardable, `\`Connection\` names the end-to-end header ${quote(name, 'key', 'of another name')}; only hop-by-hop headers may be named there`);
     }
+    // A session cookie is a credential the decision does not read, unless the api declares it (undecided-credentials.ts).
+    const cookie = forwardsCookie(api);
     for (const [name, values] of headers) {
-      if (DROPPED.has(name) || connection.has(name)) continue;
+      if (DROPPED.has(name) || connection.has(name) || (name === 'cookie' && !cookie)) continue;
       out[name] = values.length === 1 ? values[0]! : [...values];
     }
     if (message.contentType !== null) out['content-type'] = message.contentType;
