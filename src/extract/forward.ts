@@ -80,6 +80,7 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
       if (DROPPED.has(name) || connection.has(name) || (name === 'cookie' && !cookie)) continue;
       out[name] = values.length === 1 ? values[0]! : [...values];
     }
+    if (message.headers !== undefined) Object.assign(out, message.headers);
     if (message.contentType !== null) out['content-type'] = message.contentType;
     if (message.contentEncoding !== undefined) out['content-encoding'] = message.contentEncoding;
     if (bytes.byteLength > 0 || message.method === 'POST' || message.method === 'PUT' || message.method === 'PATCH') out['content-length'] = String(bytes.byteLength);
