@@ -152,6 +152,26 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    */
   unreadableDeleteBody: ['BG437', 'S3 `DeleteObjects` body cannot be read one way'],
   /**
+   * An operation name (AWS `Action`, the operation of `X-Amz-Target`, an MCP tool name or
+   * JSON-RPC method) that is not catalogued as sent but equals a catalogued one without ASCII case
+   * (`DELETEDBINSTANCE` for `DeleteDBInstance`): an upstream that folds case would run the
+   * catalogued operation, decided as an uncatalogued one. Send the catalogued spelling.
+   */
+  operationCase: ['BG450', 'operation name differs from a catalogued one only in case'],
+  /**
+   * S3 `x-amz-copy-source` (CopyObject, UploadPartCopy) does not read one way: sent more than
+   * once, not `[/]bucket/key[?versionId=…]` (an access point or Outposts ARN, an empty bucket or
+   * key, another query member), an invalid percent escape or a raw byte outside visible ASCII; or
+   * the header on an operation that copies nothing.
+   */
+  unreadableCopySource: ['BG451', 'S3 `x-amz-copy-source` cannot be read one way'],
+  /**
+   * A query parameter named like a common credential carrier (`access_token`, `api_key`, `apikey`,
+   * `api-key`, `auth_token`, `private_token`, `token`) on an API whose credentials are read from
+   * headers: the upstream may act as that credential's principal, which the decision never saw.
+   */
+  undecidedCredential: ['BG452', 'query parameter carries a credential the decision does not read'],
+  /**
    * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
    * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is
    * never a request's failure: the enforcer keeps the inventory it had.

@@ -16,6 +16,7 @@ import { canonicalHttp } from './protocols/canonical-http.js';
 import { PROTOCOLS } from './protocols/index.js';
 import type { Message } from './protocols/index.js';
 import { hostOf, normalizeRequest, parseUrl } from './request.js';
+import { forwardsCookie } from './undecided-credentials.js';
 import { isRoutingHeader } from './url-override.js';
 import type { ExtractedOperation, ForwardExtraction, ForwardLimits, ForwardOptions, ForwardRequest, HttpRequest } from './types.js';
 
@@ -74,11 +75,14 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
     for (const name of connection) {
       if (name !== '' && !DROPPED.has(name) && name !== 'close') fail(EXTRACT_CODES.notForwardable, `\`Connection\` names the end-to-end header ${quote(name, 'key', 'of another name')}; only hop-by-hop headers may be named there`);
     }
+    // A session cookie is a credential the decision does not read, unless the api declares it (undecided-credentials.ts).
+    const cookie = forwardsCookie(api);
     for (const [name, values] of headers) {
       // A routing header reached here agreeing with what was decided, and is not forwarded (url-override.ts).
-      if (DROPPED.has(name) || connection.has(name) || isRoutingHeader(name, values)) continue;
+      if (DROPPED.has(name) || connection.has(name) || (name === 'cookie' && !cookie) || isRoutingHeader(name, values)) continue;
       out[name] = values.length === 1 ? values[0]! : [...values];
     }
+    if (message.headers !== undefined) Object.assign(out, message.headers);
     if (message.contentType !== null) out['content-type'] = message.contentType;
     if (message.contentEncoding !== undefined) out['content-encoding'] = message.contentEncoding;
     if (bytes.byteLength > 0 || message.method === 'POST' || message.method === 'PUT' || message.method === 'PATCH') out['content-length'] = String(bytes.byteLength);

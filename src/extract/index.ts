@@ -22,6 +22,7 @@ import { DEFAULT_MAX_BODY_BYTES, hostOf, normalizeRequest, parseUrl } from './re
 import { inventoryLookups } from './resource.js';
 import type { InventoryLookups } from './resource.js';
 import { withSqlClass } from './sql/tool.js';
+import { checkQueryCredentials } from './undecided-credentials.js';
 import type { ExtractOptions, ExtractedOperation, HttpRequest, Inventory } from './types.js';
 
 export { EXTRACT_CODES } from './codes.js';
@@ -141,6 +142,7 @@ function familyResolver(ir: IrCatalog, api: string): (credential: string, finger
 function readCaller(headers: HeaderMap, api: IrApi, ir: IrCatalog, context: Context, options: ExtractOptions, search: string): void {
   const fingerprint = extractToken(headers, api.tokens.headers, familyResolver(ir, api.name), presignedCredential(search, api));
   if (fingerprint !== null) context.token = { fingerprint };
+  checkQueryCredentials(search, api);
   context.verifyEnvelope = envelopeVerifier(ir, context.time, options.issuerKeys);
   const envelope = headerEnvelope(headers);
   if (envelope !== null) {

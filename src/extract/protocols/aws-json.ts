@@ -8,6 +8,7 @@ import { checkMemberCase, goFold } from '../params.js';
 import { mediaType, pathMatchesEndpoint, readJson } from '../request.js';
 import type { NormalizedRequest } from '../request.js';
 import type { FoundOperation, ProtocolExtractor } from './types.js';
+import { catalogedSpelling } from '../operation-case.js';
 
 /*
  * The AWS JSON 1.0 and 1.1 protocols (botocore `"protocol": "json"`; DynamoDB, ECS, KMS, Logs):
@@ -55,7 +56,7 @@ function jsonOperations(request: NormalizedRequest, api: IrApi): FoundOperation[
   const body = text.trim() === '' ? {} : readJson(text);
   if (!isRecord(body)) fail(EXTRACT_CODES.invalidBody, 'an aws json request body must be a json object');
   checkFoldedMembers(body, '');
-  return [{ name: parts[2], type: 'request', args: body }];
+  return [{ name: catalogedSpelling(api, parts[2], 'target operation'), type: 'request', args: body }];
 }
 
 /**

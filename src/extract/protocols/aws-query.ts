@@ -8,6 +8,7 @@ import { mediaType, pathMatchesEndpoint } from '../request.js';
 import type { NormalizedRequest } from '../request.js';
 import type { FoundOperation, ProtocolExtractor } from './types.js';
 import { awsParameters } from './aws-params.js';
+import { catalogedSpelling } from '../operation-case.js';
 
 /*
  * The AWS Query protocol (botocore `"protocol": "query"` / `"ec2"`; EC2, IAM, RDS, STS, ELB,
@@ -63,5 +64,5 @@ function queryOperations(request: NormalizedRequest, api: IrApi): FoundOperation
   if (!/^[A-Za-z][A-Za-z0-9]*$/.test(action)) fail(EXTRACT_CODES.invalidBody, `${quote(action, 'key', 'the action')} is not an aws action name`);
   delete args['Action'];
   delete args['Version'];
-  return [{ name: action, type: 'request', args }];
+  return [{ name: catalogedSpelling(api, action, 'action'), type: 'request', args }];
 }

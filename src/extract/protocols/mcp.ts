@@ -4,7 +4,8 @@ import { ENVELOPE_CODES, ENVELOPE_MCP_META_KEY } from '../../identity/index.js';
 import { quote } from '../../core/untrusted.js';
 import { EXTRACT_CODES } from '../codes.js';
 import { fail } from '../failure.js';
-import { checkMemberCase } from '../params.js';
+import { checkMemberCase, goFold } from '../params.js';
+import { catalogedSpelling } from '../operation-case.js';
 import { resourcePaths } from '../resource.js';
 import { isJson, mediaType, pathMatchesEndpoint, readJson } from '../request.js';
 import type { NormalizedRequest } from '../request.js';
@@ -53,10 +54,15 @@ function mcpOperations(message: unknown, api: IrApi): FoundOperation[] {
     if ('result' in message || 'error' in message) return [{ name: 'jsonrpc/response', type: 'query', args: {} }];
     fail(EXTRACT_CODES.invalidBody, 'a json-rpc request must have a string `method`');
   }
-  if (message.method !== 'tools/call') return [{ name: message.method, type: 'query', args: {} }];
+  if (message.method !== 'tools/call') {
+    // `TOOLS/CALL` to a server that dispatches methods without case would call a tool undecided.
+    if (goFold(message.method) === 'tools/call') fail(EXTRACT_CODES.operationCase, 'the json-rpc method is `tools/call` in another case: send `tools/call`');
+    return [{ name: message.method, type: 'query', args: {} }];
+  }
   if (!isRecord(params)) fail(EXTRACT_CODES.invalidBody, '`tools/call` must have object `params`');
   const { name, arguments: args } = params;
   if (typeof name !== 'string' || name === '') fail(EXTRACT_CODES.missingQuery, '`tools/call` must name a tool in `params.name`');
+  catalogedSpelling(api, name, 'tool');
   if (args !== undefined && !isRecord(args)) fail(EXTRACT_CODES.invalidBody, '`params.arguments` must be an object');
   if (args !== undefined) checkArgumentCase(args, guardedPaths(api, name), 'params.arguments.');
   const found: FoundOperation = { name, type: 'tool', args: args ?? {} };

@@ -4,7 +4,8 @@ import { EXTRACT_CODES } from '../codes.js';
 import { fail } from '../failure.js';
 import { checkParameterNames } from '../params.js';
 import type { NormalizedRequest } from '../request.js';
-import { canonicalAsSent } from './original.js';
+import { canonicalAsSent, isAwsSigned } from './original.js';
+import { forwardedCopySource, readCopySource } from './s3-copy-source.js';
 import { readS3Host } from './s3-host.js';
 import { readDeleteBody } from './s3-delete.js';
 import type { FoundOperation, ProtocolExtractor } from './types.js';
@@ -22,13 +23,23 @@ import type { FoundOperation, ProtocolExtractor } from './types.js';
  * read, but for `DeleteObjects`: its keys are what is deleted, so each `Object` it names is one
  * operation, decided on its own with its `Key` (and `VersionId`) as arguments, as a GraphQL
  * request's root fields are (s3-delete.ts reads it, one way; the bytes read are forwarded).
+ * `CopyObject` and `UploadPartCopy` read another object, named by `x-amz-copy-source`: the copy
+ * carries it as `CopySourceBucket`/`CopySourceKey`/`CopySourceVersionId`, and the read is decided
+ * too, as a `GetObject` of the source (s3-copy-source.ts reads the header, one way).
  */
 
 export const s3: ProtocolExtractor = {
   protocol: 's3',
   messages: (request) => [() => s3Operations(request)],
   // An object's body is its data, not parameters: it is forwarded byte for byte, never decoded.
-  canonical: (request, api) => canonicalAsSent(request, api),
+  // A copy source goes as it was decided (s3-copy-source.ts).
+  canonical: (request, api) => {
+    const message = canonicalAsSent(request, api);
+    const source = readCopySource(request.headers);
+    if (source === null) return message;
+    const sent = headerValues(request.headers, 'x-amz-copy-source')[0]!;
+    return { ...message, headers: { 'x-amz-copy-source': forwardedCopySource(sent, source, isAwsSigned(request)) } };
+  },
   bodyIsData: true,
 };
 
@@ -158,9 +169,12 @@ function s3Operations(request: NormalizedRequest): FoundOperation[] {
   const listed = CONFIGURATIONS[subresource];
   if (listed !== undefined && method === 'GET' && !url.searchParams.has('id')) name = listed;
   if (name === 'ListObjects' && url.searchParams.get('list-type') === '2') name = 'ListObjectsV2';
-  const copies = headerValues(headers, 'x-amz-copy-source').length > 0;
-  if (name === 'PutObject' && copies) name = 'CopyObject';
-  if (name === 'UploadPart' && copies) name = 'UploadPartCopy';
+  const source = readCopySource(headers);
+  if (source !== null) {
+    if (name === 'PutObject') name = 'CopyObject';
+    else if (name === 'UploadPart') name = 'UploadPartCopy';
+    else fail(EXTRACT_CODES.unreadableCopySource, `\`x-amz-copy-source\` is sent with \`${name}\`, which copies nothing: servers differ on whether they read it`);
+  }
   const args: Record<string, unknown> = {};
   for (const [param, value] of url.searchParams) {
     if (url.searchParams.getAll(param).some((v) => v !== value)) ambiguous(`${labelled('parameter', param, 'key', 'a parameter')} is given several times with different values`);
@@ -168,6 +182,14 @@ function s3Operations(request: NormalizedRequest): FoundOperation[] {
   }
   if (bucket !== '') args['Bucket'] = bucket;
   if (key !== '') args['Key'] = key;
+  if (source !== null) {
+    args['CopySourceBucket'] = source.bucket;
+    args['CopySourceKey'] = source.key;
+    if (source.versionId !== undefined) args['CopySourceVersionId'] = source.versionId;
+    // The source object is read: decided as a read of its own, as each key of DeleteObjects is.
+    const read = { Bucket: source.bucket, Key: source.key, ...(source.versionId === undefined ? {} : { versionId: source.versionId }) };
+    return [{ name, type: 'request', args }, { name: 'GetObject', type: 'request', args: read }];
+  }
   if (name === 'DeleteObjects') {
     const { objects, quiet } = readDeleteBody(request);
     return objects.map((object) => ({ name, type: 'request', args: { ...args, ...object, ...(quiet === undefined ? {} : { Quiet: quiet }) } }));

@@ -53,6 +53,11 @@ export interface CanonicalMessage {
    * (`bodyIsData`), or with the gzip body of an AWS-signed request sent as compressed (aws-compressed.ts).
    */
   contentEncoding?: string;
+  /**
+   * Headers the protocol wrote from what was decided (S3 `x-amz-copy-source`), sent in place of the
+   * caller's of the same lowercase name.
+   */
+  headers?: Readonly<Record<string, string>>;
   /** Text is sent as UTF-8; bytes as they are (the original body, when it reads exactly as decided). */
   body: string | Uint8Array;
   /**
