@@ -281,9 +281,10 @@ export class DecisionLog {
   }
 
   /**
-   * Buffers one decision: O(1), never waits, never throws for a full buffer. The event is built by
-   * the drain (as OPA keeps the input value until it encodes the event): the caller hands `input`
-   * over and must not change it afterwards; the logged copy is masked then.
+   * Buffers one decision: O(1), never waits, never throws for a full buffer. The event is built
+   * off the decision path, on a later turn of the event loop (as OPA keeps the input value until
+   * it encodes the event): the caller hands `input` over and must not change it afterwards; the
+   * logged copy is masked then.
    */
   record(record: DecisionRecord): void {
     if (this.closed) return;
@@ -303,13 +304,23 @@ export class DecisionLog {
    * recorded them: a request's answer is not held up by its log line).
    */
   private readonly buildSome = (): void => {
-    let n = 0;
-    while (this.unbuiltHead < this.unbuilt.length && n++ < LINES_PER_SLICE) {
+    let built = 0;
+    // Only lines built count towards a slice: events the drain already built, or the buffer
+    // dropped, are passed over at once, so this list holds little more than the buffer does.
+    while (this.unbuiltHead < this.unbuilt.length && built < LINES_PER_SLICE) {
       const e = this.unbuilt[this.unbuiltHead]!;
       this.unbuilt[this.unbuiltHead++] = undefined as unknown as BufferedEvent;
-      if (e.line === undefined && !e.dropped) this.setLine(e);
+      if (e.line === undefined && !e.dropped) {
+        this.setLine(e);
+        built++;
+      }
     }
     if (this.unbuiltHead < this.unbuilt.length) {
+      // Decisions keep coming faster than a slice a turn: the consumed head is cut off now and then.
+      if (this.unbuiltHead > 1024 && this.unbuiltHead * 2 > this.unbuilt.length) {
+        this.unbuilt = this.unbuilt.slice(this.unbuiltHead);
+        this.unbuiltHead = 0;
+      }
       setImmediate(this.buildSome);
       return;
     }
