@@ -1,19 +1,25 @@
-import type { DecisionEvent, DecisionRecord } from './event.js';
+import type { DecisionRecord } from './event.js';
 
 /**
  * One buffered decision. The event (id, masked input copy, timestamp text) and its JSON line are
- * made by the drain, once, off the decision path: recording stays a push of what the decision had.
+ * made once, off the decision path: recording stays a push of what the decision had. Once the
+ * line is built, `record` is let go (`RELEASED`): a buffered line is one flat string for the
+ * garbage collector to move, not the input's object graph.
  */
 export interface BufferedEvent {
   readonly seq: number;
-  readonly record: DecisionRecord;
-  event: DecisionEvent | undefined;
+  record: DecisionRecord;
   /** True for `shadow` and `deny` decisions: they are kept longer than `allow` ones. */
   readonly decisive: boolean;
   line: string | undefined;
   /** Already written to the local sinks (file, stdout); only the upload is pending. */
   written: boolean;
+  /** Dropped from the buffer (overflow): nothing needs its line any more. */
+  dropped: boolean;
 }
+
+/** What `record` becomes once the event's line is built: nothing reads it after that. */
+export const RELEASED: DecisionRecord = Object.freeze({ input: null, result: Object.freeze({}) as DecisionRecord['result'], bundle: null, timeMs: 0, durationNs: 0 });
 
 /** Why an event was dropped; the counter names follow OPA's (`decision_logs_dropped_<cause>`). */
 export type DropCause = 'buffer_size_limit_exceeded';
@@ -72,23 +78,25 @@ export class EventBuffer {
     return this.allows.length + this.decisives.length;
   }
 
-  push(record: DecisionRecord): void {
+  /** Buffers one decision; returns its entry, or undefined when it was refused (counted as dropped). */
+  push(record: DecisionRecord): BufferedEvent | undefined {
     const decisive = record.result.mode !== 'allow';
     if (this.size >= this.limit) {
       if (!decisive && this.allows.length === 0) {
         this.dropped.allow++;
-        return;
+        return undefined;
       }
       if (this.allows.length > 0) {
-        this.allows.shift();
+        this.allows.shift()!.dropped = true;
         this.dropped.allow++;
       } else {
-        this.decisives.shift();
+        this.decisives.shift()!.dropped = true;
         this.dropped.decisive++;
       }
     }
-    const entry: BufferedEvent = { seq: this.seq++, record, event: undefined, decisive, line: undefined, written: false };
+    const entry: BufferedEvent = { seq: this.seq++, record, decisive, line: undefined, written: false, dropped: false };
     (decisive ? this.decisives : this.allows).push(entry);
+    return entry;
   }
 
   /** Takes up to `max` events in decision order. */
@@ -112,10 +120,10 @@ export class EventBuffer {
     this.decisives.unshiftAll(events.filter((e) => e.decisive));
     while (this.size > this.limit) {
       if (this.allows.length > 0) {
-        this.allows.shift();
+        this.allows.shift()!.dropped = true;
         this.dropped.allow++;
       } else {
-        this.decisives.shift();
+        this.decisives.shift()!.dropped = true;
         this.dropped.decisive++;
       }
     }

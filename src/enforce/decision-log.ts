@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { isBlastguardError } from '../core/errors.js';
 import { authorizationValue, validateCredentials, type Credentials } from '../distribute/config.js';
 import { HTTPError, Transport, type FetchLike } from '../distribute/index.js';
-import { EventBuffer, type BufferedEvent } from './buffer.js';
+import { EventBuffer, RELEASED, type BufferedEvent } from './buffer.js';
 import { ENFORCE_CODES, EnforceError } from './codes.js';
 import { serviceUrl } from './service-url.js';
 import { UNLOGGABLE_INPUT, buildEvent, eraseInput, type DecisionEvent, type DecisionRecord } from './event.js';
@@ -32,7 +32,7 @@ export interface DecisionLogOptions {
   };
   /** Events held at most (OPA's `buffer_size_limit_events`, default 10000). */
   bufferSizeLimitEvents?: number;
-  /** How often the background drain runs (default 1000 ms). */
+  /** How often the background drain runs (default 1000 ms; 100 ms when nothing is uploaded). */
   flushIntervalMs?: number;
   /** How long `close()` keeps flushing (default 5000 ms); what is still buffered then is counted as dropped. */
   closeGraceMs?: number;
@@ -47,11 +47,19 @@ export const DEFAULT_FILE_MAX_FILES = 5;
 /** The smallest `file.maxBytes`: a few events per file. */
 const MIN_FILE_MAX_BYTES = 4_096;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1_000;
+/**
+ * The drain interval of a log with local sinks only: lines held for a second outlive two young
+ * collections and are promoted (a megabyte a second at 1,000 decisions/s); written every 100 ms,
+ * most die young. An upload keeps its second: fewer, larger POSTs.
+ */
+export const LOCAL_FLUSH_INTERVAL_MS = 100;
 export const DEFAULT_CLOSE_GRACE_MS = 5_000;
 /** Events taken per drain round: bounds the work (and the memory of one round) between yields. */
 const DRAIN_BATCH = 2_000;
-/** Events whose lines a drain builds before it lets the event loop run (about a millisecond's work). */
-const LINES_PER_SLICE = 64;
+/** Events whose lines are built before the event loop is let through (a fraction of a millisecond's work). */
+const LINES_PER_SLICE = 16;
+/** Bytes of lines the file sink joins and writes at a time. */
+const WRITE_PIECE_BYTES = 64 * 1024;
 /** Longest pause after failed uploads; doubles from the flush interval. */
 const MAX_UPLOAD_BACKOFF_MS = 60_000;
 /** Longest collector `Retry-After` honoured: beyond it the collector is asked again after this. */
@@ -137,6 +145,12 @@ class RotatingFile {
         }
         group.push(line);
         groupBytes += bytes;
+        // Written in pieces: one join and encoding of a second's lines (megabytes) would hold the event loop up.
+        if (groupBytes >= WRITE_PIECE_BYTES) {
+          done += await this.append(group);
+          group = [];
+          groupBytes = 0;
+        }
       }
       done += await this.append(group);
       return done;
@@ -216,6 +230,10 @@ export class DecisionLog {
   private readonly closeDropped: KindCounts = { allow: 0, shadow_or_deny: 0 };
   private lastError: { code: string; message: string } | null = null;
   private lastErrorSink: Sink | 'drain' | undefined;
+  /** Events recorded whose line is not built yet, oldest first, from `unbuiltHead`. */
+  private unbuilt: BufferedEvent[] = [];
+  private unbuiltHead = 0;
+  private building = false;
 
   constructor(
     options: DecisionLogOptions,
@@ -225,7 +243,7 @@ export class DecisionLog {
     const limit = options.bufferSizeLimitEvents ?? DEFAULT_BUFFER_EVENTS;
     if (!Number.isSafeInteger(limit) || limit < 1) throw configError('decisionLogs.bufferSizeLimitEvents', 'must be a whole number of at least 1');
     this.buffer = new EventBuffer(limit);
-    this.interval = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    this.interval = options.flushIntervalMs ?? (options.upload === undefined ? LOCAL_FLUSH_INTERVAL_MS : DEFAULT_FLUSH_INTERVAL_MS);
     if (!(this.interval > 0)) throw configError('decisionLogs.flushIntervalMs', 'must be a positive number of milliseconds');
     this.closeGraceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
     if (!(this.closeGraceMs >= 0 && Number.isFinite(this.closeGraceMs))) throw configError('decisionLogs.closeGraceMs', 'must be a number of milliseconds, 0 or more');
@@ -263,14 +281,53 @@ export class DecisionLog {
   }
 
   /**
-   * Buffers one decision: O(1), never waits, never throws for a full buffer. The event is built by
-   * the drain (as OPA keeps the input value until it encodes the event): the caller hands `input`
-   * over and must not change it afterwards; the logged copy is masked then.
+   * Buffers one decision: O(1), never waits, never throws for a full buffer. The event is built
+   * off the decision path, on a later turn of the event loop (as OPA keeps the input value until
+   * it encodes the event): the caller hands `input` over and must not change it afterwards; the
+   * logged copy is masked then.
    */
   record(record: DecisionRecord): void {
     if (this.closed) return;
-    this.buffer.push(record);
+    const entry = this.buffer.push(record);
+    if (entry === undefined) return;
+    // Built soon, not at the next drain: a record held for up to a flush interval outlives young
+    // collections, and every one copies (then promotes) the input's object graph.
+    this.unbuilt.push(entry);
+    if (!this.building) {
+      this.building = true;
+      setImmediate(this.buildSome);
+    }
   }
+
+  /**
+   * Builds the lines of recorded events, a slice per turn of the event loop (after the I/O that
+   * recorded them: a request's answer is not held up by its log line).
+   */
+  private readonly buildSome = (): void => {
+    let built = 0;
+    // Only lines built count towards a slice: events the drain already built, or the buffer
+    // dropped, are passed over at once, so this list holds little more than the buffer does.
+    while (this.unbuiltHead < this.unbuilt.length && built < LINES_PER_SLICE) {
+      const e = this.unbuilt[this.unbuiltHead]!;
+      this.unbuilt[this.unbuiltHead++] = undefined as unknown as BufferedEvent;
+      if (e.line === undefined && !e.dropped) {
+        this.setLine(e);
+        built++;
+      }
+    }
+    if (this.unbuiltHead < this.unbuilt.length) {
+      // Decisions keep coming faster than a slice a turn: the consumed head is cut off now and then.
+      if (this.unbuiltHead > 1024 && this.unbuiltHead * 2 > this.unbuilt.length) {
+        this.unbuilt = this.unbuilt.slice(this.unbuiltHead);
+        this.unbuiltHead = 0;
+      }
+      setImmediate(this.buildSome);
+      return;
+    }
+    this.unbuilt = [];
+    this.unbuiltHead = 0;
+    this.building = false;
+  };
 
   /** Drains now; resolves when the buffer is empty or an upload failed (its events stay buffered). */
   async flush(): Promise<void> {
@@ -390,17 +447,17 @@ export class DecisionLog {
       // A drain builds up to a second's events: in slices, with the event loop let through between
       // them, so the requests arriving meanwhile wait for one slice rather than the whole batch.
       if (e.line === undefined && ++built % LINES_PER_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      e.line ??= this.lineOf(e);
+      const line = e.line ?? this.setLine(e);
       if (this.console !== undefined) {
         try {
-          this.console(`${e.line.slice(0, -1)},"type":"openpolicyagent.org/decision_logs"}\n`);
+          this.console(`${line.slice(0, -1)},"type":"openpolicyagent.org/decision_logs"}\n`);
           if (this.file === undefined) this.counts.written++;
           this.succeeded('console');
         } catch (error) {
           this.failed('console', ENFORCE_CODES.logFileFailed, `the decision-log console writer failed: ${error instanceof Error ? error.message.toLowerCase() : String(error)}`);
         }
       }
-      lines.push(e.line);
+      lines.push(line);
       pending.push(e);
     }
     if (this.file !== undefined && lines.length > 0) {
@@ -450,7 +507,7 @@ export class DecisionLog {
     let best: { body: Uint8Array; count: number } | undefined;
     let count = Math.min(batch.length - start, 64);
     for (;;) {
-      const lines = batch.slice(start, start + count).map((e) => (e.line ??= this.lineOf(e)));
+      const lines = batch.slice(start, start + count).map((e) => e.line ?? this.setLine(e));
       const body = gzipSync(`[${lines.join(',')}]`);
       if (body.byteLength <= limit) {
         best = { body, count };
@@ -473,24 +530,28 @@ export class DecisionLog {
     }
   }
 
+  /** Builds the event's JSON line, keeps it, and lets the record (the input's object graph) go. */
+  private setLine(e: BufferedEvent): string {
+    const line = this.lineOf(e.record);
+    e.line = line;
+    e.record = RELEASED;
+    return line;
+  }
+
   /** The JSON line of an event; an input that cannot be read (a throwing getter, a hostile proxy) is replaced by a marker and counted. */
-  private lineOf(e: BufferedEvent): string {
+  private lineOf(record: DecisionRecord): string {
     try {
-      const event = e.event ?? buildEvent(e.record, this.labels);
-      const line = JSON.stringify(event);
-      e.event = event;
-      return line;
+      return JSON.stringify(buildEvent(record, this.labels));
     } catch {
       this.counts.unreadable++;
-      const { result, bundle, timeMs, durationNs, traceparent, decisionId } = e.record;
-      e.event = buildEvent({ input: UNLOGGABLE_INPUT, result, bundle, timeMs, durationNs, ...(traceparent === undefined ? {} : { traceparent }), ...(decisionId === undefined ? {} : { decisionId }) }, this.labels);
-      return JSON.stringify(e.event);
+      const { result, bundle, timeMs, durationNs, traceparent, decisionId } = record;
+      return JSON.stringify(buildEvent({ input: UNLOGGABLE_INPUT, result, bundle, timeMs, durationNs, ...(traceparent === undefined ? {} : { traceparent }), ...(decisionId === undefined ? {} : { decisionId }) }, this.labels));
     }
   }
 
+  /** The event again, from its line (only an event too large to upload needs it: to erase its input). */
   private eventOf(e: BufferedEvent): DecisionEvent {
-    if (e.event === undefined) e.line ??= this.lineOf(e);
-    return e.event!;
+    return JSON.parse(e.line ?? this.setLine(e)) as DecisionEvent;
   }
 
   private async post(body: Uint8Array): Promise<void> {
