@@ -26,6 +26,7 @@ import { checkQueryCredentials } from './undecided-credentials.js';
 import type { ExtractOptions, ExtractedOperation, HttpRequest, Inventory } from './types.js';
 
 export { EXTRACT_CODES } from './codes.js';
+export { forwardsCookie } from './undecided-credentials.js';
 export { isEnvelopeCode } from './envelope.js';
 export type { DeclaredKey as IssuerPublicKey, FetchedKeys } from '../identity/index.js';
 export type { ExtractCode } from './codes.js';

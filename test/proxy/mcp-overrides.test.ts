@@ -100,6 +100,13 @@ describe('MCP relay: overrides and methods', () => {
     expect(received).toHaveLength(1);
     expect(Object.keys(received[0]!.headers).filter((h) => ['x-forwarded-host', 'x-original-uri', 'forwarded'].includes(h))).toEqual([]);
     expect(received[0]!.headers['x-forwarded-for']).toBe('10.0.0.1');
+    // Review of 3e80953 (bypass item 2, left by fixs3 for the relay): a session cookie is a
+    // credential no decision read; supabase-mcp reads `Authorization`, so the cookie is not relayed.
+    received.length = 0;
+    const cookie = await send(harness.proxy.url, { method: 'POST', path: '/mcp', body: PING, headers: { ...JSON_HEADERS, cookie: 'session=admin' } });
+    expect(cookie.status, cookie.text).toBe(200);
+    expect(received[0]!.headers['cookie']).toBeUndefined();
+    received.length = 0;
     const other = await send(harness.proxy.url, { method: 'POST', path: '/mcp', body: PING, headers: { ...JSON_HEADERS, host: named, 'x-original-uri': '/admin' } });
     expect(other.status).toBe(400);
     expect(refusedCode(other.text)).toBe(EXTRACT_CODES.targetOverride);

@@ -1,4 +1,4 @@
-import type { ExtractCode, HttpHeaders } from '../../extract/index.js';
+import { forwardsCookie, type ExtractCode, type HttpHeaders } from '../../extract/index.js';
 import type { IrCatalog } from '../../ir/catalog.js';
 import { isRecord } from '../../core/record.js';
 import type { GuardCode } from '../codes.js';
@@ -118,6 +118,12 @@ export class McpGuard {
       return { forward: item };
     }
     return this.decide(item, context);
+  }
+
+  /** Whether the guarded api reads `Cookie` as its credential; otherwise the relay never forwards one (undecided-credentials.ts). */
+  forwardsCookie(): boolean {
+    const api = apiNamed(this.options.catalog(), this.options.api);
+    return api !== undefined && forwardsCookie(api);
   }
 
   private decide(item: ReadMessage, context: FrameContext): Slot {

@@ -172,12 +172,14 @@ function drain(req: IncomingMessage, outcome: { refused: string; status: number 
   return outcome;
 }
 
-function upstreamHeaders(incoming: IncomingHttpHeaders, upstream: URL, body: string | null, method: string): OutgoingHttpHeaders {
+function upstreamHeaders(incoming: IncomingHttpHeaders, upstream: URL, body: string | null, method: string, cookie: boolean): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   const listed = new Set(String(incoming['connection'] ?? '').split(',').map((v) => v.trim().toLowerCase()));
   for (const [name, value] of Object.entries(incoming)) {
     if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name) || METHOD_OVERRIDE.test(name)) continue;
     if (isRoutingHeader(name, Array.isArray(value) ? value : [String(value)])) continue;
+    // A session cookie is a credential no decision read, unless the api declares it as its token.
+    if (name === 'cookie' && !cookie) continue;
     if (body !== null && (name === 'content-type' || name === 'content-encoding')) continue;
     out[name] = value;
   }
@@ -210,7 +212,7 @@ function relay(options: RelayOptions, req: IncomingMessage, res: ServerResponse,
   const target = new URL(upstream);
   const body = forward?.text ?? null;
   const method = req.method ?? 'GET';
-  const request = { method, headers: upstreamHeaders(req.headers, upstream, body, method) };
+  const request = { method, headers: upstreamHeaders(req.headers, upstream, body, method, options.guard.forwardsCookie()) };
   return new Promise<void>((resolve) => {
     const outgoing = target.protocol === 'https:' ? httpsRequest(target, { ...request, rejectUnauthorized: true, ...(options.upstreamAgent === undefined ? {} : { agent: options.upstreamAgent }) }) : httpRequest(target, request);
     const timeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
