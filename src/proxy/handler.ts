@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Enforcer } from '../enforce/index.js';
-import { bodyLimitOf, DEFAULT_FORWARD_LIMITS, extractForwarding } from '../extract/index.js';
-import type { ExtractedOperation, ForwardLimits, HttpRequest, Inventory } from '../extract/index.js';
+import { headerMapOfRaw, normalizeHeaders, type HttpHeaders } from '../core/headers.js';
+import { bodyLimitOf, DEFAULT_FORWARD_LIMITS, extractForwardingOf } from '../extract/index.js';
+import type { ExtractedOperation, ForwardLimits, ForwardOptions, HttpRequest, Inventory } from '../extract/index.js';
+import type { IrApi } from '../ir/types.js';
 import { PROXY_CODES } from './codes.js';
 import { sendDenial, sendProblem, type Refusal } from './denial.js';
 import { forwardUpstream, forwardedHostname, type Upstream } from './upstream.js';
-import { decidedHost } from './decided-host.js';
+import { decidedHost, type DecidedHost } from './decided-host.js';
 import { readRequestBody } from './body.js';
 import { createMcpRelay } from './mcp.js';
 
@@ -55,6 +57,11 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     return time;
   };
   const mcp = createMcpRelay({ enforcer: options.enforcer, ...(options.inventories === undefined ? {} : { inventories: options.inventories }), now, upstreamTimeoutMs, maxBodyBytes: limits.maxBodyBytes });
+  const reading: Omit<ForwardOptions, 'time'> = {
+    ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  };
+  const hosts = decidedHosts();
   return async (req, res, upstream) => {
     const catalog = options.enforcer.catalog();
     if (catalog === null) return sendProblem(res, 503, PROXY_CODES.notReady, 'no api catalog is active yet (no bundle, or one built without `catalog.json`): nothing is forwarded');
@@ -65,16 +72,11 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     if (body === null) return sendProblem(res, 408, PROXY_CODES.clientTimeout, `the request was not received within ${clientTimeoutMs} ms`);
     // The request is read as sent to one of the api's own hosts that reads as the host the
     // upstream receives (decided-host.ts): the one it names, or one the upstream's host reads as.
-    const named = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-    const decided = decidedHost(api, named, forwardedHostname(upstream));
+    const decided = hosts(api, upstream, req.headers.host ?? '');
     if ('problem' in decided) return sendProblem(res, 421, PROXY_CODES.hostReadsOtherwise, decided.problem, decided.help);
-    const headers = { ...req.headersDistinct, host: [decided.host] } as Record<string, string[]>;
-    const request: HttpRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers, body: body.bytes };
-    const extraction = extractForwarding(request, catalog, {
-      time: now(),
-      ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
-      ...(options.limits === undefined ? {} : { limits: options.limits }),
-    });
+    const headers = headerMapOfRaw(req.rawHeaders, decided.host) ?? normalizeHeaders({ ...(req.headersDistinct as HttpHeaders), host: [decided.host] });
+    const request: HttpRequest = { method: req.method ?? 'GET', url: req.url ?? '/', body: body.bytes };
+    const extraction = extractForwardingOf(request, headers, catalog, { ...reading, time: now() });
     const mismatch = otherApi(extraction.api, upstream);
     if (mismatch !== null) return sendProblem(res, 421, PROXY_CODES.apiMismatch, mismatch);
     const traceparent = req.headers['traceparent'];
@@ -92,6 +94,30 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     }
     await forwardUpstream(extraction.forward, upstream, res, upstreamTimeoutMs);
     return undefined;
+  };
+}
+
+/** Hosts a request's `Host` may name per upstream before the cache of one upstream starts again. */
+const MAX_NAMED_HOSTS = 256;
+
+/**
+ * `decidedHost` for a request's `Host` header (the raw value, port included), kept per upstream
+ * and the api object it was worked out for: it depends on nothing else, and a catalog that
+ * activates brings other api objects, which start the cache again. A client naming ever new hosts
+ * only restarts its upstream's cache.
+ */
+function decidedHosts(): (api: IrApi, upstream: Upstream, host: string) => DecidedHost {
+  const byUpstream = new WeakMap<Upstream, { api: IrApi; forwarded: string; byHost: Map<string, DecidedHost> }>();
+  return (api, upstream, host) => {
+    let known = byUpstream.get(upstream);
+    if (known === undefined || known.api !== api) byUpstream.set(upstream, (known = { api, forwarded: forwardedHostname(upstream), byHost: new Map() }));
+    let decided = known.byHost.get(host);
+    if (decided === undefined) {
+      decided = decidedHost(api, host.replace(/:\d+$/, '').toLowerCase(), known.forwarded);
+      if (known.byHost.size >= MAX_NAMED_HOSTS) known.byHost.clear();
+      known.byHost.set(host, decided);
+    }
+    return decided;
   };
 }
 
