@@ -35,6 +35,10 @@ const URL_OVERRIDES = [
  */
 const METHOD_OVERRIDES = ['x-original-method', 'request-method', 'x-http-method-override', 'x-http-method', 'x-method-override'] as const;
 
+// Looked up once per header of every request.
+const URL_OVERRIDE_NAMES: ReadonlySet<string> = new Set(URL_OVERRIDES);
+const METHOD_OVERRIDE_NAMES: ReadonlySet<string> = new Set(METHOD_OVERRIDES);
+
 /*
  * Why not refuse every header whose name holds `_`: CGI, WSGI and PHP fold `_` and `-` onto one
  * variable, but a name that folds onto nothing the proxy or the server reads as the target (an
@@ -58,11 +62,9 @@ export interface Override {
 export function overrideOf(headers: HeaderMap, search = ''): Override | null {
   const folded = new Map<string, string>();
   for (const sent of headers.keys()) {
-    const name = sent.replace(/_/g, '-');
-    const url = URL_OVERRIDES.find((o) => o === name);
-    if (url !== undefined) return { code: EXTRACT_CODES.targetOverride, message: `header \`${url}\` may make the server run another path or host than the request names` };
-    const method = METHOD_OVERRIDES.find((o) => o === name);
-    if (method !== undefined) return { code: EXTRACT_CODES.methodOverride, message: `header \`${method}\` may make the server run the request as another method` };
+    const name = sent.includes('_') ? sent.replace(/_/g, '-') : sent;
+    if (URL_OVERRIDE_NAMES.has(name)) return { code: EXTRACT_CODES.targetOverride, message: `header \`${name}\` may make the server run another path or host than the request names` };
+    if (METHOD_OVERRIDE_NAMES.has(name)) return { code: EXTRACT_CODES.methodOverride, message: `header \`${name}\` may make the server run the request as another method` };
     if (name === 'forwarded' && headerValues(headers, sent).some((v) => /(?:^|[;,])\s*host\s*=/i.test(v))) {
       return { code: EXTRACT_CODES.targetOverride, message: 'header `forwarded` names a `host=`, which may make the server read another host than the request names' };
     }
@@ -70,7 +72,7 @@ export function overrideOf(headers: HeaderMap, search = ''): Override | null {
     if (other !== undefined) return { code: EXTRACT_CODES.targetOverride, message: `headers \`${other}\` and \`${sent}\` are one variable to cgi-style servers, which may read the one the proxy did not` };
     folded.set(name, sent);
   }
-  if ([...new URLSearchParams(search).keys()].some((k) => k.toLowerCase() === '_method')) {
+  if (search !== '' && search !== '?' && [...new URLSearchParams(search).keys()].some((k) => k.toLowerCase() === '_method')) {
     return { code: EXTRACT_CODES.methodOverride, message: 'url parameter `_method` may make the server run the request as another method' };
   }
   return null;

@@ -13,7 +13,7 @@ import { EXTRACT_CODES } from '../../codes.js';
 import { ExtractFailure, fail } from '../../failure.js';
 import type { ForwardLimits } from '../../types.js';
 import { checkMemberCase } from '../../params.js';
-import { notePrinted } from './decided.js';
+import type { PrintedRequest } from './decided.js';
 import { parseDocument } from './document-cache.js';
 import { readVariables, resolveVariables, selectOperation, valueOf } from './document.js';
 import { GRAPHQL_MEMBERS, persistedMembers, persistedNextToQuery } from './members.js';
@@ -37,8 +37,11 @@ export interface CanonicalGraphqlRequest {
   variables?: Record<string, unknown>;
 }
 
-/** The canonical form of one GraphQL request object (a batch element, a GET's parameters, a POST body). */
-export function canonicalGraphqlRequest(entry: unknown, limits: ForwardLimits, method: string): CanonicalGraphqlRequest {
+/**
+ * The canonical form of one GraphQL request object (a batch element, a GET's parameters, a POST
+ * body), with the document its `query` is printed from.
+ */
+export function canonicalGraphqlRequest(entry: unknown, limits: ForwardLimits, method: string): PrintedRequest {
   if (!isRecord(entry)) fail(EXTRACT_CODES.invalidBody, 'a graphql request must be a json object');
   checkMemberCase(entry, GRAPHQL_MEMBERS);
   const persisted = persistedMembers(entry);
@@ -53,7 +56,7 @@ export function canonicalGraphqlRequest(entry: unknown, limits: ForwardLimits, m
   }
 }
 
-function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimits, method: string): CanonicalGraphqlRequest {
+function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimits, method: string): PrintedRequest {
   const { query, operationName } = entry;
   if (query === undefined || query === null || (typeof query === 'string' && query.trim() === '')) fail(EXTRACT_CODES.missingQuery, 'the request has no graphql `query`');
   if (typeof query !== 'string') fail(EXTRACT_CODES.invalidBody, 'graphql `query` must be a string');
@@ -126,8 +129,7 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
     if (hasOwn(supplied, name) && supplied[name] !== undefined) values[name] = supplied[name];
   }
   if (Object.keys(values).length > 0) out.variables = values;
-  notePrinted(out, printedDocument);
-  return out;
+  return { request: out, document: printedDocument };
 }
 
 /** The selected operation and the fragments it uses, pruned, checked against the limits, and printed. */
