@@ -32,7 +32,8 @@ export interface NormalizedRequest {
 
 /** The host a request names, as the API catalog lists hosts: lowercase, without a trailing dot. */
 export function hostOf(url: URL): string {
-  return url.hostname.toLowerCase().replace(/\.$/, '');
+  const host = url.hostname.toLowerCase();
+  return host.endsWith('.') ? host.slice(0, -1) : host;
 }
 
 /**

@@ -120,7 +120,7 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
   // Most documents carry no condition: the walk that evaluates them is skipped, and what is printed
   // depends on the document alone, so it is printed once per document (see `unconditional`).
   const conditional = query.includes('@skip') || query.includes('@include');
-  const { kept, document: printedDocument, printed } = conditional ? written(operation, fragments, limits, pruneWith, true) : unconditional(operation, fragments, limits);
+  const { kept, document: printedDocument, printed, head } = conditional ? written(operation, fragments, limits, pruneWith, true) : unconditional(operation, fragments, limits);
   const out: CanonicalGraphqlRequest = { query: printed };
   if (operation.name !== undefined) out.operationName = operation.name.value;
   const values: Record<string, unknown> = {};
@@ -129,7 +129,9 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
     if (hasOwn(supplied, name) && supplied[name] !== undefined) values[name] = supplied[name];
   }
   if (Object.keys(values).length > 0) out.variables = values;
-  return { request: out, document: printedDocument };
+  // `JSON.stringify(out)`: its members in that order, the ones the written form fixes written once with it.
+  const json = out.variables === undefined ? `${head}}` : `${head},"variables":${JSON.stringify(out.variables)}}`;
+  return { request: out, document: printedDocument, json };
 }
 
 /** The selected operation and the fragments it uses, pruned, checked against the limits, and printed. */
@@ -138,6 +140,8 @@ interface Written {
   /** The operation as kept and the fragments it uses: the document `printed` is the text of. */
   document: DocumentNode;
   printed: string;
+  /** The canonical request's JSON up to its variables: `{"query":…` and `,"operationName":…` when the operation has a name. */
+  head: string;
 }
 
 type Prune = <T extends ASTNode>(node: T) => T | null;
@@ -153,7 +157,9 @@ function written(operation: OperationDefinitionNode, fragments: ReadonlyMap<stri
   const referenced = conditional && declared.length > 0 ? referencedVariables(definitions) : null;
   const kept = referenced === null ? { ...pruned, variableDefinitions: declared } : { ...pruned, variableDefinitions: declared.filter((d) => referenced.has(d.variable.name.value)) };
   const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [kept, ...used] };
-  return { kept, document, printed: print(document) };
+  const printed = print(document);
+  const head = `{"query":${JSON.stringify(printed)}${operation.name === undefined ? '' : `,"operationName":${JSON.stringify(operation.name.value)}`}`;
+  return { kept, document, printed, head };
 }
 
 // Written forms of operations without `@skip`/`@include`, by operation node: a document from the

@@ -16,6 +16,8 @@ import type { RootField } from './document.js';
 export interface PrintedRequest {
   request: CanonicalGraphqlRequest;
   document: DocumentNode;
+  /** `JSON.stringify(request)`. */
+  json: string;
 }
 
 /** The message one canonical request is decided as, read from its printed document. */

@@ -48,7 +48,8 @@ function canonicalGraphql(request: NormalizedRequest, api: IrApi, limits: Forwar
     method: 'POST',
     target: request.url.pathname,
     contentType: 'application/json',
-    body: JSON.stringify(batch ? written.map((w) => w.request) : written[0]!.request),
+    // `JSON.stringify` of the request, or of the batch: its elements joined by `,` in brackets.
+    body: batch ? `[${written.map((w) => w.json).join(',')}]` : written[0]!.json,
     // Reading the written request back parses its document within `MAX_TOKENS`: a larger bound
     // than that leaves the reading back to decide.
     ...(limits.maxTokens <= MAX_TOKENS ? { decided: written.map(decidedMessage) } : {}),
