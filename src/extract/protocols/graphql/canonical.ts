@@ -15,7 +15,8 @@ import type { ForwardLimits } from '../../types.js';
 import { checkMemberCase } from '../../params.js';
 import type { PrintedRequest } from './decided.js';
 import { parseDocument } from './document-cache.js';
-import { readVariables, resolveVariables, selectOperation, valueOf } from './document.js';
+import { readVariables, resolveVariables, valueOf } from './document.js';
+import { selectionOf } from './selection.js';
 import { GRAPHQL_MEMBERS, persistedMembers, persistedNextToQuery } from './members.js';
 
 /*
@@ -71,16 +72,7 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
     if (/maximum number of tokens/i.test(message)) fail(EXTRACT_CODES.limitExceeded, `the graphql document has more than ${limits.maxTokens} tokens`);
     fail(EXTRACT_CODES.graphqlSyntax, `graphql ${message.slice(0, 200).replace(/^syntax error/i, 'syntax error')}`);
   }
-  const operations: OperationDefinitionNode[] = [];
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
-    else if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      if (fragments.has(definition.name.value)) fail(EXTRACT_CODES.graphqlSyntax, 'the graphql document defines a fragment name twice: servers differ on which one they use');
-      fragments.set(definition.name.value, definition);
-    } else fail(EXTRACT_CODES.graphqlSyntax, 'the graphql document contains a type system definition, which cannot be executed');
-  }
-  const operation = selectOperation(operations, typeof operationName === 'string' && operationName !== '' ? operationName : null);
+  const { operation, fragments } = selectionOf(document, typeof operationName === 'string' && operationName !== '' ? operationName : null);
   // GraphQL over HTTP: a server refuses a mutation sent with GET; a POST would run it.
   if (method === 'GET' && operation.operation !== 'query') fail(EXTRACT_CODES.notForwardable, `a graphql ${operation.operation} sent with GET, which servers refuse`);
   const variables = resolveVariables(operation, supplied);
