@@ -38,22 +38,30 @@ export function scanValidJson(text: string, maxDepth: number): { duplicate: stri
   let expectKey = false;
   let i = 0;
   const n = text.length;
+  // The next backslash at or after the string being read (`n` when there is none): strings are
+  // skipped by `indexOf`, and walked a character at a time only from a backslash inside them.
+  let backslash = -1;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
       const start = i + 1;
       let escaped = false;
-      i = start;
-      for (;;) {
-        const q = text.charCodeAt(i);
-        if (q === 0x22) break;
-        if (q === 0x5c) {
-          escaped = true;
-          i += 2;
-        } else i++;
+      let end = text.indexOf('"', start);
+      if (backslash < start) {
+        backslash = text.indexOf('\\', start);
+        if (backslash === -1) backslash = n;
       }
-      const end = i;
-      i++;
+      if (backslash < end) {
+        escaped = true;
+        i = backslash;
+        for (;;) {
+          const q = text.charCodeAt(i);
+          if (q === 0x22) break;
+          i += q === 0x5c ? 2 : 1;
+        }
+        end = i;
+      }
+      i = end + 1;
       if (!expectKey) {
         if (stack.length > maxDepth) return undefined;
         continue;

@@ -53,14 +53,12 @@ export function extractToken(headers: HeaderMap, config: IrApi['tokens']['header
   const carriers: string[] = [];
   // A presigned url's access key id (presigned.ts) is one more carrier: with a header naming another credential, a conflict.
   if (presigned !== null) tokens.add(presigned);
-  // Each sent name read as CGI once, not once per configured header.
-  const sentAs: [string, readonly string[]][] = [];
-  for (const [sent, values] of headers) sentAs.push([cgiName(sent), values]);
   for (const { name, schemes } of config) {
     const own = new Set<string>();
     const key = cgiName(name);
-    for (const [sent, values] of sentAs) {
-      if (sent !== key) continue;
+    for (const [sent, values] of headers) {
+      // Names in a HeaderMap are lowercase: one without `_` is its own CGI name.
+      if (sent !== key && (!sent.includes('_') || cgiName(sent) !== key)) continue;
       for (const raw of values) {
         const token = credentialOf(raw, schemes);
         if (token !== null) own.add(token);

@@ -9,7 +9,7 @@ import { bodyLimitOf } from './body-limit.js';
 import { EXTRACT_CODES } from './codes.js';
 import { ExtractFailure, fail } from './failure.js';
 import { declaredBodyType } from './form-json.js';
-import { decisionInputsOf, extractDecisionInputs } from './index.js';
+import { decisionInputsOf, decisionInputsOfRequest, extractDecisionInputs } from './index.js';
 import type { Context } from './input.js';
 import { withCompressedOriginal } from './protocols/aws-compressed.js';
 import { canonicalHttp } from './protocols/canonical-http.js';
@@ -46,14 +46,22 @@ const DROPPED = new Set([
  * cannot be read or written back one way yields one input without `operation` and `forward: null`.
  */
 export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: ForwardOptions): ForwardExtraction {
-  const limits: ForwardLimits = { ...DEFAULT_FORWARD_LIMITS, ...(options.limits ?? {}) };
+  return extractForwardingOf(request, normalizeHeaders(request.headers), ir, options);
+}
+
+/**
+ * `extractForwarding` of a request whose headers were already read into a `HeaderMap` (what
+ * `normalizeHeaders(request.headers)` makes of them); `request.headers` is not read. The proxy
+ * builds that map from the raw header list the server received, without the objects in between.
+ */
+export function extractForwardingOf(request: HttpRequest, headers: HeaderMap, ir: IrCatalog, options: ForwardOptions): ForwardExtraction {
+  const limits: Readonly<ForwardLimits> = options.limits === undefined ? DEFAULT_FORWARD_LIMITS : { ...DEFAULT_FORWARD_LIMITS, ...options.limits };
   const context: Context = { api: 'unknown', time: typeof options.time === 'string' ? options.time : options.time.toISOString() };
   let forward: ForwardRequest;
   let canonical: HttpRequest;
   let direct: { messages: readonly Message[]; headers: HeaderMap; api: IrApi; search: string } | null = null;
   let limit = limits.maxBodyBytes;
   try {
-    const headers = normalizeHeaders(request.headers);
     const url = parseUrl(request.url, headers);
     const api = apiFor(ir, hostOf(url), url, context);
     // A body the protocol never reads (S3 object data) is forwarded as sent, encoding included.
@@ -68,7 +76,10 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
     const message = withCompressedOriginal(request.body, headers, normalized, api, writer(normalized, api, limits));
     const bytes = typeof message.body === 'string' ? Buffer.from(message.body, 'utf8') : message.body;
     const out: Record<string, string | string[]> = {};
-    const connection = new Set(headerValues(headers, 'connection').flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()));
+    // The forwarded headers as `normalizeHeaders(out)` reads them, built alongside: the names
+    // copied below are lowercase and distinct, and none of them is one set after the loop.
+    const sent = new Map<string, readonly string[]>();
+    const connection = connectionNames(headers);
     // `Connection` may name any header as hop-by-hop, and a proxy drops what it names. Naming an
     // end-to-end header (a `Txn-Token`, the credential, baggage) would make the proxy decide on a
     // request without it: a present envelope that fails would become a silent absence.
@@ -80,20 +91,37 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
     for (const [name, values] of headers) {
       // A routing header reached here agreeing with what was decided, and is not forwarded (url-override.ts).
       if (DROPPED.has(name) || connection.has(name) || (name === 'cookie' && !cookie) || isRoutingHeader(name, values)) continue;
-      out[name] = values.length === 1 ? values[0]! : [...values];
+      const copy = [...values];
+      out[name] = copy.length === 1 ? copy[0]! : copy;
+      sent.set(name, copy);
     }
-    if (message.headers !== undefined) Object.assign(out, message.headers);
-    if (message.contentType !== null) out['content-type'] = message.contentType;
-    if (message.contentEncoding !== undefined) out['content-encoding'] = message.contentEncoding;
-    if (bytes.byteLength > 0 || message.method === 'POST' || message.method === 'PUT' || message.method === 'PATCH') out['content-length'] = String(bytes.byteLength);
+    if (message.headers !== undefined) {
+      for (const [name, value] of Object.entries(message.headers)) {
+        out[name] = value;
+        sent.set(name, [value]);
+      }
+    }
+    if (message.contentType !== null) {
+      out['content-type'] = message.contentType;
+      sent.set('content-type', [message.contentType]);
+    }
+    if (message.contentEncoding !== undefined) {
+      out['content-encoding'] = message.contentEncoding;
+      sent.set('content-encoding', [message.contentEncoding]);
+    }
+    if (bytes.byteLength > 0 || message.method === 'POST' || message.method === 'PUT' || message.method === 'PATCH') {
+      const length = String(bytes.byteLength);
+      out['content-length'] = length;
+      sent.set('content-length', [length]);
+    }
     forward = { method: message.method, path: message.target, headers: out, body: bytes };
     canonical = { method: message.method, url: `${url.protocol}//${url.host}${message.target}`, headers: out, body: bytes };
     // Reading the written request back would refuse a body past its own size bound; only within
     // it do the messages built from what was written stand in for that reading.
-    if (message.decided !== undefined && bytes.byteLength <= limit) direct = { messages: message.decided, headers: normalizeHeaders(out), api, search: url.search };
+    if (message.decided !== undefined && bytes.byteLength <= limit) direct = { messages: message.decided, headers: sent, api, search: url.search };
   } catch (e) {
     if (!(e instanceof ExtractFailure)) throw e;
-    return { api: context.api === 'unknown' ? null : context.api, operations: [refused(request, ir, options, context, e)], forward: null };
+    return { api: context.api === 'unknown' ? null : context.api, operations: [refused(request, headers, ir, options, context, e)], forward: null };
   }
   const operations = direct === null ? extractDecisionInputs(canonical, ir, { ...options, maxBodyBytes: limit }) : decisionInputsOf(direct.messages, direct.headers, direct.api, ir, options, direct.search);
   // A canonical request that does not read one way is not forwarded either.
@@ -101,8 +129,8 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
 }
 
 /** The one refused input, carrying who called (token, identity, attempt) as extraction of the original request read it. */
-function refused(request: HttpRequest, ir: IrCatalog, options: ForwardOptions, context: Context, failure: ExtractFailure): ExtractedOperation {
-  const [first] = extractDecisionInputs(request, ir, { ...options, maxBodyBytes: 0 });
+function refused(request: HttpRequest, headers: HeaderMap, ir: IrCatalog, options: ForwardOptions, context: Context, failure: ExtractFailure): ExtractedOperation {
+  const [first] = decisionInputsOfRequest(request, headers, ir, { ...options, maxBodyBytes: 0 });
   const { token, identity, attempt } = first?.input ?? {};
   return {
     input: { api: context.api, ...(token ? { token } : {}), ...(identity ? { identity } : {}), ...(attempt !== undefined ? { attempt } : {}), time: context.time, error: failure.message },
@@ -110,6 +138,15 @@ function refused(request: HttpRequest, ir: IrCatalog, options: ForwardOptions, c
     error: { code: failure.code, message: failure.message },
   };
 }
+
+/** The header names `Connection` lists, lowercase; the same empty set for a request without one. */
+function connectionNames(headers: HeaderMap): ReadonlySet<string> {
+  const values = headers.get('connection');
+  if (values === undefined) return NO_NAMES;
+  return new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()));
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 function withoutEncoding(headers: HeaderMap): HeaderMap {
   const out = new Map(headers);

@@ -33,7 +33,7 @@ export type { ExtractCode } from './codes.js';
 export { fingerprintOf } from './credentials.js';
 export { InventoryFileError, inventoryOf, parseInventoryFile } from './inventory.js';
 export { DEFAULT_MAX_BODY_BYTES } from './request.js';
-export { DEFAULT_FORWARD_LIMITS, extractForwarding } from './forward.js';
+export { DEFAULT_FORWARD_LIMITS, extractForwarding, extractForwardingOf } from './forward.js';
 export { hostReading } from './host-reading.js';
 export { bodyLimitOf } from './body-limit.js';
 export { isRoutingHeader, overrideOf, type DecidedTarget, type Override } from './url-override.js';
@@ -49,10 +49,14 @@ export type * from './types.js';
  * anything is returned.
  */
 export function extractDecisionInputs(request: HttpRequest, ir: IrCatalog, options: ExtractOptions): ExtractedOperation[] {
+  return decisionInputsOfRequest(request, normalizeHeaders(request.headers), ir, options);
+}
+
+/** `extractDecisionInputs` of a request whose headers were read into `headers` already; `request.headers` is not read. */
+export function decisionInputsOfRequest(request: HttpRequest, headers: HeaderMap, ir: IrCatalog, options: ExtractOptions): ExtractedOperation[] {
   const context: Context = { api: 'unknown', time: timeOf(options) };
   const out: ExtractedOperation[] = [];
   try {
-    const headers = normalizeHeaders(request.headers);
     const url = parseUrl(request.url, headers);
     const api = apiFor(ir, hostOf(url), url, context);
     const inventory = lookupsFor(options, ir, api);

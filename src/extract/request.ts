@@ -32,7 +32,8 @@ export interface NormalizedRequest {
 
 /** The host a request names, as the API catalog lists hosts: lowercase, without a trailing dot. */
 export function hostOf(url: URL): string {
-  return url.hostname.toLowerCase().replace(/\.$/, '');
+  const host = url.hostname.toLowerCase();
+  return host.endsWith('.') ? host.slice(0, -1) : host;
 }
 
 /**
@@ -152,11 +153,19 @@ function readBody(body: HttpRequest['body'], limit: number): string {
 
 /** The media type, lowercase without parameters; several different ones are never a supported type. */
 export function mediaType(headers: HeaderMap): string | null {
-  const types = new Set(headerValues(headers, 'content-type').map((v) => (v.split(';')[0] ?? '').trim().toLowerCase()));
+  const values = headerValues(headers, 'content-type');
+  // One value (nearly every request) is its own type: no set of one to build.
+  if (values.length === 1) return typeOf(values[0]!);
+  const types = new Set(values.map(typeOf));
   if (types.size === 0) return null;
   if (types.size > 1) return [...types].join(', ');
   const [type] = types;
   return type ?? null;
+}
+
+function typeOf(value: string): string {
+  const semicolon = value.indexOf(';');
+  return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
 }
 
 export function isJson(type: string): boolean {
@@ -198,7 +207,7 @@ export function inexactNumber(where: string, literal: string): never {
 }
 
 /** Headers frameworks read to run a request as another method than the one it was sent with. */
-const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'] as const;
+const OVERRIDE_HEADERS: ReadonlySet<string> = new Set(['x-http-method-override', 'x-http-method', 'x-method-override']);
 
 /**
  * Why the request may be run as another method than its own, or null. Frameworks (Rails, Laravel,
@@ -209,10 +218,10 @@ function methodOverride(request: NormalizedRequest): string | null {
   const { headers, url, text } = request;
   // CGI, Rack and PHP servers read `X_HTTP_Method_Override` as `X-HTTP-Method-Override`.
   for (const sent of headers.keys()) {
-    const name = OVERRIDE_HEADERS.find((o) => o === sent.replace(/_/g, '-'));
-    if (name !== undefined) return `header \`${name}\` may make the server run the request as another method`;
+    const name = sent.includes('_') ? sent.replace(/_/g, '-') : sent;
+    if (OVERRIDE_HEADERS.has(name)) return `header \`${name}\` may make the server run the request as another method`;
   }
-  if ([...url.searchParams.keys()].some(isMethodParam)) return 'url parameter `_method` may make the server run the request as another method';
+  if (url.search !== '' && [...url.searchParams.keys()].some(isMethodParam)) return 'url parameter `_method` may make the server run the request as another method';
   if (text.trim() === '') return null;
   const type = mediaType(headers);
   let inBody = false;

@@ -75,11 +75,15 @@ export function resourcePaths(op: IrOperation): string[] {
 /** The value at a dotted argument path (`input.serviceId`), or undefined when the path is absent. */
 export function argumentAt(args: Readonly<Record<string, unknown>>, path: string): unknown {
   let current: unknown = args;
-  for (const segment of path.split('.')) {
+  // The segments `path.split('.')` gives, walked without building their array (every request reads these).
+  for (let start = 0; ; ) {
+    const dot = path.indexOf('.', start);
+    const segment = dot === -1 ? path.slice(start) : path.slice(start, dot);
     if (!isRecord(current) || !hasOwn(current, segment)) return undefined;
     current = current[segment];
+    if (dot === -1) return current;
+    start = dot + 1;
   }
-  return current;
 }
 
 /** Ids are strings; an integer literal or number is accepted as its digits, anything else is no id. */

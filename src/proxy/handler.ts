@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Enforcer } from '../enforce/index.js';
-import { bodyLimitOf, DEFAULT_FORWARD_LIMITS, extractForwarding } from '../extract/index.js';
-import type { ExtractedOperation, ForwardLimits, HttpRequest, Inventory } from '../extract/index.js';
-import { PROXY_CODES } from './codes.js';
+import { headerMapOfRaw, normalizeHeaders, type HttpHeaders } from '../core/headers.js';
+import { bodyLimitOf, DEFAULT_FORWARD_LIMITS, extractForwardingOf } from '../extract/index.js';
+import type { ExtractedOperation, ForwardLimits, ForwardOptions, HttpRequest, Inventory } from '../extract/index.js';
+import type { IrApi } from '../ir/types.js';
+import type { IrCatalog } from '../ir/catalog.js';
+import { PROXY_CODES, type ProxyCode } from './codes.js';
 import { sendDenial, sendProblem, type Refusal } from './denial.js';
 import { forwardUpstream, forwardedHostname, type Upstream } from './upstream.js';
-import { decidedHost } from './decided-host.js';
+import { decidedHost, type DecidedHost } from './decided-host.js';
 import { readRequestBody } from './body.js';
 import { createMcpRelay } from './mcp.js';
 import { onlyPersistedQueryMisses, sendPersistedQueryNotFound } from './apq.js';
@@ -58,26 +61,32 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     return time;
   };
   const mcp = createMcpRelay({ enforcer: options.enforcer, ...(options.inventories === undefined ? {} : { inventories: options.inventories }), now, upstreamTimeoutMs, maxBodyBytes: limits.maxBodyBytes, ...(options.upstreamCa === undefined ? {} : { upstreamCa: options.upstreamCa }) });
+  const reading: Omit<ForwardOptions, 'time'> = {
+    ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  };
+  const hosts = decidedHosts();
   return async (req, res, upstream) => {
-    const catalog = options.enforcer.catalog();
-    if (catalog === null) return sendProblem(res, 503, PROXY_CODES.notReady, 'no api catalog is active yet (no bundle, or one built without `catalog.json`): nothing is forwarded');
-    const api = catalog.apis.find((a) => a.name === upstream.api);
-    if (api === undefined) return sendProblem(res, 421, PROXY_CODES.noUpstream, `api \`${upstream.api}\` is not in the active catalog`);
-    if (api.protocol === 'mcp') return mcp(req, res, upstream, api);
-    const body = await readRequestBody(req, bodyLimitOf(api, limits), clientTimeoutMs);
+    const before = activeApi(options.enforcer, upstream);
+    if ('problem' in before) return sendProblem(res, before.status, before.code, before.problem);
+    if (before.api.protocol === 'mcp') return mcp(req, res, upstream, before.api);
+    const body = await readRequestBody(req, bodyLimitOf(before.api, limits), clientTimeoutMs);
     if (body === null) return sendProblem(res, 408, PROXY_CODES.clientTimeout, `the request was not received within ${clientTimeoutMs} ms`);
+    // A bundle may have activated while the body arrived. Everything from here to the decisions
+    // runs without yielding, so the catalog read now and the policy that decides come from one
+    // revision; the catalog read before the body only bounded its size.
+    const current = activeApi(options.enforcer, upstream);
+    if ('problem' in current) return sendProblem(res, current.status, current.code, current.problem);
+    const { catalog, api } = current;
+    if (api.protocol === 'mcp') return sendProblem(res, 503, PROXY_CODES.notReady, `api \`${api.name}\` became an mcp api while the request arrived: send it again`);
     // The request is read as sent to one of the api's own hosts that reads as the host the
     // upstream receives (decided-host.ts): the one it names, or one the upstream's host reads as.
-    const named = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-    const decided = decidedHost(api, named, forwardedHostname(upstream));
+    const decided = hosts(api, upstream, req.headers.host ?? '');
     if ('problem' in decided) return sendProblem(res, 421, PROXY_CODES.hostReadsOtherwise, decided.problem, decided.help);
-    const headers = { ...req.headersDistinct, host: [decided.host] } as Record<string, string[]>;
-    const request: HttpRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers, body: body.bytes, ...(named === decided.host ? {} : { clientHost: named }) };
-    const extraction = extractForwarding(request, catalog, {
-      time: now(),
-      ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
-      ...(options.limits === undefined ? {} : { limits: options.limits }),
-    });
+    const headers = headerMapOfRaw(req.rawHeaders, decided.host) ?? normalizeHeaders({ ...(req.headersDistinct as HttpHeaders), host: [decided.host] });
+    const named = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const request: HttpRequest = { method: req.method ?? 'GET', url: req.url ?? '/', body: body.bytes, ...(named === decided.host ? {} : { clientHost: named }) };
+    const extraction = extractForwardingOf(request, headers, catalog, { ...reading, time: now() });
     const mismatch = otherApi(extraction.api, upstream);
     if (mismatch !== null) return sendProblem(res, 421, PROXY_CODES.apiMismatch, mismatch);
     const traceparent = req.headers['traceparent'];
@@ -97,6 +106,39 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     await forwardUpstream(extraction.forward, upstream, res, upstreamTimeoutMs);
     return undefined;
   };
+}
+
+/** Hosts a request's `Host` may name per upstream before the cache of one upstream starts again. */
+const MAX_NAMED_HOSTS = 256;
+
+/**
+ * `decidedHost` for a request's `Host` header (the raw value, port included), kept per upstream
+ * and the api object it was worked out for: it depends on nothing else, and a catalog that
+ * activates brings other api objects, which start the cache again. A client naming ever new hosts
+ * only restarts its upstream's cache.
+ */
+function decidedHosts(): (api: IrApi, upstream: Upstream, host: string) => DecidedHost {
+  const byUpstream = new WeakMap<Upstream, { api: IrApi; forwarded: string; byHost: Map<string, DecidedHost> }>();
+  return (api, upstream, host) => {
+    let known = byUpstream.get(upstream);
+    if (known === undefined || known.api !== api) byUpstream.set(upstream, (known = { api, forwarded: forwardedHostname(upstream), byHost: new Map() }));
+    let decided = known.byHost.get(host);
+    if (decided === undefined) {
+      decided = decidedHost(api, host.replace(/:\d+$/, '').toLowerCase(), known.forwarded);
+      if (known.byHost.size >= MAX_NAMED_HOSTS) known.byHost.clear();
+      known.byHost.set(host, decided);
+    }
+    return decided;
+  };
+}
+
+/** The active catalog and the upstream's api in it, or why there is none to read the request with. */
+function activeApi(enforcer: DecidingEnforcer, upstream: Upstream): { catalog: IrCatalog; api: IrApi } | { problem: string; status: number; code: ProxyCode } {
+  const catalog = enforcer.catalog();
+  if (catalog === null) return { status: 503, code: PROXY_CODES.notReady, problem: 'no api catalog is active yet (no bundle, or one built without `catalog.json`): nothing is forwarded' };
+  const api = catalog.apis.find((a) => a.name === upstream.api);
+  if (api === undefined) return { status: 421, code: PROXY_CODES.noUpstream, problem: `api \`${upstream.api}\` is not in the active catalog` };
+  return { catalog, api };
 }
 
 /**

@@ -4,6 +4,7 @@ import { PROXY_CODES, ProxyError } from './codes.js';
 import { sendProblem } from './denial.js';
 import { createProxyHandler, type ProxyHandlerOptions } from './handler.js';
 import { linkRewriter, rewriteResponseLinks } from './links.js';
+import type { IrApi } from '../ir/types.js';
 import { signedHostRefusal } from './signed-host.js';
 import { upstreamPool, type Upstream } from './upstream.js';
 
@@ -42,6 +43,7 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     return { api, origin, pool: upstreamPool(origin, options.upstreamCa === undefined ? {} : { ca: options.upstreamCa }) };
   });
   const handle = createProxyHandler(options);
+  const rewriters = linkRewriters();
   const route = (req: IncomingMessage): Upstream | null => {
     if (upstreams.length === 1) return upstreams[0]!;
     const catalog = options.enforcer.catalog();
@@ -56,15 +58,17 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     return byName;
   };
   const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: (options.clientTimeoutMs ?? 30_000) + 5_000 }, (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if ((req.method === 'GET' || req.method === 'HEAD') && STATUS_PATHS.has(path)) return status(path, options.enforcer, req, res);
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (STATUS_PATHS.has(path)) return status(path, options.enforcer, req, res);
+    }
     const target = req.url;
     const upstream = route(req);
     if (upstream === null) return sendProblem(res, 421, PROXY_CODES.noUpstream, 'the request names no api this proxy forwards to (by host, or as the first path segment)');
     const signed = signedHostRefusal(req, upstream);
     if (signed !== null) return sendProblem(res, 421, PROXY_CODES.signedHostChanged, signed);
     // Links and redirects the upstream names lead back through the proxy, under the segment the request was routed by.
-    const rewrite = linkRewriter(options.enforcer.catalog()?.apis ?? [], upstream.api, upstream.origin, req.headers.host, req.url === target ? '' : `/${upstream.api}`);
+    const rewrite = rewriters(options.enforcer.catalog()?.apis ?? NO_APIS, upstream, req.headers.host, req.url !== target);
     if (rewrite !== null) rewriteResponseLinks(res, rewrite);
     handle(req, res, upstream).catch(() => sendProblem(res, 500, PROXY_CODES.upstreamFailed, 'the proxy failed while handling the request'));
     return undefined;
@@ -76,6 +80,40 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
       await listening.close();
       await Promise.all(upstreams.map((u) => u.pool.destroy()));
     },
+  };
+}
+
+const NO_APIS: readonly IrApi[] = Object.freeze([]);
+
+/** `Host` values kept per upstream and routing before the cache of one starts again. */
+const MAX_REWRITERS = 256;
+
+type Rewrite = ((url: string) => string) | null;
+
+/**
+ * `linkRewriter` for a response, kept by upstream, by whether the request was routed by its path
+ * segment, and by the exact `Host` value, for the list of apis it was made with: it depends on
+ * nothing else, and a catalog that activates brings another list, which starts the cache again.
+ */
+function linkRewriters(): (apis: readonly IrApi[], upstream: Upstream, host: string | undefined, routed: boolean) => Rewrite {
+  let forApis: readonly IrApi[] | null = null;
+  let byUpstream = new Map<Upstream, [Map<string, Rewrite>, Map<string, Rewrite>]>();
+  return (apis, upstream, host, routed) => {
+    if (host === undefined) return null;
+    if (apis !== forApis) {
+      forApis = apis;
+      byUpstream = new Map();
+    }
+    let kept = byUpstream.get(upstream);
+    if (kept === undefined) byUpstream.set(upstream, (kept = [new Map(), new Map()]));
+    const byHost = kept[routed ? 1 : 0];
+    let rewrite = byHost.get(host);
+    if (rewrite === undefined) {
+      rewrite = linkRewriter(apis, upstream.api, upstream.origin, host, routed ? `/${upstream.api}` : '');
+      if (byHost.size >= MAX_REWRITERS) byHost.clear();
+      byHost.set(host, rewrite);
+    }
+    return rewrite;
   };
 }
 

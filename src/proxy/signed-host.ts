@@ -14,8 +14,12 @@ const SIGNED_HEADERS = /(?:^|[\s,])SignedHeaders=([^,\s]*)/i;
 /** The headers a SigV4 request signs (from `Authorization` or a presigned url's `X-Amz-SignedHeaders`), lowercased. */
 function signedHeaders(req: IncomingMessage): string[] {
   const names: string[] = [];
-  const auth = req.headersDistinct['authorization'] ?? [];
-  for (const value of auth) {
+  // Every `Authorization` the client sent, in order (what `headersDistinct` lists), read from the
+  // raw list: building that object for each request only to look at one header costs more.
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i]!.length !== 13 || raw[i]!.toLowerCase() !== 'authorization') continue;
+    const value = raw[i + 1]!;
     if (!/^\s*AWS4-/i.test(value)) continue;
     const m = SIGNED_HEADERS.exec(value);
     if (m !== null) names.push(...m[1]!.split(';'));

@@ -232,15 +232,15 @@ describe('property: refused, or every trusting router runs what was decided', ()
           return;
         }
         const decided = (op!.input as { resource?: { id?: string } }).resource?.id;
-        expect(decided).toBe(name);
+        expect(decided).toBe(`acme/${name}`);
         if (headers.some(([k]) => !/^x-(forwarded-(for|proto|port)|real-ip|request-id)$/.test(k))) agreeing++;
         const hosts = ['api.github.com', ...(clientHost === undefined ? [] : [clientHost])];
         for (const route of ROUTERS) {
           const asSent = route(target, sent);
-          expect(asSent.repo).toBe(decided);
+          expect(`acme/${asSent.repo}`).toBe(decided);
           expect(hosts).toContain(asSent.host);
           const asForwarded = route(x.forward.path, { ...x.forward.headers, host: 'api.github.com' });
-          expect(asForwarded).toEqual({ host: 'api.github.com', repo: decided });
+          expect(asForwarded).toEqual({ host: 'api.github.com', repo: name });
         }
       }),
       { numRuns: 400 },

@@ -13,9 +13,10 @@ import { EXTRACT_CODES } from '../../codes.js';
 import { ExtractFailure, fail } from '../../failure.js';
 import type { ForwardLimits } from '../../types.js';
 import { checkMemberCase } from '../../params.js';
-import { notePrinted } from './decided.js';
+import type { PrintedRequest } from './decided.js';
 import { parseDocument } from './document-cache.js';
-import { readVariables, resolveVariables, selectOperation, valueOf } from './document.js';
+import { readVariables, resolveVariables, valueOf } from './document.js';
+import { selectionOf } from './selection.js';
 import { GRAPHQL_MEMBERS, persistedMembers, persistedNextToQuery } from './members.js';
 
 /*
@@ -37,8 +38,11 @@ export interface CanonicalGraphqlRequest {
   variables?: Record<string, unknown>;
 }
 
-/** The canonical form of one GraphQL request object (a batch element, a GET's parameters, a POST body). */
-export function canonicalGraphqlRequest(entry: unknown, limits: ForwardLimits, method: string): CanonicalGraphqlRequest {
+/**
+ * The canonical form of one GraphQL request object (a batch element, a GET's parameters, a POST
+ * body), with the document its `query` is printed from.
+ */
+export function canonicalGraphqlRequest(entry: unknown, limits: ForwardLimits, method: string): PrintedRequest {
   if (!isRecord(entry)) fail(EXTRACT_CODES.invalidBody, 'a graphql request must be a json object');
   checkMemberCase(entry, GRAPHQL_MEMBERS);
   const persisted = persistedMembers(entry);
@@ -53,7 +57,7 @@ export function canonicalGraphqlRequest(entry: unknown, limits: ForwardLimits, m
   }
 }
 
-function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimits, method: string): CanonicalGraphqlRequest {
+function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimits, method: string): PrintedRequest {
   const { query, operationName } = entry;
   if (query === undefined || query === null || (typeof query === 'string' && query.trim() === '')) fail(EXTRACT_CODES.missingQuery, 'the request has no graphql `query`');
   if (typeof query !== 'string') fail(EXTRACT_CODES.invalidBody, 'graphql `query` must be a string');
@@ -68,16 +72,7 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
     if (/maximum number of tokens/i.test(message)) fail(EXTRACT_CODES.limitExceeded, `the graphql document has more than ${limits.maxTokens} tokens`);
     fail(EXTRACT_CODES.graphqlSyntax, `graphql ${message.slice(0, 200).replace(/^syntax error/i, 'syntax error')}`);
   }
-  const operations: OperationDefinitionNode[] = [];
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
-    else if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      if (fragments.has(definition.name.value)) fail(EXTRACT_CODES.graphqlSyntax, 'the graphql document defines a fragment name twice: servers differ on which one they use');
-      fragments.set(definition.name.value, definition);
-    } else fail(EXTRACT_CODES.graphqlSyntax, 'the graphql document contains a type system definition, which cannot be executed');
-  }
-  const operation = selectOperation(operations, typeof operationName === 'string' && operationName !== '' ? operationName : null);
+  const { operation, fragments } = selectionOf(document, typeof operationName === 'string' && operationName !== '' ? operationName : null);
   // GraphQL over HTTP: a server refuses a mutation sent with GET; a POST would run it.
   if (method === 'GET' && operation.operation !== 'query') fail(EXTRACT_CODES.notForwardable, `a graphql ${operation.operation} sent with GET, which servers refuse`);
   const variables = resolveVariables(operation, supplied);
@@ -117,7 +112,7 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
   // Most documents carry no condition: the walk that evaluates them is skipped, and what is printed
   // depends on the document alone, so it is printed once per document (see `unconditional`).
   const conditional = query.includes('@skip') || query.includes('@include');
-  const { kept, document: printedDocument, printed } = conditional ? written(operation, fragments, limits, pruneWith, true) : unconditional(operation, fragments, limits);
+  const { kept, document: printedDocument, printed, head } = conditional ? written(operation, fragments, limits, pruneWith, true) : unconditional(operation, fragments, limits);
   const out: CanonicalGraphqlRequest = { query: printed };
   if (operation.name !== undefined) out.operationName = operation.name.value;
   const values: Record<string, unknown> = {};
@@ -126,8 +121,9 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
     if (hasOwn(supplied, name) && supplied[name] !== undefined) values[name] = supplied[name];
   }
   if (Object.keys(values).length > 0) out.variables = values;
-  notePrinted(out, printedDocument);
-  return out;
+  // `JSON.stringify(out)`: its members in that order, the ones the written form fixes written once with it.
+  const json = out.variables === undefined ? `${head}}` : `${head},"variables":${JSON.stringify(out.variables)}}`;
+  return { request: out, document: printedDocument, json };
 }
 
 /** The selected operation and the fragments it uses, pruned, checked against the limits, and printed. */
@@ -136,6 +132,8 @@ interface Written {
   /** The operation as kept and the fragments it uses: the document `printed` is the text of. */
   document: DocumentNode;
   printed: string;
+  /** The canonical request's JSON up to its variables: `{"query":…` and `,"operationName":…` when the operation has a name. */
+  head: string;
 }
 
 type Prune = <T extends ASTNode>(node: T) => T | null;
@@ -151,7 +149,9 @@ function written(operation: OperationDefinitionNode, fragments: ReadonlyMap<stri
   const referenced = conditional && declared.length > 0 ? referencedVariables(definitions) : null;
   const kept = referenced === null ? { ...pruned, variableDefinitions: declared } : { ...pruned, variableDefinitions: declared.filter((d) => referenced.has(d.variable.name.value)) };
   const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [kept, ...used] };
-  return { kept, document, printed: print(document) };
+  const printed = print(document);
+  const head = `{"query":${JSON.stringify(printed)}${operation.name === undefined ? '' : `,"operationName":${JSON.stringify(operation.name.value)}`}`;
+  return { kept, document, printed, head };
 }
 
 // Written forms of operations without `@skip`/`@include`, by operation node: a document from the

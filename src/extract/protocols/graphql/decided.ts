@@ -12,17 +12,16 @@ import type { RootField } from './document.js';
  * the read-back as the reference), and the proxy still forwards exactly what it decided.
  */
 
-const printedFrom = new WeakMap<CanonicalGraphqlRequest, DocumentNode>();
-
-/** Remembers the document a canonical request's `query` was printed from. */
-export function notePrinted(request: CanonicalGraphqlRequest, document: DocumentNode): void {
-  printedFrom.set(request, document);
+/** One canonical request and the document its `query` was printed from. */
+export interface PrintedRequest {
+  request: CanonicalGraphqlRequest;
+  document: DocumentNode;
+  /** `JSON.stringify(request)`. */
+  json: string;
 }
 
-/** The message one canonical request is decided as, read from its printed document; null for a request not printed here. */
-export function decidedMessage(request: CanonicalGraphqlRequest): Message | null {
-  const document = printedFrom.get(request);
-  if (document === undefined) return null;
+/** The message one canonical request is decided as, read from its printed document. */
+export function decidedMessage({ request, document }: PrintedRequest): Message {
   return () => foundOperations(graphqlRootFieldsOf(document, request.variables, request.operationName));
 }
 

@@ -28,6 +28,8 @@ interface Entry {
 const entries = new Map<string, Entry>();
 let totalChars = 0;
 let totalTokens = 0;
+/** The entry used last (the map's last): a client resending one document moves nothing. */
+let newest: Entry | undefined;
 
 /**
  * `parse(query, { noLocation: true, maxTokens })`, from the cache when the text was parsed before.
@@ -39,14 +41,18 @@ export function parseDocument(query: string, maxTokens: number): DocumentNode {
   if (hit !== undefined) {
     if (hit.tokens > maxTokens) return parse(query, { noLocation: true, maxTokens });
     // Most recently used goes last: eviction takes the first.
-    entries.delete(query);
-    entries.set(query, hit);
+    if (hit !== newest) {
+      entries.delete(query);
+      entries.set(query, hit);
+      newest = hit;
+    }
     return hit.document;
   }
   const document = parse(query, { noLocation: true, maxTokens });
   const tokens = document.tokenCount ?? Number.POSITIVE_INFINITY;
   if (query.length <= MAX_DOCUMENT_CHARS && tokens <= MAX_DOCUMENT_TOKENS) {
-    entries.set(query, { document, tokens });
+    newest = { document, tokens };
+    entries.set(query, newest);
     totalChars += query.length;
     totalTokens += tokens;
     for (const [text, entry] of entries) {
@@ -67,6 +73,7 @@ export function documentCacheSize(): { entries: number; chars: number; tokens: n
 /** Empties the cache (tests that count parses). */
 export function clearDocumentCache(): void {
   entries.clear();
+  newest = undefined;
   totalChars = 0;
   totalTokens = 0;
 }

@@ -11,11 +11,13 @@ import type {
 import { parseJsonNotingDuplicates } from '../../../core/json.js';
 import { oneLine } from '../../../core/one-line.js';
 import { hasOwn, isRecord } from '../../../core/record.js';
-import { labelled } from '../../../core/untrusted.js';
 import { EXTRACT_CODES } from '../../codes.js';
 import { ExtractFailure, fail } from '../../failure.js';
 import { inexactNumber } from '../../request.js';
 import { parseDocument } from './document-cache.js';
+import { selectionOf, type Selection } from './selection.js';
+
+export { selectOperation } from './selection.js';
 
 /*
  * GraphQL, October 2021 (https://spec.graphql.org/October2021/), the parts that say which root
@@ -102,24 +104,14 @@ function rootFields(request: GraphqlRequest): RootField[] {
 }
 
 function fieldsOf(document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): RootField[] {
-  const operations: OperationDefinitionNode[] = [];
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
-    else if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      // Servers without validation keep either copy (a Map keeps the last, a list search the first).
-      if (fragments.has(definition.name.value)) {
-        fail(EXTRACT_CODES.graphqlSyntax, 'the graphql document defines a fragment name twice: servers differ on which one they use');
-      }
-      fragments.set(definition.name.value, definition);
-    }
-    else fail(EXTRACT_CODES.graphqlSyntax, 'the graphql document contains a type system definition, which cannot be executed');
-  }
-
-  const operation = selectOperation(operations, operationName !== undefined && operationName !== '' ? operationName : null);
+  const selection = selectionOf(document, operationName !== undefined && operationName !== '' ? operationName : null);
+  const { operation, fragments } = selection;
   const resolved = resolveVariables(operation, variables);
+  const known = rootFieldNodes.get(selection);
+  if (known !== undefined) return known.map((node) => rootField(node, resolved, operation));
 
   const fields: RootField[] = [];
+  const nodes: FieldNode[] = [];
   const seen = new Set<string>();
   collect(operation.selectionSet, fragments, new Set(), 0, (node) => {
     const name = node.name.value;
@@ -129,18 +121,32 @@ function fieldsOf(document: DocumentNode, variables: Record<string, unknown>, op
     const signature = `${responseKey}\u0000${name}\u0000${printedArguments(node)}`;
     if (seen.has(signature)) return;
     seen.add(signature);
-    const args: Record<string, unknown> = {};
-    for (const argument of node.arguments ?? []) {
-      // Servers reject repeated names in validation; one that skips it may keep either copy.
-      if (hasOwn(args, argument.name.value)) {
-        fail(EXTRACT_CODES.graphqlSyntax, `graphql field \`${name}\` is given argument \`${argument.name.value}\` twice`);
-      }
-      args[argument.name.value] = valueOf(argument.value, resolved, operation);
-    }
-    fields.push({ name, responseKey, operationType: operation.operation as RootField['operationType'], args });
+    fields.push(rootField(node, resolved, operation));
+    nodes.push(node);
   });
   if (fields.length === 0) fail(EXTRACT_CODES.noOperation, 'the selected graphql operation selects no field');
+  rootFieldNodes.set(selection, nodes);
   return fields;
+}
+
+/*
+ * The root field nodes a selection runs, once they were all collected without a failure: which
+ * they are depends on the document alone (fragments expanded, repeats merged), not on variables.
+ * A selection whose walk failed is walked again, so its failure comes in the order it always did.
+ */
+const rootFieldNodes = new WeakMap<Selection, readonly FieldNode[]>();
+
+function rootField(node: FieldNode, resolved: ReadonlyMap<string, unknown>, operation: OperationDefinitionNode): RootField {
+  const name = node.name.value;
+  const args: Record<string, unknown> = {};
+  for (const argument of node.arguments ?? []) {
+    // Servers reject repeated names in validation; one that skips it may keep either copy.
+    if (hasOwn(args, argument.name.value)) {
+      fail(EXTRACT_CODES.graphqlSyntax, `graphql field \`${name}\` is given argument \`${argument.name.value}\` twice`);
+    }
+    args[argument.name.value] = valueOf(argument.value, resolved, operation);
+  }
+  return { name, responseKey: node.alias?.value ?? name, operationType: operation.operation as RootField['operationType'], args };
 }
 
 // A field of a cached document is met again with every request that resends it.
@@ -170,34 +176,6 @@ export function readVariables(raw: unknown): Record<string, unknown> {
   }
   if (!isRecord(value)) fail(EXTRACT_CODES.missingVariable, 'graphql `variables` must be an object');
   return value;
-}
-
-export function selectOperation(operations: OperationDefinitionNode[], name: string | null): OperationDefinitionNode {
-  // Servers that skip validation disagree on which of two same-named operations runs (graphql-js
-  // `execute` runs the last, a first-match lookup the first), so a repeated name is never decided.
-  const names = new Set<string>();
-  for (const operation of operations) {
-    const own = operation.name?.value;
-    if (own === undefined) continue;
-    if (names.has(own)) fail(EXTRACT_CODES.operationNotFound, `the graphql document defines ${labelled('operation', own, 'name', 'an operation name')} more than once`);
-    names.add(own);
-  }
-  // An anonymous operation must be alone (LoneAnonymousOperation): which one a server without
-  // validation runs for an `operationName`, or for none, is its own rule.
-  if (operations.length > 1 && operations.some((o) => o.name === undefined)) {
-    fail(EXTRACT_CODES.operationNotFound, 'the graphql document has an anonymous operation next to other operations');
-  }
-  if (name !== null) {
-    const found = operations.find((o) => o.name?.value === name);
-    if (!found) fail(EXTRACT_CODES.operationNotFound, `${labelled('graphql operation', name, 'name', 'the graphql operation `operationName` names')} is not in the document`);
-    return found;
-  }
-  const [only] = operations;
-  if (only === undefined) fail(EXTRACT_CODES.noOperation, 'the graphql document contains no operation');
-  if (operations.length > 1) {
-    fail(EXTRACT_CODES.operationNotFound, 'the graphql document has several operations and the request names none in `operationName`');
-  }
-  return only;
 }
 
 /**

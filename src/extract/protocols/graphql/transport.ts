@@ -7,7 +7,7 @@ import { checkMemberCase, checkParameterNames, goFold } from '../../params.js';
 import { isJson, jsonBody, mediaType, pathMatchesEndpoint } from '../../request.js';
 import type { NormalizedRequest } from '../../request.js';
 import type { ForwardLimits } from '../../types.js';
-import type { CanonicalMessage, FoundOperation, Message, ProtocolExtractor } from '../types.js';
+import type { CanonicalMessage, FoundOperation, ProtocolExtractor } from '../types.js';
 import { canonicalGraphqlRequest } from './canonical.js';
 import { decidedMessage, foundOperations } from './decided.js';
 import { MAX_TOKENS, graphqlRootFields } from './document.js';
@@ -44,15 +44,15 @@ function canonicalGraphql(request: NormalizedRequest, api: IrApi, limits: Forwar
   // `graphqlRequests` read the body as JSON already: a JSON text opening with `[` is an array.
   const batch = request.method === 'POST' && type !== 'application/graphql' && request.text.trimStart().startsWith('[');
   const written = entries.map((entry) => canonicalGraphqlRequest(expandStoredDocument(entry, api), limits, request.method));
-  const decided = written.map(decidedMessage);
   return {
     method: 'POST',
     target: request.url.pathname,
     contentType: 'application/json',
-    body: JSON.stringify(batch ? written : written[0]),
+    // `JSON.stringify` of the request, or of the batch: its elements joined by `,` in brackets.
+    body: batch ? `[${written.map((w) => w.json).join(',')}]` : written[0]!.json,
     // Reading the written request back parses its document within `MAX_TOKENS`: a larger bound
     // than that leaves the reading back to decide.
-    ...(limits.maxTokens <= MAX_TOKENS && decided.every((m) => m !== null) ? { decided: decided as Message[] } : {}),
+    ...(limits.maxTokens <= MAX_TOKENS ? { decided: written.map(decidedMessage) } : {}),
   };
 }
 
