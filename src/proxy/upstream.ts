@@ -81,6 +81,8 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   private resume: (() => void) | null = null;
   /** The idle timer between body chunks; armed only for answers that are not event streams. */
   private idle: NodeJS.Timeout | null = null;
+  /** The idle timer was stopped for back-pressure and restarts when the client drains. */
+  private rearm = false;
 
   constructor(
     private readonly forward: ForwardRequest,
@@ -147,6 +149,13 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   onData(chunk: Buffer): boolean {
     this.idle?.refresh();
     if (this.res.write(chunk)) return true;
+    // The client is not reading: the upstream is paused by us, not silent. The idle timer measures
+    // the upstream only, so it stops while the client's socket is full and restarts on drain.
+    if (this.idle !== null) {
+      clearTimeout(this.idle);
+      this.idle = null;
+      this.rearm = true;
+    }
     this.res.once('drain', this.onDrain);
     return false;
   }
@@ -185,6 +194,10 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   }
 
   private readonly onDrain = (): void => {
+    if (this.rearm && !this.done) {
+      this.rearm = false;
+      this.idle = setTimeout(this.onIdle, this.timeoutMs);
+    }
     this.resume?.();
   };
 
