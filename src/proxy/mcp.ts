@@ -20,7 +20,8 @@ export interface McpRelayOptions {
   inventories?: ReadonlyMap<string, Inventory>;
   /** The decision time, RFC 3339. */
   now: () => string;
-  upstreamTimeoutMs: number;
+  /** How long the upstream may take to start its answer; without it, the mcp-guard's default. */
+  upstreamTimeoutMs?: number;
   maxBodyBytes: number;
 }
 
@@ -40,7 +41,7 @@ export function createMcpRelay(options: McpRelayOptions): McpRelay {
     const target = new URL(upstream.origin.href);
     target.pathname = `${upstream.origin.pathname.replace(/\/+$/, '')}${endpoint}`;
     target.search = '';
-    return relayMcpRequest({ guard, upstream: target, upstreamTimeoutMs: options.upstreamTimeoutMs, maxBodyBytes: options.maxBodyBytes }, endpoint, req, res);
+    return relayMcpRequest({ guard, upstream: target, ...(options.upstreamTimeoutMs === undefined ? {} : { upstreamTimeoutMs: options.upstreamTimeoutMs }), maxBodyBytes: options.maxBodyBytes }, endpoint, req, res);
   };
 }
 

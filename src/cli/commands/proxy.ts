@@ -117,7 +117,7 @@ export const proxyCommand: CommandModule = {
       .option('--poll-interval <seconds>', 'check the bundle source this often (default: 60 to 120 s, OPA\'s polling)', (v) => Number(v))
       .option('--persist-dir <dir>', 'start from (and keep) the last good bundle here')
       .option('--max-body-bytes <n>', 'largest request body the proxy parses, after inflating (default 1048576); larger bodies get 413', (v) => Number(v))
-      .option('--upstream-timeout <seconds>', 'how long the upstream may stay silent, before its answer starts or within it, before the call gets 504 (default 30)', (v) => Number(v))
+      .option('--upstream-timeout <seconds>', 'how long the upstream may stay silent, before its answer starts or within it, before the call gets 504 (default 30; for mcp apis the mcp-guard\'s 300)', (v) => Number(v))
       .option('--max-data-bytes <n>', 'largest body of object data forwarded unparsed, e.g. an S3 PutObject or UploadPart (default 67108864); larger bodies get 413', (v) => Number(v))
       .addHelpText('after', EXAMPLES);
     addShutdownOptions(addStalenessOptions(addSourceOptions(addVerificationOptions(command, false))), 'requests').action(async (flags: ProxyFlags & StalenessFlags) => {
