@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { sourceForLocation, type Source } from '../distribute/index.js';
-import { ENFORCE_CODES, EnforceError, validateOverride, type LocalOverride } from '../enforce/index.js';
+import { DEFAULT_SHUTDOWN_GRACE_SECONDS, ENFORCE_CODES, EnforceError, validateOverride, type LocalOverride } from '../enforce/index.js';
 import type { CliIo } from './io.js';
 
 /** Flags `pull` and `decide` share to name a bundle source. */
@@ -71,5 +71,51 @@ export function overrideFromEnv(env: CliIo['env']): LocalOverride | undefined {
       throw new EnforceError(ENFORCE_CODES.invalidConfig, `BLASTGUARD_OVERRIDE: ${e.message}`, { help: 'set BLASTGUARD_OVERRIDE=lockdown and BLASTGUARD_OVERRIDE_REASON="why"; `shadow-all` comes only from a signed bundle' });
     }
     throw e;
+  }
+}
+
+/** `--shutdown-grace`: a decimal number of seconds from 0 (end every connection at once) to one day. */
+export function graceSeconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(n) || n > 86_400) throw new InvalidArgumentError('must be a number of seconds from 0 to 86400');
+  return n;
+}
+
+/** Flags of the commands that serve HTTP until a signal (`proxy`, `mcp-guard --listen`): how they stop. */
+export interface ShutdownFlags {
+  shutdownGrace?: number;
+}
+
+export function addShutdownOptions(command: Command, what: string): Command {
+  return command.option(
+    '--shutdown-grace <seconds>',
+    `on SIGTERM or SIGINT, stop accepting and let ${what} in flight finish for up to this long before closing (default ${DEFAULT_SHUTDOWN_GRACE_SECONDS}; a second signal closes at once)`,
+    graceSeconds,
+  );
+}
+
+/**
+ * Waits for SIGTERM or SIGINT, then drains with `close(graceMs)`; a second signal while draining
+ * ends every connection at once.
+ */
+export async function serveUntilSignal(close: (graceMs: number) => Promise<void>, flags: ShutdownFlags, onDrain: (graceSeconds: number) => void): Promise<void> {
+  let signalled: () => void = () => undefined;
+  await new Promise<void>((resolve) => {
+    signalled = resolve;
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  process.off('SIGINT', signalled);
+  process.off('SIGTERM', signalled);
+  const grace = flags.shutdownGrace ?? DEFAULT_SHUTDOWN_GRACE_SECONDS;
+  onDrain(grace);
+  const now = (): void => void close(0);
+  process.once('SIGINT', now);
+  process.once('SIGTERM', now);
+  try {
+    await close(Math.round(grace * 1000));
+  } finally {
+    process.off('SIGINT', now);
+    process.off('SIGTERM', now);
   }
 }

@@ -5,6 +5,8 @@
  */
 export { listenOn } from './listen.js';
 export type { Listening } from './listen.js';
+export { DEFAULT_SHUTDOWN_GRACE_SECONDS, drainable } from './drain.js';
+export type { Drain } from './drain.js';
 export { createEnforcer, defaultMaxStaleness } from './enforcer.js';
 export type { CheckOutcome, DecideContext, Enforcer, EnforcerOptions, RequestDecision } from './enforcer.js';
 export { ActivationError, ENFORCE_CODES, ENFORCE_CODE_TITLES, EnforceError } from './codes.js';

@@ -1,11 +1,16 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { drainable } from './drain.js';
 
 export interface Listening {
   /** `http://host:port`, brackets around an IPv6 host. */
   origin: string;
-  /** Ends every open connection, then stops listening. */
-  close(): Promise<void>;
+  /**
+   * Stops listening. With a grace (ms), drains first: idle keep-alive connections are closed,
+   * requests still arriving are answered with `Connection: close` (`/readyz` with 503), and
+   * in-flight ones may finish until the grace is over. Then every open connection is ended.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -19,11 +24,9 @@ export async function listenOn(server: Server, host: string, port: number, faile
     server.listen(port, host, () => resolve());
   });
   const bound = (server.address() as AddressInfo).port;
+  const drain = drainable([server], { listening: [server], readyPath: '/readyz' });
   return {
     origin: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: (graceMs = 0) => drain.close(graceMs),
   };
 }

@@ -11,7 +11,8 @@ import type { EnforcerStatus } from './status.js';
  */
 export interface StatusServer {
   url: string;
-  close(): Promise<void>;
+  /** Stops serving; with a grace (ms), drains first (`/readyz` 503 on kept-alive connections). */
+  close(graceMs?: number): Promise<void>;
 }
 
 interface Observable {

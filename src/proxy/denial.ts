@@ -19,12 +19,18 @@ export function sendDenial(res: ServerResponse, protocol: string | null, refusal
   const body = protocol === 'graphql' ? graphqlDenial(refusals) : problemDenial(refusals, status);
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    'content-type': protocol === 'graphql' ? 'application/json; charset=utf-8' : 'application/problem+json',
+    'content-type': protocol === 'graphql' ? 'application/json; charset=utf-8' : PROBLEM_TYPE,
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
   });
   res.end(text);
 }
+
+/**
+ * Problem details as UTF-8 text: Octokit reads a body as JSON only for `application/json`, as text
+ * for `charset=utf-8`, and anything else as bytes ("Unknown error").
+ */
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
 function describe(r: Refusal): string {
   const what = r.operation === null ? 'the request' : `\`${r.alias ?? r.operation}\``;
@@ -53,11 +59,14 @@ function graphqlDenial(refusals: readonly Refusal[]): unknown {
 
 function problemDenial(refusals: readonly Refusal[], status: number): unknown {
   const [first] = refusals;
+  const detail = refusals.map(describe).join(' ');
   return {
     type: 'https://blastguard.dev/problems/denied',
     title: 'Denied by policy',
     status,
-    detail: refusals.map(describe).join(' '),
+    detail,
+    // GitHub's error member (RFC 9457 extension): what go-github and Octokit show as the error.
+    message: detail,
     code: 'BLASTGUARD_DENIED',
     rule: first?.decision.rule ?? null,
     reasons: first?.decision.reasons ?? [],
@@ -74,7 +83,7 @@ export function sendProblem(res: ServerResponse, status: number, code: string, d
     res.destroy();
     return;
   }
-  const text = JSON.stringify({ type: 'https://blastguard.dev/problems/proxy', title: 'Proxy error', status, code, detail, ...(help === undefined ? {} : { help }) });
-  res.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  const text = JSON.stringify({ type: 'https://blastguard.dev/problems/proxy', title: 'Proxy error', status, code, detail, message: detail, ...(help === undefined ? {} : { help }) });
+  res.writeHead(status, { 'content-type': PROBLEM_TYPE, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(text);
 }

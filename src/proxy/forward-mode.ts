@@ -31,7 +31,8 @@ export interface ForwardModeOptions extends Omit<ProxyHandlerOptions, 'enforcer'
 export interface ForwardModeProxy {
   url: string;
   address(): AddressInfo | null;
-  close(): Promise<void>;
+  /** Stops the proxy; with a grace (ms), requests in flight may finish first. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -78,8 +79,8 @@ export async function startForwardMode(options: ForwardModeOptions): Promise<For
   return {
     url: `http://${host}:${address.port}`,
     address: () => proxy.address(),
-    close: async () => {
-      await proxy.close();
+    close: async (graceMs) => {
+      await proxy.close(graceMs);
       await Promise.all([...pools.values()].map((p) => p.destroy()));
     },
   };

@@ -27,7 +27,7 @@ export interface ProxyHandlerOptions {
   limits?: Partial<ForwardLimits>;
   /** Milliseconds the client has to send its whole request (default 30 s): 408 after. */
   clientTimeoutMs?: number;
-  /** Milliseconds without a byte from the upstream before the call is abandoned (default 30 s): 504. */
+  /** Milliseconds without a byte from the upstream before the call is abandoned (default 30 s; MCP apis: the mcp-guard's, 300 s): 504. */
   upstreamTimeoutMs?: number;
   /** Milliseconds since the epoch (tests). */
   clock?: () => number;
@@ -60,7 +60,15 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     }
     return time;
   };
-  const mcp = createMcpRelay({ enforcer: options.enforcer, ...(options.inventories === undefined ? {} : { inventories: options.inventories }), now, upstreamTimeoutMs, maxBodyBytes: limits.maxBodyBytes, ...(options.upstreamCa === undefined ? {} : { upstreamCa: options.upstreamCa }) });
+  // MCP apis keep the mcp-guard's own default (a JSON-response tool call sends nothing until it is done) unless one is given.
+  const mcp = createMcpRelay({
+    enforcer: options.enforcer,
+    ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
+    now,
+    ...(options.upstreamTimeoutMs === undefined ? {} : { upstreamTimeoutMs }),
+    maxBodyBytes: limits.maxBodyBytes,
+    ...(options.upstreamCa === undefined ? {} : { upstreamCa: options.upstreamCa }),
+  });
   const reading: Omit<ForwardOptions, 'time'> = {
     ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),

@@ -21,7 +21,8 @@ export interface McpRelayOptions {
   inventories?: ReadonlyMap<string, Inventory>;
   /** The decision time, RFC 3339. */
   now: () => string;
-  upstreamTimeoutMs: number;
+  /** How long the upstream may take to start its answer; without it, the mcp-guard's default. */
+  upstreamTimeoutMs?: number;
   maxBodyBytes: number;
   /** Extra trust anchors for `https:` upstreams (`--upstream-ca`), as the rest of the proxy trusts them. */
   upstreamCa?: string | Buffer;
@@ -45,7 +46,7 @@ export function createMcpRelay(options: McpRelayOptions): McpRelay {
     const target = new URL(upstream.origin.href);
     // The upstream url's own query goes along as configured (servers read settings there).
     target.pathname = `${upstream.origin.pathname.replace(/\/+$/, '')}${endpoint}`;
-    return relayMcpRequest({ guard, upstream: target, upstreamTimeoutMs: options.upstreamTimeoutMs, maxBodyBytes: options.maxBodyBytes, ...(agent === undefined ? {} : { upstreamAgent: agent }) }, endpoint, req, res);
+    return relayMcpRequest({ guard, upstream: target, ...(options.upstreamTimeoutMs === undefined ? {} : { upstreamTimeoutMs: options.upstreamTimeoutMs }), maxBodyBytes: options.maxBodyBytes, ...(agent === undefined ? {} : { upstreamAgent: agent }) }, endpoint, req, res);
   };
 }
 

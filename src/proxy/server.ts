@@ -20,7 +20,8 @@ export interface ReverseProxyOptions extends Omit<ProxyHandlerOptions, 'enforcer
 
 export interface ReverseProxy {
   url: string;
-  close(): Promise<void>;
+  /** Stops the proxy; with a grace (ms), requests in flight may finish first (`Listening.close`). */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** The operator paths the proxy answers itself; everything else is an api call. */
@@ -76,8 +77,8 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   const listening = await listenOn(server, options.host ?? '127.0.0.1', options.port, (m, cause) => new ProxyError(PROXY_CODES.listenFailed, m, { cause }));
   return {
     url: listening.origin,
-    close: async () => {
-      await listening.close();
+    close: async (graceMs) => {
+      await listening.close(graceMs);
       await Promise.all(upstreams.map((u) => u.pool.destroy()));
     },
   };

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { Pool, type Dispatcher } from 'undici';
+import { Client, Pool, type Dispatcher } from 'undici';
 import type { ForwardRequest } from '../extract/index.js';
 import { PROXY_CODES } from './codes.js';
 import { sendProblem } from './denial.js';
@@ -20,14 +20,32 @@ export interface Upstream {
  * replaces the trust anchors (tests, a private CA); verification stays on.
  */
 export function upstreamPool(origin: URL, options: { ca?: string | Buffer; connections?: number } = {}): Dispatcher {
-  return new Pool(origin.origin, {
+  const connect = options.ca === undefined ? {} : { connect: { ca: options.ca } };
+  const pool = new Pool(origin.origin, {
     connections: options.connections ?? 256,
     // One request at a time per connection: a slow answer never holds up another caller's.
     pipelining: 1,
-    keepAliveTimeout: 60_000,
-    ...(options.ca === undefined ? {} : { connect: { ca: options.ca } }),
+    // Idle connections are dropped before the upstream's own idle limit can close them under a
+    // request (ALB 60 s, nginx 75 s, many app servers 5 s): undici's 4 s unless the upstream
+    // announces `Keep-Alive: timeout=` (then that, less undici's margin, up to 10 minutes).
+    keepAliveTimeout: KEEP_ALIVE_MS,
+    ...connect,
   });
+  freshConnections.set(pool, () => new Client(origin.origin, { pipelining: 1, ...connect }));
+  return pool;
 }
+
+/** How long an idle upstream connection is kept when the upstream announces no `Keep-Alive: timeout=`. */
+export const KEEP_ALIVE_MS = 4_000;
+
+/** A one-request connection to a pool's upstream, for the retry that must not reuse a pooled socket. */
+const freshConnections = new WeakMap<Dispatcher, () => Client>();
+
+/** Methods a request of which may be sent twice (RFC 9110 §9.2.2) without a second effect; PUT and DELETE are left out: their policy is the caller's. */
+const RETRIED_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** What a pooled connection the upstream closed while the request was written fails with. */
+const STALE_SOCKET_ERRORS = new Set(['UND_ERR_SOCKET', 'ECONNRESET']);
 
 /** Where an upstream's requests go, worked out once per upstream rather than per request. */
 interface Target {
@@ -81,6 +99,12 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   private resume: (() => void) | null = null;
   /** The idle timer between body chunks; armed only for answers that are not event streams. */
   private idle: NodeJS.Timeout | null = null;
+  /** The idle timer was stopped for back-pressure and restarts when the client drains. */
+  private rearm = false;
+  /** Some answer (informational included) came from the upstream: the call is never sent again. */
+  private heard = false;
+  /** The call was already sent a second time after a stale pooled connection failed. */
+  private retried = false;
 
   constructor(
     private readonly forward: ForwardRequest,
@@ -91,12 +115,16 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   ) {}
 
   start(): void {
+    this.res.on('close', this.onClientClose);
+    this.dispatch(this.upstream.pool);
+  }
+
+  private dispatch(dispatcher: Dispatcher): void {
     const target = targetOf(this.upstream);
-    const { forward, res } = this;
-    res.on('close', this.onClientClose);
+    const { forward } = this;
     const body = forward.body.byteLength > 0 ? forward.body : null;
     try {
-      this.upstream.pool.dispatch(
+      dispatcher.dispatch(
         {
           origin: this.upstream.origin.origin,
           method: forward.method as Dispatcher.HttpMethod,
@@ -121,6 +149,7 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   }
 
   onHeaders(statusCode: number, raw: Buffer[], resume: () => void, statusText: string): boolean {
+    this.heard = true;
     // Informational answers are the upstream's business with this proxy's connection.
     if (statusCode < 200) return true;
     const { res } = this;
@@ -147,6 +176,13 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   onData(chunk: Buffer): boolean {
     this.idle?.refresh();
     if (this.res.write(chunk)) return true;
+    // The client is not reading: the upstream is paused by us, not silent. The idle timer measures
+    // the upstream only, so it stops while the client's socket is full and restarts on drain.
+    if (this.idle !== null) {
+      clearTimeout(this.idle);
+      this.idle = null;
+      this.rearm = true;
+    }
     this.res.once('drain', this.onDrain);
     return false;
   }
@@ -160,6 +196,22 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   onError(err: Error): void {
     this.clearIdle();
     if (this.done) return;
+    if (this.retriable(err)) {
+      // A pooled connection the upstream closed as the request went out (its idle limit raced
+      // ours): nothing was answered, the request is buffered and idempotent, so it is sent once
+      // more, on a connection of its own rather than another pooled one that may be as stale.
+      this.retried = true;
+      this.abortCall = null;
+      const fresh = freshConnections.get(this.upstream.pool);
+      if (fresh === undefined) this.dispatch(this.upstream.pool);
+      else {
+        const client = fresh();
+        this.dispatch(client);
+        // Closes once the one request is over (close waits for queued requests).
+        void client.close().catch(() => undefined);
+      }
+      return;
+    }
     if (this.answered) this.res.destroy();
     else {
       this.answered = true;
@@ -177,6 +229,10 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
     this.settle();
   }
 
+  private retriable(err: Error): boolean {
+    return !this.retried && !this.heard && RETRIED_METHODS.has(this.forward.method) && STALE_SOCKET_ERRORS.has((err as NodeJS.ErrnoException).code ?? '');
+  }
+
   private clearIdle(): void {
     if (this.idle !== null) {
       clearTimeout(this.idle);
@@ -185,6 +241,10 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   }
 
   private readonly onDrain = (): void => {
+    if (this.rearm && !this.done) {
+      this.rearm = false;
+      this.idle = setTimeout(this.onIdle, this.timeoutMs);
+    }
     this.resume?.();
   };
 

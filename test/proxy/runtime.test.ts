@@ -52,7 +52,7 @@ describe('a REST api through the proxy (github-rest)', () => {
 
     const create = await send(h.proxy.url, { method: 'POST', path: '/user/repos', headers: { ...auth, 'content-type': 'application/json' }, body: '{"name":"s1ngularity-repository","private":false}' });
     expect(create.status).toBe(403);
-    expect(create.headers['content-type']).toBe('application/problem+json');
+    expect(create.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     const problem = create.json() as { status: number; code: string; rule: string; decision_id: string };
     expect(problem).toMatchObject({ status: 403, code: 'BLASTGUARD_DENIED', rule: 'github-repositories/no-repo-creation-without-originator' });
     expect(seen).toHaveLength(1);

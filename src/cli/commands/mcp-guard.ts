@@ -7,10 +7,10 @@ import { STATUS_PATHS, createEnforcer, statusListener, type Enforcer } from '../
 import { GUARD_CODES, GuardError, McpGuard, apiNamed, runStdioGuard, serveHttpGuard, upstreamTlsAgent, type GuardEvent } from '../../guard/index.js';
 import type { IrCatalog } from '../../ir/catalog.js';
 import { UsageError, errnoText, type CliIo, type CommandModule } from '../command.js';
-import { addStalenessOptions, overrideFromEnv, sourceFromFlags, stalenessFromFlags, type StalenessFlags } from '../enforcer-flags.js';
+import { addShutdownOptions, addStalenessOptions, overrideFromEnv, serveUntilSignal, sourceFromFlags, stalenessFromFlags, type ShutdownFlags, type StalenessFlags } from '../enforcer-flags.js';
 import { addVerificationOptions, verificationConfigFromFlags, type VerificationFlags } from '../verification.js';
 
-interface McpGuardFlags extends VerificationFlags {
+interface McpGuardFlags extends VerificationFlags, ShutdownFlags {
   bundle: string;
   api: string;
   catalog?: string;
@@ -137,7 +137,7 @@ export const mcpGuardCommand: CommandModule = {
       .option('--poll-interval <seconds>', 'check the bundle source this often (default: 60 to 120 s)', seconds)
       .option('--plain-http', 'talk plain http to an `oci://` registry on loopback (tests, a local mirror)')
       .option('--timeout <seconds>', 'per-request time-out of bundle downloads', seconds);
-    addStalenessOptions(addVerificationOptions(command, true)).action(async (server: string[], flags: McpGuardFlags & StalenessFlags) => {
+    addShutdownOptions(addStalenessOptions(addVerificationOptions(command, true)), 'http mode: calls').action(async (server: string[], flags: McpGuardFlags & StalenessFlags) => {
       const http = flags.listen !== undefined || flags.upstream !== undefined;
       if (http && (flags.listen === undefined || flags.upstream === undefined)) {
         throw new UsageError(GUARD_CODES.invalidConfig, 'http mode needs both --listen and --upstream', { help: 'e.g. --listen 127.0.0.1:8931 --upstream http://127.0.0.1:3001/mcp' });
@@ -148,6 +148,7 @@ export const mcpGuardCommand: CommandModule = {
       if (flags.upstreamTimeout !== undefined && flags.upstreamTimeout > 86_400) throw new UsageError(GUARD_CODES.invalidConfig, `--upstream-timeout \`${flags.upstreamTimeout}\` is more than 86400 seconds`, { help: 'write e.g. `--upstream-timeout 900` for tools that run long' });
       if (!http && flags.upstreamTimeout !== undefined) throw new UsageError(GUARD_CODES.invalidConfig, '--upstream-timeout is for http mode; a stdio server has no upstream to wait for', { help: 'leave --upstream-timeout out, or pass --listen and --upstream' });
       if (!http && flags.upstreamCa !== undefined) throw new UsageError(GUARD_CODES.invalidConfig, '--upstream-ca is for http mode; a stdio server has no upstream to reach over tls', { help: 'leave --upstream-ca out, or pass --listen and --upstream' });
+      if (!http && flags.shutdownGrace !== undefined) throw new UsageError(GUARD_CODES.invalidConfig, '--shutdown-grace is for http mode; in stdio mode the guard stops with its server', { help: 'leave --shutdown-grace out, or pass --listen and --upstream' });
       if (http && flags.tokenEnv !== undefined) throw new UsageError(GUARD_CODES.invalidConfig, '--token-env is for stdio mode; over http the client sends its own credential', { help: 'leave --token-env out' });
       const listen = flags.listen === undefined ? undefined : parseListen(flags.listen);
       const upstream = flags.upstream === undefined ? undefined : parseUpstream(flags.upstream);
@@ -196,11 +197,7 @@ export const mcpGuardCommand: CommandModule = {
             status: { paths: STATUS_PATHS, listener: statusListener(enforcer) },
           });
           io.stderr(`mcp-guard: guarding ${upstream.href} at ${served.url}\n`);
-          await new Promise<void>((resolve) => {
-            process.once('SIGINT', resolve);
-            process.once('SIGTERM', resolve);
-          });
-          await served.close();
+          await serveUntilSignal((graceMs) => served.close(graceMs), flags, (grace) => io.stderr(`mcp-guard: draining: no new connections, calls in flight may finish for ${grace} s\n`));
           upstreamAgent?.destroy();
           setExit(0);
           return;

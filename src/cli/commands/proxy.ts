@@ -9,10 +9,10 @@ import { readLocalCa } from '../../proxy/forward/index.js';
 import { startForwardMode } from '../../proxy/forward-mode.js';
 import { serveStatus } from '../../enforce/index.js';
 import { errnoText, type CliIo, type CommandModule } from '../command.js';
-import { addSourceOptions, addStalenessOptions, overrideFromEnv, sourceFromFlags, stalenessFromFlags, type SourceFlags, type StalenessFlags } from '../enforcer-flags.js';
+import { addShutdownOptions, addSourceOptions, addStalenessOptions, overrideFromEnv, serveUntilSignal, sourceFromFlags, stalenessFromFlags, type ShutdownFlags, type SourceFlags, type StalenessFlags } from '../enforcer-flags.js';
 import { addVerificationOptions, verificationConfigFromFlags, type VerificationFlags } from '../verification.js';
 
-interface ProxyFlags extends VerificationFlags, SourceFlags {
+interface ProxyFlags extends VerificationFlags, SourceFlags, ShutdownFlags {
   bundle: string;
   upstream: string[];
   listen: string;
@@ -46,7 +46,9 @@ AWS clients sign the Host header (SigV4): run them through --forward, never the 
 Every operation of a request is decided; a deny forwards nothing and answers 403 (GraphQL errors
 with extensions.code BLASTGUARD_DENIED, or RFC 9457 problem details). The upstream receives the
 canonical request that was decided, never the bytes the client sent. /healthz, /readyz and
-/metrics are served on the same address. Stops on SIGINT or SIGTERM.
+/metrics are served on the same address. On SIGINT or SIGTERM it drains: stops accepting, answers
+/readyz 503, closes idle connections and lets requests in flight finish (--shutdown-grace, default
+25 s), then exits 0.
 `;
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -116,10 +118,10 @@ export const proxyCommand: CommandModule = {
       .option('--poll-interval <seconds>', 'check the bundle source this often (default: 60 to 120 s, OPA\'s polling)', (v) => Number(v))
       .option('--persist-dir <dir>', 'start from (and keep) the last good bundle here')
       .option('--max-body-bytes <n>', 'largest request body the proxy parses, after inflating (default 1048576); larger bodies get 413', (v) => Number(v))
-      .option('--upstream-timeout <seconds>', 'how long the upstream may stay silent, before its answer starts or within it, before the call gets 504 (default 30)', (v) => Number(v))
+      .option('--upstream-timeout <seconds>', 'how long the upstream may stay silent, before its answer starts or within it, before the call gets 504 (default 30; for mcp apis the mcp-guard\'s 300)', (v) => Number(v))
       .option('--max-data-bytes <n>', 'largest body of object data forwarded unparsed, e.g. an S3 PutObject or UploadPart (default 67108864); larger bodies get 413', (v) => Number(v))
       .addHelpText('after', EXAMPLES);
-    addStalenessOptions(addSourceOptions(addVerificationOptions(command, false))).action(async (flags: ProxyFlags & StalenessFlags) => {
+    addShutdownOptions(addStalenessOptions(addSourceOptions(addVerificationOptions(command, false))), 'requests').action(async (flags: ProxyFlags & StalenessFlags) => {
       if (flags.bundle === undefined) throw new ProxyError(PROXY_CODES.invalidConfig, 'the proxy needs a bundle', { help: 'pass `--bundle` (a path, an `https://` url or an `oci://` reference)' });
       if (flags.verificationKey === undefined) throw new ProxyError(PROXY_CODES.invalidConfig, 'the proxy needs the key bundles are verified with', { help: 'pass `--verification-key FILE` (the public key `blastguard keygen` wrote)' });
       if (flags.listen === undefined) throw new ProxyError(PROXY_CODES.invalidConfig, 'the proxy needs an address to listen on', { help: 'pass e.g. `--listen 127.0.0.1:8080`' });
@@ -190,7 +192,7 @@ export const proxyCommand: CommandModule = {
         ? Promise.all([
             startForwardMode({ ...common, ca: ca!, allowTunnel: flags.allowTunnel ?? [], onEvent: (e) => io.stderr(`blastguard proxy: ${e.code} ${e.message}\n`) }),
             statusListen === undefined ? Promise.resolve(undefined) : serveStatus(enforcer, statusListen),
-          ]).then(([p, statusServer]) => ({ url: p.url, close: async () => { await p.close(); await statusServer?.close(); } }))
+          ]).then(([p, statusServer]) => ({ url: p.url, close: async (graceMs?: number) => { await Promise.all([p.close(graceMs), statusServer?.close(graceMs)]); } }))
         : startReverseProxy(common);
       const proxy = await started.catch(async (e: unknown) => {
         await enforcer.close();
@@ -198,11 +200,7 @@ export const proxyCommand: CommandModule = {
       });
       const mode = forward ? `forward proxy (intercepting the hosts of ${catalog.apis.map((a) => `\`${a.name}\``).join(', ')})` : `upstreams ${upstreams.map((u) => `${u.api}=${u.url}`).join(', ')}`;
       io.stderr(`blastguard proxy: listening on ${proxy.url}, bundle revision \`${status.active_revision ?? ''}\`, ${mode}\n`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await proxy.close();
+      await serveUntilSignal((graceMs) => proxy.close(graceMs), flags, (grace) => io.stderr(`blastguard proxy: draining: no new connections, requests in flight may finish for ${grace} s\n`));
       await enforcer.close();
       setExit(0);
     });

@@ -37,7 +37,8 @@ export type RelayOptions = Omit<HttpGuardOptions, 'port' | 'host'>;
 
 export interface HttpGuard {
   url: string;
-  close(): Promise<void>;
+  /** Stops the guard; with a grace (ms), calls in flight may finish first (`Listening.close`). */
+  close(graceMs?: number): Promise<void>;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { escape } from '../../core/untrusted.js';
+import { drainable } from '../../enforce/index.js';
 import { FORWARD_CODES, ForwardProxyError } from './codes.js';
 import { dnsName, formatAuthority, parseAuthority, type Authority } from './host.js';
 import { intercept } from './intercept.js';
@@ -16,8 +17,12 @@ export interface ForwardProxy {
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /** The bound address, or null before `listen`. */
   address(): AddressInfo | null;
-  /** Stops listening and ends every connection, tunnel and intercepted stream. */
-  close(): Promise<void>;
+  /**
+   * Stops listening and ends every connection, tunnel and intercepted stream; with a grace (ms),
+   * requests in flight may finish first (idle connections closed, new requests answered with
+   * `Connection: close`).
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 // Headers addressed to the proxy itself: never handed on toward an upstream.
@@ -162,6 +167,17 @@ export function createForwardProxy(input: ForwardProxyOptions): ForwardProxy {
     refuseConnect({ status: 403, code: FORWARD_CODES.hostRefused, detail: `\`${formatAuthority(asked)}\` is not a declared api host and not allowed to tunnel` }, asked.host);
   });
 
+  // On close the listener stops accepting and requests in flight (plain or intercepted) may finish
+  // within the grace; tunnels and handshakes still open then are ended with everything else.
+  const drain = drainable([server, decrypted], {
+    listening: [server],
+    endAll: () => {
+      for (const s of sockets) s.destroy();
+      // Stops its time-out sweep; it never listened, so the callback only receives that fact.
+      decrypted.close(() => undefined);
+    },
+  });
+
   return {
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
@@ -183,19 +199,8 @@ export function createForwardProxy(input: ForwardProxyOptions): ForwardProxy {
       const a = server.address();
       return a === null || typeof a === 'string' ? null : a;
     },
-    close() {
-      return new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        decrypted.closeAllConnections();
-        // Stops its time-out sweep; it never listened, so the callback only receives that fact.
-        decrypted.close(() => undefined);
-        if (!server.listening) {
-          resolve();
-          return;
-        }
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+    close(graceMs = 0) {
+      return drain.close(graceMs);
     },
   };
 }

@@ -19,7 +19,8 @@ export interface ForwardRig {
   port: number;
   caPem: string;
   decided: { input: Record<string, unknown>; decision: Decision }[];
-  close(): Promise<void>;
+  /** Stops the proxy (with a grace in ms: drains first) and its enforcer. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function startForwardRig(upstreams: { api: string; url: string }[]): Promise<ForwardRig> {
@@ -48,8 +49,8 @@ export async function startForwardRig(upstreams: { api: string; url: string }[])
     port: proxy.address()!.port,
     caPem: material.certPem,
     decided,
-    close: async () => {
-      await proxy.close();
+    close: async (graceMs) => {
+      await proxy.close(graceMs);
       await enforcer.close();
       rmSync(dir, { recursive: true, force: true });
     },
