@@ -34747,59 +34747,59 @@ var require_kinds = __commonJS({
       value: true
     });
     exports.Kind = void 0;
-    var Kind4;
-    exports.Kind = Kind4;
-    (function(Kind5) {
-      Kind5["NAME"] = "Name";
-      Kind5["DOCUMENT"] = "Document";
-      Kind5["OPERATION_DEFINITION"] = "OperationDefinition";
-      Kind5["VARIABLE_DEFINITION"] = "VariableDefinition";
-      Kind5["SELECTION_SET"] = "SelectionSet";
-      Kind5["FIELD"] = "Field";
-      Kind5["ARGUMENT"] = "Argument";
-      Kind5["FRAGMENT_SPREAD"] = "FragmentSpread";
-      Kind5["INLINE_FRAGMENT"] = "InlineFragment";
-      Kind5["FRAGMENT_DEFINITION"] = "FragmentDefinition";
-      Kind5["VARIABLE"] = "Variable";
-      Kind5["INT"] = "IntValue";
-      Kind5["FLOAT"] = "FloatValue";
-      Kind5["STRING"] = "StringValue";
-      Kind5["BOOLEAN"] = "BooleanValue";
-      Kind5["NULL"] = "NullValue";
-      Kind5["ENUM"] = "EnumValue";
-      Kind5["LIST"] = "ListValue";
-      Kind5["OBJECT"] = "ObjectValue";
-      Kind5["OBJECT_FIELD"] = "ObjectField";
-      Kind5["DIRECTIVE"] = "Directive";
-      Kind5["NAMED_TYPE"] = "NamedType";
-      Kind5["LIST_TYPE"] = "ListType";
-      Kind5["NON_NULL_TYPE"] = "NonNullType";
-      Kind5["SCHEMA_DEFINITION"] = "SchemaDefinition";
-      Kind5["OPERATION_TYPE_DEFINITION"] = "OperationTypeDefinition";
-      Kind5["SCALAR_TYPE_DEFINITION"] = "ScalarTypeDefinition";
-      Kind5["OBJECT_TYPE_DEFINITION"] = "ObjectTypeDefinition";
-      Kind5["FIELD_DEFINITION"] = "FieldDefinition";
-      Kind5["INPUT_VALUE_DEFINITION"] = "InputValueDefinition";
-      Kind5["INTERFACE_TYPE_DEFINITION"] = "InterfaceTypeDefinition";
-      Kind5["UNION_TYPE_DEFINITION"] = "UnionTypeDefinition";
-      Kind5["ENUM_TYPE_DEFINITION"] = "EnumTypeDefinition";
-      Kind5["ENUM_VALUE_DEFINITION"] = "EnumValueDefinition";
-      Kind5["INPUT_OBJECT_TYPE_DEFINITION"] = "InputObjectTypeDefinition";
-      Kind5["DIRECTIVE_DEFINITION"] = "DirectiveDefinition";
-      Kind5["SCHEMA_EXTENSION"] = "SchemaExtension";
-      Kind5["DIRECTIVE_EXTENSION"] = "DirectiveExtension";
-      Kind5["SCALAR_TYPE_EXTENSION"] = "ScalarTypeExtension";
-      Kind5["OBJECT_TYPE_EXTENSION"] = "ObjectTypeExtension";
-      Kind5["INTERFACE_TYPE_EXTENSION"] = "InterfaceTypeExtension";
-      Kind5["UNION_TYPE_EXTENSION"] = "UnionTypeExtension";
-      Kind5["ENUM_TYPE_EXTENSION"] = "EnumTypeExtension";
-      Kind5["INPUT_OBJECT_TYPE_EXTENSION"] = "InputObjectTypeExtension";
-      Kind5["TYPE_COORDINATE"] = "TypeCoordinate";
-      Kind5["MEMBER_COORDINATE"] = "MemberCoordinate";
-      Kind5["ARGUMENT_COORDINATE"] = "ArgumentCoordinate";
-      Kind5["DIRECTIVE_COORDINATE"] = "DirectiveCoordinate";
-      Kind5["DIRECTIVE_ARGUMENT_COORDINATE"] = "DirectiveArgumentCoordinate";
-    })(Kind4 || (exports.Kind = Kind4 = {}));
+    var Kind5;
+    exports.Kind = Kind5;
+    (function(Kind6) {
+      Kind6["NAME"] = "Name";
+      Kind6["DOCUMENT"] = "Document";
+      Kind6["OPERATION_DEFINITION"] = "OperationDefinition";
+      Kind6["VARIABLE_DEFINITION"] = "VariableDefinition";
+      Kind6["SELECTION_SET"] = "SelectionSet";
+      Kind6["FIELD"] = "Field";
+      Kind6["ARGUMENT"] = "Argument";
+      Kind6["FRAGMENT_SPREAD"] = "FragmentSpread";
+      Kind6["INLINE_FRAGMENT"] = "InlineFragment";
+      Kind6["FRAGMENT_DEFINITION"] = "FragmentDefinition";
+      Kind6["VARIABLE"] = "Variable";
+      Kind6["INT"] = "IntValue";
+      Kind6["FLOAT"] = "FloatValue";
+      Kind6["STRING"] = "StringValue";
+      Kind6["BOOLEAN"] = "BooleanValue";
+      Kind6["NULL"] = "NullValue";
+      Kind6["ENUM"] = "EnumValue";
+      Kind6["LIST"] = "ListValue";
+      Kind6["OBJECT"] = "ObjectValue";
+      Kind6["OBJECT_FIELD"] = "ObjectField";
+      Kind6["DIRECTIVE"] = "Directive";
+      Kind6["NAMED_TYPE"] = "NamedType";
+      Kind6["LIST_TYPE"] = "ListType";
+      Kind6["NON_NULL_TYPE"] = "NonNullType";
+      Kind6["SCHEMA_DEFINITION"] = "SchemaDefinition";
+      Kind6["OPERATION_TYPE_DEFINITION"] = "OperationTypeDefinition";
+      Kind6["SCALAR_TYPE_DEFINITION"] = "ScalarTypeDefinition";
+      Kind6["OBJECT_TYPE_DEFINITION"] = "ObjectTypeDefinition";
+      Kind6["FIELD_DEFINITION"] = "FieldDefinition";
+      Kind6["INPUT_VALUE_DEFINITION"] = "InputValueDefinition";
+      Kind6["INTERFACE_TYPE_DEFINITION"] = "InterfaceTypeDefinition";
+      Kind6["UNION_TYPE_DEFINITION"] = "UnionTypeDefinition";
+      Kind6["ENUM_TYPE_DEFINITION"] = "EnumTypeDefinition";
+      Kind6["ENUM_VALUE_DEFINITION"] = "EnumValueDefinition";
+      Kind6["INPUT_OBJECT_TYPE_DEFINITION"] = "InputObjectTypeDefinition";
+      Kind6["DIRECTIVE_DEFINITION"] = "DirectiveDefinition";
+      Kind6["SCHEMA_EXTENSION"] = "SchemaExtension";
+      Kind6["DIRECTIVE_EXTENSION"] = "DirectiveExtension";
+      Kind6["SCALAR_TYPE_EXTENSION"] = "ScalarTypeExtension";
+      Kind6["OBJECT_TYPE_EXTENSION"] = "ObjectTypeExtension";
+      Kind6["INTERFACE_TYPE_EXTENSION"] = "InterfaceTypeExtension";
+      Kind6["UNION_TYPE_EXTENSION"] = "UnionTypeExtension";
+      Kind6["ENUM_TYPE_EXTENSION"] = "EnumTypeExtension";
+      Kind6["INPUT_OBJECT_TYPE_EXTENSION"] = "InputObjectTypeExtension";
+      Kind6["TYPE_COORDINATE"] = "TypeCoordinate";
+      Kind6["MEMBER_COORDINATE"] = "MemberCoordinate";
+      Kind6["ARGUMENT_COORDINATE"] = "ArgumentCoordinate";
+      Kind6["DIRECTIVE_COORDINATE"] = "DirectiveCoordinate";
+      Kind6["DIRECTIVE_ARGUMENT_COORDINATE"] = "DirectiveArgumentCoordinate";
+    })(Kind5 || (exports.Kind = Kind5 = {}));
   }
 });
 
@@ -38281,7 +38281,7 @@ var require_printer = __commonJS({
         wrap(" = ", defaultValue),
         wrap(" ", join(directives, " "))
       ]),
-      SelectionSet: ({ selections }) => block(selections),
+      SelectionSet: ({ selections: selections2 }) => block(selections2),
       Field({ alias, name, arguments: args, directives, selectionSet }) {
         const prefix = join([wrap("", alias, ": "), name], "");
         return join([
@@ -72255,6 +72255,7 @@ var VALIDATION_CODES = {
   duplicateInventoryId: "BG068",
   tokenFamily: "BG069",
   tokenWithoutIdentity: "BG070",
+  malformedIdTemplate: "BG071",
   unknownArgument: "BG080",
   // IdentityIssuer (BG820–BG829).
   issuerKey: "BG820",
@@ -72329,13 +72330,14 @@ var VALIDATION_CODE_INFO = {
   BG060: ["error", "invalid date-time"],
   BG062: ["warning", "`Replay` or `TestSuite` in the policy directory (never run)"],
   BG063: ["error", "two operations of one API on the same method and path"],
-  BG064: ["error", "`idArg`, `environmentArg` or `projectArg` names no parameter of the route"],
+  BG064: ["error", "`idArg`, an argument of `id`, `environmentArg` or `projectArg` names no parameter of the route"],
   BG065: ["error", "host claimed by two APIs whose endpoints do not tell them apart"],
   BG066: ["error", "operation is not in a closed API catalog (HTTP routes): the rule or grant can never apply"],
   BG067: ["error", "malformed path template"],
   BG068: ["error", "inventory lists a resource id twice for one API"],
   BG069: ["info", "token family identifies a kind of credential, not one"],
   BG070: ["error", "token declares neither `fingerprint` nor `family`"],
+  BG071: ["error", "resource id template does not read one way (arguments with no separator, one named twice, a stray brace)"],
   BG080: ["error", "argument condition names no parameter of the selected HTTP routes"],
   // IdentityIssuer.
   BG820: ["error", "identity issuer key is not a usable EC P-256/P-384 or Ed25519 public key"],
@@ -73573,22 +73575,28 @@ function scanValidJson(text2, maxDepth) {
   let expectKey = false;
   let i = 0;
   const n2 = text2.length;
+  let backslash = -1;
   while (i < n2) {
     const c2 = text2.charCodeAt(i);
     if (c2 === 34) {
       const start = i + 1;
       let escaped = false;
-      i = start;
-      for (; ; ) {
-        const q = text2.charCodeAt(i);
-        if (q === 34) break;
-        if (q === 92) {
-          escaped = true;
-          i += 2;
-        } else i++;
+      let end = text2.indexOf('"', start);
+      if (backslash < start) {
+        backslash = text2.indexOf("\\", start);
+        if (backslash === -1) backslash = n2;
       }
-      const end = i;
-      i++;
+      if (backslash < end) {
+        escaped = true;
+        i = backslash;
+        for (; ; ) {
+          const q = text2.charCodeAt(i);
+          if (q === 34) break;
+          i += q === 92 ? 2 : 1;
+        }
+        end = i;
+      }
+      i = end + 1;
       if (!expectKey) {
         if (stack.length > maxDepth) return void 0;
         continue;
@@ -76233,10 +76241,10 @@ function compareDecision(expected, actual, actualOperation) {
 function violationsMatch(expected, actual) {
   if (expected.length !== actual.length) return false;
   const used = /* @__PURE__ */ new Set();
-  const agrees = (e, a) => e.kind === a.kind && (e.rule === void 0 || e.rule === a.rule) && (e.mode === void 0 || e.mode === a.mode) && (e.token === void 0 || e.token === a.token);
+  const agrees2 = (e, a) => e.kind === a.kind && (e.rule === void 0 || e.rule === a.rule) && (e.mode === void 0 || e.mode === a.mode) && (e.token === void 0 || e.token === a.token);
   const order = [...expected].sort((x, y) => specificity(y) - specificity(x));
   for (const e of order) {
-    const i = actual.findIndex((a, index) => !used.has(index) && agrees(e, a));
+    const i = actual.findIndex((a, index) => !used.has(index) && agrees2(e, a));
     if (i < 0) return false;
     used.add(i);
   }
@@ -77619,6 +77627,17 @@ var { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
    */
   conflictingResource: ["BG416", "request arguments disagree with the inventory about the resource"],
   /**
+   * An argument of a composed resource id (`id: "{owner}/{repo}"`) holds a character of the
+   * template's separator (`{owner: "a/b", repo: "c"}` and `{owner: "a", repo: "b/c"}` would name the
+   * same `a/b/c`): the id would not say which resource the call acts on.
+   */
+  ambiguousResourceId: ["BG456", "a part of the composed resource id contains its separator"],
+  /**
+   * An argument of a composed resource id is missing, empty, or not a string or integer: an id
+   * built from the other parts alone (`acme/` or `/web`) names no resource one way.
+   */
+  incompleteResourceId: ["BG457", "a part of the composed resource id is missing"],
+  /**
    * Request parameters given in several places with nothing to say which wins: GraphQL `query`,
    * `variables` or `operationName` in the URL of a POST, repeated in the URL of a GET, or a GET
    * that also has a body; a URL parameter some server may read as a GraphQL member although it is
@@ -77684,6 +77703,13 @@ var { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
    */
   unknownStoredDocument: ["BG703", "stored GraphQL document is not in the api's trusted documents"],
   /**
+   * An Apollo automatic persisted query (APQ) names only a hash (`extensions.persistedQuery`, no
+   * `query`) that the Api's trusted documents do not list (or the Api declares none). Nothing is
+   * forwarded; the proxy answers as a GraphQL server that has not stored the hash does
+   * (`PERSISTED_QUERY_NOT_FOUND`), so the client sends the query next to its hash, which is decided.
+   */
+  persistedQueryNotFound: ["BG705", "automatic persisted query hash is not stored: the client may send the query"],
+  /**
    * A JSON number (a body member, GraphQL `variables`) a JavaScript number does not hold exactly:
    * an integer beyond ±2^53, more digits than a double keeps, an exponent out of range. Read and
    * re-serialized, it would reach the server as another number.
@@ -77696,6 +77722,26 @@ var { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistry({
    * a carriage return or a character XML forbids; no object, or more than S3's 1,000.
    */
   unreadableDeleteBody: ["BG437", "S3 `DeleteObjects` body cannot be read one way"],
+  /**
+   * An operation name (AWS `Action`, the operation of `X-Amz-Target`, an MCP tool name or
+   * JSON-RPC method) that is not catalogued as sent but equals a catalogued one without ASCII case
+   * (`DELETEDBINSTANCE` for `DeleteDBInstance`): an upstream that folds case would run the
+   * catalogued operation, decided as an uncatalogued one. Send the catalogued spelling.
+   */
+  operationCase: ["BG450", "operation name differs from a catalogued one only in case"],
+  /**
+   * S3 `x-amz-copy-source` (CopyObject, UploadPartCopy) does not read one way: sent more than
+   * once, not `[/]bucket/key[?versionId=…]` (an access point or Outposts ARN, an empty bucket or
+   * key, another query member), an invalid percent escape or a raw byte outside visible ASCII; or
+   * the header on an operation that copies nothing.
+   */
+  unreadableCopySource: ["BG451", "S3 `x-amz-copy-source` cannot be read one way"],
+  /**
+   * A query parameter named like a common credential carrier (`access_token`, `api_key`, `apikey`,
+   * `api-key`, `auth_token`, `private_token`, `token`) on an API whose credentials are read from
+   * headers: the upstream may act as that credential's principal, which the decision never saw.
+   */
+  undecidedCredential: ["BG452", "query parameter carries a credential the decision does not read"],
   /**
    * A runtime inventory file (`parseInventoryFile`) that is not `Inventory` documents of declared
    * APIs: unreadable text, a wrong shape, an undeclared API or environment, a repeated id. It is
@@ -77732,13 +77778,11 @@ function extractToken(headers, config, family = () => null, presigned = null) {
   const tokens2 = /* @__PURE__ */ new Set();
   const carriers = [];
   if (presigned !== null) tokens2.add(presigned);
-  const sentAs = [];
-  for (const [sent, values2] of headers) sentAs.push([cgiName(sent), values2]);
   for (const { name, schemes } of config) {
     const own2 = /* @__PURE__ */ new Set();
     const key = cgiName(name);
-    for (const [sent, values2] of sentAs) {
-      if (sent !== key) continue;
+    for (const [sent, values2] of headers) {
+      if (sent !== key && (!sent.includes("_") || cgiName(sent) !== key)) continue;
       for (const raw of values2) {
         const token2 = credentialOf(raw, schemes);
         if (token2 !== null) own2.add(token2);
@@ -77839,62 +77883,92 @@ function envelopeCheck(check2) {
 }
 
 // src/extract/url-override.ts
-var URL_OVERRIDES = [
-  "x-original-url",
-  "x-rewrite-url",
-  "x-original-uri",
-  "x-forwarded-uri",
-  "x-forwarded-path",
-  "x-envoy-original-path",
-  "x-forwarded-prefix",
-  "x-forwarded-host",
-  "x-original-host",
-  // ASP.NET Core's UsePathBase readers, URL-rewrite modules and Tomcat/Apache setups that hand the original on.
-  "x-forwarded-pathbase",
-  "x-original-path",
-  "x-forwarded-url",
-  "x-host",
-  "x-forwarded-server",
-  // CGI meta-variables a WSGI/CGI server takes from a header of that name: gunicorn sets
-  // `SCRIPT_NAME` (and, from 22, `PATH_INFO`) from a `script_name`/`path_info` header by default and
-  // routes on the rest of the path, so `/a%2Fb` with `script_name: /a` runs another resource.
-  "script-name",
-  "path-info",
-  "path-translated",
-  "request-uri",
-  "query-string",
-  "server-name"
-];
-var METHOD_OVERRIDES = ["x-original-method", "request-method", "x-http-method-override", "x-http-method", "x-method-override"];
-function overrideOf(headers, search = "") {
-  const folded2 = /* @__PURE__ */ new Map();
+var PATH_OVERRIDES = ["x-original-url", "x-rewrite-url", "x-original-uri", "x-forwarded-uri", "x-forwarded-path", "x-envoy-original-path"];
+var PREFIX_OVERRIDES = ["x-forwarded-prefix", "x-forwarded-pathbase"];
+var HOST_OVERRIDES = ["x-forwarded-host", "x-original-host", "x-host", "x-forwarded-server", "x-envoy-original-dst-host"];
+var OTHER_OVERRIDES = ["x-forwarded-url", "x-original-path", "script-name", "path-info", "path-translated", "request-uri", "query-string", "server-name"];
+var URL_OVERRIDES = /* @__PURE__ */ new Set([...PATH_OVERRIDES, ...PREFIX_OVERRIDES, ...HOST_OVERRIDES, ...OTHER_OVERRIDES]);
+var KIND = new Map([
+  ...PATH_OVERRIDES.map((n2) => [n2, "path"]),
+  ...PREFIX_OVERRIDES.map((n2) => [n2, "prefix"]),
+  ...HOST_OVERRIDES.map((n2) => [n2, "host"])
+]);
+var METHOD_OVERRIDES = /* @__PURE__ */ new Set(["x-original-method", "request-method", "x-http-method-override", "x-http-method", "x-method-override"]);
+function overrideOf(headers, search = "", target) {
+  let known;
+  const decided = () => known ??= typeof target === "function" ? target() : target;
+  let folded2;
   for (const sent of headers.keys()) {
-    const name = sent.replace(/_/g, "-");
-    const url = URL_OVERRIDES.find((o) => o === name);
-    if (url !== void 0) return { code: EXTRACT_CODES.targetOverride, message: `header \`${url}\` may make the server run another path or host than the request names` };
-    const method = METHOD_OVERRIDES.find((o) => o === name);
-    if (method !== void 0) return { code: EXTRACT_CODES.methodOverride, message: `header \`${method}\` may make the server run the request as another method` };
-    if (name === "forwarded" && headerValues(headers, sent).some((v) => /(?:^|[;,])\s*host\s*=/i.test(v))) {
-      return { code: EXTRACT_CODES.targetOverride, message: "header `forwarded` names a `host=`, which may make the server read another host than the request names" };
+    const underscored = sent.includes("_");
+    const name = underscored ? sent.replace(/_/g, "-") : sent;
+    if (URL_OVERRIDES.has(name)) {
+      const kind = KIND.get(name);
+      const against = kind === void 0 ? void 0 : decided();
+      if (kind === void 0 || against === void 0 || !headerValues(headers, sent).every((v) => agrees(kind, v, against))) {
+        return { code: EXTRACT_CODES.targetOverride, message: `header \`${name}\` may make the server run another path or host than the request names` };
+      }
     }
-    const other = folded2.get(name);
-    if (other !== void 0) return { code: EXTRACT_CODES.targetOverride, message: `headers \`${other}\` and \`${sent}\` are one variable to cgi-style servers, which may read the one the proxy did not` };
-    folded2.set(name, sent);
+    if (METHOD_OVERRIDES.has(name)) return { code: EXTRACT_CODES.methodOverride, message: `header \`${name}\` may make the server run the request as another method` };
+    if (name === "forwarded" && !headerValues(headers, sent).every((v) => forwardedHostsAgree(v, decided))) {
+      return { code: EXTRACT_CODES.targetOverride, message: "header `forwarded` names a `host=` other than the request's, which may make the server read another host than the request names" };
+    }
+    if (underscored) {
+      const other = headers.has(name) ? name : folded2?.get(name);
+      if (other !== void 0) return { code: EXTRACT_CODES.targetOverride, message: `headers \`${other}\` and \`${sent}\` are one variable to cgi-style servers, which may read the one the proxy did not` };
+      (folded2 ??= /* @__PURE__ */ new Map()).set(name, sent);
+    }
   }
-  if ([...new URLSearchParams(search).keys()].some((k) => k.toLowerCase() === "_method")) {
+  if ((search.includes("_") || /%5f/i.test(search)) && [...new URLSearchParams(search).keys()].some((k) => k.toLowerCase() === "_method")) {
     return { code: EXTRACT_CODES.methodOverride, message: "url parameter `_method` may make the server run the request as another method" };
   }
   return null;
 }
-function refuseTargetOverrides(headers) {
-  const override = overrideOf(headers);
+function refuseTargetOverrides(headers, decided) {
+  const override = overrideOf(headers, "", decided);
   if (override !== null) fail(override.code, override.message);
+}
+var HOST_PARAM = /(?:^|[;,])\s*host\s*=/i;
+function agrees(kind, value, decided) {
+  if (kind === "path") return value === decided.target;
+  if (kind === "prefix") return value.split(",").every((p) => p.trim() === "" || p.trim() === "/");
+  return value.split(",").every((h) => hostAgrees(h.trim(), decided));
+}
+function hostAgrees(value, decided) {
+  const match = /^(\[[0-9a-f:.]+\]|[^:[\]\s/\\@?#]+)(?::\d{1,5})?$/i.exec(value);
+  if (match === null) return false;
+  const host = match[1].toLowerCase().replace(/\.$/, "");
+  return host === decided.host || (decided.aliases ?? []).includes(host);
+}
+function forwardedHostsAgree(value, target) {
+  if (!HOST_PARAM.test(value)) return true;
+  const decided = target();
+  if (decided === void 0) return false;
+  const strict = forwardedPairs(value);
+  if (strict === null) return false;
+  const loose = value.split(/[;,]/).map((pair) => {
+    const at = pair.indexOf("=");
+    return at < 0 ? null : [pair.slice(0, at).trim(), pair.slice(at + 1).trim().replace(/^"|"$/g, "")];
+  });
+  return [...strict, ...loose].every((pair) => pair === null || pair[0].toLowerCase() !== "host" || hostAgrees(pair[1], decided));
+}
+function forwardedPairs(value) {
+  const pairs = [];
+  const pair = /\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)=("(?:[^"\\]|\\.)*"|[!#$%&'*+.^_`|~0-9A-Za-z:[\]-]*)\s*(?:[;,]|$)/y;
+  while (pair.lastIndex < value.length) {
+    const at = pair.lastIndex;
+    const match = pair.exec(value);
+    if (match === null || pair.lastIndex === at) return value.slice(at).trim() === "" ? pairs : null;
+    const raw = match[2];
+    pairs.push([match[1], raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, "$1") : raw]);
+  }
+  return pairs;
 }
 
 // src/extract/request.ts
 var DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 function hostOf(url) {
-  return url.hostname.toLowerCase().replace(/\.$/, "");
+  const host = url.hostname.toLowerCase();
+  return host.endsWith(".") ? host.slice(0, -1) : host;
 }
 function parseUrl(raw, headers) {
   const invalid4 = (message3) => fail(EXTRACT_CODES.invalidUrl, message3);
@@ -77944,7 +78018,7 @@ function normalizeRequest(request2, url, headers, limit, opaque = false) {
     const normalized2 = { method: request2.method.toUpperCase(), url, headers, text: "", bytes, limit };
     const override2 = methodOverride(normalized2);
     if (override2 !== null) fail(EXTRACT_CODES.methodOverride, override2);
-    refuseTargetOverrides(headers);
+    refuseTargetOverrides(headers, () => decidedTarget(request2, url));
     return normalized2;
   }
   const text2 = readBody(request2.body, limit);
@@ -77957,8 +78031,12 @@ function normalizeRequest(request2, url, headers, limit, opaque = false) {
   const normalized = { method: request2.method.toUpperCase(), url, headers, text: text2, bytes, limit };
   const override = methodOverride(normalized);
   if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
-  refuseTargetOverrides(headers);
+  refuseTargetOverrides(headers, () => decidedTarget(request2, url));
   return normalized;
+}
+function decidedTarget(request2, url) {
+  const target = request2.url.startsWith("/") ? request2.url : request2.url.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/, "") || "/";
+  return { host: hostOf(url), target, ...request2.clientHost === void 0 ? {} : { aliases: [request2.clientHost] } };
 }
 function bodyBytes(body, limit) {
   if (body === void 0 || body === null) return new Uint8Array(0);
@@ -77979,11 +78057,17 @@ function readBody(body, limit) {
   }
 }
 function mediaType(headers) {
-  const types = new Set(headerValues(headers, "content-type").map((v) => (v.split(";")[0] ?? "").trim().toLowerCase()));
+  const values2 = headerValues(headers, "content-type");
+  if (values2.length === 1) return typeOf(values2[0]);
+  const types = new Set(values2.map(typeOf));
   if (types.size === 0) return null;
   if (types.size > 1) return [...types].join(", ");
   const [type] = types;
   return type ?? null;
+}
+function typeOf(value) {
+  const semicolon = value.indexOf(";");
+  return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
 }
 function isJson(type) {
   return type === "application/json" || type.endsWith("+json");
@@ -78011,14 +78095,14 @@ function readJson(text2) {
 function inexactNumber(where, literal) {
   return fail(EXTRACT_CODES.inexactNumber, `${where} has the number ${quote(literal.slice(0, 40), "number", "a long number")}, which a javascript number does not hold exactly: it would be decided and forwarded as another value`);
 }
-var OVERRIDE_HEADERS = ["x-http-method-override", "x-http-method", "x-method-override"];
+var OVERRIDE_HEADERS = /* @__PURE__ */ new Set(["x-http-method-override", "x-http-method", "x-method-override"]);
 function methodOverride(request2) {
   const { headers, url, text: text2 } = request2;
   for (const sent of headers.keys()) {
-    const name = OVERRIDE_HEADERS.find((o) => o === sent.replace(/_/g, "-"));
-    if (name !== void 0) return `header \`${name}\` may make the server run the request as another method`;
+    const name = sent.includes("_") ? sent.replace(/_/g, "-") : sent;
+    if (OVERRIDE_HEADERS.has(name)) return `header \`${name}\` may make the server run the request as another method`;
   }
-  if ([...url.searchParams.keys()].some(isMethodParam)) return "url parameter `_method` may make the server run the request as another method";
+  if (url.search !== "" && [...url.searchParams.keys()].some(isMethodParam)) return "url parameter `_method` may make the server run the request as another method";
   if (text2.trim() === "") return null;
   const type = mediaType(headers);
   let inBody = false;
@@ -78053,17 +78137,58 @@ function declaredBodyType(headers, api) {
 
 // src/core/id-template.ts
 var ARGUMENT = /\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}/g;
+var parsedCache = /* @__PURE__ */ new Map();
+function parseIdTemplate(template) {
+  let parsed2 = parsedCache.get(template);
+  if (parsed2 === void 0) {
+    const literals = [];
+    const args = [];
+    let last = 0;
+    for (const m of template.matchAll(ARGUMENT)) {
+      literals.push(template.slice(last, m.index));
+      args.push(m[1] ?? "");
+      last = m.index + m[0].length;
+    }
+    literals.push(template.slice(last));
+    const separators = [...new Set(literals.slice(1, -1).join(""))];
+    parsed2 = { literals, args, separators };
+    parsedCache.set(template, parsed2);
+  }
+  return parsed2;
+}
 function templateArguments(template) {
-  return [...template.matchAll(ARGUMENT)].map((m) => m[1] ?? "");
+  return [...parseIdTemplate(template).args];
+}
+function idTemplateProblem(template) {
+  const { literals, args } = parseIdTemplate(template);
+  if (args.length === 0) return { message: "names no `{argument}`", help: "write the arguments the id is made of, e.g. `{owner}/{repo}`, or use `idArg` for one" };
+  const stray = literals.find((l) => l.includes("{") || l.includes("}"));
+  if (stray !== void 0) {
+    return { message: `has \`${stray}\`, a \`{\` or \`}\` that is no \`{argument}\``, help: "an argument is `{name}` or `{input.name}` (letters, digits, `_`); braces are not allowed in the literal text" };
+  }
+  const joined = literals.slice(1, -1).indexOf("");
+  if (joined !== -1) {
+    return {
+      message: `joins \`{${args[joined] ?? ""}}\` and \`{${args[joined + 1] ?? ""}}\` with no separator`,
+      help: "put a separator between two arguments (`{owner}/{repo}`): no value may contain it, so the id reads one way"
+    };
+  }
+  const twice = args.find((a, i) => args.indexOf(a) !== i);
+  if (twice !== void 0) return { message: `names \`{${twice}}\` twice`, help: "name each argument once" };
+  return null;
 }
 function composeId(template, valueOf2) {
-  let missing = false;
-  const id = template.replace(ARGUMENT, (_, path21) => {
-    const v = valueOf2(path21);
-    if (v === null) missing = true;
-    return v ?? "";
-  });
-  return missing ? null : id;
+  const { literals, args, separators } = parseIdTemplate(template);
+  let id = literals[0] ?? "";
+  for (let i = 0; i < args.length; i++) {
+    const path21 = args[i] ?? "";
+    const value = valueOf2(path21);
+    if (value === null) return { missing: path21 };
+    const separator = separators.find((s) => value.includes(s));
+    if (separator !== void 0) return { ambiguous: path21, separator };
+    id += value + (literals[i + 1] ?? "");
+  }
+  return { id };
 }
 
 // src/extract/resource.ts
@@ -78108,11 +78233,14 @@ function resourcePaths(op) {
 }
 function argumentAt2(args, path21) {
   let current = args;
-  for (const segment of path21.split(".")) {
+  for (let start = 0; ; ) {
+    const dot = path21.indexOf(".", start);
+    const segment = dot === -1 ? path21.slice(start) : path21.slice(start, dot);
     if (!isRecord(current) || !hasOwn(current, segment)) return void 0;
     current = current[segment];
+    if (dot === -1) return current;
+    start = dot + 1;
   }
-  return current;
 }
 function asId(value) {
   if (typeof value === "string") return value === "" ? null : value;
@@ -78123,7 +78251,7 @@ function resourceOf(api, op, args, inventory) {
   if (!op?.resource) return void 0;
   const spec = op.resource;
   const resource = { kind: spec.kind };
-  const written2 = spec.idTemplate !== null ? composeId(spec.idTemplate, (path21) => asId(argumentAt2(args, path21))) : spec.idArg ? asId(argumentAt2(args, spec.idArg)) : null;
+  const written2 = spec.idTemplate !== null ? composedId(spec.idTemplate, args) : spec.idArg ? asId(argumentAt2(args, spec.idArg)) : null;
   const entry = written2 === null ? void 0 : inventory.resources.get(written2);
   const id = entry?.id ?? written2;
   if (id !== null) resource.id = id;
@@ -78150,6 +78278,12 @@ function resourceOf(api, op, args, inventory) {
   const project = fromInventory ?? claimed;
   if (project !== void 0) resource.project = project;
   return resource;
+}
+function composedId(template, args) {
+  const composed = composeId(template, (path21) => asId(argumentAt2(args, path21)));
+  if ("id" in composed) return composed.id;
+  if ("missing" in composed) return fail(EXTRACT_CODES.incompleteResourceId, `argument \`${composed.missing}\` of resource id \`${template}\` is missing, empty, or not a string or integer`);
+  return fail(EXTRACT_CODES.ambiguousResourceId, `argument \`${composed.ambiguous}\` of resource id \`${template}\` contains \`${composed.separator}\`, which separates its parts`);
 }
 function conflict(message3) {
   return fail(EXTRACT_CODES.conflictingResource, message3);
@@ -78298,9 +78432,9 @@ function foldConflict(record2, known) {
 }
 var folded = /* @__PURE__ */ new WeakMap();
 function foldedNames(known) {
-  let byFold = folded.get(known);
-  if (byFold === void 0) folded.set(known, byFold = new Map(known.map((k) => [goFold(k), k])));
-  return byFold;
+  let byFold2 = folded.get(known);
+  if (byFold2 === void 0) folded.set(known, byFold2 = new Map(known.map((k) => [goFold(k), k])));
+  return byFold2;
 }
 function checkMemberCase(record2, known, prefix = "") {
   const folded2 = foldConflict(record2, known);
@@ -78332,6 +78466,29 @@ function checkParameterNames(raw, names, guarded2) {
   }
 }
 
+// src/extract/operation-case.ts
+var byFold = /* @__PURE__ */ new WeakMap();
+function foldedOperations(api) {
+  let index = byFold.get(api.operations);
+  if (index === void 0) {
+    const built = /* @__PURE__ */ new Map();
+    for (const o of api.operations) if (!built.has(goFold(o.name))) built.set(goFold(o.name), o.name);
+    for (const o of api.operations) built.set(o.name, o.name);
+    byFold.set(api.operations, index = built);
+  }
+  return index;
+}
+function catalogedSpelling(api, name, what) {
+  const index = foldedOperations(api);
+  if (index.get(name) === name) return name;
+  const catalogued = index.get(goFold(name));
+  if (catalogued === void 0) return name;
+  return fail(
+    EXTRACT_CODES.operationCase,
+    `${labelled(what, name, "key", `the ${what}`)} is the catalogued \`${catalogued}\` in another case: servers that match names without case would run it; send the catalogued spelling \`${catalogued}\``
+  );
+}
+
 // src/extract/protocols/aws-json.ts
 var awsJson = {
   protocol: "aws-json",
@@ -78360,7 +78517,7 @@ function jsonOperations(request2, api) {
   const body = text2.trim() === "" ? {} : readJson(text2);
   if (!isRecord(body)) fail(EXTRACT_CODES.invalidBody, "an aws json request body must be a json object");
   checkFoldedMembers(body, "");
-  return [{ name: parts[2], type: "request", args: body }];
+  return [{ name: catalogedSpelling(api, parts[2], "target operation"), type: "request", args: body }];
 }
 function checkFoldedMembers(value, prefix) {
   if (Array.isArray(value)) {
@@ -78441,14 +78598,11 @@ function queryOperations(request2, api) {
   if (!/^[A-Za-z][A-Za-z0-9]*$/.test(action)) fail(EXTRACT_CODES.invalidBody, `${quote(action, "key", "the action")} is not an aws action name`);
   delete args["Action"];
   delete args["Version"];
-  return [{ name: action, type: "request", args }];
+  return [{ name: catalogedSpelling(api, action, "action"), type: "request", args }];
 }
 
 // src/extract/protocols/graphql/canonical.ts
-var import_graphql3 = __toESM(require_graphql2(), 1);
-
-// src/extract/protocols/graphql/document.ts
-var import_graphql2 = __toESM(require_graphql2(), 1);
+var import_graphql4 = __toESM(require_graphql2(), 1);
 
 // src/extract/protocols/graphql/document-cache.ts
 var import_graphql = __toESM(require_graphql2(), 1);
@@ -78460,18 +78614,23 @@ var MAX_TOTAL_TOKENS = 2e5;
 var entries = /* @__PURE__ */ new Map();
 var totalChars = 0;
 var totalTokens = 0;
+var newest;
 function parseDocument(query, maxTokens) {
   const hit = entries.get(query);
   if (hit !== void 0) {
     if (hit.tokens > maxTokens) return (0, import_graphql.parse)(query, { noLocation: true, maxTokens });
-    entries.delete(query);
-    entries.set(query, hit);
+    if (hit !== newest) {
+      entries.delete(query);
+      entries.set(query, hit);
+      newest = hit;
+    }
     return hit.document;
   }
   const document = (0, import_graphql.parse)(query, { noLocation: true, maxTokens });
   const tokens2 = document.tokenCount ?? Number.POSITIVE_INFINITY;
   if (query.length <= MAX_DOCUMENT_CHARS && tokens2 <= MAX_DOCUMENT_TOKENS) {
-    entries.set(query, { document, tokens: tokens2 });
+    newest = { document, tokens: tokens2 };
+    entries.set(query, newest);
     totalChars += query.length;
     totalTokens += tokens2;
     for (const [text2, entry] of entries) {
@@ -78482,6 +78641,54 @@ function parseDocument(query, maxTokens) {
     }
   }
   return document;
+}
+
+// src/extract/protocols/graphql/document.ts
+var import_graphql3 = __toESM(require_graphql2(), 1);
+
+// src/extract/protocols/graphql/selection.ts
+var import_graphql2 = __toESM(require_graphql2(), 1);
+var selections = /* @__PURE__ */ new WeakMap();
+function selectionOf(document, name) {
+  let byName3 = selections.get(document);
+  const known = byName3?.get(name);
+  if (known !== void 0) return known;
+  const operations = [];
+  const fragments = /* @__PURE__ */ new Map();
+  for (const definition of document.definitions) {
+    if (definition.kind === import_graphql2.Kind.OPERATION_DEFINITION) operations.push(definition);
+    else if (definition.kind === import_graphql2.Kind.FRAGMENT_DEFINITION) {
+      if (fragments.has(definition.name.value)) fail(EXTRACT_CODES.graphqlSyntax, "the graphql document defines a fragment name twice: servers differ on which one they use");
+      fragments.set(definition.name.value, definition);
+    } else fail(EXTRACT_CODES.graphqlSyntax, "the graphql document contains a type system definition, which cannot be executed");
+  }
+  const selection = { operation: selectOperation(operations, name), fragments };
+  if (byName3 === void 0) selections.set(document, byName3 = /* @__PURE__ */ new Map());
+  byName3.set(name, selection);
+  return selection;
+}
+function selectOperation(operations, name) {
+  const names = /* @__PURE__ */ new Set();
+  for (const operation of operations) {
+    const own2 = operation.name?.value;
+    if (own2 === void 0) continue;
+    if (names.has(own2)) fail(EXTRACT_CODES.operationNotFound, `the graphql document defines ${labelled("operation", own2, "name", "an operation name")} more than once`);
+    names.add(own2);
+  }
+  if (operations.length > 1 && operations.some((o) => o.name === void 0)) {
+    fail(EXTRACT_CODES.operationNotFound, "the graphql document has an anonymous operation next to other operations");
+  }
+  if (name !== null) {
+    const found = operations.find((o) => o.name?.value === name);
+    if (!found) fail(EXTRACT_CODES.operationNotFound, `${labelled("graphql operation", name, "name", "the graphql operation `operationName` names")} is not in the document`);
+    return found;
+  }
+  const [only] = operations;
+  if (only === void 0) fail(EXTRACT_CODES.noOperation, "the graphql document contains no operation");
+  if (operations.length > 1) {
+    fail(EXTRACT_CODES.operationNotFound, "the graphql document has several operations and the request names none in `operationName`");
+  }
+  return only;
 }
 
 // src/extract/protocols/graphql/document.ts
@@ -78523,20 +78730,13 @@ function rootFields(request2) {
   return fieldsOf(document, variables, typeof operationName === "string" ? operationName : void 0);
 }
 function fieldsOf(document, variables, operationName) {
-  const operations = [];
-  const fragments = /* @__PURE__ */ new Map();
-  for (const definition of document.definitions) {
-    if (definition.kind === import_graphql2.Kind.OPERATION_DEFINITION) operations.push(definition);
-    else if (definition.kind === import_graphql2.Kind.FRAGMENT_DEFINITION) {
-      if (fragments.has(definition.name.value)) {
-        fail(EXTRACT_CODES.graphqlSyntax, "the graphql document defines a fragment name twice: servers differ on which one they use");
-      }
-      fragments.set(definition.name.value, definition);
-    } else fail(EXTRACT_CODES.graphqlSyntax, "the graphql document contains a type system definition, which cannot be executed");
-  }
-  const operation = selectOperation(operations, operationName !== void 0 && operationName !== "" ? operationName : null);
+  const selection = selectionOf(document, operationName !== void 0 && operationName !== "" ? operationName : null);
+  const { operation, fragments } = selection;
   const resolved = resolveVariables(operation, variables);
+  const known = rootFieldNodes.get(selection);
+  if (known !== void 0) return known.map((node) => rootField(node, resolved, operation));
   const fields = [];
+  const nodes = [];
   const seen = /* @__PURE__ */ new Set();
   collect(operation.selectionSet, fragments, /* @__PURE__ */ new Set(), 0, (node) => {
     const name = node.name.value;
@@ -78544,23 +78744,30 @@ function fieldsOf(document, variables, operationName) {
     const signature = `${responseKey}\0${name}\0${printedArguments(node)}`;
     if (seen.has(signature)) return;
     seen.add(signature);
-    const args = {};
-    for (const argument of node.arguments ?? []) {
-      if (hasOwn(args, argument.name.value)) {
-        fail(EXTRACT_CODES.graphqlSyntax, `graphql field \`${name}\` is given argument \`${argument.name.value}\` twice`);
-      }
-      args[argument.name.value] = valueOf(argument.value, resolved, operation);
-    }
-    fields.push({ name, responseKey, operationType: operation.operation, args });
+    fields.push(rootField(node, resolved, operation));
+    nodes.push(node);
   });
   if (fields.length === 0) fail(EXTRACT_CODES.noOperation, "the selected graphql operation selects no field");
+  rootFieldNodes.set(selection, nodes);
   return fields;
+}
+var rootFieldNodes = /* @__PURE__ */ new WeakMap();
+function rootField(node, resolved, operation) {
+  const name = node.name.value;
+  const args = {};
+  for (const argument of node.arguments ?? []) {
+    if (hasOwn(args, argument.name.value)) {
+      fail(EXTRACT_CODES.graphqlSyntax, `graphql field \`${name}\` is given argument \`${argument.name.value}\` twice`);
+    }
+    args[argument.name.value] = valueOf(argument.value, resolved, operation);
+  }
+  return { name, responseKey: node.alias?.value ?? name, operationType: operation.operation, args };
 }
 var printed = /* @__PURE__ */ new WeakMap();
 function printedArguments(node) {
   let text2 = printed.get(node);
   if (text2 === void 0) {
-    text2 = (node.arguments ?? []).map((a) => (0, import_graphql2.print)(a)).join(",");
+    text2 = (node.arguments ?? []).map((a) => (0, import_graphql3.print)(a)).join(",");
     printed.set(node, text2);
   }
   return text2;
@@ -78580,29 +78787,6 @@ function readVariables(raw) {
   if (!isRecord(value)) fail(EXTRACT_CODES.missingVariable, "graphql `variables` must be an object");
   return value;
 }
-function selectOperation(operations, name) {
-  const names = /* @__PURE__ */ new Set();
-  for (const operation of operations) {
-    const own2 = operation.name?.value;
-    if (own2 === void 0) continue;
-    if (names.has(own2)) fail(EXTRACT_CODES.operationNotFound, `the graphql document defines ${labelled("operation", own2, "name", "an operation name")} more than once`);
-    names.add(own2);
-  }
-  if (operations.length > 1 && operations.some((o) => o.name === void 0)) {
-    fail(EXTRACT_CODES.operationNotFound, "the graphql document has an anonymous operation next to other operations");
-  }
-  if (name !== null) {
-    const found = operations.find((o) => o.name?.value === name);
-    if (!found) fail(EXTRACT_CODES.operationNotFound, `${labelled("graphql operation", name, "name", "the graphql operation `operationName` names")} is not in the document`);
-    return found;
-  }
-  const [only] = operations;
-  if (only === void 0) fail(EXTRACT_CODES.noOperation, "the graphql document contains no operation");
-  if (operations.length > 1) {
-    fail(EXTRACT_CODES.operationNotFound, "the graphql document has several operations and the request names none in `operationName`");
-  }
-  return only;
-}
 function resolveVariables(operation, supplied) {
   const out = /* @__PURE__ */ new Map();
   for (const definition of operation.variableDefinitions ?? []) {
@@ -78621,11 +78805,11 @@ function resolveVariables(operation, supplied) {
   return out;
 }
 function isNonNull(type) {
-  return type.kind === import_graphql2.Kind.NON_NULL_TYPE;
+  return type.kind === import_graphql3.Kind.NON_NULL_TYPE;
 }
 function valueOf(node, variables, operation) {
   switch (node.kind) {
-    case import_graphql2.Kind.VARIABLE: {
+    case import_graphql3.Kind.VARIABLE: {
       const name = node.name.value;
       if (!variables.has(name)) {
         const declared = (operation.variableDefinitions ?? []).some((d) => d.variable.name.value === name);
@@ -78634,20 +78818,20 @@ function valueOf(node, variables, operation) {
       }
       return variables.get(name);
     }
-    case import_graphql2.Kind.INT:
+    case import_graphql3.Kind.INT:
       return node.value;
-    case import_graphql2.Kind.FLOAT:
+    case import_graphql3.Kind.FLOAT:
       return Number(node.value);
-    case import_graphql2.Kind.STRING:
-    case import_graphql2.Kind.ENUM:
+    case import_graphql3.Kind.STRING:
+    case import_graphql3.Kind.ENUM:
       return node.value;
-    case import_graphql2.Kind.BOOLEAN:
+    case import_graphql3.Kind.BOOLEAN:
       return node.value;
-    case import_graphql2.Kind.NULL:
+    case import_graphql3.Kind.NULL:
       return null;
-    case import_graphql2.Kind.LIST:
+    case import_graphql3.Kind.LIST:
       return node.values.map((v) => valueOf(v, variables, operation));
-    case import_graphql2.Kind.OBJECT: {
+    case import_graphql3.Kind.OBJECT: {
       const out = {};
       for (const field of node.fields) {
         if (hasOwn(out, field.name.value)) {
@@ -78662,9 +78846,9 @@ function valueOf(node, variables, operation) {
 function collect(selectionSet, fragments, visiting, depth, onField) {
   if (depth > MAX_DEPTH2) fail(EXTRACT_CODES.graphqlSyntax, "graphql fragments are nested too deeply");
   for (const selection of selectionSet.selections) {
-    if (selection.kind === import_graphql2.Kind.FIELD) {
+    if (selection.kind === import_graphql3.Kind.FIELD) {
       onField(selection);
-    } else if (selection.kind === import_graphql2.Kind.INLINE_FRAGMENT) {
+    } else if (selection.kind === import_graphql3.Kind.INLINE_FRAGMENT) {
       collect(selection.selectionSet, fragments, visiting, depth + 1, onField);
     } else {
       const name = selection.name.value;
@@ -78676,25 +78860,6 @@ function collect(selectionSet, fragments, visiting, depth, onField) {
       visiting.delete(name);
     }
   }
-}
-
-// src/extract/protocols/graphql/decided.ts
-var printedFrom = /* @__PURE__ */ new WeakMap();
-function notePrinted(request2, document) {
-  printedFrom.set(request2, document);
-}
-function decidedMessage(request2) {
-  const document = printedFrom.get(request2);
-  if (document === void 0) return null;
-  return () => foundOperations(graphqlRootFieldsOf(document, request2.variables, request2.operationName));
-}
-function foundOperations(fields) {
-  return fields.map((f) => {
-    const type = f.name.startsWith("__") ? "query" : f.operationType;
-    const found = { name: f.name, type, args: f.args };
-    if (f.responseKey !== f.name) found.alias = f.responseKey;
-    return found;
-  });
 }
 
 // src/extract/protocols/graphql/members.ts
@@ -78753,16 +78918,7 @@ function canonical(entry, limits, method) {
     if (/maximum number of tokens/i.test(message3)) fail(EXTRACT_CODES.limitExceeded, `the graphql document has more than ${limits.maxTokens} tokens`);
     fail(EXTRACT_CODES.graphqlSyntax, `graphql ${message3.slice(0, 200).replace(/^syntax error/i, "syntax error")}`);
   }
-  const operations = [];
-  const fragments = /* @__PURE__ */ new Map();
-  for (const definition of document.definitions) {
-    if (definition.kind === import_graphql3.Kind.OPERATION_DEFINITION) operations.push(definition);
-    else if (definition.kind === import_graphql3.Kind.FRAGMENT_DEFINITION) {
-      if (fragments.has(definition.name.value)) fail(EXTRACT_CODES.graphqlSyntax, "the graphql document defines a fragment name twice: servers differ on which one they use");
-      fragments.set(definition.name.value, definition);
-    } else fail(EXTRACT_CODES.graphqlSyntax, "the graphql document contains a type system definition, which cannot be executed");
-  }
-  const operation = selectOperation(operations, typeof operationName === "string" && operationName !== "" ? operationName : null);
+  const { operation, fragments } = selectionOf(document, typeof operationName === "string" && operationName !== "" ? operationName : null);
   if (method === "GET" && operation.operation !== "query") fail(EXTRACT_CODES.notForwardable, `a graphql ${operation.operation} sent with GET, which servers refuse`);
   const variables = resolveVariables(operation, supplied);
   const condition = (directive) => {
@@ -78772,9 +78928,9 @@ function canonical(entry, limits, method) {
     if (typeof value !== "boolean") fail(EXTRACT_CODES.unreadableDirective, `\`@${directive.name.value}(if:)\` is not a boolean`);
     return value;
   };
-  const pruneWith = (node) => (0, import_graphql3.visit)(node, {
+  const pruneWith = (node) => (0, import_graphql4.visit)(node, {
     enter(n2) {
-      if (n2.kind !== import_graphql3.Kind.FIELD && n2.kind !== import_graphql3.Kind.INLINE_FRAGMENT && n2.kind !== import_graphql3.Kind.FRAGMENT_SPREAD) return void 0;
+      if (n2.kind !== import_graphql4.Kind.FIELD && n2.kind !== import_graphql4.Kind.INLINE_FRAGMENT && n2.kind !== import_graphql4.Kind.FRAGMENT_SPREAD) return void 0;
       const seen = /* @__PURE__ */ new Set();
       let runs = true;
       for (const d of n2.directives ?? []) {
@@ -78797,7 +78953,7 @@ function canonical(entry, limits, method) {
     }
   });
   const conditional = query.includes("@skip") || query.includes("@include");
-  const { kept, document: printedDocument, printed: printed2 } = conditional ? written(operation, fragments, limits, pruneWith, true) : unconditional(operation, fragments, limits);
+  const { kept, document: printedDocument, printed: printed2, head } = conditional ? written(operation, fragments, limits, pruneWith, true) : unconditional(operation, fragments, limits);
   const out = { query: printed2 };
   if (operation.name !== void 0) out.operationName = operation.name.value;
   const values2 = {};
@@ -78806,8 +78962,8 @@ function canonical(entry, limits, method) {
     if (hasOwn(supplied, name) && supplied[name] !== void 0) values2[name] = supplied[name];
   }
   if (Object.keys(values2).length > 0) out.variables = values2;
-  notePrinted(out, printedDocument);
-  return out;
+  const json2 = out.variables === void 0 ? `${head}}` : `${head},"variables":${JSON.stringify(out.variables)}}`;
+  return { request: out, document: printedDocument, json: json2 };
 }
 function written(operation, fragments, limits, prune2, conditional) {
   const pruned = prune2(operation);
@@ -78818,8 +78974,10 @@ function written(operation, fragments, limits, prune2, conditional) {
   const declared = pruned.variableDefinitions ?? [];
   const referenced = conditional && declared.length > 0 ? referencedVariables(definitions) : null;
   const kept = referenced === null ? { ...pruned, variableDefinitions: declared } : { ...pruned, variableDefinitions: declared.filter((d) => referenced.has(d.variable.name.value)) };
-  const document = { kind: import_graphql3.Kind.DOCUMENT, definitions: [kept, ...used] };
-  return { kept, document, printed: (0, import_graphql3.print)(document) };
+  const document = { kind: import_graphql4.Kind.DOCUMENT, definitions: [kept, ...used] };
+  const printed2 = (0, import_graphql4.print)(document);
+  const head = `{"query":${JSON.stringify(printed2)}${operation.name === void 0 ? "" : `,"operationName":${JSON.stringify(operation.name.value)}`}`;
+  return { kept, document, printed: printed2, head };
 }
 var unconditionals = /* @__PURE__ */ new WeakMap();
 function unconditional(operation, fragments, limits) {
@@ -78834,7 +78992,7 @@ function usedFragments(operation, fragments, prune2) {
   const queue = [operation];
   while (queue.length > 0) {
     const node = queue.shift();
-    (0, import_graphql3.visit)(node, {
+    (0, import_graphql4.visit)(node, {
       FragmentSpread(spread) {
         const name = spread.name.value;
         if (out.has(name)) return;
@@ -78855,10 +79013,10 @@ function checkShape(definitions, fragments, limits) {
   const walk = (set, depth, visiting) => {
     if (depth > limits.maxDepth) fail(EXTRACT_CODES.limitExceeded, `the graphql selection is nested more than ${limits.maxDepth} levels deep`);
     for (const selection of set.selections) {
-      if (selection.kind === import_graphql3.Kind.FIELD) {
+      if (selection.kind === import_graphql4.Kind.FIELD) {
         if (selection.alias !== void 0 && ++aliases > limits.maxAliases) fail(EXTRACT_CODES.limitExceeded, `the graphql document has more than ${limits.maxAliases} aliases`);
         if (selection.selectionSet) walk(selection.selectionSet, depth + 1, visiting);
-      } else if (selection.kind === import_graphql3.Kind.INLINE_FRAGMENT) {
+      } else if (selection.kind === import_graphql4.Kind.INLINE_FRAGMENT) {
         walk(selection.selectionSet, depth, visiting);
       } else {
         const name = selection.name.value;
@@ -78871,12 +79029,12 @@ function checkShape(definitions, fragments, limits) {
     }
   };
   const [operation] = definitions;
-  if (operation !== void 0 && operation.kind === import_graphql3.Kind.OPERATION_DEFINITION) walk(operation.selectionSet, 1, /* @__PURE__ */ new Set());
+  if (operation !== void 0 && operation.kind === import_graphql4.Kind.OPERATION_DEFINITION) walk(operation.selectionSet, 1, /* @__PURE__ */ new Set());
 }
 function referencedVariables(definitions) {
   const out = /* @__PURE__ */ new Set();
   for (const definition of definitions) {
-    (0, import_graphql3.visit)(definition, {
+    (0, import_graphql4.visit)(definition, {
       VariableDefinition: () => false,
       Variable(variable) {
         out.add(variable.name.value);
@@ -78884,6 +79042,19 @@ function referencedVariables(definitions) {
     });
   }
   return out;
+}
+
+// src/extract/protocols/graphql/decided.ts
+function decidedMessage({ request: request2, document }) {
+  return () => foundOperations(graphqlRootFieldsOf(document, request2.variables, request2.operationName));
+}
+function foundOperations(fields) {
+  return fields.map((f) => {
+    const type = f.name.startsWith("__") ? "query" : f.operationType;
+    const found = { name: f.name, type, args: f.args };
+    if (f.responseKey !== f.name) found.alias = f.responseKey;
+    return found;
+  });
 }
 
 // src/extract/protocols/graphql/persisted.ts
@@ -78906,7 +79077,11 @@ function expandStoredDocument(entry, api) {
     if (own2 === null || ids.some((s) => s.id !== own2)) persistedNextToQuery(ids.map((s) => s.member));
     return plain(entry, query);
   }
-  const trusted = trustedBodies(api) ?? fail(EXTRACT_CODES.missingQuery, "the request names a stored document and the api declares no trusted documents");
+  const trusted = trustedBodies(api);
+  if (ids.length === 1 && ids[0].member === "extensions.persistedQuery" && trusted?.get(ids[0].id) === void 0) {
+    fail(EXTRACT_CODES.persistedQueryNotFound, `\`extensions.persistedQuery\` names ${quote(ids[0].id, "id", "a document")}, which is not stored: send the query with it`);
+  }
+  if (trusted === null) return fail(EXTRACT_CODES.missingQuery, "the request names a stored document and the api declares no trusted documents");
   let body;
   for (const { member, id } of ids) {
     const found = trusted.get(id);
@@ -78924,10 +79099,10 @@ function plain(entry, query) {
 }
 function storedIds(entry) {
   const out = [];
-  const unreadable2 = (member) => fail(EXTRACT_CODES.invalidBody, `\`${member}\` is not a string document id`);
+  const unreadable3 = (member) => fail(EXTRACT_CODES.invalidBody, `\`${member}\` is not a string document id`);
   const documentId = entry["documentId"];
   if (documentId !== void 0 && documentId !== null) {
-    if (typeof documentId !== "string") return unreadable2("documentId");
+    if (typeof documentId !== "string") return unreadable3("documentId");
     const colon = documentId.indexOf(":");
     const id = colon === -1 ? documentId : documentId.slice(0, colon) === "sha256" ? documentId.slice(colon + 1) : documentId;
     out.push({ member: "documentId", id });
@@ -78937,7 +79112,7 @@ function storedIds(entry) {
     if (value === void 0 || value === null) continue;
     if (typeof value === "number") out.push({ member, id: String(value) });
     else if (typeof value === "string") out.push({ member, id: value });
-    else if (member !== "id") unreadable2(member);
+    else if (member !== "id") unreadable3(member);
   }
   let extensions = entry["extensions"];
   if (typeof extensions === "string") {
@@ -78948,7 +79123,7 @@ function storedIds(entry) {
     const stored = extensions["persistedQuery"];
     if (stored !== void 0 && stored !== null) {
       const hash = isRecord(stored) ? stored["sha256Hash"] : void 0;
-      if (typeof hash !== "string") return unreadable2("extensions.persistedQuery.sha256Hash");
+      if (typeof hash !== "string") return unreadable3("extensions.persistedQuery.sha256Hash");
       out.push({ member: "extensions.persistedQuery", id: hash });
     }
   }
@@ -78966,15 +79141,15 @@ function canonicalGraphql(request2, api, limits) {
   const type = mediaType(request2.headers);
   const batch = request2.method === "POST" && type !== "application/graphql" && request2.text.trimStart().startsWith("[");
   const written2 = entries2.map((entry) => canonicalGraphqlRequest(expandStoredDocument(entry, api), limits, request2.method));
-  const decided = written2.map(decidedMessage);
   return {
     method: "POST",
     target: request2.url.pathname,
     contentType: "application/json",
-    body: JSON.stringify(batch ? written2 : written2[0]),
+    // `JSON.stringify` of the request, or of the batch: its elements joined by `,` in brackets.
+    body: batch ? `[${written2.map((w) => w.json).join(",")}]` : written2[0].json,
     // Reading the written request back parses its document within `MAX_TOKENS`: a larger bound
     // than that leaves the reading back to decide.
-    ...limits.maxTokens <= MAX_TOKENS && decided.every((m) => m !== null) ? { decided } : {}
+    ...limits.maxTokens <= MAX_TOKENS ? { decided: written2.map(decidedMessage) } : {}
   };
 }
 function graphqlRequests(request2, api) {
@@ -79085,10 +79260,14 @@ function mcpOperations(message3, api) {
     if ("result" in message3 || "error" in message3) return [{ name: "jsonrpc/response", type: "query", args: {} }];
     fail(EXTRACT_CODES.invalidBody, "a json-rpc request must have a string `method`");
   }
-  if (message3.method !== "tools/call") return [{ name: message3.method, type: "query", args: {} }];
+  if (message3.method !== "tools/call") {
+    if (goFold(message3.method) === "tools/call") fail(EXTRACT_CODES.operationCase, "the json-rpc method is `tools/call` in another case: send `tools/call`");
+    return [{ name: message3.method, type: "query", args: {} }];
+  }
   if (!isRecord(params)) fail(EXTRACT_CODES.invalidBody, "`tools/call` must have object `params`");
   const { name, arguments: args } = params;
   if (typeof name !== "string" || name === "") fail(EXTRACT_CODES.missingQuery, "`tools/call` must name a tool in `params.name`");
+  catalogedSpelling(api, name, "tool");
   if (args !== void 0 && !isRecord(args)) fail(EXTRACT_CODES.invalidBody, "`params.arguments` must be an object");
   if (args !== void 0) checkArgumentCase(args, guardedPaths(api, name), "params.arguments.");
   const found = { name, type: "tool", args: args ?? {} };
@@ -79371,8 +79550,9 @@ function keepsOriginal(request2, api) {
   return api.protocol === "aws-query" || api.protocol === "aws-json" || api.protocol === "rest-xml" || api.protocol === "s3" || isAwsSigned(request2);
 }
 var ONE_WAY_FORM = /^(?:[A-Za-z0-9\-._~!$'()*,:@/?=&]|%[0-9A-Fa-f]{2})*$/;
-function oneWayForm(raw) {
-  if (!ONE_WAY_FORM.test(raw)) return false;
+var ONE_WAY_FORM_BODY = /^(?:[A-Za-z0-9\-._~!$'()*,:@/?=&+]|%[0-9A-Fa-f]{2})*$/;
+function oneWayForm(raw, body = false) {
+  if (!(body ? ONE_WAY_FORM_BODY : ONE_WAY_FORM).test(raw)) return false;
   try {
     decodeURIComponent(raw);
     return true;
@@ -79442,7 +79622,7 @@ function withOriginal(request2, api, message3) {
   const rewritten = typeof message3.body === "string" ? message3.body : null;
   const bom = Buffer.byteLength(request2.text, "utf8") !== request2.bytes.byteLength;
   if (rewritten !== null && (bom || request2.text !== rewritten)) {
-    const same2 = !bom && (type === "application/x-www-form-urlencoded" ? oneWayForm(request2.text) : sameJson(request2.text, rewritten));
+    const same2 = !bom && (type === "application/x-www-form-urlencoded" ? oneWayForm(request2.text, true) : sameJson(request2.text, rewritten));
     if (same2) body = request2.bytes;
     else if (signed) refuse2("body");
   }
@@ -79478,19 +79658,75 @@ function withoutPayload(request2, api) {
   return { ...request2, text: "" };
 }
 
+// src/extract/protocols/s3-copy-source.ts
+var BUCKET = /^[A-Za-z0-9._-]{1,255}$/;
+var ONE_WAY = /^(?:[A-Za-z0-9\-._~!$&'()*,;=:@/]|%[0-9A-Fa-f]{2})*$/;
+function unreadable(message3) {
+  return fail(EXTRACT_CODES.unreadableCopySource, `\`x-amz-copy-source\` ${message3}`);
+}
+function decodeOnce(text2, what) {
+  if (!ONE_WAY.test(text2)) unreadable(`has a raw character in its ${what} that servers may read otherwise (a space, \`+\`, \`?\`, \`#\`, a byte outside visible ascii): percent-encode it`);
+  try {
+    return decodeURIComponent(text2);
+  } catch {
+    return unreadable(`has an invalid percent escape in its ${what}`);
+  }
+}
+function readCopySource(headers) {
+  const values2 = headerValues(headers, "x-amz-copy-source");
+  if (values2.length === 0) return null;
+  if (values2.length > 1) unreadable("is sent more than once: servers differ on which one they copy");
+  const value = values2[0];
+  const [path21 = "", query, ...more] = value.split("?");
+  if (more.length > 0) unreadable("has more than one `?`");
+  const slash = path21.startsWith("/");
+  const rest = slash ? path21.slice(1) : path21;
+  const cut = rest.indexOf("/");
+  if (cut <= 0) unreadable("is not `/bucket/key` or `bucket/key`");
+  const bucket = decodeOnce(rest.slice(0, cut), "bucket");
+  if (/^arn%3a|^arn:/i.test(rest)) unreadable("names an access point or outposts arn: only a bucket name is read here");
+  if (!BUCKET.test(bucket)) unreadable("does not start with a bucket name");
+  const key = decodeOnce(rest.slice(cut + 1), "key");
+  if (key === "") unreadable("names no key");
+  if (key.includes("?")) unreadable("has an encoded `?` in its key: servers differ on whether it starts the version id");
+  const source = { bucket, key, slash };
+  if (query !== void 0) {
+    if (!/^versionId=[^&=]*$/.test(query)) unreadable("has a query other than one `versionId=`");
+    const versionId = decodeOnce(query.slice("versionId=".length), "version id");
+    if (versionId === "") unreadable("has an empty `versionId`");
+    source.versionId = versionId;
+  }
+  return source;
+}
+function encodeKey(key) {
+  return encodeURIComponent(key).replace(/%2F/g, "/").replace(/[!'()*]/g, (c2) => `%${c2.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function writeCopySource(source) {
+  const path21 = `${source.slash ? "/" : ""}${source.bucket}/${encodeKey(source.key)}`;
+  return source.versionId === void 0 ? path21 : `${path21}?versionId=${encodeKey(source.versionId).replace(/\//g, "%2F")}`;
+}
+function forwardedCopySource(sent, source, signed) {
+  return signed ? sent : writeCopySource(source);
+}
+
 // src/extract/protocols/s3-host.ts
 var REGION = "[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d+";
 var AWS = "amazonaws\\.com(?:\\.cn)?";
+var ZONE = "[a-z]+\\d+(?:-[a-z]+\\d+)*-az\\d+";
 var ENDPOINTS = [
   { suffix: new RegExp(`^s3\\.${AWS}$`), prefix: "bucket" },
   { suffix: new RegExp(`^s3(?:-fips)?\\.(?:dualstack\\.)?${REGION}\\.${AWS}$`), prefix: "bucket" },
   { suffix: new RegExp(`^s3-(?:${REGION}|external-1)\\.${AWS}$`), prefix: "bucket" },
   { suffix: new RegExp(`^s3-accelerate(?:\\.dualstack)?\\.${AWS}$`), prefix: "virtual" },
-  { suffix: new RegExp(`^s3express-[a-z0-9]+-az\\d+\\.${REGION}\\.${AWS}$`), prefix: "virtual" },
-  { suffix: new RegExp(`^s3express-control\\.${REGION}\\.${AWS}$`), prefix: "path" },
+  // S3 Express zonal endpoints, as the SDKs' S3 endpoint rules write them from a directory
+  // bucket's zone (an Availability Zone `use1-az4`, a Local Zone `usw2-lax1-az1`): FIPS, dual-stack or both.
+  { suffix: new RegExp(`^s3express(?:-fips)?-${ZONE}(?:\\.dualstack)?\\.${REGION}\\.${AWS}$`), prefix: "virtual" },
+  // S3 Express Regional (control) endpoints: FIPS and dual-stack as the SDKs write them, and the
+  // `s3express-control-dualstack` spelling AWS's endpoint table lists.
+  { suffix: new RegExp(`^s3express-control(?:(?:-fips)?(?:\\.dualstack)?|-dualstack)\\.${REGION}\\.${AWS}$`), prefix: "path" },
   { suffix: new RegExp(`^vpce-[a-z0-9]+(?:-[a-z0-9]+)*\\.s3\\.${REGION}\\.vpce\\.${AWS}$`), prefix: "vpce" }
 ];
-var BUCKET = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;
+var BUCKET2 = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;
 var IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 function read(prefix, shape) {
   if (prefix === void 0) return shape === "virtual" ? { style: "unreadable" } : { style: "path" };
@@ -79500,7 +79736,7 @@ function read(prefix, shape) {
     if (!prefix.endsWith(".bucket")) return { style: "unreadable" };
     return read(prefix.slice(0, -".bucket".length), "virtual");
   }
-  return BUCKET.test(prefix) ? { style: "virtual", bucket: prefix } : { style: "unreadable" };
+  return BUCKET2.test(prefix) ? { style: "virtual", bucket: prefix } : { style: "unreadable" };
 }
 function readS3Host(hostname) {
   const host = hostname.toLowerCase().replace(/\.$/, "");
@@ -79526,7 +79762,7 @@ var MAX_DELETE_OBJECTS = 1e3;
 var S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/";
 var OBJECT_MEMBERS = /* @__PURE__ */ new Set(["Key", "VersionId", "ETag", "LastModifiedTime", "Size"]);
 var UTF82 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function unreadable(message3) {
+function unreadable2(message3) {
   return fail(EXTRACT_CODES.unreadableDeleteBody, `the s3 \`DeleteObjects\` body ${message3}`);
 }
 function readDeleteBody(request2) {
@@ -79536,7 +79772,7 @@ function readDeleteBody(request2) {
   try {
     text2 = UTF82.decode(request2.bytes);
   } catch {
-    return unreadable("is not valid utf-8");
+    return unreadable2("is not valid utf-8");
   }
   return new DeleteReader(text2).document();
 }
@@ -79560,22 +79796,22 @@ var DeleteReader = class {
     const root = this.element(0, true);
     this.sticky(WS);
     if (this.at !== this.text.length) this.refuseMarkup("has content after the `Delete` element");
-    if (root.name !== "Delete" || root.text !== null) unreadable("is not one `Delete` element of `Object` elements");
+    if (root.name !== "Delete" || root.text !== null) unreadable2("is not one `Delete` element of `Object` elements");
     const objects = [];
     let quiet;
     for (const child of root.children) {
       if (child.name === "Quiet") {
-        if (quiet !== void 0) unreadable("gives `Quiet` twice: parsers differ on which one they keep");
+        if (quiet !== void 0) unreadable2("gives `Quiet` twice: parsers differ on which one they keep");
         quiet = leaf(child);
-        if (quiet !== "true" && quiet !== "false") unreadable(`has \`Quiet\` ${quote(quiet, "key", "of an unexpected form")}, not \`true\` or \`false\``);
+        if (quiet !== "true" && quiet !== "false") unreadable2(`has \`Quiet\` ${quote(quiet, "key", "of an unexpected form")}, not \`true\` or \`false\``);
       } else if (child.name === "Object") {
-        if (objects.length === MAX_DELETE_OBJECTS) unreadable(`names more than ${MAX_DELETE_OBJECTS} objects, the most s3 deletes in one call`);
+        if (objects.length === MAX_DELETE_OBJECTS) unreadable2(`names more than ${MAX_DELETE_OBJECTS} objects, the most s3 deletes in one call`);
         objects.push(deletedObject(child));
       } else {
-        unreadable(`has an element ${quote(child.name, "key", "of another name")} s3 does not define in \`Delete\``);
+        unreadable2(`has an element ${quote(child.name, "key", "of another name")} s3 does not define in \`Delete\``);
       }
     }
-    if (objects.length === 0) unreadable("names no object to delete");
+    if (objects.length === 0) unreadable2("names no object to delete");
     return quiet === void 0 ? { objects } : { objects, quiet };
   }
   /** An element and its content; only the root (depth 0) may carry an attribute, `xmlns`, S3's own. */
@@ -79586,15 +79822,15 @@ var DeleteReader = class {
     this.at = START.lastIndex;
     const name = m[1];
     const attributes = [...m[2].matchAll(ATTRIBUTE)];
-    if (attributes.length > 1) unreadable(`has several attributes on \`${name}\``);
+    if (attributes.length > 1) unreadable2(`has several attributes on \`${name}\``);
     for (const [, attribute = "", double, single] of attributes) {
       const value = double ?? single ?? "";
       if (!root || attribute !== "xmlns" || value !== S3_NAMESPACE) {
-        unreadable(`has the attribute ${quote(attribute, "key", "of another name")} on \`${name}\`: only \`xmlns="${S3_NAMESPACE}"\` on \`Delete\` reads one way`);
+        unreadable2(`has the attribute ${quote(attribute, "key", "of another name")} on \`${name}\`: only \`xmlns="${S3_NAMESPACE}"\` on \`Delete\` reads one way`);
       }
     }
     if (m[3] === "/") return { name, children: [], text: "" };
-    if (depth > 2) unreadable("nests elements deeper than `Delete`, `Object`, `Key`");
+    if (depth > 2) unreadable2("nests elements deeper than `Delete`, `Object`, `Key`");
     const children = [];
     let text2 = "";
     for (; ; ) {
@@ -79603,17 +79839,17 @@ var DeleteReader = class {
       this.at = TEXT.lastIndex;
       text2 += characters(raw);
       if (this.text.startsWith("</", this.at)) break;
-      if (this.at >= this.text.length) unreadable(`ends inside \`${name}\``);
+      if (this.at >= this.text.length) unreadable2(`ends inside \`${name}\``);
       children.push(this.element(depth + 1));
     }
     const close = `</${name}`;
-    if (!this.text.startsWith(close, this.at)) unreadable(`closes \`${name}\` with another element's end tag`);
+    if (!this.text.startsWith(close, this.at)) unreadable2(`closes \`${name}\` with another element's end tag`);
     this.at += close.length;
     this.sticky(WS);
-    if (this.text[this.at] !== ">") unreadable(`closes \`${name}\` with another element's end tag`);
+    if (this.text[this.at] !== ">") unreadable2(`closes \`${name}\` with another element's end tag`);
     this.at++;
     if (children.length === 0) return { name, children, text: text2 };
-    if (text2.trim() !== "" || /\r/.test(text2)) unreadable(`has text next to the elements in \`${name}\``);
+    if (text2.trim() !== "" || /\r/.test(text2)) unreadable2(`has text next to the elements in \`${name}\``);
     return { name, children, text: null };
   }
   sticky(pattern) {
@@ -79623,42 +79859,42 @@ var DeleteReader = class {
   /** Refuses what is not an element: a DTD, comment, CDATA section or processing instruction says what it is. */
   refuseMarkup(otherwise) {
     const rest = this.text.slice(this.at, this.at + 9);
-    if (rest.startsWith("<!DOCTYPE") || rest.startsWith("<!ENTITY")) return unreadable("has a document type declaration: entities it declares are expanded by some parsers only");
-    if (rest.startsWith("<!--")) return unreadable("has a comment");
-    if (rest.startsWith("<![CDATA[")) return unreadable("has a cdata section");
-    if (rest.startsWith("<?")) return unreadable("has a processing instruction or a second xml declaration");
-    if (/^<[A-Za-z_][A-Za-z0-9_.-]*:/.test(rest)) return unreadable("uses a namespace prefix: only s3's default namespace reads one way");
-    return unreadable(otherwise);
+    if (rest.startsWith("<!DOCTYPE") || rest.startsWith("<!ENTITY")) return unreadable2("has a document type declaration: entities it declares are expanded by some parsers only");
+    if (rest.startsWith("<!--")) return unreadable2("has a comment");
+    if (rest.startsWith("<![CDATA[")) return unreadable2("has a cdata section");
+    if (rest.startsWith("<?")) return unreadable2("has a processing instruction or a second xml declaration");
+    if (/^<[A-Za-z_][A-Za-z0-9_.-]*:/.test(rest)) return unreadable2("uses a namespace prefix: only s3's default namespace reads one way");
+    return unreadable2(otherwise);
   }
 };
 function characters(raw) {
   if (raw === "") return raw;
-  if (raw.includes("\r")) unreadable("has a carriage return, which xml parsers normalize to a line feed and others keep");
-  if (raw.includes("]]>")) unreadable("has `]]>` in text, which xml forbids and lenient parsers keep");
-  if (NOT_CHAR.test(raw)) unreadable("has a character xml does not allow");
+  if (raw.includes("\r")) unreadable2("has a carriage return, which xml parsers normalize to a line feed and others keep");
+  if (raw.includes("]]>")) unreadable2("has `]]>` in text, which xml forbids and lenient parsers keep");
+  if (NOT_CHAR.test(raw)) unreadable2("has a character xml does not allow");
   if (!raw.includes("&")) return raw;
   return raw.replace(REFERENCE, (_whole, named, decimal2, hex) => {
     if (named !== void 0) return PREDEFINED[named];
-    if (decimal2 === void 0 && hex === void 0) return unreadable("has an `&` that is not `&lt;`, `&gt;`, `&amp;`, `&quot;`, `&apos;` or a character reference: parsers differ on undeclared entities");
+    if (decimal2 === void 0 && hex === void 0) return unreadable2("has an `&` that is not `&lt;`, `&gt;`, `&amp;`, `&quot;`, `&apos;` or a character reference: parsers differ on undeclared entities");
     const code3 = decimal2 !== void 0 ? Number(decimal2) : parseInt(hex, 16);
     const char = code3 <= 1114111 ? String.fromCodePoint(code3) : "";
-    if (char === "" || code3 !== 13 && NOT_CHAR.test(char) || code3 >= 55296 && code3 <= 57343) unreadable("has a character reference to a character xml does not allow");
+    if (char === "" || code3 !== 13 && NOT_CHAR.test(char) || code3 >= 55296 && code3 <= 57343) unreadable2("has a character reference to a character xml does not allow");
     return char;
   });
 }
 function leaf(element) {
-  if (element.text === null) return unreadable(`has elements inside \`${element.name}\`, which holds text`);
+  if (element.text === null) return unreadable2(`has elements inside \`${element.name}\`, which holds text`);
   return element.text;
 }
 function deletedObject(element) {
   const members = /* @__PURE__ */ new Map();
   for (const child of element.children) {
-    if (!OBJECT_MEMBERS.has(child.name)) unreadable(`has an element ${quote(child.name, "key", "of another name")} s3 does not define in \`Object\``);
-    if (members.has(child.name)) unreadable(`gives \`${child.name}\` twice in one \`Object\`: parsers differ on which one they keep`);
+    if (!OBJECT_MEMBERS.has(child.name)) unreadable2(`has an element ${quote(child.name, "key", "of another name")} s3 does not define in \`Object\``);
+    if (members.has(child.name)) unreadable2(`gives \`${child.name}\` twice in one \`Object\`: parsers differ on which one they keep`);
     members.set(child.name, leaf(child));
   }
   const key = members.get("Key");
-  if (key === void 0 || key === "") unreadable("has an `Object` without a `Key`");
+  if (key === void 0 || key === "") unreadable2("has an `Object` without a `Key`");
   const object = { Key: key };
   for (const name of ["VersionId", "ETag", "LastModifiedTime", "Size"]) {
     const value = members.get(name);
@@ -79672,7 +79908,14 @@ var s3 = {
   protocol: "s3",
   messages: (request2) => [() => s3Operations(request2)],
   // An object's body is its data, not parameters: it is forwarded byte for byte, never decoded.
-  canonical: (request2, api) => canonicalAsSent(request2, api),
+  // A copy source goes as it was decided (s3-copy-source.ts).
+  canonical: (request2, api) => {
+    const message3 = canonicalAsSent(request2, api);
+    const source = readCopySource(request2.headers);
+    if (source === null) return message3;
+    const sent = headerValues(request2.headers, "x-amz-copy-source")[0];
+    return { ...message3, headers: { "x-amz-copy-source": forwardedCopySource(sent, source, isAwsSigned(request2)) } };
+  },
   bodyIsData: true
 };
 var OPERATIONS = {
@@ -79796,9 +80039,12 @@ function s3Operations(request2) {
   const listed = CONFIGURATIONS[subresource];
   if (listed !== void 0 && method === "GET" && !url.searchParams.has("id")) name = listed;
   if (name === "ListObjects" && url.searchParams.get("list-type") === "2") name = "ListObjectsV2";
-  const copies = headerValues(headers, "x-amz-copy-source").length > 0;
-  if (name === "PutObject" && copies) name = "CopyObject";
-  if (name === "UploadPart" && copies) name = "UploadPartCopy";
+  const source = readCopySource(headers);
+  if (source !== null) {
+    if (name === "PutObject") name = "CopyObject";
+    else if (name === "UploadPart") name = "UploadPartCopy";
+    else fail(EXTRACT_CODES.unreadableCopySource, `\`x-amz-copy-source\` is sent with \`${name}\`, which copies nothing: servers differ on whether they read it`);
+  }
   const args = {};
   for (const [param, value] of url.searchParams) {
     if (url.searchParams.getAll(param).some((v) => v !== value)) ambiguous(`${labelled("parameter", param, "key", "a parameter")} is given several times with different values`);
@@ -79806,6 +80052,13 @@ function s3Operations(request2) {
   }
   if (bucket !== "") args["Bucket"] = bucket;
   if (key !== "") args["Key"] = key;
+  if (source !== null) {
+    args["CopySourceBucket"] = source.bucket;
+    args["CopySourceKey"] = source.key;
+    if (source.versionId !== void 0) args["CopySourceVersionId"] = source.versionId;
+    const read2 = { Bucket: source.bucket, Key: source.key, ...source.versionId === void 0 ? {} : { versionId: source.versionId } };
+    return [{ name, type: "request", args }, { name: "GetObject", type: "request", args: read2 }];
+  }
   if (name === "DeleteObjects") {
     const { objects, quiet } = readDeleteBody(request2);
     return objects.map((object) => ({ name, type: "request", args: { ...args, ...object, ...quiet === void 0 ? {} : { Quiet: quiet } } }));
@@ -80217,15 +80470,35 @@ function withSqlClass(found, api) {
   return { ...found, name: `${found.name}.${classifySql(text2)}` };
 }
 
+// src/extract/undecided-credentials.ts
+var CARRIERS = /* @__PURE__ */ new Set(["access_token", "api_key", "apikey", "api-key", "auth_token", "private_token", "token", "client_secret"]);
+var MAYBE = /token|key|secret|%/i;
+var AWS2 = /* @__PURE__ */ new Set(["aws-query", "aws-json", "rest-xml", "s3"]);
+function checkQueryCredentials(search, api) {
+  if (search.length < 2 || AWS2.has(api.protocol)) return;
+  if (!MAYBE.test(search)) return;
+  for (const name of new URLSearchParams(search).keys()) {
+    const bare = name.split("[", 1)[0].trim().toLowerCase();
+    if (CARRIERS.has(bare)) {
+      fail(
+        EXTRACT_CODES.undecidedCredential,
+        `${labelled("query parameter", name, "key", "a query parameter")} carries a credential the decision does not read: the upstream may act as another principal than the token decided; send the credential in a configured token header`
+      );
+    }
+  }
+}
+
 // src/extract/forward.ts
 var DEFAULT_FORWARD_LIMITS = { maxBodyBytes: 1024 * 1024, maxDataBytes: 64 * 1024 * 1024, maxDepth: 30, maxAliases: 100, maxTokens: 1e4 };
 
 // src/extract/index.ts
 function extractDecisionInputs(request2, ir, options) {
+  return decisionInputsOfRequest(request2, normalizeHeaders(request2.headers), ir, options);
+}
+function decisionInputsOfRequest(request2, headers, ir, options) {
   const context3 = { api: "unknown", time: timeOf(options) };
   const out = [];
   try {
-    const headers = normalizeHeaders(request2.headers);
     const url = parseUrl(request2.url, headers);
     const api = apiFor(ir, hostOf(url), url, context3);
     const inventory = lookupsFor(options, ir, api);
@@ -80283,6 +80556,7 @@ function familyResolver(ir, api) {
 function readCaller(headers, api, ir, context3, options, search) {
   const fingerprint = extractToken(headers, api.tokens.headers, familyResolver(ir, api.name), presignedCredential(search, api));
   if (fingerprint !== null) context3.token = { fingerprint };
+  checkQueryCredentials(search, api);
   context3.verifyEnvelope = envelopeVerifier(ir, context3.time, options.issuerKeys);
   const envelope = headerEnvelope(headers);
   if (envelope !== null) {
@@ -82997,6 +83271,26 @@ var protectedEnvironments = {
   }
 };
 
+// src/validate/rules/resource-id-template.ts
+var resourceIdTemplate = {
+  name: "resource-id-template",
+  codes: [VALIDATION_CODES.malformedIdTemplate],
+  check({ apis }) {
+    const out = [];
+    for (const api of apis.values()) {
+      for (const [name, op] of Object.entries(api.value.spec.operations)) {
+        const template = op?.resource?.id;
+        if (template === void 0) continue;
+        const problem = idTemplateProblem(template);
+        if (problem === null) continue;
+        const at = api.locate(["spec", "operations", name, "resource", "id"]);
+        out.push(diagnostic(VALIDATION_CODES.malformedIdTemplate, `resource id \`${template}\` of operation \`${name}\` ${problem.message}`, at, problem.help));
+      }
+    }
+    return out;
+  }
+};
+
 // src/validate/rules/shared-host.ts
 var sharedHost = {
   name: "shared-host",
@@ -83155,7 +83449,7 @@ var tokenRequiresExpiry = {
 };
 
 // src/validate/rules/trusted-document-body.ts
-var import_graphql4 = __toESM(require_graphql2(), 1);
+var import_graphql5 = __toESM(require_graphql2(), 1);
 var trustedDocumentBody = {
   name: "trusted-document-body",
   codes: [VALIDATION_CODES.trustedDocumentBody],
@@ -83182,12 +83476,12 @@ var trustedDocumentBody = {
 function bodyProblem(body, type) {
   let document;
   try {
-    document = (0, import_graphql4.parse)(body, { noLocation: true });
+    document = (0, import_graphql5.parse)(body, { noLocation: true });
   } catch (e) {
     return `does not parse: ${escape2(oneLine(e instanceof Error ? e.message : String(e)).slice(0, 160))}`;
   }
-  const operations = document.definitions.filter((d) => d.kind === import_graphql4.Kind.OPERATION_DEFINITION);
-  if (document.definitions.some((d) => d.kind !== import_graphql4.Kind.OPERATION_DEFINITION && d.kind !== import_graphql4.Kind.FRAGMENT_DEFINITION)) return "contains a type system definition";
+  const operations = document.definitions.filter((d) => d.kind === import_graphql5.Kind.OPERATION_DEFINITION);
+  if (document.definitions.some((d) => d.kind !== import_graphql5.Kind.OPERATION_DEFINITION && d.kind !== import_graphql5.Kind.FRAGMENT_DEFINITION)) return "contains a type system definition";
   if (operations.length !== 1) return `has ${operations.length} operations; a persisted operation has exactly one`;
   const [operation] = operations;
   if (operation !== void 0 && operation.operation !== type) return `is a ${operation.operation}, but the manifest says \`${type}\``;
@@ -83619,6 +83913,7 @@ var RULES = [
   invalidRouteTemplate,
   duplicateInventoryId,
   tokenFamily,
+  resourceIdTemplate,
   unknownArgument,
   identityIssuerKeys,
   identityIssuerJwksUrl,
