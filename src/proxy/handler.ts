@@ -10,6 +10,7 @@ import { decidedHost } from './decided-host.js';
 import { readRequestBody } from './body.js';
 import { createMcpRelay } from './mcp.js';
 import { onlyPersistedQueryMisses, sendPersistedQueryNotFound } from './apq.js';
+import { isWebSocketUpgrade, refuseWebSocket } from './websocket.js';
 
 export type { Upstream } from './upstream.js';
 
@@ -57,12 +58,13 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   };
   const mcp = createMcpRelay({ enforcer: options.enforcer, ...(options.inventories === undefined ? {} : { inventories: options.inventories }), now, upstreamTimeoutMs, maxBodyBytes: limits.maxBodyBytes });
   return async (req, res, upstream) => {
+    if (isWebSocketUpgrade(req)) return refuseWebSocket(res);
     const catalog = options.enforcer.catalog();
     if (catalog === null) return sendProblem(res, 503, PROXY_CODES.notReady, 'no api catalog is active yet (no bundle, or one built without `catalog.json`): nothing is forwarded');
     const api = catalog.apis.find((a) => a.name === upstream.api);
     if (api === undefined) return sendProblem(res, 421, PROXY_CODES.noUpstream, `api \`${upstream.api}\` is not in the active catalog`);
     if (api.protocol === 'mcp') return mcp(req, res, upstream, api);
-    const body = await readRequestBody(req, bodyLimitOf(api, limits), clientTimeoutMs);
+    const body = await readRequestBody(req, bodyLimitOf(api, limits, { method: req.method ?? 'GET', target: req.url ?? '/' }), clientTimeoutMs);
     if (body === null) return sendProblem(res, 408, PROXY_CODES.clientTimeout, `the request was not received within ${clientTimeoutMs} ms`);
     // The request is read as sent to one of the api's own hosts that reads as the host the
     // upstream receives (decided-host.ts): the one it names, or one the upstream's host reads as.

@@ -40,13 +40,15 @@ Examples:
   $ blastguard proxy --forward --ca ~/.blastguard/ca --bundle … --verification-key key.pem --listen 127.0.0.1:3128
   $ HTTPS_PROXY=http://127.0.0.1:3128 NODE_EXTRA_CA_CERTS=~/.blastguard/ca/ca-cert.pem some-cli …
   $ HTTPS_PROXY=http://127.0.0.1:3128 AWS_CA_BUNDLE=~/.blastguard/ca/ca-cert.pem aws s3 ls
+  $ HTTPS_PROXY=http://127.0.0.1:3128 SSL_CERT_FILE=roots-and-ca.pem railway up --detach
 
 AWS clients sign the Host header (SigV4): run them through --forward, never the reverse proxy.
 
 Every operation of a request is decided; a deny forwards nothing and answers 403 (GraphQL errors
 with extensions.code BLASTGUARD_DENIED, or RFC 9457 problem details). The upstream receives the
 canonical request that was decided, never the bytes the client sent. /healthz, /readyz and
-/metrics are served on the same address. Stops on SIGINT or SIGTERM.
+/metrics are served on the same address. Stops on SIGINT or SIGTERM. WebSocket upgrades
+(GraphQL subscriptions, \`railway up\` log streaming) are not relayed: 501, BG781.
 `;
 
 function collect(value: string, previous: string[] = []): string[] {
