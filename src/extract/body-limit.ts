@@ -1,12 +1,19 @@
 import type { IrApi } from '../ir/types.js';
-import { PROTOCOLS } from './protocols/index.js';
+import { bodyIsData } from './data-route.js';
 import type { ForwardLimits } from './types.js';
 
 /**
- * The body bound a request to `api` keeps in the proxy. Object data a protocol never reads (an S3
- * `PutObject`, an `UploadPart`) is bounded by `maxDataBytes` alone: it is forwarded as sent and
- * never parsed, so the bound on what the proxy parses (`maxBodyBytes`) does not apply to it.
+ * The body bound a request to `api` keeps in the proxy. Data a protocol never reads (an S3
+ * `PutObject`, an `UploadPart`) and the body of a route declared `bodyIsData` (Railway's `up`
+ * tarball; known with `request`) are bounded by `maxDataBytes` alone: forwarded as sent and never
+ * parsed, the bound on what the proxy parses (`maxBodyBytes`) does not apply to them.
  */
-export function bodyLimitOf(api: Pick<IrApi, 'protocol'>, limits: Pick<ForwardLimits, 'maxBodyBytes' | 'maxDataBytes'>): number {
-  return PROTOCOLS[api.protocol].bodyIsData === true ? limits.maxDataBytes : limits.maxBodyBytes;
+export function bodyLimitOf(api: IrApi, limits: Pick<ForwardLimits, 'maxBodyBytes' | 'maxDataBytes'>, request?: { method: string; target: string }): number {
+  let url: URL;
+  try {
+    url = new URL(request?.target ?? '/', 'http://host.invalid');
+  } catch {
+    url = new URL('http://host.invalid/');
+  }
+  return bodyIsData(api, request?.method ?? '', url) ? limits.maxDataBytes : limits.maxBodyBytes;
 }

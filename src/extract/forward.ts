@@ -5,7 +5,7 @@ import type { IrCatalog } from '../ir/catalog.js';
 import type { IrApi } from '../ir/types.js';
 import { quote } from '../core/untrusted.js';
 import { apiFor } from './api.js';
-import { bodyLimitOf } from './body-limit.js';
+import { bodyIsData, canonicalData } from './data-route.js';
 import { EXTRACT_CODES } from './codes.js';
 import { ExtractFailure, fail } from './failure.js';
 import { declaredBodyType } from './form-json.js';
@@ -65,14 +65,15 @@ export function extractForwardingOf(request: HttpRequest, headers: HeaderMap, ir
     const url = parseUrl(request.url, headers);
     const api = apiFor(ir, hostOf(url), url, context);
     // A body the protocol never reads (S3 object data) is forwarded as sent, encoding included.
-    const opaque = PROTOCOLS[api.protocol].bodyIsData === true;
-    limit = bodyLimitOf(api, limits);
+    const opaque = bodyIsData(api, request.method, url);
+    limit = opaque ? limits.maxDataBytes : limits.maxBodyBytes;
     const size = request.body === undefined || request.body === null ? 0 : typeof request.body === 'string' ? Buffer.byteLength(request.body, 'utf8') : request.body.byteLength;
     if (size > limit) fail(EXTRACT_CODES.limitExceeded, `the request body has more than ${limit} bytes, the proxy's limit`);
     const plain = opaque || !headers.has('content-encoding') ? headers : withoutEncoding(headers);
     const body = opaque ? (request.body ?? '') : decodeBody(request.body, headers, limits.maxBodyBytes);
     const normalized = normalizeRequest({ method: request.method, url: request.url, body, ...(request.clientHost === undefined ? {} : { clientHost: request.clientHost }) }, url, opaque ? plain : declaredBodyType(plain, api), limit, opaque);
-    const writer = PROTOCOLS[api.protocol].canonical ?? canonicalHttp;
+    // A data route of an api whose protocol reads bodies (Railway's `up` upload) goes as sent.
+    const writer = opaque && PROTOCOLS[api.protocol].bodyIsData !== true ? canonicalData : (PROTOCOLS[api.protocol].canonical ?? canonicalHttp);
     const message = withCompressedOriginal(request.body, headers, normalized, api, writer(normalized, api, limits));
     const bytes = typeof message.body === 'string' ? Buffer.from(message.body, 'utf8') : message.body;
     const out: Record<string, string | string[]> = {};

@@ -18,6 +18,7 @@ import type { Context } from './input.js';
 import { PROTOCOLS } from './protocols/index.js';
 import type { Message } from './protocols/index.js';
 import { apiFor } from './api.js';
+import { bodyIsData } from './data-route.js';
 import { DEFAULT_MAX_BODY_BYTES, hostOf, normalizeRequest, parseUrl } from './request.js';
 import { inventoryLookups } from './resource.js';
 import type { InventoryLookups } from './resource.js';
@@ -61,7 +62,7 @@ export function decisionInputsOfRequest(request: HttpRequest, headers: HeaderMap
     const api = apiFor(ir, hostOf(url), url, context);
     const inventory = lookupsFor(options, ir, api);
     readCaller(headers, api, ir, context, options, url.search);
-    const opaque = PROTOCOLS[api.protocol].bodyIsData === true;
+    const opaque = bodyIsData(api, request.method, url);
     const normalized = normalizeRequest(request, url, opaque ? headers : declaredBodyType(headers, api), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, opaque);
     inputsOf(PROTOCOLS[api.protocol].messages(normalized, api), api, context, inventory, out);
   } catch (e) {

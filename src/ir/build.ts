@@ -269,7 +269,7 @@ function buildOperation(name: string, op: Operation, protocol: ApiSpec['protocol
           projectArg: op.resource.projectArg ?? null,
         }
       : null,
-    http: op.http ? { method: op.http.method, path: op.http.path } : null,
+    http: op.http ? { method: op.http.method, path: op.http.path, ...(op.http.bodyIsData === true ? { bodyIsData: true as const } : {}) } : null,
     ...(op.sql ? { sql: { argument: op.sql.argument } } : {}),
   };
 }

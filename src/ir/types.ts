@@ -27,7 +27,8 @@ export interface IrOperation {
   reversible: boolean | null;
   /** `idTemplate` (`{owner}/{repo}`) composes the id from several arguments; at most one of it and `idArg` is set. */
   resource: { kind: string; idArg: string | null; idTemplate: string | null; environmentArg: string | null; projectArg: string | null } | null;
-  http: { method: string; path: string } | null;
+  /** `bodyIsData` only when the route declares it (an upload), so other catalogs keep their IR (and its digest). */
+  http: { method: string; path: string; bodyIsData?: true } | null;
   /**
    * The argument of an MCP tool that carries SQL. Absent for every other operation, so catalogs
    * without SQL tools keep their IR (and its digest) as before.

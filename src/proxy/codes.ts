@@ -2,7 +2,7 @@ import { BlastguardError, codeRegistry } from '../core/errors.js';
 import type { CodeOf } from '../core/errors.js';
 
 /**
- * Error codes BG719–BG739: running the egress proxy (BG700–BG702 are the extraction codes of
+ * Error codes BG719–BG739 and BG781: running the egress proxy (BG700–BG702 are the extraction codes of
  * forwarding, in `extract/codes.ts`). Upstream failures are answered to the client with these
  * codes in the body; configuration mistakes stop the proxy before it listens.
  */
@@ -40,6 +40,13 @@ const REGISTRY = codeRegistry({
    * forwarded. Forward mode (`--forward`) keeps the host the client signed.
    */
   signedHostChanged: ['BG737', 'an aws-signed request signs a `Host` its upstream would not receive'],
+  /**
+   * The request asks to switch to a WebSocket (`Upgrade: websocket`, e.g. GraphQL subscriptions
+   * over `graphql-transport-ws`, Railway's build and deploy logs): the proxy relays no upgraded
+   * connection, since it could decide none of the messages sent over it. Answered 501, nothing
+   * decided or forwarded.
+   */
+  websocketNotRelayed: ['BG781', 'websocket upgrades are not relayed'],
 });
 
 export const PROXY_CODES = REGISTRY.codes;

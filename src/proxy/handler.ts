@@ -13,6 +13,7 @@ import { decidedHost, type DecidedHost } from './decided-host.js';
 import { readRequestBody } from './body.js';
 import { createMcpRelay } from './mcp.js';
 import { onlyPersistedQueryMisses, sendPersistedQueryNotFound } from './apq.js';
+import { isWebSocketUpgrade, refuseWebSocket } from './websocket.js';
 
 export type { Upstream } from './upstream.js';
 
@@ -75,10 +76,11 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   };
   const hosts = decidedHosts();
   return async (req, res, upstream) => {
+    if (isWebSocketUpgrade(req)) return refuseWebSocket(res);
     const before = activeApi(options.enforcer, upstream);
     if ('problem' in before) return sendProblem(res, before.status, before.code, before.problem);
     if (before.api.protocol === 'mcp') return mcp(req, res, upstream, before.api);
-    const body = await readRequestBody(req, bodyLimitOf(before.api, limits), clientTimeoutMs);
+    const body = await readRequestBody(req, bodyLimitOf(before.api, limits, { method: req.method ?? 'GET', target: req.url ?? '/' }), clientTimeoutMs);
     if (body === null) return sendProblem(res, 408, PROXY_CODES.clientTimeout, `the request was not received within ${clientTimeoutMs} ms`);
     // A bundle may have activated while the body arrived. Everything from here to the decisions
     // runs without yielding, so the catalog read now and the policy that decides come from one

@@ -210,6 +210,10 @@ export interface Operation {
     path: string;
     query?: ParameterNames;
     body?: ParameterNames1;
+    /**
+     * The route's body is data the server stores or builds from (an upload, a tarball), not parameters: it is never read, bounded by the proxy's `--max-data-bytes`, and forwarded byte for byte under the caller's content type and encoding. Arguments come from the path and the query string only.
+     */
+    bodyIsData?: boolean;
   };
 }
 

@@ -63,7 +63,7 @@ describe('a week of decision logs', () => {
   it('names the unused grants and the calls a narrower grant would deny', async () => {
     const r = await report();
     const deploy = r.tokens.find((t) => t.token === 'staging-deploy')!;
-    expect(deploy.unused).toEqual(['deploymentRestart', 'deploymentRollback', 'serviceInstanceDeployV2', 'variableCollectionUpsert']);
+    expect(deploy.unused).toEqual(['backboard.up', 'deploymentRestart', 'deploymentRollback', 'serviceInstanceDeployV2', 'variableCollectionUpsert']);
     expect(deploy.narrowerDenies.calls).toBe(0);
     const domains = r.tokens.find((t) => t.token === 'ci-domains')!;
     expect(domains.unused).toEqual(['serviceDomainCreate']);
@@ -95,7 +95,7 @@ describe('a week of decision logs', () => {
     expect(md.stdout).toMatch(/\| `railway-production\/production-writes-need-originator` \| 20 \| all 20 would-deny from unexpected callers/);
     expect(md.stdout).toContain('`originator:agent-7`');
     const human = await runCli(['report', '--logs', logs, ...UNEXPECTED], { cwd: REPO });
-    expect(human.stdout).toContain('never used: deploymentRestart, deploymentRollback, serviceInstanceDeployV2, variableCollectionUpsert');
+    expect(human.stdout).toContain('never used: backboard.up, deploymentRestart, deploymentRollback, serviceInstanceDeployV2, variableCollectionUpsert');
   });
 
   it('promote makes a one-line diff whose policy-diff comment shows exactly the tightening, and test --logs counts its impact', async () => {
@@ -131,14 +131,14 @@ describe('a week of decision logs', () => {
     const { root } = await scratchRepo(work);
     const dry = await runCli(['narrow-token', 'staging-deploy', '--logs', logs], { cwd: root });
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain('never used (pass --drop-unused to drop): serviceInstanceDeployV2, deploymentRestart, deploymentRollback, variableCollectionUpsert');
+    expect(dry.stdout).toContain('never used (pass --drop-unused to drop): backboard.up, serviceInstanceDeployV2, deploymentRestart, deploymentRollback, variableCollectionUpsert');
     expect(git(root, 'status', '--porcelain')).toBe('');
     const run = await runCli(['narrow-token', 'staging-deploy', '--logs', logs, '--drop-unused'], { cwd: root });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const patch = git(root, 'diff', '--unified=0');
     expect(patch.split('\n').filter((l) => /^[-+][^-+]/.test(l))).toEqual([
-      '-    - operations: [serviceInstanceDeploy, serviceInstanceDeployV2, serviceInstanceRedeploy, deploymentRedeploy, deploymentRestart, deploymentRollback, variableUpsert, variableCollectionUpsert]',
+      '-    - operations: [backboard.up, serviceInstanceDeploy, serviceInstanceDeployV2, serviceInstanceRedeploy, deploymentRedeploy, deploymentRestart, deploymentRollback, variableUpsert, variableCollectionUpsert]',
       '+    - operations: [serviceInstanceDeploy, serviceInstanceRedeploy, deploymentRedeploy, variableUpsert]',
     ]);
     const unknown = await runCli(['narrow-token', 'nobody', '--logs', logs], { cwd: root });

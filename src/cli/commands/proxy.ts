@@ -40,6 +40,7 @@ Examples:
   $ blastguard proxy --forward --ca ~/.blastguard/ca --bundle … --verification-key key.pem --listen 127.0.0.1:3128
   $ HTTPS_PROXY=http://127.0.0.1:3128 NODE_EXTRA_CA_CERTS=~/.blastguard/ca/ca-cert.pem some-cli …
   $ HTTPS_PROXY=http://127.0.0.1:3128 AWS_CA_BUNDLE=~/.blastguard/ca/ca-cert.pem aws s3 ls
+  $ HTTPS_PROXY=http://127.0.0.1:3128 SSL_CERT_FILE=roots-and-ca.pem railway up --detach
 
 AWS clients sign the Host header (SigV4): run them through --forward, never the reverse proxy.
 
@@ -49,6 +50,8 @@ canonical request that was decided, never the bytes the client sent. /healthz, /
 /metrics are served on the same address. On SIGINT or SIGTERM it drains: stops accepting, answers
 /readyz 503, closes idle connections and lets requests in flight finish (--shutdown-grace, default
 25 s), then exits 0.
+WebSocket upgrades (GraphQL subscriptions, \`railway up\` log streaming) are not relayed: 501,
+BG781.
 `;
 
 function collect(value: string, previous: string[] = []): string[] {

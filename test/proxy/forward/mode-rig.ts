@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { createEnforcer, type Enforcer } from '../../../src/enforce/index.js';
+import type { Inventory } from '../../../src/extract/index.js';
 import type { Decision } from '../../../src/ir/types.js';
 import { createLocalCa, loadLocalCa } from '../../../src/proxy/forward/index.js';
 import { startForwardMode } from '../../../src/proxy/forward-mode.js';
@@ -23,7 +24,7 @@ export interface ForwardRig {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function startForwardRig(upstreams: { api: string; url: string }[]): Promise<ForwardRig> {
+export async function startForwardRig(upstreams: { api: string; url: string }[], inventories?: ReadonlyMap<string, Inventory>): Promise<ForwardRig> {
   const signed = await signedPolicies();
   const dir = mkdtempSync(path.join(tmpdir(), 'bg-fw-rig-'));
   writeFileSync(path.join(dir, 'b.tar.gz'), await signed.bundle('r1', 1));
@@ -43,6 +44,7 @@ export async function startForwardRig(upstreams: { api: string; url: string }[])
     ca: await loadLocalCa(material),
     port: 0,
     upstreams,
+    ...(inventories === undefined ? {} : { inventories }),
   });
   return {
     url: proxy.url,

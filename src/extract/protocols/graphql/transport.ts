@@ -8,6 +8,8 @@ import { isJson, jsonBody, mediaType, pathMatchesEndpoint } from '../../request.
 import type { NormalizedRequest } from '../../request.js';
 import type { ForwardLimits } from '../../types.js';
 import type { CanonicalMessage, FoundOperation, ProtocolExtractor } from '../types.js';
+import { canonicalHttp } from '../canonical-http.js';
+import { http } from '../rest/route.js';
 import { canonicalGraphqlRequest } from './canonical.js';
 import { decidedMessage, foundOperations } from './decided.js';
 import { MAX_TOKENS, graphqlRootFields } from './document.js';
@@ -28,9 +30,17 @@ import type { GraphqlRequest } from './document.js';
 
 export const graphql: ProtocolExtractor = {
   protocol: 'graphql',
-  messages: (request, api) => graphqlRequests(request, api).map((entry) => () => graphqlOperations(expandStoredDocument(entry, api))),
-  canonical: (request, api, limits) => canonicalGraphql(request, api, limits),
+  messages: (request, api) => (offEndpointRoute(request, api) ? http.messages(request, api) : graphqlRequests(request, api).map((entry) => () => graphqlOperations(expandStoredDocument(entry, api)))),
+  canonical: (request, api, limits) => (offEndpointRoute(request, api) ? canonicalHttp(request, api) : canonicalGraphql(request, api, limits)),
 };
+
+/**
+ * Whether the request is read by the api's declared HTTP routes rather than as GraphQL: it is off
+ * the endpoint of an api that declares routes beside it (Railway's `POST /project/…/up` upload).
+ */
+function offEndpointRoute(request: NormalizedRequest, api: IrApi): boolean {
+  return !pathMatchesEndpoint(request.url, api.endpoint) && api.operations.some((op) => op.http !== null);
+}
 
 /**
  * The request as forwarded: every GraphQL request it carries (a batch stays a batch) in its

@@ -73,7 +73,7 @@ function matchRoute(api: IrApi, method: string, url: URL): Route {
 }
 
 /** The one operation whose route matches method and path best, or null; which route a router prefers on a tie is its own rule. */
-function bestRoute(api: IrApi, method: string, url: URL): Route | null {
+export function bestRoute(api: IrApi, method: string, url: URL): Route | null {
   const segments = splitPath(url.pathname);
   let best: (Route & { literal: number; greedy: number }) | null = null;
   let tied: IrOperation | null = null;
