@@ -126,7 +126,7 @@ export interface Enforcer {
    * (built before bundles carried one) and none was given; denies (`enforcer:not-ready`) before a
    * bundle is active.
    */
-  decideRequest(request: HttpRequest, options?: { inventory?: Inventory; time?: string | Date }): RequestDecision;
+  decideRequest(request: HttpRequest, options?: { inventory?: Inventory; time?: string | Date; maxBodyBytes?: number }): RequestDecision;
   /** The api catalog `decideRequest` reads requests with now: the `catalog` option, else the active bundle's; null when neither. */
   catalog(): IrCatalog | null;
   /** Checks the source once now (what the poller does each round). */
@@ -492,7 +492,7 @@ class EnforcerImpl implements Enforcer {
     return this.catalogOverride ?? this.holder.active?.catalog ?? null;
   }
 
-  decideRequest(request: HttpRequest, options: { inventory?: Inventory; time?: string | Date } = {}): RequestDecision {
+  decideRequest(request: HttpRequest, options: { inventory?: Inventory; time?: string | Date; maxBodyBytes?: number } = {}): RequestDecision {
     const traceparent = headerValue(request, 'traceparent');
     const context = traceparent === undefined ? {} : { traceparent };
     // One read of the active bundle: its catalog and its engine come from the same revision.
@@ -513,6 +513,7 @@ class EnforcerImpl implements Enforcer {
     const operations = extractDecisionInputs(request, catalog, {
       time,
       ...(options.inventory === undefined ? {} : { inventory: options.inventory }),
+      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
       ...(this.issuerKeys === undefined ? {} : { issuerKeys: this.issuerKeys.current() }),
     });
     const decisions = operations.map((op) => {

@@ -132,6 +132,13 @@ export const { codes: EXTRACT_CODES, titles: EXTRACT_CODE_TITLES } = codeRegistr
    */
   unknownStoredDocument: ['BG703', 'stored GraphQL document is not in the api\'s trusted documents'],
   /**
+   * An Apollo automatic persisted query (APQ) names only a hash (`extensions.persistedQuery`, no
+   * `query`) that the Api's trusted documents do not list (or the Api declares none). Nothing is
+   * forwarded; the proxy answers as a GraphQL server that has not stored the hash does
+   * (`PERSISTED_QUERY_NOT_FOUND`), so the client sends the query next to its hash, which is decided.
+   */
+  persistedQueryNotFound: ['BG705', 'automatic persisted query hash is not stored: the client may send the query'],
+  /**
    * A JSON number (a body member, GraphQL `variables`) a JavaScript number does not hold exactly:
    * an integer beyond ±2^53, more digits than a double keeps, an exponent out of range. Read and
    * re-serialized, it would reach the server as another number.

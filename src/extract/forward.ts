@@ -16,6 +16,7 @@ import { canonicalHttp } from './protocols/canonical-http.js';
 import { PROTOCOLS } from './protocols/index.js';
 import type { Message } from './protocols/index.js';
 import { hostOf, normalizeRequest, parseUrl } from './request.js';
+import { isRoutingHeader } from './url-override.js';
 import type { ExtractedOperation, ForwardExtraction, ForwardLimits, ForwardOptions, ForwardRequest, HttpRequest } from './types.js';
 
 /*
@@ -61,7 +62,7 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
     if (size > limit) fail(EXTRACT_CODES.limitExceeded, `the request body has more than ${limit} bytes, the proxy's limit`);
     const plain = opaque || !headers.has('content-encoding') ? headers : withoutEncoding(headers);
     const body = opaque ? (request.body ?? '') : decodeBody(request.body, headers, limits.maxBodyBytes);
-    const normalized = normalizeRequest({ method: request.method, url: request.url, body }, url, opaque ? plain : declaredBodyType(plain, api), limit, opaque);
+    const normalized = normalizeRequest({ method: request.method, url: request.url, body, ...(request.clientHost === undefined ? {} : { clientHost: request.clientHost }) }, url, opaque ? plain : declaredBodyType(plain, api), limit, opaque);
     const writer = PROTOCOLS[api.protocol].canonical ?? canonicalHttp;
     const message = withCompressedOriginal(request.body, headers, normalized, api, writer(normalized, api, limits));
     const bytes = typeof message.body === 'string' ? Buffer.from(message.body, 'utf8') : message.body;
@@ -74,7 +75,8 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
       if (name !== '' && !DROPPED.has(name) && name !== 'close') fail(EXTRACT_CODES.notForwardable, `\`Connection\` names the end-to-end header ${quote(name, 'key', 'of another name')}; only hop-by-hop headers may be named there`);
     }
     for (const [name, values] of headers) {
-      if (DROPPED.has(name) || connection.has(name)) continue;
+      // A routing header reached here agreeing with what was decided, and is not forwarded (url-override.ts).
+      if (DROPPED.has(name) || connection.has(name) || isRoutingHeader(name, values)) continue;
       out[name] = values.length === 1 ? values[0]! : [...values];
     }
     if (message.contentType !== null) out['content-type'] = message.contentType;

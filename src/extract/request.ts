@@ -5,7 +5,7 @@ import { isRecord } from '../core/record.js';
 import { labelled, quote } from '../core/untrusted.js';
 import { EXTRACT_CODES } from './codes.js';
 import { fail } from './failure.js';
-import { refuseTargetOverrides } from './url-override.js';
+import { refuseTargetOverrides, type DecidedTarget } from './url-override.js';
 import type { HttpRequest } from './types.js';
 
 /*
@@ -100,7 +100,7 @@ export function normalizeRequest(request: HttpRequest, url: URL, headers: Header
     const normalized: NormalizedRequest = { method: request.method.toUpperCase(), url, headers, text: '', bytes, limit };
     const override = methodOverride(normalized);
     if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
-    refuseTargetOverrides(headers);
+    refuseTargetOverrides(headers, () => decidedTarget(request, url));
     return normalized;
   }
   const text = readBody(request.body, limit);
@@ -118,8 +118,14 @@ export function normalizeRequest(request: HttpRequest, url: URL, headers: Header
   const normalized: NormalizedRequest = { method: request.method.toUpperCase(), url, headers, text, bytes, limit };
   const override = methodOverride(normalized);
   if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
-  refuseTargetOverrides(headers);
+  refuseTargetOverrides(headers, () => decidedTarget(request, url));
   return normalized;
+}
+
+/** What routing headers must read as (url-override.ts): the host the request is read under, the one its client named, and its target as sent. */
+function decidedTarget(request: HttpRequest, url: URL): DecidedTarget {
+  const target = request.url.startsWith('/') ? request.url : request.url.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/, '') || '/';
+  return { host: hostOf(url), target, ...(request.clientHost === undefined ? {} : { aliases: [request.clientHost] }) };
 }
 
 function bodyBytes(body: HttpRequest['body'], limit: number): Uint8Array {

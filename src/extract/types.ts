@@ -13,6 +13,12 @@ export interface HttpRequest {
   headers?: HttpHeaders;
   /** The raw body; bytes are decoded as UTF-8. */
   body?: string | Uint8Array | null;
+  /**
+   * The host name (lowercase, no port) the client's own `Host` named, when a proxy reads the
+   * request under another host of its api (its `Host` replaced, decided-host.ts): an edge
+   * proxy's `X-Forwarded-Host` naming it reads as the decided host too (url-override.ts).
+   */
+  clientHost?: string;
 }
 
 /** What the enforcer knows about one resource id. */

@@ -2,7 +2,7 @@ import { BlastguardError, codeRegistry } from '../core/errors.js';
 import type { CodeOf } from '../core/errors.js';
 
 /**
- * Error codes BG760–BG779 (and BG734): the MCP tool-call guard. Configuration mistakes stop the guard before it
+ * Error codes BG760–BG779 (and BG734, BG780): the MCP tool-call guard. Configuration mistakes stop the guard before it
  * relays anything; message-level codes name why one message was refused (they travel in the
  * JSON-RPC error's `data.code` and in the guard's log line), and the guard keeps running.
  */
@@ -24,17 +24,24 @@ const REGISTRY = codeRegistry({
   /** A batch repeats a request id: responses could not be told apart; the batch is refused. */
   duplicateId: ['BG767', 'a json-rpc batch repeats a request `id`; the batch is refused'],
   /**
+   * An `Mcp-Param-<Name>` header the tool's `x-mcp-header` declarations (learnt from the
+   * `tools/list` results the guard relayed) do not name, and that pairs with no single top-level
+   * argument of the call: none, or several, has the name `<Name>` (case-insensitively). HTTP 400,
+   * not forwarded.
+   */
+  unpairedParamHeader: ['BG734', 'an `Mcp-Param-*` header is declared by no `x-mcp-header` of the tool the guard relayed and names no single argument (compared case-insensitively); refused (http 400)'],
+  /**
    * A client message holds a JSON number a JavaScript number does not hold exactly (an integer
    * beyond ±2^53, more digits than a double keeps): forwarded re-serialized it would reach the
    * server as another value, so the frame is refused.
    */
-  /**
-   * An `Mcp-Param-<Name>` header pairs with no single top-level argument of the call: none, or
-   * several, has the name `<Name>` (case-insensitively). The guard pairs parameter headers with
-   * arguments by name (it does not hold the tools' `x-mcp-header` schemas): HTTP 400, not forwarded.
-   */
-  unpairedParamHeader: ['BG734', 'an `Mcp-Param-*` header names no single argument of the call (compared case-insensitively); refused (http 400)'],
   inexactNumber: ['BG768', 'a client message holds a json number that cannot be forwarded exactly (beyond ±2^53 or a double\'s precision); refused'],
+  /**
+   * A request to the MCP endpoint carries its own query string: the upstream gets exactly the query
+   * configured on its url (`--upstream`), so a client's query (which would replace or add to it,
+   * undecided) is refused with HTTP 400, whatever the method.
+   */
+  clientQuery: ['BG780', 'a request to the mcp endpoint carries its own query string; only the upstream url\'s configured query is sent (http 400)'],
 });
 
 export const GUARD_CODES = REGISTRY.codes;

@@ -9,6 +9,7 @@ import { forwardUpstream, forwardedHostname, type Upstream } from './upstream.js
 import { decidedHost } from './decided-host.js';
 import { readRequestBody } from './body.js';
 import { createMcpRelay } from './mcp.js';
+import { onlyPersistedQueryMisses, sendPersistedQueryNotFound } from './apq.js';
 
 export type { Upstream } from './upstream.js';
 
@@ -27,6 +28,8 @@ export interface ProxyHandlerOptions {
   upstreamTimeoutMs?: number;
   /** Milliseconds since the epoch (tests). */
   clock?: () => number;
+  /** Extra trust anchors for upstream TLS (PEM); the MCP relay reads them here, the pools where they are made. */
+  upstreamCa?: string | Buffer;
 }
 
 /**
@@ -54,7 +57,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     }
     return time;
   };
-  const mcp = createMcpRelay({ enforcer: options.enforcer, ...(options.inventories === undefined ? {} : { inventories: options.inventories }), now, upstreamTimeoutMs, maxBodyBytes: limits.maxBodyBytes });
+  const mcp = createMcpRelay({ enforcer: options.enforcer, ...(options.inventories === undefined ? {} : { inventories: options.inventories }), now, upstreamTimeoutMs, maxBodyBytes: limits.maxBodyBytes, ...(options.upstreamCa === undefined ? {} : { upstreamCa: options.upstreamCa }) });
   return async (req, res, upstream) => {
     const catalog = options.enforcer.catalog();
     if (catalog === null) return sendProblem(res, 503, PROXY_CODES.notReady, 'no api catalog is active yet (no bundle, or one built without `catalog.json`): nothing is forwarded');
@@ -69,7 +72,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     const decided = decidedHost(api, named, forwardedHostname(upstream));
     if ('problem' in decided) return sendProblem(res, 421, PROXY_CODES.hostReadsOtherwise, decided.problem, decided.help);
     const headers = { ...req.headersDistinct, host: [decided.host] } as Record<string, string[]>;
-    const request: HttpRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers, body: body.bytes };
+    const request: HttpRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers, body: body.bytes, ...(named === decided.host ? {} : { clientHost: named }) };
     const extraction = extractForwarding(request, catalog, {
       time: now(),
       ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
@@ -86,6 +89,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     }
     if (!body.complete) res.once('finish', () => req.destroy());
     if (refusals.length > 0 || extraction.forward === null || extraction.operations.length === 0) {
+      if (body.complete && api.protocol === 'graphql' && onlyPersistedQueryMisses(refusals)) return sendPersistedQueryNotFound(res, refusals);
       if (!body.complete) res.setHeader('connection', 'close');
       // A body cut at the limit is refused as too large (413), after its denial was decided and logged.
       return sendDenial(res, api.protocol, refusals, body.complete ? 403 : 413);

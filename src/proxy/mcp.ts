@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestDecision } from '../enforce/index.js';
 import { extractDecisionInputs, type HttpRequest, type Inventory } from '../extract/index.js';
-import { McpGuard, relayMcpRequest, type RequestDecider } from '../guard/index.js';
+import { GuardError, McpGuard, relayMcpRequest, upstreamTlsAgent, type RequestDecider } from '../guard/index.js';
 import type { IrApi } from '../ir/types.js';
+import { PROXY_CODES, ProxyError } from './codes.js';
 import type { DecidingEnforcer } from './handler.js';
 import type { Upstream } from './upstream.js';
 
@@ -22,14 +23,18 @@ export interface McpRelayOptions {
   now: () => string;
   upstreamTimeoutMs: number;
   maxBodyBytes: number;
+  /** Extra trust anchors for `https:` upstreams (`--upstream-ca`), as the rest of the proxy trusts them. */
+  upstreamCa?: string | Buffer;
 }
 
 export type McpRelay = (req: IncomingMessage, res: ServerResponse, upstream: Upstream, api: IrApi) => Promise<void>;
 
 export function createMcpRelay(options: McpRelayOptions): McpRelay {
-  const decider: RequestDecider = { decideRequest: (request) => decideRequest(request, options) };
+  const decider: RequestDecider = { decideRequest: (request, limits) => decideRequest(request, options, limits?.maxBodyBytes) };
   // One guard per api: a guard remembers the ids of the calls it denied, per session.
   const guards = new Map<string, McpGuard>();
+  // Review (issue 11): the relay reached https upstreams with Node's roots only, ignoring `--upstream-ca`.
+  const agent = options.upstreamCa === undefined ? undefined : tlsAgent(options.upstreamCa);
   return (req, res, upstream, api) => {
     let guard = guards.get(upstream.api);
     if (guard === undefined) {
@@ -38,14 +43,24 @@ export function createMcpRelay(options: McpRelayOptions): McpRelay {
     }
     const endpoint = api.endpoint ?? '/';
     const target = new URL(upstream.origin.href);
+    // The upstream url's own query goes along as configured (servers read settings there).
     target.pathname = `${upstream.origin.pathname.replace(/\/+$/, '')}${endpoint}`;
-    target.search = '';
-    return relayMcpRequest({ guard, upstream: target, upstreamTimeoutMs: options.upstreamTimeoutMs, maxBodyBytes: options.maxBodyBytes }, endpoint, req, res);
+    return relayMcpRequest({ guard, upstream: target, upstreamTimeoutMs: options.upstreamTimeoutMs, maxBodyBytes: options.maxBodyBytes, ...(agent === undefined ? {} : { upstreamAgent: agent }) }, endpoint, req, res);
   };
 }
 
+/** The relay's https agent; an `--upstream-ca` holding no certificate stops the proxy with its own code. */
+function tlsAgent(ca: string | Buffer): ReturnType<typeof upstreamTlsAgent> {
+  try {
+    return upstreamTlsAgent(ca);
+  } catch (e) {
+    if (!(e instanceof GuardError)) throw e;
+    throw new ProxyError(PROXY_CODES.invalidConfig, `--upstream-ca: ${e.message}`, { ...(e.help === undefined ? {} : { help: e.help }), cause: e });
+  }
+}
+
 /** `Enforcer.decideRequest` with the proxy's enforcer, inventories and clock. */
-function decideRequest(request: HttpRequest, options: McpRelayOptions): RequestDecision {
+function decideRequest(request: HttpRequest, options: McpRelayOptions, maxBodyBytes: number | undefined): RequestDecision {
   const traceparent = request.headers?.['traceparent'];
   const context = typeof traceparent === 'string' ? { traceparent } : {};
   const catalog = options.enforcer.catalog();
@@ -54,7 +69,11 @@ function decideRequest(request: HttpRequest, options: McpRelayOptions): RequestD
     const decisionId = randomUUID();
     return { allow: false, decisions: [{ operation: null, decision: options.enforcer.decide(null, { decisionId, ...context }), decision_id: decisionId }] };
   }
-  const operations = extractDecisionInputs(request, catalog, { time: options.now(), ...(options.inventories === undefined ? {} : { inventories: options.inventories }) });
+  const operations = extractDecisionInputs(request, catalog, {
+    time: options.now(),
+    ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
+    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+  });
   const decisions = operations.map((op) => {
     const decisionId = randomUUID();
     const decision = options.enforcer.decide(op.input, { decisionId, ...context });

@@ -72,7 +72,8 @@ describe('stored documents from the trusted-documents manifest', () => {
   });
 
   test('an id the manifest lacks is refused (BG703), alone in a batch; two ids naming different documents too', () => {
-    expect(codes(run(post(apq('ab'.repeat(32)))))).toEqual([EXTRACT_CODES.unknownStoredDocument]);
+    // An APQ hash alone is a cache probe with a fallback (the client then sends the query): BG705.
+    expect(codes(run(post(apq('ab'.repeat(32)))))).toEqual([EXTRACT_CODES.persistedQueryNotFound]);
     expect(codes(run(post({ documentId: `sha256:${sha(READ).toUpperCase()}` })))).toEqual([EXTRACT_CODES.unknownStoredDocument]);
     expect(codes(run(post({ documentId: `md5:${sha(READ)}` })))).toEqual([EXTRACT_CODES.unknownStoredDocument]);
     expect(codes(run(post([{ documentId: sha(READ) }, { documentId: 'nope' }])))).toEqual(['me', EXTRACT_CODES.unknownStoredDocument]);
@@ -94,9 +95,12 @@ describe('stored documents from the trusted-documents manifest', () => {
   test('without a manifest a stored-document id stays refused (BG407), and a member in another case before anything is dropped', () => {
     const bare = structuredClone(ir);
     delete bare.apis.find((a) => a.name === 'railway')!.trustedDocuments;
-    expect(codes(run(post(apq(sha(READ))), bare))).toEqual([EXTRACT_CODES.missingQuery]);
+    expect(codes(run(post({ documentId: sha(READ) }), bare))).toEqual([EXTRACT_CODES.missingQuery]);
+    // An APQ hash alone, with or without a manifest, is answered as not stored (BG705): the client sends the query.
+    expect(codes(run(post(apq(sha(READ))), bare))).toEqual([EXTRACT_CODES.persistedQueryNotFound]);
     // The example catalog declares Railway's manifest: an id it lacks is BG703, and the policy denies it.
-    expect(errorCode(post(apq(sha(READ))))).toBe(EXTRACT_CODES.unknownStoredDocument);
+    expect(errorCode(post({ documentId: sha(READ) }))).toBe(EXTRACT_CODES.unknownStoredDocument);
+    expect(errorCode(post(apq(sha(READ))))).toBe(EXTRACT_CODES.persistedQueryNotFound);
     expect(codes(run(post({ documentId: sha(READ), Query: WIPE })))).toEqual([EXTRACT_CODES.ambiguousParameters]);
     expect(codes(run(post({ documentId: 42.5 })))).toEqual([EXTRACT_CODES.invalidBody]);
     expect(codes(run(post({ extensions: { persistedQuery: { version: 1 } } })))).toEqual([EXTRACT_CODES.invalidBody]);

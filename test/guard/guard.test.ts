@@ -69,6 +69,16 @@ describe('tools/call decisions', () => {
     expect(ids).toContain(decision.decision_id);
   });
 
+  // Review of 3e80953 (legitimate traffic item 12): a call over extraction's own 1 MiB default was
+  // denied as policy (`input:invalid`, "ask the person you act for") though the transport read it.
+  it('decides a call larger than 1 MiB on its content, as the transport read it', () => {
+    const padding = 'x'.repeat(1_500_000);
+    const allowed = plan(call(13, 'execute_sql', { project_id: 'proj-1', query: `SELECT id FROM tickets WHERE note = '${padding}'` }));
+    expect('reply' in allowed.slots[0]!).toBe(false);
+    const denied = reply(plan(call(14, 'execute_sql', { project_id: 'proj-1', query: `DROP TABLE users; -- ${padding}` }))) as { result: { _meta: Record<string, { rule: string }> } };
+    expect(denied.result._meta[DECISION_META_KEY]!.rule).toBe('supabase-mcp-agents/agent-sql-is-read-only');
+  });
+
   // Review of 3bb7baa (legitimate traffic item 11): an unreadable call's denial led with the
   // policy's `input:invalid` reason (a missing `operation`), not why the call could not be read.
   it('leads an unreadable call\'s denial with the reading\'s error, not the missing operation', () => {

@@ -82,7 +82,7 @@ describe('MCP relay: overrides and methods', () => {
     const post = await send(harness.proxy.url, { method: 'POST', path: '/mcp', body: PING, headers: JSON_HEADERS });
     expect(post.status, post.text).toBe(200);
     for (const method of ['GET', 'DELETE']) {
-      const res = await send(harness.proxy.url, { method, path: '/mcp?x=1', headers: { ...AUTH, 'mcp-session-id': 's' } });
+      const res = await send(harness.proxy.url, { method, path: '/mcp', headers: { ...AUTH, 'mcp-session-id': 's' } });
       expect(res.status, `${method}: ${res.text}`).toBe(200);
     }
     expect(received.map((r) => r.method)).toEqual(['POST', 'GET', 'DELETE']);

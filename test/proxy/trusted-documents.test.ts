@@ -31,7 +31,11 @@ describe.each<Stack>(['graphql-http', 'express'])('trusted documents through the
   }
 
   it('before the bundle declares them, a stored id and a form-labelled body are refused and nothing runs', async () => {
-    expect((await call(json, apq(ME))).status).toBe(403);
+    expect((await call(json, { documentId: `sha256:${sha(ME)}` })).status).toBe(403);
+    // An APQ hash alone is answered as a server that has not stored it answers: the client sends the query.
+    const probe = await call(json, apq(ME));
+    expect(probe.status).toBe(200);
+    expect((probe.json() as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     expect((await call(form, { query: ME })).status).toBe(403);
     expect(suite.upstream.executed).toEqual([]);
   });
@@ -60,6 +64,19 @@ describe.each<Stack>(['graphql-http', 'express'])('trusted documents through the
     expect(wiped.status).toBe(403);
     expect((wiped.json() as { errors: { extensions: { rule: string } }[] }).errors[0]!.extensions.rule).toBe('railway-production/no-destructive-in-production');
     expect(suite.upstream.executed).toEqual([]);
+
+    // Apollo Client's APQ flow for a query the manifest lacks: the hash alone is answered
+    // PersistedQueryNotFound (nothing runs), the query sent next to its hash is decided and runs.
+    const other = 'query Again { me { id } }';
+    const miss = await call(json, apq(other));
+    expect(miss.status).toBe(200);
+    expect(miss.json()).toMatchObject({ errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', error_code: 'BG705' } }] });
+    expect(suite.upstream.executed).toEqual([]);
+    const resent = await call(json, { query: other, ...apq(other) });
+    expect(resent.status, resent.text).toBe(200);
+    expect(suite.upstream.executed.map((e) => e.name)).toEqual(['me']);
+    const wipeProbe = await call(json, { query: 'mutation W { volumeDelete(volumeId: "x") }', ...apq('mutation W { volumeDelete(volumeId: "x") }') });
+    expect(wipeProbe.status).toBe(403);
 
     const unknown = await call(json, { documentId: `sha256:${'ab'.repeat(32)}` });
     expect(unknown.status).toBe(403);

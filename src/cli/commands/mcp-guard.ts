@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { isRecord } from '../../core/record.js';
 import { escape } from '../../core/untrusted.js';
 import { STATUS_PATHS, createEnforcer, statusListener, type Enforcer } from '../../enforce/index.js';
-import { GUARD_CODES, GuardError, McpGuard, apiNamed, runStdioGuard, serveHttpGuard, type GuardEvent } from '../../guard/index.js';
+import { GUARD_CODES, GuardError, McpGuard, apiNamed, runStdioGuard, serveHttpGuard, upstreamTlsAgent, type GuardEvent } from '../../guard/index.js';
 import type { IrCatalog } from '../../ir/catalog.js';
 import { UsageError, errnoText, type CliIo, type CommandModule } from '../command.js';
 import { addStalenessOptions, overrideFromEnv, sourceFromFlags, stalenessFromFlags, type StalenessFlags } from '../enforcer-flags.js';
@@ -23,6 +23,7 @@ interface McpGuardFlags extends VerificationFlags {
   plainHttp?: boolean;
   timeout?: number;
   upstreamTimeout?: number;
+  upstreamCa?: string;
 }
 
 function seconds(value: string): number {
@@ -52,6 +53,14 @@ async function readCatalog(file: string, io: CliIo): Promise<IrCatalog> {
   const ir = isRecord(value) && isRecord(value['ir']) ? value['ir'] : value;
   if (!isRecord(ir) || !Array.isArray(ir['apis'])) throw configError(`catalog \`${escape(file)}\` has no \`apis\` list`, 'pass the file `blastguard ir --dir policies > catalog.json` writes');
   return ir as unknown as IrCatalog;
+}
+
+async function readUpstreamCa(file: string, io: CliIo): Promise<string> {
+  try {
+    return await readFile(path.resolve(io.cwd, file), 'utf8');
+  } catch (e) {
+    throw configError(`cannot read upstream ca \`${escape(file)}\`: ${errnoText(e)}`, 'pass a pem file of the ca that issued the upstream\'s certificate');
+  }
 }
 
 function parseListen(value: string): { host: string; port: number } {
@@ -121,6 +130,7 @@ export const mcpGuardCommand: CommandModule = {
       .option('--listen <host:port>', 'http mode: serve the guarded endpoint here (with /healthz, /readyz, /metrics)')
       .option('--upstream <url>', 'http mode: the streamable http mcp endpoint guarded')
       .option('--upstream-timeout <seconds>', 'http mode: how long to wait for the upstream\'s response headers (its first byte) before answering 504; a json-response server sends nothing until a tool call ends (default 300)', seconds)
+      .option('--upstream-ca <file>', 'http mode: extra pem trust anchors for an https upstream (added to the system roots; verification stays on)')
       .option('--token-env <var>', 'stdio mode: the environment variable holding the credential the server uses; calls are decided as that token')
       .option('--persist-dir <dir>', 'start from (and keep) the last good bundle here')
       .option('--decision-log <file>', 'append decision-log events (json lines) to this file')
@@ -137,9 +147,11 @@ export const mcpGuardCommand: CommandModule = {
       // Timers hold at most 2^31-1 ms; one day is the same bound `proxy --upstream-timeout` takes.
       if (flags.upstreamTimeout !== undefined && flags.upstreamTimeout > 86_400) throw new UsageError(GUARD_CODES.invalidConfig, `--upstream-timeout \`${flags.upstreamTimeout}\` is more than 86400 seconds`, { help: 'write e.g. `--upstream-timeout 900` for tools that run long' });
       if (!http && flags.upstreamTimeout !== undefined) throw new UsageError(GUARD_CODES.invalidConfig, '--upstream-timeout is for http mode; a stdio server has no upstream to wait for', { help: 'leave --upstream-timeout out, or pass --listen and --upstream' });
+      if (!http && flags.upstreamCa !== undefined) throw new UsageError(GUARD_CODES.invalidConfig, '--upstream-ca is for http mode; a stdio server has no upstream to reach over tls', { help: 'leave --upstream-ca out, or pass --listen and --upstream' });
       if (http && flags.tokenEnv !== undefined) throw new UsageError(GUARD_CODES.invalidConfig, '--token-env is for stdio mode; over http the client sends its own credential', { help: 'leave --token-env out' });
       const listen = flags.listen === undefined ? undefined : parseListen(flags.listen);
       const upstream = flags.upstream === undefined ? undefined : parseUpstream(flags.upstream);
+      const upstreamAgent = flags.upstreamCa === undefined ? undefined : upstreamTlsAgent(await readUpstreamCa(flags.upstreamCa, io));
       const verification = await verificationConfigFromFlags(flags, io);
       // Bundles carry their catalog; `--catalog` overrides it (bundles built before they did).
       const catalog = flags.catalog === undefined ? undefined : await readCatalog(flags.catalog, io);
@@ -180,6 +192,7 @@ export const mcpGuardCommand: CommandModule = {
             upstream,
             ...listen,
             ...(flags.upstreamTimeout === undefined ? {} : { upstreamTimeoutMs: Math.round(flags.upstreamTimeout * 1000) }),
+            ...(upstreamAgent === undefined ? {} : { upstreamAgent }),
             status: { paths: STATUS_PATHS, listener: statusListener(enforcer) },
           });
           io.stderr(`mcp-guard: guarding ${upstream.href} at ${served.url}\n`);
@@ -188,6 +201,7 @@ export const mcpGuardCommand: CommandModule = {
             process.once('SIGTERM', resolve);
           });
           await served.close();
+          upstreamAgent?.destroy();
           setExit(0);
           return;
         }

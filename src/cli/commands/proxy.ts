@@ -34,7 +34,8 @@ const EXAMPLES = `
 Examples:
   $ blastguard proxy --bundle https://bundles.example/railway.tar.gz --verification-key key.pem \\
       --upstream railway=https://backboard.railway.com --listen 127.0.0.1:8080
-  $ RAILWAY_API_URL=http://127.0.0.1:8080/graphql/v2 railway up
+  $ curl -H "authorization: Bearer $RAILWAY_TOKEN" -H 'content-type: application/json' \\
+      -d '{"query":"{ me { id } }"}' http://127.0.0.1:8080/graphql/v2
   $ blastguard proxy ca init --out ~/.blastguard/ca
   $ blastguard proxy --forward --ca ~/.blastguard/ca --bundle … --verification-key key.pem --listen 127.0.0.1:3128
   $ HTTPS_PROXY=http://127.0.0.1:3128 NODE_EXTRA_CA_CERTS=~/.blastguard/ca/ca-cert.pem some-cli …

@@ -16,9 +16,12 @@ import type { CanonicalMessage } from './types.js';
  * protocols, and for any SigV4-signed request, the original is forwarded whenever it provably
  * reads as exactly what was decided, one way, on every server:
  *
- * - a query string or form body of unreserved characters and `%XX` escapes of UTF-8 only (no `+`,
- *   which servers read as a space or a plus; no `;`, refused before; no raw byte a parser may
- *   encode or drop): every parser splits it at `&` and `=` and decodes it to the same pairs;
+ * - a query string or form body of unreserved characters and `%XX` escapes of UTF-8 only (no `;`,
+ *   refused before; no raw byte a parser may encode or drop): every parser splits it at `&` and
+ *   `=` and decodes it to the same pairs. A `+` is refused in a query string, which servers read
+ *   as a space or a plus, but kept in an `application/x-www-form-urlencoded` body, where it is a
+ *   space by the format's definition (WHATWG URL, HTML forms) and on every form parser: botocore
+ *   writes query-protocol bodies with `quote_plus`, so a value with a space is always `+` there;
  * - a JSON body whose tokens are the canonical one's, but for whitespace, string escapes that
  *   decode to the same text (`\u00e9` for `é`) and numbers of the same exact decimal value (`70.0`
  *   for `70`): a double or a big-decimal parser reads the same value from either;
@@ -44,10 +47,11 @@ export function keepsOriginal(request: NormalizedRequest, api: IrApi): boolean {
 }
 
 const ONE_WAY_FORM = /^(?:[A-Za-z0-9\-._~!$'()*,:@/?=&]|%[0-9A-Fa-f]{2})*$/;
+const ONE_WAY_FORM_BODY = /^(?:[A-Za-z0-9\-._~!$'()*,:@/?=&+]|%[0-9A-Fa-f]{2})*$/;
 
-/** Whether a query string or form body decodes to the same pairs on every parser (rules above). */
-export function oneWayForm(raw: string): boolean {
-  if (!ONE_WAY_FORM.test(raw)) return false;
+/** Whether a query string (or, with `body`, a form body) decodes to the same pairs on every parser (rules above). */
+export function oneWayForm(raw: string, body = false): boolean {
+  if (!(body ? ONE_WAY_FORM_BODY : ONE_WAY_FORM).test(raw)) return false;
   try {
     // `decodeURIComponent` throws on escapes that are not UTF-8, which parsers replace or keep.
     decodeURIComponent(raw);
@@ -135,7 +139,7 @@ export function withOriginal(request: NormalizedRequest, api: IrApi, message: Ca
   // Other bytes than the text read: a byte-order mark the UTF-8 decoder dropped.
   const bom = Buffer.byteLength(request.text, 'utf8') !== request.bytes.byteLength;
   if (rewritten !== null && (bom || request.text !== rewritten)) {
-    const same = !bom && (type === 'application/x-www-form-urlencoded' ? oneWayForm(request.text) : sameJson(request.text, rewritten));
+    const same = !bom && (type === 'application/x-www-form-urlencoded' ? oneWayForm(request.text, true) : sameJson(request.text, rewritten));
     if (same) body = request.bytes;
     else if (signed) refuse('body');
   }

@@ -8,12 +8,19 @@
  * host is read from its END: it must end in one of a closed list of S3 endpoint names, and the
  * bucket is everything before that name. An AWS host (or any host with an `s3` label after its
  * first) that ends in none of them, or in several that read differently, cannot be read one way.
+ * Access points (`s3-accesspoint`, `s3-object-lambda`, Multi-Region), Outposts and the S3 Control
+ * api name no bucket in the host: they are in no list here, so their hosts stay unreadable.
  */
 
 export type S3Host = { style: 'virtual'; bucket: string } | { style: 'path' } | { style: 'unreadable' };
 
 const REGION = '[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d+';
 const AWS = 'amazonaws\\.com(?:\\.cn)?';
+/**
+ * A directory bucket's zone id: an Availability Zone (`use1-az4`) or a Local Zone
+ * (`usw2-lax1-az1`), each part letters then digits, so no `dualstack` or `fips` label reads as one.
+ */
+const ZONE = '[a-z]+\\d+(?:-[a-z]+\\d+)*-az\\d+';
 
 /**
  * What a name before the endpoint may be: `bucket` (a virtual-hosted bucket, or path-style with
@@ -27,8 +34,12 @@ const ENDPOINTS: readonly { suffix: RegExp; prefix: Prefix }[] = [
   { suffix: new RegExp(`^s3(?:-fips)?\\.(?:dualstack\\.)?${REGION}\\.${AWS}$`), prefix: 'bucket' },
   { suffix: new RegExp(`^s3-(?:${REGION}|external-1)\\.${AWS}$`), prefix: 'bucket' },
   { suffix: new RegExp(`^s3-accelerate(?:\\.dualstack)?\\.${AWS}$`), prefix: 'virtual' },
-  { suffix: new RegExp(`^s3express-[a-z0-9]+-az\\d+\\.${REGION}\\.${AWS}$`), prefix: 'virtual' },
-  { suffix: new RegExp(`^s3express-control\\.${REGION}\\.${AWS}$`), prefix: 'path' },
+  // S3 Express zonal endpoints, as the SDKs' S3 endpoint rules write them from a directory
+  // bucket's zone (an Availability Zone `use1-az4`, a Local Zone `usw2-lax1-az1`): FIPS, dual-stack or both.
+  { suffix: new RegExp(`^s3express(?:-fips)?-${ZONE}(?:\\.dualstack)?\\.${REGION}\\.${AWS}$`), prefix: 'virtual' },
+  // S3 Express Regional (control) endpoints: FIPS and dual-stack as the SDKs write them, and the
+  // `s3express-control-dualstack` spelling AWS's endpoint table lists.
+  { suffix: new RegExp(`^s3express-control(?:(?:-fips)?(?:\\.dualstack)?|-dualstack)\\.${REGION}\\.${AWS}$`), prefix: 'path' },
   { suffix: new RegExp(`^vpce-[a-z0-9]+(?:-[a-z0-9]+)*\\.s3\\.${REGION}\\.vpce\\.${AWS}$`), prefix: 'vpce' },
 ];
 

@@ -6,7 +6,8 @@ import type { ReadMessage } from './jsonrpc.js';
 
 /** What the guard needs of an enforcer: extraction plus decision for one request. */
 export interface RequestDecider {
-  decideRequest(request: HttpRequest): RequestDecision;
+  /** `maxBodyBytes`: the largest body extraction reads (its default is 1 MiB). */
+  decideRequest(request: HttpRequest, options?: { maxBodyBytes?: number }): RequestDecision;
 }
 
 /** A `tools/call` decided: forwarded (`allow`, `shadow`) or answered with a denial (`deny`). */
@@ -39,7 +40,10 @@ export function decideCall(decider: RequestDecider, api: IrApi, read: ReadMessag
   for (const [name, value] of Object.entries(headers)) if (!NOT_DECIDED.test(name)) forwarded[name] = value;
   forwarded['content-type'] = 'application/json';
   const host = api.hosts[0] ?? 'mcp.invalid';
-  const result = decider.decideRequest({ method: 'POST', url: `https://${host}${api.endpoint ?? '/'}`, headers: forwarded, body: read.text });
+  // The transport already bounded the message (mcp-guard's `--max-body-bytes`, the stdio line
+  // limit): extraction reads what it read, rather than denying a call over its own 1 MiB default as policy.
+  const maxBodyBytes = Buffer.byteLength(read.text, 'utf8');
+  const result = decider.decideRequest({ method: 'POST', url: `https://${host}${api.endpoint ?? '/'}`, headers: forwarded, body: read.text }, { maxBodyBytes });
   const deciding = result.decisions.find((d) => !d.decision.allow) ?? result.decisions.find((d) => d.decision.mode === 'shadow') ?? result.decisions[0];
   if (deciding === undefined) {
     return { verdict: 'deny', tool, operation: null, rule: 'input:invalid', reasons: ['the call names no operation'], decisionId: null };

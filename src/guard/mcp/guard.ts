@@ -4,6 +4,8 @@ import { isRecord } from '../../core/record.js';
 import type { GuardCode } from '../codes.js';
 import { apiNamed, decideCall, type CallVerdict, type RequestDecider } from './decide.js';
 import { denialResult } from './denial.js';
+import type { DeclaredHeaders } from './headers.js';
+import { ToolHeaderMemory, type ToolHeaderLimits } from './tool-headers.js';
 import { JSONRPC_ERRORS, errorResponse, isUnreadable, readFrame, type Frame, type FrameItem, type JsonRpcId, type JsonRpcMessage, type ReadMessage } from './jsonrpc.js';
 
 /** What the guard did with one client message, for its log and metrics. */
@@ -22,6 +24,8 @@ export interface McpGuardOptions {
   /** The MCP Api (in the catalog) the wrapped server is. */
   api: string;
   onEvent?: (event: GuardEvent) => void;
+  /** Bounds of the `x-mcp-header` declarations learnt from relayed `tools/list` results. */
+  toolHeaderLimits?: Partial<ToolHeaderLimits>;
 }
 
 /** One element of a client frame: forwarded to the server, answered by the guard, or dropped. */
@@ -55,8 +59,26 @@ const PROTOCOL_VERSION_META = 'io.modelcontextprotocol/protocolVersion';
  */
 export class McpGuard {
   private readonly denied = new Map<string, true>();
+  private readonly toolHeaders: ToolHeaderMemory;
 
-  constructor(private readonly options: McpGuardOptions) {}
+  constructor(private readonly options: McpGuardOptions) {
+    this.toolHeaders = new ToolHeaderMemory(options.toolHeaderLimits);
+  }
+
+  /** The `x-mcp-header` declarations learnt in `scope` (a session, or a caller), for the header check. */
+  declaredHeaders(scope: string): DeclaredHeaders {
+    return (tool) => this.toolHeaders.declared(scope, tool);
+  }
+
+  /** A server's `tools/list` result, relayed in `scope` to the request it answers (`firstPage`: it had no `cursor`). */
+  learnTools(scope: string, result: unknown, firstPage: boolean): void {
+    this.toolHeaders.learn(scope, result, firstPage);
+  }
+
+  /** The server said its tools changed (`notifications/tools/list_changed`): no declaration learnt before is relied on. */
+  toolsChanged(): void {
+    this.toolHeaders.forgetAll();
+  }
 
   plan(text: string, context: FrameContext): Plan {
     return this.planFrame(readFrame(text), context);
@@ -157,6 +179,17 @@ export function mergeResponses(plan: Plan, fromServer: ReadonlyMap<string, unkno
 /** A response id as a map key (1 and "1" are different ids). */
 export function idKey(id: unknown): string {
   return `${typeof id}:${String(id)}`;
+}
+
+/** The `tools/list` requests a plan forwards, by response key: whether each asks for the first page (no `cursor`). */
+export function toolListRequests(plan: Plan): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  for (const slot of plan.slots) {
+    if (!('forward' in slot) || slot.forward.method !== 'tools/list' || slot.forward.kind !== 'request' || slot.forward.id === null) continue;
+    const params = slot.forward.message['params'];
+    out.set(idKey(slot.forward.id), !(isRecord(params) && params['cursor'] !== undefined));
+  }
+  return out;
 }
 
 /** The ids of the requests a plan forwards (their responses come from the server). */

@@ -1,12 +1,14 @@
 import { listenOn } from '../../enforce/index.js';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { request as httpsRequest, type Agent } from 'node:https';
 import { normalizeHeaders } from '../../core/headers.js';
 import { EXTRACT_CODES, overrideOf, type ExtractCode, type HttpHeaders } from '../../extract/index.js';
 import { GUARD_CODES, GuardError, type GuardCode } from '../codes.js';
-import { forwardedRequestIds, idKey, mergeResponses, type McpGuard, type Plan } from './guard.js';
-import { headerMismatch } from './headers.js';
+import { forwardedRequestIds, idKey, mergeResponses, toolListRequests, type McpGuard, type Plan } from './guard.js';
+import { headerMismatch, type DeclaredHeaders } from './headers.js';
+import { answerReader, readMessage as watchMessage, scopeOf, type AnswerReader, type Watch } from './watch.js';
 import { JSONRPC_ERRORS, errorResponse, readFrame } from './jsonrpc.js';
+import { clientQueryProblem } from './query.js';
 
 export interface HttpGuardOptions {
   guard: McpGuard;
@@ -23,6 +25,11 @@ export interface HttpGuardOptions {
    * a server that answers a `tools/call` with one JSON body sends nothing until the tool is done.
    */
   upstreamTimeoutMs?: number;
+  /**
+   * The agent for an `https:` upstream that must trust extra anchors (`upstreamTlsAgent`); without
+   * one, Node's roots. Certificate verification is on either way.
+   */
+  upstreamAgent?: Agent;
 }
 
 /** What relaying one request needs: the guard's options but where it listens. */
@@ -49,7 +56,8 @@ const RELAYED_METHODS = new Set(['POST', 'GET', 'DELETE']);
  * the guard's own answers (denials, refusals) merged in frame order (JSON) or sent first (SSE).
  * GET (the server's SSE stream) and DELETE (ending a session) pass through, `Mcp-Session-Id`
  * included. Other methods (405, BG403) and any request naming another target or method in a
- * header or a `_method` parameter (400, BG443/BG418, as the proxy refuses them) are refused.
+ * header or a `_method` parameter (400, BG443/BG418, as the proxy refuses them) are refused, and
+ * so is one carrying a query string of its own (400, BG780): the upstream gets its url's query only.
  */
 export async function serveHttpGuard(options: HttpGuardOptions): Promise<HttpGuard> {
   const endpoint = trimSlash(options.upstream.pathname);
@@ -81,20 +89,28 @@ async function handle(options: RelayOptions, endpoint: string, req: IncomingMess
     req.resume();
     return refuse(options, res, 400, override.code, override.message);
   }
+  const query = clientQueryProblem(req.url ?? '');
+  if (query !== null) {
+    req.resume();
+    return refuse(options, res, 400, GUARD_CODES.clientQuery, query);
+  }
   if (!RELAYED_METHODS.has(req.method ?? '')) {
     req.resume();
     res.setHeader('allow', 'POST, GET, DELETE');
     return refuse(options, res, 405, EXTRACT_CODES.unsupportedMethod, `method \`${req.method ?? ''}\` is not one streamable http uses (post, get, delete); refused`);
   }
   if (req.method !== 'POST') {
-    await relay(options, req, res, null);
+    // A session's GET stream carries the server's own notifications (`tools/list_changed` among them).
+    await relay(options, req, res, null, { guard: options.guard, scope: () => '', lists: new Map() });
     return;
   }
   const body = await readBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   if ('refused' in body) return refuse(options, res, body.status, GUARD_CODES.unreadableBody, body.refused);
   const headers = normalizeHeaders(req.headersDistinct as HttpHeaders);
   const frame = readFrame(body.text);
-  const mismatch = headerMismatch(headers, frame);
+  const scope = scopeOf(headers);
+  const declared: DeclaredHeaders = (tool) => options.guard.declaredHeaders(scope())(tool);
+  const mismatch = headerMismatch(headers, frame, declared);
   if (mismatch !== null) return refuse(options, res, 400, mismatch.code, mismatch.message);
   const session = headers.get('mcp-session-id')?.[0] ?? '';
   const revision = headers.get('mcp-protocol-version')?.[0] ?? null;
@@ -107,7 +123,7 @@ async function handle(options: RelayOptions, endpoint: string, req: IncomingMess
     else sendJson(res, status, plan.batch ? local : local[0]);
     return;
   }
-  await relay(options, req, res, { text: plan.batch ? `[${forwarded.join(',')}]` : forwarded[0]!, plan, local });
+  await relay(options, req, res, { text: plan.batch ? `[${forwarded.join(',')}]` : forwarded[0]!, plan, local }, { guard: options.guard, scope, lists: toolListRequests(plan) });
 }
 
 /** What a POST forwards: the re-serialized messages, and the guard's own answers to merge in. */
@@ -152,7 +168,7 @@ function drain(req: IncomingMessage, outcome: { refused: string; status: number 
   return outcome;
 }
 
-function upstreamHeaders(incoming: IncomingHttpHeaders, upstream: URL, body: string | null): OutgoingHttpHeaders {
+function upstreamHeaders(incoming: IncomingHttpHeaders, upstream: URL, body: string | null, method: string): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   const listed = new Set(String(incoming['connection'] ?? '').split(',').map((v) => v.trim().toLowerCase()));
   for (const [name, value] of Object.entries(incoming)) {
@@ -161,6 +177,8 @@ function upstreamHeaders(incoming: IncomingHttpHeaders, upstream: URL, body: str
     out[name] = value;
   }
   out['host'] = upstream.host;
+  // A GET stream carries `tools/list_changed`, which the guard reads as it passes (watch.ts).
+  if (method === 'GET') out['accept-encoding'] = 'identity';
   if (body !== null) {
     // An answer the guard merges its own answers into must be readable as sent.
     out['accept-encoding'] = 'identity';
@@ -181,15 +199,15 @@ function clientHeaders(incoming: IncomingHttpHeaders, rebodied: boolean): Outgoi
 }
 
 /** Sends the request upstream and streams the answer back, merging the guard's own answers in. */
-function relay(options: RelayOptions, req: IncomingMessage, res: ServerResponse, forward: Forward | null): Promise<void> {
+function relay(options: RelayOptions, req: IncomingMessage, res: ServerResponse, forward: Forward | null, watch: Watch): Promise<void> {
   const { upstream } = options;
+  // The configured url as is, its query included: a client query was refused in handle().
   const target = new URL(upstream);
-  const query = (req.url ?? '').split('?')[1];
-  if (query !== undefined) target.search = `?${query}`;
-  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const body = forward?.text ?? null;
+  const method = req.method ?? 'GET';
+  const request = { method, headers: upstreamHeaders(req.headers, upstream, body, method) };
   return new Promise<void>((resolve) => {
-    const outgoing = send(target, { method: req.method ?? 'GET', headers: upstreamHeaders(req.headers, upstream, body) });
+    const outgoing = target.protocol === 'https:' ? httpsRequest(target, { ...request, rejectUnauthorized: true, ...(options.upstreamAgent === undefined ? {} : { agent: options.upstreamAgent }) }) : httpRequest(target, request);
     const timeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
     let timedOut = false;
     const fail = (status: number, message: string): void => {
@@ -211,7 +229,7 @@ function relay(options: RelayOptions, req: IncomingMessage, res: ServerResponse,
     });
     outgoing.once('response', (answer) => {
       outgoing.setTimeout(0);
-      respond(answer, res, forward).then(resolve, () => {
+      respond(answer, res, forward, watch).then(resolve, () => {
         res.destroy();
         resolve();
       });
@@ -237,20 +255,22 @@ function sendFailure(options: Pick<HttpGuardOptions, 'guard'>, res: ServerRespon
   sendJson(res, status, forward.plan.batch ? merged : merged[0]);
 }
 
-async function respond(answer: IncomingMessage, res: ServerResponse, forward: Forward | null): Promise<void> {
+async function respond(answer: IncomingMessage, res: ServerResponse, forward: Forward | null, watch: Watch): Promise<void> {
   const status = answer.statusCode ?? 502;
   const type = String(answer.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const local = forward?.local ?? [];
+  // Only a success carries tool lists and notifications; answers pass unchanged while read.
+  const reader = status >= 200 && status < 300 && answer.headers['content-encoding'] === undefined ? answerReader(watch, type) : null;
   if (local.length === 0 || forward === null || status >= 300) {
     res.writeHead(status, answer.statusMessage, clientHeaders(answer.headers, false));
-    await pipe(answer, res);
+    await pipe(answer, res, reader);
     return;
   }
   if (type === 'text/event-stream') {
     // The guard's answers go first, as events of the same stream: each carries its request's id.
     res.writeHead(status, answer.statusMessage, clientHeaders(answer.headers, false));
     for (const reply of local) res.write(`event: message\ndata: ${JSON.stringify(reply)}\n\n`);
-    await pipe(answer, res);
+    await pipe(answer, res, reader);
     return;
   }
   const chunks: Buffer[] = [];
@@ -268,6 +288,8 @@ async function respond(answer: IncomingMessage, res: ServerResponse, forward: Fo
   for (const response of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
     if (typeof response === 'object' && response !== null && 'id' in response) fromServer.set(idKey((response as { id: unknown }).id), response);
   }
+  // Learnt before the answer is sent: the client's next call may use what it lists.
+  if (reader !== null) watchMessage(watch, value);
   const merged = mergeResponses(forward.plan, fromServer);
   const known = new Set(forwardedRequestIds(forward.plan).map(idKey));
   for (const [key, response] of fromServer) if (!known.has(key)) merged.push(response);
@@ -276,11 +298,14 @@ async function respond(answer: IncomingMessage, res: ServerResponse, forward: Fo
   res.end(out);
 }
 
-async function pipe(from: IncomingMessage, to: ServerResponse): Promise<void> {
+async function pipe(from: IncomingMessage, to: ServerResponse, reader: AnswerReader | null): Promise<void> {
   to.flushHeaders();
   for await (const chunk of from) {
+    // Read before the client has it: what it learns applies to the client's next request.
+    reader?.chunk(chunk as Buffer);
     if (!to.write(chunk as Buffer)) await new Promise<void>((resolve) => to.once('drain', () => resolve()));
   }
+  reader?.end();
   to.end();
 }
 

@@ -12,3 +12,4 @@ export { runStdioGuard } from './stdio.js';
 export type { StdioGuard, StdioGuardOptions } from './stdio.js';
 export { relayMcpRequest, serveHttpGuard } from './http.js';
 export type { HttpGuard, HttpGuardOptions, RelayOptions } from './http.js';
+export { upstreamTlsAgent } from './upstream-tls.js';

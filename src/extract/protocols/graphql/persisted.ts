@@ -56,7 +56,13 @@ export function expandStoredDocument(entry: unknown, api: IrApi): unknown {
     if (own === null || ids.some((s) => s.id !== own)) persistedNextToQuery(ids.map((s) => s.member));
     return plain(entry, query);
   }
-  const trusted = trustedBodies(api) ?? fail(EXTRACT_CODES.missingQuery, 'the request names a stored document and the api declares no trusted documents');
+  const trusted = trustedBodies(api);
+  // An APQ hash alone is a cache probe with a fallback: the client sends the query when told the
+  // hash is not stored. Other ids (`documentId`, Relay's) have none: a document the manifest lacks is refused.
+  if (ids.length === 1 && ids[0]!.member === 'extensions.persistedQuery' && trusted?.get(ids[0]!.id) === undefined) {
+    fail(EXTRACT_CODES.persistedQueryNotFound, `\`extensions.persistedQuery\` names ${quote(ids[0]!.id, 'id', 'a document')}, which is not stored: send the query with it`);
+  }
+  if (trusted === null) return fail(EXTRACT_CODES.missingQuery, 'the request names a stored document and the api declares no trusted documents');
   let body: string | undefined;
   for (const { member, id } of ids) {
     const found = trusted.get(id);
