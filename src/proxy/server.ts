@@ -64,7 +64,7 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     const signed = signedHostRefusal(req, upstream);
     if (signed !== null) return sendProblem(res, 421, PROXY_CODES.signedHostChanged, signed);
     // Links and redirects the upstream names lead back through the proxy, under the segment the request was routed by.
-    const rewrite = linkRewriter(options.enforcer.catalog()?.apis ?? [], upstream.api, upstream.origin, req.headers.host, req.url === target ? '' : `/${upstream.api}`);
+    const rewrite = linkRewriter(options.enforcer.catalog()?.apis ?? [], upstream.api, upstream.origin, req.headers.host, req.url === target ? '' : `/${upstream.api}`, req.url);
     if (rewrite !== null) rewriteResponseLinks(res, rewrite);
     handle(req, res, upstream).catch(() => sendProblem(res, 500, PROXY_CODES.upstreamFailed, 'the proxy failed while handling the request'));
     return undefined;
