@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { hostReading } from '../extract/index.js';
 import type { IrApi } from '../ir/types.js';
+import { repositoryAlias } from './link-alias.js';
 
 /*
  * Reverse mode: an upstream names its own origin in `Link` (GitHub's pagination: `<https://api.
@@ -11,15 +12,18 @@ import type { IrApi } from '../ir/types.js';
  * the api's own origin, through the proxy.
  */
 
-/** Rewrites absolute URLs on one of `from` (origins, each with its path prefix, no trailing `/`) onto `to`. */
-export function urlRewriter(from: readonly string[], to: string): (url: string) => string {
+/**
+ * Rewrites absolute URLs on one of `from` (origins, each with its path prefix, no trailing `/`) onto
+ * `to`; `alias` may rewrite the path that follows the prefix (link-alias.ts).
+ */
+export function urlRewriter(from: readonly string[], to: string): (url: string, alias?: (rest: string) => string) => string {
   const bases = from.map((b) => b.replace(/\/+$/, '').toLowerCase());
-  return (url) => {
+  return (url, alias = (rest) => rest) => {
     const lower = url.toLowerCase();
     for (const base of bases) {
       if (!lower.startsWith(base)) continue;
       const rest = url.slice(base.length);
-      if (rest === '' || /^[/?#]/.test(rest)) return `${to}${rest === '' || rest.startsWith('/') ? rest : `/${rest}`}`;
+      if (rest === '' || /^[/?#]/.test(rest)) return `${to}${rest === '' || rest.startsWith('/') ? alias(rest) : `/${rest}`}`;
     }
     return url;
   };
@@ -39,14 +43,16 @@ type Api = Pick<IrApi, 'name' | 'protocol' | 'hosts'>;
  * `host[:port]` and no host of any api the catalog lists: a raw `Host` would be written into
  * `Link`, and an api host would send the client straight to the api, undecided, over plain http.
  */
-export function linkRewriter(apis: readonly Api[], api: string, upstream: URL, hostHeader: string | undefined, routedPrefix: string): ((url: string) => string) | null {
+export function linkRewriter(apis: readonly Api[], api: string, upstream: URL, hostHeader: string | undefined, routedPrefix: string): ((url: string, requestPath?: string) => string) | null {
   if (hostHeader === undefined || !HOST_HEADER.test(hostHeader)) return null;
   const named = hostHeader.replace(/:\d+$/, '').toLowerCase();
   if (apis.some((a) => a.hosts.some((h) => h.toLowerCase() === named))) return null;
   const hosts = apis.find((a) => a.name === api);
   const reading = hosts === undefined ? undefined : hostReading(hosts, upstream.hostname.toLowerCase());
   const same = hosts === undefined || reading === undefined ? [] : hosts.hosts.filter((h) => hostReading(hosts, h.toLowerCase()) === reading);
-  return urlRewriter([`${upstream.origin}${upstream.pathname}`, ...same.map((h) => `https://${h}`)], `http://${hostHeader}${routedPrefix}`);
+  const rewrite = urlRewriter([`${upstream.origin}${upstream.pathname}`, ...same.map((h) => `https://${h}`)], `http://${hostHeader}${routedPrefix}`);
+  // The request's path is an argument, not part of the rewriter: one rewriter serves every request of a client's `Host`.
+  return (url, requestPath) => rewrite(url, requestPath === undefined ? undefined : (rest) => repositoryAlias(rest, requestPath));
 }
 
 /** A `Link` value (RFC 8288) with each `<target>` rewritten, or a `Location` value rewritten whole. */

@@ -70,7 +70,10 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     if (signed !== null) return sendProblem(res, 421, PROXY_CODES.signedHostChanged, signed);
     // Links and redirects the upstream names lead back through the proxy, under the segment the request was routed by.
     const rewrite = rewriters(options.enforcer.catalog()?.apis ?? NO_APIS, upstream, req.headers.host, req.url !== target);
-    if (rewrite !== null) rewriteResponseLinks(res, rewrite);
+    if (rewrite !== null) {
+      const requestPath = req.url;
+      rewriteResponseLinks(res, (url) => rewrite(url, requestPath));
+    }
     handle(req, res, upstream).catch(() => sendProblem(res, 500, PROXY_CODES.upstreamFailed, 'the proxy failed while handling the request'));
     return undefined;
   });
@@ -89,7 +92,7 @@ const NO_APIS: readonly IrApi[] = Object.freeze([]);
 /** `Host` values kept per upstream and routing before the cache of one starts again. */
 const MAX_REWRITERS = 256;
 
-type Rewrite = ((url: string) => string) | null;
+type Rewrite = ((url: string, requestPath?: string) => string) | null;
 
 /**
  * `linkRewriter` for a response, kept by upstream, by whether the request was routed by its path

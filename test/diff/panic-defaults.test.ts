@@ -82,6 +82,7 @@ describe('a change of the panic flag or the defaults only', () => {
     expect(report.rows.length).toBeGreaterThan(0);
     for (const row of report.rows) expect([row.before.rule, row.after.rule].some((r) => r.startsWith('default:'))).toBe(true);
     examplesHold(base, head, report);
-    expect(report.summary.cellsEvaluated).toBeLessThanOrEqual(1_000);
+    // The bound grows with the example catalog (1,134 cells with the gh/Octokit routes of github-rest).
+    expect(report.summary.cellsEvaluated).toBeLessThanOrEqual(1_500);
   });
 });

@@ -24,7 +24,7 @@ describe('denial details', () => {
 
   it('a request no route matches is denied with the extractor\'s code and message, not the missing operation', async () => {
     harness.decided.length = 0;
-    const res = await send(harness.proxy.url, { method: 'GET', path: '/user', headers: { host: 'api.github.com', authorization: 'Bearer fake-github-developer-gh-token' } });
+    const res = await send(harness.proxy.url, { method: 'GET', path: '/user/keys', headers: { host: 'api.github.com', authorization: 'Bearer fake-github-developer-gh-token' } });
     expect(res.status).toBe(403);
     const body = res.json() as { detail: string; error_code: string; reasons: string[] };
     expect(body.error_code).toBe(EXTRACT_CODES.wrongEndpoint);
