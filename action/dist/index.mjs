@@ -74196,7 +74196,7 @@ function buildOperation(name, op, protocol) {
       environmentArg: op.resource.environmentArg ?? null,
       projectArg: op.resource.projectArg ?? null
     } : null,
-    http: op.http ? { method: op.http.method, path: op.http.path } : null,
+    http: op.http ? { method: op.http.method, path: op.http.path, ...op.http.bodyIsData === true ? { bodyIsData: true } : {} } : null,
     ...op.sql ? { sql: { argument: op.sql.argument } } : {}
   };
 }
@@ -78601,6 +78601,373 @@ function queryOperations(request2, api) {
   return [{ name: catalogedSpelling(api, action, "action"), type: "request", args }];
 }
 
+// src/core/json-ordered.ts
+var INTEGER_NAME = /"(?:[0-9]|\\u003[0-9]){1,10}"[ \t\n\r]*:/;
+var TOKEN2 = /[ \t\n\r]*("(?:[^"\\]|\\.)*"|[^ \t\n\r,:{}[\]"]+|[,:{}[\]])/y;
+var REWRITTEN_STRING = /[\\\ud800-\udfff]/;
+function stringifyInWrittenOrder(text2, value) {
+  if (!INTEGER_NAME.test(text2)) return JSON.stringify(value);
+  return compactInWrittenOrder(text2);
+}
+function compactInWrittenOrder(text2) {
+  let out = "";
+  TOKEN2.lastIndex = 0;
+  for (let m = TOKEN2.exec(text2); m !== null; m = TOKEN2.exec(text2)) {
+    const token = m[1];
+    const first = token.charCodeAt(0);
+    if (first === 34) out += REWRITTEN_STRING.test(token) ? JSON.stringify(JSON.parse(token)) : token;
+    else if (first === 45 || first >= 48 && first <= 57) out += JSON.stringify(Number(token));
+    else out += token;
+  }
+  return out;
+}
+
+// src/extract/protocols/original.ts
+function isAwsSigned(request2) {
+  const auth2 = headerValues(request2.headers, "authorization");
+  if (auth2.some((v) => /^\s*AWS4-|^\s*AWS\s/i.test(v))) return true;
+  const names = [...request2.url.searchParams.keys()].map((n2) => n2.toLowerCase());
+  return names.includes("x-amz-signature") || names.includes("signature") && names.includes("awsaccesskeyid");
+}
+function keepsOriginal(request2, api) {
+  return api.protocol === "aws-query" || api.protocol === "aws-json" || api.protocol === "rest-xml" || api.protocol === "s3" || isAwsSigned(request2);
+}
+var ONE_WAY_FORM = /^(?:[A-Za-z0-9\-._~!$'()*,:@/?=&]|%[0-9A-Fa-f]{2})*$/;
+var ONE_WAY_FORM_BODY = /^(?:[A-Za-z0-9\-._~!$'()*,:@/?=&+]|%[0-9A-Fa-f]{2})*$/;
+function oneWayForm(raw, body = false) {
+  if (!(body ? ONE_WAY_FORM_BODY : ONE_WAY_FORM).test(raw)) return false;
+  try {
+    decodeURIComponent(raw);
+    return true;
+  } catch {
+    return false;
+  }
+}
+var JSON_TOKEN = /[ \t\n\r]*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|[{}[\]:,])/y;
+function tokens(text2) {
+  const out = [];
+  JSON_TOKEN.lastIndex = 0;
+  let end = 0;
+  for (let m = JSON_TOKEN.exec(text2); m !== null; m = JSON_TOKEN.exec(text2)) {
+    out.push(m[1]);
+    end = JSON_TOKEN.lastIndex;
+  }
+  return text2.slice(end).trim() === "" ? out : null;
+}
+function exactDecimal(token) {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(token);
+  if (m === null) return token;
+  const fraction = m[3] ?? "";
+  let digits2 = `${m[2]}${fraction}`.replace(/^0+/, "");
+  let exponent = Number(m[4] ?? "0") - fraction.length;
+  if (digits2 === "") return "0";
+  while (digits2.endsWith("0")) {
+    digits2 = digits2.slice(0, -1);
+    exponent++;
+  }
+  return `${m[1]}${digits2}e${exponent}`;
+}
+function sameJson(original, canonical3) {
+  const a = tokens(original);
+  const b = tokens(canonical3);
+  if (a === null || b === null || a.length !== b.length) return false;
+  return a.every((t, i) => {
+    const u = b[i];
+    if (t === u) return true;
+    if (t.startsWith('"') && u.startsWith('"')) return JSON.parse(t) === JSON.parse(u);
+    if (/^-?\d/.test(t) && /^-?\d/.test(u)) return exactDecimal(t) === exactDecimal(u);
+    return false;
+  });
+}
+function sentContentType(headers) {
+  const values2 = headerValues(headers, "content-type");
+  return values2.length === 1 ? values2[0] : null;
+}
+function plainContentType(sent, type) {
+  const [media = "", ...params] = sent.split(";").map((p) => p.trim());
+  if (media.toLowerCase() !== type) return false;
+  return params.every((p) => /^charset\s*=\s*"?utf-8"?$/i.test(p));
+}
+function withOriginal(request2, api, message3) {
+  if (!keepsOriginal(request2, api)) return message3;
+  const signed = isAwsSigned(request2);
+  const refuse2 = (what) => fail(EXTRACT_CODES.signedNotForwardable, `the request is aws-signed, but its ${what} reads more than one way and the proxy would have to rewrite it: the signature would no longer match`);
+  const search = request2.url.search.slice(1);
+  let target = message3.target;
+  if (oneWayForm(search)) target = `${request2.url.pathname}${request2.url.search}`;
+  else if (signed && target !== `${request2.url.pathname}${request2.url.search}`) refuse2("query string");
+  const sent = sentContentType(request2.headers);
+  const type = mediaType(request2.headers);
+  let contentType = message3.contentType;
+  if (sent !== null && type !== null && plainContentType(sent, type)) contentType = sent;
+  else if (signed && sent !== null && sent !== contentType) refuse2(`content type ${quote(sent, "mediaType", "of an unexpected form")}`);
+  let body = message3.body;
+  const rewritten2 = typeof message3.body === "string" ? message3.body : null;
+  const bom = Buffer.byteLength(request2.text, "utf8") !== request2.bytes.byteLength;
+  if (rewritten2 !== null && (bom || request2.text !== rewritten2)) {
+    const same2 = !bom && (type === "application/x-www-form-urlencoded" ? oneWayForm(request2.text, true) : sameJson(request2.text, rewritten2));
+    if (same2) body = request2.bytes;
+    else if (signed) refuse2("body");
+  }
+  return { ...message3, target, contentType, body };
+}
+function canonicalAsSent(request2, api) {
+  const types = headerValues(request2.headers, "content-type");
+  if (new Set(types).size > 1) fail(EXTRACT_CODES.unsupportedContentType, "the request has several content types");
+  const encodings = headerValues(request2.headers, "content-encoding");
+  const message3 = {
+    method: request2.method,
+    target: `${request2.url.pathname}${request2.url.search === "" ? "" : `?${new URLSearchParams([...request2.url.searchParams]).toString()}`}`,
+    contentType: types[0] ?? null,
+    body: request2.bytes,
+    ...encodings.length === 0 || api.protocol !== "s3" ? {} : { contentEncoding: encodings.join(", ") }
+  };
+  return withOriginal(request2, api, message3);
+}
+
+// src/extract/protocols/canonical-http.ts
+var AWS_JSON = /^application\/x-amz-json-\d+\.\d+$/;
+function canonicalHttp(request2, api) {
+  return withOriginal(request2, api, rewritten(request2));
+}
+function rewritten(request2) {
+  const { method, url, headers, text: text2 } = request2;
+  const search = new URLSearchParams([...url.searchParams]).toString();
+  const target = `${url.pathname}${search === "" ? "" : `?${search}`}`;
+  if (text2 === "") return { method, target, contentType: null, body: "" };
+  const type = mediaType(headers);
+  if (type === null) return fail(EXTRACT_CODES.unsupportedContentType, "the request has a body but no content type: servers differ on how they read it");
+  if (type.includes(",")) return fail(EXTRACT_CODES.unsupportedContentType, `the request has several content types (${quote(type, "mediaType", "of an unexpected form")})`);
+  if (isJson(type) || AWS_JSON.test(type)) return { method, target, contentType: type, body: stringifyInWrittenOrder(text2, readJson(text2)) };
+  if (type === "application/x-www-form-urlencoded") return { method, target, contentType: type, body: new URLSearchParams(text2).toString() };
+  if (type.startsWith("multipart/")) return fail(EXTRACT_CODES.notForwardable, "a multipart body is not forwarded: the proxy writes back only json and form bodies");
+  return { method, target, contentType: `${type}; charset=utf-8`, body: text2 };
+}
+
+// src/core/route-template.ts
+function splitPath(path21) {
+  return path21.split("/").filter((s) => s !== "");
+}
+function parseTemplate(path21) {
+  return splitPath(path21).map((part) => {
+    const m = /^\{([^{}+]+)(\+?)\}$/.exec(part);
+    return m?.[1] !== void 0 ? { param: m[1], greedy: m[2] === "+" } : { literal: part };
+  });
+}
+function templateParameters(parts) {
+  return parts.flatMap((p) => "param" in p ? [p.param] : []);
+}
+function templateShape(parts) {
+  return "/" + parts.map((p) => "literal" in p ? p.literal : p.greedy ? "{+}" : "{}").join("/");
+}
+
+// src/extract/protocols/rest/multipart.ts
+function multipartFields(headers, text2) {
+  const [raw] = headerValues(headers, "content-type");
+  const boundary = raw === void 0 ? null : /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(raw);
+  const delimiter = boundary?.[1] ?? boundary?.[2];
+  if (delimiter === void 0) return null;
+  const marker = `--${delimiter}`;
+  const starts = [];
+  for (let at = text2.indexOf(marker); at !== -1; at = text2.indexOf(marker, at + marker.length)) {
+    if (at !== 0 && text2.slice(at - 2, at) !== "\r\n") return null;
+    if (!/^(?:--)?[ \t]*(?:\r\n|$)/.test(text2.slice(at + marker.length, at + marker.length + 200))) return null;
+    starts.push(at);
+  }
+  const chunks = starts.map((at, i) => text2.slice(at + marker.length, starts[i + 1] ?? text2.length));
+  if (chunks.length < 2) return null;
+  const pairs = [];
+  let closed = false;
+  for (const [i, chunk] of chunks.entries()) {
+    if (chunk.startsWith("--")) {
+      if (i !== chunks.length - 1) return null;
+      closed = true;
+      break;
+    }
+    const part = chunk.replace(/^[ \t]*\r\n/, "");
+    const split = /\r?\n\r?\n/.exec(part);
+    if (!split) return null;
+    const head = part.slice(0, split.index).split(/\r?\n/);
+    const content = part.slice(split.index + split[0].length).replace(/\r?\n$/, "");
+    const dispositions = head.filter((line) => /^content-disposition\s*:/i.test(line));
+    if (dispositions.length !== 1) return null;
+    const disposition = dispositions[0] ?? "";
+    if (/[;\s]name\*\s*=/i.test(disposition)) return null;
+    const names = [...disposition.matchAll(/;\s*name\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s"]+))/gi)];
+    if (names.length !== 1) return null;
+    const name = names[0]?.[1] ?? names[0]?.[2];
+    if (name === void 0 || name === "" || name.includes("\\")) return null;
+    const file = /;\s*filename\*?\s*=/i.test(disposition);
+    pairs.push({ name, value: file ? { file: content } : content });
+  }
+  return closed ? pairs : null;
+}
+
+// src/extract/protocols/rest/body.ts
+function bodyParameters(headers, text2) {
+  if (text2.trim() === "") return [];
+  const type = mediaType(headers);
+  if (type === null) return fail(EXTRACT_CODES.unsupportedContentType, "the request has a body but no content type: servers differ on how they read it");
+  if (isJson(type)) {
+    const value = readJson(text2);
+    return isRecord(value) ? Object.entries(value).map(([name, v]) => ({ name, value: v })) : [];
+  }
+  if (type === "application/x-www-form-urlencoded") return [...new URLSearchParams(text2)].map(([name, value]) => ({ name, value }));
+  if (type === "multipart/form-data") {
+    return multipartFields(headers, text2) ?? fail(EXTRACT_CODES.invalidBody, "the multipart body cannot be read into named fields");
+  }
+  return fail(EXTRACT_CODES.unsupportedContentType, `content type ${quote(type, "mediaType", "of an unexpected form")} cannot be read for request parameters`);
+}
+
+// src/extract/protocols/rest/params.ts
+function resourceArguments(op) {
+  return resourcePaths(op).map((p) => p.split(".")[0] ?? p);
+}
+function mergeParameters(places, guarded2, op, readPaths = []) {
+  const ambiguous = (message3) => fail(EXTRACT_CODES.ambiguousParameters, message3);
+  const guardedBy = new Map([...guarded2].map((g) => [goFold(g), g]));
+  const nested = [...resourcePaths(op), ...readPaths].flatMap((p) => p.includes(".") ? [p.split(".")] : []);
+  const seen = /* @__PURE__ */ new Map();
+  const args = {};
+  for (const { where, pairs } of places) {
+    const own2 = /* @__PURE__ */ new Map();
+    for (const { name, value } of pairs) {
+      const base = parameterBase(name);
+      const key = goFold(base);
+      const guard = guardedBy.get(key);
+      if (guard !== void 0 && name !== guard) {
+        ambiguous(`${labelled("argument", guard, "key", "an argument")} is given in another spelling (case, brackets or dots), which servers read differently`);
+      }
+      for (const path21 of nested) {
+        if (path21[0] !== name) continue;
+        const spelled = nestedFoldConflict(value, path21.slice(1));
+        if (spelled !== null) {
+          ambiguous(`${labelled("member", spelled, "key", "a member")} on the path to argument ${"`"}${path21.join(".")}${"`"} is spelled in another case, or twice in different cases: servers that match names without case read it differently`);
+        }
+      }
+      const entry = own2.get(key) ?? { name: base, values: [] };
+      entry.values.push(base === name ? value : { [name]: value });
+      own2.set(key, entry);
+    }
+    for (const [key, { name, values: values2 }] of own2) {
+      const distinct3 = new Set(values2.map(canonical));
+      if (distinct3.size > 1 && guardedBy.has(key)) {
+        ambiguous(`${labelled("argument", name, "key", "an argument")} is given several times with different values`);
+      }
+      const [only] = distinct3;
+      const value = distinct3.size === 1 && only !== void 0 ? only : canonical(values2.map(canonical));
+      const earlier = seen.get(key);
+      if (earlier && earlier.value !== value) {
+        ambiguous(`${labelled("argument", name, "key", "an argument")} is given in the ${earlier.where} and the ${where} with different values: servers differ on which wins`);
+      }
+      if (!earlier) seen.set(key, { where, value });
+      if (!hasOwn(args, name) && values2.length > 0) args[name] = values2[0];
+    }
+  }
+  return args;
+}
+function nestedFoldConflict(value, path21) {
+  let current = value;
+  for (const segment of path21) {
+    if (!isRecord(current)) return null;
+    const conflict2 = foldConflict(current, [segment]);
+    if (conflict2 !== null) return conflict2;
+    current = current[segment];
+  }
+  return null;
+}
+function parameterBase(name) {
+  const cut = name.search(/[[.]/);
+  return cut > 0 ? name.slice(0, cut) : name;
+}
+function canonical(value) {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value) ?? "undefined";
+}
+
+// src/extract/protocols/rest/route.ts
+var http = {
+  protocol: "http",
+  // A REST request is one message: the request itself.
+  messages: (request2, api) => [() => restOperations(request2, api)]
+};
+function restOperations(request2, api) {
+  const { method, url, headers, text: text2 } = request2;
+  const route = matchRoute(api, method, url);
+  const read2 = api.argumentPaths ?? [];
+  const guarded2 = /* @__PURE__ */ new Set([...Object.keys(route.params), ...resourceArguments(route.op), ...read2.map((p) => p.split(".")[0] ?? p)]);
+  const body = bodyParameters(headers, text2);
+  checkParameterNames(url.search, [...url.searchParams.keys()], [...guarded2]);
+  checkParameterNames(mediaType(headers) === "application/x-www-form-urlencoded" ? text2 : "", body.map((p) => p.name), [...guarded2]);
+  const args = mergeParameters(
+    [
+      { where: "path", pairs: Object.entries(route.params).map(([name, value]) => ({ name, value })) },
+      { where: "query string", pairs: [...url.searchParams].map(([name, value]) => ({ name, value })) },
+      { where: "body", pairs: body }
+    ],
+    guarded2,
+    route.op,
+    read2
+  );
+  return [{ name: route.op.name, type: route.op.type, args }];
+}
+function matchRoute(api, method, url) {
+  const route = bestRoute(api, method, url) ?? (method === "HEAD" ? bestRoute(api, "GET", url) : null);
+  if (route !== null) return route;
+  if (method === "OPTIONS") {
+    return fail(EXTRACT_CODES.undeclaredOptions, `api \`${api.name}\` declares no \`OPTIONS\` route for \`${url.pathname}\`: the server may run any handler for it, so it is not forwarded`);
+  }
+  return fail(EXTRACT_CODES.wrongEndpoint, `no operation of api \`${api.name}\` matches \`${method} ${url.pathname}\``);
+}
+function bestRoute(api, method, url) {
+  const segments2 = splitPath(url.pathname);
+  let best = null;
+  let tied = null;
+  for (const op of api.operations) {
+    if (!op.http || op.http.method !== method) continue;
+    const matched = matchTemplate(parseTemplate(op.http.path), segments2);
+    if (!matched) continue;
+    const better = !best || matched.literal > best.literal || matched.literal === best.literal && matched.greedy < best.greedy;
+    if (better) {
+      best = { op, ...matched };
+      tied = null;
+    } else if (best && matched.literal === best.literal && matched.greedy === best.greedy) {
+      tied = op;
+    }
+  }
+  if (!best) return null;
+  if (tied) fail(EXTRACT_CODES.ambiguousParameters, `\`${method} ${url.pathname}\` matches operations \`${best.op.name}\` and \`${tied.name}\` equally well`);
+  return best;
+}
+function matchTemplate(template, segments2) {
+  const greedyAt = template.findIndex((p) => "param" in p && p.greedy);
+  if (greedyAt < 0 ? template.length !== segments2.length : segments2.length < template.length) return null;
+  const extra = segments2.length - template.length;
+  const params = {};
+  let literal = 0;
+  for (let i = 0; i < template.length; i++) {
+    const part = template[i];
+    const at = greedyAt >= 0 && i > greedyAt ? i + extra : i;
+    if ("literal" in part) {
+      if (part.literal !== segments2[at]) return null;
+      literal++;
+    } else if (part.greedy) {
+      params[part.param] = segments2.slice(i, i + extra + 1).map(safeDecode).join("/");
+    } else {
+      params[part.param] = safeDecode(segments2[at] ?? "");
+    }
+  }
+  return { params, literal, greedy: greedyAt < 0 ? 0 : 1 };
+}
+function safeDecode(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 // src/extract/protocols/graphql/canonical.ts
 var import_graphql4 = __toESM(require_graphql2(), 1);
 
@@ -78896,14 +79263,14 @@ function canonicalGraphqlRequest(entry, limits, method) {
   if (entry.query !== void 0 && entry.query !== null && persisted.length > 0) persistedNextToQuery(persisted);
   if (persisted.length > 0) fail(EXTRACT_CODES.missingQuery, "the request names a stored document and the api declares no trusted documents");
   try {
-    return canonical(entry, limits, method);
+    return canonical2(entry, limits, method);
   } catch (e) {
     if (e instanceof ExtractFailure) throw e;
     if (e instanceof RangeError) fail(EXTRACT_CODES.limitExceeded, "graphql document is nested too deeply");
     throw e;
   }
 }
-function canonical(entry, limits, method) {
+function canonical2(entry, limits, method) {
   const { query, operationName } = entry;
   if (query === void 0 || query === null || typeof query === "string" && query.trim() === "") fail(EXTRACT_CODES.missingQuery, "the request has no graphql `query`");
   if (typeof query !== "string") fail(EXTRACT_CODES.invalidBody, "graphql `query` must be a string");
@@ -79133,9 +79500,12 @@ function storedIds(entry) {
 // src/extract/protocols/graphql/transport.ts
 var graphql = {
   protocol: "graphql",
-  messages: (request2, api) => graphqlRequests(request2, api).map((entry) => () => graphqlOperations(expandStoredDocument(entry, api))),
-  canonical: (request2, api, limits) => canonicalGraphql(request2, api, limits)
+  messages: (request2, api) => offEndpointRoute(request2, api) ? http.messages(request2, api) : graphqlRequests(request2, api).map((entry) => () => graphqlOperations(expandStoredDocument(entry, api))),
+  canonical: (request2, api, limits) => offEndpointRoute(request2, api) ? canonicalHttp(request2, api) : canonicalGraphql(request2, api, limits)
 };
+function offEndpointRoute(request2, api) {
+  return !pathMatchesEndpoint(request2.url, api.endpoint) && api.operations.some((op) => op.http !== null);
+}
 function canonicalGraphql(request2, api, limits) {
   const entries2 = graphqlRequests(request2, api);
   const type = mediaType(request2.headers);
@@ -79303,230 +79673,6 @@ function checkArgumentCase(value, guarded2, prefix) {
   }
 }
 
-// src/core/route-template.ts
-function splitPath(path21) {
-  return path21.split("/").filter((s) => s !== "");
-}
-function parseTemplate(path21) {
-  return splitPath(path21).map((part) => {
-    const m = /^\{([^{}+]+)(\+?)\}$/.exec(part);
-    return m?.[1] !== void 0 ? { param: m[1], greedy: m[2] === "+" } : { literal: part };
-  });
-}
-function templateParameters(parts) {
-  return parts.flatMap((p) => "param" in p ? [p.param] : []);
-}
-function templateShape(parts) {
-  return "/" + parts.map((p) => "literal" in p ? p.literal : p.greedy ? "{+}" : "{}").join("/");
-}
-
-// src/extract/protocols/rest/multipart.ts
-function multipartFields(headers, text2) {
-  const [raw] = headerValues(headers, "content-type");
-  const boundary = raw === void 0 ? null : /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(raw);
-  const delimiter = boundary?.[1] ?? boundary?.[2];
-  if (delimiter === void 0) return null;
-  const marker = `--${delimiter}`;
-  const starts = [];
-  for (let at = text2.indexOf(marker); at !== -1; at = text2.indexOf(marker, at + marker.length)) {
-    if (at !== 0 && text2.slice(at - 2, at) !== "\r\n") return null;
-    if (!/^(?:--)?[ \t]*(?:\r\n|$)/.test(text2.slice(at + marker.length, at + marker.length + 200))) return null;
-    starts.push(at);
-  }
-  const chunks = starts.map((at, i) => text2.slice(at + marker.length, starts[i + 1] ?? text2.length));
-  if (chunks.length < 2) return null;
-  const pairs = [];
-  let closed = false;
-  for (const [i, chunk] of chunks.entries()) {
-    if (chunk.startsWith("--")) {
-      if (i !== chunks.length - 1) return null;
-      closed = true;
-      break;
-    }
-    const part = chunk.replace(/^[ \t]*\r\n/, "");
-    const split = /\r?\n\r?\n/.exec(part);
-    if (!split) return null;
-    const head = part.slice(0, split.index).split(/\r?\n/);
-    const content = part.slice(split.index + split[0].length).replace(/\r?\n$/, "");
-    const dispositions = head.filter((line) => /^content-disposition\s*:/i.test(line));
-    if (dispositions.length !== 1) return null;
-    const disposition = dispositions[0] ?? "";
-    if (/[;\s]name\*\s*=/i.test(disposition)) return null;
-    const names = [...disposition.matchAll(/;\s*name\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s"]+))/gi)];
-    if (names.length !== 1) return null;
-    const name = names[0]?.[1] ?? names[0]?.[2];
-    if (name === void 0 || name === "" || name.includes("\\")) return null;
-    const file = /;\s*filename\*?\s*=/i.test(disposition);
-    pairs.push({ name, value: file ? { file: content } : content });
-  }
-  return closed ? pairs : null;
-}
-
-// src/extract/protocols/rest/body.ts
-function bodyParameters(headers, text2) {
-  if (text2.trim() === "") return [];
-  const type = mediaType(headers);
-  if (type === null) return fail(EXTRACT_CODES.unsupportedContentType, "the request has a body but no content type: servers differ on how they read it");
-  if (isJson(type)) {
-    const value = readJson(text2);
-    return isRecord(value) ? Object.entries(value).map(([name, v]) => ({ name, value: v })) : [];
-  }
-  if (type === "application/x-www-form-urlencoded") return [...new URLSearchParams(text2)].map(([name, value]) => ({ name, value }));
-  if (type === "multipart/form-data") {
-    return multipartFields(headers, text2) ?? fail(EXTRACT_CODES.invalidBody, "the multipart body cannot be read into named fields");
-  }
-  return fail(EXTRACT_CODES.unsupportedContentType, `content type ${quote(type, "mediaType", "of an unexpected form")} cannot be read for request parameters`);
-}
-
-// src/extract/protocols/rest/params.ts
-function resourceArguments(op) {
-  return resourcePaths(op).map((p) => p.split(".")[0] ?? p);
-}
-function mergeParameters(places, guarded2, op, readPaths = []) {
-  const ambiguous = (message3) => fail(EXTRACT_CODES.ambiguousParameters, message3);
-  const guardedBy = new Map([...guarded2].map((g) => [goFold(g), g]));
-  const nested = [...resourcePaths(op), ...readPaths].flatMap((p) => p.includes(".") ? [p.split(".")] : []);
-  const seen = /* @__PURE__ */ new Map();
-  const args = {};
-  for (const { where, pairs } of places) {
-    const own2 = /* @__PURE__ */ new Map();
-    for (const { name, value } of pairs) {
-      const base = parameterBase(name);
-      const key = goFold(base);
-      const guard = guardedBy.get(key);
-      if (guard !== void 0 && name !== guard) {
-        ambiguous(`${labelled("argument", guard, "key", "an argument")} is given in another spelling (case, brackets or dots), which servers read differently`);
-      }
-      for (const path21 of nested) {
-        if (path21[0] !== name) continue;
-        const spelled = nestedFoldConflict(value, path21.slice(1));
-        if (spelled !== null) {
-          ambiguous(`${labelled("member", spelled, "key", "a member")} on the path to argument ${"`"}${path21.join(".")}${"`"} is spelled in another case, or twice in different cases: servers that match names without case read it differently`);
-        }
-      }
-      const entry = own2.get(key) ?? { name: base, values: [] };
-      entry.values.push(base === name ? value : { [name]: value });
-      own2.set(key, entry);
-    }
-    for (const [key, { name, values: values2 }] of own2) {
-      const distinct3 = new Set(values2.map(canonical2));
-      if (distinct3.size > 1 && guardedBy.has(key)) {
-        ambiguous(`${labelled("argument", name, "key", "an argument")} is given several times with different values`);
-      }
-      const [only] = distinct3;
-      const value = distinct3.size === 1 && only !== void 0 ? only : canonical2(values2.map(canonical2));
-      const earlier = seen.get(key);
-      if (earlier && earlier.value !== value) {
-        ambiguous(`${labelled("argument", name, "key", "an argument")} is given in the ${earlier.where} and the ${where} with different values: servers differ on which wins`);
-      }
-      if (!earlier) seen.set(key, { where, value });
-      if (!hasOwn(args, name) && values2.length > 0) args[name] = values2[0];
-    }
-  }
-  return args;
-}
-function nestedFoldConflict(value, path21) {
-  let current = value;
-  for (const segment of path21) {
-    if (!isRecord(current)) return null;
-    const conflict2 = foldConflict(current, [segment]);
-    if (conflict2 !== null) return conflict2;
-    current = current[segment];
-  }
-  return null;
-}
-function parameterBase(name) {
-  const cut = name.search(/[[.]/);
-  return cut > 0 ? name.slice(0, cut) : name;
-}
-function canonical2(value) {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return JSON.stringify(value) ?? "undefined";
-}
-
-// src/extract/protocols/rest/route.ts
-var http = {
-  protocol: "http",
-  // A REST request is one message: the request itself.
-  messages: (request2, api) => [() => restOperations(request2, api)]
-};
-function restOperations(request2, api) {
-  const { method, url, headers, text: text2 } = request2;
-  const route = matchRoute(api, method, url);
-  const read2 = api.argumentPaths ?? [];
-  const guarded2 = /* @__PURE__ */ new Set([...Object.keys(route.params), ...resourceArguments(route.op), ...read2.map((p) => p.split(".")[0] ?? p)]);
-  const body = bodyParameters(headers, text2);
-  checkParameterNames(url.search, [...url.searchParams.keys()], [...guarded2]);
-  checkParameterNames(mediaType(headers) === "application/x-www-form-urlencoded" ? text2 : "", body.map((p) => p.name), [...guarded2]);
-  const args = mergeParameters(
-    [
-      { where: "path", pairs: Object.entries(route.params).map(([name, value]) => ({ name, value })) },
-      { where: "query string", pairs: [...url.searchParams].map(([name, value]) => ({ name, value })) },
-      { where: "body", pairs: body }
-    ],
-    guarded2,
-    route.op,
-    read2
-  );
-  return [{ name: route.op.name, type: route.op.type, args }];
-}
-function matchRoute(api, method, url) {
-  const route = bestRoute(api, method, url) ?? (method === "HEAD" ? bestRoute(api, "GET", url) : null);
-  if (route !== null) return route;
-  if (method === "OPTIONS") {
-    return fail(EXTRACT_CODES.undeclaredOptions, `api \`${api.name}\` declares no \`OPTIONS\` route for \`${url.pathname}\`: the server may run any handler for it, so it is not forwarded`);
-  }
-  return fail(EXTRACT_CODES.wrongEndpoint, `no operation of api \`${api.name}\` matches \`${method} ${url.pathname}\``);
-}
-function bestRoute(api, method, url) {
-  const segments2 = splitPath(url.pathname);
-  let best = null;
-  let tied = null;
-  for (const op of api.operations) {
-    if (!op.http || op.http.method !== method) continue;
-    const matched = matchTemplate(parseTemplate(op.http.path), segments2);
-    if (!matched) continue;
-    const better = !best || matched.literal > best.literal || matched.literal === best.literal && matched.greedy < best.greedy;
-    if (better) {
-      best = { op, ...matched };
-      tied = null;
-    } else if (best && matched.literal === best.literal && matched.greedy === best.greedy) {
-      tied = op;
-    }
-  }
-  if (!best) return null;
-  if (tied) fail(EXTRACT_CODES.ambiguousParameters, `\`${method} ${url.pathname}\` matches operations \`${best.op.name}\` and \`${tied.name}\` equally well`);
-  return best;
-}
-function matchTemplate(template, segments2) {
-  const greedyAt = template.findIndex((p) => "param" in p && p.greedy);
-  if (greedyAt < 0 ? template.length !== segments2.length : segments2.length < template.length) return null;
-  const extra = segments2.length - template.length;
-  const params = {};
-  let literal = 0;
-  for (let i = 0; i < template.length; i++) {
-    const part = template[i];
-    const at = greedyAt >= 0 && i > greedyAt ? i + extra : i;
-    if ("literal" in part) {
-      if (part.literal !== segments2[at]) return null;
-      literal++;
-    } else if (part.greedy) {
-      params[part.param] = segments2.slice(i, i + extra + 1).map(safeDecode).join("/");
-    } else {
-      params[part.param] = safeDecode(segments2[at] ?? "");
-    }
-  }
-  return { params, literal, greedy: greedyAt < 0 ? 0 : 1 };
-}
-function safeDecode(segment) {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
 // src/extract/protocols/rest-json.ts
 var restJson = {
   protocol: "rest-json",
@@ -79538,109 +79684,6 @@ var restJson = {
     return http.messages(request2, api);
   }
 };
-
-// src/extract/protocols/original.ts
-function isAwsSigned(request2) {
-  const auth2 = headerValues(request2.headers, "authorization");
-  if (auth2.some((v) => /^\s*AWS4-|^\s*AWS\s/i.test(v))) return true;
-  const names = [...request2.url.searchParams.keys()].map((n2) => n2.toLowerCase());
-  return names.includes("x-amz-signature") || names.includes("signature") && names.includes("awsaccesskeyid");
-}
-function keepsOriginal(request2, api) {
-  return api.protocol === "aws-query" || api.protocol === "aws-json" || api.protocol === "rest-xml" || api.protocol === "s3" || isAwsSigned(request2);
-}
-var ONE_WAY_FORM = /^(?:[A-Za-z0-9\-._~!$'()*,:@/?=&]|%[0-9A-Fa-f]{2})*$/;
-var ONE_WAY_FORM_BODY = /^(?:[A-Za-z0-9\-._~!$'()*,:@/?=&+]|%[0-9A-Fa-f]{2})*$/;
-function oneWayForm(raw, body = false) {
-  if (!(body ? ONE_WAY_FORM_BODY : ONE_WAY_FORM).test(raw)) return false;
-  try {
-    decodeURIComponent(raw);
-    return true;
-  } catch {
-    return false;
-  }
-}
-var JSON_TOKEN = /[ \t\n\r]*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|[{}[\]:,])/y;
-function tokens(text2) {
-  const out = [];
-  JSON_TOKEN.lastIndex = 0;
-  let end = 0;
-  for (let m = JSON_TOKEN.exec(text2); m !== null; m = JSON_TOKEN.exec(text2)) {
-    out.push(m[1]);
-    end = JSON_TOKEN.lastIndex;
-  }
-  return text2.slice(end).trim() === "" ? out : null;
-}
-function exactDecimal(token) {
-  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(token);
-  if (m === null) return token;
-  const fraction = m[3] ?? "";
-  let digits2 = `${m[2]}${fraction}`.replace(/^0+/, "");
-  let exponent = Number(m[4] ?? "0") - fraction.length;
-  if (digits2 === "") return "0";
-  while (digits2.endsWith("0")) {
-    digits2 = digits2.slice(0, -1);
-    exponent++;
-  }
-  return `${m[1]}${digits2}e${exponent}`;
-}
-function sameJson(original, canonical3) {
-  const a = tokens(original);
-  const b = tokens(canonical3);
-  if (a === null || b === null || a.length !== b.length) return false;
-  return a.every((t, i) => {
-    const u = b[i];
-    if (t === u) return true;
-    if (t.startsWith('"') && u.startsWith('"')) return JSON.parse(t) === JSON.parse(u);
-    if (/^-?\d/.test(t) && /^-?\d/.test(u)) return exactDecimal(t) === exactDecimal(u);
-    return false;
-  });
-}
-function sentContentType(headers) {
-  const values2 = headerValues(headers, "content-type");
-  return values2.length === 1 ? values2[0] : null;
-}
-function plainContentType(sent, type) {
-  const [media = "", ...params] = sent.split(";").map((p) => p.trim());
-  if (media.toLowerCase() !== type) return false;
-  return params.every((p) => /^charset\s*=\s*"?utf-8"?$/i.test(p));
-}
-function withOriginal(request2, api, message3) {
-  if (!keepsOriginal(request2, api)) return message3;
-  const signed = isAwsSigned(request2);
-  const refuse2 = (what) => fail(EXTRACT_CODES.signedNotForwardable, `the request is aws-signed, but its ${what} reads more than one way and the proxy would have to rewrite it: the signature would no longer match`);
-  const search = request2.url.search.slice(1);
-  let target = message3.target;
-  if (oneWayForm(search)) target = `${request2.url.pathname}${request2.url.search}`;
-  else if (signed && target !== `${request2.url.pathname}${request2.url.search}`) refuse2("query string");
-  const sent = sentContentType(request2.headers);
-  const type = mediaType(request2.headers);
-  let contentType = message3.contentType;
-  if (sent !== null && type !== null && plainContentType(sent, type)) contentType = sent;
-  else if (signed && sent !== null && sent !== contentType) refuse2(`content type ${quote(sent, "mediaType", "of an unexpected form")}`);
-  let body = message3.body;
-  const rewritten = typeof message3.body === "string" ? message3.body : null;
-  const bom = Buffer.byteLength(request2.text, "utf8") !== request2.bytes.byteLength;
-  if (rewritten !== null && (bom || request2.text !== rewritten)) {
-    const same2 = !bom && (type === "application/x-www-form-urlencoded" ? oneWayForm(request2.text, true) : sameJson(request2.text, rewritten));
-    if (same2) body = request2.bytes;
-    else if (signed) refuse2("body");
-  }
-  return { ...message3, target, contentType, body };
-}
-function canonicalAsSent(request2, api) {
-  const types = headerValues(request2.headers, "content-type");
-  if (new Set(types).size > 1) fail(EXTRACT_CODES.unsupportedContentType, "the request has several content types");
-  const encodings = headerValues(request2.headers, "content-encoding");
-  const message3 = {
-    method: request2.method,
-    target: `${request2.url.pathname}${request2.url.search === "" ? "" : `?${new URLSearchParams([...request2.url.searchParams]).toString()}`}`,
-    contentType: types[0] ?? null,
-    body: request2.bytes,
-    ...encodings.length === 0 || api.protocol !== "s3" ? {} : { contentEncoding: encodings.join(", ") }
-  };
-  return withOriginal(request2, api, message3);
-}
 
 // src/extract/protocols/rest-xml.ts
 var restXml = {
@@ -80114,6 +80157,23 @@ function claimsOf(ir) {
   return index;
 }
 
+// src/extract/data-route.ts
+function bodyIsData(api, method, url) {
+  if (PROTOCOLS[api.protocol].bodyIsData === true) return true;
+  if (api.protocol !== "http" && api.protocol !== "graphql") return false;
+  const upper = method.toUpperCase();
+  return dataRoute(api, upper, url) || upper === "HEAD" && dataRoute(api, "GET", url);
+}
+function dataRoute(api, method, url) {
+  if (!api.operations.some((op) => op.http?.bodyIsData === true)) return false;
+  try {
+    return bestRoute(api, method, url)?.op.http?.bodyIsData === true;
+  } catch (e) {
+    if (e instanceof ExtractFailure) return false;
+    throw e;
+  }
+}
+
 // src/extract/sql/classify.ts
 var import_postgresql = __toESM(require_postgresql(), 1);
 
@@ -80503,7 +80563,7 @@ function decisionInputsOfRequest(request2, headers, ir, options) {
     const api = apiFor(ir, hostOf(url), url, context3);
     const inventory = lookupsFor(options, ir, api);
     readCaller(headers, api, ir, context3, options, url.search);
-    const opaque = PROTOCOLS[api.protocol].bodyIsData === true;
+    const opaque = bodyIsData(api, request2.method, url);
     const normalized = normalizeRequest(request2, url, opaque ? headers : declaredBodyType(headers, api), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, opaque);
     inputsOf(PROTOCOLS[api.protocol].messages(normalized, api), api, context3, inventory, out);
   } catch (e) {
