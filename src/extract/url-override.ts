@@ -140,17 +140,23 @@ export function refuseTargetOverrides(headers: HeaderMap, decided?: DecidedTarge
 /**
  * Whether a header (lowercase name, as sent) is one a server may route on: never forwarded. A
  * request that carries one is only forwarded once {@link overrideOf} found it agreeing, and then
- * it says nothing the canonical request does not (see above). `Forwarded` without a `host=` is
- * not one: like `X-Forwarded-For` it names the client's address and scheme, which change no call.
+ * it says nothing the canonical request does not (see above). `Forwarded` is never forwarded:
+ * readers differ on where a `host=` in it starts (Spring and Vert.x search the whole value, so
+ * `for="_xhost=other"` names a host to them), and the client's address it carries is in
+ * `X-Forwarded-For` too.
  */
-export function isRoutingHeader(name: string, values: readonly string[]): boolean {
+export function isRoutingHeader(name: string, _values: readonly string[]): boolean {
   const plain = name.includes('_') ? name.replace(/_/g, '-') : name;
-  if (URL_OVERRIDES.has(plain)) return true;
-  return plain === 'forwarded' && values.some((v) => HOST_PARAM.test(v));
+  return URL_OVERRIDES.has(plain) || plain === 'forwarded';
 }
 
-/** A `host=` parameter as the loosest reader finds one: after the start, a `;` or a `,`. */
-const HOST_PARAM = /(?:^|[;,])\s*host\s*=/i;
+/** A `host=` as the loosest reader finds one: anywhere in the value (Spring's and Vert.x's search). */
+const HOST_PARAM = /host\s*=/i;
+
+/** Every value a reader searching the whole text for `host=` may take (quotes, `;` and `,` end it). */
+function hostsAnywhere(value: string): string[] {
+  return [...value.matchAll(/host\s*=\s*"?([^";,\s]*)/gi)].map((m) => m[1]!);
+}
 
 function agrees(kind: 'path' | 'prefix' | 'host', value: string, decided: DecidedTarget): boolean {
   if (kind === 'path') return value === decided.target;
@@ -184,7 +190,8 @@ function forwardedHostsAgree(value: string, target: () => DecidedTarget | undefi
     const at = pair.indexOf('=');
     return at < 0 ? null : ([pair.slice(0, at).trim(), pair.slice(at + 1).trim().replace(/^"|"$/g, '')] as const);
   });
-  return [...strict, ...loose].every((pair) => pair === null || pair[0].toLowerCase() !== 'host' || hostAgrees(pair[1], decided));
+  const pairsAgree = [...strict, ...loose].every((pair) => pair === null || pair[0].toLowerCase() !== 'host' || hostAgrees(pair[1], decided));
+  return pairsAgree && hostsAnywhere(value).every((h) => hostAgrees(h, decided));
 }
 
 /** The `name=value` pairs of a `Forwarded` value as RFC 7239 reads them (quoted values unescaped), or null when it does not parse. */

@@ -158,6 +158,10 @@ describe('routing headers that read as what is decided', () => {
     expect(overrideOf(normalizeHeaders({ 'x-forwarded-host': 'api.github.com' }))?.code).toBe(EXTRACT_CODES.targetOverride);
     expect(overrideOf(normalizeHeaders({ forwarded: 'host=api.github.com' }))?.code).toBe(EXTRACT_CODES.targetOverride);
     expect(overrideOf(normalizeHeaders({ forwarded: 'for=192.0.2.1;proto=https' }))).toBeNull();
+    // Spring's and Vert.x's readers search the whole value for `host=` (review of the session's merges, F3).
+    for (const forwarded of ['for="_xhost=evil.example"', 'for=192.0.2.1;by=_xhost=evil.example', 'for=x xhost=evil.example']) {
+      expect(outcome(get('/repos/acme/web', { forwarded }, 'github-proxy.corp.example')), forwarded).toBe(EXTRACT_CODES.targetOverride);
+    }
   });
 
   test('a `_method` url parameter is found in any encoding (overrideOf only parses a query that may hold one)', () => {

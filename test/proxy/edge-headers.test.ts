@@ -105,7 +105,9 @@ describe('reverse proxy behind an edge proxy', () => {
     expect(res.status, res.text).toBe(200);
     expect(ran).toHaveLength(1);
     expect(ran[0]!.headers['x-envoy-original-path']).toBeUndefined();
-    expect(ran[0]!.headers).toMatchObject({ 'x-envoy-external-address': '192.0.2.5', 'x-amzn-trace-id': 'Root=1-67891233-abcdef012345678912345678', forwarded: 'for=192.0.2.5;proto=https' });
+    expect(ran[0]!.headers).toMatchObject({ 'x-envoy-external-address': '192.0.2.5', 'x-amzn-trace-id': 'Root=1-67891233-abcdef012345678912345678' });
+    // `Forwarded` is never passed on: readers differ on where a `host=` in it starts (review of the session's merges, F3).
+    expect(ran[0]!.headers['forwarded']).toBeUndefined();
   });
 
   it('hop-by-hop headers and the ones `Connection` names are not forwarded; naming an end-to-end one is refused', async () => {
