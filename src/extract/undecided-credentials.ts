@@ -21,7 +21,7 @@ import { fail } from './failure.js';
  * argument signed along with the rest, not another principal.
  */
 
-const CARRIERS = new Set(['access_token', 'api_key', 'apikey', 'api-key', 'auth_token', 'private_token', 'token', 'client_secret']);
+const CARRIERS = new Set(['access_token', 'api_key', 'apikey', 'api-key', 'api_token', 'auth_token', 'private_token', 'token', 'client_secret']);
 
 const MAYBE = /token|key|secret|%/i;
 
@@ -38,8 +38,9 @@ export function checkQueryCredentials(search: string, api: IrApi): void {
   // Most query strings name no carrier: parsed only when one may be there (an escape may spell one).
   if (!MAYBE.test(search)) return;
   for (const name of new URLSearchParams(search).keys()) {
-    // `access_token[]` and `Access_Token` are the same parameter to some frameworks (Rack, PHP; case-folding routers).
-    const bare = name.split('[', 1)[0]!.trim().toLowerCase();
+    // `access_token[]` and `Access_Token` are the same parameter to some frameworks (Rack, PHP; case-folding routers),
+    // and PHP reads `.` and a space in a name as `_` (`access.token`, `access+token`).
+    const bare = name.split('[', 1)[0]!.trim().toLowerCase().replace(/[. ]/g, '_');
     if (CARRIERS.has(bare)) {
       fail(
         EXTRACT_CODES.undecidedCredential,

@@ -29,7 +29,7 @@ describe('credentials outside the token headers', () => {
   });
 
   test('a credential-carrier query parameter is refused (BG452); `key` and others are ordinary', () => {
-    for (const q of ['access_token=x', 'API_KEY=x', 'api-key=x', 'auth_token=x', 'token=x']) {
+    for (const q of ['access_token=x', 'API_KEY=x', 'api-key=x', 'auth_token=x', 'token=x', 'api_token=x', 'access.token=x', 'access+token=x', 'access%20token=x']) {
       const x = forward(github(`/repos/acme/web?${q}`));
       expect(x.forward).toBeNull();
       expect(x.operations.map((o) => o.error?.code)).toEqual(['BG452']);
