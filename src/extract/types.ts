@@ -117,6 +117,11 @@ export interface ForwardRequest {
   /** The caller's end-to-end headers (no hop-by-hop, `Host`, framing or encoding headers) and the canonical `Content-Type`/`Content-Length`. */
   headers: Record<string, string | string[]>;
   body: Uint8Array;
+  /**
+   * Set by the proxy when every operation the request carries is catalogued as a read: sending it
+   * a second time does no more than the first (a GET may be read as a write: an AWS query `Action`).
+   */
+  repeatable?: boolean;
 }
 
 /** What `extractForwarding` returns: the decision inputs of the canonical request and that request. */

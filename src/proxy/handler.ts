@@ -113,6 +113,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       // A body cut at the limit is refused as too large (413), after its denial was decided and logged.
       return sendDenial(res, api.protocol, refusals, body.complete ? 403 : 413);
     }
+    if (extraction.operations.every((op) => op.operation !== null && readsOf(api).has(op.operation))) extraction.forward.repeatable = true;
     await forwardUpstream(extraction.forward, upstream, res, upstreamTimeoutMs);
     return undefined;
   };
@@ -140,6 +141,15 @@ function decidedHosts(): (api: IrApi, upstream: Upstream, host: string) => Decid
     }
     return decided;
   };
+}
+
+const reads = new WeakMap<IrApi, ReadonlySet<string>>();
+
+/** The api's operations catalogued as reads, worked out once per api object. */
+function readsOf(api: IrApi): ReadonlySet<string> {
+  let set = reads.get(api);
+  if (set === undefined) reads.set(api, (set = new Set(api.operations.filter((o) => o.class === 'read').map((o) => o.name))));
+  return set;
 }
 
 /** The active catalog and the upstream's api in it, or why there is none to read the request with. */

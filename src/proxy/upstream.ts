@@ -230,7 +230,9 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   }
 
   private retriable(err: Error): boolean {
-    return !this.retried && !this.heard && RETRIED_METHODS.has(this.forward.method) && STALE_SOCKET_ERRORS.has((err as NodeJS.ErrnoException).code ?? '');
+    // Only a request whose every operation is a read: a GET may be decided as a write (an AWS
+    // query `Action=RunInstances`), and a reset after the upstream acted would run it twice.
+    return !this.retried && !this.heard && this.forward.repeatable === true && RETRIED_METHODS.has(this.forward.method) && STALE_SOCKET_ERRORS.has((err as NodeJS.ErrnoException).code ?? '');
   }
 
   private clearIdle(): void {
