@@ -1,5 +1,6 @@
 import type { IrApi } from '../ir/types.js';
-import { bodyIsData } from './data-route.js';
+import { PROTOCOLS } from './protocols/index.js';
+import { bodyIsData, hasDataRoutes } from './data-route.js';
 import type { ForwardLimits } from './types.js';
 
 /**
@@ -9,6 +10,8 @@ import type { ForwardLimits } from './types.js';
  * parsed, the bound on what the proxy parses (`maxBodyBytes`) does not apply to them.
  */
 export function bodyLimitOf(api: IrApi, limits: Pick<ForwardLimits, 'maxBodyBytes' | 'maxDataBytes'>, request?: { method: string; target: string }): number {
+  // Most apis have neither data bodies nor data routes: no url to parse for them.
+  if (PROTOCOLS[api.protocol].bodyIsData !== true && !hasDataRoutes(api)) return limits.maxBodyBytes;
   let url: URL;
   try {
     url = new URL(request?.target ?? '/', 'http://host.invalid');

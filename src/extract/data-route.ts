@@ -6,7 +6,7 @@ import { PROTOCOLS } from './protocols/index.js';
 import { withOriginal } from './protocols/original.js';
 import { bestRoute } from './protocols/rest/route.js';
 import type { CanonicalMessage } from './protocols/types.js';
-import type { NormalizedRequest } from './request.js';
+import { pathMatchesEndpoint, type NormalizedRequest } from './request.js';
 
 /*
  * Bodies that are data, not parameters: every body of a protocol that never reads one (S3 object
@@ -16,16 +16,26 @@ import type { NormalizedRequest } from './request.js';
  * included; the call is decided on its path and query string alone.
  */
 
+const withDataRoutes = new WeakMap<IrApi, boolean>();
+
+/** Whether the api declares any data route: worked out once per api object, since most declare none. */
+export function hasDataRoutes(api: IrApi): boolean {
+  let has = withDataRoutes.get(api);
+  if (has === undefined) withDataRoutes.set(api, (has = (api.protocol === 'http' || api.protocol === 'graphql') && api.operations.some((op) => op.http?.bodyIsData === true)));
+  return has;
+}
+
 /** Whether the body of `method url` to `api` is data the protocol never reads. */
 export function bodyIsData(api: IrApi, method: string, url: URL): boolean {
   if (PROTOCOLS[api.protocol].bodyIsData === true) return true;
-  if (api.protocol !== 'http' && api.protocol !== 'graphql') return false;
+  if (!hasDataRoutes(api)) return false;
+  // A GraphQL api's endpoint is read as GraphQL, never by its routes (transport.ts).
+  if (api.protocol === 'graphql' && pathMatchesEndpoint(url, api.endpoint)) return false;
   const upper = method.toUpperCase();
   return dataRoute(api, upper, url) || (upper === 'HEAD' && dataRoute(api, 'GET', url));
 }
 
 function dataRoute(api: IrApi, method: string, url: URL): boolean {
-  if (!api.operations.some((op) => op.http?.bodyIsData === true)) return false;
   try {
     return bestRoute(api, method, url)?.op.http?.bodyIsData === true;
   } catch (e) {
