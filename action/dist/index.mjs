@@ -77927,7 +77927,10 @@ function refuseTargetOverrides(headers, decided) {
   const override = overrideOf(headers, "", decided);
   if (override !== null) fail(override.code, override.message);
 }
-var HOST_PARAM = /(?:^|[;,])\s*host\s*=/i;
+var HOST_PARAM = /host\s*=/i;
+function hostsAnywhere(value) {
+  return [...value.matchAll(/host\s*=\s*"?([^";,\s]*)/gi)].map((m) => m[1]);
+}
 function agrees(kind, value, decided) {
   if (kind === "path") return value === decided.target;
   if (kind === "prefix") return value.split(",").every((p) => p.trim() === "" || p.trim() === "/");
@@ -77949,7 +77952,8 @@ function forwardedHostsAgree(value, target) {
     const at = pair.indexOf("=");
     return at < 0 ? null : [pair.slice(0, at).trim(), pair.slice(at + 1).trim().replace(/^"|"$/g, "")];
   });
-  return [...strict, ...loose].every((pair) => pair === null || pair[0].toLowerCase() !== "host" || hostAgrees(pair[1], decided));
+  const pairsAgree = [...strict, ...loose].every((pair) => pair === null || pair[0].toLowerCase() !== "host" || hostAgrees(pair[1], decided));
+  return pairsAgree && hostsAnywhere(value).every((h) => hostAgrees(h, decided));
 }
 function forwardedPairs(value) {
   const pairs = [];
@@ -80158,14 +80162,20 @@ function claimsOf(ir) {
 }
 
 // src/extract/data-route.ts
+var withDataRoutes = /* @__PURE__ */ new WeakMap();
+function hasDataRoutes(api) {
+  let has = withDataRoutes.get(api);
+  if (has === void 0) withDataRoutes.set(api, has = (api.protocol === "http" || api.protocol === "graphql") && api.operations.some((op) => op.http?.bodyIsData === true));
+  return has;
+}
 function bodyIsData(api, method, url) {
   if (PROTOCOLS[api.protocol].bodyIsData === true) return true;
-  if (api.protocol !== "http" && api.protocol !== "graphql") return false;
+  if (!hasDataRoutes(api)) return false;
+  if (api.protocol === "graphql" && pathMatchesEndpoint(url, api.endpoint)) return false;
   const upper = method.toUpperCase();
   return dataRoute(api, upper, url) || upper === "HEAD" && dataRoute(api, "GET", url);
 }
 function dataRoute(api, method, url) {
-  if (!api.operations.some((op) => op.http?.bodyIsData === true)) return false;
   try {
     return bestRoute(api, method, url)?.op.http?.bodyIsData === true;
   } catch (e) {
@@ -80531,14 +80541,14 @@ function withSqlClass(found, api) {
 }
 
 // src/extract/undecided-credentials.ts
-var CARRIERS = /* @__PURE__ */ new Set(["access_token", "api_key", "apikey", "api-key", "auth_token", "private_token", "token", "client_secret"]);
+var CARRIERS = /* @__PURE__ */ new Set(["access_token", "api_key", "apikey", "api-key", "api_token", "auth_token", "private_token", "token", "client_secret"]);
 var MAYBE = /token|key|secret|%/i;
 var AWS2 = /* @__PURE__ */ new Set(["aws-query", "aws-json", "rest-xml", "s3"]);
 function checkQueryCredentials(search, api) {
   if (search.length < 2 || AWS2.has(api.protocol)) return;
   if (!MAYBE.test(search)) return;
   for (const name of new URLSearchParams(search).keys()) {
-    const bare = name.split("[", 1)[0].trim().toLowerCase();
+    const bare = name.split("[", 1)[0].trim().toLowerCase().replace(/[. ]/g, "_");
     if (CARRIERS.has(bare)) {
       fail(
         EXTRACT_CODES.undecidedCredential,
