@@ -8,8 +8,8 @@ import type { IrApi } from '../ir/types.js';
 import type { IrCatalog } from '../ir/catalog.js';
 import { PROXY_CODES, type ProxyCode } from './codes.js';
 import { sendDenial, sendProblem, type Refusal } from './denial.js';
-import { forwardUpstream, forwardedHostname, type Upstream } from './upstream.js';
-import { decidedHost, type DecidedHost } from './decided-host.js';
+import { forwardUpstream, type Upstream } from './upstream.js';
+import { decidedHosts, readsOf } from './per-api.js';
 import { readRequestBody } from './body.js';
 import { createMcpRelay } from './mcp.js';
 import { onlyPersistedQueryMisses, sendPersistedQueryNotFound } from './apq.js';
@@ -117,39 +117,6 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     await forwardUpstream(extraction.forward, upstream, res, upstreamTimeoutMs);
     return undefined;
   };
-}
-
-/** Hosts a request's `Host` may name per upstream before the cache of one upstream starts again. */
-const MAX_NAMED_HOSTS = 256;
-
-/**
- * `decidedHost` for a request's `Host` header (the raw value, port included), kept per upstream
- * and the api object it was worked out for: it depends on nothing else, and a catalog that
- * activates brings other api objects, which start the cache again. A client naming ever new hosts
- * only restarts its upstream's cache.
- */
-function decidedHosts(): (api: IrApi, upstream: Upstream, host: string) => DecidedHost {
-  const byUpstream = new WeakMap<Upstream, { api: IrApi; forwarded: string; byHost: Map<string, DecidedHost> }>();
-  return (api, upstream, host) => {
-    let known = byUpstream.get(upstream);
-    if (known === undefined || known.api !== api) byUpstream.set(upstream, (known = { api, forwarded: forwardedHostname(upstream), byHost: new Map() }));
-    let decided = known.byHost.get(host);
-    if (decided === undefined) {
-      decided = decidedHost(api, host.replace(/:\d+$/, '').toLowerCase(), known.forwarded);
-      if (known.byHost.size >= MAX_NAMED_HOSTS) known.byHost.clear();
-      known.byHost.set(host, decided);
-    }
-    return decided;
-  };
-}
-
-const reads = new WeakMap<IrApi, ReadonlySet<string>>();
-
-/** The api's operations catalogued as reads, worked out once per api object. */
-function readsOf(api: IrApi): ReadonlySet<string> {
-  let set = reads.get(api);
-  if (set === undefined) reads.set(api, (set = new Set(api.operations.filter((o) => o.class === 'read').map((o) => o.name))));
-  return set;
 }
 
 /** The active catalog and the upstream's api in it, or why there is none to read the request with. */
