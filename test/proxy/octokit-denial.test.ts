@@ -2,32 +2,15 @@
 // `application/json`, as text only for `text/*` or `charset=utf-8`, and everything else is bytes.
 // Denials and proxy problems of HTTP apis are `application/problem+json; charset=utf-8` with a
 // `message` member (the detail), which go-github reads as ErrorResponse.Message.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Octokit } from '@octokit/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProxy, type Harness } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { githubRestBehindProxy } from './github-rig.js';
 
 describe('an Octokit client refused by the proxy', () => {
-  let upstream: Server;
-  let harness: Harness;
-  const seen: string[] = [];
-  beforeAll(async () => {
-    upstream = createServer((req, res) => {
-      seen.push(`${req.method} ${req.url}`);
-      res.writeHead(204).end();
-    });
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    harness = await startProxy([{ api: 'github-rest', url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` }]);
-  }, 60_000);
-  afterAll(async () => {
-    await harness?.close();
-    upstream?.closeAllConnections();
-    await new Promise<void>((r) => upstream?.close(() => r()));
-  });
+  const rig = githubRestBehindProxy(204);
 
   it('sees the rule and the reason in the error message, not "Unknown error"', async () => {
-    const octokit = new Octokit({ baseUrl: harness.proxy.url, auth: 'fake-github-developer-gh-token' });
+    const octokit = new Octokit({ baseUrl: rig.harness.proxy.url, auth: 'fake-github-developer-gh-token' });
     const error = await octokit.request('DELETE /repos/{owner}/{repo}', { owner: 'acme', repo: 'billing-service' }).then(
       () => null,
       (e: unknown) => e,
@@ -36,7 +19,7 @@ describe('an Octokit client refused by the proxy', () => {
     expect((error as Error).name).toBe('HttpError');
     const e = error as Error & { status: number; response?: { headers: Record<string, string>; data: unknown } };
     expect(e.status).toBe(403);
-    const rule = harness.decided.at(-1)!.decision.rule;
+    const rule = rig.harness.decided.at(-1)!.decision.rule;
     expect(rule).not.toBe('');
     expect(e.message).not.toContain('Unknown error');
     expect(e.message).toContain(`blastguard rule \`${rule}\``);
@@ -46,6 +29,6 @@ describe('an Octokit client refused by the proxy', () => {
     expect(problem).toMatchObject({ status: 403, code: 'BLASTGUARD_DENIED', rule });
     expect(problem['message']).toBe(problem['detail']);
     expect(problem).not.toHaveProperty('documentation_url');
-    expect(seen).toEqual([]);
+    expect(rig.received).toEqual([]);
   });
 });
