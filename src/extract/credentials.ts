@@ -11,8 +11,26 @@ import { fail } from './failure.js';
  */
 
 export function fingerprintOf(value: string): string {
-  return `sha256:${sha256Hex(value)}`;
+  // A caller sends one credential with every request: its fingerprint is hashed once and kept,
+  // keyed on the credential's exact text (the fingerprint is a function of that text alone).
+  if (value.length > MAX_CACHED_CREDENTIAL) return `sha256:${sha256Hex(value)}`;
+  const known = fingerprints.get(value);
+  if (known !== undefined) return known;
+  const fingerprint = `sha256:${sha256Hex(value)}`;
+  // Bounded: a stream of distinct credentials empties the cache and starts it again.
+  if (fingerprints.size >= MAX_FINGERPRINTS) fingerprints.clear();
+  fingerprints.set(value, fingerprint);
+  return fingerprint;
 }
+
+/**
+ * The fingerprints of recent credentials. The cap is on entries and on each credential's length,
+ * so it holds at most `MAX_FINGERPRINTS` credentials of up to `MAX_CACHED_CREDENTIAL` characters;
+ * a longer one is hashed every time.
+ */
+const fingerprints = new Map<string, string>();
+const MAX_FINGERPRINTS = 256;
+const MAX_CACHED_CREDENTIAL = 1024;
 
 /**
  * Node's one-shot `crypto.hash` (20.12+) where there is one: it skips the Hash object a
@@ -49,6 +67,51 @@ function cgiName(name: string): string {
  * family its prefix names (see core/token-family.ts); it sees the raw value here and nowhere else.
  */
 export function extractToken(headers: HeaderMap, config: IrApi['tokens']['headers'], family: (credential: string, fingerprint: string) => string | null = () => null, presigned: string | null = null): string | null {
+  // Nearly every request carries one credential once: read without the sets and lists the
+  // general reading builds, which runs only for a request whose carriers disagree (it fails).
+  let token = presigned;
+  let underscored: boolean | undefined;
+  for (const { name, schemes } of config) {
+    const key = cgiName(name);
+    let own: string | null = null;
+    // A CGI name never holds `_`: only the header sent under that very name, and names with `_`, may read as it.
+    const values = headers.get(key);
+    if (values !== undefined) {
+      for (const raw of values) {
+        const found = credentialOf(raw, schemes);
+        if (found === null) continue;
+        if (own === null) own = found;
+        else if (own !== found) return conflictingToken(headers, config, family, presigned);
+      }
+    }
+    underscored ??= anyUnderscored(headers);
+    if (underscored) {
+      for (const [sent, sentValues] of headers) {
+        if (!sent.includes('_') || cgiName(sent) !== key) continue;
+        for (const raw of sentValues) {
+          const found = credentialOf(raw, schemes);
+          if (found === null) continue;
+          if (own === null) own = found;
+          else if (own !== found) return conflictingToken(headers, config, family, presigned);
+        }
+      }
+    }
+    if (own === null) continue;
+    if (token === null) token = own;
+    else if (token !== own) return conflictingToken(headers, config, family, presigned);
+  }
+  if (token === null) return null;
+  const fingerprint = fingerprintOf(token);
+  return family(token, fingerprint) ?? fingerprint;
+}
+
+function anyUnderscored(headers: HeaderMap): boolean {
+  for (const name of headers.keys()) if (name.includes('_')) return true;
+  return false;
+}
+
+/** `extractToken` as sets of every credential found: the reading that names the carriers that disagree. */
+function conflictingToken(headers: HeaderMap, config: IrApi['tokens']['headers'], family: (credential: string, fingerprint: string) => string | null, presigned: string | null): string | null {
   const tokens = new Set<string>();
   const carriers: string[] = [];
   // A presigned url's access key id (presigned.ts) is one more carrier: with a header naming another credential, a conflict.
@@ -82,6 +145,11 @@ export function extractToken(headers: HeaderMap, config: IrApi['tokens']['header
 
 // Optional whitespace around a field value is SP and HTAB only (RFC 9110 §5.6.3).
 function trimOws(value: string): string {
+  const last = value.length - 1;
+  if (last < 0) return value;
+  const first = value.charCodeAt(0);
+  const end = value.charCodeAt(last);
+  if (first !== 0x20 && first !== 0x09 && end !== 0x20 && end !== 0x09) return value;
   return value.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 

@@ -11,8 +11,21 @@ export type EnvelopeVerifier = (envelope: string) => VerifiedChain;
 
 export function envelopeVerifier(ir: Pick<IrCatalog, 'identityIssuers'>, time: string, fetched: FetchedKeys | undefined): EnvelopeVerifier {
   const store = trustStoreOf(ir.identityIssuers ?? NO_ISSUERS, fetched);
-  const now = Math.floor(Date.parse(time) / 1000);
+  const now = secondsOf(time);
   return (envelope) => envelopeCheck(() => verifyEnvelope(envelope, store, now));
+}
+
+// Requests decided within one millisecond share their time text: it is read once for all of them.
+let lastTime = '';
+let lastSeconds = Number.NaN;
+
+/** The whole seconds of an ISO time text, as envelopes are checked against. */
+function secondsOf(time: string): number {
+  if (time !== lastTime) {
+    lastSeconds = Math.floor(Date.parse(time) / 1000);
+    lastTime = time;
+  }
+  return lastSeconds;
 }
 
 /** The `Txn-Token` of the headers, refusing two different ones. */

@@ -55,10 +55,10 @@ export function extractForwarding(request: HttpRequest, ir: IrCatalog, options: 
  * builds that map from the raw header list the server received, without the objects in between.
  */
 export function extractForwardingOf(request: HttpRequest, headers: HeaderMap, ir: IrCatalog, options: ForwardOptions): ForwardExtraction {
-  const limits: Readonly<ForwardLimits> = options.limits === undefined ? DEFAULT_FORWARD_LIMITS : { ...DEFAULT_FORWARD_LIMITS, ...options.limits };
+  const limits = limitsOf(options.limits);
   const context: Context = { api: 'unknown', time: typeof options.time === 'string' ? options.time : options.time.toISOString() };
   let forward: ForwardRequest;
-  let canonical: HttpRequest;
+  let canonicalUrl: URL;
   let direct: { messages: readonly Message[]; headers: HeaderMap; api: IrApi; search: string } | null = null;
   let limit = limits.maxBodyBytes;
   try {
@@ -92,9 +92,16 @@ export function extractForwardingOf(request: HttpRequest, headers: HeaderMap, ir
     for (const [name, values] of headers) {
       // A routing header reached here agreeing with what was decided, and is not forwarded (url-override.ts).
       if (DROPPED.has(name) || connection.has(name) || (name === 'cookie' && !cookie) || isRoutingHeader(name, values)) continue;
-      const copy = [...values];
-      out[name] = copy.length === 1 ? copy[0]! : copy;
-      sent.set(name, copy);
+      // One value (nearly every header) is forwarded as a string, and read from the caller's own
+      // list, which nothing here changes; several are copied, so the forwarded list is the proxy's.
+      if (values.length === 1) {
+        out[name] = values[0]!;
+        sent.set(name, values);
+      } else {
+        const copy = [...values];
+        out[name] = copy;
+        sent.set(name, copy);
+      }
     }
     if (message.headers !== undefined) {
       for (const [name, value] of Object.entries(message.headers)) {
@@ -116,7 +123,7 @@ export function extractForwardingOf(request: HttpRequest, headers: HeaderMap, ir
       sent.set('content-length', [length]);
     }
     forward = { method: message.method, path: message.target, headers: out, body: bytes };
-    canonical = { method: message.method, url: `${url.protocol}//${url.host}${message.target}`, headers: out, body: bytes };
+    canonicalUrl = url;
     // Reading the written request back would refuse a body past its own size bound; only within
     // it do the messages built from what was written stand in for that reading.
     if (message.decided !== undefined && bytes.byteLength <= limit) direct = { messages: message.decided, headers: sent, api, search: url.search };
@@ -124,7 +131,9 @@ export function extractForwardingOf(request: HttpRequest, headers: HeaderMap, ir
     if (!(e instanceof ExtractFailure)) throw e;
     return { api: context.api === 'unknown' ? null : context.api, operations: [refused(request, headers, ir, options, context, e)], forward: null };
   }
-  const operations = direct === null ? extractDecisionInputs(canonical, ir, { ...options, maxBodyBytes: limit }) : decisionInputsOf(direct.messages, direct.headers, direct.api, ir, options, direct.search);
+  // The written request, read back when no messages were built from what was written.
+  const operations = direct === null
+    ? extractDecisionInputs({ method: forward.method, url: `${canonicalUrl.protocol}//${canonicalUrl.host}${forward.path}`, headers: forward.headers, body: forward.body }, ir, { ...options, maxBodyBytes: limit }) : decisionInputsOf(direct.messages, direct.headers, direct.api, ir, options, direct.search);
   // A canonical request that does not read one way is not forwarded either.
   return { api: context.api, operations, forward: operations.every((o) => o.operation !== null) ? forward : null };
 }
@@ -140,11 +149,40 @@ function refused(request: HttpRequest, headers: HeaderMap, ir: IrCatalog, option
   };
 }
 
-/** The header names `Connection` lists, lowercase; the same empty set for a request without one. */
+/**
+ * The header names `Connection` lists, lowercase; the same empty set for a request without one,
+ * and for one whose single value names one header the proxy drops anyway (`keep-alive`, `close`):
+ * both read the same below.
+ */
 function connectionNames(headers: HeaderMap): ReadonlySet<string> {
   const values = headers.get('connection');
   if (values === undefined) return NO_NAMES;
+  if (values.length === 1 && !values[0]!.includes(',')) {
+    const name = values[0]!.trim().toLowerCase();
+    if (name === '' || name === 'close' || DROPPED.has(name)) return NO_NAMES;
+  }
   return new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()));
+}
+
+// The limits of the last `options.limits` read, kept while its values stay the same: the proxy
+// passes one object with every request.
+let lastLimits: { given: Partial<ForwardLimits>; copy: Partial<ForwardLimits>; merged: Readonly<ForwardLimits> } | null = null;
+
+/** The defaults with `given` over them, merged once for a `given` whose values do not change. */
+function limitsOf(given: Partial<ForwardLimits> | undefined): Readonly<ForwardLimits> {
+  if (given === undefined) return DEFAULT_FORWARD_LIMITS;
+  const known = lastLimits;
+  if (known !== null && known.given === given && sameLimits(known.copy, given)) return known.merged;
+  const merged: Readonly<ForwardLimits> = { ...DEFAULT_FORWARD_LIMITS, ...given };
+  lastLimits = { given, copy: { ...given }, merged };
+  return merged;
+}
+
+function sameLimits(a: Partial<ForwardLimits>, b: Partial<ForwardLimits>): boolean {
+  const keys = Object.keys(b);
+  if (Object.keys(a).length !== keys.length) return false;
+  for (const key of keys) if (!Object.prototype.hasOwnProperty.call(a, key) || a[key as keyof ForwardLimits] !== b[key as keyof ForwardLimits]) return false;
+  return true;
 }
 
 const NO_NAMES: ReadonlySet<string> = new Set();

@@ -175,8 +175,10 @@ export function isJson(type: string): boolean {
 /** Whether the path is the API's one endpoint (GraphQL, MCP); a trailing slash reads the same. */
 export function pathMatchesEndpoint(url: URL, endpoint: string | null): boolean {
   if (endpoint === null) return true;
+  const path = url.pathname;
+  if (path === endpoint) return true;
   const strip = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p);
-  return strip(url.pathname) === strip(endpoint);
+  return strip(path) === strip(endpoint);
 }
 
 // A JSON body is read once per request: for the method override, then by its protocol.

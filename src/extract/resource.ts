@@ -22,14 +22,23 @@ export interface InventoryLookups {
 }
 
 const caselessCache = new WeakMap<Inventory, InventoryLookups>();
+const exactCache = new WeakMap<Inventory, { resources: Inventory['resources']; environments: Inventory['environments']; projects: Inventory['projects']; lookups: InventoryLookups }>();
+const NO_LOOKUPS: InventoryLookups = { resources: lookupOf(undefined), environments: lookupOf(undefined), projects: lookupOf(undefined) };
 
 /**
  * Lookups over an inventory. For an API whose ids compare without case, keys are folded to lower
  * case, and a resource entry carries its id as the inventory spells it, which the input then uses.
  */
 export function inventoryLookups(inventory: Inventory | undefined, caseInsensitive = false): InventoryLookups {
-  if (!caseInsensitive || inventory === undefined) {
-    return { resources: lookupOf(inventory?.resources), environments: lookupOf(inventory?.environments), projects: lookupOf(inventory?.projects) };
+  if (inventory === undefined) return NO_LOOKUPS;
+  if (!caseInsensitive) {
+    // The lookups read the inventory's maps and records as they are: built once per inventory,
+    // and again when one of its three members is another object.
+    const known = exactCache.get(inventory);
+    if (known !== undefined && known.resources === inventory.resources && known.environments === inventory.environments && known.projects === inventory.projects) return known.lookups;
+    const lookups = { resources: lookupOf(inventory.resources), environments: lookupOf(inventory.environments), projects: lookupOf(inventory.projects) };
+    exactCache.set(inventory, { resources: inventory.resources, environments: inventory.environments, projects: inventory.projects, lookups });
+    return lookups;
   }
   let lookups = caselessCache.get(inventory);
   if (!lookups) {

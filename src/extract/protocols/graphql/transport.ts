@@ -72,9 +72,9 @@ export function graphqlRequests(request: NormalizedRequest, api: IrApi): readonl
   if (!pathMatchesEndpoint(url, api.endpoint)) {
     fail(EXTRACT_CODES.wrongEndpoint, `path \`${url.pathname}\` is not the graphql endpoint \`${api.endpoint ?? ''}\``);
   }
-  const params = url.searchParams;
   const ambiguous = (message: string): never => fail(EXTRACT_CODES.ambiguousParameters, message);
   if (method === 'GET') {
+    const params = url.searchParams;
     // A GET carries its document in the URL: the same size bound applies as to a body.
     if (url.search.length > limit) {
       fail(EXTRACT_CODES.bodyTooLarge, `the request query string has ${url.search.length} characters, more than the limit of ${limit}`);
@@ -93,13 +93,17 @@ export function graphqlRequests(request: NormalizedRequest, api: IrApi): readonl
     return [fromUrl];
   }
   if (method !== 'POST') fail(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry a graphql operation`);
-  // Some servers merge url parameters into a POST (and let them win), others ignore them.
-  checkParameterNames(url.search, [...params.keys()], GRAPHQL_MEMBERS);
-  const inUrl = GRAPHQL_MEMBERS.filter((name) => params.has(name));
-  if (inUrl.length > 0) {
-    ambiguous(`a POST request with ${inUrl.map((n) => `\`${n}\``).join(', ')} in its url: servers differ on whether the url or the body wins`);
+  // Some servers merge url parameters into a POST (and let them win), others ignore them. A url
+  // without a query string (nearly every POST) has no parameters to check.
+  if (url.search !== '') {
+    const params = url.searchParams;
+    checkParameterNames(url.search, [...params.keys()], GRAPHQL_MEMBERS);
+    const inUrl = GRAPHQL_MEMBERS.filter((name) => params.has(name));
+    if (inUrl.length > 0) {
+      ambiguous(`a POST request with ${inUrl.map((n) => `\`${n}\``).join(', ')} in its url: servers differ on whether the url or the body wins`);
+    }
+    checkMemberForms([...params.keys()], []);
   }
-  checkMemberForms([...params.keys()], []);
   const type = mediaType(headers);
   if (type === 'application/graphql') return [{ query: text, variables: undefined, operationName: undefined }];
   // A missing content type is read as JSON: clients that omit it still get their body executed upstream.

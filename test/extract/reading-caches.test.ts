@@ -1,0 +1,112 @@
+// The caches request reading keeps between requests (credential fingerprints, inventory lookups,
+// merged forward limits, the envelope check time) hold results keyed on everything they depend on:
+// each test changes one input after a cached reading and expects the new value, never the kept one.
+import { createHash } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { EXTRACT_CODES, extractDecisionInputs, extractForwarding, fingerprintOf } from '../../src/extract/index.js';
+import type { ForwardLimits, Inventory } from '../../src/extract/index.js';
+import { issueEnvelope } from '../../src/identity/index.js';
+import type { Ir } from '../../src/ir/types.js';
+import { testIssuer, testKey } from '../helpers/envelope.js';
+import { DOMAINS_FP, DOMAINS_TOKEN, TIME } from './fixture.js';
+import { ir, post } from './helpers.js';
+
+const sha256 = (text: string) => `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
+
+describe('credential fingerprints', () => {
+  test('each credential has its own fingerprint, read again or not', () => {
+    expect(fingerprintOf('tok-a')).toBe(sha256('tok-a'));
+    expect(fingerprintOf('tok-a')).toBe(sha256('tok-a'));
+    // One character more, one in another case, one space: each misses.
+    expect(fingerprintOf('tok-ab')).toBe(sha256('tok-ab'));
+    expect(fingerprintOf('TOK-A')).toBe(sha256('TOK-A'));
+    expect(fingerprintOf('tok-a ')).toBe(sha256('tok-a '));
+    expect(fingerprintOf('tok-a')).toBe(sha256('tok-a'));
+  });
+
+  test('past the bound (many credentials, or a long one) every fingerprint is still its own', () => {
+    for (let i = 0; i < 1_000; i++) expect(fingerprintOf(`many-${i}`)).toBe(sha256(`many-${i}`));
+    expect(fingerprintOf('many-3')).toBe(sha256('many-3'));
+    const long = 'x'.repeat(5_000);
+    expect(fingerprintOf(long)).toBe(sha256(long));
+    expect(fingerprintOf(`${long}y`)).toBe(sha256(`${long}y`));
+  });
+
+  test('a request read after another with another token carries the other fingerprint', () => {
+    const run = (token: string) => extractDecisionInputs(post({ query: 'mutation { volumeDelete(volumeId: "vol-prod") }' }, { Authorization: `Bearer ${token}` }), ir, { time: TIME })[0]!;
+    expect(run(DOMAINS_TOKEN).input.token).toEqual({ fingerprint: DOMAINS_FP });
+    expect(run(`${DOMAINS_TOKEN}x`).input.token).toEqual({ fingerprint: sha256(`${DOMAINS_TOKEN}x`) });
+    expect(run(DOMAINS_TOKEN).input.token).toEqual({ fingerprint: DOMAINS_FP });
+  });
+
+  test('two headers carrying different credentials still conflict, and one credential twice does not', () => {
+    const config: Ir = structuredClone(ir);
+    config.apis.find((a) => a.name === 'railway')!.tokens.headers = [
+      { name: 'Authorization', schemes: ['Bearer'] },
+      { name: 'Project-Access-Token', schemes: [] },
+    ];
+    const run = (headers: Record<string, string>) => extractDecisionInputs(post({ query: 'mutation { volumeDelete(volumeId: "vol-prod") }' }, headers), config, { time: TIME })[0]!;
+    expect(run({ 'Project-Access-Token': DOMAINS_TOKEN }).input.token).toEqual({ fingerprint: DOMAINS_FP });
+    expect(run({ Project_Access_Token: DOMAINS_TOKEN }).input.token).toEqual({ fingerprint: DOMAINS_FP });
+    expect(run({ 'Project-Access-Token': 'other' }).error?.code).toBe(EXTRACT_CODES.conflictingHeader);
+    expect(run({ 'Project-Access-Token': 'other' }).error?.message).toBe('headers `Authorization` and `Project-Access-Token` carry different credentials');
+    expect(run({ Project_Access_Token: 'other' }).error?.code).toBe(EXTRACT_CODES.conflictingHeader);
+  });
+});
+
+describe('inventory lookups', () => {
+  const VOLUME = { query: 'mutation { volumeDelete(volumeId: "vol-x") }' };
+
+  test('an inventory whose member is replaced, or whose map changes, is read as it is now', () => {
+    const resources = new Map([['vol-x', { kind: 'volume', environment: 'staging', project: 'pocketos' }]]);
+    const inventory: { -readonly [K in keyof Inventory]: Inventory[K] } = { resources };
+    const environment = () => extractDecisionInputs(post(VOLUME), ir, { time: TIME, inventory })[0]!.input.resource?.environment;
+    expect(environment()).toBe('staging');
+    resources.set('vol-x', { kind: 'volume', environment: 'production', project: 'pocketos' });
+    expect(environment()).toBe('production');
+    inventory.resources = { 'vol-x': { kind: 'volume', environment: 'development', project: 'pocketos' } };
+    expect(environment()).toBe('development');
+    inventory.resources = undefined;
+    expect(environment()).toBeUndefined();
+  });
+
+  test('another inventory object is another reading', () => {
+    const first: Inventory = { resources: { 'vol-x': { kind: 'volume', environment: 'staging' } } };
+    const second: Inventory = { resources: { 'vol-x': { kind: 'volume', environment: 'production' } } };
+    const environment = (inventory: Inventory) => extractDecisionInputs(post(VOLUME), ir, { time: TIME, inventory })[0]!.input.resource?.environment;
+    expect(environment(first)).toBe('staging');
+    expect(environment(second)).toBe('production');
+    expect(environment(first)).toBe('staging');
+  });
+});
+
+describe('forward limits', () => {
+  test('a limits object changed between requests is read with its new values', () => {
+    const body = JSON.stringify({ query: 'mutation { volumeDelete(volumeId: "vol-prod") }' });
+    const request = { method: 'POST', url: 'https://backboard.railway.com/graphql/v2', headers: { 'content-type': 'application/json' }, body };
+    const limits: Partial<ForwardLimits> = { maxBodyBytes: 10_000 };
+    expect(extractForwarding(request, ir, { time: TIME, limits }).forward).not.toBeNull();
+    limits.maxBodyBytes = 10;
+    expect(extractForwarding(request, ir, { time: TIME, limits }).operations[0]?.error?.code).toBe(EXTRACT_CODES.limitExceeded);
+    delete limits.maxBodyBytes;
+    expect(extractForwarding(request, ir, { time: TIME, limits }).forward).not.toBeNull();
+    limits.maxDepth = 1;
+    expect(extractForwarding({ ...request, body: JSON.stringify({ query: 'mutation { volumeDelete(volumeId: "vol-prod") { id } }' }) }, ir, { time: TIME, limits }).operations[0]?.error?.code).toBe(EXTRACT_CODES.limitExceeded);
+    expect(extractForwarding(request, ir, { time: TIME, limits: { maxBodyBytes: 10 } }).operations[0]?.error?.code).toBe(EXTRACT_CODES.limitExceeded);
+    expect(extractForwarding(request, ir, { time: TIME }).forward).not.toBeNull();
+  });
+});
+
+describe('envelope check time', () => {
+  test('an envelope is checked at each request\'s own time', async () => {
+    const key = testKey('jobs-1');
+    const withIssuer: Ir = { ...ir, identityIssuers: [testIssuer('acme-jobs', [key])] };
+    const envelope = await issueEnvelope({ issuer: 'acme-jobs', originator: 'user:jer', tenant: 'pocketos', lifetimeSeconds: 600, now: new Date(TIME) }, key.signer);
+    const verified = (time: string) => extractDecisionInputs(post({ query: 'mutation { volumeDelete(volumeId: "vol-prod") }' }, { 'Txn-Token': envelope }), withIssuer, { time })[0]!.input.identity?.verified;
+    const later = new Date(Date.parse(TIME) + 3_600_000).toISOString();
+    expect(verified(TIME)).toBe(true);
+    expect(verified(TIME)).toBe(true);
+    expect(verified(later)).toBeUndefined();
+    expect(verified(TIME)).toBe(true);
+  });
+});
