@@ -272,7 +272,8 @@ export function parseJsonNotingDuplicates(text: string): { value: unknown; dupli
   try {
     const value = JSON.parse(text) as unknown;
     // Text nested as request bodies are is scanned once; deeper text is read again, as before.
-    return { value, ...(scanValidJson(text, SCAN_DEPTH) ?? scanRequestJson(text)) };
+    const { duplicate, inexact } = scanValidJson(text, SCAN_DEPTH) ?? scanRequestJson(text);
+    return { value, duplicate, inexact };
   } catch {
     return null;
   }

@@ -71,7 +71,7 @@ export function extractForwardingOf(request: HttpRequest, headers: HeaderMap, ir
     if (size > limit) fail(EXTRACT_CODES.limitExceeded, `the request body has more than ${limit} bytes, the proxy's limit`);
     const plain = opaque || !headers.has('content-encoding') ? headers : withoutEncoding(headers);
     const body = opaque ? (request.body ?? '') : decodeBody(request.body, headers, limits.maxBodyBytes);
-    const normalized = normalizeRequest({ method: request.method, url: request.url, body, ...(request.clientHost === undefined ? {} : { clientHost: request.clientHost }) }, url, opaque ? plain : declaredBodyType(plain, api), limit, opaque);
+    const normalized = normalizeRequest(request.clientHost === undefined ? { method: request.method, url: request.url, body } : { method: request.method, url: request.url, body, clientHost: request.clientHost }, url, opaque ? plain : declaredBodyType(plain, api), limit, opaque);
     // A data route of an api whose protocol reads bodies (Railway's `up` upload) goes as sent.
     const writer = opaque && PROTOCOLS[api.protocol].bodyIsData !== true ? canonicalData : (PROTOCOLS[api.protocol].canonical ?? canonicalHttp);
     const message = withCompressedOriginal(request.body, headers, normalized, api, writer(normalized, api, limits));
@@ -196,6 +196,7 @@ function withoutEncoding(headers: HeaderMap): HeaderMap {
 /** The body as the server would read it: identity, or one `gzip` coding inflated within the limit. */
 function decodeBody(body: HttpRequest['body'], headers: HeaderMap, limit: number): Uint8Array | string {
   if (body === undefined || body === null) return '';
+  if (!headers.has('content-encoding')) return body;
   const codings = headerValues(headers, 'content-encoding')
     .flatMap((v) => v.split(','))
     .map((v) => v.trim().toLowerCase())

@@ -71,16 +71,15 @@ export function toInput(api: IrApi, found: FoundOperation, context: Context, inv
   }
   // Only the paths the policy reads: arguments may carry secrets or SQL, and inputs are logged.
   const args = api.argumentPaths ? projectArguments(found.args, api.argumentPaths) : null;
-  const input: ExtractedInput = {
-    api: context.api,
-    operation: { name: found.name, type: found.type },
-    ...(resource ? { resource } : {}),
-    ...(context.token ? { token: context.token } : {}),
-    ...(identity ? { identity } : {}),
-    ...(args ? { arguments: args } : {}),
-    ...(context.attempt !== undefined ? { attempt: context.attempt } : {}),
-    time: context.time,
-  };
+  // Members in this order (logs and hashes see it), each only when present: set one by one rather
+  // than spread from objects built for it.
+  const input = { api: context.api, operation: { name: found.name, type: found.type } } as ExtractedInput;
+  if (resource) input.resource = resource;
+  if (context.token) input.token = context.token;
+  if (identity) input.identity = identity;
+  if (args) input.arguments = args;
+  if (context.attempt !== undefined) input.attempt = context.attempt;
+  input.time = context.time;
   const result: ExtractedOperation = { input, operation: found.name };
   if (found.alias !== undefined) result.alias = found.alias;
   return result;

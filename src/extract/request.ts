@@ -28,6 +28,8 @@ export interface NormalizedRequest {
   bytes: Uint8Array;
   /** The size bound a body, or a GET's query string, must keep. */
   limit: number;
+  /** `readJson(text)` once `jsonBody` read it, with the text it was read from (a copy with another `text` reads its own). */
+  json?: { text: string; value: unknown };
 }
 
 /** The host a request names, as the API catalog lists hosts: lowercase, without a trailing dot. */
@@ -107,7 +109,7 @@ export function normalizeRequest(request: HttpRequest, url: URL, headers: Header
   const text = readBody(request.body, limit);
   // A server that inflates `Content-Encoding: gzip` (Express, nginx modules) reads other bytes than
   // the ones the enforcer would parse: only an identity-encoded body is read.
-  if (text !== '') {
+  if (text !== '' && headers.has('content-encoding')) {
     const codings = headerValues(headers, 'content-encoding')
       .flatMap((v) => v.split(','))
       .map((v) => v.trim().toLowerCase())
@@ -181,14 +183,15 @@ export function pathMatchesEndpoint(url: URL, endpoint: string | null): boolean 
   return strip(path) === strip(endpoint);
 }
 
-// A JSON body is read once per request: for the method override, then by its protocol.
-const jsonBodies = new WeakMap<NormalizedRequest, unknown>();
-
-/** `readJson` of the request's body, read once per request; the value is shared, never change it. */
+/**
+ * `readJson` of the request's body, read once per request (for the method override, then by its
+ * protocol) and kept on the request itself; the value is shared, never change it.
+ */
 export function jsonBody(request: NormalizedRequest): unknown {
-  if (jsonBodies.has(request)) return jsonBodies.get(request);
+  const known = request.json;
+  if (known !== undefined && known.text === request.text) return known.value;
   const value = readJson(request.text);
-  jsonBodies.set(request, value);
+  request.json = { text: request.text, value };
   return value;
 }
 
