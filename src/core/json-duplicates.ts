@@ -12,12 +12,18 @@ import { isExactJsonNumber } from './exact-number.js';
 const SURROGATE = /[\ud800-\udfff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** One object being scanned: its first name, then (from the second) every name in a set. */
+/**
+ * One object being scanned: its first name, then (from the second) every name in a list searched
+ * in order, and past `LISTED` names in a set (most objects have a few members: a list is cheaper).
+ */
 interface Frame {
   object: boolean;
   first: string | null;
+  listed: string[] | null;
   names: Set<string> | null;
 }
+
+const LISTED = 8;
 
 /**
  * The first member name one object of `text` repeats, null when none does; `undefined` when a
@@ -71,22 +77,30 @@ export function scanValidJson(text: string, maxDepth: number): { duplicate: stri
       if (SURROGATE.test(name)) name = name.replace(LONE_SURROGATE, '\ufffd');
       const frame = stack[stack.length - 1]!;
       if (frame.first === null) frame.first = name;
-      else {
-        if (frame.names === null) frame.names = new Set([frame.first]);
+      else if (frame.names !== null) {
         if (frame.names.has(name)) return { duplicate: name, inexact };
         frame.names.add(name);
+      } else {
+        if (frame.listed === null) frame.listed = [frame.first];
+        const listed = frame.listed;
+        for (let k = 0; k < listed.length; k++) if (listed[k] === name) return { duplicate: name, inexact };
+        if (listed.length < LISTED) listed.push(name);
+        else {
+          frame.names = new Set(listed);
+          frame.names.add(name);
+        }
       }
       continue;
     }
     switch (c) {
       case 0x7b: // {
         if (stack.length > maxDepth) return undefined;
-        stack.push({ object: true, first: null, names: null });
+        stack.push({ object: true, first: null, listed: null, names: null });
         expectKey = true;
         break;
       case 0x5b: // [
         if (stack.length > maxDepth) return undefined;
-        stack.push({ object: false, first: null, names: null });
+        stack.push({ object: false, first: null, listed: null, names: null });
         break;
       case 0x7d: // }
       case 0x5d: // ]

@@ -12,6 +12,9 @@ import type { ForwardLimits } from './types.js';
 export function bodyLimitOf(api: IrApi, limits: Pick<ForwardLimits, 'maxBodyBytes' | 'maxDataBytes'>, request?: { method: string; target: string }): number {
   // Most apis have neither data bodies nor data routes: no url to parse for them.
   if (PROTOCOLS[api.protocol].bodyIsData !== true && !hasDataRoutes(api)) return limits.maxBodyBytes;
+  // A GraphQL api's endpoint is never read by its routes (data-route.ts): a target that is the
+  // endpoint itself, spelled as a url parser keeps it, needs no url parsed to know it.
+  if (request !== undefined && api.protocol === 'graphql' && isEndpointTarget(request.target, api.endpoint)) return limits.maxBodyBytes;
   let url: URL;
   try {
     url = new URL(request?.target ?? '/', 'http://host.invalid');
@@ -19,4 +22,17 @@ export function bodyLimitOf(api: IrApi, limits: Pick<ForwardLimits, 'maxBodyByte
     url = new URL('http://host.invalid/');
   }
   return bodyIsData(api, request?.method ?? '', url) ? limits.maxDataBytes : limits.maxBodyBytes;
+}
+
+/**
+ * A path of letters, digits, `-` and `_` segments (`/graphql/v2`): one a WHATWG url parser keeps
+ * exactly as written (nothing to percent-encode, no dot segments, no `\\`, no `//` authority).
+ */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_-]+)+\/?$/;
+
+/** Whether `target` parses to the path `endpoint`, a plain path, with or without a query string. */
+function isEndpointTarget(target: string, endpoint: string | null): boolean {
+  if (endpoint === null || !target.startsWith(endpoint)) return false;
+  if (target.length !== endpoint.length && target.charCodeAt(endpoint.length) !== 0x3f) return false;
+  return PLAIN_PATH.test(endpoint);
 }

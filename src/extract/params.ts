@@ -43,8 +43,21 @@ function foldFrom(name: string, start: number): string {
  */
 export function foldConflict(record: Readonly<Record<string, unknown>>, known: readonly string[]): string | null {
   const knownBy = foldedNames(known);
+  const names = Object.keys(record);
+  // A few members (a GraphQL request has three) are compared in a list; more go through a set.
+  if (names.length <= 8) {
+    const seen: string[] = [];
+    for (const name of names) {
+      const folded = goFold(name);
+      const expected = knownBy.get(folded);
+      if (expected !== undefined && expected !== name) return expected;
+      if (seen.includes(folded)) return expected ?? name;
+      seen.push(folded);
+    }
+    return null;
+  }
   const seen = new Set<string>();
-  for (const name of Object.keys(record)) {
+  for (const name of names) {
     const folded = goFold(name);
     const expected = knownBy.get(folded);
     if (expected !== undefined && expected !== name) return expected;

@@ -3,7 +3,7 @@
 // each test changes one input after a cached reading and expects the new value, never the kept one.
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { EXTRACT_CODES, extractDecisionInputs, extractForwarding, fingerprintOf } from '../../src/extract/index.js';
+import { EXTRACT_CODES, bodyLimitOf, extractDecisionInputs, extractForwarding, fingerprintOf } from '../../src/extract/index.js';
 import type { ForwardLimits, Inventory } from '../../src/extract/index.js';
 import { issueEnvelope } from '../../src/identity/index.js';
 import type { Ir } from '../../src/ir/types.js';
@@ -108,5 +108,26 @@ describe('envelope check time', () => {
     expect(verified(TIME)).toBe(true);
     expect(verified(later)).toBeUndefined();
     expect(verified(TIME)).toBe(true);
+  });
+});
+
+describe('body limit of a graphql endpoint', () => {
+  const limits = { maxBodyBytes: 100, maxDataBytes: 10_000 };
+  const railway = ir.apis.find((a) => a.name === 'railway')!;
+
+  test('the endpoint, with or without a query, is read within the body limit; a data route, or a path that only parses to one, within the data limit', () => {
+    expect(bodyLimitOf(railway, limits, { method: 'POST', target: '/graphql/v2' })).toBe(100);
+    expect(bodyLimitOf(railway, limits, { method: 'POST', target: '/graphql/v2?x=1' })).toBe(100);
+    expect(bodyLimitOf(railway, limits, { method: 'POST', target: '/project/p/environment/e/up' })).toBe(10_000);
+    expect(bodyLimitOf(railway, limits, { method: 'POST', target: '/graphql/v2/../../project/p/environment/e/up' })).toBe(10_000);
+    expect(bodyLimitOf(railway, limits, { method: 'POST', target: '/graphql/v2/%2e%2e/%2e%2e/project/p/environment/e/up' })).toBe(10_000);
+  });
+
+  test('an endpoint a url parser spells otherwise is not taken as written', () => {
+    const odd: Ir = structuredClone(ir);
+    const api = odd.apis.find((a) => a.name === 'railway')!;
+    // `/project/p/environment/e/up/..` parses to `/project/p/environment/e/`: no endpoint, no data route.
+    api.endpoint = '/project/p/environment/e/up/x/..';
+    expect(bodyLimitOf(api, limits, { method: 'POST', target: '/project/p/environment/e/up/x/..' })).toBe(10_000);
   });
 });
