@@ -249,5 +249,6 @@ function methodOverride(request: NormalizedRequest): string | null {
 }
 
 function isMethodParam(name: string): boolean {
-  return name.toLowerCase() === '_method';
+  // Only ASCII letters lowercase to `_method`'s letters, one for one: another length never reads as it.
+  return name.length === 7 && name.toLowerCase() === '_method';
 }
