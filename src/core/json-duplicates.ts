@@ -40,6 +40,7 @@ export function duplicateKeyOfValid(text: string, maxDepth: number): string | nu
  */
 export function scanValidJson(text: string, maxDepth: number): { duplicate: string | null; inexact: string | null } | undefined {
   let inexact: string | null = null;
+  const surrogates = SURROGATE.test(text);
   const stack: Frame[] = [];
   let expectKey = false;
   let i = 0;
@@ -74,7 +75,8 @@ export function scanValidJson(text: string, maxDepth: number): { duplicate: stri
       }
       expectKey = false;
       let name = escaped ? (JSON.parse(text.slice(start - 1, end + 1)) as string) : text.slice(start, end);
-      if (SURROGATE.test(name)) name = name.replace(LONE_SURROGATE, '\ufffd');
+      // A name can hold a surrogate only when the text does, or when an escape spelled one.
+      if ((escaped || surrogates) && SURROGATE.test(name)) name = name.replace(LONE_SURROGATE, '\ufffd');
       const frame = stack[stack.length - 1]!;
       if (frame.first === null) frame.first = name;
       else if (frame.names !== null) {
