@@ -74,6 +74,17 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
   };
+  // The reading options with the decision time, made once per time value (frozen: shared by the requests of one millisecond).
+  let readingAt = '';
+  let readingNow: ForwardOptions = Object.freeze({ ...reading, time: '' });
+  const readingAtNow = (): ForwardOptions => {
+    const time = now();
+    if (time !== readingAt) {
+      readingAt = time;
+      readingNow = Object.freeze({ ...reading, time });
+    }
+    return readingNow;
+  };
   const hosts = decidedHosts();
   return async (req, res, upstream) => {
     if (isWebSocketUpgrade(req)) return refuseWebSocket(res);
@@ -96,7 +107,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     const headers = headerMapOfRaw(req.rawHeaders, decided.host) ?? normalizeHeaders({ ...(req.headersDistinct as HttpHeaders), host: [decided.host] });
     const named = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     const request: HttpRequest = { method: req.method ?? 'GET', url: req.url ?? '/', body: body.bytes, ...(named === decided.host ? {} : { clientHost: named }) };
-    const extraction = extractForwardingOf(request, headers, catalog, { ...reading, time: now() });
+    const extraction = extractForwardingOf(request, headers, catalog, readingAtNow());
     const mismatch = otherApi(extraction.api, upstream);
     if (mismatch !== null) return sendProblem(res, 421, PROXY_CODES.apiMismatch, mismatch);
     const traceparent = req.headers['traceparent'];
