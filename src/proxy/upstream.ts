@@ -85,12 +85,11 @@ const SILENT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
 /**
  * Sends the canonical request and streams the answer back as it arrives (server-sent events
  * included). An unreachable, resetting or failing-TLS upstream is a 502, a silent one a 504; a
- * client that goes away aborts the upstream call. Resolves once the answer is over either way.
+ * client that goes away aborts the upstream call. Every outcome is answered by the call itself:
+ * nothing waits for it (no promise per request).
  */
-export function forwardUpstream(forward: ForwardRequest, upstream: Upstream, res: ServerResponse, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    new UpstreamCall(forward, upstream, res, timeoutMs, resolve).start();
-  });
+export function forwardUpstream(forward: ForwardRequest, upstream: Upstream, res: ServerResponse, timeoutMs: number): void {
+  new UpstreamCall(forward, upstream, res, timeoutMs).start();
 }
 
 /**
@@ -118,7 +117,6 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
     private readonly upstream: Upstream,
     private readonly res: ServerResponse,
     private readonly timeoutMs: number,
-    private readonly settle: () => void,
   ) {}
 
   start(): void {
@@ -251,8 +249,7 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   private finish(): void {
     if (this.done) return;
     this.done = true;
-    this.res.off('close', this.onClientClose);
-    this.settle();
+    // The close listener stays: it does nothing once the call is done, and the answer is over.
   }
 
   private retriable(err: Error): boolean {
@@ -296,7 +293,6 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
     this.clearIdle();
     this.done = true;
     this.abortCall?.();
-    this.settle();
   };
 }
 
