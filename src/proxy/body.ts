@@ -27,15 +27,17 @@ class BodyReader {
   private readonly chunks: Buffer[] = [];
   private size = 0;
   private settled = false;
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly req: ReadingRequest,
     private readonly limit: number,
-    timeoutMs: number,
+    private readonly timeoutMs: number,
     private readonly resolve: (body: ReadBody | null) => void,
   ) {
-    this.timer = setTimeout(onTimeout, timeoutMs, this);
+    // A small body is most often whole by the end of the tick its headers arrived in: the timer
+    // starts after that tick (`armPending`), and only for a body still coming.
+    if (pending.push(this) === 1) queueMicrotask(armPending);
     req[READER] = this;
     req.on('data', onData);
     req.on('end', onEnd);
@@ -46,7 +48,7 @@ class BodyReader {
   finish(value: ReadBody | null): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.timer);
+    if (this.timer !== null) clearTimeout(this.timer);
     const { req } = this;
     req[READER] = undefined;
     req.off('data', onData);
@@ -70,9 +72,23 @@ class BodyReader {
     this.finish({ bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), complete: true });
   }
 
+  /** Starts the time-out, unless the body was read (or reading failed) since the request came. */
+  arm(): void {
+    if (!this.settled) this.timer = setTimeout(onTimeout, this.timeoutMs, this);
+  }
+
   closed(): void {
     this.finish(this.req.complete ? { bytes: Buffer.concat(this.chunks), complete: true } : null);
   }
+}
+
+/** Readers whose time-out starts once the current tick is over: one microtask for all of them. */
+let pending: BodyReader[] = [];
+
+function armPending(): void {
+  const readers = pending;
+  pending = [];
+  for (const reader of readers) reader.arm();
 }
 
 function onTimeout(reader: BodyReader): void {
