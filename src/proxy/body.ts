@@ -13,34 +13,100 @@ export interface ReadBody {
  */
 export function readRequestBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<ReadBody | null> {
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const finish = (value: ReadBody | null): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-      resolve(value);
-    };
-    const timer = setTimeout(() => finish(null), timeoutMs);
-    const onData = (chunk: Buffer): void => {
-      chunks.push(chunk);
-      size += chunk.byteLength;
-      if (size > limit) {
-        req.pause();
-        finish({ bytes: Buffer.concat(chunks).subarray(0, limit + 1), complete: false });
-      }
-    };
-    const onEnd = (): void => finish({ bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), complete: true });
-    const onError = (): void => finish(null);
-    const onClose = (): void => finish(req.complete ? { bytes: Buffer.concat(chunks), complete: true } : null);
+    new BodyReader(req as ReadingRequest, limit, timeoutMs, resolve);
+  });
+}
+
+const READER = Symbol('blastguard.bodyReader');
+
+/** A request being read, with its reader: the listeners below are shared by every request, not made for each. */
+type ReadingRequest = IncomingMessage & { [READER]?: BodyReader | undefined };
+
+/** One body being read: one object per request rather than a closure per event. */
+class BodyReader {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private settled = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly req: ReadingRequest,
+    private readonly limit: number,
+    private readonly timeoutMs: number,
+    private readonly resolve: (body: ReadBody | null) => void,
+  ) {
+    // A small body is most often whole by the end of the tick its headers arrived in: the timer
+    // starts after that tick (`armPending`), and only for a body still coming.
+    if (pending.push(this) === 1) queueMicrotask(armPending);
+    req[READER] = this;
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
     req.on('close', onClose);
-  });
+  }
+
+  finish(value: ReadBody | null): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    const { req } = this;
+    req[READER] = undefined;
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('error', onError);
+    req.off('close', onClose);
+    this.resolve(value);
+  }
+
+  data(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.byteLength;
+    if (this.size > this.limit) {
+      this.req.pause();
+      this.finish({ bytes: Buffer.concat(this.chunks).subarray(0, this.limit + 1), complete: false });
+    }
+  }
+
+  end(): void {
+    const { chunks } = this;
+    this.finish({ bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), complete: true });
+  }
+
+  /** Starts the time-out, unless the body was read (or reading failed) since the request came. */
+  arm(): void {
+    if (!this.settled) this.timer = setTimeout(onTimeout, this.timeoutMs, this);
+  }
+
+  closed(): void {
+    this.finish(this.req.complete ? { bytes: Buffer.concat(this.chunks), complete: true } : null);
+  }
+}
+
+/** Readers whose time-out starts once the current tick is over: one microtask for all of them. */
+let pending: BodyReader[] = [];
+
+function armPending(): void {
+  const readers = pending;
+  pending = [];
+  for (const reader of readers) reader.arm();
+}
+
+function onTimeout(reader: BodyReader): void {
+  reader.finish(null);
+}
+
+function onData(this: ReadingRequest, chunk: Buffer): void {
+  this[READER]?.data(chunk);
+}
+
+function onEnd(this: ReadingRequest): void {
+  this[READER]?.end();
+}
+
+function onError(this: ReadingRequest): void {
+  this[READER]?.finish(null);
+}
+
+function onClose(this: ReadingRequest): void {
+  this[READER]?.closed();
 }

@@ -74,6 +74,17 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     ...(options.inventories === undefined ? {} : { inventories: options.inventories }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
   };
+  // The reading options with the decision time, made once per time value (frozen: shared by the requests of one millisecond).
+  let readingAt = '';
+  let readingNow: ForwardOptions = Object.freeze({ ...reading, time: '' });
+  const readingAtNow = (): ForwardOptions => {
+    const time = now();
+    if (time !== readingAt) {
+      readingAt = time;
+      readingNow = Object.freeze({ ...reading, time });
+    }
+    return readingNow;
+  };
   const hosts = decidedHosts();
   return async (req, res, upstream) => {
     if (isWebSocketUpgrade(req)) return refuseWebSocket(res);
@@ -91,19 +102,20 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     if (api.protocol === 'mcp') return sendProblem(res, 503, PROXY_CODES.notReady, `api \`${api.name}\` became an mcp api while the request arrived: send it again`);
     // The request is read as sent to one of the api's own hosts that reads as the host the
     // upstream receives (decided-host.ts): the one it names, or one the upstream's host reads as.
-    const decided = hosts(api, upstream, req.headers.host ?? '');
+    const { named, decided } = hosts(api, upstream, req.headers.host ?? '');
     if ('problem' in decided) return sendProblem(res, 421, PROXY_CODES.hostReadsOtherwise, decided.problem, decided.help);
     const headers = headerMapOfRaw(req.rawHeaders, decided.host) ?? normalizeHeaders({ ...(req.headersDistinct as HttpHeaders), host: [decided.host] });
-    const named = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-    const request: HttpRequest = { method: req.method ?? 'GET', url: req.url ?? '/', body: body.bytes, ...(named === decided.host ? {} : { clientHost: named }) };
-    const extraction = extractForwardingOf(request, headers, catalog, { ...reading, time: now() });
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const request: HttpRequest = named === decided.host ? { method, url, body: body.bytes } : { method, url, body: body.bytes, clientHost: named };
+    const extraction = extractForwardingOf(request, headers, catalog, readingAtNow());
     const mismatch = otherApi(extraction.api, upstream);
     if (mismatch !== null) return sendProblem(res, 421, PROXY_CODES.apiMismatch, mismatch);
     const traceparent = req.headers['traceparent'];
     const refusals: Refusal[] = [];
     for (const op of extraction.operations) {
       const decisionId = randomUUID();
-      const decision = options.enforcer.decide(op.input, { decisionId, ...(typeof traceparent === 'string' ? { traceparent } : {}) });
+      const decision = options.enforcer.decide(op.input, typeof traceparent === 'string' ? { decisionId, traceparent } : { decisionId });
       if (!decision.allow || op.operation === null) refusals.push(refusal(op, decision, decisionId));
     }
     if (!body.complete) res.once('finish', () => req.destroy());
@@ -113,17 +125,29 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       // A body cut at the limit is refused as too large (413), after its denial was decided and logged.
       return sendDenial(res, api.protocol, refusals, body.complete ? 403 : 413);
     }
-    if (extraction.operations.every((op) => op.operation !== null && readsOf(api).has(op.operation))) extraction.forward.repeatable = true;
-    await forwardUpstream(extraction.forward, upstream, res, upstreamTimeoutMs);
+    if (allReads(extraction.operations, readsOf(api))) extraction.forward.repeatable = true;
+    forwardUpstream(extraction.forward, upstream, res, upstreamTimeoutMs);
     return undefined;
   };
+}
+
+/** Whether every operation is one the api catalogues as a read (a request that may be sent twice). */
+function allReads(operations: readonly ExtractedOperation[], reads: ReadonlySet<string>): boolean {
+  for (const op of operations) if (op.operation === null || !reads.has(op.operation)) return false;
+  return true;
 }
 
 /** The active catalog and the upstream's api in it, or why there is none to read the request with. */
 function activeApi(enforcer: DecidingEnforcer, upstream: Upstream): { catalog: IrCatalog; api: IrApi } | { problem: string; status: number; code: ProxyCode } {
   const catalog = enforcer.catalog();
   if (catalog === null) return { status: 503, code: PROXY_CODES.notReady, problem: 'no api catalog is active yet (no bundle, or one built without `catalog.json`): nothing is forwarded' };
-  const api = catalog.apis.find((a) => a.name === upstream.api);
+  let api: IrApi | undefined;
+  for (const a of catalog.apis) {
+    if (a.name === upstream.api) {
+      api = a;
+      break;
+    }
+  }
   if (api === undefined) return { status: 421, code: PROXY_CODES.noUpstream, problem: `api \`${upstream.api}\` is not in the active catalog` };
   return { catalog, api };
 }

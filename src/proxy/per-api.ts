@@ -10,24 +10,32 @@ import { forwardedHostname, type Upstream } from './upstream.js';
 /** Hosts a request's `Host` may name per upstream before the cache of one upstream starts again. */
 const MAX_NAMED_HOSTS = 256;
 
+/** What a request's `Host` header names and the host it is decided under. */
+export interface NamedHost {
+  /** The host name the header names: lowercase, without its port. */
+  named: string;
+  decided: DecidedHost;
+}
+
 /**
  * `decidedHost` for a request's `Host` header (the raw value, port included), kept per upstream
  * and the api object it was worked out for: it depends on nothing else, and a catalog that
  * activates brings other api objects, which start the cache again. A client naming ever new hosts
  * only restarts its upstream's cache.
  */
-export function decidedHosts(): (api: IrApi, upstream: Upstream, host: string) => DecidedHost {
-  const byUpstream = new WeakMap<Upstream, { api: IrApi; forwarded: string; byHost: Map<string, DecidedHost> }>();
+export function decidedHosts(): (api: IrApi, upstream: Upstream, host: string) => NamedHost {
+  const byUpstream = new WeakMap<Upstream, { api: IrApi; forwarded: string; byHost: Map<string, NamedHost> }>();
   return (api, upstream, host) => {
     let known = byUpstream.get(upstream);
     if (known === undefined || known.api !== api) byUpstream.set(upstream, (known = { api, forwarded: forwardedHostname(upstream), byHost: new Map() }));
-    let decided = known.byHost.get(host);
-    if (decided === undefined) {
-      decided = decidedHost(api, host.replace(/:\d+$/, '').toLowerCase(), known.forwarded);
+    let entry = known.byHost.get(host);
+    if (entry === undefined) {
+      const named = host.replace(/:\d+$/, '').toLowerCase();
+      entry = { named, decided: decidedHost(api, named, known.forwarded) };
       if (known.byHost.size >= MAX_NAMED_HOSTS) known.byHost.clear();
-      known.byHost.set(host, decided);
+      known.byHost.set(host, entry);
     }
-    return decided;
+    return entry;
   };
 }
 

@@ -60,7 +60,9 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   };
   const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: (options.clientTimeoutMs ?? 30_000) + 5_000 }, (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' || req.method === 'HEAD') {
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const url = req.url ?? '/';
+      const query = url.indexOf('?');
+      const path = query === -1 ? url : url.slice(0, query);
       if (STATUS_PATHS.has(path)) return status(path, options.enforcer, req, res);
     }
     const target = req.url;

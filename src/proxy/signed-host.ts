@@ -24,11 +24,15 @@ function signedHeaders(req: IncomingMessage): string[] {
     const m = SIGNED_HEADERS.exec(value);
     if (m !== null) names.push(...m[1]!.split(';'));
   }
-  const query = (req.url ?? '').split('?')[1];
-  if (query !== undefined) {
+  const url = req.url ?? '';
+  const at = url.indexOf('?');
+  if (at !== -1) {
+    // The query up to a second `?`, as `split('?')[1]` reads it.
+    const end = url.indexOf('?', at + 1);
+    const query = url.slice(at + 1, end === -1 ? undefined : end);
     for (const [name, value] of new URLSearchParams(query)) if (name.toLowerCase() === 'x-amz-signedheaders') names.push(...value.split(';'));
   }
-  return names.map((n) => n.trim().toLowerCase());
+  return names.length === 0 ? names : names.map((n) => n.trim().toLowerCase());
 }
 
 /**

@@ -53,6 +53,8 @@ interface Target {
   hostname: string;
   host: string;
   prefix: string;
+  /** `origin.origin`: the URL getter builds a new string on each read. */
+  origin: string;
 }
 
 const targets = new WeakMap<Upstream, Target>();
@@ -60,7 +62,7 @@ const targets = new WeakMap<Upstream, Target>();
 function targetOf(upstream: Upstream): Target {
   let target = targets.get(upstream);
   if (target === undefined) {
-    target = { hostname: upstream.origin.hostname.replace(/^\[|\]$/g, ''), host: upstream.origin.host, prefix: upstream.origin.pathname.replace(/\/+$/, '') };
+    target = { hostname: upstream.origin.hostname.replace(/^\[|\]$/g, ''), host: upstream.origin.host, prefix: upstream.origin.pathname.replace(/\/+$/, ''), origin: upstream.origin.origin };
     targets.set(upstream, target);
   }
   return target;
@@ -74,18 +76,20 @@ export function forwardedHostname(upstream: Upstream): string {
 /** Hop-by-hop response headers (RFC 9110 §7.6.1): the proxy's own connection decides these. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
+/** The lengths of the response header names `onHeaders` reads: the hop-by-hop ones and `content-type`. */
+const NOTED_LENGTHS = new Set([...HOP_BY_HOP, 'content-type'].map((n) => n.length));
+
 /** Undici's codes for an upstream that stayed silent (headers, or between body chunks). */
 const SILENT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * Sends the canonical request and streams the answer back as it arrives (server-sent events
  * included). An unreachable, resetting or failing-TLS upstream is a 502, a silent one a 504; a
- * client that goes away aborts the upstream call. Resolves once the answer is over either way.
+ * client that goes away aborts the upstream call. Every outcome is answered by the call itself:
+ * nothing waits for it (no promise per request).
  */
-export function forwardUpstream(forward: ForwardRequest, upstream: Upstream, res: ServerResponse, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    new UpstreamCall(forward, upstream, res, timeoutMs, resolve).start();
-  });
+export function forwardUpstream(forward: ForwardRequest, upstream: Upstream, res: ServerResponse, timeoutMs: number): void {
+  new UpstreamCall(forward, upstream, res, timeoutMs).start();
 }
 
 /**
@@ -99,6 +103,8 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   private resume: (() => void) | null = null;
   /** The idle timer between body chunks; armed only for answers that are not event streams. */
   private idle: NodeJS.Timeout | null = null;
+  /** The idle timer starts once the current tick is over, unless the answer is complete by then (`armPending`). */
+  private idlePending = false;
   /** The idle timer was stopped for back-pressure and restarts when the client drains. */
   private rearm = false;
   /** Some answer (informational included) came from the upstream: the call is never sent again. */
@@ -111,7 +117,6 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
     private readonly upstream: Upstream,
     private readonly res: ServerResponse,
     private readonly timeoutMs: number,
-    private readonly settle: () => void,
   ) {}
 
   start(): void {
@@ -123,13 +128,27 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
     const target = targetOf(this.upstream);
     const { forward } = this;
     const body = forward.body.byteLength > 0 ? forward.body : null;
+    // The headers as a flat name/value list in the object's order (a repeated header as repeated
+    // pairs), the upstream's `Host` in place of any other: undici writes the same lines as from
+    // the object (`Host` first either way), without a copy of the object for each request.
+    const own = forward.headers;
+    const names = Object.keys(own);
+    const headers: string[] = [];
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      if (name === 'host') continue;
+      const value = own[name]!;
+      if (typeof value === 'string') headers.push(name, value);
+      else for (const v of value) headers.push(name, v);
+    }
+    headers.push('host', target.host);
     try {
       dispatcher.dispatch(
         {
-          origin: this.upstream.origin.origin,
+          origin: target.origin,
           method: forward.method as Dispatcher.HttpMethod,
-          path: `${target.prefix}${forward.path}`,
-          headers: { ...forward.headers, host: target.host },
+          path: target.prefix === '' ? forward.path : `${target.prefix}${forward.path}`,
+          headers,
           body,
           headersTimeout: this.timeoutMs,
           // Set per answer once its type is known: a stream of events may stay quiet longer than a response takes to start.
@@ -160,7 +179,8 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
     let events = false;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = raw[i]!.toString('latin1');
-      const lower = name.toLowerCase();
+      // Only a name as long as a hop-by-hop one or `Content-Type` is lowercased to be looked at.
+      const lower = NOTED_LENGTHS.has(name.length) ? name.toLowerCase() : '';
       if (HOP_BY_HOP.has(lower)) continue;
       const value = raw[i + 1]!.toString('latin1');
       if (lower === 'content-type' && value.startsWith('text/event-stream')) events = true;
@@ -169,7 +189,12 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
     res.writeHead(statusCode, statusText, headers);
     // Events go out as they come; any other answer leaves with its first chunk (one write, not two).
     if (events) res.flushHeaders();
-    else this.idle = setTimeout(this.onIdle, this.timeoutMs);
+    else {
+      // Most answers arrive whole, their last byte parsed in the same tick as their headers: the
+      // timer is started after that tick, and only for an answer still coming, not set and cleared.
+      this.idlePending = true;
+      if (pending.push(this) === 1) queueMicrotask(armPending);
+    }
     return true;
   }
 
@@ -178,12 +203,11 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
     if (this.res.write(chunk)) return true;
     // The client is not reading: the upstream is paused by us, not silent. The idle timer measures
     // the upstream only, so it stops while the client's socket is full and restarts on drain.
-    if (this.idle !== null) {
-      clearTimeout(this.idle);
-      this.idle = null;
+    if (this.idle !== null || this.idlePending) {
+      this.clearIdle();
       this.rearm = true;
     }
-    this.res.once('drain', this.onDrain);
+    this.res.once('drain', () => this.onDrain());
     return false;
   }
 
@@ -225,8 +249,7 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   private finish(): void {
     if (this.done) return;
     this.done = true;
-    this.res.off('close', this.onClientClose);
-    this.settle();
+    // The close listener stays: it does nothing once the call is done, and the answer is over.
   }
 
   private retriable(err: Error): boolean {
@@ -236,24 +259,33 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   }
 
   private clearIdle(): void {
+    this.idlePending = false;
     if (this.idle !== null) {
       clearTimeout(this.idle);
       this.idle = null;
     }
   }
 
-  private readonly onDrain = (): void => {
+  /** Starts the idle timer put off by `onHeaders`, unless the answer ended (or was paused) since. */
+  armIdle(): void {
+    if (!this.idlePending) return;
+    this.idlePending = false;
+    if (!this.done) this.idle = setTimeout(onIdle, this.timeoutMs, this);
+  }
+
+  private onDrain(): void {
     if (this.rearm && !this.done) {
       this.rearm = false;
-      this.idle = setTimeout(this.onIdle, this.timeoutMs);
+      this.idle = setTimeout(onIdle, this.timeoutMs, this);
     }
     this.resume?.();
-  };
+  }
 
-  private readonly onIdle = (): void => {
+  /** The upstream sent nothing for the idle time: the call is abandoned (a 504, or a cut answer). */
+  silent(): void {
     this.idle = null;
     this.abortCall?.(Object.assign(new Error('the upstream went silent'), { code: 'UND_ERR_BODY_TIMEOUT' }));
-  };
+  }
 
   /** The client went away before its answer was complete: the upstream call is abandoned. */
   private readonly onClientClose = (): void => {
@@ -261,6 +293,18 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
     this.clearIdle();
     this.done = true;
     this.abortCall?.();
-    this.settle();
   };
+}
+
+function onIdle(call: UpstreamCall): void {
+  call.silent();
+}
+
+/** Calls whose idle timer starts once the current tick is over: one microtask for all of them. */
+let pending: UpstreamCall[] = [];
+
+function armPending(): void {
+  const calls = pending;
+  pending = [];
+  for (const call of calls) call.armIdle();
 }
