@@ -45,7 +45,7 @@ export class EventLineWriter {
   private plainProto = true;
   private readonly head: Buffer;
   private readonly headAscii: boolean;
-  private readonly results = new WeakMap<object, Buffer>();
+  private readonly results = new WeakMap<object, { bytes: Buffer; ascii: boolean }>();
   private credentialKeys = new Map<string, boolean>();
   private lastTimeMs = Number.NaN;
   private lastTime = '';
@@ -120,16 +120,17 @@ export class EventLineWriter {
 
   /** The decision's JSON: a deep-frozen decision's is made once (the engine's decisions are). */
   private result(decision: Decision): void {
-    let bytes = this.results.get(decision);
-    if (bytes === undefined) {
+    let json = this.results.get(decision);
+    if (json === undefined) {
       const text = JSON.stringify(decision) as string | undefined;
       if (text === undefined) return;
-      bytes = Buffer.from(text);
-      if (frozenData(decision)) this.results.set(decision, bytes);
+      const bytes = Buffer.from(text);
+      json = { bytes, ascii: isAscii(bytes) };
+      if (frozenData(decision)) this.results.set(decision, json);
     }
     this.ascii7(',"result":');
-    this.bytes(bytes);
-    if (this.ascii && !isAscii(bytes)) this.ascii = false;
+    this.bytes(json.bytes);
+    if (!json.ascii) this.ascii = false;
   }
 
   private isCredential(key: string): boolean {
@@ -221,10 +222,14 @@ export class EventLineWriter {
 
   /** `"key":value` (after a comma unless `first`); false, with nothing written, for a value JSON omits. */
   private member(key: string, value: unknown, depth: number, credential: boolean, first: boolean): boolean {
-    if (!keptKey(key)) throw UNUSUAL;
+    if (key.length > PRINTABLE_MAX || key === '__proto__') throw UNUSUAL;
     const mark = this.pos;
     if (!first) this.ascii7(',');
-    this.jsonString(key);
+    // Plain ASCII is kept by `printable` as it is; anything else is checked character by character.
+    if (!this.tryQuotedAscii(key)) {
+      if (!keptKey(key)) throw UNUSUAL;
+      this.utf8(JSON.stringify(key));
+    }
     this.ascii7(':');
     if (this.masked(value, depth + 1, key, credential)) return true;
     this.pos = mark;
@@ -233,14 +238,32 @@ export class EventLineWriter {
 
   /** `JSON.stringify(printable(s))`. */
   private printableString(s: string): void {
-    if (s.length <= PRINTABLE_MAX && plainAscii(s)) this.quotedAscii(s);
-    else this.utf8(JSON.stringify(printable(s)));
+    if (s.length > PRINTABLE_MAX || !this.tryQuotedAscii(s)) this.utf8(JSON.stringify(printable(s)));
   }
 
   /** `JSON.stringify(s)`. */
   private jsonString(s: string): void {
-    if (plainAscii(s)) this.quotedAscii(s);
-    else this.utf8(JSON.stringify(s));
+    if (!this.tryQuotedAscii(s)) this.utf8(JSON.stringify(s));
+  }
+
+  /**
+   * `s` in quotes when it is printable ASCII without `"` and `\` (its own JSON text), checked as
+   * it is copied; false, with nothing written, otherwise.
+   */
+  private tryQuotedAscii(s: string): boolean {
+    const n = s.length;
+    this.ensure(n + 2);
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if ((c - 0x20) >>> 0 > 0x5e || c === 0x22 || c === 0x5c) return false;
+      buf[p++] = c;
+    }
+    buf[p++] = 0x22;
+    this.pos = p;
+    return true;
   }
 
   private number(x: number): void {
@@ -289,15 +312,6 @@ export class EventLineWriter {
     this.buf.set(b, this.pos);
     this.pos += b.length;
   }
-}
-
-/** Printable ASCII (0x20-0x7e) without `"` and `\`: its own JSON text inside quotes. */
-function plainAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c - 0x20) >>> 0 > 0x5e || c === 0x22 || c === 0x5c) return false;
-  }
-  return true;
 }
 
 /** A key `maskInput` keeps as it is: `printable(key) === key`, and not `__proto__` (which a plain object does not take as a key). */

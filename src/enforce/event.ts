@@ -27,14 +27,14 @@ export interface DecisionEvent {
 export interface DecisionRecord {
   input: unknown;
   /** The input as the JSON text or UTF-8 bytes it was decided from (`decideJson`): parsed only when the event is built. */
-  json?: string | Uint8Array;
+  json?: string | Uint8Array | undefined;
   result: Decision;
   bundle: { name: string; revision: string } | null;
   timeMs: number;
   durationNs: number;
-  traceparent?: string;
+  traceparent?: string | undefined;
   /** The id the decider already gave this decision (shown to the caller); a new one otherwise. */
-  decisionId?: string;
+  decisionId?: string | undefined;
 }
 
 /** OPA's decision path for the whole decision (the bundle entrypoint). */
