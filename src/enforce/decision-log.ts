@@ -7,6 +7,7 @@ import { EventBuffer, RELEASED, type BufferedEvent } from './buffer.js';
 import { ENFORCE_CODES, EnforceError } from './codes.js';
 import { serviceUrl } from './service-url.js';
 import { UNLOGGABLE_INPUT, buildEvent, eraseInput, type DecisionEvent, type DecisionRecord } from './event.js';
+import { EventLineWriter } from './event-line.js';
 
 /**
  * Decision logs the way OPA's plugin ships them (opa-compat.md §5): events buffered in bounded
@@ -234,6 +235,7 @@ export class DecisionLog {
   private unbuilt: BufferedEvent[] = [];
   private unbuiltHead = 0;
   private building = false;
+  private readonly lines: EventLineWriter;
 
   constructor(
     options: DecisionLogOptions,
@@ -243,6 +245,7 @@ export class DecisionLog {
     const limit = options.bufferSizeLimitEvents ?? DEFAULT_BUFFER_EVENTS;
     if (!Number.isSafeInteger(limit) || limit < 1) throw configError('decisionLogs.bufferSizeLimitEvents', 'must be a whole number of at least 1');
     this.buffer = new EventBuffer(limit);
+    this.lines = new EventLineWriter(labels);
     this.interval = options.flushIntervalMs ?? (options.upload === undefined ? LOCAL_FLUSH_INTERVAL_MS : DEFAULT_FLUSH_INTERVAL_MS);
     if (!(this.interval > 0)) throw configError('decisionLogs.flushIntervalMs', 'must be a positive number of milliseconds');
     this.closeGraceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
@@ -541,7 +544,7 @@ export class DecisionLog {
   /** The JSON line of an event; an input that cannot be read (a throwing getter, a hostile proxy) is replaced by a marker and counted. */
   private lineOf(record: DecisionRecord): string {
     try {
-      return JSON.stringify(buildEvent(record, this.labels));
+      return this.lines.line(record) ?? JSON.stringify(buildEvent(record, this.labels));
     } catch {
       this.counts.unreadable++;
       const { result, bundle, timeMs, durationNs, traceparent, decisionId } = record;

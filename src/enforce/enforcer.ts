@@ -21,7 +21,7 @@ import { extractDecisionInputs, isEnvelopeCode, type FetchedKeys, type HttpReque
 import type { IrCatalog } from '../ir/catalog.js';
 import type { Decision } from '../ir/types.js';
 import type { VerificationConfig } from '../verify/index.js';
-import { activate, type ActivationSettings, type BundleHolder } from './activation.js';
+import { activate, type ActivationSettings, type ActiveBundle, type BundleHolder } from './activation.js';
 import { ENFORCE_CODES, EnforceError, type EnforceCode } from './codes.js';
 import { DecisionLog, type DecisionLogOptions } from './decision-log.js';
 import { EnforcerMetrics } from './metrics.js';
@@ -220,6 +220,7 @@ class EnforcerImpl implements Enforcer {
   private readonly controller = new AbortController();
   private loop: Promise<void> | undefined;
   private readonly servers = new Set<StatusServer>();
+  private logged: { active: ActiveBundle; bundle: { name: string; revision: string } } | undefined;
 
   constructor(options: EnforcerOptions) {
     if (typeof options !== 'object' || options === null) throw configError('options', 'must be an object');
@@ -473,19 +474,26 @@ class EnforcerImpl implements Enforcer {
     this.counters.decisions++;
     this.metrics.decision(decision, elapsed / 1000);
     if (this.log !== null) {
+      // One object of one shape (absent fields undefined): recorded for every decision.
       this.log.record({
         input,
         // Bytes are copied: the caller may reuse its buffer before the event is built.
-        ...(json === undefined ? {} : { json: typeof json === 'string' ? json : json.slice() }),
+        json: json === undefined || typeof json === 'string' ? json : json.slice(),
         result: decision,
-        bundle: active === null ? null : { name: this.name, revision: active.revision },
+        bundle: active === null ? null : this.loggedBundle(active),
         timeMs: now === 0 ? this.clock() : now,
         durationNs: Math.round(elapsed * 1e6),
-        ...(context.traceparent === undefined ? {} : { traceparent: context.traceparent }),
-        ...(context.decisionId === undefined ? {} : { decisionId: context.decisionId }),
+        traceparent: context.traceparent,
+        decisionId: context.decisionId,
       });
     }
     return decision;
+  }
+
+  /** The `bundles` entry of the active bundle's events: one frozen object per activation, not one per decision. */
+  private loggedBundle(active: ActiveBundle): { name: string; revision: string } {
+    if (this.logged?.active !== active) this.logged = { active, bundle: Object.freeze({ name: this.name, revision: active.revision }) };
+    return this.logged.bundle;
   }
 
   catalog(): IrCatalog | null {

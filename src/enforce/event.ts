@@ -27,14 +27,14 @@ export interface DecisionEvent {
 export interface DecisionRecord {
   input: unknown;
   /** The input as the JSON text or UTF-8 bytes it was decided from (`decideJson`): parsed only when the event is built. */
-  json?: string | Uint8Array;
+  json?: string | Uint8Array | undefined;
   result: Decision;
   bundle: { name: string; revision: string } | null;
   timeMs: number;
   durationNs: number;
-  traceparent?: string;
+  traceparent?: string | undefined;
   /** The id the decider already gave this decision (shown to the caller); a new one otherwise. */
-  decisionId?: string;
+  decisionId?: string | undefined;
 }
 
 /** OPA's decision path for the whole decision (the bundle entrypoint). */
@@ -54,14 +54,14 @@ export function isCredentialKey(key: string): boolean {
 }
 
 /** A value already reduced to a fingerprint stays as it is. */
-const FINGERPRINT = /^sha256:[0-9a-f]{64}$/;
+export const FINGERPRINT = /^sha256:[0-9a-f]{64}$/;
 /** extract's `token.fingerprint` for a credential of a token family: the family's public prefix, never the credential. */
-const FAMILY = /^family:[A-Za-z0-9_.-]{1,32}$/;
+export const FAMILY = /^family:[A-Za-z0-9_.-]{1,32}$/;
 /** Nesting kept in a logged input; deeper values are replaced by a marker (a log line stays bounded). */
-const MAX_DEPTH = 16;
-const MAX_ITEMS = 256;
+export const MAX_DEPTH = 16;
+export const MAX_ITEMS = 256;
 
-function fingerprint(value: string): string {
+export function fingerprint(value: string): string {
   return `sha256:${createHash('sha256').update(value, 'utf8').digest('hex')}`;
 }
 
@@ -109,7 +109,7 @@ export function eraseInput(event: DecisionEvent): DecisionEvent {
   };
 }
 
-const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+export const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
 const utf8 = new TextDecoder();
 
@@ -118,7 +118,7 @@ const utf8 = new TextDecoder();
  * then denied), its size and fingerprint: text that does not parse cannot be masked, and may hold
  * a credential beside the syntax error.
  */
-function parsedInput(json: string | Uint8Array): unknown {
+export function parsedInput(json: string | Uint8Array): unknown {
   const text = typeof json === 'string' ? json : utf8.decode(json);
   try {
     return JSON.parse(text) as unknown;
