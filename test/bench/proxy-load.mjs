@@ -1,8 +1,10 @@
 /* global performance */
 // Fixed-rate load for the proxy benchmark, in its own process: `rate` requests a second for
 // `seconds`, evenly spaced, each timed with the monotonic clock (µs), over keep-alive connections.
-// Prints JSON: latency percentiles, and this process's own garbage-collection pauses (a tail the
-// load process itself would add to every path alike).
+// Prints JSON: latency percentiles, and what this process itself went through (a tail it would add
+// to every path alike): its garbage-collection pauses, how late it sent (send lag: actual send time
+// against the schedule, so a late load process shows as such instead of as a slow path), how long
+// its main thread waited for a core (/proc schedstat) and the CPU it used.
 //
 // The send times come from a worker thread that sleeps to each one with `Atomics.wait` (sub-ms)
 // and posts a tick: timers have whole-millisecond resolution, and a loop that sends whatever is
@@ -25,12 +27,22 @@ const headers = { ...spec.headers, 'content-length': body.length };
 const options = { hostname: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers, agent };
 /** Microseconds per measured request, in the order they completed; preallocated so recording one allocates nothing. */
 const samples = new Float64Array(total);
+/** Microseconds each send started after its scheduled time. */
+const lags = new Float64Array(total);
 let recorded = 0;
 let failures = 0;
 const pauses = [];
 const gcs = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) pauses.push(e.duration);
 });
+
+function runQueueWaitNs() {
+  try {
+    return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]);
+  } catch {
+    return NaN;
+  }
+}
 
 function once(measured) {
   return new Promise((resolve) => {
@@ -54,6 +66,8 @@ function once(measured) {
 // Warm-up: connections open, JIT warm.
 for (let i = 0; i < Number(warmUpText); i++) await once(false);
 gcs.observe({ entryTypes: ['gc'] });
+const wait0 = runQueueWaitNs();
+const cpu0 = process.cpuUsage();
 // Absolute times (ms since the epoch, fractional): a worker's performance.now() has its own origin.
 const start = performance.timeOrigin + performance.now() + 5;
 const pacer = new Worker(
@@ -70,17 +84,35 @@ for (let i = 0; i < total; i++) {
 const pending = [];
 await new Promise((resolve, reject) => {
   pacer.on('error', reject);
-  pacer.on('message', () => {
+  pacer.on('message', (i) => {
+    lags[i] = (performance.timeOrigin + performance.now() - (start + (i * 1000) / rate)) * 1000;
     pending.push(once(true));
     if (pending.length === total) resolve();
   });
 });
 await Promise.all(pending);
 const elapsed = (performance.timeOrigin + performance.now() - start) / 1000;
+const used = process.cpuUsage(cpu0);
+const waited = runQueueWaitNs() - wait0;
 gcs.disconnect();
 await pacer.terminate();
 agent.destroy();
 const sorted = samples.subarray(0, recorded).sort();
-const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
+const at = (s, q) => s[Math.min(s.length - 1, Math.floor(s.length * q))] ?? 0;
+const lagSorted = lags.sort();
 const gc = { count: pauses.length, maxMs: pauses.reduce((a, b) => Math.max(a, b), 0), totalMs: pauses.reduce((a, b) => a + b, 0) };
-process.stdout.write(JSON.stringify({ n: recorded, failures, p50: at(0.5), p99: at(0.99), p999: at(0.999), achieved: recorded / elapsed, gc }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    n: recorded,
+    failures,
+    p50: at(sorted, 0.5),
+    p99: at(sorted, 0.99),
+    p999: at(sorted, 0.999),
+    achieved: recorded / elapsed,
+    gc,
+    sendLagP99: at(lagSorted, 0.99),
+    sendLagMax: lagSorted[lagSorted.length - 1] ?? 0,
+    cpuMs: (used.user + used.system) / 1000,
+    runQueueWaitMs: waited / 1e6,
+  }) + '\n',
+);
