@@ -11,7 +11,7 @@
 // due within the next millisecond sends pairs back to back, the second queued behind the first in
 // the proxy. The main thread never spins, so it takes no core from the proxy it measures.
 import { Agent, request } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 
@@ -29,11 +29,18 @@ const options = { hostname: target.hostname, port: target.port, path: target.pat
 const samples = new Float64Array(total);
 /** Microseconds each send started after its scheduled time. */
 const lags = new Float64Array(total);
+/** Per send (by index): when it was sent (ms since the epoch) and its latency (µs), for BENCH_PROXY_DUMP. */
+const sentAt = new Float64Array(total);
+const latencyOf = new Float64Array(total);
 let recorded = 0;
 let failures = 0;
 const pauses = [];
+const gcEvents = [];
 const gcs = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) pauses.push(e.duration);
+  for (const e of list.getEntries()) {
+    pauses.push(e.duration);
+    gcEvents.push([performance.timeOrigin + e.startTime, e.duration, e.detail?.kind]);
+  }
 });
 
 function runQueueWaitNs() {
@@ -44,14 +51,15 @@ function runQueueWaitNs() {
   }
 }
 
-function once(measured) {
+function once(i) {
   return new Promise((resolve) => {
     const t0 = performance.now();
+    if (i >= 0) sentAt[i] = performance.timeOrigin + t0;
     const req = request(options, (res) => {
       res.resume();
       res.on('end', () => {
         if (res.statusCode !== 200) failures++;
-        else if (measured) samples[recorded++] = (performance.now() - t0) * 1000;
+        else if (i >= 0) samples[recorded++] = latencyOf[i] = (performance.now() - t0) * 1000;
         resolve();
       });
     });
@@ -63,34 +71,54 @@ function once(measured) {
   });
 }
 
-// Warm-up: connections open, JIT warm.
-for (let i = 0; i < Number(warmUpText); i++) await once(false);
+// Warm-up: JIT warm, and connections open. Most of it one request at a time; then bursts of
+// WARM_PARALLEL at once, so that the few moments of the measured run when requests overlap (after
+// any stall) find connections open, on the client as in a proxy's upstream pool: otherwise those
+// moments alone would pay for TCP handshakes, a cost of the benchmark's start, not of the path.
+const WARM_PARALLEL = 8;
+const warmUp = Number(warmUpText);
+for (let i = 0; i < warmUp - 10 * WARM_PARALLEL; i++) await once(-1);
+for (let b = 0; b < 10; b++) await Promise.all(Array.from({ length: WARM_PARALLEL }, () => once(-1)));
 gcs.observe({ entryTypes: ['gc'] });
 const wait0 = runQueueWaitNs();
 const cpu0 = process.cpuUsage();
+// The schedule starts once the pacer runs (it sends its start time first): a worker takes tens of
+// milliseconds to boot, and a start fixed before that would open the run with a burst of every
+// send that fell due meanwhile (30-40 at once, each queued behind the others: 0.6 % of a 5 s run's
+// samples, enough to set its p99, and worse for a proxy the costlier it is per request).
 // Absolute times (ms since the epoch, fractional): a worker's performance.now() has its own origin.
-const start = performance.timeOrigin + performance.now() + 5;
 const pacer = new Worker(
   `const { workerData, parentPort } = require('node:worker_threads');
-const { start, total, rate } = workerData;
+const { total, rate } = workerData;
+const start = performance.timeOrigin + performance.now() + 5;
+parentPort.postMessage(start);
 const cell = new Int32Array(new SharedArrayBuffer(4));
 for (let i = 0; i < total; i++) {
   const wait = start + (i * 1000) / rate - (performance.timeOrigin + performance.now());
   if (wait > 0) Atomics.wait(cell, 0, 0, wait);
   parentPort.postMessage(i);
 }`,
-  { eval: true, workerData: { start, total, rate } },
+  { eval: true, workerData: { total, rate } },
 );
-const pending = [];
+// Completions are counted, not kept: an array of every request's promise would survive each of
+// this process's scavenges and lengthen them (a 4-5 ms pause mid-run, measured), a tail it would
+// add to every path.
+let completed = 0;
+let start = NaN;
 await new Promise((resolve, reject) => {
+  const onDone = () => {
+    if (++completed === total) resolve();
+  };
   pacer.on('error', reject);
   pacer.on('message', (i) => {
+    if (Number.isNaN(start)) {
+      start = i;
+      return;
+    }
     lags[i] = (performance.timeOrigin + performance.now() - (start + (i * 1000) / rate)) * 1000;
-    pending.push(once(true));
-    if (pending.length === total) resolve();
+    once(i).then(onDone);
   });
 });
-await Promise.all(pending);
 const elapsed = (performance.timeOrigin + performance.now() - start) / 1000;
 const used = process.cpuUsage(cpu0);
 const waited = runQueueWaitNs() - wait0;
@@ -101,6 +129,8 @@ const sorted = samples.subarray(0, recorded).sort();
 const at = (s, q) => s[Math.min(s.length - 1, Math.floor(s.length * q))] ?? 0;
 const lagSorted = lags.sort();
 const gc = { count: pauses.length, maxMs: pauses.reduce((a, b) => Math.max(a, b), 0), totalMs: pauses.reduce((a, b) => a + b, 0) };
+// BENCH_PROXY_DUMP=FILE: every measured request's send time and latency, for proxy-tail.mjs.
+if (process.env.BENCH_PROXY_DUMP) writeFileSync(process.env.BENCH_PROXY_DUMP, JSON.stringify({ sentAt: [...sentAt], latencyUs: [...latencyOf], gc: gcEvents }));
 process.stdout.write(
   JSON.stringify({
     n: recorded,

@@ -38,6 +38,8 @@ let wait;
 let elu;
 let peakHeap;
 let peakRss;
+/** With BENCH_PROXY_TRACE set, every collection ([start ms since the epoch, ms, kind]) goes in the report too, for proxy-tail.mjs. */
+let events;
 const loop = monitorEventLoopDelay({ resolution: 10 });
 
 function reset() {
@@ -49,6 +51,7 @@ function reset() {
   peakHeap = m.heapUsed;
   peakRss = m.rss;
   loop.reset();
+  if (process.env.BENCH_PROXY_TRACE) events = [];
 }
 
 new PerformanceObserver((list) => {
@@ -56,6 +59,7 @@ new PerformanceObserver((list) => {
     // The probe's own collection between runs is not the process's.
     if ((e.detail?.flags ?? 0) & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) continue;
     const kind = e.detail?.kind;
+    if (events !== undefined) events.push([performance.timeOrigin + e.startTime, e.duration, kind]);
     gcs.totalMs += e.duration;
     if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
       gcs.scavenges++;
@@ -94,6 +98,7 @@ function report() {
     peakHeap: Math.max(peakHeap, m.heapUsed),
     peakRss: Math.max(peakRss, m.rss),
     maxRss: process.resourceUsage().maxRSS * 1024,
+    ...(events === undefined ? {} : { events }),
   };
   process.stderr.write(PREFIX + JSON.stringify(report) + '\n');
   globalThis.gc?.();
