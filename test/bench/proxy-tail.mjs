@@ -100,7 +100,7 @@ try {
     await Promise.all(servers.map((s) => s.probe()));
     const dump = path.join(dir, 'dump.json');
     const stat0 = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const { stdout } = await run(process.execPath, ['--min-semi-space-size=64', '--max-semi-space-size=64', path.join(root, 'test', 'bench', 'proxy-load.mjs'), url, '1000', secondsText, path.join(dir, 'call.json'), '2000'], {
+    const { stdout } = await run(process.execPath, [path.join(root, 'test', 'bench', 'proxy-load.mjs'), url, '1000', secondsText, path.join(dir, 'call.json'), '1000'], {
       env: { ...process.env, BENCH_PROXY_DUMP: dump },
     });
     const stat1 = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -136,11 +136,12 @@ try {
       const k = e.cause.size === 0 ? 'none' : [...e.cause].join('+');
       byCause[k] = (byCause[k] ?? 0) + 1;
     }
-    const scav = (p) => (p ? `${p.gc.scavenges} scav max ${p.gc.scavengeMaxMs.toFixed(2)} total ${p.gc.scavengeTotalMs.toFixed(1)}, ${p.gc.major} full, cpu ${((1000 * p.cpuMs) / (n + 2000)).toFixed(0)} µs/req, rq-wait ${p.runQueueWaitMs.toFixed(1)} ms` : '—');
+    const scav = (p) => (p ? `${p.gc.scavenges} scav max ${p.gc.scavengeMaxMs.toFixed(2)} total ${p.gc.scavengeTotalMs.toFixed(1)}, ${p.gc.major} full (max ${p.gc.majorMaxMs.toFixed(1)}), cpu ${((1000 * p.cpuMs) / (n + 2000)).toFixed(0)} µs/req (warm-up and lead included), rq-wait ${p.runQueueWaitMs.toFixed(1)} ms` : '—');
     const total = busy.reduce((a, b) => a + b, 0);
     console.log(
       `${which} run ${r + 1}: p50 ${(summary.p50 / 1000).toFixed(3)} p99 ${(p99 / 1000).toFixed(3)} p99.9 ${(summary.p999 / 1000).toFixed(3)} ms; machine busy ${((100 * (total - busy[3] - busy[4])) / total).toFixed(0)} % steal ${busy[7]}; ` +
         `${slow} requests > p99 in ${episodes.length} episodes (${JSON.stringify(byCause)}), requests by cause ${JSON.stringify(counts)}; longest episode ${Math.max(...episodes.map((e) => e.end - e.start)).toFixed(1)} ms\n` +
+        `  episodes over 3 ms (start s into the run, length ms, requests, cause): ${episodes.filter((e) => e.end - e.start > 3).map((e) => `${((e.start - d.sentAt[0]) / 1000).toFixed(2)}s ${(e.end - e.start).toFixed(1)}ms ×${e.count} ${[...e.cause].join('+') || 'none'}`).join(', ')}\n` +
         `  proxy: ${scav(px)}\n  upstream: ${scav(up)}\n  load: ${summary.gc.count} gc, send lag p99 ${(summary.sendLagP99 / 1000).toFixed(2)} max ${(summary.sendLagMax / 1000).toFixed(2)} ms, rq-wait ${summary.runQueueWaitMs.toFixed(1)} ms, cpu ${summary.cpuMs.toFixed(0)} ms`,
     );
   }
