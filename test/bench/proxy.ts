@@ -13,8 +13,10 @@
 //   the bench's own bookkeeping; none of that exists in production.
 // - Every server process gets the same preload (proxy-probe.mjs, `--import`) and `--expose-gc`: the
 //   probe reports GC, CPU, run-queue wait, loop utilization and memory from inside, per measured
-//   run; `--expose-gc` lets it collect garbage between runs (outside any measured interval) and
-//   changes nothing else.
+//   run; `--expose-gc` lets the memory section collect garbage before it reads the heap, and
+//   changes nothing else. Nothing collects garbage between latency runs (the probe says why).
+// - Before the rounds, every path gets one unmeasured run: a fresh process's first run carried its
+//   start-up garbage and compilation (a 6 ms full collection, stalls of 5-11 ms), once.
 // - Runs are taken in rounds, each path once per round, in an order rotated every round so no path
 //   always follows the same neighbour. The machine is shared (other processes come and go over
 //   minutes), so the added latency is computed per round (blastguard − bare, each − direct, runs
@@ -147,11 +149,11 @@ class ServerProcess {
     });
   }
 
-  /** What the process went through since the previous call (the probe answers SIGUSR2). */
-  probe(): Promise<Probe> {
+  /** What the process went through since the previous call (the probe answers SIGUSR2; SIGWINCH collects garbage first). */
+  probe(collect = false): Promise<Probe> {
     return new Promise((resolve) => {
       this.#waiting.push(resolve);
-      this.#child.kill('SIGUSR2');
+      this.#child.kill(collect ? 'SIGWINCH' : 'SIGUSR2');
     });
   }
 
@@ -223,9 +225,9 @@ interface Observed<T> {
  */
 const LOAD_NODE_FLAGS: string[] = [];
 
-async function fixedRate(root: string, url: string, bodyFile: string, realTime: boolean): Promise<Fixed> {
+async function fixedRate(root: string, url: string, bodyFile: string, realTime: boolean, seconds = SECONDS): Promise<Fixed> {
   const node = realTime ? ['chrt', '-f', '1', process.execPath] : [process.execPath];
-  const { stdout } = await run(node[0]!, [...node.slice(1), ...LOAD_NODE_FLAGS, path.join(root, 'test', 'bench', 'proxy-load.mjs'), url, String(RATE), String(SECONDS), bodyFile, String(WARM_UP)], { maxBuffer: 1 << 20 });
+  const { stdout } = await run(node[0]!, [...node.slice(1), ...LOAD_NODE_FLAGS, path.join(root, 'test', 'bench', 'proxy-load.mjs'), url, String(RATE), String(seconds), bodyFile, String(WARM_UP)], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as Fixed;
 }
 
@@ -243,7 +245,6 @@ async function saturation(root: string, url: string): Promise<Saturated> {
 
 /** Runs `measure` between two probes of every server, with the machine's busy time around it. */
 async function observed<T extends { cpuMs: number }>(servers: { proxy: ServerProcess | undefined; upstream: ServerProcess; all: readonly ServerProcess[] }, measure: () => Promise<T>): Promise<Observed<T>> {
-  // Each probe call also collects the process's garbage, so the run starts on clean heaps.
   await Promise.all(servers.all.map((s) => s.probe()));
   const busy0 = machineBusyMs();
   const t0 = performance.now();
@@ -338,6 +339,7 @@ export async function benchProxy(root: string): Promise<string[]> {
     }
     const fixedRounds: Record<Path, Observed<Fixed>[]> = { direct: [], bare: [], blastguard: [], logged: [] };
     try {
+      for (const name of PATHS) await fixedRate(root, `${paths[name].url}/graphql/v2`, bodyFile, realTime, 2);
       for (let r = 0; r < ROUNDS; r++) {
         for (const name of order(r)) fixedRounds[name].push(await observed(on(name), () => fixedRate(root, `${paths[name].url}/graphql/v2`, bodyFile, realTime)));
         process.stderr.write(`proxy bench: fixed-rate round ${r + 1}/${ROUNDS}\n`);
@@ -352,13 +354,12 @@ export async function benchProxy(root: string): Promise<string[]> {
     }
 
     // Memory: blastguard's own process over MEMORY_REQUESTS requests, from its probe (sampled every 250 ms).
-    await blastguard.probe();
-    const before = await blastguard.probe(); // after the collection the previous probe ran
+    const before = await blastguard.probe(true);
     const t0 = performance.now();
     const { stdout } = await run(process.execPath, autocannonArgs(root, `${blastguard.url}/graphql/v2`, ['-a', String(MEMORY_REQUESTS)]), { maxBuffer: 16 << 20 });
     const memorySeconds = (performance.now() - t0) / 1000;
     const during = await blastguard.probe();
-    const after = await blastguard.probe();
+    const after = await blastguard.probe(true);
     const done = JSON.parse(stdout) as { requests: { total: number }; non2xx: number; errors: number };
 
     const fixed = Object.fromEntries(PATHS.map((n) => [n, medianBy(fixedRounds[n], (x) => x.result.p99)])) as Record<Path, Observed<Fixed>>;
