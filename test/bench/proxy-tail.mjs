@@ -121,8 +121,10 @@ try {
       slow++;
       const a = d.sentAt[i];
       const b = a + lat / 1000;
-      const hit = Object.entries(sources).find(([, ev]) => overlaps(ev, a, b).length > 0);
-      counts[hit ? hit[0] : 'none']++;
+      // A collection other than a scavenge (kind 1) is named as such: `proxy:full`.
+      const hits = Object.entries(sources).map(([k, ev]) => [k, overlaps(ev, a, b)]).filter(([, o]) => o.length > 0);
+      const hit = hits.length === 0 ? undefined : [hits[0][0] + (hits[0][1].some((e) => e[2] !== 1) ? ':full' : '')];
+      counts[hit ? hit[0] : 'none'] = (counts[hit ? hit[0] : 'none'] ?? 0) + 1;
       const last = episodes.at(-1);
       if (last && a <= last.end + 1.5) {
         last.end = Math.max(last.end, b);
