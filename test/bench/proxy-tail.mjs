@@ -10,7 +10,8 @@
 // in the proxy, in the upstream or in the load process, or none of them (then the time went to
 // scheduling: a process runnable but without a core, or a core waking up). Slow requests come in
 // episodes (a stall delays every request sent during it), so it counts episodes too.
-// PROXY_NODE_FLAGS="--max-semi-space-size=…" passes flags to the proxy process (experiments).
+// PROXY_NODE_FLAGS="--max-semi-space-size=…" passes flags to the proxy process, PROXY_ARGS="--poll-interval 1"
+// arguments to `blastguard proxy` (experiments).
 import { execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -89,7 +90,7 @@ try {
   if (which === 'bare') proxy = await start([path.join(root, 'test', 'bench', 'proxy-bare.mjs'), new URL(upstream.url).port], port, flags);
   else if (which === 'blastguard') {
     proxy = await start(
-      [path.join(root, 'dist', 'cli', 'bin.js'), 'proxy', '--bundle', path.join(dir, 'bundle.tar.gz'), '--verification-key', path.join(dir, 'key.pem'), '--signing-alg', 'ES256', '--upstream', `railway=${upstream.url}`, '--listen', '127.0.0.1:0', '--inventory', path.join(dir, 'inventory.yaml')],
+      [path.join(root, 'dist', 'cli', 'bin.js'), 'proxy', '--bundle', path.join(dir, 'bundle.tar.gz'), '--verification-key', path.join(dir, 'key.pem'), '--signing-alg', 'ES256', '--upstream', `railway=${upstream.url}`, '--listen', '127.0.0.1:0', '--inventory', path.join(dir, 'inventory.yaml'), ...(process.env.PROXY_ARGS ?? '').split(' ').filter(Boolean)],
       (line) => /listening on (http:\/\/\S+?),/.exec(line)?.[1],
       flags,
     );
