@@ -16,7 +16,7 @@ import { DECISION_PATH, FAMILY, FINGERPRINT, MAX_DEPTH, MAX_ITEMS, TRACEPARENT, 
  * decision log cost a proxied request, more than the decision itself.
  *
  * What the reference writes in ways this writer does not repeat — a proxy, an array of a
- * subclass, a key `maskInput` rewrites (`__proto__`, control characters, longer than
+ * subclass, a `toJSON` on Object.prototype or Array.prototype, a key `maskInput` rewrites (`__proto__`, control characters, longer than
  * `printable` keeps: two keys may then become one) — makes `line` answer undefined, and the
  * caller builds that event the reference way. A getter of the input runs at most as often as
  * the reference runs it (once; not for members past `MAX_ITEMS`), except on such an input, where
@@ -60,6 +60,9 @@ export class EventLineWriter {
    * Throws what building the event throws (a getter of the input, an invalid time).
    */
   line(record: DecisionRecord): string | undefined {
+    // A `toJSON` given to every object or array would be called by JSON.stringify on each part
+    // of the event: the reference then writes it.
+    if ((Object.prototype as { toJSON?: unknown }).toJSON !== undefined || (Array.prototype as { toJSON?: unknown }).toJSON !== undefined) return undefined;
     this.pos = 0;
     this.ascii = true;
     this.plainProto = !hasEnumerable(Object.prototype);

@@ -126,6 +126,20 @@ describe('EventLineWriter', () => {
     for (const input of cases) expect(same(w, record(input))).toBe(undefined);
   });
 
+  it('hands every line back to the reference while Object.prototype or Array.prototype has a toJSON', () => {
+    for (const proto of [Object.prototype, Array.prototype] as { toJSON?: unknown }[]) {
+      proto.toJSON = function toJSON(): string {
+        return 'polluted';
+      };
+      try {
+        expect(same(w, record(BENCH_INPUT))).toBe(undefined);
+      } finally {
+        delete proto.toJSON;
+      }
+    }
+    expect(same(w, record(BENCH_INPUT))).toBe(true);
+  });
+
   it('throws what the reference throws: a getter that throws, an invalid time', () => {
     expect(written(w, record({ get boom(): never { throw new TypeError('no'); } }))).toEqual({ error: 'TypeError' });
     expect(reference(record({ get boom(): never { throw new TypeError('no'); } }))).toEqual({ error: 'TypeError' });
