@@ -113,20 +113,24 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   private retried = false;
 
   constructor(
-    private readonly forward: ForwardRequest,
+    /** Kept for a second sending only when the call may be sent twice (`retriable`); let go after the first otherwise. */
+    private forward: ForwardRequest | null,
     private readonly upstream: Upstream,
     private readonly res: ServerResponse,
     private readonly timeoutMs: number,
   ) {}
 
   start(): void {
-    this.res.on('close', this.onClientClose);
-    this.dispatch(this.upstream.pool);
+    (this.res as CallingResponse)[CALL] = this;
+    this.res.on('close', onResponseClose);
+    const forward = this.forward!;
+    // Only a repeatable read is ever sent twice: any other call's request is not kept while its answer streams.
+    if (forward.repeatable !== true || !RETRIED_METHODS.has(forward.method)) this.forward = null;
+    this.dispatch(this.upstream.pool, forward);
   }
 
-  private dispatch(dispatcher: Dispatcher): void {
+  private dispatch(dispatcher: Dispatcher, forward: ForwardRequest): void {
     const target = targetOf(this.upstream);
-    const { forward } = this;
     const body = forward.body.byteLength > 0 ? forward.body : null;
     // The headers as a flat name/value list in the object's order (a repeated header as repeated
     // pairs), the upstream's `Host` in place of any other: undici writes the same lines as from
@@ -226,11 +230,12 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
       // more, on a connection of its own rather than another pooled one that may be as stale.
       this.retried = true;
       this.abortCall = null;
+      const forward = this.forward!;
       const fresh = freshConnections.get(this.upstream.pool);
-      if (fresh === undefined) this.dispatch(this.upstream.pool);
+      if (fresh === undefined) this.dispatch(this.upstream.pool, forward);
       else {
         const client = fresh();
-        this.dispatch(client);
+        this.dispatch(client, forward);
         // Closes once the one request is over (close waits for queued requests).
         void client.close().catch(() => undefined);
       }
@@ -255,7 +260,7 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   private retriable(err: Error): boolean {
     // Only a request whose every operation is a read: a GET may be decided as a write (an AWS
     // query `Action=RunInstances`), and a reset after the upstream acted would run it twice.
-    return !this.retried && !this.heard && this.forward.repeatable === true && RETRIED_METHODS.has(this.forward.method) && STALE_SOCKET_ERRORS.has((err as NodeJS.ErrnoException).code ?? '');
+    return !this.retried && !this.heard && this.forward !== null && this.forward.repeatable === true && RETRIED_METHODS.has(this.forward.method) && STALE_SOCKET_ERRORS.has((err as NodeJS.ErrnoException).code ?? '');
   }
 
   private clearIdle(): void {
@@ -288,12 +293,21 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   }
 
   /** The client went away before its answer was complete: the upstream call is abandoned. */
-  private readonly onClientClose = (): void => {
+  clientClosed(): void {
     if (this.res.writableFinished || this.done) return;
     this.clearIdle();
     this.done = true;
     this.abortCall?.();
-  };
+  }
+}
+
+const CALL = Symbol('blastguard.upstreamCall');
+
+/** An answer with the call that writes it: one close listener shared by every answer, not one made per call. */
+type CallingResponse = ServerResponse & { [CALL]?: UpstreamCall };
+
+function onResponseClose(this: CallingResponse): void {
+  this[CALL]?.clientClosed();
 }
 
 function onIdle(call: UpstreamCall): void {
