@@ -73569,8 +73569,10 @@ function decimal(text2) {
 // src/core/json-duplicates.ts
 var SURROGATE = /[\ud800-\udfff]/;
 var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+var LISTED = 8;
 function scanValidJson(text2, maxDepth) {
   let inexact = null;
+  const surrogates = SURROGATE.test(text2);
   const stack = [];
   let expectKey = false;
   let i = 0;
@@ -73603,25 +73605,33 @@ function scanValidJson(text2, maxDepth) {
       }
       expectKey = false;
       let name = escaped ? JSON.parse(text2.slice(start - 1, end + 1)) : text2.slice(start, end);
-      if (SURROGATE.test(name)) name = name.replace(LONE_SURROGATE, "\uFFFD");
+      if ((escaped || surrogates) && SURROGATE.test(name)) name = name.replace(LONE_SURROGATE, "\uFFFD");
       const frame = stack[stack.length - 1];
       if (frame.first === null) frame.first = name;
-      else {
-        if (frame.names === null) frame.names = /* @__PURE__ */ new Set([frame.first]);
+      else if (frame.names !== null) {
         if (frame.names.has(name)) return { duplicate: name, inexact };
         frame.names.add(name);
+      } else {
+        if (frame.listed === null) frame.listed = [frame.first];
+        const listed = frame.listed;
+        for (let k = 0; k < listed.length; k++) if (listed[k] === name) return { duplicate: name, inexact };
+        if (listed.length < LISTED) listed.push(name);
+        else {
+          frame.names = new Set(listed);
+          frame.names.add(name);
+        }
       }
       continue;
     }
     switch (c2) {
       case 123:
         if (stack.length > maxDepth) return void 0;
-        stack.push({ object: true, first: null, names: null });
+        stack.push({ object: true, first: null, listed: null, names: null });
         expectKey = true;
         break;
       case 91:
         if (stack.length > maxDepth) return void 0;
-        stack.push({ object: false, first: null, names: null });
+        stack.push({ object: false, first: null, listed: null, names: null });
         break;
       case 125:
       // }
@@ -73867,7 +73877,8 @@ var SCAN_DEPTH = 1e3;
 function parseJsonNotingDuplicates(text2) {
   try {
     const value = JSON.parse(text2);
-    return { value, ...scanValidJson(text2, SCAN_DEPTH) ?? scanRequestJson(text2) };
+    const { duplicate, inexact } = scanValidJson(text2, SCAN_DEPTH) ?? scanRequestJson(text2);
+    return { value, duplicate, inexact };
   } catch {
     return null;
   }
@@ -75029,13 +75040,13 @@ function grantKey(g) {
 }
 var TokenGroups = class {
   /** `records`: per side, the usable token record of each fingerprint (sorted), or null. */
-  constructor(fingerprints, records) {
-    this.fingerprints = fingerprints;
+  constructor(fingerprints2, records) {
+    this.fingerprints = fingerprints2;
     this.records = records;
     this.bySelector = records.map(() => /* @__PURE__ */ new Map());
     this.byName = records.map(() => /* @__PURE__ */ new Map());
     records.forEach((recs, k) => {
-      for (const fp of fingerprints) {
+      for (const fp of fingerprints2) {
         const rec = recs.get(fp) ?? null;
         if (!rec) continue;
         add(this.byName[k], rec.name, fp);
@@ -77766,8 +77777,17 @@ function fail(code3, message3) {
 
 // src/extract/credentials.ts
 function fingerprintOf(value) {
-  return `sha256:${sha256Hex(value)}`;
+  if (value.length > MAX_CACHED_CREDENTIAL) return `sha256:${sha256Hex(value)}`;
+  const known = fingerprints.get(value);
+  if (known !== void 0) return known;
+  const fingerprint = `sha256:${sha256Hex(value)}`;
+  if (fingerprints.size >= MAX_FINGERPRINTS) fingerprints.clear();
+  fingerprints.set(value, fingerprint);
+  return fingerprint;
 }
+var fingerprints = /* @__PURE__ */ new Map();
+var MAX_FINGERPRINTS = 256;
+var MAX_CACHED_CREDENTIAL = 1024;
 var oneShot = crypto3.hash;
 var sha256Hex = typeof oneShot === "function" ? (value) => oneShot("sha256", value, "hex") : (value) => createHash3("sha256").update(value, "utf8").digest("hex");
 function cgiName(name) {
@@ -77775,6 +77795,45 @@ function cgiName(name) {
   return lower.includes("_") ? lower.replace(/_/g, "-") : lower;
 }
 function extractToken(headers, config, family = () => null, presigned = null) {
+  let token = presigned;
+  let underscored;
+  for (const { name, schemes } of config) {
+    const key = cgiName(name);
+    let own2 = null;
+    const values2 = headers.get(key);
+    if (values2 !== void 0) {
+      for (const raw of values2) {
+        const found = credentialOf(raw, schemes);
+        if (found === null) continue;
+        if (own2 === null) own2 = found;
+        else if (own2 !== found) return conflictingToken(headers, config, family, presigned);
+      }
+    }
+    underscored ??= anyUnderscored(headers);
+    if (underscored) {
+      for (const [sent, sentValues] of headers) {
+        if (!sent.includes("_") || cgiName(sent) !== key) continue;
+        for (const raw of sentValues) {
+          const found = credentialOf(raw, schemes);
+          if (found === null) continue;
+          if (own2 === null) own2 = found;
+          else if (own2 !== found) return conflictingToken(headers, config, family, presigned);
+        }
+      }
+    }
+    if (own2 === null) continue;
+    if (token === null) token = own2;
+    else if (token !== own2) return conflictingToken(headers, config, family, presigned);
+  }
+  if (token === null) return null;
+  const fingerprint = fingerprintOf(token);
+  return family(token, fingerprint) ?? fingerprint;
+}
+function anyUnderscored(headers) {
+  for (const name of headers.keys()) if (name.includes("_")) return true;
+  return false;
+}
+function conflictingToken(headers, config, family, presigned) {
   const tokens2 = /* @__PURE__ */ new Set();
   const carriers = [];
   if (presigned !== null) tokens2.add(presigned);
@@ -77804,6 +77863,11 @@ function extractToken(headers, config, family = () => null, presigned = null) {
   return family(token, fingerprint) ?? fingerprint;
 }
 function trimOws(value) {
+  const last = value.length - 1;
+  if (last < 0) return value;
+  const first = value.charCodeAt(0);
+  const end = value.charCodeAt(last);
+  if (first !== 32 && first !== 9 && end !== 32 && end !== 9) return value;
   return value.replace(/^[ \t]+|[ \t]+$/g, "");
 }
 var SIGV4 = "aws4-hmac-sha256";
@@ -77855,8 +77919,17 @@ function presignedCredential(search, api) {
 var NO_ISSUERS = Object.freeze([]);
 function envelopeVerifier(ir, time, fetched) {
   const store = trustStoreOf(ir.identityIssuers ?? NO_ISSUERS, fetched);
-  const now = Math.floor(Date.parse(time) / 1e3);
+  const now = secondsOf(time);
   return (envelope) => envelopeCheck(() => verifyEnvelope(envelope, store, now));
+}
+var lastTime = "";
+var lastSeconds = Number.NaN;
+function secondsOf(time) {
+  if (time !== lastTime) {
+    lastSeconds = Math.floor(Date.parse(time) / 1e3);
+    lastTime = time;
+  }
+  return lastSeconds;
 }
 function headerEnvelope(headers) {
   return envelopeCheck(() => envelopeFromHeaders(headers));
@@ -78026,7 +78099,7 @@ function normalizeRequest(request2, url, headers, limit, opaque = false) {
     return normalized2;
   }
   const text2 = readBody(request2.body, limit);
-  if (text2 !== "") {
+  if (text2 !== "" && headers.has("content-encoding")) {
     const codings = headerValues(headers, "content-encoding").flatMap((v) => v.split(",")).map((v) => v.trim().toLowerCase()).filter((v) => v !== "" && v !== "identity");
     if (codings.length > 0) {
       fail(EXTRACT_CODES.unsupportedContentType, "the request body has a content encoding other than `identity`: the server may decode it into other bytes");
@@ -78078,14 +78151,16 @@ function isJson(type) {
 }
 function pathMatchesEndpoint(url, endpoint2) {
   if (endpoint2 === null) return true;
+  const path21 = url.pathname;
+  if (path21 === endpoint2) return true;
   const strip = (p) => p.length > 1 ? p.replace(/\/+$/, "") : p;
-  return strip(url.pathname) === strip(endpoint2);
+  return strip(path21) === strip(endpoint2);
 }
-var jsonBodies = /* @__PURE__ */ new WeakMap();
 function jsonBody(request2) {
-  if (jsonBodies.has(request2)) return jsonBodies.get(request2);
+  const known = request2.json;
+  if (known !== void 0 && known.text === request2.text) return known.value;
   const value = readJson(request2.text);
-  jsonBodies.set(request2, value);
+  request2.json = { text: request2.text, value };
   return value;
 }
 function readJson(text2) {
@@ -78127,7 +78202,7 @@ function methodOverride(request2) {
   return inBody ? "body parameter `_method` may make the server run the request as another method" : null;
 }
 function isMethodParam(name) {
-  return name.toLowerCase() === "_method";
+  return name.length === 7 && name.toLowerCase() === "_method";
 }
 
 // src/extract/form-json.ts
@@ -78197,9 +78272,16 @@ function composeId(template, valueOf2) {
 
 // src/extract/resource.ts
 var caselessCache = /* @__PURE__ */ new WeakMap();
+var exactCache = /* @__PURE__ */ new WeakMap();
+var NO_LOOKUPS = { resources: lookupOf(void 0), environments: lookupOf(void 0), projects: lookupOf(void 0) };
 function inventoryLookups(inventory, caseInsensitive = false) {
-  if (!caseInsensitive || inventory === void 0) {
-    return { resources: lookupOf(inventory?.resources), environments: lookupOf(inventory?.environments), projects: lookupOf(inventory?.projects) };
+  if (inventory === void 0) return NO_LOOKUPS;
+  if (!caseInsensitive) {
+    const known = exactCache.get(inventory);
+    if (known !== void 0 && known.resources === inventory.resources && known.environments === inventory.environments && known.projects === inventory.projects) return known.lookups;
+    const lookups2 = { resources: lookupOf(inventory.resources), environments: lookupOf(inventory.environments), projects: lookupOf(inventory.projects) };
+    exactCache.set(inventory, { resources: inventory.resources, environments: inventory.environments, projects: inventory.projects, lookups: lookups2 });
+    return lookups2;
   }
   let lookups = caselessCache.get(inventory);
   if (!lookups) {
@@ -78349,16 +78431,13 @@ function toInput(api, found, context3, inventory) {
     return failed(context3, new ExtractFailure(e.code, `\`${found.name}\`: ${e.message}`));
   }
   const args = api.argumentPaths ? projectArguments(found.args, api.argumentPaths) : null;
-  const input2 = {
-    api: context3.api,
-    operation: { name: found.name, type: found.type },
-    ...resource ? { resource } : {},
-    ...context3.token ? { token: context3.token } : {},
-    ...identity ? { identity } : {},
-    ...args ? { arguments: args } : {},
-    ...context3.attempt !== void 0 ? { attempt: context3.attempt } : {},
-    time: context3.time
-  };
+  const input2 = { api: context3.api, operation: { name: found.name, type: found.type } };
+  if (resource) input2.resource = resource;
+  if (context3.token) input2.token = context3.token;
+  if (identity) input2.identity = identity;
+  if (args) input2.arguments = args;
+  if (context3.attempt !== void 0) input2.attempt = context3.attempt;
+  input2.time = context3.time;
   const result = { input: input2, operation: found.name };
   if (found.alias !== void 0) result.alias = found.alias;
   return result;
@@ -78424,8 +78503,20 @@ function foldFrom(name, start) {
 }
 function foldConflict(record2, known) {
   const knownBy = foldedNames(known);
+  const names = Object.keys(record2);
+  if (names.length <= 8) {
+    const seen2 = [];
+    for (const name of names) {
+      const folded2 = goFold(name);
+      const expected = knownBy.get(folded2);
+      if (expected !== void 0 && expected !== name) return expected;
+      if (seen2.includes(folded2)) return expected ?? name;
+      seen2.push(folded2);
+    }
+    return null;
+  }
   const seen = /* @__PURE__ */ new Set();
-  for (const name of Object.keys(record2)) {
+  for (const name of names) {
     const folded2 = goFold(name);
     const expected = knownBy.get(folded2);
     if (expected !== void 0 && expected !== name) return expected;
@@ -79531,9 +79622,9 @@ function graphqlRequests(request2, api) {
   if (!pathMatchesEndpoint(url, api.endpoint)) {
     fail(EXTRACT_CODES.wrongEndpoint, `path \`${url.pathname}\` is not the graphql endpoint \`${api.endpoint ?? ""}\``);
   }
-  const params = url.searchParams;
   const ambiguous = (message3) => fail(EXTRACT_CODES.ambiguousParameters, message3);
   if (method === "GET") {
+    const params = url.searchParams;
     if (url.search.length > limit) {
       fail(EXTRACT_CODES.bodyTooLarge, `the request query string has ${url.search.length} characters, more than the limit of ${limit}`);
     }
@@ -79549,12 +79640,15 @@ function graphqlRequests(request2, api) {
     return [fromUrl];
   }
   if (method !== "POST") fail(EXTRACT_CODES.unsupportedMethod, `method \`${method}\` cannot carry a graphql operation`);
-  checkParameterNames(url.search, [...params.keys()], GRAPHQL_MEMBERS);
-  const inUrl = GRAPHQL_MEMBERS.filter((name) => params.has(name));
-  if (inUrl.length > 0) {
-    ambiguous(`a POST request with ${inUrl.map((n2) => `\`${n2}\``).join(", ")} in its url: servers differ on whether the url or the body wins`);
+  if (url.search !== "") {
+    const params = url.searchParams;
+    checkParameterNames(url.search, [...params.keys()], GRAPHQL_MEMBERS);
+    const inUrl = GRAPHQL_MEMBERS.filter((name) => params.has(name));
+    if (inUrl.length > 0) {
+      ambiguous(`a POST request with ${inUrl.map((n2) => `\`${n2}\``).join(", ")} in its url: servers differ on whether the url or the body wins`);
+    }
+    checkMemberForms([...params.keys()], []);
   }
-  checkMemberForms([...params.keys()], []);
   const type = mediaType(headers);
   if (type === "application/graphql") return [{ query: text2, variables: void 0, operationName: void 0 }];
   if (type !== null && !isJson(type)) {
