@@ -61,6 +61,12 @@ const MEMORY_REQUESTS = Number(process.env['BENCH_PROXY_REQUESTS'] ?? 100_000);
  */
 const REAL_TIME = process.env['BENCH_PROXY_RT'] === '1';
 /**
+ * BENCH_PROXY_NODE_FLAGS: Node flags for every server process alike (upstream, bare, blastguard),
+ * e.g. `--max-semi-space-size=64`, the young generation an operator can give the proxy with
+ * NODE_OPTIONS. Off by default: the figures are those of Node's defaults.
+ */
+const SERVER_NODE_FLAGS = (process.env['BENCH_PROXY_NODE_FLAGS'] ?? '').split(/\s+/).filter((f) => f !== '');
+/**
  * Requests the fixed-rate load process sends before it paces (JIT, connections: one at a time, then
  * a few bursts); it then paces one more second unmeasured (proxy-load.mjs says why).
  */
@@ -120,7 +126,7 @@ class ServerProcess {
   /** Starts `node [flags] --import probe args…`; `ready` picks the url out of a line of its stdout or stderr. */
   static start(root: string, args: readonly string[], ready: (line: string) => string | undefined): Promise<ServerProcess> {
     const probe = pathToFileURL(path.join(root, 'test', 'bench', 'proxy-probe.mjs')).href;
-    const child = spawn(process.execPath, ['--expose-gc', '--import', probe, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--expose-gc', '--import', probe, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     return new Promise((resolve, reject) => {
       let server: ServerProcess | undefined;
       const onLine = (line: string): void => {
@@ -378,7 +384,8 @@ export async function benchProxy(root: string): Promise<string[]> {
       'Every request through blastguard is read, written back canonically, decided by the signed bundle’s Wasm policy (one decision, metrics counted) and forwarded ' +
         'as the canonical request over a keep-alive upstream pool; the bare proxy streams the request through a keep-alive `node:http` agent. ' +
         'Both proxies, the upstream and the load are separate processes (as in production); each server process reports its own collections, CPU and ' +
-        'core waits from inside (a preloaded probe). `--decision-log FILE` writes every decision as a JSON line.',
+        'core waits from inside (a preloaded probe). `--decision-log FILE` writes every decision as a JSON line.' +
+        (SERVER_NODE_FLAGS.length === 0 ? ' Every server runs with Node\'s default flags.' : ` Every server process (upstream and both proxies alike) runs with \`${SERVER_NODE_FLAGS.join(' ')}\` (BENCH_PROXY_NODE_FLAGS).`),
       '',
       `At ${RATE} requests/s for ${SECONDS} s after ${WARM_UP.toLocaleString('en-US')} warm-up requests and 1 s paced unmeasured (fixed-rate load process, evenly spaced sends, latency in ms); ` +
         `${ROUNDS} round${ROUNDS === 1 ? '' : 's'}, each path once per round in rotating order; per path the median round by p99` +
