@@ -151,15 +151,17 @@ function refused(request: HttpRequest, headers: HeaderMap, ir: IrCatalog, option
 
 /**
  * The header names `Connection` lists, lowercase; the same empty set for a request without one,
- * and for one whose single value names one header the proxy drops anyway (`keep-alive`, `close`):
- * both read the same below.
+ * and for one whose single value names one header the proxy drops anyway (`keep-alive`): both
+ * read the same below.
  */
 function connectionNames(headers: HeaderMap): ReadonlySet<string> {
   const values = headers.get('connection');
   if (values === undefined) return NO_NAMES;
   if (values.length === 1 && !values[0]!.includes(',')) {
     const name = values[0]!.trim().toLowerCase();
-    if (name === '' || name === 'close' || DROPPED.has(name)) return NO_NAMES;
+    if (name === '' || DROPPED.has(name)) return NO_NAMES;
+    // `close` names itself: a request header spelled `Close` is hop-by-hop too, and dropped.
+    if (name === 'close') return CLOSE_ONLY;
   }
   return new Set(values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()));
 }
@@ -186,6 +188,7 @@ function sameLimits(a: Partial<ForwardLimits>, b: Partial<ForwardLimits>): boole
 }
 
 const NO_NAMES: ReadonlySet<string> = new Set();
+const CLOSE_ONLY: ReadonlySet<string> = new Set(['close']);
 
 function withoutEncoding(headers: HeaderMap): HeaderMap {
   const out = new Map(headers);

@@ -131,3 +131,15 @@ describe('body limit of a graphql endpoint', () => {
     expect(bodyLimitOf(api, limits, { method: 'POST', target: '/project/p/environment/e/up/x/..' })).toBe(10_000);
   });
 });
+
+describe('the connection-header shortcut', () => {
+  const QUERY = { query: 'query { me { id } }' };
+  const forwarded = (headers: Record<string, string>) => extractForwarding(post(QUERY, headers), ir, { time: TIME }).forward?.headers ?? {};
+
+  test('`Connection: close` still names a header spelled `close`, which is dropped', () => {
+    expect(forwarded({ Connection: 'close', close: 'x' })).not.toHaveProperty('close');
+    expect(forwarded({ Connection: 'Close ', Close: 'x' })).not.toHaveProperty('close');
+    expect(forwarded({ Connection: 'keep-alive', close: 'x' })).toHaveProperty('close', 'x');
+    expect(forwarded({ close: 'x' })).toHaveProperty('close', 'x');
+  });
+});
