@@ -15,9 +15,9 @@ export interface Upstream {
 }
 
 /**
- * Keep-alive connection pool for an upstream (undici: a request costs a third of what a
- * `node:http` client request does, the proxy's largest cost after reading the request). `ca`
- * replaces the trust anchors (tests, a private CA); verification stays on.
+ * Keep-alive connection pool for an upstream (undici: a minimal pass-through over it costs about
+ * 36 µs of CPU per request against 51 over a `node:http` agent, measured on the bench request).
+ * `ca` replaces the trust anchors (tests, a private CA); verification stays on.
  */
 export function upstreamPool(origin: URL, options: { ca?: string | Buffer; connections?: number } = {}): Dispatcher {
   const connect = options.ca === undefined ? {} : { connect: { ca: options.ca } };
