@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { types } from 'node:util';
+import { writeQuotedAscii } from '../core/quoted-ascii.js';
 import { escape as printable } from '../core/untrusted.js';
 import type { Decision } from '../ir/types.js';
 import { DECISION_PATH, FAMILY, FINGERPRINT, MAX_DEPTH, MAX_ITEMS, TRACEPARENT, fingerprint, isCredentialKey, parsedInput, type DecisionRecord } from './event.js';
@@ -254,18 +255,10 @@ export class EventLineWriter {
    * it is copied; false, with nothing written, otherwise.
    */
   private tryQuotedAscii(s: string): boolean {
-    const n = s.length;
-    this.ensure(n + 2);
-    const buf = this.buf;
-    let p = this.pos;
-    buf[p++] = 0x22;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if ((c - 0x20) >>> 0 > 0x5e || c === 0x22 || c === 0x5c) return false;
-      buf[p++] = c;
-    }
-    buf[p++] = 0x22;
-    this.pos = p;
+    this.ensure(s.length + 2);
+    const end = writeQuotedAscii(this.buf, this.pos, s);
+    if (end < 0) return false;
+    this.pos = end;
     return true;
   }
 

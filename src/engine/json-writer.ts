@@ -12,6 +12,7 @@
  * input that is most of the host's time per decision. Writing bytes directly skips both.
  */
 import { types } from 'node:util';
+import { writeQuotedAscii } from '../core/quoted-ascii.js';
 
 const isProxy = types.isProxy;
 
@@ -161,23 +162,11 @@ export class JsonWriter {
   }
 
   private string(s: string): void {
-    const n = s.length;
-    this.ensure(n + 2);
-    const buf = this.buf;
-    let p = this.pos;
-    buf[p++] = 0x22;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      // Printable ASCII (0x20-0x7e: one unsigned compare) without `"` and `\` is its own JSON
-      // text; anything else goes to JSON.stringify.
-      if ((c - 0x20) >>> 0 > 0x5e || c === 0x22 || c === 0x5c) {
-        this.utf8(JSON.stringify(s));
-        return;
-      }
-      buf[p++] = c;
-    }
-    buf[p++] = 0x22;
-    this.pos = p;
+    this.ensure(s.length + 2);
+    const end = writeQuotedAscii(this.buf, this.pos, s);
+    // Anything but plain printable ASCII goes to JSON.stringify.
+    if (end < 0) this.utf8(JSON.stringify(s));
+    else this.pos = end;
   }
 
   private number(x: number): void {
