@@ -1,45 +1,33 @@
 // Review legit2 #13: a client that stopped reading for longer than the upstream time-out had its
 // download cut, because the idle timer kept running while the proxy waited for the client's socket
 // to drain. The timer measures the upstream only: a paused client is not a silent upstream.
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProxy, type Harness } from './support.js';
+import { request } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { githubUpstreamBehindProxy } from './github-rig.js';
 
 const SIZE = 48 * 1024 * 1024;
 
 describe('a slow-reading client and the upstream idle time-out', () => {
-  let upstream: Server;
-  let harness: Harness;
-  beforeAll(async () => {
-    // Writes as fast as the proxy reads it: never silent for as long as the proxy keeps reading.
-    const chunk = Buffer.alloc(64 * 1024, 0x61);
-    upstream = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(SIZE) });
-      let sent = 0;
-      const pump = (): void => {
-        while (sent < SIZE) {
-          sent += chunk.length;
-          if (!res.write(chunk)) {
-            res.once('drain', pump);
-            return;
-          }
+  // Writes as fast as the proxy reads it: never silent for as long as the proxy keeps reading.
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  const rig = githubUpstreamBehindProxy((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(SIZE) });
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < SIZE) {
+        sent += chunk.length;
+        if (!res.write(chunk)) {
+          res.once('drain', pump);
+          return;
         }
-        res.end();
-      };
-      pump();
-    });
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    harness = await startProxy([{ api: 'github-rest', url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` }], { upstreamTimeoutMs: 300 });
-  }, 60_000);
-  afterAll(async () => {
-    await harness?.close();
-    upstream?.closeAllConnections();
-    await new Promise<void>((r) => upstream?.close(() => r()));
-  });
+      }
+      res.end();
+    };
+    pump();
+  }, { upstreamTimeoutMs: 300 });
 
   it('delivers the whole answer to a client that pauses longer than the time-out', async () => {
-    const url = new URL(harness.proxy.url);
+    const url = new URL(rig.harness.proxy.url);
     const received = await new Promise<number>((resolve, reject) => {
       const req = request(
         { hostname: url.hostname, port: url.port, method: 'GET', path: '/repos/acme/web', headers: { host: 'api.github.com', authorization: 'Bearer fake-github-developer-gh-token' } },

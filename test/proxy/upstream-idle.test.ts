@@ -1,30 +1,18 @@
 // An upstream that sends its headers and part of the body, then goes silent: past the upstream
 // time-out the proxy abandons the call and cuts the answer (its status was already sent), rather
 // than holding the client's connection open.
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProxy, type Harness } from './support.js';
+import { request } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { githubUpstreamBehindProxy } from './github-rig.js';
 
 describe('an upstream silent in the middle of its answer', () => {
-  let upstream: Server;
-  let harness: Harness;
-  beforeAll(async () => {
-    upstream = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
-      res.write('{"part":"');
-    });
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    harness = await startProxy([{ api: 'github-rest', url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` }], { upstreamTimeoutMs: 300 });
-  }, 60_000);
-  afterAll(async () => {
-    await harness?.close();
-    upstream?.closeAllConnections();
-    await new Promise<void>((r) => upstream?.close(() => r()));
-  });
+  const rig = githubUpstreamBehindProxy((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+    res.write('{"part":"');
+  }, { upstreamTimeoutMs: 300 });
 
   it('cuts the answer once the upstream stays silent for the time-out', async () => {
-    const url = new URL(harness.proxy.url);
+    const url = new URL(rig.harness.proxy.url);
     const started = Date.now();
     const outcome = await new Promise<{ status: number; body: string; complete: boolean }>((resolve, reject) => {
       const req = request({ hostname: url.hostname, port: url.port, method: 'GET', path: '/repos/acme/web', headers: { host: 'api.github.com', authorization: 'Bearer fake-github-developer-gh-token' } }, (res) => {
