@@ -75,22 +75,7 @@ const GITHUB = yaml(
 
 describe('composed resource ids', () => {
   it('reject `id` together with `idArg`, and check each template argument against the route', () => {
-    const api = yaml(
-      'apiVersion: blastguard.dev/v1',
-      'kind: Api',
-      'metadata: { name: github }',
-      'spec:',
-      '  protocol: http',
-      '  hosts: [api.github.com]',
-      '  environments: [production]',
-      '  protectedEnvironments: [production]',
-      '  defaults: { read: allow, write: shadow, destructive: deny }',
-      '  operations:',
-      '    repos/delete:',
-      '      class: destructive',
-      '      http: { method: DELETE, path: "/repos/{owner}/{repo}" }',
-      '      resource: { kind: repository, id: "{owner}/{repository}" }',
-    );
+    const api = GITHUB.replace('id: "{owner}/{repo}"', 'id: "{owner}/{repository}"');
     const out = check({ 'api.yaml': api }, ['BG064']);
     expect(out.map((d) => d.message)).toEqual([
       'argument `repository` of `id: {owner}/{repository}` of operation `repos/delete` names no parameter of its route `DELETE /repos/{owner}/{repo}`',
