@@ -1,4 +1,3 @@
-import { headerValues } from '../core/headers.js';
 import type { HeaderMap } from '../core/headers.js';
 
 /*
@@ -19,7 +18,10 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  */
 export function parseBaggage(headers: HeaderMap): Map<string, string> {
   const out = new Map<string, string>();
-  for (const header of headerValues(headers, 'baggage')) {
+  // The map's keys are lowercase (`headerValues` without its lowercasing and its empty list).
+  const given = headers.get('baggage');
+  if (given === undefined) return out;
+  for (const header of given) {
     for (const member of header.split(',')) {
       const [pair] = member.split(';');
       if (pair === undefined) continue;

@@ -36,16 +36,24 @@ export interface MessageTraceContext {
 
 /** The identity W3C trace context headers claim. */
 export function identityOf(headers: HeaderMap, keys: IdentityKeys): Identity {
-  const identity: Partial<Identity> = {};
-  const baggage = parseBaggage(headers);
-  const originator = baggage.get(keys.originatorBaggageKey);
-  const tenant = baggage.get(keys.tenantBaggageKey);
+  let originator: string | undefined;
+  let tenant: string | undefined;
+  // Without a baggage header there is nothing to parse (and no map to build per request).
+  if (headers.has('baggage')) {
+    const baggage = parseBaggage(headers);
+    originator = baggage.get(keys.originatorBaggageKey);
+    tenant = baggage.get(keys.tenantBaggageKey);
+  }
+  const causation = parseTraceparent(headers);
+  // Built in the order its members always had (originator, tenant, causation, verified): the
+  // decision input's JSON, and so the decision log, keeps its bytes.
+  const identity = {} as Identity;
   if (originator) identity.originator = originator;
   if (tenant) identity.tenant = tenant;
-  const causation = parseTraceparent(headers);
   if (causation) identity.causation = causation;
   // Baggage is unauthenticated: whoever sends the request writes it, so it is only ever a claim.
-  return { ...identity, verified: false };
+  identity.verified = false;
+  return identity;
 }
 
 /** Header identity, completed field by field from trace context the message carries. */

@@ -1,4 +1,3 @@
-import { headerValues } from '../core/headers.js';
 import type { HeaderMap } from '../core/headers.js';
 
 /*
@@ -15,8 +14,9 @@ const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(
  * read at the fixed positions and its trailing fields dropped. Anything invalid is ignored (null).
  */
 export function parseTraceparent(headers: HeaderMap): string | null {
-  const values = headerValues(headers, 'traceparent');
-  if (values.length !== 1) return null;
+  // The map's keys are lowercase (`headerValues` without its lowercasing and its empty list).
+  const values = headers.get('traceparent');
+  if (values === undefined || values.length !== 1) return null;
   const value = (values[0] ?? '').trim();
   const m = TRACEPARENT.exec(value);
   if (!m) return null;

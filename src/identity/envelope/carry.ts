@@ -11,14 +11,24 @@ export const ENVELOPE_CLOUDEVENTS_ATTRIBUTE = 'txntoken';
 /** The key in queue message metadata (SQS message attributes, Kafka and AMQP headers, Pub/Sub attributes). */
 export const ENVELOPE_QUEUE_KEY = 'txn-token';
 
+/** `ENVELOPE_HEADER` as a `HeaderMap` key (lowercase): read on every request, so not lowercased per call. */
+const ENVELOPE_HEADER_KEY = ENVELOPE_HEADER.toLowerCase();
+
 /**
  * The one envelope a request's headers carry, or null. Repeating the header with the same text is
  * tolerated (proxies duplicate); two different texts are refused, never chosen between.
  */
 export function envelopeFromHeaders(headers: HeaderMap): string | null {
-  const values = [...new Set(headerValues(headers, ENVELOPE_HEADER.toLowerCase()).map((v) => v.trim()))];
+  // Most requests carry none, or one: answered without building the set of distinct values.
+  const given = headers.get(ENVELOPE_HEADER_KEY);
+  if (given === undefined || given.length === 0) return null;
+  if (given.length === 1) return nonEmpty(given[0]!.trim());
+  const values = [...new Set(headerValues(headers, ENVELOPE_HEADER_KEY).map((v) => v.trim()))];
   if (values.length > 1) refuse(ENVELOPE_CODES.conflicting, `header \`${ENVELOPE_HEADER}\` is given ${values.length} different values`);
-  const [value] = values;
+  return nonEmpty(values[0]);
+}
+
+function nonEmpty(value: string | undefined): string | null {
   return value === undefined || value === '' ? null : value;
 }
 
