@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { stat, utimes } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { readLimitsFor } from '../bundle/index.js';
@@ -29,6 +28,7 @@ import { validateOverride, type LocalOverride } from './override.js';
 import { serveStatus, type StatusServer } from './server.js';
 import { StatusUploader, type StatusUploadOptions } from './status-upload.js';
 import type { EnforcerState, EnforcerStatus, StatusError } from './status.js';
+import { newDecisionId } from './decision-id.js';
 
 /**
  * `createEnforcer`: the runtime core every enforcer shares (the egress proxy, the MCP guard, an
@@ -508,7 +508,7 @@ class EnforcerImpl implements Enforcer {
     const catalog = this.catalogOverride ?? active?.catalog;
     if (catalog === undefined) {
       // Nothing to read the request with yet: the one decision is the not-ready (or closed) deny.
-      const decisionId = randomUUID();
+      const decisionId = newDecisionId();
       const decision = this.decide(null, { decisionId, ...context });
       return { allow: false, decisions: [{ operation: null, decision, decision_id: decisionId }] };
     }
@@ -526,7 +526,7 @@ class EnforcerImpl implements Enforcer {
     });
     const decisions = operations.map((op) => {
       if (op.error !== undefined && isEnvelopeCode(op.error.code)) this.metrics.envelopeRejected(op.error.code);
-      const decisionId = randomUUID();
+      const decisionId = newDecisionId();
       const decision = this.decide(op.input, { decisionId, ...context });
       return { operation: op.operation, ...(op.alias === undefined ? {} : { alias: op.alias }), decision, decision_id: decisionId, ...(op.error === undefined ? {} : { error: op.error }) };
     });

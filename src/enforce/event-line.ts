@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { types } from 'node:util';
 import { writeQuotedAscii } from '../core/quoted-ascii.js';
 import { escape as printable } from '../core/untrusted.js';
 import type { Decision } from '../ir/types.js';
 import { DECISION_PATH, FAMILY, FINGERPRINT, MAX_DEPTH, MAX_ITEMS, TRACEPARENT, fingerprint, isCredentialKey, parsedInput, type DecisionRecord } from './event.js';
+import { newDecisionId } from './decision-id.js';
 
 /**
  * A decision's log line, `JSON.stringify(buildEvent(record, labels))`, written straight into one
@@ -82,7 +82,7 @@ export class EventLineWriter {
     const trace = record.traceparent === undefined ? null : TRACEPARENT.exec(record.traceparent);
     this.bytes(this.head);
     this.ascii = this.headAscii;
-    this.jsonString(record.decisionId ?? randomUUID());
+    this.jsonString(record.decisionId ?? newDecisionId());
     if (trace !== null) {
       this.ascii7(',"trace_id":"');
       this.ascii7(trace[1]!);

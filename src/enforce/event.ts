@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { escape as printable } from '../core/untrusted.js';
 import type { Decision } from '../ir/types.js';
+import { newDecisionId } from './decision-id.js';
 
 /**
  * One decision as OPA's decision-log plugin writes it (`EventV1`, opa-compat.md §5.1), field
@@ -133,7 +134,7 @@ export function buildEvent(record: DecisionRecord, labels: Readonly<Record<strin
   // Built in EventV1's field order: JSON output order is the Go struct order.
   return {
     labels,
-    decision_id: record.decisionId ?? randomUUID(),
+    decision_id: record.decisionId ?? newDecisionId(),
     ...(trace === null ? {} : { trace_id: trace[1]!, span_id: trace[2]! }),
     bundles: record.bundle === null ? {} : { [record.bundle.name]: { revision: record.bundle.revision } },
     path: DECISION_PATH,

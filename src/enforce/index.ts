@@ -8,6 +8,7 @@ export type { Listening } from './listen.js';
 export { DEFAULT_SHUTDOWN_GRACE_SECONDS, drainable } from './drain.js';
 export type { Drain } from './drain.js';
 export { createEnforcer, defaultMaxStaleness } from './enforcer.js';
+export { newDecisionId } from './decision-id.js';
 export type { CheckOutcome, DecideContext, Enforcer, EnforcerOptions, RequestDecision } from './enforcer.js';
 export { ActivationError, ENFORCE_CODES, ENFORCE_CODE_TITLES, EnforceError } from './codes.js';
 export type { ActivationCode, EnforceCode } from './codes.js';

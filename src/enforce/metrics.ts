@@ -59,10 +59,20 @@ class LatencyHistogram {
   }
 }
 
+/** No decision's mode or rule (they are JSON values): the first decision always looks its count up. */
+const NOTHING_COUNTED = Symbol('nothing counted');
+
 export class EnforcerMetrics {
   readonly registry = new Registry();
   /** mode → rule → count: two lookups on strings the decision already holds, no key to build. */
-  private readonly counts = new Map<string, Map<string, number>>();
+  private readonly counts = new Map<string, Map<string, { n: number }>>();
+  /**
+   * The count of the last decision's mode and rule: a run of decisions by one rule (most traffic)
+   * counts with two string compares instead of three map operations.
+   */
+  private lastMode: unknown = NOTHING_COUNTED;
+  private lastRule: unknown = NOTHING_COUNTED;
+  private lastCount: { n: number } = { n: 0 };
   private readonly envelopeRejections = new Map<string, number>();
   private readonly latency = new LatencyHistogram();
 
@@ -75,7 +85,7 @@ export class EnforcerMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const [mode, rules] of counts) for (const [rule, n] of rules) this.inc({ mode, rule }, n);
+        for (const [mode, rules] of counts) for (const [rule, count] of rules) this.inc({ mode, rule }, count.n);
       },
     });
     const envelopeRejections = this.envelopeRejections;
@@ -191,9 +201,18 @@ export class EnforcerMetrics {
   }
 
   decision(decision: Decision, seconds: number): void {
-    let rules = this.counts.get(decision.mode);
-    if (rules === undefined) this.counts.set(decision.mode, (rules = new Map()));
-    rules.set(decision.rule, (rules.get(decision.rule) ?? 0) + 1);
+    const mode = decision.mode;
+    const rule = decision.rule;
+    if (mode !== this.lastMode || rule !== this.lastRule) {
+      let rules = this.counts.get(mode);
+      if (rules === undefined) this.counts.set(mode, (rules = new Map()));
+      let count = rules.get(rule);
+      if (count === undefined) rules.set(rule, (count = { n: 0 }));
+      this.lastMode = mode;
+      this.lastRule = rule;
+      this.lastCount = count;
+    }
+    this.lastCount.n++;
     this.latency.observe(seconds);
   }
 
