@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { headerValues, type HeaderMap } from '../../src/core/headers.js';
-import { ENVELOPE_CODES, EnvelopeError, envelopeFromHeaders, identityOf, parseBaggage, parseTraceparent, type Identity, type IdentityKeys } from '../../src/identity/index.js';
+import { ENVELOPE_CODES, EnvelopeError, MAX_ATTEMPT, envelopeFromHeaders, identityOf, parseAttempt, parseBaggage, parseTraceparent, type AttemptResult, type Identity, type IdentityKeys } from '../../src/identity/index.js';
 
 function referenceBaggage(headers: HeaderMap): Map<string, string> {
   const out = new Map<string, string>();
@@ -62,6 +62,17 @@ function referenceEnvelope(headers: HeaderMap): string | null {
   return value === undefined || value === '' ? null : value;
 }
 
+function referenceAttempt(headers: HeaderMap, header: string | null): AttemptResult {
+  if (header === null) return { attempt: null };
+  const values = [...new Set(headerValues(headers, header).map((v) => v.trim()))];
+  if (values.length === 0) return { attempt: null };
+  const [value] = values;
+  if (values.length > 1 || value === undefined || !/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > MAX_ATTEMPT) {
+    return { malformed: values.join(', ') };
+  }
+  return { attempt: Number(value) };
+}
+
 function envelopeOutcome(headers: HeaderMap): string | null {
   try {
     return envelopeFromHeaders(headers);
@@ -74,12 +85,12 @@ function envelopeOutcome(headers: HeaderMap): string | null {
 const TRACE = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const value = fc.oneof(
   fc.string({ maxLength: 12 }),
-  fc.constantFrom('', ' ', ' tok ', 'tok', TRACE, ` ${TRACE} `, `01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x`, 'originator=user%3Ajer, tenant=acme', 'tenant=%E0%A4%A,tenant=b;p=1', 'originator='),
+  fc.constantFrom('', ' ', ' tok ', '1', ' 7 ', '01', '1000000000', '1000000001', '99999999999', '2 ', 'tok', TRACE, ` ${TRACE} `, `01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x`, 'originator=user%3Ajer, tenant=acme', 'tenant=%E0%A4%A,tenant=b;p=1', 'originator='),
   fc.array(fc.tuple(fc.constantFrom('originator', 'tenant', 'bad key', 'o'), fc.constantFrom('a', '%41', '%', '', 'user:x')), { maxLength: 3 }).map((ms) => ms.map(([k, v]) => `${k}=${v}`).join(',')),
 );
 /** A header map as `normalizeHeaders` builds it: lowercase names, one or more values each (or none). */
 const headerMap = fc
-  .array(fc.tuple(fc.constantFrom('txn-token', 'traceparent', 'baggage', 'x-other'), fc.array(value, { maxLength: 3 })), { maxLength: 4 })
+  .array(fc.tuple(fc.constantFrom('txn-token', 'traceparent', 'baggage', 'x-attempt', 'x-other'), fc.array(value, { maxLength: 3 })), { maxLength: 4 })
   .map((entries) => new Map(entries) as HeaderMap);
 const keys = fc.record({ originatorBaggageKey: fc.constantFrom('originator', 'tenant', 'o'), tenantBaggageKey: fc.constantFrom('tenant', 'originator') });
 
@@ -112,6 +123,15 @@ describe('identity header readers agree with their reference on any headers', ()
         expect(envelopeOutcome(headers)).toBe(referenceEnvelope(headers));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  test('parseAttempt: the same attempt, or the same malformed text, whatever case the header is named in', () => {
+    fc.assert(
+      fc.property(headerMap, fc.constantFrom(null, 'x-attempt', 'X-Attempt', 'X-ATTEMPT', 'x-other', 'Baggage'), (headers, header) => {
+        expect(parseAttempt(headers, header)).toEqual(referenceAttempt(headers, header));
+      }),
+      { numRuns: 3000 },
     );
   });
 });
