@@ -42,6 +42,8 @@ export function drainable(servers: readonly Server[], options: { listening: read
   };
   for (const server of servers) {
     const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    // A server has one request listener (the proxy's, the status server's): called without a loop.
+    const only = listeners.length === 1 ? listeners[0] : undefined;
     server.removeAllListeners('request');
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       active.add(res);
@@ -54,7 +56,8 @@ export function drainable(servers: readonly Server[], options: { listening: read
           return;
         }
       }
-      for (const listener of listeners) listener.call(server, req, res);
+      if (only !== undefined) only.call(server, req, res);
+      else for (const listener of listeners) listener.call(server, req, res);
     });
   }
   const endAll = (): void => {

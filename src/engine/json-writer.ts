@@ -19,13 +19,14 @@ const isProxy = types.isProxy;
 const encoder = new TextEncoder();
 
 /**
- * Strings of QUOTED_MIN to QUOTED_MAX characters that are their own JSON text keep their quoted
- * bytes (at most QUOTED_ENTRIES of them; then the map starts over): a decision input repeats its
- * longer strings from request to request (operation names, resource ids, token fingerprints, the
- * time of one millisecond), and a copy of known bytes costs less than checking and copying each
- * character again. The bytes are a function of the string alone, so a kept entry is never stale.
+ * Strings (keys and values) of QUOTED_MIN to QUOTED_MAX characters that are their own JSON text
+ * keep their quoted bytes (at most QUOTED_ENTRIES of them; then the map starts over): a decision
+ * input repeats its member names and its longer strings from request to request (operation
+ * names, resource ids, token fingerprints, the time of one millisecond), and copying known bytes
+ * costs less than checking and copying each character again. The bytes are a function of the
+ * string alone, so a kept entry is never stale.
  */
-const QUOTED_MIN = 12;
+const QUOTED_MIN = 8;
 const QUOTED_MAX = 128;
 const QUOTED_ENTRIES = 1024;
 
