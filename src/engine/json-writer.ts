@@ -17,6 +17,7 @@ import { writeQuotedAscii } from '../core/quoted-ascii.js';
 const isProxy = types.isProxy;
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /**
  * Strings (keys and values) of QUOTED_MIN to QUOTED_MAX characters that are their own JSON text
@@ -196,7 +197,10 @@ export class JsonWriter {
     }
     if (kept) {
       if (this.quoted.size >= QUOTED_ENTRIES) this.quoted.clear();
-      this.quoted.set(s, this.buf.slice(this.pos, end));
+      const bytes = this.buf.slice(this.pos, end);
+      // Keyed by a copy of the string made from its bytes, not by `s`: a substring may hold on to
+      // the whole text it was cut from (a request body), which a kept key would keep alive.
+      this.quoted.set(decoder.decode(bytes.subarray(1, bytes.length - 1)), bytes);
     }
     this.pos = end;
   }

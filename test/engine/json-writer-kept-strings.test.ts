@@ -2,6 +2,8 @@
 // QUOTED_MIN, 8 characters): one writer, used again and again as the decision path uses it, must still write
 // exactly JSON.stringify's bytes, whatever it kept before and however close a new string is to a
 // kept one.
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { JsonWriter } from '../../src/engine/json-writer.js';
@@ -72,5 +74,26 @@ describe('kept quoted strings', () => {
     const strings = Array.from({ length: 3000 }, (_, i) => `resource-${String(i).padStart(8, '0')}`);
     for (const s of strings) expect(write({ id: s })).toBe(stringify({ id: s }));
     for (const s of strings.slice(0, 50)) expect(write([s, s])).toBe(stringify([s, s]));
+  });
+});
+
+describe('kept quoted strings hold no caller text', () => {
+  test('a kept substring does not keep the large text it was cut from alive', () => {
+    // A decision input's strings may be cut from a request body; the writer keys its kept bytes
+    // by its own copy, so a body is collectable once its request is decided.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const write = reusedWriter();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 40; i++) {
+      const body = JSON.parse(JSON.stringify(`${String(i).padStart(8, '0')}${'x'.repeat(1 << 20)}`)) as string;
+      const id = body.slice(0, 40);
+      expect(write({ id })).toBe(stringify({ id }));
+    }
+    gc();
+    const retained = process.memoryUsage().heapUsed - before;
+    // Forty 1 MiB bodies would be 40 MiB; the kept copies are a few KiB.
+    expect(retained).toBeLessThan(16 * 1024 * 1024);
   });
 });
