@@ -18,7 +18,8 @@ const text = Buffer.from('00000000-0000-4000-8000-000000000000', 'latin1');
 const AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 /** `Buffer#latin1Slice`: what `toString('latin1', …)` calls after its argument checks (known-good here). */
-const latin1 = (text as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice.bind(text);
+const slice = (text as unknown as { latin1Slice?: (start: number, end: number) => string }).latin1Slice;
+const latin1 = typeof slice === 'function' ? slice.bind(text) : (start: number, end: number): string => text.toString('latin1', start, end);
 
 /** A fresh random UUID (RFC 9562 version 4, lowercase): the same format and randomness as `crypto.randomUUID()`. */
 export function newDecisionId(): string {
