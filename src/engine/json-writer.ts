@@ -17,19 +17,6 @@ import { writeQuotedAscii } from '../core/quoted-ascii.js';
 const isProxy = types.isProxy;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/**
- * Strings (keys and values) of QUOTED_MIN to QUOTED_MAX characters that are their own JSON text
- * keep their quoted bytes (at most QUOTED_ENTRIES of them; then the map starts over): a decision
- * input repeats its member names and its longer strings from request to request (operation
- * names, resource ids, token fingerprints, the time of one millisecond), and copying known bytes
- * costs less than checking and copying each character again. The bytes are a function of the
- * string alone, so a kept entry is never stale.
- */
-const QUOTED_MIN = 8;
-const QUOTED_MAX = 128;
-const QUOTED_ENTRIES = 1024;
 
 /** Buffer the writer writes into; `grow(need)` returns one at least `need` bytes long, holding what was written. */
 export interface WriterTarget {
@@ -45,8 +32,6 @@ export class JsonWriter {
   private depth = 0;
   /** Object.prototype has no enumerable properties (so for-in sees only own ones). */
   private plainProto = true;
-  /** Quoted UTF-8 of plain strings written before (see QUOTED_MIN). */
-  private readonly quoted = new Map<string, Uint8Array>();
 
   constructor(private readonly target: WriterTarget) {}
 
@@ -177,32 +162,11 @@ export class JsonWriter {
   }
 
   private string(s: string): void {
-    const n = s.length;
-    const kept = n >= QUOTED_MIN && n <= QUOTED_MAX;
-    if (kept) {
-      const known = this.quoted.get(s);
-      if (known !== undefined) {
-        this.ensure(known.length);
-        this.buf.set(known, this.pos);
-        this.pos += known.length;
-        return;
-      }
-    }
-    this.ensure(n + 2);
+    this.ensure(s.length + 2);
     const end = writeQuotedAscii(this.buf, this.pos, s);
     // Anything but plain printable ASCII goes to JSON.stringify.
-    if (end < 0) {
-      this.utf8(JSON.stringify(s));
-      return;
-    }
-    if (kept) {
-      if (this.quoted.size >= QUOTED_ENTRIES) this.quoted.clear();
-      const bytes = this.buf.slice(this.pos, end);
-      // Keyed by a copy of the string made from its bytes, not by `s`: a substring may hold on to
-      // the whole text it was cut from (a request body), which a kept key would keep alive.
-      this.quoted.set(decoder.decode(bytes.subarray(1, bytes.length - 1)), bytes);
-    }
-    this.pos = end;
+    if (end < 0) this.utf8(JSON.stringify(s));
+    else this.pos = end;
   }
 
   private number(x: number): void {
