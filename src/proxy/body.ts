@@ -13,7 +13,7 @@ export interface ReadBody {
  */
 export function readRequestBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<ReadBody | null> {
   return new Promise((resolve) => {
-    new BodyReader(req as ReadingRequest, limit, timeoutMs, resolve);
+    new PromisedBody(req, limit, timeoutMs, resolve).start();
   });
 }
 
@@ -22,22 +22,34 @@ const READER = Symbol('blastguard.bodyReader');
 /** A request being read, with its reader: the listeners below are shared by every request, not made for each. */
 type ReadingRequest = IncomingMessage & { [READER]?: BodyReader | undefined };
 
-/** One body being read: one object per request rather than a closure per event. */
-class BodyReader {
+/**
+ * One body being read: one object per request rather than a closure per event. What follows the
+ * reading is the subclass's `bodyRead`, called once, synchronously from the event that ended the
+ * reading (the proxy's handler continues there, with no promise in between).
+ */
+export abstract class BodyReader {
   private readonly chunks: Buffer[] = [];
   private size = 0;
   private settled = false;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly req: ReadingRequest,
+    protected readonly req: IncomingMessage,
     private readonly limit: number,
     private readonly timeoutMs: number,
-    private readonly resolve: (body: ReadBody | null) => void,
-  ) {
-    // A small body is most often whole by the end of the tick its headers arrived in: the timer
-    // starts after that tick (`armPending`), and only for a body still coming.
-    if (pending.push(this) === 1) queueMicrotask(armPending);
+  ) {}
+
+  /** The body as read (null: too slow, or gone); called once. */
+  protected abstract bodyRead(body: ReadBody | null): void;
+
+  /** Starts reading; `bodyRead` may be called before this returns (a request already over). */
+  start(): void {
+    // A small body is most often whole by the end of the loop iteration its headers were read in
+    // (the server's parser hands the headers to JavaScript before it parses the body of the same
+    // read, and microtasks run in between): the timer starts after that iteration (`armPending`,
+    // one immediate for every request of the iteration), and only for a body still coming.
+    if (pending.push(this) === 1) setImmediate(armPending);
+    const req = this.req as ReadingRequest;
     req[READER] = this;
     req.on('data', onData);
     req.on('end', onEnd);
@@ -49,13 +61,13 @@ class BodyReader {
     if (this.settled) return;
     this.settled = true;
     if (this.timer !== null) clearTimeout(this.timer);
-    const { req } = this;
+    const req = this.req as ReadingRequest;
     req[READER] = undefined;
     req.off('data', onData);
     req.off('end', onEnd);
     req.off('error', onError);
     req.off('close', onClose);
-    this.resolve(value);
+    this.bodyRead(value);
   }
 
   data(chunk: Buffer): void {
@@ -82,7 +94,23 @@ class BodyReader {
   }
 }
 
-/** Readers whose time-out starts once the current tick is over: one microtask for all of them. */
+/** `readRequestBody`'s reader: the body settles a promise. */
+class PromisedBody extends BodyReader {
+  constructor(
+    req: IncomingMessage,
+    limit: number,
+    timeoutMs: number,
+    private readonly resolve: (body: ReadBody | null) => void,
+  ) {
+    super(req, limit, timeoutMs);
+  }
+
+  protected bodyRead(body: ReadBody | null): void {
+    this.resolve(body);
+  }
+}
+
+/** Readers whose time-out starts once the current loop iteration is over: one immediate for all of them. */
 let pending: BodyReader[] = [];
 
 function armPending(): void {
