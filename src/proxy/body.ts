@@ -31,7 +31,11 @@ export abstract class BodyReader {
   private readonly chunks: Buffer[] = [];
   private size = 0;
   private settled = false;
-  private timer: NodeJS.Timeout | null = null;
+  /** When the time-out ends (`performance.now()`), and the neighbours in the list of readers with the same time-out. */
+  deadline = 0;
+  older: BodyReader | null = null;
+  newer: BodyReader | null = null;
+  private watch: Watch | null = null;
 
   constructor(
     protected readonly req: IncomingMessage,
@@ -44,11 +48,12 @@ export abstract class BodyReader {
 
   /** Starts reading; `bodyRead` may be called before this returns (a request already over). */
   start(): void {
-    // A small body is most often whole by the end of the loop iteration its headers were read in
-    // (the server's parser hands the headers to JavaScript before it parses the body of the same
-    // read, and microtasks run in between): the timer starts after that iteration (`armPending`,
-    // one immediate for every request of the iteration), and only for a body still coming.
-    if (pending.push(this) === 1) setImmediate(armPending);
+    // The time-out is kept in a list of the readers with the same time-out and one timer for
+    // all of them (`Watch`), not a timer per request: most bodies are whole by the end of the
+    // loop iteration their headers were read in, and a timer set and cleared for each costs
+    // more than the rest of reading it.
+    this.watch = watchOf(this.timeoutMs);
+    this.watch.add(this);
     const req = this.req as ReadingRequest;
     req[READER] = this;
     req.on('data', onData);
@@ -60,7 +65,8 @@ export abstract class BodyReader {
   finish(value: ReadBody | null): void {
     if (this.settled) return;
     this.settled = true;
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.watch?.remove(this);
+    this.watch = null;
     const req = this.req as ReadingRequest;
     req[READER] = undefined;
     req.off('data', onData);
@@ -84,14 +90,75 @@ export abstract class BodyReader {
     this.finish({ bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), complete: true });
   }
 
-  /** Starts the time-out, unless the body was read (or reading failed) since the request came. */
-  arm(): void {
-    if (!this.settled) this.timer = setTimeout(onTimeout, this.timeoutMs, this);
-  }
-
   closed(): void {
     this.finish(this.req.complete ? { bytes: Buffer.concat(this.chunks), complete: true } : null);
   }
+}
+
+/**
+ * The readers of one time-out, oldest first (their deadlines in order: one time-out, a monotonic
+ * clock), and the one timer that ends theirs. The timer is left running when the list empties
+ * (re-arming it for each request is what this avoids) and is unreferenced: an open client
+ * connection keeps the process alive, a reader's time-out never does.
+ */
+class Watch {
+  private oldest: BodyReader | null = null;
+  private newest: BodyReader | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly timeoutMs: number) {}
+
+  add(reader: BodyReader): void {
+    reader.deadline = performance.now() + this.timeoutMs;
+    reader.older = this.newest;
+    reader.newer = null;
+    if (this.newest === null) this.oldest = reader;
+    else this.newest.newer = reader;
+    this.newest = reader;
+    if (this.timer === null) this.arm(this.timeoutMs);
+  }
+
+  remove(reader: BodyReader): void {
+    const { older, newer } = reader;
+    if (older === null) this.oldest = newer;
+    else older.newer = newer;
+    if (newer === null) this.newest = older;
+    else newer.older = older;
+    reader.older = null;
+    reader.newer = null;
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(sweep, ms, this);
+    this.timer.unref();
+  }
+
+  /** Ends every reader whose deadline has come (each `finish` removes it), and waits for the next one. */
+  sweep(): void {
+    this.timer = null;
+    const now = performance.now();
+    try {
+      while (this.oldest !== null && this.oldest.deadline <= now) this.oldest.finish(null);
+    } finally {
+      // Node's timers count whole milliseconds of the loop's clock: one may fire a fraction early.
+      if (this.oldest !== null && this.timer === null) this.arm(Math.max(1, Math.ceil(this.oldest.deadline - performance.now())));
+    }
+  }
+}
+
+const watches = new Map<number, Watch>();
+
+function watchOf(timeoutMs: number): Watch {
+  let watch = watches.get(timeoutMs);
+  if (watch === undefined) {
+    watch = new Watch(timeoutMs);
+    watches.set(timeoutMs, watch);
+  }
+  return watch;
+}
+
+function sweep(watch: Watch): void {
+  watch.sweep();
 }
 
 /** `readRequestBody`'s reader: the body settles a promise. */
@@ -108,19 +175,6 @@ class PromisedBody extends BodyReader {
   protected bodyRead(body: ReadBody | null): void {
     this.resolve(body);
   }
-}
-
-/** Readers whose time-out starts once the current loop iteration is over: one immediate for all of them. */
-let pending: BodyReader[] = [];
-
-function armPending(): void {
-  const readers = pending;
-  pending = [];
-  for (const reader of readers) reader.arm();
-}
-
-function onTimeout(reader: BodyReader): void {
-  reader.finish(null);
 }
 
 function onData(this: ReadingRequest, chunk: Buffer): void {
