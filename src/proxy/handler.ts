@@ -158,28 +158,36 @@ export function createRequestHandler(options: ProxyHandlerOptions): RequestHandl
     }
   }
 
-  return (req, res, upstream, settled) => {
-    try {
-      if (isWebSocketUpgrade(req)) {
-        refuseWebSocket(res);
-        return settled(res);
-      }
-      const before = activeApi(options.enforcer, upstream);
-      if ('problem' in before) {
-        sendProblem(res, before.status, before.code, before.problem);
-        return settled(res);
-      }
-      if (before.api.protocol === 'mcp') {
-        mcp(req, res, upstream, before.api).then(
-          () => settled(res),
-          (error: unknown) => settled(res, { error }),
-        );
-        return undefined;
-      }
-      new RequestReading(req, bodyLimitOf(before.api, limits, { method: req.method ?? 'GET', target: req.url ?? '/' }), res, upstream, settled).start();
-    } catch (error) {
-      settled(res, { error });
+  /** Answers the request or starts reading it: true when it was answered (settled now), false when it goes on later. */
+  const begin = (req: IncomingMessage, res: ServerResponse, upstream: Upstream, settled: Settled): boolean => {
+    if (isWebSocketUpgrade(req)) {
+      refuseWebSocket(res);
+      return true;
     }
+    const before = activeApi(options.enforcer, upstream);
+    if ('problem' in before) {
+      sendProblem(res, before.status, before.code, before.problem);
+      return true;
+    }
+    if (before.api.protocol === 'mcp') {
+      mcp(req, res, upstream, before.api).then(
+        () => settled(res),
+        (error: unknown) => settled(res, { error }),
+      );
+      return false;
+    }
+    new RequestReading(req, bodyLimitOf(before.api, limits, { method: req.method ?? 'GET', target: req.url ?? '/' }), res, upstream, settled).start();
+    return false;
+  };
+
+  return (req, res, upstream, settled) => {
+    let answered: boolean;
+    try {
+      answered = begin(req, res, upstream, settled);
+    } catch (error) {
+      return settled(res, { error });
+    }
+    if (answered) settled(res);
     return undefined;
   };
 }
