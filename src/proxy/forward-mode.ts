@@ -56,6 +56,23 @@ export async function startForwardMode(options: ForwardModeOptions): Promise<For
     }
     return pool;
   };
+  // One upstream object per api and origin, as the reverse proxy keeps one per `--upstream`: what
+  // the handler works out per upstream object (the forwarded host, the decided hosts) is then
+  // worked out once, not for every request of a tunnel.
+  const upstreams = new Map<string, Upstream>();
+  const upstreamFor = (api: string, host: string, port: number): Upstream => {
+    const override = overrides.get(api);
+    const href = override?.href ?? `https://${host}${port === 443 ? '' : `:${port}`}`;
+    const key = `${api} ${href}`;
+    let upstream = upstreams.get(key);
+    if (upstream === undefined) {
+      const origin = override ?? new URL(href);
+      upstream = { api, origin, pool: poolFor(origin) };
+      if (upstreams.size >= MAX_UPSTREAMS) upstreams.clear();
+      upstreams.set(key, upstream);
+    }
+    return upstream;
+  };
   const apiOfHost = (host: string): string | undefined => options.enforcer.catalog()?.apis.find((a) => a.hosts.some((h) => h.toLowerCase() === host))?.name;
   const proxy = createForwardProxy({
     ca: options.ca,
@@ -68,9 +85,7 @@ export async function startForwardMode(options: ForwardModeOptions): Promise<For
       const api = apiOfHost(target.host);
       // The catalog changed between the handshake and this request: nothing is forwarded.
       if (api === undefined) return sendProblem(res, 421, PROXY_CODES.noUpstream, `host \`${target.host}\` belongs to no api of the active catalog`);
-      const origin = overrides.get(api) ?? new URL(`https://${target.host}${target.port === 443 ? '' : `:${target.port}`}`);
-      const upstream: Upstream = { api, origin, pool: poolFor(origin) };
-      void handle(req, res, upstream);
+      void handle(req, res, upstreamFor(api, target.host, target.port));
       return undefined;
     },
   });
@@ -85,6 +100,9 @@ export async function startForwardMode(options: ForwardModeOptions): Promise<For
     },
   };
 }
+
+/** Upstream objects kept (api and origin) before the cache starts again: a client may name any port. */
+const MAX_UPSTREAMS = 256;
 
 /**
  * A bundle activated after start-up may declare a host the CA may not sign for: its handshakes

@@ -10,7 +10,8 @@ import { PROXY_CODES, type ProxyCode } from './codes.js';
 import { sendDenial, sendProblem, type Refusal } from './denial.js';
 import { forwardUpstream, type Upstream } from './upstream.js';
 import { decidedHosts, readsOf } from './per-api.js';
-import { readRequestBody } from './body.js';
+import { BodyReader, type ReadBody } from './body.js';
+import { decisionClock } from './decision-clock.js';
 import { createMcpRelay } from './mcp.js';
 import { onlyPersistedQueryMisses, sendPersistedQueryNotFound } from './apq.js';
 import { isWebSocketUpgrade, refuseWebSocket } from './websocket.js';
@@ -43,24 +44,31 @@ export interface ProxyHandlerOptions {
  */
 export type ProxyHandler = (req: IncomingMessage, res: ServerResponse, upstream: Upstream) => Promise<void>;
 
+/**
+ * `ProxyHandler` without a promise per request: `settled` is called once, when the request was
+ * answered or handed to the upstream, with what was thrown when the handler failed (the caller answers
+ * then; nothing was answered yet unless `res.headersSent`).
+ */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse, upstream: Upstream, settled: Settled) => void;
+
+export type Settled = (res: ServerResponse, failure?: { error: unknown }) => void;
+
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
+  const handle = createRequestHandler(options);
+  return (req, res, upstream) =>
+    new Promise((resolve, reject) => {
+      handle(req, res, upstream, (_res, failure) => (failure === undefined ? resolve() : reject(failure.error)));
+    });
+}
+
+export function createRequestHandler(options: ProxyHandlerOptions): RequestHandler {
   const clock = options.clock ?? Date.now;
   const limits = { ...DEFAULT_FORWARD_LIMITS, ...(options.limits ?? {}) };
   const clientTimeoutMs = options.clientTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // The decision time as RFC 3339, written once per millisecond rather than once per request.
-  let at = Number.NaN;
-  let time = '';
-  const now = (): string => {
-    const ms = clock();
-    if (ms !== at) {
-      at = ms;
-      time = new Date(ms).toISOString();
-    }
-    return time;
-  };
+  const now = decisionClock(clock);
   // MCP apis keep the mcp-guard's own default (a JSON-response tool call sends nothing until it is done) unless one is given.
   const mcp = createMcpRelay({
     enforcer: options.enforcer,
@@ -86,12 +94,9 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     return readingNow;
   };
   const hosts = decidedHosts();
-  return async (req, res, upstream) => {
-    if (isWebSocketUpgrade(req)) return refuseWebSocket(res);
-    const before = activeApi(options.enforcer, upstream);
-    if ('problem' in before) return sendProblem(res, before.status, before.code, before.problem);
-    if (before.api.protocol === 'mcp') return mcp(req, res, upstream, before.api);
-    const body = await readRequestBody(req, bodyLimitOf(before.api, limits, { method: req.method ?? 'GET', target: req.url ?? '/' }), clientTimeoutMs);
+
+  /** Everything after the body was read: runs without yielding, from the event that ended the reading. */
+  const decideAndForward = (req: IncomingMessage, res: ServerResponse, upstream: Upstream, body: ReadBody | null): void => {
     if (body === null) return sendProblem(res, 408, PROXY_CODES.clientTimeout, `the request was not received within ${clientTimeoutMs} ms`);
     // A bundle may have activated while the body arrived. Everything from here to the decisions
     // runs without yielding, so the catalog read now and the policy that decides come from one
@@ -127,6 +132,62 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     }
     if (allReads(extraction.operations, readsOf(api))) extraction.forward.repeatable = true;
     forwardUpstream(extraction.forward, upstream, res, upstreamTimeoutMs);
+    return undefined;
+  };
+
+  /** Reads one request's body and goes on with `decideAndForward`: the one object a request costs here. */
+  class RequestReading extends BodyReader {
+    constructor(
+      req: IncomingMessage,
+      limit: number,
+      private readonly res: ServerResponse,
+      private readonly upstream: Upstream,
+      private readonly onSettled: Settled,
+    ) {
+      super(req, limit, clientTimeoutMs);
+    }
+
+    protected bodyRead(body: ReadBody | null): void {
+      const { res, onSettled: settled } = this;
+      try {
+        decideAndForward(this.req, res, this.upstream, body);
+      } catch (e) {
+        return settled(res, { error: e });
+      }
+      settled(res);
+    }
+  }
+
+  /** Answers the request or starts reading it: true when it was answered (settled now), false when it goes on later. */
+  const begin = (req: IncomingMessage, res: ServerResponse, upstream: Upstream, settled: Settled): boolean => {
+    if (isWebSocketUpgrade(req)) {
+      refuseWebSocket(res);
+      return true;
+    }
+    const before = activeApi(options.enforcer, upstream);
+    if ('problem' in before) {
+      sendProblem(res, before.status, before.code, before.problem);
+      return true;
+    }
+    if (before.api.protocol === 'mcp') {
+      mcp(req, res, upstream, before.api).then(
+        () => settled(res),
+        (error: unknown) => settled(res, { error }),
+      );
+      return false;
+    }
+    new RequestReading(req, bodyLimitOf(before.api, limits, { method: req.method ?? 'GET', target: req.url ?? '/' }), res, upstream, settled).start();
+    return false;
+  };
+
+  return (req, res, upstream, settled) => {
+    let answered: boolean;
+    try {
+      answered = begin(req, res, upstream, settled);
+    } catch (error) {
+      return settled(res, { error });
+    }
+    if (answered) settled(res);
     return undefined;
   };
 }

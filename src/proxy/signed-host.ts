@@ -12,8 +12,9 @@ import type { Upstream } from './upstream.js';
 const SIGNED_HEADERS = /(?:^|[\s,])SignedHeaders=([^,\s]*)/i;
 
 /** The headers a SigV4 request signs (from `Authorization` or a presigned url's `X-Amz-SignedHeaders`), lowercased. */
-function signedHeaders(req: IncomingMessage): string[] {
-  const names: string[] = [];
+function signedHeaders(req: IncomingMessage): readonly string[] {
+  // Made only for a request that signs something: nearly every request signs nothing, and shares `NONE`.
+  let names: string[] | null = null;
   // Every `Authorization` the client sent, in order (what `headersDistinct` lists), read from the
   // raw list: building that object for each request only to look at one header costs more.
   const raw = req.rawHeaders;
@@ -22,7 +23,7 @@ function signedHeaders(req: IncomingMessage): string[] {
     const value = raw[i + 1]!;
     if (!/^\s*AWS4-/i.test(value)) continue;
     const m = SIGNED_HEADERS.exec(value);
-    if (m !== null) names.push(...m[1]!.split(';'));
+    if (m !== null) (names ??= []).push(...m[1]!.split(';'));
   }
   const url = req.url ?? '';
   const at = url.indexOf('?');
@@ -30,10 +31,12 @@ function signedHeaders(req: IncomingMessage): string[] {
     // The query up to a second `?`, as `split('?')[1]` reads it.
     const end = url.indexOf('?', at + 1);
     const query = url.slice(at + 1, end === -1 ? undefined : end);
-    for (const [name, value] of new URLSearchParams(query)) if (name.toLowerCase() === 'x-amz-signedheaders') names.push(...value.split(';'));
+    for (const [name, value] of new URLSearchParams(query)) if (name.toLowerCase() === 'x-amz-signedheaders') (names ??= []).push(...value.split(';'));
   }
-  return names.length === 0 ? names : names.map((n) => n.trim().toLowerCase());
+  return names === null ? NONE : names.map((n) => n.trim().toLowerCase());
 }
+
+const NONE: readonly string[] = Object.freeze([]);
 
 /**
  * Why an AWS-signed request cannot go to `upstream` unchanged: it signs a `Host` other than the

@@ -76,8 +76,14 @@ export function forwardedHostname(upstream: Upstream): string {
 /** Hop-by-hop response headers (RFC 9110 §7.6.1): the proxy's own connection decides these. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
-/** The lengths of the response header names `onHeaders` reads: the hop-by-hop ones and `content-type`. */
-const NOTED_LENGTHS = new Set([...HOP_BY_HOP, 'content-type'].map((n) => n.length));
+/** The lengths of the response header names `onHeaders` reads: the hop-by-hop ones, `content-type` and `content-length`. */
+const NOTED_LENGTHS = new Set([...HOP_BY_HOP, 'content-type', 'content-length'].map((n) => n.length));
+
+/** A `Content-Length` value as the parser holds the body to it (digits only), or -2: not one the last chunk is known by. */
+function declaredLength(value: string): number {
+  if (!/^\d{1,15}$/.test(value)) return -2;
+  return Number(value);
+}
 
 /** Undici's codes for an upstream that stayed silent (headers, or between body chunks). */
 const SILENT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -111,6 +117,13 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
   private heard = false;
   /** The call was already sent a second time after a stale pooled connection failed. */
   private retried = false;
+  /**
+   * Body bytes still to come when the answer declares its length (`Content-Length`, not chunked):
+   * the chunk that brings it to zero is the last, and is written with the end of the answer.
+   */
+  private remaining = -1;
+  /** That last chunk, between `onData` and the `onComplete` the parser calls next (`end(chunk)`: one write, not two). */
+  private last: Buffer | null = null;
 
   constructor(
     /** Kept for a second sending only when the call may be sent twice (`retriable`); let go after the first otherwise. */
@@ -181,16 +194,23 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
     // The raw name/value list as received (names in their case, repeats kept), less hop-by-hop ones.
     const headers: string[] = [];
     let events = false;
+    let framed = false;
+    let length = -1;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = raw[i]!.toString('latin1');
-      // Only a name as long as a hop-by-hop one or `Content-Type` is lowercased to be looked at.
+      // Only a name as long as a hop-by-hop one, `Content-Type` or `Content-Length` is lowercased to be looked at.
       const lower = NOTED_LENGTHS.has(name.length) ? name.toLowerCase() : '';
+      if (lower === 'transfer-encoding') framed = true;
       if (HOP_BY_HOP.has(lower)) continue;
       const value = raw[i + 1]!.toString('latin1');
       if (lower === 'content-type' && value.startsWith('text/event-stream')) events = true;
+      else if (lower === 'content-length') length = length === -1 ? declaredLength(value) : -2;
       headers.push(name, value);
     }
     res.writeHead(statusCode, statusText, headers);
+    // A body of one declared length (the parser holds the upstream to it) ends with the chunk
+    // that completes it; any other framing is streamed chunk by chunk, its end written apart.
+    this.remaining = events || framed || length < 0 ? -1 : length;
     // Events go out as they come; any other answer leaves with its first chunk (one write, not two).
     if (events) res.flushHeaders();
     else {
@@ -204,6 +224,15 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
 
   onData(chunk: Buffer): boolean {
     this.idle?.refresh();
+    if (this.remaining > 0) {
+      this.remaining -= chunk.byteLength;
+      // The last chunk: the parser completes the answer before it returns (nothing more to read,
+      // so nothing to pause for), and `onComplete` writes it with the end.
+      if (this.remaining === 0) {
+        this.last = chunk;
+        return true;
+      }
+    }
     if (this.res.write(chunk)) return true;
     // The client is not reading: the upstream is paused by us, not silent. The idle timer measures
     // the upstream only, so it stops while the client's socket is full and restarts on drain.
@@ -217,12 +246,19 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
 
   onComplete(): void {
     this.clearIdle();
-    this.res.end();
+    const { last } = this;
+    if (last === null) this.res.end();
+    else {
+      this.last = null;
+      this.res.end(last);
+    }
     this.finish();
   }
 
   onError(err: Error): void {
     this.clearIdle();
+    // A last chunk not followed by the end goes out as it would have without waiting for it.
+    this.flushLast();
     if (this.done) return;
     if (this.retriable(err)) {
       // A pooled connection the upstream closed as the request went out (its idle limit raced
@@ -271,8 +307,17 @@ class UpstreamCall implements Dispatcher.DispatchHandlers {
     }
   }
 
+  /** Writes a held last chunk that its end did not follow in the same parse (the parser never does that; kept safe). */
+  private flushLast(): void {
+    const { last } = this;
+    if (last === null) return;
+    this.last = null;
+    this.res.write(last);
+  }
+
   /** Starts the idle timer put off by `onHeaders`, unless the answer ended (or was paused) since. */
   armIdle(): void {
+    this.flushLast();
     if (!this.idlePending) return;
     this.idlePending = false;
     if (!this.done) this.idle = setTimeout(onIdle, this.timeoutMs, this);
