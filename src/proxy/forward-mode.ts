@@ -3,7 +3,7 @@ import type { Enforcer } from '../enforce/index.js';
 import { FORWARD_CODES, createForwardProxy, hostsOutsideCa, requireCaCoversHosts, type ForwardEvent, type ForwardLimits, type LocalCa } from './forward/index.js';
 import { sendProblem } from './denial.js';
 import { PROXY_CODES } from './codes.js';
-import { createProxyHandler, type ProxyHandlerOptions } from './handler.js';
+import { answerFailure, createRequestHandler, type ProxyHandlerOptions } from './handler.js';
 import type { Dispatcher } from 'undici';
 import { upstreamPool, type Upstream } from './upstream.js';
 
@@ -45,7 +45,7 @@ export interface ForwardModeProxy {
 export async function startForwardMode(options: ForwardModeOptions): Promise<ForwardModeProxy> {
   // A host the CA may not sign for could never be intercepted: refuse to start rather than fail each handshake.
   requireCaCoversHosts(options.ca, options.enforcer.catalog()?.apis.flatMap((a) => a.hosts) ?? []);
-  const handle = createProxyHandler(options);
+  const handle = createRequestHandler(options);
   const overrides = new Map((options.upstreams ?? []).map((u) => [u.api, new URL(u.url)]));
   const pools = new Map<string, Dispatcher>();
   const poolFor = (origin: URL): Dispatcher => {
@@ -85,7 +85,7 @@ export async function startForwardMode(options: ForwardModeOptions): Promise<For
       const api = apiOfHost(target.host);
       // The catalog changed between the handshake and this request: nothing is forwarded.
       if (api === undefined) return sendProblem(res, 421, PROXY_CODES.noUpstream, `host \`${target.host}\` belongs to no api of the active catalog`);
-      void handle(req, res, upstreamFor(api, target.host, target.port));
+      handle(req, res, upstreamFor(api, target.host, target.port), answerFailure);
       return undefined;
     },
   });

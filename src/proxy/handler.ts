@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Enforcer } from '../enforce/index.js';
+import { newDecisionId, type Enforcer } from '../enforce/index.js';
 import { headerMapOfRaw, normalizeHeaders, type HttpHeaders } from '../core/headers.js';
 import { bodyLimitOf, DEFAULT_FORWARD_LIMITS, extractForwardingOf } from '../extract/index.js';
 import type { ExtractedOperation, ForwardLimits, ForwardOptions, HttpRequest, Inventory } from '../extract/index.js';
@@ -54,6 +53,15 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse, upstrea
 export type Settled = (res: ServerResponse, failure?: { error: unknown }) => void;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * What follows a handled request in both proxy modes: nothing, or a 500 for a handler that
+ * failed, so one failing request neither goes unanswered nor ends the process (shared by every
+ * request, not made per request).
+ */
+export function answerFailure(res: ServerResponse, failure?: { error: unknown }): void {
+  if (failure !== undefined) sendProblem(res, 500, PROXY_CODES.upstreamFailed, 'the proxy failed while handling the request');
+}
 
 export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const handle = createRequestHandler(options);
@@ -119,7 +127,7 @@ export function createRequestHandler(options: ProxyHandlerOptions): RequestHandl
     const traceparent = req.headers['traceparent'];
     const refusals: Refusal[] = [];
     for (const op of extraction.operations) {
-      const decisionId = randomUUID();
+      const decisionId = newDecisionId();
       const decision = options.enforcer.decide(op.input, typeof traceparent === 'string' ? { decisionId, traceparent } : { decisionId });
       if (!decision.allow || op.operation === null) refusals.push(refusal(op, decision, decisionId));
     }

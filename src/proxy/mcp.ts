@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestDecision } from '../enforce/index.js';
+import { newDecisionId, type RequestDecision } from '../enforce/index.js';
 import { extractDecisionInputs, type HttpRequest, type Inventory } from '../extract/index.js';
 import { GuardError, McpGuard, relayMcpRequest, upstreamTlsAgent, type RequestDecider } from '../guard/index.js';
 import type { IrApi } from '../ir/types.js';
@@ -67,7 +66,7 @@ function decideRequest(request: HttpRequest, options: McpRelayOptions, maxBodyBy
   const catalog = options.enforcer.catalog();
   if (catalog === null) {
     // Nothing to read the request with: the one decision is the enforcer's not-ready deny.
-    const decisionId = randomUUID();
+    const decisionId = newDecisionId();
     return { allow: false, decisions: [{ operation: null, decision: options.enforcer.decide(null, { decisionId, ...context }), decision_id: decisionId }] };
   }
   const operations = extractDecisionInputs(request, catalog, {
@@ -76,7 +75,7 @@ function decideRequest(request: HttpRequest, options: McpRelayOptions, maxBodyBy
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
   });
   const decisions = operations.map((op) => {
-    const decisionId = randomUUID();
+    const decisionId = newDecisionId();
     const decision = options.enforcer.decide(op.input, { decisionId, ...context });
     return { operation: op.operation, ...(op.alias === undefined ? {} : { alias: op.alias }), decision, decision_id: decisionId, ...(op.error === undefined ? {} : { error: op.error }) };
   });

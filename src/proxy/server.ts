@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { listenOn, statusListener, type Enforcer } from '../enforce/index.js';
 import { PROXY_CODES, ProxyError } from './codes.js';
 import { sendProblem } from './denial.js';
-import { createRequestHandler, type ProxyHandlerOptions } from './handler.js';
+import { answerFailure, createRequestHandler, type ProxyHandlerOptions } from './handler.js';
 import { linkRewriter, rewriteResponseLinks } from './links.js';
 import type { IrApi } from '../ir/types.js';
 import { signedHostRefusal } from './signed-host.js';
@@ -76,7 +76,7 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
       const requestPath = req.url;
       rewriteResponseLinks(res, (url) => rewrite(url, requestPath));
     }
-    handle(req, res, upstream, settled);
+    handle(req, res, upstream, answerFailure);
     return undefined;
   });
   const listening = await listenOn(server, options.host ?? '127.0.0.1', options.port, (m, cause) => new ProxyError(PROXY_CODES.listenFailed, m, { cause }));
@@ -91,10 +91,6 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
 
 const NO_APIS: readonly IrApi[] = Object.freeze([]);
 
-/** What follows a handled request: nothing, or the answer to a handler that failed (shared by every request, not made per request). */
-function settled(res: ServerResponse, failure?: { error: unknown }): void {
-  if (failure !== undefined) sendProblem(res, 500, PROXY_CODES.upstreamFailed, 'the proxy failed while handling the request');
-}
 
 /** `Host` values kept per upstream and routing before the cache of one starts again. */
 const MAX_REWRITERS = 256;

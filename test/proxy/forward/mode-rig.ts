@@ -24,7 +24,8 @@ export interface ForwardRig {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function startForwardRig(upstreams: { api: string; url: string }[], inventories?: ReadonlyMap<string, Inventory>): Promise<ForwardRig> {
+/** `beforeDecide` runs before every decision (a test makes it throw to fail the handler). */
+export async function startForwardRig(upstreams: { api: string; url: string }[], inventories?: ReadonlyMap<string, Inventory>, beforeDecide?: () => void): Promise<ForwardRig> {
   const signed = await signedPolicies();
   const dir = mkdtempSync(path.join(tmpdir(), 'bg-fw-rig-'));
   writeFileSync(path.join(dir, 'b.tar.gz'), await signed.bundle('r1', 1));
@@ -36,6 +37,7 @@ export async function startForwardRig(upstreams: { api: string; url: string }[],
     enforcer: {
       catalog: () => enforcer.catalog(),
       decide: (input, context) => {
+        beforeDecide?.();
         const decision = enforcer.decide(input, context);
         decided.push({ input: input as Record<string, unknown>, decision });
         return decision;
