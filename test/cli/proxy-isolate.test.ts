@@ -127,6 +127,16 @@ describe('blastguard proxy serves from an isolate with a sized young generation'
     expect(userStderr(proxy.stderr())).toContain('blastguard proxy: draining: no new connections, requests in flight may finish for 3 s\n');
   });
 
+  it('stderr closed by its reader (EPIPE) ends the proxy quietly with its exit code, as without a worker', async () => {
+    for (const tuning of ['on', 'off']) {
+      const proxy = await start(args, dir, { [HEAP_TUNING_ENV]: tuning });
+      proxy.child.stderr!.destroy();
+      // The drain message is the next write: it meets the closed pipe.
+      proxy.child.kill('SIGTERM');
+      expect(await proxy.exit, tuning).toEqual({ code: 0, signal: null });
+    }
+  });
+
   it('a signal before the proxy serves ends the process by that signal, as without a worker', async () => {
     const spawned = spawnCli(args, dir);
     // Relayed to the worker, which has no listener yet: raised again on the process.
