@@ -41,6 +41,7 @@ export function runInSizedIsolate(argv: string[], terminals: Terminals): Promise
   };
   for (const signal of RELAYED) process.on(signal, relay);
   worker.on('message', (m: UnhandledSignalMessage) => {
+    if (!RELAYED.includes(m.unhandledSignal)) return;
     stopRelaying();
     process.kill(process.pid, m.unhandledSignal);
   });

@@ -56,9 +56,10 @@ WebSocket upgrades (GraphQL subscriptions, \`railway up\` log streaming) are not
 BG781.
 
 It serves from a worker thread whose V8 young generation is sized for a proxy (semi-spaces of
-16 MiB growing to 64 MiB: far fewer collections under load, ~90 MiB more peak memory). Node flags
-sizing it (--min-semi-space-size, --max-semi-space-size in NODE_OPTIONS or on node's command line)
-take precedence; ${HEAP_TUNING_ENV}=off keeps Node's defaults.
+16 MiB growing to 64 MiB: far fewer collections under load, about 100 MiB more peak memory).
+Semi-space flags of your own take precedence (--max-semi-space-size in NODE_OPTIONS, either
+--min-semi-space-size or --max-semi-space-size on node's command line);
+${HEAP_TUNING_ENV}=off keeps Node's defaults.
 `;
 
 function collect(value: string, previous: string[] = []): string[] {
