@@ -172,9 +172,23 @@ class ServerProcess {
     });
   }
 
-  /** Puts every thread of the process under real-time (FIFO 1) or normal scheduling. */
+  /**
+   * Puts every thread of the process under real-time (FIFO 1) or normal scheduling; but the main
+   * thread of a process served by a worker thread (`blastguard proxy`) stays at normal priority. It
+   * serves nothing, and at FIFO priority its idle isolate hung the bench: its cppgc sweeper
+   * re-posted a foreground task in a loop (uv_async_send, seen with gdb) while the background
+   * sweeper threads it waited for, at the same priority, got no core, both cores being held by two
+   * such loops. The same task at normal priority yields to them.
+   */
   async schedule(realTime: boolean): Promise<void> {
-    await run('chrt', realTime ? ['-a', '-f', '-p', '1', String(this.#child.pid)] : ['-a', '-o', '-p', '0', String(this.#child.pid)]);
+    const pid = String(this.#child.pid);
+    if (!realTime) {
+      await run('chrt', ['-a', '-o', '-p', '0', pid]);
+      return;
+    }
+    const { servedBy } = await this.probe();
+    await run('chrt', ['-a', '-f', '-p', '1', pid]);
+    if (servedBy === 'worker thread') await run('chrt', ['-o', '-p', '0', pid]);
   }
 
   stop(): Promise<void> {
@@ -406,7 +420,7 @@ export async function benchProxy(root: string): Promise<string[]> {
       '',
       `At ${RATE} requests/s for ${SECONDS} s after ${WARM_UP.toLocaleString('en-US')} warm-up requests and 1 s paced unmeasured (fixed-rate load process, evenly spaced sends, latency in ms); ` +
         `${ROUNDS} round${ROUNDS === 1 ? '' : 's'}, each path once per round in rotating order; per path the median round by p99` +
-        (realTime ? '; load and servers at real-time priority (BENCH_PROXY_RT=1: other jobs on the machine wait, as if it were idle)' : '; normal priority (BENCH_PROXY_RT=1 isolates the measured processes from other jobs)') +
+        (realTime ? '; load and servers at real-time priority (BENCH_PROXY_RT=1: other jobs on the machine wait, as if it were idle; blastguard\'s main thread, which serves nothing, at normal priority)' : '; normal priority (BENCH_PROXY_RT=1 isolates the measured processes from other jobs)') +
         ':',
       '',
       '| path | p50 | p99 | p99.9 | added p50 vs direct | added p99 vs direct | achieved rps | failures | p99 of each round | proxy process during the median round | upstream process | load process | other cpu on the machine |',
