@@ -1,12 +1,5 @@
 #!/usr/bin/env node
-import { main } from './main.js';
-import type { CliIo } from './command.js';
-
-async function readStdinBytes(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
+import { servesWithSizedYoungGeneration } from './young-generation.js';
 
 // `blastguard ir | head -c 100` closes the pipe early; that is the reader's choice, not a crash.
 for (const stream of [process.stdout, process.stderr]) {
@@ -16,17 +9,13 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const io: CliIo = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  readStdin: async () => Buffer.from(await readStdinBytes()).toString('utf8'),
-  // eval hands the module the bytes as sent, so invalid UTF-8 is judged, not silently replaced.
-  readStdinBytes,
-  stdinStream: () => process.stdin,
-  cwd: process.cwd(),
-  env: process.env,
-  isTTY: Boolean(process.stderr.isTTY),
-  stdoutIsTTY: Boolean(process.stdout.isTTY),
-};
-
-process.exitCode = await main(process.argv.slice(2), io);
+const argv = process.argv.slice(2);
+const terminals = { isTTY: Boolean(process.stderr.isTTY), stdoutIsTTY: Boolean(process.stdout.isTTY) };
+// Loaded after the choice, so that a proxy's main thread does not load every command for nothing.
+if (servesWithSizedYoungGeneration(argv, process.env, process.execArgv)) {
+  const { runInSizedIsolate } = await import('./serving-isolate.js');
+  process.exitCode = await runInSizedIsolate(argv, terminals);
+} else {
+  const [{ main }, { processIo }] = await Promise.all([import('./main.js'), import('./process-io.js')]);
+  process.exitCode = await main(argv, processIo(terminals));
+}

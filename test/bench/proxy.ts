@@ -6,14 +6,18 @@
 //
 // What is measured is what users run, and every path is set up alike:
 // - Each server is its own process: the upstream (proxy-upstream.mjs), the bare pass-through
-//   (proxy-bare.mjs) and blastguard as the real CLI, `node dist/cli/bin.js proxy --bundle …
+//   (proxy-bare.mjs) twice, with Node's defaults and with the young-generation flags blastguard
+//   gives its serving isolate (PROXY_YOUNG_GENERATION_FLAGS), and blastguard as the real CLI, `node dist/cli/bin.js proxy --bundle …
 //   --verification-key … --upstream railway=URL --listen 127.0.0.1:0 --inventory FILE
 //   [--decision-log FILE]`, with a signed bundle `blastguard build` would write. Proxies hosted in
 //   the bench process shared its heap, its collections and its timers with each other and with
-//   the bench's own bookkeeping; none of that exists in production.
+//   the bench's own bookkeeping; none of that exists in production. blastguard runs in its default
+//   configuration: it serves from a worker isolate with a sized young generation, so the bench
+//   compares it with the bare pass-through both as Node ships and with that same young generation:
+//   no tuning difference hides in either ratio.
 // - Every server process gets the same preload (proxy-probe.mjs, `--import`) and `--expose-gc`: the
 //   probe reports GC, CPU, run-queue wait, loop utilization and memory from inside, per measured
-//   run; `--expose-gc` lets the memory section collect garbage before it reads the heap, and
+//   run, of the isolate that serves (Node runs the preload in worker threads too); `--expose-gc` lets the memory section collect garbage before it reads the heap, and
 //   changes nothing else. Nothing collects garbage between latency runs (the probe says why).
 // - Before the rounds, every path gets one unmeasured run: a fresh process's first run carried its
 //   start-up garbage and compilation (a 6 ms full collection, stalls of 5-11 ms), once.
@@ -34,6 +38,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { PROXY_YOUNG_GENERATION_FLAGS } from '../../src/cli/young-generation.js';
 import { buildIr } from '../../src/ir/build.js';
 import { loadPolicySet } from '../../src/load/index.js';
 import { loadSigningKey } from '../../src/sign/index.js';
@@ -96,6 +101,9 @@ spec:
 /** What proxy-probe.mjs reports from inside a server process for one interval. */
 interface Probe {
   pid: number;
+  /** V8 isolates in the process (a worker thread is one more) and which thread serves. */
+  isolates: number;
+  servedBy: 'main thread' | 'worker thread';
   gc: { scavenges: number; scavengeMaxMs: number; scavengeTotalMs: number; major: number; majorMaxMs: number; otherMs: number; totalMs: number };
   cpuMs: number;
   runQueueWaitMs: number;
@@ -123,10 +131,11 @@ class ServerProcess {
     this.url = url;
   }
 
-  /** Starts `node [flags] --import probe args…`; `ready` picks the url out of a line of its stdout or stderr. */
-  static start(root: string, args: readonly string[], ready: (line: string) => string | undefined): Promise<ServerProcess> {
+  /** Starts `node [nodeFlags] [flags] --import probe args…`; `ready` picks the url out of a line of its stdout or stderr. */
+  static start(root: string, args: readonly string[], ready: (line: string) => string | undefined, nodeFlags: readonly string[] = []): Promise<ServerProcess> {
     const probe = pathToFileURL(path.join(root, 'test', 'bench', 'proxy-probe.mjs')).href;
-    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--expose-gc', '--import', probe, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // BENCH_PROXY_NODE_FLAGS last: for V8 flags given twice, the last one counts.
+    const child = spawn(process.execPath, [...nodeFlags, ...SERVER_NODE_FLAGS, '--expose-gc', '--import', probe, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     return new Promise((resolve, reject) => {
       let server: ServerProcess | undefined;
       const onLine = (line: string): void => {
@@ -163,9 +172,23 @@ class ServerProcess {
     });
   }
 
-  /** Puts every thread of the process under real-time (FIFO 1) or normal scheduling. */
+  /**
+   * Puts every thread of the process under real-time (FIFO 1) or normal scheduling; but the main
+   * thread of a process served by a worker thread (`blastguard proxy`) stays at normal priority. It
+   * serves nothing, and at FIFO priority its idle isolate hung the bench: its cppgc sweeper
+   * re-posted a foreground task in a loop (uv_async_send, seen with gdb) while the background
+   * sweeper threads it waited for, at the same priority, got no core, both cores being held by two
+   * such loops. The same task at normal priority yields to them.
+   */
   async schedule(realTime: boolean): Promise<void> {
-    await run('chrt', realTime ? ['-a', '-f', '-p', '1', String(this.#child.pid)] : ['-a', '-o', '-p', '0', String(this.#child.pid)]);
+    const pid = String(this.#child.pid);
+    if (!realTime) {
+      await run('chrt', ['-a', '-o', '-p', '0', pid]);
+      return;
+    }
+    const { servedBy } = await this.probe();
+    await run('chrt', ['-a', '-f', '-p', '1', pid]);
+    if (servedBy === 'worker thread') await run('chrt', ['-o', '-p', '0', pid]);
   }
 
   stop(): Promise<void> {
@@ -283,7 +306,8 @@ const mib = (b: number): string => (b / 1048576).toFixed(1);
 function serverLine(p: Probe, requests: number): string {
   const g = p.gc;
   const major = g.major > 0 ? `, ${g.major} full (longest ${ms(g.majorMaxMs)} ms)` : '';
-  return `${g.scavenges} scavenges (longest ${ms(g.scavengeMaxMs)} ms, total ${ms(g.scavengeTotalMs)} ms)${major}; cpu ${((1000 * p.cpuMs) / Math.max(1, requests)).toFixed(0)} µs/req, loop busy ${(100 * p.elu).toFixed(0)} %, waited for a core ${ms(p.runQueueWaitMs)} ms`;
+  const worker = p.servedBy === 'worker thread' ? 'served by a worker thread; ' : '';
+  return `${worker}${g.scavenges} scavenges (longest ${ms(g.scavengeMaxMs)} ms, total ${ms(g.scavengeTotalMs)} ms)${major}; cpu ${((1000 * p.cpuMs) / Math.max(1, requests)).toFixed(0)} µs/req, loop busy ${(100 * p.elu).toFixed(0)} %, waited for a core ${ms(p.runQueueWaitMs)} ms`;
 }
 
 /** Markdown lines for the bench output. */
@@ -312,6 +336,8 @@ export async function benchProxy(root: string): Promise<string[]> {
     servers.push(upstream);
     const bare = await ServerProcess.start(root, [path.join(root, 'test', 'bench', 'proxy-bare.mjs'), new URL(upstream.url).port], portLine);
     servers.push(bare);
+    const bareSized = await ServerProcess.start(root, [path.join(root, 'test', 'bench', 'proxy-bare.mjs'), new URL(upstream.url).port], portLine, PROXY_YOUNG_GENERATION_FLAGS);
+    servers.push(bareSized);
     const cli = (extra: string[]): Promise<ServerProcess> =>
       ServerProcess.start(
         root,
@@ -326,6 +352,7 @@ export async function benchProxy(root: string): Promise<string[]> {
     const paths = {
       direct: { url: upstream.url, proxy: undefined, label: 'upstream directly' },
       bare: { url: bare.url, proxy: bare, label: 'bare Node pass-through proxy' },
+      bareSized: { url: bareSized.url, proxy: bareSized, label: `bare pass-through, \`${PROXY_YOUNG_GENERATION_FLAGS.join(' ')}\`` },
       blastguard: { url: blastguard.url, proxy: blastguard, label: 'blastguard proxy' },
       logged: { url: logged.url, proxy: logged, label: 'blastguard proxy --decision-log FILE' },
     };
@@ -343,7 +370,7 @@ export async function benchProxy(root: string): Promise<string[]> {
         process.stderr.write(`proxy bench: BENCH_PROXY_RT=1 but real-time priority is refused (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); measuring at normal priority\n`);
       }
     }
-    const fixedRounds: Record<Path, Observed<Fixed>[]> = { direct: [], bare: [], blastguard: [], logged: [] };
+    const fixedRounds: Record<Path, Observed<Fixed>[]> = { direct: [], bare: [], bareSized: [], blastguard: [], logged: [] };
     try {
       for (const name of PATHS) await fixedRate(root, `${paths[name].url}/graphql/v2`, bodyFile, realTime, 2);
       for (let r = 0; r < ROUNDS; r++) {
@@ -353,7 +380,7 @@ export async function benchProxy(root: string): Promise<string[]> {
     } finally {
       if (realTime) await Promise.all(servers.map((s) => s.schedule(false)));
     }
-    const satRounds: Record<Path, Observed<Saturated>[]> = { direct: [], bare: [], blastguard: [], logged: [] };
+    const satRounds: Record<Path, Observed<Saturated>[]> = { direct: [], bare: [], bareSized: [], blastguard: [], logged: [] };
     for (let r = 0; r < SAT_ROUNDS; r++) {
       for (const name of order(r)) satRounds[name].push(await observed(on(name), () => saturation(root, `${paths[name].url}/graphql/v2`)));
       process.stderr.write(`proxy bench: saturation round ${r + 1}/${SAT_ROUNDS}\n`);
@@ -367,6 +394,8 @@ export async function benchProxy(root: string): Promise<string[]> {
     const during = await blastguard.probe();
     const after = await blastguard.probe(true);
     const done = JSON.parse(stdout) as { requests: { total: number }; non2xx: number; errors: number };
+    // The peak rss of each proxy process over its whole life (the same fixed-rate and saturation runs each).
+    const [bareEnd, bareSizedEnd] = await Promise.all([bare.probe(), bareSized.probe()]);
 
     const fixed = Object.fromEntries(PATHS.map((n) => [n, medianBy(fixedRounds[n], (x) => x.result.p99)])) as Record<Path, Observed<Fixed>>;
     const sat = Object.fromEntries(PATHS.map((n) => [n, medianBy(satRounds[n], (x) => x.result.rps)])) as Record<Path, Observed<Saturated>>;
@@ -385,11 +414,13 @@ export async function benchProxy(root: string): Promise<string[]> {
         'as the canonical request over a keep-alive upstream pool; the bare proxy streams the request through a keep-alive `node:http` agent. ' +
         'Both proxies, the upstream and the load are separate processes (as in production); each server process reports its own collections, CPU and ' +
         'core waits from inside (a preloaded probe). `--decision-log FILE` writes every decision as a JSON line.' +
-        (SERVER_NODE_FLAGS.length === 0 ? ' Every server runs with Node\'s default flags.' : ` Every server process (upstream and both proxies alike) runs with \`${SERVER_NODE_FLAGS.join(' ')}\` (BENCH_PROXY_NODE_FLAGS).`),
+        ` blastguard runs in its default configuration: it serves from a worker thread whose isolate it creates with \`${PROXY_YOUNG_GENERATION_FLAGS.join(' ')}\`; ` +
+        'the bare pass-through runs twice, with Node\'s defaults and with those same flags, and blastguard is compared with both.' +
+        (SERVER_NODE_FLAGS.length === 0 ? ' No other Node flags.' : ` Every server process (upstream and every proxy alike) also runs with \`${SERVER_NODE_FLAGS.join(' ')}\` (BENCH_PROXY_NODE_FLAGS; semi-space flags there are the operator's and win over blastguard's).`),
       '',
       `At ${RATE} requests/s for ${SECONDS} s after ${WARM_UP.toLocaleString('en-US')} warm-up requests and 1 s paced unmeasured (fixed-rate load process, evenly spaced sends, latency in ms); ` +
         `${ROUNDS} round${ROUNDS === 1 ? '' : 's'}, each path once per round in rotating order; per path the median round by p99` +
-        (realTime ? '; load and servers at real-time priority (BENCH_PROXY_RT=1: other jobs on the machine wait, as if it were idle)' : '; normal priority (BENCH_PROXY_RT=1 isolates the measured processes from other jobs)') +
+        (realTime ? '; load and servers at real-time priority (BENCH_PROXY_RT=1: other jobs on the machine wait, as if it were idle; blastguard\'s main thread, which serves nothing, at normal priority)' : '; normal priority (BENCH_PROXY_RT=1 isolates the measured processes from other jobs)') +
         ':',
       '',
       '| path | p50 | p99 | p99.9 | added p50 vs direct | added p99 vs direct | achieved rps | failures | p99 of each round | proxy process during the median round | upstream process | load process | other cpu on the machine |',
@@ -404,10 +435,12 @@ export async function benchProxy(root: string): Promise<string[]> {
         return `| ${paths[n].label} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${fmt(f.p999)} | ${vs('p50')} | ${vs('p99')} | ${f.achieved.toFixed(0)} | ${f.failures} | ${rounds} | ${proxyCol} | ${serverLine(o.upstream, f.n + WARM_UP + RATE)} | ${loadLine(f)} | ${other} |`;
       }),
       '',
-      '“added vs direct” is the median over rounds of (path − direct) in the same round. Added latency of blastguard over the bare pass-through, per round, median in bold (goal: p99 added ≤ 1 ms at 1,000 rps):',
+      '“added vs direct” is the median over rounds of (path − direct) in the same round. Added latency of blastguard over each bare pass-through, per round, median in bold (goal: p99 added ≤ 1 ms at 1,000 rps):',
       '',
-      `- p50 ${pairedLine('blastguard', 'bare', 'p50')} ms; p99 ${pairedLine('blastguard', 'bare', 'p99')} ms; p99.9 ${pairedLine('blastguard', 'bare', 'p999')} ms`,
-      `- with the decision log: p50 ${pairedLine('logged', 'bare', 'p50')} ms; p99 ${pairedLine('logged', 'bare', 'p99')} ms`,
+      `- vs the bare pass-through with Node's defaults: p50 ${pairedLine('blastguard', 'bare', 'p50')} ms; p99 ${pairedLine('blastguard', 'bare', 'p99')} ms; p99.9 ${pairedLine('blastguard', 'bare', 'p999')} ms`,
+      `- vs the bare pass-through with the same young generation: p50 ${pairedLine('blastguard', 'bareSized', 'p50')} ms; p99 ${pairedLine('blastguard', 'bareSized', 'p99')} ms; p99.9 ${pairedLine('blastguard', 'bareSized', 'p999')} ms`,
+      `- with the decision log, vs Node's defaults: p50 ${pairedLine('logged', 'bare', 'p50')} ms; p99 ${pairedLine('logged', 'bare', 'p99')} ms; vs the same young generation: p99 ${pairedLine('logged', 'bareSized', 'p99')} ms`,
+      `- the young generation alone, bare pass-through sized over Node's defaults: p99 ${pairedLine('bareSized', 'bare', 'p99')} ms`,
       `- bare pass-through over direct (what any second hop costs): p99 ${pairedLine('bare', 'direct', 'p99')} ms`,
       '',
       `At saturation (autocannon, 32 connections, ${SAT_SECONDS} s; ${SAT_ROUNDS} round${SAT_ROUNDS === 1 ? '' : 's'} in rotating order; per path the median round by requests/s):`,
@@ -421,20 +454,24 @@ export async function benchProxy(root: string): Promise<string[]> {
       }),
       '',
       (() => {
-        const ratio = (a: Path): number[] => satRounds[a].map((x, i) => (100 * x.result.rps) / satRounds.bare[i]!.result.rps);
+        const ratio = (a: Path, b: Path): number[] => satRounds[a].map((x, i) => (100 * x.result.rps) / satRounds[b][i]!.result.rps);
         const cpu = (a: Path): number => median(satRounds[a].map((x) => (1000 * (x.proxy?.cpuMs ?? NaN)) / x.result.total));
+        const against = (b: Path): string =>
+          `**${median(ratio('blastguard', b)).toFixed(0)} %** (each round: ${ratio('blastguard', b).map((x) => x.toFixed(0)).join(' / ')}), with the decision log ${median(ratio('logged', b)).toFixed(0)} %; ` +
+          `by CPU per request ${((100 * cpu(b)) / cpu('blastguard')).toFixed(0)} % (with the decision log ${((100 * cpu(b)) / cpu('logged')).toFixed(0)} %)`;
         return (
-          `blastguard throughput: **${median(ratio('blastguard')).toFixed(0)} %** of the bare pass-through (median of each round’s ratio: ${ratio('blastguard').map((x) => x.toFixed(0)).join(' / ')}), ` +
-          `with the decision log ${median(ratio('logged')).toFixed(0)} % (goal ≥ 70 %). Proxy process CPU per request (median over rounds): bare ${cpu('bare').toFixed(0)} µs, blastguard ${cpu('blastguard').toFixed(0)} µs, with the decision log ${cpu('logged').toFixed(0)} µs; ` +
+          `blastguard throughput (goal ≥ 70 %), median of each round’s ratio: of the bare pass-through with Node's defaults ${against('bare')}; ` +
+          `of the bare pass-through with the same young generation ${against('bareSized')}. ` +
           // Requests/s moves with whatever else the machine runs; CPU per request much less, so the
           // ratio it implies (what throughput would be on cores the proxy had to itself) is shown too.
-          `by CPU per request blastguard would reach ${((100 * cpu('bare')) / cpu('blastguard')).toFixed(0)} % of the bare pass-through (with the decision log ${((100 * cpu('bare')) / cpu('logged')).toFixed(0)} %).`
+          `Proxy process CPU per request (median over rounds): bare ${cpu('bare').toFixed(0)} µs, bare with the same young generation ${cpu('bareSized').toFixed(0)} µs, blastguard ${cpu('blastguard').toFixed(0)} µs, with the decision log ${cpu('logged').toFixed(0)} µs.`
         );
       })(),
       '',
       `Memory of the \`blastguard proxy\` process over ${done.requests.total.toLocaleString('en-US')} requests${MEMORY_REQUESTS < 1_000_000 ? ' (shortened run; BENCH_PROXY_REQUESTS=1000000 for the full one)' : ''}, ${memorySeconds.toFixed(0)} s, ${done.non2xx + done.errors} errors: ` +
         `heap ${mib(before.heapUsed)} → ${mib(after.heapUsed)} MiB after gc (peak ${mib(during.peakHeap)}), rss ${mib(before.rss)} → ${mib(after.rss)} MiB (peak ${mib(during.peakRss)}; the process's peak over the whole section ${mib(after.maxRss)}); ` +
-        `${during.gc.scavenges} scavenges (longest ${ms(during.gc.scavengeMaxMs)} ms), ${during.gc.major} full collections (longest ${ms(during.gc.majorMaxMs)} ms).`,
+        `${during.gc.scavenges} scavenges (longest ${ms(during.gc.scavengeMaxMs)} ms), ${during.gc.major} full collections (longest ${ms(during.gc.majorMaxMs)} ms). ` +
+        `Peak rss over the latency runs: bare pass-through ${mib(bareEnd!.maxRss)} MiB, with the same young generation ${mib(bareSizedEnd!.maxRss)} MiB; \`blastguard proxy --decision-log FILE\` ${mib((await logged.probe()).maxRss)} MiB.`,
     ];
     return lines;
   } finally {

@@ -1,0 +1,19 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { main } from './main.js';
+import { processIo } from './process-io.js';
+import type { ServingWorkerData, SignalMessage, UnhandledSignalMessage } from './serving-isolate.js';
+
+// The serving worker of serving-isolate.ts: the CLI as bin.ts runs it, in an isolate with a sized young generation.
+const port = parentPort!;
+const data = workerData as ServingWorkerData;
+
+// Signals are delivered to the main thread only; it relays SIGINT and SIGTERM. Emitted on this
+// thread's `process`, they reach the command's listeners (`serveUntilSignal`) unchanged.
+port.on('message', ({ signal }: SignalMessage) => {
+  if (process.listenerCount(signal) > 0) process.emit(signal, signal);
+  else port.postMessage({ unhandledSignal: signal } satisfies UnhandledSignalMessage);
+});
+// The port must not keep the worker alive: it ends when the command has nothing left to do.
+port.unref();
+
+process.exitCode = await main(data.argv, processIo({ isTTY: data.isTTY, stdoutIsTTY: data.stdoutIsTTY }));

@@ -1,0 +1,24 @@
+/* global setTimeout */
+// Preloaded (`node --import`) by proxy-isolate.test.ts into `blastguard proxy`, in every thread
+// (Node runs --import preloads in worker threads too). When a server of this thread listens, it
+// says which isolate serves, its heap size limit (the old generation's and, in V8, three times the
+// largest semi-space: --max-semi-space-size shows there) and its new space now (a semi-space's
+// capacity, never below --min-semi-space-size), on stderr. With
+// PROXY_ISOLATE_PROBE_THROW set, that isolate then throws an exception nothing catches.
+import net from 'node:net';
+import v8 from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
+
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function (...args) {
+  this.once('listening', () => {
+    const newSpace = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+    process.stderr.write(`proxy-isolate-probe ${JSON.stringify({ mainThread: isMainThread, heapSizeLimit: v8.getHeapStatistics().heap_size_limit, newSpaceBytes: newSpace?.space_size ?? 0 })}\n`);
+    if (process.env.PROXY_ISOLATE_PROBE_THROW) {
+      setTimeout(() => {
+        throw new Error('proxy-isolate-probe: an uncaught failure in the serving isolate');
+      }, 50);
+    }
+  });
+  return listen.apply(this, args);
+};
