@@ -76694,7 +76694,9 @@ function headerValues(headers, name) {
 var TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 function parseBaggage(headers) {
   const out = /* @__PURE__ */ new Map();
-  for (const header of headerValues(headers, "baggage")) {
+  const given = headers.get("baggage");
+  if (given === void 0) return out;
+  for (const header of given) {
     for (const member of header.split(",")) {
       const [pair] = member.split(";");
       if (pair === void 0) continue;
@@ -76721,8 +76723,8 @@ function percentDecode(value) {
 // src/identity/traceparent.ts
 var TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(.*)$/s;
 function parseTraceparent(headers) {
-  const values2 = headerValues(headers, "traceparent");
-  if (values2.length !== 1) return null;
+  const values2 = headers.get("traceparent");
+  if (values2 === void 0 || values2.length !== 1) return null;
   const value = (values2[0] ?? "").trim();
   const m = TRACEPARENT.exec(value);
   if (!m) return null;
@@ -76740,13 +76742,25 @@ var MAX_ATTEMPT3 = 1e9;
 // src/identity/attempt.ts
 function parseAttempt(headers, header) {
   if (header === null) return { attempt: null };
+  const given = headers.get(lowercase(header));
+  if (given === void 0 || given.length === 0) return { attempt: null };
+  if (given.length === 1) return attemptOf(given[0].trim());
   const values2 = [...new Set(headerValues(headers, header).map((v) => v.trim()))];
-  if (values2.length === 0) return { attempt: null };
-  const [value] = values2;
-  if (values2.length > 1 || value === void 0 || !/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > MAX_ATTEMPT3) {
-    return { malformed: values2.join(", ") };
-  }
+  if (values2.length > 1) return { malformed: values2.join(", ") };
+  return attemptOf(values2[0]);
+}
+function attemptOf(value) {
+  if (!/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > MAX_ATTEMPT3) return { malformed: value };
   return { attempt: Number(value) };
+}
+var lastName = "";
+var lastLower = "";
+function lowercase(name) {
+  if (name !== lastName) {
+    lastLower = name.toLowerCase();
+    lastName = name;
+  }
+  return lastLower;
 }
 
 // src/identity/codes.ts
@@ -77085,10 +77099,16 @@ var ChainCache = class {
 // src/identity/envelope/carry.ts
 var ENVELOPE_HEADER = "Txn-Token";
 var ENVELOPE_MCP_META_KEY = "txn-token";
+var ENVELOPE_HEADER_KEY = ENVELOPE_HEADER.toLowerCase();
 function envelopeFromHeaders(headers) {
-  const values2 = [...new Set(headerValues(headers, ENVELOPE_HEADER.toLowerCase()).map((v) => v.trim()))];
+  const given = headers.get(ENVELOPE_HEADER_KEY);
+  if (given === void 0 || given.length === 0) return null;
+  if (given.length === 1) return nonEmpty2(given[0].trim());
+  const values2 = [...new Set(headerValues(headers, ENVELOPE_HEADER_KEY).map((v) => v.trim()))];
   if (values2.length > 1) refuse(ENVELOPE_CODES.conflicting, `header \`${ENVELOPE_HEADER}\` is given ${values2.length} different values`);
-  const [value] = values2;
+  return nonEmpty2(values2[0]);
+}
+function nonEmpty2(value) {
   return value === void 0 || value === "" ? null : value;
 }
 
@@ -77568,15 +77588,20 @@ function buildStore(issuers, fetched) {
 
 // src/identity/index.ts
 function identityOf2(headers, keys) {
+  let originator;
+  let tenant;
+  if (headers.has("baggage")) {
+    const baggage = parseBaggage(headers);
+    originator = baggage.get(keys.originatorBaggageKey);
+    tenant = baggage.get(keys.tenantBaggageKey);
+  }
+  const causation = parseTraceparent(headers);
   const identity = {};
-  const baggage = parseBaggage(headers);
-  const originator = baggage.get(keys.originatorBaggageKey);
-  const tenant = baggage.get(keys.tenantBaggageKey);
   if (originator) identity.originator = originator;
   if (tenant) identity.tenant = tenant;
-  const causation = parseTraceparent(headers);
   if (causation) identity.causation = causation;
-  return { ...identity, verified: false };
+  identity.verified = false;
+  return identity;
 }
 function withMessageIdentity(fromHeaders, meta, keys) {
   const headers = normalizeHeaders({
