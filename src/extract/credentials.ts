@@ -49,6 +49,23 @@ function cgiName(name: string): string {
   return lower.includes('_') ? lower.replace(/_/g, '-') : lower;
 }
 
+// `cgiName` and `toLowerCase` of the configured names and schemes, which every request reads
+// again: kept by their text (both are functions of it alone), bounded like the fingerprints.
+const cgiNames = new Map<string, string>();
+const lowerSchemes = new Map<string, string>();
+const MAX_NAMES = 256;
+
+function memo(cache: Map<string, string>, text: string, of: (text: string) => string): string {
+  let out = cache.get(text);
+  if (out === undefined) {
+    if (cache.size >= MAX_NAMES) cache.clear();
+    cache.set(text, (out = of(text)));
+  }
+  return out;
+}
+
+const lower = (text: string): string => text.toLowerCase();
+
 /**
  * The credential the configured headers carry, hashed on the spot so the raw value never leaves
  * this function. Every configured header is read, under every name a server may take for it
@@ -72,7 +89,7 @@ export function extractToken(headers: HeaderMap, config: IrApi['tokens']['header
   let token = presigned;
   let underscored: boolean | undefined;
   for (const { name, schemes } of config) {
-    const key = cgiName(name);
+    const key = memo(cgiNames, name, cgiName);
     let own: string | null = null;
     // A CGI name never holds `_`: only the header sent under that very name, and names with `_`, may read as it.
     const values = headers.get(key);
@@ -168,10 +185,16 @@ function credentialOf(raw: string, schemes: readonly string[]): string | null {
   if (schemes.length === 0) return value;
   const space = value.search(/[ \t]/);
   const head = (space < 0 ? value : value.slice(0, space)).toLowerCase();
-  if (!schemes.some((s) => s.toLowerCase() === head)) return value;
+  if (!hasScheme(schemes, head)) return value;
   const rest = space < 0 ? '' : trimOws(value.slice(space));
   if (rest === '') return null;
   return head === SIGV4 ? (sigv4AccessKey(rest) ?? value) : rest;
+}
+
+/** Whether one of the configured schemes is `head` (lowercase) without case. */
+function hasScheme(schemes: readonly string[], head: string): boolean {
+  for (const scheme of schemes) if (memo(lowerSchemes, scheme, lower) === head) return true;
+  return false;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ENVELOPE_CODE_TITLES, EnvelopeError, checkCall, envelopeFromHeaders, trustStoreOf, verifyEnvelope } from '../identity/index.js';
+import { ENVELOPE_CODE_TITLES, ENVELOPE_HEADER, EnvelopeError, checkCall, envelopeFromHeaders, trustStoreOf, verifyEnvelope } from '../identity/index.js';
 import type { CallScope, FetchedKeys, Identity, TrustedIssuer, VerifiedChain } from '../identity/index.js';
 import type { HeaderMap } from '../core/headers.js';
 import type { IrCatalog } from '../ir/catalog.js';
@@ -30,8 +30,13 @@ function secondsOf(time: string): number {
 
 /** The `Txn-Token` of the headers, refusing two different ones. */
 export function headerEnvelope(headers: HeaderMap): string | null {
+  // Nearly every request carries none, and then there is nothing to read or refuse.
+  if (!headers.has(ENVELOPE_HEADER_KEY)) return null;
   return envelopeCheck(() => envelopeFromHeaders(headers));
 }
+
+/** The envelope header as a `HeaderMap` keys it. */
+const ENVELOPE_HEADER_KEY = ENVELOPE_HEADER.toLowerCase();
 
 /** The identity a verified chain proves; baggage plays no part in it. */
 export function chainIdentity(chain: VerifiedChain): Identity {

@@ -76,6 +76,25 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
   // GraphQL over HTTP: a server refuses a mutation sent with GET; a POST would run it.
   if (method === 'GET' && operation.operation !== 'query') fail(EXTRACT_CODES.notForwardable, `a graphql ${operation.operation} sent with GET, which servers refuse`);
   const variables = resolveVariables(operation, supplied);
+  // Most documents carry no condition: the walk that evaluates them is skipped, and what is printed
+  // depends on the document alone, so it is printed once per document (see `unconditional`).
+  const conditional = query.includes('@skip') || query.includes('@include');
+  const { kept, document: printedDocument, printed, head } = conditional ? written(operation, fragments, limits, pruneWith(operation, variables), true) : unconditional(operation, fragments, limits);
+  const out: CanonicalGraphqlRequest = { query: printed };
+  if (operation.name !== undefined) out.operationName = operation.name.value;
+  const values: Record<string, unknown> = {};
+  for (const d of kept.variableDefinitions ?? []) {
+    const name = d.variable.name.value;
+    if (hasOwn(supplied, name) && supplied[name] !== undefined) values[name] = supplied[name];
+  }
+  if (Object.keys(values).length > 0) out.variables = values;
+  // `JSON.stringify(out)`: its members in that order, the ones the written form fixes written once with it.
+  const json = out.variables === undefined ? `${head}}` : `${head},"variables":${JSON.stringify(out.variables)}}`;
+  return { request: out, document: printedDocument, json };
+}
+
+/** CollectFields' pruning of one request: `@skip`/`@include` evaluated with its variables, made only for a document that has them. */
+function pruneWith(operation: OperationDefinitionNode, variables: ReadonlyMap<string, unknown>): Prune {
   const condition = (directive: DirectiveNode): boolean => {
     const [argument, ...rest] = directive.arguments ?? [];
     if (argument === undefined || argument.name.value !== 'if' || rest.length > 0) fail(EXTRACT_CODES.unreadableDirective, `\`@${directive.name.value}\` takes exactly one argument \`if\``);
@@ -84,7 +103,7 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
     return value;
   };
   // CollectFields: a selection runs unless `@skip(if: true)` or `@include(if: false)`.
-  const pruneWith = <T extends ASTNode>(node: T): T | null =>
+  return <T extends ASTNode>(node: T): T | null =>
     visit(node, {
       enter(n) {
         if (n.kind !== Kind.FIELD && n.kind !== Kind.INLINE_FRAGMENT && n.kind !== Kind.FRAGMENT_SPREAD) return undefined;
@@ -109,21 +128,6 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
         },
       },
     }) as T | null;
-  // Most documents carry no condition: the walk that evaluates them is skipped, and what is printed
-  // depends on the document alone, so it is printed once per document (see `unconditional`).
-  const conditional = query.includes('@skip') || query.includes('@include');
-  const { kept, document: printedDocument, printed, head } = conditional ? written(operation, fragments, limits, pruneWith, true) : unconditional(operation, fragments, limits);
-  const out: CanonicalGraphqlRequest = { query: printed };
-  if (operation.name !== undefined) out.operationName = operation.name.value;
-  const values: Record<string, unknown> = {};
-  for (const d of kept.variableDefinitions ?? []) {
-    const name = d.variable.name.value;
-    if (hasOwn(supplied, name) && supplied[name] !== undefined) values[name] = supplied[name];
-  }
-  if (Object.keys(values).length > 0) out.variables = values;
-  // `JSON.stringify(out)`: its members in that order, the ones the written form fixes written once with it.
-  const json = out.variables === undefined ? `${head}}` : `${head},"variables":${JSON.stringify(out.variables)}}`;
-  return { request: out, document: printedDocument, json };
 }
 
 /** The selected operation and the fragments it uses, pruned, checked against the limits, and printed. */
