@@ -34,13 +34,32 @@ export function duplicateKeyOfValid(text: string, maxDepth: number): string | nu
   return scanValidJson(text, maxDepth)?.duplicate;
 }
 
+/** What one scan of a JSON text found. */
+export interface JsonScan {
+  /** The first member name one object repeats, or null. */
+  duplicate: string | null;
+  /** The first number literal a JavaScript number does not hold exactly (up to the first repeated name), or null. */
+  inexact: string | null;
+  /**
+   * Whether `JSON.stringify(JSON.parse(text)) === text`, known from the text itself (false when
+   * unsure): no whitespace between tokens, no escape, no surrogate, every number written as
+   * JavaScript writes it, no member name that may be an array index (those are listed first), and
+   * no repeated name. Then each value's text is `JSON.stringify` of the value read from it.
+   */
+  stable: boolean;
+}
+
 /**
  * `duplicateKeyOfValid`, and the first number literal a JavaScript number does not hold exactly
- * (core/exact-number.ts), scanned up to the first repeated name, in the same pass.
+ * (core/exact-number.ts), scanned up to the first repeated name, in the same pass; and whether
+ * the text is written exactly as `JSON.stringify` writes what it reads as (`stable`).
  */
-export function scanValidJson(text: string, maxDepth: number): { duplicate: string | null; inexact: string | null } | undefined {
+export function scanValidJson(text: string, maxDepth: number): JsonScan | undefined {
   let inexact: string | null = null;
   const surrogates = SURROGATE.test(text);
+  // `JSON.stringify` writes a lone surrogate as an escape and a pair as is: a text with either is
+  // left to it, as is one with any escape, whitespace, or a number written otherwise.
+  let stable = !surrogates;
   const stack: Frame[] = [];
   let expectKey = false;
   let i = 0;
@@ -71,21 +90,28 @@ export function scanValidJson(text: string, maxDepth: number): { duplicate: stri
       i = end + 1;
       if (!expectKey) {
         if (stack.length > maxDepth) return undefined;
+        if (escaped) stable = false;
         continue;
       }
       expectKey = false;
+      if (escaped) stable = false;
+      else if (stable) {
+        // A name that may be an array index is listed before the others, whatever its place in the text.
+        const first = text.charCodeAt(start);
+        if (first >= 0x30 && first <= 0x39) stable = false;
+      }
       let name = escaped ? (JSON.parse(text.slice(start - 1, end + 1)) as string) : text.slice(start, end);
       // A name can hold a surrogate only when the text does, or when an escape spelled one.
       if ((escaped || surrogates) && SURROGATE.test(name)) name = name.replace(LONE_SURROGATE, '\ufffd');
       const frame = stack[stack.length - 1]!;
       if (frame.first === null) frame.first = name;
       else if (frame.names !== null) {
-        if (frame.names.has(name)) return { duplicate: name, inexact };
+        if (frame.names.has(name)) return { duplicate: name, inexact, stable: false };
         frame.names.add(name);
       } else {
         if (frame.listed === null) frame.listed = [frame.first];
         const listed = frame.listed;
-        for (let k = 0; k < listed.length; k++) if (listed[k] === name) return { duplicate: name, inexact };
+        for (let k = 0; k < listed.length; k++) if (listed[k] === name) return { duplicate: name, inexact, stable: false };
         if (listed.length < LISTED) listed.push(name);
         else {
           frame.names = new Set(listed);
@@ -116,6 +142,8 @@ export function scanValidJson(text: string, maxDepth: number): { duplicate: stri
       case 0x0a:
       case 0x0d:
       case 0x09:
+        stable = false;
+        break;
       case 0x3a: // :
         break;
       default:
@@ -125,15 +153,17 @@ export function scanValidJson(text: string, maxDepth: number): { duplicate: stri
           const start = i;
           while (i + 1 < n && !isDelimiter(text.charCodeAt(i + 1))) i++;
           // `true`, `false` and `null` are the only other literals.
-          if (inexact === null && c !== 0x74 && c !== 0x66 && c !== 0x6e) {
+          if ((inexact === null || stable) && c !== 0x74 && c !== 0x66 && c !== 0x6e) {
             const literal = text.slice(start, i + 1);
-            if (!isExactJsonNumber(literal)) inexact = literal;
+            if (inexact === null && !isExactJsonNumber(literal)) inexact = literal;
+            // `1.50`, `1e3` and `-0` read as numbers `JSON.stringify` writes otherwise.
+            if (stable && String(Number(literal)) !== literal) stable = false;
           }
         }
     }
     i++;
   }
-  return { duplicate: null, inexact };
+  return { duplicate: null, inexact, stable };
 }
 
 function isDelimiter(c: number): boolean {

@@ -10,9 +10,13 @@ const NO_ISSUERS: readonly TrustedIssuer[] = Object.freeze([]);
 export type EnvelopeVerifier = (envelope: string) => VerifiedChain;
 
 export function envelopeVerifier(ir: Pick<IrCatalog, 'identityIssuers'>, time: string, fetched: FetchedKeys | undefined): EnvelopeVerifier {
-  const store = trustStoreOf(ir.identityIssuers ?? NO_ISSUERS, fetched);
-  const now = secondsOf(time);
-  return (envelope) => envelopeCheck(() => verifyEnvelope(envelope, store, now));
+  // Every request gets a verifier, and nearly none carries an envelope: the store is looked up
+  // (a function of the same issuers and fetched keys, whenever it is) only when one is verified.
+  return (envelope) => {
+    const store = trustStoreOf(ir.identityIssuers ?? NO_ISSUERS, fetched);
+    const now = secondsOf(time);
+    return envelopeCheck(() => verifyEnvelope(envelope, store, now));
+  };
 }
 
 // Requests decided within one millisecond share their time text: it is read once for all of them.

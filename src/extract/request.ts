@@ -28,8 +28,11 @@ export interface NormalizedRequest {
   bytes: Uint8Array;
   /** The size bound a body, or a GET's query string, must keep. */
   limit: number;
-  /** `readJson(text)` once `jsonBody` read it, with the text it was read from (a copy with another `text` reads its own). */
-  json?: { text: string; value: unknown };
+  /**
+   * `readJson(text)` once `jsonBody` read it, with the text it was read from (a copy with another
+   * `text` reads its own), and whether that text is `JSON.stringify(value)` itself.
+   */
+  json?: { text: string; value: unknown; stable: boolean };
 }
 
 /** The host a request names, as the API catalog lists hosts: lowercase, without a trailing dot. */
@@ -100,7 +103,7 @@ export function parseUrl(raw: string, headers: HeaderMap): URL {
 export function normalizeRequest(request: HttpRequest, url: URL, headers: HeaderMap, limit: number, opaque = false): NormalizedRequest {
   const bytes = bodyBytes(request.body, limit);
   if (opaque) {
-    const normalized: NormalizedRequest = { method: request.method.toUpperCase(), url, headers, text: '', bytes, limit };
+    const normalized: NormalizedRequest = { method: upperMethod(request.method), url, headers, text: '', bytes, limit };
     const override = methodOverride(normalized);
     if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
     refuseTargetOverrides(headers, () => decidedTarget(request, url));
@@ -118,11 +121,20 @@ export function normalizeRequest(request: HttpRequest, url: URL, headers: Header
       fail(EXTRACT_CODES.unsupportedContentType, 'the request body has a content encoding other than `identity`: the server may decode it into other bytes');
     }
   }
-  const normalized: NormalizedRequest = { method: request.method.toUpperCase(), url, headers, text, bytes, limit };
+  const normalized: NormalizedRequest = { method: upperMethod(request.method), url, headers, text, bytes, limit };
   const override = methodOverride(normalized);
   if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
   refuseTargetOverrides(headers, () => decidedTarget(request, url));
   return normalized;
+}
+
+/** `method.toUpperCase()`, without the call for a method that is uppercase ASCII already (nearly every one). */
+function upperMethod(method: string): string {
+  for (let i = 0; i < method.length; i++) {
+    const c = method.charCodeAt(i);
+    if (c < 0x41 || c > 0x5a) return method.toUpperCase();
+  }
+  return method;
 }
 
 /** What routing headers must read as (url-override.ts): the host the request is read under, the one its client named, and its target as sent. */
@@ -188,22 +200,38 @@ export function pathMatchesEndpoint(url: URL, endpoint: string | null): boolean 
  * protocol) and kept on the request itself; the value is shared, never change it.
  */
 export function jsonBody(request: NormalizedRequest): unknown {
+  return readBodyJson(request).value;
+}
+
+/**
+ * The request's body text when it is `JSON.stringify(jsonBody(request))` exactly (json-duplicates.ts,
+ * `stable`): the text of each value in it is then `JSON.stringify` of that value. Undefined otherwise.
+ */
+export function stableJsonText(request: NormalizedRequest): string | undefined {
+  return readBodyJson(request).stable ? request.text : undefined;
+}
+
+function readBodyJson(request: NormalizedRequest): { value: unknown; stable: boolean } {
   const known = request.json;
-  if (known !== undefined && known.text === request.text) return known.value;
-  const value = readJson(request.text);
-  request.json = { text: request.text, value };
-  return value;
+  if (known !== undefined && known.text === request.text) return known;
+  const read = readJsonNoting(request.text);
+  request.json = { text: request.text, value: read.value, stable: read.stable };
+  return request.json;
 }
 
 /** A JSON body as servers read it: JSON, and no object that repeats a member name. */
 export function readJson(text: string): unknown {
+  return readJsonNoting(text).value;
+}
+
+function readJsonNoting(text: string): { value: unknown; stable: boolean } {
   // Text `JSON.parse` accepts but Go's decoder would not (nested past its depth) is unreadable too.
   const json = parseJsonNotingDuplicates(text) ?? fail(EXTRACT_CODES.invalidBody, 'the request body is not valid json');
   if (json.duplicate !== null) {
     fail(EXTRACT_CODES.invalidBody, `the json body repeats ${labelled('the member', json.duplicate, 'key', 'a member name')} in one object: parsers differ on which copy they keep`);
   }
   if (json.inexact !== null) inexactNumber('the json body', json.inexact);
-  return json.value;
+  return json;
 }
 
 /** Refuses a number the reader would change (core/exact-number.ts): what is decided and forwarded must be what was sent. */

@@ -7,6 +7,7 @@ import type {
   OperationDefinitionNode,
   SelectionSetNode,
 } from 'graphql';
+import { stableMemberText } from '../../../core/json-stable.js';
 import { oneLine } from '../../../core/one-line.js';
 import { hasOwn, isRecord } from '../../../core/record.js';
 import { EXTRACT_CODES } from '../../codes.js';
@@ -42,14 +43,14 @@ export interface CanonicalGraphqlRequest {
  * The canonical form of one GraphQL request object (a batch element, a GET's parameters, a POST
  * body), with the document its `query` is printed from.
  */
-export function canonicalGraphqlRequest(entry: unknown, limits: ForwardLimits, method: string): PrintedRequest {
+export function canonicalGraphqlRequest(entry: unknown, limits: ForwardLimits, method: string, text?: string): PrintedRequest {
   if (!isRecord(entry)) fail(EXTRACT_CODES.invalidBody, 'a graphql request must be a json object');
   checkMemberCase(entry, GRAPHQL_MEMBERS);
   const persisted = persistedMembers(entry);
   if (entry.query !== undefined && entry.query !== null && persisted.length > 0) persistedNextToQuery(persisted);
   if (persisted.length > 0) fail(EXTRACT_CODES.missingQuery, 'the request names a stored document and the api declares no trusted documents');
   try {
-    return canonical(entry, limits, method);
+    return canonical(entry, limits, method, text);
   } catch (e) {
     if (e instanceof ExtractFailure) throw e;
     if (e instanceof RangeError) fail(EXTRACT_CODES.limitExceeded, 'graphql document is nested too deeply');
@@ -57,7 +58,7 @@ export function canonicalGraphqlRequest(entry: unknown, limits: ForwardLimits, m
   }
 }
 
-function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimits, method: string): PrintedRequest {
+function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimits, method: string, text: string | undefined): PrintedRequest {
   const { query, operationName } = entry;
   if (query === undefined || query === null || (typeof query === 'string' && query.trim() === '')) fail(EXTRACT_CODES.missingQuery, 'the request has no graphql `query`');
   if (typeof query !== 'string') fail(EXTRACT_CODES.invalidBody, 'graphql `query` must be a string');
@@ -89,8 +90,26 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
   }
   if (Object.keys(values).length > 0) out.variables = values;
   // `JSON.stringify(out)`: its members in that order, the ones the written form fixes written once with it.
-  const json = out.variables === undefined ? `${head}}` : `${head},"variables":${JSON.stringify(out.variables)}}`;
+  const json = out.variables === undefined ? `${head}}` : `${head},"variables":${(text !== undefined && sentAsWritten(entry, supplied, kept) ? stableMemberText(text, entry, 'variables') : undefined) ?? JSON.stringify(out.variables)}}`;
   return { request: out, document: printedDocument, json };
+}
+
+/**
+ * Whether the variables forwarded are the supplied object's members, all of them, in its order:
+ * then `JSON.stringify` writes both alike, and the entry's own text of `variables` is what it
+ * would write. `__proto__` is left to `JSON.stringify`: set on the forwarded object, it is no member.
+ */
+function sentAsWritten(entry: Readonly<Record<string, unknown>>, supplied: Readonly<Record<string, unknown>>, kept: OperationDefinitionNode): boolean {
+  if (entry.variables !== supplied) return false;
+  const names = Object.keys(supplied);
+  let at = 0;
+  for (const d of kept.variableDefinitions ?? []) {
+    const name = d.variable.name.value;
+    if (!hasOwn(supplied, name) || supplied[name] === undefined) continue;
+    if (name === '__proto__' || names[at] !== name) return false;
+    at++;
+  }
+  return at === names.length;
 }
 
 /** CollectFields' pruning of one request: `@skip`/`@include` evaluated with its variables, made only for a document that has them. */
