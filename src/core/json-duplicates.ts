@@ -12,16 +12,19 @@ import { isExactJsonNumber } from './exact-number.js';
 const SURROGATE = /[\ud800-\udfff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/**
- * One object being scanned: its first name, then (from the second) every name in a list searched
- * in order, and past `LISTED` names in a set (most objects have a few members: a list is cheaper).
+/*
+ * The objects being scanned, innermost last, in flat lists reused by every scan (one runs at a
+ * time, to its end, with nothing allocated per object): whether each open value is an object, and
+ * where its names start in the name lists. A name is kept as its range of `text` when that range
+ * is the name as Go decodes it (no escape, and a text without surrogates), else as the decoded
+ * string; an object past `LISTED` names also keeps them in a set.
  */
-interface Frame {
-  object: boolean;
-  first: string | null;
-  listed: string[] | null;
-  names: Set<string> | null;
-}
+const isObject: boolean[] = [];
+const firstName: number[] = [];
+const nameSets: (Set<string> | null)[] = [];
+const nameStart: number[] = [];
+const nameEnd: number[] = [];
+const nameText: (string | null)[] = [];
 
 const LISTED = 8;
 
@@ -55,12 +58,26 @@ export interface JsonScan {
  * the text is written exactly as `JSON.stringify` writes what it reads as (`stable`).
  */
 export function scanValidJson(text: string, maxDepth: number): JsonScan | undefined {
+  try {
+    return scan(text, maxDepth);
+  } finally {
+    // What a long text listed is not kept past its scan.
+    isObject.length = 0;
+    firstName.length = 0;
+    nameSets.length = 0;
+    nameStart.length = 0;
+    nameEnd.length = 0;
+    nameText.length = 0;
+  }
+}
+
+function scan(text: string, maxDepth: number): JsonScan | undefined {
   let inexact: string | null = null;
   const surrogates = SURROGATE.test(text);
   // `JSON.stringify` writes a lone surrogate as an escape and a pair as is: a text with either is
   // left to it, as is one with any escape, whitespace, or a number written otherwise.
   let stable = !surrogates;
-  const stack: Frame[] = [];
+  let depth = 0;
   let expectKey = false;
   let i = 0;
   const n = text.length;
@@ -89,7 +106,7 @@ export function scanValidJson(text: string, maxDepth: number): JsonScan | undefi
       }
       i = end + 1;
       if (!expectKey) {
-        if (stack.length > maxDepth) return undefined;
+        if (depth > maxDepth) return undefined;
         if (escaped) stable = false;
         continue;
       }
@@ -100,43 +117,55 @@ export function scanValidJson(text: string, maxDepth: number): JsonScan | undefi
         const first = text.charCodeAt(start);
         if (first >= 0x30 && first <= 0x39) stable = false;
       }
-      let name = escaped ? (JSON.parse(text.slice(start - 1, end + 1)) as string) : text.slice(start, end);
-      // A name can hold a surrogate only when the text does, or when an escape spelled one.
-      if ((escaped || surrogates) && SURROGATE.test(name)) name = name.replace(LONE_SURROGATE, '\ufffd');
-      const frame = stack[stack.length - 1]!;
-      if (frame.first === null) frame.first = name;
-      else if (frame.names !== null) {
-        if (frame.names.has(name)) return { duplicate: name, inexact, stable: false };
-        frame.names.add(name);
+      let name: string | null = null;
+      if (escaped || surrogates) {
+        name = escaped ? (JSON.parse(text.slice(start - 1, end + 1)) as string) : text.slice(start, end);
+        // A name can hold a surrogate only when the text does, or when an escape spelled one.
+        if (SURROGATE.test(name)) name = name.replace(LONE_SURROGATE, '\ufffd');
+      }
+      const from = firstName[depth - 1]!;
+      const count = nameStart.length - from;
+      const set = nameSets[depth - 1]!;
+      if (set !== null) {
+        const named = name ?? text.slice(start, end);
+        if (set.has(named)) return { duplicate: named, inexact, stable: false };
+        set.add(named);
+        continue;
+      }
+      for (let k = from; k < nameStart.length; k++) {
+        if (sameName(text, k, start, end, name)) return { duplicate: name ?? text.slice(start, end), inexact, stable: false };
+      }
+      if (count < LISTED) {
+        nameStart.push(start);
+        nameEnd.push(end);
+        nameText.push(name);
       } else {
-        if (frame.listed === null) frame.listed = [frame.first];
-        const listed = frame.listed;
-        for (let k = 0; k < listed.length; k++) if (listed[k] === name) return { duplicate: name, inexact, stable: false };
-        if (listed.length < LISTED) listed.push(name);
-        else {
-          frame.names = new Set(listed);
-          frame.names.add(name);
-        }
+        const all = new Set<string>();
+        for (let k = from; k < nameStart.length; k++) all.add(nameText[k] ?? text.slice(nameStart[k], nameEnd[k]));
+        all.add(name ?? text.slice(start, end));
+        nameSets[depth - 1] = all;
       }
       continue;
     }
     switch (c) {
       case 0x7b: // {
-        if (stack.length > maxDepth) return undefined;
-        stack.push({ object: true, first: null, listed: null, names: null });
-        expectKey = true;
-        break;
       case 0x5b: // [
-        if (stack.length > maxDepth) return undefined;
-        stack.push({ object: false, first: null, listed: null, names: null });
+        if (depth > maxDepth) return undefined;
+        isObject[depth] = c === 0x7b;
+        firstName[depth] = nameStart.length;
+        nameSets[depth] = null;
+        depth++;
+        expectKey = c === 0x7b;
         break;
       case 0x7d: // }
       case 0x5d: // ]
-        stack.pop();
+        depth--;
+        // The closed object's names are done with: its parent's go on after the parent's own.
+        nameStart.length = nameEnd.length = nameText.length = firstName[depth]!;
         expectKey = false;
         break;
       case 0x2c: // ,
-        expectKey = stack[stack.length - 1]?.object === true;
+        expectKey = depth > 0 && isObject[depth - 1] === true;
         break;
       case 0x20:
       case 0x0a:
@@ -148,7 +177,7 @@ export function scanValidJson(text: string, maxDepth: number): JsonScan | undefi
         break;
       default:
         // A number or a literal: one value, read whole.
-        if (stack.length > maxDepth) return undefined;
+        if (depth > maxDepth) return undefined;
         {
           const start = i;
           while (i + 1 < n && !isDelimiter(text.charCodeAt(i + 1))) i++;
@@ -164,6 +193,28 @@ export function scanValidJson(text: string, maxDepth: number): JsonScan | undefi
     i++;
   }
   return { duplicate: null, inexact, stable };
+}
+
+/** Whether listed name `k` is the name at `start`..`end` of `text` (`name`, when it was decoded). */
+function sameName(text: string, k: number, start: number, end: number, name: string | null): boolean {
+  const other = nameText[k]!;
+  if (name !== null && other !== null) return name === other;
+  const from = nameStart[k]!;
+  const length = nameEnd[k]! - from;
+  if (name !== null) {
+    // `other` is a range: this decoded name against its characters.
+    if (name.length !== length) return false;
+    for (let j = 0; j < length; j++) if (name.charCodeAt(j) !== text.charCodeAt(from + j)) return false;
+    return true;
+  }
+  if (other !== null) {
+    if (other.length !== end - start) return false;
+    for (let j = 0; j < other.length; j++) if (other.charCodeAt(j) !== text.charCodeAt(start + j)) return false;
+    return true;
+  }
+  if (length !== end - start) return false;
+  for (let j = 0; j < length; j++) if (text.charCodeAt(from + j) !== text.charCodeAt(start + j)) return false;
+  return true;
 }
 
 function isDelimiter(c: number): boolean {
