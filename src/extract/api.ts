@@ -1,3 +1,4 @@
+import type { RequestUrl } from './plain-url.js';
 import type { IrCatalog } from '../ir/catalog.js';
 import type { IrApi } from '../ir/types.js';
 import { EXTRACT_CODES } from './codes.js';
@@ -11,7 +12,7 @@ import { pathMatchesEndpoint } from './request.js';
  * there without one (validation, BG065, makes sure there is at most one); in a set that failed
  * validation, the first by name.
  */
-export function apiFor(ir: IrCatalog, host: string, url: URL, context: Context): IrApi {
+export function apiFor(ir: IrCatalog, host: string, url: RequestUrl, context: Context): IrApi {
   context.api = host || 'unknown';
   const claims = claimsOf(ir).get(host) ?? [];
   const api =

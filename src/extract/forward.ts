@@ -1,3 +1,4 @@
+import type { RequestUrl } from './plain-url.js';
 import { gunzipSync } from 'node:zlib';
 import { headerValues, normalizeHeaders } from '../core/headers.js';
 import type { HeaderMap } from '../core/headers.js';
@@ -58,7 +59,7 @@ export function extractForwardingOf(request: HttpRequest, headers: HeaderMap, ir
   const limits = limitsOf(options.limits);
   const context: Context = { api: 'unknown', time: typeof options.time === 'string' ? options.time : options.time.toISOString() };
   let forward: ForwardRequest;
-  let canonicalUrl: URL;
+  let canonicalUrl: RequestUrl;
   let direct: { messages: readonly Message[]; headers: HeaderMap; api: IrApi; search: string } | null = null;
   let limit = limits.maxBodyBytes;
   try {

@@ -5,6 +5,7 @@ import { isRecord } from '../core/record.js';
 import { labelled, quote } from '../core/untrusted.js';
 import { EXTRACT_CODES } from './codes.js';
 import { fail } from './failure.js';
+import { plainUrl, type RequestUrl } from './plain-url.js';
 import { refuseTargetOverrides, type DecidedTarget } from './url-override.js';
 import type { HttpRequest } from './types.js';
 
@@ -20,7 +21,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export interface NormalizedRequest {
   /** Uppercase. */
   method: string;
-  url: URL;
+  url: RequestUrl;
   headers: HeaderMap;
   /** The body as UTF-8 text, '' when there is none, or when the protocol never reads it (`opaque`). */
   text: string;
@@ -36,7 +37,7 @@ export interface NormalizedRequest {
 }
 
 /** The host a request names, as the API catalog lists hosts: lowercase, without a trailing dot. */
-export function hostOf(url: URL): string {
+export function hostOf(url: Pick<RequestUrl, 'hostname'>): string {
   const host = url.hostname.toLowerCase();
   return host.endsWith('.') ? host.slice(0, -1) : host;
 }
@@ -46,7 +47,7 @@ export function hostOf(url: URL): string {
  * `Host` header, agreeing with an absolute-form URL's authority (servers behind a proxy may route
  * by either), and no userinfo (`user@host`), which parsers split at different `@`s.
  */
-export function parseUrl(raw: string, headers: HeaderMap): URL {
+export function parseUrl(raw: string, headers: HeaderMap): RequestUrl {
   const invalid = (message: string): never => fail(EXTRACT_CODES.invalidUrl, message);
   const hosts = headerValues(headers, 'host');
   if (hosts.length > 1 || hosts.some((h) => h.includes(','))) invalid('the request has several `Host` headers: servers differ on which one they read');
@@ -54,6 +55,11 @@ export function parseUrl(raw: string, headers: HeaderMap): URL {
   const header = hostHeader?.trim();
   if (header !== undefined && (header === '' || /[@/\\?#\s]/.test(header))) {
     invalid('the `Host` header is not a plain host and port (userinfo, a path or spaces): servers read it differently');
+  }
+  // A plain origin-form target under a plain `Host` (nearly every request) reads as written.
+  if (header !== undefined && raw.charCodeAt(0) === 0x2f) {
+    const plain = plainUrl(header, raw);
+    if (plain !== null) return plain;
   }
   let url: URL;
   try {
@@ -100,7 +106,7 @@ export function parseUrl(raw: string, headers: HeaderMap): URL {
  * `opaque` body (one the protocol never reads: an S3 object's data) is only bounded: it may be any
  * bytes in any encoding, and is never decoded as text.
  */
-export function normalizeRequest(request: HttpRequest, url: URL, headers: HeaderMap, limit: number, opaque = false): NormalizedRequest {
+export function normalizeRequest(request: HttpRequest, url: RequestUrl, headers: HeaderMap, limit: number, opaque = false): NormalizedRequest {
   const bytes = bodyBytes(request.body, limit);
   if (opaque) {
     const normalized: NormalizedRequest = { method: upperMethod(request.method), url, headers, text: '', bytes, limit };
@@ -138,7 +144,7 @@ function upperMethod(method: string): string {
 }
 
 /** What routing headers must read as (url-override.ts): the host the request is read under, the one its client named, and its target as sent. */
-function decidedTarget(request: HttpRequest, url: URL): DecidedTarget {
+function decidedTarget(request: HttpRequest, url: RequestUrl): DecidedTarget {
   const target = request.url.startsWith('/') ? request.url : request.url.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/, '') || '/';
   return { host: hostOf(url), target, ...(request.clientHost === undefined ? {} : { aliases: [request.clientHost] }) };
 }
@@ -187,7 +193,7 @@ export function isJson(type: string): boolean {
 }
 
 /** Whether the path is the API's one endpoint (GraphQL, MCP); a trailing slash reads the same. */
-export function pathMatchesEndpoint(url: URL, endpoint: string | null): boolean {
+export function pathMatchesEndpoint(url: Pick<RequestUrl, 'pathname'>, endpoint: string | null): boolean {
   if (endpoint === null) return true;
   const path = url.pathname;
   if (path === endpoint) return true;
