@@ -21,12 +21,18 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  */
 const isObject: boolean[] = [];
 const firstName: number[] = [];
-const nameSets: (Set<string> | null)[] = [];
-const nameStart: number[] = [];
-const nameEnd: number[] = [];
-const nameText: (string | null)[] = [];
+let nameSets: (Set<string> | null)[] = [];
+// The names listed are the first `names` of these (set by index: no list is resized per object).
+let nameStart: number[] = [];
+let nameEnd: number[] = [];
+let nameText: (string | null)[] = [];
+let names = 0;
+/** Whether a scan made a set or decoded a name, which the lists then hold on to until cleared. */
+let held = false;
 
 const LISTED = 8;
+/** Lists longer than this are let go after their scan rather than kept for the next one. */
+const KEPT = 1024;
 
 /**
  * The first member name one object of `text` repeats, null when none does; `undefined` when a
@@ -58,17 +64,17 @@ export interface JsonScan {
  * the text is written exactly as `JSON.stringify` writes what it reads as (`stable`).
  */
 export function scanValidJson(text: string, maxDepth: number): JsonScan | undefined {
-  try {
-    return scan(text, maxDepth);
-  } finally {
-    // What a long text listed is not kept past its scan.
-    isObject.length = 0;
-    firstName.length = 0;
-    nameSets.length = 0;
-    nameStart.length = 0;
-    nameEnd.length = 0;
-    nameText.length = 0;
+  names = 0;
+  const found = scan(text, maxDepth);
+  // Decoded names and sets, and the lists of a text with many names, are not kept past the scan.
+  if (held || nameStart.length > KEPT) {
+    nameSets = [];
+    nameStart = [];
+    nameEnd = [];
+    nameText = [];
+    held = false;
   }
+  return found;
 }
 
 function scan(text: string, maxDepth: number): JsonScan | undefined {
@@ -119,12 +125,12 @@ function scan(text: string, maxDepth: number): JsonScan | undefined {
       }
       let name: string | null = null;
       if (escaped || surrogates) {
+        held = true;
         name = escaped ? (JSON.parse(text.slice(start - 1, end + 1)) as string) : text.slice(start, end);
         // A name can hold a surrogate only when the text does, or when an escape spelled one.
         if (SURROGATE.test(name)) name = name.replace(LONE_SURROGATE, '\ufffd');
       }
       const from = firstName[depth - 1]!;
-      const count = nameStart.length - from;
       const set = nameSets[depth - 1]!;
       if (set !== null) {
         const named = name ?? text.slice(start, end);
@@ -132,16 +138,18 @@ function scan(text: string, maxDepth: number): JsonScan | undefined {
         set.add(named);
         continue;
       }
-      for (let k = from; k < nameStart.length; k++) {
+      for (let k = from; k < names; k++) {
         if (sameName(text, k, start, end, name)) return { duplicate: name ?? text.slice(start, end), inexact, stable: false };
       }
-      if (count < LISTED) {
-        nameStart.push(start);
-        nameEnd.push(end);
-        nameText.push(name);
+      if (names - from < LISTED) {
+        nameStart[names] = start;
+        nameEnd[names] = end;
+        nameText[names] = name;
+        names++;
       } else {
+        held = true;
         const all = new Set<string>();
-        for (let k = from; k < nameStart.length; k++) all.add(nameText[k] ?? text.slice(nameStart[k], nameEnd[k]));
+        for (let k = from; k < names; k++) all.add(nameText[k] ?? text.slice(nameStart[k], nameEnd[k]));
         all.add(name ?? text.slice(start, end));
         nameSets[depth - 1] = all;
       }
@@ -152,7 +160,7 @@ function scan(text: string, maxDepth: number): JsonScan | undefined {
       case 0x5b: // [
         if (depth > maxDepth) return undefined;
         isObject[depth] = c === 0x7b;
-        firstName[depth] = nameStart.length;
+        firstName[depth] = names;
         nameSets[depth] = null;
         depth++;
         expectKey = c === 0x7b;
@@ -161,7 +169,7 @@ function scan(text: string, maxDepth: number): JsonScan | undefined {
       case 0x5d: // ]
         depth--;
         // The closed object's names are done with: its parent's go on after the parent's own.
-        nameStart.length = nameEnd.length = nameText.length = firstName[depth]!;
+        names = firstName[depth]!;
         expectKey = false;
         break;
       case 0x2c: // ,

@@ -30,15 +30,16 @@ export function stableJsonLength(value: unknown): number | undefined {
         return length;
       }
       if (Object.getPrototypeOf(value) !== Object.prototype) return undefined;
-      const keys = Object.keys(value);
-      let length = 2 + Math.max(0, keys.length - 1);
-      for (const key of keys) {
+      // `{}`, then `"key":` and the value of each member, and a `,` between two (the own
+      // enumerable keys for-in lists first, in `Object.keys` order, without their list).
+      let length = 1;
+      for (const key in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
         const own = stableJsonLength((value as Record<string, unknown>)[key]);
         if (own === undefined) return undefined;
-        // `"key":` and the value.
-        length += key.length + 3 + own;
+        length += key.length + 4 + own;
       }
-      return length;
+      return length === 1 ? 2 : length;
     }
     default:
       return undefined;

@@ -34,7 +34,7 @@ class PlainUrl implements RequestUrl {
  * Lowercase labels of letters, digits and `-`, the last one opening with a letter (so it is not read
  * as an IPv4 number), none an IDNA `xn--` label; a port of 1 to 5 digits without a leading zero.
  */
-const PLAIN_HOST = /^((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)(?::([1-9][0-9]{0,4}))?$/;
+const PLAIN_HOST = /^(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*(?::[1-9][0-9]{0,4})?$/;
 const IDNA_LABEL = /(?:^|\.)xn--/;
 
 /**
@@ -47,13 +47,13 @@ const DOT_SEGMENT = /\/\.|%2e/i;
 
 /** `new URL(`http://${host}${target}`)` when both are plain (above), else null. */
 export function plainUrl(host: string, target: string): RequestUrl | null {
-  const h = PLAIN_HOST.exec(host);
-  if (h === null || IDNA_LABEL.test(host) || !PLAIN_TARGET.test(target)) return null;
+  if (!PLAIN_HOST.test(host) || IDNA_LABEL.test(host) || !PLAIN_TARGET.test(target)) return null;
   const query = target.indexOf('?');
   const pathname = query === -1 ? target : target.slice(0, query);
   if (DOT_SEGMENT.test(pathname)) return null;
-  const hostname = h[1]!;
-  const given = h[2];
+  const colon = host.indexOf(':');
+  const hostname = colon === -1 ? host : host.slice(0, colon);
+  const given = colon === -1 ? undefined : host.slice(colon + 1);
   // A port above 65535 fails to parse; the scheme's own (80) is dropped.
   if (given !== undefined && Number(given) > 65_535) return null;
   const port = given === undefined || given === '80' ? '' : given;

@@ -84,7 +84,9 @@ export function resourcePaths(op: IrOperation): string[] {
 /** The value at a dotted argument path (`input.serviceId`), or undefined when the path is absent. */
 export function argumentAt(args: Readonly<Record<string, unknown>>, path: string): unknown {
   let current: unknown = args;
-  for (const segment of segmentsOf(path)) {
+  const segments = segmentsOf(path);
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
     if (!isRecord(current) || !hasOwn(current, segment)) return undefined;
     current = current[segment];
   }

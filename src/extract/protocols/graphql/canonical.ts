@@ -16,7 +16,7 @@ import type { ForwardLimits } from '../../types.js';
 import { checkMemberCase } from '../../params.js';
 import type { PrintedRequest } from './decided.js';
 import { parseDocument } from './document-cache.js';
-import { readVariables, resolveVariables, valueOf } from './document.js';
+import { checkVariables, readVariables, resolveVariables, valueOf } from './document.js';
 import { selectionOf } from './selection.js';
 import { GRAPHQL_MEMBERS, persistedMembers, persistedNextToQuery } from './members.js';
 
@@ -76,11 +76,17 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
   const { operation, fragments } = selectionOf(document, typeof operationName === 'string' && operationName !== '' ? operationName : null);
   // GraphQL over HTTP: a server refuses a mutation sent with GET; a POST would run it.
   if (method === 'GET' && operation.operation !== 'query') fail(EXTRACT_CODES.notForwardable, `a graphql ${operation.operation} sent with GET, which servers refuse`);
-  const variables = resolveVariables(operation, supplied);
   // Most documents carry no condition: the walk that evaluates them is skipped, and what is printed
-  // depends on the document alone, so it is printed once per document (see `unconditional`).
+  // depends on the document alone, so it is printed once per document (see `unconditional`). The
+  // variables are checked either way; their values are only needed to evaluate conditions.
   const conditional = query.includes('@skip') || query.includes('@include');
-  const { kept, document: printedDocument, printed, head } = conditional ? written(operation, fragments, limits, pruneWith(operation, variables), true) : unconditional(operation, fragments, limits);
+  let shape: Written;
+  if (conditional) shape = written(operation, fragments, limits, pruneWith(operation, resolveVariables(operation, supplied)), true);
+  else {
+    checkVariables(operation, supplied);
+    shape = unconditional(operation, fragments, limits);
+  }
+  const { kept, document: printedDocument, printed, head } = shape;
   const out: CanonicalGraphqlRequest = { query: printed };
   if (operation.name !== undefined) out.operationName = operation.name.value;
   const values: Record<string, unknown> = {};
@@ -88,10 +94,16 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
     const name = d.variable.name.value;
     if (hasOwn(supplied, name) && supplied[name] !== undefined) values[name] = supplied[name];
   }
-  if (Object.keys(values).length > 0) out.variables = values;
+  if (hasOwnMember(values)) out.variables = values;
   // `JSON.stringify(out)`: its members in that order, the ones the written form fixes written once with it.
   const json = out.variables === undefined ? `${head}}` : `${head},"variables":${(text !== undefined && sentAsWritten(entry, supplied, kept) ? stableMemberText(text, entry, 'variables') : undefined) ?? JSON.stringify(out.variables)}}`;
   return { request: out, document: printedDocument, json };
+}
+
+/** `Object.keys(record).length > 0`, without the list of keys. */
+function hasOwnMember(record: object): boolean {
+  for (const key in record) if (hasOwn(record, key)) return true;
+  return false;
 }
 
 /**

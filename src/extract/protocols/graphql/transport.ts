@@ -61,16 +61,17 @@ function canonicalGraphql(request: NormalizedRequest, api: IrApi, limits: Forwar
     const expanded = expandStoredDocument(entry, api);
     return canonicalGraphqlRequest(expanded, limits, request.method, expanded === entry ? texts?.[i] : undefined);
   });
-  return {
+  const message: CanonicalMessage = {
     method: 'POST',
     target: request.url.pathname,
     contentType: 'application/json',
     // `JSON.stringify` of the request, or of the batch: its elements joined by `,` in brackets.
     body: batch ? `[${written.map((w) => w.json).join(',')}]` : written[0]!.json,
-    // Reading the written request back parses its document within `MAX_TOKENS`: a larger bound
-    // than that leaves the reading back to decide.
-    ...(limits.maxTokens <= MAX_TOKENS ? { decided: written.map(decidedMessage) } : {}),
   };
+  // Reading the written request back parses its document within `MAX_TOKENS`: a larger bound
+  // than that leaves the reading back to decide.
+  if (limits.maxTokens <= MAX_TOKENS) message.decided = written.map(decidedMessage);
+  return message;
 }
 
 /** The text of each request of a JSON body that is `JSON.stringify` of what it reads as, else undefined. */
