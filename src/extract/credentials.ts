@@ -162,12 +162,21 @@ function conflictingToken(headers: HeaderMap, config: IrApi['tokens']['headers']
 
 // Optional whitespace around a field value is SP and HTAB only (RFC 9110 §5.6.3).
 function trimOws(value: string): string {
-  const last = value.length - 1;
-  if (last < 0) return value;
-  const first = value.charCodeAt(0);
-  const end = value.charCodeAt(last);
-  if (first !== 0x20 && first !== 0x09 && end !== 0x20 && end !== 0x09) return value;
-  return value.replace(/^[ \t]+|[ \t]+$/g, '');
+  let start = 0;
+  let end = value.length;
+  while (start < end && isOws(value.charCodeAt(start))) start++;
+  while (end > start && isOws(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+function isOws(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+/** The index of the first SP or HTAB, or -1. */
+function firstOws(value: string): number {
+  for (let i = 0; i < value.length; i++) if (isOws(value.charCodeAt(i))) return i;
+  return -1;
 }
 
 const SIGV4 = 'aws4-hmac-sha256';
@@ -183,7 +192,7 @@ function credentialOf(raw: string, schemes: readonly string[]): string | null {
   const value = trimOws(raw);
   if (value === '') return null;
   if (schemes.length === 0) return value;
-  const space = value.search(/[ \t]/);
+  const space = firstOws(value);
   const head = (space < 0 ? value : value.slice(0, space)).toLowerCase();
   if (!hasScheme(schemes, head)) return value;
   const rest = space < 0 ? '' : trimOws(value.slice(space));

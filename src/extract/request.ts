@@ -276,10 +276,16 @@ function methodOverride(request: NormalizedRequest): string | null {
       // An unreadable body is refused by the protocol that reads it, with its own code.
       value = undefined;
     }
-    const members = Array.isArray(value) ? (value as unknown[]) : [value];
-    inBody = members.some((m) => isRecord(m) && Object.keys(m).some(isMethodParam));
+    inBody = Array.isArray(value) ? (value as unknown[]).some(namesMethod) : namesMethod(value);
   }
   return inBody ? 'body parameter `_method` may make the server run the request as another method' : null;
+}
+
+/** Whether `value` is an object with a member `isMethodParam` names (its own keys, as `Object.keys` lists them). */
+function namesMethod(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  for (const name in value) if (Object.prototype.hasOwnProperty.call(value, name) && isMethodParam(name)) return true;
+  return false;
 }
 
 function isMethodParam(name: string): boolean {
