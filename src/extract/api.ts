@@ -1,10 +1,10 @@
-import type { RequestUrl } from './plain-url.js';
 import type { IrCatalog } from '../ir/catalog.js';
 import type { IrApi } from '../ir/types.js';
 import { EXTRACT_CODES } from './codes.js';
 import { fail } from './failure.js';
 import type { Context } from './input.js';
 import { pathMatchesEndpoint } from './request.js';
+import type { RequestUrl } from './plain-url.js';
 
 /**
  * The API the host belongs to; the context names it (or the host) from here on. APIs sharing a

@@ -1,4 +1,3 @@
-import type { RequestUrl } from './plain-url.js';
 import { headerValues } from '../core/headers.js';
 import type { IrApi } from '../ir/types.js';
 import { EXTRACT_CODES } from './codes.js';
@@ -8,6 +7,7 @@ import { withOriginal } from './protocols/original.js';
 import { bestRoute } from './protocols/rest/route.js';
 import type { CanonicalMessage } from './protocols/types.js';
 import { pathMatchesEndpoint, type NormalizedRequest } from './request.js';
+import type { RequestUrl } from './plain-url.js';
 
 /*
  * Bodies that are data, not parameters: every body of a protocol that never reads one (S3 object

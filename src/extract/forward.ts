@@ -1,4 +1,3 @@
-import type { RequestUrl } from './plain-url.js';
 import { gunzipSync } from 'node:zlib';
 import { headerValues, normalizeHeaders } from '../core/headers.js';
 import type { HeaderMap } from '../core/headers.js';
@@ -20,6 +19,7 @@ import { hostOf, normalizeRequest, parseUrl } from './request.js';
 import { forwardsCookie } from './undecided-credentials.js';
 import { isRoutingHeader } from './url-override.js';
 import type { ExtractedOperation, ForwardExtraction, ForwardLimits, ForwardOptions, ForwardRequest, HttpRequest } from './types.js';
+import type { RequestUrl } from './plain-url.js';
 
 /*
  * "Forward what was decided" (issue 11): the egress proxy never forwards the bytes it parsed. The

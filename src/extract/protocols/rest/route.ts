@@ -1,4 +1,3 @@
-import type { RequestUrl } from '../../plain-url.js';
 import { parseTemplate, splitPath } from '../../../core/route-template.js';
 import type { TemplatePart } from '../../../core/route-template.js';
 import type { IrApi, IrOperation } from '../../../ir/types.js';
@@ -10,6 +9,7 @@ import type { NormalizedRequest } from '../../request.js';
 import type { FoundOperation, ProtocolExtractor } from '../types.js';
 import { bodyParameters } from './body.js';
 import { mergeParameters, resourceArguments } from './params.js';
+import type { RequestUrl } from '../../plain-url.js';
 
 /*
  * A REST API as its catalog declares it (OpenAPI 3.1 "Path Templating"):
