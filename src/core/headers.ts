@@ -40,5 +40,8 @@ export function headerMapOfRaw(raw: readonly string[], host: string): HeaderMap 
 }
 
 export function headerValues(headers: HeaderMap, name: string): readonly string[] {
-  return headers.get(name.toLowerCase()) ?? [];
+  return headers.get(name.toLowerCase()) ?? NO_VALUES;
 }
+
+// The values of a header not sent: one frozen list for every such read, not a new one each time.
+const NO_VALUES: readonly string[] = Object.freeze([]);

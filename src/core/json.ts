@@ -266,14 +266,15 @@ const SCAN_DEPTH = 1_000;
 /**
  * A JSON text as JavaScript reads it (`JSON.parse`), with the first member name one of its
  * objects repeats and the first number literal `value` no longer holds exactly (`inexact`, read
- * up to the first repeated name); null for text `JSON.parse` or Go's decoder cannot read.
+ * up to the first repeated name), and whether `JSON.stringify(value)` is the text itself
+ * (`stable`, see `JsonScan`); null for text `JSON.parse` or Go's decoder cannot read.
  */
-export function parseJsonNotingDuplicates(text: string): { value: unknown; duplicate: string | null; inexact: string | null } | null {
+export function parseJsonNotingDuplicates(text: string): { value: unknown; duplicate: string | null; inexact: string | null; stable: boolean } | null {
   try {
     const value = JSON.parse(text) as unknown;
     // Text nested as request bodies are is scanned once; deeper text is read again, as before.
-    const { duplicate, inexact } = scanValidJson(text, SCAN_DEPTH) ?? scanRequestJson(text);
-    return { value, duplicate, inexact };
+    const { duplicate, inexact, stable } = scanValidJson(text, SCAN_DEPTH) ?? { ...scanRequestJson(text), stable: false };
+    return { value, duplicate, inexact, stable };
   } catch {
     return null;
   }

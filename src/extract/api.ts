@@ -4,6 +4,7 @@ import { EXTRACT_CODES } from './codes.js';
 import { fail } from './failure.js';
 import type { Context } from './input.js';
 import { pathMatchesEndpoint } from './request.js';
+import type { RequestUrl } from './plain-url.js';
 
 /**
  * The API the host belongs to; the context names it (or the host) from here on. APIs sharing a
@@ -11,7 +12,7 @@ import { pathMatchesEndpoint } from './request.js';
  * there without one (validation, BG065, makes sure there is at most one); in a set that failed
  * validation, the first by name.
  */
-export function apiFor(ir: IrCatalog, host: string, url: URL, context: Context): IrApi {
+export function apiFor(ir: IrCatalog, host: string, url: RequestUrl, context: Context): IrApi {
   context.api = host || 'unknown';
   const claims = claimsOf(ir).get(host) ?? [];
   const api =

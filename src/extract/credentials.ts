@@ -49,6 +49,23 @@ function cgiName(name: string): string {
   return lower.includes('_') ? lower.replace(/_/g, '-') : lower;
 }
 
+// `cgiName` and `toLowerCase` of the configured names and schemes, which every request reads
+// again: kept by their text (both are functions of it alone), bounded like the fingerprints.
+const cgiNames = new Map<string, string>();
+const lowerSchemes = new Map<string, string>();
+const MAX_NAMES = 256;
+
+function memo(cache: Map<string, string>, text: string, of: (text: string) => string): string {
+  let out = cache.get(text);
+  if (out === undefined) {
+    if (cache.size >= MAX_NAMES) cache.clear();
+    cache.set(text, (out = of(text)));
+  }
+  return out;
+}
+
+const lower = (text: string): string => text.toLowerCase();
+
 /**
  * The credential the configured headers carry, hashed on the spot so the raw value never leaves
  * this function. Every configured header is read, under every name a server may take for it
@@ -72,7 +89,7 @@ export function extractToken(headers: HeaderMap, config: IrApi['tokens']['header
   let token = presigned;
   let underscored: boolean | undefined;
   for (const { name, schemes } of config) {
-    const key = cgiName(name);
+    const key = memo(cgiNames, name, cgiName);
     let own: string | null = null;
     // A CGI name never holds `_`: only the header sent under that very name, and names with `_`, may read as it.
     const values = headers.get(key);
@@ -145,12 +162,21 @@ function conflictingToken(headers: HeaderMap, config: IrApi['tokens']['headers']
 
 // Optional whitespace around a field value is SP and HTAB only (RFC 9110 §5.6.3).
 function trimOws(value: string): string {
-  const last = value.length - 1;
-  if (last < 0) return value;
-  const first = value.charCodeAt(0);
-  const end = value.charCodeAt(last);
-  if (first !== 0x20 && first !== 0x09 && end !== 0x20 && end !== 0x09) return value;
-  return value.replace(/^[ \t]+|[ \t]+$/g, '');
+  let start = 0;
+  let end = value.length;
+  while (start < end && isOws(value.charCodeAt(start))) start++;
+  while (end > start && isOws(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+function isOws(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+/** The index of the first SP or HTAB, or -1. */
+function firstOws(value: string): number {
+  for (let i = 0; i < value.length; i++) if (isOws(value.charCodeAt(i))) return i;
+  return -1;
 }
 
 const SIGV4 = 'aws4-hmac-sha256';
@@ -166,12 +192,18 @@ function credentialOf(raw: string, schemes: readonly string[]): string | null {
   const value = trimOws(raw);
   if (value === '') return null;
   if (schemes.length === 0) return value;
-  const space = value.search(/[ \t]/);
+  const space = firstOws(value);
   const head = (space < 0 ? value : value.slice(0, space)).toLowerCase();
-  if (!schemes.some((s) => s.toLowerCase() === head)) return value;
+  if (!hasScheme(schemes, head)) return value;
   const rest = space < 0 ? '' : trimOws(value.slice(space));
   if (rest === '') return null;
   return head === SIGV4 ? (sigv4AccessKey(rest) ?? value) : rest;
+}
+
+/** Whether one of the configured schemes is `head` (lowercase) without case. */
+function hasScheme(schemes: readonly string[], head: string): boolean {
+  for (const scheme of schemes) if (memo(lowerSchemes, scheme, lower) === head) return true;
+  return false;
 }
 
 /**

@@ -7,6 +7,7 @@ import { withOriginal } from './protocols/original.js';
 import { bestRoute } from './protocols/rest/route.js';
 import type { CanonicalMessage } from './protocols/types.js';
 import { pathMatchesEndpoint, type NormalizedRequest } from './request.js';
+import type { RequestUrl } from './plain-url.js';
 
 /*
  * Bodies that are data, not parameters: every body of a protocol that never reads one (S3 object
@@ -26,7 +27,7 @@ export function hasDataRoutes(api: IrApi): boolean {
 }
 
 /** Whether the body of `method url` to `api` is data the protocol never reads. */
-export function bodyIsData(api: IrApi, method: string, url: URL): boolean {
+export function bodyIsData(api: IrApi, method: string, url: RequestUrl): boolean {
   if (PROTOCOLS[api.protocol].bodyIsData === true) return true;
   if (!hasDataRoutes(api)) return false;
   // A GraphQL api's endpoint is read as GraphQL, never by its routes (transport.ts).
@@ -35,7 +36,7 @@ export function bodyIsData(api: IrApi, method: string, url: URL): boolean {
   return dataRoute(api, upper, url) || (upper === 'HEAD' && dataRoute(api, 'GET', url));
 }
 
-function dataRoute(api: IrApi, method: string, url: URL): boolean {
+function dataRoute(api: IrApi, method: string, url: RequestUrl): boolean {
   try {
     return bestRoute(api, method, url)?.op.http?.bodyIsData === true;
   } catch (e) {

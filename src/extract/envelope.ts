@@ -1,4 +1,4 @@
-import { ENVELOPE_CODE_TITLES, EnvelopeError, checkCall, envelopeFromHeaders, trustStoreOf, verifyEnvelope } from '../identity/index.js';
+import { ENVELOPE_CODE_TITLES, ENVELOPE_HEADER, EnvelopeError, checkCall, envelopeFromHeaders, trustStoreOf, verifyEnvelope } from '../identity/index.js';
 import type { CallScope, FetchedKeys, Identity, TrustedIssuer, VerifiedChain } from '../identity/index.js';
 import type { HeaderMap } from '../core/headers.js';
 import type { IrCatalog } from '../ir/catalog.js';
@@ -10,9 +10,13 @@ const NO_ISSUERS: readonly TrustedIssuer[] = Object.freeze([]);
 export type EnvelopeVerifier = (envelope: string) => VerifiedChain;
 
 export function envelopeVerifier(ir: Pick<IrCatalog, 'identityIssuers'>, time: string, fetched: FetchedKeys | undefined): EnvelopeVerifier {
-  const store = trustStoreOf(ir.identityIssuers ?? NO_ISSUERS, fetched);
-  const now = secondsOf(time);
-  return (envelope) => envelopeCheck(() => verifyEnvelope(envelope, store, now));
+  // Every request gets a verifier, and nearly none carries an envelope: the store is looked up
+  // (a function of the same issuers and fetched keys, whenever it is) only when one is verified.
+  return (envelope) => {
+    const store = trustStoreOf(ir.identityIssuers ?? NO_ISSUERS, fetched);
+    const now = secondsOf(time);
+    return envelopeCheck(() => verifyEnvelope(envelope, store, now));
+  };
 }
 
 // Requests decided within one millisecond share their time text: it is read once for all of them.
@@ -30,8 +34,13 @@ function secondsOf(time: string): number {
 
 /** The `Txn-Token` of the headers, refusing two different ones. */
 export function headerEnvelope(headers: HeaderMap): string | null {
+  // Nearly every request carries none, and then there is nothing to read or refuse.
+  if (!headers.has(ENVELOPE_HEADER_KEY)) return null;
   return envelopeCheck(() => envelopeFromHeaders(headers));
 }
+
+/** The envelope header as a `HeaderMap` keys it. */
+const ENVELOPE_HEADER_KEY = ENVELOPE_HEADER.toLowerCase();
 
 /** The identity a verified chain proves; baggage plays no part in it. */
 export function chainIdentity(chain: VerifiedChain): Identity {

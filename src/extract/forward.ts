@@ -19,6 +19,7 @@ import { hostOf, normalizeRequest, parseUrl } from './request.js';
 import { forwardsCookie } from './undecided-credentials.js';
 import { isRoutingHeader } from './url-override.js';
 import type { ExtractedOperation, ForwardExtraction, ForwardLimits, ForwardOptions, ForwardRequest, HttpRequest } from './types.js';
+import type { RequestUrl } from './plain-url.js';
 
 /*
  * "Forward what was decided" (issue 11): the egress proxy never forwards the bytes it parsed. The
@@ -58,7 +59,7 @@ export function extractForwardingOf(request: HttpRequest, headers: HeaderMap, ir
   const limits = limitsOf(options.limits);
   const context: Context = { api: 'unknown', time: typeof options.time === 'string' ? options.time : options.time.toISOString() };
   let forward: ForwardRequest;
-  let canonicalUrl: URL;
+  let canonicalUrl: RequestUrl;
   let direct: { messages: readonly Message[]; headers: HeaderMap; api: IrApi; search: string } | null = null;
   let limit = limits.maxBodyBytes;
   try {

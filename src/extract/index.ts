@@ -159,10 +159,25 @@ function readCaller(headers: HeaderMap, api: IrApi, ir: IrCatalog, context: Cont
   } else {
     context.identity = identityOf(headers, api.identity);
   }
-  const attempt = parseAttempt(headers, api.identity.attemptHeader);
+  const attemptHeader = api.identity.attemptHeader;
+  // A request without the attempt header (nearly every one) has no attempt to read.
+  if (attemptHeader === null || !headers.has(lowerName(attemptHeader))) return;
+  const attempt = parseAttempt(headers, attemptHeader);
   if ('malformed' in attempt) {
     const header = api.identity.attemptHeader ?? '';
     fail(EXTRACT_CODES.malformedAttempt, `header \`${header}\` must be an integer from 1 to 1000000000, got ${quote(attempt.malformed, 'number', 'a non-numeric value')}`);
   }
   if (attempt.attempt !== null) context.attempt = attempt.attempt;
+}
+
+// Lowercase configured header names, by their text (a function of it alone), for the reads of every request.
+const lowerNames = new Map<string, string>();
+
+function lowerName(name: string): string {
+  let lower = lowerNames.get(name);
+  if (lower === undefined) {
+    if (lowerNames.size >= 256) lowerNames.clear();
+    lowerNames.set(name, (lower = name.toLowerCase()));
+  }
+  return lower;
 }

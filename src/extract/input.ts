@@ -8,6 +8,7 @@ import { chainIdentity, checkEnvelopeScope } from './envelope.js';
 import type { EnvelopeVerifier } from './envelope.js';
 import { ExtractFailure, fail } from './failure.js';
 import type { FoundOperation } from './protocols/index.js';
+import { operationsOf } from './operation-index.js';
 import { resourceOf } from './resource.js';
 import type { InventoryLookups } from './resource.js';
 import type { ExtractedInput, ExtractedOperation } from './types.js';
@@ -37,19 +38,6 @@ export function failed(context: Context, failure: ExtractFailure): ExtractedOper
     error: message,
   };
   return { input, operation: null, error: { code, message } };
-}
-
-// An api's operations by name, indexed once per list (the first of a name, as a search finds it).
-const byName = new WeakMap<IrApi['operations'], ReadonlyMap<string, IrApi['operations'][number]>>();
-
-function operationsOf(api: IrApi): ReadonlyMap<string, IrApi['operations'][number]> {
-  let index = byName.get(api.operations);
-  if (index === undefined) {
-    const built = new Map<string, IrApi['operations'][number]>();
-    for (const o of api.operations) if (!built.has(o.name)) built.set(o.name, o);
-    byName.set(api.operations, (index = built));
-  }
-  return index;
 }
 
 /** The decision input for one operation found in the request. */

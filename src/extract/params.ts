@@ -17,9 +17,24 @@ export function goFold(name: string): string {
   // Most names need no folding: one scan of char codes finds the first that does, or returns the name itself.
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if ((c >= 0x41 && c <= 0x5a) || c === 0x17f || c === 0x212a) return foldFrom(name, i);
+    if ((c >= 0x41 && c <= 0x5a) || c === 0x17f || c === 0x212a) return foldedFrom(name, i);
   }
   return name;
+}
+
+// Folds of names that need one (`operationName`), by their text: requests resend the same member
+// names, and a fold is a function of the text alone. Short names only, and a bounded number.
+const foldCache = new Map<string, string>();
+const MAX_FOLDS = 512;
+
+function foldedFrom(name: string, start: number): string {
+  if (name.length > 64) return foldFrom(name, start);
+  let out = foldCache.get(name);
+  if (out === undefined) {
+    if (foldCache.size >= MAX_FOLDS) foldCache.clear();
+    foldCache.set(name, (out = foldFrom(name, start)));
+  }
+  return out;
 }
 
 function foldFrom(name: string, start: number): string {

@@ -5,6 +5,7 @@ import { isRecord } from '../core/record.js';
 import { labelled, quote } from '../core/untrusted.js';
 import { EXTRACT_CODES } from './codes.js';
 import { fail } from './failure.js';
+import { plainUrl, type RequestUrl } from './plain-url.js';
 import { refuseTargetOverrides, type DecidedTarget } from './url-override.js';
 import type { HttpRequest } from './types.js';
 
@@ -20,7 +21,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export interface NormalizedRequest {
   /** Uppercase. */
   method: string;
-  url: URL;
+  url: RequestUrl;
   headers: HeaderMap;
   /** The body as UTF-8 text, '' when there is none, or when the protocol never reads it (`opaque`). */
   text: string;
@@ -28,12 +29,15 @@ export interface NormalizedRequest {
   bytes: Uint8Array;
   /** The size bound a body, or a GET's query string, must keep. */
   limit: number;
-  /** `readJson(text)` once `jsonBody` read it, with the text it was read from (a copy with another `text` reads its own). */
-  json?: { text: string; value: unknown };
+  /**
+   * `readJson(text)` once `jsonBody` read it, with the text it was read from (a copy with another
+   * `text` reads its own), and whether that text is `JSON.stringify(value)` itself.
+   */
+  json?: { text: string; value: unknown; stable: boolean };
 }
 
 /** The host a request names, as the API catalog lists hosts: lowercase, without a trailing dot. */
-export function hostOf(url: URL): string {
+export function hostOf(url: Pick<RequestUrl, 'hostname'>): string {
   const host = url.hostname.toLowerCase();
   return host.endsWith('.') ? host.slice(0, -1) : host;
 }
@@ -43,7 +47,7 @@ export function hostOf(url: URL): string {
  * `Host` header, agreeing with an absolute-form URL's authority (servers behind a proxy may route
  * by either), and no userinfo (`user@host`), which parsers split at different `@`s.
  */
-export function parseUrl(raw: string, headers: HeaderMap): URL {
+export function parseUrl(raw: string, headers: HeaderMap): RequestUrl {
   const invalid = (message: string): never => fail(EXTRACT_CODES.invalidUrl, message);
   const hosts = headerValues(headers, 'host');
   if (hosts.length > 1 || hosts.some((h) => h.includes(','))) invalid('the request has several `Host` headers: servers differ on which one they read');
@@ -51,6 +55,11 @@ export function parseUrl(raw: string, headers: HeaderMap): URL {
   const header = hostHeader?.trim();
   if (header !== undefined && (header === '' || /[@/\\?#\s]/.test(header))) {
     invalid('the `Host` header is not a plain host and port (userinfo, a path or spaces): servers read it differently');
+  }
+  // A plain origin-form target under a plain `Host` (nearly every request) reads as written.
+  if (header !== undefined && raw.charCodeAt(0) === 0x2f) {
+    const plain = plainUrl(header, raw);
+    if (plain !== null) return plain;
   }
   let url: URL;
   try {
@@ -97,10 +106,10 @@ export function parseUrl(raw: string, headers: HeaderMap): URL {
  * `opaque` body (one the protocol never reads: an S3 object's data) is only bounded: it may be any
  * bytes in any encoding, and is never decoded as text.
  */
-export function normalizeRequest(request: HttpRequest, url: URL, headers: HeaderMap, limit: number, opaque = false): NormalizedRequest {
+export function normalizeRequest(request: HttpRequest, url: RequestUrl, headers: HeaderMap, limit: number, opaque = false): NormalizedRequest {
   const bytes = bodyBytes(request.body, limit);
   if (opaque) {
-    const normalized: NormalizedRequest = { method: request.method.toUpperCase(), url, headers, text: '', bytes, limit };
+    const normalized: NormalizedRequest = { method: upperMethod(request.method), url, headers, text: '', bytes, limit };
     const override = methodOverride(normalized);
     if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
     refuseTargetOverrides(headers, () => decidedTarget(request, url));
@@ -118,15 +127,24 @@ export function normalizeRequest(request: HttpRequest, url: URL, headers: Header
       fail(EXTRACT_CODES.unsupportedContentType, 'the request body has a content encoding other than `identity`: the server may decode it into other bytes');
     }
   }
-  const normalized: NormalizedRequest = { method: request.method.toUpperCase(), url, headers, text, bytes, limit };
+  const normalized: NormalizedRequest = { method: upperMethod(request.method), url, headers, text, bytes, limit };
   const override = methodOverride(normalized);
   if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
   refuseTargetOverrides(headers, () => decidedTarget(request, url));
   return normalized;
 }
 
+/** `method.toUpperCase()`, without the call for a method that is uppercase ASCII already (nearly every one). */
+function upperMethod(method: string): string {
+  for (let i = 0; i < method.length; i++) {
+    const c = method.charCodeAt(i);
+    if (c < 0x41 || c > 0x5a) return method.toUpperCase();
+  }
+  return method;
+}
+
 /** What routing headers must read as (url-override.ts): the host the request is read under, the one its client named, and its target as sent. */
-function decidedTarget(request: HttpRequest, url: URL): DecidedTarget {
+function decidedTarget(request: HttpRequest, url: RequestUrl): DecidedTarget {
   const target = request.url.startsWith('/') ? request.url : request.url.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/, '') || '/';
   return { host: hostOf(url), target, ...(request.clientHost === undefined ? {} : { aliases: [request.clientHost] }) };
 }
@@ -175,7 +193,7 @@ export function isJson(type: string): boolean {
 }
 
 /** Whether the path is the API's one endpoint (GraphQL, MCP); a trailing slash reads the same. */
-export function pathMatchesEndpoint(url: URL, endpoint: string | null): boolean {
+export function pathMatchesEndpoint(url: Pick<RequestUrl, 'pathname'>, endpoint: string | null): boolean {
   if (endpoint === null) return true;
   const path = url.pathname;
   if (path === endpoint) return true;
@@ -188,22 +206,38 @@ export function pathMatchesEndpoint(url: URL, endpoint: string | null): boolean 
  * protocol) and kept on the request itself; the value is shared, never change it.
  */
 export function jsonBody(request: NormalizedRequest): unknown {
+  return readBodyJson(request).value;
+}
+
+/**
+ * The request's body text when it is `JSON.stringify(jsonBody(request))` exactly (json-duplicates.ts,
+ * `stable`): the text of each value in it is then `JSON.stringify` of that value. Undefined otherwise.
+ */
+export function stableJsonText(request: NormalizedRequest): string | undefined {
+  return readBodyJson(request).stable ? request.text : undefined;
+}
+
+function readBodyJson(request: NormalizedRequest): { value: unknown; stable: boolean } {
   const known = request.json;
-  if (known !== undefined && known.text === request.text) return known.value;
-  const value = readJson(request.text);
-  request.json = { text: request.text, value };
-  return value;
+  if (known !== undefined && known.text === request.text) return known;
+  const read = readJsonNoting(request.text);
+  request.json = { text: request.text, value: read.value, stable: read.stable };
+  return request.json;
 }
 
 /** A JSON body as servers read it: JSON, and no object that repeats a member name. */
 export function readJson(text: string): unknown {
+  return readJsonNoting(text).value;
+}
+
+function readJsonNoting(text: string): { value: unknown; stable: boolean } {
   // Text `JSON.parse` accepts but Go's decoder would not (nested past its depth) is unreadable too.
   const json = parseJsonNotingDuplicates(text) ?? fail(EXTRACT_CODES.invalidBody, 'the request body is not valid json');
   if (json.duplicate !== null) {
     fail(EXTRACT_CODES.invalidBody, `the json body repeats ${labelled('the member', json.duplicate, 'key', 'a member name')} in one object: parsers differ on which copy they keep`);
   }
   if (json.inexact !== null) inexactNumber('the json body', json.inexact);
-  return json.value;
+  return json;
 }
 
 /** Refuses a number the reader would change (core/exact-number.ts): what is decided and forwarded must be what was sent. */
@@ -242,10 +276,16 @@ function methodOverride(request: NormalizedRequest): string | null {
       // An unreadable body is refused by the protocol that reads it, with its own code.
       value = undefined;
     }
-    const members = Array.isArray(value) ? (value as unknown[]) : [value];
-    inBody = members.some((m) => isRecord(m) && Object.keys(m).some(isMethodParam));
+    inBody = Array.isArray(value) ? (value as unknown[]).some(namesMethod) : namesMethod(value);
   }
   return inBody ? 'body parameter `_method` may make the server run the request as another method' : null;
+}
+
+/** Whether `value` is an object with a member `isMethodParam` names (its own keys, as `Object.keys` lists them). */
+function namesMethod(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  for (const name in value) if (Object.prototype.hasOwnProperty.call(value, name) && isMethodParam(name)) return true;
+  return false;
 }
 
 function isMethodParam(name: string): boolean {

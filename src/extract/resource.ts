@@ -84,15 +84,28 @@ export function resourcePaths(op: IrOperation): string[] {
 /** The value at a dotted argument path (`input.serviceId`), or undefined when the path is absent. */
 export function argumentAt(args: Readonly<Record<string, unknown>>, path: string): unknown {
   let current: unknown = args;
-  // The segments `path.split('.')` gives, walked without building their array (every request reads these).
-  for (let start = 0; ; ) {
-    const dot = path.indexOf('.', start);
-    const segment = dot === -1 ? path.slice(start) : path.slice(start, dot);
+  const segments = segmentsOf(path);
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
     if (!isRecord(current) || !hasOwn(current, segment)) return undefined;
     current = current[segment];
-    if (dot === -1) return current;
-    start = dot + 1;
   }
+  return current;
+}
+
+// The segments of the catalog's argument paths, split once: a segment looked up as the same string
+// every time is hashed once, where one sliced out per request is hashed again with every lookup.
+// Bounded, since any path may be passed: past the bound the cache starts again.
+const segmentCache = new Map<string, readonly string[]>();
+const MAX_SEGMENT_PATHS = 1024;
+
+function segmentsOf(path: string): readonly string[] {
+  let segments = segmentCache.get(path);
+  if (segments === undefined) {
+    if (segmentCache.size >= MAX_SEGMENT_PATHS) segmentCache.clear();
+    segmentCache.set(path, (segments = Object.freeze(path.split('.'))));
+  }
+  return segments;
 }
 
 /** Ids are strings; an integer literal or number is accepted as its digits, anything else is no id. */

@@ -29,7 +29,9 @@ const AWS = new Set<IrApi['protocol']>(['aws-query', 'aws-json', 'rest-xml', 's3
 
 /** Whether `Cookie` is one of the api's declared credential headers, and so may be forwarded. */
 export function forwardsCookie(api: IrApi): boolean {
-  return api.tokens.headers.some((h) => h.name.toLowerCase() === 'cookie');
+  // Asked of every request: only a name of six characters can lowercase to `cookie`.
+  for (const h of api.tokens.headers) if (h.name.length === 6 && h.name.toLowerCase() === 'cookie') return true;
+  return false;
 }
 
 /** Fails when the query string `search` names a credential carrier the decision does not read. */

@@ -34,6 +34,30 @@ test('the scan finds the repeated name the strict reader finds', () => {
   expect(repeats).toBeGreaterThan(100);
 });
 
+// Objects with more names than the scan compares one by one (it keeps a set past eight).
+const { wide } = fc.letrec<{ wide: string }>((tie) => ({
+  wide: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    scalar,
+    fc.array(tie('wide'), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
+    fc.array(fc.tuple(fc.oneof(name, fc.constantFrom('k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9', 'k10', 'k11', 'k12')), tie('wide')), { maxLength: 20 }).map((members) => `{${members.map(([k, v]) => `"${k}":${v}`).join(',')}}`),
+  ),
+}));
+
+test('objects with many names: the same repeated name as the strict reader', () => {
+  let repeats = 0;
+  fc.assert(
+    fc.property(wide, (text) => {
+      JSON.parse(text);
+      const found = duplicateKeyOfValid(text, 1_000);
+      expect(found).toBe(firstDuplicateKey(text));
+      if (found !== null) repeats++;
+    }),
+    { numRuns: 3_000 },
+  );
+  expect(repeats).toBeGreaterThan(100);
+});
+
 test('text nested past the scan depth is read by the strict reader, as before', () => {
   const deep = (d: number): string => '{"a":'.repeat(d) + '[{"b":1,"b":2}]' + '}'.repeat(d);
   expect(duplicateKeyOfValid(deep(998), 1_000)).toBe('b');

@@ -1,10 +1,13 @@
 // The caches request reading keeps between requests (credential fingerprints, inventory lookups,
-// merged forward limits, the envelope check time) hold results keyed on everything they depend on:
+// merged forward limits, the envelope check time, configured names and member folds by their
+// text, argument path segments) hold results keyed on everything they depend on:
 // each test changes one input after a cached reading and expects the new value, never the kept one.
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { EXTRACT_CODES, bodyLimitOf, extractDecisionInputs, extractForwarding, fingerprintOf } from '../../src/extract/index.js';
 import type { ForwardLimits, Inventory } from '../../src/extract/index.js';
+import { goFold } from '../../src/extract/params.js';
+import { argumentAt } from '../../src/extract/resource.js';
 import { issueEnvelope } from '../../src/identity/index.js';
 import type { Ir } from '../../src/ir/types.js';
 import { testIssuer, testKey } from '../helpers/envelope.js';
@@ -141,5 +144,52 @@ describe('the connection-header shortcut', () => {
     expect(forwarded({ Connection: 'Close ', Close: 'x' })).not.toHaveProperty('close');
     expect(forwarded({ Connection: 'keep-alive', close: 'x' })).toHaveProperty('close', 'x');
     expect(forwarded({ close: 'x' })).toHaveProperty('close', 'x');
+  });
+});
+
+describe('names read again by their text', () => {
+  const VOLUME = { query: 'mutation { volumeDelete(volumeId: "vol-prod") }' };
+  const withRailway = (change: (api: Ir['apis'][number]) => void): Ir => {
+    const config: Ir = structuredClone(ir);
+    change(config.apis.find((a) => a.name === 'railway')!);
+    return config;
+  };
+
+  test('another token header name, or another scheme, is read as configured now', () => {
+    const own = withRailway((api) => (api.tokens.headers = [{ name: 'X-Own-Token', schemes: ['Token'] }]));
+    const run = (config: Ir, headers: Record<string, string>) => extractDecisionInputs(post(VOLUME, headers), config, { time: TIME })[0]!.input.token;
+    expect(run(own, { 'x-own-token': `Token ${DOMAINS_TOKEN}` })).toEqual({ fingerprint: DOMAINS_FP });
+    const other = withRailway((api) => (api.tokens.headers = [{ name: 'X-Other-Token', schemes: ['Bearer'] }]));
+    expect(run(other, { 'x-own-token': `Token ${DOMAINS_TOKEN}` })).toBeUndefined();
+    expect(run(other, { 'x-other-token': `Token ${DOMAINS_TOKEN}` })).toEqual({ fingerprint: sha256(`Token ${DOMAINS_TOKEN}`) });
+    expect(run(other, { 'x-other-token': `Bearer ${DOMAINS_TOKEN}` })).toEqual({ fingerprint: DOMAINS_FP });
+    expect(run(own, { 'x-own-token': `Token ${DOMAINS_TOKEN}` })).toEqual({ fingerprint: DOMAINS_FP });
+  });
+
+  test('another attempt header is read as configured now', () => {
+    const run = (config: Ir, headers: Record<string, string>) => extractDecisionInputs(post(VOLUME, { Authorization: `Bearer ${DOMAINS_TOKEN}`, ...headers }), config, { time: TIME })[0]!.input.attempt;
+    const a = withRailway((api) => (api.identity.attemptHeader = 'X-Attempt-A'));
+    const b = withRailway((api) => (api.identity.attemptHeader = 'X-Attempt-B'));
+    expect(run(a, { 'x-attempt-a': '2' })).toBe(2);
+    expect(run(b, { 'x-attempt-a': '2' })).toBeUndefined();
+    expect(run(b, { 'x-attempt-b': '3' })).toBe(3);
+    expect(run(a, { 'x-attempt-a': '2' })).toBe(2);
+  });
+
+  test('member names fold by their own text, past the bound too', () => {
+    for (let i = 0; i < 1_200; i++) expect(goFold(`Name${i}X`)).toBe(`name${i}x`);
+    expect(goFold('OperationName')).toBe('operationname');
+    expect(goFold('OperationNamE')).toBe('operationname');
+    expect(goFold('QUERY')).toBe('query');
+    expect(goFold('Query\u017f')).toBe('querys');
+  });
+
+  test('argument paths are split by their own text, past the bound too', () => {
+    const args = { input: { serviceId: 's', environmentId: 'e' }, 'input.serviceId': 'flat' };
+    expect(argumentAt(args, 'input.serviceId')).toBe('s');
+    expect(argumentAt(args, 'input.environmentId')).toBe('e');
+    for (let i = 0; i < 1_100; i++) expect(argumentAt({ [`k${i}`]: { v: i } }, `k${i}.v`)).toBe(i);
+    expect(argumentAt(args, 'input.serviceId')).toBe('s');
+    expect(argumentAt(args, 'input..serviceId')).toBeUndefined();
   });
 });

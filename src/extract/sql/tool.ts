@@ -1,6 +1,7 @@
 import type { IrApi } from '../../ir/types.js';
 import { EXTRACT_CODES } from '../codes.js';
 import { fail } from '../failure.js';
+import { operationsOf } from '../operation-index.js';
 import { checkMemberCase } from '../params.js';
 import type { FoundOperation } from '../protocols/types.js';
 import { classifySql } from './classify.js';
@@ -15,7 +16,7 @@ import { classifySql } from './classify.js';
  * an enforcer that cannot tell what the statement does must not let it through.
  */
 export function withSqlClass(found: FoundOperation, api: IrApi): FoundOperation {
-  const argument = api.operations.find((o) => o.name === found.name)?.sql?.argument;
+  const argument = operationsOf(api).get(found.name)?.sql?.argument;
   if (argument === undefined) return found;
   // `QUERY` next to (or instead of) `query`: a server matching names without case may run the other copy.
   checkMemberCase(found.args, [argument], 'arguments.');

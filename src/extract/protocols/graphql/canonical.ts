@@ -7,6 +7,7 @@ import type {
   OperationDefinitionNode,
   SelectionSetNode,
 } from 'graphql';
+import { stableMemberText } from '../../../core/json-stable.js';
 import { oneLine } from '../../../core/one-line.js';
 import { hasOwn, isRecord } from '../../../core/record.js';
 import { EXTRACT_CODES } from '../../codes.js';
@@ -15,7 +16,7 @@ import type { ForwardLimits } from '../../types.js';
 import { checkMemberCase } from '../../params.js';
 import type { PrintedRequest } from './decided.js';
 import { parseDocument } from './document-cache.js';
-import { readVariables, resolveVariables, valueOf } from './document.js';
+import { checkVariables, readVariables, resolveVariables, valueOf } from './document.js';
 import { selectionOf } from './selection.js';
 import { GRAPHQL_MEMBERS, persistedMembers, persistedNextToQuery } from './members.js';
 
@@ -42,14 +43,14 @@ export interface CanonicalGraphqlRequest {
  * The canonical form of one GraphQL request object (a batch element, a GET's parameters, a POST
  * body), with the document its `query` is printed from.
  */
-export function canonicalGraphqlRequest(entry: unknown, limits: ForwardLimits, method: string): PrintedRequest {
+export function canonicalGraphqlRequest(entry: unknown, limits: ForwardLimits, method: string, text?: string): PrintedRequest {
   if (!isRecord(entry)) fail(EXTRACT_CODES.invalidBody, 'a graphql request must be a json object');
   checkMemberCase(entry, GRAPHQL_MEMBERS);
   const persisted = persistedMembers(entry);
   if (entry.query !== undefined && entry.query !== null && persisted.length > 0) persistedNextToQuery(persisted);
   if (persisted.length > 0) fail(EXTRACT_CODES.missingQuery, 'the request names a stored document and the api declares no trusted documents');
   try {
-    return canonical(entry, limits, method);
+    return canonical(entry, limits, method, text);
   } catch (e) {
     if (e instanceof ExtractFailure) throw e;
     if (e instanceof RangeError) fail(EXTRACT_CODES.limitExceeded, 'graphql document is nested too deeply');
@@ -57,7 +58,7 @@ export function canonicalGraphqlRequest(entry: unknown, limits: ForwardLimits, m
   }
 }
 
-function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimits, method: string): PrintedRequest {
+function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimits, method: string, text: string | undefined): PrintedRequest {
   const { query, operationName } = entry;
   if (query === undefined || query === null || (typeof query === 'string' && query.trim() === '')) fail(EXTRACT_CODES.missingQuery, 'the request has no graphql `query`');
   if (typeof query !== 'string') fail(EXTRACT_CODES.invalidBody, 'graphql `query` must be a string');
@@ -75,7 +76,56 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
   const { operation, fragments } = selectionOf(document, typeof operationName === 'string' && operationName !== '' ? operationName : null);
   // GraphQL over HTTP: a server refuses a mutation sent with GET; a POST would run it.
   if (method === 'GET' && operation.operation !== 'query') fail(EXTRACT_CODES.notForwardable, `a graphql ${operation.operation} sent with GET, which servers refuse`);
-  const variables = resolveVariables(operation, supplied);
+  // Most documents carry no condition: the walk that evaluates them is skipped, and what is printed
+  // depends on the document alone, so it is printed once per document (see `unconditional`). The
+  // variables are checked either way; their values are only needed to evaluate conditions.
+  const conditional = query.includes('@skip') || query.includes('@include');
+  let shape: Written;
+  if (conditional) shape = written(operation, fragments, limits, pruneWith(operation, resolveVariables(operation, supplied)), true);
+  else {
+    checkVariables(operation, supplied);
+    shape = unconditional(operation, fragments, limits);
+  }
+  const { kept, document: printedDocument, printed, head } = shape;
+  const out: CanonicalGraphqlRequest = { query: printed };
+  if (operation.name !== undefined) out.operationName = operation.name.value;
+  const values: Record<string, unknown> = {};
+  for (const d of kept.variableDefinitions ?? []) {
+    const name = d.variable.name.value;
+    if (hasOwn(supplied, name) && supplied[name] !== undefined) values[name] = supplied[name];
+  }
+  if (hasOwnMember(values)) out.variables = values;
+  // `JSON.stringify(out)`: its members in that order, the ones the written form fixes written once with it.
+  const json = out.variables === undefined ? `${head}}` : `${head},"variables":${(text !== undefined && sentAsWritten(entry, supplied, kept) ? stableMemberText(text, entry, 'variables') : undefined) ?? JSON.stringify(out.variables)}}`;
+  return { request: out, document: printedDocument, json };
+}
+
+/** `Object.keys(record).length > 0`, without the list of keys. */
+function hasOwnMember(record: object): boolean {
+  for (const key in record) if (hasOwn(record, key)) return true;
+  return false;
+}
+
+/**
+ * Whether the variables forwarded are the supplied object's members, all of them, in its order:
+ * then `JSON.stringify` writes both alike, and the entry's own text of `variables` is what it
+ * would write. `__proto__` is left to `JSON.stringify`: set on the forwarded object, it is no member.
+ */
+function sentAsWritten(entry: Readonly<Record<string, unknown>>, supplied: Readonly<Record<string, unknown>>, kept: OperationDefinitionNode): boolean {
+  if (entry.variables !== supplied) return false;
+  const names = Object.keys(supplied);
+  let at = 0;
+  for (const d of kept.variableDefinitions ?? []) {
+    const name = d.variable.name.value;
+    if (!hasOwn(supplied, name) || supplied[name] === undefined) continue;
+    if (name === '__proto__' || names[at] !== name) return false;
+    at++;
+  }
+  return at === names.length;
+}
+
+/** CollectFields' pruning of one request: `@skip`/`@include` evaluated with its variables, made only for a document that has them. */
+function pruneWith(operation: OperationDefinitionNode, variables: ReadonlyMap<string, unknown>): Prune {
   const condition = (directive: DirectiveNode): boolean => {
     const [argument, ...rest] = directive.arguments ?? [];
     if (argument === undefined || argument.name.value !== 'if' || rest.length > 0) fail(EXTRACT_CODES.unreadableDirective, `\`@${directive.name.value}\` takes exactly one argument \`if\``);
@@ -84,7 +134,7 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
     return value;
   };
   // CollectFields: a selection runs unless `@skip(if: true)` or `@include(if: false)`.
-  const pruneWith = <T extends ASTNode>(node: T): T | null =>
+  return <T extends ASTNode>(node: T): T | null =>
     visit(node, {
       enter(n) {
         if (n.kind !== Kind.FIELD && n.kind !== Kind.INLINE_FRAGMENT && n.kind !== Kind.FRAGMENT_SPREAD) return undefined;
@@ -109,21 +159,6 @@ function canonical(entry: Readonly<Record<string, unknown>>, limits: ForwardLimi
         },
       },
     }) as T | null;
-  // Most documents carry no condition: the walk that evaluates them is skipped, and what is printed
-  // depends on the document alone, so it is printed once per document (see `unconditional`).
-  const conditional = query.includes('@skip') || query.includes('@include');
-  const { kept, document: printedDocument, printed, head } = conditional ? written(operation, fragments, limits, pruneWith, true) : unconditional(operation, fragments, limits);
-  const out: CanonicalGraphqlRequest = { query: printed };
-  if (operation.name !== undefined) out.operationName = operation.name.value;
-  const values: Record<string, unknown> = {};
-  for (const d of kept.variableDefinitions ?? []) {
-    const name = d.variable.name.value;
-    if (hasOwn(supplied, name) && supplied[name] !== undefined) values[name] = supplied[name];
-  }
-  if (Object.keys(values).length > 0) out.variables = values;
-  // `JSON.stringify(out)`: its members in that order, the ones the written form fixes written once with it.
-  const json = out.variables === undefined ? `${head}}` : `${head},"variables":${JSON.stringify(out.variables)}}`;
-  return { request: out, document: printedDocument, json };
 }
 
 /** The selected operation and the fragments it uses, pruned, checked against the limits, and printed. */

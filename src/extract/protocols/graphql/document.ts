@@ -200,6 +200,32 @@ export function resolveVariables(operation: OperationDefinitionNode, supplied: R
   return out;
 }
 
+/**
+ * `resolveVariables` for its refusals alone, in the same order, without the map of values: what
+ * the canonical request of a document without `@skip`/`@include` needs. A long list of
+ * definitions goes through `resolveVariables` itself (its repeats are found through the map).
+ */
+export function checkVariables(operation: OperationDefinitionNode, supplied: Record<string, unknown>): void {
+  const definitions = operation.variableDefinitions ?? [];
+  if (definitions.length > 16) {
+    resolveVariables(operation, supplied);
+    return;
+  }
+  for (let i = 0; i < definitions.length; i++) {
+    const definition = definitions[i]!;
+    const name = definition.variable.name.value;
+    for (let j = 0; j < i; j++) if (definitions[j]!.variable.name.value === name) fail(EXTRACT_CODES.graphqlSyntax, `graphql variable \`$${name}\` is declared twice`);
+    const has = hasOwn(supplied, name) && supplied[name] !== undefined;
+    let value: unknown = null;
+    if (has) value = supplied[name];
+    else if (definition.defaultValue) value = valueOf(definition.defaultValue, new Map(), operation);
+    else if (isNonNull(definition.type)) fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but has no value`);
+    if (value === null && isNonNull(definition.type)) {
+      fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but is null`);
+    }
+  }
+}
+
 function isNonNull(type: TypeNode): boolean {
   return type.kind === Kind.NON_NULL_TYPE;
 }

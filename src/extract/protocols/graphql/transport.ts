@@ -1,10 +1,11 @@
 import type { IrApi } from '../../../ir/types.js';
+import { stableElementTexts } from '../../../core/json-stable.js';
 import { isRecord } from '../../../core/record.js';
 import { labelled, quote } from '../../../core/untrusted.js';
 import { EXTRACT_CODES } from '../../codes.js';
 import { fail } from '../../failure.js';
 import { checkMemberCase, checkParameterNames, goFold } from '../../params.js';
-import { isJson, jsonBody, mediaType, pathMatchesEndpoint } from '../../request.js';
+import { isJson, jsonBody, mediaType, pathMatchesEndpoint, stableJsonText } from '../../request.js';
 import type { NormalizedRequest } from '../../request.js';
 import type { ForwardLimits } from '../../types.js';
 import type { CanonicalMessage, FoundOperation, ProtocolExtractor } from '../types.js';
@@ -53,17 +54,31 @@ function canonicalGraphql(request: NormalizedRequest, api: IrApi, limits: Forwar
   const type = mediaType(request.headers);
   // `graphqlRequests` read the body as JSON already: a JSON text opening with `[` is an array.
   const batch = request.method === 'POST' && type !== 'application/graphql' && request.text.trimStart().startsWith('[');
-  const written = entries.map((entry) => canonicalGraphqlRequest(expandStoredDocument(entry, api), limits, request.method));
-  return {
+  // A body written as `JSON.stringify` writes it gives each request's text, whose `variables` the
+  // canonical request may then carry as written instead of stringifying them again (canonical.ts).
+  const texts = request.method === 'POST' && type !== 'application/graphql' ? entryTexts(request, entries, batch) : undefined;
+  const written = entries.map((entry, i) => {
+    const expanded = expandStoredDocument(entry, api);
+    return canonicalGraphqlRequest(expanded, limits, request.method, expanded === entry ? texts?.[i] : undefined);
+  });
+  const message: CanonicalMessage = {
     method: 'POST',
     target: request.url.pathname,
     contentType: 'application/json',
     // `JSON.stringify` of the request, or of the batch: its elements joined by `,` in brackets.
     body: batch ? `[${written.map((w) => w.json).join(',')}]` : written[0]!.json,
-    // Reading the written request back parses its document within `MAX_TOKENS`: a larger bound
-    // than that leaves the reading back to decide.
-    ...(limits.maxTokens <= MAX_TOKENS ? { decided: written.map(decidedMessage) } : {}),
   };
+  // Reading the written request back parses its document within `MAX_TOKENS`: a larger bound
+  // than that leaves the reading back to decide.
+  if (limits.maxTokens <= MAX_TOKENS) message.decided = written.map(decidedMessage);
+  return message;
+}
+
+/** The text of each request of a JSON body that is `JSON.stringify` of what it reads as, else undefined. */
+function entryTexts(request: NormalizedRequest, entries: readonly unknown[], batch: boolean): readonly (string | undefined)[] | undefined {
+  const text = stableJsonText(request);
+  if (text === undefined) return undefined;
+  return batch ? stableElementTexts(text, entries) : [text];
 }
 
 /** The GraphQL requests a request carries: one from a GET's url or a POST's body, or a batch. */

@@ -9,6 +9,7 @@ import type { NormalizedRequest } from '../../request.js';
 import type { FoundOperation, ProtocolExtractor } from '../types.js';
 import { bodyParameters } from './body.js';
 import { mergeParameters, resourceArguments } from './params.js';
+import type { RequestUrl } from '../../plain-url.js';
 
 /*
  * A REST API as its catalog declares it (OpenAPI 3.1 "Path Templating"):
@@ -63,7 +64,7 @@ interface Route {
  * can count on: it is read only as an `OPTIONS` route of the catalog's, which the api schema does
  * not offer today, so it is refused. Egress callers are servers and CLIs, which send no preflight.
  */
-function matchRoute(api: IrApi, method: string, url: URL): Route {
+function matchRoute(api: IrApi, method: string, url: RequestUrl): Route {
   const route = bestRoute(api, method, url) ?? (method === 'HEAD' ? bestRoute(api, 'GET', url) : null);
   if (route !== null) return route;
   if (method === 'OPTIONS') {
@@ -73,7 +74,7 @@ function matchRoute(api: IrApi, method: string, url: URL): Route {
 }
 
 /** The one operation whose route matches method and path best, or null; which route a router prefers on a tie is its own rule. */
-export function bestRoute(api: IrApi, method: string, url: URL): Route | null {
+export function bestRoute(api: IrApi, method: string, url: RequestUrl): Route | null {
   const segments = splitPath(url.pathname);
   let best: (Route & { literal: number; greedy: number }) | null = null;
   let tied: IrOperation | null = null;
