@@ -12104,8 +12104,8 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name, value } } of this[kHeadersMap]) {
-            if (lowerName === "set-cookie") {
+          for (const { 0: lowerName2, 1: { name, value } } of this[kHeadersMap]) {
+            if (lowerName2 === "set-cookie") {
               for (const cookie of this.cookies) {
                 headers.push([name, cookie]);
               }
@@ -12280,13 +12280,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap];
         }
         const headers = [];
-        const names = this.#headersList.toSortedArray();
+        const names2 = this.#headersList.toSortedArray();
         const cookies = this.#headersList.cookies;
         if (cookies === null || cookies.length === 1) {
-          return this.#headersList[kHeadersSortedMap] = names;
+          return this.#headersList[kHeadersSortedMap] = names2;
         }
-        for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value } = names[i];
+        for (let i = 0; i < names2.length; ++i) {
+          const { 0: name, 1: value } = names2[i];
           if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name, cookies[j]]);
@@ -17585,12 +17585,12 @@ var require_receiver = __commonJS({
             }
             const buffer = this.consume(8);
             const upper = buffer.readUInt32BE(0);
-            const lower = buffer.readUInt32BE(4);
-            if (upper !== 0 || lower > 2 ** 31 - 1) {
+            const lower2 = buffer.readUInt32BE(4);
+            if (upper !== 0 || lower2 > 2 ** 31 - 1) {
               failWebsocketConnection(this.ws, "Received payload length > 2^31 bytes.");
               return;
             }
-            this.#info.payloadLength = lower;
+            this.#info.payloadLength = lower2;
             this.#state = parserStates.READ_DATA;
             if (!this.#validatePayloadLength()) {
               return;
@@ -19197,10 +19197,10 @@ var require_code = __commonJS({
       }
       get names() {
         var _a;
-        return (_a = this._names) !== null && _a !== void 0 ? _a : this._names = this._items.reduce((names, c2) => {
+        return (_a = this._names) !== null && _a !== void 0 ? _a : this._names = this._items.reduce((names2, c2) => {
           if (c2 instanceof Name)
-            names[c2.str] = (names[c2.str] || 0) + 1;
-          return names;
+            names2[c2.str] = (names2[c2.str] || 0) + 1;
+          return names2;
         }, {});
       }
     };
@@ -19526,11 +19526,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
-        if (!names[this.name.str])
+      optimizeNames(names2, constants3) {
+        if (!names2[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants3);
+          this.rhs = optimizeExpr(this.rhs, names2, constants3);
         return this;
       }
       get names() {
@@ -19547,15 +19547,15 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
-        if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
+      optimizeNames(names2, constants3) {
+        if (this.lhs instanceof code_1.Name && !names2[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants3);
+        this.rhs = optimizeExpr(this.rhs, names2, constants3);
         return this;
       }
       get names() {
-        const names = this.lhs instanceof code_1.Name ? {} : { ...this.lhs.names };
-        return addExprNames(names, this.rhs);
+        const names2 = this.lhs instanceof code_1.Name ? {} : { ...this.lhs.names };
+        return addExprNames(names2, this.rhs);
       }
     };
     var AssignOp = class extends Assign {
@@ -19611,8 +19611,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants3) {
-        this.code = optimizeExpr(this.code, names, constants3);
+      optimizeNames(names2, constants3) {
+        this.code = optimizeExpr(this.code, names2, constants3);
         return this;
       }
       get names() {
@@ -19641,20 +19641,20 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names2, constants3) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n2 = nodes[i];
-          if (n2.optimizeNames(names, constants3))
+          if (n2.optimizeNames(names2, constants3))
             continue;
-          subtractNames(names, n2.names);
+          subtractNames(names2, n2.names);
           nodes.splice(i, 1);
         }
         return nodes.length > 0 ? this : void 0;
       }
       get names() {
-        return this.nodes.reduce((names, n2) => addNames(names, n2.names), {});
+        return this.nodes.reduce((names2, n2) => addNames(names2, n2.names), {});
       }
     };
     var BlockNode = class extends ParentNode {
@@ -19699,20 +19699,20 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names2, constants3) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        if (!(super.optimizeNames(names, constants3) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants3);
+        if (!(super.optimizeNames(names2, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants3);
+        this.condition = optimizeExpr(this.condition, names2, constants3);
         return this;
       }
       get names() {
-        const names = super.names;
-        addExprNames(names, this.condition);
+        const names2 = super.names;
+        addExprNames(names2, this.condition);
         if (this.else)
-          addNames(names, this.else.names);
-        return names;
+          addNames(names2, this.else.names);
+        return names2;
       }
     };
     If.kind = "if";
@@ -19727,10 +19727,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names2, constants3) {
+        if (!super.optimizeNames(names2, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants3);
+        this.iteration = optimizeExpr(this.iteration, names2, constants3);
         return this;
       }
       get names() {
@@ -19751,8 +19751,8 @@ var require_codegen = __commonJS({
         return `for(${varKind} ${name}=${from}; ${name}<${to}; ${name}++)` + super.render(opts);
       }
       get names() {
-        const names = addExprNames(super.names, this.from);
-        return addExprNames(names, this.to);
+        const names2 = addExprNames(super.names, this.from);
+        return addExprNames(names2, this.to);
       }
     };
     var ForIter = class extends For {
@@ -19766,10 +19766,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names2, constants3) {
+        if (!super.optimizeNames(names2, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants3);
+        this.iterable = optimizeExpr(this.iterable, names2, constants3);
         return this;
       }
       get names() {
@@ -19811,20 +19811,20 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names2, constants3) {
         var _a, _b;
-        super.optimizeNames(names, constants3);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
+        super.optimizeNames(names2, constants3);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants3);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants3);
         return this;
       }
       get names() {
-        const names = super.names;
+        const names2 = super.names;
         if (this.catch)
-          addNames(names, this.catch.names);
+          addNames(names2, this.catch.names);
         if (this.finally)
-          addNames(names, this.finally.names);
-        return names;
+          addNames(names2, this.finally.names);
+        return names2;
       }
     };
     var Catch = class extends BlockNode {
@@ -20108,15 +20108,15 @@ var require_codegen = __commonJS({
       }
     };
     exports.CodeGen = CodeGen;
-    function addNames(names, from) {
+    function addNames(names2, from) {
       for (const n2 in from)
-        names[n2] = (names[n2] || 0) + (from[n2] || 0);
-      return names;
+        names2[n2] = (names2[n2] || 0) + (from[n2] || 0);
+      return names2;
     }
-    function addExprNames(names, from) {
-      return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
+    function addExprNames(names2, from) {
+      return from instanceof code_1._CodeOrName ? addNames(names2, from.names) : names2;
     }
-    function optimizeExpr(expr, names, constants3) {
+    function optimizeExpr(expr, names2, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -20132,18 +20132,18 @@ var require_codegen = __commonJS({
       }, []));
       function replaceName(n2) {
         const c2 = constants3[n2.str];
-        if (c2 === void 0 || names[n2.str] !== 1)
+        if (c2 === void 0 || names2[n2.str] !== 1)
           return n2;
-        delete names[n2.str];
+        delete names2[n2.str];
         return c2;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c2) => c2 instanceof code_1.Name && names[c2.str] === 1 && constants3[c2.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c2) => c2 instanceof code_1.Name && names2[c2.str] === 1 && constants3[c2.str] !== void 0);
       }
     }
-    function subtractNames(names, from) {
+    function subtractNames(names2, from) {
       for (const n2 in from)
-        names[n2] = (names[n2] || 0) - (from[n2] || 0);
+        names2[n2] = (names2[n2] || 0) - (from[n2] || 0);
     }
     function not(x) {
       return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
@@ -20341,7 +20341,7 @@ var require_names = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var names = {
+    var names2 = {
       // validation function arguments
       data: new codegen_1.Name("data"),
       // data passed to validation function
@@ -20370,7 +20370,7 @@ var require_names = __commonJS({
       jsonLen: new codegen_1.Name("jsonLen"),
       jsonPart: new codegen_1.Name("jsonPart")
     };
-    exports.default = names;
+    exports.default = names2;
   }
 });
 
@@ -69512,10 +69512,10 @@ ${ctx.indent}${str3}`;
       }
       newName(prefix) {
         if (!prefix) prefix = this.prefix;
-        const names = Object.keys(this.map);
+        const names2 = Object.keys(this.map);
         for (let i = 1; true; ++i) {
           const name = `${prefix}${i}`;
-          if (!names.includes(name)) return name;
+          if (!names2.includes(name)) return name;
         }
       }
       // During parsing, map & aliases contain CST nodes
@@ -71916,10 +71916,10 @@ function looksLikeCredential(value) {
   if (trimmed.length < 24 || /\s/.test(trimmed)) return void 0;
   if (URLISH.test(trimmed) || PATHISH.test(trimmed) || UUID.test(trimmed) || HEX.test(trimmed)) return void 0;
   if (trimmed.startsWith("sha256:") || trimmed.startsWith("sha512:")) return void 0;
-  const lower = /[a-z]/.test(trimmed);
+  const lower2 = /[a-z]/.test(trimmed);
   const upper = /[A-Z]/.test(trimmed);
   const digit = /[0-9]/.test(trimmed);
-  if (!(lower && upper && digit)) return void 0;
+  if (!(lower2 && upper && digit)) return void 0;
   const switches = classSwitches(trimmed);
   if (switches / trimmed.length < 0.3) return void 0;
   return shannonEntropy(trimmed) >= 4 ? { what: "a secret" } : void 0;
@@ -72699,29 +72699,29 @@ function editDistance(a, b) {
 function closest(input2, candidates) {
   let best;
   let bestDistance = Infinity;
-  const lower = input2.toLowerCase();
+  const lower2 = input2.toLowerCase();
   const list2 = [...candidates];
   for (const candidate of list2) {
     if (candidate === input2) continue;
-    const d = candidate.toLowerCase() === lower ? 0.5 : editDistance(lower, candidate.toLowerCase());
+    const d = candidate.toLowerCase() === lower2 ? 0.5 : editDistance(lower2, candidate.toLowerCase());
     const limit = Math.min(3, Math.max(1, Math.floor(Math.max(input2.length, candidate.length) / 3)));
     if (d <= limit && d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  return best ?? byPrefix(lower, list2);
+  return best ?? byPrefix(lower2, list2);
 }
-function byPrefix(lower, candidates) {
+function byPrefix(lower2, candidates) {
   let best;
   let bestLength = 2;
   let tie = false;
   for (const candidate of candidates) {
     const c2 = candidate.toLowerCase();
-    if (c2 === lower) continue;
+    if (c2 === lower2) continue;
     let n2 = 0;
-    while (n2 < c2.length && n2 < lower.length && c2[n2] === lower[n2]) n2++;
-    const plausible = n2 === lower.length || lower.length - n2 <= 3 && c2.length - n2 <= 3;
+    while (n2 < c2.length && n2 < lower2.length && c2[n2] === lower2[n2]) n2++;
+    const plausible = n2 === lower2.length || lower2.length - n2 <= 3 && c2.length - n2 <= 3;
     if (!plausible) continue;
     if (n2 > bestLength) {
       best = candidate;
@@ -73569,11 +73569,33 @@ function decimal(text2) {
 // src/core/json-duplicates.ts
 var SURROGATE = /[\ud800-\udfff]/;
 var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+var isObject2 = [];
+var firstName = [];
+var nameSets = [];
+var nameStart = [];
+var nameEnd = [];
+var nameText = [];
+var names = 0;
+var held = false;
 var LISTED = 8;
+var KEPT = 1024;
 function scanValidJson(text2, maxDepth) {
+  names = 0;
+  const found = scan(text2, maxDepth);
+  if (held || nameStart.length > KEPT) {
+    nameSets = [];
+    nameStart = [];
+    nameEnd = [];
+    nameText = [];
+    held = false;
+  }
+  return found;
+}
+function scan(text2, maxDepth) {
   let inexact = null;
   const surrogates = SURROGATE.test(text2);
-  const stack = [];
+  let stable = !surrogates;
+  let depth = 0;
   let expectKey = false;
   let i = 0;
   const n2 = text2.length;
@@ -73600,68 +73622,110 @@ function scanValidJson(text2, maxDepth) {
       }
       i = end + 1;
       if (!expectKey) {
-        if (stack.length > maxDepth) return void 0;
+        if (depth > maxDepth) return void 0;
+        if (escaped) stable = false;
         continue;
       }
       expectKey = false;
-      let name = escaped ? JSON.parse(text2.slice(start - 1, end + 1)) : text2.slice(start, end);
-      if ((escaped || surrogates) && SURROGATE.test(name)) name = name.replace(LONE_SURROGATE, "\uFFFD");
-      const frame = stack[stack.length - 1];
-      if (frame.first === null) frame.first = name;
-      else if (frame.names !== null) {
-        if (frame.names.has(name)) return { duplicate: name, inexact };
-        frame.names.add(name);
+      if (escaped) stable = false;
+      else if (stable) {
+        const first = text2.charCodeAt(start);
+        if (first >= 48 && first <= 57) stable = false;
+      }
+      let name = null;
+      if (escaped || surrogates) {
+        held = true;
+        name = escaped ? JSON.parse(text2.slice(start - 1, end + 1)) : text2.slice(start, end);
+        if (SURROGATE.test(name)) name = name.replace(LONE_SURROGATE, "\uFFFD");
+      }
+      const from = firstName[depth - 1];
+      const set = nameSets[depth - 1];
+      if (set !== null) {
+        const named = name ?? text2.slice(start, end);
+        if (set.has(named)) return { duplicate: named, inexact, stable: false };
+        set.add(named);
+        continue;
+      }
+      for (let k = from; k < names; k++) {
+        if (sameName(text2, k, start, end, name)) return { duplicate: name ?? text2.slice(start, end), inexact, stable: false };
+      }
+      if (names - from < LISTED) {
+        nameStart[names] = start;
+        nameEnd[names] = end;
+        nameText[names] = name;
+        names++;
       } else {
-        if (frame.listed === null) frame.listed = [frame.first];
-        const listed = frame.listed;
-        for (let k = 0; k < listed.length; k++) if (listed[k] === name) return { duplicate: name, inexact };
-        if (listed.length < LISTED) listed.push(name);
-        else {
-          frame.names = new Set(listed);
-          frame.names.add(name);
-        }
+        held = true;
+        const all = /* @__PURE__ */ new Set();
+        for (let k = from; k < names; k++) all.add(nameText[k] ?? text2.slice(nameStart[k], nameEnd[k]));
+        all.add(name ?? text2.slice(start, end));
+        nameSets[depth - 1] = all;
       }
       continue;
     }
     switch (c2) {
       case 123:
-        if (stack.length > maxDepth) return void 0;
-        stack.push({ object: true, first: null, listed: null, names: null });
-        expectKey = true;
-        break;
+      // {
       case 91:
-        if (stack.length > maxDepth) return void 0;
-        stack.push({ object: false, first: null, listed: null, names: null });
+        if (depth > maxDepth) return void 0;
+        isObject2[depth] = c2 === 123;
+        firstName[depth] = names;
+        nameSets[depth] = null;
+        depth++;
+        expectKey = c2 === 123;
         break;
       case 125:
       // }
       case 93:
-        stack.pop();
+        depth--;
+        names = firstName[depth];
         expectKey = false;
         break;
       case 44:
-        expectKey = stack[stack.length - 1]?.object === true;
+        expectKey = depth > 0 && isObject2[depth - 1] === true;
         break;
       case 32:
       case 10:
       case 13:
       case 9:
+        stable = false;
+        break;
       case 58:
         break;
       default:
-        if (stack.length > maxDepth) return void 0;
+        if (depth > maxDepth) return void 0;
         {
           const start = i;
           while (i + 1 < n2 && !isDelimiter(text2.charCodeAt(i + 1))) i++;
-          if (inexact === null && c2 !== 116 && c2 !== 102 && c2 !== 110) {
+          if ((inexact === null || stable) && c2 !== 116 && c2 !== 102 && c2 !== 110) {
             const literal = text2.slice(start, i + 1);
-            if (!isExactJsonNumber(literal)) inexact = literal;
+            if (inexact === null && !isExactJsonNumber(literal)) inexact = literal;
+            if (stable && String(Number(literal)) !== literal) stable = false;
           }
         }
     }
     i++;
   }
-  return { duplicate: null, inexact };
+  return { duplicate: null, inexact, stable };
+}
+function sameName(text2, k, start, end, name) {
+  const other = nameText[k];
+  if (name !== null && other !== null) return name === other;
+  const from = nameStart[k];
+  const length = nameEnd[k] - from;
+  if (name !== null) {
+    if (name.length !== length) return false;
+    for (let j = 0; j < length; j++) if (name.charCodeAt(j) !== text2.charCodeAt(from + j)) return false;
+    return true;
+  }
+  if (other !== null) {
+    if (other.length !== end - start) return false;
+    for (let j = 0; j < other.length; j++) if (other.charCodeAt(j) !== text2.charCodeAt(start + j)) return false;
+    return true;
+  }
+  if (length !== end - start) return false;
+  for (let j = 0; j < length; j++) if (text2.charCodeAt(from + j) !== text2.charCodeAt(start + j)) return false;
+  return true;
 }
 function isDelimiter(c2) {
   return c2 === 44 || c2 === 125 || c2 === 93 || c2 === 32 || c2 === 10 || c2 === 13 || c2 === 9 || c2 === 58;
@@ -73877,8 +73941,8 @@ var SCAN_DEPTH = 1e3;
 function parseJsonNotingDuplicates(text2) {
   try {
     const value = JSON.parse(text2);
-    const { duplicate, inexact } = scanValidJson(text2, SCAN_DEPTH) ?? scanRequestJson(text2);
-    return { value, duplicate, inexact };
+    const { duplicate, inexact, stable } = scanValidJson(text2, SCAN_DEPTH) ?? { ...scanRequestJson(text2), stable: false };
+    return { value, duplicate, inexact, stable };
   } catch {
     return null;
   }
@@ -74213,13 +74277,13 @@ function buildOperation(name, op, protocol) {
 }
 function resolveOperations(selectors, api) {
   const classes = [];
-  const names = [];
+  const names2 = [];
   for (const s of selectors) {
     if (s.startsWith("class:")) classes.push(s.slice("class:".length));
-    else if (s !== "*") names.push(s);
+    else if (s !== "*") names2.push(s);
   }
-  for (const op of api?.operations ?? []) if (classes.includes(op.class)) names.push(op.name);
-  return { any: selectors.includes("*"), names: sortedUnique(names), classes: classOrder(classes) };
+  for (const op of api?.operations ?? []) if (classes.includes(op.class)) names2.push(op.name);
+  return { any: selectors.includes("*"), names: sortedUnique(names2), classes: classOrder(classes) };
 }
 function identityCondition(v) {
   if (v === void 0) return null;
@@ -74958,14 +75022,14 @@ function mergeCells(space, cells) {
     if (list2) list2.push(work);
     else groups.set(key, [work]);
   }
-  const names = new Map(space.tokens.map((t) => [t.fingerprint, t.after ?? t.before ?? t.fingerprint]));
+  const names2 = new Map(space.tokens.map((t) => [t.fingerprint, t.after ?? t.before ?? t.fingerprint]));
   const rows = [...groups.values()].flatMap(mergeAll).map((w) => {
     const c2 = w.conditions;
     return {
       api: space.name,
       operation: operationLabel(c2.operation),
       environment: [...c2.environment.in, ...c2.environment.unknown ? ["unknown"] : []],
-      token: [...sorted(c2.token.fingerprints.map((f) => names.get(f) ?? f)), ...c2.token.missing ? ["missing"] : [], ...c2.token.unknown ? ["unknown"] : []],
+      token: [...sorted(c2.token.fingerprints.map((f) => names2.get(f) ?? f)), ...c2.token.missing ? ["missing"] : [], ...c2.token.unknown ? ["unknown"] : []],
       conditions: c2,
       before: w.before,
       after: w.after,
@@ -75604,12 +75668,12 @@ function argumentCells(aw, b0, h0, done) {
     }
   }
   const out = [];
-  for (const { names, cell: cell4 } of merged.values()) {
-    if (blocked || names.size === atoms.length) {
+  for (const { names: names2, cell: cell4 } of merged.values()) {
+    if (blocked || names2.size === atoms.length) {
       out.push(cell4);
       continue;
     }
-    const values2 = names.has(OTHER) ? { notIn: all.filter((a) => !names.has(a)) } : { in: all.filter((a) => names.has(a)) };
+    const values2 = names2.has(OTHER) ? { notIn: all.filter((a) => !names2.has(a)) } : { in: all.filter((a) => names2.has(a)) };
     out.push({ ...cell4, values: [[path21, values2], ...cell4.values] });
   }
   aw.memo.set(key, out);
@@ -76687,8 +76751,9 @@ function normalizeHeaders(headers) {
   return out;
 }
 function headerValues(headers, name) {
-  return headers.get(name.toLowerCase()) ?? [];
+  return headers.get(name.toLowerCase()) ?? NO_VALUES;
 }
+var NO_VALUES = Object.freeze([]);
 
 // src/identity/baggage.ts
 var TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -77050,8 +77115,8 @@ function checkTime(chain, nowSeconds) {
 function checkCall(chain, call2) {
   for (const aud of chain.audiences) {
     const api = call2.api;
-    const names = api === void 0 ? [] : [api.name, ...api.hosts.flatMap((h) => [h.toLowerCase(), `https://${h.toLowerCase()}`])];
-    if (!names.includes(aud.replace(/\/+$/, "").toLowerCase()) && !names.includes(aud)) {
+    const names2 = api === void 0 ? [] : [api.name, ...api.hosts.flatMap((h) => [h.toLowerCase(), `https://${h.toLowerCase()}`])];
+    if (!names2.includes(aud.replace(/\/+$/, "").toLowerCase()) && !names2.includes(aud)) {
       refuse(ENVELOPE_CODES.outsideScope, `the envelope's audience \`${escape2(aud, 64)}\` is not the api called${api === void 0 ? "" : ` (\`${api.name}\`)`}`);
     }
   }
@@ -77198,7 +77263,7 @@ function assertUint8Array(input2, label) {
   if (!(input2 instanceof Uint8Array))
     throw new TypeError(`${label} must be an instance of Uint8Array`);
 }
-function isObject2(input2) {
+function isObject3(input2) {
   if (typeof input2 != "object" || input2 === null || Object.prototype.toString.call(input2) !== "[object Object]")
     return false;
   const prototype = Object.getPrototypeOf(input2);
@@ -77259,7 +77324,7 @@ function serializeJoseHeader(Err, header) {
   } catch (cause) {
     throw new Err("JOSE Header is not valid JSON", { cause });
   }
-  if (!isObject2(parsed2))
+  if (!isObject3(parsed2))
     throw new Err("JOSE Header is not a JSON object");
   return [parsed2, serialized];
 }
@@ -77286,7 +77351,7 @@ async function prepareKey(entry, key, usage) {
   if (secret && key instanceof Uint8Array)
     return key;
   let normalized, keyObject;
-  if (isObject2(key)) {
+  if (isObject3(key)) {
     if (normalized = normalizeJwk(key), typeof normalized.kty != "string")
       throw invalidKeyType(alg, key, secret);
     if (!(secret ? normalized.kty === "oct" && typeof normalized.k == "string" : normalized.kty !== "oct" && (requiresPrivateKey ? normalized.kty === "AKP" && typeof normalized.priv == "string" || typeof normalized.d == "string" : normalized.d === void 0 && normalized.priv === void 0)))
@@ -77816,14 +77881,26 @@ var MAX_CACHED_CREDENTIAL = 1024;
 var oneShot = crypto3.hash;
 var sha256Hex = typeof oneShot === "function" ? (value) => oneShot("sha256", value, "hex") : (value) => createHash3("sha256").update(value, "utf8").digest("hex");
 function cgiName(name) {
-  const lower = name.toLowerCase();
-  return lower.includes("_") ? lower.replace(/_/g, "-") : lower;
+  const lower2 = name.toLowerCase();
+  return lower2.includes("_") ? lower2.replace(/_/g, "-") : lower2;
 }
+var cgiNames = /* @__PURE__ */ new Map();
+var lowerSchemes = /* @__PURE__ */ new Map();
+var MAX_NAMES = 256;
+function memo(cache3, text2, of) {
+  let out = cache3.get(text2);
+  if (out === void 0) {
+    if (cache3.size >= MAX_NAMES) cache3.clear();
+    cache3.set(text2, out = of(text2));
+  }
+  return out;
+}
+var lower = (text2) => text2.toLowerCase();
 function extractToken(headers, config, family = () => null, presigned = null) {
   let token = presigned;
   let underscored;
   for (const { name, schemes } of config) {
-    const key = cgiName(name);
+    const key = memo(cgiNames, name, cgiName);
     let own2 = null;
     const values2 = headers.get(key);
     if (values2 !== void 0) {
@@ -77888,24 +77965,34 @@ function conflictingToken(headers, config, family, presigned) {
   return family(token, fingerprint) ?? fingerprint;
 }
 function trimOws(value) {
-  const last = value.length - 1;
-  if (last < 0) return value;
-  const first = value.charCodeAt(0);
-  const end = value.charCodeAt(last);
-  if (first !== 32 && first !== 9 && end !== 32 && end !== 9) return value;
-  return value.replace(/^[ \t]+|[ \t]+$/g, "");
+  let start = 0;
+  let end = value.length;
+  while (start < end && isOws(value.charCodeAt(start))) start++;
+  while (end > start && isOws(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+function isOws(c2) {
+  return c2 === 32 || c2 === 9;
+}
+function firstOws(value) {
+  for (let i = 0; i < value.length; i++) if (isOws(value.charCodeAt(i))) return i;
+  return -1;
 }
 var SIGV4 = "aws4-hmac-sha256";
 function credentialOf(raw, schemes) {
   const value = trimOws(raw);
   if (value === "") return null;
   if (schemes.length === 0) return value;
-  const space = value.search(/[ \t]/);
+  const space = firstOws(value);
   const head = (space < 0 ? value : value.slice(0, space)).toLowerCase();
-  if (!schemes.some((s) => s.toLowerCase() === head)) return value;
+  if (!hasScheme(schemes, head)) return value;
   const rest = space < 0 ? "" : trimOws(value.slice(space));
   if (rest === "") return null;
   return head === SIGV4 ? sigv4AccessKey(rest) ?? value : rest;
+}
+function hasScheme(schemes, head) {
+  for (const scheme of schemes) if (memo(lowerSchemes, scheme, lower) === head) return true;
+  return false;
 }
 function sigv4AccessKey(params) {
   const credentials = params.split(",").map((p) => trimOws(p)).filter((p) => p.slice(0, p.indexOf("=")).toLowerCase() === "credential");
@@ -77930,9 +78017,9 @@ function presignedCredential(search, api) {
   if (search === "" || search === "?" || !readsSigV4(api)) return null;
   const keys = /* @__PURE__ */ new Set();
   for (const [name, value] of new URLSearchParams(search)) {
-    const lower = name.toLowerCase();
-    if (lower === "x-amz-credential") keys.add(accessKeyOf(value.trim()));
-    else if (lower === "awsaccesskeyid") keys.add(value.trim());
+    const lower2 = name.toLowerCase();
+    if (lower2 === "x-amz-credential") keys.add(accessKeyOf(value.trim()));
+    else if (lower2 === "awsaccesskeyid") keys.add(value.trim());
   }
   keys.delete("");
   if (keys.size > 1) fail(EXTRACT_CODES.conflictingHeader, "the presigned url names several access keys (`X-Amz-Credential`, `AWSAccessKeyId`)");
@@ -77943,9 +78030,11 @@ function presignedCredential(search, api) {
 // src/extract/envelope.ts
 var NO_ISSUERS = Object.freeze([]);
 function envelopeVerifier(ir, time, fetched) {
-  const store = trustStoreOf(ir.identityIssuers ?? NO_ISSUERS, fetched);
-  const now = secondsOf(time);
-  return (envelope) => envelopeCheck(() => verifyEnvelope(envelope, store, now));
+  return (envelope) => {
+    const store = trustStoreOf(ir.identityIssuers ?? NO_ISSUERS, fetched);
+    const now = secondsOf(time);
+    return envelopeCheck(() => verifyEnvelope(envelope, store, now));
+  };
 }
 var lastTime = "";
 var lastSeconds = Number.NaN;
@@ -77957,8 +78046,10 @@ function secondsOf(time) {
   return lastSeconds;
 }
 function headerEnvelope(headers) {
+  if (!headers.has(ENVELOPE_HEADER_KEY2)) return null;
   return envelopeCheck(() => envelopeFromHeaders(headers));
 }
+var ENVELOPE_HEADER_KEY2 = ENVELOPE_HEADER.toLowerCase();
 function chainIdentity(chain) {
   return {
     originator: chain.originator,
@@ -77978,6 +78069,46 @@ function envelopeCheck(check2) {
     if (e instanceof EnvelopeError) throw new ExtractFailure(e.code, `identity envelope: ${e.message}`);
     throw e;
   }
+}
+
+// src/extract/plain-url.ts
+var PlainUrl = class {
+  constructor(hostname, port, host, pathname, search) {
+    this.hostname = hostname;
+    this.port = port;
+    this.host = host;
+    this.pathname = pathname;
+    this.search = search;
+  }
+  hostname;
+  port;
+  host;
+  pathname;
+  search;
+  protocol = "http:";
+  username = "";
+  password = "";
+  params;
+  /** Parsed when first read, as `URL` parses its query (most requests never read it). */
+  get searchParams() {
+    return this.params ??= new URLSearchParams(this.search);
+  }
+};
+var PLAIN_HOST = /^(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*(?::[1-9][0-9]{0,4})?$/;
+var IDNA_LABEL = /(?:^|\.)xn--/;
+var PLAIN_TARGET = /^\/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*)?$/;
+var DOT_SEGMENT = /\/\.|%2e/i;
+function plainUrl(host, target) {
+  if (!PLAIN_HOST.test(host) || IDNA_LABEL.test(host) || !PLAIN_TARGET.test(target)) return null;
+  const query = target.indexOf("?");
+  const pathname = query === -1 ? target : target.slice(0, query);
+  if (DOT_SEGMENT.test(pathname)) return null;
+  const colon = host.indexOf(":");
+  const hostname = colon === -1 ? host : host.slice(0, colon);
+  const given = colon === -1 ? void 0 : host.slice(colon + 1);
+  if (given !== void 0 && Number(given) > 65535) return null;
+  const port = given === void 0 || given === "80" ? "" : given;
+  return new PlainUrl(hostname, port, port === "" ? hostname : `${hostname}:${port}`, pathname, query === -1 || query === target.length - 1 ? "" : target.slice(query));
 }
 
 // src/extract/url-override.ts
@@ -78081,6 +78212,10 @@ function parseUrl(raw, headers) {
   if (header !== void 0 && (header === "" || /[@/\\?#\s]/.test(header))) {
     invalid4("the `Host` header is not a plain host and port (userinfo, a path or spaces): servers read it differently");
   }
+  if (header !== void 0 && raw.charCodeAt(0) === 47) {
+    const plain2 = plainUrl(header, raw);
+    if (plain2 !== null) return plain2;
+  }
   let url;
   try {
     if (raw.startsWith("/")) {
@@ -78117,7 +78252,7 @@ function parseUrl(raw, headers) {
 function normalizeRequest(request2, url, headers, limit, opaque = false) {
   const bytes = bodyBytes(request2.body, limit);
   if (opaque) {
-    const normalized2 = { method: request2.method.toUpperCase(), url, headers, text: "", bytes, limit };
+    const normalized2 = { method: upperMethod(request2.method), url, headers, text: "", bytes, limit };
     const override2 = methodOverride(normalized2);
     if (override2 !== null) fail(EXTRACT_CODES.methodOverride, override2);
     refuseTargetOverrides(headers, () => decidedTarget(request2, url));
@@ -78130,11 +78265,18 @@ function normalizeRequest(request2, url, headers, limit, opaque = false) {
       fail(EXTRACT_CODES.unsupportedContentType, "the request body has a content encoding other than `identity`: the server may decode it into other bytes");
     }
   }
-  const normalized = { method: request2.method.toUpperCase(), url, headers, text: text2, bytes, limit };
+  const normalized = { method: upperMethod(request2.method), url, headers, text: text2, bytes, limit };
   const override = methodOverride(normalized);
   if (override !== null) fail(EXTRACT_CODES.methodOverride, override);
   refuseTargetOverrides(headers, () => decidedTarget(request2, url));
   return normalized;
+}
+function upperMethod(method) {
+  for (let i = 0; i < method.length; i++) {
+    const c2 = method.charCodeAt(i);
+    if (c2 < 65 || c2 > 90) return method.toUpperCase();
+  }
+  return method;
 }
 function decidedTarget(request2, url) {
   const target = request2.url.startsWith("/") ? request2.url : request2.url.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/, "") || "/";
@@ -78182,19 +78324,28 @@ function pathMatchesEndpoint(url, endpoint2) {
   return strip(path21) === strip(endpoint2);
 }
 function jsonBody(request2) {
+  return readBodyJson(request2).value;
+}
+function stableJsonText(request2) {
+  return readBodyJson(request2).stable ? request2.text : void 0;
+}
+function readBodyJson(request2) {
   const known = request2.json;
-  if (known !== void 0 && known.text === request2.text) return known.value;
-  const value = readJson(request2.text);
-  request2.json = { text: request2.text, value };
-  return value;
+  if (known !== void 0 && known.text === request2.text) return known;
+  const read2 = readJsonNoting(request2.text);
+  request2.json = { text: request2.text, value: read2.value, stable: read2.stable };
+  return request2.json;
 }
 function readJson(text2) {
+  return readJsonNoting(text2).value;
+}
+function readJsonNoting(text2) {
   const json2 = parseJsonNotingDuplicates(text2) ?? fail(EXTRACT_CODES.invalidBody, "the request body is not valid json");
   if (json2.duplicate !== null) {
     fail(EXTRACT_CODES.invalidBody, `the json body repeats ${labelled("the member", json2.duplicate, "key", "a member name")} in one object: parsers differ on which copy they keep`);
   }
   if (json2.inexact !== null) inexactNumber("the json body", json2.inexact);
-  return json2.value;
+  return json2;
 }
 function inexactNumber(where, literal) {
   return fail(EXTRACT_CODES.inexactNumber, `${where} has the number ${quote(literal.slice(0, 40), "number", "a long number")}, which a javascript number does not hold exactly: it would be decided and forwarded as another value`);
@@ -78221,10 +78372,14 @@ function methodOverride(request2) {
     } catch {
       value = void 0;
     }
-    const members = Array.isArray(value) ? value : [value];
-    inBody = members.some((m) => isRecord(m) && Object.keys(m).some(isMethodParam));
+    inBody = Array.isArray(value) ? value.some(namesMethod) : namesMethod(value);
   }
   return inBody ? "body parameter `_method` may make the server run the request as another method" : null;
+}
+function namesMethod(value) {
+  if (!isRecord(value)) return false;
+  for (const name in value) if (Object.prototype.hasOwnProperty.call(value, name) && isMethodParam(name)) return true;
+  return false;
 }
 function isMethodParam(name) {
   return name.length === 7 && name.toLowerCase() === "_method";
@@ -78237,6 +78392,18 @@ function declaredBodyType(headers, api) {
   const out = new Map(headers);
   out.set("content-type", ["application/json"]);
   return out;
+}
+
+// src/extract/operation-index.ts
+var byName = /* @__PURE__ */ new WeakMap();
+function operationsOf(api) {
+  let index = byName.get(api.operations);
+  if (index === void 0) {
+    const built = /* @__PURE__ */ new Map();
+    for (const o of api.operations) if (!built.has(o.name)) built.set(o.name, o);
+    byName.set(api.operations, index = built);
+  }
+  return index;
 }
 
 // src/core/id-template.ts
@@ -78344,14 +78511,23 @@ function resourcePaths(op) {
 }
 function argumentAt2(args, path21) {
   let current = args;
-  for (let start = 0; ; ) {
-    const dot = path21.indexOf(".", start);
-    const segment = dot === -1 ? path21.slice(start) : path21.slice(start, dot);
+  const segments2 = segmentsOf(path21);
+  for (let i = 0; i < segments2.length; i++) {
+    const segment = segments2[i];
     if (!isRecord(current) || !hasOwn(current, segment)) return void 0;
     current = current[segment];
-    if (dot === -1) return current;
-    start = dot + 1;
   }
+  return current;
+}
+var segmentCache = /* @__PURE__ */ new Map();
+var MAX_SEGMENT_PATHS = 1024;
+function segmentsOf(path21) {
+  let segments2 = segmentCache.get(path21);
+  if (segments2 === void 0) {
+    if (segmentCache.size >= MAX_SEGMENT_PATHS) segmentCache.clear();
+    segmentCache.set(path21, segments2 = Object.freeze(path21.split(".")));
+  }
+  return segments2;
 }
 function asId(value) {
   if (typeof value === "string") return value === "" ? null : value;
@@ -78429,16 +78605,6 @@ function failed(context3, failure) {
   };
   return { input: input2, operation: null, error: { code: code3, message: message3 } };
 }
-var byName = /* @__PURE__ */ new WeakMap();
-function operationsOf(api) {
-  let index = byName.get(api.operations);
-  if (index === void 0) {
-    const built = /* @__PURE__ */ new Map();
-    for (const o of api.operations) if (!built.has(o.name)) built.set(o.name, o);
-    byName.set(api.operations, index = built);
-  }
-  return index;
-}
 function toInput(api, found, context3, inventory) {
   const op = operationsOf(api).get(found.name);
   let resource;
@@ -78510,9 +78676,20 @@ function declaredInventory(ir, api) {
 function goFold(name) {
   for (let i = 0; i < name.length; i++) {
     const c2 = name.charCodeAt(i);
-    if (c2 >= 65 && c2 <= 90 || c2 === 383 || c2 === 8490) return foldFrom(name, i);
+    if (c2 >= 65 && c2 <= 90 || c2 === 383 || c2 === 8490) return foldedFrom(name, i);
   }
   return name;
+}
+var foldCache = /* @__PURE__ */ new Map();
+var MAX_FOLDS = 512;
+function foldedFrom(name, start) {
+  if (name.length > 64) return foldFrom(name, start);
+  let out = foldCache.get(name);
+  if (out === void 0) {
+    if (foldCache.size >= MAX_FOLDS) foldCache.clear();
+    foldCache.set(name, out = foldFrom(name, start));
+  }
+  return out;
 }
 function foldFrom(name, start) {
   if (name.length > 64) return name.replace(/[A-Z]/g, (c2) => c2.toLowerCase()).replace(/\u017F/g, "s").replace(/\u212A/g, "k");
@@ -78528,10 +78705,10 @@ function foldFrom(name, start) {
 }
 function foldConflict(record2, known) {
   const knownBy = foldedNames(known);
-  const names = Object.keys(record2);
-  if (names.length <= 8) {
+  const names2 = Object.keys(record2);
+  if (names2.length <= 8) {
     const seen2 = [];
-    for (const name of names) {
+    for (const name of names2) {
       const folded2 = goFold(name);
       const expected = knownBy.get(folded2);
       if (expected !== void 0 && expected !== name) return expected;
@@ -78541,7 +78718,7 @@ function foldConflict(record2, known) {
     return null;
   }
   const seen = /* @__PURE__ */ new Set();
-  for (const name of names) {
+  for (const name of names2) {
     const folded2 = goFold(name);
     const expected = knownBy.get(folded2);
     if (expected !== void 0 && expected !== name) return expected;
@@ -78569,12 +78746,12 @@ function isSpace(char) {
   const code3 = char.codePointAt(0) ?? 0;
   return code3 <= 32 || code3 === 127 || /\s/.test(char);
 }
-function checkParameterNames(raw, names, guarded2) {
+function checkParameterNames(raw, names2, guarded2) {
   const ambiguous = (message3) => fail(EXTRACT_CODES.ambiguousParameters, message3);
   if (raw.includes(";")) ambiguous("the parameters contain `;`, which some servers read as a separator and others as data");
-  if (names.length === 0) return;
+  if (names2.length === 0) return;
   const guards = foldedNames(guarded2);
-  for (const name of names) {
+  for (const name of names2) {
     const chars = [...name];
     if (chars.length > 0 && (isSpace(chars[0] ?? "") || isSpace(chars[chars.length - 1] ?? ""))) {
       ambiguous("a parameter name has leading or trailing whitespace, which some servers trim");
@@ -78721,6 +78898,63 @@ function queryOperations(request2, api) {
   return [{ name: catalogedSpelling(api, action, "action"), type: "request", args }];
 }
 
+// src/core/json-stable.ts
+function stableJsonLength(value) {
+  switch (typeof value) {
+    case "string":
+      return value.length + 2;
+    case "number":
+      return Number.isFinite(value) ? String(value).length : void 0;
+    case "boolean":
+      return value ? 4 : 5;
+    case "object": {
+      if (value === null) return 4;
+      if (Array.isArray(value)) {
+        let length2 = 2 + Math.max(0, value.length - 1);
+        for (const item of value) {
+          const own2 = stableJsonLength(item);
+          if (own2 === void 0) return void 0;
+          length2 += own2;
+        }
+        return length2;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype) return void 0;
+      let length = 1;
+      for (const key in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+        const own2 = stableJsonLength(value[key]);
+        if (own2 === void 0) return void 0;
+        length += key.length + 4 + own2;
+      }
+      return length === 1 ? 2 : length;
+    }
+    default:
+      return void 0;
+  }
+}
+function stableMemberText(text2, object, key) {
+  let at = 1;
+  for (const name of Object.keys(object)) {
+    const length = stableJsonLength(object[name]);
+    if (length === void 0) return void 0;
+    const start = at + name.length + 3;
+    if (name === key) return text2.slice(start, start + length);
+    at = start + length + 1;
+  }
+  return void 0;
+}
+function stableElementTexts(text2, array) {
+  const out = [];
+  let at = 1;
+  for (const item of array) {
+    const length = stableJsonLength(item);
+    if (length === void 0) return void 0;
+    out.push(text2.slice(at, at + length));
+    at += length + 1;
+  }
+  return out;
+}
+
 // src/core/json-ordered.ts
 var INTEGER_NAME = /"(?:[0-9]|\\u003[0-9]){1,10}"[ \t\n\r]*:/;
 var TOKEN2 = /[ \t\n\r]*("(?:[^"\\]|\\.)*"|[^ \t\n\r,:{}[\]"]+|[,:{}[\]])/y;
@@ -78746,8 +78980,8 @@ function compactInWrittenOrder(text2) {
 function isAwsSigned(request2) {
   const auth2 = headerValues(request2.headers, "authorization");
   if (auth2.some((v) => /^\s*AWS4-|^\s*AWS\s/i.test(v))) return true;
-  const names = [...request2.url.searchParams.keys()].map((n2) => n2.toLowerCase());
-  return names.includes("x-amz-signature") || names.includes("signature") && names.includes("awsaccesskeyid");
+  const names2 = [...request2.url.searchParams.keys()].map((n2) => n2.toLowerCase());
+  return names2.includes("x-amz-signature") || names2.includes("signature") && names2.includes("awsaccesskeyid");
 }
 function keepsOriginal(request2, api) {
   return api.protocol === "aws-query" || api.protocol === "aws-json" || api.protocol === "rest-xml" || api.protocol === "s3" || isAwsSigned(request2);
@@ -78913,9 +79147,9 @@ function multipartFields(headers, text2) {
     if (dispositions.length !== 1) return null;
     const disposition = dispositions[0] ?? "";
     if (/[;\s]name\*\s*=/i.test(disposition)) return null;
-    const names = [...disposition.matchAll(/;\s*name\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s"]+))/gi)];
-    if (names.length !== 1) return null;
-    const name = names[0]?.[1] ?? names[0]?.[2];
+    const names2 = [...disposition.matchAll(/;\s*name\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s"]+))/gi)];
+    if (names2.length !== 1) return null;
+    const name = names2[0]?.[1] ?? names2[0]?.[2];
     if (name === void 0 || name === "" || name.includes("\\")) return null;
     const file = /;\s*filename\*?\s*=/i.test(disposition);
     pairs.push({ name, value: file ? { file: content } : content });
@@ -79155,12 +79389,12 @@ function selectionOf(document, name) {
   return selection;
 }
 function selectOperation(operations, name) {
-  const names = /* @__PURE__ */ new Set();
+  const names2 = /* @__PURE__ */ new Set();
   for (const operation of operations) {
     const own2 = operation.name?.value;
     if (own2 === void 0) continue;
-    if (names.has(own2)) fail(EXTRACT_CODES.operationNotFound, `the graphql document defines ${labelled("operation", own2, "name", "an operation name")} more than once`);
-    names.add(own2);
+    if (names2.has(own2)) fail(EXTRACT_CODES.operationNotFound, `the graphql document defines ${labelled("operation", own2, "name", "an operation name")} more than once`);
+    names2.add(own2);
   }
   if (operations.length > 1 && operations.some((o) => o.name === void 0)) {
     fail(EXTRACT_CODES.operationNotFound, "the graphql document has an anonymous operation next to other operations");
@@ -79291,6 +79525,26 @@ function resolveVariables(operation, supplied) {
   }
   return out;
 }
+function checkVariables(operation, supplied) {
+  const definitions = operation.variableDefinitions ?? [];
+  if (definitions.length > 16) {
+    resolveVariables(operation, supplied);
+    return;
+  }
+  for (let i = 0; i < definitions.length; i++) {
+    const definition = definitions[i];
+    const name = definition.variable.name.value;
+    for (let j = 0; j < i; j++) if (definitions[j].variable.name.value === name) fail(EXTRACT_CODES.graphqlSyntax, `graphql variable \`$${name}\` is declared twice`);
+    const has = hasOwn(supplied, name) && supplied[name] !== void 0;
+    let value = null;
+    if (has) value = supplied[name];
+    else if (definition.defaultValue) value = valueOf(definition.defaultValue, /* @__PURE__ */ new Map(), operation);
+    else if (isNonNull(definition.type)) fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but has no value`);
+    if (value === null && isNonNull(definition.type)) {
+      fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but is null`);
+    }
+  }
+}
 function isNonNull(type) {
   return type.kind === import_graphql3.Kind.NON_NULL_TYPE;
 }
@@ -79376,21 +79630,21 @@ function persistedMembers(record2) {
 }
 
 // src/extract/protocols/graphql/canonical.ts
-function canonicalGraphqlRequest(entry, limits, method) {
+function canonicalGraphqlRequest(entry, limits, method, text2) {
   if (!isRecord(entry)) fail(EXTRACT_CODES.invalidBody, "a graphql request must be a json object");
   checkMemberCase(entry, GRAPHQL_MEMBERS);
   const persisted = persistedMembers(entry);
   if (entry.query !== void 0 && entry.query !== null && persisted.length > 0) persistedNextToQuery(persisted);
   if (persisted.length > 0) fail(EXTRACT_CODES.missingQuery, "the request names a stored document and the api declares no trusted documents");
   try {
-    return canonical2(entry, limits, method);
+    return canonical2(entry, limits, method, text2);
   } catch (e) {
     if (e instanceof ExtractFailure) throw e;
     if (e instanceof RangeError) fail(EXTRACT_CODES.limitExceeded, "graphql document is nested too deeply");
     throw e;
   }
 }
-function canonical2(entry, limits, method) {
+function canonical2(entry, limits, method, text2) {
   const { query, operationName } = entry;
   if (query === void 0 || query === null || typeof query === "string" && query.trim() === "") fail(EXTRACT_CODES.missingQuery, "the request has no graphql `query`");
   if (typeof query !== "string") fail(EXTRACT_CODES.invalidBody, "graphql `query` must be a string");
@@ -79407,7 +79661,42 @@ function canonical2(entry, limits, method) {
   }
   const { operation, fragments } = selectionOf(document, typeof operationName === "string" && operationName !== "" ? operationName : null);
   if (method === "GET" && operation.operation !== "query") fail(EXTRACT_CODES.notForwardable, `a graphql ${operation.operation} sent with GET, which servers refuse`);
-  const variables = resolveVariables(operation, supplied);
+  const conditional = query.includes("@skip") || query.includes("@include");
+  let shape;
+  if (conditional) shape = written(operation, fragments, limits, pruneWith(operation, resolveVariables(operation, supplied)), true);
+  else {
+    checkVariables(operation, supplied);
+    shape = unconditional(operation, fragments, limits);
+  }
+  const { kept, document: printedDocument, printed: printed2, head } = shape;
+  const out = { query: printed2 };
+  if (operation.name !== void 0) out.operationName = operation.name.value;
+  const values2 = {};
+  for (const d of kept.variableDefinitions ?? []) {
+    const name = d.variable.name.value;
+    if (hasOwn(supplied, name) && supplied[name] !== void 0) values2[name] = supplied[name];
+  }
+  if (hasOwnMember(values2)) out.variables = values2;
+  const json2 = out.variables === void 0 ? `${head}}` : `${head},"variables":${(text2 !== void 0 && sentAsWritten(entry, supplied, kept) ? stableMemberText(text2, entry, "variables") : void 0) ?? JSON.stringify(out.variables)}}`;
+  return { request: out, document: printedDocument, json: json2 };
+}
+function hasOwnMember(record2) {
+  for (const key in record2) if (hasOwn(record2, key)) return true;
+  return false;
+}
+function sentAsWritten(entry, supplied, kept) {
+  if (entry.variables !== supplied) return false;
+  const names2 = Object.keys(supplied);
+  let at = 0;
+  for (const d of kept.variableDefinitions ?? []) {
+    const name = d.variable.name.value;
+    if (!hasOwn(supplied, name) || supplied[name] === void 0) continue;
+    if (name === "__proto__" || names2[at] !== name) return false;
+    at++;
+  }
+  return at === names2.length;
+}
+function pruneWith(operation, variables) {
   const condition = (directive) => {
     const [argument, ...rest] = directive.arguments ?? [];
     if (argument === void 0 || argument.name.value !== "if" || rest.length > 0) fail(EXTRACT_CODES.unreadableDirective, `\`@${directive.name.value}\` takes exactly one argument \`if\``);
@@ -79415,7 +79704,7 @@ function canonical2(entry, limits, method) {
     if (typeof value !== "boolean") fail(EXTRACT_CODES.unreadableDirective, `\`@${directive.name.value}(if:)\` is not a boolean`);
     return value;
   };
-  const pruneWith = (node) => (0, import_graphql4.visit)(node, {
+  return (node) => (0, import_graphql4.visit)(node, {
     enter(n2) {
       if (n2.kind !== import_graphql4.Kind.FIELD && n2.kind !== import_graphql4.Kind.INLINE_FRAGMENT && n2.kind !== import_graphql4.Kind.FRAGMENT_SPREAD) return void 0;
       const seen = /* @__PURE__ */ new Set();
@@ -79439,18 +79728,6 @@ function canonical2(entry, limits, method) {
       }
     }
   });
-  const conditional = query.includes("@skip") || query.includes("@include");
-  const { kept, document: printedDocument, printed: printed2, head } = conditional ? written(operation, fragments, limits, pruneWith, true) : unconditional(operation, fragments, limits);
-  const out = { query: printed2 };
-  if (operation.name !== void 0) out.operationName = operation.name.value;
-  const values2 = {};
-  for (const d of kept.variableDefinitions ?? []) {
-    const name = d.variable.name.value;
-    if (hasOwn(supplied, name) && supplied[name] !== void 0) values2[name] = supplied[name];
-  }
-  if (Object.keys(values2).length > 0) out.variables = values2;
-  const json2 = out.variables === void 0 ? `${head}}` : `${head},"variables":${JSON.stringify(out.variables)}}`;
-  return { request: out, document: printedDocument, json: json2 };
 }
 function written(operation, fragments, limits, prune2, conditional) {
   const pruned = prune2(operation);
@@ -79630,17 +79907,25 @@ function canonicalGraphql(request2, api, limits) {
   const entries2 = graphqlRequests(request2, api);
   const type = mediaType(request2.headers);
   const batch = request2.method === "POST" && type !== "application/graphql" && request2.text.trimStart().startsWith("[");
-  const written2 = entries2.map((entry) => canonicalGraphqlRequest(expandStoredDocument(entry, api), limits, request2.method));
-  return {
+  const texts2 = request2.method === "POST" && type !== "application/graphql" ? entryTexts(request2, entries2, batch) : void 0;
+  const written2 = entries2.map((entry, i) => {
+    const expanded = expandStoredDocument(entry, api);
+    return canonicalGraphqlRequest(expanded, limits, request2.method, expanded === entry ? texts2?.[i] : void 0);
+  });
+  const message3 = {
     method: "POST",
     target: request2.url.pathname,
     contentType: "application/json",
     // `JSON.stringify` of the request, or of the batch: its elements joined by `,` in brackets.
-    body: batch ? `[${written2.map((w) => w.json).join(",")}]` : written2[0].json,
-    // Reading the written request back parses its document within `MAX_TOKENS`: a larger bound
-    // than that leaves the reading back to decide.
-    ...limits.maxTokens <= MAX_TOKENS ? { decided: written2.map(decidedMessage) } : {}
+    body: batch ? `[${written2.map((w) => w.json).join(",")}]` : written2[0].json
   };
+  if (limits.maxTokens <= MAX_TOKENS) message3.decided = written2.map(decidedMessage);
+  return message3;
+}
+function entryTexts(request2, entries2, batch) {
+  const text2 = stableJsonText(request2);
+  if (text2 === void 0) return void 0;
+  return batch ? stableElementTexts(text2, entries2) : [text2];
 }
 function graphqlRequests(request2, api) {
   const { method, url, headers, text: text2, limit } = request2;
@@ -79686,8 +79971,8 @@ function graphqlRequests(request2, api) {
   return body;
 }
 var MEMBERS_BY_FOLD = new Map(GRAPHQL_MEMBERS.map((m) => [goFold(m), m]));
-function checkMemberForms(names, spelled) {
-  for (const name of names) {
+function checkMemberForms(names2, spelled) {
+  for (const name of names2) {
     if (spelled.includes(name)) continue;
     const member = readings(name).map((reading) => MEMBERS_BY_FOLD.get(goFold(reading.split(/[[.]/, 1)[0].trim()))).find((m) => m !== void 0);
     if (member !== void 0) {
@@ -80172,15 +80457,15 @@ var SUBRESOURCE_PARAMETERS = {
 };
 function ordinaryParameter(name, subresource) {
   if (PARAMETERS.has(name)) return true;
-  const lower = name.toLowerCase();
-  if (lower.startsWith("x-amz-")) return !lower.startsWith("x-amz-copy-source");
+  const lower2 = name.toLowerCase();
+  if (lower2.startsWith("x-amz-")) return !lower2.startsWith("x-amz-copy-source");
   return SUBRESOURCE_PARAMETERS[name]?.has(subresource) === true;
 }
 function s3Operations(request2) {
   const { method, url, headers } = request2;
   const ambiguous = (message3) => fail(EXTRACT_CODES.ambiguousParameters, message3);
-  const names = [...url.searchParams.keys()];
-  checkParameterNames(url.search, names, [...SUBRESOURCES]);
+  const names2 = [...url.searchParams.keys()];
+  checkParameterNames(url.search, names2, [...SUBRESOURCES]);
   const segments2 = url.pathname.split("/").slice(1);
   const host = readS3Host(url.hostname);
   if (host.style === "unreadable") fail(EXTRACT_CODES.wrongEndpoint, `the host \`${escape2(url.hostname, 100)}\` is no s3 endpoint name known here: which bucket it names cannot be read one way`);
@@ -80189,12 +80474,12 @@ function s3Operations(request2) {
   const key = segments2.length === 0 ? "" : segments2.map(decode2).join("/");
   if (!virtual && bucket === "" && key !== "") ambiguous("the path starts with an empty bucket segment");
   const scope = bucket === "" ? "service" : key === "" ? "bucket" : "object";
-  const selected2 = names.filter((n2) => SUBRESOURCES.has(n2));
+  const selected2 = names2.filter((n2) => SUBRESOURCES.has(n2));
   const subresources = [...new Set(selected2)];
   if (selected2.length > subresources.length) ambiguous(`${labelled("subresource", selected2[0] ?? "", "key", "a subresource")} is given more than once`);
   if (subresources.length > 1) ambiguous(`the query string names several subresources (${subresources.map((s) => `\`${s}\``).join(", ")}): servers differ on which operation runs`);
   const [subresource = ""] = subresources;
-  const unknown = names.find((n2) => !SUBRESOURCES.has(n2) && !ordinaryParameter(n2, subresource));
+  const unknown = names2.find((n2) => !SUBRESOURCES.has(n2) && !ordinaryParameter(n2, subresource));
   if (unknown !== void 0) {
     fail(EXTRACT_CODES.wrongEndpoint, `${labelled("query parameter", unknown, "key", "a query parameter")} is no known s3 subresource or request parameter: s3 may run an operation other than \`${method}\` on the ${scope}`);
   }
@@ -80649,7 +80934,7 @@ var SEVERITY_OF = { read: 0, write: 1, destructive: 2 };
 
 // src/extract/sql/tool.ts
 function withSqlClass(found, api) {
-  const argument = api.operations.find((o) => o.name === found.name)?.sql?.argument;
+  const argument = operationsOf(api).get(found.name)?.sql?.argument;
   if (argument === void 0) return found;
   checkMemberCase(found.args, [argument], "arguments.");
   const text2 = Object.hasOwn(found.args, argument) ? found.args[argument] : void 0;
@@ -80755,12 +81040,23 @@ function readCaller(headers, api, ir, context3, options, search) {
   } else {
     context3.identity = identityOf2(headers, api.identity);
   }
-  const attempt = parseAttempt(headers, api.identity.attemptHeader);
+  const attemptHeader = api.identity.attemptHeader;
+  if (attemptHeader === null || !headers.has(lowerName(attemptHeader))) return;
+  const attempt = parseAttempt(headers, attemptHeader);
   if ("malformed" in attempt) {
     const header = api.identity.attemptHeader ?? "";
     fail(EXTRACT_CODES.malformedAttempt, `header \`${header}\` must be an integer from 1 to 1000000000, got ${quote(attempt.malformed, "number", "a non-numeric value")}`);
   }
   if (attempt.attempt !== null) context3.attempt = attempt.attempt;
+}
+var lowerNames = /* @__PURE__ */ new Map();
+function lowerName(name) {
+  let lower2 = lowerNames.get(name);
+  if (lower2 === void 0) {
+    if (lowerNames.size >= 256) lowerNames.clear();
+    lowerNames.set(name, lower2 = name.toLowerCase());
+  }
+  return lower2;
 }
 
 // src/replay/run.ts
@@ -81779,13 +82075,13 @@ async function readBundle(bytes, options = {}) {
 }
 function bundleFromEntries(entries2) {
   const files = /* @__PURE__ */ new Map();
-  const names = /* @__PURE__ */ new Map();
+  const names2 = /* @__PURE__ */ new Map();
   let signatures = null;
   for (const e of entries2) {
     if (e.path === SIGNATURES_PATH) signatures = e.bytes;
     else {
       files.set(e.path, e.bytes);
-      names.set(e.path, e.name ?? "/" + e.path);
+      names2.set(e.path, e.name ?? "/" + e.path);
     }
   }
   if ([...files.keys()].some((p) => basename(p) === "patch.json")) {
@@ -81801,7 +82097,7 @@ function bundleFromEntries(entries2) {
     const base = basename(path21);
     if (base === "data.json" || base === "data.yaml" || base === "data.yml") dataFiles.push([path21, content]);
     else if (base === WASM_PATH) {
-      wasmModules.set(names.get(path21) ?? "/" + path21, content);
+      wasmModules.set(names2.get(path21) ?? "/" + path21, content);
     }
   }
   const rootJson = dataFiles.length === 1 && dataFiles[0][0] === DATA_PATH ? fastRootData(dataFiles[0][1]) : null;
@@ -82619,12 +82915,12 @@ var ProgramEncoder = class {
       return { name, cls: BY_NAME, lists: byClass.map((c2) => merged(all, named, c2)) };
     });
     const defaultLists = byClass.map((c2) => merged(all, c2));
-    const names = entries2.map((e) => this.str(e.name));
+    const names2 = entries2.map((e) => this.str(e.name));
     const w = this.main;
     w.align(4);
     const table4 = w.len;
     entries2.forEach((e, i) => {
-      w.u32(names[i]);
+      w.u32(names2[i]);
       w.u32(e.cls);
       for (const l of e.lists) w.u32(l);
     });
@@ -82747,12 +83043,12 @@ function signaturePayload(files, options) {
     }
     claims.scope = options.scope;
   }
-  const names = /* @__PURE__ */ new Set();
+  const names2 = /* @__PURE__ */ new Set();
   const fileItems = files.map((f) => {
-    if (names.has(f.path)) {
+    if (names2.has(f.path)) {
       throw new BlastguardError(BUNDLE_CODES.unwritable, `bundle file \`${f.path}\` is listed twice`, { help: "a bundle names each file once; pass each file to the signer once" });
     }
-    names.add(f.path);
+    names2.add(f.path);
     return `{"name":${goJsonString(f.path)},"hash":"${hashBundleFile(f.path, f.bytes)}","algorithm":"SHA-256"}`;
   });
   const members = Object.entries(claims).map(([k, v]) => [k, canonicalJson(v)]);
@@ -83801,7 +84097,7 @@ var unknownApi = {
   codes: [VALIDATION_CODES.undeclaredApi],
   check({ set, apis }) {
     const out = [];
-    const names = [...apis.keys()];
+    const names2 = [...apis.keys()];
     for (const doc of [...set.policies, ...set.tokens, ...set.inventories ?? []]) {
       const api = doc.value.spec.api;
       if (apis.has(api) || isRejected(set, "Api", api)) continue;
@@ -83810,7 +84106,7 @@ var unknownApi = {
           VALIDATION_CODES.undeclaredApi,
           `${doc.kind.toLowerCase()} \`${doc.name}\` refers to api \`${api}\`, which no \`Api\` declares`,
           doc.locate(["spec", "api"]),
-          didYouMean(api, names) ?? (names.length > 0 ? `declared apis: ${listCode(names)}` : "declare it in an `Api` document (conventionally under `policies/apis/`)")
+          didYouMean(api, names2) ?? (names2.length > 0 ? `declared apis: ${listCode(names2)}` : "declare it in an `Api` document (conventionally under `policies/apis/`)")
         )
       );
     }
@@ -83843,11 +84139,11 @@ var unknownArgument = {
       for (const path21 of Object.keys(args)) {
         const top = path21.split(".")[0] ?? path21;
         if (known.includes(top)) continue;
-        const names = routes.map(([n2]) => `\`${n2}\``).slice(0, 3).join(", ") + (routes.length > 3 ? ` and ${routes.length - 3} more` : "");
+        const names2 = routes.map(([n2]) => `\`${n2}\``).slice(0, 3).join(", ") + (routes.length > 3 ? ` and ${routes.length - 3} more` : "");
         out.push(
           diagnostic(
             VALIDATION_CODES.unknownArgument,
-            `argument \`${top}\` is not a parameter of ${names} in api \`${apiName}\`; the condition on \`${path21}\` reads a value that is never there`,
+            `argument \`${top}\` is not a parameter of ${names2} in api \`${apiName}\`; the condition on \`${path21}\` reads a value that is never there`,
             doc.locate([...at, path21]),
             didYouMean(top, known) ?? "declare the parameter under `http.query` or `http.body` of the route, or name one the route has"
           )
@@ -83992,11 +84288,11 @@ function coversOperations(a, b, api) {
   if (a === void 0 || a.includes("*")) return true;
   if (b === void 0) return false;
   const classes = new Set(a.filter((s) => s.startsWith("class:")).map((s) => s.slice(6)));
-  const names = new Set(a.filter((s) => !s.startsWith("class:")));
+  const names2 = new Set(a.filter((s) => !s.startsWith("class:")));
   return b.every((selector) => {
     if (selector === "*") return false;
     if (selector.startsWith("class:")) return classes.has(selector.slice(6));
-    if (names.has(selector)) return true;
+    if (names2.has(selector)) return true;
     const op = api.spec.operations[selector];
     if (op) return classes.has(op.class);
     if (classifyOperationName(selector, null) === "destructive") return classes.has("destructive");
@@ -84659,14 +84955,14 @@ function suiteHome(suites, tests) {
   const first = suites[0];
   return first === void 0 ? tests : path9.posix.dirname(first.file);
 }
-function noMatch(options, names) {
+function noMatch(options, names2) {
   const parts = [
     ...options.fixture === void 0 ? [] : [`fixture \`${options.fixture}\``],
     ...options.step === void 0 ? [] : [`steps containing \`${options.step}\``]
   ];
-  const fixtureKnown = options.fixture === void 0 || names.includes(options.fixture);
-  const near = options.fixture === void 0 || fixtureKnown ? void 0 : closest(options.fixture, names);
-  const help = near !== void 0 ? `did you mean \`${near}\`?` : fixtureKnown ? "the step filter matches a part of a step or case name, case-sensitively" : `fixtures: ${names.map((n2) => `\`${n2}\``).join(", ") || "(none)"}`;
+  const fixtureKnown = options.fixture === void 0 || names2.includes(options.fixture);
+  const near = options.fixture === void 0 || fixtureKnown ? void 0 : closest(options.fixture, names2);
+  const help = near !== void 0 ? `did you mean \`${near}\`?` : fixtureKnown ? "the step filter matches a part of a step or case name, case-sensitively" : `fixtures: ${names2.map((n2) => `\`${n2}\``).join(", ") || "(none)"}`;
   return testDiagnostic(TEST_CODES.filterMatchesNothing, `no replay step or test case matches ${parts.join(" and ")}`, fileStart(options.tests), help);
 }
 function distinct(diagnostics) {
@@ -85798,9 +86094,9 @@ var MODES2 = /* @__PURE__ */ new Set(["allow", "shadow", "deny"]);
 function revisionOf(event) {
   const bundles = record(event["bundles"]);
   if (bundles !== null) {
-    const names = Object.keys(bundles);
-    if (names.length === 1) return `${names[0]}@${text(record(bundles[names[0]])?.["revision"]) ?? "?"}`;
-    if (names.length > 1) return names.sort().map((n2) => `${n2}@${text(record(bundles[n2])?.["revision"]) ?? "?"}`).join(",");
+    const names2 = Object.keys(bundles);
+    if (names2.length === 1) return `${names2[0]}@${text(record(bundles[names2[0]])?.["revision"]) ?? "?"}`;
+    if (names2.length > 1) return names2.sort().map((n2) => `${n2}@${text(record(bundles[n2])?.["revision"]) ?? "?"}`).join(",");
   }
   const legacy = text(event["revision"]);
   return legacy === null ? null : `@${legacy}`;
@@ -87215,8 +87511,8 @@ async function reportLogs(sources, options) {
     throw new BlastguardError(INSIGHT_CODES.badWindow, "the burst window must be positive and the threshold at least 2", { help: "e.g. --burst-window 5m --burst-threshold 5" });
   }
   const unexpected = options.unexpected ?? [];
-  const names = new Map((options.ir?.tokens ?? []).map((t) => [t.fingerprint, t.name]));
-  const aggregate = new Aggregate({ unexpected: callerMatcher(unexpected), tokenName: (fp) => names.get(fp) ?? null, declaresTokens: names.size > 0, bursts });
+  const names2 = new Map((options.ir?.tokens ?? []).map((t) => [t.fingerprint, t.name]));
+  const aggregate = new Aggregate({ unexpected: callerMatcher(unexpected), tokenName: (fp) => names2.get(fp) ?? null, declaresTokens: names2.size > 0, bursts });
   const read2 = await readLogs(sources, (d) => aggregate.add(d), {
     ...options.sinceMs === void 0 ? {} : { sinceMs: options.sinceMs },
     ...options.untilMs === void 0 ? {} : { untilMs: options.untilMs },
@@ -87738,11 +88034,11 @@ function merge2(defaults2, route, options) {
 }
 function addQueryParameters(url, parameters) {
   const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
+  const names2 = Object.keys(parameters);
+  if (names2.length === 0) {
     return url;
   }
-  return url + separator + names.map((name) => {
+  return url + separator + names2.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -88000,8 +88296,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject3 = val !== null && typeof val === "object";
-    const hasToJSON = isObject3 && typeof val.toJSON === "function";
+    const isObject4 = val !== null && typeof val === "object";
+    const hasToJSON = isObject4 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
