@@ -57,6 +57,12 @@ export function stableMemberText(text: string, object: Readonly<Record<string, u
     const length = stableJsonLength(object[name]);
     if (length === undefined) return undefined;
     const start = at + name.length + 3;
+    // The lengths come from the parsed value: had anything changed it after parsing, the slice would
+    // be off. Each member's `"name":` and the `,` or `}` after its value are checked, so an
+    // offset that does not fit the text is never forwarded (the caller writes the value instead).
+    if (text.charCodeAt(at) !== 0x22 || !text.startsWith(name, at + 1) || text.charCodeAt(start - 2) !== 0x22 || text.charCodeAt(start - 1) !== 0x3a) return undefined;
+    const after = text.charCodeAt(start + length);
+    if (after !== 0x2c && after !== 0x7d) return undefined;
     if (name === key) return text.slice(start, start + length);
     at = start + length + 1;
   }

@@ -7,7 +7,16 @@
  */
 
 /** The parts of a request url extraction reads: a WHATWG `URL`, or a `PlainUrl`. */
-export type RequestUrl = Pick<URL, 'protocol' | 'host' | 'hostname' | 'port' | 'pathname' | 'search' | 'searchParams' | 'username' | 'password'>;
+export type RequestUrl = Readonly<Pick<URL, 'protocol' | 'host' | 'hostname' | 'port' | 'pathname' | 'search' | 'username' | 'password'>> & {
+  /**
+   * Read-only: on a `PlainUrl` a change to it would not reach `search`, as it does on a `URL`, and
+   * what is decided would then differ from what is forwarded.
+   */
+  readonly searchParams: ReadonlyUrlParams;
+};
+
+/** The reading half of `URLSearchParams`. */
+export type ReadonlyUrlParams = Pick<URLSearchParams, 'get' | 'getAll' | 'has' | 'keys' | 'values' | 'entries' | 'forEach' | 'size' | typeof Symbol.iterator>;
 
 /** `new URL('http://' + host + target)` of a plain host and target, read without one. */
 class PlainUrl implements RequestUrl {

@@ -90,3 +90,14 @@ test('each way of writing otherwise is declined', () => {
     expect(JSON.stringify(JSON.parse(text))).toBe(text);
   }
 });
+
+test('a parsed value changed after parsing never yields a misaligned slice of the text', () => {
+  // The review's case: the lengths come from the parsed object; a changed value must not shift the slice.
+  const text = '{"query":"q","variables":{"id":"production-1"},"operationName":"x"}';
+  const read = JSON.parse(text) as Record<string, unknown>;
+  expect(stableMemberText(text, read, 'variables')).toBe('{"id":"production-1"}');
+  (read['variables'] as Record<string, unknown>)['id'] = 'p1';
+  expect(stableMemberText(text, read, 'variables')).toBeUndefined();
+  read['query'] = 'longer query';
+  expect(stableMemberText(text, read, 'variables')).toBeUndefined();
+});

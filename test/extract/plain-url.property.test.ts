@@ -59,3 +59,11 @@ test('parseUrl reads a plain request as it reads one through URL', () => {
   expect(parseUrl('/graphql/./v2', headers('backboard.railway.com'))).toBeInstanceOf(URL);
   expect(parseUrl('/graphql/v2', headers('Backboard.railway.com'))).toBeInstanceOf(URL);
 });
+
+test('the query a request url offers can be read, not changed', () => {
+  // On a PlainUrl a change to searchParams would not reach search, as it does on a URL: the type forbids it.
+  const url = plainUrl('api.github.com', '/repos/acme/web?per_page=1');
+  expect(url?.searchParams.get('per_page')).toBe('1');
+  // @ts-expect-error: RequestUrl's searchParams is read-only
+  expect(() => url?.searchParams.append).not.toThrow();
+});
