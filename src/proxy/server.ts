@@ -65,18 +65,23 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
       const path = query === -1 ? url : url.slice(0, query);
       if (STATUS_PATHS.has(path)) return status(path, options.enforcer, req, res);
     }
-    const target = req.url;
-    const upstream = route(req);
-    if (upstream === null) return sendProblem(res, 421, PROXY_CODES.noUpstream, 'the request names no api this proxy forwards to (by host, or as the first path segment)');
-    const signed = signedHostRefusal(req, upstream);
-    if (signed !== null) return sendProblem(res, 421, PROXY_CODES.signedHostChanged, signed);
-    // Links and redirects the upstream names lead back through the proxy, under the segment the request was routed by.
-    const rewrite = rewriters(options.enforcer.catalog()?.apis ?? NO_APIS, upstream, req.headers.host, req.url !== target);
-    if (rewrite !== null) {
-      const requestPath = req.url;
-      rewriteResponseLinks(res, (url) => rewrite(url, requestPath));
+    // What throws here would be an uncaught exception, ending the process for every client: it is this request's 500.
+    try {
+      const target = req.url;
+      const upstream = route(req);
+      if (upstream === null) return sendProblem(res, 421, PROXY_CODES.noUpstream, 'the request names no api this proxy forwards to (by host, or as the first path segment)');
+      const signed = signedHostRefusal(req, upstream);
+      if (signed !== null) return sendProblem(res, 421, PROXY_CODES.signedHostChanged, signed);
+      // Links and redirects the upstream names lead back through the proxy, under the segment the request was routed by.
+      const rewrite = rewriters(options.enforcer.catalog()?.apis ?? NO_APIS, upstream, req.headers.host, req.url !== target);
+      if (rewrite !== null) {
+        const requestPath = req.url;
+        rewriteResponseLinks(res, (url) => rewrite(url, requestPath));
+      }
+      handle(req, res, upstream, answerFailure);
+    } catch (error) {
+      answerFailure(res, { error });
     }
-    handle(req, res, upstream, answerFailure);
     return undefined;
   });
   const listening = await listenOn(server, options.host ?? '127.0.0.1', options.port, (m, cause) => new ProxyError(PROXY_CODES.listenFailed, m, { cause }));

@@ -40,8 +40,9 @@ describe('CONNECT authority parsing against the URL parser', () => {
       }),
       { numRuns: 3000 },
     );
-    // Not vacuous: a good share of the inputs were accepted and compared.
-    expect(accepted).toBeGreaterThan(300);
+    // Not vacuous: a good share of the inputs were accepted and compared (about 335 of 3,000 on
+    // average, standard deviation 16; 300 failed one seed in 57).
+    expect(accepted).toBeGreaterThan(150);
   });
 });
 
