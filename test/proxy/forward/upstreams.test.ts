@@ -50,3 +50,35 @@ describe('forward mode with two apis', () => {
     expect(seen.railway).toEqual(['POST /graphql/v2', 'POST /graphql/v2', 'POST /graphql/v2']);
   }, 60_000);
 });
+
+describe('forward mode with two apis overridden onto one upstream', () => {
+  // The kept upstream objects are keyed on the api as well as the origin: two apis at one url
+  // must each be decided as themselves (an upstream object carries its api).
+  let shared: Server;
+  let rig: ForwardRig;
+  beforeAll(async () => {
+    shared = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"me":{"id":"u1"}}}'));
+    });
+    await new Promise<void>((r) => shared.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(shared.address() as AddressInfo).port}`;
+    rig = await startForwardRig([{ api: 'github-rest', url }, { api: 'railway', url }], new Map([['railway', RAILWAY_INVENTORY]]));
+  }, 60_000);
+  afterAll(async () => {
+    await rig?.close();
+    shared?.closeAllConnections();
+    await new Promise<void>((r) => shared?.close(() => r()));
+  });
+
+  it('decides each call under the api of the host it names', async () => {
+    rig.decided.length = 0;
+    for (let i = 0; i < 2; i++) {
+      const g = await through(rig, 'api.github.com', '/repos/acme/web', { headers: { authorization: 'Bearer fake-github-developer-gh-token' } });
+      expect(g.status, g.body).toBe(200);
+      const r = await through(rig, 'backboard.railway.com', '/graphql/v2', { method: 'POST', headers: { authorization: `Bearer ${DOMAINS_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { id } }' }) });
+      expect(r.status, r.body).toBe(200);
+    }
+    expect(rig.decided.map((d) => d.input['api'])).toEqual(['github-rest', 'railway', 'github-rest', 'railway']);
+  }, 60_000);
+});
