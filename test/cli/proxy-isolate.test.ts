@@ -137,6 +137,19 @@ describe('blastguard proxy serves from an isolate with a sized young generation'
     }
   });
 
+  it('stderr closed by its reader: a start-up error and an uncaught failure after listening still exit 1, as without a worker', async () => {
+    const bad = ['proxy', '--bundle', 'bundle.tar.gz', '--verification-key', 'key.pem', '--signing-alg', 'ES256', '--listen', '127.0.0.1:0', '--upstream', 'nope=http://127.0.0.1:9'];
+    for (const tuning of ['on', 'off']) {
+      const spawned = spawnCli(bad, dir, { [HEAP_TUNING_ENV]: tuning });
+      spawned.child.stderr!.destroy();
+      expect(await spawned.exit, `start-up error, ${tuning}`).toEqual({ code: 1, signal: null });
+      // The probe's throw comes 50 ms after listening: its stack meets the closed pipe.
+      const proxy = await start(args, dir, { PROXY_ISOLATE_PROBE_THROW: '1', [HEAP_TUNING_ENV]: tuning });
+      proxy.child.stderr!.destroy();
+      expect(await proxy.exit, `uncaught failure, ${tuning}`).toEqual({ code: 1, signal: null });
+    }
+  });
+
   it('a signal before the proxy serves ends the process by that signal, as without a worker', async () => {
     const spawned = spawnCli(args, dir);
     // Relayed to the worker, which has no listener yet: raised again on the process.
