@@ -37,7 +37,8 @@ const RELAYED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
  *   the worker's `exit`);
  * - signals reach only the main thread: SIGINT and SIGTERM are relayed, and one the worker has no
  *   listener for (before the proxy serves, after it drained) is raised again here with our
- *   handlers removed, so it ends the process as it would have without a worker;
+ *   handler for it removed, so it ends the process as it would have without a worker, unless
+ *   another listener of this thread handles it (then nothing more happens, as without a worker);
  * - an uncaught exception ends the worker (its sockets close with its isolate) and is printed as
  *   Node prints one, with exit code 1;
  * - a pipe closed by its reader ends the worker (`pipeClosed`) with the exit code it has set, so
@@ -52,10 +53,14 @@ export function runInSizedIsolate(argv: string[], terminals: Terminals): Serving
     for (const signal of RELAYED) process.off(signal, relay);
   };
   for (const signal of RELAYED) process.on(signal, relay);
-  worker.on('message', (m: UnhandledSignalMessage) => {
-    if (!RELAYED.includes(m.unhandledSignal)) return;
-    stopRelaying();
-    process.kill(process.pid, m.unhandledSignal);
+  worker.on('message', ({ unhandledSignal: signal }: UnhandledSignalMessage) => {
+    if (!RELAYED.includes(signal)) return;
+    // In-process, another listener (a telemetry preload's) would have taken the signal and the
+    // process gone on: so here too. Only with no listener but ours does the default action apply.
+    // The relay is not put back after `kill`: the signal arrives asynchronously.
+    if (process.listeners(signal).some((listener) => listener !== relay)) return;
+    process.off(signal, relay);
+    process.kill(process.pid, signal);
   });
   let exited = false;
   const exitCode = new Promise<number>((resolve) => {

@@ -4,10 +4,16 @@
 // says which isolate serves, its heap size limit (the old generation's and, in V8, three times the
 // largest semi-space: --max-semi-space-size shows there) and its new space now (a semi-space's
 // capacity, never below --min-semi-space-size), on stderr. With
-// PROXY_ISOLATE_PROBE_THROW set, that isolate then throws an exception nothing catches.
+// PROXY_ISOLATE_PROBE_THROW set, that isolate then throws an exception nothing catches. With
+// PROXY_ISOLATE_PROBE_MARK_WORKER set, a worker thread says so as it starts (the main thread has then
+// set up its relay of signals); with PROXY_ISOLATE_PROBE_MAIN_SIGTERM set, the main thread listens
+// for SIGTERM as a telemetry preload does (`process.on('SIGTERM', () => sdk.shutdown())`).
 import net from 'node:net';
 import v8 from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
+
+if (!isMainThread && process.env.PROXY_ISOLATE_PROBE_MARK_WORKER) process.stderr.write('proxy-isolate-probe worker started\n');
+if (isMainThread && process.env.PROXY_ISOLATE_PROBE_MAIN_SIGTERM) process.on('SIGTERM', () => process.stderr.write('proxy-isolate-probe main thread saw SIGTERM\n'));
 
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function (...args) {

@@ -9,7 +9,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROXY_CODES } from '../../src/proxy/index.js';
 import { HEAP_TUNING_ENV, PROXY_YOUNG_GENERATION_FLAGS } from '../../src/cli/young-generation.js';
 import { REPO, runCli } from '../helpers/cli.js';
@@ -36,15 +36,31 @@ interface Spawned {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Every proxy a test spawned: killed after each test, so that a failed one leaves none serving. */
+const children = new Set<ChildProcess>();
+
 /** `node [nodeFlags] --import probe bin.js args…` with exactly `env` (and PATH). */
 function spawnCli(args: string[], cwd: string, env: Record<string, string> = {}, nodeFlags: string[] = []): Spawned {
   const child = spawn(process.execPath, [...nodeFlags, '--import', PROBE, BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '', ...env } });
+  children.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return { child, stdout: () => stdout, stderr: () => stderr, exit };
+}
+
+/** Resolves once the process's stderr matches `pattern`. */
+function stderrMatches(spawned: Spawned, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (pattern.test(spawned.stderr())) resolve();
+    };
+    spawned.child.stderr!.on('data', check);
+    check();
+    void spawned.exit.then(({ code, signal }) => reject(new Error(`exited ${code ?? signal} before ${pattern}: ${spawned.stderr()}`)));
+  });
 }
 
 /** Starts the proxy and resolves once it printed its start-up line and the probe its isolate. */
@@ -96,6 +112,10 @@ describe('blastguard proxy serves from an isolate with a sized young generation'
     expect((await runCli(['proxy', 'ca', 'init', '--out', 'ca'], { cwd: dir })).code).toBe(0);
     args = ['proxy', '--bundle', 'bundle.tar.gz', '--verification-key', 'key.pem', '--signing-alg', 'ES256', '--listen', '127.0.0.1:0', '--upstream', `github-rest=http://127.0.0.1:${(upstream.address() as AddressInfo).port}`];
   }, 60_000);
+  afterEach(() => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    children.clear();
+  });
   afterAll(async () => {
     upstream?.closeAllConnections();
     await new Promise<void>((r) => upstream?.close(() => r()));
@@ -151,12 +171,26 @@ describe('blastguard proxy serves from an isolate with a sized young generation'
   });
 
   it('a signal before the proxy serves ends the process by that signal, as without a worker', async () => {
-    const spawned = spawnCli(args, dir);
-    // Relayed to the worker, which has no listener yet: raised again on the process.
-    await new Promise((r) => setTimeout(r, 100));
+    const spawned = spawnCli(args, dir, { PROXY_ISOLATE_PROBE_MARK_WORKER: '1' });
+    // The worker thread exists, so the main thread relays signals; the proxy does not listen for
+    // them yet (it has not even loaded its modules). Relayed, unhandled, raised again on the process.
+    await stderrMatches(spawned, /^proxy-isolate-probe worker started$/m);
     spawned.child.kill('SIGTERM');
     expect(await spawned.exit).toEqual({ code: null, signal: 'SIGTERM' });
   });
+
+  it('a signal before the proxy serves that another main-thread listener handles is left to it; SIGTERM and SIGINT still drain later, as without a worker', async () => {
+    for (const later of ['SIGTERM', 'SIGINT'] as const) {
+      const spawned = spawnCli(args, dir, { PROXY_ISOLATE_PROBE_MARK_WORKER: '1', PROXY_ISOLATE_PROBE_MAIN_SIGTERM: '1' });
+      await stderrMatches(spawned, /^proxy-isolate-probe worker started$/m);
+      spawned.child.kill('SIGTERM');
+      await stderrMatches(spawned, /listening on http/);
+      expect(spawned.stderr(), later).toContain('proxy-isolate-probe main thread saw SIGTERM\n');
+      spawned.child.kill(later);
+      expect(await spawned.exit, later).toEqual({ code: 0, signal: null });
+      expect(userStderr(spawned.stderr()), later).toContain('blastguard proxy: draining');
+    }
+  }, 60_000);
 
   it('a start-up error is the same located, coded error with exit 1, and nothing listens', async () => {
     const bad = ['proxy', '--bundle', 'bundle.tar.gz', '--verification-key', 'key.pem', '--signing-alg', 'ES256', '--listen', '127.0.0.1:0', '--upstream', 'nope=http://127.0.0.1:9'];
