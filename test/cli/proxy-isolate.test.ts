@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROXY_CODES } from '../../src/proxy/index.js';
-import { HEAP_TUNING_ENV, PROXY_YOUNG_GENERATION_FLAGS } from '../../src/cli/young-generation.js';
+import { HEAP_TUNING_ENV, PROXY_YOUNG_GENERATION_FLAGS, servesWithSizedYoungGeneration } from '../../src/cli/young-generation.js';
 import { REPO, runCli } from '../helpers/cli.js';
 import { requireBuiltCli } from '../guard/support.js';
 import { signedPolicies } from '../proxy/support.js';
@@ -96,6 +96,35 @@ function heapSizeLimitWith(flags: readonly string[]): number {
 
 /** The process's stderr without the probe's lines: what a user sees. */
 const userStderr = (text: string): string => text.replace(/^proxy-isolate-probe .*\n/gm, '');
+
+describe('servesWithSizedYoungGeneration: when the proxy sizes its young generation itself', () => {
+  const serve = ['proxy', '--bundle', 'b.tar.gz'];
+  it('by default, for `proxy` only', () => {
+    expect(servesWithSizedYoungGeneration(serve, {}, [])).toBe(true);
+    expect(servesWithSizedYoungGeneration(['proxy', 'ca', 'init'], {}, [])).toBe(false);
+    expect(servesWithSizedYoungGeneration(['validate'], {}, [])).toBe(false);
+    expect(servesWithSizedYoungGeneration(serve, { [HEAP_TUNING_ENV]: 'off' }, [])).toBe(false);
+  });
+
+  it('not when the operator sized the heap: semi-space flags or --max-heap-size, in any spelling, on the command line or in NODE_OPTIONS', () => {
+    for (const flag of ['--max-semi-space-size=8', '--min_semi_space_size=2', '--max-heap-size=300', '--max_heap_size=300', '--max-heap_size=300']) {
+      expect(servesWithSizedYoungGeneration(serve, {}, [flag]), flag).toBe(false);
+      expect(servesWithSizedYoungGeneration(serve, { NODE_OPTIONS: `--require x.js ${flag}` }, []), flag).toBe(false);
+    }
+  });
+
+  it('reads NODE_OPTIONS as Node does: double quotes and backslash escapes inside them', () => {
+    for (const options of ['"--max-semi-space-size=8"', '--require "a b.js" "--max-semi-space-size"=8', '"--max-semi-space-\\size=8"', ' \t--max-semi-space-size=8']) {
+      expect(servesWithSizedYoungGeneration(serve, { NODE_OPTIONS: options }, []), options).toBe(false);
+    }
+    // A flag's value that merely mentions one is not one.
+    expect(servesWithSizedYoungGeneration(serve, { NODE_OPTIONS: '--title="x --max-semi-space-size=8"' }, [])).toBe(true);
+  });
+
+  it('not for help or the version, which print and end (on the terminal, as they did)', () => {
+    for (const flag of ['--help', '-h', '--version', '-V']) expect(servesWithSizedYoungGeneration([...serve, flag], {}, []), flag).toBe(false);
+  });
+});
 
 describe('blastguard proxy serves from an isolate with a sized young generation', () => {
   let dir: string;
@@ -242,6 +271,8 @@ describe('blastguard proxy serves from an isolate with a sized young generation'
       [{ NODE_OPTIONS: '--max-semi-space-size=8' }, [], ['--max-semi-space-size=8']],
       [{}, ['--max_semi_space_size=32'], ['--max-semi-space-size=32']],
       [{}, ['--min-semi-space-size=2'], ['--min-semi-space-size=2']],
+      // V8 derives the young generation from --max-heap-size too: the operator sized the heap.
+      [{}, ['--max-heap-size=300'], ['--max-heap-size=300']],
     ] as const) {
       const proxy = await start(args, dir, env, [...flags]);
       const what = JSON.stringify({ env, flags });
