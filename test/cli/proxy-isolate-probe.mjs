@@ -15,11 +15,15 @@ import { isMainThread } from 'node:worker_threads';
 if (!isMainThread && process.env.PROXY_ISOLATE_PROBE_MARK_WORKER) process.stderr.write('proxy-isolate-probe worker started\n');
 if (isMainThread && process.env.PROXY_ISOLATE_PROBE_MAIN_SIGTERM) process.on('SIGTERM', () => process.stderr.write('proxy-isolate-probe main thread saw SIGTERM\n'));
 
+// New space before the thread has allocated much: --min-semi-space-size shows here (by the time a
+// proxy listens, Node's default 1 MiB semi-spaces have already grown past 16 MiB).
+const newSpaceAtStart = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function (...args) {
   this.once('listening', () => {
     const newSpace = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-    process.stderr.write(`proxy-isolate-probe ${JSON.stringify({ mainThread: isMainThread, heapSizeLimit: v8.getHeapStatistics().heap_size_limit, newSpaceBytes: newSpace?.space_size ?? 0 })}\n`);
+    process.stderr.write(`proxy-isolate-probe ${JSON.stringify({ mainThread: isMainThread, heapSizeLimit: v8.getHeapStatistics().heap_size_limit, newSpaceBytes: newSpace?.space_size ?? 0, newSpaceAtStartBytes: newSpaceAtStart })}\n`);
     if (process.env.PROXY_ISOLATE_PROBE_THROW) {
       setTimeout(() => {
         throw new Error('proxy-isolate-probe: an uncaught failure in the serving isolate');

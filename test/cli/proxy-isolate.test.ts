@@ -23,7 +23,7 @@ const MiB = 1024 * 1024;
 interface Running {
   child: ChildProcess;
   url: string;
-  isolate: { mainThread: boolean; heapSizeLimit: number; newSpaceBytes: number };
+  isolate: { mainThread: boolean; heapSizeLimit: number; newSpaceBytes: number; newSpaceAtStartBytes: number };
   stdout: () => string;
   stderr: () => string;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -157,7 +157,8 @@ describe('blastguard proxy serves from an isolate with a sized young generation'
     // The largest young generation is that of --max-semi-space-size=64 (Node 20's default: 16)…
     expect(proxy.isolate.heapSizeLimit).toBe(heapSizeLimitWith(PROXY_YOUNG_GENERATION_FLAGS));
     expect(proxy.isolate.heapSizeLimit).toBeGreaterThan(heapSizeLimitWith([]));
-    // …and it has not been below --min-semi-space-size=16 (Node's default starts at 1 MiB).
+    // …and it started at --min-semi-space-size=16 (Node's default starts at 1 MiB: see the `off` test).
+    expect(proxy.isolate.newSpaceAtStartBytes).toBeGreaterThanOrEqual(16 * MiB);
     expect(proxy.isolate.newSpaceBytes).toBeGreaterThanOrEqual(16 * MiB);
     proxy.child.kill('SIGTERM');
     expect(await proxy.exit).toEqual({ code: 0, signal: null });
@@ -255,6 +256,7 @@ describe('blastguard proxy serves from an isolate with a sized young generation'
     const proxy = await start(args, dir, { [HEAP_TUNING_ENV]: 'off' });
     expect(proxy.isolate.mainThread).toBe(true);
     expect(proxy.isolate.heapSizeLimit).toBe(heapSizeLimitWith([]));
+    expect(proxy.isolate.newSpaceAtStartBytes).toBeLessThan(16 * MiB);
     proxy.child.kill('SIGTERM');
     expect(await proxy.exit).toEqual({ code: 0, signal: null });
   });
