@@ -1,6 +1,4 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { main } from './main.js';
-import { processIo } from './process-io.js';
 import type { PipeClosedMessage, ServingWorkerData, SignalMessage, UnhandledSignalMessage } from './serving-isolate.js';
 
 // The serving worker of serving-isolate.ts: the CLI as bin.ts runs it, in an isolate with a sized young generation.
@@ -19,4 +17,7 @@ port.on('message', (m: SignalMessage | PipeClosedMessage) => {
 // The port must not keep the worker alive: it ends when the command has nothing left to do.
 port.unref();
 
+// The commands are loaded after the handler is in place: a signal while they load (~1 s) is
+// answered at once (unhandled: it ends the process), not held until they have.
+const [{ main }, { processIo }] = await Promise.all([import('./main.js'), import('./process-io.js')]);
 process.exitCode = await main(data.argv, processIo({ isTTY: data.isTTY, stdoutIsTTY: data.stdoutIsTTY }));

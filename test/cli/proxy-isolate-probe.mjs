@@ -1,4 +1,4 @@
-/* global setTimeout */
+/* global setTimeout, setImmediate */
 // Preloaded (`node --import`) by proxy-isolate.test.ts into `blastguard proxy`, in every thread
 // (Node runs --import preloads in worker threads too). When a server of this thread listens, it
 // says which isolate serves, its heap size limit (the old generation's and, in V8, three times the
@@ -19,9 +19,21 @@ if (isMainThread && process.env.PROXY_ISOLATE_PROBE_MAIN_SIGTERM) process.on('SI
 // proxy listens, Node's default 1 MiB semi-spaces have already grown past 16 MiB).
 const newSpaceAtStart = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 
+// Once a server of this thread listens, the first SIGTERM listener added after it is the proxy's
+// (serveUntilSignal): said on stderr once it is in place, for a test to signal only then (the
+// start-up line comes just before it: a signal sent on reading that line could beat it).
+let listened = false;
+let signalsHandled = false;
+process.on('newListener', (event) => {
+  if (!listened || signalsHandled || event !== 'SIGTERM') return;
+  signalsHandled = true;
+  setImmediate(() => process.stderr.write('proxy-isolate-probe signals handled\n'));
+});
+
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function (...args) {
   this.once('listening', () => {
+    listened = true;
     const newSpace = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
     process.stderr.write(`proxy-isolate-probe ${JSON.stringify({ mainThread: isMainThread, heapSizeLimit: v8.getHeapStatistics().heap_size_limit, newSpaceBytes: newSpace?.space_size ?? 0, newSpaceAtStartBytes: newSpaceAtStart })}\n`);
     if (process.env.PROXY_ISOLATE_PROBE_THROW) {

@@ -63,14 +63,15 @@ function stderrMatches(spawned: Spawned, pattern: RegExp): Promise<void> {
   });
 }
 
-/** Starts the proxy and resolves once it printed its start-up line and the probe its isolate. */
+/** Starts the proxy and resolves once it printed its start-up line, the probe its isolate, and its signal listeners are in place. */
 async function start(args: string[], cwd: string, env: Record<string, string> = {}, nodeFlags: string[] = []): Promise<Running> {
   const spawned = spawnCli(args, cwd, env, nodeFlags);
   return new Promise((resolve, reject) => {
     const check = (): void => {
       const url = /listening on (http:\/\/[^,\s]+)/.exec(spawned.stderr());
-      const probe = /^proxy-isolate-probe (.*)$/m.exec(spawned.stderr());
-      if (url && probe) resolve({ ...spawned, url: url[1]!, isolate: JSON.parse(probe[1]!) as Running['isolate'] });
+      const probe = /^proxy-isolate-probe (\{.*)$/m.exec(spawned.stderr());
+      const handled = /^proxy-isolate-probe signals handled$/m.test(spawned.stderr());
+      if (url && probe && handled) resolve({ ...spawned, url: url[1]!, isolate: JSON.parse(probe[1]!) as Running['isolate'] });
     };
     spawned.child.stderr!.on('data', check);
     void spawned.exit.then(({ code, signal }) => reject(new Error(`exited ${code ?? signal}: ${spawned.stderr()}`)));
@@ -214,7 +215,7 @@ describe('blastguard proxy serves from an isolate with a sized young generation'
       const spawned = spawnCli(args, dir, { PROXY_ISOLATE_PROBE_MARK_WORKER: '1', PROXY_ISOLATE_PROBE_MAIN_SIGTERM: '1' });
       await stderrMatches(spawned, /^proxy-isolate-probe worker started$/m);
       spawned.child.kill('SIGTERM');
-      await stderrMatches(spawned, /listening on http/);
+      await stderrMatches(spawned, /^proxy-isolate-probe signals handled$/m);
       expect(spawned.stderr(), later).toContain('proxy-isolate-probe main thread saw SIGTERM\n');
       spawned.child.kill(later);
       expect(await spawned.exit, later).toEqual({ code: 0, signal: null });
