@@ -122,7 +122,7 @@ function isolateFigures(collect) {
 }
 
 /** The process's report from the main thread's figures and its workers': see the header. */
-function combined(main, workers) {
+function combined(main, workers, unanswered) {
   const serving = workers[0] ?? main;
   const all = [main, ...workers];
   const sum = (f) => all.reduce((a, x) => a + f(x), 0);
@@ -131,6 +131,8 @@ function combined(main, workers) {
   return {
     pid: process.pid,
     isolates: all.length,
+    // Worker threads that exist but did not answer in time: the figures then lack their isolates.
+    unanswered,
     servedBy: serving === main ? 'main thread' : 'worker thread',
     gc: {
       scavenges: sum((x) => x.gc.scavenges),
@@ -178,7 +180,7 @@ if (isMainThread) {
     const finish = () => {
       clearTimeout(timer);
       pending = undefined;
-      process.stderr.write(PREFIX + JSON.stringify(combined(main, answers.sort((a, b) => a.thread - b.thread))) + '\n');
+      process.stderr.write(PREFIX + JSON.stringify(combined(main, answers.sort((a, b) => a.thread - b.thread), Math.max(0, workers.size - answers.length))) + '\n');
     };
     const timer = setTimeout(finish, WORKER_ANSWER_MS);
     pending = { id, answers, done: finish };

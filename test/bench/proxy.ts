@@ -98,11 +98,23 @@ spec:
     - { id: ${IDS.service}, kind: service, project: pocketos }
 `;
 
+/**
+ * The heap flags the sized bare pass-through runs with in effect: PROXY_YOUNG_GENERATION_FLAGS,
+ * each overridden by the same flag in BENCH_PROXY_NODE_FLAGS (given after them, so it wins).
+ */
+function sizedFlagsInEffect(): string[] {
+  const name = (flag: string): string => flag.split('=')[0]!.replace(/_/g, '-');
+  const theirs = SERVER_NODE_FLAGS.filter((f) => /^--(?:(?:min|max)[-_]semi[-_]space[-_]size|max[-_]heap[-_]size)(?:=|$)/.test(f));
+  return [...PROXY_YOUNG_GENERATION_FLAGS.filter((f) => !theirs.some((t) => name(t) === name(f))), ...theirs];
+}
+
 /** What proxy-probe.mjs reports from inside a server process for one interval. */
 interface Probe {
   pid: number;
   /** V8 isolates in the process (a worker thread is one more) and which thread serves. */
   isolates: number;
+  /** Worker threads that did not answer the probe in time: then the figures are the other isolates' only. */
+  unanswered: number;
   servedBy: 'main thread' | 'worker thread';
   gc: { scavenges: number; scavengeMaxMs: number; scavengeTotalMs: number; major: number; majorMaxMs: number; otherMs: number; totalMs: number };
   cpuMs: number;
@@ -140,7 +152,13 @@ class ServerProcess {
       let server: ServerProcess | undefined;
       const onLine = (line: string): void => {
         if (server !== undefined && line.startsWith(PROBE_PREFIX)) {
-          server.#waiting.shift()?.(JSON.parse(line.slice(PROBE_PREFIX.length)) as Probe);
+          const probe = JSON.parse(line.slice(PROBE_PREFIX.length)) as Probe;
+          if (probe.unanswered > 0) {
+            // Never main-thread figures passed off as the process's: loudly, here and in the output.
+            console.warn(`bench proxy: ${incompleteProbe(probe)}`);
+            incompleteProbes.push(incompleteProbe(probe));
+          }
+          server.#waiting.shift()?.(probe);
           return;
         }
         if (server === undefined) {
@@ -186,9 +204,9 @@ class ServerProcess {
       await run('chrt', ['-a', '-o', '-p', '0', pid]);
       return;
     }
-    const { servedBy } = await this.probe();
+    const { servedBy, unanswered } = await this.probe();
     await run('chrt', ['-a', '-f', '-p', '1', pid]);
-    if (servedBy === 'worker thread') await run('chrt', ['-o', '-p', '0', pid]);
+    if (servedBy === 'worker thread' || unanswered > 0) await run('chrt', ['-o', '-p', '0', pid]);
   }
 
   stop(): Promise<void> {
@@ -304,10 +322,21 @@ const mib = (b: number): string => (b / 1048576).toFixed(1);
 
 /** One line about a server process's interval: its collections, CPU per request and waits. */
 function serverLine(p: Probe, requests: number): string {
+  if (p.unanswered > 0) return `**${incompleteProbe(p)}**; ${serverFigures(p, requests)}`;
+  return `${p.servedBy === 'worker thread' ? 'served by a worker thread; ' : ''}${serverFigures(p, requests)}`;
+}
+
+/** Probes that lacked a worker thread's answer, said once more at the end of the bench output. */
+const incompleteProbes: string[] = [];
+
+function incompleteProbe(p: Probe): string {
+  return `INCOMPLETE: ${p.unanswered} worker thread(s) of process ${p.pid} did not answer the probe; these figures lack their isolates (a serving worker's GC, loop and waits)`;
+}
+
+function serverFigures(p: Probe, requests: number): string {
   const g = p.gc;
   const major = g.major > 0 ? `, ${g.major} full (longest ${ms(g.majorMaxMs)} ms)` : '';
-  const worker = p.servedBy === 'worker thread' ? 'served by a worker thread; ' : '';
-  return `${worker}${g.scavenges} scavenges (longest ${ms(g.scavengeMaxMs)} ms, total ${ms(g.scavengeTotalMs)} ms)${major}; cpu ${((1000 * p.cpuMs) / Math.max(1, requests)).toFixed(0)} µs/req, loop busy ${(100 * p.elu).toFixed(0)} %, waited for a core ${ms(p.runQueueWaitMs)} ms`;
+  return `${g.scavenges} scavenges (longest ${ms(g.scavengeMaxMs)} ms, total ${ms(g.scavengeTotalMs)} ms)${major}; cpu ${((1000 * p.cpuMs) / Math.max(1, requests)).toFixed(0)} µs/req, loop busy ${(100 * p.elu).toFixed(0)} %, waited for a core ${ms(p.runQueueWaitMs)} ms`;
 }
 
 /** Markdown lines for the bench output. */
@@ -352,7 +381,7 @@ export async function benchProxy(root: string): Promise<string[]> {
     const paths = {
       direct: { url: upstream.url, proxy: undefined, label: 'upstream directly' },
       bare: { url: bare.url, proxy: bare, label: 'bare Node pass-through proxy' },
-      bareSized: { url: bareSized.url, proxy: bareSized, label: `bare pass-through, \`${PROXY_YOUNG_GENERATION_FLAGS.join(' ')}\`` },
+      bareSized: { url: bareSized.url, proxy: bareSized, label: `bare pass-through, \`${sizedFlagsInEffect().join(' ')}\`` },
       blastguard: { url: blastguard.url, proxy: blastguard, label: 'blastguard proxy' },
       logged: { url: logged.url, proxy: logged, label: 'blastguard proxy --decision-log FILE' },
     };
@@ -473,6 +502,7 @@ export async function benchProxy(root: string): Promise<string[]> {
         `${during.gc.scavenges} scavenges (longest ${ms(during.gc.scavengeMaxMs)} ms), ${during.gc.major} full collections (longest ${ms(during.gc.majorMaxMs)} ms). ` +
         `Peak rss over the latency runs: bare pass-through ${mib(bareEnd!.maxRss)} MiB, with the same young generation ${mib(bareSizedEnd!.maxRss)} MiB; \`blastguard proxy --decision-log FILE\` ${mib((await logged.probe()).maxRss)} MiB.`,
     ];
+    if (incompleteProbes.length > 0) lines.push('', `**The probe was incomplete ${incompleteProbes.length} time(s): figures above lack a worker thread's isolate.** ${[...new Set(incompleteProbes)].join('; ')}.`);
     return lines;
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

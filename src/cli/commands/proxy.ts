@@ -57,8 +57,9 @@ BG781.
 
 It serves from a worker thread whose V8 young generation is sized for a proxy (semi-spaces of
 16 MiB growing to 64 MiB: far fewer collections under load, about 100 MiB more peak memory).
-Semi-space flags of your own take precedence (--max-semi-space-size in NODE_OPTIONS, either
---min-semi-space-size or --max-semi-space-size on node's command line);
+That young generation (up to 3 x 64 MiB) comes on top of --max-old-space-size.
+Heap sizing flags of your own take precedence (--max-semi-space-size in NODE_OPTIONS,
+--min-semi-space-size, --max-semi-space-size or --max-heap-size on node's command line);
 ${HEAP_TUNING_ENV}=off keeps Node's defaults.
 `;
 
