@@ -78938,6 +78938,9 @@ function stableMemberText(text2, object, key) {
     const length = stableJsonLength(object[name]);
     if (length === void 0) return void 0;
     const start = at + name.length + 3;
+    if (text2.charCodeAt(at) !== 34 || !text2.startsWith(name, at + 1) || text2.charCodeAt(start - 2) !== 34 || text2.charCodeAt(start - 1) !== 58) return void 0;
+    const after = text2.charCodeAt(start + length);
+    if (after !== 44 && after !== 125) return void 0;
     if (name === key) return text2.slice(start, start + length);
     at = start + length + 1;
   }
