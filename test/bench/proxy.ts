@@ -38,7 +38,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { PROXY_YOUNG_GENERATION_FLAGS } from '../../src/cli/young-generation.js';
+import { HEAP_TUNING_ENV, PROXY_YOUNG_GENERATION_FLAGS } from '../../src/cli/young-generation.js';
 import { buildIr } from '../../src/ir/build.js';
 import { loadPolicySet } from '../../src/load/index.js';
 import { loadSigningKey } from '../../src/sign/index.js';
@@ -443,7 +443,9 @@ export async function benchProxy(root: string): Promise<string[]> {
         'as the canonical request over a keep-alive upstream pool; the bare proxy streams the request through a keep-alive `node:http` agent. ' +
         'Both proxies, the upstream and the load are separate processes (as in production); each server process reports its own collections, CPU and ' +
         'core waits from inside (a preloaded probe). `--decision-log FILE` writes every decision as a JSON line.' +
-        ` blastguard runs in its default configuration: it serves from a worker thread whose isolate it creates with \`${PROXY_YOUNG_GENERATION_FLAGS.join(' ')}\`; ` +
+        (process.env[HEAP_TUNING_ENV] === 'off'
+          ? ` blastguard runs with ${HEAP_TUNING_ENV}=off (inherited from the bench's environment): it serves from its main thread with Node's default young generation; `
+          : ` blastguard runs in its default configuration: it serves from a worker thread whose isolate it creates with \`${PROXY_YOUNG_GENERATION_FLAGS.join(' ')}\`; `) +
         'the bare pass-through runs twice, with Node\'s defaults and with those same flags, and blastguard is compared with both.' +
         (SERVER_NODE_FLAGS.length === 0 ? ' No other Node flags.' : ` Every server process (upstream and every proxy alike) also runs with \`${SERVER_NODE_FLAGS.join(' ')}\` (BENCH_PROXY_NODE_FLAGS; semi-space flags there are the operator's and win over blastguard's).`),
       '',
