@@ -46198,11 +46198,11 @@ var require_valueFromAST = __commonJS({
         if (variables == null || !hasOwnProperty(variables, variableName) || variables[variableName] === void 0) {
           return;
         }
-        const variableValue = variables[variableName];
-        if (variableValue === null && (0, _definition.isNonNullType)(type)) {
+        const variableValue2 = variables[variableName];
+        if (variableValue2 === null && (0, _definition.isNonNullType)(type)) {
           return;
         }
-        return variableValue;
+        return variableValue2;
       }
       if ((0, _definition.isNonNullType)(type)) {
         if (valueNode.kind === _kinds.Kind.NULL) {
@@ -79516,17 +79516,19 @@ function resolveVariables(operation, supplied) {
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
     if (out.has(name)) fail(EXTRACT_CODES.graphqlSyntax, `graphql variable \`$${name}\` is declared twice`);
-    const has = hasOwn(supplied, name) && supplied[name] !== void 0;
-    let value = null;
-    if (has) value = supplied[name];
-    else if (definition.defaultValue) value = valueOf(definition.defaultValue, /* @__PURE__ */ new Map(), operation);
-    else if (isNonNull(definition.type)) fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but has no value`);
-    if (value === null && isNonNull(definition.type)) {
-      fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but is null`);
-    }
-    out.set(name, value);
+    out.set(name, variableValue(operation, definition, name, supplied));
   }
   return out;
+}
+function variableValue(operation, definition, name, supplied) {
+  let value = null;
+  if (hasOwn(supplied, name) && supplied[name] !== void 0) value = supplied[name];
+  else if (definition.defaultValue) value = valueOf(definition.defaultValue, /* @__PURE__ */ new Map(), operation);
+  else if (isNonNull(definition.type)) fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but has no value`);
+  if (value === null && isNonNull(definition.type)) {
+    fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but is null`);
+  }
+  return value;
 }
 function checkVariables(operation, supplied) {
   const definitions = operation.variableDefinitions ?? [];
@@ -79538,14 +79540,7 @@ function checkVariables(operation, supplied) {
     const definition = definitions[i];
     const name = definition.variable.name.value;
     for (let j = 0; j < i; j++) if (definitions[j].variable.name.value === name) fail(EXTRACT_CODES.graphqlSyntax, `graphql variable \`$${name}\` is declared twice`);
-    const has = hasOwn(supplied, name) && supplied[name] !== void 0;
-    let value = null;
-    if (has) value = supplied[name];
-    else if (definition.defaultValue) value = valueOf(definition.defaultValue, /* @__PURE__ */ new Map(), operation);
-    else if (isNonNull(definition.type)) fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but has no value`);
-    if (value === null && isNonNull(definition.type)) {
-      fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but is null`);
-    }
+    variableValue(operation, definition, name, supplied);
   }
 }
 function isNonNull(type) {

@@ -7,6 +7,7 @@ import type {
   SelectionSetNode,
   TypeNode,
   ValueNode,
+  VariableDefinitionNode,
 } from 'graphql';
 import { parseJsonNotingDuplicates } from '../../../core/json.js';
 import { oneLine } from '../../../core/one-line.js';
@@ -187,17 +188,21 @@ export function resolveVariables(operation: OperationDefinitionNode, supplied: R
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
     if (out.has(name)) fail(EXTRACT_CODES.graphqlSyntax, `graphql variable \`$${name}\` is declared twice`);
-    const has = hasOwn(supplied, name) && supplied[name] !== undefined;
-    let value: unknown = null;
-    if (has) value = supplied[name];
-    else if (definition.defaultValue) value = valueOf(definition.defaultValue, new Map(), operation);
-    else if (isNonNull(definition.type)) fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but has no value`);
-    if (value === null && isNonNull(definition.type)) {
-      fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but is null`);
-    }
-    out.set(name, value);
+    out.set(name, variableValue(operation, definition, name, supplied));
   }
   return out;
+}
+
+/** One variable's value as the server would coerce it, or the refusal of its missing or null value. */
+function variableValue(operation: OperationDefinitionNode, definition: VariableDefinitionNode, name: string, supplied: Record<string, unknown>): unknown {
+  let value: unknown = null;
+  if (hasOwn(supplied, name) && supplied[name] !== undefined) value = supplied[name];
+  else if (definition.defaultValue) value = valueOf(definition.defaultValue, new Map(), operation);
+  else if (isNonNull(definition.type)) fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but has no value`);
+  if (value === null && isNonNull(definition.type)) {
+    fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but is null`);
+  }
+  return value;
 }
 
 /**
@@ -215,14 +220,7 @@ export function checkVariables(operation: OperationDefinitionNode, supplied: Rec
     const definition = definitions[i]!;
     const name = definition.variable.name.value;
     for (let j = 0; j < i; j++) if (definitions[j]!.variable.name.value === name) fail(EXTRACT_CODES.graphqlSyntax, `graphql variable \`$${name}\` is declared twice`);
-    const has = hasOwn(supplied, name) && supplied[name] !== undefined;
-    let value: unknown = null;
-    if (has) value = supplied[name];
-    else if (definition.defaultValue) value = valueOf(definition.defaultValue, new Map(), operation);
-    else if (isNonNull(definition.type)) fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but has no value`);
-    if (value === null && isNonNull(definition.type)) {
-      fail(EXTRACT_CODES.missingVariable, `graphql variable \`$${name}\` is required but is null`);
-    }
+    variableValue(operation, definition, name, supplied);
   }
 }
 
