@@ -3,10 +3,9 @@
 // before: start-up errors, signals, exit codes, the operator's own flags. The built CLI runs as a
 // user runs it; a preload (proxy-isolate-probe.mjs) reports which isolate listens and its new space.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +13,7 @@ import { PROXY_CODES } from '../../src/proxy/index.js';
 import { HEAP_TUNING_ENV, PROXY_YOUNG_GENERATION_FLAGS, servesWithSizedYoungGeneration } from '../../src/cli/young-generation.js';
 import { REPO, runCli } from '../helpers/cli.js';
 import { requireBuiltCli } from '../guard/support.js';
-import { signedPolicies } from '../proxy/support.js';
+import { signedBundleDir } from '../proxy/support.js';
 
 const BIN = path.join(REPO, 'dist', 'cli', 'bin.js');
 const PROBE = pathToFileURL(path.join(REPO, 'test', 'cli', 'proxy-isolate-probe.mjs')).href;
@@ -133,10 +132,7 @@ describe('blastguard proxy serves from an isolate with a sized young generation'
   let args: string[];
   beforeAll(async () => {
     requireBuiltCli();
-    dir = mkdtempSync(path.join(tmpdir(), 'bg-proxy-isolate-'));
-    const signed = await signedPolicies();
-    writeFileSync(path.join(dir, 'bundle.tar.gz'), await signed.bundle('r1', 1));
-    writeFileSync(path.join(dir, 'key.pem'), signed.verificationPem);
+    dir = await signedBundleDir('bg-proxy-isolate-');
     upstream = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     expect((await runCli(['proxy', 'ca', 'init', '--out', 'ca'], { cwd: dir })).code).toBe(0);

@@ -1,12 +1,11 @@
 // `blastguard proxy` as a user runs it: the built CLI in its own process, a signed bundle file, a
 // runtime inventory, a real upstream; stopped with SIGTERM. Usage mistakes are coded errors.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, runCli } from '../helpers/cli.js';
-import { DOMAINS_TOKEN, IDS, signedPolicies } from './support.js';
+import { DOMAINS_TOKEN, IDS, signedBundleDir } from './support.js';
 import { startUpstream, type Upstream } from './railway-upstream.js';
 import { send } from './send.js';
 import { startCli, stopCli } from './cli-process.js';
@@ -43,10 +42,7 @@ describe('blastguard proxy', () => {
   let dir: string;
   let upstream: Upstream;
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'bg-proxy-cli-'));
-    const signed = await signedPolicies();
-    writeFileSync(path.join(dir, 'bundle.tar.gz'), await signed.bundle('r1', 1));
-    writeFileSync(path.join(dir, 'key.pem'), signed.verificationPem);
+    dir = await signedBundleDir('bg-proxy-cli-');
     writeFileSync(path.join(dir, 'inventory.yaml'), INVENTORY);
     upstream = await startUpstream('graphql-http');
   }, 60_000);

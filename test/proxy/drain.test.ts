@@ -3,16 +3,14 @@
 // keep-alive connections, lets requests in flight finish within `--shutdown-grace` (answered with
 // `Connection: close`), then exits 0. The built CLI runs as a user runs it.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { requireBuiltCli } from '../guard/support.js';
 import { startCli } from './cli-process.js';
-import { signedPolicies, startProxy } from './support.js';
+import { signedBundleDir, startProxy } from './support.js';
 
 interface Answer {
   status: number;
@@ -58,10 +56,7 @@ describe('blastguard proxy drains on SIGTERM', () => {
   let base: string[];
   beforeAll(async () => {
     requireBuiltCli();
-    dir = mkdtempSync(path.join(tmpdir(), 'bg-proxy-drain-'));
-    const signed = await signedPolicies();
-    writeFileSync(path.join(dir, 'bundle.tar.gz'), await signed.bundle('r1', 1));
-    writeFileSync(path.join(dir, 'key.pem'), signed.verificationPem);
+    dir = await signedBundleDir('bg-proxy-drain-');
     // Takes 1.5 s to answer: long enough for a signal to arrive in the middle.
     upstream = createServer((_req, res) => setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"slow":true}'), 1_500));
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));

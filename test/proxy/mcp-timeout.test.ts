@@ -2,15 +2,13 @@
 // 30 s upstream time-out, so a tool call to a JSON-response server (nothing is sent until the tool
 // is done) got 504 at 30 s through the proxy and 200 through mcp-guard (300 s). MCP apis now get
 // the mcp-guard's default unless `--upstream-timeout` is given. The built CLI runs as a user runs it.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuiltCli } from '../guard/support.js';
 import { startCli, stopCli } from './cli-process.js';
-import { signedPolicies } from './support.js';
+import { signedBundleDir } from './support.js';
 
 const TOKEN = 'fake-supabase-mcp-support-agent-token';
 
@@ -21,10 +19,7 @@ describe('blastguard proxy: the upstream time-out of MCP apis', () => {
   let delayMs = 0;
   beforeAll(async () => {
     requireBuiltCli();
-    dir = mkdtempSync(path.join(tmpdir(), 'bg-proxy-mcp-timeout-'));
-    const signed = await signedPolicies();
-    writeFileSync(path.join(dir, 'bundle.tar.gz'), await signed.bundle('r1', 1));
-    writeFileSync(path.join(dir, 'key.pem'), signed.verificationPem);
+    dir = await signedBundleDir('bg-proxy-mcp-timeout-');
     // A JSON-response MCP endpoint: the answer (headers included) comes when the tool is done.
     upstream = createServer((req, res) => {
       let body = '';

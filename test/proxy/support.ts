@@ -44,6 +44,15 @@ export interface Signed {
 
 let cached: Promise<Signed> | undefined;
 
+/** A fresh temporary directory holding `bundle.tar.gz` (revision r1, sequence 1) and `key.pem`, as `blastguard proxy` reads them. */
+export async function signedBundleDir(prefix: string): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  const signed = await signedPolicies();
+  writeFileSync(path.join(dir, 'bundle.tar.gz'), await signed.bundle('r1', 1));
+  writeFileSync(path.join(dir, 'key.pem'), signed.verificationPem);
+  return dir;
+}
+
 export function signedPolicies(): Promise<Signed> {
   cached ??= (async () => {
     useBuiltRuntime();

@@ -1,15 +1,14 @@
 // Review of 3bb7baa (legitimate traffic item 12): slow upstreams got 504 after 30 s with no flag to
 // wait longer, and `--timeout`, described as a "per-request time-out", is the bundle download's.
 // `--upstream-timeout SECONDS` sets the proxy's upstream wait; the built CLI runs as a user runs it.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROXY_CODES } from '../../src/proxy/index.js';
 import { REPO, runCli } from '../helpers/cli.js';
-import { signedPolicies } from './support.js';
+import { signedBundleDir } from './support.js';
 import { send } from './send.js';
 import { startCli, stopCli } from './cli-process.js';
 
@@ -21,10 +20,7 @@ describe('blastguard proxy --upstream-timeout', () => {
   let base: string[];
   beforeAll(async () => {
     expect(existsSync(BIN), 'run `npm run build` first (npm test does)').toBe(true);
-    dir = mkdtempSync(path.join(tmpdir(), 'bg-proxy-timeout-'));
-    const signed = await signedPolicies();
-    writeFileSync(path.join(dir, 'bundle.tar.gz'), await signed.bundle('r1', 1));
-    writeFileSync(path.join(dir, 'key.pem'), signed.verificationPem);
+    dir = await signedBundleDir('bg-proxy-timeout-');
     // A GitHub-like upstream that takes 1.5 s to start its answer.
     upstream = createServer((_req, res) => setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"slow":true}'), 1_500));
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
