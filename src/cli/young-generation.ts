@@ -13,11 +13,11 @@ export const PROXY_YOUNG_GENERATION_FLAGS: readonly string[] = ['--min-semi-spac
 export const HEAP_TUNING_ENV = 'BLASTGUARD_PROXY_HEAP_TUNING';
 
 /**
- * Any spelling V8 accepts (`-` or `_`) of the flags that size the young generation: the
+ * Any spelling V8 accepts (one dash or two before it, `-` or `_` within) of the flags that size the young generation: the
  * semi-spaces, and the whole heap (V8 derives the semi-spaces from --max-heap-size unless told
  * otherwise, and ours would come out of the operator's budget).
  */
-const HEAP_SIZING_FLAG = /^--(?:(?:min|max)[-_]semi[-_]space[-_]size|max[-_]heap[-_]size)(?:=|$)/;
+const HEAP_SIZING_FLAG = /^--?(?:(?:min|max)[-_]semi[-_]space[-_]size|max[-_]heap[-_]size)(?:=|$)/;
 
 /** Options that print and end: no isolate to size, and commander reads the terminal's width on the main thread. */
 const PRINTS_AND_ENDS = new Set(['--help', '-h', '--version', '-V']);

@@ -1,4 +1,4 @@
-/* global setTimeout, setImmediate */
+/* global setTimeout, setImmediate, setInterval */
 // Preloaded (`node --import`) by proxy-isolate.test.ts into `blastguard proxy`, in every thread
 // (Node runs --import preloads in worker threads too). When a server of this thread listens, it
 // says which isolate serves, its heap size limit (the old generation's and, in V8, three times the
@@ -7,7 +7,8 @@
 // PROXY_ISOLATE_PROBE_THROW set, that isolate then throws an exception nothing catches. With
 // PROXY_ISOLATE_PROBE_MARK_WORKER set, a worker thread says so as it starts (the main thread has then
 // set up its relay of signals); with PROXY_ISOLATE_PROBE_MAIN_SIGTERM set, the main thread listens
-// for SIGTERM as a telemetry preload does (`process.on('SIGTERM', () => sdk.shutdown())`).
+// for SIGTERM as a telemetry preload does (`process.on('SIGTERM', () => sdk.shutdown())`). With
+// PROXY_ISOLATE_PROBE_CHATTER set, the serving isolate writes a line to stderr every 20 ms.
 import net from 'node:net';
 import v8 from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
@@ -36,6 +37,7 @@ net.Server.prototype.listen = function (...args) {
     listened = true;
     const newSpace = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
     process.stderr.write(`proxy-isolate-probe ${JSON.stringify({ mainThread: isMainThread, heapSizeLimit: v8.getHeapStatistics().heap_size_limit, newSpaceBytes: newSpace?.space_size ?? 0, newSpaceAtStartBytes: newSpaceAtStart })}\n`);
+    if (process.env.PROXY_ISOLATE_PROBE_CHATTER) setInterval(() => process.stderr.write('proxy-isolate-probe chatter\n'), 20).unref();
     if (process.env.PROXY_ISOLATE_PROBE_THROW) {
       setTimeout(() => {
         throw new Error('proxy-isolate-probe: an uncaught failure in the serving isolate');

@@ -107,7 +107,7 @@ describe('servesWithSizedYoungGeneration: when the proxy sizes its young generat
   });
 
   it('not when the operator sized the heap: semi-space flags or --max-heap-size, in any spelling, on the command line or in NODE_OPTIONS', () => {
-    for (const flag of ['--max-semi-space-size=8', '--min_semi_space_size=2', '--max-heap-size=300', '--max_heap_size=300', '--max-heap_size=300']) {
+    for (const flag of ['--max-semi-space-size=8', '--min_semi_space_size=2', '--max-heap-size=300', '--max_heap_size=300', '--max-heap_size=300', '-max-heap-size=200', '-max-semi-space-size=8']) {
       expect(servesWithSizedYoungGeneration(serve, {}, [flag]), flag).toBe(false);
       expect(servesWithSizedYoungGeneration(serve, { NODE_OPTIONS: `--require x.js ${flag}` }, []), flag).toBe(false);
     }
@@ -180,6 +180,15 @@ describe('blastguard proxy serves from an isolate with a sized young generation'
       proxy.child.stderr!.destroy();
       // The drain message is the next write: it meets the closed pipe.
       proxy.child.kill('SIGTERM');
+      expect(await proxy.exit, tuning).toEqual({ code: 0, signal: null });
+    }
+  });
+
+  it('stderr closed by its reader while the proxy serves and writes ends it with exit 0, as without a worker', async () => {
+    for (const tuning of ['on', 'off']) {
+      // The serving isolate writes a line every 20 ms: the next one meets the closed pipe; no signal is sent.
+      const proxy = await start(args, dir, { PROXY_ISOLATE_PROBE_CHATTER: '1', [HEAP_TUNING_ENV]: tuning });
+      proxy.child.stderr!.destroy();
       expect(await proxy.exit, tuning).toEqual({ code: 0, signal: null });
     }
   });
