@@ -12,7 +12,7 @@ const BATCH = 128;
 const random = new Uint8Array(16 * BATCH);
 /** The next unused id's bytes in `random`; `random.length` when a refill is due. */
 let next = random.length;
-/** The text being written: `xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx`, dashes in place. */
+/** The text being written: 8-4-4-4-12 hex digits (version `4` and the variant digit set per id), dashes in place. */
 const text = Buffer.from('00000000-0000-4000-8000-000000000000', 'latin1');
 /** Where each of the 16 bytes' two hex digits go in `text`. */
 const AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];

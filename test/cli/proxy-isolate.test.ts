@@ -5,7 +5,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { PROXY_CODES } from '../../src/proxy/index.js';
 import { HEAP_TUNING_ENV, PROXY_YOUNG_GENERATION_FLAGS, servesWithSizedYoungGeneration } from '../../src/cli/young-generation.js';
 import { REPO, runCli } from '../helpers/cli.js';
 import { requireBuiltCli } from '../guard/support.js';
+import { tryConnect } from '../proxy/cli-process.js';
 import { signedBundleDir } from '../proxy/support.js';
 
 const BIN = path.join(REPO, 'dist', 'cli', 'bin.js');
@@ -74,18 +75,6 @@ async function start(args: string[], cwd: string, env: Record<string, string> = 
     };
     spawned.child.stderr!.on('data', check);
     void spawned.exit.then(({ code, signal }) => reject(new Error(`exited ${code ?? signal}: ${spawned.stderr()}`)));
-  });
-}
-
-/** Resolves with the error code of a fresh connection attempt ('connected' when accepted). */
-function tryConnect(base: string): Promise<string> {
-  const url = new URL(base);
-  return new Promise((resolve) => {
-    const s = connect(Number(url.port), url.hostname, () => {
-      s.destroy();
-      resolve('connected');
-    });
-    s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
   });
 }
 

@@ -1,5 +1,6 @@
 // The built CLI run as a user runs it, for tests of long-running commands (`blastguard proxy`).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { REPO } from '../helpers/cli.js';
 
@@ -22,5 +23,17 @@ export function stopCli(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     child.once('exit', resolve);
     child.kill('SIGTERM');
+  });
+}
+
+/** Resolves with the error code of a fresh connection attempt ('connected' when accepted). */
+export function tryConnect(base: string): Promise<string> {
+  const url = new URL(base);
+  return new Promise((resolve) => {
+    const s = connect(Number(url.port), url.hostname, () => {
+      s.destroy();
+      resolve('connected');
+    });
+    s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
   });
 }

@@ -9,7 +9,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { requireBuiltCli } from '../guard/support.js';
-import { startCli } from './cli-process.js';
+import { startCli, tryConnect } from './cli-process.js';
 import { signedBundleDir, startProxy } from './support.js';
 
 interface Answer {
@@ -32,18 +32,6 @@ function get(base: string, p = '/repos/acme/web'): Promise<Answer> {
     });
     req.on('error', reject);
     req.end();
-  });
-}
-
-/** Resolves with the error code of a fresh connection attempt ('connected' when accepted). */
-function tryConnect(base: string): Promise<string> {
-  const url = new URL(base);
-  return new Promise((resolve) => {
-    const s = connect(Number(url.port), url.hostname, () => {
-      s.destroy();
-      resolve('connected');
-    });
-    s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
   });
 }
 
